@@ -1,0 +1,62 @@
+import Ajv, { type Options as AjvOptions } from 'ajv';
+import addFormats from 'ajv-formats';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Config } from './config/index.ts';
+import type { DatabaseHandle } from './db/connect.ts';
+import auth from './plugins/app/auth.ts';
+import configPlugin from './plugins/app/config.ts';
+import database from './plugins/app/database.ts';
+import problemDetails from './plugins/app/problem-details.ts';
+import security from './plugins/external/security.ts';
+import swagger from './plugins/external/swagger.ts';
+import auditRoutes from './routes/access/audit.ts';
+import tokenRoutes from './routes/access/tokens.ts';
+import healthRoutes from './routes/system/health.ts';
+
+export interface AppOptions {
+  config: Config;
+  /** An open database to use instead of opening one from the config (tests). */
+  database?: DatabaseHandle;
+  logger?: FastifyServerOptions['logger'];
+}
+
+/**
+ * Request bodies are validated strictly: unknown fields and wrong types are refused, never
+ * stripped or coerced, so what a caller sends is what is stored. Query strings and path
+ * parameters arrive as text and are coerced to their declared types.
+ */
+function validators() {
+  const base: AjvOptions = { allErrors: true, removeAdditional: false, useDefaults: true, strict: false };
+  const strictAjv = addFormats.default(new Ajv.default({ ...base, coerceTypes: false }));
+  const coercingAjv = addFormats.default(new Ajv.default({ ...base, coerceTypes: 'array' }));
+  return ({ schema, httpPart }: { schema: object; httpPart?: string }) =>
+    httpPart === 'body' ? strictAjv.compile(schema) : coercingAjv.compile(schema);
+}
+
+/** Field names whose values must never reach a log line. */
+const redactedPaths = ['req.headers.authorization', 'req.headers.cookie'];
+
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? { level: options.config.logLevel, redact: redactedPaths },
+    bodyLimit: options.config.bodyLimitBytes,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  });
+  app.setValidatorCompiler(validators());
+
+  // Order matters: errors first so every later failure is problem+json; then the config and
+  // database everything else needs; then third-party wiring; then auth, which documents and
+  // guards each route as it is added; then the routes.
+  await app.register(problemDetails);
+  await app.register(configPlugin, { config: options.config });
+  await app.register(database, { handle: options.database });
+  await app.register(security);
+  await app.register(swagger);
+  await app.register(auth);
+
+  await app.register(healthRoutes);
+  await app.register(tokenRoutes);
+  await app.register(auditRoutes);
+  return app;
+}

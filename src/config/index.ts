@@ -1,0 +1,76 @@
+import { availableParallelism } from 'node:os';
+import path from 'node:path';
+
+/**
+ * Typed configuration read once from the environment. Every setting has a default that
+ * works on a fresh clone, so `npm start` needs nothing set.
+ */
+export interface Config {
+  /** Where to listen. */
+  host: string;
+  port: number;
+  /** Set: a real PostgreSQL server through `pg`. Unset: embedded PGlite in `dataDir`. */
+  databaseUrl: string | undefined;
+  /** PGlite data folder (embedded mode only). */
+  dataDir: string;
+  /** When set, a token with this value and role admin exists after start. */
+  adminToken: string | undefined;
+  logLevel: string;
+  /** Requests per minute per token (or per address when unauthenticated). */
+  rateLimitPerMinute: number;
+  /** Largest JSON body accepted, in bytes. */
+  bodyLimitBytes: number;
+  /** Largest file upload (CSV imports, SSDA903 returns), in bytes. */
+  uploadLimitBytes: number;
+  /** Worker threads for simulation; 0 runs in the calling thread. */
+  workerThreads: number;
+  /** Load the synthetic demo borough when the database holds no young people. */
+  loadDemoData: boolean;
+  modelsDir: string;
+  scenariosDir: string;
+}
+
+function integer(name: string, fallback: number, min: number, max: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new Error(`${name} must be an integer between ${min} and ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+function flag(name: string, fallback: boolean): boolean {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw.toLowerCase())) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw.toLowerCase())) return false;
+  throw new Error(`${name} must be true or false, got "${raw}"`);
+}
+
+const projectRoot = path.resolve(import.meta.dirname, '../..');
+
+export function loadConfig(overrides: Partial<Config> = {}): Config {
+  const adminToken = process.env.ADMIN_TOKEN || undefined;
+  if (adminToken !== undefined && adminToken.length < 16) {
+    throw new Error('ADMIN_TOKEN must be at least 16 characters long');
+  }
+  return {
+    host: process.env.HOST || '127.0.0.1',
+    port: integer('PORT', 3000, 0, 65535),
+    databaseUrl: process.env.DATABASE_URL || undefined,
+    dataDir: path.resolve(process.env.DATA_DIR || path.join(projectRoot, 'data')),
+    adminToken,
+    logLevel: process.env.LOG_LEVEL || 'info',
+    rateLimitPerMinute: integer('RATE_LIMIT_PER_MINUTE', 1200, 1, 1_000_000),
+    bodyLimitBytes: integer('BODY_LIMIT_BYTES', 1_048_576, 1024, 100 * 1_048_576),
+    uploadLimitBytes: integer('UPLOAD_LIMIT_BYTES', 20 * 1_048_576, 1024, 1024 * 1_048_576),
+    workerThreads: integer('WORKER_THREADS', Math.max(1, availableParallelism()), 0, 256),
+    loadDemoData: flag('LOAD_DEMO_DATA', true),
+    modelsDir: path.resolve(process.env.MODELS_DIR || path.join(projectRoot, 'models')),
+    scenariosDir: path.resolve(process.env.SCENARIOS_DIR || path.join(projectRoot, 'scenarios')),
+    ...overrides,
+  };
+}
+
+export { projectRoot };

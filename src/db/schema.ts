@@ -1,0 +1,62 @@
+import type { ColumnType, Generated, Insertable, JSONColumnType, Selectable, Updateable } from 'kysely';
+
+/**
+ * The database as Kysely sees it: one interface per table, columns in snake_case as stored.
+ * JSON columns are written as strings (JSON.stringify) so `pg` never turns arrays into
+ * PostgreSQL array literals, and read back as parsed values on both back ends.
+ */
+export interface Database {
+  api_tokens: ApiTokensTable;
+  audit_events: AuditEventsTable;
+  young_people: YoungPeopleTable;
+}
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+
+export interface ApiTokensTable {
+  id: Generated<string>;
+  name: string;
+  role: string;
+  token_hash: string;
+  created_at: Generated<Date>;
+  created_by: string | null;
+  revoked_at: Timestamp | null;
+  last_used_at: Timestamp | null;
+}
+export type ApiTokenRow = Selectable<ApiTokensTable>;
+export type NewApiToken = Insertable<ApiTokensTable>;
+
+export interface AuditEventsTable {
+  id: Generated<number>;
+  at: Generated<Date>;
+  actor_token_id: string | null;
+  actor_name: string;
+  actor_role: string;
+  action: string;
+  resource_type: string;
+  resource_id: string | null;
+  detail: JSONColumnType<Record<string, unknown>, string, string>;
+}
+export type AuditEventRow = Selectable<AuditEventsTable>;
+export type NewAuditEvent = Insertable<AuditEventsTable>;
+
+export interface YoungPeopleTable {
+  id: Generated<string>;
+  reference: string | null;
+  birth_year: number;
+  birth_month: number | null;
+  sex: string | null;
+  legal_status: string;
+  tier: number;
+  care_state: string;
+  needs_profile: JSONColumnType<Record<string, unknown>, string, string>;
+  placement: JSONColumnType<Record<string, unknown> | null, string | null, string | null>;
+  services: JSONColumnType<Array<Record<string, unknown>>, string, string>;
+  version: Generated<number>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+  erased_at: Timestamp | null;
+}
+export type YoungPersonRow = Selectable<YoungPeopleTable>;
+export type NewYoungPersonRow = Insertable<YoungPeopleTable>;
+export type YoungPersonRowUpdate = Updateable<YoungPeopleTable>;

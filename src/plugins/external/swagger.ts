@@ -1,0 +1,52 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { Problem } from '../../schemas/common.ts';
+
+/** OpenAPI 3.1 document at /docs/json, built from the routes' TypeBox schemas; the page at /docs. */
+async function openApi(fastify: FastifyInstance) {
+  const packageVersion = process.env.npm_package_version ?? '0.1.0';
+  await fastify.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'pathcast',
+        version: packageVersion,
+        description:
+          'Pathway budgets, lifetime-cost Monte Carlo projections and commissioning scenarios for English children’s services. ' +
+          'Every operation except health and these docs needs `Authorization: Bearer <token>`; errors are RFC 9457 problem+json.',
+      },
+      components: {
+        securitySchemes: {
+          bearerAuth: { type: 'http', scheme: 'bearer', description: 'An API token issued by an admin (createApiToken), or ADMIN_TOKEN' },
+        },
+      },
+      security: [{ bearerAuth: [] }],
+      tags: [
+        { name: 'system', description: 'Health and service information' },
+        { name: 'young-people', description: 'Pseudonymous records of young people' },
+        { name: 'care-plans', description: 'Alternative courses of action for one young person' },
+        { name: 'projections', description: 'Pathway budgets and lifetime-cost projections' },
+        { name: 'models', description: 'Cost models: states, rates, unit costs, interventions' },
+        { name: 'scenarios', description: 'Commissioning and invest-to-save scenarios' },
+        { name: 'jobs', description: 'Long-running work: progress and cancellation' },
+        { name: 'packs', description: 'Scenario packs for the programme board' },
+        { name: 'calibration', description: 'Local models calibrated from SSDA903 returns' },
+        { name: 'access', description: 'API tokens and the audit log' },
+      ],
+    },
+    refResolver: {
+      buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`),
+    },
+  });
+  fastify.addSchema(Problem);
+  await fastify.register(swaggerUi, {
+    routePrefix: '/docs',
+    uiConfig: { docExpansion: 'list', deepLinking: true },
+    staticCSP: true,
+    uiHooks: {},
+  });
+}
+
+export default fp(openApi, { name: 'openapi' });

@@ -11,7 +11,9 @@ import security from './plugins/external/security.ts';
 import swagger from './plugins/external/swagger.ts';
 import auditRoutes from './routes/access/audit.ts';
 import tokenRoutes from './routes/access/tokens.ts';
+import modelRoutes from './routes/models/index.ts';
 import healthRoutes from './routes/system/health.ts';
+import youngPeopleRoutes from './routes/young-people/index.ts';
 
 export interface AppOptions {
   config: Config;
@@ -58,5 +60,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(healthRoutes);
   await app.register(tokenRoutes);
   await app.register(auditRoutes);
+  await app.register(youngPeopleRoutes);
+  await app.register(modelRoutes);
   return app;
 }

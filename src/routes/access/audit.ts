@@ -1,10 +1,11 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import type { Static } from 'typebox';
 import { listAuditEvents } from '../../db/repositories/audit.ts';
 import { AuditEvent, AuditQuery } from '../../schemas/access.ts';
 import { pageOf, standardErrors } from '../../schemas/common.ts';
 
-export default async function auditRoutes(fastify: FastifyInstance) {
+export default async function auditRoutes(instance: FastifyInstance) {
+  const fastify = instance.withTypeProvider<TypeBoxTypeProvider>();
   fastify.get(
     '/v1/audit-events',
     {
@@ -18,7 +19,7 @@ export default async function auditRoutes(fastify: FastifyInstance) {
       },
     },
     async (request) => {
-      const query = request.query as Static<typeof AuditQuery>;
+      const query = request.query;
       const limit = query.limit ?? 50;
       const offset = query.offset ?? 0;
       const { items, total } = await listAuditEvents(fastify.db, { ...query, limit, offset });

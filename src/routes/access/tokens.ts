@@ -1,3 +1,4 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { appendAuditEvent } from '../../db/repositories/audit.ts';
@@ -20,7 +21,8 @@ function toDto(row: ApiTokenRow): ApiTokenDto {
   };
 }
 
-export default async function tokenRoutes(fastify: FastifyInstance) {
+export default async function tokenRoutes(instance: FastifyInstance) {
+  const fastify = instance.withTypeProvider<TypeBoxTypeProvider>();
   fastify.post(
     '/v1/tokens',
     {
@@ -34,7 +36,7 @@ export default async function tokenRoutes(fastify: FastifyInstance) {
       },
     },
     async (request, reply) => {
-      const body = request.body as { name: string; role: string };
+      const body = request.body;
       const token = newTokenValue();
       const row = await fastify.db.transaction().execute(async (trx) => {
         const created = await insertToken(trx, { name: body.name, role: body.role, tokenHash: hashToken(token), createdBy: request.actor.tokenId });
@@ -77,7 +79,7 @@ export default async function tokenRoutes(fastify: FastifyInstance) {
       },
     },
     async (request) => {
-      const { id } = request.params as { id: string };
+      const { id } = request.params;
       return fastify.db.transaction().execute(async (trx) => {
         const revoked = await revokeToken(trx, id);
         if (!revoked) {

@@ -125,6 +125,8 @@ export const UnitCost = Type.Object(
     agency: Type.Enum([...AGENCIES]),
     cashable: Type.Optional(Type.Boolean({ default: true, description: 'Whether avoiding this cost frees real budget (a placement or contract ends)' })),
     placementFee: Type.Optional(Type.Boolean({ default: false, description: 'This line is the placement’s price: a care plan’s actual weekly price replaces it' })),
+    minAgeYears: Type.Optional(Type.Integer({ minimum: 0, description: 'Only incurred from this age (years), e.g. a grant for school-age children' })),
+    maxAgeYears: Type.Optional(Type.Integer({ minimum: 1, description: 'Only incurred below this age (years, exclusive)' })),
     source: SourceRef,
     priceYear: Type.Optional(Type.String({ description: 'Price year of the source figure, before uprating' })),
     note: Type.Optional(Type.String()),

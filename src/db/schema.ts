@@ -46,7 +46,8 @@ export interface YoungPeopleTable {
   birth_year: number;
   birth_month: number | null;
   sex: string | null;
-  legal_status: string;
+  /** Null only on an erased record (a tombstone). */
+  legal_status: string | null;
   tier: number;
   care_state: string;
   needs_profile: JSONColumnType<Record<string, unknown>, string, string>;

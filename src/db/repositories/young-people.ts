@@ -1,0 +1,116 @@
+import { type Kysely, sql } from 'kysely';
+import type { Database, NewYoungPersonRow, YoungPersonRow, YoungPersonRowUpdate } from '../schema.ts';
+
+export async function insertYoungPeople(db: Kysely<Database>, rows: NewYoungPersonRow[]): Promise<YoungPersonRow[]> {
+  if (rows.length === 0) return [];
+  const inserted: YoungPersonRow[] = [];
+  // Batches keep each statement well under PostgreSQL's 65,535 bind parameters.
+  for (let start = 0; start < rows.length; start += 500) {
+    const batch = rows.slice(start, start + 500);
+    inserted.push(...(await db.insertInto('young_people').values(batch).returningAll().execute()));
+  }
+  return inserted;
+}
+
+/** Any record with this id, erased or not (the caller decides what an erased one means). */
+export async function findYoungPersonById(db: Kysely<Database>, id: string): Promise<YoungPersonRow | undefined> {
+  return db.selectFrom('young_people').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Locks the row for the rest of the transaction, so a concurrent update waits instead of interleaving. */
+export async function findYoungPersonByIdForUpdate(db: Kysely<Database>, id: string): Promise<YoungPersonRow | undefined> {
+  return db.selectFrom('young_people').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
+/** Which of these references are held by stored (not erased) records. */
+export async function findReferencesInUse(db: Kysely<Database>, references: string[]): Promise<Set<string>> {
+  const inUse = new Set<string>();
+  for (let start = 0; start < references.length; start += 1000) {
+    const batch = references.slice(start, start + 1000);
+    if (batch.length === 0) continue;
+    const rows = await db.selectFrom('young_people').select('reference').where('reference', 'in', batch).execute();
+    for (const row of rows) if (row.reference !== null) inUse.add(row.reference);
+  }
+  return inUse;
+}
+
+/**
+ * Applies a change only if the record is still at the version the caller read and not erased;
+ * returns undefined otherwise. The version check and the write are one statement, so two
+ * concurrent edits cannot both succeed.
+ */
+export async function updateYoungPersonAtVersion(
+  db: Kysely<Database>,
+  id: string,
+  expectedVersion: number,
+  changes: YoungPersonRowUpdate,
+): Promise<YoungPersonRow | undefined> {
+  return db
+    .updateTable('young_people')
+    .set({ ...changes, version: sql`version + 1`, updated_at: sql`now()` })
+    .where('id', '=', id)
+    .where('version', '=', expectedVersion)
+    .where('erased_at', 'is', null)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export interface YoungPeopleFilter {
+  careStates?: string[] | undefined;
+  tiers?: number[] | undefined;
+  /** Birth (year * 12 + month - 1) at most this: aged at least minAge. */
+  latestBirthMonthIndex?: number | undefined;
+  /** Birth (year * 12 + month - 1) at least this: aged at most maxAge. */
+  earliestBirthMonthIndex?: number | undefined;
+  reference?: string | undefined;
+  limit: number;
+  offset: number;
+}
+
+/** Stored records (erased ones never), by reference. */
+export async function listYoungPeople(
+  db: Kysely<Database>,
+  filter: YoungPeopleFilter,
+): Promise<{ items: YoungPersonRow[]; total: number }> {
+  let query = db.selectFrom('young_people').where('erased_at', 'is', null);
+  if (filter.careStates?.length) query = query.where('care_state', 'in', filter.careStates);
+  if (filter.tiers?.length) query = query.where('tier', 'in', filter.tiers);
+  if (filter.reference !== undefined) query = query.where('reference', '=', filter.reference);
+  const birthIndex = sql<number>`birth_year * 12 + birth_month - 1`;
+  if (filter.latestBirthMonthIndex !== undefined) query = query.where(birthIndex, '<=', filter.latestBirthMonthIndex);
+  if (filter.earliestBirthMonthIndex !== undefined) query = query.where(birthIndex, '>=', filter.earliestBirthMonthIndex);
+  const items = await query.selectAll().orderBy('reference').orderBy('id').limit(filter.limit).offset(filter.offset).execute();
+  const count = await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return { items, total: Number(count.n) };
+}
+
+/** Every record ever stored, tombstones included. */
+export async function countYoungPeopleEverStored(db: Kysely<Database>): Promise<number> {
+  const row = await db.selectFrom('young_people').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/**
+ * Data-protection erasure: personal fields are cleared and the row stays as a tombstone with
+ * birth year, care state and tier only. Returns undefined when there is no live record.
+ */
+export async function eraseYoungPersonRecord(db: Kysely<Database>, id: string): Promise<YoungPersonRow | undefined> {
+  return db
+    .updateTable('young_people')
+    .set({
+      reference: null,
+      birth_month: null,
+      sex: null,
+      legal_status: null,
+      needs_profile: '{}',
+      placement: null,
+      services: '[]',
+      erased_at: sql`now()`,
+      updated_at: sql`now()`,
+      version: sql`version + 1`,
+    })
+    .where('id', '=', id)
+    .where('erased_at', 'is', null)
+    .returningAll()
+    .executeTakeFirst();
+}

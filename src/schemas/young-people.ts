@@ -1,0 +1,203 @@
+import { type Static, Type } from 'typebox';
+import { AGENCIES, DEFAULT_CARE_STATES, DEFAULT_CARE_STATE_IDS, LEGAL_STATUSES, PLACEMENT_PROVIDERS } from '../catalog/vocabulary.ts';
+import { IsoDate, IsoDateTime, PageQuery, Uuid } from './common.ts';
+
+/**
+ * A young person's record as the API speaks it. The same schemas validate JSON bodies, each row
+ * of a CSV import (after the columns are turned into this shape) and document the API.
+ * Rules a JSON Schema cannot say (age on today's date, care state fitting the age, placement
+ * matching the care state, dates in order) are checked by checkYoungPersonRules in
+ * src/services/young-people.ts.
+ */
+
+export const REFERENCE_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$';
+
+export const Reference = Type.String({
+  pattern: REFERENCE_PATTERN,
+  maxLength: 64,
+  description:
+    'A pseudonymous reference, unique among stored records (e.g. "NV-104233"): 1-64 letters, digits, dot, underscore or hyphen, starting with a letter or digit. Never a name or another identifier a person could be found by.',
+});
+
+/**
+ * Free text that may one day be exported to a spreadsheet: no control characters, and no
+ * leading =, +, -, @ or whitespace, which Excel would run as a formula (CSV injection).
+ */
+export const SAFE_TEXT_PATTERN = '^[^\\s=+@-][^\\u0000-\\u001f\\u007f]*$';
+
+export const PLACEMENT_STATE_IDS = DEFAULT_CARE_STATES.filter((s) => s.placement).map((s) => s.id);
+
+/** The CIN primary need codes N1-N8 of the children in need census and SSDA903, named. */
+export const PRIMARY_NEEDS = [
+  'abuse_or_neglect',
+  'child_disability',
+  'parental_illness_or_disability',
+  'family_in_acute_stress',
+  'family_dysfunction',
+  'socially_unacceptable_behaviour',
+  'low_income',
+  'absent_parenting',
+] as const;
+export type PrimaryNeed = (typeof PRIMARY_NEEDS)[number];
+
+export const SEN_LEVELS = ['none', 'sen_support', 'ehcp'] as const;
+export const SEXES = ['female', 'male'] as const;
+
+const Money = (description: string) => Type.Number({ minimum: 0, maximum: 1_000_000, description });
+
+export const NeedsProfile = Type.Object(
+  {
+    primaryNeed: Type.Optional(
+      Type.Enum([...PRIMARY_NEEDS], {
+        description:
+          'Primary need code of the CIN census: N1 abuse_or_neglect, N2 child_disability, N3 parental_illness_or_disability, N4 family_in_acute_stress, N5 family_dysfunction, N6 socially_unacceptable_behaviour, N7 low_income, N8 absent_parenting',
+      }),
+    ),
+    disability: Type.Optional(Type.Boolean({ description: 'Has a disability' })),
+    uasc: Type.Optional(Type.Boolean({ description: 'Unaccompanied asylum-seeking child (or former UASC care leaver)' })),
+    specialEducationalNeeds: Type.Optional(
+      Type.Enum([...SEN_LEVELS], { description: 'Special educational needs: none, SEN support, or an education, health and care plan' }),
+    ),
+    mentalHealth: Type.Optional(Type.Boolean({ description: 'Has an identified mental health need' })),
+    youthJusticeInvolvement: Type.Optional(Type.Boolean({ description: 'Is known to the youth justice service' })),
+    exploitationRisk: Type.Optional(Type.Boolean({ description: 'Assessed at risk of criminal or sexual exploitation' })),
+  },
+  {
+    additionalProperties: false,
+    description: 'Structured needs flags only (no free text, no case notes). An absent flag means not recorded.',
+  },
+);
+export type NeedsProfileDto = Static<typeof NeedsProfile>;
+
+export const Placement = Type.Object(
+  {
+    type: Type.Enum([...PLACEMENT_STATE_IDS], {
+      description: 'The kind of placement: a care state with placement: true; it must equal the record’s careState',
+    }),
+    provider: Type.Enum([...PLACEMENT_PROVIDERS], { description: 'Who provides it, after the SSDA903 PLACE_PROVIDER codes PR0-PR5' }),
+    distanceFromHomeMiles: Type.Optional(
+      Type.Number({ minimum: 0, maximum: 1000, description: 'Straight-line distance from the home address, in miles; absent when not known' }),
+    ),
+    weeklyPrice: Money('The actual price paid, in GBP per week'),
+    startDate: { ...IsoDate, description: 'When the placement began (YYYY-MM-DD); not in the future, not before birth' },
+  },
+  { additionalProperties: false, description: 'The current placement; present exactly when careState is a placement state' },
+);
+export type PlacementDto = Static<typeof Placement>;
+
+export const ServiceInPlace = Type.Object(
+  {
+    name: Type.String({
+      minLength: 1,
+      maxLength: 100,
+      pattern: SAFE_TEXT_PATTERN,
+      description:
+        'What the service is, e.g. "Multisystemic therapy" (never a person’s name or case notes). May not start with =, +, -, @ or a space, so it cannot act as a spreadsheet formula when exported.',
+    }),
+    weeklyCost: Money('Its cost in GBP per week'),
+    fundingAgency: Type.Enum([...AGENCIES], { description: 'The agency that pays for it' }),
+    startDate: { ...IsoDate, description: 'When it started (YYYY-MM-DD)' },
+    endDate: Type.Optional({ ...IsoDate, description: 'When it ends or ended (YYYY-MM-DD), not before startDate; absent when open-ended' }),
+  },
+  { additionalProperties: false },
+);
+export type ServiceInPlaceDto = Static<typeof ServiceInPlace>;
+
+const recordFields = {
+  reference: Reference,
+  birthYear: Type.Integer({ minimum: 1900, maximum: 2200, description: 'Year of birth; age must be 0 to 25 on today’s date' }),
+  birthMonth: Type.Integer({ minimum: 1, maximum: 12, description: 'Month of birth (1-12); the day is never stored' }),
+  sex: Type.Optional(Type.Enum([...SEXES], { description: 'As recorded in the SSDA903 return; absent when not recorded' })),
+  legalStatus: Type.Enum([...LEGAL_STATUSES], { description: 'Legal status, after the SSDA903 LS codes, or a status outside care' }),
+  tier: Type.Integer({ minimum: 1, maximum: 4, description: 'Tier on the continuum of need: 1 universal, 2 early help, 3 targeted, 4 statutory' }),
+  careState: Type.Enum([...DEFAULT_CARE_STATE_IDS], {
+    description: 'Current care state (default vocabulary). It must fit the age: care leaver states from 18, supported accommodation at 16-17, children’s states under 18.',
+  }),
+  needsProfile: NeedsProfile,
+  placement: Type.Optional(Placement),
+  services: Type.Array(ServiceInPlace, { maxItems: 20, description: 'Services in place besides the placement (at most 20)' }),
+};
+
+export const YoungPersonInput = Type.Object(recordFields, {
+  additionalProperties: false,
+  description: 'A new record. Optional fields are left out when not recorded (never null).',
+});
+export type YoungPersonInputDto = Static<typeof YoungPersonInput>;
+
+export const YoungPerson = Type.Object(
+  {
+    id: Uuid,
+    ...recordFields,
+    ageYears: Type.Integer({ description: 'Age in completed years today, counting the birthday as the first day of the birth month' }),
+    version: Type.Integer({ minimum: 1, description: 'Increases by one with every change; send it back when updating' }),
+    createdAt: IsoDateTime,
+    updatedAt: IsoDateTime,
+  },
+  { description: 'A young person’s pseudonymous record' },
+);
+export type YoungPersonDto = Static<typeof YoungPerson>;
+
+export const YoungPersonPatch = Type.Object(
+  {
+    version: Type.Integer({
+      minimum: 1,
+      description: 'The version you read. If the record has changed since, the update is refused with 409 and nothing is written.',
+    }),
+    reference: Type.Optional(Reference),
+    birthYear: Type.Optional(recordFields.birthYear),
+    birthMonth: Type.Optional(recordFields.birthMonth),
+    sex: Type.Optional(Type.Union([Type.Enum([...SEXES]), Type.Null()], { description: 'null removes it (not recorded)' })),
+    legalStatus: Type.Optional(recordFields.legalStatus),
+    tier: Type.Optional(recordFields.tier),
+    careState: Type.Optional(recordFields.careState),
+    needsProfile: Type.Optional({ ...NeedsProfile, description: 'Replaces the whole needs profile' }),
+    placement: Type.Optional(Type.Union([Placement, Type.Null()], { description: 'Replaces the whole placement; null removes it' })),
+    services: Type.Optional({ ...recordFields.services, description: 'Replaces the whole list of services' }),
+  },
+  {
+    additionalProperties: false,
+    minProperties: 2,
+    description:
+      'A partial update (merge-patch style): the fields sent replace the stored ones and the rest are kept; needsProfile, placement and services are replaced as a whole; null removes sex or placement. The result must be a valid record, checked as on creation.',
+  },
+);
+export type YoungPersonPatchDto = Static<typeof YoungPersonPatch>;
+
+export const YoungPersonQuery = Type.Object(
+  {
+    ...PageQuery,
+    careState: Type.Optional(
+      Type.Array(Type.Enum([...DEFAULT_CARE_STATE_IDS]), { maxItems: DEFAULT_CARE_STATE_IDS.length, description: 'Only these care states (repeat the parameter for several)' }),
+    ),
+    tier: Type.Optional(Type.Array(Type.Integer({ minimum: 1, maximum: 4 }), { maxItems: 4, description: 'Only these tiers (repeat for several)' })),
+    minAge: Type.Optional(Type.Integer({ minimum: 0, maximum: 25, description: 'Aged at least this many completed years today' })),
+    maxAge: Type.Optional(Type.Integer({ minimum: 0, maximum: 25, description: 'Aged at most this many completed years today' })),
+    reference: Type.Optional({ ...Reference, description: 'Only the record with this exact reference' }),
+  },
+  { additionalProperties: false },
+);
+export type YoungPersonQueryDto = Static<typeof YoungPersonQuery>;
+
+export const ErasedYoungPerson = Type.Object(
+  {
+    id: Uuid,
+    erasedAt: IsoDateTime,
+    birthYear: Type.Integer(),
+    careState: Type.String(),
+    tier: Type.Integer(),
+  },
+  { description: 'What remains after erasure: a tombstone with coarse fields only, so aggregate counts stay consistent' },
+);
+export type ErasedYoungPersonDto = Static<typeof ErasedYoungPerson>;
+
+export const ImportResult = Type.Object({
+  imported: Type.Integer({ description: 'Records created' }),
+  items: Type.Array(
+    Type.Object({
+      row: Type.Integer({ description: 'Data row, counted from 1 after the header (spreadsheet line row + 1)' }),
+      id: Uuid,
+      reference: Type.String(),
+    }),
+  ),
+});
+export type ImportResultDto = Static<typeof ImportResult>;

@@ -1,0 +1,303 @@
+import type { Kysely } from 'kysely';
+import { DEFAULT_CARE_STATES } from '../catalog/vocabulary.ts';
+import { type Actor, appendAuditEvent } from '../db/repositories/audit.ts';
+import {
+  eraseYoungPersonRecord,
+  findReferencesInUse,
+  findYoungPersonById,
+  findYoungPersonByIdForUpdate,
+  insertYoungPeople,
+  listYoungPeople as listYoungPeopleRows,
+  updateYoungPersonAtVersion,
+} from '../db/repositories/young-people.ts';
+import type { Database, NewYoungPersonRow, YoungPersonRow } from '../db/schema.ts';
+import type {
+  ErasedYoungPersonDto,
+  YoungPersonDto,
+  YoungPersonInputDto,
+  YoungPersonPatchDto,
+  YoungPersonQueryDto,
+} from '../schemas/young-people.ts';
+import { BadRequestError, ConflictError, type FieldError, GoneError, NotFoundError, UnprocessableError } from './errors.ts';
+
+/** Records are kept from birth to the 26th birthday: the leaving-care duties run to 25. */
+export const MAX_AGE_YEARS = 25;
+
+const careStateInfo = new Map(DEFAULT_CARE_STATES.map((s) => [s.id, s]));
+
+/** Months since January of year 0: makes month arithmetic on (year, month) pairs plain subtraction. */
+export function monthIndex(year: number, month: number): number {
+  return year * 12 + month - 1;
+}
+
+export function currentMonthIndex(today: Date): number {
+  return today.getUTCFullYear() * 12 + today.getUTCMonth();
+}
+
+/**
+ * Age in completed years on `today`, counting the birthday as the first day of the birth month
+ * (only month and year of birth are stored). Negative when the birth month is still to come.
+ */
+export function ageInYears(birthYear: number, birthMonth: number, today: Date): number {
+  return Math.floor((currentMonthIndex(today) - monthIndex(birthYear, birthMonth)) / 12);
+}
+
+export function isoDay(date: Date): string {
+  return date.toISOString().slice(0, 10);
+}
+
+function firstDayOfBirthMonth(record: { birthYear: number; birthMonth: number }): string {
+  return `${String(record.birthYear).padStart(4, '0')}-${String(record.birthMonth).padStart(2, '0')}-01`;
+}
+
+/**
+ * The rules of a record that a JSON Schema cannot say. Fields are JSON pointers into the record
+ * ("/birthYear", "/services/0/endDate"); callers prefix them ("body") or map them to CSV columns.
+ */
+export function checkYoungPersonRules(record: YoungPersonInputDto, today: Date): FieldError[] {
+  const errors: FieldError[] = [];
+  const todayIso = isoDay(today);
+  const age = ageInYears(record.birthYear, record.birthMonth, today);
+  const birthField = record.birthYear === today.getUTCFullYear() ? '/birthMonth' : '/birthYear';
+  if (age < 0) {
+    errors.push({ field: birthField, reason: 'is in the future' });
+  } else if (age > MAX_AGE_YEARS) {
+    errors.push({ field: '/birthYear', reason: `gives an age of ${age} today; records are kept for ages 0 to ${MAX_AGE_YEARS}` });
+  }
+
+  const state = careStateInfo.get(record.careState);
+  if (state && age >= 0 && age <= MAX_AGE_YEARS) {
+    if (state.minAgeYears !== undefined && age < state.minAgeYears) {
+      errors.push({ field: '/careState', reason: `${state.id} is for ages ${state.minAgeYears} and over; this young person is ${age}` });
+    } else if (state.maxAgeYears !== undefined && age >= state.maxAgeYears) {
+      errors.push({ field: '/careState', reason: `${state.id} is for ages under ${state.maxAgeYears}; this young person is ${age}` });
+    }
+  }
+
+  const placement = record.placement;
+  if (state?.placement && !placement) {
+    errors.push({ field: '/placement', reason: `is required when careState is a placement (${state.id})` });
+  } else if (state && !state.placement && placement) {
+    errors.push({ field: '/placement', reason: `must be left out: careState ${state.id} is not a placement` });
+  } else if (placement && placement.type !== record.careState) {
+    errors.push({ field: '/placement/type', reason: `must equal careState (${record.careState})` });
+  }
+  if (placement) {
+    if (placement.startDate > todayIso) errors.push({ field: '/placement/startDate', reason: 'is in the future' });
+    else if (placement.startDate < firstDayOfBirthMonth(record)) errors.push({ field: '/placement/startDate', reason: 'is before the month of birth' });
+  }
+
+  record.services.forEach((service, index) => {
+    if (service.endDate !== undefined && service.endDate < service.startDate) {
+      errors.push({ field: `/services/${index}/endDate`, reason: 'is before startDate' });
+    }
+  });
+  return errors;
+}
+
+function withPrefix(prefix: string, errors: FieldError[]): FieldError[] {
+  return errors.map((e) => ({ ...e, field: `${prefix}${e.field}` }));
+}
+
+export function toYoungPersonRow(record: YoungPersonInputDto): NewYoungPersonRow {
+  return {
+    reference: record.reference,
+    birth_year: record.birthYear,
+    birth_month: record.birthMonth,
+    sex: record.sex ?? null,
+    legal_status: record.legalStatus,
+    tier: record.tier,
+    care_state: record.careState,
+    needs_profile: JSON.stringify(record.needsProfile),
+    placement: record.placement ? JSON.stringify(record.placement) : null,
+    services: JSON.stringify(record.services),
+  };
+}
+
+/** The record as it was given: optional fields that were left out stay left out. */
+export function toYoungPersonInput(row: YoungPersonRow): YoungPersonInputDto {
+  if (row.erased_at !== null || row.reference === null || row.birth_month === null || row.legal_status === null) {
+    throw new Error(`young person ${row.id} is erased; it has no record to show`);
+  }
+  return {
+    reference: row.reference,
+    birthYear: row.birth_year,
+    birthMonth: row.birth_month,
+    ...(row.sex !== null ? { sex: row.sex as YoungPersonInputDto['sex'] } : {}),
+    legalStatus: row.legal_status as YoungPersonInputDto['legalStatus'],
+    tier: row.tier,
+    careState: row.care_state as YoungPersonInputDto['careState'],
+    needsProfile: row.needs_profile as YoungPersonInputDto['needsProfile'],
+    ...(row.placement !== null ? { placement: row.placement as YoungPersonInputDto['placement'] } : {}),
+    services: row.services as YoungPersonInputDto['services'],
+  };
+}
+
+export function toYoungPersonDto(row: YoungPersonRow, today: Date): YoungPersonDto {
+  const record = toYoungPersonInput(row);
+  return {
+    id: row.id,
+    ...record,
+    ageYears: ageInYears(record.birthYear, record.birthMonth, today),
+    version: row.version,
+    createdAt: new Date(row.created_at).toISOString(),
+    updatedAt: new Date(row.updated_at).toISOString(),
+  };
+}
+
+function toErasedDto(row: YoungPersonRow): ErasedYoungPersonDto {
+  return {
+    id: row.id,
+    erasedAt: new Date(row.erased_at as Date).toISOString(),
+    birthYear: row.birth_year,
+    careState: row.care_state,
+    tier: row.tier,
+  };
+}
+
+/** PostgreSQL's unique_violation, raised when a concurrent write took the same reference first. */
+export function isUniqueViolation(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '23505';
+}
+
+function referenceTaken(field: string): ConflictError {
+  return new ConflictError('Another stored record already has this reference', [{ field, reason: 'is already in use' }]);
+}
+
+function erased(row: YoungPersonRow): GoneError {
+  return new GoneError(`Young person ${row.id} was erased on ${isoDay(new Date(row.erased_at as Date))}`);
+}
+
+export async function createYoungPerson(
+  db: Kysely<Database>,
+  actor: Actor,
+  record: YoungPersonInputDto,
+  today: Date,
+): Promise<YoungPersonDto> {
+  const errors = checkYoungPersonRules(record, today);
+  if (errors.length > 0) throw new UnprocessableError('The record breaks the rules of a young person’s record', withPrefix('body', errors));
+  try {
+    return await db.transaction().execute(async (trx) => {
+      if ((await findReferencesInUse(trx, [record.reference])).size > 0) throw referenceTaken('body/reference');
+      const [row] = await insertYoungPeople(trx, [toYoungPersonRow(record)]);
+      await appendAuditEvent(trx, actor, { action: 'young_person.create', resourceType: 'young_person', resourceId: row.id, detail: { source: 'api' } });
+      return toYoungPersonDto(row, today);
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) throw referenceTaken('body/reference');
+    throw error;
+  }
+}
+
+export async function getYoungPerson(db: Kysely<Database>, id: string, today: Date): Promise<YoungPersonDto> {
+  const row = await findYoungPersonById(db, id);
+  if (!row) throw new NotFoundError('Young person', id);
+  if (row.erased_at !== null) throw erased(row);
+  return toYoungPersonDto(row, today);
+}
+
+const PATCHABLE_FIELDS = ['reference', 'birthYear', 'birthMonth', 'sex', 'legalStatus', 'tier', 'careState', 'needsProfile', 'placement', 'services'] as const;
+
+/** Merge-patch: sent fields replace stored ones, null removes an optional field. */
+export function applyYoungPersonPatch(current: YoungPersonInputDto, patch: YoungPersonPatchDto): YoungPersonInputDto {
+  const merged: Record<string, unknown> = { ...current };
+  for (const field of PATCHABLE_FIELDS) {
+    if (!(field in patch)) continue;
+    const value = patch[field];
+    if (value === null) delete merged[field];
+    else if (value !== undefined) merged[field] = value;
+  }
+  return merged as YoungPersonInputDto;
+}
+
+export async function updateYoungPerson(
+  db: Kysely<Database>,
+  actor: Actor,
+  id: string,
+  patch: YoungPersonPatchDto,
+  today: Date,
+): Promise<YoungPersonDto> {
+  try {
+    return await db.transaction().execute(async (trx) => {
+      const row = await findYoungPersonByIdForUpdate(trx, id);
+      if (!row) throw new NotFoundError('Young person', id);
+      if (row.erased_at !== null) throw erased(row);
+      if (row.version !== patch.version) {
+        throw new ConflictError(
+          `The record is at version ${row.version}, not ${patch.version}: someone changed it since you read it. Read it again and reapply your change.`,
+          [{ field: 'body/version', reason: `is ${patch.version}; the stored version is ${row.version}` }],
+        );
+      }
+      const current = toYoungPersonInput(row);
+      const merged = applyYoungPersonPatch(current, patch);
+      const changedFields = PATCHABLE_FIELDS.filter(
+        (field) => JSON.stringify(current[field] ?? null) !== JSON.stringify(merged[field] ?? null),
+      );
+      if (changedFields.length === 0) return toYoungPersonDto(row, today);
+
+      const errors = checkYoungPersonRules(merged, today);
+      if (errors.length > 0) throw new UnprocessableError('The updated record would break the rules of a young person’s record', withPrefix('body', errors));
+      if (merged.reference !== current.reference && (await findReferencesInUse(trx, [merged.reference])).size > 0) {
+        throw referenceTaken('body/reference');
+      }
+      const updated = await updateYoungPersonAtVersion(trx, id, patch.version, toYoungPersonRow(merged));
+      if (!updated) throw new ConflictError('The record changed while it was being updated; read it again and reapply your change.');
+      await appendAuditEvent(trx, actor, {
+        action: 'young_person.update',
+        resourceType: 'young_person',
+        resourceId: id,
+        // Field names only, never their values.
+        detail: { changedFields, version: updated.version },
+      });
+      return toYoungPersonDto(updated, today);
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) throw referenceTaken('body/reference');
+    throw error;
+  }
+}
+
+export async function listYoungPeople(
+  db: Kysely<Database>,
+  query: YoungPersonQueryDto,
+  today: Date,
+): Promise<{ items: YoungPersonDto[]; total: number; limit: number; offset: number }> {
+  if (query.minAge !== undefined && query.maxAge !== undefined && query.minAge > query.maxAge) {
+    throw new BadRequestError('minAge is greater than maxAge', [{ field: 'querystring/minAge', reason: 'must not be greater than maxAge' }]);
+  }
+  const limit = query.limit ?? 50;
+  const offset = query.offset ?? 0;
+  const now = currentMonthIndex(today);
+  const { items, total } = await listYoungPeopleRows(db, {
+    careStates: query.careState,
+    tiers: query.tier,
+    reference: query.reference,
+    // Aged at least minAge: born at least minAge * 12 months ago.
+    latestBirthMonthIndex: query.minAge !== undefined ? now - 12 * query.minAge : undefined,
+    // Aged at most maxAge: the (maxAge + 1)th birthday is still to come.
+    earliestBirthMonthIndex: query.maxAge !== undefined ? now - 12 * (query.maxAge + 1) + 1 : undefined,
+    limit,
+    offset,
+  });
+  return { items: items.map((row) => toYoungPersonDto(row, today)), total, limit, offset };
+}
+
+/**
+ * Data-protection erasure. Reference, month of birth, sex, legal status, needs profile,
+ * placement and services are removed for good; a tombstone keeps the id, birth year, care state
+ * and tier so counts by age, state and tier over time stay consistent. Afterwards the record
+ * answers 410, leaves every list, and its reference may be given to a new record. Audit events
+ * keep the id (they never held personal data).
+ */
+export async function eraseYoungPerson(db: Kysely<Database>, actor: Actor, id: string): Promise<ErasedYoungPersonDto> {
+  return db.transaction().execute(async (trx) => {
+    const row = await findYoungPersonByIdForUpdate(trx, id);
+    if (!row) throw new NotFoundError('Young person', id);
+    if (row.erased_at !== null) throw erased(row);
+    const tombstone = await eraseYoungPersonRecord(trx, id);
+    // The row is locked, so this only happens if the database changed under the lock.
+    if (!tombstone) throw new ConflictError(`Young person ${id} changed while it was being erased; try again`);
+    await appendAuditEvent(trx, actor, { action: 'young_person.erase', resourceType: 'young_person', resourceId: id, detail: {} });
+    return toErasedDto(tombstone);
+  });
+}

@@ -139,7 +139,7 @@ function setAtPath(target: Record<string, unknown>, path: string, value: unknown
 export function parseYoungPeopleCsv(text: string): ParsedCsvRow[] {
   let records: string[][];
   try {
-    records = parse(text, { bom: true, relax_column_count: true, trim: true, skip_empty_lines: false });
+    records = parse(text, { bom: true, relax_column_count: true, relax_quotes: true, trim: true, skip_empty_lines: false });
   } catch (error) {
     if (error instanceof CsvError) {
       // Our own words: csv-parse's messages can quote cell values.
@@ -263,7 +263,19 @@ function checkRows(rows: ParsedCsvRow[], today: Date): FieldError[] {
 /** Reports stay readable and bounded however broken a large file is. */
 const MAX_REPORTED_ERRORS = 1000;
 
-function rejectRows(errors: FieldError[]): never {
+const columnOrder = new Map(YOUNG_PEOPLE_CSV_COLUMNS.map((c, i) => [c.name, i]));
+
+/** Row by row, and within a row in the order of the columns above. */
+function rejectRows(unordered: FieldError[]): never {
+  const position = (e: FieldError) => columnOrder.get(e.field.replace(/^service\d_/, 'service1_')) ?? -1;
+  const slot = (e: FieldError) => Number(/^service(\d)_/.exec(e.field)?.[1] ?? 0);
+  const seen = new Set<string>();
+  const errors = unordered
+    .filter((e) => {
+      const key = `${e.row}:${e.field}`;
+      return !seen.has(key) && seen.add(key);
+    })
+    .sort((a, b) => (a.row ?? 0) - (b.row ?? 0) || slot(a) - slot(b) || position(a) - position(b));
   const badRows = new Set(errors.map((e) => e.row)).size;
   const shown = errors.slice(0, MAX_REPORTED_ERRORS);
   throw new UnprocessableError(
@@ -289,19 +301,20 @@ export async function importYoungPeople(
   today: Date,
   options: ImportOptions,
 ): Promise<ImportResultDto> {
-  const errors = checkRows(rows, today);
-  if (errors.length > 0) rejectRows(errors);
   const records = rows.map((row) => row.record as unknown as YoungPersonInputDto);
+  const referencesStored = async (trx: Kysely<Database>): Promise<FieldError[]> => {
+    const inUse = await findReferencesInUse(trx, records.map((r) => r.reference).filter((r) => typeof r === 'string'));
+    return rows
+      .filter((_, i) => inUse.has(records[i].reference))
+      .map((row) => ({ row: row.row, field: 'reference', reason: 'is already used by a stored record' }));
+  };
+  const errors = [...checkRows(rows, today), ...(await referencesStored(db))];
+  if (errors.length > 0) rejectRows(errors);
   try {
     return await db.transaction().execute(async (trx) => {
-      const inUse = await findReferencesInUse(trx, records.map((r) => r.reference));
-      if (inUse.size > 0) {
-        rejectRows(
-          rows
-            .filter((_, i) => inUse.has(records[i].reference))
-            .map((row) => ({ row: row.row, field: 'reference', reason: 'is already used by a stored record' })),
-        );
-      }
+      // Again inside the transaction: another import may have taken a reference meanwhile.
+      const taken = await referencesStored(trx);
+      if (taken.length > 0) rejectRows(taken);
       const inserted = await insertYoungPeople(trx, records.map(toYoungPersonRow));
       for (const row of inserted) {
         await appendAuditEvent(trx, actor, { action: 'young_person.create', resourceType: 'young_person', resourceId: row.id, detail: { source: options.source } });

@@ -1,0 +1,172 @@
+import t from 'tap';
+import { YOUNG_PEOPLE_CSV_COLUMNS, formatYoungPeopleCsv } from '../../src/services/young-people-import.ts';
+import { buildTestApp } from '../helpers/app.ts';
+import { edgeOfCareRecord, recordPart, residentialRecord } from './records.ts';
+
+const year = new Date().getUTCFullYear();
+const csv = { 'content-type': 'text/csv; charset=utf-8' };
+
+async function storedCount(app: Awaited<ReturnType<typeof buildTestApp>>['app']): Promise<number> {
+  const row = await app.db.selectFrom('young_people').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+t.test('a file as Excel saves it is imported whole: BOM, CRLF, UK dates, £ amounts, any column order', async (t) => {
+  const { as } = await buildTestApp(t);
+  const file = [
+    '\ufeffReference,Birth Year,birth_month,legal_status,tier,care_state,placement_type,placement_provider,placement_weekly_price,placement_start_date,placement_distance_miles,uasc,mental_health,primary_need,service1_name,service1_weekly_cost,service1_agency,service1_start,service1_end,service3_name,service3_weekly_cost,service3_agency,service3_start,sex',
+    `NV-1,${year - 16},3,Care Order,4,residential,residential,private,"£6,450.00",15/06/${year - 1},38,no,yes,abuse_or_neglect,Therapeutic support,250,childrens_social_care,01/07/${year - 1},,CAMHS,£75.50,health,${year - 1}-09-01,male`,
+    `NV-2,${year - 9},11,care_order,4,inhouse_foster,inhouse_foster,own_authority,520,${year - 2}-01-10,,,,,,,,,,,,,,female`,
+    `NV-3,${year - 19},1,care_leaver,3,staying_put,,,,,,yes,,absent_parenting,Staying put allowance,285.5,childrens_social_care,${year - 1}-02-01,${year + 1}-01-31,,,,,`,
+    '',
+  ].join('\r\n');
+  const response = await as('finance', { method: 'POST', url: '/v1/young-people/import', payload: file, headers: csv });
+  t.equal(response.statusCode, 201);
+  const result = response.json();
+  t.equal(result.imported, 3);
+  t.same(result.items.map((i: { row: number; reference: string }) => [i.row, i.reference]), [[1, 'NV-1'], [2, 'NV-2'], [3, 'NV-3']]);
+
+  const first = (await as('finance', { method: 'GET', url: `/v1/young-people/${result.items[0].id}` })).json();
+  t.same(recordPart(first), {
+    reference: 'NV-1',
+    birthYear: year - 16,
+    birthMonth: 3,
+    sex: 'male',
+    legalStatus: 'care_order',
+    tier: 4,
+    careState: 'residential',
+    needsProfile: { uasc: false, mentalHealth: true, primaryNeed: 'abuse_or_neglect' },
+    placement: { type: 'residential', provider: 'private', weeklyPrice: 6450, startDate: `${year - 1}-06-15`, distanceFromHomeMiles: 38 },
+    services: [
+      { name: 'Therapeutic support', weeklyCost: 250, fundingAgency: 'childrens_social_care', startDate: `${year - 1}-07-01` },
+      { name: 'CAMHS', weeklyCost: 75.5, fundingAgency: 'health', startDate: `${year - 1}-09-01` },
+    ],
+  });
+  const third = (await as('finance', { method: 'GET', url: `/v1/young-people/${result.items[2].id}` })).json();
+  t.notOk('placement' in third, 'a care leaver has no placement');
+  t.same(third.services[0].endDate, `${year + 1}-01-31`);
+
+  const audit = (await as('admin', { method: 'GET', url: '/v1/audit-events?resourceType=young_person' })).json();
+  t.same(
+    audit.items.map((e: { action: string }) => e.action),
+    ['young_person.import', 'young_person.create', 'young_person.create', 'young_person.create'],
+  );
+  t.same(audit.items[0].detail, { source: 'csv_import', rows: 3 });
+  t.equal(audit.items[0].actorRole, 'finance');
+  t.notOk(JSON.stringify(audit.items).includes('NV-'), 'no reference in the audit log');
+});
+
+t.test('a file with bad rows stores nothing and reports every bad row by row and column', async (t) => {
+  const { app, as } = await buildTestApp(t);
+  const stored = edgeOfCareRecord({ reference: 'TAKEN-1' });
+  t.equal((await as('finance', { method: 'POST', url: '/v1/young-people', payload: stored })).statusCode, 201);
+
+  const header = 'reference,birth_year,birth_month,legal_status,tier,care_state,placement_type,placement_provider,placement_weekly_price,placement_start_date,disability,service1_name,service1_weekly_cost,service1_agency,service1_start,service2_name,service2_weekly_cost,service2_agency,service2_start';
+  const ok = (ref: string) => `${ref},${year - 12},5,not_looked_after,3,edge_of_care,,,,,,,,,,,,,`;
+  const rows = [
+    ok('GOOD-1'), // 1
+    `BAD-2,${year - 12},5,not_looked_after,five,edge_of_care,,,,,,,,,,,,,`, // 2: tier not a number
+    `BAD-3,${year - 12},5,not_looked_after,3,edge_of_care,,,,,,"=HYPERLINK(""http://evil"")",10,health,${year - 1}-01-01,,,,`, // 3: formula
+    ok('GOOD-1'), // 4: duplicate of row 1
+    ok('TAKEN-1'), // 5: already stored
+    `BAD-6,${year - 15},5,care_leaver,4,independent_eet,,,,,,,,,,,,,`, // 6: care leaver state at 15
+    `BAD-7,${year - 14},5,care_order,4,residential,residential,private,,${year - 1}-03-01,,,,,,,,,`, // 7: no weekly price
+    `BAD-8,${year - 14},5,care_order,4,ifa_foster,ifa_foster,private,-950,${year - 1}-03-01,maybe,,,,,Mentoring,-1,welfare,31/02/${year - 1}`, // 8: three problems
+    `BAD-9,${year - 30},5,not_looked_after,3,edge_of_care,,,,,,,,,,,,,`, // 9: aged 30
+    ok('GOOD-10'), // 10
+    `BAD 11,${year - 12},5,not_looked_after,3,edge_of_care,,,,,,,,,,,,,`, // 11: space in reference
+    `-12,${year - 12},5,not_looked_after,3,edge_of_care,,,,,,,,,,,,,`, // 12: formula-like reference
+  ];
+  const response = await as('finance', { method: 'POST', url: '/v1/young-people/import', payload: `${header}\n${rows.join('\n')}\n`, headers: csv });
+  t.equal(response.statusCode, 422);
+  t.match(response.headers['content-type'], /application\/problem\+json/);
+  const problem = response.json();
+  t.match(problem.detail, /^10 rows cannot be imported, so nothing was stored/);
+  t.same(
+    problem.errors.map((e: { row: number; field: string }) => [e.row, e.field]),
+    [
+      [2, 'tier'],
+      [3, 'service1_name'],
+      [4, 'reference'],
+      [5, 'reference'],
+      [6, 'care_state'],
+      [7, 'placement_weekly_price'],
+      [8, 'placement_weekly_price'],
+      [8, 'disability'],
+      [8, 'service2_weekly_cost'],
+      [8, 'service2_start'],
+      [9, 'birth_year'],
+      [11, 'reference'],
+      [12, 'reference'],
+    ],
+    'by row, then in column order',
+  );
+  const reasons = Object.fromEntries(problem.errors.map((e: { row: number; field: string; reason: string }) => [`${e.row}:${e.field}`, e.reason]));
+  t.equal(reasons['2:tier'], 'must be a whole number');
+  t.match(reasons['3:service1_name'], /formula/);
+  t.equal(reasons['4:reference'], 'repeats the reference of row 1');
+  t.equal(reasons['5:reference'], 'is already used by a stored record');
+  t.match(reasons['6:care_state'], /independent_eet is for ages 18 and over; this young person is 15/);
+  t.equal(reasons['7:placement_weekly_price'], 'is required');
+  t.equal(reasons['8:disability'], 'must be yes or no');
+  t.match(reasons['8:service2_start'], /format "date"/);
+  t.equal(reasons['8:placement_weekly_price'], 'must be >= 0');
+  t.match(reasons['9:birth_year'], /age of 30/);
+  t.match(reasons['12:reference'], /formula/);
+  t.equal(await storedCount(app), 1, 'nothing from the file was stored');
+
+  const onlyTaken = await as('finance', { method: 'POST', url: '/v1/young-people/import', payload: `${header}\n${ok('NEW-1')}\n${ok('TAKEN-1')}\n`, headers: csv });
+  t.equal(onlyTaken.statusCode, 422);
+  t.same(onlyTaken.json().errors, [{ row: 2, field: 'reference', reason: 'is already used by a stored record' }]);
+  t.equal(await storedCount(app), 1);
+});
+
+t.test('header problems, malformed CSV, empty files, other content types and oversized files are refused', async (t) => {
+  const { app, as } = await buildTestApp(t, { uploadLimitBytes: 2048 });
+  const post = (payload: string, headers: Record<string, string> = csv) => as('finance', { method: 'POST', url: '/v1/young-people/import', payload, headers });
+
+  const header = await post('reference,birth_year,tier,care_state,colour,reference\nA,2010,3,home,red,A\n');
+  t.equal(header.statusCode, 422);
+  t.same(
+    header.json().errors.map((e: { field: string; reason: string }) => `${e.field}: ${e.reason}`),
+    ['colour: is not a known column', 'reference: appears twice in the header', 'birth_month: is a required column', 'legal_status: is a required column'],
+  );
+
+  const malformed = await post(`reference,birth_year\n"unterminated,${year}\n`);
+  t.equal(malformed.statusCode, 400);
+  t.notOk(malformed.body.includes('unterminated'), 'cell values are not echoed');
+
+  t.equal((await post('')).statusCode, 422, 'an empty file has no header');
+  t.equal((await post('\n\n')).statusCode, 422);
+  t.equal((await post(`${YOUNG_PEOPLE_CSV_COLUMNS.map((c) => c.name).join(',')}\n`)).statusCode, 422, 'a header alone has no rows');
+  const tooWide = await post(`reference,birth_year,birth_month,legal_status,tier,care_state\nW-1,${year - 12},5,not_looked_after,3,edge_of_care,extra\n`);
+  t.same(tooWide.json().errors, [{ row: 1, field: '(row)', reason: 'has 7 cells but the header has 6 columns' }]);
+
+  const json = await post(JSON.stringify({ reference: 'A' }), { 'content-type': 'application/json' });
+  t.equal(json.statusCode, 415);
+  const multipart = await post('--x\r\n\r\n--x--', { 'content-type': 'multipart/form-data; boundary=x' });
+  t.equal(multipart.statusCode, 415);
+
+  const records = Array.from({ length: 20 }, () => residentialRecord());
+  const big = formatYoungPeopleCsv(records);
+  t.ok(big.length > 2048);
+  const oversized = await post(big);
+  t.equal(oversized.statusCode, 413);
+  t.match(oversized.headers['content-type'], /application\/problem\+json/);
+  t.equal(await storedCount(app), 0);
+});
+
+t.test('what formatYoungPeopleCsv writes, the import reads back unchanged', async (t) => {
+  const { as } = await buildTestApp(t);
+  const records = [
+    residentialRecord(),
+    edgeOfCareRecord({ sex: 'female', needsProfile: { uasc: true, disability: false, specialEducationalNeeds: 'sen_support' } }),
+    edgeOfCareRecord({ services: [] }),
+  ];
+  records[0].services[0].name = 'Support, "intensive"';
+  const response = await as('finance', { method: 'POST', url: '/v1/young-people/import', payload: formatYoungPeopleCsv(records), headers: csv });
+  t.equal(response.statusCode, 201);
+  const listed = (await as('finance', { method: 'GET', url: '/v1/young-people?limit=10' })).json();
+  const byReference = new Map(listed.items.map((i: Record<string, unknown>) => [i.reference, recordPart(i)]));
+  for (const record of records) t.same(byReference.get(record.reference), record, record.reference);
+});

@@ -1,5 +1,6 @@
 import { buildApp } from './app.ts';
 import { loadConfig } from './config/index.ts';
+import { loadDemoCohortIfEmpty } from './demo/load-demo-cohort.ts';
 
 /**
  * The process: configuration, listening, and a graceful close on SIGINT/SIGTERM (in-flight
@@ -7,6 +8,8 @@ import { loadConfig } from './config/index.ts';
  */
 const config = loadConfig();
 const app = await buildApp({ config });
+await app.ready();
+const demoLoaded = config.loadDemoData ? await loadDemoCohortIfEmpty(app) : 0;
 
 let closing = false;
 async function shutdown(signal: string) {
@@ -37,6 +40,7 @@ process.stdout.write(
     `pathcast is listening on ${address}`,
     `  database:  ${backend}`,
     `  API docs:  ${address}/docs (OpenAPI document at ${address}/docs/json)`,
+    ...(demoLoaded > 0 ? [`  demo data: loaded ${demoLoaded} synthetic young people of the fictional borough of Northvale (LOAD_DEMO_DATA=false to skip)`] : []),
     config.adminToken
       ? '  sign in:   send "Authorization: Bearer $ADMIN_TOKEN" (role admin); create more tokens with POST /v1/tokens'
       : '  sign in:   set ADMIN_TOKEN=<a secret of 16+ characters> before starting to get an admin token',

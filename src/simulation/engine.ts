@@ -1,0 +1,718 @@
+import { quantileOf, sampleGamma } from './distributions.ts';
+import { type MetricLayout, Outcome } from './layout.ts';
+import { type SimulationModel, WEEKS_PER_MONTH } from './model.ts';
+import { StreamPurpose, Xoshiro128, mix32 } from './random.ts';
+
+/**
+ * The Monte Carlo kernel: one young person's monthly trajectory through a time-inhomogeneous
+ * Markov chain, for one run, under one plan.
+ *
+ * Two layers of randomness (DOMAIN.md): parameters (unit costs, effects, rate factors, and
+ * Dirichlet rows when rates are uncertain) are drawn once per run from streams keyed by
+ * (seed, run, parameter name); a trajectory draws one uniform per month from a stream keyed
+ * by (seed, run, person). Plans of the same person in the same run therefore share every random
+ * number (common random numbers), whichever thread runs them.
+ *
+ * The loop only counts person-months by (financial year, state) and (year of age, state);
+ * costs follow from those counts and the run's prices when a run is flushed. Prices are whole
+ * pence per month, so every figure is an integer and sums are exact in any order.
+ */
+
+/** Where the projection starts in the calendar: month 0 is (startYear, startMonth 1-12). */
+export interface ProjectionClock {
+  startYear: number;
+  startMonth: number;
+}
+
+/** What a care plan changes, shared by everyone simulated under it. */
+export interface PlanSlot {
+  /** Interventions that people under this plan may receive; bit j of the active mask is intervention j. */
+  interventions: number[];
+  /** Weekly prices replacing a state's placement fee for everyone under this plan. */
+  statePrices: Array<{ state: number; weeklyPrice: number }>;
+}
+
+/** One person under one plan. */
+export interface PersonPlan {
+  /** Age in months at month 0. */
+  ageMonths: number;
+  startState: number;
+  /** Stream key: the person's index in the cohort (0 for a lone person). */
+  key: number;
+  /** Months to simulate (stops earlier at the model's horizon age). */
+  months: number;
+  /** Scheduled moves, sorted by month (>= 1). `fromStates` null: applies while still in the previous planned state. */
+  moves: Array<{ month: number; to: number; fromStates: Uint8Array | null }>;
+  /** Interventions (indices into the slot's list) and their start months. */
+  interventions: Array<{ slotIndex: number; startMonth: number }>;
+  /** The actual weekly price of today's placement, while the person stays in it. */
+  currentPlacementWeeklyPrice: number | null;
+}
+
+export interface SimulatorOptions {
+  /** Off: every parameter at its mean, rows as given (the exact oracle's setting). */
+  parameterUncertainty: boolean;
+}
+
+const FLAG_IN_CARE = 1;
+const FLAG_CUSTODY = 2;
+const FLAG_HOMELESS = 4;
+
+const TWO_POW_32 = 4294967296;
+
+function hashString(text: string): number {
+  // FNV-1a, then mixed: a stable 32-bit key for a parameter name.
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return mix32(h >>> 0);
+}
+
+/** A uniform in (0,1) keyed by (seed, run, name): the same parameter gets the same draw in every model variant. */
+function keyedUniform(stream: Xoshiro128, seed: number, run: number, nameHash: number): number {
+  return stream.reseed(seed, StreamPurpose.parameters, run, nameHash).nextOpenDouble();
+}
+
+/** The uncertain inputs of a model, in a fixed order, with stable names for the tornado. */
+export interface ParameterInfo {
+  name: string;
+  label: string;
+  kind: 'unit_cost' | 'event_cost' | 'intervention_cost' | 'effect' | 'rate_factor';
+}
+
+export function parameterList(model: SimulationModel): ParameterInfo[] {
+  const out: ParameterInfo[] = [];
+  for (const c of model.unitCosts) out.push({ name: `unit:${c.id}`, label: c.label, kind: 'unit_cost' });
+  for (const e of model.eventCosts) out.push({ name: `event:${e.id}`, label: e.label, kind: 'event_cost' });
+  for (const iv of model.interventions) {
+    out.push({ name: `intervention:${iv.id}:one_off`, label: `${iv.label}: one-off cost`, kind: 'intervention_cost' });
+    out.push({ name: `intervention:${iv.id}:per_week`, label: `${iv.label}: weekly cost`, kind: 'intervention_cost' });
+    iv.effects.forEach((_, k) => {
+      out.push({ name: `effect:${iv.id}:${k}`, label: `${iv.label}: effect ${k + 1}`, kind: 'effect' });
+    });
+  }
+  for (const f of model.rateFactors) out.push({ name: `factor:${f.id}`, label: f.label, kind: 'rate_factor' });
+  return out;
+}
+
+interface SlotState {
+  slot: PlanSlot;
+  /** Per state: pence per month of every line, then the placement fee part separately. */
+  statePence: Float64Array;
+  /** [state][agency][cashable] pence per month. */
+  stateAgencyPence: Float64Array;
+  /** Placement fee pence per month per state, and where it is booked. */
+  feePence: Float64Array;
+  feeAgency: Int32Array;
+  feeCashable: Uint8Array;
+  occFy: Float64Array;
+  occAge: Float64Array;
+  rowStamp: Int32Array;
+  rowCount: Int32Array;
+  rowTargets: Int32Array;
+  rowCum: Float64Array;
+  rowSelfHi: Float64Array;
+  masks: number;
+}
+
+export class Simulator {
+  readonly model: SimulationModel;
+  readonly layout: MetricLayout;
+  readonly clock: ProjectionClock;
+  readonly options: SimulatorOptions;
+  readonly parameters: ParameterInfo[];
+  /** This run's parameter values, in `parameters` order. */
+  readonly parameterValues: Float64Array;
+
+  private readonly parameterHashes: Int32Array;
+  private readonly slots: SlotState[] = [];
+  private readonly stream = new Xoshiro128();
+  private readonly trajectory = new Xoshiro128();
+  private readonly rowKeys: Int32Array;
+  private readonly drawnRows: Float64Array;
+  private readonly drawnStamp: Int32Array;
+  private readonly ageRuleCum: Float64Array;
+  private readonly ageRuleTargets: Int32Array;
+  private readonly ageRuleCount: Int32Array;
+  private readonly ageRuleSelfHi: Float64Array;
+  private readonly ageRuleAt: Int32Array;
+  private readonly flagBits: Uint8Array;
+  private readonly uncertainRows: boolean;
+  private readonly virtFy: Float64Array;
+  private readonly virtAge: Float64Array;
+  private readonly scratchRow: Float64Array;
+  private runStamp = 0;
+  private seed = 0;
+  private run = 0;
+  private unitValues: Float64Array;
+  private eventPence: Float64Array;
+  private oneOffPence: Float64Array;
+  private weeklyPence: Float64Array;
+  private effectValues: Float64Array[];
+  private factorValues: Float64Array;
+
+  constructor(model: SimulationModel, layout: MetricLayout, clock: ProjectionClock, options: SimulatorOptions) {
+    this.model = model;
+    this.layout = layout;
+    this.clock = clock;
+    this.options = options;
+    this.parameters = parameterList(model);
+    this.parameterValues = new Float64Array(this.parameters.length);
+    this.parameterHashes = Int32Array.from(this.parameters, (p) => hashString(p.name) | 0);
+    const nS = model.nStates;
+    this.rowKeys = new Int32Array(model.nBands * nS);
+    for (let b = 0; b < model.nBands; b++) {
+      for (let s = 0; s < nS; s++) this.rowKeys[b * nS + s] = hashString(`${model.bandIds[b]}/${model.stateIds[s]}`) | 0;
+    }
+    this.drawnRows = new Float64Array(model.nBands * nS * nS);
+    this.drawnStamp = new Int32Array(model.nBands * nS).fill(-1);
+    this.uncertainRows =
+      options.parameterUncertainty &&
+      (model.rowConcentration.some((c) => c > 0) ||
+        model.rateFactors.length > 0 ||
+        model.interventions.some((iv) => iv.effects.length > 0));
+
+    // Age transition rows, cumulative, self first (see buildRow).
+    const rules = model.ageTransitions;
+    this.ageRuleAt = Int32Array.from(rules, (r) => r.ageMonths);
+    this.ageRuleCum = new Float64Array(rules.length * nS * nS);
+    this.ageRuleTargets = new Int32Array(rules.length * nS * nS);
+    this.ageRuleCount = new Int32Array(rules.length * nS);
+    this.ageRuleSelfHi = new Float64Array(rules.length * nS);
+    rules.forEach((rule, r) => {
+      for (let s = 0; s < nS; s++) {
+        if (!rule.appliesTo[s]) continue;
+        const at = (r * nS + s) * nS;
+        const { count, selfHi } = cumulate(rule.rows.subarray(s * nS, s * nS + nS), s, this.ageRuleTargets, this.ageRuleCum, at);
+        this.ageRuleCount[r * nS + s] = count;
+        this.ageRuleSelfHi[r * nS + s] = selfHi;
+      }
+    });
+
+    this.flagBits = new Uint8Array(nS);
+    for (let s = 0; s < nS; s++) {
+      this.flagBits[s] =
+        (model.flags.inCare[s] ? FLAG_IN_CARE : 0) | (model.flags.custody[s] ? FLAG_CUSTODY : 0) | (model.flags.homeless[s] ? FLAG_HOMELESS : 0);
+    }
+    this.virtFy = new Float64Array(layout.nFinancialYears);
+    this.virtAge = new Float64Array(layout.nAgeYears);
+    this.scratchRow = new Float64Array(nS);
+    this.unitValues = new Float64Array(model.unitCosts.length);
+    this.eventPence = new Float64Array(model.eventCosts.length);
+    this.oneOffPence = new Float64Array(model.interventions.length);
+    this.weeklyPence = new Float64Array(model.interventions.length);
+    this.effectValues = model.interventions.map((iv) => new Float64Array(iv.effects.length));
+    this.factorValues = new Float64Array(model.rateFactors.length);
+  }
+
+  /** Registers a plan; returns its slot number for simulate() and flush(). */
+  addSlot(slot: PlanSlot): number {
+    const nS = this.model.nStates;
+    const nA = this.layout.nAgencies;
+    const masks = 1 << slot.interventions.length;
+    const rowSlots = masks * this.model.nBands * nS;
+    this.slots.push({
+      slot,
+      statePence: new Float64Array(nS),
+      stateAgencyPence: new Float64Array(nS * nA * 2),
+      feePence: new Float64Array(nS),
+      feeAgency: new Int32Array(nS),
+      feeCashable: new Uint8Array(nS),
+      occFy: new Float64Array(this.layout.nFinancialYears * nS),
+      occAge: new Float64Array(this.layout.nAgeYears * nS),
+      rowStamp: new Int32Array(rowSlots).fill(-1),
+      rowCount: new Int32Array(rowSlots),
+      rowTargets: new Int32Array(rowSlots * nS),
+      rowCum: new Float64Array(rowSlots * nS),
+      rowSelfHi: new Float64Array(rowSlots),
+      masks,
+    });
+    return this.slots.length - 1;
+  }
+
+  /** Draws this run's parameters and prices every slot. Call before simulating run `run`. */
+  beginRun(seed: number, run: number): void {
+    this.seed = seed;
+    this.run = run;
+    if (this.uncertainRows) this.runStamp++;
+    const model = this.model;
+    const uncertain = this.options.parameterUncertainty;
+    let p = 0;
+    const draw = (d: Parameters<typeof quantileOf>[0]) => {
+      const u = uncertain ? keyedUniform(this.stream, seed, run, this.parameterHashes[p]) : 0.5;
+      // With uncertainty off, parameters sit at their means (not medians): the oracle's setting.
+      const value = uncertain ? quantileOf(d, u, 0) : Math.max(0, meanValue(d));
+      this.parameterValues[p++] = value;
+      return value;
+    };
+    model.unitCosts.forEach((c, i) => {
+      this.unitValues[i] = draw(c.amount);
+    });
+    model.eventCosts.forEach((e, i) => {
+      this.eventPence[i] = Math.round(draw(e.amount) * 100);
+    });
+    model.interventions.forEach((iv, i) => {
+      this.oneOffPence[i] = iv.oneOff ? Math.round(draw(iv.oneOff) * 100) : (this.parameterValues[p++] = 0);
+      this.weeklyPence[i] = iv.perWeek ? Math.round(draw(iv.perWeek) * WEEKS_PER_MONTH * 100) : (this.parameterValues[p++] = 0);
+      iv.effects.forEach((e, k) => {
+        this.effectValues[i][k] = draw(e.multiplier);
+      });
+    });
+    model.rateFactors.forEach((f, i) => {
+      this.factorValues[i] = draw(f.multiplier);
+    });
+    for (const state of this.slots) this.priceSlot(state);
+  }
+
+  private priceSlot(state: SlotState): void {
+    const model = this.model;
+    const nS = model.nStates;
+    const nA = this.layout.nAgencies;
+    state.statePence.fill(0);
+    state.stateAgencyPence.fill(0);
+    state.feePence.fill(0);
+    state.feeAgency.fill(-1);
+    model.unitCosts.forEach((c, i) => {
+      const pence = Math.round(this.unitValues[i] * c.toMonthly * 100);
+      for (let s = 0; s < nS; s++) {
+        if (!c.states[s]) continue;
+        if (c.placementFee) {
+          state.feePence[s] += pence;
+          if (state.feeAgency[s] < 0) {
+            state.feeAgency[s] = c.agency;
+            state.feeCashable[s] = c.cashable ? 1 : 0;
+          }
+        }
+        state.statePence[s] += pence;
+        state.stateAgencyPence[(s * nA + c.agency) * 2 + (c.cashable ? 1 : 0)] += pence;
+      }
+    });
+    for (let s = 0; s < nS; s++) {
+      if (state.feeAgency[s] < 0) {
+        // No fee line: an actual price is booked to children's social care, cashable.
+        state.feeAgency[s] = 0;
+        state.feeCashable[s] = 1;
+      }
+    }
+    for (const { state: s, weeklyPrice } of state.slot.statePrices) {
+      const pence = Math.round(weeklyPrice * WEEKS_PER_MONTH * 100);
+      const delta = pence - state.feePence[s];
+      state.statePence[s] += delta;
+      state.stateAgencyPence[(s * nA + state.feeAgency[s]) * 2 + state.feeCashable[s]] += delta;
+      state.feePence[s] = pence;
+    }
+  }
+
+  /** Draws (or reuses) this run's base row for (band, state). */
+  private baseRow(band: number, s: number): Float64Array {
+    const model = this.model;
+    const nS = model.nStates;
+    const key = band * nS + s;
+    const concentration = this.options.parameterUncertainty ? model.rowConcentration[key] : 0;
+    const at = key * nS;
+    if (concentration <= 0) return model.baseRows.subarray(at, at + nS);
+    if (this.drawnStamp[key] !== this.runStamp) {
+      const rng = this.stream.reseed(this.seed, StreamPurpose.dirichletRow, this.run, this.rowKeys[key]);
+      let sum = 0;
+      for (let j = 0; j < nS; j++) {
+        const p = model.baseRows[at + j];
+        const g = p > 0 ? sampleGamma(concentration * p, rng) : 0;
+        this.drawnRows[at + j] = g;
+        sum += g;
+      }
+      if (sum > 0) for (let j = 0; j < nS; j++) this.drawnRows[at + j] /= sum;
+      else this.drawnRows.set(model.baseRows.subarray(at, at + nS), at);
+      this.drawnStamp[key] = this.runStamp;
+    }
+    return this.drawnRows.subarray(at, at + nS);
+  }
+
+  /** Builds the cumulative row for (mask, band, state) under a slot's active interventions. */
+  private buildRow(state: SlotState, rowSlot: number, mask: number, band: number, s: number): void {
+    const model = this.model;
+    const nS = model.nStates;
+    const p = this.scratchRow;
+    p.set(this.baseRow(band, s));
+    let changed = false;
+    model.rateFactors.forEach((f, i) => {
+      if (!f.from[s]) return;
+      const k = this.factorValues[i];
+      for (let j = 0; j < nS; j++) if (j !== s && f.to[j]) p[j] *= k;
+      changed = true;
+    });
+    for (let bit = 0; bit < state.slot.interventions.length; bit++) {
+      if (!(mask & (1 << bit))) continue;
+      const iv = state.slot.interventions[bit];
+      model.interventions[iv].effects.forEach((e, k) => {
+        if (!e.from[s]) return;
+        const m = this.effectValues[iv][k];
+        for (let j = 0; j < nS; j++) if (j !== s && e.to[j]) p[j] *= m;
+        changed = true;
+      });
+    }
+    if (changed) {
+      // The difference goes to (or comes from) staying put; if exits would exceed 1, scale them.
+      let off = 0;
+      for (let j = 0; j < nS; j++) if (j !== s) off += p[j];
+      if (off > 1) {
+        for (let j = 0; j < nS; j++) p[j] = j === s ? 0 : p[j] / off;
+      } else {
+        p[s] = 1 - off;
+      }
+    }
+    const { count, selfHi } = cumulate(p, s, state.rowTargets, state.rowCum, rowSlot * nS);
+    state.rowCount[rowSlot] = count;
+    state.rowSelfHi[rowSlot] = selfHi;
+    state.rowStamp[rowSlot] = this.runStamp;
+  }
+
+  /**
+   * Simulates one person under one plan for the current run, adding into `out` at `base`
+   * (a block of layout.size) everything that is not a recurring cost; recurring costs collect
+   * in the slot's occupancy counts until flush().
+   */
+  simulate(slotIndex: number, person: PersonPlan, out: Float64Array, base: number): void {
+    const model = this.model;
+    const layout = this.layout;
+    const state = this.slots[slotIndex];
+    const nS = model.nStates;
+    const nA = layout.nAgencies;
+    const nBands = model.nBands;
+    const months = Math.min(person.months, model.horizonAgeMonths - person.ageMonths);
+    if (months <= 0) return;
+
+    const rng = this.trajectory.reseed(this.seed, StreamPurpose.trajectory, this.run, person.key);
+    let r0 = rng.s0;
+    let r1 = rng.s1;
+    let r2 = rng.s2;
+    let r3 = rng.s3;
+
+    const occFy = state.occFy;
+    const occAge = state.occAge;
+    const rowStamp = state.rowStamp;
+    const rowTargets = state.rowTargets;
+    const rowCum = state.rowCum;
+    const rowSelfHi = state.rowSelfHi;
+    const bandOfAge = model.bandOfAgeMonth;
+    const flagBits = this.flagBits;
+    const isPlacement = model.isPlacement;
+    const withinMove = model.withinStateMove;
+    const inCare = model.flags.inCare;
+    const runStamp = this.runStamp;
+    const eoyBase = base + layout.endOfYearState;
+    const outcomeBase = base + layout.outcomes;
+
+    let s = person.startState;
+    let virt = person.currentPlacementWeeklyPrice !== null ? 1 : 0;
+    const usedVirt = virt;
+    let fy = 0;
+    let fyOff = 0;
+    let cm = person.ageMonths >= 0 ? this.clock.startMonth - 1 : 0;
+    let age = person.ageMonths;
+    let ageYear = Math.floor(age / 12);
+    let ageOff = ageYear * nS;
+    let ever = 0;
+    let mask = 0;
+
+    // Age rules: the next birthday month at which one applies.
+    const rules = this.ageRuleAt;
+    let ruleIndex = -1;
+    let ruleAge = -1;
+    const nextRule = () => {
+      ruleIndex = -1;
+      ruleAge = -1;
+      for (let r = 0; r < rules.length; r++) {
+        if (rules[r] > age && (ruleAge < 0 || rules[r] < ruleAge)) {
+          ruleAge = rules[r];
+          ruleIndex = r;
+        }
+      }
+    };
+    nextRule();
+
+    // Plan events: moves and intervention starts/ends, in month order.
+    let moveIndex = 0;
+    let plannedState = person.startState;
+    const moves = person.moves;
+    const ivStarts = person.interventions;
+    const ivEnds = new Int32Array(ivStarts.length).fill(-1);
+    const startIntervention = (m: number, k: number) => {
+      const { slotIndex: bit, startMonth } = ivStarts[k];
+      const iv = model.interventions[state.slot.interventions[bit]];
+      if (!iv.eligible[s] || age < iv.minAgeMonths || age >= iv.maxAgeMonths) return;
+      mask |= 1 << bit;
+      ivEnds[k] = startMonth + iv.effectMonths;
+      const ivIndex = state.slot.interventions[bit];
+      out[base + layout.delivered + ivIndex] += 1;
+      // Costs: the one-off now, the weekly cost for its duration (within the horizon).
+      this.bookCost(out, base, m, fy, cm, ageYear, iv.agency, this.oneOffPence[ivIndex], -1, ivIndex);
+      let f = fy;
+      let c = cm;
+      let a = age;
+      for (let t = m; t < Math.min(months, m + iv.durationMonths); t++) {
+        this.bookCost(out, base, t, f, c, Math.floor(a / 12), iv.agency, this.weeklyPence[ivIndex], -1, ivIndex);
+        c = c === 11 ? 0 : c + 1;
+        if (c === 3) f++;
+        a++;
+      }
+    };
+    const ivMonthsAt = (m: number) => {
+      for (let k = 0; k < ivStarts.length; k++) {
+        if (ivStarts[k].startMonth === m) startIntervention(m, k);
+        if (ivEnds[k] === m) mask &= ~(1 << ivStarts[k].slotIndex);
+      }
+    };
+    let nextPlanMonth = planEventAfter(-1, moves, ivStarts);
+    if (nextPlanMonth === 0) {
+      ivMonthsAt(0);
+      nextPlanMonth = planEventAfter(0, moves, ivStarts, ivEnds);
+    }
+
+    for (let m = 0; ; m++) {
+      occFy[fyOff + s] += 1;
+      occAge[ageOff + s] += 1;
+      if (virt) {
+        this.virtFy[fy] += 1;
+        this.virtAge[ageYear] += 1;
+      }
+      ever |= flagBits[s];
+      if (cm === 2) out[eoyBase + fy * nS + s] += 1;
+      if (m + 1 >= months) break;
+
+      // xoshiro128** inline: one uniform for this month's transition.
+      const result = Math.imul(rotl(Math.imul(r1, 5), 7), 9) >>> 0;
+      const t = r1 << 9;
+      r2 ^= r0;
+      r3 ^= r1;
+      r1 ^= r2;
+      r0 ^= r3;
+      r2 ^= t;
+      r3 = (r3 << 11) | (r3 >>> 21);
+      const u = result / TWO_POW_32;
+
+      let next: number;
+      let selfHi: number;
+      if (age + 1 === ruleAge && this.ageRuleCount[ruleIndex * nS + s] > 0) {
+        const at = (ruleIndex * nS + s) * nS;
+        let k = at;
+        while (u >= this.ageRuleCum[k]) k++;
+        next = this.ageRuleTargets[k];
+        selfHi = this.ageRuleSelfHi[ruleIndex * nS + s];
+      } else {
+        const rowSlot = (mask * nBands + bandOfAge[age]) * nS + s;
+        if (rowStamp[rowSlot] !== runStamp) this.buildRow(state, rowSlot, mask, bandOfAge[age], s);
+        let k = rowSlot * nS;
+        while (u >= rowCum[k]) k++;
+        next = rowTargets[k];
+        selfHi = rowSelfHi[rowSlot];
+      }
+      let movedWithin = false;
+      if (next === s && isPlacement[s] && withinMove[s] > 0 && u < selfHi * withinMove[s]) movedWithin = true;
+
+      const m1 = m + 1;
+      if (m1 === nextPlanMonth) {
+        while (moveIndex < moves.length && moves[moveIndex].month === m1) {
+          const move = moves[moveIndex++];
+          const applies = move.fromStates === null ? next === plannedState : move.fromStates[next] === 1;
+          if (applies) next = move.to;
+          plannedState = move.to;
+        }
+      }
+
+      // Advance the clocks to month m+1.
+      cm = cm === 11 ? 0 : cm + 1;
+      if (cm === 3) {
+        fy++;
+        fyOff += nS;
+      }
+      age++;
+      if (age % 12 === 0) {
+        ageYear++;
+        ageOff += nS;
+      }
+      if (age === ruleAge) nextRule();
+
+      if (next !== s) {
+        if (isPlacement[s] && isPlacement[next]) out[outcomeBase + Outcome.placementMoves] += 1;
+        if (!inCare[s] && inCare[next]) out[outcomeBase + Outcome.careEntries] += 1;
+        this.bookEvents(out, base, m1, fy, cm, ageYear, s, next, false);
+        virt = 0;
+      } else if (movedWithin) {
+        out[outcomeBase + Outcome.placementMoves] += 1;
+        this.bookEvents(out, base, m1, fy, cm, ageYear, s, s, true);
+        virt = 0;
+      }
+      s = next;
+      if (m1 === nextPlanMonth) {
+        ivMonthsAt(m1);
+        nextPlanMonth = planEventAfter(m1, moves, ivStarts, ivEnds);
+      }
+    }
+    rng.s0 = r0;
+    rng.s1 = r1;
+    rng.s2 = r2;
+    rng.s3 = r3;
+
+    out[outcomeBase + Outcome.persons] += 1;
+    if (ever & FLAG_IN_CARE) out[outcomeBase + Outcome.everInCare] += 1;
+    if (ever & FLAG_CUSTODY) out[outcomeBase + Outcome.everCustody] += 1;
+    if (ever & FLAG_HOMELESS) out[outcomeBase + Outcome.everHomeless] += 1;
+
+    if (usedVirt) {
+      // Months in today's placement at its actual price: book the difference from the model's fee.
+      const start = person.startState;
+      const delta = Math.round((person.currentPlacementWeeklyPrice as number) * WEEKS_PER_MONTH * 100) - state.feePence[start];
+      const cell = state.feeAgency[start] * 2 + state.feeCashable[start];
+      for (let f = 0; f < layout.nFinancialYears; f++) {
+        const n = this.virtFy[f];
+        if (n === 0) continue;
+        out[base + layout.costFyAgency + f * nA * 2 + cell] += n * delta;
+        out[base + layout.costState + start] += n * delta;
+        this.virtFy[f] = 0;
+      }
+      for (let y = 0; y < layout.nAgeYears; y++) {
+        const n = this.virtAge[y];
+        if (n === 0) continue;
+        out[base + layout.costAge + y] += n * delta;
+        this.virtAge[y] = 0;
+      }
+    }
+  }
+
+  private bookCost(out: Float64Array, base: number, _month: number, fy: number, _cm: number, ageYear: number, agency: number, pence: number, stateIndex: number, intervention: number): void {
+    if (pence === 0) return;
+    const layout = this.layout;
+    if (fy < layout.nFinancialYears) out[base + layout.costFyAgency + (fy * layout.nAgencies + agency) * 2 + 1] += pence;
+    if (ageYear < layout.nAgeYears) out[base + layout.costAge + ageYear] += pence;
+    if (stateIndex >= 0) out[base + layout.costState + stateIndex] += pence;
+    if (intervention >= 0) out[base + layout.costIntervention + intervention] += pence;
+  }
+
+  private bookEvents(out: Float64Array, base: number, month: number, fy: number, cm: number, ageYear: number, from: number, to: number, withinState: boolean): void {
+    const events = this.model.eventCosts;
+    const layout = this.layout;
+    for (let e = 0; e < events.length; e++) {
+      const rule = events[e];
+      if (!rule.from[from] || !rule.to[to]) continue;
+      if (withinState ? !rule.onWithinStateMove : from === to) continue;
+      const pence = this.eventPence[e];
+      if (pence === 0) continue;
+      if (fy < layout.nFinancialYears) out[base + layout.costFyAgency + (fy * layout.nAgencies + rule.agency) * 2 + (rule.cashable ? 1 : 0)] += pence;
+      if (ageYear < layout.nAgeYears) out[base + layout.costAge + ageYear] += pence;
+      out[base + layout.costState + to] += pence;
+    }
+    void month;
+    void cm;
+  }
+
+  /** Turns a slot's occupancy counts into costs and outcomes in `out` at `base`, and clears them. */
+  flush(slotIndex: number, out: Float64Array, base: number): void {
+    const state = this.slots[slotIndex];
+    const model = this.model;
+    const layout = this.layout;
+    const nS = model.nStates;
+    const nA = layout.nAgencies;
+    const flags = model.flags;
+    const outcomeBase = base + layout.outcomes;
+    for (let f = 0; f < layout.nFinancialYears; f++) {
+      for (let s = 0; s < nS; s++) {
+        const n = state.occFy[f * nS + s];
+        if (n === 0) continue;
+        state.occFy[f * nS + s] = 0;
+        const cell = base + layout.costFyAgency + f * nA * 2;
+        const prices = s * nA * 2;
+        for (let k = 0; k < nA * 2; k++) {
+          const pence = state.stateAgencyPence[prices + k];
+          if (pence !== 0) out[cell + k] += n * pence;
+        }
+        out[base + layout.costState + s] += n * state.statePence[s];
+        out[base + layout.monthsState + s] += n;
+        out[outcomeBase + Outcome.monthsProjected] += n;
+        if (flags.inCare[s]) out[outcomeBase + Outcome.monthsInCare] += n;
+        if (flags.residential[s]) out[outcomeBase + Outcome.monthsResidential] += n;
+        if (flags.custody[s]) out[outcomeBase + Outcome.monthsCustody] += n;
+      }
+    }
+    for (let y = 0; y < layout.nAgeYears; y++) {
+      for (let s = 0; s < nS; s++) {
+        const n = state.occAge[y * nS + s];
+        if (n === 0) continue;
+        state.occAge[y * nS + s] = 0;
+        out[base + layout.costAge + y] += n * state.statePence[s];
+        if (y >= 19 && y <= 21) {
+          out[outcomeBase + Outcome.monthsAged19to21] += n;
+          if (flags.neet[s]) out[outcomeBase + Outcome.monthsNeet19to21] += n;
+          if (flags.careLeaver[s]) out[outcomeBase + Outcome.monthsCareLeaver19to21] += n;
+        }
+      }
+    }
+  }
+}
+
+function rotl(x: number, k: number): number {
+  return (x << k) | (x >>> (32 - k));
+}
+
+function meanValue(d: Parameters<typeof quantileOf>[0]): number {
+  switch (d.type) {
+    case 'fixed':
+      return d.value;
+    case 'normal':
+    case 'lognormal':
+      return d.mean;
+    case 'triangular':
+      return (d.min + d.mode + d.max) / 3;
+    case 'pert':
+      return (d.min + d.lambda * d.mode + d.max) / (d.lambda + 2);
+    case 'uniform':
+      return (d.min + d.max) / 2;
+  }
+}
+
+/** The first month after `after` at which a plan moves someone or an intervention starts or ends. */
+function planEventAfter(
+  after: number,
+  moves: PersonPlan['moves'],
+  starts: PersonPlan['interventions'],
+  ends?: Int32Array,
+): number {
+  let next = Number.POSITIVE_INFINITY;
+  for (const move of moves) if (move.month > after && move.month < next) next = move.month;
+  for (const start of starts) if (start.startMonth > after && start.startMonth < next) next = start.startMonth;
+  if (ends) for (const end of ends) if (end > after && end < next) next = end;
+  return next;
+}
+
+/**
+ * Writes a row as cumulative probabilities: staying first (it is usually most of the mass, so
+ * the search ends at once), then the other states in index order. A fixed order keeps plans
+ * that differ in a few probabilities on the same draws for everything else. The last entry is
+ * pushed above 1 so rounding can never run the search past the row.
+ */
+function cumulate(p: ArrayLike<number>, self: number, targets: Int32Array, cum: Float64Array, at: number): { count: number; selfHi: number } {
+  let count = 0;
+  let total = 0;
+  let selfHi = 0;
+  if (p[self] > 0) {
+    total = p[self];
+    targets[at] = self;
+    cum[at] = total;
+    selfHi = total;
+    count = 1;
+  }
+  for (let j = 0; j < p.length; j++) {
+    if (j === self || !(p[j] > 0)) continue;
+    total += p[j];
+    targets[at + count] = j;
+    cum[at + count] = total;
+    count++;
+  }
+  if (count === 0) {
+    targets[at] = self;
+    count = 1;
+  }
+  cum[at + count - 1] = 2;
+  return { count, selfHi };
+}

@@ -1,0 +1,78 @@
+/**
+ * Where each figure of one run sits in that run's result vector. Every entry is an integer
+ * (pence or a count), so vectors from shards, people and workers add up exactly in any order:
+ * a cohort total is the sum of its people's totals to the last penny, bit for bit.
+ */
+
+/** Outcome counters, one slot each. */
+export const Outcome = {
+  persons: 0,
+  monthsInCare: 1,
+  monthsResidential: 2,
+  placementMoves: 3,
+  careEntries: 4,
+  everInCare: 5,
+  everCustody: 6,
+  everHomeless: 7,
+  monthsCustody: 8,
+  monthsNeet19to21: 9,
+  monthsCareLeaver19to21: 10,
+  monthsAged19to21: 11,
+  monthsProjected: 12,
+} as const;
+export const OUTCOME_COUNT = 13;
+export type OutcomeName = keyof typeof Outcome;
+
+export interface LayoutShape {
+  nFinancialYears: number;
+  nAgencies: number;
+  nStates: number;
+  /** Years of age 0 .. nAgeYears-1 reported. */
+  nAgeYears: number;
+  nInterventions: number;
+}
+
+export interface MetricLayout extends LayoutShape {
+  /** [fy][agency][cashable: 0 non-cashable, 1 cashable] pence. */
+  costFyAgency: number;
+  /** [age year] pence. */
+  costAge: number;
+  /** [state] pence, placement and other recurring costs plus events into the state. */
+  costState: number;
+  /** [intervention] pence. */
+  costIntervention: number;
+  /** [fy][state] people in the state in the last month (March) of the financial year. */
+  endOfYearState: number;
+  /** [state] person-months. */
+  monthsState: number;
+  /** [intervention] times delivered. */
+  delivered: number;
+  outcomes: number;
+  size: number;
+}
+
+export function metricLayout(shape: LayoutShape): MetricLayout {
+  let offset = 0;
+  const take = (n: number) => {
+    const at = offset;
+    offset += n;
+    return at;
+  };
+  const costFyAgency = take(shape.nFinancialYears * shape.nAgencies * 2);
+  const costAge = take(shape.nAgeYears);
+  const costState = take(shape.nStates);
+  const costIntervention = take(shape.nInterventions);
+  const endOfYearState = take(shape.nFinancialYears * shape.nStates);
+  const monthsState = take(shape.nStates);
+  const delivered = take(shape.nInterventions);
+  const outcomes = take(OUTCOME_COUNT);
+  return { ...shape, costFyAgency, costAge, costState, costIntervention, endOfYearState, monthsState, delivered, outcomes, size: offset };
+}
+
+/** Total cost of one run in pence (every financial year, agency and cashability). */
+export function runTotal(layout: MetricLayout, v: Float64Array, base = 0): number {
+  let total = 0;
+  const end = base + layout.costFyAgency + layout.nFinancialYears * layout.nAgencies * 2;
+  for (let i = base + layout.costFyAgency; i < end; i++) total += v[i];
+  return total;
+}

@@ -1,0 +1,260 @@
+import type { CostModelSpec } from '../catalog/model-schema.ts';
+import { AGENCIES } from '../catalog/vocabulary.ts';
+import { type Distribution, toDistribution } from './distributions.ts';
+
+/**
+ * The engine's numeric view of a cost model: dense typed arrays indexed by state and band,
+ * selectors expanded to masks, every figure a Distribution. Built once per model version and
+ * shared by every run; nothing here changes during a simulation.
+ */
+export interface SimulationModel {
+  id: string;
+  version: string;
+  stateIds: string[];
+  nStates: number;
+  bandIds: string[];
+  nBands: number;
+  /** Age in whole months (0 .. horizonAgeMonths-1) → band index. */
+  bandOfAgeMonth: Int32Array;
+  horizonAgeMonths: number;
+  /** Monthly transition probabilities, [band][from][to] row-major. */
+  baseRows: Float64Array;
+  /** Dirichlet pseudo-count per [band][from]; 0 means the row is known exactly. */
+  rowConcentration: Float64Array;
+  ageTransitions: AgeTransitionRule[];
+  /** Monthly probability of a placement move within the same kind of placement. */
+  withinStateMove: Float64Array;
+  isPlacement: Uint8Array;
+  flags: OutcomeFlags;
+  /** Ages (months) outside which a plan may not place someone in the state. */
+  minAgeMonths: Int32Array;
+  maxAgeMonths: Int32Array;
+  unitCosts: UnitCostRule[];
+  eventCosts: EventCostRule[];
+  interventions: InterventionRule[];
+  rateFactors: RateFactorRule[];
+  discountPeriods: Array<{ fromYear: number; rate: number }>;
+  agencies: readonly string[];
+}
+
+export interface OutcomeFlags {
+  inCare: Uint8Array;
+  residential: Uint8Array;
+  neet: Uint8Array;
+  custody: Uint8Array;
+  careLeaver: Uint8Array;
+  homeless: Uint8Array;
+}
+
+export interface AgeTransitionRule {
+  /** The birthday, in months of age, in whose month the rule replaces the monthly row. */
+  ageMonths: number;
+  appliesTo: Uint8Array;
+  /** [from][to] rows; only rows of states in appliesTo are used. */
+  rows: Float64Array;
+}
+
+export interface UnitCostRule {
+  id: string;
+  label: string;
+  states: Uint8Array;
+  amount: Distribution;
+  /** Multiplies the stated amount into a monthly one: week 52/12, month 1, year 1/12. */
+  toMonthly: number;
+  agency: number;
+  cashable: boolean;
+  /** The placement's price: an actual price for a placement replaces it. */
+  placementFee: boolean;
+}
+
+export interface EventCostRule {
+  id: string;
+  label: string;
+  from: Uint8Array;
+  to: Uint8Array;
+  amount: Distribution;
+  agency: number;
+  cashable: boolean;
+  /** Whether moves within the same kind of placement trigger it (placement-move costs). */
+  onWithinStateMove: boolean;
+}
+
+export interface EffectRule {
+  from: Uint8Array;
+  to: Uint8Array;
+  multiplier: Distribution;
+}
+
+export interface InterventionRule {
+  id: string;
+  label: string;
+  eligible: Uint8Array;
+  minAgeMonths: number;
+  maxAgeMonths: number;
+  oneOff: Distribution | null;
+  perWeek: Distribution | null;
+  durationMonths: number;
+  effectMonths: number;
+  agency: number;
+  effects: EffectRule[];
+}
+
+export interface RateFactorRule {
+  id: string;
+  label: string;
+  from: Uint8Array;
+  to: Uint8Array;
+  multiplier: Distribution;
+}
+
+export const WEEKS_PER_MONTH = 52 / 12;
+
+/** Expands state ids and @category selectors into a 0/1 mask over the model's states. */
+export function selectorMask(spec: CostModelSpec, selector: readonly string[]): Uint8Array {
+  const mask = new Uint8Array(spec.states.length);
+  for (const item of selector) {
+    if (item.startsWith('@')) {
+      const category = item.slice(1);
+      spec.states.forEach((s, i) => {
+        if (s.category === category) mask[i] = 1;
+      });
+    } else {
+      const index = spec.states.findIndex((s) => s.id === item);
+      if (index < 0) throw new Error(`unknown state "${item}"`);
+      mask[index] = 1;
+    }
+  }
+  return mask;
+}
+
+function agencyIndex(agency: string): number {
+  const index = (AGENCIES as readonly string[]).indexOf(agency);
+  if (index < 0) throw new Error(`unknown agency "${agency}"`);
+  return index;
+}
+
+const perToMonthly = { week: WEEKS_PER_MONTH, month: 1, year: 1 / 12 } as const;
+
+/** Builds the engine's view of a model that has passed validateModel. */
+export function compileModel(spec: CostModelSpec): SimulationModel {
+  const nStates = spec.states.length;
+  const stateIndex = new Map(spec.states.map((s, i) => [s.id, i]));
+  const bands = [...spec.ageBands].sort((a, b) => a.fromYears - b.fromYears);
+  const nBands = bands.length;
+  const horizonAgeMonths = spec.horizonAgeYears * 12;
+  const bandOfAgeMonth = new Int32Array(horizonAgeMonths);
+  for (let age = 0; age < horizonAgeMonths; age++) {
+    const years = Math.floor(age / 12);
+    const band = bands.findIndex((b) => years >= b.fromYears && years < b.toYears);
+    bandOfAgeMonth[age] = band < 0 ? nBands - 1 : band;
+  }
+
+  const baseRows = new Float64Array(nBands * nStates * nStates);
+  const rowConcentration = new Float64Array(nBands * nStates);
+  bands.forEach((band, b) => {
+    const rows = spec.transitions[band.id] ?? {};
+    for (const [from, row] of Object.entries(rows)) {
+      const i = stateIndex.get(from);
+      if (i === undefined) throw new Error(`unknown state "${from}" in band ${band.id}`);
+      for (const [to, p] of Object.entries(row)) {
+        const j = stateIndex.get(to);
+        if (j === undefined) throw new Error(`unknown state "${to}" in band ${band.id}`);
+        baseRows[(b * nStates + i) * nStates + j] = p;
+      }
+    }
+    for (let i = 0; i < nStates; i++) {
+      // A state with no row in a band (outside its ages) stays where it is: plans are checked
+      // so that nobody is placed there, and this keeps every row stochastic.
+      let sum = 0;
+      for (let j = 0; j < nStates; j++) sum += baseRows[(b * nStates + i) * nStates + j];
+      if (sum === 0) baseRows[(b * nStates + i) * nStates + i] = 1;
+      const concentration =
+        spec.rateUncertainty?.rowConcentration?.[band.id]?.[spec.states[i].id] ?? spec.rateUncertainty?.concentration ?? 0;
+      rowConcentration[b * nStates + i] = concentration;
+    }
+  });
+
+  const ageTransitions: AgeTransitionRule[] = (spec.ageTransitions ?? []).map((rule) => {
+    const appliesTo = selectorMask(spec, rule.from);
+    const rows = new Float64Array(nStates * nStates);
+    for (let i = 0; i < nStates; i++) {
+      if (!appliesTo[i]) continue;
+      for (const [to, p] of Object.entries(rule.to)) {
+        const j = stateIndex.get(to);
+        if (j === undefined) throw new Error(`unknown state "${to}" in age transition`);
+        rows[i * nStates + j] = p;
+      }
+    }
+    return { ageMonths: rule.atAgeYears * 12, appliesTo, rows };
+  });
+
+  const flag = (name: string) => Uint8Array.from(spec.states, (s) => (s.flags?.includes(name as never) ? 1 : 0));
+
+  return {
+    id: spec.id,
+    version: spec.version,
+    stateIds: spec.states.map((s) => s.id),
+    nStates,
+    bandIds: bands.map((b) => b.id),
+    nBands,
+    bandOfAgeMonth,
+    horizonAgeMonths,
+    baseRows,
+    rowConcentration,
+    ageTransitions,
+    withinStateMove: Float64Array.from(spec.states, (s) => s.withinStatePlacementMoves ?? 0),
+    isPlacement: Uint8Array.from(spec.states, (s) => (s.placement ? 1 : 0)),
+    flags: {
+      inCare: flag('in_care'),
+      residential: flag('residential'),
+      neet: flag('neet'),
+      custody: flag('custody'),
+      careLeaver: flag('care_leaver'),
+      homeless: flag('homeless'),
+    },
+    minAgeMonths: Int32Array.from(spec.states, (s) => (s.minAgeYears ?? 0) * 12),
+    maxAgeMonths: Int32Array.from(spec.states, (s) => (s.maxAgeYears ?? 1000) * 12),
+    unitCosts: spec.unitCosts.map((c) => ({
+      id: c.id,
+      label: c.label,
+      states: selectorMask(spec, c.states),
+      amount: toDistribution(c.amount),
+      toMonthly: perToMonthly[c.per],
+      agency: agencyIndex(c.agency),
+      cashable: c.cashable ?? true,
+      placementFee: c.placementFee ?? false,
+    })),
+    eventCosts: (spec.eventCosts ?? []).map((e) => ({
+      id: e.id,
+      label: e.label,
+      from: selectorMask(spec, e.from),
+      to: selectorMask(spec, e.to),
+      amount: toDistribution(e.amount),
+      agency: agencyIndex(e.agency),
+      cashable: e.cashable ?? true,
+      onWithinStateMove: e.includeWithinStateMoves ?? false,
+    })),
+    interventions: (spec.interventions ?? []).map((iv) => ({
+      id: iv.id,
+      label: iv.label,
+      eligible: selectorMask(spec, iv.eligibility.states),
+      minAgeMonths: Math.round((iv.eligibility.minAgeYears ?? 0) * 12),
+      maxAgeMonths: Math.round((iv.eligibility.maxAgeYears ?? 1000) * 12),
+      oneOff: iv.cost.oneOff === undefined ? null : toDistribution(iv.cost.oneOff),
+      perWeek: iv.cost.perWeek === undefined ? null : toDistribution(iv.cost.perWeek),
+      durationMonths: iv.cost.durationMonths,
+      effectMonths: iv.effectDurationMonths ?? iv.cost.durationMonths,
+      agency: agencyIndex(iv.cost.agency),
+      effects: iv.effects.map((e) => ({ from: selectorMask(spec, e.from), to: selectorMask(spec, e.to), multiplier: toDistribution(e.multiplier) })),
+    })),
+    rateFactors: (spec.rateFactors ?? []).map((f) => ({
+      id: f.id,
+      label: f.label,
+      from: selectorMask(spec, f.from),
+      to: selectorMask(spec, f.to),
+      multiplier: toDistribution(f.multiplier),
+    })),
+    discountPeriods: [...spec.discounting.periods].sort((a, b) => a.fromYear - b.fromYear),
+    agencies: AGENCIES,
+  };
+}

@@ -1,0 +1,109 @@
+/**
+ * Summaries of Monte Carlo output: mean, standard error of the mean, and percentiles.
+ * Percentiles use linear interpolation between order statistics (Hyndman and Fan's type 7,
+ * the default of R's quantile() and of numpy), so results can be checked in either.
+ */
+
+export interface Summary {
+  mean: number;
+  /** Standard error of the mean: sd / sqrt(n). */
+  se: number;
+  sd: number;
+  p5: number;
+  p10: number;
+  p50: number;
+  p90: number;
+  p95: number;
+  min: number;
+  max: number;
+}
+
+export const REPORTED_PERCENTILES = [5, 10, 50, 90, 95] as const;
+
+/** Type-7 quantile of already sorted values, q in [0, 1]. */
+export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
+  const n = sorted.length;
+  if (n === 0) return Number.NaN;
+  if (n === 1) return sorted[0];
+  const h = (n - 1) * q;
+  const lo = Math.floor(h);
+  const hi = Math.min(n - 1, lo + 1);
+  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
+}
+
+/** Mean and (n-1) standard deviation by Welford's update, stable for large sums. */
+export function meanAndSd(values: ArrayLike<number>): { mean: number; sd: number } {
+  let mean = 0;
+  let m2 = 0;
+  for (let i = 0; i < values.length; i++) {
+    const delta = values[i] - mean;
+    mean += delta / (i + 1);
+    m2 += delta * (values[i] - mean);
+  }
+  const sd = values.length > 1 ? Math.sqrt(m2 / (values.length - 1)) : 0;
+  return { mean, sd };
+}
+
+export function summarize(values: ArrayLike<number>, scale = 1): Summary {
+  const sorted = Float64Array.from(values, (v) => v * scale).sort();
+  const { mean, sd } = meanAndSd(sorted);
+  const n = sorted.length;
+  return {
+    mean,
+    se: n > 0 ? sd / Math.sqrt(n) : Number.NaN,
+    sd,
+    p5: quantileSorted(sorted, 0.05),
+    p10: quantileSorted(sorted, 0.1),
+    p50: quantileSorted(sorted, 0.5),
+    p90: quantileSorted(sorted, 0.9),
+    p95: quantileSorted(sorted, 0.95),
+    min: n ? sorted[0] : Number.NaN,
+    max: n ? sorted[n - 1] : Number.NaN,
+  };
+}
+
+/** Share of runs whose value is strictly above the threshold. */
+export function probabilityExceeding(values: ArrayLike<number>, threshold: number): number {
+  if (values.length === 0) return Number.NaN;
+  let count = 0;
+  for (let i = 0; i < values.length; i++) if (values[i] > threshold) count++;
+  return count / values.length;
+}
+
+/** Streaming mean and variance of many cells at once (for figures reported as mean ± SE only). */
+export class MomentAccumulator {
+  readonly size: number;
+  private readonly mean: Float64Array;
+  private readonly m2: Float64Array;
+  private n = 0;
+
+  constructor(size: number) {
+    this.size = size;
+    this.mean = new Float64Array(size);
+    this.m2 = new Float64Array(size);
+  }
+
+  add(values: Float64Array, offset: number): void {
+    this.n++;
+    const n = this.n;
+    for (let i = 0; i < this.size; i++) {
+      const x = values[offset + i];
+      const delta = x - this.mean[i];
+      if (delta === 0) continue;
+      this.mean[i] += delta / n;
+      this.m2[i] += delta * (x - this.mean[i]);
+    }
+  }
+
+  get runs(): number {
+    return this.n;
+  }
+
+  meanAt(i: number): number {
+    return this.mean[i];
+  }
+
+  seAt(i: number): number {
+    return this.n > 1 ? Math.sqrt(this.m2[i] / (this.n - 1) / this.n) : 0;
+  }
+}

@@ -97,13 +97,17 @@ export function parameterList(model: SimulationModel): ParameterInfo[] {
   return out;
 }
 
+/**
+ * Prices are per cell: (cost segment, state), cell = segment × nStates + state, because unit
+ * costs may apply only at some ages.
+ */
 interface SlotState {
   slot: PlanSlot;
-  /** Per state: pence per month of every line, then the placement fee part separately. */
+  /** Per cell: pence per month of every line. */
   statePence: Float64Array;
-  /** [state][agency][cashable] pence per month. */
+  /** [cell][agency][cashable] pence per month. */
   stateAgencyPence: Float64Array;
-  /** Placement fee pence per month per state, and where it is booked. */
+  /** Placement fee pence per month per cell, and where it is booked. */
   feePence: Float64Array;
   feeAgency: Int32Array;
   feeCashable: Uint8Array;
@@ -196,7 +200,7 @@ export class Simulator {
       this.flagBits[s] =
         (model.flags.inCare[s] ? FLAG_IN_CARE : 0) | (model.flags.custody[s] ? FLAG_CUSTODY : 0) | (model.flags.homeless[s] ? FLAG_HOMELESS : 0);
     }
-    this.virtFy = new Float64Array(layout.nFinancialYears);
+    this.virtFy = new Float64Array(layout.nFinancialYears * model.nCostSegments);
     this.virtAge = new Float64Array(layout.nAgeYears);
     this.scratchRow = new Float64Array(nS);
     this.unitValues = new Float64Array(model.unitCosts.length);
@@ -213,14 +217,15 @@ export class Simulator {
     const nA = this.layout.nAgencies;
     const masks = 1 << slot.interventions.length;
     const rowSlots = masks * this.model.nBands * nS;
+    const cells = this.model.nCostSegments * nS;
     this.slots.push({
       slot,
-      statePence: new Float64Array(nS),
-      stateAgencyPence: new Float64Array(nS * nA * 2),
-      feePence: new Float64Array(nS),
-      feeAgency: new Int32Array(nS),
-      feeCashable: new Uint8Array(nS),
-      occFy: new Float64Array(this.layout.nFinancialYears * nS),
+      statePence: new Float64Array(cells),
+      stateAgencyPence: new Float64Array(cells * nA * 2),
+      feePence: new Float64Array(cells),
+      feeAgency: new Int32Array(cells),
+      feeCashable: new Uint8Array(cells),
+      occFy: new Float64Array(this.layout.nFinancialYears * cells),
       occAge: new Float64Array(this.layout.nAgeYears * nS),
       rowStamp: new Int32Array(rowSlots).fill(-1),
       rowCount: new Int32Array(rowSlots),
@@ -274,34 +279,41 @@ export class Simulator {
     state.stateAgencyPence.fill(0);
     state.feePence.fill(0);
     state.feeAgency.fill(-1);
-    model.unitCosts.forEach((c, i) => {
-      const pence = Math.round(this.unitValues[i] * c.toMonthly * 100);
-      for (let s = 0; s < nS; s++) {
-        if (!c.states[s]) continue;
-        if (c.placementFee) {
-          state.feePence[s] += pence;
-          if (state.feeAgency[s] < 0) {
-            state.feeAgency[s] = c.agency;
-            state.feeCashable[s] = c.cashable ? 1 : 0;
+    const nCosts = model.unitCosts.length;
+    for (let g = 0; g < model.nCostSegments; g++) {
+      model.unitCosts.forEach((c, i) => {
+        if (!model.unitCostInSegment[g * nCosts + i]) return;
+        const pence = Math.round(this.unitValues[i] * c.toMonthly * 100);
+        for (let s = 0; s < nS; s++) {
+          if (!c.states[s]) continue;
+          const cell = g * nS + s;
+          if (c.placementFee) {
+            state.feePence[cell] += pence;
+            if (state.feeAgency[cell] < 0) {
+              state.feeAgency[cell] = c.agency;
+              state.feeCashable[cell] = c.cashable ? 1 : 0;
+            }
           }
+          state.statePence[cell] += pence;
+          state.stateAgencyPence[(cell * nA + c.agency) * 2 + (c.cashable ? 1 : 0)] += pence;
         }
-        state.statePence[s] += pence;
-        state.stateAgencyPence[(s * nA + c.agency) * 2 + (c.cashable ? 1 : 0)] += pence;
+      });
+      for (let s = 0; s < nS; s++) {
+        const cell = g * nS + s;
+        if (state.feeAgency[cell] < 0) {
+          // No fee line: an actual price is booked to children's social care, cashable.
+          state.feeAgency[cell] = 0;
+          state.feeCashable[cell] = 1;
+        }
       }
-    });
-    for (let s = 0; s < nS; s++) {
-      if (state.feeAgency[s] < 0) {
-        // No fee line: an actual price is booked to children's social care, cashable.
-        state.feeAgency[s] = 0;
-        state.feeCashable[s] = 1;
+      for (const { state: s, weeklyPrice } of state.slot.statePrices) {
+        const cell = g * nS + s;
+        const pence = Math.round(weeklyPrice * WEEKS_PER_MONTH * 100);
+        const delta = pence - state.feePence[cell];
+        state.statePence[cell] += delta;
+        state.stateAgencyPence[(cell * nA + state.feeAgency[cell]) * 2 + state.feeCashable[cell]] += delta;
+        state.feePence[cell] = pence;
       }
-    }
-    for (const { state: s, weeklyPrice } of state.slot.statePrices) {
-      const pence = Math.round(weeklyPrice * WEEKS_PER_MONTH * 100);
-      const delta = pence - state.feePence[s];
-      state.statePence[s] += delta;
-      state.stateAgencyPence[(s * nA + state.feeAgency[s]) * 2 + state.feeCashable[s]] += delta;
-      state.feePence[s] = pence;
     }
   }
 
@@ -402,6 +414,9 @@ export class Simulator {
     const inCare = model.flags.inCare;
     const runStamp = this.runStamp;
     const eoyBase = base + layout.endOfYearState;
+    const segmentOfAge = model.costSegmentOfAgeMonth;
+    const nSeg = model.nCostSegments;
+    const cellsPerYear = nSeg * nS;
     const outcomeBase = base + layout.outcomes;
 
     let s = person.startState;
@@ -409,6 +424,8 @@ export class Simulator {
     const usedVirt = virt;
     let fy = 0;
     let fyOff = 0;
+    let seg = segmentOfAge[person.ageMonths];
+    let segOff = seg * nS;
     let cm = person.ageMonths >= 0 ? this.clock.startMonth - 1 : 0;
     let age = person.ageMonths;
     let ageYear = Math.floor(age / 12);
@@ -471,10 +488,10 @@ export class Simulator {
     }
 
     for (let m = 0; ; m++) {
-      occFy[fyOff + s] += 1;
+      occFy[fyOff + segOff + s] += 1;
       occAge[ageOff + s] += 1;
       if (virt) {
-        this.virtFy[fy] += 1;
+        this.virtFy[fy * nSeg + seg] += 1;
         this.virtAge[ageYear] += 1;
       }
       ever |= flagBits[s];
@@ -525,12 +542,16 @@ export class Simulator {
       cm = cm === 11 ? 0 : cm + 1;
       if (cm === 3) {
         fy++;
-        fyOff += nS;
+        fyOff += cellsPerYear;
       }
       age++;
       if (age % 12 === 0) {
         ageYear++;
         ageOff += nS;
+        if (age < model.horizonAgeMonths) {
+          seg = segmentOfAge[age];
+          segOff = seg * nS;
+        }
       }
       if (age === ruleAge) nextRule();
 
@@ -563,19 +584,23 @@ export class Simulator {
     if (usedVirt) {
       // Months in today's placement at its actual price: book the difference from the model's fee.
       const start = person.startState;
-      const delta = Math.round((person.currentPlacementWeeklyPrice as number) * WEEKS_PER_MONTH * 100) - state.feePence[start];
-      const cell = state.feeAgency[start] * 2 + state.feeCashable[start];
+      const actual = Math.round((person.currentPlacementWeeklyPrice as number) * WEEKS_PER_MONTH * 100);
       for (let f = 0; f < layout.nFinancialYears; f++) {
-        const n = this.virtFy[f];
-        if (n === 0) continue;
-        out[base + layout.costFyAgency + f * nA * 2 + cell] += n * delta;
-        out[base + layout.costState + start] += n * delta;
-        this.virtFy[f] = 0;
+        for (let g = 0; g < nSeg; g++) {
+          const n = this.virtFy[f * nSeg + g];
+          if (n === 0) continue;
+          const priced = g * nS + start;
+          const delta = actual - state.feePence[priced];
+          out[base + layout.costFyAgency + f * nA * 2 + state.feeAgency[priced] * 2 + state.feeCashable[priced]] += n * delta;
+          out[base + layout.costState + start] += n * delta;
+          this.virtFy[f * nSeg + g] = 0;
+        }
       }
       for (let y = 0; y < layout.nAgeYears; y++) {
         const n = this.virtAge[y];
         if (n === 0) continue;
-        out[base + layout.costAge + y] += n * delta;
+        const priced = segmentOfAge[Math.min(y * 12, model.horizonAgeMonths - 1)] * nS + start;
+        out[base + layout.costAge + y] += n * (actual - state.feePence[priced]);
         this.virtAge[y] = 0;
       }
     }
@@ -616,18 +641,20 @@ export class Simulator {
     const nA = layout.nAgencies;
     const flags = model.flags;
     const outcomeBase = base + layout.outcomes;
+    const cellsPerYear = model.nCostSegments * nS;
     for (let f = 0; f < layout.nFinancialYears; f++) {
-      for (let s = 0; s < nS; s++) {
-        const n = state.occFy[f * nS + s];
+      for (let c = 0; c < cellsPerYear; c++) {
+        const n = state.occFy[f * cellsPerYear + c];
         if (n === 0) continue;
-        state.occFy[f * nS + s] = 0;
-        const cell = base + layout.costFyAgency + f * nA * 2;
-        const prices = s * nA * 2;
+        state.occFy[f * cellsPerYear + c] = 0;
+        const s = c % nS;
+        const target = base + layout.costFyAgency + f * nA * 2;
+        const prices = c * nA * 2;
         for (let k = 0; k < nA * 2; k++) {
           const pence = state.stateAgencyPence[prices + k];
-          if (pence !== 0) out[cell + k] += n * pence;
+          if (pence !== 0) out[target + k] += n * pence;
         }
-        out[base + layout.costState + s] += n * state.statePence[s];
+        out[base + layout.costState + s] += n * state.statePence[c];
         out[base + layout.monthsState + s] += n;
         out[outcomeBase + Outcome.monthsProjected] += n;
         if (flags.inCare[s]) out[outcomeBase + Outcome.monthsInCare] += n;
@@ -636,11 +663,12 @@ export class Simulator {
       }
     }
     for (let y = 0; y < layout.nAgeYears; y++) {
+      const segOff = model.costSegmentOfAgeMonth[Math.min(y * 12, model.horizonAgeMonths - 1)] * nS;
       for (let s = 0; s < nS; s++) {
         const n = state.occAge[y * nS + s];
         if (n === 0) continue;
         state.occAge[y * nS + s] = 0;
-        out[base + layout.costAge + y] += n * state.statePence[s];
+        out[base + layout.costAge + y] += n * state.statePence[segOff + s];
         if (y >= 19 && y <= 21) {
           out[outcomeBase + Outcome.monthsAged19to21] += n;
           if (flags.neet[s]) out[outcomeBase + Outcome.monthsNeet19to21] += n;

@@ -30,6 +30,14 @@ export interface SimulationModel {
   minAgeMonths: Int32Array;
   maxAgeMonths: Int32Array;
   unitCosts: UnitCostRule[];
+  /**
+   * Unit costs limited to ages split life into cost segments (boundaries in whole years); the
+   * kernel counts occupancy per segment so such costs stay exact. Age month → segment.
+   */
+  costSegmentOfAgeMonth: Int32Array;
+  nCostSegments: number;
+  /** For each segment, whether each unit cost applies: [segment][unit cost]. */
+  unitCostInSegment: Uint8Array;
   eventCosts: EventCostRule[];
   interventions: InterventionRule[];
   rateFactors: RateFactorRule[];
@@ -65,6 +73,8 @@ export interface UnitCostRule {
   cashable: boolean;
   /** The placement's price: an actual price for a placement replaces it. */
   placementFee: boolean;
+  minAgeMonths: number;
+  maxAgeMonths: number;
 }
 
 export interface EventCostRule {
@@ -134,6 +144,27 @@ function agencyIndex(agency: string): number {
 }
 
 const perToMonthly = { week: WEEKS_PER_MONTH, month: 1, year: 1 / 12 } as const;
+
+function costSegments(spec: CostModelSpec, horizonAgeMonths: number) {
+  const boundaries = new Set<number>();
+  for (const c of spec.unitCosts) {
+    if (c.minAgeYears !== undefined && c.minAgeYears > 0) boundaries.add(c.minAgeYears * 12);
+    if (c.maxAgeYears !== undefined && c.maxAgeYears * 12 < horizonAgeMonths) boundaries.add(c.maxAgeYears * 12);
+  }
+  const cuts = [...boundaries].sort((a, b) => a - b);
+  const costSegmentOfAgeMonth = new Int32Array(horizonAgeMonths);
+  for (let age = 0; age < horizonAgeMonths; age++) costSegmentOfAgeMonth[age] = cuts.filter((cut) => age >= cut).length;
+  const nCostSegments = cuts.length + 1;
+  const unitCostInSegment = new Uint8Array(nCostSegments * spec.unitCosts.length);
+  for (let g = 0; g < nCostSegments; g++) {
+    const age = g === 0 ? 0 : cuts[g - 1];
+    spec.unitCosts.forEach((c, i) => {
+      const applies = age >= (c.minAgeYears ?? 0) * 12 && age < (c.maxAgeYears ?? 1000) * 12;
+      unitCostInSegment[g * spec.unitCosts.length + i] = applies ? 1 : 0;
+    });
+  }
+  return { costSegmentOfAgeMonth, nCostSegments, unitCostInSegment };
+}
 
 /** Builds the engine's view of a model that has passed validateModel. */
 export function compileModel(spec: CostModelSpec): SimulationModel {
@@ -223,7 +254,10 @@ export function compileModel(spec: CostModelSpec): SimulationModel {
       agency: agencyIndex(c.agency),
       cashable: c.cashable ?? true,
       placementFee: c.placementFee ?? false,
+      minAgeMonths: (c.minAgeYears ?? 0) * 12,
+      maxAgeMonths: (c.maxAgeYears ?? 1000) * 12,
     })),
+    ...costSegments(spec, horizonAgeMonths),
     eventCosts: (spec.eventCosts ?? []).map((e) => ({
       id: e.id,
       label: e.label,

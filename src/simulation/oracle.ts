@@ -46,25 +46,29 @@ export function expectedCost(model: SimulationModel, request: ProjectionRequest,
   const index = (x: Augmented) => (x.mask * 2 + x.original) * nS + x.state;
   const decode = (i: number): Augmented => ({ state: i % nS, original: Math.floor(i / nS) % 2, mask: Math.floor(i / (2 * nS)) });
 
-  // Prices at their means, in pounds per month, as the engine's parameter-free setting.
-  const statePounds = new Float64Array(nS);
-  const feePounds = new Float64Array(nS);
-  for (const c of model.unitCosts) {
-    const monthly = Math.max(0, meanOf(c.amount)) * c.toMonthly;
-    for (let s = 0; s < nS; s++) {
-      if (!c.states[s]) continue;
-      statePounds[s] += monthly;
-      if (c.placementFee) feePounds[s] += monthly;
+  // Prices at their means, in pounds per month, for a given age (unit costs may apply only at some ages).
+  const pricesAt = (age: number) => {
+    const statePounds = new Float64Array(nS);
+    const feePounds = new Float64Array(nS);
+    for (const c of model.unitCosts) {
+      if (age < c.minAgeMonths || age >= c.maxAgeMonths) continue;
+      const monthly = Math.max(0, meanOf(c.amount)) * c.toMonthly;
+      for (let s = 0; s < nS; s++) {
+        if (!c.states[s]) continue;
+        statePounds[s] += monthly;
+        if (c.placementFee) feePounds[s] += monthly;
+      }
     }
-  }
-  for (const { state, weeklyPrice } of plan.statePrices) {
-    statePounds[state] += weeklyPrice * WEEKS_PER_MONTH - feePounds[state];
-    feePounds[state] = weeklyPrice * WEEKS_PER_MONTH;
-  }
-  const originalDelta =
-    plan.currentPlacementWeeklyPrice !== null && model.isPlacement[plan.startState]
-      ? plan.currentPlacementWeeklyPrice * WEEKS_PER_MONTH - feePounds[plan.startState]
-      : 0;
+    for (const { state, weeklyPrice } of plan.statePrices) {
+      statePounds[state] += weeklyPrice * WEEKS_PER_MONTH - feePounds[state];
+      feePounds[state] = weeklyPrice * WEEKS_PER_MONTH;
+    }
+    const originalDelta =
+      plan.currentPlacementWeeklyPrice !== null && model.isPlacement[plan.startState]
+        ? plan.currentPlacementWeeklyPrice * WEEKS_PER_MONTH - feePounds[plan.startState]
+        : 0;
+    return { statePounds, originalDelta };
+  };
   const hasOriginal = plan.currentPlacementWeeklyPrice !== null && model.isPlacement[plan.startState] === 1;
 
   /** The monthly row for a state under a set of active interventions (the engine's rule). */
@@ -182,6 +186,7 @@ export function expectedCost(model: SimulationModel, request: ProjectionRequest,
   for (let m = 0; m < months; m++) {
     const age = request.ageMonths + m;
     const marginal = new Array<number>(nS).fill(0);
+    const { statePounds, originalDelta } = pricesAt(age);
     for (let i = 0; i < size; i++) {
       if (pi[i] === 0) continue;
       const x = decode(i);

@@ -266,6 +266,7 @@ export class ProjectionFolder {
     const nA = layout.nAgencies;
     const nS = layout.nStates;
     const firstFy = financialYearStart(absoluteMonth(this.request.clock.startYear, this.request.clock.startMonth));
+    const months = projectionMonths(model, this.request);
     const column = (values: Float64Array, stride: number, index: number) => {
       const out = new Float64Array(this.runs);
       for (let r = 0; r < this.runs; r++) out[r] = values[r * stride + index];
@@ -296,7 +297,7 @@ export class ProjectionFolder {
           discounted: summarize(column(this.byAgencyDiscounted[p], nA, a), pounds),
         })),
         byAgeYear: Array.from({ length: layout.nAgeYears }, (_, y) => ({ age: y, cash: meanSe(layout.costAge + y, pounds) })).filter(
-          (row) => row.age * 12 + 12 > this.request.ageMonths,
+          (row) => row.age * 12 + 12 > this.request.ageMonths && row.age * 12 < this.request.ageMonths + months,
         ),
         byState: model.stateIds.map((state, s) => ({ state, cash: meanSe(layout.costState + s, pounds), months: meanSe(layout.monthsState + s) })),
         byIntervention: model.interventions.map((iv, i) => ({
@@ -332,7 +333,7 @@ export class ProjectionFolder {
     return {
       runs: this.runs,
       seed: this.seed,
-      months: projectionMonths(model, this.request),
+      months,
       firstFinancialYear: financialYearLabel(firstFy),
       plans,
       comparisons,

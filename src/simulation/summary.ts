@@ -45,7 +45,14 @@ export function meanAndSd(values: ArrayLike<number>): { mean: number; sd: number
 }
 
 export function summarize(values: ArrayLike<number>, scale = 1): Summary {
-  const sorted = Float64Array.from(values, (v) => v * scale).sort();
+  const sorted = new Float64Array(values.length);
+  let constant = true;
+  for (let i = 0; i < values.length; i++) {
+    sorted[i] = values[i] * scale;
+    if (sorted[i] !== sorted[0]) constant = false;
+  }
+  // Many series are constant (an agency that never pays for this person): no need to sort.
+  if (!constant) sorted.sort();
   const { mean, sd } = meanAndSd(sorted);
   const n = sorted.length;
   return {

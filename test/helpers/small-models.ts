@@ -108,6 +108,7 @@ export function fourStateModel(): CostModelSpec {
       { id: 'foster_fee', label: 'Foster fee', states: ['foster'], amount: { type: 'normal', mean: 600, sd: 60 }, per: 'week', agency: 'childrens_social_care', source: 'test', placementFee: true },
       { id: 'resi_fee', label: 'Residential fee', states: ['resi'], amount: { type: 'lognormal', mean: 6000, sd: 1200 }, per: 'week', agency: 'childrens_social_care', source: 'test', placementFee: true },
       { id: 'resi_school', label: 'Education', states: ['resi'], amount: { type: 'pert', min: 200, mode: 300, max: 600 }, per: 'week', agency: 'education', source: 'test' },
+      { id: 'school_support', label: 'Virtual school', states: ['foster', 'resi'], amount: 250, per: 'week', agency: 'education', source: 'test', maxAgeYears: 16 },
       { id: 'out_benefit', label: 'Benefits', states: ['out'], amount: { type: 'uniform', min: 300, max: 500 }, per: 'month', agency: 'welfare', source: 'test', cashable: false },
     ],
     eventCosts: [

@@ -70,6 +70,21 @@ t.test('the Monte Carlo mean meets the exact expectation on several models', asy
   }
 });
 
+t.test('an age-limited unit cost in the engine, worked by hand', async (t) => {
+  // q = 1 from a start at 131 months: month 0 in A (free before 11), then B: nothing to pay.
+  // q = 0 from 131 months for 3 months: months 1 and 2 in A at £100: £200 in every run.
+  const free = twoStateModel(1);
+  free.unitCosts[0].minAgeYears = 11;
+  const stayA = twoStateModel(0);
+  stayA.unitCosts[0].minAgeYears = 11;
+  const req = { clock: { startYear: 2026, startMonth: 5 }, ageMonths: 131, months: 3, plans: [plan(0)], parameterUncertainty: true };
+  t.equal(runProjectionInline(compileModel(free), req, 50, 3).plans[0].total.cash.max, 0);
+  const paid = runProjectionInline(compileModel(stayA), req, 50, 3).plans[0];
+  t.equal(paid.total.cash.min, 200);
+  t.equal(paid.total.cash.max, 200);
+  t.same(paid.byAgeYear.map((a) => [a.age, a.cash.mean]), [[10, 0], [11, 200]]);
+});
+
 t.test('a deterministic chain gives the exact figure in every run', async (t) => {
   // q = 1: A for month 0 only, then B forever. Every run costs exactly £100.
   const model = compileModel(twoStateModel(1));

@@ -102,3 +102,13 @@ t.test('a scheduled move applies only while the plan is still on course', async 
   t.ok(Math.abs(result.total.cash - (1000 * 52) / 12) < 1e-9, 'only month 0 is paid');
   t.ok(Math.abs(result.stateProbabilities[1][0] - 1) < 1e-12);
 });
+
+t.test('a unit cost limited to ages applies only from its first birthday', async (t) => {
+  // Two states, q = 0.1, but A's £100 a month is charged only from age 11 (132 months).
+  // Starting at 131 months: month 0 is free, months 1 and 2 cost 0.9 × 100 and 0.81 × 100: £171.
+  const spec = twoStateModel(0.1);
+  spec.unitCosts[0].minAgeYears = 11;
+  const model = compileModel(spec);
+  const result = expectedCost(model, { clock: { startYear: 2026, startMonth: 5 }, ageMonths: 131, months: 3, plans: [stay(0)], parameterUncertainty: false });
+  t.ok(Math.abs(result.total.cash - 171) < 1e-9, `£${result.total.cash}`);
+});

@@ -1,0 +1,126 @@
+import { Piscina } from 'piscina';
+import type { CostModelSpec } from '../catalog/model-schema.ts';
+import { type ChunkResult, ProjectionFolder, type ProjectionRequest, type ProjectionResult, runChunks } from './projection.ts';
+import { type SimulationTask, modelFor, runTask } from './worker.ts';
+
+export interface RunOptions {
+  signal?: AbortSignal;
+  /** Called after each chunk is folded, with runs completed and runs in all. */
+  onProgress?: (completed: number, total: number) => void;
+}
+
+export class CancelledError extends Error {
+  constructor() {
+    super('the run was cancelled');
+    this.name = 'CancelledError';
+  }
+}
+
+/**
+ * Splits Monte Carlo work into chunks of runs and spreads them over worker threads, folding
+ * results in run order so the outcome never depends on the number of threads or on which
+ * thread finished first. With zero threads the chunks run in this thread, yielding to the event
+ * loop between them so the service stays responsive and cancellation is honoured.
+ */
+export class SimulationPool {
+  readonly threads: number;
+  private readonly piscina: Piscina | undefined;
+
+  constructor(threads: number) {
+    this.threads = threads;
+    this.piscina =
+      threads > 0
+        ? new Piscina({
+            filename: new URL('./worker.ts', import.meta.url).href,
+            minThreads: threads,
+            maxThreads: threads,
+            idleTimeout: 60_000,
+          })
+        : undefined;
+  }
+
+  private execute(task: SimulationTask): Promise<ChunkResult> {
+    if (this.piscina) return this.piscina.run(task) as Promise<ChunkResult>;
+    return new Promise((resolve, reject) =>
+      setImmediate(() => {
+        try {
+          resolve(runTask(task));
+        } catch (error) {
+          reject(error);
+        }
+      }),
+    );
+  }
+
+  /** A person's plans over `runs` runs. */
+  async projection(modelKey: string, modelSpec: CostModelSpec, request: ProjectionRequest, runs: number, seed: number, options: RunOptions = {}): Promise<ProjectionResult> {
+    const model = modelFor(modelKey, modelSpec);
+    const folder = new ProjectionFolder(model, request, runs, seed);
+    const parallel = Math.max(1, this.threads);
+    const chunkSize = Math.min(2000, Math.max(100, Math.ceil(runs / (parallel * 4))));
+    const chunks = runChunks(runs, chunkSize);
+    await this.inOrder(
+      chunks.map(([runStart, runEnd]) => () => this.execute({ kind: 'projection', modelKey, modelSpec, request, seed, runStart, runEnd })),
+      (chunk) => {
+        folder.add(chunk);
+        options.onProgress?.(folder.completedRuns, runs);
+      },
+      options.signal,
+    );
+    return folder.finish();
+  }
+
+  /**
+   * Runs tasks with a bounded number in flight and hands results to `fold` strictly in task
+   * order. On cancellation no new task starts; the promise rejects with CancelledError once
+   * those in flight have settled, and nothing further is folded.
+   */
+  async inOrder<T>(tasks: Array<() => Promise<T>>, fold: (result: T) => void, signal?: AbortSignal): Promise<void> {
+    const limit = Math.max(1, this.threads) * 2;
+    const pending = new Map<number, T>();
+    let nextToStart = 0;
+    let nextToFold = 0;
+    let failure: unknown;
+    await new Promise<void>((resolve) => {
+      let inFlight = 0;
+      const pump = () => {
+        if (failure === undefined && signal?.aborted) failure = new CancelledError();
+        while (failure === undefined && inFlight < limit && nextToStart < tasks.length) {
+          const index = nextToStart++;
+          inFlight++;
+          tasks[index]().then(
+            (result) => {
+              inFlight--;
+              if (failure === undefined) {
+                pending.set(index, result);
+                try {
+                  while (pending.has(nextToFold)) {
+                    const ready = pending.get(nextToFold) as T;
+                    pending.delete(nextToFold);
+                    nextToFold++;
+                    fold(ready);
+                  }
+                } catch (error) {
+                  failure = error;
+                }
+              }
+              pump();
+            },
+            (error) => {
+              inFlight--;
+              if (failure === undefined) failure = error;
+              pump();
+            },
+          );
+        }
+        if (inFlight === 0 && (failure !== undefined || nextToStart >= tasks.length)) resolve();
+      };
+      pump();
+    });
+    if (failure !== undefined) throw failure;
+  }
+
+  async close(): Promise<void> {
+    await this.piscina?.destroy();
+  }
+}

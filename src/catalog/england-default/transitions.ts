@@ -1,0 +1,293 @@
+/**
+ * Monthly transition probabilities of the England default model, per age band, and the age
+ * transitions at 18 and 21.
+ *
+ * No published source gives monthly rates between these states (see
+ * assumption_rate_calibration): they were set so that the chain, propagated exactly, reproduces
+ * the national aggregates cited in the model's transitionSources. The figures each group of
+ * rates was aimed at are in the comments; test/models/england-default.test.ts checks the
+ * results. Rows list exits only; the probability of staying is what is left.
+ */
+
+type Exits = Record<string, number>;
+type Rows = Record<string, Exits>;
+
+/** A row: the exits as given and the remainder on the state itself. */
+export function row(self: string, exits: Exits): Record<string, number> {
+  let total = 0;
+  for (const p of Object.values(exits)) total += p;
+  if (total > 1) throw new RangeError(`exits from ${self} sum to ${total}`);
+  return { [self]: Number((1 - total).toFixed(12)), ...exits };
+}
+
+/** A full destination distribution (age transitions); throws unless it sums to 1. */
+export function distribution(to: Exits): Record<string, number> {
+  let total = 0;
+  for (const p of Object.values(to)) total += p;
+  if (Math.abs(total - 1) > 1e-12) throw new RangeError(`age transition sums to ${total}`);
+  return to;
+}
+
+export const AGE_BANDS = [
+  { id: '0-4', fromYears: 0, toYears: 5 },
+  { id: '5-9', fromYears: 5, toYears: 10 },
+  { id: '10-15', fromYears: 10, toYears: 16 },
+  { id: '16-17', fromYears: 16, toYears: 18 },
+  { id: '18-20', fromYears: 18, toYears: 21 },
+  { id: '21-24', fromYears: 21, toYears: 25 },
+];
+
+// Permanence states are left rarely: special guardianship and adoption breakdown are a few per
+// cent over childhood (DfE records returns to care after permanence but no breakdown rate).
+const permanenceRows = (older: boolean): Rows => ({
+  sgo: { cin_cp: 0.0006, kinship_foster: 0.0002, inhouse_foster: 0.0002, ...(older ? { residential: 0.0001 } : {}) },
+  adopted: { cin_cp: 0.0002, inhouse_foster: 0.0001, ...(older ? { residential: 0.0001 } : {}) },
+});
+
+/**
+ * 0-4: entries come through child protection (DfE: 30% of starters are under 5). Exits from care
+ * are by adoption, special guardianship and return home (DfE 2018-19: adoption 12%, SGO 13% of all
+ * exits, nearly all of them young children; return home about 31%).
+ */
+const BAND_0_4: Rows = {
+  home: { early_help: 0.0025, cin_cp: 0.0012, edge_of_care: 0.00005, inhouse_foster: 0.00002, ifa_foster: 0.00001, kinship_foster: 0.00001 },
+  early_help: { home: 0.06, cin_cp: 0.012, edge_of_care: 0.001 },
+  edge_of_care: { cin_cp: 0.05, early_help: 0.01, home: 0.005, kinship_foster: 0.008, inhouse_foster: 0.012, ifa_foster: 0.006 },
+  cin_cp: { home: 0.03, early_help: 0.02, edge_of_care: 0.004, kinship_foster: 0.0028, inhouse_foster: 0.0043, ifa_foster: 0.0024, residential: 0.00005 },
+  kinship_foster: { sgo: 0.02, returned_home: 0.012, adopted: 0.002, inhouse_foster: 0.002, ifa_foster: 0.001 },
+  inhouse_foster: { adopted: 0.013, sgo: 0.008, returned_home: 0.01, kinship_foster: 0.003, ifa_foster: 0.003, residential: 0.0002 },
+  ifa_foster: { adopted: 0.011, sgo: 0.006, returned_home: 0.009, inhouse_foster: 0.004, kinship_foster: 0.002, residential: 0.0003 },
+  residential: { inhouse_foster: 0.05, ifa_foster: 0.03, returned_home: 0.02 },
+  ...permanenceRows(false),
+  returned_home: { home: 0.02, cin_cp: 0.01, kinship_foster: 0.002, inhouse_foster: 0.005, ifa_foster: 0.003 },
+};
+
+/** 5-9: fewer adoptions; entries about 15% of starters. */
+const BAND_5_9: Rows = {
+  home: { early_help: 0.0025, cin_cp: 0.0011, edge_of_care: 0.00008, inhouse_foster: 0.00001, ifa_foster: 0.00001 },
+  early_help: { home: 0.06, cin_cp: 0.011, edge_of_care: 0.002 },
+  edge_of_care: { cin_cp: 0.045, early_help: 0.012, home: 0.006, kinship_foster: 0.004, inhouse_foster: 0.005, ifa_foster: 0.005, residential: 0.0008 },
+  cin_cp: { home: 0.03, early_help: 0.02, edge_of_care: 0.005, kinship_foster: 0.0006, inhouse_foster: 0.0008, ifa_foster: 0.0007, residential: 0.00005 },
+  kinship_foster: { sgo: 0.016, returned_home: 0.016, adopted: 0.0005, inhouse_foster: 0.002, ifa_foster: 0.0015, residential: 0.0003 },
+  inhouse_foster: { adopted: 0.003, sgo: 0.007, returned_home: 0.019, kinship_foster: 0.002, ifa_foster: 0.004, residential: 0.0012 },
+  ifa_foster: { adopted: 0.002, sgo: 0.006, returned_home: 0.018, inhouse_foster: 0.003, kinship_foster: 0.001, residential: 0.0018 },
+  residential: { returned_home: 0.01, inhouse_foster: 0.015, ifa_foster: 0.015, kinship_foster: 0.002 },
+  ...permanenceRows(false),
+  returned_home: { home: 0.018, cin_cp: 0.01, edge_of_care: 0.002, kinship_foster: 0.001, inhouse_foster: 0.003, ifa_foster: 0.003, residential: 0.0003 },
+};
+
+/**
+ * 10-15: the edge-of-care band. Entry from the edge of care about 1.5% a month (a third of a
+ * cohort within two years, allowing for de-escalation to child in need and early help at about
+ * 5% a month); residential takes a larger share of adolescent entries and of breakdowns (carer
+ * asked for the placement to end because of behaviour: 8% of changes). Youth custody is short
+ * (3-6 months).
+ */
+const BAND_10_15: Rows = {
+  home: { early_help: 0.002, cin_cp: 0.0012, edge_of_care: 0.00015, inhouse_foster: 0.00001, ifa_foster: 0.00001, youth_custody: 0.00001 },
+  early_help: { home: 0.06, cin_cp: 0.012, edge_of_care: 0.003, youth_custody: 0.00005 },
+  edge_of_care: {
+    cin_cp: 0.03,
+    early_help: 0.012,
+    home: 0.005,
+    kinship_foster: 0.002,
+    inhouse_foster: 0.005,
+    ifa_foster: 0.0065,
+    residential: 0.0055,
+    secure_home: 0.0003,
+    youth_custody: 0.0015,
+  },
+  cin_cp: {
+    home: 0.03,
+    early_help: 0.02,
+    edge_of_care: 0.008,
+    kinship_foster: 0.0004,
+    inhouse_foster: 0.0006,
+    ifa_foster: 0.0006,
+    residential: 0.0002,
+    secure_home: 0.00002,
+    youth_custody: 0.0002,
+  },
+  kinship_foster: { sgo: 0.008, returned_home: 0.012, inhouse_foster: 0.002, ifa_foster: 0.002, residential: 0.001, youth_custody: 0.0002 },
+  inhouse_foster: { returned_home: 0.014, sgo: 0.003, adopted: 0.0002, kinship_foster: 0.001, ifa_foster: 0.004, residential: 0.003, secure_home: 0.0001, youth_custody: 0.0003 },
+  ifa_foster: { returned_home: 0.013, sgo: 0.002, inhouse_foster: 0.002, kinship_foster: 0.001, residential: 0.004, secure_home: 0.0001, youth_custody: 0.0003 },
+  residential: { returned_home: 0.014, inhouse_foster: 0.004, ifa_foster: 0.006, kinship_foster: 0.001, secure_home: 0.001, youth_custody: 0.002 },
+  secure_home: { residential: 0.15, ifa_foster: 0.03, inhouse_foster: 0.01, returned_home: 0.02, youth_custody: 0.01 },
+  youth_custody: { cin_cp: 0.1, edge_of_care: 0.03, home: 0.03, residential: 0.02, ifa_foster: 0.01 },
+  ...permanenceRows(true),
+  returned_home: {
+    home: 0.015,
+    cin_cp: 0.012,
+    edge_of_care: 0.004,
+    kinship_foster: 0.0005,
+    inhouse_foster: 0.002,
+    ifa_foster: 0.002,
+    residential: 0.0008,
+    youth_custody: 0.0003,
+  },
+};
+
+/**
+ * 16-17: supported accommodation takes 41% of looked-after 16-17-year-olds (Article 39 / DfE 2023);
+ * most moves into care at this age are into it.
+ */
+const BAND_16_17: Rows = {
+  home: { early_help: 0.0015, cin_cp: 0.001, edge_of_care: 0.0002, supported_accommodation: 0.00005, youth_custody: 0.00003 },
+  early_help: { home: 0.07, cin_cp: 0.01, edge_of_care: 0.002, supported_accommodation: 0.0002, youth_custody: 0.00005 },
+  edge_of_care: {
+    cin_cp: 0.03,
+    early_help: 0.01,
+    home: 0.01,
+    supported_accommodation: 0.006,
+    kinship_foster: 0.001,
+    inhouse_foster: 0.002,
+    ifa_foster: 0.003,
+    residential: 0.003,
+    secure_home: 0.0002,
+    youth_custody: 0.002,
+  },
+  cin_cp: {
+    home: 0.035,
+    early_help: 0.015,
+    edge_of_care: 0.006,
+    supported_accommodation: 0.0015,
+    kinship_foster: 0.0002,
+    inhouse_foster: 0.0003,
+    ifa_foster: 0.0005,
+    residential: 0.0003,
+    youth_custody: 0.0003,
+  },
+  kinship_foster: { sgo: 0.004, returned_home: 0.006, supported_accommodation: 0.006, ifa_foster: 0.001, residential: 0.0005, youth_custody: 0.0002 },
+  inhouse_foster: { returned_home: 0.006, sgo: 0.001, supported_accommodation: 0.016, kinship_foster: 0.0005, ifa_foster: 0.003, residential: 0.002, youth_custody: 0.0003 },
+  ifa_foster: { returned_home: 0.006, sgo: 0.0005, supported_accommodation: 0.02, inhouse_foster: 0.001, residential: 0.003, youth_custody: 0.0003 },
+  residential: { supported_accommodation: 0.035, returned_home: 0.008, ifa_foster: 0.003, inhouse_foster: 0.001, secure_home: 0.0008, youth_custody: 0.002 },
+  secure_home: { residential: 0.12, supported_accommodation: 0.04, ifa_foster: 0.02, returned_home: 0.02, youth_custody: 0.01 },
+  supported_accommodation: { returned_home: 0.008, residential: 0.004, ifa_foster: 0.002, inhouse_foster: 0.001, secure_home: 0.0002, youth_custody: 0.002 },
+  youth_custody: { cin_cp: 0.08, edge_of_care: 0.03, home: 0.03, supported_accommodation: 0.04, residential: 0.015 },
+  sgo: { cin_cp: 0.0005, supported_accommodation: 0.0005 },
+  adopted: { cin_cp: 0.0003, supported_accommodation: 0.0003 },
+  returned_home: {
+    home: 0.015,
+    cin_cp: 0.01,
+    edge_of_care: 0.003,
+    supported_accommodation: 0.003,
+    ifa_foster: 0.001,
+    residential: 0.001,
+    youth_custody: 0.0004,
+  },
+};
+
+/**
+ * 18-20: staying put ends at about 3.5% a month (DfE: 55-57% with former foster carers at 18,
+ * 31% at 19, 21% at 20). Moves between education or work and NEET balance at about 40% of care
+ * leavers aged 19-21 NEET (DfE 2017). Custody mixes care leavers and others: on release some
+ * return to care-leaver states, some to the adult state.
+ */
+const BAND_18_20: Rows = {
+  staying_put: { supported_lodgings: 0.005, independent_eet: 0.017, independent_neet: 0.007, homeless: 0.0005, adult_custody: 0.0005 },
+  supported_lodgings: { independent_eet: 0.018, independent_neet: 0.018, homeless: 0.002, adult_custody: 0.0015 },
+  independent_eet: { independent_neet: 0.035, supported_lodgings: 0.002, homeless: 0.001, adult_custody: 0.0007 },
+  independent_neet: { independent_eet: 0.022, supported_lodgings: 0.004, homeless: 0.005, adult_custody: 0.003 },
+  homeless: { supported_lodgings: 0.06, independent_neet: 0.06, independent_eet: 0.01, adult_custody: 0.008 },
+  adult_custody: { independent_neet: 0.025, adult: 0.02, homeless: 0.01, supported_lodgings: 0.01 },
+  adult: { adult_custody: 0.0002 },
+};
+
+/** 21-24: no staying put; supported lodgings run down. */
+const BAND_21_24: Rows = {
+  supported_lodgings: { independent_eet: 0.025, independent_neet: 0.015, homeless: 0.002, adult_custody: 0.001 },
+  independent_eet: { independent_neet: 0.02, homeless: 0.0008, adult_custody: 0.0005 },
+  independent_neet: { independent_eet: 0.025, homeless: 0.004, adult_custody: 0.0025 },
+  homeless: { supported_lodgings: 0.04, independent_neet: 0.07, independent_eet: 0.01, adult_custody: 0.006 },
+  adult_custody: { independent_neet: 0.02, adult: 0.025, homeless: 0.01, supported_lodgings: 0.005 },
+  adult: { adult_custody: 0.00015 },
+};
+
+function rows(exits: Rows): Record<string, Record<string, number>> {
+  return Object.fromEntries(Object.entries(exits).map(([state, e]) => [state, row(state, e)]));
+}
+
+export function monthlyTransitions(): Record<string, Record<string, Record<string, number>>> {
+  return {
+    '0-4': rows(BAND_0_4),
+    '5-9': rows(BAND_5_9),
+    '10-15': rows(BAND_10_15),
+    '16-17': rows(BAND_16_17),
+    '18-20': rows(BAND_18_20),
+    '21-24': rows(BAND_21_24),
+  };
+}
+
+/**
+ * On the 18th birthday looked-after children become care leavers. Staying put: DfE 55% (2018),
+ * 57% (2019), 60% (2020-21) of those leaving foster care at 18; more from in-house carers than
+ * from agency carers (Ofsted 2017-18: 58% against 40%). 31% of 18-year-old care leavers are NEET
+ * (DfE 2017). Children in the community or a permanence arrangement, and most in youth custody,
+ * become adults who are not care leavers. Staying put ends at 21.
+ */
+export function ageTransitions() {
+  return [
+    {
+      atAgeYears: 18,
+      from: ['inhouse_foster'],
+      to: distribution({ staying_put: 0.7, supported_lodgings: 0.1, independent_eet: 0.09, independent_neet: 0.08, homeless: 0.01, adult_custody: 0.02 }),
+      source: 'dfe_staying_put_2020',
+    },
+    {
+      atAgeYears: 18,
+      from: ['ifa_foster'],
+      to: distribution({ staying_put: 0.57, supported_lodgings: 0.18, independent_eet: 0.11, independent_neet: 0.11, homeless: 0.02, adult_custody: 0.01 }),
+      source: 'dfe_staying_put_2020',
+    },
+    {
+      atAgeYears: 18,
+      from: ['kinship_foster'],
+      to: distribution({ staying_put: 0.62, supported_lodgings: 0.1, independent_eet: 0.14, independent_neet: 0.11, homeless: 0.01, adult_custody: 0.02 }),
+      source: 'dfe_staying_put_2020',
+    },
+    {
+      atAgeYears: 18,
+      from: ['residential', 'supported_accommodation'],
+      to: distribution({ supported_lodgings: 0.55, independent_eet: 0.17, independent_neet: 0.2, homeless: 0.05, adult_custody: 0.03 }),
+      source: 'cypnow_neet_18_2017',
+    },
+    {
+      atAgeYears: 18,
+      from: ['secure_home'],
+      to: distribution({ supported_lodgings: 0.45, independent_eet: 0.1, independent_neet: 0.25, homeless: 0.08, adult_custody: 0.12 }),
+      source: 'cypnow_neet_18_2017',
+    },
+    {
+      atAgeYears: 18,
+      from: ['youth_custody'],
+      to: distribution({ adult_custody: 0.55, adult: 0.45 }),
+      source: 'assumption_rate_calibration',
+    },
+    {
+      atAgeYears: 18,
+      from: ['@community', '@edge_of_care', '@permanence'],
+      to: distribution({ adult: 1 }),
+      source: 'assumption_rate_calibration',
+    },
+    {
+      atAgeYears: 21,
+      from: ['staying_put'],
+      to: distribution({ supported_lodgings: 0.15, independent_eet: 0.6, independent_neet: 0.22, homeless: 0.02, adult_custody: 0.01 }),
+      source: 'dfe_staying_put_2020',
+    },
+  ];
+}
+
+/** Monthly probability of a move between two placements of the same kind. */
+export const WITHIN_STATE_MOVES: Record<string, number> = {
+  // With the moves between kinds of placement in the rows above, these give about 0.55 moves per
+  // child-year in foster care (about 10% with 3+ placements in a year; DfE 66,070 placement
+  // changes a year, a quarter of them status changes only) and about 0.7 in residential care
+  // (NAO: one in seven moved at least twice in a year).
+  kinship_foster: 0.008,
+  inhouse_foster: 0.025,
+  ifa_foster: 0.028,
+  residential: 0.035,
+  secure_home: 0.01,
+  supported_accommodation: 0.025,
+};

@@ -4,6 +4,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import type { Config } from './config/index.ts';
 import type { DatabaseHandle } from './db/connect.ts';
 import auth from './plugins/app/auth.ts';
+import catalog from './plugins/app/catalog.ts';
 import configPlugin from './plugins/app/config.ts';
 import database from './plugins/app/database.ts';
 import problemDetails from './plugins/app/problem-details.ts';
@@ -56,6 +57,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(security);
   await app.register(swagger);
   await app.register(auth);
+  await app.register(catalog);
 
   await app.register(healthRoutes);
   await app.register(tokenRoutes);

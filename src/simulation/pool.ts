@@ -1,7 +1,8 @@
 import { Piscina } from 'piscina';
 import type { CostModelSpec } from '../catalog/model-schema.ts';
-import { type ChunkResult, ProjectionFolder, type ProjectionRequest, type ProjectionResult, runChunks } from './projection.ts';
-import { type SimulationTask, modelFor, runTask } from './worker.ts';
+import { PROJECTION_CHUNK_RUNS, type ProjectionChunk, ProjectionFolder, type ProjectionRequest, type ProjectionResult, runChunks } from './projection.ts';
+import type { CohortChunk } from './cohort.ts';
+import { type CohortTask, type ProjectionTask, type SimulationTask, modelFor, runTask } from './worker.ts';
 
 export interface RunOptions {
   signal?: AbortSignal;
@@ -39,8 +40,10 @@ export class SimulationPool {
         : undefined;
   }
 
-  private execute(task: SimulationTask): Promise<ChunkResult> {
-    if (this.piscina) return this.piscina.run(task) as Promise<ChunkResult>;
+  execute(task: ProjectionTask): Promise<ProjectionChunk>;
+  execute(task: CohortTask): Promise<CohortChunk>;
+  execute(task: SimulationTask): Promise<ProjectionChunk | CohortChunk> {
+    if (this.piscina) return this.piscina.run(task) as Promise<ProjectionChunk | CohortChunk>;
     return new Promise((resolve, reject) =>
       setImmediate(() => {
         try {
@@ -56,9 +59,7 @@ export class SimulationPool {
   async projection(modelKey: string, modelSpec: CostModelSpec, request: ProjectionRequest, runs: number, seed: number, options: RunOptions = {}): Promise<ProjectionResult> {
     const model = modelFor(modelKey, modelSpec);
     const folder = new ProjectionFolder(model, request, runs, seed);
-    const parallel = Math.max(1, this.threads);
-    const chunkSize = Math.min(2000, Math.max(100, Math.ceil(runs / (parallel * 4))));
-    const chunks = runChunks(runs, chunkSize);
+    const chunks = runChunks(runs, PROJECTION_CHUNK_RUNS);
     await this.inOrder(
       chunks.map(([runStart, runEnd]) => () => this.execute({ kind: 'projection', modelKey, modelSpec, request, seed, runStart, runEnd })),
       (chunk) => {

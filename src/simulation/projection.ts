@@ -3,7 +3,7 @@ import { discountFactors } from '../finance/discounting.ts';
 import { type PersonPlan, type PlanSlot, type ProjectionClock, Simulator, parameterList } from './engine.ts';
 import { type MetricLayout, Outcome, metricLayout } from './layout.ts';
 import type { SimulationModel } from './model.ts';
-import { MomentAccumulator, type Summary, meanAndSd, summarize } from './summary.ts';
+import { MomentAccumulator, type Summary, meanAndSd, probabilityExceeding, summarize } from './summary.ts';
 
 /**
  * Projecting one young person under several plans: the unit of work, its split into chunks of
@@ -170,10 +170,80 @@ export interface ProjectionResult {
   parameters: Array<{ name: string; label: string; kind: string; mean: number }>;
 }
 
+/** Runs per chunk: fixed, so results never depend on the number of threads. */
+export const PROJECTION_CHUNK_RUNS = 250;
+
 /**
- * Folds chunk results, in run order, into the result. Headline figures keep every run's value
- * (exact percentiles, paired differences); the detail keeps means and standard errors only, so
- * memory grows with runs × ~40 numbers per plan, never with months or people.
+ * What a worker sends back for a chunk of runs: per run and plan the headline series (exact
+ * percentiles and paired differences need every run's value), and per plan the running mean
+ * and variance of every other figure. Far smaller than the raw vectors, and cheap to fold.
+ */
+export interface ProjectionChunk {
+  runStart: number;
+  runEnd: number;
+  /** [run][plan][keptWidth]: cash, discounted, cashable, by financial year, by agency, by agency discounted. */
+  kept: Float64Array;
+  /** [plan][MomentAccumulator packed] over the chunk's runs. */
+  moments: Float64Array;
+  /** Sums over the chunk's runs of each parameter's value. */
+  parameterSums: Float64Array;
+}
+
+export function keptWidth(layout: MetricLayout): number {
+  return 3 + layout.nFinancialYears + 2 * layout.nAgencies;
+}
+
+/** Reduces a chunk's raw vectors to what the fold needs (runs in the worker). */
+export function summariseChunk(model: SimulationModel, request: ProjectionRequest, raw: ChunkResult): ProjectionChunk {
+  const layout = projectionLayout(model, request);
+  const factors = discountFactors(request.discountPeriods ?? model.discountPeriods, layout.nFinancialYears);
+  const nPlans = request.plans.length;
+  const nFy = layout.nFinancialYears;
+  const nA = layout.nAgencies;
+  const width = keptWidth(layout);
+  const runs = raw.runEnd - raw.runStart;
+  const kept = new Float64Array(runs * nPlans * width);
+  const packed = MomentAccumulator.packedSize(layout.size);
+  const moments = new Float64Array(nPlans * packed);
+  const nParameters = parameterList(model).length;
+  const parameterSums = new Float64Array(nParameters);
+  for (let p = 0; p < nPlans; p++) {
+    const accumulator = new MomentAccumulator(layout.size);
+    for (let r = 0; r < runs; r++) {
+      const base = (r * nPlans + p) * layout.size;
+      accumulator.add(raw.vectors, base);
+      const out = (r * nPlans + p) * width;
+      let cash = 0;
+      let discounted = 0;
+      let cashable = 0;
+      for (let f = 0; f < nFy; f++) {
+        let year = 0;
+        for (let a = 0; a < nA; a++) {
+          const cell = base + layout.costFyAgency + (f * nA + a) * 2;
+          const amount = raw.vectors[cell] + raw.vectors[cell + 1];
+          year += amount;
+          cashable += raw.vectors[cell + 1];
+          kept[out + 3 + nFy + a] += amount;
+          kept[out + 3 + nFy + nA + a] += amount * factors[f];
+        }
+        kept[out + 3 + f] = year;
+        cash += year;
+        discounted += year * factors[f];
+      }
+      kept[out] = cash;
+      kept[out + 1] = discounted;
+      kept[out + 2] = cashable;
+    }
+    accumulator.packInto(moments, p * packed);
+  }
+  for (let r = 0; r < runs; r++) for (let k = 0; k < nParameters; k++) parameterSums[k] += raw.parameters[r * nParameters + k];
+  return { runStart: raw.runStart, runEnd: raw.runEnd, kept, moments, parameterSums };
+}
+
+/**
+ * Folds chunks, in run order, into the result. Headline figures keep every run's value (exact
+ * percentiles, paired differences); the detail keeps means and standard errors only, so memory
+ * grows with runs × (3 + financial years + 12) numbers per plan, never with months or people.
  */
 export class ProjectionFolder {
   private readonly model: SimulationModel;
@@ -183,13 +253,10 @@ export class ProjectionFolder {
   private readonly seed: number;
   private readonly factors: Float64Array;
   private readonly nPlans: number;
+  private readonly width: number;
   private readonly moments: MomentAccumulator[];
-  private readonly cash: Float64Array[];
-  private readonly discounted: Float64Array[];
-  private readonly cashable: Float64Array[];
-  private readonly byFy: Float64Array[];
-  private readonly byAgency: Float64Array[];
-  private readonly byAgencyDiscounted: Float64Array[];
+  /** [plan][run][keptWidth]. */
+  private readonly kept: Float64Array[];
   private readonly parameterSums: Float64Array;
   private nextRun = 0;
 
@@ -201,56 +268,34 @@ export class ProjectionFolder {
     this.seed = seed;
     this.factors = discountFactors(request.discountPeriods ?? model.discountPeriods, this.layout.nFinancialYears);
     this.nPlans = request.plans.length;
-    const perPlan = <T>(make: () => T) => Array.from({ length: this.nPlans }, make);
-    const nFy = this.layout.nFinancialYears;
-    const nA = this.layout.nAgencies;
-    this.moments = perPlan(() => new MomentAccumulator(this.layout.size));
-    this.cash = perPlan(() => new Float64Array(runs));
-    this.discounted = perPlan(() => new Float64Array(runs));
-    this.cashable = perPlan(() => new Float64Array(runs));
-    this.byFy = perPlan(() => new Float64Array(runs * nFy));
-    this.byAgency = perPlan(() => new Float64Array(runs * nA));
-    this.byAgencyDiscounted = perPlan(() => new Float64Array(runs * nA));
+    this.width = keptWidth(this.layout);
+    this.moments = Array.from({ length: this.nPlans }, () => new MomentAccumulator(this.layout.size));
+    this.kept = Array.from({ length: this.nPlans }, () => new Float64Array(runs * this.width));
     this.parameterSums = new Float64Array(parameterList(model).length);
   }
 
-  /** Adds a chunk; chunks must arrive in run order (the caller buffers out-of-order ones). */
-  add(chunk: ChunkResult): void {
+  /** Adds a chunk; chunks must arrive in run order (the pool buffers out-of-order ones). */
+  add(chunk: ProjectionChunk): void {
     if (chunk.runStart !== this.nextRun) throw new Error(`chunk starting at run ${chunk.runStart} arrived before run ${this.nextRun}`);
-    const layout = this.layout;
-    const nFy = layout.nFinancialYears;
-    const nA = layout.nAgencies;
-    const width = this.nPlans * layout.size;
-    const nParameters = this.parameterSums.length;
-    for (let r = 0; r < chunk.runEnd - chunk.runStart; r++) {
-      const run = chunk.runStart + r;
-      for (let p = 0; p < this.nPlans; p++) {
-        const base = r * width + p * layout.size;
-        this.moments[p].add(chunk.vectors, base);
-        let cash = 0;
-        let discounted = 0;
-        let cashable = 0;
-        for (let f = 0; f < nFy; f++) {
-          let year = 0;
-          for (let a = 0; a < nA; a++) {
-            const cell = base + layout.costFyAgency + (f * nA + a) * 2;
-            const amount = chunk.vectors[cell] + chunk.vectors[cell + 1];
-            year += amount;
-            cashable += chunk.vectors[cell + 1];
-            this.byAgency[p][run * nA + a] += amount;
-            this.byAgencyDiscounted[p][run * nA + a] += amount * this.factors[f];
-          }
-          this.byFy[p][run * nFy + f] = year;
-          cash += year;
-          discounted += year * this.factors[f];
-        }
-        this.cash[p][run] = cash;
-        this.discounted[p][run] = discounted;
-        this.cashable[p][run] = cashable;
+    const packed = MomentAccumulator.packedSize(this.layout.size);
+    const runs = chunk.runEnd - chunk.runStart;
+    for (let p = 0; p < this.nPlans; p++) {
+      this.moments[p].merge(chunk.moments, p * packed);
+      for (let r = 0; r < runs; r++) {
+        const from = (r * this.nPlans + p) * this.width;
+        this.kept[p].set(chunk.kept.subarray(from, from + this.width), (chunk.runStart + r) * this.width);
       }
-      for (let k = 0; k < nParameters; k++) this.parameterSums[k] += chunk.parameters[r * nParameters + k];
     }
+    for (let k = 0; k < this.parameterSums.length; k++) this.parameterSums[k] += chunk.parameterSums[k];
     this.nextRun = chunk.runEnd;
+  }
+
+  /** One kept series of one plan across runs. */
+  private series(plan: number, index: number): Float64Array {
+    const out = new Float64Array(this.runs);
+    const kept = this.kept[plan];
+    for (let r = 0; r < this.runs; r++) out[r] = kept[r * this.width + index];
+    return out;
   }
 
   get completedRuns(): number {
@@ -267,34 +312,38 @@ export class ProjectionFolder {
     const nS = layout.nStates;
     const firstFy = financialYearStart(absoluteMonth(this.request.clock.startYear, this.request.clock.startMonth));
     const months = projectionMonths(model, this.request);
-    const column = (values: Float64Array, stride: number, index: number) => {
-      const out = new Float64Array(this.runs);
-      for (let r = 0; r < this.runs; r++) out[r] = values[r * stride + index];
-      return out;
-    };
+    const CASH = 0;
+    const DISCOUNTED = 1;
+    const CASHABLE = 2;
+    const FY = 3;
+    const AGENCY = 3 + nFy;
+    const AGENCY_DISCOUNTED = 3 + nFy + nA;
     const plans: PlanResult[] = [];
     for (let p = 0; p < this.nPlans; p++) {
       const m = this.moments[p];
       const meanSe = (i: number, scale = 1): MeanSe => ({ mean: m.meanAt(i) * scale, se: m.seAt(i) * scale });
       const outcome = (name: keyof typeof Outcome) => layout.outcomes + Outcome[name];
       const ratio = (num: number, den: number) => (m.meanAt(den) > 0 ? m.meanAt(num) / m.meanAt(den) : null);
-      const nonCashable = Float64Array.from(this.cash[p], (c, r) => c - this.cashable[p][r]);
+      const cash = this.series(p, CASH);
+      const discounted = this.series(p, DISCOUNTED);
+      const cashable = this.series(p, CASHABLE);
+      const nonCashable = cash.map((c, r) => c - cashable[r]);
       plans.push({
-        total: { discounted: summarize(this.discounted[p], pounds), cash: summarize(this.cash[p], pounds) },
-        cashable: summarize(this.cashable[p], pounds),
+        total: { discounted: summarize(discounted, pounds), cash: summarize(cash, pounds) },
+        cashable: summarize(cashable, pounds),
         nonCashable: summarize(nonCashable, pounds),
         byFinancialYear: Array.from({ length: nFy }, (_, f) => {
-          const cash = summarize(column(this.byFy[p], nFy, f), pounds);
+          const year = summarize(this.series(p, FY + f), pounds);
           return {
             financialYear: financialYearLabel(firstFy + f),
-            cash,
-            discounted: { mean: cash.mean * this.factors[f], se: cash.se * this.factors[f] },
+            cash: year,
+            discounted: { mean: year.mean * this.factors[f], se: year.se * this.factors[f] },
           };
         }),
         byAgency: model.agencies.map((agency, a) => ({
           agency,
-          cash: summarize(column(this.byAgency[p], nA, a), pounds),
-          discounted: summarize(column(this.byAgencyDiscounted[p], nA, a), pounds),
+          cash: summarize(this.series(p, AGENCY + a), pounds),
+          discounted: summarize(this.series(p, AGENCY_DISCOUNTED + a), pounds),
         })),
         byAgeYear: Array.from({ length: layout.nAgeYears }, (_, y) => ({ age: y, cash: meanSe(layout.costAge + y, pounds) })).filter(
           (row) => row.age * 12 + 12 > this.request.ageMonths && row.age * 12 < this.request.ageMonths + months,
@@ -323,7 +372,7 @@ export class ProjectionFolder {
         },
         exceedance: (this.request.thresholds ?? []).map((threshold) => ({
           threshold,
-          probability: this.discounted[p].reduce((n, v) => n + (v * pounds > threshold ? 1 : 0), 0) / this.runs,
+          probability: probabilityExceeding(discounted.map((v) => v * pounds), threshold),
         })),
       });
     }
@@ -345,33 +394,32 @@ export class ProjectionFolder {
   compare(plan: number, against: number): PairedComparison {
     const pounds = 0.01;
     const runs = this.runs;
-    const dDisc = new Float64Array(runs);
-    const dCash = new Float64Array(runs);
+    const nFy = this.layout.nFinancialYears;
+    const nA = this.layout.nAgencies;
+    const difference = (index: number) => {
+      const a = this.series(against, index);
+      const b = this.series(plan, index);
+      return a.map((x, r) => x - b[r]);
+    };
+    const cashPlan = this.series(plan, 0);
+    const cashAgainst = this.series(against, 0);
     let cheaper = 0;
     let equal = 0;
     for (let r = 0; r < runs; r++) {
-      dDisc[r] = this.discounted[against][r] - this.discounted[plan][r];
-      dCash[r] = this.cash[against][r] - this.cash[plan][r];
-      if (this.cash[plan][r] < this.cash[against][r]) cheaper++;
-      else if (this.cash[plan][r] === this.cash[against][r]) equal++;
+      if (cashPlan[r] < cashAgainst[r]) cheaper++;
+      else if (cashPlan[r] === cashAgainst[r]) equal++;
     }
     const layout = this.layout;
-    const nA = layout.nAgencies;
-    const agencyDiff = (values: Float64Array[], a: number) => {
-      const diff = new Float64Array(runs);
-      for (let r = 0; r < runs; r++) diff[r] = values[against][r * nA + a] - values[plan][r * nA + a];
-      return meanAndSd(diff).mean * pounds;
-    };
     return {
       plan,
       against,
-      saving: { discounted: summarize(dDisc, pounds), cash: summarize(dCash, pounds) },
+      saving: { discounted: summarize(difference(1), pounds), cash: summarize(difference(0), pounds) },
       probabilityCheaper: cheaper / runs,
       probabilityEqual: equal / runs,
       byAgency: this.model.agencies.map((agency, a) => ({
         agency,
-        discountedSaving: agencyDiff(this.byAgencyDiscounted, a),
-        cashSaving: agencyDiff(this.byAgency, a),
+        discountedSaving: meanAndSd(difference(3 + nFy + nA + a)).mean * pounds,
+        cashSaving: meanAndSd(difference(3 + nFy + a)).mean * pounds,
       })),
       byState: this.model.stateIds.map((state, s) => ({
         state,
@@ -381,9 +429,14 @@ export class ProjectionFolder {
   }
 }
 
-/** Runs a whole projection in the calling thread (tests, small requests, workers' own chunks). */
-export function runProjectionInline(model: SimulationModel, request: ProjectionRequest, runs: number, seed: number, chunkSize = 1000): ProjectionResult {
+/** Simulates and summarises one chunk: the work a worker thread does. */
+export function projectionChunk(model: SimulationModel, request: ProjectionRequest, seed: number, runStart: number, runEnd: number): ProjectionChunk {
+  return summariseChunk(model, request, simulateProjectionRuns(model, request, seed, runStart, runEnd));
+}
+
+/** Runs a whole projection in the calling thread (tests and small requests). */
+export function runProjectionInline(model: SimulationModel, request: ProjectionRequest, runs: number, seed: number): ProjectionResult {
   const folder = new ProjectionFolder(model, request, runs, seed);
-  for (const [start, end] of runChunks(runs, chunkSize)) folder.add(simulateProjectionRuns(model, request, seed, start, end));
+  for (const [start, end] of runChunks(runs, PROJECTION_CHUNK_RUNS)) folder.add(projectionChunk(model, request, seed, start, end));
   return folder.finish();
 }

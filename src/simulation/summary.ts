@@ -106,6 +106,34 @@ export class MomentAccumulator {
     return this.n;
   }
 
+  /** Merges another accumulator's state (Chan, Golub and LeVeque's pairwise update). */
+  merge(packed: Float64Array, offset: number): void {
+    const nb = packed[offset];
+    if (nb === 0) return;
+    const na = this.n;
+    const n = na + nb;
+    const meanAt = offset + 1;
+    const m2At = offset + 1 + this.size;
+    for (let i = 0; i < this.size; i++) {
+      const mb = packed[meanAt + i];
+      const delta = mb - this.mean[i];
+      this.mean[i] += (delta * nb) / n;
+      this.m2[i] += packed[m2At + i] + (delta * delta * na * nb) / n;
+    }
+    this.n = n;
+  }
+
+  /** [n, mean..., m2...]: what merge() takes. */
+  packInto(target: Float64Array, offset: number): void {
+    target[offset] = this.n;
+    target.set(this.mean, offset + 1);
+    target.set(this.m2, offset + 1 + this.size);
+  }
+
+  static packedSize(size: number): number {
+    return 1 + 2 * size;
+  }
+
   meanAt(i: number): number {
     return this.mean[i];
   }

@@ -1,10 +1,12 @@
 import type { CostModelSpec } from '../catalog/model-schema.ts';
+import { type CohortChunk, type CohortPerson, type CohortRequest, simulateCohortRuns } from './cohort.ts';
+import type { PlanSlot } from './engine.ts';
 import { type SimulationModel, compileModel } from './model.ts';
-import { type ChunkResult, type ProjectionRequest, simulateProjectionRuns } from './projection.ts';
+import { type ProjectionChunk, type ProjectionRequest, projectionChunk } from './projection.ts';
 
 /**
- * Worker-thread entry (piscina). A task names its model by key (id, version and content hash)
- * and carries the spec; each thread compiles a model once and keeps the last few.
+ * Worker-thread entry (piscina). A task names each model by key (id, version and content hash)
+ * and carries its spec; each thread compiles a model once and keeps the last few.
  */
 export interface ProjectionTask {
   kind: 'projection';
@@ -16,7 +18,17 @@ export interface ProjectionTask {
   runEnd: number;
 }
 
-export type SimulationTask = ProjectionTask;
+export interface CohortTask {
+  kind: 'cohort';
+  variants: Array<{ modelKey: string; modelSpec: CostModelSpec; slot: PlanSlot }>;
+  request: CohortRequest;
+  people: CohortPerson[];
+  seed: number;
+  runStart: number;
+  runEnd: number;
+}
+
+export type SimulationTask = ProjectionTask | CohortTask;
 
 const compiled = new Map<string, SimulationModel>();
 
@@ -30,9 +42,12 @@ export function modelFor(key: string, spec: CostModelSpec): SimulationModel {
   return model;
 }
 
-export function runTask(task: SimulationTask): ChunkResult {
-  const model = modelFor(task.modelKey, task.modelSpec);
-  return simulateProjectionRuns(model, task.request, task.seed, task.runStart, task.runEnd);
+export function runTask(task: SimulationTask): ProjectionChunk | CohortChunk {
+  if (task.kind === 'projection') {
+    return projectionChunk(modelFor(task.modelKey, task.modelSpec), task.request, task.seed, task.runStart, task.runEnd);
+  }
+  const variants = task.variants.map((v) => ({ model: modelFor(v.modelKey, v.modelSpec), slot: v.slot }));
+  return simulateCohortRuns(variants, task.request, task.people, task.seed, task.runStart, task.runEnd);
 }
 
 export default runTask;

@@ -3,6 +3,7 @@ import t from 'tap';
 import { compileModel } from '../../src/simulation/model.ts';
 import { expectedCost } from '../../src/simulation/oracle.ts';
 import { type EnginePlan, type ProjectionRequest, runProjectionInline, simulateProjectionRuns } from '../../src/simulation/projection.ts';
+import { SimulationPool } from '../../src/simulation/pool.ts';
 import { fourStateModel, threeStateModel, twoStateModel } from '../helpers/small-models.ts';
 
 const plan = (startState: number, extra: Partial<EnginePlan> = {}): EnginePlan => ({
@@ -94,7 +95,7 @@ t.test('a deterministic chain gives the exact figure in every run', async (t) =>
   t.equal(result.plans[0].total.cash.se, 0);
 });
 
-t.test('same seed, same bits; another seed, other numbers; chunking never matters', async (t) => {
+t.test('same seed, same bits; another seed, other numbers; neither chunks nor threads matter', async (t) => {
   const model = compileModel(fourStateModel());
   const request: ProjectionRequest = {
     clock: { startYear: 2026, startMonth: 11 },
@@ -113,9 +114,13 @@ t.test('same seed, same bits; another seed, other numbers; chunking never matter
   const middle = simulateProjectionRuns(model, request, 99, 100, 200);
   const width = a.vectors.length / 300;
   t.ok(bytes(middle.vectors).equals(bytes(a.vectors.slice(100 * width, 200 * width))), 'a run does not depend on its chunk');
-  const whole = runProjectionInline(model, request, 300, 99, 300);
-  const pieces = runProjectionInline(model, request, 300, 99, 7);
-  t.equal(JSON.stringify(whole), JSON.stringify(pieces), 'summaries identical whatever the chunk size');
+  const inline = runProjectionInline(model, request, 600, 99);
+  for (const threads of [0, 1, 2]) {
+    const pool = new SimulationPool(threads);
+    const pooled = await pool.projection('four-state', fourStateModel(), request, 600, 99);
+    await pool.close();
+    t.equal(JSON.stringify(pooled), JSON.stringify(inline), `${threads} worker threads: identical summaries`);
+  }
 });
 
 t.test('paired comparison: mean of differences equals difference of means', async (t) => {

@@ -1,0 +1,135 @@
+import { availableParallelism } from 'node:os';
+import { simulateCohortRuns } from '../simulation/cohort.ts';
+import { compileModel } from '../simulation/model.ts';
+import { SimulationPool } from '../simulation/pool.ts';
+import { defaultModelSpec, modelKey, syntheticCohort, threePlanRequest } from './workloads.ts';
+
+/**
+ * Every benchmark figure: a name, a unit, and a function measuring it. Each runs in its own
+ * process (see run.ts) so figures never share JIT state or memory.
+ */
+export interface Figure {
+  name: string;
+  unit: string;
+  description: string;
+  measure: () => Promise<number>;
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+};
+
+/** Person-months per second of the cohort kernel on the default model, all accumulators on. */
+async function cohortThroughput(threads: number): Promise<number> {
+  const spec = defaultModelSpec();
+  const model = compileModel(spec);
+  const people = syntheticCohort(model, 1000);
+  const request = { clock: { startYear: 2026, startMonth: 4 }, months: 25 * 12, parameterUncertainty: true };
+  const variants = [{ modelKey: modelKey(spec), modelSpec: spec, slot: { interventions: [], statePrices: [] } }];
+  if (threads === 0) {
+    const compiled = [{ model, slot: variants[0].slot }];
+    simulateCohortRuns(compiled, request, people, 1, 0, 5); // warm-up: compile and optimise
+    const rates: number[] = [];
+    for (let rep = 0; rep < 3; rep++) {
+      const t0 = performance.now();
+      const chunk = simulateCohortRuns(compiled, request, people, 1, 0, 20);
+      rates.push(chunk.personMonths / ((performance.now() - t0) / 1000));
+    }
+    return median(rates);
+  }
+  const pool = new SimulationPool(threads);
+  try {
+    const tasks = (runs: number, perTask: number) =>
+      Array.from({ length: Math.ceil(runs / perTask) }, (_, k) =>
+        pool.execute({ kind: 'cohort', variants, request, people, seed: 1, runStart: k * perTask, runEnd: Math.min(runs, (k + 1) * perTask) }),
+      );
+    await Promise.all(tasks(threads * 4, 2)); // warm every thread
+    const rates: number[] = [];
+    for (let rep = 0; rep < 3; rep++) {
+      const t0 = performance.now();
+      const chunks = await Promise.all(tasks(threads * 20, 5));
+      const personMonths = chunks.reduce((n, c) => n + c.personMonths, 0);
+      rates.push(personMonths / ((performance.now() - t0) / 1000));
+    }
+    return median(rates);
+  } finally {
+    await pool.close();
+  }
+}
+
+async function projectionMilliseconds(): Promise<number> {
+  const spec = defaultModelSpec();
+  const model = compileModel(spec);
+  const request = threePlanRequest(model);
+  const pool = new SimulationPool(availableParallelism());
+  try {
+    await pool.projection(modelKey(spec), spec, request, 10_000, 1);
+    const times: number[] = [];
+    for (let rep = 0; rep < 7; rep++) {
+      const t0 = performance.now();
+      await pool.projection(modelKey(spec), spec, request, 10_000, 100 + rep);
+      times.push(performance.now() - t0);
+    }
+    return median(times);
+  } finally {
+    await pool.close();
+  }
+}
+
+/** Resident memory after a projection of `runs` runs (three plans), in MiB. */
+async function projectionPeakRss(runs: number): Promise<number> {
+  const spec = defaultModelSpec();
+  const model = compileModel(spec);
+  const pool = new SimulationPool(0);
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 5);
+  try {
+    await pool.projection(modelKey(spec), spec, threePlanRequest(model), runs, 1);
+    peak = Math.max(peak, process.memoryUsage().rss);
+    return peak / 1_048_576;
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+export const figures: Figure[] = [
+  {
+    name: 'engine_throughput_single_core',
+    unit: 'person-months/s',
+    description: 'Cohort kernel, default model, 1,000 people to 25, all accumulators, one thread',
+    measure: () => cohortThroughput(0),
+  },
+  {
+    name: 'engine_throughput_all_cores',
+    unit: 'person-months/s',
+    description: `The same on ${availableParallelism()} worker threads`,
+    measure: () => cohortThroughput(availableParallelism()),
+  },
+  {
+    name: 'engine_scaling_2_threads',
+    unit: 'ratio',
+    description: 'Throughput on two worker threads divided by throughput on one',
+    measure: async () => (await cohortThroughput(2)) / (await cohortThroughput(1)),
+  },
+  {
+    name: 'projection_three_plans_10000_runs_ms',
+    unit: 'ms',
+    description: 'One 14-year-old, three plans, 10,000 runs each, to 25, through the worker pool (median of 7)',
+    measure: projectionMilliseconds,
+  },
+  {
+    name: 'projection_peak_rss_10000_runs_mib',
+    unit: 'MiB',
+    description: 'Peak resident memory of a process running the three-plan projection with 10,000 runs',
+    measure: () => projectionPeakRss(10_000),
+  },
+  {
+    name: 'projection_peak_rss_100000_runs_mib',
+    unit: 'MiB',
+    description: 'The same with 100,000 runs: memory grows with runs only through per-run totals',
+    measure: () => projectionPeakRss(100_000),
+  },
+];

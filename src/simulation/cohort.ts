@@ -1,0 +1,90 @@
+import { financialYearCount } from '../finance/financial-year.ts';
+import { type PersonPlan, type PlanSlot, type ProjectionClock, Simulator } from './engine.ts';
+import { type MetricLayout, metricLayout } from './layout.ts';
+import type { SimulationModel } from './model.ts';
+
+/**
+ * Many people at once: a cohort (and, later, its variants under a strategy) simulated run by
+ * run. Every person's trajectory is keyed by (seed, run, person key), so a shard of people or of
+ * runs computes exactly the numbers the whole would, and shard vectors add up exactly.
+ */
+
+export interface CohortPerson {
+  ageMonths: number;
+  startState: number;
+  key: number;
+  currentPlacementWeeklyPrice: number | null;
+  /** Moves and interventions under each variant, in variant order (empty for "as now"). */
+  plans: Array<Pick<PersonPlan, 'moves' | 'interventions'>>;
+}
+
+export interface CohortVariant {
+  model: SimulationModel;
+  slot: PlanSlot;
+}
+
+export interface CohortRequest {
+  clock: ProjectionClock;
+  months: number;
+  parameterUncertainty: boolean;
+}
+
+export function cohortLayout(model: SimulationModel, request: CohortRequest): MetricLayout {
+  return metricLayout({
+    nFinancialYears: Math.max(1, financialYearCount(request.clock.startYear, request.clock.startMonth, request.months)),
+    nAgencies: model.agencies.length,
+    nStates: model.nStates,
+    nAgeYears: Math.ceil(model.horizonAgeMonths / 12),
+    nInterventions: model.interventions.length,
+  });
+}
+
+export interface CohortChunk {
+  runStart: number;
+  runEnd: number;
+  /** [run][variant][layout.size], summed over the chunk's people. */
+  vectors: Float64Array;
+  /** [run][variant][parameter] drawn values. */
+  parameters: Float64Array;
+  personMonths: number;
+}
+
+/** Simulates runs [runStart, runEnd) of the given people under every variant. */
+export function simulateCohortRuns(variants: CohortVariant[], request: CohortRequest, people: CohortPerson[], seed: number, runStart: number, runEnd: number): CohortChunk {
+  const layout = cohortLayout(variants[0].model, request);
+  const simulators = variants.map((v) => {
+    const simulator = new Simulator(v.model, layout, request.clock, { parameterUncertainty: request.parameterUncertainty });
+    return { simulator, slot: simulator.addSlot(v.slot) };
+  });
+  const nParameters = simulators.reduce((n, s) => Math.max(n, s.simulator.parameters.length), 0);
+  const runs = runEnd - runStart;
+  const width = variants.length * layout.size;
+  const vectors = new Float64Array(runs * width);
+  const parameters = new Float64Array(runs * variants.length * nParameters);
+  const plansByVariant = variants.map((_, v) =>
+    people.map((p) => ({
+      ageMonths: p.ageMonths,
+      startState: p.startState,
+      key: p.key,
+      months: request.months,
+      moves: p.plans[v]?.moves ?? [],
+      interventions: p.plans[v]?.interventions ?? [],
+      currentPlacementWeeklyPrice: p.currentPlacementWeeklyPrice,
+    })),
+  );
+  let personMonths = 0;
+  for (let r = 0; r < runs; r++) {
+    for (let v = 0; v < variants.length; v++) {
+      const { simulator, slot } = simulators[v];
+      simulator.beginRun(seed, runStart + r);
+      parameters.set(simulator.parameterValues, (r * variants.length + v) * nParameters);
+      const base = r * width + v * layout.size;
+      for (const person of plansByVariant[v]) {
+        simulator.simulate(slot, person, vectors, base);
+        if (r === 0 && v === 0) personMonths += Math.max(0, Math.min(request.months, variants[0].model.horizonAgeMonths - person.ageMonths));
+      }
+      simulator.flush(slot, vectors, base);
+    }
+  }
+  return { runStart, runEnd, vectors, parameters, personMonths: personMonths * runs * variants.length };
+}

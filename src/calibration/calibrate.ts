@@ -1,0 +1,561 @@
+import type { CostModelSpec } from '../catalog/model-schema.ts';
+import { BadRequestError } from '../services/errors.ts';
+import { ageYearsAtMonthStart, birthdayAgeInMonth, monthStartDay, returnYearFirstMonth, returnYearOfDay } from './dates.ts';
+import { buildHistories, DESTINATION_ONLY, FOLLOWED, type Histories, IN_CARE } from './history.ts';
+import type { ImportedSsda903 } from './import.ts';
+import { careLeaverState, DEFAULT_MAPPING, type Ssda903Mapping, validateMappingForModel } from './mapping.ts';
+import { ageTransitionFor, bandForAge, resolveSelector, stateAllowedAt, stepDistribution } from './model-structure.ts';
+import type { ImportReport } from './report.ts';
+import { monthlyFromAnnual, posteriorRow, type Row, rateInterval, splitWeights, tidyRow } from './shrinkage.ts';
+import { poissonInterval } from './special-functions.ts';
+
+/**
+ * calibrate: a local model from an authority's SSDA903 history, as a new version of a prior
+ * model (the national default, normally). What it estimates:
+ *
+ * - monthly transition rows, by age band, for every state a placement maps to (from the months
+ *   at risk: person-months observed in the state at a month start, with the state at the next
+ *   month start also observed), and for the states children leave care for before 18 (only a
+ *   return to care is observable there; see shrinkage.ts);
+ * - the age transitions at 18 (leaving care: staying put, supported lodgings, independent...)
+ *   from the months in which a child in care turns 18;
+ * - care leaver rows from 18 to 21 from OC3 (the state at 18 from the reason for leaving care,
+ *   then the state at the 19th, 20th and 21st birthdays), converted from annual to monthly;
+ * - the split of entries into care by starting state and age band, applied to the prior's
+ *   community rows (the return has no denominator for entries: the numbers of children at home
+ *   are not in it), and entry counts with intervals for the report and the backtest;
+ * - the monthly chance of a placement move within a state (X1 with a change of placement and
+ *   carer between two placements of the same kind).
+ *
+ * Every row is shrunk towards the prior's row with a Dirichlet prior of the stated weight, and the
+ * model's rateUncertainty.rowConcentration is set to observed person-months plus that weight, so
+ * each run of the engine draws the rows from the posterior and a small authority's projections are
+ * honestly wider. Ages band by age at the month's first day: ageing from one band to the next is
+ * not a transition, it only changes which row applies next month.
+ */
+
+export interface CalibrateOptions {
+  priorModel: CostModelSpec;
+  /** Return years (each ending 31 March) whose months are used; defaults to the latest four. */
+  referenceWindow?: { fromYear: number; toYear: number };
+  /** Dirichlet pseudo-count, in person-months, given to the prior row (default 60: five child-years). */
+  priorWeight?: number;
+  /** Rows with fewer person-months than this are reported as shrunk (default 240: the prior has over a fifth of the say). */
+  shrinkThreshold?: number;
+  /** Pseudo-count, in entries, for the prior's split of entries by starting state (default 20). */
+  entryPriorWeight?: number;
+  /** Pseudo-count, in care-leaver-years, for the prior's annual care leaver rows (default 10). */
+  careLeaverPriorWeight?: number;
+  mapping?: Ssda903Mapping;
+  /** The new model's id (default `<prior id>-calibrated`, or from the authority's name). */
+  modelId?: string;
+  version?: string;
+  authorityName?: string;
+  /** Children in the population, by the prior's age band id, to report entries per 10,000. */
+  population?: Record<string, number>;
+  /** Interval level for the report (default 0.95). */
+  intervalLevel?: number;
+}
+
+export interface RateEstimate {
+  to: string;
+  /** Observed transitions (fractional when a destination is split between states). */
+  count: number;
+  /** count / months, before shrinkage; null when nothing was observed. */
+  empirical: number | null;
+  estimate: number;
+  lower: number;
+  upper: number;
+}
+
+export interface RowReport {
+  band: string;
+  state: string;
+  /** Person-months (monthly rows and age transitions) or care-leaver-years (care leaver rows). */
+  observations: number;
+  /** Of which only partly observed (months outside care, where only a return to care shows). */
+  partialObservations: number;
+  priorWeight: number;
+  /** Weight of the prior in the estimate: w / (n + w). */
+  priorShare: number;
+  /** Dirichlet concentration of the row for the engine's draws. */
+  concentration: number;
+  shrunk: boolean;
+  rates: RateEstimate[];
+}
+
+export interface AgeTransitionReport extends RowReport {
+  atAgeYears: number;
+  from: string[];
+}
+
+export interface EntryReport {
+  months: number;
+  total: number;
+  byBand: {
+    band: string;
+    count: number;
+    perMonth: number;
+    lower: number;
+    upper: number;
+    per10000ChildrenPerYear?: number;
+    byState: { state: string; count: number; share: number }[];
+  }[];
+  byReturnYear: { returnYear: number; count: number }[];
+  /** Entries by single year of age at entry and starting state (for projecting entrants). */
+  byAge: { ageYears: number; state: string; count: number }[];
+}
+
+export interface CalibrationReport {
+  window: { fromYear: number; toYear: number; months: number };
+  prior: { id: string; version: string };
+  mapping: { id: string; version: string };
+  priorWeight: number;
+  shrinkThreshold: number;
+  rows: RowReport[];
+  ageTransitions: AgeTransitionReport[];
+  careLeavers: RowReport[];
+  entrySplits: RowReport[];
+  entries: EntryReport;
+  withinStateMoves: { state: string; moves: number; personMonths: number; prior: number | null; estimate: number }[];
+  shrunk: { kind: 'monthly' | 'age_transition' | 'care_leaver' | 'entry_split'; band: string; state: string; observations: number; priorShare: number }[];
+  notCalibrated: { band: string; state: string; reason: string }[];
+  cleaning?: ImportReport['counts'];
+  headline: { rowsCalibrated: number; rowsShrunk: number; personMonths: number; children: number; entries: number };
+}
+
+export interface CalibrationResult {
+  model: CostModelSpec;
+  report: CalibrationReport;
+}
+
+const DEFAULTS = {
+  priorWeight: 60,
+  shrinkThreshold: 240,
+  entryPriorWeight: 20,
+  careLeaverPriorWeight: 10,
+  intervalLevel: 0.95,
+  noPriorConcentration: 10_000,
+};
+
+interface CellCounts {
+  months: number;
+  counts: Row;
+  partialMonths: number;
+  partialCounts: Row;
+}
+
+const newCell = (): CellCounts => ({ months: 0, counts: {}, partialMonths: 0, partialCounts: {} });
+const add = (row: Row, key: string, value: number) => {
+  row[key] = (row[key] ?? 0) + value;
+};
+
+export function defaultWindow(imported: ImportedSsda903): { fromYear: number; toYear: number } {
+  const last = imported.returnYears[imported.returnYears.length - 1];
+  return { fromYear: Math.max(imported.returnYears[0], last - 3), toYear: last };
+}
+
+/** Observations counted from the histories over a window. */
+export interface WindowCounts {
+  cells: Map<string, Map<string, CellCounts>>;
+  ageCells: Map<number, CellCounts>;
+  entries: Map<string, Map<string, number>>;
+  entriesByAge: Map<number, Map<string, number>>;
+  entriesByYear: Map<number, number>;
+  moves: Map<string, number>;
+  exposure: Map<string, number>;
+  children: number;
+  months: number;
+}
+
+export function countWindow(histories: Histories, model: CostModelSpec, window: { fromYear: number; toYear: number }): WindowCounts {
+  const startMonth = returnYearFirstMonth(window.fromYear);
+  const endMonth = returnYearFirstMonth(window.toYear + 1);
+  const result: WindowCounts = {
+    cells: new Map(),
+    ageCells: new Map(),
+    entries: new Map(),
+    entriesByAge: new Map(),
+    entriesByYear: new Map(),
+    moves: new Map(),
+    exposure: new Map(),
+    children: 0,
+    months: endMonth - startMonth,
+  };
+  const { targets, careStates } = histories;
+  const cellOf = (band: string, state: string) => {
+    let byState = result.cells.get(band);
+    if (!byState) result.cells.set(band, (byState = new Map()));
+    let cell = byState.get(state);
+    if (!cell) byState.set(state, (cell = newCell()));
+    return cell;
+  };
+  for (const h of histories.histories) {
+    let counted = false;
+    const from = Math.max(startMonth, h.firstMonth);
+    const to = Math.min(endMonth, h.firstMonth + h.targets.length - 1);
+    for (let month = from; month <= to; month++) {
+      const k = month - h.firstMonth;
+      const here = h.targets[k];
+      const cameFromOutside = k === 0 || h.targets[k - 1] < 0 || h.mode[k - 1] === DESTINATION_ONLY;
+      if (h.entered[k] && here >= 0 && month > startMonth && cameFromOutside) {
+        const state = targets[here].states[0];
+        const age = ageYearsAtMonthStart(h.birthMonth, month);
+        const band = bandForAge(model, age);
+        if (band && careStates.has(state)) {
+          const byState = result.entries.get(band.id) ?? new Map<string, number>();
+          byState.set(state, (byState.get(state) ?? 0) + 1);
+          result.entries.set(band.id, byState);
+          const byAge = result.entriesByAge.get(age) ?? new Map<string, number>();
+          byAge.set(state, (byAge.get(state) ?? 0) + 1);
+          result.entriesByAge.set(age, byAge);
+          const year = returnYearOfDay(monthStartDay(month) - 1);
+          result.entriesByYear.set(year, (result.entriesByYear.get(year) ?? 0) + 1);
+        }
+      }
+      if (month === endMonth) continue;
+      if (here < 0 || targets[here].states.length !== 1 || h.mode[k] === DESTINATION_ONLY) continue;
+      const state = targets[here].states[0];
+      if (h.mode[k] === IN_CARE && careStates.has(state)) result.exposure.set(state, (result.exposure.get(state) ?? 0) + 1);
+      const next = h.targets[k + 1];
+      if (next === undefined || next < 0) continue;
+      const nextStates = targets[next].states;
+      const birthday = birthdayAgeInMonth(h.birthMonth, month);
+      const ageTransition = birthday !== undefined ? ageTransitionFor(model, birthday, state) : undefined;
+      let cell: CellCounts;
+      let reference: Row | undefined;
+      if (ageTransition) {
+        cell = result.ageCells.get(ageTransition.index) ?? newCell();
+        result.ageCells.set(ageTransition.index, cell);
+        reference = ageTransition.spec.to;
+      } else {
+        const band = bandForAge(model, ageYearsAtMonthStart(h.birthMonth, month));
+        if (!band) continue;
+        cell = cellOf(band.id, state);
+        reference = model.transitions[band.id]?.[state];
+      }
+      const weights = splitWeights(nextStates, reference);
+      if (h.mode[k] === FOLLOWED) {
+        cell.partialMonths += 1;
+        nextStates.forEach((s, i) => {
+          if (careStates.has(s)) add(cell.partialCounts, s, weights[i]);
+        });
+      } else {
+        cell.months += 1;
+        for (const [i, s] of nextStates.entries()) add(cell.counts, s, weights[i]);
+      }
+      counted = true;
+    }
+    for (const move of h.moves) {
+      if (move.month >= startMonth && move.month < endMonth) result.moves.set(move.state, (result.moves.get(move.state) ?? 0) + 1);
+    }
+    if (counted) result.children += 1;
+  }
+  return result;
+}
+
+/** Annual care leaver transitions from the leaving-care state and OC3, pooled by the band of the age at the start of the year. */
+function countCareLeavers(
+  imported: ImportedSsda903,
+  histories: Histories,
+  model: CostModelSpec,
+  mapping: Ssda903Mapping,
+  window: { fromYear: number; toYear: number },
+): Map<string, Map<string, Row>> {
+  const out = new Map<string, Map<string, Row>>();
+  const addAnnual = (age: number, from: string, to: string, weight: number) => {
+    const band = bandForAge(model, age);
+    if (!band) return;
+    const byState = out.get(band.id) ?? new Map<string, Row>();
+    const row = byState.get(from) ?? {};
+    add(row, to, weight);
+    byState.set(from, row);
+    out.set(band.id, byState);
+  };
+  const atAge18 = new Map(histories.histories.filter((h) => h.leftCareAt18).map((h) => [h.child, h.leftCareAt18!]));
+  const byChild = new Map<string, Map<number, { state: string | null; returnYear: number }>>();
+  for (const r of imported.oc3) {
+    const state = careLeaverState(mapping, r, (s) => stateAllowedAt(model, s, r.ageYears));
+    const records = byChild.get(r.child) ?? new Map();
+    records.set(r.ageYears, { state, returnYear: r.returnYear });
+    byChild.set(r.child, records);
+  }
+  const reference18 = (model.ageTransitions ?? []).find((a) => a.atAgeYears === 18)?.to;
+  const inWindow = (year: number) => year >= window.fromYear && year <= window.toYear;
+  for (const [child, records] of byChild) {
+    const at19 = records.get(19);
+    const left = atAge18.get(child);
+    if (left && at19?.state && inWindow(at19.returnYear)) {
+      const states = histories.targets[left.target].states;
+      const weights = splitWeights(states, reference18);
+      for (const [i, s] of states.entries()) addAnnual(18, s, at19.state!, weights[i]);
+    }
+    for (const age of [19, 20]) {
+      const a = records.get(age);
+      const b = records.get(age + 1);
+      // A year ending in a birthday with an age transition for the state (staying put ends at 21) is not a year of monthly rows.
+      if (a?.state && b?.state && inWindow(b.returnYear) && !ageTransitionFor(model, age + 1, a.state)) addAnnual(age, a.state, b.state, 1);
+    }
+  }
+  return out;
+}
+
+function slug(text: string): string {
+  return (
+    text
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 50) || 'authority'
+  );
+}
+
+export function calibrate(imported: ImportedSsda903, options: CalibrateOptions): CalibrationResult {
+  const prior = options.priorModel;
+  const mapping = options.mapping ?? DEFAULT_MAPPING;
+  validateMappingForModel(mapping, prior);
+  const window = options.referenceWindow ?? defaultWindow(imported);
+  const first = imported.returnYears[0];
+  const last = imported.returnYears[imported.returnYears.length - 1];
+  if (window.fromYear > window.toYear || window.fromYear < first || window.toYear > last) {
+    throw new BadRequestError(`The reference window ${window.fromYear}-${window.toYear} must lie within the returns imported (${first}-${last})`, [
+      { field: 'referenceWindow', reason: `return years ${first} to ${last} are available` },
+    ]);
+  }
+  const w = options.priorWeight ?? DEFAULTS.priorWeight;
+  const threshold = options.shrinkThreshold ?? DEFAULTS.shrinkThreshold;
+  const entryWeight = options.entryPriorWeight ?? DEFAULTS.entryPriorWeight;
+  const leaverWeight = options.careLeaverPriorWeight ?? DEFAULTS.careLeaverPriorWeight;
+  const level = options.intervalLevel ?? DEFAULTS.intervalLevel;
+
+  const histories = buildHistories(imported, mapping, prior);
+  const counts = countWindow(histories, prior, window);
+  const transitions: CostModelSpec['transitions'] = structuredClone(prior.transitions);
+  const rowConcentration: Record<string, Record<string, number>> = {};
+  const setConcentration = (band: string, state: string, value: number) => {
+    (rowConcentration[band] ??= {})[state] = Math.round(value * 1000) / 1000;
+  };
+  const report: CalibrationReport = {
+    window: { ...window, months: counts.months },
+    prior: { id: prior.id, version: prior.version },
+    mapping: { id: mapping.id, version: mapping.version },
+    priorWeight: w,
+    shrinkThreshold: threshold,
+    rows: [],
+    ageTransitions: [],
+    careLeavers: [],
+    entrySplits: [],
+    entries: { months: counts.months, total: 0, byBand: [], byReturnYear: [], byAge: [] },
+    withinStateMoves: [],
+    shrunk: [],
+    notCalibrated: [],
+    headline: { rowsCalibrated: 0, rowsShrunk: 0, personMonths: 0, children: counts.children, entries: 0 },
+  };
+
+  const rowReport = (band: string, state: string, estimate: Row, cell: CellCounts, weight: number, concentration: number): RowReport => {
+    const n = cell.months + cell.partialMonths;
+    const observed: Row = { ...cell.counts };
+    for (const [k, v] of Object.entries(cell.partialCounts)) add(observed, k, v);
+    return {
+      band,
+      state,
+      observations: n,
+      partialObservations: cell.partialMonths,
+      priorWeight: weight,
+      priorShare: weight / (n + weight),
+      concentration,
+      shrunk: n < threshold,
+      rates: Object.entries(estimate).map(([to, p]) => {
+        const count = observed[to] ?? 0;
+        const { lower, upper } = rateInterval(p, concentration, level);
+        return { to, count, empirical: n > 0 ? count / n : null, estimate: p, lower, upper };
+      }),
+    };
+  };
+
+  // Monthly rows.
+  for (const band of prior.ageBands) {
+    const byState = counts.cells.get(band.id);
+    if (!byState) continue;
+    for (const [state, cell] of byState) {
+      const priorRow = prior.transitions[band.id]?.[state];
+      if (!priorRow) {
+        report.notCalibrated.push({ band: band.id, state, reason: `${cell.months + cell.partialMonths} person-months observed, but the prior model has no row for this state in this band` });
+        continue;
+      }
+      const impossible = Object.keys(cell.counts).filter((to) => !prior.states.some((s) => s.id === to) || (!stateAllowedAt(prior, to, band.toYears - 1) && !(to in priorRow)));
+      for (const to of impossible) {
+        report.notCalibrated.push({ band: band.id, state, reason: `${cell.counts[to]} move(s) to ${to}, a state not allowed in this band, were left out` });
+        cell.months -= cell.counts[to];
+        delete cell.counts[to];
+      }
+      const observable = histories.careStates;
+      const posterior = posteriorRow(priorRow, { months: cell.months, counts: cell.counts, partialMonths: cell.partialMonths, partialCounts: cell.partialCounts, observable }, w, state);
+      const row = tidyRow(posterior, new Set(Object.keys(priorRow)));
+      transitions[band.id][state] = row;
+      const n = cell.months + cell.partialMonths;
+      setConcentration(band.id, state, n + w);
+      const r = rowReport(band.id, state, row, cell, w, n + w);
+      report.rows.push(r);
+      report.headline.personMonths += n;
+      if (r.shrunk) report.shrunk.push({ kind: 'monthly', band: band.id, state, observations: n, priorShare: r.priorShare });
+    }
+  }
+
+  // Age transitions (leaving care at 18).
+  const ageTransitions = structuredClone(prior.ageTransitions ?? []);
+  ageTransitions.forEach((spec, index) => {
+    const cell = counts.ageCells.get(index);
+    if (!cell || cell.months === 0) {
+      if (spec.atAgeYears <= 18) report.notCalibrated.push({ band: `age ${spec.atAgeYears}`, state: spec.from.join(','), reason: 'no child in these states had this birthday in the window' });
+      return;
+    }
+    const from = resolveSelector(prior, spec.from);
+    const posterior = posteriorRow(spec.to, { months: cell.months, counts: cell.counts }, w, from[0]);
+    spec.to = tidyRow(posterior, new Set(Object.keys(spec.to)));
+    const r = rowReport(`age ${spec.atAgeYears}`, spec.from.join(','), spec.to, cell, w, cell.months + w);
+    report.ageTransitions.push({ ...r, atAgeYears: spec.atAgeYears, from });
+    if (r.shrunk) report.shrunk.push({ kind: 'age_transition', band: `age ${spec.atAgeYears}`, state: spec.from.join(','), observations: cell.months, priorShare: r.priorShare });
+  });
+
+  // Care leaver rows from OC3 (annual, converted to monthly).
+  const careLeaverCounts = countCareLeavers(imported, histories, prior, mapping, window);
+  for (const [bandId, byState] of careLeaverCounts) {
+    const bandRows = prior.transitions[bandId];
+    for (const [state, annualCounts] of byState) {
+      const priorRow = bandRows?.[state];
+      const n = Object.values(annualCounts).reduce((a, b) => a + b, 0);
+      if (!priorRow) {
+        report.notCalibrated.push({ band: bandId, state, reason: `${n} care-leaver-year(s) observed, but the prior model has no row for this state in this band` });
+        continue;
+      }
+      let annualPrior = new Map<string, number>([[state, 1]]);
+      for (let m = 0; m < 12; m++) annualPrior = stepDistribution(bandRows, annualPrior);
+      const annualPosterior = posteriorRow(Object.fromEntries(annualPrior), { months: n, counts: annualCounts }, leaverWeight, state);
+      const monthly = tidyRow(monthlyFromAnnual(annualPosterior, state), new Set(Object.keys(priorRow)));
+      transitions[bandId][state] = monthly;
+      const concentration = 12 * (n + leaverWeight);
+      setConcentration(bandId, state, concentration);
+      const cell: CellCounts = { months: n, counts: annualCounts, partialMonths: 0, partialCounts: {} };
+      const r = rowReport(bandId, state, monthly, cell, leaverWeight, concentration);
+      r.shrunk = n < threshold / 12;
+      report.careLeavers.push(r);
+      if (r.shrunk) report.shrunk.push({ kind: 'care_leaver', band: bandId, state, observations: n, priorShare: r.priorShare });
+    }
+  }
+
+  // Entries: counts and intervals; the prior's community rows re-split by starting state. Only
+  // looked-after states take part: entering custody is a youth justice matter the prior models.
+  const careStates = new Set([...histories.careStates].filter((s) => prior.states.find((x) => x.id === s)?.category === 'looked_after'));
+  const calibratedStates = new Set(report.rows.map((r) => r.state));
+  for (const band of prior.ageBands) {
+    const byState = counts.entries.get(band.id) ?? new Map<string, number>();
+    const total = [...byState.values()].reduce((a, b) => a + b, 0);
+    const intoLookedAfter = [...byState].filter(([s]) => careStates.has(s));
+    const lookedAfterTotal = intoLookedAfter.reduce((a, [, c]) => a + c, 0);
+    report.entries.total += total;
+    const { lower, upper } = poissonInterval(total, level);
+    const population = options.population?.[band.id];
+    if (total > 0 || population) {
+      report.entries.byBand.push({
+        band: band.id,
+        count: total,
+        perMonth: total / counts.months,
+        lower: lower / counts.months,
+        upper: upper / counts.months,
+        ...(population ? { per10000ChildrenPerYear: (total / counts.months) * 12 * (10_000 / population) } : {}),
+        byState: [...byState.entries()].map(([state, count]) => ({ state, count, share: count / total })),
+      });
+    }
+    const rows = transitions[band.id] ?? {};
+    for (const [from, row] of Object.entries(rows)) {
+      if (histories.careStates.has(from) || histories.trackedExitStates.has(from) || calibratedStates.has(from)) continue;
+      const priorRow = prior.transitions[band.id][from];
+      const entryMass = Object.entries(priorRow)
+        .filter(([to]) => careStates.has(to))
+        .reduce((a, [, p]) => a + p, 0);
+      if (entryMass <= 0 || lookedAfterTotal === 0) continue;
+      const split: Row = {};
+      for (const [to, p] of Object.entries(priorRow)) if (careStates.has(to)) split[to] = p / entryMass;
+      const observedSplit: Row = Object.fromEntries(intoLookedAfter);
+      const posterior = posteriorRow(split, { months: lookedAfterTotal, counts: observedSplit }, entryWeight, from);
+      const next: Row = {};
+      for (const [to, p] of Object.entries(row)) if (!careStates.has(to)) next[to] = p;
+      for (const [to, q] of Object.entries(posterior)) next[to] = (next[to] ?? 0) + entryMass * q;
+      transitions[band.id][from] = tidyRow(next, new Set(Object.keys(priorRow)));
+      const cell: CellCounts = { months: lookedAfterTotal, counts: observedSplit, partialMonths: 0, partialCounts: {} };
+      const r = rowReport(band.id, from, posterior, cell, entryWeight, lookedAfterTotal + entryWeight);
+      r.shrunk = lookedAfterTotal < entryWeight * 4;
+      report.entrySplits.push(r);
+      if (r.shrunk) report.shrunk.push({ kind: 'entry_split', band: band.id, state: from, observations: lookedAfterTotal, priorShare: r.priorShare });
+    }
+  }
+  report.entries.byReturnYear = [...counts.entriesByYear.entries()].sort((a, b) => a[0] - b[0]).map(([returnYear, count]) => ({ returnYear, count }));
+  report.entries.byAge = [...counts.entriesByAge.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .flatMap(([ageYears, byState]) => [...byState.entries()].map(([state, count]) => ({ ageYears, state, count })));
+  report.headline.entries = report.entries.total;
+
+  // Placement moves within a state.
+  const states = prior.states.map((s) => ({ ...s }));
+  for (const s of states) {
+    if (!s.placement) continue;
+    const exposure = counts.exposure.get(s.id) ?? 0;
+    if (exposure === 0) continue;
+    const moves = counts.moves.get(s.id) ?? 0;
+    const priorRate = s.withinStatePlacementMoves ?? null;
+    const estimate = (moves + w * (priorRate ?? 0)) / (exposure + w);
+    s.withinStatePlacementMoves = Math.round(Math.min(1, estimate) * 1e8) / 1e8;
+    report.withinStateMoves.push({ state: s.id, moves, personMonths: exposure, prior: priorRate, estimate: s.withinStatePlacementMoves });
+  }
+
+  report.headline.rowsCalibrated = report.rows.length + report.ageTransitions.length + report.careLeavers.length + report.entrySplits.length;
+  report.headline.rowsShrunk = report.shrunk.length;
+  report.cleaning = imported.report.counts;
+
+  const authority = options.authorityName;
+  const id = options.modelId ?? (authority ? `${slug(authority)}-calibrated` : `${prior.id}-calibrated`).slice(0, 64);
+  const windowText = `${window.fromYear - 1}-${String(window.toYear).slice(2)} to ${window.toYear - 1}-${String(window.toYear).slice(2)}`;
+  const returnsText = window.fromYear === window.toYear ? `the ${window.fromYear - 1}-${String(window.toYear).slice(2)} SSDA903 return` : `SSDA903 returns ${window.fromYear} to ${window.toYear} (years ending 31 March)`;
+  const model: CostModelSpec = {
+    ...structuredClone(prior),
+    id,
+    version: options.version ?? '1.0.0',
+    name: `${authority ?? 'Local authority'}: ${prior.name}, calibrated from ${returnsText}`,
+    description: `Transition rates calibrated from ${authority ?? 'the authority'}'s ${returnsText}, shrunk towards ${prior.id} ${prior.version} (Dirichlet prior weight ${w} person-months per row). Costs, states and interventions are the prior's.`,
+    states,
+    transitions,
+    ...(ageTransitions.length ? { ageTransitions } : {}),
+    rateUncertainty: {
+      concentration: prior.rateUncertainty?.concentration ?? DEFAULTS.noPriorConcentration,
+      rowConcentration: mergeConcentrations(prior.rateUncertainty?.rowConcentration, rowConcentration),
+    },
+    transitionSources: [
+      { describes: `Monthly transitions between placements and out of care, by age band (${windowText})`, source: 'ssda903_calibration' },
+      { describes: 'Leaving care at 18 (age transitions)', source: 'ssda903_calibration' },
+      { describes: 'Care leaver transitions 18 to 21 (OC3 at 19, 20 and 21, converted to monthly)', source: 'ssda903_calibration' },
+      { describes: 'Split of entries into care by starting placement', source: 'ssda903_calibration' },
+      ...prior.transitionSources.map((t) => ({ ...t, describes: `Prior, where the returns are silent or thin: ${t.describes}` })),
+    ],
+    sources: {
+      ...prior.sources,
+      ssda903_calibration: {
+        title: `${returnsText}: ${report.headline.personMonths} person-months of ${counts.children} children; rows shrunk towards ${prior.id} ${prior.version}`,
+        publisher: authority ?? 'Local authority (SSDA903 return to the DfE)',
+        year: String(window.toYear),
+        note: `Calibrated by pathcast (mapping ${mapping.id} ${mapping.version}; prior weight ${w} person-months per row; ${report.shrunk.length} of ${report.headline.rowsCalibrated} rows have fewer than ${threshold} person-months and lean on the prior).`,
+      },
+    },
+  };
+  return { model, report };
+}
+
+function mergeConcentrations(
+  prior: Record<string, Record<string, number>> | undefined,
+  calibrated: Record<string, Record<string, number>>,
+): Record<string, Record<string, number>> {
+  const out: Record<string, Record<string, number>> = structuredClone(prior ?? {});
+  for (const [band, byState] of Object.entries(calibrated)) out[band] = { ...(out[band] ?? {}), ...byState };
+  return out;
+}
+

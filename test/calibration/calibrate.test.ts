@@ -1,0 +1,138 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import t, { type Test } from 'tap';
+import { calibrate } from '../../src/calibration/calibrate.ts';
+import { importSsda903 } from '../../src/calibration/import.ts';
+import { posteriorRow } from '../../src/calibration/shrinkage.ts';
+import { syntheticModel } from '../../src/calibration/synthetic-authority.ts';
+import { validateModel } from '../../src/catalog/validate-model.ts';
+
+/**
+ * test/fixtures/ssda903/hand: four children over the 2023 and 2024 returns (1 April 2022 to
+ * 31 March 2024), counted by hand with the month rule (a child is in a state in a month if in it
+ * on the 1st) and ages at the 1st of the month (born mid-month):
+ *
+ * A, born June 2010 (11 to 13 years: band 10-15). In-house foster care (U6, PR1) from 10/01/2022,
+ *   X1 on 20/09/2022 to agency foster care (U6, PR4), home on 10/05/2023 (E4A).
+ *   In-house on 1 Apr ... 1 Sep 2022: 6 months, 5 stays and 1 move to IFA (Sep → Oct).
+ *   IFA on 1 Oct 2022 ... 1 May 2023: 8 months, 7 stays and 1 return home (May → Jun).
+ *   Returned home on 1 Jun 2023 ... 1 Apr 2024: followed for 10 months, no return to care.
+ * B, born September 2018, kinship foster care (U3) from 01/02/2022, open throughout. Four at the
+ *   start of September 2023, five from October 2023: 18 months in band 0-4 (Apr 2022 → Sep 2023)
+ *   and 6 in band 5-9 (Oct 2023 → Mar 2024), all stays: turning five is not a transition.
+ * C, born November 2005, residential (K2, PR4) from 05/03/2021, left on the 18th birthday
+ *   12/11/2023 for independent living with support (E5 → supported lodgings). Band 16-17 from
+ *   Apr 2022 to Oct 2023: 19 stays; November 2023 is the birthday month, so Nov → Dec is the age
+ *   transition at 18, residential → supported lodgings.
+ * D, born September 2015, came into agency foster care (U6, PR4) on 14/08/2023: one entry at
+ *   7 years (band 5-9), then 7 stays (Sep 2023 → Apr 2024).
+ */
+const FIXTURES = path.join(import.meta.dirname, '../fixtures/ssda903/hand');
+const uploads = () => readdirSync(FIXTURES).map((name) => ({ name, buffer: readFileSync(path.join(FIXTURES, name)) }));
+
+const close = (t: Test, actual: number | undefined, expected: number, message: string) =>
+  t.ok(actual !== undefined && Math.abs(actual - expected) < 1e-9, `${message}: ${actual} vs ${expected}`);
+
+t.test('months at risk and transitions counted by hand, shrunk with a stated weight', async (t) => {
+  const imported = await importSsda903(uploads(), { pseudonymKey: 'test' });
+  t.same(
+    imported.report.actions.map((a) => a.code),
+    Array(8).fill('column_dropped'),
+    'the only actions: SEX, ETHNIC, DUC and the UASC SEX columns are not stored',
+  );
+  const prior = syntheticModel();
+  const w = 12;
+  const { model, report } = calibrate(imported, { priorModel: prior, priorWeight: w, authorityName: 'Handshire' });
+  t.same(report.window, { fromYear: 2023, toYear: 2024, months: 24 });
+  const row = (band: string, state: string) => report.rows.find((r) => r.band === band && r.state === state);
+
+  // A, in-house, band 10-15: n = 6, 5 stays, 1 to IFA. Prior row (synthetic): stay 0.977,
+  // kinship 0.002, IFA 0.006, residential 0.004, home 0.009, SGO 0.002.
+  // Posterior (c + w·π)/(n + w) with w = 12: IFA (1 + 12 × 0.006)/18 = 1.072/18; stay (5 + 11.724)/18.
+  const inhouse = model.transitions['10-15'].inhouse_foster;
+  close(t, inhouse.ifa_foster, 1.072 / 18, 'in-house → IFA');
+  close(t, inhouse.inhouse_foster, 16.724 / 18, 'in-house stays');
+  close(t, inhouse.returned_home, 0.108 / 18, 'in-house → home, prior only');
+  t.equal(row('10-15', 'inhouse_foster')?.observations, 6);
+  t.equal(model.rateUncertainty?.rowConcentration?.['10-15']?.inhouse_foster, 18, 'concentration n + w');
+
+  // A, IFA, band 10-15: n = 8, 7 stays, 1 home. Prior: stay 0.9805, home 0.008 ...
+  const ifa = model.transitions['10-15'].ifa_foster;
+  close(t, ifa.returned_home, (1 + 12 * 0.008) / 20, 'IFA → home');
+  close(t, ifa.ifa_foster, (7 + 12 * 0.9805) / 20, 'IFA stays');
+
+  // A, returned home, band 10-15: 10 months followed, only a return to care can be seen, none was.
+  // Prior: stay 0.996, in-house 0.002, IFA 0.001, residential 0.001. The care destinations get
+  // (w·π + 0)/(w + 10); staying gets the rest.
+  const home = model.transitions['10-15'].returned_home;
+  close(t, home.inhouse_foster, (12 * 0.002) / 22, 'home → in-house');
+  close(t, home.ifa_foster, (12 * 0.001) / 22, 'home → IFA');
+  close(t, home.returned_home, 1 - (12 * 0.004) / 22, 'home stays');
+  t.match(row('10-15', 'returned_home'), { observations: 10, partialObservations: 10, concentration: 22 });
+
+  // B: 18 months in 0-4 and 6 in 5-9, no transition at the change of band.
+  t.match(row('0-4', 'kinship_foster'), { observations: 18, rates: [{ to: 'kinship_foster', count: 18 }] });
+  t.match(row('5-9', 'kinship_foster'), { observations: 6 });
+  close(t, model.transitions['0-4'].kinship_foster.kinship_foster, (18 + 12 * 0.9695) / 30, '0-4 kinship stays');
+  t.notOk(
+    report.rows.some((r) => r.rates.some((x) => x.to !== r.state && x.count > 0 && r.state === 'kinship_foster')),
+    'crossing a band is not a move',
+  );
+
+  // C: 19 residential months in 16-17, then the age transition at 18 (one observation).
+  t.match(row('16-17', 'residential'), { observations: 19 });
+  const at18 = report.ageTransitions.find((a) => a.from.includes('residential'));
+  t.match(at18, { observations: 1, rates: [{ to: 'supported_lodgings', count: 1 }] });
+  const leaving = model.ageTransitions?.find((a) => a.atAgeYears === 18 && a.from.includes('residential'))?.to;
+  close(t, leaving?.supported_lodgings, (1 + 12 * 0.7) / 13, '18: residential → supported lodgings');
+  close(t, leaving?.independent_neet, (12 * 0.15) / 13, '18: → independent NEET, prior only');
+
+  // D: one entry, at seven, into IFA; then 7 IFA months in 5-9.
+  t.match(report.entries, { months: 24, total: 1, byBand: [{ band: '5-9', count: 1, perMonth: 1 / 24, byState: [{ state: 'ifa_foster', count: 1, share: 1 }] }] });
+  t.match(row('5-9', 'ifa_foster'), { observations: 7 });
+
+  t.equal(report.headline.personMonths, 6 + 8 + 10 + 18 + 6 + 19 + 7, 'every counted person-month');
+  t.equal(model.id, 'handshire-calibrated');
+  t.equal(model.sources.ssda903_calibration.publisher, 'Handshire');
+  t.same(model.unitCosts, prior.unitCosts, 'costs are the prior’s');
+  const valid = validateModel(model);
+  t.ok(valid.ok, `the calibrated model is a valid model: ${valid.ok ? '' : JSON.stringify(valid.errors.slice(0, 3))}`);
+  for (const r of report.rows) {
+    for (const rate of r.rates) t.ok(rate.lower <= rate.estimate && rate.estimate <= rate.upper, `${r.band} ${r.state} → ${rate.to} lies in its interval`);
+  }
+  t.ok(report.shrunk.every((s) => s.observations < 240), 'every row below 240 person-months is reported as shrunk');
+  t.equal(report.shrunk.filter((s) => s.kind === 'monthly').length, report.rows.length, 'all of them here');
+});
+
+t.test('with a negligible prior weight the estimates are the observed proportions', async (t) => {
+  const imported = await importSsda903(uploads(), { pseudonymKey: 'test' });
+  const { model } = calibrate(imported, { priorModel: syntheticModel(), priorWeight: 1e-9 });
+  close(t, Math.round(model.transitions['10-15'].inhouse_foster.ifa_foster * 1e6) / 1e6, Math.round((1 / 6) * 1e6) / 1e6, '1 move in 6 months');
+  close(t, Math.round(model.transitions['10-15'].ifa_foster.returned_home * 1e6) / 1e6, 0.125, '1 return home in 8 months');
+});
+
+t.test('the reference window limits the months counted', async (t) => {
+  const imported = await importSsda903(uploads(), { pseudonymKey: 'test' });
+  const { report } = calibrate(imported, { priorModel: syntheticModel(), referenceWindow: { fromYear: 2024, toYear: 2024 } });
+  // Only 1 Apr 2023 → 1 Apr 2024: A is in IFA on 1 April and 1 May 2023 (one stay, one return home).
+  t.match(
+    report.rows.find((r) => r.band === '10-15' && r.state === 'ifa_foster'),
+    { observations: 2 },
+  );
+  t.notOk(
+    report.rows.find((r) => r.state === 'inhouse_foster'),
+    'A left in-house care before the window',
+  );
+  t.throws(() => calibrate(imported, { priorModel: syntheticModel(), referenceWindow: { fromYear: 2019, toYear: 2024 } }), { status: 400, message: /2019-2024/ });
+});
+
+t.test('partly observed rows: the Dirichlet aggregation formula', async (t) => {
+  // Prior row {a: 0.9, b: 0.05, c: 0.05}, weight 10; 20 full months (18 a, 2 b) and 30 partial
+  // months in which only moves into c are visible (3 of them). c: (10 × 0.05 + 3)/60; a and b share
+  // the rest in proportion to 10 × 0.9 + 18 = 27 and 10 × 0.05 + 2 = 2.5.
+  const row = posteriorRow({ a: 0.9, b: 0.05, c: 0.05 }, { months: 20, counts: { a: 18, b: 2 }, partialMonths: 30, partialCounts: { c: 3 }, observable: new Set(['c']) }, 10, 'a');
+  close(t, row.c, 3.5 / 60, 'c');
+  close(t, row.a, (1 - 3.5 / 60) * (27 / 29.5), 'a');
+  close(t, row.b, (1 - 3.5 / 60) * (2.5 / 29.5), 'b');
+  close(t, row.a + row.b + row.c, 1, 'sums to 1');
+});

@@ -7,12 +7,14 @@ import auth from './plugins/app/auth.ts';
 import catalog from './plugins/app/catalog.ts';
 import configPlugin from './plugins/app/config.ts';
 import database from './plugins/app/database.ts';
+import simulation from './plugins/app/simulation.ts';
 import problemDetails from './plugins/app/problem-details.ts';
 import security from './plugins/external/security.ts';
 import swagger from './plugins/external/swagger.ts';
 import auditRoutes from './routes/access/audit.ts';
 import tokenRoutes from './routes/access/tokens.ts';
 import modelRoutes from './routes/models/index.ts';
+import projectionRoutes from './routes/projections/index.ts';
 import healthRoutes from './routes/system/health.ts';
 import youngPeopleRoutes from './routes/young-people/index.ts';
 
@@ -58,11 +60,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(swagger);
   await app.register(auth);
   await app.register(catalog);
+  await app.register(simulation);
 
   await app.register(healthRoutes);
   await app.register(tokenRoutes);
   await app.register(auditRoutes);
   await app.register(youngPeopleRoutes);
   await app.register(modelRoutes);
+  await app.register(projectionRoutes);
   return app;
 }

@@ -239,7 +239,7 @@ export function quantileOf(d: Distribution, u: number, floor = Number.NEGATIVE_I
       return Math.max(floor, x);
     }
     case 'pert': {
-      const { min, mode, max } = d;
+      const { min, max } = d;
       if (max === min) return Math.max(floor, min);
       return Math.max(floor, min + pertTable(d).at(u) * (max - min));
     }

@@ -205,19 +205,28 @@ export function compileModel(spec: CostModelSpec): SimulationModel {
     }
   });
 
-  const ageTransitions: AgeTransitionRule[] = (spec.ageTransitions ?? []).map((rule) => {
-    const appliesTo = selectorMask(spec, rule.from);
-    const rows = new Float64Array(nStates * nStates);
+  // Rules for the same birthday (different states leaving at 18, say) are merged into one, so
+  // the kernel looks up a single rule per birthday; validation refuses overlapping rules.
+  const byAge = new Map<number, AgeTransitionRule>();
+  for (const rule of spec.ageTransitions ?? []) {
+    const ageMonths = rule.atAgeYears * 12;
+    let merged = byAge.get(ageMonths);
+    if (!merged) {
+      merged = { ageMonths, appliesTo: new Uint8Array(nStates), rows: new Float64Array(nStates * nStates) };
+      byAge.set(ageMonths, merged);
+    }
+    const from = selectorMask(spec, rule.from);
     for (let i = 0; i < nStates; i++) {
-      if (!appliesTo[i]) continue;
+      if (!from[i]) continue;
+      merged.appliesTo[i] = 1;
       for (const [to, p] of Object.entries(rule.to)) {
         const j = stateIndex.get(to);
         if (j === undefined) throw new Error(`unknown state "${to}" in age transition`);
-        rows[i * nStates + j] = p;
+        merged.rows[i * nStates + j] = p;
       }
     }
-    return { ageMonths: rule.atAgeYears * 12, appliesTo, rows };
-  });
+  }
+  const ageTransitions = [...byAge.values()].sort((a, b) => a.ageMonths - b.ageMonths);
 
   const flag = (name: string) => Uint8Array.from(spec.states, (s) => (s.flags?.includes(name as never) ? 1 : 0));
 

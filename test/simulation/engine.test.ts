@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import t from 'tap';
 import { compileModel } from '../../src/simulation/model.ts';
@@ -55,6 +56,33 @@ t.test('the Monte Carlo mean meets the exact expectation on several models', asy
       },
     },
   ];
+  // The default England model: 21 states, several birthday rules at 18, rate factors, interventions.
+  const england = JSON.parse(readFileSync(new URL('../../models/england-default.json', import.meta.url), 'utf8'));
+  const englandModel = compileModel(england);
+  const id = (state: string) => englandModel.stateIds.indexOf(state);
+  const iv = (name: string) => englandModel.interventions.findIndex((x) => x.id === name);
+  cases.push(
+    {
+      name: 'England: a 14-year-old on the edge of care, with MST',
+      spec: england,
+      request: { clock: { startYear: 2026, startMonth: 11 }, ageMonths: 14 * 12, plans: [plan(id('edge_of_care'), { interventions: [{ intervention: iv('mst'), startMonth: 0 }] })], parameterUncertainty: false },
+    },
+    {
+      name: 'England: a 16-year-old in residential care stepping down to foster care',
+      spec: england,
+      request: {
+        clock: { startYear: 2027, startMonth: 3 },
+        ageMonths: 16 * 12 + 7,
+        plans: [plan(id('residential'), { currentPlacementWeeklyPrice: 7000, moves: [{ month: 2, to: id('inhouse_foster'), fromStates: null }], interventions: [{ intervention: iv('therapeutic_step_down'), startMonth: 2 }] })],
+        parameterUncertainty: false,
+      },
+    },
+    {
+      name: 'England: a care leaver of 18 with a guardian mentor',
+      spec: england,
+      request: { clock: { startYear: 2026, startMonth: 4 }, ageMonths: 18 * 12 + 1, plans: [plan(id('independent_neet'), { interventions: [{ intervention: iv('guardian_mentor'), startMonth: 1 }] })], parameterUncertainty: false },
+    },
+  );
   for (const { name, spec, request } of cases) {
     const model = compileModel(spec);
     const exact = expectedCost(model, request);

@@ -478,7 +478,8 @@ function interventions(): InterventionSpec[] {
     {
       id: 'therapeutic_step_down',
       label: 'Therapeutic support for step-down from residential care',
-      eligibility: { states: ['residential'], minAgeYears: 8, maxAgeYears: 18 },
+      // Starts in residential care or at the step-down itself, in the foster placement it is meant to hold.
+      eligibility: { states: ['residential', 'inhouse_foster', 'ifa_foster', 'kinship_foster'], minAgeYears: 8, maxAgeYears: 18 },
       cost: { perWeek: pert(250, 400, 700), durationMonths: 12, agency: 'childrens_social_care' },
       effectDurationMonths: 18,
       effects: [

@@ -1,0 +1,157 @@
+import { Type, type Static } from 'typebox';
+import { CostModel } from '../catalog/model-schema.ts';
+
+/** Shapes of projection requests and results, shared by runProjection and pathway projections. */
+
+const money = (description: string) => Type.Number({ description: `${description} (pounds, real terms at the model's price base)` });
+
+export const SummarySchema = Type.Object(
+  {
+    mean: Type.Number(),
+    se: Type.Number({ description: 'Standard error of the mean' }),
+    sd: Type.Number(),
+    p5: Type.Number(),
+    p10: Type.Number({ description: 'Best case (10th percentile)' }),
+    p50: Type.Number(),
+    p90: Type.Number({ description: 'Worst case (90th percentile)' }),
+    p95: Type.Number(),
+    min: Type.Number(),
+    max: Type.Number(),
+  },
+  { description: 'Distribution over runs' },
+);
+
+const MeanSe = Type.Object({ mean: Type.Number(), se: Type.Number() });
+
+export const PlanInputSchema = Type.Object(
+  {
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    startState: Type.Optional(Type.String({ maxLength: 64, description: 'Defaults to the young person’s current state' })),
+    moves: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            month: Type.Integer({ minimum: 0, maximum: 360, description: 'Months from today (1 = next month)' }),
+            to: Type.String({ maxLength: 64 }),
+            fromStates: Type.Optional(
+              Type.Array(Type.String({ maxLength: 64 }), { maxItems: 64, description: 'Apply only from these states; by default the move applies while the young person is still where the plan put them' }),
+            ),
+          },
+          { additionalProperties: false },
+        ),
+        { maxItems: 24 },
+      ),
+    ),
+    interventions: Type.Optional(
+      Type.Array(
+        Type.Object({ id: Type.String({ maxLength: 64 }), startMonth: Type.Integer({ minimum: 0, maximum: 360 }) }, { additionalProperties: false }),
+        { maxItems: 12 },
+      ),
+    ),
+    prices: Type.Optional(
+      Type.Array(
+        Type.Object(
+          { state: Type.String({ maxLength: 64 }), weeklyPrice: Type.Number({ minimum: 0, maximum: 100_000 }) },
+          { additionalProperties: false },
+        ),
+        { maxItems: 24, description: 'Agreed weekly prices for states the plan moves the young person into' },
+      ),
+    ),
+    currentPlacementWeeklyPrice: Type.Optional(
+      Type.Union([Type.Number({ minimum: 0, maximum: 100_000 }), Type.Null()], { description: 'The actual weekly price of today’s placement, while the young person stays in it' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type PlanInputDto = Static<typeof PlanInputSchema>;
+
+export const PlanResultSchema = Type.Object({
+  name: Type.String(),
+  total: Type.Object({ discounted: SummarySchema, cash: SummarySchema }),
+  cashable: SummarySchema,
+  nonCashable: SummarySchema,
+  byFinancialYear: Type.Array(Type.Object({ financialYear: Type.String(), cash: SummarySchema, discounted: MeanSe })),
+  byAgency: Type.Array(Type.Object({ agency: Type.String(), cash: SummarySchema, discounted: SummarySchema })),
+  byAgeYear: Type.Array(Type.Object({ age: Type.Integer(), cash: MeanSe })),
+  byState: Type.Array(Type.Object({ state: Type.String(), cash: MeanSe, months: MeanSe })),
+  byIntervention: Type.Array(Type.Object({ intervention: Type.String(), cash: MeanSe, probabilityDelivered: Type.Number() })),
+  endOfYearStates: Type.Array(Type.Object({ financialYear: Type.String(), states: Type.Record(Type.String(), Type.Number()) })),
+  outcomes: Type.Object({
+    monthsInCare: MeanSe,
+    monthsResidential: MeanSe,
+    monthsCustody: MeanSe,
+    placementMoves: MeanSe,
+    careEntries: MeanSe,
+    probabilityEverInCare: Type.Number(),
+    probabilityCustody: Type.Number(),
+    probabilityHomeless: Type.Number(),
+    neetShareAged19to21: Type.Union([Type.Number(), Type.Null()]),
+    neetShareOfCareLeavers19to21: Type.Union([Type.Number(), Type.Null()]),
+  }),
+  exceedance: Type.Array(Type.Object({ threshold: Type.Number(), probability: Type.Number() })),
+  expectedCost: Type.Optional(
+    Type.Object(
+      {
+        total: Type.Object({ cash: money('Exact expected cost'), discounted: money('Exact expected present value') }),
+        byFinancialYear: Type.Array(Type.Object({ financialYear: Type.String(), cash: Type.Number(), discounted: Type.Number() })),
+      },
+      { description: 'The exact expectation with parameter uncertainty switched off (the oracle the Monte Carlo mean meets)' },
+    ),
+  ),
+});
+
+export const ComparisonSchema = Type.Object({
+  plan: Type.String(),
+  against: Type.String(),
+  saving: Type.Object({ discounted: SummarySchema, cash: SummarySchema }, { description: 'Cost of `against` minus cost of `plan`, run by run' }),
+  probabilityCheaper: Type.Number(),
+  probabilityEqual: Type.Number(),
+  byAgency: Type.Array(Type.Object({ agency: Type.String(), discountedSaving: Type.Number(), cashSaving: Type.Number() })),
+  byState: Type.Array(Type.Object({ state: Type.String(), cashSaving: Type.Number() })),
+  statement: Type.String({ description: 'The comparison in words, fit for a report' }),
+});
+
+export const ProjectionResultSchema = Type.Object({
+  model: Type.Object({ id: Type.String(), version: Type.String(), hash: Type.String() }),
+  seed: Type.Integer(),
+  runs: Type.Integer(),
+  months: Type.Integer(),
+  startMonth: Type.String({ description: 'Calendar month of month 0, YYYY-MM' }),
+  ageMonths: Type.Integer(),
+  firstFinancialYear: Type.String(),
+  parameterUncertainty: Type.Boolean(),
+  discountRates: Type.Array(Type.Object({ fromYear: Type.Integer(), rate: Type.Number() })),
+  plans: Type.Array(PlanResultSchema),
+  comparisons: Type.Array(ComparisonSchema),
+  parameters: Type.Array(Type.Object({ name: Type.String(), label: Type.String(), kind: Type.String(), mean: Type.Number() })),
+});
+export type ProjectionResultDto = Static<typeof ProjectionResultSchema>;
+
+export const MAX_RUNS = 100_000;
+export const DEFAULT_RUNS = 10_000;
+export const MAX_PLANS = 8;
+export const MAX_SEED = Number.MAX_SAFE_INTEGER;
+
+export const RunsField = Type.Integer({ minimum: 1, maximum: MAX_RUNS, default: DEFAULT_RUNS, description: `Monte Carlo runs (1 to ${MAX_RUNS})` });
+export const SeedField = Type.Integer({ minimum: 0, maximum: MAX_SEED, description: 'Reproduces a run exactly; one is chosen and returned when omitted' });
+export const DiscountRateField = Type.Number({ minimum: 0, maximum: 0.2, description: 'A single real discount rate for every year, instead of the model’s Green Book schedule' });
+export const StartMonthField = Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])$', description: 'Calendar month of month 0, YYYY-MM; defaults to the current month' });
+
+export const RunProjectionBody = Type.Object(
+  {
+    model: Type.Union([Type.String({ maxLength: 64, description: 'The id of a model in the catalog' }), CostModel], {
+      description: 'A model id from listModels, or a whole model inline (validated first)',
+    }),
+    modelVersion: Type.Optional(Type.String({ maxLength: 32 })),
+    ageMonths: Type.Integer({ minimum: 0, maximum: 360, description: 'Age in months at the start' }),
+    state: Type.String({ maxLength: 64, description: 'State at the start' }),
+    startMonth: Type.Optional(StartMonthField),
+    plans: Type.Optional(Type.Array(PlanInputSchema, { minItems: 1, maxItems: MAX_PLANS, description: 'Plans to compare; the first is the baseline. Default: one plan, as now' })),
+    runs: Type.Optional(RunsField),
+    seed: Type.Optional(SeedField),
+    parameterUncertainty: Type.Optional(Type.Boolean({ default: true })),
+    discountRate: Type.Optional(DiscountRateField),
+    thresholds: Type.Optional(Type.Array(Type.Number({ minimum: 0 }), { maxItems: 10, description: 'Report the chance the discounted total exceeds each' })),
+  },
+  { additionalProperties: false },
+);

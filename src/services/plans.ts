@@ -1,0 +1,125 @@
+import type { SimulationModel } from '../simulation/model.ts';
+import type { EnginePlan } from '../simulation/projection.ts';
+import type { FieldError } from './errors.ts';
+
+/**
+ * A care plan as people write it (state and intervention ids, months from today) checked
+ * against a model and turned into the engine's numeric form. Pure: used by the analysts'
+ * runProjection, by care plans and by scenarios.
+ */
+export interface PlanInput {
+  /** Defaults to the young person's current state. */
+  startState?: string | undefined;
+  moves?: Array<{ month: number; to: string; fromStates?: string[] | undefined }> | undefined;
+  interventions?: Array<{ id: string; startMonth: number }> | undefined;
+  /** Weekly prices for states this plan places the young person in (a step-down's agreed price). */
+  prices?: Array<{ state: string; weeklyPrice: number }> | undefined;
+  /** The actual weekly price of today's placement, while the young person stays in it. */
+  currentPlacementWeeklyPrice?: number | null | undefined;
+}
+
+export interface PlanContext {
+  /** Age in months at month 0. */
+  ageMonths: number;
+  /** Months projected (to the horizon). */
+  months: number;
+  /** The young person's state today, used when the plan gives none. */
+  currentState?: string | undefined;
+  /** JSON pointer prefix for error fields, e.g. "body/plans/1". */
+  field: string;
+}
+
+const years = (months: number) => `${Math.floor(months / 12)} years ${months % 12} months`;
+
+export function resolvePlan(model: SimulationModel, input: PlanInput, context: PlanContext): { plan: EnginePlan; errors: [] } | { plan: null; errors: FieldError[] } {
+  const errors: FieldError[] = [];
+  const stateIndex = (id: string, field: string): number => {
+    const index = model.stateIds.indexOf(id);
+    if (index < 0) errors.push({ field, reason: `unknown state "${id}" in model ${model.id}` });
+    return index;
+  };
+  const fitsAge = (state: number, ageMonths: number, field: string, what: string) => {
+    if (state < 0) return;
+    if (ageMonths < model.minAgeMonths[state] || ageMonths >= model.maxAgeMonths[state]) {
+      const limits =
+        model.maxAgeMonths[state] < 1000 * 12
+          ? `${model.minAgeMonths[state] / 12} to ${model.maxAgeMonths[state] / 12}`
+          : `${model.minAgeMonths[state] / 12} and over`;
+      errors.push({ field, reason: `${what} "${model.stateIds[state]}" is for ages ${limits}; the young person would be ${years(ageMonths)}` });
+    }
+  };
+
+  const startId = input.startState ?? context.currentState;
+  if (startId === undefined) {
+    errors.push({ field: `${context.field}/startState`, reason: 'is required (the young person has no current state)' });
+    return { plan: null, errors };
+  }
+  const startState = stateIndex(startId, `${context.field}/startState`);
+  fitsAge(startState, context.ageMonths, `${context.field}/startState`, 'state');
+
+  const moves = (input.moves ?? []).map((move, k) => {
+    const field = `${context.field}/moves/${k}`;
+    if (move.month < 1) errors.push({ field: `${field}/month`, reason: 'must be 1 or later (month 0 is the starting state)' });
+    if (move.month >= context.months) {
+      errors.push({ field: `${field}/month`, reason: `is beyond the horizon: the projection has ${context.months} months (to age ${model.horizonAgeMonths / 12})` });
+    }
+    const to = stateIndex(move.to, `${field}/to`);
+    if (move.month >= 1 && move.month < context.months) fitsAge(to, context.ageMonths + move.month, `${field}/to`, 'a move into');
+    const fromStates = move.fromStates === undefined ? null : move.fromStates.map((id, j) => stateIndex(id, `${field}/fromStates/${j}`));
+    return { month: move.month, to, fromStates };
+  });
+  const sortedMonths = moves.map((m) => m.month);
+  sortedMonths.forEach((month, k) => {
+    if (k > 0 && month <= sortedMonths[k - 1]) errors.push({ field: `${context.field}/moves/${k}/month`, reason: 'moves must be in month order, one per month' });
+  });
+
+  /** The state the plan intends at a month: the start, then each move's target from its month. */
+  const plannedStateAt = (month: number) => {
+    let state = startState;
+    for (const move of moves) if (move.month <= month) state = move.to;
+    return state;
+  };
+
+  const interventions = (input.interventions ?? []).map((start, k) => {
+    const field = `${context.field}/interventions/${k}`;
+    const intervention = model.interventions.findIndex((iv) => iv.id === start.id);
+    if (intervention < 0) {
+      errors.push({ field: `${field}/id`, reason: `unknown intervention "${start.id}" in model ${model.id}` });
+      return { intervention, startMonth: start.startMonth };
+    }
+    if (start.startMonth < 0 || start.startMonth >= context.months) {
+      errors.push({ field: `${field}/startMonth`, reason: `must be within the projection (0 to ${context.months - 1})` });
+      return { intervention, startMonth: start.startMonth };
+    }
+    const rule = model.interventions[intervention];
+    const age = context.ageMonths + start.startMonth;
+    const planned = plannedStateAt(start.startMonth);
+    if (age < rule.minAgeMonths || age >= rule.maxAgeMonths) {
+      errors.push({ field, reason: `"${rule.id}" is for ages ${rule.minAgeMonths / 12} to ${rule.maxAgeMonths / 12}; the young person would be ${years(age)}` });
+    } else if (planned >= 0 && !rule.eligible[planned]) {
+      const eligible = model.stateIds.filter((_, s) => rule.eligible[s]).join(', ');
+      errors.push({ field, reason: `"${rule.id}" is for young people in ${eligible}; in month ${start.startMonth} the plan has them in ${model.stateIds[planned]}` });
+    }
+    return { intervention, startMonth: start.startMonth };
+  });
+  const seen = new Set<string>();
+  (input.interventions ?? []).forEach((start, k) => {
+    const key = `${start.id}@${start.startMonth}`;
+    if (seen.has(key)) errors.push({ field: `${context.field}/interventions/${k}`, reason: 'the same intervention twice in the same month' });
+    seen.add(key);
+  });
+  if (new Set(interventions.map((i) => i.intervention)).size > 6) {
+    errors.push({ field: `${context.field}/interventions`, reason: 'at most 6 different interventions in one plan' });
+  }
+
+  const statePrices = (input.prices ?? []).map((price, k) => {
+    const state = stateIndex(price.state, `${context.field}/prices/${k}/state`);
+    return { state, weeklyPrice: price.weeklyPrice };
+  });
+  const current = input.currentPlacementWeeklyPrice ?? null;
+  if (current !== null && startState >= 0 && !model.isPlacement[startState]) {
+    errors.push({ field: `${context.field}/currentPlacementWeeklyPrice`, reason: `"${model.stateIds[startState]}" is not a placement, so it has no weekly price` });
+  }
+  if (errors.length > 0) return { plan: null, errors };
+  return { plan: { startState, moves, interventions, statePrices, currentPlacementWeeklyPrice: current }, errors: [] };
+}

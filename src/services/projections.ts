@@ -1,0 +1,78 @@
+import type { CostModelSpec } from '../catalog/model-schema.ts';
+import { GREEN_BOOK_PERIODS } from '../finance/discounting.ts';
+import type { SimulationModel } from '../simulation/model.ts';
+import { expectedCost } from '../simulation/oracle.ts';
+import type { RunOptions, SimulationPool } from '../simulation/pool.ts';
+import type { EnginePlan, ProjectionRequest } from '../simulation/projection.ts';
+import type { ProjectionResultDto } from '../schemas/projections.ts';
+import { comparisonStatement } from './wording.ts';
+
+/** One projection of one person's plans: the engine run, the oracle beside it, named for people. */
+export interface ProjectionJob {
+  modelKey: string;
+  spec: CostModelSpec;
+  hash: string;
+  model: SimulationModel;
+  ageMonths: number;
+  startYear: number;
+  startMonth: number;
+  plans: Array<{ name: string; plan: EnginePlan }>;
+  runs: number;
+  seed: number;
+  parameterUncertainty: boolean;
+  /** A flat rate replacing the model's discount schedule. */
+  discountRate?: number | undefined;
+  thresholds?: number[] | undefined;
+  /** Add each plan's exact expectation (parameter uncertainty off). */
+  includeExpectedCost: boolean;
+}
+
+export function currentMonth(now = new Date()): { year: number; month: number } {
+  return { year: now.getUTCFullYear(), month: now.getUTCMonth() + 1 };
+}
+
+export function parseStartMonth(text: string | undefined, now = new Date()): { year: number; month: number } {
+  if (!text) return currentMonth(now);
+  const [year, month] = text.split('-').map(Number);
+  return { year, month };
+}
+
+export async function projectPlans(pool: SimulationPool, job: ProjectionJob, options: RunOptions = {}): Promise<ProjectionResultDto> {
+  const discountPeriods = job.discountRate === undefined ? job.model.discountPeriods : [{ fromYear: 0, rate: job.discountRate }];
+  const request: ProjectionRequest = {
+    clock: { startYear: job.startYear, startMonth: job.startMonth },
+    ageMonths: job.ageMonths,
+    plans: job.plans.map((p) => p.plan),
+    parameterUncertainty: job.parameterUncertainty,
+    discountPeriods,
+    thresholds: job.thresholds,
+  };
+  const result = await pool.projection(job.modelKey, job.spec, request, job.runs, job.seed, options);
+  const names = job.plans.map((p) => p.name);
+  return {
+    model: { id: job.spec.id, version: job.spec.version, hash: job.hash },
+    seed: job.seed,
+    runs: job.runs,
+    months: result.months,
+    startMonth: `${job.startYear}-${String(job.startMonth).padStart(2, '0')}`,
+    ageMonths: job.ageMonths,
+    firstFinancialYear: result.firstFinancialYear,
+    parameterUncertainty: job.parameterUncertainty,
+    discountRates: discountPeriods.length ? discountPeriods : [...GREEN_BOOK_PERIODS],
+    plans: result.plans.map((plan, p) => {
+      const exact = job.includeExpectedCost ? expectedCost(job.model, { ...request, parameterUncertainty: false }, p) : undefined;
+      return {
+        name: names[p],
+        ...plan,
+        ...(exact ? { expectedCost: { total: exact.total, byFinancialYear: exact.byFinancialYear } } : {}),
+      };
+    }),
+    comparisons: result.comparisons.map((c) => ({
+      ...c,
+      plan: names[c.plan],
+      against: names[c.against],
+      statement: comparisonStatement(names[c.plan], names[c.against], c.probabilityCheaper, c.saving.discounted),
+    })),
+    parameters: result.parameters,
+  };
+}

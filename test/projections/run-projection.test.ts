@@ -1,0 +1,80 @@
+import t from 'tap';
+import { buildTestApp } from '../helpers/app.ts';
+import { twoStateModel } from '../helpers/small-models.ts';
+
+t.test('runProjection on the default model: summaries, the oracle beside them, reproducible', async (t) => {
+  const { as } = await buildTestApp(t);
+  const body = {
+    model: 'england-default',
+    ageMonths: 14 * 12,
+    state: 'residential',
+    startMonth: '2026-11',
+    plans: [
+      { name: 'Stay', currentPlacementWeeklyPrice: 6800 },
+      { name: 'Step down', currentPlacementWeeklyPrice: 6800, moves: [{ month: 3, to: 'inhouse_foster' }], interventions: [{ id: 'therapeutic_step_down', startMonth: 3 }] },
+    ],
+    runs: 4000,
+    seed: 20261124,
+    parameterUncertainty: false,
+  };
+  const response = await as('commissioning', { method: 'POST', url: '/v1/projections', payload: body });
+  t.equal(response.statusCode, 200, response.body.slice(0, 300));
+  const result = response.json();
+  t.equal(result.seed, 20261124);
+  t.equal(result.months, 11 * 12, 'to the 25th birthday');
+  t.equal(result.firstFinancialYear, '2026-27');
+  for (const plan of result.plans) {
+    const mc = plan.total.discounted;
+    const exact = plan.expectedCost.total.discounted;
+    t.ok(Math.abs(mc.mean - exact) <= 4 * mc.se + 1, `${plan.name}: MC ${Math.round(mc.mean)} ± ${Math.round(mc.se)} vs exact ${Math.round(exact)}`);
+  }
+  const [comparison] = result.comparisons;
+  t.equal(comparison.plan, 'Step down');
+  t.equal(comparison.against, 'Stay');
+  t.ok(comparison.saving.discounted.mean > 0, 'stepping down saves money');
+  t.match(comparison.statement, /^Step down costs less than Stay in \d+% of runs; expected saving £[\d,]+ \(present value\), 90% interval/);
+
+  const again = await as('finance', { method: 'POST', url: '/v1/projections', payload: body });
+  t.equal(again.body, response.body, 'the same seed gives the same bytes');
+});
+
+t.test('a seed is chosen and returned when none is given; an inline model works', async (t) => {
+  const { as } = await buildTestApp(t);
+  const response = await as('head_of_service', {
+    method: 'POST',
+    url: '/v1/projections',
+    // Validation refuses states nobody can reach, so B leads back to A now and then.
+    payload: { model: { ...twoStateModel(0.05), transitions: { all: { a: { a: 0.95, b: 0.05 }, b: { b: 0.99, a: 0.01 } } } }, ageMonths: 200, state: 'a', runs: 500 },
+  });
+  t.equal(response.statusCode, 200, response.body.slice(0, 300));
+  t.type(response.json().seed, 'number');
+  t.equal(response.json().model.id, 'two-state');
+});
+
+t.test('bad requests name the field', async (t) => {
+  const { as } = await buildTestApp(t);
+  const base = { model: 'england-default', ageMonths: 168, state: 'residential', runs: 100 };
+  const cases: Array<[string, Record<string, unknown>, number, string]> = [
+    ['unknown model', { ...base, model: 'nowhere' }, 422, 'body/model'],
+    ['unknown state', { ...base, state: 'moon' }, 422, 'body/plans/0/startState'],
+    ['state not for this age', { ...base, state: 'staying_put' }, 422, 'body/plans/0/startState'],
+    ['move beyond the horizon', { ...base, plans: [{ moves: [{ month: 200, to: 'inhouse_foster' }] }] }, 422, 'body/plans/0/moves/0/month'],
+    ['supported accommodation before 16', { ...base, plans: [{ moves: [{ month: 2, to: 'supported_accommodation' }] }] }, 422, 'body/plans/0/moves/0/to'],
+    ['unknown intervention', { ...base, plans: [{ interventions: [{ id: 'magic', startMonth: 0 }] }] }, 422, 'body/plans/0/interventions/0/id'],
+    ['intervention outside eligibility', { ...base, plans: [{ interventions: [{ id: 'guardian_mentor', startMonth: 0 }] }] }, 422, 'body/plans/0/interventions/0'],
+    ['runs over the limit', { ...base, runs: 100_001 }, 400, 'body/runs'],
+    ['seed not an integer', { ...base, seed: 1.5 }, 400, 'body/seed'],
+    ['age past the horizon', { ...base, ageMonths: 300 }, 422, 'body/ageMonths'],
+    ['unknown field', { ...base, colour: 'blue' }, 400, 'body/colour'],
+    ['inline model that is invalid', { ...base, model: { ...twoStateModel(0.1), transitions: { all: { a: { a: 0.5, b: 0.1 }, b: { b: 1 } } } }, state: 'a' }, 422, 'body/model/transitions/all/a'],
+  ];
+  for (const [label, payload, status, field] of cases) {
+    const response = await as('finance', { method: 'POST', url: '/v1/projections', payload });
+    t.equal(response.statusCode, status, `${label}: ${status}`);
+    t.match(response.headers['content-type'], /application\/problem\+json/);
+    const fields = (response.json().errors ?? []).map((e: { field: string }) => e.field);
+    t.ok(fields.includes(field), `${label}: names ${field} (got ${fields.join(', ')})`);
+  }
+  const board = await as('board', { method: 'POST', url: '/v1/projections', payload: base });
+  t.equal(board.statusCode, 403, 'the board does not run projections');
+});

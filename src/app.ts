@@ -7,6 +7,7 @@ import auth from './plugins/app/auth.ts';
 import catalog from './plugins/app/catalog.ts';
 import configPlugin from './plugins/app/config.ts';
 import database from './plugins/app/database.ts';
+import jobs from './plugins/app/jobs.ts';
 import simulation from './plugins/app/simulation.ts';
 import problemDetails from './plugins/app/problem-details.ts';
 import security from './plugins/external/security.ts';
@@ -14,6 +15,7 @@ import swagger from './plugins/external/swagger.ts';
 import auditRoutes from './routes/access/audit.ts';
 import tokenRoutes from './routes/access/tokens.ts';
 import modelRoutes from './routes/models/index.ts';
+import jobRoutes from './routes/jobs/index.ts';
 import projectionRoutes from './routes/projections/index.ts';
 import healthRoutes from './routes/system/health.ts';
 import youngPeopleRoutes from './routes/young-people/index.ts';
@@ -61,6 +63,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(auth);
   await app.register(catalog);
   await app.register(simulation);
+  await app.register(jobs);
 
   await app.register(healthRoutes);
   await app.register(tokenRoutes);
@@ -68,5 +71,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(youngPeopleRoutes);
   await app.register(modelRoutes);
   await app.register(projectionRoutes);
+  await app.register(jobRoutes);
   return app;
 }

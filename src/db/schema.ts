@@ -9,6 +9,7 @@ export interface Database {
   api_tokens: ApiTokensTable;
   audit_events: AuditEventsTable;
   young_people: YoungPeopleTable;
+  jobs: JobsTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -61,3 +62,26 @@ export interface YoungPeopleTable {
 export type YoungPersonRow = Selectable<YoungPeopleTable>;
 export type NewYoungPersonRow = Insertable<YoungPeopleTable>;
 export type YoungPersonRowUpdate = Updateable<YoungPeopleTable>;
+
+export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+export interface JobsTable {
+  id: Generated<string>;
+  kind: string;
+  status: Generated<JobStatus>;
+  progress: Generated<number>;
+  message: string | null;
+  capability: string;
+  params: JSONColumnType<Record<string, unknown>, string, string>;
+  created_by: string | null;
+  created_at: Generated<Date>;
+  started_at: Timestamp | null;
+  finished_at: Timestamp | null;
+  cancel_requested: Generated<boolean>;
+  owner: string | null;
+  heartbeat_at: Generated<Date>;
+  error: JSONColumnType<Record<string, unknown> | null, string | null, string | null>;
+  result_type: string | null;
+  result_id: string | null;
+}
+export type JobRow = Selectable<JobsTable>;

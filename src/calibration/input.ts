@@ -33,7 +33,7 @@ export interface InputLimits {
 const MIB = 1024 * 1024;
 
 export const DEFAULT_INPUT_LIMITS: InputLimits = {
-  maxFileBytes: 20 * MIB,
+  maxFileBytes: 10 * MIB,
   maxTotalBytes: 100 * MIB,
   maxZipEntries: 200,
   maxUncompressedBytes: 200 * MIB,
@@ -231,7 +231,7 @@ export interface CsvRow {
  * as row 1). Unreadable CSV (an unclosed quote, a giant cell) becomes a 400 naming the file.
  */
 export async function streamCsv(source: CsvSource, onRow: (row: CsvRow) => void, onBytes?: (bytes: number) => void): Promise<void> {
-  const parser = parse({ bom: true, relax_column_count: true, skip_empty_lines: true, trim: true, max_record_size: 64 * 1024 });
+  const parser = parse({ bom: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: true, trim: true, max_record_size: 64 * 1024 });
   const counted = async function* () {
     for await (const chunk of source.chunks()) {
       onBytes?.(chunk.length);

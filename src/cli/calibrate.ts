@@ -1,0 +1,155 @@
+import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { type BacktestResult, backtest } from '../calibration/backtest.ts';
+import { type CalibrateOptions, calibrate, defaultWindow } from '../calibration/calibrate.ts';
+import { importSsda903 } from '../calibration/import.ts';
+import { DEFAULT_MAPPING, mergeMapping } from '../calibration/mapping.ts';
+import type { CostModelSpec } from '../catalog/model-schema.ts';
+import { DomainError } from '../services/errors.ts';
+
+/**
+ * `npm run calibrate -- <folder or zip> [options]`: an analyst's way in. Reads a folder of SSDA903
+ * CSV files (YEAR-episodes.csv, YEAR-header.csv, YEAR-uasc.csv, YEAR-oc3.csv) or a zip of them,
+ * calibrates the prior model, backtests, and writes the calibrated model and the full report
+ * (cleaning actions, rates with intervals, shrunk rows, backtest errors) as JSON.
+ *
+ *   --out DIR            where to write (default calibration-output)
+ *   --window 2021-2024   return years to calibrate on (default: the latest four)
+ *   --prior FILE         prior model (default models/england-default.json)
+ *   --weight N           prior weight per row, in person-months (default 60)
+ *   --mapping FILE       the authority's partial mapping table, merged over the default
+ *   --authority NAME     the authority's name (names the model: <name>-calibrated)
+ *   --id ID --version X.Y.Z
+ *   --backtest YEAR|all|none   year(s) to project and compare (default: the latest)
+ *
+ * Progress goes to stderr, the headline to stdout; nothing personal is printed.
+ */
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    out: { type: 'string', default: 'calibration-output' },
+    window: { type: 'string' },
+    prior: { type: 'string' },
+    weight: { type: 'string' },
+    mapping: { type: 'string' },
+    authority: { type: 'string' },
+    id: { type: 'string' },
+    version: { type: 'string' },
+    backtest: { type: 'string', default: 'latest' },
+  },
+});
+
+const stderr = process.stderr;
+let lastDrawn = '';
+function bar(fraction: number, label: string): void {
+  const width = 30;
+  const filled = Math.round(Math.max(0, Math.min(1, fraction)) * width);
+  const line = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(Math.round(fraction * 100)).padStart(3)}% ${label}`;
+  if (line === lastDrawn) return;
+  if (stderr.isTTY) stderr.write(`\r${line.padEnd(100).slice(0, Math.max(40, (stderr.columns ?? 100) - 1))}`);
+  else if (line.replace(/\d+%/, '') !== lastDrawn.replace(/\d+%/, '')) stderr.write(`${line}\n`);
+  lastDrawn = line;
+}
+function done(): void {
+  if (stderr.isTTY) stderr.write('\n');
+}
+
+function fail(message: string, details: string[] = [], code = 2): never {
+  done();
+  console.error(`calibrate: ${message}`);
+  for (const d of details) console.error(`  ${d}`);
+  process.exit(code);
+}
+
+async function main(): Promise<void> {
+  const input = positionals[0];
+  if (!input) fail('give a folder of SSDA903 CSV files, or a zip of them: npm run calibrate -- <folder> [--out dir] [--window 2021-2024]');
+  if (!existsSync(input)) fail(`${input} does not exist`);
+  const files = statSync(input).isDirectory()
+    ? readdirSync(input)
+        .filter((name) => /\.(csv|zip)$/i.test(name))
+        .sort()
+        .map((name) => path.join(input, name))
+    : [input];
+  if (files.length === 0) fail(`${input} has no .csv or .zip files`);
+  const totalBytes = files.reduce((a, f) => a + statSync(f).size, 0);
+
+  const priorPath = values.prior ?? path.join(import.meta.dirname, '../../models/england-default.json');
+  if (!existsSync(priorPath)) fail(`no prior model at ${priorPath}: pass one with --prior`);
+  const prior = JSON.parse(readFileSync(priorPath, 'utf8')) as CostModelSpec;
+  const mapping = values.mapping ? mergeMapping(DEFAULT_MAPPING, JSON.parse(readFileSync(values.mapping, 'utf8'))) : DEFAULT_MAPPING;
+
+  const imported = await importSsda903(
+    files.map((f) => ({ name: path.basename(f), stream: createReadStream(f) })),
+    {
+      mapping,
+      onProgress: (p) => bar(p.phase === 'read' ? (0.6 * p.bytesRead) / Math.max(1, totalBytes) : 0.6, p.phase === 'read' ? `reading ${p.file ?? ''}` : 'cleaning and merging'),
+    },
+  );
+  let window = defaultWindow(imported);
+  if (values.window) {
+    const m = /^(\d{4})(?:-(\d{4}))?$/.exec(values.window);
+    if (!m) fail(`--window must be YEAR or YEAR-YEAR (return years ending 31 March), not ${values.window}`);
+    window = { fromYear: Number(m[1]), toYear: Number(m[2] ?? m[1]) };
+  }
+  const weight = values.weight !== undefined ? Number(values.weight) : undefined;
+  if (weight !== undefined && !(weight > 0)) fail('--weight must be a positive number of person-months');
+  const options: Omit<CalibrateOptions, 'referenceWindow'> = {
+    priorModel: prior,
+    mapping,
+    ...(weight !== undefined ? { priorWeight: weight } : {}),
+    ...(values.authority ? { authorityName: values.authority } : {}),
+    ...(values.id ? { modelId: values.id } : {}),
+    ...(values.version ? { version: values.version } : {}),
+  };
+  bar(0.65, 'calibrating');
+  const { model, report } = calibrate(imported, { ...options, referenceWindow: window });
+
+  const years = imported.returnYears;
+  const backtestYears =
+    values.backtest === 'none' ? [] : values.backtest === 'all' ? years.slice(1) : values.backtest === 'latest' ? years.slice(-1).filter(() => years.length > 1) : [Number(values.backtest)];
+  const backtests: BacktestResult[] = [];
+  for (const [i, year] of backtestYears.entries()) {
+    bar(0.7 + (0.28 * i) / backtestYears.length, `backtesting ${year}`);
+    backtests.push(backtest(imported, { ...options, year }));
+  }
+  bar(0.99, 'writing');
+  await mkdir(values.out, { recursive: true });
+  const modelFile = path.join(values.out, `${model.id}.json`);
+  const reportFile = path.join(values.out, 'calibration-report.json');
+  await writeFile(modelFile, `${JSON.stringify(model, null, 2)}\n`);
+  await writeFile(reportFile, `${JSON.stringify({ import: imported.report, calibration: report, backtests }, null, 2)}\n`);
+  bar(1, 'done');
+  done();
+
+  const counts = Object.entries(imported.report.counts)
+    .map(([code, byOutcome]) => `${code} ${Object.entries(byOutcome ?? {}).map(([o, n]) => `${n} ${o}`).join(', ')}`)
+    .join('; ');
+  const pct = (x: number | null) => (x === null ? 'n/a' : `${x >= 0 ? '+' : ''}${x.toFixed(1)}%`);
+  console.log(`Imported ${imported.report.totals.episodes} episodes of ${imported.report.totals.children} children, returns ${years[0]}-${years[years.length - 1]}.`);
+  console.log(`Cleaning: ${counts || 'nothing to clean'}.`);
+  console.log(
+    `Calibrated ${report.headline.rowsCalibrated} rows on ${window.fromYear}-${window.toYear} (${report.headline.personMonths} person-months, ${report.headline.entries} entries); ${report.headline.rowsShrunk} rows shrunk towards ${prior.id} ${prior.version}.`,
+  );
+  for (const b of backtests) {
+    const byState = b.states
+      .filter((s) => s.actual > 0 || s.projected >= 0.5)
+      .map((s) => `${s.state} ${s.projected.toFixed(0)}/${s.actual} (${pct(s.percentError)})`)
+      .join(', ');
+    console.log(
+      `Backtest ${b.year} (fit ${b.fitWindow.fromYear}-${b.fitWindow.toYear}): in care at 31 March projected ${b.overall.projected.toFixed(1)}, actual ${b.overall.actual} (${pct(b.overall.percentError)}, sd ${b.overall.sd.toFixed(1)}); by state WAPE ${b.overall.wape === null ? 'n/a' : `${b.overall.wape.toFixed(1)}%`}: ${byState}.`,
+    );
+  }
+  console.log(`Wrote ${modelFile} and ${reportFile}.`);
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof DomainError) {
+    fail(`${error.title}: ${error.message}`, (error.errors ?? []).map((e) => `${e.field}: ${e.reason}`), error.status >= 500 ? 1 : 2);
+  }
+  if (error instanceof RangeError) fail(error.message);
+  fail((error as Error).stack ?? String(error), [], 1);
+});

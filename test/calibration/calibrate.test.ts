@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import t, { type Test } from 'tap';
 import { calibrate } from '../../src/calibration/calibrate.ts';
@@ -28,6 +28,7 @@ import { validateModel } from '../../src/catalog/validate-model.ts';
  *   7 years (band 5-9), then 7 stays (Sep 2023 → Apr 2024).
  */
 const FIXTURES = path.join(import.meta.dirname, '../fixtures/ssda903/hand');
+const DEFAULT_MODEL = path.join(import.meta.dirname, '../../models/england-default.json');
 const uploads = () => readdirSync(FIXTURES).map((name) => ({ name, buffer: readFileSync(path.join(FIXTURES, name)) }));
 
 const close = (t: Test, actual: number | undefined, expected: number, message: string) =>
@@ -109,6 +110,22 @@ t.test('with a negligible prior weight the estimates are the observed proportion
   const { model } = calibrate(imported, { priorModel: syntheticModel(), priorWeight: 1e-9 });
   close(t, Math.round(model.transitions['10-15'].inhouse_foster.ifa_foster * 1e6) / 1e6, Math.round((1 / 6) * 1e6) / 1e6, '1 move in 6 months');
   close(t, Math.round(model.transitions['10-15'].ifa_foster.returned_home * 1e6) / 1e6, 0.125, '1 return home in 8 months');
+});
+
+t.test('entries per 10,000 children when the population is given', async (t) => {
+  const imported = await importSsda903(uploads(), { pseudonymKey: 'test' });
+  const { report } = calibrate(imported, { priorModel: syntheticModel(), population: { '5-9': 24_000 } });
+  // One entry in 24 months is 0.5 a year; among 24,000 children, 0.5 × 10,000 / 24,000 per 10,000 a year.
+  close(t, report.entries.byBand.find((b) => b.band === '5-9')?.per10000ChildrenPerYear, (0.5 * 10_000) / 24_000, 'rate per 10,000');
+});
+
+t.test('the national default model as the prior gives a valid calibrated model', { skip: !existsSync(DEFAULT_MODEL) && 'models/england-default.json not present' }, async (t) => {
+  const prior = JSON.parse(readFileSync(DEFAULT_MODEL, 'utf8'));
+  const imported = await importSsda903(uploads(), { pseudonymKey: 'test' });
+  const { model } = calibrate(imported, { priorModel: prior });
+  const valid = validateModel(model);
+  t.ok(valid.ok, valid.ok ? 'valid' : JSON.stringify(valid.errors.slice(0, 3)));
+  t.equal(model.id, `${prior.id}-calibrated`);
 });
 
 t.test('the reference window limits the months counted', async (t) => {

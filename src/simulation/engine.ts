@@ -24,26 +24,59 @@ export interface ProjectionClock {
   startMonth: number;
 }
 
-/** What a care plan changes, shared by everyone simulated under it. */
+/** A change to monthly rates in force during some financial years (a strategy's rate change). */
+export interface RateAdjustment {
+  from: Uint8Array;
+  to: Uint8Array;
+  multiplier: number;
+}
+
+/** A capacity limit in force during a financial year: this share of moves into `state` go to `overflow`. */
+export interface Redirect {
+  state: number;
+  overflow: number;
+  fraction: number;
+}
+
+/** An intervention offered to people as they enter an eligible state, while places last. */
+export interface OfferedIntervention {
+  /** Bit of the slot's intervention list. */
+  bit: number;
+  /** Probability of a place, per financial year (index 0 = the first year); the last carries on. */
+  probabilityByYear: Float64Array;
+  /** Projection month from which it is offered. */
+  firstMonth: number;
+  eligible: Uint8Array;
+  minAgeMonths: number;
+  maxAgeMonths: number;
+}
+
+/** What a care plan or strategy changes, shared by everyone simulated under it. */
 export interface PlanSlot {
-  /** Interventions that people under this plan may receive; bit j of the active mask is intervention j. */
+  /** Interventions people under this plan may receive; bit j of the active mask is intervention j. */
   interventions: number[];
   /** Weekly prices replacing a state's placement fee for everyone under this plan. */
   statePrices: Array<{ state: number; weeklyPrice: number }>;
+  /** Rate adjustments and capacity redirects by financial year (index 0 = the first); the last carries on. */
+  periods?: Array<{ rates: RateAdjustment[]; redirects: Redirect[] }>;
+  /** Interventions offered on entering an eligible state. */
+  offers?: OfferedIntervention[];
 }
 
 /** One person under one plan. */
 export interface PersonPlan {
-  /** Age in months at month 0. */
+  /** Age in months when the person enters the projection. */
   ageMonths: number;
   startState: number;
   /** Stream key: the person's index in the cohort (0 for a lone person). */
   key: number;
-  /** Months to simulate (stops earlier at the model's horizon age). */
+  /** Projection month at which the person enters (0 for everyone on record; later for new entrants). */
+  offset?: number;
+  /** Months the projection lasts from month 0 (the person stops earlier at the model's horizon age). */
   months: number;
   /** Scheduled moves, sorted by month (>= 1). `fromStates` null: applies while still in the previous planned state. */
   moves: Array<{ month: number; to: number; fromStates: Uint8Array | null }>;
-  /** Interventions (indices into the slot's list) and their start months. */
+  /** Interventions (bits of the slot's list) and their start months. */
   interventions: Array<{ slotIndex: number; startMonth: number }>;
   /** The actual weekly price of today's placement, while the person stays in it. */
   currentPlacementWeeklyPrice: number | null;
@@ -119,6 +152,7 @@ interface SlotState {
   rowCum: Float64Array;
   rowSelfHi: Float64Array;
   masks: number;
+  nPeriods: number;
 }
 
 export class Simulator {
@@ -216,7 +250,8 @@ export class Simulator {
     const nS = this.model.nStates;
     const nA = this.layout.nAgencies;
     const masks = 1 << slot.interventions.length;
-    const rowSlots = masks * this.model.nBands * nS;
+    const nPeriods = Math.max(1, slot.periods?.length ?? 1);
+    const rowSlots = nPeriods * masks * this.model.nBands * nS;
     const cells = this.model.nCostSegments * nS;
     this.slots.push({
       slot,
@@ -233,6 +268,7 @@ export class Simulator {
       rowCum: new Float64Array(rowSlots * nS),
       rowSelfHi: new Float64Array(rowSlots),
       masks,
+      nPeriods,
     });
     return this.slots.length - 1;
   }
@@ -341,29 +377,29 @@ export class Simulator {
     return this.drawnRows.subarray(at, at + nS);
   }
 
-  /** Builds the cumulative row for (mask, band, state) under a slot's active interventions. */
-  private buildRow(state: SlotState, rowSlot: number, mask: number, band: number, s: number): void {
+  /** Builds the cumulative row for (period, mask, band, state) under a slot's active interventions. */
+  private buildRow(state: SlotState, rowSlot: number, period: number, mask: number, band: number, s: number): void {
     const model = this.model;
     const nS = model.nStates;
     const p = this.scratchRow;
     p.set(this.baseRow(band, s));
     let changed = false;
-    model.rateFactors.forEach((f, i) => {
-      if (!f.from[s]) return;
-      const k = this.factorValues[i];
-      for (let j = 0; j < nS; j++) if (j !== s && f.to[j]) p[j] *= k;
+    const scale = (to: Uint8Array, k: number) => {
+      for (let j = 0; j < nS; j++) if (j !== s && to[j]) p[j] *= k;
       changed = true;
+    };
+    model.rateFactors.forEach((f, i) => {
+      if (f.from[s]) scale(f.to, this.factorValues[i]);
     });
     for (let bit = 0; bit < state.slot.interventions.length; bit++) {
       if (!(mask & (1 << bit))) continue;
       const iv = state.slot.interventions[bit];
       model.interventions[iv].effects.forEach((e, k) => {
-        if (!e.from[s]) return;
-        const m = this.effectValues[iv][k];
-        for (let j = 0; j < nS; j++) if (j !== s && e.to[j]) p[j] *= m;
-        changed = true;
+        if (e.from[s]) scale(e.to, this.effectValues[iv][k]);
       });
     }
+    const rules = state.slot.periods?.[period];
+    for (const rate of rules?.rates ?? []) if (rate.from[s]) scale(rate.to, rate.multiplier);
     if (changed) {
       // The difference goes to (or comes from) staying put; if exits would exceed 1, scale them.
       let off = 0;
@@ -374,10 +410,60 @@ export class Simulator {
         p[s] = 1 - off;
       }
     }
+    // Capacity: a share of the moves into a full state go to its overflow instead.
+    for (const redirect of rules?.redirects ?? []) {
+      if (s === redirect.state || redirect.fraction <= 0) continue;
+      const moved = p[redirect.state] * Math.min(1, redirect.fraction);
+      p[redirect.state] -= moved;
+      p[redirect.overflow] += moved;
+    }
     const { count, selfHi } = cumulate(p, s, state.rowTargets, state.rowCum, rowSlot * nS);
     state.rowCount[rowSlot] = count;
     state.rowSelfHi[rowSlot] = selfHi;
     state.rowStamp[rowSlot] = this.runStamp;
+  }
+
+  /** Per-trajectory scratch for interventions: when each slot bit's effect ends, and whether it was delivered. */
+  private ivEnd = new Int32Array(32);
+  private ivDelivered = new Uint8Array(32);
+
+  /**
+   * Delivers the intervention of a slot bit at month m (if the person is eligible): its costs
+   * are booked for its whole duration, its effect switched on. Returns the new mask.
+   */
+  private deliver(state: SlotState, out: Float64Array, base: number, bit: number, m: number, months: number, s: number, age: number, fy: number, cm: number, mask: number): number {
+    const model = this.model;
+    const ivIndex = state.slot.interventions[bit];
+    const iv = model.interventions[ivIndex];
+    if (!iv.eligible[s] || age < iv.minAgeMonths || age >= iv.maxAgeMonths) return mask;
+    this.ivDelivered[bit] = 1;
+    this.ivEnd[bit] = m + iv.effectMonths;
+    out[base + this.layout.delivered + ivIndex] += 1;
+    this.bookCost(out, base, fy, Math.floor(age / 12), iv.agency, this.oneOffPence[ivIndex], ivIndex);
+    let f = fy;
+    let c = cm;
+    let a = age;
+    const weekly = this.weeklyPence[ivIndex];
+    for (let t = m; t < Math.min(months, m + iv.durationMonths); t++) {
+      this.bookCost(out, base, f, Math.floor(a / 12), iv.agency, weekly, ivIndex);
+      c = c === 11 ? 0 : c + 1;
+      if (c === 3) f++;
+      a++;
+    }
+    return iv.effectMonths > 0 ? mask | (1 << bit) : mask;
+  }
+
+  /** Offers the slot's capacity-limited interventions to someone now in state s, if eligible. */
+  private offer(state: SlotState, out: Float64Array, base: number, draw: number, m: number, months: number, s: number, age: number, fy: number, cm: number, mask: number): number {
+    for (const offer of state.slot.offers ?? []) {
+      if (this.ivDelivered[offer.bit] || m < offer.firstMonth || !offer.eligible[s] || age < offer.minAgeMonths || age >= offer.maxAgeMonths) continue;
+      const byYear = offer.probabilityByYear;
+      const probability = byYear[Math.min(fy, byYear.length - 1)];
+      // One uniform per person decides every offer: a place at probability p also means a
+      // place at any higher p, so more capacity never takes a place away from anyone.
+      if (draw < probability) mask = this.deliver(state, out, base, offer.bit, m, months, s, age, fy, cm, mask);
+    }
+    return mask;
   }
 
   /**
@@ -389,13 +475,18 @@ export class Simulator {
     const model = this.model;
     const layout = this.layout;
     const state = this.slots[slotIndex];
+    const slot = state.slot;
     const nS = model.nStates;
-    const nA = layout.nAgencies;
     const nBands = model.nBands;
-    const months = Math.min(person.months, model.horizonAgeMonths - person.ageMonths);
-    if (months <= 0) return;
+    const offset = person.offset ?? 0;
+    const months = Math.min(person.months, offset + model.horizonAgeMonths - person.ageMonths);
+    if (months <= offset) return;
 
     const rng = this.trajectory.reseed(this.seed, StreamPurpose.trajectory, this.run, person.key);
+    const offers = slot.offers ?? [];
+    // Drawn from the trajectory's own stream before the monthly draws, so every variant of
+    // the same person uses the same monthly numbers whatever it offers.
+    const offerDraw = rng.nextDouble();
     let r0 = rng.s0;
     let r1 = rng.s1;
     let r2 = rng.s2;
@@ -414,80 +505,69 @@ export class Simulator {
     const inCare = model.flags.inCare;
     const runStamp = this.runStamp;
     const eoyBase = base + layout.endOfYearState;
+    const outcomeBase = base + layout.outcomes;
     const segmentOfAge = model.costSegmentOfAgeMonth;
     const nSeg = model.nCostSegments;
     const cellsPerYear = nSeg * nS;
-    const outcomeBase = base + layout.outcomes;
+    const masks = state.masks;
+    const lastPeriod = state.nPeriods - 1;
+    const ruleAt = this.ageRuleAt;
 
-    let s = person.startState;
-    let virt = person.currentPlacementWeeklyPrice !== null ? 1 : 0;
-    const usedVirt = virt;
-    let fy = 0;
-    let fyOff = 0;
-    let seg = segmentOfAge[person.ageMonths];
-    let segOff = seg * nS;
-    let cm = person.ageMonths >= 0 ? this.clock.startMonth - 1 : 0;
+    // Clocks at the person's first month.
+    const firstCalendar = this.clock.startMonth - 1 + offset;
+    let cm = firstCalendar % 12;
+    let fy = Math.floor((firstCalendar + 9) / 12) - Math.floor((this.clock.startMonth - 1 + 9) / 12);
+    let fyOff = fy * cellsPerYear;
+    let periodBase = Math.min(fy, lastPeriod) * masks;
     let age = person.ageMonths;
     let ageYear = Math.floor(age / 12);
     let ageOff = ageYear * nS;
+    let seg = segmentOfAge[age];
+    let segOff = seg * nS;
+    let s = person.startState;
+    let virt = person.currentPlacementWeeklyPrice !== null ? 1 : 0;
+    const usedVirt = virt;
     let ever = 0;
     let mask = 0;
 
-    // Age rules: the next birthday month at which one applies.
-    const rules = this.ageRuleAt;
+    // The next birthday with an age rule.
     let ruleIndex = -1;
     let ruleAge = -1;
-    const nextRule = () => {
-      ruleIndex = -1;
-      ruleAge = -1;
-      for (let r = 0; r < rules.length; r++) {
-        if (rules[r] > age && (ruleAge < 0 || rules[r] < ruleAge)) {
-          ruleAge = rules[r];
-          ruleIndex = r;
-        }
+    for (let r = 0; r < ruleAt.length; r++) {
+      if (ruleAt[r] > age && (ruleAge < 0 || ruleAt[r] < ruleAge)) {
+        ruleAge = ruleAt[r];
+        ruleIndex = r;
       }
-    };
-    nextRule();
-
-    // Plan events: moves and intervention starts/ends, in month order.
-    let moveIndex = 0;
-    let plannedState = person.startState;
-    const moves = person.moves;
-    const ivStarts = person.interventions;
-    const ivEnds = new Int32Array(ivStarts.length).fill(-1);
-    const startIntervention = (m: number, k: number) => {
-      const { slotIndex: bit, startMonth } = ivStarts[k];
-      const iv = model.interventions[state.slot.interventions[bit]];
-      if (!iv.eligible[s] || age < iv.minAgeMonths || age >= iv.maxAgeMonths) return;
-      mask |= 1 << bit;
-      ivEnds[k] = startMonth + iv.effectMonths;
-      const ivIndex = state.slot.interventions[bit];
-      out[base + layout.delivered + ivIndex] += 1;
-      // Costs: the one-off now, the weekly cost for its duration (within the horizon).
-      this.bookCost(out, base, m, fy, cm, ageYear, iv.agency, this.oneOffPence[ivIndex], -1, ivIndex);
-      let f = fy;
-      let c = cm;
-      let a = age;
-      for (let t = m; t < Math.min(months, m + iv.durationMonths); t++) {
-        this.bookCost(out, base, t, f, c, Math.floor(a / 12), iv.agency, this.weeklyPence[ivIndex], -1, ivIndex);
-        c = c === 11 ? 0 : c + 1;
-        if (c === 3) f++;
-        a++;
-      }
-    };
-    const ivMonthsAt = (m: number) => {
-      for (let k = 0; k < ivStarts.length; k++) {
-        if (ivStarts[k].startMonth === m) startIntervention(m, k);
-        if (ivEnds[k] === m) mask &= ~(1 << ivStarts[k].slotIndex);
-      }
-    };
-    let nextPlanMonth = planEventAfter(-1, moves, ivStarts);
-    if (nextPlanMonth === 0) {
-      ivMonthsAt(0);
-      nextPlanMonth = planEventAfter(0, moves, ivStarts, ivEnds);
     }
 
-    for (let m = 0; ; m++) {
+    // Plan events: moves, scheduled intervention starts, effect ends, offers opening.
+    const moves = person.moves;
+    const starts = person.interventions;
+    let moveIndex = 0;
+    let plannedState = person.startState;
+    const bits = slot.interventions.length;
+    this.ivEnd.fill(-1, 0, bits);
+    this.ivDelivered.fill(0, 0, bits);
+    let nextEvent = this.nextPlanEvent(offset - 1, moves, starts, offers, bits);
+    const handleEvents = (m: number) => {
+      for (let k = 0; k < starts.length; k++) {
+        if (starts[k].startMonth === m && !this.ivDelivered[starts[k].slotIndex]) {
+          mask = this.deliver(state, out, base, starts[k].slotIndex, m, months, s, age, fy, cm, mask);
+        }
+      }
+      for (let bit = 0; bit < bits; bit++) {
+        if (this.ivEnd[bit] === m) {
+          mask &= ~(1 << bit);
+          this.ivEnd[bit] = -1;
+        }
+      }
+      for (const offer of offers) if (offer.firstMonth === m) mask = this.offer(state, out, base, offerDraw, m, months, s, age, fy, cm, mask);
+      nextEvent = this.nextPlanEvent(m, moves, starts, offers, bits);
+    };
+    if (nextEvent === offset) handleEvents(offset);
+    if (offers.length > 0 && offset > 0) mask = this.offer(state, out, base, offerDraw, offset, months, s, age, fy, cm, mask);
+
+    for (let m = offset; ; m++) {
       occFy[fyOff + segOff + s] += 1;
       occAge[ageOff + s] += 1;
       if (virt) {
@@ -512,24 +592,23 @@ export class Simulator {
       let next: number;
       let selfHi: number;
       if (age + 1 === ruleAge && this.ageRuleCount[ruleIndex * nS + s] > 0) {
-        const at = (ruleIndex * nS + s) * nS;
-        let k = at;
+        let k = (ruleIndex * nS + s) * nS;
         while (u >= this.ageRuleCum[k]) k++;
         next = this.ageRuleTargets[k];
         selfHi = this.ageRuleSelfHi[ruleIndex * nS + s];
       } else {
-        const rowSlot = (mask * nBands + bandOfAge[age]) * nS + s;
-        if (rowStamp[rowSlot] !== runStamp) this.buildRow(state, rowSlot, mask, bandOfAge[age], s);
+        const band = bandOfAge[age];
+        const rowSlot = ((periodBase + mask) * nBands + band) * nS + s;
+        if (rowStamp[rowSlot] !== runStamp) this.buildRow(state, rowSlot, Math.floor(periodBase / masks), mask, band, s);
         let k = rowSlot * nS;
         while (u >= rowCum[k]) k++;
         next = rowTargets[k];
         selfHi = rowSelfHi[rowSlot];
       }
-      let movedWithin = false;
-      if (next === s && isPlacement[s] && withinMove[s] > 0 && u < selfHi * withinMove[s]) movedWithin = true;
+      const movedWithin = next === s && isPlacement[s] === 1 && withinMove[s] > 0 && u < selfHi * withinMove[s];
 
       const m1 = m + 1;
-      if (m1 === nextPlanMonth) {
+      if (m1 === nextEvent) {
         while (moveIndex < moves.length && moves[moveIndex].month === m1) {
           const move = moves[moveIndex++];
           const applies = move.fromStates === null ? next === plannedState : move.fromStates[next] === 1;
@@ -543,6 +622,7 @@ export class Simulator {
       if (cm === 3) {
         fy++;
         fyOff += cellsPerYear;
+        periodBase = Math.min(fy, lastPeriod) * masks;
       }
       age++;
       if (age % 12 === 0) {
@@ -553,23 +633,30 @@ export class Simulator {
           segOff = seg * nS;
         }
       }
-      if (age === ruleAge) nextRule();
+      if (age === ruleAge) {
+        ruleIndex = -1;
+        ruleAge = -1;
+        for (let r = 0; r < ruleAt.length; r++) {
+          if (ruleAt[r] > age && (ruleAge < 0 || ruleAt[r] < ruleAge)) {
+            ruleAge = ruleAt[r];
+            ruleIndex = r;
+          }
+        }
+      }
 
       if (next !== s) {
         if (isPlacement[s] && isPlacement[next]) out[outcomeBase + Outcome.placementMoves] += 1;
         if (!inCare[s] && inCare[next]) out[outcomeBase + Outcome.careEntries] += 1;
-        this.bookEvents(out, base, m1, fy, cm, ageYear, s, next, false);
+        this.bookEvents(out, base, fy, ageYear, s, next, false);
         virt = 0;
+        s = next;
+        if (offers.length > 0) mask = this.offer(state, out, base, offerDraw, m1, months, s, age, fy, cm, mask);
       } else if (movedWithin) {
         out[outcomeBase + Outcome.placementMoves] += 1;
-        this.bookEvents(out, base, m1, fy, cm, ageYear, s, s, true);
+        this.bookEvents(out, base, fy, ageYear, s, s, true);
         virt = 0;
       }
-      s = next;
-      if (m1 === nextPlanMonth) {
-        ivMonthsAt(m1);
-        nextPlanMonth = planEventAfter(m1, moves, ivStarts, ivEnds);
-      }
+      if (m1 === nextEvent) handleEvents(m1);
     }
     rng.s0 = r0;
     rng.s1 = r1;
@@ -580,42 +667,57 @@ export class Simulator {
     if (ever & FLAG_IN_CARE) out[outcomeBase + Outcome.everInCare] += 1;
     if (ever & FLAG_CUSTODY) out[outcomeBase + Outcome.everCustody] += 1;
     if (ever & FLAG_HOMELESS) out[outcomeBase + Outcome.everHomeless] += 1;
+    if (usedVirt) this.bookActualPrice(state, person, out, base);
+  }
 
-    if (usedVirt) {
-      // Months in today's placement at its actual price: book the difference from the model's fee.
-      const start = person.startState;
-      const actual = Math.round((person.currentPlacementWeeklyPrice as number) * WEEKS_PER_MONTH * 100);
-      for (let f = 0; f < layout.nFinancialYears; f++) {
-        for (let g = 0; g < nSeg; g++) {
-          const n = this.virtFy[f * nSeg + g];
-          if (n === 0) continue;
-          const priced = g * nS + start;
-          const delta = actual - state.feePence[priced];
-          out[base + layout.costFyAgency + f * nA * 2 + state.feeAgency[priced] * 2 + state.feeCashable[priced]] += n * delta;
-          out[base + layout.costState + start] += n * delta;
-          this.virtFy[f * nSeg + g] = 0;
-        }
-      }
-      for (let y = 0; y < layout.nAgeYears; y++) {
-        const n = this.virtAge[y];
+  /** The first month after `after` at which something in the plan happens. */
+  private nextPlanEvent(after: number, moves: PersonPlan['moves'], starts: PersonPlan['interventions'], offers: OfferedIntervention[], bits: number): number {
+    let next = Number.POSITIVE_INFINITY;
+    for (const move of moves) if (move.month > after && move.month < next) next = move.month;
+    for (const start of starts) if (start.startMonth > after && start.startMonth < next) next = start.startMonth;
+    for (let bit = 0; bit < bits; bit++) if (this.ivEnd[bit] > after && this.ivEnd[bit] < next) next = this.ivEnd[bit];
+    for (const offer of offers) if (offer.firstMonth > after && offer.firstMonth < next) next = offer.firstMonth;
+    return next;
+  }
+
+  /** Months in today's placement at its actual price: book the difference from the model's fee. */
+  private bookActualPrice(state: SlotState, person: PersonPlan, out: Float64Array, base: number): void {
+    const model = this.model;
+    const layout = this.layout;
+    const nS = model.nStates;
+    const nA = layout.nAgencies;
+    const nSeg = model.nCostSegments;
+    const start = person.startState;
+    const actual = Math.round((person.currentPlacementWeeklyPrice as number) * WEEKS_PER_MONTH * 100);
+    for (let f = 0; f < layout.nFinancialYears; f++) {
+      for (let g = 0; g < nSeg; g++) {
+        const n = this.virtFy[f * nSeg + g];
         if (n === 0) continue;
-        const priced = segmentOfAge[Math.min(y * 12, model.horizonAgeMonths - 1)] * nS + start;
-        out[base + layout.costAge + y] += n * (actual - state.feePence[priced]);
-        this.virtAge[y] = 0;
+        const priced = g * nS + start;
+        const delta = actual - state.feePence[priced];
+        out[base + layout.costFyAgency + f * nA * 2 + state.feeAgency[priced] * 2 + state.feeCashable[priced]] += n * delta;
+        out[base + layout.costState + start] += n * delta;
+        this.virtFy[f * nSeg + g] = 0;
       }
+    }
+    for (let y = 0; y < layout.nAgeYears; y++) {
+      const n = this.virtAge[y];
+      if (n === 0) continue;
+      const priced = model.costSegmentOfAgeMonth[Math.min(y * 12, model.horizonAgeMonths - 1)] * nS + start;
+      out[base + layout.costAge + y] += n * (actual - state.feePence[priced]);
+      this.virtAge[y] = 0;
     }
   }
 
-  private bookCost(out: Float64Array, base: number, _month: number, fy: number, _cm: number, ageYear: number, agency: number, pence: number, stateIndex: number, intervention: number): void {
+  private bookCost(out: Float64Array, base: number, fy: number, ageYear: number, agency: number, pence: number, intervention: number): void {
     if (pence === 0) return;
     const layout = this.layout;
     if (fy < layout.nFinancialYears) out[base + layout.costFyAgency + (fy * layout.nAgencies + agency) * 2 + 1] += pence;
     if (ageYear < layout.nAgeYears) out[base + layout.costAge + ageYear] += pence;
-    if (stateIndex >= 0) out[base + layout.costState + stateIndex] += pence;
-    if (intervention >= 0) out[base + layout.costIntervention + intervention] += pence;
+    out[base + layout.costIntervention + intervention] += pence;
   }
 
-  private bookEvents(out: Float64Array, base: number, month: number, fy: number, cm: number, ageYear: number, from: number, to: number, withinState: boolean): void {
+  private bookEvents(out: Float64Array, base: number, fy: number, ageYear: number, from: number, to: number, withinState: boolean): void {
     const events = this.model.eventCosts;
     const layout = this.layout;
     for (let e = 0; e < events.length; e++) {
@@ -628,8 +730,6 @@ export class Simulator {
       if (ageYear < layout.nAgeYears) out[base + layout.costAge + ageYear] += pence;
       out[base + layout.costState + to] += pence;
     }
-    void month;
-    void cm;
   }
 
   /** Turns a slot's occupancy counts into costs and outcomes in `out` at `base`, and clears them. */
@@ -697,20 +797,6 @@ function meanValue(d: Parameters<typeof quantileOf>[0]): number {
     case 'uniform':
       return (d.min + d.max) / 2;
   }
-}
-
-/** The first month after `after` at which a plan moves someone or an intervention starts or ends. */
-function planEventAfter(
-  after: number,
-  moves: PersonPlan['moves'],
-  starts: PersonPlan['interventions'],
-  ends?: Int32Array,
-): number {
-  let next = Number.POSITIVE_INFINITY;
-  for (const move of moves) if (move.month > after && move.month < next) next = move.month;
-  for (const start of starts) if (start.startMonth > after && start.startMonth < next) next = start.startMonth;
-  if (ends) for (const end of ends) if (end > after && end < next) next = end;
-  return next;
 }
 
 /**

@@ -7,7 +7,7 @@ import { careLeaverState, DEFAULT_MAPPING, type Ssda903Mapping, validateMappingF
 import { ageTransitionFor, bandForAge, resolveSelector, stateAllowedAt, stepDistribution } from './model-structure.ts';
 import type { ImportReport } from './report.ts';
 import { monthlyFromAnnual, posteriorRow, type Row, rateInterval, splitWeights, tidyRow } from './shrinkage.ts';
-import { poissonInterval } from './special-functions.ts';
+import { poissonInterval } from './poisson-interval.ts';
 
 /**
  * calibrate: a local model from an authority's SSDA903 history, as a new version of a prior

@@ -1,4 +1,4 @@
-import { betaQuantile } from './special-functions.ts';
+import { betaQuantile } from '../simulation/distributions.ts';
 
 /**
  * Shrinking observed transition counts towards a prior row.

@@ -1,6 +1,10 @@
 import fc from 'fast-check';
 import t, { type Test } from 'tap';
-import { betaQuantile, gammaQuantile, logGamma, poissonInterval, regularizedBeta, regularizedGammaP } from '../../src/calibration/special-functions.ts';
+import { gammaQuantile, poissonInterval, regularizedGammaP } from '../../src/calibration/poisson-interval.ts';
+import { betaQuantile, incompleteBeta as regularizedBeta, lnGamma as logGamma } from '../../src/simulation/distributions.ts';
+
+// The calibration report's intervals: rates use the engine's beta functions, entry counts the gamma
+// functions of poisson-interval.ts.
 
 const close = (t: Test, actual: number, expected: number, relative: number, message: string) =>
   t.ok(Math.abs(actual - expected) <= relative * Math.max(1e-300, Math.abs(expected)), `${message}: ${actual} vs ${expected}`);
@@ -22,6 +26,20 @@ t.test('beta quantiles meet the closed forms', async (t) => {
   close(t, betaQuantile(0.2, 0.5, 0.5), Math.sin((Math.PI * 0.2) / 2) ** 2, 1e-9, 'arcsine at 20%');
   // Symmetry: I_x(a, b) = 1 − I_{1−x}(b, a).
   close(t, regularizedBeta(0.3, 2.5, 7), 1 - regularizedBeta(0.7, 7, 2.5), 1e-12, 'symmetry');
+});
+
+t.test('beta quantiles far in the tails, as a rare transition’s interval needs', async (t) => {
+  // Beta(a, 1): F(x) = x^a, so the q-quantile is q^(1/a): 0.025^(1/0.03) ≈ 1.7e-54.
+  close(t, betaQuantile(0.025, 0.03, 1), 0.025 ** (1 / 0.03), 1e-9, 'Beta(0.03, 1) at 2.5%');
+  // Beta(1, b) at q = 1e-12: 1 − (1 − q)^(1/b) = −expm1(log1p(−q)/b) ≈ 1.25e-13.
+  close(t, betaQuantile(1e-12, 1, 8), -Math.expm1(Math.log1p(-1e-12) / 8), 1e-9, 'Beta(1, 8) at 1e-12');
+  // A calibrated row's marginal: a rate of 1 in 10,000 with concentration 1,000, Beta(0.1, 999.9).
+  // Whatever the value, the CDF there must be 2.5% (relative 1e-9), not merely close to it in absolute terms.
+  const lower = betaQuantile(0.025, 0.1, 999.9);
+  close(t, regularizedBeta(lower, 0.1, 999.9), 0.025, 1e-9, `Beta(0.1, 999.9) at 2.5% is ${lower}`);
+  // Shapes of 10^5 (a large authority's row): the continued fraction needs O(√b) terms.
+  const upper = betaQuantile(0.975, 3e4, 7e4);
+  close(t, regularizedBeta(upper, 3e4, 7e4), 0.975, 1e-9, 'Beta(3e4, 7e4) at 97.5%');
 });
 
 t.test('gamma quantiles and the exact Poisson interval', async (t) => {

@@ -13,6 +13,7 @@ import problemDetails from './plugins/app/problem-details.ts';
 import security from './plugins/external/security.ts';
 import swagger from './plugins/external/swagger.ts';
 import auditRoutes from './routes/access/audit.ts';
+import carePlanRoutes from './routes/care-plans/index.ts';
 import tokenRoutes from './routes/access/tokens.ts';
 import modelRoutes from './routes/models/index.ts';
 import jobRoutes from './routes/jobs/index.ts';
@@ -69,6 +70,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(tokenRoutes);
   await app.register(auditRoutes);
   await app.register(youngPeopleRoutes);
+  await app.register(carePlanRoutes);
   await app.register(modelRoutes);
   await app.register(projectionRoutes);
   await app.register(jobRoutes);

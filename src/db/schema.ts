@@ -10,6 +10,8 @@ export interface Database {
   audit_events: AuditEventsTable;
   young_people: YoungPeopleTable;
   jobs: JobsTable;
+  care_plans: CarePlansTable;
+  pathway_projections: PathwayProjectionsTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -85,3 +87,36 @@ export interface JobsTable {
   result_id: string | null;
 }
 export type JobRow = Selectable<JobsTable>;
+
+export interface CarePlansTable {
+  id: Generated<string>;
+  young_person_id: string;
+  name: string;
+  is_current: Generated<boolean>;
+  /** The plan input (src/schemas/projections.ts PlanInputSchema without its name). */
+  plan: JSONColumnType<Record<string, unknown>, string, string>;
+  created_by: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+export type CarePlanRow = Selectable<CarePlansTable>;
+export type NewCarePlanRow = Insertable<CarePlansTable>;
+
+export interface PathwayProjectionsTable {
+  id: string;
+  young_person_id: string;
+  model_id: string;
+  model_version: string;
+  model_hash: string;
+  /** int8: a string from some drivers; read it with Number() (seeds are at most 2^53 - 1). */
+  seed: ColumnType<number | string, number, number>;
+  runs: number;
+  inputs: JSONColumnType<Record<string, unknown>, string, string>;
+  result: JSONColumnType<Record<string, unknown>, string, string>;
+  rerun_of: string | null;
+  job_id: string | null;
+  created_by: string | null;
+  created_at: Generated<Date>;
+}
+export type PathwayProjectionRow = Selectable<PathwayProjectionsTable>;
+export type NewPathwayProjectionRow = Insertable<PathwayProjectionsTable>;

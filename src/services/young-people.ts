@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely';
 import { DEFAULT_CARE_STATES } from '../catalog/vocabulary.ts';
 import { type Actor, appendAuditEvent } from '../db/repositories/audit.ts';
+import { deleteCarePlansOf } from '../db/repositories/care-plans.ts';
+import { deletePathwayProjectionsOf } from '../db/repositories/pathway-projections.ts';
 import {
   eraseYoungPersonRecord,
   findReferencesInUse,
@@ -286,7 +288,8 @@ export async function listYoungPeople(
  * Data-protection erasure. Reference, month of birth, sex, legal status, needs profile,
  * placement and services are removed for good; a tombstone keeps the id, birth year, care state
  * and tier so counts by age, state and tier over time stay consistent. Afterwards the record
- * answers 410, leaves every list, and its reference may be given to a new record. Audit events
+ * answers 410, leaves every list, and its reference may be given to a new record. The young
+ * person's care plans and stored pathway projections are deleted in the same transaction. Audit events
  * keep the id (they never held personal data).
  */
 export async function eraseYoungPerson(db: Kysely<Database>, actor: Actor, id: string): Promise<ErasedYoungPersonDto> {
@@ -297,6 +300,9 @@ export async function eraseYoungPerson(db: Kysely<Database>, actor: Actor, id: s
     const tombstone = await eraseYoungPersonRecord(trx, id);
     // The row is locked, so this only happens if the database changed under the lock.
     if (!tombstone) throw new ConflictError(`Young person ${id} changed while it was being erased; try again`);
+    // Plans and projections are individual records too: they go with the record.
+    await deleteCarePlansOf(trx, id);
+    await deletePathwayProjectionsOf(trx, id);
     await appendAuditEvent(trx, actor, { action: 'young_person.erase', resourceType: 'young_person', resourceId: id, detail: {} });
     return toErasedDto(tombstone);
   });

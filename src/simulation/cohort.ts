@@ -13,6 +13,8 @@ export interface CohortPerson {
   ageMonths: number;
   startState: number;
   key: number;
+  /** Projection month at which the person enters (new entrants); 0 when omitted. */
+  offset?: number;
   currentPlacementWeeklyPrice: number | null;
   /** Moves and interventions under each variant, in variant order (empty for "as now"). */
   plans: Array<Pick<PersonPlan, 'moves' | 'interventions'>>;
@@ -49,8 +51,18 @@ export interface CohortChunk {
   personMonths: number;
 }
 
-/** Simulates runs [runStart, runEnd) of the given people under every variant. */
-export function simulateCohortRuns(variants: CohortVariant[], request: CohortRequest, people: CohortPerson[], seed: number, runStart: number, runEnd: number): CohortChunk {
+/**
+ * Simulates runs [runStart, runEnd) of the given people under every variant. `people` may be a
+ * function of the run (new entrants differ run by run); simulators are built once either way.
+ */
+export function simulateCohortRuns(
+  variants: CohortVariant[],
+  request: CohortRequest,
+  people: CohortPerson[] | ((run: number) => CohortPerson[]),
+  seed: number,
+  runStart: number,
+  runEnd: number,
+): CohortChunk {
   const layout = cohortLayout(variants[0].model, request);
   const simulators = variants.map((v) => {
     const simulator = new Simulator(v.model, layout, request.clock, { parameterUncertainty: request.parameterUncertainty });
@@ -61,30 +73,35 @@ export function simulateCohortRuns(variants: CohortVariant[], request: CohortReq
   const width = variants.length * layout.size;
   const vectors = new Float64Array(runs * width);
   const parameters = new Float64Array(runs * variants.length * nParameters);
-  const plansByVariant = variants.map((_, v) =>
-    people.map((p) => ({
-      ageMonths: p.ageMonths,
-      startState: p.startState,
-      key: p.key,
-      months: request.months,
-      moves: p.plans[v]?.moves ?? [],
-      interventions: p.plans[v]?.interventions ?? [],
-      currentPlacementWeeklyPrice: p.currentPlacementWeeklyPrice,
-    })),
-  );
+  const plansFor = (list: CohortPerson[]) =>
+    variants.map((_, v) =>
+      list.map((p) => ({
+        ageMonths: p.ageMonths,
+        startState: p.startState,
+        key: p.key,
+        offset: p.offset ?? 0,
+        months: request.months,
+        moves: p.plans[v]?.moves ?? [],
+        interventions: p.plans[v]?.interventions ?? [],
+        currentPlacementWeeklyPrice: p.currentPlacementWeeklyPrice,
+      })),
+    );
+  const fixed = Array.isArray(people) ? plansFor(people) : null;
+  const horizon = variants[0].model.horizonAgeMonths;
   let personMonths = 0;
   for (let r = 0; r < runs; r++) {
+    const list = fixed ?? plansFor((people as (run: number) => CohortPerson[])(runStart + r));
+    for (const person of list[0]) {
+      personMonths += Math.max(0, Math.min(request.months - (person.offset ?? 0), horizon - person.ageMonths)) * variants.length;
+    }
     for (let v = 0; v < variants.length; v++) {
       const { simulator, slot } = simulators[v];
       simulator.beginRun(seed, runStart + r);
       parameters.set(simulator.parameterValues, (r * variants.length + v) * nParameters);
       const base = r * width + v * layout.size;
-      for (const person of plansByVariant[v]) {
-        simulator.simulate(slot, person, vectors, base);
-        if (r === 0 && v === 0) personMonths += Math.max(0, Math.min(request.months, variants[0].model.horizonAgeMonths - person.ageMonths));
-      }
+      for (const person of list[v]) simulator.simulate(slot, person, vectors, base);
       simulator.flush(slot, vectors, base);
     }
   }
-  return { runStart, runEnd, vectors, parameters, personMonths: personMonths * runs * variants.length };
+  return { runStart, runEnd, vectors, parameters, personMonths };
 }

@@ -1,7 +1,8 @@
-import { quantileOf, sampleGamma } from './distributions.ts';
+import { type Distribution, quantileOf, sampleGamma } from './distributions.ts';
 import { type MetricLayout, Outcome } from './layout.ts';
 import { type SimulationModel, WEEKS_PER_MONTH } from './model.ts';
 import { StreamPurpose, Xoshiro128, mix32 } from './random.ts';
+import { redirectMoves, scaleExits, settleStay } from './rows.ts';
 
 /**
  * The Monte Carlo kernel: one young person's monthly trajectory through a time-inhomogeneous
@@ -26,9 +27,11 @@ export interface ProjectionClock {
 
 /** A change to monthly rates in force during some financial years (a strategy's rate change). */
 export interface RateAdjustment {
+  /** Keys its draw: the same name gets the same uniform in every run of every variant. */
+  name: string;
   from: Uint8Array;
   to: Uint8Array;
-  multiplier: number;
+  multiplier: Distribution;
 }
 
 /** A capacity limit in force during a financial year: this share of moves into `state` go to `overflow`. */
@@ -108,6 +111,11 @@ function keyedUniform(stream: Xoshiro128, seed: number, run: number, nameHash: n
   return stream.reseed(seed, StreamPurpose.parameters, run, nameHash).nextOpenDouble();
 }
 
+/** The value a keyed parameter takes in a run: what beginRun draws for it, recomputed anywhere. */
+export function keyedStreamUniform(seed: number, run: number, name: string, d: Distribution): number {
+  return quantileOf(d, keyedUniform(new Xoshiro128(), seed, run, hashString(name)), 0);
+}
+
 /** The uncertain inputs of a model, in a fixed order, with stable names for the tornado. */
 export interface ParameterInfo {
   name: string;
@@ -153,6 +161,8 @@ interface SlotState {
   rowSelfHi: Float64Array;
   masks: number;
   nPeriods: number;
+  /** This run's value of each period rate adjustment, [period][adjustment]. */
+  rateValues: Float64Array[];
 }
 
 export class Simulator {
@@ -177,7 +187,7 @@ export class Simulator {
   private readonly ageRuleSelfHi: Float64Array;
   private readonly ageRuleAt: Int32Array;
   private readonly flagBits: Uint8Array;
-  private readonly uncertainRows: boolean;
+  private uncertainRows: boolean;
   private readonly virtFy: Float64Array;
   private readonly virtAge: Float64Array;
   private readonly scratchRow: Float64Array;
@@ -208,9 +218,7 @@ export class Simulator {
     this.drawnStamp = new Int32Array(model.nBands * nS).fill(-1);
     this.uncertainRows =
       options.parameterUncertainty &&
-      (model.rowConcentration.some((c) => c > 0) ||
-        model.rateFactors.length > 0 ||
-        model.interventions.some((iv) => iv.effects.length > 0));
+      (model.rowConcentration.some((c) => c > 0) || model.rateFactors.length > 0 || model.interventions.some((iv) => iv.effects.length > 0));
 
     // Age transition rows, cumulative, self first (see buildRow).
     const rules = model.ageTransitions;
@@ -247,6 +255,7 @@ export class Simulator {
 
   /** Registers a plan; returns its slot number for simulate() and flush(). */
   addSlot(slot: PlanSlot): number {
+    if (this.options.parameterUncertainty && slot.periods?.some((p) => p.rates.length > 0)) this.uncertainRows = true;
     const nS = this.model.nStates;
     const nA = this.layout.nAgencies;
     const masks = 1 << slot.interventions.length;
@@ -269,6 +278,7 @@ export class Simulator {
       rowSelfHi: new Float64Array(rowSlots),
       masks,
       nPeriods,
+      rateValues: (slot.periods ?? []).map((period) => new Float64Array(period.rates.length)),
     });
     return this.slots.length - 1;
   }
@@ -304,7 +314,15 @@ export class Simulator {
     model.rateFactors.forEach((f, i) => {
       this.factorValues[i] = draw(f.multiplier);
     });
-    for (const state of this.slots) this.priceSlot(state);
+    for (const state of this.slots) {
+      this.priceSlot(state);
+      state.slot.periods?.forEach((period, k) => {
+        period.rates.forEach((rate, j) => {
+          const u = uncertain ? keyedUniform(this.stream, seed, run, hashString(`rate:${rate.name}`)) : 0.5;
+          state.rateValues[k][j] = uncertain ? quantileOf(rate.multiplier, u, 0) : Math.max(0, meanValue(rate.multiplier));
+        });
+      });
+    }
   }
 
   private priceSlot(state: SlotState): void {
@@ -385,7 +403,7 @@ export class Simulator {
     p.set(this.baseRow(band, s));
     let changed = false;
     const scale = (to: Uint8Array, k: number) => {
-      for (let j = 0; j < nS; j++) if (j !== s && to[j]) p[j] *= k;
+      scaleExits(p, s, to, k);
       changed = true;
     };
     model.rateFactors.forEach((f, i) => {
@@ -399,24 +417,11 @@ export class Simulator {
       });
     }
     const rules = state.slot.periods?.[period];
-    for (const rate of rules?.rates ?? []) if (rate.from[s]) scale(rate.to, rate.multiplier);
-    if (changed) {
-      // The difference goes to (or comes from) staying put; if exits would exceed 1, scale them.
-      let off = 0;
-      for (let j = 0; j < nS; j++) if (j !== s) off += p[j];
-      if (off > 1) {
-        for (let j = 0; j < nS; j++) p[j] = j === s ? 0 : p[j] / off;
-      } else {
-        p[s] = 1 - off;
-      }
-    }
-    // Capacity: a share of the moves into a full state go to its overflow instead.
-    for (const redirect of rules?.redirects ?? []) {
-      if (s === redirect.state || redirect.fraction <= 0) continue;
-      const moved = p[redirect.state] * Math.min(1, redirect.fraction);
-      p[redirect.state] -= moved;
-      p[redirect.overflow] += moved;
-    }
+    rules?.rates.forEach((rate, j) => {
+      if (rate.from[s]) scale(rate.to, state.rateValues[period][j]);
+    });
+    if (changed) settleStay(p, s);
+    for (const redirect of rules?.redirects ?? []) redirectMoves(p, s, redirect.state, redirect.overflow, redirect.fraction);
     const { count, selfHi } = cumulate(p, s, state.rowTargets, state.rowCum, rowSlot * nS);
     state.rowCount[rowSlot] = count;
     state.rowSelfHi[rowSlot] = selfHi;
@@ -481,6 +486,9 @@ export class Simulator {
     const offset = person.offset ?? 0;
     const months = Math.min(person.months, offset + model.horizonAgeMonths - person.ageMonths);
     if (months <= offset) return;
+    if (!(person.ageMonths >= 0) || !(person.startState >= 0 && person.startState < nS)) {
+      throw new Error(`invalid person: age ${person.ageMonths} months, state ${person.startState}`);
+    }
 
     const rng = this.trajectory.reseed(this.seed, StreamPurpose.trajectory, this.run, person.key);
     const offers = slot.offers ?? [];
@@ -712,7 +720,10 @@ export class Simulator {
   private bookCost(out: Float64Array, base: number, fy: number, ageYear: number, agency: number, pence: number, intervention: number): void {
     if (pence === 0) return;
     const layout = this.layout;
-    if (fy < layout.nFinancialYears) out[base + layout.costFyAgency + (fy * layout.nAgencies + agency) * 2 + 1] += pence;
+    if (fy < layout.nFinancialYears) {
+      out[base + layout.costFyAgency + (fy * layout.nAgencies + agency) * 2 + 1] += pence;
+      out[base + layout.interventionFyAgency + fy * layout.nAgencies + agency] += pence;
+    }
     if (ageYear < layout.nAgeYears) out[base + layout.costAge + ageYear] += pence;
     out[base + layout.costIntervention + intervention] += pence;
   }

@@ -41,6 +41,8 @@ export interface MetricLayout extends LayoutShape {
   costState: number;
   /** [intervention] pence. */
   costIntervention: number;
+  /** [fy][agency] pence spent on interventions (also inside costFyAgency): what a strategy invests. */
+  interventionFyAgency: number;
   /** [fy][state] people in the state in the last month (March) of the financial year. */
   endOfYearState: number;
   /** [state] person-months. */
@@ -62,11 +64,12 @@ export function metricLayout(shape: LayoutShape): MetricLayout {
   const costAge = take(shape.nAgeYears);
   const costState = take(shape.nStates);
   const costIntervention = take(shape.nInterventions);
+  const interventionFyAgency = take(shape.nFinancialYears * shape.nAgencies);
   const endOfYearState = take(shape.nFinancialYears * shape.nStates);
   const monthsState = take(shape.nStates);
   const delivered = take(shape.nInterventions);
   const outcomes = take(OUTCOME_COUNT);
-  return { ...shape, costFyAgency, costAge, costState, costIntervention, endOfYearState, monthsState, delivered, outcomes, size: offset };
+  return { ...shape, costFyAgency, costAge, costState, costIntervention, interventionFyAgency, endOfYearState, monthsState, delivered, outcomes, size: offset };
 }
 
 /** Total cost of one run in pence (every financial year, agency and cashability). */

@@ -4,6 +4,7 @@ import { discountFactors } from '../finance/discounting.ts';
 import { meanOf } from './distributions.ts';
 import { type SimulationModel, WEEKS_PER_MONTH } from './model.ts';
 import { type EnginePlan, type ProjectionRequest, projectionMonths } from './projection.ts';
+import { scaleExits, settleStay } from './rows.ts';
 
 /**
  * The exact expected cost of a plan with parameter uncertainty switched off: the distribution
@@ -84,25 +85,18 @@ export function expectedCost(model: SimulationModel, request: ProjectionRequest,
     let changed = false;
     for (const f of model.rateFactors) {
       if (!f.from[s]) continue;
-      const k = Math.max(0, meanOf(f.multiplier));
-      for (let j = 0; j < nS; j++) if (j !== s && f.to[j]) p[j] *= k;
+      scaleExits(p, s, f.to, Math.max(0, meanOf(f.multiplier)));
       changed = true;
     }
     interventions.forEach((iv, bit) => {
       if (!(mask & (1 << bit))) return;
       for (const e of model.interventions[iv].effects) {
         if (!e.from[s]) continue;
-        const k = Math.max(0, meanOf(e.multiplier));
-        for (let j = 0; j < nS; j++) if (j !== s && e.to[j]) p[j] *= k;
+        scaleExits(p, s, e.to, Math.max(0, meanOf(e.multiplier)));
         changed = true;
       }
     });
-    if (changed) {
-      let off = 0;
-      for (let j = 0; j < nS; j++) if (j !== s) off += p[j];
-      if (off > 1) for (let j = 0; j < nS; j++) p[j] = j === s ? 0 : p[j] / off;
-      else p[s] = 1 - off;
-    }
+    if (changed) settleStay(p, s);
     let sum = 0;
     for (let j = 0; j < nS; j++) sum += p[j];
     if (sum === 0) p[s] = 1;

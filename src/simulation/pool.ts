@@ -2,13 +2,18 @@ import { Piscina } from 'piscina';
 import type { CostModelSpec } from '../catalog/model-schema.ts';
 import { PROJECTION_CHUNK_RUNS, type ProjectionChunk, ProjectionFolder, type ProjectionRequest, type ProjectionResult, runChunks } from './projection.ts';
 import type { CohortChunk } from './cohort.ts';
-import { type CohortTask, type ProjectionTask, type SimulationTask, modelFor, runTask } from './worker.ts';
+import { type CohortTask, type ProjectionTask, type ScenarioTask, type SimulationTask, modelFor, runTask } from './worker.ts';
+import { type PreparedScenario, type ScenarioShard, scenarioShards } from './scenario.ts';
+import { type ScenarioChunk, ScenarioFolder, type ScenarioResultCore } from './scenario-fold.ts';
 
 export interface RunOptions {
   signal?: AbortSignal;
   /** Called after each chunk is folded, with runs completed and runs in all. */
   onProgress?: (completed: number, total: number) => void;
 }
+
+/** Runs per scenario chunk: fixed, so results never depend on threads, processes or machines. */
+export const SCENARIO_CHUNK_RUNS = 250;
 
 export class CancelledError extends Error {
   constructor() {
@@ -41,7 +46,7 @@ export class SimulationPool {
   }
 
   execute(task: ProjectionTask): Promise<ProjectionChunk>;
-  execute(task: CohortTask): Promise<CohortChunk>;
+  execute(task: CohortTask | ScenarioTask): Promise<CohortChunk>;
   execute(task: SimulationTask): Promise<ProjectionChunk | CohortChunk> {
     if (this.piscina) return this.piscina.run(task) as Promise<ProjectionChunk | CohortChunk>;
     return new Promise((resolve, reject) =>
@@ -65,6 +70,41 @@ export class SimulationPool {
       (chunk) => {
         folder.add(chunk);
         options.onProgress?.(folder.completedRuns, runs);
+      },
+      options.signal,
+    );
+    return folder.finish();
+  }
+
+  /**
+   * A scenario: every shard (blocks of people, entrant bands) for each chunk of runs; a chunk's
+   * shard vectors are summed (exactly: they are whole pence and counts) and folded in run order.
+   * `execute` may be replaced to send shards elsewhere (a PostgreSQL queue for other machines).
+   */
+  async scenario(prepared: PreparedScenario, options: RunOptions & { execute?: (shard: ScenarioShard, runStart: number, runEnd: number) => Promise<CohortChunk> } = {}): Promise<ScenarioResultCore> {
+    const models = prepared.variants.map((v) => modelFor(v.modelKey, v.modelSpec));
+    const folder = new ScenarioFolder(prepared, models);
+    const shards = scenarioShards(prepared);
+    const chunks = runChunks(prepared.runs, SCENARIO_CHUNK_RUNS);
+    const execute = options.execute ?? ((shard: ScenarioShard, runStart: number, runEnd: number) => this.execute({ kind: 'scenario', prepared, shard, runStart, runEnd }));
+    const tasks = chunks.flatMap(([runStart, runEnd]) => shards.map((shard) => () => execute(shard, runStart, runEnd)));
+    let pending: ScenarioChunk | null = null;
+    let received = 0;
+    await this.inOrder(
+      tasks,
+      (result) => {
+        if (pending === null) {
+          pending = { runStart: result.runStart, runEnd: result.runEnd, vectors: Float64Array.from(result.vectors), parameters: result.parameters };
+        } else {
+          for (let i = 0; i < result.vectors.length; i++) pending.vectors[i] += result.vectors[i];
+        }
+        received++;
+        if (received === shards.length) {
+          folder.add(pending);
+          options.onProgress?.(folder.completedRuns, prepared.runs);
+          pending = null;
+          received = 0;
+        }
       },
       options.signal,
     );

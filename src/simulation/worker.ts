@@ -2,6 +2,7 @@ import type { CostModelSpec } from '../catalog/model-schema.ts';
 import { type CohortChunk, type CohortPerson, type CohortRequest, simulateCohortRuns } from './cohort.ts';
 import type { PlanSlot } from './engine.ts';
 import { type SimulationModel, compileModel } from './model.ts';
+import { type PreparedScenario, type ScenarioShard, simulateScenarioShard } from './scenario.ts';
 import { type ProjectionChunk, type ProjectionRequest, projectionChunk } from './projection.ts';
 
 /**
@@ -28,7 +29,15 @@ export interface CohortTask {
   runEnd: number;
 }
 
-export type SimulationTask = ProjectionTask | CohortTask;
+export interface ScenarioTask {
+  kind: 'scenario';
+  prepared: PreparedScenario;
+  shard: ScenarioShard;
+  runStart: number;
+  runEnd: number;
+}
+
+export type SimulationTask = ProjectionTask | CohortTask | ScenarioTask;
 
 const compiled = new Map<string, SimulationModel>();
 
@@ -46,6 +55,7 @@ export function runTask(task: SimulationTask): ProjectionChunk | CohortChunk {
   if (task.kind === 'projection') {
     return projectionChunk(modelFor(task.modelKey, task.modelSpec), task.request, task.seed, task.runStart, task.runEnd);
   }
+  if (task.kind === 'scenario') return simulateScenarioShard(task.prepared, task.shard, task.runStart, task.runEnd, modelFor);
   const variants = task.variants.map((v) => ({ model: modelFor(v.modelKey, v.modelSpec), slot: v.slot }));
   return simulateCohortRuns(variants, task.request, task.people, task.seed, task.runStart, task.runEnd);
 }

@@ -1,0 +1,145 @@
+import { Type, type Static } from 'typebox';
+import { Distribution } from './model-schema.ts';
+import { AGENCIES } from './vocabulary.ts';
+
+/**
+ * The commissioning scenario format: a cohort, projected new entrants, a planning horizon and
+ * a strategy, always run against its baseline ("as now": the same cohort and entrants, no
+ * strategy) on common random numbers. Data only; committed in scenarios/*.json, stored through
+ * the API, served at GET /v1/scenarios/schema and as scenarios/scenario.schema.json.
+ *
+ * Years are financial years written "2026-27"; a list of yearly figures starts at the
+ * scenario's first planning year and its last value carries on.
+ */
+
+const Id = Type.String({ pattern: '^[a-z0-9][a-z0-9-]*$', maxLength: 64 });
+const FinancialYear = Type.String({ pattern: '^\\d{4}-\\d{2}$', description: 'A financial year, e.g. 2026-27' });
+const StateSelector = Type.Array(Type.String({ maxLength: 64 }), { minItems: 1, description: 'State ids, or @category' });
+const Yearly = (description: string, min = 0) =>
+  Type.Union([Type.Number({ minimum: min }), Type.Array(Type.Number({ minimum: min }), { minItems: 1, maxItems: 40 })], {
+    description: `${description}: one number for every year, or one per planning year (the last carries on)`,
+  });
+
+export const CohortFilter = Type.Object(
+  {
+    careStates: Type.Optional(Type.Array(Type.String({ maxLength: 64 }), { minItems: 1, maxItems: 64 })),
+    minAge: Type.Optional(Type.Integer({ minimum: 0, maximum: 25, description: 'Years, at the start of the first planning year' })),
+    maxAge: Type.Optional(Type.Integer({ minimum: 0, maximum: 25 })),
+    tiers: Type.Optional(Type.Array(Type.Integer({ minimum: 1, maximum: 4 }), { minItems: 1, maxItems: 4 })),
+  },
+  { additionalProperties: false, description: 'Young people on record matching every condition given; all of them when empty' },
+);
+
+export const EntrantBand = Type.Object(
+  {
+    fromYears: Type.Integer({ minimum: 0, maximum: 24 }),
+    toYears: Type.Integer({ minimum: 1, maximum: 25, description: 'Exclusive' }),
+    population: Yearly('Children in the area in this age band (ONS mid-year estimates or projections)', 0),
+    ratePer10000: Yearly('New entrants a year per 10,000 children in the band', 0),
+    startingStates: Type.Record(Type.String({ maxLength: 64 }), Type.Number({ minimum: 0, maximum: 1 }), {
+      description: 'Where new entrants start: shares summing to 1',
+    }),
+  },
+  { additionalProperties: false },
+);
+
+export const StrategyIntervention = Type.Object(
+  {
+    id: Type.String({ maxLength: 64, description: 'An intervention of the model' }),
+    capacityPerYear: Yearly('Places a year (people who can start it)', 0),
+    weeklyPrice: Type.Optional(Type.Number({ minimum: 0, description: 'Commissioned weekly price per place, replacing the model’s weekly cost' })),
+    oneOffPrice: Type.Optional(Type.Number({ minimum: 0, description: 'Commissioned one-off price per place, replacing the model’s' })),
+    startYear: Type.Optional(FinancialYear),
+    eligibleStates: Type.Optional(StateSelector),
+    minAge: Type.Optional(Type.Number({ minimum: 0, maximum: 25 })),
+    maxAge: Type.Optional(Type.Number({ minimum: 0, maximum: 25, description: 'Exclusive' })),
+  },
+  {
+    additionalProperties: false,
+    description: 'A commissioned service: offered to people entering an eligible state (and those in one at the start) while places last',
+  },
+);
+
+export const UnitPriceChange = Type.Object(
+  {
+    unitCost: Type.String({ maxLength: 64, description: 'The id of a unit cost in the model' }),
+    multiplier: Type.Optional(Type.Number({ minimum: 0, maximum: 10 })),
+    weeklyPrice: Type.Optional(Type.Number({ minimum: 0, description: 'A new weekly price (replaces the figure; its uncertainty is scaled)' })),
+  },
+  { additionalProperties: false },
+);
+
+export const CapacityLimit = Type.Object(
+  {
+    state: Type.String({ maxLength: 64 }),
+    places: Yearly('Places available (people at once)', 0),
+    overflowTo: Type.String({ maxLength: 64, description: 'Where people go when no place is free (agency foster care)' }),
+  },
+  { additionalProperties: false },
+);
+
+export const CapacityChange = Type.Object(
+  {
+    state: Type.String({ maxLength: 64 }),
+    additionalPlaces: Yearly('Places added by the strategy', -100000),
+  },
+  { additionalProperties: false },
+);
+
+export const RateChange = Type.Object(
+  {
+    from: StateSelector,
+    to: StateSelector,
+    multiplier: Distribution,
+    startYear: Type.Optional(FinancialYear),
+    label: Type.Optional(Type.String({ maxLength: 200 })),
+  },
+  { additionalProperties: false, description: 'Multiplies the monthly probability of the named transitions (the difference goes to staying put)' },
+);
+
+export const Investment = Type.Object(
+  {
+    year: FinancialYear,
+    agency: Type.Enum([...AGENCIES]),
+    amount: Type.Number({ minimum: 0, maximum: 1e10, description: 'Pounds, in the model’s price base' }),
+    label: Type.String({ maxLength: 200 }),
+  },
+  { additionalProperties: false, description: 'A cost of the strategy outside the model: set-up, recruitment, a contract' },
+);
+
+export const Strategy = Type.Object(
+  {
+    name: Type.String({ maxLength: 200 }),
+    interventions: Type.Optional(Type.Array(StrategyIntervention, { maxItems: 6 })),
+    unitPriceChanges: Type.Optional(Type.Array(UnitPriceChange, { maxItems: 50 })),
+    capacityChanges: Type.Optional(Type.Array(CapacityChange, { maxItems: 10 })),
+    rateChanges: Type.Optional(Type.Array(RateChange, { maxItems: 20 })),
+    investment: Type.Optional(Type.Array(Investment, { maxItems: 200 })),
+  },
+  { additionalProperties: false },
+);
+
+export const Scenario = Type.Object(
+  {
+    $schema: Type.Optional(Type.String()),
+    id: Id,
+    version: Type.String({ pattern: '^\\d+\\.\\d+\\.\\d+$' }),
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    description: Type.Optional(Type.String({ maxLength: 5000 })),
+    model: Type.Object({ id: Type.String({ maxLength: 64 }), version: Type.Optional(Type.String({ maxLength: 32 })) }, { additionalProperties: false }),
+    cohort: CohortFilter,
+    entrants: Type.Optional(Type.Array(EntrantBand, { maxItems: 10 })),
+    firstYear: FinancialYear,
+    planningYears: Type.Integer({ minimum: 1, maximum: 15, default: 5 }),
+    lifetimeYears: Type.Integer({ minimum: 1, maximum: 30, default: 20, description: 'Years followed for invest-to-save (people leave at the model’s horizon age)' }),
+    capacity: Type.Optional(Type.Array(CapacityLimit, { maxItems: 10, description: 'Limits in force under both baseline and strategy' })),
+    strategy: Strategy,
+    runs: Type.Optional(Type.Integer({ minimum: 10, maximum: 20000, default: 2000 })),
+    seed: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })),
+    expectation: Type.Optional(Type.String({ maxLength: 2000, description: 'What the authors expect and why: read beside the results' })),
+  },
+  { additionalProperties: false, $id: 'Scenario', title: 'pathcast commissioning scenario' },
+);
+
+export type ScenarioSpec = Static<typeof Scenario>;
+export type StrategySpec = Static<typeof Strategy>;

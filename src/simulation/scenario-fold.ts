@@ -1,0 +1,401 @@
+import { discountFactors } from '../finance/discounting.ts';
+import { financialYearLabel } from '../finance/financial-year.ts';
+import { appraise, rankCorrelation } from '../finance/invest-to-save.ts';
+import { keyedStreamUniform, parameterList } from './engine.ts';
+import { type MetricLayout, Outcome } from './layout.ts';
+import type { SimulationModel } from './model.ts';
+import { cohortLayout } from './cohort.ts';
+import type { PreparedScenario } from './scenario.ts';
+import { type Summary, quantileSorted, summarize } from './summary.ts';
+
+/**
+ * Folds a scenario's runs (baseline and strategy vectors, summed over every shard) into the
+ * results a commissioner reads: spend by year and agency with P5-P95, savings, invest-to-save,
+ * counts in care, outcomes, and which uncertain inputs drive the net present value.
+ * Runs arrive in order; each run's figures are kept only as the few numbers reported, so
+ * memory grows with runs, never with people.
+ */
+
+export interface ScenarioChunk {
+  runStart: number;
+  runEnd: number;
+  /** [run][variant][layout.size], summed over all shards. */
+  vectors: Float64Array;
+  /** [run][variant][parameter], from any shard (every shard draws the same parameters). */
+  parameters: Float64Array;
+}
+
+export interface Band {
+  mean: number;
+  p10: number;
+  p50: number;
+  p90: number;
+}
+
+export interface ScenarioResultCore {
+  runs: number;
+  seed: number;
+  firstYear: string;
+  planningYears: number;
+  lifetimeYears: number;
+  spend: {
+    byYear: Array<{ financialYear: string; baseline: Summary; strategy: Summary; saving: Summary }>;
+    byYearAgency: Array<{ financialYear: string; agency: string; baseline: Summary; strategy: Summary; saving: Summary }>;
+    planningTotal: { baseline: Summary; strategy: Summary; saving: Summary };
+  };
+  investToSave: {
+    netPresentValue: Summary;
+    presentBenefits: Summary;
+    presentCosts: Summary;
+    benefitCostRatio: Summary | null;
+    returnOnInvestment: Summary | null;
+    probabilityBenefitsExceedCosts: number;
+    payback: { byYear: Array<{ financialYear: string; probability: number }>; probabilityNever: number; medianYear: string | null };
+    cashableBenefits: Summary;
+    nonCashableBenefits: Summary;
+    byAgency: Array<{ agency: string; presentCosts: Band; presentBenefits: Band; net: Band }>;
+    netByYear: Array<{ financialYear: string; net: Summary }>;
+  };
+  counts: Array<{ financialYear: string; state: string; baseline: Band; strategy: Band }>;
+  inCare: Array<{ financialYear: string; baseline: Band; strategy: Band }>;
+  outcomes: Array<{ measure: string; label: string; baseline: Summary; strategy: Summary; difference: Summary }>;
+  interventions: Array<{ intervention: string; delivered: Band; cost: Summary }>;
+  sensitivity: Array<{ parameter: string; label: string; kind: string; rankCorrelation: number; npvWhenLow: number; npvWhenHigh: number }>;
+  npvHistogram: Array<{ from: number; to: number; count: number }>;
+}
+
+const OUTCOMES: Array<{ measure: string; label: string; slot: keyof typeof Outcome }> = [
+  { measure: 'months_in_care', label: 'Months looked after', slot: 'monthsInCare' },
+  { measure: 'months_in_residential', label: 'Months in residential or secure care', slot: 'monthsResidential' },
+  { measure: 'placement_moves', label: 'Placement moves', slot: 'placementMoves' },
+  { measure: 'care_entries', label: 'Entries to care', slot: 'careEntries' },
+  { measure: 'neet_months_19_21', label: 'Months NEET aged 19-21', slot: 'monthsNeet19to21' },
+  { measure: 'people_ever_in_custody', label: 'People ever in custody', slot: 'everCustody' },
+  { measure: 'months_in_custody', label: 'Months in custody', slot: 'monthsCustody' },
+];
+
+function band(values: Float64Array): Band {
+  const sorted = Float64Array.from(values).sort();
+  let mean = 0;
+  for (const v of sorted) mean += v / sorted.length;
+  return { mean, p10: quantileSorted(sorted, 0.1), p50: quantileSorted(sorted, 0.5), p90: quantileSorted(sorted, 0.9) };
+}
+
+export class ScenarioFolder {
+  private readonly prepared: PreparedScenario;
+  private readonly models: SimulationModel[];
+  private readonly layout: MetricLayout;
+  private readonly factors: Float64Array;
+  private readonly runs: number;
+  private readonly nA: number;
+  private readonly nS: number;
+  private readonly years: number;
+  private readonly planning: number;
+  // Per-run figures kept (pence): [run][...].
+  private readonly spendBase: Float64Array;
+  private readonly spendStrategy: Float64Array;
+  private readonly npv: Float64Array;
+  private readonly pvBenefits: Float64Array;
+  private readonly pvCosts: Float64Array;
+  private readonly payback: Float64Array;
+  private readonly cashable: Float64Array;
+  private readonly nonCashable: Float64Array;
+  private readonly agencyCosts: Float64Array;
+  private readonly agencyBenefits: Float64Array;
+  private readonly netByYear: Float64Array;
+  private readonly counts: Float64Array;
+  private readonly outcomes: Float64Array;
+  private readonly delivered: Float64Array;
+  private readonly interventionCost: Float64Array;
+  private readonly parameters: Float64Array;
+  private readonly parameterNames: Array<{ name: string; label: string; kind: string }>;
+  private nextRun = 0;
+
+  constructor(prepared: PreparedScenario, models: SimulationModel[]) {
+    this.prepared = prepared;
+    this.models = models;
+    this.layout = cohortLayout(models[0], prepared.request);
+    this.runs = prepared.runs;
+    this.nA = this.layout.nAgencies;
+    this.nS = this.layout.nStates;
+    this.years = prepared.lifetimeYears;
+    this.planning = prepared.planningYears;
+    this.factors = discountFactors(models[0].discountPeriods, this.years);
+    const runs = this.runs;
+    this.spendBase = new Float64Array(runs * this.planning * this.nA);
+    this.spendStrategy = new Float64Array(runs * this.planning * this.nA);
+    this.npv = new Float64Array(runs);
+    this.pvBenefits = new Float64Array(runs);
+    this.pvCosts = new Float64Array(runs);
+    this.payback = new Float64Array(runs);
+    this.cashable = new Float64Array(runs);
+    this.nonCashable = new Float64Array(runs);
+    this.agencyCosts = new Float64Array(runs * this.nA);
+    this.agencyBenefits = new Float64Array(runs * this.nA);
+    this.netByYear = new Float64Array(runs * this.years);
+    this.counts = new Float64Array(runs * 2 * this.planning * this.nS);
+    this.outcomes = new Float64Array(runs * 2 * OUTCOMES.length);
+    const nIv = prepared.variants[1].slot.interventions.length;
+    this.delivered = new Float64Array(runs * nIv);
+    this.interventionCost = new Float64Array(runs * nIv);
+    // The tornado's inputs: the strategy model's parameters and the strategy's rate changes.
+    this.parameterNames = [
+      ...parameterList(models[1]),
+      ...(prepared.variants[1].slot.periods?.[prepared.variants[1].slot.periods.length - 1]?.rates ?? []).map((rate) => ({
+        name: `rate:${rate.name}`,
+        label: `Strategy rate change: ${rate.name.replace(/^strategy-rate-\d+:/, '')}`,
+        kind: 'rate_change',
+      })),
+    ];
+    this.parameters = new Float64Array(runs * this.parameterNames.length);
+  }
+
+  add(chunk: ScenarioChunk): void {
+    if (chunk.runStart !== this.nextRun) throw new Error(`chunk starting at run ${chunk.runStart} arrived before run ${this.nextRun}`);
+    const layout = this.layout;
+    const size = layout.size;
+    const nA = this.nA;
+    const nS = this.nS;
+    const years = this.years;
+    const runs = chunk.runEnd - chunk.runStart;
+    const modelParameters = parameterList(this.models[1]).length;
+    const parameterWidth = chunk.parameters.length / runs / 2;
+    const strategyRates = this.prepared.variants[1].slot.periods?.[this.prepared.variants[1].slot.periods.length - 1]?.rates ?? [];
+    const ivIndices = this.prepared.variants[1].slot.interventions;
+    for (let r = 0; r < runs; r++) {
+      const run = chunk.runStart + r;
+      const b = (r * 2) * size;
+      const s = (r * 2 + 1) * size;
+      const v = chunk.vectors;
+      const baseline = new Float64Array(years);
+      const strategy = new Float64Array(years);
+      const interventions = new Float64Array(years);
+      const investment = new Float64Array(years);
+      let cashable = 0;
+      let nonCashable = 0;
+      for (let y = 0; y < years; y++) {
+        for (let a = 0; a < nA; a++) {
+          const cell = layout.costFyAgency + (y * nA + a) * 2;
+          const baseSpend = v[b + cell] + v[b + cell + 1];
+          const stratSpend = v[s + cell] + v[s + cell + 1];
+          const ivSpend = v[s + layout.interventionFyAgency + y * nA + a];
+          const invest = this.prepared.investmentPence[y]?.[a] ?? 0;
+          baseline[y] += baseSpend;
+          strategy[y] += stratSpend;
+          interventions[y] += ivSpend;
+          investment[y] += invest;
+          const f = this.factors[y];
+          this.agencyCosts[run * nA + a] += (ivSpend + invest) * f;
+          this.agencyBenefits[run * nA + a] += (baseSpend - (stratSpend - ivSpend)) * f;
+          // Interventions are booked cashable; take them out to leave what is avoided.
+          cashable += (v[b + cell + 1] - (v[s + cell + 1] - ivSpend)) * f;
+          nonCashable += (v[b + cell] - v[s + cell]) * f;
+          if (y < this.planning) {
+            this.spendBase[(run * this.planning + y) * nA + a] = baseSpend;
+            this.spendStrategy[(run * this.planning + y) * nA + a] = stratSpend + invest;
+          }
+        }
+      }
+      const appraisal = appraise({ baseline, strategy, interventions, investment }, this.factors);
+      this.npv[run] = appraisal.netPresentValue;
+      this.pvBenefits[run] = appraisal.presentBenefits;
+      this.pvCosts[run] = appraisal.presentCosts;
+      this.payback[run] = appraisal.paybackYear ?? -1;
+      this.cashable[run] = cashable;
+      this.nonCashable[run] = nonCashable;
+      appraisal.netByYear.forEach((net, y) => {
+        this.netByYear[run * years + y] = net;
+      });
+      for (let variant = 0; variant < 2; variant++) {
+        const at = variant === 0 ? b : s;
+        for (let y = 0; y < this.planning; y++) {
+          for (let st = 0; st < nS; st++) this.counts[((run * 2 + variant) * this.planning + y) * nS + st] = v[at + layout.endOfYearState + y * nS + st];
+        }
+        OUTCOMES.forEach((o, k) => {
+          this.outcomes[(run * 2 + variant) * OUTCOMES.length + k] = v[at + layout.outcomes + Outcome[o.slot]];
+        });
+      }
+      ivIndices.forEach((iv, k) => {
+        this.delivered[run * ivIndices.length + k] = v[s + layout.delivered + iv];
+        this.interventionCost[run * ivIndices.length + k] = v[s + layout.costIntervention + iv];
+      });
+      const from = (r * 2 + 1) * parameterWidth;
+      for (let k = 0; k < modelParameters; k++) this.parameters[run * this.parameterNames.length + k] = chunk.parameters[from + k];
+      strategyRates.forEach((rate, k) => {
+        this.parameters[run * this.parameterNames.length + modelParameters + k] = keyedStreamUniform(this.prepared.seed, run, `rate:${rate.name}`, rate.multiplier);
+      });
+    }
+    this.nextRun = chunk.runEnd;
+  }
+
+  get completedRuns(): number {
+    return this.nextRun;
+  }
+
+  finish(): ScenarioResultCore {
+    if (this.nextRun !== this.runs) throw new Error(`only ${this.nextRun} of ${this.runs} runs were folded`);
+    const pounds = 0.01;
+    const runs = this.runs;
+    const nA = this.nA;
+    const nS = this.nS;
+    const agencies = this.models[0].agencies;
+    const states = this.models[0].stateIds;
+    const label = (y: number) => financialYearLabel(this.prepared.firstYear + y);
+    const series = (fn: (run: number) => number) => Float64Array.from({ length: runs }, (_, run) => fn(run));
+    const sumAgencies = (values: Float64Array, run: number, y: number) => {
+      let total = 0;
+      for (let a = 0; a < nA; a++) total += values[(run * this.planning + y) * nA + a];
+      return total;
+    };
+    const byYear = Array.from({ length: this.planning }, (_, y) => {
+      const base = series((run) => sumAgencies(this.spendBase, run, y));
+      const strategy = series((run) => sumAgencies(this.spendStrategy, run, y));
+      return { financialYear: label(y), baseline: summarize(base, pounds), strategy: summarize(strategy, pounds), saving: summarize(base.map((x, run) => x - strategy[run]), pounds) };
+    });
+    const byYearAgency = Array.from({ length: this.planning }, (_, y) =>
+      agencies.map((agency, a) => {
+        const base = series((run) => this.spendBase[(run * this.planning + y) * nA + a]);
+        const strategy = series((run) => this.spendStrategy[(run * this.planning + y) * nA + a]);
+        return { financialYear: label(y), agency, baseline: summarize(base, pounds), strategy: summarize(strategy, pounds), saving: summarize(base.map((x, run) => x - strategy[run]), pounds) };
+      }),
+    ).flat();
+    const totalBase = series((run) => Array.from({ length: this.planning }, (_, y) => sumAgencies(this.spendBase, run, y)).reduce((a, b) => a + b, 0));
+    const totalStrategy = series((run) => Array.from({ length: this.planning }, (_, y) => sumAgencies(this.spendStrategy, run, y)).reduce((a, b) => a + b, 0));
+
+    const finiteRatio = (num: Float64Array, den: Float64Array) => {
+      const values = Float64Array.from(num.map((x, i) => (den[i] > 0 ? x / den[i] : Number.NaN))).filter((x) => Number.isFinite(x));
+      return values.length === runs ? values : null;
+    };
+    const ratio = finiteRatio(this.pvBenefits, this.pvCosts);
+    const roi = finiteRatio(this.npv, this.pvCosts);
+    const paybackCounts = new Array<number>(this.years).fill(0);
+    let never = 0;
+    for (const year of this.payback) {
+      if (year < 0) never++;
+      else paybackCounts[year]++;
+    }
+    const paybackSorted = Float64Array.from(this.payback.map((y) => (y < 0 ? Number.POSITIVE_INFINITY : y))).sort();
+    const medianPayback = paybackSorted[Math.floor((runs - 1) / 2)];
+
+    const counts = Array.from({ length: this.planning }, (_, y) =>
+      states.map((state, st) => ({
+        financialYear: label(y),
+        state,
+        baseline: band(series((run) => this.counts[((run * 2) * this.planning + y) * nS + st])),
+        strategy: band(series((run) => this.counts[((run * 2 + 1) * this.planning + y) * nS + st])),
+      })),
+    ).flat();
+    const inCareFlags = this.models[0].flags.inCare;
+    const inCare = Array.from({ length: this.planning }, (_, y) => {
+      const total = (variant: number) =>
+        series((run) => {
+          let n = 0;
+          for (let st = 0; st < nS; st++) if (inCareFlags[st]) n += this.counts[((run * 2 + variant) * this.planning + y) * nS + st];
+          return n;
+        });
+      return { financialYear: label(y), baseline: band(total(0)), strategy: band(total(1)) };
+    });
+    const outcomes = OUTCOMES.map((o, k) => {
+      const base = series((run) => this.outcomes[(run * 2) * OUTCOMES.length + k]);
+      const strategy = series((run) => this.outcomes[(run * 2 + 1) * OUTCOMES.length + k]);
+      return { measure: o.measure, label: o.label, baseline: summarize(base), strategy: summarize(strategy), difference: summarize(base.map((x, run) => strategy[run] - x)) };
+    });
+    const ivIds = this.prepared.variants[1].slot.interventions.map((iv) => this.models[1].interventions[iv].id);
+    const interventions = ivIds.map((intervention, k) => ({
+      intervention,
+      delivered: band(series((run) => this.delivered[run * ivIds.length + k])),
+      cost: summarize(series((run) => this.interventionCost[run * ivIds.length + k]), pounds),
+    }));
+
+    // Sensitivity: rank correlation of each uncertain input with the NPV, and the NPV when the
+    // input sits in its lowest and highest decile (a one-at-a-time swing read off the runs).
+    const width = this.parameterNames.length;
+    const sensitivity = this.parameterNames
+      .map((info, k) => {
+        const values = series((run) => this.parameters[run * width + k]);
+        const sorted = Float64Array.from(values).sort();
+        if (sorted[0] === sorted[runs - 1]) return null;
+        const low = quantileSorted(sorted, 0.1);
+        const high = quantileSorted(sorted, 0.9);
+        let lowSum = 0;
+        let lowN = 0;
+        let highSum = 0;
+        let highN = 0;
+        values.forEach((x, run) => {
+          if (x <= low) {
+            lowSum += this.npv[run];
+            lowN++;
+          }
+          if (x >= high) {
+            highSum += this.npv[run];
+            highN++;
+          }
+        });
+        return {
+          parameter: info.name,
+          label: info.label,
+          kind: info.kind,
+          rankCorrelation: rankCorrelation(values, this.npv),
+          npvWhenLow: (lowSum / Math.max(1, lowN)) * pounds,
+          npvWhenHigh: (highSum / Math.max(1, highN)) * pounds,
+        };
+      })
+      .filter((x): x is NonNullable<typeof x> => x !== null)
+      .sort((a, b) => Math.abs(b.rankCorrelation) - Math.abs(a.rankCorrelation));
+
+    const npvPounds = this.npv.map((x) => x * pounds);
+    return {
+      runs,
+      seed: this.prepared.seed,
+      firstYear: label(0),
+      planningYears: this.planning,
+      lifetimeYears: this.years,
+      spend: {
+        byYear,
+        byYearAgency,
+        planningTotal: { baseline: summarize(totalBase, pounds), strategy: summarize(totalStrategy, pounds), saving: summarize(totalBase.map((x, run) => x - totalStrategy[run]), pounds) },
+      },
+      investToSave: {
+        netPresentValue: summarize(this.npv, pounds),
+        presentBenefits: summarize(this.pvBenefits, pounds),
+        presentCosts: summarize(this.pvCosts, pounds),
+        benefitCostRatio: ratio ? summarize(ratio) : null,
+        returnOnInvestment: roi ? summarize(roi) : null,
+        probabilityBenefitsExceedCosts: this.npv.reduce((n, x) => n + (x > 0 ? 1 : 0), 0) / runs,
+        payback: {
+          byYear: paybackCounts.map((count, y) => ({ financialYear: label(y), probability: count / runs })),
+          probabilityNever: never / runs,
+          medianYear: Number.isFinite(medianPayback) ? label(medianPayback) : null,
+        },
+        cashableBenefits: summarize(this.cashable, pounds),
+        nonCashableBenefits: summarize(this.nonCashable, pounds),
+        byAgency: agencies.map((agency, a) => {
+          const costs = series((run) => this.agencyCosts[run * nA + a] * pounds);
+          const benefits = series((run) => this.agencyBenefits[run * nA + a] * pounds);
+          return { agency, presentCosts: band(costs), presentBenefits: band(benefits), net: band(benefits.map((x, run) => x - costs[run])) };
+        }),
+        netByYear: Array.from({ length: this.years }, (_, y) => ({ financialYear: label(y), net: summarize(series((run) => this.netByYear[run * this.years + y]), pounds) })),
+      },
+      counts,
+      inCare,
+      outcomes,
+      interventions,
+      sensitivity,
+      npvHistogram: histogram(npvPounds, 30),
+    };
+  }
+}
+
+function histogram(values: Float64Array, bins: number): Array<{ from: number; to: number; count: number }> {
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (const v of values) {
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  if (!(max > min)) return [{ from: min, to: max, count: values.length }];
+  const width = (max - min) / bins;
+  const out = Array.from({ length: bins }, (_, i) => ({ from: min + i * width, to: min + (i + 1) * width, count: 0 }));
+  for (const v of values) out[Math.min(bins - 1, Math.floor((v - min) / width))].count++;
+  return out;
+}

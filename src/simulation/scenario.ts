@@ -1,0 +1,368 @@
+import type { CostModelSpec, DistributionSpec } from '../catalog/model-schema.ts';
+import type { ScenarioSpec } from '../catalog/scenario-schema.ts';
+import { yearly } from '../catalog/validate-scenario.ts';
+import { parseFinancialYear } from '../finance/financial-year.ts';
+import { type CohortChunk, type CohortPerson, type CohortRequest, simulateCohortRuns } from './cohort.ts';
+import type { OfferedIntervention, PlanSlot, RateAdjustment, Redirect } from './engine.ts';
+import { planFlows } from './expected-flows.ts';
+import { type SimulationModel, compileModel, selectorMask } from './model.ts';
+import { StreamPurpose, Xoshiro128 } from './random.ts';
+
+/**
+ * A commissioning scenario turned into engine work: the cohort on record, new entrants drawn
+ * per run, and two variants — the baseline ("as now") and the strategy — simulated on common
+ * random numbers. Work is split into shards (people × runs, and entrants by age band × runs)
+ * whose vectors add up exactly, so any number of threads, processes or machines gives the same
+ * numbers.
+ */
+
+/** A young person on record, as the scenario needs them (no identifiers). */
+export interface ScenarioMember {
+  /** Age in months on 1 April of the first planning year. */
+  ageMonths: number;
+  state: string;
+  /** Actual weekly price of the current placement, if in one. */
+  weeklyPrice: number | null;
+}
+
+export interface EntrantGroup {
+  band: number;
+  fromMonths: number;
+  toMonths: number;
+  /** Expected entrants in each planning year. */
+  expectedByYear: number[];
+  starting: Array<{ state: number; share: number }>;
+}
+
+export interface PreparedVariant {
+  name: 'baseline' | 'strategy';
+  modelKey: string;
+  modelSpec: CostModelSpec;
+  slot: PlanSlot;
+}
+
+/** Everything a shard needs: serialisable, so it can be sent to a thread or stored for workers. */
+export interface PreparedScenario {
+  request: CohortRequest;
+  planningYears: number;
+  lifetimeYears: number;
+  firstYear: number;
+  seed: number;
+  runs: number;
+  variants: PreparedVariant[];
+  people: CohortPerson[];
+  entrants: EntrantGroup[];
+  /** Strategy investment outside the model, pence, [year][agency]. */
+  investmentPence: number[][];
+  /** What the capacity and offer planning found, for the report. */
+  planning: {
+    capacity: Array<{ variant: string; state: string; overflowTo: string; placesByYear: number[]; redirectByYear: number[] }>;
+    offers: Array<{ intervention: string; placesByYear: number[]; expectedDemandByYear: number[]; probabilityByYear: number[] }>;
+  };
+}
+
+export type ScenarioShard = { kind: 'people'; start: number; end: number } | { kind: 'entrants'; group: number };
+
+export const ENTRANT_KEY_BASE = 1_000_000;
+export const MAX_ENTRANTS_PER_GROUP_YEAR = 50_000;
+
+function scale(d: DistributionSpec, k: number): DistributionSpec {
+  if (typeof d === 'number') return d * k;
+  switch (d.type) {
+    case 'fixed':
+      return { ...d, value: d.value * k };
+    case 'normal':
+    case 'lognormal':
+      return { ...d, mean: d.mean * k, sd: d.sd * k };
+    case 'uniform':
+      return { ...d, min: d.min * k, max: d.max * k };
+    case 'triangular':
+    case 'pert':
+      return { ...d, min: d.min * k, mode: d.mode * k, max: d.max * k };
+  }
+}
+
+function meanSpec(d: DistributionSpec): number {
+  if (typeof d === 'number') return d;
+  switch (d.type) {
+    case 'fixed':
+      return d.value;
+    case 'normal':
+    case 'lognormal':
+      return d.mean;
+    case 'uniform':
+      return (d.min + d.max) / 2;
+    case 'triangular':
+      return (d.min + d.mode + d.max) / 3;
+    case 'pert':
+      return (d.min + (d.lambda ?? 4) * d.mode + d.max) / ((d.lambda ?? 4) + 2);
+  }
+}
+
+/** The strategy's model: unit prices changed, commissioned interventions at their prices and eligibility. */
+export function strategyModelSpec(base: CostModelSpec, scenario: ScenarioSpec): CostModelSpec {
+  const spec: CostModelSpec = structuredClone(base);
+  for (const change of scenario.strategy.unitPriceChanges ?? []) {
+    const cost = spec.unitCosts.find((c) => c.id === change.unitCost);
+    if (!cost) continue;
+    const k = change.multiplier ?? (change.weeklyPrice as number) / Math.max(1e-9, meanSpec(cost.amount));
+    cost.amount = scale(cost.amount, k);
+  }
+  for (const commissioned of scenario.strategy.interventions ?? []) {
+    const iv = spec.interventions?.find((i) => i.id === commissioned.id);
+    if (!iv) continue;
+    if (commissioned.weeklyPrice !== undefined) iv.cost.perWeek = commissioned.weeklyPrice;
+    if (commissioned.oneOffPrice !== undefined) iv.cost.oneOff = commissioned.oneOffPrice;
+    if (commissioned.eligibleStates) iv.eligibility.states = commissioned.eligibleStates;
+    if (commissioned.minAge !== undefined) iv.eligibility.minAgeYears = commissioned.minAge;
+    if (commissioned.maxAge !== undefined) iv.eligibility.maxAgeYears = commissioned.maxAge;
+  }
+  return spec;
+}
+
+function stateIndex(model: SimulationModel, id: string): number {
+  const index = model.stateIds.indexOf(id);
+  if (index < 0) throw new Error(`unknown state ${id}`);
+  return index;
+}
+
+export interface PrepareOptions {
+  baseKey: string;
+  seed: number;
+  runs: number;
+  parameterUncertainty?: boolean;
+}
+
+/** Builds the engine's view of a validated scenario over the members on record. */
+export function prepareScenario(scenario: ScenarioSpec, baseSpec: CostModelSpec, members: ScenarioMember[], options: PrepareOptions): PreparedScenario {
+  const firstYear = parseFinancialYear(scenario.firstYear) as number;
+  const planningYears = scenario.planningYears ?? 5;
+  const lifetimeYears = scenario.lifetimeYears ?? 20;
+  const months = lifetimeYears * 12;
+  const request: CohortRequest = { clock: { startYear: firstYear, startMonth: 4 }, months, parameterUncertainty: options.parameterUncertainty ?? true };
+  const base = compileModel(baseSpec);
+  const strategySpec = strategyModelSpec(baseSpec, scenario);
+  const strategyModel = compileModel(strategySpec);
+  const yearIndex = (label: string | undefined) => (label === undefined ? 0 : (parseFinancialYear(label) as number) - firstYear);
+
+  const people: CohortPerson[] = members.map((member, key) => {
+    const startState = stateIndex(base, member.state);
+    // Someone born after the first planning year began joins the projection at birth.
+    const offset = Math.max(0, -member.ageMonths);
+    return {
+      ageMonths: Math.max(0, member.ageMonths),
+      offset,
+      startState,
+      key,
+      currentPlacementWeeklyPrice: base.isPlacement[startState] && member.weeklyPrice !== null ? member.weeklyPrice : null,
+      plans: [
+        { moves: [], interventions: [] },
+        { moves: [], interventions: [] },
+      ],
+    };
+  });
+  const entrants: EntrantGroup[] = (scenario.entrants ?? []).map((band, b) => ({
+    band: b,
+    fromMonths: band.fromYears * 12,
+    toMonths: band.toYears * 12,
+    expectedByYear: Array.from({ length: planningYears }, (_, y) => (yearly(band.population, y) * yearly(band.ratePer10000, y)) / 10_000),
+    starting: Object.entries(band.startingStates)
+      .filter(([, share]) => share > 0)
+      .map(([state, share]) => ({ state: stateIndex(base, state), share })),
+  }));
+
+  // Rate changes: from their start year on, in the strategy only.
+  const rateChanges = (scenario.strategy.rateChanges ?? []).map((change, k) => ({
+    startYear: yearIndex(change.startYear),
+    adjustment: {
+      name: `strategy-rate-${k}:${change.label ?? `${change.from.join('+')}>${change.to.join('+')}`}`,
+      from: selectorMask(strategySpec, change.from),
+      to: selectorMask(strategySpec, change.to),
+      multiplier: toEngineDistribution(change.multiplier),
+    } satisfies RateAdjustment,
+  }));
+  const capacity = scenario.capacity ?? [];
+  const placesFor = (variant: 'baseline' | 'strategy', limitIndex: number) =>
+    Array.from({ length: lifetimeYears }, (_, y) => {
+      const limit = capacity[limitIndex];
+      const change = variant === 'strategy' ? (scenario.strategy.capacityChanges ?? []).find((c) => c.state === limit.state) : undefined;
+      return Math.max(0, yearly(limit.places, y) + (change ? yearly(change.additionalPlaces, y) : 0));
+    });
+
+  const planning: PreparedScenario['planning'] = { capacity: [], offers: [] };
+  const buildPeriods = (variant: 'baseline' | 'strategy', model: SimulationModel) => {
+    const rates = (y: number) => (variant === 'strategy' ? rateChanges.filter((r) => y >= r.startYear).map((r) => r.adjustment) : []);
+    const limits = capacity.map((limit, k) => ({ state: stateIndex(model, limit.state), overflow: stateIndex(model, limit.overflowTo), places: placesFor(variant, k) }));
+    const needsPeriods = limits.length > 0 || rateChanges.length > 0;
+    if (!needsPeriods) return { periods: undefined, flows: undefined };
+    const draftPeriods = Array.from({ length: lifetimeYears }, (_, y) => ({ rates: rates(y), redirects: [] as Redirect[] }));
+    const flows = planFlows(model, { request, people, entrants, periods: draftPeriods, limits });
+    limits.forEach((limit, k) => {
+      planning.capacity.push({
+        variant,
+        state: capacity[k].state,
+        overflowTo: capacity[k].overflowTo,
+        placesByYear: limit.places,
+        redirectByYear: flows.redirectByYear[k],
+      });
+    });
+    const periods = draftPeriods.map((period, y) => ({
+      rates: period.rates,
+      redirects: limits.map((limit, k) => ({ state: limit.state, overflow: limit.overflow, fraction: flows.redirectByYear[k][y] })),
+    }));
+    return { periods, flows };
+  };
+
+  const baselinePeriods = buildPeriods('baseline', base);
+  const strategyPeriods = buildPeriods('strategy', strategyModel);
+
+  // Commissioned interventions are offered while places last: the chance of a place in a year is
+  // the places over the expected number of eligible people arriving (planned without the offers).
+  const commissioned = scenario.strategy.interventions ?? [];
+  let offers: OfferedIntervention[] = [];
+  if (commissioned.length) {
+    const demand = planFlows(strategyModel, {
+      request,
+      people,
+      entrants,
+      periods: strategyPeriods.periods,
+      limits: [],
+      eligibility: commissioned.map((c) => {
+        const iv = strategyModel.interventions.findIndex((i) => i.id === c.id);
+        const rule = strategyModel.interventions[iv];
+        return { eligible: rule.eligible, minAgeMonths: rule.minAgeMonths, maxAgeMonths: rule.maxAgeMonths, firstMonth: yearIndex(c.startYear) * 12 };
+      }),
+    });
+    offers = commissioned.map((c, bit) => {
+      const iv = strategyModel.interventions.findIndex((i) => i.id === c.id);
+      const rule = strategyModel.interventions[iv];
+      const placesByYear = Array.from({ length: lifetimeYears }, (_, y) => (y < yearIndex(c.startYear) ? 0 : yearly(c.capacityPerYear, y)));
+      const expectedDemandByYear = demand.eligibleArrivalsByYear[bit];
+      const probabilityByYear = placesByYear.map((places, y) => (expectedDemandByYear[y] > 0 ? Math.min(1, places / expectedDemandByYear[y]) : 0));
+      planning.offers.push({ intervention: c.id, placesByYear, expectedDemandByYear, probabilityByYear });
+      return {
+        bit,
+        probabilityByYear: Float64Array.from(probabilityByYear),
+        firstMonth: yearIndex(c.startYear) * 12,
+        eligible: rule.eligible,
+        minAgeMonths: rule.minAgeMonths,
+        maxAgeMonths: rule.maxAgeMonths,
+      };
+    });
+  }
+
+  const investmentPence = Array.from({ length: lifetimeYears }, () => new Array<number>(base.agencies.length).fill(0));
+  for (const item of scenario.strategy.investment ?? []) {
+    const y = yearIndex(item.year);
+    investmentPence[y][base.agencies.indexOf(item.agency)] += Math.round(item.amount * 100);
+  }
+  const strategyKey = `${options.baseKey}+strategy:${scenario.id}@${scenario.version}`;
+  return {
+    request,
+    planningYears,
+    lifetimeYears,
+    firstYear,
+    seed: options.seed,
+    runs: options.runs,
+    variants: [
+      { name: 'baseline', modelKey: options.baseKey, modelSpec: baseSpec, slot: { interventions: [], statePrices: [], periods: baselinePeriods.periods } },
+      {
+        name: 'strategy',
+        modelKey: strategyKey,
+        modelSpec: strategySpec,
+        slot: {
+          interventions: commissioned.map((c) => strategyModel.interventions.findIndex((i) => i.id === c.id)),
+          statePrices: [],
+          periods: strategyPeriods.periods,
+          offers,
+        },
+      },
+    ],
+    people,
+    entrants,
+    investmentPence,
+    planning,
+  };
+}
+
+function toEngineDistribution(d: DistributionSpec) {
+  if (typeof d === 'number') return { type: 'fixed' as const, value: d };
+  if (d.type === 'pert') return { ...d, lambda: d.lambda ?? 4 };
+  return d;
+}
+
+/** The shards of a scenario: people in blocks, and each entrant age band on its own. */
+export function scenarioShards(prepared: PreparedScenario, peoplePerShard = 200): ScenarioShard[] {
+  const shards: ScenarioShard[] = [];
+  for (let start = 0; start < prepared.people.length; start += peoplePerShard) {
+    shards.push({ kind: 'people', start, end: Math.min(prepared.people.length, start + peoplePerShard) });
+  }
+  for (let group = 0; group < prepared.entrants.length; group++) shards.push({ kind: 'entrants', group });
+  return shards;
+}
+
+/** Knuth's multiplicative Poisson sampler, split into pieces of mean at most 30 for stability. */
+function samplePoisson(mean: number, rng: Xoshiro128): number {
+  let total = 0;
+  let remaining = mean;
+  while (remaining > 0) {
+    const piece = Math.min(30, remaining);
+    remaining -= piece;
+    const limit = Math.exp(-piece);
+    let k = 0;
+    let product = rng.nextOpenDouble();
+    while (product > limit) {
+      k++;
+      product *= rng.nextOpenDouble();
+    }
+    total += k;
+  }
+  return total;
+}
+
+/** This run's new entrants of one age band: how many, when, how old, where they start. */
+export function drawEntrants(prepared: PreparedScenario, group: number, run: number): CohortPerson[] {
+  const band = prepared.entrants[group];
+  const rng = new Xoshiro128();
+  const people: CohortPerson[] = [];
+  for (let y = 0; y < band.expectedByYear.length; y++) {
+    const count = Math.min(MAX_ENTRANTS_PER_GROUP_YEAR, samplePoisson(band.expectedByYear[y], rng.reseed(prepared.seed, StreamPurpose.entrants, run, group * 64 + y + 1, 0)));
+    for (let k = 0; k < count; k++) {
+      rng.reseed(prepared.seed, StreamPurpose.entrants, run, group * 64 + y + 1, k + 1);
+      const month = Math.floor(rng.nextDouble() * 12);
+      const ageMonths = band.fromMonths + Math.floor(rng.nextDouble() * (band.toMonths - band.fromMonths));
+      const u = rng.nextDouble();
+      let cumulative = 0;
+      let startState = band.starting[band.starting.length - 1].state;
+      for (const s of band.starting) {
+        cumulative += s.share;
+        if (u < cumulative) {
+          startState = s.state;
+          break;
+        }
+      }
+      people.push({
+        ageMonths,
+        startState,
+        key: ENTRANT_KEY_BASE + (group * 32 + y) * MAX_ENTRANTS_PER_GROUP_YEAR + k,
+        offset: y * 12 + month,
+        currentPlacementWeeklyPrice: null,
+        plans: [
+          { moves: [], interventions: [] },
+          { moves: [], interventions: [] },
+        ],
+      });
+    }
+  }
+  return people;
+}
+
+/** Simulates one shard over runs [runStart, runEnd): per run and variant, the shard's summed vector. */
+export function simulateScenarioShard(prepared: PreparedScenario, shard: ScenarioShard, runStart: number, runEnd: number, modelFor: (key: string, spec: CostModelSpec) => SimulationModel): CohortChunk {
+  const variants = prepared.variants.map((v) => ({ model: modelFor(v.modelKey, v.modelSpec), slot: v.slot }));
+  if (shard.kind === 'people') {
+    return simulateCohortRuns(variants, prepared.request, prepared.people.slice(shard.start, shard.end), prepared.seed, runStart, runEnd);
+  }
+  // Entrants differ run by run: each run simulates that run's draw.
+  return simulateCohortRuns(variants, prepared.request, (run) => drawEntrants(prepared, shard.group, run), prepared.seed, runStart, runEnd);
+}

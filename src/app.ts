@@ -8,6 +8,7 @@ import catalog from './plugins/app/catalog.ts';
 import configPlugin from './plugins/app/config.ts';
 import database from './plugins/app/database.ts';
 import jobs from './plugins/app/jobs.ts';
+import scenarioExecutor from './plugins/app/scenario-executor.ts';
 import simulation from './plugins/app/simulation.ts';
 import problemDetails from './plugins/app/problem-details.ts';
 import security from './plugins/external/security.ts';
@@ -65,6 +66,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(catalog);
   await app.register(simulation);
   await app.register(jobs);
+  await app.register(scenarioExecutor);
 
   await app.register(healthRoutes);
   await app.register(tokenRoutes);

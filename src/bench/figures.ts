@@ -132,4 +132,10 @@ export const figures: Figure[] = [
     description: 'The same with 100,000 runs: memory grows with runs only through per-run totals',
     measure: () => projectionPeakRss(100_000),
   },
+  {
+    name: 'pathway_projection_http_p50_ms',
+    unit: 'ms',
+    description: 'runPathwayProjection through HTTP in-process: three plans, 10,000 runs, age 14 to 25, validated, run as a job and stored (median of 15)',
+    measure: () => import('./pathway-projection-http.ts').then((m) => m.pathwayProjectionHttpMilliseconds()),
+  },
 ];

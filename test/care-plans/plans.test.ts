@@ -151,3 +151,15 @@ t.test('who may read and write plans', async (t) => {
   t.equal((await as('commissioning', { method: 'DELETE', url: `${plansUrl(person.id)}/${plan.id}` })).statusCode, 403);
   t.equal((await as('head_of_service', { method: 'DELETE', url: `${plansUrl(person.id)}/${plan.id}` })).statusCode, 204, 'the last plan, current or not, can go');
 });
+
+t.test('the operations are published in the OpenAPI document', async (t) => {
+  const { app } = await buildTestApp(t);
+  const doc = (await app.inject({ method: 'GET', url: '/docs/json' })).json();
+  const ids = Object.values(doc.paths as Record<string, Record<string, { operationId: string }>>).flatMap((methods) => Object.values(methods).map((op) => op.operationId));
+  for (const id of ['createCarePlan', 'listCarePlans', 'getCarePlan', 'updateCarePlan', 'deleteCarePlan', 'getPathwayBudget', 'runPathwayProjection', 'listPathwayProjections', 'getPathwayProjection', 'rerunPathwayProjection', 'compareCarePlans']) {
+    t.ok(ids.includes(id), `${id} is published`);
+  }
+  const run = doc.paths['/v1/young-people/{id}/projections'].post;
+  t.ok(run.responses['201'] && run.responses['202'], 'runPathwayProjection documents both the stored answer and the job');
+  t.match(run.description, /12,000,000 person-months/, 'and the threshold between them');
+});

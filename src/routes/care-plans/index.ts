@@ -148,7 +148,7 @@ export default async function carePlanRoutes(instance: FastifyInstance) {
       config: { capability: 'individuals:read' },
       schema: {
         operationId: 'getPathwayBudget',
-        tags: ['care-plans'],
+        tags: ['projections'],
         summary: 'The immediate budget: the committed cost of the next 12 months of today’s package',
         description: [
           'Straight from the record, no simulation. The window is the 12 months from `asOf` (today by default).',
@@ -169,7 +169,7 @@ export default async function carePlanRoutes(instance: FastifyInstance) {
       config: { capability: 'projections:run' },
       schema: {
         operationId: 'runPathwayProjection',
-        tags: ['care-plans'],
+        tags: ['projections'],
         summary: 'Project a young person’s care plans to their 25th birthday, best and worst case, and compare them',
         description: PROJECTION_DESCRIPTION,
         params: PersonParams,
@@ -186,7 +186,7 @@ export default async function carePlanRoutes(instance: FastifyInstance) {
       config: { capability: 'individuals:read' },
       schema: {
         operationId: 'listPathwayProjections',
-        tags: ['care-plans'],
+        tags: ['projections'],
         summary: 'A young person’s stored projections, newest first (without their results)',
         params: PersonParams,
         querystring: ProjectionListQuery,
@@ -202,7 +202,7 @@ export default async function carePlanRoutes(instance: FastifyInstance) {
       config: { capability: 'individuals:read' },
       schema: {
         operationId: 'getPathwayProjection',
-        tags: ['care-plans'],
+        tags: ['projections'],
         summary: 'A stored pathway projection: its inputs, model version, seed and results',
         params: IdParams,
         response: { 200: PathwayProjection, ...standardErrors, ...notFound },
@@ -217,7 +217,7 @@ export default async function carePlanRoutes(instance: FastifyInstance) {
       config: { capability: 'projections:run' },
       schema: {
         operationId: 'rerunPathwayProjection',
-        tags: ['care-plans'],
+        tags: ['projections'],
         summary: 'Run a stored projection again from its stored inputs; the numbers must be identical',
         description:
           'Uses the stored plans, start month, age, discount rate, runs and seed, and the same model version, checked by its content hash (409 if the catalog no longer holds it). Stores the re-run as a new projection with `rerunOf` and `matchesOriginal`. Answers like runPathwayProjection: 201, or 202 with a job for large work.',
@@ -234,7 +234,7 @@ export default async function carePlanRoutes(instance: FastifyInstance) {
       config: { capability: 'individuals:read' },
       schema: {
         operationId: 'compareCarePlans',
-        tags: ['care-plans'],
+        tags: ['projections'],
         summary: 'Best case, expected and worst case of each plan, and each plan against the current course, in figures and words',
         description:
           'Best case is the 10th percentile of the total, worst case the 90th, expected the mean, present value and cash. Against the current course: the expected saving, its 90% interval (P5 to P95), the probability of costing less, and the drivers (savings by agency and by state, largest first). `summary` says it in sentences fit for a report.',

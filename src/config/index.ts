@@ -28,6 +28,14 @@ export interface Config {
   loadDemoData: boolean;
   modelsDir: string;
   scenariosDir: string;
+  /**
+   * Where scenario shards run. `auto`: on a PostgreSQL queue (pg-boss) when DATABASE_URL is set,
+   * so `npm run worker` processes on any machine can share a run; in-process otherwise. `off`:
+   * always in-process.
+   */
+  scenarioQueue: 'auto' | 'off';
+  /** Whether this service process also works shards from the queue (turn off to leave them to workers). */
+  scenarioLocalWorker: boolean;
 }
 
 function integer(name: string, fallback: number, min: number, max: number): number {
@@ -46,6 +54,12 @@ function flag(name: string, fallback: boolean): boolean {
   if (['1', 'true', 'yes', 'on'].includes(raw.toLowerCase())) return true;
   if (['0', 'false', 'no', 'off'].includes(raw.toLowerCase())) return false;
   throw new Error(`${name} must be true or false, got "${raw}"`);
+}
+
+function queueSetting(raw: string | undefined): 'auto' | 'off' {
+  if (raw === undefined || raw === '' || raw === 'auto') return 'auto';
+  if (raw === 'off') return 'off';
+  throw new Error(`SCENARIO_QUEUE must be auto or off, got "${raw}"`);
 }
 
 const projectRoot = path.resolve(import.meta.dirname, '../..');
@@ -69,6 +83,8 @@ export function loadConfig(overrides: Partial<Config> = {}): Config {
     loadDemoData: flag('LOAD_DEMO_DATA', true),
     modelsDir: path.resolve(process.env.MODELS_DIR || path.join(projectRoot, 'models')),
     scenariosDir: path.resolve(process.env.SCENARIOS_DIR || path.join(projectRoot, 'scenarios')),
+    scenarioQueue: queueSetting(process.env.SCENARIO_QUEUE),
+    scenarioLocalWorker: flag('SCENARIO_LOCAL_WORKER', true),
     ...overrides,
   };
 }

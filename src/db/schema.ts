@@ -10,6 +10,8 @@ export interface Database {
   audit_events: AuditEventsTable;
   young_people: YoungPeopleTable;
   jobs: JobsTable;
+  scenario_run_inputs: ScenarioRunInputsTable;
+  scenario_run_shards: ScenarioRunShardsTable;
   care_plans: CarePlansTable;
   pathway_projections: PathwayProjectionsTable;
 }
@@ -120,3 +122,19 @@ export interface PathwayProjectionsTable {
 }
 export type PathwayProjectionRow = Selectable<PathwayProjectionsTable>;
 export type NewPathwayProjectionRow = Insertable<PathwayProjectionsTable>;
+
+export interface ScenarioRunInputsTable {
+  run_id: string;
+  prepared: JSONColumnType<object, string, string>;
+  created_at: Generated<Date>;
+}
+
+export interface ScenarioRunShardsTable {
+  run_id: string;
+  chunk: number;
+  shard: number;
+  vectors: Buffer;
+  parameters: Buffer;
+  worker: string | null;
+  created_at: Generated<Date>;
+}

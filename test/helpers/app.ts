@@ -31,6 +31,8 @@ export async function buildTestApp(t: TapLike, overrides: Partial<Config> = {}):
     rateLimitPerMinute: 100_000,
     loadDemoData: false,
     workerThreads: 0,
+    // Scenario tests run in-process on both back ends; the queue has its own test.
+    scenarioQueue: 'off',
     dataDir: await mkdtemp(path.join(tmpdir(), 'pathcast-test-data-')),
     ...overrides,
   });

@@ -86,6 +86,14 @@ async function postgresTemplate(): Promise<string> {
   return template;
 }
 
+/** A fresh database and, on PostgreSQL, its connection string (for child processes). */
+export async function freshDatabaseWithUrl(): Promise<{ handle: DatabaseHandle; url: string | undefined }> {
+  const handle = await freshDatabase();
+  return { handle, url: lastDatabaseUrl };
+}
+
+let lastDatabaseUrl: string | undefined;
+
 export async function freshDatabase(): Promise<DatabaseHandle> {
   if (!usingPostgres) {
     return connectDatabase({ loadDataDir: await pgliteDump() });
@@ -102,7 +110,8 @@ export async function freshDatabase(): Promise<DatabaseHandle> {
       await new Promise((resolve) => setTimeout(resolve, 100 + Math.random() * 200));
     }
   }
-  const handle = await connectDatabase({ databaseUrl: withDatabase(process.env.DATABASE_URL as string, name), poolSize: 4 });
+  lastDatabaseUrl = withDatabase(process.env.DATABASE_URL as string, name);
+  const handle = await connectDatabase({ databaseUrl: lastDatabaseUrl, poolSize: 4 });
   return {
     ...handle,
     async close() {

@@ -133,6 +133,9 @@ export const Scenario = Type.Object(
     planningYears: Type.Integer({ minimum: 1, maximum: 15, default: 5 }),
     lifetimeYears: Type.Integer({ minimum: 1, maximum: 30, default: 20, description: 'Years followed for invest-to-save (people leave at the model’s horizon age)' }),
     capacity: Type.Optional(Type.Array(CapacityLimit, { maxItems: 10, description: 'Limits in force under both baseline and strategy' })),
+    rateChanges: Type.Optional(
+      Type.Array(RateChange, { maxItems: 20, description: 'Local assumptions in force under both baseline and strategy (a preference for in-house placements, say)' }),
+    ),
     strategy: Strategy,
     runs: Type.Optional(Type.Integer({ minimum: 10, maximum: 20000, default: 2000 })),
     seed: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })),

@@ -176,8 +176,11 @@ export function validateScenario(input: unknown, model: CostModelSpec | undefine
     if ((change.multiplier === undefined) === (change.weeklyPrice === undefined)) push(field, 'give exactly one of multiplier or weeklyPrice');
     if (cost && change.weeklyPrice !== undefined && cost.per !== 'week') push(`${field}/weeklyPrice`, `"${cost.id}" is priced per ${cost.per}; use a multiplier`);
   });
-  (strategy.rateChanges ?? []).forEach((change, k) => {
-    const field = `/strategy/rateChanges/${k}`;
+  const rateChangeEntries = [
+    ...(scenario.rateChanges ?? []).map((change, k) => ({ change, field: `/rateChanges/${k}` })),
+    ...(strategy.rateChanges ?? []).map((change, k) => ({ change, field: `/strategy/rateChanges/${k}` })),
+  ];
+  rateChangeEntries.forEach(({ change, field }) => {
     selector(change.from, `${field}/from`);
     selector(change.to, `${field}/to`);
     errors.push(...distributionErrors(change.multiplier, `${field}/multiplier`));

@@ -143,7 +143,7 @@ export class ScenarioFolder {
       ...parameterList(models[1]),
       ...(prepared.variants[1].slot.periods?.[prepared.variants[1].slot.periods.length - 1]?.rates ?? []).map((rate) => ({
         name: `rate:${rate.name}`,
-        label: `Strategy rate change: ${rate.name.replace(/^strategy-rate-\d+:/, '')}`,
+        label: `${rate.name.startsWith('common-') ? 'Assumed rate change' : 'Strategy rate change'}: ${rate.name.replace(/^(strategy|common)-rate-\d+:/, '')}`,
         kind: 'rate_change',
       })),
     ];

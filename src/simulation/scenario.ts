@@ -171,16 +171,19 @@ export function prepareScenario(scenario: ScenarioSpec, baseSpec: CostModelSpec,
       .map(([state, share]) => ({ state: stateIndex(base, state), share })),
   }));
 
-  // Rate changes: from their start year on, in the strategy only.
-  const rateChanges = (scenario.strategy.rateChanges ?? []).map((change, k) => ({
+  // Rate changes from their start year on: the scenario's own (both variants) and the strategy's.
+  // A change keeps its name in both variants, so its uncertain multiplier is drawn alike.
+  const rateChangeOf = (change: NonNullable<ScenarioSpec['rateChanges']>[number], name: string) => ({
     startYear: yearIndex(change.startYear),
     adjustment: {
-      name: `strategy-rate-${k}:${change.label ?? `${change.from.join('+')}>${change.to.join('+')}`}`,
+      name: `${name}:${change.label ?? `${change.from.join('+')}>${change.to.join('+')}`}`,
       from: selectorMask(strategySpec, change.from),
       to: selectorMask(strategySpec, change.to),
       multiplier: toEngineDistribution(change.multiplier),
     } satisfies RateAdjustment,
-  }));
+  });
+  const commonRateChanges = (scenario.rateChanges ?? []).map((change, k) => rateChangeOf(change, `common-rate-${k}`));
+  const rateChanges = (scenario.strategy.rateChanges ?? []).map((change, k) => rateChangeOf(change, `strategy-rate-${k}`));
   const capacity = scenario.capacity ?? [];
   const placesFor = (variant: 'baseline' | 'strategy', limitIndex: number) =>
     Array.from({ length: lifetimeYears }, (_, y) => {
@@ -191,9 +194,10 @@ export function prepareScenario(scenario: ScenarioSpec, baseSpec: CostModelSpec,
 
   const planning: PreparedScenario['planning'] = { capacity: [], offers: [] };
   const buildPeriods = (variant: 'baseline' | 'strategy', model: SimulationModel) => {
-    const rates = (y: number) => (variant === 'strategy' ? rateChanges.filter((r) => y >= r.startYear).map((r) => r.adjustment) : []);
+    const inForce = variant === 'strategy' ? [...commonRateChanges, ...rateChanges] : commonRateChanges;
+    const rates = (y: number) => inForce.filter((r) => y >= r.startYear).map((r) => r.adjustment);
     const limits = capacity.map((limit, k) => ({ state: stateIndex(model, limit.state), overflow: stateIndex(model, limit.overflowTo), places: placesFor(variant, k) }));
-    const needsPeriods = limits.length > 0 || rateChanges.length > 0;
+    const needsPeriods = limits.length > 0 || inForce.length > 0;
     if (!needsPeriods) return { periods: undefined, flows: undefined };
     const draftPeriods = Array.from({ length: lifetimeYears }, (_, y) => ({ rates: rates(y), redirects: [] as Redirect[] }));
     const flows = planFlows(model, { request, people, entrants, periods: draftPeriods, limits });

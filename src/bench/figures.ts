@@ -138,4 +138,28 @@ export const figures: Figure[] = [
     description: 'runPathwayProjection through HTTP in-process: three plans, 10,000 runs, age 14 to 25, validated, run as a job and stored (median of 15)',
     measure: () => import('./pathway-projection-http.ts').then((m) => m.pathwayProjectionHttpMilliseconds()),
   },
+  {
+    name: 'scenario_1000x2000_seconds',
+    unit: 's',
+    description: 'A scenario (in-house foster recruitment) over 1,000 young people plus new entrants, 2,000 runs, 5-year planning and 20-year lifetime horizons, on every core',
+    measure: () => import('./scenario-bench.ts').then(async (m) => (await m.scenarioBench(1000)).seconds),
+  },
+  {
+    name: 'scenario_1000x2000_peak_rss_mib',
+    unit: 'MiB',
+    description: 'Peak resident memory of the process running that scenario (its worker threads included)',
+    measure: () => import('./scenario-bench.ts').then(async (m) => (await m.scenarioBench(1000)).peakRssMib),
+  },
+  {
+    name: 'scenario_250x2000_seconds',
+    unit: 's',
+    description: 'The same scenario over 250 young people: how time grows with the cohort',
+    measure: () => import('./scenario-bench.ts').then(async (m) => (await m.scenarioBench(250)).seconds),
+  },
+  {
+    name: 'scenario_4000x2000_seconds',
+    unit: 's',
+    description: 'The same scenario over 4,000 young people',
+    measure: () => import('./scenario-bench.ts').then(async (m) => (await m.scenarioBench(4000)).seconds),
+  },
 ];

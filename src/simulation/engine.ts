@@ -154,6 +154,11 @@ interface SlotState {
   feeCashable: Uint8Array;
   occFy: Float64Array;
   occAge: Float64Array;
+  /** Which occupancy cells are non-zero, so flush visits only those (a person touches few). */
+  touchedFy: Int32Array;
+  touchedAge: Int32Array;
+  nTouchedFy: number;
+  nTouchedAge: number;
   rowStamp: Int32Array;
   rowCount: Int32Array;
   rowTargets: Int32Array;
@@ -187,6 +192,8 @@ export class Simulator {
   private readonly ageRuleSelfHi: Float64Array;
   private readonly ageRuleAt: Int32Array;
   private readonly flagBits: Uint8Array;
+  /** Each unit cost's states as a list (priceSlot runs every run: no scanning of masks). */
+  private readonly unitCostStates: number[][];
   private uncertainRows: boolean;
   private readonly virtFy: Float64Array;
   private readonly virtAge: Float64Array;
@@ -237,6 +244,15 @@ export class Simulator {
       }
     });
 
+    const cells = model.nCostSegments * nS;
+    this.basePrices = {
+      statePence: new Float64Array(cells),
+      stateAgencyPence: new Float64Array(cells * layout.nAgencies * 2),
+      feePence: new Float64Array(cells),
+      feeAgency: new Int32Array(cells),
+      feeCashable: new Uint8Array(cells),
+    };
+    this.unitCostStates = model.unitCosts.map((c) => model.stateIds.map((_, j) => j).filter((j) => c.states[j] === 1));
     this.flagBits = new Uint8Array(nS);
     for (let s = 0; s < nS; s++) {
       this.flagBits[s] =
@@ -271,6 +287,10 @@ export class Simulator {
       feeCashable: new Uint8Array(cells),
       occFy: new Float64Array(this.layout.nFinancialYears * cells),
       occAge: new Float64Array(this.layout.nAgeYears * nS),
+      touchedFy: new Int32Array(this.layout.nFinancialYears * cells),
+      touchedAge: new Int32Array(this.layout.nAgeYears * nS),
+      nTouchedFy: 0,
+      nTouchedAge: 0,
       rowStamp: new Int32Array(rowSlots).fill(-1),
       rowCount: new Int32Array(rowSlots),
       rowTargets: new Int32Array(rowSlots * nS),
@@ -314,6 +334,7 @@ export class Simulator {
     model.rateFactors.forEach((f, i) => {
       this.factorValues[i] = draw(f.multiplier);
     });
+    this.priceBase();
     for (const state of this.slots) {
       this.priceSlot(state);
       state.slot.periods?.forEach((period, k) => {
@@ -325,41 +346,59 @@ export class Simulator {
     }
   }
 
+  /** This run's prices before any plan's own prices: computed once per run, copied into each slot. */
+  private readonly basePrices: { statePence: Float64Array; stateAgencyPence: Float64Array; feePence: Float64Array; feeAgency: Int32Array; feeCashable: Uint8Array };
+
+  private priceBase(): void {
+    const model = this.model;
+    const nS = model.nStates;
+    const nA = this.layout.nAgencies;
+    const base = this.basePrices;
+    base.statePence.fill(0);
+    base.stateAgencyPence.fill(0);
+    base.feePence.fill(0);
+    base.feeAgency.fill(-1);
+    const nCosts = model.unitCosts.length;
+    for (let g = 0; g < model.nCostSegments; g++) {
+      for (let i = 0; i < nCosts; i++) {
+        if (!model.unitCostInSegment[g * nCosts + i]) continue;
+        const c = model.unitCosts[i];
+        const pence = Math.round(this.unitValues[i] * c.toMonthly * 100);
+        const cashable = c.cashable ? 1 : 0;
+        for (const s of this.unitCostStates[i]) {
+          const cell = g * nS + s;
+          if (c.placementFee) {
+            base.feePence[cell] += pence;
+            if (base.feeAgency[cell] < 0) {
+              base.feeAgency[cell] = c.agency;
+              base.feeCashable[cell] = cashable;
+            }
+          }
+          base.statePence[cell] += pence;
+          base.stateAgencyPence[(cell * nA + c.agency) * 2 + cashable] += pence;
+        }
+      }
+    }
+    for (let cell = 0; cell < base.feeAgency.length; cell++) {
+      if (base.feeAgency[cell] < 0) {
+        // No fee line: an actual price is booked to children's social care, cashable.
+        base.feeAgency[cell] = 0;
+        base.feeCashable[cell] = 1;
+      }
+    }
+  }
+
   private priceSlot(state: SlotState): void {
     const model = this.model;
     const nS = model.nStates;
     const nA = this.layout.nAgencies;
-    state.statePence.fill(0);
-    state.stateAgencyPence.fill(0);
-    state.feePence.fill(0);
-    state.feeAgency.fill(-1);
-    const nCosts = model.unitCosts.length;
+    const base = this.basePrices;
+    state.statePence.set(base.statePence);
+    state.stateAgencyPence.set(base.stateAgencyPence);
+    state.feePence.set(base.feePence);
+    state.feeAgency.set(base.feeAgency);
+    state.feeCashable.set(base.feeCashable);
     for (let g = 0; g < model.nCostSegments; g++) {
-      model.unitCosts.forEach((c, i) => {
-        if (!model.unitCostInSegment[g * nCosts + i]) return;
-        const pence = Math.round(this.unitValues[i] * c.toMonthly * 100);
-        for (let s = 0; s < nS; s++) {
-          if (!c.states[s]) continue;
-          const cell = g * nS + s;
-          if (c.placementFee) {
-            state.feePence[cell] += pence;
-            if (state.feeAgency[cell] < 0) {
-              state.feeAgency[cell] = c.agency;
-              state.feeCashable[cell] = c.cashable ? 1 : 0;
-            }
-          }
-          state.statePence[cell] += pence;
-          state.stateAgencyPence[(cell * nA + c.agency) * 2 + (c.cashable ? 1 : 0)] += pence;
-        }
-      });
-      for (let s = 0; s < nS; s++) {
-        const cell = g * nS + s;
-        if (state.feeAgency[cell] < 0) {
-          // No fee line: an actual price is booked to children's social care, cashable.
-          state.feeAgency[cell] = 0;
-          state.feeCashable[cell] = 1;
-        }
-      }
       for (const { state: s, weeklyPrice } of state.slot.statePrices) {
         const cell = g * nS + s;
         const pence = Math.round(weeklyPrice * WEEKS_PER_MONTH * 100);
@@ -502,6 +541,10 @@ export class Simulator {
 
     const occFy = state.occFy;
     const occAge = state.occAge;
+    const touchedFy = state.touchedFy;
+    const touchedAge = state.touchedAge;
+    let nTouchedFy = state.nTouchedFy;
+    let nTouchedAge = state.nTouchedAge;
     const rowStamp = state.rowStamp;
     const rowTargets = state.rowTargets;
     const rowCum = state.rowCum;
@@ -576,8 +619,9 @@ export class Simulator {
     if (offers.length > 0 && offset > 0) mask = this.offer(state, out, base, offerDraw, offset, months, s, age, fy, cm, mask);
 
     for (let m = offset; ; m++) {
-      occFy[fyOff + segOff + s] += 1;
-      occAge[ageOff + s] += 1;
+      const cell = fyOff + segOff + s;
+      if (occFy[cell]++ === 0) touchedFy[nTouchedFy++] = cell;
+      if (occAge[ageOff + s]++ === 0) touchedAge[nTouchedAge++] = ageOff + s;
       if (virt) {
         this.virtFy[fy * nSeg + seg] += 1;
         this.virtAge[ageYear] += 1;
@@ -670,6 +714,8 @@ export class Simulator {
     rng.s1 = r1;
     rng.s2 = r2;
     rng.s3 = r3;
+    state.nTouchedFy = nTouchedFy;
+    state.nTouchedAge = nTouchedAge;
 
     out[outcomeBase + Outcome.persons] += 1;
     if (ever & FLAG_IN_CARE) out[outcomeBase + Outcome.everInCare] += 1;
@@ -753,11 +799,13 @@ export class Simulator {
     const flags = model.flags;
     const outcomeBase = base + layout.outcomes;
     const cellsPerYear = model.nCostSegments * nS;
-    for (let f = 0; f < layout.nFinancialYears; f++) {
-      for (let c = 0; c < cellsPerYear; c++) {
-        const n = state.occFy[f * cellsPerYear + c];
-        if (n === 0) continue;
-        state.occFy[f * cellsPerYear + c] = 0;
+    for (let t = 0; t < state.nTouchedFy; t++) {
+      const index = state.touchedFy[t];
+      const n = state.occFy[index];
+      state.occFy[index] = 0;
+      const f = Math.floor(index / cellsPerYear);
+      const c = index - f * cellsPerYear;
+      {
         const s = c % nS;
         const target = base + layout.costFyAgency + f * nA * 2;
         const prices = c * nA * 2;
@@ -773,12 +821,15 @@ export class Simulator {
         if (flags.custody[s]) out[outcomeBase + Outcome.monthsCustody] += n;
       }
     }
-    for (let y = 0; y < layout.nAgeYears; y++) {
+    state.nTouchedFy = 0;
+    for (let t = 0; t < state.nTouchedAge; t++) {
+      const index = state.touchedAge[t];
+      const n = state.occAge[index];
+      state.occAge[index] = 0;
+      const y = Math.floor(index / nS);
+      const s = index - y * nS;
       const segOff = model.costSegmentOfAgeMonth[Math.min(y * 12, model.horizonAgeMonths - 1)] * nS;
-      for (let s = 0; s < nS; s++) {
-        const n = state.occAge[y * nS + s];
-        if (n === 0) continue;
-        state.occAge[y * nS + s] = 0;
+      {
         out[base + layout.costAge + y] += n * state.statePence[segOff + s];
         if (y >= 19 && y <= 21) {
           out[outcomeBase + Outcome.monthsAged19to21] += n;
@@ -787,6 +838,7 @@ export class Simulator {
         }
       }
     }
+    state.nTouchedAge = 0;
   }
 }
 

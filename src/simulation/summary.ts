@@ -44,29 +44,74 @@ export function meanAndSd(values: ArrayLike<number>): { mean: number; sd: number
   return { mean, sd };
 }
 
-export function summarize(values: ArrayLike<number>, scale = 1): Summary {
-  const sorted = new Float64Array(values.length);
-  let constant = true;
-  for (let i = 0; i < values.length; i++) {
-    sorted[i] = values[i] * scale;
-    if (sorted[i] !== sorted[0]) constant = false;
+/**
+ * Rearranges a[lo..hi] so that a[k] holds the value it would hold if sorted, smaller values
+ * before it and larger after (Hoare's selection with median-of-three pivots): the percentiles of
+ * a run series without sorting all of it.
+ */
+function select(a: Float64Array, k: number, lo: number, hi: number): void {
+  while (hi > lo) {
+    const mid = (lo + hi) >>> 1;
+    // Median of three as the pivot, which also guards against sorted input.
+    if (a[mid] < a[lo]) swap(a, mid, lo);
+    if (a[hi] < a[lo]) swap(a, hi, lo);
+    if (a[hi] < a[mid]) swap(a, hi, mid);
+    const pivot = a[mid];
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) {
+        swap(a, i, j);
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return;
   }
-  // Many series are constant (an agency that never pays for this person): no need to sort.
-  if (!constant) sorted.sort();
-  const { mean, sd } = meanAndSd(sorted);
-  const n = sorted.length;
-  return {
-    mean,
-    se: n > 0 ? sd / Math.sqrt(n) : Number.NaN,
-    sd,
-    p5: quantileSorted(sorted, 0.05),
-    p10: quantileSorted(sorted, 0.1),
-    p50: quantileSorted(sorted, 0.5),
-    p90: quantileSorted(sorted, 0.9),
-    p95: quantileSorted(sorted, 0.95),
-    min: n ? sorted[0] : Number.NaN,
-    max: n ? sorted[n - 1] : Number.NaN,
-  };
+}
+
+function swap(a: Float64Array, i: number, j: number): void {
+  const t = a[i];
+  a[i] = a[j];
+  a[j] = t;
+}
+
+/** Type-7 quantiles of unsorted values (the array is rearranged). */
+function quantilesInPlace(a: Float64Array, qs: readonly number[]): number[] {
+  const n = a.length;
+  return qs.map((q) => {
+    const h = (n - 1) * q;
+    const k = Math.floor(h);
+    select(a, k, 0, n - 1);
+    const low = a[k];
+    if (k + 1 >= n || h === k) return low;
+    // The next order statistic is the smallest value above position k.
+    let next = a[k + 1];
+    for (let i = k + 2; i < n; i++) if (a[i] < next) next = a[i];
+    return low + (h - k) * (next - low);
+  });
+}
+
+export function summarize(values: ArrayLike<number>, scale = 1): Summary {
+  const n = values.length;
+  const work = new Float64Array(n);
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < n; i++) {
+    const v = values[i] * scale;
+    work[i] = v;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  const { mean, sd } = meanAndSd(work);
+  if (n === 0) return { mean, se: Number.NaN, sd, p5: Number.NaN, p10: Number.NaN, p50: Number.NaN, p90: Number.NaN, p95: Number.NaN, min: Number.NaN, max: Number.NaN };
+  // Many series are constant (an agency that never pays for this person): nothing to select.
+  const [p5, p10, p50, p90, p95] = min === max ? [min, min, min, min, min] : quantilesInPlace(work, [0.05, 0.1, 0.5, 0.9, 0.95]);
+  return { mean, se: sd / Math.sqrt(n), sd, p5, p10, p50, p90, p95, min, max };
 }
 
 /** Share of runs whose value is strictly above the threshold. */

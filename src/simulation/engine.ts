@@ -805,21 +805,19 @@ export class Simulator {
       state.occFy[index] = 0;
       const f = Math.floor(index / cellsPerYear);
       const c = index - f * cellsPerYear;
-      {
-        const s = c % nS;
-        const target = base + layout.costFyAgency + f * nA * 2;
-        const prices = c * nA * 2;
-        for (let k = 0; k < nA * 2; k++) {
-          const pence = state.stateAgencyPence[prices + k];
-          if (pence !== 0) out[target + k] += n * pence;
-        }
-        out[base + layout.costState + s] += n * state.statePence[c];
-        out[base + layout.monthsState + s] += n;
-        out[outcomeBase + Outcome.monthsProjected] += n;
-        if (flags.inCare[s]) out[outcomeBase + Outcome.monthsInCare] += n;
-        if (flags.residential[s]) out[outcomeBase + Outcome.monthsResidential] += n;
-        if (flags.custody[s]) out[outcomeBase + Outcome.monthsCustody] += n;
+      const s = c % nS;
+      const target = base + layout.costFyAgency + f * nA * 2;
+      const prices = c * nA * 2;
+      for (let k = 0; k < nA * 2; k++) {
+        const pence = state.stateAgencyPence[prices + k];
+        if (pence !== 0) out[target + k] += n * pence;
       }
+      out[base + layout.costState + s] += n * state.statePence[c];
+      out[base + layout.monthsState + s] += n;
+      out[outcomeBase + Outcome.monthsProjected] += n;
+      if (flags.inCare[s]) out[outcomeBase + Outcome.monthsInCare] += n;
+      if (flags.residential[s]) out[outcomeBase + Outcome.monthsResidential] += n;
+      if (flags.custody[s]) out[outcomeBase + Outcome.monthsCustody] += n;
     }
     state.nTouchedFy = 0;
     for (let t = 0; t < state.nTouchedAge; t++) {
@@ -829,13 +827,11 @@ export class Simulator {
       const y = Math.floor(index / nS);
       const s = index - y * nS;
       const segOff = model.costSegmentOfAgeMonth[Math.min(y * 12, model.horizonAgeMonths - 1)] * nS;
-      {
-        out[base + layout.costAge + y] += n * state.statePence[segOff + s];
-        if (y >= 19 && y <= 21) {
-          out[outcomeBase + Outcome.monthsAged19to21] += n;
-          if (flags.neet[s]) out[outcomeBase + Outcome.monthsNeet19to21] += n;
-          if (flags.careLeaver[s]) out[outcomeBase + Outcome.monthsCareLeaver19to21] += n;
-        }
+      out[base + layout.costAge + y] += n * state.statePence[segOff + s];
+      if (y >= 19 && y <= 21) {
+        out[outcomeBase + Outcome.monthsAged19to21] += n;
+        if (flags.neet[s]) out[outcomeBase + Outcome.monthsNeet19to21] += n;
+        if (flags.careLeaver[s]) out[outcomeBase + Outcome.monthsCareLeaver19to21] += n;
       }
     }
     state.nTouchedAge = 0;

@@ -14,6 +14,8 @@ export interface Database {
   scenario_run_shards: ScenarioRunShardsTable;
   care_plans: CarePlansTable;
   pathway_projections: PathwayProjectionsTable;
+  stored_models: StoredModelsTable;
+  calibrations: CalibrationsTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -122,6 +124,37 @@ export interface PathwayProjectionsTable {
 }
 export type PathwayProjectionRow = Selectable<PathwayProjectionsTable>;
 export type NewPathwayProjectionRow = Insertable<PathwayProjectionsTable>;
+
+export interface StoredModelsTable {
+  id: string;
+  version: string;
+  /** The cost model as written (a json column: read back parsed, keys in order). */
+  spec: JSONColumnType<Record<string, unknown>, string, string>;
+  hash: string;
+  origin: string;
+  created_by: string | null;
+  created_at: Generated<Date>;
+}
+export type StoredModelRow = Selectable<StoredModelsTable>;
+
+export interface CalibrationsTable {
+  id: string;
+  job_id: string | null;
+  created_by: string | null;
+  created_at: Generated<Date>;
+  model_id: string;
+  model_version: string;
+  model_hash: string;
+  prior_model_id: string;
+  prior_model_version: string;
+  parameters: JSONColumnType<Record<string, unknown>, string, string>;
+  sources: JSONColumnType<Array<{ name: string; bytes: number }>, string, string>;
+  cleaning: JSONColumnType<Record<string, unknown>, string, string>;
+  report: JSONColumnType<Record<string, unknown>, string, string>;
+  backtest: JSONColumnType<Record<string, unknown> | null, string | null, string | null>;
+}
+export type CalibrationRow = Selectable<CalibrationsTable>;
+export type NewCalibrationRow = Insertable<CalibrationsTable>;
 
 export interface ScenarioRunInputsTable {
   run_id: string;

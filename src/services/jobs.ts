@@ -27,6 +27,12 @@ export interface JobOutcome {
   message?: string;
   /** Writes the result; runs in the transaction that marks the job succeeded. */
   persist(trx: Kysely<Database>): Promise<void>;
+  /**
+   * Runs right after that transaction has committed, for in-memory state that must follow the
+   * stored result (a new model joins the live catalog). The result is stored by then, so a
+   * failure here is logged, not reported as the job's.
+   */
+  afterCommit?(): void;
 }
 
 export type JobWork = (context: JobContext) => Promise<JobOutcome>;
@@ -164,6 +170,11 @@ export class JobRunner {
         await outcome.persist(trx);
         await finishJob(trx, id, { status: 'succeeded', message: outcome.message ?? 'done', resultType: outcome.resultType, resultId: outcome.resultId });
       });
+      try {
+        outcome.afterCommit?.();
+      } catch (error) {
+        this.log.error({ err: error, jobId: id }, 'a job’s work after its result was stored failed');
+      }
     } catch (error) {
       await pendingWrite;
       if (error instanceof CancelledError || controller.signal.aborted) {

@@ -14,6 +14,7 @@ import problemDetails from './plugins/app/problem-details.ts';
 import security from './plugins/external/security.ts';
 import swagger from './plugins/external/swagger.ts';
 import auditRoutes from './routes/access/audit.ts';
+import calibrationRoutes from './routes/calibrations/index.ts';
 import carePlanRoutes from './routes/care-plans/index.ts';
 import tokenRoutes from './routes/access/tokens.ts';
 import modelRoutes from './routes/models/index.ts';
@@ -76,5 +77,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(modelRoutes);
   await app.register(projectionRoutes);
   await app.register(jobRoutes);
+  await app.register(calibrationRoutes);
   return app;
 }

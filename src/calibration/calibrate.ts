@@ -310,6 +310,12 @@ function slug(text: string): string {
   );
 }
 
+/** The id a calibrated model takes: the one asked for, else `<authority>-calibrated`, else `<prior id>-calibrated`. */
+export function calibratedModelId(options: { priorId: string; modelId?: string | undefined; authorityName?: string | undefined }): string {
+  if (options.modelId) return options.modelId;
+  return (options.authorityName ? `${slug(options.authorityName)}-calibrated` : `${options.priorId}-calibrated`).slice(0, 64);
+}
+
 export function calibrate(imported: ImportedSsda903, options: CalibrateOptions): CalibrationResult {
   const prior = options.priorModel;
   const mapping = options.mapping ?? DEFAULT_MAPPING;
@@ -514,7 +520,7 @@ export function calibrate(imported: ImportedSsda903, options: CalibrateOptions):
   report.cleaning = imported.report.counts;
 
   const authority = options.authorityName;
-  const id = options.modelId ?? (authority ? `${slug(authority)}-calibrated` : `${prior.id}-calibrated`).slice(0, 64);
+  const id = calibratedModelId({ priorId: prior.id, modelId: options.modelId, authorityName: authority });
   const windowText = `${window.fromYear - 1}-${String(window.toYear).slice(2)} to ${window.toYear - 1}-${String(window.toYear).slice(2)}`;
   const returnsText = window.fromYear === window.toYear ? `the ${window.fromYear - 1}-${String(window.toYear).slice(2)} SSDA903 return` : `SSDA903 returns ${window.fromYear} to ${window.toYear} (years ending 31 March)`;
   const model: CostModelSpec = {

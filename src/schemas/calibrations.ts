@@ -1,0 +1,194 @@
+import { type Static, Type } from 'typebox';
+import { IsoDateTime, pageOf, Uuid } from './common.ts';
+
+/**
+ * The calibration resource: what an SSDA903 import read and cleaned, the rates it estimated
+ * (sample sizes, intervals, what leaned on the prior) and how a backtest of the method fared.
+ * Aggregates only: no child's identifier or date of birth appears anywhere in it.
+ */
+
+const ModelId = Type.String({ pattern: '^[a-z0-9][a-z0-9-]*$', maxLength: 64 });
+const Version = Type.String({ pattern: '^\\d+\\.\\d+\\.\\d+$' });
+const NullableNumber = Type.Union([Type.Number(), Type.Null()]);
+
+/** The multipart form of importSsda903 (documentation: the handler reads and checks the parts as they stream). */
+export const CalibrationForm = Type.Object(
+  {
+    files: Type.Array(Type.String({ format: 'binary' }), {
+      description:
+        'The return’s CSV files (YEAR-episodes.csv, YEAR-header.csv, YEAR-uasc.csv, YEAR-oc3.csv; YEAR is the year the return ends on 31 March), one part each, or one zip of them. Any part name; each part needs a filename.',
+    }),
+    priorModel: Type.Optional({ ...ModelId, default: 'england-default', description: 'The model whose rows are shrunk towards and whose costs, states and interventions are kept' }),
+    priorModelVersion: Type.Optional({ ...Version, description: 'A version of the prior; the newest when left out' }),
+    referenceWindow: Type.Optional(Type.String({ pattern: '^\\d{4}(-\\d{4})?$', description: 'Return years to calibrate on, e.g. 2021-2024; the latest four when left out' })),
+    priorWeight: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 100_000, default: 60, description: 'Weight of the prior row, in person-months' })),
+    authority: Type.Optional(Type.String({ minLength: 1, maxLength: 80, description: 'The authority’s name: names the model (<name>-calibrated) and its sources' })),
+    modelId: Type.Optional({ ...ModelId, description: 'The new model’s id; by default <authority>-calibrated or <prior>-calibrated' }),
+    backtestYear: Type.Optional(Type.String({ pattern: '^(\\d{4}|none)$', description: 'Return year to backtest (fit on the years before, project it, compare); the latest when left out; none for no backtest' })),
+    mapping: Type.Optional(Type.String({ description: 'JSON: the authority’s partial SSDA903 code mapping, merged over the default table' })),
+  },
+  { additionalProperties: false },
+);
+
+export const CleaningAction = Type.Object({
+  file: Type.String(),
+  row: Type.Optional(Type.Integer({ description: 'Row in the file; the header is row 1' })),
+  column: Type.Optional(Type.String()),
+  code: Type.String({ description: 'What was found (see the calibration README for the codes)' }),
+  action: Type.Enum(['dropped', 'fixed', 'kept']),
+  detail: Type.String({ description: 'Never quotes a child’s identifier or date of birth' }),
+});
+
+const CountsByCode = Type.Record(Type.String(), Type.Record(Type.String(), Type.Integer()), { description: 'Cleaning actions by code, then by outcome' });
+
+export const Cleaning = Type.Object({
+  files: Type.Array(
+    Type.Object({ name: Type.String(), kind: Type.Enum(['episodes', 'header', 'uasc', 'oc3']), returnYear: Type.Integer(), rows: Type.Integer({ description: 'Data rows read' }) }),
+  ),
+  actions: Type.Array(CleaningAction, { description: 'Every problem found and what was done: nothing is dropped or changed without an entry here' }),
+  counts: CountsByCode,
+  totals: Type.Object({ children: Type.Integer(), episodes: Type.Integer(), oc3Records: Type.Integer(), openAtEnd: Type.Integer() }),
+});
+
+const RateEstimate = Type.Object({
+  to: Type.String(),
+  count: Type.Number({ description: 'Observed transitions (fractional when a destination is split between states)' }),
+  empirical: { ...NullableNumber, description: 'count / observations, before shrinkage; null when nothing was observed' },
+  estimate: Type.Number(),
+  lower: Type.Number(),
+  upper: Type.Number(),
+});
+
+const rowProperties = {
+  band: Type.String(),
+  state: Type.String(),
+  observations: Type.Number({ description: 'Sample size: person-months (care-leaver-years for care leaver rows, entries for entry splits)' }),
+  partialObservations: Type.Number({ description: 'Of which only partly observed (months outside care, where only a return to care shows)' }),
+  priorWeight: Type.Number(),
+  priorShare: Type.Number({ description: 'Weight of the prior in the estimate: w / (n + w)' }),
+  concentration: Type.Number({ description: 'Dirichlet concentration the engine draws the row with' }),
+  shrunk: Type.Boolean({ description: 'Fewer observations than the threshold: the prior has a large say' }),
+  rates: Type.Array(RateEstimate, { description: 'Each rate with its interval (the Beta marginal of the row’s Dirichlet)' }),
+};
+const RowReport = Type.Object(rowProperties);
+const AgeTransitionReport = Type.Object({ ...rowProperties, atAgeYears: Type.Integer(), from: Type.Array(Type.String()) });
+
+export const CalibrationReport = Type.Object({
+  window: Type.Object({ fromYear: Type.Integer(), toYear: Type.Integer(), months: Type.Integer() }),
+  prior: Type.Object({ id: Type.String(), version: Type.String() }),
+  mapping: Type.Object({ id: Type.String(), version: Type.String() }),
+  priorWeight: Type.Number(),
+  shrinkThreshold: Type.Number(),
+  rows: Type.Array(RowReport, { description: 'Monthly transition rows by age band and state' }),
+  ageTransitions: Type.Array(AgeTransitionReport, { description: 'Leaving care at 18' }),
+  careLeavers: Type.Array(RowReport, { description: 'Care leaver rows 18 to 21, from OC3' }),
+  entrySplits: Type.Array(RowReport, { description: 'Split of entries into care by starting placement' }),
+  entries: Type.Object({
+    months: Type.Integer(),
+    total: Type.Integer(),
+    byBand: Type.Array(
+      Type.Object({
+        band: Type.String(),
+        count: Type.Integer(),
+        perMonth: Type.Number(),
+        lower: Type.Number(),
+        upper: Type.Number(),
+        per10000ChildrenPerYear: Type.Optional(Type.Number()),
+        byState: Type.Array(Type.Object({ state: Type.String(), count: Type.Integer(), share: Type.Number() })),
+      }),
+    ),
+    byReturnYear: Type.Array(Type.Object({ returnYear: Type.Integer(), count: Type.Integer() })),
+    byAge: Type.Array(Type.Object({ ageYears: Type.Integer(), state: Type.String(), count: Type.Integer() })),
+  }),
+  withinStateMoves: Type.Array(
+    Type.Object({ state: Type.String(), moves: Type.Number(), personMonths: Type.Number(), prior: NullableNumber, estimate: Type.Number() }),
+  ),
+  shrunk: Type.Array(
+    Type.Object({
+      kind: Type.Enum(['monthly', 'age_transition', 'care_leaver', 'entry_split']),
+      band: Type.String(),
+      state: Type.String(),
+      observations: Type.Number(),
+      priorShare: Type.Number(),
+    }),
+    { description: 'The rows that lean on the prior' },
+  ),
+  notCalibrated: Type.Array(Type.Object({ band: Type.String(), state: Type.String(), reason: Type.String() })),
+  cleaning: Type.Optional(CountsByCode),
+  headline: Type.Object({ rowsCalibrated: Type.Integer(), rowsShrunk: Type.Integer(), personMonths: Type.Number(), children: Type.Integer(), entries: Type.Integer() }),
+});
+
+const BacktestOverall = Type.Object({
+  projected: Type.Number(),
+  actual: Type.Number(),
+  error: Type.Number(),
+  percentError: NullableNumber,
+  sd: Type.Number({ description: 'Standard deviation of the count if the model were right' }),
+  sumAbsoluteError: Type.Number(),
+  wape: { ...NullableNumber, description: 'Weighted absolute percentage error over the care states' },
+});
+
+export const Backtest = Type.Object({
+  year: Type.Integer({ description: 'The return year projected' }),
+  fitWindow: Type.Object({ fromYear: Type.Integer(), toYear: Type.Integer() }),
+  model: Type.Object({ id: Type.String(), version: Type.String() }),
+  startPopulation: Type.Integer(),
+  expectedEntrants: Type.Number(),
+  actualEntrants: Type.Number(),
+  states: Type.Array(
+    Type.Object({
+      state: Type.String(),
+      projected: Type.Number(),
+      actual: Type.Number(),
+      error: Type.Number(),
+      absoluteError: Type.Number(),
+      percentError: NullableNumber,
+      sd: Type.Number(),
+    }),
+    { description: 'Children in each care state on 31 March of the year: projected against actual' },
+  ),
+  overall: BacktestOverall,
+  calibration: Type.Object({ rowsCalibrated: Type.Integer(), rowsShrunk: Type.Integer(), personMonths: Type.Number(), children: Type.Integer(), entries: Type.Integer() }),
+});
+
+const ModelRef = Type.Object({ id: ModelId, version: Version, hash: Type.String(), href: Type.String({ description: 'getModel for this version' }) });
+
+const Parameters = Type.Object({
+  referenceWindow: Type.Object({ fromYear: Type.Integer(), toYear: Type.Integer() }),
+  priorWeight: Type.Number(),
+  backtestYear: Type.Union([Type.Integer(), Type.Null()]),
+  authority: Type.Union([Type.String(), Type.Null()]),
+  mapping: Type.Object({ id: Type.String(), version: Type.String() }),
+});
+
+const summaryProperties = {
+  id: Uuid,
+  createdAt: IsoDateTime,
+  jobId: Type.Union([Uuid, Type.Null()]),
+  model: ModelRef,
+  prior: Type.Object({ id: Type.String(), version: Type.String() }),
+  parameters: Parameters,
+  sources: Type.Array(Type.Object({ name: Type.String(), bytes: Type.Integer() }), {
+    description: 'The files read (and those inside an uploaded zip): names and sizes, never their content',
+  }),
+};
+
+export const CalibrationSummary = Type.Object({
+  ...summaryProperties,
+  headline: CalibrationReport.properties.headline,
+  cleaningCounts: CountsByCode,
+  backtest: Type.Union([Type.Object({ year: Type.Integer(), overall: BacktestOverall }), Type.Null()]),
+  links: Type.Object({ self: Type.String() }),
+});
+export type CalibrationSummaryDto = Static<typeof CalibrationSummary>;
+
+export const Calibration = Type.Object({
+  ...summaryProperties,
+  cleaning: Cleaning,
+  report: CalibrationReport,
+  backtest: Type.Union([Backtest, Type.Null()]),
+  links: Type.Object({ self: Type.String(), model: Type.String(), job: Type.Union([Type.String(), Type.Null()]) }),
+});
+export type CalibrationDto = Static<typeof Calibration>;
+
+export const CalibrationPage = pageOf(CalibrationSummary);

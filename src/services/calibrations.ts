@@ -1,0 +1,392 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { type BacktestResult, backtest } from '../calibration/backtest.ts';
+import { type CalibrateOptions, calibrate, calibratedModelId, defaultWindow } from '../calibration/calibrate.ts';
+import { type ImportedSsda903, importSsda903 } from '../calibration/import.ts';
+import { DEFAULT_INPUT_LIMITS, type InputLimits } from '../calibration/input.ts';
+import { DEFAULT_MAPPING, mergeMapping, type Ssda903Mapping, validateMappingForModel } from '../calibration/mapping.ts';
+import { type CatalogEntry, compareVersions, type ModelCatalog } from '../catalog/catalog.ts';
+import type { CostModelSpec } from '../catalog/model-schema.ts';
+import { validateModel } from '../catalog/validate-model.ts';
+import { type Actor, appendAuditEvent } from '../db/repositories/audit.ts';
+import { findCalibration, insertCalibration, listCalibrations as listCalibrationRows } from '../db/repositories/calibrations.ts';
+import { insertStoredModel, lockModelId, storedModelOrigin, storedVersionsOf } from '../db/repositories/stored-models.ts';
+import type { CalibrationRow, Database, JobRow } from '../db/schema.ts';
+import type { CalibrationDto, CalibrationSummaryDto } from '../schemas/calibrations.ts';
+import { CancelledError } from '../simulation/pool.ts';
+import { BadRequestError, ConflictError, DomainError, type FieldError, NotFoundError, UnprocessableError } from './errors.ts';
+import type { JobRunner } from './jobs.ts';
+
+/**
+ * importSsda903 over HTTP: an authority's SSDA903 returns become a new version of a cost model,
+ * stored beside the models/ files, with the calibration report and a backtest.
+ *
+ * The import runs in the request (a real return reads in well under a second), so a file the
+ * core cannot read, a wrong set of columns, a file or archive too large, or options that do not
+ * fit the data are answered at once as 4xx problem+json and nothing is queued or stored. What
+ * the import can clean (unreadable dates, DEC before DECOM, unknown codes, formula-injection
+ * cells) is cleaned and reported, not refused. Calibration and the backtest then run as a job;
+ * its result (the stored model, the calibration, two audit events) is written in one
+ * transaction, and the model joins the live catalog only after that transaction commits.
+ */
+
+/** An uploaded file as read from the request: its base name and bytes. */
+export interface UploadedFile {
+  name: string;
+  bytes: Uint8Array;
+}
+
+export interface CalibrationUpload {
+  files: UploadedFile[];
+  /** The form's text fields, as sent. */
+  fields: Record<string, string>;
+}
+
+export interface CalibrationServices {
+  db: Kysely<Database>;
+  catalog: ModelCatalog;
+  jobs: JobRunner;
+  uploadLimitBytes: number;
+}
+
+/** The form fields importSsda903 accepts (see CalibrationForm). */
+export const CALIBRATION_FIELDS = ['priorModel', 'priorModelVersion', 'referenceWindow', 'priorWeight', 'authority', 'modelId', 'backtestYear', 'mapping'] as const;
+
+const DEFAULT_PRIOR = 'england-default';
+const DEFAULT_PRIOR_WEIGHT = 60;
+const MODEL_ID = /^[a-z0-9][a-z0-9-]*$/;
+const VERSION = /^\d+\.\d+\.\d+$/;
+/** Letters, digits and plain punctuation, starting with a letter or digit: it names a model and may reach a spreadsheet. */
+const AUTHORITY = /^[\p{L}\p{N}][\p{L}\p{N} '’,.&()/-]*$/u;
+const RESERVED_MODEL_IDS = new Set(['schema', 'validate']);
+
+/**
+ * The core's limits, bounded by the service's upload limit: the whole upload and any one file
+ * within UPLOAD_LIMIT_BYTES (and a CSV within the core's 10 MiB), and what zips may inflate to
+ * within five times the upload limit (at most the core's 200 MiB), counted as bytes inflate.
+ */
+export function importLimits(uploadLimitBytes: number): InputLimits {
+  return {
+    maxFileBytes: Math.min(DEFAULT_INPUT_LIMITS.maxFileBytes, uploadLimitBytes),
+    maxTotalBytes: uploadLimitBytes,
+    maxZipEntries: DEFAULT_INPUT_LIMITS.maxZipEntries,
+    maxUncompressedBytes: Math.min(DEFAULT_INPUT_LIMITS.maxUncompressedBytes, 5 * uploadLimitBytes),
+  };
+}
+
+interface CalibrationFields {
+  priorModel: string;
+  priorModelVersion: string | undefined;
+  referenceWindow: { fromYear: number; toYear: number } | undefined;
+  priorWeight: number;
+  authority: string | undefined;
+  modelId: string | undefined;
+  /** undefined: the latest year (when there are two or more); null: none. */
+  backtestYear: number | null | undefined;
+  mapping: unknown;
+}
+
+/** Reads the form's text fields; every problem is reported at once, each under body/<field>. */
+export function parseCalibrationFields(raw: Record<string, string>): CalibrationFields {
+  const errors: FieldError[] = [];
+  const known = new Set<string>(CALIBRATION_FIELDS);
+  for (const name of Object.keys(raw)) if (!known.has(name)) errors.push({ field: `body/${name}`, reason: 'is not a known field' });
+  const text = (name: string) => {
+    const value = raw[name]?.trim();
+    return value === undefined || value === '' ? undefined : value;
+  };
+  const fields: CalibrationFields = {
+    priorModel: text('priorModel') ?? DEFAULT_PRIOR,
+    priorModelVersion: text('priorModelVersion'),
+    referenceWindow: undefined,
+    priorWeight: DEFAULT_PRIOR_WEIGHT,
+    authority: text('authority'),
+    modelId: text('modelId'),
+    backtestYear: undefined,
+    mapping: undefined,
+  };
+  if (!MODEL_ID.test(fields.priorModel) || fields.priorModel.length > 64) errors.push({ field: 'body/priorModel', reason: 'must be a model id (lower-case letters, digits and hyphens)' });
+  if (fields.priorModelVersion !== undefined && !VERSION.test(fields.priorModelVersion)) errors.push({ field: 'body/priorModelVersion', reason: 'must be a version such as 1.0.0' });
+  const window = text('referenceWindow');
+  if (window !== undefined) {
+    const match = /^(\d{4})(?:-(\d{4}))?$/.exec(window);
+    if (!match) errors.push({ field: 'body/referenceWindow', reason: 'must be a return year or a range of them, e.g. 2024 or 2021-2024 (years ending 31 March)' });
+    else {
+      fields.referenceWindow = { fromYear: Number(match[1]), toYear: Number(match[2] ?? match[1]) };
+      if (fields.referenceWindow.fromYear > fields.referenceWindow.toYear) errors.push({ field: 'body/referenceWindow', reason: 'the first year must not be after the last' });
+    }
+  }
+  const weight = text('priorWeight');
+  if (weight !== undefined) {
+    const value = Number(weight);
+    if (!/^\d+(\.\d+)?$/.test(weight) || !(value > 0) || value > 100_000) errors.push({ field: 'body/priorWeight', reason: 'must be a number of person-months above 0 and at most 100,000' });
+    else fields.priorWeight = value;
+  }
+  if (fields.authority !== undefined && (fields.authority.length > 80 || !AUTHORITY.test(fields.authority))) {
+    errors.push({ field: 'body/authority', reason: 'must be up to 80 letters, digits, spaces and plain punctuation, starting with a letter or digit' });
+  }
+  if (fields.modelId !== undefined) {
+    if (!MODEL_ID.test(fields.modelId) || fields.modelId.length > 64) errors.push({ field: 'body/modelId', reason: 'must be up to 64 lower-case letters, digits and hyphens, starting with a letter or digit' });
+    else if (RESERVED_MODEL_IDS.has(fields.modelId)) errors.push({ field: 'body/modelId', reason: `"${fields.modelId}" is reserved` });
+  }
+  const year = text('backtestYear');
+  if (year !== undefined) {
+    if (year === 'none') fields.backtestYear = null;
+    else if (/^\d{4}$/.test(year)) fields.backtestYear = Number(year);
+    else errors.push({ field: 'body/backtestYear', reason: 'must be a return year, e.g. 2024, or none' });
+  }
+  const mapping = text('mapping');
+  if (mapping !== undefined) {
+    try {
+      fields.mapping = JSON.parse(mapping);
+    } catch {
+      errors.push({ field: 'body/mapping', reason: 'must be JSON: a partial SSDA903 mapping table' });
+    }
+  }
+  if (errors.length) throw new BadRequestError(errors.map((e) => `${e.field} ${e.reason}`).join('; '), errors);
+  return fields;
+}
+
+/** The next version of a model id: 1.0.0 first, then the newest version's minor plus one. */
+export function nextModelVersion(existing: readonly string[]): string {
+  if (existing.length === 0) return '1.0.0';
+  const newest = [...existing].sort(compareVersions).at(-1) as string;
+  const [major, minor] = newest.split('.').map(Number);
+  return `${major}.${minor + 1}.0`;
+}
+
+/** Errors from the mapping functions name JSON pointers into the table: put them under body/mapping. */
+function underMapping(error: unknown): never {
+  if (error instanceof DomainError) {
+    throw new DomainError(
+      error.status,
+      error.title,
+      error.message,
+      (error.errors ?? []).map((e) => ({ ...e, field: `body/mapping${e.field === '/' ? '' : e.field}` })),
+    );
+  }
+  throw error;
+}
+
+function resolvePrior(catalog: ModelCatalog, fields: CalibrationFields): CatalogEntry {
+  const entry = catalog.get(fields.priorModel, fields.priorModelVersion);
+  if (!entry) {
+    const known = catalog.list().map((e) => `${e.id} ${e.version}`).join(', ');
+    throw new UnprocessableError(`unknown prior model ${fields.priorModel}${fields.priorModelVersion ? ` ${fields.priorModelVersion}` : ''}`, [
+      { field: fields.priorModelVersion ? 'body/priorModelVersion' : 'body/priorModel', reason: `no such model; known: ${known}` },
+    ]);
+  }
+  return entry;
+}
+
+/** Options that depend on which years were imported, checked before anything is queued. */
+function checkAgainstData(imported: ImportedSsda903, fields: CalibrationFields): { window: { fromYear: number; toYear: number }; backtestYear: number | null } {
+  const years = imported.returnYears;
+  const first = years[0];
+  const last = years[years.length - 1];
+  const errors: FieldError[] = [];
+  const window = fields.referenceWindow ?? defaultWindow(imported);
+  if (window.fromYear < first || window.toYear > last) {
+    errors.push({ field: 'body/referenceWindow', reason: `must lie within the returns imported: ${first} to ${last}` });
+  }
+  let backtestYear: number | null = fields.backtestYear === undefined ? (years.length > 1 ? last : null) : fields.backtestYear;
+  if (backtestYear !== null && (backtestYear - 1 < first || backtestYear > last)) {
+    errors.push({ field: 'body/backtestYear', reason: `a backtest of ${backtestYear} needs the returns for ${backtestYear - 1} and ${backtestYear}; ${first} to ${last} were imported` });
+    backtestYear = null;
+  }
+  if (errors.length) throw new BadRequestError(errors.map((e) => `${e.field} ${e.reason}`).join('; '), errors);
+  return { window, backtestYear };
+}
+
+/**
+ * Checks the form and imports the files (4xx at once when anything is wrong), then queues the
+ * calibration. Returns the queued job.
+ */
+export async function startCalibration(services: CalibrationServices, actor: Actor, upload: CalibrationUpload): Promise<JobRow> {
+  const { catalog } = services;
+  const fields = parseCalibrationFields(upload.fields);
+  if (upload.files.length === 0) throw new BadRequestError('No files: upload the SSDA903 CSV files (YEAR-episodes.csv and the rest), or one zip of them, as multipart/form-data file parts');
+  const prior = resolvePrior(catalog, fields);
+  let mapping: Ssda903Mapping = DEFAULT_MAPPING;
+  try {
+    if (fields.mapping !== undefined) mapping = mergeMapping(DEFAULT_MAPPING, fields.mapping);
+    validateMappingForModel(mapping, prior.model.spec);
+  } catch (error) {
+    underMapping(error);
+  }
+  const modelId = calibratedModelId({ priorId: prior.id, modelId: fields.modelId, authorityName: fields.authority });
+  const fromFile = catalog.list().find((e) => e.id === modelId && !e.origin.startsWith(storedModelOrigin('')));
+  if (fromFile) {
+    throw new ConflictError(`${modelId} is defined by ${fromFile.origin}; a calibration cannot add versions to a model from the models folder`, [
+      { field: fields.modelId ? 'body/modelId' : 'body/authority', reason: `choose another model id than ${modelId}` },
+    ]);
+  }
+
+  const imported = await importSsda903(
+    upload.files.map((f) => ({ name: f.name, buffer: f.bytes })),
+    { limits: importLimits(services.uploadLimitBytes), mapping },
+  );
+  const { window, backtestYear } = checkAgainstData(imported, fields);
+
+  const calibrationId = randomUUID();
+  const sources = upload.files.map((f) => ({ name: f.name, bytes: f.bytes.length }));
+  const shared: Omit<CalibrateOptions, 'referenceWindow'> = {
+    priorModel: prior.model.spec,
+    priorWeight: fields.priorWeight,
+    mapping,
+    modelId,
+    ...(fields.authority !== undefined ? { authorityName: fields.authority } : {}),
+  };
+  const parameters = {
+    referenceWindow: window,
+    priorWeight: fields.priorWeight,
+    backtestYear,
+    authority: fields.authority ?? null,
+    mapping: { id: mapping.id, version: mapping.version },
+  };
+
+  return services.jobs.submit(
+    {
+      kind: 'calibration',
+      capability: 'models:write',
+      params: { prior: `${prior.id}@${prior.version}`, modelId, ...parameters, files: sources.map((s) => s.name) },
+      actor,
+    },
+    async (context) => {
+      // Each step is synchronous; between steps the event loop gets a turn, so progress is
+      // written and a cancellation can land.
+      const step = async (fraction: number, message: string) => {
+        await new Promise((resolve) => setImmediate(resolve));
+        if (context.signal.aborted) throw new CancelledError();
+        context.progress(fraction, message);
+      };
+      await step(0.05, 'calibrating');
+      const { model, report } = calibrate(imported, { ...shared, referenceWindow: window });
+      let backtestResult: BacktestResult | null = null;
+      if (backtestYear !== null) {
+        await step(0.4, `backtesting ${backtestYear}`);
+        backtestResult = backtest(imported, { ...shared, year: backtestYear });
+      }
+      await step(0.9, 'checking and storing the model');
+      const checked = validateModel(model);
+      if (!checked.ok) {
+        throw new UnprocessableError(
+          'The calibrated model is not valid, so nothing was stored',
+          checked.errors.map((e) => ({ field: `model${e.field}`, reason: e.reason })),
+        );
+      }
+      const origin = `calibration ${calibrationId}`;
+      let stored: CostModelSpec | undefined;
+      return {
+        resultType: 'calibration',
+        resultId: calibrationId,
+        message: `calibrated ${report.headline.rowsCalibrated} rows from ${report.headline.personMonths} person-months`,
+        persist: async (trx) => {
+          // Versions are chosen under a lock on the id, so concurrent calibrations never clash.
+          await lockModelId(trx, modelId);
+          const versions = [...(await storedVersionsOf(trx, modelId)), ...catalog.list().filter((e) => e.id === modelId).map((e) => e.version)];
+          const version = nextModelVersion(versions);
+          const spec: CostModelSpec = { ...model, version };
+          const final = validateModel(spec);
+          if (!final.ok) throw new UnprocessableError('The calibrated model is not valid, so nothing was stored');
+          const hash = final.model.hash;
+          await insertStoredModel(trx, { id: modelId, version, spec, hash, origin, createdBy: actor.tokenId });
+          await insertCalibration(trx, {
+            id: calibrationId,
+            job_id: context.jobId,
+            created_by: actor.tokenId,
+            model_id: modelId,
+            model_version: version,
+            model_hash: hash,
+            prior_model_id: prior.id,
+            prior_model_version: prior.version,
+            parameters: JSON.stringify(parameters),
+            sources: JSON.stringify(sources),
+            cleaning: JSON.stringify(imported.report),
+            report: JSON.stringify(report),
+            // The backtest refits the same method on the years before its year: it is named for the model it vouches for.
+            backtest: backtestResult ? JSON.stringify({ ...backtestResult, model: { id: modelId, version } }) : null,
+          });
+          await appendAuditEvent(trx, actor, {
+            action: 'model.create',
+            resourceType: 'model',
+            resourceId: `${modelId}@${version}`,
+            detail: { hash, origin, prior: `${prior.id}@${prior.version}` },
+          });
+          await appendAuditEvent(trx, actor, {
+            action: 'calibration.create',
+            resourceType: 'calibration',
+            resourceId: calibrationId,
+            detail: {
+              model: `${modelId}@${version}`,
+              files: sources.length,
+              bytes: sources.reduce((a, s) => a + s.bytes, 0),
+              returnYears: `${imported.returnYears[0]}-${imported.returnYears[imported.returnYears.length - 1]}`,
+              children: imported.report.totals.children,
+              episodes: imported.report.totals.episodes,
+              cleaningActions: imported.report.actions.length,
+              ...parameters,
+            },
+          });
+          stored = spec;
+        },
+        afterCommit: () => {
+          const errors = stored ? catalog.tryAdd(storedModelOrigin(origin), stored) : [];
+          if (errors.length) throw new Error(`stored model ${modelId} could not join the catalog: ${errors.map((e) => `${e.field} ${e.reason}`).join('; ')}`);
+        },
+      };
+    },
+  );
+}
+
+function iso(value: Date | string): string {
+  return new Date(value).toISOString();
+}
+
+function modelHref(id: string, version: string): string {
+  return `/v1/models/${id}?version=${version}`;
+}
+
+export function calibrationDto(row: CalibrationRow): CalibrationDto {
+  return {
+    id: row.id,
+    createdAt: iso(row.created_at),
+    jobId: row.job_id,
+    model: { id: row.model_id, version: row.model_version, hash: row.model_hash, href: modelHref(row.model_id, row.model_version) },
+    prior: { id: row.prior_model_id, version: row.prior_model_version },
+    parameters: row.parameters as CalibrationDto['parameters'],
+    sources: row.sources,
+    cleaning: row.cleaning as CalibrationDto['cleaning'],
+    report: row.report as CalibrationDto['report'],
+    backtest: row.backtest as CalibrationDto['backtest'],
+    links: { self: `/v1/calibrations/${row.id}`, model: modelHref(row.model_id, row.model_version), job: row.job_id ? `/v1/jobs/${row.job_id}` : null },
+  };
+}
+
+export async function getCalibration(db: Kysely<Database>, id: string): Promise<CalibrationDto> {
+  const row = await findCalibration(db, id);
+  if (!row) throw new NotFoundError('calibration', id);
+  return calibrationDto(row);
+}
+
+export async function listCalibrations(db: Kysely<Database>, page: { limit: number; offset: number }): Promise<{ items: CalibrationSummaryDto[]; total: number; limit: number; offset: number }> {
+  const { items, total } = await listCalibrationRows(db, page);
+  return {
+    items: items.map((row) => ({
+      id: row.id,
+      createdAt: iso(row.created_at),
+      jobId: row.job_id,
+      model: { id: row.model_id, version: row.model_version, hash: row.model_hash, href: modelHref(row.model_id, row.model_version) },
+      prior: { id: row.prior_model_id, version: row.prior_model_version },
+      parameters: row.parameters as CalibrationSummaryDto['parameters'],
+      sources: row.sources,
+      headline: row.headline as CalibrationSummaryDto['headline'],
+      cleaningCounts: row.cleaning_counts as CalibrationSummaryDto['cleaningCounts'],
+      backtest: row.backtest_year === null ? null : { year: row.backtest_year, overall: row.backtest_overall as NonNullable<CalibrationSummaryDto['backtest']>['overall'] },
+      links: { self: `/v1/calibrations/${row.id}` },
+    })),
+    total,
+    limit: page.limit,
+    offset: page.offset,
+  };
+}

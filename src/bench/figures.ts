@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { benchCalibrate } from '../calibration/bench.ts';
 import { simulateCohortRuns } from '../simulation/cohort.ts';
 import { compileModel } from '../simulation/model.ts';
 import { SimulationPool } from '../simulation/pool.ts';
@@ -137,6 +138,12 @@ export const figures: Figure[] = [
     unit: 'ms',
     description: 'runPathwayProjection through HTTP in-process: three plans, 10,000 runs, age 14 to 25, validated, run as a job and stored (median of 15)',
     measure: () => import('./pathway-projection-http.ts').then((m) => m.pathwayProjectionHttpMilliseconds()),
+  },
+  {
+    name: 'ssda903_calibrate_seconds',
+    unit: 's',
+    description: 'Import and calibrate ten years of SSDA903 returns of a synthetic authority with about 1,000 children in care (generating the files is not timed)',
+    measure: async () => (await benchCalibrate()).seconds,
   },
   {
     name: 'scenario_1000x2000_seconds',

@@ -1,0 +1,270 @@
+import type { DistributionSpec } from '../catalog/model-schema.ts';
+import { type PackRun, agencyLabel } from './pack-input.ts';
+
+/**
+ * Every input of a run, with its value and its source: the cost model's figures (each pointing
+ * at an entry of the model's `sources`; transition rates at the model's `transitionSources`) and
+ * the scenario's inputs (the scenario's authors are their source). Nothing about any young
+ * person: the cohort is represented by its filter, never its members.
+ */
+
+export interface AssumptionRow {
+  part: 'model' | 'scenario';
+  group: string;
+  input: string;
+  label: string;
+  value: string;
+  /** The mean of an uncertain figure, or the figure itself. */
+  central: number | null;
+  unit: string;
+  agency: string;
+  source: string;
+  sourceTitle: string;
+  priceYear: string;
+  note: string;
+}
+
+const round = (x: number) => Number(x.toPrecision(6));
+const number = (x: number) => round(x).toLocaleString('en-GB', { maximumFractionDigits: 6 });
+
+export function distributionMean(d: DistributionSpec): number {
+  if (typeof d === 'number') return d;
+  switch (d.type) {
+    case 'fixed':
+      return d.value;
+    case 'normal':
+    case 'lognormal':
+      return d.mean;
+    case 'uniform':
+      return (d.min + d.max) / 2;
+    case 'triangular':
+      return (d.min + d.mode + d.max) / 3;
+    case 'pert': {
+      const lambda = d.lambda ?? 4;
+      return (d.min + lambda * d.mode + d.max) / (lambda + 2);
+    }
+  }
+}
+
+export function describeDistribution(d: DistributionSpec): string {
+  if (typeof d === 'number') return number(d);
+  switch (d.type) {
+    case 'fixed':
+      return number(d.value);
+    case 'normal':
+      return `normal: mean ${number(d.mean)}, sd ${number(d.sd)}`;
+    case 'lognormal':
+      return `lognormal: mean ${number(d.mean)}, sd ${number(d.sd)}`;
+    case 'uniform':
+      return `uniform: ${number(d.min)} to ${number(d.max)}`;
+    case 'triangular':
+      return `triangular: min ${number(d.min)}, most likely ${number(d.mode)}, max ${number(d.max)}`;
+    case 'pert':
+      return `PERT: min ${number(d.min)}, most likely ${number(d.mode)}, max ${number(d.max)}${d.lambda !== undefined && d.lambda !== 4 ? `, lambda ${number(d.lambda)}` : ''}`;
+  }
+}
+
+const yearly = (value: number | number[]) => (Array.isArray(value) ? value.map(number).join(', ') : number(value));
+const yearlyCentral = (value: number | number[]) => (Array.isArray(value) ? (value[0] ?? null) : value);
+const list = (values: string[] | undefined) => (values ?? []).join(', ');
+
+export function assumptionRows(run: PackRun): AssumptionRow[] {
+  const model = run.model.spec;
+  const scenario = run.scenario.spec;
+  const sources = model.sources;
+  const title = (id: string | undefined) => (id ? (sources[id]?.title ?? '') : '');
+  const rows: AssumptionRow[] = [];
+  const modelRow = (row: Partial<AssumptionRow> & { group: string; input: string; label: string; value: string }) =>
+    rows.push({ part: 'model', central: null, unit: '', agency: '', source: '', sourceTitle: title(row.source), priceYear: '', note: '', ...row });
+
+  modelRow({ group: 'Model', input: 'id', label: 'Cost model', value: `${model.id} ${model.version}: ${model.name}`, note: `content hash ${run.model.hash}` });
+  modelRow({ group: 'Model', input: 'priceBaseYear', label: 'Price base year (real prices)', value: model.priceBaseYear, note: model.uprating ?? '' });
+  modelRow({ group: 'Model', input: 'horizonAgeYears', label: 'People are followed to this age', value: String(model.horizonAgeYears), central: model.horizonAgeYears, unit: 'years' });
+  for (const period of model.discounting.periods) {
+    modelRow({ group: 'Discounting', input: `discount_from_year_${period.fromYear}`, label: `Discount rate from year ${period.fromYear}`, value: `${number(period.rate * 100)}%`, central: period.rate, unit: 'a year', source: model.discounting.source });
+  }
+  if (model.rateUncertainty) {
+    modelRow({
+      group: 'Rate uncertainty',
+      input: 'concentration',
+      label: 'Dirichlet concentration of each row of monthly rates',
+      value: number(model.rateUncertainty.concentration),
+      central: model.rateUncertainty.concentration,
+      note: model.rateUncertainty.rowConcentration ? 'Some rows have their own concentration (calibrated)' : '',
+      source: model.transitionSources[0]?.source,
+    });
+  }
+  for (const factor of model.rateFactors ?? []) {
+    modelRow({ group: 'Rate factors', input: factor.id, label: `${factor.label} (${list(factor.from)} to ${list(factor.to)})`, value: describeDistribution(factor.multiplier), central: distributionMean(factor.multiplier), unit: 'multiplier', source: factor.source });
+  }
+  for (const cost of model.unitCosts) {
+    const ages = cost.minAgeYears !== undefined || cost.maxAgeYears !== undefined ? ` Ages ${cost.minAgeYears ?? 0} to ${cost.maxAgeYears !== undefined ? cost.maxAgeYears - 1 : 'horizon'}.` : '';
+    modelRow({
+      group: 'Unit costs',
+      input: cost.id,
+      label: `${cost.label} (${list(cost.states)})`,
+      value: describeDistribution(cost.amount),
+      central: distributionMean(cost.amount),
+      unit: `£ a ${cost.per}`,
+      agency: agencyLabel(cost.agency),
+      source: cost.source,
+      priceYear: cost.priceYear ?? '',
+      note: `${cost.cashable === false ? 'Not cashable. ' : ''}${cost.placementFee ? 'Placement price (an actual price replaces it). ' : ''}${ages}${cost.note ?? ''}`.trim(),
+    });
+  }
+  for (const event of model.eventCosts ?? []) {
+    modelRow({
+      group: 'Event costs',
+      input: event.id,
+      label: `${event.label} (${list(event.from)} to ${list(event.to)})`,
+      value: describeDistribution(event.amount),
+      central: distributionMean(event.amount),
+      unit: '£ each time',
+      agency: agencyLabel(event.agency),
+      source: event.source,
+      note: `${event.cashable === false ? 'Not cashable. ' : ''}${event.note ?? ''}`.trim(),
+    });
+  }
+  for (const iv of model.interventions ?? []) {
+    const eligibility = `Eligible: ${list(iv.eligibility.states)}, ages ${iv.eligibility.minAgeYears ?? 0} to ${iv.eligibility.maxAgeYears ?? 'any'}.`;
+    if (iv.cost.oneOff !== undefined) {
+      modelRow({ group: 'Interventions', input: `${iv.id}:one_off`, label: `${iv.label}: one-off cost`, value: describeDistribution(iv.cost.oneOff), central: distributionMean(iv.cost.oneOff), unit: '£ a place', agency: agencyLabel(iv.cost.agency), source: iv.source, note: eligibility });
+    }
+    if (iv.cost.perWeek !== undefined) {
+      modelRow({ group: 'Interventions', input: `${iv.id}:per_week`, label: `${iv.label}: weekly cost`, value: describeDistribution(iv.cost.perWeek), central: distributionMean(iv.cost.perWeek), unit: '£ a week', agency: agencyLabel(iv.cost.agency), source: iv.source, note: eligibility });
+    }
+    modelRow({ group: 'Interventions', input: `${iv.id}:duration`, label: `${iv.label}: duration`, value: String(iv.cost.durationMonths), central: iv.cost.durationMonths, unit: 'months', source: iv.source, note: `Effects last ${iv.effectDurationMonths ?? iv.cost.durationMonths} months.` });
+    iv.effects.forEach((effect, k) => {
+      modelRow({
+        group: 'Interventions',
+        input: `${iv.id}:effect_${k + 1}`,
+        label: `${iv.label}: effect ${k + 1} on ${list(effect.from)} to ${list(effect.to)}`,
+        value: describeDistribution(effect.multiplier),
+        central: distributionMean(effect.multiplier),
+        unit: 'multiplier on the monthly rate',
+        source: iv.source,
+        note: k === 0 ? (iv.note ?? '') : '',
+      });
+    });
+  }
+  for (const [k, transition] of (model.ageTransitions ?? []).entries()) {
+    modelRow({
+      group: 'Birthday transitions',
+      input: `age_transition_${k + 1}`,
+      label: `At ${transition.atAgeYears}, from ${list(transition.from)}`,
+      value: Object.entries(transition.to)
+        .map(([to, p]) => `${to} ${number(p)}`)
+        .join('; '),
+      unit: 'probability',
+      source: transition.source ?? model.transitionSources[0]?.source,
+    });
+  }
+  const transitionSource = model.transitionSources.map((s) => s.source).join(', ');
+  const transitionNote = model.transitionSources.map((s) => `${s.describes} (${s.source})`).join('; ');
+  for (const band of model.ageBands) {
+    for (const [from, row] of Object.entries(model.transitions[band.id] ?? {})) {
+      rows.push({
+        part: 'model',
+        group: 'Monthly transition rates',
+        input: `${band.id}:${from}`,
+        label: `Ages ${band.fromYears} to ${band.toYears - 1}, from ${from}`,
+        value: Object.entries(row)
+          .map(([to, p]) => `${to} ${number(p)}`)
+          .join('; '),
+        central: null,
+        unit: 'monthly probability',
+        agency: '',
+        source: transitionSource,
+        sourceTitle: 'See the model’s transition sources',
+        priceYear: '',
+        note: band.id === model.ageBands[0].id && from === Object.keys(model.transitions[band.id] ?? {})[0] ? transitionNote : '',
+      });
+    }
+  }
+
+  const authors = `scenario ${run.scenario.id} ${run.scenario.version}`;
+  const scenarioRow = (row: Partial<AssumptionRow> & { group: string; input: string; label: string; value: string }) =>
+    rows.push({ part: 'scenario', central: null, unit: '', agency: '', source: authors, sourceTitle: 'The scenario’s authors', priceYear: '', note: '', ...row });
+  scenarioRow({ group: 'Scenario', input: 'id', label: 'Scenario', value: `${scenario.id} ${scenario.version}: ${scenario.name}`, note: `${scenario.description ?? ''} Content hash ${run.scenario.hash}.`.trim() });
+  scenarioRow({ group: 'Scenario', input: 'model', label: 'Model named', value: `${scenario.model.id}${scenario.model.version ? ` ${scenario.model.version}` : ' (newest version)'}` });
+  const filter = scenario.cohort;
+  const filterText = [
+    filter.careStates ? `care states ${list(filter.careStates)}` : '',
+    filter.minAge !== undefined ? `aged at least ${filter.minAge}` : '',
+    filter.maxAge !== undefined ? `aged at most ${filter.maxAge}` : '',
+    filter.tiers ? `tiers ${filter.tiers.join(', ')}` : '',
+  ]
+    .filter(Boolean)
+    .join('; ');
+  scenarioRow({ group: 'Cohort', input: 'cohort', label: 'Young people on record included', value: filterText || 'everyone on record', note: `The cohort is identified by a hash of its members’ numeric inputs (${run.cohort.hash}); no record is in this pack.` });
+  scenarioRow({ group: 'Horizon', input: 'firstYear', label: 'First planning year', value: scenario.firstYear });
+  scenarioRow({ group: 'Horizon', input: 'planningYears', label: 'Planning years', value: String(run.result.planningYears), central: run.result.planningYears, unit: 'years' });
+  scenarioRow({ group: 'Horizon', input: 'lifetimeYears', label: 'Years followed for invest-to-save', value: String(run.result.lifetimeYears), central: run.result.lifetimeYears, unit: 'years' });
+  scenarioRow({ group: 'Runs', input: 'runs', label: 'Monte Carlo runs', value: String(run.runs), central: run.runs });
+  scenarioRow({ group: 'Runs', input: 'seed', label: 'Seed', value: String(run.seed) });
+  (scenario.entrants ?? []).forEach((band, k) => {
+    const group = 'New entrants';
+    const ages = `ages ${band.fromYears} to ${band.toYears - 1}`;
+    scenarioRow({ group, input: `entrants_${k + 1}:population`, label: `Children in the area, ${ages}`, value: yearly(band.population), central: yearlyCentral(band.population), unit: 'children (population)' });
+    scenarioRow({ group, input: `entrants_${k + 1}:rate`, label: `New entrants a year per 10,000 children, ${ages}`, value: yearly(band.ratePer10000), central: yearlyCentral(band.ratePer10000), unit: 'per 10,000 a year' });
+    scenarioRow({
+      group,
+      input: `entrants_${k + 1}:starting_states`,
+      label: `Where new entrants start, ${ages}`,
+      value: Object.entries(band.startingStates)
+        .map(([state, share]) => `${state} ${number(share)}`)
+        .join('; '),
+      unit: 'shares',
+    });
+  });
+  (scenario.capacity ?? []).forEach((limit, k) => {
+    scenarioRow({ group: 'Capacity', input: `capacity_${k + 1}`, label: `Places in ${limit.state} (overflow to ${limit.overflowTo})`, value: yearly(limit.places), central: yearlyCentral(limit.places), unit: 'places' });
+  });
+  const strategy = scenario.strategy;
+  scenarioRow({ group: 'Strategy', input: 'name', label: 'Strategy', value: strategy.name });
+  for (const iv of strategy.interventions ?? []) {
+    const details = [
+      iv.weeklyPrice !== undefined ? `weekly price £${number(iv.weeklyPrice)}` : '',
+      iv.oneOffPrice !== undefined ? `one-off price £${number(iv.oneOffPrice)}` : '',
+      iv.startYear ? `from ${iv.startYear}` : '',
+      iv.eligibleStates ? `for ${list(iv.eligibleStates)}` : '',
+      iv.minAge !== undefined || iv.maxAge !== undefined ? `ages ${iv.minAge ?? 0} to ${iv.maxAge ?? 'any'}` : '',
+    ]
+      .filter(Boolean)
+      .join('; ');
+    scenarioRow({ group: 'Strategy: interventions', input: `${iv.id}:capacity`, label: `${iv.id}: places a year`, value: yearly(iv.capacityPerYear), central: yearlyCentral(iv.capacityPerYear), unit: 'places a year', note: details });
+  }
+  for (const change of strategy.unitPriceChanges ?? []) {
+    scenarioRow({
+      group: 'Strategy: unit prices',
+      input: change.unitCost,
+      label: `Price of ${change.unitCost}`,
+      value: change.multiplier !== undefined ? `× ${number(change.multiplier)}` : `£${number(change.weeklyPrice ?? 0)} a week`,
+      central: change.multiplier ?? change.weeklyPrice ?? null,
+      unit: change.multiplier !== undefined ? 'multiplier' : '£ a week',
+    });
+  }
+  for (const change of strategy.capacityChanges ?? []) {
+    scenarioRow({ group: 'Strategy: capacity', input: change.state, label: `Places added in ${change.state}`, value: yearly(change.additionalPlaces), central: yearlyCentral(change.additionalPlaces), unit: 'places' });
+  }
+  (strategy.rateChanges ?? []).forEach((change, k) => {
+    scenarioRow({
+      group: 'Strategy: rates',
+      input: `rate_change_${k + 1}`,
+      label: change.label ?? `${list(change.from)} to ${list(change.to)}`,
+      value: describeDistribution(change.multiplier),
+      central: distributionMean(change.multiplier),
+      unit: 'multiplier on the monthly rate',
+      note: change.startYear ? `From ${change.startYear}` : '',
+    });
+  });
+  (strategy.investment ?? []).forEach((item, k) => {
+    scenarioRow({ group: 'Strategy: investment', input: `investment_${k + 1}`, label: item.label, value: `£${number(item.amount)} in ${item.year}`, central: item.amount, unit: '£', agency: agencyLabel(item.agency) });
+  });
+  if (scenario.expectation) scenarioRow({ group: 'Scenario', input: 'expectation', label: 'What the authors expect, and why', value: scenario.expectation });
+  return rows;
+}
+
+export function sourceRows(run: PackRun): Array<{ id: string; title: string; publisher: string; year: string; url: string; note: string }> {
+  return Object.entries(run.model.spec.sources).map(([id, s]) => ({ id, title: s.title, publisher: s.publisher, year: s.year ?? '', url: s.url ?? '', note: s.note ?? '' }));
+}

@@ -1,0 +1,82 @@
+import { zipSync } from 'fflate';
+import { type Chart, packCharts } from './charts.ts';
+import { tableCsv } from './csv.ts';
+import { comparisonFindings, type RunFindings, runFindings } from './findings.ts';
+import { buildManifest, type PackManifest } from './manifest.ts';
+import { type PackInput, runLabel } from './pack-input.ts';
+import { buildReport } from './report.ts';
+import { type PackTable, packTables } from './tables.ts';
+import { buildWorkbook } from './workbook.ts';
+
+/**
+ * exportScenarioPack's pure core: stored runs in, one zip out.
+ *
+ *   manifest.json        what it was made from, and hashes of everything else
+ *   workbook.xlsx        one sheet per table, and notes
+ *   report.pdf           charts and findings
+ *   tables/<table>.csv   the workbook's sheets as CSV
+ *   charts/<chart>.svg   the report's charts
+ *
+ * Aggregates only, every count of children through disclosure control (disclosure.ts).
+ */
+
+export interface ScenarioPack {
+  fileName: string;
+  zip: Uint8Array;
+  manifest: PackManifest;
+  /** Every file but the manifest, by path in the zip. */
+  files: Record<string, Uint8Array>;
+}
+
+export const MAX_PACK_RUNS = 4;
+
+export interface PackContent {
+  tables: PackTable[];
+  findings: RunFindings[];
+  comparison: string[];
+  overview: Chart;
+  byRun: Chart[][];
+}
+
+/** The tables, findings and charts of a pack: what the files and the comparison page show. */
+export async function packContent(input: PackInput): Promise<PackContent> {
+  if (input.runs.length === 0 || input.runs.length > MAX_PACK_RUNS) throw new Error(`a pack holds 1 to ${MAX_PACK_RUNS} runs`);
+  const { overview, byRun } = await packCharts(input.runs);
+  return {
+    tables: packTables(input.runs),
+    findings: input.runs.map(runFindings),
+    comparison: comparisonFindings(input.runs, input.differentCohortsAcknowledged ?? false),
+    overview,
+    byRun,
+  };
+}
+
+function reproductionLines(input: PackInput): string[] {
+  return input.runs.map(
+    (run) =>
+      `${runLabel(run)}: run ${run.runId}; scenario ${run.scenario.id} ${run.scenario.version} (sha256 ${run.scenario.hash}); model ${run.model.id} ${run.model.version} (sha256 ${run.model.hash}); cohort sha256 ${run.cohort.hash}; seed ${run.seed}; ${run.runs} runs; software ${run.softwareVersion}.`,
+  );
+}
+
+export async function buildScenarioPack(input: PackInput): Promise<ScenarioPack> {
+  const content = await packContent(input);
+  const encoder = new TextEncoder();
+  const files: Record<string, Uint8Array> = {};
+  const about = [
+    `Created ${input.createdAt.toISOString()} by ${input.software.name} ${input.software.version}.`,
+    ...content.findings.flatMap((f) => [`${f.label}:`, ...f.sentences]),
+    ...content.comparison,
+    ...reproductionLines(input),
+  ];
+  files['workbook.xlsx'] = await buildWorkbook(content.tables, { createdAt: input.createdAt, title: 'Scenario pack', about });
+  files['report.pdf'] = await buildReport({ input, findings: content.findings, comparison: content.comparison, overview: content.overview, byRun: content.byRun, reproduction: reproductionLines(input) });
+  for (const table of content.tables) files[`tables/${table.id}.csv`] = encoder.encode(tableCsv(table));
+  for (const chart of [content.overview, ...content.byRun.flat()]) files[`charts/${chart.id}.svg`] = encoder.encode(chart.svg);
+  const manifest = buildManifest(input, files);
+  const entries: Record<string, Uint8Array> = { 'manifest.json': encoder.encode(`${JSON.stringify(manifest, null, 2)}\n`), ...files };
+  // Fixed timestamps: the same input gives the same zip.
+  const zip = zipSync(entries, { mtime: input.createdAt, level: 6 });
+  const stamp = input.createdAt.toISOString().slice(0, 10);
+  const ids = input.runs.map((run) => run.runId.slice(0, 8)).join('-');
+  return { fileName: `pathcast-scenario-pack-${stamp}-${ids}.zip`, zip, manifest, files };
+}

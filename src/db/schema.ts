@@ -16,6 +16,8 @@ export interface Database {
   pathway_projections: PathwayProjectionsTable;
   stored_models: StoredModelsTable;
   calibrations: CalibrationsTable;
+  scenarios: ScenariosTable;
+  scenario_runs: ScenarioRunsTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -171,3 +173,40 @@ export interface ScenarioRunShardsTable {
   worker: string | null;
   created_at: Generated<Date>;
 }
+
+export interface ScenariosTable {
+  id: string;
+  version: string;
+  /** The scenario as written (a json column: read back parsed, keys in order). */
+  spec: JSONColumnType<Record<string, unknown>, string, string>;
+  hash: string;
+  /** 'api' (stored through the API) or 'file' (a scenarios/*.json version that has been run). */
+  origin: string;
+  created_by: string | null;
+  created_at: Generated<Date>;
+}
+export type ScenarioRow = Selectable<ScenariosTable>;
+export type NewScenarioRow = Insertable<ScenariosTable>;
+
+export interface ScenarioRunsTable {
+  id: string;
+  scenario_id: string;
+  scenario_version: string;
+  scenario_hash: string;
+  model_id: string;
+  model_version: string;
+  model_hash: string;
+  /** int8: a string from some drivers; read it with Number() (seeds are at most 2^53 - 1). */
+  seed: ColumnType<number | string, number, number>;
+  runs: number;
+  cohort_hash: string;
+  cohort_size: number;
+  software_version: string;
+  inputs: JSONColumnType<Record<string, unknown>, string, string>;
+  result: JSONColumnType<Record<string, unknown>, string, string>;
+  job_id: string | null;
+  created_by: string | null;
+  created_at: Generated<Date>;
+}
+export type ScenarioRunRow = Selectable<ScenarioRunsTable>;
+export type NewScenarioRunRow = Insertable<ScenarioRunsTable>;

@@ -1,0 +1,146 @@
+import { type Kysely, sql } from 'kysely';
+import type { Database, NewScenarioRow, NewScenarioRunRow, ScenarioRow, ScenarioRunRow } from '../schema.ts';
+
+/** Every stored version of a scenario id, in no particular order (versions compare as numbers, not text). */
+export async function findScenarioVersions(db: Kysely<Database>, id: string): Promise<ScenarioRow[]> {
+  return db.selectFrom('scenarios').selectAll().where('id', '=', id).execute();
+}
+
+export async function findScenarioVersion(db: Kysely<Database>, id: string, version: string): Promise<ScenarioRow | undefined> {
+  return db.selectFrom('scenarios').selectAll().where('id', '=', id).where('version', '=', version).executeTakeFirst();
+}
+
+/** Every stored scenario version (they are small documents, and few). */
+export async function listStoredScenarios(db: Kysely<Database>): Promise<ScenarioRow[]> {
+  return db.selectFrom('scenarios').selectAll().orderBy('id').execute();
+}
+
+/**
+ * Serialises writers of one scenario id until the transaction ends, so "the new version is
+ * above the latest" holds when two updates arrive at once.
+ */
+export async function lockScenarioId(trx: Kysely<Database>, id: string): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtext(${`scenario:${id}`}))`.execute(trx);
+}
+
+export async function insertScenario(db: Kysely<Database>, row: NewScenarioRow): Promise<ScenarioRow> {
+  return db.insertInto('scenarios').values(row).returningAll().executeTakeFirstOrThrow();
+}
+
+/** Records a version unless it is already there; returns the stored row either way. */
+export async function ensureScenarioVersion(db: Kysely<Database>, row: NewScenarioRow): Promise<ScenarioRow> {
+  await db.insertInto('scenarios').values(row).onConflict((oc) => oc.columns(['id', 'version']).doNothing()).execute();
+  return (await findScenarioVersion(db, row.id, row.version)) as ScenarioRow;
+}
+
+/**
+ * The numeric inputs of the young people a scenario's cohort filter selects: no id, no
+ * reference, nothing else from the record. Erased records never take part.
+ */
+export interface CohortFilterQuery {
+  careStates?: string[] | undefined;
+  tiers?: number[] | undefined;
+  /** Birth month index (year * 12 + month - 1) at most this. */
+  latestBirthMonthIndex?: number | undefined;
+  /** Birth month index at least this. */
+  earliestBirthMonthIndex?: number | undefined;
+}
+
+export interface CohortInputRow {
+  birthYear: number;
+  birthMonth: number;
+  careState: string;
+  placementType: string | null;
+  weeklyPrice: number | null;
+}
+
+export async function listCohortInputs(db: Kysely<Database>, filter: CohortFilterQuery): Promise<CohortInputRow[]> {
+  let query = db.selectFrom('young_people').where('erased_at', 'is', null).where('birth_month', 'is not', null);
+  if (filter.careStates?.length) query = query.where('care_state', 'in', filter.careStates);
+  if (filter.tiers?.length) query = query.where('tier', 'in', filter.tiers);
+  const birthIndex = sql<number>`birth_year * 12 + birth_month - 1`;
+  if (filter.latestBirthMonthIndex !== undefined) query = query.where(birthIndex, '<=', filter.latestBirthMonthIndex);
+  if (filter.earliestBirthMonthIndex !== undefined) query = query.where(birthIndex, '>=', filter.earliestBirthMonthIndex);
+  const rows = await query
+    .select([
+      'birth_year',
+      'birth_month',
+      'care_state',
+      sql<string | null>`placement->>'type'`.as('placement_type'),
+      sql<string | null>`placement->>'weeklyPrice'`.as('weekly_price'),
+    ])
+    .execute();
+  return rows.map((row) => ({
+    birthYear: row.birth_year,
+    birthMonth: row.birth_month as number,
+    careState: row.care_state,
+    placementType: row.placement_type,
+    weeklyPrice: row.weekly_price === null ? null : Number(row.weekly_price),
+  }));
+}
+
+export async function insertScenarioRun(db: Kysely<Database>, row: NewScenarioRunRow): Promise<void> {
+  await db.insertInto('scenario_runs').values(row).execute();
+}
+
+export async function findScenarioRun(db: Kysely<Database>, id: string): Promise<ScenarioRunRow | undefined> {
+  return db.selectFrom('scenario_runs').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function findScenarioRuns(db: Kysely<Database>, ids: string[]): Promise<ScenarioRunRow[]> {
+  if (ids.length === 0) return [];
+  return db.selectFrom('scenario_runs').selectAll().where('id', 'in', ids).execute();
+}
+
+/** A stored run without its (large) result, with the two headline figures lists show. */
+export type ScenarioRunHeader = Omit<ScenarioRunRow, 'result' | 'inputs'> & {
+  scenario_name: string | null;
+  npv_mean: number | null;
+  probability_benefits_exceed_costs: number | null;
+};
+
+export interface ScenarioRunFilter {
+  scenarioId?: string | undefined;
+  scenarioVersion?: string | undefined;
+  limit: number;
+  offset: number;
+}
+
+/** Stored runs, newest first. */
+export async function listScenarioRuns(db: Kysely<Database>, filter: ScenarioRunFilter): Promise<{ items: ScenarioRunHeader[]; total: number }> {
+  let query = db.selectFrom('scenario_runs');
+  if (filter.scenarioId !== undefined) query = query.where('scenario_id', '=', filter.scenarioId);
+  if (filter.scenarioVersion !== undefined) query = query.where('scenario_version', '=', filter.scenarioVersion);
+  const rows = await query
+    .select([
+      'id',
+      'scenario_id',
+      'scenario_version',
+      'scenario_hash',
+      'model_id',
+      'model_version',
+      'model_hash',
+      'seed',
+      'runs',
+      'cohort_hash',
+      'cohort_size',
+      'software_version',
+      'job_id',
+      'created_by',
+      'created_at',
+      sql<string | null>`inputs->'scenario'->>'name'`.as('scenario_name'),
+      sql<string | null>`result->'investToSave'->'netPresentValue'->>'mean'`.as('npv_mean'),
+      sql<string | null>`result->'investToSave'->>'probabilityBenefitsExceedCosts'`.as('probability'),
+    ])
+    .orderBy('created_at', 'desc')
+    .orderBy('id')
+    .limit(filter.limit)
+    .offset(filter.offset)
+    .execute();
+  const count = await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const number = (value: string | null) => (value === null ? null : Number(value));
+  return {
+    items: rows.map(({ probability, npv_mean, ...row }) => ({ ...row, npv_mean: number(npv_mean), probability_benefits_exceed_costs: number(probability) })),
+    total: Number(count.n),
+  };
+}

@@ -9,6 +9,7 @@ import configPlugin from './plugins/app/config.ts';
 import database from './plugins/app/database.ts';
 import jobs from './plugins/app/jobs.ts';
 import scenarioExecutor from './plugins/app/scenario-executor.ts';
+import scenarios from './plugins/app/scenarios.ts';
 import simulation from './plugins/app/simulation.ts';
 import problemDetails from './plugins/app/problem-details.ts';
 import security from './plugins/external/security.ts';
@@ -20,6 +21,7 @@ import tokenRoutes from './routes/access/tokens.ts';
 import modelRoutes from './routes/models/index.ts';
 import jobRoutes from './routes/jobs/index.ts';
 import projectionRoutes from './routes/projections/index.ts';
+import scenarioRoutes from './routes/scenarios/index.ts';
 import healthRoutes from './routes/system/health.ts';
 import youngPeopleRoutes from './routes/young-people/index.ts';
 
@@ -68,6 +70,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(simulation);
   await app.register(jobs);
   await app.register(scenarioExecutor);
+  await app.register(scenarios);
 
   await app.register(healthRoutes);
   await app.register(tokenRoutes);
@@ -77,6 +80,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(modelRoutes);
   await app.register(projectionRoutes);
   await app.register(jobRoutes);
+  await app.register(scenarioRoutes);
   await app.register(calibrationRoutes);
   return app;
 }

@@ -1,0 +1,240 @@
+import { Type, type Static } from 'typebox';
+import { IsoDateTime, PageQuery, pageOf, Uuid } from './common.ts';
+import { SummarySchema } from './projections.ts';
+
+/** Shapes of the scenario and scenario-run operations. Money is in pounds at the model's price base. */
+
+export const MAX_SCENARIO_RUNS = 20_000;
+export const MIN_SCENARIO_RUNS = 10;
+export const DEFAULT_SCENARIO_RUNS = 2000;
+
+const ScenarioId = Type.String({ pattern: '^[a-z0-9][a-z0-9-]*$', maxLength: 64, description: 'A scenario id' });
+const ScenarioVersion = Type.String({ pattern: '^\\d+\\.\\d+\\.\\d+$', maxLength: 32, description: 'A version, e.g. 1.2.0' });
+const Origin = Type.Enum(['file', 'api'], { description: 'file: committed in scenarios/ (read-only); api: stored through this API' });
+
+export const ScenarioIdParams = Type.Object({ id: ScenarioId }, { additionalProperties: false });
+export const ScenarioVersionQuery = Type.Object(
+  { version: Type.Optional({ ...ScenarioVersion, description: 'A version; the newest when left out' }) },
+  { additionalProperties: false },
+);
+
+export const CandidateScenario = Type.Object({}, { additionalProperties: true, description: 'A scenario (see getScenarioSchema)' });
+
+const ScenarioLinks = Type.Object({ self: Type.String(), runs: Type.String() });
+
+export const ScenarioSummary = Type.Object({
+  id: Type.String(),
+  version: Type.String(),
+  name: Type.String(),
+  origin: Origin,
+  file: Type.Union([Type.String(), Type.Null()], { description: 'The file in scenarios/, for file scenarios still there' }),
+  hash: Type.String({ description: 'sha256 of the scenario’s canonical JSON' }),
+  latest: Type.Boolean({ description: 'The newest version of this id' }),
+  createdAt: Type.Union([IsoDateTime, Type.Null()], { description: 'When it was stored; null for a file scenario never run' }),
+  links: ScenarioLinks,
+});
+export type ScenarioSummaryDto = Static<typeof ScenarioSummary>;
+
+export const ScenarioDocument = Type.Object({
+  ...ScenarioSummary.properties,
+  scenario: Type.Object({}, { additionalProperties: true, description: 'The scenario as written (see getScenarioSchema)' }),
+});
+export type ScenarioDocumentDto = Static<typeof ScenarioDocument>;
+
+export const ListScenariosQuery = Type.Object(
+  { id: Type.Optional(ScenarioId), origin: Type.Optional(Origin), ...PageQuery },
+  { additionalProperties: false },
+);
+export const ScenarioList = pageOf(ScenarioSummary);
+
+export const RunScenarioBody = Type.Object(
+  {
+    version: Type.Optional({ ...ScenarioVersion, description: 'The version to run; the newest when left out' }),
+    runs: Type.Optional(
+      Type.Integer({ minimum: MIN_SCENARIO_RUNS, maximum: MAX_SCENARIO_RUNS, description: `Monte Carlo runs (${MIN_SCENARIO_RUNS} to ${MAX_SCENARIO_RUNS.toLocaleString('en-GB')}); the scenario’s own, else ${DEFAULT_SCENARIO_RUNS}` }),
+    ),
+    seed: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'Reproduces a run exactly; the scenario’s own, else chosen at random (always returned)' })),
+  },
+  { additionalProperties: false },
+);
+
+// The engine's result (src/simulation/scenario-fold.ts ScenarioResultCore), documented.
+const Band = Type.Object({ mean: Type.Number(), p10: Type.Number(), p50: Type.Number(), p90: Type.Number() }, { description: 'Mean, P10, P50, P90 over runs' });
+const Spend = Type.Object({ baseline: SummarySchema, strategy: SummarySchema, saving: SummarySchema });
+
+export const ScenarioResultSchema = Type.Object({
+  runs: Type.Integer(),
+  seed: Type.Integer(),
+  firstYear: Type.String(),
+  planningYears: Type.Integer(),
+  lifetimeYears: Type.Integer(),
+  spend: Type.Object(
+    {
+      byYear: Type.Array(Type.Object({ financialYear: Type.String(), ...Spend.properties })),
+      byYearAgency: Type.Array(Type.Object({ financialYear: Type.String(), agency: Type.String(), ...Spend.properties })),
+      planningTotal: Spend,
+    },
+    { description: 'Cash spend in the planning years, baseline ("as now") against strategy (including its investment); saving = baseline − strategy, run by run' },
+  ),
+  investToSave: Type.Object(
+    {
+      netPresentValue: SummarySchema,
+      presentBenefits: SummarySchema,
+      presentCosts: SummarySchema,
+      benefitCostRatio: Type.Union([SummarySchema, Type.Null()], { description: 'Null when some run has no costs' }),
+      returnOnInvestment: Type.Union([SummarySchema, Type.Null()]),
+      probabilityBenefitsExceedCosts: Type.Number(),
+      payback: Type.Object({
+        byYear: Type.Array(Type.Object({ financialYear: Type.String(), probability: Type.Number() })),
+        probabilityNever: Type.Number(),
+        medianYear: Type.Union([Type.String(), Type.Null()]),
+      }),
+      cashableBenefits: SummarySchema,
+      nonCashableBenefits: SummarySchema,
+      byAgency: Type.Array(Type.Object({ agency: Type.String(), presentCosts: Band, presentBenefits: Band, net: Band }), { description: 'Who invests and who saves' }),
+      netByYear: Type.Array(Type.Object({ financialYear: Type.String(), net: SummarySchema })),
+    },
+    { description: 'Over the lifetime horizon, discounted (Green Book)' },
+  ),
+  counts: Type.Array(Type.Object({ financialYear: Type.String(), state: Type.String(), baseline: Band, strategy: Band }), { description: 'Children in each state at 31 March' }),
+  inCare: Type.Array(Type.Object({ financialYear: Type.String(), baseline: Band, strategy: Band }), { description: 'Children looked after at 31 March' }),
+  outcomes: Type.Array(Type.Object({ measure: Type.String(), label: Type.String(), baseline: SummarySchema, strategy: SummarySchema, difference: SummarySchema })),
+  interventions: Type.Array(Type.Object({ intervention: Type.String(), delivered: Band, cost: SummarySchema })),
+  sensitivity: Type.Array(
+    Type.Object({ parameter: Type.String(), label: Type.String(), kind: Type.String(), rankCorrelation: Type.Number(), npvWhenLow: Type.Number(), npvWhenHigh: Type.Number() }),
+    { description: 'Tornado: each uncertain input’s rank correlation with the NPV, and the mean NPV when it is in its lowest and highest decile; strongest first' },
+  ),
+  npvHistogram: Type.Array(Type.Object({ from: Type.Number(), to: Type.Number(), count: Type.Integer() })),
+  planning: Type.Object(
+    {
+      capacity: Type.Array(
+        Type.Object({ variant: Type.String(), state: Type.String(), overflowTo: Type.String(), placesByYear: Type.Array(Type.Number()), redirectByYear: Type.Array(Type.Number()) }),
+      ),
+      offers: Type.Array(
+        Type.Object({
+          intervention: Type.String(),
+          placesByYear: Type.Array(Type.Number()),
+          expectedDemandByYear: Type.Array(Type.Number()),
+          probabilityByYear: Type.Array(Type.Number()),
+        }),
+      ),
+    },
+    { description: 'What capacity and place planning found before the runs: the share redirected to overflow, the chance of a commissioned place' },
+  ),
+});
+
+const RunScenarioRef = Type.Object({ id: Type.String(), version: Type.String(), name: Type.String(), hash: Type.String() });
+const RunModelRef = Type.Object({ id: Type.String(), version: Type.String(), hash: Type.String(), name: Type.Union([Type.String(), Type.Null()], { description: 'Null when the model is no longer in the catalog' }) });
+const Cohort = Type.Object({
+  hash: Type.String({ description: 'sha256 over the members’ numeric inputs (age in months, state, weekly price) in run order: the same hash, the same people' }),
+  size: Type.Integer({ description: 'Young people on record in the cohort (new entrants are drawn per run)' }),
+});
+const RunLinks = Type.Object({ self: Type.String(), scenario: Type.String(), compare: Type.String() });
+
+export const ScenarioRunSummary = Type.Object({
+  id: Uuid,
+  scenario: RunScenarioRef,
+  model: RunModelRef,
+  seed: Type.Integer(),
+  runs: Type.Integer(),
+  cohort: Cohort,
+  softwareVersion: Type.String(),
+  jobId: Type.Union([Uuid, Type.Null()]),
+  createdAt: IsoDateTime,
+  headline: Type.Object({
+    netPresentValueMean: Type.Union([Type.Number(), Type.Null()]),
+    probabilityBenefitsExceedCosts: Type.Union([Type.Number(), Type.Null()]),
+  }),
+  links: RunLinks,
+});
+export type ScenarioRunSummaryDto = Static<typeof ScenarioRunSummary>;
+
+export const ScenarioRun = Type.Object({
+  ...ScenarioRunSummary.properties,
+  inputs: Type.Object({
+    firstYear: Type.String(),
+    planningYears: Type.Integer(),
+    lifetimeYears: Type.Integer(),
+    cohortFilter: Type.Object({}, { additionalProperties: true }),
+    entrantBands: Type.Integer(),
+    strategy: Type.String({ description: 'The strategy’s name' }),
+    parameterUncertainty: Type.Boolean(),
+    scenario: Type.Object({}, { additionalProperties: true, description: 'The scenario exactly as run' }),
+  }),
+  result: ScenarioResultSchema,
+});
+export type ScenarioRunDto = Static<typeof ScenarioRun>;
+
+export const ListScenarioRunsQuery = Type.Object(
+  { scenario: Type.Optional(ScenarioId), version: Type.Optional(ScenarioVersion), ...PageQuery },
+  { additionalProperties: false },
+);
+export const ScenarioRunList = pageOf(ScenarioRunSummary);
+
+export const ScenarioRunParams = Type.Object({ id: Uuid }, { additionalProperties: false });
+
+// Headline: the figures a commissioner reads first, shared by compareScenarioRuns and the CLI.
+const Range = Type.Object({ mean: Type.Number(), p10: Type.Number(), p90: Type.Number() }, { description: 'Mean, best case (P10) and worst case (P90)' });
+const SpendRange = Type.Object({ baseline: Range, strategy: Range, saving: Range });
+
+export const ScenarioHeadline = Type.Object({
+  spendByYear: Type.Array(Type.Object({ financialYear: Type.String(), ...SpendRange.properties })),
+  planningTotal: SpendRange,
+  netPresentValue: Range,
+  benefitCostRatio: Type.Union([Range, Type.Null()]),
+  returnOnInvestment: Type.Union([Range, Type.Null()]),
+  probabilityBenefitsExceedCosts: Type.Number(),
+  payback: Type.Object({ medianYear: Type.Union([Type.String(), Type.Null()]), probabilityNever: Type.Number() }),
+  cashableBenefits: Range,
+  nonCashableBenefits: Range,
+  inCareByYear: Type.Array(Type.Object({ financialYear: Type.String(), baseline: Range, strategy: Range })),
+  topSensitivity: Type.Array(Type.Object({ parameter: Type.String(), label: Type.String(), rankCorrelation: Type.Number(), npvWhenLow: Type.Number(), npvWhenHigh: Type.Number() })),
+});
+export type ScenarioHeadlineDto = Static<typeof ScenarioHeadline>;
+
+const RangeDifference = Type.Object(
+  { mean: Type.Number(), p10: Type.Number(), p90: Type.Number() },
+  { description: 'This run minus the first: the difference of means, and of the P10s and P90s (not percentiles of a difference)' },
+);
+const SpendDifference = Type.Object({ baseline: RangeDifference, strategy: RangeDifference, saving: RangeDifference });
+
+export const CompareScenarioRunsQuery = Type.Object(
+  {
+    ids: Type.String({
+      pattern: '^[0-9a-fA-F-]{36}(,[0-9a-fA-F-]{36}){1,7}$',
+      description: 'Two to eight stored run ids, comma-separated; differences are taken against the first',
+    }),
+    allowDifferentCohorts: Type.Optional(Type.Boolean({ default: false, description: 'Compare runs whose cohorts differ (their cohort hashes do not match)' })),
+  },
+  { additionalProperties: false },
+);
+
+export const ScenarioRunComparison = Type.Object({
+  runs: Type.Array(
+    Type.Object({
+      id: Uuid,
+      scenario: RunScenarioRef,
+      model: RunModelRef,
+      seed: Type.Integer(),
+      runs: Type.Integer(),
+      cohort: Cohort,
+      createdAt: IsoDateTime,
+      headline: ScenarioHeadline,
+    }),
+  ),
+  sameCohort: Type.Boolean(),
+  sameSeed: Type.Boolean({ description: 'Same seed and cohort: the runs drew the same random numbers, so their differences are not noise between runs' }),
+  differences: Type.Array(
+    Type.Object({
+      run: Uuid,
+      against: Uuid,
+      spendByYear: Type.Array(Type.Object({ financialYear: Type.String(), ...SpendDifference.properties }), { description: 'Financial years both runs cover' }),
+      planningTotal: SpendDifference,
+      netPresentValue: RangeDifference,
+      benefitCostRatio: Type.Union([RangeDifference, Type.Null()]),
+      probabilityBenefitsExceedCosts: Type.Number(),
+      inCareByYear: Type.Array(Type.Object({ financialYear: Type.String(), baseline: RangeDifference, strategy: RangeDifference })),
+    }),
+  ),
+});
+export type ScenarioRunComparisonDto = Static<typeof ScenarioRunComparison>;

@@ -1,0 +1,437 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { CatalogEntry, ModelCatalog } from '../catalog/catalog.ts';
+import { canonicalJson } from '../catalog/canonical-json.ts';
+import type { ScenarioSpec } from '../catalog/scenario-schema.ts';
+import { validateScenario } from '../catalog/validate-scenario.ts';
+import { softwareVersion } from '../config/version.ts';
+import { absoluteMonth, parseFinancialYear } from '../finance/financial-year.ts';
+import { type Actor, appendAuditEvent } from '../db/repositories/audit.ts';
+import {
+  type CohortInputRow,
+  ensureScenarioVersion,
+  findScenarioRun,
+  findScenarioRuns,
+  findScenarioVersion,
+  insertScenarioRun,
+  listCohortInputs,
+  listScenarioRuns,
+  type ScenarioRunHeader,
+} from '../db/repositories/scenarios.ts';
+import type { Database, JobRow, NewScenarioRunRow, ScenarioRunRow } from '../db/schema.ts';
+import type { ScenarioExecutor } from '../plugins/app/scenario-executor.ts';
+import {
+  DEFAULT_SCENARIO_RUNS,
+  type ScenarioHeadlineDto,
+  type ScenarioRunComparisonDto,
+  type ScenarioRunDto,
+  type ScenarioRunSummaryDto,
+} from '../schemas/scenarios.ts';
+import type { RunOptions } from '../simulation/pool.ts';
+import { randomSeed } from '../simulation/random.ts';
+import { type PreparedScenario, prepareScenario, type ScenarioMember } from '../simulation/scenario.ts';
+import type { Band, ScenarioResultCore } from '../simulation/scenario-fold.ts';
+import type { Summary } from '../simulation/summary.ts';
+import { BadRequestError, ConflictError, type FieldError, NotFoundError, UnprocessableError } from './errors.ts';
+import type { JobRunner } from './jobs.ts';
+import { findScenario, type ScenarioDeps, type ScenarioVersionEntry } from './scenarios.ts';
+
+/**
+ * Running a scenario: the cohort read from the records (numbers only), the scenario prepared
+ * for the engine against its baseline, run through the scenario executor, and the result stored
+ * whole with everything needed to reproduce it: the scenario as run, model version and hash,
+ * seed, runs, the cohort's hash and the software version.
+ */
+
+export interface ScenarioRunDeps extends ScenarioDeps {
+  executor: ScenarioExecutor;
+  jobs: JobRunner;
+}
+
+/** What the engine returns, and what capacity and place planning found before the runs. */
+export type ScenarioRunResult = ScenarioResultCore & { planning: PreparedScenario['planning'] };
+
+/** A scenario version ready to run: checked against the model it will run on. */
+export interface RunPlan {
+  scenario: ScenarioVersionEntry;
+  model: CatalogEntry;
+  runs: number;
+  seed: number;
+}
+
+export interface RunChoice {
+  runs?: number | undefined;
+  seed?: number | undefined;
+}
+
+/**
+ * Picks the model and checks the scenario against it again: a stored scenario that names no
+ * model version runs on the newest, which may be newer than the one it was checked against.
+ */
+export function planScenarioRun(catalog: ModelCatalog, scenario: ScenarioVersionEntry, choice: RunChoice): RunPlan {
+  const spec = scenario.spec;
+  const model = catalog.get(spec.model.id, spec.model.version);
+  if (!model) {
+    const name = `${spec.model.id}${spec.model.version ? ` ${spec.model.version}` : ''}`;
+    throw new UnprocessableError(`Scenario ${spec.id} ${spec.version} names model ${name}, which is not in the catalog`, [{ field: 'scenario/model', reason: `no such model: ${name}` }]);
+  }
+  const checked = validateScenario(spec, model.model.spec);
+  if (!checked.ok) {
+    throw new UnprocessableError(
+      `Scenario ${spec.id} ${spec.version} no longer fits model ${model.id} ${model.version}`,
+      checked.errors.map((e) => ({ field: `scenario${e.field}`, reason: e.reason })),
+    );
+  }
+  return { scenario, model, runs: choice.runs ?? spec.runs ?? DEFAULT_SCENARIO_RUNS, seed: choice.seed ?? spec.seed ?? randomSeed() };
+}
+
+/** 1 April of the first planning year, as an absolute month (year × 12 + month − 1). */
+function startMonthOf(spec: ScenarioSpec): number {
+  return absoluteMonth(parseFinancialYear(spec.firstYear) as number, 4);
+}
+
+/**
+ * The cohort filter as birth-month bounds. Ages are taken on 1 April of the first planning year;
+ * people at or past the model's horizon age then have nothing left to project and are left out.
+ */
+export function cohortBounds(spec: ScenarioSpec, horizonAgeYears: number) {
+  const start = startMonthOf(spec);
+  const oldest = Math.min(horizonAgeYears, (spec.cohort.maxAge ?? horizonAgeYears) + 1);
+  return {
+    careStates: spec.cohort.careStates,
+    tiers: spec.cohort.tiers,
+    latestBirthMonthIndex: spec.cohort.minAge === undefined ? undefined : start - spec.cohort.minAge * 12,
+    earliestBirthMonthIndex: start - oldest * 12 + 1,
+  };
+}
+
+/**
+ * The members as the engine needs them, in a canonical order (age, state, price) so the run —
+ * and the cohort hash — depend only on who is in the cohort, never on record ids or the order
+ * the database returns them in.
+ */
+export function cohortMembers(rows: readonly CohortInputRow[], spec: ScenarioSpec): ScenarioMember[] {
+  const start = startMonthOf(spec);
+  const members = rows.map((row) => ({
+    ageMonths: start - absoluteMonth(row.birthYear, row.birthMonth),
+    state: row.careState,
+    weeklyPrice: row.placementType === row.careState ? row.weeklyPrice : null,
+  }));
+  return members.sort(
+    (a, b) => a.ageMonths - b.ageMonths || (a.state < b.state ? -1 : a.state > b.state ? 1 : 0) || (a.weeklyPrice ?? -1) - (b.weeklyPrice ?? -1),
+  );
+}
+
+/** sha256 over the members' numeric inputs in run order: the same hash, the same people. */
+export function cohortHash(members: readonly ScenarioMember[]): string {
+  return createHash('sha256')
+    .update(canonicalJson(members.map((m) => [m.ageMonths, m.state, m.weeklyPrice])), 'utf8')
+    .digest('hex');
+}
+
+export async function buildCohort(db: Kysely<Database>, plan: RunPlan): Promise<{ members: ScenarioMember[]; hash: string }> {
+  const spec = plan.scenario.spec;
+  const rows = await listCohortInputs(db, cohortBounds(spec, plan.model.model.spec.horizonAgeYears));
+  const members = cohortMembers(rows, spec);
+  const known = new Set(plan.model.model.spec.states.map((s) => s.id));
+  const unknown = [...new Set(members.map((m) => m.state).filter((state) => !known.has(state)))].sort();
+  if (unknown.length > 0) {
+    throw new UnprocessableError(`Young people in the cohort are in states model ${plan.model.id} ${plan.model.version} does not have: ${unknown.join(', ')}`, [
+      { field: 'scenario/cohort', reason: `selects people in states the model does not have (${unknown.join(', ')}): narrow careStates or use a model with them` },
+    ]);
+  }
+  if (members.length === 0 && (spec.entrants ?? []).length === 0) throw emptyCohort();
+  return { members, hash: cohortHash(members) };
+}
+
+function emptyCohort(): UnprocessableError {
+  return new UnprocessableError('Nobody to project: no young people on record match the cohort filter and the scenario has no entrants', [
+    { field: 'scenario/cohort', reason: 'matches no young people on record, and there are no entrants' },
+  ]);
+}
+
+/** The stored inputs: the scenario exactly as run and the options, enough to run it again. */
+interface StoredInputs {
+  scenario: ScenarioSpec;
+  origin: 'file' | 'api';
+  file: string | null;
+  runs: number;
+  seed: number;
+  parameterUncertainty: boolean;
+}
+
+/**
+ * Builds the cohort, prepares the scenario against its baseline and runs it through the
+ * executor. Returns the row to store; nothing is written here.
+ */
+export async function executeScenarioRun(
+  db: Kysely<Database>,
+  executor: ScenarioExecutor,
+  plan: RunPlan,
+  runId: string,
+  options: RunOptions & { jobId?: string | null; createdBy?: string | null } = {},
+): Promise<{ row: NewScenarioRunRow; result: ScenarioRunResult; cohortSize: number }> {
+  const cohort = await buildCohort(db, plan);
+  const spec = plan.scenario.spec;
+  const baseKey = `${plan.model.id}@${plan.model.version}#${plan.model.hash}`;
+  const prepared = prepareScenario(spec, plan.model.model.spec, cohort.members, { baseKey, seed: plan.seed, runs: plan.runs });
+  const core = await executor.run(prepared, runId, { signal: options.signal, onProgress: options.onProgress });
+  const result: ScenarioRunResult = { ...core, planning: prepared.planning };
+  const inputs: StoredInputs = { scenario: spec, origin: plan.scenario.origin, file: plan.scenario.file, runs: plan.runs, seed: plan.seed, parameterUncertainty: true };
+  return {
+    result,
+    cohortSize: cohort.members.length,
+    row: {
+      id: runId,
+      scenario_id: spec.id,
+      scenario_version: spec.version,
+      scenario_hash: plan.scenario.hash,
+      model_id: plan.model.id,
+      model_version: plan.model.version,
+      model_hash: plan.model.hash,
+      seed: plan.seed,
+      runs: plan.runs,
+      cohort_hash: cohort.hash,
+      cohort_size: cohort.members.length,
+      software_version: softwareVersion,
+      inputs: JSON.stringify(inputs),
+      result: JSON.stringify(result),
+      job_id: options.jobId ?? null,
+      created_by: options.createdBy ?? null,
+    },
+  };
+}
+
+function changedFile(entry: ScenarioVersionEntry, storedHash: string): ConflictError {
+  return new ConflictError(
+    `${entry.file ? `scenarios/${entry.file}` : `Scenario ${entry.id}`} has changed since version ${entry.version} was first run (stored hash ${storedHash.slice(0, 12)}…, now ${entry.hash.slice(0, 12)}…): give the changed scenario a new version`,
+    [{ field: 'scenario/version', reason: 'names content that has since changed' }],
+  );
+}
+
+/**
+ * Is the scenario version runnable as stored? A file version that was run before must still
+ * have the content it had then; the first run of a file version records it.
+ */
+export async function checkStoredVersion(db: Kysely<Database>, entry: ScenarioVersionEntry): Promise<void> {
+  const stored = await findScenarioVersion(db, entry.id, entry.version);
+  if (stored && stored.hash !== entry.hash) throw changedFile(entry, stored.hash);
+}
+
+/** Writes a run (in the caller's transaction), recording a file scenario's version first. */
+export async function persistScenarioRun(trx: Kysely<Database>, plan: RunPlan, row: NewScenarioRunRow): Promise<void> {
+  const entry = plan.scenario;
+  if (entry.origin === 'file') {
+    const stored = await ensureScenarioVersion(trx, {
+      id: entry.id,
+      version: entry.version,
+      spec: JSON.stringify(entry.spec),
+      hash: entry.hash,
+      origin: 'file',
+      created_by: row.created_by ?? null,
+    });
+    if (stored.hash !== entry.hash) throw changedFile(entry, stored.hash);
+  }
+  await insertScenarioRun(trx, row);
+}
+
+export interface RunScenarioRequest extends RunChoice {
+  version?: string | undefined;
+}
+
+/** runScenario: checks what can be checked at once, then runs as a job whose result is stored whole or not at all. */
+export async function startScenarioRun(deps: ScenarioRunDeps, actor: Actor, id: string, request: RunScenarioRequest): Promise<{ job: JobRow; runId: string; seed: number }> {
+  const entry = await findScenario(deps, id, request.version);
+  const plan = planScenarioRun(deps.catalog, entry, request);
+  await checkStoredVersion(deps.db, entry);
+  const spec = entry.spec;
+  if ((spec.entrants ?? []).length === 0) {
+    // Answer at once rather than through a failed job when there is nobody to project.
+    const rows = await listCohortInputs(deps.db, cohortBounds(spec, plan.model.model.spec.horizonAgeYears));
+    if (rows.length === 0) throw emptyCohort();
+  }
+  const runId = randomUUID();
+  const params = { scenarioId: spec.id, version: spec.version, runId, runs: plan.runs, seed: plan.seed, model: `${plan.model.id}@${plan.model.version}` };
+  const job = await deps.jobs.submit({ kind: 'scenario_run', capability: 'aggregates:read', params, actor }, async (context) => {
+    context.progress(0, 'building the cohort');
+    const { row, cohortSize } = await executeScenarioRun(deps.db, deps.executor, plan, runId, {
+      signal: context.signal,
+      onProgress: (completed, total) => context.progress(completed / total, `${completed} of ${total} runs`),
+      jobId: context.jobId,
+      createdBy: actor.tokenId,
+    });
+    return {
+      resultType: 'scenario_run',
+      resultId: runId,
+      message: `scenario run stored (${cohortSize} young people on record, ${plan.runs} runs)`,
+      persist: (trx) => persistScenarioRun(trx, plan, row),
+    };
+  });
+  await appendAuditEvent(deps.db, actor, {
+    action: 'scenario.run',
+    resourceType: 'scenario_run',
+    resourceId: runId,
+    detail: { ...params, jobId: job.id, scenarioHash: entry.hash, modelHash: plan.model.hash },
+  });
+  return { job, runId, seed: plan.seed };
+}
+
+function runLinks(id: string, scenarioId: string, version: string) {
+  return { self: `/v1/scenario-runs/${id}`, scenario: `/v1/scenarios/${scenarioId}?version=${version}`, compare: `/v1/scenario-runs/compare?ids=${id}` };
+}
+
+function modelRef(catalog: ModelCatalog, row: Pick<ScenarioRunRow, 'model_id' | 'model_version' | 'model_hash'>) {
+  const entry = catalog.get(row.model_id, row.model_version);
+  return { id: row.model_id, version: row.model_version, hash: row.model_hash, name: entry && entry.hash === row.model_hash ? entry.name : null };
+}
+
+function summaryOf(catalog: ModelCatalog, row: ScenarioRunHeader): ScenarioRunSummaryDto {
+  return {
+    id: row.id,
+    scenario: { id: row.scenario_id, version: row.scenario_version, name: row.scenario_name ?? row.scenario_id, hash: row.scenario_hash },
+    model: modelRef(catalog, row),
+    seed: Number(row.seed),
+    runs: row.runs,
+    cohort: { hash: row.cohort_hash, size: row.cohort_size },
+    softwareVersion: row.software_version,
+    jobId: row.job_id,
+    createdAt: new Date(row.created_at).toISOString(),
+    headline: { netPresentValueMean: row.npv_mean, probabilityBenefitsExceedCosts: row.probability_benefits_exceed_costs },
+    links: runLinks(row.id, row.scenario_id, row.scenario_version),
+  };
+}
+
+function runDto(catalog: ModelCatalog, row: ScenarioRunRow): ScenarioRunDto {
+  const inputs = row.inputs as unknown as StoredInputs;
+  const result = row.result as unknown as ScenarioRunResult;
+  const spec = inputs.scenario;
+  return {
+    ...summaryOf(catalog, {
+      ...row,
+      scenario_name: spec.name,
+      npv_mean: result.investToSave.netPresentValue.mean,
+      probability_benefits_exceed_costs: result.investToSave.probabilityBenefitsExceedCosts,
+    }),
+    inputs: {
+      firstYear: spec.firstYear,
+      planningYears: spec.planningYears ?? 5,
+      lifetimeYears: spec.lifetimeYears ?? 20,
+      cohortFilter: spec.cohort as Record<string, unknown>,
+      entrantBands: (spec.entrants ?? []).length,
+      strategy: spec.strategy.name,
+      parameterUncertainty: inputs.parameterUncertainty,
+      scenario: spec as unknown as Record<string, unknown>,
+    },
+    result,
+  };
+}
+
+export async function getScenarioRun(deps: Pick<ScenarioDeps, 'db' | 'catalog'>, id: string): Promise<ScenarioRunDto> {
+  const row = await findScenarioRun(deps.db, id);
+  if (!row) throw new NotFoundError('Scenario run', id);
+  return runDto(deps.catalog, row);
+}
+
+export async function listScenarioRunsPage(deps: Pick<ScenarioDeps, 'db' | 'catalog'>, query: { scenario?: string | undefined; version?: string | undefined; limit: number; offset: number }) {
+  const page = await listScenarioRuns(deps.db, { scenarioId: query.scenario, scenarioVersion: query.version, limit: query.limit, offset: query.offset });
+  return { items: page.items.map((row) => summaryOf(deps.catalog, row)), total: page.total, limit: query.limit, offset: query.offset };
+}
+
+const range = (s: Summary | Band) => ({ mean: s.mean, p10: s.p10, p90: s.p90 });
+
+/** The figures a commissioner reads first, with best (P10) and worst (P90) cases beside the mean. */
+export function scenarioHeadline(result: ScenarioResultCore, topInputs = 5): ScenarioHeadlineDto {
+  const its = result.investToSave;
+  return {
+    spendByYear: result.spend.byYear.map((y) => ({ financialYear: y.financialYear, baseline: range(y.baseline), strategy: range(y.strategy), saving: range(y.saving) })),
+    planningTotal: { baseline: range(result.spend.planningTotal.baseline), strategy: range(result.spend.planningTotal.strategy), saving: range(result.spend.planningTotal.saving) },
+    netPresentValue: range(its.netPresentValue),
+    benefitCostRatio: its.benefitCostRatio ? range(its.benefitCostRatio) : null,
+    returnOnInvestment: its.returnOnInvestment ? range(its.returnOnInvestment) : null,
+    probabilityBenefitsExceedCosts: its.probabilityBenefitsExceedCosts,
+    payback: { medianYear: its.payback.medianYear, probabilityNever: its.payback.probabilityNever },
+    cashableBenefits: range(its.cashableBenefits),
+    nonCashableBenefits: range(its.nonCashableBenefits),
+    inCareByYear: result.inCare.map((y) => ({ financialYear: y.financialYear, baseline: range(y.baseline), strategy: range(y.strategy) })),
+    topSensitivity: result.sensitivity.slice(0, topInputs).map((s) => ({ parameter: s.parameter, label: s.label, rankCorrelation: s.rankCorrelation, npvWhenLow: s.npvWhenLow, npvWhenHigh: s.npvWhenHigh })),
+  };
+}
+
+type Range = { mean: number; p10: number; p90: number };
+const minus = (a: Range, b: Range): Range => ({ mean: a.mean - b.mean, p10: a.p10 - b.p10, p90: a.p90 - b.p90 });
+
+/** Parses "a,b,c": two or more distinct run ids. */
+export function parseRunIds(ids: string): string[] {
+  const list = ids.split(',').map((id) => id.trim().toLowerCase());
+  const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+  const errors: FieldError[] = list.flatMap((id, k) => (uuid.test(id) ? [] : [{ field: 'querystring/ids', reason: `item ${k + 1} is not a run id (a UUID)` }]));
+  if (new Set(list).size !== list.length) errors.push({ field: 'querystring/ids', reason: 'names a run twice' });
+  if (list.length < 2) errors.push({ field: 'querystring/ids', reason: 'needs at least two run ids' });
+  if (errors.length > 0) throw new BadRequestError('ids must be two or more distinct run ids, comma-separated', errors);
+  return list;
+}
+
+/**
+ * compareScenarioRuns: the headline of each run side by side, and each run's differences from
+ * the first. Runs over different cohorts answer different questions, so they are compared only
+ * when the caller says so.
+ */
+export async function compareScenarioRuns(deps: Pick<ScenarioDeps, 'db' | 'catalog'>, ids: string[], allowDifferentCohorts: boolean): Promise<ScenarioRunComparisonDto> {
+  const rows = await findScenarioRuns(deps.db, ids);
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  const missing = ids.filter((id) => !byId.has(id));
+  if (missing.length > 0) throw new NotFoundError(missing.length === 1 ? 'Scenario run' : 'Scenario runs', missing.join(', '));
+  const ordered = ids.map((id) => byId.get(id) as ScenarioRunRow);
+  const sameCohort = ordered.every((row) => row.cohort_hash === ordered[0].cohort_hash);
+  if (!sameCohort && !allowDifferentCohorts) {
+    throw new ConflictError('These runs projected different cohorts (their cohort hashes differ), so their differences mix the strategy with the people; pass allowDifferentCohorts=true to compare them anyway', [
+      { field: 'querystring/ids', reason: `cohorts differ: ${ordered.map((row) => `${row.id} ${row.cohort_hash.slice(0, 12)}… (${row.cohort_size})`).join('; ')}` },
+    ]);
+  }
+  const runs = ordered.map((row) => {
+    const dto = runDto(deps.catalog, row);
+    return {
+      id: dto.id,
+      scenario: dto.scenario,
+      model: dto.model,
+      seed: dto.seed,
+      runs: dto.runs,
+      cohort: dto.cohort,
+      createdAt: dto.createdAt,
+      headline: scenarioHeadline(dto.result),
+    };
+  });
+  const first = runs[0];
+  const differences = runs.slice(1).map((run) => {
+    const firstYears = new Map(first.headline.spendByYear.map((y) => [y.financialYear, y]));
+    const firstInCare = new Map(first.headline.inCareByYear.map((y) => [y.financialYear, y]));
+    const h = run.headline;
+    const f = first.headline;
+    return {
+      run: run.id,
+      against: first.id,
+      spendByYear: h.spendByYear.flatMap((y) => {
+        const other = firstYears.get(y.financialYear);
+        return other ? [{ financialYear: y.financialYear, baseline: minus(y.baseline, other.baseline), strategy: minus(y.strategy, other.strategy), saving: minus(y.saving, other.saving) }] : [];
+      }),
+      planningTotal: {
+        baseline: minus(h.planningTotal.baseline, f.planningTotal.baseline),
+        strategy: minus(h.planningTotal.strategy, f.planningTotal.strategy),
+        saving: minus(h.planningTotal.saving, f.planningTotal.saving),
+      },
+      netPresentValue: minus(h.netPresentValue, f.netPresentValue),
+      benefitCostRatio: h.benefitCostRatio && f.benefitCostRatio ? minus(h.benefitCostRatio, f.benefitCostRatio) : null,
+      probabilityBenefitsExceedCosts: h.probabilityBenefitsExceedCosts - f.probabilityBenefitsExceedCosts,
+      inCareByYear: h.inCareByYear.flatMap((y) => {
+        const other = firstInCare.get(y.financialYear);
+        return other ? [{ financialYear: y.financialYear, baseline: minus(y.baseline, other.baseline), strategy: minus(y.strategy, other.strategy) }] : [];
+      }),
+    };
+  });
+  return {
+    runs,
+    sameCohort,
+    sameSeed: sameCohort && ordered.every((row) => Number(row.seed) === Number(ordered[0].seed)),
+    differences,
+  };
+}

@@ -1,0 +1,137 @@
+import t from 'tap';
+import { buildTestApp } from '../helpers/app.ts';
+import { addCohort, smallScenario } from './fixtures.ts';
+
+const entrants = (band: Record<string, unknown>) => [{ fromYears: 10, toYears: 16, population: 20000, ratePer10000: 30, startingStates: { cin_cp: 0.7, edge_of_care: 0.3 }, ...band }];
+
+/** Each case: a scenario broken in one way, and the field the answer must name. */
+const cases: Array<{ name: string; scenario: Record<string, unknown>; field: string; reason: RegExp; status?: number }> = [
+  {
+    name: 'two capacity limits on one state (overlapping capacities)',
+    scenario: smallScenario({
+      capacity: [
+        { state: 'inhouse_foster', places: 20, overflowTo: 'ifa_foster' },
+        { state: 'inhouse_foster', places: 5, overflowTo: 'residential' },
+      ],
+    }),
+    field: 'body/capacity/1/state',
+    reason: /overlaps capacity\/0/,
+  },
+  {
+    name: 'a negative capacity',
+    scenario: smallScenario({ capacity: [{ state: 'inhouse_foster', places: -3, overflowTo: 'ifa_foster' }] }),
+    field: 'body/capacity/0/places',
+    reason: /must be >= 0/,
+  },
+  {
+    name: 'a strategy that takes capacity below zero',
+    scenario: smallScenario({
+      capacity: [{ state: 'inhouse_foster', places: [20, 10], overflowTo: 'ifa_foster' }],
+      strategy: { name: 'Close homes', capacityChanges: [{ state: 'inhouse_foster', additionalPlaces: -15 }] },
+    }),
+    field: 'body/strategy/capacityChanges/0/additionalPlaces',
+    reason: /would leave -5 places in year 2: capacity cannot be negative/,
+  },
+  {
+    name: 'an unknown intervention',
+    scenario: smallScenario({ strategy: { name: 'Magic', interventions: [{ id: 'magic_wand', capacityPerYear: 10 }] } }),
+    field: 'body/strategy/interventions/0/id',
+    reason: /unknown intervention "magic_wand" in model england-default/,
+  },
+  { name: 'an unknown state in the cohort filter', scenario: smallScenario({ cohort: { careStates: ['orbit'] } }), field: 'body/cohort/careStates/0', reason: /unknown state "orbit"/ },
+  {
+    name: 'an unknown starting state for entrants',
+    scenario: smallScenario({ entrants: entrants({ startingStates: { cin_cp: 0.5, orbit: 0.5 } }) }),
+    field: 'body/entrants/0/startingStates/orbit',
+    reason: /unknown state "orbit"/,
+  },
+  {
+    name: 'an unknown overflow state',
+    scenario: smallScenario({ capacity: [{ state: 'inhouse_foster', places: 10, overflowTo: 'orbit' }] }),
+    field: 'body/capacity/0/overflowTo',
+    reason: /unknown state "orbit"/,
+  },
+  { name: 'a lifetime horizon beyond the model', scenario: smallScenario({ lifetimeYears: 26 }), field: 'body/lifetimeYears', reason: /beyond the model: it follows people only to age 25/ },
+  { name: 'a planning horizon beyond the lifetime horizon', scenario: smallScenario({ planningYears: 8, lifetimeYears: 6 }), field: 'body/lifetimeYears', reason: /at least the planning horizon/ },
+  { name: 'an investment after the horizon', scenario: smallScenario({ strategy: { name: 'Late', investment: [{ year: '2040-41', agency: 'health', amount: 5, label: 'x' }] } }), field: 'body/strategy/investment/0/year', reason: /must fall within 2026-27/ },
+  {
+    name: 'an entrant rate that is not a rate',
+    scenario: smallScenario({ entrants: entrants({ ratePer10000: [30, 12000] }) }),
+    field: 'body/entrants/0/ratePer10000/1',
+    reason: /is not a rate: more than 10,000 per 10,000 children/,
+  },
+  { name: 'a negative entrant rate', scenario: smallScenario({ entrants: entrants({ ratePer10000: -1 }) }), field: 'body/entrants/0/ratePer10000', reason: /must be >= 0/ },
+  { name: 'starting shares that do not sum to 1', scenario: smallScenario({ entrants: entrants({ startingStates: { cin_cp: 0.5, edge_of_care: 0.4 } }) }), field: 'body/entrants/0/startingStates', reason: /shares sum to 0.9, not 1/ },
+  {
+    name: 'overlapping entrant age bands',
+    scenario: smallScenario({ entrants: [...entrants({}), ...entrants({ fromYears: 14, toYears: 18 })] }),
+    field: 'body/entrants/1',
+    reason: /overlaps the age band of entrants\/0/,
+  },
+  { name: 'an unknown model', scenario: smallScenario({ model: { id: 'atlantis' } }), field: 'body/model/id', reason: /unknown model atlantis/ },
+  { name: 'an unknown field', scenario: smallScenario({ colour: 'blue' }), field: 'body/colour', reason: /is not a known field/ },
+  { name: 'a missing strategy', scenario: (({ strategy: _s, ...rest }) => rest)(smallScenario()), field: 'body/strategy', reason: /is required/ },
+  { name: 'a malformed financial year', scenario: smallScenario({ firstYear: '2026-28' }), field: 'body/firstYear', reason: /not a financial year/ },
+];
+
+t.test('every bad scenario answers 422 problem+json naming the field, on create and on update, and nothing is stored', async (t) => {
+  const { app, as } = await buildTestApp(t);
+  for (const c of cases) {
+    const response = await as('commissioning', { method: 'POST', url: '/v1/scenarios', payload: c.scenario });
+    t.equal(response.statusCode, c.status ?? 422, `${c.name}: status`);
+    t.match(response.headers['content-type'], /^application\/problem\+json/, `${c.name}: problem+json`);
+    const problem = response.json();
+    const error = problem.errors?.find((e: { field: string }) => e.field === c.field);
+    t.ok(error, `${c.name}: names ${c.field} (got ${JSON.stringify(problem.errors)})`);
+    t.match(error?.reason, c.reason, `${c.name}: reason`);
+  }
+  t.same(await app.db.selectFrom('scenarios').select('id').execute(), [], 'nothing stored');
+  t.same(await app.db.selectFrom('audit_events').select('id').where('action', 'like', 'scenario.%').execute(), [], 'nothing audited as stored');
+
+  // The same checks guard updates.
+  t.equal((await as('commissioning', { method: 'POST', url: '/v1/scenarios', payload: smallScenario() })).statusCode, 201);
+  for (const c of cases.filter((c) => c.field !== 'body/model/id')) {
+    const response = await as('commissioning', { method: 'PUT', url: '/v1/scenarios/small-mst', payload: { ...c.scenario, version: '1.1.0' } });
+    t.equal(response.statusCode, 422, `update with ${c.name}`);
+    t.ok(response.json().errors?.some((e: { field: string }) => e.field === c.field), `update with ${c.name}: names ${c.field}`);
+  }
+  t.same(await app.db.selectFrom('scenarios').select('version').execute(), [{ version: '1.0.0' }], 'only the good version is stored');
+});
+
+t.test('runScenario refuses bad run options and a scenario with nobody to project; nothing runs or is stored', async (t) => {
+  const { app, as } = await buildTestApp(t);
+  t.equal((await as('commissioning', { method: 'POST', url: '/v1/scenarios', payload: smallScenario() })).statusCode, 201);
+  const bad: Array<[Record<string, unknown>, string]> = [
+    [{ runs: 5 }, 'body/runs'],
+    [{ runs: 20001 }, 'body/runs'],
+    [{ runs: 100.5 }, 'body/runs'],
+    [{ seed: -1 }, 'body/seed'],
+    [{ seed: 'abc' }, 'body/seed'],
+    [{ version: '1' }, 'body/version'],
+    [{ threads: 4 }, 'body/threads'],
+  ];
+  for (const [payload, field] of bad) {
+    const response = await as('commissioning', { method: 'POST', url: '/v1/scenarios/small-mst/runs', payload });
+    t.equal(response.statusCode, 400, JSON.stringify(payload));
+    t.match(response.headers['content-type'], /^application\/problem\+json/);
+    t.ok(response.json().errors.some((e: { field: string }) => e.field === field), `${JSON.stringify(payload)} names ${field}`);
+  }
+  t.equal((await as('commissioning', { method: 'POST', url: '/v1/scenarios/small-mst/runs', payload: { version: '3.0.0' } })).statusCode, 404, 'an unknown version');
+  t.equal((await as('commissioning', { method: 'POST', url: '/v1/scenarios/nothing-here/runs', payload: {} })).statusCode, 404, 'an unknown scenario');
+
+  // No young people on record and no entrants: nobody to project.
+  const empty = await as('commissioning', { method: 'POST', url: '/v1/scenarios/small-mst/runs', payload: {} });
+  t.equal(empty.statusCode, 422);
+  t.same(empty.json().errors, [{ field: 'scenario/cohort', reason: 'matches no young people on record, and there are no entrants' }]);
+  // A filter that matches nobody among those on record.
+  await addCohort(as);
+  t.equal((await as('commissioning', { method: 'PUT', url: '/v1/scenarios/small-mst', payload: smallScenario({ version: '1.1.0', cohort: { tiers: [1] } }) })).statusCode, 201);
+  t.equal((await as('commissioning', { method: 'POST', url: '/v1/scenarios/small-mst/runs', payload: {} })).statusCode, 422);
+
+  const compare = await as('board', { method: 'GET', url: '/v1/scenario-runs/compare?ids=not-a-run,other' });
+  t.equal(compare.statusCode, 400);
+  t.match(compare.json().errors, [{ field: 'querystring/ids' }]);
+
+  t.same(await app.db.selectFrom('jobs').select('id').execute(), [], 'no job was started');
+  t.same(await app.db.selectFrom('scenario_runs').select('id').execute(), [], 'no run was stored');
+});

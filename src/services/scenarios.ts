@@ -4,7 +4,7 @@ import { modelNamedBy, RESERVED_SCENARIO_IDS, scenarioContentHash, type Scenario
 import type { ScenarioSpec } from '../catalog/scenario-schema.ts';
 import { validateScenario } from '../catalog/validate-scenario.ts';
 import { type Actor, appendAuditEvent } from '../db/repositories/audit.ts';
-import { findScenarioVersion, findScenarioVersions, insertScenario, listStoredScenarios, lockScenarioId } from '../db/repositories/scenarios.ts';
+import { findScenarioVersions, insertScenario, listStoredScenarios, lockScenarioId } from '../db/repositories/scenarios.ts';
 import type { Database, ScenarioRow } from '../db/schema.ts';
 import type { ScenarioDocumentDto, ScenarioSummaryDto } from '../schemas/scenarios.ts';
 import { ConflictError, type FieldError, NotFoundError, UnprocessableError } from './errors.ts';
@@ -86,10 +86,9 @@ function documentOf(entry: ScenarioVersionEntry, latest: boolean): ScenarioDocum
 }
 
 export async function getScenario(deps: ScenarioDeps, id: string, version?: string): Promise<ScenarioDocumentDto> {
-  const versions = await allVersions(deps, id);
-  const found = version === undefined ? versions[0] : versions.find((v) => v.version === version);
-  if (!found) throw new NotFoundError('Scenario', version === undefined ? id : `${id} ${version}`);
-  return documentOf(found, found === versions[0]);
+  const found = await findScenario(deps, id, version);
+  const newest = await findScenario(deps, id);
+  return documentOf(found, found.version === newest.version);
 }
 
 export interface ScenarioListQuery {
@@ -187,9 +186,4 @@ export async function updateScenario(deps: ScenarioDeps, actor: Actor, id: strin
       throw new ConflictError(`Scenario ${id} is at version ${latest}: a stored version never changes, so an update needs a higher version`, errors);
     }
   });
-}
-
-/** The stored row of a version, if the database holds one. */
-export async function storedScenarioVersion(db: Kysely<Database>, id: string, version: string): Promise<ScenarioRow | undefined> {
-  return findScenarioVersion(db, id, version);
 }

@@ -19,6 +19,7 @@ import calibrationRoutes from './routes/calibrations/index.ts';
 import carePlanRoutes from './routes/care-plans/index.ts';
 import tokenRoutes from './routes/access/tokens.ts';
 import modelRoutes from './routes/models/index.ts';
+import packRoutes from './routes/packs/index.ts';
 import jobRoutes from './routes/jobs/index.ts';
 import projectionRoutes from './routes/projections/index.ts';
 import scenarioRoutes from './routes/scenarios/index.ts';
@@ -82,5 +83,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(jobRoutes);
   await app.register(scenarioRoutes);
   await app.register(calibrationRoutes);
+  await app.register(packRoutes);
   return app;
 }

@@ -15,6 +15,7 @@ import problemDetails from './plugins/app/problem-details.ts';
 import security from './plugins/external/security.ts';
 import swagger from './plugins/external/swagger.ts';
 import auditRoutes from './routes/access/audit.ts';
+import appRoutes from './routes/app/index.ts';
 import calibrationRoutes from './routes/calibrations/index.ts';
 import carePlanRoutes from './routes/care-plans/index.ts';
 import tokenRoutes from './routes/access/tokens.ts';
@@ -84,5 +85,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(scenarioRoutes);
   await app.register(calibrationRoutes);
   await app.register(packRoutes);
+  await app.register(appRoutes);
   return app;
 }

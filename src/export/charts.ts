@@ -46,7 +46,8 @@ function helveticaWidth(item: TextItem, text: unknown): number {
 (vega as unknown as { textMetrics: { width: (item: TextItem, text: unknown) => number } }).textMetrics.width = helveticaWidth;
 
 const CONFIG = {
-  font: 'Helvetica',
+  // Browsers without Helvetica use Arial, whose widths are the same.
+  font: 'Helvetica, Arial, sans-serif',
   background: 'white',
   // An ASCII minus: the report's font has no U+2212.
   locale: { number: { decimal: '.', thousands: ',', grouping: [3], currency: ['£', ''], minus: '-' } },

@@ -65,7 +65,8 @@ function chart(doc: Doc, item: Chart, width = CONTENT, maxHeight = 330): void {
     h = maxHeight;
   }
   const y = doc.y;
-  SVGtoPDF(doc, item.svg, PAGE.margin, y, { width: w, height: h, preserveAspectRatio: 'xMinYMin meet', assumePt: true });
+  // The charts' text is laid out with Helvetica's metrics (charts.ts): draw it in Helvetica.
+  SVGtoPDF(doc, item.svg, PAGE.margin, y, { width: w, height: h, preserveAspectRatio: 'xMinYMin meet', assumePt: true, fontCallback: (_family, bold) => (bold ? 'Helvetica-Bold' : 'Helvetica') });
   doc.y = y + h + 10;
 }
 

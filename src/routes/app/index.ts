@@ -1,0 +1,26 @@
+import { readFileSync } from 'node:fs';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+
+/**
+ * The comparison page for heads of service and the board, at /app: static HTML, CSS and a small
+ * script, public like the API docs (they hold no data). Everything on the page comes from the
+ * API with the token the user enters, so the page needs no session of its own, and the API's
+ * roles decide what each user sees.
+ */
+
+const here = new URL('./static/', import.meta.url);
+const files = {
+  'index.html': { type: 'text/html; charset=utf-8', body: readFileSync(new URL('index.html', here)) },
+  'app.js': { type: 'text/javascript; charset=utf-8', body: readFileSync(new URL('app.js', here)) },
+  'app.css': { type: 'text/css; charset=utf-8', body: readFileSync(new URL('app.css', here)) },
+} as const;
+
+export default async function appRoutes(fastify: FastifyInstance) {
+  const serve = (name: keyof typeof files) => async (_request: unknown, reply: FastifyReply) =>
+    reply.header('content-type', files[name].type).header('cache-control', 'no-cache').send(files[name].body);
+  const options = { config: { public: true }, schema: { hide: true } };
+  fastify.get('/app', options, serve('index.html'));
+  fastify.get('/app/', options, serve('index.html'));
+  fastify.get('/app/app.js', options, serve('app.js'));
+  fastify.get('/app/app.css', options, serve('app.css'));
+}

@@ -24,9 +24,12 @@ const CONTENT = PAGE.width - 2 * PAGE.margin;
 const INK = '#111111';
 const MUTED = '#444444';
 
-/** Helvetica (a PDF standard font) covers Windows-1252 only: spell out the few characters outside it. */
+// Helvetica (a PDF standard font) covers Windows-1252 only; anything else would come out as
+// stray glyphs and shift the text after it. Spell out the common ones, replace the rest by "?".
+const WINDOWS_1252_EXTRA = new Set([...'€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ']);
 function text(value: string): string {
-  return value.replaceAll('−', '-').replaceAll('≥', '>=').replaceAll('≤', '<=').replaceAll('→', 'to').replaceAll('\u00a0', ' ');
+  const spelled = value.replaceAll('−', '-').replaceAll('≥', '>=').replaceAll('≤', '<=').replaceAll('→', 'to').replaceAll('\u00a0', ' ');
+  return [...spelled].map((c) => (c === '\n' || (c >= ' ' && c <= '~') || (c >= '\u00a1' && c <= '\u00ff') || WINDOWS_1252_EXTRA.has(c) ? c : '?')).join('');
 }
 
 function svgSize(svg: string): { width: number; height: number } {
@@ -66,7 +69,7 @@ function chart(doc: Doc, item: Chart, width = CONTENT, maxHeight = 330): void {
   }
   const y = doc.y;
   // The charts' text is laid out with Helvetica's metrics (charts.ts): draw it in Helvetica.
-  SVGtoPDF(doc, item.svg, PAGE.margin, y, { width: w, height: h, preserveAspectRatio: 'xMinYMin meet', assumePt: true, fontCallback: (_family, bold) => (bold ? 'Helvetica-Bold' : 'Helvetica') });
+  SVGtoPDF(doc, text(item.svg), PAGE.margin, y, { width: w, height: h, preserveAspectRatio: 'xMinYMin meet', assumePt: true, fontCallback: (_family, bold) => (bold ? 'Helvetica-Bold' : 'Helvetica') });
   doc.y = y + h + 10;
 }
 

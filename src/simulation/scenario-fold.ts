@@ -310,8 +310,16 @@ export class ScenarioFolder {
     // Sensitivity: rank correlation of each uncertain input with the NPV, and the NPV when the
     // input sits in its lowest and highest decile (a one-at-a-time swing read off the runs).
     const width = this.parameterNames.length;
+    // Interventions the strategy does not commission cannot move its NPV: leave them out, so
+    // chance correlations of unused inputs never reach the tornado.
+    const commissioned = new Set(ivIds);
+    const irrelevant = (name: string) => {
+      const match = /^(?:intervention|effect):([^:]+):/.exec(name);
+      return match !== null && !commissioned.has(match[1]);
+    };
     const sensitivity = this.parameterNames
       .map((info, k) => {
+        if (irrelevant(info.name)) return null;
         const values = series((run) => this.parameters[run * width + k]);
         const sorted = Float64Array.from(values).sort();
         if (sorted[0] === sorted[runs - 1]) return null;

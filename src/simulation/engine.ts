@@ -600,22 +600,11 @@ export class Simulator {
     this.ivEnd.fill(-1, 0, bits);
     this.ivDelivered.fill(0, 0, bits);
     let nextEvent = this.nextPlanEvent(offset - 1, moves, starts, offers, bits);
-    const handleEvents = (m: number) => {
-      for (let k = 0; k < starts.length; k++) {
-        if (starts[k].startMonth === m && !this.ivDelivered[starts[k].slotIndex]) {
-          mask = this.deliver(state, out, base, starts[k].slotIndex, m, months, s, age, fy, cm, mask);
-        }
-      }
-      for (let bit = 0; bit < bits; bit++) {
-        if (this.ivEnd[bit] === m) {
-          mask &= ~(1 << bit);
-          this.ivEnd[bit] = -1;
-        }
-      }
-      for (const offer of offers) if (offer.firstMonth === m) mask = this.offer(state, out, base, offerDraw, m, months, s, age, fy, cm, mask);
-      nextEvent = this.nextPlanEvent(m, moves, starts, offers, bits);
-    };
-    if (nextEvent === offset) handleEvents(offset);
+    // (A method rather than a closure: a closure would move the loop's variables off the stack.)
+    if (nextEvent === offset) {
+      mask = this.planEvents(state, person, out, base, offerDraw, offset, months, s, age, fy, cm, mask);
+      nextEvent = this.nextPlanEvent(offset, moves, starts, offers, bits);
+    }
     if (offers.length > 0 && offset > 0) mask = this.offer(state, out, base, offerDraw, offset, months, s, age, fy, cm, mask);
 
     for (let m = offset; ; m++) {
@@ -708,7 +697,10 @@ export class Simulator {
         this.bookEvents(out, base, fy, ageYear, s, s, true);
         virt = 0;
       }
-      if (m1 === nextEvent) handleEvents(m1);
+      if (m1 === nextEvent) {
+        mask = this.planEvents(state, person, out, base, offerDraw, m1, months, s, age, fy, cm, mask);
+        nextEvent = this.nextPlanEvent(m1, moves, starts, offers, bits);
+      }
     }
     rng.s0 = r0;
     rng.s1 = r1;
@@ -722,6 +714,24 @@ export class Simulator {
     if (ever & FLAG_CUSTODY) out[outcomeBase + Outcome.everCustody] += 1;
     if (ever & FLAG_HOMELESS) out[outcomeBase + Outcome.everHomeless] += 1;
     if (usedVirt) this.bookActualPrice(state, person, out, base);
+  }
+
+  /** At a plan event month: scheduled intervention starts, effect ends, offers opening. Returns the new mask. */
+  private planEvents(state: SlotState, person: PersonPlan, out: Float64Array, base: number, offerDraw: number, m: number, months: number, s: number, age: number, fy: number, cm: number, mask: number): number {
+    const starts = person.interventions;
+    for (let k = 0; k < starts.length; k++) {
+      if (starts[k].startMonth === m && !this.ivDelivered[starts[k].slotIndex]) {
+        mask = this.deliver(state, out, base, starts[k].slotIndex, m, months, s, age, fy, cm, mask);
+      }
+    }
+    for (let bit = 0; bit < state.slot.interventions.length; bit++) {
+      if (this.ivEnd[bit] === m) {
+        mask &= ~(1 << bit);
+        this.ivEnd[bit] = -1;
+      }
+    }
+    for (const offer of state.slot.offers ?? []) if (offer.firstMonth === m) mask = this.offer(state, out, base, offerDraw, m, months, s, age, fy, cm, mask);
+    return mask;
   }
 
   /** The first month after `after` at which something in the plan happens. */

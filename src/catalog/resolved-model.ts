@@ -1,3 +1,4 @@
+import type { Distribution } from '../simulation/distributions.ts';
 import type { CostModelSpec, OUTCOME_FLAGS } from './model-schema.ts';
 import type { Agency, StateCategory } from './vocabulary.ts';
 
@@ -19,15 +20,7 @@ import type { Agency, StateCategory } from './vocabulary.ts';
 export type OutcomeFlag = (typeof OUTCOME_FLAGS)[number];
 
 /** An uncertain quantity with its defaults filled in; a plain number in the spec becomes `fixed`. */
-export type ResolvedDistribution =
-  | { type: 'fixed'; value: number }
-  | { type: 'normal'; mean: number; sd: number }
-  /** Arithmetic mean and standard deviation (not of the log). */
-  | { type: 'lognormal'; mean: number; sd: number }
-  | { type: 'triangular'; min: number; mode: number; max: number }
-  /** Beta-PERT; lambda (weight of the mode) defaults to 4. */
-  | { type: 'pert'; min: number; mode: number; max: number; lambda: number }
-  | { type: 'uniform'; min: number; max: number };
+export type ResolvedDistribution = Distribution;
 
 export interface ResolvedState {
   /** Position in every per-state array and matrix of the model. */

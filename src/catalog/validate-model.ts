@@ -11,6 +11,7 @@ import {
   WEEKS_PER_MONTH,
 } from './resolved-model.ts';
 import { STATE_CATEGORIES, type StateCategory } from './vocabulary.ts';
+import { toDistribution } from '../simulation/distributions.ts';
 
 /** One thing wrong with a model: where (a JSON pointer into the model) and why, in plain words. */
 export interface ModelError {
@@ -776,25 +777,4 @@ class ModelChecker {
 }
 
 /** The spec's distribution with defaults filled in: a plain number becomes fixed, PERT gets lambda 4. */
-export function resolveDistribution(d: DistributionSpec): ResolvedDistribution {
-  if (typeof d === 'number') return { type: 'fixed', value: d };
-  if (d.type === 'pert') return { type: 'pert', min: d.min, mode: d.mode, max: d.max, lambda: d.lambda ?? 4 };
-  return { ...d };
-}
-
-/** The mean of a resolved distribution (normal and lognormal by their stated mean). */
-export function distributionMean(d: ResolvedDistribution): number {
-  switch (d.type) {
-    case 'fixed':
-      return d.value;
-    case 'normal':
-    case 'lognormal':
-      return d.mean;
-    case 'triangular':
-      return (d.min + d.mode + d.max) / 3;
-    case 'pert':
-      return (d.min + d.lambda * d.mode + d.max) / (d.lambda + 2);
-    case 'uniform':
-      return (d.min + d.max) / 2;
-  }
-}
+export const resolveDistribution: (d: DistributionSpec) => ResolvedDistribution = toDistribution;

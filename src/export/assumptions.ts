@@ -1,4 +1,5 @@
 import type { DistributionSpec } from '../catalog/model-schema.ts';
+import { meanOf, toDistribution } from '../simulation/distributions.ts';
 import { type PackRun, agencyLabel } from './pack-input.ts';
 
 /**
@@ -28,22 +29,7 @@ const round = (x: number) => Number(x.toPrecision(6));
 const number = (x: number) => round(x).toLocaleString('en-GB', { maximumFractionDigits: 6 });
 
 export function distributionMean(d: DistributionSpec): number {
-  if (typeof d === 'number') return d;
-  switch (d.type) {
-    case 'fixed':
-      return d.value;
-    case 'normal':
-    case 'lognormal':
-      return d.mean;
-    case 'uniform':
-      return (d.min + d.max) / 2;
-    case 'triangular':
-      return (d.min + d.mode + d.max) / 3;
-    case 'pert': {
-      const lambda = d.lambda ?? 4;
-      return (d.min + lambda * d.mode + d.max) / (lambda + 2);
-    }
-  }
+  return meanOf(toDistribution(d));
 }
 
 export function describeDistribution(d: DistributionSpec): string {

@@ -1,4 +1,4 @@
-import { type Distribution, quantileOf, sampleGamma } from './distributions.ts';
+import { type Distribution, meanOf, quantileOf, sampleGamma } from './distributions.ts';
 import { type MetricLayout, Outcome } from './layout.ts';
 import { type SimulationModel, WEEKS_PER_MONTH } from './model.ts';
 import { StreamPurpose, Xoshiro128, mix32 } from './random.ts';
@@ -314,7 +314,7 @@ export class Simulator {
     const draw = (d: Parameters<typeof quantileOf>[0]) => {
       const u = uncertain ? keyedUniform(this.stream, seed, run, this.parameterHashes[p]) : 0.5;
       // With uncertainty off, parameters sit at their means (not medians): the oracle's setting.
-      const value = uncertain ? quantileOf(d, u, 0) : Math.max(0, meanValue(d));
+      const value = uncertain ? quantileOf(d, u, 0) : Math.max(0, meanOf(d));
       this.parameterValues[p++] = value;
       return value;
     };
@@ -340,7 +340,7 @@ export class Simulator {
       state.slot.periods?.forEach((period, k) => {
         period.rates.forEach((rate, j) => {
           const u = uncertain ? keyedUniform(this.stream, seed, run, hashString(`rate:${rate.name}`)) : 0.5;
-          state.rateValues[k][j] = uncertain ? quantileOf(rate.multiplier, u, 0) : Math.max(0, meanValue(rate.multiplier));
+          state.rateValues[k][j] = uncertain ? quantileOf(rate.multiplier, u, 0) : Math.max(0, meanOf(rate.multiplier));
         });
       });
     }
@@ -852,21 +852,6 @@ function rotl(x: number, k: number): number {
   return (x << k) | (x >>> (32 - k));
 }
 
-function meanValue(d: Parameters<typeof quantileOf>[0]): number {
-  switch (d.type) {
-    case 'fixed':
-      return d.value;
-    case 'normal':
-    case 'lognormal':
-      return d.mean;
-    case 'triangular':
-      return (d.min + d.mode + d.max) / 3;
-    case 'pert':
-      return (d.min + d.lambda * d.mode + d.max) / (d.lambda + 2);
-    case 'uniform':
-      return (d.min + d.max) / 2;
-  }
-}
 
 /**
  * Writes a row as cumulative probabilities: staying first (it is usually most of the mass, so

@@ -2,6 +2,7 @@ import type { CostModelSpec, DistributionSpec } from '../catalog/model-schema.ts
 import type { ScenarioSpec } from '../catalog/scenario-schema.ts';
 import { yearly } from '../catalog/validate-scenario.ts';
 import { parseFinancialYear } from '../finance/financial-year.ts';
+import { meanOf, toDistribution } from './distributions.ts';
 import { type CohortChunk, type CohortPerson, type CohortRequest, simulateCohortRuns } from './cohort.ts';
 import type { OfferedIntervention, PlanSlot, RateAdjustment, Redirect } from './engine.ts';
 import { planFlows } from './expected-flows.ts';
@@ -82,22 +83,6 @@ function scale(d: DistributionSpec, k: number): DistributionSpec {
   }
 }
 
-function meanSpec(d: DistributionSpec): number {
-  if (typeof d === 'number') return d;
-  switch (d.type) {
-    case 'fixed':
-      return d.value;
-    case 'normal':
-    case 'lognormal':
-      return d.mean;
-    case 'uniform':
-      return (d.min + d.max) / 2;
-    case 'triangular':
-      return (d.min + d.mode + d.max) / 3;
-    case 'pert':
-      return (d.min + (d.lambda ?? 4) * d.mode + d.max) / ((d.lambda ?? 4) + 2);
-  }
-}
 
 /** The strategy's model: unit prices changed, commissioned interventions at their prices and eligibility. */
 export function strategyModelSpec(base: CostModelSpec, scenario: ScenarioSpec): CostModelSpec {
@@ -105,7 +90,7 @@ export function strategyModelSpec(base: CostModelSpec, scenario: ScenarioSpec): 
   for (const change of scenario.strategy.unitPriceChanges ?? []) {
     const cost = spec.unitCosts.find((c) => c.id === change.unitCost);
     if (!cost) continue;
-    const k = change.multiplier ?? (change.weeklyPrice as number) / Math.max(1e-9, meanSpec(cost.amount));
+    const k = change.multiplier ?? (change.weeklyPrice as number) / Math.max(1e-9, meanOf(toDistribution(cost.amount)));
     cost.amount = scale(cost.amount, k);
   }
   for (const commissioned of scenario.strategy.interventions ?? []) {
@@ -179,7 +164,7 @@ export function prepareScenario(scenario: ScenarioSpec, baseSpec: CostModelSpec,
       name: `${name}:${change.label ?? `${change.from.join('+')}>${change.to.join('+')}`}`,
       from: selectorMask(strategySpec, change.from),
       to: selectorMask(strategySpec, change.to),
-      multiplier: toEngineDistribution(change.multiplier),
+      multiplier: toDistribution(change.multiplier),
     } satisfies RateAdjustment,
   });
   const commonRateChanges = (scenario.rateChanges ?? []).map((change, k) => rateChangeOf(change, `common-rate-${k}`));
@@ -289,11 +274,6 @@ export function prepareScenario(scenario: ScenarioSpec, baseSpec: CostModelSpec,
   };
 }
 
-function toEngineDistribution(d: DistributionSpec) {
-  if (typeof d === 'number') return { type: 'fixed' as const, value: d };
-  if (d.type === 'pert') return { ...d, lambda: d.lambda ?? 4 };
-  return d;
-}
 
 /** The shards of a scenario: people in blocks, and each entrant age band on its own. */
 export function scenarioShards(prepared: PreparedScenario, peoplePerShard = 200): ScenarioShard[] {

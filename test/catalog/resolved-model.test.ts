@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import t from 'tap';
 import { canonicalJson, modelContentHash } from '../../src/catalog/canonical-json.ts';
-import { distributionMean, validateModel } from '../../src/catalog/validate-model.ts';
+import { validateModel } from '../../src/catalog/validate-model.ts';
+import { meanOf as distributionMean } from '../../src/simulation/distributions.ts';
 import type { ResolvedModel } from '../../src/catalog/resolved-model.ts';
 import { tinyModel } from './tiny-model.ts';
 

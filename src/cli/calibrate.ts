@@ -8,6 +8,7 @@ import { importSsda903 } from '../calibration/import.ts';
 import { DEFAULT_MAPPING, mergeMapping } from '../calibration/mapping.ts';
 import type { CostModelSpec } from '../catalog/model-schema.ts';
 import { DomainError } from '../services/errors.ts';
+import { progressBar } from './progress-bar.ts';
 
 /**
  * `npm run calibrate -- <folder or zip> [options]`: an analyst's way in. Reads a folder of SSDA903
@@ -42,20 +43,9 @@ const { values, positionals } = parseArgs({
   },
 });
 
-const stderr = process.stderr;
-let lastDrawn = '';
-function bar(fraction: number, label: string): void {
-  const width = 30;
-  const filled = Math.round(Math.max(0, Math.min(1, fraction)) * width);
-  const line = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(Math.round(fraction * 100)).padStart(3)}% ${label}`;
-  if (line === lastDrawn) return;
-  if (stderr.isTTY) stderr.write(`\r${line.padEnd(100).slice(0, Math.max(40, (stderr.columns ?? 100) - 1))}`);
-  else if (line.replace(/\d+%/, '') !== lastDrawn.replace(/\d+%/, '')) stderr.write(`${line}\n`);
-  lastDrawn = line;
-}
-function done(): void {
-  if (stderr.isTTY) stderr.write('\n');
-}
+const progress = progressBar();
+const bar = (fraction: number, label: string) => progress.update(fraction, label);
+const done = () => progress.end();
 
 function fail(message: string, details: string[] = [], code = 2): never {
   done();

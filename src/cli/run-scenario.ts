@@ -13,6 +13,7 @@ import { DomainError } from '../services/errors.ts';
 import { executeScenarioRun, persistScenarioRun, planScenarioRun, type ScenarioRunResult, scenarioHeadline } from '../services/scenario-runs.ts';
 import type { ScenarioVersionEntry } from '../services/scenarios.ts';
 import { CancelledError } from '../simulation/pool.ts';
+import { progressBar } from './progress-bar.ts';
 
 /**
  * `npm run scenario -- scenarios/NAME.json [--runs N] [--seed S] [--threads T] [--no-store]`: an
@@ -34,23 +35,9 @@ const { values, positionals } = parseArgs({
   },
 });
 
-const stderr = process.stderr;
-let lastDrawn = '';
-function bar(fraction: number, label: string): void {
-  const width = 30;
-  const filled = Math.round(Math.max(0, Math.min(1, fraction)) * width);
-  const line = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(Math.round(fraction * 100)).padStart(3)}% ${label}`;
-  if (line === lastDrawn) return;
-  if (stderr.isTTY) stderr.write(`\r${line.padEnd(100).slice(0, Math.max(40, (stderr.columns ?? 100) - 1))}`);
-  else if (Math.floor(fraction * 10) !== Math.floor(lastFraction * 10) || fraction === 1) stderr.write(`${line}\n`);
-  lastDrawn = line;
-  lastFraction = fraction;
-}
-let lastFraction = -1;
-function endBar(): void {
-  if (stderr.isTTY && lastDrawn) stderr.write('\n');
-  lastDrawn = '';
-}
+const progress = progressBar();
+const bar = (fraction: number, label: string) => progress.update(fraction, label);
+const endBar = () => progress.end();
 
 /** Stops the command with a message; thrown, so the database is closed on the way out. */
 class CommandFailure extends Error {

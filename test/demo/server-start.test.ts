@@ -50,3 +50,33 @@ t.test('npm start on an empty embedded database loads the Northvale cohort once 
   t.notMatch(second.output, /demo data/, 'a database that has records is left alone');
   await stopServer(second.child);
 });
+
+t.test('the started service answers health and docs, and a shutdown lets in-flight requests finish', async (t) => {
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'pathcast-server-stop-'));
+  t.teardown(() => rm(dataDir, { recursive: true, force: true }));
+  const server = await startServer(dataDir);
+  t.teardown(() => stopServer(server.child));
+
+  const health = await fetch(`${server.address}/health`);
+  t.equal(health.status, 200);
+  t.equal(((await health.json()) as { status: string }).status, 'ok');
+  const doc = (await (await fetch(`${server.address}/docs/json`)).json()) as { paths: Record<string, Record<string, { operationId: string }>> };
+  const ids = Object.values(doc.paths).flatMap((methods) => Object.values(methods).map((op) => op.operationId));
+  for (const id of ['health', 'createYoungPerson', 'getYoungPerson', 'listYoungPeople', 'updateYoungPerson', 'eraseYoungPerson', 'importYoungPeople', 'createApiToken', 'listApiTokens', 'revokeApiToken', 'listAuditEvents']) {
+    t.ok(ids.includes(id), `${id} is published`);
+  }
+
+  // A projection that takes a moment, then SIGTERM while it runs: it still gets its answer.
+  const inFlight = fetch(`${server.address}/v1/projections`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ model: 'england-default', ageMonths: 120, state: 'residential', runs: 30000, seed: 1 }),
+  });
+  await new Promise((resolve) => setTimeout(resolve, 150));
+  const exited = new Promise<number | null>((resolve) => server.child.once('exit', (code) => resolve(code)));
+  server.child.kill('SIGTERM');
+  const response = await inFlight;
+  t.equal(response.status, 200, 'the request in flight when the signal came was answered');
+  t.equal(((await response.json()) as { runs: number }).runs, 30000);
+  t.equal(await exited, 0, 'the process then exits cleanly');
+});

@@ -108,3 +108,22 @@ t.test('one shard or many: the same vectors', async (t) => {
   const width = entrants.vectors.length / 5;
   t.ok(entrantsLater.vectors.every((x, i) => x === entrants.vectors[2 * width + i]), 'a run’s entrants do not depend on the chunk');
 });
+
+t.test('a scenario gives identical results on 1, 2 and 4 worker threads', async (t) => {
+  const members = Array.from({ length: 50 }, (_, k) => fitAge({ ageYears: 3 + (k % 15), state: states[k % states.length], price: 700 + k * 40 }));
+  const spec = scenario({
+    entrants: [{ fromYears: 10, toYears: 16, population: 15000, ratePer10000: 25, startingStates: { cin_cp: 0.6, edge_of_care: 0.4 } }],
+    capacity: [{ state: 'inhouse_foster', places: 10, overflowTo: 'ifa_foster' }],
+    strategy: { name: 'MST and more carers', interventions: [{ id: 'mst', capacityPerYear: 5 }], capacityChanges: [{ state: 'inhouse_foster', additionalPlaces: 5 }] },
+  });
+  const prepared = prepareScenario(spec, england, members, { baseKey: 'england', seed: 11, runs: 600 });
+  const results: string[] = [];
+  for (const threads of [1, 2, 4]) {
+    const pool = new SimulationPool(threads);
+    results.push(JSON.stringify(await pool.scenario(prepared)));
+    await pool.close();
+  }
+  t.equal(results[1], results[0], '2 threads = 1 thread');
+  t.equal(results[2], results[0], '4 threads = 1 thread');
+  t.ok(JSON.parse(results[0]).interventions[0].delivered.mean > 0, 'the strategy does something');
+});

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { SCHEMA_FILE } from './model-json-schema.ts';
 import type { ResolvedModel } from './resolved-model.ts';
 import { type ModelError, validateModel } from './validate-model.ts';
+import { VersionedEntries, compareVersions } from './versioned-entries.ts';
 
 /**
  * The cost models the service knows: every models/*.json file (the schema file aside), validated
@@ -33,6 +34,8 @@ export interface CatalogEntry {
   model: ResolvedModel;
 }
 
+export { compareVersions };
+
 export class ModelCatalogError extends Error {
   readonly problems: Array<{ origin: string; errors: ModelError[] }>;
   constructor(problems: Array<{ origin: string; errors: ModelError[] }>) {
@@ -43,19 +46,8 @@ export class ModelCatalogError extends Error {
   }
 }
 
-/** Compares "1.10.0" and "1.9.3" as versions, not as text. */
-export function compareVersions(a: string, b: string): number {
-  const pa = a.split('.').map(Number);
-  const pb = b.split('.').map(Number);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
-}
-
 export class ModelCatalog {
-  private readonly entries = new Map<string, CatalogEntry[]>();
+  private readonly entries = new VersionedEntries<CatalogEntry>();
 
   /** Builds a catalog from specs already read; throws ModelCatalogError naming every bad one. */
   static fromSpecs(specs: readonly ExtraModelSpec[]): ModelCatalog {
@@ -80,12 +72,11 @@ export class ModelCatalog {
     if (RESERVED_IDS.has(model.id)) {
       return [{ field: '/id', reason: `"${model.id}" is reserved (it would clash with /v1/models/${model.id})` }];
     }
-    const versions = this.entries.get(model.id) ?? [];
-    const clash = versions.find((e) => e.version === model.version);
+    const clash = this.entries.clash(model.id, model.version);
     if (clash) {
       return [{ field: '/version', reason: `${model.id} ${model.version} is already defined by ${clash.origin}: a changed model needs a new version` }];
     }
-    versions.push({
+    this.entries.add({
       id: model.id,
       version: model.version,
       name: model.name,
@@ -95,21 +86,17 @@ export class ModelCatalog {
       origin,
       model,
     });
-    versions.sort((a, b) => compareVersions(b.version, a.version));
-    this.entries.set(model.id, versions);
     return [];
   }
 
   /** Every model version, by id and then newest version first. */
   list(): CatalogEntry[] {
-    return [...this.entries.keys()].sort().flatMap((id) => this.entries.get(id) ?? []);
+    return this.entries.list();
   }
 
   /** A model version, or the newest version of the id when none is given. */
   get(id: string, version?: string): CatalogEntry | undefined {
-    const versions = this.entries.get(id);
-    if (!versions) return undefined;
-    return version === undefined ? versions[0] : versions.find((e) => e.version === version);
+    return this.entries.get(id, version);
   }
 }
 

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { compareVersions } from './catalog.ts';
 import { canonicalJson } from './canonical-json.ts';
 import type { CostModelSpec } from './model-schema.ts';
 import { SCENARIO_SCHEMA_FILE } from './scenario-json-schema.ts';
 import type { ScenarioSpec } from './scenario-schema.ts';
 import { type ScenarioError, validateScenario } from './validate-scenario.ts';
+import { VersionedEntries } from './versioned-entries.ts';
 
 /**
  * The commissioning scenarios committed as files: every scenarios/*.json (the schema file aside;
@@ -55,7 +55,7 @@ export function modelNamedBy(input: unknown, lookup: ModelLookup): CostModelSpec
 }
 
 export class ScenarioFiles {
-  private readonly entries = new Map<string, ScenarioFileEntry[]>();
+  private readonly entries = new VersionedEntries<ScenarioFileEntry>();
 
   /** Validates every file; throws ScenarioCatalogError naming each bad one and its errors. */
   static fromFiles(files: readonly ScenarioFileContent[], lookup: ModelLookup): ScenarioFiles {
@@ -74,25 +74,20 @@ export class ScenarioFiles {
     if (!checked.ok) return checked.errors;
     const spec = checked.scenario;
     if (RESERVED_SCENARIO_IDS.has(spec.id)) return [{ field: '/id', reason: `"${spec.id}" is reserved (it would clash with /v1/scenarios/${spec.id})` }];
-    const versions = this.entries.get(spec.id) ?? [];
-    const clash = versions.find((e) => e.version === spec.version);
+    const clash = this.entries.clash(spec.id, spec.version);
     if (clash) return [{ field: '/version', reason: `${spec.id} ${spec.version} is already defined by ${clash.file}: a changed scenario needs a new version` }];
-    versions.push({ id: spec.id, version: spec.version, name: spec.name, file, hash: scenarioContentHash(spec), spec });
-    versions.sort((a, b) => compareVersions(b.version, a.version));
-    this.entries.set(spec.id, versions);
+    this.entries.add({ id: spec.id, version: spec.version, name: spec.name, file, hash: scenarioContentHash(spec), spec });
     return [];
   }
 
   /** Every file scenario version, by id and then newest version first. */
   list(): ScenarioFileEntry[] {
-    return [...this.entries.keys()].sort().flatMap((id) => this.entries.get(id) ?? []);
+    return this.entries.list();
   }
 
   /** A version, or the newest version of the id when none is given. */
   get(id: string, version?: string): ScenarioFileEntry | undefined {
-    const versions = this.entries.get(id);
-    if (!versions) return undefined;
-    return version === undefined ? versions[0] : versions.find((e) => e.version === version);
+    return this.entries.get(id, version);
   }
 
   has(id: string): boolean {

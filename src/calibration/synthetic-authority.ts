@@ -3,6 +3,7 @@ import { DEFAULT_CARE_STATES } from '../catalog/vocabulary.ts';
 import { ageYearsAtMonthStart, birthdayAgeInMonth, dayNumber, isoDate, monthStartDay, returnYearEndDay, returnYearFirstMonth, returnYearStartDay } from './dates.ts';
 import type { Ssda903Upload } from './input.ts';
 import { bandForAge, resolveSelector } from './model-structure.ts';
+import { AGE_BANDS } from '../catalog/england-default/transitions.ts';
 
 /**
  * A synthetic authority: SSDA903 files for children simulated month by month from a known
@@ -78,14 +79,8 @@ export class SeededRandom {
 
 type Row = Record<string, number>;
 
-const BANDS = [
-  { id: '0-4', fromYears: 0, toYears: 5 },
-  { id: '5-9', fromYears: 5, toYears: 10 },
-  { id: '10-15', fromYears: 10, toYears: 16 },
-  { id: '16-17', fromYears: 16, toYears: 18 },
-  { id: '18-20', fromYears: 18, toYears: 21 },
-  { id: '21-24', fromYears: 21, toYears: 25 },
-];
+// The default model's bands, so a synthetic authority calibrates band for band against it.
+const BANDS = AGE_BANDS;
 
 /** Off-diagonal entries; the state itself gets the rest. */
 function withStay(state: string, moves: Row): Row {

@@ -4,6 +4,7 @@ import { simulateCohortRuns } from '../simulation/cohort.ts';
 import { compileModel } from '../simulation/model.ts';
 import { SimulationPool } from '../simulation/pool.ts';
 import { defaultModelSpec, modelKey, syntheticCohort, threePlanRequest } from './workloads.ts';
+import { median } from './median.ts';
 
 /**
  * Every benchmark figure: a name, a unit, and a function measuring it. Each runs in its own
@@ -16,10 +17,6 @@ export interface Figure {
   measure: () => Promise<number>;
 }
 
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-};
 
 /** Person-months per second of the cohort kernel on the default model, all accumulators on. */
 async function cohortThroughput(threads: number): Promise<number> {

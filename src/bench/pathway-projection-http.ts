@@ -4,6 +4,7 @@ import path from 'node:path';
 import { buildApp } from '../app.ts';
 import { loadConfig } from '../config/index.ts';
 import { connectDatabase } from '../db/connect.ts';
+import { median } from './median.ts';
 
 const ADMIN_TOKEN = 'bench-admin-token-0123456789';
 
@@ -61,8 +62,7 @@ export async function pathwayProjectionHttpMilliseconds(): Promise<number> {
     for (let k = 0; k < 3; k++) await project(k + 1);
     const times: number[] = [];
     for (let k = 0; k < 15; k++) times.push(await project(100 + k));
-    times.sort((a, b) => a - b);
-    return times[Math.floor(times.length / 2)];
+    return median(times);
   } finally {
     await app.close();
     await database.close();

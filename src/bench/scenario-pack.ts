@@ -5,6 +5,7 @@ import { buildApp } from '../app.ts';
 import { loadConfig } from '../config/index.ts';
 import { connectDatabase } from '../db/connect.ts';
 import { loadDemoCohortIfEmpty } from '../demo/load-demo-cohort.ts';
+import { median } from './median.ts';
 
 const ADMIN_TOKEN = 'bench-admin-token-0123456789';
 
@@ -42,8 +43,7 @@ export async function scenarioPackSeconds(): Promise<number> {
     await exportPack();
     const times: number[] = [];
     for (let k = 0; k < 5; k++) times.push(await exportPack());
-    times.sort((a, b) => a - b);
-    return times[Math.floor(times.length / 2)];
+    return median(times);
   } finally {
     await app.close();
     await database.close();

@@ -5,7 +5,7 @@ import t, { type Test } from 'tap';
 import { importSsda903 } from '../../src/calibration/import.ts';
 import { BadRequestError, DomainError, PayloadTooLargeError } from '../../src/services/errors.ts';
 
-const SAMPLE = '/work/shared/data/ssda903-sample';
+const SAMPLE = path.join(import.meta.dirname, '../fixtures/ssda903/northvale');
 const HAND = path.join(import.meta.dirname, '../fixtures/ssda903/hand');
 const readFolder = (folder: string) =>
   readdirSync(folder)
@@ -29,7 +29,7 @@ async function refused(t: Test, uploads: Parameters<typeof importSsda903>[0], st
   }
 }
 
-t.test('the Northvale sample imports with every cleaning action reported', { skip: !readdirSync('/work/shared/data').includes('ssda903-sample') && 'sample not present' }, async (t) => {
+t.test('the Northvale sample imports with every cleaning action reported', async (t) => {
   const imported = await importSsda903(readFolder(SAMPLE), { pseudonymKey: 'k' });
   t.same(imported.returnYears, [2018, 2019, 2020, 2021, 2022, 2023, 2024, 2025]);
   t.equal(imported.dataStart, '2017-04-01');

@@ -1,11 +1,12 @@
 import type { CostModelSpec } from '../catalog/model-schema.ts';
-import { BadRequestError } from '../services/errors.ts';
+import { BadRequestError, UnprocessableError } from '../services/errors.ts';
 import { ageYearsAtMonthStart, birthdayAgeInMonth, monthStartDay, returnYearFirstMonth, returnYearOfDay } from './dates.ts';
 import { buildHistories, DESTINATION_ONLY, FOLLOWED, type Histories, IN_CARE } from './history.ts';
 import type { ImportedSsda903 } from './import.ts';
 import { careLeaverState, DEFAULT_MAPPING, type Ssda903Mapping, validateMappingForModel } from './mapping.ts';
 import { ageTransitionFor, bandForAge, resolveSelector, stateAllowedAt, stepDistribution } from './model-structure.ts';
-import type { ImportReport } from './report.ts';
+import { cleaningAsErrors, type ImportReport } from './report.ts';
+import { validateModel } from '../catalog/validate-model.ts';
 import { monthlyFromAnnual, posteriorRow, type Row, rateInterval, splitWeights, tidyRow } from './shrinkage.ts';
 import { poissonInterval } from './poisson-interval.ts';
 
@@ -221,7 +222,9 @@ export function countWindow(histories: Histories, model: CostModelSpec, window: 
       if (next === undefined || next < 0) continue;
       const nextStates = targets[next].states;
       const birthday = birthdayAgeInMonth(h.birthMonth, month);
-      const ageTransition = birthday !== undefined ? ageTransitionFor(model, birthday, state) : undefined;
+      // A child who left care before an 18th birthday in this month did not have it in care: the
+      // leaving is counted in the month's monthly row, whose destinations are allowed at 17.
+      const ageTransition = birthday !== undefined && !h.leftBefore18[k + 1] ? ageTransitionFor(model, birthday, state) : undefined;
       let cell: CellCounts;
       let reference: Row | undefined;
       if (ageTransition) {
@@ -320,6 +323,7 @@ export function calibrate(imported: ImportedSsda903, options: CalibrateOptions):
   const prior = options.priorModel;
   const mapping = options.mapping ?? DEFAULT_MAPPING;
   validateMappingForModel(mapping, prior);
+  assertUsable(imported);
   const window = options.referenceWindow ?? defaultWindow(imported);
   const first = imported.returnYears[0];
   const last = imported.returnYears[imported.returnYears.length - 1];
@@ -553,7 +557,25 @@ export function calibrate(imported: ImportedSsda903, options: CalibrateOptions):
       },
     },
   };
+  // Nothing invalid is ever published or written: the model is checked as the catalog would.
+  const checked = validateModel(model);
+  if (!checked.ok) {
+    throw new UnprocessableError(
+      'The calibrated model is not valid, so it is not published',
+      [...checked.errors.map((e) => ({ field: `model${e.field}`, reason: e.reason })), ...cleaningAsErrors(imported.report, 20)],
+    );
+  }
   return { model, report };
+}
+
+/** Refuses an import with no usable episode (422), with its cleaning report in the errors. */
+export function assertUsable(imported: ImportedSsda903): void {
+  if (imported.episodes.length > 0) return;
+  const { shortBreaks } = imported.report.totals;
+  const why = imported.report.actions.length === 0
+    ? 'the episodes files hold no rows'
+    : `every row was dropped or set aside in cleaning${shortBreaks.episodes > 0 ? ` (${shortBreaks.episodes} short-break episode(s) are excluded by design)` : ''}`;
+  throw new UnprocessableError(`No usable episodes: ${why}, so nothing can be calibrated and no model is published. The cleaning report is in errors.`, cleaningAsErrors(imported.report));
 }
 
 function mergeConcentrations(

@@ -51,6 +51,12 @@ export interface ChildHistory {
   mode: Uint8Array;
   /** 1 when a new period of care began since the previous month start and this month is in care. */
   entered: Uint8Array;
+  /**
+   * 1 when the month's state is the destination of leaving care before the 18th birthday: the
+   * move into it belongs to the monthly row of the month it happened, never to the age
+   * transition of an 18th birthday in that month (the child was not in care at 18).
+   */
+  leftBefore18: Uint8Array;
   /** Moves between two placements that map to the same state (X1, with a change of placement and carer). */
   moves: WithinStateMove[];
   /** The destination on leaving care at 18 or over, and the return year it happened in. */
@@ -175,6 +181,7 @@ function childHistory(
   const targets = new Int32Array(length).fill(-1);
   const mode = new Uint8Array(length);
   const entered = new Uint8Array(length);
+  const leftBefore18 = new Uint8Array(length);
   const single = (state: string) => registry.of([state]);
 
   let pointer = 0;
@@ -197,14 +204,15 @@ function childHistory(
     if (destination === null) continue;
     const states = Array.isArray(destination) ? destination : [destination];
     const firstMonthAfter = monthStartDay(month - 1) < e.end;
-    if (e.ageAtEnd < 18 && states.length === 1 && tracked.has(states[0])) {
-      if (age < 18) {
-        targets[k] = registry.of(states);
-        mode[k] = FOLLOWED;
-      }
+    if (e.ageAtEnd < 18 && states.length === 1 && tracked.has(states[0]) && age < 18) {
+      targets[k] = registry.of(states);
+      mode[k] = FOLLOWED;
+      leftBefore18[k] = 1;
     } else if (firstMonthAfter) {
+      // Also a followed exit whose next month start is past the 18th birthday: the exit is seen once.
       targets[k] = registry.of(states);
       mode[k] = DESTINATION_ONLY;
+      if (e.ageAtEnd < 18) leftBefore18[k] = 1;
     }
   }
 
@@ -223,5 +231,5 @@ function childHistory(
       if (destination !== null) leftCareAt18 = { target: registry.of(Array.isArray(destination) ? destination : [destination]), day: e.end };
     }
   }
-  return { child, birthMonth, firstMonth, targets, mode, entered, moves, ...(leftCareAt18 ? { leftCareAt18 } : {}) };
+  return { child, birthMonth, firstMonth, targets, mode, entered, leftBefore18, moves, ...(leftCareAt18 ? { leftCareAt18 } : {}) };
 }

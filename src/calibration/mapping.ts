@@ -2,6 +2,7 @@ import { Type } from 'typebox';
 import { Compile } from 'typebox/compile';
 import type { CostModelSpec } from '../catalog/model-schema.ts';
 import { BadRequestError, type FieldError, UnprocessableError } from '../services/errors.ts';
+import { codeStatus, normaliseCode } from './code-lists.ts';
 import defaultMappingJson from './ssda903-mapping.json' with { type: 'json' };
 
 /**
@@ -87,6 +88,8 @@ export interface Ssda903Mapping {
   codeLists: Record<string, string[]>;
   /** Codes from earlier editions of the guidance still accepted (reported as legacy), by column. */
   legacyCodes: Record<string, Record<string, string>>;
+  /** Return years a code is valid in, by column and code (see code-lists.ts); unlisted codes are valid in every year. */
+  codeYears?: Record<string, Record<string, { from?: number; to?: number }>>;
   placements: Record<string, PlacementRuleSpec>;
   exits: Record<string, ExitRuleSpec>;
   careLeavers: {
@@ -109,11 +112,10 @@ export const DEFAULT_MAPPING: Ssda903Mapping = defaultMappingJson as unknown as 
 
 const overrideChecker = Compile(MappingOverride);
 
-/** Whether a code is in the column's current list or a legacy list. */
+/** Whether a code is in the column's list (in any year) or a legacy list; compared trimmed and in upper case. */
 export function isKnownCode(mapping: Ssda903Mapping, column: string, code: string): 'current' | 'legacy' | false {
-  if (mapping.codeLists[column]?.includes(code)) return 'current';
-  if (mapping.legacyCodes[column]?.[code] !== undefined) return 'legacy';
-  return false;
+  const status = codeStatus(mapping, column, normaliseCode(code));
+  return status === 'out_of_year' ? 'current' : status;
 }
 
 /** The default table with an authority's partial table merged over it; throws on a bad override. */

@@ -129,7 +129,7 @@ export function backtest(imported: ImportedSsda903, options: BacktestOptions): B
   const fitYears = options.fitYears ?? 4;
   const fitWindow = { fromYear: Math.max(first, year - fitYears), toYear: year - 1 };
   const asOf = truncateToReturnYear(imported, year - 1);
-  const { model, report } = calibrate(asOf, { ...options, referenceWindow: fitWindow });
+  const { model, report } = calibrate(asOf, { ...options, referenceWindow: fitWindow, forPublication: false });
   const mapping = options.mapping ?? DEFAULT_MAPPING;
   const rules = birthdayRows(model);
   const startMonth = returnYearFirstMonth(year);

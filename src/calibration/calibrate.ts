@@ -56,6 +56,12 @@ export interface CalibrateOptions {
   population?: Record<string, number>;
   /** Interval level for the report (default 0.95). */
   intervalLevel?: number;
+  /**
+   * Whether the model is to be published or written (default true): then an import with no usable
+   * episode, or with nothing observed in the window, is refused (422), and so is a model that
+   * fails validateModel. The backtest's internal refits pass false.
+   */
+  forPublication?: boolean;
 }
 
 export interface RateEstimate {
@@ -323,7 +329,8 @@ export function calibrate(imported: ImportedSsda903, options: CalibrateOptions):
   const prior = options.priorModel;
   const mapping = options.mapping ?? DEFAULT_MAPPING;
   validateMappingForModel(mapping, prior);
-  assertUsable(imported);
+  const forPublication = options.forPublication ?? true;
+  if (forPublication) assertUsable(imported);
   const window = options.referenceWindow ?? defaultWindow(imported);
   const first = imported.returnYears[0];
   const last = imported.returnYears[imported.returnYears.length - 1];
@@ -557,6 +564,14 @@ export function calibrate(imported: ImportedSsda903, options: CalibrateOptions):
       },
     },
   };
+  if (!forPublication) return { model, report };
+  if (report.headline.personMonths === 0 && report.entries.total === 0 && report.careLeavers.length === 0 && report.ageTransitions.length === 0) {
+    const { unobserved } = imported.report.totals;
+    throw new UnprocessableError(
+      `Nothing was observed in ${window.fromYear}-${window.toYear}: no month in a placement that maps to a state, no entry, no care leaver${unobserved.episodes > 0 ? ` (${unobserved.episodes} episode(s) have placements that map to no state: ${unobserved.personMonths} person-month(s) not observed; an authority may map their codes by override)` : ''}. No model is published.`,
+      cleaningAsErrors(imported.report),
+    );
+  }
   // Nothing invalid is ever published or written: the model is checked as the catalog would.
   const checked = validateModel(model);
   if (!checked.ok) {

@@ -428,6 +428,16 @@ export function calibrate(imported: ImportedSsda903, options: CalibrateOptions):
       return;
     }
     const from = resolveSelector(prior, spec.from);
+    // A destination the model does not allow at this birthday is never written into its row (the
+    // model would be refused); it is reported instead. Leavings before the birthday are counted
+    // in monthly rows already (history.ts), so this is a guard, not a correction.
+    for (const to of Object.keys(cell.counts)) {
+      if (to in spec.to || stateAllowedAt(prior, to, spec.atAgeYears)) continue;
+      report.notCalibrated.push({ band: `age ${spec.atAgeYears}`, state: spec.from.join(','), reason: `${cell.counts[to]} move(s) to ${to}, a state not allowed at ${spec.atAgeYears}, were left out` });
+      cell.months -= cell.counts[to];
+      delete cell.counts[to];
+    }
+    if (cell.months <= 0) return;
     const posterior = posteriorRow(spec.to, { months: cell.months, counts: cell.counts }, w, from[0]);
     spec.to = tidyRow(posterior, new Set(Object.keys(spec.to)));
     const r = rowReport(`age ${spec.atAgeYears}`, spec.from.join(','), spec.to, cell, w, cell.months + w);

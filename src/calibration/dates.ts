@@ -32,30 +32,43 @@ function checkedDay(year: number, month: number, day: number): number | undefine
   return n;
 }
 
-// A zero time as pandas, Excel and database exports append it: " 00:00", " 00:00:00", "T00:00:00.000Z".
-const ZERO_TIME = '(?:[ T]00:00(?::00(?:\\.0+)?)?Z?)';
-const DMY = new RegExp(`^(\\d{1,2})/(\\d{1,2})/(\\d{4})${ZERO_TIME}?$`);
-const ISO = new RegExp(`^(\\d{4})-(\\d{2})-(\\d{2})(${ZERO_TIME})?$`);
+// A zero time as pandas, Excel and database exports append it: " 00:00", " 00:00:00", "T00:00:00.000Z", "+00:00".
+const ZERO_TIME = '(?:[ T]00:00(?::00(?:\\.0+)?)?(?:Z|[+-]00:?00)?)';
+const DMY = new RegExp(`^(\\d{1,2})([/.-])(\\d{1,2})\\2(\\d{4})(${ZERO_TIME})?$`);
+const ISO = new RegExp(`^(\\d{4})([-/])(\\d{2})\\2(\\d{2})(${ZERO_TIME})?$`);
+const NAMED = new RegExp(`^(\\d{1,2})[ -]([A-Za-z]{3,9})[ -](\\d{4})(${ZERO_TIME})?$`);
 const SERIAL = /^(\d{2,6})(?:\.0+)?$/;
+const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
 
 /**
- * Reads a date cell in any of the forms real returns carry: DD/MM/YYYY (the return's format,
- * day and month may have one digit), YYYY-MM-DD, either followed by a zero time ("2023-05-03
- * 00:00:00", as pandas and Excel write dates), or, when `serials` is set, an Excel serial number
- * (a whole number from 61 to the serial of 31/12/2200, counted from 1899-12-30). A non-zero time
- * is refused rather than guessed at: "2023-05-02T23:00:00Z" is often midnight of the 3rd in
- * British Summer Time. Returns the day number and the form, or undefined.
+ * Reads a date cell in any of the forms real returns carry: DD/MM/YYYY (the return's format; day
+ * and month may have one digit, and the separator may be "-" or "." as some exports write it),
+ * YYYY-MM-DD (or YYYY/MM/DD), "3 May 2023" or "03-May-2023" (Excel's display forms), any of them
+ * followed by a zero time ("2023-05-03 00:00:00", as pandas and Excel write dates), or, when
+ * `serials` is set, an Excel serial number (a whole number from 61 to the serial of 31/12/2200,
+ * counted from 1899-12-30). A non-zero time is refused rather than guessed at:
+ * "2023-05-02T23:00:00Z" is often midnight of the 3rd in British Summer Time. Two-digit years
+ * are refused (a date of birth in '09 could be 1909 or 2009). Returns the day number and the
+ * form, or undefined.
  */
 export function readDate(text: string, options: { serials?: boolean } = {}): { day: number; form: DateForm } | undefined {
   const uk = DMY.exec(text);
   if (uk) {
-    const day = checkedDay(Number(uk[3]), Number(uk[2]), Number(uk[1]));
-    return day === undefined ? undefined : { day, form: text.length > 10 && /[ T]/.test(text) ? 'datetime' : 'dmy' };
+    const day = checkedDay(Number(uk[4]), Number(uk[3]), Number(uk[1]));
+    return day === undefined ? undefined : { day, form: uk[5] ? 'datetime' : 'dmy' };
   }
   const iso = ISO.exec(text);
   if (iso) {
-    const day = checkedDay(Number(iso[1]), Number(iso[2]), Number(iso[3]));
-    return day === undefined ? undefined : { day, form: iso[4] ? 'datetime' : 'iso' };
+    const day = checkedDay(Number(iso[1]), Number(iso[3]), Number(iso[4]));
+    return day === undefined ? undefined : { day, form: iso[5] ? 'datetime' : 'iso' };
+  }
+  const named = NAMED.exec(text);
+  if (named) {
+    const word = named[2].toLowerCase();
+    const month = MONTHS.findIndex((m) => word === m || word === m.slice(0, 3));
+    if (month < 0) return undefined;
+    const day = checkedDay(Number(named[3]), month + 1, Number(named[1]));
+    return day === undefined ? undefined : { day, form: named[4] ? 'datetime' : 'dmy' };
   }
   if (options.serials) {
     const serial = SERIAL.exec(text);
@@ -77,10 +90,10 @@ export function parseReturnDate(text: string): number | undefined {
  * the first at most 12): the sign of a file saved with American dates.
  */
 export function onlyMonthFirst(text: string): boolean {
-  const m = /^(\d{1,2})\/(\d{1,2})\/(\d{4})/.exec(text);
+  const m = /^(\d{1,2})([/.-])(\d{1,2})\2(\d{4})/.exec(text);
   if (!m) return false;
   const first = Number(m[1]);
-  const second = Number(m[2]);
+  const second = Number(m[3]);
   return first >= 1 && first <= 12 && second > 12 && second <= 31;
 }
 

@@ -2,6 +2,7 @@ import { CsvError, parse } from 'csv-parse';
 import ExcelJS from 'exceljs';
 import { Unzip, UnzipInflate } from 'fflate';
 import { BadRequestError, DomainError, PayloadTooLargeError } from '../services/errors.ts';
+import { returnYearFromName } from './tables.ts';
 
 /**
  * Reading uploaded return files safely: a size limit checked while the bytes arrive (a large
@@ -137,8 +138,11 @@ export function expandZip(zipName: string, archive: Uint8Array, limits: InputLim
   let inflated = 0;
   const unzip = new Unzip((file) => {
     if (failure) return;
-    const name = baseName(file.name);
-    if (file.name.endsWith('/') || file.name.startsWith('__MACOSX/') || name.startsWith('.') || name === '') return;
+    const base = baseName(file.name);
+    // Archives often keep each year in a folder (2023-24/episodes.csv): the folder names the year.
+    const folder = file.name.split(/[\\/]/).slice(-2, -1)[0];
+    const name = returnYearFromName(base) === undefined && folder && returnYearFromName(folder) !== undefined ? `${folder}/${base}` : base;
+    if (file.name.endsWith('/') || file.name.startsWith('__MACOSX/') || base.startsWith('.') || base === '') return;
     entries += 1;
     if (entries > limits.maxZipEntries) {
       failure = new PayloadTooLargeError(`${zipName} has more than ${limits.maxZipEntries} files`);

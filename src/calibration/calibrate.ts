@@ -175,6 +175,21 @@ export interface WindowCounts {
   months: number;
 }
 
+/**
+ * Shares of a month whose placement is one of several states in unknown shares (a foster
+ * placement with no provider): the prior's proportions of entries into those states in the band
+ * (the monthly chances of moving into each from every state outside care, summed), equal shares
+ * when the prior has none. A single state has share 1.
+ */
+export function originShares(model: CostModelSpec, band: string, states: readonly string[]): number[] {
+  if (states.length === 1) return [1];
+  const rows = model.transitions[band] ?? {};
+  const outside = model.states.filter((s) => s.category !== 'looked_after' && rows[s.id]);
+  const entries: Row = {};
+  for (const from of outside) for (const to of states) entries[to] = (entries[to] ?? 0) + (rows[from.id][to] ?? 0);
+  return splitWeights(states, entries);
+}
+
 export function countWindow(histories: Histories, model: CostModelSpec, window: { fromYear: number; toYear: number }): WindowCounts {
   const startMonth = returnYearFirstMonth(window.fromYear);
   const endMonth = returnYearFirstMonth(window.toYear + 1);
@@ -206,54 +221,65 @@ export function countWindow(histories: Histories, model: CostModelSpec, window: 
       const here = h.targets[k];
       const cameFromOutside = k === 0 || h.targets[k - 1] < 0 || h.mode[k - 1] === DESTINATION_ONLY;
       if (h.entered[k] && here >= 0 && month > startMonth && cameFromOutside) {
-        const state = targets[here].states[0];
         const age = ageYearsAtMonthStart(h.birthMonth, month);
         const band = bandForAge(model, age);
-        if (band && careStates.has(state)) {
+        const states = targets[here].states;
+        const shares = band ? originShares(model, band.id, states) : [];
+        states.forEach((state, i) => {
+          if (!band || !careStates.has(state)) return;
           const byState = result.entries.get(band.id) ?? new Map<string, number>();
-          byState.set(state, (byState.get(state) ?? 0) + 1);
+          byState.set(state, (byState.get(state) ?? 0) + shares[i]);
           result.entries.set(band.id, byState);
           const byAge = result.entriesByAge.get(age) ?? new Map<string, number>();
-          byAge.set(state, (byAge.get(state) ?? 0) + 1);
+          byAge.set(state, (byAge.get(state) ?? 0) + shares[i]);
           result.entriesByAge.set(age, byAge);
           const year = returnYearOfDay(monthStartDay(month) - 1);
-          result.entriesByYear.set(year, (result.entriesByYear.get(year) ?? 0) + 1);
-        }
+          result.entriesByYear.set(year, (result.entriesByYear.get(year) ?? 0) + shares[i]);
+        });
       }
       if (month === endMonth) continue;
-      if (here < 0 || targets[here].states.length !== 1 || h.mode[k] === DESTINATION_ONLY) continue;
-      const state = targets[here].states[0];
-      if (h.mode[k] === IN_CARE && careStates.has(state)) result.exposure.set(state, (result.exposure.get(state) ?? 0) + 1);
+      if (here < 0 || h.mode[k] === DESTINATION_ONLY) continue;
+      const origin = targets[here].states;
+      // Several states only for a placement in care whose kind is unknown (a foster placement with
+      // no provider): its month is shared between them in the prior's proportions of entries.
+      if (origin.length !== 1 && h.mode[k] !== IN_CARE) continue;
       const next = h.targets[k + 1];
-      if (next === undefined || next < 0) continue;
-      const nextStates = targets[next].states;
-      const birthday = birthdayAgeInMonth(h.birthMonth, month);
-      // A child who left care before an 18th birthday in this month did not have it in care: the
-      // leaving is counted in the month's monthly row, whose destinations are allowed at 17.
-      const ageTransition = birthday !== undefined && !h.leftBefore18[k + 1] ? ageTransitionFor(model, birthday, state) : undefined;
-      let cell: CellCounts;
-      let reference: Row | undefined;
-      if (ageTransition) {
-        cell = result.ageCells.get(ageTransition.index) ?? newCell();
-        result.ageCells.set(ageTransition.index, cell);
-        reference = ageTransition.spec.to;
-      } else {
-        const band = bandForAge(model, ageYearsAtMonthStart(h.birthMonth, month));
-        if (!band) continue;
-        cell = cellOf(band.id, state);
-        reference = model.transitions[band.id]?.[state];
+      const ageBand = bandForAge(model, ageYearsAtMonthStart(h.birthMonth, month));
+      const shares = origin.length === 1 ? [1] : ageBand ? originShares(model, ageBand.id, origin) : [];
+      for (const [o, state] of origin.entries()) {
+        const share = shares[o];
+        if (share === undefined || share === 0) continue;
+        if (h.mode[k] === IN_CARE && careStates.has(state)) result.exposure.set(state, (result.exposure.get(state) ?? 0) + share);
+        if (next === undefined || next < 0) continue;
+        // Staying in the same unknown mix is staying put, whichever state it is.
+        const nextStates = next === here ? [state] : targets[next].states;
+        const birthday = birthdayAgeInMonth(h.birthMonth, month);
+        // A child who left care before an 18th birthday in this month did not have it in care: the
+        // leaving is counted in the month's monthly row, whose destinations are allowed at 17.
+        const ageTransition = birthday !== undefined && !h.leftBefore18[k + 1] ? ageTransitionFor(model, birthday, state) : undefined;
+        let cell: CellCounts;
+        let reference: Row | undefined;
+        if (ageTransition) {
+          cell = result.ageCells.get(ageTransition.index) ?? newCell();
+          result.ageCells.set(ageTransition.index, cell);
+          reference = ageTransition.spec.to;
+        } else {
+          if (!ageBand) continue;
+          cell = cellOf(ageBand.id, state);
+          reference = model.transitions[ageBand.id]?.[state];
+        }
+        const weights = splitWeights(nextStates, reference);
+        if (h.mode[k] === FOLLOWED) {
+          cell.partialMonths += share;
+          nextStates.forEach((s, i) => {
+            if (careStates.has(s)) add(cell.partialCounts, s, share * weights[i]);
+          });
+        } else {
+          cell.months += share;
+          for (const [i, s] of nextStates.entries()) add(cell.counts, s, share * weights[i]);
+        }
+        counted = true;
       }
-      const weights = splitWeights(nextStates, reference);
-      if (h.mode[k] === FOLLOWED) {
-        cell.partialMonths += 1;
-        nextStates.forEach((s, i) => {
-          if (careStates.has(s)) add(cell.partialCounts, s, weights[i]);
-        });
-      } else {
-        cell.months += 1;
-        for (const [i, s] of nextStates.entries()) add(cell.counts, s, weights[i]);
-      }
-      counted = true;
     }
     for (const move of h.moves) {
       if (move.month >= startMonth && move.month < endMonth) result.moves.set(move.state, (result.moves.get(move.state) ?? 0) + 1);
@@ -536,6 +562,11 @@ export function calibrate(imported: ImportedSsda903, options: CalibrateOptions):
     report.withinStateMoves.push({ state: s.id, moves, personMonths: exposure, prior: priorRate, estimate: s.withinStatePlacementMoves });
   }
 
+  // Shared months and entries (foster placements with no provider) are fractions: sums are rounded to 1e-9.
+  const tidy = (x: number) => Math.round(x * 1e9) / 1e9;
+  report.headline.personMonths = tidy(report.headline.personMonths);
+  report.headline.entries = tidy(report.headline.entries);
+  report.entries.total = tidy(report.entries.total);
   report.headline.rowsCalibrated = report.rows.length + report.ageTransitions.length + report.careLeavers.length + report.entrySplits.length;
   report.headline.rowsShrunk = report.shrunk.length;
   report.cleaning = imported.report.counts;

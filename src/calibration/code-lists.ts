@@ -13,9 +13,11 @@ import type { Ssda903Mapping } from './mapping.ts';
  *   accommodation); 2025-26 drops H5, P2 and Z1 and adds Z11-Z14.
  * - PLACE_PROVIDER: rule 178 (2025-26): PR0-PR5, blank allowed (and expected for T0-T3 and
  *   Z11-Z14); LIIA's SSDA903 schema also allows a blank provider.
- * - REC, RNE, LS, CIN, REASON_PLACE_CHANGE: the DfE guide to the SSDA903 collection (each year
- *   from 2014-15), as lac_validator rules 145, 149 and 103-105 reproduce them; E43/E44 are the
- *   special guardianship codes before E45-E48 (legacy).
+ * - RNE (rule 143: S, P, L, T, U, B), LS (rule 144: C1, C2, D1, E1, V2-V4, J1-J3, L1-L3), CIN
+ *   (rule 145: N1-N8), REC (rule 149: E11, E12, E2, E3, E4A, E4B, E13, E41, E45-E48, E5-E9,
+ *   E14-E17, X1), as lac_validator reproduces the DfE guide to the SSDA903 collection; E43/E44
+ *   are the special guardianship codes before E45-E48 (legacy). REASON_PLACE_CHANGE: the DfE
+ *   guide (CARPL, CLOSE, ALLEG, STAND, APPRR, CREQB, CREQO, CHILD, LAREQ, PLACE, CUSTOD, OTHER).
  * - OC3 ACTIV: the DfE guide, 2021-22 onwards: F4/P4 (training or apprenticeship) and F5/P5
  *   (employment) replaced F3/P3 (training or employment), kept here for the returns to 2020-21.
  * - OC3 ACCOM and IN_TOUCH: the DfE guide (unchanged over the years covered).

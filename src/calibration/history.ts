@@ -1,7 +1,7 @@
 import type { CostModelSpec } from '../catalog/model-schema.ts';
 import { ageYearsAtMonthStart, monthOfDay, monthStartDay, parseIsoDate, parseMonthLabel } from './dates.ts';
 import type { ImportedEpisode, ImportedSsda903 } from './import.ts';
-import { exitTarget, PREVIOUS, placementTarget, type Ssda903Mapping } from './mapping.ts';
+import { exitTarget, PREVIOUS, placementStates, type Ssda903Mapping } from './mapping.ts';
 
 /**
  * Each child's history as a state at the first day of every month: the month rule. A child is in
@@ -98,7 +98,8 @@ interface WorkingEpisode {
   openUntil: number;
   rec: string | null;
   ageAtEnd: number | null;
-  state: string | null;
+  /** The placement's state, or several in unknown shares (a foster placement with no provider); null when none. */
+  states: string[] | null;
   previousRule: boolean;
   periodStart: number;
   rne: string;
@@ -161,15 +162,16 @@ function childHistory(
     const start = parseIsoDate(e.start);
     const previous = episodes[episodes.length - 1];
     const continues = previous !== undefined && previous.end === start && previous.rec === 'X1';
-    const rule = placementTarget(mapping, e.place, e.provider);
-    const state = rule === PREVIOUS ? (continues ? previous.state : null) : rule;
+    const mapped = placementStates(mapping, e.place, e.provider);
+    const rule = mapped?.length === 1 ? mapped[0] : undefined;
+    const states = rule === PREVIOUS ? (continues ? previous.states : null) : mapped;
     episodes.push({
       start,
       end: e.end === null ? null : parseIsoDate(e.end),
       openUntil: e.knownOpenUntil === null ? dataEnd : parseIsoDate(e.knownOpenUntil),
       rec: e.reasonEnded,
       ageAtEnd: e.ageAtEndYears,
-      state,
+      states,
       previousRule: rule === PREVIOUS,
       periodStart: continues ? previous.periodStart : start,
       rne: e.reasonNewEpisode,
@@ -182,7 +184,6 @@ function childHistory(
   const mode = new Uint8Array(length);
   const entered = new Uint8Array(length);
   const leftBefore18 = new Uint8Array(length);
-  const single = (state: string) => registry.of([state]);
 
   let pointer = 0;
   for (let k = 0; k < length; k++) {
@@ -193,8 +194,8 @@ function childHistory(
     const age = ageYearsAtMonthStart(birthMonth, month);
     const covers = e.start <= day && (e.end === null ? day <= e.openUntil : day < e.end);
     if (covers) {
-      if (age < 18 && e.state !== null) {
-        targets[k] = single(e.state);
+      if (age < 18 && e.states !== null) {
+        targets[k] = registry.of(e.states);
         if (e.periodStart > monthStartDay(month - 1)) entered[k] = 1;
       }
       continue;
@@ -220,8 +221,9 @@ function childHistory(
   for (let i = 1; i < episodes.length; i++) {
     const a = episodes[i - 1];
     const b = episodes[i];
-    if (a.end === b.start && a.rec === 'X1' && a.state !== null && a.state === b.state && !a.previousRule && !b.previousRule && PLACEMENT_MOVE_RNE.has(b.rne)) {
-      moves.push({ month: monthOfDay(b.start), state: b.state });
+    const same = a.states?.length === 1 && b.states?.length === 1 && a.states[0] === b.states[0];
+    if (a.end === b.start && a.rec === 'X1' && same && !a.previousRule && !b.previousRule && PLACEMENT_MOVE_RNE.has(b.rne)) {
+      moves.push({ month: monthOfDay(b.start), state: b.states![0] });
     }
   }
   let leftCareAt18: ChildHistory['leftCareAt18'];

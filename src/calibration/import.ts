@@ -19,7 +19,7 @@ import {
   resolveOverlaps,
 } from './episodes.ts';
 import { ByteBudget, type CsvSource, csvSources, DEFAULT_INPUT_LIMITS, type InputLimits, readTable, type Ssda903Upload } from './input.ts';
-import { DEFAULT_MAPPING, PREVIOUS, placementTarget, type Ssda903Mapping } from './mapping.ts';
+import { DEFAULT_MAPPING, PREVIOUS, placementStates, type Ssda903Mapping } from './mapping.ts';
 import { type ImportedFileSummary, type ImportReport, ReportCollector, type SkippedTableSummary } from './report.ts';
 import { AUTHORITY_COLUMNS, PERSONAL_COLUMNS, POSTCODE_COLUMNS, recogniseTable, returnYearFromCell, returnYearFromName, TABLE_BY_KIND, type UsedTable, YEAR_COLUMNS } from './tables.ts';
 
@@ -544,6 +544,7 @@ function cleanAndMerge(files: ParsedFile[], skipped: SkippedTableSummary[], mapp
   const children: ImportedChild[] = [];
   const episodes: ImportedEpisode[] = [];
   const unobserved = { episodes: 0, personMonths: 0, entries: 0 };
+  const shared = { episodes: 0, personMonths: 0 };
   const pseudonym = (child: string) => createHmac('sha256', pseudonymKey).update(child).digest('base64url').slice(0, 16);
   const childIds = [...episodesByChild.keys()].sort();
   for (const child of childIds) {
@@ -573,24 +574,36 @@ function cleanAndMerge(files: ParsedFile[], skipped: SkippedTableSummary[], mapp
       }
       const previous = kept[i - 1];
       const continues = previous !== undefined && previous.dec === e.decom && previous.rec === 'X1';
-      const target = placementTarget(mapping, plainCode(e.place), plainCode(e.provider));
-      if (target === null || (target === PREVIOUS && !continues)) {
+      const place = plainCode(e.place);
+      const provider = plainCode(e.provider);
+      const states = placementStates(mapping, place, provider);
+      if (states === null || (states.length === 1 && states[0] === PREVIOUS && !continues)) {
         const months = monthsInCare(e, birthMonth, dataEnd);
         const entry = !continues && months > 0;
         unobserved.episodes += 1;
         unobserved.personMonths += months;
         if (entry) unobserved.entries += 1;
-        const place = plainCode(e.place);
-        const provider = plainCode(e.provider);
-        const what = place === '' ? 'no PLACE' : provider === '' && mapping.placements[place]?.byProvider ? `PLACE ${place} with no PLACE_PROVIDER` : `PLACE ${place}${provider ? ` with ${provider}` : ''}`;
         note(
           collector,
           e.file,
           e.row,
-          provider === '' && mapping.placements[place]?.byProvider ? 'PLACE_PROVIDER' : 'PLACE',
-          provider === '' && mapping.placements[place]?.byProvider ? 'missing_value' : 'unmapped_placement',
+          'PLACE',
+          'unmapped_placement',
           'kept',
-          `${what} maps to no state of the model: ${months} person-month(s) in care${entry ? ' and an entry into care' : ''} not observed (an authority may map the code by override)`,
+          `${place === '' ? 'no PLACE' : `PLACE ${place}${provider ? ` with ${provider}` : ''}`} maps to no state of the model: ${months} person-month(s) in care${entry ? ' and an entry into care' : ''} not observed (an authority may map the code by override)`,
+        );
+      } else if (states.length > 1) {
+        const months = monthsInCare(e, birthMonth, dataEnd);
+        shared.episodes += 1;
+        shared.personMonths += months;
+        note(
+          collector,
+          e.file,
+          e.row,
+          'PLACE_PROVIDER',
+          'missing_value',
+          'kept',
+          `PLACE ${place} with no PLACE_PROVIDER: which of ${states.join(' or ')} is not known, so its ${months} person-month(s)${!continues && months > 0 ? ' and its entry into care' : ''} are shared between them in the prior’s proportions of entries`,
         );
       }
       episodes.push({
@@ -676,6 +689,7 @@ function cleanAndMerge(files: ParsedFile[], skipped: SkippedTableSummary[], mapp
       openAtEnd: episodes.filter((e) => e.end === null && e.knownOpenUntil === isoDate(dataEnd)).length,
       shortBreaks: { children: shortBreaks.size, episodes: [...shortBreaks.values()].reduce((a, set) => a + set.size, 0) },
       unobserved,
+      sharedProvider: shared,
     },
     skippedTables: skipped,
     warnings,

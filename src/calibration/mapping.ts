@@ -226,6 +226,23 @@ export function placementTarget(mapping: Ssda903Mapping, place: string, provider
   return rule.state ?? null;
 }
 
+/**
+ * The states a placement may be in: one state (or `@previous`), or, when PLACE_PROVIDER is blank
+ * for a code whose state depends on the provider (U4-U6: in-house or agency foster care), every
+ * state its providers map to, in unknown shares (split in the prior's proportions, as an exit to
+ * several states is); null when none.
+ */
+export function placementStates(mapping: Ssda903Mapping, place: string, provider: string): string[] | null {
+  const rule = mapping.placements[place];
+  if (!rule) return null;
+  if (provider === '' && rule.byProvider && rule.byProvider[''] === undefined) {
+    const states = [...new Set(Object.values(rule.byProvider).filter((s): s is string => typeof s === 'string' && s !== PREVIOUS && s !== BY_ACTIVITY))].sort();
+    if (states.length > 0) return states;
+  }
+  const target = placementTarget(mapping, place, provider);
+  return target === null ? null : [target];
+}
+
 /** The destination of an exit: a state, several states in unknown shares, or null (observation ends). */
 export function exitTarget(mapping: Ssda903Mapping, rec: string, ageYears: number): ExitTargetSpec {
   const rule = mapping.exits[rec];

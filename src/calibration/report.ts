@@ -90,6 +90,8 @@ export interface ImportReport {
     shortBreaks: { children: number; episodes: number };
     /** Episodes whose placement maps to no state: what calibration cannot observe. */
     unobserved: { episodes: number; personMonths: number; entries: number };
+    /** Foster placements with no provider: months shared between in-house and agency foster care in the prior's proportions. */
+    sharedProvider: { episodes: number; personMonths: number };
   };
   skippedTables: SkippedTableSummary[];
   /** What needs a person's attention (a likely naming slip), in words. */
@@ -122,6 +124,7 @@ export interface ImportSummary {
   actions: Record<CleaningOutcome, Record<string, number>>;
   shortBreaks: { children: number; episodes: number };
   unobserved: { episodes: number; personMonths: number; entries: number };
+  sharedProvider: { episodes: number; personMonths: number };
   warnings: string[];
 }
 
@@ -141,6 +144,7 @@ export function importSummary(report: ImportReport, returnYears: number[]): Impo
     actions,
     shortBreaks: report.totals.shortBreaks,
     unobserved: report.totals.unobserved,
+    sharedProvider: report.totals.sharedProvider,
     warnings: report.warnings,
   };
 }

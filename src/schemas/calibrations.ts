@@ -65,6 +65,12 @@ export const Cleaning = Type.Object({
         { description: 'Episodes whose placement codes map to no state of the model, and the person-months and entries into care calibration therefore cannot see' },
       ),
     ),
+    sharedProvider: Type.Optional(
+      Type.Object(
+        { episodes: Type.Integer(), personMonths: Type.Integer() },
+        { description: 'Foster placements (U4-U6) with no PLACE_PROVIDER: their months shared between in-house and agency foster care in the prior’s proportions of entries' },
+      ),
+    ),
   }),
   skippedTables: Type.Optional(Type.Array(SkippedTable, { description: 'Tables of the return recognised and not used (reviews, missing, OC2...)' })),
   warnings: Type.Optional(Type.Array(Type.String(), { description: 'What needs a person’s attention, such as a file whose rows mostly fall outside the return year its name gives' })),
@@ -83,6 +89,7 @@ export const ImportSummary = Type.Object({
   ),
   shortBreaks: Type.Object({ children: Type.Integer(), episodes: Type.Integer() }),
   unobserved: Type.Object({ episodes: Type.Integer(), personMonths: Type.Integer(), entries: Type.Integer() }),
+  sharedProvider: Type.Object({ episodes: Type.Integer(), personMonths: Type.Integer() }),
   warnings: Type.Array(Type.String()),
 });
 export type ImportSummaryDto = Static<typeof ImportSummary>;

@@ -86,9 +86,10 @@ t.test('age18-home: a leaving ten days before 18 is a monthly-row exit, and the 
   t.notOk(ageRow && 'home' in ageRow.to, 'no 18th-birthday row holds home');
 });
 
-t.test('blank-placement-provider: foster placements with no provider report the months they lose', async (t) => {
+t.test('blank-placement-provider: foster placements with no provider shared between foster states, and reported', async (t) => {
   const { imported, result } = await run(caseFiles('blank-placement-provider'));
-  t.same(imported.report.totals.unobserved, { episodes: 2, personMonths: 17, entries: 2 }, 'the 17 person-months and 2 entries lost are in the report');
+  t.same(imported.report.totals.sharedProvider, { episodes: 2, personMonths: 17 }, 'the 17 person-months are in the report');
+  t.same(imported.report.totals.unobserved, { episodes: 0, personMonths: 0, entries: 0 }, 'and none is lost');
   t.match(
     codes(imported, 'missing_value').map((a) => [a.row, a.column, a.action]),
     [
@@ -96,12 +97,20 @@ t.test('blank-placement-provider: foster placements with no provider report the 
       [3, 'PLACE_PROVIDER', 'kept'],
     ],
   );
-  t.match(codes(imported, 'missing_value')[0].detail, /U4 with no PLACE_PROVIDER maps to no state.*10 person-month/);
-  t.equal(result.report.headline.personMonths, 13, 'what is observed: the PR4 placement and the month after the exit');
-  t.equal(result.report.headline.entries, 1);
+  t.match(codes(imported, 'missing_value')[0].detail, /U4 with no PLACE_PROVIDER: which of ifa_foster or inhouse_foster is not known, so its 10 person-month\(s\) and its entry into care are shared/);
   const filled = await run(rewritten(caseFiles('blank-placement-provider'), (s) => s.replace('U4,,,', 'U4,PR1,,').replace('U6,,20', 'U6,PR4,20')));
-  t.equal(filled.result.report.headline.personMonths, 30, 'with providers: 30 person-months (13 + 17)');
-  t.equal(filled.result.report.headline.entries, 3, 'and 3 entries (1 + 2)');
+  t.equal(filled.result.report.headline.personMonths, 30, 'with providers filled in: 30 person-months');
+  t.equal(filled.result.report.headline.entries, 3, 'and 3 entries');
+  t.equal(result.report.headline.personMonths, 30, 'blank: the same 30 person-months (13 observed as they are, 17 shared)');
+  t.equal(result.report.headline.entries, 3, 'and the same 3 entries');
+  // The shares are the prior's proportions of entries into in-house and agency foster care in
+  // the band (the chances of moving into each from the states outside care, summed).
+  const band = (id: string) => england.transitions[id];
+  const into = (id: string, to: string) => england.states.filter((s) => s.category !== 'looked_after' && band(id)[s.id]).reduce((a, s) => a + (band(id)[s.id][to] ?? 0), 0);
+  const share = into('10-15', 'inhouse_foster') / (into('10-15', 'inhouse_foster') + into('10-15', 'ifa_foster'));
+  t.ok(Math.abs((row(result, '10-15', 'inhouse_foster')?.observations ?? 0) - 10 * share) < 1e-9, `P101’s 10 months in the 10-15 band: ${(10 * share).toFixed(3)} in-house (share ${share.toFixed(4)})`);
+  t.ok(Math.abs((row(result, '10-15', 'ifa_foster')?.observations ?? 0) - (10 * (1 - share) + 9)) < 1e-9, 'the rest agency foster care, beside P103’s 9 observed months');
+  t.ok(validateModel(result.model).ok);
 });
 
 t.test('datetime-dates: zero-time date-times read as the dates they are', async (t) => {

@@ -1,5 +1,7 @@
 import fc from 'fast-check';
+import { sql } from 'kysely';
 import t from 'tap';
+import { up as repair } from '../../migrations/2026-11-30-10-calibrations-without-nul.ts';
 import { buildTestApp } from '../helpers/app.ts';
 import { multipartForm } from './forms.ts';
 
@@ -107,4 +109,33 @@ t.test('a NUL in a code: stored without it, and every user can still list calibr
   const calibration = (await test.as('board', { method: 'GET', url: list.json().items[0].links.self })).json();
   t.match(calibration.cleaning.actions, [{ file: '2024-episodes.csv', row: 2, column: 'PLACE', code: 'control_characters', action: 'fixed' }]);
   t.equal(calibration.report.headline.entries, 3, 'U4 read as U4 once the NUL is gone');
+});
+
+t.test('a calibration stored with a NUL before the fix: the repair migration makes the list readable again', async (t) => {
+  const test = await buildTestApp(t);
+  const form = await multipartForm(
+    [
+      { name: '2024-episodes.csv', content: csvWith(EPISODES, -1, -1, new Uint8Array(), false) },
+      { name: '2024-header.csv', content: csvWith(HEADER, -1, -1, new Uint8Array(), false) },
+    ],
+    { backtestYear: 'none' },
+  );
+  const response = await test.as('commissioning', { method: 'POST', url: '/v1/calibrations', ...form });
+  await test.app.jobs.settledWithin(response.json().id, 60_000);
+  // As an upload before the fix stored it: the NUL escaped in the json text.
+  const poisoned = '{"files":[],"actions":[{"file":"2024-episodes.csv","row":2,"column":"PLACE","code":"unknown_code","action":"kept","detail":"U\\u0000 is not in the code list"}],"counts":{"unknown_code":{"kept":1}},"totals":{"children":3,"episodes":3,"oc3Records":0,"openAtEnd":2}}';
+  await sql`UPDATE calibrations SET cleaning = ${poisoned}::json, sources = '[{"name":"a\\u0000.csv","bytes":1}]'::json`.execute(test.app.db);
+  const broken = await test.as('board', { method: 'GET', url: '/v1/calibrations' });
+  t.comment(`before the repair: ${broken.statusCode}`);
+  await repair(test.app.db);
+  const list = await test.as('board', { method: 'GET', url: '/v1/calibrations' });
+  t.equal(list.statusCode, 200, list.body.slice(0, 200));
+  const read = await test.as('board', { method: 'GET', url: list.json().items[0].links.self });
+  t.equal(read.statusCode, 200);
+  t.equal(read.json().cleaning.actions[0].detail, 'U? is not in the code list');
+  t.equal(read.json().sources[0].name, 'a?.csv');
+  const stored = await sql<{ text: string }>`SELECT cleaning::text AS text FROM calibrations`.execute(test.app.db);
+  t.notOk(stored.rows[0].text.includes('\\u0000'), 'no NUL escape left');
+  await repair(test.app.db);
+  t.pass('the repair runs again harmlessly');
 });

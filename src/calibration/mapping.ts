@@ -118,6 +118,26 @@ export function isKnownCode(mapping: Ssda903Mapping, column: string, code: strin
   return status === 'out_of_year' ? 'current' : status;
 }
 
+/** Codes in an override compared as in the files: trimmed and in upper case ("z12" is Z12). */
+function upperCaseCodes(o: MappingOverrideSpec): MappingOverrideSpec {
+  const keys = <T>(record: Record<string, T> | undefined): Record<string, T> | undefined =>
+    record === undefined ? undefined : Object.fromEntries(Object.entries(record).map(([k, v]) => [normaliseCode(k), v]));
+  return {
+    ...o,
+    ...(o.placements ? { placements: Object.fromEntries(Object.entries(o.placements).map(([k, rule]) => [normaliseCode(k), rule.byProvider ? { ...rule, byProvider: keys(rule.byProvider)! } : rule])) } : {}),
+    ...(o.exits ? { exits: keys(o.exits)! } : {}),
+    ...(o.careLeavers
+      ? {
+          careLeavers: {
+            ...(o.careLeavers.inTouch ? { inTouch: keys(o.careLeavers.inTouch)! } : {}),
+            ...(o.careLeavers.accommodation ? { accommodation: keys(o.careLeavers.accommodation)! } : {}),
+            ...(o.careLeavers.activity ? { activity: keys(o.careLeavers.activity)! } : {}),
+          },
+        }
+      : {}),
+  };
+}
+
 /** The default table with an authority's partial table merged over it; throws on a bad override. */
 export function mergeMapping(base: Ssda903Mapping, override: unknown): Ssda903Mapping {
   if (!overrideChecker.Check(override)) {
@@ -127,7 +147,7 @@ export function mergeMapping(base: Ssda903Mapping, override: unknown): Ssda903Ma
     }));
     throw new BadRequestError('The SSDA903 mapping override is not a valid partial table', errors);
   }
-  const o = override as MappingOverrideSpec;
+  const o = upperCaseCodes(override as MappingOverrideSpec);
   const errors: FieldError[] = [];
   for (const [code, rule] of Object.entries(o.placements ?? {})) {
     if (!isKnownCode(base, 'PLACE', code)) errors.push({ field: `/placements/${code}`, reason: 'is not a PLACE code of the return' });

@@ -48,3 +48,10 @@ t.test('an authority can map the 2025-26 codes', async (t) => {
   const merged = mergeMapping(DEFAULT_MAPPING, { placements: { Z12: { state: 'residential' } } });
   t.equal(merged.placements.Z12.state, 'residential');
 });
+
+t.test('an override’s codes are compared as the files’ are: trimmed and in upper case', async (t) => {
+  const merged = mergeMapping(DEFAULT_MAPPING, { placements: { ' z12': { state: 'residential' }, k2: { byProvider: { pr4: 'residential' } } }, careLeavers: { activity: { f5: 'independent_neet' } } });
+  t.equal(merged.placements.Z12.state, 'residential');
+  t.same(merged.placements.K2.byProvider, { PR4: 'residential' });
+  t.equal(merged.careLeavers.activity.F5, 'independent_neet');
+});

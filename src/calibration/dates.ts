@@ -86,15 +86,25 @@ export function parseReturnDate(text: string): number | undefined {
 }
 
 /**
- * Whether a DD/MM/YYYY-looking text only makes sense as MM/DD/YYYY (the second number above 12,
- * the first at most 12): the sign of a file saved with American dates.
+ * Whether a date text only makes sense with day and month the other way round: DD/MM/YYYY whose
+ * second number is above 12 and first at most 12 (MM/DD/YYYY, as American settings save it), or
+ * YYYY-MM-DD whose middle number is above 12 and last at most 12 (YYYY-DD-MM). The sign of a file
+ * saved in another order: such a file is refused whole rather than read half one way.
  */
 export function onlyMonthFirst(text: string): boolean {
-  const m = /^(\d{1,2})([/.-])(\d{1,2})\2(\d{4})/.exec(text);
-  if (!m) return false;
-  const first = Number(m[1]);
-  const second = Number(m[3]);
-  return first >= 1 && first <= 12 && second > 12 && second <= 31;
+  const dmy = /^(\d{1,2})([/.-])(\d{1,2})\2(\d{4})/.exec(text);
+  if (dmy) {
+    const first = Number(dmy[1]);
+    const second = Number(dmy[3]);
+    return first >= 1 && first <= 12 && second > 12 && second <= 31;
+  }
+  const ymd = /^(\d{4})([-/])(\d{1,2})\2(\d{1,2})/.exec(text);
+  if (ymd) {
+    const middle = Number(ymd[3]);
+    const last = Number(ymd[4]);
+    return last >= 1 && last <= 12 && middle > 12 && middle <= 31;
+  }
+  return false;
 }
 
 /** The Excel serial of a day (for tests and the synthetic mangler). */

@@ -88,13 +88,24 @@ export function checkDateOrder(file: ParsedFile): void {
   for (const column of DATE_COLUMNS[file.kind]) {
     if (!file.columns.includes(column)) continue;
     const row = file.rows.find((r) => onlyMonthFirst(r.cells[column] ?? ''));
-    if (row) {
+    // A row that only reads day first shows the file is day first: the other row is a typo (invalid_date).
+    const dayFirst = file.rows.some((r) => onlyMonthFirst(swapDayMonth(r.cells[column] ?? '')));
+    if (row && !dayFirst) {
       throw new BadRequestError(
-        `${file.name}: the dates in ${column} are written month first (MM/DD/YYYY; row ${row.row} has a month above 12 in the day's place). Save the file with dates as DD/MM/YYYY (or YYYY-MM-DD); no file is read half one way and half the other`,
-        [{ field: `${file.name}: ${column}`, reason: 'dates are month first (MM/DD/YYYY)', row: row.row }],
+        `${file.name}: the dates in ${column} are written with day and month the other way round (MM/DD/YYYY or YYYY-DD-MM; row ${row.row} has a number above 12 in the month's place). Save the file with dates as DD/MM/YYYY (or YYYY-MM-DD); no file is read half one way and half the other`,
+        [{ field: `${file.name}: ${column}`, reason: 'dates have day and month the other way round (MM/DD/YYYY or YYYY-DD-MM)', row: row.row }],
       );
     }
   }
+}
+
+/** The same date text with its first two numbers (or, for YYYY-MM-DD, its last two) swapped. */
+function swapDayMonth(text: string): string {
+  const dmy = /^(\d{1,2})([/.-])(\d{1,2})\2(\d{4})(.*)$/.exec(text);
+  if (dmy) return `${dmy[3]}${dmy[2]}${dmy[1]}${dmy[2]}${dmy[4]}${dmy[5]}`;
+  const ymd = /^(\d{4})([-/])(\d{1,2})\2(\d{1,2})(.*)$/.exec(text);
+  if (ymd) return `${ymd[1]}${ymd[2]}${ymd[4]}${ymd[2]}${ymd[3]}${ymd[5]}`;
+  return text;
 }
 
 /** Reads a date cell; an Excel serial is taken and reported as fixed. */

@@ -25,6 +25,8 @@ t.test('month-first dates are told apart', async (t) => {
   t.ok(onlyMonthFirst('12-31-2023'));
   t.notOk(onlyMonthFirst('13/05/2023'));
   t.notOk(onlyMonthFirst('05/06/2023'), 'ambiguous is not evidence');
+  t.ok(onlyMonthFirst('2023-13-05'), 'YYYY-DD-MM');
+  t.notOk(onlyMonthFirst('2023-05-13'));
 });
 
 t.test('property: every form of any day from 1900 to 2200 reads back as that day', async (t) => {

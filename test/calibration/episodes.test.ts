@@ -70,8 +70,24 @@ t.test('a file with month-first dates is refused whole, naming file, column and 
   } catch (error) {
     t.ok(error instanceof DomainError);
     t.equal((error as DomainError).status, 400);
-    t.match((error as DomainError).message, /2024-episodes.csv: the dates in DECOM are written month first/);
+    t.match((error as DomainError).message, /2024-episodes.csv: the dates in DECOM are written with day and month the other way round/);
     t.match((error as DomainError).errors, [{ field: '2024-episodes.csv: DECOM', row: 3 }]);
+  }
+});
+
+t.test('one month-first date in a day-first file is a typo, not the file’s order', async (t) => {
+  const imported = await importSsda903([file('2024-episodes.csv', EPISODES_HEADER, '1,25/06/2023,S,V2,N1,U6,PR4,,,', '2,06/13/2023,S,V2,N1,U6,PR4,,,'), file('2024-header.csv', 'CHILD,DOB', '1,01/01/2012', '2,01/01/2012')], { pseudonymKey: 'k' });
+  t.equal(imported.episodes.length, 1);
+  t.match(imported.report.actions.filter((a) => a.code === 'invalid_date'), [{ row: 3, column: 'DECOM', action: 'dropped' }]);
+});
+
+t.test('YYYY-DD-MM is refused whole too', async (t) => {
+  try {
+    await importSsda903([file('2024-episodes.csv', EPISODES_HEADER, '1,2023-05-06,S,V2,N1,U6,PR4,,,'), file('2024-header.csv', 'CHILD,DOB', '1,2012-20-01')]);
+    t.fail('expected 400');
+  } catch (error) {
+    t.equal((error as DomainError).status, 400);
+    t.match((error as DomainError).errors, [{ field: '2024-header.csv: DOB', row: 2 }]);
   }
 });
 

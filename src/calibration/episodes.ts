@@ -87,10 +87,14 @@ export const note = (collector: ReportCollector, file: string, row: number | und
 export function checkDateOrder(file: ParsedFile): void {
   for (const column of DATE_COLUMNS[file.kind]) {
     if (!file.columns.includes(column)) continue;
-    const row = file.rows.find((r) => onlyMonthFirst(r.cells[column] ?? ''));
-    // A row that only reads day first shows the file is day first: the other row is a typo (invalid_date).
+    const other = file.rows.filter((r) => onlyMonthFirst(r.cells[column] ?? ''));
+    const filled = file.rows.filter((r) => (r.cells[column] ?? '') !== '').length;
+    // A row that only reads day first shows the file is day first, and a few other-order rows
+    // among many are typos (invalid_date, row by row). In a file saved month first, about 60% of
+    // dates have a day above 12, so a quarter of the rows or more is the file's order.
     const dayFirst = file.rows.some((r) => onlyMonthFirst(swapDayMonth(r.cells[column] ?? '')));
-    if (row && !dayFirst) {
+    const row = other[0];
+    if (row && !dayFirst && other.length >= 0.25 * filled) {
       throw new BadRequestError(
         `${file.name}: the dates in ${column} are written with day and month the other way round (MM/DD/YYYY or YYYY-DD-MM; row ${row.row} has a number above 12 in the month's place). Save the file with dates as DD/MM/YYYY (or YYYY-MM-DD); no file is read half one way and half the other`,
         [{ field: `${file.name}: ${column}`, reason: 'dates have day and month the other way round (MM/DD/YYYY or YYYY-DD-MM)', row: row.row }],

@@ -1,6 +1,6 @@
 import type { CostModelSpec } from '../catalog/model-schema.ts';
 import { ageYearsAtMonthStart, birthdayAgeInMonth, isoDate, parseIsoDate, returnYearEndDay, returnYearFirstMonth } from './dates.ts';
-import { type CalibrateOptions, type CalibrationReport, calibrate } from './calibrate.ts';
+import { type CalibrateOptions, type CalibrationReport, calibrate, originShares } from './calibrate.ts';
 import { buildHistories, DESTINATION_ONLY, IN_CARE } from './history.ts';
 import type { ImportedSsda903 } from './import.ts';
 import { DEFAULT_MAPPING } from './mapping.ts';
@@ -129,7 +129,7 @@ export function backtest(imported: ImportedSsda903, options: BacktestOptions): B
   const fitYears = options.fitYears ?? 4;
   const fitWindow = { fromYear: Math.max(first, year - fitYears), toYear: year - 1 };
   const asOf = truncateToReturnYear(imported, year - 1);
-  const { model, report } = calibrate(asOf, { ...options, referenceWindow: fitWindow });
+  const { model, report } = calibrate(asOf, { ...options, referenceWindow: fitWindow, forPublication: false });
   const mapping = options.mapping ?? DEFAULT_MAPPING;
   const rules = birthdayRows(model);
   const startMonth = returnYearFirstMonth(year);
@@ -192,7 +192,12 @@ export function backtest(imported: ImportedSsda903, options: BacktestOptions): B
     const k = endMonth - h.firstMonth;
     if (k >= 0 && k < h.targets.length && h.targets[k] >= 0 && h.mode[k] === IN_CARE) {
       const states = after.targets[h.targets[k]].states;
-      if (states.length === 1 && careStates.has(states[0])) actual.set(states[0], (actual.get(states[0]) ?? 0) + 1);
+      // A placement of unknown kind (foster care with no provider) counts in each of its states by the prior's shares.
+      const band = bandForAge(model, ageYearsAtMonthStart(h.birthMonth, endMonth));
+      const shares = states.length === 1 ? [1] : band ? originShares(model, band.id, states) : [];
+      states.forEach((s, i) => {
+        if (careStates.has(s) && shares[i]) actual.set(s, (actual.get(s) ?? 0) + shares[i]);
+      });
     }
     for (let month = startMonth + 1; month <= endMonth; month++) {
       const i = month - h.firstMonth;

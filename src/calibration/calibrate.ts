@@ -1,11 +1,12 @@
 import type { CostModelSpec } from '../catalog/model-schema.ts';
-import { BadRequestError } from '../services/errors.ts';
+import { BadRequestError, UnprocessableError } from '../services/errors.ts';
 import { ageYearsAtMonthStart, birthdayAgeInMonth, monthStartDay, returnYearFirstMonth, returnYearOfDay } from './dates.ts';
 import { buildHistories, DESTINATION_ONLY, FOLLOWED, type Histories, IN_CARE } from './history.ts';
 import type { ImportedSsda903 } from './import.ts';
 import { careLeaverState, DEFAULT_MAPPING, type Ssda903Mapping, validateMappingForModel } from './mapping.ts';
 import { ageTransitionFor, bandForAge, resolveSelector, stateAllowedAt, stepDistribution } from './model-structure.ts';
-import type { ImportReport } from './report.ts';
+import { cleaningAsErrors, type ImportReport } from './report.ts';
+import { validateModel } from '../catalog/validate-model.ts';
 import { monthlyFromAnnual, posteriorRow, type Row, rateInterval, splitWeights, tidyRow } from './shrinkage.ts';
 import { poissonInterval } from './poisson-interval.ts';
 
@@ -55,6 +56,12 @@ export interface CalibrateOptions {
   population?: Record<string, number>;
   /** Interval level for the report (default 0.95). */
   intervalLevel?: number;
+  /**
+   * Whether the model is to be published or written (default true): then an import with no usable
+   * episode, or with nothing observed in the window, is refused (422), and so is a model that
+   * fails validateModel. The backtest's internal refits pass false.
+   */
+  forPublication?: boolean;
 }
 
 export interface RateEstimate {
@@ -168,6 +175,21 @@ export interface WindowCounts {
   months: number;
 }
 
+/**
+ * Shares of a month whose placement is one of several states in unknown shares (a foster
+ * placement with no provider): the prior's proportions of entries into those states in the band
+ * (the monthly chances of moving into each from every state outside care, summed), equal shares
+ * when the prior has none. A single state has share 1.
+ */
+export function originShares(model: CostModelSpec, band: string, states: readonly string[]): number[] {
+  if (states.length === 1) return [1];
+  const rows = model.transitions[band] ?? {};
+  const outside = model.states.filter((s) => s.category !== 'looked_after' && rows[s.id]);
+  const entries: Row = {};
+  for (const from of outside) for (const to of states) entries[to] = (entries[to] ?? 0) + (rows[from.id][to] ?? 0);
+  return splitWeights(states, entries);
+}
+
 export function countWindow(histories: Histories, model: CostModelSpec, window: { fromYear: number; toYear: number }): WindowCounts {
   const startMonth = returnYearFirstMonth(window.fromYear);
   const endMonth = returnYearFirstMonth(window.toYear + 1);
@@ -199,52 +221,65 @@ export function countWindow(histories: Histories, model: CostModelSpec, window: 
       const here = h.targets[k];
       const cameFromOutside = k === 0 || h.targets[k - 1] < 0 || h.mode[k - 1] === DESTINATION_ONLY;
       if (h.entered[k] && here >= 0 && month > startMonth && cameFromOutside) {
-        const state = targets[here].states[0];
         const age = ageYearsAtMonthStart(h.birthMonth, month);
         const band = bandForAge(model, age);
-        if (band && careStates.has(state)) {
+        const states = targets[here].states;
+        const shares = band ? originShares(model, band.id, states) : [];
+        states.forEach((state, i) => {
+          if (!band || !careStates.has(state)) return;
           const byState = result.entries.get(band.id) ?? new Map<string, number>();
-          byState.set(state, (byState.get(state) ?? 0) + 1);
+          byState.set(state, (byState.get(state) ?? 0) + shares[i]);
           result.entries.set(band.id, byState);
           const byAge = result.entriesByAge.get(age) ?? new Map<string, number>();
-          byAge.set(state, (byAge.get(state) ?? 0) + 1);
+          byAge.set(state, (byAge.get(state) ?? 0) + shares[i]);
           result.entriesByAge.set(age, byAge);
           const year = returnYearOfDay(monthStartDay(month) - 1);
-          result.entriesByYear.set(year, (result.entriesByYear.get(year) ?? 0) + 1);
-        }
+          result.entriesByYear.set(year, (result.entriesByYear.get(year) ?? 0) + shares[i]);
+        });
       }
       if (month === endMonth) continue;
-      if (here < 0 || targets[here].states.length !== 1 || h.mode[k] === DESTINATION_ONLY) continue;
-      const state = targets[here].states[0];
-      if (h.mode[k] === IN_CARE && careStates.has(state)) result.exposure.set(state, (result.exposure.get(state) ?? 0) + 1);
+      if (here < 0 || h.mode[k] === DESTINATION_ONLY) continue;
+      const origin = targets[here].states;
+      // Several states only for a placement in care whose kind is unknown (a foster placement with
+      // no provider): its month is shared between them in the prior's proportions of entries.
+      if (origin.length !== 1 && h.mode[k] !== IN_CARE) continue;
       const next = h.targets[k + 1];
-      if (next === undefined || next < 0) continue;
-      const nextStates = targets[next].states;
-      const birthday = birthdayAgeInMonth(h.birthMonth, month);
-      const ageTransition = birthday !== undefined ? ageTransitionFor(model, birthday, state) : undefined;
-      let cell: CellCounts;
-      let reference: Row | undefined;
-      if (ageTransition) {
-        cell = result.ageCells.get(ageTransition.index) ?? newCell();
-        result.ageCells.set(ageTransition.index, cell);
-        reference = ageTransition.spec.to;
-      } else {
-        const band = bandForAge(model, ageYearsAtMonthStart(h.birthMonth, month));
-        if (!band) continue;
-        cell = cellOf(band.id, state);
-        reference = model.transitions[band.id]?.[state];
+      const ageBand = bandForAge(model, ageYearsAtMonthStart(h.birthMonth, month));
+      const shares = origin.length === 1 ? [1] : ageBand ? originShares(model, ageBand.id, origin) : [];
+      for (const [o, state] of origin.entries()) {
+        const share = shares[o];
+        if (share === undefined || share === 0) continue;
+        if (h.mode[k] === IN_CARE && careStates.has(state)) result.exposure.set(state, (result.exposure.get(state) ?? 0) + share);
+        if (next === undefined || next < 0) continue;
+        // Staying in the same unknown mix is staying put, whichever state it is.
+        const nextStates = next === here ? [state] : targets[next].states;
+        const birthday = birthdayAgeInMonth(h.birthMonth, month);
+        // A child who left care before an 18th birthday in this month did not have it in care: the
+        // leaving is counted in the month's monthly row, whose destinations are allowed at 17.
+        const ageTransition = birthday !== undefined && !h.leftBefore18[k + 1] ? ageTransitionFor(model, birthday, state) : undefined;
+        let cell: CellCounts;
+        let reference: Row | undefined;
+        if (ageTransition) {
+          cell = result.ageCells.get(ageTransition.index) ?? newCell();
+          result.ageCells.set(ageTransition.index, cell);
+          reference = ageTransition.spec.to;
+        } else {
+          if (!ageBand) continue;
+          cell = cellOf(ageBand.id, state);
+          reference = model.transitions[ageBand.id]?.[state];
+        }
+        const weights = splitWeights(nextStates, reference);
+        if (h.mode[k] === FOLLOWED) {
+          cell.partialMonths += share;
+          nextStates.forEach((s, i) => {
+            if (careStates.has(s)) add(cell.partialCounts, s, share * weights[i]);
+          });
+        } else {
+          cell.months += share;
+          for (const [i, s] of nextStates.entries()) add(cell.counts, s, share * weights[i]);
+        }
+        counted = true;
       }
-      const weights = splitWeights(nextStates, reference);
-      if (h.mode[k] === FOLLOWED) {
-        cell.partialMonths += 1;
-        nextStates.forEach((s, i) => {
-          if (careStates.has(s)) add(cell.partialCounts, s, weights[i]);
-        });
-      } else {
-        cell.months += 1;
-        for (const [i, s] of nextStates.entries()) add(cell.counts, s, weights[i]);
-      }
-      counted = true;
     }
     for (const move of h.moves) {
       if (move.month >= startMonth && move.month < endMonth) result.moves.set(move.state, (result.moves.get(move.state) ?? 0) + 1);
@@ -320,6 +355,8 @@ export function calibrate(imported: ImportedSsda903, options: CalibrateOptions):
   const prior = options.priorModel;
   const mapping = options.mapping ?? DEFAULT_MAPPING;
   validateMappingForModel(mapping, prior);
+  const forPublication = options.forPublication ?? true;
+  if (forPublication) assertUsable(imported);
   const window = options.referenceWindow ?? defaultWindow(imported);
   const first = imported.returnYears[0];
   const last = imported.returnYears[imported.returnYears.length - 1];
@@ -417,6 +454,16 @@ export function calibrate(imported: ImportedSsda903, options: CalibrateOptions):
       return;
     }
     const from = resolveSelector(prior, spec.from);
+    // A destination the model does not allow at this birthday is never written into its row (the
+    // model would be refused); it is reported instead. Leavings before the birthday are counted
+    // in monthly rows already (history.ts), so this is a guard, not a correction.
+    for (const to of Object.keys(cell.counts)) {
+      if (to in spec.to || stateAllowedAt(prior, to, spec.atAgeYears)) continue;
+      report.notCalibrated.push({ band: `age ${spec.atAgeYears}`, state: spec.from.join(','), reason: `${cell.counts[to]} move(s) to ${to}, a state not allowed at ${spec.atAgeYears}, were left out` });
+      cell.months -= cell.counts[to];
+      delete cell.counts[to];
+    }
+    if (cell.months <= 0) return;
     const posterior = posteriorRow(spec.to, { months: cell.months, counts: cell.counts }, w, from[0]);
     spec.to = tidyRow(posterior, new Set(Object.keys(spec.to)));
     const r = rowReport(`age ${spec.atAgeYears}`, spec.from.join(','), spec.to, cell, w, cell.months + w);
@@ -515,6 +562,11 @@ export function calibrate(imported: ImportedSsda903, options: CalibrateOptions):
     report.withinStateMoves.push({ state: s.id, moves, personMonths: exposure, prior: priorRate, estimate: s.withinStatePlacementMoves });
   }
 
+  // Shared months and entries (foster placements with no provider) are fractions: sums are rounded to 1e-9.
+  const tidy = (x: number) => Math.round(x * 1e9) / 1e9;
+  report.headline.personMonths = tidy(report.headline.personMonths);
+  report.headline.entries = tidy(report.headline.entries);
+  report.entries.total = tidy(report.entries.total);
   report.headline.rowsCalibrated = report.rows.length + report.ageTransitions.length + report.careLeavers.length + report.entrySplits.length;
   report.headline.rowsShrunk = report.shrunk.length;
   report.cleaning = imported.report.counts;
@@ -553,7 +605,33 @@ export function calibrate(imported: ImportedSsda903, options: CalibrateOptions):
       },
     },
   };
+  if (!forPublication) return { model, report };
+  if (report.headline.personMonths === 0 && report.entries.total === 0 && report.careLeavers.length === 0 && report.ageTransitions.length === 0) {
+    const { unobserved } = imported.report.totals;
+    throw new UnprocessableError(
+      `Nothing was observed in ${window.fromYear}-${window.toYear}: no month in a placement that maps to a state, no entry, no care leaver${unobserved.episodes > 0 ? ` (${unobserved.episodes} episode(s) have placements that map to no state: ${unobserved.personMonths} person-month(s) not observed; an authority may map their codes by override)` : ''}. No model is published.`,
+      cleaningAsErrors(imported.report),
+    );
+  }
+  // Nothing invalid is ever published or written: the model is checked as the catalog would.
+  const checked = validateModel(model);
+  if (!checked.ok) {
+    throw new UnprocessableError(
+      'The calibrated model is not valid, so it is not published',
+      [...checked.errors.map((e) => ({ field: `model${e.field}`, reason: e.reason })), ...cleaningAsErrors(imported.report, 20)],
+    );
+  }
   return { model, report };
+}
+
+/** Refuses an import with no usable episode (422), with its cleaning report in the errors. */
+export function assertUsable(imported: ImportedSsda903): void {
+  if (imported.episodes.length > 0) return;
+  const { shortBreaks } = imported.report.totals;
+  const why = imported.report.actions.length === 0
+    ? 'the episodes files hold no rows'
+    : `every row was dropped or set aside in cleaning${shortBreaks.episodes > 0 ? ` (${shortBreaks.episodes} short-break episode(s) are excluded by design)` : ''}`;
+  throw new UnprocessableError(`No usable episodes: ${why}, so nothing can be calibrated and no model is published. The cleaning report is in errors.`, cleaningAsErrors(imported.report));
 }
 
 function mergeConcentrations(

@@ -1,7 +1,7 @@
 import type { CostModelSpec } from '../catalog/model-schema.ts';
 import { ageYearsAtMonthStart, monthOfDay, monthStartDay, parseIsoDate, parseMonthLabel } from './dates.ts';
 import type { ImportedEpisode, ImportedSsda903 } from './import.ts';
-import { exitTarget, PREVIOUS, placementTarget, type Ssda903Mapping } from './mapping.ts';
+import { exitTarget, PREVIOUS, placementStates, type Ssda903Mapping } from './mapping.ts';
 
 /**
  * Each child's history as a state at the first day of every month: the month rule. A child is in
@@ -51,6 +51,12 @@ export interface ChildHistory {
   mode: Uint8Array;
   /** 1 when a new period of care began since the previous month start and this month is in care. */
   entered: Uint8Array;
+  /**
+   * 1 when the month's state is the destination of leaving care before the 18th birthday: the
+   * move into it belongs to the monthly row of the month it happened, never to the age
+   * transition of an 18th birthday in that month (the child was not in care at 18).
+   */
+  leftBefore18: Uint8Array;
   /** Moves between two placements that map to the same state (X1, with a change of placement and carer). */
   moves: WithinStateMove[];
   /** The destination on leaving care at 18 or over, and the return year it happened in. */
@@ -92,7 +98,8 @@ interface WorkingEpisode {
   openUntil: number;
   rec: string | null;
   ageAtEnd: number | null;
-  state: string | null;
+  /** The placement's state, or several in unknown shares (a foster placement with no provider); null when none. */
+  states: string[] | null;
   previousRule: boolean;
   periodStart: number;
   rne: string;
@@ -155,15 +162,16 @@ function childHistory(
     const start = parseIsoDate(e.start);
     const previous = episodes[episodes.length - 1];
     const continues = previous !== undefined && previous.end === start && previous.rec === 'X1';
-    const rule = placementTarget(mapping, e.place, e.provider);
-    const state = rule === PREVIOUS ? (continues ? previous.state : null) : rule;
+    const mapped = placementStates(mapping, e.place, e.provider);
+    const rule = mapped?.length === 1 ? mapped[0] : undefined;
+    const states = rule === PREVIOUS ? (continues ? previous.states : null) : mapped;
     episodes.push({
       start,
       end: e.end === null ? null : parseIsoDate(e.end),
       openUntil: e.knownOpenUntil === null ? dataEnd : parseIsoDate(e.knownOpenUntil),
       rec: e.reasonEnded,
       ageAtEnd: e.ageAtEndYears,
-      state,
+      states,
       previousRule: rule === PREVIOUS,
       periodStart: continues ? previous.periodStart : start,
       rne: e.reasonNewEpisode,
@@ -175,7 +183,7 @@ function childHistory(
   const targets = new Int32Array(length).fill(-1);
   const mode = new Uint8Array(length);
   const entered = new Uint8Array(length);
-  const single = (state: string) => registry.of([state]);
+  const leftBefore18 = new Uint8Array(length);
 
   let pointer = 0;
   for (let k = 0; k < length; k++) {
@@ -186,8 +194,8 @@ function childHistory(
     const age = ageYearsAtMonthStart(birthMonth, month);
     const covers = e.start <= day && (e.end === null ? day <= e.openUntil : day < e.end);
     if (covers) {
-      if (age < 18 && e.state !== null) {
-        targets[k] = single(e.state);
+      if (age < 18 && e.states !== null) {
+        targets[k] = registry.of(e.states);
         if (e.periodStart > monthStartDay(month - 1)) entered[k] = 1;
       }
       continue;
@@ -197,14 +205,15 @@ function childHistory(
     if (destination === null) continue;
     const states = Array.isArray(destination) ? destination : [destination];
     const firstMonthAfter = monthStartDay(month - 1) < e.end;
-    if (e.ageAtEnd < 18 && states.length === 1 && tracked.has(states[0])) {
-      if (age < 18) {
-        targets[k] = registry.of(states);
-        mode[k] = FOLLOWED;
-      }
+    if (e.ageAtEnd < 18 && states.length === 1 && tracked.has(states[0]) && age < 18) {
+      targets[k] = registry.of(states);
+      mode[k] = FOLLOWED;
+      leftBefore18[k] = 1;
     } else if (firstMonthAfter) {
+      // Also a followed exit whose next month start is past the 18th birthday: the exit is seen once.
       targets[k] = registry.of(states);
       mode[k] = DESTINATION_ONLY;
+      if (e.ageAtEnd < 18) leftBefore18[k] = 1;
     }
   }
 
@@ -212,8 +221,9 @@ function childHistory(
   for (let i = 1; i < episodes.length; i++) {
     const a = episodes[i - 1];
     const b = episodes[i];
-    if (a.end === b.start && a.rec === 'X1' && a.state !== null && a.state === b.state && !a.previousRule && !b.previousRule && PLACEMENT_MOVE_RNE.has(b.rne)) {
-      moves.push({ month: monthOfDay(b.start), state: b.state });
+    const same = a.states?.length === 1 && b.states?.length === 1 && a.states[0] === b.states[0];
+    if (a.end === b.start && a.rec === 'X1' && same && !a.previousRule && !b.previousRule && PLACEMENT_MOVE_RNE.has(b.rne)) {
+      moves.push({ month: monthOfDay(b.start), state: b.states![0] });
     }
   }
   let leftCareAt18: ChildHistory['leftCareAt18'];
@@ -223,5 +233,5 @@ function childHistory(
       if (destination !== null) leftCareAt18 = { target: registry.of(Array.isArray(destination) ? destination : [destination]), day: e.end };
     }
   }
-  return { child, birthMonth, firstMonth, targets, mode, entered, moves, ...(leftCareAt18 ? { leftCareAt18 } : {}) };
+  return { child, birthMonth, firstMonth, targets, mode, entered, leftBefore18, moves, ...(leftCareAt18 ? { leftCareAt18 } : {}) };
 }

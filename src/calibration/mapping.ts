@@ -2,6 +2,7 @@ import { Type } from 'typebox';
 import { Compile } from 'typebox/compile';
 import type { CostModelSpec } from '../catalog/model-schema.ts';
 import { BadRequestError, type FieldError, UnprocessableError } from '../services/errors.ts';
+import { codeStatus, normaliseCode } from './code-lists.ts';
 import defaultMappingJson from './ssda903-mapping.json' with { type: 'json' };
 
 /**
@@ -87,6 +88,8 @@ export interface Ssda903Mapping {
   codeLists: Record<string, string[]>;
   /** Codes from earlier editions of the guidance still accepted (reported as legacy), by column. */
   legacyCodes: Record<string, Record<string, string>>;
+  /** Return years a code is valid in, by column and code (see code-lists.ts); unlisted codes are valid in every year. */
+  codeYears?: Record<string, Record<string, { from?: number; to?: number }>>;
   placements: Record<string, PlacementRuleSpec>;
   exits: Record<string, ExitRuleSpec>;
   careLeavers: {
@@ -109,11 +112,30 @@ export const DEFAULT_MAPPING: Ssda903Mapping = defaultMappingJson as unknown as 
 
 const overrideChecker = Compile(MappingOverride);
 
-/** Whether a code is in the column's current list or a legacy list. */
+/** Whether a code is in the column's list (in any year) or a legacy list; compared trimmed and in upper case. */
 export function isKnownCode(mapping: Ssda903Mapping, column: string, code: string): 'current' | 'legacy' | false {
-  if (mapping.codeLists[column]?.includes(code)) return 'current';
-  if (mapping.legacyCodes[column]?.[code] !== undefined) return 'legacy';
-  return false;
+  const status = codeStatus(mapping, column, normaliseCode(code));
+  return status === 'out_of_year' ? 'current' : status;
+}
+
+/** Codes in an override compared as in the files: trimmed and in upper case ("z12" is Z12). */
+function upperCaseCodes(o: MappingOverrideSpec): MappingOverrideSpec {
+  const keys = <T>(record: Record<string, T> | undefined): Record<string, T> | undefined =>
+    record === undefined ? undefined : Object.fromEntries(Object.entries(record).map(([k, v]) => [normaliseCode(k), v]));
+  return {
+    ...o,
+    ...(o.placements ? { placements: Object.fromEntries(Object.entries(o.placements).map(([k, rule]) => [normaliseCode(k), rule.byProvider ? { ...rule, byProvider: keys(rule.byProvider)! } : rule])) } : {}),
+    ...(o.exits ? { exits: keys(o.exits)! } : {}),
+    ...(o.careLeavers
+      ? {
+          careLeavers: {
+            ...(o.careLeavers.inTouch ? { inTouch: keys(o.careLeavers.inTouch)! } : {}),
+            ...(o.careLeavers.accommodation ? { accommodation: keys(o.careLeavers.accommodation)! } : {}),
+            ...(o.careLeavers.activity ? { activity: keys(o.careLeavers.activity)! } : {}),
+          },
+        }
+      : {}),
+  };
 }
 
 /** The default table with an authority's partial table merged over it; throws on a bad override. */
@@ -125,7 +147,7 @@ export function mergeMapping(base: Ssda903Mapping, override: unknown): Ssda903Ma
     }));
     throw new BadRequestError('The SSDA903 mapping override is not a valid partial table', errors);
   }
-  const o = override as MappingOverrideSpec;
+  const o = upperCaseCodes(override as MappingOverrideSpec);
   const errors: FieldError[] = [];
   for (const [code, rule] of Object.entries(o.placements ?? {})) {
     if (!isKnownCode(base, 'PLACE', code)) errors.push({ field: `/placements/${code}`, reason: 'is not a PLACE code of the return' });
@@ -222,6 +244,23 @@ export function placementTarget(mapping: Ssda903Mapping, place: string, provider
     if (byProvider !== undefined) return byProvider;
   }
   return rule.state ?? null;
+}
+
+/**
+ * The states a placement may be in: one state (or `@previous`), or, when PLACE_PROVIDER is blank
+ * for a code whose state depends on the provider (U4-U6: in-house or agency foster care), every
+ * state its providers map to, in unknown shares (split in the prior's proportions, as an exit to
+ * several states is); null when none.
+ */
+export function placementStates(mapping: Ssda903Mapping, place: string, provider: string): string[] | null {
+  const rule = mapping.placements[place];
+  if (!rule) return null;
+  if (provider === '' && rule.byProvider && rule.byProvider[''] === undefined) {
+    const states = [...new Set(Object.values(rule.byProvider).filter((s): s is string => typeof s === 'string' && s !== PREVIOUS && s !== BY_ACTIVITY))].sort();
+    if (states.length > 0) return states;
+  }
+  const target = placementTarget(mapping, place, provider);
+  return target === null ? null : [target];
 }
 
 /** The destination of an exit: a state, several states in unknown shares, or null (observation ends). */

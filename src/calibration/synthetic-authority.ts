@@ -435,7 +435,9 @@ export function generateSyntheticAuthority(options: SyntheticOptions): Synthetic
       for (const r of c.oc3) {
         if (r.returnYear !== year) continue;
         const codes = OC3_CODES[r.state];
-        oc3Lines.push(`${c.id},${d}/${m}/${y},${codes.inTouch},${codes.activ},${codes.accom}`);
+        // Training or employment is F3 up to 2020-21, F5 (employment) from 2021-22 (code-lists.ts).
+        const activ = codes.activ === 'F3' && year >= 2022 ? 'F5' : codes.activ;
+        oc3Lines.push(`${c.id},${d}/${m}/${y},${codes.inTouch},${activ},${codes.accom}`);
       }
     }
     files.push({ name: `${year}-episodes.csv`, buffer: Buffer.from(`${episodeLines.join('\r\n')}\r\n`) });

@@ -12,9 +12,11 @@ import { progressBar } from './progress-bar.ts';
 
 /**
  * `npm run calibrate -- <folder or zip> [options]`: an analyst's way in. Reads a folder of SSDA903
- * CSV files (YEAR-episodes.csv, YEAR-header.csv, YEAR-uasc.csv, YEAR-oc3.csv) or a zip of them,
- * calibrates the prior model, backtests, and writes the calibrated model and the full report
- * (cleaning actions, rates with intervals, shrunk rows, backtest errors) as JSON.
+ * files (YEAR-episodes.csv, YEAR-header.csv, YEAR-uasc.csv, YEAR-oc3.csv, the return's other
+ * tables, .xlsx workbooks, or one file per table across years with a YEAR column) or a zip of
+ * them, calibrates the prior model, backtests, and writes the calibrated model and the full report
+ * (cleaning actions, rates with intervals, shrunk rows, backtest errors) as JSON. Exits non-zero,
+ * writing nothing, when no episode is usable, nothing is observed, or the model would not be valid.
  *
  *   --out DIR            where to write (default calibration-output)
  *   --window 2021-2024   return years to calibrate on (default: the latest four)
@@ -22,6 +24,7 @@ import { progressBar } from './progress-bar.ts';
  *   --weight N           prior weight per row, in person-months (default 60)
  *   --mapping FILE       the authority's partial mapping table, merged over the default
  *   --authority NAME     the authority's name (names the model: <name>-calibrated)
+ *   --la NAME            with several authorities in the files (an LA column), the one to use
  *   --id ID --version X.Y.Z
  *   --backtest YEAR|all|none   year(s) to project and compare (default: the latest)
  *
@@ -38,6 +41,7 @@ const { values, positionals } = parseArgs({
     mapping: { type: 'string' },
     authority: { type: 'string' },
     id: { type: 'string' },
+    la: { type: 'string' },
     version: { type: 'string' },
     backtest: { type: 'string', default: 'latest' },
   },
@@ -60,11 +64,11 @@ async function main(): Promise<void> {
   if (!existsSync(input)) fail(`${input} does not exist`);
   const files = statSync(input).isDirectory()
     ? readdirSync(input)
-        .filter((name) => /\.(csv|zip)$/i.test(name))
+        .filter((name) => /\.(csv|zip|xlsx|xlsm)$/i.test(name))
         .sort()
         .map((name) => path.join(input, name))
     : [input];
-  if (files.length === 0) fail(`${input} has no .csv or .zip files`);
+  if (files.length === 0) fail(`${input} has no .csv, .xlsx or .zip files`);
   const totalBytes = files.reduce((a, f) => a + statSync(f).size, 0);
 
   const priorPath = values.prior ?? path.join(import.meta.dirname, '../../models/england-default.json');
@@ -76,6 +80,7 @@ async function main(): Promise<void> {
     files.map((f) => ({ name: path.basename(f), stream: createReadStream(f) })),
     {
       mapping,
+      ...(values.la ? { localAuthority: values.la } : {}),
       onProgress: (p) => bar(p.phase === 'read' ? (0.6 * p.bytesRead) / Math.max(1, totalBytes) : 0.6, p.phase === 'read' ? `reading ${p.file ?? ''}` : 'cleaning and merging'),
     },
   );
@@ -119,7 +124,12 @@ async function main(): Promise<void> {
     .map(([code, byOutcome]) => `${code} ${Object.entries(byOutcome ?? {}).map(([o, n]) => `${n} ${o}`).join(', ')}`)
     .join('; ');
   const pct = (x: number | null) => (x === null ? 'n/a' : `${x >= 0 ? '+' : ''}${x.toFixed(1)}%`);
+  for (const warning of imported.report.warnings) console.log(`WARNING: ${warning}`);
   console.log(`Imported ${imported.report.totals.episodes} episodes of ${imported.report.totals.children} children, returns ${years[0]}-${years[years.length - 1]}.`);
+  if (imported.report.skippedTables.length) console.log(`Skipped (not used by calibration): ${imported.report.skippedTables.map((s) => `${s.name} (${s.table})`).join(', ')}.`);
+  const { shortBreaks, unobserved } = imported.report.totals;
+  if (shortBreaks.episodes) console.log(`Short breaks excluded: ${shortBreaks.episodes} episode(s) of ${shortBreaks.children} child(ren).`);
+  if (unobserved.episodes) console.log(`Placements mapping to no state: ${unobserved.episodes} episode(s), ${unobserved.personMonths} person-month(s) and ${unobserved.entries} entr(ies) not observed.`);
   console.log(`Cleaning: ${counts || 'nothing to clean'}.`);
   console.log(
     `Calibrated ${report.headline.rowsCalibrated} rows on ${window.fromYear}-${window.toYear} (${report.headline.personMonths} person-months, ${report.headline.entries} entries); ${report.headline.rowsShrunk} rows shrunk towards ${prior.id} ${prior.version}.`,
@@ -138,7 +148,7 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   if (error instanceof DomainError) {
-    fail(`${error.title}: ${error.message}`, (error.errors ?? []).map((e) => `${e.field}: ${e.reason}`), error.status >= 500 ? 1 : 2);
+    fail(`${error.title}: ${error.message}`, (error.errors ?? []).map((e) => `${e.field}${e.row !== undefined ? ` row ${e.row}` : ''}: ${e.reason}`), error.status >= 500 ? 1 : 2);
   }
   if (error instanceof RangeError) fail(error.message);
   fail((error as Error).stack ?? String(error), [], 1);

@@ -1,5 +1,6 @@
 import { type Static, Type } from 'typebox';
 import { IsoDateTime, pageOf, Uuid } from './common.ts';
+import { Job } from './jobs.ts';
 
 /**
  * The calibration resource: what an SSDA903 import read and cleaned, the rates it estimated
@@ -16,7 +17,7 @@ export const CalibrationForm = Type.Object(
   {
     files: Type.Array(Type.String({ format: 'binary' }), {
       description:
-        'The return’s CSV files (YEAR-episodes.csv, YEAR-header.csv, YEAR-uasc.csv, YEAR-oc3.csv; YEAR is the year the return ends on 31 March), one part each, or one zip of them. Any part name; each part needs a filename.',
+        'The return’s tables as CSV (UTF-8, UTF-16 or Windows-1252) or Excel .xlsx (first sheet): YEAR-episodes.csv, YEAR-header.csv, YEAR-uasc.csv, YEAR-oc3.csv (YEAR the year the return ends on 31 March, or 2023-24), the other tables of the return (skipped with a note), or one file per table across years with a YEAR column; one part each, or one zip of them. Any part name; each part needs a filename.',
     }),
     priorModel: Type.Optional({ ...ModelId, default: 'england-default', description: 'The model whose rows are shrunk towards and whose costs, states and interventions are kept' }),
     priorModelVersion: Type.Optional({ ...Version, description: 'A version of the prior; the newest when left out' }),
@@ -26,9 +27,14 @@ export const CalibrationForm = Type.Object(
     modelId: Type.Optional({ ...ModelId, description: 'The new model’s id; by default <authority>-calibrated or <prior>-calibrated' }),
     backtestYear: Type.Optional(Type.String({ pattern: '^(\\d{4}|none)$', description: 'Return year to backtest (fit on the years before, project it, compare); the latest when left out; none for no backtest' })),
     mapping: Type.Optional(Type.String({ description: 'JSON: the authority’s partial SSDA903 code mapping, merged over the default table' })),
+    localAuthority: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 80, description: 'When the files hold several authorities (an LA column, as data-sharing pipelines and multi-year tables have it), the one to calibrate' }),
+    ),
   },
   { additionalProperties: false },
 );
+
+const SkippedTable = Type.Object({ name: Type.String(), table: Type.String({ description: 'The table in the guidance’s words' }) });
 
 export const CleaningAction = Type.Object({
   file: Type.String(),
@@ -47,8 +53,46 @@ export const Cleaning = Type.Object({
   ),
   actions: Type.Array(CleaningAction, { description: 'Every problem found and what was done: nothing is dropped or changed without an entry here' }),
   counts: CountsByCode,
-  totals: Type.Object({ children: Type.Integer(), episodes: Type.Integer(), oc3Records: Type.Integer(), openAtEnd: Type.Integer() }),
+  totals: Type.Object({
+    children: Type.Integer(),
+    episodes: Type.Integer(),
+    oc3Records: Type.Integer(),
+    openAtEnd: Type.Integer(),
+    shortBreaks: Type.Optional(Type.Object({ children: Type.Integer(), episodes: Type.Integer() }, { description: 'Short breaks (legal status V3, V4) excluded, as the DfE’s statistics exclude them' })),
+    unobserved: Type.Optional(
+      Type.Object(
+        { episodes: Type.Integer(), personMonths: Type.Integer(), entries: Type.Integer() },
+        { description: 'Episodes whose placement codes map to no state of the model, and the person-months and entries into care calibration therefore cannot see' },
+      ),
+    ),
+    sharedProvider: Type.Optional(
+      Type.Object(
+        { episodes: Type.Integer(), personMonths: Type.Integer() },
+        { description: 'Foster placements (U4-U6) with no PLACE_PROVIDER: their months shared between in-house and agency foster care in the prior’s proportions of entries' },
+      ),
+    ),
+  }),
+  skippedTables: Type.Optional(Type.Array(SkippedTable, { description: 'Tables of the return recognised and not used (reviews, missing, OC2...)' })),
+  warnings: Type.Optional(Type.Array(Type.String(), { description: 'What needs a person’s attention, such as a file whose rows mostly fall outside the return year its name gives' })),
 });
+
+/** The short account of an upload the 202 answer carries, so problems show before the job ends. */
+export const ImportSummary = Type.Object({
+  children: Type.Integer(),
+  episodes: Type.Integer(),
+  returnYears: Type.Array(Type.Integer(), { description: 'Return years found (each ending 31 March)' }),
+  tablesUsed: Type.Array(Type.Object({ name: Type.String(), table: Type.String(), returnYear: Type.Integer(), rows: Type.Integer() })),
+  tablesSkipped: Type.Array(SkippedTable),
+  actions: Type.Object(
+    { dropped: Type.Record(Type.String(), Type.Integer()), fixed: Type.Record(Type.String(), Type.Integer()), kept: Type.Record(Type.String(), Type.Integer()) },
+    { description: 'Cleaning actions counted by outcome, then by code (the calibration lists each one)' },
+  ),
+  shortBreaks: Type.Object({ children: Type.Integer(), episodes: Type.Integer() }),
+  unobserved: Type.Object({ episodes: Type.Integer(), personMonths: Type.Integer(), entries: Type.Integer() }),
+  sharedProvider: Type.Object({ episodes: Type.Integer(), personMonths: Type.Integer() }),
+  warnings: Type.Array(Type.String()),
+});
+export type ImportSummaryDto = Static<typeof ImportSummary>;
 
 const RateEstimate = Type.Object({
   to: Type.String(),
@@ -192,3 +236,9 @@ export const Calibration = Type.Object({
 export type CalibrationDto = Static<typeof Calibration>;
 
 export const CalibrationPage = pageOf(CalibrationSummary);
+
+/** The 202 answer to importSsda903: the queued job, and what the files held. */
+export const CalibrationAccepted = Type.Object({
+  ...Job.properties,
+  importSummary: ImportSummary,
+});

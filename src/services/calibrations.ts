@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { type BacktestResult, backtest } from '../calibration/backtest.ts';
-import { type CalibrateOptions, calibrate, calibratedModelId, defaultWindow } from '../calibration/calibrate.ts';
+import { assertUsable, type CalibrateOptions, calibrate, calibratedModelId, defaultWindow } from '../calibration/calibrate.ts';
 import { type ImportedSsda903, importSsda903 } from '../calibration/import.ts';
 import { DEFAULT_INPUT_LIMITS, type InputLimits } from '../calibration/input.ts';
 import { DEFAULT_MAPPING, mergeMapping, type Ssda903Mapping, validateMappingForModel } from '../calibration/mapping.ts';
+import { type ImportSummary, importSummary } from '../calibration/report.ts';
 import { type CatalogEntry, compareVersions, type ModelCatalog } from '../catalog/catalog.ts';
 import type { CostModelSpec } from '../catalog/model-schema.ts';
 import { validateModel } from '../catalog/validate-model.ts';
@@ -50,7 +51,7 @@ export interface CalibrationServices {
 }
 
 /** The form fields importSsda903 accepts (see CalibrationForm). */
-export const CALIBRATION_FIELDS = ['priorModel', 'priorModelVersion', 'referenceWindow', 'priorWeight', 'authority', 'modelId', 'backtestYear', 'mapping'] as const;
+export const CALIBRATION_FIELDS = ['priorModel', 'priorModelVersion', 'referenceWindow', 'priorWeight', 'authority', 'modelId', 'backtestYear', 'mapping', 'localAuthority'] as const;
 
 const DEFAULT_PRIOR = 'england-default';
 const DEFAULT_PRIOR_WEIGHT = 60;
@@ -84,6 +85,7 @@ interface CalibrationFields {
   /** undefined: the latest year (when there are two or more); null: none. */
   backtestYear: number | null | undefined;
   mapping: unknown;
+  localAuthority: string | undefined;
 }
 
 /** Reads the form's text fields; every problem is reported at once, each under body/<field>. */
@@ -104,6 +106,7 @@ export function parseCalibrationFields(raw: Record<string, string>): Calibration
     modelId: text('modelId'),
     backtestYear: undefined,
     mapping: undefined,
+    localAuthority: text('localAuthority'),
   };
   if (!MODEL_ID.test(fields.priorModel) || fields.priorModel.length > 64) errors.push({ field: 'body/priorModel', reason: 'must be a model id (lower-case letters, digits and hyphens)' });
   if (fields.priorModelVersion !== undefined && !VERSION.test(fields.priorModelVersion)) errors.push({ field: 'body/priorModelVersion', reason: 'must be a version such as 1.0.0' });
@@ -134,6 +137,9 @@ export function parseCalibrationFields(raw: Record<string, string>): Calibration
     if (year === 'none') fields.backtestYear = null;
     else if (/^\d{4}$/.test(year)) fields.backtestYear = Number(year);
     else errors.push({ field: 'body/backtestYear', reason: 'must be a return year, e.g. 2024, or none' });
+  }
+  if (fields.localAuthority !== undefined && (fields.localAuthority.length > 80 || !AUTHORITY.test(fields.localAuthority))) {
+    errors.push({ field: 'body/localAuthority', reason: 'must be up to 80 letters, digits, spaces and plain punctuation, starting with a letter or digit (as the files’ LA column has it)' });
   }
   const mapping = text('mapping');
   if (mapping !== undefined) {
@@ -198,11 +204,23 @@ function checkAgainstData(imported: ImportedSsda903, fields: CalibrationFields):
   return { window, backtestYear };
 }
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the point is to find them
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+
 /**
- * Checks the form and imports the files (4xx at once when anything is wrong), then queues the
- * calibration. Returns the queued job.
+ * Control characters out of every string of a value bound for storage. The import already cleans
+ * cells; this keeps a file name or anything else from reaching a json column, where one NUL
+ * would make every later read of the table fail.
  */
-export async function startCalibration(services: CalibrationServices, actor: Actor, upload: CalibrationUpload): Promise<JobRow> {
+export function withoutControlCharacters<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value, (_key, v) => (typeof v === 'string' ? v.replace(CONTROL, '?') : v)));
+}
+
+/**
+ * Checks the form and imports the files (4xx at once when anything is wrong, 422 when no episode
+ * is usable), then queues the calibration. Returns the queued job and a summary of the import.
+ */
+export async function startCalibration(services: CalibrationServices, actor: Actor, upload: CalibrationUpload): Promise<{ job: JobRow; summary: ImportSummary }> {
   const { catalog } = services;
   const fields = parseCalibrationFields(upload.fields);
   if (upload.files.length === 0) throw new BadRequestError('No files: upload the SSDA903 CSV files (YEAR-episodes.csv and the rest), or one zip of them, as multipart/form-data file parts');
@@ -223,13 +241,15 @@ export async function startCalibration(services: CalibrationServices, actor: Act
   }
 
   const imported = await importSsda903(
-    upload.files.map((f) => ({ name: f.name, buffer: f.bytes })),
-    { limits: importLimits(services.uploadLimitBytes), mapping },
+    upload.files.map((f) => ({ name: f.name.replace(CONTROL, '?'), buffer: f.bytes })),
+    { limits: importLimits(services.uploadLimitBytes), mapping, ...(fields.localAuthority !== undefined ? { localAuthority: fields.localAuthority } : {}) },
   );
+  assertUsable(imported);
   const { window, backtestYear } = checkAgainstData(imported, fields);
+  const summary = withoutControlCharacters(importSummary(imported.report, imported.returnYears));
 
   const calibrationId = randomUUID();
-  const sources = upload.files.map((f) => ({ name: f.name, bytes: f.bytes.length }));
+  const sources = upload.files.map((f) => ({ name: f.name.replace(CONTROL, '?'), bytes: f.bytes.length }));
   const shared: Omit<CalibrateOptions, 'referenceWindow'> = {
     priorModel: prior.model.spec,
     priorWeight: fields.priorWeight,
@@ -245,7 +265,7 @@ export async function startCalibration(services: CalibrationServices, actor: Act
     mapping: { id: mapping.id, version: mapping.version },
   };
 
-  return services.jobs.submit(
+  const job = await services.jobs.submit(
     {
       kind: 'calibration',
       capability: 'models:write',
@@ -300,10 +320,10 @@ export async function startCalibration(services: CalibrationServices, actor: Act
             model_hash: hash,
             prior_model_id: prior.id,
             prior_model_version: prior.version,
-            parameters: JSON.stringify(parameters),
+            parameters: JSON.stringify(withoutControlCharacters(parameters)),
             sources: JSON.stringify(sources),
-            cleaning: JSON.stringify(imported.report),
-            report: JSON.stringify(report),
+            cleaning: JSON.stringify(withoutControlCharacters(imported.report)),
+            report: JSON.stringify(withoutControlCharacters(report)),
             // The backtest refits the same method on the years before its year: it is named for the model it vouches for.
             backtest: backtestResult ? JSON.stringify({ ...backtestResult, model: { id: modelId, version } }) : null,
           });
@@ -337,6 +357,7 @@ export async function startCalibration(services: CalibrationServices, actor: Act
       };
     },
   );
+  return { job, summary };
 }
 
 function iso(value: Date | string): string {

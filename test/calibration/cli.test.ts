@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import t from 'tap';
@@ -46,4 +46,38 @@ t.test('bad input ends with a message and a non-zero status, not a stack trace',
   const window = run(HAND, '--prior', priorFile, '--window', '1999', '--out', path.join(dir, 'out'));
   t.equal(window.status, 2);
   t.match(window.stderr, /reference window 1999-1999 must lie within/);
+});
+
+t.test('field cases: nothing usable exits non-zero and writes nothing; what is written is valid', async (t) => {
+  const CASES = path.join(import.meta.dirname, '../fixtures/ssda903-cases');
+  const dir = mkdtempSync(path.join(tmpdir(), 'calibrate-'));
+  const shortBreaks = run(path.join(CASES, 'short-breaks'), '--out', path.join(dir, 'short'), '--backtest', 'none');
+  t.equal(shortBreaks.status, 2, 'short breaks only: non-zero');
+  t.match(shortBreaks.stderr, /No usable episodes/);
+  t.match(shortBreaks.stderr, /cleaning\/short_break: 2 dropped/);
+  t.notOk(existsSync(path.join(dir, 'short')), 'nothing written');
+
+  const unmapped = run(path.join(CASES, 'placement-codes-2025-26'), '--out', path.join(dir, 'z'), '--backtest', 'none');
+  t.equal(unmapped.status, 2, 'Z11-Z14 with no override: nothing observed, non-zero');
+  t.match(unmapped.stderr, /Nothing was observed/);
+  t.notOk(existsSync(path.join(dir, 'z')), 'nothing written');
+  const mapped = run(path.join(CASES, 'placement-codes-2025-26'), '--out', path.join(dir, 'z'), '--backtest', 'none', '--mapping', path.join(CASES, 'placement-codes-2025-26/override-z12.json'));
+  t.equal(mapped.status, 0, mapped.stderr);
+  t.match(mapped.stdout, /\(11 person-months, 1 entries\)/);
+
+  const age18 = run(path.join(CASES, 'age18-home'), '--out', path.join(dir, 'age18'), '--backtest', 'none');
+  t.equal(age18.status, 0, age18.stderr);
+  const model = JSON.parse(readFileSync(path.join(dir, 'age18', 'england-default-calibrated.json'), 'utf8'));
+  t.ok(validateModel(model).ok, 'the written model passes validateModel');
+
+  const xlsx = run(path.join(CASES, 'xlsx-workbooks'), '--out', path.join(dir, 'xlsx'), '--backtest', 'none');
+  t.equal(xlsx.status, 0, xlsx.stderr);
+  t.match(xlsx.stdout, /Imported 2 episodes of 2 children, returns 2024-2024\./);
+
+  const misnamed = mkdtempSync(path.join(tmpdir(), 'calibrate-'));
+  for (const name of ['SSDA903_2023-24_episodes.csv', 'SSDA903_2023-24_header.csv']) {
+    writeFileSync(path.join(misnamed, name.replace('2023-24', '2023')), readFileSync(path.join(CASES, 'year-range-file-names', name)));
+  }
+  const warned = run(misnamed, '--out', path.join(dir, 'misnamed'), '--backtest', 'none');
+  t.match(warned.stdout, /^WARNING: SSDA903_2023_episodes.csv: 2 of 2 rows fall outside the return year 2022-23/m, 'a likely naming slip is shown first');
 });

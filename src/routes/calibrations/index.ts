@@ -2,9 +2,8 @@ import multipart from '@fastify/multipart';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { Calibration, CalibrationForm, CalibrationPage } from '../../schemas/calibrations.ts';
+import { Calibration, CalibrationAccepted, CalibrationForm, CalibrationPage } from '../../schemas/calibrations.ts';
 import { conflict, IdParams, notFound, PageQuery, payloadTooLarge, Problem, standardErrors, unprocessable } from '../../schemas/common.ts';
-import { Job } from '../../schemas/jobs.ts';
 import { CALIBRATION_FIELDS, type CalibrationUpload, getCalibration, listCalibrations, startCalibration, type UploadedFile } from '../../services/calibrations.ts';
 import { BadRequestError, DomainError, PayloadTooLargeError } from '../../services/errors.ts';
 import { jobDto } from '../jobs/index.ts';
@@ -17,9 +16,9 @@ const MAX_FIELD_BYTES = 256 * 1024;
 const unsupportedMediaType = { 415: { ...Problem, description: 'The body is not multipart/form-data' } } as const;
 
 const IMPORT_DESCRIPTION = [
-  'Upload one or more years of an authority’s SSDA903 return as `multipart/form-data`: the CSV files (`YEAR-episodes.csv`, `YEAR-header.csv`, `YEAR-uasc.csv`, `YEAR-oc3.csv`, YEAR being the year the return ends on 31 March), one file part each, or one zip of them; and, as text fields, the options below. The answer is 202 with a job (Location: the job); when it has succeeded its result is the calibration (getCalibrationReport), and the new model version is listed by listModels and served by getModel.',
-  'The files are read and cleaned before the job is queued, so what cannot be imported is answered at once and nothing is stored: 400 when a file cannot be read or named, has the wrong columns, or the options do not fit the years imported; 413 when a file or the whole upload is over the upload limit (UPLOAD_LIMIT_BYTES), a CSV is over 10 MiB, or a zip has more than 200 files or inflates past five times the upload limit (counted as it inflates, whatever its headers say); 415 when the body is not multipart; 409 when the model id belongs to a model in the models folder; 422 for an unknown prior model or a mapping naming states the prior does not have.',
-  'What can be cleaned is cleaned and reported in the calibration, row by row (file, row, column, code, dropped/fixed/kept): unreadable dates, DEC before DECOM, unknown codes, cells beginning with a formula character (=, +, -, @), duplicate and conflicting rows. Names, postcodes and the return’s CHILD identifiers are never stored: children are counted under keyed pseudonyms that are discarded with the upload.',
+  'Upload one or more years of an authority’s SSDA903 return as `multipart/form-data`: the tables as CSV (UTF-8, UTF-16 or Windows-1252) or Excel `.xlsx` (first sheet), one file part each, or one zip of them; and, as text fields, the options below. Files are named `YEAR-episodes.csv`, `YEAR-header.csv`, `YEAR-uasc.csv`, `YEAR-oc3.csv` (YEAR the year the return ends on 31 March, or a range such as 2023-24), or hold one table across many years with a YEAR column (and an LA column: with several authorities, `localAuthority` says which). Tables are recognised by their columns as well as their names; the return’s other tables (reviews, missing, OC2, AD1, placed for adoption, previous permanence, social-worker episodes) are skipped with a note. The answer is 202 with the job (Location: the job) and `importSummary`: children, episodes, return years, tables used and skipped, cleaning actions counted by kind, short breaks excluded, placements no state can be given, and warnings (such as a file whose rows mostly fall outside the year its name gives). When the job has succeeded its result is the calibration (getCalibrationReport), and the new model version is listed by listModels and served by getModel.',
+  'The files are read and cleaned before the job is queued, so what cannot be imported is answered at once and nothing is stored: 400 when a file cannot be read or recognised, lacks a column its table needs, has dates written month first, holds several authorities without `localAuthority`, or the options do not fit the years imported; 413 when a file or the whole upload is over the upload limit (UPLOAD_LIMIT_BYTES), a CSV is over 10 MiB, or a zip has more than 200 files or inflates past five times the upload limit (counted as it inflates, whatever its headers say); 415 when the body is not multipart; 409 when the model id belongs to a model in the models folder; 422 for an unknown prior model, a mapping naming states the prior does not have, or an upload with no usable episode (the cleaning report is in the problem’s errors). A calibration that observes nothing, or whose model fails validation, fails its job with 422 and publishes no model.',
+  'What can be cleaned is cleaned and reported in the calibration, row by row (file, row, column, code, dropped/fixed/kept): unreadable dates, Excel serial dates, DEC before DECOM, unknown codes or codes outside their collection years, control characters and cells beginning with a formula character (=, +, -, @), duplicate and conflicting rows, same-day and overlapping episodes, short breaks (V3, V4: excluded). Names, postcodes and the return’s CHILD identifiers are never stored: children are counted under keyed pseudonyms that are discarded with the upload.',
   'The new model takes the id `<authority>-calibrated` (or `<prior>-calibrated`, or modelId) and the next free version: 1.0.0, then 1.1.0 and so on.',
 ].join('\n\n');
 
@@ -94,7 +93,7 @@ export default async function calibrationRoutes(instance: FastifyInstance) {
         summary: 'Import SSDA903 returns and calibrate a local model from them (a job)',
         description: IMPORT_DESCRIPTION,
         body: { content: { 'multipart/form-data': { schema: CalibrationForm } } },
-        response: { 202: Job, ...standardErrors, ...conflict, ...payloadTooLarge, ...unsupportedMediaType, ...unprocessable },
+        response: { 202: CalibrationAccepted, ...standardErrors, ...conflict, ...payloadTooLarge, ...unsupportedMediaType, ...unprocessable },
       },
     },
     async (request, reply) => {
@@ -102,8 +101,8 @@ export default async function calibrationRoutes(instance: FastifyInstance) {
         throw new DomainError(415, 'Unsupported media type', 'Send the files and options as multipart/form-data (one file part per CSV, or one zip)');
       }
       const upload = await readUpload(request, limitBytes);
-      const job = await startCalibration({ db: fastify.db, catalog: fastify.catalog, jobs: fastify.jobs, uploadLimitBytes: limitBytes }, request.actor, upload);
-      return reply.code(202).header('location', `/v1/jobs/${job.id}`).send(jobDto(job));
+      const { job, summary } = await startCalibration({ db: fastify.db, catalog: fastify.catalog, jobs: fastify.jobs, uploadLimitBytes: limitBytes }, request.actor, upload);
+      return reply.code(202).header('location', `/v1/jobs/${job.id}`).send({ ...jobDto(job), importSummary: summary });
     },
   );
 

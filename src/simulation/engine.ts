@@ -534,10 +534,11 @@ export class Simulator {
     // Drawn from the trajectory's own stream before the monthly draws, so every variant of
     // the same person uses the same monthly numbers whatever it offers.
     const offerDraw = rng.nextDouble();
-    let r0 = rng.s0;
-    let r1 = rng.s1;
-    let r2 = rng.s2;
-    let r3 = rng.s3;
+    const words = rng.state;
+    let r0 = words[0];
+    let r1 = words[1];
+    let r2 = words[2];
+    let r3 = words[3];
 
     const occFy = state.occFy;
     const occAge = state.occAge;
@@ -702,10 +703,10 @@ export class Simulator {
         nextEvent = this.nextPlanEvent(m1, moves, starts, offers, bits);
       }
     }
-    rng.s0 = r0;
-    rng.s1 = r1;
-    rng.s2 = r2;
-    rng.s3 = r3;
+    words[0] = r0;
+    words[1] = r1;
+    words[2] = r2;
+    words[3] = r3;
     state.nTouchedFy = nTouchedFy;
     state.nTouchedAge = nTouchedAge;
 

@@ -95,6 +95,8 @@ const FLAG_CUSTODY = 2;
 const FLAG_HOMELESS = 4;
 
 const TWO_POW_32 = 4294967296;
+/** A threshold no 32-bit draw reaches (the last entry of a row: cumulative probability 2). */
+const NEVER = 2 * TWO_POW_32;
 
 function hashString(text: string): number {
   // FNV-1a, then mixed: a stable 32-bit key for a parameter name.
@@ -162,8 +164,10 @@ interface SlotState {
   rowStamp: Int32Array;
   rowCount: Int32Array;
   rowTargets: Int32Array;
-  rowCum: Float64Array;
-  rowSelfHi: Float64Array;
+  /** Per row: cumulative thresholds on 32 random bits (see cumulate), and below which bits one stays, and moves within the placement. */
+  rowThresholds: Float64Array;
+  rowStay: Float64Array;
+  rowWithin: Float64Array;
   masks: number;
   nPeriods: number;
   /** This run's value of each period rate adjustment, [period][adjustment]. */
@@ -186,10 +190,11 @@ export class Simulator {
   private readonly rowKeys: Int32Array;
   private readonly drawnRows: Float64Array;
   private readonly drawnStamp: Int32Array;
-  private readonly ageRuleCum: Float64Array;
+  private readonly ageRuleThresholds: Float64Array;
   private readonly ageRuleTargets: Int32Array;
   private readonly ageRuleCount: Int32Array;
-  private readonly ageRuleSelfHi: Float64Array;
+  private readonly ageRuleStay: Float64Array;
+  private readonly ageRuleWithin: Float64Array;
   private readonly ageRuleAt: Int32Array;
   private readonly flagBits: Uint8Array;
   /** Each unit cost's states as a list (priceSlot runs every run: no scanning of masks). */
@@ -230,17 +235,16 @@ export class Simulator {
     // Age transition rows, cumulative, self first (see buildRow).
     const rules = model.ageTransitions;
     this.ageRuleAt = Int32Array.from(rules, (r) => r.ageMonths);
-    this.ageRuleCum = new Float64Array(rules.length * nS * nS);
+    this.ageRuleThresholds = new Float64Array(rules.length * nS * nS);
     this.ageRuleTargets = new Int32Array(rules.length * nS * nS);
     this.ageRuleCount = new Int32Array(rules.length * nS);
-    this.ageRuleSelfHi = new Float64Array(rules.length * nS);
+    this.ageRuleStay = new Float64Array(rules.length * nS);
+    this.ageRuleWithin = new Float64Array(rules.length * nS);
     rules.forEach((rule, r) => {
       for (let s = 0; s < nS; s++) {
         if (!rule.appliesTo[s]) continue;
         const at = (r * nS + s) * nS;
-        const { count, selfHi } = cumulate(rule.rows.subarray(s * nS, s * nS + nS), s, this.ageRuleTargets, this.ageRuleCum, at);
-        this.ageRuleCount[r * nS + s] = count;
-        this.ageRuleSelfHi[r * nS + s] = selfHi;
+        this.ageRuleCount[r * nS + s] = cumulate(rule.rows.subarray(s * nS, s * nS + nS), s, this.ageRuleTargets, this.ageRuleThresholds, at, this.ageRuleStay, this.ageRuleWithin, r * nS + s, this.withinRate(s));
       }
     });
 
@@ -294,8 +298,9 @@ export class Simulator {
       rowStamp: new Int32Array(rowSlots).fill(-1),
       rowCount: new Int32Array(rowSlots),
       rowTargets: new Int32Array(rowSlots * nS),
-      rowCum: new Float64Array(rowSlots * nS),
-      rowSelfHi: new Float64Array(rowSlots),
+      rowThresholds: new Float64Array(rowSlots * nS),
+      rowStay: new Float64Array(rowSlots),
+      rowWithin: new Float64Array(rowSlots),
       masks,
       nPeriods,
       rateValues: (slot.periods ?? []).map((period) => new Float64Array(period.rates.length)),
@@ -434,6 +439,12 @@ export class Simulator {
     return this.drawnRows.subarray(at, at + nS);
   }
 
+  /** The monthly rate of moves within the same kind of placement in state s (0 outside placements). */
+  private withinRate(s: number): number {
+    const rate = this.model.withinStateMove[s];
+    return this.model.isPlacement[s] === 1 && rate > 0 ? rate : 0;
+  }
+
   /** Builds the cumulative row for (period, mask, band, state) under a slot's active interventions. */
   private buildRow(state: SlotState, rowSlot: number, period: number, mask: number, band: number, s: number): void {
     const model = this.model;
@@ -461,9 +472,7 @@ export class Simulator {
     });
     if (changed) settleStay(p, s);
     for (const redirect of rules?.redirects ?? []) redirectMoves(p, s, redirect.state, redirect.overflow, redirect.fraction);
-    const { count, selfHi } = cumulate(p, s, state.rowTargets, state.rowCum, rowSlot * nS);
-    state.rowCount[rowSlot] = count;
-    state.rowSelfHi[rowSlot] = selfHi;
+    state.rowCount[rowSlot] = cumulate(p, s, state.rowTargets, state.rowThresholds, rowSlot * nS, state.rowStay, state.rowWithin, rowSlot, this.withinRate(s));
     state.rowStamp[rowSlot] = this.runStamp;
   }
 
@@ -548,12 +557,16 @@ export class Simulator {
     let nTouchedAge = state.nTouchedAge;
     const rowStamp = state.rowStamp;
     const rowTargets = state.rowTargets;
-    const rowCum = state.rowCum;
-    const rowSelfHi = state.rowSelfHi;
+    const rowThresholds = state.rowThresholds;
+    const rowStay = state.rowStay;
+    const rowWithin = state.rowWithin;
+    const ageRuleCount = this.ageRuleCount;
+    const ageRuleThresholds = this.ageRuleThresholds;
+    const ageRuleTargets = this.ageRuleTargets;
+    const ageRuleWithin = this.ageRuleWithin;
     const bandOfAge = model.bandOfAgeMonth;
     const flagBits = this.flagBits;
     const isPlacement = model.isPlacement;
-    const withinMove = model.withinStateMove;
     const inCare = model.flags.inCare;
     const runStamp = this.runStamp;
     const eoyBase = base + layout.endOfYearState;
@@ -620,34 +633,75 @@ export class Simulator {
       if (cm === 2) out[eoyBase + fy * nS + s] += 1;
       if (m + 1 >= months) break;
 
-      // xoshiro128** inline: one uniform for this month's transition.
-      const result = Math.imul(rotl(Math.imul(r1, 5), 7), 9) >>> 0;
-      const t = r1 << 9;
+      // xoshiro128** inline: 32 random bits for this month's transition. Rows are integer
+      // thresholds on them (see cumulate): u = result / 2^32 against a probability, exactly.
+      let result = Math.imul(rotl(Math.imul(r1, 5), 7), 9) >>> 0;
+      let t = r1 << 9;
       r2 ^= r0;
       r3 ^= r1;
       r1 ^= r2;
       r0 ^= r3;
       r2 ^= t;
       r3 = (r3 << 11) | (r3 >>> 21);
-      const u = result / TWO_POW_32;
 
       let next: number;
-      let selfHi: number;
-      if (age + 1 === ruleAge && this.ageRuleCount[ruleIndex * nS + s] > 0) {
+      let within: number;
+      if (age + 1 === ruleAge && ageRuleCount[ruleIndex * nS + s] > 0) {
         let k = (ruleIndex * nS + s) * nS;
-        while (u >= this.ageRuleCum[k]) k++;
-        next = this.ageRuleTargets[k];
-        selfHi = this.ageRuleSelfHi[ruleIndex * nS + s];
+        while (result >= ageRuleThresholds[k]) k++;
+        next = ageRuleTargets[k];
+        within = ageRuleWithin[ruleIndex * nS + s];
       } else {
         const band = bandOfAge[age];
         const rowSlot = ((periodBase + mask) * nBands + band) * nS + s;
         if (rowStamp[rowSlot] !== runStamp) this.buildRow(state, rowSlot, Math.floor(periodBase / masks), mask, band, s);
+        const stay = rowStay[rowSlot];
+        within = rowWithin[rowSlot];
+        if (result < stay && result >= within) {
+          // A quiet month: staying put, no move within the placement. The months after it that
+          // share its counters and its row, with no plan event, need nothing but a draw; they
+          // are counted at once. Bounds: the next April (financial year), birthday (age year,
+          // band, cost segment), age-rule month, plan event, and the last month.
+          let limit = m + (cm < 3 ? 3 - cm : 15 - cm);
+          const birthday = m + 12 - (age % 12);
+          if (birthday < limit) limit = birthday;
+          if (ruleAge >= 0 && m + ruleAge - 1 - age < limit) limit = m + ruleAge - 1 - age;
+          if (nextEvent < limit) limit = nextEvent;
+          if (months - 1 < limit) limit = months - 1;
+          let j = m;
+          while (j + 1 < limit) {
+            j++;
+            result = Math.imul(rotl(Math.imul(r1, 5), 7), 9) >>> 0;
+            t = r1 << 9;
+            r2 ^= r0;
+            r3 ^= r1;
+            r1 ^= r2;
+            r0 ^= r3;
+            r2 ^= t;
+            r3 = (r3 << 11) | (r3 >>> 21);
+            if (result >= stay || result < within) break;
+          }
+          const n = j - m;
+          if (n > 0) {
+            // Months m+1..j: the same cells as month m (same financial year, age year, state).
+            occFy[fyOff + segOff + s] += n;
+            occAge[ageOff + s] += n;
+            if (virt) {
+              this.virtFy[fy * nSeg + seg] += n;
+              this.virtAge[ageYear] += n;
+            }
+            const toMarch = cm <= 2 ? 2 - cm : 14 - cm;
+            if (toMarch >= 1 && toMarch <= n) out[eoyBase + fy * nS + s] += 1;
+            cm = (cm + n) % 12;
+            age += n;
+            m = j;
+          }
+        }
         let k = rowSlot * nS;
-        while (u >= rowCum[k]) k++;
+        while (result >= rowThresholds[k]) k++;
         next = rowTargets[k];
-        selfHi = rowSelfHi[rowSlot];
       }
-      const movedWithin = next === s && isPlacement[s] === 1 && withinMove[s] > 0 && u < selfHi * withinMove[s];
+      const movedWithin = next === s && result < within;
 
       const m1 = m + 1;
       if (m1 === nextEvent) {
@@ -859,15 +913,32 @@ function rotl(x: number, k: number): number {
  * the search ends at once), then the other states in index order. A fixed order keeps plans
  * that differ in a few probabilities on the same draws for everything else. The last entry is
  * pushed above 1 so rounding can never run the search past the row.
+ *
+ * The kernel compares the month's 32 random bits r, not u = r / 2^32, with integer thresholds:
+ * u >= c exactly when r >= ceil(c × 2^32) (scaling by 2^32 is exact in binary floating point and
+ * r is an integer), so the draws and their outcomes are those of the comparison on doubles.
+ * `stay[index]`: r below it stays in the state; `within[index]`: r below it is also a move within
+ * the same kind of placement (u < P(stay) × the monthly within-state move rate). Returns the
+ * number of entries.
  */
-function cumulate(p: ArrayLike<number>, self: number, targets: Int32Array, cum: Float64Array, at: number): { count: number; selfHi: number } {
+function cumulate(
+  p: ArrayLike<number>,
+  self: number,
+  targets: Int32Array,
+  thresholds: Float64Array,
+  at: number,
+  stay: Float64Array,
+  within: Float64Array,
+  index: number,
+  withinRate: number,
+): number {
   let count = 0;
   let total = 0;
   let selfHi = 0;
   if (p[self] > 0) {
     total = p[self];
     targets[at] = self;
-    cum[at] = total;
+    thresholds[at] = Math.ceil(total * TWO_POW_32);
     selfHi = total;
     count = 1;
   }
@@ -875,13 +946,15 @@ function cumulate(p: ArrayLike<number>, self: number, targets: Int32Array, cum: 
     if (j === self || !(p[j] > 0)) continue;
     total += p[j];
     targets[at + count] = j;
-    cum[at + count] = total;
+    thresholds[at + count] = Math.ceil(total * TWO_POW_32);
     count++;
   }
   if (count === 0) {
     targets[at] = self;
     count = 1;
   }
-  cum[at + count - 1] = 2;
-  return { count, selfHi };
+  thresholds[at + count - 1] = NEVER;
+  stay[index] = targets[at] === self ? thresholds[at] : 0;
+  within[index] = withinRate > 0 ? Math.ceil(selfHi * withinRate * TWO_POW_32) : 0;
+  return count;
 }

@@ -95,6 +95,8 @@ const FLAG_CUSTODY = 2;
 const FLAG_HOMELESS = 4;
 
 const TWO_POW_32 = 4294967296;
+/** The month of "no further plan event": beyond any projection (months are counted in int32). */
+const NO_EVENT = 0x3fffffff;
 /** A threshold no 32-bit draw reaches (the last entry of a row: cumulative probability 2). */
 const NEVER = 2 * TWO_POW_32;
 
@@ -590,8 +592,14 @@ export class Simulator {
     let seg = segmentOfAge[age];
     let segOff = seg * nS;
     let s = person.startState;
+    // Months in today's placement at its actual price come first and run until the first move:
+    // counted in virtFy/virtAge, whose used range ends at (virtLastFy, virtLastAge).
     let virt = person.currentPlacementWeeklyPrice !== null ? 1 : 0;
     const usedVirt = virt;
+    const firstFy = fy;
+    const firstAgeYear = ageYear;
+    let virtLastFy = fy;
+    let virtLastAge = ageYear;
     let ever = 0;
     let mask = 0;
 
@@ -611,9 +619,11 @@ export class Simulator {
     let moveIndex = 0;
     let plannedState = person.startState;
     const bits = slot.interventions.length;
-    this.ivEnd.fill(-1, 0, bits);
-    this.ivDelivered.fill(0, 0, bits);
-    let nextEvent = this.nextPlanEvent(offset - 1, moves, starts, offers, bits);
+    if (bits > 0) {
+      this.ivEnd.fill(-1, 0, bits);
+      this.ivDelivered.fill(0, 0, bits);
+    }
+    let nextEvent = moves.length + starts.length + offers.length > 0 ? this.nextPlanEvent(offset - 1, moves, starts, offers, bits) : NO_EVENT;
     // (A method rather than a closure: a closure would move the loop's variables off the stack.)
     if (nextEvent === offset) {
       mask = this.planEvents(state, person, out, base, offerDraw, offset, months, s, age, fy, cm, mask);
@@ -744,13 +754,21 @@ export class Simulator {
         if (isPlacement[s] && isPlacement[next]) out[outcomeBase + Outcome.placementMoves] += 1;
         if (!inCare[s] && inCare[next]) out[outcomeBase + Outcome.careEntries] += 1;
         this.bookEvents(out, base, fy, ageYear, s, next, false);
-        virt = 0;
+        if (virt) {
+          virtLastFy = fy;
+          virtLastAge = ageYear;
+          virt = 0;
+        }
         s = next;
         if (offers.length > 0) mask = this.offer(state, out, base, offerDraw, m1, months, s, age, fy, cm, mask);
       } else if (movedWithin) {
         out[outcomeBase + Outcome.placementMoves] += 1;
         this.bookEvents(out, base, fy, ageYear, s, s, true);
-        virt = 0;
+        if (virt) {
+          virtLastFy = fy;
+          virtLastAge = ageYear;
+          virt = 0;
+        }
       }
       if (m1 === nextEvent) {
         mask = this.planEvents(state, person, out, base, offerDraw, m1, months, s, age, fy, cm, mask);
@@ -768,7 +786,13 @@ export class Simulator {
     if (ever & FLAG_IN_CARE) out[outcomeBase + Outcome.everInCare] += 1;
     if (ever & FLAG_CUSTODY) out[outcomeBase + Outcome.everCustody] += 1;
     if (ever & FLAG_HOMELESS) out[outcomeBase + Outcome.everHomeless] += 1;
-    if (usedVirt) this.bookActualPrice(state, person, out, base);
+    if (usedVirt) {
+      if (virt) {
+        virtLastFy = fy;
+        virtLastAge = ageYear;
+      }
+      this.bookActualPrice(state, person, out, base, firstFy, virtLastFy, firstAgeYear, virtLastAge);
+    }
   }
 
   /** At a plan event month: scheduled intervention starts, effect ends, offers opening. Returns the new mask. */
@@ -791,7 +815,7 @@ export class Simulator {
 
   /** The first month after `after` at which something in the plan happens. */
   private nextPlanEvent(after: number, moves: PersonPlan['moves'], starts: PersonPlan['interventions'], offers: OfferedIntervention[], bits: number): number {
-    let next = Number.POSITIVE_INFINITY;
+    let next = NO_EVENT;
     for (const move of moves) if (move.month > after && move.month < next) next = move.month;
     for (const start of starts) if (start.startMonth > after && start.startMonth < next) next = start.startMonth;
     for (let bit = 0; bit < bits; bit++) if (this.ivEnd[bit] > after && this.ivEnd[bit] < next) next = this.ivEnd[bit];
@@ -800,7 +824,7 @@ export class Simulator {
   }
 
   /** Months in today's placement at its actual price: book the difference from the model's fee. */
-  private bookActualPrice(state: SlotState, person: PersonPlan, out: Float64Array, base: number): void {
+  private bookActualPrice(state: SlotState, person: PersonPlan, out: Float64Array, base: number, firstFy: number, lastFy: number, firstAgeYear: number, lastAgeYear: number): void {
     const model = this.model;
     const layout = this.layout;
     const nS = model.nStates;
@@ -808,7 +832,7 @@ export class Simulator {
     const nSeg = model.nCostSegments;
     const start = person.startState;
     const actual = Math.round((person.currentPlacementWeeklyPrice as number) * WEEKS_PER_MONTH * 100);
-    for (let f = 0; f < layout.nFinancialYears; f++) {
+    for (let f = firstFy; f <= lastFy && f < layout.nFinancialYears; f++) {
       for (let g = 0; g < nSeg; g++) {
         const n = this.virtFy[f * nSeg + g];
         if (n === 0) continue;
@@ -819,7 +843,7 @@ export class Simulator {
         this.virtFy[f * nSeg + g] = 0;
       }
     }
-    for (let y = 0; y < layout.nAgeYears; y++) {
+    for (let y = firstAgeYear; y <= lastAgeYear && y < layout.nAgeYears; y++) {
       const n = this.virtAge[y];
       if (n === 0) continue;
       const priced = model.costSegmentOfAgeMonth[Math.min(y * 12, model.horizonAgeMonths - 1)] * nS + start;

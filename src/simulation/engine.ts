@@ -1,7 +1,7 @@
-import { type Distribution, meanOf, quantileOf, sampleGamma } from './distributions.ts';
+import { type Distribution, PreparedQuantiles, meanOf, quantileOf, sampleGamma } from './distributions.ts';
 import { type MetricLayout, Outcome } from './layout.ts';
 import { type SimulationModel, WEEKS_PER_MONTH } from './model.ts';
-import { StreamPurpose, Xoshiro128, mix32 } from './random.ts';
+import { StreamPurpose, Xoshiro128, mix32, streamPrefix } from './random.ts';
 import { redirectMoves, scaleExits, settleStay } from './rows.ts';
 
 /**
@@ -142,6 +142,33 @@ export function parameterList(model: SimulationModel): ParameterInfo[] {
   return out;
 }
 
+function slotRates(slot: PlanSlot): SlotState['rates'] {
+  const list = (slot.periods ?? []).flatMap((period, k) => period.rates.map((rate, j) => ({ k, j, rate })));
+  return {
+    period: Int32Array.from(list, (x) => x.k),
+    index: Int32Array.from(list, (x) => x.j),
+    hashes: Int32Array.from(list, (x) => hashString(`rate:${x.rate.name}`) | 0),
+    quantiles: new PreparedQuantiles(
+      list.map((x) => x.rate.multiplier),
+      0,
+    ),
+    means: Float64Array.from(list, (x) => Math.max(0, meanOf(x.rate.multiplier))),
+  };
+}
+
+/** The distribution of each parameter, in parameterList's order; null for an absent intervention cost (always 0). */
+function parameterDistributions(model: SimulationModel): Array<Distribution | null> {
+  const out: Array<Distribution | null> = [];
+  for (const c of model.unitCosts) out.push(c.amount);
+  for (const e of model.eventCosts) out.push(e.amount);
+  for (const iv of model.interventions) {
+    out.push(iv.oneOff, iv.perWeek);
+    for (const e of iv.effects) out.push(e.multiplier);
+  }
+  for (const f of model.rateFactors) out.push(f.multiplier);
+  return out;
+}
+
 /**
  * Prices are per cell: (cost segment, state), cell = segment × nStates + state, because unit
  * costs may apply only at some ages.
@@ -174,6 +201,8 @@ interface SlotState {
   nPeriods: number;
   /** This run's value of each period rate adjustment, [period][adjustment]. */
   rateValues: Float64Array[];
+  /** Every period's rate adjustments in one list: their period and index, key hash, prepared distribution and mean. */
+  rates: { period: Int32Array; index: Int32Array; hashes: Int32Array; quantiles: PreparedQuantiles; means: Float64Array };
 }
 
 export class Simulator {
@@ -186,6 +215,15 @@ export class Simulator {
   readonly parameterValues: Float64Array;
 
   private readonly parameterHashes: Int32Array;
+  /** Each parameter's distribution prepared for inversion, its mean, and whether it is drawn (an absent cost is not). */
+  private readonly parameterQuantiles: PreparedQuantiles;
+  private readonly parameterMeans: Float64Array;
+  private readonly parameterDrawn: Uint8Array;
+  /** Where each group of parameters starts in `parameters` (per intervention: one-off, weekly, effects). */
+  private readonly parameterAt: { unitCosts: number; eventCosts: number; interventions: Int32Array; rateFactors: number };
+  /** This run's stream-key prefixes (see streamPrefix): Dirichlet rows and trajectories. */
+  private rowPrefix = 0;
+  private trajectoryPrefix = 0;
   private readonly slots: SlotState[] = [];
   private readonly stream = new Xoshiro128();
   private readonly trajectory = new Xoshiro128();
@@ -206,8 +244,6 @@ export class Simulator {
   private readonly virtAge: Float64Array;
   private readonly scratchRow: Float64Array;
   private runStamp = 0;
-  private seed = 0;
-  private run = 0;
   private unitValues: Float64Array;
   private eventPence: Float64Array;
   private oneOffPence: Float64Array;
@@ -223,6 +259,17 @@ export class Simulator {
     this.parameters = parameterList(model);
     this.parameterValues = new Float64Array(this.parameters.length);
     this.parameterHashes = Int32Array.from(this.parameters, (p) => hashString(p.name) | 0);
+    const distributions = parameterDistributions(model);
+    this.parameterQuantiles = new PreparedQuantiles(distributions.map((d) => d ?? { type: 'fixed', value: 0 }), 0);
+    this.parameterMeans = Float64Array.from(distributions, (d) => (d ? Math.max(0, meanOf(d)) : 0));
+    this.parameterDrawn = Uint8Array.from(distributions, (d) => (d ? 1 : 0));
+    const interventionsAt = new Int32Array(model.interventions.length);
+    let next = model.unitCosts.length + model.eventCosts.length;
+    model.interventions.forEach((iv, i) => {
+      interventionsAt[i] = next;
+      next += 2 + iv.effects.length;
+    });
+    this.parameterAt = { unitCosts: 0, eventCosts: model.unitCosts.length, interventions: interventionsAt, rateFactors: next };
     const nS = model.nStates;
     this.rowKeys = new Int32Array(model.nBands * nS);
     for (let b = 0; b < model.nBands; b++) {
@@ -306,50 +353,50 @@ export class Simulator {
       masks,
       nPeriods,
       rateValues: (slot.periods ?? []).map((period) => new Float64Array(period.rates.length)),
+      rates: slotRates(slot),
     });
     return this.slots.length - 1;
   }
 
   /** Draws this run's parameters and prices every slot. Call before simulating run `run`. */
   beginRun(seed: number, run: number): void {
-    this.seed = seed;
-    this.run = run;
     if (this.uncertainRows) this.runStamp++;
-    const model = this.model;
+    this.rowPrefix = streamPrefix(seed, StreamPurpose.dirichletRow, run);
+    this.trajectoryPrefix = streamPrefix(seed, StreamPurpose.trajectory, run);
     const uncertain = this.options.parameterUncertainty;
-    let p = 0;
-    const draw = (d: Parameters<typeof quantileOf>[0]) => {
-      const u = uncertain ? keyedUniform(this.stream, seed, run, this.parameterHashes[p]) : 0.5;
-      // With uncertainty off, parameters sit at their means (not medians): the oracle's setting.
-      const value = uncertain ? quantileOf(d, u, 0) : Math.max(0, meanOf(d));
-      this.parameterValues[p++] = value;
-      return value;
-    };
-    model.unitCosts.forEach((c, i) => {
-      this.unitValues[i] = draw(c.amount);
-    });
-    model.eventCosts.forEach((e, i) => {
-      this.eventPence[i] = Math.round(draw(e.amount) * 100);
-    });
-    model.interventions.forEach((iv, i) => {
-      this.oneOffPence[i] = iv.oneOff ? Math.round(draw(iv.oneOff) * 100) : (this.parameterValues[p++] = 0);
-      this.weeklyPence[i] = iv.perWeek ? Math.round(draw(iv.perWeek) * WEEKS_PER_MONTH * 100) : (this.parameterValues[p++] = 0);
-      iv.effects.forEach((e, k) => {
-        this.effectValues[i][k] = draw(e.multiplier);
-      });
-    });
-    model.rateFactors.forEach((f, i) => {
-      this.factorValues[i] = draw(f.multiplier);
-    });
+    const values = this.parameterValues;
+    if (uncertain) {
+      // Each parameter's uniform is keyed by (seed, run, its name): the same draw in every model
+      // variant that has it, whatever else the variant adds.
+      const prefix = streamPrefix(seed, StreamPurpose.parameters, run);
+      const quantiles = this.parameterQuantiles;
+      for (let p = 0; p < values.length; p++) {
+        values[p] = this.parameterDrawn[p] ? quantiles.at(p, this.stream.reseedFrom(prefix, this.parameterHashes[p]).nextOpenDouble()) : 0;
+      }
+    } else {
+      // Parameters sit at their means (not medians): the exact oracle's setting.
+      values.set(this.parameterMeans);
+    }
+    const at = this.parameterAt;
+    for (let i = 0; i < this.unitValues.length; i++) this.unitValues[i] = values[at.unitCosts + i];
+    for (let i = 0; i < this.eventPence.length; i++) this.eventPence[i] = Math.round(values[at.eventCosts + i] * 100);
+    for (let i = 0; i < this.oneOffPence.length; i++) {
+      const p = at.interventions[i];
+      this.oneOffPence[i] = this.parameterDrawn[p] ? Math.round(values[p] * 100) : 0;
+      this.weeklyPence[i] = this.parameterDrawn[p + 1] ? Math.round(values[p + 1] * WEEKS_PER_MONTH * 100) : 0;
+      const effects = this.effectValues[i];
+      for (let k = 0; k < effects.length; k++) effects[k] = values[p + 2 + k];
+    }
+    for (let i = 0; i < this.factorValues.length; i++) this.factorValues[i] = values[at.rateFactors + i];
     this.priceBase();
     for (const state of this.slots) {
       this.priceSlot(state);
-      state.slot.periods?.forEach((period, k) => {
-        period.rates.forEach((rate, j) => {
-          const u = uncertain ? keyedUniform(this.stream, seed, run, hashString(`rate:${rate.name}`)) : 0.5;
-          state.rateValues[k][j] = uncertain ? quantileOf(rate.multiplier, u, 0) : Math.max(0, meanOf(rate.multiplier));
-        });
-      });
+      const rates = state.rates;
+      for (let r = 0; r < rates.period.length; r++) {
+        state.rateValues[rates.period[r]][rates.index[r]] = uncertain
+          ? rates.quantiles.at(r, keyedUniform(this.stream, seed, run, rates.hashes[r]))
+          : rates.means[r];
+      }
     }
   }
 
@@ -426,7 +473,7 @@ export class Simulator {
     const at = key * nS;
     if (concentration <= 0) return model.baseRows.subarray(at, at + nS);
     if (this.drawnStamp[key] !== this.runStamp) {
-      const rng = this.stream.reseed(this.seed, StreamPurpose.dirichletRow, this.run, this.rowKeys[key]);
+      const rng = this.stream.reseedFrom(this.rowPrefix, this.rowKeys[key]);
       let sum = 0;
       for (let j = 0; j < nS; j++) {
         const p = model.baseRows[at + j];
@@ -540,7 +587,7 @@ export class Simulator {
       throw new Error(`invalid person: age ${person.ageMonths} months, state ${person.startState}`);
     }
 
-    const rng = this.trajectory.reseed(this.seed, StreamPurpose.trajectory, this.run, person.key);
+    const rng = this.trajectory.reseedFrom(this.trajectoryPrefix, person.key);
     const offers = slot.offers ?? [];
     // Drawn from the trajectory's own stream before the monthly draws, so every variant of
     // the same person uses the same monthly numbers whatever it offers.

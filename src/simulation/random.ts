@@ -66,14 +66,15 @@ export class Xoshiro128 {
 
   /** Re-keys this generator in place (no allocation): the stream for (seed, k1..k4). */
   reseed(seed: number, k1: number, k2 = 0, k3 = 0, k4 = 0): this {
-    // Seeds are non-negative integers below 2^53: split into two 32-bit words.
-    const lo = seed >>> 0;
-    const hi = Math.floor(seed / 4294967296) >>> 0;
-    let h = mix32(lo ^ 0x9e3779b9);
-    h = mix32(h ^ Math.imul(hi + 0x632be5ab, 0x85ebca6b));
-    h = mix32(h ^ Math.imul(k1 + 0x1b873593, 0xcc9e2d51));
-    h = mix32(h ^ Math.imul(k2 + 0x2c1b3c6d, 0x297a2d39));
-    h = mix32(h ^ Math.imul(k3 + 0x5bd1e995, 0x7feb352d));
+    return this.reseedFrom(streamPrefix(seed, k1, k2), k3, k4);
+  }
+
+  /**
+   * Re-keys from a prefix computed once by streamPrefix(seed, k1, k2): the same stream as
+   * reseed(seed, k1, k2, k3, k4), for callers that key many streams under one (seed, purpose, run).
+   */
+  reseedFrom(prefix: number, k3 = 0, k4 = 0): this {
+    let h = mix32(prefix ^ Math.imul(k3 + 0x5bd1e995, 0x7feb352d));
     h = mix32(h ^ Math.imul(k4 + 0x68e31da4, 0x846ca68b));
     const state = this.state;
     state[0] = mix32(h + 0x9e3779b9);
@@ -113,6 +114,17 @@ export class Xoshiro128 {
     while (u === 0) u = this.nextDouble();
     return u;
   }
+}
+
+/** The hash of a stream key's first words (seed, k1, k2); see Xoshiro128.reseedFrom. */
+export function streamPrefix(seed: number, k1: number, k2 = 0): number {
+  // Seeds are non-negative integers below 2^53: split into two 32-bit words.
+  const lo = seed >>> 0;
+  const hi = Math.floor(seed / 4294967296) >>> 0;
+  let h = mix32(lo ^ 0x9e3779b9);
+  h = mix32(h ^ Math.imul(hi + 0x632be5ab, 0x85ebca6b));
+  h = mix32(h ^ Math.imul(k1 + 0x1b873593, 0xcc9e2d51));
+  return mix32(h ^ Math.imul(k2 + 0x2c1b3c6d, 0x297a2d39));
 }
 
 function rotl(x: number, k: number): number {

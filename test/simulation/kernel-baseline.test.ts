@@ -4,7 +4,7 @@ import t from 'tap';
 import { Simulator as BaselineSimulator } from '../../src/bench/baseline/engine.ts';
 import type { CostModelSpec } from '../../src/catalog/model-schema.ts';
 import { financialYearCount } from '../../src/finance/financial-year.ts';
-import type { Distribution } from '../../src/simulation/distributions.ts';
+import { type Distribution, PreparedQuantiles, quantileOf } from '../../src/simulation/distributions.ts';
 import { type PersonPlan, type PlanSlot, Simulator } from '../../src/simulation/engine.ts';
 import { metricLayout } from '../../src/simulation/layout.ts';
 import { type SimulationModel, compileModel } from '../../src/simulation/model.ts';
@@ -28,6 +28,14 @@ const models: Array<{ name: string; model: SimulationModel }> = [
 const distribution: fc.Arbitrary<Distribution> = fc.oneof(
   fc.record({ type: fc.constant('fixed' as const), value: fc.double({ min: 0, max: 2, noNaN: true }) }),
   fc.record({ type: fc.constant('lognormal' as const), mean: fc.double({ min: 0.2, max: 2, noNaN: true }), sd: fc.double({ min: 0, max: 0.6, noNaN: true }) }),
+  fc.record({ type: fc.constant('normal' as const), mean: fc.double({ min: -0.5, max: 2, noNaN: true }), sd: fc.double({ min: 0, max: 0.6, noNaN: true }) }),
+  fc.tuple(fc.double({ min: 0, max: 2, noNaN: true }), fc.double({ min: 0, max: 2, noNaN: true })).map(([a, b]) => ({ type: 'uniform' as const, min: Math.min(a, b), max: Math.max(a, b) })),
+  fc
+    .tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true }))
+    .map(([a, b, c]) => {
+      const [min, mode, max] = [a, b, c].sort((x, y) => x - y);
+      return { type: 'triangular' as const, min: min * 2, mode: mode * 2, max: max * 2 };
+    }),
   fc
     .tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true }))
     .map(([a, b, c]) => {
@@ -175,4 +183,15 @@ t.test('a cohort of 300 on the default model, 5 runs: identical vectors', async 
     'every run',
   );
   t.ok(now.vectors[0].some((x) => x !== 0), 'something was simulated');
+});
+
+t.test('prepared quantiles give quantileOf exactly, for every kind of distribution', async (t) => {
+  fc.assert(
+    fc.property(fc.array(distribution, { minLength: 1, maxLength: 5 }), fc.double({ min: 0, max: 1, noNaN: true, minExcluded: true, maxExcluded: true }), fc.constantFrom(0, Number.NEGATIVE_INFINITY), (ds, u, floor) => {
+      const prepared = new PreparedQuantiles(ds, floor);
+      return ds.every((d, i) => Object.is(prepared.at(i, u), quantileOf(d, u, floor)));
+    }),
+    { numRuns: 300, seed: 190 },
+  );
+  t.pass('300 random distributions and levels');
 });

@@ -464,28 +464,34 @@ export class Simulator {
     }
   }
 
-  /** Draws (or reuses) this run's base row for (band, state). */
-  private baseRow(band: number, s: number): Float64Array {
+  /** Copies this run's base row for (band, state) into `p`, drawing it first if its rates are uncertain. */
+  private baseRowInto(band: number, s: number, p: Float64Array): void {
     const model = this.model;
     const nS = model.nStates;
     const key = band * nS + s;
     const concentration = this.options.parameterUncertainty ? model.rowConcentration[key] : 0;
     const at = key * nS;
-    if (concentration <= 0) return model.baseRows.subarray(at, at + nS);
+    const rows = model.baseRows;
+    if (concentration <= 0) {
+      for (let j = 0; j < nS; j++) p[j] = rows[at + j];
+      return;
+    }
+    const drawn = this.drawnRows;
     if (this.drawnStamp[key] !== this.runStamp) {
+      // Dirichlet(concentration × p) by normalised gamma draws, from the row's own stream.
       const rng = this.stream.reseedFrom(this.rowPrefix, this.rowKeys[key]);
       let sum = 0;
       for (let j = 0; j < nS; j++) {
-        const p = model.baseRows[at + j];
-        const g = p > 0 ? sampleGamma(concentration * p, rng) : 0;
-        this.drawnRows[at + j] = g;
+        const q = rows[at + j];
+        const g = q > 0 ? sampleGamma(concentration * q, rng) : 0;
+        drawn[at + j] = g;
         sum += g;
       }
-      if (sum > 0) for (let j = 0; j < nS; j++) this.drawnRows[at + j] /= sum;
-      else this.drawnRows.set(model.baseRows.subarray(at, at + nS), at);
+      if (sum > 0) for (let j = 0; j < nS; j++) drawn[at + j] /= sum;
+      else for (let j = 0; j < nS; j++) drawn[at + j] = rows[at + j];
       this.drawnStamp[key] = this.runStamp;
     }
-    return this.drawnRows.subarray(at, at + nS);
+    for (let j = 0; j < nS; j++) p[j] = drawn[at + j];
   }
 
   /** The monthly rate of moves within the same kind of placement in state s (0 outside placements). */
@@ -494,33 +500,50 @@ export class Simulator {
     return this.model.isPlacement[s] === 1 && rate > 0 ? rate : 0;
   }
 
-  /** Builds the cumulative row for (period, mask, band, state) under a slot's active interventions. */
+  /**
+   * Builds the cumulative row for (period, mask, band, state) under a slot's active interventions:
+   * rate factors, then the active interventions' effects, then the period's rate changes, each
+   * scaling exits; staying takes up the difference; then capacity redirects. (Loops, not
+   * callbacks: this runs for every row a run visits.)
+   */
   private buildRow(state: SlotState, rowSlot: number, period: number, mask: number, band: number, s: number): void {
     const model = this.model;
     const nS = model.nStates;
     const p = this.scratchRow;
-    p.set(this.baseRow(band, s));
+    this.baseRowInto(band, s, p);
     let changed = false;
-    const scale = (to: Uint8Array, k: number) => {
-      scaleExits(p, s, to, k);
-      changed = true;
-    };
-    model.rateFactors.forEach((f, i) => {
-      if (f.from[s]) scale(f.to, this.factorValues[i]);
-    });
-    for (let bit = 0; bit < state.slot.interventions.length; bit++) {
+    const factors = model.rateFactors;
+    for (let i = 0; i < factors.length; i++) {
+      if (factors[i].from[s]) {
+        scaleExits(p, s, factors[i].to, this.factorValues[i]);
+        changed = true;
+      }
+    }
+    const slotInterventions = state.slot.interventions;
+    for (let bit = 0; bit < slotInterventions.length; bit++) {
       if (!(mask & (1 << bit))) continue;
-      const iv = state.slot.interventions[bit];
-      model.interventions[iv].effects.forEach((e, k) => {
-        if (e.from[s]) scale(e.to, this.effectValues[iv][k]);
-      });
+      const iv = slotInterventions[bit];
+      const effects = model.interventions[iv].effects;
+      const values = this.effectValues[iv];
+      for (let k = 0; k < effects.length; k++) {
+        if (effects[k].from[s]) {
+          scaleExits(p, s, effects[k].to, values[k]);
+          changed = true;
+        }
+      }
     }
     const rules = state.slot.periods?.[period];
-    rules?.rates.forEach((rate, j) => {
-      if (rate.from[s]) scale(rate.to, state.rateValues[period][j]);
-    });
+    if (rules) {
+      const values = state.rateValues[period];
+      for (let j = 0; j < rules.rates.length; j++) {
+        if (rules.rates[j].from[s]) {
+          scaleExits(p, s, rules.rates[j].to, values[j]);
+          changed = true;
+        }
+      }
+    }
     if (changed) settleStay(p, s);
-    for (const redirect of rules?.redirects ?? []) redirectMoves(p, s, redirect.state, redirect.overflow, redirect.fraction);
+    if (rules) for (const redirect of rules.redirects) redirectMoves(p, s, redirect.state, redirect.overflow, redirect.fraction);
     state.rowCount[rowSlot] = cumulate(p, s, state.rowTargets, state.rowThresholds, rowSlot * nS, state.rowStay, state.rowWithin, rowSlot, this.withinRate(s));
     state.rowStamp[rowSlot] = this.runStamp;
   }

@@ -2,12 +2,14 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import t from 'tap';
 import { Simulator as BaselineSimulator } from '../../src/bench/baseline/engine.ts';
+import { simulateProjectionRunsBaseline, summariseChunkBaseline } from '../../src/bench/baseline/projection.ts';
 import type { CostModelSpec } from '../../src/catalog/model-schema.ts';
 import { financialYearCount } from '../../src/finance/financial-year.ts';
 import { type Distribution, PreparedQuantiles, quantileOf } from '../../src/simulation/distributions.ts';
 import { type PersonPlan, type PlanSlot, Simulator } from '../../src/simulation/engine.ts';
 import { metricLayout } from '../../src/simulation/layout.ts';
 import { type SimulationModel, compileModel } from '../../src/simulation/model.ts';
+import { type ProjectionRequest, projectionChunk, simulateProjectionRuns, summariseChunk } from '../../src/simulation/projection.ts';
 import { fourStateModel, threeStateModel } from '../helpers/small-models.ts';
 
 /**
@@ -194,4 +196,32 @@ t.test('prepared quantiles give quantileOf exactly, for every kind of distributi
     { numRuns: 300, seed: 190 },
   );
   t.pass('300 random distributions and levels');
+});
+
+t.test('a projection chunk, folded run by run, equals the frozen kernel and summaries', async (t) => {
+  const model = models[0].model;
+  const id = (state: string) => model.stateIds.indexOf(state);
+  const stay = { startState: id('residential'), moves: [], interventions: [], statePrices: [], currentPlacementWeeklyPrice: 6800 };
+  const request: ProjectionRequest = {
+    clock: { startYear: 2026, startMonth: 11 },
+    ageMonths: 14 * 12 + 3,
+    plans: [
+      stay,
+      { ...stay, moves: [{ month: 3, to: id('inhouse_foster'), fromStates: null }], interventions: [{ intervention: 3, startMonth: 3 }] },
+      { ...stay, moves: [{ month: 24, to: id('supported_accommodation'), fromStates: null }], statePrices: [{ state: id('supported_accommodation'), weeklyPrice: 1900 }] },
+    ],
+    parameterUncertainty: true,
+  };
+  const now = projectionChunk(model, request, 42, 100, 160);
+  const unfused = summariseChunk(model, request, simulateProjectionRuns(model, request, 42, 100, 160));
+  const before = summariseChunkBaseline(model, request, simulateProjectionRunsBaseline(model, request, 42, 100, 160));
+  for (const [name, other] of [
+    ['unfused', unfused],
+    ['frozen', before],
+  ] as const) {
+    t.ok(sameBits(now.kept, other.kept), `${name}: the same headline series`);
+    t.ok(sameBits(now.moments, other.moments), `${name}: the same means and variances`);
+    t.ok(sameBits(now.parameterSums, other.parameterSums), `${name}: the same parameter sums`);
+  }
+  t.ok(now.kept.some((x) => x > 0), 'costs were simulated');
 });

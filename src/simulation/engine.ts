@@ -237,8 +237,10 @@ export class Simulator {
   private readonly ageRuleWithin: Float64Array;
   private readonly ageRuleAt: Int32Array;
   private readonly flagBits: Uint8Array;
-  /** Each unit cost's states as a list (priceSlot runs every run: no scanning of masks). */
-  private readonly unitCostStates: number[][];
+  /** Every (cost, cell) a unit cost prices, flattened: see the constructor. */
+  private readonly priceEntries: Int32Array;
+  /** This run's price of each unit cost in pence per month. */
+  private readonly unitPence: Float64Array;
   private uncertainRows: boolean;
   private readonly virtFy: Float64Array;
   private readonly virtAge: Float64Array;
@@ -305,7 +307,36 @@ export class Simulator {
       feeAgency: new Int32Array(cells),
       feeCashable: new Uint8Array(cells),
     };
-    this.unitCostStates = model.unitCosts.map((c) => model.stateIds.map((_, j) => j).filter((j) => c.states[j] === 1));
+    // Which cells each unit cost prices, in (segment, cost, state) order: [cost, cell, agency cell, placement fee].
+    // Where a cell's placement fee is booked (its first fee line) does not change from run to run.
+    const entries: number[] = [];
+    const nCosts = model.unitCosts.length;
+    this.basePrices.feeAgency.fill(-1);
+    for (let g = 0; g < model.nCostSegments; g++) {
+      for (let i = 0; i < nCosts; i++) {
+        if (!model.unitCostInSegment[g * nCosts + i]) continue;
+        const c = model.unitCosts[i];
+        const cashable = c.cashable ? 1 : 0;
+        for (let s = 0; s < nS; s++) {
+          if (c.states[s] !== 1) continue;
+          const cell = g * nS + s;
+          entries.push(i, cell, (cell * layout.nAgencies + c.agency) * 2 + cashable, c.placementFee ? 1 : 0);
+          if (c.placementFee && this.basePrices.feeAgency[cell] < 0) {
+            this.basePrices.feeAgency[cell] = c.agency;
+            this.basePrices.feeCashable[cell] = cashable;
+          }
+        }
+      }
+    }
+    for (let cell = 0; cell < cells; cell++) {
+      if (this.basePrices.feeAgency[cell] < 0) {
+        // No fee line: an actual price is booked to children's social care, cashable.
+        this.basePrices.feeAgency[cell] = 0;
+        this.basePrices.feeCashable[cell] = 1;
+      }
+    }
+    this.priceEntries = Int32Array.from(entries);
+    this.unitPence = new Float64Array(nCosts);
     this.flagBits = new Uint8Array(nS);
     for (let s = 0; s < nS; s++) {
       this.flagBits[s] =
@@ -336,8 +367,9 @@ export class Simulator {
       statePence: new Float64Array(cells),
       stateAgencyPence: new Float64Array(cells * nA * 2),
       feePence: new Float64Array(cells),
-      feeAgency: new Int32Array(cells),
-      feeCashable: new Uint8Array(cells),
+      // Where fees are booked does not change between runs (see the constructor).
+      feeAgency: Int32Array.from(this.basePrices.feeAgency),
+      feeCashable: Uint8Array.from(this.basePrices.feeCashable),
       occFy: new Float64Array(this.layout.nFinancialYears * cells),
       occAge: new Float64Array(this.layout.nAgeYears * nS),
       touchedFy: new Int32Array(this.layout.nFinancialYears * cells),
@@ -358,6 +390,38 @@ export class Simulator {
     return this.slots.length - 1;
   }
 
+  /** Parameter values drawn ahead by prepareRuns: [run - runStart][parameter]. */
+  private prepared = { seed: -1, runStart: 0, runEnd: 0, values: new Float64Array(0) };
+
+  /**
+   * Draws the parameters of runs [runStart, runEnd) ahead, one parameter at a time across the
+   * runs, for beginRun to pick up. The values are exactly beginRun's own (each draw has its own
+   * keyed stream, so the order of drawing is free); the point is the order of memory access:
+   * a PERT parameter's quantile table (32 KB) stays in cache for all the runs instead of being
+   * fetched again, with some 40 others, in every run.
+   */
+  prepareRuns(seed: number, runStart: number, runEnd: number): void {
+    if (!this.options.parameterUncertainty) return;
+    const runs = runEnd - runStart;
+    const nParameters = this.parameterValues.length;
+    const prepared = this.prepared;
+    if (prepared.values.length < runs * nParameters) prepared.values = new Float64Array(runs * nParameters);
+    const prefixes = new Int32Array(runs);
+    for (let r = 0; r < runs; r++) prefixes[r] = streamPrefix(seed, StreamPurpose.parameters, runStart + r);
+    const quantiles = this.parameterQuantiles;
+    const values = prepared.values;
+    for (let p = 0; p < nParameters; p++) {
+      const drawn = this.parameterDrawn[p] === 1;
+      const hash = this.parameterHashes[p];
+      for (let r = 0; r < runs; r++) {
+        values[r * nParameters + p] = drawn ? quantiles.at(p, this.stream.reseedFrom(prefixes[r], hash).nextOpenDouble()) : 0;
+      }
+    }
+    prepared.seed = seed;
+    prepared.runStart = runStart;
+    prepared.runEnd = runEnd;
+  }
+
   /** Draws this run's parameters and prices every slot. Call before simulating run `run`. */
   beginRun(seed: number, run: number): void {
     if (this.uncertainRows) this.runStamp++;
@@ -365,7 +429,10 @@ export class Simulator {
     this.trajectoryPrefix = streamPrefix(seed, StreamPurpose.trajectory, run);
     const uncertain = this.options.parameterUncertainty;
     const values = this.parameterValues;
-    if (uncertain) {
+    if (uncertain && seed === this.prepared.seed && run >= this.prepared.runStart && run < this.prepared.runEnd) {
+      const at = (run - this.prepared.runStart) * values.length;
+      for (let p = 0; p < values.length; p++) values[p] = this.prepared.values[at + p];
+    } else if (uncertain) {
       // Each parameter's uniform is keyed by (seed, run, its name): the same draw in every model
       // variant that has it, whatever else the variant adds.
       const prefix = streamPrefix(seed, StreamPurpose.parameters, run);
@@ -405,42 +472,22 @@ export class Simulator {
 
   private priceBase(): void {
     const model = this.model;
-    const nS = model.nStates;
-    const nA = this.layout.nAgencies;
     const base = this.basePrices;
+    const pence = this.unitPence;
+    for (let i = 0; i < pence.length; i++) pence[i] = Math.round(this.unitValues[i] * model.unitCosts[i].toMonthly * 100);
     base.statePence.fill(0);
     base.stateAgencyPence.fill(0);
     base.feePence.fill(0);
-    base.feeAgency.fill(-1);
-    const nCosts = model.unitCosts.length;
-    for (let g = 0; g < model.nCostSegments; g++) {
-      for (let i = 0; i < nCosts; i++) {
-        if (!model.unitCostInSegment[g * nCosts + i]) continue;
-        const c = model.unitCosts[i];
-        const pence = Math.round(this.unitValues[i] * c.toMonthly * 100);
-        const cashable = c.cashable ? 1 : 0;
-        for (const s of this.unitCostStates[i]) {
-          const cell = g * nS + s;
-          if (c.placementFee) {
-            base.feePence[cell] += pence;
-            if (base.feeAgency[cell] < 0) {
-              base.feeAgency[cell] = c.agency;
-              base.feeCashable[cell] = cashable;
-            }
-          }
-          base.statePence[cell] += pence;
-          base.stateAgencyPence[(cell * nA + c.agency) * 2 + cashable] += pence;
-        }
-      }
-    }
-    for (let cell = 0; cell < base.feeAgency.length; cell++) {
-      if (base.feeAgency[cell] < 0) {
-        // No fee line: an actual price is booked to children's social care, cashable.
-        base.feeAgency[cell] = 0;
-        base.feeCashable[cell] = 1;
-      }
+    const entries = this.priceEntries;
+    for (let e = 0; e < entries.length; e += 4) {
+      const amount = pence[entries[e]];
+      const cell = entries[e + 1];
+      base.statePence[cell] += amount;
+      base.stateAgencyPence[entries[e + 2]] += amount;
+      if (entries[e + 3] === 1) base.feePence[cell] += amount;
     }
   }
+
 
   private priceSlot(state: SlotState): void {
     const model = this.model;
@@ -450,8 +497,6 @@ export class Simulator {
     state.statePence.set(base.statePence);
     state.stateAgencyPence.set(base.stateAgencyPence);
     state.feePence.set(base.feePence);
-    state.feeAgency.set(base.feeAgency);
-    state.feeCashable.set(base.feeCashable);
     for (let g = 0; g < model.nCostSegments; g++) {
       for (const { state: s, weeklyPrice } of state.slot.statePrices) {
         const cell = g * nS + s;

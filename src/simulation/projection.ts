@@ -461,6 +461,7 @@ export function projectionChunk(model: SimulationModel, request: ProjectionReque
   const nParameters = simulator.parameters.length;
   const parameterSums = new Float64Array(nParameters);
   const vector = new Float64Array(layout.size);
+  simulator.prepareRuns(seed, runStart, runEnd);
   for (let r = 0; r < runs; r++) {
     simulator.beginRun(seed, runStart + r);
     const values = simulator.parameterValues;

@@ -175,6 +175,9 @@ function parameterDistributions(model: SimulationModel): Array<Distribution | nu
  */
 interface SlotState {
   slot: PlanSlot;
+  /** Per cell c, the (agency × 2 + cashable) lines that can carry a price: lines[lineStart[c] .. lineStart[c + 1]). */
+  lineStart: Int32Array;
+  lines: Int32Array;
   /** Per cell: pence per month of every line. */
   statePence: Float64Array;
   /** [cell][agency][cashable] pence per month. */
@@ -386,12 +389,14 @@ export class Simulator {
       nPeriods,
       rateValues: (slot.periods ?? []).map((period) => new Float64Array(period.rates.length)),
       rates: slotRates(slot),
+      ...this.priceLines(slot),
     });
     return this.slots.length - 1;
   }
 
   /** Parameter values drawn ahead by prepareRuns: [run - runStart][parameter]. */
   private prepared = { seed: -1, runStart: 0, runEnd: 0, values: new Float64Array(0) };
+  private preparedUniforms = new Float64Array(0);
 
   /**
    * Draws the parameters of runs [runStart, runEnd) ahead, one parameter at a time across the
@@ -410,16 +415,45 @@ export class Simulator {
     for (let r = 0; r < runs; r++) prefixes[r] = streamPrefix(seed, StreamPurpose.parameters, runStart + r);
     const quantiles = this.parameterQuantiles;
     const values = prepared.values;
+    if (this.preparedUniforms.length < runs) this.preparedUniforms = new Float64Array(runs);
+    const uniforms = this.preparedUniforms;
     for (let p = 0; p < nParameters; p++) {
-      const drawn = this.parameterDrawn[p] === 1;
-      const hash = this.parameterHashes[p];
-      for (let r = 0; r < runs; r++) {
-        values[r * nParameters + p] = drawn ? quantiles.at(p, this.stream.reseedFrom(prefixes[r], hash).nextOpenDouble()) : 0;
+      if (this.parameterDrawn[p] === 0) {
+        for (let r = 0; r < runs; r++) values[r * nParameters + p] = 0;
+        continue;
       }
+      // The uniforms first, then the look-ups: table reads that do not wait on hashing can be
+      // in flight together.
+      const hash = this.parameterHashes[p];
+      for (let r = 0; r < runs; r++) uniforms[r] = this.stream.reseedFrom(prefixes[r], hash).nextOpenDouble();
+      for (let r = 0; r < runs; r++) values[r * nParameters + p] = quantiles.at(p, uniforms[r]);
     }
     prepared.seed = seed;
     prepared.runStart = runStart;
     prepared.runEnd = runEnd;
+  }
+
+  /** Which lines can price each cell under a slot: the unit costs' lines, and the fee line where the slot sets a price. */
+  private priceLines(slot: PlanSlot): { lineStart: Int32Array; lines: Int32Array } {
+    const nS = this.model.nStates;
+    const width = this.layout.nAgencies * 2;
+    const cells = this.model.nCostSegments * nS;
+    const used = new Uint8Array(cells * width);
+    const entries = this.priceEntries;
+    for (let e = 0; e < entries.length; e += 4) used[entries[e + 2]] = 1;
+    for (let g = 0; g < this.model.nCostSegments; g++) {
+      for (const { state: s } of slot.statePrices) {
+        const cell = g * nS + s;
+        used[cell * width + this.basePrices.feeAgency[cell] * 2 + this.basePrices.feeCashable[cell]] = 1;
+      }
+    }
+    const lineStart = new Int32Array(cells + 1);
+    const lines: number[] = [];
+    for (let c = 0; c < cells; c++) {
+      for (let k = 0; k < width; k++) if (used[c * width + k]) lines.push(k);
+      lineStart[c + 1] = lines.length;
+    }
+    return { lineStart, lines: Int32Array.from(lines) };
   }
 
   /** Draws this run's parameters and prices every slot. Call before simulating run `run`. */
@@ -1003,6 +1037,8 @@ export class Simulator {
     const flags = model.flags;
     const outcomeBase = base + layout.outcomes;
     const cellsPerYear = model.nCostSegments * nS;
+    const lineStart = state.lineStart;
+    const lines = state.lines;
     for (let t = 0; t < state.nTouchedFy; t++) {
       const index = state.touchedFy[t];
       const n = state.occFy[index];
@@ -1012,7 +1048,9 @@ export class Simulator {
       const s = c % nS;
       const target = base + layout.costFyAgency + f * nA * 2;
       const prices = c * nA * 2;
-      for (let k = 0; k < nA * 2; k++) {
+      // Only the (agency, cashable) lines that can price this cell: usually one or two of 12.
+      for (let e = lineStart[c]; e < lineStart[c + 1]; e++) {
+        const k = lines[e];
         const pence = state.stateAgencyPence[prices + k];
         if (pence !== 0) out[target + k] += n * pence;
       }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import t from 'tap';
 import { Simulator as BaselineSimulator } from '../../src/bench/baseline/engine.ts';
+import { expectedCost as expectedCostBaseline } from '../../src/bench/baseline/oracle.ts';
 import { simulateProjectionRunsBaseline, summariseChunkBaseline } from '../../src/bench/baseline/projection.ts';
 import type { CostModelSpec } from '../../src/catalog/model-schema.ts';
 import { financialYearCount } from '../../src/finance/financial-year.ts';
@@ -9,6 +10,7 @@ import { type Distribution, PreparedQuantiles, quantileOf } from '../../src/simu
 import { type PersonPlan, type PlanSlot, Simulator } from '../../src/simulation/engine.ts';
 import { metricLayout } from '../../src/simulation/layout.ts';
 import { type SimulationModel, compileModel } from '../../src/simulation/model.ts';
+import { expectedCost } from '../../src/simulation/oracle.ts';
 import { type ProjectionRequest, projectionChunk, simulateProjectionRuns, summariseChunk } from '../../src/simulation/projection.ts';
 import { fourStateModel, threeStateModel } from '../helpers/small-models.ts';
 
@@ -224,4 +226,38 @@ t.test('a projection chunk, folded run by run, equals the frozen kernel and summ
     t.ok(sameBits(now.parameterSums, other.parameterSums), `${name}: the same parameter sums`);
   }
   t.ok(now.kept.some((x) => x > 0), 'costs were simulated');
+});
+
+t.test('the exact oracle without mathjs gives the frozen oracle its figures bit for bit', async (t) => {
+  for (let m = 0; m < models.length; m++) {
+    const model = models[m].model;
+    const nS = model.nStates;
+    const nI = model.interventions.length;
+    fc.assert(
+      fc.property(
+        fc.record({
+          ageMonths: fc.integer({ min: 0, max: model.horizonAgeMonths - 1 }),
+          months: fc.integer({ min: 1, max: 120 }),
+          startMonth: fc.integer({ min: 1, max: 12 }),
+          startState: fc.integer({ min: 0, max: nS - 1 }),
+          moves: fc.array(fc.record({ month: fc.integer({ min: 1, max: 40 }), to: fc.integer({ min: 0, max: nS - 1 }), fromStates: fc.option(fc.uniqueArray(fc.integer({ min: 0, max: nS - 1 }), { maxLength: 3 }), { nil: null }) }), { maxLength: 2 }),
+          interventions: nI === 0 ? fc.constant([] as Array<{ intervention: number; startMonth: number }>) : fc.array(fc.record({ intervention: fc.integer({ min: 0, max: nI - 1 }), startMonth: fc.integer({ min: 0, max: 30 }) }), { maxLength: 2 }),
+          statePrices: fc.array(fc.record({ state: fc.integer({ min: 0, max: nS - 1 }), weeklyPrice: fc.integer({ min: 0, max: 8000 }) }), { maxLength: 2 }),
+          price: fc.option(fc.integer({ min: 300, max: 9000 }), { nil: null }),
+        }),
+        (c) => {
+          const request: ProjectionRequest = {
+            clock: { startYear: 2026, startMonth: c.startMonth },
+            ageMonths: c.ageMonths,
+            months: c.months,
+            plans: [{ startState: c.startState, moves: c.moves, interventions: c.interventions, statePrices: c.statePrices, currentPlacementWeeklyPrice: c.price }],
+            parameterUncertainty: false,
+          };
+          return JSON.stringify(expectedCost(model, request)) === JSON.stringify(expectedCostBaseline(model, request));
+        },
+      ),
+      { numRuns: 25, seed: 1900 + m },
+    );
+  }
+  t.pass('25 random plans on each model');
 });

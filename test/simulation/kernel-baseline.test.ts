@@ -4,6 +4,7 @@ import t from 'tap';
 import { Simulator as BaselineSimulator } from '../../src/bench/baseline/engine.ts';
 import { expectedCost as expectedCostBaseline } from '../../src/bench/baseline/oracle.ts';
 import { simulateProjectionRunsBaseline, summariseChunkBaseline } from '../../src/bench/baseline/projection.ts';
+import { summarize as summarizeBaseline } from '../../src/bench/baseline/summary.ts';
 import type { CostModelSpec } from '../../src/catalog/model-schema.ts';
 import { financialYearCount } from '../../src/finance/financial-year.ts';
 import { type Distribution, PreparedQuantiles, quantileOf } from '../../src/simulation/distributions.ts';
@@ -11,6 +12,7 @@ import { type PersonPlan, type PlanSlot, Simulator } from '../../src/simulation/
 import { metricLayout } from '../../src/simulation/layout.ts';
 import { type SimulationModel, compileModel } from '../../src/simulation/model.ts';
 import { expectedCost } from '../../src/simulation/oracle.ts';
+import { summarize } from '../../src/simulation/summary.ts';
 import { type ProjectionRequest, projectionChunk, simulateProjectionRuns, summariseChunk } from '../../src/simulation/projection.ts';
 import { fourStateModel, threeStateModel } from '../helpers/small-models.ts';
 
@@ -260,4 +262,19 @@ t.test('the exact oracle without mathjs gives the frozen oracle its figures bit 
     );
   }
   t.pass('25 random plans on each model');
+});
+
+t.test('summaries: the same figures as the frozen summaries, ties and all', async (t) => {
+  fc.assert(
+    fc.property(
+      fc.oneof(
+        fc.array(fc.integer({ min: -3, max: 3 }), { minLength: 1, maxLength: 2000 }),
+        fc.array(fc.double({ min: -1e9, max: 1e9, noNaN: true }), { minLength: 1, maxLength: 2000 }),
+      ),
+      fc.constantFrom(1, 0.01),
+      (values, scale) => JSON.stringify(summarize(values, scale)) === JSON.stringify(summarizeBaseline(values, scale)),
+    ),
+    { numRuns: 400, seed: 1919 },
+  );
+  t.pass('400 random series');
 });

@@ -268,7 +268,10 @@ export class ProjectionFolder {
   private readonly nPlans: number;
   private readonly width: number;
   private readonly moments: MomentAccumulator[];
-  /** [plan][run][keptWidth]. */
+  /**
+   * [plan][keptWidth][run]: series by series, so reading one series across runs is one
+   * contiguous copy (read run by run it cost a cache miss per run).
+   */
   private readonly kept: Float64Array[];
   private readonly parameterSums: Float64Array;
   private nextRun = 0;
@@ -296,7 +299,9 @@ export class ProjectionFolder {
       this.moments[p].merge(chunk.moments, p * packed);
       for (let r = 0; r < runs; r++) {
         const from = (r * this.nPlans + p) * this.width;
-        this.kept[p].set(chunk.kept.subarray(from, from + this.width), (chunk.runStart + r) * this.width);
+        const run = chunk.runStart + r;
+        const series = this.kept[p];
+        for (let i = 0; i < this.width; i++) series[i * this.runs + run] = chunk.kept[from + i];
       }
     }
     for (let k = 0; k < this.parameterSums.length; k++) this.parameterSums[k] += chunk.parameterSums[k];
@@ -305,10 +310,8 @@ export class ProjectionFolder {
 
   /** One kept series of one plan across runs. */
   private series(plan: number, index: number): Float64Array {
-    const out = new Float64Array(this.runs);
-    const kept = this.kept[plan];
-    for (let r = 0; r < this.runs; r++) out[r] = kept[r * this.width + index];
-    return out;
+    // A view, not a copy: callers only read series.
+    return this.kept[plan].subarray(index * this.runs, (index + 1) * this.runs);
   }
 
   get completedRuns(): number {

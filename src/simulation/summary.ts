@@ -115,9 +115,13 @@ function quantilesInPlace(a: Float64Array, qs: readonly number[]): number[] {
   });
 }
 
+/** Scratch for summarize (its work array is never returned): allocated once, grown as needed. */
+let scratch = new Float64Array(0);
+
 export function summarize(values: ArrayLike<number>, scale = 1): Summary {
   const n = values.length;
-  const work = new Float64Array(n);
+  if (scratch.length < n) scratch = new Float64Array(n);
+  const work = scratch.subarray(0, n);
   let min = Number.POSITIVE_INFINITY;
   let max = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < n; i++) {

@@ -186,8 +186,8 @@ interface SlotState {
   feePence: Float64Array;
   feeAgency: Int32Array;
   feeCashable: Uint8Array;
-  occFy: Float64Array;
-  occAge: Float64Array;
+  occFy: Int32Array;
+  occAge: Int32Array;
   /** Which occupancy cells are non-zero, so flush visits only those (a person touches few). */
   touchedFy: Int32Array;
   touchedAge: Int32Array;
@@ -245,8 +245,8 @@ export class Simulator {
   /** This run's price of each unit cost in pence per month. */
   private readonly unitPence: Float64Array;
   private uncertainRows: boolean;
-  private readonly virtFy: Float64Array;
-  private readonly virtAge: Float64Array;
+  private readonly virtFy: Int32Array;
+  private readonly virtAge: Int32Array;
   private readonly scratchRow: Float64Array;
   private runStamp = 0;
   private unitValues: Float64Array;
@@ -345,8 +345,8 @@ export class Simulator {
       this.flagBits[s] =
         (model.flags.inCare[s] ? FLAG_IN_CARE : 0) | (model.flags.custody[s] ? FLAG_CUSTODY : 0) | (model.flags.homeless[s] ? FLAG_HOMELESS : 0);
     }
-    this.virtFy = new Float64Array(layout.nFinancialYears * model.nCostSegments);
-    this.virtAge = new Float64Array(layout.nAgeYears);
+    this.virtFy = new Int32Array(layout.nFinancialYears * model.nCostSegments);
+    this.virtAge = new Int32Array(layout.nAgeYears);
     this.scratchRow = new Float64Array(nS);
     this.unitValues = new Float64Array(model.unitCosts.length);
     this.eventPence = new Float64Array(model.eventCosts.length);
@@ -373,8 +373,8 @@ export class Simulator {
       // Where fees are booked does not change between runs (see the constructor).
       feeAgency: Int32Array.from(this.basePrices.feeAgency),
       feeCashable: Uint8Array.from(this.basePrices.feeCashable),
-      occFy: new Float64Array(this.layout.nFinancialYears * cells),
-      occAge: new Float64Array(this.layout.nAgeYears * nS),
+      occFy: new Int32Array(this.layout.nFinancialYears * cells),
+      occAge: new Int32Array(this.layout.nAgeYears * nS),
       touchedFy: new Int32Array(this.layout.nFinancialYears * cells),
       touchedAge: new Int32Array(this.layout.nAgeYears * nS),
       nTouchedFy: 0,

@@ -1,10 +1,9 @@
 import { availableParallelism } from 'node:os';
 import { benchCalibrate } from '../calibration/bench.ts';
-import { simulateCohortRuns } from '../simulation/cohort.ts';
 import { compileModel } from '../simulation/model.ts';
 import { SimulationPool } from '../simulation/pool.ts';
-import { defaultModelSpec, modelKey, syntheticCohort, threePlanRequest } from './workloads.ts';
-import { median } from './median.ts';
+import { baselineThroughput, projectionPerRun, projectionThroughPool, scalingTwoThreads, singleCoreThroughput, threadedThroughput } from './engine-figures.ts';
+import { defaultModelSpec, modelKey, threePlanRequest } from './workloads.ts';
 
 /**
  * Every benchmark figure: a name, a unit, and a function measuring it. Each runs in its own
@@ -14,68 +13,12 @@ export interface Figure {
   name: string;
   unit: string;
   description: string;
-  measure: () => Promise<number>;
+  /** The headline value, or an object with it as `value` and the detail beside (spreads, CPU, baseline). */
+  measure: () => Promise<number | FigureResult>;
 }
 
+export type FigureResult = { value: number } & Record<string, unknown>;
 
-/** Person-months per second of the cohort kernel on the default model, all accumulators on. */
-async function cohortThroughput(threads: number): Promise<number> {
-  const spec = defaultModelSpec();
-  const model = compileModel(spec);
-  const people = syntheticCohort(model, 1000);
-  const request = { clock: { startYear: 2026, startMonth: 4 }, months: 25 * 12, parameterUncertainty: true };
-  const variants = [{ modelKey: modelKey(spec), modelSpec: spec, slot: { interventions: [], statePrices: [] } }];
-  if (threads === 0) {
-    const compiled = [{ model, slot: variants[0].slot }];
-    simulateCohortRuns(compiled, request, people, 1, 0, 5); // warm-up: compile and optimise
-    const rates: number[] = [];
-    for (let rep = 0; rep < 3; rep++) {
-      const t0 = performance.now();
-      const chunk = simulateCohortRuns(compiled, request, people, 1, 0, 20);
-      rates.push(chunk.personMonths / ((performance.now() - t0) / 1000));
-    }
-    return median(rates);
-  }
-  const pool = new SimulationPool(threads);
-  try {
-    const tasks = (runs: number, perTask: number) =>
-      Array.from({ length: Math.ceil(runs / perTask) }, (_, k) =>
-        pool.execute({ kind: 'cohort', variants, request, people, seed: 1, runStart: k * perTask, runEnd: Math.min(runs, (k + 1) * perTask) }),
-      );
-    // Warm every thread properly (two tasks each): each compiles the model and optimises the kernel on its own.
-    await Promise.all(tasks(threads * 40, 20));
-    const rates: number[] = [];
-    for (let rep = 0; rep < 5; rep++) {
-      const t0 = performance.now();
-      // Six tasks of 20 runs per thread.
-      const chunks = await Promise.all(tasks(threads * 120, 20));
-      const personMonths = chunks.reduce((n, c) => n + c.personMonths, 0);
-      rates.push(personMonths / ((performance.now() - t0) / 1000));
-    }
-    return median(rates);
-  } finally {
-    await pool.close();
-  }
-}
-
-async function projectionMilliseconds(): Promise<number> {
-  const spec = defaultModelSpec();
-  const model = compileModel(spec);
-  const request = threePlanRequest(model);
-  const pool = new SimulationPool(availableParallelism());
-  try {
-    await pool.projection(modelKey(spec), spec, request, 10_000, 1);
-    const times: number[] = [];
-    for (let rep = 0; rep < 7; rep++) {
-      const t0 = performance.now();
-      await pool.projection(modelKey(spec), spec, request, 10_000, 100 + rep);
-      times.push(performance.now() - t0);
-    }
-    return median(times);
-  } finally {
-    await pool.close();
-  }
-}
 
 /** Resident memory after a projection of `runs` runs (three plans), in MiB. */
 async function projectionPeakRss(runs: number): Promise<number> {
@@ -98,27 +41,41 @@ async function projectionPeakRss(runs: number): Promise<number> {
 export const figures: Figure[] = [
   {
     name: 'engine_throughput_single_core',
-    unit: 'person-months/s',
-    description: 'Cohort kernel, default model, 1,000 people to 25, all accumulators, one thread',
-    measure: () => cohortThroughput(0),
+    unit: 'person-months per CPU second',
+    description:
+      'Cohort kernel, default model, 1,000 people to 25, all accumulators, one thread; timed in alternation with the frozen pre-issue-19 kernel (speedup_vs_baseline)',
+    measure: () => singleCoreThroughput() as Promise<FigureResult>,
+  },
+  {
+    name: 'engine_throughput_baseline_kernel',
+    unit: 'person-months per CPU second',
+    description: 'The same work on the frozen copy of the kernel before issue 19 (src/bench/baseline), in its own process',
+    measure: () => baselineThroughput() as Promise<FigureResult>,
   },
   {
     name: 'engine_throughput_all_cores',
-    unit: 'person-months/s',
-    description: `The same on ${availableParallelism()} worker threads`,
-    measure: () => cohortThroughput(availableParallelism()),
+    unit: 'person-months per CPU second of each thread',
+    description: `The same on ${availableParallelism()} worker threads (each thread's CPU time; wall rate beside)`,
+    measure: () => threadedThroughput(availableParallelism()) as Promise<FigureResult>,
   },
   {
     name: 'engine_scaling_2_threads',
     unit: 'ratio',
-    description: 'Throughput on two worker threads divided by throughput on one',
-    measure: async () => (await cohortThroughput(2)) / (await cohortThroughput(1)),
+    description: 'CPU-time throughput on two worker threads divided by that on one, timed in alternation (wall-clock ratio beside)',
+    measure: () => scalingTwoThreads() as Promise<FigureResult>,
+  },
+  {
+    name: 'projection_per_run_cpu_us',
+    unit: 'CPU µs per run',
+    description:
+      'Per-run work of the three-plan projection on one thread: parameter draws, Dirichlet rows, three trajectories, summaries and fold (the frozen pre-issue-19 kernel and summaries beside)',
+    measure: () => projectionPerRun() as Promise<FigureResult>,
   },
   {
     name: 'projection_three_plans_10000_runs_ms',
     unit: 'ms',
-    description: 'One 14-year-old, three plans, 10,000 runs each, to 25, through the worker pool (median of 7)',
-    measure: projectionMilliseconds,
+    description: 'One 14-year-old, three plans, 10,000 runs each, to 25, through the worker pool: wall time (process CPU time beside)',
+    measure: () => projectionThroughPool(availableParallelism()) as Promise<FigureResult>,
   },
   {
     name: 'projection_peak_rss_10000_runs_mib',

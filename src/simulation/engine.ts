@@ -1,7 +1,7 @@
-import { type Distribution, meanOf, quantileOf, sampleGamma } from './distributions.ts';
+import { type Distribution, PreparedQuantiles, meanOf, quantileOf, sampleGamma } from './distributions.ts';
 import { type MetricLayout, Outcome } from './layout.ts';
 import { type SimulationModel, WEEKS_PER_MONTH } from './model.ts';
-import { StreamPurpose, Xoshiro128, mix32 } from './random.ts';
+import { StreamPurpose, Xoshiro128, mix32, streamPrefix } from './random.ts';
 import { redirectMoves, scaleExits, settleStay } from './rows.ts';
 
 /**
@@ -95,6 +95,10 @@ const FLAG_CUSTODY = 2;
 const FLAG_HOMELESS = 4;
 
 const TWO_POW_32 = 4294967296;
+/** The month of "no further plan event": beyond any projection (months are counted in int32). */
+const NO_EVENT = 0x3fffffff;
+/** A threshold no 32-bit draw reaches (the last entry of a row: cumulative probability 2). */
+const NEVER = 2 * TWO_POW_32;
 
 function hashString(text: string): number {
   // FNV-1a, then mixed: a stable 32-bit key for a parameter name.
@@ -138,12 +142,42 @@ export function parameterList(model: SimulationModel): ParameterInfo[] {
   return out;
 }
 
+function slotRates(slot: PlanSlot): SlotState['rates'] {
+  const list = (slot.periods ?? []).flatMap((period, k) => period.rates.map((rate, j) => ({ k, j, rate })));
+  return {
+    period: Int32Array.from(list, (x) => x.k),
+    index: Int32Array.from(list, (x) => x.j),
+    hashes: Int32Array.from(list, (x) => hashString(`rate:${x.rate.name}`) | 0),
+    quantiles: new PreparedQuantiles(
+      list.map((x) => x.rate.multiplier),
+      0,
+    ),
+    means: Float64Array.from(list, (x) => Math.max(0, meanOf(x.rate.multiplier))),
+  };
+}
+
+/** The distribution of each parameter, in parameterList's order; null for an absent intervention cost (always 0). */
+function parameterDistributions(model: SimulationModel): Array<Distribution | null> {
+  const out: Array<Distribution | null> = [];
+  for (const c of model.unitCosts) out.push(c.amount);
+  for (const e of model.eventCosts) out.push(e.amount);
+  for (const iv of model.interventions) {
+    out.push(iv.oneOff, iv.perWeek);
+    for (const e of iv.effects) out.push(e.multiplier);
+  }
+  for (const f of model.rateFactors) out.push(f.multiplier);
+  return out;
+}
+
 /**
  * Prices are per cell: (cost segment, state), cell = segment × nStates + state, because unit
  * costs may apply only at some ages.
  */
 interface SlotState {
   slot: PlanSlot;
+  /** Per cell c, the (agency × 2 + cashable) lines that can carry a price: lines[lineStart[c] .. lineStart[c + 1]). */
+  lineStart: Int32Array;
+  lines: Int32Array;
   /** Per cell: pence per month of every line. */
   statePence: Float64Array;
   /** [cell][agency][cashable] pence per month. */
@@ -152,8 +186,8 @@ interface SlotState {
   feePence: Float64Array;
   feeAgency: Int32Array;
   feeCashable: Uint8Array;
-  occFy: Float64Array;
-  occAge: Float64Array;
+  occFy: Int32Array;
+  occAge: Int32Array;
   /** Which occupancy cells are non-zero, so flush visits only those (a person touches few). */
   touchedFy: Int32Array;
   touchedAge: Int32Array;
@@ -162,12 +196,16 @@ interface SlotState {
   rowStamp: Int32Array;
   rowCount: Int32Array;
   rowTargets: Int32Array;
-  rowCum: Float64Array;
-  rowSelfHi: Float64Array;
+  /** Per row: cumulative thresholds on 32 random bits (see cumulate), and below which bits one stays, and moves within the placement. */
+  rowThresholds: Float64Array;
+  rowStay: Float64Array;
+  rowWithin: Float64Array;
   masks: number;
   nPeriods: number;
   /** This run's value of each period rate adjustment, [period][adjustment]. */
   rateValues: Float64Array[];
+  /** Every period's rate adjustments in one list: their period and index, key hash, prepared distribution and mean. */
+  rates: { period: Int32Array; index: Int32Array; hashes: Int32Array; quantiles: PreparedQuantiles; means: Float64Array };
 }
 
 export class Simulator {
@@ -180,27 +218,37 @@ export class Simulator {
   readonly parameterValues: Float64Array;
 
   private readonly parameterHashes: Int32Array;
+  /** Each parameter's distribution prepared for inversion, its mean, and whether it is drawn (an absent cost is not). */
+  private readonly parameterQuantiles: PreparedQuantiles;
+  private readonly parameterMeans: Float64Array;
+  private readonly parameterDrawn: Uint8Array;
+  /** Where each group of parameters starts in `parameters` (per intervention: one-off, weekly, effects). */
+  private readonly parameterAt: { unitCosts: number; eventCosts: number; interventions: Int32Array; rateFactors: number };
+  /** This run's stream-key prefixes (see streamPrefix): Dirichlet rows and trajectories. */
+  private rowPrefix = 0;
+  private trajectoryPrefix = 0;
   private readonly slots: SlotState[] = [];
   private readonly stream = new Xoshiro128();
   private readonly trajectory = new Xoshiro128();
   private readonly rowKeys: Int32Array;
   private readonly drawnRows: Float64Array;
   private readonly drawnStamp: Int32Array;
-  private readonly ageRuleCum: Float64Array;
+  private readonly ageRuleThresholds: Float64Array;
   private readonly ageRuleTargets: Int32Array;
   private readonly ageRuleCount: Int32Array;
-  private readonly ageRuleSelfHi: Float64Array;
+  private readonly ageRuleStay: Float64Array;
+  private readonly ageRuleWithin: Float64Array;
   private readonly ageRuleAt: Int32Array;
   private readonly flagBits: Uint8Array;
-  /** Each unit cost's states as a list (priceSlot runs every run: no scanning of masks). */
-  private readonly unitCostStates: number[][];
+  /** Every (cost, cell) a unit cost prices, flattened: see the constructor. */
+  private readonly priceEntries: Int32Array;
+  /** This run's price of each unit cost in pence per month. */
+  private readonly unitPence: Float64Array;
   private uncertainRows: boolean;
-  private readonly virtFy: Float64Array;
-  private readonly virtAge: Float64Array;
+  private readonly virtFy: Int32Array;
+  private readonly virtAge: Int32Array;
   private readonly scratchRow: Float64Array;
   private runStamp = 0;
-  private seed = 0;
-  private run = 0;
   private unitValues: Float64Array;
   private eventPence: Float64Array;
   private oneOffPence: Float64Array;
@@ -216,6 +264,17 @@ export class Simulator {
     this.parameters = parameterList(model);
     this.parameterValues = new Float64Array(this.parameters.length);
     this.parameterHashes = Int32Array.from(this.parameters, (p) => hashString(p.name) | 0);
+    const distributions = parameterDistributions(model);
+    this.parameterQuantiles = new PreparedQuantiles(distributions.map((d) => d ?? { type: 'fixed', value: 0 }), 0);
+    this.parameterMeans = Float64Array.from(distributions, (d) => (d ? Math.max(0, meanOf(d)) : 0));
+    this.parameterDrawn = Uint8Array.from(distributions, (d) => (d ? 1 : 0));
+    const interventionsAt = new Int32Array(model.interventions.length);
+    let next = model.unitCosts.length + model.eventCosts.length;
+    model.interventions.forEach((iv, i) => {
+      interventionsAt[i] = next;
+      next += 2 + iv.effects.length;
+    });
+    this.parameterAt = { unitCosts: 0, eventCosts: model.unitCosts.length, interventions: interventionsAt, rateFactors: next };
     const nS = model.nStates;
     this.rowKeys = new Int32Array(model.nBands * nS);
     for (let b = 0; b < model.nBands; b++) {
@@ -230,17 +289,16 @@ export class Simulator {
     // Age transition rows, cumulative, self first (see buildRow).
     const rules = model.ageTransitions;
     this.ageRuleAt = Int32Array.from(rules, (r) => r.ageMonths);
-    this.ageRuleCum = new Float64Array(rules.length * nS * nS);
+    this.ageRuleThresholds = new Float64Array(rules.length * nS * nS);
     this.ageRuleTargets = new Int32Array(rules.length * nS * nS);
     this.ageRuleCount = new Int32Array(rules.length * nS);
-    this.ageRuleSelfHi = new Float64Array(rules.length * nS);
+    this.ageRuleStay = new Float64Array(rules.length * nS);
+    this.ageRuleWithin = new Float64Array(rules.length * nS);
     rules.forEach((rule, r) => {
       for (let s = 0; s < nS; s++) {
         if (!rule.appliesTo[s]) continue;
         const at = (r * nS + s) * nS;
-        const { count, selfHi } = cumulate(rule.rows.subarray(s * nS, s * nS + nS), s, this.ageRuleTargets, this.ageRuleCum, at);
-        this.ageRuleCount[r * nS + s] = count;
-        this.ageRuleSelfHi[r * nS + s] = selfHi;
+        this.ageRuleCount[r * nS + s] = cumulate(rule.rows.subarray(s * nS, s * nS + nS), s, this.ageRuleTargets, this.ageRuleThresholds, at, this.ageRuleStay, this.ageRuleWithin, r * nS + s, this.withinRate(s));
       }
     });
 
@@ -252,14 +310,43 @@ export class Simulator {
       feeAgency: new Int32Array(cells),
       feeCashable: new Uint8Array(cells),
     };
-    this.unitCostStates = model.unitCosts.map((c) => model.stateIds.map((_, j) => j).filter((j) => c.states[j] === 1));
+    // Which cells each unit cost prices, in (segment, cost, state) order: [cost, cell, agency cell, placement fee].
+    // Where a cell's placement fee is booked (its first fee line) does not change from run to run.
+    const entries: number[] = [];
+    const nCosts = model.unitCosts.length;
+    this.basePrices.feeAgency.fill(-1);
+    for (let g = 0; g < model.nCostSegments; g++) {
+      for (let i = 0; i < nCosts; i++) {
+        if (!model.unitCostInSegment[g * nCosts + i]) continue;
+        const c = model.unitCosts[i];
+        const cashable = c.cashable ? 1 : 0;
+        for (let s = 0; s < nS; s++) {
+          if (c.states[s] !== 1) continue;
+          const cell = g * nS + s;
+          entries.push(i, cell, (cell * layout.nAgencies + c.agency) * 2 + cashable, c.placementFee ? 1 : 0);
+          if (c.placementFee && this.basePrices.feeAgency[cell] < 0) {
+            this.basePrices.feeAgency[cell] = c.agency;
+            this.basePrices.feeCashable[cell] = cashable;
+          }
+        }
+      }
+    }
+    for (let cell = 0; cell < cells; cell++) {
+      if (this.basePrices.feeAgency[cell] < 0) {
+        // No fee line: an actual price is booked to children's social care, cashable.
+        this.basePrices.feeAgency[cell] = 0;
+        this.basePrices.feeCashable[cell] = 1;
+      }
+    }
+    this.priceEntries = Int32Array.from(entries);
+    this.unitPence = new Float64Array(nCosts);
     this.flagBits = new Uint8Array(nS);
     for (let s = 0; s < nS; s++) {
       this.flagBits[s] =
         (model.flags.inCare[s] ? FLAG_IN_CARE : 0) | (model.flags.custody[s] ? FLAG_CUSTODY : 0) | (model.flags.homeless[s] ? FLAG_HOMELESS : 0);
     }
-    this.virtFy = new Float64Array(layout.nFinancialYears * model.nCostSegments);
-    this.virtAge = new Float64Array(layout.nAgeYears);
+    this.virtFy = new Int32Array(layout.nFinancialYears * model.nCostSegments);
+    this.virtAge = new Int32Array(layout.nAgeYears);
     this.scratchRow = new Float64Array(nS);
     this.unitValues = new Float64Array(model.unitCosts.length);
     this.eventPence = new Float64Array(model.eventCosts.length);
@@ -283,10 +370,11 @@ export class Simulator {
       statePence: new Float64Array(cells),
       stateAgencyPence: new Float64Array(cells * nA * 2),
       feePence: new Float64Array(cells),
-      feeAgency: new Int32Array(cells),
-      feeCashable: new Uint8Array(cells),
-      occFy: new Float64Array(this.layout.nFinancialYears * cells),
-      occAge: new Float64Array(this.layout.nAgeYears * nS),
+      // Where fees are booked does not change between runs (see the constructor).
+      feeAgency: Int32Array.from(this.basePrices.feeAgency),
+      feeCashable: Uint8Array.from(this.basePrices.feeCashable),
+      occFy: new Int32Array(this.layout.nFinancialYears * cells),
+      occAge: new Int32Array(this.layout.nAgeYears * nS),
       touchedFy: new Int32Array(this.layout.nFinancialYears * cells),
       touchedAge: new Int32Array(this.layout.nAgeYears * nS),
       nTouchedFy: 0,
@@ -294,55 +382,124 @@ export class Simulator {
       rowStamp: new Int32Array(rowSlots).fill(-1),
       rowCount: new Int32Array(rowSlots),
       rowTargets: new Int32Array(rowSlots * nS),
-      rowCum: new Float64Array(rowSlots * nS),
-      rowSelfHi: new Float64Array(rowSlots),
+      rowThresholds: new Float64Array(rowSlots * nS),
+      rowStay: new Float64Array(rowSlots),
+      rowWithin: new Float64Array(rowSlots),
       masks,
       nPeriods,
       rateValues: (slot.periods ?? []).map((period) => new Float64Array(period.rates.length)),
+      rates: slotRates(slot),
+      ...this.priceLines(slot),
     });
     return this.slots.length - 1;
   }
 
+  /** Parameter values drawn ahead by prepareRuns: [run - runStart][parameter]. */
+  private prepared = { seed: -1, runStart: 0, runEnd: 0, values: new Float64Array(0) };
+  private preparedUniforms = new Float64Array(0);
+
+  /**
+   * Draws the parameters of runs [runStart, runEnd) ahead, one parameter at a time across the
+   * runs, for beginRun to pick up. The values are exactly beginRun's own (each draw has its own
+   * keyed stream, so the order of drawing is free); the point is the order of memory access.
+   * A PERT parameter's quantile table is 32 KB and some 40 of them do not stay in cache, so a
+   * look-up is mostly a cache miss: with one parameter's uniforms computed first, its look-ups
+   * do not wait on hashing and many can be in flight at once (measured: about a third less
+   * time than drawing run by run; a chunk of 250 runs is too few to keep a table in cache).
+   */
+  prepareRuns(seed: number, runStart: number, runEnd: number): void {
+    if (!this.options.parameterUncertainty) return;
+    const runs = runEnd - runStart;
+    const nParameters = this.parameterValues.length;
+    const prepared = this.prepared;
+    if (prepared.values.length < runs * nParameters) prepared.values = new Float64Array(runs * nParameters);
+    const prefixes = new Int32Array(runs);
+    for (let r = 0; r < runs; r++) prefixes[r] = streamPrefix(seed, StreamPurpose.parameters, runStart + r);
+    const quantiles = this.parameterQuantiles;
+    const values = prepared.values;
+    if (this.preparedUniforms.length < runs) this.preparedUniforms = new Float64Array(runs);
+    const uniforms = this.preparedUniforms;
+    for (let p = 0; p < nParameters; p++) {
+      if (this.parameterDrawn[p] === 0) {
+        for (let r = 0; r < runs; r++) values[r * nParameters + p] = 0;
+        continue;
+      }
+      // The uniforms first, then the look-ups: table reads that do not wait on hashing can be
+      // in flight together.
+      const hash = this.parameterHashes[p];
+      for (let r = 0; r < runs; r++) uniforms[r] = this.stream.reseedFrom(prefixes[r], hash).nextOpenDouble();
+      for (let r = 0; r < runs; r++) values[r * nParameters + p] = quantiles.at(p, uniforms[r]);
+    }
+    prepared.seed = seed;
+    prepared.runStart = runStart;
+    prepared.runEnd = runEnd;
+  }
+
+  /** Which lines can price each cell under a slot: the unit costs' lines, and the fee line where the slot sets a price. */
+  private priceLines(slot: PlanSlot): { lineStart: Int32Array; lines: Int32Array } {
+    const nS = this.model.nStates;
+    const width = this.layout.nAgencies * 2;
+    const cells = this.model.nCostSegments * nS;
+    const used = new Uint8Array(cells * width);
+    const entries = this.priceEntries;
+    for (let e = 0; e < entries.length; e += 4) used[entries[e + 2]] = 1;
+    for (let g = 0; g < this.model.nCostSegments; g++) {
+      for (const { state: s } of slot.statePrices) {
+        const cell = g * nS + s;
+        used[cell * width + this.basePrices.feeAgency[cell] * 2 + this.basePrices.feeCashable[cell]] = 1;
+      }
+    }
+    const lineStart = new Int32Array(cells + 1);
+    const lines: number[] = [];
+    for (let c = 0; c < cells; c++) {
+      for (let k = 0; k < width; k++) if (used[c * width + k]) lines.push(k);
+      lineStart[c + 1] = lines.length;
+    }
+    return { lineStart, lines: Int32Array.from(lines) };
+  }
+
   /** Draws this run's parameters and prices every slot. Call before simulating run `run`. */
   beginRun(seed: number, run: number): void {
-    this.seed = seed;
-    this.run = run;
     if (this.uncertainRows) this.runStamp++;
-    const model = this.model;
+    this.rowPrefix = streamPrefix(seed, StreamPurpose.dirichletRow, run);
+    this.trajectoryPrefix = streamPrefix(seed, StreamPurpose.trajectory, run);
     const uncertain = this.options.parameterUncertainty;
-    let p = 0;
-    const draw = (d: Parameters<typeof quantileOf>[0]) => {
-      const u = uncertain ? keyedUniform(this.stream, seed, run, this.parameterHashes[p]) : 0.5;
-      // With uncertainty off, parameters sit at their means (not medians): the oracle's setting.
-      const value = uncertain ? quantileOf(d, u, 0) : Math.max(0, meanOf(d));
-      this.parameterValues[p++] = value;
-      return value;
-    };
-    model.unitCosts.forEach((c, i) => {
-      this.unitValues[i] = draw(c.amount);
-    });
-    model.eventCosts.forEach((e, i) => {
-      this.eventPence[i] = Math.round(draw(e.amount) * 100);
-    });
-    model.interventions.forEach((iv, i) => {
-      this.oneOffPence[i] = iv.oneOff ? Math.round(draw(iv.oneOff) * 100) : (this.parameterValues[p++] = 0);
-      this.weeklyPence[i] = iv.perWeek ? Math.round(draw(iv.perWeek) * WEEKS_PER_MONTH * 100) : (this.parameterValues[p++] = 0);
-      iv.effects.forEach((e, k) => {
-        this.effectValues[i][k] = draw(e.multiplier);
-      });
-    });
-    model.rateFactors.forEach((f, i) => {
-      this.factorValues[i] = draw(f.multiplier);
-    });
+    const values = this.parameterValues;
+    if (uncertain && seed === this.prepared.seed && run >= this.prepared.runStart && run < this.prepared.runEnd) {
+      const at = (run - this.prepared.runStart) * values.length;
+      for (let p = 0; p < values.length; p++) values[p] = this.prepared.values[at + p];
+    } else if (uncertain) {
+      // Each parameter's uniform is keyed by (seed, run, its name): the same draw in every model
+      // variant that has it, whatever else the variant adds.
+      const prefix = streamPrefix(seed, StreamPurpose.parameters, run);
+      const quantiles = this.parameterQuantiles;
+      for (let p = 0; p < values.length; p++) {
+        values[p] = this.parameterDrawn[p] ? quantiles.at(p, this.stream.reseedFrom(prefix, this.parameterHashes[p]).nextOpenDouble()) : 0;
+      }
+    } else {
+      // Parameters sit at their means (not medians): the exact oracle's setting.
+      values.set(this.parameterMeans);
+    }
+    const at = this.parameterAt;
+    for (let i = 0; i < this.unitValues.length; i++) this.unitValues[i] = values[at.unitCosts + i];
+    for (let i = 0; i < this.eventPence.length; i++) this.eventPence[i] = Math.round(values[at.eventCosts + i] * 100);
+    for (let i = 0; i < this.oneOffPence.length; i++) {
+      const p = at.interventions[i];
+      this.oneOffPence[i] = this.parameterDrawn[p] ? Math.round(values[p] * 100) : 0;
+      this.weeklyPence[i] = this.parameterDrawn[p + 1] ? Math.round(values[p + 1] * WEEKS_PER_MONTH * 100) : 0;
+      const effects = this.effectValues[i];
+      for (let k = 0; k < effects.length; k++) effects[k] = values[p + 2 + k];
+    }
+    for (let i = 0; i < this.factorValues.length; i++) this.factorValues[i] = values[at.rateFactors + i];
     this.priceBase();
     for (const state of this.slots) {
       this.priceSlot(state);
-      state.slot.periods?.forEach((period, k) => {
-        period.rates.forEach((rate, j) => {
-          const u = uncertain ? keyedUniform(this.stream, seed, run, hashString(`rate:${rate.name}`)) : 0.5;
-          state.rateValues[k][j] = uncertain ? quantileOf(rate.multiplier, u, 0) : Math.max(0, meanOf(rate.multiplier));
-        });
-      });
+      const rates = state.rates;
+      for (let r = 0; r < rates.period.length; r++) {
+        state.rateValues[rates.period[r]][rates.index[r]] = uncertain
+          ? rates.quantiles.at(r, keyedUniform(this.stream, seed, run, rates.hashes[r]))
+          : rates.means[r];
+      }
     }
   }
 
@@ -351,42 +508,22 @@ export class Simulator {
 
   private priceBase(): void {
     const model = this.model;
-    const nS = model.nStates;
-    const nA = this.layout.nAgencies;
     const base = this.basePrices;
+    const pence = this.unitPence;
+    for (let i = 0; i < pence.length; i++) pence[i] = Math.round(this.unitValues[i] * model.unitCosts[i].toMonthly * 100);
     base.statePence.fill(0);
     base.stateAgencyPence.fill(0);
     base.feePence.fill(0);
-    base.feeAgency.fill(-1);
-    const nCosts = model.unitCosts.length;
-    for (let g = 0; g < model.nCostSegments; g++) {
-      for (let i = 0; i < nCosts; i++) {
-        if (!model.unitCostInSegment[g * nCosts + i]) continue;
-        const c = model.unitCosts[i];
-        const pence = Math.round(this.unitValues[i] * c.toMonthly * 100);
-        const cashable = c.cashable ? 1 : 0;
-        for (const s of this.unitCostStates[i]) {
-          const cell = g * nS + s;
-          if (c.placementFee) {
-            base.feePence[cell] += pence;
-            if (base.feeAgency[cell] < 0) {
-              base.feeAgency[cell] = c.agency;
-              base.feeCashable[cell] = cashable;
-            }
-          }
-          base.statePence[cell] += pence;
-          base.stateAgencyPence[(cell * nA + c.agency) * 2 + cashable] += pence;
-        }
-      }
-    }
-    for (let cell = 0; cell < base.feeAgency.length; cell++) {
-      if (base.feeAgency[cell] < 0) {
-        // No fee line: an actual price is booked to children's social care, cashable.
-        base.feeAgency[cell] = 0;
-        base.feeCashable[cell] = 1;
-      }
+    const entries = this.priceEntries;
+    for (let e = 0; e < entries.length; e += 4) {
+      const amount = pence[entries[e]];
+      const cell = entries[e + 1];
+      base.statePence[cell] += amount;
+      base.stateAgencyPence[entries[e + 2]] += amount;
+      if (entries[e + 3] === 1) base.feePence[cell] += amount;
     }
   }
+
 
   private priceSlot(state: SlotState): void {
     const model = this.model;
@@ -396,8 +533,6 @@ export class Simulator {
     state.statePence.set(base.statePence);
     state.stateAgencyPence.set(base.stateAgencyPence);
     state.feePence.set(base.feePence);
-    state.feeAgency.set(base.feeAgency);
-    state.feeCashable.set(base.feeCashable);
     for (let g = 0; g < model.nCostSegments; g++) {
       for (const { state: s, weeklyPrice } of state.slot.statePrices) {
         const cell = g * nS + s;
@@ -410,60 +545,87 @@ export class Simulator {
     }
   }
 
-  /** Draws (or reuses) this run's base row for (band, state). */
-  private baseRow(band: number, s: number): Float64Array {
+  /** Copies this run's base row for (band, state) into `p`, drawing it first if its rates are uncertain. */
+  private baseRowInto(band: number, s: number, p: Float64Array): void {
     const model = this.model;
     const nS = model.nStates;
     const key = band * nS + s;
     const concentration = this.options.parameterUncertainty ? model.rowConcentration[key] : 0;
     const at = key * nS;
-    if (concentration <= 0) return model.baseRows.subarray(at, at + nS);
+    const rows = model.baseRows;
+    if (concentration <= 0) {
+      for (let j = 0; j < nS; j++) p[j] = rows[at + j];
+      return;
+    }
+    const drawn = this.drawnRows;
     if (this.drawnStamp[key] !== this.runStamp) {
-      const rng = this.stream.reseed(this.seed, StreamPurpose.dirichletRow, this.run, this.rowKeys[key]);
+      // Dirichlet(concentration × p) by normalised gamma draws, from the row's own stream.
+      const rng = this.stream.reseedFrom(this.rowPrefix, this.rowKeys[key]);
       let sum = 0;
       for (let j = 0; j < nS; j++) {
-        const p = model.baseRows[at + j];
-        const g = p > 0 ? sampleGamma(concentration * p, rng) : 0;
-        this.drawnRows[at + j] = g;
+        const q = rows[at + j];
+        const g = q > 0 ? sampleGamma(concentration * q, rng) : 0;
+        drawn[at + j] = g;
         sum += g;
       }
-      if (sum > 0) for (let j = 0; j < nS; j++) this.drawnRows[at + j] /= sum;
-      else this.drawnRows.set(model.baseRows.subarray(at, at + nS), at);
+      if (sum > 0) for (let j = 0; j < nS; j++) drawn[at + j] /= sum;
+      else for (let j = 0; j < nS; j++) drawn[at + j] = rows[at + j];
       this.drawnStamp[key] = this.runStamp;
     }
-    return this.drawnRows.subarray(at, at + nS);
+    for (let j = 0; j < nS; j++) p[j] = drawn[at + j];
   }
 
-  /** Builds the cumulative row for (period, mask, band, state) under a slot's active interventions. */
+  /** The monthly rate of moves within the same kind of placement in state s (0 outside placements). */
+  private withinRate(s: number): number {
+    const rate = this.model.withinStateMove[s];
+    return this.model.isPlacement[s] === 1 && rate > 0 ? rate : 0;
+  }
+
+  /**
+   * Builds the cumulative row for (period, mask, band, state) under a slot's active interventions:
+   * rate factors, then the active interventions' effects, then the period's rate changes, each
+   * scaling exits; staying takes up the difference; then capacity redirects. (Loops, not
+   * callbacks: this runs for every row a run visits.)
+   */
   private buildRow(state: SlotState, rowSlot: number, period: number, mask: number, band: number, s: number): void {
     const model = this.model;
     const nS = model.nStates;
     const p = this.scratchRow;
-    p.set(this.baseRow(band, s));
+    this.baseRowInto(band, s, p);
     let changed = false;
-    const scale = (to: Uint8Array, k: number) => {
-      scaleExits(p, s, to, k);
-      changed = true;
-    };
-    model.rateFactors.forEach((f, i) => {
-      if (f.from[s]) scale(f.to, this.factorValues[i]);
-    });
-    for (let bit = 0; bit < state.slot.interventions.length; bit++) {
+    const factors = model.rateFactors;
+    for (let i = 0; i < factors.length; i++) {
+      if (factors[i].from[s]) {
+        scaleExits(p, s, factors[i].to, this.factorValues[i]);
+        changed = true;
+      }
+    }
+    const slotInterventions = state.slot.interventions;
+    for (let bit = 0; bit < slotInterventions.length; bit++) {
       if (!(mask & (1 << bit))) continue;
-      const iv = state.slot.interventions[bit];
-      model.interventions[iv].effects.forEach((e, k) => {
-        if (e.from[s]) scale(e.to, this.effectValues[iv][k]);
-      });
+      const iv = slotInterventions[bit];
+      const effects = model.interventions[iv].effects;
+      const values = this.effectValues[iv];
+      for (let k = 0; k < effects.length; k++) {
+        if (effects[k].from[s]) {
+          scaleExits(p, s, effects[k].to, values[k]);
+          changed = true;
+        }
+      }
     }
     const rules = state.slot.periods?.[period];
-    rules?.rates.forEach((rate, j) => {
-      if (rate.from[s]) scale(rate.to, state.rateValues[period][j]);
-    });
+    if (rules) {
+      const values = state.rateValues[period];
+      for (let j = 0; j < rules.rates.length; j++) {
+        if (rules.rates[j].from[s]) {
+          scaleExits(p, s, rules.rates[j].to, values[j]);
+          changed = true;
+        }
+      }
+    }
     if (changed) settleStay(p, s);
-    for (const redirect of rules?.redirects ?? []) redirectMoves(p, s, redirect.state, redirect.overflow, redirect.fraction);
-    const { count, selfHi } = cumulate(p, s, state.rowTargets, state.rowCum, rowSlot * nS);
-    state.rowCount[rowSlot] = count;
-    state.rowSelfHi[rowSlot] = selfHi;
+    if (rules) for (const redirect of rules.redirects) redirectMoves(p, s, redirect.state, redirect.overflow, redirect.fraction);
+    state.rowCount[rowSlot] = cumulate(p, s, state.rowTargets, state.rowThresholds, rowSlot * nS, state.rowStay, state.rowWithin, rowSlot, this.withinRate(s));
     state.rowStamp[rowSlot] = this.runStamp;
   }
 
@@ -529,15 +691,16 @@ export class Simulator {
       throw new Error(`invalid person: age ${person.ageMonths} months, state ${person.startState}`);
     }
 
-    const rng = this.trajectory.reseed(this.seed, StreamPurpose.trajectory, this.run, person.key);
+    const rng = this.trajectory.reseedFrom(this.trajectoryPrefix, person.key);
     const offers = slot.offers ?? [];
     // Drawn from the trajectory's own stream before the monthly draws, so every variant of
     // the same person uses the same monthly numbers whatever it offers.
     const offerDraw = rng.nextDouble();
-    let r0 = rng.s0;
-    let r1 = rng.s1;
-    let r2 = rng.s2;
-    let r3 = rng.s3;
+    const words = rng.state;
+    let r0 = words[0];
+    let r1 = words[1];
+    let r2 = words[2];
+    let r3 = words[3];
 
     const occFy = state.occFy;
     const occAge = state.occAge;
@@ -547,12 +710,16 @@ export class Simulator {
     let nTouchedAge = state.nTouchedAge;
     const rowStamp = state.rowStamp;
     const rowTargets = state.rowTargets;
-    const rowCum = state.rowCum;
-    const rowSelfHi = state.rowSelfHi;
+    const rowThresholds = state.rowThresholds;
+    const rowStay = state.rowStay;
+    const rowWithin = state.rowWithin;
+    const ageRuleCount = this.ageRuleCount;
+    const ageRuleThresholds = this.ageRuleThresholds;
+    const ageRuleTargets = this.ageRuleTargets;
+    const ageRuleWithin = this.ageRuleWithin;
     const bandOfAge = model.bandOfAgeMonth;
     const flagBits = this.flagBits;
     const isPlacement = model.isPlacement;
-    const withinMove = model.withinStateMove;
     const inCare = model.flags.inCare;
     const runStamp = this.runStamp;
     const eoyBase = base + layout.endOfYearState;
@@ -576,8 +743,14 @@ export class Simulator {
     let seg = segmentOfAge[age];
     let segOff = seg * nS;
     let s = person.startState;
+    // Months in today's placement at its actual price come first and run until the first move:
+    // counted in virtFy/virtAge, whose used range ends at (virtLastFy, virtLastAge).
     let virt = person.currentPlacementWeeklyPrice !== null ? 1 : 0;
     const usedVirt = virt;
+    const firstFy = fy;
+    const firstAgeYear = ageYear;
+    let virtLastFy = fy;
+    let virtLastAge = ageYear;
     let ever = 0;
     let mask = 0;
 
@@ -597,9 +770,11 @@ export class Simulator {
     let moveIndex = 0;
     let plannedState = person.startState;
     const bits = slot.interventions.length;
-    this.ivEnd.fill(-1, 0, bits);
-    this.ivDelivered.fill(0, 0, bits);
-    let nextEvent = this.nextPlanEvent(offset - 1, moves, starts, offers, bits);
+    if (bits > 0) {
+      this.ivEnd.fill(-1, 0, bits);
+      this.ivDelivered.fill(0, 0, bits);
+    }
+    let nextEvent = moves.length + starts.length + offers.length > 0 ? this.nextPlanEvent(offset - 1, moves, starts, offers, bits) : NO_EVENT;
     // (A method rather than a closure: a closure would move the loop's variables off the stack.)
     if (nextEvent === offset) {
       mask = this.planEvents(state, person, out, base, offerDraw, offset, months, s, age, fy, cm, mask);
@@ -619,34 +794,75 @@ export class Simulator {
       if (cm === 2) out[eoyBase + fy * nS + s] += 1;
       if (m + 1 >= months) break;
 
-      // xoshiro128** inline: one uniform for this month's transition.
-      const result = Math.imul(rotl(Math.imul(r1, 5), 7), 9) >>> 0;
-      const t = r1 << 9;
+      // xoshiro128** inline: 32 random bits for this month's transition. Rows are integer
+      // thresholds on them (see cumulate): u = result / 2^32 against a probability, exactly.
+      let result = Math.imul(rotl(Math.imul(r1, 5), 7), 9) >>> 0;
+      let t = r1 << 9;
       r2 ^= r0;
       r3 ^= r1;
       r1 ^= r2;
       r0 ^= r3;
       r2 ^= t;
       r3 = (r3 << 11) | (r3 >>> 21);
-      const u = result / TWO_POW_32;
 
       let next: number;
-      let selfHi: number;
-      if (age + 1 === ruleAge && this.ageRuleCount[ruleIndex * nS + s] > 0) {
+      let within: number;
+      if (age + 1 === ruleAge && ageRuleCount[ruleIndex * nS + s] > 0) {
         let k = (ruleIndex * nS + s) * nS;
-        while (u >= this.ageRuleCum[k]) k++;
-        next = this.ageRuleTargets[k];
-        selfHi = this.ageRuleSelfHi[ruleIndex * nS + s];
+        while (result >= ageRuleThresholds[k]) k++;
+        next = ageRuleTargets[k];
+        within = ageRuleWithin[ruleIndex * nS + s];
       } else {
         const band = bandOfAge[age];
         const rowSlot = ((periodBase + mask) * nBands + band) * nS + s;
         if (rowStamp[rowSlot] !== runStamp) this.buildRow(state, rowSlot, Math.floor(periodBase / masks), mask, band, s);
+        const stay = rowStay[rowSlot];
+        within = rowWithin[rowSlot];
+        if (result < stay && result >= within) {
+          // A quiet month: staying put, no move within the placement. The months after it that
+          // share its counters and its row, with no plan event, need nothing but a draw; they
+          // are counted at once. Bounds: the next April (financial year), birthday (age year,
+          // band, cost segment), age-rule month, plan event, and the last month.
+          let limit = m + (cm < 3 ? 3 - cm : 15 - cm);
+          const birthday = m + 12 - (age % 12);
+          if (birthday < limit) limit = birthday;
+          if (ruleAge >= 0 && m + ruleAge - 1 - age < limit) limit = m + ruleAge - 1 - age;
+          if (nextEvent < limit) limit = nextEvent;
+          if (months - 1 < limit) limit = months - 1;
+          let j = m;
+          while (j + 1 < limit) {
+            j++;
+            result = Math.imul(rotl(Math.imul(r1, 5), 7), 9) >>> 0;
+            t = r1 << 9;
+            r2 ^= r0;
+            r3 ^= r1;
+            r1 ^= r2;
+            r0 ^= r3;
+            r2 ^= t;
+            r3 = (r3 << 11) | (r3 >>> 21);
+            if (result >= stay || result < within) break;
+          }
+          const n = j - m;
+          if (n > 0) {
+            // Months m+1..j: the same cells as month m (same financial year, age year, state).
+            occFy[fyOff + segOff + s] += n;
+            occAge[ageOff + s] += n;
+            if (virt) {
+              this.virtFy[fy * nSeg + seg] += n;
+              this.virtAge[ageYear] += n;
+            }
+            const toMarch = cm <= 2 ? 2 - cm : 14 - cm;
+            if (toMarch >= 1 && toMarch <= n) out[eoyBase + fy * nS + s] += 1;
+            cm = (cm + n) % 12;
+            age += n;
+            m = j;
+          }
+        }
         let k = rowSlot * nS;
-        while (u >= rowCum[k]) k++;
+        while (result >= rowThresholds[k]) k++;
         next = rowTargets[k];
-        selfHi = rowSelfHi[rowSlot];
       }
-      const movedWithin = next === s && isPlacement[s] === 1 && withinMove[s] > 0 && u < selfHi * withinMove[s];
+      const movedWithin = next === s && result < within;
 
       const m1 = m + 1;
       if (m1 === nextEvent) {
@@ -689,23 +905,31 @@ export class Simulator {
         if (isPlacement[s] && isPlacement[next]) out[outcomeBase + Outcome.placementMoves] += 1;
         if (!inCare[s] && inCare[next]) out[outcomeBase + Outcome.careEntries] += 1;
         this.bookEvents(out, base, fy, ageYear, s, next, false);
-        virt = 0;
+        if (virt) {
+          virtLastFy = fy;
+          virtLastAge = ageYear;
+          virt = 0;
+        }
         s = next;
         if (offers.length > 0) mask = this.offer(state, out, base, offerDraw, m1, months, s, age, fy, cm, mask);
       } else if (movedWithin) {
         out[outcomeBase + Outcome.placementMoves] += 1;
         this.bookEvents(out, base, fy, ageYear, s, s, true);
-        virt = 0;
+        if (virt) {
+          virtLastFy = fy;
+          virtLastAge = ageYear;
+          virt = 0;
+        }
       }
       if (m1 === nextEvent) {
         mask = this.planEvents(state, person, out, base, offerDraw, m1, months, s, age, fy, cm, mask);
         nextEvent = this.nextPlanEvent(m1, moves, starts, offers, bits);
       }
     }
-    rng.s0 = r0;
-    rng.s1 = r1;
-    rng.s2 = r2;
-    rng.s3 = r3;
+    words[0] = r0;
+    words[1] = r1;
+    words[2] = r2;
+    words[3] = r3;
     state.nTouchedFy = nTouchedFy;
     state.nTouchedAge = nTouchedAge;
 
@@ -713,7 +937,13 @@ export class Simulator {
     if (ever & FLAG_IN_CARE) out[outcomeBase + Outcome.everInCare] += 1;
     if (ever & FLAG_CUSTODY) out[outcomeBase + Outcome.everCustody] += 1;
     if (ever & FLAG_HOMELESS) out[outcomeBase + Outcome.everHomeless] += 1;
-    if (usedVirt) this.bookActualPrice(state, person, out, base);
+    if (usedVirt) {
+      if (virt) {
+        virtLastFy = fy;
+        virtLastAge = ageYear;
+      }
+      this.bookActualPrice(state, person, out, base, firstFy, virtLastFy, firstAgeYear, virtLastAge);
+    }
   }
 
   /** At a plan event month: scheduled intervention starts, effect ends, offers opening. Returns the new mask. */
@@ -736,7 +966,7 @@ export class Simulator {
 
   /** The first month after `after` at which something in the plan happens. */
   private nextPlanEvent(after: number, moves: PersonPlan['moves'], starts: PersonPlan['interventions'], offers: OfferedIntervention[], bits: number): number {
-    let next = Number.POSITIVE_INFINITY;
+    let next = NO_EVENT;
     for (const move of moves) if (move.month > after && move.month < next) next = move.month;
     for (const start of starts) if (start.startMonth > after && start.startMonth < next) next = start.startMonth;
     for (let bit = 0; bit < bits; bit++) if (this.ivEnd[bit] > after && this.ivEnd[bit] < next) next = this.ivEnd[bit];
@@ -745,7 +975,7 @@ export class Simulator {
   }
 
   /** Months in today's placement at its actual price: book the difference from the model's fee. */
-  private bookActualPrice(state: SlotState, person: PersonPlan, out: Float64Array, base: number): void {
+  private bookActualPrice(state: SlotState, person: PersonPlan, out: Float64Array, base: number, firstFy: number, lastFy: number, firstAgeYear: number, lastAgeYear: number): void {
     const model = this.model;
     const layout = this.layout;
     const nS = model.nStates;
@@ -753,7 +983,7 @@ export class Simulator {
     const nSeg = model.nCostSegments;
     const start = person.startState;
     const actual = Math.round((person.currentPlacementWeeklyPrice as number) * WEEKS_PER_MONTH * 100);
-    for (let f = 0; f < layout.nFinancialYears; f++) {
+    for (let f = firstFy; f <= lastFy && f < layout.nFinancialYears; f++) {
       for (let g = 0; g < nSeg; g++) {
         const n = this.virtFy[f * nSeg + g];
         if (n === 0) continue;
@@ -764,7 +994,7 @@ export class Simulator {
         this.virtFy[f * nSeg + g] = 0;
       }
     }
-    for (let y = 0; y < layout.nAgeYears; y++) {
+    for (let y = firstAgeYear; y <= lastAgeYear && y < layout.nAgeYears; y++) {
       const n = this.virtAge[y];
       if (n === 0) continue;
       const priced = model.costSegmentOfAgeMonth[Math.min(y * 12, model.horizonAgeMonths - 1)] * nS + start;
@@ -809,6 +1039,8 @@ export class Simulator {
     const flags = model.flags;
     const outcomeBase = base + layout.outcomes;
     const cellsPerYear = model.nCostSegments * nS;
+    const lineStart = state.lineStart;
+    const lines = state.lines;
     for (let t = 0; t < state.nTouchedFy; t++) {
       const index = state.touchedFy[t];
       const n = state.occFy[index];
@@ -818,7 +1050,9 @@ export class Simulator {
       const s = c % nS;
       const target = base + layout.costFyAgency + f * nA * 2;
       const prices = c * nA * 2;
-      for (let k = 0; k < nA * 2; k++) {
+      // Only the (agency, cashable) lines that can price this cell: usually one or two of 12.
+      for (let e = lineStart[c]; e < lineStart[c + 1]; e++) {
+        const k = lines[e];
         const pence = state.stateAgencyPence[prices + k];
         if (pence !== 0) out[target + k] += n * pence;
       }
@@ -858,15 +1092,32 @@ function rotl(x: number, k: number): number {
  * the search ends at once), then the other states in index order. A fixed order keeps plans
  * that differ in a few probabilities on the same draws for everything else. The last entry is
  * pushed above 1 so rounding can never run the search past the row.
+ *
+ * The kernel compares the month's 32 random bits r, not u = r / 2^32, with integer thresholds:
+ * u >= c exactly when r >= ceil(c × 2^32) (scaling by 2^32 is exact in binary floating point and
+ * r is an integer), so the draws and their outcomes are those of the comparison on doubles.
+ * `stay[index]`: r below it stays in the state; `within[index]`: r below it is also a move within
+ * the same kind of placement (u < P(stay) × the monthly within-state move rate). Returns the
+ * number of entries.
  */
-function cumulate(p: ArrayLike<number>, self: number, targets: Int32Array, cum: Float64Array, at: number): { count: number; selfHi: number } {
+function cumulate(
+  p: ArrayLike<number>,
+  self: number,
+  targets: Int32Array,
+  thresholds: Float64Array,
+  at: number,
+  stay: Float64Array,
+  within: Float64Array,
+  index: number,
+  withinRate: number,
+): number {
   let count = 0;
   let total = 0;
   let selfHi = 0;
   if (p[self] > 0) {
     total = p[self];
     targets[at] = self;
-    cum[at] = total;
+    thresholds[at] = Math.ceil(total * TWO_POW_32);
     selfHi = total;
     count = 1;
   }
@@ -874,13 +1125,15 @@ function cumulate(p: ArrayLike<number>, self: number, targets: Int32Array, cum: 
     if (j === self || !(p[j] > 0)) continue;
     total += p[j];
     targets[at + count] = j;
-    cum[at + count] = total;
+    thresholds[at + count] = Math.ceil(total * TWO_POW_32);
     count++;
   }
   if (count === 0) {
     targets[at] = self;
     count = 1;
   }
-  cum[at + count - 1] = 2;
-  return { count, selfHi };
+  thresholds[at + count - 1] = NEVER;
+  stay[index] = targets[at] === self ? thresholds[at] : 0;
+  within[index] = withinRate > 0 ? Math.ceil(selfHi * withinRate * TWO_POW_32) : 0;
+  return count;
 }

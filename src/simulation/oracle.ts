@@ -1,4 +1,3 @@
-import { type Matrix, matrix as toMatrix, multiply, zeros } from 'mathjs';
 import { absoluteMonth, financialYearLabel, financialYearStart } from '../finance/financial-year.ts';
 import { discountFactors } from '../finance/discounting.ts';
 import { meanOf } from './distributions.ts';
@@ -29,6 +28,11 @@ export interface ExpectedCost {
   placementMoves: number;
   /** Expected probability of being in each state, month by month. */
   stateProbabilities: number[][];
+}
+
+/** mathjs's test for zero in sparse matrices (absTol 1e-15), kept so the figures stay as they were. */
+function nearlyZero(x: number): boolean {
+  return Math.abs(x) <= Math.max(1e-12 * Math.abs(x), 1e-15);
 }
 
 interface Augmented {
@@ -72,8 +76,22 @@ export function expectedCost(model: SimulationModel, request: ProjectionRequest,
   };
   const hasOriginal = plan.currentPlacementWeeklyPrice !== null && model.isPlacement[plan.startState] === 1;
 
-  /** The monthly row for a state under a set of active interventions (the engine's rule). */
+  /**
+   * The monthly row for a state under a set of active interventions (the engine's rule). Rows
+   * depend on age only through the band and the birthday rules, so each is built once.
+   */
+  const rows = new Map<number, Float64Array>();
   const rowFor = (age: number, s: number, mask: number): Float64Array => {
+    const hasRule = model.ageTransitions.some((r) => r.ageMonths === age + 1 && r.appliesTo[s]);
+    const key = ((hasRule ? age + 1 + model.nBands : model.bandOfAgeMonth[age]) * nS + s) * nMasks + mask;
+    let row = rows.get(key);
+    if (!row) {
+      row = buildRow(age, s, mask);
+      rows.set(key, row);
+    }
+    return row;
+  };
+  const buildRow = (age: number, s: number, mask: number): Float64Array => {
     const rule = model.ageTransitions.find((r) => r.ageMonths === age + 1 && r.appliesTo[s]);
     const p = new Float64Array(nS);
     if (rule) {
@@ -177,6 +195,22 @@ export function expectedCost(model: SimulationModel, request: ProjectionRequest,
   };
   pi = startInterventions(0, pi);
 
+  // Scratch for one row of the month's matrix, and the next month's distribution.
+  const rowValues = new Float64Array(size);
+  const rowTouched = new Uint8Array(size);
+  const touched = new Int32Array(size);
+  const next = new Float64Array(size);
+  const rowStart = new Int32Array(size + 1);
+  // Where a transition to j ends up after the plan's moves next month; event costs by move.
+  const finalOf = new Int32Array(nS);
+  const eventMoves = new Float64Array(nS * nS);
+  const eventWithin = new Float64Array(nS);
+  for (let a = 0; a < nS; a++) {
+    for (let b = 0; b < nS; b++) eventMoves[a * nS + b] = eventPounds(a, b, false);
+    eventWithin[a] = eventPounds(a, a, true);
+  }
+  const entryTarget = new Int32Array(size * size);
+  const entryValue = new Float64Array(size * size);
   for (let m = 0; m < months; m++) {
     const age = request.ageMonths + m;
     const marginal = new Array<number>(nS).fill(0);
@@ -192,43 +226,66 @@ export function expectedCost(model: SimulationModel, request: ProjectionRequest,
     for (let s = 0; s < nS; s++) monthsByState[s] += marginal[s];
     if (m + 1 >= months) break;
 
-    // Build this month's augmented matrix and count expected events on the way.
-    const matrix = zeros(size, size, 'sparse') as Matrix;
+    // This month's augmented transition matrix, row by row, then the row vector pi times it: the
+    // distribution at month m+1, and the expected events on the way. Entries are dropped when
+    // nearly zero (|x| <= 1e-15) and each target's products are summed from the highest row
+    // down, as in the mathjs sparse matrix this replaced (it inserted each new row at the top of
+    // a column): the same sums in the same order, so the same figures to the last bit.
     let eventsNextMonth = 0;
+    let nEntries = 0;
+    for (let j = 0; j < nS; j++) finalOf[j] = applyMoves(m + 1, j);
     for (let i = 0; i < size; i++) {
-      const x = decode(i);
+      rowStart[i] = nEntries;
       if (pi[i] === 0) continue;
-      const row = rowFor(age, x.state, x.mask);
+      const state = i % nS;
+      const original = Math.floor(i / nS) % 2;
+      const mask = Math.floor(i / (2 * nS));
+      const row = rowFor(age, state, mask);
+      let nTouched = 0;
       for (let j = 0; j < nS; j++) {
         if (row[j] === 0) continue;
-        const outcomes: Array<{ p: number; within: boolean }> =
-          j === x.state && model.isPlacement[j] && model.withinStateMove[j] > 0
-            ? [
-                { p: row[j] * model.withinStateMove[j], within: true },
-                { p: row[j] * (1 - model.withinStateMove[j]), within: false },
-              ]
-            : [{ p: row[j], within: false }];
-        for (const o of outcomes) {
-          const final = applyMoves(m + 1, j);
-          const changed = final !== x.state;
-          const within = !changed && o.within;
-          const original = x.original && !changed && !within ? 1 : 0;
-          const target = index({ state: final, original, mask: x.mask });
-          matrix.set([i, target], (matrix.get([i, target]) as number) + o.p);
-          const mass = pi[i] * o.p;
+        // Staying in a placement splits into a move within it and staying put.
+        const split = j === state && model.isPlacement[j] === 1 && model.withinStateMove[j] > 0;
+        for (let o = split ? 0 : 1; o < 2; o++) {
+          const p = split ? (o === 0 ? row[j] * model.withinStateMove[j] : row[j] * (1 - model.withinStateMove[j])) : row[j];
+          const final = finalOf[j];
+          const changed = final !== state;
+          const within = !changed && split && o === 0;
+          const target = (mask * 2 + (original && !changed && !within ? 1 : 0)) * nS + final;
+          if (!rowTouched[target]) {
+            rowTouched[target] = 1;
+            touched[nTouched++] = target;
+          }
+          const value = rowValues[target] + p;
+          rowValues[target] = nearlyZero(value) ? 0 : value;
+          const mass = pi[i] * p;
           if (changed) {
-            eventsNextMonth += mass * eventPounds(x.state, final, false);
-            if (model.isPlacement[x.state] && model.isPlacement[final]) placementMoves += mass;
+            eventsNextMonth += mass * eventMoves[state * nS + final];
+            if (model.isPlacement[state] && model.isPlacement[final]) placementMoves += mass;
           } else if (within) {
-            eventsNextMonth += mass * eventPounds(x.state, x.state, true);
+            eventsNextMonth += mass * eventWithin[state];
             placementMoves += mass;
           }
         }
       }
+      for (let k = 0; k < nTouched; k++) {
+        const target = touched[k];
+        if (rowValues[target] !== 0) {
+          entryTarget[nEntries] = target;
+          entryValue[nEntries] = rowValues[target];
+          nEntries++;
+        }
+        rowValues[target] = 0;
+        rowTouched[target] = 0;
+      }
     }
-    // A row vector (1 × size) times the month's matrix: the distribution at month m+1.
-    const next = multiply(toMatrix([Array.from(pi)]), matrix) as Matrix;
-    pi = Float64Array.from((next.toArray() as number[][])[0]);
+    rowStart[size] = nEntries;
+    next.fill(0);
+    for (let i = size - 1; i >= 0; i--) {
+      for (let e = rowStart[i]; e < rowStart[i + 1]; e++) next[entryTarget[e]] += pi[i] * entryValue[e];
+    }
+    pi = new Float64Array(size);
+    for (let t = 0; t < size; t++) pi[t] = nearlyZero(next[t]) ? 0 : next[t];
     pi = startInterventions(m + 1, pi);
     extraByMonth[m + 1] += eventsNextMonth;
   }

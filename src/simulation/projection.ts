@@ -82,8 +82,8 @@ export interface ChunkResult {
   parameters: Float64Array;
 }
 
-/** Simulates runs [runStart, runEnd) of every plan; each run's plans share their random streams. */
-export function simulateProjectionRuns(model: SimulationModel, request: ProjectionRequest, seed: number, runStart: number, runEnd: number): ChunkResult {
+/** A simulator with every plan registered as a slot, and each plan's person. */
+function projectionSimulator(model: SimulationModel, request: ProjectionRequest) {
   const layout = projectionLayout(model, request);
   const simulator = new Simulator(model, layout, request.clock, { parameterUncertainty: request.parameterUncertainty });
   const months = projectionMonths(model, request);
@@ -91,6 +91,12 @@ export function simulateProjectionRuns(model: SimulationModel, request: Projecti
     const { slot, person } = toSlot(plan, model);
     return { slotIndex: simulator.addSlot(slot), person: { ...person, ageMonths: request.ageMonths, months } };
   });
+  return { layout, simulator, plans };
+}
+
+/** Simulates runs [runStart, runEnd) of every plan; each run's plans share their random streams. */
+export function simulateProjectionRuns(model: SimulationModel, request: ProjectionRequest, seed: number, runStart: number, runEnd: number): ChunkResult {
+  const { layout, simulator, plans } = projectionSimulator(model, request);
   const runs = runEnd - runStart;
   const width = plans.length * layout.size;
   const vectors = new Float64Array(runs * width);
@@ -193,13 +199,40 @@ export function keptWidth(layout: MetricLayout): number {
   return 3 + layout.nFinancialYears + 2 * layout.nAgencies;
 }
 
-/** Reduces a chunk's raw vectors to what the fold needs (runs in the worker). */
+/**
+ * One run of one plan's headline series, written to kept[out..]: cash, discounted, cashable, by
+ * financial year, by agency, by agency discounted (keptWidth numbers).
+ */
+function keepHeadlines(layout: MetricLayout, factors: Float64Array, vector: Float64Array, base: number, kept: Float64Array, out: number): void {
+  const nFy = layout.nFinancialYears;
+  const nA = layout.nAgencies;
+  let cash = 0;
+  let discounted = 0;
+  let cashable = 0;
+  for (let f = 0; f < nFy; f++) {
+    let year = 0;
+    for (let a = 0; a < nA; a++) {
+      const cell = base + layout.costFyAgency + (f * nA + a) * 2;
+      const amount = vector[cell] + vector[cell + 1];
+      year += amount;
+      cashable += vector[cell + 1];
+      kept[out + 3 + nFy + a] += amount;
+      kept[out + 3 + nFy + nA + a] += amount * factors[f];
+    }
+    kept[out + 3 + f] = year;
+    cash += year;
+    discounted += year * factors[f];
+  }
+  kept[out] = cash;
+  kept[out + 1] = discounted;
+  kept[out + 2] = cashable;
+}
+
+/** Reduces a chunk's raw vectors to what the fold needs. */
 export function summariseChunk(model: SimulationModel, request: ProjectionRequest, raw: ChunkResult): ProjectionChunk {
   const layout = projectionLayout(model, request);
   const factors = discountFactors(request.discountPeriods ?? model.discountPeriods, layout.nFinancialYears);
   const nPlans = request.plans.length;
-  const nFy = layout.nFinancialYears;
-  const nA = layout.nAgencies;
   const width = keptWidth(layout);
   const runs = raw.runEnd - raw.runStart;
   const kept = new Float64Array(runs * nPlans * width);
@@ -212,27 +245,7 @@ export function summariseChunk(model: SimulationModel, request: ProjectionReques
     for (let r = 0; r < runs; r++) {
       const base = (r * nPlans + p) * layout.size;
       accumulator.add(raw.vectors, base);
-      const out = (r * nPlans + p) * width;
-      let cash = 0;
-      let discounted = 0;
-      let cashable = 0;
-      for (let f = 0; f < nFy; f++) {
-        let year = 0;
-        for (let a = 0; a < nA; a++) {
-          const cell = base + layout.costFyAgency + (f * nA + a) * 2;
-          const amount = raw.vectors[cell] + raw.vectors[cell + 1];
-          year += amount;
-          cashable += raw.vectors[cell + 1];
-          kept[out + 3 + nFy + a] += amount;
-          kept[out + 3 + nFy + nA + a] += amount * factors[f];
-        }
-        kept[out + 3 + f] = year;
-        cash += year;
-        discounted += year * factors[f];
-      }
-      kept[out] = cash;
-      kept[out + 1] = discounted;
-      kept[out + 2] = cashable;
+      keepHeadlines(layout, factors, raw.vectors, base, kept, (r * nPlans + p) * width);
     }
     accumulator.packInto(moments, p * packed);
   }
@@ -255,7 +268,10 @@ export class ProjectionFolder {
   private readonly nPlans: number;
   private readonly width: number;
   private readonly moments: MomentAccumulator[];
-  /** [plan][run][keptWidth]. */
+  /**
+   * [plan][keptWidth][run]: series by series, so reading one series across runs is one
+   * contiguous copy (read run by run it cost a cache miss per run).
+   */
   private readonly kept: Float64Array[];
   private readonly parameterSums: Float64Array;
   private nextRun = 0;
@@ -283,7 +299,9 @@ export class ProjectionFolder {
       this.moments[p].merge(chunk.moments, p * packed);
       for (let r = 0; r < runs; r++) {
         const from = (r * this.nPlans + p) * this.width;
-        this.kept[p].set(chunk.kept.subarray(from, from + this.width), (chunk.runStart + r) * this.width);
+        const run = chunk.runStart + r;
+        const series = this.kept[p];
+        for (let i = 0; i < this.width; i++) series[i * this.runs + run] = chunk.kept[from + i];
       }
     }
     for (let k = 0; k < this.parameterSums.length; k++) this.parameterSums[k] += chunk.parameterSums[k];
@@ -292,10 +310,8 @@ export class ProjectionFolder {
 
   /** One kept series of one plan across runs. */
   private series(plan: number, index: number): Float64Array {
-    const out = new Float64Array(this.runs);
-    const kept = this.kept[plan];
-    for (let r = 0; r < this.runs; r++) out[r] = kept[r * this.width + index];
-    return out;
+    // A view, not a copy: callers only read series.
+    return this.kept[plan].subarray(index * this.runs, (index + 1) * this.runs);
   }
 
   get completedRuns(): number {
@@ -429,9 +445,40 @@ export class ProjectionFolder {
   }
 }
 
-/** Simulates and summarises one chunk: the work a worker thread does. */
+/**
+ * Simulates and summarises one chunk: the work a worker thread does. The same figures as
+ * summariseChunk(simulateProjectionRuns(...)), bit for bit, but each run of each plan is
+ * simulated into one reusable vector and folded at once, so the chunk never holds (or first
+ * touches) runs × plans × layout.size numbers.
+ */
 export function projectionChunk(model: SimulationModel, request: ProjectionRequest, seed: number, runStart: number, runEnd: number): ProjectionChunk {
-  return summariseChunk(model, request, simulateProjectionRuns(model, request, seed, runStart, runEnd));
+  const { layout, simulator, plans } = projectionSimulator(model, request);
+  const factors = discountFactors(request.discountPeriods ?? model.discountPeriods, layout.nFinancialYears);
+  const nPlans = plans.length;
+  const width = keptWidth(layout);
+  const runs = runEnd - runStart;
+  const kept = new Float64Array(runs * nPlans * width);
+  const packed = MomentAccumulator.packedSize(layout.size);
+  const moments = new Float64Array(nPlans * packed);
+  const accumulators = plans.map(() => new MomentAccumulator(layout.size));
+  const nParameters = simulator.parameters.length;
+  const parameterSums = new Float64Array(nParameters);
+  const vector = new Float64Array(layout.size);
+  simulator.prepareRuns(seed, runStart, runEnd);
+  for (let r = 0; r < runs; r++) {
+    simulator.beginRun(seed, runStart + r);
+    const values = simulator.parameterValues;
+    for (let k = 0; k < nParameters; k++) parameterSums[k] += values[k];
+    for (let p = 0; p < nPlans; p++) {
+      vector.fill(0);
+      simulator.simulate(plans[p].slotIndex, plans[p].person, vector, 0);
+      simulator.flush(plans[p].slotIndex, vector, 0);
+      accumulators[p].add(vector, 0);
+      keepHeadlines(layout, factors, vector, 0, kept, (r * nPlans + p) * width);
+    }
+  }
+  for (let p = 0; p < nPlans; p++) accumulators[p].packInto(moments, p * packed);
+  return { runStart, runEnd, kept, moments, parameterSums };
 }
 
 /** Runs a whole projection in the calling thread (tests and small requests). */

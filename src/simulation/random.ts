@@ -28,45 +28,76 @@ export const StreamPurpose = {
 } as const;
 
 /**
- * A xoshiro128** generator. Public state so the hot loop can copy it into locals, step it
- * inline and write it back (the kernel does this; everything else calls the methods).
+ * A xoshiro128** generator. Its 128-bit state is an Int32Array of four words, public so the hot
+ * loop can copy it into locals, step it inline and write it back (the kernel does this;
+ * everything else calls the methods). A typed array, not four object fields: fields that start
+ * as small integers and are then given 32-bit values change representation (a V8 shape change),
+ * which threw away the kernel's optimised code on the first timed run (issue 19). Stored words
+ * are the same bits either way, so the streams are unchanged.
  */
 export class Xoshiro128 {
-  s0 = 0;
-  s1 = 0;
-  s2 = 0;
-  s3 = 0;
+  readonly state = new Int32Array(4);
+
+  /** The state's words one by one (as 32-bit signed integers), e.g. to start from a published test state. */
+  get s0(): number {
+    return this.state[0];
+  }
+  set s0(value: number) {
+    this.state[0] = value;
+  }
+  get s1(): number {
+    return this.state[1];
+  }
+  set s1(value: number) {
+    this.state[1] = value;
+  }
+  get s2(): number {
+    return this.state[2];
+  }
+  set s2(value: number) {
+    this.state[2] = value;
+  }
+  get s3(): number {
+    return this.state[3];
+  }
+  set s3(value: number) {
+    this.state[3] = value;
+  }
 
   /** Re-keys this generator in place (no allocation): the stream for (seed, k1..k4). */
   reseed(seed: number, k1: number, k2 = 0, k3 = 0, k4 = 0): this {
-    // Seeds are non-negative integers below 2^53: split into two 32-bit words.
-    const lo = seed >>> 0;
-    const hi = Math.floor(seed / 4294967296) >>> 0;
-    let h = mix32(lo ^ 0x9e3779b9);
-    h = mix32(h ^ Math.imul(hi + 0x632be5ab, 0x85ebca6b));
-    h = mix32(h ^ Math.imul(k1 + 0x1b873593, 0xcc9e2d51));
-    h = mix32(h ^ Math.imul(k2 + 0x2c1b3c6d, 0x297a2d39));
-    h = mix32(h ^ Math.imul(k3 + 0x5bd1e995, 0x7feb352d));
+    return this.reseedFrom(streamPrefix(seed, k1, k2), k3, k4);
+  }
+
+  /**
+   * Re-keys from a prefix computed once by streamPrefix(seed, k1, k2): the same stream as
+   * reseed(seed, k1, k2, k3, k4), for callers that key many streams under one (seed, purpose, run).
+   */
+  reseedFrom(prefix: number, k3 = 0, k4 = 0): this {
+    let h = mix32(prefix ^ Math.imul(k3 + 0x5bd1e995, 0x7feb352d));
     h = mix32(h ^ Math.imul(k4 + 0x68e31da4, 0x846ca68b));
-    this.s0 = mix32(h + 0x9e3779b9);
-    this.s1 = mix32(h + 0x3c6ef372);
-    this.s2 = mix32(h + 0xdaa66d2b);
-    this.s3 = mix32(h + 0x78dde6e4);
-    if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1;
+    const state = this.state;
+    state[0] = mix32(h + 0x9e3779b9);
+    state[1] = mix32(h + 0x3c6ef372);
+    state[2] = mix32(h + 0xdaa66d2b);
+    state[3] = mix32(h + 0x78dde6e4);
+    if ((state[0] | state[1] | state[2] | state[3]) === 0) state[0] = 1;
     return this;
   }
 
   /** The next 32 random bits as an unsigned integer. */
   nextUint32(): number {
-    const s1 = this.s1;
+    const state = this.state;
+    const s0 = state[0];
+    const s1 = state[1];
     const result = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
     const t = s1 << 9;
-    this.s2 ^= this.s0;
-    this.s3 ^= s1;
-    this.s1 ^= this.s2;
-    this.s0 ^= this.s3;
-    this.s2 ^= t;
-    this.s3 = rotl(this.s3, 11);
+    const s2 = state[2] ^ s0;
+    const s3 = state[3] ^ s1;
+    state[1] = s1 ^ s2;
+    state[0] = s0 ^ s3;
+    state[2] = s2 ^ t;
+    state[3] = rotl(s3, 11);
     return result;
   }
 
@@ -83,6 +114,17 @@ export class Xoshiro128 {
     while (u === 0) u = this.nextDouble();
     return u;
   }
+}
+
+/** The hash of a stream key's first words (seed, k1, k2); see Xoshiro128.reseedFrom. */
+export function streamPrefix(seed: number, k1: number, k2 = 0): number {
+  // Seeds are non-negative integers below 2^53: split into two 32-bit words.
+  const lo = seed >>> 0;
+  const hi = Math.floor(seed / 4294967296) >>> 0;
+  let h = mix32(lo ^ 0x9e3779b9);
+  h = mix32(h ^ Math.imul(hi + 0x632be5ab, 0x85ebca6b));
+  h = mix32(h ^ Math.imul(k1 + 0x1b873593, 0xcc9e2d51));
+  return mix32(h ^ Math.imul(k2 + 0x2c1b3c6d, 0x297a2d39));
 }
 
 function rotl(x: number, k: number): number {

@@ -80,25 +80,48 @@ function swap(a: Float64Array, i: number, j: number): void {
   a[j] = t;
 }
 
-/** Type-7 quantiles of unsorted values (the array is rearranged). */
+/**
+ * Type-7 quantiles of unsorted values (the array is rearranged); `qs` ascending. The order
+ * statistics are selected from the middle one outwards, each within the part of the array the
+ * previous selections left between its neighbours, and the statistic after each (for the
+ * interpolation) is the least value between it and the next selected position: about a third of
+ * the work of selecting each quantile over the whole array, and the same values (an order
+ * statistic does not depend on how it is found).
+ */
 function quantilesInPlace(a: Float64Array, qs: readonly number[]): number[] {
   const n = a.length;
-  return qs.map((q) => {
+  const ks = qs.map((q) => Math.floor((n - 1) * q));
+  const m = ks.length;
+  const middle = m >> 1;
+  select(a, ks[middle], 0, n - 1);
+  for (let i = middle - 1; i >= 0; i--) if (ks[i] < ks[i + 1]) select(a, ks[i], 0, ks[i + 1] - 1);
+  for (let i = middle + 1; i < m; i++) if (ks[i] > ks[i - 1]) select(a, ks[i], ks[i - 1] + 1, n - 1);
+  return qs.map((q, i) => {
     const h = (n - 1) * q;
-    const k = Math.floor(h);
-    select(a, k, 0, n - 1);
+    const k = ks[i];
     const low = a[k];
     if (k + 1 >= n || h === k) return low;
-    // The next order statistic is the smallest value above position k.
+    // Everything after position k up to the next selected position (inclusive) lies between the two.
+    let bound = n - 1;
+    for (let j = i + 1; j < m; j++) {
+      if (ks[j] > k) {
+        bound = ks[j];
+        break;
+      }
+    }
     let next = a[k + 1];
-    for (let i = k + 2; i < n; i++) if (a[i] < next) next = a[i];
+    for (let j = k + 2; j <= bound; j++) if (a[j] < next) next = a[j];
     return low + (h - k) * (next - low);
   });
 }
 
+/** Scratch for summarize (its work array is never returned): allocated once, grown as needed. */
+let scratch = new Float64Array(0);
+
 export function summarize(values: ArrayLike<number>, scale = 1): Summary {
   const n = values.length;
-  const work = new Float64Array(n);
+  if (scratch.length < n) scratch = new Float64Array(n);
+  const work = scratch.subarray(0, n);
   let min = Number.POSITIVE_INFINITY;
   let max = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < n; i++) {

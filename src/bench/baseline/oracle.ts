@@ -1,0 +1,266 @@
+// FROZEN: src/simulation/oracle.ts as it stood before issue 19 (commit 67b3d16), with mathjs sparse
+// matrices: the reference the rewritten oracle must match bit for bit (test/simulation/kernel-baseline.test.ts).
+import { type Matrix, matrix as toMatrix, multiply, zeros } from 'mathjs';
+import { absoluteMonth, financialYearLabel, financialYearStart } from '../../finance/financial-year.ts';
+import { discountFactors } from '../../finance/discounting.ts';
+import { meanOf } from '../../simulation/distributions.ts';
+import { type SimulationModel, WEEKS_PER_MONTH } from '../../simulation/model.ts';
+import { type EnginePlan, type ProjectionRequest, projectionMonths } from '../../simulation/projection.ts';
+import { scaleExits, settleStay } from '../../simulation/rows.ts';
+
+/**
+ * The exact expected cost of a plan with parameter uncertainty switched off: the distribution
+ * over states is propagated month by month through the monthly transition matrices, and costs
+ * are expectations under it. No random numbers, so it is the reference the Monte Carlo mean
+ * must meet within its standard error.
+ *
+ * To mirror the engine exactly the chain is augmented: a state is (care state, still in today's
+ * placement at its actual price, which interventions are active). Its size is
+ * states × 2 × 2^interventions, small for any real plan.
+ */
+
+export interface ExpectedCost {
+  /** Expected cost in each month, pounds, undiscounted. */
+  byMonth: number[];
+  byFinancialYear: Array<{ financialYear: string; cash: number; discounted: number }>;
+  total: { cash: number; discounted: number };
+  /** Expected person-months in each state. */
+  monthsByState: Record<string, number>;
+  monthsInCare: number;
+  monthsResidential: number;
+  placementMoves: number;
+  /** Expected probability of being in each state, month by month. */
+  stateProbabilities: number[][];
+}
+
+interface Augmented {
+  state: number;
+  original: number;
+  mask: number;
+}
+
+export function expectedCost(model: SimulationModel, request: ProjectionRequest, planIndex = 0): ExpectedCost {
+  const plan: EnginePlan = request.plans[planIndex];
+  const nS = model.nStates;
+  const months = projectionMonths(model, request);
+  const interventions = [...new Set(plan.interventions.map((i) => i.intervention))];
+  const nMasks = 1 << interventions.length;
+  const size = nS * 2 * nMasks;
+  const index = (x: Augmented) => (x.mask * 2 + x.original) * nS + x.state;
+  const decode = (i: number): Augmented => ({ state: i % nS, original: Math.floor(i / nS) % 2, mask: Math.floor(i / (2 * nS)) });
+
+  // Prices at their means, in pounds per month, for a given age (unit costs may apply only at some ages).
+  const pricesAt = (age: number) => {
+    const statePounds = new Float64Array(nS);
+    const feePounds = new Float64Array(nS);
+    for (const c of model.unitCosts) {
+      if (age < c.minAgeMonths || age >= c.maxAgeMonths) continue;
+      const monthly = Math.max(0, meanOf(c.amount)) * c.toMonthly;
+      for (let s = 0; s < nS; s++) {
+        if (!c.states[s]) continue;
+        statePounds[s] += monthly;
+        if (c.placementFee) feePounds[s] += monthly;
+      }
+    }
+    for (const { state, weeklyPrice } of plan.statePrices) {
+      statePounds[state] += weeklyPrice * WEEKS_PER_MONTH - feePounds[state];
+      feePounds[state] = weeklyPrice * WEEKS_PER_MONTH;
+    }
+    const originalDelta =
+      plan.currentPlacementWeeklyPrice !== null && model.isPlacement[plan.startState]
+        ? plan.currentPlacementWeeklyPrice * WEEKS_PER_MONTH - feePounds[plan.startState]
+        : 0;
+    return { statePounds, originalDelta };
+  };
+  const hasOriginal = plan.currentPlacementWeeklyPrice !== null && model.isPlacement[plan.startState] === 1;
+
+  /** The monthly row for a state under a set of active interventions (the engine's rule). */
+  const rowFor = (age: number, s: number, mask: number): Float64Array => {
+    const rule = model.ageTransitions.find((r) => r.ageMonths === age + 1 && r.appliesTo[s]);
+    const p = new Float64Array(nS);
+    if (rule) {
+      p.set(rule.rows.subarray(s * nS, s * nS + nS));
+      return p;
+    }
+    const band = model.bandOfAgeMonth[age];
+    p.set(model.baseRows.subarray((band * nS + s) * nS, (band * nS + s) * nS + nS));
+    let changed = false;
+    for (const f of model.rateFactors) {
+      if (!f.from[s]) continue;
+      scaleExits(p, s, f.to, Math.max(0, meanOf(f.multiplier)));
+      changed = true;
+    }
+    interventions.forEach((iv, bit) => {
+      if (!(mask & (1 << bit))) return;
+      for (const e of model.interventions[iv].effects) {
+        if (!e.from[s]) continue;
+        scaleExits(p, s, e.to, Math.max(0, meanOf(e.multiplier)));
+        changed = true;
+      }
+    });
+    if (changed) settleStay(p, s);
+    let sum = 0;
+    for (let j = 0; j < nS; j++) sum += p[j];
+    if (sum === 0) p[s] = 1;
+    return p;
+  };
+
+  const eventPounds = (from: number, to: number, within: boolean) => {
+    let total = 0;
+    for (const e of model.eventCosts) {
+      if (!e.from[from] || !e.to[to]) continue;
+      if (within ? !e.onWithinStateMove : from === to) continue;
+      total += Math.max(0, meanOf(e.amount));
+    }
+    return total;
+  };
+
+  // Planned path, for moves that apply "while still in the previous planned state".
+  const moves = [...plan.moves].sort((a, b) => a.month - b.month);
+  const plannedBefore = (month: number) => {
+    let planned = plan.startState;
+    for (const mv of moves) if (mv.month < month) planned = mv.to;
+    return planned;
+  };
+  const applyMoves = (month: number, s: number): number => {
+    let planned = plannedBefore(month);
+    let next = s;
+    for (const mv of moves) {
+      if (mv.month !== month) continue;
+      const applies = mv.fromStates === null ? next === planned : mv.fromStates.includes(next);
+      if (applies) next = mv.to;
+      planned = mv.to;
+    }
+    return next;
+  };
+
+  const byMonth = new Array<number>(months).fill(0);
+  const extraByMonth = new Array<number>(months).fill(0);
+  const stateProbabilities: number[][] = [];
+  const monthsByState = new Float64Array(nS);
+  let placementMoves = 0;
+
+  // Month 0 distribution, then intervention starts at month 0.
+  let pi: Float64Array = new Float64Array(size);
+  pi[index({ state: plan.startState, original: hasOriginal ? 1 : 0, mask: 0 })] = 1;
+  const ends = new Map<number, number[]>();
+  const startInterventions = (month: number, dist: Float64Array): Float64Array => {
+    const age = request.ageMonths + month;
+    const out = Float64Array.from(dist);
+    plan.interventions.forEach((start) => {
+      if (start.startMonth !== month) return;
+      const bit = interventions.indexOf(start.intervention);
+      const iv = model.interventions[start.intervention];
+      if (age < iv.minAgeMonths || age >= iv.maxAgeMonths) return;
+      let delivered = 0;
+      for (let i = 0; i < size; i++) {
+        const x = decode(i);
+        if (out[i] === 0 || !iv.eligible[x.state] || x.mask & (1 << bit)) continue;
+        delivered += out[i];
+        out[index({ ...x, mask: x.mask | (1 << bit) })] += out[i];
+        out[i] = 0;
+      }
+      const oneOff = iv.oneOff ? Math.max(0, meanOf(iv.oneOff)) : 0;
+      const weekly = iv.perWeek ? Math.max(0, meanOf(iv.perWeek)) * WEEKS_PER_MONTH : 0;
+      extraByMonth[month] += delivered * oneOff;
+      for (let t = month; t < Math.min(months, month + iv.durationMonths); t++) extraByMonth[t] += delivered * weekly;
+      const end = month + iv.effectMonths;
+      ends.set(end, [...(ends.get(end) ?? []), bit]);
+    });
+    for (const bit of ends.get(month) ?? []) {
+      for (let i = 0; i < size; i++) {
+        const x = decode(i);
+        if (out[i] === 0 || !(x.mask & (1 << bit))) continue;
+        out[index({ ...x, mask: x.mask & ~(1 << bit) })] += out[i];
+        out[i] = 0;
+      }
+    }
+    return out;
+  };
+  pi = startInterventions(0, pi);
+
+  for (let m = 0; m < months; m++) {
+    const age = request.ageMonths + m;
+    const marginal = new Array<number>(nS).fill(0);
+    const { statePounds, originalDelta } = pricesAt(age);
+    for (let i = 0; i < size; i++) {
+      if (pi[i] === 0) continue;
+      const x = decode(i);
+      marginal[x.state] += pi[i];
+      byMonth[m] += pi[i] * (statePounds[x.state] + (x.original ? originalDelta : 0));
+    }
+    byMonth[m] += extraByMonth[m];
+    stateProbabilities.push(marginal);
+    for (let s = 0; s < nS; s++) monthsByState[s] += marginal[s];
+    if (m + 1 >= months) break;
+
+    // Build this month's augmented matrix and count expected events on the way.
+    const matrix = zeros(size, size, 'sparse') as Matrix;
+    let eventsNextMonth = 0;
+    for (let i = 0; i < size; i++) {
+      const x = decode(i);
+      if (pi[i] === 0) continue;
+      const row = rowFor(age, x.state, x.mask);
+      for (let j = 0; j < nS; j++) {
+        if (row[j] === 0) continue;
+        const outcomes: Array<{ p: number; within: boolean }> =
+          j === x.state && model.isPlacement[j] && model.withinStateMove[j] > 0
+            ? [
+                { p: row[j] * model.withinStateMove[j], within: true },
+                { p: row[j] * (1 - model.withinStateMove[j]), within: false },
+              ]
+            : [{ p: row[j], within: false }];
+        for (const o of outcomes) {
+          const final = applyMoves(m + 1, j);
+          const changed = final !== x.state;
+          const within = !changed && o.within;
+          const original = x.original && !changed && !within ? 1 : 0;
+          const target = index({ state: final, original, mask: x.mask });
+          matrix.set([i, target], (matrix.get([i, target]) as number) + o.p);
+          const mass = pi[i] * o.p;
+          if (changed) {
+            eventsNextMonth += mass * eventPounds(x.state, final, false);
+            if (model.isPlacement[x.state] && model.isPlacement[final]) placementMoves += mass;
+          } else if (within) {
+            eventsNextMonth += mass * eventPounds(x.state, x.state, true);
+            placementMoves += mass;
+          }
+        }
+      }
+    }
+    // A row vector (1 × size) times the month's matrix: the distribution at month m+1.
+    const next = multiply(toMatrix([Array.from(pi)]), matrix) as Matrix;
+    pi = Float64Array.from((next.toArray() as number[][])[0]);
+    pi = startInterventions(m + 1, pi);
+    extraByMonth[m + 1] += eventsNextMonth;
+  }
+
+  const firstAbsolute = absoluteMonth(request.clock.startYear, request.clock.startMonth);
+  const firstFy = financialYearStart(firstAbsolute);
+  const nFy = financialYearStart(firstAbsolute + months - 1) - firstFy + 1;
+  const factors = discountFactors(request.discountPeriods ?? model.discountPeriods, nFy);
+  const fyCash = new Array<number>(nFy).fill(0);
+  byMonth.forEach((amount, m) => {
+    fyCash[financialYearStart(firstAbsolute + m) - firstFy] += amount;
+  });
+  const byFinancialYear = fyCash.map((cash, f) => ({ financialYear: financialYearLabel(firstFy + f), cash, discounted: cash * factors[f] }));
+  let monthsInCare = 0;
+  let monthsResidential = 0;
+  for (let s = 0; s < nS; s++) {
+    if (model.flags.inCare[s]) monthsInCare += monthsByState[s];
+    if (model.flags.residential[s]) monthsResidential += monthsByState[s];
+  }
+  return {
+    byMonth,
+    byFinancialYear,
+    total: {
+      cash: byFinancialYear.reduce((a, y) => a + y.cash, 0),
+      discounted: byFinancialYear.reduce((a, y) => a + y.discounted, 0),
+    },
+    monthsByState: Object.fromEntries(model.stateIds.map((id, s) => [id, monthsByState[s]])),
+    monthsInCare,
+    monthsResidential,
+    placementMoves,
+    stateProbabilities,
+  };
+}

@@ -1,0 +1,107 @@
+// FROZEN: a copy of src/simulation/random.ts as it stood before issue 19 (commit 67b3d16), kept only as
+// the baseline the bench measures today's kernel against (engine_throughput_baseline_kernel).
+// Never edit it; never import it from the service.
+/**
+ * Random streams for reproducible, thread-count-independent Monte Carlo.
+ *
+ * Every stream is keyed: (seed, purpose, run index, person index, ...) is hashed into the
+ * 128-bit state of a xoshiro128** generator (Blackman and Vigna, 2018). So run r of person i
+ * gets the same numbers whichever worker computes it, in whatever order — which is what makes
+ * a seed reproduce a run bit for bit on 1, 2 or 40 threads, and what gives common random numbers
+ * across plans and strategies: the same key, the same stream.
+ */
+
+/** A 32-bit finaliser with low bias (Wellons, "Prospecting for hash functions", 2018). */
+export function mix32(x: number): number {
+  x ^= x >>> 16;
+  x = Math.imul(x, 0x7feb352d);
+  x ^= x >>> 15;
+  x = Math.imul(x, 0x846ca68b);
+  x ^= x >>> 16;
+  return x >>> 0;
+}
+
+/** Stream purposes, so that streams for different uses never share a key. */
+export const StreamPurpose = {
+  parameters: 1,
+  trajectory: 2,
+  dirichletRow: 3,
+  entrants: 4,
+  assignment: 5,
+} as const;
+
+/**
+ * A xoshiro128** generator. Public state so the hot loop can copy it into locals, step it
+ * inline and write it back (the kernel does this; everything else calls the methods).
+ */
+export class Xoshiro128 {
+  s0 = 0;
+  s1 = 0;
+  s2 = 0;
+  s3 = 0;
+
+  /** Re-keys this generator in place (no allocation): the stream for (seed, k1..k4). */
+  reseed(seed: number, k1: number, k2 = 0, k3 = 0, k4 = 0): this {
+    // Seeds are non-negative integers below 2^53: split into two 32-bit words.
+    const lo = seed >>> 0;
+    const hi = Math.floor(seed / 4294967296) >>> 0;
+    let h = mix32(lo ^ 0x9e3779b9);
+    h = mix32(h ^ Math.imul(hi + 0x632be5ab, 0x85ebca6b));
+    h = mix32(h ^ Math.imul(k1 + 0x1b873593, 0xcc9e2d51));
+    h = mix32(h ^ Math.imul(k2 + 0x2c1b3c6d, 0x297a2d39));
+    h = mix32(h ^ Math.imul(k3 + 0x5bd1e995, 0x7feb352d));
+    h = mix32(h ^ Math.imul(k4 + 0x68e31da4, 0x846ca68b));
+    this.s0 = mix32(h + 0x9e3779b9);
+    this.s1 = mix32(h + 0x3c6ef372);
+    this.s2 = mix32(h + 0xdaa66d2b);
+    this.s3 = mix32(h + 0x78dde6e4);
+    if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1;
+    return this;
+  }
+
+  /** The next 32 random bits as an unsigned integer. */
+  nextUint32(): number {
+    const s1 = this.s1;
+    const result = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
+    const t = s1 << 9;
+    this.s2 ^= this.s0;
+    this.s3 ^= s1;
+    this.s1 ^= this.s2;
+    this.s0 ^= this.s3;
+    this.s2 ^= t;
+    this.s3 = rotl(this.s3, 11);
+    return result;
+  }
+
+  /** A double uniform on [0, 1) with 53 random bits. */
+  nextDouble(): number {
+    const a = this.nextUint32() >>> 5;
+    const b = this.nextUint32() >>> 6;
+    return (a * 67108864 + b) / 9007199254740992;
+  }
+
+  /** A double uniform on (0, 1): never 0, safe for logarithms. */
+  nextOpenDouble(): number {
+    let u = this.nextDouble();
+    while (u === 0) u = this.nextDouble();
+    return u;
+  }
+}
+
+function rotl(x: number, k: number): number {
+  return (x << k) | (x >>> (32 - k));
+}
+
+export function keyedStream(seed: number, k1: number, k2 = 0, k3 = 0, k4 = 0): Xoshiro128 {
+  return new Xoshiro128().reseed(seed, k1, k2, k3, k4);
+}
+
+/** The largest seed accepted: seeds are integers in [0, 2^53). */
+export const MAX_SEED = Number.MAX_SAFE_INTEGER;
+
+/** A fresh seed for callers who did not give one (returned to them so they can reproduce). */
+export function randomSeed(): number {
+  const words = new Uint32Array(2);
+  crypto.getRandomValues(words);
+  return (words[0] & 0x1fffff) * 4294967296 + words[1];
+}

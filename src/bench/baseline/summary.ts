@@ -1,0 +1,191 @@
+// FROZEN: a copy of src/simulation/summary.ts as it stood before issue 19 (commit 67b3d16), kept only as
+// the baseline of the bench's per-run figure. Never edit it; never import it from the service.
+/**
+ * Summaries of Monte Carlo output: mean, standard error of the mean, and percentiles.
+ * Percentiles use linear interpolation between order statistics (Hyndman and Fan's type 7,
+ * the default of R's quantile() and of numpy), so results can be checked in either.
+ */
+
+export interface Summary {
+  mean: number;
+  /** Standard error of the mean: sd / sqrt(n). */
+  se: number;
+  sd: number;
+  p5: number;
+  p10: number;
+  p50: number;
+  p90: number;
+  p95: number;
+  min: number;
+  max: number;
+}
+
+export const REPORTED_PERCENTILES = [5, 10, 50, 90, 95] as const;
+
+/** Type-7 quantile of already sorted values, q in [0, 1]. */
+export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
+  const n = sorted.length;
+  if (n === 0) return Number.NaN;
+  if (n === 1) return sorted[0];
+  const h = (n - 1) * q;
+  const lo = Math.floor(h);
+  const hi = Math.min(n - 1, lo + 1);
+  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
+}
+
+/** Mean and (n-1) standard deviation by Welford's update, stable for large sums. */
+export function meanAndSd(values: ArrayLike<number>): { mean: number; sd: number } {
+  let mean = 0;
+  let m2 = 0;
+  for (let i = 0; i < values.length; i++) {
+    const delta = values[i] - mean;
+    mean += delta / (i + 1);
+    m2 += delta * (values[i] - mean);
+  }
+  const sd = values.length > 1 ? Math.sqrt(m2 / (values.length - 1)) : 0;
+  return { mean, sd };
+}
+
+/**
+ * Rearranges a[lo..hi] so that a[k] holds the value it would hold if sorted, smaller values
+ * before it and larger after (Hoare's selection with median-of-three pivots): the percentiles of
+ * a run series without sorting all of it.
+ */
+function select(a: Float64Array, k: number, lo: number, hi: number): void {
+  while (hi > lo) {
+    const mid = (lo + hi) >>> 1;
+    // Median of three as the pivot, which also guards against sorted input.
+    if (a[mid] < a[lo]) swap(a, mid, lo);
+    if (a[hi] < a[lo]) swap(a, hi, lo);
+    if (a[hi] < a[mid]) swap(a, hi, mid);
+    const pivot = a[mid];
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) {
+        swap(a, i, j);
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return;
+  }
+}
+
+function swap(a: Float64Array, i: number, j: number): void {
+  const t = a[i];
+  a[i] = a[j];
+  a[j] = t;
+}
+
+/** Type-7 quantiles of unsorted values (the array is rearranged). */
+function quantilesInPlace(a: Float64Array, qs: readonly number[]): number[] {
+  const n = a.length;
+  return qs.map((q) => {
+    const h = (n - 1) * q;
+    const k = Math.floor(h);
+    select(a, k, 0, n - 1);
+    const low = a[k];
+    if (k + 1 >= n || h === k) return low;
+    // The next order statistic is the smallest value above position k.
+    let next = a[k + 1];
+    for (let i = k + 2; i < n; i++) if (a[i] < next) next = a[i];
+    return low + (h - k) * (next - low);
+  });
+}
+
+export function summarize(values: ArrayLike<number>, scale = 1): Summary {
+  const n = values.length;
+  const work = new Float64Array(n);
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < n; i++) {
+    const v = values[i] * scale;
+    work[i] = v;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  const { mean, sd } = meanAndSd(work);
+  if (n === 0) return { mean, se: Number.NaN, sd, p5: Number.NaN, p10: Number.NaN, p50: Number.NaN, p90: Number.NaN, p95: Number.NaN, min: Number.NaN, max: Number.NaN };
+  // Many series are constant (an agency that never pays for this person): nothing to select.
+  const [p5, p10, p50, p90, p95] = min === max ? [min, min, min, min, min] : quantilesInPlace(work, [0.05, 0.1, 0.5, 0.9, 0.95]);
+  return { mean, se: sd / Math.sqrt(n), sd, p5, p10, p50, p90, p95, min, max };
+}
+
+/** Share of runs whose value is strictly above the threshold. */
+export function probabilityExceeding(values: ArrayLike<number>, threshold: number): number {
+  if (values.length === 0) return Number.NaN;
+  let count = 0;
+  for (let i = 0; i < values.length; i++) if (values[i] > threshold) count++;
+  return count / values.length;
+}
+
+/** Streaming mean and variance of many cells at once (for figures reported as mean ± SE only). */
+export class MomentAccumulator {
+  readonly size: number;
+  private readonly mean: Float64Array;
+  private readonly m2: Float64Array;
+  private n = 0;
+
+  constructor(size: number) {
+    this.size = size;
+    this.mean = new Float64Array(size);
+    this.m2 = new Float64Array(size);
+  }
+
+  add(values: Float64Array, offset: number): void {
+    this.n++;
+    const n = this.n;
+    for (let i = 0; i < this.size; i++) {
+      const x = values[offset + i];
+      const delta = x - this.mean[i];
+      if (delta === 0) continue;
+      this.mean[i] += delta / n;
+      this.m2[i] += delta * (x - this.mean[i]);
+    }
+  }
+
+  get runs(): number {
+    return this.n;
+  }
+
+  /** Merges another accumulator's state (Chan, Golub and LeVeque's pairwise update). */
+  merge(packed: Float64Array, offset: number): void {
+    const nb = packed[offset];
+    if (nb === 0) return;
+    const na = this.n;
+    const n = na + nb;
+    const meanAt = offset + 1;
+    const m2At = offset + 1 + this.size;
+    for (let i = 0; i < this.size; i++) {
+      const mb = packed[meanAt + i];
+      const delta = mb - this.mean[i];
+      this.mean[i] += (delta * nb) / n;
+      this.m2[i] += packed[m2At + i] + (delta * delta * na * nb) / n;
+    }
+    this.n = n;
+  }
+
+  /** [n, mean..., m2...]: what merge() takes. */
+  packInto(target: Float64Array, offset: number): void {
+    target[offset] = this.n;
+    target.set(this.mean, offset + 1);
+    target.set(this.m2, offset + 1 + this.size);
+  }
+
+  static packedSize(size: number): number {
+    return 1 + 2 * size;
+  }
+
+  meanAt(i: number): number {
+    return this.mean[i];
+  }
+
+  seAt(i: number): number {
+    return this.n > 1 ? Math.sqrt(this.m2[i] / (this.n - 1) / this.n) : 0;
+  }
+}

@@ -100,16 +100,40 @@ export const PlanResultSchema = Type.Object({
   ),
 });
 
+const PairedSavingSchema = (basis: string) =>
+  Type.Object(
+    {
+      saving: { ...SummarySchema, description: `Cost of \`against\` minus cost of \`plan\`, run by run, in ${basis}` },
+      probabilityCheaper: Type.Number({ description: `Share of runs in which the plan costs strictly less, in ${basis} (ties are not cheaper)` }),
+      probabilityEqual: Type.Number({ description: `Share of runs in which both cost the same, in ${basis}` }),
+      statement: Type.String({ description: `The comparison in words, in ${basis} only: chance, expected saving and 90% interval (P5 to P95)` }),
+    },
+    { description: `The comparison in ${basis}: every figure on this one basis` },
+  );
+
 export const ComparisonSchema = Type.Object({
   plan: Type.String(),
   against: Type.String(),
-  saving: Type.Object({ discounted: SummarySchema, cash: SummarySchema }, { description: 'Cost of `against` minus cost of `plan`, run by run' }),
-  probabilityCheaper: Type.Number(),
-  probabilityEqual: Type.Number(),
+  discounted: PairedSavingSchema('present value'),
+  cash: PairedSavingSchema('cash (undiscounted)'),
   byAgency: Type.Array(Type.Object({ agency: Type.String(), discountedSaving: Type.Number(), cashSaving: Type.Number() })),
   byState: Type.Array(Type.Object({ state: Type.String(), cashSaving: Type.Number() })),
-  statement: Type.String({ description: 'The comparison in words, fit for a report' }),
+  statement: Type.String({ description: 'Both sentences, present value first, each labelled with its basis' }),
 });
+
+export const MoneyBasisSchema = Type.Object(
+  {
+    currency: Type.String({ description: 'ISO 4217 code' }),
+    priceBase: Type.String({ description: 'Real prices of this financial year (the model’s price base)' }),
+    discountRates: Type.Array(Type.Object({ fromYear: Type.Integer(), rate: Type.Number() }), { description: 'Real discount rates by year from the first financial year (year 0 undiscounted)' }),
+    bases: Type.Object({
+      discounted: Type.String({ description: 'What “discounted” (present value) means here' }),
+      cash: Type.String({ description: 'What “cash” means here' }),
+    }),
+    rounding: Type.String(),
+  },
+  { description: 'What every money figure in this answer is: currency, price base, discount rates and the two bases' },
+);
 
 export const ProjectionResultSchema = Type.Object({
   model: Type.Object({ id: Type.String(), version: Type.String(), hash: Type.String() }),
@@ -121,6 +145,7 @@ export const ProjectionResultSchema = Type.Object({
   firstFinancialYear: Type.String(),
   parameterUncertainty: Type.Boolean(),
   discountRates: Type.Array(Type.Object({ fromYear: Type.Integer(), rate: Type.Number() })),
+  money: MoneyBasisSchema,
   plans: Type.Array(PlanResultSchema),
   comparisons: Type.Array(ComparisonSchema),
   parameters: Type.Array(Type.Object({ name: Type.String(), label: Type.String(), kind: Type.String(), mean: Type.Number() })),

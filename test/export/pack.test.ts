@@ -130,7 +130,7 @@ t.test('the workbook: sheets, frozen headers, formats, and key cells equal to th
   t.equal(value('Net present value: expected (mean)'), result.investToSave.netPresentValue.mean);
   t.equal(value('Net present value: best case (P90)'), result.investToSave.netPresentValue.p90);
   t.equal(value('Net present value: worst case (P10)'), result.investToSave.netPresentValue.p10);
-  t.equal(value('Chance that benefits exceed costs'), result.investToSave.probabilityBenefitsExceedCosts);
+  t.equal(value('Chance that benefits exceed costs (present value)'), result.investToSave.probabilityBenefitsExceedCosts);
   t.equal(value('Saving over the planning years: expected (mean)'), result.spend.planningTotal.saving.mean);
   t.equal(value('Payback: median year'), result.investToSave.payback.medianYear ?? 'not within 8 years');
   t.equal(value('Young people on record in the cohort'), 40);

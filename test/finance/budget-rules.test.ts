@@ -13,7 +13,8 @@ t.test('a placement starting inside the window is charged from its start, not fr
 t.test('a children’s placement ends on the 18th birthday (the 1st of the birth month)', async (t) => {
   // Born March 2009: 18 on 1 March 2027. Residential at £6,000 a week, budget from 1 December 2026:
   // 1 December 2026 to 28 February 2027 = 31 + 31 + 28 = 90 days: 6000 × 90 / 7 = 77,142.857… → £77,142.86.
-  // A service with no end date runs the whole year: £100 × 365 / 7 = 5,214.285… → £5,214.29.
+  // A service with no end date runs the whole year, rounded per financial year: 2026-27 121 days,
+  // 100 × 121 / 7 = 1,728.571… → £1,728.57; 2027-28 244 days, 3,485.714… → £3,485.71; £5,214.28.
   const budget = immediateBudget(
     {
       birthYear: 2009,
@@ -27,7 +28,7 @@ t.test('a children’s placement ends on the 18th birthday (the 1st of the birth
   t.equal(placement?.until, '2027-02-28');
   t.equal(placement?.days, 90);
   t.equal(placement?.amount, 77142.86);
-  t.equal(budget.total, 82357.15, '77,142.86 + 5,214.29');
+  t.equal(budget.total, 82357.14, '77,142.86 + 5,214.28');
 });
 
 t.test('a service cost change splits its line at the change', async (t) => {

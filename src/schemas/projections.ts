@@ -60,6 +60,18 @@ export const PlanInputSchema = Type.Object(
     currentPlacementWeeklyPrice: Type.Optional(
       Type.Union([Type.Number({ minimum: 0, maximum: 100_000 }), Type.Null()], { description: 'The actual weekly price of today’s placement, while the young person stays in it' }),
     ),
+    currentPlacementPriceChanges: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            from: Type.String({ format: 'date', description: 'First day of the new price (YYYY-MM-DD)' }),
+            weeklyPrice: Type.Number({ minimum: 0, maximum: 100_000 }),
+          },
+          { additionalProperties: false },
+        ),
+        { maxItems: 50, description: 'Dated changes to today’s placement price (history and scheduled uplifts), in date order; each financial year is charged the day-weighted price' },
+      ),
+    ),
   },
   { additionalProperties: false },
 );

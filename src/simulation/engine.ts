@@ -1,5 +1,6 @@
 import { type Distribution, meanOf, quantileOf, sampleGamma } from './distributions.ts';
 import { type MetricLayout, Outcome } from './layout.ts';
+import { weeklyDayCountFactors } from '../finance/day-count.ts';
 import { type SimulationModel, WEEKS_PER_MONTH } from './model.ts';
 import { StreamPurpose, Xoshiro128, mix32 } from './random.ts';
 import { redirectMoves, scaleExits, settleStay } from './rows.ts';
@@ -19,10 +20,14 @@ import { redirectMoves, scaleExits, settleStay } from './rows.ts';
  * pence per month, so every figure is an integer and sums are exact in any order.
  */
 
-/** Where the projection starts in the calendar: month 0 is (startYear, startMonth 1-12). */
+/**
+ * Where the projection starts in the calendar: month 0 is (startYear, startMonth 1-12), from
+ * day `startDay` (1 when absent): a first month that starts later is charged pro rata by days.
+ */
 export interface ProjectionClock {
   startYear: number;
   startMonth: number;
+  startDay?: number;
 }
 
 /** A change to monthly rates in force during some financial years (a strategy's rate change). */
@@ -83,6 +88,8 @@ export interface PersonPlan {
   interventions: Array<{ slotIndex: number; startMonth: number }>;
   /** The actual weekly price of today's placement, while the person stays in it. */
   currentPlacementWeeklyPrice: number | null;
+  /** That price for each financial year when it changes on dated days (day-weighted); absent: the same every year. */
+  currentPlacementPriceByYear?: Float64Array | null;
 }
 
 export interface SimulatorOptions {
@@ -144,12 +151,19 @@ export function parameterList(model: SimulationModel): ParameterInfo[] {
  */
 interface SlotState {
   slot: PlanSlot;
-  /** Per cell: pence per month of every line. */
+  /** Per cell: pence per month of every line stated per month or per year. */
   statePence: Float64Array;
-  /** [cell][agency][cashable] pence per month. */
+  /** [cell][agency][cashable] pence per month of lines stated per month or per year. */
   stateAgencyPence: Float64Array;
-  /** Placement fee pence per month per cell, and where it is booked. */
+  /**
+   * The same for lines stated per week (and actual weekly prices), in pence per standard month
+   * (365/12 days); flush scales them to the calendar days of each financial year (days ÷ 7).
+   */
+  weeklyStatePence: Float64Array;
+  weeklyAgencyPence: Float64Array;
+  /** Placement fee pence per month per cell (non-weekly and weekly parts), and where it is booked. */
   feePence: Float64Array;
+  feeWeeklyPence: Float64Array;
   feeAgency: Int32Array;
   feeCashable: Uint8Array;
   occFy: Float64Array;
@@ -248,7 +262,10 @@ export class Simulator {
     this.basePrices = {
       statePence: new Float64Array(cells),
       stateAgencyPence: new Float64Array(cells * layout.nAgencies * 2),
+      weeklyStatePence: new Float64Array(cells),
+      weeklyAgencyPence: new Float64Array(cells * layout.nAgencies * 2),
       feePence: new Float64Array(cells),
+      feeWeeklyPence: new Float64Array(cells),
       feeAgency: new Int32Array(cells),
       feeCashable: new Uint8Array(cells),
     };
@@ -259,6 +276,7 @@ export class Simulator {
         (model.flags.inCare[s] ? FLAG_IN_CARE : 0) | (model.flags.custody[s] ? FLAG_CUSTODY : 0) | (model.flags.homeless[s] ? FLAG_HOMELESS : 0);
     }
     this.virtFy = new Float64Array(layout.nFinancialYears * model.nCostSegments);
+    this.weekScale = weeklyDayCountFactors(clock, layout.nFinancialYears);
     this.virtAge = new Float64Array(layout.nAgeYears);
     this.scratchRow = new Float64Array(nS);
     this.unitValues = new Float64Array(model.unitCosts.length);
@@ -282,7 +300,10 @@ export class Simulator {
       slot,
       statePence: new Float64Array(cells),
       stateAgencyPence: new Float64Array(cells * nA * 2),
+      weeklyStatePence: new Float64Array(cells),
+      weeklyAgencyPence: new Float64Array(cells * nA * 2),
       feePence: new Float64Array(cells),
+      feeWeeklyPence: new Float64Array(cells),
       feeAgency: new Int32Array(cells),
       feeCashable: new Uint8Array(cells),
       occFy: new Float64Array(this.layout.nFinancialYears * cells),
@@ -347,7 +368,23 @@ export class Simulator {
   }
 
   /** This run's prices before any plan's own prices: computed once per run, copied into each slot. */
-  private readonly basePrices: { statePence: Float64Array; stateAgencyPence: Float64Array; feePence: Float64Array; feeAgency: Int32Array; feeCashable: Uint8Array };
+  private readonly basePrices: {
+    statePence: Float64Array;
+    stateAgencyPence: Float64Array;
+    weeklyStatePence: Float64Array;
+    weeklyAgencyPence: Float64Array;
+    feePence: Float64Array;
+    feeWeeklyPence: Float64Array;
+    feeAgency: Int32Array;
+    feeCashable: Uint8Array;
+  };
+
+  /**
+   * Per financial year, what a standard month (365/12 days) of a weekly price becomes so that a
+   * year's weekly costs are its calendar days ÷ 7, the first month pro rata from the start day:
+   * the budget's rule (src/finance/day-count.ts).
+   */
+  private readonly weekScale: Float64Array;
 
   private priceBase(): void {
     const model = this.model;
@@ -356,26 +393,37 @@ export class Simulator {
     const base = this.basePrices;
     base.statePence.fill(0);
     base.stateAgencyPence.fill(0);
+    base.weeklyStatePence.fill(0);
+    base.weeklyAgencyPence.fill(0);
     base.feePence.fill(0);
+    base.feeWeeklyPence.fill(0);
     base.feeAgency.fill(-1);
     const nCosts = model.unitCosts.length;
     for (let g = 0; g < model.nCostSegments; g++) {
       for (let i = 0; i < nCosts; i++) {
         if (!model.unitCostInSegment[g * nCosts + i]) continue;
         const c = model.unitCosts[i];
-        const pence = Math.round(this.unitValues[i] * c.toMonthly * 100);
+        // Weekly lines stay unrounded per standard month: they are rounded to the penny once per
+        // financial year, after scaling to its calendar days.
+        const pence = c.perWeek ? this.unitValues[i] * c.toMonthly * 100 : Math.round(this.unitValues[i] * c.toMonthly * 100);
         const cashable = c.cashable ? 1 : 0;
         for (const s of this.unitCostStates[i]) {
           const cell = g * nS + s;
           if (c.placementFee) {
-            base.feePence[cell] += pence;
+            if (c.perWeek) base.feeWeeklyPence[cell] += pence;
+            else base.feePence[cell] += pence;
             if (base.feeAgency[cell] < 0) {
               base.feeAgency[cell] = c.agency;
               base.feeCashable[cell] = cashable;
             }
           }
-          base.statePence[cell] += pence;
-          base.stateAgencyPence[(cell * nA + c.agency) * 2 + cashable] += pence;
+          if (c.perWeek) {
+            base.weeklyStatePence[cell] += pence;
+            base.weeklyAgencyPence[(cell * nA + c.agency) * 2 + cashable] += pence;
+          } else {
+            base.statePence[cell] += pence;
+            base.stateAgencyPence[(cell * nA + c.agency) * 2 + cashable] += pence;
+          }
         }
       }
     }
@@ -395,17 +443,25 @@ export class Simulator {
     const base = this.basePrices;
     state.statePence.set(base.statePence);
     state.stateAgencyPence.set(base.stateAgencyPence);
+    state.weeklyStatePence.set(base.weeklyStatePence);
+    state.weeklyAgencyPence.set(base.weeklyAgencyPence);
     state.feePence.set(base.feePence);
+    state.feeWeeklyPence.set(base.feeWeeklyPence);
     state.feeAgency.set(base.feeAgency);
     state.feeCashable.set(base.feeCashable);
     for (let g = 0; g < model.nCostSegments; g++) {
       for (const { state: s, weeklyPrice } of state.slot.statePrices) {
         const cell = g * nS + s;
-        const pence = Math.round(weeklyPrice * WEEKS_PER_MONTH * 100);
-        const delta = pence - state.feePence[cell];
-        state.statePence[cell] += delta;
-        state.stateAgencyPence[(cell * nA + state.feeAgency[cell]) * 2 + state.feeCashable[cell]] += delta;
-        state.feePence[cell] = pence;
+        // The agreed weekly price replaces the fee, whichever way the fee was stated.
+        const pence = weeklyPrice * WEEKS_PER_MONTH * 100;
+        const at = (cell * nA + state.feeAgency[cell]) * 2 + state.feeCashable[cell];
+        state.statePence[cell] -= state.feePence[cell];
+        state.stateAgencyPence[at] -= state.feePence[cell];
+        state.feePence[cell] = 0;
+        const delta = pence - state.feeWeeklyPence[cell];
+        state.weeklyStatePence[cell] += delta;
+        state.weeklyAgencyPence[at] += delta;
+        state.feeWeeklyPence[cell] = pence;
       }
     }
   }
@@ -489,7 +545,7 @@ export class Simulator {
     let a = age;
     const weekly = this.weeklyPence[ivIndex];
     for (let t = m; t < Math.min(months, m + iv.durationMonths); t++) {
-      this.bookCost(out, base, f, Math.floor(a / 12), iv.agency, weekly, ivIndex);
+      this.bookCost(out, base, f, Math.floor(a / 12), iv.agency, f < this.weekScale.length ? Math.round(weekly * this.weekScale[f]) : weekly, ivIndex);
       c = c === 11 ? 0 : c + 1;
       if (c === 3) f++;
       a++;
@@ -752,15 +808,19 @@ export class Simulator {
     const nA = layout.nAgencies;
     const nSeg = model.nCostSegments;
     const start = person.startState;
-    const actual = Math.round((person.currentPlacementWeeklyPrice as number) * WEEKS_PER_MONTH * 100);
+    // Per standard month, unrounded: the penny rounding is once per financial year below.
+    const actual = (person.currentPlacementWeeklyPrice as number) * WEEKS_PER_MONTH * 100;
+    const byYear = person.currentPlacementPriceByYear ?? null;
     for (let f = 0; f < layout.nFinancialYears; f++) {
+      const actualThisYear = byYear !== null && f < byYear.length ? byYear[f] * WEEKS_PER_MONTH * 100 : actual;
       for (let g = 0; g < nSeg; g++) {
         const n = this.virtFy[f * nSeg + g];
         if (n === 0) continue;
         const priced = g * nS + start;
-        const delta = actual - state.feePence[priced];
-        out[base + layout.costFyAgency + f * nA * 2 + state.feeAgency[priced] * 2 + state.feeCashable[priced]] += n * delta;
-        out[base + layout.costState + start] += n * delta;
+        // The actual weekly price replaces the fee: days ÷ 7 for the weekly part, months for the rest.
+        const delta = Math.round(n * (actualThisYear - state.feeWeeklyPence[priced]) * this.weekScale[f]) - n * state.feePence[priced];
+        out[base + layout.costFyAgency + f * nA * 2 + state.feeAgency[priced] * 2 + state.feeCashable[priced]] += delta;
+        out[base + layout.costState + start] += delta;
         this.virtFy[f * nSeg + g] = 0;
       }
     }
@@ -768,7 +828,8 @@ export class Simulator {
       const n = this.virtAge[y];
       if (n === 0) continue;
       const priced = model.costSegmentOfAgeMonth[Math.min(y * 12, model.horizonAgeMonths - 1)] * nS + start;
-      out[base + layout.costAge + y] += n * (actual - state.feePence[priced]);
+      // By year of age, a breakdown only: weekly prices at the standard month (365/12 days).
+      out[base + layout.costAge + y] += n * (actual - state.feeWeeklyPence[priced] - state.feePence[priced]);
       this.virtAge[y] = 0;
     }
   }
@@ -818,11 +879,14 @@ export class Simulator {
       const s = c % nS;
       const target = base + layout.costFyAgency + f * nA * 2;
       const prices = c * nA * 2;
+      const scale = this.weekScale[f];
       for (let k = 0; k < nA * 2; k++) {
         const pence = state.stateAgencyPence[prices + k];
         if (pence !== 0) out[target + k] += n * pence;
+        const weekly = state.weeklyAgencyPence[prices + k];
+        if (weekly !== 0) out[target + k] += Math.round(n * weekly * scale);
       }
-      out[base + layout.costState + s] += n * state.statePence[c];
+      out[base + layout.costState + s] += n * state.statePence[c] + Math.round(n * state.weeklyStatePence[c] * scale);
       out[base + layout.monthsState + s] += n;
       out[outcomeBase + Outcome.monthsProjected] += n;
       if (flags.inCare[s]) out[outcomeBase + Outcome.monthsInCare] += n;
@@ -837,7 +901,8 @@ export class Simulator {
       const y = Math.floor(index / nS);
       const s = index - y * nS;
       const segOff = model.costSegmentOfAgeMonth[Math.min(y * 12, model.horizonAgeMonths - 1)] * nS;
-      out[base + layout.costAge + y] += n * state.statePence[segOff + s];
+      // By year of age, a breakdown only: weekly prices at the standard month (365/12 days).
+      out[base + layout.costAge + y] += n * (state.statePence[segOff + s] + state.weeklyStatePence[segOff + s]);
       if (y >= 19 && y <= 21) {
         out[outcomeBase + Outcome.monthsAged19to21] += n;
         if (flags.neet[s]) out[outcomeBase + Outcome.monthsNeet19to21] += n;

@@ -1,4 +1,5 @@
 import { financialYearCount, financialYearLabel, financialYearStart, absoluteMonth } from '../finance/financial-year.ts';
+import { weeklyPriceByFinancialYear } from '../finance/day-count.ts';
 import { discountFactors } from '../finance/discounting.ts';
 import { type PersonPlan, type PlanSlot, type ProjectionClock, Simulator, parameterList } from './engine.ts';
 import { type MetricLayout, Outcome, metricLayout } from './layout.ts';
@@ -19,6 +20,8 @@ export interface EnginePlan {
   statePrices: Array<{ state: number; weeklyPrice: number }>;
   /** The actual weekly price of the placement the young person is in at month 0. */
   currentPlacementWeeklyPrice: number | null;
+  /** Dated changes to that price (YYYY-MM-DD, in date order): history and scheduled uplifts. */
+  currentPlacementPriceChanges?: Array<{ from: string; weeklyPrice: number }>;
 }
 
 export interface ProjectionRequest {
@@ -51,7 +54,8 @@ export function projectionLayout(model: SimulationModel, request: ProjectionRequ
   });
 }
 
-function toSlot(plan: EnginePlan, model: SimulationModel): { slot: PlanSlot; person: PersonPlan } {
+function toSlot(plan: EnginePlan, model: SimulationModel, clock: ProjectionClock, financialYears: number): { slot: PlanSlot; person: PersonPlan } {
+  const actual = model.isPlacement[plan.startState] ? plan.currentPlacementWeeklyPrice : null;
   const interventions = [...new Set(plan.interventions.map((i) => i.intervention))];
   return {
     slot: { interventions, statePrices: plan.statePrices },
@@ -68,7 +72,11 @@ function toSlot(plan: EnginePlan, model: SimulationModel): { slot: PlanSlot; per
           fromStates: m.fromStates === null ? null : Uint8Array.from(model.stateIds, (_, i) => (m.fromStates?.includes(i) ? 1 : 0)),
         })),
       interventions: plan.interventions.map((i) => ({ slotIndex: interventions.indexOf(i.intervention), startMonth: i.startMonth })),
-      currentPlacementWeeklyPrice: model.isPlacement[plan.startState] ? plan.currentPlacementWeeklyPrice : null,
+      currentPlacementWeeklyPrice: actual,
+      currentPlacementPriceByYear:
+        actual !== null && (plan.currentPlacementPriceChanges?.length ?? 0) > 0
+          ? weeklyPriceByFinancialYear(clock, financialYears, actual, plan.currentPlacementPriceChanges ?? [])
+          : null,
     },
   };
 }
@@ -88,7 +96,7 @@ export function simulateProjectionRuns(model: SimulationModel, request: Projecti
   const simulator = new Simulator(model, layout, request.clock, { parameterUncertainty: request.parameterUncertainty });
   const months = projectionMonths(model, request);
   const plans = request.plans.map((plan) => {
-    const { slot, person } = toSlot(plan, model);
+    const { slot, person } = toSlot(plan, model, request.clock, layout.nFinancialYears);
     return { slotIndex: simulator.addSlot(slot), person: { ...person, ageMonths: request.ageMonths, months } };
   });
   const runs = runEnd - runStart;

@@ -115,7 +115,31 @@ t.test('paired-saving-basis: the chance and the saving on the same basis, each b
   t.equal(comparison.plan, 'Delay');
   t.equal(comparison.discounted.probabilityCheaper, 1, '100% cheaper in present value');
   t.equal(comparison.cash.probabilityCheaper, 0, '0% cheaper in cash');
-  console.log(comparison.discounted.saving.mean, comparison.cash.saving.mean);
+  // The amounts, worked by hand: 15 financial years from April 2027 (age 10 to 25); "As now" pays
+  // £700 a week every year, "Delay" nothing for two years then £820 a week; discount 3.5% a year.
+  // Weekly prices are charged by days ÷ 7, the budget's rule (issue 12), so a year is 365 or 366
+  // days. NOTE.md's £9,454 and −£8,320 are the same case under the old 52-weeks-a-year rule;
+  // both are reproduced below, and the answer is the days ÷ 7 one (each year's cash is rounded to
+  // the penny before summing, hence a tolerance of a few pence).
+  const handWorked = (daysOf: (fy: number) => number) => {
+    let pv = 0;
+    let cash = 0;
+    for (let y = 0; y < 15; y++) {
+      const asNow = (700 * daysOf(2027 + y)) / 7;
+      const delay = y < 2 ? 0 : (820 * daysOf(2027 + y)) / 7;
+      cash += asNow - delay;
+      pv += (asNow - delay) / 1.035 ** y;
+    }
+    return { pv, cash };
+  };
+  const daysInFinancialYear = (fy: number) => (Date.UTC(fy + 1, 3, 1) - Date.UTC(fy, 3, 1)) / 86_400_000;
+  const weeks52 = handWorked(() => 364);
+  t.equal(Math.round(weeks52.pv), 9454, 'NOTE.md’s present-value saving under 52 weeks a year');
+  t.equal(Math.round(weeks52.cash), -8320, 'NOTE.md’s cash figure under 52 weeks a year');
+  const byDays = handWorked(daysInFinancialYear);
+  t.ok(Math.abs(comparison.discounted.saving.mean - byDays.pv) < 0.05, `PV saving ${comparison.discounted.saving.mean} = ${byDays.pv.toFixed(2)} (days ÷ 7)`);
+  t.ok(Math.abs(comparison.cash.saving.mean - byDays.cash) < 0.05, `cash saving ${comparison.cash.saving.mean} = ${byDays.cash.toFixed(2)} (days ÷ 7)`);
+  t.ok(comparison.discounted.saving.mean > 0 && comparison.cash.saving.mean < 0, 'saves in present value, costs more in cash');
   t.match(comparison.discounted.statement, /^In present value, Delay costs less than As now in 100% of runs; expected saving £9,500, 90% interval £9,500 to £9,500\.$/);
   t.match(comparison.cash.statement, /^In cash \(undiscounted\), Delay costs less than As now in 0% of runs; expected extra cost £8,300, 90% interval £8,300 to £8,300\.$/);
   t.equal(result.money.priceBase, '2024-25');

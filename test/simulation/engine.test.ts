@@ -228,7 +228,10 @@ t.test('properties of every run', async (t) => {
             lowTotal += low.vectors[base + i];
             highTotal += high.vectors[base + i];
           }
-          if (highTotal < lowTotal) return false;
+          // Weekly prices are rounded to the penny once per financial year and line, and an
+          // actual price's difference from the fee is a second such line: up to a penny per
+          // year may go either way.
+          if (highTotal < lowTotal - 20) return false;
         }
       }
       return true;

@@ -68,6 +68,10 @@ export const ScenarioResultSchema = Type.Object({
   firstYear: Type.String(),
   planningYears: Type.Integer(),
   lifetimeYears: Type.Integer(),
+  appraisal: Type.Object(
+    { convention: Type.String({ description: 'continuing_demand or closed_cohort' }), description: Type.String() },
+    { description: 'The appraisal convention the invest-to-save figures follow' },
+  ),
   spend: Type.Object(
     {
       byYear: Type.Array(Type.Object({ financialYear: Type.String(), ...Spend.properties })),

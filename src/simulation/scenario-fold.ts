@@ -5,7 +5,7 @@ import { keyedStreamUniform, parameterList } from './engine.ts';
 import { type MetricLayout, Outcome } from './layout.ts';
 import type { SimulationModel } from './model.ts';
 import { cohortLayout } from './cohort.ts';
-import type { PreparedScenario } from './scenario.ts';
+import { APPRAISAL_CONVENTIONS, type PreparedScenario } from './scenario.ts';
 import { type Summary, penceToPounds, quantileSorted, summarize, summarizeMoney } from './summary.ts';
 
 /**
@@ -38,6 +38,8 @@ export interface ScenarioResultCore {
   firstYear: string;
   planningYears: number;
   lifetimeYears: number;
+  /** The appraisal convention, and what it means. */
+  appraisal: { convention: string; description: string };
   spend: {
     byYear: Array<{ financialYear: string; baseline: Summary; strategy: Summary; saving: Summary }>;
     byYearAgency: Array<{ financialYear: string; agency: string; baseline: Summary; strategy: Summary; saving: Summary }>;
@@ -372,6 +374,8 @@ export class ScenarioFolder {
       firstYear: label(0),
       planningYears: this.planning,
       lifetimeYears: this.years,
+      // Scenarios prepared before the convention existed followed a closed cohort.
+      appraisal: { convention: this.prepared.appraisal ?? 'closed_cohort', description: APPRAISAL_CONVENTIONS[this.prepared.appraisal ?? 'closed_cohort'] },
       spend: {
         byYear,
         byYearAgency,

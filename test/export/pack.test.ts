@@ -191,6 +191,9 @@ t.test('the assumptions sheet lists every model and scenario input with its sour
   t.ok(byId.has('scenario:mst:capacity'), 'the commissioned service');
   t.ok(byId.has('scenario:investment_1'), 'the investment');
   t.ok(byId.has('scenario:seed'), 'the seed');
+  const value = column(rows, 'Value');
+  t.equal(byId.get('scenario:appraisal')?.[value], 'continuing demand', 'the pack states the appraisal convention');
+  t.match(String(byId.get('scenario:bases')?.[value]), /^GBP, 2024-25 prices$/, 'and the currency and price base');
   const sources = sheetRows(workbook.getWorksheet('Sources') as ExcelJS.Worksheet);
   t.same(sources.slice(1).map((row) => row[1]), Object.keys(england.sources), 'every source listed');
 });

@@ -30,8 +30,8 @@ export interface Appraisal {
   /** (Benefits − costs) / costs; null when the strategy costs nothing. */
   returnOnInvestment: number | null;
   /**
-   * The first year from which the cumulative discounted net benefit stays at or above zero to
-   * the end of the horizon; null when it never does.
+   * The first year from which the cumulative discounted net benefit stays at or above zero (break
+   * even counts) to the end of the horizon; null when it never does, or when the strategy changes nothing.
    */
   paybackYear: number | null;
   /** Net benefit each year, undiscounted. */
@@ -56,7 +56,9 @@ export function appraise(flows: YearlyFlows, discountFactors: ArrayLike<number>)
     cumulative.push(running);
   }
   let paybackYear: number | null = null;
-  for (let y = years - 1; y >= 0; y--) {
+  // A strategy that changes nothing (a net of zero every year) has nothing to pay back.
+  const changes = netByYear.some((net) => net !== 0);
+  for (let y = years - 1; changes && y >= 0; y--) {
     if (cumulative[y] >= 0) paybackYear = y;
     else break;
   }

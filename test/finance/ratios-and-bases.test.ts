@@ -84,3 +84,13 @@ t.test('money summaries are whole pence with no float noise', async (t) => {
   t.equal(JSON.stringify(s.mean), '100672.03');
   for (const value of Object.values(s)) t.equal(Math.round(value * 100) / 100, value);
 });
+
+t.test('a strategy that changes nothing: no benefit, no chance, no payback', async (t) => {
+  const nothing = appraise({ baseline: [100, 100], strategy: [100, 100], interventions: [0, 0], investment: [0, 0] }, [1, 1 / 1.035]);
+  t.equal(nothing.netPresentValue, 0);
+  t.equal(nothing.paybackYear, null, 'nothing changes, nothing to pay back');
+  t.same(ratiosOfTotals([nothing.presentBenefits], [nothing.presentCosts]), { benefitCostRatio: null, returnOnInvestment: null });
+  // The chance benefits exceed costs counts NPV strictly above zero: ties are not benefits.
+  const identical = pairedSaving([0, 0, 0], [0, 0, 0]);
+  t.equal(identical.probabilityCheaper, 0);
+});

@@ -153,6 +153,7 @@ export const ProjectionResultSchema = Type.Object({
   runs: Type.Integer(),
   months: Type.Integer(),
   startMonth: Type.String({ description: 'Calendar month of month 0, YYYY-MM' }),
+  startDay: Type.Optional(Type.Integer({ description: 'Day of the start month the projection starts, when not the 1st' })),
   ageMonths: Type.Integer(),
   firstFinancialYear: Type.String(),
   parameterUncertainty: Type.Boolean(),
@@ -183,6 +184,9 @@ export const RunProjectionBody = Type.Object(
     ageMonths: Type.Integer({ minimum: 0, maximum: 360, description: 'Age in months at the start' }),
     state: Type.String({ maxLength: 64, description: 'State at the start' }),
     startMonth: Type.Optional(StartMonthField),
+    startDay: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 31, description: 'Day of the start month the projection starts (default 1): the first month’s weekly costs are charged for its remaining days, as the 12-month budget charges them' }),
+    ),
     plans: Type.Optional(Type.Array(PlanInputSchema, { minItems: 1, maxItems: MAX_PLANS, description: 'Plans to compare; the first is the baseline. Default: one plan, as now' })),
     runs: Type.Optional(RunsField),
     seed: Type.Optional(SeedField),

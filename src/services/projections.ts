@@ -16,6 +16,8 @@ export interface ProjectionJob {
   ageMonths: number;
   startYear: number;
   startMonth: number;
+  /** Day of the start month (1 when absent): the first month is charged pro rata from it. */
+  startDay?: number | undefined;
   plans: Array<{ name: string; plan: EnginePlan }>;
   runs: number;
   seed: number;
@@ -59,7 +61,7 @@ export function parseStartMonth(text: string | undefined, now = new Date()): { y
 export async function projectPlans(pool: SimulationPool, job: ProjectionJob, options: RunOptions = {}): Promise<ProjectionResultDto> {
   const discountPeriods = job.discountRate === undefined ? job.model.discountPeriods : [{ fromYear: 0, rate: job.discountRate }];
   const request: ProjectionRequest = {
-    clock: { startYear: job.startYear, startMonth: job.startMonth },
+    clock: { startYear: job.startYear, startMonth: job.startMonth, ...(job.startDay !== undefined ? { startDay: job.startDay } : {}) },
     ageMonths: job.ageMonths,
     plans: job.plans.map((p) => p.plan),
     parameterUncertainty: job.parameterUncertainty,
@@ -74,6 +76,7 @@ export async function projectPlans(pool: SimulationPool, job: ProjectionJob, opt
     runs: job.runs,
     months: result.months,
     startMonth: `${job.startYear}-${String(job.startMonth).padStart(2, '0')}`,
+    ...(job.startDay !== undefined ? { startDay: job.startDay } : {}),
     ageMonths: job.ageMonths,
     firstFinancialYear: result.firstFinancialYear,
     parameterUncertainty: job.parameterUncertainty,

@@ -54,3 +54,28 @@ t.test('budget year 0 equals projection year 0 for a fixed plan with no uncertai
   t.equal(plan.byFinancialYear[1].cash.mean, 67777.45);
   t.equal(plan.expectedCost.byFinancialYear[0].cash.toFixed(2), '21340.25', 'the exact oracle agrees');
 });
+
+t.test('a budget and a projection starting mid-month both charge the first month pro rata', async (t) => {
+  const { as } = await buildTestApp(t);
+  // From 15 December 2026: 17 + 31 + 28 + 31 = 107 days of 2026-27 at £1,234.56: 18,871.131… → £18,871.13.
+  const budget = immediateBudget({ placement: { type: 'ifa_foster', weeklyPrice: 1234.56, startDate: '2026-06-01' }, services: [] }, new Date('2026-12-15T00:00:00Z'));
+  t.equal(budget.byFinancialYear[0].amount, 18871.13);
+  const payload = {
+    model: oneStateModel(),
+    ageMonths: 14 * 12 + 9,
+    state: 'a',
+    startMonth: '2026-12',
+    startDay: 15,
+    runs: 5,
+    seed: 3,
+    parameterUncertainty: false,
+    plans: [{ name: 'As now', currentPlacementWeeklyPrice: 1234.56 }],
+  };
+  const response = await as('finance', { method: 'POST', url: '/v1/projections', payload });
+  t.equal(response.statusCode, 200, response.body.slice(0, 400));
+  t.equal(response.json().startDay, 15);
+  t.equal(response.json().plans[0].byFinancialYear[0].cash.mean, 18871.13, 'projection 2026-27 = budget 2026-27');
+  const bad = await as('finance', { method: 'POST', url: '/v1/projections', payload: { ...payload, startMonth: '2027-02', startDay: 30 } });
+  t.equal(bad.statusCode, 422);
+  t.equal(bad.json().errors[0].field, 'body/startDay');
+});

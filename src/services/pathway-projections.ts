@@ -68,6 +68,8 @@ export interface PathwayDeps {
 /** What a stored projection keeps to run again: never the young person's reference. */
 export interface ProjectionInputs {
   startMonth: string;
+  /** Day of the start month (from today when no start month was asked for): the first month is pro rata, as in the budget. */
+  startDay?: number;
   ageMonths: number;
   months: number;
   discountRate: number | null;
@@ -184,6 +186,8 @@ export async function runPathwayProjection(deps: PathwayDeps, actor: Actor, youn
     choice,
     inputs: {
       startMonth: `${start.year}-${String(start.month).padStart(2, '0')}`,
+      // Today's projection starts today, like the 12-month budget: the current month pro rata.
+      ...(body.startMonth === undefined && now.getUTCDate() > 1 ? { startDay: now.getUTCDate() } : {}),
       ageMonths,
       months,
       discountRate: body.discountRate ?? null,
@@ -255,6 +259,7 @@ async function launch(deps: PathwayDeps, actor: Actor, spec: Launch): Promise<Pr
         ageMonths: inputs.ageMonths,
         startYear,
         startMonth,
+        startDay: inputs.startDay,
         plans: inputs.plans.map((p, k) => ({ name: p.name, plan: spec.enginePlans[k] })),
         runs: spec.runs,
         seed: spec.seed,

@@ -17,7 +17,8 @@ import { redirectMoves, scaleExits, settleStay } from './rows.ts';
  *
  * The loop only counts person-months by (financial year, state) and (year of age, state);
  * costs follow from those counts and the run's prices when a run is flushed. Prices are whole
- * pence per month, so every figure is an integer and sums are exact in any order.
+ * pence per month, or for weekly prices scaled to calendar days 64ths of a penny, so every
+ * figure is a binary fraction and sums are exact in any order.
  */
 
 /**
@@ -102,6 +103,17 @@ const FLAG_CUSTODY = 2;
 const FLAG_HOMELESS = 4;
 
 const TWO_POW_32 = 4294967296;
+
+/**
+ * Weekly costs scaled to calendar days are held per person-month in 64ths of a penny: a binary
+ * fraction, so products with whole month counts and sums over people, shards and threads stay
+ * exact in any order (as whole pence did), while the rounding (at most 1/128 of a penny a month)
+ * is far below the penny that answers are rounded to at the end.
+ */
+const SUB_PENNY = 64;
+function subPenny(pence: number): number {
+  return Math.round(pence * SUB_PENNY) / SUB_PENNY;
+}
 
 function hashString(text: string): number {
   // FNV-1a, then mixed: a stable 32-bit key for a parameter name.
@@ -545,7 +557,7 @@ export class Simulator {
     let a = age;
     const weekly = this.weeklyPence[ivIndex];
     for (let t = m; t < Math.min(months, m + iv.durationMonths); t++) {
-      this.bookCost(out, base, f, Math.floor(a / 12), iv.agency, f < this.weekScale.length ? Math.round(weekly * this.weekScale[f]) : weekly, ivIndex);
+      this.bookCost(out, base, f, Math.floor(a / 12), iv.agency, f < this.weekScale.length ? subPenny(weekly * this.weekScale[f]) : weekly, ivIndex);
       c = c === 11 ? 0 : c + 1;
       if (c === 3) f++;
       a++;
@@ -818,7 +830,7 @@ export class Simulator {
         if (n === 0) continue;
         const priced = g * nS + start;
         // The actual weekly price replaces the fee: days ÷ 7 for the weekly part, months for the rest.
-        const delta = Math.round(n * (actualThisYear - state.feeWeeklyPence[priced]) * this.weekScale[f]) - n * state.feePence[priced];
+        const delta = n * subPenny((actualThisYear - state.feeWeeklyPence[priced]) * this.weekScale[f]) - n * state.feePence[priced];
         out[base + layout.costFyAgency + f * nA * 2 + state.feeAgency[priced] * 2 + state.feeCashable[priced]] += delta;
         out[base + layout.costState + start] += delta;
         this.virtFy[f * nSeg + g] = 0;
@@ -829,7 +841,7 @@ export class Simulator {
       if (n === 0) continue;
       const priced = model.costSegmentOfAgeMonth[Math.min(y * 12, model.horizonAgeMonths - 1)] * nS + start;
       // By year of age, a breakdown only: weekly prices at the standard month (365/12 days).
-      out[base + layout.costAge + y] += n * (actual - state.feeWeeklyPence[priced] - state.feePence[priced]);
+      out[base + layout.costAge + y] += n * (subPenny(actual - state.feeWeeklyPence[priced]) - state.feePence[priced]);
       this.virtAge[y] = 0;
     }
   }
@@ -884,9 +896,9 @@ export class Simulator {
         const pence = state.stateAgencyPence[prices + k];
         if (pence !== 0) out[target + k] += n * pence;
         const weekly = state.weeklyAgencyPence[prices + k];
-        if (weekly !== 0) out[target + k] += Math.round(n * weekly * scale);
+        if (weekly !== 0) out[target + k] += n * subPenny(weekly * scale);
       }
-      out[base + layout.costState + s] += n * state.statePence[c] + Math.round(n * state.weeklyStatePence[c] * scale);
+      out[base + layout.costState + s] += n * state.statePence[c] + n * subPenny(state.weeklyStatePence[c] * scale);
       out[base + layout.monthsState + s] += n;
       out[outcomeBase + Outcome.monthsProjected] += n;
       if (flags.inCare[s]) out[outcomeBase + Outcome.monthsInCare] += n;
@@ -902,7 +914,7 @@ export class Simulator {
       const s = index - y * nS;
       const segOff = model.costSegmentOfAgeMonth[Math.min(y * 12, model.horizonAgeMonths - 1)] * nS;
       // By year of age, a breakdown only: weekly prices at the standard month (365/12 days).
-      out[base + layout.costAge + y] += n * (state.statePence[segOff + s] + state.weeklyStatePence[segOff + s]);
+      out[base + layout.costAge + y] += n * (state.statePence[segOff + s] + subPenny(state.weeklyStatePence[segOff + s]));
       if (y >= 19 && y <= 21) {
         out[outcomeBase + Outcome.monthsAged19to21] += n;
         if (flags.neet[s]) out[outcomeBase + Outcome.monthsNeet19to21] += n;

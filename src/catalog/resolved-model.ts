@@ -82,7 +82,7 @@ export interface ResolvedUnitCost {
   states: number[];
   amount: ResolvedDistribution;
   per: 'week' | 'month' | 'year';
-  /** Multiplies `amount` into a monthly figure: week 52/12, month 1, year 1/12. */
+  /** Multiplies `amount` into a monthly figure: week 365/84 (a standard month), month 1, year 1/12. */
   toMonthly: number;
   agency: Agency;
   cashable: boolean;
@@ -177,5 +177,8 @@ export interface ResolvedModel {
   interventions: ResolvedIntervention[];
 }
 
-/** The engine's monthly factor for weekly figures (52 weeks over 12 months). */
-export const WEEKS_PER_MONTH = 52 / 12;
+/**
+ * The engine's monthly factor for weekly figures: a standard month of 365/12 days (365/84
+ * weeks); projections scale it to each financial year's calendar days (src/finance/day-count.ts).
+ */
+export const WEEKS_PER_MONTH = 365 / 84;

@@ -132,6 +132,13 @@ export const Scenario = Type.Object(
     firstYear: FinancialYear,
     planningYears: Type.Integer({ minimum: 1, maximum: 15, default: 5 }),
     lifetimeYears: Type.Integer({ minimum: 1, maximum: 30, default: 20, description: 'Years followed for invest-to-save (people leave at the model’s horizon age)' }),
+    appraisal: Type.Optional(
+      Type.Enum(['continuing_demand', 'closed_cohort'], {
+        default: 'continuing_demand',
+        description:
+          'The appraisal convention. continuing_demand (the default): new entrants keep arriving and commissioned services keep running for all the lifetime years, so a lasting service’s saving stays level once demand is steady. closed_cohort: entrants arrive in the planning years only and are then followed to the end, so savings fade as that closed group grows up.',
+      }),
+    ),
     capacity: Type.Optional(Type.Array(CapacityLimit, { maxItems: 10, description: 'Limits in force under both baseline and strategy' })),
     rateChanges: Type.Optional(
       Type.Array(RateChange, { maxItems: 20, description: 'Local assumptions in force under both baseline and strategy (a preference for in-house placements, say)' }),

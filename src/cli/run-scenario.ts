@@ -93,8 +93,9 @@ function printHeadline(entry: ScenarioVersionEntry, result: ScenarioRunResult, f
   out.push(`Invest to save over ${result.lifetimeYears} years (discounted, ${facts.priceBase} prices)`);
   out.push(`  Net present value              ${withRange(h.netPresentValue, money)}`);
   out.push(`  Chance benefits exceed costs   ${percent(h.probabilityBenefitsExceedCosts)}`);
-  out.push(`  Benefit-cost ratio             ${h.benefitCostRatio ? withRange(h.benefitCostRatio, (x) => fixed(x, 2)) : 'n/a (some runs have no costs)'}`);
-  out.push(`  Return on investment           ${h.returnOnInvestment ? withRange(h.returnOnInvestment, percent) : 'n/a'}`);
+  out.push(`  Benefit-cost ratio             ${h.benefitCostRatio !== null ? `${fixed(h.benefitCostRatio, 2)} (PV benefits / PV costs)` : 'n/a (no costs)'}`);
+  out.push(`  Return on investment           ${h.returnOnInvestment !== null ? percent(h.returnOnInvestment) : 'n/a'}`);
+  out.push(`  Ratio of each run (spread)     ${h.benefitCostRatioSpread ? `P10 ${fixed(h.benefitCostRatioSpread.p10, 2)} to P90 ${fixed(h.benefitCostRatioSpread.p90, 2)}` : 'n/a'}`);
   out.push(`  Payback                        ${h.payback.medianYear ? `median ${h.payback.medianYear}` : `no median within ${result.lifetimeYears} years`}; never within the horizon in ${percent(h.payback.probabilityNever)} of runs`);
   out.push(`  Cashable savings               ${withRange(h.cashableBenefits, money)}`);
   out.push(`  Non-cashable savings           ${withRange(h.nonCashableBenefits, money)}`);

@@ -186,6 +186,16 @@ export function assumptionRows(run: PackRun): AssumptionRow[] {
   scenarioRow({ group: 'Horizon', input: 'firstYear', label: 'First planning year', value: scenario.firstYear });
   scenarioRow({ group: 'Horizon', input: 'planningYears', label: 'Planning years', value: String(run.result.planningYears), central: run.result.planningYears, unit: 'years' });
   scenarioRow({ group: 'Horizon', input: 'lifetimeYears', label: 'Years followed for invest-to-save', value: String(run.result.lifetimeYears), central: run.result.lifetimeYears, unit: 'years' });
+  // Runs stored before the convention was recorded followed a closed cohort.
+  const appraisal = run.result.appraisal ?? { convention: 'closed_cohort', description: 'Closed cohort: new entrants arrive in the planning years only.' };
+  scenarioRow({ group: 'Appraisal', input: 'appraisal', label: 'Appraisal convention', value: appraisal.convention.replace('_', ' '), note: appraisal.description });
+  scenarioRow({
+    group: 'Appraisal',
+    input: 'bases',
+    label: 'Money bases',
+    value: `${model.currency}, ${model.priceBaseYear} prices`,
+    note: `Spend by year and savings in the planning years are cash: undiscounted, in ${model.priceBaseYear} prices (real terms). Net present value, benefits, costs, the benefit-cost ratio and return on investment are present values, discounted to the first planning year (year 0 undiscounted) at the rates above. The benefit-cost ratio and return on investment are ratios of totals (expected PV of benefits over expected PV of costs); each run’s own ratio is shown for its spread only. Chances are given on the basis they are labelled with. Weekly prices are charged by calendar days ÷ 7. Money is rounded to the penny.`,
+  });
   scenarioRow({ group: 'Runs', input: 'runs', label: 'Monte Carlo runs', value: String(run.runs), central: run.runs });
   scenarioRow({ group: 'Runs', input: 'seed', label: 'Seed', value: String(run.seed) });
   (scenario.entrants ?? []).forEach((band, k) => {

@@ -40,13 +40,13 @@ export function runFindings(run: PackRun): RunFindings {
   const saving = total.saving;
   const direction = saving.mean >= 0 ? `${formatPounds(saving.mean)} lower` : `${formatPounds(-saving.mean)} higher`;
   sentences.push(
-    `Over the ${r.planningYears} planning years spend is expected to be ${direction} with the strategy (${formatPounds(total.strategy.mean)} against ${formatPounds(total.baseline.mean)} as now); in the best case (P90) the strategy ${saves(saving.p90)}, in the worst case (P10) it ${saves(saving.p10)}.`,
+    `Over the ${r.planningYears} planning years spend in cash (undiscounted) is expected to be ${direction} with the strategy (${formatPounds(total.strategy.mean)} against ${formatPounds(total.baseline.mean)} as now); in the best case (P90) the strategy ${saves(saving.p90)}, in the worst case (P10) it ${saves(saving.p10)}.`,
   );
   const npv = its.netPresentValue;
   sentences.push(
     `Over ${r.lifetimeYears} years, in present value, the strategy is expected to give ${net(npv.mean)}: ${net(npv.p90)} in the best case and ${net(npv.p10)} in the worst case (one run in ten does better, one in ten worse).`,
   );
-  sentences.push(`Benefits exceed costs in ${formatPercent(its.probabilityBenefitsExceedCosts)} of runs.`);
+  sentences.push(`Benefits exceed costs in ${formatPercent(its.probabilityBenefitsExceedCosts)} of runs in present value, and in ${formatPercent(its.cash.probabilityBenefitsExceedCosts)} of runs in cash (undiscounted).`);
   sentences.push(
     its.payback.medianYear
       ? `Half the runs have paid back the investment by ${its.payback.medianYear}; ${formatPercent(its.payback.probabilityNever)} never pay back within ${r.lifetimeYears} years.`
@@ -86,7 +86,7 @@ export function comparisonFindings(runs: PackRun[], differentCohorts: boolean): 
   const next = byNpv[1];
   const gap = best.result.investToSave.netPresentValue.mean - next.result.investToSave.netPresentValue.mean;
   sentences.push(`${runLabel(best)} has the highest expected net present value, ${formatPounds(gap)} above ${runLabel(next)}.`);
-  sentences.push(`Chance that benefits exceed costs: ${runs.map((run) => `${runLabel(run)} ${formatPercent(run.result.investToSave.probabilityBenefitsExceedCosts)}`).join('; ')}.`);
+  sentences.push(`Chance that benefits exceed costs (present value): ${runs.map((run) => `${runLabel(run)} ${formatPercent(run.result.investToSave.probabilityBenefitsExceedCosts)}`).join('; ')}.`);
   const safest = [...runs].sort((a, b) => b.result.investToSave.netPresentValue.p10 - a.result.investToSave.netPresentValue.p10)[0];
   sentences.push(`In the worst case (P10), ${runLabel(safest)} does best: ${net(safest.result.investToSave.netPresentValue.p10)}.`);
   if (differentCohorts) {

@@ -162,7 +162,7 @@ export async function buildReport(content: ReportContent): Promise<Uint8Array> {
       figure('Net present value: expected', (k) => formatPounds(its(k).netPresentValue.mean)),
       figure('Net present value: best case (P90)', (k) => formatPounds(its(k).netPresentValue.p90)),
       figure('Net present value: worst case (P10)', (k) => formatPounds(its(k).netPresentValue.p10)),
-      figure('Chance that benefits exceed costs', (k) => formatPercent(its(k).probabilityBenefitsExceedCosts)),
+      figure('Chance that benefits exceed costs (present value)', (k) => formatPercent(its(k).probabilityBenefitsExceedCosts)),
       figure('Payback: median year', (k) => its(k).payback.medianYear ?? 'not within the years followed'),
       figure('Saving over the planning years: expected', (k) => formatPounds(total(k).saving.mean)),
       figure('Saving: best case (P90)', (k) => formatPounds(total(k).saving.p90)),

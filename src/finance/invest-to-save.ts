@@ -30,8 +30,8 @@ export interface Appraisal {
   /** (Benefits − costs) / costs; null when the strategy costs nothing. */
   returnOnInvestment: number | null;
   /**
-   * The first year from which the cumulative discounted net benefit stays at or above zero to
-   * the end of the horizon; null when it never does.
+   * The first year from which the cumulative discounted net benefit stays at or above zero (break
+   * even counts) to the end of the horizon; null when it never does, or when the strategy changes nothing.
    */
   paybackYear: number | null;
   /** Net benefit each year, undiscounted. */
@@ -56,7 +56,9 @@ export function appraise(flows: YearlyFlows, discountFactors: ArrayLike<number>)
     cumulative.push(running);
   }
   let paybackYear: number | null = null;
-  for (let y = years - 1; y >= 0; y--) {
+  // A strategy that changes nothing (a net of zero every year) has nothing to pay back.
+  const changes = netByYear.some((net) => net !== 0);
+  for (let y = years - 1; changes && y >= 0; y--) {
     if (cumulative[y] >= 0) paybackYear = y;
     else break;
   }
@@ -107,4 +109,40 @@ function ranks(values: ArrayLike<number>): Float64Array {
     i = j + 1;
   }
   return out;
+}
+
+/**
+ * The benefit-cost ratio and return on investment of a Monte Carlo appraisal, as ratios of
+ * totals: BCR = E[PV benefits] / E[PV costs] and ROI = (E[PV benefits] − E[PV costs]) /
+ * E[PV costs], the expected present values being the means over runs (HM Treasury Green Book
+ * 2022, A4: the BCR is the ratio of present values; WSIPP reports its benefit-cost ratio the
+ * same way, from the expected benefits and costs). A mean of each run's ratio is a different
+ * and biased figure (it weights runs with small costs heavily and is undefined when any run
+ * costs nothing), so it is offered only as the spread over runs, separately and labelled.
+ *
+ * Inputs: per-run present values in any one unit (pence here). Output ratios are unit-free;
+ * null when the expected PV of costs is not positive.
+ */
+export function ratiosOfTotals(presentBenefits: ArrayLike<number>, presentCosts: ArrayLike<number>): { benefitCostRatio: number | null; returnOnInvestment: number | null } {
+  let benefits = 0;
+  let costs = 0;
+  // Totals first: the ratio of totals equals the ratio of means (the run count cancels).
+  for (let r = 0; r < presentBenefits.length; r++) {
+    benefits += presentBenefits[r];
+    costs += presentCosts[r];
+  }
+  if (!(costs > 0)) return { benefitCostRatio: null, returnOnInvestment: null };
+  return { benefitCostRatio: benefits / costs, returnOnInvestment: (benefits - costs) / costs };
+}
+
+/** Each run's own BCR and ROI, for runs whose PV costs are positive (the spread of the ratio across runs). */
+export function ratiosByRun(presentBenefits: ArrayLike<number>, presentCosts: ArrayLike<number>): { benefitCostRatio: Float64Array; returnOnInvestment: Float64Array } {
+  const bcr: number[] = [];
+  const roi: number[] = [];
+  for (let r = 0; r < presentBenefits.length; r++) {
+    if (!(presentCosts[r] > 0)) continue;
+    bcr.push(presentBenefits[r] / presentCosts[r]);
+    roi.push((presentBenefits[r] - presentCosts[r]) / presentCosts[r]);
+  }
+  return { benefitCostRatio: Float64Array.from(bcr), returnOnInvestment: Float64Array.from(roi) };
 }

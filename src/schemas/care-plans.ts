@@ -200,9 +200,22 @@ export const CarePlanComparison = Type.Object(
         planId: Uuid,
         name: Type.String(),
         expectedSaving: Type.Object({ discounted: Type.Number(), cash: Type.Number() }, { description: 'Against the current course; negative: it costs more' }),
-        interval90: Type.Object({ low: Type.Number(), high: Type.Number() }, { description: 'P5 to P95 of the discounted saving' }),
-        saving: Type.Object({ discounted: SummarySchema, cash: SummarySchema }),
-        probabilityCheaper: Type.Number(),
+        interval90: Type.Object(
+          {
+            discounted: Type.Object({ low: Type.Number(), high: Type.Number() }),
+            cash: Type.Object({ low: Type.Number(), high: Type.Number() }),
+          },
+          { description: 'P5 to P95 of the saving, on each basis' },
+        ),
+        saving: Type.Object({ discounted: SummarySchema, cash: SummarySchema }, { description: 'The paired saving on each basis: present value and cash (undiscounted)' }),
+        probabilityCheaper: Type.Object(
+          { discounted: Type.Number(), cash: Type.Number() },
+          { description: 'Share of runs in which the plan costs strictly less than the current course, on each basis' },
+        ),
+        statements: Type.Object(
+          { discounted: Type.String(), cash: Type.String() },
+          { description: 'The comparison in words on each basis; a sentence never mixes bases' },
+        ),
         drivers: Type.Object(
           {
             byAgency: Type.Array(Type.Object({ agency: Type.String(), discountedSaving: Type.Number(), cashSaving: Type.Number() })),

@@ -60,6 +60,18 @@ export const PlanInputSchema = Type.Object(
     currentPlacementWeeklyPrice: Type.Optional(
       Type.Union([Type.Number({ minimum: 0, maximum: 100_000 }), Type.Null()], { description: 'The actual weekly price of today’s placement, while the young person stays in it' }),
     ),
+    currentPlacementPriceChanges: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            from: Type.String({ format: 'date', description: 'First day of the new price (YYYY-MM-DD)' }),
+            weeklyPrice: Type.Number({ minimum: 0, maximum: 100_000 }),
+          },
+          { additionalProperties: false },
+        ),
+        { maxItems: 50, description: 'Dated changes to today’s placement price (history and scheduled uplifts), in date order; each financial year is charged the day-weighted price' },
+      ),
+    ),
   },
   { additionalProperties: false },
 );
@@ -100,16 +112,40 @@ export const PlanResultSchema = Type.Object({
   ),
 });
 
+const PairedSavingSchema = (basis: string) =>
+  Type.Object(
+    {
+      saving: { ...SummarySchema, description: `Cost of \`against\` minus cost of \`plan\`, run by run, in ${basis}` },
+      probabilityCheaper: Type.Number({ description: `Share of runs in which the plan costs strictly less, in ${basis} (ties are not cheaper)` }),
+      probabilityEqual: Type.Number({ description: `Share of runs in which both cost the same, in ${basis}` }),
+      statement: Type.String({ description: `The comparison in words, in ${basis} only: chance, expected saving and 90% interval (P5 to P95)` }),
+    },
+    { description: `The comparison in ${basis}: every figure on this one basis` },
+  );
+
 export const ComparisonSchema = Type.Object({
   plan: Type.String(),
   against: Type.String(),
-  saving: Type.Object({ discounted: SummarySchema, cash: SummarySchema }, { description: 'Cost of `against` minus cost of `plan`, run by run' }),
-  probabilityCheaper: Type.Number(),
-  probabilityEqual: Type.Number(),
+  discounted: PairedSavingSchema('present value'),
+  cash: PairedSavingSchema('cash (undiscounted)'),
   byAgency: Type.Array(Type.Object({ agency: Type.String(), discountedSaving: Type.Number(), cashSaving: Type.Number() })),
   byState: Type.Array(Type.Object({ state: Type.String(), cashSaving: Type.Number() })),
-  statement: Type.String({ description: 'The comparison in words, fit for a report' }),
+  statement: Type.String({ description: 'Both sentences, present value first, each labelled with its basis' }),
 });
+
+export const MoneyBasisSchema = Type.Object(
+  {
+    currency: Type.String({ description: 'ISO 4217 code' }),
+    priceBase: Type.String({ description: 'Real prices of this financial year (the model’s price base)' }),
+    discountRates: Type.Array(Type.Object({ fromYear: Type.Integer(), rate: Type.Number() }), { description: 'Real discount rates by year from the first financial year (year 0 undiscounted)' }),
+    bases: Type.Object({
+      discounted: Type.String({ description: 'What “discounted” (present value) means here' }),
+      cash: Type.String({ description: 'What “cash” means here' }),
+    }),
+    rounding: Type.String(),
+  },
+  { description: 'What every money figure in this answer is: currency, price base, discount rates and the two bases' },
+);
 
 export const ProjectionResultSchema = Type.Object({
   model: Type.Object({ id: Type.String(), version: Type.String(), hash: Type.String() }),
@@ -117,10 +153,12 @@ export const ProjectionResultSchema = Type.Object({
   runs: Type.Integer(),
   months: Type.Integer(),
   startMonth: Type.String({ description: 'Calendar month of month 0, YYYY-MM' }),
+  startDay: Type.Optional(Type.Integer({ description: 'Day of the start month the projection starts, when not the 1st' })),
   ageMonths: Type.Integer(),
   firstFinancialYear: Type.String(),
   parameterUncertainty: Type.Boolean(),
   discountRates: Type.Array(Type.Object({ fromYear: Type.Integer(), rate: Type.Number() })),
+  money: MoneyBasisSchema,
   plans: Type.Array(PlanResultSchema),
   comparisons: Type.Array(ComparisonSchema),
   parameters: Type.Array(Type.Object({ name: Type.String(), label: Type.String(), kind: Type.String(), mean: Type.Number() })),
@@ -146,6 +184,9 @@ export const RunProjectionBody = Type.Object(
     ageMonths: Type.Integer({ minimum: 0, maximum: 360, description: 'Age in months at the start' }),
     state: Type.String({ maxLength: 64, description: 'State at the start' }),
     startMonth: Type.Optional(StartMonthField),
+    startDay: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 31, description: 'Day of the start month the projection starts (default 1): the first month’s weekly costs are charged for its remaining days, as the 12-month budget charges them' }),
+    ),
     plans: Type.Optional(Type.Array(PlanInputSchema, { minItems: 1, maxItems: MAX_PLANS, description: 'Plans to compare; the first is the baseline. Default: one plan, as now' })),
     runs: Type.Optional(RunsField),
     seed: Type.Optional(SeedField),

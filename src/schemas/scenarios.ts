@@ -68,6 +68,10 @@ export const ScenarioResultSchema = Type.Object({
   firstYear: Type.String(),
   planningYears: Type.Integer(),
   lifetimeYears: Type.Integer(),
+  appraisal: Type.Object(
+    { convention: Type.String({ description: 'continuing_demand or closed_cohort' }), description: Type.String() },
+    { description: 'The appraisal convention the invest-to-save figures follow' },
+  ),
   spend: Type.Object(
     {
       byYear: Type.Array(Type.Object({ financialYear: Type.String(), ...Spend.properties })),
@@ -81,9 +85,26 @@ export const ScenarioResultSchema = Type.Object({
       netPresentValue: SummarySchema,
       presentBenefits: SummarySchema,
       presentCosts: SummarySchema,
-      benefitCostRatio: Type.Union([SummarySchema, Type.Null()], { description: 'Null when some run has no costs' }),
-      returnOnInvestment: Type.Union([SummarySchema, Type.Null()]),
-      probabilityBenefitsExceedCosts: Type.Number(),
+      benefitCostRatio: Type.Union([Type.Number(), Type.Null()], {
+        description: 'Ratio of totals: expected PV of benefits / expected PV of costs (Green Book); null only when the expected PV of costs is not positive',
+      }),
+      returnOnInvestment: Type.Union([Type.Number(), Type.Null()], { description: 'Ratio of totals: (expected PV of benefits − expected PV of costs) / expected PV of costs' }),
+      ratioSpreadOverRuns: Type.Object(
+        {
+          runsWithCosts: Type.Integer({ description: 'Runs whose PV of costs is positive: the runs the spread is taken over' }),
+          benefitCostRatio: Type.Union([SummarySchema, Type.Null()]),
+          returnOnInvestment: Type.Union([SummarySchema, Type.Null()]),
+        },
+        { description: 'Each run’s own ratio, shown for its spread only: its mean is not the benefit-cost ratio' },
+      ),
+      probabilityBenefitsExceedCosts: Type.Number({ description: 'Share of runs whose NPV (present value) is strictly positive' }),
+      cash: Type.Object(
+        {
+          net: SummarySchema,
+          probabilityBenefitsExceedCosts: Type.Number({ description: 'Share of runs whose undiscounted net benefit is strictly positive' }),
+        },
+        { description: 'The appraisal in cash (undiscounted, real prices) over the same lifetime horizon' },
+      ),
       payback: Type.Object({
         byYear: Type.Array(Type.Object({ financialYear: Type.String(), probability: Type.Number() })),
         probabilityNever: Type.Number(),
@@ -181,9 +202,10 @@ export const ScenarioHeadline = Type.Object({
   spendByYear: Type.Array(Type.Object({ financialYear: Type.String(), ...SpendRange.properties })),
   planningTotal: SpendRange,
   netPresentValue: Range,
-  benefitCostRatio: Type.Union([Range, Type.Null()]),
-  returnOnInvestment: Type.Union([Range, Type.Null()]),
-  probabilityBenefitsExceedCosts: Type.Number(),
+  benefitCostRatio: Type.Union([Type.Number(), Type.Null()], { description: 'Ratio of totals: expected PV of benefits / expected PV of costs' }),
+  returnOnInvestment: Type.Union([Type.Number(), Type.Null()], { description: 'Ratio of totals: (expected PV of benefits − expected PV of costs) / expected PV of costs' }),
+  benefitCostRatioSpread: Type.Union([Range, Type.Null()], { description: 'Each run’s own ratio over runs with positive costs: spread only, its mean is not the ratio' }),
+  probabilityBenefitsExceedCosts: Type.Number({ description: 'Share of runs with a positive NPV (present value)' }),
   payback: Type.Object({ medianYear: Type.Union([Type.String(), Type.Null()]), probabilityNever: Type.Number() }),
   cashableBenefits: Range,
   nonCashableBenefits: Range,
@@ -231,7 +253,7 @@ export const ScenarioRunComparison = Type.Object({
       spendByYear: Type.Array(Type.Object({ financialYear: Type.String(), ...SpendDifference.properties }), { description: 'Financial years both runs cover' }),
       planningTotal: SpendDifference,
       netPresentValue: RangeDifference,
-      benefitCostRatio: Type.Union([RangeDifference, Type.Null()]),
+      benefitCostRatio: Type.Union([Type.Number(), Type.Null()], { description: 'This run’s ratio of totals minus the first’s' }),
       probabilityBenefitsExceedCosts: Type.Number(),
       inCareByYear: Type.Array(Type.Object({ financialYear: Type.String(), baseline: RangeDifference, strategy: RangeDifference })),
     }),

@@ -43,7 +43,21 @@ export type PrimaryNeed = (typeof PRIMARY_NEEDS)[number];
 export const SEN_LEVELS = ['none', 'sen_support', 'ehcp'] as const;
 export const SEXES = ['female', 'male'] as const;
 
-const Money = (description: string) => Type.Number({ minimum: 0, maximum: 1_000_000, description });
+/**
+ * Money is whole pence: a figure with a fraction of a penny (6999.995) is refused by
+ * checkYoungPersonRules with the field named, never stored and costed (issue 12, FC-F4).
+ */
+const Money = (description: string) => Type.Number({ minimum: 0, maximum: 1_000_000, description: `${description}; whole pence (at most two decimal places)` });
+
+/** A dated weekly price: in force from `from` until the next change (history, or a scheduled uplift). */
+const PriceChange = (what: string) =>
+  Type.Object(
+    {
+      from: { ...IsoDate, description: `The first day the new ${what} applies (YYYY-MM-DD); may be in the future (a scheduled uplift)` },
+      weeklyPrice: Money(`The ${what} from that day, in GBP per week`),
+    },
+    { additionalProperties: false },
+  );
 
 export const NeedsProfile = Type.Object(
   {
@@ -78,8 +92,15 @@ export const Placement = Type.Object(
     distanceFromHomeMiles: Type.Optional(
       Type.Number({ minimum: 0, maximum: 1000, description: 'Straight-line distance from the home address, in miles; absent when not known' }),
     ),
-    weeklyPrice: Money('The actual price paid, in GBP per week'),
+    weeklyPrice: Money('The actual price paid from startDate, in GBP per week'),
     startDate: { ...IsoDate, description: 'When the placement began (YYYY-MM-DD); not in the future, not before birth' },
+    priceChanges: Type.Optional(
+      Type.Array(PriceChange('weekly price'), {
+        maxItems: 50,
+        description:
+          'Dated changes to the weekly price after startDate, in date order: past changes (history) and agreed future ones (a provider’s uplift from 1 April). Budgets and projections charge each day at the price in force that day.',
+      }),
+    ),
   },
   { additionalProperties: false, description: 'The current placement; present exactly when careState is a placement state' },
 );
@@ -98,6 +119,18 @@ export const ServiceInPlace = Type.Object(
     fundingAgency: Type.Enum([...AGENCIES], { description: 'The agency that pays for it' }),
     startDate: { ...IsoDate, description: 'When it started (YYYY-MM-DD)' },
     endDate: Type.Optional({ ...IsoDate, description: 'When it ends or ended (YYYY-MM-DD), not before startDate; absent when open-ended' }),
+    costChanges: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            from: { ...IsoDate, description: 'The first day the new weekly cost applies (YYYY-MM-DD)' },
+            weeklyCost: Money('The weekly cost from that day, in GBP per week'),
+          },
+          { additionalProperties: false },
+        ),
+        { maxItems: 50, description: 'Dated changes to the weekly cost after startDate, in date order (history and scheduled uplifts)' },
+      ),
+    ),
   },
   { additionalProperties: false },
 );

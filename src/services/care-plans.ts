@@ -84,12 +84,15 @@ export function projectedPlanInput(stored: StoredPlan, subject: PlanSubject): Pl
   const startState = stored.startState ?? subject.careState;
   const actualPrice = subject.placement && subject.placement.type === startState ? subject.placement.weeklyPrice : undefined;
   const price = stored.currentPlacementWeeklyPrice ?? actualPrice;
+  // The record's dated price changes (history and scheduled uplifts) go with its own price.
+  const changes = stored.currentPlacementWeeklyPrice === undefined && actualPrice !== undefined ? (subject.placement?.priceChanges ?? []) : [];
   return {
     startState,
     moves: stored.moves,
     interventions: stored.interventions,
     prices: stored.prices,
     ...(price !== undefined ? { currentPlacementWeeklyPrice: price } : {}),
+    ...(changes.length > 0 ? { currentPlacementPriceChanges: changes } : {}),
   };
 }
 

@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely';
-import { AGENCIES, type Agency } from '../catalog/vocabulary.ts';
+import { AGENCIES, type Agency, DEFAULT_CARE_STATES } from '../catalog/vocabulary.ts';
 import type { Database } from '../db/schema.ts';
 import { daysByFinancialYear, financialYearLabel } from '../finance/financial-year.ts';
+import { toPence } from '../finance/money.ts';
 import type { PathwayBudgetDto } from '../schemas/care-plans.ts';
 import type { ServiceInPlaceDto } from '../schemas/young-people.ts';
 import { findPlanSubject, type PlanSubject } from './care-plans.ts';
@@ -10,17 +11,22 @@ import { isoDay } from './young-people.ts';
 /**
  * The immediate budget: what today's package commits over the next 12 months, straight from
  * the record, with no simulation. The window runs from `asOf` (today by default) to the same
- * date a year later. The placement costs its actual weekly price for each day from the later of
- * the window's start and the placement's start, booked to children's social care (the
- * authority pays for the placements it makes, whoever provides them). Each service costs its
- * weekly cost for each day it runs within the window, from its start date to its end date
- * inclusive (open-ended services run to the end of the window), booked to its funding agency.
- * A day costs a seventh of the weekly price. Each line is split by financial year (April to
- * March) and rounded to the penny there; every total is the sum of those rounded pennies, so
- * the figures reconcile exactly.
+ * date a year later. The placement costs, for each day from the later of the window's start and
+ * the placement's start until it ends, a seventh of the weekly price in force that day (its
+ * start price, then each dated price change: history and scheduled uplifts), booked to
+ * children's social care (the authority pays for the placements it makes, whoever provides
+ * them). A children's placement ends on the 18th birthday (placements for under-18s; the
+ * birthday is taken as the 1st of the birth month, as ages are everywhere else, since the day
+ * of birth is never stored). Each service costs its weekly cost in force each day it runs
+ * within the window, from its start date to its end date inclusive (open-ended services run to
+ * the end of the window), booked to its funding agency. Each line (one item at one price) is
+ * split by financial year (April to March) and rounded to the penny there; every total is the
+ * sum of those rounded pennies, so the figures reconcile exactly. Projections use the same
+ * conventions (days ÷ 7, a part month pro rata, the same dated prices), so a fixed plan's first
+ * financial year in a projection equals this budget's.
  */
 export const BUDGET_METHOD =
-  'Next 12 months from asOf. Placement: actual weekly price × days in the window ÷ 7, to children’s social care. Services: weekly cost × days running in the window (start to end date inclusive) ÷ 7, to the funding agency. Split by financial year (April to March), rounded to the penny per line and year; totals are sums of the rounded figures.';
+  'Next 12 months from asOf. Placement: the weekly price in force each day (start price, then dated price changes) × days in the window ÷ 7, to children’s social care, ending on the 18th birthday (1st of the birth month) for children’s placements. Services: weekly cost in force × days running in the window (start to end date inclusive) ÷ 7, to the funding agency. Split by financial year (April to March), rounded to the penny per line and year; totals are sums of the rounded figures. Cash at the prices charged (not discounted, not converted to a price base).';
 
 const DAY_MS = 86_400_000;
 
@@ -47,33 +53,64 @@ function aYearLater(day: number): number {
 
 const pounds = (pennies: number) => pennies / 100;
 
+/** A weekly amount that changes on dated days: [from, price) pieces, sorted by date. */
+export interface DatedPrice {
+  /** First day (UTC ms) the price applies. */
+  from: number;
+  weekly: number;
+}
+
+/** Splits [start, end) into pieces at each price change, each at the price in force. */
+export function pricePieces(prices: readonly DatedPrice[], start: number, end: number): Array<{ start: number; end: number; weekly: number }> {
+  const out: Array<{ start: number; end: number; weekly: number }> = [];
+  prices.forEach((price, k) => {
+    const next = k + 1 < prices.length ? prices[k + 1].from : Number.POSITIVE_INFINITY;
+    const from = Math.max(start, price.from);
+    const to = Math.min(end, next);
+    if (to > from) out.push({ start: from, end: to, weekly: price.weekly });
+  });
+  return out;
+}
+
+/** The dated prices of a placement: its start price from startDate, then each change. */
+export function placementPrices(placement: { weeklyPrice: number; startDate: string; priceChanges?: Array<{ from: string; weeklyPrice: number }> | undefined }): DatedPrice[] {
+  return [{ from: utcDay(placement.startDate), weekly: placement.weeklyPrice }, ...(placement.priceChanges ?? []).map((c) => ({ from: utcDay(c.from), weekly: c.weeklyPrice }))];
+}
+
+export function servicePrices(service: ServiceInPlaceDto): DatedPrice[] {
+  return [{ from: utcDay(service.startDate), weekly: service.weeklyCost }, ...(service.costChanges ?? []).map((c) => ({ from: utcDay(c.from), weekly: c.weeklyCost }))];
+}
+
+const childPlacementEndsAt = new Map(DEFAULT_CARE_STATES.filter((s) => s.placement && s.maxAgeYears !== undefined).map((s) => [s.id, s.maxAgeYears as number]));
+
 /** Pure: the budget of a record's placement and services over the 12 months from `asOf`. */
 export function immediateBudget(
-  record: { placement: { type: string; weeklyPrice: number; startDate: string } | null; services: ServiceInPlaceDto[] },
+  record: {
+    birthYear?: number;
+    birthMonth?: number;
+    placement: { type: string; weeklyPrice: number; startDate: string; priceChanges?: Array<{ from: string; weeklyPrice: number }> | undefined } | null;
+    services: ServiceInPlaceDto[];
+  },
   asOf: Date,
 ): Omit<PathwayBudgetDto, 'youngPersonId'> {
   const from = Date.UTC(asOf.getUTCFullYear(), asOf.getUTCMonth(), asOf.getUTCDate());
   const to = aYearLater(from);
   const candidates: Line[] = [];
   if (record.placement) {
-    candidates.push({
-      kind: 'placement',
-      name: record.placement.type,
-      agency: 'childrens_social_care',
-      weeklyCost: record.placement.weeklyPrice,
-      start: Math.max(from, utcDay(record.placement.startDate)),
-      end: to,
-    });
+    const placement = record.placement;
+    const leavesAt = childPlacementEndsAt.get(placement.type);
+    // Leaving care: a children's placement stops on the birthday its state ends at (18).
+    const placementEnd =
+      leavesAt !== undefined && record.birthYear !== undefined && record.birthMonth !== undefined ? Math.min(to, Date.UTC(record.birthYear + leavesAt, record.birthMonth - 1, 1)) : to;
+    for (const piece of pricePieces(placementPrices(placement), Math.max(from, utcDay(placement.startDate)), placementEnd)) {
+      candidates.push({ kind: 'placement', name: placement.type, agency: 'childrens_social_care', weeklyCost: piece.weekly, start: piece.start, end: piece.end });
+    }
   }
   for (const service of record.services) {
-    candidates.push({
-      kind: 'service',
-      name: service.name,
-      agency: service.fundingAgency,
-      weeklyCost: service.weeklyCost,
-      start: Math.max(from, utcDay(service.startDate)),
-      end: service.endDate === undefined ? to : Math.min(to, utcDay(service.endDate) + DAY_MS),
-    });
+    const end = service.endDate === undefined ? to : Math.min(to, utcDay(service.endDate) + DAY_MS);
+    for (const piece of pricePieces(servicePrices(service), Math.max(from, utcDay(service.startDate)), end)) {
+      candidates.push({ kind: 'service', name: service.name, agency: service.fundingAgency, weeklyCost: piece.weekly, start: piece.start, end: piece.end });
+    }
   }
 
   const byAgency = new Map<Agency, number>();
@@ -91,7 +128,8 @@ export function immediateBudget(
       const years = [...daysByFinancialYear(new Date(line.start), new Date(line.end))].sort((a, b) => a[0] - b[0]);
       let linePennies = 0;
       const split = years.map(([year, days]) => {
-        const pennies = Math.round((line.weeklyCost * 100 * days) / 7);
+        // Whole pence of the weekly price (refused otherwise) × days ÷ 7, rounded once.
+        const pennies = Math.round((toPence(line.weeklyCost) * days) / 7);
         linePennies += pennies;
         add(line.agency, year, pennies);
         return { financialYear: financialYearLabel(year), days, amount: pounds(pennies) };
@@ -130,5 +168,8 @@ export function immediateBudget(
 
 export async function getPathwayBudget(db: Kysely<Database>, youngPersonId: string, asOf: Date): Promise<PathwayBudgetDto> {
   const subject: PlanSubject = await findPlanSubject(db, youngPersonId);
-  return { youngPersonId, ...immediateBudget({ placement: subject.placement, services: subject.services as ServiceInPlaceDto[] }, asOf) };
+  return {
+    youngPersonId,
+    ...immediateBudget({ birthYear: subject.birthYear, birthMonth: subject.birthMonth, placement: subject.placement, services: subject.services as ServiceInPlaceDto[] }, asOf),
+  };
 }

@@ -34,7 +34,7 @@ import { ConflictError, DomainError, type FieldError, NotFoundError, Unprocessab
 import type { JobRunner } from './jobs.ts';
 import { resolvePlan } from './plans.ts';
 import { parseStartMonth, projectPlans } from './projections.ts';
-import { comparisonStatement, formatPercent, formatPounds } from './wording.ts';
+import { comparisonStatements, formatPercent, formatPounds } from './wording.ts';
 
 /**
  * Pathway projections: every plan of one young person (or a chosen few) run to the horizon by
@@ -68,6 +68,8 @@ export interface PathwayDeps {
 /** What a stored projection keeps to run again: never the young person's reference. */
 export interface ProjectionInputs {
   startMonth: string;
+  /** Day of the start month (from today when no start month was asked for): the first month is pro rata, as in the budget. */
+  startDay?: number;
   ageMonths: number;
   months: number;
   discountRate: number | null;
@@ -184,6 +186,8 @@ export async function runPathwayProjection(deps: PathwayDeps, actor: Actor, youn
     choice,
     inputs: {
       startMonth: `${start.year}-${String(start.month).padStart(2, '0')}`,
+      // Today's projection starts today, like the 12-month budget: the current month pro rata.
+      ...(body.startMonth === undefined && now.getUTCDate() > 1 ? { startDay: now.getUTCDate() } : {}),
       ageMonths,
       months,
       discountRate: body.discountRate ?? null,
@@ -255,6 +259,7 @@ async function launch(deps: PathwayDeps, actor: Actor, spec: Launch): Promise<Pr
         ageMonths: inputs.ageMonths,
         startYear,
         startMonth,
+        startDay: inputs.startDay,
         plans: inputs.plans.map((p, k) => ({ name: p.name, plan: spec.enginePlans[k] })),
         runs: spec.runs,
         seed: spec.seed,
@@ -338,15 +343,20 @@ export function comparisonView(projection: PathwayProjectionDto): CarePlanCompar
     const meta = byName.get(c.plan) as (typeof projection.plans)[number];
     const byAgency = c.byAgency.filter((a) => a.discountedSaving !== 0 || a.cashSaving !== 0).sort((a, b) => Math.abs(b.discountedSaving) - Math.abs(a.discountedSaving));
     const byState = c.byState.filter((s) => s.cashSaving !== 0).sort((a, b) => Math.abs(b.cashSaving) - Math.abs(a.cashSaving));
+    const statements = comparisonStatements(c.plan, 'the current course', c);
     return {
       planId: meta.planId,
       name: c.plan,
-      expectedSaving: { discounted: c.saving.discounted.mean, cash: c.saving.cash.mean },
-      interval90: { low: c.saving.discounted.p5, high: c.saving.discounted.p95 },
-      saving: c.saving,
-      probabilityCheaper: c.probabilityCheaper,
+      expectedSaving: { discounted: c.discounted.saving.mean, cash: c.cash.saving.mean },
+      interval90: {
+        discounted: { low: c.discounted.saving.p5, high: c.discounted.saving.p95 },
+        cash: { low: c.cash.saving.p5, high: c.cash.saving.p95 },
+      },
+      saving: { discounted: c.discounted.saving, cash: c.cash.saving },
+      probabilityCheaper: { discounted: c.discounted.probabilityCheaper, cash: c.cash.probabilityCheaper },
       drivers: { byAgency, byState },
-      statement: comparisonStatement(c.plan, 'the current course', c.probabilityCheaper, c.saving.discounted),
+      statements,
+      statement: `${statements.discounted} ${statements.cash}`,
     };
   });
 
@@ -365,7 +375,7 @@ export function comparisonView(projection: PathwayProjectionDto): CarePlanCompar
     ...plans.map((p) => p.statement),
     ...comparisons.flatMap((c) => [c.statement, driverSentence(c)].filter((s): s is string => s !== null)),
     plans.length > 1
-      ? `${cheapest.name} has the lowest expected cost${cheapest.isCurrent ? ' (the current course)' : ''}${cheapest.isCurrent ? '' : `; it costs less than the current course in ${formatPercent(comparisons.find((c) => c.planId === cheapest.planId)?.probabilityCheaper ?? 0)} of runs`}.`
+      ? `${cheapest.name} has the lowest expected cost${cheapest.isCurrent ? ' (the current course)' : ''}${cheapest.isCurrent ? '' : `; in present value it costs less than the current course in ${formatPercent(comparisons.find((c) => c.planId === cheapest.planId)?.probabilityCheaper.discounted ?? 0)} of runs`}.`
       : 'There is one plan: add others to compare.',
   ];
   return {

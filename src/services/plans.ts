@@ -16,6 +16,8 @@ export interface PlanInput {
   prices?: Array<{ state: string; weeklyPrice: number }> | undefined;
   /** The actual weekly price of today's placement, while the young person stays in it. */
   currentPlacementWeeklyPrice?: number | null | undefined;
+  /** Dated changes to that price (history and scheduled uplifts), in date order. */
+  currentPlacementPriceChanges?: Array<{ from: string; weeklyPrice: number }> | undefined;
 }
 
 export interface PlanContext {
@@ -120,6 +122,13 @@ export function resolvePlan(model: SimulationModel, input: PlanInput, context: P
   if (current !== null && startState >= 0 && !model.isPlacement[startState]) {
     errors.push({ field: `${context.field}/currentPlacementWeeklyPrice`, reason: `"${model.stateIds[startState]}" is not a placement, so it has no weekly price` });
   }
+  const changes = input.currentPlacementPriceChanges ?? [];
+  changes.forEach((change, k) => {
+    if (k > 0 && change.from <= changes[k - 1].from) errors.push({ field: `${context.field}/currentPlacementPriceChanges/${k}/from`, reason: 'must be after the previous change' });
+  });
   if (errors.length > 0) return { plan: null, errors };
-  return { plan: { startState, moves, interventions, statePrices, currentPlacementWeeklyPrice: current }, errors: [] };
+  return {
+    plan: { startState, moves, interventions, statePrices, currentPlacementWeeklyPrice: current, ...(current !== null && changes.length > 0 ? { currentPlacementPriceChanges: changes } : {}) },
+    errors: [],
+  };
 }

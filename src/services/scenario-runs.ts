@@ -346,8 +346,9 @@ export function scenarioHeadline(result: ScenarioResultCore, topInputs = 5): Sce
     spendByYear: result.spend.byYear.map((y) => ({ financialYear: y.financialYear, baseline: range(y.baseline), strategy: range(y.strategy), saving: range(y.saving) })),
     planningTotal: { baseline: range(result.spend.planningTotal.baseline), strategy: range(result.spend.planningTotal.strategy), saving: range(result.spend.planningTotal.saving) },
     netPresentValue: range(its.netPresentValue),
-    benefitCostRatio: its.benefitCostRatio ? range(its.benefitCostRatio) : null,
-    returnOnInvestment: its.returnOnInvestment ? range(its.returnOnInvestment) : null,
+    benefitCostRatio: its.benefitCostRatio,
+    returnOnInvestment: its.returnOnInvestment,
+    benefitCostRatioSpread: its.ratioSpreadOverRuns.benefitCostRatio ? range(its.ratioSpreadOverRuns.benefitCostRatio) : null,
     probabilityBenefitsExceedCosts: its.probabilityBenefitsExceedCosts,
     payback: { medianYear: its.payback.medianYear, probabilityNever: its.payback.probabilityNever },
     cashableBenefits: range(its.cashableBenefits),
@@ -420,7 +421,7 @@ export async function compareScenarioRuns(deps: Pick<ScenarioDeps, 'db' | 'catal
         saving: minus(h.planningTotal.saving, f.planningTotal.saving),
       },
       netPresentValue: minus(h.netPresentValue, f.netPresentValue),
-      benefitCostRatio: h.benefitCostRatio && f.benefitCostRatio ? minus(h.benefitCostRatio, f.benefitCostRatio) : null,
+      benefitCostRatio: h.benefitCostRatio !== null && f.benefitCostRatio !== null ? h.benefitCostRatio - f.benefitCostRatio : null,
       probabilityBenefitsExceedCosts: h.probabilityBenefitsExceedCosts - f.probabilityBenefitsExceedCosts,
       inCareByYear: h.inCareByYear.flatMap((y) => {
         const other = firstInCare.get(y.financialYear);

@@ -16,12 +16,40 @@ export function formatPercent(probability: number): string {
   return `${Math.round(percent)}%`;
 }
 
-/** "Plan B costs less than the current course in 87% of runs; expected saving £142,000, 90% interval £38,000 to £251,000." */
-export function comparisonStatement(plan: string, against: string, probabilityCheaper: number, saving: { mean: number; p5: number; p95: number }): string {
+/** The two bases every comparison is given on, named as a reader sees them. */
+export type Basis = 'discounted' | 'cash';
+export const BASIS_LABELS: Record<Basis, string> = {
+  discounted: 'present value',
+  cash: 'cash (undiscounted)',
+};
+
+/**
+ * One basis's comparison in words: "In present value, Plan B costs less than the current
+ * course in 87% of runs; expected saving £142,000, 90% interval £38,000 to £251,000." The chance,
+ * the saving and the interval (the 5th to the 95th percentile of the paired saving) all come
+ * from the same basis, named at the start.
+ */
+export function comparisonStatement(
+  plan: string,
+  against: string,
+  basis: Basis,
+  paired: { probabilityCheaper: number; saving: { mean: number; p5: number; p95: number } },
+): string {
+  const saving = paired.saving;
   const verb = saving.mean >= 0 ? 'expected saving' : 'expected extra cost';
   const interval =
     saving.mean >= 0
       ? `${formatPounds(saving.p5)} to ${formatPounds(saving.p95)}`
       : `${formatPounds(-saving.p95)} to ${formatPounds(-saving.p5)}`;
-  return `${plan} costs less than ${against} in ${formatPercent(probabilityCheaper)} of runs; ${verb} ${formatPounds(Math.abs(saving.mean))} (present value), 90% interval ${interval}.`;
+  const label = BASIS_LABELS[basis];
+  return `In ${label}, ${plan} costs less than ${against} in ${formatPercent(paired.probabilityCheaper)} of runs; ${verb} ${formatPounds(Math.abs(saving.mean))}, 90% interval ${interval}.`;
+}
+
+/** Both bases, present value first: each sentence complete on its own basis. */
+export function comparisonStatements(
+  plan: string,
+  against: string,
+  paired: Record<Basis, { probabilityCheaper: number; saving: { mean: number; p5: number; p95: number } }>,
+): Record<Basis, string> {
+  return { discounted: comparisonStatement(plan, against, 'discounted', paired.discounted), cash: comparisonStatement(plan, against, 'cash', paired.cash) };
 }

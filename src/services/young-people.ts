@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { DEFAULT_CARE_STATES } from '../catalog/vocabulary.ts';
 import { type Actor, appendAuditEvent } from '../db/repositories/audit.ts';
 import { deleteCarePlansOf } from '../db/repositories/care-plans.ts';
+import { isWholePence } from '../finance/money.ts';
 import { deletePathwayProjectionsOf } from '../db/repositories/pathway-projections.ts';
 import {
   eraseYoungPersonRecord,
@@ -87,14 +88,44 @@ export function checkYoungPersonRules(record: YoungPersonInputDto, today: Date):
   if (placement) {
     if (placement.startDate > todayIso) errors.push({ field: '/placement/startDate', reason: 'is in the future' });
     else if (placement.startDate < firstDayOfBirthMonth(record)) errors.push({ field: '/placement/startDate', reason: 'is before the month of birth' });
+    checkWholePence(placement.weeklyPrice, '/placement/weeklyPrice', errors);
+    checkChanges(
+      (placement.priceChanges ?? []).map((c) => ({ from: c.from, amount: c.weeklyPrice })),
+      placement.startDate,
+      '/placement/priceChanges',
+      'weeklyPrice',
+      errors,
+    );
   }
 
   record.services.forEach((service, index) => {
     if (service.endDate !== undefined && service.endDate < service.startDate) {
       errors.push({ field: `/services/${index}/endDate`, reason: 'is before startDate' });
     }
+    checkWholePence(service.weeklyCost, `/services/${index}/weeklyCost`, errors);
+    checkChanges(
+      (service.costChanges ?? []).map((c) => ({ from: c.from, amount: c.weeklyCost })),
+      service.startDate,
+      `/services/${index}/costChanges`,
+      'weeklyCost',
+      errors,
+    );
   });
   return errors;
+}
+
+/** Refuses amounts with a fraction of a penny (6999.995): money is stored and costed in whole pence. */
+function checkWholePence(amount: number, field: string, errors: FieldError[]): void {
+  if (!isWholePence(amount)) errors.push({ field, reason: `${amount} has a fraction of a penny; give whole pence (at most two decimal places)` });
+}
+
+/** Dated changes: after the start, strictly in date order, whole pence. */
+function checkChanges(changes: Array<{ from: string; amount: number }>, startDate: string, field: string, amountName: string, errors: FieldError[]): void {
+  changes.forEach((change, k) => {
+    if (change.from <= startDate) errors.push({ field: `${field}/${k}/from`, reason: `must be after startDate (${startDate})` });
+    else if (k > 0 && change.from <= changes[k - 1].from) errors.push({ field: `${field}/${k}/from`, reason: 'must be after the previous change' });
+    checkWholePence(change.amount, `${field}/${k}/${amountName}`, errors);
+  });
 }
 
 function withPrefix(prefix: string, errors: FieldError[]): FieldError[] {

@@ -1,5 +1,6 @@
 import { type Distribution, PreparedQuantiles, meanOf, quantileOf, sampleGamma } from './distributions.ts';
 import { type MetricLayout, Outcome } from './layout.ts';
+import { weeklyDayCountFactors } from '../finance/day-count.ts';
 import { type SimulationModel, WEEKS_PER_MONTH } from './model.ts';
 import { StreamPurpose, Xoshiro128, mix32, streamPrefix } from './random.ts';
 import { redirectMoves, scaleExits, settleStay } from './rows.ts';
@@ -16,13 +17,18 @@ import { redirectMoves, scaleExits, settleStay } from './rows.ts';
  *
  * The loop only counts person-months by (financial year, state) and (year of age, state);
  * costs follow from those counts and the run's prices when a run is flushed. Prices are whole
- * pence per month, so every figure is an integer and sums are exact in any order.
+ * pence per month, or for weekly prices scaled to calendar days 64ths of a penny, so every
+ * figure is a binary fraction and sums are exact in any order.
  */
 
-/** Where the projection starts in the calendar: month 0 is (startYear, startMonth 1-12). */
+/**
+ * Where the projection starts in the calendar: month 0 is (startYear, startMonth 1-12), from
+ * day `startDay` (1 when absent): a first month that starts later is charged pro rata by days.
+ */
 export interface ProjectionClock {
   startYear: number;
   startMonth: number;
+  startDay?: number;
 }
 
 /** A change to monthly rates in force during some financial years (a strategy's rate change). */
@@ -83,6 +89,8 @@ export interface PersonPlan {
   interventions: Array<{ slotIndex: number; startMonth: number }>;
   /** The actual weekly price of today's placement, while the person stays in it. */
   currentPlacementWeeklyPrice: number | null;
+  /** That price for each financial year when it changes on dated days (day-weighted); absent: the same every year. */
+  currentPlacementPriceByYear?: Float64Array | null;
 }
 
 export interface SimulatorOptions {
@@ -99,6 +107,17 @@ const TWO_POW_32 = 4294967296;
 const NO_EVENT = 0x3fffffff;
 /** A threshold no 32-bit draw reaches (the last entry of a row: cumulative probability 2). */
 const NEVER = 2 * TWO_POW_32;
+
+/**
+ * Weekly costs scaled to calendar days are held per person-month in 64ths of a penny: a binary
+ * fraction, so products with whole month counts and sums over people, shards and threads stay
+ * exact in any order (as whole pence did), while the rounding (at most 1/128 of a penny a month)
+ * is far below the penny that answers are rounded to at the end.
+ */
+const SUB_PENNY = 64;
+function subPenny(pence: number): number {
+  return Math.round(pence * SUB_PENNY) / SUB_PENNY;
+}
 
 function hashString(text: string): number {
   // FNV-1a, then mixed: a stable 32-bit key for a parameter name.
@@ -178,12 +197,19 @@ interface SlotState {
   /** Per cell c, the (agency × 2 + cashable) lines that can carry a price: lines[lineStart[c] .. lineStart[c + 1]). */
   lineStart: Int32Array;
   lines: Int32Array;
-  /** Per cell: pence per month of every line. */
+  /** Per cell: pence per month of every line stated per month or per year. */
   statePence: Float64Array;
-  /** [cell][agency][cashable] pence per month. */
+  /** [cell][agency][cashable] pence per month of lines stated per month or per year. */
   stateAgencyPence: Float64Array;
-  /** Placement fee pence per month per cell, and where it is booked. */
+  /**
+   * The same for lines stated per week (and actual weekly prices), in pence per standard month
+   * (365/12 days); flush scales them to the calendar days of each financial year (days ÷ 7).
+   */
+  weeklyStatePence: Float64Array;
+  weeklyAgencyPence: Float64Array;
+  /** Placement fee pence per month per cell (non-weekly and weekly parts), and where it is booked. */
   feePence: Float64Array;
+  feeWeeklyPence: Float64Array;
   feeAgency: Int32Array;
   feeCashable: Uint8Array;
   occFy: Int32Array;
@@ -244,6 +270,8 @@ export class Simulator {
   private readonly priceEntries: Int32Array;
   /** This run's price of each unit cost in pence per month. */
   private readonly unitPence: Float64Array;
+  /** Per unit cost, 1 when it is stated per week (priced by calendar days ÷ 7 at flush). */
+  private readonly unitPerWeek: Uint8Array;
   private uncertainRows: boolean;
   private readonly virtFy: Int32Array;
   private readonly virtAge: Int32Array;
@@ -306,7 +334,10 @@ export class Simulator {
     this.basePrices = {
       statePence: new Float64Array(cells),
       stateAgencyPence: new Float64Array(cells * layout.nAgencies * 2),
+      weeklyStatePence: new Float64Array(cells),
+      weeklyAgencyPence: new Float64Array(cells * layout.nAgencies * 2),
       feePence: new Float64Array(cells),
+      feeWeeklyPence: new Float64Array(cells),
       feeAgency: new Int32Array(cells),
       feeCashable: new Uint8Array(cells),
     };
@@ -340,12 +371,14 @@ export class Simulator {
     }
     this.priceEntries = Int32Array.from(entries);
     this.unitPence = new Float64Array(nCosts);
+    this.unitPerWeek = Uint8Array.from(model.unitCosts, (c) => (c.perWeek ? 1 : 0));
     this.flagBits = new Uint8Array(nS);
     for (let s = 0; s < nS; s++) {
       this.flagBits[s] =
         (model.flags.inCare[s] ? FLAG_IN_CARE : 0) | (model.flags.custody[s] ? FLAG_CUSTODY : 0) | (model.flags.homeless[s] ? FLAG_HOMELESS : 0);
     }
     this.virtFy = new Int32Array(layout.nFinancialYears * model.nCostSegments);
+    this.weekScale = weeklyDayCountFactors(clock, layout.nFinancialYears);
     this.virtAge = new Int32Array(layout.nAgeYears);
     this.scratchRow = new Float64Array(nS);
     this.unitValues = new Float64Array(model.unitCosts.length);
@@ -369,7 +402,10 @@ export class Simulator {
       slot,
       statePence: new Float64Array(cells),
       stateAgencyPence: new Float64Array(cells * nA * 2),
+      weeklyStatePence: new Float64Array(cells),
+      weeklyAgencyPence: new Float64Array(cells * nA * 2),
       feePence: new Float64Array(cells),
+      feeWeeklyPence: new Float64Array(cells),
       // Where fees are booked does not change between runs (see the constructor).
       feeAgency: Int32Array.from(this.basePrices.feeAgency),
       feeCashable: Uint8Array.from(this.basePrices.feeCashable),
@@ -504,23 +540,55 @@ export class Simulator {
   }
 
   /** This run's prices before any plan's own prices: computed once per run, copied into each slot. */
-  private readonly basePrices: { statePence: Float64Array; stateAgencyPence: Float64Array; feePence: Float64Array; feeAgency: Int32Array; feeCashable: Uint8Array };
+  private readonly basePrices: {
+    statePence: Float64Array;
+    stateAgencyPence: Float64Array;
+    weeklyStatePence: Float64Array;
+    weeklyAgencyPence: Float64Array;
+    feePence: Float64Array;
+    feeWeeklyPence: Float64Array;
+    feeAgency: Int32Array;
+    feeCashable: Uint8Array;
+  };
+
+  /**
+   * Per financial year, what a standard month (365/12 days) of a weekly price becomes so that a
+   * year's weekly costs are its calendar days ÷ 7, the first month pro rata from the start day:
+   * the budget's rule (src/finance/day-count.ts).
+   */
+  private readonly weekScale: Float64Array;
 
   private priceBase(): void {
     const model = this.model;
     const base = this.basePrices;
     const pence = this.unitPence;
-    for (let i = 0; i < pence.length; i++) pence[i] = Math.round(this.unitValues[i] * model.unitCosts[i].toMonthly * 100);
+    // Weekly lines stay unrounded per standard month: they are rounded to the penny once per
+    // financial year, after scaling to its calendar days (flush).
+    for (let i = 0; i < pence.length; i++) {
+      const monthly = this.unitValues[i] * model.unitCosts[i].toMonthly * 100;
+      pence[i] = this.unitPerWeek[i] === 1 ? monthly : Math.round(monthly);
+    }
     base.statePence.fill(0);
     base.stateAgencyPence.fill(0);
+    base.weeklyStatePence.fill(0);
+    base.weeklyAgencyPence.fill(0);
     base.feePence.fill(0);
+    base.feeWeeklyPence.fill(0);
+    const weekly = this.unitPerWeek;
     const entries = this.priceEntries;
     for (let e = 0; e < entries.length; e += 4) {
-      const amount = pence[entries[e]];
+      const i = entries[e];
+      const amount = pence[i];
       const cell = entries[e + 1];
-      base.statePence[cell] += amount;
-      base.stateAgencyPence[entries[e + 2]] += amount;
-      if (entries[e + 3] === 1) base.feePence[cell] += amount;
+      if (weekly[i] === 1) {
+        base.weeklyStatePence[cell] += amount;
+        base.weeklyAgencyPence[entries[e + 2]] += amount;
+        if (entries[e + 3] === 1) base.feeWeeklyPence[cell] += amount;
+      } else {
+        base.statePence[cell] += amount;
+        base.stateAgencyPence[entries[e + 2]] += amount;
+        if (entries[e + 3] === 1) base.feePence[cell] += amount;
+      }
     }
   }
 
@@ -532,15 +600,23 @@ export class Simulator {
     const base = this.basePrices;
     state.statePence.set(base.statePence);
     state.stateAgencyPence.set(base.stateAgencyPence);
+    state.weeklyStatePence.set(base.weeklyStatePence);
+    state.weeklyAgencyPence.set(base.weeklyAgencyPence);
     state.feePence.set(base.feePence);
+    state.feeWeeklyPence.set(base.feeWeeklyPence);
     for (let g = 0; g < model.nCostSegments; g++) {
       for (const { state: s, weeklyPrice } of state.slot.statePrices) {
         const cell = g * nS + s;
-        const pence = Math.round(weeklyPrice * WEEKS_PER_MONTH * 100);
-        const delta = pence - state.feePence[cell];
-        state.statePence[cell] += delta;
-        state.stateAgencyPence[(cell * nA + state.feeAgency[cell]) * 2 + state.feeCashable[cell]] += delta;
-        state.feePence[cell] = pence;
+        // The agreed weekly price replaces the fee, whichever way the fee was stated.
+        const pence = weeklyPrice * WEEKS_PER_MONTH * 100;
+        const at = (cell * nA + state.feeAgency[cell]) * 2 + state.feeCashable[cell];
+        state.statePence[cell] -= state.feePence[cell];
+        state.stateAgencyPence[at] -= state.feePence[cell];
+        state.feePence[cell] = 0;
+        const delta = pence - state.feeWeeklyPence[cell];
+        state.weeklyStatePence[cell] += delta;
+        state.weeklyAgencyPence[at] += delta;
+        state.feeWeeklyPence[cell] = pence;
       }
     }
   }
@@ -651,7 +727,7 @@ export class Simulator {
     let a = age;
     const weekly = this.weeklyPence[ivIndex];
     for (let t = m; t < Math.min(months, m + iv.durationMonths); t++) {
-      this.bookCost(out, base, f, Math.floor(a / 12), iv.agency, weekly, ivIndex);
+      this.bookCost(out, base, f, Math.floor(a / 12), iv.agency, f < this.weekScale.length ? subPenny(weekly * this.weekScale[f]) : weekly, ivIndex);
       c = c === 11 ? 0 : c + 1;
       if (c === 3) f++;
       a++;
@@ -982,15 +1058,19 @@ export class Simulator {
     const nA = layout.nAgencies;
     const nSeg = model.nCostSegments;
     const start = person.startState;
-    const actual = Math.round((person.currentPlacementWeeklyPrice as number) * WEEKS_PER_MONTH * 100);
+    // Per standard month, unrounded: the penny rounding is once per financial year below.
+    const actual = (person.currentPlacementWeeklyPrice as number) * WEEKS_PER_MONTH * 100;
+    const byYear = person.currentPlacementPriceByYear ?? null;
     for (let f = firstFy; f <= lastFy && f < layout.nFinancialYears; f++) {
+      const actualThisYear = byYear !== null && f < byYear.length ? byYear[f] * WEEKS_PER_MONTH * 100 : actual;
       for (let g = 0; g < nSeg; g++) {
         const n = this.virtFy[f * nSeg + g];
         if (n === 0) continue;
         const priced = g * nS + start;
-        const delta = actual - state.feePence[priced];
-        out[base + layout.costFyAgency + f * nA * 2 + state.feeAgency[priced] * 2 + state.feeCashable[priced]] += n * delta;
-        out[base + layout.costState + start] += n * delta;
+        // The actual weekly price replaces the fee: days ÷ 7 for the weekly part, months for the rest.
+        const delta = n * subPenny((actualThisYear - state.feeWeeklyPence[priced]) * this.weekScale[f]) - n * state.feePence[priced];
+        out[base + layout.costFyAgency + f * nA * 2 + state.feeAgency[priced] * 2 + state.feeCashable[priced]] += delta;
+        out[base + layout.costState + start] += delta;
         this.virtFy[f * nSeg + g] = 0;
       }
     }
@@ -998,7 +1078,8 @@ export class Simulator {
       const n = this.virtAge[y];
       if (n === 0) continue;
       const priced = model.costSegmentOfAgeMonth[Math.min(y * 12, model.horizonAgeMonths - 1)] * nS + start;
-      out[base + layout.costAge + y] += n * (actual - state.feePence[priced]);
+      // By year of age, a breakdown only: weekly prices at the standard month (365/12 days).
+      out[base + layout.costAge + y] += n * (subPenny(actual - state.feeWeeklyPence[priced]) - state.feePence[priced]);
       this.virtAge[y] = 0;
     }
   }
@@ -1050,13 +1131,16 @@ export class Simulator {
       const s = c % nS;
       const target = base + layout.costFyAgency + f * nA * 2;
       const prices = c * nA * 2;
+      const scale = this.weekScale[f];
       // Only the (agency, cashable) lines that can price this cell: usually one or two of 12.
       for (let e = lineStart[c]; e < lineStart[c + 1]; e++) {
         const k = lines[e];
         const pence = state.stateAgencyPence[prices + k];
         if (pence !== 0) out[target + k] += n * pence;
+        const weekly = state.weeklyAgencyPence[prices + k];
+        if (weekly !== 0) out[target + k] += n * subPenny(weekly * scale);
       }
-      out[base + layout.costState + s] += n * state.statePence[c];
+      out[base + layout.costState + s] += n * state.statePence[c] + n * subPenny(state.weeklyStatePence[c] * scale);
       out[base + layout.monthsState + s] += n;
       out[outcomeBase + Outcome.monthsProjected] += n;
       if (flags.inCare[s]) out[outcomeBase + Outcome.monthsInCare] += n;
@@ -1071,7 +1155,8 @@ export class Simulator {
       const y = Math.floor(index / nS);
       const s = index - y * nS;
       const segOff = model.costSegmentOfAgeMonth[Math.min(y * 12, model.horizonAgeMonths - 1)] * nS;
-      out[base + layout.costAge + y] += n * state.statePence[segOff + s];
+      // By year of age, a breakdown only: weekly prices at the standard month (365/12 days).
+      out[base + layout.costAge + y] += n * (state.statePence[segOff + s] + subPenny(state.weeklyStatePence[segOff + s]));
       if (y >= 19 && y <= 21) {
         out[outcomeBase + Outcome.monthsAged19to21] += n;
         if (flags.neet[s]) out[outcomeBase + Outcome.monthsNeet19to21] += n;

@@ -67,8 +67,10 @@ export interface UnitCostRule {
   label: string;
   states: Uint8Array;
   amount: Distribution;
-  /** Multiplies the stated amount into a monthly one: week 52/12, month 1, year 1/12. */
+  /** Multiplies the stated amount into a monthly one: week 365/84 (a standard month of 365/12 days), month 1, year 1/12. */
   toMonthly: number;
+  /** Stated per week: charged by calendar days ÷ 7 (the budget's rule), not by months. */
+  perWeek: boolean;
   agency: number;
   cashable: boolean;
   /** The placement's price: an actual price for a placement replaces it. */
@@ -117,7 +119,12 @@ export interface RateFactorRule {
   multiplier: Distribution;
 }
 
-export const WEEKS_PER_MONTH = 52 / 12;
+/**
+ * Weeks in a standard month of 365/12 days (365/84 = 4.345): weekly prices are held per
+ * standard month and scaled to each financial year's calendar days (src/finance/day-count.ts),
+ * so a year of a weekly price is days ÷ 7 (52.14 weeks), as in the 12-month budget.
+ */
+export const WEEKS_PER_MONTH = 365 / 84;
 
 /** Expands state ids and @category selectors into a 0/1 mask over the model's states. */
 export function selectorMask(spec: CostModelSpec, selector: readonly string[]): Uint8Array {
@@ -260,6 +267,7 @@ export function compileModel(spec: CostModelSpec): SimulationModel {
       states: selectorMask(spec, c.states),
       amount: toDistribution(c.amount),
       toMonthly: perToMonthly[c.per],
+      perWeek: c.per === 'week',
       agency: agencyIndex(c.agency),
       cashable: c.cashable ?? true,
       placementFee: c.placementFee ?? false,

@@ -1,9 +1,10 @@
 import { financialYearCount, financialYearLabel, financialYearStart, absoluteMonth } from '../finance/financial-year.ts';
+import { weeklyPriceByFinancialYear } from '../finance/day-count.ts';
 import { discountFactors } from '../finance/discounting.ts';
 import { type PersonPlan, type PlanSlot, type ProjectionClock, Simulator, parameterList } from './engine.ts';
 import { type MetricLayout, Outcome, metricLayout } from './layout.ts';
 import type { SimulationModel } from './model.ts';
-import { MomentAccumulator, type Summary, meanAndSd, probabilityExceeding, summarize } from './summary.ts';
+import { MomentAccumulator, type PairedSaving, type Summary, meanAndSd, pairedSaving, penceToPounds, probabilityExceeding, summarizeMoney } from './summary.ts';
 
 /**
  * Projecting one young person under several plans: the unit of work, its split into chunks of
@@ -19,6 +20,8 @@ export interface EnginePlan {
   statePrices: Array<{ state: number; weeklyPrice: number }>;
   /** The actual weekly price of the placement the young person is in at month 0. */
   currentPlacementWeeklyPrice: number | null;
+  /** Dated changes to that price (YYYY-MM-DD, in date order): history and scheduled uplifts. */
+  currentPlacementPriceChanges?: Array<{ from: string; weeklyPrice: number }>;
 }
 
 export interface ProjectionRequest {
@@ -51,7 +54,8 @@ export function projectionLayout(model: SimulationModel, request: ProjectionRequ
   });
 }
 
-function toSlot(plan: EnginePlan, model: SimulationModel): { slot: PlanSlot; person: PersonPlan } {
+function toSlot(plan: EnginePlan, model: SimulationModel, clock: ProjectionClock, financialYears: number): { slot: PlanSlot; person: PersonPlan } {
+  const actual = model.isPlacement[plan.startState] ? plan.currentPlacementWeeklyPrice : null;
   const interventions = [...new Set(plan.interventions.map((i) => i.intervention))];
   return {
     slot: { interventions, statePrices: plan.statePrices },
@@ -68,7 +72,11 @@ function toSlot(plan: EnginePlan, model: SimulationModel): { slot: PlanSlot; per
           fromStates: m.fromStates === null ? null : Uint8Array.from(model.stateIds, (_, i) => (m.fromStates?.includes(i) ? 1 : 0)),
         })),
       interventions: plan.interventions.map((i) => ({ slotIndex: interventions.indexOf(i.intervention), startMonth: i.startMonth })),
-      currentPlacementWeeklyPrice: model.isPlacement[plan.startState] ? plan.currentPlacementWeeklyPrice : null,
+      currentPlacementWeeklyPrice: actual,
+      currentPlacementPriceByYear:
+        actual !== null && (plan.currentPlacementPriceChanges?.length ?? 0) > 0
+          ? weeklyPriceByFinancialYear(clock, financialYears, actual, plan.currentPlacementPriceChanges ?? [])
+          : null,
     },
   };
 }
@@ -88,7 +96,7 @@ function projectionSimulator(model: SimulationModel, request: ProjectionRequest)
   const simulator = new Simulator(model, layout, request.clock, { parameterUncertainty: request.parameterUncertainty });
   const months = projectionMonths(model, request);
   const plans = request.plans.map((plan) => {
-    const { slot, person } = toSlot(plan, model);
+    const { slot, person } = toSlot(plan, model, request.clock, layout.nFinancialYears);
     return { slotIndex: simulator.addSlot(slot), person: { ...person, ageMonths: request.ageMonths, months } };
   });
   return { layout, simulator, plans };
@@ -154,13 +162,18 @@ export interface PlanResult {
   exceedance: Array<{ threshold: number; probability: number }>;
 }
 
+/**
+ * Two plans compared run by run, on each basis separately: present value (discounted at the
+ * model's rates to the first financial year) and cash (undiscounted, in the model's real
+ * prices). Each basis carries its own saving, chance of being cheaper and interval, all from
+ * the same paired differences, so a sentence never joins a chance on one basis to a saving on
+ * the other.
+ */
 export interface PairedComparison {
   plan: number;
   against: number;
-  /** against minus plan: positive means the plan costs less. */
-  saving: { discounted: Summary; cash: Summary };
-  probabilityCheaper: number;
-  probabilityEqual: number;
+  discounted: PairedSaving;
+  cash: PairedSaving;
   byAgency: Array<{ agency: string; discountedSaving: number; cashSaving: number }>;
   byState: Array<{ state: string; cashSaving: number }>;
 }
@@ -337,7 +350,8 @@ export class ProjectionFolder {
     const plans: PlanResult[] = [];
     for (let p = 0; p < this.nPlans; p++) {
       const m = this.moments[p];
-      const meanSe = (i: number, scale = 1): MeanSe => ({ mean: m.meanAt(i) * scale, se: m.seAt(i) * scale });
+      const meanSe = (i: number): MeanSe => ({ mean: m.meanAt(i), se: m.seAt(i) });
+      const moneyMeanSe = (i: number): MeanSe => ({ mean: penceToPounds(m.meanAt(i)), se: penceToPounds(m.seAt(i)) });
       const outcome = (name: keyof typeof Outcome) => layout.outcomes + Outcome[name];
       const ratio = (num: number, den: number) => (m.meanAt(den) > 0 ? m.meanAt(num) / m.meanAt(den) : null);
       const cash = this.series(p, CASH);
@@ -345,29 +359,31 @@ export class ProjectionFolder {
       const cashable = this.series(p, CASHABLE);
       const nonCashable = cash.map((c, r) => c - cashable[r]);
       plans.push({
-        total: { discounted: summarize(discounted, pounds), cash: summarize(cash, pounds) },
-        cashable: summarize(cashable, pounds),
-        nonCashable: summarize(nonCashable, pounds),
+        total: { discounted: summarizeMoney(discounted), cash: summarizeMoney(cash) },
+        cashable: summarizeMoney(cashable),
+        nonCashable: summarizeMoney(nonCashable),
         byFinancialYear: Array.from({ length: nFy }, (_, f) => {
-          const year = summarize(this.series(p, FY + f), pounds);
+          const year = summarizeMoney(this.series(p, FY + f));
+          const pence = meanAndSd(this.series(p, FY + f));
           return {
             financialYear: financialYearLabel(firstFy + f),
             cash: year,
-            discounted: { mean: year.mean * this.factors[f], se: year.se * this.factors[f] },
+            // Year f's present value uses year f's own factor (year 0 undiscounted).
+            discounted: { mean: penceToPounds(pence.mean * this.factors[f]), se: penceToPounds((pence.sd / Math.sqrt(this.runs)) * this.factors[f]) },
           };
         }),
         byAgency: model.agencies.map((agency, a) => ({
           agency,
-          cash: summarize(this.series(p, AGENCY + a), pounds),
-          discounted: summarize(this.series(p, AGENCY_DISCOUNTED + a), pounds),
+          cash: summarizeMoney(this.series(p, AGENCY + a)),
+          discounted: summarizeMoney(this.series(p, AGENCY_DISCOUNTED + a)),
         })),
-        byAgeYear: Array.from({ length: layout.nAgeYears }, (_, y) => ({ age: y, cash: meanSe(layout.costAge + y, pounds) })).filter(
+        byAgeYear: Array.from({ length: layout.nAgeYears }, (_, y) => ({ age: y, cash: moneyMeanSe(layout.costAge + y) })).filter(
           (row) => row.age * 12 + 12 > this.request.ageMonths && row.age * 12 < this.request.ageMonths + months,
         ),
-        byState: model.stateIds.map((state, s) => ({ state, cash: meanSe(layout.costState + s, pounds), months: meanSe(layout.monthsState + s) })),
+        byState: model.stateIds.map((state, s) => ({ state, cash: moneyMeanSe(layout.costState + s), months: meanSe(layout.monthsState + s) })),
         byIntervention: model.interventions.map((iv, i) => ({
           intervention: iv.id,
-          cash: meanSe(layout.costIntervention + i, pounds),
+          cash: moneyMeanSe(layout.costIntervention + i),
           probabilityDelivered: m.meanAt(layout.delivered + i),
         })),
         endOfYearStates: Array.from({ length: nFy }, (_, f) => ({
@@ -388,6 +404,7 @@ export class ProjectionFolder {
         },
         exceedance: (this.request.thresholds ?? []).map((threshold) => ({
           threshold,
+          // On present value, like the total the threshold is read against.
           probability: probabilityExceeding(discounted.map((v) => v * pounds), threshold),
         })),
       });
@@ -408,8 +425,6 @@ export class ProjectionFolder {
 
   /** Paired differences, run by run: the common random numbers make their spread small. */
   compare(plan: number, against: number): PairedComparison {
-    const pounds = 0.01;
-    const runs = this.runs;
     const nFy = this.layout.nFinancialYears;
     const nA = this.layout.nAgencies;
     const difference = (index: number) => {
@@ -417,29 +432,20 @@ export class ProjectionFolder {
       const b = this.series(plan, index);
       return a.map((x, r) => x - b[r]);
     };
-    const cashPlan = this.series(plan, 0);
-    const cashAgainst = this.series(against, 0);
-    let cheaper = 0;
-    let equal = 0;
-    for (let r = 0; r < runs; r++) {
-      if (cashPlan[r] < cashAgainst[r]) cheaper++;
-      else if (cashPlan[r] === cashAgainst[r]) equal++;
-    }
     const layout = this.layout;
     return {
       plan,
       against,
-      saving: { discounted: summarize(difference(1), pounds), cash: summarize(difference(0), pounds) },
-      probabilityCheaper: cheaper / runs,
-      probabilityEqual: equal / runs,
+      discounted: pairedSaving(this.series(against, 1), this.series(plan, 1)),
+      cash: pairedSaving(this.series(against, 0), this.series(plan, 0)),
       byAgency: this.model.agencies.map((agency, a) => ({
         agency,
-        discountedSaving: meanAndSd(difference(3 + nFy + nA + a)).mean * pounds,
-        cashSaving: meanAndSd(difference(3 + nFy + a)).mean * pounds,
+        discountedSaving: penceToPounds(meanAndSd(difference(3 + nFy + nA + a)).mean),
+        cashSaving: penceToPounds(meanAndSd(difference(3 + nFy + a)).mean),
       })),
       byState: this.model.stateIds.map((state, s) => ({
         state,
-        cashSaving: (this.moments[against].meanAt(layout.costState + s) - this.moments[plan].meanAt(layout.costState + s)) * pounds,
+        cashSaving: penceToPounds(this.moments[against].meanAt(layout.costState + s) - this.moments[plan].meanAt(layout.costState + s)),
       })),
     };
   }

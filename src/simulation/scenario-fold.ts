@@ -1,12 +1,12 @@
 import { discountFactors } from '../finance/discounting.ts';
 import { financialYearLabel } from '../finance/financial-year.ts';
-import { appraise, rankCorrelation } from '../finance/invest-to-save.ts';
+import { appraise, rankCorrelation, ratiosByRun, ratiosOfTotals } from '../finance/invest-to-save.ts';
 import { keyedStreamUniform, parameterList } from './engine.ts';
 import { type MetricLayout, Outcome } from './layout.ts';
 import type { SimulationModel } from './model.ts';
 import { cohortLayout } from './cohort.ts';
-import type { PreparedScenario } from './scenario.ts';
-import { type Summary, quantileSorted, summarize } from './summary.ts';
+import { APPRAISAL_CONVENTIONS, type PreparedScenario } from './scenario.ts';
+import { type Summary, penceToPounds, quantileSorted, summarize, summarizeMoney } from './summary.ts';
 
 /**
  * Folds a scenario's runs (baseline and strategy vectors, summed over every shard) into the
@@ -38,6 +38,8 @@ export interface ScenarioResultCore {
   firstYear: string;
   planningYears: number;
   lifetimeYears: number;
+  /** The appraisal convention, and what it means. */
+  appraisal: { convention: string; description: string };
   spend: {
     byYear: Array<{ financialYear: string; baseline: Summary; strategy: Summary; saving: Summary }>;
     byYearAgency: Array<{ financialYear: string; agency: string; baseline: Summary; strategy: Summary; saving: Summary }>;
@@ -47,9 +49,16 @@ export interface ScenarioResultCore {
     netPresentValue: Summary;
     presentBenefits: Summary;
     presentCosts: Summary;
-    benefitCostRatio: Summary | null;
-    returnOnInvestment: Summary | null;
+    /** Ratio of totals: E[PV benefits] / E[PV costs]; null when the expected PV of costs is not positive. */
+    benefitCostRatio: number | null;
+    /** Ratio of totals: (E[PV benefits] − E[PV costs]) / E[PV costs]. */
+    returnOnInvestment: number | null;
+    /** Each run's own ratio, over the runs with positive PV costs: the spread, not the headline figure. */
+    ratioSpreadOverRuns: { runsWithCosts: number; benefitCostRatio: Summary | null; returnOnInvestment: Summary | null };
+    /** Share of runs with NPV strictly above zero (a strategy that changes nothing scores 0). */
     probabilityBenefitsExceedCosts: number;
+    /** The same appraisal undiscounted (cash, real prices): lifetime benefits minus costs, and the share of runs above zero. */
+    cash: { net: Summary; probabilityBenefitsExceedCosts: number };
     payback: { byYear: Array<{ financialYear: string; probability: number }>; probabilityNever: number; medianYear: string | null };
     cashableBenefits: Summary;
     nonCashableBenefits: Summary;
@@ -79,6 +88,12 @@ function band(values: Float64Array): Band {
   let mean = 0;
   for (const v of sorted) mean += v / sorted.length;
   return { mean, p10: quantileSorted(sorted, 0.1), p50: quantileSorted(sorted, 0.5), p90: quantileSorted(sorted, 0.9) };
+}
+
+/** A band of money held in pence, in pounds to the penny. */
+function moneyBand(pence: Float64Array): Band {
+  const b = band(pence);
+  return { mean: penceToPounds(b.mean), p10: penceToPounds(b.p10), p50: penceToPounds(b.p50), p90: penceToPounds(b.p90) };
 }
 
 export class ScenarioFolder {
@@ -250,24 +265,25 @@ export class ScenarioFolder {
     const byYear = Array.from({ length: this.planning }, (_, y) => {
       const base = series((run) => sumAgencies(this.spendBase, run, y));
       const strategy = series((run) => sumAgencies(this.spendStrategy, run, y));
-      return { financialYear: label(y), baseline: summarize(base, pounds), strategy: summarize(strategy, pounds), saving: summarize(base.map((x, run) => x - strategy[run]), pounds) };
+      return { financialYear: label(y), baseline: summarizeMoney(base), strategy: summarizeMoney(strategy), saving: summarizeMoney(base.map((x, run) => x - strategy[run])) };
     });
     const byYearAgency = Array.from({ length: this.planning }, (_, y) =>
       agencies.map((agency, a) => {
         const base = series((run) => this.spendBase[(run * this.planning + y) * nA + a]);
         const strategy = series((run) => this.spendStrategy[(run * this.planning + y) * nA + a]);
-        return { financialYear: label(y), agency, baseline: summarize(base, pounds), strategy: summarize(strategy, pounds), saving: summarize(base.map((x, run) => x - strategy[run]), pounds) };
+        return { financialYear: label(y), agency, baseline: summarizeMoney(base), strategy: summarizeMoney(strategy), saving: summarizeMoney(base.map((x, run) => x - strategy[run])) };
       }),
     ).flat();
     const totalBase = series((run) => Array.from({ length: this.planning }, (_, y) => sumAgencies(this.spendBase, run, y)).reduce((a, b) => a + b, 0));
     const totalStrategy = series((run) => Array.from({ length: this.planning }, (_, y) => sumAgencies(this.spendStrategy, run, y)).reduce((a, b) => a + b, 0));
 
-    const finiteRatio = (num: Float64Array, den: Float64Array) => {
-      const values = Float64Array.from(num.map((x, i) => (den[i] > 0 ? x / den[i] : Number.NaN))).filter((x) => Number.isFinite(x));
-      return values.length === runs ? values : null;
-    };
-    const ratio = finiteRatio(this.pvBenefits, this.pvCosts);
-    const roi = finiteRatio(this.npv, this.pvCosts);
+    const totals = ratiosOfTotals(this.pvBenefits, this.pvCosts);
+    const spread = ratiosByRun(this.pvBenefits, this.pvCosts);
+    const netCash = series((run) => {
+      let total = 0;
+      for (let y = 0; y < this.years; y++) total += this.netByYear[run * this.years + y];
+      return total;
+    });
     const paybackCounts = new Array<number>(this.years).fill(0);
     let never = 0;
     for (const year of this.payback) {
@@ -304,7 +320,7 @@ export class ScenarioFolder {
     const interventions = ivIds.map((intervention, k) => ({
       intervention,
       delivered: band(series((run) => this.delivered[run * ivIds.length + k])),
-      cost: summarize(series((run) => this.interventionCost[run * ivIds.length + k]), pounds),
+      cost: summarizeMoney(series((run) => this.interventionCost[run * ivIds.length + k])),
     }));
 
     // Sensitivity: rank correlation of each uncertain input with the NPV, and the NPV when the
@@ -344,8 +360,8 @@ export class ScenarioFolder {
           label: info.label,
           kind: info.kind,
           rankCorrelation: rankCorrelation(values, this.npv),
-          npvWhenLow: (lowSum / Math.max(1, lowN)) * pounds,
-          npvWhenHigh: (highSum / Math.max(1, highN)) * pounds,
+          npvWhenLow: penceToPounds(lowSum / Math.max(1, lowN)),
+          npvWhenHigh: penceToPounds(highSum / Math.max(1, highN)),
         };
       })
       .filter((x): x is NonNullable<typeof x> => x !== null)
@@ -358,31 +374,39 @@ export class ScenarioFolder {
       firstYear: label(0),
       planningYears: this.planning,
       lifetimeYears: this.years,
+      // Scenarios prepared before the convention existed followed a closed cohort.
+      appraisal: { convention: this.prepared.appraisal ?? 'closed_cohort', description: APPRAISAL_CONVENTIONS[this.prepared.appraisal ?? 'closed_cohort'] },
       spend: {
         byYear,
         byYearAgency,
-        planningTotal: { baseline: summarize(totalBase, pounds), strategy: summarize(totalStrategy, pounds), saving: summarize(totalBase.map((x, run) => x - totalStrategy[run]), pounds) },
+        planningTotal: { baseline: summarizeMoney(totalBase), strategy: summarizeMoney(totalStrategy), saving: summarizeMoney(totalBase.map((x, run) => x - totalStrategy[run])) },
       },
       investToSave: {
-        netPresentValue: summarize(this.npv, pounds),
-        presentBenefits: summarize(this.pvBenefits, pounds),
-        presentCosts: summarize(this.pvCosts, pounds),
-        benefitCostRatio: ratio ? summarize(ratio) : null,
-        returnOnInvestment: roi ? summarize(roi) : null,
+        netPresentValue: summarizeMoney(this.npv),
+        presentBenefits: summarizeMoney(this.pvBenefits),
+        presentCosts: summarizeMoney(this.pvCosts),
+        benefitCostRatio: totals.benefitCostRatio,
+        returnOnInvestment: totals.returnOnInvestment,
+        ratioSpreadOverRuns: {
+          runsWithCosts: spread.benefitCostRatio.length,
+          benefitCostRatio: spread.benefitCostRatio.length > 0 ? summarize(spread.benefitCostRatio) : null,
+          returnOnInvestment: spread.returnOnInvestment.length > 0 ? summarize(spread.returnOnInvestment) : null,
+        },
         probabilityBenefitsExceedCosts: this.npv.reduce((n, x) => n + (x > 0 ? 1 : 0), 0) / runs,
+        cash: { net: summarizeMoney(netCash), probabilityBenefitsExceedCosts: netCash.reduce((n, x) => n + (x > 0 ? 1 : 0), 0) / runs },
         payback: {
           byYear: paybackCounts.map((count, y) => ({ financialYear: label(y), probability: count / runs })),
           probabilityNever: never / runs,
           medianYear: Number.isFinite(medianPayback) ? label(medianPayback) : null,
         },
-        cashableBenefits: summarize(this.cashable, pounds),
-        nonCashableBenefits: summarize(this.nonCashable, pounds),
+        cashableBenefits: summarizeMoney(this.cashable),
+        nonCashableBenefits: summarizeMoney(this.nonCashable),
         byAgency: agencies.map((agency, a) => {
-          const costs = series((run) => this.agencyCosts[run * nA + a] * pounds);
-          const benefits = series((run) => this.agencyBenefits[run * nA + a] * pounds);
-          return { agency, presentCosts: band(costs), presentBenefits: band(benefits), net: band(benefits.map((x, run) => x - costs[run])) };
+          const costs = series((run) => this.agencyCosts[run * nA + a]);
+          const benefits = series((run) => this.agencyBenefits[run * nA + a]);
+          return { agency, presentCosts: moneyBand(costs), presentBenefits: moneyBand(benefits), net: moneyBand(benefits.map((x, run) => x - costs[run])) };
         }),
-        netByYear: Array.from({ length: this.years }, (_, y) => ({ financialYear: label(y), net: summarize(series((run) => this.netByYear[run * this.years + y]), pounds) })),
+        netByYear: Array.from({ length: this.years }, (_, y) => ({ financialYear: label(y), net: summarizeMoney(series((run) => this.netByYear[run * this.years + y])) })),
       },
       counts,
       inCare,

@@ -43,10 +43,20 @@ export interface PreparedVariant {
 }
 
 /** Everything a shard needs: serialisable, so it can be sent to a thread or stored for workers. */
+export type AppraisalConvention = 'continuing_demand' | 'closed_cohort';
+
+export const APPRAISAL_CONVENTIONS: Record<AppraisalConvention, string> = {
+  continuing_demand:
+    'Demand continuing: new entrants keep arriving, at the last planning year’s population and rates, and commissioned services keep running for every year of the appraisal period.',
+  closed_cohort:
+    'Closed cohort: new entrants arrive in the planning years only; everyone is then followed to the end of the appraisal period, so savings fade as the group grows up.',
+};
+
 export interface PreparedScenario {
   request: CohortRequest;
   planningYears: number;
   lifetimeYears: number;
+  appraisal: AppraisalConvention;
   firstYear: number;
   seed: number;
   runs: number;
@@ -123,6 +133,9 @@ export function prepareScenario(scenario: ScenarioSpec, baseSpec: CostModelSpec,
   const firstYear = parseFinancialYear(scenario.firstYear) as number;
   const planningYears = scenario.planningYears ?? 5;
   const lifetimeYears = scenario.lifetimeYears ?? 20;
+  const appraisal: AppraisalConvention = scenario.appraisal ?? 'continuing_demand';
+  // Entrants arrive every year of the appraisal when demand continues, in the planning years only for a closed cohort.
+  const entrantYears = appraisal === 'closed_cohort' ? planningYears : lifetimeYears;
   const months = lifetimeYears * 12;
   const request: CohortRequest = { clock: { startYear: firstYear, startMonth: 4 }, months, parameterUncertainty: options.parameterUncertainty ?? true };
   const base = compileModel(baseSpec);
@@ -150,7 +163,7 @@ export function prepareScenario(scenario: ScenarioSpec, baseSpec: CostModelSpec,
     band: b,
     fromMonths: band.fromYears * 12,
     toMonths: band.toYears * 12,
-    expectedByYear: Array.from({ length: planningYears }, (_, y) => (yearly(band.population, y) * yearly(band.ratePer10000, y)) / 10_000),
+    expectedByYear: Array.from({ length: entrantYears }, (_, y) => (yearly(band.population, y) * yearly(band.ratePer10000, y)) / 10_000),
     starting: Object.entries(band.startingStates)
       .filter(([, share]) => share > 0)
       .map(([state, share]) => ({ state: stateIndex(base, state), share })),
@@ -250,6 +263,7 @@ export function prepareScenario(scenario: ScenarioSpec, baseSpec: CostModelSpec,
     request,
     planningYears,
     lifetimeYears,
+    appraisal,
     firstYear,
     seed: options.seed,
     runs: options.runs,

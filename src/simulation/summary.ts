@@ -210,3 +210,59 @@ export class MomentAccumulator {
     return this.n > 1 ? Math.sqrt(this.m2[i] / (this.n - 1) / this.n) : 0;
   }
 }
+
+/** Pence to pounds, to the penny: money answers never carry float noise such as 100672.03250000003. */
+export function penceToPounds(pence: number): number {
+  return Math.round(pence) / 100;
+}
+
+/**
+ * A summary of money held in pence (per run), reported in pounds rounded to the penny. Means,
+ * standard errors and interpolated percentiles fall between pennies; each is rounded once, at
+ * the end (Math.round: halves upwards), so no figure shown carries sub-penny noise.
+ */
+export function summarizeMoney(pence: ArrayLike<number>): Summary {
+  const s = summarize(pence);
+  return {
+    mean: penceToPounds(s.mean),
+    se: penceToPounds(s.se),
+    sd: penceToPounds(s.sd),
+    p5: penceToPounds(s.p5),
+    p10: penceToPounds(s.p10),
+    p50: penceToPounds(s.p50),
+    p90: penceToPounds(s.p90),
+    p95: penceToPounds(s.p95),
+    min: penceToPounds(s.min),
+    max: penceToPounds(s.max),
+  };
+}
+
+/** A paired comparison on one basis (present value, or cash): the saving and the chance it is positive, from the same runs. */
+export interface PairedSaving {
+  /** `against` minus `plan`, run by run, in pounds: positive means the plan costs less. */
+  saving: Summary;
+  /** Share of runs in which the plan costs strictly less (ties are not cheaper). */
+  probabilityCheaper: number;
+  /** Share of runs in which both cost exactly the same. */
+  probabilityEqual: number;
+}
+
+/**
+ * Compares two plans' per-run totals (pence, same runs under common random numbers) on one
+ * basis. The chance and the saving come from the same differences, so they can never disagree
+ * in sign: a positive mean saving needs at least one cheaper run, and a plan cheaper in every
+ * run has a positive mean saving.
+ */
+export function pairedSaving(against: ArrayLike<number>, plan: ArrayLike<number>): PairedSaving {
+  const n = against.length;
+  const differences = new Float64Array(n);
+  let cheaper = 0;
+  let equal = 0;
+  for (let r = 0; r < n; r++) {
+    const d = against[r] - plan[r];
+    differences[r] = d;
+    if (d > 0) cheaper++;
+    else if (d === 0) equal++;
+  }
+  return { saving: summarizeMoney(differences), probabilityCheaper: n > 0 ? cheaper / n : Number.NaN, probabilityEqual: n > 0 ? equal / n : Number.NaN };
+}

@@ -67,7 +67,7 @@ t.test('costs, events, interventions and factors: selectors expanded, defaults f
   const [placement, adviser] = model.unitCosts;
   t.same(placement.states, [1]);
   t.same(placement.amount, { type: 'pert', min: 80, mode: 100, max: 150, lambda: 4 });
-  t.equal(placement.toMonthly, 52 / 12);
+  t.equal(placement.toMonthly, 365 / 84);
   t.equal(placement.cashable, true);
   t.equal(placement.placementFee, false);
   t.equal(placement.minAgeMonths, 0);

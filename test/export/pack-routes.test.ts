@@ -84,7 +84,7 @@ t.test('exportScenarioPack: the board downloads two runs side by side; the zip h
     const column = 3 + k;
     t.equal(summaryValue(workbook, 'Net present value: expected (mean)', column), run.result.investToSave.netPresentValue.mean, `run ${k + 1}: NPV`);
     t.equal(summaryValue(workbook, 'Net present value: best case (P90)', column), run.result.investToSave.netPresentValue.p90);
-    t.equal(summaryValue(workbook, 'Chance that benefits exceed costs', column), run.result.investToSave.probabilityBenefitsExceedCosts);
+    t.equal(summaryValue(workbook, 'Chance that benefits exceed costs (present value)', column), run.result.investToSave.probabilityBenefitsExceedCosts);
     t.equal(summaryValue(workbook, 'Spend over the planning years, as now (mean)', column), run.result.spend.planningTotal.baseline.mean);
   }
   const csv: string[][] = parse(text(files['tables/spend-by-year.csv']));

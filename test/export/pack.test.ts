@@ -130,7 +130,7 @@ t.test('the workbook: sheets, frozen headers, formats, and key cells equal to th
   t.equal(value('Net present value: expected (mean)'), result.investToSave.netPresentValue.mean);
   t.equal(value('Net present value: best case (P90)'), result.investToSave.netPresentValue.p90);
   t.equal(value('Net present value: worst case (P10)'), result.investToSave.netPresentValue.p10);
-  t.equal(value('Chance that benefits exceed costs'), result.investToSave.probabilityBenefitsExceedCosts);
+  t.equal(value('Chance that benefits exceed costs (present value)'), result.investToSave.probabilityBenefitsExceedCosts);
   t.equal(value('Saving over the planning years: expected (mean)'), result.spend.planningTotal.saving.mean);
   t.equal(value('Payback: median year'), result.investToSave.payback.medianYear ?? 'not within 8 years');
   t.equal(value('Young people on record in the cohort'), 40);
@@ -191,6 +191,9 @@ t.test('the assumptions sheet lists every model and scenario input with its sour
   t.ok(byId.has('scenario:mst:capacity'), 'the commissioned service');
   t.ok(byId.has('scenario:investment_1'), 'the investment');
   t.ok(byId.has('scenario:seed'), 'the seed');
+  const value = column(rows, 'Value');
+  t.equal(byId.get('scenario:appraisal')?.[value], 'continuing demand', 'the pack states the appraisal convention');
+  t.match(String(byId.get('scenario:bases')?.[value]), /^GBP, 2024-25 prices$/, 'and the currency and price base');
   const sources = sheetRows(workbook.getWorksheet('Sources') as ExcelJS.Worksheet);
   t.same(sources.slice(1).map((row) => row[1]), Object.keys(england.sources), 'every source listed');
 });

@@ -31,8 +31,9 @@ t.test('runProjection on the default model: summaries, the oracle beside them, r
   const [comparison] = result.comparisons;
   t.equal(comparison.plan, 'Step down');
   t.equal(comparison.against, 'Stay');
-  t.ok(comparison.saving.discounted.mean > 0, 'stepping down saves money');
-  t.match(comparison.statement, /^Step down costs less than Stay in \d+% of runs; expected saving £[\d,]+ \(present value\), 90% interval/);
+  t.ok(comparison.discounted.saving.mean > 0, 'stepping down saves money');
+  t.match(comparison.discounted.statement, /^In present value, Step down costs less than Stay in \d+% of runs; expected saving £[\d,]+, 90% interval/);
+  t.equal(result.money.priceBase, '2024-25', 'the answer states its price base');
 
   const again = await as('finance', { method: 'POST', url: '/v1/projections', payload: body });
   t.equal(again.body, response.body, 'the same seed gives the same bytes');

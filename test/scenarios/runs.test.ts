@@ -64,7 +64,12 @@ t.test('runScenario: a job that stores the run; getScenarioRun has the documente
   t.ok(result.spend.byYear[0].strategy.min >= 20000, 'the investment is in the strategy’s spend');
   const its = result.investToSave;
   for (const key of ['netPresentValue', 'presentBenefits', 'presentCosts', 'cashableBenefits', 'nonCashableBenefits']) t.type(its[key].mean, 'number', key);
-  t.ok(its.benefitCostRatio === null || typeof its.benefitCostRatio.p50 === 'number');
+  // Ratios of totals: every run bears the set-up cost, so the PV of costs is positive and the ratio defined.
+  // The means are rounded to the penny, hence the tolerance.
+  t.ok(Math.abs(its.benefitCostRatio - its.presentBenefits.mean / its.presentCosts.mean) < 1e-6, `BCR ${its.benefitCostRatio} = PV benefits / PV costs`);
+  t.ok(Math.abs(its.returnOnInvestment - its.netPresentValue.mean / its.presentCosts.mean) < 1e-6, 'ROI = (PV benefits − PV costs) / PV costs');
+  t.equal(its.ratioSpreadOverRuns.runsWithCosts, result.runs, 'the spread over runs is labelled with the runs it covers');
+  t.ok(Math.abs(its.cash.net.mean - its.netByYear.reduce((s: number, y: { net: { mean: number } }) => s + y.net.mean, 0)) < 0.01 * its.netByYear.length + 0.01, 'net cash is the undiscounted sum of net by year');
   t.ok(its.probabilityBenefitsExceedCosts >= 0 && its.probabilityBenefitsExceedCosts <= 1);
   t.equal(its.payback.byYear.length, 6, 'payback year as a distribution over the lifetime horizon');
   const paybackTotal = its.payback.byYear.reduce((s: number, y: { probability: number }) => s + y.probability, its.payback.probabilityNever);

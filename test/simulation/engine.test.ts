@@ -163,11 +163,12 @@ t.test('paired comparison: mean of differences equals difference of means', asyn
   const [current, stepDown] = result.plans;
   const comparison = result.comparisons[0];
   const differenceOfMeans = current.total.discounted.mean - stepDown.total.discounted.mean;
-  t.ok(Math.abs(comparison.saving.discounted.mean - differenceOfMeans) < 1e-6 * Math.abs(differenceOfMeans), 'mean saving = difference of means');
-  t.ok(comparison.saving.discounted.mean > 0, 'stepping down from residential saves money');
-  t.ok(comparison.probabilityCheaper > 0.8, `cheaper in ${comparison.probabilityCheaper} of runs`);
+  // Both means are rounded to the penny, so they may differ by a penny.
+  t.ok(Math.abs(comparison.discounted.saving.mean - differenceOfMeans) <= 0.011, 'mean saving = difference of means');
+  t.ok(comparison.discounted.saving.mean > 0, 'stepping down from residential saves money');
+  t.ok(comparison.discounted.probabilityCheaper > 0.8, `cheaper in ${comparison.discounted.probabilityCheaper} of runs`);
   // Common random numbers: the paired difference varies far less than the totals themselves.
-  t.ok(comparison.saving.discounted.sd < current.total.discounted.sd, 'paired spread is smaller than a plan’s spread');
+  t.ok(comparison.discounted.saving.sd < current.total.discounted.sd, 'paired spread is smaller than a plan’s spread');
 });
 
 const planArbitrary = fc.record({
@@ -227,7 +228,10 @@ t.test('properties of every run', async (t) => {
             lowTotal += low.vectors[base + i];
             highTotal += high.vectors[base + i];
           }
-          if (highTotal < lowTotal) return false;
+          // Weekly prices scaled to calendar days are held to 1/64 of a penny a month, and an
+          // actual price's difference from the fee is a second such figure: rounding may go
+          // either way by under 1/64 of a penny a month (3 pence over 15 years).
+          if (highTotal < lowTotal - 3) return false;
         }
       }
       return true;

@@ -48,32 +48,37 @@ t.test('two states over ten years: geometric series and Green Book discounting',
 });
 
 t.test('three states: a band change, a birthday rule, two agencies, two financial years', async (t) => {
-  // Start aged 10 months in care in February 2026. Care costs £1,000 a week = £4,333.33 a month.
-  //   month 0 (Feb, age 10m): P(care) = 1                     → £4,333.33
-  //   month 1 (Mar, age 11m): P(care) = 0.8 (infant band)     → £3,466.67
+  // Start aged 10 months in care in February 2026. Care costs £1,000 a week, charged by days ÷ 7
+  // at the financial year's mean month: 2025-26 from February has 28 + 31 = 59 days in 2 months,
+  // so a month is 29.5 days: 1000 × 29.5 / 7 = £4,214.29.
+  //   month 0 (Feb, age 10m): P(care) = 1                     → £4,214.29
+  //   month 1 (Mar, age 11m): P(care) = 0.8 (infant band)     → £3,371.43
   //   month 2 (Apr, age 12m): the first-birthday rule moves care → leaver: P(leaver) = 0.8, P(home) = 0.2
   //                                                            → 0.8 × £200 = £160
   //   month 3 (May, age 13m): leaver is absorbing              → £160
-  // 2025-26 (Feb, Mar) = £7,800; 2026-27 (Apr, May) = £320, discounted once: £320 / 1.035 = £309.18.
+  // 2025-26 (Feb, Mar) = 1.8 × £4,214.29 = £7,585.71 (1,000 × 59 / 7 × 0.9); 2026-27 (Apr, May) = £320
+  // (the leaver's cost is per month), discounted once: £320 / 1.035 = £309.18.
   const model = compileModel(threeStateModel());
   const request: ProjectionRequest = { clock: { startYear: 2026, startMonth: 2 }, ageMonths: 10, months: 4, plans: [stay(1)], parameterUncertainty: false };
   const result = expectedCost(model, request);
-  const weekly = (1000 * 52) / 12;
+  const weekly = (1000 * 29.5) / 7;
   const expected = [weekly, 0.8 * weekly, 160, 160];
   expected.forEach((value, m) => {
     t.ok(Math.abs(result.byMonth[m] - value) < 1e-9, `month ${m}: ${value.toFixed(2)}`);
   });
   t.same(result.byFinancialYear.map((y) => y.financialYear), ['2025-26', '2026-27']);
-  t.ok(Math.abs(result.byFinancialYear[0].cash - 7800) < 1e-9);
+  t.ok(Math.abs(result.byFinancialYear[0].cash - (1000 * 59 * 0.9) / 7) < 1e-9);
   t.ok(Math.abs(result.byFinancialYear[1].cash - 320) < 1e-9);
-  t.ok(Math.abs(result.total.discounted - (7800 + 320 / 1.035)) < 1e-9);
+  t.ok(Math.abs(result.total.discounted - ((1000 * 59 * 0.9) / 7 + 320 / 1.035)) < 1e-9);
   t.ok(Math.abs(result.stateProbabilities[2][2] - 0.8) < 1e-12, 'P(leaver) at month 2');
   t.ok(Math.abs(result.stateProbabilities[3][0] - 0.2) < 1e-12, 'P(home) at month 3');
 });
 
 t.test('an actual price replaces the placement fee while the young person stays in today’s placement', async (t) => {
   // Two states, q = 0.1; today's placement costs £50 a week instead of the model's £100 a month.
-  // £50 a week = £216.67 a month; over 3 months: 216.67 × 2.71 = £587.17.
+  // £50 a week by days ÷ 7: 2026-27 from May has 335 days in 11 months (31 + 30 + 31 + 31 + 30 +
+  // 31 + 30 + 31 + 31 + 28 + 31), so a month is 335/11 days, 50 × 335 / 11 / 7 = £217.53; over 3
+  // months (1 + 0.9 + 0.81 = 2.71 months expected): £589.51.
   const model = compileModel(twoStateModel(0.1));
   const request: ProjectionRequest = {
     clock: { startYear: 2026, startMonth: 5 },
@@ -83,7 +88,7 @@ t.test('an actual price replaces the placement fee while the young person stays 
     parameterUncertainty: false,
   };
   const result = expectedCost(model, request);
-  t.ok(Math.abs(result.total.cash - ((50 * 52) / 12) * 2.71) < 1e-9);
+  t.ok(Math.abs(result.total.cash - ((50 * 335) / 11 / 7) * 2.71) < 1e-9);
 });
 
 t.test('a scheduled move applies only while the plan is still on course', async (t) => {
@@ -99,7 +104,7 @@ t.test('a scheduled move applies only while the plan is still on course', async 
     parameterUncertainty: false,
   };
   const result = expectedCost(model, request);
-  t.ok(Math.abs(result.total.cash - (1000 * 52) / 12) < 1e-9, 'only month 0 is paid');
+  t.ok(Math.abs(result.total.cash - (1000 * 29.5) / 7) < 1e-9, 'only month 0 is paid (a 29.5-day month of 2025-26 from February)');
   t.ok(Math.abs(result.stateProbabilities[1][0] - 1) < 1e-12);
 });
 

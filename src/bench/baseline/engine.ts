@@ -1,6 +1,9 @@
 // FROZEN: a copy of src/simulation/engine.ts as it stood before issue 19 (commit 67b3d16), kept only as
 // the baseline the bench measures today's kernel against (engine_throughput_baseline_kernel).
-// Never edit it; never import it from the service.
+// Issue 12 changed what a projection charges (weekly prices by calendar days ÷ 7, a first month pro
+// rata); the same change was applied to this copy, so the baseline still does the kernel's work.
+// Otherwise never edit it; never import it from the service.
+import { weeklyDayCountFactors } from '../../finance/day-count.ts';
 import { type Distribution, meanOf, quantileOf, sampleGamma } from './distributions.ts';
 import { type MetricLayout, Outcome } from '../../simulation/layout.ts';
 import { type SimulationModel, WEEKS_PER_MONTH } from '../../simulation/model.ts';
@@ -19,13 +22,18 @@ import { redirectMoves, scaleExits, settleStay } from './rows.ts';
  *
  * The loop only counts person-months by (financial year, state) and (year of age, state);
  * costs follow from those counts and the run's prices when a run is flushed. Prices are whole
- * pence per month, so every figure is an integer and sums are exact in any order.
+ * pence per month, or for weekly prices scaled to calendar days 64ths of a penny, so every
+ * figure is a binary fraction and sums are exact in any order.
  */
 
-/** Where the projection starts in the calendar: month 0 is (startYear, startMonth 1-12). */
+/**
+ * Where the projection starts in the calendar: month 0 is (startYear, startMonth 1-12), from
+ * day `startDay` (1 when absent): a first month that starts later is charged pro rata by days.
+ */
 export interface ProjectionClock {
   startYear: number;
   startMonth: number;
+  startDay?: number;
 }
 
 /** A change to monthly rates in force during some financial years (a strategy's rate change). */
@@ -86,6 +94,8 @@ export interface PersonPlan {
   interventions: Array<{ slotIndex: number; startMonth: number }>;
   /** The actual weekly price of today's placement, while the person stays in it. */
   currentPlacementWeeklyPrice: number | null;
+  /** That price for each financial year when it changes on dated days (day-weighted); absent: the same every year. */
+  currentPlacementPriceByYear?: Float64Array | null;
 }
 
 export interface SimulatorOptions {
@@ -98,6 +108,17 @@ const FLAG_CUSTODY = 2;
 const FLAG_HOMELESS = 4;
 
 const TWO_POW_32 = 4294967296;
+
+/**
+ * Weekly costs scaled to calendar days are held per person-month in 64ths of a penny: a binary
+ * fraction, so products with whole month counts and sums over people, shards and threads stay
+ * exact in any order (as whole pence did), while the rounding (at most 1/128 of a penny a month)
+ * is far below the penny that answers are rounded to at the end.
+ */
+const SUB_PENNY = 64;
+function subPenny(pence: number): number {
+  return Math.round(pence * SUB_PENNY) / SUB_PENNY;
+}
 
 function hashString(text: string): number {
   // FNV-1a, then mixed: a stable 32-bit key for a parameter name.
@@ -147,12 +168,19 @@ export function parameterList(model: SimulationModel): ParameterInfo[] {
  */
 interface SlotState {
   slot: PlanSlot;
-  /** Per cell: pence per month of every line. */
+  /** Per cell: pence per month of every line stated per month or per year. */
   statePence: Float64Array;
-  /** [cell][agency][cashable] pence per month. */
+  /** [cell][agency][cashable] pence per month of lines stated per month or per year. */
   stateAgencyPence: Float64Array;
-  /** Placement fee pence per month per cell, and where it is booked. */
+  /**
+   * The same for lines stated per week (and actual weekly prices), in pence per standard month
+   * (365/12 days); flush scales them to the calendar days of each financial year (days ÷ 7).
+   */
+  weeklyStatePence: Float64Array;
+  weeklyAgencyPence: Float64Array;
+  /** Placement fee pence per month per cell (non-weekly and weekly parts), and where it is booked. */
   feePence: Float64Array;
+  feeWeeklyPence: Float64Array;
   feeAgency: Int32Array;
   feeCashable: Uint8Array;
   occFy: Float64Array;
@@ -251,7 +279,10 @@ export class Simulator {
     this.basePrices = {
       statePence: new Float64Array(cells),
       stateAgencyPence: new Float64Array(cells * layout.nAgencies * 2),
+      weeklyStatePence: new Float64Array(cells),
+      weeklyAgencyPence: new Float64Array(cells * layout.nAgencies * 2),
       feePence: new Float64Array(cells),
+      feeWeeklyPence: new Float64Array(cells),
       feeAgency: new Int32Array(cells),
       feeCashable: new Uint8Array(cells),
     };
@@ -262,6 +293,7 @@ export class Simulator {
         (model.flags.inCare[s] ? FLAG_IN_CARE : 0) | (model.flags.custody[s] ? FLAG_CUSTODY : 0) | (model.flags.homeless[s] ? FLAG_HOMELESS : 0);
     }
     this.virtFy = new Float64Array(layout.nFinancialYears * model.nCostSegments);
+    this.weekScale = weeklyDayCountFactors(clock, layout.nFinancialYears);
     this.virtAge = new Float64Array(layout.nAgeYears);
     this.scratchRow = new Float64Array(nS);
     this.unitValues = new Float64Array(model.unitCosts.length);
@@ -285,7 +317,10 @@ export class Simulator {
       slot,
       statePence: new Float64Array(cells),
       stateAgencyPence: new Float64Array(cells * nA * 2),
+      weeklyStatePence: new Float64Array(cells),
+      weeklyAgencyPence: new Float64Array(cells * nA * 2),
       feePence: new Float64Array(cells),
+      feeWeeklyPence: new Float64Array(cells),
       feeAgency: new Int32Array(cells),
       feeCashable: new Uint8Array(cells),
       occFy: new Float64Array(this.layout.nFinancialYears * cells),
@@ -350,7 +385,23 @@ export class Simulator {
   }
 
   /** This run's prices before any plan's own prices: computed once per run, copied into each slot. */
-  private readonly basePrices: { statePence: Float64Array; stateAgencyPence: Float64Array; feePence: Float64Array; feeAgency: Int32Array; feeCashable: Uint8Array };
+  private readonly basePrices: {
+    statePence: Float64Array;
+    stateAgencyPence: Float64Array;
+    weeklyStatePence: Float64Array;
+    weeklyAgencyPence: Float64Array;
+    feePence: Float64Array;
+    feeWeeklyPence: Float64Array;
+    feeAgency: Int32Array;
+    feeCashable: Uint8Array;
+  };
+
+  /**
+   * Per financial year, what a standard month (365/12 days) of a weekly price becomes so that a
+   * year's weekly costs are its calendar days ÷ 7, the first month pro rata from the start day:
+   * the budget's rule (src/finance/day-count.ts).
+   */
+  private readonly weekScale: Float64Array;
 
   private priceBase(): void {
     const model = this.model;
@@ -359,26 +410,37 @@ export class Simulator {
     const base = this.basePrices;
     base.statePence.fill(0);
     base.stateAgencyPence.fill(0);
+    base.weeklyStatePence.fill(0);
+    base.weeklyAgencyPence.fill(0);
     base.feePence.fill(0);
+    base.feeWeeklyPence.fill(0);
     base.feeAgency.fill(-1);
     const nCosts = model.unitCosts.length;
     for (let g = 0; g < model.nCostSegments; g++) {
       for (let i = 0; i < nCosts; i++) {
         if (!model.unitCostInSegment[g * nCosts + i]) continue;
         const c = model.unitCosts[i];
-        const pence = Math.round(this.unitValues[i] * c.toMonthly * 100);
+        // Weekly lines stay unrounded per standard month: they are rounded to the penny once per
+        // financial year, after scaling to its calendar days.
+        const pence = c.perWeek ? this.unitValues[i] * c.toMonthly * 100 : Math.round(this.unitValues[i] * c.toMonthly * 100);
         const cashable = c.cashable ? 1 : 0;
         for (const s of this.unitCostStates[i]) {
           const cell = g * nS + s;
           if (c.placementFee) {
-            base.feePence[cell] += pence;
+            if (c.perWeek) base.feeWeeklyPence[cell] += pence;
+            else base.feePence[cell] += pence;
             if (base.feeAgency[cell] < 0) {
               base.feeAgency[cell] = c.agency;
               base.feeCashable[cell] = cashable;
             }
           }
-          base.statePence[cell] += pence;
-          base.stateAgencyPence[(cell * nA + c.agency) * 2 + cashable] += pence;
+          if (c.perWeek) {
+            base.weeklyStatePence[cell] += pence;
+            base.weeklyAgencyPence[(cell * nA + c.agency) * 2 + cashable] += pence;
+          } else {
+            base.statePence[cell] += pence;
+            base.stateAgencyPence[(cell * nA + c.agency) * 2 + cashable] += pence;
+          }
         }
       }
     }
@@ -398,17 +460,25 @@ export class Simulator {
     const base = this.basePrices;
     state.statePence.set(base.statePence);
     state.stateAgencyPence.set(base.stateAgencyPence);
+    state.weeklyStatePence.set(base.weeklyStatePence);
+    state.weeklyAgencyPence.set(base.weeklyAgencyPence);
     state.feePence.set(base.feePence);
+    state.feeWeeklyPence.set(base.feeWeeklyPence);
     state.feeAgency.set(base.feeAgency);
     state.feeCashable.set(base.feeCashable);
     for (let g = 0; g < model.nCostSegments; g++) {
       for (const { state: s, weeklyPrice } of state.slot.statePrices) {
         const cell = g * nS + s;
-        const pence = Math.round(weeklyPrice * WEEKS_PER_MONTH * 100);
-        const delta = pence - state.feePence[cell];
-        state.statePence[cell] += delta;
-        state.stateAgencyPence[(cell * nA + state.feeAgency[cell]) * 2 + state.feeCashable[cell]] += delta;
-        state.feePence[cell] = pence;
+        // The agreed weekly price replaces the fee, whichever way the fee was stated.
+        const pence = weeklyPrice * WEEKS_PER_MONTH * 100;
+        const at = (cell * nA + state.feeAgency[cell]) * 2 + state.feeCashable[cell];
+        state.statePence[cell] -= state.feePence[cell];
+        state.stateAgencyPence[at] -= state.feePence[cell];
+        state.feePence[cell] = 0;
+        const delta = pence - state.feeWeeklyPence[cell];
+        state.weeklyStatePence[cell] += delta;
+        state.weeklyAgencyPence[at] += delta;
+        state.feeWeeklyPence[cell] = pence;
       }
     }
   }
@@ -492,7 +562,7 @@ export class Simulator {
     let a = age;
     const weekly = this.weeklyPence[ivIndex];
     for (let t = m; t < Math.min(months, m + iv.durationMonths); t++) {
-      this.bookCost(out, base, f, Math.floor(a / 12), iv.agency, weekly, ivIndex);
+      this.bookCost(out, base, f, Math.floor(a / 12), iv.agency, f < this.weekScale.length ? subPenny(weekly * this.weekScale[f]) : weekly, ivIndex);
       c = c === 11 ? 0 : c + 1;
       if (c === 3) f++;
       a++;
@@ -755,15 +825,19 @@ export class Simulator {
     const nA = layout.nAgencies;
     const nSeg = model.nCostSegments;
     const start = person.startState;
-    const actual = Math.round((person.currentPlacementWeeklyPrice as number) * WEEKS_PER_MONTH * 100);
+    // Per standard month, unrounded: the penny rounding is once per financial year below.
+    const actual = (person.currentPlacementWeeklyPrice as number) * WEEKS_PER_MONTH * 100;
+    const byYear = person.currentPlacementPriceByYear ?? null;
     for (let f = 0; f < layout.nFinancialYears; f++) {
+      const actualThisYear = byYear !== null && f < byYear.length ? byYear[f] * WEEKS_PER_MONTH * 100 : actual;
       for (let g = 0; g < nSeg; g++) {
         const n = this.virtFy[f * nSeg + g];
         if (n === 0) continue;
         const priced = g * nS + start;
-        const delta = actual - state.feePence[priced];
-        out[base + layout.costFyAgency + f * nA * 2 + state.feeAgency[priced] * 2 + state.feeCashable[priced]] += n * delta;
-        out[base + layout.costState + start] += n * delta;
+        // The actual weekly price replaces the fee: days ÷ 7 for the weekly part, months for the rest.
+        const delta = n * subPenny((actualThisYear - state.feeWeeklyPence[priced]) * this.weekScale[f]) - n * state.feePence[priced];
+        out[base + layout.costFyAgency + f * nA * 2 + state.feeAgency[priced] * 2 + state.feeCashable[priced]] += delta;
+        out[base + layout.costState + start] += delta;
         this.virtFy[f * nSeg + g] = 0;
       }
     }
@@ -771,7 +845,8 @@ export class Simulator {
       const n = this.virtAge[y];
       if (n === 0) continue;
       const priced = model.costSegmentOfAgeMonth[Math.min(y * 12, model.horizonAgeMonths - 1)] * nS + start;
-      out[base + layout.costAge + y] += n * (actual - state.feePence[priced]);
+      // By year of age, a breakdown only: weekly prices at the standard month (365/12 days).
+      out[base + layout.costAge + y] += n * (subPenny(actual - state.feeWeeklyPence[priced]) - state.feePence[priced]);
       this.virtAge[y] = 0;
     }
   }
@@ -821,11 +896,14 @@ export class Simulator {
       const s = c % nS;
       const target = base + layout.costFyAgency + f * nA * 2;
       const prices = c * nA * 2;
+      const scale = this.weekScale[f];
       for (let k = 0; k < nA * 2; k++) {
         const pence = state.stateAgencyPence[prices + k];
         if (pence !== 0) out[target + k] += n * pence;
+        const weekly = state.weeklyAgencyPence[prices + k];
+        if (weekly !== 0) out[target + k] += n * subPenny(weekly * scale);
       }
-      out[base + layout.costState + s] += n * state.statePence[c];
+      out[base + layout.costState + s] += n * state.statePence[c] + n * subPenny(state.weeklyStatePence[c] * scale);
       out[base + layout.monthsState + s] += n;
       out[outcomeBase + Outcome.monthsProjected] += n;
       if (flags.inCare[s]) out[outcomeBase + Outcome.monthsInCare] += n;
@@ -840,7 +918,8 @@ export class Simulator {
       const y = Math.floor(index / nS);
       const s = index - y * nS;
       const segOff = model.costSegmentOfAgeMonth[Math.min(y * 12, model.horizonAgeMonths - 1)] * nS;
-      out[base + layout.costAge + y] += n * state.statePence[segOff + s];
+      // By year of age, a breakdown only: weekly prices at the standard month (365/12 days).
+      out[base + layout.costAge + y] += n * (state.statePence[segOff + s] + subPenny(state.weeklyStatePence[segOff + s]));
       if (y >= 19 && y <= 21) {
         out[outcomeBase + Outcome.monthsAged19to21] += n;
         if (flags.neet[s]) out[outcomeBase + Outcome.monthsNeet19to21] += n;

@@ -1,5 +1,8 @@
 // FROZEN: src/simulation/oracle.ts as it stood before issue 19 (commit 67b3d16), with mathjs sparse
 // matrices: the reference the rewritten oracle must match bit for bit (test/simulation/kernel-baseline.test.ts).
+// Issue 12 changed what a projection charges (weekly prices by calendar days ÷ 7, a first month pro
+// rata); the same change was applied to this copy, so the baseline still does the kernel's work.
+import { weeklyDayCountFactors, weeklyPriceByFinancialYear } from '../../finance/day-count.ts';
 import { type Matrix, matrix as toMatrix, multiply, zeros } from 'mathjs';
 import { absoluteMonth, financialYearLabel, financialYearStart } from '../../finance/financial-year.ts';
 import { discountFactors } from '../../finance/discounting.ts';
@@ -49,26 +52,40 @@ export function expectedCost(model: SimulationModel, request: ProjectionRequest,
   const index = (x: Augmented) => (x.mask * 2 + x.original) * nS + x.state;
   const decode = (i: number): Augmented => ({ state: i % nS, original: Math.floor(i / nS) % 2, mask: Math.floor(i / (2 * nS)) });
 
-  // Prices at their means, in pounds per month, for a given age (unit costs may apply only at some ages).
-  const pricesAt = (age: number) => {
+  // The engine's day count: weekly prices per standard month, scaled to each financial year's days.
+  const firstAbsolute = absoluteMonth(request.clock.startYear, request.clock.startMonth);
+  const firstFy = financialYearStart(firstAbsolute);
+  const nFy = financialYearStart(firstAbsolute + Math.max(1, months) - 1) - firstFy + 1;
+  const weekScale = weeklyDayCountFactors(request.clock, nFy);
+  const scaleOfMonth = (m: number) => weekScale[financialYearStart(firstAbsolute + m) - firstFy];
+
+  // Prices at their means, in pounds per month, for a given age (unit costs may apply only at
+  // some ages): lines stated per month or year, and weekly lines per standard month.
+  const priceByYear =
+    plan.currentPlacementWeeklyPrice !== null && (plan.currentPlacementPriceChanges?.length ?? 0) > 0
+      ? weeklyPriceByFinancialYear(request.clock, nFy, plan.currentPlacementWeeklyPrice, plan.currentPlacementPriceChanges ?? [])
+      : null;
+  const pricesAt = (age: number, scale: number, fy: number) => {
     const statePounds = new Float64Array(nS);
     const feePounds = new Float64Array(nS);
+    const weeklyFeePounds = new Float64Array(nS);
     for (const c of model.unitCosts) {
       if (age < c.minAgeMonths || age >= c.maxAgeMonths) continue;
-      const monthly = Math.max(0, meanOf(c.amount)) * c.toMonthly;
+      const monthly = Math.max(0, meanOf(c.amount)) * c.toMonthly * (c.perWeek ? scale : 1);
       for (let s = 0; s < nS; s++) {
         if (!c.states[s]) continue;
         statePounds[s] += monthly;
-        if (c.placementFee) feePounds[s] += monthly;
+        if (c.placementFee) (c.perWeek ? weeklyFeePounds : feePounds)[s] += monthly;
       }
     }
     for (const { state, weeklyPrice } of plan.statePrices) {
-      statePounds[state] += weeklyPrice * WEEKS_PER_MONTH - feePounds[state];
-      feePounds[state] = weeklyPrice * WEEKS_PER_MONTH;
+      statePounds[state] += weeklyPrice * WEEKS_PER_MONTH * scale - feePounds[state] - weeklyFeePounds[state];
+      feePounds[state] = 0;
+      weeklyFeePounds[state] = weeklyPrice * WEEKS_PER_MONTH * scale;
     }
     const originalDelta =
       plan.currentPlacementWeeklyPrice !== null && model.isPlacement[plan.startState]
-        ? plan.currentPlacementWeeklyPrice * WEEKS_PER_MONTH - feePounds[plan.startState]
+        ? (priceByYear ? priceByYear[fy] : plan.currentPlacementWeeklyPrice) * WEEKS_PER_MONTH * scale - weeklyFeePounds[plan.startState] - feePounds[plan.startState]
         : 0;
     return { statePounds, originalDelta };
   };
@@ -163,7 +180,7 @@ export function expectedCost(model: SimulationModel, request: ProjectionRequest,
       const oneOff = iv.oneOff ? Math.max(0, meanOf(iv.oneOff)) : 0;
       const weekly = iv.perWeek ? Math.max(0, meanOf(iv.perWeek)) * WEEKS_PER_MONTH : 0;
       extraByMonth[month] += delivered * oneOff;
-      for (let t = month; t < Math.min(months, month + iv.durationMonths); t++) extraByMonth[t] += delivered * weekly;
+      for (let t = month; t < Math.min(months, month + iv.durationMonths); t++) extraByMonth[t] += delivered * weekly * scaleOfMonth(t);
       const end = month + iv.effectMonths;
       ends.set(end, [...(ends.get(end) ?? []), bit]);
     });
@@ -182,7 +199,7 @@ export function expectedCost(model: SimulationModel, request: ProjectionRequest,
   for (let m = 0; m < months; m++) {
     const age = request.ageMonths + m;
     const marginal = new Array<number>(nS).fill(0);
-    const { statePounds, originalDelta } = pricesAt(age);
+    const { statePounds, originalDelta } = pricesAt(age, scaleOfMonth(m), financialYearStart(firstAbsolute + m) - firstFy);
     for (let i = 0; i < size; i++) {
       if (pi[i] === 0) continue;
       const x = decode(i);
@@ -235,9 +252,6 @@ export function expectedCost(model: SimulationModel, request: ProjectionRequest,
     extraByMonth[m + 1] += eventsNextMonth;
   }
 
-  const firstAbsolute = absoluteMonth(request.clock.startYear, request.clock.startMonth);
-  const firstFy = financialYearStart(firstAbsolute);
-  const nFy = financialYearStart(firstAbsolute + months - 1) - firstFy + 1;
   const factors = discountFactors(request.discountPeriods ?? model.discountPeriods, nFy);
   const fyCash = new Array<number>(nFy).fill(0);
   byMonth.forEach((amount, m) => {

@@ -28,6 +28,7 @@ function around(value: number, low: number, high: number): DistributionSpec {
 }
 
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
+const round2 = (x: number) => Math.round(x * 100) / 100;
 function multiplier(min: number, mode: number, max: number): DistributionSpec {
   return { type: 'pert', min: round3(min), mode: round3(mode), max: round3(max) };
 }
@@ -124,17 +125,34 @@ function unitCosts(): UnitCostSpec[] {
       priceYear: '2019-20',
       note: `Average price to the authority (carer fee and allowance plus agency costs). ${ifa.explanation}. Price year not stated in the secondary report: taken as 2019-20, hence the wide range.`,
     },
+    // In-house foster care split into what is cashable and what is not (issue 12): the carer's
+    // allowance stops when a placement ends and frees budget; social work, supervision,
+    // recruitment and overheads are staff time and fixed costs that a placement ending does not
+    // release. The two lines add up to the PSSRU full cost.
     {
       id: 'inhouse_foster_placement',
-      label: 'In-house foster placement (full cost)',
+      label: 'In-house foster carer allowance (cashable)',
       states: ['inhouse_foster'],
-      amount: around(inhouse.value, 0.8, 1.25),
+      amount: around(allowance.value, 0.75, 1.3),
       per: 'week',
       agency: 'childrens_social_care',
       placementFee: true,
+      cashable: true,
+      source: 'foster_minimum_allowance_2019',
+      priceYear: '2019-20',
+      note: `The carer’s allowance, the cashable part of an in-house placement: national minimum fostering allowance (16-17, rest of England). ${allowance.explanation}. Carer fees, which many authorities pay on top, have no national source: they stay in the support line, so cashable savings are if anything understated. An actual weekly price recorded for an in-house placement replaces this line.`,
+    },
+    {
+      id: 'inhouse_foster_support',
+      label: 'In-house fostering: social work, supervision, recruitment and overheads (not cashable)',
+      states: ['inhouse_foster'],
+      amount: around(round2(inhouse.value - allowance.value), 0.8, 1.25),
+      per: 'week',
+      agency: 'childrens_social_care',
+      cashable: false,
       source: 'pssru_foster_2017',
       priceYear: '2016-17',
-      note: `Full cost including allowances, administration, social workers and support staff. ${inhouse.explanation}.`,
+      note: `PSSRU full cost of local authority foster care (allowances, administration, social workers and support staff), ${inhouse.explanation}, less the allowance line: £${round2(inhouse.value - allowance.value)} a week of staff time and overheads, not cashable.`,
     },
     {
       id: 'kinship_foster_allowance',

@@ -81,6 +81,10 @@ export default async function projectionRoutes(instance: FastifyInstance) {
 
       const seed = body.seed ?? randomSeed();
       const { year, month } = parseStartMonth(body.startMonth);
+      const monthDays = new Date(Date.UTC(year, month, 0)).getUTCDate();
+      if (body.startDay !== undefined && body.startDay > monthDays) {
+        throw new UnprocessableError(`body/startDay ${year}-${String(month).padStart(2, '0')} has ${monthDays} days`, [{ field: 'body/startDay', reason: `is after the last day of the month (${monthDays})` }]);
+      }
       const result = await projectPlans(fastify.simulation, {
         modelKey,
         spec,
@@ -89,6 +93,7 @@ export default async function projectionRoutes(instance: FastifyInstance) {
         ageMonths: body.ageMonths,
         startYear: year,
         startMonth: month,
+        ...(body.startDay !== undefined && body.startDay > 1 ? { startDay: body.startDay } : {}),
         plans: plans.map((p) => ({ name: p.name, plan: p.plan as NonNullable<typeof p.plan> })),
         runs,
         seed,

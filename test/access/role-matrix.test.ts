@@ -1,10 +1,9 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import t, { type Test } from 'tap';
 import { ROLES, type Role } from '../../src/services/access-control.ts';
 import { buildTestApp, type TestApp } from '../helpers/app.ts';
 import { residentialAged, threePlans } from '../care-plans/fixtures.ts';
 import { multipartForm, northvaleFiles } from '../calibrations/forms.ts';
+import { ADMINISTER, CALIBRATE, ERASE, EXPORT, README, READ_AGGREGATES, READ_INDIVIDUALS, RUN_PROJECTIONS, RUN_SCENARIOS, WRITE_INDIVIDUALS, readmeRoleTable } from './readme-roles.ts';
 import { addCohort, pollJob, smallScenario } from '../scenarios/fixtures.ts';
 
 /**
@@ -16,42 +15,6 @@ import { addCohort, pollJob, smallScenario } from '../scenarios/fixtures.ts';
  * answer 404, empty bodies 400: both are after the check, which runs on request before parsing).
  * Refused means 403.
  */
-
-const README = readFileSync(path.join(import.meta.dirname, '../../README.md'), 'utf8');
-
-/** The roles table: capability row (its text, as written) → the roles with a tick. */
-function readmeRoleTable(markdown: string): Map<string, Set<Role>> {
-  const section = markdown.split(/^## /m).find((s) => s.startsWith('Access, roles and data protection'));
-  if (!section) throw new Error('README has no "Access, roles and data protection" section');
-  const rows = section
-    .split('\n')
-    .filter((line) => line.trim().startsWith('|'))
-    .map((line) =>
-      line
-        .trim()
-        .replace(/^\||\|$/g, '')
-        .split('|')
-        .map((cell) => cell.trim()),
-    );
-  const [header, , ...body] = rows;
-  if (header[0] !== 'capability') throw new Error(`unexpected roles table header: ${header.join(' | ')}`);
-  const roles = header.slice(1) as Role[];
-  const table = new Map<string, Set<Role>>();
-  for (const cells of body) {
-    table.set(cells[0], new Set(roles.filter((_, i) => cells[i + 1] === '✓')));
-  }
-  return table;
-}
-
-const READ_INDIVIDUALS = 'read individual records, plans, budgets, projections';
-const WRITE_INDIVIDUALS = 'create, update, import young people; write care plans';
-const ERASE = 'erase a young person';
-const RUN_PROJECTIONS = 'run projections';
-const READ_AGGREGATES = 'read models, scenarios, runs and other aggregates';
-const RUN_SCENARIOS = 'create and run scenarios';
-const CALIBRATE = 'import SSDA903 returns and publish calibrated models';
-const EXPORT = 'export scenario packs';
-const ADMINISTER = 'manage tokens, read the audit log';
 
 /**
  * Each documented operation and the README row that decides who may call it. A new operation

@@ -9,8 +9,9 @@ import { appraise, rankCorrelation } from '../../src/finance/invest-to-save.ts';
  *
  * Surviving mutants of src/finance that are equivalent (no input can tell them apart), so no
  * test can kill them; measured with `npm run mutate -- --mutate 'src/finance/*.ts'`:
- * - financial-year.ts financialYearOfMonth, `m < months` → `m <= months`: the extra write is to
- *   out[months], past the end of an Int32Array, which JavaScript ignores.
+ * - discounting.ts discountFactors, `t < years` → `t <= years`, and financial-year.ts
+ *   financialYearOfMonth, `m < months` → `m <= months`: the extra write is past the end of a
+ *   typed array (Float64Array, Int32Array), which JavaScript ignores.
  * - invest-to-save.ts appraise, `benefit !== 0 || cost !== 0` → `benefit !== 0 || false`: if no
  *   year has a benefit, the cumulative net is minus the costs, never >= 0 unless every cost is 0
  *   (costs are never negative: schemas hold amounts >= 0), so payback is null either way.

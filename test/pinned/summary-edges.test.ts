@@ -72,6 +72,10 @@ t.test('MomentAccumulator: merging chunks gives what one pass gives', async (t) 
   fresh.merge(packed, 0);
   t.ok(Math.abs(fresh.meanAt(0) - 4) < 1e-12 && Math.abs(fresh.seAt(0) - SE0) < 1e-12, 'into an empty accumulator');
   t.same([...packed], [5, 4, 10, 30, 0], 'packed as [n, means, sums of squared deviations]');
+  // Nothing merged into nothing (a chunk of a plan with no runs yet): still zeros, not 0/0.
+  const none = new MomentAccumulator(2);
+  none.merge(packedEmpty, 0);
+  t.same([none.runs, none.meanAt(0), none.seAt(0)], [0, 0, 0], 'empty into empty');
 });
 
 t.test('MomentAccumulator agrees with meanAndSd on any runs, however they are chunked', async (t) => {

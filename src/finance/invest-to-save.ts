@@ -30,8 +30,10 @@ export interface Appraisal {
   /** (Benefits − costs) / costs; null when the strategy costs nothing. */
   returnOnInvestment: number | null;
   /**
-   * The first year from which the cumulative discounted net benefit stays at or above zero (break
-   * even counts) to the end of the horizon; null when it never does, or when the strategy changes nothing.
+   * The first year from which the cumulative discounted net benefit stays at or above zero to
+   * the end of the horizon (break-even counts); null when it never does, and null when the
+   * strategy neither costs nor saves anything in any year (nothing to pay back: a strategy that
+   * changes nothing must not read as paying back at once).
    */
   paybackYear: number | null;
   /** Net benefit each year, undiscounted. */
@@ -45,20 +47,20 @@ export function appraise(flows: YearlyFlows, discountFactors: ArrayLike<number>)
   const netByYear: number[] = [];
   const cumulative: number[] = [];
   let running = 0;
+  let anyFlow = false;
   for (let y = 0; y < years; y++) {
     const cost = flows.interventions[y] + flows.investment[y];
     // Avoided cost: what the baseline spends minus what the strategy spends on everything else.
     const benefit = flows.baseline[y] - (flows.strategy[y] - flows.interventions[y]);
     presentBenefits += benefit * discountFactors[y];
     presentCosts += cost * discountFactors[y];
+    if (benefit !== 0 || cost !== 0) anyFlow = true;
     netByYear.push(benefit - cost);
     running += (benefit - cost) * discountFactors[y];
     cumulative.push(running);
   }
   let paybackYear: number | null = null;
-  // A strategy that changes nothing (a net of zero every year) has nothing to pay back.
-  const changes = netByYear.some((net) => net !== 0);
-  for (let y = years - 1; changes && y >= 0; y--) {
+  for (let y = years - 1; y >= 0 && anyFlow; y--) {
     if (cumulative[y] >= 0) paybackYear = y;
     else break;
   }

@@ -1,0 +1,81 @@
+import type { CostModelSpec } from '../../src/catalog/model-schema.ts';
+import type { EnginePlan } from '../../src/simulation/projection.ts';
+
+/**
+ * Small deterministic models for the pinned-figure tests: every transition has probability 0 or
+ * 1, so with parameter uncertainty off every run is the same and each figure can be worked on
+ * paper. The working is in the tests.
+ */
+
+const base = {
+  currency: 'GBP' as const,
+  priceBaseYear: '2025-26',
+  discounting: { periods: [{ fromYear: 0, rate: 0.035 }, { fromYear: 31, rate: 0.03 }], source: 'greenbook' },
+  transitionSources: [{ describes: 'hand-made for tests', source: 'test' }],
+  sources: {
+    test: { title: 'Test fixture', publisher: 'pathcast tests' },
+    greenbook: { title: 'The Green Book', publisher: 'HM Treasury', year: '2022' },
+  },
+};
+
+/**
+ * edge (free) → care with probability 1 at the first month's end; care is absorbing.
+ * Care: £1,000 a month placement fee (cashable) and £300 a month of social work time
+ * (non-cashable), both children's social care. Entering care: a £5,000 assessment, non-cashable.
+ * A placement move (between placements, or within care when `withinStateMoves` > 0): £500
+ * to education (school transport), cashable.
+ */
+export function eventModel(withinStateMoves: number): CostModelSpec {
+  return {
+    ...base,
+    id: 'pinned-events',
+    version: '1.0.0',
+    name: 'Pinned events',
+    horizonAgeYears: 25,
+    ageBands: [{ id: 'all', fromYears: 0, toYears: 25 }],
+    states: [
+      { id: 'edge', label: 'Edge of care', category: 'edge_of_care' },
+      { id: 'care', label: 'Care', category: 'looked_after', flags: ['in_care'], placement: true, terminal: true, withinStatePlacementMoves: withinStateMoves },
+    ],
+    transitions: { all: { edge: { care: 1 }, care: { care: 1 } } },
+    unitCosts: [
+      { id: 'care_fee', label: 'Placement fee', states: ['care'], amount: 1000, per: 'month', agency: 'childrens_social_care', source: 'test', placementFee: true },
+      { id: 'social_work', label: 'Social work time', states: ['care'], amount: 300, per: 'month', agency: 'childrens_social_care', source: 'test', cashable: false },
+    ],
+    eventCosts: [
+      { id: 'entry', label: 'Entering care', from: ['edge'], to: ['care'], amount: 5000, agency: 'childrens_social_care', source: 'test', cashable: false },
+      { id: 'move', label: 'Placement move', from: ['care'], to: ['care'], amount: 500, agency: 'education', source: 'test', includeWithinStateMoves: true },
+    ],
+  };
+}
+
+/** One plan that stays wherever the chain takes it. */
+export const stay = (startState: number, extra: Partial<EnginePlan> = {}): EnginePlan => ({
+  startState,
+  moves: [],
+  interventions: [],
+  statePrices: [],
+  currentPlacementWeeklyPrice: null,
+  ...extra,
+});
+
+/** Every value of `key` anywhere inside `value` (objects and arrays walked). */
+export function valuesOf(value: unknown, key: string): unknown[] {
+  const found: unknown[] = [];
+  const walk = (v: unknown) => {
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object') {
+      for (const [k, inner] of Object.entries(v)) {
+        if (k === key) found.push(inner);
+        walk(inner);
+      }
+    }
+  };
+  walk(value);
+  return found;
+}
+
+/** |actual − expected| ≤ tolerance, with both in the message. */
+export function near(actual: number, expected: number, tolerance: number): boolean {
+  return Math.abs(actual - expected) <= tolerance;
+}

@@ -81,26 +81,44 @@ export const note = (collector: ReportCollector, file: string, row: number | und
   collector.add({ file, ...(row !== undefined ? { row } : {}), ...(column !== undefined ? { column } : {}), code, action, detail });
 
 /**
- * Refuses a file whose dates only make sense with the month first (a day-month order is never
- * guessed per row: a file read half one way and half the other would be silently wrong).
+ * Refuses a file whose dates only make sense with the month first, and a file whose dates are
+ * written both ways: a day-month order is never guessed per row, because a date such as 03/05/2023
+ * reads either way and a file read half one way and half the other would be silently wrong.
+ * A lone date that reads only month first among dates that read only day first, or a few among
+ * dates that read either way, is taken as a typo: it is left to the row checks (invalid_date) and
+ * returned as a warning, so it shows before anything else.
+ *
+ * @returns warnings for the answer's summary (empty when every date reads one way).
+ * @throws BadRequestError naming the file, the column and a row, when a quarter or more of a
+ *   column's dates read only month first and none only day first, or when more than one reads
+ *   only month first among dates that read only day first (a file written both ways).
  */
-export function checkDateOrder(file: ParsedFile): void {
+export function checkDateOrder(file: ParsedFile): string[] {
+  const warnings: string[] = [];
   for (const column of DATE_COLUMNS[file.kind]) {
     if (!file.columns.includes(column)) continue;
     const other = file.rows.filter((r) => onlyMonthFirst(r.cells[column] ?? ''));
-    const filled = file.rows.filter((r) => (r.cells[column] ?? '') !== '').length;
-    // A row that only reads day first shows the file is day first, and a few other-order rows
-    // among many are typos (invalid_date, row by row). In a file saved month first, about 60% of
-    // dates have a day above 12, so a quarter of the rows or more is the file's order.
-    const dayFirst = file.rows.some((r) => onlyMonthFirst(swapDayMonth(r.cells[column] ?? '')));
     const row = other[0];
-    if (row && !dayFirst && other.length >= 0.25 * filled) {
+    if (!row) continue;
+    const dayFirst = file.rows.find((r) => onlyMonthFirst(swapDayMonth(r.cells[column] ?? '')));
+    // With no date that reads only day first, a quarter or more month-first dates is the file's
+    // order (in a file saved month first about 60% of dates have a day above 12); fewer are typos.
+    const filled = file.rows.filter((r) => (r.cells[column] ?? '') !== '').length;
+    const monthFirstFile = dayFirst === undefined && other.length >= 0.25 * filled;
+    if (monthFirstFile || (dayFirst !== undefined && other.length > 1)) {
+      const mixed = dayFirst !== undefined;
       throw new BadRequestError(
-        `${file.name}: the dates in ${column} are written with day and month the other way round (MM/DD/YYYY or YYYY-DD-MM; row ${row.row} has a number above 12 in the month's place). Save the file with dates as DD/MM/YYYY (or YYYY-MM-DD); no file is read half one way and half the other`,
-        [{ field: `${file.name}: ${column}`, reason: 'dates have day and month the other way round (MM/DD/YYYY or YYYY-DD-MM)', row: row.row }],
+        mixed
+          ? `${file.name}: the dates in ${column} are written both ways round: ${other.length} read only month first (row ${row.row}: a number above 12 in the month's place) and others only day first (row ${dayFirst.row}). Dates such as 03/05/2023 cannot be told apart, so the file is not read: save every date as DD/MM/YYYY (or YYYY-MM-DD)`
+          : `${file.name}: the dates in ${column} are written with day and month the other way round (MM/DD/YYYY or YYYY-DD-MM; row ${row.row} has a number above 12 in the month's place). Save the file with dates as DD/MM/YYYY (or YYYY-MM-DD); no file is read half one way and half the other`,
+        [{ field: `${file.name}: ${column}`, reason: mixed ? 'dates are written both day first and month first' : 'dates have day and month the other way round (MM/DD/YYYY or YYYY-DD-MM)', row: row.row }],
       );
     }
+    for (const typo of other) warnings.push(
+      `${file.name}: row ${typo.row} has a ${column} that reads only month first (${typo.cells[column]}); taken as a typo and the row's date left unread (invalid_date). Check the other dates of the file are day first.`,
+    );
   }
+  return warnings;
 }
 
 /** The same date text with its first two numbers (or, for YYYY-MM-DD, its last two) swapped. */

@@ -166,12 +166,12 @@ export async function importSsda903(uploads: Ssda903Upload[], options: ImportOpt
   const sources = await csvSources(uploads, limits, budget);
   const tables = await readRawTables(sources, options, collector);
   const { files, skipped } = recogniseFiles(tables, options, collector);
-  for (const file of files) checkDateOrder(file);
+  const dateWarnings = files.flatMap((file) => checkDateOrder(file));
   options.onProgress?.({ phase: 'clean', filesRead: files.length, files: files.length, bytesRead: budget.used });
-  return cleanAndMerge(files, skipped, mapping, collector, options.pseudonymKey ?? randomBytes(32).toString('hex'));
+  return cleanAndMerge(files, skipped, mapping, collector, options.pseudonymKey ?? randomBytes(32).toString('hex'), dateWarnings);
 }
 
-function cleanAndMerge(files: ParsedFile[], skipped: SkippedTableSummary[], mapping: Ssda903Mapping, collector: ReportCollector, pseudonymKey: string): ImportedSsda903 {
+function cleanAndMerge(files: ParsedFile[], skipped: SkippedTableSummary[], mapping: Ssda903Mapping, collector: ReportCollector, pseudonymKey: string, dateWarnings: string[] = []): ImportedSsda903 {
   const episodeYears = [...new Set(files.filter((f) => f.kind === 'episodes').map((f) => f.returnYear))].sort((a, b) => a - b);
   if (episodeYears.length === 0) throw new BadRequestError('No episodes file: at least one YEAR-episodes.csv (or an episodes table with a YEAR column) is needed');
   for (let y = episodeYears[0]; y <= episodeYears[episodeYears.length - 1]; y++) {
@@ -180,7 +180,7 @@ function cleanAndMerge(files: ParsedFile[], skipped: SkippedTableSummary[], mapp
   const firstYear = episodeYears[0];
   const lastYear = episodeYears[episodeYears.length - 1];
   const dataEnd = returnYearEndDay(lastYear) + 1;
-  const warnings: string[] = [];
+  const warnings: string[] = [...dateWarnings];
 
   const { dobOf, uasc } = datesOfBirth(files, mapping, collector);
 

@@ -223,6 +223,14 @@ export function recogniseFiles(tables: RawTable[], options: ReadOptions, collect
         groups.set(year, list);
       }
       if (nameYear !== undefined) {
+        if (mismatched * 2 > rows.length) {
+          // Most rows contradict the name: one of the two is wrong, and guessing which would
+          // calibrate on a shifted year (rows dropped or reopened as outside the return).
+          throw new BadRequestError(
+            `${t.name}: the file name gives return year ${nameYear}, but ${mismatched} of ${rows.length} rows give another ${yearColumn}. Rename the file to the year its rows hold (or remove the year from its name so ${yearColumn} is used), or correct the column`,
+            [{ field: `${t.name}: ${yearColumn}`, reason: `disagrees with the return year ${nameYear} in the file name on most rows` }],
+          );
+        }
         if (mismatched > 0) {
           note(collector, t.name, undefined, yearColumn, 'year_mismatch', 'kept', `${mismatched} of ${rows.length} row(s) give a ${yearColumn} other than ${nameYear}, the return year the file name gives; the name’s year is used`);
         } else {

@@ -79,6 +79,42 @@ t.test('one month-first date in a day-first file is a typo, not the file’s ord
   const imported = await importSsda903([file('2024-episodes.csv', EPISODES_HEADER, '1,25/06/2023,S,V2,N1,U6,PR4,,,', '2,06/13/2023,S,V2,N1,U6,PR4,,,'), file('2024-header.csv', 'CHILD,DOB', '1,01/01/2012', '2,01/01/2012')], { pseudonymKey: 'k' });
   t.equal(imported.episodes.length, 1);
   t.match(imported.report.actions.filter((a) => a.code === 'invalid_date'), [{ row: 3, column: 'DECOM', action: 'dropped' }]);
+  t.match(imported.report.warnings, [/2024-episodes.csv: row 3 has a DECOM that reads only month first \(06\/13\/2023\)/], 'the typo shows as a warning, before the counts');
+});
+
+t.test('dates written both ways in one file: refused whole, never half-read', async (t) => {
+  // Rows 2-3 read only day first, rows 4-5 only month first; row 6 (03/05/2023) reads either way,
+  // which is why the file cannot be read: its order is unknowable.
+  const lines = ['1,25/06/2023,S,V2,N1,U6,PR4,,,', '2,20/07/2023,S,V2,N1,U6,PR4,,,', '3,06/13/2023,S,V2,N1,U6,PR4,,,', '4,07/21/2023,S,V2,N1,U6,PR4,,,', '5,03/05/2023,S,V2,N1,U6,PR4,,,'];
+  const header = file('2024-header.csv', 'CHILD,DOB', ...[1, 2, 3, 4, 5].map((c) => `${c},01/01/2012`));
+  try {
+    await importSsda903([file('2024-episodes.csv', EPISODES_HEADER, ...lines), header]);
+    t.fail('expected 400');
+  } catch (error) {
+    t.equal((error as DomainError).status, 400);
+    t.match((error as DomainError).message, /2024-episodes.csv: the dates in DECOM are written both ways round: 2 read only month first \(row 4.*only day first \(row 2\)/);
+    t.match((error as DomainError).errors, [{ field: '2024-episodes.csv: DECOM', reason: 'dates are written both day first and month first', row: 4 }]);
+  }
+});
+
+t.test('a YEAR column that contradicts the file name on most rows is refused, naming both', async (t) => {
+  const rows = ['1,01/06/2023,S,V2,N1,U6,PR4,,,,2024', '2,01/07/2023,S,V2,N1,U6,PR4,,,,2024'];
+  const header = file('2023-header.csv', 'CHILD,DOB', '1,01/01/2012', '2,01/01/2012');
+  try {
+    await importSsda903([file('2023-episodes.csv', `${EPISODES_HEADER},YEAR`, ...rows), header]);
+    t.fail('expected 400');
+  } catch (error) {
+    t.equal((error as DomainError).status, 400);
+    t.match((error as DomainError).message, /2023-episodes.csv: the file name gives return year 2023, but 2 of 2 rows give another YEAR/);
+    t.match((error as DomainError).errors, [{ field: '2023-episodes.csv: YEAR' }]);
+  }
+  // One row in two is not most: kept, reported, the name's year used.
+  const imported = await importSsda903(
+    [file('2024-episodes.csv', `${EPISODES_HEADER},YEAR`, '1,01/06/2023,S,V2,N1,U6,PR4,,,,2024', '2,01/07/2023,S,V2,N1,U6,PR4,,,,2023'), file('2024-header.csv', 'CHILD,DOB', '1,01/01/2012', '2,01/01/2012')],
+    { pseudonymKey: 'k' },
+  );
+  t.same(imported.returnYears, [2024]);
+  t.match(imported.report.actions, [{ code: 'year_mismatch', column: 'YEAR', action: 'kept', detail: /1 of 2 row/ }]);
 });
 
 t.test('YYYY-DD-MM is refused whole too', async (t) => {

@@ -31,6 +31,8 @@ export interface AppOptions {
   config: Config;
   /** An open database to use instead of opening one from the config (tests). */
   database?: DatabaseHandle;
+  /** The app owns `database` and closes it on shutdown; it is already migrated (the server). */
+  ownsDatabase?: boolean;
   logger?: FastifyServerOptions['logger'];
 }
 
@@ -56,6 +58,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     bodyLimit: options.config.bodyLimitBytes,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    // Loading and validating the cost models can take a while on a loaded machine; the database
+    // is booted before the app is built (src/startup.ts), so nothing here waits on it.
+    pluginTimeout: options.config.startTimeoutSeconds * 1000,
   });
   app.setValidatorCompiler(validators());
 
@@ -64,7 +69,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // guards each route as it is added; then the routes.
   await app.register(problemDetails);
   await app.register(configPlugin, { config: options.config });
-  await app.register(database, { handle: options.database });
+  await app.register(database, { handle: options.database, ...(options.ownsDatabase ? { closeOnShutdown: true, migrate: false } : {}) });
   await app.register(security);
   await app.register(swagger);
   await app.register(auth);

@@ -288,6 +288,8 @@ function rejectRows(unordered: FieldError[]): never {
 export interface ImportOptions {
   /** Recorded in each record's audit event: 'csv_import' for the API, 'demo' for the demo loader. */
   source: string;
+  /** Told how many records are stored so far (the demo load at start-up reports it). */
+  progress?: (stored: number, total: number) => void;
 }
 
 /**
@@ -316,8 +318,9 @@ export async function importYoungPeople(
       const taken = await referencesStored(trx);
       if (taken.length > 0) rejectRows(taken);
       const inserted = await insertYoungPeople(trx, records.map(toYoungPersonRow));
-      for (const row of inserted) {
+      for (const [i, row] of inserted.entries()) {
         await appendAuditEvent(trx, actor, { action: 'young_person.create', resourceType: 'young_person', resourceId: row.id, detail: { source: options.source } });
+        if ((i + 1) % 100 === 0 || i + 1 === inserted.length) options.progress?.(i + 1, inserted.length);
       }
       await appendAuditEvent(trx, actor, { action: 'young_person.import', resourceType: 'young_person', resourceId: null, detail: { source: options.source, rows: inserted.length } });
       // RETURNING gives rows in VALUES order, so inserted[i] is rows[i].

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import Ajv, { type Options as AjvOptions } from 'ajv';
 import addFormats from 'ajv-formats';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
@@ -7,11 +8,12 @@ import auth from './plugins/app/auth.ts';
 import catalog from './plugins/app/catalog.ts';
 import configPlugin from './plugins/app/config.ts';
 import database from './plugins/app/database.ts';
+import inputRules from './plugins/app/input-rules.ts';
 import jobs from './plugins/app/jobs.ts';
 import scenarioExecutor from './plugins/app/scenario-executor.ts';
 import scenarios from './plugins/app/scenarios.ts';
 import simulation from './plugins/app/simulation.ts';
-import problemDetails from './plugins/app/problem-details.ts';
+import problemDetails, { clientErrorHandler, frameworkErrors } from './plugins/app/problem-details.ts';
 import security from './plugins/external/security.ts';
 import swagger from './plugins/external/swagger.ts';
 import auditRoutes from './routes/access/audit.ts';
@@ -57,10 +59,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     logger: options.logger ?? { level: options.config.logLevel, redact: redactedPaths },
     bodyLimit: options.config.bodyLimitBytes,
     return503OnClosing: true,
+    // Random request ids: problem answers cite them (instance) and log lines carry them.
+    genReqId: () => randomUUID(),
     forceCloseConnections: 'idle',
     // Loading and validating the cost models can take a while on a loaded machine; the database
     // is booted before the app is built (src/startup.ts), so nothing here waits on it.
     pluginTimeout: options.config.startTimeoutSeconds * 1000,
+    // Errors raised before a route is found, answered as problem+json like every other.
+    frameworkErrors,
+    clientErrorHandler,
   });
   app.setValidatorCompiler(validators());
 
@@ -73,6 +80,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(security);
   await app.register(swagger);
   await app.register(auth);
+  await app.register(inputRules);
   await app.register(catalog);
   await app.register(simulation);
   await app.register(jobs);

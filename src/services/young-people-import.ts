@@ -9,6 +9,7 @@ import type { Database } from '../db/schema.ts';
 import { validationErrors } from '../plugins/app/problem-details.ts';
 import { type ImportResultDto, REFERENCE_PATTERN, type YoungPersonInputDto, YoungPersonInput } from '../schemas/young-people.ts';
 import { BadRequestError, ConflictError, type FieldError, UnprocessableError } from './errors.ts';
+import { controlCharacterReason } from './input-rules.ts';
 import { checkYoungPersonRules, isUniqueViolation, toYoungPersonRow } from './young-people.ts';
 
 /**
@@ -144,7 +145,8 @@ export function parseYoungPeopleCsv(text: string): ParsedCsvRow[] {
     if (error instanceof CsvError) {
       // Our own words: csv-parse's messages can quote cell values.
       const line = (error as CsvError & { lines?: number }).lines;
-      throw new BadRequestError(`The file is not valid CSV (${error.code}${line ? ` near line ${line}` : ''}); save it from Excel as "CSV UTF-8"`);
+      const reason = `is not valid CSV (${error.code}${line ? ` near line ${line}` : ''}); save it from Excel as "CSV UTF-8"`;
+      throw new BadRequestError(`The file ${reason}`, [{ ...(line ? { row: line } : {}), field: '(file)', reason }]);
     }
     throw error;
   }
@@ -154,8 +156,11 @@ export function parseYoungPeopleCsv(text: string): ParsedCsvRow[] {
   const header = records[0].map(normaliseHeader);
   const headerErrors: FieldError[] = [];
   const seen = new Set<string>();
-  header.forEach((name) => {
-    if (!columnsByName.has(name)) headerErrors.push({ field: name || '(blank)', reason: 'is not a known column' });
+  header.forEach((name, i) => {
+    const control = controlCharacterReason(name, false);
+    // A header holding control characters is named by its position, never echoed.
+    if (control) headerErrors.push({ field: `(column ${i + 1})`, reason: control });
+    else if (!columnsByName.has(name)) headerErrors.push({ field: name || '(blank)', reason: 'is not a known column' });
     else if (seen.has(name)) headerErrors.push({ field: name, reason: 'appears twice in the header' });
     seen.add(name);
   });
@@ -183,6 +188,11 @@ export function parseYoungPeopleCsv(text: string): ParsedCsvRow[] {
       const cell = cells[i] ?? '';
       if (cell === '') return;
       const column = columnsByName.get(name) as CsvColumn;
+      const control = controlCharacterReason(cell, false);
+      if (control) {
+        row.errors.push({ row: index, field: column.name, reason: control });
+        return;
+      }
       const parsed = parseCell(column.kind, cell);
       if ('reason' in parsed) {
         row.errors.push({ row: index, field: column.name, reason: parsed.reason });

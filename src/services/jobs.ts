@@ -108,15 +108,21 @@ export class JobRunner {
     return result;
   }
 
+  /** Asks a job to stop (see cancelJobFor for the checked, audited way from a request). */
   async cancel(id: string): Promise<JobRow | undefined> {
     const row = await requestCancel(this.db, id);
+    this.stopLocally(id);
+    return row;
+  }
+
+  /** After its cancel flag is stored: abort the job here if it runs here, drop it if queued here. */
+  stopLocally(id: string): void {
     this.running.get(id)?.controller.abort();
     const queued = this.queue.findIndex((q) => q.id === id);
     if (queued >= 0) {
       this.queue.splice(queued, 1);
       this.settle(id);
     }
-    return row;
   }
 
   /** The job is over (stored, cancelled or failed): wake whoever waits for it. */

@@ -1,11 +1,9 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import { findJob } from '../../db/repositories/jobs.ts';
 import type { JobRow } from '../../db/schema.ts';
 import { IdParams, notFound, standardErrors } from '../../schemas/common.ts';
 import { Job, type JobDto } from '../../schemas/jobs.ts';
-import { type Capability, type Role, can } from '../../services/access-control.ts';
-import { ForbiddenError, NotFoundError } from '../../services/errors.ts';
+import { cancelJobFor, readableJob } from '../../services/job-access.ts';
 
 /** Where each kind of result is read, so a finished job can point at it. */
 const resultPaths: Record<string, (id: string) => string> = {
@@ -34,11 +32,6 @@ export function jobDto(row: JobRow): JobDto {
   };
 }
 
-/** A job is visible to whoever may see its result. */
-function checkAccess(row: JobRow, role: Role) {
-  if (!can(role, row.capability as Capability)) throw new ForbiddenError(`role ${role} may not see this job (needs ${row.capability})`);
-}
-
 export default async function jobRoutes(instance: FastifyInstance) {
   const fastify = instance.withTypeProvider<TypeBoxTypeProvider>();
 
@@ -50,16 +43,12 @@ export default async function jobRoutes(instance: FastifyInstance) {
         operationId: 'getJob',
         tags: ['jobs'],
         summary: 'A job’s status and progress, and where its result is once it has succeeded',
+        description: 'Readable by whoever may read its result: scenario runs and calibrations need `aggregates:read`, pathway projections `individuals:read`.',
         params: IdParams,
         response: { 200: Job, ...standardErrors, ...notFound },
       },
     },
-    async (request) => {
-      const row = await findJob(fastify.db, request.params.id);
-      if (!row) throw new NotFoundError('job', request.params.id);
-      checkAccess(row, request.actor.role);
-      return jobDto(row);
-    },
+    async (request) => jobDto(await readableJob(fastify.db, request.actor, request.params.id)),
   );
 
   fastify.post(
@@ -70,16 +59,13 @@ export default async function jobRoutes(instance: FastifyInstance) {
         operationId: 'cancelJob',
         tags: ['jobs'],
         summary: 'Cancel a queued or running job; nothing of it is stored',
-        description: 'Answers 202 with the job: a queued job is cancelled at once, a running one stops at its next safe point. A job that has already finished is returned unchanged.',
+        description: 'Answers 202 with the job: a queued job is cancelled at once, a running one stops at its next safe point. A job that has already finished is returned unchanged. Only roles that may start that kind of job may cancel it (scenario runs: `scenarios:write`; pathway projections: `projections:run`; calibrations: `models:write`); every cancel is audited (`job.cancel`).',
         params: IdParams,
         response: { 202: Job, ...standardErrors, ...notFound },
       },
     },
     async (request, reply) => {
-      const existing = await findJob(fastify.db, request.params.id);
-      if (!existing) throw new NotFoundError('job', request.params.id);
-      checkAccess(existing, request.actor.role);
-      const row = (await fastify.jobs.cancel(existing.id)) ?? existing;
+      const row = await cancelJobFor(fastify.db, fastify.jobs, request.actor, request.params.id);
       return reply.code(202).send(jobDto(row));
     },
   );

@@ -13,6 +13,7 @@ import jobs from './plugins/app/jobs.ts';
 import scenarioExecutor from './plugins/app/scenario-executor.ts';
 import scenarios from './plugins/app/scenarios.ts';
 import simulation from './plugins/app/simulation.ts';
+import { literalSegmentsOf, requestSerializer } from './plugins/app/log-redaction.ts';
 import problemDetails, { clientErrorHandler, frameworkErrors } from './plugins/app/problem-details.ts';
 import security from './plugins/external/security.ts';
 import swagger from './plugins/external/swagger.ts';
@@ -36,6 +37,8 @@ export interface AppOptions {
   /** The app owns `database` and closes it on shutdown; it is already migrated (the server). */
   ownsDatabase?: boolean;
   logger?: FastifyServerOptions['logger'];
+  /** Where the default logger writes (tests read it); stdout when left out. */
+  logStream?: { write(line: string): void };
 }
 
 /**
@@ -55,8 +58,15 @@ function validators() {
 const redactedPaths = ['req.headers.authorization', 'req.headers.cookie'];
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  // Filled as routes are added; the request serializer reads it when a line is written.
+  const literalSegments = new Set<string>();
   const app = Fastify({
-    logger: options.logger ?? { level: options.config.logLevel, redact: redactedPaths },
+    logger: options.logger ?? {
+      level: options.config.logLevel,
+      redact: redactedPaths,
+      serializers: { req: requestSerializer(literalSegments) as (request: unknown) => Record<string, unknown> },
+      ...(options.logStream ? { stream: options.logStream } : {}),
+    },
     bodyLimit: options.config.bodyLimitBytes,
     return503OnClosing: true,
     // Random request ids: problem answers cite them (instance) and log lines carry them.
@@ -70,6 +80,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     clientErrorHandler,
   });
   app.setValidatorCompiler(validators());
+  app.addHook('onRoute', (route) => {
+    for (const segment of literalSegmentsOf(route.url)) literalSegments.add(segment);
+  });
 
   // Order matters: errors first so every later failure is problem+json; then the config and
   // database everything else needs; then third-party wiring; then auth, which documents and

@@ -1,4 +1,5 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { compactAfterErasure } from '../../db/maintenance.ts';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import {
@@ -134,7 +135,13 @@ export default async function youngPeopleRoutes(instance: FastifyInstance) {
         response: { 200: ErasedYoungPerson, ...standardErrors, ...notFound, ...gone },
       },
     },
-    async (request) => eraseYoungPerson(fastify.db, request.actor, request.params.id),
+    async (request) => {
+      const erased = await eraseYoungPerson(fastify.db, request.actor, request.params.id);
+      // The erasure has committed; now take the old values out of the data files too. A failure
+      // here (a lock held too long) is logged and retried by the next erasure, never answered.
+      await compactAfterErasure(fastify.db).catch((error) => request.log.error({ err: error }, 'vacuum after erasure failed'));
+      return erased;
+    },
   );
 
   fastify.post(

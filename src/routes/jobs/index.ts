@@ -3,6 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import type { JobRow } from '../../db/schema.ts';
 import { IdParams, notFound, standardErrors } from '../../schemas/common.ts';
 import { Job, type JobDto } from '../../schemas/jobs.ts';
+import type { Role } from '../../services/access-control.ts';
+import { neutralJobText, seesIndividuals } from '../../services/disclosure-view.ts';
 import { cancelJobFor, readableJob } from '../../services/job-access.ts';
 
 /** Where each kind of result is read, so a finished job can point at it. */
@@ -12,18 +14,25 @@ const resultPaths: Record<string, (id: string) => string> = {
   calibration: (id) => `/v1/calibrations/${id}`,
 };
 
-export function jobDto(row: JobRow): JobDto {
+/**
+ * `viewer`: roles without individual access read no figures in a job's words (a calibration's
+ * progress can say "one 7-year-old entered agency foster care"): a neutral message, and of an
+ * error only its status and title.
+ */
+export function jobDto(row: JobRow, viewer?: Role): JobDto {
   const iso = (value: Date | string | null) => (value === null ? null : new Date(value).toISOString());
+  const plain = viewer !== undefined && !seesIndividuals(viewer);
+  const error = row.error as { status?: number; title?: string } | null;
   return {
     id: row.id,
     kind: row.kind,
     status: row.status,
     progress: row.progress,
-    message: row.message,
+    message: plain ? neutralJobText(row.status, row.progress) : row.message,
     createdAt: row.created_at.toISOString(),
     startedAt: iso(row.started_at),
     finishedAt: iso(row.finished_at),
-    error: row.error,
+    error: plain && error ? { ...(error.status !== undefined ? { status: error.status } : {}), ...(error.title !== undefined ? { title: error.title } : {}) } : row.error,
     result:
       row.status === 'succeeded' && row.result_type && row.result_id
         ? { type: row.result_type, id: row.result_id, href: (resultPaths[row.result_type] ?? ((id: string) => `/v1/${row.result_type}/${id}`))(row.result_id) }
@@ -48,7 +57,7 @@ export default async function jobRoutes(instance: FastifyInstance) {
         response: { 200: Job, ...standardErrors, ...notFound },
       },
     },
-    async (request) => jobDto(await readableJob(fastify.db, request.actor, request.params.id)),
+    async (request) => jobDto(await readableJob(fastify.db, request.actor, request.params.id), request.actor.role),
   );
 
   fastify.post(
@@ -66,7 +75,7 @@ export default async function jobRoutes(instance: FastifyInstance) {
     },
     async (request, reply) => {
       const row = await cancelJobFor(fastify.db, fastify.jobs, request.actor, request.params.id);
-      return reply.code(202).send(jobDto(row));
+      return reply.code(202).send(jobDto(row, request.actor.role));
     },
   );
 }

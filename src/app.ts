@@ -10,6 +10,7 @@ import configPlugin from './plugins/app/config.ts';
 import database from './plugins/app/database.ts';
 import inputRules from './plugins/app/input-rules.ts';
 import jobs from './plugins/app/jobs.ts';
+import offload from './plugins/app/offload.ts';
 import scenarioExecutor from './plugins/app/scenario-executor.ts';
 import scenarios from './plugins/app/scenarios.ts';
 import simulation from './plugins/app/simulation.ts';
@@ -96,6 +97,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(inputRules);
   await app.register(catalog);
   await app.register(simulation);
+  await app.register(offload);
   await app.register(jobs);
   await app.register(scenarioExecutor);
   await app.register(scenarios);

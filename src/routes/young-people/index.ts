@@ -22,7 +22,7 @@ import {
   listYoungPeople,
   updateYoungPerson,
 } from '../../services/young-people.ts';
-import { importYoungPeopleCsv, YOUNG_PEOPLE_CSV_COLUMNS } from '../../services/young-people-import.ts';
+import { importYoungPeople, YOUNG_PEOPLE_CSV_COLUMNS } from '../../services/young-people-import.ts';
 
 const unsupportedMediaType = { 415: { ...Problem, description: 'The body is not text/csv' } } as const;
 
@@ -166,7 +166,10 @@ export default async function youngPeopleRoutes(instance: FastifyInstance) {
       },
     },
     async (request, reply) => {
-      const result = await importYoungPeopleCsv(fastify.db, request.actor, request.body, new Date());
+      // Reading and checking the file runs off the request thread; storing it here.
+      const today = new Date();
+      const { rows, rowErrors } = await fastify.offload.prepareYoungPeopleImport(request.body, today);
+      const result = await importYoungPeople(fastify.db, request.actor, rows, today, { source: 'csv_import', rowErrors });
       return reply.code(201).send(result);
     },
   );

@@ -332,8 +332,8 @@ export async function importYoungPeople(
       const inserted = await insertYoungPeople(trx, records.map(toYoungPersonRow));
       // One audit event per record, written in batches: a statement per record made a 20,000-row
       // import hold the (embedded, single-connection) database for many seconds.
-      for (let start = 0; start < inserted.length; start += 500) {
-        const batch = inserted.slice(start, start + 500);
+      for (let start = 0; start < inserted.length; start += 200) {
+        const batch = inserted.slice(start, start + 200);
         await appendAuditEvents(trx, actor, batch.map((row) => ({ action: 'young_person.create', resourceType: 'young_person', resourceId: row.id, detail: { source: options.source } })));
         options.progress?.(start + batch.length, inserted.length);
       }

@@ -9,7 +9,7 @@ const Health = Type.Object({
     backend: Type.Union([Type.Literal('pglite'), Type.Literal('postgres')]),
     reachable: Type.Boolean(),
     busy: Type.Optional(
-      Type.Boolean({ description: 'The database is working on something long (an import) and did not answer within 250 ms; reachable is from a check under a minute old' }),
+      Type.Boolean({ description: 'The database is working on something long (an import) and did not answer within 50 ms; reachable is from a check under a minute old' }),
     ),
   }),
   migrations: Type.Object({
@@ -21,7 +21,7 @@ const Health = Type.Object({
 });
 
 /** How long /health waits for the database before answering from a recent check. */
-const PROBE_PATIENCE_MS = 250;
+const PROBE_PATIENCE_MS = 50;
 const RECENT_MS = 60_000;
 
 export default async function healthRoutes(fastify: FastifyInstance) {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import Ajv, { type Options as AjvOptions } from 'ajv';
 import addFormats from 'ajv-formats';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
@@ -7,11 +8,14 @@ import auth from './plugins/app/auth.ts';
 import catalog from './plugins/app/catalog.ts';
 import configPlugin from './plugins/app/config.ts';
 import database from './plugins/app/database.ts';
+import inputRules from './plugins/app/input-rules.ts';
 import jobs from './plugins/app/jobs.ts';
+import offload from './plugins/app/offload.ts';
 import scenarioExecutor from './plugins/app/scenario-executor.ts';
 import scenarios from './plugins/app/scenarios.ts';
 import simulation from './plugins/app/simulation.ts';
-import problemDetails from './plugins/app/problem-details.ts';
+import { literalSegmentsOf, requestSerializer } from './plugins/app/log-redaction.ts';
+import problemDetails, { clientErrorHandler, frameworkErrors } from './plugins/app/problem-details.ts';
 import security from './plugins/external/security.ts';
 import swagger from './plugins/external/swagger.ts';
 import auditRoutes from './routes/access/audit.ts';
@@ -31,7 +35,11 @@ export interface AppOptions {
   config: Config;
   /** An open database to use instead of opening one from the config (tests). */
   database?: DatabaseHandle;
+  /** The app owns `database` and closes it on shutdown; it is already migrated (the server). */
+  ownsDatabase?: boolean;
   logger?: FastifyServerOptions['logger'];
+  /** Where the default logger writes (tests read it); stdout when left out. */
+  logStream?: { write(line: string): void };
 }
 
 /**
@@ -51,25 +59,45 @@ function validators() {
 const redactedPaths = ['req.headers.authorization', 'req.headers.cookie'];
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  // Filled as routes are added; the request serializer reads it when a line is written.
+  const literalSegments = new Set<string>();
   const app = Fastify({
-    logger: options.logger ?? { level: options.config.logLevel, redact: redactedPaths },
+    logger: options.logger ?? {
+      level: options.config.logLevel,
+      redact: redactedPaths,
+      serializers: { req: requestSerializer(literalSegments) as (request: unknown) => Record<string, unknown> },
+      ...(options.logStream ? { stream: options.logStream } : {}),
+    },
     bodyLimit: options.config.bodyLimitBytes,
     return503OnClosing: true,
+    // Random request ids: problem answers cite them (instance) and log lines carry them.
+    genReqId: () => randomUUID(),
     forceCloseConnections: 'idle',
+    // Loading and validating the cost models can take a while on a loaded machine; the database
+    // is booted before the app is built (src/startup.ts), so nothing here waits on it.
+    pluginTimeout: options.config.startTimeoutSeconds * 1000,
+    // Errors raised before a route is found, answered as problem+json like every other.
+    frameworkErrors,
+    clientErrorHandler,
   });
   app.setValidatorCompiler(validators());
+  app.addHook('onRoute', (route) => {
+    for (const segment of literalSegmentsOf(route.url)) literalSegments.add(segment);
+  });
 
   // Order matters: errors first so every later failure is problem+json; then the config and
   // database everything else needs; then third-party wiring; then auth, which documents and
   // guards each route as it is added; then the routes.
   await app.register(problemDetails);
   await app.register(configPlugin, { config: options.config });
-  await app.register(database, { handle: options.database });
+  await app.register(database, { handle: options.database, ...(options.ownsDatabase ? { closeOnShutdown: true, migrate: false } : {}) });
   await app.register(security);
   await app.register(swagger);
   await app.register(auth);
+  await app.register(inputRules);
   await app.register(catalog);
   await app.register(simulation);
+  await app.register(offload);
   await app.register(jobs);
   await app.register(scenarioExecutor);
   await app.register(scenarios);

@@ -16,8 +16,10 @@ export interface Config {
   /** When set, a token with this value and role admin exists after start. */
   adminToken: string | undefined;
   logLevel: string;
-  /** Requests per minute per token (or per address when unauthenticated). */
+  /** Requests per minute per authenticated token (or per address on public routes). */
   rateLimitPerMinute: number;
+  /** Requests per minute per address that carry no token or a token that is not accepted. */
+  rateLimitUnauthenticatedPerMinute: number;
   /** Largest JSON body accepted, in bytes. */
   bodyLimitBytes: number;
   /** Largest file upload (CSV imports, SSDA903 returns), in bytes. */
@@ -36,6 +38,14 @@ export interface Config {
   scenarioQueue: 'auto' | 'off';
   /** Whether this service process also works shards from the queue (turn off to leave them to workers). */
   scenarioLocalWorker: boolean;
+  /**
+   * Longest any one start-up step inside the application (loading cost models and scenario
+   * files) may take before start-up gives up with a plain message; generous because a loaded
+   * 2-core machine can be twenty times slower than a quiet one.
+   */
+  startTimeoutSeconds: number;
+  /** Testing aid: an artificial delay before the database boots (DEBUG_DATABASE_BOOT_DELAY_MS). */
+  databaseBootDelayMs: number;
 }
 
 function integer(name: string, fallback: number, min: number, max: number): number {
@@ -77,6 +87,7 @@ export function loadConfig(overrides: Partial<Config> = {}): Config {
     adminToken,
     logLevel: process.env.LOG_LEVEL || 'info',
     rateLimitPerMinute: integer('RATE_LIMIT_PER_MINUTE', 1200, 1, 1_000_000),
+    rateLimitUnauthenticatedPerMinute: integer('RATE_LIMIT_UNAUTHENTICATED_PER_MINUTE', 60, 1, 1_000_000),
     bodyLimitBytes: integer('BODY_LIMIT_BYTES', 1_048_576, 1024, 100 * 1_048_576),
     uploadLimitBytes: integer('UPLOAD_LIMIT_BYTES', 20 * 1_048_576, 1024, 1024 * 1_048_576),
     workerThreads: integer('WORKER_THREADS', Math.max(1, availableParallelism()), 0, 256),
@@ -85,6 +96,8 @@ export function loadConfig(overrides: Partial<Config> = {}): Config {
     scenariosDir: path.resolve(process.env.SCENARIOS_DIR || path.join(projectRoot, 'scenarios')),
     scenarioQueue: queueSetting(process.env.SCENARIO_QUEUE),
     scenarioLocalWorker: flag('SCENARIO_LOCAL_WORKER', true),
+    startTimeoutSeconds: integer('START_TIMEOUT_SECONDS', 600, 1, 86_400),
+    databaseBootDelayMs: integer('DEBUG_DATABASE_BOOT_DELAY_MS', 0, 0, 3_600_000),
     ...overrides,
   };
 }

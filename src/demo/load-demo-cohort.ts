@@ -41,13 +41,16 @@ export interface DemoLoadTarget {
  * audited as the system, when the database has never held a young person (tombstones count, so
  * erasing everyone does not bring the demo back). Returns how many were loaded; 0 when skipped.
  */
-export async function loadDemoCohortIfEmpty(target: DemoLoadTarget, options: { file?: string; today?: Date } = {}): Promise<number> {
+export async function loadDemoCohortIfEmpty(
+  target: DemoLoadTarget,
+  options: { file?: string; today?: Date; progress?: (stored: number, total: number) => void } = {},
+): Promise<number> {
   if ((await countYoungPeopleEverStored(target.db)) > 0) return 0;
   const today = options.today ?? new Date();
   const months = currentMonthIndex(today) - (DEMO_COHORT_AS_OF.year * 12 + DEMO_COHORT_AS_OF.month - 1);
   const rows = parseYoungPeopleCsv(await readFile(options.file ?? DEMO_COHORT_FILE, 'utf8')).map((row) => rebaseDemoRow(row, months));
   try {
-    const result = await importYoungPeople(target.db, systemActor, rows, today, { source: 'demo' });
+    const result = await importYoungPeople(target.db, systemActor, rows, today, { source: 'demo', ...(options.progress ? { progress: options.progress } : {}) });
     return result.imported;
   } catch (error) {
     // Another instance loading at the same moment, or a file edited by hand: the service still starts.

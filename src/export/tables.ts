@@ -1,7 +1,10 @@
 import type { Band } from '../simulation/scenario-fold.ts';
 import type { Summary } from '../simulation/summary.ts';
 import { assumptionRows, sourceRows } from './assumptions.ts';
-import { DISCLOSURE_NOTE, type ShownCount, protectCounts, showCount } from './disclosure.ts';
+import { DISCLOSURE_NOTE, isSmallCount, type ShownCount, protectCounts, showCount } from './disclosure.ts';
+
+/** Shown in place of money for a group of fewer than 5 children. */
+export const WITHHELD = 'withheld';
 import { type PackRun, agencyLabel, interventionLabel, runLabel, stateLabel, yearEndDate } from './pack-input.ts';
 
 /**
@@ -308,9 +311,16 @@ function interventionsTable(runs: PackRun[]): PackTable {
       ...statColumns('cost', 'Cost', 'money'),
     ],
     rows: runs.flatMap((run) =>
-      run.result.interventions.map((iv) => [run.runId, iv.intervention, interventionLabel(run.model.spec, iv.intervention), ...STATS.map(([stat]) => showCount(iv.delivered[stat])), ...money(iv.cost)]),
+      run.result.interventions.map((iv) => [
+        run.runId,
+        iv.intervention,
+        interventionLabel(run.model.spec, iv.intervention),
+        ...STATS.map(([stat]) => showCount(iv.delivered[stat])),
+        // Money for a group of fewer than 5 children is withheld, as in the API (src/services/disclosure-view.ts).
+        ...(isSmallCount(iv.delivered.mean) ? STATS.map(() => WITHHELD) : money(iv.cost)),
+      ]),
     ),
-    notes: [DISCLOSURE_NOTE],
+    notes: [DISCLOSURE_NOTE, `${WITHHELD}: the cost of an intervention fewer than 5 children start is not shown.`],
   };
 }
 

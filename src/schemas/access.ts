@@ -1,6 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { ROLES } from '../services/access-control.ts';
 import { IsoDateTime, PageQuery, Uuid } from './common.ts';
+import { SAFE_TEXT_PATTERN } from './young-people.ts';
 
 export const RoleSchema = Type.Enum([...ROLES], { description: 'A role decides what a token may do' });
 
@@ -17,7 +18,7 @@ export type ApiTokenDto = Static<typeof ApiToken>;
 
 export const CreateApiTokenBody = Type.Object(
   {
-    name: Type.String({ minLength: 1, maxLength: 100, description: 'Who or what holds the token (a team, a script); not a person’s name' }),
+    name: Type.String({ minLength: 1, maxLength: 100, pattern: SAFE_TEXT_PATTERN, description: 'Who or what holds the token (a team, a script); not a person’s name' }),
     role: RoleSchema,
   },
   { additionalProperties: false },

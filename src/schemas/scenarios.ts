@@ -62,6 +62,18 @@ export const RunScenarioBody = Type.Object(
 const Band = Type.Object({ mean: Type.Number(), p10: Type.Number(), p50: Type.Number(), p90: Type.Number() }, { description: 'Mean, P10, P50, P90 over runs' });
 const Spend = Type.Object({ baseline: SummarySchema, strategy: SummarySchema, saving: SummarySchema });
 
+/**
+ * A count of children as a role without individual access sees it (README, "Access, roles and
+ * data protection"): a number, "<5" (above 0 and under 5, hidden) or "c" (hidden so that a "<5"
+ * cannot be worked out from a total). Roles that read individual records always see numbers.
+ */
+const ShownCount = Type.Union([Type.Number(), Type.Literal('<5'), Type.Literal('c')], { description: 'A count of children: a number, or "<5" / "c" when hidden (board)' });
+const CountBand = Type.Object({ mean: ShownCount, p10: ShownCount, p50: ShownCount, p90: ShownCount }, { description: 'Mean, P10, P50, P90 over runs; counts under 5 hidden for roles without individual access' });
+const ShownSummary = Type.Object(
+  Object.fromEntries(Object.keys(SummarySchema.properties).map((key) => [key, ShownCount])) as Record<keyof typeof SummarySchema.properties, typeof ShownCount>,
+  { description: 'Distribution over runs; for counts of children, figures under 5 hidden for roles without individual access' },
+);
+
 export const ScenarioResultSchema = Type.Object({
   runs: Type.Integer(),
   seed: Type.Integer(),
@@ -117,10 +129,16 @@ export const ScenarioResultSchema = Type.Object({
     },
     { description: 'Over the lifetime horizon, discounted (Green Book)' },
   ),
-  counts: Type.Array(Type.Object({ financialYear: Type.String(), state: Type.String(), baseline: Band, strategy: Band }), { description: 'Children in each state at 31 March' }),
-  inCare: Type.Array(Type.Object({ financialYear: Type.String(), baseline: Band, strategy: Band }), { description: 'Children looked after at 31 March' }),
-  outcomes: Type.Array(Type.Object({ measure: Type.String(), label: Type.String(), baseline: SummarySchema, strategy: SummarySchema, difference: SummarySchema })),
-  interventions: Type.Array(Type.Object({ intervention: Type.String(), delivered: Band, cost: SummarySchema })),
+  counts: Type.Array(Type.Object({ financialYear: Type.String(), state: Type.String(), baseline: CountBand, strategy: CountBand }), { description: 'Children in each state at 31 March' }),
+  inCare: Type.Array(Type.Object({ financialYear: Type.String(), baseline: CountBand, strategy: CountBand }), { description: 'Children looked after at 31 March' }),
+  outcomes: Type.Array(Type.Object({ measure: Type.String(), label: Type.String(), baseline: ShownSummary, strategy: ShownSummary, difference: ShownSummary })),
+  interventions: Type.Array(
+    Type.Object({
+      intervention: Type.String(),
+      delivered: CountBand,
+      cost: Type.Union([SummarySchema, Type.Null()], { description: 'Null (withheld) for roles without individual access when fewer than 5 children start it' }),
+    }),
+  ),
   sensitivity: Type.Array(
     Type.Object({ parameter: Type.String(), label: Type.String(), kind: Type.String(), rankCorrelation: Type.Number(), npvWhenLow: Type.Number(), npvWhenHigh: Type.Number() }),
     { description: 'Tornado: each uncertain input’s rank correlation with the NPV, and the mean NPV when it is in its lowest and highest decile; strongest first' },
@@ -129,13 +147,13 @@ export const ScenarioResultSchema = Type.Object({
   planning: Type.Object(
     {
       capacity: Type.Array(
-        Type.Object({ variant: Type.String(), state: Type.String(), overflowTo: Type.String(), placesByYear: Type.Array(Type.Number()), redirectByYear: Type.Array(Type.Number()) }),
+        Type.Object({ variant: Type.String(), state: Type.String(), overflowTo: Type.String(), placesByYear: Type.Array(Type.Number()), redirectByYear: Type.Array(ShownCount) }),
       ),
       offers: Type.Array(
         Type.Object({
           intervention: Type.String(),
           placesByYear: Type.Array(Type.Number()),
-          expectedDemandByYear: Type.Array(Type.Number()),
+          expectedDemandByYear: Type.Array(ShownCount),
           probabilityByYear: Type.Array(Type.Number()),
         }),
       ),
@@ -148,7 +166,7 @@ const RunScenarioRef = Type.Object({ id: Type.String(), version: Type.String(), 
 const RunModelRef = Type.Object({ id: Type.String(), version: Type.String(), hash: Type.String(), name: Type.Union([Type.String(), Type.Null()], { description: 'Null when the model is no longer in the catalog' }) });
 const Cohort = Type.Object({
   hash: Type.String({ description: 'sha256 over the members’ numeric inputs (age in months, state, weekly price) in run order: the same hash, the same people' }),
-  size: Type.Integer({ description: 'Young people on record in the cohort (new entrants are drawn per run)' }),
+  size: Type.Union([Type.Integer(), Type.Literal('<5')], { description: 'Young people on record in the cohort (new entrants are drawn per run); "<5" for roles without individual access when under 5' }),
 });
 const RunLinks = Type.Object({ self: Type.String(), scenario: Type.String(), compare: Type.String() });
 
@@ -196,6 +214,7 @@ export const ScenarioRunParams = Type.Object({ id: Uuid }, { additionalPropertie
 
 // Headline: the figures a commissioner reads first, shared by compareScenarioRuns and the CLI.
 const Range = Type.Object({ mean: Type.Number(), p10: Type.Number(), p90: Type.Number() }, { description: 'Mean, best case (P10) and worst case (P90)' });
+const CountRange = Type.Object({ mean: ShownCount, p10: ShownCount, p90: ShownCount }, { description: 'Mean, P10 and P90 of a count of children; under 5 hidden for roles without individual access' });
 const SpendRange = Type.Object({ baseline: Range, strategy: Range, saving: Range });
 
 export const ScenarioHeadline = Type.Object({
@@ -209,7 +228,7 @@ export const ScenarioHeadline = Type.Object({
   payback: Type.Object({ medianYear: Type.Union([Type.String(), Type.Null()]), probabilityNever: Type.Number() }),
   cashableBenefits: Range,
   nonCashableBenefits: Range,
-  inCareByYear: Type.Array(Type.Object({ financialYear: Type.String(), baseline: Range, strategy: Range })),
+  inCareByYear: Type.Array(Type.Object({ financialYear: Type.String(), baseline: CountRange, strategy: CountRange })),
   topSensitivity: Type.Array(Type.Object({ parameter: Type.String(), label: Type.String(), rankCorrelation: Type.Number(), npvWhenLow: Type.Number(), npvWhenHigh: Type.Number() })),
 });
 export type ScenarioHeadlineDto = Static<typeof ScenarioHeadline>;
@@ -255,7 +274,7 @@ export const ScenarioRunComparison = Type.Object({
       netPresentValue: RangeDifference,
       benefitCostRatio: Type.Union([Type.Number(), Type.Null()], { description: 'This run’s ratio of totals minus the first’s' }),
       probabilityBenefitsExceedCosts: Type.Number(),
-      inCareByYear: Type.Array(Type.Object({ financialYear: Type.String(), baseline: RangeDifference, strategy: RangeDifference })),
+      inCareByYear: Type.Array(Type.Object({ financialYear: Type.String(), baseline: CountRange, strategy: CountRange }), { description: 'Differences of children looked after; "c" where either run’s figure is hidden' }),
     }),
   ),
 });

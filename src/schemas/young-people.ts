@@ -20,10 +20,11 @@ export const Reference = Type.String({
 });
 
 /**
- * Free text that may one day be exported to a spreadsheet: no control characters, and no
- * leading =, +, -, @ or whitespace, which Excel would run as a formula (CSV injection).
+ * Free text that may one day be exported to a spreadsheet: no control characters (C0, DEL or
+ * C1, anywhere, the first character included), and no leading =, +, -, @ or whitespace, which
+ * Excel would run as a formula (CSV injection).
  */
-export const SAFE_TEXT_PATTERN = '^[^\\s=+@-][^\\u0000-\\u001f\\u007f]*$';
+export const SAFE_TEXT_PATTERN = '^[^\\s=+@\\-\\u0000-\\u001f\\u007f-\\u009f][^\\u0000-\\u001f\\u007f-\\u009f]*$';
 
 export const PLACEMENT_STATE_IDS = DEFAULT_CARE_STATES.filter((s) => s.placement).map((s) => s.id);
 

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Actor } from '../db/repositories/audit.ts';
-import { failAbandonedJobs, finishJob, heartbeat, insertJob, isCancelRequested, reportProgress, requestCancel, startJob } from '../db/repositories/jobs.ts';
+import { failAbandonedJobs, failJobsOfOwners, finishJob, heartbeat, ownersOfUnfinishedJobs, insertJob, isCancelRequested, reportProgress, requestCancel, startJob } from '../db/repositories/jobs.ts';
 import type { Database, JobRow } from '../db/schema.ts';
 import { CancelledError } from '../simulation/pool.ts';
 import type { Capability } from './access-control.ts';
@@ -53,8 +54,54 @@ interface Running {
 const HEARTBEAT_MS = 10_000;
 const STALE_AFTER_MS = 60_000;
 
+/** When this process started (ms since the epoch): tells a process from an earlier one with the same id. */
+const PROCESS_STARTED_MS = Math.round(performance.timeOrigin);
+
+/** The name a runner writes on its jobs: host, process id, process start and a random instance id. */
+export function ownerName(host: string, pid: number, startedMs = PROCESS_STARTED_MS): string {
+  return `pathcast:${host}:${pid}:${startedMs}:${randomUUID().slice(0, 8)}`;
+}
+
+function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Whether the owner of an unfinished job is certainly gone, so its jobs can be failed at start
+ * rather than after the heartbeat goes stale. `soleProcess`: nothing else can use this database
+ * (embedded PGlite; another runner in this same process excepted), so every other owner is gone.
+ * Otherwise an owner on this host is gone when its process is, or when its process id is now
+ * this process's but it started at another time (a restarted container reuses pid 1). Owners on
+ * other hosts, and names in an older format, are left to the heartbeat.
+ */
+export function ownerIsGone(
+  owner: string,
+  self: { host: string; pid: number; startedMs: number; soleProcess: boolean },
+  isAlive: (pid: number) => boolean = processIsAlive,
+): boolean {
+  const match = /^pathcast:(.+):(\d+):(\d+):[0-9a-f]{8}$/.exec(owner);
+  const sameProcess = match !== null && match[1] === self.host && Number(match[2]) === self.pid && Number(match[3]) === self.startedMs;
+  if (self.soleProcess) return !sameProcess;
+  if (!match || match[1] !== self.host) return false;
+  if (sameProcess) return false;
+  const pid = Number(match[2]);
+  return pid === self.pid || !isAlive(pid);
+}
+
+export interface JobRunnerOptions {
+  concurrency?: number;
+  /** Only this process uses the database (embedded PGlite). */
+  soleProcess?: boolean;
+}
+
 export class JobRunner {
-  readonly owner = `pathcast-${process.pid}-${randomUUID().slice(0, 8)}`;
+  readonly owner = ownerName(hostname(), process.pid);
   private readonly db: Kysely<Database>;
   private readonly log: FastifyBaseLogger;
   private readonly concurrency: number;
@@ -64,13 +111,27 @@ export class JobRunner {
   private readonly resolvers = new Map<string, () => void>();
   private readonly timer: NodeJS.Timeout;
   private closed = false;
+  private readonly soleProcess: boolean;
 
-  constructor(db: Kysely<Database>, log: FastifyBaseLogger, concurrency = 2) {
+  constructor(db: Kysely<Database>, log: FastifyBaseLogger, options: JobRunnerOptions = {}) {
     this.db = db;
     this.log = log;
-    this.concurrency = concurrency;
+    this.concurrency = options.concurrency ?? 2;
+    this.soleProcess = options.soleProcess ?? false;
     this.timer = setInterval(() => void this.housekeeping(), HEARTBEAT_MS);
     this.timer.unref();
+  }
+
+  /**
+   * At start: fails at once the unfinished jobs of owners known to be gone (see ownerIsGone), so
+   * nobody reads "running" for a job that died with its process; then the usual housekeeping.
+   */
+  async start(): Promise<void> {
+    const self = { host: hostname(), pid: process.pid, startedMs: PROCESS_STARTED_MS, soleProcess: this.soleProcess };
+    const gone = (await ownersOfUnfinishedJobs(this.db, this.owner)).filter((owner) => owner === '' || ownerIsGone(owner, self));
+    const failed = await failJobsOfOwners(this.db, gone);
+    if (failed > 0) this.log.warn({ failed }, 'failed jobs left unfinished by a process that has stopped');
+    await this.housekeeping();
   }
 
   /** Fails jobs whose process has gone quiet; run at start and periodically. */
@@ -108,15 +169,21 @@ export class JobRunner {
     return result;
   }
 
+  /** Asks a job to stop (see cancelJobFor for the checked, audited way from a request). */
   async cancel(id: string): Promise<JobRow | undefined> {
     const row = await requestCancel(this.db, id);
+    this.stopLocally(id);
+    return row;
+  }
+
+  /** After its cancel flag is stored: abort the job here if it runs here, drop it if queued here. */
+  stopLocally(id: string): void {
     this.running.get(id)?.controller.abort();
     const queued = this.queue.findIndex((q) => q.id === id);
     if (queued >= 0) {
       this.queue.splice(queued, 1);
       this.settle(id);
     }
-    return row;
   }
 
   /** The job is over (stored, cancelled or failed): wake whoever waits for it. */

@@ -7,6 +7,8 @@ import { findScenarioRuns } from '../db/repositories/scenarios.ts';
 import type { Database, ScenarioRunRow } from '../db/schema.ts';
 import type { Chart } from '../export/charts.ts';
 import { type ShownCount, showCount } from '../export/disclosure.ts';
+import type { Role } from './access-control.ts';
+import { checkCohortShowable } from './disclosure-view.ts';
 import { sha256Hex } from '../export/manifest.ts';
 import { buildScenarioPack, MAX_PACK_RUNS, packContent, type ScenarioPack } from '../export/pack.ts';
 import { type PackInput, type PackRun, runLabel } from '../export/pack-input.ts';
@@ -22,11 +24,15 @@ import { BadRequestError, ConflictError, type FieldError, NotFoundError } from '
 export interface PackDeps {
   db: Kysely<Database>;
   catalog: ModelCatalog;
+  /** Renders the pack; off the request thread in the service (src/services/offload.ts). */
+  render?: (input: PackInput) => Promise<ScenarioPack>;
 }
 
 export interface PackRequest {
   runIds: string[];
   allowDifferentCohorts: boolean;
+  /** The role asking: roles without individual access are refused runs over small cohorts. */
+  viewer?: Role;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -73,6 +79,7 @@ export async function loadPackInput(deps: PackDeps, request: PackRequest, create
   const missing = request.runIds.filter((id) => !byId.has(id));
   if (missing.length > 0) throw new NotFoundError(missing.length === 1 ? 'Scenario run' : 'Scenario runs', missing.join(', '));
   const ordered = request.runIds.map((id) => byId.get(id) as ScenarioRunRow);
+  if (request.viewer) for (const row of ordered) checkCohortShowable(request.viewer, row.cohort_size);
   const differentCohorts = ordered.some((row) => row.cohort_hash !== ordered[0].cohort_hash);
   if (differentCohorts && !request.allowDifferentCohorts) {
     throw new ConflictError(
@@ -91,7 +98,7 @@ export async function loadPackInput(deps: PackDeps, request: PackRequest, create
 /** exportScenarioPack: builds the zip and audits who exported which runs (ids and hashes only). */
 export async function exportScenarioPack(deps: PackDeps, actor: Actor, request: PackRequest, now: Date): Promise<ScenarioPack> {
   const input = await loadPackInput(deps, request, now);
-  const pack = await buildScenarioPack(input);
+  const pack = await (deps.render ?? buildScenarioPack)(input);
   await appendAuditEvent(deps.db, actor, {
     action: 'pack.export',
     resourceType: 'scenario_pack',

@@ -32,6 +32,9 @@ import { randomSeed } from '../simulation/random.ts';
 import { type PreparedScenario, prepareScenario, type ScenarioMember } from '../simulation/scenario.ts';
 import type { Band, ScenarioResultCore } from '../simulation/scenario-fold.ts';
 import type { Summary } from '../simulation/summary.ts';
+import { showCount } from '../export/disclosure.ts';
+import type { Role } from './access-control.ts';
+import { checkCohortShowable, cohortShowable, protectRunResult, seesIndividuals } from './disclosure-view.ts';
 import { BadRequestError, ConflictError, type FieldError, NotFoundError, UnprocessableError } from './errors.ts';
 import type { JobRunner } from './jobs.ts';
 import { findScenario, type ScenarioDeps, type ScenarioVersionEntry } from './scenarios.ts';
@@ -285,33 +288,44 @@ function modelRef(catalog: ModelCatalog, row: Pick<ScenarioRunRow, 'model_id' | 
   return { id: row.model_id, version: row.model_version, hash: row.model_hash, name: entry && entry.hash === row.model_hash ? entry.name : null };
 }
 
-function summaryOf(catalog: ModelCatalog, row: ScenarioRunHeader): ScenarioRunSummaryDto {
+/**
+ * `viewer`: the role reading. Roles without individual access see the cohort size as the pack
+ * shows it, and no headline for a cohort under the minimum (src/services/disclosure-view.ts).
+ */
+function summaryOf(catalog: ModelCatalog, row: ScenarioRunHeader, viewer: Role): ScenarioRunSummaryDto {
+  const open = seesIndividuals(viewer);
+  const showable = cohortShowable(viewer, row.cohort_size);
   return {
     id: row.id,
     scenario: { id: row.scenario_id, version: row.scenario_version, name: row.scenario_name ?? row.scenario_id, hash: row.scenario_hash },
     model: modelRef(catalog, row),
     seed: Number(row.seed),
     runs: row.runs,
-    cohort: { hash: row.cohort_hash, size: row.cohort_size },
+    cohort: { hash: row.cohort_hash, size: open ? row.cohort_size : (showCount(row.cohort_size) as number | '<5') },
     softwareVersion: row.software_version,
     jobId: row.job_id,
     createdAt: new Date(row.created_at).toISOString(),
-    headline: { netPresentValueMean: row.npv_mean, probabilityBenefitsExceedCosts: row.probability_benefits_exceed_costs },
+    headline: showable
+      ? { netPresentValueMean: row.npv_mean, probabilityBenefitsExceedCosts: row.probability_benefits_exceed_costs }
+      : { netPresentValueMean: null, probabilityBenefitsExceedCosts: null },
     links: runLinks(row.id, row.scenario_id, row.scenario_version),
   };
 }
 
-function runDto(catalog: ModelCatalog, row: ScenarioRunRow): ScenarioRunDto {
+/** A stored run as `viewer` may read it: refused (403) or protected for roles without individual access. */
+function runDto(catalog: ModelCatalog, row: ScenarioRunRow, viewer: Role): ScenarioRunDto {
+  checkCohortShowable(viewer, row.cohort_size);
   const inputs = row.inputs as unknown as StoredInputs;
-  const result = row.result as unknown as ScenarioRunResult;
+  const stored = row.result as unknown as ScenarioRunResult;
+  const result = seesIndividuals(viewer) ? stored : protectRunResult(stored, runModelSpec(catalog, row));
   const spec = inputs.scenario;
   return {
     ...summaryOf(catalog, {
       ...row,
       scenario_name: spec.name,
-      npv_mean: result.investToSave.netPresentValue.mean,
-      probability_benefits_exceed_costs: result.investToSave.probabilityBenefitsExceedCosts,
-    }),
+      npv_mean: stored.investToSave.netPresentValue.mean,
+      probability_benefits_exceed_costs: stored.investToSave.probabilityBenefitsExceedCosts,
+    }, viewer),
     inputs: {
       firstYear: spec.firstYear,
       planningYears: spec.planningYears ?? 5,
@@ -326,21 +340,36 @@ function runDto(catalog: ModelCatalog, row: ScenarioRunRow): ScenarioRunDto {
   };
 }
 
-export async function getScenarioRun(deps: Pick<ScenarioDeps, 'db' | 'catalog'>, id: string): Promise<ScenarioRunDto> {
+/** The run's cost model, when the catalog still holds the version it ran (the hash must match). */
+function runModelSpec(catalog: ModelCatalog, row: Pick<ScenarioRunRow, 'model_id' | 'model_version' | 'model_hash'>) {
+  const entry = catalog.get(row.model_id, row.model_version);
+  return entry && entry.hash === row.model_hash ? entry.model.spec : undefined;
+}
+
+export async function getScenarioRun(deps: Pick<ScenarioDeps, 'db' | 'catalog'>, id: string, viewer: Role): Promise<ScenarioRunDto> {
   const row = await findScenarioRun(deps.db, id);
   if (!row) throw new NotFoundError('Scenario run', id);
-  return runDto(deps.catalog, row);
+  return runDto(deps.catalog, row, viewer);
 }
 
-export async function listScenarioRunsPage(deps: Pick<ScenarioDeps, 'db' | 'catalog'>, query: { scenario?: string | undefined; version?: string | undefined; limit: number; offset: number }) {
+export async function listScenarioRunsPage(
+  deps: Pick<ScenarioDeps, 'db' | 'catalog'>,
+  query: { scenario?: string | undefined; version?: string | undefined; limit: number; offset: number },
+  viewer: Role,
+) {
   const page = await listScenarioRuns(deps.db, { scenarioId: query.scenario, scenarioVersion: query.version, limit: query.limit, offset: query.offset });
-  return { items: page.items.map((row) => summaryOf(deps.catalog, row)), total: page.total, limit: query.limit, offset: query.offset };
+  return { items: page.items.map((row) => summaryOf(deps.catalog, row, viewer)), total: page.total, limit: query.limit, offset: query.offset };
 }
 
+type Range = { mean: number; p10: number; p90: number };
 const range = (s: Summary | Band) => ({ mean: s.mean, p10: s.p10, p90: s.p90 });
 
+type CountRange = { mean: number | '<5' | 'c'; p10: number | '<5' | 'c'; p90: number | '<5' | 'c' };
+/** The headline with its figures as computed (numbers); the DTO also admits hidden counts. */
+export type HeadlineFigures = Omit<ScenarioHeadlineDto, 'inCareByYear'> & { inCareByYear: Array<{ financialYear: string; baseline: Range; strategy: Range }> };
+
 /** The figures a commissioner reads first, with best (P10) and worst (P90) cases beside the mean. */
-export function scenarioHeadline(result: ScenarioResultCore, topInputs = 5): ScenarioHeadlineDto {
+export function scenarioHeadline(result: ScenarioResultCore, topInputs = 5): HeadlineFigures {
   const its = result.investToSave;
   return {
     spendByYear: result.spend.byYear.map((y) => ({ financialYear: y.financialYear, baseline: range(y.baseline), strategy: range(y.strategy), saving: range(y.saving) })),
@@ -358,7 +387,11 @@ export function scenarioHeadline(result: ScenarioResultCore, topInputs = 5): Sce
   };
 }
 
-type Range = { mean: number; p10: number; p90: number };
+/** A difference of counts: hidden ("c") where either side is hidden, so it cannot undo the hiding. */
+const countMinus = (a: CountRange, b: CountRange): CountRange => {
+  const d = (x: CountRange['mean'], y: CountRange['mean']) => (typeof x === 'number' && typeof y === 'number' ? x - y : 'c');
+  return { mean: d(a.mean, b.mean), p10: d(a.p10, b.p10), p90: d(a.p90, b.p90) };
+};
 const minus = (a: Range, b: Range): Range => ({ mean: a.mean - b.mean, p10: a.p10 - b.p10, p90: a.p90 - b.p90 });
 
 /** Parses "a,b,c": two or more distinct run ids. */
@@ -377,20 +410,36 @@ export function parseRunIds(ids: string): string[] {
  * the first. Runs over different cohorts answer different questions, so they are compared only
  * when the caller says so.
  */
-export async function compareScenarioRuns(deps: Pick<ScenarioDeps, 'db' | 'catalog'>, ids: string[], allowDifferentCohorts: boolean): Promise<ScenarioRunComparisonDto> {
+export async function compareScenarioRuns(deps: Pick<ScenarioDeps, 'db' | 'catalog'>, ids: string[], allowDifferentCohorts: boolean, viewer: Role): Promise<ScenarioRunComparisonDto> {
   const rows = await findScenarioRuns(deps.db, ids);
   const byId = new Map(rows.map((row) => [row.id, row]));
   const missing = ids.filter((id) => !byId.has(id));
   if (missing.length > 0) throw new NotFoundError(missing.length === 1 ? 'Scenario run' : 'Scenario runs', missing.join(', '));
   const ordered = ids.map((id) => byId.get(id) as ScenarioRunRow);
+  for (const row of ordered) checkCohortShowable(viewer, row.cohort_size);
+  const open = seesIndividuals(viewer);
   const sameCohort = ordered.every((row) => row.cohort_hash === ordered[0].cohort_hash);
   if (!sameCohort && !allowDifferentCohorts) {
     throw new ConflictError('These runs projected different cohorts (their cohort hashes differ), so their differences mix the strategy with the people; pass allowDifferentCohorts=true to compare them anyway', [
-      { field: 'querystring/ids', reason: `cohorts differ: ${ordered.map((row) => `${row.id} ${row.cohort_hash.slice(0, 12)}… (${row.cohort_size})`).join('; ')}` },
+      { field: 'querystring/ids', reason: `cohorts differ: ${ordered.map((row) => `${row.id} ${row.cohort_hash.slice(0, 12)}… (${open ? row.cohort_size : showCount(row.cohort_size)})`).join('; ')}` },
     ]);
   }
   const runs = ordered.map((row) => {
-    const dto = runDto(deps.catalog, row);
+    const dto = runDto(deps.catalog, row, viewer);
+    const headline = scenarioHeadline(row.result as unknown as ScenarioRunResult);
+    // The looked-after counts as the viewer may see them (protected with the rest of the run).
+    const shownInCare = new Map(dto.result.inCare.map((y) => [y.financialYear, y]));
+    const inCareByYear = open
+      ? headline.inCareByYear
+      : headline.inCareByYear.map((y) => {
+          const shown = shownInCare.get(y.financialYear);
+          const pick = (band: Record<string, number | string> | undefined): CountRange => ({
+            mean: (band?.mean ?? 'c') as CountRange['mean'],
+            p10: (band?.p10 ?? 'c') as CountRange['p10'],
+            p90: (band?.p90 ?? 'c') as CountRange['p90'],
+          });
+          return { financialYear: y.financialYear, baseline: pick(shown?.baseline), strategy: pick(shown?.strategy) };
+        });
     return {
       id: dto.id,
       scenario: dto.scenario,
@@ -399,15 +448,16 @@ export async function compareScenarioRuns(deps: Pick<ScenarioDeps, 'db' | 'catal
       runs: dto.runs,
       cohort: dto.cohort,
       createdAt: dto.createdAt,
-      headline: scenarioHeadline(dto.result),
+      figures: headline,
+      headline: { ...headline, inCareByYear },
     };
   });
   const first = runs[0];
   const differences = runs.slice(1).map((run) => {
     const firstYears = new Map(first.headline.spendByYear.map((y) => [y.financialYear, y]));
     const firstInCare = new Map(first.headline.inCareByYear.map((y) => [y.financialYear, y]));
-    const h = run.headline;
-    const f = first.headline;
+    const h = run.figures;
+    const f = first.figures;
     return {
       run: run.id,
       against: first.id,
@@ -423,14 +473,14 @@ export async function compareScenarioRuns(deps: Pick<ScenarioDeps, 'db' | 'catal
       netPresentValue: minus(h.netPresentValue, f.netPresentValue),
       benefitCostRatio: h.benefitCostRatio !== null && f.benefitCostRatio !== null ? h.benefitCostRatio - f.benefitCostRatio : null,
       probabilityBenefitsExceedCosts: h.probabilityBenefitsExceedCosts - f.probabilityBenefitsExceedCosts,
-      inCareByYear: h.inCareByYear.flatMap((y) => {
+      inCareByYear: run.headline.inCareByYear.flatMap((y) => {
         const other = firstInCare.get(y.financialYear);
-        return other ? [{ financialYear: y.financialYear, baseline: minus(y.baseline, other.baseline), strategy: minus(y.strategy, other.strategy) }] : [];
+        return other ? [{ financialYear: y.financialYear, baseline: countMinus(y.baseline, other.baseline), strategy: countMinus(y.strategy, other.strategy) }] : [];
       }),
     };
   });
   return {
-    runs,
+    runs: runs.map(({ figures: _figures, ...run }) => run),
     sameCohort,
     sameSeed: sameCohort && ordered.every((row) => Number(row.seed) === Number(ordered[0].seed)),
     differences,

@@ -57,7 +57,8 @@ t.test('token creation is validated and audited', async (t) => {
   const { as } = await buildTestApp(t);
   const bad = await as('admin', { method: 'POST', url: '/v1/tokens', payload: { name: '', role: 'superuser', extra: true } });
   t.equal(bad.statusCode, 400);
-  const fields = bad.json().errors.map((e: { field: string }) => e.field).sort();
+  // An empty name breaks both the length and the pattern: one field, two reasons.
+  const fields = [...new Set(bad.json().errors.map((e: { field: string }) => e.field))].sort();
   t.same(fields, ['body/extra', 'body/name', 'body/role']);
 
   const created = await as('admin', { method: 'POST', url: '/v1/tokens', payload: { name: 'board pack reader', role: 'board' } });

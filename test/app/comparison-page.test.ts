@@ -30,6 +30,8 @@ t.test('the comparison page: sign in, pick two runs, see the charts, download th
     throw new Error(`No browser at ${CHROMIUM}: install Debian's chromium (apt-get install -y chromium; .ci/run does) to run the browser test`);
   }
   const { app, as, tokens } = await buildTestApp(t);
+  // Twelve young people: the board reads runs over cohorts of 10 or more only.
+  await addCohort(as);
   await addCohort(as);
   const first = await storedRun(as, smallScenario());
   const second = await storedRun(as, smallScenario({ id: 'larger-mst', name: 'A larger MST team', strategy: { name: 'Larger MST team', interventions: [{ id: 'mst', capacityPerYear: 25, oneOffPrice: 9000 }] } }));

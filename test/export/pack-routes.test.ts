@@ -46,14 +46,14 @@ t.test('exportScenarioPack: the board downloads two runs side by side; the zip h
   const first = await storedRun(as, smallScenario());
   const second = await storedRun(as, largerTeam);
 
-  const response = await as('board', { method: 'POST', url: '/v1/packs', payload: { runIds: [first, second] } });
+  const response = await as('head_of_service', { method: 'POST', url: '/v1/packs', payload: { runIds: [first, second] } });
   t.equal(response.statusCode, 200, response.body.slice(0, 300));
   t.equal(response.headers['content-type'], 'application/zip');
   t.match(response.headers['content-disposition'], new RegExp(`^attachment; filename="pathcast-scenario-pack-\\d{4}-\\d{2}-\\d{2}-${first.slice(0, 8)}-${second.slice(0, 8)}\\.zip"$`));
   t.equal(response.headers['cache-control'], 'no-store');
   const files = unzip(response.rawPayload);
 
-  const stored = [(await as('board', { method: 'GET', url: `/v1/scenario-runs/${first}` })).json(), (await as('board', { method: 'GET', url: `/v1/scenario-runs/${second}` })).json()];
+  const stored = [(await as('head_of_service', { method: 'GET', url: `/v1/scenario-runs/${first}` })).json(), (await as('head_of_service', { method: 'GET', url: `/v1/scenario-runs/${second}` })).json()];
   const rows = await app.db.selectFrom('scenario_runs').selectAll().where('id', 'in', [first, second]).execute();
   const row = (id: string) => rows.find((r) => r.id === id) as (typeof rows)[number];
 
@@ -112,7 +112,7 @@ t.test('exportScenarioPack: the board downloads two runs side by side; the zip h
   // Audited: who, what, when.
   const audit = (await as('admin', { method: 'GET', url: '/v1/audit-events?action=pack.export' })).json();
   t.equal(audit.items.length, 1);
-  t.equal(audit.items[0].actorRole, 'board');
+  t.equal(audit.items[0].actorRole, 'head_of_service');
   t.same(audit.items[0].detail.runIds, [first, second]);
   t.equal(audit.items[0].detail.sha256, sha256Hex(response.rawPayload));
   t.match(audit.items[0].at, /^\d{4}-\d{2}-\d{2}T/);
@@ -127,7 +127,7 @@ t.test('re-running from the manifest reproduces every number of the pack', async
   const { app, as } = await buildTestApp(t);
   await addCohort(as);
   const id = await storedRun(as, smallScenario());
-  const exported = unzip((await as('board', { method: 'POST', url: '/v1/packs', payload: { runIds: [id] } })).rawPayload);
+  const exported = unzip((await as('head_of_service', { method: 'POST', url: '/v1/packs', payload: { runIds: [id] } })).rawPayload);
   const manifest = JSON.parse(text(exported['manifest.json']));
   const entry = manifest.runs[0];
 
@@ -159,7 +159,7 @@ t.test('disclosure: a scenario over 3 children shows <5 in the pack and on the p
     t.equal((await as('finance', { method: 'POST', url: '/v1/young-people', payload })).statusCode, 201);
   }
   const id = await storedRun(as, smallScenario({ id: 'three-children', cohort: { careStates: ['residential', 'ifa_foster'] } }));
-  const files = unzip((await as('board', { method: 'POST', url: '/v1/packs', payload: { runIds: [id] } })).rawPayload);
+  const files = unzip((await as('head_of_service', { method: 'POST', url: '/v1/packs', payload: { runIds: [id] } })).rawPayload);
   t.equal(JSON.parse(text(files['manifest.json'])).runs[0].cohort.size, SMALL_COUNT);
   const workbook = await readWorkbook(files['workbook.xlsx']);
   t.equal(summaryValue(workbook, 'Young people on record in the cohort'), SMALL_COUNT);
@@ -171,7 +171,7 @@ t.test('disclosure: a scenario over 3 children shows <5 in the pack and on the p
     'every count is 0 or hidden',
   );
 
-  const preview = (await as('board', { method: 'GET', url: `/v1/packs/preview?runs=${id}` })).json();
+  const preview = (await as('head_of_service', { method: 'GET', url: `/v1/packs/preview?runs=${id}` })).json();
   t.equal(preview.runs[0].cohort.size, SMALL_COUNT);
   t.match(preview.runs[0].findings.join(' '), /fewer than 5 children are expected to be looked after as now/);
 });
@@ -184,21 +184,21 @@ t.test('bad input: unknown runs, different cohorts unannounced, malformed reques
   const other = await storedRun(as, largerTeam);
 
   const unknown = '00000000-0000-4000-8000-000000000000';
-  const missing = await as('board', { method: 'POST', url: '/v1/packs', payload: { runIds: [first, unknown] } });
+  const missing = await as('head_of_service', { method: 'POST', url: '/v1/packs', payload: { runIds: [first, unknown] } });
   t.equal(missing.statusCode, 404);
   t.match(missing.headers['content-type'], /^application\/problem\+json/);
   t.match(missing.json().detail, new RegExp(unknown));
-  t.equal((await as('board', { method: 'GET', url: `/v1/scenario-runs/${unknown}/pack` })).statusCode, 404);
-  t.equal((await as('board', { method: 'GET', url: `/v1/packs/preview?runs=${unknown}` })).statusCode, 404);
+  t.equal((await as('head_of_service', { method: 'GET', url: `/v1/scenario-runs/${unknown}/pack` })).statusCode, 404);
+  t.equal((await as('head_of_service', { method: 'GET', url: `/v1/packs/preview?runs=${unknown}` })).statusCode, 404);
 
   // The second run was made after a young person joined: another cohort.
-  const mixed = await as('board', { method: 'POST', url: '/v1/packs', payload: { runIds: [first, other] } });
+  const mixed = await as('head_of_service', { method: 'POST', url: '/v1/packs', payload: { runIds: [first, other] } });
   t.equal(mixed.statusCode, 409);
   t.match(mixed.headers['content-type'], /^application\/problem\+json/);
   t.match(mixed.json().detail, /different cohorts/);
   t.equal(mixed.json().errors[0].field, 'runIds');
-  t.equal((await as('board', { method: 'GET', url: `/v1/packs/preview?runs=${first},${other}` })).statusCode, 409);
-  const said = await as('board', { method: 'POST', url: '/v1/packs', payload: { runIds: [first, other], allowDifferentCohorts: true } });
+  t.equal((await as('head_of_service', { method: 'GET', url: `/v1/packs/preview?runs=${first},${other}` })).statusCode, 409);
+  const said = await as('head_of_service', { method: 'POST', url: '/v1/packs', payload: { runIds: [first, other], allowDifferentCohorts: true } });
   t.equal(said.statusCode, 200, 'said so: packed, and the pack says it');
   const files = unzip(said.rawPayload);
   t.equal(JSON.parse(text(files['manifest.json'])).differentCohortsAcknowledged, true);
@@ -211,15 +211,15 @@ t.test('bad input: unknown runs, different cohorts unannounced, malformed reques
     [{ runIds: [first, unknown, unknown.replace(/0$/, '1'), unknown.replace(/0$/, '2'), unknown.replace(/0$/, '3')] }, 'body/runIds'],
     [{ runIds: [first], colour: 'blue' }, 'body/colour'],
   ] as const) {
-    const response = await as('board', { method: 'POST', url: '/v1/packs', payload });
+    const response = await as('head_of_service', { method: 'POST', url: '/v1/packs', payload });
     t.equal(response.statusCode, 400, JSON.stringify(payload));
     t.ok(
       response.json().errors.some((e: { field: string }) => e.field === field),
       `names ${field}`,
     );
   }
-  t.equal((await as('board', { method: 'GET', url: '/v1/packs/preview?runs=nonsense' })).statusCode, 400);
-  t.equal((await as('board', { method: 'GET', url: `/v1/packs/preview?runs=${first},${first}` })).statusCode, 400);
+  t.equal((await as('head_of_service', { method: 'GET', url: '/v1/packs/preview?runs=nonsense' })).statusCode, 400);
+  t.equal((await as('head_of_service', { method: 'GET', url: `/v1/packs/preview?runs=${first},${first}` })).statusCode, 400);
 
   const anonymous = await app.inject({ method: 'POST', url: '/v1/packs', payload: { runIds: [first] } });
   t.equal(anonymous.statusCode, 401);
@@ -239,7 +239,7 @@ t.test('the comparison page’s views: scenario runs for every role, a young per
   await addCohort(as);
   const first = await storedRun(as, smallScenario());
   const second = await storedRun(as, largerTeam);
-  const preview = await as('board', { method: 'GET', url: `/v1/packs/preview?runs=${first},${second}` });
+  const preview = await as('head_of_service', { method: 'GET', url: `/v1/packs/preview?runs=${first},${second}` });
   t.equal(preview.statusCode, 200);
   const body = preview.json();
   t.same(

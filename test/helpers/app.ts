@@ -29,6 +29,7 @@ export async function buildTestApp(t: TapLike, overrides: Partial<Config> = {}):
     adminToken: ADMIN_TOKEN,
     logLevel: 'silent',
     rateLimitPerMinute: 100_000,
+    rateLimitUnauthenticatedPerMinute: 100_000,
     loadDemoData: false,
     workerThreads: 0,
     // Scenario tests run in-process on both back ends; the queue has its own test.

@@ -33,7 +33,7 @@ t.test('runScenario: a job that stores the run; getScenarioRun has the documente
   t.match(done.result.href, /^\/v1\/scenario-runs\/[0-9a-f-]{36}$/);
   t.equal((await as('board', { method: 'GET', url: `/v1/jobs/${job.id}` })).statusCode, 200, 'the board may follow a scenario job: aggregates only');
 
-  const response = await as('board', { method: 'GET', url: done.result.href });
+  const response = await as('head_of_service', { method: 'GET', url: done.result.href });
   t.equal(response.statusCode, 200);
   const run = response.json();
   t.match(run, {
@@ -101,11 +101,11 @@ t.test('runScenario: a job that stores the run; getScenarioRun has the documente
   t.equal(audit[0].resource_id, run.id);
   t.match(audit[0].detail, { scenarioId: 'small-mst', runs: 30, seed: 11, jobId: job.id });
 
-  const list = (await as('board', { method: 'GET', url: '/v1/scenario-runs?scenario=small-mst' })).json();
+  const list = (await as('head_of_service', { method: 'GET', url: '/v1/scenario-runs?scenario=small-mst' })).json();
   t.equal(list.total, 1);
   t.match(list.items[0], { id: run.id, headline: { netPresentValueMean: its.netPresentValue.mean, probabilityBenefitsExceedCosts: its.probabilityBenefitsExceedCosts } });
-  t.equal((await as('board', { method: 'GET', url: '/v1/scenario-runs?scenario=other' })).json().total, 0);
-  t.equal((await as('board', { method: 'GET', url: '/v1/scenario-runs/00000000-0000-4000-8000-000000000000' })).statusCode, 404);
+  t.equal((await as('head_of_service', { method: 'GET', url: '/v1/scenario-runs?scenario=other' })).json().total, 0);
+  t.equal((await as('head_of_service', { method: 'GET', url: '/v1/scenario-runs/00000000-0000-4000-8000-000000000000' })).statusCode, 404);
 });
 
 t.test('the cohort: filters at 1 April of the first year, erased records left out, and its hash by the documented formula', async (t) => {
@@ -173,10 +173,10 @@ t.test('compareScenarioRuns: side by side with differences; different cohorts re
   const jobA = await runAndWait(as, 'small-mst', { runs: 30, seed: 5 });
   const jobB = await runAndWait(as, 'bigger-mst', { runs: 30, seed: 5 });
   const [a, b] = [jobA.result.id, jobB.result.id];
-  const runA = (await as('board', { method: 'GET', url: `/v1/scenario-runs/${a}` })).json();
-  const runB = (await as('board', { method: 'GET', url: `/v1/scenario-runs/${b}` })).json();
+  const runA = (await as('head_of_service', { method: 'GET', url: `/v1/scenario-runs/${a}` })).json();
+  const runB = (await as('head_of_service', { method: 'GET', url: `/v1/scenario-runs/${b}` })).json();
 
-  const response = await as('board', { method: 'GET', url: `/v1/scenario-runs/compare?ids=${a},${b}` });
+  const response = await as('head_of_service', { method: 'GET', url: `/v1/scenario-runs/compare?ids=${a},${b}` });
   t.equal(response.statusCode, 200, response.body);
   const comparison = response.json();
   t.same(comparison.runs.map((r: { id: string }) => r.id), [a, b]);
@@ -198,21 +198,21 @@ t.test('compareScenarioRuns: side by side with differences; different cohorts re
   // A new young person changes the cohort: a run over it is refused beside the others…
   t.equal((await as('finance', { method: 'POST', url: '/v1/young-people', payload: record(2012, 'cin_cp') })).statusCode, 201);
   const jobC = await runAndWait(as, 'small-mst', { runs: 30, seed: 5 });
-  const refused = await as('board', { method: 'GET', url: `/v1/scenario-runs/compare?ids=${a},${jobC.result.id}` });
+  const refused = await as('head_of_service', { method: 'GET', url: `/v1/scenario-runs/compare?ids=${a},${jobC.result.id}` });
   t.equal(refused.statusCode, 409);
   t.match(refused.headers['content-type'], /^application\/problem\+json/);
   t.match(refused.json().detail, /different cohorts.*allowDifferentCohorts=true/);
   // …unless the caller asks for it.
-  const allowed = await as('board', { method: 'GET', url: `/v1/scenario-runs/compare?ids=${a},${b},${jobC.result.id}&allowDifferentCohorts=true` });
+  const allowed = await as('head_of_service', { method: 'GET', url: `/v1/scenario-runs/compare?ids=${a},${b},${jobC.result.id}&allowDifferentCohorts=true` });
   t.equal(allowed.statusCode, 200);
   t.equal(allowed.json().sameCohort, false);
   t.equal(allowed.json().differences.length, 2);
 
-  const unknown = await as('board', { method: 'GET', url: `/v1/scenario-runs/compare?ids=${a},00000000-0000-4000-8000-000000000000` });
+  const unknown = await as('head_of_service', { method: 'GET', url: `/v1/scenario-runs/compare?ids=${a},00000000-0000-4000-8000-000000000000` });
   t.equal(unknown.statusCode, 404);
   t.match(unknown.json().detail, /00000000-0000-4000-8000-000000000000/);
-  t.equal((await as('board', { method: 'GET', url: `/v1/scenario-runs/compare?ids=${a},${a}` })).statusCode, 400, 'a run twice');
-  t.equal((await as('board', { method: 'GET', url: `/v1/scenario-runs/compare?ids=${a}` })).statusCode, 400, 'one run is not a comparison');
+  t.equal((await as('head_of_service', { method: 'GET', url: `/v1/scenario-runs/compare?ids=${a},${a}` })).statusCode, 400, 'a run twice');
+  t.equal((await as('head_of_service', { method: 'GET', url: `/v1/scenario-runs/compare?ids=${a}` })).statusCode, 400, 'one run is not a comparison');
 });
 
 t.test('a cancelled scenario job stores nothing', async (t) => {

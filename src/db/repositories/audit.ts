@@ -34,6 +34,25 @@ export async function appendAuditEvent(db: Kysely<Database>, actor: Actor, entry
     .execute();
 }
 
+/** Appends several audit events in one statement (a bulk import's one per record). */
+export async function appendAuditEvents(db: Kysely<Database>, actor: Actor, entries: AuditEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  await db
+    .insertInto('audit_events')
+    .values(
+      entries.map((entry) => ({
+        actor_token_id: actor.tokenId,
+        actor_name: actor.name,
+        actor_role: actor.role,
+        action: entry.action,
+        resource_type: entry.resourceType,
+        resource_id: entry.resourceId ?? null,
+        detail: JSON.stringify(entry.detail ?? {}),
+      })),
+    )
+    .execute();
+}
+
 export interface AuditFilter {
   action?: string | undefined;
   resourceType?: string | undefined;

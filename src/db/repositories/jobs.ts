@@ -90,14 +90,49 @@ export async function heartbeat(db: Kysely<Database>, owner: string): Promise<vo
 export async function failAbandonedJobs(db: Kysely<Database>, staleAfterMs: number): Promise<number> {
   const rows = await db
     .updateTable('jobs')
-    .set({
-      status: 'failed',
-      finished_at: new Date(),
-      message: 'interrupted: the process running it stopped before it finished',
-      error: JSON.stringify({ reason: 'interrupted' }),
-    })
+    .set(interrupted())
     .where('status', 'in', ['queued', 'running'])
     .where('heartbeat_at', '<', new Date(Date.now() - staleAfterMs))
+    .returning('id')
+    .execute();
+  return rows.length;
+}
+
+function interrupted() {
+  return {
+    status: 'failed' as const,
+    finished_at: new Date(),
+    message: 'interrupted: the process running it stopped before it finished',
+    error: JSON.stringify({ reason: 'interrupted' }),
+  };
+}
+
+/** The owners of unfinished jobs other than `except`. */
+export async function ownersOfUnfinishedJobs(db: Kysely<Database>, except: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('jobs')
+    .select('owner')
+    .distinct()
+    .where('status', 'in', ['queued', 'running'])
+    .where((eb) => eb.or([eb('owner', '!=', except), eb('owner', 'is', null)]))
+    .execute();
+  return rows.map((r) => r.owner ?? '');
+}
+
+/** Fails every unfinished job of the given owners at once (they are known to be gone). */
+export async function failJobsOfOwners(db: Kysely<Database>, owners: string[]): Promise<number> {
+  if (owners.length === 0) return 0;
+  const named = owners.filter((o) => o !== '');
+  const rows = await db
+    .updateTable('jobs')
+    .set(interrupted())
+    .where('status', 'in', ['queued', 'running'])
+    .where((eb) => {
+      const clauses = [];
+      if (named.length > 0) clauses.push(eb('owner', 'in', named));
+      if (named.length < owners.length) clauses.push(eb('owner', 'is', null));
+      return eb.or(clauses);
+    })
     .returning('id')
     .execute();
   return rows.length;

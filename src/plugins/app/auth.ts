@@ -4,6 +4,7 @@ import fp from 'fastify-plugin';
 import { type Actor, appendAuditEvent, systemActor } from '../../db/repositories/audit.ts';
 import { findTokenByHash, insertToken } from '../../db/repositories/tokens.ts';
 import { type Capability, ROLES, type Role, can } from '../../services/access-control.ts';
+import { AttemptLimiter } from '../../services/attempt-limiter.ts';
 import { sendProblem } from './problem-details.ts';
 
 declare module 'fastify' {
@@ -56,17 +57,32 @@ async function auth(fastify: FastifyInstance) {
     }
   });
 
+  // Requests without a token, or with one that is not accepted, per address (issue 14).
+  const failures = new AttemptLimiter(fastify.config.rateLimitUnauthenticatedPerMinute);
+
   fastify.addHook('onRequest', async (request, reply) => {
     const config = request.routeOptions.config;
     // The OpenAPI document and its page are public so anyone can learn how to authenticate.
     if (config?.public || request.is404 || request.routeOptions.url?.startsWith('/docs')) return;
+    const address = `ip:${request.ip}`;
+    const wait = failures.retryAfterSeconds(address);
+    if (wait > 0) {
+      reply.header('retry-after', String(wait));
+      return sendProblem(reply, request, {
+        status: 429,
+        title: 'Too many requests',
+        detail: `Too many requests without a valid token from this address (at most ${failures.max} a minute); try again in ${wait} s`,
+      });
+    }
     const token = bearerToken(request);
     if (!token) {
+      failures.record(address);
       reply.header('www-authenticate', 'Bearer realm="pathcast"');
       return sendProblem(reply, request, { status: 401, title: 'Unauthorized', detail: 'Send an API token as "Authorization: Bearer <token>"' });
     }
     const row = await findTokenByHash(fastify.db, hashToken(token));
     if (!row || row.revoked_at !== null) {
+      failures.record(address);
       reply.header('www-authenticate', 'Bearer realm="pathcast", error="invalid_token"');
       return sendProblem(reply, request, {
         status: 401,

@@ -17,17 +17,20 @@ export interface DatabasePluginOptions {
   handle?: DatabaseHandle | undefined;
   /** Close the handle when the app closes, even one passed in. */
   closeOnShutdown?: boolean;
+  /** Apply pending migrations (default); the server migrates as its own start-up step first. */
+  migrate?: boolean;
 }
 
 /**
  * Opens the database (PGlite in DATA_DIR, or PostgreSQL at DATABASE_URL), applies pending
- * migrations, and closes it last on shutdown, after in-flight requests have finished.
+ * migrations, and closes it last on shutdown, after in-flight requests have finished. The server
+ * boots and migrates before registering any plugin (src/startup.ts) and passes the open handle.
  */
 async function database(fastify: FastifyInstance, options: DatabasePluginOptions) {
   const handle =
     options.handle ??
     (await connectDatabase({ databaseUrl: fastify.config.databaseUrl, dataDir: fastify.config.dataDir }));
-  await migrateToLatest(handle.db);
+  if (options.migrate !== false) await migrateToLatest(handle.db);
   fastify.decorate('db', handle.db);
   fastify.decorate('dbBackend', handle.backend);
   if (options.handle === undefined || options.closeOnShutdown) {

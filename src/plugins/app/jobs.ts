@@ -10,8 +10,8 @@ declare module 'fastify' {
 
 /** The job runner; closed before the database, after in-flight requests, on shutdown. */
 async function jobs(fastify: FastifyInstance) {
-  const runner = new JobRunner(fastify.db, fastify.log);
-  await runner.housekeeping();
+  const runner = new JobRunner(fastify.db, fastify.log, { soleProcess: fastify.dbBackend === 'pglite' });
+  await runner.start();
   fastify.decorate('jobs', runner);
   fastify.addHook('preClose', async () => {
     await runner.close();

@@ -1,3 +1,5 @@
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { ProblemBody } from '../../schemas/common.ts';
@@ -14,23 +16,39 @@ const titles: Record<number, string> = {
   406: 'Not acceptable',
   409: 'Conflict',
   410: 'Gone',
+  408: 'Request timeout',
   413: 'Payload too large',
+  414: 'URI too long',
   415: 'Unsupported media type',
   422: 'Unprocessable content',
   429: 'Too many requests',
+  431: 'Request header fields too large',
   500: 'Internal server error',
   503: 'Service unavailable',
 };
 
-export function sendProblem(reply: FastifyReply, request: FastifyRequest, problem: Omit<ProblemBody, 'type' | 'instance'> & { type?: string }): FastifyReply {
-  const body: ProblemBody = {
-    type: problem.type ?? (problem.status >= 500 ? 'about:blank' : `${PROBLEM_TYPE_BASE}${problem.status}`),
+/**
+ * Which occurrence a problem is: the request's id as a URN, the same id every log line of the
+ * request carries, so an operator can find it. Never the address, which can hold references,
+ * tokens or whatever a hostile client sent.
+ */
+function instanceOf(request: FastifyRequest): string {
+  return `urn:pathcast:request:${request.id}`;
+}
+
+function problemBody(status: number, problem: Partial<ProblemBody> & { title: string }, instance: string | undefined): ProblemBody {
+  return {
+    type: problem.type ?? (status >= 500 ? 'about:blank' : `${PROBLEM_TYPE_BASE}${status}`),
     title: problem.title,
-    status: problem.status,
+    status,
     ...(problem.detail !== undefined ? { detail: problem.detail } : {}),
-    instance: request.url.split('?')[0],
+    ...(instance !== undefined ? { instance } : {}),
     ...(problem.errors?.length ? { errors: problem.errors } : {}),
-  };
+  } as ProblemBody;
+}
+
+export function sendProblem(reply: FastifyReply, request: FastifyRequest, problem: Omit<ProblemBody, 'type' | 'instance'> & { type?: string }): FastifyReply {
+  const body = problemBody(problem.status, problem, instanceOf(request));
   return reply.code(problem.status).type('application/problem+json; charset=utf-8').send(body);
 }
 
@@ -106,11 +124,7 @@ async function problemDetails(fastify: FastifyInstance) {
     }
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) {
-      // Fastify's own client errors (malformed JSON, body too large, wrong content type, rate limit).
-      const detail = error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error.name === 'SyntaxError'
-        ? 'The body is not valid JSON'
-        : error.message;
-      return sendProblem(reply, request, { status, title: titles[status] ?? 'Client error', detail });
+      return sendProblem(reply, request, { status, title: titles[status] ?? 'Client error', detail: clientErrorDetail(error, status, fastify.initialConfig.bodyLimit) });
     }
     request.log.error({ err: error }, 'unhandled error');
     return sendProblem(reply, request, {
@@ -120,9 +134,65 @@ async function problemDetails(fastify: FastifyInstance) {
     });
   });
 
-  fastify.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, request, { status: 404, title: 'Not found', detail: `No route for ${request.method} ${request.url.split('?')[0]}` }),
-  );
+  fastify.setNotFoundHandler((request, reply) => sendProblem(reply, request, { status: 404, title: 'Not found', detail: 'No operation answers this method at this address; see /docs' }));
+}
+
+/**
+ * Our own words for Fastify's client errors: some of its messages quote the request (a path, a
+ * content type), and problem answers never echo input.
+ */
+export function clientErrorDetail(error: FastifyError, status: number, bodyLimit?: number): string {
+  if (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error.name === 'SyntaxError') return 'The body is not valid JSON';
+  switch (error.code) {
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return 'The body is empty but its Content-Type says JSON';
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return `The body is larger than this operation accepts${bodyLimit ? ` (the general limit is ${bodyLimit} bytes)` : ''}`;
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? 'This operation does not accept a body of that Content-Type; see /docs' : 'Content-Length does not match the body';
+    case 'FST_ERR_BAD_URL':
+      return 'The address is not valid (a malformed percent-encoding)';
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return 'A part of the address is longer than any identifier this service uses';
+    case 'FST_ERR_CTP_INVALID_TYPE':
+      return 'The Content-Type header is not valid';
+  }
+  // Errors we raise ourselves (the rate limit) carry messages written here, without input.
+  if (error.code === undefined && status === 429) return error.message;
+  return `${titles[status] ?? 'Client error'}; see /docs for what this operation accepts`;
+}
+
+/** Fastify's router errors (a bad percent-encoding, an over-long path segment) as problem+json. */
+export function frameworkErrors(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const status = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 414 : 400;
+  void reply
+    .code(status)
+    .type('application/problem+json; charset=utf-8')
+    .send(problemBody(status, { title: titles[status] ?? 'Bad request', detail: clientErrorDetail(error, status) }, undefined));
+}
+
+/**
+ * Errors Node's HTTP parser raises before Fastify sees a request (header block too large,
+ * malformed request line, a client too slow): answered as problem+json on the raw socket, like
+ * Fastify's default handler but in the house format.
+ */
+export function clientErrorHandler(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+  const detail =
+    status === 431
+      ? 'The request line and headers together are larger than this service accepts (16 KiB); shorten the address or query string'
+      : status === 408
+        ? 'The request took too long to arrive'
+        : 'The request is not valid HTTP';
+  const body = JSON.stringify(problemBody(status, { title: titles[status] ?? 'Bad request', detail }, undefined));
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: application/problem+json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
 }
 
 export default fp(problemDetails, { name: 'problem-details' });

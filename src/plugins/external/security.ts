@@ -1,10 +1,15 @@
-import { createHash } from 'node:crypto';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 
-/** Security headers (helmet) and a per-caller rate limit. */
+/**
+ * Security headers (helmet) and the rate limit per caller. The limit is taken after
+ * authentication (hook preParsing runs after the auth onRequest hook): keyed on the token's
+ * id, so a token spelt "bearer" or with extra spaces is the same caller, and a made-up token
+ * never reaches it (it fails authentication, which the auth plugin limits per address). Public
+ * routes are limited per address.
+ */
 async function security(fastify: FastifyInstance) {
   await fastify.register(helmet, {
     // The API serves JSON; the docs and comparison pages serve their own assets from 'self'.
@@ -20,11 +25,8 @@ async function security(fastify: FastifyInstance) {
   await fastify.register(rateLimit, {
     max: fastify.config.rateLimitPerMinute,
     timeWindow: '1 minute',
-    // Limit per token when one is sent (hashed, never logged), otherwise per address.
-    keyGenerator: (request) => {
-      const auth = request.headers.authorization;
-      return auth ? `t:${createHash('sha256').update(auth).digest('hex').slice(0, 32)}` : `ip:${request.ip}`;
-    },
+    hook: 'preParsing',
+    keyGenerator: (request) => (request.actor?.tokenId ? `token:${request.actor.tokenId}` : `ip:${request.ip}`),
     errorResponseBuilder: (_request, context) => {
       const error = new Error(`Rate limit exceeded: at most ${context.max} requests per ${context.after}`) as Error & { statusCode: number };
       error.statusCode = 429;

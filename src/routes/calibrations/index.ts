@@ -29,6 +29,11 @@ function uploadError(error: unknown, limitBytes: number): unknown {
   if (code === 'FST_FILES_LIMIT') return new PayloadTooLargeError(`More than ${MAX_UPLOAD_FILES} files: upload one zip of them instead`);
   if (code === 'FST_FIELDS_LIMIT' || code === 'FST_PARTS_LIMIT') return new PayloadTooLargeError('Too many parts in the form');
   if (code === 'FST_PROTO_VIOLATION' || code === 'FST_INVALID_JSON_FIELD_ERROR') return new BadRequestError('The form has a field that is not allowed');
+  // busboy's own parse errors ("Unexpected end of multipart data", "Malformed part header") carry
+  // no code: the body is not well-formed multipart, a client error (the fuzz test found a 500).
+  if (!(error instanceof DomainError) && code === undefined && error instanceof Error && /multipart|part header|boundary/i.test(error.message)) {
+    return new BadRequestError('The body is not valid multipart/form-data (a part or the closing boundary is missing or malformed)');
+  }
   return error;
 }
 

@@ -31,7 +31,7 @@ function sendPack(reply: FastifyReply, pack: ScenarioPack) {
 
 export default async function packRoutes(instance: FastifyInstance) {
   const fastify = instance.withTypeProvider<TypeBoxTypeProvider>();
-  const deps = (): PackDeps => ({ db: fastify.db, catalog: fastify.catalog });
+  const deps = (): PackDeps => ({ db: fastify.db, catalog: fastify.catalog, render: (input) => fastify.offload.renderPack(input) });
 
   fastify.post(
     '/v1/packs',
@@ -48,7 +48,7 @@ export default async function packRoutes(instance: FastifyInstance) {
     },
     async (request, reply) => {
       const body = request.body;
-      const pack = await exportScenarioPack(deps(), request.actor, { runIds: body.runIds.map((id) => id.toLowerCase()), allowDifferentCohorts: body.allowDifferentCohorts ?? false }, new Date());
+      const pack = await exportScenarioPack(deps(), request.actor, { runIds: body.runIds.map((id) => id.toLowerCase()), allowDifferentCohorts: body.allowDifferentCohorts ?? false, viewer: request.actor.role }, new Date());
       return sendPack(reply, pack);
     },
   );
@@ -67,7 +67,7 @@ export default async function packRoutes(instance: FastifyInstance) {
       },
     },
     async (request, reply) => {
-      const pack = await exportScenarioPack(deps(), request.actor, { runIds: [request.params.id.toLowerCase()], allowDifferentCohorts: false }, new Date());
+      const pack = await exportScenarioPack(deps(), request.actor, { runIds: [request.params.id.toLowerCase()], allowDifferentCohorts: false, viewer: request.actor.role }, new Date());
       return sendPack(reply, pack);
     },
   );
@@ -87,7 +87,7 @@ export default async function packRoutes(instance: FastifyInstance) {
       },
     },
     async (request) =>
-      previewScenarioPack(deps(), { runIds: parsePackRunIds(request.query.runs, 'querystring/runs'), allowDifferentCohorts: request.query.allowDifferentCohorts ?? false }, new Date()),
+      previewScenarioPack(deps(), { runIds: parsePackRunIds(request.query.runs, 'querystring/runs'), allowDifferentCohorts: request.query.allowDifferentCohorts ?? false, viewer: request.actor.role }, new Date()),
   );
 
   fastify.get(

@@ -168,7 +168,7 @@ export default async function scenarioRoutes(instance: FastifyInstance) {
         response: { 200: ScenarioRunList, ...standardErrors },
       },
     },
-    async (request) => listScenarioRunsPage(deps(), { scenario: request.query.scenario, version: request.query.version, limit: request.query.limit ?? 50, offset: request.query.offset ?? 0 }),
+    async (request) => listScenarioRunsPage(deps(), { scenario: request.query.scenario, version: request.query.version, limit: request.query.limit ?? 50, offset: request.query.offset ?? 0 }, request.actor.role),
   );
 
   fastify.get(
@@ -188,7 +188,7 @@ export default async function scenarioRoutes(instance: FastifyInstance) {
         response: { 200: ScenarioRunComparison, ...standardErrors, ...notFound, ...conflict },
       },
     },
-    async (request) => compareScenarioRuns(deps(), parseRunIds(request.query.ids), request.query.allowDifferentCohorts ?? false),
+    async (request) => compareScenarioRuns(deps(), parseRunIds(request.query.ids), request.query.allowDifferentCohorts ?? false, request.actor.role),
   );
 
   fastify.get(
@@ -208,6 +208,6 @@ export default async function scenarioRoutes(instance: FastifyInstance) {
         response: { 200: ScenarioRun, ...standardErrors, ...notFound },
       },
     },
-    async (request) => getScenarioRun(deps(), request.params.id),
+    async (request) => getScenarioRun(deps(), request.params.id, request.actor.role),
   );
 }

@@ -1,4 +1,5 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { compactAfterErasure } from '../../db/maintenance.ts';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import {
@@ -21,7 +22,7 @@ import {
   listYoungPeople,
   updateYoungPerson,
 } from '../../services/young-people.ts';
-import { importYoungPeopleCsv, YOUNG_PEOPLE_CSV_COLUMNS } from '../../services/young-people-import.ts';
+import { importYoungPeople, YOUNG_PEOPLE_CSV_COLUMNS } from '../../services/young-people-import.ts';
 
 const unsupportedMediaType = { 415: { ...Problem, description: 'The body is not text/csv' } } as const;
 
@@ -134,7 +135,13 @@ export default async function youngPeopleRoutes(instance: FastifyInstance) {
         response: { 200: ErasedYoungPerson, ...standardErrors, ...notFound, ...gone },
       },
     },
-    async (request) => eraseYoungPerson(fastify.db, request.actor, request.params.id),
+    async (request) => {
+      const erased = await eraseYoungPerson(fastify.db, request.actor, request.params.id);
+      // The erasure has committed; now take the old values out of the data files too. A failure
+      // here (a lock held too long) is logged and retried by the next erasure, never answered.
+      await compactAfterErasure(fastify.db).catch((error) => request.log.error({ err: error }, 'vacuum after erasure failed'));
+      return erased;
+    },
   );
 
   fastify.post(
@@ -159,7 +166,10 @@ export default async function youngPeopleRoutes(instance: FastifyInstance) {
       },
     },
     async (request, reply) => {
-      const result = await importYoungPeopleCsv(fastify.db, request.actor, request.body, new Date());
+      // Reading and checking the file runs off the request thread; storing it here.
+      const today = new Date();
+      const { rows, rowErrors } = await fastify.offload.prepareYoungPeopleImport(request.body, today);
+      const result = await importYoungPeople(fastify.db, request.actor, rows, today, { source: 'csv_import', rowErrors });
       return reply.code(201).send(result);
     },
   );

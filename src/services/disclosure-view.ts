@@ -1,0 +1,135 @@
+import type { CostModelSpec } from '../catalog/model-schema.ts';
+import { COMPLEMENT, isSmallCount, protectCounts, type ShownCount, showCount } from '../export/disclosure.ts';
+import type { PackRun } from '../export/pack-input.ts';
+import { outcomeUnit, shownCounts } from '../export/tables.ts';
+import type { ScenarioResultCore } from '../simulation/scenario-fold.ts';
+import { can, type Role } from './access-control.ts';
+import { DomainError } from './errors.ts';
+
+/**
+ * One disclosure rule for every answer a role without individual access (the board) can read
+ * (issue 14): the JSON of runs, comparisons and run lists, job messages, and through them the
+ * comparison page, follow the same rules as the pack (src/export/disclosure.ts):
+ *   - counts of children above 0 and under 5 are shown as "<5", with complementary suppression
+ *     ("c") wherever a shown total would let them be worked out (children by state and children
+ *     looked after; an outcome's baseline, strategy and difference);
+ *   - money for a group of fewer than 5 children is withheld (an intervention delivered to
+ *     fewer than 5: its cost is null);
+ *   - a run whose cohort has fewer than MIN_COHORT_FOR_AGGREGATE_ROLES young people on record is
+ *     refused (403) to those roles, because every figure of it, money included, is about a
+ *     handful of identifiable children (a scenario filtered to the two children in secure homes).
+ * Roles that may read individual records see the figures as computed.
+ */
+
+/** The smallest cohort whose runs roles without individual access may read. */
+export const MIN_COHORT_FOR_AGGREGATE_ROLES = 10;
+
+export function seesIndividuals(role: Role): boolean {
+  return can(role, 'individuals:read');
+}
+
+export class SmallCohortError extends DomainError {
+  constructor(role: Role) {
+    super(
+      403,
+      'Forbidden',
+      `This run's cohort has fewer than ${MIN_COHORT_FOR_AGGREGATE_ROLES} young people on record, so its figures would describe identifiable children; role ${role} sees runs over cohorts of ${MIN_COHORT_FOR_AGGREGATE_ROLES} or more. Ask for a run over a wider cohort.`,
+    );
+  }
+}
+
+/** Throws SmallCohortError for a role without individual access and a cohort under the minimum. */
+export function checkCohortShowable(role: Role, cohortSize: number): void {
+  if (!seesIndividuals(role) && cohortSize < MIN_COHORT_FOR_AGGREGATE_ROLES) throw new SmallCohortError(role);
+}
+
+export function cohortShowable(role: Role, cohortSize: number): boolean {
+  return seesIndividuals(role) || cohortSize >= MIN_COHORT_FOR_AGGREGATE_ROLES;
+}
+
+const BAND_STATS = ['mean', 'p10', 'p50', 'p90'] as const;
+const SUMMARY_STATS = ['mean', 'p5', 'p10', 'p50', 'p90', 'p95', 'min', 'max'] as const;
+
+/**
+ * A run's result as a role without individual access may see it. `model` is the run's cost model
+ * (which states are "in care" ties the state counts to the looked-after total); without it every
+ * state count above zero is hidden, since the tie cannot be checked.
+ */
+export function protectRunResult<R extends ScenarioResultCore>(result: R, model: CostModelSpec | undefined): R {
+  const out = structuredClone(result) as R & Record<string, unknown>;
+
+  if (model) {
+    const shown = shownCounts({ result, model: { spec: model } } as unknown as PackRun);
+    const at = (variant: 'baseline' | 'strategy', year: string, column: number) => {
+      const y = shown.years.indexOf(year);
+      return Object.fromEntries(BAND_STATS.map((stat) => [stat, shown.shown[variant][stat][y]?.[column] ?? COMPLEMENT]));
+    };
+    for (const c of out.counts) {
+      const column = shown.states.indexOf(c.state);
+      Object.assign(c, { baseline: at('baseline', c.financialYear, column), strategy: at('strategy', c.financialYear, column) });
+    }
+    for (const c of out.inCare) {
+      Object.assign(c, { baseline: at('baseline', c.financialYear, shown.states.length), strategy: at('strategy', c.financialYear, shown.states.length) });
+    }
+  } else {
+    const hideAll = (band: Record<(typeof BAND_STATS)[number], number>) => Object.fromEntries(BAND_STATS.map((stat) => [stat, band[stat] === 0 ? 0 : COMPLEMENT]));
+    for (const c of [...out.counts, ...out.inCare]) Object.assign(c, { baseline: hideAll(c.baseline), strategy: hideAll(c.strategy) });
+  }
+
+  for (const o of out.outcomes) {
+    if (!outcomeUnit(o.measure).count) continue;
+    const baseline: Record<string, ShownCount> = {};
+    const strategy: Record<string, ShownCount> = {};
+    const difference: Record<string, ShownCount> = {};
+    for (const stat of SUMMARY_STATS) {
+      const [b, d, s] = protectCounts({ values: [o.baseline[stat], o.difference[stat], o.strategy[stat]], isCount: [true, false, true], relations: [{ parts: [0, 1], total: 2 }] });
+      baseline[stat] = b;
+      strategy[stat] = s;
+      difference[stat] = typeof d === 'number' ? o.difference[stat] : d;
+    }
+    // The spread of a hidden count would narrow it down: hidden with it.
+    const spread = (hidden: boolean, value: number) => (hidden ? COMPLEMENT : value);
+    const anyHidden = [baseline.mean, strategy.mean, difference.mean].some((v) => typeof v !== 'number');
+    for (const [target, source] of [
+      [baseline, o.baseline],
+      [strategy, o.strategy],
+      [difference, o.difference],
+    ] as const) {
+      target.se = spread(anyHidden, source.se);
+      target.sd = spread(anyHidden, source.sd);
+    }
+    Object.assign(o, { baseline, strategy, difference });
+  }
+
+  for (const iv of out.interventions) {
+    const small = isSmallCount(iv.delivered.mean);
+    Object.assign(iv, {
+      delivered: Object.fromEntries(BAND_STATS.map((stat) => [stat, showCount(iv.delivered[stat])])),
+      // Money for a group of fewer than 5 children is withheld.
+      cost: small ? null : iv.cost,
+    });
+  }
+
+  const planning = out.planning as
+    | { capacity?: Array<{ redirectByYear: Array<number | ShownCount> }>; offers?: Array<{ expectedDemandByYear: Array<number | ShownCount> }> }
+    | undefined;
+  for (const c of planning?.capacity ?? []) c.redirectByYear = c.redirectByYear.map((v) => showCount(v as number));
+  for (const o of planning?.offers ?? []) o.expectedDemandByYear = o.expectedDemandByYear.map((v) => showCount(v as number));
+  return out;
+}
+
+/** A job's message and error as a role without individual access may read them: no figures. */
+export function neutralJobText(status: string, progress: number): string {
+  switch (status) {
+    case 'queued':
+      return 'queued';
+    case 'running':
+      return `running (${Math.round(progress * 100)}%)`;
+    case 'succeeded':
+      return 'done';
+    case 'cancelled':
+      return 'cancelled; nothing was stored';
+    default:
+      return 'failed';
+  }
+}

@@ -1,0 +1,111 @@
+import t from 'tap';
+import { outcomeUnit } from '../../src/export/tables.ts';
+import { MIN_COHORT_FOR_AGGREGATE_ROLES } from '../../src/services/disclosure-view.ts';
+import { buildTestApp, type TestApp } from '../helpers/app.ts';
+import { pollJob, record, smallScenario } from '../scenarios/fixtures.ts';
+
+/**
+ * The disclosure test of issue 14: for every answer the board (a role without individual
+ * access) can read about scenario runs, no count of children between 1 and 4 appears; runs over
+ * cohorts under the minimum are refused; money for fewer than 5 children is withheld.
+ */
+
+/** Every count of children in a run-shaped answer, with its JSON pointer. */
+function countsIn(value: unknown, path = '', measure?: string): Array<[string, unknown]> {
+  if (Array.isArray(value)) return value.flatMap((v, i) => countsIn(v, `${path}/${i}`, measure));
+  if (value === null || typeof value !== 'object') {
+    const countPath =
+      /\/result\/(counts|inCare)\/\d+\/(baseline|strategy)\//.test(path) ||
+      /\/result\/interventions\/\d+\/delivered\//.test(path) ||
+      /\/cohort\/size$/.test(path) ||
+      /\/result\/planning\/(offers\/\d+\/expectedDemandByYear|capacity\/\d+\/redirectByYear)\//.test(path) ||
+      /\/headline\/inCareByYear\/\d+\/(baseline|strategy)\//.test(path) ||
+      (measure !== undefined && outcomeUnit(measure).count && /\/result\/outcomes\/\d+\/(baseline|strategy)\/(mean|p5|p10|p50|p90|p95|min|max)$/.test(path));
+    return countPath ? [[path, value]] : [];
+  }
+  const object = value as Record<string, unknown>;
+  const nextMeasure = typeof object.measure === 'string' ? object.measure : measure;
+  return Object.entries(object).flatMap(([k, v]) => countsIn(v, `${path}/${k}`, nextMeasure));
+}
+
+const small = (v: unknown) => typeof v === 'number' && Math.round(v) > 0 && Math.round(v) < 5;
+
+async function addPeople(as: TestApp['as']) {
+  // Twelve young people: most on the edge of care, two in residential care, one in IFA foster care.
+  const records = [
+    ...[2010, 2011, 2011, 2012, 2012, 2013, 2013, 2014].map((y) => record(y, 'edge_of_care')),
+    record(2011, 'cin_cp'),
+    record(2010, 'residential'),
+    record(2011, 'residential'),
+    record(2012, 'ifa_foster'),
+  ];
+  for (const payload of records) {
+    const response = await as('finance', { method: 'POST', url: '/v1/young-people', payload });
+    if (response.statusCode !== 201) throw new Error(response.body);
+  }
+}
+
+async function run(as: TestApp['as'], id: string, seed: number) {
+  const started = await as('commissioning', { method: 'POST', url: `/v1/scenarios/${id}/runs`, payload: { runs: 30, seed } });
+  if (started.statusCode !== 202) throw new Error(started.body);
+  const job = await pollJob(as, started.json().id);
+  if (job.status !== 'succeeded') throw new Error(JSON.stringify(job));
+  return { jobId: started.json().id as string, runId: job.result.id as string };
+}
+
+t.test('the board reads no count of children between 1 and 4, and no run over a small cohort', async (t) => {
+  const { as } = await buildTestApp(t);
+  await addPeople(as);
+  const wide = smallScenario({ id: 'whole-caseload' });
+  const secure = smallScenario({ id: 'two-in-residential', cohort: { careStates: ['residential'] } });
+  for (const scenario of [wide, secure]) t.equal((await as('commissioning', { method: 'POST', url: '/v1/scenarios', payload: scenario })).statusCode, 201);
+  const a = await run(as, 'whole-caseload', 1);
+  const b = await run(as, 'whole-caseload', 2);
+  const tiny = await run(as, 'two-in-residential', 1);
+
+  // The setup has small numbers to hide: finance (individual access) sees them.
+  const open = (await as('finance', { method: 'GET', url: `/v1/scenario-runs/${a.runId}` })).json();
+  t.ok(countsIn(open).some(([, v]) => small(v)), 'the run holds counts between 1 and 4 (so the check below can fail)');
+  t.equal(open.cohort.size, 12);
+
+  const boardReads = [
+    `/v1/scenario-runs/${a.runId}`,
+    `/v1/scenario-runs/${b.runId}`,
+    '/v1/scenario-runs',
+    `/v1/scenario-runs/compare?ids=${a.runId},${b.runId}`,
+    `/v1/packs/preview?runs=${a.runId},${b.runId}`,
+  ];
+  for (const url of boardReads) {
+    const response = await as('board', { method: 'GET', url });
+    t.equal(response.statusCode, 200, url);
+    const counts = countsIn(response.json());
+    const leaks = counts.filter(([, v]) => small(v));
+    t.same(leaks, [], `${url}: no count between 1 and 4`);
+  }
+  const shown = (await as('board', { method: 'GET', url: `/v1/scenario-runs/${a.runId}` })).json();
+  t.ok(countsIn(shown).some(([, v]) => v === '<5'), 'small counts are shown as <5');
+  for (const iv of shown.result.interventions) {
+    if (iv.delivered.mean === '<5') t.equal(iv.cost, null, `${iv.intervention}: the cost for fewer than 5 children is withheld`);
+  }
+
+  for (const job of [a.jobId, tiny.jobId]) {
+    const read = (await as('board', { method: 'GET', url: `/v1/jobs/${job}` })).json();
+    t.equal(read.message, 'done', 'a job’s message carries no figures for the board');
+  }
+  t.match((await as('finance', { method: 'GET', url: `/v1/jobs/${a.jobId}` })).json().message, /12 young people/, 'others read the full message');
+
+  // Two children: refused to the board everywhere, whatever the figure.
+  for (const [method, url] of [
+    ['GET', `/v1/scenario-runs/${tiny.runId}`],
+    ['GET', `/v1/scenario-runs/compare?ids=${a.runId},${tiny.runId}&allowDifferentCohorts=true`],
+    ['GET', `/v1/packs/preview?runs=${tiny.runId}`],
+    ['GET', `/v1/scenario-runs/${tiny.runId}/pack`],
+  ] as const) {
+    const response = await as('board', { method, url });
+    t.equal(response.statusCode, 403, `${url}: a cohort under ${MIN_COHORT_FOR_AGGREGATE_ROLES} is refused`);
+    t.match(response.json().detail, /fewer than 10 young people/);
+  }
+  const list = (await as('board', { method: 'GET', url: '/v1/scenario-runs?scenario=two-in-residential' })).json();
+  t.match(list.items[0], { cohort: { size: '<5' }, headline: { netPresentValueMean: null, probabilityBenefitsExceedCosts: null } }, 'listed without its money');
+  t.equal((await as('head_of_service', { method: 'GET', url: `/v1/scenario-runs/${tiny.runId}` })).statusCode, 200, 'roles with individual access read it');
+});

@@ -1,0 +1,92 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import t from 'tap';
+import { projectRoot } from '../../src/config/index.ts';
+import { freshDatabaseWithUrl, usingPostgres } from '../helpers/database.ts';
+
+/**
+ * Start-up on a slow machine (issue 14): the first start on a busy machine died at Fastify's 10 s
+ * plugin timeout around the database boot. These tests start the real server process with an
+ * artificial delay longer than that timeout, and with databases that cannot open.
+ */
+
+const ADMIN_TOKEN = 'startup-test-admin-token-0123';
+
+interface Outcome {
+  child: ChildProcess;
+  output: string;
+  code: number | null;
+  address?: string;
+}
+
+function run(env: NodeJS.ProcessEnv): Promise<Outcome> {
+  const child = spawn(process.execPath, [path.join(projectRoot, 'src/server.ts')], {
+    env: { ...process.env, PORT: '0', ADMIN_TOKEN, LOG_LEVEL: 'warn', ...env },
+    cwd: projectRoot,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return new Promise((resolve) => {
+    let output = '';
+    child.stdout?.on('data', (chunk) => {
+      output += chunk;
+      const match = /pathcast is listening on (\S+)[\s\S]*sign in:.*\n/.exec(output);
+      if (match) resolve({ child, output, code: null, address: match[1] });
+    });
+    child.stderr?.on('data', (chunk) => (output += chunk));
+    child.on('exit', (code) => resolve({ child, output, code }));
+  });
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+t.test('a database boot slower than the plugin timeout still starts, with progress and sign-in help', async (t) => {
+  const env: NodeJS.ProcessEnv = { DEBUG_DATABASE_BOOT_DELAY_MS: '11000', LOAD_DEMO_DATA: 'true' };
+  if (usingPostgres) {
+    const { handle, url } = await freshDatabaseWithUrl();
+    t.teardown(() => handle.close());
+    env.DATABASE_URL = url;
+  } else {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'pathcast-slow-start-'));
+    t.teardown(() => rm(dataDir, { recursive: true, force: true }));
+    env.DATA_DIR = dataDir;
+    env.DATABASE_URL = '';
+  }
+  const started = await run(env);
+  t.teardown(() => stop(started.child));
+  t.notMatch(started.output, /Plugin did not start in time/);
+  t.ok(started.address, `the service came up:\n${started.output}`);
+  t.match(started.output, /booting the database.*: done in (1[1-9]|[2-9]\d)\.\d s/, 'the boot took the delay and the step said so');
+  t.match(started.output, /migrating the database: done/);
+  t.match(started.output, /loading demo data: 400 of 400 young people stored/, 'the demo load reports progress');
+  t.match(started.output, /\/app .*paste an API token to sign in/);
+  t.match(started.output, /sign in: +send "Authorization: Bearer \$ADMIN_TOKEN"/);
+  const health = await fetch(`${started.address}/health`);
+  t.equal(health.status, 200);
+});
+
+t.test('a database that cannot open fails with the step and what to do, never a plugin timeout', async (t) => {
+  const folder = await mkdtemp(path.join(tmpdir(), 'pathcast-bad-start-'));
+  t.teardown(() => rm(folder, { recursive: true, force: true }));
+  const notAFolder = path.join(folder, 'a-file');
+  await writeFile(notAFolder, 'not a data folder');
+
+  const embedded = await run({ DATABASE_URL: '', DATA_DIR: notAFolder, LOAD_DEMO_DATA: 'false' });
+  t.equal(embedded.code, 1, 'the process exits with 1');
+  t.notMatch(embedded.output, /Plugin did not start in time/);
+  t.match(embedded.output, /pathcast could not start: booting the database \(embedded PGlite in .*a-file\) failed: /);
+  t.match(embedded.output, /what to do: check that DATA_DIR .* is a folder this user can write/);
+
+  const server = await run({ DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none', LOAD_DEMO_DATA: 'false' });
+  t.equal(server.code, 1);
+  t.match(server.output, /pathcast could not start: booting the database \(PostgreSQL at DATABASE_URL\) failed: /);
+  t.match(server.output, /what to do: check that DATABASE_URL names a PostgreSQL server that is running/);
+  t.notMatch(server.output, /nobody@/, 'the connection string is not echoed');
+});

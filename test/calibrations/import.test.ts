@@ -182,7 +182,9 @@ t.test('who may import and read', async (t) => {
   t.equal(await test.app.db.selectFrom('jobs').select('id').execute().then((r) => r.length), 0, 'nothing was queued');
   const { job } = await calibrateThroughApi(test, form, 'commissioning');
   t.equal(job.status, 'succeeded');
-  t.equal((await test.as('board', { method: 'GET', url: `/v1/jobs/${job.id}` })).statusCode, 403, 'the job belongs to those who may import');
+  // A job is followed by whoever may read its result (the README's roles table): every role reads calibrations.
+  t.equal((await test.as('board', { method: 'GET', url: `/v1/jobs/${job.id}` })).statusCode, 200, 'the board follows the job of a calibration it may read');
+  t.equal((await test.as('board', { method: 'POST', url: `/v1/jobs/${job.id}/cancel` })).statusCode, 403, 'but may not cancel work it may not start');
   for (const role of ['board', 'finance', 'head_of_service', 'commissioning'] as const) {
     t.equal((await test.as(role, { method: 'GET', url: job.result.href })).statusCode, 200, `${role} reads the report`);
   }

@@ -13,6 +13,9 @@ import {
 import { STATE_CATEGORIES, type StateCategory } from './vocabulary.ts';
 import { toDistribution } from '../simulation/distributions.ts';
 
+/** The largest amount a cost line may state, in pounds (per week, month, year or event). */
+export const MAX_COST_POUNDS = 10_000_000;
+
 /** One thing wrong with a model: where (a JSON pointer into the model) and why, in plain words. */
 export interface ModelError {
   field: string;
@@ -484,6 +487,14 @@ class ModelChecker {
   private distribution(d: DistributionSpec, field: string, kind: CostKind) {
     const negative = (where: string, what: string) =>
       this.add(where, `${what} can yield negative values: a ${kind} must be 0 or more`);
+    if (kind === 'cost') {
+      // A ceiling keeps every total exact in whole pence (sums of integers below 2^53) and catches
+      // a misplaced unit: no week, month, year or event of care costs £10m.
+      const params = typeof d === 'number' ? { value: d } : (Object.fromEntries(Object.entries(d).filter(([, v]) => typeof v === 'number')) as Record<string, number>);
+      for (const [name, value] of Object.entries(params)) {
+        if (value > MAX_COST_POUNDS) this.add(typeof d === 'number' ? field : `${field}/${name}`, `${formatNumber(value)} is above £${MAX_COST_POUNDS.toLocaleString('en-GB')}: no unit of care costs that much; check the amount and its unit`);
+      }
+    }
     if (typeof d === 'number') {
       if (d < 0) this.add(field, `${formatNumber(d)} is negative: a ${kind} must be 0 or more`);
       return;

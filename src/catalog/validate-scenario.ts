@@ -1,3 +1,4 @@
+import { isWholePence } from '../finance/money.ts';
 import Ajv from 'ajv';
 import type { CostModelSpec, DistributionSpec } from './model-schema.ts';
 import { Scenario, type ScenarioSpec } from './scenario-schema.ts';
@@ -155,6 +156,10 @@ export function validateScenario(input: unknown, model: CostModelSpec | undefine
     }
   });
 
+  // Money in whole pence: a fraction of a penny is refused, never rounded silently.
+  const wholePence = (amount: number, field: string) => {
+    if (!isWholePence(amount)) push(field, `${amount} has a fraction of a penny; give whole pence (at most two decimal places)`);
+  };
   // Strategy.
   const interventionIds = (model.interventions ?? []).map((iv) => iv.id);
   const seenInterventions = new Set<string>();
@@ -167,14 +172,20 @@ export function validateScenario(input: unknown, model: CostModelSpec | undefine
     if (iv.minAge !== undefined && iv.maxAge !== undefined && iv.minAge >= iv.maxAge) push(`${field}/maxAge`, 'must be above minAge');
     yearIndex(iv.startYear, `${field}/startYear`, planningYears);
     yearlyLength(iv.capacityPerYear, `${field}/capacityPerYear`);
+    if (iv.weeklyPrice !== undefined) wholePence(iv.weeklyPrice, `${field}/weeklyPrice`);
+    if (iv.oneOffPrice !== undefined) wholePence(iv.oneOffPrice, `${field}/oneOffPrice`);
   });
   const unitCostIds = model.unitCosts.map((c) => c.id);
+  const seenPriceChanges = new Set<string>();
   (strategy.unitPriceChanges ?? []).forEach((change, k) => {
     const field = `/strategy/unitPriceChanges/${k}`;
     const cost = model.unitCosts.find((c) => c.id === change.unitCost);
     if (!cost) push(`${field}/unitCost`, `unknown unit cost "${change.unitCost}"; known: ${unitCostIds.join(', ')}`);
     if ((change.multiplier === undefined) === (change.weeklyPrice === undefined)) push(field, 'give exactly one of multiplier or weeklyPrice');
     if (cost && change.weeklyPrice !== undefined && cost.per !== 'week') push(`${field}/weeklyPrice`, `"${cost.id}" is priced per ${cost.per}; use a multiplier`);
+    if (change.weeklyPrice !== undefined) wholePence(change.weeklyPrice, `${field}/weeklyPrice`);
+    if (seenPriceChanges.has(change.unitCost)) push(`${field}/unitCost`, `"${change.unitCost}" is changed twice: one change per unit cost`);
+    seenPriceChanges.add(change.unitCost);
   });
   const rateChangeEntries = [
     ...(scenario.rateChanges ?? []).map((change, k) => ({ change, field: `/rateChanges/${k}` })),
@@ -188,6 +199,7 @@ export function validateScenario(input: unknown, model: CostModelSpec | undefine
   });
   (strategy.investment ?? []).forEach((item, k) => {
     yearIndex(item.year, `/strategy/investment/${k}/year`, lifetimeYears);
+    wholePence(item.amount, `/strategy/investment/${k}/amount`);
   });
   if (errors.length) return { ok: false, errors };
   return { ok: true, scenario };

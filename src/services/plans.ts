@@ -1,3 +1,4 @@
+import { isWholePence } from '../finance/money.ts';
 import type { SimulationModel } from '../simulation/model.ts';
 import type { EnginePlan } from '../simulation/projection.ts';
 import type { FieldError } from './errors.ts';
@@ -114,17 +115,28 @@ export function resolvePlan(model: SimulationModel, input: PlanInput, context: P
     errors.push({ field: `${context.field}/interventions`, reason: 'at most 6 different interventions in one plan' });
   }
 
+  // Money is stored and costed in whole pence: an amount with a fraction of a penny is refused,
+  // never rounded silently (the same rule as young people's placements and services).
+  const wholePence = (amount: number, field: string) => {
+    if (!isWholePence(amount)) errors.push({ field, reason: `${amount} has a fraction of a penny; give whole pence (at most two decimal places)` });
+  };
+  const priced = new Set<number>();
   const statePrices = (input.prices ?? []).map((price, k) => {
     const state = stateIndex(price.state, `${context.field}/prices/${k}/state`);
+    wholePence(price.weeklyPrice, `${context.field}/prices/${k}/weeklyPrice`);
+    if (state >= 0 && priced.has(state)) errors.push({ field: `${context.field}/prices/${k}/state`, reason: `"${price.state}" is priced twice; give one weekly price per state` });
+    priced.add(state);
     return { state, weeklyPrice: price.weeklyPrice };
   });
   const current = input.currentPlacementWeeklyPrice ?? null;
+  if (current !== null) wholePence(current, `${context.field}/currentPlacementWeeklyPrice`);
   if (current !== null && startState >= 0 && !model.isPlacement[startState]) {
     errors.push({ field: `${context.field}/currentPlacementWeeklyPrice`, reason: `"${model.stateIds[startState]}" is not a placement, so it has no weekly price` });
   }
   const changes = input.currentPlacementPriceChanges ?? [];
   changes.forEach((change, k) => {
     if (k > 0 && change.from <= changes[k - 1].from) errors.push({ field: `${context.field}/currentPlacementPriceChanges/${k}/from`, reason: 'must be after the previous change' });
+    wholePence(change.weeklyPrice, `${context.field}/currentPlacementPriceChanges/${k}/weeklyPrice`);
   });
   if (errors.length > 0) return { plan: null, errors };
   return {

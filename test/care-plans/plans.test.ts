@@ -83,6 +83,9 @@ t.test('a plan that does not fit the young person or the model is refused naming
     ['a name that would run as a spreadsheet formula', { name: '=SUM(A1)' }, 400, 'body/name'],
     ['unknown field', { name: 'x', colour: 'blue' }, 400, 'body/colour'],
     ['a negative price', { name: 'x', prices: [{ state: 'inhouse_foster', weeklyPrice: -1 }] }, 400, 'body/prices/0/weeklyPrice'],
+    ['a price with a fraction of a penny', { name: 'x', prices: [{ state: 'ifa_foster', weeklyPrice: 820.005 }] }, 422, 'body/prices/0/weeklyPrice'],
+    ['the same state priced twice', { name: 'x', prices: [{ state: 'ifa_foster', weeklyPrice: 820 }, { state: 'ifa_foster', weeklyPrice: 900 }] }, 422, 'body/prices/1/state'],
+    ['an actual price with a fraction of a penny', { name: 'x', currentPlacementWeeklyPrice: 700.001 }, 422, 'body/currentPlacementWeeklyPrice'],
   ];
   for (const [label, payload, status, field] of cases) {
     const response = await as('finance', { method: 'POST', url: plansUrl(person.id), payload });

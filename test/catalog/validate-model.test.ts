@@ -346,3 +346,17 @@ t.test('every error is reported at once', async (t) => {
   });
   t.equal(errors.length, 3, JSON.stringify(errors));
 });
+
+t.test('a cost above £10m per unit is refused (whole-pence totals stay exact; a misplaced unit shows)', async (t) => {
+  const errors = errorsOf(t, (m) => {
+    (m.unitCosts as Array<Record<string, unknown>>)[0].amount = 1e308;
+  });
+  hasError(t, errors, '/unitCosts/0/amount', /1e\+308 is above £10,000,000|is above £10,000,000/);
+  const spread = errorsOf(t, (m) => {
+    (m.unitCosts as Array<Record<string, unknown>>)[0].amount = { type: 'pert', min: 100, mode: 200, max: 2e7 };
+  });
+  hasError(t, spread, '/unitCosts/0/amount/max', /is above £10,000,000/);
+  const atCeiling = tinyModel();
+  (atCeiling.unitCosts as Array<Record<string, unknown>>)[0].amount = 10_000_000;
+  t.ok(validateModel(atCeiling).ok, '£10m itself is allowed');
+});

@@ -53,6 +53,9 @@ const cases: Array<{ name: string; scenario: Record<string, unknown>; field: str
   },
   { name: 'a lifetime horizon beyond the model', scenario: smallScenario({ lifetimeYears: 26 }), field: 'body/lifetimeYears', reason: /beyond the model: it follows people only to age 25/ },
   { name: 'a planning horizon beyond the lifetime horizon', scenario: smallScenario({ planningYears: 8, lifetimeYears: 6 }), field: 'body/lifetimeYears', reason: /at least the planning horizon/ },
+  { name: 'an investment with a fraction of a penny', scenario: smallScenario({ strategy: { name: 'Sub-penny', investment: [{ year: '2026-27', agency: 'health', amount: 180000.005, label: 'x' }] } }), field: 'body/strategy/investment/0/amount', reason: /fraction of a penny/ },
+  { name: 'a commissioned price with a fraction of a penny', scenario: smallScenario({ strategy: { name: 'Sub-penny', interventions: [{ id: 'mst', capacityPerYear: 10, oneOffPrice: 9500.001 }] } }), field: 'body/strategy/interventions/0/oneOffPrice', reason: /fraction of a penny/ },
+  { name: 'one unit cost changed twice', scenario: smallScenario({ strategy: { name: 'Twice', unitPriceChanges: [{ unitCost: 'residential_placement', multiplier: 1.1 }, { unitCost: 'residential_placement', multiplier: 1.2 }] } }), field: 'body/strategy/unitPriceChanges/1/unitCost', reason: /changed twice/ },
   { name: 'an investment after the horizon', scenario: smallScenario({ strategy: { name: 'Late', investment: [{ year: '2040-41', agency: 'health', amount: 5, label: 'x' }] } }), field: 'body/strategy/investment/0/year', reason: /must fall within 2026-27/ },
   {
     name: 'an entrant rate that is not a rate',

@@ -151,6 +151,7 @@ t.test('bad requests answer problem+json, and nothing is stored', async (t) => {
     ['start after the 25th birthday', url, { startMonth: '2045-01' }, 422, 'body/startMonth'],
     ['discount rate out of range', url, { discountRate: 0.5 }, 400, 'body/discountRate'],
     ['unknown field', url, { colour: 'blue' }, 400, 'body/colour'],
+    ['unknown price base', url, { priceBase: 'outturn' }, 400, 'body/priceBase'],
     ['unknown young person', '/v1/young-people/00000000-0000-4000-8000-000000000000/projections', {}, 404, null],
     ['a young person with no plans', `/v1/young-people/${(await as('finance', { method: 'POST', url: '/v1/young-people', payload: residentialAged(16) })).json().id}/projections`, {}, 422, 'carePlans'],
   ];

@@ -218,6 +218,25 @@ export const CostModel = Type.Object(
     currency: Type.Literal('GBP'),
     priceBaseYear: Type.String({ pattern: '^\\d{4}-\\d{2}$', description: 'Financial year whose prices all costs are in, e.g. 2025-26' }),
     uprating: Type.Optional(Type.String({ description: 'How source figures were brought to the price base year' })),
+    deflator: Type.Optional(
+      Type.Object(
+        {
+          index: Type.Array(
+            Type.Object(
+              {
+                financialYear: Type.String({ pattern: '^\\d{4}-\\d{2}$' }),
+                index: Type.Number({ exclusiveMinimum: 0 }),
+              },
+              { additionalProperties: false },
+            ),
+            { minItems: 1, maxItems: 100, description: 'Consecutive financial years from priceBaseYear: converts cash of a year to the base year (price × index(base) / index(year)); later years hold the last index' },
+          ),
+          source: SourceRef,
+          note: Type.Optional(Type.String({ description: 'Which years are outturn and which forecast, and the growth rates used' })),
+        },
+        { additionalProperties: false, description: 'GDP deflator by financial year, for converting actual (cash) prices to the price base and uprating the model to the current year' },
+      ),
+    ),
     horizonAgeYears: Type.Integer({ minimum: 1, maximum: 30, default: 25 }),
     discounting: Type.Object(
       {

@@ -199,6 +199,7 @@ class ModelChecker {
     this.checkAgeTransitions();
     this.checkAgeingOut();
     this.checkDiscounting();
+    this.checkDeflator();
     this.checkSources();
     this.checkRateUncertainty();
     this.checkUnitCosts();
@@ -429,6 +430,25 @@ class ModelChecker {
     }
   }
 
+  /** The deflator starts at the price base year, runs over consecutive financial years, and is positive. */
+  private checkDeflator() {
+    const deflator = this.spec.deflator;
+    if (!deflator) return;
+    const rows = deflator.index;
+    if (rows[0].financialYear !== this.spec.priceBaseYear) {
+      this.add(pointer('deflator', 'index', 0, 'financialYear'), `must be the price base year ${this.spec.priceBaseYear}, not ${rows[0].financialYear}`);
+    }
+    rows.forEach((row, k) => {
+      const start = Number(row.financialYear.slice(0, 4));
+      if (Number(row.financialYear.slice(5)) !== (start + 1) % 100) {
+        this.add(pointer('deflator', 'index', k, 'financialYear'), `"${row.financialYear}" is not a financial year (YYYY-YY, consecutive years)`);
+      } else if (k > 0 && start !== Number(rows[k - 1].financialYear.slice(0, 4)) + 1) {
+        this.add(pointer('deflator', 'index', k, 'financialYear'), `must follow ${rows[k - 1].financialYear}: years must be consecutive`);
+      }
+      if (!(row.index > 0) || !Number.isFinite(row.index)) this.add(pointer('deflator', 'index', k, 'index'), 'must be a positive number');
+    });
+  }
+
   private checkSources() {
     const spec = this.spec;
     const cite = (field: string, ref: string | undefined) => {
@@ -437,6 +457,7 @@ class ModelChecker {
       }
     };
     cite(pointer('discounting', 'source'), spec.discounting.source);
+    if (spec.deflator) cite(pointer('deflator', 'source'), spec.deflator.source);
     if (spec.transitionSources.length === 0) this.add('/transitionSources', 'must cite at least one source for the transition rates');
     spec.transitionSources.forEach((t, k) => {
       cite(pointer('transitionSources', k, 'source'), t.source);

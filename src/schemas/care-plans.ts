@@ -2,7 +2,18 @@ import { type Static, Type } from 'typebox';
 import { AGENCIES } from '../catalog/vocabulary.ts';
 import { IsoDate, IsoDateTime, PageQuery, Uuid } from './common.ts';
 import { SAFE_TEXT_PATTERN } from './young-people.ts';
-import { DiscountRateField, MAX_PLANS, PlanInputSchema, ProjectionResultSchema, RunsField, SeedField, StartMonthField, SummarySchema } from './projections.ts';
+import {
+  DiscountRateField,
+  MAX_PLANS,
+  MoneyBasisSchema,
+  PlanInputSchema,
+  PriceBaseField,
+  ProjectionResultSchema,
+  RunsField,
+  SeedField,
+  StartMonthField,
+  SummarySchema,
+} from './projections.ts';
 
 /**
  * Care plans, the immediate budget and pathway projections of one young person. A plan's
@@ -103,6 +114,17 @@ export const PathwayBudget = Type.Object(
       }),
     ),
     method: Type.String({ description: 'How the figures were worked out, in words' }),
+    money: Type.Object(
+      {
+        currency: Type.Literal('GBP'),
+        priceBase: Type.Literal('cash', { description: 'A cash budget: the prices charged in each financial year, not converted to a price base' }),
+        deflatorFactor: Type.Literal(1, { description: 'No deflator is applied' }),
+        discountRate: Type.Null({ description: 'Not discounted' }),
+        basis: Type.Literal('cash'),
+        statement: Type.String(),
+      },
+      { description: 'What every money figure in this answer is' },
+    ),
   },
   { description: 'The committed cost of the next 12 months of today’s package, straight from the record' },
 );
@@ -120,6 +142,7 @@ export const RunPathwayProjectionBody = Type.Object(
     model: Type.Optional(Type.String({ maxLength: 64, description: 'A model id from listModels; england-default when left out' })),
     modelVersion: Type.Optional(Type.String({ maxLength: 32, description: 'The newest version when left out' })),
     discountRate: Type.Optional(DiscountRateField),
+    priceBase: Type.Optional(PriceBaseField),
     startMonth: Type.Optional(StartMonthField),
   },
   { additionalProperties: false },
@@ -185,6 +208,7 @@ export const CarePlanComparison = Type.Object(
     runs: Type.Integer(),
     startMonth: Type.String(),
     toAgeYears: Type.Number({ description: 'The horizon: costs are to this birthday' }),
+    money: MoneyBasisSchema,
     plans: Type.Array(
       Type.Object({
         planId: Uuid,

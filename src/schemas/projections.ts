@@ -133,10 +133,30 @@ export const ComparisonSchema = Type.Object({
   statement: Type.String({ description: 'Both sentences, present value first, each labelled with its basis' }),
 });
 
+export const PriceBaseField = Type.Union([Type.Literal('model'), Type.Literal('current')], {
+  default: 'model',
+  description:
+    'model (default): figures in the model’s base-year real prices, actual prices deflated from the cash of the year paid with the model’s GDP deflator; current: the model’s costs uprated to the first financial year’s prices, actual prices as they are. Discounting is real either way.',
+});
+
 export const MoneyBasisSchema = Type.Object(
   {
     currency: Type.String({ description: 'ISO 4217 code' }),
-    priceBase: Type.String({ description: 'Real prices of this financial year (the model’s price base)' }),
+    priceBase: Type.String({ description: 'Every figure is in real prices of this financial year: the model’s price base (priceBaseKind "model") or the first financial year of the projection ("current")' }),
+    priceBaseKind: Type.Optional(Type.Union([Type.Literal('model'), Type.Literal('current')], { description: '(Absent only in answers stored before price bases were stated.) model: the model’s base-year prices, actual prices deflated to them; current: the model uprated to the current year' })),
+    modelPriceBase: Type.Optional(Type.String({ description: 'The financial year whose prices the model’s costs are stated in' })),
+    deflator: Type.Optional(Type.Object(
+      {
+        appliedTo: Type.Union([Type.Literal('actual prices'), Type.Literal('model costs')]),
+        factors: Type.Array(Type.Object({ financialYear: Type.String(), factor: Type.Number() }), {
+          description: 'model: index(base) / index(year) applied to prices paid in each year; current: index(current) / index(base) applied to the model’s costs (6 decimals)',
+        }),
+        source: Type.Union([Type.String(), Type.Null()], { description: 'The model’s source for its deflator; null when it has none (nothing converted)' }),
+        lastIndexedYear: Type.Union([Type.String(), Type.Null()], { description: 'Later years hold this year’s index' }),
+        statement: Type.String(),
+      },
+      { description: 'The GDP deflator conversion applied' },
+    )),
     discountRates: Type.Array(Type.Object({ fromYear: Type.Integer(), rate: Type.Number() }), { description: 'Real discount rates by year from the first financial year (year 0 undiscounted)' }),
     bases: Type.Object({
       discounted: Type.String({ description: 'What “discounted” (present value) means here' }),
@@ -192,6 +212,7 @@ export const RunProjectionBody = Type.Object(
     seed: Type.Optional(SeedField),
     parameterUncertainty: Type.Optional(Type.Boolean({ default: true })),
     discountRate: Type.Optional(DiscountRateField),
+    priceBase: Type.Optional(PriceBaseField),
     thresholds: Type.Optional(Type.Array(Type.Number({ minimum: 0 }), { maxItems: 10, description: 'Report the chance the discounted total exceeds each' })),
   },
   { additionalProperties: false },

@@ -28,6 +28,21 @@ import { isoDay } from './young-people.ts';
 export const BUDGET_METHOD =
   'Next 12 months from asOf. Placement: the weekly price in force each day (start price, then dated price changes) × days in the window ÷ 7, to children’s social care, ending on the 18th birthday (1st of the birth month) for children’s placements. Services: weekly cost in force × days running in the window (start to end date inclusive) ÷ 7, to the funding agency. Split by financial year (April to March), rounded to the penny per line and year; totals are sums of the rounded figures. Cash at the prices charged (not discounted, not converted to a price base).';
 
+/**
+ * The budget's money statement. It is a cash budget (what will be paid): prices as charged in
+ * each financial year, no deflator (factor 1), no discounting. A projection with priceBase
+ * "current" states its first year in the same year's prices, so for a plan at actual prices the
+ * two agree there; with priceBase "model" the projection's actual prices are deflated instead.
+ */
+export const BUDGET_MONEY = {
+  currency: 'GBP' as const,
+  priceBase: 'cash' as const,
+  deflatorFactor: 1 as const,
+  discountRate: null,
+  basis: 'cash' as const,
+  statement: 'GBP cash at the prices charged in each financial year: not converted to a price base (deflator factor 1), not discounted.',
+};
+
 const DAY_MS = 86_400_000;
 
 interface Line {
@@ -163,6 +178,7 @@ export function immediateBudget(
       }),
     lines,
     method: BUDGET_METHOD,
+    money: BUDGET_MONEY,
   };
 }
 

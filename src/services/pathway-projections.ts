@@ -16,6 +16,7 @@ import type {
   RunPathwayProjectionBodyDto,
 } from '../schemas/care-plans.ts';
 import { DEFAULT_RUNS, type PlanInputDto, type ProjectionResultDto } from '../schemas/projections.ts';
+import type { PriceBase } from '../finance/price-base.ts';
 import type { SimulationPool } from '../simulation/pool.ts';
 import type { EnginePlan } from '../simulation/projection.ts';
 import { randomSeed } from '../simulation/random.ts';
@@ -73,6 +74,8 @@ export interface ProjectionInputs {
   ageMonths: number;
   months: number;
   discountRate: number | null;
+  /** "model" or "current" (src/finance/price-base.ts); absent in projections stored before it existed: "model". */
+  priceBase?: PriceBase;
   parameterUncertainty: boolean;
   plans: Array<{ planId: string; name: string; isCurrent: boolean; plan: PlanInputDto }>;
 }
@@ -191,6 +194,7 @@ export async function runPathwayProjection(deps: PathwayDeps, actor: Actor, youn
       ageMonths,
       months,
       discountRate: body.discountRate ?? null,
+      priceBase: body.priceBase ?? 'model',
       parameterUncertainty: true,
       plans,
     },
@@ -265,6 +269,7 @@ async function launch(deps: PathwayDeps, actor: Actor, spec: Launch): Promise<Pr
         seed: spec.seed,
         parameterUncertainty: inputs.parameterUncertainty,
         discountRate: inputs.discountRate ?? undefined,
+        priceBase: inputs.priceBase ?? 'model',
         includeExpectedCost: true,
       },
       { signal: context.signal, onProgress: (completed, total) => context.progress(completed / total) },
@@ -386,6 +391,7 @@ export function comparisonView(projection: PathwayProjectionDto): CarePlanCompar
     runs: projection.runs,
     startMonth: projection.startMonth,
     toAgeYears,
+    money: result.money,
     plans,
     comparisons,
     cheapest: { planId: cheapest.planId, name: cheapest.name },

@@ -1,5 +1,7 @@
 import type { CostModelSpec } from '../catalog/model-schema.ts';
 import { GREEN_BOOK_PERIODS } from '../finance/discounting.ts';
+import { financialYearCount, financialYearLabel } from '../finance/financial-year.ts';
+import { type DeflatorTable, deflateDatedPrice, deflatorIndexOf, financialYearStartOf, lastIndexedYear, type PriceBase } from '../finance/price-base.ts';
 import type { SimulationModel } from '../simulation/model.ts';
 import { expectedCost } from '../simulation/oracle.ts';
 import type { RunOptions, SimulationPool } from '../simulation/pool.ts';
@@ -27,6 +29,42 @@ export interface ProjectionJob {
   thresholds?: number[] | undefined;
   /** Add each plan's exact expectation (parameter uncertainty off). */
   includeExpectedCost: boolean;
+  /** "model" (default): base-year real prices, actual prices deflated; "current": the model uprated to the first financial year's prices. */
+  priceBase?: PriceBase | undefined;
+}
+
+type Spec = Pick<CostModelSpec, 'currency' | 'priceBaseYear' | 'deflator'>;
+
+/**
+ * How a projection's prices are converted (src/finance/price-base.ts): for price base "model",
+ * the factor index(base) / index(y) for each financial year y of the projection, applied to
+ * actual and agreed prices; for "current", the one factor index(first year) / index(base)
+ * applied to the model's own costs. A model without a deflator converts nothing (factor 1) and
+ * says so. Years outside the index take the nearest year's index.
+ */
+export function priceConversion(spec: Spec, priceBase: PriceBase, firstYear: number, years: number) {
+  const deflator: DeflatorTable | undefined = spec.deflator;
+  const base = financialYearStartOf(spec.priceBaseYear);
+  const index = (y: number) => (deflator ? deflatorIndexOf(deflator, y) : 1);
+  const factorToBase = (y: number) => index(base) / index(y);
+  const modelCostScale = priceBase === 'current' ? index(firstYear) / index(base) : 1;
+  const factors =
+    priceBase === 'model'
+      ? Array.from({ length: Math.max(1, years) }, (_, f) => ({ financialYear: financialYearLabel(firstYear + f), factor: factorToBase(firstYear + f) }))
+      : [{ financialYear: financialYearLabel(firstYear), factor: modelCostScale }];
+  return { priceBase, priceBaseYear: priceBase === 'model' ? spec.priceBaseYear : financialYearLabel(firstYear), factorToBase, modelCostScale, factors };
+}
+
+/** A plan's actual and agreed prices (cash of the year they are paid) in the model's base-year prices. */
+export function deflatePlan(plan: EnginePlan, clock: { startYear: number; startMonth: number; startDay?: number | undefined }, lastYear: number, factorToBase: (y: number) => number): EnginePlan {
+  const firstYear = clock.startMonth >= 4 ? clock.startYear : clock.startYear - 1;
+  // Agreed prices for states entered later are one figure each: converted at the first year's factor.
+  const statePrices = plan.statePrices.map((p) => ({ state: p.state, weeklyPrice: p.weeklyPrice * factorToBase(firstYear) }));
+  if (plan.currentPlacementWeeklyPrice === null) return { ...plan, statePrices };
+  const start = `${clock.startYear}-${String(clock.startMonth).padStart(2, '0')}-${String(clock.startDay ?? 1).padStart(2, '0')}`;
+  const dated = deflateDatedPrice(plan.currentPlacementWeeklyPrice, plan.currentPlacementPriceChanges ?? [], start, lastYear, factorToBase);
+  const { currentPlacementPriceChanges: _, ...rest } = plan;
+  return { ...rest, statePrices, currentPlacementWeeklyPrice: dated.weeklyPrice, ...(dated.changes.length > 0 ? { currentPlacementPriceChanges: dated.changes } : {}) };
 }
 
 /**
@@ -34,15 +72,35 @@ export interface ProjectionJob {
  * two bases mean (Green Book: appraisal in real prices of a stated base year, discounted at the
  * social time preference rate, with undiscounted cash beside it).
  */
-export function moneyBasis(spec: Pick<CostModelSpec, 'currency' | 'priceBaseYear'>, discountRates: Array<{ fromYear: number; rate: number }>) {
+export function moneyBasis(
+  spec: Spec,
+  discountRates: Array<{ fromYear: number; rate: number }>,
+  conversion: Pick<ReturnType<typeof priceConversion>, 'priceBase' | 'priceBaseYear' | 'factors'> = { priceBase: 'model', priceBaseYear: spec.priceBaseYear, factors: [] },
+) {
   const rates = discountRates.map((p) => `${(p.rate * 100).toFixed(1)}% from year ${p.fromYear}`).join(', ');
+  const year = conversion.priceBaseYear;
+  const held = spec.deflator ? ` The index ends in ${lastIndexedYear(spec.deflator)}: later years hold its index (no inflation assumed after it).` : '';
+  const deflator = !spec.deflator
+    ? 'The model has no deflator: actual prices are used as stated, not converted (factor 1).'
+    : conversion.priceBase === 'model'
+      ? `Actual and agreed prices (cash of the year paid) converted to ${spec.priceBaseYear} prices with the model’s GDP deflator: price × index(${spec.priceBaseYear}) / index(year); factors by financial year as listed. Agreed prices for placements entered later use the first year’s factor.${held}`
+      : `The model’s costs (${spec.priceBaseYear} prices) uprated to ${year} prices by index(${year}) / index(${spec.priceBaseYear}) = ${conversion.factors[0]?.factor.toFixed(6)}; actual prices used as they are (${year} cash).${held}`;
   return {
     currency: spec.currency,
-    priceBase: spec.priceBaseYear,
+    priceBase: year,
+    priceBaseKind: conversion.priceBase,
+    modelPriceBase: spec.priceBaseYear,
+    deflator: {
+      appliedTo: conversion.priceBase === 'model' ? ('actual prices' as const) : ('model costs' as const),
+      factors: conversion.factors.map((f) => ({ financialYear: f.financialYear, factor: Math.round(f.factor * 1e6) / 1e6 })),
+      source: spec.deflator?.source ?? null,
+      lastIndexedYear: spec.deflator ? lastIndexedYear(spec.deflator) : null,
+      statement: deflator,
+    },
     discountRates,
     bases: {
-      discounted: `Present value: ${spec.priceBaseYear} prices discounted to the first financial year (year 0 undiscounted) at ${rates}.`,
-      cash: `Cash: undiscounted, in ${spec.priceBaseYear} prices (real terms, not outturn cash with inflation).`,
+      discounted: `Present value: ${year} prices discounted to the first financial year (year 0 undiscounted) at ${rates}.`,
+      cash: `Cash: undiscounted, in ${year} prices (real terms, not outturn cash with inflation).`,
     },
     rounding: 'Money in pounds to the penny: per-run figures are whole pence; means, standard errors and percentiles are rounded to the penny once, at the end.',
   };
@@ -60,10 +118,15 @@ export function parseStartMonth(text: string | undefined, now = new Date()): { y
 
 export async function projectPlans(pool: SimulationPool, job: ProjectionJob, options: RunOptions = {}): Promise<ProjectionResultDto> {
   const discountPeriods = job.discountRate === undefined ? job.model.discountPeriods : [{ fromYear: 0, rate: job.discountRate }];
+  const clock = { startYear: job.startYear, startMonth: job.startMonth, ...(job.startDay !== undefined ? { startDay: job.startDay } : {}) };
+  const firstYear = job.startMonth >= 4 ? job.startYear : job.startYear - 1;
+  const years = financialYearCount(job.startYear, job.startMonth, Math.max(1, job.model.horizonAgeMonths - job.ageMonths));
+  const conversion = priceConversion(job.spec, job.priceBase ?? 'model', firstYear, years);
   const request: ProjectionRequest = {
-    clock: { startYear: job.startYear, startMonth: job.startMonth, ...(job.startDay !== undefined ? { startDay: job.startDay } : {}) },
+    clock,
     ageMonths: job.ageMonths,
-    plans: job.plans.map((p) => p.plan),
+    plans: job.plans.map((p) => (conversion.priceBase === 'model' ? deflatePlan(p.plan, clock, firstYear + years - 1, conversion.factorToBase) : p.plan)),
+    ...(conversion.modelCostScale !== 1 ? { modelCostScale: conversion.modelCostScale } : {}),
     parameterUncertainty: job.parameterUncertainty,
     discountPeriods,
     thresholds: job.thresholds,
@@ -81,7 +144,7 @@ export async function projectPlans(pool: SimulationPool, job: ProjectionJob, opt
     firstFinancialYear: result.firstFinancialYear,
     parameterUncertainty: job.parameterUncertainty,
     discountRates: discountPeriods.length ? discountPeriods : [...GREEN_BOOK_PERIODS],
-    money: moneyBasis(job.spec, discountPeriods.length ? discountPeriods : [...GREEN_BOOK_PERIODS]),
+    money: moneyBasis(job.spec, discountPeriods.length ? discountPeriods : [...GREEN_BOOK_PERIODS], conversion),
     plans: result.plans.map((plan, p) => {
       const exact = job.includeExpectedCost ? expectedCost(job.model, { ...request, parameterUncertainty: false }, p) : undefined;
       return {

@@ -96,6 +96,11 @@ export interface PersonPlan {
 export interface SimulatorOptions {
   /** Off: every parameter at its mean, rows as given (the exact oracle's setting). */
   parameterUncertainty: boolean;
+  /**
+   * Multiplies the model's unit, event and intervention costs (not actual or agreed prices):
+   * the price base "current" uprating, index(current year) / index(base year). Default 1.
+   */
+  modelCostScale?: number | undefined;
 }
 
 const FLAG_IN_CARE = 1;
@@ -517,12 +522,13 @@ export class Simulator {
       values.set(this.parameterMeans);
     }
     const at = this.parameterAt;
-    for (let i = 0; i < this.unitValues.length; i++) this.unitValues[i] = values[at.unitCosts + i];
-    for (let i = 0; i < this.eventPence.length; i++) this.eventPence[i] = Math.round(values[at.eventCosts + i] * 100);
+    const k = this.options.modelCostScale ?? 1;
+    for (let i = 0; i < this.unitValues.length; i++) this.unitValues[i] = values[at.unitCosts + i] * k;
+    for (let i = 0; i < this.eventPence.length; i++) this.eventPence[i] = Math.round(values[at.eventCosts + i] * k * 100);
     for (let i = 0; i < this.oneOffPence.length; i++) {
       const p = at.interventions[i];
-      this.oneOffPence[i] = this.parameterDrawn[p] ? Math.round(values[p] * 100) : 0;
-      this.weeklyPence[i] = this.parameterDrawn[p + 1] ? Math.round(values[p + 1] * WEEKS_PER_MONTH * 100) : 0;
+      this.oneOffPence[i] = this.parameterDrawn[p] ? Math.round(values[p] * k * 100) : 0;
+      this.weeklyPence[i] = this.parameterDrawn[p + 1] ? Math.round(values[p + 1] * k * WEEKS_PER_MONTH * 100) : 0;
       const effects = this.effectValues[i];
       for (let k = 0; k < effects.length; k++) effects[k] = values[p + 2 + k];
     }

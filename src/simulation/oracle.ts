@@ -57,6 +57,8 @@ export function expectedCost(model: SimulationModel, request: ProjectionRequest,
   const firstFy = financialYearStart(firstAbsolute);
   const nFy = financialYearStart(firstAbsolute + Math.max(1, months) - 1) - firstFy + 1;
   const weekScale = weeklyDayCountFactors(request.clock, nFy);
+  // Price base "current": the model's own costs uprated; actual and agreed prices as given.
+  const costScale = request.modelCostScale ?? 1;
   const scaleOfMonth = (m: number) => weekScale[financialYearStart(firstAbsolute + m) - firstFy];
 
   // Prices at their means, in pounds per month, for a given age (unit costs may apply only at
@@ -71,7 +73,7 @@ export function expectedCost(model: SimulationModel, request: ProjectionRequest,
     const weeklyFeePounds = new Float64Array(nS);
     for (const c of model.unitCosts) {
       if (age < c.minAgeMonths || age >= c.maxAgeMonths) continue;
-      const monthly = Math.max(0, meanOf(c.amount)) * c.toMonthly * (c.perWeek ? scale : 1);
+      const monthly = Math.max(0, meanOf(c.amount)) * costScale * c.toMonthly * (c.perWeek ? scale : 1);
       for (let s = 0; s < nS; s++) {
         if (!c.states[s]) continue;
         statePounds[s] += monthly;
@@ -141,7 +143,7 @@ export function expectedCost(model: SimulationModel, request: ProjectionRequest,
     for (const e of model.eventCosts) {
       if (!e.from[from] || !e.to[to]) continue;
       if (within ? !e.onWithinStateMove : from === to) continue;
-      total += Math.max(0, meanOf(e.amount));
+      total += Math.max(0, meanOf(e.amount)) * costScale;
     }
     return total;
   };
@@ -191,8 +193,8 @@ export function expectedCost(model: SimulationModel, request: ProjectionRequest,
         out[index({ ...x, mask: x.mask | (1 << bit) })] += out[i];
         out[i] = 0;
       }
-      const oneOff = iv.oneOff ? Math.max(0, meanOf(iv.oneOff)) : 0;
-      const weekly = iv.perWeek ? Math.max(0, meanOf(iv.perWeek)) * WEEKS_PER_MONTH : 0;
+      const oneOff = iv.oneOff ? Math.max(0, meanOf(iv.oneOff)) * costScale : 0;
+      const weekly = iv.perWeek ? Math.max(0, meanOf(iv.perWeek)) * costScale * WEEKS_PER_MONTH : 0;
       extraByMonth[month] += delivered * oneOff;
       for (let t = month; t < Math.min(months, month + iv.durationMonths); t++) extraByMonth[t] += delivered * weekly * scaleOfMonth(t);
       const end = month + iv.effectMonths;

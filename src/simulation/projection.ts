@@ -36,6 +36,8 @@ export interface ProjectionRequest {
   discountPeriods?: Array<{ fromYear: number; rate: number }>;
   /** Report the share of runs above these totals (discounted, pounds). */
   thresholds?: number[];
+  /** Multiplies the model's own costs (price base "current"); actual and agreed prices are not scaled. Default 1. */
+  modelCostScale?: number;
 }
 
 export function projectionMonths(model: SimulationModel, request: ProjectionRequest): number {
@@ -93,7 +95,7 @@ export interface ChunkResult {
 /** A simulator with every plan registered as a slot, and each plan's person. */
 function projectionSimulator(model: SimulationModel, request: ProjectionRequest) {
   const layout = projectionLayout(model, request);
-  const simulator = new Simulator(model, layout, request.clock, { parameterUncertainty: request.parameterUncertainty });
+  const simulator = new Simulator(model, layout, request.clock, { parameterUncertainty: request.parameterUncertainty, modelCostScale: request.modelCostScale });
   const months = projectionMonths(model, request);
   const plans = request.plans.map((plan) => {
     const { slot, person } = toSlot(plan, model, request.clock, layout.nFinancialYears);

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import t from 'tap';
 import { buildTestApp, type TestApp } from '../helpers/app.ts';
 import { residentialAged, thisMonth, threePlans } from './fixtures.ts';
@@ -151,6 +153,7 @@ t.test('bad requests answer problem+json, and nothing is stored', async (t) => {
     ['start after the 25th birthday', url, { startMonth: '2045-01' }, 422, 'body/startMonth'],
     ['discount rate out of range', url, { discountRate: 0.5 }, 400, 'body/discountRate'],
     ['unknown field', url, { colour: 'blue' }, 400, 'body/colour'],
+    ['unknown price base', url, { priceBase: 'outturn' }, 400, 'body/priceBase'],
     ['unknown young person', '/v1/young-people/00000000-0000-4000-8000-000000000000/projections', {}, 404, null],
     ['a young person with no plans', `/v1/young-people/${(await as('finance', { method: 'POST', url: '/v1/young-people', payload: residentialAged(16) })).json().id}/projections`, {}, 422, 'carePlans'],
   ];
@@ -202,4 +205,30 @@ t.test('who may run and read a young person’s projections', async (t) => {
     const response = await as('board', request);
     t.equal(response.statusCode, 403, `the board: ${request.method} ${request.url}`);
   }
+});
+
+t.test('a pathway projection in current prices: stored, stated in the comparison, reproduced', async (t) => {
+  const { as } = await buildTestApp(t);
+  const { person } = await personWithThreePlans(as);
+  const [year, month] = thisMonth().split('-').map(Number);
+  const fy = month >= 4 ? year : year - 1;
+  const current = `${fy}-${String((fy + 1) % 100).padStart(2, '0')}`;
+  const response = await as('finance', { method: 'POST', url: `/v1/young-people/${person.id}/projections`, payload: { runs: 200, seed: SEED, priceBase: 'current' } });
+  t.equal(response.statusCode, 201, response.body.slice(0, 400));
+  const projection = response.json();
+  const money = projection.result.money;
+  t.equal(money.priceBaseKind, 'current');
+  t.equal(money.priceBase, current, 'figures in the prices of the first financial year');
+  t.equal(money.modelPriceBase, '2024-25');
+  t.equal(money.deflator.appliedTo, 'model costs');
+  t.equal(money.deflator.source, 'obr_efo_march_2025');
+  // The uprating factor is index(current) / index(2024-25) from the default model's own table.
+  const model = JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../../models/england-default.json'), 'utf8'));
+  const indexOf = (label: string) => model.deflator.index.find((r: { financialYear: string }) => r.financialYear === label)?.index ?? model.deflator.index.at(-1).index;
+  t.equal(money.deflator.factors[0].factor, Math.round((indexOf(current) / 112.375) * 1e6) / 1e6, `uprated by index(${current}) / 112.375`);
+  const comparison = (await as('head_of_service', { method: 'GET', url: `/v1/pathway-projections/${projection.id}/comparison` })).json();
+  t.same(comparison.money, money, 'the comparison states the same basis');
+  const rerun = await as('finance', { method: 'POST', url: `/v1/pathway-projections/${projection.id}/rerun` });
+  t.equal(rerun.json().matchesOriginal, true, 'the price base is stored with the inputs');
+  t.equal(rerun.json().result.money.priceBaseKind, 'current');
 });

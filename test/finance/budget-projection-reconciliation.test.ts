@@ -32,10 +32,14 @@ t.test('budget year 0 equals projection year 0 for a fixed plan with no uncertai
   t.equal(budget.byFinancialYear[0].amount, 21340.25);
 
   // The same placement projected from December 2026: a one-state model where nobody moves.
+  // The budget is cash at the prices charged; the projection matches it with priceBase
+  // "current" (actual prices used as they are). The model's own cost does not matter: the
+  // actual price replaces it for the whole year.
   const response = await as('finance', {
     method: 'POST',
     url: '/v1/projections',
     payload: {
+      priceBase: 'current',
       model: oneStateModel(),
       ageMonths: 14 * 12 + 9,
       state: 'a',

@@ -67,6 +67,7 @@ t.test('bad requests name the field', async (t) => {
     ['seed not an integer', { ...base, seed: 1.5 }, 400, 'body/seed'],
     ['age past the horizon', { ...base, ageMonths: 300 }, 422, 'body/ageMonths'],
     ['unknown field', { ...base, colour: 'blue' }, 400, 'body/colour'],
+    ['unknown price base', { ...base, priceBase: 'nominal' }, 400, 'body/priceBase'],
     ['inline model that is invalid', { ...base, model: { ...twoStateModel(0.1), transitions: { all: { a: { a: 0.5, b: 0.1 }, b: { b: 1 } } } }, state: 'a' }, 422, 'body/model/transitions/all/a'],
   ];
   for (const [label, payload, status, field] of cases) {

@@ -1,7 +1,7 @@
 import type { Static } from 'typebox';
 import type { CostModelSpec, DistributionSpec, EventCost, InterventionSpec, RateFactor, StateSpec, UnitCostSpec } from '../model-schema.ts';
 import { DEFAULT_CARE_STATES } from '../vocabulary.ts';
-import { DEFLATOR_SERIES, deflatorIndex, formatPounds, PRICE_BASE_YEAR, roundMoney, uprate } from './deflator.ts';
+import { DEFLATOR_FORECAST_GROWTH, DEFLATOR_SERIES, deflatorIndex, deflatorTable, formatPounds, PRICE_BASE_YEAR, roundMoney, uprate } from './deflator.ts';
 import { SOURCES } from './sources.ts';
 import { AGE_BANDS, ageTransitions, monthlyTransitions, WITHIN_STATE_MOVES } from './transitions.ts';
 
@@ -591,6 +591,11 @@ export function buildEnglandDefaultModel(): CostModelSpec {
     currency: 'GBP',
     priceBaseYear: PRICE_BASE_YEAR,
     uprating: `Every source figure is brought to ${PRICE_BASE_YEAR} prices with the GDP deflator, as the Green Book asks (hmt_green_book_deflator): factor = index(${PRICE_BASE_YEAR}) / index(price year), using ONS series YBGB (2022 = 100, release of 30 June 2025; ons_gdp_deflator_2025), financial years as the mean of their April-March quarters. Index values: ${USED_PERIODS.map((p) => `${p} ${index(p)}`).join(', ')} (2023 is a calendar year). ${PRICE_BASE_YEAR} is the latest complete financial year in that release, so no forecast is used. Each cost’s note gives its own factor.`,
+    deflator: {
+      index: deflatorTable(),
+      source: 'obr_efo_march_2025',
+      note: `${PRICE_BASE_YEAR}: ONS YBGB outturn (ons_gdp_deflator_2025). Later years: the previous year × (1 + growth), growth ${DEFLATOR_FORECAST_GROWTH.map((g) => `${g.financialYear} ${(g.growth * 100).toFixed(1)}%`).join(', ')}: an assumption at the inflation target to which the OBR's March 2025 forecast returns, pending transcription of the OBR's GDP deflator forecast table (see obr_efo_march_2025). Years after the last hold its index.`,
+    },
     horizonAgeYears: 25,
     discounting: {
       periods: [
@@ -628,6 +633,13 @@ export function buildEnglandDefaultModel(): CostModelSpec {
     interventions: interventions(),
     sources: {
       ...SOURCES,
+      obr_efo_march_2025: {
+        title: 'Economic and fiscal outlook – March 2025',
+        publisher: 'Office for Budget Responsibility',
+        year: '2025',
+        url: 'https://obr.uk/efo/economic-and-fiscal-outlook-march-2025/',
+        note: 'Forecast to 2029-30 (CPI 3.2% in 2025, 2.1% in 2026, 2% from 2027). The GDP deflator forecast (detailed forecast tables, economy, Table 1.7) should supply the deflator growth after 2024-25; until transcribed the model assumes 2.0% a year (see the model’s deflator note).',
+      },
       ons_gdp_deflator_2025: {
         ...SOURCES.ons_gdp_deflator_2025,
         note: `${DEFLATOR_SERIES}. Financial-year index = mean of the April-March quarters: ${USED_PERIODS.map((p) => `${p} ${index(p)}`).join(', ')}.`,

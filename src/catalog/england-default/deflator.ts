@@ -97,3 +97,37 @@ export function uprate(value: number, period: string): Uprated {
     explanation: `${formatPounds(value)} (${period} prices) × ${factor.toFixed(4)} (GDP deflator ${deflatorIndex(PRICE_BASE_YEAR).toFixed(3)} / ${from.toFixed(3)}) = ${formatPounds(uprated)} in ${PRICE_BASE_YEAR} prices`,
   };
 }
+
+/**
+ * Growth of the GDP deflator in each financial year after the price base, for the forecast years
+ * of the model's deflator table (2025-26 to 2030-31).
+ *
+ * Intended source: OBR, Economic and fiscal outlook, March 2025 (https://obr.uk/efo/economic-and-fiscal-outlook-march-2025/),
+ * detailed forecast tables, economy, Table 1.7 (GDP deflator, per cent change on a year
+ * earlier, financial years). The table itself could not be retrieved when this was written (the
+ * search found only press summaries of the EFO's CPI forecast: 3.2% in 2025, 2.1% in 2026, 2% from
+ * 2027), so every year uses 2.0%: the inflation target to which the OBR's March 2025 forecast
+ * returns from 2027. This understates 2025-26 (the deflator rose 4.4% in the year to 2025 Q1).
+ * Replace these with the OBR's figures by editing this table and running `npm run models:build`;
+ * the model's version must then change.
+ */
+export const DEFLATOR_FORECAST_GROWTH: ReadonlyArray<{ financialYear: string; growth: number }> = [
+  { financialYear: '2025-26', growth: 0.02 },
+  { financialYear: '2026-27', growth: 0.02 },
+  { financialYear: '2027-28', growth: 0.02 },
+  { financialYear: '2028-29', growth: 0.02 },
+  { financialYear: '2029-30', growth: 0.02 },
+  { financialYear: '2030-31', growth: 0.02 },
+];
+
+/**
+ * The model's deflator table: the price base year's outturn index (ONS YBGB) then each forecast
+ * year's index = the previous × (1 + growth), rounded to three decimals (as stored in the model).
+ */
+export function deflatorTable(): Array<{ financialYear: string; index: number }> {
+  const rows = [{ financialYear: PRICE_BASE_YEAR, index: Math.round(deflatorIndex(PRICE_BASE_YEAR) * 1000) / 1000 }];
+  for (const { financialYear, growth } of DEFLATOR_FORECAST_GROWTH) {
+    rows.push({ financialYear, index: Math.round(rows[rows.length - 1].index * (1 + growth) * 1000) / 1000 });
+  }
+  return rows;
+}

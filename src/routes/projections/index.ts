@@ -99,6 +99,7 @@ export default async function projectionRoutes(instance: FastifyInstance) {
         seed,
         parameterUncertainty: body.parameterUncertainty ?? true,
         discountRate: body.discountRate,
+        priceBase: body.priceBase,
         thresholds: body.thresholds,
         includeExpectedCost: true,
       });

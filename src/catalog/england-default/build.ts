@@ -13,7 +13,7 @@ import { AGE_BANDS, ageTransitions, monthlyTransitions, WITHIN_STATE_MOVES } fro
  */
 
 export const ENGLAND_DEFAULT_ID = 'england-default';
-export const ENGLAND_DEFAULT_VERSION = '1.0.0';
+export const ENGLAND_DEFAULT_VERSION = '1.1.0';
 
 type EventCostSpec = Static<typeof EventCost>;
 type RateFactorSpec = Static<typeof RateFactor>;

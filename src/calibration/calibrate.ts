@@ -4,10 +4,10 @@ import { ageYearsAtMonthStart, birthdayAgeInMonth, monthStartDay, returnYearFirs
 import { buildHistories, DESTINATION_ONLY, FOLLOWED, type Histories, IN_CARE } from './history.ts';
 import type { ImportedSsda903 } from './import.ts';
 import { careLeaverState, DEFAULT_MAPPING, type Ssda903Mapping, validateMappingForModel } from './mapping.ts';
-import { ageTransitionFor, bandForAge, resolveSelector, stateAllowedAt, stepDistribution } from './model-structure.ts';
+import { ageTransitionFor, type AgeBandSpec, bandForAge, resolveSelector, stateAllowedAt, stepDistribution } from './model-structure.ts';
 import { cleaningAsErrors, type ImportReport } from './report.ts';
 import { validateModel } from '../catalog/validate-model.ts';
-import { monthlyFromAnnual, posteriorRow, type Row, rateInterval, splitWeights, tidyRow } from './shrinkage.ts';
+import { DESTINATION_FLOOR, monthlyFromAnnual, posteriorFromPseudoCounts, posteriorRow, priorPseudoCounts, type Row, rateInterval, splitWeights, tidyRow } from './shrinkage.ts';
 import { poissonInterval } from './poisson-interval.ts';
 
 /**
@@ -39,10 +39,21 @@ export interface CalibrateOptions {
   priorModel: CostModelSpec;
   /** Return years (each ending 31 March) whose months are used; defaults to the latest four. */
   referenceWindow?: { fromYear: number; toYear: number };
-  /** Dirichlet pseudo-count, in person-months, given to the prior row (default 60: five child-years). */
+  /** Dirichlet pseudo-count, in person-months, given to the prior's monthly rows (default 60: five child-years). */
   priorWeight?: number;
+  /**
+   * Dirichlet pseudo-count, in 18th birthdays, given to the prior's rows for leaving care at 18
+   * (default 4). Their observations are birthdays in care (9 to 66 in a four-year window for a
+   * mid-sized authority), not person-months: 4 birthdays leave the prior 6-30% of the say there.
+   */
+  ageTransitionPriorWeight?: number;
   /** Rows with fewer person-months than this are reported as shrunk (default 240: the prior has over a fifth of the say). */
   shrinkThreshold?: number;
+  /**
+   * Pseudo-count shared, per row, by the destinations the return can reveal (in the row's units;
+   * default 0.5, shrinkage.ts DESTINATION_FLOOR); 0 for none.
+   */
+  destinationFloor?: number;
   /** Pseudo-count, in entries, for the prior's split of entries by starting state (default 20). */
   entryPriorWeight?: number;
   /** Pseudo-count, in care-leaver-years, for the prior's annual care leaver rows (default 10). */
@@ -54,7 +65,11 @@ export interface CalibrateOptions {
   authorityName?: string;
   /** Children in the population, by the prior's age band id, to report entries per 10,000. */
   population?: Record<string, number>;
-  /** Interval level for the report (default 0.95). */
+  /**
+   * Level of the report's intervals, in (0, 1) (default 0.9): central intervals of the posterior,
+   * and for a destination the return could show and did not, [0, U] with U never below the exact
+   * one-sided Clopper-Pearson bound for 0 in n at this level (shrinkage.ts rateInterval).
+   */
   intervalLevel?: number;
   /**
    * Whether the model is to be published or written (default true): then an import with no usable
@@ -78,12 +93,15 @@ export interface RateEstimate {
 export interface RowReport {
   band: string;
   state: string;
-  /** Person-months (monthly rows and age transitions) or care-leaver-years (care leaver rows). */
+  /** The units of observations and priorWeight. */
+  units: 'person-months' | 'birthdays' | 'care-leaver-years' | 'entries';
+  /** Person-months (monthly rows), 18th birthdays in care (age transitions), care-leaver-years (care leaver rows) or entries (entry splits). */
   observations: number;
   /** Of which only partly observed (months outside care, where only a return to care shows). */
   partialObservations: number;
+  /** The prior's pseudo-count in the row's units: the weight, plus the floors of destinations the prior all but ruled out (shrinkage.ts DESTINATION_FLOOR). */
   priorWeight: number;
-  /** Weight of the prior in the estimate: w / (n + w). */
+  /** Weight of the prior in the estimate: priorWeight / (observations + priorWeight). */
   priorShare: number;
   /** Dirichlet concentration of the row for the engine's draws. */
   concentration: number;
@@ -118,6 +136,12 @@ export interface CalibrationReport {
   prior: { id: string; version: string };
   mapping: { id: string; version: string };
   priorWeight: number;
+  /** The prior weight of the rows for leaving care at 18, in birthdays. */
+  ageTransitionPriorWeight: number;
+  /** The prior weight of the care leaver rows, in care-leaver-years. */
+  careLeaverPriorWeight: number;
+  /** The level of every interval in the report. */
+  intervalLevel: number;
   shrinkThreshold: number;
   rows: RowReport[];
   ageTransitions: AgeTransitionReport[];
@@ -138,10 +162,11 @@ export interface CalibrationResult {
 
 const DEFAULTS = {
   priorWeight: 60,
+  ageTransitionPriorWeight: 4,
   shrinkThreshold: 240,
   entryPriorWeight: 20,
   careLeaverPriorWeight: 10,
-  intervalLevel: 0.95,
+  intervalLevel: 0.9,
   noPriorConcentration: 10_000,
 };
 
@@ -335,6 +360,16 @@ function countCareLeavers(
   return out;
 }
 
+/**
+ * Whether a state can be in an age band at all (some age in the band lies within its minimum and
+ * maximum ages): the rule validate-model applies to every destination of a band's rows.
+ */
+function presentInBand(model: CostModelSpec, state: string, band: Pick<AgeBandSpec, 'fromYears' | 'toYears'>): boolean {
+  const s = model.states.find((x) => x.id === state);
+  if (!s) return false;
+  return Math.max(s.minAgeYears ?? 0, band.fromYears) < Math.min(s.maxAgeYears ?? Number.POSITIVE_INFINITY, band.toYears);
+}
+
 function slug(text: string): string {
   return (
     text
@@ -369,7 +404,16 @@ export function calibrate(imported: ImportedSsda903, options: CalibrateOptions):
   const threshold = options.shrinkThreshold ?? DEFAULTS.shrinkThreshold;
   const entryWeight = options.entryPriorWeight ?? DEFAULTS.entryPriorWeight;
   const leaverWeight = options.careLeaverPriorWeight ?? DEFAULTS.careLeaverPriorWeight;
+  const birthdayWeight = options.ageTransitionPriorWeight ?? DEFAULTS.ageTransitionPriorWeight;
   const level = options.intervalLevel ?? DEFAULTS.intervalLevel;
+  const floor = options.destinationFloor ?? DESTINATION_FLOOR;
+  if (!(floor >= 0) || !Number.isFinite(floor)) throw new BadRequestError(`destinationFloor must be 0 or more, not ${floor}`, [{ field: 'destinationFloor', reason: 'must be a number, 0 or more' }]);
+  if (!(level > 0 && level < 1)) {
+    throw new BadRequestError(`The interval level must be between 0 and 1 (0.9 for 90%), not ${level}`, [{ field: 'intervalLevel', reason: 'must be a number above 0 and below 1' }]);
+  }
+  for (const [field, value] of [['priorWeight', w], ['ageTransitionPriorWeight', birthdayWeight], ['careLeaverPriorWeight', leaverWeight], ['entryPriorWeight', entryWeight]] as const) {
+    if (!(value > 0) || !Number.isFinite(value)) throw new BadRequestError(`${field} must be a positive number, not ${value}`, [{ field, reason: 'must be a positive number' }]);
+  }
 
   const histories = buildHistories(imported, mapping, prior);
   const counts = countWindow(histories, prior, window);
@@ -383,6 +427,9 @@ export function calibrate(imported: ImportedSsda903, options: CalibrateOptions):
     prior: { id: prior.id, version: prior.version },
     mapping: { id: mapping.id, version: mapping.version },
     priorWeight: w,
+    ageTransitionPriorWeight: birthdayWeight,
+    careLeaverPriorWeight: leaverWeight,
+    intervalLevel: level,
     shrinkThreshold: threshold,
     rows: [],
     ageTransitions: [],
@@ -395,13 +442,28 @@ export function calibrate(imported: ImportedSsda903, options: CalibrateOptions):
     headline: { rowsCalibrated: 0, rowsShrunk: 0, personMonths: 0, children: counts.children, entries: 0 },
   };
 
-  const rowReport = (band: string, state: string, estimate: Row, cell: CellCounts, weight: number, concentration: number): RowReport => {
+  /**
+   * A row's report. `exposures(to)` is the number of observations in which a move to `to` would
+   * have been seen (undefined when the return cannot reveal it): a destination with none seen
+   * then gets [0, U], U at least the exact bound for 0 in that many (rateInterval).
+   */
+  const rowReport = (
+    band: string,
+    state: string,
+    estimate: Row,
+    cell: CellCounts,
+    weight: number,
+    concentration: number,
+    units: RowReport['units'] = 'person-months',
+    exposures: (to: string) => number | undefined = () => undefined,
+  ): RowReport => {
     const n = cell.months + cell.partialMonths;
     const observed: Row = { ...cell.counts };
     for (const [k, v] of Object.entries(cell.partialCounts)) add(observed, k, v);
     return {
       band,
       state,
+      units,
       observations: n,
       partialObservations: cell.partialMonths,
       priorWeight: weight,
@@ -410,10 +472,31 @@ export function calibrate(imported: ImportedSsda903, options: CalibrateOptions):
       shrunk: n < threshold,
       rates: Object.entries(estimate).map(([to, p]) => {
         const count = observed[to] ?? 0;
-        const { lower, upper } = rateInterval(p, concentration, level);
+        const seen = to === state ? undefined : exposures(to);
+        const { lower, upper } = rateInterval(p, concentration, level, seen === undefined ? undefined : { count, exposures: seen });
         return { to, count, empirical: n > 0 ? count / n : null, estimate: p, lower, upper };
       }),
     };
+  };
+
+  // What the return can show a child moving into: any placement's state (a move in care or a
+  // return to care), and, from a month in care before 18, any state an exit before 18 maps to.
+  const exitStatesUnder18 = new Set<string>();
+  for (const rule of Object.values(mapping.exits)) {
+    const target = rule.under18;
+    for (const s of target === null || target === undefined ? [] : Array.isArray(target) ? target : [target]) exitStatesUnder18.add(s);
+  }
+  const exitStatesFrom18 = new Set<string>();
+  for (const rule of Object.values(mapping.exits)) {
+    const target = rule.from18;
+    for (const s of target === null || target === undefined ? [] : Array.isArray(target) ? target : [target]) exitStatesFrom18.add(s);
+  }
+  const terminal = new Set(prior.states.filter((s) => s.terminal).map((s) => s.id));
+  /** Destinations of a monthly row the return can reveal and the model allows in the band (validate-model: a destination must be able to be in the band). */
+  const learnableMonthly = (band: { fromYears: number; toYears: number }, state: string, fullyObserved: boolean): Set<string> => {
+    if (terminal.has(state)) return new Set();
+    const candidates = fullyObserved ? [...histories.careStates, ...exitStatesUnder18] : [...histories.careStates];
+    return new Set(candidates.filter((to) => to !== state && presentInBand(prior, to, band)));
   };
 
   // Monthly rows.
@@ -426,26 +509,37 @@ export function calibrate(imported: ImportedSsda903, options: CalibrateOptions):
         report.notCalibrated.push({ band: band.id, state, reason: `${cell.months + cell.partialMonths} person-months observed, but the prior model has no row for this state in this band` });
         continue;
       }
-      const impossible = Object.keys(cell.counts).filter((to) => !prior.states.some((s) => s.id === to) || (!stateAllowedAt(prior, to, band.toYears - 1) && !(to in priorRow)));
-      for (const to of impossible) {
-        report.notCalibrated.push({ band: band.id, state, reason: `${cell.counts[to]} move(s) to ${to}, a state not allowed in this band, were left out` });
-        cell.months -= cell.counts[to];
-        delete cell.counts[to];
+      // Valid by construction: a move into a state the model does not allow in this band (by its
+      // ages, as validate-model checks them) is reported and left out, never written.
+      const allowed = (to: string) => to in priorRow || presentInBand(prior, to, band);
+      for (const row of [cell.counts, cell.partialCounts]) {
+        for (const to of Object.keys(row)) {
+          if (allowed(to) && !(terminal.has(state) && to !== state)) continue;
+          report.notCalibrated.push({ band: band.id, state, reason: `${row[to]} move(s) to ${to}, a state not allowed in this band, were left out` });
+          if (row === cell.counts) cell.months -= row[to];
+          else cell.partialMonths -= row[to];
+          delete row[to];
+        }
       }
       const observable = histories.careStates;
-      const posterior = posteriorRow(priorRow, { months: cell.months, counts: cell.counts, partialMonths: cell.partialMonths, partialCounts: cell.partialCounts, observable }, w, state);
-      const row = tidyRow(posterior, new Set(Object.keys(priorRow)));
+      const learnable = learnableMonthly(band, state, cell.months > 0);
+      const alpha = priorPseudoCounts(priorRow, w, learnable, state, floor);
+      const priorTotal = Object.values(alpha).reduce((a, b) => a + b, 0);
+      const posterior = posteriorFromPseudoCounts(alpha, { months: cell.months, counts: cell.counts, partialMonths: cell.partialMonths, partialCounts: cell.partialCounts, observable }, state);
+      const row = tidyRow(posterior, new Set([...Object.keys(priorRow), ...learnable]));
       transitions[band.id][state] = row;
       const n = cell.months + cell.partialMonths;
-      setConcentration(band.id, state, n + w);
-      const r = rowReport(band.id, state, row, cell, w, n + w);
+      setConcentration(band.id, state, n + priorTotal);
+      // A move into a care state is seen in every month, partly observed or not; any other move only in fully observed months.
+      const exposures = (to: string) => (observable.has(to) ? n : learnable.has(to) ? cell.months : undefined);
+      const r = rowReport(band.id, state, row, cell, priorTotal, n + priorTotal, 'person-months', exposures);
       report.rows.push(r);
       report.headline.personMonths += n;
       if (r.shrunk) report.shrunk.push({ kind: 'monthly', band: band.id, state, observations: n, priorShare: r.priorShare });
     }
   }
 
-  // Age transitions (leaving care at 18).
+  // Age transitions (leaving care at 18): observations are birthdays in care, weighed in birthdays.
   const ageTransitions = structuredClone(prior.ageTransitions ?? []);
   ageTransitions.forEach((spec, index) => {
     const cell = counts.ageCells.get(index);
@@ -464,17 +558,29 @@ export function calibrate(imported: ImportedSsda903, options: CalibrateOptions):
       delete cell.counts[to];
     }
     if (cell.months <= 0) return;
-    const posterior = posteriorRow(spec.to, { months: cell.months, counts: cell.counts }, w, from[0]);
-    spec.to = tidyRow(posterior, new Set(Object.keys(spec.to)));
-    const r = rowReport(`age ${spec.atAgeYears}`, spec.from.join(','), spec.to, cell, w, cell.months + w);
+    // Leaving care at this birthday can show any state an exit at 18 or over maps to (and staying
+    // in care past 18 is not a state of the model: from[0] takes no mass here).
+    const fromCare = from.some((s) => histories.careStates.has(s));
+    const learnable = new Set(fromCare ? [...exitStatesFrom18].filter((to) => stateAllowedAt(prior, to, spec.atAgeYears) && !from.includes(to)) : []);
+    const alpha = priorPseudoCounts(spec.to, birthdayWeight, learnable, from[0], floor);
+    const priorTotal = Object.values(alpha).reduce((a, b) => a + b, 0);
+    const posterior = posteriorFromPseudoCounts(alpha, { months: cell.months, counts: cell.counts }, from[0]);
+    spec.to = tidyRow(posterior, new Set([...Object.keys(spec.to), ...learnable]));
+    const exposures = (to: string) => (learnable.has(to) ? cell.months : undefined);
+    const r = rowReport(`age ${spec.atAgeYears}`, spec.from.join(','), spec.to, cell, priorTotal, cell.months + priorTotal, 'birthdays', exposures);
     report.ageTransitions.push({ ...r, atAgeYears: spec.atAgeYears, from });
     if (r.shrunk) report.shrunk.push({ kind: 'age_transition', band: `age ${spec.atAgeYears}`, state: spec.from.join(','), observations: cell.months, priorShare: r.priorShare });
   });
 
-  // Care leaver rows from OC3 (annual, converted to monthly).
+  // Care leaver rows from OC3 (annual, converted to monthly), weighed in care-leaver-years.
   const careLeaverCounts = countCareLeavers(imported, histories, prior, mapping, window);
+  const stateIds = new Set(prior.states.map((x) => x.id));
+  const careLeaverStates = new Set(
+    [...Object.values(mapping.careLeavers.accommodation), ...Object.values(mapping.careLeavers.activity)].filter((x): x is string => typeof x === 'string' && stateIds.has(x)),
+  );
   for (const [bandId, byState] of careLeaverCounts) {
     const bandRows = prior.transitions[bandId];
+    const band = prior.ageBands.find((b) => b.id === bandId)!;
     for (const [state, annualCounts] of byState) {
       const priorRow = bandRows?.[state];
       const n = Object.values(annualCounts).reduce((a, b) => a + b, 0);
@@ -484,13 +590,20 @@ export function calibrate(imported: ImportedSsda903, options: CalibrateOptions):
       }
       let annualPrior = new Map<string, number>([[state, 1]]);
       for (let m = 0; m < 12; m++) annualPrior = stepDistribution(bandRows, annualPrior);
-      const annualPosterior = posteriorRow(Object.fromEntries(annualPrior), { months: n, counts: annualCounts }, leaverWeight, state);
-      const monthly = tidyRow(monthlyFromAnnual(annualPosterior, state), new Set(Object.keys(priorRow)));
+      // OC3 can show a care leaver in any state its accommodation and activity codes map to.
+      const learnable = new Set(terminal.has(state) ? [] : [...careLeaverStates].filter((to) => to !== state && presentInBand(prior, to, band)));
+      const alpha = priorPseudoCounts(Object.fromEntries(annualPrior), leaverWeight, learnable, state, floor);
+      const priorTotal = Object.values(alpha).reduce((a, b) => a + b, 0);
+      const annualPosterior = posteriorFromPseudoCounts(alpha, { months: n, counts: annualCounts }, state);
+      const monthly = tidyRow(monthlyFromAnnual(annualPosterior, state), new Set([...Object.keys(priorRow), ...learnable]));
       transitions[bandId][state] = monthly;
-      const concentration = 12 * (n + leaverWeight);
+      const concentration = 12 * (n + priorTotal);
       setConcentration(bandId, state, concentration);
       const cell: CellCounts = { months: n, counts: annualCounts, partialMonths: 0, partialCounts: {} };
-      const r = rowReport(bandId, state, monthly, cell, leaverWeight, concentration);
+      // Intervals of the monthly rates; a destination never seen in n care-leaver-years gets at
+      // least the exact annual bound for 0 in n, put in monthly terms (12n months, one move each
+      // at most: the bound for 0 in 12n).
+      const r = rowReport(bandId, state, monthly, cell, priorTotal, concentration, 'care-leaver-years', (to) => (learnable.has(to) ? 12 * n : undefined));
       r.shrunk = n < threshold / 12;
       report.careLeavers.push(r);
       if (r.shrunk) report.shrunk.push({ kind: 'care_leaver', band: bandId, state, observations: n, priorShare: r.priorShare });
@@ -580,7 +693,7 @@ export function calibrate(imported: ImportedSsda903, options: CalibrateOptions):
     id,
     version: options.version ?? '1.0.0',
     name: `${authority ?? 'Local authority'}: ${prior.name}, calibrated from ${returnsText}`,
-    description: `Transition rates calibrated from ${authority ?? 'the authority'}'s ${returnsText}, shrunk towards ${prior.id} ${prior.version} (Dirichlet prior weight ${w} person-months per row). Costs, states and interventions are the prior's.`,
+    description: `Transition rates calibrated from ${authority ?? 'the authority'}'s ${returnsText}, shrunk towards ${prior.id} ${prior.version} (Dirichlet prior weight ${w} person-months per monthly row, ${birthdayWeight} birthdays per row for leaving care at 18, ${leaverWeight} care-leaver-years per care leaver row). Costs, states and interventions are the prior's.`,
     states,
     transitions,
     ...(ageTransitions.length ? { ageTransitions } : {}),

@@ -1,4 +1,4 @@
-import { lnGamma } from '../simulation/distributions.ts';
+import { betaQuantile, lnGamma } from '../simulation/distributions.ts';
 
 /**
  * The exact interval for a count of entries into care: the regularised incomplete gamma function
@@ -74,4 +74,23 @@ export function poissonInterval(count: number, level = 0.95): { lower: number; u
     lower: count > 0 ? gammaQuantile(alpha / 2, count) : 0,
     upper: gammaQuantile(1 - alpha / 2, count + 1),
   };
+}
+
+/**
+ * Exact (Clopper-Pearson) bounds for a binomial proportion from `count` events in `n` trials
+ * (Clopper and Pearson, Biometrika 1934): the lower bound is the (1 − level) quantile of
+ * Beta(count, n − count + 1), the upper the `level` quantile of Beta(count + 1, n − count), each
+ * one-sided at `level`; the lower is 0 when count = 0, the upper 1 when count = n. For count = 0
+ * the upper bound is the closed form 1 − (1 − level)^(1/n) (Beta(1, n) has F(x) = 1 − (1 − x)^n).
+ * Counts may be fractional (a month shared between states): the beta quantiles are defined for
+ * any positive shapes. n = 0 says nothing: [0, 1].
+ *
+ * A two-sided interval at level L is the pair of one-sided bounds at (1 + L)/2.
+ */
+export function clopperPearsonBounds(count: number, n: number, level: number): { lower: number; upper: number } {
+  if (!(n > 0)) return { lower: 0, upper: 1 };
+  const k = Math.min(Math.max(count, 0), n);
+  const lower = k > 0 ? betaQuantile(1 - level, k, n - k + 1) : 0;
+  const upper = k >= n ? 1 : k === 0 ? 1 - (1 - level) ** (1 / n) : betaQuantile(level, k + 1, n - k);
+  return { lower, upper };
 }

@@ -1,19 +1,25 @@
 import { betaQuantile } from '../simulation/distributions.ts';
+import { clopperPearsonBounds } from './poisson-interval.ts';
 
 /**
  * Shrinking observed transition counts towards a prior row.
  *
  * The prior for a row is a Dirichlet with the prior model's row as its mean and `weight` as its
- * total pseudo-count (person-months): Dirichlet(w·π). After n person-months with counts c, the
- * posterior is Dirichlet(w·π + c), whose mean is (c + w·π) / (n + w). With n ≫ w the data speak;
- * with n ≪ w the row stays near the prior; at n = w they have equal say.
+ * total pseudo-count, in the row's own units (person-months for monthly rows, 18th birthdays for
+ * leaving care at 18, care-leaver-years for care leaver rows): Dirichlet(w·π). After n
+ * observations with counts c, the posterior is Dirichlet(w·π + c), whose mean is
+ * (c + w·π) / (n + w). With n ≫ w the data speak; with n ≪ w the row stays near the prior; at
+ * n = w they have equal say.
+ *
+ * The floor (DESTINATION_FLOOR, see priorPseudoCounts): the destinations the return can reveal
+ * share half a pseudo-observation, so the prior's zero or near-zero rate is never a certainty.
  *
  * Some months are only partly observed: a child who left care for special guardianship is seen
  * again only if they come back into care, so those months say whether the child moved into one of
  * the care states or not, but not where else they went. Such coarsened counts keep the Dirichlet
- * form (the aggregation property): the care destinations get (w·π_t + c_t + c'_t) / (w + n + n'),
- * the other destinations share the rest in the proportions (w·π_u + c_u) of the prior and the fully
- * observed counts.
+ * form (the aggregation property): the care destinations get (α_t + c_t + c'_t) / (A + n + n'),
+ * the other destinations share the rest in the proportions (α_u + c_u) of the prior and the fully
+ * observed counts (α the prior pseudo-counts, A their sum).
  */
 
 export type Row = Record<string, number>;
@@ -31,30 +37,78 @@ export interface RowObservations {
   observable?: ReadonlySet<string>;
 }
 
+/**
+ * The floor, in the row's own units: half an observation per row, shared equally among the
+ * destinations the return can reveal from the row, each of which gets at least its share as a
+ * prior pseudo-count (Perks' prior spreads one pseudo-observation over the categories in the
+ * same way; half of one keeps the floor below Jeffreys' 1/2 for any one destination).
+ *
+ * Why: the engine draws each row from Dirichlet(concentration × row), and a Dirichlet component
+ * with pseudo-count α has a Gamma(α) tail. The national prior gives some moves a rate of 0 or
+ * 0.0003 a month (kinship foster care to residential at 5-9): with w = 60 that is α = 0.018 or
+ * nothing, so a move the authority makes could never be drawn, and a zero count could never
+ * widen it. With the floor every revealable destination is in the row, its draws have a
+ * non-degenerate upper tail, and a move first seen in the data is learned from its count.
+ * Why so small: the floor also raises the mean of every floored destination, and so the chance of
+ * moving at all in a thin row; half an observation in total moves at most 0.5 / (n + w) of a row's
+ * mass (0.8% with no data and w = 60, under 0.1% after 500 months), where one half-observation per
+ * destination (nine in a row in care) would move up to 4.5 / (n + w): far more than the prior's
+ * total monthly chance of leaving a placement in a thin row. The honest interval for a zero count
+ * does not rest on the floor: the report's bound for 0 in n is exact (rateInterval).
+ */
+export const DESTINATION_FLOOR = 0.5;
+
+/**
+ * The prior's Dirichlet pseudo-counts for a row: w·π_j for each destination of the prior row,
+ * raised to totalFloor / K for each of the K destinations in `learnable` (destinations the return
+ * can reveal from this row and the model allows here; the row's own state is never floored).
+ * Adds at most totalFloor to the prior's weight.
+ */
+export function priorPseudoCounts(prior: Row, weight: number, learnable: Iterable<string>, self: string, totalFloor = DESTINATION_FLOOR): Row {
+  const out: Row = {};
+  for (const [k, p] of Object.entries(prior)) out[k] = p * weight;
+  const floored = [...new Set(learnable)].filter((k) => k !== self);
+  if (totalFloor <= 0 || floored.length === 0) return out;
+  const share = totalFloor / floored.length;
+  for (const k of floored) out[k] = Math.max(out[k] ?? 0, share);
+  return out;
+}
+
 /** The posterior mean row; `self` receives any mass no prior or observation can place. */
 export function posteriorRow(prior: Row, observed: RowObservations, weight: number, self: string): Row {
-  const keys = orderedKeys(prior, observed);
+  const alpha: Row = {};
+  for (const [k, p] of Object.entries(prior)) alpha[k] = p * weight;
+  return posteriorFromPseudoCounts(alpha, observed, self);
+}
+
+/** The posterior mean row from the prior's pseudo-counts α (Dirichlet(α)); `self` receives any mass no prior or observation can place. */
+export function posteriorFromPseudoCounts(alpha: Row, observed: RowObservations, self: string): Row {
+  const keys = orderedKeys(alpha, observed);
   const partialMonths = observed.partialMonths ?? 0;
+  const weight = Object.values(alpha).reduce((a, b) => a + b, 0);
   const total = weight + observed.months + partialMonths;
   const out: Row = {};
-  if (total <= 0) return { ...prior };
+  if (total <= 0) {
+    for (const k of keys) out[k] = weight > 0 ? (alpha[k] ?? 0) / weight : 0;
+    return out;
+  }
   if (partialMonths === 0) {
-    for (const k of keys) out[k] = ((prior[k] ?? 0) * weight + (observed.counts[k] ?? 0)) / total;
+    for (const k of keys) out[k] = ((alpha[k] ?? 0) + (observed.counts[k] ?? 0)) / total;
     return out;
   }
   const observable = observed.observable ?? new Set<string>();
   let observedMass = 0;
   for (const k of keys) {
     if (!observable.has(k)) continue;
-    out[k] = ((prior[k] ?? 0) * weight + (observed.counts[k] ?? 0) + (observed.partialCounts?.[k] ?? 0)) / total;
+    out[k] = ((alpha[k] ?? 0) + (observed.counts[k] ?? 0) + (observed.partialCounts?.[k] ?? 0)) / total;
     observedMass += out[k];
   }
   const rest = Math.max(0, 1 - observedMass);
   let restWeight = 0;
-  for (const k of keys) if (!observable.has(k)) restWeight += (prior[k] ?? 0) * weight + (observed.counts[k] ?? 0);
+  for (const k of keys) if (!observable.has(k)) restWeight += (alpha[k] ?? 0) + (observed.counts[k] ?? 0);
   for (const k of keys) {
     if (observable.has(k)) continue;
-    out[k] = restWeight > 0 ? (rest * ((prior[k] ?? 0) * weight + (observed.counts[k] ?? 0))) / restWeight : 0;
+    out[k] = restWeight > 0 ? (rest * ((alpha[k] ?? 0) + (observed.counts[k] ?? 0))) / restWeight : 0;
   }
   if (restWeight === 0 && rest > 0) out[self] = (out[self] ?? 0) + rest;
   return out;
@@ -89,10 +143,30 @@ export function tidyRow(row: Row, keepZeros: ReadonlySet<string>): Row {
 }
 
 /**
- * The central interval of a rate under Dirichlet(α0 · row): its marginal is Beta(α0·p, α0·(1 − p)).
- * This is the same uncertainty the engine draws from when rowConcentration is α0.
+ * The interval of a rate under Dirichlet(α0 · row): its marginal is Beta(α0·p, α0·(1 − p)), the
+ * same uncertainty the engine draws from when rowConcentration is α0. Central (equal tails) at
+ * `level`, except where the return could have shown a move and showed none (`evidence` with
+ * count 0 in n > 0 exposures): then one-sided, [0, U], with U the larger of the posterior's
+ * `level` quantile, the estimate p and the exact Clopper-Pearson bound for 0 in n, 1 − (1 − level)^(1/n). So a
+ * zero count is never reported as tighter than the data alone allow, however sure the prior is
+ * (issue 11: 0 moves in 677 months was reported as [0, 0.00005]; the exact bound is 0.0034 at 90%).
+ * `evidence` is left out for destinations the return cannot reveal (moves outside care): their
+ * interval is the posterior's alone.
  */
-export function rateInterval(p: number, concentration: number, level = 0.95): { lower: number; upper: number } {
+export function rateInterval(
+  p: number,
+  concentration: number,
+  level = 0.9,
+  evidence?: { count: number; exposures: number },
+): { lower: number; upper: number } {
+  const zero = evidence !== undefined && evidence.exposures > 0 && evidence.count <= 0;
+  if (zero) {
+    const exact = clopperPearsonBounds(0, evidence.exposures, level).upper;
+    const posterior = p > 0 && p < 1 ? betaQuantile(level, concentration * p, concentration * (1 - p)) : p;
+    // The mean of a very skewed Beta (shape well below 1) can lie above its `level` quantile: the
+    // interval always holds the estimate it is reported with.
+    return { lower: 0, upper: Math.max(exact, posterior, p) };
+  }
   if (p <= 0) return { lower: 0, upper: 0 };
   if (p >= 1) return { lower: 1, upper: 1 };
   const a = concentration * p;

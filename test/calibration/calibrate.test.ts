@@ -1,9 +1,11 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import fc from 'fast-check';
 import t, { type Test } from 'tap';
 import { calibrate } from '../../src/calibration/calibrate.ts';
 import { importSsda903 } from '../../src/calibration/import.ts';
-import { posteriorRow } from '../../src/calibration/shrinkage.ts';
+import { clopperPearsonBounds } from '../../src/calibration/poisson-interval.ts';
+import { DESTINATION_FLOOR, posteriorRow, priorPseudoCounts, rateInterval } from '../../src/calibration/shrinkage.ts';
 import { syntheticModel } from '../../src/calibration/synthetic-authority.ts';
 import { validateModel } from '../../src/catalog/validate-model.ts';
 
@@ -43,7 +45,8 @@ t.test('months at risk and transitions counted by hand, shrunk with a stated wei
   );
   const prior = syntheticModel();
   const w = 12;
-  const { model, report } = calibrate(imported, { priorModel: prior, priorWeight: w, authorityName: 'Handshire' });
+  // No floor here, so every figure is the plain Dirichlet update; the floor is checked below.
+  const { model, report } = calibrate(imported, { priorModel: prior, priorWeight: w, ageTransitionPriorWeight: w, destinationFloor: 0, authorityName: 'Handshire' });
   t.same(report.window, { fromYear: 2023, toYear: 2024, months: 24 });
   const row = (band: string, state: string) => report.rows.find((r) => r.band === band && r.state === state);
 
@@ -107,7 +110,7 @@ t.test('months at risk and transitions counted by hand, shrunk with a stated wei
 
 t.test('with a negligible prior weight the estimates are the observed proportions', async (t) => {
   const imported = await importSsda903(uploads(), { pseudonymKey: 'test' });
-  const { model } = calibrate(imported, { priorModel: syntheticModel(), priorWeight: 1e-9 });
+  const { model } = calibrate(imported, { priorModel: syntheticModel(), priorWeight: 1e-9, destinationFloor: 0 });
   close(t, Math.round(model.transitions['10-15'].inhouse_foster.ifa_foster * 1e6) / 1e6, Math.round((1 / 6) * 1e6) / 1e6, '1 move in 6 months');
   close(t, Math.round(model.transitions['10-15'].ifa_foster.returned_home * 1e6) / 1e6, 0.125, '1 return home in 8 months');
 });
@@ -152,4 +155,97 @@ t.test('partly observed rows: the Dirichlet aggregation formula', async (t) => {
   close(t, row.a, (1 - 3.5 / 60) * (27 / 29.5), 'a');
   close(t, row.b, (1 - 3.5 / 60) * (2.5 / 29.5), 'b');
   close(t, row.a + row.b + row.c, 1, 'sums to 1');
+});
+
+t.test('Clopper-Pearson bounds meet closed forms and published values', async (t) => {
+  // 0 in n: Beta(1, n) has F(x) = 1 − (1 − x)^n, so the one-sided bound at L is 1 − (1 − L)^(1/n).
+  close(t, clopperPearsonBounds(0, 677, 0.9).upper, 1 - 0.1 ** (1 / 677), '0 in 677 at 90%');
+  t.ok(Math.abs(clopperPearsonBounds(0, 677, 0.9).upper - 0.0033953) < 1e-6, 'the issue’s cell: 0.0034 at 90% one-sided');
+  // n in n: the lower bound is (1 − L)^(1/n) by the same symmetry.
+  close(t, clopperPearsonBounds(10, 10, 0.95).lower, 0.05 ** (1 / 10), '10 in 10 at 95%');
+  t.equal(clopperPearsonBounds(10, 10, 0.95).upper, 1);
+  // 1 in 10, two-sided 90% (one-sided 95% each side): [0.0051, 0.3942] (Clopper and Pearson's
+  // charts; e.g. R binom.test(1, 10, conf.level = 0.9)).
+  const b = clopperPearsonBounds(1, 10, 0.95);
+  t.ok(Math.abs(b.lower - 0.005116) < 1e-6 && Math.abs(b.upper - 0.394163) < 1e-6, `1 in 10: [${b.lower}, ${b.upper}]`);
+  t.same(clopperPearsonBounds(0, 0, 0.9), { lower: 0, upper: 1 }, 'nothing observed: [0, 1]');
+});
+
+t.test('a zero count is never reported tighter than the exact bound for 0 in n', async (t) => {
+  // The issue's cell: prior 0.0003 with weight 60, 0 moves in 677 months. The posterior Beta(0.2, 737)
+  // alone would say 0.0000x; the report says at least the exact 90% bound, 0.0034.
+  const p = 0.2 / 737;
+  const interval = rateInterval(p, 737, 0.9, { count: 0, exposures: 677 });
+  t.equal(interval.lower, 0);
+  close(t, interval.upper, 1 - 0.1 ** (1 / 677), 'the exact bound');
+  fc.assert(
+    fc.property(
+      fc.double({ min: 1e-9, max: 0.5, noNaN: true }),
+      fc.double({ min: 1, max: 1e5, noNaN: true }),
+      fc.integer({ min: 1, max: 100_000 }),
+      fc.double({ min: 0.5, max: 0.99, noNaN: true }),
+      (rate, concentration, n, level) => {
+        const { lower, upper } = rateInterval(rate, concentration, level, { count: 0, exposures: n });
+        return lower === 0 && upper >= 1 - (1 - level) ** (1 / n) - 1e-15 && upper >= rate;
+      },
+    ),
+  );
+  // With a count, the central interval of the Beta marginal: Beta(1, 8)'s 5% and 95% points.
+  const central = rateInterval(1 / 9, 9, 0.9, { count: 1, exposures: 5 });
+  close(t, central.lower, 1 - 0.95 ** (1 / 8), 'lower');
+  close(t, central.upper, 1 - 0.05 ** (1 / 8), 'upper');
+});
+
+t.test('the floor: revealable destinations share half a pseudo-count', async (t) => {
+  // Prior {a: 0.97, b: 0.03} with weight 10: b has 0.3, above its share 0.5/3; c and d (not in the
+  // prior) get 0.5/3 each; a (the row's own state) is never floored.
+  const alpha = priorPseudoCounts({ a: 0.97, b: 0.03 }, 10, ['a', 'b', 'c', 'd'], 'a');
+  close(t, alpha.a, 9.7, 'a');
+  close(t, alpha.b, 0.3, 'b');
+  close(t, alpha.c, 0.5 / 3, 'c');
+  close(t, alpha.d, 0.5 / 3, 'd');
+  t.equal(DESTINATION_FLOOR, 0.5);
+
+  const imported = await importSsda903(uploads(), { pseudonymKey: 'test' });
+  const prior = syntheticModel();
+  const { model, report } = calibrate(imported, { priorModel: prior, priorWeight: 12 });
+  t.equal(report.intervalLevel, 0.9, 'intervals at 90% by default');
+  const valid = validateModel(model);
+  t.ok(valid.ok, `valid with the floor: ${valid.ok ? '' : JSON.stringify(valid.errors.slice(0, 3))}`);
+  for (const r of report.rows) {
+    const priorRow = prior.transitions[r.band][r.state];
+    // The floor adds at most half a pseudo-count, and the row's concentration is n plus the prior's pseudo-count.
+    t.ok(r.priorWeight >= 12 - 1e-9 && r.priorWeight <= 12.5 + 1e-9, `${r.band} ${r.state}: prior pseudo-count ${r.priorWeight}`);
+    close(t, r.concentration, r.observations + r.priorWeight, `${r.band} ${r.state}: concentration`);
+    close(t, r.priorShare, r.priorWeight / (r.observations + r.priorWeight), `${r.band} ${r.state}: prior share`);
+    t.equal(r.units, 'person-months');
+    for (const rate of r.rates) {
+      // Posterior mean by hand: (α + c) / (n + A) with α = 12π or the floor; only fully observed rows (no partial months) here.
+      if (r.partialObservations === 0) t.ok(rate.estimate * (r.observations + r.priorWeight) >= rate.count + 12 * (priorRow[rate.to] ?? 0) - 1e-6, `${r.band} ${r.state} → ${rate.to}: mean at least the plain update`);
+      if (rate.to !== r.state && rate.count === 0 && r.partialObservations === 0) {
+        t.equal(rate.lower, 0);
+        t.ok(rate.upper >= 1 - 0.1 ** (1 / r.observations) - 1e-12, `${r.band} ${r.state} → ${rate.to}: ${rate.upper} at least the exact bound for 0 in ${r.observations}`);
+      }
+    }
+  }
+  // A destination the prior rules out but the return can show is in the row: kinship → residential
+  // at 0-4 has prior 0.0005 × 12 = 0.006, raised to the floor's share.
+  const kinship = report.rows.find((r) => r.band === '0-4' && r.state === 'kinship_foster')!;
+  const residential = kinship.rates.find((x) => x.to === 'residential')!;
+  t.ok(residential.estimate > (12 * 0.0005) / kinship.concentration, 'raised by the floor');
+  const units = report.ageTransitions.map((a) => a.units);
+  t.same([...new Set(units)], ['birthdays'], 'leaving care at 18 is weighed in birthdays');
+  t.equal(report.ageTransitions[0].priorWeight >= 4 && report.ageTransitions[0].priorWeight <= 4.5, true, 'default weight 4 birthdays plus the floor');
+});
+
+t.test('the interval level is an option, checked', async (t) => {
+  const imported = await importSsda903(uploads(), { pseudonymKey: 'test' });
+  const wide = calibrate(imported, { priorModel: syntheticModel(), intervalLevel: 0.99 }).report;
+  const narrow = calibrate(imported, { priorModel: syntheticModel(), intervalLevel: 0.5 }).report;
+  t.equal(wide.intervalLevel, 0.99);
+  const pick = (r: typeof wide) => r.rows.find((x) => x.band === '10-15' && x.state === 'ifa_foster')!.rates.find((x) => x.to === 'returned_home')!;
+  t.ok(pick(wide).upper - pick(wide).lower > pick(narrow).upper - pick(narrow).lower, 'a higher level gives a wider interval');
+  for (const bad of [0, 1, 1.5, -0.1, Number.NaN]) {
+    t.throws(() => calibrate(imported, { priorModel: syntheticModel(), intervalLevel: bad }), { status: 400, errors: [{ field: 'intervalLevel' }] }, `level ${bad} refused`);
+  }
 });

@@ -88,11 +88,13 @@ t.test('a smaller authority gets wider intervals and lower concentrations', asyn
     const { model, report } = calibrate(imported, { priorModel: prior });
     const row = report.rows.find((r) => r.band === '10-15' && r.state === 'ifa_foster')!;
     const rate = row.rates.find((r) => r.to === 'returned_home')!;
-    estimates.push({ width: rate.upper - rate.lower, concentration: model.rateUncertainty!.rowConcentration!['10-15'].ifa_foster, n: row.observations });
+    estimates.push({ width: rate.upper - rate.lower, concentration: model.rateUncertainty!.rowConcentration!['10-15'].ifa_foster, n: row.observations, priorWeight: row.priorWeight });
   }
   const [small, large] = estimates;
   t.ok(small.n < large.n, `fewer months observed (${small.n} < ${large.n})`);
-  t.equal(small.concentration, small.n + 60, 'concentration = n + w');
+  // The prior's pseudo-count is w = 60 plus the floor the revealable destinations share (at most 1/2).
+  t.ok(small.priorWeight >= 60 && small.priorWeight <= 60.5, `prior pseudo-count ${small.priorWeight}: 60 plus at most the floor`);
+  t.ok(Math.abs(small.concentration - (small.n + small.priorWeight)) < 1e-3, 'concentration = n + prior pseudo-count');
   t.ok(small.concentration < large.concentration, 'the engine draws the small authority’s rows more widely');
   t.ok(small.width > large.width * 1.5, `the interval is wider (${small.width.toFixed(4)} vs ${large.width.toFixed(4)})`);
 });

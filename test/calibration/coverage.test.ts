@@ -1,0 +1,162 @@
+import t from 'tap';
+import { type CalibrationReport, calibrate } from '../../src/calibration/calibrate.ts';
+import { importSsda903 } from '../../src/calibration/import.ts';
+import { clopperPearsonBounds } from '../../src/calibration/poisson-interval.ts';
+import { rateInterval } from '../../src/calibration/shrinkage.ts';
+import { generateSyntheticAuthority, syntheticModel } from '../../src/calibration/synthetic-authority.ts';
+import type { CostModelSpec } from '../../src/catalog/model-schema.ts';
+import { validateModel } from '../../src/catalog/validate-model.ts';
+
+/**
+ * Coverage of the calibration report's 90% intervals against a known truth (issue 11).
+ *
+ * Synthetic authorities are simulated from syntheticModel() (the truth) and calibrated against a
+ * prior that is wrong in known ways: every move out of a care state × 1.6, leaving care at 18
+ * split as the national default splits it (staying put 62% where the truth has 50%, supported
+ * lodgings 12% where it has 30%...), and moves the truth makes but the prior rules out
+ * (kinship foster care to residential at 0-4 and 5-9, agency foster care to residential at 0-4
+ * and 5-9: rate 0 in the prior). A cell is a (row, destination) with a true rate above 0, in:
+ * - monthly rows: every destination of a row observed in care; of a row followed after leaving
+ *   care (returned home, special guardianship, adopted), the moves back into care, the only ones
+ *   the return shows;
+ * - leaving care at 18: staying put, supported lodgings, adult custody and independent living
+ *   (EET and NEET together: E6 does not tell them apart, so only their sum is identified; its
+ *   interval is the Beta marginal of the sum, the Dirichlet aggregation property).
+ * Cells are grouped as zero-count (no move seen), thin (expected moves n·p below 10) and
+ * well observed. Covered: lower ≤ truth ≤ upper.
+ *
+ * The default run is bounded for CI (a few authorities); `npm run coverage:calibration` runs
+ * more seeds and sizes and prints the figures.
+ */
+
+const LEVEL = 0.9;
+const FULL = process.env.COVERAGE_RUN === 'full';
+
+const truth = syntheticModel();
+
+/** The prior: the truth, wrong in known ways (see above). */
+function wrongPrior(): CostModelSpec {
+  const prior = syntheticModel({ scale: 1.6, id: 'coverage-prior' });
+  for (const band of ['0-4', '5-9']) {
+    for (const state of ['kinship_foster', 'ifa_foster']) {
+      const row = prior.transitions[band][state];
+      row[state] += row.residential ?? 0;
+      delete row.residential;
+    }
+  }
+  const rules = prior.ageTransitions!;
+  rules[0].to = { staying_put: 0.62, supported_lodgings: 0.12, independent_eet: 0.14, independent_neet: 0.12 };
+  rules[1].to = { supported_lodgings: 0.55, independent_eet: 0.17, independent_neet: 0.25, adult_custody: 0.03 };
+  rules[2].to = { adult_custody: 0.55, independent_neet: 0.45 };
+  return prior;
+}
+
+interface Tally {
+  cells: number;
+  covered: number;
+}
+type Kind = 'wellObserved' | 'thin' | 'zeroCount' | 'leavingCare18';
+const KINDS: Kind[] = ['wellObserved', 'thin', 'zeroCount', 'leavingCare18'];
+const newTallies = (): Record<Kind, Tally> => Object.fromEntries(KINDS.map((k) => [k, { cells: 0, covered: 0 }])) as Record<Kind, Tally>;
+
+const CARE_STATES = new Set(['kinship_foster', 'inhouse_foster', 'ifa_foster', 'residential', 'secure_home', 'supported_accommodation', 'youth_custody']);
+
+/** Adds one calibration's cells to the tallies; returns the zero-count cells whose upper bound is below the exact bound (must be none). */
+function tally(report: CalibrationReport, tallies: Record<Kind, Tally>, misses: string[]): string[] {
+  const belowExact: string[] = [];
+  for (const row of report.rows) {
+    const truthRow = truth.transitions[row.band]?.[row.state];
+    if (!truthRow) continue;
+    const partial = row.partialObservations > 0;
+    for (const [to, p] of Object.entries(truthRow)) {
+      if (!(p > 0)) continue;
+      if (partial && !CARE_STATES.has(to)) continue;
+      const rate = row.rates.find((r) => r.to === to) ?? { count: 0, lower: 0, upper: 0 };
+      const zero = to !== row.state && rate.count <= 0;
+      const kind: Kind = zero ? 'zeroCount' : row.observations * Math.min(p, 1 - p) < 10 ? 'thin' : 'wellObserved';
+      const covered = rate.lower <= p && p <= rate.upper;
+      tallies[kind].cells += 1;
+      if (covered) tallies[kind].covered += 1;
+      else misses.push(`${kind} ${row.band} ${row.state} → ${to}: truth ${p}, [${rate.lower}, ${rate.upper}], ${rate.count} in ${row.observations}`);
+      if (zero) {
+        const n = partial && !CARE_STATES.has(to) ? row.observations - row.partialObservations : row.observations;
+        if (rate.upper < clopperPearsonBounds(0, n, LEVEL).upper) belowExact.push(`${row.band} ${row.state} → ${to}: ${rate.upper} in ${n}`);
+      }
+    }
+  }
+  for (const at18 of report.ageTransitions) {
+    const rule = truth.ageTransitions!.find((a) => a.atAgeYears === at18.atAgeYears && a.from.join(',') === at18.state);
+    if (!rule) continue;
+    const find = (to: string) => at18.rates.find((r) => r.to === to);
+    const judge = (name: string, p: number, interval: { lower: number; upper: number }) => {
+      tallies.leavingCare18.cells += 1;
+      if (interval.lower <= p && p <= interval.upper) tallies.leavingCare18.covered += 1;
+      else misses.push(`18 ${at18.state} → ${name}: truth ${p}, [${interval.lower}, ${interval.upper}] (${at18.observations} birthdays)`);
+    };
+    for (const to of ['staying_put', 'supported_lodgings', 'adult_custody']) {
+      const p = rule.to[to] ?? 0;
+      if (p > 0) judge(to, p, find(to) ?? { lower: 0, upper: 0 });
+    }
+    const independent = (rule.to.independent_eet ?? 0) + (rule.to.independent_neet ?? 0);
+    if (independent > 0) {
+      const estimate = (find('independent_eet')?.estimate ?? 0) + (find('independent_neet')?.estimate ?? 0);
+      const count = (find('independent_eet')?.count ?? 0) + (find('independent_neet')?.count ?? 0);
+      judge('independent', independent, rateInterval(estimate, at18.concentration, LEVEL, { count, exposures: at18.observations }));
+    }
+  }
+  return belowExact;
+}
+
+const percent = (x: Tally) => (x.cells ? (100 * x.covered) / x.cells : Number.NaN);
+
+async function run(seeds: number[], sizes: number[]) {
+  const prior = wrongPrior();
+  const tallies = newTallies();
+  const misses: string[] = [];
+  const belowExact: string[] = [];
+  const authorities: { seed: number; entriesPerMonth: number; children: number; personMonths: number }[] = [];
+  let invalid = 0;
+  for (const seed of seeds) {
+    for (const entriesPerMonth of sizes) {
+      const authority = generateSyntheticAuthority({ seed, firstYear: 2021, lastYear: 2024, entriesPerMonth });
+      const imported = await importSsda903(authority.files, { pseudonymKey: 'k' });
+      const { model, report } = calibrate(imported, { priorModel: prior, intervalLevel: LEVEL });
+      if (!validateModel(model).ok) invalid += 1;
+      belowExact.push(...tally(report, tallies, misses));
+      authorities.push({ seed, entriesPerMonth, children: imported.children.length, personMonths: report.headline.personMonths });
+    }
+  }
+  return { tallies, misses, belowExact, authorities, invalid };
+}
+
+t.test('90% intervals hold the truth 85-95% of the time over synthetic authorities of 40 to 2,000 children', { timeout: FULL ? 3_600_000 : 300_000 }, async (t) => {
+  const seeds = FULL ? [11, 23, 37, 41, 59, 67, 71, 83, 97, 101] : [11, 23, 37];
+  const sizes = FULL ? [0.5, 1, 2, 4, 8, 16] : [0.5, 2, 8, 16];
+  const { tallies, misses, belowExact, authorities, invalid } = await run(seeds, sizes);
+  const all: Tally = { cells: 0, covered: 0 };
+  for (const k of KINDS) {
+    all.cells += tallies[k].cells;
+    all.covered += tallies[k].covered;
+  }
+  const lines = [
+    `authorities: ${authorities.length} (seeds ${seeds.join(', ')}; entries a month ${sizes.join(', ')}; children ${Math.min(...authorities.map((a) => a.children))} to ${Math.max(...authorities.map((a) => a.children))})`,
+    ...KINDS.map((k) => `${k}: ${percent(tallies[k]).toFixed(1)}% of ${tallies[k].cells} cells`),
+    `all: ${percent(all).toFixed(1)}% of ${all.cells} cells`,
+  ];
+  t.comment(lines.join('\n'));
+  if (FULL) {
+    console.log(lines.join('\n'));
+    console.log(`misses (first 40):\n${misses.slice(0, 40).join('\n')}`);
+  }
+  t.equal(invalid, 0, 'every calibrated model is valid');
+  t.same(belowExact, [], 'no zero count has an upper bound below the exact one-sided bound for 0 in n');
+  t.ok(Math.min(...authorities.map((a) => a.children)) <= 80 && Math.max(...authorities.map((a) => a.children)) >= 1500, 'sizes span small and large authorities');
+  const overall = percent(all);
+  t.ok(overall >= 85 && overall <= 95, `overall coverage ${overall.toFixed(1)}% in 85-95%`);
+  for (const k of ['wellObserved', 'leavingCare18'] as const) {
+    t.ok(tallies[k].cells >= 20, `${k}: ${tallies[k].cells} cells`);
+    t.ok(percent(tallies[k]) >= 85 && percent(tallies[k]) <= 95, `${k} coverage ${percent(tallies[k]).toFixed(1)}% in 85-95%`);
+  }
+  t.ok(tallies.zeroCount.cells >= 20, `zero-count cells: ${tallies.zeroCount.cells}`);
+  t.ok(percent(tallies.zeroCount) >= 85, `zero-count coverage ${percent(tallies.zeroCount).toFixed(1)}% at least 85%`);
+});

@@ -21,7 +21,8 @@ import { progressBar } from './progress-bar.ts';
  *   --out DIR            where to write (default calibration-output)
  *   --window 2021-2024   return years to calibrate on (default: the latest four)
  *   --prior FILE         prior model (default models/england-default.json)
- *   --weight N           prior weight per row, in person-months (default 60)
+ *   --weight N           prior weight per monthly row, in person-months (default 60)
+ *   --level L            level of the report's intervals: 0.9, 90 or 90% (default 90%)
  *   --mapping FILE       the authority's partial mapping table, merged over the default
  *   --authority NAME     the authority's name (names the model: <name>-calibrated)
  *   --la NAME            with several authorities in the files (an LA column), the one to use
@@ -38,6 +39,7 @@ const { values, positionals } = parseArgs({
     window: { type: 'string' },
     prior: { type: 'string' },
     weight: { type: 'string' },
+    level: { type: 'string' },
     mapping: { type: 'string' },
     authority: { type: 'string' },
     id: { type: 'string' },
@@ -50,6 +52,14 @@ const { values, positionals } = parseArgs({
 const progress = progressBar();
 const bar = (fraction: number, label: string) => progress.update(fraction, label);
 const done = () => progress.end();
+
+/** An interval level from 0.9, 90 or 90%: a number above 1 is a percentage. NaN when unreadable. */
+function parseLevel(text: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(%?)\s*$/.exec(text);
+  if (!m) return Number.NaN;
+  const x = Number(m[1]);
+  return m[2] === '%' || x > 1 ? x / 100 : x;
+}
 
 function fail(message: string, details: string[] = [], code = 2): never {
   done();
@@ -92,10 +102,13 @@ async function main(): Promise<void> {
   }
   const weight = values.weight !== undefined ? Number(values.weight) : undefined;
   if (weight !== undefined && !(weight > 0)) fail('--weight must be a positive number of person-months');
+  const level = values.level !== undefined ? parseLevel(values.level) : undefined;
+  if (level !== undefined && !(level > 0 && level < 1)) fail(`--level must be a level between 0 and 1, or a percentage (0.9, 90 or 90%), not ${values.level}`);
   const options: Omit<CalibrateOptions, 'referenceWindow'> = {
     priorModel: prior,
     mapping,
     ...(weight !== undefined ? { priorWeight: weight } : {}),
+    ...(level !== undefined ? { intervalLevel: level } : {}),
     ...(values.authority ? { authorityName: values.authority } : {}),
     ...(values.id ? { modelId: values.id } : {}),
     ...(values.version ? { version: values.version } : {}),

@@ -30,6 +30,7 @@ export const CalibrationForm = Type.Object(
     localAuthority: Type.Optional(
       Type.String({ minLength: 1, maxLength: 80, description: 'When the files hold several authorities (an LA column, as data-sharing pipelines and multi-year tables have it), the one to calibrate' }),
     ),
+    intervalLevel: Type.Optional(Type.Number({ exclusiveMinimum: 0, exclusiveMaximum: 1, default: 0.9, description: 'Level of the report’s intervals (0.9: 90%); a move never seen in n observations gets at least the exact one-sided bound for 0 in n at this level' })),
   },
   { additionalProperties: false },
 );
@@ -106,13 +107,14 @@ const RateEstimate = Type.Object({
 const rowProperties = {
   band: Type.String(),
   state: Type.String(),
-  observations: Type.Number({ description: 'Sample size: person-months (care-leaver-years for care leaver rows, entries for entry splits)' }),
+  units: Type.Optional(Type.Enum(['person-months', 'birthdays', 'care-leaver-years', 'entries'], { description: 'Units of observations and priorWeight' })),
+  observations: Type.Number({ description: 'Sample size: person-months (18th birthdays for leaving care at 18, care-leaver-years for care leaver rows, entries for entry splits)' }),
   partialObservations: Type.Number({ description: 'Of which only partly observed (months outside care, where only a return to care shows)' }),
-  priorWeight: Type.Number(),
-  priorShare: Type.Number({ description: 'Weight of the prior in the estimate: w / (n + w)' }),
+  priorWeight: Type.Number({ description: 'The prior’s pseudo-count in the row’s units: the weight plus the floor shared by destinations the return can reveal' }),
+  priorShare: Type.Number({ description: 'Weight of the prior in the estimate: priorWeight / (observations + priorWeight)' }),
   concentration: Type.Number({ description: 'Dirichlet concentration the engine draws the row with' }),
   shrunk: Type.Boolean({ description: 'Fewer observations than the threshold: the prior has a large say' }),
-  rates: Type.Array(RateEstimate, { description: 'Each rate with its interval (the Beta marginal of the row’s Dirichlet)' }),
+  rates: Type.Array(RateEstimate, { description: 'Each rate with its interval: the Beta marginal of the row’s Dirichlet; for a move the return could show and did not, [0, U] with U at least the exact one-sided Clopper-Pearson bound for 0 in n' }),
 };
 const RowReport = Type.Object(rowProperties);
 const AgeTransitionReport = Type.Object({ ...rowProperties, atAgeYears: Type.Integer(), from: Type.Array(Type.String()) });
@@ -121,7 +123,10 @@ export const CalibrationReport = Type.Object({
   window: Type.Object({ fromYear: Type.Integer(), toYear: Type.Integer(), months: Type.Integer() }),
   prior: Type.Object({ id: Type.String(), version: Type.String() }),
   mapping: Type.Object({ id: Type.String(), version: Type.String() }),
-  priorWeight: Type.Number(),
+  priorWeight: Type.Number({ description: 'Prior weight of the monthly rows, in person-months' }),
+  ageTransitionPriorWeight: Type.Optional(Type.Number({ description: 'Prior weight of the rows for leaving care at 18, in 18th birthdays' })),
+  careLeaverPriorWeight: Type.Optional(Type.Number({ description: 'Prior weight of the care leaver rows, in care-leaver-years' })),
+  intervalLevel: Type.Optional(Type.Number({ description: 'Level of every interval in the report' })),
   shrinkThreshold: Type.Number(),
   rows: Type.Array(RowReport, { description: 'Monthly transition rows by age band and state' }),
   ageTransitions: Type.Array(AgeTransitionReport, { description: 'Leaving care at 18' }),

@@ -51,7 +51,7 @@ export interface CalibrationServices {
 }
 
 /** The form fields importSsda903 accepts (see CalibrationForm). */
-export const CALIBRATION_FIELDS = ['priorModel', 'priorModelVersion', 'referenceWindow', 'priorWeight', 'authority', 'modelId', 'backtestYear', 'mapping', 'localAuthority'] as const;
+export const CALIBRATION_FIELDS = ['priorModel', 'priorModelVersion', 'referenceWindow', 'priorWeight', 'intervalLevel', 'authority', 'modelId', 'backtestYear', 'mapping', 'localAuthority'] as const;
 
 const DEFAULT_PRIOR = 'england-default';
 const DEFAULT_PRIOR_WEIGHT = 60;
@@ -80,6 +80,8 @@ interface CalibrationFields {
   priorModelVersion: string | undefined;
   referenceWindow: { fromYear: number; toYear: number } | undefined;
   priorWeight: number;
+  /** Level of the report's intervals, in (0, 1); undefined: calibrate's default (0.9). */
+  intervalLevel: number | undefined;
   authority: string | undefined;
   modelId: string | undefined;
   /** undefined: the latest year (when there are two or more); null: none. */
@@ -102,6 +104,7 @@ export function parseCalibrationFields(raw: Record<string, string>): Calibration
     priorModelVersion: text('priorModelVersion'),
     referenceWindow: undefined,
     priorWeight: DEFAULT_PRIOR_WEIGHT,
+    intervalLevel: undefined,
     authority: text('authority'),
     modelId: text('modelId'),
     backtestYear: undefined,
@@ -124,6 +127,12 @@ export function parseCalibrationFields(raw: Record<string, string>): Calibration
     const value = Number(weight);
     if (!/^\d+(\.\d+)?$/.test(weight) || !(value > 0) || value > 100_000) errors.push({ field: 'body/priorWeight', reason: 'must be a number of person-months above 0 and at most 100,000' });
     else fields.priorWeight = value;
+  }
+  const level = text('intervalLevel');
+  if (level !== undefined) {
+    const value = Number(level);
+    if (!/^0?\.\d+$/.test(level) || !(value > 0 && value < 1)) errors.push({ field: 'body/intervalLevel', reason: 'must be a level above 0 and below 1, e.g. 0.9 for 90% intervals' });
+    else fields.intervalLevel = value;
   }
   if (fields.authority !== undefined && (fields.authority.length > 80 || !AUTHORITY.test(fields.authority))) {
     errors.push({ field: 'body/authority', reason: 'must be up to 80 letters, digits, spaces and plain punctuation, starting with a letter or digit' });
@@ -253,6 +262,7 @@ export async function startCalibration(services: CalibrationServices, actor: Act
   const shared: Omit<CalibrateOptions, 'referenceWindow'> = {
     priorModel: prior.model.spec,
     priorWeight: fields.priorWeight,
+    ...(fields.intervalLevel !== undefined ? { intervalLevel: fields.intervalLevel } : {}),
     mapping,
     modelId,
     ...(fields.authority !== undefined ? { authorityName: fields.authority } : {}),

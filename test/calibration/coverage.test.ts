@@ -90,6 +90,10 @@ function tally(report: CalibrationReport, tallies: Record<Kind, Tally>, misses: 
     const find = (to: string) => at18.rates.find((r) => r.to === to);
     const judge = (name: string, p: number, interval: { lower: number; upper: number }) => {
       tallies.leavingCare18.cells += 1;
+      const bucket = at18.observations < 10 ? 'under 10' : at18.observations < 30 ? '10-29' : at18.observations < 100 ? '30-99' : '100+';
+      const byN = (byBirthdays[bucket] ??= { cells: 0, covered: 0 });
+      byN.cells += 1;
+      if (interval.lower <= p && p <= interval.upper) byN.covered += 1;
       if (interval.lower <= p && p <= interval.upper) tallies.leavingCare18.covered += 1;
       else misses.push(`18 ${at18.state} → ${name}: truth ${p}, [${interval.lower}, ${interval.upper}] (${at18.observations} birthdays)`);
     };
@@ -106,6 +110,9 @@ function tally(report: CalibrationReport, tallies: Record<Kind, Tally>, misses: 
   }
   return belowExact;
 }
+
+/** Leaving care at 18 by the number of birthdays observed (printed by the full run). */
+const byBirthdays: Record<string, Tally> = {};
 
 const percent = (x: Tally) => (x.cells ? (100 * x.covered) / x.cells : Number.NaN);
 
@@ -146,6 +153,7 @@ t.test('90% intervals hold the truth 85-95% of the time over synthetic authoriti
   t.comment(lines.join('\n'));
   if (FULL) {
     console.log(lines.join('\n'));
+    console.log(`leaving care at 18 by birthdays observed: ${Object.entries(byBirthdays).map(([k, v]) => `${k}: ${percent(v).toFixed(1)}% of ${v.cells}`).join('; ')}`);
     console.log(`misses (first 40):\n${misses.slice(0, 40).join('\n')}`);
   }
   t.equal(invalid, 0, 'every calibrated model is valid');

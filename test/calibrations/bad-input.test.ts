@@ -63,6 +63,8 @@ t.test('options that do not fit: 400, 409 or 422 before anything is queued', asy
   };
   await fields({ priorWeight: '-3' }, 400, 'body/priorWeight');
   await fields({ priorWeight: 'lots' }, 400, 'body/priorWeight');
+  await fields({ intervalLevel: '90' }, 400, 'body/intervalLevel');
+  await fields({ intervalLevel: '1' }, 400, 'body/intervalLevel');
   await fields({ referenceWindow: '2021/24' }, 400, 'body/referenceWindow');
   await fields({ referenceWindow: '2019-2025' }, 400, 'body/referenceWindow');
   await fields({ backtestYear: '2024-25' }, 400, 'body/backtestYear');

@@ -22,15 +22,21 @@ import { validateModel } from '../../src/catalog/validate-model.ts';
  * - leaving care at 18: staying put, supported lodgings, adult custody and independent living
  *   (EET and NEET together: E6 does not tell them apart, so only their sum is identified; its
  *   interval is the Beta marginal of the sum, the Dirichlet aggregation property).
- * Cells are grouped as zero-count (no move seen), thin (expected moves n·p below 10) and
- * well observed. Covered: lower ≤ truth ≤ upper.
+ * Cells are grouped as zero-count (no move seen, monthly or at 18), thin (expected moves
+ * n·min(p, 1 − p) below 10), well observed, and leaving care at 18 from fewer than 10 birthdays
+ * or from 10 or more. Covered: lower ≤ truth ≤ upper. Asserted: 85-95% over all cells, for
+ * well-observed cells and for leaving care at 18 (10 birthdays or more); at least 85% for the
+ * others, which are conservative by construction (see the README's coverage section).
  *
  * The default run is bounded for CI (a few authorities); `npm run coverage:calibration` runs
- * more seeds and sizes and prints the figures.
+ * more seeds and sizes and prints the figures. For sensitivity runs, COVERAGE_BW sets the prior
+ * weight of leaving care at 18 (birthdays) and COVERAGE_FLOOR the destination floor.
  */
 
 const LEVEL = 0.9;
 const FULL = process.env.COVERAGE_RUN === 'full';
+// The default run takes about 30 seconds on a loaded two-core machine (12 authorities); the full one a few minutes.
+t.setTimeout(FULL ? 3_600_000 : 300_000);
 
 const truth = syntheticModel();
 
@@ -55,8 +61,8 @@ interface Tally {
   cells: number;
   covered: number;
 }
-type Kind = 'wellObserved' | 'thin' | 'zeroCount' | 'leavingCare18';
-const KINDS: Kind[] = ['wellObserved', 'thin', 'zeroCount', 'leavingCare18'];
+type Kind = 'wellObserved' | 'thin' | 'zeroCount' | 'leavingCare18' | 'leavingCare18Small';
+const KINDS: Kind[] = ['wellObserved', 'thin', 'zeroCount', 'leavingCare18', 'leavingCare18Small'];
 const newTallies = (): Record<Kind, Tally> => Object.fromEntries(KINDS.map((k) => [k, { cells: 0, covered: 0 }])) as Record<Kind, Tally>;
 
 const CARE_STATES = new Set(['kinship_foster', 'inhouse_foster', 'ifa_foster', 'residential', 'secure_home', 'supported_accommodation', 'youth_custody']);
@@ -88,13 +94,18 @@ function tally(report: CalibrationReport, tallies: Record<Kind, Tally>, misses: 
     const rule = truth.ageTransitions!.find((a) => a.atAgeYears === at18.atAgeYears && a.from.join(',') === at18.state);
     if (!rule) continue;
     const find = (to: string) => at18.rates.find((r) => r.to === to);
+    const count = (name: string) => (name === 'independent' ? (find('independent_eet')?.count ?? 0) + (find('independent_neet')?.count ?? 0) : (find(name)?.count ?? 0));
+    // Kinds: a leaving-care cell with no move seen is a zero-count cell; the others by the birthdays
+    // behind them (under 10: a count out of so few is coarse, and the interval is wide).
     const judge = (name: string, p: number, interval: { lower: number; upper: number }) => {
-      tallies.leavingCare18.cells += 1;
-      const bucket = at18.observations < 10 ? 'under 10' : at18.observations < 30 ? '10-29' : at18.observations < 100 ? '30-99' : '100+';
+      const kind: Kind = count(name) <= 0 ? 'zeroCount' : at18.observations < 10 ? 'leavingCare18Small' : 'leavingCare18';
+      const covered = interval.lower <= p && p <= interval.upper;
+      tallies[kind].cells += 1;
+      if (covered) tallies[kind].covered += 1;
+      const bucket = `${at18.observations < 10 ? 'under 10' : at18.observations < 30 ? '10-29' : at18.observations < 100 ? '30-99' : '100+'}${count(name) <= 0 ? ' (zero count)' : ''}`;
       const byN = (byBirthdays[bucket] ??= { cells: 0, covered: 0 });
       byN.cells += 1;
-      if (interval.lower <= p && p <= interval.upper) byN.covered += 1;
-      if (interval.lower <= p && p <= interval.upper) tallies.leavingCare18.covered += 1;
+      if (covered) byN.covered += 1;
       else misses.push(`18 ${at18.state} → ${name}: truth ${p}, [${interval.lower}, ${interval.upper}] (${at18.observations} birthdays)`);
     };
     for (const to of ['staying_put', 'supported_lodgings', 'adult_custody']) {
@@ -127,7 +138,7 @@ async function run(seeds: number[], sizes: number[]) {
     for (const entriesPerMonth of sizes) {
       const authority = generateSyntheticAuthority({ seed, firstYear: 2021, lastYear: 2024, entriesPerMonth });
       const imported = await importSsda903(authority.files, { pseudonymKey: 'k' });
-      const { model, report } = calibrate(imported, { priorModel: prior, intervalLevel: LEVEL });
+      const { model, report } = calibrate(imported, { priorModel: prior, intervalLevel: LEVEL, ...(process.env.COVERAGE_BW ? { ageTransitionPriorWeight: Number(process.env.COVERAGE_BW) } : {}), ...(process.env.COVERAGE_FLOOR ? { destinationFloor: Number(process.env.COVERAGE_FLOOR) } : {}) });
       if (!validateModel(model).ok) invalid += 1;
       belowExact.push(...tally(report, tallies, misses));
       authorities.push({ seed, entriesPerMonth, children: imported.children.length, personMonths: report.headline.personMonths });
@@ -165,6 +176,11 @@ t.test('90% intervals hold the truth 85-95% of the time over synthetic authoriti
     t.ok(tallies[k].cells >= 20, `${k}: ${tallies[k].cells} cells`);
     t.ok(percent(tallies[k]) >= 85 && percent(tallies[k]) <= 95, `${k} coverage ${percent(tallies[k]).toFixed(1)}% in 85-95%`);
   }
-  t.ok(tallies.zeroCount.cells >= 20, `zero-count cells: ${tallies.zeroCount.cells}`);
-  t.ok(percent(tallies.zeroCount) >= 85, `zero-count coverage ${percent(tallies.zeroCount).toFixed(1)}% at least 85%`);
+  // Cells behind which the data are thin cover at least the level: a zero count's bound is the
+  // exact one (so it misses only where a zero had a chance below 10%), and a proportion out of
+  // fewer than 10 birthdays takes so few values that its interval cannot be exact.
+  for (const k of ['thin', 'zeroCount', 'leavingCare18Small'] as const) {
+    t.ok(tallies[k].cells >= 20, `${k}: ${tallies[k].cells} cells`);
+    t.ok(percent(tallies[k]) >= 85, `${k} coverage ${percent(tallies[k]).toFixed(1)}% at least 85%`);
+  }
 });

@@ -125,10 +125,22 @@ t.test('entries per 10,000 children when the population is given', async (t) => 
 t.test('the national default model as the prior gives a valid calibrated model', { skip: !existsSync(DEFAULT_MODEL) && 'models/england-default.json not present' }, async (t) => {
   const prior = JSON.parse(readFileSync(DEFAULT_MODEL, 'utf8'));
   const imported = await importSsda903(uploads(), { pseudonymKey: 'test' });
-  const { model } = calibrate(imported, { priorModel: prior });
+  const { model, report } = calibrate(imported, { priorModel: prior });
   const valid = validateModel(model);
   t.ok(valid.ok, valid.ok ? 'valid' : JSON.stringify(valid.errors.slice(0, 3)));
   t.equal(model.id, `${prior.id}-calibrated`);
+  // The national prior all but rules out some moves (kinship foster care to residential at 5-9:
+  // 0.0003): a placement never moved into is still bounded by the exact 90% bound for 0 in n.
+  const placements = new Set(['kinship_foster', 'inhouse_foster', 'ifa_foster', 'residential']);
+  let checked = 0;
+  for (const r of report.rows.filter((x) => x.partialObservations === 0)) {
+    for (const rate of r.rates) {
+      if (rate.to === r.state || rate.count > 0 || !placements.has(rate.to)) continue;
+      checked += 1;
+      t.ok(rate.lower === 0 && rate.upper >= 1 - 0.1 ** (1 / r.observations) - 1e-12, `${r.band} ${r.state} → ${rate.to}: [${rate.lower}, ${rate.upper}] for 0 in ${r.observations}`);
+    }
+  }
+  t.ok(checked > 5, `${checked} placements never moved into`);
 });
 
 t.test('the reference window limits the months counted', async (t) => {

@@ -583,11 +583,21 @@ export function calibrate(imported: ImportedSsda903, options: CalibrateOptions):
     const band = prior.ageBands.find((b) => b.id === bandId)!;
     for (const [state, annualCounts] of byState) {
       const priorRow = bandRows?.[state];
-      const n = Object.values(annualCounts).reduce((a, b) => a + b, 0);
+      // A terminal state (adult) keeps everyone: its row is the prior's.
+      if (terminal.has(state)) continue;
       if (!priorRow) {
-        report.notCalibrated.push({ band: bandId, state, reason: `${n} care-leaver-year(s) observed, but the prior model has no row for this state in this band` });
+        const total = Object.values(annualCounts).reduce((a, b) => a + b, 0);
+        report.notCalibrated.push({ band: bandId, state, reason: `${total} care-leaver-year(s) observed, but the prior model has no row for this state in this band` });
         continue;
       }
+      // Valid by construction: a year ending in a state the model does not allow in this band is reported and left out.
+      for (const to of Object.keys(annualCounts)) {
+        if (to in priorRow || presentInBand(prior, to, band)) continue;
+        report.notCalibrated.push({ band: bandId, state, reason: `${annualCounts[to]} care-leaver-year(s) ending in ${to}, a state not allowed in this band, were left out` });
+        delete annualCounts[to];
+      }
+      const n = Object.values(annualCounts).reduce((a, b) => a + b, 0);
+      if (n <= 0) continue;
       let annualPrior = new Map<string, number>([[state, 1]]);
       for (let m = 0; m < 12; m++) annualPrior = stepDistribution(bandRows, annualPrior);
       // OC3 can show a care leaver in any state its accommodation and activity codes map to.

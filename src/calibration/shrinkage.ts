@@ -150,6 +150,7 @@ export function tidyRow(row: Row, keepZeros: ReadonlySet<string>): Row {
  * `level` quantile, the estimate p and the exact Clopper-Pearson bound for 0 in n, 1 − (1 − level)^(1/n). So a
  * zero count is never reported as tighter than the data alone allow, however sure the prior is
  * (issue 11: 0 moves in 677 months was reported as [0, 0.00005]; the exact bound is 0.0034 at 90%).
+ * Every interval holds the estimate p it is reported with.
  * `evidence` is left out for destinations the return cannot reveal (moves outside care): their
  * interval is the posterior's alone.
  */
@@ -163,15 +164,16 @@ export function rateInterval(
   if (zero) {
     const exact = clopperPearsonBounds(0, evidence.exposures, level).upper;
     const posterior = p > 0 && p < 1 ? betaQuantile(level, concentration * p, concentration * (1 - p)) : p;
-    // The mean of a very skewed Beta (shape well below 1) can lie above its `level` quantile: the
-    // interval always holds the estimate it is reported with.
+    // The mean of a very skewed Beta (shape well below 1) can lie above its `level` quantile.
     return { lower: 0, upper: Math.max(exact, posterior, p) };
   }
   if (p <= 0) return { lower: 0, upper: 0 };
   if (p >= 1) return { lower: 1, upper: 1 };
   const a = concentration * p;
   const b = concentration * (1 - p);
-  return { lower: betaQuantile((1 - level) / 2, a, b), upper: betaQuantile(1 - (1 - level) / 2, a, b) };
+  // A Beta with a shape far below 1 has its mean outside its central interval (the mean is carried
+  // by a thin tail): the interval is widened to hold the estimate it is reported with.
+  return { lower: Math.min(p, betaQuantile((1 - level) / 2, a, b)), upper: Math.max(p, betaQuantile(1 - (1 - level) / 2, a, b)) };
 }
 
 /** Splits a count among several states in the proportions of a reference row (equally when it has none). */

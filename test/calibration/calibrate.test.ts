@@ -261,3 +261,29 @@ t.test('the interval level is an option, checked', async (t) => {
     t.throws(() => calibrate(imported, { priorModel: syntheticModel(), intervalLevel: bad }), { status: 400, errors: [{ field: 'intervalLevel' }] }, `level ${bad} refused`);
   }
 });
+
+t.test('valid by construction: any prior scale, weights, floor and level give a valid model whose intervals hold their estimates', async (t) => {
+  const imported = await importSsda903(uploads(), { pseudonymKey: 'test' });
+  await fc.assert(
+    fc.asyncProperty(
+      fc.double({ min: 0.2, max: 3, noNaN: true }),
+      fc.double({ min: 0.01, max: 500, noNaN: true }),
+      fc.double({ min: 0.01, max: 50, noNaN: true }),
+      fc.double({ min: 0, max: 5, noNaN: true }),
+      fc.double({ min: 0.5, max: 0.99, noNaN: true }),
+      async (scale, priorWeight, ageTransitionPriorWeight, destinationFloor, intervalLevel) => {
+        const { model, report } = calibrate(imported, { priorModel: syntheticModel({ scale }), priorWeight, ageTransitionPriorWeight, destinationFloor, intervalLevel });
+        const valid = validateModel(model);
+        if (!valid.ok) throw new Error(JSON.stringify(valid.errors.slice(0, 3)));
+        for (const r of [...report.rows, ...report.ageTransitions]) {
+          if (r.partialObservations > 0) continue;
+          for (const rate of r.rates) {
+            if (!(rate.lower <= rate.estimate + 1e-12 && rate.estimate <= rate.upper + 1e-12)) throw new Error(`${r.band} ${r.state} → ${rate.to}: estimate outside its interval`);
+          }
+        }
+        return true;
+      },
+    ),
+    { numRuns: 25, seed: 20261130 },
+  );
+});

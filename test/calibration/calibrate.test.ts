@@ -264,6 +264,7 @@ t.test('the interval level is an option, checked', async (t) => {
 
 t.test('valid by construction: any prior scale, weights, floor and level give a valid model whose intervals hold their estimates', async (t) => {
   const imported = await importSsda903(uploads(), { pseudonymKey: 'test' });
+  let models = 0;
   await fc.assert(
     fc.asyncProperty(
       fc.double({ min: 0.2, max: 3, noNaN: true }),
@@ -275,6 +276,7 @@ t.test('valid by construction: any prior scale, weights, floor and level give a 
         const { model, report } = calibrate(imported, { priorModel: syntheticModel({ scale }), priorWeight, ageTransitionPriorWeight, destinationFloor, intervalLevel });
         const valid = validateModel(model);
         if (!valid.ok) throw new Error(JSON.stringify(valid.errors.slice(0, 3)));
+        models += 1;
         for (const r of [...report.rows, ...report.ageTransitions]) {
           if (r.partialObservations > 0) continue;
           for (const rate of r.rates) {
@@ -286,4 +288,5 @@ t.test('valid by construction: any prior scale, weights, floor and level give a 
     ),
     { numRuns: 25, seed: 20261130 },
   );
+  t.equal(models, 25, 'every one of 25 calibrations is a valid model');
 });

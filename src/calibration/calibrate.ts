@@ -28,10 +28,13 @@ import { poissonInterval } from './poisson-interval.ts';
  * - the monthly chance of a placement move within a state (X1 with a change of placement and
  *   carer between two placements of the same kind).
  *
- * Every row is shrunk towards the prior's row with a Dirichlet prior of the stated weight, and the
- * model's rateUncertainty.rowConcentration is set to observed person-months plus that weight, so
+ * Every row is shrunk towards the prior's row with a Dirichlet prior of the stated weight, in the
+ * row's own units (person-months, 18th birthdays, care-leaver-years), with a floor shared by the
+ * destinations the return can reveal (shrinkage.ts DESTINATION_FLOOR), and the model's
+ * rateUncertainty.rowConcentration is set to the observations plus the prior's pseudo-count, so
  * each run of the engine draws the rows from the posterior and a small authority's projections are
- * honestly wider. Ages band by age at the month's first day: ageing from one band to the next is
+ * honestly wider. Intervals in the report are at `intervalLevel` (default 90%), and a move the
+ * return could show and did not is never bounded below the exact bound for 0 in n. Ages band by age at the month's first day: ageing from one band to the next is
  * not a transition, it only changes which row applies next month.
  */
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { calibrate } from '../../src/calibration/calibrate.ts';
 import { modelEntryRates } from '../../src/calibration/entries.ts';
 import { importSsda903 } from '../../src/calibration/import.ts';
@@ -15,7 +15,7 @@ import { entryCoverage, summarise, syntheticPopulation } from './entry-coverage.
 const FIXTURES = path.join(import.meta.dirname, '../fixtures/population');
 const fixture = (name: string) => ({ name, bytes: readFileSync(path.join(FIXTURES, name)) });
 
-const close = (t: Tap.Test, actual: number | undefined, expected: number, tolerance: number, message: string) =>
+const close = (t: Test, actual: number | undefined, expected: number, tolerance: number, message: string) =>
   t.ok(actual !== undefined && Math.abs(actual - expected) <= tolerance, `${message}: ${actual} vs ${expected} (±${tolerance})`);
 
 t.test('the model rate from a cohort at birth: a hand-computed two-state chain', async (t) => {

@@ -358,6 +358,7 @@ export function calibrateEntries<R extends EntrySplitRow>(input: EntryCalibratio
   const pooled = local.byBand.reduce((a, b) => a + b.entries, 0) + input.entryRateWeight * local.byBand.length;
   const multiplierSd = Math.round((1 / Math.sqrt(pooled)) * 1e6) / 1e6;
   const bands = local.byBand.map((b) => b.band).join(', ');
+  const others = prior.ageBands.filter((b) => b.fromYears < CHILD_AGES && !local.byBand.some((x) => x.band === b.id)).map((b) => b.id);
   return {
     entries,
     entrySplits,
@@ -367,7 +368,8 @@ export function calibrateEntries<R extends EntrySplitRow>(input: EntryCalibratio
       basis: 'local',
       note:
         `Entry rates into care are the authority's own for bands ${bands}: entries in the return over the children in the population given${source ? ` (${source.description})` : ''}, ` +
-        `${Math.round(level * 100)}% exact Poisson intervals, and the model's chances of entering care from community and edge-of-care states scaled band by band to match (shrunk towards the prior's rate with a weight of ${input.entryRateWeight} entries). ` +
+        `with ${Math.round(level * 100)}% exact Poisson intervals; the model's chances of entering care from community and edge-of-care states are scaled band by band to match (shrunk towards the prior's rate with a weight of ${input.entryRateWeight} entries). ` +
+        `${others.length ? `Bands ${others.join(', ')} have no population given and keep the prior's national rates. ` : ''}` +
         `Propagated to the engine: one multiplier per run on every entry into care (rate factor entry_to_care, lognormal with mean 1 and sd ${multiplierSd}: the pooled rate's relative uncertainty, 1/√(entries + prior weight)), replacing the prior's national uncertainty. ` +
         'Not propagated: band-to-band differences in that uncertainty (one multiplier moves every band together), and the error of the population estimate itself (taken as known).',
       level,
@@ -441,6 +443,12 @@ function calibrateRates(args: {
       factors.set(band, (applied.get(band) ?? 1) * (target / now));
     }
     if (worst < 1e-7) break;
+  }
+  for (const [band, f] of factors) {
+    const got = applied.get(band) ?? f;
+    if (got < f * (1 - 1e-6)) {
+      args.notCalibrated.push({ band, state: 'entries', reason: `the local entry rate needs the prior's chances of entering care × ${f.toPrecision(4)}, more than a community row can take: × ${got.toPrecision(4)} was applied` });
+    }
   }
   const byBand: EntryRateBand[] = [];
   for (const [band, children] of population) {

@@ -215,3 +215,16 @@ t.test('population files: the ONS layouts', async (t) => {
     t.match((badAge as BadRequestError).errors?.[0], { row: 2, reason: /column age must be a single year of age/ });
   });
 });
+
+t.test('a population for some bands only: those are local, the note names the bands left national', async (t) => {
+  const authority = generateSyntheticAuthority({ seed: 9, firstYear: 2023, lastYear: 2024, entriesPerMonth: 3, burnInYears: 1 });
+  const imported = await importSsda903(authority.files, { pseudonymKey: 'k' });
+  const { report } = calibrate(imported, { priorModel: syntheticModel(), population: { '5-9': 24_000 } });
+  t.same(
+    report.entryRates.byBand.map((b) => b.band),
+    ['5-9'],
+  );
+  t.match(report.entryRates.note, /Bands 0-4, 10-15, 16-17 have no population given and keep the prior's national rates\./);
+  const band = report.entries.byBand.find((b) => b.band === '5-9')!;
+  t.equal(band.per10000ChildrenPerYear, (band.count / 24) * 12 * (10_000 / 24_000), 'entries.byBand keeps its per-10,000 figure');
+});

@@ -228,3 +228,26 @@ t.test('a population for some bands only: those are local, the note names the ba
   const band = report.entries.byBand.find((b) => b.band === '5-9')!;
   t.equal(band.per10000ChildrenPerYear, (band.count / 24) * 12 * (10_000 / 24_000), 'entries.byBand keeps its per-10,000 figure');
 });
+
+t.test('property: any bytes in a population file give a population or a 400, never another error', async (t) => {
+  const header = ['Code', 'Name', 'All ages', ...Array.from({ length: 20 }, (_, a) => String(a))].join(',');
+  const cell = fc.oneof(fc.string({ maxLength: 8 }), fc.integer({ min: -5, max: 100_000 }).map(String), fc.constantFrom('', '"1,234"', '90+', 'NaN', '1e309', '\u0000', '=1+1'));
+  const row = fc.array(cell, { minLength: 0, maxLength: 26 }).map((cells) => cells.join(','));
+  const file = fc.oneof(
+    fc.array(row, { maxLength: 6 }).map((rows) => [header, ...rows].join('\n')),
+    fc.array(row, { maxLength: 6 }).map((rows) => ['code,age,sex,population_2023', ...rows].join('\r\n')),
+    fc.uint8Array({ maxLength: 300 }).map((bytes) => Buffer.from(bytes).toString('latin1')),
+  );
+  await fc.assert(
+    fc.asyncProperty(file, fc.option(fc.string({ maxLength: 10 }), { nil: undefined }), async (text, area) => {
+      try {
+        const p = await readPopulation({ name: 'pop.csv', bytes: Buffer.from(text, 'latin1') }, { area });
+        return p.byAge.length === 18 && p.byAge.every((n) => Number.isFinite(n) && n >= 0);
+      } catch (error) {
+        return error instanceof BadRequestError && error.errors?.[0]?.field === 'population';
+      }
+    }),
+    { numRuns: 300, seed: 7 },
+  );
+  t.pass('held');
+});

@@ -6,8 +6,10 @@ import { generateSyntheticAuthority, syntheticModel } from '../../src/calibratio
  * Coverage of the entry-rate intervals over synthetic authorities (issue 11's acceptance: 90%
  * intervals hold the truth 85-95% of the time). Each authority is simulated from the synthetic
  * chain with a Poisson stream of entrants whose mean by single year of age is known
- * (entryMeanByAge); it is given a population of children by single year of age, so the true
- * entries per 10,000 a year in a band is 120,000 × Σ mean / Σ population. The calibration's
+ * (entryMeanByAge, by starting state); it is given a population of children by single year of
+ * age, so the true entries per 10,000 a year in a band is 120,000 × Σ mean / Σ population, the
+ * means summed over looked-after starting states (entries into youth custody are the model's
+ * custody state, not entries into care). The calibration's
  * interval for each band (0-4, 5-9, 10-15, 16-17) either holds it or not.
  *
  * Run by test/calibration/entries.test.ts (bounded) and in full by
@@ -38,6 +40,7 @@ export async function entryCoverage(options: { seeds: number[]; sizes: number[];
   const lastYear = 2024;
   const firstYear = lastYear - (options.years ?? 4) + 1;
   const prior = syntheticModel();
+  const lookedAfter = new Set(prior.states.filter((s) => s.category === 'looked_after').map((s) => s.id));
   const cells: CoverageCell[] = [];
   for (const entriesPerMonth of options.sizes) {
     for (const seed of options.seeds) {
@@ -57,7 +60,8 @@ export async function entryCoverage(options: { seeds: number[]; sizes: number[];
         let mean = 0;
         let children = 0;
         for (let a = spec.fromYears; a < Math.min(18, spec.toYears); a++) {
-          mean += authority.entryMeanByAge[a];
+          // Entries into looked-after states: starting in youth custody (R5) is a custody state in the model, not an entry into care.
+          for (const [state, m] of Object.entries(authority.entryMeanByAge[a])) if (lookedAfter.has(state)) mean += m;
           children += population[a];
         }
         const truth = (mean / children) * 120_000;

@@ -22,9 +22,11 @@ import { calibrateEntries, type ChildPopulation, DEFAULT_ENTRY_RATE_WEIGHT, type
  *   from the months in which a child in care turns 18;
  * - care leaver rows from 18 to 21 from OC3 (the state at 18 from the reason for leaving care,
  *   then the state at the 19th, 20th and 21st birthdays), converted from annual to monthly;
- * - the split of entries into care by starting state and age band, applied to the prior's
- *   community rows (the return has no denominator for entries: the numbers of children at home
- *   are not in it), and entry counts with intervals for the report and the backtest;
+ * - entries (entries.ts): the split of entries into care by starting state and age band, applied
+ *   to the prior's community rows, and entry counts with intervals for the report and the
+ *   backtest; with the population of children (ONS mid-year estimates, population.ts), entries
+ *   per 10,000 with exact intervals and the community rows' chances of entering care scaled to
+ *   them; without it entry rates stay national and the report says so (`entryRates`);
  * - the monthly chance of a placement move within a state (X1 with a change of placement and
  *   carer between two placements of the same kind).
  *

@@ -9,6 +9,7 @@ import { cleaningAsErrors, type ImportReport } from './report.ts';
 import { validateModel } from '../catalog/validate-model.ts';
 import { DESTINATION_FLOOR, monthlyFromAnnual, posteriorFromPseudoCounts, posteriorRow, priorPseudoCounts, type Row, rateInterval, splitWeights, tidyRow } from './shrinkage.ts';
 import { poissonInterval } from './poisson-interval.ts';
+import { calibrateEntries, type ChildPopulation, DEFAULT_ENTRY_RATE_WEIGHT, type EntryRatesReport, type EntryReport } from './entries.ts';
 
 /**
  * calibrate: a local model from an authority's SSDA903 history, as a new version of a prior
@@ -22,9 +23,11 @@ import { poissonInterval } from './poisson-interval.ts';
  *   from the months in which a child in care turns 18;
  * - care leaver rows from 18 to 21 from OC3 (the state at 18 from the reason for leaving care,
  *   then the state at the 19th, 20th and 21st birthdays), converted from annual to monthly;
- * - the split of entries into care by starting state and age band, applied to the prior's
- *   community rows (the return has no denominator for entries: the numbers of children at home
- *   are not in it), and entry counts with intervals for the report and the backtest;
+ * - entries (entries.ts): the split of entries into care by starting state and age band, applied
+ *   to the prior's community rows, and entry counts with intervals for the report and the
+ *   backtest; with the population of children (ONS mid-year estimates, population.ts), entries
+ *   per 10,000 with exact intervals and the community rows' chances of entering care scaled to
+ *   them; without it entry rates stay national and the report says so (`entryRates`);
  * - the monthly chance of a placement move within a state (X1 with a change of placement and
  *   carer between two placements of the same kind).
  *
@@ -66,8 +69,14 @@ export interface CalibrateOptions {
   modelId?: string;
   version?: string;
   authorityName?: string;
-  /** Children in the population, by the prior's age band id, to report entries per 10,000. */
-  population?: Record<string, number>;
+  /**
+   * Children in the authority by single year of age (population.ts reads the ONS mid-year
+   * estimates) or by the prior's age band id: entries per 10,000 and the model's entry rates are
+   * then calibrated to the authority (entries.ts). Without it entry rates stay the prior's.
+   */
+  population?: ChildPopulation | Record<string, number>;
+  /** Pseudo-count, in entries, for the prior's entry rate when a population is given (default 2). */
+  entryRatePriorWeight?: number;
   /**
    * Level of the report's intervals, in (0, 1) (default 0.9): central intervals of the posterior,
    * and for a destination the return could show and did not, [0, U] with U never below the exact
@@ -117,22 +126,7 @@ export interface AgeTransitionReport extends RowReport {
   from: string[];
 }
 
-export interface EntryReport {
-  months: number;
-  total: number;
-  byBand: {
-    band: string;
-    count: number;
-    perMonth: number;
-    lower: number;
-    upper: number;
-    per10000ChildrenPerYear?: number;
-    byState: { state: string; count: number; share: number }[];
-  }[];
-  byReturnYear: { returnYear: number; count: number }[];
-  /** Entries by single year of age at entry and starting state (for projecting entrants). */
-  byAge: { ageYears: number; state: string; count: number }[];
-}
+export type { EntryRatesReport, EntryReport } from './entries.ts';
 
 export interface CalibrationReport {
   window: { fromYear: number; toYear: number; months: number };
@@ -151,6 +145,8 @@ export interface CalibrationReport {
   careLeavers: RowReport[];
   entrySplits: RowReport[];
   entries: EntryReport;
+  /** Whether entry rates into care are the authority's or the prior's (national), in words too. */
+  entryRates: EntryRatesReport;
   withinStateMoves: { state: string; moves: number; personMonths: number; prior: number | null; estimate: number }[];
   shrunk: { kind: 'monthly' | 'age_transition' | 'care_leaver' | 'entry_split'; band: string; state: string; observations: number; priorShare: number }[];
   notCalibrated: { band: string; state: string; reason: string }[];
@@ -439,6 +435,7 @@ export function calibrate(imported: ImportedSsda903, options: CalibrateOptions):
     careLeavers: [],
     entrySplits: [],
     entries: { months: counts.months, total: 0, byBand: [], byReturnYear: [], byAge: [] },
+    entryRates: { basis: 'national', note: '', level, byBand: [], multiplierSd: null },
     withinStateMoves: [],
     shrunk: [],
     notCalibrated: [],
@@ -623,56 +620,24 @@ export function calibrate(imported: ImportedSsda903, options: CalibrateOptions):
     }
   }
 
-  // Entries: counts and intervals; the prior's community rows re-split by starting state. Only
-  // looked-after states take part: entering custody is a youth justice matter the prior models.
-  const careStates = new Set([...histories.careStates].filter((s) => prior.states.find((x) => x.id === s)?.category === 'looked_after'));
-  const calibratedStates = new Set(report.rows.map((r) => r.state));
-  for (const band of prior.ageBands) {
-    const byState = counts.entries.get(band.id) ?? new Map<string, number>();
-    const total = [...byState.values()].reduce((a, b) => a + b, 0);
-    const intoLookedAfter = [...byState].filter(([s]) => careStates.has(s));
-    const lookedAfterTotal = intoLookedAfter.reduce((a, [, c]) => a + c, 0);
-    report.entries.total += total;
-    const { lower, upper } = poissonInterval(total, level);
-    const population = options.population?.[band.id];
-    if (total > 0 || population) {
-      report.entries.byBand.push({
-        band: band.id,
-        count: total,
-        perMonth: total / counts.months,
-        lower: lower / counts.months,
-        upper: upper / counts.months,
-        ...(population ? { per10000ChildrenPerYear: (total / counts.months) * 12 * (10_000 / population) } : {}),
-        byState: [...byState.entries()].map(([state, count]) => ({ state, count, share: count / total })),
-      });
-    }
-    const rows = transitions[band.id] ?? {};
-    for (const [from, row] of Object.entries(rows)) {
-      if (histories.careStates.has(from) || histories.trackedExitStates.has(from) || calibratedStates.has(from)) continue;
-      const priorRow = prior.transitions[band.id][from];
-      const entryMass = Object.entries(priorRow)
-        .filter(([to]) => careStates.has(to))
-        .reduce((a, [, p]) => a + p, 0);
-      if (entryMass <= 0 || lookedAfterTotal === 0) continue;
-      const split: Row = {};
-      for (const [to, p] of Object.entries(priorRow)) if (careStates.has(to)) split[to] = p / entryMass;
-      const observedSplit: Row = Object.fromEntries(intoLookedAfter);
-      const posterior = posteriorRow(split, { months: lookedAfterTotal, counts: observedSplit }, entryWeight, from);
-      const next: Row = {};
-      for (const [to, p] of Object.entries(row)) if (!careStates.has(to)) next[to] = p;
-      for (const [to, q] of Object.entries(posterior)) next[to] = (next[to] ?? 0) + entryMass * q;
-      transitions[band.id][from] = tidyRow(next, new Set(Object.keys(priorRow)));
-      const cell: CellCounts = { months: lookedAfterTotal, counts: observedSplit, partialMonths: 0, partialCounts: {} };
-      const r = rowReport(band.id, from, posterior, cell, entryWeight, lookedAfterTotal + entryWeight);
-      r.shrunk = lookedAfterTotal < entryWeight * 4;
-      report.entrySplits.push(r);
-      if (r.shrunk) report.shrunk.push({ kind: 'entry_split', band: band.id, state: from, observations: lookedAfterTotal, priorShare: r.priorShare });
-    }
-  }
-  report.entries.byReturnYear = [...counts.entriesByYear.entries()].sort((a, b) => a[0] - b[0]).map(([returnYear, count]) => ({ returnYear, count }));
-  report.entries.byAge = [...counts.entriesByAge.entries()]
-    .sort((a, b) => a[0] - b[0])
-    .flatMap(([ageYears, byState]) => [...byState.entries()].map(([state, count]) => ({ ageYears, state, count })));
+  // Entries: counts, intervals and the split between placements; local entry rates with a population (entries.ts).
+  const entryStep = calibrateEntries({
+    prior,
+    transitions,
+    counts,
+    careStates: histories.careStates,
+    notEntrySources: new Set([...histories.careStates, ...histories.trackedExitStates, ...report.rows.map((r) => r.state)]),
+    level,
+    entryWeight,
+    entryRateWeight: options.entryRatePriorWeight ?? DEFAULT_ENTRY_RATE_WEIGHT,
+    population: options.population,
+    rowReport,
+  });
+  report.entries = entryStep.entries;
+  report.entrySplits.push(...entryStep.entrySplits);
+  report.shrunk.push(...entryStep.shrunk);
+  report.notCalibrated.push(...entryStep.notCalibrated);
+  report.entryRates = entryStep.entryRates;
   report.headline.entries = report.entries.total;
 
   // Placement moves within a state.
@@ -710,6 +675,7 @@ export function calibrate(imported: ImportedSsda903, options: CalibrateOptions):
     states,
     transitions,
     ...(ageTransitions.length ? { ageTransitions } : {}),
+    ...(entryStep.rateFactor ? { rateFactors: withRateFactor(prior.rateFactors, entryStep.rateFactor) } : {}),
     rateUncertainty: {
       concentration: prior.rateUncertainty?.concentration ?? DEFAULTS.noPriorConcentration,
       rowConcentration: mergeConcentrations(prior.rateUncertainty?.rowConcentration, rowConcentration),
@@ -719,6 +685,9 @@ export function calibrate(imported: ImportedSsda903, options: CalibrateOptions):
       { describes: 'Leaving care at 18 (age transitions)', source: 'ssda903_calibration' },
       { describes: 'Care leaver transitions 18 to 21 (OC3 at 19, 20 and 21, converted to monthly)', source: 'ssda903_calibration' },
       { describes: 'Split of entries into care by starting placement', source: 'ssda903_calibration' },
+      ...(report.entryRates.basis === 'local'
+        ? [{ describes: `Entries into care per 10,000 children, by age band (${report.entryRates.population?.description ?? 'population given'})`, source: 'ssda903_calibration' }]
+        : []),
       ...prior.transitionSources.map((t) => ({ ...t, describes: `Prior, where the returns are silent or thin: ${t.describes}` })),
     ],
     sources: {
@@ -758,6 +727,15 @@ export function assertUsable(imported: ImportedSsda903): void {
     ? 'the episodes files hold no rows'
     : `every row was dropped or set aside in cleaning${shortBreaks.episodes > 0 ? ` (${shortBreaks.episodes} short-break episode(s) are excluded by design)` : ''}`;
   throw new UnprocessableError(`No usable episodes: ${why}, so nothing can be calibrated and no model is published. The cleaning report is in errors.`, cleaningAsErrors(imported.report));
+}
+
+/** The prior's rate factors with one replaced by id (in its place) or added at the end. */
+function withRateFactor(factors: CostModelSpec['rateFactors'], factor: NonNullable<CostModelSpec['rateFactors']>[number]): NonNullable<CostModelSpec['rateFactors']> {
+  const list = structuredClone(factors ?? []);
+  const at = list.findIndex((f) => f.id === factor.id);
+  if (at >= 0) list[at] = factor;
+  else list.push(factor);
+  return list;
 }
 
 function mergeConcentrations(

@@ -301,6 +301,14 @@ export interface SyntheticAuthority {
   children: number;
   /** Children in care on the last day of the last return. */
   inCareAtEnd: number;
+  /**
+   * The truth of entries: the Poisson mean of new entrants a month by single year of age at the
+   * first month start in care (index = age 0-17) and starting state. Entries per 10,000 in a band
+   * are then 120,000 × (sum over its ages and the states counted) / (children in the band) for
+   * whatever population a test gives the authority. Re-entries after leaving care to a home the
+   * model follows are not in it.
+   */
+  entryMeanByAge: Record<string, number>[];
 }
 
 export function generateSyntheticAuthority(options: SyntheticOptions): SyntheticAuthority {
@@ -445,5 +453,8 @@ export function generateSyntheticAuthority(options: SyntheticOptions): Synthetic
     files.push({ name: `${year}-uasc.csv`, buffer: Buffer.from('CHILD,SEX,DOB,DUC\r\n') });
     files.push({ name: `${year}-oc3.csv`, buffer: Buffer.from(`${oc3Lines.join('\r\n')}\r\n`) });
   }
-  return { files, truth: model, children: children.length, inCareAtEnd };
+  const entryMeanByAge = ENTRY_PROFILE.map((e) =>
+    Object.fromEntries(Object.entries(e.start).map(([state, share]) => [state, (options.entriesPerMonth * e.weight * share) / totalWeight])),
+  );
+  return { files, truth: model, children: children.length, inCareAtEnd, entryMeanByAge };
 }

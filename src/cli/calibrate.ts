@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { type BacktestResult, backtest } from '../calibration/backtest.ts';
 import { type CalibrateOptions, calibrate, defaultWindow } from '../calibration/calibrate.ts';
 import { importSsda903 } from '../calibration/import.ts';
+import { midYearsOf, type PopulationEstimate, readPopulation } from '../calibration/population.ts';
 import { DEFAULT_MAPPING, mergeMapping } from '../calibration/mapping.ts';
 import type { CostModelSpec } from '../catalog/model-schema.ts';
 import { DomainError } from '../services/errors.ts';
@@ -26,6 +27,9 @@ import { progressBar } from './progress-bar.ts';
  *   --mapping FILE       the authority's partial mapping table, merged over the default
  *   --authority NAME     the authority's name (names the model: <name>-calibrated)
  *   --la NAME            with several authorities in the files (an LA column), the one to use
+ *   --population FILE    ONS mid-year population estimates by single year of age (MYE2 as CSV,
+ *                        or long: code, age, population_YYYY): entry rates per 10,000 become local
+ *   --population-area CODE  the authority's ONS code (or name) when that file holds several areas
  *   --id ID --version X.Y.Z
  *   --backtest YEAR|all|none   year(s) to project and compare (default: the latest)
  *
@@ -44,6 +48,8 @@ const { values, positionals } = parseArgs({
     authority: { type: 'string' },
     id: { type: 'string' },
     la: { type: 'string' },
+    population: { type: 'string' },
+    'population-area': { type: 'string' },
     version: { type: 'string' },
     backtest: { type: 'string', default: 'latest' },
   },
@@ -100,6 +106,15 @@ async function main(): Promise<void> {
     if (!m) fail(`--window must be YEAR or YEAR-YEAR (return years ending 31 March), not ${values.window}`);
     window = { fromYear: Number(m[1]), toYear: Number(m[2] ?? m[1]) };
   }
+  if (values['population-area'] !== undefined && values.population === undefined) fail('--population-area needs --population FILE');
+  let population: PopulationEstimate | undefined;
+  if (values.population !== undefined) {
+    if (!existsSync(values.population)) fail(`${values.population} does not exist`);
+    population = await readPopulation(
+      { name: path.basename(values.population), bytes: readFileSync(values.population) },
+      { area: values['population-area'], years: midYearsOf(window), field: '--population' },
+    );
+  }
   const weight = values.weight !== undefined ? Number(values.weight) : undefined;
   if (weight !== undefined && !(weight > 0)) fail('--weight must be a positive number of person-months');
   const level = values.level !== undefined ? parseLevel(values.level) : undefined;
@@ -112,6 +127,7 @@ async function main(): Promise<void> {
     ...(values.authority ? { authorityName: values.authority } : {}),
     ...(values.id ? { modelId: values.id } : {}),
     ...(values.version ? { version: values.version } : {}),
+    ...(population ? { population } : {}),
   };
   bar(0.65, 'calibrating');
   const { model, report } = calibrate(imported, { ...options, referenceWindow: window });
@@ -147,6 +163,13 @@ async function main(): Promise<void> {
   console.log(
     `Calibrated ${report.headline.rowsCalibrated} rows on ${window.fromYear}-${window.toYear} (${report.headline.personMonths} person-months, ${report.headline.entries} entries); ${report.headline.rowsShrunk} rows shrunk towards ${prior.id} ${prior.version}.`,
   );
+  const rates = report.entryRates;
+  if (rates.basis === 'local') {
+    const level = Math.round(rates.level * 100);
+    console.log(
+      `Entries per 10,000 children a year (${level}% interval; national figure): ${rates.byBand.map((b) => `${b.band} ${b.per10000PerYear.toFixed(1)} (${b.lower.toFixed(1)}-${b.upper.toFixed(1)}; ${b.national.toFixed(1)})`).join(', ')}.`,
+    );
+  } else console.log(`Entry rates into care are national: ${rates.note.split('. ')[0].replace(/^Entry rates into care are national: /, '')}.`);
   for (const b of backtests) {
     const byState = b.states
       .filter((s) => s.actual > 0 || s.projected >= 0.5)

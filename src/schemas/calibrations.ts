@@ -31,8 +31,42 @@ export const CalibrationForm = Type.Object(
       Type.String({ minLength: 1, maxLength: 80, description: 'When the files hold several authorities (an LA column, as data-sharing pipelines and multi-year tables have it), the one to calibrate' }),
     ),
     intervalLevel: Type.Optional(Type.Number({ exclusiveMinimum: 0, exclusiveMaximum: 1, default: 0.9, description: 'Level of the report’s intervals (0.9: 90%); a move never seen in n observations gets at least the exact one-sided bound for 0 in n at this level' })),
+    population: Type.Optional(
+      Type.String({
+        format: 'binary',
+        description:
+          'The ONS mid-year population estimates by single year of age (table MYE2 saved as CSV: Code, Name, Geography, All ages, 0, 1, ..., 90; or long: area code, age, population_YYYY): entries per 10,000 children and the model’s entry rates are then the authority’s own. Without it entry rates are the prior’s national figures.',
+      }),
+    ),
+    populationArea: Type.Optional(Type.String({ minLength: 1, maxLength: 80, description: 'The authority’s ONS code (e.g. E09000001) or name, when the population file holds several areas' })),
   },
   { additionalProperties: false },
+);
+
+const EntryRates = Type.Object(
+  {
+    basis: Type.Enum(['national', 'local'], { description: 'local: entry rates into care are the authority’s (a population was given); national: the prior’s' }),
+    note: Type.String({ description: 'In words: what the entry rates are, and what of their uncertainty reaches the engine' }),
+    level: Type.Number({ description: 'Level of the intervals' }),
+    population: Type.Optional(Type.Object({ description: Type.String(), area: Type.Optional(Type.String()), years: Type.Optional(Type.Array(Type.Integer())) })),
+    byBand: Type.Array(
+      Type.Object({
+        band: Type.String(),
+        population: Type.Number({ description: 'Children in the band' }),
+        entries: Type.Number({ description: 'Entries into looked-after states in the window' }),
+        exposure: Type.Number({ description: 'Child-months: population × months' }),
+        per10000PerYear: Type.Number({ description: 'Entries per 10,000 children a year' }),
+        lower: Type.Number({ description: 'Exact (Garwood) Poisson interval of that rate at the level' }),
+        upper: Type.Number(),
+        national: Type.Number({ description: 'The prior model’s rate, per 10,000 a year' }),
+        model: Type.Number({ description: 'The rate the calibrated model takes (shrunk slightly towards the prior’s), per 10,000 a year' }),
+        priorShare: Type.Number(),
+        scale: Type.Number({ description: 'Factor applied to the prior’s chances of entering care in the band' }),
+      }),
+    ),
+    multiplierSd: { ...NullableNumber, description: 'The sd of the entry_to_care multiplier (mean 1) the engine draws per run; null when national' },
+  },
+  { description: 'Whether entry rates into care are calibrated to the authority (with a population) or national' },
 );
 
 const SkippedTable = Type.Object({ name: Type.String(), table: Type.String({ description: 'The table in the guidance’s words' }) });
@@ -149,6 +183,7 @@ export const CalibrationReport = Type.Object({
     byReturnYear: Type.Array(Type.Object({ returnYear: Type.Integer(), count: Type.Integer() })),
     byAge: Type.Array(Type.Object({ ageYears: Type.Integer(), state: Type.String(), count: Type.Integer() })),
   }),
+  entryRates: Type.Optional(EntryRates),
   withinStateMoves: Type.Array(
     Type.Object({ state: Type.String(), moves: Type.Number(), personMonths: Type.Number(), prior: NullableNumber, estimate: Type.Number() }),
   ),

@@ -5,6 +5,7 @@ import { assertUsable, type CalibrateOptions, calibrate, calibratedModelId, defa
 import { type ImportedSsda903, importSsda903 } from '../calibration/import.ts';
 import { DEFAULT_INPUT_LIMITS, type InputLimits } from '../calibration/input.ts';
 import { DEFAULT_MAPPING, mergeMapping, type Ssda903Mapping, validateMappingForModel } from '../calibration/mapping.ts';
+import { midYearsOf, readPopulation } from '../calibration/population.ts';
 import { type ImportSummary, importSummary } from '../calibration/report.ts';
 import { type CatalogEntry, compareVersions, type ModelCatalog } from '../catalog/catalog.ts';
 import type { CostModelSpec } from '../catalog/model-schema.ts';
@@ -39,6 +40,8 @@ export interface UploadedFile {
 
 export interface CalibrationUpload {
   files: UploadedFile[];
+  /** The ONS mid-year population estimates (the file part named `population`), if given. */
+  population?: UploadedFile;
   /** The form's text fields, as sent. */
   fields: Record<string, string>;
 }
@@ -51,7 +54,10 @@ export interface CalibrationServices {
 }
 
 /** The form fields importSsda903 accepts (see CalibrationForm). */
-export const CALIBRATION_FIELDS = ['priorModel', 'priorModelVersion', 'referenceWindow', 'priorWeight', 'intervalLevel', 'authority', 'modelId', 'backtestYear', 'mapping', 'localAuthority'] as const;
+export const CALIBRATION_FIELDS = ['priorModel', 'priorModelVersion', 'referenceWindow', 'priorWeight', 'intervalLevel', 'authority', 'modelId', 'backtestYear', 'mapping', 'localAuthority', 'populationArea'] as const;
+
+/** The file part holding the population of children (ONS mid-year estimates). */
+export const POPULATION_PART = 'population';
 
 const DEFAULT_PRIOR = 'england-default';
 const DEFAULT_PRIOR_WEIGHT = 60;
@@ -88,6 +94,7 @@ interface CalibrationFields {
   backtestYear: number | null | undefined;
   mapping: unknown;
   localAuthority: string | undefined;
+  populationArea: string | undefined;
 }
 
 /** Reads the form's text fields; every problem is reported at once, each under body/<field>. */
@@ -110,6 +117,7 @@ export function parseCalibrationFields(raw: Record<string, string>): Calibration
     backtestYear: undefined,
     mapping: undefined,
     localAuthority: text('localAuthority'),
+    populationArea: text('populationArea'),
   };
   if (!MODEL_ID.test(fields.priorModel) || fields.priorModel.length > 64) errors.push({ field: 'body/priorModel', reason: 'must be a model id (lower-case letters, digits and hyphens)' });
   if (fields.priorModelVersion !== undefined && !VERSION.test(fields.priorModelVersion)) errors.push({ field: 'body/priorModelVersion', reason: 'must be a version such as 1.0.0' });
@@ -149,6 +157,9 @@ export function parseCalibrationFields(raw: Record<string, string>): Calibration
   }
   if (fields.localAuthority !== undefined && (fields.localAuthority.length > 80 || !AUTHORITY.test(fields.localAuthority))) {
     errors.push({ field: 'body/localAuthority', reason: 'must be up to 80 letters, digits, spaces and plain punctuation, starting with a letter or digit (as the files’ LA column has it)' });
+  }
+  if (fields.populationArea !== undefined && (fields.populationArea.length > 80 || !AUTHORITY.test(fields.populationArea))) {
+    errors.push({ field: 'body/populationArea', reason: 'must be the authority’s ONS code (e.g. E09000001) or its name as the population file has it' });
   }
   const mapping = text('mapping');
   if (mapping !== undefined) {
@@ -256,9 +267,18 @@ export async function startCalibration(services: CalibrationServices, actor: Act
   assertUsable(imported);
   const { window, backtestYear } = checkAgainstData(imported, fields);
   const summary = withoutControlCharacters(importSummary(imported.report, imported.returnYears));
+  if (fields.populationArea !== undefined && !upload.population) {
+    throw new BadRequestError('populationArea names an area of the population file, but no population file was given', [{ field: 'body/populationArea', reason: `needs a file part named ${POPULATION_PART}` }]);
+  }
+  const population = upload.population
+    ? await readPopulation(
+        { name: upload.population.name.replace(CONTROL, '?'), bytes: upload.population.bytes },
+        { area: fields.populationArea, years: midYearsOf(window), field: `body/${POPULATION_PART}` },
+      )
+    : undefined;
 
   const calibrationId = randomUUID();
-  const sources = upload.files.map((f) => ({ name: f.name.replace(CONTROL, '?'), bytes: f.bytes.length }));
+  const sources = [...upload.files, ...(upload.population ? [upload.population] : [])].map((f) => ({ name: f.name.replace(CONTROL, '?'), bytes: f.bytes.length }));
   const shared: Omit<CalibrateOptions, 'referenceWindow'> = {
     priorModel: prior.model.spec,
     priorWeight: fields.priorWeight,
@@ -266,6 +286,7 @@ export async function startCalibration(services: CalibrationServices, actor: Act
     mapping,
     modelId,
     ...(fields.authority !== undefined ? { authorityName: fields.authority } : {}),
+    ...(population ? { population: { byAge: population.byAge, ...(population.source ? { source: withoutControlCharacters(population.source) } : {}) } } : {}),
   };
   const parameters = {
     referenceWindow: window,

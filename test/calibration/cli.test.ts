@@ -85,3 +85,22 @@ t.test('field cases: nothing usable exits non-zero and writes nothing; what is w
   const warned = run(misnamed, '--out', path.join(dir, 'misnamed'), '--backtest', 'none');
   t.match(warned.stdout, /^WARNING: SSDA903_2023_episodes.csv: 2 of 2 rows fall outside the return year 2022-23/m, 'a likely naming slip is shown first');
 });
+
+t.test('--population: entry rates per 10,000 printed and in the report; national said in words without it', async (t) => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'calibrate-'));
+  const priorFile = path.join(dir, 'prior.json');
+  writeFileSync(priorFile, JSON.stringify(syntheticModel()));
+  const POPULATION = path.join(import.meta.dirname, '../fixtures/population');
+  const local = run(HAND, '--out', path.join(dir, 'local'), '--prior', priorFile, '--backtest', 'none', '--population', path.join(POPULATION, 'mye2-persons-sample.csv'), '--population-area', 'E06000005');
+  t.equal(local.status, 0, local.stderr);
+  t.match(local.stdout, /Entries per 10,000 children a year \(\d+% interval; national figure\): 0-4 [\d.]+ \([\d.]+-[\d.]+; [\d.]+\), 5-9 /);
+  const report = JSON.parse(readFileSync(path.join(dir, 'local', 'calibration-report.json'), 'utf8'));
+  t.equal(report.calibration.entryRates.basis, 'local');
+  t.match(report.calibration.entryRates.population, { area: 'E06000005' });
+  const national = run(HAND, '--out', path.join(dir, 'national'), '--prior', priorFile, '--backtest', 'none');
+  t.match(national.stdout, /Entry rates into care are national: the chances of entering care are synthetic-truth 1\.0\.0's/);
+  const several = run(HAND, '--out', path.join(dir, 'bad'), '--prior', priorFile, '--backtest', 'none', '--population', path.join(POPULATION, 'mye2-persons-sample.csv'));
+  t.equal(several.status, 2);
+  t.match(several.stderr, /--population: holds 2 areas/);
+  t.notOk(existsSync(path.join(dir, 'bad')), 'nothing written');
+});

@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { Calibration, CalibrationAccepted, CalibrationForm, CalibrationPage } from '../../schemas/calibrations.ts';
 import { conflict, IdParams, notFound, PageQuery, payloadTooLarge, Problem, standardErrors, unprocessable } from '../../schemas/common.ts';
-import { CALIBRATION_FIELDS, type CalibrationUpload, getCalibration, listCalibrations, startCalibration, type UploadedFile } from '../../services/calibrations.ts';
+import { CALIBRATION_FIELDS, type CalibrationUpload, POPULATION_PART, getCalibration, listCalibrations, startCalibration, type UploadedFile } from '../../services/calibrations.ts';
 import { BadRequestError, DomainError, PayloadTooLargeError } from '../../services/errors.ts';
 import { jobDto } from '../jobs/index.ts';
 
@@ -19,6 +19,7 @@ const IMPORT_DESCRIPTION = [
   'Upload one or more years of an authority’s SSDA903 return as `multipart/form-data`: the tables as CSV (UTF-8, UTF-16 or Windows-1252) or Excel `.xlsx` (first sheet), one file part each, or one zip of them; and, as text fields, the options below. Files are named `YEAR-episodes.csv`, `YEAR-header.csv`, `YEAR-uasc.csv`, `YEAR-oc3.csv` (YEAR the year the return ends on 31 March, or a range such as 2023-24), or hold one table across many years with a YEAR column (and an LA column: with several authorities, `localAuthority` says which). Tables are recognised by their columns as well as their names; the return’s other tables (reviews, missing, OC2, AD1, placed for adoption, previous permanence, social-worker episodes) are skipped with a note. The answer is 202 with the job (Location: the job) and `importSummary`: children, episodes, return years, tables used and skipped, cleaning actions counted by kind, short breaks excluded, placements no state can be given, and warnings (such as a file whose rows mostly fall outside the year its name gives). When the job has succeeded its result is the calibration (getCalibrationReport), and the new model version is listed by listModels and served by getModel.',
   'The files are read and cleaned before the job is queued, so what cannot be imported is answered at once and nothing is stored: 400 when a file cannot be read or recognised, lacks a column its table needs, has dates written month first, holds several authorities without `localAuthority`, or the options do not fit the years imported; 413 when a file or the whole upload is over the upload limit (UPLOAD_LIMIT_BYTES), a CSV is over 10 MiB, or a zip has more than 200 files or inflates past five times the upload limit (counted as it inflates, whatever its headers say); 415 when the body is not multipart; 409 when the model id belongs to a model in the models folder; 422 for an unknown prior model, a mapping naming states the prior does not have, or an upload with no usable episode (the cleaning report is in the problem’s errors). A calibration that observes nothing, or whose model fails validation, fails its job with 422 and publishes no model.',
   'What can be cleaned is cleaned and reported in the calibration, row by row (file, row, column, code, dropped/fixed/kept): unreadable dates, Excel serial dates, DEC before DECOM, unknown codes or codes outside their collection years, control characters and cells beginning with a formula character (=, +, -, @), duplicate and conflicting rows, same-day and overlapping episodes, short breaks (V3, V4: excluded). Names, postcodes and the return’s CHILD identifiers are never stored: children are counted under keyed pseudonyms that are discarded with the upload.',
+  'Optionally, a file part named `population`: the ONS mid-year population estimates by single year of age (the MYE2 table saved as CSV: Code, Name, Geography, All ages, 0, 1, ..., 90; or a long table with an area code, age and population_YYYY columns), with `populationArea` (the authority’s ONS code) when it holds several areas. Entries into care per 10,000 children and the model’s entry rates are then calibrated to the authority, with exact intervals (`report.entryRates`); without it entry rates stay the prior’s national figures and `report.entryRates.basis` is `national`. A population file that cannot be read is a 400 naming the row and column.',
   'The new model takes the id `<authority>-calibrated` (or `<prior>-calibrated`, or modelId) and the next free version: 1.0.0, then 1.1.0 and so on.',
 ].join('\n\n');
 
@@ -45,6 +46,7 @@ function uploadError(error: unknown, limitBytes: number): unknown {
 async function readUpload(request: FastifyRequest, limitBytes: number): Promise<CalibrationUpload> {
   const files: UploadedFile[] = [];
   const fields: Record<string, string> = {};
+  let population: UploadedFile | undefined;
   let total = 0;
   try {
     const parts = request.parts({
@@ -64,7 +66,12 @@ async function readUpload(request: FastifyRequest, limitBytes: number): Promise<
         }
         if (part.file.truncated) throw new PayloadTooLargeError(`${name || 'A file'} is larger than the upload limit of ${limitBytes} bytes`);
         if (name === '') throw new BadRequestError(`A file part (${part.fieldname}) has no filename: name files YEAR-episodes.csv and so on`);
-        files.push({ name: name.slice(0, 200), bytes: Buffer.concat(chunks, size) });
+        const file = { name: name.slice(0, 200), bytes: Buffer.concat(chunks, size) };
+        // The part named population is the ONS mid-year estimates, not a table of the return.
+        if (part.fieldname === POPULATION_PART) {
+          if (population) throw new BadRequestError('The population file is given twice', [{ field: `body/${POPULATION_PART}`, reason: 'is given twice' }]);
+          population = file;
+        } else files.push(file);
       } else {
         if (part.valueTruncated) throw new PayloadTooLargeError(`The field ${part.fieldname} is longer than ${MAX_FIELD_BYTES} bytes`);
         if (part.fieldname in fields) throw new BadRequestError(`The field ${part.fieldname} is given twice`, [{ field: `body/${part.fieldname}`, reason: 'is given twice' }]);
@@ -74,7 +81,7 @@ async function readUpload(request: FastifyRequest, limitBytes: number): Promise<
   } catch (error) {
     throw uploadError(error, limitBytes);
   }
-  return { files, fields };
+  return { files, fields, ...(population ? { population } : {}) };
 }
 
 export default async function calibrationRoutes(instance: FastifyInstance) {

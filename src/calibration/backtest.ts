@@ -539,6 +539,7 @@ export function backtest(imported: ImportedSsda903, options: BacktestOptions): B
     inCareVariance += poisson ? weight * inCare : weight * inCare * (1 - inCare);
   };
   const start: StartPerson[] = [];
+  const alike = new Map<string, { birthMonth: number; dist: Distribution; count: number }>();
   for (const h of before.histories) {
     if (vanished.has(h.child)) continue;
     const k = startMonth - h.firstMonth;
@@ -550,26 +551,38 @@ export function backtest(imported: ImportedSsda903, options: BacktestOptions): B
     if (h.mode[k] === DESTINATION_ONLY) continue;
     // A child followed out of care in a state that is also a placement (custody after a sentence) is not counted as in care.
     if (h.mode[k] !== IN_CARE && states.some((s) => careStates.has(s))) continue;
-    const dist: Distribution = new Map();
     const weights = splitWeights(states, undefined);
-    for (const [i, s] of states.entries()) dist.set(s, weights[i]);
-    accumulate(propagate(model, h.birthMonth, dist, startMonth, endMonth, rules), 1, false);
+    // Children born in the same month in the same state(s) share one exact propagation.
+    const key = `${h.birthMonth}|${states.join(',')}`;
+    const group = alike.get(key);
+    if (group) group.count += 1;
+    else alike.set(key, { birthMonth: h.birthMonth, dist: new Map(states.map((s, i) => [s, weights[i]])), count: 1 });
     const known = states.map((s) => chain.index.get(s));
     if (known.every((i) => i !== undefined)) start.push({ birthMonth: h.birthMonth, states: known as number[], weights });
     startPopulation += 1;
   }
 
+  // Identical children's counts are sums of independent Bernoulli trials with the same chance: weight n.
+  for (const { birthMonth, dist, count } of alike.values()) accumulate(propagate(model, birthMonth, dist, startMonth, endMonth, rules), count, false);
+
+  // Entrants by single year of age: every starting state at once (Poisson counts add, so their
+  // means and variances are linear in the starting mix), for each entry month and birth month.
   let expectedEntrants = 0;
+  const entriesByAge = new Map<number, Distribution>();
   for (const { ageYears, state, count } of report.entries.byAge) {
     const perMonth = count / report.window.months;
+    const mix = entriesByAge.get(ageYears) ?? new Map<string, number>();
+    mix.set(state, (mix.get(state) ?? 0) + perMonth / 12);
+    entriesByAge.set(ageYears, mix);
+    expectedEntrants += 12 * perMonth;
+  }
+  for (const [ageYears, mix] of entriesByAge) {
     for (let j = 1; j <= 12; j++) {
       const entryMonth = startMonth + j;
       for (let r = 0; r < 12; r++) {
         const birthMonth = entryMonth - 1 - (12 * ageYears + r);
-        const dist = propagate(model, birthMonth, new Map([[state, 1]]), entryMonth, endMonth, rules);
-        accumulate(dist, perMonth / 12, true);
+        accumulate(propagate(model, birthMonth, mix, entryMonth, endMonth, rules), 1, true);
       }
-      expectedEntrants += perMonth;
     }
   }
   const entryCells = report.entries.byAge

@@ -551,7 +551,9 @@ export function backtest(imported: ImportedSsda903, options: BacktestOptions): B
     if (h.mode[k] === DESTINATION_ONLY) continue;
     // A child followed out of care in a state that is also a placement (custody after a sentence) is not counted as in care.
     if (h.mode[k] !== IN_CARE && states.some((s) => careStates.has(s))) continue;
-    const weights = splitWeights(states, undefined);
+    // A placement of unknown kind starts in its states by the prior's shares, as it is counted in the stock and the actual.
+    const band = bandForAge(model, ageYearsAtMonthStart(h.birthMonth, startMonth));
+    const weights = states.length === 1 ? [1] : band ? originShares(model, band.id, states) : splitWeights(states, undefined);
     // Children born in the same month in the same state(s) share one exact propagation.
     const key = `${h.birthMonth}|${states.join(',')}`;
     const group = alike.get(key);

@@ -24,4 +24,5 @@ const rows = await rollingBacktests(authoritySet(count), {
 const s = summarise(rows);
 console.log(`\n${s.backtests} backtests over ${count} synthetic authorities (${((performance.now() - started) / 1000).toFixed(0)} s)`);
 console.log(`coverage of the ${Math.round(100 * (rows[0]?.result.interval.level ?? 0.9))}% interval of the total in care: ${(100 * s.coverage).toFixed(1)}%`);
+console.log(`coverage by group: ${Object.entries(s.groupCoverage).map(([g, c]) => `${g} ${(100 * c).toFixed(1)}%`).join(', ')}`);
 console.log(`mean summed absolute group error: model ${s.meanGroupError.model.toFixed(1)}, stock carried forward ${s.meanGroupError.carriedForward.toFixed(1)}, last year's flows ${s.meanGroupError.lastYearsFlows.toFixed(1)} (mean actual total ${s.meanActual.toFixed(0)})`);

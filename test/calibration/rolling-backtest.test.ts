@@ -14,7 +14,7 @@ t.test('rolling backtests over synthetic authorities: coverage of the total in c
   const rows = await rollingBacktests(authoritySet(8), { firstYear: 2019, lastYear: 2025, draws: 400 });
   const s = summarise(rows);
   t.equal(s.backtests, 48);
-  t.comment(`coverage ${(100 * s.coverage).toFixed(1)}% of ${s.backtests}; mean summed group error: model ${s.meanGroupError.model.toFixed(1)}, carried forward ${s.meanGroupError.carriedForward.toFixed(1)}, last year's flows ${s.meanGroupError.lastYearsFlows.toFixed(1)}`);
+  t.comment(`coverage ${(100 * s.coverage).toFixed(1)}% of ${s.backtests}; mean summed group error: model ${s.meanGroupError.model.toFixed(1)}, carried forward ${s.meanGroupError.carriedForward.toFixed(1)}, last year's flows ${s.meanGroupError.lastYearsFlows.toFixed(1)}; coverage by group ${JSON.stringify(s.groupCoverage)}`);
   t.ok(s.coverage >= 0.85 && s.coverage <= 0.95, `the 90% interval held the actual total in ${(100 * s.coverage).toFixed(1)}% of years (85-95% required)`);
   t.ok(s.meanGroupError.model < s.meanGroupError.carriedForward, 'the model beats the stock carried forward');
   t.ok(s.meanGroupError.model < s.meanGroupError.lastYearsFlows, 'the model beats last year’s flows');

@@ -65,6 +65,8 @@ export interface RollingSummary {
   /** Mean summed absolute group error: the model, stock carried forward, last year's flows. */
   meanGroupError: { model: number; carriedForward: number; lastYearsFlows: number };
   meanActual: number;
+  /** Share of backtests whose actual group count lies in the group's interval, by group. */
+  groupCoverage: Record<string, number>;
 }
 
 export function summarise(rows: RollingRow[]): RollingSummary {
@@ -80,5 +82,8 @@ export function summarise(rows: RollingRow[]): RollingSummary {
       lastYearsFlows: mean((r) => bench(r, 'last_years_flows')),
     },
     meanActual: mean((r) => r.result.overall.actual),
+    groupCoverage: Object.fromEntries(
+      (rows[0]?.result.groups ?? []).map((g, i) => [g.group, rows.filter((r) => r.result.groups[i].actual >= r.result.groups[i].lower && r.result.groups[i].actual <= r.result.groups[i].upper).length / n]),
+    ),
   };
 }

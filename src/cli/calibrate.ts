@@ -31,7 +31,10 @@ import { progressBar } from './progress-bar.ts';
  *                        or long: code, age, population_YYYY): entry rates per 10,000 become local
  *   --population-area CODE  the authority's ONS code (or name) when that file holds several areas
  *   --id ID --version X.Y.Z
- *   --backtest YEAR|all|none   year(s) to project and compare (default: the latest)
+ *   --backtest YEAR|all|none   year(s) to project and compare (default: the latest); each fits
+ *                        on --window when it ends before the year, else on as many years ending
+ *                        the year before; a 90% interval, errors by placement group and the naive
+ *                        benchmarks are printed
  *
  * Progress goes to stderr, the headline to stdout; nothing personal is printed.
  */
@@ -138,7 +141,8 @@ async function main(): Promise<void> {
   const backtests: BacktestResult[] = [];
   for (const [i, year] of backtestYears.entries()) {
     bar(0.7 + (0.28 * i) / backtestYears.length, `backtesting ${year}`);
-    backtests.push(backtest(imported, { ...options, year }));
+    // The chosen window, as chosen when it ends before the year, else its length ending the year before.
+    backtests.push(backtest(imported, { ...options, year, referenceWindow: window }));
   }
   bar(0.99, 'writing');
   await mkdir(values.out, { recursive: true });
@@ -171,12 +175,12 @@ async function main(): Promise<void> {
     );
   } else console.log(`Entry rates into care are national: ${rates.note.split('. ')[0].replace(/^Entry rates into care are national: /, '')}.`);
   for (const b of backtests) {
-    const byState = b.states
-      .filter((s) => s.actual > 0 || s.projected >= 0.5)
-      .map((s) => `${s.state} ${s.projected.toFixed(0)}/${s.actual} (${pct(s.percentError)})`)
-      .join(', ');
+    const o = b.overall;
+    const level = `${Math.round(b.interval.level * 100)}%`;
+    const groups = b.groups.map((g) => `${g.group} ${g.projected.toFixed(0)} [${g.lower.toFixed(0)}-${g.upper.toFixed(0)}]/${g.actual.toFixed(0)}`).join(', ');
+    const [carried, flows] = b.benchmarks;
     console.log(
-      `Backtest ${b.year} (fit ${b.fitWindow.fromYear}-${b.fitWindow.toYear}): in care at 31 March projected ${b.overall.projected.toFixed(1)}, actual ${b.overall.actual} (${pct(b.overall.percentError)}, sd ${b.overall.sd.toFixed(1)}); by state WAPE ${b.overall.wape === null ? 'n/a' : `${b.overall.wape.toFixed(1)}%`}: ${byState}.`,
+      `Backtest ${b.year} (fit ${b.fitWindow.fromYear}-${b.fitWindow.toYear}): in care at 31 March projected ${o.projected.toFixed(1)} (${level} interval ${o.lower.toFixed(0)}-${o.upper.toFixed(0)}), actual ${o.actual.toFixed(0)} (${pct(o.percentError)}, ${o.inInterval ? 'inside' : 'outside'} the interval); by group projected [interval]/actual: ${groups}; summed group error ${o.groupError.toFixed(1)} (stock carried forward ${carried.groupError.toFixed(1)}, last year's flows ${flows.groupError.toFixed(1)})${b.vanished ? `; ${b.vanished} child(ren) whose open episode vanished from the ${b.year} return left out` : ''}; ${b.entryRates.note.split(':')[0]}.`,
     );
   }
   console.log(`Wrote ${modelFile} and ${reportFile}.`);

@@ -207,9 +207,16 @@ const BacktestOverall = Type.Object({
   actual: Type.Number(),
   error: Type.Number(),
   percentError: NullableNumber,
-  sd: Type.Number({ description: 'Standard deviation of the count if the model were right' }),
+  sd: Type.Number({ description: 'Standard deviation of the count from trajectory noise alone (rows and entry rate taken as known)' }),
   sumAbsoluteError: Type.Number(),
   wape: { ...NullableNumber, description: 'Weighted absolute percentage error over the care states' },
+  // Optional: backtests stored before intervals and groups were added lack them.
+  simulatedMean: Type.Optional(Type.Number({ description: 'Mean of the simulated totals' })),
+  predictiveSd: Type.Optional(Type.Number({ description: 'Standard deviation of the simulated total: parameter, entry and trajectory uncertainty' })),
+  lower: Type.Optional(Type.Number({ description: 'Lower end of the interval of the total in care (level in interval)' })),
+  upper: Type.Optional(Type.Number({ description: 'Upper end of the interval of the total in care' })),
+  inInterval: Type.Optional(Type.Boolean()),
+  groupError: Type.Optional(Type.Number({ description: 'The headline: summed absolute error over the four placement groups (fostering, residential, supported, other)' })),
 });
 
 export const Backtest = Type.Object({
@@ -228,10 +235,37 @@ export const Backtest = Type.Object({
       absoluteError: Type.Number(),
       percentError: NullableNumber,
       sd: Type.Number(),
+      group: Type.Optional(Type.String()),
     }),
     { description: 'Children in each care state on 31 March of the year: projected against actual' },
   ),
   overall: BacktestOverall,
+  fitWindowRule: Type.Optional(Type.String({ description: 'How the fit window was chosen from the calibration window' })),
+  vanished: Type.Optional(Type.Integer({ description: 'Children left out of start, entrants and actual alike: their episode open on 31 March of the year before vanished from the return' })),
+  entryRates: Type.Optional(Type.Object({ basis: Type.String(), note: Type.String({ description: 'In words, e.g. "entry rates are national"' }) })),
+  interval: Type.Optional(Type.Object({ level: Type.Number(), draws: Type.Integer(), seed: Type.Integer(), method: Type.String() })),
+  groups: Type.Optional(
+    Type.Array(
+      Type.Object({
+        group: Type.Enum(['fostering', 'residential', 'supported', 'other']),
+        states: Type.Array(Type.String()),
+        projected: Type.Number(),
+        lower: Type.Number(),
+        upper: Type.Number(),
+        actual: Type.Number(),
+        error: Type.Number(),
+        absoluteError: Type.Number(),
+        carriedForward: Type.Number({ description: 'Naive forecast: the group on 31 March of the year before' }),
+        lastYearsFlows: Type.Number({ description: 'Naive forecast: that stock changed by the previous year’s net flow, floored at 0' }),
+      }),
+      { description: 'By placement group: fostering (kinship, in-house, agency foster care), residential (children’s homes, secure homes), supported (supported accommodation), other (every other placement in care)' },
+    ),
+  ),
+  benchmarks: Type.Optional(
+    Type.Array(Type.Object({ method: Type.Enum(['carried_forward', 'last_years_flows']), description: Type.String(), total: Type.Number(), groupError: Type.Number() }), {
+      description: 'The naive benchmarks’ summed group errors beside the model’s overall.groupError',
+    }),
+  ),
   calibration: Type.Object({ rowsCalibrated: Type.Integer(), rowsShrunk: Type.Integer(), personMonths: Type.Number(), children: Type.Integer(), entries: Type.Integer() }),
 });
 

@@ -316,7 +316,8 @@ export async function startCalibration(services: CalibrationServices, actor: Act
       let backtestResult: BacktestResult | null = null;
       if (backtestYear !== null) {
         await step(0.4, `backtesting ${backtestYear}`);
-        backtestResult = backtest(imported, { ...shared, year: backtestYear });
+        // The window the user chose: as chosen when it ends before the year, else its length ending the year before.
+        backtestResult = backtest(imported, { ...shared, year: backtestYear, referenceWindow: window });
       }
       await step(0.9, 'checking and storing the model');
       const checked = validateModel(model);

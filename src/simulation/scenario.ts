@@ -299,8 +299,8 @@ export function scenarioShards(prepared: PreparedScenario, peoplePerShard = 200)
   return shards;
 }
 
-/** Knuth's multiplicative Poisson sampler, split into pieces of mean at most 30 for stability. */
-function samplePoisson(mean: number, rng: Xoshiro128): number {
+/** Knuth's multiplicative Poisson sampler, split into pieces of mean at most 30 for stability (also used by the calibration backtest). */
+export function samplePoisson(mean: number, rng: Xoshiro128): number {
   let total = 0;
   let remaining = mean;
   while (remaining > 0) {

@@ -80,7 +80,10 @@ t.test('CSV files as multipart: the job calibrates, the report is stored, the mo
   const direct = calibrate(imported, { ...options, referenceWindow: { fromYear: 2022, toYear: 2025 } });
   t.same(calibration.report, direct.report, 'the calibration report, whole');
   t.same(calibration.cleaning, imported.report, 'the import report, every cleaning action');
-  t.same(calibration.backtest, { ...backtest(imported, { ...options, year: 2025 }), model: { id: 'northvale-calibrated', version: '1.0.0' } }, 'the backtest');
+  t.same(calibration.backtest, { ...backtest(imported, { ...options, year: 2025, referenceWindow: { fromYear: 2022, toYear: 2025 } }), model: { id: 'northvale-calibrated', version: '1.0.0' } }, 'the backtest, on the chosen window');
+  t.same(calibration.backtest.fitWindow, { fromYear: 2021, toYear: 2024 }, 'the chosen window includes 2025: its four years ending 2024');
+  t.match(calibration.backtest.entryRates.note, /^entry rates are national/);
+  t.same(calibration.backtest.groups.map((g: { group: string }) => g.group), ['fostering', 'residential', 'supported', 'other'], 'by placement group');
   t.equal(calibration.model.hash, modelContentHash({ ...direct.model, version: '1.0.0' }), 'the stored model is the calibrated one');
 
   // What the issue asks the report to show.

@@ -631,7 +631,8 @@ export function calibrate(imported: ImportedSsda903, options: CalibrateOptions):
     entryWeight,
     entryRateWeight: options.entryRatePriorWeight ?? DEFAULT_ENTRY_RATE_WEIGHT,
     population: options.population,
-    rowReport,
+    // Entry splits count entries: their rows say so.
+    rowReport: (band, state, estimate, cell, weight, concentration) => rowReport(band, state, estimate, cell, weight, concentration, 'entries'),
   });
   report.entries = entryStep.entries;
   report.entrySplits.push(...entryStep.entrySplits);

@@ -20,7 +20,7 @@ t.test('calibrate a folder: model and report written, headline printed', async (
   t.equal(result.status, 0, result.stderr);
   t.match(result.stdout, /Imported 5 episodes of 4 children, returns 2023-2024\./);
   t.match(result.stdout, /Calibrated \d+ rows on 2023-2024 \(74 person-months, 1 entries\)/);
-  t.match(result.stdout, /Backtest 2024 \(fit 2023-2023\): in care at 31 March projected [\d.]+ \(90% interval \d+-\d+\), actual 2 /);
+  t.match(result.stdout, /Backtest 2024 \(fit 2023-2023\): in care at 31 March projected [\d.]+ \(80% interval \d+-\d+\), actual 2 /);
   t.match(result.stdout, /summed group error [\d.]+ \(stock carried forward [\d.]+, last year's flows [\d.]+\); entry rates are national \(no population was given\)\./);
   t.match(result.stderr, /100% done/, 'a progress bar on stderr');
   const model = JSON.parse(readFileSync(path.join(out, 'handshire-calibrated.json'), 'utf8'));

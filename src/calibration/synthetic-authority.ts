@@ -170,7 +170,11 @@ function syntheticRows(band: (typeof BANDS)[number], scale: number): Record<stri
     rows.returned_home = withStay('returned_home', { inhouse_foster: s(0.002), ifa_foster: s(0.001), residential: s(older ? 0.001 : 0) });
     rows.sgo = withStay('sgo', { kinship_foster: s(0.0006) });
     rows.adopted = withStay('adopted', { residential: s(child ? 0 : 0.0004), inhouse_foster: s(child ? 0.0002 : 0) });
-    // States the synthetic authority never uses (it writes no A3-A6, P1 or Z codes): rows that stay.
+    // States the synthetic authority never uses (it writes no A3-A6, P1 or Z codes): rows that stay,
+    // reachable from child in need with a probability of 1e-9 a month so that the model (and a
+    // model calibrated from it) is valid; no seed draws them in practice.
+    const { cin_cp: _stay, ...cinMoves } = rows.cin_cp;
+    rows.cin_cp = withStay('cin_cp', { ...cinMoves, ...Object.fromEntries(UNUSED_STATES.map((u) => [u, 1e-9])) });
     for (const unused of UNUSED_STATES) rows[unused] = { [unused]: 1 };
   } else {
     const young = band.fromYears === 18;

@@ -342,6 +342,15 @@ export function ageTransitions() {
       to: distribution({ adult: 1 }),
       source: 'assumption_rate_calibration',
     },
+    // Care leavers of 16-17 stay where they are on the 18th birthday: their monthly rows at 17
+    // reach states that end at 18 (supported accommodation, youth custody), so without these
+    // rules the month of the birthday would use them.
+    ...['supported_lodgings', 'independent_eet', 'independent_neet'].map((state) => ({
+      atAgeYears: 18,
+      from: [state],
+      to: distribution({ [state]: 1 }),
+      source: 'assumption_rate_calibration',
+    })),
     {
       atAgeYears: 21,
       from: ['staying_put'],

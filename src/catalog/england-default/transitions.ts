@@ -66,7 +66,10 @@ const newPlacementRows = (older: boolean): Rows => ({
  * after on 31 March are under one (dfe_cla_2024_shares), so the infant rates of entry, mostly
  * through a child protection plan begun before or at birth, are four to five times those of
  * ages 1-4. Many babies are placed with parents in a parent and baby arrangement or fostered for
- * adoption; few leave care before their first birthday.
+ * adoption; others go home or to special guardians within months. The rates were set so that the
+ * stock by age matches the DfE shares (test/models/england-default.test.ts): a single rate per
+ * year of age cannot concentrate entries at birth, so the stock at one year old is higher than the
+ * under-1 average, and the 1-4 exits are fast to bring the 1-4 share to 14-15%.
  */
 const BAND_UNDER_1: Rows = {
   home: { early_help: 0.003, cin_cp: 0.004, edge_of_care: 0.0001, inhouse_foster: 0.0005, ifa_foster: 0.00025, kinship_foster: 0.00025, placed_with_parents: 0.00012 },
@@ -176,6 +179,10 @@ const BAND_10_15: Rows = {
  * most moves into care at this age are into it.
  */
 const BAND_16_17: Rows = {
+  // Entries from home straight into supported accommodation or agency foster care stand for
+  // unaccompanied asylum-seeking children (7,380 looked after in 2024, nearly all 16-17;
+  // dfe_cla_2024), whom a chain from birth cannot otherwise produce: 29% of starters are 16 or over
+  // (dfe_cla_starters_2024) and 27% of children looked after (dfe_cla_2024_shares).
   home: { early_help: 0.0015, cin_cp: 0.001, edge_of_care: 0.0002, supported_accommodation: 0.00045, ifa_foster: 0.00012, youth_custody: 0.00003 },
   early_help: { home: 0.07, cin_cp: 0.01, edge_of_care: 0.002, supported_accommodation: 0.0002, youth_custody: 0.00005 },
   edge_of_care: {

@@ -18,9 +18,12 @@ import { exitTarget, PREVIOUS, placementStates, type Ssda903Mapping } from './ma
  *   but only partly: a return to care is seen, a move between states outside care is not;
  * - after leaving care at 18 or later, or for any other state: nothing after that first month
  *   (a care leaver's later history is seen only in OC3);
- * - nothing is observed before the first episode, after an exit whose destination is unknown
- *   (died, moved away, ended for another reason), during a placement with no state, after an
- *   open episode vanishes from the next return, nor after the last return.
+ * - nothing is observed before the first episode, after an exit whose destination the mapping
+ *   leaves unknown (in the default table only E8 "other reason" at 18 or over, and permanence
+ *   orders recorded at 18, which cannot be made then: every code that ends care, death and
+ *   independent living before 18 included, is an exit to a named state; see the README's REC
+ *   table), during a placement with no state (none in the default table), after an open episode
+ *   vanishes from the next return, nor after the last return.
  */
 
 /** A month's state: one model state, or several in unknown shares (split in the prior's proportions). */

@@ -3,7 +3,6 @@ import { DEFAULT_CARE_STATES } from '../catalog/vocabulary.ts';
 import { ageYearsAtMonthStart, birthdayAgeInMonth, dayNumber, isoDate, monthStartDay, returnYearEndDay, returnYearFirstMonth, returnYearStartDay } from './dates.ts';
 import type { Ssda903Upload } from './input.ts';
 import { bandForAge, resolveSelector } from './model-structure.ts';
-import { AGE_BANDS } from '../catalog/england-default/transitions.ts';
 
 /**
  * A synthetic authority: SSDA903 files for children simulated month by month from a known
@@ -79,8 +78,20 @@ export class SeededRandom {
 
 type Row = Record<string, number>;
 
-// The default model's bands, so a synthetic authority calibrates band for band against it.
-const BANDS = AGE_BANDS;
+// The synthetic chain keeps its own bands (those of england-default 1.1.0): its invented rates
+// and the tests counted by hand against it do not move when the default model gains a band.
+const BANDS = [
+  { id: '0-4', fromYears: 0, toYears: 5 },
+  { id: '5-9', fromYears: 5, toYears: 10 },
+  { id: '10-15', fromYears: 10, toYears: 16 },
+  { id: '16-17', fromYears: 16, toYears: 18 },
+  { id: '18-20', fromYears: 18, toYears: 21 },
+  { id: '21-24', fromYears: 21, toYears: 25 },
+];
+/** Looked-after states of the default vocabulary the synthetic chain never enters. */
+const UNUSED_STATES = ['placed_for_adoption', 'placed_with_parents', 'other_placement'];
+/** Care leavers' states start at 18 in the synthetic chain (the default model allows some from 16). */
+const CARE_LEAVER_FROM_18 = new Set(['supported_lodgings', 'independent_eet', 'independent_neet']);
 
 /** Off-diagonal entries; the state itself gets the rest. */
 function withStay(state: string, moves: Row): Row {
@@ -159,6 +170,12 @@ function syntheticRows(band: (typeof BANDS)[number], scale: number): Record<stri
     rows.returned_home = withStay('returned_home', { inhouse_foster: s(0.002), ifa_foster: s(0.001), residential: s(older ? 0.001 : 0) });
     rows.sgo = withStay('sgo', { kinship_foster: s(0.0006) });
     rows.adopted = withStay('adopted', { residential: s(child ? 0 : 0.0004), inhouse_foster: s(child ? 0.0002 : 0) });
+    // States the synthetic authority never uses (it writes no A3-A6, P1 or Z codes): rows that stay,
+    // reachable from child in need with a probability of 1e-9 a month so that the model (and a
+    // model calibrated from it) is valid; no seed draws them in practice.
+    const { cin_cp: _stay, ...cinMoves } = rows.cin_cp;
+    rows.cin_cp = withStay('cin_cp', { ...cinMoves, ...Object.fromEntries(UNUSED_STATES.map((u) => [u, 1e-9])) });
+    for (const unused of UNUSED_STATES) rows[unused] = { [unused]: 1 };
   } else {
     const young = band.fromYears === 18;
     rows.supported_lodgings = withStay('supported_lodgings', { independent_eet: 0.02, independent_neet: 0.012, homeless: 0.003, adult_custody: 0.001 });
@@ -197,7 +214,7 @@ export function syntheticModel(options: { scale?: number; id?: string } = {}): C
       label: s.label,
       category: s.category,
       ...(s.placement ? { placement: true, withinStatePlacementMoves: 0.01 * (s.id === 'residential' ? 3 : s.id === 'kinship_foster' ? 0.5 : 1.5) } : {}),
-      ...(s.minAgeYears !== undefined ? { minAgeYears: s.minAgeYears } : {}),
+      ...(CARE_LEAVER_FROM_18.has(s.id) ? { minAgeYears: 18 } : s.minAgeYears !== undefined ? { minAgeYears: s.minAgeYears } : {}),
       ...(s.maxAgeYears !== undefined ? { maxAgeYears: s.maxAgeYears } : {}),
       ...(s.id === 'adult' ? { terminal: true } : {}),
     })),
@@ -212,6 +229,7 @@ export function syntheticModel(options: { scale?: number; id?: string } = {}): C
       { atAgeYears: 18, from: ['youth_custody'], to: { adult_custody: 0.7, independent_neet: 0.3 } },
       { atAgeYears: 18, from: ['@community', '@edge_of_care', '@permanence'], to: { adult: 1 } },
       { atAgeYears: 21, from: ['staying_put'], to: { independent_eet: 0.6, supported_lodgings: 0.2, independent_neet: 0.2 } },
+      { atAgeYears: 18, from: UNUSED_STATES, to: { supported_lodgings: 1 } },
     ],
     transitionSources: [{ describes: 'All rates (invented)', source: 'synthetic' }],
     rateUncertainty: { concentration: 500 },

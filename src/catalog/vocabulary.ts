@@ -38,14 +38,22 @@ export const DEFAULT_CARE_STATES: readonly CareStateInfo[] = [
   { id: 'residential', label: 'Residential children’s home', category: 'looked_after', maxAgeYears: 18, placement: true },
   { id: 'secure_home', label: 'Secure children’s home', category: 'looked_after', minAgeYears: 10, maxAgeYears: 18, placement: true },
   { id: 'supported_accommodation', label: 'Supported accommodation (16-17)', category: 'looked_after', minAgeYears: 16, maxAgeYears: 18, placement: true },
+  // SSDA903 PLACE A3-A6: with prospective adopters before the adoption order.
+  { id: 'placed_for_adoption', label: 'Placed for adoption (before the order)', category: 'looked_after', maxAgeYears: 18, placement: true },
+  // PLACE P1: looked after while living with parents or others with parental responsibility.
+  { id: 'placed_with_parents', label: 'Placed with parents while looked after', category: 'looked_after', maxAgeYears: 18, placement: true },
+  // PLACE Z1 (to 2024-25) and Z11-Z14 (from 2025-26): other placements.
+  { id: 'other_placement', label: 'Other placement', category: 'looked_after', maxAgeYears: 18, placement: true },
   { id: 'youth_custody', label: 'Youth custody', category: 'custody', minAgeYears: 10, maxAgeYears: 18 },
   { id: 'sgo', label: 'Special guardianship', category: 'permanence', maxAgeYears: 18 },
   { id: 'adopted', label: 'Adopted', category: 'permanence', maxAgeYears: 18 },
   { id: 'returned_home', label: 'Returned home from care', category: 'permanence', maxAgeYears: 18 },
   { id: 'staying_put', label: 'Staying put with former foster carers', category: 'care_leaver', minAgeYears: 18, maxAgeYears: 21 },
-  { id: 'supported_lodgings', label: 'Supported lodgings or semi-independent', category: 'care_leaver', minAgeYears: 18 },
-  { id: 'independent_eet', label: 'Independent, in education, employment or training', category: 'care_leaver', minAgeYears: 18 },
-  { id: 'independent_neet', label: 'Independent, not in education, employment or training', category: 'care_leaver', minAgeYears: 18 },
+  // Care leavers from 16: a 16- or 17-year-old who leaves care for independent living (SSDA903
+  // REC E5, E6) is a relevant child, supported by a personal adviser until 18 and beyond.
+  { id: 'supported_lodgings', label: 'Supported lodgings or semi-independent', category: 'care_leaver', minAgeYears: 16 },
+  { id: 'independent_eet', label: 'Independent, in education, employment or training', category: 'care_leaver', minAgeYears: 16 },
+  { id: 'independent_neet', label: 'Independent, not in education, employment or training', category: 'care_leaver', minAgeYears: 16 },
   { id: 'adult_custody', label: 'Custody (18 and over)', category: 'custody', minAgeYears: 18 },
   { id: 'homeless', label: 'Homeless', category: 'care_leaver', minAgeYears: 18 },
   { id: 'adult', label: 'Adult, not a care leaver', category: 'adult', minAgeYears: 18 },

@@ -62,13 +62,17 @@ t.test('field cases: nothing usable exits non-zero and writes nothing; what is w
   t.match(shortBreaks.stderr, /cleaning\/short_break: 2 dropped/);
   t.notOk(existsSync(path.join(dir, 'short')), 'nothing written');
 
-  const unmapped = run(path.join(CASES, 'placement-codes-2025-26'), '--out', path.join(dir, 'z'), '--backtest', 'none');
-  t.equal(unmapped.status, 2, 'Z11-Z14 with no override: nothing observed, non-zero');
+  // The default table maps Z11-Z14 to other placements (issue 11); an override that leaves them
+  // with no state censors every month, so nothing is observed.
+  const censoring = path.join(dir, 'censor-z.json');
+  writeFileSync(censoring, JSON.stringify({ placements: { Z11: { state: null }, Z12: { state: null }, Z13: { state: null } } }));
+  const unmapped = run(path.join(CASES, 'placement-codes-2025-26'), '--out', path.join(dir, 'z'), '--backtest', 'none', '--mapping', censoring);
+  t.equal(unmapped.status, 2, 'Z11-Z14 with no state: nothing observed, non-zero');
   t.match(unmapped.stderr, /Nothing was observed/);
   t.notOk(existsSync(path.join(dir, 'z')), 'nothing written');
   const mapped = run(path.join(CASES, 'placement-codes-2025-26'), '--out', path.join(dir, 'z'), '--backtest', 'none', '--mapping', path.join(CASES, 'placement-codes-2025-26/override-z12.json'));
   t.equal(mapped.status, 0, mapped.stderr);
-  t.match(mapped.stdout, /\(11 person-months, 1 entries\)/);
+  t.match(mapped.stdout, /\(33 person-months, 2 entries\)/);
 
   const age18 = run(path.join(CASES, 'age18-home'), '--out', path.join(dir, 'age18'), '--backtest', 'none');
   t.equal(age18.status, 0, age18.stderr);

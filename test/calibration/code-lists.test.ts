@@ -41,7 +41,7 @@ t.test('every code in a list has a rule in the mapping table', async (t) => {
   for (const code of DEFAULT_MAPPING.codeLists.PLACE) t.ok(code in DEFAULT_MAPPING.placements, `PLACE ${code}`);
   for (const code of DEFAULT_MAPPING.codeLists.ACTIV) t.ok(code in DEFAULT_MAPPING.careLeavers.activity, `ACTIV ${code}`);
   t.equal(DEFAULT_MAPPING.placements.K3.state, 'supported_accommodation');
-  for (const z of ['Z11', 'Z12', 'Z13', 'Z14']) t.equal(DEFAULT_MAPPING.placements[z].state, null, `${z} censored by default, as Z1`);
+  for (const z of ['Z1', 'Z11', 'Z12', 'Z13', 'Z14']) t.equal(DEFAULT_MAPPING.placements[z].state, 'other_placement', `${z}: other placement (issue 11)`);
 });
 
 t.test('an authority can map the 2025-26 codes', async (t) => {

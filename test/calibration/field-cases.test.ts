@@ -234,18 +234,22 @@ t.test('open-episode-then-new-entry: the child left care and came back', async (
   t.ok(imported.episodes.every((e) => e.reasonEnded !== 'X1'));
 });
 
-t.test('placement-codes-2025-26: Z11-Z14 known in 2025-26, censored by default, mappable', async (t) => {
+t.test('placement-codes-2025-26: Z11-Z14 known in 2025-26, other placements by default (issue 11), mappable', async (t) => {
   const files = caseFiles('placement-codes-2025-26');
   const imported = await importSsda903(files, { pseudonymKey: KEY });
   t.equal(codes(imported, 'unknown_code').length, 0, 'Z11, Z12, Z13 are codes of the 2025-26 list');
-  t.same(imported.report.totals.unobserved, { episodes: 3, personMonths: 33, entries: 3 }, 'censored like Z1, and the months reported (12 + 11 + 10: month starts to March 2026)');
-  await refused(t, () => calibrate(imported, { priorModel: england }), 422, /Nothing was observed/);
+  t.same(imported.report.totals.unobserved, { episodes: 0, personMonths: 0, entries: 0 }, 'none censored: the other-placement codes have a state');
+  const { result: byDefault } = await run(files);
+  // 12 + 11 + 10 month starts to March 2026; Z402 starts on the data's first day, so its entry is not seen.
+  t.equal(byDefault.report.headline.personMonths, 33, 'Z402 12, Z401 11, Z403 10 months in other placements');
+  t.equal(byDefault.report.headline.entries, 2);
+  t.match(byDefault.report.entries.byBand, [{ band: '10-15', count: 2, byState: [{ state: 'other_placement', count: 2 }] }]);
   const { result } = await run(files, caseOverride('placement-codes-2025-26'));
-  t.equal(result.report.headline.personMonths, 11, 'with the override: Z401 in residential from May 2025');
-  t.equal(result.report.headline.entries, 1);
+  t.equal(result.report.headline.personMonths, 33, 'with the override: the same months, Z401 in residential from May 2025');
+  t.match(result.report.entries.byBand, [{ band: '10-15', count: 2, byState: [{ state: 'residential', count: 1 }, { state: 'other_placement', count: 1 }] }]);
   const asR1 = await run(rewritten(files, (s) => s.replace('Z12,,', 'R1,PR3,')), caseOverride('placement-codes-2025-26'));
-  t.equal(asR1.result.report.headline.personMonths, 11, 'as the same file with R1/PR3');
-  t.equal(asR1.result.report.headline.entries, 1);
+  t.equal(asR1.result.report.headline.personMonths, 33, 'as the same file with R1/PR3');
+  t.equal(asR1.result.report.headline.entries, 2);
   t.same(asR1.result.model.transitions, result.model.transitions, 'the same rows');
   const before = await importSsda903(rewritten(files, (s) => s.replaceAll('/2025', '/2024')).map((f) => ({ ...f, name: f.name.replace('2026', '2025') })), { pseudonymKey: KEY });
   t.equal(codes(before, 'code_out_of_year').length, 3, 'Z11-Z14 before 2025-26 are reported as out of their years');

@@ -45,8 +45,8 @@ t.test('the Northvale sample imports with every cleaning action reported', async
     code_fixed_from_other_return: { fixed: 1 },
     overlapping_episodes: { fixed: 1 },
     episode_after_18: { kept: 5 },
-    // P1 (placed with parents) maps to no default state: each such episode says what it loses.
-    unmapped_placement: { kept: 53 },
+    // No unmapped_placement: since mapping 1.1.0 (issue 11) P1, the sample's 53 placements with
+    // parents, is the state placed_with_parents.
     // OC3 F3/P3 after 2020-21, when F4/P4 and F5/P5 replaced them: kept and mapped, reported.
     code_out_of_year: { kept: 157 },
   });

@@ -78,11 +78,14 @@ t.test('every field case through the API: the same figures as the core, stored a
   t.equal(list.json().total, published, 'one calibration per published case, and nothing for the refused');
 });
 
-t.test('placement-codes-2025-26 without its override: the job fails with 422, no model is published', async (t) => {
+// Since mapping 1.1.0 (issue 11) the default table gives Z11-Z14 a state (other_placement); an
+// authority's table that gives them none censors every month of this case.
+t.test('placement-codes-2025-26 with Z11-Z13 given no state: the job fails with 422, no model is published', async (t) => {
   const test = await buildTestApp(t);
+  const censoring = { placements: { Z11: { state: null }, Z12: { state: null }, Z13: { state: null } } };
   const form = await multipartForm(
     caseFiles('placement-codes-2025-26').map((f) => ({ name: f.name, content: f.buffer })),
-    { backtestYear: 'none' },
+    { backtestYear: 'none', mapping: JSON.stringify(censoring) },
   );
   const response = await test.as('commissioning', { method: 'POST', url: '/v1/calibrations', ...form });
   t.equal(response.statusCode, 202);

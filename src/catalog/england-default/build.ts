@@ -13,7 +13,7 @@ import { AGE_BANDS, ageTransitions, monthlyTransitions, WITHIN_STATE_MOVES } fro
  */
 
 export const ENGLAND_DEFAULT_ID = 'england-default';
-export const ENGLAND_DEFAULT_VERSION = '1.1.0';
+export const ENGLAND_DEFAULT_VERSION = '1.2.0';
 
 type EventCostSpec = Static<typeof EventCost>;
 type RateFactorSpec = Static<typeof RateFactor>;
@@ -40,6 +40,9 @@ const OUTCOME_FLAGS_BY_STATE: Record<string, StateSpec['flags']> = {
   residential: ['in_care', 'residential'],
   secure_home: ['in_care', 'residential'],
   supported_accommodation: ['in_care'],
+  placed_for_adoption: ['in_care'],
+  placed_with_parents: ['in_care'],
+  other_placement: ['in_care'],
   youth_custody: ['custody'],
   adult_custody: ['custody'],
   staying_put: ['care_leaver'],
@@ -181,7 +184,7 @@ function unitCosts(): UnitCostSpec[] {
     {
       id: 'looked_after_social_work',
       label: 'Social worker time for a looked-after child',
-      states: ['kinship_foster', 'ifa_foster', 'residential', 'secure_home', 'supported_accommodation'],
+      states: ['kinship_foster', 'ifa_foster', 'residential', 'secure_home', 'supported_accommodation', 'other_placement'],
       amount: pert(1.6 * hourly, 2.3 * hourly, 3.5 * hourly),
       per: 'week',
       agency: 'childrens_social_care',
@@ -189,6 +192,30 @@ function unitCosts(): UnitCostSpec[] {
       source: 'assumption_social_work_time',
       priceYear: '2013-14',
       note: `2.3 hours a week (1.6-3.5) at ${atHourly}. Not for in-house foster care, whose PSSRU full cost includes social work.`,
+    },
+    {
+      id: 'placed_at_home_or_for_adoption_social_work',
+      label: 'Social worker time for a child placed for adoption or placed with parents (no placement fee)',
+      states: ['placed_for_adoption', 'placed_with_parents'],
+      amount: pert(1.6 * hourly, 2.3 * hourly, 3.5 * hourly),
+      per: 'week',
+      agency: 'childrens_social_care',
+      cashable: false,
+      source: 'assumption_low_cost_placements',
+      priceYear: '2013-14',
+      note: `The whole placement cost to children’s social care: 2.3 hours a week (1.6-3.5) at ${atHourly}, as for other looked-after children, and no carer’s fee or allowance.`,
+    },
+    {
+      id: 'other_placement_cost',
+      label: 'Other placement (SSDA903 Z1, Z11-Z14)',
+      states: ['other_placement'],
+      amount: pert(0.4 * supported.value, supported.value, residential.value / 52.18),
+      per: 'week',
+      agency: 'childrens_social_care',
+      placementFee: true,
+      source: 'assumption_other_placement',
+      priceYear: '2023',
+      note: `Kind of provision unknown: mode the supported accommodation average (${supported.explanation}, calendar-year deflator), range from 40% of it to the weekly cost of a children’s home place (NAO ${formatPounds(residential.value)} a year / 52.18).`,
     },
     {
       id: 'cin_cp_social_work',
@@ -266,7 +293,7 @@ function unitCosts(): UnitCostSpec[] {
     {
       id: 'camhs_other',
       label: 'Community CAMHS for other looked-after children and on the edge of care',
-      states: ['kinship_foster', 'inhouse_foster', 'ifa_foster', 'supported_accommodation', 'edge_of_care'],
+      states: ['kinship_foster', 'inhouse_foster', 'ifa_foster', 'supported_accommodation', 'placed_for_adoption', 'placed_with_parents', 'other_placement', 'edge_of_care'],
       amount: pert(0.05 * camhsReferral.value, 0.15 * camhsReferral.value, 0.3 * camhsReferral.value),
       per: 'year',
       agency: 'health',
@@ -339,7 +366,7 @@ function unitCosts(): UnitCostSpec[] {
     },
     {
       id: 'supported_lodgings_cost',
-      label: 'Supported lodgings or semi-independent accommodation (18+)',
+      label: 'Supported lodgings or semi-independent accommodation (care leavers)',
       states: ['supported_lodgings'],
       amount: around(supported.value, 0.4, 1.6),
       per: 'week',
@@ -352,6 +379,7 @@ function unitCosts(): UnitCostSpec[] {
       id: 'universal_credit_neet',
       label: 'Universal Credit standard allowance while NEET',
       states: ['independent_neet'],
+      minAgeYears: 18,
       amount: pert(0.8 * 311.68, 311.68, 2 * 311.68),
       per: 'month',
       agency: 'welfare',
@@ -587,7 +615,7 @@ export function buildEnglandDefaultModel(): CostModelSpec {
     version: ENGLAND_DEFAULT_VERSION,
     name: 'England default',
     description:
-      'Care pathways and lifetime public costs to age 25 for children and young people in England: the 21 default care states, monthly transition rates per age band set to reproduce national statistics, unit costs from published sources uprated to one price base, and commissionable interventions with uncertain effects. A starting point: local models calibrated from SSDA903 returns should replace the rates.',
+      'Care pathways and lifetime public costs to age 25 for children and young people in England: the 24 default care states, monthly transition rates per age band set to reproduce national statistics, unit costs from published sources uprated to one price base, and commissionable interventions with uncertain effects. A starting point: local models calibrated from SSDA903 returns should replace the rates.',
     currency: 'GBP',
     priceBaseYear: PRICE_BASE_YEAR,
     uprating: `Every source figure is brought to ${PRICE_BASE_YEAR} prices with the GDP deflator, as the Green Book asks (hmt_green_book_deflator): factor = index(${PRICE_BASE_YEAR}) / index(price year), using ONS series YBGB (2022 = 100, release of 30 June 2025; ons_gdp_deflator_2025), financial years as the mean of their April-March quarters. Index values: ${USED_PERIODS.map((p) => `${p} ${index(p)}`).join(', ')} (2023 is a calendar year). ${PRICE_BASE_YEAR} is the latest complete financial year in that release, so no forecast is used. Each cost’s note gives its own factor.`,
@@ -612,6 +640,7 @@ export function buildEnglandDefaultModel(): CostModelSpec {
       { describes: 'How the monthly rates were set (judgement, calibrated to the figures below)', source: 'assumption_rate_calibration' },
       { describes: 'Children looked after: 70 per 10,000, starters, leavers, adoptions', source: 'dfe_cla_2024' },
       { describes: 'Age of children starting care (a quarter aged 10-15)', source: 'dfe_cla_starters_2024' },
+      { describes: 'Children looked after on 31 March 2024 by age band and placement type (the shares the stock from birth is tuned to)', source: 'dfe_cla_2024_shares' },
       { describes: 'Children in need: 333 per 10,000 and episode length', source: 'dfe_cin_2024' },
       { describes: 'Exits: return home, adoption', source: 'familylaw_cla_2018' },
       { describes: 'Exits: adoption and special guardianship shares', source: 'familylaw_cla_2019' },

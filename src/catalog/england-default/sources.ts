@@ -19,6 +19,13 @@ export const SOURCES: Record<string, SourceSpec> = {
     url: 'https://explore-education-statistics.service.gov.uk/find-statistics/children-looked-after-in-england-including-adoptions/2024',
     note: '83,630 children looked after on 31 March 2024, 70 per 10,000 children (25 to 191 by authority); national time series: 33,050 started and 33,620 ceased in the year, 2,980 adopted, 7,380 unaccompanied asylum-seeking children.',
   },
+  dfe_cla_2024_shares: {
+    title: 'Children looked after in England including adoptions, reporting year 2024: children looked after on 31 March 2024 by age group and placement type',
+    publisher: 'Department for Education',
+    year: '2024',
+    url: 'https://explore-education-statistics.service.gov.uk/find-statistics/children-looked-after-in-england-including-adoptions/2024',
+    note: 'Of 83,630 children looked after on 31 March 2024: aged 10-15 38%, 16 and over 27%, 56,390 (67%) in foster placements (as summarised from the release by Home for Good, https://homeforgood.org.uk/statistics); average time from placement for adoption to the order 9 months; 2,980 adopted in the year. Under 1 and 1-4, 5-9 from the CLA on 31 March by characteristics data set (2021: under 1 3,930 of 80,850 = 4.9%, 1-4 14%, 5-9 19%; 2022: under 1 3,970 of 82,170 = 4.8%, 1-4 14%, 5-9 18%; the shares were stable to 2024, the release says). Secure units, children’s homes and semi-independent living: 17% in 2023 (Community Care, 20 November 2023, from the 2023 release). Placed with parents: 6.0% on 1 September 2024 (sufficiency_placement_mix_2024). Placed for adoption: not transcribed; 2,980 adoptions a year × 9 months / 12 ≈ 2,240 children, 2.7%.',
+  },
   dfe_cla_starters_2024: {
     title: 'CLA starting during the year by characteristics - NATIONAL',
     publisher: 'Department for Education',
@@ -286,7 +293,7 @@ export const SOURCES: Record<string, SourceSpec> = {
     publisher: 'pathcast assumption',
     year: '2026',
     note:
-      'No published source gives monthly transition probabilities between these states. They were set by hand so that the chain, propagated exactly from birth, reproduces the national figures cited in transitionSources: about 70 looked after per 10,000 children, about a third of them aged 10-15, children’s homes about a tenth of placements, 40% of 16-17-year-olds in supported accommodation, exits by return home, special guardianship and adoption in the published shares, about 55-60% staying put at 18 and a quarter at 19-20, about 40% of care leavers aged 19-21 NEET. The edge-of-care and child-in-need rows are the least certain: they are judged, not measured. Local models calibrated from SSDA903 returns should replace them.',
+      'No published source gives monthly transition probabilities between these states. They were set by hand so that the chain, propagated exactly from birth, reproduces the national figures cited in transitionSources: about 70 looked after per 10,000 children, the DfE 2024 shares of children looked after by age band (under 1 5%, 10-15 38%, 16 and over 27%) and placement type (foster 67%, placed with parents 6%, placed for adoption about 3%; dfe_cla_2024_shares, since model 1.2.0), children’s homes about a tenth of placements, 40% of 16-17-year-olds in supported accommodation, exits by return home, special guardianship and adoption in the published shares, about 55-60% staying put at 18 and a quarter at 19-20, about 40% of care leavers aged 19-21 NEET. The edge-of-care and child-in-need rows are the least certain: they are judged, not measured. Local models calibrated from SSDA903 returns should replace them.',
   },
   assumption_social_work_time: {
     title: 'Social worker time per child, from caseloads',
@@ -294,6 +301,20 @@ export const SOURCES: Record<string, SourceSpec> = {
     year: '2026',
     note:
       'A full-time social worker (about 37 hours a week) with a caseload of 15-20 children gives about 2 hours a week per child, overheads included; more for children on the edge of care (about 3 hours), about 2.3 hours for children looked after outside in-house foster care (whose PSSRU cost already includes social work). Hours are priced at the PSSRU-derived £40 an hour in 2013-14 (social_worker_hour_2014), uprated.',
+  },
+  assumption_low_cost_placements: {
+    title: 'Placed for adoption and placed with parents: social work time, no placement fee',
+    publisher: 'pathcast assumption',
+    year: '2026',
+    note:
+      'A child placed for adoption (SSDA903 A3-A6) lives with prospective adopters, who receive no fostering allowance (adoption allowances are means-tested, rare and paid after the order); a child placed with parents (P1) lives at home under a care order. Neither placement has a fee: the authority pays the looked-after child’s social work time (2.3 hours a week, assumption_social_work_time, priced from the PSSRU unit cost of a social worker hour, social_worker_hour_2014), health (CAMHS) and the virtual school’s pupil premium plus. Both therefore cost a small fraction of foster care (about £140 a week of social work against £500-£1,100 a week for a foster placement). The adoption itself is charged as the inter-agency fee event on the adoption order.',
+  },
+  assumption_other_placement: {
+    title: 'Other placements (SSDA903 Z1, Z11-Z14): cost of an unknown kind of provision',
+    publisher: 'pathcast assumption',
+    year: '2026',
+    note:
+      'The code says only that the placement is none of the listed kinds; the published statistics group it with other residential and community settings. Priced as a supported accommodation placement (the one authority average, lincolnshire_supported_2023) with a range from 40% of it (community settings) to the weekly cost of a children’s home place (nao_residential_2025): the authority’s actual prices, where recorded, should replace it.',
   },
   assumption_personal_adviser: {
     title: 'Personal adviser time for care leavers',

@@ -13,6 +13,9 @@ import { residentialAged, threePlans } from '../care-plans/fixtures.ts';
 
 import { decimals, numbersIn, offences } from './answer-walk.ts';
 
+// biome-ignore lint/suspicious/noExplicitAny: answers walked as parsed JSON
+type Json = Record<string, any>;
+
 t.test('the kinds and the rounding rules', async (t) => {
   t.equal(roundPounds(100672.03250000003), 100672.03);
   t.equal(roundPounds(-0.09999999999999998), -0.1);
@@ -87,7 +90,7 @@ t.test('projection, care-plan projection and comparison, budget: money to the pe
 
   // Totals reconcile: a plan's total mean is the sum of its financial years' means, to the penny.
   for (const [name, answer] of [['projection', answers.projection], ['care-plan projection', (answers['care-plan projection'] as { result: unknown }).result]] as const) {
-    for (const plan of (answer as { plans: Array<Record<string, any>> }).plans) {
+    for (const plan of (answer as { plans: Array<Json> }).plans) {
       for (const basis of ['cash', 'discounted'] as const) {
         const pence = plan.byFinancialYear.reduce((sum: number, y: Record<string, { mean: number }>) => sum + Math.round(y[basis].mean * 100), 0);
         t.equal(Math.round(plan.total[basis].mean * 100), pence, `${name} ${plan.name} ${basis}: total = Σ years`);
@@ -101,8 +104,8 @@ t.test('projection, care-plan projection and comparison, budget: money to the pe
     }
   }
   // A comparison's mean saving subtracts exactly: the against plan's total minus this plan's.
-  for (const c of (answers.projection as { comparisons: Array<Record<string, any>> }).comparisons) {
-    const total = (name: string, basis: 'cash' | 'discounted') => (answers.projection as { plans: Array<Record<string, any>> }).plans.find((p) => p.name === name)?.total[basis].mean;
+  for (const c of (answers.projection as { comparisons: Array<Json> }).comparisons) {
+    const total = (name: string, basis: 'cash' | 'discounted') => (answers.projection as { plans: Array<Json> }).plans.find((p) => p.name === name)?.total[basis].mean;
     for (const basis of ['cash', 'discounted'] as const) {
       t.equal(Math.round(c[basis].saving.mean * 100), Math.round(total(c.against, basis) * 100) - Math.round(total(c.plan, basis) * 100), `${c.plan} ${basis}: saving = difference of totals`);
     }

@@ -5,6 +5,9 @@ import { unzip } from '../export/fixtures.ts';
 import { decimals, numbersIn, offences } from '../finance/answer-walk.ts';
 import { addCohort, runAndWait, smallScenario } from './fixtures.ts';
 
+// biome-ignore lint/suspicious/noExplicitAny: answers walked as parsed JSON
+type Json = Record<string, any>;
+
 /**
  * Issue 12: money in whole pence in every answer, for scenarios: a run, its comparison, the
  * list, a pack's CSV tables; the run's money statement beside a projection's; and runs of
@@ -34,7 +37,7 @@ t.test('scenario run, comparison, list and pack: money to the penny, no float no
     t.same(offences(answer), [], `${name}: no number beyond its decimals`);
   }
 
-  const result = (answers['scenario run'] as { result: Record<string, any> }).result;
+  const result = (answers['scenario run'] as { result: Json }).result;
   for (const variant of ['baseline', 'strategy', 'saving'] as const) {
     const pence = result.spend.byYear.slice(0, result.planningYears).reduce((sum: number, y: Record<string, { mean: number }>) => sum + Math.round(y[variant].mean * 100), 0);
     t.equal(Math.round(result.spend.planningTotal[variant].mean * 100), pence, `scenario planning total ${variant} = Σ years`);
@@ -66,8 +69,8 @@ t.test('scenario run, comparison, list and pack: money to the penny, no float no
   t.same(money.filter((row) => decimals(Number(row[central])) > 2).map((row) => row[central]), [], 'money assumptions to the penny');
 
   // A scenario run states its money as a projection does: same currency, price base, rates and bases.
-  const stated = (answers['scenario run'] as { money: Record<string, any> }).money;
-  const projected = (answers.projection as { money: Record<string, any> }).money;
+  const stated = (answers['scenario run'] as { money: Json }).money;
+  const projected = (answers.projection as { money: Json }).money;
   t.match(stated, { currency: 'GBP', priceBase: '2024-25', priceBaseKind: 'model', modelPriceBase: '2024-25', deflator: { appliedTo: 'nothing', factors: [] } });
   t.same(stated.discountRates, projected.discountRates, 'the model’s Green Book schedule, as the projection states it');
   t.same(stated.bases, projected.bases, 'the two bases in the same words');

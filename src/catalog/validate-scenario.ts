@@ -1,4 +1,4 @@
-import { isWholePence } from '../finance/money.ts';
+import { wholePenceError } from '../finance/money.ts';
 import Ajv from 'ajv';
 import type { CostModelSpec, DistributionSpec } from './model-schema.ts';
 import { Scenario, type ScenarioSpec } from './scenario-schema.ts';
@@ -158,7 +158,8 @@ export function validateScenario(input: unknown, model: CostModelSpec | undefine
 
   // Money in whole pence: a fraction of a penny is refused, never rounded silently.
   const wholePence = (amount: number, field: string) => {
-    if (!isWholePence(amount)) push(field, `${amount} has a fraction of a penny; give whole pence (at most two decimal places)`);
+    const error = wholePenceError(amount, field);
+    if (error) push(error.field, error.reason);
   };
   // Strategy.
   const interventionIds = (model.interventions ?? []).map((iv) => iv.id);

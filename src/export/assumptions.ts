@@ -1,4 +1,5 @@
 import type { DistributionSpec } from '../catalog/model-schema.ts';
+import { roundPounds } from '../finance/money.ts';
 import { meanOf, toDistribution } from '../simulation/distributions.ts';
 import { type PackRun, agencyLabel } from './pack-input.ts';
 
@@ -27,6 +28,11 @@ export interface AssumptionRow {
 
 const round = (x: number) => Number(x.toPrecision(6));
 const number = (x: number) => round(x).toLocaleString('en-GB', { maximumFractionDigits: 6 });
+
+/** A central value in pounds (unit "£…") is money: to the penny, as every money figure shown (the table rounds the rest). */
+function moneyCentral(row: AssumptionRow): AssumptionRow {
+  return row.central !== null && row.unit.startsWith('£') ? { ...row, central: roundPounds(row.central) } : row;
+}
 
 export function distributionMean(d: DistributionSpec): number {
   return meanOf(toDistribution(d));
@@ -61,7 +67,7 @@ export function assumptionRows(run: PackRun): AssumptionRow[] {
   const title = (id: string | undefined) => (id ? (sources[id]?.title ?? '') : '');
   const rows: AssumptionRow[] = [];
   const modelRow = (row: Partial<AssumptionRow> & { group: string; input: string; label: string; value: string }) =>
-    rows.push({ part: 'model', central: null, unit: '', agency: '', source: '', sourceTitle: title(row.source), priceYear: '', note: '', ...row });
+    rows.push(moneyCentral({ part: 'model', central: null, unit: '', agency: '', source: '', sourceTitle: title(row.source), priceYear: '', note: '', ...row }));
 
   modelRow({ group: 'Model', input: 'id', label: 'Cost model', value: `${model.id} ${model.version}: ${model.name}`, note: `content hash ${run.model.hash}` });
   modelRow({ group: 'Model', input: 'priceBaseYear', label: 'Price base year (real prices)', value: model.priceBaseYear, note: model.uprating ?? '' });
@@ -170,7 +176,7 @@ export function assumptionRows(run: PackRun): AssumptionRow[] {
 
   const authors = `scenario ${run.scenario.id} ${run.scenario.version}`;
   const scenarioRow = (row: Partial<AssumptionRow> & { group: string; input: string; label: string; value: string }) =>
-    rows.push({ part: 'scenario', central: null, unit: '', agency: '', source: authors, sourceTitle: 'The scenario’s authors', priceYear: '', note: '', ...row });
+    rows.push(moneyCentral({ part: 'scenario', central: null, unit: '', agency: '', source: authors, sourceTitle: 'The scenario’s authors', priceYear: '', note: '', ...row }));
   scenarioRow({ group: 'Scenario', input: 'id', label: 'Scenario', value: `${scenario.id} ${scenario.version}: ${scenario.name}`, note: `${scenario.description ?? ''} Content hash ${run.scenario.hash}.`.trim() });
   scenarioRow({ group: 'Scenario', input: 'model', label: 'Model named', value: `${scenario.model.id}${scenario.model.version ? ` ${scenario.model.version}` : ' (newest version)'}` });
   const filter = scenario.cohort;

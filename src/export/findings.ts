@@ -1,3 +1,4 @@
+import { conventionDifferences } from '../finance/conventions.ts';
 import { formatPercent, formatPounds } from '../services/wording.ts';
 import { COMPLEMENT, SMALL_COUNT, type ShownCount } from './disclosure.ts';
 import { type PackRun, agencyLabel, runLabel, yearEndDate } from './pack-input.ts';
@@ -92,5 +93,10 @@ export function comparisonFindings(runs: PackRun[], differentCohorts: boolean): 
   if (differentCohorts) {
     sentences.push('These runs simulated different cohorts of young people: differences between them reflect the cohorts as well as the strategies.');
   }
+  // Runs stored before the convention was recorded followed a closed cohort.
+  const methods = runs.map((run) => ({ label: runLabel(run), appraisal: run.result.appraisal?.convention ?? 'closed_cohort', model: run.model.spec }));
+  const { warnings, currencies } = conventionDifferences(methods);
+  sentences.push(...warnings.map((w) => w.message));
+  if (currencies) sentences.push(`The runs are in different currencies (${currencies.join(', ')}): their figures cannot be subtracted.`);
   return sentences;
 }

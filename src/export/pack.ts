@@ -1,5 +1,6 @@
 import { zipSync } from 'fflate';
 import { type Chart, packCharts } from './charts.ts';
+import { scenarioResultView } from '../finance/scenario-view.ts';
 import { tableCsv } from './csv.ts';
 import { comparisonFindings, type RunFindings, runFindings } from './findings.ts';
 import { buildManifest, type PackManifest } from './manifest.ts';
@@ -41,11 +42,14 @@ export interface PackContent {
 /** The tables, findings and charts of a pack: what the files and the comparison page show. */
 export async function packContent(input: PackInput): Promise<PackContent> {
   if (input.runs.length === 0 || input.runs.length > MAX_PACK_RUNS) throw new Error(`a pack holds 1 to ${MAX_PACK_RUNS} runs`);
-  const { overview, byRun } = await packCharts(input.runs);
+  // The figures as every answer shows them (rounded at the edge, planning totals the sum of their
+  // years); the manifest still hashes the results as stored.
+  const runs = input.runs.map((run) => ({ ...run, result: scenarioResultView(run.result) }));
+  const { overview, byRun } = await packCharts(runs);
   return {
-    tables: packTables(input.runs),
-    findings: input.runs.map(runFindings),
-    comparison: comparisonFindings(input.runs, input.differentCohortsAcknowledged ?? false),
+    tables: packTables(runs),
+    findings: runs.map(runFindings),
+    comparison: comparisonFindings(runs, input.differentCohortsAcknowledged ?? false),
     overview,
     byRun,
   };

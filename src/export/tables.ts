@@ -1,3 +1,4 @@
+import { ANSWER_DECIMALS, roundTo } from '../finance/money.ts';
 import type { Band } from '../simulation/scenario-fold.ts';
 import type { Summary } from '../simulation/summary.ts';
 import { assumptionRows, sourceRows } from './assumptions.ts';
@@ -9,8 +10,9 @@ import { type PackRun, agencyLabel, interventionLabel, runLabel, stateLabel, yea
 
 /**
  * The pack's tables, built once and written three ways (workbook sheets, CSV files, report
- * tables), so the three always agree. Money is in pounds at the model's price base, kept at full
- * precision (the workbook formats it; the CSV keeps every digit so it reads back exactly).
+ * tables), so the three always agree. Money is in pounds at the model's price base, rounded once
+ * at the edge (roundPackTable: money to the penny, probabilities and ratios to 6 decimals, counts
+ * to 4), so the CSV's shortest round-trip form carries no float noise and reads back exactly.
  * Counts of children go through disclosure control before they reach any table.
  */
 
@@ -452,7 +454,27 @@ function sourcesTable(runs: PackRun[]): PackTable {
   };
 }
 
-/** Every table of a pack, in the order of the workbook's sheets. */
+/** Decimal places of a cell of each kind (src/finance/money.ts ANSWER_DECIMALS). */
+const CELL_DECIMALS: Record<ColumnKind, number> = {
+  money: ANSWER_DECIMALS.money,
+  probability: ANSWER_DECIMALS.ratio,
+  ratio: ANSWER_DECIMALS.ratio,
+  number: ANSWER_DECIMALS.ratio,
+  text: ANSWER_DECIMALS.ratio,
+  count: ANSWER_DECIMALS.count,
+  integer: 0,
+};
+
+/**
+ * The pack's edge: every number rounded by the kind of its cell (the row's kind in the summary's
+ * run columns, as the workbook formats them; else the column's), once, for all three outputs.
+ */
+export function roundPackTable(table: PackTable): PackTable {
+  const kindOf = (r: number, c: number): ColumnKind => (table.rowKinds && c >= 2 ? table.rowKinds[r] : table.columns[c].kind);
+  return { ...table, rows: table.rows.map((row, r) => row.map((cell, c) => (typeof cell === 'number' ? roundTo(cell, CELL_DECIMALS[kindOf(r, c)]) : cell))) };
+}
+
+/** Every table of a pack, in the order of the workbook's sheets, rounded at the edge. */
 export function packTables(runs: PackRun[]): PackTable[] {
   const counts = runs.map(shownCounts);
   return [
@@ -468,5 +490,5 @@ export function packTables(runs: PackRun[]): PackTable[] {
     npvDistributionTable(runs),
     assumptionsTable(runs),
     sourcesTable(runs),
-  ];
+  ].map(roundPackTable);
 }

@@ -147,7 +147,9 @@ export const MoneyBasisSchema = Type.Object(
     modelPriceBase: Type.Optional(Type.String({ description: 'The financial year whose prices the model’s costs are stated in' })),
     deflator: Type.Optional(Type.Object(
       {
-        appliedTo: Type.Union([Type.Literal('actual prices'), Type.Literal('model costs')]),
+        appliedTo: Type.Union([Type.Literal('actual prices'), Type.Literal('model costs'), Type.Literal('nothing')], {
+          description: 'nothing: scenario runs, whose actual prices are used as given (see statement)',
+        }),
         factors: Type.Array(Type.Object({ financialYear: Type.String(), factor: Type.Number() }), {
           description: 'model: index(base) / index(year) applied to prices paid in each year; current: index(current) / index(base) applied to the model’s costs (6 decimals)',
         }),

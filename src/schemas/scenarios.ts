@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { IsoDateTime, PageQuery, pageOf, Uuid } from './common.ts';
-import { SummarySchema } from './projections.ts';
+import { MoneyBasisSchema, SummarySchema } from './projections.ts';
 
 /** Shapes of the scenario and scenario-run operations. Money is in pounds at the model's price base. */
 
@@ -200,6 +200,9 @@ export const ScenarioRun = Type.Object({
     parameterUncertainty: Type.Boolean(),
     scenario: Type.Object({}, { additionalProperties: true, description: 'The scenario exactly as run' }),
   }),
+  money: Type.Union([MoneyBasisSchema, Type.Null()], {
+    description: 'What every money figure is: currency, price base, discount rates, the two bases (as projections state them); null only when the model version run is no longer in the catalog',
+  }),
   result: ScenarioResultSchema,
 });
 export type ScenarioRunDto = Static<typeof ScenarioRun>;
@@ -260,8 +263,14 @@ export const ScenarioRunComparison = Type.Object({
       runs: Type.Integer(),
       cohort: Cohort,
       createdAt: IsoDateTime,
+      appraisal: Type.String({ description: 'The run’s appraisal convention: continuing_demand or closed_cohort (runs stored before conventions were stated: closed_cohort)' }),
+      money: Type.Union([MoneyBasisSchema, Type.Null()]),
       headline: ScenarioHeadline,
     }),
+  ),
+  warnings: Type.Array(
+    Type.Object({ field: Type.String({ description: 'What differs: appraisal, priceBase, discountRates or model' }), message: Type.String() }),
+    { description: 'Differences of convention between the runs that make their differences mix method with strategy; empty when they share them' },
   ),
   sameCohort: Type.Boolean(),
   sameSeed: Type.Boolean({ description: 'Same seed and cohort: the runs drew the same random numbers, so their differences are not noise between runs' }),

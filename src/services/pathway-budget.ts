@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { AGENCIES, type Agency, DEFAULT_CARE_STATES } from '../catalog/vocabulary.ts';
 import type { Database } from '../db/schema.ts';
 import { daysByFinancialYear, financialYearLabel } from '../finance/financial-year.ts';
-import { toPence } from '../finance/money.ts';
+import { roundAnswer, toPence } from '../finance/money.ts';
 import type { PathwayBudgetDto } from '../schemas/care-plans.ts';
 import type { ServiceInPlaceDto } from '../schemas/young-people.ts';
 import { findPlanSubject, type PlanSubject } from './care-plans.ts';
@@ -184,8 +184,9 @@ export function immediateBudget(
 
 export async function getPathwayBudget(db: Kysely<Database>, youngPersonId: string, asOf: Date): Promise<PathwayBudgetDto> {
   const subject: PlanSubject = await findPlanSubject(db, youngPersonId);
-  return {
+  // The budget is whole pence by construction; the same edge rounding as every money answer.
+  return roundAnswer({
     youngPersonId,
     ...immediateBudget({ birthYear: subject.birthYear, birthMonth: subject.birthMonth, placement: subject.placement, services: subject.services as ServiceInPlaceDto[] }, asOf),
-  };
+  });
 }

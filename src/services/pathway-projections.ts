@@ -16,6 +16,7 @@ import type {
   RunPathwayProjectionBodyDto,
 } from '../schemas/care-plans.ts';
 import { DEFAULT_RUNS, type PlanInputDto, type ProjectionResultDto } from '../schemas/projections.ts';
+import { roundAnswer } from '../finance/money.ts';
 import type { PriceBase } from '../finance/price-base.ts';
 import type { SimulationPool } from '../simulation/pool.ts';
 import type { EnginePlan } from '../simulation/projection.ts';
@@ -34,7 +35,7 @@ import {
 import { ConflictError, DomainError, type FieldError, NotFoundError, UnprocessableError } from './errors.ts';
 import type { JobRunner } from './jobs.ts';
 import { resolvePlan } from './plans.ts';
-import { parseStartMonth, projectPlans } from './projections.ts';
+import { parseStartMonth, projectionView, projectPlans } from './projections.ts';
 import { comparisonStatements, formatPercent, formatPounds } from './wording.ts';
 
 /**
@@ -120,7 +121,7 @@ async function toProjectionDto(db: Kysely<Database>, row: PathwayProjectionRow):
     const original = await findPathwayProjection(db, row.rerun_of);
     if (original) matchesOriginal = canonicalJson(original.result) === canonicalJson(row.result);
   }
-  return { ...headerOf(row), plans: inputs.plans, matchesOriginal, result: row.result as unknown as ProjectionResultDto };
+  return { ...headerOf(row), plans: inputs.plans, matchesOriginal, result: projectionView(row.result as unknown as ProjectionResultDto) };
 }
 
 export async function getPathwayProjection(db: Kysely<Database>, id: string): Promise<PathwayProjectionDto> {
@@ -383,7 +384,7 @@ export function comparisonView(projection: PathwayProjectionDto): CarePlanCompar
       ? `${cheapest.name} has the lowest expected cost${cheapest.isCurrent ? ' (the current course)' : ''}${cheapest.isCurrent ? '' : `; in present value it costs less than the current course in ${formatPercent(comparisons.find((c) => c.planId === cheapest.planId)?.probabilityCheaper.discounted ?? 0)} of runs`}.`
       : 'There is one plan: add others to compare.',
   ];
-  return {
+  return roundAnswer({
     projectionId: projection.id,
     youngPersonId: projection.youngPersonId,
     model: projection.model,
@@ -396,7 +397,7 @@ export function comparisonView(projection: PathwayProjectionDto): CarePlanCompar
     comparisons,
     cheapest: { planId: cheapest.planId, name: cheapest.name },
     summary,
-  };
+  });
 }
 
 export async function compareCarePlans(db: Kysely<Database>, id: string): Promise<CarePlanComparisonDto> {

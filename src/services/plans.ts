@@ -1,4 +1,4 @@
-import { isWholePence } from '../finance/money.ts';
+import { wholePenceError } from '../finance/money.ts';
 import type { SimulationModel } from '../simulation/model.ts';
 import type { EnginePlan } from '../simulation/projection.ts';
 import type { FieldError } from './errors.ts';
@@ -118,7 +118,8 @@ export function resolvePlan(model: SimulationModel, input: PlanInput, context: P
   // Money is stored and costed in whole pence: an amount with a fraction of a penny is refused,
   // never rounded silently (the same rule as young people's placements and services).
   const wholePence = (amount: number, field: string) => {
-    if (!isWholePence(amount)) errors.push({ field, reason: `${amount} has a fraction of a penny; give whole pence (at most two decimal places)` });
+    const error = wholePenceError(amount, field);
+    if (error) errors.push(error);
   };
   const priced = new Set<number>();
   const statePrices = (input.prices ?? []).map((price, k) => {

@@ -1,6 +1,7 @@
 import type { CostModelSpec } from '../catalog/model-schema.ts';
 import { GREEN_BOOK_PERIODS } from '../finance/discounting.ts';
 import { financialYearCount, financialYearLabel } from '../finance/financial-year.ts';
+import { roundAnswer, roundPounds, sumPounds } from '../finance/money.ts';
 import { type DeflatorTable, deflateDatedPrice, deflatorIndexOf, financialYearStartOf, lastIndexedYear, type PriceBase } from '../finance/price-base.ts';
 import type { SimulationModel } from '../simulation/model.ts';
 import { expectedCost } from '../simulation/oracle.ts';
@@ -102,8 +103,56 @@ export function moneyBasis(
       discounted: `Present value: ${year} prices discounted to the first financial year (year 0 undiscounted) at ${rates}.`,
       cash: `Cash: undiscounted, in ${year} prices (real terms, not outturn cash with inflation).`,
     },
-    rounding: 'Money in pounds to the penny: per-run figures are whole pence; means, standard errors and percentiles are rounded to the penny once, at the end.',
+    rounding:
+      'Money in pounds to the penny: per-run figures are whole pence; means, standard errors and percentiles are rounded to the penny once, at the end. A total’s mean is the sum of its financial years’ rounded means, so the years add to the total exactly. Probabilities, shares and ratios to 6 decimals; counts and months to 4.',
   };
+}
+
+/**
+ * A projection as answered: every number rounded by its kind at the edge (roundAnswer: money to
+ * the penny, probabilities and ratios to 6 decimals, counts to 4), then totals reconciled so a
+ * finance officer adding a column gets its total to the penny: each plan's total mean is the sum
+ * of its rounded financial years' means (cash and present value), the exact expected cost's
+ * total the sum of its rounded years, and each comparison's mean saving the difference of the two
+ * plans' answered total means. A mean is linear, so each reconciled figure is within half a penny
+ * per year of the figure rounded on its own. Idempotent; applied to stored projections on reading.
+ */
+export function projectionView(result: ProjectionResultDto): ProjectionResultDto {
+  const rounded = roundAnswer(result);
+  const plans = rounded.plans.map((plan) => {
+    const years = plan.byFinancialYear;
+    const total = {
+      cash: { ...plan.total.cash, mean: sumPounds(years.map((y) => y.cash.mean)) },
+      discounted: { ...plan.total.discounted, mean: sumPounds(years.map((y) => y.discounted.mean)) },
+    };
+    const exact = plan.expectedCost;
+    const expectedCost = exact
+      ? {
+          ...exact,
+          total: { cash: sumPounds(exact.byFinancialYear.map((y) => y.cash)), discounted: sumPounds(exact.byFinancialYear.map((y) => y.discounted)) },
+        }
+      : undefined;
+    return { ...plan, total, ...(expectedCost ? { expectedCost } : {}) };
+  });
+  const totalOf = new Map(plans.map((p) => [p.name, p.total]));
+  // A mean saving subtracts exactly: the against plan's answered total minus this plan's. Never
+  // against the sign of the saving rounded on its own, which agrees with the chance of being
+  // cheaper beside it (only a saving within pennies of zero could differ).
+  const saving = (own: number, against: number, plan: number) => {
+    const difference = roundPounds(against - plan);
+    return Math.sign(difference) === Math.sign(own) ? difference : own;
+  };
+  const comparisons = rounded.comparisons.map((c) => {
+    const plan = totalOf.get(c.plan);
+    const against = totalOf.get(c.against);
+    if (!plan || !against) return c;
+    return {
+      ...c,
+      discounted: { ...c.discounted, saving: { ...c.discounted.saving, mean: saving(c.discounted.saving.mean, against.discounted.mean, plan.discounted.mean) } },
+      cash: { ...c.cash, saving: { ...c.cash.saving, mean: saving(c.cash.saving.mean, against.cash.mean, plan.cash.mean) } },
+    };
+  });
+  return { ...rounded, plans, comparisons };
 }
 
 export function currentMonth(now = new Date()): { year: number; month: number } {
@@ -133,7 +182,7 @@ export async function projectPlans(pool: SimulationPool, job: ProjectionJob, opt
   };
   const result = await pool.projection(job.modelKey, job.spec, request, job.runs, job.seed, options);
   const names = job.plans.map((p) => p.name);
-  return {
+  return projectionView({
     model: { id: job.spec.id, version: job.spec.version, hash: job.hash },
     seed: job.seed,
     runs: job.runs,
@@ -165,5 +214,5 @@ export async function projectPlans(pool: SimulationPool, job: ProjectionJob, opt
       };
     }),
     parameters: result.parameters,
-  };
+  });
 }

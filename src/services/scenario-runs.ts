@@ -2,10 +2,14 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { CatalogEntry, ModelCatalog } from '../catalog/catalog.ts';
 import { canonicalJson } from '../catalog/canonical-json.ts';
+import type { CostModelSpec } from '../catalog/model-schema.ts';
 import type { ScenarioSpec } from '../catalog/scenario-schema.ts';
 import { validateScenario } from '../catalog/validate-scenario.ts';
 import { softwareVersion } from '../config/version.ts';
 import { absoluteMonth, parseFinancialYear } from '../finance/financial-year.ts';
+import { type ConventionWarning, conventionDifferences } from '../finance/conventions.ts';
+import { roundAnswer } from '../finance/money.ts';
+import { scenarioResultView } from '../finance/scenario-view.ts';
 import { type Actor, appendAuditEvent } from '../db/repositories/audit.ts';
 import {
   type CohortInputRow,
@@ -37,6 +41,7 @@ import type { Role } from './access-control.ts';
 import { checkCohortShowable, cohortShowable, protectRunResult, seesIndividuals } from './disclosure-view.ts';
 import { BadRequestError, ConflictError, type FieldError, NotFoundError, UnprocessableError } from './errors.ts';
 import type { JobRunner } from './jobs.ts';
+import { moneyBasis } from './projections.ts';
 import { findScenario, type ScenarioDeps, type ScenarioVersionEntry } from './scenarios.ts';
 
 /**
@@ -312,14 +317,39 @@ function summaryOf(catalog: ModelCatalog, row: ScenarioRunHeader, viewer: Role):
   };
 }
 
+/**
+ * A scenario run's money statement, in the shape projections carry (moneyBasis): the model's
+ * currency and price base, its discount schedule (the scenario's present values use it, year 0
+ * the first planning year), the two bases. Scenario runs convert no prices: the cohort's actual
+ * weekly prices and commissioned prices are used as given, and the deflator says so.
+ */
+export function scenarioMoney(spec: Pick<CostModelSpec, 'currency' | 'priceBaseYear' | 'deflator' | 'discounting'>): ScenarioRunDto['money'] {
+  const basis = moneyBasis(spec, [...spec.discounting.periods].sort((a, b) => a.fromYear - b.fromYear));
+  return {
+    ...basis,
+    deflator: {
+      ...basis.deflator,
+      appliedTo: 'nothing',
+      factors: [],
+      statement: `Scenario runs convert no prices: the model’s costs are in ${spec.priceBaseYear} prices, and a young person’s actual weekly price and the strategy’s commissioned prices are used as given (a known gap: in later years they are cash, not ${spec.priceBaseYear} prices).`,
+    },
+  };
+}
+
+/** The appraisal convention a stored run followed: runs stored before conventions were stated followed a closed cohort. */
+export function conventionOf(result: Partial<Pick<ScenarioRunResult, 'appraisal'>>): string {
+  return result.appraisal?.convention ?? 'closed_cohort';
+}
+
 /** A stored run as `viewer` may read it: refused (403) or protected for roles without individual access. */
 function runDto(catalog: ModelCatalog, row: ScenarioRunRow, viewer: Role): ScenarioRunDto {
   checkCohortShowable(viewer, row.cohort_size);
   const inputs = row.inputs as unknown as StoredInputs;
-  const stored = row.result as unknown as ScenarioRunResult;
+  const stored = scenarioResultView(row.result as unknown as ScenarioRunResult);
   const result = seesIndividuals(viewer) ? stored : protectRunResult(stored, runModelSpec(catalog, row));
   const spec = inputs.scenario;
-  return {
+  const model = runModelSpec(catalog, row);
+  return roundAnswer({
     ...summaryOf(catalog, {
       ...row,
       scenario_name: spec.name,
@@ -336,8 +366,9 @@ function runDto(catalog: ModelCatalog, row: ScenarioRunRow, viewer: Role): Scena
       parameterUncertainty: inputs.parameterUncertainty,
       scenario: spec as unknown as Record<string, unknown>,
     },
+    money: model ? scenarioMoney(model) : null,
     result,
-  };
+  });
 }
 
 /** The run's cost model, when the catalog still holds the version it ran (the hash must match). */
@@ -358,7 +389,7 @@ export async function listScenarioRunsPage(
   viewer: Role,
 ) {
   const page = await listScenarioRuns(deps.db, { scenarioId: query.scenario, scenarioVersion: query.version, limit: query.limit, offset: query.offset });
-  return { items: page.items.map((row) => summaryOf(deps.catalog, row, viewer)), total: page.total, limit: query.limit, offset: query.offset };
+  return roundAnswer({ items: page.items.map((row) => summaryOf(deps.catalog, row, viewer)), total: page.total, limit: query.limit, offset: query.offset });
 }
 
 type Range = { mean: number; p10: number; p90: number };
@@ -369,7 +400,8 @@ type CountRange = { mean: number | '<5' | 'c'; p10: number | '<5' | 'c'; p90: nu
 export type HeadlineFigures = Omit<ScenarioHeadlineDto, 'inCareByYear'> & { inCareByYear: Array<{ financialYear: string; baseline: Range; strategy: Range }> };
 
 /** The figures a commissioner reads first, with best (P10) and worst (P90) cases beside the mean. */
-export function scenarioHeadline(result: ScenarioResultCore, topInputs = 5): HeadlineFigures {
+export function scenarioHeadline(core: ScenarioResultCore, topInputs = 5): HeadlineFigures {
+  const result = scenarioResultView(core);
   const its = result.investToSave;
   return {
     spendByYear: result.spend.byYear.map((y) => ({ financialYear: y.financialYear, baseline: range(y.baseline), strategy: range(y.strategy), saving: range(y.saving) })),
@@ -424,6 +456,7 @@ export async function compareScenarioRuns(deps: Pick<ScenarioDeps, 'db' | 'catal
       { field: 'querystring/ids', reason: `cohorts differ: ${ordered.map((row) => `${row.id} ${row.cohort_hash.slice(0, 12)}… (${open ? row.cohort_size : showCount(row.cohort_size)})`).join('; ')}` },
     ]);
   }
+  const warnings = conventionWarnings(deps.catalog, ordered);
   const runs = ordered.map((row) => {
     const dto = runDto(deps.catalog, row, viewer);
     const headline = scenarioHeadline(row.result as unknown as ScenarioRunResult);
@@ -448,6 +481,8 @@ export async function compareScenarioRuns(deps: Pick<ScenarioDeps, 'db' | 'catal
       runs: dto.runs,
       cohort: dto.cohort,
       createdAt: dto.createdAt,
+      appraisal: conventionOf(row.result as unknown as ScenarioRunResult),
+      money: dto.money,
       figures: headline,
       headline: { ...headline, inCareByYear },
     };
@@ -479,10 +514,27 @@ export async function compareScenarioRuns(deps: Pick<ScenarioDeps, 'db' | 'catal
       }),
     };
   });
-  return {
+  return roundAnswer({
     runs: runs.map(({ figures: _figures, ...run }) => run),
+    warnings,
     sameCohort,
     sameSeed: sameCohort && ordered.every((row) => Number(row.seed) === Number(ordered[0].seed)),
     differences,
-  };
+  });
+}
+
+/**
+ * What differs in method between stored runs compared side by side (src/finance/conventions.ts):
+ * warnings for different appraisal conventions, price bases or discount rates; runs in different
+ * currencies cannot be subtracted at all, so they answer 422 naming the runs.
+ */
+export function conventionWarnings(catalog: ModelCatalog, rows: readonly ScenarioRunRow[]): ConventionWarning[] {
+  const methods = rows.map((row) => ({ label: `${row.id.slice(0, 8)}…`, appraisal: conventionOf(row.result as unknown as ScenarioRunResult), model: runModelSpec(catalog, row) }));
+  const { warnings, currencies } = conventionDifferences(methods);
+  if (currencies) {
+    throw new UnprocessableError(`These runs are in different currencies (${currencies.join(', ')}): their differences mean nothing`, [
+      { field: 'querystring/ids', reason: `currencies differ: ${methods.map((m) => `${m.label} ${m.model?.currency ?? 'unknown'}`).join('; ')}` },
+    ]);
+  }
+  return warnings;
 }

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { DEFAULT_CARE_STATES } from '../catalog/vocabulary.ts';
 import { type Actor, appendAuditEvent } from '../db/repositories/audit.ts';
 import { deleteCarePlansOf } from '../db/repositories/care-plans.ts';
-import { isWholePence } from '../finance/money.ts';
+import { wholePenceError } from '../finance/money.ts';
 import { deletePathwayProjectionsOf } from '../db/repositories/pathway-projections.ts';
 import {
   eraseYoungPersonRecord,
@@ -116,7 +116,8 @@ export function checkYoungPersonRules(record: YoungPersonInputDto, today: Date):
 
 /** Refuses amounts with a fraction of a penny (6999.995): money is stored and costed in whole pence. */
 function checkWholePence(amount: number, field: string, errors: FieldError[]): void {
-  if (!isWholePence(amount)) errors.push({ field, reason: `${amount} has a fraction of a penny; give whole pence (at most two decimal places)` });
+  const error = wholePenceError(amount, field);
+  if (error) errors.push(error);
 }
 
 /** Dated changes: after the start, strictly in date order, whole pence. */

@@ -106,7 +106,7 @@ t.test('a file with bad rows stores nothing and reports every bad row by row and
   t.match(reasons['3:service1_name'], /formula/);
   t.equal(reasons['4:reference'], 'repeats the reference of row 1');
   t.equal(reasons['5:reference'], 'is already used by a stored record');
-  t.match(reasons['6:care_state'], /independent_eet is for ages 18 and over; this young person is 15/);
+  t.match(reasons['6:care_state'], /independent_eet is for ages 16 and over; this young person is 15/);
   t.equal(reasons['7:placement_weekly_price'], 'is required');
   t.equal(reasons['8:disability'], 'must be yes or no');
   t.match(reasons['8:service2_start'], /format "date"/);

@@ -138,6 +138,18 @@ export const figures: Figure[] = [
     measure: () => import('./robustness.ts').then((m) => m.healthP99DuringImport()),
   },
   {
+    name: 'health_p99_ms_during_calibration',
+    unit: 'ms',
+    description: 'GET /health p99 while importSsda903 calibrates the Northvale fixture (eight years, backtest) on the real server (target < 200 ms)',
+    measure: () => import('./robustness.ts').then((m) => m.healthP99DuringCalibration()),
+  },
+  {
+    name: 'health_p99_ms_during_scenario_run',
+    unit: 'ms',
+    description: 'GET /health p99 while the demo scenario (2,000 runs over 400 young people) runs on the real server (target < 200 ms)',
+    measure: () => import('./robustness.ts').then((m) => m.healthP99DuringScenarioRun()),
+  },
+  {
     name: 'startup_seconds_under_load',
     unit: 's',
     description: 'First npm start (fresh data, demo borough) while two CPU-bound processes run: it must start',

@@ -12,6 +12,21 @@ const ModelId = Type.String({ pattern: '^[a-z0-9][a-z0-9-]*$', maxLength: 64 });
 const Version = Type.String({ pattern: '^\\d+\\.\\d+\\.\\d+$' });
 const NullableNumber = Type.Union([Type.Number(), Type.Null()]);
 
+/*
+ * What the board (a role without individual access) reads of a calibration follows the one
+ * disclosure rule of src/services/disclosure-view.ts: counts of children (or of events happening
+ * to them, or of their records) above 0 and under 5 read "<5", and a figure that would let one be
+ * worked out reads "c" (a total's complement, or a rate, share or interval computed from a hidden
+ * count). Roles that may read individual records read every figure as computed.
+ */
+const SMALL = Type.Literal('<5');
+const HIDDEN = Type.Literal('c');
+/** A count of children, events or records: a whole number, or "<5" / "c" when hidden (board). */
+const ShownCount = Type.Union([Type.Number(), SMALL, HIDDEN], { description: 'A count: a number, or "<5" / "c" when hidden from roles without individual access' });
+/** A figure computed from counts: "c" when it would reveal a hidden count (board). */
+const ShownFigure = Type.Union([Type.Number(), HIDDEN], { description: 'A number, or "c" when it would reveal a hidden count (roles without individual access)' });
+const ShownNullable = Type.Union([Type.Number(), Type.Null(), HIDDEN]);
+
 /** The multipart form of importSsda903 (documentation: the handler reads and checks the parts as they stream). */
 export const CalibrationForm = Type.Object(
   {
@@ -45,29 +60,31 @@ export const CleaningAction = Type.Object({
   detail: Type.String({ description: 'Never quotes a child’s identifier or date of birth' }),
 });
 
-const CountsByCode = Type.Record(Type.String(), Type.Record(Type.String(), Type.Integer()), { description: 'Cleaning actions by code, then by outcome' });
+const CountsByCode = Type.Record(Type.String(), Type.Record(Type.String(), ShownCount), { description: 'Cleaning actions by code, then by outcome' });
 
 export const Cleaning = Type.Object({
   files: Type.Array(
-    Type.Object({ name: Type.String(), kind: Type.Enum(['episodes', 'header', 'uasc', 'oc3']), returnYear: Type.Integer(), rows: Type.Integer({ description: 'Data rows read' }) }),
+    Type.Object({ name: Type.String(), kind: Type.Enum(['episodes', 'header', 'uasc', 'oc3']), returnYear: Type.Integer(), rows: { ...ShownCount, description: 'Data rows read' } }),
   ),
-  actions: Type.Array(CleaningAction, { description: 'Every problem found and what was done: nothing is dropped or changed without an entry here' }),
+  actions: Type.Array(CleaningAction, {
+    description: 'Every problem found and what was done: nothing is dropped or changed without an entry here. Row by row, so withheld (empty) from roles without individual access; `counts` gives them by code',
+  }),
   counts: CountsByCode,
   totals: Type.Object({
-    children: Type.Integer(),
-    episodes: Type.Integer(),
-    oc3Records: Type.Integer(),
-    openAtEnd: Type.Integer(),
-    shortBreaks: Type.Optional(Type.Object({ children: Type.Integer(), episodes: Type.Integer() }, { description: 'Short breaks (legal status V3, V4) excluded, as the DfE’s statistics exclude them' })),
+    children: ShownCount,
+    episodes: ShownCount,
+    oc3Records: ShownCount,
+    openAtEnd: ShownCount,
+    shortBreaks: Type.Optional(Type.Object({ children: ShownCount, episodes: ShownCount }, { description: 'Short breaks (legal status V3, V4) excluded, as the DfE’s statistics exclude them' })),
     unobserved: Type.Optional(
       Type.Object(
-        { episodes: Type.Integer(), personMonths: Type.Integer(), entries: Type.Integer() },
+        { episodes: ShownCount, personMonths: Type.Integer(), entries: ShownCount },
         { description: 'Episodes whose placement codes map to no state of the model, and the person-months and entries into care calibration therefore cannot see' },
       ),
     ),
     sharedProvider: Type.Optional(
       Type.Object(
-        { episodes: Type.Integer(), personMonths: Type.Integer() },
+        { episodes: ShownCount, personMonths: Type.Integer() },
         { description: 'Foster placements (U4-U6) with no PLACE_PROVIDER: their months shared between in-house and agency foster care in the prior’s proportions of entries' },
       ),
     ),
@@ -96,21 +113,21 @@ export type ImportSummaryDto = Static<typeof ImportSummary>;
 
 const RateEstimate = Type.Object({
   to: Type.String(),
-  count: Type.Number({ description: 'Observed transitions (fractional when a destination is split between states)' }),
-  empirical: { ...NullableNumber, description: 'count / observations, before shrinkage; null when nothing was observed' },
-  estimate: Type.Number(),
-  lower: Type.Number(),
-  upper: Type.Number(),
+  count: { ...ShownCount, description: 'Observed transitions (fractional when a destination is split between states)' },
+  empirical: { ...ShownNullable, description: 'count / observations, before shrinkage; null when nothing was observed' },
+  estimate: ShownFigure,
+  lower: ShownFigure,
+  upper: ShownFigure,
 });
 
 const rowProperties = {
   band: Type.String(),
   state: Type.String(),
-  observations: Type.Number({ description: 'Sample size: person-months (care-leaver-years for care leaver rows, entries for entry splits)' }),
-  partialObservations: Type.Number({ description: 'Of which only partly observed (months outside care, where only a return to care shows)' }),
+  observations: { ...ShownCount, description: 'Sample size: person-months (care-leaver-years for care leaver rows, entries for entry splits)' },
+  partialObservations: { ...ShownCount, description: 'Of which only partly observed (months outside care, where only a return to care shows)' },
   priorWeight: Type.Number(),
-  priorShare: Type.Number({ description: 'Weight of the prior in the estimate: w / (n + w)' }),
-  concentration: Type.Number({ description: 'Dirichlet concentration the engine draws the row with' }),
+  priorShare: { ...ShownFigure, description: 'Weight of the prior in the estimate: w / (n + w)' },
+  concentration: { ...ShownFigure, description: 'Dirichlet concentration the engine draws the row with' },
   shrunk: Type.Boolean({ description: 'Fewer observations than the threshold: the prior has a large say' }),
   rates: Type.Array(RateEstimate, { description: 'Each rate with its interval (the Beta marginal of the row’s Dirichlet)' }),
 };
@@ -129,70 +146,70 @@ export const CalibrationReport = Type.Object({
   entrySplits: Type.Array(RowReport, { description: 'Split of entries into care by starting placement' }),
   entries: Type.Object({
     months: Type.Integer(),
-    total: Type.Integer(),
+    total: ShownCount,
     byBand: Type.Array(
       Type.Object({
         band: Type.String(),
-        count: Type.Integer(),
-        perMonth: Type.Number(),
-        lower: Type.Number(),
-        upper: Type.Number(),
-        per10000ChildrenPerYear: Type.Optional(Type.Number()),
-        byState: Type.Array(Type.Object({ state: Type.String(), count: Type.Integer(), share: Type.Number() })),
+        count: ShownCount,
+        perMonth: ShownFigure,
+        lower: ShownFigure,
+        upper: ShownFigure,
+        per10000ChildrenPerYear: Type.Optional(ShownFigure),
+        byState: Type.Array(Type.Object({ state: Type.String(), count: ShownCount, share: ShownFigure })),
       }),
     ),
-    byReturnYear: Type.Array(Type.Object({ returnYear: Type.Integer(), count: Type.Integer() })),
-    byAge: Type.Array(Type.Object({ ageYears: Type.Integer(), state: Type.String(), count: Type.Integer() })),
+    byReturnYear: Type.Array(Type.Object({ returnYear: Type.Integer(), count: ShownCount })),
+    byAge: Type.Array(Type.Object({ ageYears: Type.Integer(), state: Type.String(), count: ShownCount })),
   }),
   withinStateMoves: Type.Array(
-    Type.Object({ state: Type.String(), moves: Type.Number(), personMonths: Type.Number(), prior: NullableNumber, estimate: Type.Number() }),
+    Type.Object({ state: Type.String(), moves: ShownCount, personMonths: Type.Number(), prior: NullableNumber, estimate: ShownFigure }),
   ),
   shrunk: Type.Array(
     Type.Object({
       kind: Type.Enum(['monthly', 'age_transition', 'care_leaver', 'entry_split']),
       band: Type.String(),
       state: Type.String(),
-      observations: Type.Number(),
-      priorShare: Type.Number(),
+      observations: ShownCount,
+      priorShare: ShownFigure,
     }),
     { description: 'The rows that lean on the prior' },
   ),
-  notCalibrated: Type.Array(Type.Object({ band: Type.String(), state: Type.String(), reason: Type.String() })),
+  notCalibrated: Type.Array(Type.Object({ band: Type.String(), state: Type.String(), reason: Type.String({ description: 'Counts under 5 in it read "<5" for roles without individual access' }) })),
   cleaning: Type.Optional(CountsByCode),
-  headline: Type.Object({ rowsCalibrated: Type.Integer(), rowsShrunk: Type.Integer(), personMonths: Type.Number(), children: Type.Integer(), entries: Type.Integer() }),
+  headline: Type.Object({ rowsCalibrated: Type.Integer(), rowsShrunk: Type.Integer(), personMonths: Type.Number(), children: ShownCount, entries: ShownCount }),
 });
 
 const BacktestOverall = Type.Object({
-  projected: Type.Number(),
-  actual: Type.Number(),
-  error: Type.Number(),
-  percentError: NullableNumber,
-  sd: Type.Number({ description: 'Standard deviation of the count if the model were right' }),
-  sumAbsoluteError: Type.Number(),
-  wape: { ...NullableNumber, description: 'Weighted absolute percentage error over the care states' },
+  projected: ShownCount,
+  actual: ShownCount,
+  error: ShownFigure,
+  percentError: ShownNullable,
+  sd: { ...ShownFigure, description: 'Standard deviation of the count if the model were right' },
+  sumAbsoluteError: ShownFigure,
+  wape: { ...ShownNullable, description: 'Weighted absolute percentage error over the care states' },
 });
 
 export const Backtest = Type.Object({
   year: Type.Integer({ description: 'The return year projected' }),
   fitWindow: Type.Object({ fromYear: Type.Integer(), toYear: Type.Integer() }),
   model: Type.Object({ id: Type.String(), version: Type.String() }),
-  startPopulation: Type.Integer(),
-  expectedEntrants: Type.Number(),
-  actualEntrants: Type.Number(),
+  startPopulation: ShownCount,
+  expectedEntrants: ShownCount,
+  actualEntrants: ShownCount,
   states: Type.Array(
     Type.Object({
       state: Type.String(),
-      projected: Type.Number(),
-      actual: Type.Number(),
-      error: Type.Number(),
-      absoluteError: Type.Number(),
-      percentError: NullableNumber,
-      sd: Type.Number(),
+      projected: ShownCount,
+      actual: ShownCount,
+      error: ShownFigure,
+      absoluteError: ShownFigure,
+      percentError: ShownNullable,
+      sd: ShownFigure,
     }),
     { description: 'Children in each care state on 31 March of the year: projected against actual' },
   ),
   overall: BacktestOverall,
-  calibration: Type.Object({ rowsCalibrated: Type.Integer(), rowsShrunk: Type.Integer(), personMonths: Type.Number(), children: Type.Integer(), entries: Type.Integer() }),
+  calibration: Type.Object({ rowsCalibrated: Type.Integer(), rowsShrunk: Type.Integer(), personMonths: Type.Number(), children: ShownCount, entries: ShownCount }),
 });
 
 const ModelRef = Type.Object({ id: ModelId, version: Version, hash: Type.String(), href: Type.String({ description: 'getModel for this version' }) });
@@ -223,6 +240,7 @@ export const CalibrationSummary = Type.Object({
   cleaningCounts: CountsByCode,
   backtest: Type.Union([Type.Object({ year: Type.Integer(), overall: BacktestOverall }), Type.Null()]),
   links: Type.Object({ self: Type.String() }),
+  disclosure: Type.Optional(Type.Object({ note: Type.String() }, { description: 'Present for roles without individual access: how small counts are hidden' })),
 });
 export type CalibrationSummaryDto = Static<typeof CalibrationSummary>;
 
@@ -232,6 +250,12 @@ export const Calibration = Type.Object({
   report: CalibrationReport,
   backtest: Type.Union([Backtest, Type.Null()]),
   links: Type.Object({ self: Type.String(), model: Type.String(), job: Type.Union([Type.String(), Type.Null()]) }),
+  disclosure: Type.Optional(
+    Type.Object(
+      { note: Type.String(), withheld: Type.Array(Type.String({ description: 'A JSON pointer to what is withheld' })) },
+      { description: 'Present for roles without individual access: how small counts are hidden, and what is withheld' },
+    ),
+  ),
 });
 export type CalibrationDto = Static<typeof Calibration>;
 

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { type BacktestResult, backtest } from '../calibration/backtest.ts';
-import { assertUsable, type CalibrateOptions, calibrate, calibratedModelId, defaultWindow } from '../calibration/calibrate.ts';
-import { type ImportedSsda903, importSsda903 } from '../calibration/import.ts';
+import { type CalibrateOptions, calibratedModelId, defaultWindow } from '../calibration/calibrate.ts';
+import type { ImportedSsda903 } from '../calibration/import.ts';
 import { DEFAULT_INPUT_LIMITS, type InputLimits } from '../calibration/input.ts';
 import { DEFAULT_MAPPING, mergeMapping, type Ssda903Mapping, validateMappingForModel } from '../calibration/mapping.ts';
 import { type ImportSummary, importSummary } from '../calibration/report.ts';
@@ -13,16 +12,21 @@ import { type Actor, appendAuditEvent } from '../db/repositories/audit.ts';
 import { findCalibration, insertCalibration, listCalibrations as listCalibrationRows } from '../db/repositories/calibrations.ts';
 import { insertStoredModel, lockModelId, storedModelOrigin, storedVersionsOf } from '../db/repositories/stored-models.ts';
 import type { CalibrationRow, Database, JobRow } from '../db/schema.ts';
+import { yieldToEventLoop } from '../db/yield.ts';
 import type { CalibrationDto, CalibrationSummaryDto } from '../schemas/calibrations.ts';
 import { CancelledError } from '../simulation/pool.ts';
+import type { Role } from './access-control.ts';
+import { protectCalibration, protectedSummary } from './calibration-disclosure.ts';
+import { seesIndividuals } from './disclosure-view.ts';
 import { BadRequestError, ConflictError, DomainError, type FieldError, NotFoundError, UnprocessableError } from './errors.ts';
 import type { JobRunner } from './jobs.ts';
+import type { Offload } from './offload.ts';
 
 /**
  * importSsda903 over HTTP: an authority's SSDA903 returns become a new version of a cost model,
  * stored beside the models/ files, with the calibration report and a backtest.
  *
- * The import runs in the request (a real return reads in well under a second), so a file the
+ * The import runs in the request, on the worker thread (src/services/offload.ts), so a file the
  * core cannot read, a wrong set of columns, a file or archive too large, or options that do not
  * fit the data are answered at once as 4xx problem+json and nothing is queued or stored. What
  * the import can clean (unreadable dates, DEC before DECOM, unknown codes, formula-injection
@@ -48,6 +52,8 @@ export interface CalibrationServices {
   catalog: ModelCatalog;
   jobs: JobRunner;
   uploadLimitBytes: number;
+  /** The worker thread that reads the returns and calibrates (issue 14: calibrating on the service thread held /health for seconds). */
+  offload: Offload;
 }
 
 /** The form fields importSsda903 accepts (see CalibrationForm). */
@@ -240,11 +246,10 @@ export async function startCalibration(services: CalibrationServices, actor: Act
     ]);
   }
 
-  const imported = await importSsda903(
+  const imported = await services.offload.importSsda903(
     upload.files.map((f) => ({ name: f.name.replace(CONTROL, '?'), buffer: f.bytes })),
     { limits: importLimits(services.uploadLimitBytes), mapping, ...(fields.localAuthority !== undefined ? { localAuthority: fields.localAuthority } : {}) },
   );
-  assertUsable(imported);
   const { window, backtestYear } = checkAgainstData(imported, fields);
   const summary = withoutControlCharacters(importSummary(imported.report, imported.returnYears));
 
@@ -273,20 +278,19 @@ export async function startCalibration(services: CalibrationServices, actor: Act
       actor,
     },
     async (context) => {
-      // Each step is synchronous; between steps the event loop gets a turn, so progress is
-      // written and a cancellation can land.
       const step = async (fraction: number, message: string) => {
-        await new Promise((resolve) => setImmediate(resolve));
         if (context.signal.aborted) throw new CancelledError();
         context.progress(fraction, message);
       };
-      await step(0.05, 'calibrating');
-      const { model, report } = calibrate(imported, { ...shared, referenceWindow: window });
-      let backtestResult: BacktestResult | null = null;
-      if (backtestYear !== null) {
-        await step(0.4, `backtesting ${backtestYear}`);
-        backtestResult = backtest(imported, { ...shared, year: backtestYear });
-      }
+      await step(0.05, backtestYear === null ? 'calibrating' : `calibrating and backtesting ${backtestYear}`);
+      // Calibration and the backtest are pure computation: on the worker thread, so the service
+      // answers meanwhile; a cancel stops the worker's task.
+      const { model, report, backtest: backtestResult } = await services.offload.calibrate(
+        imported,
+        { ...shared, referenceWindow: window },
+        backtestYear === null ? null : { ...shared, year: backtestYear },
+        context.signal,
+      );
       await step(0.9, 'checking and storing the model');
       const checked = validateModel(model);
       if (!checked.ok) {
@@ -384,16 +388,29 @@ export function calibrationDto(row: CalibrationRow): CalibrationDto {
   };
 }
 
-export async function getCalibration(db: Kysely<Database>, id: string): Promise<CalibrationDto> {
+/**
+ * `viewer`: a role without individual access (the board) reads the report under the disclosure
+ * rule (src/services/calibration-disclosure.ts); the others read it as computed.
+ */
+export async function getCalibration(db: Kysely<Database>, id: string, viewer?: Role): Promise<CalibrationDto> {
   const row = await findCalibration(db, id);
   if (!row) throw new NotFoundError('calibration', id);
-  return calibrationDto(row);
+  const dto = calibrationDto(row);
+  return viewer === undefined || seesIndividuals(viewer) ? dto : protectCalibration(dto);
 }
 
-export async function listCalibrations(db: Kysely<Database>, page: { limit: number; offset: number }): Promise<{ items: CalibrationSummaryDto[]; total: number; limit: number; offset: number }> {
+/**
+ * Newest first. For a role without individual access each summary is cut from the protected
+ * report, so a figure hidden there (a complement) is hidden in the list too.
+ */
+export async function listCalibrations(
+  db: Kysely<Database>,
+  page: { limit: number; offset: number },
+  viewer?: Role,
+): Promise<{ items: CalibrationSummaryDto[]; total: number; limit: number; offset: number }> {
   const { items, total } = await listCalibrationRows(db, page);
-  return {
-    items: items.map((row) => ({
+  const open = viewer === undefined || seesIndividuals(viewer);
+  const summaries: CalibrationSummaryDto[] = items.map((row) => ({
       id: row.id,
       createdAt: iso(row.created_at),
       jobId: row.job_id,
@@ -405,9 +422,16 @@ export async function listCalibrations(db: Kysely<Database>, page: { limit: numb
       cleaningCounts: row.cleaning_counts as CalibrationSummaryDto['cleaningCounts'],
       backtest: row.backtest_year === null ? null : { year: row.backtest_year, overall: row.backtest_overall as NonNullable<CalibrationSummaryDto['backtest']>['overall'] },
       links: { self: `/v1/calibrations/${row.id}` },
-    })),
-    total,
-    limit: page.limit,
-    offset: page.offset,
-  };
+  }));
+  if (!open) {
+    for (const [i, summary] of summaries.entries()) {
+      // Each report takes tens of milliseconds to protect: the event loop gets a turn between them.
+      if (i > 0) await yieldToEventLoop();
+      const full = await findCalibration(db, summary.id);
+      // Calibrations are not deleted; should one vanish between the two reads, nothing unprotected is shown.
+      if (!full) throw new NotFoundError('calibration', summary.id);
+      summaries[i] = protectedSummary(summary, protectCalibration(calibrationDto(full)));
+    }
+  }
+  return { items: summaries, total, limit: page.limit, offset: page.offset };
 }

@@ -220,3 +220,83 @@ export async function startupSecondsUnderLoad(burners = 2): Promise<number> {
     await rm(dataDir, { recursive: true, force: true });
   }
 }
+
+/**
+ * The longest slice of the service thread during heavy work, in CPU milliseconds: a timer ticks
+ * every 2 ms on the service thread, and the thread's CPU time between two ticks is work that ran
+ * without a break (a request arriving meanwhile waits for it). Unlike /health's wall time this
+ * hardly moves with the machine's load, so it compares code on a busy machine. The application
+ * runs in this process (buildApp over an embedded database in a fresh folder, worker threads as
+ * configured by default); the work is sent with inject. Target: well under 50 ms.
+ */
+export async function longestSliceCpuMs(workload: 'import' | 'calibration' | 'scenario_run'): Promise<{ value: number; [key: string]: unknown }> {
+  const { buildApp } = await import('../app.ts');
+  const { loadConfig } = await import('../config/index.ts');
+  const { connectDatabase } = await import('../db/connect.ts');
+  const { loadDemoCohortIfEmpty } = await import('../demo/load-demo-cohort.ts');
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'pathcast-bench-slice-'));
+  const database = await connectDatabase({ dataDir: path.join(dataDir, 'db') });
+  const config = loadConfig({ adminToken: ADMIN_TOKEN, logLevel: 'silent', loadDemoData: workload === 'scenario_run', rateLimitPerMinute: 1_000_000, dataDir, scenarioQueue: 'off' });
+  const app = await buildApp({ config, database, logger: false });
+  const headers = { authorization: `Bearer ${ADMIN_TOKEN}` };
+  const settledJob = async (id: string) => {
+    for (;;) {
+      const job = (await app.inject({ method: 'GET', url: `/v1/jobs/${id}`, headers })).json();
+      if (job.status === 'succeeded') return;
+      if (job.status !== 'queued' && job.status !== 'running') throw new Error(`job ${id} ${job.status}: ${JSON.stringify(job)}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  };
+  try {
+    if (workload === 'scenario_run' && (await loadDemoCohortIfEmpty(app)) === 0) throw new Error('the demo cohort did not load');
+    let payload: { body: string | Buffer; contentType: string };
+    if (workload === 'import') payload = { body: benchImportCsv(20_000), contentType: 'text/csv' };
+    else if (workload === 'calibration') {
+      const folder = path.join(projectRoot, 'test/fixtures/ssda903/northvale');
+      const form = new FormData();
+      form.append('authority', 'Bench');
+      for (const name of (await readdir(folder)).filter((n) => n.endsWith('.csv')).sort()) form.append('files', new Blob([new Uint8Array(await readFile(path.join(folder, name)))]), name);
+      const response = new Response(form);
+      payload = { body: Buffer.from(await response.arrayBuffer()), contentType: response.headers.get('content-type') as string };
+    } else payload = { body: '{}', contentType: 'application/json' };
+
+    // As a running service would be: past its start-up, its worker thread up (a one-row import).
+    if (workload === 'import') await app.inject({ method: 'POST', url: '/v1/young-people/import', headers: { ...headers, 'content-type': 'text/csv' }, payload: benchImportCsv(1).replace('BENCH-0', 'WARM-0') });
+    await app.inject({ method: 'GET', url: '/health' });
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+
+    const cpu = process.cpuUsage();
+    const started = performance.now();
+    let last = process.threadCpuUsage();
+    const slices: number[] = [];
+    const at: number[] = [];
+    const timer = setInterval(() => {
+      const now = process.threadCpuUsage();
+      slices.push((now.user + now.system - last.user - last.system) / 1000);
+      at.push(performance.now() - started);
+      last = now;
+    }, 2);
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const url = workload === 'import' ? '/v1/young-people/import' : workload === 'calibration' ? '/v1/calibrations' : '/v1/scenarios/edge-of-care-mst/runs';
+      const response = await app.inject({ method: 'POST', url, headers: { ...headers, 'content-type': payload.contentType }, payload: payload.body });
+      if (response.statusCode !== (workload === 'import' ? 201 : 202)) throw new Error(`${url} answered ${response.statusCode}: ${response.body.slice(0, 300)}`);
+      if (workload !== 'import') await settledJob(response.json().id);
+    } finally {
+      clearInterval(timer);
+    }
+    const value = Math.max(...slices);
+    const name = `longest_slice_cpu_ms_during_${workload}`;
+    // The longest slices, each with the wall time (ms after the request) at which it ended.
+    const longest = slices
+      .map((ms, i) => ({ ms: Math.round(ms), atMs: Math.round(at[i]) }))
+      .sort((a, b) => b.ms - a.ms)
+      .slice(0, 5);
+    report(name, performance.now() - started, cpu, { ticks: slices.length, over50Ms: slices.filter((s) => s > 50).length, longest });
+    return { value };
+  } finally {
+    await app.close();
+    await database.close();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}

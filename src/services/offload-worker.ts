@@ -2,6 +2,7 @@ import { type BacktestOptions, type BacktestResult, backtest } from '../calibrat
 import { assertUsable, type CalibrateOptions, type CalibrationReport, calibrate } from '../calibration/calibrate.ts';
 import { type ImportedSsda903, type ImportOptions, importSsda903 } from '../calibration/import.ts';
 import type { CostModelSpec } from '../catalog/model-schema.ts';
+import { type ModelError, validateModel } from '../catalog/validate-model.ts';
 import { buildScenarioPack, type ScenarioPack } from '../export/pack.ts';
 import type { PackInput } from '../export/pack-input.ts';
 import { DomainError, type FieldError } from './errors.ts';
@@ -22,9 +23,17 @@ export type OffloadTask =
   | { kind: 'calibrate'; imported: ImportedSsda903; options: CalibrateOptions; backtest: BacktestOptions | null };
 
 export type FailedTask = { ok: false; error: { status: number; title: string; detail: string; errors?: FieldError[] } };
-export type PreparedImport = { ok: true; rows: ParsedCsvRow[]; rowErrors: FieldError[] } | FailedTask;
+/**
+ * The rows come back as JSON text in chunks of IMPORT_CHUNK_ROWS: copying strings between threads
+ * is cheap, while structured-cloning 20,000 row objects made the service thread build them all in
+ * one go (over half a second of CPU, most of it garbage collection); the chunks are parsed with
+ * a turn of the event loop between them (Offload.prepareYoungPeopleImport).
+ */
+export type PreparedImport = { ok: true; chunks: string[]; rowErrors: FieldError[] } | FailedTask;
+export const IMPORT_CHUNK_ROWS = 500;
 export type ImportedReturns = { ok: true; imported: ImportedSsda903 } | FailedTask;
-export type Calibrated = { ok: true; model: CostModelSpec; report: CalibrationReport; backtest: BacktestResult | null } | FailedTask;
+/** `modelErrors`: validateModel's errors for the calibrated model (empty when it is valid). */
+export type Calibrated = { ok: true; model: CostModelSpec; report: CalibrationReport; backtest: BacktestResult | null; modelErrors: ModelError[] } | FailedTask;
 
 function failed(error: unknown): FailedTask {
   if (error instanceof DomainError) return { ok: false, error: { status: error.status, title: error.title, detail: error.message, ...(error.errors ? { errors: error.errors } : {}) } };
@@ -43,11 +52,14 @@ export async function runOffloadTask(task: OffloadTask): Promise<PreparedImport 
       }
       case 'calibrate': {
         const { model, report } = calibrate(task.imported, task.options);
-        return { ok: true, model, report, backtest: task.backtest ? backtest(task.imported, task.backtest) : null };
+        const checked = validateModel(model);
+        return { ok: true, model, report, backtest: task.backtest ? backtest(task.imported, task.backtest) : null, modelErrors: checked.ok ? [] : checked.errors };
       }
       default: {
         const rows = parseYoungPeopleCsv(task.text);
-        return { ok: true, rows, rowErrors: checkRows(rows, new Date(task.today)) };
+        const chunks: string[] = [];
+        for (let start = 0; start < rows.length; start += IMPORT_CHUNK_ROWS) chunks.push(JSON.stringify(rows.slice(start, start + IMPORT_CHUNK_ROWS)));
+        return { ok: true, chunks, rowErrors: checkRows(rows, new Date(task.today)) };
       }
     }
   } catch (error) {

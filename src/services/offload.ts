@@ -5,6 +5,7 @@ import { DomainError, type FieldError } from './errors.ts';
 import type { BacktestOptions } from '../calibration/backtest.ts';
 import type { CalibrateOptions } from '../calibration/calibrate.ts';
 import type { ImportedSsda903, ImportOptions } from '../calibration/import.ts';
+import { yieldToEventLoop } from '../db/yield.ts';
 import { CancelledError } from '../simulation/pool.ts';
 import { type Calibrated, type FailedTask, type ImportedReturns, type OffloadTask, type PreparedImport, runOffloadTask } from './offload-worker.ts';
 import type { ParsedCsvRow } from './young-people-import.ts';
@@ -49,7 +50,12 @@ export class Offload {
   /** Reads and checks a young-people CSV; throws the DomainError the reading raised (400, 422). */
   async prepareYoungPeopleImport(text: string, today: Date): Promise<{ rows: ParsedCsvRow[]; rowErrors: FieldError[] }> {
     const prepared = unwrap((await this.run({ kind: 'prepare-import', text, today: today.toISOString() })) as PreparedImport);
-    return { rows: prepared.rows, rowErrors: prepared.rowErrors };
+    const rows: ParsedCsvRow[] = [];
+    for (const [i, chunk] of prepared.chunks.entries()) {
+      if (i > 0) await yieldToEventLoop();
+      for (const row of JSON.parse(chunk) as ParsedCsvRow[]) rows.push(row);
+    }
+    return { rows, rowErrors: prepared.rowErrors };
   }
 
   /** importSsda903 and assertUsable; throws the DomainError they raised (400, 413, 422). */

@@ -318,6 +318,9 @@ export async function startCalibration(services: CalibrationServices, actor: Act
           const hash = modelContentHash(spec);
           await yieldToEventLoop();
           await insertStoredModel(trx, { id: modelId, version, spec, hash, origin, createdBy: actor.tokenId });
+          // The embedded database parses each statement on the service thread: a turn of the
+          // event loop between the large ones (the model, the report).
+          await yieldToEventLoop();
           await insertCalibration(trx, {
             id: calibrationId,
             job_id: context.jobId,
@@ -334,6 +337,7 @@ export async function startCalibration(services: CalibrationServices, actor: Act
             // The backtest refits the same method on the years before its year: it is named for the model it vouches for.
             backtest: backtestResult ? JSON.stringify({ ...backtestResult, model: { id: modelId, version } }) : null,
           });
+          await yieldToEventLoop();
           await appendAuditEvent(trx, actor, {
             action: 'model.create',
             resourceType: 'model',

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import t from 'tap';
 import { outcomeUnit } from '../../src/export/tables.ts';
 import { MIN_COHORT_FOR_AGGREGATE_ROLES } from '../../src/services/disclosure-view.ts';
@@ -130,7 +132,10 @@ function calibrationCountsIn(value: unknown, path = ''): Array<[string, unknown]
     /\/report\/entries\/(total|byBand\/\d+\/count|byBand\/\d+\/byState\/\d+\/count|byReturnYear\/\d+\/count|byAge\/\d+\/count)$/,
     /\/report\/withinStateMoves\/\d+\/moves$/,
     /\/headline\/(children|entries)$/,
-    /\/backtest\/(startPopulation|expectedEntrants|actualEntrants|calibration\/(children|entries)|states\/\d+\/(projected|actual)|overall\/(projected|actual))$/,
+    /\/backtest\/(startPopulation|expectedEntrants|actualEntrants|vanished|calibration\/(children|entries)|states\/\d+\/(projected|actual)|overall\/(projected|actual|lower|upper|simulatedMean))$/,
+    /\/backtest\/groups\/\d+\/(projected|actual|lower|upper|carriedForward|lastYearsFlows)$/,
+    /\/backtest\/benchmarks\/\d+\/total$/,
+    /\/report\/entryRates\/byBand\/\d+\/entries$/,
   ].some((pattern) => pattern.test(path));
   return countPath ? [[path, value]] : [];
 }
@@ -143,7 +148,9 @@ function loneHidden(parts: unknown[], total: unknown): boolean {
 t.test('calibrations: the board reads no count of children between 1 and 4', async (t) => {
   const { as, app } = await buildTestApp(t);
   // Two return years of the Northvale fixture: a small authority's numbers, many of them under 5.
-  const form = await multipartForm(northvaleFiles([2024, 2025]), { authority: 'Northvale' });
+  // With a population, so the local entry rates by band (issue 11) are read too.
+  const population = { name: 'myeb-long-sample.csv', content: readFileSync(path.join(import.meta.dirname, '../fixtures/population/myeb-long-sample.csv')) };
+  const form = await multipartForm(northvaleFiles([2024, 2025]), { authority: 'Northvale', populationArea: 'E06000001' }, [{ part: 'population', file: population }]);
   const started = await as('commissioning', { method: 'POST', url: '/v1/calibrations', ...form });
   t.equal(started.statusCode, 202, started.body);
   await app.jobs.settledWithin(started.json().id, 120_000);
@@ -200,6 +207,16 @@ t.test('calibrations: the board reads no count of children between 1 and 4', asy
     );
   }
   for (const moves of shown.report.notCalibrated) t.notMatch(moves.reason, /(?<![\d.])[1-4] move/, 'reasons carry no count under 5');
+  t.equal(shown.report.entryRates.basis, 'local', 'the entry rates by band were read');
+  t.ok(shown.backtest.groups.length === 4, 'the backtest by placement group was read');
+  t.notOk(
+    loneHidden(
+      shown.backtest.groups.map((g: { actual: unknown }) => g.actual),
+      shown.backtest.overall.actual,
+    ),
+    'backtest groups: no lone hidden actual count',
+  );
+  for (const g of shown.backtest.groups) if (typeof g.actual === 'string') t.equal(shown.backtest.overall.groupError, 'c', 'summed group error hidden when a group is');
   const backtestStates = shown.backtest.states;
   t.notOk(
     loneHidden(

@@ -37,7 +37,7 @@ export const CalibrationForm = Type.Object(
     priorModel: Type.Optional({ ...ModelId, default: 'england-default', description: 'The model whose rows are shrunk towards and whose costs, states and interventions are kept' }),
     priorModelVersion: Type.Optional({ ...Version, description: 'A version of the prior; the newest when left out' }),
     referenceWindow: Type.Optional(Type.String({ pattern: '^\\d{4}(-\\d{4})?$', description: 'Return years to calibrate on, e.g. 2021-2024; the latest four when left out' })),
-    priorWeight: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 100_000, default: 60, description: 'Weight of the prior row, in person-months' })),
+    priorWeight: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 100_000, default: 60, description: 'Weight of the prior for monthly rows, in person-months (leaving care at 18 is weighed in birthdays, 4; care leaver rows in care-leaver-years, 10)' })),
     authority: Type.Optional(Type.String({ minLength: 1, maxLength: 80, description: 'The authority’s name: names the model (<name>-calibrated) and its sources' })),
     modelId: Type.Optional({ ...ModelId, description: 'The new model’s id; by default <authority>-calibrated or <prior>-calibrated' }),
     backtestYear: Type.Optional(Type.String({ pattern: '^(\\d{4}|none)$', description: 'Return year to backtest (fit on the years before, project it, compare); the latest when left out; none for no backtest' })),
@@ -153,6 +153,11 @@ const RateEstimate = Type.Object({
   estimate: ShownFigure,
   lower: ShownFigure,
   upper: ShownFigure,
+  revealed: Type.Optional(
+    Type.Boolean({
+      description: 'Whether the return can show this move. false: a count of 0 means not observable (moves outside care, destinations no code names), and the interval is the posterior’s alone; true with count 0: never seen, upper bound at least the exact one-sided Clopper-Pearson bound for 0 in n',
+    }),
+  ),
 });
 
 const rowProperties = {

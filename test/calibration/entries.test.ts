@@ -54,10 +54,11 @@ t.test('without a population the report says in words that entry rates are natio
   t.ok(report.entries.byBand.length > 0, 'entries by band are still reported');
   t.equal(model.rateFactors, undefined, 'no entry_to_care factor is added');
   // The total chance of entering care from each community row is the prior's (only its split moved).
+  // Every looked-after state of the prior counts, the placements added with issue 11 included.
+  const lookedAfter = new Set(prior.states.filter((s) => s.category === 'looked_after').map((s) => s.id));
   for (const [band, rows] of Object.entries(model.transitions)) {
     for (const from of ['home', 'early_help', 'cin_cp', 'edge_of_care']) {
-      const care = (row: Record<string, number> | undefined) =>
-        Object.entries(row ?? {}).reduce((a, [to, q]) => a + (['kinship_foster', 'inhouse_foster', 'ifa_foster', 'residential', 'secure_home', 'supported_accommodation'].includes(to) ? q : 0), 0);
+      const care = (row: Record<string, number> | undefined) => Object.entries(row ?? {}).reduce((a, [to, q]) => a + (lookedAfter.has(to) ? q : 0), 0);
       if (!rows[from]) continue;
       close(t, care(rows[from]), care(prior.transitions[band][from]), 1e-9, `${band} ${from}: the national chance of entering care`);
     }

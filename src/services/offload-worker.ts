@@ -6,12 +6,15 @@ import { type ModelError, validateModel } from '../catalog/validate-model.ts';
 import { buildScenarioPack, type ScenarioPack } from '../export/pack.ts';
 import type { PackInput } from '../export/pack-input.ts';
 import { DomainError, type FieldError } from './errors.ts';
+import type { ScenarioSpec } from '../catalog/scenario-schema.ts';
+import { type PrepareOptions, type PreparedScenario, prepareScenario, type ScenarioMember } from '../simulation/scenario.ts';
 import { checkRows, type ParsedCsvRow, parseYoungPeopleCsv } from './young-people-import.ts';
 
 /**
  * Work that needs no database and would hold the service thread for seconds: reading and checking
  * a young-people CSV, rendering a scenario pack, reading SSDA903 returns and calibrating a model
- * from them (with its backtest). Run on a worker thread by src/services/offload.ts
+ * from them (with its backtest), and preparing a scenario run (its planning flows: most of a
+ * second of CPU before the runs start). Run on a worker thread by src/services/offload.ts
  * (or inline when there are no worker threads). Expected failures come back as values, since an
  * error's class does not survive the trip between threads.
  */
@@ -20,7 +23,8 @@ export type OffloadTask =
   | { kind: 'prepare-import'; text: string; today: string }
   | { kind: 'render-pack'; input: PackInput }
   | { kind: 'import-ssda903'; files: Array<{ name: string; buffer: Uint8Array }>; options: Omit<ImportOptions, 'onProgress'> }
-  | { kind: 'calibrate'; imported: ImportedSsda903; options: CalibrateOptions; backtest: BacktestOptions | null };
+  | { kind: 'calibrate'; imported: ImportedSsda903; options: CalibrateOptions; backtest: BacktestOptions | null }
+  | { kind: 'prepare-scenario'; scenario: ScenarioSpec; model: CostModelSpec; members: ScenarioMember[]; options: PrepareOptions };
 
 export type FailedTask = { ok: false; error: { status: number; title: string; detail: string; errors?: FieldError[] } };
 /**
@@ -40,11 +44,13 @@ function failed(error: unknown): FailedTask {
   throw error;
 }
 
-export async function runOffloadTask(task: OffloadTask): Promise<PreparedImport | ScenarioPack | ImportedReturns | Calibrated> {
+export async function runOffloadTask(task: OffloadTask): Promise<PreparedImport | ScenarioPack | ImportedReturns | Calibrated | PreparedScenario> {
   try {
     switch (task.kind) {
       case 'render-pack':
         return await buildScenarioPack(task.input);
+      case 'prepare-scenario':
+        return prepareScenario(task.scenario, task.model, task.members, task.options);
       case 'import-ssda903': {
         const imported = await importSsda903(task.files, task.options);
         assertUsable(imported);

@@ -9,6 +9,9 @@ import { yieldToEventLoop } from '../db/yield.ts';
 import { CancelledError } from '../simulation/pool.ts';
 import { type Calibrated, type FailedTask, type ImportedReturns, type OffloadTask, type PreparedImport, runOffloadTask } from './offload-worker.ts';
 import type { ParsedCsvRow } from './young-people-import.ts';
+import type { CostModelSpec } from '../catalog/model-schema.ts';
+import type { ScenarioSpec } from '../catalog/scenario-schema.ts';
+import type { PrepareOptions, PreparedScenario, ScenarioMember } from '../simulation/scenario.ts';
 
 /** A worker's answer, or the DomainError it reported (an error's class does not cross threads). */
 function unwrap<T extends { ok: true }>(answer: T | FailedTask): T {
@@ -66,6 +69,11 @@ export class Offload {
   /** calibrate, then backtest when asked; a cancelled signal stops the worker's task (CancelledError). */
   async calibrate(imported: ImportedSsda903, options: CalibrateOptions, backtestOptions: BacktestOptions | null, signal?: AbortSignal): Promise<Extract<Calibrated, { ok: true }>> {
     return unwrap((await this.run({ kind: 'calibrate', imported, options, backtest: backtestOptions }, signal)) as Calibrated);
+  }
+
+  /** prepareScenario on the worker thread (its planning flows take most of a second of CPU). */
+  prepareScenario(scenario: ScenarioSpec, model: CostModelSpec, members: ScenarioMember[], options: PrepareOptions): Promise<PreparedScenario> {
+    return this.run({ kind: 'prepare-scenario', scenario, model, members, options }) as Promise<PreparedScenario>;
   }
 
   renderPack(input: PackInput): Promise<ScenarioPack> {

@@ -42,6 +42,7 @@ import type { Role } from './access-control.ts';
 import { checkCohortShowable, cohortShowable, protectRunResult, seesIndividuals } from './disclosure-view.ts';
 import { BadRequestError, ConflictError, type FieldError, NotFoundError, UnprocessableError } from './errors.ts';
 import type { JobRunner } from './jobs.ts';
+import type { Offload } from './offload.ts';
 import { moneyBasis } from './projections.ts';
 import { findScenario, type ScenarioDeps, type ScenarioVersionEntry } from './scenarios.ts';
 
@@ -55,6 +56,8 @@ import { findScenario, type ScenarioDeps, type ScenarioVersionEntry } from './sc
 export interface ScenarioRunDeps extends ScenarioDeps {
   executor: ScenarioExecutor;
   jobs: JobRunner;
+  /** Where a run is prepared: off the service thread when given (src/services/offload.ts). */
+  offload?: Pick<Offload, 'prepareScenario'>;
 }
 
 /** What the engine returns, and what capacity and place planning found before the runs. */
@@ -195,12 +198,15 @@ export async function executeScenarioRun(
   executor: ScenarioExecutor,
   plan: RunPlan,
   runId: string,
-  options: RunOptions & { jobId?: string | null; createdBy?: string | null } = {},
+  options: RunOptions & { jobId?: string | null; createdBy?: string | null; offload?: Pick<Offload, 'prepareScenario'> | undefined } = {},
 ): Promise<{ row: NewScenarioRunRow; result: ScenarioRunResult; cohortSize: number }> {
   const cohort = await buildCohort(db, plan);
   const spec = plan.scenario.spec;
   const baseKey = `${plan.model.id}@${plan.model.version}#${plan.model.hash}`;
-  const prepared = prepareScenario(spec, plan.model.model.spec, cohort.members, { baseKey, seed: plan.seed, runs: plan.runs });
+  const prepareOptions = { baseKey, seed: plan.seed, runs: plan.runs };
+  const prepared = options.offload
+    ? await options.offload.prepareScenario(spec, plan.model.model.spec, cohort.members, prepareOptions)
+    : prepareScenario(spec, plan.model.model.spec, cohort.members, prepareOptions);
   const core = await executor.run(prepared, runId, { signal: options.signal, onProgress: options.onProgress });
   const result: ScenarioRunResult = { ...core, planning: prepared.planning };
   const inputs: StoredInputs = { scenario: spec, origin: plan.scenario.origin, file: plan.scenario.file, runs: plan.runs, seed: plan.seed, parameterUncertainty: true, actualPriceFactor: cohort.priceFactor };
@@ -285,6 +291,7 @@ export async function startScenarioRun(deps: ScenarioRunDeps, actor: Actor, id: 
       onProgress: (completed, total) => context.progress(completed / total, `${completed} of ${total} runs`),
       jobId: context.jobId,
       createdBy: actor.tokenId,
+      offload: deps.offload,
     });
     return {
       resultType: 'scenario_run',

@@ -247,7 +247,7 @@ export function fitWindowFor(
     const length = chosen.toYear - chosen.fromYear + 1;
     return {
       window: { fromYear: Math.max(first, year - length), toYear: year - 1 },
-      rule: `the chosen window's length (${length} year${length === 1 ? '' : 's'}) ending at ${year - 1}: the chosen window ${chosen.fromYear}-${chosen.toYear} includes the year projected`,
+      rule: `the chosen window's length (${length} year${length === 1 ? '' : 's'}) ending at ${year - 1}: the chosen window ${chosen.fromYear}-${chosen.toYear} ${chosen.fromYear <= year ? 'includes the year projected' : 'starts after the year projected'}`,
     };
   }
   if (!(Number.isInteger(fitYears) && fitYears >= 1)) throw new RangeError(`fitYears must be a whole number of years, at least 1, not ${fitYears}`);

@@ -100,6 +100,12 @@ export interface RateEstimate {
   estimate: number;
   lower: number;
   upper: number;
+  /**
+   * Whether the return can show this move (staying is always shown). false: moves between states
+   * outside care, or leaving-care destinations the return's codes never name; a count of 0 there
+   * means not observable, not never seen, and the interval is the posterior's alone.
+   */
+  revealed: boolean;
 }
 
 export interface RowReport {
@@ -474,7 +480,7 @@ export function calibrate(imported: ImportedSsda903, options: CalibrateOptions):
         const count = observed[to] ?? 0;
         const seen = to === state ? undefined : exposures(to);
         const { lower, upper } = rateInterval(p, concentration, level, seen === undefined ? undefined : { count, exposures: seen });
-        return { to, count, empirical: n > 0 ? count / n : null, estimate: p, lower, upper };
+        return { to, count, empirical: n > 0 ? count / n : null, estimate: p, lower, upper, revealed: to === state || seen !== undefined };
       }),
     };
   };
@@ -632,7 +638,9 @@ export function calibrate(imported: ImportedSsda903, options: CalibrateOptions):
     entryRateWeight: options.entryRatePriorWeight ?? DEFAULT_ENTRY_RATE_WEIGHT,
     population: options.population,
     // Entry splits count entries: their rows say so.
-    rowReport: (band, state, estimate, cell, weight, concentration) => rowReport(band, state, estimate, cell, weight, concentration, 'entries'),
+    // Every entry shows its starting placement: each looked-after destination was revealable at every entry.
+    rowReport: (band, state, estimate, cell, weight, concentration) =>
+      rowReport(band, state, estimate, cell, weight, concentration, 'entries', (to) => (histories.careStates.has(to) ? cell.months : undefined)),
   });
   report.entries = entryStep.entries;
   report.entrySplits.push(...entryStep.entrySplits);

@@ -12,6 +12,21 @@ const ModelId = Type.String({ pattern: '^[a-z0-9][a-z0-9-]*$', maxLength: 64 });
 const Version = Type.String({ pattern: '^\\d+\\.\\d+\\.\\d+$' });
 const NullableNumber = Type.Union([Type.Number(), Type.Null()]);
 
+/*
+ * What the board (a role without individual access) reads of a calibration follows the one
+ * disclosure rule of src/services/disclosure-view.ts: counts of children (or of events happening
+ * to them, or of their records) above 0 and under 5 read "<5", and a figure that would let one be
+ * worked out reads "c" (a total's complement, or a rate, share or interval computed from a hidden
+ * count). Roles that may read individual records read every figure as computed.
+ */
+const SMALL = Type.Literal('<5');
+const HIDDEN = Type.Literal('c');
+/** A count of children, events or records: a whole number, or "<5" / "c" when hidden (board). */
+const ShownCount = Type.Union([Type.Number(), SMALL, HIDDEN], { description: 'A count: a number, or "<5" / "c" when hidden from roles without individual access' });
+/** A figure computed from counts: "c" when it would reveal a hidden count (board). */
+const ShownFigure = Type.Union([Type.Number(), HIDDEN], { description: 'A number, or "c" when it would reveal a hidden count (roles without individual access)' });
+const ShownNullable = Type.Union([Type.Number(), Type.Null(), HIDDEN]);
+
 /** The multipart form of importSsda903 (documentation: the handler reads and checks the parts as they stream). */
 export const CalibrationForm = Type.Object(
   {
@@ -22,7 +37,7 @@ export const CalibrationForm = Type.Object(
     priorModel: Type.Optional({ ...ModelId, default: 'england-default', description: 'The model whose rows are shrunk towards and whose costs, states and interventions are kept' }),
     priorModelVersion: Type.Optional({ ...Version, description: 'A version of the prior; the newest when left out' }),
     referenceWindow: Type.Optional(Type.String({ pattern: '^\\d{4}(-\\d{4})?$', description: 'Return years to calibrate on, e.g. 2021-2024; the latest four when left out' })),
-    priorWeight: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 100_000, default: 60, description: 'Weight of the prior row, in person-months' })),
+    priorWeight: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 100_000, default: 60, description: 'Weight of the prior for monthly rows, in person-months (leaving care at 18 is weighed in birthdays, 4; care leaver rows in care-leaver-years, 10)' })),
     authority: Type.Optional(Type.String({ minLength: 1, maxLength: 80, description: 'The authority’s name: names the model (<name>-calibrated) and its sources' })),
     modelId: Type.Optional({ ...ModelId, description: 'The new model’s id; by default <authority>-calibrated or <prior>-calibrated' }),
     backtestYear: Type.Optional(Type.String({ pattern: '^(\\d{4}|none)$', description: 'Return year to backtest (fit on the years before, project it, compare); the latest when left out; none for no backtest' })),
@@ -53,18 +68,18 @@ const EntryRates = Type.Object(
       Type.Object({
         band: Type.String(),
         population: Type.Number({ description: 'Children in the band' }),
-        entries: Type.Number({ description: 'Entries into looked-after states in the window' }),
+        entries: { ...ShownCount, description: 'Entries into looked-after states in the window' },
         exposure: Type.Number({ description: 'Child-months: population × months' }),
-        per10000PerYear: Type.Number({ description: 'Entries per 10,000 children a year' }),
-        lower: Type.Number({ description: 'Exact (Garwood) Poisson interval of that rate at the level' }),
-        upper: Type.Number(),
+        per10000PerYear: { ...ShownFigure, description: 'Entries per 10,000 children a year' },
+        lower: { ...ShownFigure, description: 'Exact (Garwood) Poisson interval of that rate at the level' },
+        upper: ShownFigure,
         national: Type.Number({ description: 'The prior model’s rate, per 10,000 a year' }),
-        model: Type.Number({ description: 'The rate the calibrated model takes (shrunk slightly towards the prior’s), per 10,000 a year' }),
-        priorShare: Type.Number(),
-        scale: Type.Number({ description: 'Factor applied to the prior’s chances of entering care in the band' }),
+        model: Type.Union([Type.Number(), HIDDEN], { description: 'The rate the calibrated model takes (shrunk slightly towards the prior’s), per 10,000 a year' }),
+        priorShare: ShownFigure,
+        scale: Type.Union([Type.Number(), HIDDEN], { description: 'Factor applied to the prior’s chances of entering care in the band' }),
       }),
     ),
-    multiplierSd: { ...NullableNumber, description: 'The sd of the entry_to_care multiplier (mean 1) the engine draws per run; null when national' },
+    multiplierSd: { ...ShownNullable, description: 'The sd of the entry_to_care multiplier (mean 1) the engine draws per run; null when national' },
   },
   { description: 'Whether entry rates into care are calibrated to the authority (with a population) or national' },
 );
@@ -80,29 +95,31 @@ export const CleaningAction = Type.Object({
   detail: Type.String({ description: 'Never quotes a child’s identifier or date of birth' }),
 });
 
-const CountsByCode = Type.Record(Type.String(), Type.Record(Type.String(), Type.Integer()), { description: 'Cleaning actions by code, then by outcome' });
+const CountsByCode = Type.Record(Type.String(), Type.Record(Type.String(), ShownCount), { description: 'Cleaning actions by code, then by outcome' });
 
 export const Cleaning = Type.Object({
   files: Type.Array(
-    Type.Object({ name: Type.String(), kind: Type.Enum(['episodes', 'header', 'uasc', 'oc3']), returnYear: Type.Integer(), rows: Type.Integer({ description: 'Data rows read' }) }),
+    Type.Object({ name: Type.String(), kind: Type.Enum(['episodes', 'header', 'uasc', 'oc3']), returnYear: Type.Integer(), rows: { ...ShownCount, description: 'Data rows read' } }),
   ),
-  actions: Type.Array(CleaningAction, { description: 'Every problem found and what was done: nothing is dropped or changed without an entry here' }),
+  actions: Type.Array(CleaningAction, {
+    description: 'Every problem found and what was done: nothing is dropped or changed without an entry here. Row by row, so withheld (empty) from roles without individual access; `counts` gives them by code',
+  }),
   counts: CountsByCode,
   totals: Type.Object({
-    children: Type.Integer(),
-    episodes: Type.Integer(),
-    oc3Records: Type.Integer(),
-    openAtEnd: Type.Integer(),
-    shortBreaks: Type.Optional(Type.Object({ children: Type.Integer(), episodes: Type.Integer() }, { description: 'Short breaks (legal status V3, V4) excluded, as the DfE’s statistics exclude them' })),
+    children: ShownCount,
+    episodes: ShownCount,
+    oc3Records: ShownCount,
+    openAtEnd: ShownCount,
+    shortBreaks: Type.Optional(Type.Object({ children: ShownCount, episodes: ShownCount }, { description: 'Short breaks (legal status V3, V4) excluded, as the DfE’s statistics exclude them' })),
     unobserved: Type.Optional(
       Type.Object(
-        { episodes: Type.Integer(), personMonths: Type.Integer(), entries: Type.Integer() },
+        { episodes: ShownCount, personMonths: Type.Integer(), entries: ShownCount },
         { description: 'Episodes whose placement codes map to no state of the model, and the person-months and entries into care calibration therefore cannot see' },
       ),
     ),
     sharedProvider: Type.Optional(
       Type.Object(
-        { episodes: Type.Integer(), personMonths: Type.Integer() },
+        { episodes: ShownCount, personMonths: Type.Integer() },
         { description: 'Foster placements (U4-U6) with no PLACE_PROVIDER: their months shared between in-house and agency foster care in the prior’s proportions of entries' },
       ),
     ),
@@ -131,22 +148,27 @@ export type ImportSummaryDto = Static<typeof ImportSummary>;
 
 const RateEstimate = Type.Object({
   to: Type.String(),
-  count: Type.Number({ description: 'Observed transitions (fractional when a destination is split between states)' }),
-  empirical: { ...NullableNumber, description: 'count / observations, before shrinkage; null when nothing was observed' },
-  estimate: Type.Number(),
-  lower: Type.Number(),
-  upper: Type.Number(),
+  count: { ...ShownCount, description: 'Observed transitions (fractional when a destination is split between states)' },
+  empirical: { ...ShownNullable, description: 'count / observations, before shrinkage; null when nothing was observed' },
+  estimate: ShownFigure,
+  lower: ShownFigure,
+  upper: ShownFigure,
+  revealed: Type.Optional(
+    Type.Boolean({
+      description: 'Whether the return can show this move. false: a count of 0 means not observable (moves outside care, destinations no code names), and the interval is the posterior’s alone; true with count 0: never seen, upper bound at least the exact one-sided Clopper-Pearson bound for 0 in n',
+    }),
+  ),
 });
 
 const rowProperties = {
   band: Type.String(),
   state: Type.String(),
   units: Type.Optional(Type.Enum(['person-months', 'birthdays', 'care-leaver-years', 'entries'], { description: 'Units of observations and priorWeight' })),
-  observations: Type.Number({ description: 'Sample size: person-months (18th birthdays for leaving care at 18, care-leaver-years for care leaver rows, entries for entry splits)' }),
-  partialObservations: Type.Number({ description: 'Of which only partly observed (months outside care, where only a return to care shows)' }),
+  observations: { ...ShownCount, description: 'Sample size: person-months (18th birthdays for leaving care at 18, care-leaver-years for care leaver rows, entries for entry splits)' },
+  partialObservations: { ...ShownCount, description: 'Of which only partly observed (months outside care, where only a return to care shows)' },
   priorWeight: Type.Number({ description: 'The prior’s pseudo-count in the row’s units: the weight plus the floor shared by destinations the return can reveal' }),
-  priorShare: Type.Number({ description: 'Weight of the prior in the estimate: priorWeight / (observations + priorWeight)' }),
-  concentration: Type.Number({ description: 'Dirichlet concentration the engine draws the row with' }),
+  priorShare: { ...ShownFigure, description: 'Weight of the prior in the estimate: priorWeight / (observations + priorWeight)' },
+  concentration: { ...ShownFigure, description: 'Dirichlet concentration the engine draws the row with' },
   shrunk: Type.Boolean({ description: 'Fewer observations than the threshold: the prior has a large say' }),
   rates: Type.Array(RateEstimate, { description: 'Each rate with its interval: the Beta marginal of the row’s Dirichlet; for a move the return could show and did not, [0, U] with U at least the exact one-sided Clopper-Pearson bound for 0 in n' }),
 };
@@ -168,80 +190,80 @@ export const CalibrationReport = Type.Object({
   entrySplits: Type.Array(RowReport, { description: 'Split of entries into care by starting placement' }),
   entries: Type.Object({
     months: Type.Integer(),
-    total: Type.Integer(),
+    total: ShownCount,
     byBand: Type.Array(
       Type.Object({
         band: Type.String(),
-        count: Type.Integer(),
-        perMonth: Type.Number(),
-        lower: Type.Number(),
-        upper: Type.Number(),
-        per10000ChildrenPerYear: Type.Optional(Type.Number()),
-        byState: Type.Array(Type.Object({ state: Type.String(), count: Type.Integer(), share: Type.Number() })),
+        count: ShownCount,
+        perMonth: ShownFigure,
+        lower: ShownFigure,
+        upper: ShownFigure,
+        per10000ChildrenPerYear: Type.Optional(ShownFigure),
+        byState: Type.Array(Type.Object({ state: Type.String(), count: ShownCount, share: ShownFigure })),
       }),
     ),
-    byReturnYear: Type.Array(Type.Object({ returnYear: Type.Integer(), count: Type.Integer() })),
-    byAge: Type.Array(Type.Object({ ageYears: Type.Integer(), state: Type.String(), count: Type.Integer() })),
+    byReturnYear: Type.Array(Type.Object({ returnYear: Type.Integer(), count: ShownCount })),
+    byAge: Type.Array(Type.Object({ ageYears: Type.Integer(), state: Type.String(), count: ShownCount })),
   }),
   entryRates: Type.Optional(EntryRates),
   withinStateMoves: Type.Array(
-    Type.Object({ state: Type.String(), moves: Type.Number(), personMonths: Type.Number(), prior: NullableNumber, estimate: Type.Number() }),
+    Type.Object({ state: Type.String(), moves: ShownCount, personMonths: Type.Number(), prior: NullableNumber, estimate: ShownFigure }),
   ),
   shrunk: Type.Array(
     Type.Object({
       kind: Type.Enum(['monthly', 'age_transition', 'care_leaver', 'entry_split']),
       band: Type.String(),
       state: Type.String(),
-      observations: Type.Number(),
-      priorShare: Type.Number(),
+      observations: ShownCount,
+      priorShare: ShownFigure,
     }),
     { description: 'The rows that lean on the prior' },
   ),
-  notCalibrated: Type.Array(Type.Object({ band: Type.String(), state: Type.String(), reason: Type.String() })),
+  notCalibrated: Type.Array(Type.Object({ band: Type.String(), state: Type.String(), reason: Type.String({ description: 'Counts under 5 in it read "<5" for roles without individual access' }) })),
   cleaning: Type.Optional(CountsByCode),
-  headline: Type.Object({ rowsCalibrated: Type.Integer(), rowsShrunk: Type.Integer(), personMonths: Type.Number(), children: Type.Integer(), entries: Type.Integer() }),
+  headline: Type.Object({ rowsCalibrated: Type.Integer(), rowsShrunk: Type.Integer(), personMonths: Type.Number(), children: ShownCount, entries: ShownCount }),
 });
 
 const BacktestOverall = Type.Object({
-  projected: Type.Number(),
-  actual: Type.Number(),
-  error: Type.Number(),
-  percentError: NullableNumber,
-  sd: Type.Number({ description: 'Standard deviation of the count from trajectory noise alone (rows and entry rate taken as known)' }),
-  sumAbsoluteError: Type.Number(),
-  wape: { ...NullableNumber, description: 'Weighted absolute percentage error over the care states' },
+  projected: ShownCount,
+  actual: ShownCount,
+  error: ShownFigure,
+  percentError: ShownNullable,
+  sd: { ...ShownFigure, description: 'Standard deviation of the count from trajectory noise alone (rows and entry rate taken as known)' },
+  sumAbsoluteError: ShownFigure,
+  wape: { ...ShownNullable, description: 'Weighted absolute percentage error over the care states' },
   // Optional: backtests stored before intervals and groups were added lack them.
-  simulatedMean: Type.Optional(Type.Number({ description: 'Mean of the simulated totals' })),
-  predictiveSd: Type.Optional(Type.Number({ description: 'Standard deviation of the simulated total: parameter, entry and trajectory uncertainty' })),
-  lower: Type.Optional(Type.Number({ description: 'Lower end of the interval of the total in care (level in interval)' })),
-  upper: Type.Optional(Type.Number({ description: 'Upper end of the interval of the total in care' })),
-  inInterval: Type.Optional(Type.Boolean()),
-  groupError: Type.Optional(Type.Number({ description: 'The headline: summed absolute error over the four placement groups (fostering, residential, supported, other)' })),
+  simulatedMean: Type.Optional({ ...ShownFigure, description: 'Mean of the simulated totals' }),
+  predictiveSd: Type.Optional({ ...ShownFigure, description: 'Standard deviation of the simulated total: parameter, entry and trajectory uncertainty' }),
+  lower: Type.Optional({ ...ShownFigure, description: 'Lower end of the interval of the total in care (level in interval)' }),
+  upper: Type.Optional({ ...ShownFigure, description: 'Upper end of the interval of the total in care' }),
+  inInterval: Type.Optional(Type.Union([Type.Boolean(), Type.Literal('c')])),
+  groupError: Type.Optional({ ...ShownFigure, description: 'The headline: summed absolute error over the four placement groups (fostering, residential, supported, other)' }),
 });
 
 export const Backtest = Type.Object({
   year: Type.Integer({ description: 'The return year projected' }),
   fitWindow: Type.Object({ fromYear: Type.Integer(), toYear: Type.Integer() }),
   model: Type.Object({ id: Type.String(), version: Type.String() }),
-  startPopulation: Type.Integer(),
-  expectedEntrants: Type.Number(),
-  actualEntrants: Type.Number(),
+  startPopulation: ShownCount,
+  expectedEntrants: ShownCount,
+  actualEntrants: ShownCount,
   states: Type.Array(
     Type.Object({
       state: Type.String(),
-      projected: Type.Number(),
-      actual: Type.Number(),
-      error: Type.Number(),
-      absoluteError: Type.Number(),
-      percentError: NullableNumber,
-      sd: Type.Number(),
+      projected: ShownCount,
+      actual: ShownCount,
+      error: ShownFigure,
+      absoluteError: ShownFigure,
+      percentError: ShownNullable,
+      sd: ShownFigure,
       group: Type.Optional(Type.String()),
     }),
     { description: 'Children in each care state on 31 March of the year: projected against actual' },
   ),
   overall: BacktestOverall,
   fitWindowRule: Type.Optional(Type.String({ description: 'How the fit window was chosen from the calibration window' })),
-  vanished: Type.Optional(Type.Integer({ description: 'Children left out of start, entrants and actual alike: their episode open on 31 March of the year before vanished from the return' })),
+  vanished: Type.Optional({ ...ShownCount, description: 'Children left out of start, entrants and actual alike: their episode open on 31 March of the year before vanished from the return' }),
   entryRates: Type.Optional(Type.Object({ basis: Type.String(), note: Type.String({ description: 'In words, e.g. "entry rates are national"' }) })),
   interval: Type.Optional(Type.Object({ level: Type.Number(), draws: Type.Integer(), seed: Type.Integer(), method: Type.String() })),
   groups: Type.Optional(
@@ -249,24 +271,24 @@ export const Backtest = Type.Object({
       Type.Object({
         group: Type.Enum(['fostering', 'residential', 'supported', 'other']),
         states: Type.Array(Type.String()),
-        projected: Type.Number(),
-        lower: Type.Number(),
-        upper: Type.Number(),
-        actual: Type.Number(),
-        error: Type.Number(),
-        absoluteError: Type.Number(),
-        carriedForward: Type.Number({ description: 'Naive forecast: the group on 31 March of the year before' }),
-        lastYearsFlows: Type.Number({ description: 'Naive forecast: that stock changed by the previous year’s net flow, floored at 0' }),
+        projected: ShownCount,
+        lower: ShownCount,
+        upper: ShownCount,
+        actual: ShownCount,
+        error: ShownFigure,
+        absoluteError: ShownFigure,
+        carriedForward: { ...ShownCount, description: 'Naive forecast: the group on 31 March of the year before' },
+        lastYearsFlows: { ...ShownCount, description: 'Naive forecast: that stock changed by the previous year’s net flow, floored at 0' },
       }),
       { description: 'By placement group: fostering (kinship, in-house, agency foster care), residential (children’s homes, secure homes), supported (supported accommodation), other (every other placement in care)' },
     ),
   ),
   benchmarks: Type.Optional(
-    Type.Array(Type.Object({ method: Type.Enum(['carried_forward', 'last_years_flows']), description: Type.String(), total: Type.Number(), groupError: Type.Number() }), {
+    Type.Array(Type.Object({ method: Type.Enum(['carried_forward', 'last_years_flows']), description: Type.String(), total: ShownFigure, groupError: ShownFigure }), {
       description: 'The naive benchmarks’ summed group errors beside the model’s overall.groupError',
     }),
   ),
-  calibration: Type.Object({ rowsCalibrated: Type.Integer(), rowsShrunk: Type.Integer(), personMonths: Type.Number(), children: Type.Integer(), entries: Type.Integer() }),
+  calibration: Type.Object({ rowsCalibrated: Type.Integer(), rowsShrunk: Type.Integer(), personMonths: Type.Number(), children: ShownCount, entries: ShownCount }),
 });
 
 const ModelRef = Type.Object({ id: ModelId, version: Version, hash: Type.String(), href: Type.String({ description: 'getModel for this version' }) });
@@ -297,6 +319,7 @@ export const CalibrationSummary = Type.Object({
   cleaningCounts: CountsByCode,
   backtest: Type.Union([Type.Object({ year: Type.Integer(), overall: BacktestOverall }), Type.Null()]),
   links: Type.Object({ self: Type.String() }),
+  disclosure: Type.Optional(Type.Object({ note: Type.String() }, { description: 'Present for roles without individual access: how small counts are hidden' })),
 });
 export type CalibrationSummaryDto = Static<typeof CalibrationSummary>;
 
@@ -306,6 +329,12 @@ export const Calibration = Type.Object({
   report: CalibrationReport,
   backtest: Type.Union([Backtest, Type.Null()]),
   links: Type.Object({ self: Type.String(), model: Type.String(), job: Type.Union([Type.String(), Type.Null()]) }),
+  disclosure: Type.Optional(
+    Type.Object(
+      { note: Type.String(), withheld: Type.Array(Type.String({ description: 'A JSON pointer to what is withheld' })) },
+      { description: 'Present for roles without individual access: how small counts are hidden, and what is withheld' },
+    ),
+  ),
 });
 export type CalibrationDto = Static<typeof Calibration>;
 

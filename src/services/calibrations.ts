@@ -1,29 +1,33 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { type BacktestResult, backtest } from '../calibration/backtest.ts';
-import { assertUsable, type CalibrateOptions, calibrate, calibratedModelId, defaultWindow } from '../calibration/calibrate.ts';
-import { type ImportedSsda903, importSsda903 } from '../calibration/import.ts';
+import { type CalibrateOptions, calibratedModelId, defaultWindow } from '../calibration/calibrate.ts';
+import type { ImportedSsda903 } from '../calibration/import.ts';
 import { DEFAULT_INPUT_LIMITS, type InputLimits } from '../calibration/input.ts';
 import { DEFAULT_MAPPING, mergeMapping, type Ssda903Mapping, validateMappingForModel } from '../calibration/mapping.ts';
 import { midYearsOf, readPopulation } from '../calibration/population.ts';
 import { type ImportSummary, importSummary } from '../calibration/report.ts';
 import { type CatalogEntry, compareVersions, type ModelCatalog } from '../catalog/catalog.ts';
 import type { CostModelSpec } from '../catalog/model-schema.ts';
-import { validateModel } from '../catalog/validate-model.ts';
+import { modelContentHash } from '../catalog/canonical-json.ts';
 import { type Actor, appendAuditEvent } from '../db/repositories/audit.ts';
 import { findCalibration, insertCalibration, listCalibrations as listCalibrationRows } from '../db/repositories/calibrations.ts';
 import { insertStoredModel, lockModelId, storedModelOrigin, storedVersionsOf } from '../db/repositories/stored-models.ts';
 import type { CalibrationRow, Database, JobRow } from '../db/schema.ts';
+import { yieldToEventLoop } from '../db/yield.ts';
 import type { CalibrationDto, CalibrationSummaryDto } from '../schemas/calibrations.ts';
 import { CancelledError } from '../simulation/pool.ts';
+import type { Role } from './access-control.ts';
+import { protectCalibration, protectedSummary } from './calibration-disclosure.ts';
+import { seesIndividuals } from './disclosure-view.ts';
 import { BadRequestError, ConflictError, DomainError, type FieldError, NotFoundError, UnprocessableError } from './errors.ts';
 import type { JobRunner } from './jobs.ts';
+import type { Offload } from './offload.ts';
 
 /**
  * importSsda903 over HTTP: an authority's SSDA903 returns become a new version of a cost model,
  * stored beside the models/ files, with the calibration report and a backtest.
  *
- * The import runs in the request (a real return reads in well under a second), so a file the
+ * The import runs in the request, on the worker thread (src/services/offload.ts), so a file the
  * core cannot read, a wrong set of columns, a file or archive too large, or options that do not
  * fit the data are answered at once as 4xx problem+json and nothing is queued or stored. What
  * the import can clean (unreadable dates, DEC before DECOM, unknown codes, formula-injection
@@ -51,6 +55,8 @@ export interface CalibrationServices {
   catalog: ModelCatalog;
   jobs: JobRunner;
   uploadLimitBytes: number;
+  /** The worker thread that reads the returns and calibrates (issue 14: calibrating on the service thread held /health for seconds). */
+  offload: Offload;
 }
 
 /** The form fields importSsda903 accepts (see CalibrationForm). */
@@ -260,11 +266,10 @@ export async function startCalibration(services: CalibrationServices, actor: Act
     ]);
   }
 
-  const imported = await importSsda903(
+  const imported = await services.offload.importSsda903(
     upload.files.map((f) => ({ name: f.name.replace(CONTROL, '?'), buffer: f.bytes })),
     { limits: importLimits(services.uploadLimitBytes), mapping, ...(fields.localAuthority !== undefined ? { localAuthority: fields.localAuthority } : {}) },
   );
-  assertUsable(imported);
   const { window, backtestYear } = checkAgainstData(imported, fields);
   const summary = withoutControlCharacters(importSummary(imported.report, imported.returnYears));
   if (fields.populationArea !== undefined && !upload.population) {
@@ -304,27 +309,26 @@ export async function startCalibration(services: CalibrationServices, actor: Act
       actor,
     },
     async (context) => {
-      // Each step is synchronous; between steps the event loop gets a turn, so progress is
-      // written and a cancellation can land.
       const step = async (fraction: number, message: string) => {
-        await new Promise((resolve) => setImmediate(resolve));
         if (context.signal.aborted) throw new CancelledError();
         context.progress(fraction, message);
       };
-      await step(0.05, 'calibrating');
-      const { model, report } = calibrate(imported, { ...shared, referenceWindow: window });
-      let backtestResult: BacktestResult | null = null;
-      if (backtestYear !== null) {
-        await step(0.4, `backtesting ${backtestYear}`);
+      await step(0.05, backtestYear === null ? 'calibrating' : `calibrating and backtesting ${backtestYear}`);
+      // Calibration and the backtest are pure computation: on the worker thread, so the service
+      // answers meanwhile; a cancel stops the worker's task.
+      const { model, report, backtest: backtestResult, modelErrors } = await services.offload.calibrate(
+        imported,
+        { ...shared, referenceWindow: window },
         // The window the user chose: as chosen when it ends before the year, else its length ending the year before.
-        backtestResult = backtest(imported, { ...shared, year: backtestYear, referenceWindow: window });
-      }
-      await step(0.9, 'checking and storing the model');
-      const checked = validateModel(model);
-      if (!checked.ok) {
+        backtestYear === null ? null : { ...shared, year: backtestYear, referenceWindow: window },
+        context.signal,
+      );
+      await step(0.9, 'storing the model');
+      // Checked on the worker thread too (validateModel).
+      if (modelErrors.length > 0) {
         throw new UnprocessableError(
           'The calibrated model is not valid, so nothing was stored',
-          checked.errors.map((e) => ({ field: `model${e.field}`, reason: e.reason })),
+          modelErrors.map((e) => ({ field: `model${e.field}`, reason: e.reason })),
         );
       }
       const origin = `calibration ${calibrationId}`;
@@ -339,10 +343,16 @@ export async function startCalibration(services: CalibrationServices, actor: Act
           const versions = [...(await storedVersionsOf(trx, modelId)), ...catalog.list().filter((e) => e.id === modelId).map((e) => e.version)];
           const version = nextModelVersion(versions);
           const spec: CostModelSpec = { ...model, version };
-          const final = validateModel(spec);
-          if (!final.ok) throw new UnprocessableError('The calibrated model is not valid, so nothing was stored');
-          const hash = final.model.hash;
+          // The worker validated this model; only its version has changed since (another
+          // well-formed version), so its hash is all that is left to work out here. (Validating it
+          // again on the service thread held the thread for a tenth of a second.)
+          if (!VERSION.test(version)) throw new UnprocessableError('The calibrated model is not valid, so nothing was stored');
+          const hash = modelContentHash(spec);
+          await yieldToEventLoop();
           await insertStoredModel(trx, { id: modelId, version, spec, hash, origin, createdBy: actor.tokenId });
+          // The embedded database parses each statement on the service thread: a turn of the
+          // event loop between the large ones (the model, the report).
+          await yieldToEventLoop();
           await insertCalibration(trx, {
             id: calibrationId,
             job_id: context.jobId,
@@ -359,6 +369,7 @@ export async function startCalibration(services: CalibrationServices, actor: Act
             // The backtest refits the same method on the years before its year: it is named for the model it vouches for.
             backtest: backtestResult ? JSON.stringify({ ...backtestResult, model: { id: modelId, version } }) : null,
           });
+          await yieldToEventLoop();
           await appendAuditEvent(trx, actor, {
             action: 'model.create',
             resourceType: 'model',
@@ -416,16 +427,29 @@ export function calibrationDto(row: CalibrationRow): CalibrationDto {
   };
 }
 
-export async function getCalibration(db: Kysely<Database>, id: string): Promise<CalibrationDto> {
+/**
+ * `viewer`: a role without individual access (the board) reads the report under the disclosure
+ * rule (src/services/calibration-disclosure.ts); the others read it as computed.
+ */
+export async function getCalibration(db: Kysely<Database>, id: string, viewer?: Role): Promise<CalibrationDto> {
   const row = await findCalibration(db, id);
   if (!row) throw new NotFoundError('calibration', id);
-  return calibrationDto(row);
+  const dto = calibrationDto(row);
+  return viewer === undefined || seesIndividuals(viewer) ? dto : protectCalibration(dto);
 }
 
-export async function listCalibrations(db: Kysely<Database>, page: { limit: number; offset: number }): Promise<{ items: CalibrationSummaryDto[]; total: number; limit: number; offset: number }> {
+/**
+ * Newest first. For a role without individual access each summary is cut from the protected
+ * report, so a figure hidden there (a complement) is hidden in the list too.
+ */
+export async function listCalibrations(
+  db: Kysely<Database>,
+  page: { limit: number; offset: number },
+  viewer?: Role,
+): Promise<{ items: CalibrationSummaryDto[]; total: number; limit: number; offset: number }> {
   const { items, total } = await listCalibrationRows(db, page);
-  return {
-    items: items.map((row) => ({
+  const open = viewer === undefined || seesIndividuals(viewer);
+  const summaries: CalibrationSummaryDto[] = items.map((row) => ({
       id: row.id,
       createdAt: iso(row.created_at),
       jobId: row.job_id,
@@ -437,9 +461,16 @@ export async function listCalibrations(db: Kysely<Database>, page: { limit: numb
       cleaningCounts: row.cleaning_counts as CalibrationSummaryDto['cleaningCounts'],
       backtest: row.backtest_year === null ? null : { year: row.backtest_year, overall: row.backtest_overall as NonNullable<CalibrationSummaryDto['backtest']>['overall'] },
       links: { self: `/v1/calibrations/${row.id}` },
-    })),
-    total,
-    limit: page.limit,
-    offset: page.offset,
-  };
+  }));
+  if (!open) {
+    for (const [i, summary] of summaries.entries()) {
+      // Each report takes tens of milliseconds to protect: the event loop gets a turn between them.
+      if (i > 0) await yieldToEventLoop();
+      const full = await findCalibration(db, summary.id);
+      // Calibrations are not deleted; should one vanish between the two reads, nothing unprotected is shown.
+      if (!full) throw new NotFoundError('calibration', summary.id);
+      summaries[i] = protectedSummary(summary, protectCalibration(calibrationDto(full)));
+    }
+  }
+  return { items: summaries, total, limit: page.limit, offset: page.offset };
 }

@@ -1,27 +1,75 @@
+import { type BacktestOptions, type BacktestResult, backtest } from '../calibration/backtest.ts';
+import { assertUsable, type CalibrateOptions, type CalibrationReport, calibrate } from '../calibration/calibrate.ts';
+import { type ImportedSsda903, type ImportOptions, importSsda903 } from '../calibration/import.ts';
+import type { CostModelSpec } from '../catalog/model-schema.ts';
+import { type ModelError, validateModel } from '../catalog/validate-model.ts';
 import { buildScenarioPack, type ScenarioPack } from '../export/pack.ts';
 import type { PackInput } from '../export/pack-input.ts';
 import { DomainError, type FieldError } from './errors.ts';
+import type { ScenarioSpec } from '../catalog/scenario-schema.ts';
+import { type PrepareOptions, type PreparedScenario, prepareScenario, type ScenarioMember } from '../simulation/scenario.ts';
 import { checkRows, type ParsedCsvRow, parseYoungPeopleCsv } from './young-people-import.ts';
 
 /**
  * Work that needs no database and would hold the service thread for seconds: reading and checking
- * a young-people CSV, rendering a scenario pack. Run on a worker thread by src/services/offload.ts
+ * a young-people CSV, rendering a scenario pack, reading SSDA903 returns and calibrating a model
+ * from them (with its backtest), and preparing a scenario run (its planning flows: most of a
+ * second of CPU before the runs start). Run on a worker thread by src/services/offload.ts
  * (or inline when there are no worker threads). Expected failures come back as values, since an
  * error's class does not survive the trip between threads.
  */
 
-export type OffloadTask = { kind: 'prepare-import'; text: string; today: string } | { kind: 'render-pack'; input: PackInput };
+export type OffloadTask =
+  | { kind: 'prepare-import'; text: string; today: string }
+  | { kind: 'render-pack'; input: PackInput }
+  | { kind: 'import-ssda903'; files: Array<{ name: string; buffer: Uint8Array }>; options: Omit<ImportOptions, 'onProgress'> }
+  | { kind: 'calibrate'; imported: ImportedSsda903; options: CalibrateOptions; backtest: BacktestOptions | null }
+  | { kind: 'prepare-scenario'; scenario: ScenarioSpec; model: CostModelSpec; members: ScenarioMember[]; options: PrepareOptions };
 
-export type PreparedImport = { ok: true; rows: ParsedCsvRow[]; rowErrors: FieldError[] } | { ok: false; error: { status: number; title: string; detail: string; errors?: FieldError[] } };
+export type FailedTask = { ok: false; error: { status: number; title: string; detail: string; errors?: FieldError[] } };
+/**
+ * The rows come back as JSON text in chunks of IMPORT_CHUNK_ROWS: copying strings between threads
+ * is cheap, while structured-cloning 20,000 row objects made the service thread build them all in
+ * one go (over half a second of CPU, most of it garbage collection); the chunks are parsed with
+ * a turn of the event loop between them (Offload.prepareYoungPeopleImport).
+ */
+export type PreparedImport = { ok: true; chunks: string[]; rowErrors: FieldError[] } | FailedTask;
+export const IMPORT_CHUNK_ROWS = 500;
+export type ImportedReturns = { ok: true; imported: ImportedSsda903 } | FailedTask;
+/** `modelErrors`: validateModel's errors for the calibrated model (empty when it is valid). */
+export type Calibrated = { ok: true; model: CostModelSpec; report: CalibrationReport; backtest: BacktestResult | null; modelErrors: ModelError[] } | FailedTask;
 
-export function runOffloadTask(task: OffloadTask): PreparedImport | Promise<ScenarioPack> {
-  if (task.kind === 'render-pack') return buildScenarioPack(task.input);
+function failed(error: unknown): FailedTask {
+  if (error instanceof DomainError) return { ok: false, error: { status: error.status, title: error.title, detail: error.message, ...(error.errors ? { errors: error.errors } : {}) } };
+  throw error;
+}
+
+export async function runOffloadTask(task: OffloadTask): Promise<PreparedImport | ScenarioPack | ImportedReturns | Calibrated | PreparedScenario> {
   try {
-    const rows = parseYoungPeopleCsv(task.text);
-    return { ok: true, rows, rowErrors: checkRows(rows, new Date(task.today)) };
+    switch (task.kind) {
+      case 'render-pack':
+        return await buildScenarioPack(task.input);
+      case 'prepare-scenario':
+        return prepareScenario(task.scenario, task.model, task.members, task.options);
+      case 'import-ssda903': {
+        const imported = await importSsda903(task.files, task.options);
+        assertUsable(imported);
+        return { ok: true, imported };
+      }
+      case 'calibrate': {
+        const { model, report } = calibrate(task.imported, task.options);
+        const checked = validateModel(model);
+        return { ok: true, model, report, backtest: task.backtest ? backtest(task.imported, task.backtest) : null, modelErrors: checked.ok ? [] : checked.errors };
+      }
+      default: {
+        const rows = parseYoungPeopleCsv(task.text);
+        const chunks: string[] = [];
+        for (let start = 0; start < rows.length; start += IMPORT_CHUNK_ROWS) chunks.push(JSON.stringify(rows.slice(start, start + IMPORT_CHUNK_ROWS)));
+        return { ok: true, chunks, rowErrors: checkRows(rows, new Date(task.today)) };
+      }
+    }
   } catch (error) {
-    if (error instanceof DomainError) return { ok: false, error: { status: error.status, title: error.title, detail: error.message, ...(error.errors ? { errors: error.errors } : {}) } };
-    throw error;
+    return failed(error);
   }
 }
 

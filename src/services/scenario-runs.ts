@@ -9,6 +9,7 @@ import { softwareVersion } from '../config/version.ts';
 import { absoluteMonth, parseFinancialYear } from '../finance/financial-year.ts';
 import { type ConventionWarning, conventionDifferences } from '../finance/conventions.ts';
 import { roundAnswer } from '../finance/money.ts';
+import { toBaseFactor } from '../finance/price-base.ts';
 import { scenarioResultView } from '../finance/scenario-view.ts';
 import { type Actor, appendAuditEvent } from '../db/repositories/audit.ts';
 import {
@@ -41,6 +42,7 @@ import type { Role } from './access-control.ts';
 import { checkCohortShowable, cohortShowable, protectRunResult, seesIndividuals } from './disclosure-view.ts';
 import { BadRequestError, ConflictError, type FieldError, NotFoundError, UnprocessableError } from './errors.ts';
 import type { JobRunner } from './jobs.ts';
+import type { Offload } from './offload.ts';
 import { moneyBasis } from './projections.ts';
 import { findScenario, type ScenarioDeps, type ScenarioVersionEntry } from './scenarios.ts';
 
@@ -54,6 +56,8 @@ import { findScenario, type ScenarioDeps, type ScenarioVersionEntry } from './sc
 export interface ScenarioRunDeps extends ScenarioDeps {
   executor: ScenarioExecutor;
   jobs: JobRunner;
+  /** Where a run is prepared: off the service thread when given (src/services/offload.ts). */
+  offload?: Pick<Offload, 'prepareScenario'>;
 }
 
 /** What the engine returns, and what capacity and place planning found before the runs. */
@@ -137,19 +141,34 @@ export function cohortHash(members: readonly ScenarioMember[]): string {
     .digest('hex');
 }
 
-export async function buildCohort(db: Kysely<Database>, plan: RunPlan): Promise<{ members: ScenarioMember[]; hash: string }> {
+/**
+ * The factor taking a young person's actual weekly price (cash paid in the scenario's first
+ * planning year) to the model's base-year prices: index(base) / index(first year) of the model's
+ * GDP deflator (src/finance/price-base.ts); 1 when the model has none. The price is then held
+ * constant in real terms, as the model's own costs are. Strategy prices (commissioned services,
+ * investments) are written in the model's base-year prices and are not converted.
+ */
+export function actualPriceFactor(model: Pick<CostModelSpec, 'priceBaseYear' | 'deflator'>, spec: Pick<ScenarioSpec, 'firstYear'>): number {
+  if (!model.deflator) return 1;
+  return toBaseFactor(model.deflator, model.priceBaseYear, parseFinancialYear(spec.firstYear) as number);
+}
+
+export async function buildCohort(db: Kysely<Database>, plan: RunPlan): Promise<{ members: ScenarioMember[]; hash: string; priceFactor: number }> {
   const spec = plan.scenario.spec;
   const rows = await listCohortInputs(db, cohortBounds(spec, plan.model.model.spec.horizonAgeYears));
-  const members = cohortMembers(rows, spec);
+  const priceFactor = actualPriceFactor(plan.model.model.spec, spec);
+  const recorded = cohortMembers(rows, spec);
   const known = new Set(plan.model.model.spec.states.map((s) => s.id));
-  const unknown = [...new Set(members.map((m) => m.state).filter((state) => !known.has(state)))].sort();
+  const unknown = [...new Set(recorded.map((m) => m.state).filter((state) => !known.has(state)))].sort();
   if (unknown.length > 0) {
     throw new UnprocessableError(`Young people in the cohort are in states model ${plan.model.id} ${plan.model.version} does not have: ${unknown.join(', ')}`, [
       { field: 'scenario/cohort', reason: `selects people in states the model does not have (${unknown.join(', ')}): narrow careStates or use a model with them` },
     ]);
   }
-  if (members.length === 0 && (spec.entrants ?? []).length === 0) throw emptyCohort();
-  return { members, hash: cohortHash(members) };
+  if (recorded.length === 0 && (spec.entrants ?? []).length === 0) throw emptyCohort();
+  // The hash is of the records as held (who, and the prices paid); the engine gets the prices in base-year terms.
+  const members = priceFactor === 1 ? recorded : recorded.map((m) => ({ ...m, weeklyPrice: m.weeklyPrice === null ? null : m.weeklyPrice * priceFactor }));
+  return { members, hash: cohortHash(recorded), priceFactor };
 }
 
 function emptyCohort(): UnprocessableError {
@@ -166,6 +185,8 @@ interface StoredInputs {
   runs: number;
   seed: number;
   parameterUncertainty: boolean;
+  /** The factor applied to actual weekly prices (actualPriceFactor); absent in runs stored before prices were converted. */
+  actualPriceFactor?: number;
 }
 
 /**
@@ -177,15 +198,18 @@ export async function executeScenarioRun(
   executor: ScenarioExecutor,
   plan: RunPlan,
   runId: string,
-  options: RunOptions & { jobId?: string | null; createdBy?: string | null } = {},
+  options: RunOptions & { jobId?: string | null; createdBy?: string | null; offload?: Pick<Offload, 'prepareScenario'> | undefined } = {},
 ): Promise<{ row: NewScenarioRunRow; result: ScenarioRunResult; cohortSize: number }> {
   const cohort = await buildCohort(db, plan);
   const spec = plan.scenario.spec;
   const baseKey = `${plan.model.id}@${plan.model.version}#${plan.model.hash}`;
-  const prepared = prepareScenario(spec, plan.model.model.spec, cohort.members, { baseKey, seed: plan.seed, runs: plan.runs });
+  const prepareOptions = { baseKey, seed: plan.seed, runs: plan.runs };
+  const prepared = options.offload
+    ? await options.offload.prepareScenario(spec, plan.model.model.spec, cohort.members, prepareOptions)
+    : prepareScenario(spec, plan.model.model.spec, cohort.members, prepareOptions);
   const core = await executor.run(prepared, runId, { signal: options.signal, onProgress: options.onProgress });
   const result: ScenarioRunResult = { ...core, planning: prepared.planning };
-  const inputs: StoredInputs = { scenario: spec, origin: plan.scenario.origin, file: plan.scenario.file, runs: plan.runs, seed: plan.seed, parameterUncertainty: true };
+  const inputs: StoredInputs = { scenario: spec, origin: plan.scenario.origin, file: plan.scenario.file, runs: plan.runs, seed: plan.seed, parameterUncertainty: true, actualPriceFactor: cohort.priceFactor };
   return {
     result,
     cohortSize: cohort.members.length,
@@ -267,6 +291,7 @@ export async function startScenarioRun(deps: ScenarioRunDeps, actor: Actor, id: 
       onProgress: (completed, total) => context.progress(completed / total, `${completed} of ${total} runs`),
       jobId: context.jobId,
       createdBy: actor.tokenId,
+      offload: deps.offload,
     });
     return {
       resultType: 'scenario_run',
@@ -320,18 +345,36 @@ function summaryOf(catalog: ModelCatalog, row: ScenarioRunHeader, viewer: Role):
 /**
  * A scenario run's money statement, in the shape projections carry (moneyBasis): the model's
  * currency and price base, its discount schedule (the scenario's present values use it, year 0
- * the first planning year), the two bases. Scenario runs convert no prices: the cohort's actual
- * weekly prices and commissioned prices are used as given, and the deflator says so.
+ * the first planning year), the two bases, and the conversion of the cohort's actual weekly prices
+ * to the model's base-year prices (`conversion`: the first planning year and its factor, see
+ * actualPriceFactor). Runs stored before prices were converted have none: the deflator then says
+ * nothing was converted.
  */
-export function scenarioMoney(spec: Pick<CostModelSpec, 'currency' | 'priceBaseYear' | 'deflator' | 'discounting'>): ScenarioRunDto['money'] {
+export function scenarioMoney(
+  spec: Pick<CostModelSpec, 'currency' | 'priceBaseYear' | 'deflator' | 'discounting'>,
+  conversion?: { firstYear: string; factor: number },
+): ScenarioRunDto['money'] {
   const basis = moneyBasis(spec, [...spec.discounting.periods].sort((a, b) => a.fromYear - b.fromYear));
+  if (conversion) {
+    return {
+      ...basis,
+      deflator: {
+        ...basis.deflator,
+        appliedTo: 'actual prices',
+        factors: [{ financialYear: conversion.firstYear, factor: Math.round(conversion.factor * 1e6) / 1e6 }],
+        statement: spec.deflator
+          ? `Young people's actual weekly prices, cash of ${conversion.firstYear} (the first planning year), are converted to ${spec.priceBaseYear} prices with the model's GDP deflator and then held constant in real terms, as the model's own costs are; the strategy's prices are written in ${spec.priceBaseYear} prices and used as given.`
+          : `The model has no deflator: actual weekly prices are used as given, as if paid in ${spec.priceBaseYear} prices.`,
+      },
+    };
+  }
   return {
     ...basis,
     deflator: {
       ...basis.deflator,
       appliedTo: 'nothing',
       factors: [],
-      statement: `Scenario runs convert no prices: the model’s costs are in ${spec.priceBaseYear} prices, and a young person’s actual weekly price and the strategy’s commissioned prices are used as given (a known gap: in later years they are cash, not ${spec.priceBaseYear} prices).`,
+      statement: `This run was stored before scenario runs converted prices: the model’s costs are in ${spec.priceBaseYear} prices, and a young person’s actual weekly price and the strategy’s commissioned prices are used as given (a known gap: in later years they are cash, not ${spec.priceBaseYear} prices).`,
     },
   };
 }
@@ -366,7 +409,7 @@ function runDto(catalog: ModelCatalog, row: ScenarioRunRow, viewer: Role): Scena
       parameterUncertainty: inputs.parameterUncertainty,
       scenario: spec as unknown as Record<string, unknown>,
     },
-    money: model ? scenarioMoney(model) : null,
+    money: model ? scenarioMoney(model, inputs.actualPriceFactor === undefined ? undefined : { firstYear: spec.firstYear, factor: inputs.actualPriceFactor }) : null,
     result,
   });
 }

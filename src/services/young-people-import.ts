@@ -6,6 +6,7 @@ import type { Kysely } from 'kysely';
 import { type Actor, appendAuditEvent, appendAuditEvents } from '../db/repositories/audit.ts';
 import { findReferencesInUse, insertYoungPeople } from '../db/repositories/young-people.ts';
 import type { Database } from '../db/schema.ts';
+import { yieldToEventLoop } from '../db/yield.ts';
 import { validationErrors } from '../plugins/app/problem-details.ts';
 import { type ImportResultDto, REFERENCE_PATTERN, type YoungPersonInputDto, YoungPersonInput } from '../schemas/young-people.ts';
 import { BadRequestError, ConflictError, type FieldError, UnprocessableError } from './errors.ts';
@@ -333,6 +334,7 @@ export async function importYoungPeople(
       // One audit event per record, written in batches: a statement per record made a 20,000-row
       // import hold the (embedded, single-connection) database for many seconds.
       for (let start = 0; start < inserted.length; start += 200) {
+        await yieldToEventLoop();
         const batch = inserted.slice(start, start + 200);
         await appendAuditEvents(trx, actor, batch.map((row) => ({ action: 'young_person.create', resourceType: 'young_person', resourceId: row.id, detail: { source: options.source } })));
         options.progress?.(start + batch.length, inserted.length);

@@ -24,10 +24,16 @@ export function zipOf(files: readonly FormFile[]): Uint8Array {
 }
 
 /** A multipart/form-data body, built by the platform's FormData so the encoding is a browser's. */
-export async function multipartForm(files: readonly FormFile[], fields: Record<string, string> = {}): Promise<{ payload: Buffer; headers: Record<string, string> }> {
+export async function multipartForm(
+  files: readonly FormFile[],
+  fields: Record<string, string> = {},
+  parts: readonly { part: string; file: FormFile }[] = [],
+): Promise<{ payload: Buffer; headers: Record<string, string> }> {
   const form = new FormData();
   for (const [name, value] of Object.entries(fields)) form.append(name, value);
   for (const file of files) form.append('files', new Blob([typeof file.content === 'string' ? file.content : new Uint8Array(file.content)]), file.name);
+  // Other file parts under their own names (the population).
+  for (const { part, file } of parts) form.append(part, new Blob([typeof file.content === 'string' ? file.content : new Uint8Array(file.content)]), file.name);
   const response = new Response(form);
   return { payload: Buffer.from(await response.arrayBuffer()), headers: { 'content-type': response.headers.get('content-type') as string } };
 }

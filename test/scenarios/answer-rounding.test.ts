@@ -71,11 +71,15 @@ t.test('scenario run, comparison, list and pack: money to the penny, no float no
   // A scenario run states its money as a projection does: same currency, price base, rates and bases.
   const stated = (answers['scenario run'] as { money: Json }).money;
   const projected = (answers.projection as { money: Json }).money;
-  t.match(stated, { currency: 'GBP', priceBase: '2024-25', priceBaseKind: 'model', modelPriceBase: '2024-25', deflator: { appliedTo: 'nothing', factors: [] } });
+  t.match(stated, { currency: 'GBP', priceBase: '2024-25', priceBaseKind: 'model', modelPriceBase: '2024-25', deflator: { appliedTo: 'actual prices' } });
+  // Actual weekly prices, cash of the first planning year (2026-27), in 2024-25 prices: the
+  // model's deflator index 112.375 (2024-25) over 116.915 (2026-27), as README works it.
+  t.same(stated.deflator.factors.map((f: Json) => f.financialYear), ['2026-27']);
+  t.ok(Math.abs(Number(stated.deflator.factors[0].factor) - 112.375 / 116.915) < 1e-6, `factor ${stated.deflator.factors[0].factor}`);
   t.same(stated.discountRates, projected.discountRates, 'the model’s Green Book schedule, as the projection states it');
   t.same(stated.bases, projected.bases, 'the two bases in the same words');
   t.equal(stated.rounding, projected.rounding);
-  t.match(stated.deflator.statement, /used as given/);
+  t.match(stated.deflator.statement, /actual weekly prices, cash of 2026-27 \(the first planning year\), are converted to 2024-25 prices/);
 
   // Comparing runs of the same convention: no warning; of different conventions: a warning naming the field.
   const compared = answers['scenario comparison'] as { warnings: unknown[]; runs: Array<{ appraisal: string; money: unknown }> };

@@ -1,13 +1,17 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import t from 'tap';
 import { outcomeUnit } from '../../src/export/tables.ts';
 import { MIN_COHORT_FOR_AGGREGATE_ROLES } from '../../src/services/disclosure-view.ts';
 import { buildTestApp, type TestApp } from '../helpers/app.ts';
+import { multipartForm, northvaleFiles } from '../calibrations/forms.ts';
 import { pollJob, record, smallScenario } from '../scenarios/fixtures.ts';
 
 /**
  * The disclosure test of issue 14: for every answer the board (a role without individual
- * access) can read about scenario runs, no count of children between 1 and 4 appears; runs over
- * cohorts under the minimum are refused; money for fewer than 5 children is withheld.
+ * access) can read about scenario runs and calibrations, no count of children between 1 and 4
+ * appears; runs over cohorts under the minimum are refused; money for fewer than 5 children is
+ * withheld.
  */
 
 /** Every count of children in a run-shaped answer, with its JSON pointer. */
@@ -108,4 +112,128 @@ t.test('the board reads no count of children between 1 and 4, and no run over a 
   const list = (await as('board', { method: 'GET', url: '/v1/scenario-runs?scenario=two-in-residential' })).json();
   t.match(list.items[0], { cohort: { size: '<5' }, headline: { netPresentValueMean: null, probabilityBenefitsExceedCosts: null } }, 'listed without its money');
   t.equal((await as('head_of_service', { method: 'GET', url: `/v1/scenario-runs/${tiny.runId}` })).statusCode, 200, 'roles with individual access read it');
+});
+
+/**
+ * Every count of children, events or records in a calibration answer (getCalibrationReport or a
+ * listCalibrations item), with its JSON pointer: the figures src/services/calibration-disclosure.ts
+ * names, found here by path so that a count it forgot is still checked.
+ */
+function calibrationCountsIn(value: unknown, path = ''): Array<[string, unknown]> {
+  if (Array.isArray(value)) return value.flatMap((v, i) => calibrationCountsIn(v, `${path}/${i}`));
+  if (value !== null && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => calibrationCountsIn(v, `${path}/${k}`));
+  const countPath = [
+    /\/cleaning\/files\/\d+\/rows$/,
+    /\/(cleaning\/counts|cleaningCounts|report\/cleaning)\/[^/]+\/[^/]+$/,
+    /\/cleaning\/totals\/(children|episodes|oc3Records|openAtEnd)$/,
+    /\/cleaning\/totals\/(shortBreaks|unobserved|sharedProvider)\/(children|episodes|entries)$/,
+    /\/report\/(rows|ageTransitions|careLeavers|entrySplits)\/\d+\/rates\/\d+\/count$/,
+    /\/report\/(ageTransitions|careLeavers|entrySplits)\/\d+\/(observations|partialObservations)$/,
+    /\/report\/entries\/(total|byBand\/\d+\/count|byBand\/\d+\/byState\/\d+\/count|byReturnYear\/\d+\/count|byAge\/\d+\/count)$/,
+    /\/report\/withinStateMoves\/\d+\/moves$/,
+    /\/headline\/(children|entries)$/,
+    /\/backtest\/(startPopulation|expectedEntrants|actualEntrants|vanished|calibration\/(children|entries)|states\/\d+\/(projected|actual)|overall\/(projected|actual|lower|upper|simulatedMean))$/,
+    /\/backtest\/groups\/\d+\/(projected|actual|lower|upper|carriedForward|lastYearsFlows)$/,
+    /\/backtest\/benchmarks\/\d+\/total$/,
+    /\/report\/entryRates\/byBand\/\d+\/entries$/,
+  ].some((pattern) => pattern.test(path));
+  return countPath ? [[path, value]] : [];
+}
+
+/** A tie (parts summing to a total) with exactly one figure hidden would give that figure away. */
+function loneHidden(parts: unknown[], total: unknown): boolean {
+  return [...parts, total].filter((v) => typeof v === 'string').length === 1;
+}
+
+t.test('calibrations: the board reads no count of children between 1 and 4', async (t) => {
+  const { as, app } = await buildTestApp(t);
+  // Two return years of the Northvale fixture: a small authority's numbers, many of them under 5.
+  // With a population, so the local entry rates by band (issue 11) are read too.
+  const population = { name: 'myeb-long-sample.csv', content: readFileSync(path.join(import.meta.dirname, '../fixtures/population/myeb-long-sample.csv')) };
+  const form = await multipartForm(northvaleFiles([2024, 2025]), { authority: 'Northvale', populationArea: 'E06000001' }, [{ part: 'population', file: population }]);
+  const started = await as('commissioning', { method: 'POST', url: '/v1/calibrations', ...form });
+  t.equal(started.statusCode, 202, started.body);
+  await app.jobs.settledWithin(started.json().id, 120_000);
+  const job = (await as('commissioning', { method: 'GET', url: `/v1/jobs/${started.json().id}` })).json();
+  t.equal(job.status, 'succeeded', JSON.stringify(job));
+  const url = job.result.href as string;
+
+  // Roles with individual access read the report as computed, small numbers and all.
+  const open = (await as('finance', { method: 'GET', url })).json();
+  t.ok(calibrationCountsIn(open).some(([, v]) => small(v)), 'the report holds counts between 1 and 4 (so the check below can fail)');
+  t.ok(open.cleaning.actions.length > 0, 'and the cleaning actions row by row');
+  t.equal(open.disclosure, undefined);
+
+  const report = await as('board', { method: 'GET', url });
+  const list = await as('board', { method: 'GET', url: '/v1/calibrations' });
+  for (const [name, response] of [
+    [url, report],
+    ['/v1/calibrations', list],
+  ] as const) {
+    t.equal(response.statusCode, 200, name);
+    const counts = calibrationCountsIn(response.json());
+    t.ok(counts.length > 0, `${name}: counts were found to check`);
+    t.same(
+      counts.filter(([, v]) => small(v)),
+      [],
+      `${name}: no count between 1 and 4`,
+    );
+  }
+  const shown = report.json();
+  t.ok(calibrationCountsIn(shown).some(([, v]) => v === '<5'), 'small counts read <5');
+  t.same(shown.cleaning.actions, [], 'cleaning actions, row by row, are withheld');
+  t.same(shown.disclosure.withheld, ['/cleaning/actions']);
+  // The same figures as the open report where nothing is hidden: only small counts and what gives them away change.
+  t.equal(shown.report.headline.personMonths, open.report.headline.personMonths);
+  t.equal(shown.report.entries.total, open.report.entries.total >= 5 ? open.report.entries.total : '<5');
+
+  // Complementary suppression: no tie is left with one hidden figure.
+  for (const kind of ['rows', 'ageTransitions', 'careLeavers', 'entrySplits'] as const) {
+    for (const row of shown.report[kind]) {
+      const parts = row.rates.map((r: { count: unknown }) => r.count);
+      if (Math.abs(open.report[kind].find((o: { band: string; state: string }) => o.band === row.band && o.state === row.state).rates.reduce((a: number, r: { count: number }) => a + r.count, 0) - (typeof row.observations === 'number' ? row.observations : Number.NaN)) < 1e-6) {
+        t.notOk(loneHidden(parts, row.observations), `${kind} ${row.band} ${row.state}: no lone hidden count`);
+      }
+      for (const rate of row.rates) if (typeof rate.count === 'string') t.same([rate.empirical, rate.estimate, rate.lower, rate.upper], ['c', 'c', 'c', 'c'], 'a rate computed from a hidden count is hidden');
+    }
+  }
+  for (const band of shown.report.entries.byBand) {
+    t.notOk(
+      loneHidden(
+        band.byState.map((s: { count: unknown }) => s.count),
+        band.count,
+      ),
+      `entries ${band.band}: no lone hidden count`,
+    );
+  }
+  for (const moves of shown.report.notCalibrated) t.notMatch(moves.reason, /(?<![\d.])[1-4] move/, 'reasons carry no count under 5');
+  t.equal(shown.report.entryRates.basis, 'local', 'the entry rates by band were read');
+  t.ok(shown.backtest.groups.length === 4, 'the backtest by placement group was read');
+  t.notOk(
+    loneHidden(
+      shown.backtest.groups.map((g: { actual: unknown }) => g.actual),
+      shown.backtest.overall.actual,
+    ),
+    'backtest groups: no lone hidden actual count',
+  );
+  for (const g of shown.backtest.groups) if (typeof g.actual === 'string') t.equal(shown.backtest.overall.groupError, 'c', 'summed group error hidden when a group is');
+  const backtestStates = shown.backtest.states;
+  t.notOk(
+    loneHidden(
+      backtestStates.map((s: { actual: unknown }) => s.actual),
+      shown.backtest.overall.actual,
+    ),
+    'backtest: no lone hidden actual count',
+  );
+
+  // The list agrees with the report it summarises.
+  const item = list.json().items.find((i: { id: string }) => `/v1/calibrations/${i.id}` === url);
+  t.same(item.headline, shown.report.headline);
+  t.same(item.backtest.overall, shown.backtest.overall);
+  t.same(item.cleaningCounts, shown.cleaning.counts);
+
+  // The job's words carry no figures for the board.
+  const boardJob = (await as('board', { method: 'GET', url: `/v1/jobs/${job.id}` })).json();
+  t.equal(boardJob.message, 'done');
+  t.match(job.message, /calibrated \d+ rows/, 'others read the full message');
 });

@@ -1,13 +1,15 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database, NewYoungPersonRow, YoungPersonRow, YoungPersonRowUpdate } from '../schema.ts';
+import { yieldToEventLoop } from '../yield.ts';
 
 export async function insertYoungPeople(db: Kysely<Database>, rows: NewYoungPersonRow[]): Promise<YoungPersonRow[]> {
   if (rows.length === 0) return [];
   const inserted: YoungPersonRow[] = [];
   // Batches keep each statement well under PostgreSQL's 65,535 bind parameters, and short: the
   // embedded database runs each statement on the service thread, so a long one stalls every
-  // other request (100 rows: tens of milliseconds).
+  // other request (100 rows: about 10 ms), and the loop yields between them (see yield.ts).
   for (let start = 0; start < rows.length; start += 100) {
+    if (start > 0) await yieldToEventLoop();
     const batch = rows.slice(start, start + 100);
     inserted.push(...(await db.insertInto('young_people').values(batch).returningAll().execute()));
   }
@@ -28,6 +30,7 @@ export async function findYoungPersonByIdForUpdate(db: Kysely<Database>, id: str
 export async function findReferencesInUse(db: Kysely<Database>, references: string[]): Promise<Set<string>> {
   const inUse = new Set<string>();
   for (let start = 0; start < references.length; start += 1000) {
+    if (start > 0) await yieldToEventLoop();
     const batch = references.slice(start, start + 1000);
     if (batch.length === 0) continue;
     const rows = await db.selectFrom('young_people').select('reference').where('reference', 'in', batch).execute();

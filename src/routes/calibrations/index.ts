@@ -113,7 +113,7 @@ export default async function calibrationRoutes(instance: FastifyInstance) {
         throw new DomainError(415, 'Unsupported media type', 'Send the files and options as multipart/form-data (one file part per CSV, or one zip)');
       }
       const upload = await readUpload(request, limitBytes);
-      const { job, summary } = await startCalibration({ db: fastify.db, catalog: fastify.catalog, jobs: fastify.jobs, uploadLimitBytes: limitBytes }, request.actor, upload);
+      const { job, summary } = await startCalibration({ db: fastify.db, catalog: fastify.catalog, jobs: fastify.jobs, uploadLimitBytes: limitBytes, offload: fastify.offload }, request.actor, upload);
       return reply.code(202).header('location', `/v1/jobs/${job.id}`).send({ ...jobDto(job), importSummary: summary });
     },
   );
@@ -130,7 +130,7 @@ export default async function calibrationRoutes(instance: FastifyInstance) {
         response: { 200: CalibrationPage, ...standardErrors },
       },
     },
-    async (request) => listCalibrations(fastify.db, { limit: request.query.limit ?? 50, offset: request.query.offset ?? 0 }),
+    async (request) => listCalibrations(fastify.db, { limit: request.query.limit ?? 50, offset: request.query.offset ?? 0 }, request.actor.role),
   );
 
   fastify.get(
@@ -147,6 +147,6 @@ export default async function calibrationRoutes(instance: FastifyInstance) {
         response: { 200: Calibration, ...standardErrors, ...notFound },
       },
     },
-    async (request) => getCalibration(fastify.db, request.params.id),
+    async (request) => getCalibration(fastify.db, request.params.id, request.actor.role),
   );
 }

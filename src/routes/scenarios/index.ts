@@ -35,7 +35,7 @@ const SCENARIO_BODY_LIMIT = 1_048_576;
 
 export default async function scenarioRoutes(instance: FastifyInstance) {
   const fastify = instance.withTypeProvider<TypeBoxTypeProvider>();
-  const deps = (): ScenarioRunDeps => ({ db: fastify.db, catalog: fastify.catalog, files: fastify.scenarios, executor: fastify.scenarioExecutor, jobs: fastify.jobs });
+  const deps = (): ScenarioRunDeps => ({ db: fastify.db, catalog: fastify.catalog, files: fastify.scenarios, executor: fastify.scenarioExecutor, jobs: fastify.jobs, offload: fastify.offload });
 
   fastify.get(
     '/v1/scenarios/schema',

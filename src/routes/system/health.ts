@@ -29,9 +29,18 @@ export default async function healthRoutes(fastify: FastifyInstance) {
   // waited behind it took 11 s (issue 14). A check that answered well within the last minute
   // vouches for the database while it is busy; older than that, /health waits for the truth.
   let lastGood: { at: number; applied: number } | undefined;
-  const probe = async () => {
-    await sql`select 1`.execute(fastify.db);
-    return migrationStatus(fastify.db);
+  // Checks that arrive while one is waiting for the database share it: otherwise every check
+  // during a long import queued its own probe (a catalogue read for the migration status), and
+  // the queue of them held the service thread for most of a second once the import ended.
+  let inFlight: Promise<Awaited<ReturnType<typeof migrationStatus>>> | undefined;
+  const probe = () => {
+    inFlight ??= (async () => {
+      await sql`select 1`.execute(fastify.db);
+      return migrationStatus(fastify.db);
+    })().finally(() => {
+      inFlight = undefined;
+    });
+    return inFlight;
   };
 
   fastify.get(

@@ -100,8 +100,10 @@ export function parsePopulation(rows: readonly CsvRow[], fileName: string, optio
       headerAt = i;
       break;
     }
+    // Five or more age columns starting at 0 make a wide header even when some children's ages are
+    // missing: the file is then refused naming the first missing age, not as headerless.
     const ages = new Set(rows[i].cells.map(wideAge).filter((a) => a !== undefined));
-    if (ages.has(0) && ages.has(17)) {
+    if (ages.has(0) && ages.size >= 5) {
       layout = 'wide';
       headerAt = i;
       break;

@@ -102,6 +102,8 @@ export interface PopulationSource {
   description: string;
   area?: string;
   years?: number[];
+  /** Said in the entry-rate note: the population is not of the window's years (an old or a later estimate). */
+  warning?: string;
 }
 
 /** Children by single year of age (index = age in years) or by the model's band id. */
@@ -370,6 +372,7 @@ export function calibrateEntries<R extends EntrySplitRow>(input: EntryCalibratio
         `Entry rates into care are the authority's own for bands ${bands}: entries into looked-after states in the return (a start in a state the model counts as custody is not an entry into care) over the children in the population given${source ? ` (${source.description})` : ''}, ` +
         `with ${Math.round(level * 100)}% exact Poisson intervals; the model's chances of entering care from community and edge-of-care states are scaled band by band to match (shrunk towards the prior's rate with a weight of ${input.entryRateWeight} entries). ` +
         `${others.length ? `Bands ${others.join(', ')} have no population given and keep the prior's national rates. ` : ''}` +
+        `${source?.warning ? `Note: ${source.warning}. ` : ''}` +
         `Propagated to the engine: one multiplier per run on every entry into care (rate factor entry_to_care, lognormal with mean 1 and sd ${multiplierSd}: the pooled rate's relative uncertainty, 1/√(entries + prior weight)), replacing the prior's national uncertainty. ` +
         'Not propagated: band-to-band differences in that uncertainty (one multiplier moves every band together), and the error of the population estimate itself (taken as known).',
       level,

@@ -226,6 +226,19 @@ export function parsePopulation(rows: readonly CsvRow[], fileName: string, optio
   if (missing >= 0) fail(`has no population for age ${missing}${chosen.code || chosen.name ? ` in ${chosen.code || chosen.name}` : ''} (ages 0 to 17 are needed)`);
   if (byAge.every((n) => n === 0)) fail(`has no children aged 0 to 17${chosen.code || chosen.name ? ` in ${chosen.code || chosen.name}` : ''}`);
   const where = [chosen.code, chosen.name].filter(Boolean).join(' ');
+  // A population of other years than the window's is used as given, and said: a stale estimate
+  // misstates the rate by the population's change since (a fresh review passed mid-2010 for 2020-2023 unremarked).
+  const wanted = options.years ?? [];
+  let warning: string | undefined;
+  if (wanted.length > 0 && years.length > 0 && !years.some((y) => wanted.includes(y))) {
+    const latest = Math.max(...years);
+    const first = Math.min(...wanted);
+    const last = Math.max(...wanted);
+    warning =
+      latest < first
+        ? `the population is of mid-${latest}, ${first - latest} year${first - latest === 1 ? '' : 's'} before the window's first mid-year (mid-${first}); it is used as given`
+        : `the population is of mid-${Math.min(...years)}, after the window's mid-years (mid-${first} to mid-${last}); it is used as given`;
+  }
   const when = years.length === 0 ? '' : years.length === 1 ? `, mid-${years[0]}` : `, mean of mid-${years[0]} to mid-${years[years.length - 1]}`;
   return {
     byAge,
@@ -237,6 +250,7 @@ export function parsePopulation(rows: readonly CsvRow[], fileName: string, optio
       description: `ONS mid-year population estimates (${fileName}${where ? `: ${where}` : ''}${when}), ${Math.round(byAge.reduce((a, b) => a + b, 0))} children aged 0-17`,
       ...(chosen.code ? { area: chosen.code } : {}),
       ...(years.length ? { years } : {}),
+      ...(warning ? { warning } : {}),
     },
   };
 }

@@ -63,7 +63,7 @@ const EntryRates = Type.Object(
     basis: Type.Enum(['national', 'local'], { description: 'local: entry rates into care are the authority’s (a population was given); national: the prior’s' }),
     note: Type.String({ description: 'In words: what the entry rates are, and what of their uncertainty reaches the engine' }),
     level: Type.Number({ description: 'Level of the intervals' }),
-    population: Type.Optional(Type.Object({ description: Type.String(), area: Type.Optional(Type.String()), years: Type.Optional(Type.Array(Type.Integer())) })),
+    population: Type.Optional(Type.Object({ description: Type.String(), area: Type.Optional(Type.String()), years: Type.Optional(Type.Array(Type.Integer())), warning: Type.Optional(Type.String({ description: 'Said when the population is not of the window’s years' })) })),
     byBand: Type.Array(
       Type.Object({
         band: Type.String(),

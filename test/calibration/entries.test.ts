@@ -255,3 +255,16 @@ t.test('property: any bytes in a population file give a population or a 400, nev
   );
   t.pass('held');
 });
+
+t.test('a population of other years than the window is used as given, and said', async (t) => {
+  const header = ['Code', 'Name', 'age', 'population_2010'].join(',');
+  const text = `${header}\n${Array.from({ length: 18 }, (_, a) => `E1,A,${a},1000`).join('\n')}\n`;
+  const old = await readPopulation({ name: 'old.csv', bytes: Buffer.from(text) }, { years: [2019, 2020, 2021, 2022] });
+  t.equal(old.source?.warning, "the population is of mid-2010, 9 years before the window's first mid-year (mid-2019); it is used as given");
+  const current = await readPopulation({ name: 'now.csv', bytes: Buffer.from(text.replaceAll('population_2010', 'population_2020')) }, { years: [2019, 2020, 2021, 2022] });
+  t.equal(current.source?.warning, undefined, 'a year within the window: nothing to say');
+  const authority = generateSyntheticAuthority({ seed: 9, firstYear: 2023, lastYear: 2024, entriesPerMonth: 3, burnInYears: 1 });
+  const imported = await importSsda903(authority.files, { pseudonymKey: 'k' });
+  const { report } = calibrate(imported, { priorModel: syntheticModel(), population: old });
+  t.match(report.entryRates.note, /Note: the population is of mid-2010, 9 years before/);
+});

@@ -33,7 +33,7 @@ const contentFields = {
   moves: Type.Optional({ ...plan.moves, description: 'Scheduled moves, in month order: month 1 is next month. A move applies while the young person is where the plan put them (or in fromStates)' }),
   interventions: Type.Optional({ ...plan.interventions, description: 'Interventions commissioned, with the month each starts (0 = now)' }),
   prices: Type.Optional({ ...plan.prices }),
-  currentPlacementWeeklyPrice: Type.Optional(Type.Union([Type.Number({ minimum: 0, maximum: 100_000 }), Type.Null()], { description: `The actual weekly price of today’s placement. ${PRICE_NOTE}` })),
+  currentPlacementWeeklyPrice: Type.Optional(Type.Union([Type.Number({ minimum: 0, maximum: 1_000_000 }), Type.Null()], { description: `The actual weekly price of today’s placement. ${PRICE_NOTE}` })),
 };
 
 export const CarePlanInput = Type.Object(

@@ -51,21 +51,21 @@ export const PlanInputSchema = Type.Object(
     prices: Type.Optional(
       Type.Array(
         Type.Object(
-          { state: Type.String({ maxLength: 64 }), weeklyPrice: Type.Number({ minimum: 0, maximum: 100_000 }) },
+          { state: Type.String({ maxLength: 64 }), weeklyPrice: Type.Number({ minimum: 0, maximum: 1_000_000 }) },
           { additionalProperties: false },
         ),
         { maxItems: 24, description: 'Agreed weekly prices for states the plan moves the young person into' },
       ),
     ),
     currentPlacementWeeklyPrice: Type.Optional(
-      Type.Union([Type.Number({ minimum: 0, maximum: 100_000 }), Type.Null()], { description: 'The actual weekly price of today’s placement, while the young person stays in it' }),
+      Type.Union([Type.Number({ minimum: 0, maximum: 1_000_000 }), Type.Null()], { description: 'The actual weekly price of today’s placement, while the young person stays in it' }),
     ),
     currentPlacementPriceChanges: Type.Optional(
       Type.Array(
         Type.Object(
           {
             from: Type.String({ format: 'date', description: 'First day of the new price (YYYY-MM-DD)' }),
-            weeklyPrice: Type.Number({ minimum: 0, maximum: 100_000 }),
+            weeklyPrice: Type.Number({ minimum: 0, maximum: 1_000_000 }),
           },
           { additionalProperties: false },
         ),

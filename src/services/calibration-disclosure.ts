@@ -290,13 +290,7 @@ export function protectCalibration(dto: CalibrationDto): CalibrationDto {
 
     // Placement groups: children actual and projected, the naive forecasts (children counted the
     // year before), tied to the overall figures and to each benchmark's total.
-    const groups = ((backtest.groups as Json[]) ?? []).map((g) => {
-      const actual = figures.add(g, 'actual', true);
-      const error = figures.add(g, 'error', false);
-      const projected = figures.add(g, 'projected', true);
-      figures.relate([actual, error], projected);
-      return { g, actual, error, projected, carried: figures.add(g, 'carriedForward', true), flows: figures.add(g, 'lastYearsFlows', true) };
-    });
+    const groups = ((backtest.groups as Json[]) ?? []).map((g) => ({ g, ...tie(g), carried: figures.add(g, 'carriedForward', true), flows: figures.add(g, 'lastYearsFlows', true) }));
     if (groups.length > 0) {
       figures.relate(
         groups.map((x) => x.actual),

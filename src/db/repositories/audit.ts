@@ -20,18 +20,7 @@ export interface AuditEntry {
 
 /** Appends one audit event. Pass the transaction that makes the change, so both land or neither. */
 export async function appendAuditEvent(db: Kysely<Database>, actor: Actor, entry: AuditEntry): Promise<void> {
-  await db
-    .insertInto('audit_events')
-    .values({
-      actor_token_id: actor.tokenId,
-      actor_name: actor.name,
-      actor_role: actor.role,
-      action: entry.action,
-      resource_type: entry.resourceType,
-      resource_id: entry.resourceId ?? null,
-      detail: JSON.stringify(entry.detail ?? {}),
-    })
-    .execute();
+  await appendAuditEvents(db, actor, [entry]);
 }
 
 /** Appends several audit events in one statement (a bulk import's one per record). */

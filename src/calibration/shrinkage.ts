@@ -145,7 +145,8 @@ export function tidyRow(row: Row, keepZeros: ReadonlySet<string>): Row {
 /**
  * The interval of a rate under Dirichlet(α0 · row): its marginal is Beta(α0·p, α0·(1 − p)), the
  * same uncertainty the engine draws from when rowConcentration is α0. Central (equal tails) at
- * `level`, except where the return could have shown a move and showed none (`evidence` with
+ * `level`, or with `shape` 'shortest' the shortest interval holding `level` (shortestBetaInterval;
+ * leaving care at 18, whose broad skewed posteriors the central interval over-covered), except where the return could have shown a move and showed none (`evidence` with
  * count 0 in n > 0 exposures): then one-sided, [0, U], with U the larger of the posterior's
  * `level` quantile, the estimate p and the exact Clopper-Pearson bound for 0 in n, 1 − (1 − level)^(1/n). So a
  * zero count is never reported as tighter than the data alone allow, however sure the prior is
@@ -159,6 +160,7 @@ export function rateInterval(
   concentration: number,
   level = 0.9,
   evidence?: { count: number; exposures: number },
+  shape: 'central' | 'shortest' = 'central',
 ): { lower: number; upper: number } {
   const zero = evidence !== undefined && evidence.exposures > 0 && evidence.count <= 0;
   if (zero) {
@@ -171,9 +173,35 @@ export function rateInterval(
   if (p >= 1) return { lower: 1, upper: 1 };
   const a = concentration * p;
   const b = concentration * (1 - p);
+  const { lower, upper } = shape === 'shortest' ? shortestBetaInterval(level, a, b) : { lower: betaQuantile((1 - level) / 2, a, b), upper: betaQuantile(1 - (1 - level) / 2, a, b) };
   // A Beta with a shape far below 1 has its mean outside its central interval (the mean is carried
   // by a thin tail): the interval is widened to hold the estimate it is reported with.
-  return { lower: Math.min(p, betaQuantile((1 - level) / 2, a, b)), upper: Math.max(p, betaQuantile(1 - (1 - level) / 2, a, b)) };
+  return { lower: Math.min(p, lower), upper: Math.max(p, upper) };
+}
+
+/**
+ * The shortest interval holding `level` of Beta(a, b) (the highest-density interval): for a
+ * unimodal Beta (a, b > 1) the one whose ends have equal density. The density at the ends of
+ * [Q(u), Q(u + level)] (Q the quantile) goes from "upper end higher" to "lower end higher" as u
+ * goes from 0 to 1 − level, so u is found by bisection (60 halvings: u to 1e-18). A Beta whose
+ * density falls from 0 (a ≤ 1) gives [0, Q(level)]; one that rises to 1 (b ≤ 1) [Q(1 − level), 1];
+ * a U-shaped or flat one (both ≤ 1), which has no single shortest interval, the central one.
+ * Shapes in: a, b > 0; level in (0, 1). Out: 0 ≤ lower ≤ upper ≤ 1.
+ */
+export function shortestBetaInterval(level: number, a: number, b: number): { lower: number; upper: number } {
+  if (a <= 1 && b <= 1) return { lower: betaQuantile((1 - level) / 2, a, b), upper: betaQuantile((1 + level) / 2, a, b) };
+  if (a <= 1) return { lower: 0, upper: betaQuantile(level, a, b) };
+  if (b <= 1) return { lower: betaQuantile(1 - level, a, b), upper: 1 };
+  const logDensity = (x: number) => (a - 1) * Math.log(x) + (b - 1) * Math.log1p(-x);
+  let lo = 0;
+  let hi = 1 - level;
+  for (let i = 0; i < 60; i++) {
+    const u = (lo + hi) / 2;
+    if (logDensity(betaQuantile(u + level, a, b)) > logDensity(betaQuantile(u, a, b))) lo = u;
+    else hi = u;
+  }
+  const u = (lo + hi) / 2;
+  return { lower: betaQuantile(u, a, b), upper: betaQuantile(u + level, a, b) };
 }
 
 /** Splits a count among several states in the proportions of a reference row (equally when it has none). */

@@ -116,7 +116,7 @@ function tally(report: CalibrationReport, tallies: Record<Kind, Tally>, misses: 
     if (independent > 0) {
       const estimate = (find('independent_eet')?.estimate ?? 0) + (find('independent_neet')?.estimate ?? 0);
       const count = (find('independent_eet')?.count ?? 0) + (find('independent_neet')?.count ?? 0);
-      judge('independent', independent, rateInterval(estimate, at18.concentration, LEVEL, { count, exposures: at18.observations }));
+      judge('independent', independent, rateInterval(estimate, at18.concentration, LEVEL, { count, exposures: at18.observations }, 'shortest'));
     }
   }
   return belowExact;

@@ -226,6 +226,10 @@ t.test('calibrations: the board reads no count of children between 1 and 4', asy
     'backtest: no lone hidden actual count',
   );
 
+  // Listed again: the protected figures are kept from the first list, and read the same.
+  t.same((await as('board', { method: 'GET', url: '/v1/calibrations' })).json(), list.json(), 'a second list reads the same as the first');
+  t.same((await as('finance', { method: 'GET', url: '/v1/calibrations' })).json().items[0].headline, open.report.headline, 'roles with individual access list the figures as computed');
+
   // The list agrees with the report it summarises.
   const item = list.json().items.find((i: { id: string }) => `/v1/calibrations/${i.id}` === url);
   t.same(item.headline, shown.report.headline);

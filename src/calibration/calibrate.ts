@@ -187,7 +187,7 @@ const add = (row: Row, key: string, value: number) => {
   row[key] = (row[key] ?? 0) + value;
 };
 
-export function defaultWindow(imported: ImportedSsda903): { fromYear: number; toYear: number } {
+export function defaultWindow(imported: Pick<ImportedSsda903, 'returnYears'>): { fromYear: number; toYear: number } {
   const last = imported.returnYears[imported.returnYears.length - 1];
   return { fromYear: Math.max(imported.returnYears[0], last - 3), toYear: last };
 }

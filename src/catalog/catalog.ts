@@ -68,7 +68,16 @@ export class ModelCatalog {
   tryAdd(origin: string, spec: unknown): ModelError[] {
     const result = validateModel(spec);
     if (!result.ok) return result.errors;
-    const model = result.model;
+    return this.tryAddResolved(origin, result.model);
+  }
+
+  /**
+   * Adds a model version validateModel has already resolved (on a worker thread: a calibrated
+   * model, src/services/offload-worker.ts), with tryAdd's other checks (reserved ids, a second
+   * model with the same id and version). The caller vouches that `model` is validateModel's
+   * answer for `model.spec`.
+   */
+  tryAddResolved(origin: string, model: ResolvedModel): ModelError[] {
     if (RESERVED_IDS.has(model.id)) {
       return [{ field: '/id', reason: `"${model.id}" is reserved (it would clash with /v1/models/${model.id})` }];
     }

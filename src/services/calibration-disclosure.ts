@@ -358,3 +358,58 @@ export function protectedSummary(summary: CalibrationSummaryDto, protectedReport
     disclosure: { note: protectedReport.disclosure?.note ?? DISCLOSURE_NOTE },
   };
 }
+
+/** The source key a calibration adds to the model it publishes (src/calibration/calibrate.ts). */
+const CALIBRATION_SOURCE = 'ssda903_calibration';
+
+/** What getModel says, in the model's description, when a calibrated model's rates are withheld. */
+export const MODEL_WITHHELD_NOTE =
+  'Withheld under the disclosure rule (roles without individual access): this model was calibrated from counts of real children, and its rates with their pseudo-counts would let counts under 5 be worked back (a rate is the count plus the prior’s pseudo-count over the person-months plus the prior weight, all published). The rates are shown, with small counts suppressed, in the calibration report (getCalibrationReport); scenario runs use the model in full.';
+
+/**
+ * A calibrated cost model as a role without individual access (the board) may read it. A rate
+ * estimated from the returns is (count + weight × prior rate) / (exposure + weight), the prior and
+ * weight are published and the exposure (person-months) is shown in the report, so a rate at any
+ * usable precision gives the count back; rounding would not protect a row with many months, so
+ * every figure estimated from the returns is withheld rather than coarsened:
+ *   - `transitions` (left empty), `ageTransitions` (leaving care at 18, counts of birthdays);
+ *   - `rateUncertainty.rowConcentration` (observed person-months or children plus the prior);
+ *   - each state's `withinStatePlacementMoves` (moves over months, shrunk the same way);
+ *   - rate factors sourced from the calibration (the entry rate's sd is 1/√(entries + weight));
+ * and counts under 5 in the calibration source's free text read "<5". The description says
+ * what is withheld and where the rates are shown under the rule (the calibration report).
+ * Models not calibrated (no `ssda903_calibration` source) hold no counts of children and are
+ * returned unchanged. `spec` is not changed.
+ */
+export function protectModel<M extends { description?: string; sources: Record<string, unknown> }>(spec: M): M {
+  if (!(CALIBRATION_SOURCE in spec.sources)) return spec;
+  const out = structuredClone(spec) as unknown as Json & { sources: Record<string, Json>; description?: string };
+  const withheld: string[] = [];
+  out.transitions = {};
+  withheld.push('/transitions');
+  if ('ageTransitions' in out) {
+    delete out.ageTransitions;
+    withheld.push('/ageTransitions');
+  }
+  const uncertainty = out.rateUncertainty as Json | undefined;
+  if (uncertainty && 'rowConcentration' in uncertainty) {
+    delete uncertainty.rowConcentration;
+    withheld.push('/rateUncertainty/rowConcentration');
+  }
+  ((out.states as Json[] | undefined) ?? []).forEach((state, i) => {
+    if ('withinStatePlacementMoves' in state) {
+      delete state.withinStatePlacementMoves;
+      withheld.push(`/states/${i}/withinStatePlacementMoves`);
+    }
+  });
+  if (Array.isArray(out.rateFactors)) {
+    const kept = (out.rateFactors as Json[]).filter((f) => f.source !== CALIBRATION_SOURCE);
+    if (kept.length < out.rateFactors.length) withheld.push('/rateFactors (calibrated)');
+    if (kept.length > 0) out.rateFactors = kept;
+    else delete out.rateFactors;
+  }
+  const source = out.sources[CALIBRATION_SOURCE];
+  for (const key of ['title', 'note']) if (typeof source[key] === 'string') source[key] = protectText(source[key] as string);
+  out.description = `${out.description ? `${out.description} ` : ''}${MODEL_WITHHELD_NOTE} Withheld: ${withheld.join(', ')}.`;
+  return out as unknown as M;
+}

@@ -8,6 +8,7 @@ import { midYearsOf, readPopulation } from '../calibration/population.ts';
 import { type ImportSummary, importSummary } from '../calibration/report.ts';
 import { type CatalogEntry, compareVersions, type ModelCatalog } from '../catalog/catalog.ts';
 import type { CostModelSpec } from '../catalog/model-schema.ts';
+import type { ResolvedModel } from '../catalog/resolved-model.ts';
 import { modelContentHash } from '../catalog/canonical-json.ts';
 import { type Actor, appendAuditEvent } from '../db/repositories/audit.ts';
 import { findCalibration, insertCalibration, listCalibrations as listCalibrationRows } from '../db/repositories/calibrations.ts';
@@ -212,7 +213,7 @@ function resolvePrior(catalog: ModelCatalog, fields: CalibrationFields): Catalog
 }
 
 /** Options that depend on which years were imported, checked before anything is queued. */
-function checkAgainstData(imported: ImportedSsda903, fields: CalibrationFields): { window: { fromYear: number; toYear: number }; backtestYear: number | null } {
+function checkAgainstData(imported: Pick<ImportedSsda903, 'returnYears'>, fields: CalibrationFields): { window: { fromYear: number; toYear: number }; backtestYear: number | null } {
   const years = imported.returnYears;
   const first = years[0];
   const last = years[years.length - 1];
@@ -316,7 +317,7 @@ export async function startCalibration(services: CalibrationServices, actor: Act
       await step(0.05, backtestYear === null ? 'calibrating' : `calibrating and backtesting ${backtestYear}`);
       // Calibration and the backtest are pure computation: on the worker thread, so the service
       // answers meanwhile; a cancel stops the worker's task.
-      const { model, report, backtest: backtestResult, modelErrors } = await services.offload.calibrate(
+      const { model, resolved, report, backtest: backtestResult, modelErrors } = await services.offload.calibrate(
         imported,
         { ...shared, referenceWindow: window },
         // The window the user chose: as chosen when it ends before the year, else its length ending the year before.
@@ -325,14 +326,14 @@ export async function startCalibration(services: CalibrationServices, actor: Act
       );
       await step(0.9, 'storing the model');
       // Checked on the worker thread too (validateModel).
-      if (modelErrors.length > 0) {
+      if (modelErrors.length > 0 || !resolved) {
         throw new UnprocessableError(
           'The calibrated model is not valid, so nothing was stored',
           modelErrors.map((e) => ({ field: `model${e.field}`, reason: e.reason })),
         );
       }
       const origin = `calibration ${calibrationId}`;
-      let stored: CostModelSpec | undefined;
+      let stored: ResolvedModel | undefined;
       return {
         resultType: 'calibration',
         resultId: calibrationId,
@@ -391,16 +392,26 @@ export async function startCalibration(services: CalibrationServices, actor: Act
               ...parameters,
             },
           });
-          stored = spec;
+          stored = withVersion(resolved, spec, hash);
         },
         afterCommit: () => {
-          const errors = stored ? catalog.tryAdd(storedModelOrigin(origin), stored) : [];
+          // Resolved on the worker thread: validating it again here held the service thread for a tenth of a second.
+          const errors = stored ? catalog.tryAddResolved(storedModelOrigin(origin), stored) : [];
           if (errors.length) throw new Error(`stored model ${modelId} could not join the catalog: ${errors.map((e) => `${e.field} ${e.reason}`).join('; ')}`);
         },
       };
     },
   );
   return { job, summary };
+}
+
+/**
+ * validateModel's resolved model for `spec`, from its answer for the same spec under another
+ * version: the version is read nowhere else in the resolved model, and `hash` is
+ * modelContentHash(spec). (Checked against validateModel in test/calibrations/storage.test.ts.)
+ */
+export function withVersion(resolved: ResolvedModel, spec: CostModelSpec, hash: string): ResolvedModel {
+  return { ...resolved, spec, version: spec.version, hash };
 }
 
 function iso(value: Date | string): string {
@@ -438,6 +449,25 @@ export async function getCalibration(db: Kysely<Database>, id: string, viewer?: 
   return viewer === undefined || seesIndividuals(viewer) ? dto : protectCalibration(dto);
 }
 
+/** How many calibrations' protected summary figures each database's cache holds (oldest added dropped first). */
+const PROTECTED_SUMMARY_CACHE = 1000;
+type ProtectedFigures = Pick<CalibrationSummaryDto, 'headline' | 'cleaningCounts' | 'backtest' | 'disclosure'>;
+const protectedSummaryCaches = new WeakMap<Kysely<Database>, Map<string, ProtectedFigures>>();
+
+/**
+ * The board's summary figures of each calibration, protected once and kept: a stored calibration
+ * never changes (none is updated or deleted), and protecting its whole report took 30-80 ms each
+ * time the board listed it (issue 14). Per database handle, so test apps never share one.
+ */
+function protectedSummaries(db: Kysely<Database>): Map<string, ProtectedFigures> {
+  let cache = protectedSummaryCaches.get(db);
+  if (!cache) {
+    cache = new Map();
+    protectedSummaryCaches.set(db, cache);
+  }
+  return cache;
+}
+
 /**
  * Newest first. For a role without individual access each summary is cut from the protected
  * report, so a figure hidden there (a complement) is hidden in the list too.
@@ -463,13 +493,24 @@ export async function listCalibrations(
       links: { self: `/v1/calibrations/${row.id}` },
   }));
   if (!open) {
+    const cache = protectedSummaries(db);
+    let protectedOne = false;
     for (const [i, summary] of summaries.entries()) {
+      const cached = cache.get(summary.id);
+      if (cached) {
+        summaries[i] = { ...summary, ...cached };
+        continue;
+      }
       // Each report takes tens of milliseconds to protect: the event loop gets a turn between them.
-      if (i > 0) await yieldToEventLoop();
+      if (protectedOne) await yieldToEventLoop();
+      protectedOne = true;
       const full = await findCalibration(db, summary.id);
       // Calibrations are not deleted; should one vanish between the two reads, nothing unprotected is shown.
       if (!full) throw new NotFoundError('calibration', summary.id);
       summaries[i] = protectedSummary(summary, protectCalibration(calibrationDto(full)));
+      const { headline, cleaningCounts, backtest, disclosure } = summaries[i];
+      if (cache.size >= PROTECTED_SUMMARY_CACHE) cache.delete(cache.keys().next().value as string);
+      cache.set(summary.id, structuredClone({ headline, cleaningCounts, backtest, disclosure }));
     }
   }
   return { items: summaries, total, limit: page.limit, offset: page.offset };

@@ -2,6 +2,7 @@ import { type BacktestOptions, type BacktestResult, backtest } from '../calibrat
 import { assertUsable, type CalibrateOptions, type CalibrationReport, calibrate } from '../calibration/calibrate.ts';
 import { type ImportedSsda903, type ImportOptions, importSsda903 } from '../calibration/import.ts';
 import type { CostModelSpec } from '../catalog/model-schema.ts';
+import type { ResolvedModel } from '../catalog/resolved-model.ts';
 import { type ModelError, validateModel } from '../catalog/validate-model.ts';
 import { buildScenarioPack, type ScenarioPack } from '../export/pack.ts';
 import type { PackInput } from '../export/pack-input.ts';
@@ -23,7 +24,7 @@ export type OffloadTask =
   | { kind: 'prepare-import'; text: string; today: string }
   | { kind: 'render-pack'; input: PackInput }
   | { kind: 'import-ssda903'; files: Array<{ name: string; buffer: Uint8Array }>; options: Omit<ImportOptions, 'onProgress'> }
-  | { kind: 'calibrate'; imported: ImportedSsda903; options: CalibrateOptions; backtest: BacktestOptions | null }
+  | { kind: 'calibrate'; imported: string; options: CalibrateOptions; backtest: BacktestOptions | null }
   | { kind: 'prepare-scenario'; scenario: ScenarioSpec; model: CostModelSpec; members: ScenarioMember[]; options: PrepareOptions };
 
 export type FailedTask = { ok: false; error: { status: number; title: string; detail: string; errors?: FieldError[] } };
@@ -35,9 +36,26 @@ export type FailedTask = { ok: false; error: { status: number; title: string; de
  */
 export type PreparedImport = { ok: true; chunks: string[]; rowErrors: FieldError[] } | FailedTask;
 export const IMPORT_CHUNK_ROWS = 500;
-export type ImportedReturns = { ok: true; imported: ImportedSsda903 } | FailedTask;
-/** `modelErrors`: validateModel's errors for the calibrated model (empty when it is valid). */
-export type Calibrated = { ok: true; model: CostModelSpec; report: CalibrationReport; backtest: BacktestResult | null; modelErrors: ModelError[] } | FailedTask;
+/**
+ * The imported returns as the service thread holds them: their years and report, and the whole
+ * import as JSON text (`json`), handed back as it is to the calibrate task. Structured-cloning
+ * the children, episodes and OC3 records to the service thread and back took a slice of 100-130 ms
+ * of it each way (issue 14); a string crosses as one copy.
+ */
+export interface ImportedHandle {
+  returnYears: number[];
+  report: ImportedSsda903['report'];
+  json: string;
+}
+export type ImportedReturns = { ok: true; imported: ImportedHandle } | FailedTask;
+/**
+ * `modelErrors`: validateModel's errors for the calibrated model (empty when it is valid);
+ * `resolved`: the model as validateModel resolved it (null when invalid), so that the catalog
+ * takes the new version without validating it again on the service thread (a tenth of a second).
+ */
+export type Calibrated =
+  | { ok: true; model: CostModelSpec; resolved: ResolvedModel | null; report: CalibrationReport; backtest: BacktestResult | null; modelErrors: ModelError[] }
+  | FailedTask;
 
 function failed(error: unknown): FailedTask {
   if (error instanceof DomainError) return { ok: false, error: { status: error.status, title: error.title, detail: error.message, ...(error.errors ? { errors: error.errors } : {}) } };
@@ -54,12 +72,20 @@ export async function runOffloadTask(task: OffloadTask): Promise<PreparedImport 
       case 'import-ssda903': {
         const imported = await importSsda903(task.files, task.options);
         assertUsable(imported);
-        return { ok: true, imported };
+        return { ok: true, imported: { returnYears: imported.returnYears, report: imported.report, json: JSON.stringify(imported) } };
       }
       case 'calibrate': {
-        const { model, report } = calibrate(task.imported, task.options);
+        const imported = JSON.parse(task.imported) as ImportedSsda903;
+        const { model, report } = calibrate(imported, task.options);
         const checked = validateModel(model);
-        return { ok: true, model, report, backtest: task.backtest ? backtest(task.imported, task.backtest) : null, modelErrors: checked.ok ? [] : checked.errors };
+        return {
+          ok: true,
+          model,
+          resolved: checked.ok ? checked.model : null,
+          report,
+          backtest: task.backtest ? backtest(imported, task.backtest) : null,
+          modelErrors: checked.ok ? [] : checked.errors,
+        };
       }
       default: {
         const rows = parseYoungPeopleCsv(task.text);

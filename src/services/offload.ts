@@ -4,10 +4,10 @@ import type { PackInput } from '../export/pack-input.ts';
 import { DomainError, type FieldError } from './errors.ts';
 import type { BacktestOptions } from '../calibration/backtest.ts';
 import type { CalibrateOptions } from '../calibration/calibrate.ts';
-import type { ImportedSsda903, ImportOptions } from '../calibration/import.ts';
+import type { ImportOptions } from '../calibration/import.ts';
 import { yieldToEventLoop } from '../db/yield.ts';
 import { CancelledError } from '../simulation/pool.ts';
-import { type Calibrated, type FailedTask, type ImportedReturns, type OffloadTask, type PreparedImport, runOffloadTask } from './offload-worker.ts';
+import { type Calibrated, type FailedTask, type ImportedHandle, type ImportedReturns, type OffloadTask, type PreparedImport, runOffloadTask } from './offload-worker.ts';
 import type { ParsedCsvRow } from './young-people-import.ts';
 import type { CostModelSpec } from '../catalog/model-schema.ts';
 import type { ScenarioSpec } from '../catalog/scenario-schema.ts';
@@ -62,13 +62,13 @@ export class Offload {
   }
 
   /** importSsda903 and assertUsable; throws the DomainError they raised (400, 413, 422). */
-  async importSsda903(files: Array<{ name: string; buffer: Uint8Array }>, options: Omit<ImportOptions, 'onProgress'>): Promise<ImportedSsda903> {
+  async importSsda903(files: Array<{ name: string; buffer: Uint8Array }>, options: Omit<ImportOptions, 'onProgress'>): Promise<ImportedHandle> {
     return unwrap((await this.run({ kind: 'import-ssda903', files, options })) as ImportedReturns).imported;
   }
 
   /** calibrate, then backtest when asked; a cancelled signal stops the worker's task (CancelledError). */
-  async calibrate(imported: ImportedSsda903, options: CalibrateOptions, backtestOptions: BacktestOptions | null, signal?: AbortSignal): Promise<Extract<Calibrated, { ok: true }>> {
-    return unwrap((await this.run({ kind: 'calibrate', imported, options, backtest: backtestOptions }, signal)) as Calibrated);
+  async calibrate(imported: ImportedHandle, options: CalibrateOptions, backtestOptions: BacktestOptions | null, signal?: AbortSignal): Promise<Extract<Calibrated, { ok: true }>> {
+    return unwrap((await this.run({ kind: 'calibrate', imported: imported.json, options, backtest: backtestOptions }, signal)) as Calibrated);
   }
 
   /** prepareScenario on the worker thread (its planning flows take most of a second of CPU). */

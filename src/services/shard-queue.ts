@@ -1,3 +1,4 @@
+import { yieldToEventLoop } from '../db/yield.ts';
 import { hostname } from 'node:os';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely } from 'kysely';
@@ -113,7 +114,7 @@ export class ShardQueue {
         await deleteRunData(this.db, runId, chunk);
         options.onProgress?.(folder.completedRuns, prepared.runs);
       }
-      return folder.finish();
+      return await folder.finishYielding(yieldToEventLoop);
     } catch (error) {
       if (ids.length) await this.boss.cancel(SHARD_QUEUE, ids).catch(() => {});
       throw error;

@@ -247,7 +247,32 @@ export class ScenarioFolder {
     return this.nextRun;
   }
 
+  /** The result, from every run folded. Throws when runs are missing. */
   finish(): ScenarioResultCore {
+    const steps = this.finishSteps();
+    for (;;) {
+      const step = steps.next();
+      if (step.done) return step.value;
+    }
+  }
+
+  /**
+   * finish(), awaiting `turn` (e.g. src/db/yield.ts, a turn of the event loop) between its steps:
+   * the summaries sort every figure's runs (hundreds of sorts of `runs` numbers, a few hundred
+   * milliseconds of CPU for the demo scenario), which held the service thread in one slice
+   * (issue 14). The same result as finish(): the steps are the same code.
+   */
+  async finishYielding(turn: () => Promise<void>): Promise<ScenarioResultCore> {
+    const steps = this.finishSteps();
+    for (;;) {
+      const step = steps.next();
+      if (step.done) return step.value;
+      await turn();
+    }
+  }
+
+  /** finish()'s work, pausing (yield) between pieces of a few milliseconds each. */
+  private *finishSteps(): Generator<void, ScenarioResultCore, void> {
     if (this.nextRun !== this.runs) throw new Error(`only ${this.nextRun} of ${this.runs} runs were folded`);
     const pounds = 0.01;
     const runs = this.runs;
@@ -267,13 +292,18 @@ export class ScenarioFolder {
       const strategy = series((run) => sumAgencies(this.spendStrategy, run, y));
       return { financialYear: label(y), baseline: summarizeMoney(base), strategy: summarizeMoney(strategy), saving: summarizeMoney(base.map((x, run) => x - strategy[run])) };
     });
-    const byYearAgency = Array.from({ length: this.planning }, (_, y) =>
-      agencies.map((agency, a) => {
-        const base = series((run) => this.spendBase[(run * this.planning + y) * nA + a]);
-        const strategy = series((run) => this.spendStrategy[(run * this.planning + y) * nA + a]);
-        return { financialYear: label(y), agency, baseline: summarizeMoney(base), strategy: summarizeMoney(strategy), saving: summarizeMoney(base.map((x, run) => x - strategy[run])) };
-      }),
-    ).flat();
+    yield;
+    const byYearAgency = [];
+    for (let y = 0; y < this.planning; y++) {
+      byYearAgency.push(
+        ...agencies.map((agency, a) => {
+          const base = series((run) => this.spendBase[(run * this.planning + y) * nA + a]);
+          const strategy = series((run) => this.spendStrategy[(run * this.planning + y) * nA + a]);
+          return { financialYear: label(y), agency, baseline: summarizeMoney(base), strategy: summarizeMoney(strategy), saving: summarizeMoney(base.map((x, run) => x - strategy[run])) };
+        }),
+      );
+      yield;
+    }
     const totalBase = series((run) => Array.from({ length: this.planning }, (_, y) => sumAgencies(this.spendBase, run, y)).reduce((a, b) => a + b, 0));
     const totalStrategy = series((run) => Array.from({ length: this.planning }, (_, y) => sumAgencies(this.spendStrategy, run, y)).reduce((a, b) => a + b, 0));
 
@@ -293,14 +323,19 @@ export class ScenarioFolder {
     const paybackSorted = Float64Array.from(this.payback.map((y) => (y < 0 ? Number.POSITIVE_INFINITY : y))).sort();
     const medianPayback = paybackSorted[Math.floor((runs - 1) / 2)];
 
-    const counts = Array.from({ length: this.planning }, (_, y) =>
-      states.map((state, st) => ({
-        financialYear: label(y),
-        state,
-        baseline: band(series((run) => this.counts[((run * 2) * this.planning + y) * nS + st])),
-        strategy: band(series((run) => this.counts[((run * 2 + 1) * this.planning + y) * nS + st])),
-      })),
-    ).flat();
+    yield;
+    const counts = [];
+    for (let y = 0; y < this.planning; y++) {
+      counts.push(
+        ...states.map((state, st) => ({
+          financialYear: label(y),
+          state,
+          baseline: band(series((run) => this.counts[((run * 2) * this.planning + y) * nS + st])),
+          strategy: band(series((run) => this.counts[((run * 2 + 1) * this.planning + y) * nS + st])),
+        })),
+      );
+      yield;
+    }
     const inCareFlags = this.models[0].flags.inCare;
     const inCare = Array.from({ length: this.planning }, (_, y) => {
       const total = (variant: number) =>
@@ -311,11 +346,13 @@ export class ScenarioFolder {
         });
       return { financialYear: label(y), baseline: band(total(0)), strategy: band(total(1)) };
     });
+    yield;
     const outcomes = OUTCOMES.map((o, k) => {
       const base = series((run) => this.outcomes[(run * 2) * OUTCOMES.length + k]);
       const strategy = series((run) => this.outcomes[(run * 2 + 1) * OUTCOMES.length + k]);
       return { measure: o.measure, label: o.label, baseline: summarize(base), strategy: summarize(strategy), difference: summarize(base.map((x, run) => strategy[run] - x)) };
     });
+    yield;
     const ivIds = this.prepared.variants[1].slot.interventions.map((iv) => this.models[1].interventions[iv].id);
     const interventions = ivIds.map((intervention, k) => ({
       intervention,
@@ -333,8 +370,13 @@ export class ScenarioFolder {
       const match = /^(?:intervention|effect):([^:]+):/.exec(name);
       return match !== null && !commissioned.has(match[1]);
     };
-    const sensitivity = this.parameterNames
-      .map((info, k) => {
+    yield;
+    const swings = [];
+    for (const [k, info] of this.parameterNames.entries()) {
+      // Three sorts of `runs` numbers each: a turn every few inputs.
+      if (k > 0 && k % 8 === 0) yield;
+      swings.push(
+        (() => {
         if (irrelevant(info.name)) return null;
         const values = series((run) => this.parameters[run * width + k]);
         const sorted = Float64Array.from(values).sort();
@@ -363,11 +405,16 @@ export class ScenarioFolder {
           npvWhenLow: penceToPounds(lowSum / Math.max(1, lowN)),
           npvWhenHigh: penceToPounds(highSum / Math.max(1, highN)),
         };
-      })
+        })(),
+      );
+    }
+    yield;
+    const sensitivity = swings
       .filter((x): x is NonNullable<typeof x> => x !== null)
       .sort((a, b) => Math.abs(b.rankCorrelation) - Math.abs(a.rankCorrelation));
 
     const npvPounds = this.npv.map((x) => x * pounds);
+    yield;
     return {
       runs,
       seed: this.prepared.seed,

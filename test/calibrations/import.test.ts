@@ -116,9 +116,13 @@ t.test('CSV files as multipart: the job calibrates, the report is stored, the mo
     models.map((m: { id: string; version: string }) => `${m.id} ${m.version}`),
     ['england-default 1.2.0', 'northvale-calibrated 1.0.0'],
   );
-  const model = await as('board', { method: 'GET', url: '/v1/models/northvale-calibrated' });
+  const model = await as('finance', { method: 'GET', url: '/v1/models/northvale-calibrated' });
   t.equal(model.statusCode, 200);
   t.equal(modelContentHash(model.json()), calibration.model.hash, 'getModel serves the model the hash vouches for');
+  // The board reads it without the rates estimated from the returns (test/system/disclosure.test.ts).
+  const boardModel = await as('board', { method: 'GET', url: '/v1/models/northvale-calibrated' });
+  t.equal(boardModel.statusCode, 200);
+  t.same(boardModel.json().transitions, {}, 'the board reads no calibrated rates');
   t.match(model.json().name, /^Northvale: /);
 
   // A projection runs on it.

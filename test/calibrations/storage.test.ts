@@ -6,7 +6,12 @@ import t from 'tap';
 import { buildApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config/index.ts';
 import { systemActor } from '../../src/db/repositories/audit.ts';
-import { nextModelVersion } from '../../src/services/calibrations.ts';
+import { readFileSync } from 'node:fs';
+import { calibrate } from '../../src/calibration/calibrate.ts';
+import { importSsda903 } from '../../src/calibration/import.ts';
+import { modelContentHash } from '../../src/catalog/canonical-json.ts';
+import { validateModel } from '../../src/catalog/validate-model.ts';
+import { nextModelVersion, withVersion } from '../../src/services/calibrations.ts';
 import { ADMIN_TOKEN, buildTestApp } from '../helpers/app.ts';
 import { freshDatabase } from '../helpers/database.ts';
 import { multipartForm, northvaleFiles } from './forms.ts';
@@ -29,6 +34,29 @@ t.test('versions: 1.0.0 first, then the newest minor plus one', async (t) => {
   t.equal(nextModelVersion(['1.0.0']), '1.1.0');
   t.equal(nextModelVersion(['1.9.0', '1.10.0', '1.2.0']), '1.11.0', 'compared as versions, not as text');
   t.equal(nextModelVersion(['1.4.0', '2.3.1']), '2.4.0');
+});
+
+t.test('a calibrated model resolved on the worker under one version is validateModel’s answer under the version stored', async (t) => {
+  // The catalog takes the worker's resolved model (tryAddResolved) rather than validating again on
+  // the service thread; the version is chosen afterwards, under a lock, so this must hold exactly.
+  const prior = JSON.parse(readFileSync(path.join(import.meta.dirname, '../../models/england-default.json'), 'utf8'));
+  const imported = await importSsda903(
+    northvaleFiles([2024, 2025]).map((f) => ({ name: f.name, buffer: f.content as Uint8Array })),
+    {},
+  );
+  const { model } = calibrate(imported, { priorModel: prior, authorityName: 'Northvale' });
+  const onWorker = validateModel(model);
+  if (!onWorker.ok) throw new Error(JSON.stringify(onWorker.errors));
+  t.ok(model.rateUncertainty?.rowConcentration && model.ageTransitions?.length, 'a calibrated model, with row concentrations and age transitions');
+  // As it crosses from the worker thread.
+  const crossed = structuredClone(onWorker.model);
+  const spec = { ...model, version: '1.7.0' };
+  const expected = validateModel(spec);
+  if (!expected.ok) throw new Error(JSON.stringify(expected.errors));
+  const patched = withVersion(crossed, spec, modelContentHash(spec));
+  t.same(patched, expected.model);
+  t.equal(patched.version, '1.7.0');
+  t.not(patched.hash, onWorker.model.hash, 'the hash is of the version stored');
 });
 
 t.test('stored models join the catalog at start; one that has changed since stops the start', async (t) => {

@@ -226,11 +226,51 @@ t.test('calibrations: the board reads no count of children between 1 and 4', asy
     'backtest: no lone hidden actual count',
   );
 
+  // Listed again: the protected figures are kept from the first list, and read the same.
+  t.same((await as('board', { method: 'GET', url: '/v1/calibrations' })).json(), list.json(), 'a second list reads the same as the first');
+  t.same((await as('finance', { method: 'GET', url: '/v1/calibrations' })).json().items[0].headline, open.report.headline, 'roles with individual access list the figures as computed');
+
   // The list agrees with the report it summarises.
   const item = list.json().items.find((i: { id: string }) => `/v1/calibrations/${i.id}` === url);
   t.same(item.headline, shown.report.headline);
   t.same(item.backtest.overall, shown.backtest.overall);
   t.same(item.cleaningCounts, shown.cleaning.counts);
+
+  // The model the calibration published: its rates and pseudo-counts give back counts of
+  // children (rate = (count + weight x prior) / (person-months + weight), all else published).
+  const modelUrl = open.model.href as string;
+  const openModel = (await as('finance', { method: 'GET', url: modelUrl })).json();
+  const boardModelResponse = await as('board', { method: 'GET', url: modelUrl });
+  t.equal(boardModelResponse.statusCode, 200, modelUrl);
+  const boardModel = boardModelResponse.json();
+  t.ok(Object.keys(openModel.rateUncertainty.rowConcentration).length > 0, 'roles with individual access read the row pseudo-counts');
+  t.ok(Object.keys(openModel.transitions).length > 0, 'and the calibrated rates');
+  t.same(boardModel.transitions, {}, 'the board reads no calibrated rates');
+  t.equal(boardModel.ageTransitions, undefined, 'nor rates of leaving care at 18');
+  t.equal(boardModel.rateUncertainty.rowConcentration, undefined, 'nor row pseudo-counts');
+  t.equal(boardModel.rateUncertainty.concentration, openModel.rateUncertainty.concentration, 'the prior’s concentration is not a count and stays');
+  t.notOk(
+    boardModel.states.some((s: Record<string, unknown>) => 'withinStatePlacementMoves' in s),
+    'nor within-state move rates',
+  );
+  t.notOk((boardModel.rateFactors ?? []).some((f: { source: string }) => f.source === 'ssda903_calibration'), 'nor the calibrated entry rate factor (its sd gives the entries)');
+  t.match(boardModel.description, /Withheld under the disclosure rule/, 'the answer says what is withheld and why');
+  t.same(boardModel.unitCosts, openModel.unitCosts, 'costs, which count no child, are unchanged');
+  // A row whose transition count is between 1 and 4: its estimate and its pseudo-count, in the
+  // open model, would give the count back; neither appears anywhere in the board's answer.
+  const smallRow = open.report.rows.find((r: { rates: Array<{ count: number }> }) => r.rates.some((x) => small(x.count)));
+  t.ok(smallRow, 'a calibrated row with a count between 1 and 4 (so the check can fail)');
+  const smallRate = smallRow.rates.find((x: { count: number }) => small(x.count));
+  const openRate = openModel.transitions[smallRow.band][smallRow.state][smallRate.to];
+  const pseudoCount = openModel.rateUncertainty.rowConcentration[smallRow.band][smallRow.state];
+  t.equal(openRate, smallRate.estimate, 'the open model holds the row’s estimate');
+  const boardText = boardModelResponse.body;
+  for (const figure of [openRate, pseudoCount]) t.notOk(boardText.includes(`:${JSON.stringify(figure)}`), `${figure} does not appear in the board's model`);
+  t.equal(
+    (await as('head_of_service', { method: 'GET', url: modelUrl })).body,
+    JSON.stringify(openModel),
+    'roles with individual access read the model as stored',
+  );
 
   // The job's words carry no figures for the board.
   const boardJob = (await as('board', { method: 'GET', url: `/v1/jobs/${job.id}` })).json();

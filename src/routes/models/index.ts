@@ -7,6 +7,8 @@ import { CostModel } from '../../catalog/model-schema.ts';
 import { validateModel } from '../../catalog/validate-model.ts';
 import { notFound, payloadTooLarge, standardErrors, unprocessable } from '../../schemas/common.ts';
 import { CandidateModel, ModelIdParams, ModelList, type ModelSummaryDto, ModelVersionQuery, ValidModelSummary } from '../../schemas/models.ts';
+import { protectModel } from '../../services/calibration-disclosure.ts';
+import { seesIndividuals } from '../../services/disclosure-view.ts';
 import { NotFoundError, UnprocessableError } from '../../services/errors.ts';
 
 /** A whole model can be large (a calibrated model with many bands): this route accepts 5 MB. */
@@ -66,6 +68,8 @@ export default async function modelRoutes(instance: FastifyInstance) {
         operationId: 'getModel',
         tags: ['models'],
         summary: 'A cost model, in full: states, rates, costs, interventions and sources',
+        description:
+          'Roles without individual access (the board) read a model calibrated from SSDA903 returns without the figures estimated from them (transitions, age transitions, row concentrations, within-state moves, calibrated rate factors), since they would give back counts of children under 5; its description says so, and the calibration report shows the rates under the disclosure rule.',
         params: ModelIdParams,
         querystring: ModelVersionQuery,
         response: { 200: CostModel, ...standardErrors, ...notFound },
@@ -76,7 +80,8 @@ export default async function modelRoutes(instance: FastifyInstance) {
       const { version } = request.query;
       const entry = fastify.catalog.get(id, version);
       if (!entry) throw new NotFoundError('Cost model', version === undefined ? id : `${id} ${version}`);
-      return entry.model.spec;
+      // A calibrated model's rates give back counts of children: withheld from roles without individual access.
+      return seesIndividuals(request.actor.role) ? entry.model.spec : protectModel(entry.model.spec);
     },
   );
 

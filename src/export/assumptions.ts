@@ -1,6 +1,7 @@
 import type { DistributionSpec } from '../catalog/model-schema.ts';
 import { roundPounds } from '../finance/money.ts';
 import { meanOf, toDistribution } from '../simulation/distributions.ts';
+import { MODEL_WITHHELD_NOTE, protectModel } from '../services/calibration-disclosure.ts';
 import { type PackRun, agencyLabel } from './pack-input.ts';
 
 /**
@@ -60,8 +61,20 @@ const yearly = (value: number | number[]) => (Array.isArray(value) ? value.map(n
 const yearlyCentral = (value: number | number[]) => (Array.isArray(value) ? (value[0] ?? null) : value);
 const list = (values: string[] | undefined) => (values ?? []).join(', ');
 
+/**
+ * A pack is the same for every role, and the board may read it, so a calibrated model's figures
+ * estimated from the returns (monthly rates, leaving care at 18, row concentrations, calibrated
+ * rate factors) are withheld from it as from the board's getModel: any usable precision of such a
+ * rate gives back counts of children under 5 (src/services/calibration-disclosure.ts). Models not
+ * calibrated are shown in full.
+ */
+function disclosedModel(run: PackRun): { model: PackRun['model']['spec']; withheld: boolean } {
+  const model = protectModel(run.model.spec);
+  return { model, withheld: model !== run.model.spec };
+}
+
 export function assumptionRows(run: PackRun): AssumptionRow[] {
-  const model = run.model.spec;
+  const { model, withheld } = disclosedModel(run);
   const scenario = run.scenario.spec;
   const sources = model.sources;
   const title = (id: string | undefined) => (id ? (sources[id]?.title ?? '') : '');
@@ -153,6 +166,9 @@ export function assumptionRows(run: PackRun): AssumptionRow[] {
   }
   const transitionSource = model.transitionSources.map((s) => s.source).join(', ');
   const transitionNote = model.transitionSources.map((s) => `${s.describes} (${s.source})`).join('; ');
+  if (withheld) {
+    modelRow({ group: 'Monthly transition rates', input: 'transitions', label: 'Monthly transition rates and leaving care at 18', value: 'withheld', source: transitionSource, sourceTitle: 'See the model’s transition sources', note: MODEL_WITHHELD_NOTE });
+  }
   for (const band of model.ageBands) {
     for (const [from, row] of Object.entries(model.transitions[band.id] ?? {})) {
       rows.push({
@@ -268,5 +284,5 @@ export function assumptionRows(run: PackRun): AssumptionRow[] {
 }
 
 export function sourceRows(run: PackRun): Array<{ id: string; title: string; publisher: string; year: string; url: string; note: string }> {
-  return Object.entries(run.model.spec.sources).map(([id, s]) => ({ id, title: s.title, publisher: s.publisher, year: s.year ?? '', url: s.url ?? '', note: s.note ?? '' }));
+  return Object.entries(disclosedModel(run).model.sources).map(([id, s]) => ({ id, title: s.title, publisher: s.publisher, year: s.year ?? '', url: s.url ?? '', note: s.note ?? '' }));
 }

@@ -320,3 +320,34 @@ t.test('disclosure: a scenario over a group of 3 children shows <5 and nothing d
     }
   }
 });
+
+t.test('disclosure: a run on a calibrated model shows none of the rates estimated from the returns', async (t) => {
+  // A calibrated model as src/calibration/calibrate.ts publishes one: a `ssda903_calibration`
+  // source, rates estimated from counts. 0.0123457 is a rate no default-model row holds, so it
+  // appearing anywhere in the pack means a calibrated rate leaked (count + weight × prior over
+  // months + weight gives the count back).
+  const calibrated = structuredClone(england);
+  calibrated.sources.ssda903_calibration = { title: 'Calibrated from 3 children leaving care', publisher: 'the authority', year: '2026' };
+  const [band] = calibrated.ageBands;
+  const [from] = Object.keys(calibrated.transitions[band.id]);
+  const row = calibrated.transitions[band.id][from];
+  const [to] = Object.keys(row);
+  row[to] = 0.0123457;
+  const run: PackRun = { ...runA, model: { ...runA.model, spec: calibrated, hash: modelContentHash(calibrated) } };
+  const { files } = await build([run]);
+  for (const [name, data] of Object.entries(files)) {
+    if (!name.endsWith('.csv')) continue;
+    t.notMatch(text(data), /0[.]0123457/, `${name} holds no calibrated rate`);
+    t.notMatch(text(data), /from 3 children/, `${name} holds no small count from the calibration's title`);
+  }
+  const rows = sheetRows((await readWorkbook(files['workbook.xlsx'])).getWorksheet('Assumptions') as ExcelJS.Worksheet);
+  const input = column(rows, 'Input id');
+  const value = column(rows, 'Value');
+  t.notOk(rows.some((r) => r[input] === `${band.id}:${from}`), 'no monthly transition row');
+  t.equal(rows.find((r) => r[input] === 'transitions')?.[value], 'withheld', 'the rates are said to be withheld');
+  t.ok(rows.some((r) => r[input] === england.unitCosts[0].id), 'unit costs (not estimated from the returns) are still shown');
+  // The same model not calibrated: its transition rows are shown.
+  const plain = await build([runA]);
+  const plainRows = sheetRows((await readWorkbook(plain.files['workbook.xlsx'])).getWorksheet('Assumptions') as ExcelJS.Worksheet);
+  t.ok(plainRows.some((r) => r[input] === `${band.id}:${from}`), 'a model not calibrated shows its rates');
+});

@@ -345,8 +345,8 @@ export function netPresentValueAt(flows: ArrayLike<number>, rate: number): numbe
 /**
  * The internal rate of return of yearly cash flows (cf[0] at the start): the rate r > −1 at
  * which their net present value is zero. Found by a bracketed search: the NPV is evaluated on a
- * grid of rates from −99.99% to 10,000% (dense near 0), the first bracket in which it changes
- * sign is refined by bisection to 1e-12 (bisection cannot leave its bracket, so it converges
+ * grid of rates from −1 + 10⁻¹² to 10⁹ (dense near 0), the first bracket in which it changes
+ * sign is refined by bisection to a relative 1e-13 in the growth factor 1 + r (bisection cannot leave its bracket, so it converges
  * whatever the flows). Returns:
  *   - −1 (a total loss) when money went in and nothing ever came back;
  *   - null when the flows are all zero, or the NPV never changes sign on the grid (no IRR);
@@ -365,9 +365,10 @@ export function internalRateOfReturn(flows: ArrayLike<number>): number | null {
   if (inflow === 0) return -1;
   if (outflow === 0) return null;
   const grid: number[] = [];
-  for (let r = -0.9999; r < -0.5; r += 0.01) grid.push(r);
+  for (let k = 12; k > 2; k -= 0.25) grid.push(-1 + 10 ** -k);
+  for (let r = -0.99; r < -0.5; r += 0.01) grid.push(r);
   for (let r = -0.5; r < 1; r += 0.001) grid.push(r);
-  for (let r = 1; r <= 100; r *= 1.05) grid.push(r);
+  for (let r = 1; r <= 1e9; r *= 1.05) grid.push(r);
   let lo = grid[0];
   let fLo = netPresentValueAt(flows, lo);
   for (let k = 1; k < grid.length; k++) {
@@ -378,7 +379,7 @@ export function internalRateOfReturn(flows: ArrayLike<number>): number | null {
       let a = lo;
       let b = hi;
       let fa = fLo;
-      for (let i = 0; i < 200 && b - a > 1e-12; i++) {
+      for (let i = 0; i < 200 && b - a > 1e-13 * (1 + b); i++) {
         const m = (a + b) / 2;
         const fm = netPresentValueAt(flows, m);
         if (fm === 0) return m;

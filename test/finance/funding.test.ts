@@ -47,6 +47,7 @@ t.test('roundPreservingTotal: largest remainders, summing to the rounded total',
     }),
     { numRuns: 300 },
   );
+  t.pass('a root, bracketed');
 });
 
 // Agencies [childrens_social_care, health]; two years.
@@ -222,6 +223,7 @@ t.test('a contract paid on the modelled counterfactual pays nothing when the str
     ),
     { numRuns: 200 },
   );
+  t.pass('no payment in any run');
 });
 
 t.test('organisations, partners and commissioner with investor sum to the scenario total in every run, to the penny', async (t) => {
@@ -268,6 +270,7 @@ t.test('organisations, partners and commissioner with investor sum to the scenar
     }),
     { numRuns: 300 },
   );
+  t.pass('exact in every run');
 });
 
 t.test('IRR against published worked examples and an independent polynomial root finder', async (t) => {
@@ -303,4 +306,5 @@ t.test('IRR: a brute-force check that the NPV is zero at the rate found, and cha
     }),
     { numRuns: 300 },
   );
+  t.pass('a root, bracketed');
 });

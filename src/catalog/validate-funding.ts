@@ -3,7 +3,7 @@ import type { FundingArrangement, ResolvedContract } from '../finance/funding.ts
 import type { FundingSpec } from './funding-schema.ts';
 import type { CostModelSpec } from './model-schema.ts';
 import type { ScenarioSpec } from './scenario-schema.ts';
-import { AGENCIES } from './vocabulary.ts';
+import { AGENCIES, AGENCY_LABELS } from './vocabulary.ts';
 
 /**
  * Checks a scenario's funding arrangement against its model and strategy (issue 16), naming
@@ -137,7 +137,7 @@ export function resolveFunding(scenario: ScenarioSpec, model: CostModelSpec, age
         return h ? yearlyValue(h.share, y) : 0;
       }),
     );
-    return { id, name: spec?.name ?? id, shares };
+    return { id, name: spec?.name ?? AGENCY_LABELS[id as (typeof AGENCIES)[number]] ?? id, shares };
   });
   const funderOf = (id: string) => (model.interventions ?? []).find((iv) => iv.id === id)?.cost.agency;
   const agencyMask = (services: string[]) => {

@@ -131,8 +131,8 @@ function fundingLines(f: FundingResult, years: number): string[] {
     ]));
   }
   for (const c of f.outcomesContracts) {
-    out.push(`  Outcomes contract ${c.id} (${c.basis}, £${c.pricePerOutcome} per ${c.outcome.replace(/_/g, ' ')}):`);
-    out.push(`    outcomes paid for ${fixed(c.outcomes.mean, 0)} (P5 ${fixed(c.outcomes.p5, 0)} to P95 ${fixed(c.outcomes.p95, 0)}); payments ${wide(c.payments)}`);
+    out.push(`  Outcomes contract ${c.id} (${c.basis.replace(/_/g, ' ')}, £${c.pricePerOutcome} per care week avoided):`);
+    out.push(`    care weeks avoided (as measured) ${fixed(c.outcomes.mean, 0)} (P5 ${fixed(c.outcomes.p5, 0)} to P95 ${fixed(c.outcomes.p95, 0)}); payments ${wide(c.payments)}`);
     out.push(`    commissioner net ${wide(c.commissionerPresentNet)}; investor net ${wide(c.investorPresentNet)}`);
     out.push(`    investor: funded ${money(c.investorFunded.mean)}, money multiple ${c.moneyMultiple === null ? 'n/a' : fixed(c.moneyMultiple, 2)}, IRR ${c.irr.summary ? `median ${percent(c.irr.summary.p50)} (P5 ${percent(c.irr.summary.p5)} to P95 ${percent(c.irr.summary.p95)})` : 'n/a'}, loses money in ${percent(c.probabilityInvestorLoses)} of runs`);
     out.push(`    price per outcome £${c.priceBounds.price} against delivery cost ${c.priceBounds.deliveryCostPerOutcome === null ? 'n/a' : money(c.priceBounds.deliveryCostPerOutcome)} and value to the payer ${c.priceBounds.valuePerOutcomeToPayer === null ? 'n/a' : money(c.priceBounds.valuePerOutcomeToPayer)}`);

@@ -345,14 +345,16 @@ export function netPresentValueAt(flows: ArrayLike<number>, rate: number): numbe
 /**
  * The internal rate of return of yearly cash flows (cf[0] at the start): the rate r > −1 at
  * which their net present value is zero. Found by a bracketed search: the NPV is evaluated on a
- * grid of rates from −1 + 10⁻¹² to 10⁹ (dense near 0), the first bracket in which it changes
- * sign is refined by bisection to a relative 1e-13 in the growth factor 1 + r (bisection cannot leave its bracket, so it converges
- * whatever the flows). Returns:
+ * grid of rates from −1 + 10⁻¹² to 10⁹ (dense near 0), walking away from r = 0 towards the side
+ * the undiscounted net points to (down when the flows lose money, up when they gain), and the
+ * first bracket in which it changes sign is refined by bisection to a relative 1e-13 in the
+ * growth factor 1 + r (bisection cannot leave its bracket, so it converges whatever the flows).
+ * Flows with several sign changes can have several IRRs (an investor paid early and funding the
+ * service after); the root nearest 0 on the side of the undiscounted net is taken, so the IRR
+ * never contradicts the money multiple (a loss has a negative IRR). Returns:
  *   - −1 (a total loss) when money went in and nothing ever came back;
- *   - null when the flows are all zero, or the NPV never changes sign on the grid (no IRR);
- *   - for flows with several sign changes (several IRRs), the root nearest 0 from below first
- *     along the grid, which for an investor's flows (outlays first, payments later) is the one
- *     the NPV crosses from positive to negative at the lowest rate.
+ *   - 0 when the flows net to exactly zero undiscounted;
+ *   - null when the flows are all zero or all inflows, or no root lies on the grid.
  */
 export function internalRateOfReturn(flows: ArrayLike<number>): number | null {
   let inflow = 0;
@@ -364,21 +366,27 @@ export function internalRateOfReturn(flows: ArrayLike<number>): number | null {
   if (inflow === 0 && outflow === 0) return null;
   if (inflow === 0) return -1;
   if (outflow === 0) return null;
-  const grid: number[] = [];
-  for (let k = 12; k > 2; k -= 0.25) grid.push(-1 + 10 ** -k);
-  for (let r = -0.99; r < -0.5; r += 0.01) grid.push(r);
-  for (let r = -0.5; r < 1; r += 0.001) grid.push(r);
-  for (let r = 1; r <= 1e9; r *= 1.05) grid.push(r);
-  let lo = grid[0];
-  let fLo = netPresentValueAt(flows, lo);
-  for (let k = 1; k < grid.length; k++) {
-    const hi = grid[k];
-    const fHi = netPresentValueAt(flows, hi);
-    if (fLo === 0) return lo;
-    if (Math.sign(fLo) !== Math.sign(fHi)) {
-      let a = lo;
-      let b = hi;
-      let fa = fLo;
+  const atZero = netPresentValueAt(flows, 0);
+  if (atZero === 0) return 0;
+  // Rates walked away from 0: downwards to −1 for a loss, upwards for a gain.
+  const steps: number[] = [];
+  if (atZero < 0) {
+    for (let r = -0.001; r > -0.5; r -= 0.001) steps.push(r);
+    for (let r = -0.5; r > -0.99; r -= 0.01) steps.push(r);
+    for (let k = 2; k <= 12; k += 0.25) steps.push(-1 + 10 ** -k);
+  } else {
+    for (let r = 0.001; r < 1; r += 0.001) steps.push(r);
+    for (let r = 1; r <= 1e9; r *= 1.05) steps.push(r);
+  }
+  let near = 0;
+  let fNear = atZero;
+  for (const far of steps) {
+    const fFar = netPresentValueAt(flows, far);
+    if (fFar === 0) return far;
+    if (Math.sign(fFar) !== Math.sign(fNear)) {
+      let a = Math.min(near, far);
+      let b = Math.max(near, far);
+      let fa = a === near ? fNear : fFar;
       for (let i = 0; i < 200 && b - a > 1e-13 * (1 + b); i++) {
         const m = (a + b) / 2;
         const fm = netPresentValueAt(flows, m);
@@ -390,10 +398,10 @@ export function internalRateOfReturn(flows: ArrayLike<number>): number | null {
       }
       return (a + b) / 2;
     }
-    lo = hi;
-    fLo = fHi;
+    near = far;
+    fNear = fFar;
   }
-  return fLo === 0 ? lo : null;
+  return null;
 }
 
 /** One run's funding positions. */

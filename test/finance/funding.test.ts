@@ -291,6 +291,12 @@ t.test('IRR against published worked examples and an independent polynomial root
   t.equal(internalRateOfReturn([-100, 0, 0]), -1, 'nothing back: a total loss');
   t.equal(internalRateOfReturn([0, 0, 0]), null, 'no flows: no rate');
   t.equal(internalRateOfReturn([100, 50]), null, 'no outlay: no rate');
+  // Paid early, funding the service after: NPV = −368 + 1130x − 368x² − 368x³ − 368x⁴ (x = 1/(1+r))
+  // has roots at r = 33.1% and 141.4% (numpy.roots), both reading as a gain while the investor
+  // loses 342 undiscounted; no root lies on the loss side, so no IRR is reported.
+  t.equal(internalRateOfReturn([-368, 1130, -368, -368, -368]), null, 'no IRR contradicting a loss');
+  // Several sign changes and a root on the loss side: −100, +60, −10, +45 loses 5; numpy.roots: −0.027242613471195498.
+  t.ok(Math.abs((internalRateOfReturn([-100, 60, -10, 45]) as number) - -0.027242613471195498) < 1e-9, 'a loss with several sign changes: its negative root');
 });
 
 t.test('IRR: a brute-force check that the NPV is zero at the rate found, and changes sign around it', async (t) => {

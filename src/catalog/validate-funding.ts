@@ -61,7 +61,12 @@ export function fundingErrors(scenario: ScenarioSpec, model: CostModelSpec): Arr
       }
     }
   }
-  const { ids } = organisationList(funding);
+  const { ids, declared } = organisationList(funding);
+  // An agency nobody holds is an organisation of its own, under the agency's id: a declared organisation may not take that id.
+  ids.slice(declared).forEach((agency) => {
+    const o = orgs.findIndex((org) => org.id === agency);
+    if (o >= 0) push(`/funding/organisations/${o}/id`, `"${agency}" is the id of an agency nobody holds (it stands as its own organisation); name the organisation otherwise or let it hold ${agency}`);
+  });
 
   // Services named by a pool or a contract: commissioned, and separable by funder agency.
   const commissioned = (scenario.strategy.interventions ?? []).map((c) => c.id);

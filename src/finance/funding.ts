@@ -274,7 +274,8 @@ export interface ContractPosition {
  * An outcomes contract (social impact bond) paid per care week avoided. In each contract year y
  * the outcome is baselineWeeks[y] − strategyWeeks[y] (modelled counterfactual: the paired
  * baseline run) or historicalWeeks[y] − strategyWeeks[y] (fixed historical baseline), floored
- * at 0 (no payment back for a bad year, as in the Government Outcomes Lab's rate-card contracts).
+ * at 0 (payments are made for outcomes achieved; a year with more care than the counterfactual
+ * is not clawed back, a simplification: a contract may net years off against each other).
  * Due = price × outcome, limited by the annual cap and by what is left of the total cap; paid
  * paymentLagYears later. The investor funds the named services' cost in the contract years.
  * A strategy that changes nothing has equal paired weeks, so pays nothing on the modelled basis.

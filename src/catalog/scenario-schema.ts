@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { Funding } from './funding-schema.ts';
 import { Distribution } from './model-schema.ts';
 import { AGENCIES } from './vocabulary.ts';
 
@@ -144,6 +145,7 @@ export const Scenario = Type.Object(
       Type.Array(RateChange, { maxItems: 20, description: 'Local assumptions in force under both baseline and strategy (a preference for in-house placements, say)' }),
     ),
     strategy: Strategy,
+    funding: Type.Optional(Funding),
     runs: Type.Optional(Type.Integer({ minimum: 10, maximum: 20000, default: 2000 })),
     seed: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })),
     expectation: Type.Optional(Type.String({ maxLength: 2000, description: 'What the authors expect and why: read beside the results' })),

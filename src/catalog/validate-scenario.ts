@@ -2,6 +2,7 @@ import { wholePenceError } from '../finance/money.ts';
 import Ajv from 'ajv';
 import type { CostModelSpec, DistributionSpec } from './model-schema.ts';
 import { Scenario, type ScenarioSpec } from './scenario-schema.ts';
+import { fundingErrors } from './validate-funding.ts';
 import { parseFinancialYear } from '../finance/financial-year.ts';
 import { selectorMask } from '../simulation/model.ts';
 
@@ -202,6 +203,7 @@ export function validateScenario(input: unknown, model: CostModelSpec | undefine
     yearIndex(item.year, `/strategy/investment/${k}/year`, lifetimeYears);
     wholePence(item.amount, `/strategy/investment/${k}/amount`);
   });
+  errors.push(...fundingErrors(scenario, model));
   if (errors.length) return { ok: false, errors };
   return { ok: true, scenario };
 }

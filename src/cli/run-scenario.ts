@@ -12,7 +12,9 @@ import { loadDemoCohortIfEmpty } from '../demo/load-demo-cohort.ts';
 import { DomainError } from '../services/errors.ts';
 import { executeScenarioRun, persistScenarioRun, planScenarioRun, type ScenarioRunResult, scenarioHeadline } from '../services/scenario-runs.ts';
 import type { ScenarioVersionEntry } from '../services/scenarios.ts';
+import type { FundingResult } from '../simulation/funding-fold.ts';
 import { CancelledError } from '../simulation/pool.ts';
+import type { Summary } from '../simulation/summary.ts';
 import { progressBar } from './progress-bar.ts';
 
 /**
@@ -109,7 +111,41 @@ function printHeadline(entry: ScenarioVersionEntry, result: ScenarioRunResult, f
   }
   out.push('Children looked after at 31 March (mean, P10 to P90)');
   out.push(...table(['Year', 'Baseline', 'Strategy'], h.inCareByYear.map((y) => [y.financialYear, withRange(y.baseline, (x) => fixed(x, 0)), withRange(y.strategy, (x) => fixed(x, 0))])));
+  if (result.funding) out.push('', ...fundingLines(result.funding, result.lifetimeYears));
   console.log(out.join('\n'));
+}
+
+/** The funding arrangement's figures (issue 16): mean, with P5 to P95, over the runs. */
+function fundingLines(f: FundingResult, years: number): string[] {
+  const wide = (s: Summary) => `${money(s.mean)} (P5 ${money(s.p5)} to P95 ${money(s.p95)})`;
+  const out: string[] = [`Funding: who pays and who gains over ${years} years (present value; mean, P5 to P95)`];
+  out.push(...table(['Organisation', 'PV costs', 'PV benefits', 'Net'], f.organisations.map((o) => [o.name, money(o.presentCosts.mean), money(o.presentBenefits.mean), wide(o.presentNet)])));
+  for (const line of f.income) {
+    const what = line.kind === 'grant' ? `grant${line.conditionMet === false ? ' (condition not met: nothing received)' : ''}` : `payment by results, £${line.ratePerOutcome} per care week avoided (${(line.basis ?? '').replace(/_/g, ' ')}); outcomes ${fixed(line.outcomes?.mean ?? 0, 0)} (P5 ${fixed(line.outcomes?.p5 ?? 0, 0)} to P95 ${fixed(line.outcomes?.p95 ?? 0, 0)})`;
+    out.push(`  Income ${line.id} to ${line.name}, ${what}: received ${wide(line.received)}; PV ${wide(line.presentValue)}`);
+  }
+  if (f.income.length) {
+    out.push(...table(['Organisation', 'PV income', 'Net after income'], f.organisations.map((o) => [o.name, money(o.presentIncome.mean), wide(o.presentNetAfterIncome)])));
+    out.push(`  Net after income (invest-to-save NPV + PV of income): ${wide(f.netAfterIncome)}`);
+  }
+  if (f.reinvestment) {
+    out.push(`  Reinvested (${percent(f.reinvestment.share)} of each year's net cashable saving, from the next year): ${wide(f.reinvestment.presentReinvested)}; retained ${wide(f.reinvestment.presentRetained)}`);
+  }
+  if (f.pooledBudget) {
+    out.push(`  Pooled budget for ${f.pooledBudget.services.join(', ')}: overspend in year 1 in ${percent(f.pooledBudget.byYear[0].probabilityOverspend)} of runs`);
+    out.push(...table(['Partner', 'Contribution', 'Risk share', 'Net'], [
+      ...f.pooledBudget.partners.map((p) => [p.name, percent(p.contribution), percent(p.riskShare), wide(p.presentNet)]),
+      ['Outside the pool', '', '', wide(f.pooledBudget.outside.presentNet)],
+    ]));
+  }
+  for (const c of f.outcomesContracts) {
+    out.push(`  Outcomes contract ${c.id} (${c.basis.replace(/_/g, ' ')}, £${c.pricePerOutcome} per care week avoided):`);
+    out.push(`    care weeks avoided (as measured) ${fixed(c.outcomes.mean, 0)} (P5 ${fixed(c.outcomes.p5, 0)} to P95 ${fixed(c.outcomes.p95, 0)}); payments ${wide(c.payments)}`);
+    out.push(`    commissioner net ${wide(c.commissionerPresentNet)}; investor net ${wide(c.investorPresentNet)}`);
+    out.push(`    investor: funded ${money(c.investorFunded.mean)}, money multiple ${c.moneyMultiple === null ? 'n/a' : fixed(c.moneyMultiple, 2)}, IRR ${c.irr.summary ? `median ${percent(c.irr.summary.p50)} (P5 ${percent(c.irr.summary.p5)} to P95 ${percent(c.irr.summary.p95)})` : 'n/a'}, loses money in ${percent(c.probabilityInvestorLoses)} of runs`);
+    out.push(`    price per outcome £${c.priceBounds.price} against delivery cost ${c.priceBounds.deliveryCostPerOutcome === null ? 'n/a' : money(c.priceBounds.deliveryCostPerOutcome)} and value to the payer ${c.priceBounds.valuePerOutcomeToPayer === null ? 'n/a' : money(c.priceBounds.valuePerOutcomeToPayer)}`);
+  }
+  return out;
 }
 
 function table(header: string[], rows: string[][]): string[] {

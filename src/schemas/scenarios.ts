@@ -74,6 +74,93 @@ const ShownSummary = Type.Object(
   { description: 'Distribution over runs; for counts of children, figures under 5 hidden for roles without individual access' },
 );
 
+// How the strategy is paid for (src/simulation/funding-fold.ts FundingResult), documented.
+const ByYearMoney = (key: string) => Type.Array(Type.Object({ financialYear: Type.String(), [key]: SummarySchema }));
+const FundingResultSchema = Type.Object(
+  {
+    organisations: Type.Array(
+      Type.Object({
+        organisation: Type.String(),
+        name: Type.String(),
+        presentCosts: SummarySchema,
+        presentBenefits: SummarySchema,
+        presentNet: SummarySchema,
+        netByYear: ByYearMoney('net'),
+        presentIncome: SummarySchema,
+        presentNetAfterIncome: SummarySchema,
+      }),
+      { description: 'Invest-to-save by organisation (declared ones, then one per agency nobody holds): the organisations sum to the scenario total in every run, to the penny; with their income, to netAfterIncome' },
+    ),
+    income: Type.Array(
+      Type.Object({
+        id: Type.String(),
+        kind: Type.String(),
+        organisation: Type.String(),
+        name: Type.String(),
+        conditionMet: Type.Union([Type.Boolean(), Type.Null()], { description: 'Grant: whether the strategy commissions the service it is conditional on' }),
+        outcome: Type.Union([Type.String(), Type.Null()]),
+        basis: Type.Union([Type.String(), Type.Null()]),
+        ratePerOutcome: Type.Union([Type.Number(), Type.Null()]),
+        outcomes: Type.Union([SummarySchema, Type.Null()], { description: 'Payment by results: outcomes measured, as an outcomes contract measures them' }),
+        received: SummarySchema,
+        presentValue: SummarySchema,
+        byYear: ByYearMoney('received'),
+      }),
+      { description: 'Income from outside the scenario’s parties (grants, payment by results), each booked to the organisation receiving it' },
+    ),
+    // The invest-to-save NPV (unchanged) plus the PV of all income, run by run: the net after alternative funding.
+    netAfterIncome: SummarySchema,
+    reinvestment: Type.Union([
+      Type.Object({
+        share: Type.Number(),
+        presentReinvested: SummarySchema,
+        presentRetained: SummarySchema,
+        dueAfterHorizon: SummarySchema,
+        byYear: Type.Array(Type.Object({ financialYear: Type.String(), cashableNet: SummarySchema, reinvested: SummarySchema, retained: SummarySchema })),
+      }),
+      Type.Null(),
+    ]),
+    pooledBudget: Type.Union([
+      Type.Object({
+        services: Type.Array(Type.String()),
+        partners: Type.Array(
+          Type.Object({
+            organisation: Type.String(),
+            name: Type.String(),
+            contribution: Type.Number(),
+            riskShare: Type.Number(),
+            presentNet: SummarySchema,
+            byYear: Type.Array(Type.Object({ financialYear: Type.String(), payment: SummarySchema, net: SummarySchema })),
+          }),
+        ),
+        outside: Type.Object({ presentNet: SummarySchema, byYear: ByYearMoney('net') }, { description: 'Organisations outside the partnership, together' }),
+        byYear: Type.Array(Type.Object({ financialYear: Type.String(), budget: Type.Number(), spend: SummarySchema, variance: SummarySchema, probabilityOverspend: Type.Number() })),
+      }),
+      Type.Null(),
+    ]),
+    outcomesContracts: Type.Array(
+      Type.Object({
+        id: Type.String(),
+        outcome: Type.String(),
+        basis: Type.String(),
+        pricePerOutcome: Type.Number(),
+        outcomes: SummarySchema,
+        payments: SummarySchema,
+        paymentsByYear: ByYearMoney('payments'),
+        commissionerPresentNet: SummarySchema,
+        investorPresentNet: SummarySchema,
+        investorFunded: SummarySchema,
+        investorReceived: SummarySchema,
+        moneyMultiple: Type.Union([Type.Number(), Type.Null()], { description: 'Ratio of totals: expected received / expected funded' }),
+        probabilityInvestorLoses: Type.Number(),
+        irr: Type.Object({ runsWithIrr: Type.Integer(), summary: Type.Union([SummarySchema, Type.Null()]) }, { description: 'Annual internal rate of return over the runs where it is defined (−1 a total loss)' }),
+        priceBounds: Type.Object({ price: Type.Number(), deliveryCostPerOutcome: Type.Union([Type.Number(), Type.Null()]), valuePerOutcomeToPayer: Type.Union([Type.Number(), Type.Null()]) }),
+      }),
+    ),
+  },
+  { description: 'How the strategy is paid for, run by run (issue 16); present only when the scenario gives funding. netAfterIncome: the invest-to-save NPV (unchanged) plus the PV of all income' },
+);
+
 export const ScenarioResultSchema = Type.Object({
   runs: Type.Integer(),
   seed: Type.Integer(),
@@ -144,6 +231,7 @@ export const ScenarioResultSchema = Type.Object({
     { description: 'Tornado: each uncertain input’s rank correlation with the NPV, and the mean NPV when it is in its lowest and highest decile; strongest first' },
   ),
   npvHistogram: Type.Array(Type.Object({ from: Type.Number(), to: Type.Number(), count: Type.Integer() })),
+  funding: Type.Optional(FundingResultSchema),
   planning: Type.Object(
     {
       capacity: Type.Array(

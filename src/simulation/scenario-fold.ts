@@ -5,6 +5,7 @@ import { keyedStreamUniform, parameterList } from './engine.ts';
 import { type MetricLayout, Outcome } from './layout.ts';
 import type { SimulationModel } from './model.ts';
 import { cohortLayout } from './cohort.ts';
+import { FundingFolder, type FundingResult } from './funding-fold.ts';
 import { APPRAISAL_CONVENTIONS, type PreparedScenario } from './scenario.ts';
 import { type Summary, penceToPounds, quantileSorted, summarize, summarizeMoney } from './summary.ts';
 
@@ -71,6 +72,8 @@ export interface ScenarioResultCore {
   interventions: Array<{ intervention: string; delivered: Band; cost: Summary }>;
   sensitivity: Array<{ parameter: string; label: string; kind: string; rankCorrelation: number; npvWhenLow: number; npvWhenHigh: number }>;
   npvHistogram: Array<{ from: number; to: number; count: number }>;
+  /** How the strategy is paid for, run by run (src/simulation/funding-fold.ts); only when the scenario gives funding. */
+  funding?: FundingResult;
 }
 
 const OUTCOMES: Array<{ measure: string; label: string; slot: keyof typeof Outcome }> = [
@@ -125,6 +128,8 @@ export class ScenarioFolder {
   private readonly parameters: Float64Array;
   private readonly parameterNames: Array<{ name: string; label: string; kind: string }>;
   private nextRun = 0;
+  /** The funding arrangement's folder, when the scenario has one. */
+  readonly funding: FundingFolder | null;
 
   constructor(prepared: PreparedScenario, models: SimulationModel[]) {
     this.prepared = prepared;
@@ -163,6 +168,7 @@ export class ScenarioFolder {
       })),
     ];
     this.parameters = new Float64Array(runs * this.parameterNames.length);
+    this.funding = prepared.funding ? new FundingFolder(prepared.funding, this.factors, this.years, prepared.firstYear) : null;
   }
 
   add(chunk: ScenarioChunk): void {
@@ -211,6 +217,7 @@ export class ScenarioFolder {
           }
         }
       }
+      this.funding?.addRun(FundingFolder.flowsOf(layout, v, b, s, years, this.prepared.investmentPence, this.models[0].flags.inCare));
       const appraisal = appraise({ baseline, strategy, interventions, investment }, this.factors);
       this.npv[run] = appraisal.netPresentValue;
       this.pvBenefits[run] = appraisal.presentBenefits;
@@ -461,6 +468,7 @@ export class ScenarioFolder {
       interventions,
       sensitivity,
       npvHistogram: histogram(npvPounds, 30),
+      ...(this.funding ? { funding: this.funding.finish() } : {}),
     };
   }
 }

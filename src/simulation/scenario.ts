@@ -1,6 +1,8 @@
 import type { CostModelSpec, DistributionSpec } from '../catalog/model-schema.ts';
 import type { ScenarioSpec } from '../catalog/scenario-schema.ts';
 import { yearly } from '../catalog/validate-scenario.ts';
+import { resolveFunding } from '../catalog/validate-funding.ts';
+import type { FundingArrangement } from '../finance/funding.ts';
 import { parseFinancialYear } from '../finance/financial-year.ts';
 import { meanOf, toDistribution } from './distributions.ts';
 import { type CohortChunk, type CohortPerson, type CohortRequest, simulateCohortRuns } from './cohort.ts';
@@ -65,6 +67,8 @@ export interface PreparedScenario {
   entrants: EntrantGroup[];
   /** Strategy investment outside the model, pence, [year][agency]. */
   investmentPence: number[][];
+  /** How the strategy is paid for (organisations, pool, contracts, reinvestment), when the scenario says. */
+  funding?: FundingArrangement;
   /** What the capacity and offer planning found, for the report. */
   planning: {
     capacity: Array<{ variant: string; state: string; overflowTo: string; placesByYear: number[]; redirectByYear: number[] }>;
@@ -284,6 +288,7 @@ export function prepareScenario(scenario: ScenarioSpec, baseSpec: CostModelSpec,
     people,
     entrants,
     investmentPence,
+    ...(scenario.funding ? { funding: resolveFunding(scenario, baseSpec, base.agencies) } : {}),
     planning,
   };
 }

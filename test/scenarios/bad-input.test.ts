@@ -75,7 +75,76 @@ const cases: Array<{ name: string; scenario: Record<string, unknown>; field: str
   { name: 'an unknown field', scenario: smallScenario({ colour: 'blue' }), field: 'body/colour', reason: /is not a known field/ },
   { name: 'a missing strategy', scenario: (({ strategy: _s, ...rest }) => rest)(smallScenario()), field: 'body/strategy', reason: /is required/ },
   { name: 'a malformed financial year', scenario: smallScenario({ firstYear: '2026-28' }), field: 'body/firstYear', reason: /not a financial year/ },
+  // Funding arrangements (issue 16).
+  {
+    name: 'organisation shares of an agency not summing to 1',
+    scenario: withFunding({
+      organisations: [
+        { id: 'company', name: 'Company', holds: [{ agency: 'childrens_social_care', share: 0.75 }] },
+        { id: 'council', name: 'Council', holds: [{ agency: 'childrens_social_care', share: [0.25, 0.2] }] },
+      ],
+    }),
+    field: 'body/funding/organisations/1/holds/0/share',
+    reason: /shares of childrens_social_care sum to 0.95 in year 2, not 1/,
+  },
+  { name: 'an unknown agency held by an organisation', scenario: withFunding({ organisations: [{ id: 'icb', name: 'ICB', holds: [{ agency: 'nhs', share: 1 }] }] }), field: 'body/funding/organisations/0/holds/0/agency', reason: /must be equal to one of the allowed values/ },
+  { name: 'a pool partner that is no organisation', scenario: withFunding({ pooledBudget: pool({ partners: [{ organisation: 'icb', contribution: 1, riskShare: 1 }] }) }), field: 'body/funding/pooledBudget/partners/0/organisation', reason: /unknown organisation "icb"/ },
+  {
+    name: 'pool contribution shares not summing to 1',
+    scenario: withFunding({ pooledBudget: pool({ partners: [{ organisation: 'childrens_social_care', contribution: 0.6, riskShare: 0.5 }, { organisation: 'health', contribution: 0.3, riskShare: 0.5 }] }) }),
+    field: 'body/funding/pooledBudget/partners',
+    reason: /contribution shares sum to 0.9, not 1/,
+  },
+  { name: 'a pooled service the strategy does not commission', scenario: withFunding({ pooledBudget: pool({ services: ['fft'] }) }), field: 'body/funding/pooledBudget/services/0', reason: /"fft" is not commissioned by the strategy/ },
+  { name: 'a negative price per outcome', scenario: withFunding({ outcomesContracts: [sib({ pricePerOutcome: -5 })] }), field: 'body/funding/outcomesContracts/0/pricePerOutcome', reason: /must be >= 0/ },
+  { name: 'a cap below zero', scenario: withFunding({ outcomesContracts: [sib({ cap: -1 })] }), field: 'body/funding/outcomesContracts/0/cap', reason: /must be >= 0/ },
+  { name: 'an outcome the model cannot measure', scenario: withFunding({ outcomesContracts: [sib({ outcome: 'happiness' })] }), field: 'body/funding/outcomesContracts/0/outcome', reason: /"happiness" is not an outcome the model measures/ },
+  { name: 'a historical basis without its baseline', scenario: withFunding({ outcomesContracts: [sib({ basis: 'historical_baseline' })] }), field: 'body/funding/outcomesContracts/0/historicalBaseline', reason: /is required for basis historical_baseline/ },
+  { name: 'outcome payments after the horizon', scenario: withFunding({ outcomesContracts: [sib({ contractYears: 6 })] }), field: 'body/funding/outcomesContracts/0/contractYears', reason: /the last payment falls after the 6-year horizon/ },
+  {
+    name: 'an organisation named after an agency nobody holds',
+    scenario: withFunding({ organisations: [{ id: 'health', name: 'ICB', holds: [{ agency: 'education', share: 1 }] }] }),
+    field: 'body/funding/organisations/0/id',
+    reason: /"health" is the id of an agency nobody holds/,
+  },
+  {
+    name: 'a pooled service whose cost cannot be told apart from a commissioned service left out',
+    scenario: smallScenario({
+      strategy: { name: 'Two services', interventions: [{ id: 'mst', capacityPerYear: 10 }, { id: 'fft', capacityPerYear: 10 }] },
+      funding: { pooledBudget: pool({}) },
+    }),
+    field: 'body/funding/pooledBudget/services',
+    reason: /"fft" is commissioned but left out, and is paid by the same agency \(childrens_social_care\)/,
+  },
+  { name: 'a reinvestment share above 1', scenario: withFunding({ reinvestment: { share: 1.5 } }), field: 'body/funding/reinvestment/share', reason: /must be <= 1/ },
+  // Income lines: grants and payment by results (issue 16).
+  { name: 'income to an unknown organisation', scenario: withFunding({ income: [grant({ to: 'dfe' })] }), field: 'body/funding/income/0/to', reason: /unknown organisation "dfe"/ },
+  { name: 'a negative grant amount', scenario: withFunding({ income: [grant({ amounts: [{ year: '2026-27', amount: -100 }] })] }), field: 'body/funding/income/0/amounts/0/amount', reason: /must be >= 0/ },
+  { name: 'a grant year outside the horizon', scenario: withFunding({ income: [grant({ amounts: [{ year: '2032-33', amount: 100 }] })] }), field: 'body/funding/income/0/amounts/0/year', reason: /must fall within 2026-27 and the following 5 years/ },
+  { name: 'a grant conditional on no intervention of the model', scenario: withFunding({ income: [grant({ condition: { commissions: 'yoga' } })] }), field: 'body/funding/income/0/condition/commissions', reason: /"yoga" is not an intervention of the model/ },
+  { name: 'a negative payment-by-results rate', scenario: withFunding({ income: [pbr({ ratePerOutcome: -1 })] }), field: 'body/funding/income/0/ratePerOutcome', reason: /must be >= 0/ },
+  { name: 'a payment-by-results cap below zero', scenario: withFunding({ income: [pbr({ annualCap: -5 })] }), field: 'body/funding/income/0/annualCap', reason: /must be >= 0/ },
+  { name: 'payment by results for an outcome the model cannot measure', scenario: withFunding({ income: [pbr({ outcome: 'families_turned_around' })] }), field: 'body/funding/income/0/outcome', reason: /"families_turned_around" is not an outcome the model measures/ },
+  { name: 'payment-by-results income after the horizon', scenario: withFunding({ income: [pbr({ measurementYears: 6 })] }), field: 'body/funding/income/0/measurementYears', reason: /the last payment falls after the 6-year horizon/ },
+  { name: 'a grant given a rate per outcome', scenario: withFunding({ income: [grant({ ratePerOutcome: 10 })] }), field: 'body/funding/income/0/ratePerOutcome', reason: /applies only to kind payment_by_results/ },
 ];
+
+function grant(over: Record<string, unknown>): Record<string, unknown> {
+  return { id: 'grant', kind: 'grant', to: 'childrens_social_care', amounts: [{ year: '2026-27', amount: 50000 }], ...over };
+}
+function pbr(over: Record<string, unknown>): Record<string, unknown> {
+  return { id: 'pbr', kind: 'payment_by_results', to: 'childrens_social_care', outcome: 'care_weeks_avoided', ratePerOutcome: 40, basis: 'modelled_counterfactual', measurementYears: 3, ...over };
+}
+
+function withFunding(funding: Record<string, unknown>): Record<string, unknown> {
+  return smallScenario({ funding });
+}
+function pool(over: Record<string, unknown>): Record<string, unknown> {
+  return { services: ['mst'], annualBudget: 95000, partners: [{ organisation: 'childrens_social_care', contribution: 1, riskShare: 1 }], ...over };
+}
+function sib(over: Record<string, unknown>): Record<string, unknown> {
+  return { id: 'mst-sib', services: ['mst'], outcome: 'care_weeks_avoided', pricePerOutcome: 600, basis: 'modelled_counterfactual', contractYears: 3, ...over };
+}
 
 t.test('every bad scenario answers 422 problem+json naming the field, on create and on update, and nothing is stored', async (t) => {
   const { app, as } = await buildTestApp(t);

@@ -403,6 +403,21 @@ export class Simulator {
     const nPeriods = Math.max(1, slot.periods?.length ?? 1);
     const rowSlots = nPeriods * masks * this.model.nBands * nS;
     const cells = this.model.nCostSegments * nS;
+    // A row depends on the run, the slot's interventions (the mask's bits) and its periods' rate
+    // changes and redirects, nothing else of the slot: slots alike in those share their rows, so
+    // a row two plans visit in a run is built once (the plans of a projection that differ only
+    // in moves and prices).
+    const twin = this.slots.find((other) => sameRows(other.slot, slot));
+    const rows = twin
+      ? { rowStamp: twin.rowStamp, rowCount: twin.rowCount, rowTargets: twin.rowTargets, rowThresholds: twin.rowThresholds, rowStay: twin.rowStay, rowWithin: twin.rowWithin }
+      : {
+          rowStamp: new Int32Array(rowSlots).fill(-1),
+          rowCount: new Int32Array(rowSlots),
+          rowTargets: new Int32Array(rowSlots * nS),
+          rowThresholds: new Float64Array(rowSlots * nS),
+          rowStay: new Float64Array(rowSlots),
+          rowWithin: new Float64Array(rowSlots),
+        };
     this.slots.push({
       slot,
       statePence: new Float64Array(cells),
@@ -420,12 +435,7 @@ export class Simulator {
       touchedAge: new Int32Array(this.layout.nAgeYears * nS),
       nTouchedFy: 0,
       nTouchedAge: 0,
-      rowStamp: new Int32Array(rowSlots).fill(-1),
-      rowCount: new Int32Array(rowSlots),
-      rowTargets: new Int32Array(rowSlots * nS),
-      rowThresholds: new Float64Array(rowSlots * nS),
-      rowStay: new Float64Array(rowSlots),
-      rowWithin: new Float64Array(rowSlots),
+      ...rows,
       masks,
       nPeriods,
       rateValues: (slot.periods ?? []).map((period) => new Float64Array(period.rates.length)),
@@ -1175,6 +1185,17 @@ export class Simulator {
 
 function rotl(x: number, k: number): number {
   return (x << k) | (x >>> (32 - k));
+}
+
+/**
+ * Whether two slots build the same rows in every run: the same interventions in the same order
+ * (bit j of a mask is the j-th), and the same periods (none, or the very same list: its rate
+ * changes are drawn by name, so the same list gets the same values).
+ */
+function sameRows(a: PlanSlot, b: PlanSlot): boolean {
+  if (a.interventions.length !== b.interventions.length || a.interventions.some((iv, j) => iv !== b.interventions[j])) return false;
+  const none = (slot: PlanSlot) => (slot.periods ?? []).every((period) => period.rates.length === 0 && period.redirects.length === 0);
+  return a.periods === b.periods || (none(a) && none(b) && (a.periods?.length ?? 0) <= 1 && (b.periods?.length ?? 0) <= 1);
 }
 
 

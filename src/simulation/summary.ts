@@ -137,6 +137,16 @@ export function summarize(values: ArrayLike<number>, scale = 1): Summary {
   return { mean, se: sd / Math.sqrt(n), sd, p5, p10, p50, p90, p95, min, max };
 }
 
+/**
+ * The mean of a[r] - b[r] over r: meanAndSd's mean of the differences, the same operations in
+ * the same order (so the same bits), without an array of differences.
+ */
+export function meanOfDifferences(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let mean = 0;
+  for (let i = 0; i < a.length; i++) mean += (a[i] - b[i] - mean) / (i + 1);
+  return mean;
+}
+
 /** Share of runs whose value is strictly above the threshold. */
 export function probabilityExceeding(values: ArrayLike<number>, threshold: number): number {
   if (values.length === 0) return Number.NaN;
@@ -222,7 +232,11 @@ export function penceToPounds(pence: number): number {
  * the end (Math.round: halves upwards), so no figure shown carries sub-penny noise.
  */
 export function summarizeMoney(pence: ArrayLike<number>): Summary {
-  const s = summarize(pence);
+  return moneySummary(summarize(pence));
+}
+
+/** A summary in pence (from summarize) as summarizeMoney reports it: pounds, each figure rounded to the penny. */
+export function moneySummary(s: Summary): Summary {
   return {
     mean: penceToPounds(s.mean),
     se: penceToPounds(s.se),

@@ -123,7 +123,15 @@ export function sampleGamma(shape: number, rng: Xoshiro128): number {
     return sampleGamma(shape + 1, rng) * boost;
   }
   const d = shape - 1 / 3;
-  const c = 1 / Math.sqrt(9 * d);
+  return sampleGammaPrepared(d, 1 / Math.sqrt(9 * d), rng);
+}
+
+/**
+ * Marsaglia and Tsang's loop for a shape of at least 1, given d = shape - 1/3 and
+ * c = 1 / sqrt(9d) computed by the caller (once per shape, not once per draw): sampleGamma's
+ * draws exactly, the same uniforms consumed.
+ */
+export function sampleGammaPrepared(d: number, c: number, rng: Xoshiro128): number {
   for (;;) {
     let x: number;
     let v: number;

@@ -206,7 +206,7 @@ export function summarize(values: ArrayLike<number>, scale = 1): Summary {
     const v = values[i] * scale;
     if (v < min) min = v;
     if (v > max) max = v;
-    if (v !== v) nan = true;
+    if (Number.isNaN(v)) nan = true;
   }
   // Welford over values × scale, as meanAndSd (the same operations, so the same bits).
   let mean = 0;

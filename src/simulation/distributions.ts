@@ -123,7 +123,15 @@ export function sampleGamma(shape: number, rng: Xoshiro128): number {
     return sampleGamma(shape + 1, rng) * boost;
   }
   const d = shape - 1 / 3;
-  const c = 1 / Math.sqrt(9 * d);
+  return sampleGammaPrepared(d, 1 / Math.sqrt(9 * d), rng);
+}
+
+/**
+ * Marsaglia and Tsang's loop for a shape of at least 1, given d = shape - 1/3 and
+ * c = 1 / sqrt(9d) computed by the caller (once per shape, not once per draw): sampleGamma's
+ * draws exactly, the same uniforms consumed.
+ */
+export function sampleGammaPrepared(d: number, c: number, rng: Xoshiro128): number {
   for (;;) {
     let x: number;
     let v: number;
@@ -140,9 +148,18 @@ export function sampleGamma(shape: number, rng: Xoshiro128): number {
 
 /** Regularised incomplete beta I_x(a, b) by Lentz's continued fraction (Numerical Recipes §6.4). */
 export function incompleteBeta(x: number, a: number, b: number): number {
+  return incompleteBetaWith(x, a, b, lnGamma(a + b) - lnGamma(a) - lnGamma(b));
+}
+
+/**
+ * incompleteBeta given lnBeta = lnGamma(a + b) - lnGamma(a) - lnGamma(b) (that expression, in
+ * that order): the same operations, so the same bits, without three lnGamma calls per step of a
+ * quantile solve.
+ */
+function incompleteBetaWith(x: number, a: number, b: number, lnBeta: number): number {
   if (x <= 0) return 0;
   if (x >= 1) return 1;
-  const lnFront = lnGamma(a + b) - lnGamma(a) - lnGamma(b) + a * Math.log(x) + b * Math.log(1 - x);
+  const lnFront = lnBeta + a * Math.log(x) + b * Math.log(1 - x);
   if (x < (a + 1) / (a + b + 2)) return (Math.exp(lnFront) * betaContinuedFraction(x, a, b)) / a;
   return 1 - (Math.exp(lnFront) * betaContinuedFraction(1 - x, b, a)) / b;
 }
@@ -198,12 +215,18 @@ export function lnGamma(x: number): number {
 export function betaQuantile(p: number, a: number, b: number): number {
   if (p <= 0) return 0;
   if (p >= 1) return 1;
-  const lnBeta = lnGamma(a + b) - lnGamma(a) - lnGamma(b);
+  return betaQuantileWith(p, a, b, lnGamma(a + b) - lnGamma(a) - lnGamma(b));
+}
+
+/** betaQuantile given lnBeta (see incompleteBetaWith): the same values, bit for bit. */
+function betaQuantileWith(p: number, a: number, b: number, lnBeta: number): number {
+  if (p <= 0) return 0;
+  if (p >= 1) return 1;
   let lo = 0;
   let hi = 1;
   let x = a / (a + b);
   for (let i = 0; i < 2000; i++) {
-    const f = incompleteBeta(x, a, b) - p;
+    const f = incompleteBetaWith(x, a, b, lnBeta) - p;
     if (f === 0) return x;
     if (f < 0) lo = x;
     else hi = x;
@@ -283,7 +306,8 @@ function pertTable(d: Extract<Distribution, { type: 'pert' }>): QuantileTable {
   if (!table) {
     const alpha = 1 + (d.lambda * (d.mode - d.min)) / (d.max - d.min);
     const beta = 1 + (d.lambda * (d.max - d.mode)) / (d.max - d.min);
-    table = new QuantileTable((u) => betaQuantile(u, alpha, beta));
+    const lnBeta = lnGamma(alpha + beta) - lnGamma(alpha) - lnGamma(beta);
+    table = new QuantileTable((u) => betaQuantileWith(u, alpha, beta, lnBeta));
     pertTables.set(d, table);
   }
   return table;

@@ -1,4 +1,4 @@
-import { type Distribution, PreparedQuantiles, meanOf, quantileOf, sampleGamma } from './distributions.ts';
+import { type Distribution, PreparedQuantiles, meanOf, quantileOf, sampleGammaPrepared } from './distributions.ts';
 import { type MetricLayout, Outcome } from './layout.ts';
 import { weeklyDayCountFactors } from '../finance/day-count.ts';
 import { type SimulationModel, WEEKS_PER_MONTH } from './model.ts';
@@ -199,6 +199,8 @@ function parameterDistributions(model: SimulationModel): Array<Distribution | nu
  */
 interface SlotState {
   slot: PlanSlot;
+  /** The earlier slot whose prices this one shares (same agreed prices), or null: priced by itself. */
+  priceTwin: SlotState | null;
   /** Per cell c, the (agency × 2 + cashable) lines that can carry a price: lines[lineStart[c] .. lineStart[c + 1]). */
   lineStart: Int32Array;
   lines: Int32Array;
@@ -263,6 +265,8 @@ export class Simulator {
   private readonly trajectory = new Xoshiro128();
   private readonly rowKeys: Int32Array;
   private readonly drawnRows: Float64Array;
+  /** Per row entry, its Dirichlet gamma's constants: [d, c, 1/shape or 0 or -1]; see gammaShapes. */
+  private readonly gammaShapes: Float64Array;
   private readonly drawnStamp: Int32Array;
   private readonly ageRuleThresholds: Float64Array;
   private readonly ageRuleTargets: Int32Array;
@@ -314,6 +318,7 @@ export class Simulator {
       for (let s = 0; s < nS; s++) this.rowKeys[b * nS + s] = hashString(`${model.bandIds[b]}/${model.stateIds[s]}`) | 0;
     }
     this.drawnRows = new Float64Array(model.nBands * nS * nS);
+    this.gammaShapes = gammaShapes(model, options.parameterUncertainty);
     this.drawnStamp = new Int32Array(model.nBands * nS).fill(-1);
     this.uncertainRows =
       options.parameterUncertainty &&
@@ -403,14 +408,48 @@ export class Simulator {
     const nPeriods = Math.max(1, slot.periods?.length ?? 1);
     const rowSlots = nPeriods * masks * this.model.nBands * nS;
     const cells = this.model.nCostSegments * nS;
+    // A row depends on the run, the slot's interventions (the mask's bits) and its periods' rate
+    // changes and redirects, nothing else of the slot: slots alike in those share their rows, so
+    // a row two plans visit in a run is built once (the plans of a projection that differ only
+    // in moves and prices).
+    const twin = this.slots.find((other) => sameRows(other.slot, slot));
+    const rows = twin
+      ? { rowStamp: twin.rowStamp, rowCount: twin.rowCount, rowTargets: twin.rowTargets, rowThresholds: twin.rowThresholds, rowStay: twin.rowStay, rowWithin: twin.rowWithin }
+      : {
+          rowStamp: new Int32Array(rowSlots).fill(-1),
+          rowCount: new Int32Array(rowSlots),
+          rowTargets: new Int32Array(rowSlots * nS),
+          rowThresholds: new Float64Array(rowSlots * nS),
+          rowStay: new Float64Array(rowSlots),
+          rowWithin: new Float64Array(rowSlots),
+        };
+    // Prices depend on the run and the slot's agreed prices only: slots with the same agreed
+    // prices (often none) share them, priced once per run by the first.
+    const priceTwin = this.slots.find((other) => other.priceTwin === null && samePrices(other.slot, slot)) ?? null;
+    const prices = priceTwin
+      ? {
+          statePence: priceTwin.statePence,
+          stateAgencyPence: priceTwin.stateAgencyPence,
+          weeklyStatePence: priceTwin.weeklyStatePence,
+          weeklyAgencyPence: priceTwin.weeklyAgencyPence,
+          feePence: priceTwin.feePence,
+          feeWeeklyPence: priceTwin.feeWeeklyPence,
+          lineStart: priceTwin.lineStart,
+          lines: priceTwin.lines,
+        }
+      : {
+          statePence: new Float64Array(cells),
+          stateAgencyPence: new Float64Array(cells * nA * 2),
+          weeklyStatePence: new Float64Array(cells),
+          weeklyAgencyPence: new Float64Array(cells * nA * 2),
+          feePence: new Float64Array(cells),
+          feeWeeklyPence: new Float64Array(cells),
+          ...this.priceLines(slot),
+        };
     this.slots.push({
       slot,
-      statePence: new Float64Array(cells),
-      stateAgencyPence: new Float64Array(cells * nA * 2),
-      weeklyStatePence: new Float64Array(cells),
-      weeklyAgencyPence: new Float64Array(cells * nA * 2),
-      feePence: new Float64Array(cells),
-      feeWeeklyPence: new Float64Array(cells),
+      priceTwin,
+      ...prices,
       // Where fees are booked does not change between runs (see the constructor).
       feeAgency: Int32Array.from(this.basePrices.feeAgency),
       feeCashable: Uint8Array.from(this.basePrices.feeCashable),
@@ -420,17 +459,11 @@ export class Simulator {
       touchedAge: new Int32Array(this.layout.nAgeYears * nS),
       nTouchedFy: 0,
       nTouchedAge: 0,
-      rowStamp: new Int32Array(rowSlots).fill(-1),
-      rowCount: new Int32Array(rowSlots),
-      rowTargets: new Int32Array(rowSlots * nS),
-      rowThresholds: new Float64Array(rowSlots * nS),
-      rowStay: new Float64Array(rowSlots),
-      rowWithin: new Float64Array(rowSlots),
+      ...rows,
       masks,
       nPeriods,
       rateValues: (slot.periods ?? []).map((period) => new Float64Array(period.rates.length)),
       rates: slotRates(slot),
-      ...this.priceLines(slot),
     });
     return this.slots.length - 1;
   }
@@ -535,7 +568,7 @@ export class Simulator {
     for (let i = 0; i < this.factorValues.length; i++) this.factorValues[i] = values[at.rateFactors + i];
     this.priceBase();
     for (const state of this.slots) {
-      this.priceSlot(state);
+      if (state.priceTwin === null) this.priceSlot(state);
       const rates = state.rates;
       for (let r = 0; r < rates.period.length; r++) {
         state.rateValues[rates.period[r]][rates.index[r]] = uncertain
@@ -641,12 +674,23 @@ export class Simulator {
     }
     const drawn = this.drawnRows;
     if (this.drawnStamp[key] !== this.runStamp) {
-      // Dirichlet(concentration × p) by normalised gamma draws, from the row's own stream.
+      // Dirichlet(concentration × p) by normalised gamma draws, from the row's own stream:
+      // sampleGamma(concentration × q) with its shape's constants prepared (gammaShapes).
       const rng = this.stream.reseedFrom(this.rowPrefix, this.rowKeys[key]);
+      const shapes = this.gammaShapes;
       let sum = 0;
       for (let j = 0; j < nS; j++) {
         const q = rows[at + j];
-        const g = q > 0 ? sampleGamma(concentration * q, rng) : 0;
+        let g = 0;
+        if (q > 0) {
+          const k = (at + j) * 3;
+          const invShape = shapes[k + 2];
+          if (invShape > 0) {
+            // Shape below 1: Marsaglia and Tsang's boost, drawn first as sampleGamma does.
+            const boost = rng.nextOpenDouble() ** invShape;
+            g = sampleGammaPrepared(shapes[k], shapes[k + 1], rng) * boost;
+          } else if (invShape === 0) g = sampleGammaPrepared(shapes[k], shapes[k + 1], rng);
+        }
         drawn[at + j] = g;
         sum += g;
       }
@@ -1175,6 +1219,53 @@ export class Simulator {
 
 function rotl(x: number, k: number): number {
   return (x << k) | (x >>> (32 - k));
+}
+
+/**
+ * For each entry q > 0 of each base row with concentration k > 0, the constants sampleGamma(k × q)
+ * computes on every call: [d, c, boost] with, for shape = k × q >= 1, d = shape - 1/3,
+ * c = 1 / sqrt(9d) and boost 0; for shape < 1 (drawn as Gamma(shape + 1) × U^(1/shape)) the same
+ * of shape + 1 and boost 1/shape; for a shape that is not positive, boost -1 (drawn as 0). The
+ * same expressions as sampleGamma's, so the same bits.
+ */
+function gammaShapes(model: SimulationModel, uncertain: boolean): Float64Array {
+  const nS = model.nStates;
+  const out = new Float64Array(model.nBands * nS * nS * 3);
+  if (!uncertain) return out;
+  for (let key = 0; key < model.nBands * nS; key++) {
+    const concentration = model.rowConcentration[key];
+    if (!(concentration > 0)) continue;
+    for (let j = 0; j < nS; j++) {
+      const k = (key * nS + j) * 3;
+      const shape = concentration * model.baseRows[key * nS + j];
+      if (!(shape > 0)) {
+        out[k + 2] = -1;
+        continue;
+      }
+      const boosted = shape < 1;
+      const d = (boosted ? shape + 1 : shape) - 1 / 3;
+      out[k] = d;
+      out[k + 1] = 1 / Math.sqrt(9 * d);
+      out[k + 2] = boosted ? 1 / shape : 0;
+    }
+  }
+  return out;
+}
+
+/** Whether two slots agree the same weekly prices for the same states, in the same order (so priceSlot makes the same prices). */
+function samePrices(a: PlanSlot, b: PlanSlot): boolean {
+  return a.statePrices.length === b.statePrices.length && a.statePrices.every((p, j) => p.state === b.statePrices[j].state && Object.is(p.weeklyPrice, b.statePrices[j].weeklyPrice));
+}
+
+/**
+ * Whether two slots build the same rows in every run: the same interventions in the same order
+ * (bit j of a mask is the j-th), and the same periods (none, or the very same list: its rate
+ * changes are drawn by name, so the same list gets the same values).
+ */
+function sameRows(a: PlanSlot, b: PlanSlot): boolean {
+  if (a.interventions.length !== b.interventions.length || a.interventions.some((iv, j) => iv !== b.interventions[j])) return false;
+  const none = (slot: PlanSlot) => (slot.periods ?? []).every((period) => period.rates.length === 0 && period.redirects.length === 0);
+  return a.periods === b.periods || (none(a) && none(b) && (a.periods?.length ?? 0) <= 1 && (b.periods?.length ?? 0) <= 1);
 }
 
 

@@ -22,6 +22,17 @@ export class CancelledError extends Error {
   }
 }
 
+/** Each spec's JSON text, made once per spec object (specs are not changed once loaded). */
+const specTexts = new WeakMap<CostModelSpec, string>();
+function specJson(spec: CostModelSpec): string {
+  let text = specTexts.get(spec);
+  if (text === undefined) {
+    text = JSON.stringify(spec);
+    specTexts.set(spec, text);
+  }
+  return text;
+}
+
 /**
  * Splits Monte Carlo work into chunks of runs and spreads them over worker threads, folding
  * results in run order so the outcome never depends on the number of threads or on which
@@ -65,8 +76,9 @@ export class SimulationPool {
     const model = modelFor(modelKey, modelSpec);
     const folder = new ProjectionFolder(model, request, runs, seed);
     const chunks = runChunks(runs, PROJECTION_CHUNK_RUNS);
+    const modelSpecJson = specJson(modelSpec);
     await this.inOrder(
-      chunks.map(([runStart, runEnd]) => () => this.execute({ kind: 'projection', modelKey, modelSpec, request, seed, runStart, runEnd })),
+      chunks.map(([runStart, runEnd]) => () => this.execute({ kind: 'projection', modelKey, modelSpecJson, request, seed, runStart, runEnd })),
       (chunk) => {
         folder.add(chunk);
         options.onProgress?.(folder.completedRuns, runs);

@@ -25,3 +25,43 @@ t.test('selection gives exactly what sorting gives, and quantiles are ordered', 
   );
   t.pass('identical to a full sort');
 });
+
+t.test('percentiles of long series (the bucketed path) are exactly those of a full sort', async (t) => {
+  // Series of 256 runs or more take two counting passes over 2,048 buckets instead of selection:
+  // money-like series with many ties (an agency that pays in few runs), heavy tails (a few runs
+  // far above the rest, so most values share a bucket) and negative differences.
+  const value = fc.oneof(
+    fc.constantFrom(0, 0, 0, 1250.5, -3),
+    fc.integer({ min: -2_000_000, max: 2_000_000 }).map((x) => x / 64),
+    fc.double({ min: -1e12, max: 1e12, noNaN: true }),
+  );
+  fc.assert(
+    fc.property(fc.array(value, { minLength: 256, maxLength: 3000 }), fc.constantFrom(1, 0.01), (values, scale) => {
+      const s = summarize(values, scale);
+      const sorted = Float64Array.from(values, (v) => v * scale).sort();
+      const expected = [0.05, 0.1, 0.5, 0.9, 0.95].map((q) => quantileSorted(sorted, q));
+      const got = [s.p5, s.p10, s.p50, s.p90, s.p95];
+      return got.every((g, i) => Object.is(g, expected[i]) || (g === 0 && expected[i] === 0)) && s.min === sorted[0] && s.max === sorted[sorted.length - 1];
+    }),
+    { numRuns: 200, seed: 19 },
+  );
+  // A hand-checked case: 1,000 values, 990 zeros and 10 of £100 (10,000 pence). Type 7 at 0.995
+  // is not asked; p95 has h = 999 × 0.95 = 949.05, between two zeros: 0. With 940 zeros and 60
+  // of 10,000: p95 h = 949.05 lies between positions 949 and 950, both 10,000 (positions 940+).
+  const few = summarize([...Array(990).fill(0), ...Array(10).fill(10_000)]);
+  t.equal(few.p95, 0);
+  t.equal(few.max, 10_000);
+  const more = summarize([...Array(60).fill(10_000), ...Array(940).fill(0)]);
+  t.equal(more.p95, 10_000);
+  // p90: h = 899.1, positions 899 (0) and 900 (0): 0.
+  t.equal(more.p90, 0);
+  t.pass('200 long series');
+});
+
+t.test('a long series spanning a range too narrow for buckets is still summarised exactly', async (t) => {
+  // max - min = 5e-324 (the least double): 2,048 / range is infinite, so selection is used.
+  const values = Array.from({ length: 300 }, (_, i) => (i % 3 === 0 ? 5e-324 : 0));
+  const s = summarize(values);
+  t.equal(s.p50, 0, 'two thirds are 0: the median is 0');
+  t.equal(s.p95, 5e-324, 'the top third is the least positive double');
+});

@@ -1,0 +1,301 @@
+import type { CostModelSpec } from '../catalog/model-schema.ts';
+import type { ScenarioSpec } from '../catalog/scenario-schema.ts';
+import type { FundingResult } from '../simulation/funding-fold.ts';
+import type { ScenarioResultCore } from '../simulation/scenario-fold.ts';
+import type { Summary } from '../simulation/summary.ts';
+import { isSmallCount } from './disclosure.ts';
+import type { PackRun } from './pack-input.ts';
+import { type Cell, type Column, type ColumnKind, type PackTable, WITHHELD, shownCounts } from './tables.ts';
+
+/**
+ * How a strategy is paid for (issue 16), as packs, the comparison answer and the comparison page
+ * show it: who pays and who gains (organisations), the pooled budget's partners, each outcomes
+ * contract with the commissioner and the investor side by side, and reinvestment. The figures
+ * are the run answer's (src/simulation/funding-fold.ts FundingResult), pounds at the model's
+ * price base, present values over the years followed.
+ *
+ * The disclosure rule (src/export/disclosure.ts, src/services/disclosure-view.ts) applied to them:
+ *   - money for a group of fewer than 5 children is withheld. A pooled budget's spend is exactly
+ *     its named services' cost (validate-funding.ts keeps them separable by funder agency), and
+ *     an investor funds exactly its contract's services: when any of those services is started
+ *     by fewer than 5 children (mean over runs, as the Interventions sheet withholds its cost),
+ *     the pool's money (spend, variance, partners' payments and net positions) or the contract's
+ *     money (payments, both sides' net, the investor's funding, multiple and IRR, the delivery
+ *     cost per outcome) is withheld whole: any one of them with the figures shown beside it
+ *     (the scenario's NPV, the other services' costs) gives the others away;
+ *   - a care-weeks contract pays for children looked after at 31 March × 52.18 weeks: where the
+ *     pack hides a looked-after total of the planning years ("<5" or "c"), its outcomes and
+ *     everything paid on them are withheld too, since they would give the hidden count away.
+ * Organisations and reinvestment are shares of the agencies' flows over the whole cohort (the
+ * invest-to-save by agency shown already): shown as they are. Planned budgets, shares, prices and
+ * the chance of an overspend or of the investor losing money are inputs or probabilities: shown.
+ */
+
+/** Why a part of the funding is withheld; null when it is shown. */
+export interface FundingDisclosure {
+  pool: string | null;
+  /** By index of the result's outcomesContracts. */
+  contracts: Array<string | null>;
+}
+
+const SMALL_GROUP = 'withheld: fewer than 5 children start';
+
+/**
+ * Which parts of a run's funding the disclosure rule withholds. `spec` gives each contract's
+ * services (the result names the pool's); without it, any commissioned service started by fewer
+ * than 5 children withholds every contract. Without `model` the looked-after totals cannot be
+ * protected, so every care-weeks contract is withheld.
+ */
+export function fundingDisclosure(result: ScenarioResultCore, spec: Pick<ScenarioSpec, 'funding'> | undefined, model: CostModelSpec | undefined): FundingDisclosure {
+  const funding = result.funding;
+  if (!funding) return { pool: null, contracts: [] };
+  const delivered = new Map(result.interventions.map((iv) => [iv.intervention, iv.delivered.mean]));
+  const smallOf = (services: readonly string[]) => services.filter((id) => isSmallCount(delivered.get(id) ?? 0));
+  const pool = funding.pooledBudget ? smallOf(funding.pooledBudget.services) : [];
+  let countsHidden = true;
+  if (model) {
+    const shown = shownCounts({ result, model: { spec: model } } as unknown as PackRun);
+    const total = shown.states.length;
+    countsHidden = (['baseline', 'strategy'] as const).some((variant) => Object.values(shown.shown[variant]).some((byYear) => byYear.some((year) => typeof year[total] === 'string')));
+  }
+  return {
+    pool: pool.length > 0 ? `${SMALL_GROUP} ${pool.join(', ')}: the pool’s money would show the cost of a group of fewer than 5` : null,
+    contracts: funding.outcomesContracts.map((contract) => {
+      const services = spec?.funding?.outcomesContracts?.find((c) => c.id === contract.id)?.services ?? result.interventions.map((iv) => iv.intervention);
+      const small = smallOf(services);
+      if (small.length > 0) return `${SMALL_GROUP} ${small.join(', ')}: the contract’s money would show the cost of a group of fewer than 5`;
+      if (countsHidden && contract.outcome === 'care_weeks_avoided') {
+        return 'withheld: the care weeks it pays for are children looked after at 31 March × 52.18, and a looked-after total is hidden (fewer than 5)';
+      }
+      return null;
+    }),
+  };
+}
+
+/** A distribution as the funding views show it: mean and percentiles, no spread statistics. */
+export interface FundingRange {
+  mean: number;
+  p5: number;
+  p10: number;
+  p50: number;
+  p90: number;
+  p95: number;
+}
+
+const range = (s: Summary): FundingRange => ({ mean: s.mean, p5: s.p5, p10: s.p10, p50: s.p50, p90: s.p90, p95: s.p95 });
+
+/** Who pays and who gains, as an answer shows it (withheld figures null, with the reason). */
+export interface FundingView {
+  organisations: Array<{ organisation: string; name: string; role: string; presentCosts: FundingRange; presentBenefits: FundingRange; presentNet: FundingRange }>;
+  pooledBudget: {
+    services: string[];
+    withheld: string | null;
+    partners: Array<{ organisation: string; name: string; contribution: number; riskShare: number; presentNet: FundingRange | null }>;
+    outside: { presentNet: FundingRange | null };
+  } | null;
+  outcomesContracts: Array<{
+    id: string;
+    outcome: string;
+    basis: string;
+    withheld: string | null;
+    pricePerOutcome: number;
+    outcomes: FundingRange | null;
+    payments: FundingRange | null;
+    commissioner: { presentNet: FundingRange | null };
+    investor: { funded: FundingRange | null; received: FundingRange | null; presentNet: FundingRange | null; moneyMultiple: number | null; irr: FundingRange | null; runsWithIrr: number | null; probabilityLoses: number | null };
+    priceBounds: { price: number; deliveryCostPerOutcome: number | null; valuePerOutcomeToPayer: number | null };
+  }>;
+  reinvestment: { share: number; presentReinvested: FundingRange; presentRetained: FundingRange; dueAfterHorizon: FundingRange } | null;
+}
+
+/** Invests, saves, both, or neither, from the expected present values. */
+export function fundingRole(costs: number, benefits: number): string {
+  return costs > 0 && benefits > 0 ? 'invests and saves' : costs > 0 ? 'invests' : benefits > 0 ? 'saves' : benefits < 0 ? 'pays more' : 'no change';
+}
+
+/** A run's funding as an answer shows it, with the disclosure rule applied; null without funding. */
+export function fundingView(funding: FundingResult | undefined, disclosure: FundingDisclosure): FundingView | null {
+  if (!funding) return null;
+  const pool = funding.pooledBudget;
+  const poolShown = disclosure.pool === null;
+  return {
+    organisations: funding.organisations.map((o) => ({
+      organisation: o.organisation,
+      name: o.name,
+      role: fundingRole(o.presentCosts.mean, o.presentBenefits.mean),
+      presentCosts: range(o.presentCosts),
+      presentBenefits: range(o.presentBenefits),
+      presentNet: range(o.presentNet),
+    })),
+    pooledBudget: pool
+      ? {
+          services: pool.services,
+          withheld: disclosure.pool,
+          partners: pool.partners.map((p) => ({ organisation: p.organisation, name: p.name, contribution: p.contribution, riskShare: p.riskShare, presentNet: poolShown ? range(p.presentNet) : null })),
+          outside: { presentNet: poolShown ? range(pool.outside.presentNet) : null },
+        }
+      : null,
+    outcomesContracts: funding.outcomesContracts.map((c, k) => {
+      const withheld = disclosure.contracts[k] ?? null;
+      const shown = <T>(value: T): T | null => (withheld === null ? value : null);
+      return {
+        id: c.id,
+        outcome: c.outcome,
+        basis: c.basis,
+        withheld,
+        pricePerOutcome: c.pricePerOutcome,
+        outcomes: shown(range(c.outcomes)),
+        payments: shown(range(c.payments)),
+        commissioner: { presentNet: shown(range(c.commissionerPresentNet)) },
+        investor: {
+          funded: shown(range(c.investorFunded)),
+          received: shown(range(c.investorReceived)),
+          presentNet: shown(range(c.investorPresentNet)),
+          moneyMultiple: shown(c.moneyMultiple),
+          irr: c.irr.summary ? shown(range(c.irr.summary)) : null,
+          runsWithIrr: shown(c.irr.runsWithIrr),
+          probabilityLoses: shown(c.probabilityInvestorLoses),
+        },
+        priceBounds: {
+          price: c.priceBounds.price,
+          deliveryCostPerOutcome: shown(c.priceBounds.deliveryCostPerOutcome),
+          valuePerOutcomeToPayer: shown(c.priceBounds.valuePerOutcomeToPayer),
+        },
+      };
+    }),
+    reinvestment: funding.reinvestment
+      ? {
+          share: funding.reinvestment.share,
+          presentReinvested: range(funding.reinvestment.presentReinvested),
+          presentRetained: range(funding.reinvestment.presentRetained),
+          dueAfterHorizon: range(funding.reinvestment.dueAfterHorizon),
+        }
+      : null,
+  };
+}
+
+/** A pack run's funding with the disclosure rule applied; null without funding. */
+export function packFundingView(run: PackRun): FundingView | null {
+  return fundingView(run.result.funding, fundingDisclosure(run.result, run.scenario.spec, run.model.spec));
+}
+
+const STATS = ['mean', 'p5', 'p10', 'p50', 'p90', 'p95'] as const;
+const STAT_HEADERS: Record<(typeof STATS)[number], string> = { mean: 'Mean', p5: 'P5', p10: 'P10', p50: 'P50', p90: 'P90', p95: 'P95' };
+
+/**
+ * The pack's Funding sheet: one line per figure (a run, a section, a party, a measure, a
+ * financial year where the figure is a year's), with its mean and percentiles over the runs, or
+ * a single value in the mean column for inputs and ratios of totals. Each line's kind formats its
+ * figures (money in £, probabilities in %, ratios to two places). Null when no run has funding.
+ */
+export function fundingTable(runs: PackRun[]): PackTable | null {
+  if (!runs.some((run) => run.result.funding)) return null;
+  const rows: Cell[][] = [];
+  const kinds: ColumnKind[] = [];
+  for (const run of runs) {
+    const funding = run.result.funding;
+    if (!funding) continue;
+    const disclosure = fundingDisclosure(run.result, run.scenario.spec, run.model.spec);
+    const line = (section: string, party: string, measure: string, year: string, unit: string, kind: ColumnKind, figures: Summary | number | string | Cell[] | null) => {
+      const values: Cell[] = Array.isArray(figures)
+        ? figures
+        : figures === null
+          ? STATS.map(() => null)
+          : typeof figures === 'object'
+            ? STATS.map((stat) => figures[stat])
+            : [figures, ...STATS.slice(1).map(() => null)];
+      rows.push([run.runId, section, party, measure, year, unit, ...values]);
+      kinds.push(kind);
+    };
+    const withheld = (section: string, party: string, measure: string, year: string, unit: string, kind: ColumnKind, reason: string | null, figures: Summary | number | string | null) =>
+      // A withheld distribution is withheld in every column, as the Interventions sheet does.
+      line(section, party, measure, year, unit, kind, reason === null ? figures : figures !== null && typeof figures === 'object' ? STATS.map(() => WITHHELD) : WITHHELD);
+
+    for (const o of funding.organisations) {
+      line('Who pays and who gains', o.name, `Present costs (${fundingRole(o.presentCosts.mean, o.presentBenefits.mean)})`, '', '£', 'money', o.presentCosts);
+      line('Who pays and who gains', o.name, 'Present benefits', '', '£', 'money', o.presentBenefits);
+      line('Who pays and who gains', o.name, 'Net (present value)', '', '£', 'money', o.presentNet);
+      for (const y of o.netByYear) line('Who pays and who gains', o.name, 'Net in the year (cash)', y.financialYear, '£', 'money', y.net);
+    }
+    const pool = funding.pooledBudget;
+    if (pool) {
+      const section = `Pooled budget (${pool.services.join(', ')})`;
+      const reason = disclosure.pool;
+      for (const y of pool.byYear) {
+        line(section, 'The pool', 'Planned budget', y.financialYear, '£', 'money', y.budget);
+        withheld(section, 'The pool', 'Spend', y.financialYear, '£', 'money', reason, y.spend);
+        withheld(section, 'The pool', 'Variance (spend minus budget; positive an overspend)', y.financialYear, '£', 'money', reason, y.variance);
+        line(section, 'The pool', 'Chance of an overspend', y.financialYear, 'probability', 'probability', y.probabilityOverspend);
+      }
+      for (const p of pool.partners) {
+        line(section, p.name, 'Contribution share', '', 'share', 'probability', p.contribution);
+        line(section, p.name, 'Risk share', '', 'share', 'probability', p.riskShare);
+        withheld(section, p.name, 'Net position (present value)', '', '£', 'money', reason, p.presentNet);
+        for (const y of p.byYear) {
+          withheld(section, p.name, 'Payment into the pool', y.financialYear, '£', 'money', reason, y.payment);
+          withheld(section, p.name, 'Net position in the year (cash)', y.financialYear, '£', 'money', reason, y.net);
+        }
+      }
+      withheld(section, 'Outside the partnership', 'Net position (present value)', '', '£', 'money', reason, pool.outside.presentNet);
+    }
+    funding.outcomesContracts.forEach((c, k) => {
+      const section = `Outcomes contract ${c.id} (${c.basis.replaceAll('_', ' ')})`;
+      const reason = disclosure.contracts[k] ?? null;
+      line(section, 'Commissioner', 'Price per outcome (care week avoided)', '', '£', 'money', c.pricePerOutcome);
+      withheld(section, 'Commissioner', 'Outcomes paid for (care weeks avoided, as measured)', '', 'weeks', 'number', reason, c.outcomes);
+      withheld(section, 'Commissioner', 'Outcome payments', '', '£', 'money', reason, c.payments);
+      for (const y of c.paymentsByYear) withheld(section, 'Commissioner', 'Outcome payments in the year', y.financialYear, '£', 'money', reason, y.payments);
+      withheld(section, 'Commissioner', 'Net saving after payments (present value)', '', '£', 'money', reason, c.commissionerPresentNet);
+      withheld(section, 'Investor', 'Funded (the services’ cost)', '', '£', 'money', reason, c.investorFunded);
+      withheld(section, 'Investor', 'Received (outcome payments)', '', '£', 'money', reason, c.investorReceived);
+      withheld(section, 'Investor', 'Net (present value)', '', '£', 'money', reason, c.investorPresentNet);
+      withheld(section, 'Investor', 'Money multiple (expected received / expected funded)', '', 'ratio', 'ratio', reason, c.moneyMultiple ?? 'not defined');
+      withheld(section, 'Investor', `Internal rate of return (over the ${c.irr.runsWithIrr} runs where it is defined)`, '', 'rate a year', 'probability', reason, c.irr.summary ?? 'not defined');
+      withheld(section, 'Investor', 'Chance of losing money (received less than funded)', '', 'probability', 'probability', reason, c.probabilityInvestorLoses);
+      withheld(section, 'Price bounds', 'Delivery cost per outcome (the floor)', '', '£', 'money', reason, c.priceBounds.deliveryCostPerOutcome ?? 'not defined');
+      withheld(section, 'Price bounds', 'Value of an outcome to the payer (the ceiling)', '', '£', 'money', reason, c.priceBounds.valuePerOutcomeToPayer ?? 'not defined');
+    });
+    const r = funding.reinvestment;
+    if (r) {
+      const section = 'Reinvestment';
+      line(section, 'All', 'Share of each year’s net cashable saving reinvested from the next year', '', 'share', 'probability', r.share);
+      line(section, 'All', 'Reinvested (present value)', '', '£', 'money', r.presentReinvested);
+      line(section, 'All', 'Retained (present value)', '', '£', 'money', r.presentRetained);
+      line(section, 'All', 'Due after the years followed', '', '£', 'money', r.dueAfterHorizon);
+      for (const y of r.byYear) {
+        line(section, 'All', 'Net cashable saving', y.financialYear, '£', 'money', y.cashableNet);
+        line(section, 'All', 'Reinvested', y.financialYear, '£', 'money', y.reinvested);
+        line(section, 'All', 'Retained', y.financialYear, '£', 'money', y.retained);
+      }
+    }
+  }
+  const reasons = runs.flatMap((run) => {
+    const d = fundingDisclosure(run.result, run.scenario.spec, run.model.spec);
+    return [d.pool, ...d.contracts].filter((x): x is string => x !== null).map((reason) => `${run.runId}: ${reason}.`);
+  });
+  const text = (key: string, header: string): Column => ({ key, header, kind: 'text' });
+  return {
+    id: 'funding',
+    sheet: 'Funding',
+    title: 'Funding: who pays, who gains, the pool, outcomes contracts and reinvestment',
+    description:
+      'How each run’s strategy is paid for: each organisation’s present costs, benefits and net (and its net by financial year); the pooled budget’s spend against plan and each partner’s payments and net position; each outcomes contract with the commissioner and the investor side by side (payments, net, the investor’s money multiple, IRR and chance of loss, and the price per outcome against its floor and ceiling); and reinvestment.',
+    columns: [
+      { key: 'run', header: 'Run', kind: 'text' },
+      text('section', 'Section'),
+      text('party', 'Party'),
+      text('measure', 'Measure'),
+      text('financial_year', 'Financial year'),
+      text('unit', 'Unit'),
+      ...STATS.map((stat) => ({ key: stat, header: STAT_HEADERS[stat], kind: 'money' as ColumnKind })),
+    ],
+    rows,
+    rowKinds: kinds,
+    notes: [
+      'Pounds in real prices of the model’s price base year. Present values discounted at the Green Book rate to the first planning year; a year’s figures are cash. Mean and percentiles over the runs; a single figure (an input, a share, a ratio of totals) is in the Mean column.',
+      'The organisations’ net positions sum to the scenario’s net present value in every run, to the penny; so do the partners’ with those outside the partnership, and the commissioner’s with the investor’s.',
+      `${WITHHELD}: money for a group of fewer than 5 children (a pooled or contracted service fewer than 5 start), or outcomes that would give a hidden count of children looked after away, is not shown.`,
+      ...reasons,
+    ],
+  };
+}

@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { FundingViewSchema } from './funding-view.ts';
 import { IsoDateTime, PageQuery, pageOf, Uuid } from './common.ts';
 import { MoneyBasisSchema, SummarySchema } from './projections.ts';
 
@@ -333,6 +334,7 @@ export const ScenarioRunComparison = Type.Object({
       appraisal: Type.String({ description: 'The run’s appraisal convention: continuing_demand or closed_cohort (runs stored before conventions were stated: closed_cohort)' }),
       money: Type.Union([MoneyBasisSchema, Type.Null()]),
       headline: ScenarioHeadline,
+      funding: FundingViewSchema,
     }),
   ),
   warnings: Type.Array(

@@ -320,25 +320,25 @@
         ]),
       ]),
     );
-    if (runs.some((run) => run.funding && run.funding.pooledBudget)) {
+    if (runs.some((run) => run.funding?.pooledBudget)) {
       const partners = (f) => (f.pooledBudget ? f.pooledBudget.partners : []);
       area.appendChild(
         fundingTable('Pooled budget: each partner’s net position', runs, [
           ...unionRows(runs, partners, (p) => p.organisation, (p) => [
             [p.name + ': contribution and risk share', (mine) => percent(mine.contribution) + ', ' + percent(mine.riskShare)],
-            [p.name + ': net (expected)', (mine) => pounds(mine.presentNet && mine.presentNet.mean)],
+            [p.name + ': net (expected)', (mine) => pounds(mine.presentNet?.mean)],
           ]),
         ]),
       );
     }
-    if (runs.some((run) => run.funding && run.funding.outcomesContracts.length)) {
+    if (runs.some((run) => run.funding?.outcomesContracts.length)) {
       area.appendChild(
         fundingTable('Outcomes contracts: commissioner and investor side by side', runs, [
           ...unionRows(runs, (f) => f.outcomesContracts, (c) => c.id, (c) => [
             [c.id + ': basis', (mine) => mine.basis.replace(/_/g, ' ')],
-            [c.id + ': commissioner’s net saving after payments', (mine) => pounds(mine.commissioner.presentNet && mine.commissioner.presentNet.mean)],
-            [c.id + ': outcome payments', (mine) => pounds(mine.payments && mine.payments.mean)],
-            [c.id + ': investor’s net', (mine) => pounds(mine.investor.presentNet && mine.investor.presentNet.mean)],
+            [c.id + ': commissioner’s net saving after payments', (mine) => pounds(mine.commissioner.presentNet?.mean)],
+            [c.id + ': outcome payments', (mine) => pounds(mine.payments?.mean)],
+            [c.id + ': investor’s net', (mine) => pounds(mine.investor.presentNet?.mean)],
             [c.id + ': investor’s money multiple', (mine) => (mine.withheld ? 'withheld' : mine.investor.moneyMultiple === null ? 'not defined' : mine.investor.moneyMultiple.toFixed(2))],
             [c.id + ': investor’s IRR (median)', (mine) => (mine.withheld ? 'withheld' : mine.investor.irr ? (mine.investor.irr.p50 * 100).toFixed(1) + '%' : 'not defined')],
             [c.id + ': chance the investor loses money', (mine) => (mine.investor.probabilityLoses === null ? 'withheld' : percent(mine.investor.probabilityLoses))],
@@ -347,12 +347,12 @@
         ]),
       );
     }
-    if (runs.some((run) => run.funding && run.funding.reinvestment)) {
+    if (runs.some((run) => run.funding?.reinvestment)) {
       area.appendChild(
         fundingTable('Reinvestment', runs, [
-          ['Share of each year’s net cashable saving reinvested', (run) => (run.funding && run.funding.reinvestment ? percent(run.funding.reinvestment.share) : '–')],
-          ['Reinvested (present value, expected)', (run) => (run.funding && run.funding.reinvestment ? money.format(run.funding.reinvestment.presentReinvested.mean) : '–')],
-          ['Retained (present value, expected)', (run) => (run.funding && run.funding.reinvestment ? money.format(run.funding.reinvestment.presentRetained.mean) : '–')],
+          ['Share of each year’s net cashable saving reinvested', (run) => (run.funding?.reinvestment ? percent(run.funding.reinvestment.share) : '–')],
+          ['Reinvested (present value, expected)', (run) => (run.funding?.reinvestment ? money.format(run.funding.reinvestment.presentReinvested.mean) : '–')],
+          ['Retained (present value, expected)', (run) => (run.funding?.reinvestment ? money.format(run.funding.reinvestment.presentRetained.mean) : '–')],
         ]),
       );
     }
@@ -360,7 +360,7 @@
     runs.forEach((run) => {
       const f = run.funding;
       if (!f) return;
-      if (f.pooledBudget && f.pooledBudget.withheld) reasons.push(run.label + ', pooled budget: ' + f.pooledBudget.withheld + '.');
+      if (f.pooledBudget?.withheld) reasons.push(run.label + ', pooled budget: ' + f.pooledBudget.withheld + '.');
       f.outcomesContracts.forEach((c) => {
         if (c.withheld) reasons.push(run.label + ', ' + c.id + ': ' + c.withheld + '.');
       });

@@ -69,6 +69,44 @@ export const OutcomesContract = Type.Object(
   { additionalProperties: false, description: 'An outcomes-based contract or social impact bond' },
 );
 
+export const IncomeLine = Type.Object(
+  {
+    id: OrgId,
+    kind: Type.Enum(['grant', 'payment_by_results'], {
+      description: 'grant: fixed amounts by financial year; payment_by_results: a rate per outcome the model measures, as an outcomes contract measures it',
+    }),
+    to: Type.String({ maxLength: 64, description: 'The organisation receiving it: a declared organisation, or an agency nobody holds' }),
+    label: Type.Optional(Type.String({ maxLength: 200 })),
+    source: Type.Optional(Type.String({ maxLength: 500, description: 'Where the amount or rate comes from, or that it is an illustrative assumption' })),
+    amounts: Type.Optional(
+      Type.Array(
+        Type.Object(
+          { year: Type.String({ description: 'Financial year, e.g. 2026-27, within the lifetime horizon' }), amount: Type.Number({ minimum: 0, maximum: 1e10, description: 'Pounds' }) },
+          { additionalProperties: false },
+        ),
+        { minItems: 1, maxItems: 40, description: 'grant: the amounts received, by financial year' },
+      ),
+    ),
+    condition: Type.Optional(
+      Type.Object(
+        { commissions: Type.String({ maxLength: 64, description: 'An intervention of the model: the grant is received only if the strategy commissions it' }) },
+        { additionalProperties: false, description: 'grant: received only on this condition' },
+      ),
+    ),
+    outcome: Type.Optional(Type.String({ maxLength: 64, description: 'payment_by_results: the outcome paid for; care_weeks_avoided (as outcomesContracts)' })),
+    ratePerOutcome: Type.Optional(Type.Number({ minimum: 0, maximum: 1e7, description: 'payment_by_results: pounds per outcome' })),
+    basis: Type.Optional(Type.Enum(['modelled_counterfactual', 'historical_baseline'], { description: 'payment_by_results: as outcomesContracts' })),
+    historicalBaseline: Type.Optional(
+      Type.Union([Type.Number({ minimum: 0 }), Type.Array(Type.Number({ minimum: 0 }), { minItems: 1, maxItems: 40 })], { description: 'payment_by_results, basis historical_baseline: care weeks a year' }),
+    ),
+    cap: Type.Optional(Type.Number({ minimum: 0, maximum: 1e10, description: 'payment_by_results: total cap, pounds' })),
+    annualCap: Type.Optional(Type.Number({ minimum: 0, maximum: 1e10, description: 'payment_by_results: cap a year, pounds' })),
+    paymentLagYears: Type.Optional(Type.Integer({ minimum: 0, maximum: 5, default: 1, description: 'payment_by_results: years after the outcome year a payment is received' })),
+    measurementYears: Type.Optional(Type.Integer({ minimum: 1, maximum: 30, description: 'payment_by_results: years from the first in which outcomes are measured' })),
+  },
+  { additionalProperties: false, description: 'Income from outside the scenario’s parties: a grant or payment-by-results income, with its conditions' },
+);
+
 export const Funding = Type.Object(
   {
     organisations: Type.Optional(Type.Array(FundingOrganisation, { minItems: 1, maxItems: 10 })),
@@ -80,8 +118,9 @@ export const Funding = Type.Object(
     ),
     pooledBudget: Type.Optional(PooledBudget),
     outcomesContracts: Type.Optional(Type.Array(OutcomesContract, { minItems: 1, maxItems: 4 })),
+    income: Type.Optional(Type.Array(IncomeLine, { minItems: 1, maxItems: 10 })),
   },
-  { additionalProperties: false, description: 'How the strategy is paid for: organisations, reinvestment, a pooled budget, outcomes contracts' },
+  { additionalProperties: false, description: 'How the strategy is paid for: organisations, reinvestment, a pooled budget, outcomes contracts, income' },
 );
 
 export type FundingSpec = Static<typeof Funding>;

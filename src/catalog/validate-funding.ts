@@ -1,5 +1,6 @@
 import { wholePenceError } from '../finance/money.ts';
-import type { FundingArrangement, ResolvedContract } from '../finance/funding.ts';
+import { parseFinancialYear } from '../finance/financial-year.ts';
+import type { FundingArrangement, ResolvedContract, ResolvedIncome } from '../finance/funding.ts';
 import type { FundingSpec } from './funding-schema.ts';
 import type { CostModelSpec } from './model-schema.ts';
 import type { ScenarioSpec } from './scenario-schema.ts';
@@ -13,6 +14,10 @@ import { AGENCIES, AGENCY_LABELS } from './vocabulary.ts';
  * their cost can be told apart year by year (the engine keeps service spend by funder agency, so
  * a named service may not share its funder agency with a commissioned service left out); the
  * outcome is one the model measures; money in whole pence; payments fall within the horizon.
+ * Income lines go to a known organisation; a grant's years fall within the horizon, once each,
+ * and its condition names an intervention of the model; a payment-by-results line gives an
+ * outcome the model measures, its rate, basis and measurement years, and is paid within the
+ * horizon. Fields of the other kind are refused rather than ignored.
  */
 
 /** Outcomes a contract can be paid on: what the engine measures per run and year. */
@@ -61,7 +66,12 @@ export function fundingErrors(scenario: ScenarioSpec, model: CostModelSpec): Arr
       }
     }
   }
-  const { ids } = organisationList(funding);
+  const { ids, declared } = organisationList(funding);
+  // An agency nobody holds is an organisation of its own, under the agency's id: a declared organisation may not take that id.
+  ids.slice(declared).forEach((agency) => {
+    const o = orgs.findIndex((org) => org.id === agency);
+    if (o >= 0) push(`/funding/organisations/${o}/id`, `"${agency}" is the id of an agency nobody holds (it stands as its own organisation); name the organisation otherwise or let it hold ${agency}`);
+  });
 
   // Services named by a pool or a contract: commissioned, and separable by funder agency.
   const commissioned = (scenario.strategy.interventions ?? []).map((c) => c.id);
@@ -119,6 +129,67 @@ export function fundingErrors(scenario: ScenarioSpec, model: CostModelSpec): Arr
     const lag = c.paymentLagYears ?? 1;
     if (c.contractYears + lag > lifetimeYears) push(`${field}/contractYears`, `with a payment lag of ${lag} the last payment falls after the ${lifetimeYears}-year horizon`);
   });
+
+  const incomeIds = new Set<string>();
+  const first = parseFinancialYear(scenario.firstYear);
+  const modelInterventions = (model.interventions ?? []).map((iv) => iv.id);
+  const GRANT_ONLY = ['amounts', 'condition'] as const;
+  const PBR_ONLY = ['outcome', 'ratePerOutcome', 'basis', 'historicalBaseline', 'cap', 'annualCap', 'paymentLagYears', 'measurementYears'] as const;
+  (funding.income ?? []).forEach((line, k) => {
+    const field = `/funding/income/${k}`;
+    if (incomeIds.has(line.id)) push(`${field}/id`, 'repeats another income line’s id');
+    incomeIds.add(line.id);
+    if (!ids.includes(line.to)) push(`${field}/to`, `unknown organisation "${line.to}"; known: ${ids.join(', ')}`);
+    const required = (key: string) => push(`${field}/${key}`, `is required for kind ${line.kind}`);
+    const money = (amount: number | undefined, at: string) => {
+      if (amount === undefined) return;
+      const error = wholePenceError(amount, at);
+      if (error) push(error.field, error.reason);
+    };
+    if (line.kind === 'grant') {
+      for (const key of PBR_ONLY) if (line[key] !== undefined) push(`${field}/${key}`, 'applies only to kind payment_by_results');
+      if (!line.amounts) required('amounts');
+      const years = new Map<number, number>();
+      (line.amounts ?? []).forEach((item, j) => {
+        const at = `${field}/amounts/${j}`;
+        money(item.amount, `${at}/amount`);
+        const year = parseFinancialYear(item.year);
+        if (year === undefined) {
+          push(`${at}/year`, 'is not a financial year like 2026-27');
+          return;
+        }
+        if (first === undefined) return;
+        if (year < first || year >= first + lifetimeYears) push(`${at}/year`, `must fall within ${scenario.firstYear} and the following ${lifetimeYears - 1} years (the lifetime horizon)`);
+        if (years.has(year)) push(`${at}/year`, `repeats amounts/${years.get(year)}`);
+        years.set(year, j);
+      });
+      const service = line.condition?.commissions;
+      if (service !== undefined && !modelInterventions.includes(service)) {
+        push(`${field}/condition/commissions`, `"${service}" is not an intervention of the model; known: ${modelInterventions.join(', ') || 'none'}`);
+      }
+    } else {
+      for (const key of GRANT_ONLY) if (line[key] !== undefined) push(`${field}/${key}`, 'applies only to kind grant');
+      if (line.outcome === undefined) required('outcome');
+      else if (!(MEASURABLE_OUTCOMES as readonly string[]).includes(line.outcome)) {
+        push(`${field}/outcome`, `"${line.outcome}" is not an outcome the model measures by year; measurable: ${MEASURABLE_OUTCOMES.join(', ')}`);
+      }
+      if (line.ratePerOutcome === undefined) required('ratePerOutcome');
+      if (line.basis === undefined) required('basis');
+      if (line.measurementYears === undefined) required('measurementYears');
+      money(line.ratePerOutcome, `${field}/ratePerOutcome`);
+      money(line.cap, `${field}/cap`);
+      money(line.annualCap, `${field}/annualCap`);
+      if (line.basis === 'historical_baseline' && line.historicalBaseline === undefined) push(`${field}/historicalBaseline`, 'is required for basis historical_baseline');
+      if (line.basis === 'modelled_counterfactual' && line.historicalBaseline !== undefined) push(`${field}/historicalBaseline`, 'applies only to basis historical_baseline');
+      if (Array.isArray(line.historicalBaseline) && line.historicalBaseline.length > lifetimeYears) {
+        push(`${field}/historicalBaseline`, `has ${line.historicalBaseline.length} yearly values for a ${lifetimeYears}-year horizon`);
+      }
+      const lag = line.paymentLagYears ?? 1;
+      if (line.measurementYears !== undefined && line.measurementYears + lag > lifetimeYears) {
+        push(`${field}/measurementYears`, `with a payment lag of ${lag} the last payment falls after the ${lifetimeYears}-year horizon`);
+      }
+    }
+  });
   return errors;
 }
 
@@ -166,5 +237,30 @@ export function resolveFunding(scenario: ScenarioSpec, model: CostModelSpec, age
     paymentLagYears: c.paymentLagYears ?? 1,
     contractYears: c.contractYears,
   }));
-  return { agencies: [...agencies], organisations, reinvestmentShare: funding.reinvestment?.share ?? null, pool, contracts };
+  const commissioned = new Set((scenario.strategy.interventions ?? []).map((c) => c.id));
+  const firstYear = parseFinancialYear(scenario.firstYear) as number;
+  const income: ResolvedIncome[] = (funding.income ?? []).map((line) => {
+    const organisation = ids.indexOf(line.to);
+    if (line.kind === 'grant') {
+      const amountsPence = new Array<number>(years).fill(0);
+      for (const item of line.amounts ?? []) amountsPence[(parseFinancialYear(item.year) as number) - firstYear] = pence(item.amount);
+      return { id: line.id, kind: 'grant', organisation, amountsPence, conditionMet: line.condition === undefined || commissioned.has(line.condition.commissions) };
+    }
+    return {
+      id: line.id,
+      kind: 'payment_by_results',
+      organisation,
+      terms: {
+        outcome: 'care_weeks_avoided',
+        pricePence: pence(line.ratePerOutcome ?? 0),
+        basis: line.basis ?? 'modelled_counterfactual',
+        historicalWeeks: line.historicalBaseline === undefined ? null : Array.from({ length: years }, (_, y) => yearlyValue(line.historicalBaseline as number | number[], y)),
+        capPence: line.cap === undefined ? null : pence(line.cap),
+        annualCapPence: line.annualCap === undefined ? null : pence(line.annualCap),
+        paymentLagYears: line.paymentLagYears ?? 1,
+      },
+      measuredYears: line.measurementYears ?? 0,
+    };
+  });
+  return { agencies: [...agencies], organisations, reinvestmentShare: funding.reinvestment?.share ?? null, pool, contracts, income };
 }

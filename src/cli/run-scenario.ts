@@ -120,6 +120,14 @@ function fundingLines(f: FundingResult, years: number): string[] {
   const wide = (s: Summary) => `${money(s.mean)} (P5 ${money(s.p5)} to P95 ${money(s.p95)})`;
   const out: string[] = [`Funding: who pays and who gains over ${years} years (present value; mean, P5 to P95)`];
   out.push(...table(['Organisation', 'PV costs', 'PV benefits', 'Net'], f.organisations.map((o) => [o.name, money(o.presentCosts.mean), money(o.presentBenefits.mean), wide(o.presentNet)])));
+  for (const line of f.income) {
+    const what = line.kind === 'grant' ? `grant${line.conditionMet === false ? ' (condition not met: nothing received)' : ''}` : `payment by results, £${line.ratePerOutcome} per care week avoided (${(line.basis ?? '').replace(/_/g, ' ')}); outcomes ${fixed(line.outcomes?.mean ?? 0, 0)} (P5 ${fixed(line.outcomes?.p5 ?? 0, 0)} to P95 ${fixed(line.outcomes?.p95 ?? 0, 0)})`;
+    out.push(`  Income ${line.id} to ${line.name}, ${what}: received ${wide(line.received)}; PV ${wide(line.presentValue)}`);
+  }
+  if (f.income.length) {
+    out.push(...table(['Organisation', 'PV income', 'Net after income'], f.organisations.map((o) => [o.name, money(o.presentIncome.mean), wide(o.presentNetAfterIncome)])));
+    out.push(`  Net after income (invest-to-save NPV + PV of income): ${wide(f.netAfterIncome)}`);
+  }
   if (f.reinvestment) {
     out.push(`  Reinvested (${percent(f.reinvestment.share)} of each year's net cashable saving, from the next year): ${wide(f.reinvestment.presentReinvested)}; retained ${wide(f.reinvestment.presentRetained)}`);
   }

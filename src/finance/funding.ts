@@ -20,7 +20,13 @@
  *     budget for named services; the over- or underspend against it is shared by risk shares;
  *   - outcomes contracts (social impact bonds): an investor funds the named services, the
  *     commissioner pays a price per care week avoided, with caps and a payment lag, against the
- *     paired baseline run or a fixed historical baseline.
+ *     paired baseline run or a fixed historical baseline;
+ *   - income lines from outside the scenario's parties (issue 16's "sources of alternative
+ *     funding"): a grant (fixed amounts by year, optionally conditional on the strategy
+ *     commissioning a named service) or payment-by-results income (a rate per outcome, measured
+ *     exactly as an outcomes contract measures it, by outcomePayments), booked to the organisation
+ *     that receives it. Income does not change the invest-to-save NPV; it is added beside it as
+ *     the net after income (each organisation's, and the scenario's).
  *
  * Every split of money into parties is rounded to whole pence by the largest-remainder rule, so
  * the parties sum to the scenario's total rounded to the penny in every run, exactly.
@@ -61,6 +67,34 @@ export interface ResolvedContract {
   contractYears: number;
 }
 
+/**
+ * How an outcome is measured and priced: the part of an outcomes contract that payment-by-results
+ * income shares, so both are paid on one measurement (outcomePayments).
+ */
+export type OutcomeTerms = Pick<ResolvedContract, 'outcome' | 'pricePence' | 'basis' | 'historicalWeeks' | 'capPence' | 'annualCapPence' | 'paymentLagYears'>;
+
+/** A grant: whole-pence amounts by year [y], received only when its condition is met. */
+export interface ResolvedGrant {
+  id: string;
+  kind: 'grant';
+  /** Index of the receiving organisation. */
+  organisation: number;
+  amountsPence: number[];
+  /** The strategy commissions the service the grant is conditional on (true when unconditional). */
+  conditionMet: boolean;
+}
+
+/** Payment-by-results income: a rate per outcome on the outcome terms, measured in the first measuredYears years. */
+export interface ResolvedPaymentByResults {
+  id: string;
+  kind: 'payment_by_results';
+  organisation: number;
+  terms: OutcomeTerms;
+  measuredYears: number;
+}
+
+export type ResolvedIncome = ResolvedGrant | ResolvedPaymentByResults;
+
 /** A validated scenario's funding, resolved to the model's agencies: serialisable. */
 export interface FundingArrangement {
   agencies: string[];
@@ -68,6 +102,8 @@ export interface FundingArrangement {
   reinvestmentShare: number | null;
   pool: ResolvedPool | null;
   contracts: ResolvedContract[];
+  /** Income lines (grants, payment by results); absent or empty when none. */
+  income?: ResolvedIncome[];
 }
 
 export interface RunFlows {
@@ -108,10 +144,20 @@ export interface OrganisationPositions {
   presentNet: number[];
   /** [o][y] cash net (benefits − costs), pence. */
   netByYear: number[][];
+  /** [o] present value of the income lines the organisation receives, pence (0 without income). */
+  presentIncome: number[];
+  /** [o] presentNet + income, rounded together: sums to the scenario's net after income to the penny. */
+  presentNetAfterIncome: number[];
+  /** [o][y] cash net + income received in year y, pence. */
+  netAfterIncomeByYear: number[][];
 }
 
-/** Each organisation's invest-to-save position: its shares of each agency's flows, year by year. */
-export function organisationPositions(arrangement: FundingArrangement, flows: RunFlows, factors: ArrayLike<number>): OrganisationPositions {
+/**
+ * Each organisation's invest-to-save position: its shares of each agency's flows, year by year;
+ * and beside it, its position after the income it receives (incomeByOrg[o][y], whole pence;
+ * omitted, none).
+ */
+export function organisationPositions(arrangement: FundingArrangement, flows: RunFlows, factors: ArrayLike<number>, incomeByOrg?: number[][]): OrganisationPositions {
   const orgs = arrangement.organisations;
   const { years, agencies } = flows;
   const pvCost = new Array<number>(orgs.length).fill(0);
@@ -134,11 +180,17 @@ export function organisationPositions(arrangement: FundingArrangement, flows: Ru
       netByYear[o][y] = v;
     });
   }
+  const income = incomeByOrg ?? orgs.map(() => new Array<number>(years).fill(0));
+  const pvIncome = income.map((row) => row.reduce((sum, x, y) => sum + x * factors[y], 0));
   return {
     presentCosts: roundPreservingTotal(pvCost),
     presentBenefits: roundPreservingTotal(pvBenefit),
     presentNet: roundPreservingTotal(pvBenefit.map((b, o) => b - pvCost[o])),
     netByYear,
+    presentIncome: roundPreservingTotal(pvIncome),
+    presentNetAfterIncome: roundPreservingTotal(pvBenefit.map((b, o) => b - pvCost[o] + pvIncome[o])),
+    // Income is whole pence, so adding it to the rounded cash nets keeps each year's sum exact.
+    netAfterIncomeByYear: netByYear.map((row, o) => row.map((v, y) => v + income[o][y])),
   };
 }
 
@@ -270,37 +322,88 @@ export interface ContractPosition {
   contractBenefits: number;
 }
 
+export interface OutcomePayments {
+  /** [y] outcomes measured (care weeks avoided, floored at 0 each year; 0 after the measured years). */
+  outcomesByYear: number[];
+  /** [y] payments, whole pence, after caps, in the year they fall due (a payment due after the horizon is left out). */
+  paymentsByYear: number[];
+}
+
 /**
- * An outcomes contract (social impact bond) paid per care week avoided. In each contract year y
- * the outcome is baselineWeeks[y] − strategyWeeks[y] (modelled counterfactual: the paired
- * baseline run) or historicalWeeks[y] − strategyWeeks[y] (fixed historical baseline), floored
- * at 0 (no payment back for a bad year, as in the Government Outcomes Lab's rate-card contracts).
- * Due = price × outcome, limited by the annual cap and by what is left of the total cap; paid
- * paymentLagYears later. The investor funds the named services' cost in the contract years.
- * A strategy that changes nothing has equal paired weeks, so pays nothing on the modelled basis.
+ * The one measurement of outcomes and what they earn, shared by outcomes contracts and
+ * payment-by-results income. In each year y < measuredYears the outcome is
+ * baselineWeeks[y] − strategyWeeks[y] (modelled counterfactual: the paired baseline run) or
+ * historicalWeeks[y] − strategyWeeks[y] (fixed historical baseline), floored at 0 (payments are
+ * made for outcomes achieved; a year with more care than the counterfactual is not clawed back,
+ * a simplification: a contract may net years off against each other). Due = round(price ×
+ * outcome) pence, limited by the annual cap and by what is left of the total cap; paid
+ * paymentLagYears later. A strategy that changes nothing has equal paired weeks, so earns
+ * nothing on the modelled basis.
+ */
+export function outcomePayments(terms: OutcomeTerms, measuredYears: number, flows: RunFlows): OutcomePayments {
+  const { years } = flows;
+  const outcomesByYear = new Array<number>(years).fill(0);
+  const paymentsByYear = new Array<number>(years).fill(0);
+  let paid = 0;
+  for (let y = 0; y < Math.min(years, measuredYears); y++) {
+    const counterfactual = terms.basis === 'modelled_counterfactual' ? flows.baselineCareWeeks[y] : (terms.historicalWeeks as number[])[y];
+    const outcomes = Math.max(0, counterfactual - flows.strategyCareWeeks[y]);
+    outcomesByYear[y] = outcomes;
+    let due = Math.round(outcomes * terms.pricePence);
+    if (terms.annualCapPence !== null) due = Math.min(due, terms.annualCapPence);
+    if (terms.capPence !== null) due = Math.min(due, terms.capPence - paid);
+    paid += due;
+    const payYear = y + terms.paymentLagYears;
+    if (payYear < years) paymentsByYear[payYear] += due;
+  }
+  return { outcomesByYear, paymentsByYear };
+}
+
+export interface IncomePosition {
+  /** [y] income received, whole pence. */
+  byYear: number[];
+  /** [y] outcomes measured (payment by results); null for a grant. */
+  outcomesByYear: number[] | null;
+  /** Present value, pence (unrounded). */
+  present: number;
+}
+
+/**
+ * One income line in one run: a grant's amounts when its condition is met (else nothing); a
+ * payment-by-results line's payments by outcomePayments, the same measurement an outcomes
+ * contract is paid on.
+ */
+export function incomePosition(line: ResolvedIncome, flows: RunFlows, factors: ArrayLike<number>): IncomePosition {
+  const { years } = flows;
+  let byYear: number[];
+  let outcomesByYear: number[] | null = null;
+  if (line.kind === 'grant') {
+    byYear = Array.from({ length: years }, (_, y) => (line.conditionMet ? (line.amountsPence[y] ?? 0) : 0));
+  } else {
+    const measured = outcomePayments(line.terms, line.measuredYears, flows);
+    byYear = measured.paymentsByYear;
+    outcomesByYear = measured.outcomesByYear;
+  }
+  return { byYear, outcomesByYear, present: byYear.reduce((sum, x, y) => sum + x * factors[y], 0) };
+}
+
+/**
+ * An outcomes contract (social impact bond) paid per care week avoided, measured and capped by
+ * outcomePayments over the contract years. The investor funds the named services' cost in the
+ * contract years. A strategy that changes nothing has equal paired weeks, so pays nothing on
+ * the modelled basis.
  */
 export function contractPosition(contract: ResolvedContract, flows: RunFlows, factors: ArrayLike<number>): ContractPosition {
   const { years, agencies } = flows;
-  const outcomesByYear = new Array<number>(years).fill(0);
-  const paymentsByYear = new Array<number>(years).fill(0);
   const investorByYear = new Array<number>(years).fill(0);
-  let paid = 0;
   let funded = 0;
   let contractBenefits = 0;
   let scenarioPv = 0;
   for (let y = 0; y < years; y++) {
     for (let a = 0; a < agencies; a++) scenarioPv += (flows.benefits[y * agencies + a] - flows.costs[y * agencies + a]) * factors[y];
   }
+  const { outcomesByYear, paymentsByYear } = outcomePayments(contract, contract.contractYears, flows);
   for (let y = 0; y < Math.min(years, contract.contractYears); y++) {
-    const counterfactual = contract.basis === 'modelled_counterfactual' ? flows.baselineCareWeeks[y] : (contract.historicalWeeks as number[])[y];
-    const outcomes = Math.max(0, counterfactual - flows.strategyCareWeeks[y]);
-    outcomesByYear[y] = outcomes;
-    let due = Math.round(outcomes * contract.pricePence);
-    if (contract.annualCapPence !== null) due = Math.min(due, contract.annualCapPence);
-    if (contract.capPence !== null) due = Math.min(due, contract.capPence - paid);
-    paid += due;
-    const payYear = y + contract.paymentLagYears;
-    if (payYear < years) paymentsByYear[payYear] += due;
     let service = 0;
     for (let a = 0; a < agencies; a++) {
       if (contract.fundedAgencies[a]) service += flows.serviceCosts[y * agencies + a];
@@ -410,14 +513,38 @@ export interface RunFundingPosition {
   reinvestment: ReinvestmentPosition | null;
   pool: PoolPosition | null;
   contracts: ContractPosition[];
+  /** [line] each income line, in the arrangement's order. */
+  income: IncomePosition[];
+  /**
+   * The scenario's net after income, pence: round(Σ discounted (benefits − costs) + Σ discounted
+   * income). The invest-to-save NPV is unchanged; this stands beside it, and the organisations'
+   * presentNetAfterIncome sum to it exactly.
+   */
+  netAfterIncome: number;
 }
 
 /** Everything the arrangement says about one run. */
 export function fundingPositions(arrangement: FundingArrangement, flows: RunFlows, factors: ArrayLike<number>): RunFundingPosition {
+  const { years, agencies } = flows;
+  const lines = arrangement.income ?? [];
+  const income = lines.map((line) => incomePosition(line, flows, factors));
+  const incomeByOrg = arrangement.organisations.map(() => new Array<number>(years).fill(0));
+  lines.forEach((line, k) => {
+    income[k].byYear.forEach((x, y) => {
+      incomeByOrg[line.organisation][y] += x;
+    });
+  });
+  let total = 0;
+  for (let y = 0; y < years; y++) {
+    for (let a = 0; a < agencies; a++) total += (flows.benefits[y * agencies + a] - flows.costs[y * agencies + a]) * factors[y];
+  }
+  for (const line of income) total += line.present;
   return {
-    organisations: organisationPositions(arrangement, flows, factors),
+    organisations: organisationPositions(arrangement, flows, factors, incomeByOrg),
     reinvestment: arrangement.reinvestmentShare === null ? null : reinvestment(arrangement.reinvestmentShare, flows, factors),
     pool: arrangement.pool ? poolPositions(arrangement, flows, factors) : null,
     contracts: arrangement.contracts.map((c) => contractPosition(c, flows, factors)),
+    income,
+    netAfterIncome: Math.round(total),
   };
 }

@@ -54,8 +54,7 @@ export function roundPounds(pounds: number): number {
   return roundTo(pounds, ANSWER_DECIMALS.money);
 }
 
-// irr, moneyMultiple, contribution: funding's rates, multiples and shares (issue 16), not pounds.
-const RATIO_KEY = /^(endOfYearStates|discountRate|probability\w*|\w*Probability\w*|shares?|\w*Share\w*|rate|factor|benefitCostRatio\w*|returnOnInvestment|\w*Correlation|irr|moneyMultiple|contribution)$/;
+const RATIO_KEY = /^(endOfYearStates|discountRate|probability\w*|\w*Probability\w*|shares?|\w*Share\w*|rate|factor|benefitCostRatio\w*|returnOnInvestment|\w*Correlation|contribution|moneyMultiple|irr)$/;
 const COUNT_KEY = /^(outcomes|counts|inCare|inCareByYear|months|monthsInCare|monthsResidential|monthsCustody|placementMoves|careEntries|delivered|planning|runsWithCosts)$/;
 /** Echoes of what the user asked for (scenario as written, plan inputs): returned as given. */
 const AS_GIVEN_KEY = /^(inputs|scenario|plansAsGiven)$/;

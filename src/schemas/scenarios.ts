@@ -87,9 +87,30 @@ const FundingResultSchema = Type.Object(
         presentBenefits: SummarySchema,
         presentNet: SummarySchema,
         netByYear: ByYearMoney('net'),
+        presentIncome: SummarySchema,
+        presentNetAfterIncome: SummarySchema,
       }),
-      { description: 'Invest-to-save by organisation (declared ones, then one per agency nobody holds): the organisations sum to the scenario total in every run, to the penny' },
+      { description: 'Invest-to-save by organisation (declared ones, then one per agency nobody holds): the organisations sum to the scenario total in every run, to the penny; with their income, to netAfterIncome' },
     ),
+    income: Type.Array(
+      Type.Object({
+        id: Type.String(),
+        kind: Type.String(),
+        organisation: Type.String(),
+        name: Type.String(),
+        conditionMet: Type.Union([Type.Boolean(), Type.Null()], { description: 'Grant: whether the strategy commissions the service it is conditional on' }),
+        outcome: Type.Union([Type.String(), Type.Null()]),
+        basis: Type.Union([Type.String(), Type.Null()]),
+        ratePerOutcome: Type.Union([Type.Number(), Type.Null()]),
+        outcomes: Type.Union([SummarySchema, Type.Null()], { description: 'Payment by results: outcomes measured, as an outcomes contract measures them' }),
+        received: SummarySchema,
+        presentValue: SummarySchema,
+        byYear: ByYearMoney('received'),
+      }),
+      { description: 'Income from outside the scenario’s parties (grants, payment by results), each booked to the organisation receiving it' },
+    ),
+    // The invest-to-save NPV (unchanged) plus the PV of all income, run by run: the net after alternative funding.
+    netAfterIncome: SummarySchema,
     reinvestment: Type.Union([
       Type.Object({
         share: Type.Number(),
@@ -138,7 +159,7 @@ const FundingResultSchema = Type.Object(
       }),
     ),
   },
-  { description: 'How the strategy is paid for, run by run (issue 16); present only when the scenario gives funding' },
+  { description: 'How the strategy is paid for, run by run (issue 16); present only when the scenario gives funding. netAfterIncome: the invest-to-save NPV (unchanged) plus the PV of all income' },
 );
 
 export const ScenarioResultSchema = Type.Object({

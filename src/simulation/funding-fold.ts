@@ -12,11 +12,46 @@ import { type Summary, penceToPounds, summarize, summarizeMoney } from './summar
  * × 52.18 weeks (the engine keeps in-care counts by state at the end of each financial year,
  * as the SSDA903 return counts them; person-months by year are not kept). It is the measure a
  * care-weeks outcome contract is paid on here, and is the same for both variants, so a strategy
- * that changes nothing avoids no weeks.
+ * that changes nothing avoids no weeks. Payment-by-results income is measured the same way
+ * (src/finance/funding.ts outcomePayments serves both).
  */
 
 export interface FundingResult {
-  organisations: Array<{ organisation: string; name: string; presentCosts: Summary; presentBenefits: Summary; presentNet: Summary; netByYear: Array<{ financialYear: string; net: Summary }> }>;
+  organisations: Array<{
+    organisation: string;
+    name: string;
+    presentCosts: Summary;
+    presentBenefits: Summary;
+    presentNet: Summary;
+    netByYear: Array<{ financialYear: string; net: Summary }>;
+    /** PV of the income lines it receives. */
+    presentIncome: Summary;
+    /** presentNet + presentIncome, run by run: the organisations sum to netAfterIncome to the penny in every run. */
+    presentNetAfterIncome: Summary;
+  }>;
+  /** Income lines (grants, payment by results), each received by one organisation. */
+  income: Array<{
+    id: string;
+    kind: 'grant' | 'payment_by_results';
+    organisation: string;
+    name: string;
+    /** Grant: whether the strategy meets its condition (true when unconditional); null for payment by results. */
+    conditionMet: boolean | null;
+    /** Payment by results: the outcome, basis and pounds per outcome; null for a grant. */
+    outcome: string | null;
+    basis: string | null;
+    ratePerOutcome: number | null;
+    /** Payment by results: outcomes measured over the measurement years; null for a grant. */
+    outcomes: Summary | null;
+    received: Summary;
+    presentValue: Summary;
+    byYear: Array<{ financialYear: string; received: Summary }>;
+  }>;
+  /**
+   * The scenario's net after income: the invest-to-save NPV (unchanged) plus the PV of all
+   * income, run by run, pounds. The commissioner's net after the alternative funding.
+   */
+  netAfterIncome: Summary;
   reinvestment: {
     share: number;
     presentReinvested: Summary;
@@ -122,7 +157,26 @@ export class FundingFolder {
       presentBenefits: money((r) => r.organisations.presentBenefits[o]),
       presentNet: money((r) => r.organisations.presentNet[o]),
       netByYear: byYear((y) => ({ financialYear: label(y), net: money((r) => r.organisations.netByYear[o][y]) })),
+      presentIncome: money((r) => r.organisations.presentIncome[o]),
+      presentNetAfterIncome: money((r) => r.organisations.presentNetAfterIncome[o]),
     }));
+    const income = (a.income ?? []).map((line, k) => {
+      const pbr = line.kind === 'payment_by_results' ? line : null;
+      return {
+        id: line.id,
+        kind: line.kind,
+        organisation: a.organisations[line.organisation].id,
+        name: a.organisations[line.organisation].name,
+        conditionMet: line.kind === 'grant' ? line.conditionMet : null,
+        outcome: pbr ? pbr.terms.outcome : null,
+        basis: pbr ? pbr.terms.basis : null,
+        ratePerOutcome: pbr ? penceToPounds(pbr.terms.pricePence) : null,
+        outcomes: pbr ? summarize(Float64Array.from(p, (r) => (r.income[k].outcomesByYear ?? []).reduce((x, y) => x + y, 0))) : null,
+        received: money((r) => r.income[k].byYear.reduce((x, y) => x + y, 0)),
+        presentValue: money((r) => r.income[k].present),
+        byYear: byYear((y) => ({ financialYear: label(y), received: money((r) => r.income[k].byYear[y]) })),
+      };
+    });
     const reinvestment =
       a.reinvestmentShare === null
         ? null
@@ -193,6 +247,6 @@ export class FundingFolder {
         },
       };
     });
-    return { organisations, reinvestment, pooledBudget, outcomesContracts };
+    return { organisations, income, netAfterIncome: money((r) => r.netAfterIncome), reinvestment, pooledBudget, outcomesContracts };
   }
 }

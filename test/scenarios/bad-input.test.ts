@@ -101,6 +101,21 @@ const cases: Array<{ name: string; scenario: Record<string, unknown>; field: str
   { name: 'an outcome the model cannot measure', scenario: withFunding({ outcomesContracts: [sib({ outcome: 'happiness' })] }), field: 'body/funding/outcomesContracts/0/outcome', reason: /"happiness" is not an outcome the model measures/ },
   { name: 'a historical basis without its baseline', scenario: withFunding({ outcomesContracts: [sib({ basis: 'historical_baseline' })] }), field: 'body/funding/outcomesContracts/0/historicalBaseline', reason: /is required for basis historical_baseline/ },
   { name: 'outcome payments after the horizon', scenario: withFunding({ outcomesContracts: [sib({ contractYears: 6 })] }), field: 'body/funding/outcomesContracts/0/contractYears', reason: /the last payment falls after the 6-year horizon/ },
+  {
+    name: 'an organisation named after an agency nobody holds',
+    scenario: withFunding({ organisations: [{ id: 'health', name: 'ICB', holds: [{ agency: 'education', share: 1 }] }] }),
+    field: 'body/funding/organisations/0/id',
+    reason: /"health" is the id of an agency nobody holds/,
+  },
+  {
+    name: 'a pooled service whose cost cannot be told apart from a commissioned service left out',
+    scenario: smallScenario({
+      strategy: { name: 'Two services', interventions: [{ id: 'mst', capacityPerYear: 10 }, { id: 'fft', capacityPerYear: 10 }] },
+      funding: { pooledBudget: pool({}) },
+    }),
+    field: 'body/funding/pooledBudget/services',
+    reason: /"fft" is commissioned but left out, and is paid by the same agency \(childrens_social_care\)/,
+  },
   { name: 'a reinvestment share above 1', scenario: withFunding({ reinvestment: { share: 1.5 } }), field: 'body/funding/reinvestment/share', reason: /must be <= 1/ },
 ];
 

@@ -43,7 +43,7 @@ const funding = {
   ],
 };
 
-function scenario(capacity: number) {
+function scenario(capacity: number, arrangement: Record<string, unknown> = funding) {
   const checked = validateScenario(
     {
       id: 'funded-mst',
@@ -56,7 +56,7 @@ function scenario(capacity: number) {
       planningYears: 3,
       lifetimeYears: 6,
       strategy: { name: 'MST', interventions: [{ id: 'mst', capacityPerYear: capacity, oneOffPrice: 9500 }] },
-      funding,
+      funding: arrangement,
     },
     england,
   );
@@ -64,8 +64,8 @@ function scenario(capacity: number) {
   return checked.scenario;
 }
 
-function fold(capacity: number, runs: number) {
-  const prepared = prepareScenario(scenario(capacity), england, members, { baseKey: 'england', seed: 4242, runs });
+function fold(capacity: number, runs: number, arrangement: Record<string, unknown> = funding) {
+  const prepared = prepareScenario(scenario(capacity, arrangement), england, members, { baseKey: 'england', seed: 4242, runs });
   const models = prepared.variants.map((v) => modelFor(v.modelKey, v.modelSpec));
   const folder = new ScenarioFolder(prepared, models);
   const shards = scenarioShards(prepared);
@@ -124,4 +124,35 @@ t.test('the worker pool gives the same funding figures as folding in-process', a
   t.teardown(() => pool.close());
   const pooled = await pool.scenario({ ...prepared, runs: 30 });
   t.same(pooled.funding, result.funding);
+});
+
+t.test('a phased move and a move all at once: the same runs and total, split differently by year', async (t) => {
+  const icb = { id: 'icb', name: 'ICB', holds: [{ agency: 'health', share: 1 }] };
+  const phased = fold(20, 20, {
+    organisations: [
+      { id: 'company', name: 'Company', holds: [{ agency: 'childrens_social_care', share: [0, 0.5, 1] }] },
+      { id: 'council', name: 'Council', holds: [{ agency: 'childrens_social_care', share: [1, 0.5, 0] }] },
+      icb,
+    ],
+  });
+  const allAtOnce = fold(20, 20, {
+    organisations: [
+      { id: 'company', name: 'Company', holds: [{ agency: 'childrens_social_care', share: 1 }] },
+      { id: 'council', name: 'Council', holds: [{ agency: 'childrens_social_care', share: 0 }] },
+      icb,
+    ],
+  });
+  t.same(phased.result.investToSave.netPresentValue, allAtOnce.result.investToSave.netPresentValue, 'the arrangement does not change the appraisal');
+  const a = phased.folder.funding?.runs ?? [];
+  const b = allAtOnce.folder.funding?.runs ?? [];
+  a.forEach((p, run) => {
+    const q = b[run];
+    const sum = (xs: number[]) => xs.reduce((x, y) => x + y, 0);
+    t.equal(sum(p.organisations.presentNet), sum(q.organisations.presentNet), `run ${run}: the same total`);
+    // Year 0: all of social care with the council when phased, with the company all at once.
+    t.equal(p.organisations.netByYear[0][0], 0, `run ${run}: phased, the company holds nothing in 2026-27`);
+    t.equal(p.organisations.netByYear[1][0], q.organisations.netByYear[0][0], `run ${run}: the council's first year phased is the company's all at once`);
+    // From the third year both arrangements agree.
+    for (let y = 2; y < 6; y++) t.equal(p.organisations.netByYear[0][y], q.organisations.netByYear[0][y], `run ${run} year ${y}`);
+  });
 });

@@ -1,0 +1,44 @@
+import t from 'tap';
+import { offences } from '../finance/answer-walk.ts';
+import { buildTestApp } from '../helpers/app.ts';
+import { addCohort, runAndWait, smallScenario } from './fixtures.ts';
+
+/**
+ * Issue 16 through the API: a scenario with a funding arrangement is stored, run as a job, and
+ * its run answer carries the funding figures (organisations, reinvestment, pool, contracts),
+ * every number rounded by its kind, organisations summing to the NPV within rounding.
+ */
+
+const funding = {
+  organisations: [
+    { id: 'company', name: 'Company', holds: [{ agency: 'childrens_social_care', share: [0.25, 0.75] }] },
+    { id: 'council', name: 'Council', holds: [{ agency: 'childrens_social_care', share: [0.75, 0.25] }, { agency: 'education', share: 1 }] },
+  ],
+  reinvestment: { share: 0.4 },
+  pooledBudget: { services: ['mst'], annualBudget: 90000, partners: [{ organisation: 'council', contribution: 0.7, riskShare: 0.6 }, { organisation: 'health', contribution: 0.3, riskShare: 0.4 }] },
+  outcomesContracts: [{ id: 'sib', services: ['mst'], outcome: 'care_weeks_avoided', pricePerOutcome: 500, basis: 'modelled_counterfactual', cap: 200000, contractYears: 3 }],
+};
+
+t.test('a funded scenario runs, and its answer carries the funding figures rounded by kind', async (t) => {
+  const { as } = await buildTestApp(t);
+  await addCohort(as);
+  const created = await as('commissioning', { method: 'POST', url: '/v1/scenarios', payload: smallScenario({ funding }) });
+  t.equal(created.statusCode, 201, created.body);
+  const done = await runAndWait(as, 'small-mst');
+  t.equal(done.status, 'succeeded', JSON.stringify(done));
+  const run = (await as('head_of_service', { method: 'GET', url: done.result.href })).json();
+  const f = run.result.funding;
+  t.same(
+    f.organisations.map((o: { organisation: string }) => o.organisation),
+    ['company', 'council', 'health', 'youth_justice', 'housing', 'welfare'],
+  );
+  const sum = f.organisations.reduce((s: number, o: { presentNet: { mean: number } }) => s + o.presentNet.mean, 0);
+  t.ok(Math.abs(sum - run.result.investToSave.netPresentValue.mean) <= 0.06, `organisations' mean nets add up to the NPV within rounding (${sum} against ${run.result.investToSave.netPresentValue.mean})`);
+  t.equal(f.reinvestment.share, 0.4);
+  t.equal(f.reinvestment.byYear.length, 6);
+  t.same(f.pooledBudget.partners.map((p: { organisation: string; contribution: number }) => [p.organisation, p.contribution]), [['council', 0.7], ['health', 0.3]]);
+  t.equal(f.pooledBudget.byYear[0].budget, 90000);
+  t.equal(f.outcomesContracts[0].basis, 'modelled_counterfactual');
+  t.ok(f.outcomesContracts[0].payments.max <= 200000, 'within the cap');
+  t.same(offences(run), [], 'no number beyond its decimals');
+});

@@ -36,6 +36,13 @@ export interface FundingDisclosure {
   pool: string | null;
   /** By index of the result's outcomesContracts. */
   contracts: Array<string | null>;
+  /** By index of the result's income lines (payment by results on care weeks; grants are inputs). Absent: none withheld. */
+  income?: Array<string | null>;
+}
+
+/** The organisations whose income (and net after it) a withheld income line would give away. */
+function incomeWithheldFor(funding: FundingResult, disclosure: FundingDisclosure): Set<string> {
+  return new Set((funding.income ?? []).filter((_, k) => (disclosure.income?.[k] ?? null) !== null).map((line) => line.organisation));
 }
 
 const SMALL_GROUP = 'withheld: fewer than 5 children start';
@@ -48,7 +55,7 @@ const SMALL_GROUP = 'withheld: fewer than 5 children start';
  */
 export function fundingDisclosure(result: ScenarioResultCore, spec: Pick<ScenarioSpec, 'funding'> | undefined, model: CostModelSpec | undefined): FundingDisclosure {
   const funding = result.funding;
-  if (!funding) return { pool: null, contracts: [] };
+  if (!funding) return { pool: null, contracts: [], income: [] };
   const delivered = new Map(result.interventions.map((iv) => [iv.intervention, iv.delivered.mean]));
   const smallOf = (services: readonly string[]) => services.filter((id) => isSmallCount(delivered.get(id) ?? 0));
   const pool = funding.pooledBudget ? smallOf(funding.pooledBudget.services) : [];
@@ -58,15 +65,15 @@ export function fundingDisclosure(result: ScenarioResultCore, spec: Pick<Scenari
     const total = shown.states.length;
     countsHidden = (['baseline', 'strategy'] as const).some((variant) => Object.values(shown.shown[variant]).some((byYear) => byYear.some((year) => typeof year[total] === 'string')));
   }
+  const CARE_WEEKS_HIDDEN = 'withheld: the care weeks it pays for are children looked after at 31 March × 52.18, and a looked-after total is hidden (fewer than 5)';
   return {
+    income: (funding.income ?? []).map((line) => (line.kind === 'payment_by_results' && countsHidden ? CARE_WEEKS_HIDDEN : null)),
     pool: pool.length > 0 ? `${SMALL_GROUP} ${pool.join(', ')}: the pool’s money would show the cost of a group of fewer than 5` : null,
     contracts: funding.outcomesContracts.map((contract) => {
       const services = spec?.funding?.outcomesContracts?.find((c) => c.id === contract.id)?.services ?? result.interventions.map((iv) => iv.intervention);
       const small = smallOf(services);
       if (small.length > 0) return `${SMALL_GROUP} ${small.join(', ')}: the contract’s money would show the cost of a group of fewer than 5`;
-      if (countsHidden && contract.outcome === 'care_weeks_avoided') {
-        return 'withheld: the care weeks it pays for are children looked after at 31 March × 52.18, and a looked-after total is hidden (fewer than 5)';
-      }
+      if (countsHidden && contract.outcome === 'care_weeks_avoided') return CARE_WEEKS_HIDDEN;
       return null;
     }),
   };
@@ -86,7 +93,31 @@ const range = (s: Summary): FundingRange => ({ mean: s.mean, p5: s.p5, p10: s.p1
 
 /** Who pays and who gains, as an answer shows it (withheld figures null, with the reason). */
 export interface FundingView {
-  organisations: Array<{ organisation: string; name: string; role: string; presentCosts: FundingRange; presentBenefits: FundingRange; presentNet: FundingRange }>;
+  organisations: Array<{
+    organisation: string;
+    name: string;
+    role: string;
+    presentCosts: FundingRange;
+    presentBenefits: FundingRange;
+    presentNet: FundingRange;
+    /** Income received (grants, payment by results), present value; null when withheld. */
+    presentIncome: FundingRange | null;
+    presentNetAfterIncome: FundingRange | null;
+  }>;
+  income: Array<{
+    id: string;
+    kind: string;
+    organisation: string;
+    name: string;
+    conditionMet: boolean | null;
+    outcome: string | null;
+    basis: string | null;
+    ratePerOutcome: number | null;
+    withheld: string | null;
+    presentValue: FundingRange | null;
+  }>;
+  /** The scenario's NPV plus the PV of all income; null when an income line is withheld. */
+  netAfterIncome: FundingRange | null;
   pooledBudget: {
     services: string[];
     withheld: string | null;
@@ -118,6 +149,8 @@ export function fundingView(funding: FundingResult | undefined, disclosure: Fund
   if (!funding) return null;
   const pool = funding.pooledBudget;
   const poolShown = disclosure.pool === null;
+  const incomeHidden = incomeWithheldFor(funding, disclosure);
+  const maybe = (s: Summary | undefined, hidden: boolean) => (s === undefined || hidden ? null : range(s));
   return {
     organisations: funding.organisations.map((o) => ({
       organisation: o.organisation,
@@ -126,7 +159,25 @@ export function fundingView(funding: FundingResult | undefined, disclosure: Fund
       presentCosts: range(o.presentCosts),
       presentBenefits: range(o.presentBenefits),
       presentNet: range(o.presentNet),
+      presentIncome: maybe(o.presentIncome, incomeHidden.has(o.organisation)),
+      presentNetAfterIncome: maybe(o.presentNetAfterIncome, incomeHidden.has(o.organisation)),
     })),
+    income: (funding.income ?? []).map((line, k) => {
+      const withheld = disclosure.income?.[k] ?? null;
+      return {
+        id: line.id,
+        kind: line.kind,
+        organisation: line.organisation,
+        name: line.name,
+        conditionMet: line.conditionMet,
+        outcome: line.outcome,
+        basis: line.basis,
+        ratePerOutcome: line.ratePerOutcome,
+        withheld,
+        presentValue: withheld === null ? range(line.presentValue) : null,
+      };
+    }),
+    netAfterIncome: maybe(funding.netAfterIncome, incomeHidden.size > 0),
     pooledBudget: pool
       ? {
           services: pool.services,
@@ -196,6 +247,7 @@ export function fundingTable(runs: PackRun[]): PackTable | null {
     const funding = run.result.funding;
     if (!funding) continue;
     const disclosure = fundingDisclosure(run.result, run.scenario.spec, run.model.spec);
+    const incomeHidden = incomeWithheldFor(funding, disclosure);
     const line = (section: string, party: string, measure: string, year: string, unit: string, kind: ColumnKind, figures: Summary | number | string | Cell[] | null) => {
       const values: Cell[] = Array.isArray(figures)
         ? figures
@@ -216,6 +268,26 @@ export function fundingTable(runs: PackRun[]): PackTable | null {
       line('Who pays and who gains', o.name, 'Present benefits', '', '£', 'money', o.presentBenefits);
       line('Who pays and who gains', o.name, 'Net (present value)', '', '£', 'money', o.presentNet);
       for (const y of o.netByYear) line('Who pays and who gains', o.name, 'Net in the year (cash)', y.financialYear, '£', 'money', y.net);
+      if ((funding.income ?? []).length > 0) {
+        const reason = incomeHidden.has(o.organisation) ? 'withheld' : null;
+        withheld('Who pays and who gains', o.name, 'Income received (present value)', '', '£', 'money', reason, o.presentIncome);
+        withheld('Who pays and who gains', o.name, 'Net after income (present value)', '', '£', 'money', reason, o.presentNetAfterIncome);
+      }
+    }
+    (funding.income ?? []).forEach((income, k) => {
+      const section = `Income ${income.id} (${income.kind.replaceAll('_', ' ')})`;
+      const reason = disclosure.income?.[k] ?? null;
+      if (income.kind === 'grant') line(section, income.name, 'Condition met', '', '', 'text', income.conditionMet === false ? 'no' : 'yes');
+      else {
+        line(section, income.name, `Rate per outcome (${(income.outcome ?? '').replaceAll('_', ' ')}, ${(income.basis ?? '').replaceAll('_', ' ')})`, '', '£', 'money', income.ratePerOutcome);
+        withheld(section, income.name, 'Outcomes paid for', '', 'weeks', 'number', reason, income.outcomes);
+      }
+      withheld(section, income.name, 'Received (cash)', '', '£', 'money', reason, income.received);
+      withheld(section, income.name, 'Received (present value)', '', '£', 'money', reason, income.presentValue);
+      for (const y of income.byYear) withheld(section, income.name, 'Received in the year', y.financialYear, '£', 'money', reason, y.received);
+    });
+    if ((funding.income ?? []).length > 0) {
+      withheld('Who pays and who gains', 'All', 'Net after income: the NPV plus the present value of all income', '', '£', 'money', incomeHidden.size > 0 ? 'withheld' : null, funding.netAfterIncome);
     }
     const pool = funding.pooledBudget;
     if (pool) {
@@ -271,15 +343,15 @@ export function fundingTable(runs: PackRun[]): PackTable | null {
   }
   const reasons = runs.flatMap((run) => {
     const d = fundingDisclosure(run.result, run.scenario.spec, run.model.spec);
-    return [d.pool, ...d.contracts].filter((x): x is string => x !== null).map((reason) => `${run.runId}: ${reason}.`);
+    return [d.pool, ...d.contracts, ...(d.income ?? [])].filter((x): x is string => x !== null).map((reason) => `${run.runId}: ${reason}.`);
   });
   const text = (key: string, header: string): Column => ({ key, header, kind: 'text' });
   return {
     id: 'funding',
     sheet: 'Funding',
-    title: 'Funding: who pays, who gains, the pool, outcomes contracts and reinvestment',
+    title: 'Funding: who pays, who gains, income, the pool, outcomes contracts and reinvestment',
     description:
-      'How each run’s strategy is paid for: each organisation’s present costs, benefits and net (and its net by financial year); the pooled budget’s spend against plan and each partner’s payments and net position; each outcomes contract with the commissioner and the investor side by side (payments, net, the investor’s money multiple, IRR and chance of loss, and the price per outcome against its floor and ceiling); and reinvestment.',
+      'How each run’s strategy is paid for: each organisation’s present costs, benefits and net (and its net by financial year), with its income and net after income; each income line (grants, payment by results); the pooled budget’s spend against plan and each partner’s payments and net position; each outcomes contract with the commissioner and the investor side by side (payments, net, the investor’s money multiple, IRR and chance of loss, and the price per outcome against its floor and ceiling); and reinvestment.',
     columns: [
       { key: 'run', header: 'Run', kind: 'text' },
       text('section', 'Section'),
@@ -293,7 +365,7 @@ export function fundingTable(runs: PackRun[]): PackTable | null {
     rowKinds: kinds,
     notes: [
       'Pounds in real prices of the model’s price base year. Present values discounted at the Green Book rate to the first planning year; a year’s figures are cash. Mean and percentiles over the runs; a single figure (an input, a share, a ratio of totals) is in the Mean column.',
-      'The organisations’ net positions sum to the scenario’s net present value in every run, to the penny; so do the partners’ with those outside the partnership, and the commissioner’s with the investor’s.',
+      'The organisations’ net positions sum to the scenario’s net present value in every run, to the penny (with their income, to the net after income); so do the partners’ with those outside the partnership, and the commissioner’s with the investor’s.',
       `${WITHHELD}: money for a group of fewer than 5 children (a pooled or contracted service fewer than 5 start), or outcomes that would give a hidden count of children looked after away, is not shown.`,
       ...reasons,
     ],

@@ -26,9 +26,27 @@ export const FundingViewSchema = Type.Union(
           presentCosts: Range,
           presentBenefits: Range,
           presentNet: Range,
+          presentIncome: Withholdable,
+          presentNetAfterIncome: Withholdable,
         }),
-        { description: 'Who pays and who gains: each organisation’s present costs, benefits and net; the nets sum to the scenario’s NPV in every run' },
+        { description: 'Who pays and who gains: each organisation’s present costs, benefits and net (the nets sum to the scenario’s NPV in every run), its income and net after income' },
       ),
+      income: Type.Array(
+        Type.Object({
+          id: Type.String(),
+          kind: Type.String({ description: 'grant or payment_by_results' }),
+          organisation: Type.String(),
+          name: Type.String(),
+          conditionMet: Type.Union([Type.Boolean(), Type.Null()]),
+          outcome: Type.Union([Type.String(), Type.Null()]),
+          basis: Type.Union([Type.String(), Type.Null()]),
+          ratePerOutcome: Type.Union([Type.Number(), Type.Null()]),
+          withheld: Withheld,
+          presentValue: Withholdable,
+        }),
+        { description: 'Income lines: grants and payment by results, present value' },
+      ),
+      netAfterIncome: Withholdable,
       pooledBudget: Type.Union([
         Type.Object({
           services: Type.Array(Type.String()),

@@ -26,6 +26,10 @@ export const funding: NonNullable<ScenarioSpec['funding']> = {
   pooledBudget: { services: ['mst'], annualBudget: 100000, partners: [{ organisation: 'council', contribution: 0.7, riskShare: 0.8 }, { organisation: 'icb', contribution: 0.3, riskShare: 0.2 }] },
   outcomesContracts: [{ id: 'mst-sib', services: ['mst'], outcome: 'care_weeks_avoided', pricePerOutcome: 500, basis: 'modelled_counterfactual', cap: 400000, paymentLagYears: 1, contractYears: 3 }],
   reinvestment: { share: 0.5 },
+  income: [
+    { id: 'dfe-grant', kind: 'grant', to: 'council', amounts: [{ year: '2026-27', amount: 50000 }], condition: { commissions: 'mst' } },
+    { id: 'families-pbr', kind: 'payment_by_results', to: 'council', outcome: 'care_weeks_avoided', ratePerOutcome: 100, basis: 'modelled_counterfactual', measurementYears: 3 },
+  ],
 };
 
 const cohort = members(40);
@@ -96,6 +100,16 @@ t.test('a run with funding: the Funding sheet holds the run answer’s figures e
   // The commissioner's and the investor's means sum to the scenario's NPV (to a penny each side's rounding).
   t.ok(Math.abs(c.commissionerPresentNet.mean + c.investorPresentNet.mean - npv) <= 0.011, 'commissioner + investor = NPV');
 
+  // Income: the grant as received (its condition met), payment by results, and the net after income.
+  const grant = f.income.find((line) => line.id === 'dfe-grant') as (typeof f.income)[number];
+  t.equal(grant.conditionMet, true, 'the strategy commissions MST');
+  t.equal(grant.received.mean, 50000, 'hand check: the grant, received in full');
+  t.same(figures(rows, 'Borough council', 'Received (cash)').slice(0, 1), [50000], 'the grant on the sheet');
+  const pbr = f.income.find((line) => line.id === 'families-pbr') as (typeof f.income)[number];
+  t.same(figures(rows.filter((row) => String(row[1]).startsWith('Income families-pbr')), 'Borough council', 'Received (present value)'), six(pbr.presentValue));
+  t.same(figures(rows, 'Borough council', 'Net after income (present value)'), six(f.organisations[0].presentNetAfterIncome));
+  t.same(figures(rows, 'All', 'Net after income'), six(f.netAfterIncome));
+
   const r = f.reinvestment as NonNullable<typeof f.reinvestment>;
   t.same(figures(rows, 'All', 'Reinvested (present value)'), six(r.presentReinvested));
   t.equal(figures(rows, 'All', 'Share of each year')[0], 0.5);
@@ -122,6 +136,8 @@ t.test('the report has a funding page with who pays, who gains, commissioner and
   t.match(page, /Pooled budget for mst/);
   t.match(page, /Outcomes contracts: commissioner and investor side by side/);
   t.match(page, /Reinvestment/);
+  t.match(page, /Net after income/);
+  t.match(page, /dfe-grant \(grant\) to Borough council/);
   const f = scenarioResultView(run.result).funding as NonNullable<PackRun['result']['funding']>;
   t.ok(page.includes(formatPounds(f.organisations[0].presentNet.mean)), 'the council’s expected net');
   t.ok(page.includes(formatPounds(f.outcomesContracts[0].commissionerPresentNet.mean)), 'the commissioner’s net');

@@ -320,6 +320,16 @@
         ]),
       ]),
     );
+    if (runs.some((run) => run.funding?.income.length)) {
+      area.appendChild(
+        fundingTable('Income: grants and payment by results', runs, [
+          ...unionRows(runs, (f) => f.income, (line) => line.id, (line) => [
+            [line.id + ' (' + line.kind.replace(/_/g, ' ') + ') to ' + line.name, (mine) => pounds(mine.presentValue?.mean)],
+          ]),
+          ['Net after income (expected)', (run) => (run.funding ? pounds(run.funding.netAfterIncome?.mean) : '–')],
+        ]),
+      );
+    }
     if (runs.some((run) => run.funding?.pooledBudget)) {
       const partners = (f) => (f.pooledBudget ? f.pooledBudget.partners : []);
       area.appendChild(

@@ -371,3 +371,50 @@ export function fundingTable(runs: PackRun[]): PackTable | null {
     ],
   };
 }
+
+/**
+ * The run answer's funding as a role without individual access reads it: the same shape, the
+ * figures the disclosure rule withholds set to null and the reason in `withheld` (the pool, each
+ * contract, each income line; an organisation whose income is withheld).
+ */
+export function withholdFundingResult(funding: FundingResult, disclosure: FundingDisclosure): FundingResult {
+  const out = structuredClone(funding) as FundingResult & Record<string, unknown>;
+  const hide = (holder: object, keys: string[]) => {
+    for (const key of keys) (holder as Record<string, unknown>)[key] = null;
+  };
+  const pool = out.pooledBudget;
+  if (pool && disclosure.pool !== null) {
+    Object.assign(pool, { withheld: disclosure.pool });
+    for (const p of pool.partners) {
+      hide(p, ['presentNet']);
+      for (const y of p.byYear) hide(y, ['payment', 'net']);
+    }
+    hide(pool.outside, ['presentNet']);
+    for (const y of pool.outside.byYear) hide(y, ['net']);
+    for (const y of pool.byYear) hide(y, ['spend', 'variance']);
+  }
+  out.outcomesContracts.forEach((c, k) => {
+    const reason = disclosure.contracts[k] ?? null;
+    if (reason === null) return;
+    Object.assign(c, { withheld: reason });
+    hide(c, ['outcomes', 'payments', 'commissionerPresentNet', 'investorPresentNet', 'investorFunded', 'investorReceived', 'moneyMultiple', 'probabilityInvestorLoses']);
+    for (const y of c.paymentsByYear) hide(y, ['payments']);
+    hide(c.irr, ['runsWithIrr', 'summary']);
+    hide(c.priceBounds, ['deliveryCostPerOutcome', 'valuePerOutcomeToPayer']);
+  });
+  (out.income ?? []).forEach((line, k) => {
+    const reason = disclosure.income?.[k] ?? null;
+    if (reason === null) return;
+    Object.assign(line, { withheld: reason });
+    hide(line, ['outcomes', 'received', 'presentValue']);
+    for (const y of line.byYear) hide(y, ['received']);
+  });
+  const incomeHidden = incomeWithheldFor(funding, disclosure);
+  for (const o of out.organisations) {
+    if (!incomeHidden.has(o.organisation)) continue;
+    Object.assign(o, { withheld: 'withheld: its income includes payment by results on care weeks that would give a hidden count away' });
+    hide(o, ['presentIncome', 'presentNetAfterIncome']);
+  }
+  if (incomeHidden.size > 0) hide(out, ['netAfterIncome']);
+  return out;
+}

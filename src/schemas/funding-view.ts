@@ -1,4 +1,4 @@
-import { Type } from 'typebox';
+import { type TSchema, Type } from 'typebox';
 
 /**
  * A run's funding as the comparison answer and the comparison page show it (src/export/funding.ts
@@ -87,3 +87,23 @@ export const FundingViewSchema = Type.Union(
   ],
   { description: 'How the run’s strategy is paid for (issue 16), with the disclosure rule applied; null when the scenario gives no funding' },
 );
+
+/**
+ * The run answer's funding schema as roles without individual access read it: the same shape,
+ * with every figure allowed to be null (withheld by the disclosure rule, src/export/funding.ts
+ * withholdFundingResult) and each object allowed a `withheld` reason. Built from the schema the
+ * engine's answer is documented by, so the two cannot drift apart.
+ */
+export function withholdableFunding(schema: TSchema, summary: TSchema): TSchema {
+  const s = schema as TSchema & { type?: string; anyOf?: TSchema[]; items?: TSchema; properties?: Record<string, TSchema>; description?: string };
+  const options = s.description ? { description: s.description } : {};
+  if (s === summary) return Type.Union([summary, Type.Null()], { description: 'Null when withheld (see withheld)' });
+  if (s.type === 'number' || s.type === 'integer') return Type.Union([s, Type.Null()]);
+  if (s.anyOf) return Type.Union(s.anyOf.map((member) => withholdableFunding(member, summary)), options);
+  if (s.type === 'array' && s.items) return Type.Array(withholdableFunding(s.items, summary), options);
+  if (s.type === 'object' && s.properties) {
+    const properties = Object.fromEntries(Object.entries(s.properties).map(([key, value]) => [key, withholdableFunding(value, summary)]));
+    return Type.Object({ ...properties, withheld: Type.Optional(Type.String({ description: 'Why figures here are withheld (roles without individual access)' })) }, options);
+  }
+  return s;
+}

@@ -390,7 +390,7 @@ function runDto(catalog: ModelCatalog, row: ScenarioRunRow, viewer: Role): Scena
   checkCohortShowable(viewer, row.cohort_size);
   const inputs = row.inputs as unknown as StoredInputs;
   const stored = scenarioResultView(row.result as unknown as ScenarioRunResult);
-  const result = seesIndividuals(viewer) ? stored : protectRunResult(stored, runModelSpec(catalog, row));
+  const result = seesIndividuals(viewer) ? stored : protectRunResult(stored, runModelSpec(catalog, row), inputs.scenario);
   const spec = inputs.scenario;
   const model = runModelSpec(catalog, row);
   return roundAnswer({

@@ -128,6 +128,24 @@ t.test('disclosure: the board sees the money of a service fewer than 5 children 
   }
   t.equal(typeof seen.runs[0].funding.organisations[0].presentNet.mean, 'number', 'organisations are shown');
 
+  // The run answer itself, as the board reads it: the same shape, withheld figures null with the reason.
+  const boardRun = await as('board', { method: 'GET', url: `/v1/scenario-runs/${a}` });
+  t.equal(boardRun.statusCode, 200, boardRun.body.slice(0, 300));
+  const f = boardRun.json().result.funding;
+  t.match(f.pooledBudget.withheld, /fewer than 5 children start mst/);
+  t.same(
+    f.pooledBudget.partners.map((p: { presentNet: unknown }) => p.presentNet),
+    [null, null],
+  );
+  t.equal(f.pooledBudget.byYear[0].spend, null, 'the pool’s spend');
+  t.equal(f.pooledBudget.byYear[0].budget, 10000, 'its planned budget (an input)');
+  t.match(f.outcomesContracts[0].withheld, /fewer than 5 children start mst/);
+  t.equal(f.outcomesContracts[0].investorFunded, null);
+  t.equal(f.outcomesContracts[0].commissionerPresentNet, null);
+  t.equal(f.outcomesContracts[0].irr.summary, null);
+  t.same(f.organisations[0].presentNet, run.result.funding.organisations[0].presentNet, 'organisations as computed');
+  t.equal(run.result.funding.outcomesContracts[0].withheld, undefined, 'finance: nothing withheld');
+
   const open = (await as('finance', { method: 'GET', url: `/v1/scenario-runs/compare?ids=${a},${b}` })).json();
   t.equal(open.runs[0].funding.outcomesContracts[0].withheld, null, 'finance reads individual records: figures as computed');
   t.same(open.runs[0].funding.outcomesContracts[0].commissioner.presentNet.mean, run.result.funding.outcomesContracts[0].commissionerPresentNet.mean);

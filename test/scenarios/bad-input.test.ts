@@ -117,7 +117,24 @@ const cases: Array<{ name: string; scenario: Record<string, unknown>; field: str
     reason: /"fft" is commissioned but left out, and is paid by the same agency \(childrens_social_care\)/,
   },
   { name: 'a reinvestment share above 1', scenario: withFunding({ reinvestment: { share: 1.5 } }), field: 'body/funding/reinvestment/share', reason: /must be <= 1/ },
+  // Income lines: grants and payment by results (issue 16).
+  { name: 'income to an unknown organisation', scenario: withFunding({ income: [grant({ to: 'dfe' })] }), field: 'body/funding/income/0/to', reason: /unknown organisation "dfe"/ },
+  { name: 'a negative grant amount', scenario: withFunding({ income: [grant({ amounts: [{ year: '2026-27', amount: -100 }] })] }), field: 'body/funding/income/0/amounts/0/amount', reason: /must be >= 0/ },
+  { name: 'a grant year outside the horizon', scenario: withFunding({ income: [grant({ amounts: [{ year: '2032-33', amount: 100 }] })] }), field: 'body/funding/income/0/amounts/0/year', reason: /must fall within 2026-27 and the following 5 years/ },
+  { name: 'a grant conditional on no intervention of the model', scenario: withFunding({ income: [grant({ condition: { commissions: 'yoga' } })] }), field: 'body/funding/income/0/condition/commissions', reason: /"yoga" is not an intervention of the model/ },
+  { name: 'a negative payment-by-results rate', scenario: withFunding({ income: [pbr({ ratePerOutcome: -1 })] }), field: 'body/funding/income/0/ratePerOutcome', reason: /must be >= 0/ },
+  { name: 'a payment-by-results cap below zero', scenario: withFunding({ income: [pbr({ annualCap: -5 })] }), field: 'body/funding/income/0/annualCap', reason: /must be >= 0/ },
+  { name: 'payment by results for an outcome the model cannot measure', scenario: withFunding({ income: [pbr({ outcome: 'families_turned_around' })] }), field: 'body/funding/income/0/outcome', reason: /"families_turned_around" is not an outcome the model measures/ },
+  { name: 'payment-by-results income after the horizon', scenario: withFunding({ income: [pbr({ measurementYears: 6 })] }), field: 'body/funding/income/0/measurementYears', reason: /the last payment falls after the 6-year horizon/ },
+  { name: 'a grant given a rate per outcome', scenario: withFunding({ income: [grant({ ratePerOutcome: 10 })] }), field: 'body/funding/income/0/ratePerOutcome', reason: /applies only to kind payment_by_results/ },
 ];
+
+function grant(over: Record<string, unknown>): Record<string, unknown> {
+  return { id: 'grant', kind: 'grant', to: 'childrens_social_care', amounts: [{ year: '2026-27', amount: 50000 }], ...over };
+}
+function pbr(over: Record<string, unknown>): Record<string, unknown> {
+  return { id: 'pbr', kind: 'payment_by_results', to: 'childrens_social_care', outcome: 'care_weeks_avoided', ratePerOutcome: 40, basis: 'modelled_counterfactual', measurementYears: 3, ...over };
+}
 
 function withFunding(funding: Record<string, unknown>): Record<string, unknown> {
   return smallScenario({ funding });

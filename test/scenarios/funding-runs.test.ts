@@ -17,6 +17,10 @@ const funding = {
   reinvestment: { share: 0.4 },
   pooledBudget: { services: ['mst'], annualBudget: 90000, partners: [{ organisation: 'council', contribution: 0.7, riskShare: 0.6 }, { organisation: 'health', contribution: 0.3, riskShare: 0.4 }] },
   outcomesContracts: [{ id: 'sib', services: ['mst'], outcome: 'care_weeks_avoided', pricePerOutcome: 500, basis: 'modelled_counterfactual', cap: 200000, contractYears: 3 }],
+  income: [
+    { id: 'grant', kind: 'grant', to: 'council', amounts: [{ year: '2026-27', amount: 25000 }], condition: { commissions: 'mst' } },
+    { id: 'pbr', kind: 'payment_by_results', to: 'company', outcome: 'care_weeks_avoided', ratePerOutcome: 30, basis: 'modelled_counterfactual', cap: 50000, measurementYears: 3 },
+  ],
 };
 
 t.test('a funded scenario runs, and its answer carries the funding figures rounded by kind', async (t) => {
@@ -40,5 +44,13 @@ t.test('a funded scenario runs, and its answer carries the funding figures round
   t.equal(f.pooledBudget.byYear[0].budget, 90000);
   t.equal(f.outcomesContracts[0].basis, 'modelled_counterfactual');
   t.ok(f.outcomesContracts[0].payments.max <= 200000, 'within the cap');
+  // A grant of £25,000 in the first year, undiscounted: the same in every run.
+  t.same([f.income[0].presentValue.min, f.income[0].presentValue.max, f.income[0].conditionMet], [25000, 25000, true]);
+  t.equal(f.income[1].kind, 'payment_by_results');
+  t.ok(f.income[1].received.max <= 50000, 'payment by results within its cap');
+  const afterIncome = f.organisations.reduce((s: number, o: { presentNetAfterIncome: { mean: number } }) => s + o.presentNetAfterIncome.mean, 0);
+  t.ok(Math.abs(afterIncome - f.netAfterIncome.mean) <= 0.06, `organisations after income add up to the net after income within rounding (${afterIncome} against ${f.netAfterIncome.mean})`);
+  const expected = run.result.investToSave.netPresentValue.mean + f.income[0].presentValue.mean + f.income[1].presentValue.mean;
+  t.ok(Math.abs(f.netAfterIncome.mean - expected) <= 0.03, `net after income = NPV + PV of income (${f.netAfterIncome.mean} against ${expected})`);
   t.same(offences(run), [], 'no number beyond its decimals');
 });

@@ -41,6 +41,11 @@ const funding = {
     { id: 'sib-modelled', services: ['mst'], outcome: 'care_weeks_avoided', pricePerOutcome: 700, basis: 'modelled_counterfactual', cap: 500000, paymentLagYears: 1, contractYears: 4 },
     { id: 'sib-historical', services: ['mst'], outcome: 'care_weeks_avoided', pricePerOutcome: 700, basis: 'historical_baseline', historicalBaseline: 300, paymentLagYears: 1, contractYears: 4 },
   ],
+  income: [
+    { id: 'grant-mst', kind: 'grant', to: 'council', amounts: [{ year: '2026-27', amount: 30000 }, { year: '2027-28', amount: 20000 }], condition: { commissions: 'mst' } },
+    { id: 'grant-fft', kind: 'grant', to: 'council', amounts: [{ year: '2026-27', amount: 99999 }], condition: { commissions: 'fft' } },
+    { id: 'pbr', kind: 'payment_by_results', to: 'company', outcome: 'care_weeks_avoided', ratePerOutcome: 40, basis: 'modelled_counterfactual', annualCap: 20000, paymentLagYears: 1, measurementYears: 4 },
+  ],
 };
 
 function scenario(capacity: number, arrangement: Record<string, unknown> = funding) {
@@ -88,6 +93,13 @@ t.test('organisations and pool partners sum to the run’s NPV to the penny, in 
     t.equal(sum(p.organisations.presentNet), Math.round(npv[run]), `run ${run}: organisations`);
     t.equal(sum(p.pool?.presentNet ?? []), Math.round(npv[run]), `run ${run}: partners and those outside`);
     for (const c of p.contracts) t.ok(Math.abs(c.commissionerPresentNet + c.investorPresentNet - npv[run]) < 1e-6 * Math.max(1, Math.abs(npv[run])), `run ${run}: commissioner + investor`);
+    // Income: organisations after income sum to the net after income, itself the NPV plus the income's PV.
+    const incomePv = sum(p.income.map((line) => line.present));
+    t.equal(p.netAfterIncome, Math.round(npv[run] + incomePv), `run ${run}: net after income = NPV + PV income`);
+    t.equal(sum(p.organisations.presentNetAfterIncome), p.netAfterIncome, `run ${run}: organisations after income`);
+    // The PbR line is measured exactly as the modelled contract over the same four years.
+    t.same(p.income[2].outcomesByYear, p.contracts[0].outcomesByYear, `run ${run}: one measurement`);
+    t.same(p.income[1].byYear, [0, 0, 0, 0, 0, 0], `run ${run}: a grant conditional on FFT, not commissioned, is not received`);
     if (npv[run] !== 0) moving++;
   });
   t.ok(moving > runs / 2, 'the strategy moves money in most runs (the test is not vacuous)');
@@ -116,6 +128,12 @@ t.test('a contract on the modelled counterfactual pays nothing when the strategy
   // The historical basis pays for weeks under 300 a year whatever the strategy does.
   t.ok((result.funding?.outcomesContracts[1].payments.mean ?? 0) >= 0);
   t.equal(result.investToSave.netPresentValue.max, 0, 'nothing changes: the NPV is 0 in every run');
+  // Payment by results on the modelled basis earns nothing either; the MST grant (MST is still
+  // commissioned, at no places) is received: 3,000,000p + 2,000,000p / 1.035 = 4,932,367.15p → £49,323.67.
+  for (const p of positions) t.same(p.income[2].byYear, [0, 0, 0, 0, 0, 0]);
+  t.equal(result.funding?.income[2].received.max, 0);
+  t.equal(result.funding?.netAfterIncome.mean, 49323.67);
+  t.equal(result.funding?.netAfterIncome.min, 49323.67);
 });
 
 t.test('the worker pool gives the same funding figures as folding in-process', async (t) => {

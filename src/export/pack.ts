@@ -2,19 +2,20 @@ import { zipSync } from 'fflate';
 import { type Chart, packCharts } from './charts.ts';
 import { scenarioResultView } from '../finance/scenario-view.ts';
 import { tableCsv } from './csv.ts';
+import { type FundingView, fundingTable, packFundingView } from './funding.ts';
 import { comparisonFindings, type RunFindings, runFindings } from './findings.ts';
 import { buildManifest, type PackManifest } from './manifest.ts';
 import { type PackInput, runLabel } from './pack-input.ts';
 import { buildReport } from './report.ts';
-import { type PackTable, packTables } from './tables.ts';
+import { type PackTable, packTables, roundPackTable } from './tables.ts';
 import { buildWorkbook } from './workbook.ts';
 
 /**
  * exportScenarioPack's pure core: stored runs in, one zip out.
  *
  *   manifest.json        what it was made from, and hashes of everything else
- *   workbook.xlsx        one sheet per table, and notes
- *   report.pdf           charts and findings
+ *   workbook.xlsx        one sheet per table (a Funding sheet when a run has funding), and notes
+ *   report.pdf           charts and findings (a funding page for each run with funding)
  *   tables/<table>.csv   the workbook's sheets as CSV
  *   charts/<chart>.svg   the report's charts
  *
@@ -37,6 +38,8 @@ export interface PackContent {
   comparison: string[];
   overview: Chart;
   byRun: Chart[][];
+  /** Each run's funding with the disclosure rule applied; null for a run without funding. */
+  funding: Array<FundingView | null>;
 }
 
 /** The tables, findings and charts of a pack: what the files and the comparison page show. */
@@ -46,12 +49,17 @@ export async function packContent(input: PackInput): Promise<PackContent> {
   // years); the manifest still hashes the results as stored.
   const runs = input.runs.map((run) => ({ ...run, result: scenarioResultView(run.result) }));
   const { overview, byRun } = await packCharts(runs);
+  const tables = packTables(runs);
+  // How the strategy is paid for, after the invest-to-save sheets, when a run has funding (issue 16).
+  const funding = fundingTable(runs);
+  if (funding) tables.splice(tables.findIndex((t) => t.id === 'net-by-year') + 1, 0, roundPackTable(funding));
   return {
-    tables: packTables(runs),
+    tables,
     findings: runs.map(runFindings),
     comparison: comparisonFindings(runs, input.differentCohortsAcknowledged ?? false),
     overview,
     byRun,
+    funding: runs.map(packFundingView),
   };
 }
 
@@ -73,7 +81,7 @@ export async function buildScenarioPack(input: PackInput): Promise<ScenarioPack>
     ...reproductionLines(input),
   ];
   files['workbook.xlsx'] = await buildWorkbook(content.tables, { createdAt: input.createdAt, title: 'Scenario pack', about });
-  files['report.pdf'] = await buildReport({ input, findings: content.findings, comparison: content.comparison, overview: content.overview, byRun: content.byRun, reproduction: reproductionLines(input) });
+  files['report.pdf'] = await buildReport({ input, findings: content.findings, comparison: content.comparison, overview: content.overview, byRun: content.byRun, funding: content.funding, reproduction: reproductionLines(input) });
   for (const table of content.tables) files[`tables/${table.id}.csv`] = encoder.encode(tableCsv(table));
   for (const chart of [content.overview, ...content.byRun.flat()]) files[`charts/${chart.id}.svg`] = encoder.encode(chart.svg);
   const manifest = buildManifest(input, files);

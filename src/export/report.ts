@@ -2,6 +2,7 @@ import PDFDocument from 'pdfkit';
 import SVGtoPDF from 'svg-to-pdfkit';
 import { formatPercent, formatPounds } from '../services/wording.ts';
 import type { Chart } from './charts.ts';
+import type { FundingRange, FundingView } from './funding.ts';
 import { COMPLEMENT, DISCLOSURE_NOTE, SMALL_COUNT, type ShownCount } from './disclosure.ts';
 import type { RunFindings } from './findings.ts';
 import { type PackInput, runLabel, yearEndDate } from './pack-input.ts';
@@ -12,11 +13,14 @@ import { shownCounts } from './tables.ts';
  * chart, how the runs compare); for each run three pages (findings and the fan chart of annual
  * spend; the savings distribution and the tornado of drivers; spend by agency and children
  * looked after); and a last page on method, disclosure control and reproduction.
- * Pages: 2 + 3 × runs. Charts are the pack's SVG files, drawn as vectors.
+ * For each run with a funding arrangement (issue 16), one more page: who pays and who gains, the
+ * pool's partners, each outcomes contract with the commissioner and investor side by side, and
+ * reinvestment, with the disclosure rule applied (src/export/funding.ts).
+ * Pages: 2 + 3 × runs + runs with funding. Charts are the pack's SVG files, drawn as vectors.
  */
 
-export function reportPageCount(runs: number): number {
-  return 2 + 3 * runs;
+export function reportPageCount(runs: number, runsWithFunding = 0): number {
+  return 2 + 3 * runs + runsWithFunding;
 }
 
 const PAGE = { width: 595.28, height: 841.89, margin: 50 };
@@ -118,12 +122,113 @@ function discountSchedule(periods: Array<{ fromYear: number; rate: number }>): s
 
 const shown = (value: ShownCount) => (value === SMALL_COUNT || value === COMPLEMENT ? value : value.toLocaleString('en-GB'));
 
+const pounds = (x: number | null | undefined) => (x === null || x === undefined ? 'withheld' : formatPounds(x));
+const spread = (r: FundingRange | null) => (r === null ? 'withheld' : `${formatPounds(r.p5)} to ${formatPounds(r.p95)}`);
+
+/** One page: who pays and who gains, the pool, the outcomes contracts side by side, reinvestment. */
+function fundingPage(doc: Doc, label: string, f: FundingView, years: number): void {
+  doc.addPage();
+  heading(doc, `${label}: who pays and who gains`);
+  paragraph(doc, `Present values over the ${years} years followed, discounted at the Green Book rate; expected (mean) with the 90% interval (P5 to P95) over the runs.`, { size: 9, color: MUTED });
+  const income = f.income.length > 0;
+  table(
+    doc,
+    [
+      { header: 'Organisation', width: income ? 100 : 125 },
+      { header: 'Role', width: income ? 60 : 80 },
+      { header: 'Costs', width: income ? 55 : 65, align: 'right' },
+      { header: 'Benefits', width: income ? 55 : 65, align: 'right' },
+      { header: 'Net (expected)', width: income ? 60 : 70, align: 'right' },
+      { header: 'Net (P5 to P95)', width: 90, align: 'right' },
+      ...(income ? [{ header: 'Income', width: 35, align: 'right' as const }, { header: 'Net after income', width: 40, align: 'right' as const }] : []),
+    ],
+    f.organisations.map((o) => [
+      o.name,
+      o.role,
+      formatPounds(o.presentCosts.mean),
+      formatPounds(o.presentBenefits.mean),
+      formatPounds(o.presentNet.mean),
+      spread(o.presentNet),
+      ...(income ? [pounds(o.presentIncome?.mean), pounds(o.presentNetAfterIncome?.mean)] : []),
+    ]),
+    8,
+  );
+  if (income) {
+    const lines = f.income.map((line) => `${line.id} (${line.kind.replaceAll('_', ' ')}${line.conditionMet === false ? ', condition not met' : ''}) to ${line.name}: ${pounds(line.presentValue?.mean)}`);
+    paragraph(doc, `Income, present value: ${lines.join('; ')}. Net after income (the NPV plus all income): ${pounds(f.netAfterIncome?.mean)} (${spread(f.netAfterIncome)}).`, { size: 8 });
+  }
+  const pool = f.pooledBudget;
+  if (pool) {
+    heading(doc, `Pooled budget for ${pool.services.join(', ')}`, 11);
+    table(
+      doc,
+      [
+        { header: 'Partner', width: 145 },
+        { header: 'Contribution', width: 70, align: 'right' },
+        { header: 'Risk share', width: 70, align: 'right' },
+        { header: 'Net (expected)', width: 70, align: 'right' },
+        { header: 'Net (P5 to P95)', width: 140, align: 'right' },
+      ],
+      [
+        ...pool.partners.map((p) => [p.name, formatPercent(p.contribution), formatPercent(p.riskShare), pounds(p.presentNet?.mean), spread(p.presentNet)]),
+        ['Outside the partnership', '', '', pounds(pool.outside.presentNet?.mean), spread(pool.outside.presentNet)],
+      ],
+      8,
+    );
+    if (pool.withheld) paragraph(doc, `Pool figures ${pool.withheld}.`, { size: 8, color: MUTED });
+  }
+  if (f.outcomesContracts.length > 0) {
+    heading(doc, 'Outcomes contracts: commissioner and investor side by side', 11);
+    table(
+      doc,
+      [
+        { header: 'Contract (basis)', width: 95 },
+        { header: 'Commissioner net after payments', width: 70, align: 'right' },
+        { header: 'Outcome payments', width: 60, align: 'right' },
+        { header: 'Investor net', width: 60, align: 'right' },
+        { header: 'Money multiple', width: 45, align: 'right' },
+        { header: 'Investor IRR (median)', width: 50, align: 'right' },
+        { header: 'Chance investor loses', width: 50, align: 'right' },
+        { header: 'Price per outcome (floor to ceiling)', width: 65, align: 'right' },
+      ],
+      f.outcomesContracts.map((c) => [
+        `${c.id} (${c.basis.replaceAll('_', ' ')})`,
+        pounds(c.commissioner.presentNet?.mean),
+        pounds(c.payments?.mean),
+        pounds(c.investor.presentNet?.mean),
+        c.withheld ? 'withheld' : c.investor.moneyMultiple === null ? 'n/a' : c.investor.moneyMultiple.toFixed(2),
+        c.withheld ? 'withheld' : c.investor.irr === null ? 'n/a' : `${(c.investor.irr.p50 * 100).toFixed(1)}%`,
+        c.investor.probabilityLoses === null ? 'withheld' : formatPercent(c.investor.probabilityLoses),
+        `${formatPounds(c.pricePerOutcome)} (${pounds(c.priceBounds.deliveryCostPerOutcome)} to ${pounds(c.priceBounds.valuePerOutcomeToPayer)})`,
+      ]),
+      7.5,
+    );
+    paragraph(
+      doc,
+      'Commissioner: every public agency, with the funded services’ cost taken off and the outcome payments added; investor: payments received less the services funded. The two sum to the scenario’s net present value. Price per outcome against its bounds, as the Government Outcomes Lab frames them: the delivery cost per outcome below, the value of an outcome to the payer above.',
+      { size: 8, color: MUTED },
+    );
+    for (const c of f.outcomesContracts) if (c.withheld) paragraph(doc, `${c.id}: ${c.withheld}.`, { size: 8, color: MUTED });
+  }
+  const r = f.reinvestment;
+  if (r) {
+    heading(doc, 'Reinvestment', 11);
+    paragraph(
+      doc,
+      `${formatPercent(r.share)} of each year’s net cashable saving is reinvested from the next year: ${formatPounds(r.presentReinvested.mean)} in present value (P5 ${formatPounds(r.presentReinvested.p5)} to P95 ${formatPounds(r.presentReinvested.p95)}); ${formatPounds(r.presentRetained.mean)} retained; ${formatPounds(r.dueAfterHorizon.mean)} due after the years followed.`,
+      { size: 9 },
+    );
+  }
+}
+
 export interface ReportContent {
   input: PackInput;
   findings: RunFindings[];
   comparison: string[];
   overview: Chart;
   byRun: Chart[][];
+  /** Each run's funding as shown (withheld parts null); null for a run without funding. */
+  funding?: Array<FundingView | null>;
   /** Lines on reproduction: ids, versions, hashes, seeds. */
   reproduction: string[];
 }
@@ -209,6 +314,9 @@ export async function buildReport(content: ReportContent): Promise<Uint8Array> {
       }),
     );
     paragraph(doc, DISCLOSURE_NOTE, { size: 8, color: MUTED });
+
+    const funding = content.funding?.[k];
+    if (funding) fundingPage(doc, runLabel(run), funding, run.result.lifetimeYears);
   });
 
   doc.addPage();

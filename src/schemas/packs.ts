@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import { MAX_PACK_RUNS } from '../export/pack.ts';
 import { Uuid } from './common.ts';
+import { FundingViewSchema } from './funding-view.ts';
 
 /** Scenario packs and the comparison page's views. */
 
@@ -56,6 +57,7 @@ export const PackPreview = Type.Object({
       probabilityBenefitsExceedCosts: Type.Number(),
       paybackMedianYear: Type.Union([Type.String(), Type.Null()]),
       findings: Type.Array(Type.String(), { description: 'Plain-language findings, counts of children under disclosure control' }),
+      funding: FundingViewSchema,
     }),
   ),
   differentCohorts: Type.Boolean(),

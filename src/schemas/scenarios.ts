@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { FundingViewSchema, withholdableFunding } from './funding-view.ts';
 import { IsoDateTime, PageQuery, pageOf, Uuid } from './common.ts';
 import { MoneyBasisSchema, SummarySchema } from './projections.ts';
 
@@ -231,7 +232,8 @@ export const ScenarioResultSchema = Type.Object({
     { description: 'Tornado: each uncertain input’s rank correlation with the NPV, and the mean NPV when it is in its lowest and highest decile; strongest first' },
   ),
   npvHistogram: Type.Array(Type.Object({ from: Type.Number(), to: Type.Number(), count: Type.Integer() })),
-  funding: Type.Optional(FundingResultSchema),
+  // Roles without individual access read it with the disclosure rule applied: withheld figures null (src/export/funding.ts).
+  funding: Type.Optional(withholdableFunding(FundingResultSchema, SummarySchema) as typeof FundingResultSchema),
   planning: Type.Object(
     {
       capacity: Type.Array(
@@ -354,6 +356,7 @@ export const ScenarioRunComparison = Type.Object({
       appraisal: Type.String({ description: 'The run’s appraisal convention: continuing_demand or closed_cohort (runs stored before conventions were stated: closed_cohort)' }),
       money: Type.Union([MoneyBasisSchema, Type.Null()]),
       headline: ScenarioHeadline,
+      funding: FundingViewSchema,
     }),
   ),
   warnings: Type.Array(

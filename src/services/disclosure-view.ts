@@ -1,4 +1,6 @@
 import type { CostModelSpec } from '../catalog/model-schema.ts';
+import type { ScenarioSpec } from '../catalog/scenario-schema.ts';
+import { fundingDisclosure, withholdFundingResult } from '../export/funding.ts';
 import { COMPLEMENT, isSmallCount, protectCounts, type ShownCount, showCount } from '../export/disclosure.ts';
 import type { PackRun } from '../export/pack-input.ts';
 import { outcomeUnit, shownCounts } from '../export/tables.ts';
@@ -14,7 +16,8 @@ import { DomainError } from './errors.ts';
  *     ("c") wherever a shown total would let them be worked out (children by state and children
  *     looked after; an outcome's baseline, strategy and difference);
  *   - money for a group of fewer than 5 children is withheld (an intervention delivered to
- *     fewer than 5: its cost is null);
+ *     fewer than 5: its cost is null; a pooled budget's or an outcomes contract's money when a
+ *     service in it is, with care-weeks outcomes on hidden looked-after totals: src/export/funding.ts);
  *   - a run whose cohort has fewer than MIN_COHORT_FOR_AGGREGATE_ROLES young people on record is
  *     refused (403) to those roles, because every figure of it, money included, is about a
  *     handful of identifiable children (a scenario filtered to the two children in secure homes).
@@ -55,8 +58,12 @@ const SUMMARY_STATS = ['mean', 'p5', 'p10', 'p50', 'p90', 'p95', 'min', 'max'] a
  * (which states are "in care" ties the state counts to the looked-after total); without it every
  * state count above zero is hidden, since the tie cannot be checked.
  */
-export function protectRunResult<R extends ScenarioResultCore>(result: R, model: CostModelSpec | undefined): R {
+export function protectRunResult<R extends ScenarioResultCore>(result: R, model: CostModelSpec | undefined, spec?: Pick<ScenarioSpec, 'funding'>): R {
   const out = structuredClone(result) as R & Record<string, unknown>;
+  // How the strategy is paid for, as the pack shows it (src/export/funding.ts): money of a pooled
+  // or contracted service fewer than 5 children start, and care-weeks outcomes measured on hidden
+  // looked-after totals, withheld (null, with the reason). `spec` names each contract's services.
+  if (out.funding) out.funding = withholdFundingResult(out.funding, fundingDisclosure(result, spec, model));
 
   if (model) {
     const shown = shownCounts({ result, model: { spec: model } } as unknown as PackRun);

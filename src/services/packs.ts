@@ -6,6 +6,7 @@ import { type Actor, appendAuditEvent } from '../db/repositories/audit.ts';
 import { findScenarioRuns } from '../db/repositories/scenarios.ts';
 import type { Database, ScenarioRunRow } from '../db/schema.ts';
 import type { Chart } from '../export/charts.ts';
+import type { FundingView } from '../export/funding.ts';
 import { type ShownCount, showCount } from '../export/disclosure.ts';
 import type { Role } from './access-control.ts';
 import { checkCohortShowable } from './disclosure-view.ts';
@@ -129,6 +130,8 @@ export interface PackPreviewRun {
   probabilityBenefitsExceedCosts: number;
   paybackMedianYear: string | null;
   findings: string[];
+  /** How the strategy is paid for, as the pack shows it (disclosure rule applied); null without funding. */
+  funding: FundingView | null;
 }
 
 export interface PackPreview {
@@ -163,6 +166,7 @@ export async function previewScenarioPack(deps: PackDeps, request: PackRequest, 
         probabilityBenefitsExceedCosts: run.result.investToSave.probabilityBenefitsExceedCosts,
         paybackMedianYear: run.result.investToSave.payback.medianYear,
         findings: content.findings[k].sentences,
+        funding: content.funding[k],
       };
     }),
     differentCohorts: input.differentCohortsAcknowledged ?? false,

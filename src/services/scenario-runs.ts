@@ -40,6 +40,7 @@ import type { Summary } from '../simulation/summary.ts';
 import { showCount } from '../export/disclosure.ts';
 import type { Role } from './access-control.ts';
 import { checkCohortShowable, cohortShowable, protectRunResult, seesIndividuals } from './disclosure-view.ts';
+import { fundingDisclosure, fundingView } from '../export/funding.ts';
 import { BadRequestError, ConflictError, type FieldError, NotFoundError, UnprocessableError } from './errors.ts';
 import type { JobRunner } from './jobs.ts';
 import type { Offload } from './offload.ts';
@@ -389,7 +390,7 @@ function runDto(catalog: ModelCatalog, row: ScenarioRunRow, viewer: Role): Scena
   checkCohortShowable(viewer, row.cohort_size);
   const inputs = row.inputs as unknown as StoredInputs;
   const stored = scenarioResultView(row.result as unknown as ScenarioRunResult);
-  const result = seesIndividuals(viewer) ? stored : protectRunResult(stored, runModelSpec(catalog, row));
+  const result = seesIndividuals(viewer) ? stored : protectRunResult(stored, runModelSpec(catalog, row), inputs.scenario);
   const spec = inputs.scenario;
   const model = runModelSpec(catalog, row);
   return roundAnswer({
@@ -526,6 +527,12 @@ export async function compareScenarioRuns(deps: Pick<ScenarioDeps, 'db' | 'catal
       createdAt: dto.createdAt,
       appraisal: conventionOf(row.result as unknown as ScenarioRunResult),
       money: dto.money,
+      // How each strategy is paid for, side by side (issue 16): as the pack shows it to roles
+      // without individual access (money for a group of fewer than 5 children withheld), as computed to the others.
+      funding: fundingView(
+        scenarioResultView(row.result as unknown as ScenarioRunResult).funding,
+        open ? { pool: null, contracts: [] } : fundingDisclosure(row.result as unknown as ScenarioRunResult, (row.inputs as unknown as StoredInputs).scenario, runModelSpec(deps.catalog, row)),
+      ),
       figures: headline,
       headline: { ...headline, inCareByYear },
     };

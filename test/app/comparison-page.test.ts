@@ -34,7 +34,15 @@ t.test('the comparison page: sign in, pick two runs, see the charts, download th
   await addCohort(as);
   await addCohort(as);
   const first = await storedRun(as, smallScenario());
-  const second = await storedRun(as, smallScenario({ id: 'larger-mst', name: 'A larger MST team', strategy: { name: 'Larger MST team', interventions: [{ id: 'mst', capacityPerYear: 25, oneOffPrice: 9000 }] } }));
+  // The second run says how it is paid for (issue 16): the page shows its funding beside the first's.
+  const funding = {
+    organisations: [
+      { id: 'council', name: 'Borough council', holds: [{ agency: 'childrens_social_care', share: 1 }, { agency: 'education', share: 1 }] },
+      { id: 'icb', name: 'Integrated care board', holds: [{ agency: 'health', share: 1 }] },
+    ],
+    outcomesContracts: [{ id: 'mst-sib', services: ['mst'], outcome: 'care_weeks_avoided', pricePerOutcome: 500, basis: 'modelled_counterfactual', contractYears: 3 }],
+  };
+  const second = await storedRun(as, smallScenario({ id: 'larger-mst', name: 'A larger MST team', strategy: { name: 'Larger MST team', interventions: [{ id: 'mst', capacityPerYear: 25, oneOffPrice: 9000 }] }, funding }));
   const person = (await as('finance', { method: 'POST', url: '/v1/young-people', payload: residentialAged(14) })).json();
   for (const plan of threePlans) await as('finance', { method: 'POST', url: `/v1/young-people/${person.id}/care-plans`, payload: plan });
   t.equal((await as('head_of_service', { method: 'POST', url: `/v1/young-people/${person.id}/projections`, payload: { runs: 300, seed: 7 } })).statusCode, 201);
@@ -94,6 +102,21 @@ t.test('the comparison page: sign in, pick two runs, see the charts, download th
   await page.waitForFunction(`[...document.querySelectorAll('#charts img')].every((img) => img.complete && img.naturalWidth > 0)`);
   for (const alt of await images.evaluateAll((imgs) => imgs.map((img) => img.getAttribute('alt') ?? ''))) t.ok(alt.length > 20, `chart described: ${alt.slice(0, 60)}…`);
   t.match((await page.locator('#findings').textContent()) ?? '', /Benefits exceed costs in \d+% of runs/);
+
+  // Funding side by side: the first run has none (a dash), the second its organisations and contract,
+  // as the board may see them (the page's view of the pack, the disclosure rule applied).
+  await page.getByRole('heading', { name: 'How each strategy is paid for' }).waitFor();
+  const seen = (await as('board', { method: 'GET', url: `/v1/packs/preview?runs=${first},${second}` })).json().runs[1].funding;
+  const whoPays = (await page.getByRole('table', { name: /Who pays and who gains/ }).textContent()) ?? '';
+  t.match(whoPays, /Borough council: net \(expected\)/);
+  t.match(whoPays, /Integrated care board: net \(expected\)/);
+  t.ok(whoPays.includes('–'), 'the run without funding shows a dash');
+  t.ok(whoPays.includes(new Intl.NumberFormat('en-GB', { style: 'currency', currency: 'GBP', maximumFractionDigits: 0 }).format(seen.organisations[0].presentNet.mean)), 'the council’s net as the answer gives it');
+  const contracts = (await page.getByRole('table', { name: /commissioner and investor side by side/ }).textContent()) ?? '';
+  t.match(contracts, /mst-sib: commissioner’s net saving after payments/);
+  t.match(contracts, /mst-sib: investor’s IRR \(median\)/);
+  if (seen.outcomesContracts[0].withheld) t.match(contracts, /withheld/, 'withheld for the board, as in the pack');
+  else t.notMatch(contracts, /withheld/);
 
   await page.screenshot({ path: path.join(OUTPUT, 'comparison-page-runs.png'), fullPage: true });
 

@@ -8,10 +8,10 @@ import { getPathwayProjection } from '../../services/pathway-projections.ts';
 import type { ScenarioPack } from '../../export/pack.ts';
 
 const PACK_CONTENTS = [
-  'One zip: `workbook.xlsx` (summary; spend by financial year and by agency, as now, with the strategy and the saving, mean and percentiles; children by care state at each year end; outcomes; interventions; invest to save by agency; net benefit and payback by year; sensitivity; the NPV distribution; every model and scenario input with its source; sources; notes),',
-  '`report.pdf` (key figures side by side, best/expected/worst chart, and for each run its findings in plain language, the fan chart of annual spend with P5-P95 bands, the savings distribution, the tornado of drivers, spend by agency and children looked after), `tables/*.csv` (the sheets), `charts/*.svg` (the charts),',
+  'One zip: `workbook.xlsx` (summary; spend by financial year and by agency, as now, with the strategy and the saving, mean and percentiles; children by care state at each year end; outcomes; interventions; invest to save by agency; net benefit and payback by year; for a run with a funding arrangement, a Funding sheet: who pays and who gains by organisation, the pool’s partners, each outcomes contract with commissioner and investor side by side, reinvestment; sensitivity; the NPV distribution; every model and scenario input with its source; sources; notes),',
+  '`report.pdf` (key figures side by side, best/expected/worst chart, and for each run its findings in plain language, the fan chart of annual spend with P5-P95 bands, the savings distribution, the tornado of drivers, spend by agency and children looked after, and a funding page for each run with funding), `tables/*.csv` (the sheets), `charts/*.svg` (the charts),',
   'and `manifest.json` (model and scenario ids, versions and content hashes, cohort hash, seed, runs, software version, creation time, and the sha256 of every file): the same scenario version on the same model version and cohort with that seed and number of runs reproduces every number.',
-  'Aggregates only: no young person’s reference or record. Counts of children of 1 to 4 are shown as `<5`, and a second figure is hidden (`c`) wherever a shown total would give a hidden one away.',
+  'Aggregates only: no young person’s reference or record. Counts of children of 1 to 4 are shown as `<5`, and a second figure is hidden (`c`) wherever a shown total would give a hidden one away; money for a group of fewer than 5 children (an intervention’s cost, a pooled budget’s or an outcomes contract’s money when a service in it is started by fewer than 5) is `withheld`.',
   'Every export is audited (`pack.export`, with the run ids).',
 ].join(' ');
 

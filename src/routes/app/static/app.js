@@ -250,6 +250,7 @@
         ['Young people on record in the cohort', (r) => String(r.cohort.size)],
       ]),
     );
+    renderFunding(cases, preview.runs);
     const findings = $('findings');
     clear(findings);
     findings.className = 'findings';
@@ -265,6 +266,116 @@
     $('download-area').hidden = false;
     $('no-pack').hidden = true;
     showResult(preview.differentCohorts ? 'These runs projected different cohorts of young people: their differences reflect the people as well as the strategies.' : 'Both runs projected the same cohort of young people.');
+  }
+
+  // ---- Funding: who pays, who gains, commissioner and investor (issue 16) ---------------
+
+  function pounds(value) {
+    return value === null || value === undefined ? 'withheld' : money.format(value);
+  }
+
+  function interval(range) {
+    return range ? money.format(range.p5) + ' to ' + money.format(range.p95) : 'withheld';
+  }
+
+  /** Rows for every name any run has, in first-seen order; a run without it shows a dash. */
+  function unionRows(runs, listOf, keyOf, rowsOf) {
+    const seen = [];
+    runs.forEach((run) => {
+      (run.funding ? listOf(run.funding) : []).forEach((item) => {
+        if (!seen.some((s) => keyOf(s) === keyOf(item))) seen.push(item);
+      });
+    });
+    const rows = [];
+    seen.forEach((item) => {
+      rowsOf(item).forEach((row) => {
+        rows.push([
+          row[0],
+          (run) => {
+            const mine = run.funding ? listOf(run.funding).find((x) => keyOf(x) === keyOf(item)) : undefined;
+            return mine ? row[1](mine, run.funding) : '–';
+          },
+        ]);
+      });
+    });
+    return rows;
+  }
+
+  function fundingTable(caption, runs, rows) {
+    const table = caseRows(runs, rows);
+    table.querySelector('caption').textContent = caption;
+    return table;
+  }
+
+  /** The funding of each run side by side, with what the disclosure rule withholds said in words. */
+  function renderFunding(area, runs) {
+    if (!runs.some((run) => run.funding)) return;
+    area.appendChild(el('h2', { text: 'How each strategy is paid for' }));
+    area.appendChild(el('p', { class: 'hint', text: 'Present values over the years followed: expected, with the 90% interval (P5 to P95) over the runs. “withheld”: money for a group of fewer than 5 children, not shown.' }));
+    area.appendChild(
+      fundingTable('Who pays and who gains: each organisation’s net position', runs, [
+        ...unionRows(runs, (f) => f.organisations, (o) => o.organisation, (o) => [
+          [o.name + ': net (expected)', (mine) => money.format(mine.presentNet.mean) + ' (' + mine.role + ')'],
+          [o.name + ': net (P5 to P95)', (mine) => interval(mine.presentNet)],
+        ]),
+      ]),
+    );
+    if (runs.some((run) => run.funding?.income.length)) {
+      area.appendChild(
+        fundingTable('Income: grants and payment by results', runs, [
+          ...unionRows(runs, (f) => f.income, (line) => line.id, (line) => [
+            [line.id + ' (' + line.kind.replace(/_/g, ' ') + ') to ' + line.name, (mine) => pounds(mine.presentValue?.mean)],
+          ]),
+          ['Net after income (expected)', (run) => (run.funding ? pounds(run.funding.netAfterIncome?.mean) : '–')],
+        ]),
+      );
+    }
+    if (runs.some((run) => run.funding?.pooledBudget)) {
+      const partners = (f) => (f.pooledBudget ? f.pooledBudget.partners : []);
+      area.appendChild(
+        fundingTable('Pooled budget: each partner’s net position', runs, [
+          ...unionRows(runs, partners, (p) => p.organisation, (p) => [
+            [p.name + ': contribution and risk share', (mine) => percent(mine.contribution) + ', ' + percent(mine.riskShare)],
+            [p.name + ': net (expected)', (mine) => pounds(mine.presentNet?.mean)],
+          ]),
+        ]),
+      );
+    }
+    if (runs.some((run) => run.funding?.outcomesContracts.length)) {
+      area.appendChild(
+        fundingTable('Outcomes contracts: commissioner and investor side by side', runs, [
+          ...unionRows(runs, (f) => f.outcomesContracts, (c) => c.id, (c) => [
+            [c.id + ': basis', (mine) => mine.basis.replace(/_/g, ' ')],
+            [c.id + ': commissioner’s net saving after payments', (mine) => pounds(mine.commissioner.presentNet?.mean)],
+            [c.id + ': outcome payments', (mine) => pounds(mine.payments?.mean)],
+            [c.id + ': investor’s net', (mine) => pounds(mine.investor.presentNet?.mean)],
+            [c.id + ': investor’s money multiple', (mine) => (mine.withheld ? 'withheld' : mine.investor.moneyMultiple === null ? 'not defined' : mine.investor.moneyMultiple.toFixed(2))],
+            [c.id + ': investor’s IRR (median)', (mine) => (mine.withheld ? 'withheld' : mine.investor.irr ? (mine.investor.irr.p50 * 100).toFixed(1) + '%' : 'not defined')],
+            [c.id + ': chance the investor loses money', (mine) => (mine.investor.probabilityLoses === null ? 'withheld' : percent(mine.investor.probabilityLoses))],
+            [c.id + ': price per outcome (floor to ceiling)', (mine) => money.format(mine.pricePerOutcome) + ' (' + pounds(mine.priceBounds.deliveryCostPerOutcome) + ' to ' + pounds(mine.priceBounds.valuePerOutcomeToPayer) + ')'],
+          ]),
+        ]),
+      );
+    }
+    if (runs.some((run) => run.funding?.reinvestment)) {
+      area.appendChild(
+        fundingTable('Reinvestment', runs, [
+          ['Share of each year’s net cashable saving reinvested', (run) => (run.funding?.reinvestment ? percent(run.funding.reinvestment.share) : '–')],
+          ['Reinvested (present value, expected)', (run) => (run.funding?.reinvestment ? money.format(run.funding.reinvestment.presentReinvested.mean) : '–')],
+          ['Retained (present value, expected)', (run) => (run.funding?.reinvestment ? money.format(run.funding.reinvestment.presentRetained.mean) : '–')],
+        ]),
+      );
+    }
+    const reasons = [];
+    runs.forEach((run) => {
+      const f = run.funding;
+      if (!f) return;
+      if (f.pooledBudget?.withheld) reasons.push(run.label + ', pooled budget: ' + f.pooledBudget.withheld + '.');
+      f.outcomesContracts.forEach((c) => {
+        if (c.withheld) reasons.push(run.label + ', ' + c.id + ': ' + c.withheld + '.');
+      });
+    });
+    if (reasons.length) area.appendChild(el('ul', { class: 'hint' }, reasons.map((r) => el('li', { text: r }))));
   }
 
   function download() {

@@ -122,6 +122,11 @@ t.test('a year from 15 January 2027: dated prices, an ended service, a service e
     },
   ]);
   t.same(budget.money, BUDGET_MONEY);
+  // Kills the statement emptied: users read it beside every budget.
+  t.equal(
+    BUDGET_MONEY.statement,
+    'GBP cash at the prices charged in each financial year: not converted to a price base (deflator factor 1), not discounted.',
+  );
   t.equal(budget.money.priceBase, 'cash');
   t.match(budget.method, /^Next 12 months from asOf\./);
 });
@@ -191,6 +196,31 @@ t.test('a service’s end date is inclusive; a service starting after the window
   );
   t.equal(changed.total, 732, '366 days at £2');
   t.equal(changed.lines.length, 1);
+});
+
+t.test('financial years are listed in date order whichever line books to them first', async (t) => {
+  // The placement (the first line) starts on 1 April 2027, in 2027-28; the service, a later line,
+  // is charged in 2026-27 first. From 1 March 2027: service £7 a week, 1–31 March 2027 = £31.00 in
+  // 2026-27, then to 29 February 2028 (335 days) £335.00; placement £70 a week from 1 April 2027,
+  // 335 days = £3,350.00. Kills the sort of the years (and its comparator) removed or reversed.
+  const budget = immediateBudget(
+    {
+      placement: { type: 'inhouse_foster', weeklyPrice: 70, startDate: '2027-04-01' },
+      services: [{ name: 'S', weeklyCost: 7, fundingAgency: 'education', startDate: '2027-01-01' }],
+    },
+    new Date('2027-03-01T00:00:00Z'),
+  );
+  t.same(
+    budget.byFinancialYear.map((y) => [y.financialYear, y.amount]),
+    [
+      ['2026-27', 31],
+      ['2027-28', 3685],
+    ],
+  );
+  t.same(budget.byAgency, [
+    { agency: 'childrens_social_care', amount: 3350 },
+    { agency: 'education', amount: 366 },
+  ]);
 });
 
 t.test('price pieces: each price from its date to the next, cut to the range', async (t) => {

@@ -89,6 +89,12 @@ t.test('Clopper-Pearson bounds against the closed forms of Beta(1, n) and Beta(n
   const zero = clopperPearsonBounds(0, 4, L);
   t.equal(zero.lower, 0);
   close(t, zero.upper, 1 - 0.025 ** 0.25, 1e-15, '0 of 4, upper (closed form)');
+  // No events uses the closed form, exact to rounding, not the beta quantile (good to about
+  // 1e-11 relative at extreme levels): 0 of 50 at 1 − 1e-7 is 1 − (1 − L)^(1/50) within 1e-15
+  // relative, where betaQuantile(L, 1, 50) is 1.6e-11 off. Kills `k === 0 ? … ` → `false ? …`.
+  const L7 = 0.9999999;
+  const extreme = clopperPearsonBounds(0, 50, L7);
+  close(t, extreme.upper, 1 - (1 - L7) ** (1 / 50), 1e-15 * extreme.upper, '0 of 50 at 1 − 1e-7 (closed form)');
   // 3 of 3: [0.025^(1/3), 1]: Beta(3, 1) has F(x) = x³.
   const all = clopperPearsonBounds(3, 3, L);
   close(t, all.lower, 0.025 ** (1 / 3), 1e-12, '3 of 3, lower');

@@ -23,6 +23,8 @@ const SMALL = Type.Literal('<5');
 const HIDDEN = Type.Literal('c');
 /** A count of children, events or records: a whole number, or "<5" / "c" when hidden (board). */
 const ShownCount = Type.Union([Type.Number(), SMALL, HIDDEN], { description: 'A count: a number, or "<5" / "c" when hidden from roles without individual access' });
+/** Person-months: 1-4 would tell a count of 1-4 children, so hidden from those roles as counts are. */
+const ShownPersonMonths = Type.Union([Type.Number(), SMALL, HIDDEN], { description: 'Person-months: a number, or "<5" / "c" when hidden from roles without individual access' });
 /** A figure computed from counts: "c" when it would reveal a hidden count (board). */
 const ShownFigure = Type.Union([Type.Number(), HIDDEN], { description: 'A number, or "c" when it would reveal a hidden count (roles without individual access)' });
 const ShownNullable = Type.Union([Type.Number(), Type.Null(), HIDDEN]);
@@ -113,13 +115,13 @@ export const Cleaning = Type.Object({
     shortBreaks: Type.Optional(Type.Object({ children: ShownCount, episodes: ShownCount }, { description: 'Short breaks (legal status V3, V4) excluded, as the DfE’s statistics exclude them' })),
     unobserved: Type.Optional(
       Type.Object(
-        { episodes: ShownCount, personMonths: Type.Integer(), entries: ShownCount },
+        { episodes: ShownCount, personMonths: ShownPersonMonths, entries: ShownCount },
         { description: 'Episodes whose placement codes map to no state of the model, and the person-months and entries into care calibration therefore cannot see' },
       ),
     ),
     sharedProvider: Type.Optional(
       Type.Object(
-        { episodes: ShownCount, personMonths: Type.Integer() },
+        { episodes: ShownCount, personMonths: ShownPersonMonths },
         { description: 'Foster placements (U4-U6) with no PLACE_PROVIDER: their months shared between in-house and agency foster care in the prior’s proportions of entries' },
       ),
     ),
@@ -207,7 +209,7 @@ export const CalibrationReport = Type.Object({
   }),
   entryRates: Type.Optional(EntryRates),
   withinStateMoves: Type.Array(
-    Type.Object({ state: Type.String(), moves: ShownCount, personMonths: Type.Number(), prior: NullableNumber, estimate: ShownFigure }),
+    Type.Object({ state: Type.String(), moves: ShownCount, personMonths: ShownPersonMonths, prior: NullableNumber, estimate: ShownFigure }),
   ),
   shrunk: Type.Array(
     Type.Object({
@@ -221,7 +223,7 @@ export const CalibrationReport = Type.Object({
   ),
   notCalibrated: Type.Array(Type.Object({ band: Type.String(), state: Type.String(), reason: Type.String({ description: 'Counts under 5 in it read "<5" for roles without individual access' }) })),
   cleaning: Type.Optional(CountsByCode),
-  headline: Type.Object({ rowsCalibrated: Type.Integer(), rowsShrunk: Type.Integer(), personMonths: Type.Number(), children: ShownCount, entries: ShownCount }),
+  headline: Type.Object({ rowsCalibrated: Type.Integer(), rowsShrunk: Type.Integer(), personMonths: ShownPersonMonths, children: ShownCount, entries: ShownCount }),
 });
 
 const BacktestOverall = Type.Object({
@@ -288,7 +290,7 @@ export const Backtest = Type.Object({
       description: 'The naive benchmarks’ summed group errors beside the model’s overall.groupError',
     }),
   ),
-  calibration: Type.Object({ rowsCalibrated: Type.Integer(), rowsShrunk: Type.Integer(), personMonths: Type.Number(), children: ShownCount, entries: ShownCount }),
+  calibration: Type.Object({ rowsCalibrated: Type.Integer(), rowsShrunk: Type.Integer(), personMonths: ShownPersonMonths, children: ShownCount, entries: ShownCount }),
 });
 
 const ModelRef = Type.Object({ id: ModelId, version: Version, hash: Type.String(), href: Type.String({ description: 'getModel for this version' }) });

@@ -44,13 +44,16 @@ class Figures {
   private readonly derived: Array<() => void> = [];
   private shown: ShownCount[] = [];
 
-  /** A figure at object[key]; counts are rounded to whole numbers when shown, other figures kept. */
-  add(object: Json, key: string, count: boolean): number {
+  /**
+   * A figure at object[key]; counts are rounded to whole numbers when shown, other figures kept.
+   * `exact`: a count-like figure (person-months) hidden as a count is but, when shown, kept as is.
+   */
+  add(object: Json, key: string, count: boolean, exact = false): number {
     const value = Number(object[key]);
     this.values.push(value);
     this.isCount.push(count);
     this.setters.push((shown) => {
-      object[key] = typeof shown === 'number' && !count ? value : shown;
+      object[key] = typeof shown === 'number' && (!count || exact) ? value : shown;
     });
     return this.values.length - 1;
   }
@@ -125,9 +128,11 @@ type RowKind = 'monthly' | 'age_transition' | 'care_leaver' | 'entry_split';
 
 /** Adds one calibrated row (its sample size and transition counts) and what is computed from them. */
 function addRow(figures: Figures, row: Json, kind: RowKind): { observations: number; counts: Map<string, number> } {
-  // Person-months are not counts of children; care-leaver-years, 18th birthdays and entries are.
+  // Care-leaver-years, 18th birthdays and entries are counts of children. Person-months are not,
+  // but a row's count cannot exceed them, so 1-4 person-months would tell a count of 1-4
+  // children beside its "<5": they are hidden as a count is (and otherwise shown exactly).
   const childUnit = kind !== 'monthly';
-  const observations = figures.add(row, 'observations', childUnit);
+  const observations = figures.add(row, 'observations', true, !childUnit);
   const partial = typeof row.partialObservations === 'number' ? figures.add(row, 'partialObservations', childUnit) : undefined;
   const counts = new Map<string, number>();
   const rates = (row.rates as Json[] | undefined) ?? [];
@@ -169,6 +174,8 @@ export function protectCalibration(dto: CalibrationDto): CalibrationDto {
     const part = totals[key] as Json | undefined;
     if (!part) continue;
     for (const field of ['children', 'episodes', 'entries']) if (field in part) figures.add(part, field, true);
+    // Person-months of 1-4 would tell a count of 1-4 children: hidden as counts are.
+    if (typeof part.personMonths === 'number') figures.add(part, 'personMonths', true, true);
   }
   if (Array.isArray(cleaning.warnings)) cleaning.warnings = (cleaning.warnings as string[]).map(protectText);
 
@@ -225,7 +232,8 @@ export function protectCalibration(dto: CalibrationDto): CalibrationDto {
 
   for (const moves of (report.withinStateMoves as Json[]) ?? []) {
     const i = figures.add(moves, 'moves', true);
-    figures.afterwards(() => hideIf(moves, ['estimate'], figures.hidden(i)));
+    const exposure = typeof moves.personMonths === 'number' ? figures.add(moves, 'personMonths', true, true) : undefined;
+    figures.afterwards(() => hideIf(moves, ['estimate'], figures.hidden(i) || (exposure !== undefined && figures.hidden(exposure))));
   }
   // The list of shrunk rows repeats their sample sizes.
   const shrunk = (report.shrunk as Json[]) ?? [];
@@ -242,6 +250,7 @@ export function protectCalibration(dto: CalibrationDto): CalibrationDto {
   protectCodeCounts(report.cleaning as Json | undefined);
   const headline = report.headline as Json;
   figures.add(headline, 'children', true);
+  if (typeof headline.personMonths === 'number') figures.add(headline, 'personMonths', true, true);
   figures.same(figures.add(headline, 'entries', true), total);
 
   // The backtest.

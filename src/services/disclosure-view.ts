@@ -1,7 +1,7 @@
 import type { CostModelSpec } from '../catalog/model-schema.ts';
 import type { ScenarioSpec } from '../catalog/scenario-schema.ts';
 import { fundingDisclosure, withholdFundingResult } from '../export/funding.ts';
-import { COMPLEMENT, isSmallCount, protectCounts, type ShownCount, showCount } from '../export/disclosure.ts';
+import { COMPLEMENT, isSmallCount, protectCounts, SMALL_COUNT_THRESHOLD, type ShownCount, showCount } from '../export/disclosure.ts';
 import type { PackRun } from '../export/pack-input.ts';
 import { outcomeUnit, shownCounts } from '../export/tables.ts';
 import type { ScenarioResultCore } from '../simulation/scenario-fold.ts';
@@ -31,23 +31,86 @@ export function seesIndividuals(role: Role): boolean {
   return can(role, 'individuals:read');
 }
 
+/**
+ * What the gate below needs of a stored run: its cohort size and each intervention's mean
+ * delivered places (from its stored result; runs stored without interventions have none).
+ */
+export interface RunGateFacts {
+  cohortSize: number;
+  deliveredMeans: readonly number[];
+}
+
+/** The gate's facts of a stored run row (`result` as stored, `cohort_size` as recorded). */
+export function runGateFacts(row: { cohort_size: number; result?: unknown }): RunGateFacts {
+  const interventions = (row.result as { interventions?: Array<{ delivered?: { mean?: number } }> } | null | undefined)?.interventions ?? [];
+  return { cohortSize: row.cohort_size, deliveredMeans: interventions.map((iv) => iv.delivered?.mean ?? 0) };
+}
+
+/**
+ * Whether an intervention's cost is withheld: its mean delivered places are above 0 and under 5
+ * (shown as "<5"), so its cost is money for fewer than 5 children. The one rule for the JSON
+ * (protectRunResult), the pack's tables and the run gate.
+ */
+export function interventionCostWithheld(deliveredMean: number): boolean {
+  return isSmallCount(deliveredMean);
+}
+
+export type SmallRunReason = 'cohort' | 'intervention' | 'difference';
+
+const SMALL_RUN_DETAIL: Record<SmallRunReason, string> = {
+  cohort: `This run's cohort has fewer than ${MIN_COHORT_FOR_AGGREGATE_ROLES} young people on record, so its figures would describe identifiable children`,
+  // Its cost is withheld, but the run's totals (present costs, by agency) include it and the
+  // scenario's investment is published, so cost = total - investment: the whole run is refused.
+  intervention: `This run has an intervention used by fewer than ${SMALL_COUNT_THRESHOLD} young people (its delivered places read "<${SMALL_COUNT_THRESHOLD}"), so its cost, money for fewer than ${SMALL_COUNT_THRESHOLD} children, could be worked out from the run's totals and the scenario's investment`,
+  difference: `These runs' cohorts differ by fewer than ${MIN_COHORT_FOR_AGGREGATE_ROLES} young people, so the difference of their figures would describe the few children in one cohort and not the other`,
+};
+
 export class SmallCohortError extends DomainError {
-  constructor(role: Role) {
+  constructor(role: Role, reason: SmallRunReason = 'cohort') {
     super(
       403,
       'Forbidden',
-      `This run's cohort has fewer than ${MIN_COHORT_FOR_AGGREGATE_ROLES} young people on record, so its figures would describe identifiable children; role ${role} sees runs over cohorts of ${MIN_COHORT_FOR_AGGREGATE_ROLES} or more. Ask for a run over a wider cohort.`,
+      `${SMALL_RUN_DETAIL[reason]}; role ${role} sees runs over cohorts of ${MIN_COHORT_FOR_AGGREGATE_ROLES} or more in which every intervention is used by none or by ${SMALL_COUNT_THRESHOLD} or more, and compares runs whose cohorts are the same size or differ by ${MIN_COHORT_FOR_AGGREGATE_ROLES} or more. Ask for a run over a wider cohort.`,
     );
   }
 }
 
-/** Throws SmallCohortError for a role without individual access and a cohort under the minimum. */
-export function checkCohortShowable(role: Role, cohortSize: number): void {
-  if (!seesIndividuals(role) && cohortSize < MIN_COHORT_FOR_AGGREGATE_ROLES) throw new SmallCohortError(role);
+/** Why a role may not read a run (null: it may). Roles with individual access read every run. */
+export function smallRunReason(role: Role, run: RunGateFacts): SmallRunReason | null {
+  if (seesIndividuals(role)) return null;
+  if (run.cohortSize < MIN_COHORT_FOR_AGGREGATE_ROLES) return 'cohort';
+  if (run.deliveredMeans.some(interventionCostWithheld)) return 'intervention';
+  return null;
 }
 
-export function cohortShowable(role: Role, cohortSize: number): boolean {
-  return seesIndividuals(role) || cohortSize >= MIN_COHORT_FOR_AGGREGATE_ROLES;
+/**
+ * Throws SmallCohortError for a role without individual access and a run over a cohort under the
+ * minimum, or with an intervention whose cost is withheld.
+ */
+export function checkCohortShowable(role: Role, run: RunGateFacts): void {
+  const reason = smallRunReason(role, run);
+  if (reason !== null) throw new SmallCohortError(role, reason);
+}
+
+export function cohortShowable(role: Role, run: RunGateFacts): boolean {
+  return smallRunReason(role, run) === null;
+}
+
+/**
+ * checkCohortShowable for runs read side by side (compare, pack, preview), and differencing: two
+ * runs whose cohorts differ by 1 to MIN_COHORT_FOR_AGGREGATE_ROLES - 1 young people are refused,
+ * since subtracting their figures describes those few children. Every pair is checked, since
+ * every run's figures are shown.
+ */
+export function checkRunsShowable(role: Role, runs: readonly RunGateFacts[]): void {
+  for (const run of runs) checkCohortShowable(role, run);
+  if (seesIndividuals(role)) return;
+  for (const [i, a] of runs.entries()) {
+    for (const b of runs.slice(i + 1)) {
+      const gap = Math.abs(a.cohortSize - b.cohortSize);
+      if (gap > 0 && gap < MIN_COHORT_FOR_AGGREGATE_ROLES) throw new SmallCohortError(role, 'difference');
+    }
+  }
 }
 
 const BAND_STATS = ['mean', 'p10', 'p50', 'p90'] as const;
@@ -109,7 +172,7 @@ export function protectRunResult<R extends ScenarioResultCore>(result: R, model:
   }
 
   for (const iv of out.interventions) {
-    const small = isSmallCount(iv.delivered.mean);
+    const small = interventionCostWithheld(iv.delivered.mean);
     Object.assign(iv, {
       delivered: Object.fromEntries(BAND_STATS.map((stat) => [stat, showCount(iv.delivered[stat])])),
       // Money for a group of fewer than 5 children is withheld.

@@ -9,7 +9,7 @@ import type { Chart } from '../export/charts.ts';
 import type { FundingView } from '../export/funding.ts';
 import { type ShownCount, showCount } from '../export/disclosure.ts';
 import type { Role } from './access-control.ts';
-import { checkCohortShowable } from './disclosure-view.ts';
+import { checkRunsShowable, runGateFacts } from './disclosure-view.ts';
 import { sha256Hex } from '../export/manifest.ts';
 import { buildScenarioPack, MAX_PACK_RUNS, packContent, type ScenarioPack } from '../export/pack.ts';
 import { type PackInput, type PackRun, runLabel } from '../export/pack-input.ts';
@@ -80,7 +80,7 @@ export async function loadPackInput(deps: PackDeps, request: PackRequest, create
   const missing = request.runIds.filter((id) => !byId.has(id));
   if (missing.length > 0) throw new NotFoundError(missing.length === 1 ? 'Scenario run' : 'Scenario runs', missing.join(', '));
   const ordered = request.runIds.map((id) => byId.get(id) as ScenarioRunRow);
-  if (request.viewer) for (const row of ordered) checkCohortShowable(request.viewer, row.cohort_size);
+  if (request.viewer) checkRunsShowable(request.viewer, ordered.map(runGateFacts));
   const differentCohorts = ordered.some((row) => row.cohort_hash !== ordered[0].cohort_hash);
   if (differentCohorts && !request.allowDifferentCohorts) {
     throw new ConflictError(

@@ -39,7 +39,7 @@ import type { Band, ScenarioResultCore } from '../simulation/scenario-fold.ts';
 import type { Summary } from '../simulation/summary.ts';
 import { showCount } from '../export/disclosure.ts';
 import type { Role } from './access-control.ts';
-import { checkCohortShowable, cohortShowable, protectRunResult, seesIndividuals } from './disclosure-view.ts';
+import { checkCohortShowable, checkRunsShowable, cohortShowable, protectRunResult, runGateFacts, seesIndividuals } from './disclosure-view.ts';
 import { fundingDisclosure, fundingView } from '../export/funding.ts';
 import { BadRequestError, ConflictError, type FieldError, NotFoundError, UnprocessableError } from './errors.ts';
 import type { JobRunner } from './jobs.ts';
@@ -325,7 +325,7 @@ function modelRef(catalog: ModelCatalog, row: Pick<ScenarioRunRow, 'model_id' | 
  */
 function summaryOf(catalog: ModelCatalog, row: ScenarioRunHeader, viewer: Role): ScenarioRunSummaryDto {
   const open = seesIndividuals(viewer);
-  const showable = cohortShowable(viewer, row.cohort_size);
+  const showable = cohortShowable(viewer, { cohortSize: row.cohort_size, deliveredMeans: row.delivered_means });
   return {
     id: row.id,
     scenario: { id: row.scenario_id, version: row.scenario_version, name: row.scenario_name ?? row.scenario_id, hash: row.scenario_hash },
@@ -387,7 +387,7 @@ export function conventionOf(result: Partial<Pick<ScenarioRunResult, 'appraisal'
 
 /** A stored run as `viewer` may read it: refused (403) or protected for roles without individual access. */
 function runDto(catalog: ModelCatalog, row: ScenarioRunRow, viewer: Role): ScenarioRunDto {
-  checkCohortShowable(viewer, row.cohort_size);
+  checkCohortShowable(viewer, runGateFacts(row));
   const inputs = row.inputs as unknown as StoredInputs;
   const stored = scenarioResultView(row.result as unknown as ScenarioRunResult);
   const result = seesIndividuals(viewer) ? stored : protectRunResult(stored, runModelSpec(catalog, row), inputs.scenario);
@@ -396,6 +396,7 @@ function runDto(catalog: ModelCatalog, row: ScenarioRunRow, viewer: Role): Scena
   return roundAnswer({
     ...summaryOf(catalog, {
       ...row,
+      delivered_means: runGateFacts(row).deliveredMeans,
       scenario_name: spec.name,
       npv_mean: stored.investToSave.netPresentValue.mean,
       probability_benefits_exceed_costs: stored.investToSave.probabilityBenefitsExceedCosts,
@@ -492,7 +493,7 @@ export async function compareScenarioRuns(deps: Pick<ScenarioDeps, 'db' | 'catal
   const missing = ids.filter((id) => !byId.has(id));
   if (missing.length > 0) throw new NotFoundError(missing.length === 1 ? 'Scenario run' : 'Scenario runs', missing.join(', '));
   const ordered = ids.map((id) => byId.get(id) as ScenarioRunRow);
-  for (const row of ordered) checkCohortShowable(viewer, row.cohort_size);
+  checkRunsShowable(viewer, ordered.map(runGateFacts));
   const open = seesIndividuals(viewer);
   const sameCohort = ordered.every((row) => row.cohort_hash === ordered[0].cohort_hash);
   if (!sameCohort && !allowDifferentCohorts) {

@@ -136,6 +136,11 @@ function calibrationCountsIn(value: unknown, path = ''): Array<[string, unknown]
     /\/backtest\/groups\/\d+\/(projected|actual|lower|upper|carriedForward|lastYearsFlows)$/,
     /\/backtest\/benchmarks\/\d+\/total$/,
     /\/report\/entryRates\/byBand\/\d+\/entries$/,
+    // Person-months: a count cannot exceed them, so 1-4 of them would tell a count of 1-4 children.
+    /\/report\/(rows|shrunk)\/\d+\/observations$/,
+    /\/report\/withinStateMoves\/\d+\/personMonths$/,
+    /\/cleaning\/totals\/(unobserved|sharedProvider)\/personMonths$/,
+    /\/(headline|calibration)\/personMonths$/,
   ].some((pattern) => pattern.test(path));
   return countPath ? [[path, value]] : [];
 }
@@ -162,6 +167,10 @@ t.test('calibrations: the board reads no count of children between 1 and 4', asy
   const open = (await as('finance', { method: 'GET', url })).json();
   t.ok(calibrationCountsIn(open).some(([, v]) => small(v)), 'the report holds counts between 1 and 4 (so the check below can fail)');
   t.ok(open.cleaning.actions.length > 0, 'and the cleaning actions row by row');
+  t.ok(
+    open.report.rows.some((row: { observations: number }) => small(row.observations)),
+    'and rows of 1-4 person-months (so the person-months check can fail)',
+  );
   t.equal(open.disclosure, undefined);
 
   const report = await as('board', { method: 'GET', url });

@@ -97,6 +97,8 @@ export type ScenarioRunHeader = Omit<ScenarioRunRow, 'result' | 'inputs'> & {
   scenario_name: string | null;
   npv_mean: number | null;
   probability_benefits_exceed_costs: number | null;
+  /** Each intervention's mean delivered places, for the disclosure gate (src/services/disclosure-view.ts). */
+  delivered_means: readonly number[];
 };
 
 export interface ScenarioRunFilter {
@@ -131,6 +133,8 @@ export async function listScenarioRuns(db: Kysely<Database>, filter: ScenarioRun
       sql<string | null>`inputs->'scenario'->>'name'`.as('scenario_name'),
       sql<string | null>`result->'investToSave'->'netPresentValue'->>'mean'`.as('npv_mean'),
       sql<string | null>`result->'investToSave'->>'probabilityBenefitsExceedCosts'`.as('probability'),
+      // Only the delivered means, not the whole result: what the disclosure gate needs for the list.
+      sql<unknown>`(select coalesce(json_agg(iv->'delivered'->'mean'), '[]'::json) from json_array_elements(coalesce(result->'interventions', '[]'::json)) as iv)`.as('delivered'),
     ])
     .orderBy('created_at', 'desc')
     .orderBy('id')
@@ -140,7 +144,12 @@ export async function listScenarioRuns(db: Kysely<Database>, filter: ScenarioRun
   const count = await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   const number = (value: string | null) => (value === null ? null : Number(value));
   return {
-    items: rows.map(({ probability, npv_mean, ...row }) => ({ ...row, npv_mean: number(npv_mean), probability_benefits_exceed_costs: number(probability) })),
+    items: rows.map(({ probability, npv_mean, delivered, ...row }) => ({
+      ...row,
+      npv_mean: number(npv_mean),
+      probability_benefits_exceed_costs: number(probability),
+      delivered_means: (typeof delivered === 'string' ? (JSON.parse(delivered) as unknown[]) : ((delivered as unknown[] | null) ?? [])).map(Number),
+    })),
     total: Number(count.n),
   };
 }

@@ -284,7 +284,7 @@ export const Backtest = Type.Object({
     ),
   ),
   benchmarks: Type.Optional(
-    Type.Array(Type.Object({ method: Type.Enum(['carried_forward', 'last_years_flows']), description: Type.String(), total: ShownFigure, groupError: ShownFigure }), {
+    Type.Array(Type.Object({ method: Type.Enum(['carried_forward', 'last_years_flows']), description: Type.String(), total: { ...ShownCount, description: 'The benchmark’s forecast of children in care: a count, so "<5" or "c" when hidden' }, groupError: ShownFigure }), {
       description: 'The naive benchmarks’ summed group errors beside the model’s overall.groupError',
     }),
   ),

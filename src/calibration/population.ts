@@ -61,7 +61,7 @@ const CHILD_AGES = 18;
 const HEADER_SEARCH_ROWS = 30;
 
 /** A cell as it may be quoted back: control characters shown as \\uXXXX, never raw. */
-const printable = (text: string) => text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+const printable = (text: string) => text.replace(/\p{Cc}/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 const norm = (cell: string) => cell.toLowerCase().replace(/[^a-z0-9+]/g, '');
 const isCode = (h: string) => h === 'code' || h === 'areacode' || h === 'geographycode' || h === 'geogcode' || h === 'mnemonic' || /^[a-z]*code\d{0,4}$/.test(h) || /^[a-z]+\d{2}cd$/.test(h);
 const isName = (h: string) => h === 'name' || h === 'areaname' || h === 'geography' || /^[a-z]*name\d{0,4}$/.test(h) || /^[a-z]+\d{2}nm$/.test(h);

@@ -184,7 +184,7 @@ async function main(): Promise<void> {
     const groups = b.groups.map((g) => `${g.group} ${g.projected.toFixed(0)} [${g.lower.toFixed(0)}-${g.upper.toFixed(0)}]/${g.actual.toFixed(0)}`).join(', ');
     const [carried, flows] = b.benchmarks;
     console.log(
-      `Backtest ${b.year} (fit ${b.fitWindow.fromYear}-${b.fitWindow.toYear}): in care at 31 March projected ${o.projected.toFixed(1)} (${level} interval ${o.lower.toFixed(0)}-${o.upper.toFixed(0)}), actual ${o.actual.toFixed(0)} (${pct(o.percentError)}, ${o.inInterval ? 'inside' : 'outside'} the interval); by group projected [interval]/actual: ${groups}; summed group error ${o.groupError.toFixed(1)} (stock carried forward ${carried.groupError.toFixed(1)}, last year's flows ${flows.groupError.toFixed(1)})${b.vanished ? `; ${b.vanished} child(ren) whose open episode vanished from the ${b.year} return left out` : ''}; ${b.entryRates.note.split(':')[0]}.`,
+      `Backtest ${b.year} (fit ${b.fitWindow.fromYear}-${b.fitWindow.toYear}): in care at 31 March projected ${o.projected.toFixed(1)} (${level} interval ${o.lower.toFixed(0)}-${o.upper.toFixed(0)}), actual ${o.actual.toFixed(0)} (${pct(o.percentError)}, ${o.inInterval ? 'inside' : 'outside'} the interval); by group projected [interval]/actual: ${groups}; summed group error ${o.groupError.toFixed(1)} (stock carried forward ${carried.groupError.toFixed(1)}, last year's flows ${flows.groupError.toFixed(1)})${b.vanished ? `; ${b.vanished} child(ren) whose open episode vanished from the ${b.year} return left out` : ''}; ${b.entryRates.note.split(':')[0]}. ${b.verdict}`,
     );
   }
   console.log(`Wrote ${modelFile} and ${reportFile}.`);

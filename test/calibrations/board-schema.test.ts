@@ -66,6 +66,8 @@ t.test('the board reads every case with a backtest within the response schema', 
     const dto = await protectedCase(name);
     if (!dto) continue;
     checked += 1;
+    t.match(dto.backtest?.verdict, /^In \d{4} (the model|the stock|last year)/, `${name}: the backtest says in words which forecast did better`);
+    t.match(dto.backtest?.fit?.note, /refits the same method on the returns \d{4}-\d{4} only/, `${name}: and names its own fit`);
     // The case as computed, and the same with every number small: every place "<5" or "c" can go.
     for (const [label, shown] of [
       [name, protectCalibration(dto)],

@@ -1,3 +1,4 @@
+import { roundAnswer } from '../finance/money.ts';
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { type CalibrateOptions, calibratedModelId, defaultWindow } from '../calibration/calibrate.ts';
@@ -446,7 +447,24 @@ export async function getCalibration(db: Kysely<Database>, id: string, viewer?: 
   const row = await findCalibration(db, id);
   if (!row) throw new NotFoundError('calibration', id);
   const dto = calibrationDto(row);
-  return viewer === undefined || seesIndividuals(viewer) ? dto : protectCalibration(dto);
+  // Rounded after protection: the rule ties figures as stored (a sum of rounded parts need not equal the rounded total).
+  return roundCalibrationAnswer(viewer === undefined || seesIndividuals(viewer) ? dto : protectCalibration(dto));
+}
+
+/** Children projected, forecast or counted in a backtest, and their errors and spreads: means of counts. */
+const BACKTEST_CHILDREN_KEY = /^(projected|simulatedMean|expectedEntrants|lower|upper|error|absoluteError|sd|predictiveSd|sumAbsoluteError|groupError|total|carriedForward|lastYearsFlows|actual)$/;
+
+/**
+ * The edge of a calibration answer (getCalibrationReport, listCalibrations): each non-integer
+ * number rounded as the house rounds answers (src/finance/money.ts roundAnswer, ANSWER_DECIMALS):
+ * the backtest's children projected and their errors as means of counts (4 decimals:
+ * 376.60729416310835 reads 376.6073); every other figure (rates, probabilities, shares, weights,
+ * percentages, and counts that may be fractional, a destination split between states) to 6
+ * decimals, so 1.9999999999999998 reads 2 and 60.149999999999984 reads 60.15. Pure: the stored
+ * report and the model the engine runs keep full precision.
+ */
+export function roundCalibrationAnswer<T>(answer: T): T {
+  return roundAnswer(answer, (path) => (path.includes('backtest') && !path.includes('calibration') && BACKTEST_CHILDREN_KEY.test(path[path.length - 1] ?? '') ? 'count' : 'ratio'));
 }
 
 /** How many calibrations' protected summary figures each database's cache holds (oldest added dropped first). */
@@ -513,5 +531,5 @@ export async function listCalibrations(
       cache.set(summary.id, structuredClone({ headline, cleaningCounts, backtest, disclosure }));
     }
   }
-  return { items: summaries, total, limit: page.limit, offset: page.offset };
+  return { items: summaries.map(roundCalibrationAnswer), total, limit: page.limit, offset: page.offset };
 }

@@ -109,7 +109,7 @@ interface CalibrationFields {
 export function parseCalibrationFields(raw: Record<string, string>): CalibrationFields {
   const errors: FieldError[] = [];
   const known = new Set<string>(CALIBRATION_FIELDS);
-  for (const name of Object.keys(raw)) if (!known.has(name)) errors.push({ field: `body/${name}`, reason: 'is not a known field' });
+  for (const name of Object.keys(raw)) if (!known.has(name)) errors.push({ field: `body/${escapeControl(name)}`, reason: `is not a known field${escapeControl(name) !== name ? ' (its control characters are shown as \\uXXXX)' : ''}` });
   const text = (name: string) => {
     const value = raw[name]?.trim();
     return value === undefined || value === '' ? undefined : value;
@@ -236,6 +236,14 @@ function checkAgainstData(imported: Pick<ImportedSsda903, 'returnYears'>, fields
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
 
 /**
+ * Text from the upload quoted back (a field's or a file's name): each control character written as
+ * \uXXXX, so nothing raw is echoed and nothing is changed silently (a NUL in a file name read "?").
+ */
+export function escapeControl(text: string): string {
+  return text.replace(/\p{Cc}/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/**
  * Control characters out of every string of a value bound for storage. The import already cleans
  * cells; this keeps a file name or anything else from reaching a json column, where one NUL
  * would make every later read of the table fail.
@@ -269,7 +277,7 @@ export async function startCalibration(services: CalibrationServices, actor: Act
   }
 
   const imported = await services.offload.importSsda903(
-    upload.files.map((f) => ({ name: f.name.replace(CONTROL, '?'), buffer: f.bytes })),
+    upload.files.map((f) => ({ name: escapeControl(f.name), buffer: f.bytes })),
     { limits: importLimits(services.uploadLimitBytes), mapping, ...(fields.localAuthority !== undefined ? { localAuthority: fields.localAuthority } : {}) },
   );
   const { window, backtestYear } = checkAgainstData(imported, fields);
@@ -279,13 +287,13 @@ export async function startCalibration(services: CalibrationServices, actor: Act
   }
   const population = upload.population
     ? await readPopulation(
-        { name: upload.population.name.replace(CONTROL, '?'), bytes: upload.population.bytes },
+        { name: escapeControl(upload.population.name), bytes: upload.population.bytes },
         { area: fields.populationArea, years: midYearsOf(window), field: `body/${POPULATION_PART}` },
       )
     : undefined;
 
   const calibrationId = randomUUID();
-  const sources = [...upload.files, ...(upload.population ? [upload.population] : [])].map((f) => ({ name: f.name.replace(CONTROL, '?'), bytes: f.bytes.length }));
+  const sources = [...upload.files, ...(upload.population ? [upload.population] : [])].map((f) => ({ name: escapeControl(f.name), bytes: f.bytes.length }));
   const shared: Omit<CalibrateOptions, 'referenceWindow'> = {
     priorModel: prior.model.spec,
     priorWeight: fields.priorWeight,

@@ -276,10 +276,22 @@ export async function startCalibration(services: CalibrationServices, actor: Act
     ]);
   }
 
-  const imported = await services.offload.importSsda903(
-    upload.files.map((f) => ({ name: escapeControl(f.name), buffer: f.bytes })),
-    { limits: importLimits(services.uploadLimitBytes), mapping, ...(fields.localAuthority !== undefined ? { localAuthority: fields.localAuthority } : {}) },
-  );
+  const imported = await services.offload
+    .importSsda903(
+      upload.files.map((f) => ({ name: escapeControl(f.name), buffer: f.bytes })),
+      { limits: importLimits(services.uploadLimitBytes), mapping, ...(fields.localAuthority !== undefined ? { localAuthority: fields.localAuthority } : {}) },
+    )
+    .catch((error: unknown) => {
+      // The import names the option as the core has it; over HTTP it is the form's field.
+      // (From the worker thread it comes back as a DomainError with status 400.)
+      if (error instanceof DomainError && error.status === 400 && error.errors?.some((e) => e.field === 'localAuthority')) {
+        throw new BadRequestError(
+          error.message,
+          error.errors.map((e) => (e.field === 'localAuthority' ? { ...e, field: 'body/localAuthority' } : e)),
+        );
+      }
+      throw error;
+    });
   const { window, backtestYear } = checkAgainstData(imported, fields);
   const summary = withoutControlCharacters(importSummary(imported.report, imported.returnYears));
   if (fields.populationArea !== undefined && !upload.population) {

@@ -136,7 +136,12 @@ export interface BacktestResult {
   fitWindow: { fromYear: number; toYear: number };
   /** How the fit window was chosen, in words. */
   fitWindowRule: string;
+  /** The model this backtest vouches for (the published version, once stored). */
   model: { id: string; version: string };
+  /** The backtest's own fit: the same method on fitWindow, never stored or published; in words. */
+  fit: { window: { fromYear: number; toYear: number }; note: string };
+  /** In words: which forecast had the smaller summed group error in the year, the model or a naive benchmark. */
+  verdict: string;
   startPopulation: number;
   expectedEntrants: number;
   actualEntrants: number;
@@ -230,6 +235,27 @@ export function propagate(model: CostModelSpec, birthMonth: number, start: Distr
   return dist;
 }
 
+const BENCHMARK_NAMES: Record<NaiveBenchmark['method'], string> = { carried_forward: 'the stock carried forward', last_years_flows: 'last year’s flows' };
+
+/**
+ * Which forecast did better in the year, in words: the model against each naive benchmark, by the
+ * summed absolute error over the four placement groups (lower is better; equal within 1e-9 is a tie).
+ */
+export function backtestVerdict(year: number, modelError: number, benchmarks: readonly NaiveBenchmark[]): string {
+  const better = benchmarks.filter((b) => b.groupError < modelError - 1e-9).map((b) => BENCHMARK_NAMES[b.method]);
+  const worse = benchmarks.filter((b) => b.groupError > modelError + 1e-9).map((b) => BENCHMARK_NAMES[b.method]);
+  const tied = benchmarks.filter((b) => Math.abs(b.groupError - modelError) <= 1e-9).map((b) => BENCHMARK_NAMES[b.method]);
+  const parts: string[] = [];
+  if (better.length === benchmarks.length && benchmarks.length > 0) parts.push(`In ${year} the model did worse than both naive benchmarks: ${better.join(' and ')} each forecast the placement groups better (smaller summed group error)`);
+  else if (worse.length === benchmarks.length && benchmarks.length > 0) parts.push(`In ${year} the model did better than both naive benchmarks (${worse.join(' and ')}): its summed group error is the smallest`);
+  else {
+    if (better.length) parts.push(`In ${year} ${better.join(' and ')} did better than the model (smaller summed group error)`);
+    if (worse.length) parts.push(`${parts.length ? 'the model did better than' : `In ${year} the model did better than`} ${worse.join(' and ')}`);
+    if (tied.length) parts.push(`${parts.length ? 'it tied with' : `In ${year} the model tied with`} ${tied.join(' and ')}`);
+  }
+  return `${parts.join('; ')}.`;
+}
+
 /** The window a backtest of `year` fits on, and the rule that chose it, in words. Throws RangeError for a window with no year before `year`. */
 export function fitWindowFor(
   returnYears: readonly number[],
@@ -245,13 +271,19 @@ export function fitWindowFor(
       return { window: { fromYear: Math.max(first, chosen.fromYear), toYear: chosen.toYear }, rule: `the chosen window, ${chosen.fromYear}-${chosen.toYear}` };
     }
     const length = chosen.toYear - chosen.fromYear + 1;
+    const from = Math.max(first, year - length);
+    const used = year - from;
+    // Says what was used: with fewer returns before the year than the window's length, fewer years
+    // (a review of issue 11 read "4 years ending at 2018" over a fit of 2018-2018).
+    const cut = used < length ? `; the returns start in ${first}, so ${used} year${used === 1 ? '' : 's'} (${from}-${year - 1}) of the ${length} were there to fit on` : '';
     return {
-      window: { fromYear: Math.max(first, year - length), toYear: year - 1 },
-      rule: `the chosen window's length (${length} year${length === 1 ? '' : 's'}) ending at ${year - 1}: the chosen window ${chosen.fromYear}-${chosen.toYear} ${chosen.fromYear <= year ? 'includes the year projected' : 'starts after the year projected'}`,
+      window: { fromYear: from, toYear: year - 1 },
+      rule: `${from}-${year - 1}: the chosen window's length (${length} year${length === 1 ? '' : 's'}) ending at ${year - 1}, because the chosen window ${chosen.fromYear}-${chosen.toYear} ${chosen.fromYear <= year ? 'includes the year projected' : 'starts after the year projected'}${cut}`,
     };
   }
   if (!(Number.isInteger(fitYears) && fitYears >= 1)) throw new RangeError(`fitYears must be a whole number of years, at least 1, not ${fitYears}`);
-  return { window: { fromYear: Math.max(first, year - fitYears), toYear: year - 1 }, rule: `the ${fitYears} return year${fitYears === 1 ? '' : 's'} before the year projected (as many as there are)` };
+  const from = Math.max(first, year - fitYears);
+  return { window: { fromYear: from, toYear: year - 1 }, rule: `${from}-${year - 1}: the ${fitYears} return year${fitYears === 1 ? '' : 's'} before the year projected (as many as there are: ${year - from})` };
 }
 
 /**
@@ -664,6 +696,7 @@ export function backtest(imported: ImportedSsda903, options: BacktestOptions): B
       groupError: sumOf(groups.map((g) => Math.abs(g.lastYearsFlows - g.actual))),
     },
   ];
+  const verdict = backtestVerdict(year, groupError, benchmarks);
   const totals = Float64Array.from(simulated.total).sort();
   const meanTotal = sumOf(totals) / draws;
   const predictiveSd = Math.sqrt(sumOf(Array.from(totals, (x) => (x - meanTotal) ** 2)) / (draws - 1));
@@ -685,6 +718,11 @@ export function backtest(imported: ImportedSsda903, options: BacktestOptions): B
     fitWindow,
     fitWindowRule,
     model: { id: model.id, version: model.version },
+    fit: {
+      window: fitWindow,
+      note: `The backtest refits the same method on the returns ${fitWindow.fromYear}-${fitWindow.toYear} only (a fit of its own, not stored or published) and projects ${year} from it; \`model\` names the published model whose method it tests, which was fitted on the calibration window.`,
+    },
+    verdict,
     startPopulation,
     expectedEntrants,
     actualEntrants,

@@ -679,13 +679,14 @@ export function calibrate(imported: ImportedSsda903, options: CalibrateOptions):
   const authority = options.authorityName;
   const id = calibratedModelId({ priorId: prior.id, modelId: options.modelId, authorityName: authority });
   const windowText = `${window.fromYear - 1}-${String(window.toYear).slice(2)} to ${window.toYear - 1}-${String(window.toYear).slice(2)}`;
-  const returnsText = window.fromYear === window.toYear ? `the ${window.fromYear - 1}-${String(window.toYear).slice(2)} SSDA903 return` : `SSDA903 returns ${window.fromYear} to ${window.toYear} (years ending 31 March)`;
+  const oneReturn = window.fromYear === window.toYear ? `${window.fromYear - 1}-${String(window.toYear).slice(2)} SSDA903 return` : undefined;
+  const returnsText = oneReturn ? `the ${oneReturn}` : `SSDA903 returns ${window.fromYear} to ${window.toYear} (years ending 31 March)`;
   const model: CostModelSpec = {
     ...structuredClone(prior),
     id,
     version: options.version ?? '1.0.0',
     name: `${authority ?? 'Local authority'}: ${prior.name}, calibrated from ${returnsText}`,
-    description: `Transition rates calibrated from ${authority ?? 'the authority'}'s ${returnsText}, shrunk towards ${prior.id} ${prior.version} (Dirichlet prior weight ${w} person-months per monthly row, ${birthdayWeight} birthdays per row for leaving care at 18, ${leaverWeight} care-leaver-years per care leaver row). Costs, states and interventions are the prior's.`,
+    description: `Transition rates calibrated from ${authority ?? 'the authority'}'s ${oneReturn ?? returnsText}, shrunk towards ${prior.id} ${prior.version} (Dirichlet prior weight ${w} person-months per monthly row, ${birthdayWeight} birthdays per row for leaving care at 18, ${leaverWeight} care-leaver-years per care leaver row). Costs, states and interventions are the prior's.`,
     states,
     transitions,
     ...(ageTransitions.length ? { ageTransitions } : {}),

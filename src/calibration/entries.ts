@@ -361,6 +361,13 @@ export function calibrateEntries<R extends EntrySplitRow>(input: EntryCalibratio
   const multiplierSd = Math.round((1 / Math.sqrt(pooled)) * 1e6) / 1e6;
   const bands = local.byBand.map((b) => b.band).join(', ');
   const others = prior.ageBands.filter((b) => b.fromYears < CHILD_AGES && !local.byBand.some((x) => x.band === b.id)).map((b) => b.id);
+  // More entries a year than children in the band: the population cannot be this authority's
+  // (a smaller area's, or fractions of people). Said in words without the entries themselves,
+  // which the board may not read when small.
+  const implausible = local.byBand.filter((b) => b.entries / (counts.months / 12) > b.population).map((b) => `${b.band} (${b.population} children)`);
+  const implausibleNote = implausible.length
+    ? `Warning: in band${implausible.length === 1 ? '' : 's'} ${implausible.join(', ')} the return has more entries into care a year than the population given has children, which cannot be: the population is not this authority's (check the area and the file), and these entry rates should not be used. `
+    : '';
   return {
     entries,
     entrySplits,
@@ -373,6 +380,7 @@ export function calibrateEntries<R extends EntrySplitRow>(input: EntryCalibratio
         `with ${Math.round(level * 100)}% exact Poisson intervals; the model's chances of entering care from community and edge-of-care states are scaled band by band to match (shrunk towards the prior's rate with a weight of ${input.entryRateWeight} entries). ` +
         `${others.length ? `Bands ${others.join(', ')} have no population given and keep the prior's national rates. ` : ''}` +
         `${source?.warning ? `Note: ${source.warning}. ` : ''}` +
+        implausibleNote +
         `Propagated to the engine: one multiplier per run on every entry into care (rate factor entry_to_care, lognormal with mean 1 and sd ${multiplierSd}: the pooled rate's relative uncertainty, 1/√(entries + prior weight)), replacing the prior's national uncertainty. ` +
         'Not propagated: band-to-band differences in that uncertainty (one multiplier moves every band together), and the error of the population estimate itself (taken as known).',
       level,

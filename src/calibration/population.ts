@@ -46,10 +46,22 @@ export interface PopulationEstimate extends ChildPopulation {
   years: number[];
 }
 
+/**
+ * The most people one cell may hold: one authority's children of one single year of age (or one
+ * sex of them). The largest English authority by children, Kent, has about 19,000 to 20,000 at
+ * each single year of age 0-17 (ONS mid-2023 estimates, MYE2; Birmingham about 17,000), so
+ * 50,000 is well above any authority and far below a country (England: about 600,000 a year of
+ * age). A larger value is a misread file or the wrong area's row (the review of issue 11 sent
+ * 1e12 at every age: accepted, then the job failed).
+ */
+export const MAX_PEOPLE_PER_AGE = 50_000;
+
 /** Ages needed: 0 to 17. */
 const CHILD_AGES = 18;
 const HEADER_SEARCH_ROWS = 30;
 
+/** A cell as it may be quoted back: control characters shown as \\uXXXX, never raw. */
+const printable = (text: string) => text.replace(/\p{Cc}/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 const norm = (cell: string) => cell.toLowerCase().replace(/[^a-z0-9+]/g, '');
 const isCode = (h: string) => h === 'code' || h === 'areacode' || h === 'geographycode' || h === 'geogcode' || h === 'mnemonic' || /^[a-z]*code\d{0,4}$/.test(h) || /^[a-z]+\d{2}cd$/.test(h);
 const isName = (h: string) => h === 'name' || h === 'areaname' || h === 'geography' || /^[a-z]*name\d{0,4}$/.test(h) || /^[a-z]+\d{2}nm$/.test(h);
@@ -123,7 +135,15 @@ export function parsePopulation(rows: readonly CsvRow[], fileName: string, optio
   const number = (row: CsvRow, at: number): number => {
     const raw = (row.cells[at] ?? '').trim().replace(/,/g, '');
     const value = Number(raw);
-    if (raw === '' || !Number.isFinite(value) || value < 0) fail(`column ${header[at]} must be a number of people, not "${(row.cells[at] ?? '').slice(0, 20)}"`, row.row);
+    if (raw === '' || !Number.isFinite(value) || value < 0) fail(`column ${printable(header[at])} must be a number of people, not "${printable((row.cells[at] ?? '').slice(0, 20))}"`, row.row);
+    // ONS mid-year estimates are whole people: a fraction is a misread file or a rate, not a count.
+    if (!Number.isInteger(value)) fail(`column ${printable(header[at])} must be a whole number of people (the ONS mid-year estimates are integers), not ${raw.slice(0, 20)}`, row.row);
+    if (value > MAX_PEOPLE_PER_AGE) {
+      fail(
+        `column ${printable(header[at])} holds ${raw.slice(0, 20)} people, more than ${MAX_PEOPLE_PER_AGE.toLocaleString('en-GB')}: no English authority has that many children of one year of age (the largest, Kent, has about 20,000); is this the right area and column?`,
+        row.row,
+      );
+    }
     return value;
   };
 
@@ -139,11 +159,11 @@ export function parsePopulation(rows: readonly CsvRow[], fileName: string, optio
     const want = options.area.trim().toLowerCase();
     chosen = [...areas.values()].find((a) => a.code.toLowerCase() === want) ?? [...areas.values()].find((a) => a.name.toLowerCase() === want);
     if (!chosen) {
-      const some = [...areas.values()].slice(0, 5).map((a) => a.code || a.name).join(', ');
-      return fail(`has no area ${options.area}${codeAt < 0 && nameAt < 0 ? ' (it has no code or name column)' : ` (${areas.size} area(s), e.g. ${some})`}`);
+      const some = [...areas.values()].slice(0, 5).map((a) => printable(a.code || a.name)).join(', ');
+      return fail(`has no area ${printable(options.area)}${codeAt < 0 && nameAt < 0 ? ' (it has no code or name column)' : ` (${areas.size} area(s), e.g. ${some})`}`);
     }
   } else if (areas.size > 1) {
-    const some = [...areas.values()].slice(0, 5).map((a) => a.code || a.name).join(', ');
+    const some = [...areas.values()].slice(0, 5).map((a) => printable(a.code || a.name)).join(', ');
     return fail(`holds ${areas.size} areas (${some}...): name the authority's ONS code (populationArea, --population-area)`);
   } else {
     chosen = [...areas.values()][0];
@@ -223,9 +243,9 @@ export function parsePopulation(rows: readonly CsvRow[], fileName: string, optio
     }
   }
   const missing = seen.findIndex((s) => !s);
-  if (missing >= 0) fail(`has no population for age ${missing}${chosen.code || chosen.name ? ` in ${chosen.code || chosen.name}` : ''} (ages 0 to 17 are needed)`);
-  if (byAge.every((n) => n === 0)) fail(`has no children aged 0 to 17${chosen.code || chosen.name ? ` in ${chosen.code || chosen.name}` : ''}`);
-  const where = [chosen.code, chosen.name].filter(Boolean).join(' ');
+  if (missing >= 0) fail(`has no population for age ${missing}${chosen.code || chosen.name ? ` in ${printable(chosen.code || chosen.name)}` : ''} (ages 0 to 17 are needed)`);
+  if (byAge.every((n) => n === 0)) fail(`has no children aged 0 to 17${chosen.code || chosen.name ? ` in ${printable(chosen.code || chosen.name)}` : ''}`);
+  const where = printable([chosen.code, chosen.name].filter(Boolean).join(' '));
   // A population of other years than the window's is used as given, and said: a stale estimate
   // misstates the rate by the population's change since (a fresh review passed mid-2010 for 2020-2023 unremarked).
   const wanted = options.years ?? [];
@@ -243,12 +263,12 @@ export function parsePopulation(rows: readonly CsvRow[], fileName: string, optio
   return {
     byAge,
     layout,
-    area: chosen.code || null,
-    areaName: chosen.name || null,
+    area: chosen.code ? printable(chosen.code) : null,
+    areaName: chosen.name ? printable(chosen.name) : null,
     years,
     source: {
       description: `ONS mid-year population estimates (${fileName}${where ? `: ${where}` : ''}${when}), ${Math.round(byAge.reduce((a, b) => a + b, 0))} children aged 0-17`,
-      ...(chosen.code ? { area: chosen.code } : {}),
+      ...(chosen.code ? { area: printable(chosen.code) } : {}),
       ...(years.length ? { years } : {}),
       ...(warning ? { warning } : {}),
     },

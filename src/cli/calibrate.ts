@@ -23,7 +23,7 @@ import { progressBar } from './progress-bar.ts';
  *   --window 2021-2024   return years to calibrate on (default: the latest four)
  *   --prior FILE         prior model (default models/england-default.json)
  *   --weight N           prior weight per monthly row, in person-months (default 60)
- *   --level L            level of the report's intervals: 0.9, 90 or 90% (default 90%)
+ *   --level L            level of the report's intervals, above 0 and below 1: 0.9 (the default) for 90%
  *   --mapping FILE       the authority's partial mapping table, merged over the default
  *   --authority NAME     the authority's name (names the model: <name>-calibrated)
  *   --la NAME            with several authorities in the files (an LA column), the one to use
@@ -62,12 +62,15 @@ const progress = progressBar();
 const bar = (fraction: number, label: string) => progress.update(fraction, label);
 const done = () => progress.end();
 
-/** An interval level from 0.9, 90 or 90%: a number above 1 is a percentage. NaN when unreadable. */
+/**
+ * An interval level, read exactly as importSsda903's intervalLevel is (src/services/calibrations.ts):
+ * a decimal above 0 and below 1, such as 0.9. NaN otherwise: 1.5, 90 or 90% are refused, not read
+ * as percentages (the review of issue 11 found --level 1.5 run as 1.5% with exit 0).
+ */
 function parseLevel(text: string): number {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(%?)\s*$/.exec(text);
-  if (!m) return Number.NaN;
-  const x = Number(m[1]);
-  return m[2] === '%' || x > 1 ? x / 100 : x;
+  const trimmed = text.trim();
+  const value = Number(trimmed);
+  return /^0?\.\d+$/.test(trimmed) && value > 0 && value < 1 ? value : Number.NaN;
 }
 
 function fail(message: string, details: string[] = [], code = 2): never {
@@ -108,6 +111,7 @@ async function main(): Promise<void> {
     const m = /^(\d{4})(?:-(\d{4}))?$/.exec(values.window);
     if (!m) fail(`--window must be YEAR or YEAR-YEAR (return years ending 31 March), not ${values.window}`);
     window = { fromYear: Number(m[1]), toYear: Number(m[2] ?? m[1]) };
+    if (window.fromYear > window.toYear) fail(`--window ${values.window}: the first year must not be after the last`);
   }
   if (values['population-area'] !== undefined && values.population === undefined) fail('--population-area needs --population FILE');
   let population: PopulationEstimate | undefined;
@@ -121,7 +125,7 @@ async function main(): Promise<void> {
   const weight = values.weight !== undefined ? Number(values.weight) : undefined;
   if (weight !== undefined && !(weight > 0)) fail('--weight must be a positive number of person-months');
   const level = values.level !== undefined ? parseLevel(values.level) : undefined;
-  if (level !== undefined && !(level > 0 && level < 1)) fail(`--level must be a level between 0 and 1, or a percentage (0.9, 90 or 90%), not ${values.level}`);
+  if (level !== undefined && !(level > 0 && level < 1)) fail(`--level must be a level above 0 and below 1, e.g. 0.9 for 90% intervals, not ${values.level}`);
   const options: Omit<CalibrateOptions, 'referenceWindow'> = {
     priorModel: prior,
     mapping,
@@ -180,7 +184,7 @@ async function main(): Promise<void> {
     const groups = b.groups.map((g) => `${g.group} ${g.projected.toFixed(0)} [${g.lower.toFixed(0)}-${g.upper.toFixed(0)}]/${g.actual.toFixed(0)}`).join(', ');
     const [carried, flows] = b.benchmarks;
     console.log(
-      `Backtest ${b.year} (fit ${b.fitWindow.fromYear}-${b.fitWindow.toYear}): in care at 31 March projected ${o.projected.toFixed(1)} (${level} interval ${o.lower.toFixed(0)}-${o.upper.toFixed(0)}), actual ${o.actual.toFixed(0)} (${pct(o.percentError)}, ${o.inInterval ? 'inside' : 'outside'} the interval); by group projected [interval]/actual: ${groups}; summed group error ${o.groupError.toFixed(1)} (stock carried forward ${carried.groupError.toFixed(1)}, last year's flows ${flows.groupError.toFixed(1)})${b.vanished ? `; ${b.vanished} child(ren) whose open episode vanished from the ${b.year} return left out` : ''}; ${b.entryRates.note.split(':')[0]}.`,
+      `Backtest ${b.year} (fit ${b.fitWindow.fromYear}-${b.fitWindow.toYear}): in care at 31 March projected ${o.projected.toFixed(1)} (${level} interval ${o.lower.toFixed(0)}-${o.upper.toFixed(0)}), actual ${o.actual.toFixed(0)} (${pct(o.percentError)}, ${o.inInterval ? 'inside' : 'outside'} the interval); by group projected [interval]/actual: ${groups}; summed group error ${o.groupError.toFixed(1)} (stock carried forward ${carried.groupError.toFixed(1)}, last year's flows ${flows.groupError.toFixed(1)})${b.vanished ? `; ${b.vanished} child(ren) whose open episode vanished from the ${b.year} return left out` : ''}; ${b.entryRates.note.split(':')[0]}. ${b.verdict}`,
     );
   }
   console.log(`Wrote ${modelFile} and ${reportFile}.`);

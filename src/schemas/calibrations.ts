@@ -265,6 +265,13 @@ export const Backtest = Type.Object({
   ),
   overall: BacktestOverall,
   fitWindowRule: Type.Optional(Type.String({ description: 'How the fit window was chosen from the calibration window' })),
+  fit: Type.Optional(
+    Type.Object(
+      { window: Type.Object({ fromYear: Type.Integer(), toYear: Type.Integer() }), note: Type.String() },
+      { description: 'The backtest’s own fit: the same method on fitWindow only, not stored or published (`model` names the published model whose method it tests)' },
+    ),
+  ),
+  verdict: Type.Optional(Type.String({ description: 'In words: whether the model or a naive benchmark (stock carried forward, last year’s flows) forecast the placement groups better in the year; withheld when the group errors are' })),
   vanished: Type.Optional({ ...ShownCount, description: 'Children left out of start, entrants and actual alike: their episode open on 31 March of the year before vanished from the return' }),
   entryRates: Type.Optional(Type.Object({ basis: Type.String(), note: Type.String({ description: 'In words, e.g. "entry rates are national"' }) })),
   interval: Type.Optional(Type.Object({ level: Type.Number(), draws: Type.Integer(), seed: Type.Integer(), method: Type.String() })),
@@ -286,7 +293,7 @@ export const Backtest = Type.Object({
     ),
   ),
   benchmarks: Type.Optional(
-    Type.Array(Type.Object({ method: Type.Enum(['carried_forward', 'last_years_flows']), description: Type.String(), total: ShownFigure, groupError: ShownFigure }), {
+    Type.Array(Type.Object({ method: Type.Enum(['carried_forward', 'last_years_flows']), description: Type.String(), total: { ...ShownCount, description: 'The benchmark’s forecast of children in care: a count, so "<5" or "c" when hidden' }, groupError: ShownFigure }), {
       description: 'The naive benchmarks’ summed group errors beside the model’s overall.groupError',
     }),
   ),

@@ -327,6 +327,10 @@ export function protectCalibration(dto: CalibrationDto): CalibrationDto {
       // Summed absolute errors over the groups would give away a hidden group's figures.
       hideIf(overall, ['groupError'], anyGroupHidden || figures.hidden(whole.actual));
       for (const x of benchmarks) hideIf(x.b, ['groupError'], anyGroupHidden || figures.hidden(x.total) || x.parts.some((i) => figures.hidden(i)));
+      // Which forecast did better compares the group errors: withheld with them.
+      if (typeof backtest.verdict === 'string' && (overall.groupError === COMPLEMENT || benchmarks.some((x) => x.b.groupError === COMPLEMENT))) {
+        backtest.verdict = 'Which forecast did better (the model or a naive benchmark) is withheld under the disclosure rule: the group errors it compares are hidden.';
+      }
     });
   }
 

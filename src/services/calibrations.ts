@@ -1,3 +1,4 @@
+import { roundAnswer } from '../finance/money.ts';
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { type CalibrateOptions, calibratedModelId, defaultWindow } from '../calibration/calibrate.ts';
@@ -108,7 +109,7 @@ interface CalibrationFields {
 export function parseCalibrationFields(raw: Record<string, string>): CalibrationFields {
   const errors: FieldError[] = [];
   const known = new Set<string>(CALIBRATION_FIELDS);
-  for (const name of Object.keys(raw)) if (!known.has(name)) errors.push({ field: `body/${name}`, reason: 'is not a known field' });
+  for (const name of Object.keys(raw)) if (!known.has(name)) errors.push({ field: `body/${escapeControl(name)}`, reason: `is not a known field${escapeControl(name) !== name ? ' (its control characters are shown as \\uXXXX)' : ''}` });
   const text = (name: string) => {
     const value = raw[name]?.trim();
     return value === undefined || value === '' ? undefined : value;
@@ -235,6 +236,14 @@ function checkAgainstData(imported: Pick<ImportedSsda903, 'returnYears'>, fields
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
 
 /**
+ * Text from the upload quoted back (a field's or a file's name): each control character written as
+ * \uXXXX, so nothing raw is echoed and nothing is changed silently (a NUL in a file name read "?").
+ */
+export function escapeControl(text: string): string {
+  return text.replace(/\p{Cc}/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/**
  * Control characters out of every string of a value bound for storage. The import already cleans
  * cells; this keeps a file name or anything else from reaching a json column, where one NUL
  * would make every later read of the table fail.
@@ -267,10 +276,22 @@ export async function startCalibration(services: CalibrationServices, actor: Act
     ]);
   }
 
-  const imported = await services.offload.importSsda903(
-    upload.files.map((f) => ({ name: f.name.replace(CONTROL, '?'), buffer: f.bytes })),
-    { limits: importLimits(services.uploadLimitBytes), mapping, ...(fields.localAuthority !== undefined ? { localAuthority: fields.localAuthority } : {}) },
-  );
+  const imported = await services.offload
+    .importSsda903(
+      upload.files.map((f) => ({ name: escapeControl(f.name), buffer: f.bytes })),
+      { limits: importLimits(services.uploadLimitBytes), mapping, ...(fields.localAuthority !== undefined ? { localAuthority: fields.localAuthority } : {}) },
+    )
+    .catch((error: unknown) => {
+      // The import names the option as the core has it; over HTTP it is the form's field.
+      // (From the worker thread it comes back as a DomainError with status 400.)
+      if (error instanceof DomainError && error.status === 400 && error.errors?.some((e) => e.field === 'localAuthority')) {
+        throw new BadRequestError(
+          error.message,
+          error.errors.map((e) => (e.field === 'localAuthority' ? { ...e, field: 'body/localAuthority' } : e)),
+        );
+      }
+      throw error;
+    });
   const { window, backtestYear } = checkAgainstData(imported, fields);
   const summary = withoutControlCharacters(importSummary(imported.report, imported.returnYears));
   if (fields.populationArea !== undefined && !upload.population) {
@@ -278,13 +299,13 @@ export async function startCalibration(services: CalibrationServices, actor: Act
   }
   const population = upload.population
     ? await readPopulation(
-        { name: upload.population.name.replace(CONTROL, '?'), bytes: upload.population.bytes },
+        { name: escapeControl(upload.population.name), bytes: upload.population.bytes },
         { area: fields.populationArea, years: midYearsOf(window), field: `body/${POPULATION_PART}` },
       )
     : undefined;
 
   const calibrationId = randomUUID();
-  const sources = [...upload.files, ...(upload.population ? [upload.population] : [])].map((f) => ({ name: f.name.replace(CONTROL, '?'), bytes: f.bytes.length }));
+  const sources = [...upload.files, ...(upload.population ? [upload.population] : [])].map((f) => ({ name: escapeControl(f.name), bytes: f.bytes.length }));
   const shared: Omit<CalibrateOptions, 'referenceWindow'> = {
     priorModel: prior.model.spec,
     priorWeight: fields.priorWeight,
@@ -446,7 +467,24 @@ export async function getCalibration(db: Kysely<Database>, id: string, viewer?: 
   const row = await findCalibration(db, id);
   if (!row) throw new NotFoundError('calibration', id);
   const dto = calibrationDto(row);
-  return viewer === undefined || seesIndividuals(viewer) ? dto : protectCalibration(dto);
+  // Rounded after protection: the rule ties figures as stored (a sum of rounded parts need not equal the rounded total).
+  return roundCalibrationAnswer(viewer === undefined || seesIndividuals(viewer) ? dto : protectCalibration(dto));
+}
+
+/** Children projected, forecast or counted in a backtest, and their errors and spreads: means of counts. */
+const BACKTEST_CHILDREN_KEY = /^(projected|simulatedMean|expectedEntrants|lower|upper|error|absoluteError|sd|predictiveSd|sumAbsoluteError|groupError|total|carriedForward|lastYearsFlows|actual)$/;
+
+/**
+ * The edge of a calibration answer (getCalibrationReport, listCalibrations): each non-integer
+ * number rounded as the house rounds answers (src/finance/money.ts roundAnswer, ANSWER_DECIMALS):
+ * the backtest's children projected and their errors as means of counts (4 decimals:
+ * 376.60729416310835 reads 376.6073); every other figure (rates, probabilities, shares, weights,
+ * percentages, and counts that may be fractional, a destination split between states) to 6
+ * decimals, so 1.9999999999999998 reads 2 and 60.149999999999984 reads 60.15. Pure: the stored
+ * report and the model the engine runs keep full precision.
+ */
+export function roundCalibrationAnswer<T>(answer: T): T {
+  return roundAnswer(answer, (path) => (path.includes('backtest') && !path.includes('calibration') && BACKTEST_CHILDREN_KEY.test(path[path.length - 1] ?? '') ? 'count' : 'ratio'));
 }
 
 /** How many calibrations' protected summary figures each database's cache holds (oldest added dropped first). */
@@ -513,5 +551,5 @@ export async function listCalibrations(
       cache.set(summary.id, structuredClone({ headline, cleaningCounts, backtest, disclosure }));
     }
   }
-  return { items: summaries, total, limit: page.limit, offset: page.offset };
+  return { items: summaries.map(roundCalibrationAnswer), total, limit: page.limit, offset: page.offset };
 }

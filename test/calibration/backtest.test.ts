@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
-import { backtest, entryRateFor, fitWindowFor, PLACEMENT_GROUPS, placementGroup, propagate, truncateToReturnYear, vanishedChildren } from '../../src/calibration/backtest.ts';
+import { backtest, backtestVerdict, entryRateFor, fitWindowFor, PLACEMENT_GROUPS, placementGroup, propagate, truncateToReturnYear, vanishedChildren } from '../../src/calibration/backtest.ts';
 import { monthIndex } from '../../src/calibration/dates.ts';
 import { importSsda903 } from '../../src/calibration/import.ts';
 import { generateSyntheticAuthority, syntheticModel } from '../../src/calibration/synthetic-authority.ts';
@@ -178,4 +178,28 @@ t.test('the Northvale sample backtests', async (t) => {
     result.overall.actual,
     'the states add up',
   );
+});
+
+t.test('the fit window rule says the years actually used (review of issue 11: "4 years ending at 2018" over 2018-2018)', async (t) => {
+  const cut = fitWindowFor([2018, 2019, 2020, 2021], 2019, { fromYear: 2018, toYear: 2021 });
+  t.same(cut.window, { fromYear: 2018, toYear: 2018 });
+  t.equal(
+    cut.rule,
+    "2018-2018: the chosen window's length (4 years) ending at 2018, because the chosen window 2018-2021 includes the year projected; the returns start in 2018, so 1 year (2018-2018) of the 4 were there to fit on",
+  );
+  const whole = fitWindowFor([2016, 2017, 2018, 2019, 2020], 2020, { fromYear: 2017, toYear: 2020 });
+  t.same(whole.window, { fromYear: 2016, toYear: 2019 });
+  t.notMatch(whole.rule, /were there to fit on/, 'no cut to mention');
+  t.match(fitWindowFor([2018, 2019], 2019).rule, /^2018-2018: the 4 return years before the year projected \(as many as there are: 1\)/);
+});
+
+t.test('the verdict says in words whether the model or a naive benchmark did better', async (t) => {
+  const b = (carried: number, flows: number) => [
+    { method: 'carried_forward' as const, description: '', total: 0, groupError: carried },
+    { method: 'last_years_flows' as const, description: '', total: 0, groupError: flows },
+  ];
+  t.equal(backtestVerdict(2024, 10, b(4, 6)), 'In 2024 the model did worse than both naive benchmarks: the stock carried forward and last year’s flows each forecast the placement groups better (smaller summed group error).');
+  t.equal(backtestVerdict(2024, 3, b(4, 6)), 'In 2024 the model did better than both naive benchmarks (the stock carried forward and last year’s flows): its summed group error is the smallest.');
+  t.equal(backtestVerdict(2024, 5, b(4, 6)), 'In 2024 the stock carried forward did better than the model (smaller summed group error); the model did better than last year’s flows.');
+  t.equal(backtestVerdict(2024, 4, b(4, 6)), 'In 2024 the model did better than last year’s flows; it tied with the stock carried forward.');
 });

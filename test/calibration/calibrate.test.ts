@@ -122,6 +122,30 @@ t.test('entries per 10,000 children when the population is given', async (t) => 
   close(t, report.entries.byBand.find((b) => b.band === '5-9')?.per10000ChildrenPerYear, (0.5 * 10_000) / 24_000, 'rate per 10,000');
 });
 
+t.test('a one-year model is described without a double article, and the docs give the chosen level', async (t) => {
+  const imported = await importSsda903(uploads(), { pseudonymKey: 'test' });
+  const year = imported.returnYears[imported.returnYears.length - 1];
+  const { model } = calibrate(imported, { priorModel: syntheticModel(), authorityName: 'Handshire', referenceWindow: { fromYear: year, toYear: year } });
+  const ret = `${year - 1}-${String(year).slice(2)} SSDA903 return`;
+  t.match(model.description, `calibrated from Handshire's ${ret},`);
+  t.notMatch(model.description, /'s the /, 'not "the authority\'s the 2023-24 return"');
+  t.match(model.name, `calibrated from the ${ret}`);
+  const routes = readFileSync(path.join(import.meta.dirname, '../../src/routes/calibrations/index.ts'), 'utf8');
+  t.notMatch(routes, /95% intervals/, 'getCalibrationReport: the default level is 90% and configurable');
+  const readme = readFileSync(path.join(import.meta.dirname, '../../src/calibration/README.md'), 'utf8');
+  t.notMatch(readme, /posterior's 90% point/, 'the README: the chosen level');
+});
+
+t.test('more entries a year than children in a band is said in words in the entry-rate note', async (t) => {
+  const imported = await importSsda903(uploads(), { pseudonymKey: 'test' });
+  // One entry in 24 months is 0.5 a year: among 0.25 children (the review's 0.001 people at every age) that cannot be.
+  const small = calibrate(imported, { priorModel: syntheticModel(), population: { '5-9': 0.25 } }).report.entryRates;
+  t.match(small?.note, /Warning: in band 5-9 \(0\.25 children\) the return has more entries into care a year than the population given has children/);
+  // 0.5 a year among one child is possible (a rate of 5,000 per 10,000): no warning.
+  const one = calibrate(imported, { priorModel: syntheticModel(), population: { '5-9': 1 } }).report.entryRates;
+  t.notMatch(one?.note, /Warning/);
+});
+
 t.test('the national default model as the prior gives a valid calibrated model', { skip: !existsSync(DEFAULT_MODEL) && 'models/england-default.json not present' }, async (t) => {
   const prior = JSON.parse(readFileSync(DEFAULT_MODEL, 'utf8'));
   const imported = await importSsda903(uploads(), { pseudonymKey: 'test' });

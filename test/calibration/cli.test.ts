@@ -16,7 +16,7 @@ t.test('calibrate a folder: model and report written, headline printed', async (
   const priorFile = path.join(dir, 'prior.json');
   writeFileSync(priorFile, JSON.stringify(syntheticModel()));
   const out = path.join(dir, 'out');
-  const result = run(HAND, '--out', out, '--prior', priorFile, '--window', '2023-2024', '--authority', 'Handshire', '--weight', '12', '--level', '80%');
+  const result = run(HAND, '--out', out, '--prior', priorFile, '--window', '2023-2024', '--authority', 'Handshire', '--weight', '12', '--level', '0.8');
   t.equal(result.status, 0, result.stderr);
   t.match(result.stdout, /Imported 5 episodes of 4 children, returns 2023-2024\./);
   t.match(result.stdout, /Calibrated \d+ rows on 2023-2024 \(74 person-months, 1 entries\)/);
@@ -27,7 +27,7 @@ t.test('calibrate a folder: model and report written, headline printed', async (
   t.ok(validateModel(model).ok, 'the written model is valid');
   const report = JSON.parse(readFileSync(path.join(out, 'calibration-report.json'), 'utf8'));
   t.equal(report.calibration.priorWeight, 12);
-  t.equal(report.calibration.intervalLevel, 0.8, '--level 80% is a level of 0.8');
+  t.equal(report.calibration.intervalLevel, 0.8, '--level 0.8 is a level of 0.8');
   t.equal(report.backtests.length, 1);
   t.match(report.import.counts, { column_dropped: { dropped: 8 } });
 });
@@ -48,9 +48,15 @@ t.test('bad input ends with a message and a non-zero status, not a stack trace',
   const window = run(HAND, '--prior', priorFile, '--window', '1999', '--out', path.join(dir, 'out'));
   t.equal(window.status, 2);
   t.match(window.stderr, /reference window 1999-1999 must lie within/);
-  const level = run(HAND, '--prior', priorFile, '--level', '100', '--out', path.join(dir, 'out'));
-  t.equal(level.status, 2);
-  t.match(level.stderr, /--level must be a level between 0 and 1/);
+  // As HTTP reads intervalLevel: above 0 and below 1, nothing read as a percentage (--level 1.5 ran at 1.5%).
+  for (const bad of ['100', '1.5', '90%', '1', '0', 'x']) {
+    const level = run(HAND, '--prior', priorFile, '--level', bad, '--out', path.join(dir, 'out'));
+    t.equal(level.status, 2, `--level ${bad}: exit 2`);
+    t.match(level.stderr, /--level must be a level above 0 and below 1/, `--level ${bad}: the reason`);
+  }
+  const reversed = run(HAND, '--prior', priorFile, '--window', '2024-2023', '--out', path.join(dir, 'out'));
+  t.equal(reversed.status, 2);
+  t.match(reversed.stderr, /--window 2024-2023: the first year must not be after the last/);
 });
 
 t.test('field cases: nothing usable exits non-zero and writes nothing; what is written is valid', async (t) => {

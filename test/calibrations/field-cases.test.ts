@@ -118,7 +118,7 @@ t.test('several authorities in one multi-year file: say which, or be asked', asy
   ];
   const asked = await test.as('commissioning', { method: 'POST', url: '/v1/calibrations', ...(await multipartForm(files, { backtestYear: 'none' })) });
   t.equal(asked.statusCode, 400);
-  t.match(asked.json(), { detail: /2 authorities \(Northvale, Southdale\).*localAuthority/, errors: [{ field: 'localAuthority' }] });
+  t.match(asked.json(), { detail: /2 authorities \(Northvale, Southdale\).*localAuthority/, errors: [{ field: 'body/localAuthority' }] });
   const chosen = await test.as('commissioning', { method: 'POST', url: '/v1/calibrations', ...(await multipartForm(files, { backtestYear: 'none', localAuthority: 'southdale' })) });
   t.equal(chosen.statusCode, 202, chosen.body);
   t.match(chosen.json().importSummary, { children: 1, episodes: 1, returnYears: [2023, 2024] });

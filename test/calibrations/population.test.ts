@@ -71,6 +71,22 @@ t.test('bad population uploads are 400 problem+json naming the field, and nothin
   );
   t.equal(badCell.statusCode, 400);
   t.match(badCell.json().errors, [{ field: 'body/population', row: 2, reason: /column 17 must be a number of people/ }]);
+  // Implausible counts (the review of issue 11): 1e12 people at every age, 0.001 children at every age.
+  const wide = (value: string) => ({ name: 'pop.csv', content: `Code,${Array.from({ length: 18 }, (_, a) => a).join(',')}\nE1,${Array.from({ length: 18 }, () => value).join(',')}\n` });
+  const huge = await post(await form(FILES(), {}, [{ part: 'population', file: wide('1e12') }]));
+  t.equal(huge.statusCode, 400, 'too many people: refused at upload');
+  t.match(huge.json().errors, [{ field: 'body/population', row: 2, reason: /^column 0 holds 1e12 people, more than 50,000/ }]);
+  const justOver = await post(await form(FILES(), {}, [{ part: 'population', file: wide('50001') }]));
+  t.equal(justOver.statusCode, 400, '50,001 is over the bound');
+  const tiny = await post(await form(FILES(), {}, [{ part: 'population', file: wide('0.001') }]));
+  t.equal(tiny.statusCode, 400, 'fractions of people: refused at upload');
+  t.match(tiny.json().errors, [{ field: 'body/population', row: 2, reason: /^column 0 must be a whole number of people/ }]);
+  // A NUL in an area code of the file (the review's "pop NUL"): quoted back escaped, never raw.
+  const twoAreas = { name: 'pop.csv', content: `Code,${Array.from({ length: 18 }, (_, a) => a).join(',')}\nE0\u00001,${Array(18).fill(100).join(',')}\nE02,${Array(18).fill(100).join(',')}\n` };
+  const nul = await post(await form(FILES(), {}, [{ part: 'population', file: twoAreas }]));
+  t.equal(nul.statusCode, 400);
+  t.notOk(String(JSON.parse(nul.body).detail).includes('\u0000'), 'no raw NUL in the detail');
+  t.match(nul.json().errors, [{ field: 'body/population', reason: /holds 2 areas \(E0\\u00001, E02/ }]);
   const areaAlone = await post(await form(FILES(), { populationArea: 'E06000001' }));
   t.equal(areaAlone.statusCode, 400);
   t.match(areaAlone.json().errors, [{ field: 'body/populationArea', reason: /needs a file part named population/ }]);

@@ -142,7 +142,7 @@ export default async function calibrationRoutes(instance: FastifyInstance) {
         tags: ['calibration'],
         summary: 'A calibration: what was read and cleaned, the rates with their sample sizes and intervals, what was shrunk, and the backtest',
         description:
-          'Aggregates only: no child’s identifier or date of birth is stored or shown. `cleaning.actions` lists every problem found in the files (file, row, column, code, and what was done); `report.rows` gives each calibrated row’s sample size (person-months), its rates with 95% intervals and how much it leans on the prior (`report.shrunk` lists the rows that lean most); `backtest` compares the children in each care state projected for the last year with those observed.',
+          'Aggregates only: no child’s identifier or date of birth is stored or shown. `cleaning.actions` lists every problem found in the files (file, row, column, code, and what was done); `report.rows` gives each calibrated row’s sample size (person-months), its rates with intervals at `intervalLevel` (90% by default; `report.intervalLevel` says which) and how much it leans on the prior (`report.shrunk` lists the rows that lean most); `backtest` compares the children in each care state projected for the last year with those observed.',
         params: IdParams,
         response: { 200: Calibration, ...standardErrors, ...notFound },
       },

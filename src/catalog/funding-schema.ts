@@ -8,6 +8,16 @@ import { AGENCIES } from './vocabulary.ts';
  * src/catalog/validate-funding.ts.
  */
 
+/**
+ * The most care weeks a year a historical baseline may give: 52.18 weeks × 10,000 children looked
+ * after all year. No English authority comes near it (the largest look after about 2,000 children;
+ * England as a whole about 83,600, DfE SSDA903 2024), so a larger figure is a typing slip, and
+ * refusing it keeps every payment (at most £10m a week × 521,800 weeks a year) a finite figure the
+ * run answer can carry. Basis: 52.18 weeks a year (365.25 ÷ 7) × 10,000 children.
+ */
+export const MAX_HISTORICAL_CARE_WEEKS = 521_800;
+const HistoricalWeeks = Type.Number({ minimum: 0, maximum: MAX_HISTORICAL_CARE_WEEKS });
+
 const OrgId = Type.String({ pattern: '^[a-z0-9][a-z0-9-_]*$', maxLength: 64 });
 const Share = Type.Number({ minimum: 0, maximum: 1 });
 const YearlyShare = Type.Union([Share, Type.Array(Share, { minItems: 1, maxItems: 40 })], {
@@ -59,7 +69,9 @@ export const OutcomesContract = Type.Object(
       description: 'modelled_counterfactual: against the paired baseline run; historical_baseline: against historicalBaseline, whatever would have happened',
     }),
     historicalBaseline: Type.Optional(
-      Type.Union([Type.Number({ minimum: 0 }), Type.Array(Type.Number({ minimum: 0 }), { minItems: 1, maxItems: 40 })], { description: 'Outcome units a year at the historical rate (care weeks), for basis historical_baseline' }),
+      Type.Union([HistoricalWeeks, Type.Array(HistoricalWeeks, { minItems: 1, maxItems: 40 })], {
+        description: `Outcome units a year at the historical rate (care weeks), for basis historical_baseline; at most ${MAX_HISTORICAL_CARE_WEEKS.toLocaleString('en-GB')} (52.18 weeks × 10,000 children looked after)`,
+      }),
     ),
     cap: Type.Optional(Type.Number({ minimum: 0, maximum: 1e10, description: 'Total payments cap, pounds' })),
     annualCap: Type.Optional(Type.Number({ minimum: 0, maximum: 1e10, description: 'Payments cap a year, pounds' })),
@@ -97,7 +109,9 @@ export const IncomeLine = Type.Object(
     ratePerOutcome: Type.Optional(Type.Number({ minimum: 0, maximum: 1e7, description: 'payment_by_results: pounds per outcome' })),
     basis: Type.Optional(Type.Enum(['modelled_counterfactual', 'historical_baseline'], { description: 'payment_by_results: as outcomesContracts' })),
     historicalBaseline: Type.Optional(
-      Type.Union([Type.Number({ minimum: 0 }), Type.Array(Type.Number({ minimum: 0 }), { minItems: 1, maxItems: 40 })], { description: 'payment_by_results, basis historical_baseline: care weeks a year' }),
+      Type.Union([HistoricalWeeks, Type.Array(HistoricalWeeks, { minItems: 1, maxItems: 40 })], {
+        description: `payment_by_results, basis historical_baseline: care weeks a year; at most ${MAX_HISTORICAL_CARE_WEEKS.toLocaleString('en-GB')} (52.18 weeks × 10,000 children looked after)`,
+      }),
     ),
     cap: Type.Optional(Type.Number({ minimum: 0, maximum: 1e10, description: 'payment_by_results: total cap, pounds' })),
     annualCap: Type.Optional(Type.Number({ minimum: 0, maximum: 1e10, description: 'payment_by_results: cap a year, pounds' })),

@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { SAFE_TEXT_PATTERN } from '../schemas/young-people.ts';
 import { AGENCIES } from './vocabulary.ts';
 
 /**
@@ -18,6 +19,10 @@ import { AGENCIES } from './vocabulary.ts';
 export const MAX_HISTORICAL_CARE_WEEKS = 521_800;
 const HistoricalWeeks = Type.Number({ minimum: 0, maximum: MAX_HISTORICAL_CARE_WEEKS });
 
+/** Names and labels end up in packs and spreadsheets: the free-text rule of tokens and care plans (no control characters, no leading =, +, -, @ or space). */
+const SafeText = (maxLength: number, description?: string) =>
+  Type.String({ minLength: 1, maxLength, pattern: SAFE_TEXT_PATTERN, description: `${description ? `${description}. ` : ''}May not start with =, +, -, @ or a space (a spreadsheet would run it as a formula)` });
+
 const OrgId = Type.String({ pattern: '^[a-z0-9][a-z0-9-_]*$', maxLength: 64 });
 const Share = Type.Number({ minimum: 0, maximum: 1 });
 const YearlyShare = Type.Union([Share, Type.Array(Share, { minItems: 1, maxItems: 40 })], {
@@ -31,7 +36,7 @@ const YearlyPounds = (description: string) =>
 export const FundingOrganisation = Type.Object(
   {
     id: OrgId,
-    name: Type.String({ minLength: 1, maxLength: 200 }),
+    name: SafeText(200),
     holds: Type.Array(
       Type.Object({ agency: Type.Enum([...AGENCIES]), share: YearlyShare }, { additionalProperties: false }),
       { minItems: 1, maxItems: 12, description: 'The agencies whose budgets (or shares of them, for shared posts and services) it holds' },
@@ -88,8 +93,8 @@ export const IncomeLine = Type.Object(
       description: 'grant: fixed amounts by financial year; payment_by_results: a rate per outcome the model measures, as an outcomes contract measures it',
     }),
     to: Type.String({ maxLength: 64, description: 'The organisation receiving it: a declared organisation, or an agency nobody holds' }),
-    label: Type.Optional(Type.String({ maxLength: 200 })),
-    source: Type.Optional(Type.String({ maxLength: 500, description: 'Where the amount or rate comes from, or that it is an illustrative assumption' })),
+    label: Type.Optional(SafeText(200)),
+    source: Type.Optional(SafeText(500, 'Where the amount or rate comes from, or that it is an illustrative assumption')),
     amounts: Type.Optional(
       Type.Array(
         Type.Object(
@@ -126,7 +131,7 @@ export const Funding = Type.Object(
     organisations: Type.Optional(Type.Array(FundingOrganisation, { minItems: 1, maxItems: 10 })),
     reinvestment: Type.Optional(
       Type.Object(
-        { share: Type.Number({ minimum: 0, maximum: 1, description: 'Share of each year’s net cashable saving reinvested from the next year' }), label: Type.Optional(Type.String({ maxLength: 200 })) },
+        { share: Type.Number({ minimum: 0, maximum: 1, description: 'Share of each year’s net cashable saving reinvested from the next year' }), label: Type.Optional(SafeText(200)) },
         { additionalProperties: false },
       ),
     ),

@@ -265,6 +265,9 @@ export function assertFiniteFunding(value: unknown, path = 'funding'): void {
     if (!Number.isFinite(value)) throw new Error(`funding figure ${path} is ${value}: an input limit has let through a figure the answer cannot carry; the run is not stored`);
     return;
   }
-  if (Array.isArray(value)) value.forEach((item, k) => assertFiniteFunding(item, `${path}/${k}`));
-  else if (value !== null && typeof value === 'object') for (const [key, item] of Object.entries(value)) assertFiniteFunding(item, `${path}/${key}`);
+  if (Array.isArray(value)) {
+    value.forEach((item, k) => {
+      assertFiniteFunding(item, `${path}/${k}`);
+    });
+  } else if (value !== null && typeof value === 'object') for (const [key, item] of Object.entries(value)) assertFiniteFunding(item, `${path}/${key}`);
 }

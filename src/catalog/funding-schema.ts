@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { SAFE_TEXT_PATTERN } from '../schemas/young-people.ts';
 import { AGENCIES } from './vocabulary.ts';
 
 /**
@@ -7,6 +8,20 @@ import { AGENCIES } from './vocabulary.ts';
  * run reports invest-to-save by agency only. Checked against the model and the strategy by
  * src/catalog/validate-funding.ts.
  */
+
+/**
+ * The most care weeks a year a historical baseline may give: 52.18 weeks × 10,000 children looked
+ * after all year. No English authority comes near it (the largest look after about 2,000 children;
+ * England as a whole about 83,600, DfE SSDA903 2024), so a larger figure is a typing slip, and
+ * refusing it keeps every payment (at most £10m a week × 521,800 weeks a year) a finite figure the
+ * run answer can carry. Basis: 52.18 weeks a year (365.25 ÷ 7) × 10,000 children.
+ */
+export const MAX_HISTORICAL_CARE_WEEKS = 521_800;
+const HistoricalWeeks = Type.Number({ minimum: 0, maximum: MAX_HISTORICAL_CARE_WEEKS });
+
+/** Names and labels end up in packs and spreadsheets: the free-text rule of tokens and care plans (no control characters, no leading =, +, -, @ or space). */
+const SafeText = (maxLength: number, description?: string) =>
+  Type.String({ minLength: 1, maxLength, pattern: SAFE_TEXT_PATTERN, description: `${description ? `${description}. ` : ''}May not start with =, +, -, @ or a space (a spreadsheet would run it as a formula)` });
 
 const OrgId = Type.String({ pattern: '^[a-z0-9][a-z0-9-_]*$', maxLength: 64 });
 const Share = Type.Number({ minimum: 0, maximum: 1 });
@@ -21,7 +36,7 @@ const YearlyPounds = (description: string) =>
 export const FundingOrganisation = Type.Object(
   {
     id: OrgId,
-    name: Type.String({ minLength: 1, maxLength: 200 }),
+    name: SafeText(200),
     holds: Type.Array(
       Type.Object({ agency: Type.Enum([...AGENCIES]), share: YearlyShare }, { additionalProperties: false }),
       { minItems: 1, maxItems: 12, description: 'The agencies whose budgets (or shares of them, for shared posts and services) it holds' },
@@ -59,7 +74,9 @@ export const OutcomesContract = Type.Object(
       description: 'modelled_counterfactual: against the paired baseline run; historical_baseline: against historicalBaseline, whatever would have happened',
     }),
     historicalBaseline: Type.Optional(
-      Type.Union([Type.Number({ minimum: 0 }), Type.Array(Type.Number({ minimum: 0 }), { minItems: 1, maxItems: 40 })], { description: 'Outcome units a year at the historical rate (care weeks), for basis historical_baseline' }),
+      Type.Union([HistoricalWeeks, Type.Array(HistoricalWeeks, { minItems: 1, maxItems: 40 })], {
+        description: `Outcome units a year at the historical rate (care weeks), for basis historical_baseline; at most ${MAX_HISTORICAL_CARE_WEEKS.toLocaleString('en-GB')} (52.18 weeks × 10,000 children looked after)`,
+      }),
     ),
     cap: Type.Optional(Type.Number({ minimum: 0, maximum: 1e10, description: 'Total payments cap, pounds' })),
     annualCap: Type.Optional(Type.Number({ minimum: 0, maximum: 1e10, description: 'Payments cap a year, pounds' })),
@@ -76,8 +93,8 @@ export const IncomeLine = Type.Object(
       description: 'grant: fixed amounts by financial year; payment_by_results: a rate per outcome the model measures, as an outcomes contract measures it',
     }),
     to: Type.String({ maxLength: 64, description: 'The organisation receiving it: a declared organisation, or an agency nobody holds' }),
-    label: Type.Optional(Type.String({ maxLength: 200 })),
-    source: Type.Optional(Type.String({ maxLength: 500, description: 'Where the amount or rate comes from, or that it is an illustrative assumption' })),
+    label: Type.Optional(SafeText(200)),
+    source: Type.Optional(SafeText(500, 'Where the amount or rate comes from, or that it is an illustrative assumption')),
     amounts: Type.Optional(
       Type.Array(
         Type.Object(
@@ -97,7 +114,9 @@ export const IncomeLine = Type.Object(
     ratePerOutcome: Type.Optional(Type.Number({ minimum: 0, maximum: 1e7, description: 'payment_by_results: pounds per outcome' })),
     basis: Type.Optional(Type.Enum(['modelled_counterfactual', 'historical_baseline'], { description: 'payment_by_results: as outcomesContracts' })),
     historicalBaseline: Type.Optional(
-      Type.Union([Type.Number({ minimum: 0 }), Type.Array(Type.Number({ minimum: 0 }), { minItems: 1, maxItems: 40 })], { description: 'payment_by_results, basis historical_baseline: care weeks a year' }),
+      Type.Union([HistoricalWeeks, Type.Array(HistoricalWeeks, { minItems: 1, maxItems: 40 })], {
+        description: `payment_by_results, basis historical_baseline: care weeks a year; at most ${MAX_HISTORICAL_CARE_WEEKS.toLocaleString('en-GB')} (52.18 weeks × 10,000 children looked after)`,
+      }),
     ),
     cap: Type.Optional(Type.Number({ minimum: 0, maximum: 1e10, description: 'payment_by_results: total cap, pounds' })),
     annualCap: Type.Optional(Type.Number({ minimum: 0, maximum: 1e10, description: 'payment_by_results: cap a year, pounds' })),
@@ -112,7 +131,7 @@ export const Funding = Type.Object(
     organisations: Type.Optional(Type.Array(FundingOrganisation, { minItems: 1, maxItems: 10 })),
     reinvestment: Type.Optional(
       Type.Object(
-        { share: Type.Number({ minimum: 0, maximum: 1, description: 'Share of each year’s net cashable saving reinvested from the next year' }), label: Type.Optional(Type.String({ maxLength: 200 })) },
+        { share: Type.Number({ minimum: 0, maximum: 1, description: 'Share of each year’s net cashable saving reinvested from the next year' }), label: Type.Optional(SafeText(200)) },
         { additionalProperties: false },
       ),
     ),

@@ -126,6 +126,13 @@ export function fundingErrors(scenario: ScenarioSpec, model: CostModelSpec): Arr
     }
     if (c.basis === 'historical_baseline' && c.historicalBaseline === undefined) push(`${field}/historicalBaseline`, 'is required for basis historical_baseline');
     if (c.basis === 'modelled_counterfactual' && c.historicalBaseline !== undefined) push(`${field}/historicalBaseline`, 'applies only to basis historical_baseline');
+    if (Array.isArray(c.historicalBaseline) && c.historicalBaseline.length > lifetimeYears) {
+      push(`${field}/historicalBaseline`, `has ${c.historicalBaseline.length} yearly values for a ${lifetimeYears}-year horizon`);
+    }
+    // A pool assumes its partners pay for a pooled service; a contract assumes its investor does: one service cannot be both.
+    c.services.forEach((id, j) => {
+      if (pool?.services.includes(id)) push(`${field}/services/${j}`, `"${id}" is also paid for by the pooled budget: a service is funded by a pool or by an outcomes contract, not both`);
+    });
     const lag = c.paymentLagYears ?? 1;
     if (c.contractYears + lag > lifetimeYears) push(`${field}/contractYears`, `with a payment lag of ${lag} the last payment falls after the ${lifetimeYears}-year horizon`);
   });

@@ -157,6 +157,10 @@ const FundingResultSchema = Type.Object(
         irr: Type.Object({ runsWithIrr: Type.Integer(), summary: Type.Union([SummarySchema, Type.Null()]) }, { description: 'Annual internal rate of return over the runs where it is defined (−1 a total loss)' }),
         priceBounds: Type.Object({ price: Type.Number(), deliveryCostPerOutcome: Type.Union([Type.Number(), Type.Null()]), valuePerOutcomeToPayer: Type.Union([Type.Number(), Type.Null()]) }),
       }),
+      {
+        description:
+          'Each contract is read on its own, as if it alone funded its services: contracts naming the same service are alternative readings (e.g. the same contract on two bases), not additive; do not add their payments or positions. A service may not be both pooled and contracted (refused with 422).',
+      },
     ),
   },
   { description: 'How the strategy is paid for, run by run (issue 16); present only when the scenario gives funding. netAfterIncome: the invest-to-save NPV (unchanged) plus the PV of all income' },

@@ -247,6 +247,27 @@ export class FundingFolder {
         },
       };
     });
-    return { organisations, income, netAfterIncome: money((r) => r.netAfterIncome), reinvestment, pooledBudget, outcomesContracts };
+    const result = { organisations, income, netAfterIncome: money((r) => r.netAfterIncome), reinvestment, pooledBudget, outcomesContracts };
+    assertFiniteFunding(result);
+    return result;
   }
+}
+
+/**
+ * Defence in depth: every figure of a funding answer is a finite number. The input limits (money
+ * at most £10m a unit and £10bn a budget, cap or grant; historical baselines at most 521,800 care
+ * weeks a year) keep them so; a non-finite figure would be written as null and make the stored run
+ * unreadable for good, so the job fails with this message instead of storing it. Throws naming the
+ * first offending figure by its path in the answer (e.g. "funding/income/0/received/mean").
+ */
+export function assertFiniteFunding(value: unknown, path = 'funding'): void {
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new Error(`funding figure ${path} is ${value}: an input limit has let through a figure the answer cannot carry; the run is not stored`);
+    return;
+  }
+  if (Array.isArray(value)) {
+    value.forEach((item, k) => {
+      assertFiniteFunding(item, `${path}/${k}`);
+    });
+  } else if (value !== null && typeof value === 'object') for (const [key, item] of Object.entries(value)) assertFiniteFunding(item, `${path}/${key}`);
 }

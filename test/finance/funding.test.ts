@@ -314,3 +314,10 @@ t.test('IRR: a brute-force check that the NPV is zero at the rate found, and cha
   );
   t.pass('a root, bracketed');
 });
+
+t.test('a funding answer with a non-finite figure fails the job naming the figure, rather than storing an unreadable run', async (t) => {
+  const { assertFiniteFunding } = await import('../../src/simulation/funding-fold.ts');
+  t.doesNotThrow(() => assertFiniteFunding({ income: [{ received: { mean: 1.5e15, p5: 0 } }], reinvestment: null }));
+  t.throws(() => assertFiniteFunding({ income: [{ received: { mean: Infinity } }] }), /funding figure funding\/income\/0\/received\/mean is Infinity/);
+  t.throws(() => assertFiniteFunding({ outcomesContracts: [{ payments: { p95: Number.NaN } }] }), /funding\/outcomesContracts\/0\/payments\/p95 is NaN/);
+});

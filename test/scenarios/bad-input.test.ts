@@ -126,6 +126,26 @@ const cases: Array<{ name: string; scenario: Record<string, unknown>; field: str
   { name: 'a payment-by-results cap below zero', scenario: withFunding({ income: [pbr({ annualCap: -5 })] }), field: 'body/funding/income/0/annualCap', reason: /must be >= 0/ },
   { name: 'payment by results for an outcome the model cannot measure', scenario: withFunding({ income: [pbr({ outcome: 'families_turned_around' })] }), field: 'body/funding/income/0/outcome', reason: /"families_turned_around" is not an outcome the model measures/ },
   { name: 'payment-by-results income after the horizon', scenario: withFunding({ income: [pbr({ measurementYears: 6 })] }), field: 'body/funding/income/0/measurementYears', reason: /the last payment falls after the 6-year horizon/ },
+  // Historical baselines within 52.18 weeks × 10,000 children a year (review of issue 16: 1e308 overflowed the answer).
+  { name: 'a contract historical baseline beyond any authority', scenario: withFunding({ outcomesContracts: [sib({ basis: 'historical_baseline', historicalBaseline: 1e308 })] }), field: 'body/funding/outcomesContracts/0/historicalBaseline', reason: /must be <= 521800/ },
+  { name: 'a contract historical baseline year beyond any authority', scenario: withFunding({ outcomesContracts: [sib({ basis: 'historical_baseline', historicalBaseline: [500, 1e300] })] }), field: 'body/funding/outcomesContracts/0/historicalBaseline/1', reason: /must be <= 521800/ },
+  { name: 'a payment-by-results historical baseline beyond any authority', scenario: withFunding({ income: [pbr({ basis: 'historical_baseline', historicalBaseline: 1e308, ratePerOutcome: 1e7 })] }), field: 'body/funding/income/0/historicalBaseline', reason: /must be <= 521800/ },
+  {
+    name: 'a service paid for by both a pool and an outcomes contract',
+    scenario: withFunding({ pooledBudget: pool({}), outcomesContracts: [sib({})] }),
+    field: 'body/funding/outcomesContracts/0/services/0',
+    reason: /"mst" is also paid for by the pooled budget/,
+  },
+  {
+    name: 'a contract historical baseline longer than the horizon',
+    scenario: withFunding({ outcomesContracts: [sib({ basis: 'historical_baseline', historicalBaseline: [500, 500, 500, 500, 500, 500, 500] })] }),
+    field: 'body/funding/outcomesContracts/0/historicalBaseline',
+    reason: /has 7 yearly values for a 6-year horizon/,
+  },
+  { name: 'an organisation name a spreadsheet would run as a formula', scenario: withFunding({ organisations: [{ id: 'council', name: '=HYPERLINK("x")', holds: [{ agency: 'childrens_social_care', share: 1 }] }] }), field: 'body/funding/organisations/0/name', reason: /must match pattern/ },
+  { name: 'a reinvestment label starting with @', scenario: withFunding({ reinvestment: { share: 0.5, label: '@SUM(A1)' } }), field: 'body/funding/reinvestment/label', reason: /must match pattern/ },
+  { name: 'an income label starting with +', scenario: withFunding({ income: [grant({ label: '+cmd' })] }), field: 'body/funding/income/0/label', reason: /must match pattern/ },
+  { name: 'an income source starting with -', scenario: withFunding({ income: [grant({ source: '-2+3' })] }), field: 'body/funding/income/0/source', reason: /must match pattern/ },
   { name: 'a grant given a rate per outcome', scenario: withFunding({ income: [grant({ ratePerOutcome: 10 })] }), field: 'body/funding/income/0/ratePerOutcome', reason: /applies only to kind payment_by_results/ },
 ];
 

@@ -127,3 +127,51 @@ t.test('a stale lock left by a process that died is taken over', { skip: usingPo
   t.teardown(() => stop(started.child));
   t.ok(started.address, `started over a stale lock:\n${started.output}`);
 });
+
+t.test('SIGTERM to `npm start` reaches the server, which closes gracefully and leaves no orphan', async (t) => {
+  const env: NodeJS.ProcessEnv = { LOAD_DEMO_DATA: 'false', LOG_LEVEL: 'info' };
+  if (usingPostgres) {
+    const { handle, url } = await freshDatabaseWithUrl();
+    t.teardown(() => handle.close());
+    env.DATABASE_URL = url;
+  }
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'pathcast-npm-start-'));
+  t.teardown(() => rm(dataDir, { recursive: true, force: true }));
+  if (!usingPostgres) {
+    env.DATA_DIR = dataDir;
+    env.DATABASE_URL = '';
+  }
+  // npm itself, as an operator or a process manager runs it; the pinned Node first on PATH.
+  const binaries = path.join(projectRoot, 'node_modules/.bin');
+  const npm = spawn('npm', ['start'], {
+    env: { ...process.env, PORT: '0', ADMIN_TOKEN, LOG_LEVEL: 'warn', PATH: `${binaries}${path.delimiter}${process.env.PATH}`, ...env },
+    cwd: projectRoot,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const address = await new Promise<string | undefined>((resolve) => {
+    npm.stdout?.on('data', (chunk) => {
+      output += chunk;
+      const match = /pathcast is listening on (\S+)[\s\S]*sign in:.*\n/.exec(output);
+      if (match) resolve(match[1]);
+    });
+    npm.stderr?.on('data', (chunk) => (output += chunk));
+    npm.on('exit', () => resolve(undefined));
+  });
+  t.ok(address, `npm start came up:\n${output}`);
+  const exited = new Promise<number | null>((resolve) => npm.once('exit', (code) => resolve(code)));
+  npm.kill('SIGTERM');
+  t.equal(await exited, 0, 'npm start exits 0 after a graceful close');
+  // The server must be gone too: nothing answers on its address any more.
+  let stillServing = true;
+  for (let i = 0; i < 30 && stillServing; i++) {
+    stillServing = await fetch(`${address}/health`).then(
+      () => true,
+      () => false,
+    );
+    if (stillServing) await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  t.notOk(stillServing, 'no orphaned server is left listening');
+  t.match(output, /"signal":"SIGTERM","msg":"shutting down"/, 'the server itself received the signal');
+  if (!usingPostgres) await t.rejects(stat(path.join(dataDir, 'pathcast.lock')), { code: 'ENOENT' }, 'the data folder lock was released');
+});

@@ -89,6 +89,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     clientErrorHandler,
   });
   app.setValidatorCompiler(validators());
+  // Fastify reads text/plain as a string by default, so a JSON operation sent text/plain answered
+  // 400 "body must be object"; no route takes plain text, so it is an unsupported media type (415).
+  app.removeContentTypeParser('text/plain');
   app.addHook('onRoute', (route) => {
     for (const segment of literalSegmentsOf(route.url)) literalSegments.add(segment);
   });

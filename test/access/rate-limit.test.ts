@@ -83,3 +83,12 @@ t.test('TRUST_PROXY values', async (t) => {
   t.throws(() => trustProxySetting('proxy.internal'), /TRUST_PROXY must be .*"proxy.internal" is none of these/);
   t.throws(() => trustProxySetting('10.0.0.0/33'), /TRUST_PROXY/);
 });
+
+t.test('/health is limited per address like every public route', async (t) => {
+  const { app } = await buildTestApp(t, { rateLimitPerMinute: 3 });
+  for (let i = 0; i < 3; i++) t.equal((await app.inject({ method: 'GET', url: '/health', remoteAddress: '10.1.0.1' })).statusCode, 200);
+  const limited = await app.inject({ method: 'GET', url: '/health', remoteAddress: '10.1.0.1' });
+  t.equal(limited.statusCode, 429, 'the fourth in a minute from one address');
+  t.match(limited.headers['content-type'], /^application\/problem\+json/);
+  t.equal((await app.inject({ method: 'GET', url: '/health', remoteAddress: '10.1.0.2' })).statusCode, 200, 'another address is not held back');
+});

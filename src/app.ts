@@ -58,6 +58,10 @@ function validators() {
 /** Field names whose values must never reach a log line. */
 const redactedPaths = ['req.headers.authorization', 'req.headers.cookie'];
 
+function hopsTrusted(hops: number) {
+  return (_address: string, hop: number) => hop < hops;
+}
+
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // Filled as routes are added; the request serializer reads it when a line is written.
   const literalSegments = new Set<string>();
@@ -69,6 +73,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       ...(options.logStream ? { stream: options.logStream } : {}),
     },
     bodyLimit: options.config.bodyLimitBytes,
+    // Behind a reverse proxy every request would otherwise come from the proxy's address, and
+    // the per-address limits would hold back every client for one (README, "Configuration").
+    // A hop count as Fastify documents it (trust the nearest n); its types omit number.
+    trustProxy: typeof options.config.trustProxy === 'number' ? hopsTrusted(options.config.trustProxy) : options.config.trustProxy,
     return503OnClosing: true,
     // Random request ids: problem answers cite them (instance) and log lines carry them.
     genReqId: () => randomUUID(),
@@ -81,6 +89,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     clientErrorHandler,
   });
   app.setValidatorCompiler(validators());
+  // Fastify reads text/plain as a string by default, so a JSON operation sent text/plain answered
+  // 400 "body must be object"; no route takes plain text, so it is an unsupported media type (415).
+  app.removeContentTypeParser('text/plain');
   app.addHook('onRoute', (route) => {
     for (const segment of literalSegmentsOf(route.url)) literalSegments.add(segment);
   });

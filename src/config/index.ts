@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 
@@ -20,6 +21,13 @@ export interface Config {
   rateLimitPerMinute: number;
   /** Requests per minute per address that carry no token or a token that is not accepted. */
   rateLimitUnauthenticatedPerMinute: number;
+  /**
+   * Fastify's `trustProxy` (TRUST_PROXY): whose X-Forwarded-For to believe when working out the
+   * client's address, which the per-address limits key on. false: none (the connection's peer is
+   * the client); true: any; a number: that many proxy hops; a list: proxies at these addresses or
+   * CIDR ranges.
+   */
+  trustProxy: boolean | number | string[];
   /** Largest JSON body accepted, in bytes. */
   bodyLimitBytes: number;
   /** Largest file upload (CSV imports, SSDA903 returns), in bytes. */
@@ -72,6 +80,28 @@ function queueSetting(raw: string | undefined): 'auto' | 'off' {
   throw new Error(`SCENARIO_QUEUE must be auto or off, got "${raw}"`);
 }
 
+/** TRUST_PROXY: false (default), true, a hop count, or a comma-separated list of addresses/CIDRs. */
+export function trustProxySetting(raw: string | undefined): boolean | number | string[] {
+  if (raw === undefined || raw.trim() === '' || ['false', '0', 'no', 'off'].includes(raw.trim().toLowerCase())) return false;
+  const value = raw.trim();
+  if (['true', 'yes', 'on'].includes(value.toLowerCase())) return true;
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    if (hops > 100) throw new Error(`TRUST_PROXY as a hop count must be from 1 to 100, got "${raw}"`);
+    return hops;
+  }
+  const entries = value.split(',').map((entry) => entry.trim());
+  for (const entry of entries) {
+    const [address, mask, ...rest] = entry.split('/');
+    const family = isIP(address ?? '');
+    const maskOk = mask === undefined || (/^\d+$/.test(mask) && Number(mask) <= (family === 6 ? 128 : 32));
+    if (family === 0 || !maskOk || rest.length > 0) {
+      throw new Error(`TRUST_PROXY must be true, false, a hop count or a comma-separated list of IP addresses or CIDR ranges; "${entry}" is none of these`);
+    }
+  }
+  return entries;
+}
+
 const projectRoot = path.resolve(import.meta.dirname, '../..');
 
 export function loadConfig(overrides: Partial<Config> = {}): Config {
@@ -88,6 +118,7 @@ export function loadConfig(overrides: Partial<Config> = {}): Config {
     logLevel: process.env.LOG_LEVEL || 'info',
     rateLimitPerMinute: integer('RATE_LIMIT_PER_MINUTE', 1200, 1, 1_000_000),
     rateLimitUnauthenticatedPerMinute: integer('RATE_LIMIT_UNAUTHENTICATED_PER_MINUTE', 60, 1, 1_000_000),
+    trustProxy: trustProxySetting(process.env.TRUST_PROXY),
     bodyLimitBytes: integer('BODY_LIMIT_BYTES', 1_048_576, 1024, 100 * 1_048_576),
     uploadLimitBytes: integer('UPLOAD_LIMIT_BYTES', 20 * 1_048_576, 1024, 1024 * 1_048_576),
     workerThreads: integer('WORKER_THREADS', Math.max(1, availableParallelism()), 0, 256),

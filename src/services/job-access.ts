@@ -46,7 +46,9 @@ export async function cancelJobFor(db: Kysely<Database>, runner: JobRunner, acto
       action: 'job.cancel',
       resourceType: 'job',
       resourceId: id,
-      detail: { kind: existing.kind, statusBefore: existing.status, statusAfter: after.status },
+      // What is recorded is the request: a running job stops later, at its next safe point, and
+      // its final status is the job's own (GET /v1/jobs/{id}); statusAfter is the status now.
+      detail: { kind: existing.kind, cancellation: 'requested', statusBefore: existing.status, statusAfter: after.status },
     });
     return after;
   });

@@ -1,4 +1,5 @@
 import t from 'tap';
+import { trustProxySetting } from '../../src/config/index.ts';
 import { AttemptLimiter } from '../../src/services/attempt-limiter.ts';
 import { buildTestApp } from '../helpers/app.ts';
 
@@ -56,4 +57,38 @@ t.test('AttemptLimiter: a fixed window per key', async (t) => {
   t.equal(limiter.retryAfterSeconds('a'), 1);
   now += 500;
   t.equal(limiter.retryAfterSeconds('a'), 0, 'a new window');
+});
+
+t.test('TRUST_PROXY: with it, X-Forwarded-For names the client the limits key on; without it, it does not', async (t) => {
+  const viaProxy = (client: string) => ({ remoteAddress: '10.9.9.9', headers: { 'x-forwarded-for': client } });
+  const trusting = (await buildTestApp(t, { rateLimitUnauthenticatedPerMinute: 2, trustProxy: ['10.9.9.0/24'] })).app;
+  for (let i = 0; i < 2; i++) t.equal((await trusting.inject({ method: 'GET', url: '/v1/models', ...viaProxy('203.0.113.7') })).statusCode, 401);
+  t.equal((await trusting.inject({ method: 'GET', url: '/v1/models', ...viaProxy('203.0.113.7') })).statusCode, 429, 'the guessing client is held back');
+  t.equal((await trusting.inject({ method: 'GET', url: '/v1/models', ...viaProxy('198.51.100.4') })).statusCode, 401, 'another client behind the same proxy is not');
+  const spoofed = { remoteAddress: '192.0.2.50', headers: { 'x-forwarded-for': '198.51.100.99' } };
+  for (let i = 0; i < 2; i++) await trusting.inject({ method: 'GET', url: '/v1/models', ...spoofed });
+  t.equal((await trusting.inject({ method: 'GET', url: '/v1/models', remoteAddress: '192.0.2.50' })).statusCode, 429, 'a peer that is not a trusted proxy cannot choose its address');
+
+  const plain = (await buildTestApp(t, { rateLimitUnauthenticatedPerMinute: 2 })).app;
+  for (let i = 0; i < 2; i++) t.equal((await plain.inject({ method: 'GET', url: '/v1/models', ...viaProxy('203.0.113.7') })).statusCode, 401);
+  t.equal((await plain.inject({ method: 'GET', url: '/v1/models', ...viaProxy('198.51.100.4') })).statusCode, 429, 'by default the header is ignored: the peer is the address');
+});
+
+t.test('TRUST_PROXY values', async (t) => {
+  t.equal(trustProxySetting(undefined), false);
+  t.equal(trustProxySetting('false'), false);
+  t.equal(trustProxySetting('true'), true);
+  t.equal(trustProxySetting('2'), 2);
+  t.same(trustProxySetting('127.0.0.1, 10.0.0.0/8,::1'), ['127.0.0.1', '10.0.0.0/8', '::1']);
+  t.throws(() => trustProxySetting('proxy.internal'), /TRUST_PROXY must be .*"proxy.internal" is none of these/);
+  t.throws(() => trustProxySetting('10.0.0.0/33'), /TRUST_PROXY/);
+});
+
+t.test('/health is limited per address like every public route', async (t) => {
+  const { app } = await buildTestApp(t, { rateLimitPerMinute: 3 });
+  for (let i = 0; i < 3; i++) t.equal((await app.inject({ method: 'GET', url: '/health', remoteAddress: '10.1.0.1' })).statusCode, 200);
+  const limited = await app.inject({ method: 'GET', url: '/health', remoteAddress: '10.1.0.1' });
+  t.equal(limited.statusCode, 429, 'the fourth in a minute from one address');
+  t.match(limited.headers['content-type'], /^application\/problem\+json/);
+  t.equal((await app.inject({ method: 'GET', url: '/health', remoteAddress: '10.1.0.2' })).statusCode, 200, 'another address is not held back');
 });

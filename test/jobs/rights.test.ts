@@ -42,7 +42,7 @@ t.test('who may read and who may cancel each kind of job; every cancel is audite
       if (cancel.includes(role)) {
         t.equal(audit.length, auditBefore.length + 1, `${role}'s cancel of a ${kind} job is audited`);
         t.equal(audit.at(-1)?.actor_role, role);
-        t.match(audit.at(-1)?.detail, { kind });
+        t.match(audit.at(-1)?.detail, { kind, cancellation: 'requested' }, 'the event says a cancellation was requested, not that the job stopped');
         await app.jobs.settledWithin(id, 10_000);
         t.equal((await findJob(app.db, id))?.status, 'cancelled');
         // Cancelling a finished job changes nothing but is still recorded.

@@ -129,6 +129,7 @@ t.test('Fastify and Node errors are problem+json and never echo the request', as
     t.match(got.contentType, /^application\/problem\+json/, `${what}: problem+json`);
     const body = JSON.parse(got.body);
     t.equal(body.status, status);
+    t.match(body.instance, /^urn:pathcast:request:[0-9a-f-]{36}$/, `${what}: carries an instance, as every problem does`);
     t.notMatch(got.body, new RegExp(marker), `${what}: the request is not echoed`);
   }
 

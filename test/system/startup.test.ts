@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import t from 'tap';
@@ -89,4 +89,89 @@ t.test('a database that cannot open fails with the step and what to do, never a 
   t.match(server.output, /pathcast could not start: booting the database \(PostgreSQL at DATABASE_URL\) failed: /);
   t.match(server.output, /what to do: check that DATABASE_URL names a PostgreSQL server that is running/);
   t.notMatch(server.output, /nobody@/, 'the connection string is not echoed');
+});
+
+t.test('a second process on the same data folder fails at once; after the first closes, one starts', { skip: usingPostgres && 'the lock is for the embedded database only' }, async (t) => {
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'pathcast-lock-'));
+  t.teardown(() => rm(dataDir, { recursive: true, force: true }));
+  const env = { DATABASE_URL: '', DATA_DIR: dataDir, LOAD_DEMO_DATA: 'false' };
+
+  const first = await run(env);
+  t.teardown(() => stop(first.child));
+  t.ok(first.address, `the first came up:\n${first.output}`);
+  t.ok((await stat(path.join(dataDir, 'pathcast.lock'))).isDirectory(), 'the first holds the lock');
+
+  const second = await run(env);
+  t.equal(second.code, 1, 'the second exits with 1');
+  t.notOk(second.address, 'the second never listens');
+  t.match(second.output, `the data folder ${dataDir} is in use by another pathcast process`);
+  t.match(second.output, /stop that process first or set DATA_DIR to another folder/);
+  t.equal((await fetch(`${first.address}/health`)).status, 200, 'the first is unharmed');
+
+  await stop(first.child);
+  t.equal(first.child.exitCode, 0, 'the first closed gracefully');
+  await t.rejects(stat(path.join(dataDir, 'pathcast.lock')), { code: 'ENOENT' }, 'a graceful close releases the lock');
+  const third = await run(env);
+  t.teardown(() => stop(third.child));
+  t.ok(third.address, `a later process starts:\n${third.output}`);
+});
+
+t.test('a stale lock left by a process that died is taken over', { skip: usingPostgres && 'the lock is for the embedded database only' }, async (t) => {
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'pathcast-stale-lock-'));
+  t.teardown(() => rm(dataDir, { recursive: true, force: true }));
+  const lock = path.join(dataDir, 'pathcast.lock');
+  await mkdir(lock);
+  const minuteAgo = new Date(Date.now() - 60_000);
+  await utimes(lock, minuteAgo, minuteAgo); // older than LOCK_STALE_MS (20 s): nobody is touching it
+  const started = await run({ DATABASE_URL: '', DATA_DIR: dataDir, LOAD_DEMO_DATA: 'false' });
+  t.teardown(() => stop(started.child));
+  t.ok(started.address, `started over a stale lock:\n${started.output}`);
+});
+
+t.test('SIGTERM to `npm start` reaches the server, which closes gracefully and leaves no orphan', async (t) => {
+  const env: NodeJS.ProcessEnv = { LOAD_DEMO_DATA: 'false', LOG_LEVEL: 'info' };
+  if (usingPostgres) {
+    const { handle, url } = await freshDatabaseWithUrl();
+    t.teardown(() => handle.close());
+    env.DATABASE_URL = url;
+  }
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'pathcast-npm-start-'));
+  t.teardown(() => rm(dataDir, { recursive: true, force: true }));
+  if (!usingPostgres) {
+    env.DATA_DIR = dataDir;
+    env.DATABASE_URL = '';
+  }
+  // npm itself, as an operator or a process manager runs it; the pinned Node first on PATH.
+  const binaries = path.join(projectRoot, 'node_modules/.bin');
+  const npm = spawn('npm', ['start'], {
+    env: { ...process.env, PORT: '0', ADMIN_TOKEN, LOG_LEVEL: 'warn', PATH: `${binaries}${path.delimiter}${process.env.PATH}`, ...env },
+    cwd: projectRoot,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const address = await new Promise<string | undefined>((resolve) => {
+    npm.stdout?.on('data', (chunk) => {
+      output += chunk;
+      const match = /pathcast is listening on (\S+)[\s\S]*sign in:.*\n/.exec(output);
+      if (match) resolve(match[1]);
+    });
+    npm.stderr?.on('data', (chunk) => (output += chunk));
+    npm.on('exit', () => resolve(undefined));
+  });
+  t.ok(address, `npm start came up:\n${output}`);
+  const exited = new Promise<number | null>((resolve) => npm.once('exit', (code) => resolve(code)));
+  npm.kill('SIGTERM');
+  t.equal(await exited, 0, 'npm start exits 0 after a graceful close');
+  // The server must be gone too: nothing answers on its address any more.
+  let stillServing = true;
+  for (let i = 0; i < 30 && stillServing; i++) {
+    stillServing = await fetch(`${address}/health`).then(
+      () => true,
+      () => false,
+    );
+    if (stillServing) await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  t.notOk(stillServing, 'no orphaned server is left listening');
+  t.match(output, /"signal":"SIGTERM","msg":"shutting down"/, 'the server itself received the signal');
+  if (!usingPostgres) await t.rejects(stat(path.join(dataDir, 'pathcast.lock')), { code: 'ENOENT' }, 'the data folder lock was released');
 });

@@ -87,7 +87,9 @@ t.test('malformed JSON, wrong content types and oversized bodies are refused', a
   t.equal(notAnObject.statusCode, 400);
 
   const text = await as('finance', { method: 'POST', url: '/v1/young-people', payload: 'reference=A1', headers: { 'content-type': 'text/plain' } });
-  t.equal(text.statusCode, 400, 'plain text is read as a string, which is not a record');
+  t.equal(text.statusCode, 415, 'plain text is an unsupported media type, as README promises, not a malformed record');
+  t.match(text.headers['content-type'], /application\/problem\+json/);
+  t.match(text.json(), { status: 415, instance: /\S/ });
   const xml = await as('finance', { method: 'POST', url: '/v1/young-people', payload: '<yp/>', headers: { 'content-type': 'application/xml' } });
   t.equal(xml.statusCode, 415);
 

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -164,12 +165,12 @@ export function clientErrorDetail(error: FastifyError, status: number, bodyLimit
 }
 
 /** Fastify's router errors (a bad percent-encoding, an over-long path segment) as problem+json. */
-export function frameworkErrors(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   const status = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 414 : 400;
   void reply
     .code(status)
     .type('application/problem+json; charset=utf-8')
-    .send(problemBody(status, { title: titles[status] ?? 'Bad request', detail: clientErrorDetail(error, status) }, undefined));
+    .send(problemBody(status, { title: titles[status] ?? 'Bad request', detail: clientErrorDetail(error, status) }, instanceOf(request)));
 }
 
 /**
@@ -186,7 +187,8 @@ export function clientErrorHandler(error: Error & { code?: string }, socket: Soc
       : status === 408
         ? 'The request took too long to arrive'
         : 'The request is not valid HTTP';
-  const body = JSON.stringify(problemBody(status, { title: titles[status] ?? 'Bad request', detail }, undefined));
+  // No request (and so no request id) exists yet: a fresh id still names this occurrence.
+  const body = JSON.stringify(problemBody(status, { title: titles[status] ?? 'Bad request', detail }, `urn:pathcast:request:${randomUUID()}`));
   if (socket.writable) {
     socket.write(
       `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: application/problem+json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,

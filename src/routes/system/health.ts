@@ -46,7 +46,9 @@ export default async function healthRoutes(fastify: FastifyInstance) {
   fastify.get(
     '/health',
     {
-      config: { public: true, rateLimit: false },
+      // Limited per address like every public route (RATE_LIMIT_PER_MINUTE, ample for probes);
+      // its database check is shared by concurrent callers, so the limit bounds the work too.
+      config: { public: true },
       schema: {
         operationId: 'health',
         tags: ['system'],

@@ -181,3 +181,29 @@ t.test('disclosure: a pooled and contracted service started by fewer than 5 chil
   t.match(pages[4], /withheld/);
   t.match(pages[4], /fewer than 5 children start mst/);
 });
+
+t.test('the who-pays page shows every organisation’s money figures whole (none wrapped mid-figure)', async (t) => {
+  // A grant in the millions, as in scenarios/edge-of-care-grant-pbr.json, makes 7-digit income and net-after-income figures.
+  const big = { ...funding, income: [{ ...funding.income![0], amounts: [{ year: '2026-27', amount: 3_180_000 }] }, funding.income![1]] };
+  const run = await packRun(scenarioSpec({ id: 'funded-big', name: 'MST with a large grant', funding: big }), cohort, { runs: 20, seed: 3, runId: RUN });
+  const files = await build([run]);
+  const page = (await pdfPages(files['report.pdf']))[4];
+  // pdf.js gives one text item per drawn line; a figure wrapped inside its cell would split into two tokens.
+  const tokens = new Set(page.split(/\s+/));
+  const f = scenarioResultView(run.result).funding as NonNullable<PackRun['result']['funding']>;
+  for (const o of f.organisations) {
+    const shown = {
+      costs: o.presentCosts.mean,
+      benefits: o.presentBenefits.mean,
+      net: o.presentNet.mean,
+      p5: o.presentNet.p5,
+      p95: o.presentNet.p95,
+      income: o.presentIncome?.mean,
+      'net after income': o.presentNetAfterIncome?.mean,
+    };
+    for (const [what, value] of Object.entries(shown)) {
+      t.ok(typeof value === 'number', `${o.name}: ${what} is shown`);
+      t.ok(tokens.has(formatPounds(value as number)), `${o.name}: ${what} ${formatPounds(value as number)} appears whole`);
+    }
+  }
+});

@@ -207,3 +207,43 @@ t.test('the who-pays page shows every organisation’s money figures whole (none
     }
   }
 });
+
+t.test('the Assumptions sheet and assumptions.csv list every funding input with its value', async (t) => {
+  const files = await build([run]);
+  const rows = await sheetRows(files['workbook.xlsx'], 'Assumptions');
+  const col = (header: string) => rows[0].indexOf(header);
+  const byId = new Map(rows.slice(1).filter((r) => r[col('Part')] === 'scenario').map((r) => [String(r[col('Input id')]), r]));
+  const at = (id: string) => {
+    const row = byId.get(id);
+    if (!row) throw new Error(`no funding input ${id}`);
+    t.match(String(row[col('Group')]), /^Funding: /, `${id} in a Funding group`);
+    return { value: row[col('Value')], central: row[col('Central value')] };
+  };
+  // Every input of the worked funding above, by hand.
+  t.equal(at('council:name').value, 'Borough council');
+  t.same(at('council:childrens_social_care'), { value: '100%', central: 1 });
+  t.same(at('icb:health'), { value: '100%', central: 1 });
+  t.equal(at('pool:services').value, 'mst');
+  t.same(at('pool:annualBudget'), { value: '£100,000', central: 100000 });
+  t.same(at('pool:council:contribution'), { value: '70%', central: 0.7 });
+  t.same(at('pool:council:riskShare'), { value: '80%', central: 0.8 });
+  t.same(at('pool:icb:contribution'), { value: '30%', central: 0.3 });
+  t.same(at('pool:icb:riskShare'), { value: '20%', central: 0.2 });
+  t.equal(at('mst-sib:services').value, 'mst');
+  t.equal(at('mst-sib:outcome').value, 'care_weeks_avoided');
+  t.same(at('mst-sib:pricePerOutcome'), { value: '£500', central: 500 });
+  t.equal(at('mst-sib:basis').value, 'modelled counterfactual');
+  t.same(at('mst-sib:cap'), { value: '£400,000', central: 400000 });
+  t.same(at('mst-sib:paymentLagYears'), { value: '1', central: 1 });
+  t.same(at('mst-sib:contractYears'), { value: '3', central: 3 });
+  t.same(at('dfe-grant:amount_2026-27'), { value: '£50,000', central: 50000 });
+  t.equal(at('dfe-grant:condition').value, 'Received only if the strategy commissions mst');
+  t.equal(at('families-pbr:kind').value, 'payment by results');
+  t.same(at('families-pbr:ratePerOutcome'), { value: '£100', central: 100 });
+  t.equal(at('families-pbr:basis').value, 'modelled counterfactual');
+  t.same(at('families-pbr:measurementYears'), { value: '3', central: 3 });
+  t.same(at('reinvestment:share'), { value: '50%', central: 0.5 });
+  const csv = text(files['tables/assumptions.csv']);
+  t.match(csv, /Funding: outcomes contract mst-sib/, 'in the CSV too');
+  t.match(csv, /Received only if the strategy commissions mst/);
+});

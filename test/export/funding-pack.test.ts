@@ -247,3 +247,14 @@ t.test('the Assumptions sheet and assumptions.csv list every funding input with 
   t.match(csv, /Funding: outcomes contract mst-sib/, 'in the CSV too');
   t.match(csv, /Received only if the strategy commissions mst/);
 });
+
+t.test('the Funding sheet’s Measure column is as wide as its longest label', async (t) => {
+  const files = await build([run]);
+  const rows = await sheetRows(files['workbook.xlsx'], 'Funding');
+  const longest = Math.max(...rows.slice(1).map((r) => String(r[3] ?? '').length));
+  t.ok(longest > 60, `some labels are longer than the old cap of 60 (${longest})`);
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.load(Buffer.from(files['workbook.xlsx']) as unknown as ArrayBuffer);
+  const width = (workbook.getWorksheet('Funding') as ExcelJS.Worksheet).getColumn(4).width ?? 0;
+  t.ok(width >= longest, `Measure column width ${width} >= longest label ${longest}`);
+});

@@ -126,7 +126,7 @@ const pounds = (x: number | null | undefined) => (x === null || x === undefined 
 const spread = (r: FundingRange | null) => (r === null ? 'withheld' : `${formatPounds(r.p5)} to ${formatPounds(r.p95)}`);
 
 /** One page: who pays and who gains, the pool, the outcomes contracts side by side, reinvestment. */
-function fundingPage(doc: Doc, label: string, f: FundingView, years: number): void {
+function fundingPage(doc: Doc, label: string, f: FundingView, years: number, runs: number): void {
   doc.addPage();
   heading(doc, `${label}: who pays and who gains`);
   paragraph(doc, `Present values over the ${years} years followed, discounted at the Green Book rate; expected (mean) with the 90% interval (P5 to P95) over the runs.`, { size: 9, color: MUTED });
@@ -204,7 +204,7 @@ function fundingPage(doc: Doc, label: string, f: FundingView, years: number): vo
         pounds(c.payments?.mean),
         pounds(c.investor.presentNet?.mean),
         c.withheld ? 'withheld' : c.investor.moneyMultiple === null ? 'n/a' : c.investor.moneyMultiple.toFixed(2),
-        c.withheld ? 'withheld' : c.investor.irr === null ? 'n/a' : `${(c.investor.irr.p50 * 100).toFixed(1)}%`,
+        c.withheld ? 'withheld' : c.investor.irr === null ? 'n/a' : `${(c.investor.irr.p50 * 100).toFixed(1)}% over ${c.investor.runsWithIrr} of ${runs} runs`,
         c.investor.probabilityLoses === null ? 'withheld' : formatPercent(c.investor.probabilityLoses),
         `${formatPounds(c.pricePerOutcome)} (${pounds(c.priceBounds.deliveryCostPerOutcome)} to ${pounds(c.priceBounds.valuePerOutcomeToPayer)})`,
       ]),
@@ -323,7 +323,7 @@ export async function buildReport(content: ReportContent): Promise<Uint8Array> {
     paragraph(doc, DISCLOSURE_NOTE, { size: 8, color: MUTED });
 
     const funding = content.funding?.[k];
-    if (funding) fundingPage(doc, runLabel(run), funding, run.result.lifetimeYears);
+    if (funding) fundingPage(doc, runLabel(run), funding, run.result.lifetimeYears, run.runs);
   });
 
   doc.addPage();

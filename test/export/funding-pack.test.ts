@@ -143,6 +143,9 @@ t.test('the report has a funding page with who pays, who gains, commissioner and
   t.ok(page.includes(formatPounds(f.outcomesContracts[0].commissionerPresentNet.mean)), 'the commissioner’s net');
   t.ok(page.includes(formatPounds(f.outcomesContracts[0].investorPresentNet.mean)), 'the investor’s net');
   t.match(pages[5], /About this pack/);
+  const irr = f.outcomesContracts[0].irr;
+  t.ok(irr.summary, 'the IRR is defined in some runs');
+  t.ok(page.includes(`${((irr.summary?.p50 ?? 0) * 100).toFixed(1)}% over ${irr.runsWithIrr} of 40 runs`), `the IRR median says it covers ${irr.runsWithIrr} of the 40 runs`);
 });
 
 t.test('a run without funding has no Funding sheet and no funding page', async (t) => {

@@ -279,8 +279,72 @@ export function assumptionRows(run: PackRun): AssumptionRow[] {
   (strategy.investment ?? []).forEach((item, k) => {
     scenarioRow({ group: 'Strategy: investment', input: `investment_${k + 1}`, label: item.label, value: `£${number(item.amount)} in ${item.year}`, central: item.amount, unit: '£', agency: agencyLabel(item.agency) });
   });
+  fundingRows(scenario.funding, scenarioRow);
   if (scenario.expectation) scenarioRow({ group: 'Scenario', input: 'expectation', label: 'What the authors expect, and why', value: scenario.expectation });
   return rows;
+}
+
+type ScenarioRow = (row: Partial<AssumptionRow> & { group: string; input: string; label: string; value: string }) => void;
+
+/**
+ * Every funding input (issue 16) as it was given: organisations and the agency shares they hold
+ * (by year for a phased move), the pooled budget, each outcomes contract, each income line and
+ * the reinvestment share. Money in pounds, shares as fractions (the value column also in words).
+ */
+function fundingRows(funding: PackRun['scenario']['spec']['funding'], row: ScenarioRow): void {
+  if (!funding) return;
+  const pounds = (x: number) => `£${number(x)}`;
+  const percent = (x: number) => `${number(x * 100)}%`;
+  const yearlyPounds = (v: number | number[]) => (Array.isArray(v) ? v.map(pounds).join(', ') : pounds(v));
+  const yearlyPercent = (v: number | number[]) => (Array.isArray(v) ? v.map(percent).join(', ') : percent(v));
+  const byYear = ' (one per year from the first; the last carries on)';
+  for (const org of funding.organisations ?? []) {
+    const group = 'Funding: organisations';
+    row({ group, input: `${org.id}:name`, label: `Organisation ${org.id}`, value: org.name });
+    for (const held of org.holds) {
+      row({ group, input: `${org.id}:${held.agency}`, label: `${org.name}: share of ${agencyLabel(held.agency)} held`, value: yearlyPercent(held.share), central: yearlyCentral(held.share), unit: 'share', agency: agencyLabel(held.agency), note: Array.isArray(held.share) ? `By year${byYear}` : '' });
+    }
+  }
+  const pool = funding.pooledBudget;
+  if (pool) {
+    const group = 'Funding: pooled budget';
+    row({ group, input: 'pool:services', label: 'Services the pool pays for', value: list(pool.services) });
+    row({ group, input: 'pool:annualBudget', label: 'Planned budget a year', value: yearlyPounds(pool.annualBudget), central: yearlyCentral(pool.annualBudget), unit: '£ a year', note: Array.isArray(pool.annualBudget) ? `By year${byYear}` : '' });
+    for (const partner of pool.partners) {
+      row({ group, input: `pool:${partner.organisation}:contribution`, label: `${partner.organisation}: contribution share`, value: percent(partner.contribution), central: partner.contribution, unit: 'share' });
+      row({ group, input: `pool:${partner.organisation}:riskShare`, label: `${partner.organisation}: risk share (over- and underspend)`, value: percent(partner.riskShare), central: partner.riskShare, unit: 'share' });
+    }
+  }
+  for (const c of funding.outcomesContracts ?? []) {
+    const group = `Funding: outcomes contract ${c.id}`;
+    row({ group, input: `${c.id}:services`, label: 'Services the investor funds', value: list(c.services) });
+    row({ group, input: `${c.id}:outcome`, label: 'Outcome paid for', value: c.outcome });
+    row({ group, input: `${c.id}:pricePerOutcome`, label: 'Price per outcome', value: pounds(c.pricePerOutcome), central: c.pricePerOutcome, unit: '£ an outcome' });
+    row({ group, input: `${c.id}:basis`, label: 'Basis', value: c.basis.replaceAll('_', ' ') });
+    if (c.historicalBaseline !== undefined) row({ group, input: `${c.id}:historicalBaseline`, label: 'Historical baseline', value: yearly(c.historicalBaseline), central: yearlyCentral(c.historicalBaseline), unit: 'care weeks a year' });
+    if (c.cap !== undefined) row({ group, input: `${c.id}:cap`, label: 'Total payments cap', value: pounds(c.cap), central: c.cap, unit: '£' });
+    if (c.annualCap !== undefined) row({ group, input: `${c.id}:annualCap`, label: 'Payments cap a year', value: pounds(c.annualCap), central: c.annualCap, unit: '£ a year' });
+    row({ group, input: `${c.id}:paymentLagYears`, label: 'Payment lag', value: String(c.paymentLagYears ?? 1), central: c.paymentLagYears ?? 1, unit: 'years' });
+    row({ group, input: `${c.id}:contractYears`, label: 'Contract years', value: String(c.contractYears), central: c.contractYears, unit: 'years' });
+  }
+  for (const line of funding.income ?? []) {
+    const group = `Funding: income ${line.id}`;
+    const note = [line.label ?? '', line.source ? `Source: ${line.source}` : ''].filter(Boolean).join('. ');
+    row({ group, input: `${line.id}:kind`, label: `${line.kind.replaceAll('_', ' ')} to ${line.to}`, value: line.kind.replaceAll('_', ' '), note });
+    for (const a of line.amounts ?? []) row({ group, input: `${line.id}:amount_${a.year}`, label: `Amount in ${a.year}`, value: pounds(a.amount), central: a.amount, unit: '£' });
+    if (line.condition) row({ group, input: `${line.id}:condition`, label: 'Condition', value: `Received only if the strategy commissions ${line.condition.commissions}` });
+    if (line.outcome !== undefined) row({ group, input: `${line.id}:outcome`, label: 'Outcome paid for', value: line.outcome });
+    if (line.ratePerOutcome !== undefined) row({ group, input: `${line.id}:ratePerOutcome`, label: 'Rate per outcome', value: pounds(line.ratePerOutcome), central: line.ratePerOutcome, unit: '£ an outcome' });
+    if (line.basis !== undefined) row({ group, input: `${line.id}:basis`, label: 'Basis', value: line.basis.replaceAll('_', ' ') });
+    if (line.historicalBaseline !== undefined) row({ group, input: `${line.id}:historicalBaseline`, label: 'Historical baseline', value: yearly(line.historicalBaseline), central: yearlyCentral(line.historicalBaseline), unit: 'care weeks a year' });
+    if (line.cap !== undefined) row({ group, input: `${line.id}:cap`, label: 'Total cap', value: pounds(line.cap), central: line.cap, unit: '£' });
+    if (line.annualCap !== undefined) row({ group, input: `${line.id}:annualCap`, label: 'Cap a year', value: pounds(line.annualCap), central: line.annualCap, unit: '£ a year' });
+    if (line.kind === 'payment_by_results') row({ group, input: `${line.id}:paymentLagYears`, label: 'Payment lag', value: String(line.paymentLagYears ?? 1), central: line.paymentLagYears ?? 1, unit: 'years' });
+    if (line.measurementYears !== undefined) row({ group, input: `${line.id}:measurementYears`, label: 'Years measured', value: String(line.measurementYears), central: line.measurementYears, unit: 'years' });
+  }
+  if (funding.reinvestment) {
+    row({ group: 'Funding: reinvestment', input: 'reinvestment:share', label: funding.reinvestment.label ?? 'Share of each year’s net cashable saving reinvested from the next year', value: percent(funding.reinvestment.share), central: funding.reinvestment.share, unit: 'share' });
+  }
 }
 
 export function sourceRows(run: PackRun): Array<{ id: string; title: string; publisher: string; year: string; url: string; note: string }> {

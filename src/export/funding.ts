@@ -356,7 +356,8 @@ export function fundingTable(runs: PackRun[]): PackTable | null {
       { key: 'run', header: 'Run', kind: 'text' },
       text('section', 'Section'),
       text('party', 'Party'),
-      text('measure', 'Measure'),
+      // Sized to its longest label (up to 120 characters), so no measure is clipped.
+      { ...text('measure', 'Measure'), maxWidth: 120 },
       text('financial_year', 'Financial year'),
       text('unit', 'Unit'),
       ...STATS.map((stat) => ({ key: stat, header: STAT_HEADERS[stat], kind: 'money' as ColumnKind })),

@@ -126,33 +126,40 @@ const pounds = (x: number | null | undefined) => (x === null || x === undefined 
 const spread = (r: FundingRange | null) => (r === null ? 'withheld' : `${formatPounds(r.p5)} to ${formatPounds(r.p95)}`);
 
 /** One page: who pays and who gains, the pool, the outcomes contracts side by side, reinvestment. */
-function fundingPage(doc: Doc, label: string, f: FundingView, years: number): void {
+function fundingPage(doc: Doc, label: string, f: FundingView, years: number, runs: number): void {
   doc.addPage();
   heading(doc, `${label}: who pays and who gains`);
   paragraph(doc, `Present values over the ${years} years followed, discounted at the Green Book rate; expected (mean) with the 90% interval (P5 to P95) over the runs.`, { size: 9, color: MUTED });
   const income = f.income.length > 0;
+  // Six columns at most per table, so a seven-digit figure such as -£2,793,000 fits its cell on one line;
+  // income goes in a table of its own below.
   table(
     doc,
     [
-      { header: 'Organisation', width: income ? 100 : 125 },
-      { header: 'Role', width: income ? 60 : 80 },
-      { header: 'Costs', width: income ? 55 : 65, align: 'right' },
-      { header: 'Benefits', width: income ? 55 : 65, align: 'right' },
-      { header: 'Net (expected)', width: income ? 60 : 70, align: 'right' },
+      { header: 'Organisation', width: 125 },
+      { header: 'Role', width: 80 },
+      { header: 'Costs', width: 65, align: 'right' },
+      { header: 'Benefits', width: 65, align: 'right' },
+      { header: 'Net (expected)', width: 70, align: 'right' },
       { header: 'Net (P5 to P95)', width: 90, align: 'right' },
-      ...(income ? [{ header: 'Income', width: 35, align: 'right' as const }, { header: 'Net after income', width: 40, align: 'right' as const }] : []),
     ],
-    f.organisations.map((o) => [
-      o.name,
-      o.role,
-      formatPounds(o.presentCosts.mean),
-      formatPounds(o.presentBenefits.mean),
-      formatPounds(o.presentNet.mean),
-      spread(o.presentNet),
-      ...(income ? [pounds(o.presentIncome?.mean), pounds(o.presentNetAfterIncome?.mean)] : []),
-    ]),
+    f.organisations.map((o) => [o.name, o.role, formatPounds(o.presentCosts.mean), formatPounds(o.presentBenefits.mean), formatPounds(o.presentNet.mean), spread(o.presentNet)]),
     8,
   );
+  if (income) {
+    table(
+      doc,
+      [
+        { header: 'Organisation', width: 125 },
+        { header: 'Net (expected)', width: 80, align: 'right' },
+        { header: 'Income (expected)', width: 80, align: 'right' },
+        { header: 'Net after income (expected)', width: 90, align: 'right' },
+        { header: 'Net after income (P5 to P95)', width: 120, align: 'right' },
+      ],
+      f.organisations.map((o) => [o.name, formatPounds(o.presentNet.mean), pounds(o.presentIncome?.mean), pounds(o.presentNetAfterIncome?.mean), spread(o.presentNetAfterIncome ?? null)]),
+      8,
+    );
+  }
   if (income) {
     const lines = f.income.map((line) => `${line.id} (${line.kind.replaceAll('_', ' ')}${line.conditionMet === false ? ', condition not met' : ''}) to ${line.name}: ${pounds(line.presentValue?.mean)}`);
     paragraph(doc, `Income, present value: ${lines.join('; ')}. Net after income (the NPV plus all income): ${pounds(f.netAfterIncome?.mean)} (${spread(f.netAfterIncome)}).`, { size: 8 });
@@ -197,7 +204,7 @@ function fundingPage(doc: Doc, label: string, f: FundingView, years: number): vo
         pounds(c.payments?.mean),
         pounds(c.investor.presentNet?.mean),
         c.withheld ? 'withheld' : c.investor.moneyMultiple === null ? 'n/a' : c.investor.moneyMultiple.toFixed(2),
-        c.withheld ? 'withheld' : c.investor.irr === null ? 'n/a' : `${(c.investor.irr.p50 * 100).toFixed(1)}%`,
+        c.withheld ? 'withheld' : c.investor.irr === null ? 'n/a' : `${(c.investor.irr.p50 * 100).toFixed(1)}% over ${c.investor.runsWithIrr} of ${runs} runs`,
         c.investor.probabilityLoses === null ? 'withheld' : formatPercent(c.investor.probabilityLoses),
         `${formatPounds(c.pricePerOutcome)} (${pounds(c.priceBounds.deliveryCostPerOutcome)} to ${pounds(c.priceBounds.valuePerOutcomeToPayer)})`,
       ]),
@@ -316,7 +323,7 @@ export async function buildReport(content: ReportContent): Promise<Uint8Array> {
     paragraph(doc, DISCLOSURE_NOTE, { size: 8, color: MUTED });
 
     const funding = content.funding?.[k];
-    if (funding) fundingPage(doc, runLabel(run), funding, run.result.lifetimeYears);
+    if (funding) fundingPage(doc, runLabel(run), funding, run.result.lifetimeYears, run.runs);
   });
 
   doc.addPage();

@@ -21,6 +21,8 @@ export interface Column {
   key: string;
   header: string;
   kind: ColumnKind;
+  /** The widest the sheet column may grow, in characters (default 60): set it for a column of labels that must show whole. */
+  maxWidth?: number;
 }
 export type Cell = string | number | null;
 

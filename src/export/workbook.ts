@@ -54,7 +54,7 @@ function addTableSheet(workbook: ExcelJS.Workbook, table: PackTable): void {
     table.rows.forEach((row, r) => {
       width = Math.max(width, displayLength(row[c], kinds[r]));
     });
-    sheetColumn.width = Math.min(60, Math.max(8, width + 2));
+    sheetColumn.width = Math.min(column.maxWidth ?? 60, Math.max(8, width + 2));
     if (!table.rowKinds || c < 2) {
       const format = FORMATS[column.kind];
       if (format) {

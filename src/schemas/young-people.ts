@@ -21,10 +21,11 @@ export const Reference = Type.String({
 
 /**
  * Free text that may one day be exported to a spreadsheet: no control characters (C0, DEL or
- * C1, anywhere, the first character included), and no leading =, +, -, @ or whitespace, which
+ * C1, anywhere, the first character included, nor the bidi controls and zero-width characters
+ * of src/services/input-rules.ts), and no leading =, +, -, @ or whitespace, which
  * Excel would run as a formula (CSV injection).
  */
-export const SAFE_TEXT_PATTERN = '^[^\\s=+@\\-\\u0000-\\u001f\\u007f-\\u009f][^\\u0000-\\u001f\\u007f-\\u009f]*$';
+export const SAFE_TEXT_PATTERN = '^[^\\s=+@\\-\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2064\\u2066-\\u2069\\ufeff][^\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2064\\u2066-\\u2069\\ufeff]*$';
 
 export const PLACEMENT_STATE_IDS = DEFAULT_CARE_STATES.filter((s) => s.placement).map((s) => s.id);
 

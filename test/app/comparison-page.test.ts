@@ -115,6 +115,10 @@ t.test('the comparison page: sign in, pick two runs, see the charts, download th
   const contracts = (await page.getByRole('table', { name: /commissioner and investor side by side/ }).textContent()) ?? '';
   t.match(contracts, /mst-sib: commissioner’s net saving after payments/);
   t.match(contracts, /mst-sib: investor’s IRR \(median\)/);
+  if (seen.outcomesContracts[0].investor.irr) {
+    const runsOf = (await as('board', { method: 'GET', url: `/v1/packs/preview?runs=${first},${second}` })).json().runs[1].runs;
+    t.ok(contracts.includes(`% over ${seen.outcomesContracts[0].investor.runsWithIrr} of ${runsOf} runs`), 'the IRR median says how many runs it covers');
+  }
   if (seen.outcomesContracts[0].withheld) t.match(contracts, /withheld/, 'withheld for the board, as in the pack');
   else t.notMatch(contracts, /withheld/);
 

@@ -143,6 +143,9 @@ t.test('the report has a funding page with who pays, who gains, commissioner and
   t.ok(page.includes(formatPounds(f.outcomesContracts[0].commissionerPresentNet.mean)), 'the commissioner’s net');
   t.ok(page.includes(formatPounds(f.outcomesContracts[0].investorPresentNet.mean)), 'the investor’s net');
   t.match(pages[5], /About this pack/);
+  const irr = f.outcomesContracts[0].irr;
+  t.ok(irr.summary, 'the IRR is defined in some runs');
+  t.ok(page.includes(`${((irr.summary?.p50 ?? 0) * 100).toFixed(1)}% over ${irr.runsWithIrr} of 40 runs`), `the IRR median says it covers ${irr.runsWithIrr} of the 40 runs`);
 });
 
 t.test('a run without funding has no Funding sheet and no funding page', async (t) => {
@@ -180,4 +183,81 @@ t.test('disclosure: a pooled and contracted service started by fewer than 5 chil
   const pages = await pdfPages(files['report.pdf']);
   t.match(pages[4], /withheld/);
   t.match(pages[4], /fewer than 5 children start mst/);
+});
+
+t.test('the who-pays page shows every organisation’s money figures whole (none wrapped mid-figure)', async (t) => {
+  // A grant in the millions, as in scenarios/edge-of-care-grant-pbr.json, makes 7-digit income and net-after-income figures.
+  const big = { ...funding, income: [{ ...funding.income![0], amounts: [{ year: '2026-27', amount: 3_180_000 }] }, funding.income![1]] };
+  const run = await packRun(scenarioSpec({ id: 'funded-big', name: 'MST with a large grant', funding: big }), cohort, { runs: 20, seed: 3, runId: RUN });
+  const files = await build([run]);
+  const page = (await pdfPages(files['report.pdf']))[4];
+  // pdf.js gives one text item per drawn line; a figure wrapped inside its cell would split into two tokens.
+  const tokens = new Set(page.split(/\s+/));
+  const f = scenarioResultView(run.result).funding as NonNullable<PackRun['result']['funding']>;
+  for (const o of f.organisations) {
+    const shown = {
+      costs: o.presentCosts.mean,
+      benefits: o.presentBenefits.mean,
+      net: o.presentNet.mean,
+      p5: o.presentNet.p5,
+      p95: o.presentNet.p95,
+      income: o.presentIncome?.mean,
+      'net after income': o.presentNetAfterIncome?.mean,
+    };
+    for (const [what, value] of Object.entries(shown)) {
+      t.ok(typeof value === 'number', `${o.name}: ${what} is shown`);
+      t.ok(tokens.has(formatPounds(value as number)), `${o.name}: ${what} ${formatPounds(value as number)} appears whole`);
+    }
+  }
+});
+
+t.test('the Assumptions sheet and assumptions.csv list every funding input with its value', async (t) => {
+  const files = await build([run]);
+  const rows = await sheetRows(files['workbook.xlsx'], 'Assumptions');
+  const col = (header: string) => rows[0].indexOf(header);
+  const byId = new Map(rows.slice(1).filter((r) => r[col('Part')] === 'scenario').map((r) => [String(r[col('Input id')]), r]));
+  const at = (id: string) => {
+    const row = byId.get(id);
+    if (!row) throw new Error(`no funding input ${id}`);
+    t.match(String(row[col('Group')]), /^Funding: /, `${id} in a Funding group`);
+    return { value: row[col('Value')], central: row[col('Central value')] };
+  };
+  // Every input of the worked funding above, by hand.
+  t.equal(at('council:name').value, 'Borough council');
+  t.same(at('council:childrens_social_care'), { value: '100%', central: 1 });
+  t.same(at('icb:health'), { value: '100%', central: 1 });
+  t.equal(at('pool:services').value, 'mst');
+  t.same(at('pool:annualBudget'), { value: '£100,000', central: 100000 });
+  t.same(at('pool:council:contribution'), { value: '70%', central: 0.7 });
+  t.same(at('pool:council:riskShare'), { value: '80%', central: 0.8 });
+  t.same(at('pool:icb:contribution'), { value: '30%', central: 0.3 });
+  t.same(at('pool:icb:riskShare'), { value: '20%', central: 0.2 });
+  t.equal(at('mst-sib:services').value, 'mst');
+  t.equal(at('mst-sib:outcome').value, 'care_weeks_avoided');
+  t.same(at('mst-sib:pricePerOutcome'), { value: '£500', central: 500 });
+  t.equal(at('mst-sib:basis').value, 'modelled counterfactual');
+  t.same(at('mst-sib:cap'), { value: '£400,000', central: 400000 });
+  t.same(at('mst-sib:paymentLagYears'), { value: '1', central: 1 });
+  t.same(at('mst-sib:contractYears'), { value: '3', central: 3 });
+  t.same(at('dfe-grant:amount_2026-27'), { value: '£50,000', central: 50000 });
+  t.equal(at('dfe-grant:condition').value, 'Received only if the strategy commissions mst');
+  t.equal(at('families-pbr:kind').value, 'payment by results');
+  t.same(at('families-pbr:ratePerOutcome'), { value: '£100', central: 100 });
+  t.equal(at('families-pbr:basis').value, 'modelled counterfactual');
+  t.same(at('families-pbr:measurementYears'), { value: '3', central: 3 });
+  t.same(at('reinvestment:share'), { value: '50%', central: 0.5 });
+  const csv = text(files['tables/assumptions.csv']);
+  t.match(csv, /Funding: outcomes contract mst-sib/, 'in the CSV too');
+  t.match(csv, /Received only if the strategy commissions mst/);
+});
+
+t.test('the Funding sheet’s Measure column is as wide as its longest label', async (t) => {
+  const files = await build([run]);
+  const rows = await sheetRows(files['workbook.xlsx'], 'Funding');
+  const longest = Math.max(...rows.slice(1).map((r) => String(r[3] ?? '').length));
+  t.ok(longest > 60, `some labels are longer than the old cap of 60 (${longest})`);
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.load(Buffer.from(files['workbook.xlsx']) as unknown as ArrayBuffer);
+  const width = (workbook.getWorksheet('Funding') as ExcelJS.Worksheet).getColumn(4).width ?? 0;
+  t.ok(width >= longest, `Measure column width ${width} >= longest label ${longest}`);
 });

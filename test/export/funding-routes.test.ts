@@ -98,7 +98,8 @@ t.test('disclosure: a run with a service fewer than 5 children start is refused 
   const small = (id: string, name: string, funding: Record<string, unknown>) =>
     smallScenario({ id, name, strategy: { name: 'One MST place', interventions: [{ id: 'mst', capacityPerYear: 1, oneOffPrice: 9500 }] }, funding });
   const pool = { services: ['mst'], annualBudget: 10000, partners: [{ organisation: 'council', contribution: 0.6, riskShare: 0.6 }, { organisation: 'icb', contribution: 0.4, riskShare: 0.4 }] };
-  const a = await storedRun(as, small('small-pooled', 'Pooled, one place', { organisations: [council(1), icb], pooledBudget: pool, outcomesContracts: [contract] }));
+  // A service is funded by a pool or by a contract, not both (422 otherwise): one run of each.
+  const a = await storedRun(as, small('small-pooled', 'Pooled, one place', { organisations: [council(1), icb], pooledBudget: pool }));
   const b = await storedRun(as, small('small-contract', 'Contract, one place', { organisations: [council(1), icb], outcomesContracts: [contract] }));
   const run = (await as('finance', { method: 'GET', url: `/v1/scenario-runs/${a}` })).json();
   const delivered = run.result.interventions.find((iv: { intervention: string }) => iv.intervention === 'mst').delivered.mean;
@@ -117,11 +118,12 @@ t.test('disclosure: a run with a service fewer than 5 children start is refused 
     t.equal(refused.statusCode, 403, `board: ${what} refused`);
     t.match(refused.json().detail, /intervention used by fewer than 5/, `board: ${what} says why`);
   }
-  t.equal(run.result.funding.outcomesContracts[0].withheld, undefined, 'finance: nothing withheld');
+  const runB = (await as('finance', { method: 'GET', url: `/v1/scenario-runs/${b}` })).json();
+  t.equal(runB.result.funding.outcomesContracts[0].withheld, undefined, 'finance: nothing withheld');
 
   const open = (await as('finance', { method: 'GET', url: `/v1/scenario-runs/compare?ids=${a},${b}` })).json();
-  t.equal(open.runs[0].funding.outcomesContracts[0].withheld, null, 'finance reads individual records: figures as computed');
-  t.same(open.runs[0].funding.outcomesContracts[0].commissioner.presentNet.mean, run.result.funding.outcomesContracts[0].commissionerPresentNet.mean);
+  t.equal(open.runs[1].funding.outcomesContracts[0].withheld, null, 'finance reads individual records: figures as computed');
+  t.same(open.runs[1].funding.outcomesContracts[0].commissioner.presentNet.mean, runB.result.funding.outcomesContracts[0].commissionerPresentNet.mean);
   t.equal(typeof open.runs[0].funding.organisations[0].presentNet.mean, 'number', 'organisations are shown');
 
   // A pack is the same for every role (the board may read packs), so the rule applies in
@@ -135,6 +137,9 @@ t.test('disclosure: a run with a service fewer than 5 children start is refused 
     rows.push((row.values as unknown[]).slice(1));
   });
   const investorNet = rows.filter((row) => row[2] === 'Investor' && row[3] === 'Net (present value)');
-  t.equal(investorNet.length, 2, 'both runs’ contracts on the sheet');
+  t.equal(investorNet.length, 1, 'the contract run’s investor on the sheet');
+  const poolSpend = rows.filter((row) => row[2] === 'The pool' && row[3] === 'Spend');
+  t.ok(poolSpend.length > 0, 'the pooled run’s spend on the sheet');
+  for (const row of poolSpend) t.same(row.slice(6, 12), Array(6).fill('withheld'), 'pool spend withheld in the pack');
   for (const row of investorNet) t.same(row.slice(6, 12), Array(6).fill('withheld'), 'withheld in the pack');
 });

@@ -227,3 +227,25 @@ t.test('runScenario refuses bad run options and a scenario with nobody to projec
   t.same(await app.db.selectFrom('jobs').select('id').execute(), [], 'no job was started');
   t.same(await app.db.selectFrom('scenario_runs').select('id').execute(), [], 'no run was stored');
 });
+
+t.test('bidi controls and zero-width characters in funding free text are refused 400 like control characters, naming the field; nothing stored', async (t) => {
+  const { app, as } = await buildTestApp(t);
+  const org = (name: string) => [{ id: 'council', name, holds: [{ agency: 'childrens_social_care', share: 1 }] }];
+  const grant = (over: Record<string, unknown>) => [{ id: 'dfe-grant', kind: 'grant', to: 'childrens_social_care', amounts: [{ year: '2026-27', amount: 1000 }], ...over }];
+  const bad: Array<[string, Record<string, unknown>, string, string]> = [
+    ['a right-to-left override in an organisation name', withFunding({ organisations: org('Borough \u202Elicnuoc') }), 'body/funding/organisations/0/name', 'U+202E at character 9'],
+    ['a left-to-right embedding', withFunding({ organisations: org('Borough\u202A council') }), 'body/funding/organisations/0/name', 'U+202A at character 8'],
+    ['a first-strong isolate', withFunding({ organisations: org('\u2068Borough council') }), 'body/funding/organisations/0/name', 'U+2068 at character 1'],
+    ['a pop directional isolate in an income label', withFunding({ income: grant({ label: 'Grant\u2069' }) }), 'body/funding/income/0/label', 'U+2069 at character 6'],
+    ['a zero-width space in an income source', withFunding({ income: grant({ source: 'DfE\u200B2026' }) }), 'body/funding/income/0/source', 'U+200B at character 4'],
+    ['a zero-width joiner in the reinvestment label', withFunding({ reinvestment: { share: 0.5, label: 'Re\u200Dinvest' } }), 'body/funding/reinvestment/label', 'U+200D at character 3'],
+    ['a byte-order mark in the scenario name', smallScenario({ name: 'Small\uFEFF MST' }), 'body/name', 'U+FEFF at character 6'],
+  ];
+  for (const [name, scenario, field, where] of bad) {
+    const response = await as('commissioning', { method: 'POST', url: '/v1/scenarios', payload: scenario });
+    t.equal(response.statusCode, 400, `${name}: status`);
+    t.match(response.headers['content-type'], /^application\/problem\+json/);
+    t.same(response.json().errors, [{ field, reason: `must not contain control characters (${where})` }], name);
+  }
+  t.same(await app.db.selectFrom('scenarios').select('id').execute(), [], 'nothing stored');
+});

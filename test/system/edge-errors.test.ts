@@ -92,6 +92,33 @@ t.test('the token-name and plan-name patterns refuse every control character, fi
   t.ok(token({ name: 'Finance team: month-end script', role: 'board' }));
 });
 
+t.test('bidi controls and zero-width characters are refused by the same rule, in the patterns and at the edge', async (t) => {
+  const ajv = new Ajv.default({ strict: false });
+  const name = ajv.compile(PlanName);
+  const invisible = [0x061c, 0x200b, 0x200c, 0x200d, 0x200e, 0x200f, 0x202a, 0x202b, 0x202c, 0x202d, 0x202e, 0x2060, 0x2061, 0x2062, 0x2063, 0x2064, 0x2066, 0x2067, 0x2068, 0x2069, 0xfeff];
+  fc.assert(
+    fc.property(fc.string({ maxLength: 20 }), fc.constantFrom(...invisible), fc.string({ maxLength: 20 }), (before, code, after) => {
+      const c = String.fromCharCode(code);
+      const text = `P${before}${c}${after}`;
+      t.notOk(name(text.slice(0, 100)), 'plan name');
+      t.notOk(name(`${c}Plan`), 'first character');
+      const at = text.indexOf(c) + 1;
+      const first = [...text].findIndex((ch) => controlCharacterReason(ch, true) !== undefined);
+      if (first === text.indexOf(c)) t.equal(controlCharacterReason(text, true), `must not contain control characters (U+${code.toString(16).toUpperCase().padStart(4, '0')} at character ${at})`);
+      else t.ok(controlCharacterReason(text, true));
+    }),
+    { numRuns: 200 },
+  );
+  // Text in other scripts and emoji (no joiner) stay allowed.
+  t.ok(name('Gofal maeth – Cyngor Sir ☕ مجلس'));
+  t.equal(controlCharacterReason('Gofal maeth – Cyngor Sir ☕ مجلس', true), undefined);
+
+  const { as } = await buildTestApp(t);
+  const token = await as('admin', { method: 'POST', url: '/v1/tokens', payload: { name: 'team \u202Edraob', role: 'board' } });
+  t.equal(token.statusCode, 400);
+  t.same(token.json().errors, [{ field: 'body/name', reason: 'must not contain control characters (U+202E at character 6)' }]);
+});
+
 interface RawAnswer {
   status: number;
   contentType: string;

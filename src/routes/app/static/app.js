@@ -293,7 +293,7 @@
           row[0],
           (run) => {
             const mine = run.funding ? listOf(run.funding).find((x) => keyOf(x) === keyOf(item)) : undefined;
-            return mine ? row[1](mine, run.funding) : '–';
+            return mine ? row[1](mine, run.funding, run) : '–';
           },
         ]);
       });
@@ -350,7 +350,8 @@
             [c.id + ': outcome payments', (mine) => pounds(mine.payments?.mean)],
             [c.id + ': investor’s net', (mine) => pounds(mine.investor.presentNet?.mean)],
             [c.id + ': investor’s money multiple', (mine) => (mine.withheld ? 'withheld' : mine.investor.moneyMultiple === null ? 'not defined' : mine.investor.moneyMultiple.toFixed(2))],
-            [c.id + ': investor’s IRR (median)', (mine) => (mine.withheld ? 'withheld' : mine.investor.irr ? (mine.investor.irr.p50 * 100).toFixed(1) + '%' : 'not defined')],
+            // The median covers only the runs where the IRR is defined: say how many, as the pack does.
+            [c.id + ': investor’s IRR (median)', (mine, _funding, run) => (mine.withheld ? 'withheld' : mine.investor.irr ? (mine.investor.irr.p50 * 100).toFixed(1) + '% over ' + mine.investor.runsWithIrr + ' of ' + run.runs + ' runs' : 'not defined')],
             [c.id + ': chance the investor loses money', (mine) => (mine.investor.probabilityLoses === null ? 'withheld' : percent(mine.investor.probabilityLoses))],
             [c.id + ': price per outcome (floor to ceiling)', (mine) => money.format(mine.pricePerOutcome) + ' (' + pounds(mine.priceBounds.deliveryCostPerOutcome) + ' to ' + pounds(mine.priceBounds.valuePerOutcomeToPayer) + ')'],
           ]),

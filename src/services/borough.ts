@@ -114,9 +114,9 @@ export function boroughByMonth(records: readonly BoroughRecord[], fromYear: numb
  * The disclosure rule for roles without individual access (src/export/disclosure.ts): in each
  * month the children by type and their total are protected together (under 5 reads "<5", and a
  * second figure "c" so none can be worked out from the total). A type whose count is hidden has
- * its money withheld (null): money for a group of fewer than 5 children is not shown. When a
- * month would show its total money with exactly one type's money withheld, the total is
- * withheld too, or the one could be found by subtraction.
+ * its money withheld (null): money for a group of fewer than 5 children is not shown. When any
+ * type's money is withheld the month's total money is withheld too: otherwise the total less the
+ * shown types would give the hidden groups' money (one group's, or a few children's together).
  */
 export function protectBorough(months: readonly BoroughMonth[]): BoroughMonth[] {
   return months.map((m) => {
@@ -124,8 +124,7 @@ export function protectBorough(months: readonly BoroughMonth[]): BoroughMonth[] 
     const shown = protectCounts({ values, relations: [{ parts: m.byType.map((_, k) => k), total: m.byType.length }] });
     const hidden = (s: ShownCount) => s === SMALL_COUNT || s === COMPLEMENT;
     const byType = m.byType.map((c, k) => (hidden(shown[k]) ? { type: c.type, children: shown[k], placementSpend: null, servicesSpend: null } : { ...c, children: shown[k] }));
-    const withheldWithMoney = m.byType.filter((c, k) => hidden(shown[k]) && ((c.placementSpend ?? 0) > 0 || (c.servicesSpend ?? 0) > 0)).length;
-    const hideTotalMoney = withheldWithMoney === 1;
+    const hideTotalMoney = m.byType.some((_, k) => hidden(shown[k]));
     return {
       ...m,
       byType,
@@ -139,7 +138,7 @@ export function protectBorough(months: readonly BoroughMonth[]): BoroughMonth[] 
 }
 
 export const BOROUGH_DISCLOSURE_NOTE =
-  'For roles without access to individual records: a count of 1 to 4 children reads "<5", and a second figure reads "c" where the total would give it away; the money of a hidden group is withheld (null), and so is the month’s total when only one group’s money is withheld.';
+  'For roles without access to individual records: a count of 1 to 4 children reads "<5", and a second figure reads "c" where the total would give it away; the money of a hidden group is withheld (null), and so is the month’s total money whenever any group’s is.';
 
 /** Reads every live record with a placement and answers the view; `protect` applies the disclosure rule. */
 export async function boroughAtAGlance(db: Kysely<Database>, fromYear: number, fromMonth: number, months: number, protect: boolean): Promise<BoroughAtAGlance> {

@@ -52,6 +52,7 @@ t.test('the borough view and the case summary', async (t) => {
     headless: true,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     viewport: { width: 1280, height: 900 },
+    acceptDownloads: true,
   });
   t.teardown(async () => {
     await context.close();
@@ -94,6 +95,7 @@ t.test('the borough view and the case summary', async (t) => {
   t.match(spend, /£\d{1,3}(,\d{3})+/, 'pounds with thousands separators');
   t.match((await page.getByRole('table', { name: /^Committed spend by financial year/ }).textContent()) ?? '', /Financial year \d{4}-\d{2} \(\d+ months?\)/);
   t.same(await truncated(page), [], 'no text cut with an ellipsis');
+  t.same(await page.evaluate<string[]>(`[...document.querySelectorAll('.table-wrap')].filter((w) => w.scrollWidth > w.clientWidth).map((w) => w.querySelector('caption').textContent)`), [], 'twelve months fit a 1280-pixel screen without scrolling sideways');
   await page.screenshot({ path: path.join(OUTPUT, 'borough-at-a-glance.png'), fullPage: true });
 
   // The board may not read a young person: the case summary says so.
@@ -124,6 +126,12 @@ t.test('the borough view and the case summary', async (t) => {
   t.same(await truncated(page), [], 'no text cut with an ellipsis');
   t.same(await unlabelled(page), [], 'every control is labelled');
   await page.screenshot({ path: path.join(OUTPUT, 'case-summary.png'), fullPage: true });
+
+  // The budget downloads as a spreadsheet, fetched with the token in a header (never in an address).
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download the budget (xlsx)' }).click()]);
+  t.match(download.suggestedFilename(), new RegExp(`^pathcast-budget-${person.reference}-\\d{4}-\\d{2}-\\d{2}\\.xlsx$`));
+  const events = (await as('admin', { method: 'GET', url: '/v1/audit-events?action=young_person.budget_export' })).json();
+  t.equal(events.items.length, 1, 'the download is audited');
 
   await page.emulateMedia({ media: 'print' });
   await page.screenshot({ path: path.join(OUTPUT, 'case-summary-print.png'), fullPage: true });

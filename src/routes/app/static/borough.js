@@ -16,7 +16,9 @@
       if (key === 'text') node.textContent = attributes[key];
       else node.setAttribute(key, attributes[key]);
     });
-    (children || []).forEach((child) => node.appendChild(typeof child === 'string' ? document.createTextNode(child) : child));
+    (children || []).forEach((child) => {
+      node.appendChild(typeof child === 'string' ? document.createTextNode(child) : child);
+    });
     return node;
   }
 
@@ -77,7 +79,9 @@
     const body = el('tbody');
     const row = (label, pick, cls) =>
       el('tr', cls ? { class: cls } : {}, [el('th', { scope: 'row', text: label })].concat(years.map((y) => el('td', { class: 'num', text: money(total(answer.byMonth.filter((m) => m.financialYear === y).map(pick))) }))));
-    answer.placementTypes.forEach((type, k) => body.appendChild(row(type.label, (m) => spendOf(m.byType[k]))));
+    answer.placementTypes.forEach((type, k) => {
+      body.appendChild(row(type.label, (m) => spendOf(m.byType[k])));
+    });
     body.appendChild(row('All placements', (m) => spendOf(m.total), 'total'));
     table.appendChild(body);
   }

@@ -18,7 +18,9 @@
       if (key === 'text') node.textContent = attributes[key];
       else node.setAttribute(key, attributes[key]);
     });
-    (children || []).forEach((child) => node.appendChild(typeof child === 'string' ? document.createTextNode(child) : child));
+    (children || []).forEach((child) => {
+      node.appendChild(typeof child === 'string' ? document.createTextNode(child) : child);
+    });
     return node;
   }
 
@@ -95,7 +97,7 @@
         fact('Record last changed', day(person.updatedAt));
 
         $('budget-window').textContent = 'From ' + day(budget.from) + ' to ' + day(budget.until) + ': the placement and services as recorded.';
-        table($('budget-table'), ['Financial year (April to March)', 'Committed'], budget.byFinancialYear.map((y) => [fyText(y.financialYear), pounds.format(y.amount)]).concat([['Next 12 months', pounds.format(budget.total)]]), true);
+        table($('budget-table'), ['Period (financial years run April to March)', 'Committed'], budget.byFinancialYear.map((y) => [fyText(y.financialYear), pounds.format(y.amount)]).concat([['Next 12 months', pounds.format(budget.total)]]), true);
 
         const byName = {};
         if (projection) projection.result.plans.forEach((p) => { byName[p.name] = p; });
@@ -113,11 +115,11 @@
             ' to the 25th birthday; newest projection, made ' + day(projection.createdAt) + ' with ' + projection.runs.toLocaleString('en-GB') + ' runs. Best case: nine runs in ten cost more; worst case: nine in ten cost less.';
           $('comparison-text').textContent = projection.result.comparisons.map((c) => c.discounted.statement).join(' ');
           $('export-projection').hidden = false;
-          $('export-projection').onclick = (event) => { event.preventDefault(); download('/v1/pathway-projections/' + projection.id + '/export?format=xlsx').catch((e) => showError(e.message)); };
+          $('export-projection').onclick = () => { download('/v1/pathway-projections/' + projection.id + '/export?format=xlsx').catch((e) => showError(e.message)); };
         } else {
           $('projection-note').textContent = 'No projection stored yet: run one from the comparison page.';
         }
-        $('export-budget').onclick = (event) => { event.preventDefault(); download('/v1/young-people/' + encodeURIComponent(id) + '/budget/export?format=xlsx').catch((e) => showError(e.message)); };
+        $('export-budget').onclick = () => { download('/v1/young-people/' + encodeURIComponent(id) + '/budget/export?format=xlsx').catch((e) => showError(e.message)); };
         document.body.setAttribute('data-ready', 'true');
       });
     });

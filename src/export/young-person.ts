@@ -234,15 +234,19 @@ export function parsePounds(text: string): number {
   return Number(text.replace(/[£,]/g, ''));
 }
 
+function quoted(text: string): string {
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
 function csvText(value: string): string {
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+  return quoted(/^[=+\-@\t\r]/.test(value) ? `'${value}` : value);
 }
 
 function csvCell(value: ExportCell, kind: ColumnKind): string {
   if (value === null) return '';
   if (typeof value === 'string') return csvText(value);
-  if (kind === 'money') return csvText(formatPounds(value));
+  // Written from a number, never from text: "-£2.00" is an amount, not a formula, and stays readable as one.
+  if (kind === 'money') return quoted(formatPounds(value));
   return String(value);
 }
 

@@ -150,6 +150,13 @@ t.test('the projection export: plan totals equal the stored projection’s', asy
     ]),
     'the CSV shows each figure to the penny',
   );
+  // Savings can be negative (a plan dearer in some runs): read back as numbers, not text.
+  const against = section(rows, 'Against the current course').slice(1);
+  const comparisons = projection.result.comparisons as Array<{ plan: string; discounted: { saving: Record<string, number>; probabilityCheaper: number } }>;
+  t.same(
+    against.map((r) => [r[0], parsePounds(r[2]), parsePounds(r[3]), parsePounds(r[4]), Number(r[5])]),
+    comparisons.map((c) => [c.plan, pennies(c.discounted.saving.mean), pennies(c.discounted.saving.p5), pennies(c.discounted.saving.p95), c.discounted.probabilityCheaper]),
+  );
 
   const xlsx = await as('admin', { method: 'GET', url: `/v1/pathway-projections/${projection.id}/export?format=xlsx` });
   t.equal(xlsx.statusCode, 200);

@@ -70,3 +70,59 @@ t.test('borough: a placement started mid-month counts that month, pro rata; a ch
   const months = boroughByMonth([placed('residential', 700, '2025-01-01', 2008, 12)], 2026, 11, 2);
   t.same(months.map((m) => m.total.children), [1, 0]);
 });
+
+t.test('a second reader: LibreOffice opens the xlsx and reads every sheet’s figures as written', async (t) => {
+  const { existsSync } = await import('node:fs');
+  const { mkdtemp, readFile, readdir, rm, writeFile } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  const path = await import('node:path');
+  const { execFile } = await import('node:child_process');
+  const { promisify } = await import('node:util');
+  const { budgetExport, toXlsx } = await import('../../src/export/young-person.ts');
+  if (!existsSync('/usr/bin/soffice')) throw new Error('No LibreOffice at /usr/bin/soffice: apt-get install -y libreoffice-calc to run this test');
+  const budget = {
+    youngPersonId: '00000000-0000-4000-8000-000000000000',
+    from: '2026-12-01',
+    until: '2027-11-30',
+    days: 365,
+    total: 354_571.43,
+    byAgency: [{ agency: 'childrens_social_care' as const, amount: 354_571.43 }],
+    byFinancialYear: [
+      { financialYear: '2026-27', amount: 117_542.86, byAgency: [{ agency: 'childrens_social_care' as const, amount: 117_542.86 }] },
+      { financialYear: '2027-28', amount: 237_028.57, byAgency: [{ agency: 'childrens_social_care' as const, amount: 237_028.57 }] },
+    ],
+    lines: [
+      {
+        kind: 'placement' as const,
+        name: 'residential',
+        agency: 'childrens_social_care' as const,
+        weeklyCost: 6800,
+        from: '2026-12-01',
+        until: '2027-11-30',
+        days: 365,
+        amount: 354_571.43,
+        byFinancialYear: [
+          { financialYear: '2026-27', days: 121, amount: 117_542.86 },
+          { financialYear: '2027-28', days: 244, amount: 237_028.57 },
+        ],
+      },
+    ],
+    method: 'm',
+    money: { currency: 'GBP' as const, priceBase: 'cash' as const, deflatorFactor: 1 as const, discountRate: null, basis: 'cash' as const, statement: 's' },
+  };
+  const dir = await mkdtemp(path.join(tmpdir(), 'pathcast-lo-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  await writeFile(path.join(dir, 'budget.xlsx'), await toXlsx(budgetExport(budget, 'CP-1', new Date(Date.UTC(2026, 10, 30)))));
+  // Filter options: comma, double quote, UTF-8, from row 1; the 12th token -1 writes every sheet to its own file.
+  await promisify(execFile)(
+    '/usr/bin/soffice',
+    ['--headless', `-env:UserInstallation=file://${dir}/profile`, '--convert-to', 'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1', '--outdir', dir, path.join(dir, 'budget.xlsx')],
+    { timeout: 120_000 },
+  );
+  const files = (await readdir(dir)).filter((f) => f.endsWith('.csv')).sort();
+  t.same(files, ['budget-Budget by agency.csv', 'budget-Budget by financial year.csv', 'budget-Budget by line.csv'], 'three sheets');
+  const byYear = (await readFile(path.join(dir, 'budget-Budget by financial year.csv'), 'utf8')).trim().split('\n');
+  t.same(byYear.slice(-3), ['2026-27,117542.86', '2027-28,237028.57', 'Total,354571.43']);
+  const byLine = (await readFile(path.join(dir, 'budget-Budget by line.csv'), 'utf8')).trim().split('\n');
+  t.same(byLine.slice(-2), ['Placement: Residential children’s home,Children’s social care,6800,1 December 2026,30 November 2027,2026-27,121,117542.86', 'Placement: Residential children’s home,Children’s social care,6800,1 December 2026,30 November 2027,2027-28,244,237028.57']);
+});

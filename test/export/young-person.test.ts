@@ -33,7 +33,7 @@ t.test('CSV: byte-order mark, CRLF, quoting, and no formula can run', async (t) 
 
 const placed = (type: string, weeklyPrice: number, startDate: string, birthYear = 2012, birthMonth = 6): BoroughRecord => ({ birthYear, birthMonth, placement: { type, weeklyPrice, startDate }, services: [] });
 
-t.test('borough: a month’s totals are the sums of its types; protected figures never show 1 to 4', async (t) => {
+t.test('borough: a month’s totals are the sums of its types; protected figures never show 1 to 4', async () => {
   const arbRecord = fc.record({
     type: fc.constantFrom('residential', 'ifa_foster', 'inhouse_foster', 'secure_home'),
     pennies: fc.integer({ min: 0, max: 2_000_000 }),

@@ -30,6 +30,8 @@ import projectionRoutes from './routes/projections/index.ts';
 import scenarioRoutes from './routes/scenarios/index.ts';
 import healthRoutes from './routes/system/health.ts';
 import youngPeopleRoutes from './routes/young-people/index.ts';
+import youngPersonExportRoutes from './routes/young-people/exports.ts';
+import boroughRoutes from './routes/borough/index.ts';
 
 export interface AppOptions {
   config: Config;
@@ -124,6 +126,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(scenarioRoutes);
   await app.register(calibrationRoutes);
   await app.register(packRoutes);
+  await app.register(youngPersonExportRoutes);
+  await app.register(boroughRoutes);
   await app.register(appRoutes);
   return app;
 }

@@ -22,6 +22,8 @@ export const CAPABILITIES = [
   'models:write',
   /** Export scenario packs. */
   'packs:export',
+  /** Download one young person's budget or projection as a file (audited). */
+  'individuals:export',
   /** Issue and revoke API tokens. */
   'tokens:manage',
   /** Read the audit log. */
@@ -40,6 +42,7 @@ const policy: Record<Role, ReadonlySet<Capability>> = {
     'aggregates:read',
     'scenarios:write',
     'packs:export',
+    'individuals:export',
   ]),
   commissioning: new Set([
     'individuals:read',
@@ -48,6 +51,7 @@ const policy: Record<Role, ReadonlySet<Capability>> = {
     'scenarios:write',
     'models:write',
     'packs:export',
+    'individuals:export',
   ]),
   head_of_service: new Set([
     'individuals:read',
@@ -56,6 +60,7 @@ const policy: Record<Role, ReadonlySet<Capability>> = {
     'aggregates:read',
     'scenarios:write',
     'packs:export',
+    'individuals:export',
   ]),
   // The programme board decides from aggregates: never an individual record.
   board: new Set(['aggregates:read', 'packs:export']),

@@ -13,6 +13,12 @@ const files = {
   'index.html': { type: 'text/html; charset=utf-8', body: readFileSync(new URL('index.html', here)) },
   'app.js': { type: 'text/javascript; charset=utf-8', body: readFileSync(new URL('app.js', here)) },
   'app.css': { type: 'text/css; charset=utf-8', body: readFileSync(new URL('app.css', here)) },
+  // The borough at a glance and the printable case summary: pages of their own, same sign-in.
+  'borough.html': { type: 'text/html; charset=utf-8', body: readFileSync(new URL('borough.html', here)) },
+  'borough.js': { type: 'text/javascript; charset=utf-8', body: readFileSync(new URL('borough.js', here)) },
+  'case-summary.html': { type: 'text/html; charset=utf-8', body: readFileSync(new URL('case-summary.html', here)) },
+  'case-summary.js': { type: 'text/javascript; charset=utf-8', body: readFileSync(new URL('case-summary.js', here)) },
+  'pages.css': { type: 'text/css; charset=utf-8', body: readFileSync(new URL('pages.css', here)) },
 } as const;
 
 export default async function appRoutes(fastify: FastifyInstance) {
@@ -23,4 +29,5 @@ export default async function appRoutes(fastify: FastifyInstance) {
   fastify.get('/app/', options, serve('index.html'));
   fastify.get('/app/app.js', options, serve('app.js'));
   fastify.get('/app/app.css', options, serve('app.css'));
+  for (const name of ['borough.html', 'borough.js', 'case-summary.html', 'case-summary.js', 'pages.css'] as const) fastify.get(`/app/${name}`, options, serve(name));
 }

@@ -4,6 +4,7 @@ import { discountFactors } from '../finance/discounting.ts';
 import { type PersonPlan, type PlanSlot, type ProjectionClock, Simulator, parameterList } from './engine.ts';
 import { type MetricLayout, Outcome, metricLayout } from './layout.ts';
 import type { SimulationModel } from './model.ts';
+import { modelHasDistanceShares, personEetShare, personShareWithin20Miles } from './projected-outcomes.ts';
 import { MomentAccumulator, type PairedSaving, type Summary, meanOfDifferences, moneySummary, pairedSaving, penceToPounds, probabilityExceeding, summarize, summarizeMoney } from './summary.ts';
 
 /**
@@ -162,6 +163,12 @@ export interface PlanResult {
     neetShareOfCareLeavers19to21: number | null;
   };
   exceedance: Array<{ threshold: number; probability: number }>;
+  /**
+   * Projected outcomes at 31 March of each financial year (src/simulation/projected-outcomes.ts):
+   * the chance of being looked after, and if looked after the expected chance of being placed
+   * within 20 miles of home (null when never looked after in a state with a distance share).
+   */
+  outcomesByYear: Array<{ financialYear: string; ageOn31March: number; probabilityInCare: number; shareWithin20Miles: MeanSe | null; probabilityCareLeaver: number; eetShareOfCareLeaver: MeanSe | null }>;
 }
 
 /**
@@ -407,6 +414,24 @@ export class ProjectionFolder {
           neetShareAged19to21: ratio(outcome('monthsNeet19to21'), outcome('monthsAged19to21')),
           neetShareOfCareLeavers19to21: ratio(outcome('monthsNeet19to21'), outcome('monthsCareLeaver19to21')),
         },
+        outcomesByYear: Array.from({ length: nFy }, (_, f) => {
+          const probabilities = Float64Array.from({ length: nS }, (_, s) => m.meanAt(layout.endOfYearState + f * nS + s));
+          let probabilityInCare = 0;
+          for (let s = 0; s < nS; s++) if (model.flags.inCare[s]) probabilityInCare += probabilities[s];
+          let probabilityCareLeaver = 0;
+          for (let s = 0; s < nS; s++) if (model.flags.careLeaver[s]) probabilityCareLeaver += probabilities[s];
+          // March of year f is projection month 12f + (2 − start month index) mod 12; age is known.
+          const marchMonth = 12 * f + ((14 - (this.request.clock.startMonth - 1)) % 12);
+          const ageOn31March = Math.floor((this.request.ageMonths + marchMonth) / 12);
+          return {
+            financialYear: financialYearLabel(firstFy + f),
+            ageOn31March,
+            probabilityInCare,
+            shareWithin20Miles: modelHasDistanceShares(model) ? personShareWithin20Miles(model, probabilities, 0, this.runs) : null,
+            probabilityCareLeaver,
+            eetShareOfCareLeaver: ageOn31March >= 19 && ageOn31March <= 21 ? personEetShare(model, probabilities, 0, this.runs) : null,
+          };
+        }),
         exceedance: (this.request.thresholds ?? []).map((threshold) => ({
           threshold,
           // On present value, like the total the threshold is read against.

@@ -86,3 +86,16 @@ export function personEetShare(model: SimulationModel, probabilities: ArrayLike<
   const spread = eet * (1 - share) ** 2 + (leavers - eet) * share ** 2;
   return { mean: share, se: Math.sqrt(spread / runs) / leavers };
 }
+
+/**
+ * For one young person: P(A | B) for an event A inside B (three or more placements in the year,
+ * given looked after on 31 March), from P(A) and P(B) over `runs` runs, with the ratio
+ * estimator's standard error: Var(1_A − R 1_B) = P(A)(1 − R)² + (P(B) − P(A)) R², divided by
+ * runs × P(B)². Null when P(B) is 0.
+ */
+export function personSubsetShare(probabilityA: number, probabilityB: number, runs: number): { mean: number; se: number } | null {
+  if (!(probabilityB > 0)) return null;
+  const share = probabilityA / probabilityB;
+  const spread = probabilityA * (1 - share) ** 2 + (probabilityB - probabilityA) * share ** 2;
+  return { mean: share, se: Math.sqrt(spread / runs) / probabilityB };
+}

@@ -166,3 +166,68 @@ t.test('care leavers in education, employment or training at 19-21: by hand, and
     t.ok(Math.abs(year.probabilityCareLeaver - leavers) < 4 * Math.sqrt((leavers * (1 - leavers)) / runs) + 1e-12, `P(care leaver) ${year.probabilityCareLeaver.toFixed(4)} vs ${leavers.toFixed(4)}`);
   }
 });
+
+t.test('placement stability (3+ placements in the year, of those looked after on 31 March) meets an exact count-augmented propagation', async (t) => {
+  // Exact reference, independent of the kernel: the chain on (state, placements this year capped
+  // at 3). A move to another state adds a placement if the new state is one; staying in a
+  // placement is a move within it with probability P(stay) × its within-state rate (the
+  // kernel's convention, engine.ts cumulate); in April the count restarts at the placement held.
+  const spec = fourStateModel();
+  t.equal((spec.ageTransitions ?? []).length, 0, 'no birthday rules to mirror');
+  const model = compileModel(spec);
+  const nS = model.nStates;
+  const resi = model.stateIds.indexOf('resi');
+  const start = 13 * 12;
+  const months = 36;
+  const runs = 20000;
+  let dist = new Float64Array(nS * 4);
+  dist[resi * 4 + 1] = 1;
+  const exact: number[] = [];
+  for (let m = 0; m < months; m++) {
+    const calendar = (3 + m) % 12; // April start: month m is calendar index 3 + m
+    if (calendar === 3 && m > 0) {
+      const reset = new Float64Array(nS * 4);
+      for (let s = 0; s < nS; s++) for (let c = 0; c < 4; c++) reset[s * 4 + model.isPlacement[s]] += dist[s * 4 + c];
+      dist = reset;
+    }
+    if (calendar === 2) {
+      let inCare = 0;
+      let three = 0;
+      for (let s = 0; s < nS; s++) {
+        if (!model.flags.inCare[s]) continue;
+        for (let c = 0; c < 4; c++) inCare += dist[s * 4 + c];
+        three += dist[s * 4 + 3];
+      }
+      exact.push(three / inCare);
+    }
+    const band = model.bandOfAgeMonth[start + m];
+    const next = new Float64Array(nS * 4);
+    for (let s = 0; s < nS; s++) {
+      for (let c = 0; c < 4; c++) {
+        const p = dist[s * 4 + c];
+        if (p === 0) continue;
+        for (let j = 0; j < nS; j++) {
+          const q = model.baseRows[(band * nS + s) * nS + j];
+          if (q === 0) continue;
+          if (j !== s) next[j * 4 + Math.min(3, c + model.isPlacement[j])] += p * q;
+          else {
+            const within = model.isPlacement[s] ? model.withinStateMove[s] : 0;
+            next[s * 4 + Math.min(3, c + 1)] += p * q * within;
+            next[s * 4 + c] += p * q * (1 - within);
+          }
+        }
+      }
+    }
+    dist = next;
+  }
+  const request: ProjectionRequest = { clock: { startYear: 2026, startMonth: 4 }, ageMonths: start, months, plans: [stay(resi)], parameterUncertainty: false };
+  const result = runProjectionInline(model, request, runs, 31);
+  const years = result.plans[0].outcomesByYear;
+  t.equal(exact.length, 3);
+  for (const [f, year] of years.entries()) {
+    const share = year.threeOrMorePlacementsShare;
+    if (share === null) throw new Error('no stability figure');
+    t.ok(exact[f] > 0.01, `${year.financialYear}: exact ${exact[f].toFixed(4)} is not trivially 0`);
+    t.ok(Math.abs(share.mean - exact[f]) < 4 * share.se, `${year.financialYear}: ${share.mean.toFixed(4)} vs exact ${exact[f].toFixed(4)} (4 se = ${(4 * share.se).toFixed(4)})`);
+  }
+});

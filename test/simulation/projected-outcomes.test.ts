@@ -1,10 +1,11 @@
+import { readFileSync } from 'node:fs';
 import t from 'tap';
 import { occupancyAt, propagateExact } from '../../src/catalog/exact-propagation.ts';
 import type { CostModelSpec } from '../../src/catalog/model-schema.ts';
 import { validateModel } from '../../src/catalog/validate-model.ts';
 import { compileModel } from '../../src/simulation/model.ts';
 import { type EnginePlan, type ProjectionRequest, runProjectionInline } from '../../src/simulation/projection.ts';
-import { personShareWithin20Miles, tallyDistance } from '../../src/simulation/projected-outcomes.ts';
+import { personEetShare, personShareWithin20Miles, tallyDistance } from '../../src/simulation/projected-outcomes.ts';
 import { fourStateModel } from '../helpers/small-models.ts';
 
 /**
@@ -122,12 +123,10 @@ t.test('in-house foster recruitment (agency foster → in-house) raises the shar
 });
 
 t.test('care leavers in education, employment or training at 19-21: by hand, and against the oracle on the default model', async (t) => {
-  const { readFileSync } = await import('node:fs');
   const england: CostModelSpec = JSON.parse(readFileSync(new URL('../../models/england-default.json', import.meta.url), 'utf8'));
   const validated = validateModel(england);
   if (!validated.ok) throw new Error('the default model must validate');
   const model = compileModel(england);
-  const { personEetShare } = await import('../../src/simulation/projected-outcomes.ts');
   // By hand: P(independent_eet) 0.3, P(independent_neet) 0.2 (care leavers), P(staying_put) 0.1:
   // EET share = (0.3 + 0.1) / 0.6 = 2/3; variance over 100 runs = (0.4 × (1/3)² + 0.2 × (2/3)²) / (100 × 0.36).
   const p = new Float64Array(model.nStates);

@@ -24,6 +24,12 @@ export interface SimulationModel {
   ageTransitions: AgeTransitionRule[];
   /** Monthly probability of a placement move within the same kind of placement. */
   withinStateMove: Float64Array;
+  /**
+   * Per state, the chance of being placed more than 20 miles from home (the model's
+   * distanceOver20Miles share); NaN where the model gives none. Read by summaries only, never by
+   * the kernel, so it cannot change a random draw.
+   */
+  over20MilesShare: Float64Array;
   isPlacement: Uint8Array;
   flags: OutcomeFlags;
   /** Ages (months) outside which a plan may not place someone in the state. */
@@ -250,6 +256,7 @@ export function compileModel(spec: CostModelSpec): SimulationModel {
     rowConcentration,
     ageTransitions,
     withinStateMove: Float64Array.from(spec.states, (s) => s.withinStatePlacementMoves ?? 0),
+    over20MilesShare: Float64Array.from(spec.states, (s) => s.distanceOver20Miles?.share ?? Number.NaN),
     isPlacement: Uint8Array.from(spec.states, (s) => (s.placement ? 1 : 0)),
     flags: {
       inCare: flag('in_care'),

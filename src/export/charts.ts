@@ -58,6 +58,8 @@ function subtitle(lines: string[], width: number): string[] {
   return lines.flatMap((line) => wrapLines(line, width, (t) => helveticaWidth({ fontSize: 11 }, t)));
 }
 const SPLIT_LINES = "split(datum.label, '|')";
+/** Moves a wrapped axis label up by half its extra lines (13 px a line at 11 px), so its lines sit centred on its bar. */
+const CENTRE_LINES = { expr: "-(length(split(datum.label, '|')) - 1) * 6.5" };
 
 /** The first lines of a chart's subtitle: which run it shows (scenario name, run date), so a chart read alone says so. */
 function whichRun(name: string, run: PackRun): string {
@@ -167,7 +169,7 @@ export async function tornadoChart(run: PackRun, id: string, top = 10, name = ru
         data: { values: data },
         mark: { type: 'bar', height: 14 },
         encoding: {
-          y: { field: 'label', type: 'nominal', sort: order, title: null, axis: { labelExpr: SPLIT_LINES, labelLimit: 0, labelBaseline: 'middle' } },
+          y: { field: 'label', type: 'nominal', sort: order, title: null, axis: { labelExpr: SPLIT_LINES, labelLimit: 0, labelOffset: CENTRE_LINES } },
           x: { field: 'base', type: 'quantitative', title: 'Net present value (£)', axis: { format: MONEY_AXIS }, scale: { zero: false } },
           x2: { field: 'value' },
           color: { field: 'end', type: 'nominal', title: null, scale: { domain: ['Input in its lowest tenth', 'Input in its highest tenth'], range: [LOW, HIGH] } },
@@ -210,7 +212,7 @@ export async function spendByAgencyChart(run: PackRun, id: string, name = run.sc
   const order = [...agencies].sort((a, b) => b[1].baseline - a[1].baseline).map(([agency]) => wrapped(agencyLabel(agency), 150));
   // Room at the right of the longest bar for its figure.
   const x = { field: 'spend', type: 'quantitative', stack: null, title: 'Spend (£)', axis: { format: MONEY_AXIS, tickCount: 4 }, scale: { domain: [0, largestSpend * 1.45], nice: false } };
-  const y = { field: 'agency', type: 'nominal', title: null, sort: order, axis: { labelExpr: SPLIT_LINES, labelLimit: 0 } };
+  const y = { field: 'agency', type: 'nominal', title: null, sort: order, axis: { labelExpr: SPLIT_LINES, labelLimit: 0, labelOffset: CENTRE_LINES } };
   const years = run.result.spend.byYear;
   const svg = await renderSvg({
     title: {
@@ -242,7 +244,7 @@ export async function casesChart(runs: PackRun[], id: string): Promise<Chart> {
     return { run: wrapped(names[k], 190), label: names[k], worst: npv.p10, expected: npv.mean, best: npv.p90 };
   });
   const lines = Math.max(1, ...data.map((d) => d.run.split('|').length));
-  const y = { field: 'run', type: 'nominal', title: null, sort: null, axis: { labelExpr: SPLIT_LINES, labelLimit: 0 } };
+  const y = { field: 'run', type: 'nominal', title: null, sort: null, axis: { labelExpr: SPLIT_LINES, labelLimit: 0, labelOffset: CENTRE_LINES } };
   const svg = await renderSvg({
     title: { text: 'Best case, expected and worst case', subtitle: 'Net present value: worst case (P10) to best case (P90), expected (mean) marked' },
     width: 300,

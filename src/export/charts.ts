@@ -50,16 +50,16 @@ function helveticaWidth(item: TextItem, text: unknown): number {
  * A label as lines of at most `width` points at `size` pt Helvetica, joined by "|" for an axis
  * whose labelExpr splits them (Vega draws each as a line): labels wrap, never cut.
  */
-function wrapped(label: string, width: number, size = 11): string {
+export function wrapped(label: string, width: number, size = 11): string {
   return wrapLines(label, width, (t) => helveticaWidth({ fontSize: size }, t)).join('|');
 }
 /** Subtitle lines wrapped to `width` points (11 pt): a long scenario name takes two lines rather than running off the chart. */
 function subtitle(lines: string[], width: number): string[] {
   return lines.flatMap((line) => wrapLines(line, width, (t) => helveticaWidth({ fontSize: 11 }, t)));
 }
-const SPLIT_LINES = "split(datum.label, '|')";
+export const SPLIT_LINES = "split(datum.label, '|')";
 /** Moves a wrapped axis label up by half its extra lines (13 px a line at 11 px), so its lines sit centred on its bar. */
-const CENTRE_LINES = { expr: "-(length(split(datum.label, '|')) - 1) * 6.5" };
+export const CENTRE_LINES = { expr: "-(length(split(datum.label, '|')) - 1) * 6.5" };
 
 /** The first lines of a chart's subtitle: which run it shows (scenario name, run date), so a chart read alone says so. */
 function whichRun(name: string, run: PackRun): string {
@@ -192,7 +192,8 @@ export async function tornadoChart(run: PackRun, id: string, top = 10, name = ru
  * Spend over the planning years by agency, as now and with the strategy (means): a bar for each
  * agency and variant on one linear scale from zero, each with its value printed at its end, so an
  * agency whose spend is a small fraction of children's social care's is still read exactly (its
- * bar short, its figure there). A log scale would make the bars' lengths mean nothing to finance.
+ * figure there). A bar shorter than 1% of the longest is drawn at 1% so that it shows at all (the
+ * subtitle says so); a log scale would make the bars' lengths mean nothing to finance.
  */
 export async function spendByAgencyChart(run: PackRun, id: string, name = run.scenario.spec.name): Promise<Chart> {
   const totals = new Map<string, { baseline: number; strategy: number }>();
@@ -208,16 +209,19 @@ export async function spendByAgencyChart(run: PackRun, id: string, name = run.sc
     { agency: wrapped(agencyLabel(agency), 150), variant: 'Strategy', spend: t.strategy, shown: formatPounds(t.strategy) },
   ]);
   const largestSpend = Math.max(1, ...data.map((d) => d.spend));
+  const minimum = largestSpend * 0.01;
+  const raised = data.some((d) => d.spend > 0 && d.spend < minimum);
+  for (const d of data) Object.assign(d, { drawn: d.spend > 0 ? Math.max(d.spend, minimum) : 0 });
   // Largest spend as now first: the agencies a reader looks for first.
   const order = [...agencies].sort((a, b) => b[1].baseline - a[1].baseline).map(([agency]) => wrapped(agencyLabel(agency), 150));
   // Room at the right of the longest bar for its figure.
-  const x = { field: 'spend', type: 'quantitative', stack: null, title: 'Spend (£)', axis: { format: MONEY_AXIS, tickCount: 4 }, scale: { domain: [0, largestSpend * 1.45], nice: false } };
+  const x = { field: 'drawn', type: 'quantitative', stack: null, title: 'Spend (£)', axis: { format: MONEY_AXIS, tickCount: 4 }, scale: { domain: [0, largestSpend * 1.45], nice: false } };
   const y = { field: 'agency', type: 'nominal', title: null, sort: order, axis: { labelExpr: SPLIT_LINES, labelLimit: 0, labelOffset: CENTRE_LINES } };
   const years = run.result.spend.byYear;
   const svg = await renderSvg({
     title: {
       text: 'Spend by agency over the planning years',
-      subtitle: subtitle([whichRun(name, run), `${years[0]?.financialYear ?? ''} to ${years[years.length - 1]?.financialYear ?? ''}, mean of the runs, each bar labelled with its value`], 520),
+      subtitle: subtitle([whichRun(name, run), `${years[0]?.financialYear ?? ''} to ${years[years.length - 1]?.financialYear ?? ''}, mean of the runs, each bar labelled with its value${raised ? '; bars under 1% of the longest drawn at 1% so they show' : ''}`], 520),
     },
     width: 320,
     data: { values: data },

@@ -6,6 +6,7 @@ import { scenarioResultView } from '../../src/finance/scenario-view.ts';
 import { driverLabels, runNames, ukDate } from '../../src/export/labels.ts';
 import { buildScenarioPack } from '../../src/export/pack.ts';
 import type { PackRun } from '../../src/export/pack-input.ts';
+import { planCasesChart } from '../../src/export/plan-charts.ts';
 import { PAGE, savingsByYear } from '../../src/export/report.ts';
 import { formatPercent, formatPounds } from '../../src/services/wording.ts';
 import { england, members, packRun, scenarioSpec, unzip } from './fixtures.ts';
@@ -168,6 +169,20 @@ t.test('driver labels: effects named by the moves they change, each different', 
   const twin = { ...england, interventions: [{ ...england.interventions![0], effects: [england.interventions![0].effects[0], { ...england.interventions![0].effects[0], from: ['early_help'] }] }] };
   const labels = driverLabels(twin, drivers.slice(0, 2));
   t.equal(new Set(labels).size, 2, labels.join(' / '));
+});
+
+t.test('a long plan name wraps on the plan chart instead of being cut', async (t) => {
+  const name = 'Step down from residential care to in-house foster care with therapeutic support for a year';
+  const spread = { mean: 100_000, p10: 80_000, p90: 130_000 };
+  const chart = await planCasesChart([
+    { name, total: spread, byFinancialYear: [] },
+    { name: 'Stay in residential', total: spread, byFinancialYear: [] },
+  ]);
+  t.notMatch(chart.svg, /…/, 'no ellipsis');
+  const lines = [...chart.svg.matchAll(/<tspan[^>]*>([^<]*)<\/tspan>/g)].map((m) => m[1]);
+  t.ok(lines.length >= 2, `wrapped over ${lines.length} lines`);
+  t.ok(chart.svg.includes('Stay in residential'));
+  t.equal(lines.join(' '), name, 'the whole name, in order');
 });
 
 t.test('runs named by scenario and run date, never by id; dates in the UK style', async (t) => {

@@ -64,6 +64,9 @@ function heading(doc: Doc, value: string, size = 16): void {
 function paragraph(doc: Doc, value: string, options: { size?: number; color?: string; bullet?: boolean } = {}): void {
   const size = options.size ?? 10;
   doc.font('Helvetica').fontSize(size).fillColor(options.color ?? INK);
+  // A paragraph is kept on one page (a few lines cut off onto the next read badly); a long one flows.
+  const height = doc.heightOfString(text(value), { width: CONTENT - (options.bullet ? 12 : 0) });
+  if (height < 150) ensureSpace(doc, height);
   if (options.bullet) {
     const y = doc.y;
     doc.text('•', PAGE.margin, y, { width: 10 });

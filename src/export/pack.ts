@@ -6,7 +6,7 @@ import { type FundingView, fundingTable, packFundingView } from './funding.ts';
 import { comparisonFindings, type RunFindings, runFindings } from './findings.ts';
 import { buildManifest, type PackManifest } from './manifest.ts';
 import { runNames } from './labels.ts';
-import { type PackInput } from './pack-input.ts';
+import type { PackInput } from './pack-input.ts';
 import { buildReport } from './report.ts';
 import { type PackTable, packTables, roundPackTable } from './tables.ts';
 import { buildWorkbook } from './workbook.ts';

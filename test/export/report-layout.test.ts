@@ -82,6 +82,28 @@ async function textItems(data: Uint8Array): Promise<{ pages: Item[][]; sizes: Ar
 }
 
 const { pages, sizes } = await textItems(pdf);
+
+// One run with a funding arrangement (as in funding-pack.test.ts): its tables in 7.5 to 8 pt are the densest text.
+const funded = await packRun(
+  scenarioSpec({
+    id: 'funded-layout',
+    name: 'MST, pooled and outcomes-funded',
+    funding: {
+      organisations: [
+        { id: 'council', name: 'Borough council', holds: [{ agency: 'childrens_social_care', share: 1 }, { agency: 'education', share: 1 }, { agency: 'housing', share: 1 }, { agency: 'youth_justice', share: 1 }] },
+        { id: 'icb', name: 'Integrated care board', holds: [{ agency: 'health', share: 1 }] },
+      ],
+      pooledBudget: { services: ['mst'], annualBudget: 100000, partners: [{ organisation: 'council', contribution: 0.7, riskShare: 0.8 }, { organisation: 'icb', contribution: 0.3, riskShare: 0.2 }] },
+      outcomesContracts: [{ id: 'mst-sib', services: ['mst'], outcome: 'care_weeks_avoided', pricePerOutcome: 500, basis: 'modelled_counterfactual', cap: 400000, paymentLagYears: 1, contractYears: 3 }],
+      reinvestment: { share: 0.5 },
+      income: [{ id: 'dfe-grant', kind: 'grant', to: 'council', amounts: [{ year: '2026-27', amount: 3_180_000 }], condition: { commissions: 'mst' } }],
+    },
+  }),
+  cohort,
+  { runs: 20, seed: 3, runId: 'cccccccc-3333-4333-8333-333333333333' },
+);
+const fundedPack = await buildScenarioPack({ runs: [funded], createdAt: new Date('2026-11-30T10:30:00Z'), software: { name: 'pathcast', version: '0.1.0' } });
+const fundedPages = (await textItems(unzip(fundedPack.zip)['report.pdf'])).pages;
 const FOOTER = /^pathcast scenario pack, page \d+ of \d+$/;
 const view = (run: PackRun): PackRun => ({ ...run, result: scenarioResultView(run.result) });
 
@@ -93,7 +115,7 @@ t.test('A4 pages, every text item inside the margins (the footer in the bottom m
   }
   const outside: string[] = [];
   const tolerance = 1;
-  for (const [k, items] of pages.entries()) {
+  for (const [k, items] of [...pages, ...fundedPages].entries()) {
     for (const item of items) {
       const footer = FOOTER.test(item.str);
       const bottom = footer ? 10 : PAGE.margin;
@@ -127,6 +149,9 @@ t.test('no two text items overlap', async (t) => {
   t.equal(overlapping([box('a', 100, 100), box('b', 140, 100), box('c', 100, 111)]).length, 0, 'and passes items that touch');
   const overlaps = pages.flatMap((items, k) => overlapping(items).map((o) => `page ${k + 1}: ${o}`));
   t.same(overlaps, [], `no overlapping text among ${pages.flat().length} items`);
+  const inFunded = fundedPages.flatMap((items, k) => overlapping(items).map((o) => `page ${k + 1}: ${o}`));
+  t.same(inFunded, [], `none in a pack with funding tables either (${fundedPages.flat().length} items)`);
+  t.match(fundedPages.map((items) => items.map((i) => i.str).join(' ')).join(' '), /who pays and who gains/);
 });
 
 t.test('no label is cut: no ellipsis anywhere, tornado inputs named in full and all different', async (t) => {

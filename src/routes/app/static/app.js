@@ -854,6 +854,7 @@
   function search(event) {
     if (event) event.preventDefault();
     showError('');
+    $('search-form').querySelectorAll('[aria-invalid]').forEach((field) => field.removeAttribute('aria-invalid'));
     status('Searching…');
     api('/v1/young-people?' + searchQuery())
       .then((page) => {
@@ -863,8 +864,24 @@
       .catch((error) => {
         status('');
         if (error.status === 403) plansUnavailable('Your role can compare scenario runs, but not individual young people’s plans.');
+        else if (error.status === 400) searchRefused(error);
         else showError(explain(error));
       });
+  }
+
+  /** The API names the refused filter (querystring/minAge): say it with the field's label, and go to the field. */
+  function searchRefused(error) {
+    const form = $('search-form');
+    const said = (error.problem?.errors || []).map((e) => {
+      const name = String(e.field || '').replace(/^querystring\//, '');
+      const field = form.elements[name];
+      if (!field) return e.reason;
+      field.setAttribute('aria-invalid', 'true');
+      return form.querySelector('label[for="' + field.id + '"]').textContent + ': ' + e.reason;
+    });
+    showError('Check the search. ' + (said.length ? said.join('; ') : error.message));
+    const first = form.querySelector('[aria-invalid="true"]');
+    if (first) first.focus();
   }
 
   function renderPeople(page) {

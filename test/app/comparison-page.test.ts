@@ -152,6 +152,13 @@ t.test('the comparison page: sign in, pick two runs, see the charts, download th
 
   t.same(await seriousViolations(page), [], 'axe: no serious or critical violations on the runs’ comparison');
   await page.screenshot({ path: path.join(OUTPUT, 'comparison-page-runs.png'), fullPage: true });
+  await page.locator('#charts').screenshot({ path: path.join(OUTPUT, 'comparison-page-runs-charts.png') });
+  // Each run's chart beside the other run's: the two charts of a pair share a row on the page.
+  const rowsOfPairs = await page.evaluate<Array<{ pair: string; top: number }>>(`[...document.querySelectorAll('#charts figure[data-pair]')].map((f) => ({ pair: f.dataset.pair, top: Math.round(f.getBoundingClientRect().top) }))`);
+  for (const pair of ['spend', 'saving', 'tornado']) {
+    const tops = rowsOfPairs.filter((r) => r.pair === pair).map((r) => r.top);
+    t.equal(tops[0], tops[1], `${pair}: the two runs’ charts side by side`);
+  }
 
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download the pack' }).click()]);
   t.match(download.suggestedFilename(), new RegExp(`^pathcast-scenario-pack-\\d{4}-\\d{2}-\\d{2}-${first.slice(0, 8)}-${second.slice(0, 8)}\\.zip$`));

@@ -592,7 +592,11 @@
     const area = $('charts');
     clear(area);
     const overview = preview.charts.find((chart) => chart.runId === null);
-    if (overview) area.appendChild(chartFigure(overview, 'Best case, expected and worst case of the net present value: ' + runs.map((r) => r.label).join(' against ')));
+    if (overview) {
+      const figure = chartFigure(overview, 'Best case, expected and worst case of the net present value: ' + runs.map((r) => r.label).join(' against '));
+      figure.classList.add('wide');
+      area.appendChild(figure);
+    }
     const years = [];
     runs.forEach((run) => run.headline.spendByYear.forEach((r) => {
       if (years.indexOf(r.financialYear) < 0) years.push(r.financialYear);
@@ -807,6 +811,8 @@
     $('runs-form').hidden = plans;
     $('scenario-form').hidden = plans || !can('scenarios:write');
     $('plans-area').hidden = !plans;
+    // A comparison of runs is not an answer about plans, nor the other way round.
+    $('result').hidden = true;
     showError('');
     if (plans) {
       loadCareStates();

@@ -189,7 +189,7 @@
   // ---- Jobs: progress and cancel ---------------------------------------------------------
 
   function stopJob() {
-    if (state.job && state.job.timer) clearTimeout(state.job.timer);
+    if (state.job?.timer) clearTimeout(state.job.timer);
     state.job = null;
   }
 
@@ -411,7 +411,9 @@
 
   function svgEl(tag, attributes, text) {
     const node = document.createElementNS(SVG, tag);
-    Object.keys(attributes || {}).forEach((key) => node.setAttribute(key, attributes[key]));
+    Object.keys(attributes || {}).forEach((key) => {
+      node.setAttribute(key, attributes[key]);
+    });
     if (text !== undefined) node.textContent = text;
     return node;
   }
@@ -434,7 +436,7 @@
       high += 1;
     }
     const rough = (high - low) / 5;
-    const power = Math.pow(10, Math.floor(Math.log10(rough)));
+    const power = 10 ** Math.floor(Math.log10(rough));
     const step = [1, 2, 2.5, 5, 10].map((m) => m * power).find((m) => m >= rough);
     return [Math.floor(low / step) * step, Math.ceil(high / step) * step, step];
   }
@@ -572,7 +574,9 @@
       rows.forEach((r, k) => {
         const top = tops[k];
         const label = svgEl('text', { x: box.left - 8, y: top + 14, 'text-anchor': 'end', class: 'bar-label' });
-        lines[k].forEach((line, i) => label.appendChild(svgEl('tspan', { x: box.left - 8, dy: i === 0 ? 0 : 14 }, line)));
+        lines[k].forEach((line, i) => {
+          label.appendChild(svgEl('tspan', { x: box.left - 8, dy: i === 0 ? 0 : 14 }, line));
+        });
         svg.appendChild(label);
         [['npvWhenLow', COLOURS.low], ['npvWhenHigh', COLOURS.high]].forEach((end, i) => {
           const v = r[end[0]];
@@ -598,17 +602,22 @@
       area.appendChild(figure);
     }
     const years = [];
-    runs.forEach((run) => run.headline.spendByYear.forEach((r) => {
-      if (years.indexOf(r.financialYear) < 0) years.push(r.financialYear);
-    }));
+    runs.forEach((run) => {
+      run.headline.spendByYear.forEach((r) => {
+        if (years.indexOf(r.financialYear) < 0) years.push(r.financialYear);
+      });
+    });
     years.sort();
     const all = (pick) => runs.reduce((values, run) => values.concat(run.headline.spendByYear.reduce((v, r) => v.concat(pick(r)), [])), []);
     const spendDomain = niceDomain(all((r) => [r.baseline.mean, r.strategy.p10, r.strategy.p90, r.strategy.mean]), true);
     const savingDomain = niceDomain(all((r) => [r.saving.p10, r.saving.p90, r.saving.mean]), true);
     const tornadoDomain = niceDomain(runs.reduce((v, run) => v.concat(run.headline.topSensitivity.reduce((w, r) => w.concat([r.npvWhenLow, r.npvWhenHigh]), []), [run.netPresentValue.expected]), []), false);
-    runs.forEach((run) => area.appendChild(spendChart(run, years, spendDomain)));
-    runs.forEach((run) => area.appendChild(savingChart(run, years, savingDomain)));
-    runs.forEach((run) => area.appendChild(tornadoChart(run, tornadoDomain)));
+    // Pair by pair: on a two-column page each run's chart sits beside the other run's.
+    [(run) => spendChart(run, years, spendDomain), (run) => savingChart(run, years, savingDomain), (run) => tornadoChart(run, tornadoDomain)].forEach((draw) => {
+      runs.forEach((run) => {
+        area.appendChild(draw(run));
+      });
+    });
   }
 
   /**
@@ -860,7 +869,9 @@
   function search(event) {
     if (event) event.preventDefault();
     showError('');
-    $('search-form').querySelectorAll('[aria-invalid]').forEach((field) => field.removeAttribute('aria-invalid'));
+    $('search-form').querySelectorAll('[aria-invalid]').forEach((field) => {
+      field.removeAttribute('aria-invalid');
+    });
     status('Searching…');
     api('/v1/young-people?' + searchQuery())
       .then((page) => {
@@ -975,7 +986,7 @@
           status('The projection has finished and is chosen below.');
           return loadProjections(id);
         };
-        if (answer.kind && answer.links && answer.links.cancel) trackJob(answer, what, (job) => finished(job.result.id));
+        if (answer.kind && answer.links?.cancel) trackJob(answer, what, (job) => finished(job.result.id));
         else {
           showDone(what);
           finished(answer.id);

@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import t from 'tap';
 import { chartTexts, OUTPUT, openPage, seriousViolations, ukDate } from './browser.ts';
+
+const money = (value: number) => new Intl.NumberFormat('en-GB', { style: 'currency', currency: 'GBP', maximumFractionDigits: 0 }).format(value);
 import { buildTestApp, type TestApp } from '../helpers/app.ts';
 import { residentialAged, threePlans } from '../care-plans/fixtures.ts';
 import { text, unzip } from '../export/fixtures.ts';
@@ -83,11 +85,14 @@ t.test('the comparison page: sign in, pick two runs, see the charts, download th
   const bcrRow = (await table.locator('tbody tr', { hasText: 'Benefit-cost ratio' }).allInnerTexts())[0] ?? '';
   const bcr = (k: number) => compared.runs[k].headline.benefitCostRatio;
   t.same(bcrRow.split('\t').slice(1).map((c: string) => c.trim()), [0, 1].map((k) => (bcr(k) === null ? 'not defined (no costs)' : bcr(k).toFixed(2))), 'the benefit-cost ratio in the table');
-  const images = page.locator('#charts figure img');
-  t.equal(await images.count(), 1, 'the side-by-side chart of both runs, drawn on the server');
-  t.equal(await page.locator('#charts figure svg.drawn').count(), 6, 'annual spend, saving each year and drivers, for each run');
-  await page.waitForFunction(`[...document.querySelectorAll('#charts img')].every((img) => img.complete && img.naturalWidth > 0)`);
-  for (const alt of await images.evaluateAll((imgs) => imgs.map((img) => img.getAttribute('alt') ?? ''))) t.ok(alt.length > 20, `chart described: ${alt.slice(0, 60)}…`);
+  t.equal(await page.locator('#charts figure img').count(), 0, 'every chart of the runs drawn on the page');
+  t.equal(await page.locator('#charts figure svg.drawn').count(), 7, 'both runs’ cases, then annual spend, saving each year and drivers, for each run');
+  for (const alt of await page.locator('#charts figure svg desc').allTextContents()) t.ok(alt.length > 20, `chart described: ${alt.slice(0, 60)}…`);
+  const casesText = (await page.locator('#charts figure[data-pair="cases"] desc').textContent()) ?? '';
+  for (const k of [0, 1]) {
+    const npv = compared.runs[k].headline.netPresentValue;
+    for (const v of [npv.p10, npv.mean, npv.p90]) t.ok(casesText.includes(money(v)), `the cases chart says ${money(v)} (compareScenarioRuns, run ${k + 1})`);
+  }
 
   // Every chart titled with what it shows: which run; no two titles alike.
   const titles = await page.locator('#charts .chart-title').allTextContents();
@@ -188,7 +193,10 @@ t.test('the comparison page: sign in, pick two runs, see the charts, download th
   await page.getByRole('heading', { name: 'In words' }).waitFor();
   const plansTable = (await page.locator('#cases table').textContent()) ?? '';
   for (const plan of threePlans) t.match(plansTable, plan.name);
-  t.equal(await page.locator('#charts figure img').count(), 2);
+  t.equal(await page.locator('#charts figure img').count(), 1, 'the cost by financial year, drawn on the server');
+  t.equal(await page.locator('#charts figure svg.drawn').count(), 1, 'the plans’ cases, drawn on the page');
+  const planLabels = await page.evaluate<string[]>(`[...document.querySelectorAll('#charts text.bar-label')].map((n) => [...n.querySelectorAll('tspan')].map((s) => s.textContent).join(' '))`);
+  t.same(planLabels, threePlans.map((p, k) => (k === 0 ? `${p.name} (current course)` : p.name)), 'each plan’s label in full');
   const planTitles = await page.locator('#charts .chart-title').allTextContents();
   t.equal(planTitles.length, 2);
   for (const title of planTitles) t.match(title, new RegExp(`: ${person.reference}’s plans, projected \\d{1,2} [A-Z][a-z]+ \\d{4} at \\d{2}:\\d{2}$`), `titled with whose plans: ${title}`);

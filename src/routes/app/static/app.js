@@ -395,14 +395,6 @@
     ]);
   }
 
-  function renderCharts(charts, titleOf) {
-    const area = $('charts');
-    clear(area);
-    charts.forEach((chart) => {
-      area.appendChild(chartFigure(chart, titleOf(chart)));
-    });
-  }
-
   // ---- Charts drawn on the page: titled with their run, on one scale ---------------------
 
   const SVG = 'http://www.w3.org/2000/svg';
@@ -589,18 +581,62 @@
   }
 
   /**
+   * Best case, expected and worst case of several runs or plans on one scale: a line from one
+   * case to the other with the expected value marked. Labels wrap, never cut.
+   */
+  function rangeChart(title, description, axisTitle, rows) {
+    const width = 760;
+    const lines = rows.map((r) => wrap(r.label, 40));
+    const rowHeight = (k) => Math.max(34, lines[k].length * 14 + 14);
+    const box = { left: 300, right: width - 24, top: 12 };
+    let cursor = box.top;
+    const tops = rows.map((_, k) => {
+      const top = cursor;
+      cursor += rowHeight(k);
+      return top;
+    });
+    box.bottom = cursor;
+    const xDomain = niceDomain(rows.reduce((v, r) => v.concat([r.from, r.to, r.mid]), []), true);
+    const x = (v) => box.left + ((v - xDomain[0]) / (xDomain[1] - xDomain[0])) * (box.right - box.left);
+    const figure = drawnFigure(title, description, 'cases', { x: xDomain }, width, box.bottom + 50, (svg) => {
+      ticks(xDomain).forEach((v) => {
+        svg.appendChild(svgEl('line', { x1: x(v), x2: x(v), y1: box.top, y2: box.bottom, stroke: v === 0 ? '#505a5f' : '#dddddd' }));
+        svg.appendChild(svgEl('text', { x: x(v), y: box.bottom + 16, 'text-anchor': 'middle', class: 'tick' }, shortMoney(v)));
+      });
+      rows.forEach((r, k) => {
+        const middle = tops[k] + rowHeight(k) / 2;
+        const label = svgEl('text', { x: box.left - 10, y: middle - ((lines[k].length - 1) * 14) / 2 + 4, 'text-anchor': 'end', class: 'bar-label' });
+        lines[k].forEach((line, i) => {
+          label.appendChild(svgEl('tspan', { x: box.left - 10, dy: i === 0 ? 0 : 14 }, line));
+        });
+        svg.appendChild(label);
+        svg.appendChild(svgEl('line', { x1: x(r.from), x2: x(r.to), y1: middle, y2: middle, stroke: COLOURS.strategy, 'stroke-width': 4 }));
+        [r.from, r.to].forEach((v) => {
+          svg.appendChild(svgEl('line', { x1: x(v), x2: x(v), y1: middle - 8, y2: middle + 8, stroke: COLOURS.strategy, 'stroke-width': 2 }));
+        });
+        svg.appendChild(svgEl('circle', { cx: x(r.mid), cy: middle, r: 6, fill: '#111111' }));
+      });
+      svg.appendChild(svgEl('text', { x: (box.left + box.right) / 2, y: box.bottom + 38, 'text-anchor': 'middle', class: 'axis-title' }, axisTitle));
+    });
+    figure.classList.add('wide');
+    return figure;
+  }
+
+  /**
    * The runs' charts in pairs, one pair per figure, each titled with its run; both charts of a
    * pair share their scales, so their heights and lengths can be compared by eye.
    */
-  function renderRunCharts(preview, runs) {
+  function renderRunCharts(runs) {
     const area = $('charts');
     clear(area);
-    const overview = preview.charts.find((chart) => chart.runId === null);
-    if (overview) {
-      const figure = chartFigure(overview, 'Best case, expected and worst case of the net present value: ' + runs.map((r) => r.label).join(' against '));
-      figure.classList.add('wide');
-      area.appendChild(figure);
-    }
+    area.appendChild(
+      rangeChart(
+        'Best case, expected and worst case of the net present value: ' + runs.map((r) => r.label).join(' against '),
+        runs.map((r) => r.label + ': worst case (P10) ' + money.format(r.netPresentValue.worst) + ', expected ' + money.format(r.netPresentValue.expected) + ', best case (P90) ' + money.format(r.netPresentValue.best)).join('. ') + '.',
+        'Net present value: worst case (P10) to best case (P90), dot at the expected value',
+        runs.map((r) => ({ label: r.label, from: r.netPresentValue.worst, to: r.netPresentValue.best, mid: r.netPresentValue.expected })),
+      ),
+    );
     const years = [];
     runs.forEach((run) => {
       run.headline.spendByYear.forEach((r) => {
@@ -665,7 +701,7 @@
       findings.appendChild(el('h2', { text: 'Findings: ' + run.label }));
       findings.appendChild(el('ul', {}, run.findings.map((s) => el('li', { text: s }))));
     });
-    renderRunCharts(preview, runs);
+    renderRunCharts(runs);
     $('download-area').hidden = false;
     $('no-pack').hidden = true;
     showResult(preview.differentCohorts ? 'These runs projected different cohorts of young people: their differences reflect the people as well as the strategies.' : 'Both runs projected the same cohort of young people.');
@@ -1035,8 +1071,21 @@
     findings.className = 'findings';
     findings.appendChild(el('h2', { text: 'In words' }));
     findings.appendChild(el('ul', {}, comparison.summary.map((s) => el('li', { text: s }))));
-    // Each chart holds every plan, so the plans share one scale.
-    renderCharts(charts.charts, (chart) => chart.title + ': ' + whose);
+    // Each chart holds every plan, so the plans share one scale. The cases are drawn here (labels
+    // wrapped, never cut); the cost by financial year is the server's chart.
+    const area = $('charts');
+    clear(area);
+    area.appendChild(
+      rangeChart(
+        'Best case, expected and worst case of each plan: ' + whose,
+        plans.map((p) => p.label + ': best case (P10) ' + money.format(p.discounted.best) + ', expected ' + money.format(p.discounted.expected) + ', worst case (P90) ' + money.format(p.discounted.worst)).join('. ') + '.',
+        'Cost to age ' + comparison.toAgeYears + ', present value: best case (P10) to worst case (P90), dot at the expected value',
+        plans.map((p) => ({ label: p.label, from: p.discounted.best, to: p.discounted.worst, mid: p.discounted.expected })),
+      ),
+    );
+    charts.charts.filter((chart) => chart.id !== 'plan-cases').forEach((chart) => {
+      area.appendChild(chartFigure(chart, chart.title + ': ' + whose));
+    });
     $('download-area').hidden = true;
     $('no-pack').hidden = false;
     state.runIds = null;

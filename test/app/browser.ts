@@ -84,3 +84,16 @@ export async function chartTexts(page: Page): Promise<string[]> {
 export function ukDate(iso: string | Date): string {
   return new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/London' }).format(new Date(iso));
 }
+
+/**
+ * Waits until an expression is true in the page. Not page.waitForFunction with a string: its
+ * polling evaluates the string with eval in the page, which the page's content security policy
+ * (no 'unsafe-eval') refuses; page.evaluate runs over the DevTools protocol instead.
+ */
+export async function until(page: Page, expression: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await page.evaluate(`Boolean(${expression})`))) {
+    if (Date.now() > deadline) throw new Error(`still false after ${timeoutMs} ms: ${expression}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

@@ -3,7 +3,7 @@ import t from 'tap';
 import { buildTestApp } from '../helpers/app.ts';
 import { residentialAged, threePlans } from '../care-plans/fixtures.ts';
 import { addCohort, smallScenario } from '../scenarios/fixtures.ts';
-import { OUTPUT, openPage, seriousViolations } from './browser.ts';
+import { OUTPUT, openPage, seriousViolations, until } from './browser.ts';
 
 /**
  * The page's work for a head of service (issue 18), in headless Chromium: the banner names the
@@ -66,7 +66,7 @@ t.test('find a young person, project their plans, run and cancel a scenario', as
   t.equal(await page.locator('#projection option').count(), 0, 'no projection yet');
   await page.getByLabel('Monte Carlo runs for a new projection').selectOption('2000');
   await page.getByRole('button', { name: 'Project their plans' }).click();
-  await page.waitForFunction(`document.getElementById('job-progress').value === 100 && document.querySelectorAll('#projection option').length === 1`);
+  await until(page, `document.getElementById('job-progress').value === 100 && document.querySelectorAll('#projection option').length === 1`);
   t.equal(await page.locator('#job-percent').textContent(), '100%');
   t.equal(await page.locator('#job-text').textContent(), 'Finished.');
   const stored = (await as('head_of_service', { method: 'GET', url: `/v1/young-people/${planned.id}/projections` })).json();
@@ -89,14 +89,17 @@ t.test('find a young person, project their plans, run and cancel a scenario', as
   const runs = (await as('head_of_service', { method: 'GET', url: '/v1/scenario-runs' })).json();
   t.equal(runs.total, 1);
   t.equal(runs.items[0].runs, 30);
-  await page.waitForFunction(`document.getElementById('run-b').value === ${JSON.stringify(runs.items[0].id)}`);
+  await until(page, `document.getElementById('run-b').value === ${JSON.stringify(runs.items[0].id)}`);
   t.pass('the new run is chosen as the second run');
 
   // Another, large, cancelled from the page: it ends cancelled and stores nothing.
   await page.getByLabel('Monte Carlo runs (10 to 20,000)').fill('20000');
   await page.getByRole('button', { name: 'Run the scenario' }).click();
-  await page.getByRole('button', { name: 'Cancel' }).click();
+  // By keyboard: the page puts focus on Cancel when a run starts.
+  await until(page, `document.activeElement && document.activeElement.id === 'job-cancel'`);
+  await page.keyboard.press('Enter');
   await page.locator('#job-text', { hasText: 'Cancelled' }).waitFor({ timeout: 120_000 });
+  t.equal(await page.evaluate(`document.activeElement.id`), 'job-heading', 'focus stays on the progress panel when Cancel goes');
   t.equal(await page.locator('#job-text').textContent(), 'Cancelled: nothing of it was stored.');
   t.notOk(await page.getByRole('button', { name: 'Cancel' }).isVisible(), 'no Cancel once it has ended');
   const audit = (await as('admin', { method: 'GET', url: '/v1/audit-events?action=job.cancel' })).json();

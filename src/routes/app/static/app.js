@@ -213,25 +213,30 @@
     $('job-cancel').disabled = false;
     const tracked = { id: job.id, cancel: job.links.cancel, timer: null, onSuccess: onSuccess };
     state.job = tracked;
+    // Cancel disappears when the job ends: keep the keyboard user's place on the panel, not lost on the page.
+    const ended = () => {
+      if (document.activeElement === $('job-cancel')) $('job-heading').focus();
+      $('job-cancel').hidden = true;
+    };
     const step = (current) => {
       if (state.job !== tracked) return;
       if (current.status === 'succeeded') {
         showProgress(1, 'Finished.');
-        $('job-cancel').hidden = true;
+        ended();
         stopJob();
         onSuccess(current);
         return;
       }
       if (current.status === 'cancelled') {
         showProgress(current.progress, 'Cancelled: nothing of it was stored.');
-        $('job-cancel').hidden = true;
+        ended();
         stopJob();
         status('Cancelled.');
         return;
       }
       if (current.status === 'failed') {
         $('job-text').textContent = 'It failed.';
-        $('job-cancel').hidden = true;
+        ended();
         stopJob();
         showError('The job failed: ' + ((current.error && (current.error.detail || current.error.title)) || 'no reason given'));
         return;
@@ -252,6 +257,8 @@
   function cancelJob() {
     const tracked = state.job;
     if (!tracked) return;
+    // A disabled button drops the focus to the page's start: keep it on the panel.
+    if (document.activeElement === $('job-cancel')) $('job-heading').focus();
     $('job-cancel').disabled = true;
     $('job-text').textContent = 'Cancelling…';
     api(tracked.cancel, { method: 'POST' }).catch((error) => {

@@ -208,10 +208,26 @@ export const YoungPersonQuery = Type.Object(
     minAge: Type.Optional(Type.Integer({ minimum: 0, maximum: 25, description: 'Aged at least this many completed years today' })),
     maxAge: Type.Optional(Type.Integer({ minimum: 0, maximum: 25, description: 'Aged at most this many completed years today' })),
     reference: Type.Optional({ ...Reference, description: 'Only the record with this exact reference' }),
+    referenceContains: Type.Optional(
+      Type.String({ pattern: '^[A-Za-z0-9._-]{1,64}$', maxLength: 64, description: 'Only references containing this text, ignoring case (e.g. "1042" finds NV-104233)' }),
+    ),
+    hasCarePlans: Type.Optional(Type.Boolean({ description: 'true: only those with at least one care plan; false: only those with none' })),
+    hasProjection: Type.Optional(Type.Boolean({ description: 'true: only those with at least one stored pathway projection; false: only those with none' })),
   },
   { additionalProperties: false },
 );
 export type YoungPersonQueryDto = Static<typeof YoungPersonQuery>;
+
+/** A listed record, with how many care plans and stored projections it has (for finding who has been planned for). */
+export const YoungPersonListItem = Type.Object(
+  {
+    ...YoungPerson.properties,
+    carePlanCount: Type.Integer({ minimum: 0, description: 'Care plans on record' }),
+    projectionCount: Type.Integer({ minimum: 0, description: 'Stored pathway projections' }),
+  },
+  { description: 'A young person’s pseudonymous record, with counts of their care plans and stored projections' },
+);
+export type YoungPersonListItemDto = Static<typeof YoungPersonListItem>;
 
 export const ErasedYoungPerson = Type.Object(
   {

@@ -19,6 +19,7 @@ import type {
   YoungPersonDto,
   YoungPersonInputDto,
   YoungPersonPatchDto,
+  YoungPersonListItemDto,
   YoungPersonQueryDto,
 } from '../schemas/young-people.ts';
 import { BadRequestError, ConflictError, type FieldError, GoneError, NotFoundError, UnprocessableError } from './errors.ts';
@@ -295,7 +296,7 @@ export async function listYoungPeople(
   db: Kysely<Database>,
   query: YoungPersonQueryDto,
   today: Date,
-): Promise<{ items: YoungPersonDto[]; total: number; limit: number; offset: number }> {
+): Promise<{ items: YoungPersonListItemDto[]; total: number; limit: number; offset: number }> {
   if (query.minAge !== undefined && query.maxAge !== undefined && query.minAge > query.maxAge) {
     throw new BadRequestError('minAge is greater than maxAge', [{ field: 'querystring/minAge', reason: 'must not be greater than maxAge' }]);
   }
@@ -306,6 +307,9 @@ export async function listYoungPeople(
     careStates: query.careState,
     tiers: query.tier,
     reference: query.reference,
+    referenceContains: query.referenceContains,
+    hasCarePlans: query.hasCarePlans,
+    hasProjection: query.hasProjection,
     // Aged at least minAge: born at least minAge * 12 months ago.
     latestBirthMonthIndex: query.minAge !== undefined ? now - 12 * query.minAge : undefined,
     // Aged at most maxAge: the (maxAge + 1)th birthday is still to come.
@@ -313,7 +317,12 @@ export async function listYoungPeople(
     limit,
     offset,
   });
-  return { items: items.map((row) => toYoungPersonDto(row, today)), total, limit, offset };
+  return {
+    items: items.map((row) => ({ ...toYoungPersonDto(row, today), carePlanCount: row.care_plan_count, projectionCount: row.projection_count })),
+    total,
+    limit,
+    offset,
+  };
 }
 
 /**

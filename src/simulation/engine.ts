@@ -158,8 +158,8 @@ export function parameterList(model: SimulationModel): ParameterInfo[] {
   for (const iv of model.interventions) {
     out.push({ name: `intervention:${iv.id}:one_off`, label: `${iv.label}: one-off cost`, kind: 'intervention_cost' });
     out.push({ name: `intervention:${iv.id}:per_week`, label: `${iv.label}: weekly cost`, kind: 'intervention_cost' });
-    iv.effects.forEach((_, k) => {
-      out.push({ name: `effect:${iv.id}:${k}`, label: `${iv.label}: effect ${k + 1}`, kind: 'effect' });
+    iv.effects.forEach((effect, k) => {
+      out.push({ name: `effect:${iv.id}:${k}`, label: `${iv.label}: ${effect.label ?? `effect ${k + 1}`}`, kind: 'effect' });
     });
   }
   for (const f of model.rateFactors) out.push({ name: `factor:${f.id}`, label: f.label, kind: 'rate_factor' });

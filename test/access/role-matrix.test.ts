@@ -26,6 +26,8 @@ const operationRow: Record<string, string | 'public' | 'by job kind'> = {
   createApiToken: ADMINISTER,
   listApiTokens: ADMINISTER,
   revokeApiToken: ADMINISTER,
+  // Who am I: every role reads aggregates, so every valid token may ask.
+  getCurrentToken: READ_AGGREGATES,
   listAuditEvents: ADMINISTER,
   createYoungPerson: WRITE_INDIVIDUALS,
   listYoungPeople: READ_INDIVIDUALS,

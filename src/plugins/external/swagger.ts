@@ -15,7 +15,11 @@ async function openApi(fastify: FastifyInstance) {
         version: packageVersion,
         description:
           'Pathway budgets, lifetime-cost Monte Carlo projections and commissioning scenarios for English children’s services. ' +
-          'Every operation except health and these docs needs `Authorization: Bearer <token>`; errors are RFC 9457 problem+json.',
+          'Every operation except health and these docs needs `Authorization: Bearer <token>`; errors are RFC 9457 problem+json.\n\n' +
+          '**Getting a token.** Start the service with `ADMIN_TOKEN=<a secret of 16+ characters>`: that value is then a working admin token. ' +
+          'With it, issue a token for each user and role with `POST /v1/tokens` (createApiToken, body `{"name": "…", "role": "head_of_service"}`; roles: admin, finance, commissioning, head_of_service, board); ' +
+          'the secret is shown once. Use it here with **Authorize**, in the `Authorization: Bearer <token>` header, or paste it on the page at `/app`. ' +
+          '`GET /v1/tokens/current` says which role a token has.',
       },
       components: {
         securitySchemes: {

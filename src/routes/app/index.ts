@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { DEFAULT_CARE_STATES } from '../../catalog/vocabulary.ts';
 
 /**
- * The comparison page for heads of service and the board, at /app: static HTML, CSS and a small
- * script, public like the API docs (they hold no data). Everything on the page comes from the
+ * The page for heads of service and the board, at /app: static HTML, CSS, a small script and the
+ * care states' names, public like the API docs (they hold no data). Everything on the page comes from the
  * API with the token the user enters, so the page needs no session of its own, and the API's
  * roles decide what each user sees.
  */
@@ -19,6 +20,11 @@ const files = {
   'case-summary.html': { type: 'text/html; charset=utf-8', body: readFileSync(new URL('case-summary.html', here)) },
   'case-summary.js': { type: 'text/javascript; charset=utf-8', body: readFileSync(new URL('case-summary.js', here)) },
   'pages.css': { type: 'text/css; charset=utf-8', body: readFileSync(new URL('pages.css', here)) },
+  // The care states' names for the search form, from the one vocabulary the API validates against.
+  'care-states.json': {
+    type: 'application/json; charset=utf-8',
+    body: Buffer.from(JSON.stringify(DEFAULT_CARE_STATES.map((s) => ({ id: s.id, label: s.label })))),
+  },
 } as const;
 
 export default async function appRoutes(fastify: FastifyInstance) {
@@ -30,4 +36,5 @@ export default async function appRoutes(fastify: FastifyInstance) {
   fastify.get('/app/app.js', options, serve('app.js'));
   fastify.get('/app/app.css', options, serve('app.css'));
   for (const name of ['borough.html', 'borough.js', 'case-summary.html', 'case-summary.js', 'pages.css'] as const) fastify.get(`/app/${name}`, options, serve(name));
+  fastify.get('/app/care-states.json', options, serve('care-states.json'));
 }

@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import { unzipSync, zipSync } from 'fflate';
 import type { Cell, ColumnKind, PackTable } from './tables.ts';
-import { addSheetCharts, type ChartAnchor, type ChartSpec, columnLetter, sheetRange } from './xlsx-charts.ts';
+import { addSheetCharts, type ChartAnchor, type ChartSeries, type ChartSpec, columnLetter, sheetRange } from './xlsx-charts.ts';
 
 /**
  * The pack's workbook: one sheet per table, exactly the table (a header row, then its rows), so
@@ -277,7 +277,8 @@ interface Block {
   /** Category label, then the figures; a cumulative column is a running sum of the column before it. */
   rows: Array<[string, ...Array<number | null>]>;
   cumulative?: boolean;
-  chart: (ref: (col: number) => { ref: string; values: Array<number | null> }, nameRef: (col: number) => string, categories: { ref: string; values: string[] }) => ChartSpec;
+  /** The chart, given a series of a column (1-based; its name is the column's header) and the categories (column 1). */
+  chart: (series: (col: number, colour: string) => ChartSeries, categories: { ref: string; values: string[] }) => ChartSpec;
 }
 
 const COLOURS = { asNow: '7F7F7F', strategy: '1F77B4', net: '2E7D32', cumulative: 'C55A11' };
@@ -319,12 +320,12 @@ function addChartsSheet(workbook: ExcelJS.Workbook, tables: PackTable[], title: 
         headers: ['Financial year', 'Spend as now', 'Spend with the strategy', 'Net cash (as now minus strategy)', 'Net cash to date'],
         rows: spend.rows.map((r) => [String(r[fy]), num(r[base]), num(r[strategy]), num(r[saving])]),
         cumulative: true,
-        chart: (ref, nameRef, categories) => ({
+        chart: (series, categories) => ({
           title: `Net cash by financial year${suffix}`,
           direction: 'col',
           categories,
-          bars: [{ name: 'Net cash (as now minus strategy)', nameRef: nameRef(4), ...ref(4), colour: COLOURS.net }],
-          lines: [{ name: 'Net cash to date', nameRef: nameRef(5), ...ref(5), colour: COLOURS.cumulative }],
+          bars: [series(4, COLOURS.net)],
+          lines: [series(5, COLOURS.cumulative)],
           valueTitle: '£, undiscounted, mean over the runs',
           numberFormat: MONEY,
         }),
@@ -338,12 +339,12 @@ function addChartsSheet(workbook: ExcelJS.Workbook, tables: PackTable[], title: 
         headers: ['Financial year', 'Net benefit in the year (present value)', 'Net benefit to date (present value)'],
         rows: net.rows.map((r) => [String(r[fy]), num(r[mean])]),
         cumulative: true,
-        chart: (ref, nameRef, categories) => ({
+        chart: (series, categories) => ({
           title: `Net benefit by financial year, present value${suffix}`,
           direction: 'col',
           categories,
-          bars: [{ name: 'Net benefit in the year', nameRef: nameRef(2), ...ref(2), colour: COLOURS.net }],
-          lines: [{ name: 'Net benefit to date', nameRef: nameRef(3), ...ref(3), colour: COLOURS.cumulative }],
+          bars: [series(2, COLOURS.net)],
+          lines: [series(3, COLOURS.cumulative)],
           valueTitle: '£, present value, mean over the runs',
           numberFormat: MONEY,
         }),
@@ -362,13 +363,13 @@ function addChartsSheet(workbook: ExcelJS.Workbook, tables: PackTable[], title: 
         title: `Spend by agency over the ${years} planning years${suffix}`,
         headers: ['Agency', 'Spend as now', 'Spend with the strategy', 'Saving'],
         rows: [...sums].map(([name, [b, s, v]]) => [name, pennies(b), pennies(s), pennies(v)]),
-        chart: (ref, nameRef, categories) => ({
+        chart: (series, categories) => ({
           title: `Spend by agency over the ${years} planning years${suffix}`,
           direction: 'bar',
           categories,
           bars: [
-            { name: 'Spend as now', nameRef: nameRef(2), ...ref(2), colour: COLOURS.asNow },
-            { name: 'Spend with the strategy', nameRef: nameRef(3), ...ref(3), colour: COLOURS.strategy },
+            series(2, COLOURS.asNow),
+            series(3, COLOURS.strategy),
           ],
           lines: [],
           valueTitle: '£, undiscounted, mean over the runs',
@@ -418,8 +419,7 @@ function addChartsSheet(workbook: ExcelJS.Workbook, tables: PackTable[], title: 
         return values;
       };
       const spec = block.chart(
-        (col) => ({ ref: sheetRange(sheetName, col, first, last), values: valuesOf(col) }),
-        (col) => sheetRange(sheetName, col, row + 1),
+        (col, colour) => ({ name: block.headers[col - 1], nameRef: sheetRange(sheetName, col, row + 1), ref: sheetRange(sheetName, col, first, last), values: valuesOf(col), colour }),
         { ref: sheetRange(sheetName, 1, first, last), values: block.rows.map((r) => r[0]) },
       );
       const height = Math.max(block.rows.length + 2, 18);

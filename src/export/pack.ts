@@ -8,7 +8,7 @@ import { buildManifest, type PackManifest } from './manifest.ts';
 import { runNames } from './labels.ts';
 import type { PackInput } from './pack-input.ts';
 import { buildReport } from './report.ts';
-import { type PackTable, packTables, roundPackTable } from './tables.ts';
+import { type PackTable, labelRuns, packTables, roundPackTable } from './tables.ts';
 import { buildWorkbook } from './workbook.ts';
 
 /**
@@ -53,7 +53,7 @@ export async function packContent(input: PackInput): Promise<PackContent> {
   const tables = packTables(runs);
   // How the strategy is paid for, after the invest-to-save sheets, when a run has funding (issue 16).
   const funding = fundingTable(runs);
-  if (funding) tables.splice(tables.findIndex((t) => t.id === 'net-by-year') + 1, 0, roundPackTable(funding));
+  if (funding) tables.splice(tables.findIndex((t) => t.id === 'net-by-year') + 1, 0, labelRuns(roundPackTable(funding), runs));
   return {
     tables,
     findings: runs.map(runFindings),

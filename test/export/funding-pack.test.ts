@@ -56,9 +56,9 @@ async function build(runs: PackRun[]) {
 
 /** The line of the Funding sheet for a party and measure (and year), as [mean, P5, P10, P50, P90, P95]. */
 function figures(rows: SheetValue[][], party: string, measure: string, year = ''): SheetValue[] {
-  const row = rows.find((r) => r[2] === party && String(r[3]).startsWith(measure) && (r[4] ?? '') === year);
+  const row = rows.find((r) => r[1] === party && String(r[2]).startsWith(measure) && (r[3] ?? '') === year);
   if (!row) throw new Error(`no line ${party} / ${measure} / ${year}`);
-  return row.slice(6, 12);
+  return row.slice(5, 11);
 }
 
 t.test('a run with funding: the Funding sheet holds the run answer’s figures exactly', async (t) => {
@@ -66,7 +66,8 @@ t.test('a run with funding: the Funding sheet holds the run answer’s figures e
   const files = await build([run]);
   t.ok(files['tables/funding.csv'], 'the sheet as CSV too');
   const rows = await sheetRows(files['workbook.xlsx'], 'Funding');
-  t.same(rows[0], ['Run', 'Section', 'Party', 'Measure', 'Financial year', 'Unit', 'Mean', 'P5', 'P10', 'P50', 'P90', 'P95']);
+  // A pack of one run has no run column (issue 18): the run is named once, on the Summary sheet.
+  t.same(rows[0], ['Section', 'Party', 'Measure', 'Financial year', 'Unit', 'Mean', 'P5', 'P10', 'P50', 'P90', 'P95']);
   // The figures as the run answer gives them (rounded once at the edge).
   const f = scenarioResultView(run.result).funding as NonNullable<PackRun['result']['funding']>;
   const six = (s: { mean: number; p5: number; p10: number; p50: number; p90: number; p95: number }) => [s.mean, s.p5, s.p10, s.p50, s.p90, s.p95];
@@ -105,7 +106,7 @@ t.test('a run with funding: the Funding sheet holds the run answer’s figures e
   t.equal(grant.received.mean, 50000, 'hand check: the grant, received in full');
   t.same(figures(rows, 'Borough council', 'Received (cash)').slice(0, 1), [50000], 'the grant on the sheet');
   const pbr = f.income.find((line) => line.id === 'families-pbr') as (typeof f.income)[number];
-  t.same(figures(rows.filter((row) => String(row[1]).startsWith('Income families-pbr')), 'Borough council', 'Received (present value)'), six(pbr.presentValue));
+  t.same(figures(rows.filter((row) => String(row[0]).startsWith('Income families-pbr')), 'Borough council', 'Received (present value)'), six(pbr.presentValue));
   t.same(figures(rows, 'Borough council', 'Net after income (present value)'), six(f.organisations[0].presentNetAfterIncome));
   t.same(figures(rows, 'All', 'Net after income'), six(f.netAfterIncome));
 
@@ -117,9 +118,9 @@ t.test('a run with funding: the Funding sheet holds the run answer’s figures e
   const workbook = new ExcelJS.Workbook();
   await workbook.xlsx.load(Buffer.from(files['workbook.xlsx']) as unknown as ArrayBuffer);
   const sheet = workbook.getWorksheet('Funding') as ExcelJS.Worksheet;
-  const at = (party: string, measure: string) => rows.findIndex((row) => row[2] === party && String(row[3]).startsWith(measure)) + 1;
-  t.equal(sheet.getCell(at('Investor', 'Net (present value)'), 7).numFmt, '"£"#,##0;-"£"#,##0');
-  t.equal(sheet.getCell(at('Investor', 'Chance of losing money'), 7).numFmt, '0%');
+  const at = (party: string, measure: string) => rows.findIndex((row) => row[1] === party && String(row[2]).startsWith(measure)) + 1;
+  t.equal(sheet.getCell(at('Investor', 'Net (present value)'), 6).numFmt, '"£"#,##0;-"£"#,##0');
+  t.equal(sheet.getCell(at('Investor', 'Chance of losing money'), 6).numFmt, '0%');
   const names = workbook.worksheets.map((s) => s.name);
   t.equal(names.indexOf('Funding'), names.indexOf('Net by year') + 1, 'after the invest-to-save sheets');
 });
@@ -253,10 +254,10 @@ t.test('the Assumptions sheet and assumptions.csv list every funding input with 
 t.test('the Funding sheet’s Measure column is as wide as its longest label', async (t) => {
   const files = await build([run]);
   const rows = await sheetRows(files['workbook.xlsx'], 'Funding');
-  const longest = Math.max(...rows.slice(1).map((r) => String(r[3] ?? '').length));
+  const longest = Math.max(...rows.slice(1).map((r) => String(r[2] ?? '').length));
   t.ok(longest > 60, `some labels are longer than the old cap of 60 (${longest})`);
   const workbook = new ExcelJS.Workbook();
   await workbook.xlsx.load(Buffer.from(files['workbook.xlsx']) as unknown as ArrayBuffer);
-  const width = (workbook.getWorksheet('Funding') as ExcelJS.Worksheet).getColumn(4).width ?? 0;
+  const width = (workbook.getWorksheet('Funding') as ExcelJS.Worksheet).getColumn(3).width ?? 0;
   t.ok(width >= longest, `Measure column width ${width} >= longest label ${longest}`);
 });

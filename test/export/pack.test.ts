@@ -122,7 +122,7 @@ t.test('the workbook: sheets, frozen headers, formats, and key cells equal to th
   const workbook = await readWorkbook(files['workbook.xlsx']);
   t.same(
     workbook.worksheets.map((s) => s.name),
-    ['Summary', 'Spend by year', 'Spend by agency', 'Counts', 'Outcomes', 'Interventions', 'Invest to save', 'Net by year', 'Sensitivity', 'NPV distribution', 'Assumptions', 'Sources', 'Notes'],
+    ['Summary', 'Spend by year', 'Spend by agency', 'Counts', 'Outcomes', 'Interventions', 'Invest to save', 'Net by year', 'Sensitivity', 'NPV distribution', 'Assumptions', 'Sources', 'Charts', 'Notes'],
   );
   // The figures as answered: rounded at the edge (money to the penny, probabilities and ratios to
   // 6 decimals), planning totals the sum of their years; the manifest still hashes the stored result.
@@ -159,7 +159,7 @@ t.test('the workbook: sheets, frozen headers, formats, and key cells equal to th
   });
   const counts = sheetRows(workbook.getWorksheet('Counts') as ExcelJS.Worksheet);
   for (const cell of result.counts) {
-    const row = counts.find((r) => r[1] === cell.financialYear && r[3] === cell.state) as SheetValue[];
+    const row = counts.find((r) => r[column(counts, 'Financial year')] === cell.financialYear && r[column(counts, 'State id')] === cell.state) as SheetValue[];
     const shown = row[column(counts, 'As now mean')];
     if (typeof shown === 'number') t.equal(shown, Math.round(cell.baseline.mean), `${cell.financialYear} ${cell.state}`);
     else t.ok(cell.baseline.mean < 5 || shown === 'c', `${cell.financialYear} ${cell.state} hidden (${shown})`);
@@ -197,7 +197,7 @@ t.test('the assumptions sheet lists every model and scenario input with its sour
   t.equal(byId.get('scenario:appraisal')?.[value], 'continuing demand', 'the pack states the appraisal convention');
   t.match(String(byId.get('scenario:bases')?.[value]), /^GBP, 2024-25 prices$/, 'and the currency and price base');
   const sources = sheetRows(workbook.getWorksheet('Sources') as ExcelJS.Worksheet);
-  t.same(sources.slice(1).map((row) => row[1]), Object.keys(england.sources), 'every source listed');
+  t.same(sources.slice(1).map((row) => row[column(sources, 'Source id')]), Object.keys(england.sources), 'every source listed');
 });
 
 t.test('each CSV holds exactly its sheet', async (t) => {
@@ -222,7 +222,7 @@ t.test('each CSV holds exactly its sheet', async (t) => {
   };
   for (const path of csvFiles) {
     const id = path.slice('tables/'.length, -'.csv'.length);
-    const csv: string[][] = parse(text(files[path]), { relax_column_count: false });
+    const csv: string[][] = parse(text(files[path]), { relax_column_count: false, bom: true });
     const sheet = sheetRows(workbook.getWorksheet(sheetOf[id]) as ExcelJS.Worksheet);
     t.equal(csv.length, sheet.length, `${id}: rows`);
     const mismatches = csv.flatMap((row, r) =>

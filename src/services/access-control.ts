@@ -26,6 +26,8 @@ export const CAPABILITIES = [
   'tokens:manage',
   /** Read the audit log. */
   'audit:read',
+  /** Set the balanced scorecard's targets and red-amber-green thresholds. */
+  'targets:write',
 ] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 
@@ -40,6 +42,7 @@ const policy: Record<Role, ReadonlySet<Capability>> = {
     'aggregates:read',
     'scenarios:write',
     'packs:export',
+    'targets:write',
   ]),
   commissioning: new Set([
     'individuals:read',

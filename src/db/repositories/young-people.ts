@@ -68,6 +68,7 @@ export interface YoungPeopleFilter {
   /** Birth (year * 12 + month - 1) at least this: aged at most maxAge. */
   earliestBirthMonthIndex?: number | undefined;
   reference?: string | undefined;
+  teamId?: string | undefined;
   limit: number;
   offset: number;
 }
@@ -81,6 +82,7 @@ export async function listYoungPeople(
   if (filter.careStates?.length) query = query.where('care_state', 'in', filter.careStates);
   if (filter.tiers?.length) query = query.where('tier', 'in', filter.tiers);
   if (filter.reference !== undefined) query = query.where('reference', '=', filter.reference);
+  if (filter.teamId !== undefined) query = query.where('team_id', '=', filter.teamId);
   const birthIndex = sql<number>`birth_year * 12 + birth_month - 1`;
   if (filter.latestBirthMonthIndex !== undefined) query = query.where(birthIndex, '<=', filter.latestBirthMonthIndex);
   if (filter.earliestBirthMonthIndex !== undefined) query = query.where(birthIndex, '>=', filter.earliestBirthMonthIndex);

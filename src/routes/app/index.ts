@@ -13,6 +13,10 @@ const files = {
   'index.html': { type: 'text/html; charset=utf-8', body: readFileSync(new URL('index.html', here)) },
   'app.js': { type: 'text/javascript; charset=utf-8', body: readFileSync(new URL('app.js', here)) },
   'app.css': { type: 'text/css; charset=utf-8', body: readFileSync(new URL('app.css', here)) },
+  // The balanced scorecard and team views (issue 17), on their own page.
+  'scorecard.html': { type: 'text/html; charset=utf-8', body: readFileSync(new URL('scorecard.html', here)) },
+  'scorecard.js': { type: 'text/javascript; charset=utf-8', body: readFileSync(new URL('scorecard.js', here)) },
+  'scorecard.css': { type: 'text/css; charset=utf-8', body: readFileSync(new URL('scorecard.css', here)) },
 } as const;
 
 export default async function appRoutes(fastify: FastifyInstance) {
@@ -23,4 +27,7 @@ export default async function appRoutes(fastify: FastifyInstance) {
   fastify.get('/app/', options, serve('index.html'));
   fastify.get('/app/app.js', options, serve('app.js'));
   fastify.get('/app/app.css', options, serve('app.css'));
+  fastify.get('/app/scorecard.html', options, serve('scorecard.html'));
+  fastify.get('/app/scorecard.js', options, serve('scorecard.js'));
+  fastify.get('/app/scorecard.css', options, serve('scorecard.css'));
 }

@@ -21,6 +21,8 @@ export default async function scorecardRoutes(instance: FastifyInstance) {
   const resolve = (query: { asOf?: string; quarters?: number }) => {
     const today = isoDay(new Date());
     if (query.asOf !== undefined && query.asOf > today) throw new BadRequestError('asOf is in the future', [{ field: 'querystring/asOf', reason: 'is in the future' }]);
+    // Two years of quarters before it must still be ordinary dates.
+    if (query.asOf !== undefined && query.asOf < '1950-01-01') throw new BadRequestError('asOf is too early', [{ field: 'querystring/asOf', reason: 'must be 1950-01-01 or later' }]);
     return { asOf: query.asOf ?? today, quarters: query.quarters ?? 8 };
   };
 

@@ -107,7 +107,7 @@ export async function deleteTeam(db: Kysely<Database>, actor: Actor, id: string)
   await db.transaction().execute(async (trx) => {
     if (!(await findTeamById(trx, id))) throw new NotFoundError('Team', id);
     const members = await countTeamMembers(trx, id);
-    if (members > 0) throw new ConflictError(`The team still has young people (${members} records, erased ones included); move them to another team first`);
+    if (members > 0) throw new ConflictError(`The team still has young people (${members} records); move them to another team first`);
     await deleteTeamRow(trx, id);
     await appendAuditEvent(trx, actor, { action: 'team.delete', resourceType: 'team', resourceId: id, detail: {} });
   });

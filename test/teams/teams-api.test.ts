@@ -52,6 +52,9 @@ t.test('teams CRUD, young people in a team, the team filter, and role refusals',
 
   // A team with members is not deleted; an empty one is.
   t.equal((await as('admin', { method: 'DELETE', url: `/v1/teams/${team.id}` })).statusCode, 409);
+  // Erasure takes the team and key worker off the tombstone: the team is then empty and may go.
+  t.equal((await as('admin', { method: 'DELETE', url: `/v1/young-people/${a.id}` })).statusCode, 200);
+  t.equal((await as('admin', { method: 'DELETE', url: `/v1/teams/${team.id}` })).statusCode, 204);
   const empty = (await as('admin', { method: 'POST', url: '/v1/teams', payload: { name: 'Empty', service: 'early_help' } })).json();
   t.equal((await as('admin', { method: 'DELETE', url: `/v1/teams/${empty.id}` })).statusCode, 204);
   t.equal((await as('admin', { method: 'GET', url: `/v1/teams/${empty.id}` })).statusCode, 404);

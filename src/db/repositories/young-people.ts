@@ -112,6 +112,9 @@ export async function eraseYoungPersonRecord(db: Kysely<Database>, id: string): 
       needs_profile: '{}',
       placement: null,
       services: '[]',
+      // The team and key worker go too: a tombstone keeps birth year, care state and tier only.
+      team_id: null,
+      key_worker_reference: null,
       erased_at: sql`now()`,
       updated_at: sql`now()`,
       version: sql`version + 1`,

@@ -32,6 +32,8 @@ import healthRoutes from './routes/system/health.ts';
 import youngPeopleRoutes from './routes/young-people/index.ts';
 import youngPersonExportRoutes from './routes/young-people/exports.ts';
 import boroughRoutes from './routes/borough/index.ts';
+import teamRoutes from './routes/teams/index.ts';
+import scorecardRoutes from './routes/scorecard/index.ts';
 
 export interface AppOptions {
   config: Config;
@@ -119,6 +121,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(tokenRoutes);
   await app.register(auditRoutes);
   await app.register(youngPeopleRoutes);
+  await app.register(teamRoutes);
+  await app.register(scorecardRoutes);
   await app.register(carePlanRoutes);
   await app.register(modelRoutes);
   await app.register(projectionRoutes);

@@ -27,6 +27,9 @@ export const Reference = Type.String({
  */
 export const SAFE_TEXT_PATTERN = '^[^\\s=+@\\-\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2064\\u2066-\\u2069\\ufeff][^\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2064\\u2066-\\u2069\\ufeff]*$';
 
+/** A key worker's pseudonymous reference: letters then digits, so a name cannot fit. */
+export const KEY_WORKER_PATTERN = '^[A-Z]{1,4}-?[0-9]{1,8}$';
+
 export const PLACEMENT_STATE_IDS = DEFAULT_CARE_STATES.filter((s) => s.placement).map((s) => s.id);
 
 /** The CIN primary need codes N1-N8 of the children in need census and SSDA903, named. */
@@ -151,6 +154,13 @@ const recordFields = {
   needsProfile: NeedsProfile,
   placement: Type.Optional(Placement),
   services: Type.Array(ServiceInPlace, { maxItems: 20, description: 'Services in place besides the placement (at most 20)' }),
+  teamId: Type.Optional({ ...Uuid, description: 'The team working with the young person (GET /v1/teams); absent when none' }),
+  keyWorkerReference: Type.Optional(
+    Type.String({
+      pattern: KEY_WORKER_PATTERN,
+      description: 'Pseudonymous key-worker reference: 1-4 capital letters, an optional hyphen, 1-8 digits (e.g. "KW-0412"); never a name',
+    }),
+  ),
 };
 
 export const YoungPersonInput = Type.Object(recordFields, {
@@ -188,6 +198,8 @@ export const YoungPersonPatch = Type.Object(
     needsProfile: Type.Optional({ ...NeedsProfile, description: 'Replaces the whole needs profile' }),
     placement: Type.Optional(Type.Union([Placement, Type.Null()], { description: 'Replaces the whole placement; null removes it' })),
     services: Type.Optional({ ...recordFields.services, description: 'Replaces the whole list of services' }),
+    teamId: Type.Optional(Type.Union([Uuid, Type.Null()], { description: 'Moves the young person to this team; null: no team' })),
+    keyWorkerReference: Type.Optional(Type.Union([Type.String({ pattern: KEY_WORKER_PATTERN }), Type.Null()], { description: 'null removes it' })),
   },
   {
     additionalProperties: false,
@@ -213,6 +225,7 @@ export const YoungPersonQuery = Type.Object(
     ),
     hasCarePlans: Type.Optional(Type.Boolean({ description: 'true: only those with at least one care plan; false: only those with none' })),
     hasProjection: Type.Optional(Type.Boolean({ description: 'true: only those with at least one stored pathway projection; false: only those with none' })),
+    team: Type.Optional({ ...Uuid, description: 'Only young people in this team' }),
   },
   { additionalProperties: false },
 );

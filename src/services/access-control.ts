@@ -28,6 +28,8 @@ export const CAPABILITIES = [
   'tokens:manage',
   /** Read the audit log. */
   'audit:read',
+  /** Set the balanced scorecard's targets and red-amber-green thresholds. */
+  'targets:write',
 ] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 
@@ -43,6 +45,7 @@ const policy: Record<Role, ReadonlySet<Capability>> = {
     'scenarios:write',
     'packs:export',
     'individuals:export',
+    'targets:write',
   ]),
   commissioning: new Set([
     'individuals:read',

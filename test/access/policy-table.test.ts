@@ -1,6 +1,6 @@
 import t from 'tap';
 import { CAPABILITIES, type Capability, ROLES, can, capabilitiesOf } from '../../src/services/access-control.ts';
-import { ADMINISTER, CALIBRATE, ERASE, EXPORT, EXPORT_INDIVIDUALS, README, READ_AGGREGATES, READ_INDIVIDUALS, RUN_PROJECTIONS, RUN_SCENARIOS, WRITE_INDIVIDUALS, readmeRoleTable } from './readme-roles.ts';
+import { ADMINISTER, CALIBRATE, ERASE, EXPORT, EXPORT_INDIVIDUALS, README, READ_AGGREGATES, READ_INDIVIDUALS, RUN_PROJECTIONS, RUN_SCENARIOS, SET_TARGETS, WRITE_INDIVIDUALS, readmeRoleTable } from './readme-roles.ts';
 
 /**
  * The policy table in src/services/access-control.ts against the README's roles table, cell by
@@ -19,6 +19,7 @@ const rowCapabilities: Record<string, Capability[]> = {
   [CALIBRATE]: ['models:write'],
   [EXPORT]: ['packs:export'],
   [EXPORT_INDIVIDUALS]: ['individuals:export'],
+  [SET_TARGETS]: ['targets:write'],
   [ADMINISTER]: ['tokens:manage', 'audit:read'],
 };
 

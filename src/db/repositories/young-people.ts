@@ -72,6 +72,7 @@ export interface YoungPeopleFilter {
   referenceContains?: string | undefined;
   hasCarePlans?: boolean | undefined;
   hasProjection?: boolean | undefined;
+  teamId?: string | undefined;
   limit: number;
   offset: number;
 }
@@ -96,6 +97,7 @@ export async function listYoungPeople(
     eb.exists(eb.selectFrom('pathway_projections').select(sql`1`.as('one')).whereRef('pathway_projections.young_person_id', '=', 'young_people.id'));
   if (filter.hasCarePlans !== undefined) query = query.where((eb) => (filter.hasCarePlans ? plans(eb) : eb.not(plans(eb))));
   if (filter.hasProjection !== undefined) query = query.where((eb) => (filter.hasProjection ? projections(eb) : eb.not(projections(eb))));
+  if (filter.teamId !== undefined) query = query.where('team_id', '=', filter.teamId);
   const birthIndex = sql<number>`birth_year * 12 + birth_month - 1`;
   if (filter.latestBirthMonthIndex !== undefined) query = query.where(birthIndex, '<=', filter.latestBirthMonthIndex);
   if (filter.earliestBirthMonthIndex !== undefined) query = query.where(birthIndex, '>=', filter.earliestBirthMonthIndex);
@@ -141,6 +143,9 @@ export async function eraseYoungPersonRecord(db: Kysely<Database>, id: string): 
       needs_profile: '{}',
       placement: null,
       services: '[]',
+      // The team and key worker go too: a tombstone keeps birth year, care state and tier only.
+      team_id: null,
+      key_worker_reference: null,
       erased_at: sql`now()`,
       updated_at: sql`now()`,
       version: sql`version + 1`,

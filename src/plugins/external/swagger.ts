@@ -30,6 +30,8 @@ async function openApi(fastify: FastifyInstance) {
       tags: [
         { name: 'system', description: 'Health and service information' },
         { name: 'young-people', description: 'Pseudonymous records of young people' },
+        { name: 'teams', description: 'Teams, each young person’s team and key worker' },
+        { name: 'scorecard', description: 'Outcome measures, the balanced scorecard and team views' },
         { name: 'care-plans', description: 'Alternative courses of action for one young person' },
         { name: 'projections', description: 'Pathway budgets and lifetime-cost projections' },
         { name: 'models', description: 'Cost models: states, rates, unit costs, interventions' },

@@ -25,6 +25,10 @@ const files = {
     type: 'application/json; charset=utf-8',
     body: Buffer.from(JSON.stringify(DEFAULT_CARE_STATES.map((s) => ({ id: s.id, label: s.label })))),
   },
+  // The balanced scorecard and team views (issue 17), on their own page.
+  'scorecard.html': { type: 'text/html; charset=utf-8', body: readFileSync(new URL('scorecard.html', here)) },
+  'scorecard.js': { type: 'text/javascript; charset=utf-8', body: readFileSync(new URL('scorecard.js', here)) },
+  'scorecard.css': { type: 'text/css; charset=utf-8', body: readFileSync(new URL('scorecard.css', here)) },
 } as const;
 
 export default async function appRoutes(fastify: FastifyInstance) {
@@ -37,4 +41,7 @@ export default async function appRoutes(fastify: FastifyInstance) {
   fastify.get('/app/app.css', options, serve('app.css'));
   for (const name of ['borough.html', 'borough.js', 'case-summary.html', 'case-summary.js', 'pages.css'] as const) fastify.get(`/app/${name}`, options, serve(name));
   fastify.get('/app/care-states.json', options, serve('care-states.json'));
+  fastify.get('/app/scorecard.html', options, serve('scorecard.html'));
+  fastify.get('/app/scorecard.js', options, serve('scorecard.js'));
+  fastify.get('/app/scorecard.css', options, serve('scorecard.css'));
 }

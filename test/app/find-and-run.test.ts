@@ -60,6 +60,12 @@ t.test('find a young person, project their plans, run and cancel a scenario', as
   await page.locator('#people-table caption', { hasText: '1 young person found' }).waitFor();
   t.same(await seriousViolations(page), [], 'axe: no serious or critical violations on the search');
   await page.screenshot({ path: path.join(OUTPUT, 'page-search.png'), fullPage: true });
+  // Each found young person links to their printable one-page case summary.
+  t.equal(
+    await page.getByRole('link', { name: 'Case summary for FIND-ME-1' }).getAttribute('href'),
+    `/app/case-summary.html?id=${encodeURIComponent(planned.id)}`,
+    'the case summary is one click from the search',
+  );
 
   // Project the chosen young person's plans from the page: the bar reaches 100% and the new projection is chosen.
   await page.getByRole('button', { name: 'Choose FIND-ME-1' }).click();

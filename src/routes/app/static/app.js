@@ -967,7 +967,12 @@
           el('td', { text: state.careStates[person.careState] || person.careState.replace(/_/g, ' ') }),
           el('td', {}, [el('span', { class: 'badge' + (person.carePlanCount ? ' yes' : ''), text: countText(person.carePlanCount, 'care plan', 'care plans', 'No care plans') })]),
           el('td', {}, [el('span', { class: 'badge' + (person.projectionCount ? ' yes' : ''), text: countText(person.projectionCount, 'projection', 'projections', 'No projection') })]),
-          el('td', {}, [el('button', { type: 'button', class: 'choose', 'aria-label': 'Choose ' + person.reference, text: 'Choose' })]),
+          el('td', {}, [
+            el('button', { type: 'button', class: 'choose', 'aria-label': 'Choose ' + person.reference, text: 'Choose' }),
+            ' ',
+            // The printable one-page summary: its own page, same sign-in.
+            el('a', { href: '/app/case-summary.html?id=' + encodeURIComponent(person.id), class: 'case-summary-link', 'aria-label': 'Case summary for ' + person.reference, text: 'Case summary' }),
+          ]),
         ]),
       );
     });

@@ -78,8 +78,10 @@ export async function setTarget(db: Kysely<Database>, actor: Actor, measure: str
   const error = thresholdOrderError(definition, t);
   if (error) throw new BadRequestError('The red-amber-green thresholds are out of order', [{ field: `body/${error.field}`, reason: error.reason }]);
   if (definition.unit === 'percent') {
+    // A share of children cannot pass 100%; spend against budget can overrun, up to 10 times.
+    const most = definition.kind === 'count' ? 100 : 1000;
     for (const key of ['target', 'green', 'amber'] as const) {
-      if (t[key] > 1000) throw new BadRequestError('A percentage threshold is out of range', [{ field: `body/${key}`, reason: 'must be at most 1000 (per cent)' }]);
+      if (t[key] > most) throw new BadRequestError('A percentage threshold is out of range', [{ field: `body/${key}`, reason: `must be at most ${most} (per cent)` }]);
     }
   }
   await db.transaction().execute(async (trx) => {

@@ -109,10 +109,10 @@ t.test('history: changes are kept as dated episodes; replace and CSV import refu
 
   const good = await put([
     { startDate: '2023-02-01', endDate: '2024-03-01', careState: 'ifa_foster', entry: 'unplanned_emergency', placementDistrict: 'NV3', distanceFromHomeMiles: 22 },
-    { startDate: '2024-03-01', careState: 'residential', distanceFromHomeMiles: 42.5 },
+    { startDate: '2024-03-01', careState: 'inhouse_foster', distanceFromHomeMiles: 4 },
   ]);
   t.equal(good.statusCode, 200);
-  t.match(good.json().items, [{ entry: 'unplanned_emergency', placementDistrict: 'NV3' }, { careState: 'residential', newPlacement: true }]);
+  t.match(good.json().items, [{ entry: 'unplanned_emergency', placementDistrict: 'NV3' }, { careState: 'inhouse_foster', newPlacement: true }]);
 
   const csv = (body: string) => as('admin', { method: 'POST', url: '/v1/histories/import', headers: { 'content-type': 'text/csv' }, payload: body });
   const ref = record.reference;

@@ -39,6 +39,9 @@ t.test('teams CRUD, young people in a team, the team filter, and role refusals',
 
   // Unknown team on create and on update: 422 naming the field; nothing written.
   const unknown = '00000000-0000-4000-8000-000000000000';
+  const unknownFilter = await as('finance', { method: 'GET', url: `/v1/young-people?team=${unknown}` });
+  t.equal(unknownFilter.statusCode, 422);
+  t.same(unknownFilter.json().errors, [{ field: 'querystring/team', reason: 'names no team' }]);
   const refused = await as('admin', { method: 'POST', url: '/v1/young-people', payload: edgeOfCareRecord({ teamId: unknown }) });
   t.equal(refused.statusCode, 422);
   t.same(refused.json().errors, [{ field: 'body/teamId', reason: 'names no team' }]);

@@ -9,7 +9,7 @@ import type { Cell, PackTable } from './tables.ts';
  * numerator and denominator, then the value at each quarter end (the trend).
  *
  * Built from GET /v1/scorecard's answer for the exporting role, as of the pack's export date
- * (src/services/scorecard.ts getScorecard), so a roles without individual access gets the
+ * (src/services/scorecard.ts getScorecard), so a role without individual access gets the
  * disclosure-protected view the API gives it: counts of 1-4 children shown as "<5" (or "c"), and
  * the share and colour behind them withheld. Nothing here recomputes or unprotects a figure.
  */
@@ -56,7 +56,7 @@ export function ragWords(cell: PackScorecardCell): string {
   return 'No data';
 }
 
-/** Light fills with black text: contrast 15:1 or more (WCAG 2.2 1.4.3 asks 4.5:1). */
+/** Light fills with black text: contrast 14:1 or more (WCAG 2.2 1.4.3 asks 4.5:1). */
 export const RAG_FILLS: Record<'green' | 'amber' | 'red', string> = { green: 'FFC6EFCE', amber: 'FFFFEB9C', red: 'FFFFC7CE' };
 
 const UNITS: Record<string, string> = { percent: '%', 'children per key worker': 'children per key worker' };
@@ -107,8 +107,8 @@ export function scorecardTable(s: PackScorecard): PackTable {
       { key: 'target', header: 'Target', kind: 'number' },
       { key: 'vs_target', header: 'Actual minus target', kind: 'number' },
       { key: 'rag', header: 'Status', kind: 'text', maxWidth: 24 },
-      { key: 'numerator', header: 'Numerator', kind: 'number' },
-      { key: 'denominator', header: 'Denominator', kind: 'number' },
+      { key: 'numerator', header: 'Numerator', kind: 'count' },
+      { key: 'denominator', header: 'Denominator', kind: 'count' },
       ...quarters.map((q) => ({ key: `quarter_${q}`, header: `Quarter to ${q}`, kind: 'number' as const })),
     ],
     rows,

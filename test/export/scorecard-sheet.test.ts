@@ -67,6 +67,7 @@ t.test('the Scorecard sheet and CSV equal GET /v1/scorecard for the exporting ro
     t.ok(files['tables/scorecard.csv'], `${role}: tables/scorecard.csv in the pack`);
     const manifest = JSON.parse(text(files['manifest.json']));
     t.ok(manifest.files.some((f: { path: string }) => f.path === 'tables/scorecard.csv'), `${role}: the manifest lists tables/scorecard.csv`);
+    t.match(manifest.scorecard, { asOf: api.asOf, disclosure: role === 'board' ? 'protected' : 'full' }, `${role}: the manifest gives the scorecard's date and view`);
 
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(Buffer.from(files['workbook.xlsx']) as unknown as ArrayBuffer);
@@ -77,7 +78,8 @@ t.test('the Scorecard sheet and CSV equal GET /v1/scorecard for the exporting ro
     }
     const header = (sheet.getRow(1).values as unknown[]).slice(1);
     t.equal(header[5], `Actual as of ${api.asOf}`, `${role}: the sheet states its as-of date, the export date`);
-    t.same(header.slice(11), api.groups[0].measures.find((m: ApiMeasure) => m.trend.length > 0 ? true : false)?.trend.map((q: { quarterEnd: string }) => `Quarter to ${q.quarterEnd}`) ?? api.groups[1].measures[0].trend.map((q: { quarterEnd: string }) => `Quarter to ${q.quarterEnd}`), `${role}: eight quarter columns`);
+    const quarters = (api.groups.flatMap((g: { measures: ApiMeasure[] }) => g.measures).find((m: ApiMeasure) => m.trend.length > 0) as ApiMeasure).trend.map((q) => `Quarter to ${q.quarterEnd}`);
+    t.same(header.slice(11), quarters, `${role}: a column for each quarter end of the API's trend`);
     t.equal(header.length, 19, `${role}: 11 columns and 8 quarters`);
     t.equal(sheet.pageSetup.paperSize, 9, 'A4');
     t.equal(sheet.pageSetup.fitToWidth, 1, 'one page wide');
@@ -124,4 +126,22 @@ t.test('the Scorecard sheet and CSV equal GET /v1/scorecard for the exporting ro
     } else if (small.length > 0) fullSawSmall = true;
   }
   t.ok(fullSawSmall, 'the roles that read individuals see counts of 1-4 (so the board check can fail)');
+});
+
+/** WCAG 2.2 relative luminance and contrast ratio (https://www.w3.org/TR/WCAG22/#dfn-contrast-ratio). */
+function luminance(argb: string): number {
+  const [r, g, b] = [2, 4, 6].map((i) => {
+    const c = Number.parseInt(argb.slice(i, i + 2), 16) / 255;
+    return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  });
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
+
+t.test('each status fill under black text has a contrast of 4.5:1 or more', async (t) => {
+  for (const [rag, fill] of Object.entries(RAG_FILLS)) {
+    const ratio = (luminance(fill) + 0.05) / (luminance('FF000000') + 0.05);
+    t.ok(ratio >= 4.5, `${rag} ${fill}: ${ratio.toFixed(1)}:1`);
+  }
+  // Hand check: FFC7CE (red fill) has luminance 0.6656, so (0.6656 + 0.05) / 0.05 = 14.3.
+  t.equal(Math.round(((luminance(RAG_FILLS.red) + 0.05) / 0.05) * 10) / 10, 14.3);
 });

@@ -1,3 +1,4 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import t from 'tap';
@@ -61,7 +62,7 @@ t.test('the Scorecard sheet and CSV equal GET /v1/scorecard for the exporting ro
   let fullSawSmall = false;
   for (const role of roles) {
     const response = await as(role, { method: 'POST', url: '/v1/packs', payload: { runIds: [runId] } });
-    t.equal(response.statusCode, 200, `${role} exports: ${response.body.slice(0, 200)}`);
+    t.equal(response.statusCode, 200, response.statusCode === 200 ? `${role} exports` : `${role} exports: ${response.body.slice(0, 200)}`);
     const api = (await as(role, { method: 'GET', url: '/v1/scorecard' })).json();
     const files = unzip(response.rawPayload);
     t.ok(files['tables/scorecard.csv'], `${role}: tables/scorecard.csv in the pack`);
@@ -120,6 +121,11 @@ t.test('the Scorecard sheet and CSV equal GET /v1/scorecard for the exporting ro
       t.equal(api.disclosure, 'protected');
       t.same(small, [], 'board: no count of 1-4 children on the Scorecard sheet');
       t.ok(counts.includes('<5'), 'board: small counts shown as <5');
+      // For a look at the section: test-output/scorecard-pack-board/ (git-ignored like the other test output).
+      mkdirSync('test-output/scorecard-pack-board', { recursive: true });
+      writeFileSync('test-output/scorecard-pack-board/report.pdf', files['report.pdf']);
+      writeFileSync('test-output/scorecard-pack-board/workbook.xlsx', files['workbook.xlsx']);
+      t.comment(`board: ${expected.length} scorecard rows, ${counts.filter((c) => c === '<5').length} counts shown as <5`);
       const pages = (await pdfPages(files['report.pdf'])).join('\n');
       t.match(pages, /Balanced scorecard/, 'board: the report has a scorecard section');
       t.notMatch(pages.slice(pages.indexOf('Balanced scorecard')).split('About this pack')[0], /\b[1-4] of \b/, 'board: no count 1-4 in the report section');

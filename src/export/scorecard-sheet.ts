@@ -61,6 +61,7 @@ export const RAG_FILLS: Record<'green' | 'amber' | 'red', string> = { green: 'FF
 
 const UNITS: Record<string, string> = { percent: '%', 'children per key worker': 'children per key worker' };
 
+/** Columns capped narrow (headers and labels wrap) so the sheet prints one A4 page wide at about 65%. */
 export function scorecardTable(s: PackScorecard): PackTable {
   const quarters = [...new Set(s.groups.flatMap((g) => g.measures.flatMap((m) => m.trend.map((q) => q.quarterEnd))))].sort();
   const teamName = new Map(s.teams.map((t) => [t.id, t.name]));
@@ -98,18 +99,18 @@ export function scorecardTable(s: PackScorecard): PackTable {
     description:
       'Each measure for the organisation, each team and the young people with no team: actual over the year to the as-of date (snapshot measures from the records in force that day), the authority’s target, actual minus target, the red-amber-green status in words (the sheet colours the cell), numerator and denominator (children, key workers for caseload, £ for spend), and the value at each quarter end',
     columns: [
-      { key: 'group', header: 'Group', kind: 'text', maxWidth: 26 },
-      { key: 'measure', header: 'Measure', kind: 'text', maxWidth: 44 },
-      { key: 'unit', header: 'Unit', kind: 'text', maxWidth: 24 },
-      { key: 'better', header: 'Better when', kind: 'text', maxWidth: 12 },
-      { key: 'scope', header: 'Organisation or team', kind: 'text', maxWidth: 30 },
-      { key: 'actual', header: `Actual as of ${s.asOf}`, kind: 'number' },
+      { key: 'group', header: 'Group', kind: 'text', maxWidth: 14 },
+      { key: 'measure', header: 'Measure', kind: 'text', maxWidth: 30 },
+      { key: 'unit', header: 'Unit', kind: 'text', maxWidth: 12 },
+      { key: 'better', header: 'Better when', kind: 'text', maxWidth: 8 },
+      { key: 'scope', header: 'Organisation or team', kind: 'text', maxWidth: 18 },
+      { key: 'actual', header: `Actual as of ${s.asOf}`, kind: 'number', maxWidth: 11 },
       { key: 'target', header: 'Target', kind: 'number' },
-      { key: 'vs_target', header: 'Actual minus target', kind: 'number' },
-      { key: 'rag', header: 'Status', kind: 'text', maxWidth: 24 },
-      { key: 'numerator', header: 'Numerator', kind: 'count' },
-      { key: 'denominator', header: 'Denominator', kind: 'count' },
-      ...quarters.map((q) => ({ key: `quarter_${q}`, header: `Quarter to ${q}`, kind: 'number' as const })),
+      { key: 'vs_target', header: 'Actual minus target', kind: 'number', maxWidth: 10 },
+      { key: 'rag', header: 'Status', kind: 'text', maxWidth: 14 },
+      { key: 'numerator', header: 'Numerator', kind: 'count', maxWidth: 11 },
+      { key: 'denominator', header: 'Denominator', kind: 'count', maxWidth: 11 },
+      ...quarters.map((q) => ({ key: `quarter_${q}`, header: `Quarter to ${q}`, kind: 'number' as const, maxWidth: 10 })),
     ],
     rows,
     notes: [

@@ -3,6 +3,7 @@ import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import t from 'tap';
 import { RAG_FILLS } from '../../src/export/scorecard-sheet.ts';
+import { MAX_SHEET_WIDTH } from '../../src/export/workbook.ts';
 import type { Role } from '../../src/services/access-control.ts';
 import { buildTestApp, type TestApp } from '../helpers/app.ts';
 import { HAND_HISTORIES } from '../outcomes/hand-history.ts';
@@ -84,6 +85,8 @@ t.test('the Scorecard sheet and CSV equal GET /v1/scorecard for the exporting ro
     t.equal(header.length, 19, `${role}: 11 columns and 8 quarters`);
     t.equal(sheet.pageSetup.paperSize, 9, 'A4');
     t.equal(sheet.pageSetup.fitToWidth, 1, 'one page wide');
+    const width = sheet.columns.reduce((sum, c) => sum + (c.width ?? 9), 0);
+    t.ok(width <= MAX_SHEET_WIDTH && sheet.pageSetup.orientation === 'landscape', `${role}: ${width} characters wide, landscape (prints at ${Math.round((145 / width) * 100)}% or more)`);
 
     const expected = apiRows(api);
     t.equal(sheet.rowCount, expected.length + 1, `${role}: a row per measure and organisation, team or no team`);

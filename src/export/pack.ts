@@ -10,12 +10,14 @@ import type { PackInput } from './pack-input.ts';
 import { buildReport } from './report.ts';
 import { type PackTable, labelRuns, packTables, roundPackTable } from './tables.ts';
 import { buildWorkbook } from './workbook.ts';
+import { scorecardTable } from './scorecard-sheet.ts';
 
 /**
  * exportScenarioPack's pure core: stored runs in, one zip out.
  *
  *   manifest.json        what it was made from, and hashes of everything else
- *   workbook.xlsx        one sheet per table (a Funding sheet when a run has funding), and notes
+ *   workbook.xlsx        one sheet per table (a Funding sheet when a run has funding; a Scorecard
+ *                        sheet when exported through the API), and notes
  *   report.pdf           charts and findings (a funding page for each run with funding)
  *   tables/<table>.csv   the workbook's sheets as CSV
  *   charts/<chart>.svg   the report's charts
@@ -54,6 +56,8 @@ export async function packContent(input: PackInput): Promise<PackContent> {
   // How the strategy is paid for, after the invest-to-save sheets, when a run has funding (issue 16).
   const funding = fundingTable(runs);
   if (funding) tables.splice(tables.findIndex((t) => t.id === 'net-by-year') + 1, 0, labelRuns(roundPackTable(funding), runs));
+  // The balanced scorecard as the exporter reads it (issue 17), last of the tables.
+  if (input.scorecard) tables.push(scorecardTable(input.scorecard));
   return {
     tables,
     findings: runs.map(runFindings),

@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import { unzipSync, zipSync } from 'fflate';
 import type { Cell, ColumnKind, PackTable } from './tables.ts';
+import { styleScorecardSheet } from './scorecard-sheet.ts';
 import { addSheetCharts, type ChartAnchor, type ChartSeries, type ChartSpec, columnLetter, sheetRange } from './xlsx-charts.ts';
 
 /**
@@ -443,6 +444,7 @@ export async function buildWorkbook(tables: PackTable[], options: { createdAt: D
   workbook.created = options.createdAt;
   workbook.modified = options.createdAt;
   for (const table of tables) addTableSheet(workbook, table, options.title);
+  styleScorecardSheet(workbook, tables);
   const charts = addChartsSheet(workbook, tables, options.title);
   addNotesSheet(workbook, tables, options.about, options.title);
   const written = unzipSync(new Uint8Array(await workbook.xlsx.writeBuffer()));

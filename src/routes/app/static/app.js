@@ -868,6 +868,7 @@
     showError('');
     if (plans) {
       loadCareStates();
+      loadTeams();
       if (!$('people').firstChild) search();
     }
   }
@@ -894,6 +895,19 @@
       .catch(() => {});
   }
 
+  /** The teams for the search form (listTeams); the list is filtered by team id. */
+  function loadTeams() {
+    const select = $('search-team');
+    if (select.options.length > 1) return;
+    api('/v1/teams')
+      .then((answer) => {
+        answer.items.forEach((team) => {
+          select.appendChild(el('option', { value: team.id, text: team.name }));
+        });
+      })
+      .catch(() => {});
+  }
+
   function countText(n, one, many, none) {
     return n === 0 ? none : n === 1 ? '1 ' + one : whole.format(n) + ' ' + many;
   }
@@ -902,7 +916,7 @@
   function searchQuery() {
     const params = new URLSearchParams({ limit: '50' });
     const form = $('search-form');
-    ['referenceContains', 'minAge', 'maxAge', 'careState', 'hasCarePlans', 'hasProjection'].forEach((name) => {
+    ['referenceContains', 'minAge', 'maxAge', 'careState', 'team', 'hasCarePlans', 'hasProjection'].forEach((name) => {
       const value = form.elements[name].value.trim();
       if (value) params.set(name, value);
     });

@@ -241,7 +241,9 @@
         showError('The job failed: ' + ((current.error && (current.error.detail || current.error.title)) || 'no reason given'));
         return;
       }
-      showProgress(current.progress, (current.status === 'queued' ? 'Waiting to start. ' : 'Running. ') + (current.message || ''));
+      // Until the job stops, say a cancel was asked for, not "Running".
+      const doing = tracked.cancelling ? 'Cancelling… ' : current.status === 'queued' ? 'Waiting to start. ' : 'Running: ';
+      showProgress(current.progress, doing + (current.message || ''));
       tracked.timer = setTimeout(() => {
         api('/v1/jobs/' + encodeURIComponent(tracked.id))
           .then(step)
@@ -260,6 +262,7 @@
     // A disabled button drops the focus to the page's start: keep it on the panel.
     if (document.activeElement === $('job-cancel')) $('job-heading').focus();
     $('job-cancel').disabled = true;
+    tracked.cancelling = true;
     $('job-text').textContent = 'Cancelling…';
     api(tracked.cancel, { method: 'POST' }).catch((error) => {
       showError(explain(error));
@@ -951,8 +954,12 @@
       const field = form.elements[name];
       if (!field) return e.reason;
       field.setAttribute('aria-invalid', 'true');
-      return form.querySelector('label[for="' + field.id + '"]').textContent + ': ' + e.reason;
+      // The API's reason for a reference is a regular expression: say it in words.
+      const reason = name === 'referenceContains' && /pattern/.test(e.reason) ? 'use only letters, digits, dots, dashes and underscores (up to 64)' : e.reason;
+      return form.querySelector('label[for="' + field.id + '"]').textContent + ': ' + reason;
     });
+    // The list below was for the last search that worked: not for these filters.
+    clear($('people'));
     showError('Check the search. ' + (said.length ? said.join('; ') : error.message));
     const first = form.querySelector('[aria-invalid="true"]');
     if (first) first.focus();
@@ -1045,6 +1052,13 @@
       .then((answer) => {
         const finished = (id) => {
           person.projectionCount += 1;
+          // The search results' badge for this young person, so the row does not still say "No projection".
+          const row = document.querySelector('#people-table tr[data-id="' + CSS.escape(person.id) + '"]');
+          const badge = row && row.querySelectorAll('td .badge')[1];
+          if (badge) {
+            badge.textContent = countText(person.projectionCount, 'projection', 'projections', 'No projection');
+            badge.className = 'badge yes';
+          }
           status('The projection has finished and is chosen below.');
           return loadProjections(id);
         };

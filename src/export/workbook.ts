@@ -373,12 +373,16 @@ function addChartsSheet(workbook: ExcelJS.Workbook, tables: PackTable[], title: 
             series(3, COLOURS.strategy),
           ],
           lines: [],
+          // Children's social care dwarfs the other agencies' bars: each bar says its value, so every agency shows.
+          valueLabels: true,
           valueTitle: '£, undiscounted, mean over the runs',
           numberFormat: MONEY,
         }),
       });
     }
     for (const block of blocks) {
+      // Each block starts a printed page, so no chart is split across two.
+      if (row > 3) sheet.getRow(row - 1).addPageBreak();
       // Heading, column headers, rows; the chart beside them, at least 18 rows tall.
       sheet.getCell(row, 1).value = block.title;
       sheet.getCell(row, 1).font = { bold: true };

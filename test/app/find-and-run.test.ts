@@ -88,7 +88,7 @@ t.test('find a young person, project their plans, run and cancel a scenario', as
   t.equal(stored.total, 1);
   t.equal(stored.items[0].runs, 2000, 'run with the runs chosen on the page');
   t.equal(await page.locator('#projection').inputValue(), stored.items[0].id, 'the new projection is chosen');
-  t.match(await page.locator('#people-table tr', { hasText: 'FIND-ME-1' }).innerText(), /1 projection/, 'the search results row now says it has a projection');
+  t.match(await page.locator('#people-table tr', { hasText: 'FIND-ME-1' }).textContent(), /1 projection/, 'the search results row now says it has a projection');
   await page.getByRole('button', { name: 'Compare plans' }).click();
   await page.getByRole('heading', { name: 'In words' }).waitFor();
   t.same(await seriousViolations(page), [], 'axe: no serious or critical violations after a projection');

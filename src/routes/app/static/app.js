@@ -1054,7 +1054,7 @@
           person.projectionCount += 1;
           // The search results' badge for this young person, so the row does not still say "No projection".
           const row = document.querySelector('#people-table tr[data-id="' + CSS.escape(person.id) + '"]');
-          const badge = row && row.querySelectorAll('td .badge')[1];
+          const badge = row?.querySelectorAll('td .badge')[1];
           if (badge) {
             badge.textContent = countText(person.projectionCount, 'projection', 'projections', 'No projection');
             badge.className = 'badge yes';

@@ -6,9 +6,8 @@ import { RAG_FILLS } from '../../src/export/scorecard-sheet.ts';
 import { MAX_SHEET_WIDTH } from '../../src/export/workbook.ts';
 import type { Role } from '../../src/services/access-control.ts';
 import { buildTestApp, type TestApp } from '../helpers/app.ts';
-import { HAND_HISTORIES } from '../outcomes/hand-history.ts';
+import { addHandBorough } from '../teams/hand-borough.ts';
 import { addCohort, record, runAndWait, smallScenario } from '../scenarios/fixtures.ts';
-import { edgeOfCareRecord } from '../young-people/records.ts';
 import { pdfPages, text, unzip } from './fixtures.ts';
 
 /**
@@ -19,16 +18,7 @@ import { pdfPages, text, unzip } from './fixtures.ts';
  */
 
 async function borough(as: TestApp['as']): Promise<void> {
-  const north = (await as('admin', { method: 'POST', url: '/v1/teams', payload: { name: 'North', service: 'children_looked_after', annualBudget: 100_000 } })).json().id;
-  const south = (await as('admin', { method: 'POST', url: '/v1/teams', payload: { name: 'South', service: 'leaving_care' } })).json().id;
-  const workers: Record<string, string> = { A: 'KW-1', B: 'KW-1', C: 'KW-1', D: 'KW-2', E: 'KW-2' };
-  for (const [letter, history] of Object.entries(HAND_HISTORIES)) {
-    const age = new Date().getUTCFullYear() - history.birthYear;
-    const record = edgeOfCareRecord({ birthYear: history.birthYear, birthMonth: history.birthMonth, careState: age >= 18 ? 'adult' : 'home', teamId: 'ABCDE'.includes(letter) ? north : south, ...(workers[letter] ? { keyWorkerReference: workers[letter] } : {}) });
-    const id = (await as('admin', { method: 'POST', url: '/v1/young-people', payload: record })).json().id;
-    const put = await as('admin', { method: 'PUT', url: `/v1/young-people/${id}/history`, payload: { episodes: history.episodes.map(({ distanceMiles, ...rest }) => ({ ...rest, ...(distanceMiles !== undefined ? { distanceFromHomeMiles: distanceMiles } : {}) })) } });
-    if (put.statusCode !== 200) throw new Error(`history: ${put.body}`);
-  }
+  await addHandBorough(as);
 }
 
 type ApiCell = { numerator: number | string | null; denominator: number | string | null; value: number | null; rag: string | null; vsTarget: number | null; teamId?: string };

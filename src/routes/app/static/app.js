@@ -305,6 +305,11 @@
       return;
     }
     const name = $('scenario').selectedOptions[0].textContent;
+    // The panel may still say "Finished." from the last job: until this one answers, it says so.
+    stopJob();
+    $('job').hidden = false;
+    $('job-what').textContent = 'Running ' + name + ', ' + whole.format(runs) + ' runs.';
+    showProgress(0, 'Starting…');
     api('/v1/scenarios/' + encodeURIComponent(id) + '/runs', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ runs: runs }) })
       .then((job) => {
         status('Scenario run started.');
@@ -317,7 +322,10 @@
         });
         $('job-cancel').focus();
       })
-      .catch((error) => showError(explain(error)));
+      .catch((error) => {
+        $('job').hidden = true;
+        showError(explain(error));
+      });
   }
 
   // ---- Scenario runs ---------------------------------------------------------------------

@@ -7,8 +7,7 @@ import { careLeaverState, DEFAULT_MAPPING, type Ssda903Mapping, validateMappingF
 import { ageTransitionFor, type AgeBandSpec, bandForAge, resolveSelector, stateAllowedAt, stepDistribution } from './model-structure.ts';
 import { cleaningAsErrors, type ImportReport } from './report.ts';
 import { validateModel } from '../catalog/validate-model.ts';
-import { DESTINATION_FLOOR, monthlyFromAnnual, posteriorFromPseudoCounts, posteriorRow, priorPseudoCounts, type Row, rateInterval, splitWeights, tidyRow } from './shrinkage.ts';
-import { poissonInterval } from './poisson-interval.ts';
+import { DESTINATION_FLOOR, monthlyFromAnnual, posteriorFromPseudoCounts, priorPseudoCounts, type Row, rateInterval, splitWeights, tidyRow } from './shrinkage.ts';
 import { calibrateDistances, DEFAULT_DISTANCE_PRIOR_WEIGHT, type DistanceReport } from './distance.ts';
 import { calibrateEntries, type ChildPopulation, DEFAULT_ENTRY_RATE_WEIGHT, type EntryRatesReport, type EntryReport } from './entries.ts';
 

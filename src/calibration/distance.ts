@@ -130,13 +130,13 @@ export function countDistancesAt31March(
       const mapped = placementStates(mapping, e.place, e.provider);
       states.push(mapped?.length === 1 && mapped[0] === PREVIOUS ? (continues ? states[i - 1] : null) : mapped);
     });
+    // Day numbers once per episode: the day it began, and the first day it is not known to be open.
+    const starts = episodes.map((e) => parseIsoDate(e.start));
+    const untils = episodes.map((e) => (e.end !== null ? parseIsoDate(e.end) : e.knownOpenUntil !== null ? parseIsoDate(e.knownOpenUntil) : Number.NEGATIVE_INFINITY));
     for (let year = window.fromYear; year <= window.toYear; year++) {
       if (birthMonth <= monthIndex(year - 18, 3)) continue;
       const day = returnYearEndDay(year);
-      const at = episodes.findIndex((e) => {
-        const until = e.end !== null ? parseIsoDate(e.end) : e.knownOpenUntil !== null ? parseIsoDate(e.knownOpenUntil) : Number.NEGATIVE_INFINITY;
-        return parseIsoDate(e.start) <= day && until > day;
-      });
+      const at = starts.findIndex((start, i) => start <= day && untils[i] > day);
       if (at < 0) continue;
       const episode = episodes[at];
       const over = episode.distanceBand === undefined ? undefined : bandIsOver20Miles(episode.distanceBand);

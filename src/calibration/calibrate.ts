@@ -7,8 +7,8 @@ import { careLeaverState, DEFAULT_MAPPING, type Ssda903Mapping, validateMappingF
 import { ageTransitionFor, type AgeBandSpec, bandForAge, resolveSelector, stateAllowedAt, stepDistribution } from './model-structure.ts';
 import { cleaningAsErrors, type ImportReport } from './report.ts';
 import { validateModel } from '../catalog/validate-model.ts';
-import { DESTINATION_FLOOR, monthlyFromAnnual, posteriorFromPseudoCounts, posteriorRow, priorPseudoCounts, type Row, rateInterval, splitWeights, tidyRow } from './shrinkage.ts';
-import { poissonInterval } from './poisson-interval.ts';
+import { DESTINATION_FLOOR, monthlyFromAnnual, posteriorFromPseudoCounts, priorPseudoCounts, type Row, rateInterval, splitWeights, tidyRow } from './shrinkage.ts';
+import { calibrateDistances, DEFAULT_DISTANCE_PRIOR_WEIGHT, type DistanceReport } from './distance.ts';
 import { calibrateEntries, type ChildPopulation, DEFAULT_ENTRY_RATE_WEIGHT, type EntryRatesReport, type EntryReport } from './entries.ts';
 
 /**
@@ -29,7 +29,10 @@ import { calibrateEntries, type ChildPopulation, DEFAULT_ENTRY_RATE_WEIGHT, type
  *   per 10,000 with exact intervals and the community rows' chances of entering care scaled to
  *   them; without it entry rates stay national and the report says so (`entryRates`);
  * - the monthly chance of a placement move within a state (X1 with a change of placement and
- *   carer between two placements of the same kind).
+ *   carer between two placements of the same kind);
+ * - each in-care state's share placed more than 20 miles from home, when the files carry
+ *   PL_DISTANCE (distance.ts: children on each 31 March of the window with a known distance,
+ *   Beta posterior mean toward the prior's share).
  *
  * Every row is shrunk towards the prior's row with a Dirichlet prior of the stated weight, in the
  * row's own units (person-months, 18th birthdays, care-leaver-years), with a floor shared by the
@@ -77,6 +80,12 @@ export interface CalibrateOptions {
   population?: ChildPopulation | Record<string, number>;
   /** Pseudo-count, in entries, for the prior's entry rate when a population is given (default 2). */
   entryRatePriorWeight?: number;
+  /**
+   * Beta prior weight, in children (31 March placements with a known distance), given to the
+   * prior's share placed more than 20 miles from home (default 20: distance.ts
+   * DEFAULT_DISTANCE_PRIOR_WEIGHT says why).
+   */
+  distancePriorWeight?: number;
   /**
    * Level of the report's intervals, in (0, 1) (default 0.9): central intervals of the posterior,
    * and for a destination the return could show and did not, [0, U] with U never below the exact
@@ -154,6 +163,8 @@ export interface CalibrationReport {
   /** Whether entry rates into care are the authority's or the prior's (national), in words too. */
   entryRates: EntryRatesReport;
   withinStateMoves: { state: string; moves: number; personMonths: number; prior: number | null; estimate: number }[];
+  /** Shares placed more than 20 miles from home (distance.ts); absent from reports made before them. */
+  distances?: DistanceReport;
   shrunk: { kind: 'monthly' | 'age_transition' | 'care_leaver' | 'entry_split'; band: string; state: string; observations: number; priorShare: number }[];
   notCalibrated: { band: string; state: string; reason: string }[];
   cleaning?: ImportReport['counts'];
@@ -416,7 +427,14 @@ export function calibrate(imported: ImportedSsda903, options: CalibrateOptions):
   if (!(level > 0 && level < 1)) {
     throw new BadRequestError(`The interval level must be between 0 and 1 (0.9 for 90%), not ${level}`, [{ field: 'intervalLevel', reason: 'must be a number above 0 and below 1' }]);
   }
-  for (const [field, value] of [['priorWeight', w], ['ageTransitionPriorWeight', birthdayWeight], ['careLeaverPriorWeight', leaverWeight], ['entryPriorWeight', entryWeight]] as const) {
+  const distanceWeight = options.distancePriorWeight ?? DEFAULT_DISTANCE_PRIOR_WEIGHT;
+  for (const [field, value] of [
+    ['priorWeight', w],
+    ['ageTransitionPriorWeight', birthdayWeight],
+    ['careLeaverPriorWeight', leaverWeight],
+    ['entryPriorWeight', entryWeight],
+    ['distancePriorWeight', distanceWeight],
+  ] as const) {
     if (!(value > 0) || !Number.isFinite(value)) throw new BadRequestError(`${field} must be a positive number, not ${value}`, [{ field, reason: 'must be a positive number' }]);
   }
 
@@ -654,8 +672,12 @@ export function calibrate(imported: ImportedSsda903, options: CalibrateOptions):
   report.entryRates = entryStep.entryRates;
   report.headline.entries = report.entries.total;
 
+  // Shares placed more than 20 miles from home, from the children on each 31 March of the window (distance.ts).
+  const distances = calibrateDistances(imported, { priorModel: prior, mapping, window, priorWeight: distanceWeight, sourceKey: 'ssda903_calibration' });
+  report.distances = distances.report;
+
   // Placement moves within a state.
-  const states = prior.states.map((s) => ({ ...s }));
+  const states = distances.states;
   for (const s of states) {
     if (!s.placement) continue;
     const exposure = counts.exposure.get(s.id) ?? 0;
@@ -686,7 +708,7 @@ export function calibrate(imported: ImportedSsda903, options: CalibrateOptions):
     id,
     version: options.version ?? '1.0.0',
     name: `${authority ?? 'Local authority'}: ${prior.name}, calibrated from ${returnsText}`,
-    description: `Transition rates calibrated from ${authority ?? 'the authority'}'s ${oneReturn ?? returnsText}, shrunk towards ${prior.id} ${prior.version} (Dirichlet prior weight ${w} person-months per monthly row, ${birthdayWeight} birthdays per row for leaving care at 18, ${leaverWeight} care-leaver-years per care leaver row). Costs, states and interventions are the prior's.`,
+    description: `Transition rates calibrated from ${authority ?? 'the authority'}'s ${oneReturn ?? returnsText}, shrunk towards ${prior.id} ${prior.version} (Dirichlet prior weight ${w} person-months per monthly row, ${birthdayWeight} birthdays per row for leaving care at 18, ${leaverWeight} care-leaver-years per care leaver row).${distances.report.children > 0 ? ` Shares placed more than 20 miles from home calibrated from the children’s 31 March placements with a known distance (Beta prior weight ${distanceWeight} children toward the prior’s shares).` : ''} Costs, states and interventions are the prior's.`,
     states,
     transitions,
     ...(ageTransitions.length ? { ageTransitions } : {}),
@@ -711,7 +733,7 @@ export function calibrate(imported: ImportedSsda903, options: CalibrateOptions):
         title: `${returnsText}: ${report.headline.personMonths} person-months of ${counts.children} children; rows shrunk towards ${prior.id} ${prior.version}`,
         publisher: authority ?? 'Local authority (SSDA903 return to the DfE)',
         year: String(window.toYear),
-        note: `Calibrated by pathcast (mapping ${mapping.id} ${mapping.version}; prior weight ${w} person-months per row; ${report.shrunk.length} of ${report.headline.rowsCalibrated} rows have fewer than ${threshold} person-months and lean on the prior).`,
+        note: `Calibrated by pathcast (mapping ${mapping.id} ${mapping.version}; prior weight ${w} person-months per row; ${report.shrunk.length} of ${report.headline.rowsCalibrated} rows have fewer than ${threshold} person-months and lean on the prior).${distances.report.children > 0 ? ` ${distances.report.note}` : ''}`,
       },
     },
   };

@@ -16,6 +16,7 @@ import {
   type RawEpisode,
   resolveOverlaps,
 } from './episodes.ts';
+import { distanceBand } from './distance.ts';
 import { ByteBudget, csvSources, DEFAULT_INPUT_LIMITS, type InputLimits, type Ssda903Upload } from './input.ts';
 import { DEFAULT_MAPPING, PREVIOUS, placementStates, type Ssda903Mapping } from './mapping.ts';
 import { type ImportProgress, readRawTables, recogniseFiles } from './read-files.ts';
@@ -69,7 +70,7 @@ export interface ImportedEpisode {
   reasonPlaceChange: string | null;
   /** Whole years of age on the day the episode ended (so exits at 18 are told from exits at 17 without keeping the day of birth). */
   ageAtEndYears: number | null;
-  /** Distance from home in miles, as a band, when the files carry PL_DISTANCE. */
+  /** Distance from home in miles, as a band (distance.ts DISTANCE_BANDS: split at exactly 20 miles), when the files carry PL_DISTANCE. */
   distanceBand?: string;
   source: { file: string; row: number };
 }
@@ -125,13 +126,6 @@ export function wholeYears(dob: number, day: number): number {
   let years = y - by;
   if (m < bm || (m === bm && d < bd)) years -= 1;
   return years;
-}
-
-function distanceBand(miles: number): string {
-  if (miles < 5) return 'under 5 miles';
-  if (miles < 10) return '5 to 10 miles';
-  if (miles < 20) return '10 to 20 miles';
-  return '20 miles or more';
 }
 
 /**

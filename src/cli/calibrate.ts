@@ -23,6 +23,8 @@ import { progressBar } from './progress-bar.ts';
  *   --window 2021-2024   return years to calibrate on (default: the latest four)
  *   --prior FILE         prior model (default models/england-default.json)
  *   --weight N           prior weight per monthly row, in person-months (default 60)
+ *   --distance-weight N  Beta prior weight, in children, of the prior's share placed more than 20
+ *                        miles from home, when the files carry PL_DISTANCE (default 20)
  *   --level L            level of the report's intervals, above 0 and below 1: 0.9 (the default) for 90%
  *   --mapping FILE       the authority's partial mapping table, merged over the default
  *   --authority NAME     the authority's name (names the model: <name>-calibrated)
@@ -46,6 +48,7 @@ const { values, positionals } = parseArgs({
     window: { type: 'string' },
     prior: { type: 'string' },
     weight: { type: 'string' },
+    'distance-weight': { type: 'string' },
     level: { type: 'string' },
     mapping: { type: 'string' },
     authority: { type: 'string' },
@@ -124,12 +127,15 @@ async function main(): Promise<void> {
   }
   const weight = values.weight !== undefined ? Number(values.weight) : undefined;
   if (weight !== undefined && !(weight > 0)) fail('--weight must be a positive number of person-months');
+  const distanceWeight = values['distance-weight'] !== undefined ? Number(values['distance-weight']) : undefined;
+  if (distanceWeight !== undefined && !(distanceWeight > 0 && Number.isFinite(distanceWeight))) fail('--distance-weight must be a positive number of children');
   const level = values.level !== undefined ? parseLevel(values.level) : undefined;
   if (level !== undefined && !(level > 0 && level < 1)) fail(`--level must be a level above 0 and below 1, e.g. 0.9 for 90% intervals, not ${values.level}`);
   const options: Omit<CalibrateOptions, 'referenceWindow'> = {
     priorModel: prior,
     mapping,
     ...(weight !== undefined ? { priorWeight: weight } : {}),
+    ...(distanceWeight !== undefined ? { distancePriorWeight: distanceWeight } : {}),
     ...(level !== undefined ? { intervalLevel: level } : {}),
     ...(values.authority ? { authorityName: values.authority } : {}),
     ...(values.id ? { modelId: values.id } : {}),
@@ -171,6 +177,7 @@ async function main(): Promise<void> {
   console.log(
     `Calibrated ${report.headline.rowsCalibrated} rows on ${window.fromYear}-${window.toYear} (${report.headline.personMonths} person-months, ${report.headline.entries} entries); ${report.headline.rowsShrunk} rows shrunk towards ${prior.id} ${prior.version}.`,
   );
+  if (report.distances) console.log(report.distances.note);
   const rates = report.entryRates;
   if (rates.basis === 'local') {
     const level = Math.round(rates.level * 100);

@@ -211,6 +211,34 @@ export const CalibrationReport = Type.Object({
   withinStateMoves: Type.Array(
     Type.Object({ state: Type.String(), moves: ShownCount, personMonths: ShownPersonMonths, prior: NullableNumber, estimate: ShownFigure }),
   ),
+  distances: Type.Optional(
+    Type.Object(
+      {
+        priorWeight: Type.Number({ description: 'Beta prior weight given to the prior model’s share, in children (31 March placements with a known distance)' }),
+        window: Type.Object({ fromYear: Type.Integer(), toYear: Type.Integer() }),
+        children: { ...ShownCount, description: 'Children looked after on 31 March (each year of the window) in an in-care state with a known distance' },
+        over20Miles: { ...ShownCount, description: 'Of them, placed more than 20 miles from home' },
+        notKnown: { ...ShownCount, description: 'Children looked after on 31 March in an in-care state with no distance (left out of the shares)' },
+        stateNotKnown: { ...ShownCount, description: 'Children with a known distance whose state is not known (a foster placement with no provider): left out' },
+        byReturnYear: Type.Array(Type.Object({ returnYear: Type.Integer(), children: ShownCount, over20Miles: ShownCount, notKnown: ShownCount })),
+        states: Type.Array(
+          Type.Object({
+            state: Type.String(),
+            children: ShownCount,
+            over20Miles: ShownCount,
+            within20Miles: ShownCount,
+            notKnown: ShownCount,
+            empirical: { ...ShownNullable, description: 'over20Miles / children; null when none has a known distance' },
+            prior: { ...NullableNumber, description: 'The prior model’s share; null when it gives the state none' },
+            estimate: { ...ShownNullable, description: 'The share the calibrated model carries: (over20Miles + priorWeight × prior)/(children + priorWeight), or the prior’s when no distance is known' },
+            calibrated: Type.Boolean(),
+          }),
+        ),
+        note: Type.String({ description: 'What was done, in words; counts under 5 read "<5" for roles without individual access' }),
+      },
+      { description: 'Each in-care state’s share placed more than 20 miles from home, from PL_DISTANCE (src/calibration/distance.ts); absent from calibrations made before it' },
+    ),
+  ),
   shrunk: Type.Array(
     Type.Object({
       kind: Type.Enum(['monthly', 'age_transition', 'care_leaver', 'entry_split']),

@@ -12,7 +12,8 @@ import type { CalibrationDto, CalibrationSummaryDto } from '../schemas/calibrati
  * unit is children (care-leaver-years, children having their 18th birthday, entries); the
  * backtest's children by state and by placement group, projected and actual, the naive benchmarks'
  * forecasts, its start population, entrants and children left out (vanished); entries into care
- * by band in the entry rates (with a population).
+ * by band in the entry rates (with a population); children looked after on 31 March with a known
+ * distance, over 20 miles and with none, by state and by return year (`distances`).
  * Person-months are not counts of children and are shown.
  *
  * Ties (complementary suppression, "c"), solved together so that no hidden count can be worked
@@ -235,6 +236,48 @@ export function protectCalibration(dto: CalibrationDto): CalibrationDto {
     const exposure = typeof moves.personMonths === 'number' ? figures.add(moves, 'personMonths', true, true) : undefined;
     figures.afterwards(() => hideIf(moves, ['estimate'], figures.hidden(i) || (exposure !== undefined && figures.hidden(exposure))));
   }
+  // Shares placed more than 20 miles from home: children looked after on 31 March, by state and by
+  // return year, with a known distance, over 20 miles, not known. A state's share (empirical and
+  // calibrated: (k + w·p0)/(n + w), w and p0 published) gives its counts back, so it reads "c"
+  // whenever a count it is computed from is hidden.
+  const distances = report.distances as Json | undefined;
+  if (distances) {
+    const children = figures.add(distances, 'children', true);
+    const over = figures.add(distances, 'over20Miles', true);
+    const notKnown = figures.add(distances, 'notKnown', true);
+    figures.add(distances, 'stateNotKnown', true);
+    const states = ((distances.states as Json[]) ?? []).map((s) => {
+      const n = figures.add(s, 'children', true);
+      const k = figures.add(s, 'over20Miles', true);
+      const within = figures.add(s, 'within20Miles', true);
+      figures.relate([k, within], n);
+      return { s, n, k, within, notKnown: figures.add(s, 'notKnown', true) };
+    });
+    figures.relate(
+      states.map((x) => x.n),
+      children,
+    );
+    figures.relate(
+      states.map((x) => x.k),
+      over,
+    );
+    figures.relate(
+      states.map((x) => x.notKnown),
+      notKnown,
+    );
+    const years = ((distances.byReturnYear as Json[]) ?? []).map((y) => ({ n: figures.add(y, 'children', true), k: figures.add(y, 'over20Miles', true), notKnown: figures.add(y, 'notKnown', true) }));
+    for (const [key, total] of [['n', children], ['k', over], ['notKnown', notKnown]] as const) {
+      figures.relate(
+        years.map((y) => y[key]),
+        total,
+      );
+    }
+    figures.afterwards(() => {
+      for (const x of states) hideIf(x.s, ['empirical', 'estimate'], figures.hidden(x.n) || figures.hidden(x.k) || figures.hidden(x.within));
+    });
+    if (typeof distances.note === 'string') distances.note = protectText(distances.note);
+  }
+
   // The list of shrunk rows repeats their sample sizes.
   const shrunk = (report.shrunk as Json[]) ?? [];
   figures.afterwards(() => {
@@ -388,6 +431,8 @@ export const MODEL_WITHHELD_NOTE =
  *   - `transitions` (left empty), `ageTransitions` (leaving care at 18, counts of birthdays);
  *   - `rateUncertainty.rowConcentration` (observed person-months or children plus the prior);
  *   - each state's `withinStatePlacementMoves` (moves over months, shrunk the same way);
+ *   - each state's `distanceOver20Miles` calibrated from the returns (children placed more than
+ *     20 miles over children counted on 31 March, shrunk toward the prior's share; distance.ts);
  *   - rate factors sourced from the calibration (the entry rate's sd is 1/√(entries + weight));
  * and counts under 5 in the calibration source's free text read "<5". The description says
  * what is withheld and where the rates are shown under the rule (the calibration report).
@@ -413,6 +458,14 @@ export function protectModel<M extends { description?: string; sources: Record<s
     if ('withinStatePlacementMoves' in state) {
       delete state.withinStatePlacementMoves;
       withheld.push(`/states/${i}/withinStatePlacementMoves`);
+    }
+    // A share placed more than 20 miles calibrated from the returns is (k + w·p0)/(n + w) with w
+    // and p0 published: it gives back how many children were placed far. The prior's (national)
+    // shares are kept.
+    const distance = state.distanceOver20Miles as Json | undefined;
+    if (distance && distance.source === CALIBRATION_SOURCE) {
+      delete state.distanceOver20Miles;
+      withheld.push(`/states/${i}/distanceOver20Miles`);
     }
   });
   if (Array.isArray(out.rateFactors)) {

@@ -32,6 +32,20 @@ t.test('calibrate a folder: model and report written, headline printed', async (
   t.match(report.import.counts, { column_dropped: { dropped: 8 } });
 });
 
+t.test('PL_DISTANCE in the files: --distance-weight sets the Beta prior weight of the shares placed more than 20 miles', async (t) => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'calibrate-'));
+  const out = path.join(dir, 'out');
+  const result = run(path.join(import.meta.dirname, '../fixtures/ssda903/distance'), '--out', out, '--authority', 'Nearshire', '--distance-weight', '100', '--backtest', 'none');
+  t.equal(result.status, 0, result.stderr);
+  t.match(result.stdout, /Shares placed more than 20 miles from home calibrated for 2 state\(s\) from 23 children’s 31 March placements .* Beta prior weight 100 children/);
+  const model = JSON.parse(readFileSync(path.join(out, 'nearshire-calibrated.json'), 'utf8'));
+  // Agency foster care: 7 of 9 over 20 miles (test/calibration/distance.test.ts), toward 0.157 with weight 100.
+  t.equal(model.states.find((s: { id: string }) => s.id === 'ifa_foster').distanceOver20Miles.share, (7 + 100 * 0.157) / (9 + 100));
+  const bad = run(path.join(import.meta.dirname, '../fixtures/ssda903/distance'), '--out', out, '--distance-weight', '0');
+  t.equal(bad.status, 2, 'a weight of 0 is refused');
+  t.match(bad.stderr, /--distance-weight must be a positive number of children/);
+});
+
 t.test('bad input ends with a message and a non-zero status, not a stack trace', async (t) => {
   const dir = mkdtempSync(path.join(tmpdir(), 'calibrate-'));
   writeFileSync(path.join(dir, '2024-episodes.csv'), 'CHILD,WHEN\r\n1,2024\r\n');

@@ -137,6 +137,7 @@ function calibrationCountsIn(value: unknown, path = ''): Array<[string, unknown]
     /\/backtest\/groups\/\d+\/(projected|actual|lower|upper|carriedForward|lastYearsFlows)$/,
     /\/backtest\/benchmarks\/\d+\/total$/,
     /\/report\/entryRates\/byBand\/\d+\/entries$/,
+    /\/report\/distances\/(children|over20Miles|notKnown|stateNotKnown|byReturnYear\/\d+\/(children|over20Miles|notKnown)|states\/\d+\/(children|over20Miles|within20Miles|notKnown))$/,
     // Person-months: a count cannot exceed them, so 1-4 of them would tell a count of 1-4 children.
     /\/report\/(rows|shrunk)\/\d+\/observations$/,
     /\/report\/withinStateMoves\/\d+\/personMonths$/,

@@ -69,7 +69,7 @@ export default async function modelRoutes(instance: FastifyInstance) {
         tags: ['models'],
         summary: 'A cost model, in full: states, rates, costs, interventions and sources',
         description:
-          'Roles without individual access (the board) read a model calibrated from SSDA903 returns without the figures estimated from them (transitions, age transitions, row concentrations, within-state moves, calibrated rate factors), since they would give back counts of children under 5; its description says so, and the calibration report shows the rates under the disclosure rule.',
+          'Roles without individual access (the board) read a model calibrated from SSDA903 returns without the figures estimated from them (transitions, age transitions, row concentrations, within-state moves, calibrated rate factors, calibrated shares placed more than 20 miles from home), since they would give back counts of children under 5; its description says so, and the calibration report shows the rates under the disclosure rule.',
         params: ModelIdParams,
         querystring: ModelVersionQuery,
         response: { 200: CostModel, ...standardErrors, ...notFound },

@@ -241,6 +241,8 @@ export interface CareEpisodesTable {
   exit_reason: string | null;
   leaver_activity: string | null;
   accommodation_suitable: boolean | null;
+  /** The team responsible during the episode; null: not recorded (the current team is used). */
+  team_id: string | null;
   created_at: Generated<Date>;
 }
 export type CareEpisodeRow = Selectable<CareEpisodesTable>;

@@ -16,9 +16,13 @@ import { addMonthsToIsoDate, DEMO_COHORT_AS_OF, DEMO_COHORT_SEED, generateDemoCo
  * unplanned. Distances from home are the cohort's own (about a third over 20 miles, against
  * about 19% nationally in "Children looked after: a focus on placement location", 2024).
  *
- * Outcomes are counted under the young person's current team, so exits (home, adoption, special
- * guardianship) show under edge of care and family support, where the children went after care,
- * and at 18 under leaving care; the children-looked-after teams show none.
+ * Each episode names the team responsible then (`team`, a team's name; the loader stores its id),
+ * and the scorecard counts what happened in an episode under that team: periods of care under one
+ * of the two children-looked-after teams (so entries, moves, exits to adoption or special
+ * guardianship and the year-end placements are theirs), edge-of-care and family-support episodes
+ * under those teams, and a care leaver's episodes from 18 under leaving care. Which of the two CLA
+ * teams held a past period of care is drawn from a second generator (seed + 1), so adding the teams
+ * left every date, state and flag drawn from the first exactly as it was.
  */
 
 export const DEMO_HISTORY_SEED = DEMO_COHORT_SEED + 17;
@@ -29,10 +33,13 @@ export interface DemoTeam {
   annualBudget: number;
 }
 
+/** An episode as the generator writes it: `team` is the responsible team's name (the API's teamId once stored). */
+export type DemoEpisode = Omit<EpisodeInputDto, 'teamId'> & { team?: string };
+
 export interface DemoHistory {
   teams: DemoTeam[];
   /** By reference: the team's name, the key-worker reference (absent for a few) and the episodes. */
-  people: Map<string, { team: string; keyWorkerReference?: string; episodes: EpisodeInputDto[] }>;
+  people: Map<string, { team: string; keyWorkerReference?: string; episodes: DemoEpisode[] }>;
 }
 
 const AS_OF = `${DEMO_COHORT_AS_OF.year}-${String(DEMO_COHORT_AS_OF.month).padStart(2, '0')}-01`;
@@ -55,22 +62,25 @@ function birthDate(r: YoungPersonInputDto, age = 0): string {
 
 export function generateDemoHistory(cohort = generateDemoCohort(), seed = DEMO_HISTORY_SEED): DemoHistory {
   const random = mulberry32(seed);
+  // Past periods of care's CLA team: a stream of its own, so the first stream's draws are unchanged.
+  const teamRandom = mulberry32(seed + 1);
+  const pastCareTeam = () => TEAM_OF[teamRandom() < 0.5 ? 'north' : 'south'].name;
   const chance = (p: number) => random() < p;
   const integer = (min: number, max: number) => min + Math.floor(random() * (max - min + 1));
   const pick = <T>(items: readonly T[]) => items[integer(0, items.length - 1)];
   const miles = (local: boolean) => Math.round((local ? 1 + random() * 18 : 21 + random() * 60) * 10) / 10;
 
-  const people = new Map<string, { team: string; keyWorkerReference?: string; episodes: EpisodeInputDto[] }>();
+  const people = new Map<string, { team: string; keyWorkerReference?: string; episodes: DemoEpisode[] }>();
   const teamPeople = new Map<keyof typeof TEAM_OF, YoungPersonInputDto[]>();
   for (const r of cohort) {
     const born = birthDate(r);
-    const episodes: EpisodeInputDto[] = [];
+    const episodes: DemoEpisode[] = [];
     let team: keyof typeof TEAM_OF;
     if (LOOKED_AFTER.has(r.careState) && r.placement) {
       team = chance(0.5) ? 'north' : 'south';
       // Earlier placements in this period of care, newest first, until the care period's start.
       let start = r.placement.startDate;
-      const earlier: EpisodeInputDto[] = [];
+      const earlier: DemoEpisode[] = [];
       // About one in ten had an unsettled year (DfE: 10% with three or more placements in the
       // year): two or three moves a few months apart; the rest moved now and then, if at all.
       const recent = r.placement.startDate > addMonthsToIsoDate(AS_OF, -12);
@@ -89,15 +99,16 @@ export function generateDemoHistory(cohort = generateDemoCohort(), seed = DEMO_H
         ...(r.placement.distanceFromHomeMiles !== undefined ? { distanceFromHomeMiles: r.placement.distanceFromHomeMiles } : {}),
       });
       episodes[0].entry = chance(0.33) ? 'unplanned_emergency' : 'planned';
+      for (const e of episodes) e.team = TEAM_OF[team].name;
     } else if (r.legalStatus === 'care_leaver') {
       team = 'leaving';
       const eighteen = birthDate(r, 18);
       const careStart = [addMonthsToIsoDate(eighteen, -integer(18, 72)), birthDate(r, 1)].sort()[1];
-      episodes.push({ startDate: careStart, endDate: eighteen, careState: pick(FOSTER), newPlacement: true, distanceFromHomeMiles: miles(chance(0.75)), entry: chance(0.33) ? 'unplanned_emergency' : 'planned', exitReason: 'age_18_or_over' });
+      episodes.push({ startDate: careStart, endDate: eighteen, careState: pick(FOSTER), newPlacement: true, distanceFromHomeMiles: miles(chance(0.75)), entry: chance(0.33) ? 'unplanned_emergency' : 'planned', exitReason: 'age_18_or_over', team: pastCareTeam() });
       const neet = r.careState === 'independent_neet' || r.careState === 'homeless' || r.careState === 'adult_custody' || (r.careState === 'supported_lodgings' && chance(0.35));
       const activity = neet ? 'neet' : r.careState === 'independent_eet' ? pick(['higher_education', 'other_education', 'training_or_employment'] as const) : chance(0.8) ? pick(['other_education', 'training_or_employment'] as const) : 'neet';
       const suitable = r.careState === 'homeless' || r.careState === 'adult_custody' ? false : r.careState === 'independent_neet' ? chance(0.9) : chance(0.98);
-      episodes.push({ startDate: eighteen, careState: r.careState, newPlacement: false, leaverActivity: activity, accommodationSuitable: suitable });
+      episodes.push({ startDate: eighteen, careState: r.careState, newPlacement: false, leaverActivity: activity, accommodationSuitable: suitable, team: TEAM_OF.leaving.name });
     } else {
       team = r.careState === 'edge_of_care' ? 'edge' : 'family';
       const since = [addMonthsToIsoDate(AS_OF, -integer(1, 14)), born].sort()[1];
@@ -110,9 +121,9 @@ export function generateDemoHistory(cohort = generateDemoCohort(), seed = DEMO_H
       if (wasInCare && careStart > born) {
         const young = Number(since.slice(0, 4)) - r.birthYear < 12;
         const exitReason = young && chance(0.5) ? (chance(0.55) ? 'special_guardianship' : 'adoption') : !young && chance(0.15) ? 'special_guardianship' : chance(0.85) ? 'returned_home' : 'child_arrangements_order';
-        episodes.push({ startDate: careStart, endDate: since, careState: pick(FOSTER), newPlacement: true, distanceFromHomeMiles: miles(chance(0.8)), entry: chance(0.5) ? 'unplanned_emergency' : 'planned', exitReason });
+        episodes.push({ startDate: careStart, endDate: since, careState: pick(FOSTER), newPlacement: true, distanceFromHomeMiles: miles(chance(0.8)), entry: chance(0.5) ? 'unplanned_emergency' : 'planned', exitReason, team: pastCareTeam() });
       }
-      episodes.push({ startDate: since, careState: r.careState, newPlacement: false });
+      episodes.push({ startDate: since, careState: r.careState, newPlacement: false, team: TEAM_OF[team].name });
     }
     people.set(r.reference, { team: TEAM_OF[team].name, episodes });
     teamPeople.set(team, [...(teamPeople.get(team) ?? []), r]);

@@ -39,6 +39,7 @@ export async function loadDemoHistory(db: Kysely<Database>, actor: Actor, months
           exit_reason: e.exitReason ?? null,
           leaver_activity: e.leaverActivity ?? null,
           accommodation_suitable: e.accommodationSuitable ?? null,
+          team_id: e.team !== undefined ? (teamIds.get(e.team) ?? null) : null,
         });
       }
     }

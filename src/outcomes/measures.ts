@@ -58,6 +58,8 @@ export interface Episode {
   exitReason?: ExitReason | undefined;
   leaverActivity?: LeaverActivity | undefined;
   accommodationSuitable?: boolean | undefined;
+  /** The team responsible during the episode (a team id); absent: not recorded, and the scorecard falls back to the young person's current team. */
+  teamId?: string | undefined;
 }
 
 export interface History {
@@ -77,6 +79,28 @@ export interface Period {
 export interface Count {
   numerator: number;
   denominator: number;
+}
+
+/**
+ * One thing a measure counts, so it can be attributed to the team responsible when it happened:
+ * a child looked after at the period's end (the episode in force that day), a period of care that
+ * began (its first episode) or ended (its last looked-after episode), a care leaver's birthday
+ * (the episode in force on it, if any). `counted`: it is in the numerator as well.
+ */
+export interface Unit {
+  episode: Episode | undefined;
+  counted: boolean;
+}
+
+/** Adds units up into a count. */
+export function tally(units: Iterable<Unit>): Count {
+  let numerator = 0;
+  let denominator = 0;
+  for (const u of units) {
+    denominator++;
+    if (u.counted) numerator++;
+  }
+  return { numerator, denominator };
 }
 
 const lookedAfterStates: ReadonlySet<string> = new Set(DEFAULT_CARE_STATES.filter((s) => s.category === 'looked_after').map((s) => s.id));
@@ -182,15 +206,14 @@ function overlaps(span: Span, period: Period): boolean {
  * three or more placements during the period (every placement that overlaps it, the one in
  * progress at its start included).
  */
+export function threeOrMorePlacementsUnits(history: History, period: Period): Unit[] {
+  const episode = episodeOn(history, period.end);
+  if (!episode || !isLookedAfterState(episode.careState)) return [];
+  return [{ episode, counted: placements(history).filter((p) => overlaps(p, period)).length >= 3 }];
+}
+
 export function threeOrMorePlacements(histories: History[], period: Period): Count {
-  let numerator = 0;
-  let denominator = 0;
-  for (const history of histories) {
-    if (!lookedAfterOn(history, period.end)) continue;
-    denominator++;
-    if (placements(history).filter((p) => overlaps(p, period)).length >= 3) numerator++;
-  }
-  return { numerator, denominator };
+  return tally(histories.flatMap((h) => threeOrMorePlacementsUnits(h, period)));
 }
 
 /**
@@ -199,40 +222,36 @@ export function threeOrMorePlacements(histories: History[], period: Period): Cou
  * placement for at least 2 years, or are placed for adoption and that placement together with the
  * one before it (in the same period of care) has lasted at least 2 years.
  */
-export function longTermStability(histories: History[], period: Period): Count {
+export function longTermStabilityUnits(history: History, period: Period): Unit[] {
   const day = period.end;
   const thirtyMonthsAgo = monthsBefore(day, 30);
   const twoYearsAgo = monthsBefore(day, 24);
-  let numerator = 0;
-  let denominator = 0;
-  for (const history of histories) {
-    if (!lookedAfterOn(history, day) || ageOn(history, day) >= 16) continue;
-    const care = periodsOfCare(history).find((p) => p.start <= day && (p.end === undefined || p.end > day));
-    if (!care || care.start > thirtyMonthsAgo) continue;
-    denominator++;
-    const all = placements(history);
-    const k = all.findIndex((p) => p.start <= day && (p.end === undefined || p.end > day));
-    const current = all[k];
-    const episode = episodeOn(history, day) as Episode;
-    const previous = all[k - 1];
-    const adoptionWithPrevious =
-      episode.careState === 'placed_for_adoption' && previous !== undefined && previous.first >= care.first && previous.start <= twoYearsAgo;
-    if (current.start <= twoYearsAgo || adoptionWithPrevious) numerator++;
-  }
-  return { numerator, denominator };
+  if (!lookedAfterOn(history, day) || ageOn(history, day) >= 16) return [];
+  const care = periodsOfCare(history).find((p) => p.start <= day && (p.end === undefined || p.end > day));
+  if (!care || care.start > thirtyMonthsAgo) return [];
+  const all = placements(history);
+  const k = all.findIndex((p) => p.start <= day && (p.end === undefined || p.end > day));
+  const current = all[k];
+  const episode = episodeOn(history, day) as Episode;
+  const previous = all[k - 1];
+  const adoptionWithPrevious =
+    episode.careState === 'placed_for_adoption' && previous !== undefined && previous.first >= care.first && previous.start <= twoYearsAgo;
+  return [{ episode, counted: current.start <= twoYearsAgo || adoptionWithPrevious }];
+}
+
+export function longTermStability(histories: History[], period: Period): Count {
+  return tally(histories.flatMap((h) => longTermStabilityUnits(h, period)));
 }
 
 /** Children looked after at the period's end placed more than 20 miles from home, of those whose distance is known (DfE). */
+export function placedOver20MilesUnits(history: History, period: Period): Unit[] {
+  const episode = episodeOn(history, period.end);
+  if (!episode || !isLookedAfterState(episode.careState) || episode.distanceMiles === undefined) return [];
+  return [{ episode, counted: episode.distanceMiles > 20 }];
+}
+
 export function placedOver20Miles(histories: History[], period: Period): Count {
-  let numerator = 0;
-  let denominator = 0;
-  for (const history of histories) {
-    const episode = episodeOn(history, period.end);
-    if (!episode || !isLookedAfterState(episode.careState) || episode.distanceMiles === undefined) continue;
-    denominator++;
-    if (episode.distanceMiles > 20) numerator++;
-  }
-  return { numerator, denominator };
+  return tally(histories.flatMap((h) => placedOver20MilesUnits(h, period)));
 }
 
 /**
@@ -255,28 +274,36 @@ export function isCareLeaver(history: History, asOf: string): boolean {
   return days >= 91 && after16;
 }
 
-function careLeaverBirthdays(histories: History[], period: Period, counted: (episode: Episode | undefined) => boolean): Count {
-  let numerator = 0;
-  let denominator = 0;
-  for (const history of histories) {
-    for (const age of [19, 20, 21]) {
-      const day = birthday(history, age);
-      if (day < period.start || day > period.end || !isCareLeaver(history, day)) continue;
-      denominator++;
-      if (counted(episodeOn(history, day))) numerator++;
-    }
+function careLeaverBirthdays(history: History, period: Period, counted: (episode: Episode | undefined) => boolean): Unit[] {
+  const units: Unit[] = [];
+  for (const age of [19, 20, 21]) {
+    const day = birthday(history, age);
+    if (day < period.start || day > period.end || !isCareLeaver(history, day)) continue;
+    const episode = episodeOn(history, day);
+    units.push({ episode, counted: counted(episode) });
   }
-  return { numerator, denominator };
+  return units;
+}
+
+const inEet = (e: Episode | undefined) => e?.leaverActivity !== undefined && IN_EET.has(e.leaverActivity);
+const suitablyHoused = (e: Episode | undefined) => e?.accommodationSuitable === true;
+
+export function careLeaversInEetUnits(history: History, period: Period): Unit[] {
+  return careLeaverBirthdays(history, period, inEet);
 }
 
 /** Care leavers whose 19th, 20th or 21st birthday fell in the period: how many were in education, employment or training on it (DfE). */
 export function careLeaversInEet(histories: History[], period: Period): Count {
-  return careLeaverBirthdays(histories, period, (e) => e?.leaverActivity !== undefined && IN_EET.has(e.leaverActivity));
+  return tally(histories.flatMap((h) => careLeaversInEetUnits(h, period)));
+}
+
+export function careLeaversSuitablyAccommodatedUnits(history: History, period: Period): Unit[] {
+  return careLeaverBirthdays(history, period, suitablyHoused);
 }
 
 /** Care leavers whose 19th, 20th or 21st birthday fell in the period: how many were in suitable accommodation on it (DfE). */
 export function careLeaversSuitablyAccommodated(histories: History[], period: Period): Count {
-  return careLeaverBirthdays(histories, period, (e) => e?.accommodationSuitable === true);
+  return tally(histories.flatMap((h) => careLeaversSuitablyAccommodatedUnits(h, period)));
 }
 
 /** Why a period of care ended: the reason on its last episode, else read from the state that follows. */
@@ -291,35 +318,41 @@ function exitReasonOf(history: History, care: Span): ExitReason | undefined {
   return undefined;
 }
 
+/** Periods of care that ended in the period, each with its reason; the unit's episode is the period's last looked-after episode (care ended in it). */
+export function exitsToAdoptionOrSgoUnits(history: History, period: Period): Array<Unit & { reason: ExitReason | undefined }> {
+  const units: Array<Unit & { reason: ExitReason | undefined }> = [];
+  for (const care of periodsOfCare(history)) {
+    if (care.end === undefined || care.end < period.start || care.end > period.end) continue;
+    const reason = exitReasonOf(history, care);
+    units.push({ episode: history.episodes[care.last], counted: reason === 'adoption' || reason === 'special_guardianship', reason });
+  }
+  return units;
+}
+
 /** Of the children who ceased to be looked after in the period (the day care ended in it), how many left by adoption or a special guardianship order (DfE). */
 export function exitsToAdoptionOrSgo(histories: History[], period: Period): Count & { adoption: number; specialGuardianship: number } {
-  let adoption = 0;
-  let specialGuardianship = 0;
-  let denominator = 0;
-  for (const history of histories) {
-    for (const care of periodsOfCare(history)) {
-      if (care.end === undefined || care.end < period.start || care.end > period.end) continue;
-      denominator++;
-      const reason = exitReasonOf(history, care);
-      if (reason === 'adoption') adoption++;
-      if (reason === 'special_guardianship') specialGuardianship++;
-    }
+  const units = histories.flatMap((h) => exitsToAdoptionOrSgoUnits(h, period));
+  return {
+    ...tally(units),
+    adoption: units.filter((u) => u.reason === 'adoption').length,
+    specialGuardianship: units.filter((u) => u.reason === 'special_guardianship').length,
+  };
+}
+
+/** Periods of care that started in the period; the unit's episode is the first (the entry). */
+export function unplannedEntriesUnits(history: History, period: Period): Unit[] {
+  const units: Unit[] = [];
+  for (const care of periodsOfCare(history)) {
+    if (care.start < period.start || care.start > period.end) continue;
+    const episode = history.episodes[care.first];
+    units.push({ episode, counted: episode.entry === 'unplanned_emergency' });
   }
-  return { numerator: adoption + specialGuardianship, denominator, adoption, specialGuardianship };
+  return units;
 }
 
 /** Of the periods of care that started in the period, how many began unplanned or in an emergency (the entry flag). */
 export function unplannedEntries(histories: History[], period: Period): Count {
-  let numerator = 0;
-  let denominator = 0;
-  for (const history of histories) {
-    for (const care of periodsOfCare(history)) {
-      if (care.start < period.start || care.start > period.end) continue;
-      denominator++;
-      if (history.episodes[care.first].entry === 'unplanned_emergency') numerator++;
-    }
-  }
-  return { numerator, denominator };
+  return tally(histories.flatMap((h) => unplannedEntriesUnits(h, period)));
 }
 
 /** Weeks in a year, 365.25 ÷ 7, as the finance module annualises weekly prices. */

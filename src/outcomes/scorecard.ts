@@ -6,19 +6,19 @@
  */
 
 import {
-  type Count,
-  careLeaversInEet,
-  careLeaversSuitablyAccommodated,
-  exitsToAdoptionOrSgo,
+  careLeaversInEetUnits,
+  careLeaversSuitablyAccommodatedUnits,
+  exitsToAdoptionOrSgoUnits,
   type History,
-  longTermStability,
+  longTermStabilityUnits,
   monthsBefore,
   nextDay,
   type Period,
-  placedOver20Miles,
+  placedOver20MilesUnits,
   spendAgainstBudget,
-  threeOrMorePlacements,
-  unplannedEntries,
+  threeOrMorePlacementsUnits,
+  type Unit,
+  unplannedEntriesUnits,
 } from './measures.ts';
 
 export const SCORECARD_GROUPS = ['finance', 'young_peoples_outcomes', 'practice', 'workforce'] as const;
@@ -47,7 +47,8 @@ export interface MeasureDefinition {
   /** Counted over a year of history, so it has a quarterly trend; false: a snapshot of today's records. */
   trend: boolean;
   defaults: Thresholds;
-  measure?: (histories: History[], period: Period) => Count;
+  /** What the measure counts in one history over a period, each unit with the episode it happened in (src/outcomes/measures.ts). */
+  units?: (history: History, period: Period) => Unit[];
 }
 
 const DFE = 'DfE, Children looked after in England including adoptions (methodology) and Stability measures for children looked after in England';
@@ -77,7 +78,7 @@ export const SCORECARD_MEASURES: readonly MeasureDefinition[] = [
     source: `${DFE}: distance between home and placement`,
     trend: true,
     defaults: { target: 15, green: 15, amber: 20 },
-    measure: placedOver20Miles,
+    units: placedOver20MilesUnits,
   },
   {
     id: 'three_or_more_placements',
@@ -90,7 +91,7 @@ export const SCORECARD_MEASURES: readonly MeasureDefinition[] = [
     source: `${DFE}: placement stability`,
     trend: true,
     defaults: { target: 10, green: 10, amber: 12 },
-    measure: threeOrMorePlacements,
+    units: threeOrMorePlacementsUnits,
   },
   {
     id: 'long_term_stability',
@@ -104,7 +105,7 @@ export const SCORECARD_MEASURES: readonly MeasureDefinition[] = [
     source: `${DFE}: long-term stability`,
     trend: true,
     defaults: { target: 70, green: 70, amber: 65 },
-    measure: longTermStability,
+    units: longTermStabilityUnits,
   },
   {
     id: 'care_leavers_eet',
@@ -117,7 +118,7 @@ export const SCORECARD_MEASURES: readonly MeasureDefinition[] = [
     source: `${DFE}: care leavers now aged 19 to 21; SSDA903 care leaver activity`,
     trend: true,
     defaults: { target: 60, green: 60, amber: 50 },
-    measure: careLeaversInEet,
+    units: careLeaversInEetUnits,
   },
   {
     id: 'care_leavers_suitable_accommodation',
@@ -130,7 +131,7 @@ export const SCORECARD_MEASURES: readonly MeasureDefinition[] = [
     source: `${DFE}: care leavers now aged 19 to 21; SSDA903 care leaver accommodation suitability`,
     trend: true,
     defaults: { target: 90, green: 90, amber: 85 },
-    measure: careLeaversSuitablyAccommodated,
+    units: careLeaversSuitablyAccommodatedUnits,
   },
   {
     id: 'exits_adoption_sgo',
@@ -143,7 +144,7 @@ export const SCORECARD_MEASURES: readonly MeasureDefinition[] = [
     source: `${DFE}: children who ceased to be looked after by reason (SSDA903 REC E11, E12, E43, E44)`,
     trend: true,
     defaults: { target: 25, green: 25, amber: 20 },
-    measure: exitsToAdoptionOrSgo,
+    units: exitsToAdoptionOrSgoUnits,
   },
   {
     id: 'unplanned_entries',
@@ -156,7 +157,7 @@ export const SCORECARD_MEASURES: readonly MeasureDefinition[] = [
     source: 'Local flag on the entry episode (SSDA903 has no such field); DfE counts of children who started to be looked after',
     trend: true,
     defaults: { target: 30, green: 30, amber: 40 },
-    measure: unplannedEntries,
+    units: unplannedEntriesUnits,
   },
   {
     id: 'without_key_worker',
@@ -289,6 +290,14 @@ function snapshot(definition: MeasureDefinition, people: ScorecardPerson[], budg
  * Computes every measure for the organisation, each team and the young people with no team, at
  * `asOf` (the year ending that day) and at each of the last `quarters` quarter ends. The
  * organisation's budget is the sum of the teams' budgets (null when no team has one).
+ *
+ * Attribution: each thing a history measure counts (a child at the period's end, an entry, an
+ * exit, a care leaver's birthday) is counted under the team of the episode it happened in, so a
+ * child who moved from the edge-of-care team to a looked-after team keeps their emergency entry
+ * under edge of care. An episode with no team falls back to the young person's current team; a
+ * team that is neither (or unknown) counts under no team. Every unit goes to exactly one group,
+ * so the teams and the no-team group add up to the organisation (the disclosure rule relies on it).
+ * Snapshot measures (spend, key workers) are today's records, by today's team.
  */
 export function computeScorecard(input: {
   people: ScorecardPerson[];
@@ -299,20 +308,16 @@ export function computeScorecard(input: {
 }): MeasureResult[] {
   const { people, teams, asOf } = input;
   const byTeam = teams.map((team) => people.filter((p) => p.teamId === team.id));
-  const known = new Set(teams.map((t) => t.id));
-  const unassigned = people.filter((p) => p.teamId === null || !known.has(p.teamId));
+  const index = new Map(teams.map((t, i) => [t.id, i]));
+  const unassigned = people.filter((p) => p.teamId === null || !index.has(p.teamId));
   const budgets = teams.map((t) => t.annualBudget).filter((b): b is number => b !== null);
   const orgBudget = budgets.length > 0 ? budgets.reduce((a, b) => a + b, 0) : null;
   const ends = quarterEnds(asOf, input.quarters);
 
   return SCORECARD_MEASURES.map((definition) => {
     const thresholds = input.thresholds.get(definition.id) ?? definition.defaults;
-    const measure = definition.measure;
-    const at = (group: ScorecardPerson[], period: Period): Cell => {
-      const count = (measure as (h: History[], p: Period) => Count)(group.map((p) => p.history), period);
-      return cell(count.numerator, count.denominator, count.denominator);
-    };
-    if (!measure) {
+    const units = definition.units;
+    if (!units) {
       return {
         definition,
         thresholds,
@@ -322,17 +327,29 @@ export function computeScorecard(input: {
         trend: [],
       };
     }
-    const year = yearEnding(asOf);
+    /** Organisation, each team and no team over one period, each unit under its episode's team. */
+    const at = (period: Period) => {
+      const counts = Array.from({ length: teams.length + 2 }, () => ({ numerator: 0, denominator: 0 }));
+      const none = teams.length;
+      const org = teams.length + 1;
+      for (const person of people) {
+        for (const unit of units(person.history, period)) {
+          const team = unit.episode?.teamId ?? person.teamId;
+          const slot = team === null ? none : (index.get(team) ?? none);
+          for (const k of [slot, org]) {
+            counts[k].denominator++;
+            if (unit.counted) counts[k].numerator++;
+          }
+        }
+      }
+      const cells = counts.map((c) => cell(c.numerator, c.denominator, c.denominator));
+      return { organisation: cells[org], teams: cells.slice(0, none), unassigned: cells[none] };
+    };
     return {
       definition,
       thresholds,
-      organisation: at(people, year),
-      teams: byTeam.map((group) => at(group, year)),
-      unassigned: at(unassigned, year),
-      trend: ends.map((quarterEnd) => {
-        const period = yearEnding(quarterEnd);
-        return { quarterEnd, organisation: at(people, period), teams: byTeam.map((group) => at(group, period)), unassigned: at(unassigned, period) };
-      }),
+      ...at(yearEnding(asOf)),
+      trend: ends.map((quarterEnd) => ({ quarterEnd, ...at(yearEnding(quarterEnd)) })),
     };
   });
 }

@@ -62,6 +62,11 @@ export const EpisodeInput = Type.Object(
     exitReason: Type.Optional(Type.Enum([...EXIT_REASONS], { description: 'On the last episode of a period of care: why care ended (adoption, special guardianship, …)' })),
     leaverActivity: Type.Optional(Type.Enum([...LEAVER_ACTIVITIES], { description: 'A care leaver’s main activity during the episode (education, employment or training, or not)' })),
     accommodationSuitable: Type.Optional(Type.Boolean({ description: 'A care leaver’s accommodation is suitable' })),
+    teamId: Type.Optional({
+      ...Uuid,
+      description:
+        'The team responsible during the episode (a stored team; 422 naming the field otherwise). The scorecard counts what happened in the episode (an entry, an exit, a placement at the year’s end, a care leaver’s birthday) under this team; absent: under the young person’s current team',
+    }),
   },
   { additionalProperties: false },
 );

@@ -140,9 +140,12 @@ export function protectBorough(months: readonly BoroughMonth[]): BoroughMonth[] 
 export const BOROUGH_DISCLOSURE_NOTE =
   'For roles without access to individual records: a count of 1 to 4 children reads "<5", and a second figure reads "c" where the total would give it away; the money of a hidden group is withheld (null), and so is the month’s total money whenever any group’s is.';
 
-/** Reads every live record with a placement and answers the view; `protect` applies the disclosure rule. */
-export async function boroughAtAGlance(db: Kysely<Database>, fromYear: number, fromMonth: number, months: number, protect: boolean): Promise<BoroughAtAGlance> {
-  const rows = await db.selectFrom('young_people').select(['birth_year', 'birth_month', 'placement', 'services']).where('erased_at', 'is', null).where('placement', 'is not', null).execute();
+/** Reads every live record with a placement (of one team when `teamId` is given) and answers the view; `protect` applies the disclosure rule. */
+export async function boroughAtAGlance(db: Kysely<Database>, fromYear: number, fromMonth: number, months: number, protect: boolean, teamId?: string): Promise<BoroughAtAGlance> {
+  let query = db.selectFrom('young_people').select(['birth_year', 'birth_month', 'placement', 'services']).where('erased_at', 'is', null).where('placement', 'is not', null);
+  // Today's team: the view is of today's records, priced month by month.
+  if (teamId !== undefined) query = query.where('team_id', '=', teamId);
+  const rows = await query.execute();
   const records: BoroughRecord[] = rows
     .filter((r) => r.birth_month !== null && r.placement !== null)
     .map((r) => ({ birthYear: r.birth_year, birthMonth: r.birth_month as number, placement: r.placement as unknown as BoroughRecord['placement'], services: r.services as unknown as ServiceInPlaceDto[] }));

@@ -111,6 +111,7 @@ async function loadPeople(db: Kysely<Database>, asOf: string): Promise<Scorecard
       exitReason: (e.exit_reason ?? undefined) as Episode['exitReason'],
       leaverActivity: (e.leaver_activity ?? undefined) as Episode['leaverActivity'],
       accommodationSuitable: e.accommodation_suitable ?? undefined,
+      teamId: e.team_id ?? undefined,
     });
     byPerson.set(e.young_person_id, list);
   }

@@ -7,6 +7,7 @@ import { DEFAULT_CARE_STATES } from '../catalog/vocabulary.ts';
 import { type Actor, appendAuditEvent } from '../db/repositories/audit.ts';
 import {
   closeEpisode,
+  countTeamEpisodes,
   countTeamMembers,
   deleteEpisode,
   deleteEpisodesOf,
@@ -36,6 +37,27 @@ const placementStates = new Set(DEFAULT_CARE_STATES.filter((s) => s.placement).m
 
 function isUniqueViolation(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '23505';
+}
+
+function isForeignKeyViolation(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '23503';
+}
+
+/** A team deleted between the check and the insert: the foreign key refuses it; answered as the check would. */
+function teamGone(field: string): UnprocessableError {
+  return new UnprocessableError('A team named in the history no longer exists', [{ field, reason: 'names no team' }]);
+}
+
+/** The episodes' team ids that name no stored team: `${prefix}/${index}/teamId` for each. */
+async function unknownEpisodeTeams(db: Kysely<Database>, episodes: EpisodeInputDto[], prefix: string): Promise<FieldError[]> {
+  const ids = [...new Set(episodes.map((e) => e.teamId).filter((id): id is string => id !== undefined))];
+  if (ids.length === 0) return [];
+  const found = new Set((await db.selectFrom('teams').select('id').where('id', 'in', ids).execute()).map((r) => r.id));
+  const errors: FieldError[] = [];
+  episodes.forEach((e, i) => {
+    if (e.teamId !== undefined && !found.has(e.teamId)) errors.push({ field: `${prefix}/${i}/teamId`, reason: `names no team (${e.teamId})` });
+  });
+  return errors;
 }
 
 export function toTeamDto(row: TeamRow): TeamDto {
@@ -108,9 +130,33 @@ export async function deleteTeam(db: Kysely<Database>, actor: Actor, id: string)
     if (!(await findTeamById(trx, id))) throw new NotFoundError('Team', id);
     const members = await countTeamMembers(trx, id);
     if (members > 0) throw new ConflictError(`The team still has young people (${members} records); move them to another team first`);
+    // Its history episodes keep the past counted under it; deleting it would rewrite the scorecard's past.
+    const episodes = await countTeamEpisodes(trx, id);
+    if (episodes > 0) throw new ConflictError(`The team is named on ${episodes} history episodes, which count the past under it; rename it instead, or move those episodes to another team first`);
     await deleteTeamRow(trx, id);
     await appendAuditEvent(trx, actor, { action: 'team.delete', resourceType: 'team', resourceId: id, detail: {} });
   });
+}
+
+/**
+ * How CSV imports name a team: by its id, or by its name (exactly, else ignoring case when that
+ * names one team only). Reads the teams once; the answer is the team's id, or why the cell names
+ * none (for a 422 naming the row and column).
+ */
+export async function teamResolver(db: Kysely<Database>): Promise<(raw: string) => { id: string } | { reason: string }> {
+  const teams = await listTeamRows(db);
+  const byId = new Map(teams.map((t) => [t.id.toLowerCase(), t.id]));
+  const byName = new Map(teams.map((t) => [t.name, t.id]));
+  const byFolded = new Map<string, string[]>();
+  for (const t of teams) byFolded.set(t.name.toLowerCase(), [...(byFolded.get(t.name.toLowerCase()) ?? []), t.id]);
+  return (raw) => {
+    const id = byId.get(raw.toLowerCase()) ?? byName.get(raw);
+    if (id) return { id };
+    const folded = byFolded.get(raw.toLowerCase()) ?? [];
+    if (folded.length === 1) return { id: folded[0] };
+    if (folded.length > 1) return { reason: `names ${folded.length} teams when case is ignored; write the name exactly or give the id` };
+    return { reason: 'names no team (give a team’s id or name)' };
+  };
 }
 
 /** Refuses a team id that names no team (422 naming the field). */
@@ -135,6 +181,7 @@ export function toEpisodeDto(row: CareEpisodeRow): EpisodeDto {
     ...(row.exit_reason !== null ? { exitReason: row.exit_reason as EpisodeDto['exitReason'] } : {}),
     ...(row.leaver_activity !== null ? { leaverActivity: row.leaver_activity as EpisodeDto['leaverActivity'] } : {}),
     ...(row.accommodation_suitable !== null ? { accommodationSuitable: row.accommodation_suitable } : {}),
+    ...(row.team_id !== null ? { teamId: row.team_id } : {}),
   };
 }
 
@@ -151,6 +198,7 @@ function toEpisodeRow(youngPersonId: string, e: EpisodeInputDto): NewCareEpisode
     exit_reason: e.exitReason ?? null,
     leaver_activity: e.leaverActivity ?? null,
     accommodation_suitable: e.accommodationSuitable ?? null,
+    team_id: e.teamId ?? null,
   };
 }
 
@@ -232,16 +280,23 @@ export async function listHistory(db: Kysely<Database>, youngPersonId: string): 
 export async function replaceHistory(db: Kysely<Database>, actor: Actor, youngPersonId: string, episodes: EpisodeInputDto[], today: string): Promise<{ items: EpisodeDto[] }> {
   const errors = checkEpisodes(episodes, today, 'body/episodes');
   if (errors.length > 0) throw new UnprocessableError('The history breaks the rules of a history', errors);
-  return db.transaction().execute(async (trx) => {
-    const person = await liveYoungPerson(trx, youngPersonId);
-    const contradictions = checkEpisodesAgainstRecord(episodes, { birthYear: person.birth_year, birthMonth: person.birth_month, careState: person.care_state }, today, 'body/episodes');
-    if (contradictions.length > 0) throw new UnprocessableError('The history contradicts the record', contradictions);
-    await deleteEpisodesOf(trx, youngPersonId);
-    const sorted = [...episodes].sort((a, b) => (a.startDate < b.startDate ? -1 : 1));
-    const rows = await insertEpisodes(trx, sorted.map((e) => toEpisodeRow(youngPersonId, e)));
-    await appendAuditEvent(trx, actor, { action: 'history.replace', resourceType: 'young_person', resourceId: youngPersonId, detail: { episodes: rows.length } });
-    return { items: rows.map(toEpisodeDto) };
-  });
+  try {
+    return await db.transaction().execute(async (trx) => {
+      const person = await liveYoungPerson(trx, youngPersonId);
+      const contradictions = checkEpisodesAgainstRecord(episodes, { birthYear: person.birth_year, birthMonth: person.birth_month, careState: person.care_state }, today, 'body/episodes');
+      if (contradictions.length > 0) throw new UnprocessableError('The history contradicts the record', contradictions);
+      const unknown = await unknownEpisodeTeams(trx, episodes, 'body/episodes');
+      if (unknown.length > 0) throw new UnprocessableError('The history names a team that does not exist', unknown);
+      await deleteEpisodesOf(trx, youngPersonId);
+      const sorted = [...episodes].sort((a, b) => (a.startDate < b.startDate ? -1 : 1));
+      const rows = await insertEpisodes(trx, sorted.map((e) => toEpisodeRow(youngPersonId, e)));
+      await appendAuditEvent(trx, actor, { action: 'history.replace', resourceType: 'young_person', resourceId: youngPersonId, detail: { episodes: rows.length } });
+      return { items: rows.map(toEpisodeDto) };
+    });
+  } catch (error) {
+    if (isForeignKeyViolation(error)) throw teamGone('body/episodes');
+    throw error;
+  }
 }
 
 /**
@@ -290,6 +345,9 @@ export async function recordChangeInHistory(
       exit_reason: null,
       leaver_activity: null,
       accommodation_suitable: null,
+      // Not recorded: the scorecard reads the record's team at the time it counts, so a team
+      // change alone (which opens no episode) is not contradicted by a stale episode team.
+      team_id: null,
     },
   ]);
 }
@@ -314,6 +372,7 @@ export const HISTORY_CSV_COLUMNS = [
   { name: 'exit_reason', field: 'exitReason', kind: 'enum', description: 'Why care ended' },
   { name: 'leaver_activity', field: 'leaverActivity', kind: 'enum', description: 'A care leaver’s activity' },
   { name: 'accommodation_suitable', field: 'accommodationSuitable', kind: 'flag', description: 'yes or no' },
+  { name: 'team', field: 'teamId', kind: 'team', description: 'The team responsible during the episode: its id or its name (exact, else ignoring case); empty: the young person’s current team' },
 ] as const;
 
 const ajv = addFormats.default(new Ajv.default({ allErrors: true, removeAdditional: false, useDefaults: false, strict: false, coerceTypes: false }));
@@ -362,6 +421,7 @@ export async function importHistories(db: Kysely<Database>, actor: Actor, text: 
   if (errors.length > 0) throw new UnprocessableError('The header is wrong', errors);
   if (rows.length === 0) throw new UnprocessableError('The file has no episodes', [{ field: 'body', reason: 'has no data rows' }]);
 
+  const teamOf = header.some((h) => h.toLowerCase() === 'team') ? await teamResolver(db) : undefined;
   const byReference = new Map<string, Array<{ row: number; episode: EpisodeInputDto }>>();
   rows.forEach((cells, r) => {
     const row = r + 1;
@@ -379,6 +439,12 @@ export async function importHistories(db: Kysely<Database>, actor: Actor, text: 
       }
       if (column.field === 'reference') {
         reference = raw;
+        return;
+      }
+      if (column.kind === 'team' && teamOf) {
+        const team = teamOf(raw);
+        if ('reason' in team) errors.push({ row, field: column.name, reason: team.reason });
+        else episode.teamId = team.id;
         return;
       }
       const parsed = cell(column.kind, raw);
@@ -442,6 +508,11 @@ export async function importHistories(db: Kysely<Database>, actor: Actor, text: 
 
   return db.transaction().execute(async (trx) => {
     let imported = 0;
+    // A team deleted since the file was read: the foreign key refuses the insert; checked here so the answer is a 422, not a 500.
+    const named = [...byReference.values()].flatMap((list) => list.filter((l) => l.episode.teamId !== undefined));
+    const still = new Set(named.length > 0 ? (await trx.selectFrom('teams').select('id').where('id', 'in', [...new Set(named.map((l) => l.episode.teamId as string))]).execute()).map((t) => t.id) : []);
+    const gone = named.filter((l) => !still.has(l.episode.teamId as string));
+    if (gone.length > 0) throw new UnprocessableError('A team named in the file no longer exists; nothing was stored', gone.slice(0, MAX_LISTED_ERRORS).map((l) => ({ row: l.row, field: 'team', reason: 'names no team' })));
     for (const [reference, list] of byReference) {
       const id = people.get(reference) as string;
       await deleteEpisodesOf(trx, id);

@@ -11,6 +11,7 @@ import { validationErrors } from '../plugins/app/problem-details.ts';
 import { type ImportResultDto, REFERENCE_PATTERN, type YoungPersonInputDto, YoungPersonInput } from '../schemas/young-people.ts';
 import { BadRequestError, ConflictError, type FieldError, UnprocessableError } from './errors.ts';
 import { controlCharacterReason } from './input-rules.ts';
+import { teamResolver } from './teams.ts';
 import { checkYoungPersonRules, isUniqueViolation, toYoungPersonRow } from './young-people.ts';
 
 /**
@@ -25,7 +26,8 @@ import { checkYoungPersonRules, isUniqueViolation, toYoungPersonRow } from './yo
  * with =, +, -, @) are refused rather than stored, so nothing we export later can carry one.
  */
 
-type CellKind = 'text' | 'integer' | 'decimal' | 'enum' | 'flag' | 'date';
+/** team: a team's id or name, resolved against the stored teams when the file is stored (the parser has no database). */
+type CellKind = 'text' | 'integer' | 'decimal' | 'enum' | 'flag' | 'date' | 'team';
 
 export interface CsvColumn {
   name: string;
@@ -68,7 +70,12 @@ export const YOUNG_PEOPLE_CSV_COLUMNS: readonly CsvColumn[] = [
   { name: 'youth_justice_involvement', path: '/needsProfile/youthJusticeInvolvement', kind: 'flag', description: 'yes/no' },
   { name: 'exploitation_risk', path: '/needsProfile/exploitationRisk', kind: 'flag', description: 'yes/no' },
   ...Array.from({ length: SERVICE_SLOTS }, (_, i) => serviceColumns(i + 1)).flat(),
+  { name: 'team', path: '/teamId', kind: 'team', description: 'The young person’s team: its id, or its name (exact, else ignoring case); empty for none' },
+  { name: 'key_worker', path: '/keyWorkerReference', kind: 'text', description: 'Pseudonymous key-worker reference (KW, an optional hyphen and 3-8 digits); empty for none' },
 ];
+
+/** Other spellings of a header (after normalising): `keyWorker` as the JSON field is named. */
+const HEADER_ALIASES: Record<string, string> = { keyworker: 'key_worker', key_worker_reference: 'key_worker', keyworkerreference: 'key_worker', teamid: 'team', team_id: 'team' };
 
 const columnsByName = new Map(YOUNG_PEOPLE_CSV_COLUMNS.map((c) => [c.name, c]));
 const columnsByPath = new Map(YOUNG_PEOPLE_CSV_COLUMNS.map((c) => [c.path, c]));
@@ -81,17 +88,21 @@ export interface ParsedCsvRow {
   record: Record<string, unknown>;
   /** services[i] came from column group serviceSlots[i] (1-3), for error reports. */
   serviceSlots: number[];
+  /** The team cell as written (an id or a name); resolved to record.teamId when the file is stored. */
+  team?: string;
   errors: FieldError[];
 }
 
 const FORMULA_START = /^[=+\-@\t\r]/;
 
 function normaliseHeader(name: string): string {
-  return name.trim().toLowerCase().replace(/[\s-]+/g, '_');
+  const normal = name.trim().toLowerCase().replace(/[\s-]+/g, '_');
+  return HEADER_ALIASES[normal] ?? normal;
 }
 
 function parseCell(kind: CellKind, cell: string): { value: unknown } | { reason: string } {
   switch (kind) {
+    case 'team':
     case 'text':
       if (FORMULA_START.test(cell)) {
         return { reason: 'starts with =, +, -, @ or a tab, which a spreadsheet would run as a formula; remove that character' };
@@ -200,7 +211,8 @@ export function parseYoungPeopleCsv(text: string): ParsedCsvRow[] {
         return;
       }
       const service = /^\/services\/(\d+)\/(.*)$/.exec(column.path);
-      if (service) {
+      if (column.kind === 'team') row.team = parsed.value as string;
+      else if (service) {
         const slot = Number(service[1]) + 1;
         const fields = servicesBySlot.get(slot) ?? {};
         fields[service[2]] = parsed.value;
@@ -323,7 +335,7 @@ export async function importYoungPeople(
       .filter((_, i) => inUse.has(records[i].reference))
       .map((row) => ({ row: row.row, field: 'reference', reason: 'is already used by a stored record' }));
   };
-  const errors = [...(options.rowErrors ?? checkRows(rows, today)), ...(await referencesStored(db))];
+  const errors = [...(options.rowErrors ?? checkRows(rows, today)), ...(await referencesStored(db)), ...(await resolveTeams(db, rows))];
   if (errors.length > 0) rejectRows(errors);
   try {
     return await db.transaction().execute(async (trx) => {
@@ -348,8 +360,26 @@ export async function importYoungPeople(
     });
   } catch (error) {
     if (isUniqueViolation(error)) throw new ConflictError('Another import or edit took one of these references at the same moment; nothing was stored. Try again.');
+    // A team deleted between the check and the insert: the foreign key refuses it.
+    if (typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '23503') {
+      throw new UnprocessableError('A team named in the file was deleted meanwhile; nothing was stored', [{ field: 'team', reason: 'names a team that no longer exists' }]);
+    }
     throw error;
   }
+}
+
+/** Sets each row's record.teamId from its team cell (an id or a name); the rows whose cell names no team, as errors. */
+async function resolveTeams(db: Kysely<Database>, rows: ParsedCsvRow[]): Promise<FieldError[]> {
+  if (!rows.some((r) => r.team !== undefined)) return [];
+  const resolve = await teamResolver(db);
+  const errors: FieldError[] = [];
+  for (const row of rows) {
+    if (row.team === undefined) continue;
+    const team = resolve(row.team);
+    if ('reason' in team) errors.push({ row: row.row, field: 'team', reason: team.reason });
+    else row.record.teamId = team.id;
+  }
+  return errors;
 }
 
 export async function importYoungPeopleCsv(db: Kysely<Database>, actor: Actor, text: string, today: Date): Promise<ImportResultDto> {

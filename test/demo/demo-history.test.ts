@@ -26,12 +26,12 @@ t.test('the same seed gives the same teams and histories; every history is valid
 t.test('the scorecard on the demo is believable: every measure has a value, in the ranges DfE reports', async (t) => {
   const ids = new Map(demo.teams.map((team, i) => [team.name, `team-${i}`]));
   const people = cohort.map((r) => {
-    const p = demo.people.get(r.reference) as { team: string; keyWorkerReference?: string; episodes: Episode[] };
+    const p = demo.people.get(r.reference) as { team: string; keyWorkerReference?: string; episodes: Array<Episode & { team?: string }> };
     return {
       teamId: ids.get(p.team) ?? null,
       keyWorkerReference: p.keyWorkerReference ?? null,
       weeklyCommitment: weeklyCommitment((r.placement as Record<string, unknown> | undefined) ?? null, r.services as unknown as Array<Record<string, unknown>>, '2026-11-01'),
-      history: { birthYear: r.birthYear, birthMonth: r.birthMonth, episodes: p.episodes.map((e) => ({ ...e, distanceMiles: (e as { distanceFromHomeMiles?: number }).distanceFromHomeMiles })) },
+      history: { birthYear: r.birthYear, birthMonth: r.birthMonth, episodes: p.episodes.map((e) => ({ ...e, distanceMiles: (e as { distanceFromHomeMiles?: number }).distanceFromHomeMiles, teamId: e.team === undefined ? undefined : ids.get(e.team) })) },
     };
   });
   const results = computeScorecard({ people, teams: demo.teams.map((x, i) => ({ id: `team-${i}`, name: x.name, service: x.service, annualBudget: x.annualBudget })), thresholds: new Map(), asOf: '2026-10-31', quarters: 8 });
@@ -60,6 +60,25 @@ t.test('the scorecard on the demo is believable: every measure has a value, in t
   const exits = value('exits_adoption_sgo')?.denominator ?? 0;
   const lookedAfter = value('three_or_more_placements')?.denominator ?? 1;
   t.ok(exits / lookedAfter >= 0.25 && exits / lookedAfter <= 0.42, `about a third leave care in a year (${exits} exits, ${lookedAfter} looked after)`);
+  // Per team (issue 17): each event under the team of the episode it happened in. Every period of
+  // care is held by a CLA team, so entries, exits and year-end placements are theirs, and the edge
+  // of care, family support and leaving care teams count none; care leavers' birthdays fall in
+  // leaving care's episodes. Every team has figures, and they add up to the organisation.
+  const teamCells = (id: string) => {
+    const r = results.find((x) => x.definition.id === id);
+    return Object.fromEntries(demo.teams.map((team, i) => [team.name, r?.teams[i]]));
+  };
+  for (const id of ['exits_adoption_sgo', 'unplanned_entries', 'three_or_more_placements', 'care_leavers_eet']) {
+    const cells = teamCells(id);
+    const result = results.find((x) => x.definition.id === id);
+    const sum = Object.values(cells).reduce((a, c) => a + (c?.denominator ?? 0), 0) + (result?.unassigned.denominator ?? 0);
+    t.equal(sum, result?.organisation.denominator, `${id}: the teams add up to the organisation`);
+    const shown = Object.entries(cells).map(([name, c]) => `${name} ${c?.numerator}/${c?.denominator}`).join(', ');
+    const held = id === 'care_leavers_eet' ? ['Leaving care'] : ['Children looked after (north)', 'Children looked after (south)'];
+    t.ok(held.every((name) => (cells[name]?.denominator ?? 0) > 0), `${id}: counted under ${held.join(' and ')} (${shown})`);
+    t.ok(Object.entries(cells).every(([name, c]) => held.includes(name) || c?.denominator === 0), `${id}: no other team counts it (${shown})`);
+    t.equal(result?.unassigned.denominator, 0, `${id}: every episode names its team`);
+  }
   const trend = results.find((r) => r.definition.id === 'three_or_more_placements')?.trend ?? [];
   t.equal(trend.length, 8);
   t.ok(trend.every((q) => q.organisation.denominator > 50), 'two years of quarters, each with a real denominator');

@@ -133,3 +133,29 @@ t.test('bad queries answer 400 naming the field; no token 401', async (t) => {
   }
   t.equal((await app.inject({ method: 'GET', url: '/v1/borough' })).statusCode, 401);
 });
+
+t.test('team: one team’s young people only (hand count); unknown team 422 naming querystring/team; not for the board (403)', async (t) => {
+  const { as } = await buildTestApp(t);
+  const team = (await as('admin', { method: 'POST', url: '/v1/teams', payload: { name: 'Residential team', service: 'children_looked_after' } })).json().id as string;
+  // In the team: residential £7,000 a week (December 7,000 × 31 ÷ 7 = £31,000). Not: IFA £1,050 a week (£4,650).
+  for (const record of [{ ...residential(2012, 11, 7000, '2025-01-01'), teamId: team }, foster('ifa_foster', 1050)]) {
+    const created = await as('finance', { method: 'POST', url: '/v1/young-people', payload: record });
+    if (created.statusCode !== 201) throw new Error(created.body);
+  }
+  const all = (await as('head_of_service', { method: 'GET', url: '/v1/borough?from=2026-12&months=1' })).json();
+  t.same(all.byMonth[0].total, { children: 2, placementSpend: 35_650, servicesSpend: 0 });
+  const mine = await as('head_of_service', { method: 'GET', url: `/v1/borough?from=2026-12&months=1&team=${team}` });
+  t.equal(mine.statusCode, 200);
+  t.same(pick(mine.json(), ['residential', 'ifa_foster']), [
+    ['2026-12', { type: 'residential', children: 1, placementSpend: 31_000, servicesSpend: 0 }, { type: 'ifa_foster', children: 0, placementSpend: 0, servicesSpend: 0 }, { children: 1, placementSpend: 31_000, servicesSpend: 0 }],
+  ]);
+  const unknown = await as('head_of_service', { method: 'GET', url: '/v1/borough?team=00000000-0000-4000-8000-000000000000' });
+  t.equal(unknown.statusCode, 422);
+  t.same(unknown.json().errors, [{ field: 'querystring/team', reason: 'names no team' }]);
+  const notId = await as('head_of_service', { method: 'GET', url: '/v1/borough?team=North' });
+  t.equal(notId.statusCode, 400);
+  t.equal(notId.json().errors[0].field, 'querystring/team');
+  const board = await as('board', { method: 'GET', url: `/v1/borough?team=${team}` });
+  t.equal(board.statusCode, 403);
+  t.match(board.headers['content-type'], /application\/problem\+json/);
+});

@@ -170,3 +170,55 @@ t.test('what formatYoungPeopleCsv writes, the import reads back unchanged', asyn
   const byReference = new Map(listed.items.map((i: Record<string, unknown>) => [i.reference, recordPart(i)]));
   for (const record of records) t.same(byReference.get(record.reference), record, record.reference);
 });
+
+t.test('team (id or name) and key_worker columns: read back through formatYoungPeopleCsv; an unknown team is refused naming the row and column', async (t) => {
+  const { app, as } = await buildTestApp(t);
+  const north = (await as('admin', { method: 'POST', url: '/v1/teams', payload: { name: 'North CLA', service: 'children_looked_after' } })).json().id as string;
+  const edge = (await as('admin', { method: 'POST', url: '/v1/teams', payload: { name: 'Edge of care', service: 'edge_of_care' } })).json().id as string;
+  // The round trip: format writes the team's id and the key worker; the import stores both.
+  const records = [residentialRecord({ teamId: north, keyWorkerReference: 'KW-0412' }), edgeOfCareRecord({ teamId: edge }), edgeOfCareRecord({ keyWorkerReference: 'KW-0007' })];
+  const text = formatYoungPeopleCsv(records);
+  t.match(text.split('\n')[0], /,team,key_worker$/);
+  const response = await as('finance', { method: 'POST', url: '/v1/young-people/import', payload: text, headers: csv });
+  t.equal(response.statusCode, 201, response.body);
+  const listed = (await as('finance', { method: 'GET', url: '/v1/young-people?limit=10' })).json();
+  const byReference = new Map(listed.items.map((i: Record<string, unknown>) => [i.reference, recordPart(i)]));
+  for (const record of records) t.same(byReference.get(record.reference), record, record.reference);
+  t.equal((await as('finance', { method: 'GET', url: `/v1/young-people?team=${north}` })).json().total, 1);
+
+  // By name, exactly or ignoring case; a header spelt keyWorker as the JSON field.
+  const a = edgeOfCareRecord();
+  const b = edgeOfCareRecord();
+  const named = await as('finance', {
+    method: 'POST',
+    url: '/v1/young-people/import',
+    headers: csv,
+    payload: `reference,birth_year,birth_month,legal_status,tier,care_state,team,keyWorker\n${a.reference},${a.birthYear},1,not_looked_after,3,edge_of_care,Edge of care,KW-123\n${b.reference},${b.birthYear},1,not_looked_after,3,edge_of_care,north cla,\n`,
+  });
+  t.equal(named.statusCode, 201, named.body);
+  const stored = (await as('finance', { method: 'GET', url: `/v1/young-people?reference=${a.reference}` })).json().items[0];
+  t.match(stored, { teamId: edge, keyWorkerReference: 'KW-123' });
+  t.equal((await as('finance', { method: 'GET', url: `/v1/young-people?reference=${b.reference}` })).json().items[0].teamId, north);
+
+  // An unknown team, and a key worker that is a name: 422 naming row and column; nothing stored.
+  const before = await storedCount(app);
+  const c = edgeOfCareRecord();
+  const d = edgeOfCareRecord();
+  const bad = await as('finance', {
+    method: 'POST',
+    url: '/v1/young-people/import',
+    headers: csv,
+    payload: `reference,birth_year,birth_month,legal_status,tier,care_state,team,key_worker\n${c.reference},${c.birthYear},1,not_looked_after,3,edge_of_care,South,\n${d.reference},${d.birthYear},1,not_looked_after,3,edge_of_care,,JOHN-1\n`,
+  });
+  t.equal(bad.statusCode, 422);
+  t.match(bad.headers['content-type'], /application\/problem\+json/);
+  t.same(
+    bad.json().errors.map((e: { row: number; field: string }) => [e.row, e.field]),
+    [
+      [1, 'team'],
+      [2, 'key_worker'],
+    ],
+  );
+  t.match(bad.json().errors[0].reason, /names no team/);
+  t.equal(await storedCount(app), before);
+});

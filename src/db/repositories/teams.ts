@@ -41,6 +41,16 @@ export async function countTeamMembers(db: Kysely<Database>, id: string): Promis
   return Number(row.n);
 }
 
+/** History episodes (of anyone, erased records' included until erasure deletes them) under the team. */
+export async function countTeamEpisodes(db: Kysely<Database>, id: string): Promise<number> {
+  const row = await db
+    .selectFrom('care_episodes')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('team_id', '=', id)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
 export async function listEpisodesOf(db: Kysely<Database>, youngPersonId: string): Promise<CareEpisodeRow[]> {
   return db.selectFrom('care_episodes').selectAll().where('young_person_id', '=', youngPersonId).orderBy('start_date').execute();
 }

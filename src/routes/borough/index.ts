@@ -1,9 +1,11 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import { standardErrors } from '../../schemas/common.ts';
+import { standardErrors, Uuid } from '../../schemas/common.ts';
 import { can } from '../../services/access-control.ts';
 import { BOROUGH_METHOD, boroughAtAGlance } from '../../services/borough.ts';
+import { ForbiddenError } from '../../services/errors.ts';
+import { checkTeamExists } from '../../services/teams.ts';
 
 const Shown = Type.Union([Type.Integer(), Type.Literal('<5'), Type.Literal('c')], { description: 'Children; "<5" and "c" under the disclosure rule' });
 const Money = Type.Union([Type.Number(), Type.Null()], { description: 'Pounds, to the penny; null when withheld' });
@@ -29,6 +31,11 @@ const BoroughQuery = Type.Object(
   {
     from: Type.Optional(Type.String({ pattern: '^(19|20|21)\\d{2}-(0[1-9]|1[0-2])$', description: 'First month, YYYY-MM, in the years 1900 to 2199 (a two-digit year would be read as 19xx); this month when left out' })),
     months: Type.Optional(Type.Integer({ minimum: 1, maximum: 36, default: 12, description: 'Months to show (1 to 36)' })),
+    team: Type.Optional({
+      ...Uuid,
+      description:
+        'Only the young people in this team (today’s team); 422 naming querystring/team when it names no team. For roles with individual access only (403 otherwise): the board reads teams through the scorecard’s team view, whose suppression is decided on the whole scorecard, whereas a team’s borough view beside the whole borough’s would let a hidden count be worked out as a difference',
+    }),
   },
   { additionalProperties: false },
 );
@@ -51,7 +58,13 @@ export default async function boroughRoutes(instance: FastifyInstance) {
     async (request) => {
       const today = new Date();
       const [year, month] = request.query.from ? request.query.from.split('-').map(Number) : [today.getUTCFullYear(), today.getUTCMonth() + 1];
-      return boroughAtAGlance(fastify.db, year, month, request.query.months ?? 12, !can(request.actor.role, 'individuals:read'));
+      const protect = !can(request.actor.role, 'individuals:read');
+      const team = request.query.team;
+      if (team !== undefined) {
+        if (protect) throw new ForbiddenError('A team’s borough view is for roles with access to individual records (querystring/team); read teams through the scorecard’s team view (GET /v1/teams/{id}/scorecard)');
+        await checkTeamExists(fastify.db, team, 'querystring/team');
+      }
+      return boroughAtAGlance(fastify.db, year, month, request.query.months ?? 12, protect, team);
     },
   );
 }

@@ -82,7 +82,7 @@ export default async function teamRoutes(instance: FastifyInstance) {
       schema: {
         operationId: 'deleteTeam',
         tags: ['teams'],
-        summary: 'Delete a team with no young people (409 otherwise)',
+        summary: 'Delete a team with no young people and named on no history episode (409 otherwise)',
         params: IdParams,
         response: { 204: Type.Null(), ...standardErrors, ...notFound, ...conflict },
       },
@@ -115,7 +115,7 @@ export default async function teamRoutes(instance: FastifyInstance) {
       schema: {
         operationId: 'replaceHistory',
         tags: ['young-people'],
-        summary: 'Replace a young person’s whole history (episodes may not overlap; each end after its start)',
+        summary: 'Replace a young person’s whole history (episodes may not overlap; each end after its start; a teamId must name a stored team)',
         params: IdParams,
         body: EpisodesReplace,
         response: { 200: EpisodeList, ...standardErrors, ...notFound, ...gone, ...unprocessable },

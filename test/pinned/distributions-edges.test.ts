@@ -99,6 +99,7 @@ t.test('beta quantile against mpmath, small and large p, shapes below and above 
 });
 
 const pert = toDistribution({ type: 'pert', min: 2, mode: 3, max: 6 }) as Extract<Distribution, { type: 'pert' }>;
+const pert2 = toDistribution({ type: 'pert', min: 0, mode: 1, max: 4, lambda: 2 });
 
 t.test('each distribution: quantile by hand, mean, fixed test, floor', async (t) => {
   // Uniform(2, 10): 2 + 8u.
@@ -140,9 +141,10 @@ t.test('each distribution: quantile by hand, mean, fixed test, floor', async (t)
   t.equal(quantileOf(toDistribution({ type: 'pert', min: 4, mode: 4, max: 4 }), 0.3), 4, 'degenerate PERT');
   t.equal(quantileOf(pert, 0.5, 50), 50, 'PERT floored');
   // λ given: PERT(0, 1, 4) with λ = 2 is Beta(1.5, 2.5) on [0, 4]; mean (0 + 2 + 4)/4 = 1.5.
-  const pert2 = toDistribution({ type: 'pert', min: 0, mode: 1, max: 4, lambda: 2 });
   t.equal(meanOf(pert2), 1.5, 'PERT mean with λ = 2');
   rel(t, quantileOf(pert2, 0.5), 4 * betaQuantile(0.5, 1.5, 2.5), 1e-8, 'PERT median with λ = 2');
+  // (Each PERT object builds its table of 4,097 beta quantiles once: the prepared quantiles below
+  // reuse these two, which keeps each mutant's run short.)
   t.equal(quantileOf(toDistribution(-3), 0.5, 0), 0, 'fixed floored');
   t.equal(meanOf(toDistribution(-3)), -3, 'fixed mean');
   rel(t, quantileOf(toDistribution({ type: 'normal', mean: 1, sd: 10 }), 0.99, 0), 1 + 10 * 2.3263478740408410931, 1e-14, 'normal above its floor');
@@ -181,7 +183,7 @@ t.test('prepared quantiles: quantileOf bit for bit, every type, with and without
     toDistribution({ type: 'triangular', min: -1, mode: 2, max: 5 }),
     toDistribution({ type: 'triangular', min: 3, mode: 3, max: 3 }),
     pert,
-    toDistribution({ type: 'pert', min: -1, mode: 0.5, max: 1, lambda: 3 }),
+    pert2,
     toDistribution({ type: 'pert', min: 4, mode: 4, max: 4 }),
   ];
   const us = [1e-9, 1e-4, 0.01, 0.2, 0.3333, 0.5, 0.61, 0.9, 0.9999, 1 - 1e-9];
@@ -235,14 +237,15 @@ function referenceGamma(shape: number, rng: Xoshiro128): number {
 }
 
 t.test('gamma sampler: Marsaglia and Tsang draw for draw, the same uniforms consumed', async (t) => {
-  for (const shape of [0.05, 0.3, 0.999, 1, 1.0001, 1.7, 2.5, 30, 400]) {
+  for (const shape of [0.05, 0.3, 0.999, 1, 1.0001, 2.5, 400]) {
     const a = keyedStream(2024, 9, Math.round(shape * 1e4));
     const b = keyedStream(2024, 9, Math.round(shape * 1e4));
     const c = keyedStream(2024, 9, Math.round(shape * 1e4));
     const d = shape < 1 ? shape + 1 - 1 / 3 : shape - 1 / 3;
     let diffs = 0;
     let first = '';
-    for (let i = 0; i < 3000; i++) {
+    const draws = shape === 1 ? 3000 : 400;
+    for (let i = 0; i < draws; i++) {
       const got = sampleGamma(shape, a);
       const want = referenceGamma(shape, b);
       if (!Object.is(got, want)) {
@@ -254,7 +257,7 @@ t.test('gamma sampler: Marsaglia and Tsang draw for draw, the same uniforms cons
         if (!Object.is(prepared, want)) diffs++;
       }
     }
-    t.equal(diffs, 0, `shape ${shape}: 3000 draws the same ${first}`);
+    t.equal(diffs, 0, `shape ${shape}: ${draws} draws the same ${first}`);
     t.equal(a.nextUint32(), b.nextUint32(), `shape ${shape}: streams in step`);
   }
   const s = keyedStream(5, 5);

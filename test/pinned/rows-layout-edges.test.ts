@@ -78,4 +78,8 @@ t.test('metric layout: blocks in order, sizes from the shape', async (t) => {
   const v = Float64Array.from({ length: 128 }, (_, i) => i);
   t.equal(runTotal(l, v), 66);
   t.equal(runTotal(l, v, 64), 66 + 12 * 64);
+  // metricLayout always puts the cost block first (offset 0); a layout with it elsewhere, e.g. at
+  // 5, sums v[5..16] = 5 + … + 16 = 126 (and from base 64, 126 + 12·64).
+  t.equal(runTotal({ ...l, costFyAgency: 5 }, v), 126);
+  t.equal(runTotal({ ...l, costFyAgency: 5 }, v, 64), 126 + 12 * 64);
 });

@@ -54,6 +54,12 @@ t.test('posterior mean, fully observed: (c + w·π) / (n + w), new destinations 
   rowClose(t, posteriorFromPseudoCounts({ a: 3, b: 1 }, { months: -4, counts: {} }, 'a'), { a: 0.75, b: 0.25 }, 'total 0');
   // Partly observed months given as 0 are fully observed arithmetic.
   rowClose(t, posteriorFromPseudoCounts({ a: 3, b: 1 }, { months: 4, counts: { a: 2, b: 2 }, partialMonths: 0 }, 'a'), { a: 5 / 8, b: 3 / 8 }, 'partialMonths 0');
+  // Fully observed rows are (α + c) / (A + n) as one division, bit for bit: renormalising by
+  // Σ(α + c) instead (the partly observed path with nothing revealed) gives 0.138671875 for c
+  // here, one unit in the last place above 4.97 / 35.84.
+  const bits = posteriorFromPseudoCounts({ a: 2.7, b: 2.17, c: 4.97 }, { months: 26, counts: { a: 13, b: 13 }, partialMonths: 0 }, 'a');
+  const total = 2.7 + 2.17 + 4.97 + 26;
+  t.ok(Object.is(bits.a, (2.7 + 13) / total) && Object.is(bits.b, (2.17 + 13) / total) && Object.is(bits.c, 4.97 / total), `(α + c) / (A + n) exactly: ${JSON.stringify(bits)}`);
 });
 
 t.test('posterior mean, partly observed: the aggregation formula by hand', async (t) => {
@@ -69,6 +75,10 @@ t.test('posterior mean, partly observed: the aggregation formula by hand', async
   rowClose(t, posteriorFromPseudoCounts({ a: 5, b: 5, s: 0 }, all, 'a'), { a: 23 / 30, b: 7 / 30, s: 0 }, 'rest to self');
   // The rest goes to `self`, whichever it is: b here.
   rowClose(t, posteriorFromPseudoCounts({ a: 5, b: 5, s: 0 }, all, 'b'), { a: 17 / 30, b: 13 / 30, s: 0 }, 'rest to self b');
+  // Everything placed (rest exactly 0) and `self` not in the row: no entry is added for it.
+  const placed = posteriorFromPseudoCounts({ b: 1 }, { months: 0, counts: {}, partialMonths: 1, partialCounts: { b: 1 }, observable: new Set(['b']) }, 'a');
+  t.same(Object.keys(placed), ['b'], 'no zero entry for self');
+  t.equal(placed.b, 1);
   // No observable set: nothing is revealed, every destination shares all the mass as α + c.
   rowClose(t, posteriorFromPseudoCounts({ a: 3, b: 1 }, { months: 4, counts: { a: 4 }, partialMonths: 2 }, 'a'), { a: 7 / 8, b: 1 / 8 }, 'no observable set');
   // Partial months with no partial counts: a 3/8 observed; b takes the rest 5/8.

@@ -23,12 +23,13 @@ t.test('mean of differences, pence to pounds, money summaries', async (t) => {
 });
 
 t.test('paired saving: differences, the chance cheaper and the chance equal', async (t) => {
-  // against − plan = 100, 0, −50, 300 pence: cheaper in 2 of 4, equal in 1; mean 87.5 pence → £0.88.
-  const s = pairedSaving([1000, 500, 450, 900], [900, 500, 500, 600]);
-  t.equal(s.probabilityCheaper, 0.5);
-  t.equal(s.probabilityEqual, 0.25);
-  t.equal(s.saving.mean, 0.88);
-  t.equal(s.saving.min, -0.5);
+  // against − plan = 100, 0, −50, 300, −150 pence: cheaper in 2 of 5, equal in 1 (not the two
+  // dearer runs); mean 200/5 = 40 pence → £0.40.
+  const s = pairedSaving([1000, 500, 450, 900, 50], [900, 500, 500, 600, 200]);
+  t.equal(s.probabilityCheaper, 0.4);
+  t.equal(s.probabilityEqual, 0.2);
+  t.equal(s.saving.mean, 0.4);
+  t.equal(s.saving.min, -1.5);
   t.equal(s.saving.max, 3);
   const none = pairedSaving([], []);
   t.ok(Number.isNaN(none.probabilityCheaper) && Number.isNaN(none.probabilityEqual), 'no runs: NaN');

@@ -23,6 +23,21 @@ import { addMonthsToIsoDate, DEMO_COHORT_AS_OF, DEMO_COHORT_SEED, generateDemoCo
  * under those teams, and a care leaver's episodes from 18 under leaving care. Which of the two CLA
  * teams held a past period of care is drawn from a second generator (seed + 1), so adding the teams
  * left every date, state and flag drawn from the first exactly as it was.
+ *
+ * The quarterly trend (issue 17 review): a period of care runs back to its real start, drawn from a
+ * third generator (seed + 2) — most children whose placements all began in the last four years came
+ * into care then, the rest had been looked after for months or years before, with moves before
+ * that four to ten years apart and an unsettled spell now and then — so the early quarters see
+ * today's children's earlier moves and long placements, not only what happened since their current
+ * placement began. The first generator's draws are the same calls as before; what changed is how
+ * some are read (moves before the current placement two to five years apart, not four to eighteen
+ * months; 40% of older placements, not 3%, preceded by an unsettled spell; a quarter, not half, with
+ * earlier moves), so three or more placements is about 10-13% in every quarter of the two years.
+ * Known gap: the histories are still today's cohort's only. Children who left care in the two
+ * years (home, adopted, special guardianship, at 18) other than today's care leavers and
+ * edge-of-care or family-support children are not in the records, so the number looked after rises
+ * towards today's, exits to adoption or special guardianship are none in the first three quarters,
+ * and long-term stability rises from about 30% to about 75%.
  */
 
 export const DEMO_HISTORY_SEED = DEMO_COHORT_SEED + 17;
@@ -45,6 +60,19 @@ export interface DemoHistory {
 const AS_OF = `${DEMO_COHORT_AS_OF.year}-${String(DEMO_COHORT_AS_OF.month).padStart(2, '0')}-01`;
 const LOOKED_AFTER = new Set(['kinship_foster', 'inhouse_foster', 'ifa_foster', 'residential', 'secure_home', 'supported_accommodation', 'youth_custody']);
 const FOSTER = ['kinship_foster', 'inhouse_foster', 'ifa_foster'] as const;
+/**
+ * Share of today's children whose period of care began with the earliest placement drawn for
+ * them: most of those whose placements all began in the last four years came into care then;
+ * most of those placed earlier had been looked after for a while before.
+ */
+const CARE_BEGAN_RECENT = 0.8;
+const CARE_BEGAN_OLDER = 0.2;
+/** Chance of an unsettled spell (two or three moves months apart) before an older placement. */
+const OLDER_UNSETTLED = 0.4;
+/** Share of the rest who have not moved in this period of care before their current placement. */
+const SETTLED = 0.75;
+/** Chance that a move before that came within a few months of the next (an unsettled spell). */
+const UNSETTLED_STEP = 0.15;
 
 const TEAM_OF = {
   edge: { name: 'Edge of care', service: 'edge_of_care' },
@@ -65,6 +93,9 @@ export function generateDemoHistory(cohort = generateDemoCohort(), seed = DEMO_H
   // Past periods of care's CLA team: a stream of its own, so the first stream's draws are unchanged.
   const teamRandom = mulberry32(seed + 1);
   const pastCareTeam = () => TEAM_OF[teamRandom() < 0.5 ? 'north' : 'south'].name;
+  // How far back today's periods of care began: a third stream (seed + 2), for the same reason.
+  const pastRandom = mulberry32(seed + 2);
+  const pastInteger = (min: number, max: number) => min + Math.floor(pastRandom() * (max - min + 1));
   const chance = (p: number) => random() < p;
   const integer = (min: number, max: number) => min + Math.floor(random() * (max - min + 1));
   const pick = <T>(items: readonly T[]) => items[integer(0, items.length - 1)];
@@ -84,12 +115,23 @@ export function generateDemoHistory(cohort = generateDemoCohort(), seed = DEMO_H
       // About one in ten had an unsettled year (DfE: 10% with three or more placements in the
       // year): two or three moves a few months apart; the rest moved now and then, if at all.
       const recent = r.placement.startDate > addMonthsToIsoDate(AS_OF, -12);
-      const unsettled = chance(recent ? 0.3 : 0.03);
-      const moves = unsettled ? integer(2, 3) : r.careState === 'residential' || r.careState === 'secure_home' ? integer(0, 2) : chance(0.5) ? 0 : integer(1, 2);
+      const unsettled = chance(recent ? 0.3 : OLDER_UNSETTLED);
+      const moves = unsettled ? integer(2, 3) : r.careState === 'residential' || r.careState === 'secure_home' ? integer(0, 2) : chance(SETTLED) ? 0 : integer(1, 2);
       for (let k = 0; k < moves; k++) {
-        const previousStart = addMonthsToIsoDate(start, -(unsettled ? integer(1, 4) : integer(4, 18)));
+        const previousStart = addMonthsToIsoDate(start, -(unsettled ? integer(1, 4) : integer(24, 60)));
         if (previousStart <= born) break;
         earlier.unshift({ startDate: previousStart, endDate: start, careState: pick(FOSTER), newPlacement: true, distanceFromHomeMiles: miles(chance(0.75)) });
+        start = previousStart;
+      }
+      // The period of care from its real start (issue 17's trend), so the earlier quarters see
+      // the moves and long placements before the earliest one drawn above. Moves before that are
+      // years apart, with an unsettled spell now and then; never before the month after birth.
+      const careStart = addMonthsToIsoDate(start, -(pastRandom() < (start > addMonthsToIsoDate(AS_OF, -48) ? CARE_BEGAN_RECENT : CARE_BEGAN_OLDER) ? 0 : pastInteger(3, 72)));
+      const firstMonth = addMonthsToIsoDate(born, 1);
+      while (start > careStart) {
+        const previousStart = [addMonthsToIsoDate(start, -(pastRandom() < UNSETTLED_STEP ? pastInteger(1, 4) : pastInteger(48, 120))), careStart, firstMonth].sort()[2];
+        if (previousStart >= start) break;
+        earlier.unshift({ startDate: previousStart, endDate: start, careState: FOSTER[pastInteger(0, FOSTER.length - 1)], newPlacement: true, distanceFromHomeMiles: Math.round((pastRandom() < 0.75 ? 1 + pastRandom() * 18 : 21 + pastRandom() * 60) * 10) / 10 });
         start = previousStart;
       }
       episodes.push(...earlier, {

@@ -82,4 +82,15 @@ t.test('the scorecard on the demo is believable: every measure has a value, in t
   const trend = results.find((r) => r.definition.id === 'three_or_more_placements')?.trend ?? [];
   t.equal(trend.length, 8);
   t.ok(trend.every((q) => q.organisation.denominator > 50), 'two years of quarters, each with a real denominator');
+  // The trend (issue 17 review): periods of care run back to their real start, so placement
+  // stability is level across the two years, not rising from 2% to 13% as when each history
+  // began with the current placement. Ranges as above (DfE 2024: about 10% nationally).
+  const quarters = (id: string) => (results.find((r) => r.definition.id === id)?.trend ?? []).map((q) => `${q.quarterEnd} ${q.organisation.numerator}/${q.organisation.denominator}`);
+  const share = (id: string) => (results.find((r) => r.definition.id === id)?.trend ?? []).map((q) => (100 * q.organisation.numerator) / q.organisation.denominator);
+  t.ok(share('three_or_more_placements').every((v) => v >= 6 && v <= 15), `three or more placements 6-15% in every quarter (${quarters('three_or_more_placements').join(', ')})`);
+  t.ok(share('unplanned_entries').every((v) => v >= 25 && v <= 50), `unplanned entries 25-50% in every quarter (${quarters('unplanned_entries').join(', ')})`);
+  // Long-term stability is in range for the last year only: the early quarters still lack the
+  // children who have since left care (see the generator's doc comment), and their long-term
+  // group is small and less settled.
+  t.ok(share('long_term_stability').slice(4).every((v) => v >= 60 && v <= 85), `long-term stability 60-85% in the last four quarters (${quarters('long_term_stability').join(', ')})`);
 });

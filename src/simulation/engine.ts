@@ -894,7 +894,7 @@ export class Simulator {
     // Drawn from the trajectory's own stream before the monthly draws, so every variant of
     // the same person uses the same monthly numbers whatever it offers.
     const offerDraw = resuming ? (cursor as PersonCursor).offerDraw : rng.nextDouble();
-    const words = resuming ? (cursor as PersonCursor).words : rng.state;
+    let words = resuming ? (cursor as PersonCursor).words : rng.state;
 
     const occFy = state.occFy;
     const occAge = state.occAge;
@@ -1001,7 +1001,9 @@ export class Simulator {
         cursor.started = true;
         cursor.offerDraw = offerDraw;
         cursor.months = months;
+        // The stream's state lives in the cursor from here on (others use this.trajectory).
         cursor.words.set(words);
+        words = cursor.words;
         if (cursor.deliverMask !== 0) mask = this.deliverMask(state, out, base, cursor, offset, months, s, age, fy, cm, mask);
       }
     } else {

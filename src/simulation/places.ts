@@ -31,8 +31,9 @@ import { type PersonPlan, PersonCursor, Simulator } from './engine.ts';
  * `youngest`. Ties go to the longer wait, then to the person's place in the list (people on
  * record in their order, then each run's new entrants in key order).
  *
- * People on record at month 0 keep the places they are in, even beyond capacity (nobody is
- * moved out); the limit then admits nobody until occupancy falls below the places.
+ * People on record at month 0 (the first `onRecord` of the list) keep the places they are in,
+ * even beyond capacity (nobody is moved out); the limit then admits nobody until occupancy
+ * falls below the places. New entrants compete from their first month, month 0 included.
  */
 
 export type PlacePriority = 'longest_waiting' | 'highest_cost' | 'youngest';
@@ -125,6 +126,7 @@ export function simulateRunWithPlaces(
   base: number,
   stats: Float64Array,
   statsBase: number,
+  onRecord = people.length,
 ): void {
   const nS = simulator.model.nStates;
   const clock = simulator.clock;
@@ -221,7 +223,7 @@ export function simulateRunWithPlaces(
       }
       if (t === 0) {
         // People on record keep their places, beyond capacity if need be.
-        for (const i of entering) if (limitOf[cursors[i].s] >= 0) occ[limitOf[cursors[i].s]]++;
+        for (const i of entering) if (i < onRecord && limitOf[cursors[i].s] >= 0) occ[limitOf[cursors[i].s]]++;
       }
       // 2. Places taken.
       for (let k = 0; k < nL; k++) {
@@ -231,7 +233,7 @@ export function simulateRunWithPlaces(
           const c = cursors[i];
           if ((c.next === limit.state && c.s !== limit.state) || (waitingFor[i] === k && c.next === c.s)) candidates.push(i);
         }
-        if (t > 0) for (const i of entering) if (cursors[i].s === limit.state) candidates.push(i);
+        for (const i of entering) if ((t > 0 || i >= onRecord) && cursors[i].s === limit.state) candidates.push(i);
         if (candidates.length === 0) continue;
         const waited = (i: number) => (waitingFor[i] === k ? t - waitSince[i] : 0);
         candidates.sort(byPriority(t, waited));
@@ -251,11 +253,11 @@ export function simulateRunWithPlaces(
             if (redirectedAt[i] >= 0) leaveOverflow(i, t, ageAt(i));
             continue;
           }
-          if (wasWaiting) continue;
-          // No place: the overflow state instead.
-          stats[at + LimitStat.refused] += 1;
+          // No place: the overflow state instead (someone waiting stays there, waiting).
           if (c.started) c.next = limit.overflow;
           else c.s = limit.overflow;
+          if (wasWaiting) continue;
+          stats[at + LimitStat.refused] += 1;
           if (redirectedAt[i] < 0) {
             redirectedAt[i] = t;
             redirectedTo[i] = k;
@@ -354,7 +356,8 @@ export interface PlacesChunk extends CohortChunk {
 
 /**
  * Runs [runStart, runEnd) of all people (those on record and each run's new entrants) under
- * every variant with shared places. A chunk is whole runs, so chunks add nothing up across
+ * every variant with shared places; the first `onRecord` of each run's list are people on record
+ * (they keep their places at month 0). A chunk is whole runs, so chunks add nothing up across
  * people: results are the same whatever the threads, processes or chunking.
  */
 export function simulatePlacesRuns(
@@ -364,6 +367,7 @@ export function simulatePlacesRuns(
   seed: number,
   runStart: number,
   runEnd: number,
+  onRecord = 0,
 ): PlacesChunk {
   const layout = cohortLayout(variants[0].model, request);
   const simulators = variants.map((v) => {
@@ -399,7 +403,7 @@ export function simulatePlacesRuns(
         interventions: p.plans[v]?.interventions ?? [],
         currentPlacementWeeklyPrice: p.currentPlacementWeeklyPrice,
       }));
-      simulateRunWithPlaces(simulator, slot, variants[v].places, plans, request.months, vectors, base, places, (r * variants.length + v) * placesWidth);
+      simulateRunWithPlaces(simulator, slot, variants[v].places, plans, request.months, vectors, base, places, (r * variants.length + v) * placesWidth, onRecord);
       simulator.flush(slot, vectors, base);
     }
   }

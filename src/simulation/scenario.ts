@@ -410,6 +410,7 @@ export function simulateScenarioShard(prepared: PreparedScenario, shard: Scenari
       prepared.seed,
       runStart,
       runEnd,
+      prepared.people.length,
     );
   }
   if (shard.kind === 'people') {

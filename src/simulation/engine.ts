@@ -105,7 +105,7 @@ export interface PersonPlan {
  * set `deliverMask` (commissioned places given at month m + 1), and resumes them.
  */
 export class PersonCursor {
-  readonly person: PersonPlan;
+  person: PersonPlan;
   /** Per state: 1 when arriving in it or leaving it pauses the person. */
   watch: Uint8Array;
   /** The transition month at which to pause whatever happens (waiting for a place); NO_EVENT: none. */
@@ -154,6 +154,23 @@ export class PersonCursor {
   constructor(person: PersonPlan, watch: Uint8Array) {
     this.person = person;
     this.watch = watch;
+    this.s = person.startState;
+  }
+
+  /** Ready for another person (cursors are reused run after run: allocating them cost more than simulating). */
+  reset(person: PersonPlan, watch: Uint8Array): void {
+    this.person = person;
+    this.watch = watch;
+    this.pauseAt = 0x3fffffff;
+    this.deliverMask = 0;
+    this.started = false;
+    this.finished = false;
+    this.m = 0;
+    this.s = person.startState;
+    this.next = 0;
+    this.movedWithin = false;
+    // Read by the engine before the person starts (the kernel clears it then too).
+    this.ivDelivered.fill(0);
   }
 }
 

@@ -100,12 +100,12 @@ function yearly(values: number[], y: number): number {
   return values.length === 0 ? 0 : values[Math.min(y, values.length - 1)];
 }
 
-/** The states that pause a person: limited states, their overflow states, and states eligible for a service. */
-function watchedStates(nStates: number, places: SharedPlaces): Uint8Array {
+/** The states that pause a person: limited states (and their overflow states, with `overflow`), and states eligible for a service. */
+function watchedStates(nStates: number, places: SharedPlaces, overflow: boolean): Uint8Array {
   const watch = new Uint8Array(nStates);
   for (const limit of places.limits) {
     watch[limit.state] = 1;
-    watch[limit.overflow] = 1;
+    if (overflow) watch[limit.overflow] = 1;
   }
   for (const offer of places.offers) for (let s = 0; s < nStates; s++) if (offer.eligible[s]) watch[s] = 1;
   return watch;
@@ -127,6 +127,7 @@ export function simulateRunWithPlaces(
   stats: Float64Array,
   statsBase: number,
   onRecord = people.length,
+  cursorPool: PersonCursor[] = [],
 ): void {
   const nS = simulator.model.nStates;
   const clock = simulator.clock;
@@ -144,13 +145,14 @@ export function simulateRunWithPlaces(
   places.limits.forEach((limit, k) => {
     limitOf[limit.state] = k;
   });
-  const watch = watchedStates(nS, places);
+  // Leaving an overflow state matters only to those sent there for want of a place (its months
+  // and cost are counted): they alone watch it, so other moves in and out of agency care run on.
+  const watch = watchedStates(nS, places, false);
+  const watchOverflow = watchedStates(nS, places, true);
   const n = people.length;
-  const cursors = people.map((p) => {
-    const c = new PersonCursor(p, watch);
-    c.s = p.startState;
-    return c;
-  });
+  while (cursorPool.length < people.length) cursorPool.push(new PersonCursor(people[cursorPool.length], watch));
+  const cursors = cursorPool;
+  for (let i = 0; i < people.length; i++) cursors[i].reset(people[i], watch);
   const waitingFor = new Int32Array(n).fill(-1);
   const waitSince = new Int32Array(n);
   const redirectedAt = new Int32Array(n).fill(-1);
@@ -197,6 +199,7 @@ export function simulateRunWithPlaces(
     stats[at + LimitStat.overflowPence] += spent * simulator.monthlyPence(slotIndex, ageMonths, places.limits[k].overflow);
     redirectedAt[i] = -1;
     redirectedTo[i] = -1;
+    cursors[i].watch = watch;
   };
   const stopWaiting = (i: number, t: number) => {
     const k = waitingFor[i];
@@ -206,7 +209,41 @@ export function simulateRunWithPlaces(
   };
 
   const candidates: number[] = [];
-  for (let t = 0; t < months; t++) {
+  let t = 0;
+  // When each person of the round next needs settling, whatever they do.
+  const settle = (i: number) => {
+    const c = cursors[i];
+    let p = NO_PAUSE;
+    if (waitingFor[i] >= 0) p = t;
+    const s = stateAt(i);
+    const age = ageAt(i);
+    for (let o = 0; o < nO; o++) {
+      const offer = places.offers[o];
+      if (c.ivDelivered[offer.bit] || c.deliverMask & (1 << offer.bit) || !offer.eligible[s] || age >= offer.maxAgeMonths) continue;
+      let when: number;
+      if (t < offer.firstMonth) when = offer.firstMonth - 1;
+      else if (age < offer.minAgeMonths) when = t + offer.minAgeMonths - age - 1;
+      else if (used[o * (nFy + 1) + Math.min(fyOf(t), nFy)] < Math.floor(yearly(offer.placesByYear, fyOf(t)))) when = t;
+      else when = nextApril(t) - 1;
+      if (when < p) p = Math.max(t, when);
+    }
+    c.pauseAt = p;
+  };
+  const resume = (i: number) => {
+    const c = cursors[i];
+    settle(i);
+    simulator.simulate(slotIndex, c.person, out, base, c);
+    if (c.finished) {
+      const end = c.months;
+      const k = limitOf[c.s];
+      if (k >= 0 && end < months) releases[end * nL + k]++;
+      if (redirectedAt[i] >= 0) leaveOverflow(i, Math.min(end, months), c.ageMonths);
+      if (waitingFor[i] >= 0) stopWaiting(i, Math.min(end, months));
+    } else {
+      rounds[c.m + 1].push(i);
+    }
+  };
+  for (t = 0; t < months; t++) {
     for (let k = 0; k < nL; k++) occ[k] -= releases[t * nL + k];
     const round = rounds[t];
     const entering = entries[t];
@@ -261,6 +298,7 @@ export function simulateRunWithPlaces(
           if (redirectedAt[i] < 0) {
             redirectedAt[i] = t;
             redirectedTo[i] = k;
+            c.watch = watchOverflow;
           }
           if (limit.waiting) {
             waitingFor[i] = k;
@@ -304,39 +342,6 @@ export function simulateRunWithPlaces(
           if (fy < nFy) stats[offerBase(o) + fy] += 1;
         }
       }
-      // When each person of the round next needs settling, whatever they do.
-      const settle = (i: number) => {
-        const c = cursors[i];
-        let p = NO_PAUSE;
-        if (waitingFor[i] >= 0) p = t;
-        const s = stateAt(i);
-        const age = ageAt(i);
-        for (let o = 0; o < nO; o++) {
-          const offer = places.offers[o];
-          if (c.ivDelivered[offer.bit] || c.deliverMask & (1 << offer.bit) || !offer.eligible[s] || age >= offer.maxAgeMonths) continue;
-          let when: number;
-          if (t < offer.firstMonth) when = offer.firstMonth - 1;
-          else if (age < offer.minAgeMonths) when = t + offer.minAgeMonths - age - 1;
-          else if (used[o * (nFy + 1) + Math.min(fyOf(t), nFy)] < Math.floor(yearly(offer.placesByYear, fyOf(t)))) when = t;
-          else when = nextApril(t) - 1;
-          if (when < p) p = Math.max(t, when);
-        }
-        c.pauseAt = p;
-      };
-      const resume = (i: number) => {
-        const c = cursors[i];
-        settle(i);
-        simulator.simulate(slotIndex, c.person, out, base, c);
-        if (c.finished) {
-          const end = c.months;
-          const k = limitOf[c.s];
-          if (k >= 0 && end < months) releases[end * nL + k]++;
-          if (redirectedAt[i] >= 0) leaveOverflow(i, Math.min(end, months), c.ageMonths);
-          if (waitingFor[i] >= 0) stopWaiting(i, Math.min(end, months));
-        } else {
-          rounds[c.m + 1].push(i);
-        }
-      };
       for (const i of round) resume(i);
       for (const i of entering) resume(i);
       rounds[t] = [];
@@ -385,6 +390,9 @@ export function simulatePlacesRuns(
   const places = new Float64Array(runs * variants.length * placesWidth);
   const horizon = variants[0].model.horizonAgeMonths;
   let personMonths = 0;
+  const cursorPool: PersonCursor[] = [];
+  let shared: PersonPlan[] | null = null;
+  let ownPlans = false;
   for (let r = 0; r < runs; r++) {
     const list = peopleFor(runStart + r);
     for (const person of list) personMonths += Math.max(0, Math.min(request.months - (person.offset ?? 0), horizon - person.ageMonths)) * variants.length;
@@ -393,7 +401,11 @@ export function simulatePlacesRuns(
       simulator.beginRun(seed, runStart + r);
       parameters.set(simulator.parameterValues, (r * variants.length + v) * nParameters);
       const base = r * width + v * layout.size;
-      const plans: PersonPlan[] = list.map((p) => ({
+      // A scenario's people have no moves or interventions of their own: one list serves every variant.
+      const own = list.some((p) => (p.plans[v]?.moves.length ?? 0) + (p.plans[v]?.interventions.length ?? 0) > 0);
+      if (v === 0 || own || ownPlans) shared = null;
+      if (v === 0) ownPlans = own;
+      const plans: PersonPlan[] = shared ?? list.map((p) => ({
         ageMonths: p.ageMonths,
         startState: p.startState,
         key: p.key,
@@ -403,7 +415,8 @@ export function simulatePlacesRuns(
         interventions: p.plans[v]?.interventions ?? [],
         currentPlacementWeeklyPrice: p.currentPlacementWeeklyPrice,
       }));
-      simulateRunWithPlaces(simulator, slot, variants[v].places, plans, request.months, vectors, base, places, (r * variants.length + v) * placesWidth, onRecord);
+      shared = plans;
+      simulateRunWithPlaces(simulator, slot, variants[v].places, plans, request.months, vectors, base, places, (r * variants.length + v) * placesWidth, onRecord, cursorPool);
       simulator.flush(slot, vectors, base);
     }
   }

@@ -30,6 +30,10 @@ import projectionRoutes from './routes/projections/index.ts';
 import scenarioRoutes from './routes/scenarios/index.ts';
 import healthRoutes from './routes/system/health.ts';
 import youngPeopleRoutes from './routes/young-people/index.ts';
+import youngPersonExportRoutes from './routes/young-people/exports.ts';
+import boroughRoutes from './routes/borough/index.ts';
+import teamRoutes from './routes/teams/index.ts';
+import scorecardRoutes from './routes/scorecard/index.ts';
 
 export interface AppOptions {
   config: Config;
@@ -117,6 +121,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(tokenRoutes);
   await app.register(auditRoutes);
   await app.register(youngPeopleRoutes);
+  await app.register(teamRoutes);
+  await app.register(scorecardRoutes);
   await app.register(carePlanRoutes);
   await app.register(modelRoutes);
   await app.register(projectionRoutes);
@@ -124,6 +130,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(scenarioRoutes);
   await app.register(calibrationRoutes);
   await app.register(packRoutes);
+  await app.register(youngPersonExportRoutes);
+  await app.register(boroughRoutes);
   await app.register(appRoutes);
   return app;
 }

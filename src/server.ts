@@ -109,11 +109,11 @@ process.stdout.write(
     '',
     `pathcast is listening on ${address}`,
     `  database:  ${backend}`,
-    `  page:      ${address}/app (comparison page for heads of service and the board; paste an API token to sign in)`,
+    `  page:      ${address}/app (for heads of service and the board: find a young person, run and compare scenarios and care plans; paste an API token to sign in)`,
     `  API docs:  ${address}/docs (OpenAPI document at ${address}/docs/json)`,
     ...(demoLoaded > 0 ? [`  demo data: loaded ${demoLoaded} synthetic young people of the fictional borough of Northvale (LOAD_DEMO_DATA=false to skip)`] : []),
     config.adminToken
-      ? '  sign in:   send "Authorization: Bearer $ADMIN_TOKEN" (role admin), or paste it on the page; create more tokens with POST /v1/tokens'
+      ? '  sign in:   paste $ADMIN_TOKEN on the page or send "Authorization: Bearer $ADMIN_TOKEN" (role admin); give each user a token of their role with POST /v1/tokens (see /docs, "access")'
       : '  sign in:   set ADMIN_TOKEN=<a secret of 16+ characters> before starting to get an admin token, then paste it on the page or send "Authorization: Bearer <token>"',
     '',
   ].join('\n'),

@@ -94,6 +94,20 @@ export const State = Type.Object(
     withinStatePlacementMoves: Type.Optional(
       Type.Number({ minimum: 0, maximum: 1, description: 'Monthly probability of moving to another placement of the same kind (a placement move the chain cannot see)' }),
     ),
+    distanceOver20Miles: Type.Optional(
+      Type.Object(
+        {
+          share: Type.Number({ minimum: 0, maximum: 1, description: 'Share of children looked after in this state placed more than 20 miles from home (of those whose distance is known)' }),
+          source: SourceRef,
+          note: Type.Optional(Type.String()),
+        },
+        {
+          additionalProperties: false,
+          description:
+            'The chance of being placed more than 20 miles from home while in this state (DfE: children looked after at 31 March by placement type and distance). Projections report the expected share within 20 miles from it; in-care states without it are left out of that share, as the DfE leaves out distances not known.',
+        },
+      ),
+    ),
   },
   { additionalProperties: false },
 );

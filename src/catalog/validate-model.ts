@@ -241,6 +241,10 @@ class ModelChecker {
       if (s.withinStatePlacementMoves !== undefined && s.withinStatePlacementMoves > 0 && !s.placement) {
         this.add(pointer('states', i, 'withinStatePlacementMoves'), `only placements have placement moves, and ${s.id} is not a placement`);
       }
+      // The share within 20 miles is of children looked after: a figure on another state would never be read.
+      if (s.distanceOver20Miles !== undefined && !(s.flags ?? []).includes('in_care')) {
+        this.add(pointer('states', i, 'distanceOver20Miles'), `only states flagged in_care have a placement distance, and ${s.id} is not`);
+      }
     });
   }
 
@@ -476,6 +480,9 @@ class ModelChecker {
     });
     (spec.rateFactors ?? []).forEach((c, k) => {
       cite(pointer('rateFactors', k, 'source'), c.source);
+    });
+    spec.states.forEach((st, k) => {
+      if (st.distanceOver20Miles) cite(pointer('states', k, 'distanceOver20Miles', 'source'), st.distanceOver20Miles.source);
     });
   }
 

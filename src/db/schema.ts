@@ -18,6 +18,9 @@ export interface Database {
   calibrations: CalibrationsTable;
   scenarios: ScenariosTable;
   scenario_runs: ScenarioRunsTable;
+  teams: TeamsTable;
+  care_episodes: CareEpisodesTable;
+  scorecard_targets: ScorecardTargetsTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -66,6 +69,8 @@ export interface YoungPeopleTable {
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
   erased_at: Timestamp | null;
+  team_id: string | null;
+  key_worker_reference: string | null;
 }
 export type YoungPersonRow = Selectable<YoungPeopleTable>;
 export type NewYoungPersonRow = Insertable<YoungPeopleTable>;
@@ -210,3 +215,42 @@ export interface ScenarioRunsTable {
 }
 export type ScenarioRunRow = Selectable<ScenarioRunsTable>;
 export type NewScenarioRunRow = Insertable<ScenarioRunsTable>;
+
+export interface TeamsTable {
+  id: Generated<string>;
+  name: string;
+  service: string;
+  /** int8: a string from some drivers; read it with Number(). Whole pence. */
+  annual_budget_pence: ColumnType<number | string | null, number | null | undefined, number | null>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+export type TeamRow = Selectable<TeamsTable>;
+
+/** One dated episode of a young person's history; dates are ISO text, the end exclusive. */
+export interface CareEpisodesTable {
+  id: Generated<string>;
+  young_person_id: string;
+  start_date: string;
+  end_date: string | null;
+  care_state: string;
+  new_placement: boolean;
+  placement_district: string | null;
+  distance_miles: number | null;
+  entry: string | null;
+  exit_reason: string | null;
+  leaver_activity: string | null;
+  accommodation_suitable: boolean | null;
+  created_at: Generated<Date>;
+}
+export type CareEpisodeRow = Selectable<CareEpisodesTable>;
+export type NewCareEpisodeRow = Insertable<CareEpisodesTable>;
+
+export interface ScorecardTargetsTable {
+  measure: string;
+  target: number;
+  green: number;
+  amber: number;
+  updated_by: string | null;
+  updated_at: Generated<Date>;
+}

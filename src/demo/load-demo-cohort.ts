@@ -8,6 +8,7 @@ import { DomainError } from '../services/errors.ts';
 import { currentMonthIndex } from '../services/young-people.ts';
 import { importYoungPeople, type ParsedCsvRow, parseYoungPeopleCsv } from '../services/young-people-import.ts';
 import { addMonthsToIsoDate, DEMO_COHORT_AS_OF, DEMO_COHORT_FILE } from './generate-demo-cohort.ts';
+import { loadDemoHistory } from './load-demo-history.ts';
 
 /**
  * The demo file is a snapshot as at DEMO_COHORT_AS_OF. Loaded later, every date (birth, placement
@@ -51,6 +52,8 @@ export async function loadDemoCohortIfEmpty(
   const rows = parseYoungPeopleCsv(await readFile(options.file ?? DEMO_COHORT_FILE, 'utf8')).map((row) => rebaseDemoRow(row, months));
   try {
     const result = await importYoungPeople(target.db, systemActor, rows, today, { source: 'demo', ...(options.progress ? { progress: options.progress } : {}) });
+    // Teams, key workers and two years of history, so the scorecard has something to show.
+    await loadDemoHistory(target.db, systemActor, months);
     return result.imported;
   } catch (error) {
     // Another instance loading at the same moment, or a file edited by hand: the service still starts.

@@ -2,7 +2,8 @@ import PDFDocument from 'pdfkit';
 import * as vega from 'vega';
 import * as vegaLite from 'vega-lite';
 import { formatPercent, formatPounds } from '../services/wording.ts';
-import { type PackRun, agencyLabel, runLabel } from './pack-input.ts';
+import { driverLabels, runNames, ukDate, wrapLines } from './labels.ts';
+import { type PackRun, agencyLabel } from './pack-input.ts';
 
 /**
  * The pack's charts, drawn on the server: Vega-Lite specifications rendered to SVG by Vega
@@ -45,6 +46,26 @@ function helveticaWidth(item: TextItem, text: unknown): number {
 }
 (vega as unknown as { textMetrics: { width: (item: TextItem, text: unknown) => number } }).textMetrics.width = helveticaWidth;
 
+/**
+ * A label as lines of at most `width` points at `size` pt Helvetica, joined by "|" for an axis
+ * whose labelExpr splits them (Vega draws each as a line): labels wrap, never cut.
+ */
+export function wrapped(label: string, width: number, size = 11): string {
+  return wrapLines(label, width, (t) => helveticaWidth({ fontSize: size }, t)).join('|');
+}
+/** Subtitle lines wrapped to `width` points (11 pt): a long scenario name takes two lines rather than running off the chart. */
+function subtitle(lines: string[], width: number): string[] {
+  return lines.flatMap((line) => wrapLines(line, width, (t) => helveticaWidth({ fontSize: 11 }, t)));
+}
+export const SPLIT_LINES = "split(datum.label, '|')";
+/** Moves a wrapped axis label up by half its extra lines (13 px a line at 11 px), so its lines sit centred on its bar. */
+export const CENTRE_LINES = { expr: "-(length(split(datum.label, '|')) - 1) * 6.5" };
+
+/** The first lines of a chart's subtitle: which run it shows (scenario name, run date), so a chart read alone says so. */
+function whichRun(name: string, run: PackRun): string {
+  return name.includes(ukDate(run.createdAt)) ? name : `${name}, run ${ukDate(run.createdAt)}`;
+}
+
 const CONFIG = {
   // Browsers without Helvetica use Arial, whose widths are the same.
   font: 'Helvetica, Arial, sans-serif',
@@ -71,7 +92,7 @@ export async function renderSvg(spec: Record<string, unknown>): Promise<string> 
 }
 
 /** Fan chart of annual spend: P5-P95 and P10-P90 bands around the mean, as now and with the strategy. */
-export async function fanChart(run: PackRun, id: string): Promise<Chart> {
+export async function fanChart(run: PackRun, id: string, name = run.scenario.spec.name): Promise<Chart> {
   const years = run.result.spend.byYear;
   const data = years.flatMap((y) =>
     (['baseline', 'strategy'] as const).map((variant) => ({ year: y.financialYear, variant: variant === 'baseline' ? 'As now' : 'Strategy', ...pick(y[variant]) })),
@@ -79,7 +100,7 @@ export async function fanChart(run: PackRun, id: string): Promise<Chart> {
   const x = { field: 'year', type: 'ordinal', title: 'Financial year', axis: { labelAngle: 0 } };
   const color = { field: 'variant', type: 'nominal', title: null, scale: variantScale };
   const svg = await renderSvg({
-    title: { text: 'Annual spend, as now and with the strategy', subtitle: 'Mean (line), 10th to 90th percentile (dark band), 5th to 95th (light band)' },
+    title: { text: 'Annual spend, as now and with the strategy', subtitle: subtitle([whichRun(name, run), 'Mean (line), 10th to 90th percentile (dark band), 5th to 95th (light band)'], 520) },
     width: 460,
     height: 230,
     data: { values: data },
@@ -100,11 +121,11 @@ export async function fanChart(run: PackRun, id: string): Promise<Chart> {
 const pick = (s: { mean: number; p5: number; p10: number; p50: number; p90: number; p95: number }) => ({ mean: s.mean, p5: s.p5, p10: s.p10, p50: s.p50, p90: s.p90, p95: s.p95 });
 
 /** The distribution of the net present value over the runs: what the strategy saves, net of its costs. */
-export async function savingsDistributionChart(run: PackRun, id: string): Promise<Chart> {
+export async function savingsDistributionChart(run: PackRun, id: string, name = run.scenario.spec.name): Promise<Chart> {
   const bins = run.result.npvHistogram.map((b) => ({ from: b.from, to: b.to, runs: b.count, side: (b.from + b.to) / 2 >= 0 ? 'Benefits exceed costs' : 'Costs exceed benefits' }));
   const npv = run.result.investToSave.netPresentValue;
   const svg = await renderSvg({
-    title: { text: 'Net present value across the runs', subtitle: `Mean ${formatPounds(npv.mean)}; benefits exceed costs in ${formatPercent(run.result.investToSave.probabilityBenefitsExceedCosts)} of runs` },
+    title: { text: 'Net present value across the runs', subtitle: subtitle([whichRun(name, run), `Mean ${formatPounds(npv.mean)}; benefits exceed costs in ${formatPercent(run.result.investToSave.probabilityBenefitsExceedCosts)} of runs`], 520) },
     width: 460,
     height: 200,
     layer: [
@@ -127,24 +148,28 @@ export async function savingsDistributionChart(run: PackRun, id: string): Promis
 }
 
 /** Tornado of the inputs that drive the net present value most: the NPV when each is low and when high. */
-export async function tornadoChart(run: PackRun, id: string, top = 10): Promise<Chart> {
+export async function tornadoChart(run: PackRun, id: string, top = 10, name = run.scenario.spec.name): Promise<Chart> {
   const mean = run.result.investToSave.netPresentValue.mean;
-  const drivers = run.result.sensitivity.slice(0, top);
-  const order = drivers.map((d) => d.label);
+  const sensitivity = run.result.sensitivity.slice(0, top);
+  // Full names, wrapped at 250 points: the stored labels number an intervention's effects ("…: effect 1").
+  const names = driverLabels(run.model.spec, sensitivity);
+  const drivers = sensitivity.map((d, k) => ({ ...d, label: names[k], axisLabel: wrapped(names[k], 250) }));
+  const order = drivers.map((d) => d.axisLabel);
+  const lines = Math.max(1, ...drivers.map((d) => d.axisLabel.split('|').length));
   const data = drivers.flatMap((d) => [
-    { label: d.label, end: 'Input in its lowest tenth', base: mean, value: d.npvWhenLow },
-    { label: d.label, end: 'Input in its highest tenth', base: mean, value: d.npvWhenHigh },
+    { label: d.axisLabel, end: 'Input in its lowest tenth', base: mean, value: d.npvWhenLow },
+    { label: d.axisLabel, end: 'Input in its highest tenth', base: mean, value: d.npvWhenHigh },
   ]);
   const svg = await renderSvg({
-    title: { text: 'What drives the net present value', subtitle: 'Mean NPV of the runs where each input was in its lowest or highest tenth' },
-    width: 300,
-    height: Math.max(60, 22 * drivers.length),
+    title: { text: 'What drives the net present value', subtitle: subtitle([whichRun(name, run), 'Mean NPV of the runs where each input was in its lowest or highest tenth'], 520) },
+    width: 260,
+    height: { step: Math.max(22, 13 * lines + 6) },
     layer: [
       {
         data: { values: data },
         mark: { type: 'bar', height: 14 },
         encoding: {
-          y: { field: 'label', type: 'nominal', sort: order, title: null, axis: { labelLimit: 230 } },
+          y: { field: 'label', type: 'nominal', sort: order, title: null, axis: { labelExpr: SPLIT_LINES, labelLimit: 0, labelOffset: CENTRE_LINES } },
           x: { field: 'base', type: 'quantitative', title: 'Net present value (£)', axis: { format: MONEY_AXIS }, scale: { zero: false } },
           x2: { field: 'value' },
           color: { field: 'end', type: 'nominal', title: null, scale: { domain: ['Input in its lowest tenth', 'Input in its highest tenth'], range: [LOW, HIGH] } },
@@ -163,8 +188,14 @@ export async function tornadoChart(run: PackRun, id: string, top = 10): Promise<
   return { id, title: 'Drivers of the net present value (tornado)', description, svg };
 }
 
-/** Spend over the planning years by agency, as now and with the strategy (means). */
-export async function spendByAgencyChart(run: PackRun, id: string): Promise<Chart> {
+/**
+ * Spend over the planning years by agency, as now and with the strategy (means): a bar for each
+ * agency and variant on one linear scale from zero, each with its value printed at its end, so an
+ * agency whose spend is a small fraction of children's social care's is still read exactly (its
+ * figure there). A bar shorter than 1% of the longest is drawn at 1% so that it shows at all (the
+ * subtitle says so); a log scale would make the bars' lengths mean nothing to finance.
+ */
+export async function spendByAgencyChart(run: PackRun, id: string, name = run.scenario.spec.name): Promise<Chart> {
   const totals = new Map<string, { baseline: number; strategy: number }>();
   for (const row of run.result.spend.byYearAgency) {
     const t = totals.get(row.agency) ?? { baseline: 0, strategy: 0 };
@@ -174,22 +205,32 @@ export async function spendByAgencyChart(run: PackRun, id: string): Promise<Char
   }
   const agencies = [...totals.entries()].filter(([, t]) => t.baseline !== 0 || t.strategy !== 0);
   const data = agencies.flatMap(([agency, t]) => [
-    { agency: agencyLabel(agency), variant: 'As now', spend: t.baseline },
-    { agency: agencyLabel(agency), variant: 'Strategy', spend: t.strategy },
+    { agency: wrapped(agencyLabel(agency), 150), variant: 'As now', spend: t.baseline, shown: formatPounds(t.baseline) },
+    { agency: wrapped(agencyLabel(agency), 150), variant: 'Strategy', spend: t.strategy, shown: formatPounds(t.strategy) },
   ]);
+  const largestSpend = Math.max(1, ...data.map((d) => d.spend));
+  const minimum = largestSpend * 0.01;
+  const raised = data.some((d) => d.spend > 0 && d.spend < minimum);
+  for (const d of data) Object.assign(d, { drawn: d.spend > 0 ? Math.max(d.spend, minimum) : 0 });
+  // Largest spend as now first: the agencies a reader looks for first.
+  const order = [...agencies].sort((a, b) => b[1].baseline - a[1].baseline).map(([agency]) => wrapped(agencyLabel(agency), 150));
+  // Room at the right of the longest bar for its figure.
+  const x = { field: 'drawn', type: 'quantitative', stack: null, title: 'Spend (£)', axis: { format: MONEY_AXIS, tickCount: 4 }, scale: { domain: [0, largestSpend * 1.45], nice: false } };
+  const y = { field: 'agency', type: 'nominal', title: null, sort: order, axis: { labelExpr: SPLIT_LINES, labelLimit: 0, labelOffset: CENTRE_LINES } };
   const years = run.result.spend.byYear;
   const svg = await renderSvg({
-    title: { text: 'Spend by agency over the planning years', subtitle: `${years[0]?.financialYear ?? ''} to ${years[years.length - 1]?.financialYear ?? ''}, mean of the runs` },
+    title: {
+      text: 'Spend by agency over the planning years',
+      subtitle: subtitle([whichRun(name, run), `${years[0]?.financialYear ?? ''} to ${years[years.length - 1]?.financialYear ?? ''}, mean of the runs, each bar labelled with its value${raised ? '; bars under 1% of the longest drawn at 1% so they show' : ''}`], 520),
+    },
     width: 320,
     data: { values: data },
-    mark: { type: 'bar' },
-    height: { step: 14 },
-    encoding: {
-      y: { field: 'agency', type: 'nominal', title: null, axis: { labelLimit: 200 } },
-      yOffset: { field: 'variant' },
-      x: { field: 'spend', type: 'quantitative', title: 'Spend (£)', axis: { format: MONEY_AXIS } },
-      color: { field: 'variant', type: 'nominal', title: null, scale: variantScale },
-    },
+    height: { step: 17 },
+    encoding: { y, yOffset: { field: 'variant', sort: variantScale.domain }, x },
+    layer: [
+      { mark: { type: 'bar' }, encoding: { color: { field: 'variant', type: 'nominal', title: null, scale: variantScale } } },
+      { mark: { type: 'text', align: 'left', dx: 3, fontSize: 10, color: '#111111' }, encoding: { text: { field: 'shown' } } },
+    ],
   });
   const largest = [...agencies].sort((a, b) => Math.abs(b[1].baseline - b[1].strategy) - Math.abs(a[1].baseline - a[1].strategy))[0];
   const description = largest
@@ -200,16 +241,18 @@ export async function spendByAgencyChart(run: PackRun, id: string): Promise<Char
 
 /** Best case, expected and worst case of the net present value of each run, side by side. */
 export async function casesChart(runs: PackRun[], id: string): Promise<Chart> {
-  const data = runs.map((run) => {
+  const names = runNames(runs);
+  const data = runs.map((run, k) => {
     const npv = run.result.investToSave.netPresentValue;
-    // The run id first: runs of one scenario share a name, and long labels are cut at the end.
-    return { run: `[${run.runId.slice(0, 8)}] ${run.scenario.spec.name}`, label: runLabel(run), worst: npv.p10, expected: npv.mean, best: npv.p90 };
+    // Runs of one scenario are told apart by date (runNames); long names wrap rather than being cut.
+    return { run: wrapped(names[k], 190), label: names[k], worst: npv.p10, expected: npv.mean, best: npv.p90 };
   });
-  const y = { field: 'run', type: 'nominal', title: null, sort: null, axis: { labelLimit: 260 } };
+  const lines = Math.max(1, ...data.map((d) => d.run.split('|').length));
+  const y = { field: 'run', type: 'nominal', title: null, sort: null, axis: { labelExpr: SPLIT_LINES, labelLimit: 0, labelOffset: CENTRE_LINES } };
   const svg = await renderSvg({
     title: { text: 'Best case, expected and worst case', subtitle: 'Net present value: worst case (P10) to best case (P90), expected (mean) marked' },
     width: 300,
-    height: { step: 36 },
+    height: { step: Math.max(36, 13 * lines + 10) },
     data: { values: data },
     layer: [
       { mark: { type: 'rule', strokeWidth: 3, color: STRATEGY }, encoding: { y, x: { field: 'worst', type: 'quantitative', title: 'Net present value (£)', axis: { format: MONEY_AXIS }, scale: { zero: true } }, x2: { field: 'best' } } },
@@ -225,14 +268,15 @@ export async function casesChart(runs: PackRun[], id: string): Promise<Chart> {
 /** Every chart of a pack: the side-by-side cases, then four charts per run. */
 export async function packCharts(runs: PackRun[]): Promise<{ overview: Chart; byRun: Chart[][] }> {
   const overview = await casesChart(runs, 'cases');
+  const names = runNames(runs);
   const byRun: Chart[][] = [];
   for (const [k, run] of runs.entries()) {
     const prefix = runs.length > 1 ? `run-${k + 1}-` : '';
     byRun.push([
-      await fanChart(run, `${prefix}annual-spend-fan`),
-      await savingsDistributionChart(run, `${prefix}savings-distribution`),
-      await tornadoChart(run, `${prefix}drivers-tornado`),
-      await spendByAgencyChart(run, `${prefix}spend-by-agency`),
+      await fanChart(run, `${prefix}annual-spend-fan`, names[k]),
+      await savingsDistributionChart(run, `${prefix}savings-distribution`, names[k]),
+      await tornadoChart(run, `${prefix}drivers-tornado`, 10, names[k]),
+      await spendByAgencyChart(run, `${prefix}spend-by-agency`, names[k]),
     ]);
   }
   return { overview, byRun };

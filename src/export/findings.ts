@@ -1,7 +1,8 @@
 import { conventionDifferences } from '../finance/conventions.ts';
 import { formatPercent, formatPounds } from '../services/wording.ts';
 import { COMPLEMENT, SMALL_COUNT, type ShownCount } from './disclosure.ts';
-import { type PackRun, agencyLabel, runLabel, yearEndDate } from './pack-input.ts';
+import { driverLabels, runNames } from './labels.ts';
+import { type PackRun, agencyLabel, yearEndDate } from './pack-input.ts';
 import { shownCounts } from './tables.ts';
 
 /**
@@ -26,7 +27,11 @@ function children(value: ShownCount | undefined): string {
 const saves = (amount: number) => (amount >= 0 ? `saves ${formatPounds(amount)}` : `costs ${formatPounds(-amount)} more`);
 const net = (amount: number) => (amount >= 0 ? `a net benefit of ${formatPounds(amount)}` : `a net cost of ${formatPounds(-amount)}`);
 
-export function runFindings(run: PackRun): RunFindings {
+/**
+ * A run's findings; `runs` are all the runs of the pack (for a name that tells this run from the
+ * others without its id: labels.ts runNames), `k` this run's place among them.
+ */
+export function runFindings(run: PackRun, k = 0, runs: readonly PackRun[] = [run]): RunFindings {
   const r = run.result;
   const its = r.investToSave;
   const years = r.spend.byYear;
@@ -64,7 +69,7 @@ export function runFindings(run: PackRun): RunFindings {
   const driver = r.sensitivity[0];
   if (driver) {
     sentences.push(
-      `The uncertain input that matters most is ${driver.label}: the runs where it is in its lowest tenth average ${net(driver.npvWhenLow)}, those in its highest tenth ${net(driver.npvWhenHigh)}.`,
+      `The uncertain input that matters most is ${driverLabels(run.model.spec, r.sensitivity.slice(0, 10))[0]}: the runs where it is in its lowest tenth average ${net(driver.npvWhenLow)}, those in its highest tenth ${net(driver.npvWhenHigh)}.`,
     );
   }
   const counts = shownCounts(run);
@@ -75,13 +80,15 @@ export function runFindings(run: PackRun): RunFindings {
       `At ${yearEndDate(counts.years[y])}, ${children(counts.shown.baseline.mean[y][total])} children are expected to be looked after as now and ${children(counts.shown.strategy.mean[y][total])} with the strategy.`,
     );
   }
-  return { runId: run.runId, label: runLabel(run), sentences };
+  return { runId: run.runId, label: runNames(runs)[k] ?? run.scenario.spec.name, sentences };
 }
 
 /** Sentences comparing the runs side by side (for two runs or more). */
 export function comparisonFindings(runs: PackRun[], differentCohorts: boolean): string[] {
   if (runs.length < 2) return [];
   const sentences: string[] = [];
+  const names = new Map(runNames(runs).map((name, k) => [runs[k], name]));
+  const runLabel = (run: PackRun) => names.get(run) ?? run.scenario.spec.name;
   const byNpv = [...runs].sort((a, b) => b.result.investToSave.netPresentValue.mean - a.result.investToSave.netPresentValue.mean);
   const best = byNpv[0];
   const next = byNpv[1];

@@ -5,7 +5,7 @@ import type { ScenarioResultCore } from '../simulation/scenario-fold.ts';
 import type { Summary } from '../simulation/summary.ts';
 import { isSmallCount } from './disclosure.ts';
 import type { PackRun } from './pack-input.ts';
-import { type Cell, type Column, type ColumnKind, type PackTable, WITHHELD, shownCounts } from './tables.ts';
+import { type Cell, type Column, type ColumnKind, type PackTable, WITHHELD, runNames, shownCounts } from './tables.ts';
 
 /**
  * How a strategy is paid for (issue 16), as packs, the comparison answer and the comparison page
@@ -341,9 +341,10 @@ export function fundingTable(runs: PackRun[]): PackTable | null {
       }
     }
   }
-  const reasons = runs.flatMap((run) => {
+  const names = runNames(runs);
+  const reasons = runs.flatMap((run, k) => {
     const d = fundingDisclosure(run.result, run.scenario.spec, run.model.spec);
-    return [d.pool, ...d.contracts, ...(d.income ?? [])].filter((x): x is string => x !== null).map((reason) => `${run.runId}: ${reason}.`);
+    return [d.pool, ...d.contracts, ...(d.income ?? [])].filter((x): x is string => x !== null).map((reason) => (runs.length > 1 ? `${names[k]}: ${reason}.` : `${reason[0].toUpperCase()}${reason.slice(1)}.`));
   });
   const text = (key: string, header: string): Column => ({ key, header, kind: 'text' });
   return {

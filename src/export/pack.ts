@@ -5,9 +5,10 @@ import { tableCsv } from './csv.ts';
 import { type FundingView, fundingTable, packFundingView } from './funding.ts';
 import { comparisonFindings, type RunFindings, runFindings } from './findings.ts';
 import { buildManifest, type PackManifest } from './manifest.ts';
-import { type PackInput, runLabel } from './pack-input.ts';
+import { runNames } from './labels.ts';
+import type { PackInput } from './pack-input.ts';
 import { buildReport } from './report.ts';
-import { type PackTable, packTables, roundPackTable } from './tables.ts';
+import { type PackTable, labelRuns, packTables, roundPackTable } from './tables.ts';
 import { buildWorkbook } from './workbook.ts';
 
 /**
@@ -52,7 +53,7 @@ export async function packContent(input: PackInput): Promise<PackContent> {
   const tables = packTables(runs);
   // How the strategy is paid for, after the invest-to-save sheets, when a run has funding (issue 16).
   const funding = fundingTable(runs);
-  if (funding) tables.splice(tables.findIndex((t) => t.id === 'net-by-year') + 1, 0, roundPackTable(funding));
+  if (funding) tables.splice(tables.findIndex((t) => t.id === 'net-by-year') + 1, 0, labelRuns(roundPackTable(funding), runs));
   return {
     tables,
     findings: runs.map(runFindings),
@@ -63,10 +64,12 @@ export async function packContent(input: PackInput): Promise<PackContent> {
   };
 }
 
+/** Provenance, one line a run: the only place the report prints a run's id. */
 function reproductionLines(input: PackInput): string[] {
+  const names = runNames(input.runs);
   return input.runs.map(
-    (run) =>
-      `${runLabel(run)}: run ${run.runId}; scenario ${run.scenario.id} ${run.scenario.version} (sha256 ${run.scenario.hash}); model ${run.model.id} ${run.model.version} (sha256 ${run.model.hash}); cohort sha256 ${run.cohort.hash}; seed ${run.seed}; ${run.runs} runs; software ${run.softwareVersion}.`,
+    (run, k) =>
+      `${names[k]}: run ${run.runId}; scenario ${run.scenario.id} ${run.scenario.version} (sha256 ${run.scenario.hash}); model ${run.model.id} ${run.model.version} (sha256 ${run.model.hash}); cohort sha256 ${run.cohort.hash}; seed ${run.seed}; ${run.runs} runs; software ${run.softwareVersion}.`,
   );
 }
 

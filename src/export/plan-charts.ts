@@ -1,5 +1,5 @@
 import { formatPounds } from '../services/wording.ts';
-import { type Chart, renderSvg } from './charts.ts';
+import { CENTRE_LINES, type Chart, SPLIT_LINES, renderSvg, wrapped } from './charts.ts';
 
 /**
  * Charts of one young person's projected plans, for the comparison page (never in a pack: a
@@ -21,12 +21,14 @@ export interface PlanSeries {
 
 /** Best case (P10), expected and worst case (P90) of each plan's present value: costs, so lower is better. */
 export async function planCasesChart(plans: PlanSeries[]): Promise<Chart> {
-  const data = plans.map((p) => ({ plan: p.name, best: p.total.p10, expected: p.total.mean, worst: p.total.p90 }));
-  const y = { field: 'plan', type: 'nominal', title: null, sort: null, axis: { labelLimit: 260 } };
+  // Plan names wrap at 200 points rather than being cut with an ellipsis (issue 18).
+  const data = plans.map((p) => ({ plan: p.name, axisLabel: wrapped(p.name, 200), best: p.total.p10, expected: p.total.mean, worst: p.total.p90 }));
+  const lines = Math.max(1, ...data.map((d) => d.axisLabel.split('|').length));
+  const y = { field: 'axisLabel', type: 'nominal', title: null, sort: null, axis: { labelExpr: SPLIT_LINES, labelLimit: 0, labelOffset: CENTRE_LINES } };
   const svg = await renderSvg({
     title: { text: 'Best case, expected and worst case of each plan', subtitle: 'Cost to the 25th birthday, present value: best case (P10) to worst case (P90), expected (mean) marked' },
     width: 320,
-    height: { step: 36 },
+    height: { step: Math.max(36, 13 * lines + 10) },
     data: { values: data },
     layer: [
       { mark: { type: 'rule', strokeWidth: 3, color: '#1d5fa6' }, encoding: { y, x: { field: 'best', type: 'quantitative', title: 'Cost (£, present value)', axis: { format: '$,.3~s' }, scale: { zero: true } }, x2: { field: 'worst' } } },

@@ -1,29 +1,34 @@
 import PDFDocument from 'pdfkit';
 import SVGtoPDF from 'svg-to-pdfkit';
+import { discountFactors } from '../finance/discounting.ts';
 import { formatPercent, formatPounds } from '../services/wording.ts';
 import type { Chart } from './charts.ts';
 import type { FundingRange, FundingView } from './funding.ts';
 import { COMPLEMENT, DISCLOSURE_NOTE, SMALL_COUNT, type ShownCount } from './disclosure.ts';
 import type { RunFindings } from './findings.ts';
-import { type PackInput, runLabel, yearEndDate } from './pack-input.ts';
+import { runNames, ukDate } from './labels.ts';
+import { type PackInput, type PackRun, yearEndDate } from './pack-input.ts';
 import { shownCounts } from './tables.ts';
 
 /**
- * The pack's report (PDF, A4): an overview page (key figures side by side, best/expected/worst
- * chart, how the runs compare); for each run three pages (findings and the fan chart of annual
- * spend; the savings distribution and the tornado of drivers; spend by agency and children
- * looked after); and a last page on method, disclosure control and reproduction.
- * For each run with a funding arrangement (issue 16), one more page: who pays and who gains, the
- * pool's partners, each outcomes contract with the commissioner and investor side by side, and
- * reinvestment, with the disclosure rule applied (src/export/funding.ts).
- * Pages: 2 + 3 × runs + runs with funding. Charts are the pack's SVG files, drawn as vectors.
+ * The pack's report (PDF, A4). Page 1 answers the programme board's questions for each run:
+ * net present value with best and worst case, benefit-cost ratio, present values of costs and
+ * benefits, cashable and non-cashable benefits, the chance of benefit, payback, and the first
+ * year's pressure, with the price base and discount rate stated; then savings by financial year
+ * (cash and discounted, cumulative), the best/expected/worst chart and how the runs compare.
+ * For each run: findings, the fan chart of annual spend, the savings distribution, the tornado of
+ * drivers, spend by agency and children looked after; for a run with a funding arrangement
+ * (issue 16), who pays and who gains, the pool's partners, each outcomes contract and
+ * reinvestment, with the disclosure rule applied (src/export/funding.ts). Last, method,
+ * disclosure control and reproduction (the only place run ids appear).
+ * Content flows down the pages: a section or chart starts a new page only when it would not fit
+ * in what is left of the current one (issue 18: no half-blank pages). Runs are named by scenario
+ * and run date (labels.ts runNames), never by id. Charts are the pack's SVG files, drawn as vectors.
  */
 
-export function reportPageCount(runs: number, runsWithFunding = 0): number {
-  return 2 + 3 * runs + runsWithFunding;
-}
-
-const PAGE = { width: 595.28, height: 841.89, margin: 50 };
+export const PAGE = { width: 595.28, height: 841.89, margin: 50 };
+/** The lowest point content may reach: the footer sits below it. */
+const BOTTOM = PAGE.height - PAGE.margin;
 const CONTENT = PAGE.width - 2 * PAGE.margin;
 const INK = '#111111';
 const MUTED = '#444444';
@@ -44,7 +49,14 @@ function svgSize(svg: string): { width: number; height: number } {
 
 type Doc = PDFKit.PDFDocument;
 
+/** Starts a new page when less than `height` points are left on this one. */
+function ensureSpace(doc: Doc, height: number): void {
+  if (doc.y + height > BOTTOM) doc.addPage();
+}
+
 function heading(doc: Doc, value: string, size = 16): void {
+  // A heading never ends a page: keep room for a few lines after it.
+  ensureSpace(doc, size * 1.4 + 40);
   doc.font('Helvetica-Bold').fontSize(size).fillColor(INK).text(text(value), PAGE.margin, doc.y, { width: CONTENT });
   doc.moveDown(0.4);
 }
@@ -52,6 +64,9 @@ function heading(doc: Doc, value: string, size = 16): void {
 function paragraph(doc: Doc, value: string, options: { size?: number; color?: string; bullet?: boolean } = {}): void {
   const size = options.size ?? 10;
   doc.font('Helvetica').fontSize(size).fillColor(options.color ?? INK);
+  // A paragraph is kept on one page (a few lines cut off onto the next read badly); a long one flows.
+  const height = doc.heightOfString(text(value), { width: CONTENT - (options.bullet ? 12 : 0) });
+  if (height < 150) ensureSpace(doc, height);
   if (options.bullet) {
     const y = doc.y;
     doc.text('•', PAGE.margin, y, { width: 10 });
@@ -71,6 +86,13 @@ function chart(doc: Doc, item: Chart, width = CONTENT, maxHeight = 330): void {
     w = (maxHeight / h) * w;
     h = maxHeight;
   }
+  // A chart that nearly fits what is left of the page shrinks a little rather than leave the space blank.
+  const left = BOTTOM - doc.y - 10;
+  if (h > left && left >= 0.8 * h) {
+    w *= left / h;
+    h = left;
+  }
+  ensureSpace(doc, h + 10);
   const y = doc.y;
   // The charts' text is laid out with Helvetica's metrics (charts.ts): draw it in Helvetica.
   SVGtoPDF(doc, text(item.svg), PAGE.margin, y, { width: w, height: h, preserveAspectRatio: 'xMinYMin meet', assumePt: true, fontCallback: (_family, bold) => (bold ? 'Helvetica-Bold' : 'Helvetica') });
@@ -83,18 +105,32 @@ interface TableColumn {
   align?: 'left' | 'right';
 }
 
-function table(doc: Doc, columns: TableColumn[], rows: string[][], size = 9): void {
+/** A table; rows that would cross the bottom margin go to a new page under a repeated header. */
+function table(doc: Doc, columns: TableColumn[], rows: string[][], size = 9, boldRows: ReadonlySet<number> = new Set()): void {
   const rowHeight = size + 6;
-  let y = doc.y;
-  const draw = (cells: string[], bold: boolean) => {
-    let x = PAGE.margin;
-    doc.font(bold ? 'Helvetica-Bold' : 'Helvetica').fontSize(size).fillColor(INK);
+  const heightOf = (cells: string[], bold: boolean) => {
+    doc.font(bold ? 'Helvetica-Bold' : 'Helvetica').fontSize(size);
     let height = rowHeight;
     cells.forEach((cell, c) => {
       const column = columns[c];
       const options = { width: column.width - 6, align: column.align ?? 'left' } as const;
       height = Math.max(height, doc.heightOfString(text(cell), options) + 6);
     });
+    return height;
+  };
+  const header = columns.map((c) => c.header);
+  // The header and the first row together, never a header alone at a page's foot.
+  ensureSpace(doc, heightOf(header, true) + (rows[0] ? heightOf(rows[0], false) : 0) + 8);
+  let y = doc.y;
+  const draw = (cells: string[], bold: boolean, rule = bold) => {
+    let x = PAGE.margin;
+    const height = heightOf(cells, bold);
+    if (y + height > BOTTOM) {
+      doc.addPage();
+      y = doc.y;
+      draw(header, true);
+    }
+    doc.font(bold ? 'Helvetica-Bold' : 'Helvetica').fontSize(size).fillColor(INK);
     cells.forEach((cell, c) => {
       const column = columns[c];
       doc.text(text(cell), x + 3, y + 3, { width: column.width - 6, align: column.align ?? 'left' });
@@ -104,15 +140,13 @@ function table(doc: Doc, columns: TableColumn[], rows: string[][], size = 9): vo
     doc
       .moveTo(PAGE.margin, y)
       .lineTo(PAGE.margin + columns.reduce((n, c) => n + c.width, 0), y)
-      .lineWidth(bold ? 0.8 : 0.3)
-      .strokeColor(bold ? '#333333' : '#bbbbbb')
+      .lineWidth(rule ? 0.8 : 0.3)
+      .strokeColor(rule ? '#333333' : '#bbbbbb')
       .stroke();
   };
-  draw(
-    columns.map((c) => c.header),
-    true,
-  );
-  for (const row of rows) draw(row, false);
+  draw(header, true);
+  for (const [k, row] of rows.entries()) draw(row, boldRows.has(k), false);
+  doc.x = PAGE.margin;
   doc.y = y + 8;
 }
 
@@ -127,7 +161,7 @@ const spread = (r: FundingRange | null) => (r === null ? 'withheld' : `${formatP
 
 /** One page: who pays and who gains, the pool, the outcomes contracts side by side, reinvestment. */
 function fundingPage(doc: Doc, label: string, f: FundingView, years: number, runs: number): void {
-  doc.addPage();
+  doc.moveDown(0.5);
   heading(doc, `${label}: who pays and who gains`);
   paragraph(doc, `Present values over the ${years} years followed, discounted at the Green Book rate; expected (mean) with the 90% interval (P5 to P95) over the runs.`, { size: 9, color: MUTED });
   const income = f.income.length > 0;
@@ -240,14 +274,75 @@ export interface ReportContent {
   reproduction: string[];
 }
 
+/** The discount rates that apply within `years` years, in words: "3.5% a year" or "3.5% a year, 3% from year 31". */
+function discountWords(periods: ReadonlyArray<{ fromYear: number; rate: number }>, years: number): string {
+  const within = [...periods].sort((a, b) => a.fromYear - b.fromYear).filter((p, k) => k === 0 || p.fromYear < years);
+  return within.map((p, k) => `${Number((p.rate * 100).toFixed(2))}%${k === 0 ? ' a year' : ` from year ${p.fromYear}`}`).join(', ');
+}
+
+const ratio = (value: number | null) => (value === null ? 'not defined (no costs)' : value.toFixed(2));
+
+/**
+ * The board's figures for one run, as page 1 prints them (label, text): the same formatting
+ * (formatPounds, formatPercent) as every other answer, so a test can compare them with the run's
+ * summary. First-year pressure is the first financial year's net cost in cash: the strategy's
+ * costs less what it avoids that year (investToSave.netByYear[0], negated); "none" when it saves.
+ */
+export function boardFigures(run: PackRun): Array<[string, string]> {
+  const its = run.result.investToSave;
+  const first = its.netByYear[0];
+  const pressure = first === undefined ? 'not known' : first.net.mean < 0 ? formatPounds(-first.net.mean) : `none (net saving ${formatPounds(first.net.mean)})`;
+  return [
+    ['Net present value: expected', formatPounds(its.netPresentValue.mean)],
+    ['Net present value: best case (P90)', formatPounds(its.netPresentValue.p90)],
+    ['Net present value: worst case (P10)', formatPounds(its.netPresentValue.p10)],
+    ['Benefit-cost ratio (PV benefits / PV costs)', ratio(its.benefitCostRatio)],
+    ['Present value of costs', formatPounds(its.presentCosts.mean)],
+    ['Present value of benefits', formatPounds(its.presentBenefits.mean)],
+    ['Cashable benefits (present value)', formatPounds(its.cashableBenefits.mean)],
+    ['Non-cashable benefits (present value)', formatPounds(its.nonCashableBenefits.mean)],
+    ['Chance that benefits exceed costs', formatPercent(its.probabilityBenefitsExceedCosts)],
+    ['Payback: median year', its.payback.medianYear ?? `not within ${run.result.lifetimeYears} years`],
+    [`First-year pressure: net cost in ${first?.financialYear ?? run.result.firstYear} (cash)`, pressure],
+    ['Saving over the planning years (cash): expected', formatPounds(run.result.spend.planningTotal.saving.mean)],
+  ];
+}
+
+/**
+ * Savings by financial year for one run, every year followed: spend as now and with the strategy
+ * (its costs included; the planning years only, as the run reports spend), the net saving in cash
+ * (investToSave.netByYear: benefits less costs, undiscounted) and discounted (× the model's
+ * Green Book factor for the year, discounting.ts), each with its running total. The discounted
+ * running total at the last year is the expected net present value.
+ */
+export function savingsByYear(run: PackRun): { rows: string[][]; totalRow: string[] } {
+  const its = run.result.investToSave;
+  const factors = discountFactors(run.model.spec.discounting.periods, its.netByYear.length);
+  const spend = new Map(run.result.spend.byYear.map((y) => [y.financialYear, y]));
+  let cash = 0;
+  let discounted = 0;
+  let asNow = 0;
+  let strategy = 0;
+  const rows = its.netByYear.map((y, k) => {
+    const s = spend.get(y.financialYear);
+    cash += y.net.mean;
+    discounted += y.net.mean * factors[k];
+    asNow += s?.baseline.mean ?? 0;
+    strategy += s?.strategy.mean ?? 0;
+    return [y.financialYear, s ? formatPounds(s.baseline.mean) : '-', s ? formatPounds(s.strategy.mean) : '-', formatPounds(y.net.mean), formatPounds(cash), formatPounds(y.net.mean * factors[k]), formatPounds(discounted)];
+  });
+  return { rows, totalRow: ['Total', formatPounds(asNow), formatPounds(strategy), formatPounds(cash), '', formatPounds(discounted), ''] };
+}
+
 export async function buildReport(content: ReportContent): Promise<Uint8Array> {
   const { input } = content;
   const runs = input.runs;
+  const names = runNames(runs);
   const doc = new PDFDocument({
     size: 'A4',
     margin: PAGE.margin,
     bufferPages: true,
-    info: { Title: 'Scenario pack', Author: 'pathcast', Subject: runs.map(runLabel).join('; '), CreationDate: input.createdAt, ModDate: input.createdAt },
+    info: { Title: 'Scenario pack', Author: 'pathcast', Subject: names.join('; '), CreationDate: input.createdAt, ModDate: input.createdAt },
   });
   const chunks: Buffer[] = [];
   doc.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -256,30 +351,50 @@ export async function buildReport(content: ReportContent): Promise<Uint8Array> {
     doc.on('error', reject);
   });
 
-  // Overview.
+  // Page 1: what the board asks.
   heading(doc, 'Scenario pack', 22);
-  paragraph(doc, runs.map(runLabel).join('; '), { size: 12 });
-  paragraph(doc, `Created ${input.createdAt.toISOString().slice(0, 16).replace('T', ' ')} UTC by ${input.software.name} ${input.software.version}. Aggregates only: no young person's reference or record.`, { color: MUTED, size: 9 });
-  doc.moveDown(0.5);
-  heading(doc, 'Key figures', 13);
-  const nameWidth = 190;
+  paragraph(doc, runs.map((run, k) => (names[k].includes(ukDate(run.createdAt)) ? names[k] : `${names[k]}, run ${ukDate(run.createdAt)}`)).join('; '), { size: 12 });
+  paragraph(doc, `Created ${ukDate(input.createdAt)} by ${input.software.name} ${input.software.version}. Aggregates only: no young person's reference or record.`, { color: MUTED, size: 9 });
+  const bases = [...new Set(runs.map((run) => run.model.spec.priceBaseYear))].join(', ');
+  const rates = [...new Set(runs.map((run) => discountWords(run.model.spec.discounting.periods, run.result.lifetimeYears)))].join('; ');
+  const followed = [...new Set(runs.map((run) => run.result.lifetimeYears))].join(', ');
+  paragraph(
+    doc,
+    `Money is in real ${bases} prices. Present values are discounted at ${rates} (HM Treasury Green Book) over the ${followed} years followed; cash figures are not discounted. Expected means the mean of the simulated runs; best and worst case are the 90th and 10th percentiles.`,
+    { size: 9.5 },
+  );
+  heading(doc, 'Key figures for the board', 13);
+  const figures = runs.map(boardFigures);
+  const nameWidth = runs.length > 2 ? 170 : 215;
   const runWidth = (CONTENT - nameWidth) / runs.length;
-  const figure = (label: string, value: (k: number) => string) => [label, ...runs.map((_, k) => value(k))];
-  const its = (k: number) => runs[k].result.investToSave;
-  const total = (k: number) => runs[k].result.spend.planningTotal;
   table(
     doc,
-    [{ header: 'Figure', width: nameWidth }, ...runs.map((run) => ({ header: runLabel(run), width: runWidth, align: 'right' as const }))],
-    [
-      figure('Net present value: expected', (k) => formatPounds(its(k).netPresentValue.mean)),
-      figure('Net present value: best case (P90)', (k) => formatPounds(its(k).netPresentValue.p90)),
-      figure('Net present value: worst case (P10)', (k) => formatPounds(its(k).netPresentValue.p10)),
-      figure('Chance that benefits exceed costs (present value)', (k) => formatPercent(its(k).probabilityBenefitsExceedCosts)),
-      figure('Payback: median year', (k) => its(k).payback.medianYear ?? 'not within the years followed'),
-      figure('Saving over the planning years: expected', (k) => formatPounds(total(k).saving.mean)),
-      figure('Saving: best case (P90)', (k) => formatPounds(total(k).saving.p90)),
-      figure('Saving: worst case (P10)', (k) => formatPounds(total(k).saving.p10)),
-    ],
+    [{ header: 'Figure', width: nameWidth }, ...names.map((name) => ({ header: name, width: runWidth, align: 'right' as const }))],
+    figures[0].map(([label], row) => [label, ...figures.map((f) => f[row][1])]),
+  );
+  for (const [k, run] of runs.entries()) {
+    heading(doc, runs.length > 1 ? `Savings by financial year: ${names[k]}` : 'Savings by financial year', 12);
+    const { rows, totalRow } = savingsByYear(run);
+    table(
+      doc,
+      [
+        { header: 'Financial year', width: 57 },
+        { header: 'Spend as now (cash)', width: 73, align: 'right' },
+        { header: 'Spend with the strategy (cash)', width: 73, align: 'right' },
+        { header: 'Net saving (cash)', width: 73, align: 'right' },
+        { header: 'Cumulative (cash)', width: 73, align: 'right' },
+        { header: 'Net saving (discounted)', width: 73, align: 'right' },
+        { header: 'Cumulative (discounted)', width: 73, align: 'right' },
+      ],
+      [...rows, totalRow],
+      8,
+      new Set([rows.length]),
+    );
+  }
+  paragraph(
+    doc,
+    'Net saving: what the strategy avoids less what it costs (its services and investment), expected. Spend is reported for the planning years; later years show the net saving only. A negative net saving is a cost pressure in that year. The discounted running total at the last year is the expected net present value.',
+    { size: 8, color: MUTED },
   );
   chart(doc, content.overview, CONTENT, 170);
   if (content.comparison.length > 0) {
@@ -289,23 +404,17 @@ export async function buildReport(content: ReportContent): Promise<Uint8Array> {
 
   runs.forEach((run, k) => {
     const charts = content.byRun[k];
-    doc.addPage();
-    heading(doc, `${runLabel(run)}: findings`);
+    doc.moveDown(0.8);
+    heading(doc, `${names[k]}: findings`);
     for (const sentence of content.findings[k].sentences) paragraph(doc, sentence, { bullet: true });
-    doc.moveDown(0.5);
-    chart(doc, charts[0], CONTENT, 300);
-
-    doc.addPage();
-    heading(doc, `${runLabel(run)}: savings and what drives them`);
-    chart(doc, charts[1], CONTENT, 290);
-    chart(doc, charts[2], CONTENT, 340);
-
-    doc.addPage();
-    heading(doc, `${runLabel(run)}: spend by agency and children looked after`);
-    chart(doc, charts[3], CONTENT, 300);
+    doc.moveDown(0.3);
+    chart(doc, charts[0], CONTENT, 250);
+    chart(doc, charts[1], CONTENT, 230);
+    chart(doc, charts[2], CONTENT, 400);
+    chart(doc, charts[3], CONTENT, 330);
     const counts = shownCounts(run);
     const totalIndex = counts.states.length;
-    heading(doc, 'Children looked after at each year end', 12);
+    heading(doc, `Children looked after at each year end: ${names[k]}`, 12);
     table(
       doc,
       [
@@ -323,14 +432,14 @@ export async function buildReport(content: ReportContent): Promise<Uint8Array> {
     paragraph(doc, DISCLOSURE_NOTE, { size: 8, color: MUTED });
 
     const funding = content.funding?.[k];
-    if (funding) fundingPage(doc, runLabel(run), funding, run.result.lifetimeYears, run.runs);
+    if (funding) fundingPage(doc, names[k], funding, run.result.lifetimeYears, run.runs);
   });
 
-  doc.addPage();
+  doc.moveDown(0.8);
   heading(doc, 'About this pack');
   for (const line of [
     'Figures come from a Monte Carlo simulation of the cohort on record and projected new entrants, month by month, under the baseline (doing as now) and the strategy, on common random numbers: each run draws the uncertain inputs once and every young person’s pathway, the same for both, so the differences are paired.',
-    `Money is in real prices of the cost model’s price base year (${[...new Set(runs.map((run) => run.model.spec.priceBaseYear))].join(', ')}). Present values are discounted at the model’s rates, after the HM Treasury Green Book: ${discountSchedule(runs[0].model.spec.discounting.periods)}. Best case and worst case are the 90th and 10th percentiles over the runs.`,
+    `Money is in real prices of the cost model’s price base year (${bases}). Present values are discounted at the model’s rates, after the HM Treasury Green Book: ${discountSchedule(runs[0].model.spec.discounting.periods)}. Best case and worst case are the 90th and 10th percentiles over the runs.`,
     `Disclosure control: ${DISCLOSURE_NOTE} The workbook's Assumptions sheet lists every input with its source.`,
     'Reproduction: manifest.json names the model and scenario versions with their content hashes, the cohort hash, the seed and the number of runs. Running the same scenario version on the same model version and cohort with that seed and number of runs reproduces every number in this pack.',
   ]) {

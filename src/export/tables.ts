@@ -6,7 +6,7 @@ import { DISCLOSURE_NOTE, isSmallCount, type ShownCount, protectCounts, showCoun
 
 /** Shown in place of money for a group of fewer than 5 children. */
 export const WITHHELD = 'withheld';
-import { type PackRun, agencyLabel, interventionLabel, runLabel, stateLabel, yearEndDate } from './pack-input.ts';
+import { type PackRun, agencyLabel, interventionLabel, stateLabel, yearEndDate } from './pack-input.ts';
 
 /**
  * The pack's tables, built once and written three ways (workbook sheets, CSV files, report
@@ -62,7 +62,34 @@ const VARIANTS = [
   ['strategy', 'Strategy'],
 ] as const;
 
+/**
+ * The first column of a table with rows of several runs. Tables are built with the run id in it;
+ * labelRuns then puts the run's name there (or drops the column in a pack of one run), so the run
+ * id is shown once, on the Summary sheet, and not on every row of every sheet (issue 18).
+ */
 const RUN_COLUMN: Column = { key: 'run', header: 'Run', kind: 'text' };
+
+/** Each run's name in a pack: its scenario's name, with "(run k)" where two runs share a name. */
+export function runNames(runs: PackRun[]): string[] {
+  const names = runs.map((run) => run.scenario.spec.name);
+  return names.map((name, k) => (names.filter((n) => n === name).length > 1 ? `${name} (run ${k + 1})` : name));
+}
+
+/**
+ * A table whose first column is the run id, as the pack shows it: with one run the column goes;
+ * with several its header is "Scenario" and each row holds the run's name (runNames). Tables
+ * without a run column are returned as they are.
+ */
+export function labelRuns(table: PackTable, runs: PackRun[]): PackTable {
+  if (table.columns[0]?.key !== 'run') return table;
+  if (runs.length === 1) return { ...table, columns: table.columns.slice(1), rows: table.rows.map((row) => row.slice(1)) };
+  const names = new Map(runs.map((run, k) => [run.runId, runNames(runs)[k]]));
+  return {
+    ...table,
+    columns: [{ ...table.columns[0], header: 'Scenario' }, ...table.columns.slice(1)],
+    rows: table.rows.map((row) => [names.get(String(row[0])) ?? row[0], ...row.slice(1)]),
+  };
+}
 
 function statColumns(prefix: string, header: string, kind: ColumnKind, stats: ReadonlyArray<readonly [string, string]> = STATS): Column[] {
   return stats.map(([key, label]) => ({ key: `${prefix}_${key}`, header: `${header} ${label}`, kind }));
@@ -199,7 +226,7 @@ function summaryTable(runs: PackRun[], counts: ShownCounts[]): PackTable {
     sheet: 'Summary',
     title: 'Summary',
     description: 'Headline figures of each run: net present value with its best and worst case, the chance of benefit, payback, and spend over the planning years.',
-    columns: [{ key: 'measure', header: 'Measure', kind: 'text' }, { key: 'unit', header: 'Unit', kind: 'text' }, ...runs.map((run, k) => ({ key: `run_${k + 1}`, header: runLabel(run), kind: 'text' as ColumnKind }))],
+    columns: [{ key: 'measure', header: 'Measure', kind: 'text' }, { key: 'unit', header: 'Unit', kind: 'text' }, ...runNames(runs).map((name, k) => ({ key: `run_${k + 1}`, header: name, kind: 'text' as ColumnKind }))],
     rows: rows.map((row) => [row.measure, row.unit, ...runs.map((run, k) => row.value(run, k))]),
     rowKinds: rows.map((row) => row.kind),
     notes: [
@@ -492,5 +519,5 @@ export function packTables(runs: PackRun[]): PackTable[] {
     npvDistributionTable(runs),
     assumptionsTable(runs),
     sourcesTable(runs),
-  ].map(roundPackTable);
+  ].map((table) => labelRuns(roundPackTable(table), runs));
 }

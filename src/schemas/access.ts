@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { ROLES } from '../services/access-control.ts';
+import { CAPABILITIES, ROLES } from '../services/access-control.ts';
 import { IsoDateTime, PageQuery, Uuid } from './common.ts';
 import { SAFE_TEXT_PATTERN } from './young-people.ts';
 
@@ -23,6 +23,13 @@ export const CreateApiTokenBody = Type.Object(
   },
   { additionalProperties: false },
 );
+
+export const CurrentApiToken = Type.Object({
+  id: Type.Union([Uuid, Type.Null()], { description: 'The token’s id (null for the system)' }),
+  name: Type.String({ description: 'Who or what holds the token, as named when it was issued' }),
+  role: RoleSchema,
+  capabilities: Type.Array(Type.Enum([...CAPABILITIES]), { description: 'What the role may do (src/services/access-control.ts)' }),
+});
 
 export const CreatedApiToken = Type.Object({
   ...ApiToken.properties,

@@ -101,6 +101,26 @@ export const PlanResultSchema = Type.Object({
     neetShareOfCareLeavers19to21: Type.Union([Type.Number(), Type.Null()]),
   }),
   exceedance: Type.Array(Type.Object({ threshold: Type.Number(), probability: Type.Number() })),
+  outcomesByYear: Type.Optional(Type.Array(
+    Type.Object({
+      financialYear: Type.String(),
+      ageOn31March: Type.Integer({ description: 'The young person’s age in whole years on 31 March' }),
+      probabilityInCare: Type.Number({ description: 'Chance of being looked after on 31 March' }),
+      threeOrMorePlacementsShare: Type.Union([MeanSe, Type.Null()], {
+        description:
+          'Placement stability (DfE: looked after on 31 March with three or more placements in the year): if looked after on 31 March, the chance of having held three or more placements in the financial year (the one held in April or at the start, plus each move into a placement, within-state moves included), with its standard error; the first year counts only placements from the projection’s start. Null when never looked after on 31 March',
+      }),
+      shareWithin20Miles: Type.Union([MeanSe, Type.Null()], {
+        description:
+          'If looked after on 31 March, the expected chance of being placed within 20 miles of home (1 − the state’s distanceOver20Miles share, averaged over the states the runs reach), with its Monte Carlo standard error; null when never looked after in a state with a share',
+      }),
+      probabilityCareLeaver: Type.Number({ description: 'Chance of being a care leaver (a state flagged care_leaver) on 31 March' }),
+      eetShareOfCareLeaver: Type.Union([MeanSe, Type.Null()], {
+        description: 'Aged 19 to 21 on 31 March: if a care leaver, the chance of being in education, employment or training (a care_leaver state not flagged neet), with its standard error; null at other ages or when never a care leaver then',
+      }),
+    }),
+    { description: 'Projected outcomes by financial year, beside the costs (no extra random draws: read off the simulated states); absent from results stored before them' },
+  )),
   expectedCost: Type.Optional(
     Type.Object(
       {

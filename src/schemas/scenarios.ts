@@ -238,6 +238,25 @@ export const ScenarioResultSchema = Type.Object({
   npvHistogram: Type.Array(Type.Object({ from: Type.Number(), to: Type.Number(), count: Type.Integer() })),
   // Roles without individual access read it with the disclosure rule applied: withheld figures null (src/export/funding.ts).
   funding: Type.Optional(withholdableFunding(FundingResultSchema, SummarySchema) as typeof FundingResultSchema),
+  projectedOutcomes: Type.Optional(
+    Type.Array(
+      Type.Object({
+        financialYear: Type.String(),
+        lookedAfter: Type.Object(
+          { baseline: Type.Union([Type.Number(), Type.Null()]), strategy: Type.Union([Type.Number(), Type.Null()]) },
+          { description: 'Mean number looked after on 31 March in states with a distance share (the children the share is of); null for roles without individual access (the looked-after counts are in inCare)' },
+        ),
+        shareWithin20Miles: Type.Object(
+          { baseline: Type.Union([Band, Type.Null()]), strategy: Type.Union([Band, Type.Null()]), difference: Type.Union([Band, Type.Null()], { description: 'Strategy minus baseline, run by run' }) },
+          {
+            description:
+              'Share of children looked after on 31 March placed within 20 miles of home: each run’s expectation from its children by state and the model’s distanceOver20Miles shares (no draws of its own), P10-P90 over runs. Null when no run has anyone looked after, and for roles without individual access when fewer than 10 children are counted in either variant',
+          },
+        ),
+      }),
+      { description: 'Projected outcomes by planning year, beside the spend; absent from runs made before them and for models without distance shares' },
+    ),
+  ),
   planning: Type.Object(
     {
       capacity: Type.Array(

@@ -27,6 +27,9 @@ export const Reference = Type.String({
  */
 export const SAFE_TEXT_PATTERN = '^[^\\s=+@\\-\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2064\\u2066-\\u2069\\ufeff][^\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2064\\u2066-\\u2069\\ufeff]*$';
 
+/** A key worker's pseudonymous reference: letters then digits, so a name cannot fit. */
+export const KEY_WORKER_PATTERN = '^[A-Z]{1,4}-?[0-9]{1,8}$';
+
 export const PLACEMENT_STATE_IDS = DEFAULT_CARE_STATES.filter((s) => s.placement).map((s) => s.id);
 
 /** The CIN primary need codes N1-N8 of the children in need census and SSDA903, named. */
@@ -151,6 +154,13 @@ const recordFields = {
   needsProfile: NeedsProfile,
   placement: Type.Optional(Placement),
   services: Type.Array(ServiceInPlace, { maxItems: 20, description: 'Services in place besides the placement (at most 20)' }),
+  teamId: Type.Optional({ ...Uuid, description: 'The team working with the young person (GET /v1/teams); absent when none' }),
+  keyWorkerReference: Type.Optional(
+    Type.String({
+      pattern: KEY_WORKER_PATTERN,
+      description: 'Pseudonymous key-worker reference: 1-4 capital letters, an optional hyphen, 1-8 digits (e.g. "KW-0412"); never a name',
+    }),
+  ),
 };
 
 export const YoungPersonInput = Type.Object(recordFields, {
@@ -188,6 +198,8 @@ export const YoungPersonPatch = Type.Object(
     needsProfile: Type.Optional({ ...NeedsProfile, description: 'Replaces the whole needs profile' }),
     placement: Type.Optional(Type.Union([Placement, Type.Null()], { description: 'Replaces the whole placement; null removes it' })),
     services: Type.Optional({ ...recordFields.services, description: 'Replaces the whole list of services' }),
+    teamId: Type.Optional(Type.Union([Uuid, Type.Null()], { description: 'Moves the young person to this team; null: no team' })),
+    keyWorkerReference: Type.Optional(Type.Union([Type.String({ pattern: KEY_WORKER_PATTERN }), Type.Null()], { description: 'null removes it' })),
   },
   {
     additionalProperties: false,
@@ -208,10 +220,27 @@ export const YoungPersonQuery = Type.Object(
     minAge: Type.Optional(Type.Integer({ minimum: 0, maximum: 25, description: 'Aged at least this many completed years today' })),
     maxAge: Type.Optional(Type.Integer({ minimum: 0, maximum: 25, description: 'Aged at most this many completed years today' })),
     reference: Type.Optional({ ...Reference, description: 'Only the record with this exact reference' }),
+    referenceContains: Type.Optional(
+      Type.String({ pattern: '^[A-Za-z0-9._-]{1,64}$', maxLength: 64, description: 'Only references containing this text, ignoring case (e.g. "1042" finds NV-104233)' }),
+    ),
+    hasCarePlans: Type.Optional(Type.Boolean({ description: 'true: only those with at least one care plan; false: only those with none' })),
+    hasProjection: Type.Optional(Type.Boolean({ description: 'true: only those with at least one stored pathway projection; false: only those with none' })),
+    team: Type.Optional({ ...Uuid, description: 'Only young people in this team' }),
   },
   { additionalProperties: false },
 );
 export type YoungPersonQueryDto = Static<typeof YoungPersonQuery>;
+
+/** A listed record, with how many care plans and stored projections it has (for finding who has been planned for). */
+export const YoungPersonListItem = Type.Object(
+  {
+    ...YoungPerson.properties,
+    carePlanCount: Type.Integer({ minimum: 0, description: 'Care plans on record' }),
+    projectionCount: Type.Integer({ minimum: 0, description: 'Stored pathway projections' }),
+  },
+  { description: 'A young person’s pseudonymous record, with counts of their care plans and stored projections' },
+);
+export type YoungPersonListItemDto = Static<typeof YoungPersonListItem>;
 
 export const ErasedYoungPerson = Type.Object(
   {

@@ -22,10 +22,14 @@ export const CAPABILITIES = [
   'models:write',
   /** Export scenario packs. */
   'packs:export',
+  /** Download one young person's budget or projection as a file (audited). */
+  'individuals:export',
   /** Issue and revoke API tokens. */
   'tokens:manage',
   /** Read the audit log. */
   'audit:read',
+  /** Set the balanced scorecard's targets and red-amber-green thresholds. */
+  'targets:write',
 ] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 
@@ -40,6 +44,8 @@ const policy: Record<Role, ReadonlySet<Capability>> = {
     'aggregates:read',
     'scenarios:write',
     'packs:export',
+    'individuals:export',
+    'targets:write',
   ]),
   commissioning: new Set([
     'individuals:read',
@@ -48,6 +54,7 @@ const policy: Record<Role, ReadonlySet<Capability>> = {
     'scenarios:write',
     'models:write',
     'packs:export',
+    'individuals:export',
   ]),
   head_of_service: new Set([
     'individuals:read',
@@ -56,6 +63,7 @@ const policy: Record<Role, ReadonlySet<Capability>> = {
     'aggregates:read',
     'scenarios:write',
     'packs:export',
+    'individuals:export',
   ]),
   // The programme board decides from aggregates: never an individual record.
   board: new Set(['aggregates:read', 'packs:export']),

@@ -146,6 +146,17 @@ export function protectRunResult<R extends ScenarioResultCore>(result: R, model:
     for (const c of [...out.counts, ...out.inCare]) Object.assign(c, { baseline: hideAll(c.baseline), strategy: hideAll(c.strategy) });
   }
 
+  // Shares within 20 miles are of the children looked after: shown only where at least
+  // MIN_COHORT_FOR_AGGREGATE_ROLES are counted in both variants (the house rule for aggregates),
+  // and the counts themselves are left to inCare, which hides small numbers its own way.
+  for (const y of out.projectedOutcomes ?? []) {
+    const small = Math.min(y.lookedAfter.baseline ?? 0, y.lookedAfter.strategy ?? 0) < MIN_COHORT_FOR_AGGREGATE_ROLES;
+    Object.assign(y, {
+      lookedAfter: { baseline: null, strategy: null },
+      shareWithin20Miles: small ? { baseline: null, strategy: null, difference: null } : y.shareWithin20Miles,
+    });
+  }
+
   for (const o of out.outcomes) {
     if (!outcomeUnit(o.measure).count) continue;
     const baseline: Record<string, ShownCount> = {};

@@ -19,8 +19,11 @@ import type {
   YoungPersonDto,
   YoungPersonInputDto,
   YoungPersonPatchDto,
+  YoungPersonListItemDto,
   YoungPersonQueryDto,
 } from '../schemas/young-people.ts';
+import { deleteEpisodesOf } from '../db/repositories/teams.ts';
+import { checkTeamExists, recordChangeInHistory } from './teams.ts';
 import { BadRequestError, ConflictError, type FieldError, GoneError, NotFoundError, UnprocessableError } from './errors.ts';
 
 /** Records are kept from birth to the 26th birthday: the leaving-care duties run to 25. */
@@ -145,6 +148,8 @@ export function toYoungPersonRow(record: YoungPersonInputDto): NewYoungPersonRow
     needs_profile: JSON.stringify(record.needsProfile),
     placement: record.placement ? JSON.stringify(record.placement) : null,
     services: JSON.stringify(record.services),
+    team_id: record.teamId ?? null,
+    key_worker_reference: record.keyWorkerReference ?? null,
   };
 }
 
@@ -164,6 +169,8 @@ export function toYoungPersonInput(row: YoungPersonRow): YoungPersonInputDto {
     needsProfile: row.needs_profile as YoungPersonInputDto['needsProfile'],
     ...(row.placement !== null ? { placement: row.placement as YoungPersonInputDto['placement'] } : {}),
     services: row.services as YoungPersonInputDto['services'],
+    ...(row.team_id !== null ? { teamId: row.team_id } : {}),
+    ...(row.key_worker_reference !== null ? { keyWorkerReference: row.key_worker_reference } : {}),
   };
 }
 
@@ -213,7 +220,9 @@ export async function createYoungPerson(
   try {
     return await db.transaction().execute(async (trx) => {
       if ((await findReferencesInUse(trx, [record.reference])).size > 0) throw referenceTaken('body/reference');
+      await checkTeamExists(trx, record.teamId, 'body/teamId');
       const [row] = await insertYoungPeople(trx, [toYoungPersonRow(record)]);
+      await recordChangeInHistory(trx, row.id, null, record, isoDay(today));
       await appendAuditEvent(trx, actor, { action: 'young_person.create', resourceType: 'young_person', resourceId: row.id, detail: { source: 'api' } });
       return toYoungPersonDto(row, today);
     });
@@ -230,7 +239,7 @@ export async function getYoungPerson(db: Kysely<Database>, id: string, today: Da
   return toYoungPersonDto(row, today);
 }
 
-const PATCHABLE_FIELDS = ['reference', 'birthYear', 'birthMonth', 'sex', 'legalStatus', 'tier', 'careState', 'needsProfile', 'placement', 'services'] as const;
+const PATCHABLE_FIELDS = ['reference', 'birthYear', 'birthMonth', 'sex', 'legalStatus', 'tier', 'careState', 'needsProfile', 'placement', 'services', 'teamId', 'keyWorkerReference'] as const;
 
 /** Merge-patch: sent fields replace stored ones, null removes an optional field. */
 export function applyYoungPersonPatch(current: YoungPersonInputDto, patch: YoungPersonPatchDto): YoungPersonInputDto {
@@ -274,8 +283,10 @@ export async function updateYoungPerson(
       if (merged.reference !== current.reference && (await findReferencesInUse(trx, [merged.reference])).size > 0) {
         throw referenceTaken('body/reference');
       }
+      if (merged.teamId !== current.teamId) await checkTeamExists(trx, merged.teamId, 'body/teamId');
       const updated = await updateYoungPersonAtVersion(trx, id, patch.version, toYoungPersonRow(merged));
       if (!updated) throw new ConflictError('The record changed while it was being updated; read it again and reapply your change.');
+      await recordChangeInHistory(trx, id, current, merged, isoDay(today));
       await appendAuditEvent(trx, actor, {
         action: 'young_person.update',
         resourceType: 'young_person',
@@ -295,7 +306,7 @@ export async function listYoungPeople(
   db: Kysely<Database>,
   query: YoungPersonQueryDto,
   today: Date,
-): Promise<{ items: YoungPersonDto[]; total: number; limit: number; offset: number }> {
+): Promise<{ items: YoungPersonListItemDto[]; total: number; limit: number; offset: number }> {
   if (query.minAge !== undefined && query.maxAge !== undefined && query.minAge > query.maxAge) {
     throw new BadRequestError('minAge is greater than maxAge', [{ field: 'querystring/minAge', reason: 'must not be greater than maxAge' }]);
   }
@@ -306,6 +317,10 @@ export async function listYoungPeople(
     careStates: query.careState,
     tiers: query.tier,
     reference: query.reference,
+    referenceContains: query.referenceContains,
+    hasCarePlans: query.hasCarePlans,
+    hasProjection: query.hasProjection,
+    teamId: query.team,
     // Aged at least minAge: born at least minAge * 12 months ago.
     latestBirthMonthIndex: query.minAge !== undefined ? now - 12 * query.minAge : undefined,
     // Aged at most maxAge: the (maxAge + 1)th birthday is still to come.
@@ -313,7 +328,12 @@ export async function listYoungPeople(
     limit,
     offset,
   });
-  return { items: items.map((row) => toYoungPersonDto(row, today)), total, limit, offset };
+  return {
+    items: items.map((row) => ({ ...toYoungPersonDto(row, today), carePlanCount: row.care_plan_count, projectionCount: row.projection_count })),
+    total,
+    limit,
+    offset,
+  };
 }
 
 /**
@@ -335,6 +355,8 @@ export async function eraseYoungPerson(db: Kysely<Database>, actor: Actor, id: s
     // Plans and projections are individual records too: they go with the record.
     await deleteCarePlansOf(trx, id);
     await deletePathwayProjectionsOf(trx, id);
+    // The history too: dated placements and districts are personal data.
+    await deleteEpisodesOf(trx, id);
     await appendAuditEvent(trx, actor, { action: 'young_person.erase', resourceType: 'young_person', resourceId: id, detail: {} });
     return toErasedDto(tombstone);
   });

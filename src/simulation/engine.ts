@@ -239,8 +239,8 @@ export function parameterList(model: SimulationModel): ParameterInfo[] {
   for (const iv of model.interventions) {
     out.push({ name: `intervention:${iv.id}:one_off`, label: `${iv.label}: one-off cost`, kind: 'intervention_cost' });
     out.push({ name: `intervention:${iv.id}:per_week`, label: `${iv.label}: weekly cost`, kind: 'intervention_cost' });
-    iv.effects.forEach((_, k) => {
-      out.push({ name: `effect:${iv.id}:${k}`, label: `${iv.label}: effect ${k + 1}`, kind: 'effect' });
+    iv.effects.forEach((effect, k) => {
+      out.push({ name: `effect:${iv.id}:${k}`, label: `${iv.label}: ${effect.label ?? `effect ${k + 1}`}`, kind: 'effect' });
     });
   }
   for (const f of model.rateFactors) out.push({ name: `factor:${f.id}`, label: f.label, kind: 'rate_factor' });
@@ -836,6 +836,15 @@ export class Simulator {
     state.rowStamp[rowSlot] = this.runStamp;
   }
 
+  /**
+   * Where simulate() counts, per financial year, people looked after on 31 March who have held
+   * three or more placements in that year (the DfE stability measure): stabilityOut[stabilityBase
+   * + fy]. Null (the default): not counted. Kept apart from the run vector so its layout, and
+   * every figure in it, stay as they were; it uses no random numbers.
+   */
+  stabilityOut: Float64Array | null = null;
+  stabilityBase = 0;
+
   /** Per-trajectory scratch for interventions: when each slot bit's effect ends, and whether it was delivered. */
   private ivEnd = new Int32Array(32);
   private ivDelivered = new Uint8Array(32);
@@ -978,6 +987,11 @@ export class Simulator {
     let virtLastFy = fy;
     let virtLastAge = ageYear;
     let ever = 0;
+    // Placements held in the current financial year: the one held in April (or at the start),
+    // plus one for each move into a placement; read in March for placement stability (below).
+    const stability = this.stabilityOut;
+    const stabilityBase = this.stabilityBase;
+    let placementsThisYear = isPlacement[s];
     let mask = 0;
 
     // The next birthday with an age rule.
@@ -1067,6 +1081,7 @@ export class Simulator {
         movedWithin = c.movedWithin && next === s;
       } else {
       const cell = fyOff + segOff + s;
+      if (cm === 3 && m > offset) placementsThisYear = isPlacement[s];
       if (occFy[cell]++ === 0) touchedFy[nTouchedFy++] = cell;
       if (occAge[ageOff + s]++ === 0) touchedAge[nTouchedAge++] = ageOff + s;
       if (virt) {
@@ -1074,7 +1089,10 @@ export class Simulator {
         this.virtAge[ageYear] += 1;
       }
       ever |= flagBits[s];
-      if (cm === 2) out[eoyBase + fy * nS + s] += 1;
+      if (cm === 2) {
+        out[eoyBase + fy * nS + s] += 1;
+        if (stability !== null && inCare[s] && placementsThisYear >= 3) stability[stabilityBase + fy] += 1;
+      }
       if (m + 1 >= months) break;
 
       // xoshiro128** inline: 32 random bits for this month's transition. Rows are integer
@@ -1135,7 +1153,10 @@ export class Simulator {
               this.virtAge[ageYear] += n;
             }
             const toMarch = cm <= 2 ? 2 - cm : 14 - cm;
-            if (toMarch >= 1 && toMarch <= n) out[eoyBase + fy * nS + s] += 1;
+            if (toMarch >= 1 && toMarch <= n) {
+              out[eoyBase + fy * nS + s] += 1;
+              if (stability !== null && inCare[s] && placementsThisYear >= 3) stability[stabilityBase + fy] += 1;
+            }
             cm = (cm + n) % 12;
             age += n;
             m = j;
@@ -1228,6 +1249,7 @@ export class Simulator {
 
       if (next !== s) {
         if (isPlacement[s] && isPlacement[next]) out[outcomeBase + Outcome.placementMoves] += 1;
+        placementsThisYear += isPlacement[next];
         if (!inCare[s] && inCare[next]) out[outcomeBase + Outcome.careEntries] += 1;
         this.bookEvents(out, base, fy, ageYear, s, next, false);
         if (virt) {
@@ -1238,6 +1260,7 @@ export class Simulator {
         s = next;
         if (offers.length > 0) mask = this.offer(state, out, base, offerDraw, m1, months, s, age, fy, cm, mask);
       } else if (movedWithin) {
+        placementsThisYear++;
         out[outcomeBase + Outcome.placementMoves] += 1;
         this.bookEvents(out, base, fy, ageYear, s, s, true);
         if (virt) {

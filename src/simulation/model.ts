@@ -24,6 +24,12 @@ export interface SimulationModel {
   ageTransitions: AgeTransitionRule[];
   /** Monthly probability of a placement move within the same kind of placement. */
   withinStateMove: Float64Array;
+  /**
+   * Per state, the chance of being placed more than 20 miles from home (the model's
+   * distanceOver20Miles share); NaN where the model gives none. Read by summaries only, never by
+   * the kernel, so it cannot change a random draw.
+   */
+  over20MilesShare: Float64Array;
   isPlacement: Uint8Array;
   flags: OutcomeFlags;
   /** Ages (months) outside which a plan may not place someone in the state. */
@@ -95,6 +101,8 @@ export interface EffectRule {
   from: Uint8Array;
   to: Uint8Array;
   multiplier: Distribution;
+  /** What the effect acts on, in words ("effect on moves to youth custody"): the tornado's label. */
+  label?: string;
 }
 
 export interface InterventionRule {
@@ -142,6 +150,33 @@ export function selectorMask(spec: CostModelSpec, selector: readonly string[]): 
     }
   }
   return mask;
+}
+
+/** A selector in words: a state's label, "any looked after state" for @looked_after, "A or B", or "A and 3 other states". */
+function describeSelector(spec: CostModelSpec, selector: readonly string[]): string {
+  const names = selector.map((item) => {
+    if (item.startsWith('@')) return `any ${item.slice(1).replace(/_/g, ' ')} state`;
+    const label = spec.states.find((s) => s.id === item)?.label ?? item;
+    // "Youth custody" reads as "youth custody" mid-sentence; "IFA ..." keeps its capitals.
+    return /^[A-Z][a-z]/.test(label) ? label[0].toLowerCase() + label.slice(1) : label;
+  });
+  if (names.length <= 2) return names.join(' or ');
+  return `${names[0]} and ${names.length - 1} other states`;
+}
+
+/**
+ * The label of an intervention's k-th effect, for the tornado and the assumptions: where it moves
+ * people to ("effect on moves to youth custody"), with where from as well when another effect of
+ * the same intervention moves people to the same place, and its number only if still ambiguous,
+ * so no two drivers read alike (issue 18: the top driver was "MST: effect 1").
+ */
+export function effectLabel(spec: CostModelSpec, effects: ReadonlyArray<{ from: readonly string[]; to: readonly string[] }>, k: number): string {
+  const to = (j: number) => describeSelector(spec, effects[j].to);
+  const full = (j: number) => `from ${describeSelector(spec, effects[j].from)} to ${to(j)}`;
+  const others = effects.map((_, j) => j).filter((j) => j !== k);
+  if (!others.some((j) => to(j) === to(k))) return `effect on moves to ${to(k)}`;
+  if (!others.some((j) => full(j) === full(k))) return `effect on moves ${full(k)}`;
+  return `effect ${k + 1} on moves ${full(k)}`;
 }
 
 function agencyIndex(agency: string): number {
@@ -250,6 +285,7 @@ export function compileModel(spec: CostModelSpec): SimulationModel {
     rowConcentration,
     ageTransitions,
     withinStateMove: Float64Array.from(spec.states, (s) => s.withinStatePlacementMoves ?? 0),
+    over20MilesShare: Float64Array.from(spec.states, (s) => s.distanceOver20Miles?.share ?? Number.NaN),
     isPlacement: Uint8Array.from(spec.states, (s) => (s.placement ? 1 : 0)),
     flags: {
       inCare: flag('in_care'),
@@ -296,7 +332,12 @@ export function compileModel(spec: CostModelSpec): SimulationModel {
       durationMonths: iv.cost.durationMonths,
       effectMonths: iv.effectDurationMonths ?? iv.cost.durationMonths,
       agency: agencyIndex(iv.cost.agency),
-      effects: iv.effects.map((e) => ({ from: selectorMask(spec, e.from), to: selectorMask(spec, e.to), multiplier: toDistribution(e.multiplier) })),
+      effects: iv.effects.map((e, k) => ({
+        from: selectorMask(spec, e.from),
+        to: selectorMask(spec, e.to),
+        multiplier: toDistribution(e.multiplier),
+        label: effectLabel(spec, iv.effects, k),
+      })),
     })),
     rateFactors: (spec.rateFactors ?? []).map((f) => ({
       id: f.id,

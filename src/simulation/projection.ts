@@ -4,6 +4,7 @@ import { discountFactors } from '../finance/discounting.ts';
 import { type PersonPlan, type PlanSlot, type ProjectionClock, Simulator, parameterList } from './engine.ts';
 import { type MetricLayout, Outcome, metricLayout } from './layout.ts';
 import type { SimulationModel } from './model.ts';
+import { modelHasDistanceShares, personEetShare, personShareWithin20Miles, personSubsetShare } from './projected-outcomes.ts';
 import { MomentAccumulator, type PairedSaving, type Summary, meanOfDifferences, moneySummary, pairedSaving, penceToPounds, probabilityExceeding, summarize, summarizeMoney } from './summary.ts';
 
 /**
@@ -162,6 +163,12 @@ export interface PlanResult {
     neetShareOfCareLeavers19to21: number | null;
   };
   exceedance: Array<{ threshold: number; probability: number }>;
+  /**
+   * Projected outcomes at 31 March of each financial year (src/simulation/projected-outcomes.ts):
+   * the chance of being looked after, and if looked after the expected chance of being placed
+   * within 20 miles of home (null when never looked after in a state with a distance share).
+   */
+  outcomesByYear: Array<{ financialYear: string; ageOn31March: number; probabilityInCare: number; threeOrMorePlacementsShare: MeanSe | null; shareWithin20Miles: MeanSe | null; probabilityCareLeaver: number; eetShareOfCareLeaver: MeanSe | null }>;
 }
 
 /**
@@ -208,6 +215,12 @@ export interface ProjectionChunk {
   moments: Float64Array;
   /** Sums over the chunk's runs of each parameter's value. */
   parameterSums: Float64Array;
+  /**
+   * [plan][MomentAccumulator packed over financial years]: whether looked after on 31 March with
+   * three or more placements in the year (Simulator.stabilityOut). Absent from chunks made by
+   * summariseChunk, which then report no stability.
+   */
+  stabilityMoments?: Float64Array;
 }
 
 export function keptWidth(layout: MetricLayout): number {
@@ -289,6 +302,8 @@ export class ProjectionFolder {
    */
   private readonly kept: Float64Array[];
   private readonly parameterSums: Float64Array;
+  /** Per plan, over runs: looked after on 31 March with 3+ placements in the year, by financial year; null once a chunk lacks it. */
+  private stability: MomentAccumulator[] | null;
   private nextRun = 0;
 
   constructor(model: SimulationModel, request: ProjectionRequest, runs: number, seed: number) {
@@ -303,6 +318,7 @@ export class ProjectionFolder {
     this.moments = Array.from({ length: this.nPlans }, () => new MomentAccumulator(this.layout.size));
     this.kept = Array.from({ length: this.nPlans }, () => new Float64Array(runs * this.width));
     this.parameterSums = new Float64Array(parameterList(model).length);
+    this.stability = Array.from({ length: this.nPlans }, () => new MomentAccumulator(this.layout.nFinancialYears));
   }
 
   /** Adds a chunk; chunks must arrive in run order (the pool buffers out-of-order ones). */
@@ -323,6 +339,11 @@ export class ProjectionFolder {
       }
     }
     for (let k = 0; k < this.parameterSums.length; k++) this.parameterSums[k] += chunk.parameterSums[k];
+    if (chunk.stabilityMoments === undefined) this.stability = null;
+    else if (this.stability !== null) {
+      const stabilityPacked = MomentAccumulator.packedSize(this.layout.nFinancialYears);
+      for (let p = 0; p < this.nPlans; p++) this.stability[p].merge(chunk.stabilityMoments, p * stabilityPacked);
+    }
     this.nextRun = chunk.runEnd;
   }
 
@@ -407,6 +428,26 @@ export class ProjectionFolder {
           neetShareAged19to21: ratio(outcome('monthsNeet19to21'), outcome('monthsAged19to21')),
           neetShareOfCareLeavers19to21: ratio(outcome('monthsNeet19to21'), outcome('monthsCareLeaver19to21')),
         },
+        outcomesByYear: Array.from({ length: nFy }, (_, f) => {
+          const probabilities = Float64Array.from({ length: nS }, (_, s) => m.meanAt(layout.endOfYearState + f * nS + s));
+          let probabilityInCare = 0;
+          for (let s = 0; s < nS; s++) if (model.flags.inCare[s]) probabilityInCare += probabilities[s];
+          let probabilityCareLeaver = 0;
+          for (let s = 0; s < nS; s++) if (model.flags.careLeaver[s]) probabilityCareLeaver += probabilities[s];
+          // March of year f is projection month 12f + (2 − start month index) mod 12; age is known.
+          const marchMonth = 12 * f + ((14 - (this.request.clock.startMonth - 1)) % 12);
+          const ageOn31March = Math.floor((this.request.ageMonths + marchMonth) / 12);
+          const unstable = this.stability === null ? null : this.stability[p].meanAt(f);
+          return {
+            financialYear: financialYearLabel(firstFy + f),
+            ageOn31March,
+            probabilityInCare,
+            threeOrMorePlacementsShare: unstable === null ? null : personSubsetShare(unstable, probabilityInCare, this.runs),
+            shareWithin20Miles: modelHasDistanceShares(model) ? personShareWithin20Miles(model, probabilities, 0, this.runs) : null,
+            probabilityCareLeaver,
+            eetShareOfCareLeaver: ageOn31March >= 19 && ageOn31March <= 21 ? personEetShare(model, probabilities, 0, this.runs) : null,
+          };
+        }),
         exceedance: (this.request.thresholds ?? []).map((threshold) => ({
           threshold,
           // On present value, like the total the threshold is read against.
@@ -488,6 +529,10 @@ export function projectionChunk(model: SimulationModel, request: ProjectionReque
   const nParameters = simulator.parameters.length;
   const parameterSums = new Float64Array(nParameters);
   const vector = new Float64Array(layout.size);
+  const stability = new Float64Array(layout.nFinancialYears);
+  const stabilityAccumulators = plans.map(() => new MomentAccumulator(layout.nFinancialYears));
+  simulator.stabilityOut = stability;
+  simulator.stabilityBase = 0;
   simulator.prepareRuns(seed, runStart, runEnd);
   for (let r = 0; r < runs; r++) {
     simulator.beginRun(seed, runStart + r);
@@ -495,14 +540,21 @@ export function projectionChunk(model: SimulationModel, request: ProjectionReque
     for (let k = 0; k < nParameters; k++) parameterSums[k] += values[k];
     for (let p = 0; p < nPlans; p++) {
       vector.fill(0);
+      stability.fill(0);
       simulator.simulate(plans[p].slotIndex, plans[p].person, vector, 0);
       simulator.flush(plans[p].slotIndex, vector, 0);
       accumulators[p].add(vector, 0);
+      stabilityAccumulators[p].add(stability, 0);
       keepHeadlines(layout, factors, vector, 0, kept, (r * nPlans + p) * width);
     }
   }
   for (let p = 0; p < nPlans; p++) accumulators[p].packInto(moments, p * packed);
-  return { runStart, runEnd, kept, moments, parameterSums };
+  const stabilityPacked = MomentAccumulator.packedSize(layout.nFinancialYears);
+  const stabilityMoments = new Float64Array(nPlans * stabilityPacked);
+  for (let p = 0; p < nPlans; p++) stabilityAccumulators[p].packInto(stabilityMoments, p * stabilityPacked);
+  // The cached simulator may serve summariseChunk's path next: leave it not counting.
+  simulator.stabilityOut = null;
+  return { runStart, runEnd, kept, moments, parameterSums, stabilityMoments };
 }
 
 /** Runs a whole projection in the calling thread (tests and small requests). */

@@ -5,6 +5,7 @@ import { keyedStreamUniform, parameterList } from './engine.ts';
 import { type MetricLayout, Outcome } from './layout.ts';
 import type { SimulationModel } from './model.ts';
 import { cohortLayout } from './cohort.ts';
+import { modelHasDistanceShares, tallyDistance } from './projected-outcomes.ts';
 import { FundingFolder, type FundingResult } from './funding-fold.ts';
 import { APPRAISAL_CONVENTIONS, type PreparedScenario } from './scenario.ts';
 import { type Summary, penceToPounds, quantileSorted, summarize, summarizeMoney } from './summary.ts';
@@ -74,6 +75,15 @@ export interface ScenarioResultCore {
   npvHistogram: Array<{ from: number; to: number; count: number }>;
   /** How the strategy is paid for, run by run (src/simulation/funding-fold.ts); only when the scenario gives funding. */
   funding?: FundingResult;
+  /**
+   * Projected outcomes by planning year, at 31 March (src/simulation/projected-outcomes.ts):
+   * the share of children looked after placed within 20 miles of home, each run's expected
+   * share from its counts by state (no draws of its own), P10-P90 over runs. `lookedAfter` is
+   * the mean number counted (looked after in a state with a distance share): the share is
+   * withheld from roles without individual access below 10. Absent from runs made before it,
+   * and when the model gives no distance shares.
+   */
+  projectedOutcomes?: Array<{ financialYear: string; lookedAfter: { baseline: number | null; strategy: number | null }; shareWithin20Miles: { baseline: Band | null; strategy: Band | null; difference: Band | null } }>;
 }
 
 const OUTCOMES: Array<{ measure: string; label: string; slot: keyof typeof Outcome }> = [
@@ -354,6 +364,26 @@ export class ScenarioFolder {
       return { financialYear: label(y), baseline: band(total(0)), strategy: band(total(1)) };
     });
     yield;
+    const distanceModel = this.models[0];
+    const projectedOutcomes = modelHasDistanceShares(distanceModel)
+      ? Array.from({ length: this.planning }, (_, y) => {
+          // Each run's share from its counts at 31 March; a run with nobody counted has no share
+          // and is left out (the band is over the runs that have one; null when none has).
+          const tallies = [0, 1].map((variant) => Array.from({ length: runs }, (_, run) => tallyDistance(distanceModel, this.counts, ((run * 2 + variant) * this.planning + y) * nS)));
+          const shares = tallies.map((list) => list.map((x) => (x.counted > 0 ? x.within / x.counted : Number.NaN)));
+          const banded = (values: number[]) => {
+            const kept = Float64Array.from(values.filter((v) => !Number.isNaN(v)));
+            return kept.length > 0 ? band(kept) : null;
+          };
+          const meanCounted = (list: Array<{ counted: number }>) => list.reduce((n, x) => n + x.counted, 0) / runs;
+          return {
+            financialYear: label(y),
+            lookedAfter: { baseline: meanCounted(tallies[0]), strategy: meanCounted(tallies[1]) },
+            shareWithin20Miles: { baseline: banded(shares[0]), strategy: banded(shares[1]), difference: banded(shares[1].map((x, run) => x - shares[0][run])) },
+          };
+        })
+      : undefined;
+    yield;
     const outcomes = OUTCOMES.map((o, k) => {
       const base = series((run) => this.outcomes[(run * 2) * OUTCOMES.length + k]);
       const strategy = series((run) => this.outcomes[(run * 2 + 1) * OUTCOMES.length + k]);
@@ -469,6 +499,7 @@ export class ScenarioFolder {
       sensitivity,
       npvHistogram: histogram(npvPounds, 30),
       ...(this.funding ? { funding: this.funding.finish() } : {}),
+      ...(projectedOutcomes ? { projectedOutcomes } : {}),
     };
   }
 }

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { CAPABILITIES, type Capability, ROLES, can, capabilitiesOf } from '../../src/services/access-control.ts';
-import { ADMINISTER, CALIBRATE, ERASE, EXPORT, README, READ_AGGREGATES, READ_INDIVIDUALS, RUN_PROJECTIONS, RUN_SCENARIOS, WRITE_INDIVIDUALS, readmeRoleTable } from './readme-roles.ts';
+import { ADMINISTER, CALIBRATE, ERASE, EXPORT, EXPORT_INDIVIDUALS, README, READ_AGGREGATES, READ_INDIVIDUALS, RUN_PROJECTIONS, RUN_SCENARIOS, SET_TARGETS, WRITE_INDIVIDUALS, readmeRoleTable } from './readme-roles.ts';
 
 /**
  * The policy table in src/services/access-control.ts against the README's roles table, cell by
@@ -18,6 +18,8 @@ const rowCapabilities: Record<string, Capability[]> = {
   [RUN_SCENARIOS]: ['scenarios:write'],
   [CALIBRATE]: ['models:write'],
   [EXPORT]: ['packs:export'],
+  [EXPORT_INDIVIDUALS]: ['individuals:export'],
+  [SET_TARGETS]: ['targets:write'],
   [ADMINISTER]: ['tokens:manage', 'audit:read'],
 };
 

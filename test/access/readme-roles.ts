@@ -38,5 +38,7 @@ export const READ_AGGREGATES = 'read models, scenarios, runs and other aggregate
 export const RUN_SCENARIOS = 'create and run scenarios';
 export const CALIBRATE = 'import SSDA903 returns and publish calibrated models';
 export const EXPORT = 'export scenario packs';
+export const EXPORT_INDIVIDUALS = 'export one young person’s budget or projection (xlsx, csv)';
+export const SET_TARGETS = 'set scorecard targets and thresholds';
 export const ADMINISTER = 'manage tokens, read the audit log';
 

@@ -360,3 +360,40 @@ t.test('a cost above £10m per unit is refused (whole-pence totals stay exact; a
   (atCeiling.unitCosts as Array<Record<string, unknown>>)[0].amount = 10_000_000;
   t.ok(validateModel(atCeiling).ok, '£10m itself is allowed');
 });
+
+t.test('distanceOver20Miles: a share outside [0, 1], an unknown source, a state not in care', async (t) => {
+  const care = (m: LooseModel) => m.states.findIndex((s: { id: string }) => s.id === 'care');
+  const errors = errorsOf(t, (m) => {
+    m.states[care(m)].distanceOver20Miles = { share: 1.2, source: 'test' };
+  });
+  hasError(t, errors, `/states/${care(tinyModel())}/distanceOver20Miles/share`, 'must be <= 1');
+  t.equal(errors.length, 1, 'only the share is named');
+  hasError(
+    t,
+    errorsOf(t, (m) => {
+      m.states[care(m)].distanceOver20Miles = { share: -0.1, source: 'test' };
+    }),
+    `/states/${care(tinyModel())}/distanceOver20Miles/share`,
+    'must be >= 0',
+  );
+  hasError(
+    t,
+    errorsOf(t, (m) => {
+      m.states[care(m)].distanceOver20Miles = { share: 0.3, source: 'hearsay' };
+    }),
+    `/states/${care(tinyModel())}/distanceOver20Miles/source`,
+    /unknown source "hearsay"/,
+  );
+  const notInCare = tinyModel().states.findIndex((s: { flags?: string[] }) => !(s.flags ?? []).includes('in_care'));
+  hasError(
+    t,
+    errorsOf(t, (m) => {
+      m.states[notInCare].distanceOver20Miles = { share: 0.3, source: Object.keys(m.sources)[0] };
+    }),
+    `/states/${notInCare}/distanceOver20Miles`,
+    /only states flagged in_care have a placement distance/,
+  );
+  const ok = tinyModel();
+  ok.states[care(ok)].distanceOver20Miles = { share: 0.25, source: Object.keys(ok.sources)[0] };
+  t.ok(validateModel(ok).ok, 'a share in [0, 1] citing a known source validates');
+});

@@ -73,6 +73,19 @@ export function unzip(zip: Uint8Array): Record<string, Uint8Array> {
 
 export const text = (data: Uint8Array) => new TextDecoder().decode(data);
 
+/**
+ * The report's text from the first page that holds `from` up to (not including) the first later
+ * text matching `to` (or the end): a section that flows over pages (issue 18) read as one.
+ */
+export function reportSection(pages: string[], from: RegExp, to?: RegExp): string {
+  const all = pages.join('\n');
+  const start = all.search(from);
+  if (start < 0) return '';
+  const rest = all.slice(start);
+  const end = to ? rest.slice(1).search(to) : -1;
+  return end < 0 ? rest : rest.slice(0, end + 1);
+}
+
 /** The text of each page of a PDF, read with PDF.js. */
 export async function pdfPages(data: Uint8Array): Promise<string[]> {
   const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');

@@ -2,11 +2,10 @@ import ExcelJS from 'exceljs';
 import t from 'tap';
 import { buildScenarioPack } from '../../src/export/pack.ts';
 import type { PackRun } from '../../src/export/pack-input.ts';
-import { reportPageCount } from '../../src/export/report.ts';
 import { scenarioResultView } from '../../src/finance/scenario-view.ts';
 import { formatPounds } from '../../src/services/wording.ts';
 import type { ScenarioSpec } from '../../src/catalog/scenario-schema.ts';
-import { members, packRun, pdfPages, scenarioSpec, text, unzip } from './fixtures.ts';
+import { members, packRun, pdfPages, reportSection, scenarioSpec, text, unzip } from './fixtures.ts';
 
 /**
  * The pack of a run with a funding arrangement (issue 16): a Funding sheet (and its CSV) holding
@@ -57,9 +56,9 @@ async function build(runs: PackRun[]) {
 
 /** The line of the Funding sheet for a party and measure (and year), as [mean, P5, P10, P50, P90, P95]. */
 function figures(rows: SheetValue[][], party: string, measure: string, year = ''): SheetValue[] {
-  const row = rows.find((r) => r[2] === party && String(r[3]).startsWith(measure) && (r[4] ?? '') === year);
+  const row = rows.find((r) => r[1] === party && String(r[2]).startsWith(measure) && (r[3] ?? '') === year);
   if (!row) throw new Error(`no line ${party} / ${measure} / ${year}`);
-  return row.slice(6, 12);
+  return row.slice(5, 11);
 }
 
 t.test('a run with funding: the Funding sheet holds the run answer’s figures exactly', async (t) => {
@@ -67,7 +66,8 @@ t.test('a run with funding: the Funding sheet holds the run answer’s figures e
   const files = await build([run]);
   t.ok(files['tables/funding.csv'], 'the sheet as CSV too');
   const rows = await sheetRows(files['workbook.xlsx'], 'Funding');
-  t.same(rows[0], ['Run', 'Section', 'Party', 'Measure', 'Financial year', 'Unit', 'Mean', 'P5', 'P10', 'P50', 'P90', 'P95']);
+  // A pack of one run has no run column (issue 18): the run is named once, on the Summary sheet.
+  t.same(rows[0], ['Section', 'Party', 'Measure', 'Financial year', 'Unit', 'Mean', 'P5', 'P10', 'P50', 'P90', 'P95']);
   // The figures as the run answer gives them (rounded once at the edge).
   const f = scenarioResultView(run.result).funding as NonNullable<PackRun['result']['funding']>;
   const six = (s: { mean: number; p5: number; p10: number; p50: number; p90: number; p95: number }) => [s.mean, s.p5, s.p10, s.p50, s.p90, s.p95];
@@ -106,7 +106,7 @@ t.test('a run with funding: the Funding sheet holds the run answer’s figures e
   t.equal(grant.received.mean, 50000, 'hand check: the grant, received in full');
   t.same(figures(rows, 'Borough council', 'Received (cash)').slice(0, 1), [50000], 'the grant on the sheet');
   const pbr = f.income.find((line) => line.id === 'families-pbr') as (typeof f.income)[number];
-  t.same(figures(rows.filter((row) => String(row[1]).startsWith('Income families-pbr')), 'Borough council', 'Received (present value)'), six(pbr.presentValue));
+  t.same(figures(rows.filter((row) => String(row[0]).startsWith('Income families-pbr')), 'Borough council', 'Received (present value)'), six(pbr.presentValue));
   t.same(figures(rows, 'Borough council', 'Net after income (present value)'), six(f.organisations[0].presentNetAfterIncome));
   t.same(figures(rows, 'All', 'Net after income'), six(f.netAfterIncome));
 
@@ -118,9 +118,9 @@ t.test('a run with funding: the Funding sheet holds the run answer’s figures e
   const workbook = new ExcelJS.Workbook();
   await workbook.xlsx.load(Buffer.from(files['workbook.xlsx']) as unknown as ArrayBuffer);
   const sheet = workbook.getWorksheet('Funding') as ExcelJS.Worksheet;
-  const at = (party: string, measure: string) => rows.findIndex((row) => row[2] === party && String(row[3]).startsWith(measure)) + 1;
-  t.equal(sheet.getCell(at('Investor', 'Net (present value)'), 7).numFmt, '"£"#,##0;-"£"#,##0');
-  t.equal(sheet.getCell(at('Investor', 'Chance of losing money'), 7).numFmt, '0%');
+  const at = (party: string, measure: string) => rows.findIndex((row) => row[1] === party && String(row[2]).startsWith(measure)) + 1;
+  t.equal(sheet.getCell(at('Investor', 'Net (present value)'), 6).numFmt, '"£"#,##0;-"£"#,##0');
+  t.equal(sheet.getCell(at('Investor', 'Chance of losing money'), 6).numFmt, '0%');
   const names = workbook.worksheets.map((s) => s.name);
   t.equal(names.indexOf('Funding'), names.indexOf('Net by year') + 1, 'after the invest-to-save sheets');
 });
@@ -128,8 +128,7 @@ t.test('a run with funding: the Funding sheet holds the run answer’s figures e
 t.test('the report has a funding page with who pays, who gains, commissioner and investor', async (t) => {
   const files = await build([run]);
   const pages = await pdfPages(files['report.pdf']);
-  t.equal(pages.length, reportPageCount(1, 1), '2 + 3 + 1 funding page');
-  const page = pages[4];
+  const page = reportSection(pages, /who pays and who gains/, /About this pack/);
   t.match(page, /who pays and who gains/);
   t.match(page, /Borough council/);
   t.match(page, /Integrated care board/);
@@ -142,7 +141,7 @@ t.test('the report has a funding page with who pays, who gains, commissioner and
   t.ok(page.includes(formatPounds(f.organisations[0].presentNet.mean)), 'the council’s expected net');
   t.ok(page.includes(formatPounds(f.outcomesContracts[0].commissionerPresentNet.mean)), 'the commissioner’s net');
   t.ok(page.includes(formatPounds(f.outcomesContracts[0].investorPresentNet.mean)), 'the investor’s net');
-  t.match(pages[5], /About this pack/);
+  t.match(reportSection(pages, /About this pack/), /Runs in this pack/, 'after the funding section');
   const irr = f.outcomesContracts[0].irr;
   t.ok(irr.summary, 'the IRR is defined in some runs');
   t.ok(page.includes(`${((irr.summary?.p50 ?? 0) * 100).toFixed(1)}% over ${irr.runsWithIrr} of 40 runs`), `the IRR median says it covers ${irr.runsWithIrr} of the 40 runs`);
@@ -152,7 +151,7 @@ t.test('a run without funding has no Funding sheet and no funding page', async (
   const plain = await packRun(scenarioSpec(), members(12), { runs: 10, seed: 3, runId: RUN });
   const files = await build([plain]);
   t.notOk(files['tables/funding.csv']);
-  t.equal((await pdfPages(files['report.pdf'])).length, reportPageCount(1));
+  t.notMatch((await pdfPages(files['report.pdf'])).join('\n'), /who pays and who gains/);
 });
 
 t.test('disclosure: a pooled and contracted service started by fewer than 5 children has its money withheld', async (t) => {
@@ -181,8 +180,9 @@ t.test('disclosure: a pooled and contracted service started by fewer than 5 chil
   const csv = text(files['tables/funding.csv']);
   t.match(csv, /withheld/);
   const pages = await pdfPages(files['report.pdf']);
-  t.match(pages[4], /withheld/);
-  t.match(pages[4], /fewer than 5 children start mst/);
+  const section = reportSection(pages, /who pays and who gains/, /About this pack/);
+  t.match(section, /withheld/);
+  t.match(section, /fewer than 5 children start mst/);
 });
 
 t.test('the who-pays page shows every organisation’s money figures whole (none wrapped mid-figure)', async (t) => {
@@ -190,7 +190,7 @@ t.test('the who-pays page shows every organisation’s money figures whole (none
   const big = { ...funding, income: [{ ...funding.income![0], amounts: [{ year: '2026-27', amount: 3_180_000 }] }, funding.income![1]] };
   const run = await packRun(scenarioSpec({ id: 'funded-big', name: 'MST with a large grant', funding: big }), cohort, { runs: 20, seed: 3, runId: RUN });
   const files = await build([run]);
-  const page = (await pdfPages(files['report.pdf']))[4];
+  const page = reportSection(await pdfPages(files['report.pdf']), /who pays and who gains/, /About this pack/);
   // pdf.js gives one text item per drawn line; a figure wrapped inside its cell would split into two tokens.
   const tokens = new Set(page.split(/\s+/));
   const f = scenarioResultView(run.result).funding as NonNullable<PackRun['result']['funding']>;
@@ -254,10 +254,10 @@ t.test('the Assumptions sheet and assumptions.csv list every funding input with 
 t.test('the Funding sheet’s Measure column is as wide as its longest label', async (t) => {
   const files = await build([run]);
   const rows = await sheetRows(files['workbook.xlsx'], 'Funding');
-  const longest = Math.max(...rows.slice(1).map((r) => String(r[3] ?? '').length));
+  const longest = Math.max(...rows.slice(1).map((r) => String(r[2] ?? '').length));
   t.ok(longest > 60, `some labels are longer than the old cap of 60 (${longest})`);
   const workbook = new ExcelJS.Workbook();
   await workbook.xlsx.load(Buffer.from(files['workbook.xlsx']) as unknown as ArrayBuffer);
-  const width = (workbook.getWorksheet('Funding') as ExcelJS.Worksheet).getColumn(4).width ?? 0;
+  const width = (workbook.getWorksheet('Funding') as ExcelJS.Worksheet).getColumn(3).width ?? 0;
   t.ok(width >= longest, `Measure column width ${width} >= longest label ${longest}`);
 });

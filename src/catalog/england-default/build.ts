@@ -13,7 +13,7 @@ import { AGE_BANDS, ageTransitions, monthlyTransitions, WITHIN_STATE_MOVES } fro
  */
 
 export const ENGLAND_DEFAULT_ID = 'england-default';
-export const ENGLAND_DEFAULT_VERSION = '1.2.0';
+export const ENGLAND_DEFAULT_VERSION = '1.3.0';
 
 type EventCostSpec = Static<typeof EventCost>;
 type RateFactorSpec = Static<typeof RateFactor>;
@@ -52,6 +52,51 @@ const OUTCOME_FLAGS_BY_STATE: Record<string, StateSpec['flags']> = {
   homeless: ['care_leaver', 'homeless'],
 };
 
+/**
+ * The chance of being placed more than 20 miles from home, by placement state, of children whose
+ * distance is known (DfE placement location tables; see the sources' notes for the counts).
+ * Where no figure by placement type was read, the all-placements share stands in, and the note
+ * says so.
+ */
+const ALL_PLACEMENTS_OVER_20 = Math.round((12_820 / (53_100 + 12_820)) * 1000) / 1000;
+const NON_KINSHIP_FOSTER_OVER_20 = Math.round(((7_520 - 960) / (42_120 - 6_870 + 7_520 - 960)) * 1000) / 1000;
+const allPlacements = (kind: string) => ({
+  share: ALL_PLACEMENTS_OVER_20,
+  source: 'dfe_placement_location_2024',
+  note: `No figure for ${kind} was read: the share of all placements (12,820 of 65,920 with a known distance, 31 March 2015) stands in.`,
+});
+const DISTANCE_OVER_20_MILES: Record<string, NonNullable<StateSpec['distanceOver20Miles']>> = {
+  kinship_foster: {
+    share: Math.round((960 / 7_830) * 1000) / 1000,
+    source: 'dfe_placement_location_2024',
+    note: 'Foster placements with a relative or friend, 31 March 2015: 960 over 20 miles (90 inside and 870 outside the boundary) of 7,830 with a known distance.',
+  },
+  inhouse_foster: {
+    share: NON_KINSHIP_FOSTER_OVER_20,
+    source: 'dfe_placement_location_2024',
+    note: 'Foster care other than with relatives or friends, 31 March 2015: (7,520 − 960) over 20 miles of (42,120 − 6,870) + (7,520 − 960) with a known distance. The same figure as agency foster care until the split by provider is transcribed: in-house recruitment moves no child nearer home in this model until then.',
+  },
+  ifa_foster: {
+    share: NON_KINSHIP_FOSTER_OVER_20,
+    source: 'dfe_placement_location_2024',
+    note: 'As in-house foster care (foster care other than with relatives or friends, 2015); the independent fostering agency row over 20 miles was not read.',
+  },
+  residential: {
+    share: 0.49,
+    source: 'nao_residential_distance_2025',
+    note: 'Children in children’s homes, March 2024: 49% more than 20 miles from home (median distance of secure and children’s homes 17.8 miles in 2015, dfe_placement_location_2024).',
+  },
+  secure_home: {
+    share: 0.49,
+    source: 'nao_residential_distance_2025',
+    note: 'Children’s homes’ figure (the DfE groups secure and children’s homes together): with 13 secure units in England the share is probably higher.',
+  },
+  supported_accommodation: allPlacements('supported accommodation (median distance 4.0 miles in 2015, so probably lower)'),
+  placed_for_adoption: allPlacements('placements for adoption (median distance 16.5 miles in 2015, so probably higher)'),
+  placed_with_parents: allPlacements('placements with parents (median distance 0.6 miles in 2015, so probably lower)'),
+  other_placement: allPlacements('other placements'),
+};
+
 function states(): StateSpec[] {
   return DEFAULT_CARE_STATES.map((s) => {
     const spec: StateSpec = { id: s.id, label: s.label, category: s.category };
@@ -62,6 +107,8 @@ function states(): StateSpec[] {
     if (s.maxAgeYears !== undefined) spec.maxAgeYears = s.maxAgeYears;
     const moves = WITHIN_STATE_MOVES[s.id];
     if (moves !== undefined) spec.withinStatePlacementMoves = moves;
+    const distance = DISTANCE_OVER_20_MILES[s.id];
+    if (distance !== undefined) spec.distanceOver20Miles = distance;
     return spec;
   });
 }

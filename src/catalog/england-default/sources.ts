@@ -124,6 +124,20 @@ export const SOURCES: Record<string, SourceSpec> = {
     url: 'https://local.gov.uk/publications/high-cost-childrens-social-care-placements-survey',
     note: '1,510 placements costing £10,000 a week or more in 2022-23 (120 in 2018-19); highest single placement £63,000 a week.',
   },
+  dfe_placement_location_2024: {
+    title: 'Children looked after: a focus on placement location, reporting year 2024 (data sets: placement distance for CLA; types of placement for CLA by distance locality; fostering providers by placement distance)',
+    publisher: 'Department for Education',
+    year: '2024',
+    url: 'https://explore-education-statistics.service.gov.uk/find-statistics/children-looked-after-a-focus-on-placement-location/2024',
+    note: 'Children looked after on 31 March, by distance from home; the series runs 2015 to 2024, but only the 2015 rows were read (data catalogue previews): all placements 53,100 within 20 miles, 12,820 over 20 miles, 3,550 not known (18.6% over 20 miles of all; 19.4% of those with a known distance, 12,820 / 65,920); all foster care 42,120 within, 7,520 over, 1,940 not known (15.1% of known); foster placements with a relative or friend 5,490 + 1,380 within, 90 + 870 over (inside + outside the boundary; 12.3% of known); independent fostering agency 11,930 within (its over-20-miles row not read). Median distance 2015: foster care 5.5 miles, placed for adoption 16.5, placed with parents 0.6, secure and children’s homes 17.8, semi-independent and supported 4.0. Distances not known (mostly unaccompanied asylum-seeking children) are left out of the shares, as the DfE shows them apart. Data sets: https://explore-education-statistics.service.gov.uk/data-catalogue/data-set/9114fc39-03a0-4cb5-a4d6-75bf9b5413af, https://explore-education-statistics.service.gov.uk/data-catalogue/data-set/2f4480a6-473b-435b-9535-f74953423380, https://explore-education-statistics.service.gov.uk/data-catalogue/data-set/a69b0486-6319-4c9a-975a-9139c7d54d7a. The 2024 rows by placement type and the IFA/local authority split should replace these when transcribed.',
+  },
+  nao_residential_distance_2025: {
+    title: 'NAO Managing children’s residential care (press release, as reported)',
+    publisher: 'National Audit Office (via Fosse 107 / Sky News)',
+    year: '2025',
+    url: 'https://www.fosse107.co.uk/news/national-news/vulnerable-children-in-care-being-let-down-by-dysfunctional-system-watchdog-warns',
+    note: 'March 2024: 67% of children in children’s homes placed outside their local authority; 49% more than 20 miles from home (shared/reference/unit-costs-sources.csv).',
+  },
   nao_residential_moves_2025: {
     title: 'NAO Managing children’s residential care (coverage)',
     publisher: 'National Audit Office (via Fosse 107 / Sky News)',

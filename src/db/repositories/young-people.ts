@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely';
+import { type ExpressionBuilder, type Kysely, sql } from 'kysely';
 import type { Database, NewYoungPersonRow, YoungPersonRow, YoungPersonRowUpdate } from '../schema.ts';
 import { yieldToEventLoop } from '../yield.ts';
 
@@ -68,24 +68,57 @@ export interface YoungPeopleFilter {
   /** Birth (year * 12 + month - 1) at least this: aged at most maxAge. */
   earliestBirthMonthIndex?: number | undefined;
   reference?: string | undefined;
+  /** Case-insensitive substring of the reference. */
+  referenceContains?: string | undefined;
+  hasCarePlans?: boolean | undefined;
+  hasProjection?: boolean | undefined;
+  teamId?: string | undefined;
   limit: number;
   offset: number;
 }
 
-/** Stored records (erased ones never), by reference. */
+/**
+ * Stored records (erased ones never), by reference, each with its numbers of care plans and
+ * stored pathway projections.
+ */
 export async function listYoungPeople(
   db: Kysely<Database>,
   filter: YoungPeopleFilter,
-): Promise<{ items: YoungPersonRow[]; total: number }> {
+): Promise<{ items: Array<YoungPersonRow & { care_plan_count: number; projection_count: number }>; total: number }> {
   let query = db.selectFrom('young_people').where('erased_at', 'is', null);
   if (filter.careStates?.length) query = query.where('care_state', 'in', filter.careStates);
   if (filter.tiers?.length) query = query.where('tier', 'in', filter.tiers);
   if (filter.reference !== undefined) query = query.where('reference', '=', filter.reference);
+  // position() rather than LIKE: a reference may hold "_", which LIKE would read as a wildcard.
+  if (filter.referenceContains !== undefined) query = query.where(sql<boolean>`position(lower(${filter.referenceContains}) in lower(reference)) > 0`);
+  const plans = (eb: ExpressionBuilder<Database, 'young_people'>) =>
+    eb.exists(eb.selectFrom('care_plans').select(sql`1`.as('one')).whereRef('care_plans.young_person_id', '=', 'young_people.id'));
+  const projections = (eb: ExpressionBuilder<Database, 'young_people'>) =>
+    eb.exists(eb.selectFrom('pathway_projections').select(sql`1`.as('one')).whereRef('pathway_projections.young_person_id', '=', 'young_people.id'));
+  if (filter.hasCarePlans !== undefined) query = query.where((eb) => (filter.hasCarePlans ? plans(eb) : eb.not(plans(eb))));
+  if (filter.hasProjection !== undefined) query = query.where((eb) => (filter.hasProjection ? projections(eb) : eb.not(projections(eb))));
+  if (filter.teamId !== undefined) query = query.where('team_id', '=', filter.teamId);
   const birthIndex = sql<number>`birth_year * 12 + birth_month - 1`;
   if (filter.latestBirthMonthIndex !== undefined) query = query.where(birthIndex, '<=', filter.latestBirthMonthIndex);
   if (filter.earliestBirthMonthIndex !== undefined) query = query.where(birthIndex, '>=', filter.earliestBirthMonthIndex);
-  const items = await query.selectAll().orderBy('reference').orderBy('id').limit(filter.limit).offset(filter.offset).execute();
+  const rows = await query
+    .selectAll('young_people')
+    .select((eb) => [
+      eb.selectFrom('care_plans').select((e) => e.fn.countAll<number>().as('n')).whereRef('care_plans.young_person_id', '=', 'young_people.id').as('care_plan_count'),
+      eb
+        .selectFrom('pathway_projections')
+        .select((e) => e.fn.countAll<number>().as('n'))
+        .whereRef('pathway_projections.young_person_id', '=', 'young_people.id')
+        .as('projection_count'),
+    ])
+    .orderBy('reference')
+    .orderBy('id')
+    .limit(filter.limit)
+    .offset(filter.offset)
+    .execute();
   const count = await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  // count(*) is int8: a string from some drivers.
+  const items = rows.map((row) => ({ ...row, care_plan_count: Number(row.care_plan_count ?? 0), projection_count: Number(row.projection_count ?? 0) }));
   return { items, total: Number(count.n) };
 }
 
@@ -110,6 +143,9 @@ export async function eraseYoungPersonRecord(db: Kysely<Database>, id: string): 
       needs_profile: '{}',
       placement: null,
       services: '[]',
+      // The team and key worker go too: a tombstone keeps birth year, care state and tier only.
+      team_id: null,
+      key_worker_reference: null,
       erased_at: sql`now()`,
       updated_at: sql`now()`,
       version: sql`version + 1`,

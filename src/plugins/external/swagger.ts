@@ -15,7 +15,11 @@ async function openApi(fastify: FastifyInstance) {
         version: packageVersion,
         description:
           'Pathway budgets, lifetime-cost Monte Carlo projections and commissioning scenarios for English children’s services. ' +
-          'Every operation except health and these docs needs `Authorization: Bearer <token>`; errors are RFC 9457 problem+json.',
+          'Every operation except health and these docs needs `Authorization: Bearer <token>`; errors are RFC 9457 problem+json.\n\n' +
+          '**Getting a token.** Start the service with `ADMIN_TOKEN=<a secret of 16+ characters>`: that value is then a working admin token. ' +
+          'With it, issue a token for each user and role with `POST /v1/tokens` (createApiToken, body `{"name": "…", "role": "head_of_service"}`; roles: admin, finance, commissioning, head_of_service, board); ' +
+          'the secret is shown once. Use it here with **Authorize**, in the `Authorization: Bearer <token>` header, or paste it on the page at `/app`. ' +
+          '`GET /v1/tokens/current` says which role a token has.',
       },
       components: {
         securitySchemes: {
@@ -26,6 +30,8 @@ async function openApi(fastify: FastifyInstance) {
       tags: [
         { name: 'system', description: 'Health and service information' },
         { name: 'young-people', description: 'Pseudonymous records of young people' },
+        { name: 'teams', description: 'Teams, each young person’s team and key worker' },
+        { name: 'scorecard', description: 'Outcome measures, the balanced scorecard and team views' },
         { name: 'care-plans', description: 'Alternative courses of action for one young person' },
         { name: 'projections', description: 'Pathway budgets and lifetime-cost projections' },
         { name: 'models', description: 'Cost models: states, rates, unit costs, interventions' },

@@ -5,7 +5,8 @@ import { appendAuditEvent } from '../../db/repositories/audit.ts';
 import { findTokenById, insertToken, listTokens, revokeToken } from '../../db/repositories/tokens.ts';
 import type { ApiTokenRow } from '../../db/schema.ts';
 import { hashToken, newTokenValue } from '../../plugins/app/auth.ts';
-import { ApiToken, type ApiTokenDto, CreateApiTokenBody, CreatedApiToken } from '../../schemas/access.ts';
+import { ApiToken, type ApiTokenDto, CreateApiTokenBody, CreatedApiToken, CurrentApiToken } from '../../schemas/access.ts';
+import { capabilitiesOf } from '../../services/access-control.ts';
 import { IdParams, notFound, standardErrors } from '../../schemas/common.ts';
 import { ConflictError, NotFoundError } from '../../services/errors.ts';
 
@@ -64,6 +65,22 @@ export default async function tokenRoutes(instance: FastifyInstance) {
       },
     },
     async () => ({ items: (await listTokens(fastify.db)).map(toDto) }),
+  );
+
+  fastify.get(
+    '/v1/tokens/current',
+    {
+      // Every role reads aggregates, so every valid token may ask who it is.
+      config: { capability: 'aggregates:read' },
+      schema: {
+        operationId: 'getCurrentToken',
+        tags: ['access'],
+        summary: 'Who this token is: its name, role and what the role may do',
+        description: 'For a page to say who is signed in and offer only what the role may do. Never the secret.',
+        response: { 200: CurrentApiToken, ...standardErrors },
+      },
+    },
+    async (request) => ({ id: request.actor.tokenId, name: request.actor.name, role: request.actor.role, capabilities: capabilitiesOf(request.actor.role) }),
   );
 
   fastify.delete(

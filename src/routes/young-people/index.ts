@@ -13,7 +13,7 @@ import {
   standardErrors,
   unprocessable,
 } from '../../schemas/common.ts';
-import { ErasedYoungPerson, ImportResult, YoungPerson, YoungPersonInput, YoungPersonPatch, YoungPersonQuery } from '../../schemas/young-people.ts';
+import { ErasedYoungPerson, ImportResult, YoungPerson, YoungPersonInput, YoungPersonListItem, YoungPersonPatch, YoungPersonQuery } from '../../schemas/young-people.ts';
 import { DomainError } from '../../services/errors.ts';
 import {
   createYoungPerson,
@@ -79,10 +79,11 @@ export default async function youngPeopleRoutes(instance: FastifyInstance) {
       schema: {
         operationId: 'listYoungPeople',
         tags: ['young-people'],
-        summary: 'List young people, filtered by care state, age and tier, by reference',
-        description: 'Ages are completed years on today’s date. Erased records are never listed.',
+        summary: 'List young people, filtered by care state, age, tier, reference and whether they have care plans or projections, by reference',
+        description:
+          'Ages are completed years on today’s date. Erased records are never listed. Each item carries its numbers of care plans and stored pathway projections. Filters combine with AND; a bad value answers 400 naming the parameter.',
         querystring: YoungPersonQuery,
-        response: { 200: pageOf(YoungPerson), ...standardErrors },
+        response: { 200: pageOf(YoungPersonListItem), ...standardErrors },
       },
     },
     async (request) => listYoungPeople(fastify.db, request.query, new Date()),

@@ -1,13 +1,34 @@
-// The comparison page. Plain script, no framework: sign in with a token (kept in
-// sessionStorage, sent as a bearer header, never in a URL), pick two scenario runs or a young
-// person's stored projection, and read best, expected and worst case side by side with the
-// charts and the findings; download the pack of scenario runs. Every figure comes from the API;
-// every text from it is put on the page as text, never as markup.
+// The page for heads of service and the board. Plain script, no framework: sign in with a token
+// (kept in sessionStorage, sent as a bearer header, never in a URL); the banner says which role
+// is signed in and the page offers only what that role may do. Run a scenario or project a young
+// person's plans and watch the job's progress (with Cancel); pick two scenario runs, or find a
+// young person and pick a stored projection, and read best, expected and worst case side by side
+// with charts titled with what they show and drawn on one scale; download the pack of scenario
+// runs. Every figure comes from the API; every text from it is put on the page as text, never as
+// markup. Dates are written as in the UK (30 November 2026), financial years as 2026-27.
 
 (() => {
   const TOKEN_KEY = 'pathcast.token';
   const money = new Intl.NumberFormat('en-GB', { style: 'currency', currency: 'GBP', maximumFractionDigits: 0 });
-  const state = { runIds: null, allowDifferentCohorts: false };
+  const state = { runIds: null, allowDifferentCohorts: false, me: null, person: null, job: null, careStates: {} };
+  const ROLE_NAMES = { admin: 'Administrator', finance: 'Finance', commissioning: 'Commissioning', head_of_service: 'Head of service', board: 'Programme board' };
+  const ukDate = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/London' });
+  const ukTime = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', timeZone: 'Europe/London' });
+  const whole = new Intl.NumberFormat('en-GB');
+
+  /** "30 November 2026" */
+  function dateOf(iso) {
+    return ukDate.format(new Date(iso));
+  }
+
+  /** "30 November 2026 at 14:05" */
+  function dateTimeOf(iso) {
+    return dateOf(iso) + ' at ' + ukTime.format(new Date(iso));
+  }
+
+  function can(capability) {
+    return Boolean(state.me && state.me.capabilities.indexOf(capability) >= 0);
+  }
 
   function $(id) {
     return document.getElementById(id);
@@ -82,17 +103,24 @@
 
   /** Back to a fresh page: what one user chose or was refused says nothing about the next. */
   function reset() {
+    stopJob();
+    $('job').hidden = true;
     $('mode-runs').checked = true;
     $('runs-form').hidden = false;
+    $('plans-area').hidden = true;
     $('plans-form').hidden = true;
     $('plans-unavailable').hidden = true;
-    ['person', 'projection', 'compare-plans'].forEach((id) => {
-      $(id).disabled = false;
-    });
-    clear($('person'));
+    $('search-form').hidden = false;
+    $('scenario-form').hidden = true;
+    $('mode-plans-choice').hidden = false;
+    clear($('people'));
     clear($('projection'));
     $('result').hidden = true;
     state.runIds = null;
+    state.me = null;
+    state.person = null;
+    $('session-text').textContent = 'Signed in';
+    $('session-text').setAttribute('data-role', '');
     showError('');
   }
 
@@ -117,13 +145,30 @@
     start();
   }
 
+  /** The banner names the token and its role; the page offers only what the role may do. */
+  function applyRole(me) {
+    state.me = me;
+    const roleName = ROLE_NAMES[me.role] || me.role;
+    const text = $('session-text');
+    text.textContent = 'Signed in as ' + me.name + ', role: ' + roleName;
+    text.setAttribute('data-role', me.role);
+    // The board decides from aggregates: it is not offered young people's plans it would be refused.
+    $('mode-plans-choice').hidden = !can('individuals:read');
+    $('scenario-form').hidden = !can('scenarios:write');
+  }
+
   function start() {
     reset();
-    status('Loading scenario runs…');
-    loadRuns()
+    status('Signing in…');
+    api('/v1/tokens/current')
+      .then((me) => {
+        applyRole(me);
+        status('Loading scenario runs…');
+        return Promise.all([loadRuns(), can('scenarios:write') ? loadScenarios() : null]);
+      })
       .then(() => {
         showSignedIn(true);
-        status('Signed in. Choose two scenario runs, or a young person’s plans.');
+        status('Signed in as ' + (ROLE_NAMES[state.me.role] || state.me.role) + '. ' + (can('individuals:read') ? 'Choose two scenario runs, or a young person’s plans.' : 'Choose two scenario runs.'));
         $('run-a').focus();
       })
       .catch((error) => {
@@ -141,11 +186,141 @@
       });
   }
 
+  // ---- Jobs: progress and cancel ---------------------------------------------------------
+
+  function stopJob() {
+    if (state.job?.timer) clearTimeout(state.job.timer);
+    state.job = null;
+  }
+
+  function showProgress(fraction, text) {
+    const percent = Math.max(0, Math.min(100, Math.round(fraction * 100)));
+    $('job-progress').value = percent;
+    $('job-percent').textContent = percent + '%';
+    if (text !== undefined) $('job-text').textContent = text;
+  }
+
+  /**
+   * Shows a job's progress until it ends, polling getJob; Cancel calls cancelJob. `what` says what
+   * runs; onSuccess gets the finished job (its result points at what was stored).
+   */
+  function trackJob(job, what, onSuccess) {
+    stopJob();
+    const panel = $('job');
+    panel.hidden = false;
+    $('job-what').textContent = what;
+    $('job-cancel').hidden = false;
+    $('job-cancel').disabled = false;
+    const tracked = { id: job.id, cancel: job.links.cancel, timer: null, onSuccess: onSuccess };
+    state.job = tracked;
+    // Cancel disappears when the job ends: keep the keyboard user's place on the panel, not lost on the page.
+    const ended = () => {
+      if (document.activeElement === $('job-cancel')) $('job-heading').focus();
+      $('job-cancel').hidden = true;
+    };
+    const step = (current) => {
+      if (state.job !== tracked) return;
+      if (current.status === 'succeeded') {
+        showProgress(1, 'Finished.');
+        ended();
+        stopJob();
+        onSuccess(current);
+        return;
+      }
+      if (current.status === 'cancelled') {
+        showProgress(current.progress, 'Cancelled: nothing of it was stored.');
+        ended();
+        stopJob();
+        status('Cancelled.');
+        return;
+      }
+      if (current.status === 'failed') {
+        $('job-text').textContent = 'It failed.';
+        ended();
+        stopJob();
+        showError('The job failed: ' + ((current.error && (current.error.detail || current.error.title)) || 'no reason given'));
+        return;
+      }
+      showProgress(current.progress, (current.status === 'queued' ? 'Waiting to start. ' : 'Running. ') + (current.message || ''));
+      tracked.timer = setTimeout(() => {
+        api('/v1/jobs/' + encodeURIComponent(tracked.id))
+          .then(step)
+          .catch((error) => {
+            stopJob();
+            showError(explain(error));
+          });
+      }, 400);
+    };
+    step(job);
+  }
+
+  function cancelJob() {
+    const tracked = state.job;
+    if (!tracked) return;
+    // A disabled button drops the focus to the page's start: keep it on the panel.
+    if (document.activeElement === $('job-cancel')) $('job-heading').focus();
+    $('job-cancel').disabled = true;
+    $('job-text').textContent = 'Cancelling…';
+    api(tracked.cancel, { method: 'POST' }).catch((error) => {
+      showError(explain(error));
+    });
+  }
+
+  /** A finished job at once (a small projection answers 201): the bar goes straight to 100%. */
+  function showDone(what) {
+    stopJob();
+    $('job').hidden = false;
+    $('job-what').textContent = what;
+    $('job-cancel').hidden = true;
+    showProgress(1, 'Finished.');
+  }
+
+  // ---- Running a scenario ----------------------------------------------------------------
+
+  function loadScenarios() {
+    return api('/v1/scenarios?limit=200').then((page) => {
+      const select = $('scenario');
+      clear(select);
+      page.items
+        .filter((scenario) => scenario.latest)
+        .forEach((scenario) => {
+          select.appendChild(el('option', { value: scenario.id, text: scenario.name + ' (version ' + scenario.version + ')' }));
+        });
+      $('run-scenario').disabled = select.options.length === 0;
+    });
+  }
+
+  function runScenario(event) {
+    event.preventDefault();
+    showError('');
+    const id = $('scenario').value;
+    const runs = Number($('scenario-runs').value);
+    if (!id) return showError('Choose a scenario.');
+    if (!Number.isInteger(runs) || runs < 10 || runs > 20000) {
+      showError('Monte Carlo runs must be a whole number from 10 to 20,000.');
+      $('scenario-runs').focus();
+      return;
+    }
+    const name = $('scenario').selectedOptions[0].textContent;
+    api('/v1/scenarios/' + encodeURIComponent(id) + '/runs', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ runs: runs }) })
+      .then((job) => {
+        status('Scenario run started.');
+        trackJob(job, 'Running ' + name + ', ' + whole.format(runs) + ' runs.', (done) => {
+          const runId = done.result.id;
+          loadRuns().then(() => {
+            $('run-b').value = runId;
+            status('The scenario run has finished: it is chosen as the second run.');
+          });
+        });
+        $('job-cancel').focus();
+      })
+      .catch((error) => showError(explain(error)));
+  }
+
   // ---- Scenario runs ---------------------------------------------------------------------
 
   function runOption(run) {
-    const when = run.createdAt.slice(0, 16).replace('T', ' ');
-    return el('option', { value: run.id, text: run.scenario.name + ' (' + run.scenario.version + '), ' + run.runs + ' runs, ' + when + ', run ' + run.id.slice(0, 8) });
+    return el('option', { value: run.id, text: run.scenario.name + ' (version ' + run.scenario.version + '), ' + whole.format(run.runs) + ' runs, ' + dateTimeOf(run.createdAt) });
   }
 
   function loadRuns() {
@@ -173,11 +348,12 @@
     if (a === b) return showError('Choose two different runs.');
     const allow = $('different-cohorts').checked;
     status('Comparing the runs…');
-    api('/v1/packs/preview?runs=' + encodeURIComponent(a + ',' + b) + (allow ? '&allowDifferentCohorts=true' : ''))
-      .then((preview) => {
+    const cohorts = allow ? '&allowDifferentCohorts=true' : '';
+    Promise.all([api('/v1/packs/preview?runs=' + encodeURIComponent(a + ',' + b) + cohorts), api('/v1/scenario-runs/compare?ids=' + encodeURIComponent(a + ',' + b) + cohorts)])
+      .then((answers) => {
         state.runIds = [a, b];
         state.allowDifferentCohorts = allow;
-        renderRuns(preview);
+        renderRuns(answers[0], answers[1]);
         status('Comparison ready.');
       })
       .catch((error) => {
@@ -212,45 +388,315 @@
     result.focus();
   }
 
-  function chartFigure(chart) {
-    // An SVG as an image: it is drawn, but cannot run script or fetch anything.
+  /** A chart drawn on the server (an SVG as an image: it is drawn, but cannot run script or fetch anything). */
+  function chartFigure(chart, title) {
     const bytes = new TextEncoder().encode(chart.svg);
     let binary = '';
     bytes.forEach((b) => {
       binary += String.fromCharCode(b);
     });
-    return el('figure', {}, [
+    return el('figure', { class: 'chart' }, [
+      el('h3', { class: 'chart-title', text: title }),
       el('img', { src: 'data:image/svg+xml;base64,' + btoa(binary), alt: chart.description }),
-      el('figcaption', {}, [el('strong', { text: chart.title }), ' ', chart.description]),
+      el('figcaption', { text: chart.description }),
     ]);
   }
 
-  function renderCharts(charts) {
-    const area = $('charts');
-    clear(area);
-    charts.forEach((chart) => {
-      area.appendChild(chartFigure(chart));
+  // ---- Charts drawn on the page: titled with their run, on one scale ---------------------
+
+  const SVG = 'http://www.w3.org/2000/svg';
+  const COLOURS = { baseline: '#505a5f', strategy: '#1d5fa6', band: '#b7cde6', low: '#b10e1e', high: '#00703c', saving: '#1d5fa6', loss: '#b10e1e' };
+  let chartCount = 0;
+
+  function svgEl(tag, attributes, text) {
+    const node = document.createElementNS(SVG, tag);
+    Object.keys(attributes || {}).forEach((key) => {
+      node.setAttribute(key, attributes[key]);
+    });
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  /** £ in short form for axis ticks: £1.2m, £350k, −£40k. */
+  function shortMoney(value) {
+    const sign = value < 0 ? '−' : '';
+    const size = Math.abs(value);
+    if (size >= 1e6) return sign + '£' + (size / 1e6).toFixed(size >= 1e7 ? 0 : 1).replace(/\.0$/, '') + 'm';
+    if (size >= 1e3) return sign + '£' + Math.round(size / 1e3) + 'k';
+    return sign + '£' + Math.round(size);
+  }
+
+  /** A domain covering the values, widened to round steps: both charts of a pair get the same one. */
+  function niceDomain(values, includeZero) {
+    let low = Math.min.apply(null, values.concat(includeZero ? [0] : []));
+    let high = Math.max.apply(null, values.concat(includeZero ? [0] : []));
+    if (low === high) {
+      low -= 1;
+      high += 1;
+    }
+    const rough = (high - low) / 5;
+    const power = 10 ** Math.floor(Math.log10(rough));
+    const step = [1, 2, 2.5, 5, 10].map((m) => m * power).find((m) => m >= rough);
+    return [Math.floor(low / step) * step, Math.ceil(high / step) * step, step];
+  }
+
+  function ticks(domain) {
+    const out = [];
+    for (let v = domain[0]; v <= domain[1] + domain[2] / 2; v += domain[2]) out.push(Math.abs(v) < domain[2] / 1e6 ? 0 : v);
+    return out;
+  }
+
+  /** Splits a label into lines of at most `width` characters at spaces: labels are wrapped, never cut. */
+  function wrap(text, width) {
+    const lines = [];
+    let line = '';
+    text.split(' ').forEach((word) => {
+      if (line && (line + ' ' + word).length > width) {
+        lines.push(line);
+        line = word;
+      } else line = line ? line + ' ' + word : word;
+    });
+    if (line) lines.push(line);
+    return lines;
+  }
+
+  /** A figure holding an inline SVG with a title and a text alternative; its scales as data attributes. */
+  function drawnFigure(title, description, pair, domains, width, height, draw) {
+    chartCount += 1;
+    const id = 'chart-' + chartCount;
+    const svg = svgEl('svg', { viewBox: '0 0 ' + width + ' ' + height, width: '100%', role: 'img', 'aria-labelledby': id + '-title ' + id + '-desc', class: 'drawn' });
+    svg.appendChild(svgEl('title', { id: id + '-title' }, title));
+    svg.appendChild(svgEl('desc', { id: id + '-desc' }, description));
+    draw(svg);
+    const figure = el('figure', { class: 'chart', 'data-pair': pair }, [el('h3', { class: 'chart-title', text: title })]);
+    if (domains.x) figure.setAttribute('data-x-domain', JSON.stringify(domains.x.slice(0, 2)));
+    if (domains.y) figure.setAttribute('data-y-domain', JSON.stringify(domains.y.slice(0, 2)));
+    figure.appendChild(svg);
+    figure.appendChild(el('figcaption', { text: description }));
+    return figure;
+  }
+
+  /** Axes of a chart with years along the bottom and money up the side. */
+  function yearAxes(svg, box, years, yDomain, y, yTitle) {
+    ticks(yDomain).forEach((v) => {
+      svg.appendChild(svgEl('line', { x1: box.left, x2: box.right, y1: y(v), y2: y(v), stroke: v === 0 ? '#505a5f' : '#dddddd' }));
+      svg.appendChild(svgEl('text', { x: box.left - 6, y: y(v) + 4, 'text-anchor': 'end', class: 'tick' }, shortMoney(v)));
+    });
+    const step = (box.right - box.left) / years.length;
+    years.forEach((year, i) => {
+      if (years.length > 12 && i % 2 === 1) return;
+      svg.appendChild(svgEl('text', { x: box.left + step * (i + 0.5), y: box.bottom + 16, 'text-anchor': 'middle', class: 'tick' }, year));
+    });
+    svg.appendChild(svgEl('text', { x: 12, y: (box.top + box.bottom) / 2, transform: 'rotate(-90 12 ' + (box.top + box.bottom) / 2 + ')', 'text-anchor': 'middle', class: 'axis-title' }, yTitle));
+    svg.appendChild(svgEl('text', { x: (box.left + box.right) / 2, y: box.bottom + 36, 'text-anchor': 'middle', class: 'axis-title' }, 'Financial year'));
+  }
+
+  function legend(svg, x, y, items) {
+    items.forEach((item, i) => {
+      svg.appendChild(svgEl('rect', { x: x, y: y + i * 18 - 5, width: 14, height: 10, fill: item.colour }));
+      svg.appendChild(svgEl('text', { x: x + 20, y: y + i * 18, class: 'legend' }, item.text));
     });
   }
 
-  function renderRuns(preview) {
+  /** Annual spend as now and with the strategy: mean lines and the strategy's P10 to P90 band. */
+  function spendChart(run, years, yDomain) {
+    const width = 560;
+    const height = 330;
+    const box = { left: 70, right: width - 12, top: 12, bottom: height - 100 };
+    const step = (box.right - box.left) / years.length;
+    const x = (year) => box.left + step * (years.indexOf(year) + 0.5);
+    const y = (v) => box.bottom - ((v - yDomain[0]) / (yDomain[1] - yDomain[0])) * (box.bottom - box.top);
+    const rows = run.headline.spendByYear;
+    const description = 'Spend each financial year from ' + rows[0].financialYear + ' to ' + rows[rows.length - 1].financialYear + ': as now (mean ' + money.format(rows[0].baseline.mean) + ' in the first year) and with the strategy (mean ' + money.format(rows[0].strategy.mean) + '), with the strategy’s 10th to 90th percentile shaded.';
+    return drawnFigure('Annual spend, as now and with the strategy: ' + run.label, description, 'spend', { x: [years[0], years[years.length - 1]], y: yDomain }, width, height, (svg) => {
+      yearAxes(svg, box, years, yDomain, y, 'Spend');
+      const band = rows.map((r) => x(r.financialYear) + ',' + y(r.strategy.p90)).concat(rows.slice().reverse().map((r) => x(r.financialYear) + ',' + y(r.strategy.p10)));
+      svg.appendChild(svgEl('polygon', { points: band.join(' '), fill: COLOURS.band, 'fill-opacity': 0.7 }));
+      [['baseline', COLOURS.baseline, '6 4'], ['strategy', COLOURS.strategy, '']].forEach((line) => {
+        svg.appendChild(svgEl('polyline', { points: rows.map((r) => x(r.financialYear) + ',' + y(r[line[0]].mean)).join(' '), fill: 'none', stroke: line[1], 'stroke-width': 2.5, 'stroke-dasharray': line[2] }));
+      });
+      legend(svg, box.left, box.bottom + 56, [
+        { colour: COLOURS.baseline, text: 'As now (mean, dashed)' },
+        { colour: COLOURS.strategy, text: 'With the strategy (mean), 10th to 90th percentile shaded' },
+      ]);
+    });
+  }
+
+  /** The saving each financial year: the mean as a bar, the 10th to 90th percentile as a line through it. */
+  function savingChart(run, years, yDomain) {
+    const width = 560;
+    const height = 300;
+    const box = { left: 70, right: width - 12, top: 12, bottom: height - 70 };
+    const step = (box.right - box.left) / years.length;
+    const y = (v) => box.bottom - ((v - yDomain[0]) / (yDomain[1] - yDomain[0])) * (box.bottom - box.top);
+    const rows = run.headline.spendByYear;
+    const first = rows.find((r) => r.saving.mean < 0);
+    const description = 'Saving each financial year, as now minus with the strategy (mean, with the 10th to 90th percentile as a line)' + (first ? '; in ' + first.financialYear + ' the strategy costs ' + money.format(-first.saving.mean) + ' more than as now.' : '; the mean saving is positive every year.');
+    return drawnFigure('Saving each year: ' + run.label, description, 'saving', { x: [years[0], years[years.length - 1]], y: yDomain }, width, height, (svg) => {
+      yearAxes(svg, box, years, yDomain, y, 'Saving');
+      rows.forEach((r) => {
+        const centre = box.left + step * (years.indexOf(r.financialYear) + 0.5);
+        const top = y(Math.max(0, r.saving.mean));
+        svg.appendChild(svgEl('rect', { x: centre - step * 0.3, y: top, width: step * 0.6, height: Math.abs(y(r.saving.mean) - y(0)), fill: r.saving.mean < 0 ? COLOURS.loss : COLOURS.saving }));
+        svg.appendChild(svgEl('line', { x1: centre, x2: centre, y1: y(r.saving.p10), y2: y(r.saving.p90), stroke: '#111111', 'stroke-width': 1.5 }));
+      });
+    });
+  }
+
+  /** What drives the NPV: the mean NPV of the runs where each input was in its lowest and highest tenth. */
+  function tornadoChart(run, xDomain) {
+    const rows = run.headline.topSensitivity;
+    const width = 560;
+    const labelWidth = 34;
+    const lines = rows.map((r) => wrap(r.label, labelWidth));
+    const rowHeight = (k) => Math.max(28, lines[k].length * 14 + 10);
+    const box = { left: 250, right: width - 16, top: 12 };
+    let cursor = box.top;
+    const tops = rows.map((_, k) => {
+      const top = cursor;
+      cursor += rowHeight(k);
+      return top;
+    });
+    box.bottom = cursor;
+    const height = box.bottom + 80;
+    const x = (v) => box.left + ((v - xDomain[0]) / (xDomain[1] - xDomain[0])) * (box.right - box.left);
+    const mean = run.netPresentValue.expected;
+    const description = rows.length
+      ? 'The inputs that move the net present value most, largest first: ' + rows.map((r) => r.label + ' (' + money.format(r.npvWhenLow) + ' when low, ' + money.format(r.npvWhenHigh) + ' when high)').join('; ') + '.'
+      : 'No uncertain input moved the net present value.';
+    return drawnFigure('What drives the net present value: ' + run.label, description, 'tornado', { x: xDomain }, width, height, (svg) => {
+      ticks(xDomain).forEach((v) => {
+        svg.appendChild(svgEl('line', { x1: x(v), x2: x(v), y1: box.top, y2: box.bottom, stroke: '#dddddd' }));
+        svg.appendChild(svgEl('text', { x: x(v), y: box.bottom + 16, 'text-anchor': 'middle', class: 'tick' }, shortMoney(v)));
+      });
+      svg.appendChild(svgEl('line', { x1: x(mean), x2: x(mean), y1: box.top, y2: box.bottom, stroke: '#111111', 'stroke-width': 1.5 }));
+      rows.forEach((r, k) => {
+        const top = tops[k];
+        const label = svgEl('text', { x: box.left - 8, y: top + 14, 'text-anchor': 'end', class: 'bar-label' });
+        lines[k].forEach((line, i) => {
+          label.appendChild(svgEl('tspan', { x: box.left - 8, dy: i === 0 ? 0 : 14 }, line));
+        });
+        svg.appendChild(label);
+        [['npvWhenLow', COLOURS.low], ['npvWhenHigh', COLOURS.high]].forEach((end, i) => {
+          const v = r[end[0]];
+          svg.appendChild(svgEl('rect', { x: Math.min(x(v), x(mean)), y: top + 4 + i * 9, width: Math.max(1, Math.abs(x(v) - x(mean))), height: 8, fill: end[1] }));
+        });
+      });
+      svg.appendChild(svgEl('text', { x: (box.left + box.right) / 2, y: box.bottom + 36, 'text-anchor': 'middle', class: 'axis-title' }, 'Net present value (line: mean ' + shortMoney(mean) + ')'));
+      legend(svg, box.left, box.bottom + 56, [{ colour: COLOURS.low, text: 'Input in its lowest tenth' }, { colour: COLOURS.high, text: 'Input in its highest tenth' }]);
+    });
+  }
+
+  /**
+   * Best case, expected and worst case of several runs or plans on one scale: a line from one
+   * case to the other with the expected value marked. Labels wrap, never cut.
+   */
+  function rangeChart(title, description, axisTitle, rows) {
+    const width = 760;
+    const lines = rows.map((r) => wrap(r.label, 40));
+    const rowHeight = (k) => Math.max(34, lines[k].length * 14 + 14);
+    const box = { left: 300, right: width - 24, top: 12 };
+    let cursor = box.top;
+    const tops = rows.map((_, k) => {
+      const top = cursor;
+      cursor += rowHeight(k);
+      return top;
+    });
+    box.bottom = cursor;
+    const xDomain = niceDomain(rows.reduce((v, r) => v.concat([r.from, r.to, r.mid]), []), true);
+    const x = (v) => box.left + ((v - xDomain[0]) / (xDomain[1] - xDomain[0])) * (box.right - box.left);
+    const figure = drawnFigure(title, description, 'cases', { x: xDomain }, width, box.bottom + 50, (svg) => {
+      ticks(xDomain).forEach((v) => {
+        svg.appendChild(svgEl('line', { x1: x(v), x2: x(v), y1: box.top, y2: box.bottom, stroke: v === 0 ? '#505a5f' : '#dddddd' }));
+        svg.appendChild(svgEl('text', { x: x(v), y: box.bottom + 16, 'text-anchor': 'middle', class: 'tick' }, shortMoney(v)));
+      });
+      rows.forEach((r, k) => {
+        const middle = tops[k] + rowHeight(k) / 2;
+        const label = svgEl('text', { x: box.left - 10, y: middle - ((lines[k].length - 1) * 14) / 2 + 4, 'text-anchor': 'end', class: 'bar-label' });
+        lines[k].forEach((line, i) => {
+          label.appendChild(svgEl('tspan', { x: box.left - 10, dy: i === 0 ? 0 : 14 }, line));
+        });
+        svg.appendChild(label);
+        svg.appendChild(svgEl('line', { x1: x(r.from), x2: x(r.to), y1: middle, y2: middle, stroke: COLOURS.strategy, 'stroke-width': 4 }));
+        [r.from, r.to].forEach((v) => {
+          svg.appendChild(svgEl('line', { x1: x(v), x2: x(v), y1: middle - 8, y2: middle + 8, stroke: COLOURS.strategy, 'stroke-width': 2 }));
+        });
+        svg.appendChild(svgEl('circle', { cx: x(r.mid), cy: middle, r: 6, fill: '#111111' }));
+      });
+      svg.appendChild(svgEl('text', { x: (box.left + box.right) / 2, y: box.bottom + 38, 'text-anchor': 'middle', class: 'axis-title' }, axisTitle));
+    });
+    figure.classList.add('wide');
+    return figure;
+  }
+
+  /**
+   * The runs' charts in pairs, one pair per figure, each titled with its run; both charts of a
+   * pair share their scales, so their heights and lengths can be compared by eye.
+   */
+  function renderRunCharts(runs) {
+    const area = $('charts');
+    clear(area);
+    area.appendChild(
+      rangeChart(
+        'Best case, expected and worst case of the net present value: ' + runs.map((r) => r.label).join(' against '),
+        runs.map((r) => r.label + ': worst case (P10) ' + money.format(r.netPresentValue.worst) + ', expected ' + money.format(r.netPresentValue.expected) + ', best case (P90) ' + money.format(r.netPresentValue.best)).join('. ') + '.',
+        'Net present value: worst case (P10) to best case (P90), dot at the expected value',
+        runs.map((r) => ({ label: r.label, from: r.netPresentValue.worst, to: r.netPresentValue.best, mid: r.netPresentValue.expected })),
+      ),
+    );
+    const years = [];
+    runs.forEach((run) => {
+      run.headline.spendByYear.forEach((r) => {
+        if (years.indexOf(r.financialYear) < 0) years.push(r.financialYear);
+      });
+    });
+    years.sort();
+    const all = (pick) => runs.reduce((values, run) => values.concat(run.headline.spendByYear.reduce((v, r) => v.concat(pick(r)), [])), []);
+    const spendDomain = niceDomain(all((r) => [r.baseline.mean, r.strategy.p10, r.strategy.p90, r.strategy.mean]), true);
+    const savingDomain = niceDomain(all((r) => [r.saving.p10, r.saving.p90, r.saving.mean]), true);
+    const tornadoDomain = niceDomain(runs.reduce((v, run) => v.concat(run.headline.topSensitivity.reduce((w, r) => w.concat([r.npvWhenLow, r.npvWhenHigh]), []), [run.netPresentValue.expected]), []), false);
+    // Pair by pair: on a two-column page each run's chart sits beside the other run's.
+    [(run) => spendChart(run, years, spendDomain), (run) => savingChart(run, years, savingDomain), (run) => tornadoChart(run, tornadoDomain)].forEach((draw) => {
+      runs.forEach((run) => {
+        area.appendChild(draw(run));
+      });
+    });
+  }
+
+  /**
+   * What each run is called on the page: its scenario's name and when it ran; the first 8
+   * characters of its id only when two runs would otherwise read alike.
+   */
+  function runNames(preview, comparison) {
+    const names = preview.runs.map((run, k) => run.scenario.name + ', run of ' + dateTimeOf(comparison.runs[k].createdAt));
+    return names.map((name, k) => (names.indexOf(name) !== k || names.lastIndexOf(name) !== k ? name + ' (' + preview.runs[k].id.slice(0, 8) + ')' : name));
+  }
+
+  function ratio(value) {
+    return value === null || value === undefined ? 'not defined (no costs)' : value.toFixed(2);
+  }
+
+  function renderRuns(preview, comparison) {
+    const names = runNames(preview, comparison);
+    const runs = preview.runs.map((run, k) => Object.assign({}, run, { label: names[k], headline: comparison.runs[k].headline }));
     const cases = $('cases');
     clear(cases);
     cases.appendChild(
-      caseRows(preview.runs, [
+      caseRows(runs, [
         ['Net present value: best case (P90)', (r) => money.format(r.netPresentValue.best)],
         ['Net present value: expected', (r) => money.format(r.netPresentValue.expected)],
         ['Net present value: worst case (P10)', (r) => money.format(r.netPresentValue.worst)],
         ['Saving over the planning years: best case', (r) => money.format(r.planningSaving.best)],
         ['Saving over the planning years: expected', (r) => money.format(r.planningSaving.expected)],
         ['Saving over the planning years: worst case', (r) => money.format(r.planningSaving.worst)],
+        ['Benefit-cost ratio (present value of benefits ÷ costs)', (r) => ratio(r.headline.benefitCostRatio)],
         ['Chance that benefits exceed costs', (r) => percent(r.probabilityBenefitsExceedCosts)],
-        ['Payback: median year', (r) => r.paybackMedianYear || 'not within the years followed'],
+        ['Payback: median financial year', (r) => r.paybackMedianYear || 'not within the years followed'],
         ['Planning years', (r) => r.firstYear + ' to ' + r.lastPlanningYear],
         ['Young people on record in the cohort', (r) => String(r.cohort.size)],
       ]),
     );
-    renderFunding(cases, preview.runs);
+    renderFunding(cases, runs);
     const findings = $('findings');
     clear(findings);
     findings.className = 'findings';
@@ -258,11 +704,11 @@
       findings.appendChild(el('h2', { text: 'How the runs compare' }));
       findings.appendChild(el('ul', {}, preview.comparison.map((s) => el('li', { text: s }))));
     }
-    preview.runs.forEach((run) => {
+    runs.forEach((run) => {
       findings.appendChild(el('h2', { text: 'Findings: ' + run.label }));
       findings.appendChild(el('ul', {}, run.findings.map((s) => el('li', { text: s }))));
     });
-    renderCharts(preview.charts);
+    renderRunCharts(runs);
     $('download-area').hidden = false;
     $('no-pack').hidden = true;
     showResult(preview.differentCohorts ? 'These runs projected different cohorts of young people: their differences reflect the people as well as the strategies.' : 'Both runs projected the same cohort of young people.');
@@ -410,59 +856,152 @@
       });
   }
 
-  // ---- A young person's plans ------------------------------------------------------------
+  // ---- A young person's plans: find them, project, compare --------------------------------
 
   function setMode() {
     const plans = $('mode-plans').checked;
     $('runs-form').hidden = plans;
-    $('plans-form').hidden = !plans;
+    $('scenario-form').hidden = plans || !can('scenarios:write');
+    $('plans-area').hidden = !plans;
+    // A comparison of runs is not an answer about plans, nor the other way round.
+    $('result').hidden = true;
     showError('');
-    if (plans) loadPeople();
+    if (plans) {
+      loadCareStates();
+      if (!$('people').firstChild) search();
+    }
   }
 
   function plansUnavailable(message) {
     const notice = $('plans-unavailable');
     notice.textContent = message;
     notice.hidden = false;
-    $('person').disabled = true;
-    $('projection').disabled = true;
-    $('compare-plans').disabled = true;
+    $('search-form').hidden = true;
+    $('plans-form').hidden = true;
   }
 
-  function loadPeople() {
-    status('Loading young people…');
-    api('/v1/young-people?limit=500')
-      .then((page) => {
-        const select = $('person');
-        clear(select);
-        select.disabled = false;
-        $('plans-unavailable').hidden = true;
-        select.appendChild(el('option', { value: '', text: 'Choose a young person' }));
-        page.items.forEach((person) => {
-          select.appendChild(el('option', { value: person.id, text: person.reference }));
+  function loadCareStates() {
+    if (Object.keys(state.careStates).length) return;
+    fetch('/app/care-states.json')
+      .then((response) => response.json())
+      .then((states) => {
+        const select = $('search-state');
+        states.forEach((s) => {
+          state.careStates[s.id] = s.label;
+          select.appendChild(el('option', { value: s.id, text: s.label }));
         });
-        status(page.items.length ? '' : 'No young people are on record.');
+      })
+      .catch(() => {});
+  }
+
+  function countText(n, one, many, none) {
+    return n === 0 ? none : n === 1 ? '1 ' + one : whole.format(n) + ' ' + many;
+  }
+
+  /** The search form's filters as listYoungPeople's query: empty fields are left out. */
+  function searchQuery() {
+    const params = new URLSearchParams({ limit: '50' });
+    const form = $('search-form');
+    ['referenceContains', 'minAge', 'maxAge', 'careState', 'hasCarePlans', 'hasProjection'].forEach((name) => {
+      const value = form.elements[name].value.trim();
+      if (value) params.set(name, value);
+    });
+    return params.toString();
+  }
+
+  function search(event) {
+    if (event) event.preventDefault();
+    showError('');
+    $('search-form').querySelectorAll('[aria-invalid]').forEach((field) => {
+      field.removeAttribute('aria-invalid');
+    });
+    status('Searching…');
+    api('/v1/young-people?' + searchQuery())
+      .then((page) => {
+        renderPeople(page);
+        status(page.total === 0 ? 'Nobody matches: widen the search.' : whole.format(page.total) + (page.total === 1 ? ' young person matches.' : ' young people match.'));
       })
       .catch((error) => {
         status('');
         if (error.status === 403) plansUnavailable('Your role can compare scenario runs, but not individual young people’s plans.');
+        else if (error.status === 400) searchRefused(error);
         else showError(explain(error));
       });
   }
 
-  function loadProjections() {
-    const person = $('person').value;
+  /** The API names the refused filter (querystring/minAge): say it with the field's label, and go to the field. */
+  function searchRefused(error) {
+    const form = $('search-form');
+    const said = (error.problem?.errors || []).map((e) => {
+      const name = String(e.field || '').replace(/^querystring\//, '');
+      const field = form.elements[name];
+      if (!field) return e.reason;
+      field.setAttribute('aria-invalid', 'true');
+      return form.querySelector('label[for="' + field.id + '"]').textContent + ': ' + e.reason;
+    });
+    showError('Check the search. ' + (said.length ? said.join('; ') : error.message));
+    const first = form.querySelector('[aria-invalid="true"]');
+    if (first) first.focus();
+  }
+
+  function renderPeople(page) {
+    const area = $('people');
+    clear(area);
+    if (!page.items.length) {
+      area.appendChild(el('p', { class: 'hint', text: 'Nobody matches these filters.' }));
+      return;
+    }
+    const shown = page.items.length < page.total ? ' (the first ' + page.items.length + ' by reference: narrow the search to see others)' : '';
+    const table = el('table', { id: 'people-table' }, [
+      el('caption', { text: whole.format(page.total) + (page.total === 1 ? ' young person found' : ' young people found') + shown }),
+      el('thead', {}, [
+        el('tr', {}, ['Reference', 'Age', 'Care state', 'Care plans', 'Projections', 'Choose'].map((h) => el('th', { scope: 'col', text: h }))),
+      ]),
+    ]);
+    const body = el('tbody');
+    page.items.forEach((person) => {
+      body.appendChild(
+        el('tr', { 'data-id': person.id }, [
+          el('th', { scope: 'row', text: person.reference }),
+          el('td', { class: 'number', text: String(person.ageYears) }),
+          el('td', { text: state.careStates[person.careState] || person.careState.replace(/_/g, ' ') }),
+          el('td', {}, [el('span', { class: 'badge' + (person.carePlanCount ? ' yes' : ''), text: countText(person.carePlanCount, 'care plan', 'care plans', 'No care plans') })]),
+          el('td', {}, [el('span', { class: 'badge' + (person.projectionCount ? ' yes' : ''), text: countText(person.projectionCount, 'projection', 'projections', 'No projection') })]),
+          el('td', {}, [el('button', { type: 'button', class: 'choose', 'aria-label': 'Choose ' + person.reference, text: 'Choose' })]),
+        ]),
+      );
+    });
+    body.addEventListener('click', (event) => {
+      const button = event.target.closest('button.choose');
+      if (!button) return;
+      const row = button.closest('tr');
+      choose(page.items.find((p) => p.id === row.getAttribute('data-id')));
+    });
+    table.appendChild(body);
+    area.appendChild(table);
+  }
+
+  function choose(person) {
+    state.person = person;
+    $('plans-form').hidden = false;
+    $('chosen').textContent = person.reference + ', aged ' + person.ageYears + ', ' + (state.careStates[person.careState] || person.careState) + ': ' + countText(person.carePlanCount, 'care plan', 'care plans', 'no care plans') + '.';
+    $('project-area').hidden = !can('projections:run') || person.carePlanCount === 0;
+    loadProjections().then(() => $('chosen-heading').focus());
+  }
+
+  function loadProjections(selectId) {
     const select = $('projection');
     clear(select);
     $('compare-plans').disabled = true;
-    if (!person) return;
+    if (!state.person) return Promise.resolve();
     status('Loading stored projections…');
-    api('/v1/young-people/' + encodeURIComponent(person) + '/projections?limit=50')
+    return api('/v1/young-people/' + encodeURIComponent(state.person.id) + '/projections?limit=50')
       .then((page) => {
         page.items.forEach((projection) => {
           const names = projection.plans.map((p) => p.name).join(', ');
-          select.appendChild(el('option', { value: projection.id, text: projection.createdAt.slice(0, 10) + ': ' + names }));
+          select.appendChild(el('option', { value: projection.id, 'data-created': projection.createdAt, text: dateTimeOf(projection.createdAt) + ': ' + names }));
         });
+        if (selectId) select.value = selectId;
         select.disabled = page.items.length === 0;
         $('compare-plans').disabled = page.items.length === 0;
         status(page.items.length ? '' : 'No stored projections for this young person: project their plans first.');
@@ -473,15 +1012,45 @@
       });
   }
 
+  /** Projects the chosen young person's plans: a small projection answers at once, a large one as a job. */
+  function runProjection() {
+    const person = state.person;
+    if (!person) return;
+    showError('');
+    const runs = Number($('projection-runs').value);
+    const what = 'Projecting ' + person.reference + '’s care plans, ' + whole.format(runs) + ' runs.';
+    $('job').hidden = false;
+    $('job-what').textContent = what;
+    showProgress(0, 'Starting…');
+    api('/v1/young-people/' + encodeURIComponent(person.id) + '/projections', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ runs: runs }) })
+      .then((answer) => {
+        const finished = (id) => {
+          person.projectionCount += 1;
+          status('The projection has finished and is chosen below.');
+          return loadProjections(id);
+        };
+        if (answer.kind && answer.links?.cancel) trackJob(answer, what, (job) => finished(job.result.id));
+        else {
+          showDone(what);
+          finished(answer.id);
+        }
+      })
+      .catch((error) => {
+        $('job').hidden = true;
+        showError(explain(error));
+      });
+  }
+
   function comparePlans(event) {
     event.preventDefault();
     const id = $('projection').value;
     showError('');
     if (!id) return showError('Choose a stored projection.');
     status('Comparing the plans…');
+    const when = dateTimeOf($('projection').selectedOptions[0].getAttribute('data-created'));
     Promise.all([api('/v1/pathway-projections/' + encodeURIComponent(id) + '/comparison'), api('/v1/pathway-projections/' + encodeURIComponent(id) + '/charts')])
       .then((answers) => {
-        renderPlans(answers[0], answers[1]);
+        renderPlans(answers[0], answers[1], state.person.reference + '’s plans, projected ' + when);
         status('Comparison ready.');
       })
       .catch((error) => {
@@ -490,7 +1059,7 @@
       });
   }
 
-  function renderPlans(comparison, charts) {
+  function renderPlans(comparison, charts, whose) {
     const plans = comparison.plans.map((plan) => Object.assign({ label: plan.name + (plan.isCurrent ? ' (current course)' : '') }, plan));
     const cases = $('cases');
     clear(cases);
@@ -509,7 +1078,21 @@
     findings.className = 'findings';
     findings.appendChild(el('h2', { text: 'In words' }));
     findings.appendChild(el('ul', {}, comparison.summary.map((s) => el('li', { text: s }))));
-    renderCharts(charts.charts);
+    // Each chart holds every plan, so the plans share one scale. The cases are drawn here (labels
+    // wrapped, never cut); the cost by financial year is the server's chart.
+    const area = $('charts');
+    clear(area);
+    area.appendChild(
+      rangeChart(
+        'Best case, expected and worst case of each plan: ' + whose,
+        plans.map((p) => p.label + ': best case (P10) ' + money.format(p.discounted.best) + ', expected ' + money.format(p.discounted.expected) + ', worst case (P90) ' + money.format(p.discounted.worst)).join('. ') + '.',
+        'Cost to age ' + comparison.toAgeYears + ', present value: best case (P10) to worst case (P90), dot at the expected value',
+        plans.map((p) => ({ label: p.label, from: p.discounted.best, to: p.discounted.worst, mid: p.discounted.expected })),
+      ),
+    );
+    charts.charts.filter((chart) => chart.id !== 'plan-cases').forEach((chart) => {
+      area.appendChild(chartFigure(chart, chart.title + ': ' + whose));
+    });
     $('download-area').hidden = true;
     $('no-pack').hidden = false;
     state.runIds = null;
@@ -520,10 +1103,13 @@
     $('sign-in-form').addEventListener('submit', signIn);
     $('sign-out').addEventListener('click', signOut);
     $('runs-form').addEventListener('submit', compareRuns);
+    $('scenario-form').addEventListener('submit', runScenario);
+    $('search-form').addEventListener('submit', search);
     $('plans-form').addEventListener('submit', comparePlans);
+    $('run-projection').addEventListener('click', runProjection);
+    $('job-cancel').addEventListener('click', cancelJob);
     $('mode-runs').addEventListener('change', setMode);
     $('mode-plans').addEventListener('change', setMode);
-    $('person').addEventListener('change', loadProjections);
     $('download').addEventListener('click', download);
     if (token()) start();
     else showSignedIn(false);

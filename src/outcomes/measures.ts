@@ -1,0 +1,338 @@
+/**
+ * Outcome measures counted from young people's dated histories (issue 17), after the
+ * Department for Education's definitions. Pure: no HTTP, no SQL, no clock (the period is given).
+ *
+ * Sources (Department for Education, "Children looked after in England including adoptions",
+ * and "Stability measures for children looked after in England", explore-education-statistics.
+ * service.gov.uk; the SSDA903 return guidance for the fields):
+ *   - placement stability: "children looked after at 31 March with three or more placements
+ *     during the year" (share of all children looked after at 31 March);
+ *   - long-term stability: "children looked after aged under 16 at 31 March who had been looked
+ *     after continuously for at least 2.5 years and who were living in the same placement for at
+ *     least 2 years, or placed for adoption and their adoption placement together with their
+ *     previous placement last for at least 2 years";
+ *   - distance: children looked after at 31 March placed more than 20 miles from home (DfE
+ *     reports "distance not known" on its own line: those children are left out of both counts);
+ *   - care leavers now aged 19, 20 and 21: activity (in education, employment or training) and
+ *     whether the accommodation is suitable, recorded around the birthday (SSDA903 "care leavers"
+ *     module); "not known" and "not in touch" stay in the denominator, as DfE counts them;
+ *   - children who ceased to be looked after during the year by reason: adoption (SSDA903 REC
+ *     E11/E12) and special guardianship orders (E43/E44);
+ *   - entries to care in the year flagged as unplanned or in an emergency (a local flag on the
+ *     episode that starts a period of care; SSDA903 has no such field).
+ *
+ * Conventions. Dates are ISO strings (YYYY-MM-DD). An episode covers [startDate, endDate): the
+ * next episode starts on the day this one ends, as the SSDA903 DEC of one episode is the DECOM of
+ * the next. A period is [start, end] inclusive, DfE's year being 1 April to 31 March ("at 31
+ * March" = at the period's end). Ages count the birthday as the first day of the birth month
+ * (only month and year of birth are stored). Every measure returns whole counts
+ * { numerator, denominator }, so the disclosure rule can be applied to them.
+ */
+
+import { DEFAULT_CARE_STATES } from '../catalog/vocabulary.ts';
+
+export const ENTRY_KINDS = ['planned', 'unplanned_emergency'] as const;
+export type EntryKind = (typeof ENTRY_KINDS)[number];
+
+/** Why a period of care ended (after the SSDA903 REC codes, grouped). */
+export const EXIT_REASONS = ['adoption', 'special_guardianship', 'returned_home', 'child_arrangements_order', 'age_18_or_over', 'other'] as const;
+export type ExitReason = (typeof EXIT_REASONS)[number];
+
+/** A care leaver's main activity (after the SSDA903 care leaver ACTIV codes, grouped). */
+export const LEAVER_ACTIVITIES = ['higher_education', 'other_education', 'training_or_employment', 'neet', 'not_in_touch'] as const;
+export type LeaverActivity = (typeof LEAVER_ACTIVITIES)[number];
+const IN_EET: ReadonlySet<string> = new Set(['higher_education', 'other_education', 'training_or_employment']);
+
+export interface Episode {
+  startDate: string;
+  /** Exclusive; absent while open. */
+  endDate?: string | undefined;
+  careState: string;
+  /** This episode began a new placement (false: only the legal status, activity or similar changed). */
+  newPlacement: boolean;
+  distanceMiles?: number | undefined;
+  entry?: EntryKind | undefined;
+  exitReason?: ExitReason | undefined;
+  leaverActivity?: LeaverActivity | undefined;
+  accommodationSuitable?: boolean | undefined;
+}
+
+export interface History {
+  birthYear: number;
+  birthMonth: number;
+  /** In start order, not overlapping (the service refuses overlaps). */
+  episodes: Episode[];
+}
+
+export interface Period {
+  /** First day, inclusive. */
+  start: string;
+  /** Last day, inclusive ("31 March"). */
+  end: string;
+}
+
+export interface Count {
+  numerator: number;
+  denominator: number;
+}
+
+const lookedAfterStates: ReadonlySet<string> = new Set(DEFAULT_CARE_STATES.filter((s) => s.category === 'looked_after').map((s) => s.id));
+
+export function isLookedAfterState(state: string): boolean {
+  return lookedAfterStates.has(state);
+}
+
+/** The date `months` calendar months before `iso`, the day clamped to the month's length (2026-03-31 less 30 months: 2023-09-30). */
+export function monthsBefore(iso: string, months: number): string {
+  const [y, m, d] = iso.split('-').map(Number);
+  const index = y * 12 + (m - 1) - months;
+  const year = Math.floor(index / 12);
+  const month = index - year * 12 + 1;
+  const last = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(Math.min(d, last)).padStart(2, '0')}`;
+}
+
+/** The day after `iso`. */
+export function nextDay(iso: string): string {
+  const date = new Date(`${iso}T00:00:00Z`);
+  date.setUTCDate(date.getUTCDate() + 1);
+  return date.toISOString().slice(0, 10);
+}
+
+function birthday(history: History, age: number): string {
+  return `${String(history.birthYear + age).padStart(4, '0')}-${String(history.birthMonth).padStart(2, '0')}-01`;
+}
+
+/** Completed years on `iso`, the birthday being the first of the birth month. */
+export function ageOn(history: History, iso: string): number {
+  const [y, m] = iso.split('-').map(Number);
+  return Math.floor((y * 12 + m - 1 - (history.birthYear * 12 + history.birthMonth - 1)) / 12);
+}
+
+function covers(episode: Episode, day: string): boolean {
+  return episode.startDate <= day && (episode.endDate === undefined || episode.endDate > day);
+}
+
+/** The episode in force on `day`, if any. */
+export function episodeOn(history: History, day: string): Episode | undefined {
+  return history.episodes.find((e) => covers(e, day));
+}
+
+export function lookedAfterOn(history: History, day: string): boolean {
+  const episode = episodeOn(history, day);
+  return episode !== undefined && isLookedAfterState(episode.careState);
+}
+
+/** A span of time, end exclusive (absent: still going). */
+interface Span {
+  start: string;
+  end?: string | undefined;
+  /** Index of the span's first episode. */
+  first: number;
+  last: number;
+}
+
+function contiguous(a: Episode, b: Episode): boolean {
+  return a.endDate !== undefined && a.endDate === b.startDate;
+}
+
+/** Periods of care: runs of contiguous looked-after episodes. */
+export function periodsOfCare(history: History): Span[] {
+  const spans: Span[] = [];
+  history.episodes.forEach((episode, i) => {
+    if (!isLookedAfterState(episode.careState)) return;
+    const previous = history.episodes[i - 1];
+    const current = spans[spans.length - 1];
+    if (current && previous && current.last === i - 1 && contiguous(previous, episode)) {
+      current.last = i;
+      current.end = episode.endDate;
+    } else {
+      spans.push({ start: episode.startDate, end: episode.endDate, first: i, last: i });
+    }
+  });
+  return spans;
+}
+
+/** Placements: within a period of care, a new one starts with each episode flagged newPlacement (and the first). */
+export function placements(history: History): Span[] {
+  const spans: Span[] = [];
+  for (const period of periodsOfCare(history)) {
+    for (let i = period.first; i <= period.last; i++) {
+      const episode = history.episodes[i];
+      const current = spans[spans.length - 1];
+      if (i === period.first || episode.newPlacement || !current) spans.push({ start: episode.startDate, end: episode.endDate, first: i, last: i });
+      else {
+        current.last = i;
+        current.end = episode.endDate;
+      }
+    }
+  }
+  return spans;
+}
+
+function overlaps(span: Span, period: Period): boolean {
+  return span.start <= period.end && (span.end === undefined || span.end > period.start);
+}
+
+/**
+ * Placement stability (DfE): of the children looked after at the period's end, how many had
+ * three or more placements during the period (every placement that overlaps it, the one in
+ * progress at its start included).
+ */
+export function threeOrMorePlacements(histories: History[], period: Period): Count {
+  let numerator = 0;
+  let denominator = 0;
+  for (const history of histories) {
+    if (!lookedAfterOn(history, period.end)) continue;
+    denominator++;
+    if (placements(history).filter((p) => overlaps(p, period)).length >= 3) numerator++;
+  }
+  return { numerator, denominator };
+}
+
+/**
+ * Long-term stability (DfE): of the children looked after at the period's end, aged under 16,
+ * looked after continuously for at least 2.5 years (30 months), how many had been in the same
+ * placement for at least 2 years, or are placed for adoption and that placement together with the
+ * one before it (in the same period of care) has lasted at least 2 years.
+ */
+export function longTermStability(histories: History[], period: Period): Count {
+  const day = period.end;
+  const thirtyMonthsAgo = monthsBefore(day, 30);
+  const twoYearsAgo = monthsBefore(day, 24);
+  let numerator = 0;
+  let denominator = 0;
+  for (const history of histories) {
+    if (!lookedAfterOn(history, day) || ageOn(history, day) >= 16) continue;
+    const care = periodsOfCare(history).find((p) => p.start <= day && (p.end === undefined || p.end > day));
+    if (!care || care.start > thirtyMonthsAgo) continue;
+    denominator++;
+    const all = placements(history);
+    const k = all.findIndex((p) => p.start <= day && (p.end === undefined || p.end > day));
+    const current = all[k];
+    const episode = episodeOn(history, day) as Episode;
+    const previous = all[k - 1];
+    const adoptionWithPrevious =
+      episode.careState === 'placed_for_adoption' && previous !== undefined && previous.first >= care.first && previous.start <= twoYearsAgo;
+    if (current.start <= twoYearsAgo || adoptionWithPrevious) numerator++;
+  }
+  return { numerator, denominator };
+}
+
+/** Children looked after at the period's end placed more than 20 miles from home, of those whose distance is known (DfE). */
+export function placedOver20Miles(histories: History[], period: Period): Count {
+  let numerator = 0;
+  let denominator = 0;
+  for (const history of histories) {
+    const episode = episodeOn(history, period.end);
+    if (!episode || !isLookedAfterState(episode.careState) || episode.distanceMiles === undefined) continue;
+    denominator++;
+    if (episode.distanceMiles > 20) numerator++;
+  }
+  return { numerator, denominator };
+}
+
+/**
+ * Whether a young person is a care leaver for these measures: looked after for at least 13
+ * weeks (91 days) from the 14th birthday, some of it after the 16th (the "eligible" and "former
+ * relevant" child of the Children (Leaving Care) Act 2000, as SSDA903 selects care leavers).
+ */
+export function isCareLeaver(history: History, asOf: string): boolean {
+  const fourteen = birthday(history, 14);
+  const sixteen = birthday(history, 16);
+  let days = 0;
+  let after16 = false;
+  for (const episode of history.episodes) {
+    if (!isLookedAfterState(episode.careState)) continue;
+    const from = [episode.startDate, fourteen].sort()[1]; // the later of two ISO dates
+    const to = episode.endDate ?? asOf;
+    if (to > from) days += (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000;
+    if (to > sixteen) after16 = true;
+  }
+  return days >= 91 && after16;
+}
+
+function careLeaverBirthdays(histories: History[], period: Period, counted: (episode: Episode | undefined) => boolean): Count {
+  let numerator = 0;
+  let denominator = 0;
+  for (const history of histories) {
+    for (const age of [19, 20, 21]) {
+      const day = birthday(history, age);
+      if (day < period.start || day > period.end || !isCareLeaver(history, day)) continue;
+      denominator++;
+      if (counted(episodeOn(history, day))) numerator++;
+    }
+  }
+  return { numerator, denominator };
+}
+
+/** Care leavers whose 19th, 20th or 21st birthday fell in the period: how many were in education, employment or training on it (DfE). */
+export function careLeaversInEet(histories: History[], period: Period): Count {
+  return careLeaverBirthdays(histories, period, (e) => e?.leaverActivity !== undefined && IN_EET.has(e.leaverActivity));
+}
+
+/** Care leavers whose 19th, 20th or 21st birthday fell in the period: how many were in suitable accommodation on it (DfE). */
+export function careLeaversSuitablyAccommodated(histories: History[], period: Period): Count {
+  return careLeaverBirthdays(histories, period, (e) => e?.accommodationSuitable === true);
+}
+
+/** Why a period of care ended: the reason on its last episode, else read from the state that follows. */
+function exitReasonOf(history: History, care: Span): ExitReason | undefined {
+  const last = history.episodes[care.last];
+  if (last.exitReason) return last.exitReason;
+  const next = history.episodes[care.last + 1];
+  if (next && contiguous(last, next)) {
+    if (next.careState === 'adopted') return 'adoption';
+    if (next.careState === 'sgo') return 'special_guardianship';
+  }
+  return undefined;
+}
+
+/** Of the children who ceased to be looked after in the period (the day care ended in it), how many left by adoption or a special guardianship order (DfE). */
+export function exitsToAdoptionOrSgo(histories: History[], period: Period): Count & { adoption: number; specialGuardianship: number } {
+  let adoption = 0;
+  let specialGuardianship = 0;
+  let denominator = 0;
+  for (const history of histories) {
+    for (const care of periodsOfCare(history)) {
+      if (care.end === undefined || care.end < period.start || care.end > period.end) continue;
+      denominator++;
+      const reason = exitReasonOf(history, care);
+      if (reason === 'adoption') adoption++;
+      if (reason === 'special_guardianship') specialGuardianship++;
+    }
+  }
+  return { numerator: adoption + specialGuardianship, denominator, adoption, specialGuardianship };
+}
+
+/** Of the periods of care that started in the period, how many began unplanned or in an emergency (the entry flag). */
+export function unplannedEntries(histories: History[], period: Period): Count {
+  let numerator = 0;
+  let denominator = 0;
+  for (const history of histories) {
+    for (const care of periodsOfCare(history)) {
+      if (care.start < period.start || care.start > period.end) continue;
+      denominator++;
+      if (history.episodes[care.first].entry === 'unplanned_emergency') numerator++;
+    }
+  }
+  return { numerator, denominator };
+}
+
+/** Weeks in a year, 365.25 ÷ 7, as the finance module annualises weekly prices. */
+export const WEEKS_PER_YEAR = 365.25 / 7;
+
+/**
+ * Spend committed against a budget: the weekly commitments in force (placements and services),
+ * annualised at 365.25 ÷ 7 weeks, as a percentage of the annual budget. Money in GBP.
+ * Null when there is no budget (0 or absent): a share of nothing is not a figure.
+ */
+export function spendAgainstBudget(weeklyCommitments: number[], annualBudget: number | null): { committed: number; budget: number | null; percent: number | null } {
+  const committed = weeklyCommitments.reduce((sum, w) => sum + w, 0) * WEEKS_PER_YEAR;
+  return { committed, budget: annualBudget, percent: annualBudget ? (100 * committed) / annualBudget : null };
+}
+
+/** A count as a percentage (null when the denominator is 0). */
+export function percent(count: Count): number | null {
+  return count.denominator > 0 ? (100 * count.numerator) / count.denominator : null;
+}

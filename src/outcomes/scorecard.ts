@@ -1,0 +1,338 @@
+/**
+ * The balanced scorecard (issue 17): outcome measures grouped under finance, young people's
+ * outcomes, practice and workforce, each with the authority's target and red-amber-green
+ * thresholds, actual against target per team and for the organisation, and the trend by
+ * quarter. Pure: the caller reads the records and applies the disclosure rule.
+ */
+
+import {
+  type Count,
+  careLeaversInEet,
+  careLeaversSuitablyAccommodated,
+  exitsToAdoptionOrSgo,
+  type History,
+  longTermStability,
+  monthsBefore,
+  nextDay,
+  type Period,
+  placedOver20Miles,
+  spendAgainstBudget,
+  threeOrMorePlacements,
+  unplannedEntries,
+} from './measures.ts';
+
+export const SCORECARD_GROUPS = ['finance', 'young_peoples_outcomes', 'practice', 'workforce'] as const;
+export type ScorecardGroup = (typeof SCORECARD_GROUPS)[number];
+
+/** count: a share of children (the disclosure rule applies); money: GBP against a budget; ratio: children per worker. */
+export type MeasureKind = 'count' | 'money' | 'ratio';
+
+export interface Thresholds {
+  target: number;
+  /** higher is better: green at or above `green`, amber at or above `amber`, else red (amber ≤ green). Lower is better: the mirror (green ≤ amber). */
+  green: number;
+  amber: number;
+}
+
+export interface MeasureDefinition {
+  id: string;
+  group: ScorecardGroup;
+  label: string;
+  kind: MeasureKind;
+  /** What the value is: "percent" (0-100) or "children per key worker". */
+  unit: 'percent' | 'children per key worker';
+  direction: 'higher' | 'lower';
+  definition: string;
+  source: string;
+  /** Counted over a year of history, so it has a quarterly trend; false: a snapshot of today's records. */
+  trend: boolean;
+  defaults: Thresholds;
+  measure?: (histories: History[], period: Period) => Count;
+}
+
+const DFE = 'DfE, Children looked after in England including adoptions (methodology) and Stability measures for children looked after in England';
+
+/** The measures, in the order shown. Default targets are placeholders until the authority sets its own (PUT /v1/scorecard/targets/{measure}). */
+export const SCORECARD_MEASURES: readonly MeasureDefinition[] = [
+  {
+    id: 'spend_against_budget',
+    group: 'finance',
+    label: 'Spend committed against budget',
+    kind: 'money',
+    unit: 'percent',
+    direction: 'lower',
+    definition: 'Weekly prices of placements and services in force today, × 365.25/7, as a percentage of the team’s annual budget',
+    source: 'Local measure; annualised as in the finance module (README, "Money")',
+    trend: false,
+    defaults: { target: 100, green: 100, amber: 105 },
+  },
+  {
+    id: 'placed_over_20_miles',
+    group: 'young_peoples_outcomes',
+    label: 'Placed more than 20 miles from home',
+    kind: 'count',
+    unit: 'percent',
+    direction: 'lower',
+    definition: 'Children looked after at the period end placed more than 20 miles from home, of those whose distance is known',
+    source: `${DFE}: distance between home and placement`,
+    trend: true,
+    defaults: { target: 15, green: 15, amber: 20 },
+    measure: placedOver20Miles,
+  },
+  {
+    id: 'three_or_more_placements',
+    group: 'young_peoples_outcomes',
+    label: 'Three or more placements in the year',
+    kind: 'count',
+    unit: 'percent',
+    direction: 'lower',
+    definition: 'Children looked after at the period end with three or more placements during the year',
+    source: `${DFE}: placement stability`,
+    trend: true,
+    defaults: { target: 10, green: 10, amber: 12 },
+    measure: threeOrMorePlacements,
+  },
+  {
+    id: 'long_term_stability',
+    group: 'young_peoples_outcomes',
+    label: 'Long-term placement stability',
+    kind: 'count',
+    unit: 'percent',
+    direction: 'higher',
+    definition:
+      'Children under 16 looked after continuously for 2.5 years or more at the period end who have been in the same placement for 2 years or more, or placed for adoption (that placement and the one before lasting 2 years)',
+    source: `${DFE}: long-term stability`,
+    trend: true,
+    defaults: { target: 70, green: 70, amber: 65 },
+    measure: longTermStability,
+  },
+  {
+    id: 'care_leavers_eet',
+    group: 'young_peoples_outcomes',
+    label: 'Care leavers 19-21 in education, employment or training',
+    kind: 'count',
+    unit: 'percent',
+    direction: 'higher',
+    definition: 'Care leavers whose 19th, 20th or 21st birthday fell in the year, in education, employment or training on it ("not known" counted in the total)',
+    source: `${DFE}: care leavers now aged 19 to 21; SSDA903 care leaver activity`,
+    trend: true,
+    defaults: { target: 60, green: 60, amber: 50 },
+    measure: careLeaversInEet,
+  },
+  {
+    id: 'care_leavers_suitable_accommodation',
+    group: 'young_peoples_outcomes',
+    label: 'Care leavers 19-21 in suitable accommodation',
+    kind: 'count',
+    unit: 'percent',
+    direction: 'higher',
+    definition: 'Care leavers whose 19th, 20th or 21st birthday fell in the year, in suitable accommodation on it ("not known" counted in the total)',
+    source: `${DFE}: care leavers now aged 19 to 21; SSDA903 care leaver accommodation suitability`,
+    trend: true,
+    defaults: { target: 90, green: 90, amber: 85 },
+    measure: careLeaversSuitablyAccommodated,
+  },
+  {
+    id: 'exits_adoption_sgo',
+    group: 'young_peoples_outcomes',
+    label: 'Left care by adoption or special guardianship',
+    kind: 'count',
+    unit: 'percent',
+    direction: 'higher',
+    definition: 'Children who ceased to be looked after in the year who left by adoption or a special guardianship order',
+    source: `${DFE}: children who ceased to be looked after by reason (SSDA903 REC E11, E12, E43, E44)`,
+    trend: true,
+    defaults: { target: 25, green: 25, amber: 20 },
+    measure: exitsToAdoptionOrSgo,
+  },
+  {
+    id: 'unplanned_entries',
+    group: 'practice',
+    label: 'Unplanned or emergency entries to care',
+    kind: 'count',
+    unit: 'percent',
+    direction: 'lower',
+    definition: 'Periods of care starting in the year whose entry was flagged unplanned or emergency',
+    source: 'Local flag on the entry episode (SSDA903 has no such field); DfE counts of children who started to be looked after',
+    trend: true,
+    defaults: { target: 30, green: 30, amber: 40 },
+    measure: unplannedEntries,
+  },
+  {
+    id: 'without_key_worker',
+    group: 'workforce',
+    label: 'Young people without a key worker',
+    kind: 'count',
+    unit: 'percent',
+    direction: 'lower',
+    definition: 'Stored young people in the team with no key-worker reference today',
+    source: 'Local measure',
+    trend: false,
+    defaults: { target: 0, green: 2, amber: 5 },
+  },
+  {
+    id: 'caseload_per_key_worker',
+    group: 'workforce',
+    label: 'Caseload per key worker',
+    kind: 'ratio',
+    unit: 'children per key worker',
+    direction: 'lower',
+    definition: 'Young people with a key worker today divided by the number of distinct key-worker references',
+    source: 'Local measure',
+    trend: false,
+    defaults: { target: 15, green: 15, amber: 18 },
+  },
+];
+
+export const MEASURE_IDS = SCORECARD_MEASURES.map((m) => m.id);
+
+/** Thresholds out of order for the measure's direction: the field to name and why, or undefined when in order. */
+export function thresholdOrderError(definition: MeasureDefinition, t: Thresholds): { field: 'green' | 'amber'; reason: string } | undefined {
+  if (definition.direction === 'higher' && t.amber > t.green) return { field: 'amber', reason: `must not be above green (${t.green}): higher is better for ${definition.id}` };
+  if (definition.direction === 'lower' && t.amber < t.green) return { field: 'amber', reason: `must not be below green (${t.green}): lower is better for ${definition.id}` };
+  return undefined;
+}
+
+export type Rag = 'green' | 'amber' | 'red';
+
+export function ragOf(definition: MeasureDefinition, t: Thresholds, value: number | null): Rag | null {
+  if (value === null) return null;
+  if (definition.direction === 'higher') return value >= t.green ? 'green' : value >= t.amber ? 'amber' : 'red';
+  return value <= t.green ? 'green' : value <= t.amber ? 'amber' : 'red';
+}
+
+export interface ScorecardPerson {
+  teamId: string | null;
+  keyWorkerReference: string | null;
+  /** Weekly prices and costs in force today, GBP. */
+  weeklyCommitment: number;
+  history: History;
+}
+
+export interface ScorecardTeam {
+  id: string;
+  name: string;
+  service: string;
+  /** GBP a year; null when none. */
+  annualBudget: number | null;
+}
+
+/** One figure: numerator and denominator (children, or GBP for money), the value and its colour. */
+export interface Cell {
+  numerator: number;
+  denominator: number;
+  value: number | null;
+  /** How many young people the figure is about (money and ratios are protected by it). */
+  people: number;
+}
+
+export interface MeasureResult {
+  definition: MeasureDefinition;
+  thresholds: Thresholds;
+  organisation: Cell;
+  /** One per team, in the order given, then the young people with no team. */
+  teams: Cell[];
+  unassigned: Cell;
+  /** Organisation and teams at each quarter end, oldest first; empty for snapshot measures. */
+  trend: Array<{ quarterEnd: string; organisation: Cell; teams: Cell[]; unassigned: Cell }>;
+}
+
+/** Quarter ends (30 June, 30 September, 31 December, 31 March) on or before `asOf`, the last `count`, oldest first. */
+export function quarterEnds(asOf: string, count: number): string[] {
+  const [y, m, d] = asOf.split('-').map(Number);
+  const ends: string[] = [];
+  let year = y;
+  // The latest quarter-end month at or before asOf's month (3, 6, 9, 12), stepping back when asOf is before its last day.
+  let month = Math.floor(m / 3) * 3;
+  const lastDay = (yy: number, mm: number) => new Date(Date.UTC(yy, mm, 0)).getUTCDate();
+  if (month === m && d < lastDay(y, m)) month -= 3;
+  if (month <= 0) {
+    month += 12;
+    year -= 1;
+  }
+  for (let k = 0; k < count; k++) {
+    ends.unshift(`${year}-${String(month).padStart(2, '0')}-${String(lastDay(year, month)).padStart(2, '0')}`);
+    month -= 3;
+    if (month <= 0) {
+      month += 12;
+      year -= 1;
+    }
+  }
+  return ends;
+}
+
+/** The year ending on `end`: from the day after the same date a year before. */
+export function yearEnding(end: string): Period {
+  return { start: nextDay(monthsBefore(end, 12)), end };
+}
+
+function cell(numerator: number, denominator: number, people: number, scale = 100): Cell {
+  return { numerator, denominator, people, value: denominator > 0 ? (scale * numerator) / denominator : null };
+}
+
+function snapshot(definition: MeasureDefinition, people: ScorecardPerson[], budget: number | null): Cell {
+  if (definition.id === 'spend_against_budget') {
+    const s = spendAgainstBudget(
+      people.map((p) => p.weeklyCommitment),
+      budget,
+    );
+    return { numerator: s.committed, denominator: budget ?? 0, value: s.percent, people: people.length };
+  }
+  if (definition.id === 'without_key_worker') return cell(people.filter((p) => !p.keyWorkerReference).length, people.length, people.length);
+  // caseload_per_key_worker
+  const withWorker = people.filter((p) => p.keyWorkerReference);
+  const workers = new Set(withWorker.map((p) => p.keyWorkerReference)).size;
+  return cell(withWorker.length, workers, withWorker.length, 1);
+}
+
+/**
+ * Computes every measure for the organisation, each team and the young people with no team, at
+ * `asOf` (the year ending that day) and at each of the last `quarters` quarter ends. The
+ * organisation's budget is the sum of the teams' budgets (null when no team has one).
+ */
+export function computeScorecard(input: {
+  people: ScorecardPerson[];
+  teams: ScorecardTeam[];
+  thresholds: Map<string, Thresholds>;
+  asOf: string;
+  quarters: number;
+}): MeasureResult[] {
+  const { people, teams, asOf } = input;
+  const byTeam = teams.map((team) => people.filter((p) => p.teamId === team.id));
+  const known = new Set(teams.map((t) => t.id));
+  const unassigned = people.filter((p) => p.teamId === null || !known.has(p.teamId));
+  const budgets = teams.map((t) => t.annualBudget).filter((b): b is number => b !== null);
+  const orgBudget = budgets.length > 0 ? budgets.reduce((a, b) => a + b, 0) : null;
+  const ends = quarterEnds(asOf, input.quarters);
+
+  return SCORECARD_MEASURES.map((definition) => {
+    const thresholds = input.thresholds.get(definition.id) ?? definition.defaults;
+    const measure = definition.measure;
+    const at = (group: ScorecardPerson[], period: Period): Cell => {
+      const count = (measure as (h: History[], p: Period) => Count)(group.map((p) => p.history), period);
+      return cell(count.numerator, count.denominator, count.denominator);
+    };
+    if (!measure) {
+      return {
+        definition,
+        thresholds,
+        organisation: snapshot(definition, people, orgBudget),
+        teams: teams.map((team, i) => snapshot(definition, byTeam[i], team.annualBudget)),
+        unassigned: snapshot(definition, unassigned, null),
+        trend: [],
+      };
+    }
+    const year = yearEnding(asOf);
+    return {
+      definition,
+      thresholds,
+      organisation: at(people, year),
+      teams: byTeam.map((group) => at(group, year)),
+      unassigned: at(unassigned, year),
+      trend: ends.map((quarterEnd) => {
+        const period = yearEnding(quarterEnd);
+        return { quarterEnd, organisation: at(people, period), teams: byTeam.map((group) => at(group, period)), unassigned: at(unassigned, period) };
+      }),
+    };
+  });
+}

@@ -1,0 +1,162 @@
+// The balanced scorecard and team views (issue 17): reads GET /v1/scorecard and
+// GET /v1/teams/{id}/scorecard with the token the comparison page keeps in sessionStorage
+// (the same key, so signing in on either page serves both). Every figure comes from the API;
+// the board's answers are already protected by the disclosure rule.
+(() => {
+  const TOKEN_KEY = 'pathcast.token';
+  const $ = (id) => document.getElementById(id);
+
+  function status(message) {
+    $('status').textContent = message || '';
+  }
+  function showError(message) {
+    $('error').textContent = message || '';
+    $('error').hidden = !message;
+  }
+  function token() {
+    return sessionStorage.getItem(TOKEN_KEY);
+  }
+  function api(path) {
+    return fetch(path, { headers: { authorization: 'Bearer ' + token(), accept: 'application/json' } }).then((response) =>
+      response.json().then((body) => {
+        if (!response.ok) {
+          const error = new Error((body && (body.detail || body.title)) || 'HTTP ' + response.status);
+          error.status = response.status;
+          throw error;
+        }
+        return body;
+      }),
+    );
+  }
+  function el(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function formatValue(measure, value) {
+    if (value === null || value === undefined) return '—';
+    return measure.unit === 'percent' ? value.toFixed(1) + '%' : value.toFixed(1);
+  }
+  function formatCount(measure, x) {
+    if (x === null || x === undefined) return 'withheld';
+    if (typeof x === 'string') return x;
+    if (measure.kind === 'money') return '£' + Math.round(x).toLocaleString('en-GB');
+    return String(x);
+  }
+  function ragCell(measure, cell) {
+    const td = el('td', 'num');
+    const word = cell.rag ? cell.rag[0].toUpperCase() + cell.rag.slice(1) : 'No colour';
+    td.append(el('span', 'rag ' + (cell.rag ? 'rag-' + cell.rag : 'rag-none'), formatValue(measure, cell.value)));
+    const sr = el('span', 'sc-counts', word + ' · ' + formatCount(measure, cell.numerator) + ' of ' + formatCount(measure, cell.denominator));
+    td.append(sr);
+    return td;
+  }
+  function trendText(measure, trend, pick) {
+    if (!trend.length) return 'snapshot (today)';
+    return trend.map((q) => q.quarterEnd.slice(0, 7) + ' ' + formatValue(measure, pick(q).value)).join(' · ');
+  }
+
+  function render(body, teamId) {
+    const groups = $('groups');
+    groups.replaceChildren();
+    $('note').textContent = body.note;
+    const teams = body.teams;
+    for (const group of body.groups) {
+      const table = el('table', 'sc-table');
+      table.append(el('caption', '', group.label));
+      const head = el('tr');
+      const headings = ['Measure', 'Target'].concat(teamId ? [teams[0] ? teams[0].name : 'Team', 'Organisation', 'Trend by quarter (team)'] : ['Organisation'].concat(teams.map((t) => t.name)));
+      for (const h of headings) {
+        const th = el('th', '', h);
+        th.scope = 'col';
+        head.append(th);
+      }
+      const thead = el('thead');
+      thead.append(head);
+      table.append(thead);
+      const tbody = el('tbody');
+      for (const m of group.measures) {
+        const row = el('tr');
+        const name = el('th', '', m.label);
+        name.scope = 'row';
+        name.append(el('span', 'sc-definition', m.definition));
+        row.append(name);
+        row.append(el('td', 'num', formatValue(m, m.target) + (m.direction === 'higher' ? ' or more' : ' or less')));
+        if (teamId) {
+          row.append(ragCell(m, m.teams[0]), ragCell(m, m.organisation));
+          row.append(el('td', 'sc-trend', trendText(m, m.trend, (q) => q.teams[0])));
+        } else {
+          row.append(ragCell(m, m.organisation));
+          for (const cell of m.teams) row.append(ragCell(m, cell));
+        }
+        tbody.append(row);
+      }
+      table.append(tbody);
+      groups.append(table);
+    }
+  }
+
+  function load() {
+    const teamId = $('view').value;
+    const asOf = $('as-of').value;
+    const query = '?quarters=8' + (asOf ? '&asOf=' + encodeURIComponent(asOf) : '');
+    status('Loading…');
+    showError('');
+    return api((teamId ? '/v1/teams/' + encodeURIComponent(teamId) + '/scorecard' : '/v1/scorecard') + query)
+      .then((body) => {
+        render(body, teamId);
+        const label = teamId ? $('view').selectedOptions[0].textContent : 'the organisation';
+        status('Scorecard for ' + label + ', year ending ' + body.asOf + (body.disclosure === 'protected' ? ' (small numbers hidden)' : '') + '.');
+      })
+      .catch((error) => {
+        status('');
+        showError(error.message);
+      });
+  }
+
+  function start() {
+    $('sign-in').hidden = true;
+    status('Loading teams…');
+    return api('/v1/teams')
+      .then((body) => {
+        const select = $('view');
+        for (const team of body.items) {
+          const option = el('option', '', 'Team: ' + team.name);
+          option.value = team.id;
+          select.append(option);
+        }
+        $('scorecard').hidden = false;
+        $('session').hidden = false;
+        return load();
+      })
+      .catch((error) => {
+        if (error.status === 401) sessionStorage.removeItem(TOKEN_KEY);
+        $('sign-in').hidden = false;
+        status('');
+        showError(error.status === 401 ? 'That token was not accepted: ' + error.message : error.message);
+      });
+  }
+
+  document.addEventListener('DOMContentLoaded', () => {
+    $('sign-in-form').addEventListener('submit', (event) => {
+      event.preventDefault();
+      const value = $('token').value.trim();
+      if (!value) return showError('Enter your API token.');
+      sessionStorage.setItem(TOKEN_KEY, value);
+      $('token').value = '';
+      start();
+    });
+    $('view-form').addEventListener('submit', (event) => {
+      event.preventDefault();
+      load();
+    });
+    $('sign-out').addEventListener('click', () => {
+      sessionStorage.removeItem(TOKEN_KEY);
+      location.reload();
+    });
+    if (token()) start();
+    else $('sign-in').hidden = false;
+  });
+})();

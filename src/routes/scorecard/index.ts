@@ -1,0 +1,92 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import { IdParams, notFound, standardErrors } from '../../schemas/common.ts';
+import { MeasureParams, OutcomeMeasure, Scorecard, ScorecardQuery, TargetInput } from '../../schemas/scorecard.ts';
+import { can } from '../../services/access-control.ts';
+import { BadRequestError } from '../../services/errors.ts';
+import { getScorecard, listOutcomeMeasures, setTarget } from '../../services/scorecard.ts';
+import { isoDay } from '../../services/young-people.ts';
+
+/**
+ * Outcome measures, the balanced scorecard and team views (issue 17). Read as aggregates; roles
+ * without individual access (the board) read them under the disclosure rule.
+ */
+
+const DISCLOSURE = 'Roles without individual access (the board) read it under the disclosure rule (README, "Small numbers"): counts of 1-4 children show as "<5", a second count is hidden ("c") where the organisation total would give one away, and shares, colours and money are withheld wherever a count behind them is hidden.';
+
+export default async function scorecardRoutes(instance: FastifyInstance) {
+  const fastify = instance.withTypeProvider<TypeBoxTypeProvider>();
+
+  const resolve = (query: { asOf?: string; quarters?: number }) => {
+    const today = isoDay(new Date());
+    if (query.asOf !== undefined && query.asOf > today) throw new BadRequestError('asOf is in the future', [{ field: 'querystring/asOf', reason: 'is in the future' }]);
+    // Two years of quarters before it must still be ordinary dates.
+    if (query.asOf !== undefined && query.asOf < '1950-01-01') throw new BadRequestError('asOf is too early', [{ field: 'querystring/asOf', reason: 'must be 1950-01-01 or later' }]);
+    return { asOf: query.asOf ?? today, quarters: query.quarters ?? 8 };
+  };
+
+  fastify.get(
+    '/v1/outcome-measures',
+    {
+      config: { capability: 'aggregates:read' },
+      schema: {
+        operationId: 'listOutcomeMeasures',
+        tags: ['scorecard'],
+        summary: 'The outcome measures: definitions (DfE where there is one), sources, targets and red-amber-green thresholds',
+        response: { 200: Type.Object({ items: Type.Array(OutcomeMeasure) }), ...standardErrors },
+      },
+    },
+    async () => listOutcomeMeasures(fastify.db),
+  );
+
+  fastify.put(
+    '/v1/scorecard/targets/:measure',
+    {
+      config: { capability: 'targets:write' },
+      schema: {
+        operationId: 'setScorecardTarget',
+        tags: ['scorecard'],
+        summary: 'Set a measure’s target and red-amber-green thresholds',
+        description: 'Higher-is-better measures need amber ≤ green, lower-is-better ones green ≤ amber; out of order answers 400 naming the field. Audited.',
+        params: MeasureParams,
+        body: TargetInput,
+        response: { 200: OutcomeMeasure, ...standardErrors, ...notFound },
+      },
+    },
+    async (request) => setTarget(fastify.db, request.actor, request.params.measure, request.body),
+  );
+
+  fastify.get(
+    '/v1/scorecard',
+    {
+      config: { capability: 'aggregates:read' },
+      schema: {
+        operationId: 'getScorecard',
+        tags: ['scorecard'],
+        summary: 'The balanced scorecard: each measure for the organisation and every team, against target, with the trend by quarter',
+        description: `Measures over the year ending asOf (default today); snapshot measures (spend, key workers) from today's records. ${DISCLOSURE}`,
+        querystring: ScorecardQuery,
+        response: { 200: Scorecard, ...standardErrors },
+      },
+    },
+    async (request) => getScorecard(fastify.db, { ...resolve(request.query), protect: !can(request.actor.role as never, 'individuals:read') }),
+  );
+
+  fastify.get(
+    '/v1/teams/:id/scorecard',
+    {
+      config: { capability: 'aggregates:read' },
+      schema: {
+        operationId: 'getTeamScorecard',
+        tags: ['scorecard'],
+        summary: 'A team view: the team’s measures beside the organisation’s, with the trend by quarter',
+        description: `The same figures as the scorecard, for one team; suppression is decided on the whole scorecard, so the team view never shows what the scorecard hides. ${DISCLOSURE}`,
+        params: IdParams,
+        querystring: ScorecardQuery,
+        response: { 200: Scorecard, ...standardErrors, ...notFound },
+      },
+    },
+    async (request) => getScorecard(fastify.db, { ...resolve(request.query), protect: !can(request.actor.role as never, 'individuals:read'), teamId: request.params.id }),
+  );
+}

@@ -1,0 +1,80 @@
+import { Type } from 'typebox';
+import { MEASURE_IDS, SCORECARD_GROUPS } from '../outcomes/scorecard.ts';
+import { IsoDate, Uuid } from './common.ts';
+
+/** The balanced scorecard and outcome measures as the API speaks them (issue 17). */
+
+const Shown = Type.Union([Type.Number(), Type.String({ description: '"<5" or "c": hidden by the disclosure rule' }), Type.Null()]);
+
+export const ScorecardCell = Type.Object({
+  numerator: Shown,
+  denominator: Shown,
+  value: Type.Union([Type.Number(), Type.Null()], { description: 'Per cent (or children per key worker), one decimal; null when there is nothing to count or a count behind it is hidden' }),
+  rag: Type.Union([Type.Literal('green'), Type.Literal('amber'), Type.Literal('red'), Type.Null()]),
+  vsTarget: Type.Union([Type.Number(), Type.Null()], { description: 'value − target' }),
+});
+
+const TeamCell = Type.Object({ teamId: Uuid, ...ScorecardCell.properties });
+
+const thresholds = {
+  target: Type.Number({ description: 'The authority’s target' }),
+  green: Type.Number({ description: 'Green at or better than this' }),
+  amber: Type.Number({ description: 'Amber at or better than this (between green and red); worse is red' }),
+};
+
+export const OutcomeMeasure = Type.Object({
+  id: Type.String(),
+  group: Type.Enum([...SCORECARD_GROUPS]),
+  label: Type.String(),
+  kind: Type.String({ description: 'count (a share of children), money (GBP against a budget) or ratio' }),
+  unit: Type.String(),
+  direction: Type.String({ description: 'higher or lower is better' }),
+  definition: Type.String(),
+  source: Type.String({ description: 'Where the definition comes from' }),
+  trend: Type.Boolean({ description: 'Counted over a year of history, with a trend by quarter' }),
+  ...thresholds,
+  isDefault: Type.Boolean({ description: 'The target and thresholds are the built-in placeholders (the authority has not set its own)' }),
+});
+
+export const TargetInput = Type.Object(
+  {
+    target: Type.Number({ minimum: 0, maximum: 100_000 }),
+    green: Type.Number({ minimum: 0, maximum: 100_000 }),
+    amber: Type.Number({ minimum: 0, maximum: 100_000 }),
+  },
+  { additionalProperties: false, description: 'Higher-is-better measures need amber ≤ green; lower-is-better ones green ≤ amber (400 naming the field otherwise)' },
+);
+
+export const MeasureParams = Type.Object({ measure: Type.Enum([...MEASURE_IDS]) }, { additionalProperties: false });
+
+export const ScorecardQuery = Type.Object(
+  {
+    asOf: Type.Optional({ ...IsoDate, description: 'The day the year of history ends (default today); not in the future' }),
+    quarters: Type.Optional(Type.Integer({ minimum: 1, maximum: 12, default: 8, description: 'Quarter ends in the trend' })),
+  },
+  { additionalProperties: false },
+);
+
+const ScorecardMeasure = Type.Object({
+  id: Type.String(),
+  group: Type.String(),
+  label: Type.String(),
+  kind: Type.String(),
+  unit: Type.String(),
+  direction: Type.String(),
+  definition: Type.String(),
+  source: Type.String(),
+  ...thresholds,
+  organisation: ScorecardCell,
+  teams: Type.Array(TeamCell),
+  noTeam: Type.Optional({ ...ScorecardCell, description: 'Young people with no team' }),
+  trend: Type.Array(Type.Object({ quarterEnd: IsoDate, organisation: ScorecardCell, teams: Type.Array(TeamCell) })),
+});
+
+export const Scorecard = Type.Object({
+  asOf: IsoDate,
+  disclosure: Type.String({ description: 'full, or protected (the disclosure rule applied: roles without individual access)' }),
+  note: Type.String(),
+  teams: Type.Array(Type.Object({ id: Uuid, name: Type.String(), service: Type.String(), annualBudget: Type.Union([Type.Number(), Type.Null()]) })),
+  groups: Type.Array(Type.Object({ id: Type.String(), label: Type.String(), measures: Type.Array(ScorecardMeasure) })),
+});

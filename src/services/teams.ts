@@ -1,0 +1,382 @@
+import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
+import { CsvError } from 'csv-parse';
+import { parse } from 'csv-parse/sync';
+import type { Kysely } from 'kysely';
+import { DEFAULT_CARE_STATES } from '../catalog/vocabulary.ts';
+import { type Actor, appendAuditEvent } from '../db/repositories/audit.ts';
+import {
+  closeEpisode,
+  countTeamMembers,
+  deleteEpisode,
+  deleteEpisodesOf,
+  deleteTeamRow,
+  findTeamById,
+  insertEpisodes,
+  insertTeam,
+  listEpisodesOf,
+  listTeamRows,
+  updateTeamRow,
+} from '../db/repositories/teams.ts';
+import { findYoungPersonById } from '../db/repositories/young-people.ts';
+import type { CareEpisodeRow, Database, NewCareEpisodeRow, TeamRow } from '../db/schema.ts';
+import { validationErrors } from '../plugins/app/problem-details.ts';
+import { type EpisodeDto, type EpisodeInputDto, EpisodeInput, type TeamDto, type TeamInputDto, type TeamPatchDto } from '../schemas/teams.ts';
+import type { YoungPersonInputDto } from '../schemas/young-people.ts';
+import { BadRequestError, ConflictError, type FieldError, GoneError, NotFoundError, UnprocessableError } from './errors.ts';
+import { controlCharacterReason } from './input-rules.ts';
+
+/**
+ * Teams and young people's histories (issue 17). A history is a list of dated care episodes,
+ * half-open [startDate, endDate), never overlapping; every change of care state or placement made
+ * through the API closes the open episode and opens the next, so the record's past is kept.
+ */
+
+const placementStates = new Set(DEFAULT_CARE_STATES.filter((s) => s.placement).map((s) => s.id));
+
+function isUniqueViolation(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '23505';
+}
+
+export function toTeamDto(row: TeamRow): TeamDto {
+  return {
+    id: row.id,
+    name: row.name,
+    service: row.service,
+    annualBudget: row.annual_budget_pence === null ? null : Number(row.annual_budget_pence) / 100,
+    createdAt: new Date(row.created_at).toISOString(),
+    updatedAt: new Date(row.updated_at).toISOString(),
+  };
+}
+
+function pence(amount: number | null | undefined, field: string): number | null {
+  if (amount === null || amount === undefined) return null;
+  const p = Math.round(amount * 100);
+  if (Math.abs(p - amount * 100) > 1e-6) throw new UnprocessableError('Money is whole pence', [{ field, reason: 'has a fraction of a penny' }]);
+  return p;
+}
+
+function nameTaken(): ConflictError {
+  return new ConflictError('Another team already has this name', [{ field: 'body/name', reason: 'is already in use' }]);
+}
+
+export async function createTeam(db: Kysely<Database>, actor: Actor, input: TeamInputDto): Promise<TeamDto> {
+  const budget = pence(input.annualBudget, 'body/annualBudget');
+  try {
+    return await db.transaction().execute(async (trx) => {
+      const row = await insertTeam(trx, { name: input.name, service: input.service, annual_budget_pence: budget });
+      await appendAuditEvent(trx, actor, { action: 'team.create', resourceType: 'team', resourceId: row.id, detail: { service: row.service } });
+      return toTeamDto(row);
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) throw nameTaken();
+    throw error;
+  }
+}
+
+export async function listTeams(db: Kysely<Database>, service?: string): Promise<{ items: TeamDto[] }> {
+  return { items: (await listTeamRows(db, { service })).map(toTeamDto) };
+}
+
+export async function getTeam(db: Kysely<Database>, id: string): Promise<TeamDto> {
+  const row = await findTeamById(db, id);
+  if (!row) throw new NotFoundError('Team', id);
+  return toTeamDto(row);
+}
+
+export async function updateTeam(db: Kysely<Database>, actor: Actor, id: string, patch: TeamPatchDto): Promise<TeamDto> {
+  const changes: { name?: string; service?: string; annual_budget_pence?: number | null } = {};
+  if (patch.name !== undefined) changes.name = patch.name;
+  if (patch.service !== undefined) changes.service = patch.service;
+  if (patch.annualBudget !== undefined) changes.annual_budget_pence = pence(patch.annualBudget, 'body/annualBudget');
+  try {
+    return await db.transaction().execute(async (trx) => {
+      const row = await updateTeamRow(trx, id, changes);
+      if (!row) throw new NotFoundError('Team', id);
+      await appendAuditEvent(trx, actor, { action: 'team.update', resourceType: 'team', resourceId: id, detail: { changedFields: Object.keys(patch) } });
+      return toTeamDto(row);
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) throw nameTaken();
+    throw error;
+  }
+}
+
+/** A team with young people in it is not deleted (409): move them first, so no record points nowhere. */
+export async function deleteTeam(db: Kysely<Database>, actor: Actor, id: string): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    if (!(await findTeamById(trx, id))) throw new NotFoundError('Team', id);
+    const members = await countTeamMembers(trx, id);
+    if (members > 0) throw new ConflictError(`The team still has young people (${members} records); move them to another team first`);
+    await deleteTeamRow(trx, id);
+    await appendAuditEvent(trx, actor, { action: 'team.delete', resourceType: 'team', resourceId: id, detail: {} });
+  });
+}
+
+/** Refuses a team id that names no team (422 naming the field). */
+export async function checkTeamExists(db: Kysely<Database>, teamId: string | undefined | null, field: string): Promise<void> {
+  if (teamId === undefined || teamId === null) return;
+  if (!(await findTeamById(db, teamId))) throw new UnprocessableError(`Team ${teamId} does not exist`, [{ field, reason: 'names no team' }]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Histories
+
+export function toEpisodeDto(row: CareEpisodeRow): EpisodeDto {
+  return {
+    id: row.id,
+    startDate: row.start_date,
+    ...(row.end_date !== null ? { endDate: row.end_date } : {}),
+    careState: row.care_state as EpisodeDto['careState'],
+    newPlacement: row.new_placement,
+    ...(row.placement_district !== null ? { placementDistrict: row.placement_district } : {}),
+    ...(row.distance_miles !== null ? { distanceFromHomeMiles: row.distance_miles } : {}),
+    ...(row.entry !== null ? { entry: row.entry as EpisodeDto['entry'] } : {}),
+    ...(row.exit_reason !== null ? { exitReason: row.exit_reason as EpisodeDto['exitReason'] } : {}),
+    ...(row.leaver_activity !== null ? { leaverActivity: row.leaver_activity as EpisodeDto['leaverActivity'] } : {}),
+    ...(row.accommodation_suitable !== null ? { accommodationSuitable: row.accommodation_suitable } : {}),
+  };
+}
+
+function toEpisodeRow(youngPersonId: string, e: EpisodeInputDto): NewCareEpisodeRow {
+  return {
+    young_person_id: youngPersonId,
+    start_date: e.startDate,
+    end_date: e.endDate ?? null,
+    care_state: e.careState,
+    new_placement: e.newPlacement ?? placementStates.has(e.careState),
+    placement_district: e.placementDistrict ?? null,
+    distance_miles: e.distanceFromHomeMiles ?? null,
+    entry: e.entry ?? null,
+    exit_reason: e.exitReason ?? null,
+    leaver_activity: e.leaverActivity ?? null,
+    accommodation_suitable: e.accommodationSuitable ?? null,
+  };
+}
+
+/**
+ * The rules of a history a JSON Schema cannot say: each end after its start, no start in the
+ * future, and no two episodes overlapping (at most one open, and it is the last). Fields are
+ * `${prefix}/${index}/…` in the order given.
+ */
+export function checkEpisodes(episodes: EpisodeInputDto[], today: string, prefix: string): FieldError[] {
+  const errors: FieldError[] = [];
+  episodes.forEach((e, i) => {
+    if (e.endDate !== undefined && e.endDate <= e.startDate) errors.push({ field: `${prefix}/${i}/endDate`, reason: `must be after startDate (${e.startDate})` });
+    if (e.startDate > today) errors.push({ field: `${prefix}/${i}/startDate`, reason: 'is in the future' });
+  });
+  const order = episodes.map((_, i) => i).sort((a, b) => (episodes[a].startDate < episodes[b].startDate ? -1 : episodes[a].startDate > episodes[b].startDate ? 1 : a - b));
+  for (let k = 1; k < order.length; k++) {
+    const before = episodes[order[k - 1]];
+    const after = episodes[order[k]];
+    if (before.endDate === undefined || before.endDate > after.startDate) {
+      errors.push({
+        field: `${prefix}/${order[k]}/startDate`,
+        reason: `overlaps episode ${order[k - 1]} (${before.startDate} to ${before.endDate ?? 'open'}); episodes may not overlap`,
+      });
+    }
+  }
+  return errors;
+}
+
+async function liveYoungPerson(db: Kysely<Database>, id: string) {
+  const row = await findYoungPersonById(db, id);
+  if (!row) throw new NotFoundError('Young person', id);
+  if (row.erased_at !== null) throw new GoneError(`Young person ${id} was erased`);
+  return row;
+}
+
+export async function listHistory(db: Kysely<Database>, youngPersonId: string): Promise<{ items: EpisodeDto[] }> {
+  await liveYoungPerson(db, youngPersonId);
+  return { items: (await listEpisodesOf(db, youngPersonId)).map(toEpisodeDto) };
+}
+
+/** Replaces a young person's whole history (all or nothing). */
+export async function replaceHistory(db: Kysely<Database>, actor: Actor, youngPersonId: string, episodes: EpisodeInputDto[], today: string): Promise<{ items: EpisodeDto[] }> {
+  const errors = checkEpisodes(episodes, today, 'body/episodes');
+  if (errors.length > 0) throw new UnprocessableError('The history breaks the rules of a history', errors);
+  return db.transaction().execute(async (trx) => {
+    await liveYoungPerson(trx, youngPersonId);
+    await deleteEpisodesOf(trx, youngPersonId);
+    const sorted = [...episodes].sort((a, b) => (a.startDate < b.startDate ? -1 : 1));
+    const rows = await insertEpisodes(trx, sorted.map((e) => toEpisodeRow(youngPersonId, e)));
+    await appendAuditEvent(trx, actor, { action: 'history.replace', resourceType: 'young_person', resourceId: youngPersonId, detail: { episodes: rows.length } });
+    return { items: rows.map(toEpisodeDto) };
+  });
+}
+
+/**
+ * Keeps the record's past: called in the transaction that creates or changes a young person.
+ * When the care state or the placement changes, the open episode is closed on the day of the
+ * change (the new placement's start date when it is given and later, else today) and the next
+ * one opened. A change on the open episode's first day replaces that episode.
+ */
+export async function recordChangeInHistory(
+  trx: Kysely<Database>,
+  youngPersonId: string,
+  before: YoungPersonInputDto | null,
+  after: YoungPersonInputDto,
+  today: string,
+): Promise<void> {
+  const placementKey = (r: YoungPersonInputDto | null) => JSON.stringify([r?.careState, r?.placement?.startDate, r?.placement?.provider, r?.placement?.distanceFromHomeMiles]);
+  if (before !== null && placementKey(before) === placementKey(after)) return;
+  const episodes = await listEpisodesOf(trx, youngPersonId);
+  const open = episodes.find((e) => e.end_date === null);
+  const last = episodes[episodes.length - 1];
+  let day = today;
+  if (after.placement && after.placement.startDate <= today && (!open || after.placement.startDate > open.start_date)) day = after.placement.startDate;
+  if (!open && last?.end_date && last.end_date > day) return; // a recorded history already runs past today: leave it as written
+  const newPlacement = after.placement !== undefined && (before === null || before.careState !== after.careState || before.placement?.startDate !== after.placement.startDate);
+  if (open) {
+    if (open.start_date >= day) await deleteEpisode(trx, open.id);
+    else await closeEpisode(trx, open.id, day);
+  }
+  await insertEpisodes(trx, [
+    {
+      young_person_id: youngPersonId,
+      start_date: open && open.start_date > day ? open.start_date : day,
+      end_date: null,
+      care_state: after.careState,
+      new_placement: newPlacement,
+      placement_district: null,
+      distance_miles: after.placement?.distanceFromHomeMiles ?? null,
+      entry: null,
+      exit_reason: null,
+      leaver_activity: null,
+      accommodation_suitable: null,
+    },
+  ]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// CSV import of histories
+
+export const HISTORY_CSV_COLUMNS = [
+  { name: 'reference', field: 'reference', kind: 'text', required: true, description: 'The young person’s pseudonymous reference (a stored record)' },
+  { name: 'start_date', field: 'startDate', kind: 'date', required: true, description: 'First day of the episode, YYYY-MM-DD or DD/MM/YYYY' },
+  { name: 'end_date', field: 'endDate', kind: 'date', description: 'The day the next episode starts; empty while open' },
+  { name: 'care_state', field: 'careState', kind: 'enum', required: true, description: 'Care state (the API’s vocabulary)' },
+  { name: 'new_placement', field: 'newPlacement', kind: 'flag', description: 'yes when the episode began a new placement' },
+  { name: 'placement_district', field: 'placementDistrict', kind: 'text', description: 'Postcode district (outward code only)' },
+  { name: 'distance_miles', field: 'distanceFromHomeMiles', kind: 'number', description: 'Miles from home' },
+  { name: 'entry', field: 'entry', kind: 'enum', description: 'planned or unplanned_emergency' },
+  { name: 'exit_reason', field: 'exitReason', kind: 'enum', description: 'Why care ended' },
+  { name: 'leaver_activity', field: 'leaverActivity', kind: 'enum', description: 'A care leaver’s activity' },
+  { name: 'accommodation_suitable', field: 'accommodationSuitable', kind: 'flag', description: 'yes or no' },
+] as const;
+
+const ajv = addFormats.default(new Ajv.default({ allErrors: true, removeAdditional: false, useDefaults: false, strict: false, coerceTypes: false }));
+const validateEpisode = ajv.compile(EpisodeInput);
+
+function cell(kind: string, raw: string): { value?: unknown; reason?: string } {
+  if (kind === 'date') {
+    const uk = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(raw);
+    return { value: uk ? `${uk[3]}-${uk[2].padStart(2, '0')}-${uk[1].padStart(2, '0')}` : raw };
+  }
+  if (kind === 'number') {
+    const n = Number(raw);
+    return Number.isFinite(n) ? { value: n } : { reason: 'must be a number' };
+  }
+  if (kind === 'flag') {
+    const v = raw.toLowerCase();
+    if (['yes', 'y', 'true', '1'].includes(v)) return { value: true };
+    if (['no', 'n', 'false', '0'].includes(v)) return { value: false };
+    return { reason: 'must be yes or no' };
+  }
+  if (kind === 'enum') return { value: raw.toLowerCase().replace(/[\s-]+/g, '_') };
+  return { value: raw };
+}
+
+/**
+ * Imports histories from CSV, one row per episode; each young person named replaces their
+ * whole history. All or nothing: any wrong row stores nothing, and the 422 lists each problem
+ * as { row, field: <column>, reason }.
+ */
+export async function importHistories(db: Kysely<Database>, actor: Actor, text: string, today: string): Promise<{ imported: number; youngPeople: number }> {
+  let records: string[][];
+  try {
+    records = parse(text, { bom: true, relax_column_count: true, trim: true, skip_empty_lines: true });
+  } catch (error) {
+    if (error instanceof CsvError) throw new BadRequestError('The file is not readable CSV', [{ field: 'body', reason: `is not valid CSV (line ${error.lines ?? '?'})` }]);
+    throw error;
+  }
+  const [header, ...rows] = records;
+  if (!header) throw new BadRequestError('The file is empty', [{ field: 'body', reason: 'has no header row' }]);
+  const known = new Map<string, (typeof HISTORY_CSV_COLUMNS)[number]>(HISTORY_CSV_COLUMNS.map((c) => [c.name, c]));
+  const errors: FieldError[] = [];
+  header.forEach((name) => {
+    if (!known.has(name.toLowerCase())) errors.push({ field: name, reason: 'is not a known column' });
+  });
+  for (const c of HISTORY_CSV_COLUMNS) if ('required' in c && !header.map((h) => h.toLowerCase()).includes(c.name)) errors.push({ field: c.name, reason: 'is a required column' });
+  if (errors.length > 0) throw new UnprocessableError('The header is wrong', errors);
+  if (rows.length === 0) throw new UnprocessableError('The file has no episodes', [{ field: 'body', reason: 'has no data rows' }]);
+
+  const byReference = new Map<string, Array<{ row: number; episode: EpisodeInputDto }>>();
+  rows.forEach((cells, r) => {
+    const row = r + 1;
+    const episode: Record<string, unknown> = {};
+    let reference = '';
+    header.forEach((name, i) => {
+      const column = known.get(name.toLowerCase());
+      const raw = cells[i] ?? '';
+      if (!column || raw === '') return;
+      const control = controlCharacterReason(raw, false);
+      if (control || /^[=+\-@\t]/.test(raw)) {
+        errors.push({ row, field: column.name, reason: control ?? 'must not start with =, +, -, @ or a tab' });
+        return;
+      }
+      if (column.field === 'reference') {
+        reference = raw;
+        return;
+      }
+      const parsed = cell(column.kind, raw);
+      if (parsed.reason) errors.push({ row, field: column.name, reason: parsed.reason });
+      else episode[column.field] = parsed.value;
+    });
+    if (!reference) {
+      errors.push({ row, field: 'reference', reason: 'is required' });
+      return;
+    }
+    if (!validateEpisode(episode)) {
+      for (const e of validationErrors('', validateEpisode.errors ?? [])) {
+        const key = e.field.split('/')[1] ?? '';
+        const column = HISTORY_CSV_COLUMNS.find((c) => c.field === key);
+        errors.push({ row, field: column?.name ?? e.field, reason: e.reason });
+      }
+      return;
+    }
+    const list = byReference.get(reference) ?? [];
+    list.push({ row, episode: episode as EpisodeInputDto });
+    byReference.set(reference, list);
+  });
+
+  const people = new Map<string, string>();
+  if (byReference.size > 0) {
+    const found = await db.selectFrom('young_people').select(['id', 'reference']).where('reference', 'in', [...byReference.keys()]).where('erased_at', 'is', null).execute();
+    for (const p of found) if (p.reference) people.set(p.reference, p.id);
+  }
+  for (const [reference, list] of byReference) {
+    if (!people.has(reference)) {
+      for (const { row } of list) errors.push({ row, field: 'reference', reason: 'names no stored young person' });
+      continue;
+    }
+    for (const e of checkEpisodes(list.map((l) => l.episode), today, '')) {
+      const [, index, field] = e.field.split('/');
+      const column = HISTORY_CSV_COLUMNS.find((c) => c.field === field);
+      errors.push({ row: list[Number(index)].row, field: column?.name ?? field, reason: e.reason.replace(/episode (\d+)/, (_, k) => `row ${list[Number(k)].row}`) });
+    }
+  }
+  if (errors.length > 0) throw new UnprocessableError(`${errors.length} problem(s) in the file; nothing was stored`, errors.sort((a, b) => (a.row ?? 0) - (b.row ?? 0)));
+
+  return db.transaction().execute(async (trx) => {
+    let imported = 0;
+    for (const [reference, list] of byReference) {
+      const id = people.get(reference) as string;
+      await deleteEpisodesOf(trx, id);
+      const sorted = list.map((l) => l.episode).sort((a, b) => (a.startDate < b.startDate ? -1 : 1));
+      imported += (await insertEpisodes(trx, sorted.map((e) => toEpisodeRow(id, e)))).length;
+    }
+    await appendAuditEvent(trx, actor, { action: 'history.import', resourceType: 'young_person', resourceId: null, detail: { source: 'csv_import', episodes: imported, youngPeople: byReference.size } });
+    return { imported, youngPeople: byReference.size };
+  });
+}

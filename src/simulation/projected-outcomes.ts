@@ -1,0 +1,101 @@
+import type { SimulationModel } from './model.ts';
+
+/**
+ * Projected outcomes read off simulated state occupancy: no random draws of their own, so they
+ * cannot move a cost, a stream or a hash.
+ *
+ * Placed within 20 miles (DfE: children looked after at 31 March by distance from home). Each
+ * in-care state s with a distanceOver20Miles share q_s contributes its occupancy n_s to the
+ * children counted and n_s × (1 − q_s) to the expected number within 20 miles; in-care states
+ * without a share are left out of both, as the DfE leaves out distances not known. The share is
+ * within / counted: Σ_s n_s (1 − q_s) / Σ_s n_s over those states.
+ */
+export interface DistanceTally {
+  /** Children (or probability) looked after in states with a known distance share. */
+  counted: number;
+  /** Their expected number (or probability) placed within 20 miles. */
+  within: number;
+}
+
+/** Whether state s counts towards the share within 20 miles (in care, with a share). */
+export function hasDistanceShare(model: SimulationModel, s: number): boolean {
+  return model.flags.inCare[s] === 1 && !Number.isNaN(model.over20MilesShare[s]);
+}
+
+/** Whether the model gives any in-care state a distance share (otherwise the share is not reported). */
+export function modelHasDistanceShares(model: SimulationModel): boolean {
+  for (let s = 0; s < model.nStates; s++) if (hasDistanceShare(model, s)) return true;
+  return false;
+}
+
+/**
+ * Tallies occupancy by state (`occupancy[offset + s]`, counts or probabilities) into children
+ * counted and expected within 20 miles.
+ */
+export function tallyDistance(model: SimulationModel, occupancy: ArrayLike<number>, offset = 0): DistanceTally {
+  let counted = 0;
+  let within = 0;
+  for (let s = 0; s < model.nStates; s++) {
+    if (!hasDistanceShare(model, s)) continue;
+    const n = occupancy[offset + s];
+    counted += n;
+    within += n * (1 - model.over20MilesShare[s]);
+  }
+  return { counted, within };
+}
+
+/**
+ * For one young person: the share within 20 miles given looked after (a ratio of expectations)
+ * and its Monte Carlo standard error, from the probabilities p_s of being in each state (the
+ * means over `runs` runs of one-person indicators). In each run exactly one state is occupied,
+ * so the ratio estimator's variance is Σ_s p_s (w_s − R)² / (runs × P²), with w_s = 1 − q_s,
+ * R the share and P = Σ_s p_s (the delta method; Cochran, Sampling Techniques, 3rd ed., 6.3).
+ * Null when the person is never looked after in a state with a share.
+ */
+export function personShareWithin20Miles(model: SimulationModel, probabilities: ArrayLike<number>, offset: number, runs: number): { mean: number; se: number } | null {
+  const { counted, within } = tallyDistance(model, probabilities, offset);
+  if (!(counted > 0)) return null;
+  const share = within / counted;
+  let spread = 0;
+  for (let s = 0; s < model.nStates; s++) {
+    if (!hasDistanceShare(model, s)) continue;
+    const d = 1 - model.over20MilesShare[s] - share;
+    spread += probabilities[offset + s] * d * d;
+  }
+  return { mean: share, se: Math.sqrt(spread / runs) / counted };
+}
+
+/**
+ * For one young person aged 19 to 21 on 31 March: the chance of being in education, employment
+ * or training if a care leaver (DfE: care leavers aged 19-21 in EET), from the probabilities p_s
+ * of each state: Σ p_s over care-leaver states not flagged neet / Σ p_s over care-leaver states,
+ * with the ratio estimator's standard error (one state per run, as personShareWithin20Miles).
+ * Null when the person is never a care leaver then.
+ */
+export function personEetShare(model: SimulationModel, probabilities: ArrayLike<number>, offset: number, runs: number): { mean: number; se: number } | null {
+  let leavers = 0;
+  let eet = 0;
+  for (let s = 0; s < model.nStates; s++) {
+    if (!model.flags.careLeaver[s]) continue;
+    leavers += probabilities[offset + s];
+    if (!model.flags.neet[s]) eet += probabilities[offset + s];
+  }
+  if (!(leavers > 0)) return null;
+  const share = eet / leavers;
+  // Σ p_s (x_s − R)² over care-leaver states, x_s = 1 for EET: eet (1 − R)² + (leavers − eet) R².
+  const spread = eet * (1 - share) ** 2 + (leavers - eet) * share ** 2;
+  return { mean: share, se: Math.sqrt(spread / runs) / leavers };
+}
+
+/**
+ * For one young person: P(A | B) for an event A inside B (three or more placements in the year,
+ * given looked after on 31 March), from P(A) and P(B) over `runs` runs, with the ratio
+ * estimator's standard error: Var(1_A − R 1_B) = P(A)(1 − R)² + (P(B) − P(A)) R², divided by
+ * runs × P(B)². Null when P(B) is 0.
+ */
+export function personSubsetShare(probabilityA: number, probabilityB: number, runs: number): { mean: number; se: number } | null {
+  if (!(probabilityB > 0)) return null;
+  const share = probabilityA / probabilityB;
+  const spread = probabilityA * (1 - share) ** 2 + (probabilityB - probabilityA) * share ** 2;
+  return { mean: share, se: Math.sqrt(spread / runs) / probabilityB };
+}

@@ -1,0 +1,135 @@
+import t from 'tap';
+import { buildTestApp } from '../helpers/app.ts';
+import { edgeOfCareRecord, residentialRecord } from '../young-people/records.ts';
+
+/** Teams, team and key-worker fields on young people, histories: the API on the test back end. */
+
+t.test('teams CRUD, young people in a team, the team filter, and role refusals', async (t) => {
+  const { as } = await buildTestApp(t);
+  const created = await as('head_of_service', { method: 'POST', url: '/v1/teams', payload: { name: 'North CLA', service: 'children_looked_after', annualBudget: 2_500_000 } });
+  t.equal(created.statusCode, 201);
+  const team = created.json();
+  t.match(team, { name: 'North CLA', service: 'children_looked_after', annualBudget: 2_500_000 });
+  const other = (await as('admin', { method: 'POST', url: '/v1/teams', payload: { name: 'Edge team', service: 'edge_of_care' } })).json();
+  t.equal(other.annualBudget, null);
+
+  // Board reads teams (aggregate) but may not write them; commissioning may not write either.
+  t.equal((await as('board', { method: 'GET', url: '/v1/teams' })).json().items.length, 2);
+  t.equal((await as('board', { method: 'POST', url: '/v1/teams', payload: { name: 'X', service: 'early_help' } })).statusCode, 403);
+  t.equal((await as('commissioning', { method: 'PATCH', url: `/v1/teams/${team.id}`, payload: { name: 'Y' } })).statusCode, 403);
+
+  // Name taken: 409 naming the field; unknown service: 400 naming the field.
+  const dup = await as('admin', { method: 'POST', url: '/v1/teams', payload: { name: 'North CLA', service: 'leaving_care' } });
+  t.equal(dup.statusCode, 409);
+  t.same(dup.json().errors, [{ field: 'body/name', reason: 'is already in use' }]);
+  const badService = await as('admin', { method: 'POST', url: '/v1/teams', payload: { name: 'Z', service: 'fostering' } });
+  t.equal(badService.statusCode, 400);
+  t.match(badService.json().errors[0].field, /service/);
+
+  const a = (await as('admin', { method: 'POST', url: '/v1/young-people', payload: residentialRecord({ teamId: team.id, keyWorkerReference: 'KW-0412' }) })).json();
+  t.equal(a.teamId, team.id);
+  t.equal(a.keyWorkerReference, 'KW-0412');
+  await as('admin', { method: 'POST', url: '/v1/young-people', payload: edgeOfCareRecord({ teamId: other.id }) });
+  await as('admin', { method: 'POST', url: '/v1/young-people', payload: edgeOfCareRecord() });
+
+  const inTeam = (await as('finance', { method: 'GET', url: `/v1/young-people?team=${team.id}` })).json();
+  t.equal(inTeam.total, 1);
+  t.equal(inTeam.items[0].id, a.id);
+  t.equal((await as('finance', { method: 'GET', url: '/v1/young-people' })).json().total, 3);
+
+  // Unknown team on create and on update: 422 naming the field; nothing written.
+  const unknown = '00000000-0000-4000-8000-000000000000';
+  const refused = await as('admin', { method: 'POST', url: '/v1/young-people', payload: edgeOfCareRecord({ teamId: unknown }) });
+  t.equal(refused.statusCode, 422);
+  t.same(refused.json().errors, [{ field: 'body/teamId', reason: 'names no team' }]);
+  const patch = await as('admin', { method: 'PATCH', url: `/v1/young-people/${a.id}`, payload: { version: a.version, teamId: unknown } });
+  t.equal(patch.statusCode, 422);
+  t.equal(patch.json().errors[0].field, 'body/teamId');
+  // A key-worker reference that is a name is refused by its pattern.
+  const named = await as('admin', { method: 'POST', url: '/v1/young-people', payload: edgeOfCareRecord({ keyWorkerReference: 'Jane Smith' }) });
+  t.equal(named.statusCode, 400);
+  t.match(named.json().errors[0].field, /keyWorkerReference/);
+
+  // A team with members is not deleted; an empty one is.
+  t.equal((await as('admin', { method: 'DELETE', url: `/v1/teams/${team.id}` })).statusCode, 409);
+  // Erasure takes the team and key worker off the tombstone: the team is then empty and may go.
+  t.equal((await as('admin', { method: 'DELETE', url: `/v1/young-people/${a.id}` })).statusCode, 200);
+  t.equal((await as('admin', { method: 'DELETE', url: `/v1/teams/${team.id}` })).statusCode, 204);
+  const empty = (await as('admin', { method: 'POST', url: '/v1/teams', payload: { name: 'Empty', service: 'early_help' } })).json();
+  t.equal((await as('admin', { method: 'DELETE', url: `/v1/teams/${empty.id}` })).statusCode, 204);
+  t.equal((await as('admin', { method: 'GET', url: `/v1/teams/${empty.id}` })).statusCode, 404);
+});
+
+t.test('history: changes are kept as dated episodes; replace and CSV import refuse bad input naming the field', async (t) => {
+  const { as } = await buildTestApp(t);
+  const today = new Date().toISOString().slice(0, 10);
+  const record = residentialRecord();
+  const person = (await as('admin', { method: 'POST', url: '/v1/young-people', payload: record })).json();
+  let history = (await as('finance', { method: 'GET', url: `/v1/young-people/${person.id}/history` })).json().items;
+  // Created: one open episode from the placement's start.
+  t.match(history, [{ startDate: record.placement?.startDate, careState: 'residential', newPlacement: true, distanceFromHomeMiles: 42.5 }]);
+  t.notOk('endDate' in history[0]);
+
+  // A move to in-house foster care today closes it and opens the next.
+  const moved = await as('admin', {
+    method: 'PATCH',
+    url: `/v1/young-people/${person.id}`,
+    payload: { version: person.version, careState: 'inhouse_foster', placement: { type: 'inhouse_foster', provider: 'own_authority', weeklyPrice: 500, startDate: today, distanceFromHomeMiles: 4 } },
+  });
+  t.equal(moved.statusCode, 200);
+  history = (await as('finance', { method: 'GET', url: `/v1/young-people/${person.id}/history` })).json().items;
+  t.equal(history.length, 2);
+  t.equal(history[0].endDate, today);
+  t.match(history[1], { startDate: today, careState: 'inhouse_foster', newPlacement: true, distanceFromHomeMiles: 4 });
+
+  // The board never reads a history.
+  t.equal((await as('board', { method: 'GET', url: `/v1/young-people/${person.id}/history` })).statusCode, 403);
+
+  const put = (episodes: unknown[]) => as('admin', { method: 'PUT', url: `/v1/young-people/${person.id}/history`, payload: { episodes } });
+  const overlapping = await put([
+    { startDate: '2024-01-01', endDate: '2024-06-01', careState: 'ifa_foster' },
+    { startDate: '2024-05-01', careState: 'residential', distanceFromHomeMiles: 30 },
+  ]);
+  t.equal(overlapping.statusCode, 422);
+  t.equal(overlapping.json().errors[0].field, 'body/episodes/1/startDate');
+  t.match(overlapping.json().errors[0].reason, /overlaps episode 0/);
+  const backwards = await put([{ startDate: '2024-06-01', endDate: '2024-01-01', careState: 'ifa_foster' }]);
+  t.equal(backwards.statusCode, 422);
+  t.same(backwards.json().errors, [{ field: 'body/episodes/0/endDate', reason: 'must be after startDate (2024-06-01)' }]);
+  const badState = await put([{ startDate: '2024-01-01', careState: 'orbit' }]);
+  t.equal(badState.statusCode, 400);
+  t.match(badState.json().errors[0].field, /careState/);
+  const fullPostcode = await put([{ startDate: '2024-01-01', careState: 'ifa_foster', placementDistrict: 'NV1 4AB' }]);
+  t.equal(fullPostcode.statusCode, 400);
+  // Nothing was written by the refusals.
+  t.equal((await as('finance', { method: 'GET', url: `/v1/young-people/${person.id}/history` })).json().items.length, 2);
+
+  const good = await put([
+    { startDate: '2023-02-01', endDate: '2024-03-01', careState: 'ifa_foster', entry: 'unplanned_emergency', placementDistrict: 'NV3', distanceFromHomeMiles: 22 },
+    { startDate: '2024-03-01', careState: 'residential', distanceFromHomeMiles: 42.5 },
+  ]);
+  t.equal(good.statusCode, 200);
+  t.match(good.json().items, [{ entry: 'unplanned_emergency', placementDistrict: 'NV3' }, { careState: 'residential', newPlacement: true }]);
+
+  const csv = (body: string) => as('admin', { method: 'POST', url: '/v1/histories/import', headers: { 'content-type': 'text/csv' }, payload: body });
+  const ref = record.reference;
+  const bad = await csv(
+    `reference,start_date,end_date,care_state,entry\n${ref},01/01/2024,01/07/2024,ifa_foster,planned\n${ref},2024-06-01,,residential,\nNOPE-1,2024-01-01,,home,\n${ref},2025-01-01,2024-01-01,ifa_foster,\n`,
+  );
+  t.equal(bad.statusCode, 422);
+  const errors = bad.json().errors;
+  t.ok(errors.some((e: { row: number; field: string }) => e.row === 3 && e.field === 'reference'), 'unknown reference named');
+  t.ok(errors.some((e: { row: number; field: string }) => e.row === 4 && e.field === 'end_date'), 'end before start named');
+  t.ok(errors.some((e: { row: number; field: string; reason: string }) => e.field === 'start_date' && /overlaps/.test(e.reason)), 'overlap named');
+  const state = await csv(`reference,start_date,care_state\n${ref},2024-01-01,orbit\n`);
+  t.equal(state.statusCode, 422);
+  t.equal(state.json().errors[0].field, 'care_state');
+  const ok = await csv(`reference,start_date,end_date,care_state,new_placement,distance_miles,exit_reason\n${ref},2024-01-01,2024-07-01,ifa_foster,yes,12,\n${ref},2024-07-01,,inhouse_foster,yes,3,\n`);
+  t.equal(ok.statusCode, 201);
+  t.same(ok.json(), { imported: 2, youngPeople: 1 });
+  t.equal((await as('board', { method: 'POST', url: '/v1/histories/import', headers: { 'content-type': 'text/csv' }, payload: 'reference\n' })).statusCode, 403);
+
+  // Erasure takes the history with it.
+  t.equal((await as('admin', { method: 'DELETE', url: `/v1/young-people/${person.id}` })).statusCode, 200);
+  t.equal((await as('admin', { method: 'GET', url: `/v1/young-people/${person.id}/history` })).statusCode, 410);
+});

@@ -57,7 +57,7 @@ export async function packContent(input: PackInput): Promise<PackContent> {
   if (funding) tables.splice(tables.findIndex((t) => t.id === 'net-by-year') + 1, 0, labelRuns(roundPackTable(funding), runs));
   // Places held in every run (issue 15), when a run has capacity limits or commissioned services.
   const capacity = capacityTable(runs);
-  if (capacity) tables.push(labelRuns(roundPackTable(capacity), runs));
+  if (capacity) tables.splice(tables.findIndex((t) => t.id === 'interventions') + 1, 0, labelRuns(roundPackTable(capacity), runs));
   return {
     tables,
     findings: runs.map(runFindings),

@@ -455,7 +455,8 @@ export async function buildReport(content: ReportContent): Promise<Uint8Array> {
     chart(doc, charts[1], CONTENT, 230);
     chart(doc, charts[2], CONTENT, 400);
     chart(doc, charts[3], CONTENT, 330);
-    if (run.result.capacity) capacitySection(doc, names[k], run, charts.slice(4));
+    // Capacity limits only: a commissioned service's places used are in the workbook's Capacity sheet.
+    if ((run.result.capacity?.limits.length ?? 0) > 0) capacitySection(doc, names[k], run, charts.slice(4));
     const counts = shownCounts(run);
     const totalIndex = counts.states.length;
     heading(doc, `Children looked after at each year end: ${names[k]}`, 12);

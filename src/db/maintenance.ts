@@ -2,10 +2,11 @@ import { type Kysely, sql } from 'kysely';
 import type { Database } from './schema.ts';
 
 /**
- * The tables an erasure changes: the record (its personal fields set to null) and the care plans
- * and projections deleted with it.
+ * The tables an erasure changes: the record (its personal fields set to null) and the rows
+ * deleted with it: care plans, projections and the dated history of care episodes (migration
+ * 2026-11-30-11-teams-history; its other tables, teams and scorecard targets, hold no one's rows).
  */
-export const ERASURE_TABLES = ['young_people', 'care_plans', 'pathway_projections'] as const;
+export const ERASURE_TABLES = ['young_people', 'care_plans', 'pathway_projections', 'care_episodes'] as const;
 
 /**
  * After an erasure has committed, rewrites the tables it touched so the erased values leave the

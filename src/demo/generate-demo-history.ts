@@ -7,11 +7,18 @@ import { addMonthsToIsoDate, DEMO_COHORT_AS_OF, DEMO_COHORT_SEED, generateDemoCo
  * Northvale's teams, key workers and histories (issue 17), derived from the demo cohort with a
  * seed of their own, so the cohort file stays as it was and the scorecard is believable out of
  * the box. Dates are as at DEMO_COHORT_AS_OF, like the cohort's; the loader moves them forward
- * with the rest. Shapes followed, roughly (DfE CLA 2024): about 10% of children looked after have
- * three or more placements in a year; about 70% of the long-term group have been with the same
- * carer two years; about 20% are placed more than 20 miles away (the cohort's own distances);
- * about 40% of 19-21-year-old care leavers are NEET, about 88% suitably housed; about a third of
- * entries unplanned.
+ * with the rest. Rates aimed at (DfE, "Children looked after in England including adoptions",
+ * reporting year 2024, headline figures): about 10% of children looked after have three or more
+ * placements in a year; about 70% of the long-term group have been in the same placement two
+ * years; a little over a third of the children looked after leave care in a year, about 9% of them
+ * by adoption and 12-13% by special guardianship; 55-60% of 19-21-year-old care leavers are in
+ * education, employment or training and about 88% suitably housed; about a third of entries
+ * unplanned. Distances from home are the cohort's own (about a third over 20 miles, against
+ * about 19% nationally in "Children looked after: a focus on placement location", 2024).
+ *
+ * Outcomes are counted under the young person's current team, so exits (home, adoption, special
+ * guardianship) show under edge of care and family support, where the children went after care,
+ * and at 18 under leaving care; the children-looked-after teams show none.
  */
 
 export const DEMO_HISTORY_SEED = DEMO_COHORT_SEED + 17;
@@ -64,9 +71,13 @@ export function generateDemoHistory(cohort = generateDemoCohort(), seed = DEMO_H
       // Earlier placements in this period of care, newest first, until the care period's start.
       let start = r.placement.startDate;
       const earlier: EpisodeInputDto[] = [];
-      const moves = r.careState === 'residential' || r.careState === 'secure_home' ? integer(0, 3) : chance(0.5) ? 0 : integer(1, 3);
+      // About one in ten had an unsettled year (DfE: 10% with three or more placements in the
+      // year): two or three moves a few months apart; the rest moved now and then, if at all.
+      const recent = r.placement.startDate > addMonthsToIsoDate(AS_OF, -12);
+      const unsettled = chance(recent ? 0.3 : 0.03);
+      const moves = unsettled ? integer(2, 3) : r.careState === 'residential' || r.careState === 'secure_home' ? integer(0, 2) : chance(0.5) ? 0 : integer(1, 2);
       for (let k = 0; k < moves; k++) {
-        const previousStart = addMonthsToIsoDate(start, -integer(1, 12));
+        const previousStart = addMonthsToIsoDate(start, -(unsettled ? integer(1, 4) : integer(4, 18)));
         if (previousStart <= born) break;
         earlier.unshift({ startDate: previousStart, endDate: start, careState: pick(FOSTER), newPlacement: true, distanceFromHomeMiles: miles(chance(0.75)) });
         start = previousStart;
@@ -85,17 +96,20 @@ export function generateDemoHistory(cohort = generateDemoCohort(), seed = DEMO_H
       episodes.push({ startDate: careStart, endDate: eighteen, careState: pick(FOSTER), newPlacement: true, distanceFromHomeMiles: miles(chance(0.75)), entry: chance(0.33) ? 'unplanned_emergency' : 'planned', exitReason: 'age_18_or_over' });
       const neet = r.careState === 'independent_neet' || r.careState === 'homeless' || r.careState === 'adult_custody' || (r.careState === 'supported_lodgings' && chance(0.35));
       const activity = neet ? 'neet' : r.careState === 'independent_eet' ? pick(['higher_education', 'other_education', 'training_or_employment'] as const) : chance(0.8) ? pick(['other_education', 'training_or_employment'] as const) : 'neet';
-      const suitable = r.careState === 'homeless' || r.careState === 'adult_custody' ? false : r.careState === 'independent_neet' ? chance(0.75) : chance(0.96);
+      const suitable = r.careState === 'homeless' || r.careState === 'adult_custody' ? false : r.careState === 'independent_neet' ? chance(0.9) : chance(0.98);
       episodes.push({ startDate: eighteen, careState: r.careState, newPlacement: false, leaverActivity: activity, accommodationSuitable: suitable });
     } else {
       team = r.careState === 'edge_of_care' ? 'edge' : 'family';
-      const since = [addMonthsToIsoDate(AS_OF, -integer(1, 24)), born].sort()[1];
-      // Some came home from a short period of care in the last two years.
-      const wasInCare = chance(r.careState === 'edge_of_care' ? 0.25 : 0.3);
+      const since = [addMonthsToIsoDate(AS_OF, -integer(1, 14)), born].sort()[1];
+      // Many came out of a period of care in the last two years (DfE CLA 2024: about a third of
+      // the children looked after leave care in a year; of those who leave, about 9% by adoption
+      // and 12-13% by special guardianship, most of the rest home or at 18). Those who leave at 18
+      // are the leaving-care team's; the rest, here, went home or to an adopter or guardian.
+      const wasInCare = chance(0.7);
       const careStart = addMonthsToIsoDate(since, -integer(2, 9));
       if (wasInCare && careStart > born) {
         const young = Number(since.slice(0, 4)) - r.birthYear < 12;
-        const exitReason = young && chance(0.6) ? (chance(0.5) ? 'special_guardianship' : 'adoption') : 'returned_home';
+        const exitReason = young && chance(0.5) ? (chance(0.55) ? 'special_guardianship' : 'adoption') : !young && chance(0.15) ? 'special_guardianship' : chance(0.85) ? 'returned_home' : 'child_arrangements_order';
         episodes.push({ startDate: careStart, endDate: since, careState: pick(FOSTER), newPlacement: true, distanceFromHomeMiles: miles(chance(0.8)), entry: chance(0.5) ? 'unplanned_emergency' : 'planned', exitReason });
       }
       episodes.push({ startDate: since, careState: r.careState, newPlacement: false });

@@ -37,6 +37,8 @@ export interface PackManifest {
   files: Array<{ path: string; bytes: number; sha256: string }>;
   disclosure: string;
   reproduce: string;
+  /** When the pack has the balanced scorecard (issue 17): its date and view; not reproduced from the runs. */
+  scorecard?: { asOf: string; disclosure: string; files: string[]; note: string };
 }
 
 export function sha256Hex(data: Uint8Array | string): string {
@@ -72,5 +74,15 @@ export function buildManifest(input: PackInput, files: Record<string, Uint8Array
     disclosure: DISCLOSURE_NOTE,
     reproduce:
       'For each run: the scenario version (checked by its hash) on the model version (checked by its hash), over the cohort on record whose hash matches, with the seed and number of runs given, gives the stored result (checked by resultHash); building the pack from those results gives these files.',
+    ...(input.scorecard
+      ? {
+          scorecard: {
+            asOf: input.scorecard.asOf,
+            disclosure: input.scorecard.disclosure,
+            files: ['workbook.xlsx (Scorecard sheet)', 'tables/scorecard.csv', 'report.pdf (Balanced scorecard)'],
+            note: 'The balanced scorecard is the records as of asOf as the exporting role reads them (GET /v1/scorecard?asOf=…), not a result of the runs: re-running the runs does not reproduce it.',
+          },
+        }
+      : {}),
   };
 }

@@ -1,6 +1,7 @@
 import type { CostModelSpec } from '../catalog/model-schema.ts';
 import type { ScenarioSpec } from '../catalog/scenario-schema.ts';
 import { AGENCY_LABELS, type Agency } from '../catalog/vocabulary.ts';
+import type { PackScorecard } from './scorecard-sheet.ts';
 import type { ScenarioResultCore } from '../simulation/scenario-fold.ts';
 
 /**
@@ -30,6 +31,8 @@ export interface PackInput {
   software: { name: string; version: string };
   /** The caller said the runs simulated different cohorts and asked for them side by side anyway. */
   differentCohortsAcknowledged?: boolean;
+  /** The balanced scorecard as the exporting role reads it (GET /v1/scorecard), as of the export date: a Scorecard sheet. */
+  scorecard?: PackScorecard;
 }
 
 /** A run's name for column headers and headings: the scenario's name and the run id's first 8 characters. */

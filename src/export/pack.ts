@@ -11,12 +11,14 @@ import type { PackInput } from './pack-input.ts';
 import { buildReport } from './report.ts';
 import { type PackTable, labelRuns, packTables, roundPackTable } from './tables.ts';
 import { buildWorkbook } from './workbook.ts';
+import { scorecardTable } from './scorecard-sheet.ts';
 
 /**
  * exportScenarioPack's pure core: stored runs in, one zip out.
  *
  *   manifest.json        what it was made from, and hashes of everything else
- *   workbook.xlsx        one sheet per table (a Funding sheet when a run has funding), and notes
+ *   workbook.xlsx        one sheet per table (a Funding sheet when a run has funding; a Scorecard
+ *                        sheet when exported through the API), and notes
  *   report.pdf           charts and findings (a funding page for each run with funding)
  *   tables/<table>.csv   the workbook's sheets as CSV
  *   charts/<chart>.svg   the report's charts
@@ -58,6 +60,8 @@ export async function packContent(input: PackInput): Promise<PackContent> {
   // Places held in every run (issue 15), when a run has capacity limits or commissioned services.
   const capacity = capacityTable(runs);
   if (capacity) tables.splice(tables.findIndex((t) => t.id === 'interventions') + 1, 0, labelRuns(roundPackTable(capacity), runs));
+  // The balanced scorecard as the exporter reads it (issue 17), last of the tables.
+  if (input.scorecard) tables.push(scorecardTable(input.scorecard));
   return {
     tables,
     findings: runs.map(runFindings),

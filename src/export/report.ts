@@ -10,6 +10,7 @@ import type { RunFindings } from './findings.ts';
 import { runNames, ukDate } from './labels.ts';
 import { type PackInput, type PackRun, yearEndDate } from './pack-input.ts';
 import { shownCounts } from './tables.ts';
+import { type PackScorecard, scorecardReportRows } from './scorecard-sheet.ts';
 
 /**
  * The pack's report (PDF, A4). Page 1 answers the programme board's questions for each run:
@@ -305,6 +306,27 @@ function fundingPage(doc: Doc, label: string, f: FundingView, years: number, run
   }
 }
 
+/** The balanced scorecard in brief (issue 17): the workbook's Scorecard sheet has every count and the trend. */
+function scorecardSection(doc: Doc, s: PackScorecard): void {
+  doc.moveDown(0.8);
+  heading(doc, 'Balanced scorecard', 13);
+  const { headers, rows, teamsShown } = scorecardReportRows(s);
+  paragraph(
+    doc,
+    `As of ${ukDate(s.asOf)}, the day this pack was exported: actual over the year to that day against the authority’s target, with its red-amber-green status${teamsShown ? '' : ' (the organisation only; each team is on the sheet)'}. The workbook’s Scorecard sheet gives each team, the counts behind each share and the trend by quarter.`,
+    { size: 9 },
+  );
+  const fixed = [75, 150, 45];
+  const rest = (CONTENT - fixed.reduce((a, b) => a + b, 0)) / (headers.length - fixed.length);
+  table(
+    doc,
+    headers.map((header, c) => ({ header, width: fixed[c] ?? rest, align: c >= 2 ? ('right' as const) : ('left' as const) })),
+    rows,
+    8,
+  );
+  paragraph(doc, s.disclosure === 'protected' ? s.note : 'Every figure as counted.', { size: 8, color: MUTED });
+}
+
 export interface ReportContent {
   input: PackInput;
   findings: RunFindings[];
@@ -479,6 +501,8 @@ export async function buildReport(content: ReportContent): Promise<Uint8Array> {
     const funding = content.funding?.[k];
     if (funding) fundingPage(doc, names[k], funding, run.result.lifetimeYears, run.runs);
   });
+
+  if (input.scorecard) scorecardSection(doc, input.scorecard);
 
   doc.moveDown(0.8);
   heading(doc, 'About this pack');

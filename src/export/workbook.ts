@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import { unzipSync, zipSync } from 'fflate';
 import type { Cell, ColumnKind, PackTable } from './tables.ts';
+import { styleScorecardSheet } from './scorecard-sheet.ts';
 import { addSheetCharts, type ChartAnchor, type ChartSeries, type ChartSpec, columnLetter, sheetRange } from './xlsx-charts.ts';
 
 /**
@@ -372,12 +373,16 @@ function addChartsSheet(workbook: ExcelJS.Workbook, tables: PackTable[], title: 
             series(3, COLOURS.strategy),
           ],
           lines: [],
+          // Children's social care dwarfs the other agencies' bars: each bar says its value, so every agency shows.
+          valueLabels: true,
           valueTitle: '£, undiscounted, mean over the runs',
           numberFormat: MONEY,
         }),
       });
     }
     for (const block of blocks) {
+      // Each block starts a printed page, so no chart is split across two.
+      if (row > 3) sheet.getRow(row - 1).addPageBreak();
       // Heading, column headers, rows; the chart beside them, at least 18 rows tall.
       sheet.getCell(row, 1).value = block.title;
       sheet.getCell(row, 1).font = { bold: true };
@@ -443,6 +448,7 @@ export async function buildWorkbook(tables: PackTable[], options: { createdAt: D
   workbook.created = options.createdAt;
   workbook.modified = options.createdAt;
   for (const table of tables) addTableSheet(workbook, table, options.title);
+  styleScorecardSheet(workbook, tables);
   const charts = addChartsSheet(workbook, tables, options.title);
   addNotesSheet(workbook, tables, options.about, options.title);
   const written = unzipSync(new Uint8Array(await workbook.xlsx.writeBuffer()));

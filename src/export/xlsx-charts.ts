@@ -39,6 +39,8 @@ export interface ChartSpec {
   valueTitle: string;
   /** Number format of the value axis, e.g. '"£"#,##0'. */
   numberFormat: string;
+  /** Bars labelled with their values (c:dLbls), so a bar too short to see still says its figure. */
+  valueLabels?: boolean;
 }
 
 /** Where a chart sits: zero-based column and row of its top-left and bottom-right cells. */
@@ -94,11 +96,16 @@ function numCache(values: Array<number | null>, format: string): string {
   return `<c:numCache><c:formatCode>${escapeXml(format)}</c:formatCode><c:ptCount val="${values.length}"/>${points}</c:numCache>`;
 }
 
+/** Data labels showing each bar's value, at its outer end (CT_DLbls; it sits between invertIfNegative and cat in CT_BarSer). */
+function valueLabelsXml(format: string): string {
+  return `<c:dLbls><c:numFmt formatCode="${escapeXml(format)}" sourceLinked="0"/><c:spPr><a:noFill/><a:ln><a:noFill/></a:ln></c:spPr><c:txPr><a:bodyPr/><a:lstStyle/><a:p><a:pPr><a:defRPr sz="800"/></a:pPr><a:endParaRPr lang="en-GB"/></a:p></c:txPr><c:dLblPos val="outEnd"/><c:showLegendKey val="0"/><c:showVal val="1"/><c:showCatName val="0"/><c:showSerName val="0"/><c:showPercent val="0"/><c:showBubbleSize val="0"/></c:dLbls>`;
+}
+
 function seriesXml(s: ChartSeries, index: number, spec: ChartSpec, kind: 'bar' | 'line'): string {
   const head = `<c:idx val="${index}"/><c:order val="${index}"/><c:tx><c:strRef><c:f>${escapeXml(s.nameRef)}</c:f>${strCache([s.name])}</c:strRef></c:tx>`;
   const fill =
     kind === 'bar'
-      ? `<c:spPr><a:solidFill><a:srgbClr val="${s.colour}"/></a:solidFill></c:spPr><c:invertIfNegative val="0"/>`
+      ? `<c:spPr><a:solidFill><a:srgbClr val="${s.colour}"/></a:solidFill></c:spPr><c:invertIfNegative val="0"/>${spec.valueLabels ? valueLabelsXml(spec.numberFormat) : ''}`
       : `<c:spPr><a:ln w="28575" cap="rnd"><a:solidFill><a:srgbClr val="${s.colour}"/></a:solidFill><a:round/></a:ln></c:spPr><c:marker><c:symbol val="circle"/><c:size val="5"/><c:spPr><a:solidFill><a:srgbClr val="${s.colour}"/></a:solidFill></c:spPr></c:marker>`;
   const cat = `<c:cat><c:strRef><c:f>${escapeXml(spec.categories.ref)}</c:f>${strCache(spec.categories.values)}</c:strRef></c:cat>`;
   const val = `<c:val><c:numRef><c:f>${escapeXml(s.ref)}</c:f>${numCache(s.values, spec.numberFormat)}</c:numRef></c:val>`;

@@ -8,9 +8,12 @@
  *   - placement stability: "children looked after at 31 March with three or more placements
  *     during the year" (share of all children looked after at 31 March);
  *   - long-term stability: "children looked after aged under 16 at 31 March who had been looked
- *     after continuously for at least 2.5 years and who were living in the same placement for at
+ *     after continuously for at least 2.5 years and who were living with the same carer for at
  *     least 2 years, or placed for adoption and their adoption placement together with their
- *     previous placement last for at least 2 years";
+ *     previous placement last for at least 2 years" (DfE, Stability measures for children looked
+ *     after in England, current wording; the older NI 63 wording said "in the same placement").
+ *     A placement here is a carer: an episode that did not begin a new placement
+ *     (newPlacement false) continues it;
  *   - distance: children looked after at 31 March placed more than 20 miles from home (DfE
  *     reports "distance not known" on its own line: those children are left out of both counts);
  *   - care leavers now aged 19, 20 and 21: activity (in education, employment or training) and

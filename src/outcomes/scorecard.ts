@@ -100,7 +100,7 @@ export const SCORECARD_MEASURES: readonly MeasureDefinition[] = [
     unit: 'percent',
     direction: 'higher',
     definition:
-      'Children under 16 looked after continuously for 2.5 years or more at the period end who have been in the same placement for 2 years or more, or placed for adoption (that placement and the one before lasting 2 years)',
+      'Children under 16 looked after continuously for 2.5 years or more at the period end who have been living with the same carer for 2 years or more (DfE’s current wording; NI 63 said “same placement”), or placed for adoption (that placement and the one before lasting 2 years)',
     source: `${DFE}: long-term stability`,
     trend: true,
     defaults: { target: 70, green: 70, amber: 65 },

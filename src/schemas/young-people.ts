@@ -27,8 +27,12 @@ export const Reference = Type.String({
  */
 export const SAFE_TEXT_PATTERN = '^[^\\s=+@\\-\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2064\\u2066-\\u2069\\ufeff][^\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2064\\u2066-\\u2069\\ufeff]*$';
 
-/** A key worker's pseudonymous reference: letters then digits, so a name cannot fit. */
-export const KEY_WORKER_PATTERN = '^[A-Z]{1,4}-?[0-9]{1,8}$';
+/**
+ * A key worker's pseudonymous reference: the fixed prefix KW, an optional hyphen and 3-8 digits
+ * (KW-0412). A free letter prefix let a name through (JOHN-1, ANNA-1990); a fixed prefix cannot
+ * carry one.
+ */
+export const KEY_WORKER_PATTERN = '^KW-?[0-9]{3,8}$';
 
 export const PLACEMENT_STATE_IDS = DEFAULT_CARE_STATES.filter((s) => s.placement).map((s) => s.id);
 

@@ -8,7 +8,9 @@ import type { Database, ScenarioRunRow } from '../db/schema.ts';
 import type { Chart } from '../export/charts.ts';
 import type { FundingView } from '../export/funding.ts';
 import { type ShownCount, showCount } from '../export/disclosure.ts';
-import type { Role } from './access-control.ts';
+import { can, type Role } from './access-control.ts';
+import { getScorecard } from './scorecard.ts';
+import { isoDay } from './young-people.ts';
 import { checkRunsShowable, runGateFacts } from './disclosure-view.ts';
 import { sha256Hex } from '../export/manifest.ts';
 import { buildScenarioPack, MAX_PACK_RUNS, packContent, type ScenarioPack } from '../export/pack.ts';
@@ -96,9 +98,18 @@ export async function loadPackInput(deps: PackDeps, request: PackRequest, create
   };
 }
 
+/**
+ * The balanced scorecard for the pack: GET /v1/scorecard's answer for the exporting role, as of
+ * the export date with its eight quarters; protected (the disclosure rule) unless the role reads
+ * individual records, and protected when no role is named.
+ */
+export async function packScorecard(db: Kysely<Database>, viewer: Role | undefined, now: Date) {
+  return getScorecard(db, { asOf: isoDay(now), quarters: 8, protect: viewer === undefined || !can(viewer, 'individuals:read') });
+}
+
 /** exportScenarioPack: builds the zip and audits who exported which runs (ids and hashes only). */
 export async function exportScenarioPack(deps: PackDeps, actor: Actor, request: PackRequest, now: Date): Promise<ScenarioPack> {
-  const input = await loadPackInput(deps, request, now);
+  const input = { ...(await loadPackInput(deps, request, now)), scorecard: await packScorecard(deps.db, request.viewer, now) };
   const pack = await (deps.render ?? buildScenarioPack)(input);
   await appendAuditEvent(deps.db, actor, {
     action: 'pack.export',

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { type Actor, appendAuditEvent } from '../db/repositories/audit.ts';
 import { findTeamById, listAllEpisodes, listTargetRows, listTeamRows, upsertTarget } from '../db/repositories/teams.ts';
 import type { Database } from '../db/schema.ts';
-import { COMPLEMENT, DISCLOSURE_NOTE, protectCounts, type ShownCount } from '../export/disclosure.ts';
+import { COMPLEMENT, DISCLOSURE_NOTE, protectCounts, type Relation, type ShownCount } from '../export/disclosure.ts';
 import type { Episode, History } from '../outcomes/measures.ts';
 import {
   type Cell,
@@ -24,6 +24,9 @@ import { BadRequestError, NotFoundError } from './errors.ts';
  * where the organisation's total would give one away (teams and the no-team group add up to it),
  * and a share, its colour and its distance from target are withheld wherever either of its
  * counts is hidden. Money for a group of 1-4 young people is withheld (null) the same way.
+ * Measures that count the same children are protected together: "without a key worker" and the
+ * caseload's children with a key worker add up to the group's total (protectWorkforce), so a
+ * hidden count cannot be recovered as a difference of two shown ones.
  */
 
 export const GROUP_LABELS: Record<(typeof SCORECARD_GROUPS)[number], string> = {
@@ -75,8 +78,10 @@ export async function setTarget(db: Kysely<Database>, actor: Actor, measure: str
   const error = thresholdOrderError(definition, t);
   if (error) throw new BadRequestError('The red-amber-green thresholds are out of order', [{ field: `body/${error.field}`, reason: error.reason }]);
   if (definition.unit === 'percent') {
+    // A share of children cannot pass 100%; spend against budget can overrun, up to 10 times.
+    const most = definition.kind === 'count' ? 100 : 1000;
     for (const key of ['target', 'green', 'amber'] as const) {
-      if (t[key] > 1000) throw new BadRequestError('A percentage threshold is out of range', [{ field: `body/${key}`, reason: 'must be at most 1000 (per cent)' }]);
+      if (t[key] > most) throw new BadRequestError('A percentage threshold is out of range', [{ field: `body/${key}`, reason: `must be at most ${most} (per cent)` }]);
     }
   }
   await db.transaction().execute(async (trx) => {
@@ -121,7 +126,7 @@ async function loadPeople(db: Kysely<Database>, asOf: string): Promise<Scorecard
 }
 
 type Shown = number | string | null;
-interface CellDto {
+export interface CellDto {
   numerator: Shown;
   denominator: Shown;
   value: number | null;
@@ -143,8 +148,34 @@ function toCellDto(result: MeasureResult, c: Cell, numerator: Shown, denominator
   };
 }
 
-/** Cells of one set (teams…, no team, organisation), protected when `protect` is set. */
-function cellsOf(result: MeasureResult, cells: Cell[], protect: boolean): CellDto[] {
+/** The three sets of relations a cell vector obeys: the teams and the no-team group add up to the organisation (last). */
+function teamRelation(offset: number, length: number): Relation {
+  return { parts: Array.from({ length: length - 1 }, (_, i) => offset + i), total: offset + length - 1 };
+}
+
+/**
+ * The two workforce measures count the same children (everyone stored in the group): "without a
+ * key worker" shows w of n, and the caseload shows k children with a key worker, where w + k = n
+ * in every cell. Protected one measure at a time, a "<5" w could be read off as n − k; so their
+ * counts are protected as one set, with that relation and each vector's team totals.
+ * Returns the shown numerator and denominator of "without a key worker" and the shown caseload
+ * numerator, cell by cell.
+ */
+export function protectWorkforce(without: Cell[], caseload: Cell[]): { withoutNumerator: ShownCount[]; withoutDenominator: ShownCount[]; caseloadNumerator: ShownCount[] } {
+  const n = without.length;
+  const values = [...without.map((c) => c.numerator), ...without.map((c) => c.denominator), ...caseload.map((c) => c.numerator)];
+  const relations: Relation[] = [teamRelation(0, n), teamRelation(n, n), teamRelation(2 * n, n)];
+  for (let i = 0; i < n; i++) relations.push({ parts: [i, 2 * n + i], total: n + i });
+  const shown = protectCounts({ values, relations });
+  return { withoutNumerator: shown.slice(0, n), withoutDenominator: shown.slice(n, 2 * n), caseloadNumerator: shown.slice(2 * n) };
+}
+
+/**
+ * Cells of one set (teams…, no team, organisation), protected when `protect` is set.
+ * `shown`: numerators and denominators already protected together with another measure's
+ * (protectWorkforce); used instead of protecting this measure alone.
+ */
+function cellsOf(result: MeasureResult, cells: Cell[], protect: boolean, shown?: { numerators: ShownCount[]; denominators?: ShownCount[] }): CellDto[] {
   const kind = result.definition.kind;
   const money = (x: number) => Math.round(x * 100) / 100;
   if (!protect) {
@@ -152,9 +183,7 @@ function cellsOf(result: MeasureResult, cells: Cell[], protect: boolean): CellDt
       toCellDto(result, c, kind === 'money' ? money(c.numerator) : c.numerator, kind === 'money' ? (c.denominator > 0 ? money(c.denominator) : null) : c.denominator, false),
     );
   }
-  const total = cells.length - 1;
-  const relation = { parts: cells.slice(0, total).map((_, i) => i), total };
-  const shield = (values: number[]): ShownCount[] => protectCounts({ values, relations: [relation] });
+  const shield = (values: number[]): ShownCount[] => protectCounts({ values, relations: [teamRelation(0, cells.length)] });
   if (kind === 'money') {
     const people = shield(cells.map((c) => c.people));
     return cells.map((c, i) => {
@@ -162,10 +191,32 @@ function cellsOf(result: MeasureResult, cells: Cell[], protect: boolean): CellDt
       return toCellDto(result, c, hidden ? null : money(c.numerator), c.denominator > 0 ? money(c.denominator) : null, hidden);
     });
   }
-  const numerators = shield(cells.map((c) => c.numerator));
+  const numerators = shown?.numerators ?? shield(cells.map((c) => c.numerator));
   // A ratio's denominator counts key workers, not children; a share's counts children.
-  const denominators = kind === 'ratio' ? cells.map((c) => c.denominator) : shield(cells.map((c) => c.denominator));
+  const denominators = shown?.denominators ?? (kind === 'ratio' ? cells.map((c) => c.denominator) : shield(cells.map((c) => c.denominator)));
   return cells.map((c, i) => toCellDto(result, c, numerators[i], denominators[i], typeof numerators[i] === 'string' || typeof denominators[i] === 'string'));
+}
+
+/**
+ * Every measure's cells now (teams…, no team, organisation) and at each quarter end, as shown:
+ * protected (board) or in full. Pure, so the disclosure property can be tested without a database.
+ */
+export function shownCells(results: MeasureResult[], protect: boolean): Map<string, { now: CellDto[]; trend: CellDto[][] }> {
+  const setOf = (r: { teams: Cell[]; unassigned: Cell; organisation: Cell }) => [...r.teams, r.unassigned, r.organisation];
+  const joint = new Map<string, { numerators: ShownCount[]; denominators?: ShownCount[] }>();
+  const without = results.find((r) => r.definition.id === 'without_key_worker');
+  const caseload = results.find((r) => r.definition.id === 'caseload_per_key_worker');
+  if (protect && without && caseload) {
+    const w = protectWorkforce(setOf(without), setOf(caseload));
+    joint.set(without.definition.id, { numerators: w.withoutNumerator, denominators: w.withoutDenominator });
+    joint.set(caseload.definition.id, { numerators: w.caseloadNumerator });
+  }
+  return new Map(
+    results.map((r) => [
+      r.definition.id,
+      { now: cellsOf(r, setOf(r), protect, joint.get(r.definition.id)), trend: r.trend.map((q) => cellsOf(r, setOf(q), protect)) },
+    ]),
+  );
 }
 
 export interface ScorecardOptions {
@@ -184,8 +235,9 @@ export async function getScorecard(db: Kysely<Database>, options: ScorecardOptio
   const people = await loadPeople(db, options.asOf);
   const results = computeScorecard({ people, teams, thresholds: await storedThresholds(db), asOf: options.asOf, quarters: options.quarters });
   const keep = (i: number) => options.teamId === undefined || teams[i].id === options.teamId;
+  const shown = shownCells(results, options.protect);
   const measures = results.map((r) => {
-    const now = cellsOf(r, [...r.teams, r.unassigned, r.organisation], options.protect);
+    const { now, trend } = shown.get(r.definition.id) as { now: CellDto[]; trend: CellDto[][] };
     const n = r.teams.length;
     return {
       id: r.definition.id,
@@ -200,8 +252,8 @@ export async function getScorecard(db: Kysely<Database>, options: ScorecardOptio
       organisation: now[n + 1],
       teams: now.slice(0, n).map((c, i) => ({ teamId: teams[i].id, ...c })).filter((_, i) => keep(i)),
       ...(options.teamId === undefined ? { noTeam: now[n] } : {}),
-      trend: r.trend.map((q) => {
-        const cells = cellsOf(r, [...q.teams, q.unassigned, q.organisation], options.protect);
+      trend: r.trend.map((q, k) => {
+        const cells = trend[k];
         return { quarterEnd: q.quarterEnd, organisation: cells[n + 1], teams: cells.slice(0, n).map((c, i) => ({ teamId: teams[i].id, ...c })).filter((_, i) => keep(i)) };
       }),
     };

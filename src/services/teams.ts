@@ -179,6 +179,43 @@ export function checkEpisodes(episodes: EpisodeInputDto[], today: string, prefix
   return errors;
 }
 
+const careStates = new Map(DEFAULT_CARE_STATES.map((st) => [st.id, st]));
+
+/** Whom a history belongs to: what it must agree with. */
+export interface HistorySubject {
+  birthYear: number;
+  /** 1-12; null taken as January, as elsewhere. */
+  birthMonth: number | null;
+  careState: string;
+}
+
+/**
+ * The rules that tie a history to its record (the record is the current truth): at least one
+ * episode; none starting before the month of birth; and the open episode, if any, in the
+ * record's care state and in a state the age rules allow today (DEFAULT_CARE_STATES' min and
+ * max ages, as for the record). Fields are `${prefix}/${index}/…`, or `${prefix}` for an empty list.
+ */
+export function checkEpisodesAgainstRecord(episodes: EpisodeInputDto[], subject: HistorySubject, today: string, prefix: string): FieldError[] {
+  if (episodes.length === 0) return [{ field: prefix, reason: 'must hold at least one episode (the record’s current state)' }];
+  const errors: FieldError[] = [];
+  const month = subject.birthMonth ?? 1;
+  const born = `${String(subject.birthYear).padStart(4, '0')}-${String(month).padStart(2, '0')}-01`;
+  const [ty, tm] = today.split('-').map(Number);
+  const age = Math.floor((ty * 12 + tm - (subject.birthYear * 12 + month)) / 12);
+  episodes.forEach((e, i) => {
+    if (e.startDate < born) errors.push({ field: `${prefix}/${i}/startDate`, reason: `is before the month of birth (${born.slice(0, 7)})` });
+    if (e.endDate !== undefined) return;
+    if (e.careState !== subject.careState) {
+      errors.push({ field: `${prefix}/${i}/careState`, reason: `is the open episode, so must equal the record’s careState (${subject.careState})` });
+      return;
+    }
+    const state = careStates.get(e.careState);
+    if (state?.minAgeYears !== undefined && age < state.minAgeYears) errors.push({ field: `${prefix}/${i}/careState`, reason: `${state.id} is for ages ${state.minAgeYears} and over; this young person is ${age}` });
+    else if (state?.maxAgeYears !== undefined && age >= state.maxAgeYears) errors.push({ field: `${prefix}/${i}/careState`, reason: `${state.id} is for ages under ${state.maxAgeYears}; this young person is ${age}` });
+  });
+  return errors;
+}
+
 async function liveYoungPerson(db: Kysely<Database>, id: string) {
   const row = await findYoungPersonById(db, id);
   if (!row) throw new NotFoundError('Young person', id);
@@ -196,7 +233,9 @@ export async function replaceHistory(db: Kysely<Database>, actor: Actor, youngPe
   const errors = checkEpisodes(episodes, today, 'body/episodes');
   if (errors.length > 0) throw new UnprocessableError('The history breaks the rules of a history', errors);
   return db.transaction().execute(async (trx) => {
-    await liveYoungPerson(trx, youngPersonId);
+    const person = await liveYoungPerson(trx, youngPersonId);
+    const contradictions = checkEpisodesAgainstRecord(episodes, { birthYear: person.birth_year, birthMonth: person.birth_month, careState: person.care_state }, today, 'body/episodes');
+    if (contradictions.length > 0) throw new UnprocessableError('The history contradicts the record', contradictions);
     await deleteEpisodesOf(trx, youngPersonId);
     const sorted = [...episodes].sort((a, b) => (a.startDate < b.startDate ? -1 : 1));
     const rows = await insertEpisodes(trx, sorted.map((e) => toEpisodeRow(youngPersonId, e)));
@@ -224,7 +263,14 @@ export async function recordChangeInHistory(
   const open = episodes.find((e) => e.end_date === null);
   const last = episodes[episodes.length - 1];
   let day = today;
-  if (after.placement && after.placement.startDate <= today && (!open || after.placement.startDate > open.start_date)) day = after.placement.startDate;
+  const placementStartChanged = after.placement !== undefined && before?.placement?.startDate !== after.placement.startDate;
+  // A back-dated placement starting before the open episode would rewrite closed history: refused.
+  if (open && after.placement && placementStartChanged && after.placement.startDate < open.start_date) {
+    throw new UnprocessableError('The placement starts before the current episode of the history', [
+      { field: 'body/placement/startDate', reason: `is before the current episode’s start (${open.start_date}); correct the history (PUT /v1/young-people/{id}/history) instead` },
+    ]);
+  }
+  if (after.placement && after.placement.startDate <= today && (!open || after.placement.startDate >= open.start_date)) day = after.placement.startDate;
   if (!open && last?.end_date && last.end_date > day) return; // a recorded history already runs past today: leave it as written
   const newPlacement = after.placement !== undefined && (before === null || before.careState !== after.careState || before.placement?.startDate !== after.placement.startDate);
   if (open) {
@@ -250,6 +296,11 @@ export async function recordChangeInHistory(
 
 // ---------------------------------------------------------------------------------------------
 // CSV import of histories
+
+/** As the JSON history's maxItems (src/schemas/teams.ts). */
+export const MAX_EPISODES_PER_CHILD = 500;
+/** Problems listed in a refused import's answer (the title counts them all). */
+export const MAX_LISTED_ERRORS = 100;
 
 export const HISTORY_CSV_COLUMNS = [
   { name: 'reference', field: 'reference', kind: 'text', required: true, description: 'The young person’s pseudonymous reference (a stored record)' },
@@ -281,7 +332,7 @@ function cell(kind: string, raw: string): { value?: unknown; reason?: string } {
     const v = raw.toLowerCase();
     if (['yes', 'y', 'true', '1'].includes(v)) return { value: true };
     if (['no', 'n', 'false', '0'].includes(v)) return { value: false };
-    return { reason: 'must be yes or no' };
+    return { reason: 'must be yes or no (also accepted: y/n, true/false, 1/0)' };
   }
   if (kind === 'enum') return { value: raw.toLowerCase().replace(/[\s-]+/g, '_') };
   return { value: raw };
@@ -314,6 +365,7 @@ export async function importHistories(db: Kysely<Database>, actor: Actor, text: 
   const byReference = new Map<string, Array<{ row: number; episode: EpisodeInputDto }>>();
   rows.forEach((cells, r) => {
     const row = r + 1;
+    if (cells.length > header.length) errors.push({ row, field: 'body', reason: `has ${cells.length} cells; the header has ${header.length} columns` });
     const episode: Record<string, unknown> = {};
     let reference = '';
     header.forEach((name, i) => {
@@ -351,22 +403,42 @@ export async function importHistories(db: Kysely<Database>, actor: Actor, text: 
   });
 
   const people = new Map<string, string>();
+  const subjects = new Map<string, HistorySubject>();
   if (byReference.size > 0) {
-    const found = await db.selectFrom('young_people').select(['id', 'reference']).where('reference', 'in', [...byReference.keys()]).where('erased_at', 'is', null).execute();
-    for (const p of found) if (p.reference) people.set(p.reference, p.id);
+    const found = await db
+      .selectFrom('young_people')
+      .select(['id', 'reference', 'birth_year', 'birth_month', 'care_state'])
+      .where('reference', 'in', [...byReference.keys()])
+      .where('erased_at', 'is', null)
+      .execute();
+    for (const p of found) {
+      if (!p.reference) continue;
+      people.set(p.reference, p.id);
+      subjects.set(p.reference, { birthYear: p.birth_year, birthMonth: p.birth_month, careState: p.care_state });
+    }
   }
   for (const [reference, list] of byReference) {
     if (!people.has(reference)) {
       for (const { row } of list) errors.push({ row, field: 'reference', reason: 'names no stored young person' });
       continue;
     }
-    for (const e of checkEpisodes(list.map((l) => l.episode), today, '')) {
+    if (list.length > MAX_EPISODES_PER_CHILD) {
+      errors.push({ row: list[MAX_EPISODES_PER_CHILD].row, field: 'reference', reason: `has more than ${MAX_EPISODES_PER_CHILD} episodes (${list.length}); at most ${MAX_EPISODES_PER_CHILD} per young person, as in the JSON history` });
+      continue;
+    }
+    const episodes = list.map((l) => l.episode);
+    for (const e of [...checkEpisodes(episodes, today, ''), ...checkEpisodesAgainstRecord(episodes, subjects.get(reference) as HistorySubject, today, '')]) {
       const [, index, field] = e.field.split('/');
       const column = HISTORY_CSV_COLUMNS.find((c) => c.field === field);
       errors.push({ row: list[Number(index)].row, field: column?.name ?? field, reason: e.reason.replace(/episode (\d+)/, (_, k) => `row ${list[Number(k)].row}`) });
     }
   }
-  if (errors.length > 0) throw new UnprocessableError(`${errors.length} problem(s) in the file; nothing was stored`, errors.sort((a, b) => (a.row ?? 0) - (b.row ?? 0)));
+  if (errors.length > 0) {
+    // The first MAX_LISTED_ERRORS only, so a wholly wrong file does not answer megabytes; the title gives the total.
+    const listed = errors.sort((a, b) => (a.row ?? 0) - (b.row ?? 0)).slice(0, MAX_LISTED_ERRORS);
+    const shown = errors.length > MAX_LISTED_ERRORS ? ` (the first ${MAX_LISTED_ERRORS} listed)` : '';
+    throw new UnprocessableError(`${errors.length} problem(s) in the file${shown}; nothing was stored`, listed);
+  }
 
   return db.transaction().execute(async (trx) => {
     let imported = 0;

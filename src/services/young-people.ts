@@ -310,6 +310,8 @@ export async function listYoungPeople(
   if (query.minAge !== undefined && query.maxAge !== undefined && query.minAge > query.maxAge) {
     throw new BadRequestError('minAge is greater than maxAge', [{ field: 'querystring/minAge', reason: 'must not be greater than maxAge' }]);
   }
+  // An unknown team is a mistake, not an empty team: 422 naming the filter (as on create/update).
+  if (query.team !== undefined) await checkTeamExists(db, query.team, 'querystring/team');
   const limit = query.limit ?? 50;
   const offset = query.offset ?? 0;
   const now = currentMonthIndex(today);

@@ -1,13 +1,11 @@
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { AddressInfo } from 'node:net';
-import { chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import t from 'tap';
 import { buildTestApp } from '../helpers/app.ts';
 import { residentialAged, threePlans } from '../care-plans/fixtures.ts';
 import { pdfPages } from '../export/fixtures.ts';
+import { OUTPUT, openPage } from './browser.ts';
 
 /**
  * The borough at a glance and the printable case summary in a real headless Chromium (Debian's,
@@ -16,8 +14,6 @@ import { pdfPages } from '../export/fixtures.ts';
  * Screenshots and the printed PDF go to test-output/ for review.
  */
 
-const CHROMIUM = '/usr/bin/chromium';
-const OUTPUT = path.resolve(import.meta.dirname, '../../test-output');
 const UK_DATE = /\b\d{1,2} (January|February|March|April|May|June|July|August|September|October|November|December) \d{4}\b/;
 
 /** Texts cut short: an ellipsis in the text, or a box whose content overflows with text-overflow: ellipsis. */
@@ -32,9 +28,6 @@ async function unlabelled(page: Page): Promise<string[]> {
 }
 
 t.test('the borough view and the case summary', async (t) => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`No browser at ${CHROMIUM}: install Debian's chromium (apt-get install -y chromium; .ci/run does) to run the browser test`);
-  }
   const { app, as, tokens } = await buildTestApp(t);
   const person = (await as('finance', { method: 'POST', url: '/v1/young-people', payload: residentialAged(14) })).json();
   for (const plan of threePlans) await as('finance', { method: 'POST', url: `/v1/young-people/${person.id}/care-plans`, payload: plan });
@@ -43,27 +36,7 @@ t.test('the borough view and the case summary', async (t) => {
   t.equal(run.statusCode, 201);
   const projection = run.json();
 
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  const profile = await mkdtemp(path.join(tmpdir(), 'pathcast-chromium-'));
-  await mkdir(OUTPUT, { recursive: true });
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    viewport: { width: 1280, height: 900 },
-    acceptDownloads: true,
-  });
-  t.teardown(async () => {
-    await context.close();
-    await rm(profile, { recursive: true, force: true });
-  });
-  const page = context.pages()[0] ?? (await context.newPage());
-  const problems: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(message.text());
-  });
-  page.on('pageerror', (error) => problems.push(error.message));
+  const { page, base, problems } = await openPage(t, app);
 
   // The comparison page links to the borough view.
   await page.goto(`${base}/app`);

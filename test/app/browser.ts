@@ -19,7 +19,7 @@ interface TapLike {
   teardown(fn: () => unknown): void;
 }
 
-export async function openPage(t: TapLike, app: FastifyInstance, options: { downloads?: string } = {}): Promise<{ page: Page; context: BrowserContext; base: string; problems: string[] }> {
+export async function openPage(t: TapLike, app: FastifyInstance, options: { downloads?: string; width?: number } = {}): Promise<{ page: Page; context: BrowserContext; base: string; problems: string[] }> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`No browser at ${CHROMIUM}: install Debian's chromium (apt-get install -y chromium; .ci/run does) to run the browser test`);
   }
@@ -33,7 +33,7 @@ export async function openPage(t: TapLike, app: FastifyInstance, options: { down
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     acceptDownloads: true,
     ...(options.downloads ? { downloadsPath: options.downloads } : {}),
-    viewport: { width: 1280, height: 900 },
+    viewport: { width: options.width ?? 1280, height: 900 },
   });
   t.teardown(async () => {
     await context.close();

@@ -20,7 +20,9 @@ t.test('find a young person, project their plans, run and cancel a scenario', as
   t.equal((await as('commissioning', { method: 'POST', url: '/v1/scenarios', payload: smallScenario() })).statusCode, 201);
   const planned = (await as('finance', { method: 'POST', url: '/v1/young-people', payload: residentialAged(14, { reference: 'FIND-ME-1' }) })).json();
   for (const plan of threePlans) await as('finance', { method: 'POST', url: `/v1/young-people/${planned.id}/care-plans`, payload: plan });
-  t.equal((await as('finance', { method: 'POST', url: '/v1/young-people', payload: residentialAged(16, { reference: 'FIND-ME-2' }) })).statusCode, 201);
+  // FIND-ME-2 is in a team, to search by team.
+  const team = (await as('finance', { method: 'POST', url: '/v1/teams', payload: { name: 'Children looked after south', service: 'children_looked_after' } })).json();
+  t.equal((await as('finance', { method: 'POST', url: '/v1/young-people', payload: residentialAged(16, { reference: 'FIND-ME-2', teamId: team.id }) })).statusCode, 201);
   const everyone = (await as('head_of_service', { method: 'GET', url: '/v1/young-people?limit=500' })).json().total;
   t.equal(everyone, 14, 'twelve in the cohort and two more');
 
@@ -48,6 +50,13 @@ t.test('find a young person, project their plans, run and cancel a scenario', as
   await page.getByRole('button', { name: 'Search', exact: true }).click();
   await page.locator('#people-table caption', { hasText: '1 young person found' }).waitFor();
   t.same((await rows()).map((r) => r.split('\t')[0]), ['FIND-ME-1'], 'and narrows again by care plans');
+  await page.getByLabel('With care plans?').selectOption('');
+  await page.getByLabel('Team').selectOption({ label: 'Children looked after south' });
+  await page.getByRole('button', { name: 'Search', exact: true }).click();
+  await page.locator('#people-table caption', { hasText: '1 young person found' }).waitFor();
+  t.same((await rows()).map((r) => r.split('\t')[0]), ['FIND-ME-2'], 'and by team');
+  await page.getByLabel('Team').selectOption('');
+  await page.getByLabel('With care plans?').selectOption('true');
   await page.getByLabel('Aged from').fill('26');
   await page.getByRole('button', { name: 'Search', exact: true }).click();
   await page.locator('#error', { hasText: 'Check the search' }).waitFor();
@@ -60,6 +69,12 @@ t.test('find a young person, project their plans, run and cancel a scenario', as
   await page.locator('#people-table caption', { hasText: '1 young person found' }).waitFor();
   t.same(await seriousViolations(page), [], 'axe: no serious or critical violations on the search');
   await page.screenshot({ path: path.join(OUTPUT, 'page-search.png'), fullPage: true });
+  // Each found young person links to their printable one-page case summary.
+  t.equal(
+    await page.getByRole('link', { name: 'Case summary for FIND-ME-1' }).getAttribute('href'),
+    `/app/case-summary.html?id=${encodeURIComponent(planned.id)}`,
+    'the case summary is one click from the search',
+  );
 
   // Project the chosen young person's plans from the page: the bar reaches 100% and the new projection is chosen.
   await page.getByRole('button', { name: 'Choose FIND-ME-1' }).click();
@@ -73,6 +88,7 @@ t.test('find a young person, project their plans, run and cancel a scenario', as
   t.equal(stored.total, 1);
   t.equal(stored.items[0].runs, 2000, 'run with the runs chosen on the page');
   t.equal(await page.locator('#projection').inputValue(), stored.items[0].id, 'the new projection is chosen');
+  t.match(await page.locator('#people-table tr', { hasText: 'FIND-ME-1' }).textContent(), /1 projection/, 'the search results row now says it has a projection');
   await page.getByRole('button', { name: 'Compare plans' }).click();
   await page.getByRole('heading', { name: 'In words' }).waitFor();
   t.same(await seriousViolations(page), [], 'axe: no serious or critical violations after a projection');

@@ -1,12 +1,8 @@
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
 import t from 'tap';
 import { loadDemoCohortIfEmpty } from '../../src/demo/load-demo-cohort.ts';
 import { buildTestApp } from '../helpers/app.ts';
+import { OUTPUT, openPage } from './browser.ts';
 
 /**
  * The scorecard page in headless Chromium on the demo borough (its teams and two years of
@@ -14,33 +10,10 @@ import { buildTestApp } from '../helpers/app.ts';
  * Screenshots go to test-output/ for review.
  */
 
-const CHROMIUM = '/usr/bin/chromium';
-const OUTPUT = path.resolve(import.meta.dirname, '../../test-output');
-
 t.test('the scorecard page: sign in, the organisation scorecard, a team view, the board’s view', async (t) => {
-  if (!existsSync(CHROMIUM)) throw new Error(`No browser at ${CHROMIUM}: install Debian's chromium to run the browser test`);
   const { app, tokens } = await buildTestApp(t);
   t.equal(await loadDemoCohortIfEmpty(app), 400);
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  const profile = await mkdtemp(path.join(tmpdir(), 'pathcast-chromium-'));
-  await mkdir(OUTPUT, { recursive: true });
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    viewport: { width: 1400, height: 900 },
-  });
-  t.teardown(async () => {
-    await context.close();
-    await rm(profile, { recursive: true, force: true });
-  });
-  const page = context.pages()[0] ?? (await context.newPage());
-  const problems: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(message.text());
-  });
-  page.on('pageerror', (error) => problems.push(error.message));
+  const { page, base, problems } = await openPage(t, app, { width: 1400 });
 
   await page.goto(`${base}/app/scorecard.html`);
   t.equal(await page.title(), 'pathcast: balanced scorecard and team views');

@@ -36,14 +36,18 @@ t.test('the scorecard on the demo is believable: every measure has a value, in t
   });
   const results = computeScorecard({ people, teams: demo.teams.map((x, i) => ({ id: `team-${i}`, name: x.name, service: x.service, annualBudget: x.annualBudget })), thresholds: new Map(), asOf: '2026-10-31', quarters: 8 });
   const value = (id: string) => results.find((r) => r.definition.id === id)?.organisation;
+  // National figures (DfE, Children looked after in England including adoptions, 2024; the
+  // generator's doc comment cites each) with a margin for a borough of ~240 children looked after.
   const ranges: Record<string, [number, number]> = {
     spend_against_budget: [90, 105],
-    placed_over_20_miles: [8, 40],
-    three_or_more_placements: [3, 25],
-    long_term_stability: [40, 90],
-    care_leavers_eet: [35, 80],
-    care_leavers_suitable_accommodation: [70, 98],
-    exits_adoption_sgo: [3, 50],
+    // National ~19% over 20 miles; the demo cohort's own placement distances give ~33%, a known gap
+    // (the cohort generator's distances, not the history's), so the bound is wide.
+    placed_over_20_miles: [10, 36],
+    three_or_more_placements: [6, 15],
+    long_term_stability: [60, 85],
+    care_leavers_eet: [45, 72],
+    care_leavers_suitable_accommodation: [75, 96],
+    exits_adoption_sgo: [15, 30],
     unplanned_entries: [15, 60],
     without_key_worker: [0.5, 8],
     caseload_per_key_worker: [9, 20],
@@ -52,6 +56,9 @@ t.test('the scorecard on the demo is believable: every measure has a value, in t
     const cell = value(id);
     t.ok(cell?.value !== null && (cell?.value as number) >= low && (cell?.value as number) <= high, `${id}: ${cell?.value?.toFixed(1)} (${cell?.numerator}/${cell?.denominator}) within ${low}-${high}`);
   }
+  const exits = value('exits_adoption_sgo')?.denominator ?? 0;
+  const lookedAfter = value('three_or_more_placements')?.denominator ?? 1;
+  t.ok(exits / lookedAfter >= 0.25 && exits / lookedAfter <= 0.42, `about a third leave care in a year (${exits} exits, ${lookedAfter} looked after)`);
   const trend = results.find((r) => r.definition.id === 'three_or_more_placements')?.trend ?? [];
   t.equal(trend.length, 8);
   t.ok(trend.every((q) => q.organisation.denominator > 50), 'two years of quarters, each with a real denominator');

@@ -92,6 +92,8 @@ t.test('the workbook has native charts: parts present, well-formed, their ranges
   const sheetPath = `xl/${target}`;
   const sheetXml = parseXml(decode(parts[sheetPath]));
   const drawing = sheetXml.find((n) => n.name === 'drawing');
+  // Each chart block starts a printed page (row breaks), so no chart is split across two pages.
+  t.equal(sheetXml.filter((n) => n.name === 'brk').length, 5, 'six charts, a page break before each but the first');
   t.ok(drawing, 'the sheet has a <drawing>');
   const sheetRels = parseXml(decode(parts[sheetPath.replace('worksheets/', 'worksheets/_rels/').concat('.rels')]));
   t.equal(sheetRels.find((n) => n.attributes.Id === drawing?.attributes['r:id'])?.attributes.Target, '../drawings/drawing1.xml');
@@ -108,7 +110,12 @@ t.test('the workbook has native charts: parts present, well-formed, their ranges
     t.ok(title, `${chart} has a title (${title})`);
     const barDir = nodes.find((n) => n.name === 'c:barDir')?.attributes.val;
     if (barDir === 'col') seen.col++;
-    if (barDir === 'bar') seen.bar++;
+    if (barDir === 'bar') {
+      seen.bar++;
+      // Spend by agency: every bar labelled with its value, so agencies far smaller than children's social care still show.
+      const labels = nodes.filter((n) => n.name === 'c:showVal' && n.path.includes('c:dLbls'));
+      t.ok(labels.length === 2 && labels.every((n) => n.attributes.val === '1'), `${chart}: both series' bars labelled with their values`);
+    }
     if (nodes.some((n) => n.name === 'c:lineChart')) seen.line++;
     // Every reference (series names, categories, values) names cells on the sheet, and the
     // chart's cache holds exactly what those cells hold.

@@ -262,8 +262,11 @@ export async function runFuzz(test: TestApp, options: FuzzOptions): Promise<Fuzz
   const doc = (await test.app.inject({ method: 'GET', url: '/docs/json' })).json();
   const operations = operationsOf(doc).filter((op) => !options.only || options.only.includes(op.id));
   const seeds = await seedFuzzTargets(test);
-  const all = fc.oneof(...operations.map((op) => requestArbitrary(op, seeds)));
-  const requests = fc.sample(all, { numRuns: options.requests, seed: options.seed });
+  // The same share for every operation (at least one each), in turn: drawn at random from one
+  // pool, an operation among 60 or more could go without a request in a run of 400.
+  const per = Math.max(1, Math.ceil(options.requests / operations.length));
+  const byOperation = operations.map((op, k) => fc.sample(requestArbitrary(op, seeds), { numRuns: per, seed: options.seed + k }));
+  const requests = Array.from({ length: per }, (_, i) => byOperation.map((samples) => samples[i])).flat();
   const figures: FuzzFigures = { requests: 0, operations: operations.length, byStatus: {}, byOperation: {}, failures: [], wallMs: 0, cpuMs: 0, loadAverage: [] };
   const fail = (request: FuzzRequest, why: string) => {
     if (figures.failures.length < 20) {

@@ -11,7 +11,8 @@ t.test('bad requests to every operation: no 5xx, problem+json everywhere, nothin
   const test = await buildTestApp(t);
   const requests = Number(process.env.FUZZ_REQUESTS ?? 400);
   const figures = await runFuzz(test, { requests, seed: 20261130 });
-  t.equal(figures.requests, requests);
+  // The same number for every operation, rounded up: at least as many as asked, at most one more an operation.
+  t.ok(figures.requests >= requests && figures.requests < requests + figures.operations, `${figures.requests} requests sent`);
   t.same(figures.failures, [], 'no failures');
   t.ok(figures.operations >= 45, `${figures.operations} operations in the document`);
   t.equal(Object.keys(figures.byOperation).length, figures.operations, 'every operation was sent something');

@@ -67,7 +67,7 @@ t.test('a database boot slower than the plugin timeout still starts, with progre
   t.match(started.output, /migrating the database: done/);
   t.match(started.output, /loading demo data: 400 of 400 young people stored/, 'the demo load reports progress');
   t.match(started.output, /\/app .*paste an API token to sign in/);
-  t.match(started.output, /sign in: +send "Authorization: Bearer \$ADMIN_TOKEN"/);
+  t.match(started.output, /sign in: +paste \$ADMIN_TOKEN on the page or send "Authorization: Bearer \$ADMIN_TOKEN"/);
   const health = await fetch(`${started.address}/health`);
   t.equal(health.status, 200);
 });

@@ -1,37 +1,18 @@
 import t, { type Test } from 'tap';
 import type { Role } from '../../src/services/access-control.ts';
 import { buildTestApp, type TestApp } from '../helpers/app.ts';
-import { HAND_HISTORIES } from '../outcomes/hand-history.ts';
-import { edgeOfCareRecord } from '../young-people/records.ts';
+import { addHandBorough } from './hand-borough.ts';
 
 /**
  * The scorecard through the API on the hand-made history of test/outcomes/hand-history.ts
  * (hand counts there): A-E in the North team (budget £100,000), F-J in the South team (no
- * budget), each young person with one £115-a-week service, key workers KW-1 (A, B, C) and KW-2
+ * budget), each young person with one £115-a-week service, key workers KW-001 (A, B, C) and KW-002
  * (D, E). asOf 31 March 2026: the year of the hand counts.
  */
 
 async function borough(t: Test): Promise<TestApp & { north: string; south: string }> {
   const app = await buildTestApp(t);
-  const { as } = app;
-  const north = (await as('admin', { method: 'POST', url: '/v1/teams', payload: { name: 'North', service: 'children_looked_after', annualBudget: 100_000 } })).json().id;
-  const south = (await as('admin', { method: 'POST', url: '/v1/teams', payload: { name: 'South', service: 'leaving_care' } })).json().id;
-  const workers: Record<string, string> = { A: 'KW-1', B: 'KW-1', C: 'KW-1', D: 'KW-2', E: 'KW-2' };
-  for (const [letter, history] of Object.entries(HAND_HISTORIES)) {
-    const age = new Date().getUTCFullYear() - history.birthYear;
-    const record = edgeOfCareRecord({
-      birthYear: history.birthYear,
-      birthMonth: history.birthMonth,
-      careState: age >= 18 ? 'adult' : 'home',
-      teamId: 'ABCDE'.includes(letter) ? north : south,
-      ...(workers[letter] ? { keyWorkerReference: workers[letter] } : {}),
-    });
-    const created = await as('admin', { method: 'POST', url: '/v1/young-people', payload: record });
-    t.equal(created.statusCode, 201, `${letter} created`);
-    const put = await as('admin', { method: 'PUT', url: `/v1/young-people/${created.json().id}/history`, payload: { episodes: history.episodes.map(({ distanceMiles, ...rest }) => ({ ...rest, ...(distanceMiles !== undefined ? { distanceFromHomeMiles: distanceMiles } : {}) })) } });
-    t.equal(put.statusCode, 200, `${letter} history stored`);
-  }
-  return { ...app, north, south };
+  return { ...app, ...(await addHandBorough(app.as)) };
 }
 
 type Cell = { numerator: unknown; denominator: unknown; value: number | null; rag: string | null; teamId?: string };
@@ -111,6 +92,13 @@ t.test('targets and thresholds: stored, editable by admin and finance only, out 
   t.equal(higher.statusCode, 400);
   t.equal(higher.json().errors[0].field, 'body/amber');
   t.equal((await put('admin', 'no_such_measure', { target: 1, green: 1, amber: 1 })).statusCode, 400);
+  // A share of children cannot pass 100%: each field over it is named; spend may overrun.
+  const over = await put('admin', 'long_term_stability', { target: 500, green: 70, amber: 65 });
+  t.equal(over.statusCode, 400);
+  t.same(over.json().errors, [{ field: 'body/target', reason: 'must be at most 100 (per cent)' }]);
+  t.equal((await put('admin', 'three_or_more_placements', { target: 10, green: 10, amber: 101 })).json().errors[0].field, 'body/amber');
+  t.equal((await put('admin', 'care_leavers_eet', { target: 60, green: 120, amber: 50 })).json().errors[0].field, 'body/green');
+  t.equal((await put('admin', 'spend_against_budget', { target: 100, green: 100, amber: 110 })).statusCode, 200);
 
   const ok = await put('finance', 'three_or_more_placements', { target: 30, green: 40, amber: 50 });
   t.equal(ok.statusCode, 200);

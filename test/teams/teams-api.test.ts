@@ -39,6 +39,9 @@ t.test('teams CRUD, young people in a team, the team filter, and role refusals',
 
   // Unknown team on create and on update: 422 naming the field; nothing written.
   const unknown = '00000000-0000-4000-8000-000000000000';
+  const unknownFilter = await as('finance', { method: 'GET', url: `/v1/young-people?team=${unknown}` });
+  t.equal(unknownFilter.statusCode, 422);
+  t.same(unknownFilter.json().errors, [{ field: 'querystring/team', reason: 'names no team' }]);
   const refused = await as('admin', { method: 'POST', url: '/v1/young-people', payload: edgeOfCareRecord({ teamId: unknown }) });
   t.equal(refused.statusCode, 422);
   t.same(refused.json().errors, [{ field: 'body/teamId', reason: 'names no team' }]);
@@ -46,9 +49,12 @@ t.test('teams CRUD, young people in a team, the team filter, and role refusals',
   t.equal(patch.statusCode, 422);
   t.equal(patch.json().errors[0].field, 'body/teamId');
   // A key-worker reference that is a name is refused by its pattern.
-  const named = await as('admin', { method: 'POST', url: '/v1/young-people', payload: edgeOfCareRecord({ keyWorkerReference: 'Jane Smith' }) });
-  t.equal(named.statusCode, 400);
-  t.match(named.json().errors[0].field, /keyWorkerReference/);
+  for (const name of ['Jane Smith', 'JOHN-1', 'ANNA-1990', 'KW-12']) {
+    const named = await as('admin', { method: 'POST', url: '/v1/young-people', payload: edgeOfCareRecord({ keyWorkerReference: name }) });
+    t.equal(named.statusCode, 400, `${name} refused`);
+    t.match(named.json().errors[0].field, /keyWorkerReference/);
+  }
+  t.equal((await as('admin', { method: 'POST', url: '/v1/young-people', payload: edgeOfCareRecord({ keyWorkerReference: 'KW0412' }) })).statusCode, 201);
 
   // A team with members is not deleted; an empty one is.
   t.equal((await as('admin', { method: 'DELETE', url: `/v1/teams/${team.id}` })).statusCode, 409);
@@ -106,10 +112,10 @@ t.test('history: changes are kept as dated episodes; replace and CSV import refu
 
   const good = await put([
     { startDate: '2023-02-01', endDate: '2024-03-01', careState: 'ifa_foster', entry: 'unplanned_emergency', placementDistrict: 'NV3', distanceFromHomeMiles: 22 },
-    { startDate: '2024-03-01', careState: 'residential', distanceFromHomeMiles: 42.5 },
+    { startDate: '2024-03-01', careState: 'inhouse_foster', distanceFromHomeMiles: 4 },
   ]);
   t.equal(good.statusCode, 200);
-  t.match(good.json().items, [{ entry: 'unplanned_emergency', placementDistrict: 'NV3' }, { careState: 'residential', newPlacement: true }]);
+  t.match(good.json().items, [{ entry: 'unplanned_emergency', placementDistrict: 'NV3' }, { careState: 'inhouse_foster', newPlacement: true }]);
 
   const csv = (body: string) => as('admin', { method: 'POST', url: '/v1/histories/import', headers: { 'content-type': 'text/csv' }, payload: body });
   const ref = record.reference;

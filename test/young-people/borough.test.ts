@@ -125,7 +125,7 @@ t.test('the board reads it under the small-numbers rule', async (t) => {
 
 t.test('bad queries answer 400 naming the field; no token 401', async (t) => {
   const { as, app } = await buildTestApp(t);
-  for (const [query, field] of [['months=0', 'months'], ['months=37', 'months'], ['from=2026-13', 'from'], ['colour=red', 'colour']]) {
+  for (const [query, field] of [['months=0', 'months'], ['months=37', 'months'], ['from=2026-13', 'from'], ['from=0099-01', 'from'], ['from=0001-01', 'from'], ['from=9999-12&months=36', 'from'], ['colour=red', 'colour']]) {
     const answer = await as('board', { method: 'GET', url: `/v1/borough?${query}` });
     t.equal(answer.statusCode, 400, query);
     t.match(answer.headers['content-type'], /^application\/problem\+json/);

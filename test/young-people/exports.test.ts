@@ -202,6 +202,12 @@ t.test('refusals: the board 403, no token 401, unknown ids 404, a bad format 400
     t.match(answer.headers['content-type'], /^application\/problem\+json/);
     t.match(JSON.stringify(answer.json()), /format/, 'names the field');
   }
+  // A year before 1900 would be printed as 19xx by Date.UTC's two-digit rule: refused, naming asOf.
+  for (const asOf of ['0001-01-01', '0099-06-01']) {
+    const answer = await as('finance', { method: 'GET', url: `/v1/young-people/${person.id}/budget/export?format=csv&asOf=${asOf}` });
+    t.equal(answer.statusCode, 400, asOf);
+    t.match(JSON.stringify(answer.json()), /asOf/, 'names asOf');
+  }
   const audit = (await as('admin', { method: 'GET', url: '/v1/audit-events?action=young_person.budget_export&limit=100' })).json();
   t.same(audit.items, [], 'refused exports leave no event');
 });

@@ -132,7 +132,11 @@ const mutations: Array<{ name: string; apply: (record: Mutable, pick: number) =>
     name: 'a care state that does not fit the age',
     apply: (r) => {
       const age = Math.floor((nowMonthIndex - ((r.birthYear as number) * 12 + (r.birthMonth as number) - 1)) / 12);
-      r.careState = age < 18 ? 'independent_eet' : 'cin_cp';
+      // A state whose age range in the vocabulary leaves this age out (under 18: one for adults only;
+      // 16- and 17-year-olds may already be care leavers, so a care-leaver state would be valid).
+      const unfit = DEFAULT_CARE_STATES.find((s) => !s.placement && ((s.minAgeYears !== undefined && age < s.minAgeYears) || (s.maxAgeYears !== undefined && age >= s.maxAgeYears)));
+      if (!unfit) throw new Error(`no care state leaves out age ${age}`);
+      r.careState = unfit.id;
       delete r.placement;
     },
   },

@@ -50,6 +50,7 @@ export function edgeOfCareRecord(overrides: Partial<YoungPersonInputDto> = {}, t
 
 /** Fields the server adds to a record. */
 export function recordPart(dto: Record<string, unknown>): Record<string, unknown> {
-  const { id: _id, version: _v, ageYears: _a, createdAt: _c, updatedAt: _u, ...record } = dto;
+  // The list also says how many plans and projections each has (for the page's search): not part of the record.
+  const { id: _id, version: _v, ageYears: _a, createdAt: _c, updatedAt: _u, carePlanCount: _p, projectionCount: _n, ...record } = dto;
   return record;
 }

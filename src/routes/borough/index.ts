@@ -27,7 +27,7 @@ const BoroughAnswer = Type.Object({
 
 const BoroughQuery = Type.Object(
   {
-    from: Type.Optional(Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])$', description: 'First month, YYYY-MM; this month when left out' })),
+    from: Type.Optional(Type.String({ pattern: '^(19|20|21)\\d{2}-(0[1-9]|1[0-2])$', description: 'First month, YYYY-MM, in the years 1900 to 2199 (a two-digit year would be read as 19xx); this month when left out' })),
     months: Type.Optional(Type.Integer({ minimum: 1, maximum: 36, default: 12, description: 'Months to show (1 to 36)' })),
   },
   { additionalProperties: false },

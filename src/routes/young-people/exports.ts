@@ -15,7 +15,7 @@ import { getYoungPerson } from '../../services/young-people.ts';
 
 const Format = Type.Union([Type.Literal('xlsx'), Type.Literal('csv')], { description: 'xlsx (Excel workbook) or csv (UTF-8 with a byte-order mark)' });
 const BudgetExportQuery = Type.Object(
-  { format: Format, asOf: Type.Optional({ ...IsoDate, description: 'First day of the 12 months (YYYY-MM-DD); today when left out' }) },
+  { format: Format, asOf: Type.Optional({ ...IsoDate, pattern: '^(19|20|21)\\d{2}-', description: 'First day of the 12 months (YYYY-MM-DD), in the years 1900 to 2199; today when left out' }) },
   { additionalProperties: false },
 );
 const ProjectionExportQuery = Type.Object({ format: Format }, { additionalProperties: false });

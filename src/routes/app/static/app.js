@@ -241,7 +241,9 @@
         showError('The job failed: ' + ((current.error && (current.error.detail || current.error.title)) || 'no reason given'));
         return;
       }
-      showProgress(current.progress, (current.status === 'queued' ? 'Waiting to start. ' : 'Running. ') + (current.message || ''));
+      // Until the job stops, say a cancel was asked for, not "Running".
+      const doing = tracked.cancelling ? 'Cancelling… ' : current.status === 'queued' ? 'Waiting to start. ' : 'Running: ';
+      showProgress(current.progress, doing + (current.message || ''));
       tracked.timer = setTimeout(() => {
         api('/v1/jobs/' + encodeURIComponent(tracked.id))
           .then(step)
@@ -260,6 +262,7 @@
     // A disabled button drops the focus to the page's start: keep it on the panel.
     if (document.activeElement === $('job-cancel')) $('job-heading').focus();
     $('job-cancel').disabled = true;
+    tracked.cancelling = true;
     $('job-text').textContent = 'Cancelling…';
     api(tracked.cancel, { method: 'POST' }).catch((error) => {
       showError(explain(error));
@@ -302,6 +305,11 @@
       return;
     }
     const name = $('scenario').selectedOptions[0].textContent;
+    // The panel may still say "Finished." from the last job: until this one answers, it says so.
+    stopJob();
+    $('job').hidden = false;
+    $('job-what').textContent = 'Running ' + name + ', ' + whole.format(runs) + ' runs.';
+    showProgress(0, 'Starting…');
     api('/v1/scenarios/' + encodeURIComponent(id) + '/runs', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ runs: runs }) })
       .then((job) => {
         status('Scenario run started.');
@@ -314,7 +322,10 @@
         });
         $('job-cancel').focus();
       })
-      .catch((error) => showError(explain(error)));
+      .catch((error) => {
+        $('job').hidden = true;
+        showError(explain(error));
+      });
   }
 
   // ---- Scenario runs ---------------------------------------------------------------------
@@ -868,6 +879,7 @@
     showError('');
     if (plans) {
       loadCareStates();
+      loadTeams();
       if (!$('people').firstChild) search();
     }
   }
@@ -894,6 +906,19 @@
       .catch(() => {});
   }
 
+  /** The teams for the search form (listTeams); the list is filtered by team id. */
+  function loadTeams() {
+    const select = $('search-team');
+    if (select.options.length > 1) return;
+    api('/v1/teams')
+      .then((answer) => {
+        answer.items.forEach((team) => {
+          select.appendChild(el('option', { value: team.id, text: team.name }));
+        });
+      })
+      .catch(() => {});
+  }
+
   function countText(n, one, many, none) {
     return n === 0 ? none : n === 1 ? '1 ' + one : whole.format(n) + ' ' + many;
   }
@@ -902,7 +927,7 @@
   function searchQuery() {
     const params = new URLSearchParams({ limit: '50' });
     const form = $('search-form');
-    ['referenceContains', 'minAge', 'maxAge', 'careState', 'hasCarePlans', 'hasProjection'].forEach((name) => {
+    ['referenceContains', 'minAge', 'maxAge', 'careState', 'team', 'hasCarePlans', 'hasProjection'].forEach((name) => {
       const value = form.elements[name].value.trim();
       if (value) params.set(name, value);
     });
@@ -937,8 +962,12 @@
       const field = form.elements[name];
       if (!field) return e.reason;
       field.setAttribute('aria-invalid', 'true');
-      return form.querySelector('label[for="' + field.id + '"]').textContent + ': ' + e.reason;
+      // The API's reason for a reference is a regular expression: say it in words.
+      const reason = name === 'referenceContains' && /pattern/.test(e.reason) ? 'use only letters, digits, dots, dashes and underscores (up to 64)' : e.reason;
+      return form.querySelector('label[for="' + field.id + '"]').textContent + ': ' + reason;
     });
+    // The list below was for the last search that worked: not for these filters.
+    clear($('people'));
     showError('Check the search. ' + (said.length ? said.join('; ') : error.message));
     const first = form.querySelector('[aria-invalid="true"]');
     if (first) first.focus();
@@ -967,7 +996,12 @@
           el('td', { text: state.careStates[person.careState] || person.careState.replace(/_/g, ' ') }),
           el('td', {}, [el('span', { class: 'badge' + (person.carePlanCount ? ' yes' : ''), text: countText(person.carePlanCount, 'care plan', 'care plans', 'No care plans') })]),
           el('td', {}, [el('span', { class: 'badge' + (person.projectionCount ? ' yes' : ''), text: countText(person.projectionCount, 'projection', 'projections', 'No projection') })]),
-          el('td', {}, [el('button', { type: 'button', class: 'choose', 'aria-label': 'Choose ' + person.reference, text: 'Choose' })]),
+          el('td', {}, [
+            el('button', { type: 'button', class: 'choose', 'aria-label': 'Choose ' + person.reference, text: 'Choose' }),
+            ' ',
+            // The printable one-page summary: its own page, same sign-in.
+            el('a', { href: '/app/case-summary.html?id=' + encodeURIComponent(person.id), class: 'case-summary-link', 'aria-label': 'Case summary for ' + person.reference, text: 'Case summary' }),
+          ]),
         ]),
       );
     });
@@ -1026,6 +1060,13 @@
       .then((answer) => {
         const finished = (id) => {
           person.projectionCount += 1;
+          // The search results' badge for this young person, so the row does not still say "No projection".
+          const row = document.querySelector('#people-table tr[data-id="' + CSS.escape(person.id) + '"]');
+          const badge = row?.querySelectorAll('td .badge')[1];
+          if (badge) {
+            badge.textContent = countText(person.projectionCount, 'projection', 'projections', 'No projection');
+            badge.className = 'badge yes';
+          }
           status('The projection has finished and is chosen below.');
           return loadProjections(id);
         };

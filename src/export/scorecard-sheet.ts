@@ -1,0 +1,173 @@
+import type ExcelJS from 'exceljs';
+import type { Cell, PackTable } from './tables.ts';
+
+/**
+ * The balanced scorecard in the pack (issue 17): one Scorecard sheet (and tables/scorecard.csv),
+ * a row for each measure and each of the organisation, the teams and the young people with no
+ * team, grouped under finance, young people's outcomes, practice and workforce: actual, target,
+ * the gap, the red-amber-green status in words (and, on the sheet, as the cell's fill), the
+ * numerator and denominator, then the value at each quarter end (the trend).
+ *
+ * Built from GET /v1/scorecard's answer for the exporting role, as of the pack's export date
+ * (src/services/scorecard.ts getScorecard), so a role without individual access gets the
+ * disclosure-protected view the API gives it: counts of 1-4 children shown as "<5" (or "c"), and
+ * the share and colour behind them withheld. Nothing here recomputes or unprotects a figure.
+ */
+
+type Shown = number | string | null;
+export interface PackScorecardCell {
+  numerator: Shown;
+  denominator: Shown;
+  value: number | null;
+  rag: 'green' | 'amber' | 'red' | null;
+  vsTarget: number | null;
+}
+export interface PackScorecard {
+  asOf: string;
+  disclosure: string;
+  note: string;
+  teams: Array<{ id: string; name: string; service: string }>;
+  groups: Array<{
+    id: string;
+    label: string;
+    measures: Array<{
+      id: string;
+      label: string;
+      kind: string;
+      unit: string;
+      direction: string;
+      target: number;
+      organisation: PackScorecardCell;
+      teams: Array<PackScorecardCell & { teamId: string }>;
+      noTeam?: PackScorecardCell;
+      trend: Array<{ quarterEnd: string; organisation: PackScorecardCell; teams: Array<PackScorecardCell & { teamId: string }> }>;
+    }>;
+  }>;
+}
+
+export const SCORECARD_SHEET = 'Scorecard';
+
+/** The status in words: the colour is never the only sign of it. */
+export function ragWords(cell: PackScorecardCell): string {
+  if (cell.rag === 'green') return 'Green (on target)';
+  if (cell.rag === 'amber') return 'Amber (near target)';
+  if (cell.rag === 'red') return 'Red (off target)';
+  if (typeof cell.numerator === 'string' || typeof cell.denominator === 'string') return 'Withheld (small count)';
+  return 'No data';
+}
+
+/** Light fills with black text: contrast 14:1 or more (WCAG 2.2 1.4.3 asks 4.5:1). */
+export const RAG_FILLS: Record<'green' | 'amber' | 'red', string> = { green: 'FFC6EFCE', amber: 'FFFFEB9C', red: 'FFFFC7CE' };
+
+const UNITS: Record<string, string> = { percent: '%', 'children per key worker': 'children per key worker' };
+
+/** Columns capped narrow (headers and labels wrap) so the sheet prints one A4 page wide at about 65%. */
+export function scorecardTable(s: PackScorecard): PackTable {
+  const quarters = [...new Set(s.groups.flatMap((g) => g.measures.flatMap((m) => m.trend.map((q) => q.quarterEnd))))].sort();
+  const teamName = new Map(s.teams.map((t) => [t.id, t.name]));
+  const rows: Cell[][] = [];
+  for (const group of s.groups) {
+    for (const m of group.measures) {
+      const scopes: Array<{ scope: string; cell: PackScorecardCell; trend: (q: (typeof m.trend)[number]) => PackScorecardCell | undefined }> = [
+        { scope: 'Organisation', cell: m.organisation, trend: (q) => q.organisation },
+        ...m.teams.map((c) => ({ scope: teamName.get(c.teamId) ?? c.teamId, cell: c as PackScorecardCell, trend: (q: (typeof m.trend)[number]) => q.teams.find((x) => x.teamId === c.teamId) })),
+        ...(m.noTeam ? [{ scope: 'No team', cell: m.noTeam, trend: () => undefined }] : []),
+      ];
+      for (const { scope, cell, trend } of scopes) {
+        const byQuarter = new Map(m.trend.map((q) => [q.quarterEnd, trend(q)?.value ?? null]));
+        rows.push([
+          group.label,
+          m.label,
+          UNITS[m.unit] ?? m.unit,
+          m.direction === 'higher' ? 'higher' : 'lower',
+          scope,
+          cell.value,
+          m.target,
+          cell.vsTarget,
+          ragWords(cell),
+          cell.numerator,
+          cell.denominator,
+          ...quarters.map((q) => byQuarter.get(q) ?? null),
+        ]);
+      }
+    }
+  }
+  return {
+    id: 'scorecard',
+    sheet: SCORECARD_SHEET,
+    title: `Balanced scorecard as of ${s.asOf}, the pack's export date`,
+    description:
+      'Each measure for the organisation, each team and the young people with no team: actual over the year to the as-of date (snapshot measures from the records in force that day), the authority’s target, actual minus target, the red-amber-green status in words (the sheet colours the cell), numerator and denominator (children, key workers for caseload, £ for spend), and the value at each quarter end',
+    columns: [
+      { key: 'group', header: 'Group', kind: 'text', maxWidth: 14 },
+      { key: 'measure', header: 'Measure', kind: 'text', maxWidth: 30 },
+      { key: 'unit', header: 'Unit', kind: 'text', maxWidth: 12 },
+      { key: 'better', header: 'Better when', kind: 'text', maxWidth: 8 },
+      { key: 'scope', header: 'Organisation or team', kind: 'text', maxWidth: 18 },
+      { key: 'actual', header: `Actual as of ${s.asOf}`, kind: 'number', maxWidth: 11 },
+      { key: 'target', header: 'Target', kind: 'number' },
+      { key: 'vs_target', header: 'Actual minus target', kind: 'number', maxWidth: 10 },
+      { key: 'rag', header: 'Status', kind: 'text', maxWidth: 14 },
+      { key: 'numerator', header: 'Numerator', kind: 'count', maxWidth: 11 },
+      { key: 'denominator', header: 'Denominator', kind: 'count', maxWidth: 11 },
+      ...quarters.map((q) => ({ key: `quarter_${q}`, header: `Quarter to ${q}`, kind: 'number' as const, maxWidth: 10 })),
+    ],
+    rows,
+    notes: [
+      `As of ${s.asOf}, the day the pack was exported.`,
+      s.disclosure === 'protected' ? `Disclosure control: ${s.note}` : 'Every figure as counted (the exporting role reads individual records).',
+      'Targets and thresholds are the authority’s (PUT /v1/scorecard/targets/{measure}); a blank actual has no children to count or is withheld.',
+    ],
+  };
+}
+
+/** Fills each status cell of the Scorecard sheet with its colour, and heads each printed page with the as-of date. */
+export function styleScorecardSheet(workbook: ExcelJS.Workbook, tables: PackTable[]): void {
+  const table = tables.find((t) => t.id === 'scorecard');
+  const sheet = workbook.getWorksheet(SCORECARD_SHEET);
+  if (!table || !sheet) return;
+  const column = table.columns.findIndex((c) => c.key === 'rag') + 1;
+  table.rows.forEach((row, r) => {
+    const word = String(row[column - 1]);
+    const rag = word.startsWith('Green') ? 'green' : word.startsWith('Amber') ? 'amber' : word.startsWith('Red') ? 'red' : null;
+    if (!rag) return;
+    const cell = sheet.getCell(r + 2, column);
+    cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: RAG_FILLS[rag] } };
+    cell.font = { color: { argb: 'FF000000' } };
+  });
+  sheet.headerFooter = { ...sheet.headerFooter, oddHeader: `&L${table.title.replaceAll('&', '&&')}` };
+}
+
+/** A figure and its status for the report: "33.3% Red", "2.5 Green", "withheld" or "–" (no data). */
+function reportCell(unit: string, cell: PackScorecardCell | undefined): string {
+  if (!cell) return '–';
+  if (cell.value === null) return typeof cell.numerator === 'string' || typeof cell.denominator === 'string' ? 'withheld' : '–';
+  const figure = unit === 'percent' ? `${cell.value.toFixed(1)}%` : cell.value.toFixed(1);
+  return cell.rag ? `${figure} ${cell.rag[0].toUpperCase()}${cell.rag.slice(1)}` : figure;
+}
+
+/** The most teams the report's table shows as columns; more, and it shows the organisation only (the sheet has them all). */
+export const REPORT_TEAMS = 4;
+
+/**
+ * The report's short scorecard table: a row per measure (the group's name on its first), the
+ * target, then the organisation's and each team's actual with its status in words. Shares,
+ * ratios and statuses only, no counts: the counts are on the sheet.
+ */
+export function scorecardReportRows(s: PackScorecard): { headers: string[]; rows: string[][]; teamsShown: boolean } {
+  const teams = s.teams.length <= REPORT_TEAMS ? s.teams : [];
+  const rows: string[][] = [];
+  for (const group of s.groups) {
+    group.measures.forEach((m, k) => {
+      const unit = m.unit === 'percent' ? `${m.target}%` : String(m.target);
+      rows.push([
+        k === 0 ? group.label : '',
+        `${m.label} (${m.direction} is better)`,
+        unit,
+        reportCell(m.unit, m.organisation),
+        ...teams.map((t) => reportCell(m.unit, m.teams.find((c) => c.teamId === t.id))),
+      ]);
+    });
+  }
+  return { headers: ['Group', 'Measure', 'Target', 'Organisation', ...teams.map((t) => t.name)], rows, teamsShown: teams.length > 0 || s.teams.length === 0 };
+}

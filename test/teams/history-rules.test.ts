@@ -1,0 +1,89 @@
+import t from 'tap';
+import { buildTestApp } from '../helpers/app.ts';
+import { edgeOfCareRecord, residentialRecord } from '../young-people/records.ts';
+
+/** A history may not contradict its record, through the JSON PUT, the CSV import or a back-dated placement. */
+
+t.test('PUT history: before birth, open state ≠ record, open state the age rules forbid, empty list → 422 naming the field', async (t) => {
+  const { as } = await buildTestApp(t);
+  const year = new Date().getUTCFullYear();
+  const person = (await as('admin', { method: 'POST', url: '/v1/young-people', payload: residentialRecord() })).json(); // 15, residential, born January year-15
+  const put = (episodes: unknown[]) => as('admin', { method: 'PUT', url: `/v1/young-people/${person.id}/history`, payload: { episodes } });
+  const beforeBirth = await put([{ startDate: `${year - 16}-06-01`, careState: 'residential' }]);
+  t.equal(beforeBirth.statusCode, 422);
+  t.same(beforeBirth.json().errors, [{ field: 'body/episodes/0/startDate', reason: `is before the month of birth (${year - 15}-01)` }]);
+  const otherState = await put([{ startDate: `${year - 2}-01-01`, careState: 'ifa_foster' }]);
+  t.equal(otherState.statusCode, 422);
+  t.equal(otherState.json().errors[0].field, 'body/episodes/0/careState');
+  const empty = await put([]);
+  t.equal(empty.statusCode, 422);
+  t.equal(empty.json().errors[0].field, 'body/episodes');
+
+  // A 12-year-old (edge of care) whose open episode says adult: the age rule, named.
+  const child = (await as('admin', { method: 'POST', url: '/v1/young-people', payload: edgeOfCareRecord({ birthYear: year - 10 }) })).json();
+  const adult = await as('admin', { method: 'PUT', url: `/v1/young-people/${child.id}/history`, payload: { episodes: [{ startDate: `${year - 1}-01-01`, careState: 'adult' }] } });
+  t.equal(adult.statusCode, 422);
+  t.equal(adult.json().errors[0].field, 'body/episodes/0/careState');
+  // Nothing was written by any refusal.
+  t.equal((await as('admin', { method: 'GET', url: `/v1/young-people/${person.id}/history` })).json().items.length, 1);
+  t.equal((await put([{ startDate: `${year - 2}-01-01`, careState: 'residential' }])).statusCode, 200);
+});
+
+t.test('CSV import: the same rules; 500 episodes per child; extra cells; errors capped at 100 with the total', async (t) => {
+  const { as } = await buildTestApp(t);
+  const year = new Date().getUTCFullYear();
+  const record = residentialRecord();
+  await as('admin', { method: 'POST', url: '/v1/young-people', payload: record });
+  const csv = (body: string) => as('admin', { method: 'POST', url: '/v1/histories/import', headers: { 'content-type': 'text/csv' }, payload: body });
+  const ref = record.reference;
+  const contradicts = await csv(`reference,start_date,care_state\n${ref},${year - 16}-06-01,ifa_foster\n`);
+  t.equal(contradicts.statusCode, 422);
+  t.same(
+    contradicts.json().errors.map((e: { row: number; field: string }) => [e.row, e.field]),
+    [
+      [1, 'start_date'],
+      [1, 'care_state'],
+    ],
+  );
+  const extra = await csv(`reference,start_date,care_state\n${ref},${year - 2}-01-01,residential,surplus\n`);
+  t.equal(extra.statusCode, 422);
+  t.same(extra.json().errors, [{ row: 1, field: 'body', reason: 'has 4 cells; the header has 3 columns' }]);
+  const flag = await csv(`reference,start_date,care_state,new_placement\n${ref},${year - 2}-01-01,residential,maybe\n`);
+  t.match(flag.json().errors[0].reason, /true\/false/);
+
+  // 501 one-day episodes for one child: refused naming the 501st row, as the JSON PUT's maxItems.
+  const day = (k: number) => new Date(Date.UTC(year - 5, 0, 1 + k)).toISOString().slice(0, 10);
+  const many = Array.from({ length: 501 }, (_, k) => `${ref},${day(k)},${k === 500 ? '' : day(k + 1)},residential`).join('\n');
+  const tooMany = await csv(`reference,start_date,end_date,care_state\n${many}\n`);
+  t.equal(tooMany.statusCode, 422);
+  t.same(tooMany.json().errors.map((e: { row: number; field: string }) => [e.row, e.field]), [[501, 'reference']]);
+
+  // 150 wrong rows: 100 listed, the title gives 150.
+  const wrong = Array.from({ length: 150 }, () => `NOPE-9,${year - 2}-01-01,residential`).join('\n');
+  const capped = await csv(`reference,start_date,care_state\n${wrong}\n`);
+  t.equal(capped.statusCode, 422);
+  t.equal(capped.json().errors.length, 100);
+  t.match(capped.json().detail, /^150 problem\(s\) in the file \(the first 100 listed\)/);
+});
+
+t.test('a back-dated placement: after the open episode it dates the new one; before it, 422 naming body/placement/startDate', async (t) => {
+  const { as } = await buildTestApp(t);
+  const year = new Date().getUTCFullYear();
+  const record = residentialRecord(); // placement from year-1-06-15
+  let person = (await as('admin', { method: 'POST', url: '/v1/young-people', payload: record })).json();
+  const move = (startDate: string) =>
+    as('admin', {
+      method: 'PATCH',
+      url: `/v1/young-people/${person.id}`,
+      payload: { version: person.version, careState: 'inhouse_foster', placement: { type: 'inhouse_foster', provider: 'own_authority', weeklyPrice: 500, startDate } },
+    });
+  const early = await move(`${year - 2}-01-01`);
+  t.equal(early.statusCode, 422);
+  t.equal(early.json().errors[0].field, 'body/placement/startDate');
+  const later = `${year - 1}-09-01`;
+  const moved = await move(later);
+  t.equal(moved.statusCode, 200);
+  person = moved.json();
+  const history = (await as('admin', { method: 'GET', url: `/v1/young-people/${person.id}/history` })).json().items;
+  t.match(history, [{ startDate: `${year - 1}-06-15`, endDate: later, careState: 'residential' }, { startDate: later, careState: 'inhouse_foster' }]);
+});

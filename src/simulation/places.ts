@@ -111,6 +111,33 @@ function watchedStates(nStates: number, places: SharedPlaces, overflow: boolean)
   return watch;
 }
 
+/** Per-run working arrays, kept from run to run (allocating them every run fed the garbage collector). */
+export class PlacesScratch {
+  private ints = new Int32Array(0);
+  readonly rounds: number[][] = [];
+  readonly entries: number[][] = [];
+
+  /** `count` zeroed arrays of `length` each, views of one buffer; `rounds` and `entries` emptied for `months` + 1 months. */
+  take(lengths: number[], months: number): Int32Array[] {
+    const total = lengths.reduce((a, b) => a + b, 0);
+    if (this.ints.length < total) this.ints = new Int32Array(Math.ceil(total * 1.25));
+    else this.ints.fill(0, 0, total);
+    let at = 0;
+    const views = lengths.map((length) => {
+      const view = this.ints.subarray(at, at + length);
+      at += length;
+      return view;
+    });
+    for (let t = 0; t <= months; t++) {
+      if (this.rounds.length <= t) this.rounds.push([]);
+      if (this.entries.length <= t) this.entries.push([]);
+      this.rounds[t].length = 0;
+      this.entries[t].length = 0;
+    }
+    return views;
+  }
+}
+
 /**
  * Simulates one run of one variant with shared places: every person of `people` under slot
  * `slotIndex` of `simulator` (whose run has begun), adding into `out` at `base` as
@@ -128,6 +155,7 @@ export function simulateRunWithPlaces(
   statsBase: number,
   onRecord = people.length,
   cursorPool: PersonCursor[] = [],
+  scratch: PlacesScratch = new PlacesScratch(),
 ): void {
   const nS = simulator.model.nStates;
   const clock = simulator.clock;
@@ -153,21 +181,20 @@ export function simulateRunWithPlaces(
   while (cursorPool.length < people.length) cursorPool.push(new PersonCursor(people[cursorPool.length], watch));
   const cursors = cursorPool;
   for (let i = 0; i < people.length; i++) cursors[i].reset(people[i], watch);
-  const waitingFor = new Int32Array(n).fill(-1);
-  const waitSince = new Int32Array(n);
-  const redirectedAt = new Int32Array(n).fill(-1);
-  const redirectedTo = new Int32Array(n).fill(-1);
-  const offerSince = new Int32Array(n * Math.max(1, nO)).fill(-1);
-  const used = new Int32Array(Math.max(1, nO) * (nFy + 1));
-  const occ = new Int32Array(nL);
-  const waitingNow = new Int32Array(nL);
-  const releases = new Int32Array((months + 1) * Math.max(1, nL));
-  const rounds: number[][] = Array.from({ length: months + 1 }, () => []);
-  const entries: number[][] = Array.from({ length: months + 1 }, () => []);
-  people.forEach((p, i) => {
-    const offset = p.offset ?? 0;
+  const [waitingFor, waitSince, redirectedAt, redirectedTo, offerSince, used, occ, waitingNow, releases] = scratch.take(
+    [n, n, n, n, n * Math.max(1, nO), Math.max(1, nO) * (nFy + 1), nL, nL, (months + 1) * Math.max(1, nL)],
+    months,
+  );
+  waitingFor.fill(-1);
+  redirectedAt.fill(-1);
+  redirectedTo.fill(-1);
+  offerSince.fill(-1);
+  const rounds = scratch.rounds;
+  const entries = scratch.entries;
+  for (let i = 0; i < n; i++) {
+    const offset = people[i].offset ?? 0;
     if (offset < months) entries[offset].push(i);
-  });
+  }
   const limitBase = (k: number) => statsBase + k * (2 * months + LIMIT_FIELDS);
   const offerBase = (o: number) => statsBase + nL * (2 * months + LIMIT_FIELDS) + o * nFy;
 
@@ -215,11 +242,11 @@ export function simulateRunWithPlaces(
     const c = cursors[i];
     let p = NO_PAUSE;
     if (waitingFor[i] >= 0) p = t;
-    const s = stateAt(i);
-    const age = ageAt(i);
+    const s = nO > 0 ? stateAt(i) : 0;
+    const age = nO > 0 ? ageAt(i) : 0;
     for (let o = 0; o < nO; o++) {
       const offer = places.offers[o];
-      if (c.ivDelivered[offer.bit] || c.deliverMask & (1 << offer.bit) || !offer.eligible[s] || age >= offer.maxAgeMonths) continue;
+      if ((c.started && c.ivDelivered[offer.bit]) || c.deliverMask & (1 << offer.bit) || !offer.eligible[s] || age >= offer.maxAgeMonths) continue;
       let when: number;
       if (t < offer.firstMonth) when = offer.firstMonth - 1;
       else if (age < offer.minAgeMonths) when = t + offer.minAgeMonths - age - 1;
@@ -319,7 +346,7 @@ export function simulateRunWithPlaces(
           const c = cursors[i];
           const s = stateAt(i);
           const age = ageAt(i);
-          if (c.ivDelivered[offer.bit] || c.deliverMask & bit || !offer.eligible[s] || age < offer.minAgeMonths || age >= offer.maxAgeMonths) {
+          if ((c.started && c.ivDelivered[offer.bit]) || c.deliverMask & bit || !offer.eligible[s] || age < offer.minAgeMonths || age >= offer.maxAgeMonths) {
             offerSince[i * nO + o] = -1;
             return;
           }
@@ -344,7 +371,7 @@ export function simulateRunWithPlaces(
       }
       for (const i of round) resume(i);
       for (const i of entering) resume(i);
-      rounds[t] = [];
+      round.length = 0;
     }
     for (let k = 0; k < nL; k++) {
       stats[limitBase(k) + t] = occ[k];
@@ -391,32 +418,41 @@ export function simulatePlacesRuns(
   const horizon = variants[0].model.horizonAgeMonths;
   let personMonths = 0;
   const cursorPool: PersonCursor[] = [];
-  let shared: PersonPlan[] | null = null;
-  let ownPlans = false;
+  const scratch = new PlacesScratch();
+  // Plans are rewritten in place run after run (allocating ~17,000 a run was a tenth of the time).
+  const planPool: PersonPlan[][] = variants.map(() => []);
+  const planOf = (pool: PersonPlan[], i: number, p: CohortPerson, v: number): PersonPlan => {
+    const plan = pool[i] ?? (pool[i] = { ageMonths: 0, startState: 0, key: 0, offset: 0, months: 0, moves: [], interventions: [], currentPlacementWeeklyPrice: null });
+    plan.ageMonths = p.ageMonths;
+    plan.startState = p.startState;
+    plan.key = p.key;
+    plan.offset = p.offset ?? 0;
+    plan.months = request.months;
+    plan.moves = p.plans[v]?.moves ?? [];
+    plan.interventions = p.plans[v]?.interventions ?? [];
+    plan.currentPlacementWeeklyPrice = p.currentPlacementWeeklyPrice;
+    return plan;
+  };
+  const plansList: PersonPlan[] = [];
   for (let r = 0; r < runs; r++) {
     const list = peopleFor(runStart + r);
-    for (const person of list) personMonths += Math.max(0, Math.min(request.months - (person.offset ?? 0), horizon - person.ageMonths)) * variants.length;
+    let own = false;
+    for (const person of list) {
+      personMonths += Math.max(0, Math.min(request.months - (person.offset ?? 0), horizon - person.ageMonths)) * variants.length;
+      for (let v = 0; v < variants.length && !own; v++) own = (person.plans[v]?.moves.length ?? 0) + (person.plans[v]?.interventions.length ?? 0) > 0;
+    }
     for (let v = 0; v < variants.length; v++) {
       const { simulator, slot } = simulators[v];
       simulator.beginRun(seed, runStart + r);
       parameters.set(simulator.parameterValues, (r * variants.length + v) * nParameters);
       const base = r * width + v * layout.size;
       // A scenario's people have no moves or interventions of their own: one list serves every variant.
-      const own = list.some((p) => (p.plans[v]?.moves.length ?? 0) + (p.plans[v]?.interventions.length ?? 0) > 0);
-      if (v === 0 || own || ownPlans) shared = null;
-      if (v === 0) ownPlans = own;
-      const plans: PersonPlan[] = shared ?? list.map((p) => ({
-        ageMonths: p.ageMonths,
-        startState: p.startState,
-        key: p.key,
-        offset: p.offset ?? 0,
-        months: request.months,
-        moves: p.plans[v]?.moves ?? [],
-        interventions: p.plans[v]?.interventions ?? [],
-        currentPlacementWeeklyPrice: p.currentPlacementWeeklyPrice,
-      }));
-      shared = plans;
-      simulateRunWithPlaces(simulator, slot, variants[v].places, plans, request.months, vectors, base, places, (r * variants.length + v) * placesWidth, onRecord, cursorPool);
+      if (v === 0 || own) {
+        const pool = planPool[own ? v : 0];
+        plansList.length = list.length;
+        for (let i = 0; i < list.length; i++) plansList[i] = planOf(pool, i, list[i], v);
+      }
+      simulateRunWithPlaces(simulator, slot, variants[v].places, plansList, request.months, vectors, base, places, (r * variants.length + v) * placesWidth, onRecord, cursorPool, scratch);
       simulator.flush(slot, vectors, base);
     }
   }

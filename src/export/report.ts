@@ -196,7 +196,7 @@ function capacitySection(doc: Doc, label: string, run: PackRun, charts: Chart[])
   }
   paragraph(
     doc,
-    'How places are allocated: children compete for places month by month in every run, so the children in a place never exceed its places; people on record keep the places they are in; a child who finds none goes to the overflow state and, where the limit says they wait, is offered the next place that frees up, by the scenario’s priority (longest waiting by default, or highest cost, or youngest). Waiting and overflow figures are withheld when fewer than 10 children were refused or waited.',
+    'How places are allocated: children compete for places month by month in every run, so the children in a place never exceed its places; people on record keep the places they are in; a child who finds none goes to the overflow state and, where the limit says they wait, is offered the next place that frees up, by the scenario’s priority (longest waiting by default, or highest cost, or youngest); a commissioned service offers its places for the year to eligible children already waiting as well as new arrivals, by the same priority. Waiting and overflow figures are withheld when fewer than 10 children were refused or waited.',
     { size: 8, color: MUTED },
   );
 }

@@ -41,5 +41,6 @@ t.test('an occupancy chart against capacity, and the report says how places are 
   t.match(text(files['charts/occupancy-inhouse-foster.svg']), /<svg/);
   const pages = (await pdfPages(files['report.pdf'])).join('\n');
   t.match(pages, /How places are allocated/);
+  t.match(pages, /longest waiting by default/, 'the default priority is named');
   t.match(pages, /Places: /);
 });

@@ -75,6 +75,9 @@ export const CapacityLimit = Type.Object(
     state: Type.String({ maxLength: 64 }),
     places: Yearly('Places available (people at once)', 0),
     overflowTo: Type.String({ maxLength: 64, description: 'Where people go when no place is free (agency foster care)' }),
+    waiting: Type.Optional(
+      Type.Boolean({ default: false, description: 'People who find no place wait in the overflow state and are offered one when it frees up (by the scenario’s priority)' }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -141,6 +144,13 @@ export const Scenario = Type.Object(
       }),
     ),
     capacity: Type.Optional(Type.Array(CapacityLimit, { maxItems: 10, description: 'Limits in force under both baseline and strategy' })),
+    priority: Type.Optional(
+      Type.Enum(['longest_waiting', 'highest_cost', 'youngest'], {
+        default: 'longest_waiting',
+        description:
+          'Who gets a free place (a capacity limit or a commissioned service) when more people want one than there are: the longest waiting (the default), the highest cost (the monthly price of where they are now), or the youngest. Ties go to the longer wait.',
+      }),
+    ),
     rateChanges: Type.Optional(
       Type.Array(RateChange, { maxItems: 20, description: 'Local assumptions in force under both baseline and strategy (a preference for in-house placements, say)' }),
     ),

@@ -139,6 +139,10 @@ export function validateScenario(input: unknown, model: CostModelSpec | undefine
     capacityStates.set(limit.state, k);
     yearlyLength(limit.places, `${field}/places`);
   });
+  // A child refused a place goes to the overflow state at once, without competing: it cannot have places of its own.
+  (scenario.capacity ?? []).forEach((limit, k) => {
+    if (capacityStates.has(limit.overflowTo)) push(`/capacity/${k}/overflowTo`, `has its own capacity limit (capacity/${capacityStates.get(limit.overflowTo)}): the overflow must be a state without one`);
+  });
   const strategy = scenario.strategy;
   (strategy.capacityChanges ?? []).forEach((change, k) => {
     const field = `/strategy/capacityChanges/${k}`;

@@ -175,6 +175,9 @@ export interface ScenarioRunShardsTable {
   shard: number;
   vectors: Buffer;
   parameters: Buffer;
+  /** Shared places' figures per run and variant (src/simulation/places.ts); null without places. */
+  places: Buffer | null;
+  places_width: number | null;
   worker: string | null;
   created_at: Generated<Date>;
 }

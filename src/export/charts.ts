@@ -266,6 +266,43 @@ export async function casesChart(runs: PackRun[], id: string): Promise<Chart> {
 }
 
 /** Every chart of a pack: the side-by-side cases, then four charts per run. */
+/**
+ * Occupancy against capacity (issue 15), one chart a capacity limit: the children in the limited
+ * state each month, mean (line) and P10-P90 (band) over runs, as now and with the strategy,
+ * against the places (dashed step). Counts under 5 are not drawn apart: the band shows the runs'
+ * spread of a whole number of children, never a single child's path.
+ */
+export async function occupancyChart(run: PackRun, limitIndex: number, id: string, name = run.scenario.spec.name): Promise<Chart> {
+  const limits = run.result.capacity?.limits ?? [];
+  const state = limits[limitIndex]?.state;
+  const mine = limits.filter((l) => l.state === state);
+  const data = mine.flatMap((l) =>
+    l.occupancyByMonth.map((m) => ({ month: m.month + 1, variant: l.variant === 'baseline' ? 'As now' : 'Strategy', mean: m.occupied.mean, p10: m.occupied.p10, p90: m.occupied.p90, capacity: m.capacity })),
+  );
+  const places = (mine.find((l) => l.variant === 'strategy') ?? mine[0])?.occupancyByMonth ?? [];
+  const label = (state ?? '').replaceAll('_', ' ');
+  const x = { field: 'month', type: 'quantitative', title: 'Month of the projection', axis: { tickMinStep: 12 } };
+  const color = { field: 'variant', type: 'nominal', title: null, scale: variantScale };
+  const svg = await renderSvg({
+    title: { text: `Children in ${label} against its places`, subtitle: subtitle([whichRun(name, run), 'Mean (line), 10th to 90th percentile (band); places (dashed)'], 520) },
+    width: 460,
+    height: 220,
+    layer: [
+      { data: { values: data }, mark: { type: 'area', opacity: 0.25 }, encoding: { x, y: { field: 'p10', type: 'quantitative', title: 'Children' }, y2: { field: 'p90' }, color } },
+      { data: { values: data }, mark: { type: 'line', strokeWidth: 2 }, encoding: { x, y: { field: 'mean', type: 'quantitative' }, color } },
+      {
+        data: { values: places.map((m) => ({ month: m.month + 1, capacity: m.capacity })) },
+        mark: { type: 'line', interpolate: 'step-after', strokeDash: [4, 3], color: '#000000' },
+        encoding: { x, y: { field: 'capacity', type: 'quantitative' } },
+      },
+    ],
+  });
+  const peak = (variant: string) => Math.max(0, ...data.filter((d) => d.variant === variant).map((d) => d.p90));
+  const most = Math.max(0, ...places.map((m) => m.capacity));
+  const description = `Children in ${label} each month against its places (at most ${most}): in 1 run in 10 or fewer there are more than ${peak('As now')} as now and ${peak('Strategy')} with the strategy at the busiest month; occupancy never exceeds the places in any run.`;
+  return { id, title: `Occupancy against capacity: ${label}`, description, svg };
+}
+
 export async function packCharts(runs: PackRun[]): Promise<{ overview: Chart; byRun: Chart[][] }> {
   const overview = await casesChart(runs, 'cases');
   const names = runNames(runs);
@@ -278,6 +315,12 @@ export async function packCharts(runs: PackRun[]): Promise<{ overview: Chart; by
       await tornadoChart(run, `${prefix}drivers-tornado`, 10, names[k]),
       await spendByAgencyChart(run, `${prefix}spend-by-agency`, names[k]),
     ]);
+    // One occupancy chart a capacity limit (issue 15), after the four every run has.
+    const states = [...new Set((run.result.capacity?.limits ?? []).map((l) => l.state))];
+    for (const state of states) {
+      const index = (run.result.capacity?.limits ?? []).findIndex((l) => l.state === state);
+      byRun[k].push(await occupancyChart(run, index, `${prefix}occupancy-${state.replaceAll('_', '-')}`, names[k]));
+    }
   }
   return { overview, byRun };
 }

@@ -1,3 +1,4 @@
+import { capacityTable } from './capacity.ts';
 import { zipSync } from 'fflate';
 import { type Chart, packCharts } from './charts.ts';
 import { scenarioResultView } from '../finance/scenario-view.ts';
@@ -56,6 +57,9 @@ export async function packContent(input: PackInput): Promise<PackContent> {
   // How the strategy is paid for, after the invest-to-save sheets, when a run has funding (issue 16).
   const funding = fundingTable(runs);
   if (funding) tables.splice(tables.findIndex((t) => t.id === 'net-by-year') + 1, 0, labelRuns(roundPackTable(funding), runs));
+  // Places held in every run (issue 15), when a run has capacity limits or commissioned services.
+  const capacity = capacityTable(runs);
+  if (capacity) tables.splice(tables.findIndex((t) => t.id === 'interventions') + 1, 0, labelRuns(roundPackTable(capacity), runs));
   // The balanced scorecard as the exporter reads it (issue 17), last of the tables.
   if (input.scorecard) tables.push(scorecardTable(input.scorecard));
   return {

@@ -1,10 +1,11 @@
+import { marchMonths } from './capacity.ts';
 import PDFDocument from 'pdfkit';
 import SVGtoPDF from 'svg-to-pdfkit';
 import { discountFactors } from '../finance/discounting.ts';
 import { formatPercent, formatPounds } from '../services/wording.ts';
 import type { Chart } from './charts.ts';
 import type { FundingRange, FundingView } from './funding.ts';
-import { COMPLEMENT, DISCLOSURE_NOTE, SMALL_COUNT, type ShownCount } from './disclosure.ts';
+import { COMPLEMENT, DISCLOSURE_NOTE, SMALL_COUNT, type ShownCount, showCount } from './disclosure.ts';
 import type { RunFindings } from './findings.ts';
 import { runNames, ukDate } from './labels.ts';
 import { type PackInput, type PackRun, yearEndDate } from './pack-input.ts';
@@ -158,6 +159,48 @@ function discountSchedule(periods: Array<{ fromYear: number; rate: number }>): s
 const shown = (value: ShownCount) => (value === SMALL_COUNT || value === COMPLEMENT ? value : value.toLocaleString('en-GB'));
 
 const pounds = (x: number | null | undefined) => (x === null || x === undefined ? 'withheld' : formatPounds(x));
+/**
+ * Places held in every run (issue 15): the occupancy charts, then a table per limit of the
+ * children in the places at each 31 March against them, and the waiting and overflow figures,
+ * with the disclosure rule of the workbook's Capacity sheet (src/export/capacity.ts).
+ */
+function capacitySection(doc: Doc, label: string, run: PackRun, charts: Chart[]): void {
+  for (const c of charts) chart(doc, c, CONTENT, 260);
+  const capacity = run.result.capacity;
+  if (!capacity) return;
+  heading(doc, `Places: ${label}`, 12);
+  const count = (v: number) => shown(showCount(v));
+  for (const limit of capacity.limits) {
+    const few = Math.max(limit.refused, limit.waited) < 10;
+    const mean = (v: number) => (few ? 'withheld' : v.toLocaleString('en-GB', { maximumFractionDigits: 1 }));
+    table(
+      doc,
+      [
+        { header: `${limit.state.replaceAll('_', ' ')} (${limit.variant === 'baseline' ? 'as now' : 'strategy'})`, width: 130 },
+        { header: 'Places', width: 60, align: 'right' },
+        { header: 'Children (mean)', width: 90, align: 'right' },
+        { header: 'Children (P10 to P90)', width: 105, align: 'right' },
+        { header: 'Waiting (mean)', width: 90, align: 'right' },
+      ],
+      marchMonths(limit).map(({ month, financialYear }) => {
+        const m = limit.occupancyByMonth[month];
+        return [yearEndDate(financialYear), m.capacity.toLocaleString('en-GB'), count(m.occupied.mean), `${count(m.occupied.p10)} to ${count(m.occupied.p90)}`, mean(m.waiting)];
+      }),
+      8,
+    );
+    paragraph(
+      doc,
+      `Over the years followed, a run's mean: ${mean(limit.refused)} moves refused a place, ${mean(limit.waited)} children waited (${mean(limit.monthsWaited)} months in all), ${mean(limit.placedFromWaiting)} placed after waiting; ${mean(limit.overflowMonths)} months in ${limit.overflowTo.replaceAll('_', ' ')} for want of a place, costing ${few ? 'withheld' : `${formatPounds(limit.overflowCost.mean)} (P10 to P90 ${formatPounds(limit.overflowCost.p10)} to ${formatPounds(limit.overflowCost.p90)})`}.`,
+      { size: 8 },
+    );
+  }
+  paragraph(
+    doc,
+    'How places are allocated: children compete for places month by month in every run, so the children in a place never exceed its places; people on record keep the places they are in; a child who finds none goes to the overflow state and, where the limit says they wait, is offered the next place that frees up, by the scenario’s priority (longest waiting by default, or highest cost, or youngest); a commissioned service offers its places for the year to eligible children already waiting as well as new arrivals, by the same priority. Waiting and overflow figures are withheld when fewer than 10 children were refused or waited.',
+    { size: 8, color: MUTED },
+  );
+}
+
 const spread = (r: FundingRange | null) => (r === null ? 'withheld' : `${formatPounds(r.p5)} to ${formatPounds(r.p95)}`);
 
 /** One page: who pays and who gains, the pool, the outcomes contracts side by side, reinvestment. */
@@ -434,6 +477,8 @@ export async function buildReport(content: ReportContent): Promise<Uint8Array> {
     chart(doc, charts[1], CONTENT, 230);
     chart(doc, charts[2], CONTENT, 400);
     chart(doc, charts[3], CONTENT, 330);
+    // Capacity limits only: a commissioned service's places used are in the workbook's Capacity sheet.
+    if ((run.result.capacity?.limits.length ?? 0) > 0) capacitySection(doc, names[k], run, charts.slice(4));
     const counts = shownCounts(run);
     const totalIndex = counts.states.length;
     heading(doc, `Children looked after at each year end: ${names[k]}`, 12);

@@ -61,6 +61,7 @@ export const RunScenarioBody = Type.Object(
 
 // The engine's result (src/simulation/scenario-fold.ts ScenarioResultCore), documented.
 const Band = Type.Object({ mean: Type.Number(), p10: Type.Number(), p50: Type.Number(), p90: Type.Number() }, { description: 'Mean, P10, P50, P90 over runs' });
+const NullableMean = (description: string) => Type.Union([Type.Number(), Type.Null()], { description: `${description}; null (withheld) for roles without individual access when fewer than 10 children were refused or waited` });
 const Spend = Type.Object({ baseline: SummarySchema, strategy: SummarySchema, saving: SummarySchema });
 
 /**
@@ -238,6 +239,45 @@ export const ScenarioResultSchema = Type.Object({
   npvHistogram: Type.Array(Type.Object({ from: Type.Number(), to: Type.Number(), count: Type.Integer() })),
   // Roles without individual access read it with the disclosure rule applied: withheld figures null (src/export/funding.ts).
   funding: Type.Optional(withholdableFunding(FundingResultSchema, SummarySchema) as typeof FundingResultSchema),
+  capacity: Type.Optional(
+    Type.Object(
+      {
+        limits: Type.Array(
+          Type.Object({
+            variant: Type.Union([Type.Literal('baseline'), Type.Literal('strategy')]),
+            state: Type.String(),
+            overflowTo: Type.String(),
+            waiting: Type.Boolean({ description: 'Whether children refused a place wait for one in the overflow state' }),
+            occupancyByMonth: Type.Array(
+              Type.Object({
+                month: Type.Integer({ description: 'Projection month, 0 = the first' }),
+                financialYear: Type.String(),
+                capacity: Type.Integer({ description: 'Places in that month’s financial year' }),
+                occupied: CountBand,
+                waiting: Type.Union([Type.Number(), Type.Null()], { description: 'Mean children waiting for a place at that month; null (withheld) for roles without individual access when fewer than 10 children were refused or waited' }),
+              }),
+            ),
+            refused: NullableMean('Mean moves (or new entrants) refused a place, per run'),
+            waited: NullableMean('Mean children who waited at least a month, per run'),
+            monthsWaited: NullableMean('Mean months waited, summed over the children of a run'),
+            placedFromWaiting: NullableMean('Mean children given a place after waiting, per run'),
+            overflowMonths: NullableMean('Mean months in the overflow state by children sent there for want of a place, per run'),
+            overflowCost: Type.Union([Band, Type.Null()], { description: 'Those months at the overflow state’s price, pounds, mean and P10/P50/P90 over runs' }),
+          }),
+        ),
+        commissioned: Type.Array(
+          Type.Object({
+            intervention: Type.String(),
+            byYear: Type.Array(Type.Object({ financialYear: Type.String(), places: Type.Number(), used: ShownCount }), { description: 'Places commissioned and mean places started, by financial year' }),
+          }),
+        ),
+      },
+      {
+        description:
+          'Places held in every run (issue 15): occupancy by month against capacity, children waiting and months waited, overflow months and cost per capacity limit and variant; places used per commissioned service. Absent without limits or services and from runs made before it. For roles without individual access the waiting and overflow figures are null when fewer than 10 children were refused or waited',
+      },
+    ),
+  ),
   projectedOutcomes: Type.Optional(
     Type.Array(
       Type.Object({

@@ -191,6 +191,23 @@ export function protectRunResult<R extends ScenarioResultCore>(result: R, model:
     });
   }
 
+  // Places held in every run (issue 15): children in a limited state and places used are counts
+  // (under 5 hidden); the waiting and overflow figures describe the few children refused a place,
+  // so they are withheld (null) unless at least MIN_COHORT_FOR_AGGREGATE_ROLES were refused or
+  // waited on average, the house rule for aggregates.
+  for (const limit of out.capacity?.limits ?? []) {
+    const few = Math.max(limit.refused, limit.waited) < MIN_COHORT_FOR_AGGREGATE_ROLES;
+    Object.assign(limit, {
+      occupancyByMonth: limit.occupancyByMonth.map((m) => ({
+        ...m,
+        occupied: Object.fromEntries(BAND_STATS.map((stat) => [stat, showCount(m.occupied[stat])])),
+        waiting: few ? null : m.waiting,
+      })),
+      ...(few ? { refused: null, waited: null, monthsWaited: null, placedFromWaiting: null, overflowMonths: null, overflowCost: null } : {}),
+    });
+  }
+  for (const c of out.capacity?.commissioned ?? []) Object.assign(c, { byYear: c.byYear.map((y) => ({ ...y, used: showCount(y.used) })) });
+
   const planning = out.planning as
     | { capacity?: Array<{ redirectByYear: Array<number | ShownCount> }>; offers?: Array<{ expectedDemandByYear: Array<number | ShownCount> }> }
     | undefined;

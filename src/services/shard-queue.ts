@@ -1,3 +1,4 @@
+import type { PlacesChunk } from '../simulation/places.ts';
 import { yieldToEventLoop } from '../db/yield.ts';
 import { hostname } from 'node:os';
 import type { FastifyBaseLogger } from 'fastify';
@@ -87,7 +88,8 @@ export class ShardQueue {
     }
     const [runStart, runEnd] = runChunks(prepared.runs, SCENARIO_CHUNK_RUNS)[chunk];
     const result = await this.pool.execute({ kind: 'scenario', prepared, shard: scenarioShards(prepared)[shard], runStart, runEnd });
-    await saveShard(this.db, { runId, chunk, shard, vectors: result.vectors, parameters: result.parameters, worker: this.name });
+    const places = result as Partial<PlacesChunk>;
+    await saveShard(this.db, { runId, chunk, shard, vectors: result.vectors, parameters: result.parameters, places: places.places, placesWidth: places.placesWidth, worker: this.name });
   }
 
   /** Coordinates one run: queue its shards, fold chunks as they complete, clean up. */
@@ -110,7 +112,9 @@ export class ShardQueue {
         const [runStart, runEnd] = chunks[chunk];
         const vectors = Float64Array.from(rows[0].vectors);
         for (const row of rows.slice(1)) for (let i = 0; i < vectors.length; i++) vectors[i] += row.vectors[i];
-        folder.add({ runStart, runEnd, vectors, parameters: rows[0].parameters });
+        // Shared places: one shard a chunk (whole runs), whose place figures pass through.
+        const places = rows[0].places && rows[0].placesWidth !== null ? { places: rows[0].places, placesWidth: rows[0].placesWidth } : {};
+        folder.add({ runStart, runEnd, vectors, parameters: rows[0].parameters, ...places });
         await deleteRunData(this.db, runId, chunk);
         options.onProgress?.(folder.completedRuns, prepared.runs);
       }

@@ -93,6 +93,87 @@ export interface PersonPlan {
   currentPlacementPriceByYear?: Float64Array | null;
 }
 
+/**
+ * One person's trajectory paused between months, for the shared-places engine (places.ts),
+ * which simulates all people of a run together so that they compete for places. The kernel's
+ * loop state is saved here when the person pauses and restored when they resume, so a paused
+ * and resumed trajectory draws exactly the numbers an unpaused one would.
+ *
+ * A person pauses at the transition of month m (to m + 1), before it takes effect, when they
+ * arrive in or leave a watched state (`watch`), or when m = `pauseAt`. The engine then reads
+ * `next`, may change it (no place: the overflow state; a place freed: the limited state), may
+ * set `deliverMask` (commissioned places given at month m + 1), and resumes them.
+ */
+export class PersonCursor {
+  person: PersonPlan;
+  /** Per state: 1 when arriving in it or leaving it pauses the person. */
+  watch: Uint8Array;
+  /** The transition month at which to pause whatever happens (waiting for a place); NO_EVENT: none. */
+  pauseAt = 0x3fffffff;
+  /** Intervention bits to deliver at the month after the pause, on resuming. */
+  deliverMask = 0;
+  started = false;
+  finished = false;
+  /** Month of the pending transition (m to m + 1), the state now and the state drawn for m + 1. */
+  m = 0;
+  s = 0;
+  next = 0;
+  movedWithin = false;
+  /** The person's last month + 1 (they leave at the horizon age or the projection's end). */
+  months = 0;
+  ageMonths = 0;
+  // The rest of the kernel's loop state (see Simulator.simulate).
+  readonly words = new Int32Array(4);
+  cm = 0;
+  fy = 0;
+  fyOff = 0;
+  periodBase = 0;
+  ageYear = 0;
+  ageOff = 0;
+  seg = 0;
+  segOff = 0;
+  virt = 0;
+  usedVirt = 0;
+  firstFy = 0;
+  firstAgeYear = 0;
+  virtLastFy = 0;
+  virtLastAge = 0;
+  ever = 0;
+  mask = 0;
+  ruleIndex = -1;
+  ruleAge = -1;
+  moveIndex = 0;
+  plannedState = 0;
+  nextEvent = 0;
+  offerDraw = 0;
+  readonly ivEnd = new Int32Array(32);
+  readonly ivDelivered = new Uint8Array(32);
+  virtFy: Int32Array | null = null;
+  virtAge: Int32Array | null = null;
+
+  constructor(person: PersonPlan, watch: Uint8Array) {
+    this.person = person;
+    this.watch = watch;
+    this.s = person.startState;
+  }
+
+  /** Ready for another person (cursors are reused run after run: allocating them cost more than simulating). */
+  reset(person: PersonPlan, watch: Uint8Array): void {
+    this.person = person;
+    this.watch = watch;
+    this.pauseAt = 0x3fffffff;
+    this.deliverMask = 0;
+    this.started = false;
+    this.finished = false;
+    this.m = 0;
+    this.s = person.startState;
+    this.next = 0;
+    this.movedWithin = false;
+    // ivDelivered is left as it is: the kernel clears it when the person starts, and the places
+    // engine reads it only after that (clearing it for every person of every run cost 2%).
+  }
+}
+
 export interface SimulatorOptions {
   /** Off: every parameter at its mean, rows as given (the exact oracle's setting). */
   parameterUncertainty: boolean;
@@ -282,8 +363,8 @@ export class Simulator {
   /** Per unit cost, 1 when it is stated per week (priced by calendar days ÷ 7 at flush). */
   private readonly unitPerWeek: Uint8Array;
   private uncertainRows: boolean;
-  private readonly virtFy: Int32Array;
-  private readonly virtAge: Int32Array;
+  private virtFy: Int32Array;
+  private virtAge: Int32Array;
   private readonly scratchRow: Float64Array;
   private runStamp = 0;
   private unitValues: Float64Array;
@@ -811,8 +892,11 @@ export class Simulator {
    * Simulates one person under one plan for the current run, adding into `out` at `base`
    * (a block of layout.size) everything that is not a recurring cost; recurring costs collect
    * in the slot's occupancy counts until flush().
+   *
+   * With a cursor (the shared-places engine), the person may pause between months and be
+   * resumed by calling again with the same cursor; the person's numbers are the same either way.
    */
-  simulate(slotIndex: number, person: PersonPlan, out: Float64Array, base: number): void {
+  simulate(slotIndex: number, person: PersonPlan, out: Float64Array, base: number, cursor: PersonCursor | null = null): void {
     const model = this.model;
     const layout = this.layout;
     const state = this.slots[slotIndex];
@@ -821,21 +905,22 @@ export class Simulator {
     const nBands = model.nBands;
     const offset = person.offset ?? 0;
     const months = Math.min(person.months, offset + model.horizonAgeMonths - person.ageMonths);
-    if (months <= offset) return;
+    if (months <= offset) {
+      if (cursor !== null) cursor.finished = true;
+      return;
+    }
     if (!(person.ageMonths >= 0) || !(person.startState >= 0 && person.startState < nS)) {
       throw new Error(`invalid person: age ${person.ageMonths} months, state ${person.startState}`);
     }
 
-    const rng = this.trajectory.reseedFrom(this.trajectoryPrefix, person.key);
+    const resuming = cursor !== null && cursor.started;
+    const rng = this.trajectory;
+    if (!resuming) rng.reseedFrom(this.trajectoryPrefix, person.key);
     const offers = slot.offers ?? [];
     // Drawn from the trajectory's own stream before the monthly draws, so every variant of
     // the same person uses the same monthly numbers whatever it offers.
-    const offerDraw = rng.nextDouble();
-    const words = rng.state;
-    let r0 = words[0];
-    let r1 = words[1];
-    let r2 = words[2];
-    let r3 = words[3];
+    const offerDraw = resuming ? (cursor as PersonCursor).offerDraw : rng.nextDouble();
+    let words = resuming ? (cursor as PersonCursor).words : rng.state;
 
     const occFy = state.occFy;
     const occAge = state.occAge;
@@ -865,6 +950,23 @@ export class Simulator {
     const masks = state.masks;
     const lastPeriod = state.nPeriods - 1;
     const ruleAt = this.ageRuleAt;
+    const watch = cursor !== null ? cursor.watch : null;
+    let pauseAt = cursor !== null ? cursor.pauseAt : NO_EVENT;
+    // Per-person scratch lives in the cursor while people interleave.
+    const ownIvEnd = this.ivEnd;
+    const ownIvDelivered = this.ivDelivered;
+    const ownVirtFy = this.virtFy;
+    const ownVirtAge = this.virtAge;
+    if (cursor !== null) {
+      this.ivEnd = cursor.ivEnd;
+      this.ivDelivered = cursor.ivDelivered;
+      if (person.currentPlacementWeeklyPrice !== null) {
+        cursor.virtFy ??= new Int32Array(ownVirtFy.length);
+        cursor.virtAge ??= new Int32Array(ownVirtAge.length);
+        this.virtFy = cursor.virtFy;
+        this.virtAge = cursor.virtAge;
+      }
+    }
 
     // Clocks at the person's first month.
     const firstCalendar = this.clock.startMonth - 1 + offset;
@@ -877,13 +979,11 @@ export class Simulator {
     let ageOff = ageYear * nS;
     let seg = segmentOfAge[age];
     let segOff = seg * nS;
-    let s = person.startState;
+    // The shared-places engine may start someone elsewhere (no place free in their state).
+    let s = cursor !== null && !resuming ? cursor.s : person.startState;
     // Months in today's placement at its actual price come first and run until the first move:
     // counted in virtFy/virtAge, whose used range ends at (virtLastFy, virtLastAge).
     let virt = person.currentPlacementWeeklyPrice !== null ? 1 : 0;
-    const usedVirt = virt;
-    const firstFy = fy;
-    const firstAgeYear = ageYear;
     let virtLastFy = fy;
     let virtLastAge = ageYear;
     let ever = 0;
@@ -910,19 +1010,76 @@ export class Simulator {
     let moveIndex = 0;
     let plannedState = person.startState;
     const bits = slot.interventions.length;
-    if (bits > 0) {
-      this.ivEnd.fill(-1, 0, bits);
-      this.ivDelivered.fill(0, 0, bits);
+    let nextEvent = NO_EVENT;
+    let loopStart = offset;
+    let resume = false;
+    let usedVirt = virt;
+    let firstFy = fy;
+    let firstAgeYear = ageYear;
+    if (!resuming) {
+      if (bits > 0) {
+        this.ivEnd.fill(-1, 0, bits);
+        this.ivDelivered.fill(0, 0, bits);
+      }
+      nextEvent = moves.length + starts.length + offers.length > 0 ? this.nextPlanEvent(offset - 1, moves, starts, offers, bits) : NO_EVENT;
+      // (A method rather than a closure: a closure would move the loop's variables off the stack.)
+      if (nextEvent === offset) {
+        mask = this.planEvents(state, person, out, base, offerDraw, offset, months, s, age, fy, cm, mask);
+        nextEvent = this.nextPlanEvent(offset, moves, starts, offers, bits);
+      }
+      if (offers.length > 0 && offset > 0) mask = this.offer(state, out, base, offerDraw, offset, months, s, age, fy, cm, mask);
+      if (cursor !== null) {
+        cursor.started = true;
+        cursor.offerDraw = offerDraw;
+        cursor.months = months;
+        // The stream's state lives in the cursor from here on (others use this.trajectory).
+        cursor.words.set(words);
+        words = cursor.words;
+        if (cursor.deliverMask !== 0) mask = this.deliverMask(state, out, base, cursor, offset, months, s, age, fy, cm, mask);
+      }
+    } else {
+      const c = cursor as PersonCursor;
+      loopStart = c.m;
+      resume = true;
+      s = c.s;
+      cm = c.cm;
+      fy = c.fy;
+      fyOff = c.fyOff;
+      periodBase = c.periodBase;
+      age = c.ageMonths;
+      ageYear = c.ageYear;
+      ageOff = c.ageOff;
+      seg = c.seg;
+      segOff = c.segOff;
+      virt = c.virt;
+      usedVirt = c.usedVirt;
+      firstFy = c.firstFy;
+      firstAgeYear = c.firstAgeYear;
+      virtLastFy = c.virtLastFy;
+      virtLastAge = c.virtLastAge;
+      ever = c.ever;
+      mask = c.mask;
+      ruleIndex = c.ruleIndex;
+      ruleAge = c.ruleAge;
+      moveIndex = c.moveIndex;
+      plannedState = c.plannedState;
+      nextEvent = c.nextEvent;
     }
-    let nextEvent = moves.length + starts.length + offers.length > 0 ? this.nextPlanEvent(offset - 1, moves, starts, offers, bits) : NO_EVENT;
-    // (A method rather than a closure: a closure would move the loop's variables off the stack.)
-    if (nextEvent === offset) {
-      mask = this.planEvents(state, person, out, base, offerDraw, offset, months, s, age, fy, cm, mask);
-      nextEvent = this.nextPlanEvent(offset, moves, starts, offers, bits);
-    }
-    if (offers.length > 0 && offset > 0) mask = this.offer(state, out, base, offerDraw, offset, months, s, age, fy, cm, mask);
+    let r0 = words[0];
+    let r1 = words[1];
+    let r2 = words[2];
+    let r3 = words[3];
 
-    for (let m = offset; ; m++) {
+    for (let m = loopStart; ; m++) {
+      let next: number;
+      let movedWithin: boolean;
+      if (resume) {
+        // The pending transition, as the shared-places engine left it.
+        const c = cursor as PersonCursor;
+        resume = false;
+        next = c.next;
+        movedWithin = c.movedWithin && next === s;
+      } else {
       const cell = fyOff + segOff + s;
       if (cm === 3 && m > offset) placementsThisYear = isPlacement[s];
       if (occFy[cell]++ === 0) touchedFy[nTouchedFy++] = cell;
@@ -949,7 +1106,6 @@ export class Simulator {
       r2 ^= t;
       r3 = (r3 << 11) | (r3 >>> 21);
 
-      let next: number;
       let within: number;
       if (age + 1 === ruleAge && ageRuleCount[ruleIndex * nS + s] > 0) {
         let k = (ruleIndex * nS + s) * nS;
@@ -972,6 +1128,7 @@ export class Simulator {
           if (birthday < limit) limit = birthday;
           if (ruleAge >= 0 && m + ruleAge - 1 - age < limit) limit = m + ruleAge - 1 - age;
           if (nextEvent < limit) limit = nextEvent;
+          if (pauseAt + 1 < limit) limit = pauseAt + 1;
           if (months - 1 < limit) limit = months - 1;
           let j = m;
           while (j + 1 < limit) {
@@ -1009,17 +1166,59 @@ export class Simulator {
         while (result >= rowThresholds[k]) k++;
         next = rowTargets[k];
       }
-      const movedWithin = next === s && result < within;
+      movedWithin = next === s && result < within;
 
-      const m1 = m + 1;
-      if (m1 === nextEvent) {
-        while (moveIndex < moves.length && moves[moveIndex].month === m1) {
+      if (m + 1 === nextEvent) {
+        while (moveIndex < moves.length && moves[moveIndex].month === m + 1) {
           const move = moves[moveIndex++];
           const applies = move.fromStates === null ? next === plannedState : move.fromStates[next] === 1;
           if (applies) next = move.to;
           plannedState = move.to;
         }
       }
+      if (watch !== null && (m === pauseAt || (next !== s && (watch[s] | watch[next]) !== 0))) {
+        // Pause before the transition takes effect: the shared-places engine decides it.
+        const c = cursor as PersonCursor;
+        c.m = m;
+        c.s = s;
+        c.next = next;
+        c.movedWithin = movedWithin;
+        c.cm = cm;
+        c.fy = fy;
+        c.fyOff = fyOff;
+        c.periodBase = periodBase;
+        c.ageMonths = age;
+        c.ageYear = ageYear;
+        c.ageOff = ageOff;
+        c.seg = seg;
+        c.segOff = segOff;
+        c.virt = virt;
+        c.usedVirt = usedVirt;
+        c.firstFy = firstFy;
+        c.firstAgeYear = firstAgeYear;
+        c.virtLastFy = virtLastFy;
+        c.virtLastAge = virtLastAge;
+        c.ever = ever;
+        c.mask = mask;
+        c.ruleIndex = ruleIndex;
+        c.ruleAge = ruleAge;
+        c.moveIndex = moveIndex;
+        c.plannedState = plannedState;
+        c.nextEvent = nextEvent;
+        words[0] = r0;
+        words[1] = r1;
+        words[2] = r2;
+        words[3] = r3;
+        state.nTouchedFy = nTouchedFy;
+        state.nTouchedAge = nTouchedAge;
+        this.ivEnd = ownIvEnd;
+        this.ivDelivered = ownIvDelivered;
+        this.virtFy = ownVirtFy;
+        this.virtAge = ownVirtAge;
+        return;
+      }
+      }
+      const m1 = m + 1;
 
       // Advance the clocks to month m+1.
       cm = cm === 11 ? 0 : cm + 1;
@@ -1070,6 +1269,7 @@ export class Simulator {
           virt = 0;
         }
       }
+      if (cursor !== null && cursor.deliverMask !== 0) mask = this.deliverMask(state, out, base, cursor, m1, months, s, age, fy, cm, mask);
       if (m1 === nextEvent) {
         mask = this.planEvents(state, person, out, base, offerDraw, m1, months, s, age, fy, cm, mask);
         nextEvent = this.nextPlanEvent(m1, moves, starts, offers, bits);
@@ -1093,6 +1293,32 @@ export class Simulator {
       }
       this.bookActualPrice(state, person, out, base, firstFy, virtLastFy, firstAgeYear, virtLastAge);
     }
+    if (cursor !== null) {
+      cursor.finished = true;
+      cursor.s = s;
+      cursor.ageMonths = age;
+      this.ivEnd = ownIvEnd;
+      this.ivDelivered = ownIvDelivered;
+      this.virtFy = ownVirtFy;
+      this.virtAge = ownVirtAge;
+    }
+  }
+
+  /** Delivers the commissioned places the shared-places engine gave (cursor.deliverMask) at month m. */
+  private deliverMask(state: SlotState, out: Float64Array, base: number, cursor: PersonCursor, m: number, months: number, s: number, age: number, fy: number, cm: number, mask: number): number {
+    const given = cursor.deliverMask;
+    cursor.deliverMask = 0;
+    for (let bit = 0; bit < state.slot.interventions.length; bit++) {
+      if (given & (1 << bit) && !this.ivDelivered[bit]) mask = this.deliver(state, out, base, bit, m, months, s, age, fy, cm, mask);
+    }
+    return mask;
+  }
+
+  /** This run's price of a month in state s at an age under a slot, pence (weekly parts at the standard month): the "highest cost" priority. */
+  monthlyPence(slotIndex: number, ageMonths: number, s: number): number {
+    const state = this.slots[slotIndex];
+    const cell = this.model.costSegmentOfAgeMonth[Math.min(ageMonths, this.model.horizonAgeMonths - 1)] * this.model.nStates + s;
+    return state.statePence[cell] + state.weeklyStatePence[cell];
   }
 
   /** At a plan event month: scheduled intervention starts, effect ends, offers opening. Returns the new mask. */

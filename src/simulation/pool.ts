@@ -1,3 +1,4 @@
+import type { PlacesChunk } from './places.ts';
 import { Piscina } from 'piscina';
 import type { CostModelSpec } from '../catalog/model-schema.ts';
 import { PROJECTION_CHUNK_RUNS, type ProjectionChunk, ProjectionFolder, type ProjectionRequest, type ProjectionResult, runChunks } from './projection.ts';
@@ -107,6 +108,9 @@ export class SimulationPool {
       (result) => {
         if (pending === null) {
           pending = { runStart: result.runStart, runEnd: result.runEnd, vectors: Float64Array.from(result.vectors), parameters: result.parameters };
+          // Shared places come from one shard a chunk (whole runs): their figures pass through.
+          const places = result as Partial<PlacesChunk>;
+          if (places.places) Object.assign(pending, { places: places.places, placesWidth: places.placesWidth });
         } else {
           for (let i = 0; i < result.vectors.length; i++) pending.vectors[i] += result.vectors[i];
         }

@@ -6,6 +6,7 @@ import { type MetricLayout, Outcome } from './layout.ts';
 import type { SimulationModel } from './model.ts';
 import { cohortLayout } from './cohort.ts';
 import { modelHasDistanceShares, tallyDistance } from './projected-outcomes.ts';
+import { type CapacityResult, PlacesFolder } from './places-fold.ts';
 import { FundingFolder, type FundingResult } from './funding-fold.ts';
 import { APPRAISAL_CONVENTIONS, type PreparedScenario } from './scenario.ts';
 import { type Summary, penceToPounds, quantileSorted, summarize, summarizeMoney } from './summary.ts';
@@ -25,6 +26,9 @@ export interface ScenarioChunk {
   vectors: Float64Array;
   /** [run][variant][parameter], from any shard (every shard draws the same parameters). */
   parameters: Float64Array;
+  /** Shared places (places.ts): [run][variant][placesWidth] place figures; absent without limits or services. */
+  places?: Float64Array;
+  placesWidth?: number;
 }
 
 export interface Band {
@@ -83,6 +87,13 @@ export interface ScenarioResultCore {
    * withheld from roles without individual access below 10. Absent from runs made before it,
    * and when the model gives no distance shares.
    */
+  /**
+   * Places held in every run (issue 15, src/simulation/places-fold.ts): per capacity limit and
+   * variant, occupancy by month against capacity, children waiting, overflow months and cost;
+   * per commissioned service, places used by year. Absent without limits or services, and from
+   * runs made before it.
+   */
+  capacity?: CapacityResult;
   projectedOutcomes?: Array<{ financialYear: string; lookedAfter: { baseline: number | null; strategy: number | null }; shareWithin20Miles: { baseline: Band | null; strategy: Band | null; difference: Band | null } }>;
 }
 
@@ -140,6 +151,8 @@ export class ScenarioFolder {
   private nextRun = 0;
   /** The funding arrangement's folder, when the scenario has one. */
   readonly funding: FundingFolder | null;
+  /** The place figures' folder, when the scenario holds places (limits or commissioned services). */
+  private readonly places: PlacesFolder | null;
 
   constructor(prepared: PreparedScenario, models: SimulationModel[]) {
     this.prepared = prepared;
@@ -178,6 +191,8 @@ export class ScenarioFolder {
       })),
     ];
     this.parameters = new Float64Array(runs * this.parameterNames.length);
+    const shared = prepared.variants.map((v) => v.places);
+    this.places = shared.every((p) => p !== undefined) ? new PlacesFolder(shared as NonNullable<(typeof shared)[number]>[], prepared.request.months, this.layout.nFinancialYears, runs) : null;
     this.funding = prepared.funding ? new FundingFolder(prepared.funding, this.factors, this.years, prepared.firstYear) : null;
   }
 
@@ -226,6 +241,9 @@ export class ScenarioFolder {
             this.spendStrategy[(run * this.planning + y) * nA + a] = stratSpend + invest;
           }
         }
+      }
+      if (this.places && chunk.places && chunk.placesWidth !== undefined) {
+        for (let variant = 0; variant < 2; variant++) this.places.addRun(run, variant, chunk.places, (r * 2 + variant) * chunk.placesWidth);
       }
       this.funding?.addRun(FundingFolder.flowsOf(layout, v, b, s, years, this.prepared.investmentPence, this.models[0].flags.inCare));
       const appraisal = appraise({ baseline, strategy, interventions, investment }, this.factors);
@@ -499,6 +517,9 @@ export class ScenarioFolder {
       sensitivity,
       npvHistogram: histogram(npvPounds, 30),
       ...(this.funding ? { funding: this.funding.finish() } : {}),
+      ...(this.places
+        ? { capacity: this.places.finish(states, this.prepared.firstYear, this.prepared.request.clock.startMonth, this.prepared.planning.offers.map((o) => o.intervention)) }
+        : {}),
       ...(projectedOutcomes ? { projectedOutcomes } : {}),
     };
   }

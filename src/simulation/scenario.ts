@@ -8,6 +8,7 @@ import { meanOf, toDistribution } from './distributions.ts';
 import { type CohortChunk, type CohortPerson, type CohortRequest, simulateCohortRuns } from './cohort.ts';
 import type { OfferedIntervention, PlanSlot, RateAdjustment, Redirect } from './engine.ts';
 import { planFlows } from './expected-flows.ts';
+import { type PlacePriority, type SharedPlaces, simulatePlacesRuns } from './places.ts';
 import { type SimulationModel, compileModel, selectorMask } from './model.ts';
 import { StreamPurpose, Xoshiro128 } from './random.ts';
 
@@ -42,6 +43,8 @@ export interface PreparedVariant {
   modelKey: string;
   modelSpec: CostModelSpec;
   slot: PlanSlot;
+  /** Capacity limits and commissioned places held in every run (places.ts); absent: none. */
+  places?: SharedPlaces;
 }
 
 /** Everything a shard needs: serialisable, so it can be sent to a thread or stored for workers. */
@@ -76,7 +79,7 @@ export interface PreparedScenario {
   };
 }
 
-export type ScenarioShard = { kind: 'people'; start: number; end: number } | { kind: 'entrants'; group: number };
+export type ScenarioShard = { kind: 'people'; start: number; end: number } | { kind: 'entrants'; group: number } | { kind: 'runs' };
 
 export const ENTRANT_KEY_BASE = 1_000_000;
 export const MAX_ENTRANTS_PER_GROUP_YEAR = 50_000;
@@ -263,6 +266,30 @@ export function prepareScenario(scenario: ScenarioSpec, baseSpec: CostModelSpec,
     investmentPence[y][base.agencies.indexOf(item.agency)] += Math.round(item.amount * 100);
   }
   const strategyKey = `${options.baseKey}+strategy:${scenario.id}@${scenario.version}`;
+  // Places held in every run: with any limit or commissioned service, people of a run compete
+  // for places month by month (places.ts) instead of the expected-flow plan above.
+  const shared = capacity.length > 0 || commissioned.length > 0;
+  const priority: PlacePriority = scenario.priority ?? 'longest_waiting';
+  const sharedPlaces = (variant: 'baseline' | 'strategy', model: SimulationModel): SharedPlaces => ({
+    priority,
+    limits: capacity.map((limit, k) => ({
+      state: stateIndex(model, limit.state),
+      overflow: stateIndex(model, limit.overflowTo),
+      placesByYear: placesFor(variant, k),
+      waiting: limit.waiting ?? false,
+    })),
+    offers:
+      variant === 'baseline'
+        ? []
+        : offers.map((offer, bit) => ({
+            bit,
+            placesByYear: planning.offers[bit].placesByYear,
+            firstMonth: offer.firstMonth,
+            eligible: offer.eligible,
+            minAgeMonths: offer.minAgeMonths,
+            maxAgeMonths: offer.maxAgeMonths,
+          })),
+  });
   return {
     request,
     planningYears,
@@ -272,7 +299,13 @@ export function prepareScenario(scenario: ScenarioSpec, baseSpec: CostModelSpec,
     seed: options.seed,
     runs: options.runs,
     variants: [
-      { name: 'baseline', modelKey: options.baseKey, modelSpec: baseSpec, slot: { interventions: [], statePrices: [], periods: baselinePeriods.periods } },
+      {
+        name: 'baseline',
+        modelKey: options.baseKey,
+        modelSpec: baseSpec,
+        slot: { interventions: [], statePrices: [], periods: baselinePeriods.periods },
+        ...(shared ? { places: sharedPlaces('baseline', base) } : {}),
+      },
       {
         name: 'strategy',
         modelKey: strategyKey,
@@ -283,6 +316,7 @@ export function prepareScenario(scenario: ScenarioSpec, baseSpec: CostModelSpec,
           periods: strategyPeriods.periods,
           offers,
         },
+        ...(shared ? { places: sharedPlaces('strategy', strategyModel) } : {}),
       },
     ],
     people,
@@ -296,6 +330,9 @@ export function prepareScenario(scenario: ScenarioSpec, baseSpec: CostModelSpec,
 
 /** The shards of a scenario: people in blocks, and each entrant age band on its own. */
 export function scenarioShards(prepared: PreparedScenario, peoplePerShard = 200): ScenarioShard[] {
+  // Shared places: a shard is every person of a block of runs (the chunk), so nothing is added
+  // up across people and no run depends on how work was split.
+  if (prepared.variants.some((v) => v.places !== undefined)) return [{ kind: 'runs' }];
   const shards: ScenarioShard[] = [];
   for (let start = 0; start < prepared.people.length; start += peoplePerShard) {
     shards.push({ kind: 'people', start, end: Math.min(prepared.people.length, start + peoplePerShard) });
@@ -324,6 +361,12 @@ export function samplePoisson(mean: number, rng: Xoshiro128): number {
 }
 
 /** This run's new entrants of one age band: how many, when, how old, where they start. */
+/**
+ * An entrant's plans under baseline and strategy: none of their own (the scenario's changes are in
+ * its slots). One frozen value shared by every entrant: there are ~17,000 a run at 1,000 people.
+ */
+const ENTRANT_PLANS = Object.freeze([Object.freeze({ moves: Object.freeze([]), interventions: Object.freeze([]) }), Object.freeze({ moves: Object.freeze([]), interventions: Object.freeze([]) })]) as unknown as CohortPerson['plans'];
+
 export function drawEntrants(prepared: PreparedScenario, group: number, run: number): CohortPerson[] {
   const band = prepared.entrants[group];
   const rng = new Xoshiro128();
@@ -350,10 +393,7 @@ export function drawEntrants(prepared: PreparedScenario, group: number, run: num
         key: ENTRANT_KEY_BASE + (group * 32 + y) * MAX_ENTRANTS_PER_GROUP_YEAR + k,
         offset: y * 12 + month,
         currentPlacementWeeklyPrice: null,
-        plans: [
-          { moves: [], interventions: [] },
-          { moves: [], interventions: [] },
-        ],
+        plans: ENTRANT_PLANS,
       });
     }
   }
@@ -363,6 +403,19 @@ export function drawEntrants(prepared: PreparedScenario, group: number, run: num
 /** Simulates one shard over runs [runStart, runEnd): per run and variant, the shard's summed vector. */
 export function simulateScenarioShard(prepared: PreparedScenario, shard: ScenarioShard, runStart: number, runEnd: number, modelFor: (key: string, spec: CostModelSpec) => SimulationModel): CohortChunk {
   const variants = prepared.variants.map((v) => ({ model: modelFor(v.modelKey, v.modelSpec), slot: v.slot }));
+  if (shard.kind === 'runs') {
+    const none: SharedPlaces = { limits: [], offers: [], priority: 'longest_waiting' };
+    const everyone = (run: number) => [...prepared.people, ...prepared.entrants.flatMap((_, group) => drawEntrants(prepared, group, run))];
+    return simulatePlacesRuns(
+      variants.map((v, k) => ({ ...v, places: prepared.variants[k].places ?? none })),
+      prepared.request,
+      everyone,
+      prepared.seed,
+      runStart,
+      runEnd,
+      prepared.people.length,
+    );
+  }
   if (shard.kind === 'people') {
     return simulateCohortRuns(variants, prepared.request, prepared.people.slice(shard.start, shard.end), prepared.seed, runStart, runEnd);
   }

@@ -13,6 +13,8 @@ import { freshDatabaseWithUrl, usingPostgres } from '../helpers/database.ts';
 /**
  * Scaling out: two `npm run worker` processes share a scenario run through PostgreSQL; one is
  * killed mid-run; the run still completes, identical to the same run in one process.
+ * The scenario holds places in every run (issue 15): a capacity limit that binds, with waiting,
+ * and a commissioned service, so its shards are blocks of whole runs (scenario_run_shards.places).
  * Needs a PostgreSQL server (CI runs it there); on the embedded database there is no queue.
  */
 const root = path.resolve(import.meta.dirname, '../..');
@@ -33,6 +35,10 @@ t.test('worker processes share a run; one killed mid-run loses nothing', { skip:
     planningYears: 5,
     lifetimeYears: 10,
     entrants: [{ fromYears: 10, toYears: 16, population: 20000, ratePer10000: 30, startingStates: { cin_cp: 0.6, edge_of_care: 0.4 } }],
+    // 67 of the 400 on record are in in-house foster care, over its 40 places (they keep them):
+    // nobody else is placed there until fewer than 40 remain, and then by priority.
+    capacity: [{ state: 'inhouse_foster', places: 40, overflowTo: 'ifa_foster', waiting: true }],
+    priority: 'highest_cost' as const,
     strategy: { name: 'MST', interventions: [{ id: 'mst', capacityPerYear: 20 }] },
   };
   const prepared = prepareScenario(scenario, england, members, { baseKey: 'england-default@test', seed: 42, runs: 1000 });
@@ -41,6 +47,13 @@ t.test('worker processes share a run; one killed mid-run loses nothing', { skip:
   const referenceResult = await new SimulationPool(0).scenario(prepared);
   const reference = digest(referenceResult);
   t.ok(referenceResult.interventions[0].delivered.mean > 0, 'the strategy does something (places are taken)');
+  const limit = referenceResult.capacity?.limits.find((l) => l.variant === 'baseline');
+  t.ok(limit && limit.refused > 0 && limit.placedFromWaiting > 0, 'the limit binds: moves refused a place, children placed after waiting');
+  // Those on record keep their places beyond capacity; a run within its places stays within, so
+  // once 9 runs in 10 are within (P90 at most the places), every later month is too.
+  const months = limit?.occupancyByMonth ?? [];
+  const within = months.findIndex((m) => m.occupied.p90 <= m.capacity);
+  t.ok(within > 0 && months.slice(within).every((m) => m.occupied.p90 <= m.capacity), `over the places at first, then within from month ${within}`);
 
   const log = Fastify({ logger: false }).log;
   // The coordinator only coordinates here: the two worker processes do every shard.

@@ -45,11 +45,15 @@ export async function loadRunInputs(db: Kysely<Database>, runId: string): Promis
 /** Stores a finished shard; a retried shard computes the same numbers, so a second write is ignored. */
 export async function saveShard(
   db: Kysely<Database>,
-  shard: { runId: string; chunk: number; shard: number; vectors: Float64Array; parameters: Float64Array; worker: string },
+  shard: { runId: string; chunk: number; shard: number; vectors: Float64Array; parameters: Float64Array; places?: Float64Array; placesWidth?: number; worker: string },
 ): Promise<void> {
   await db
     .insertInto('scenario_run_shards')
-    .values({ run_id: shard.runId, chunk: shard.chunk, shard: shard.shard, vectors: toBytes(shard.vectors), parameters: toBytes(shard.parameters), worker: shard.worker })
+    .values({ run_id: shard.runId, chunk: shard.chunk, shard: shard.shard, vectors: toBytes(shard.vectors), parameters: toBytes(shard.parameters),
+      places: shard.places ? toBytes(shard.places) : null,
+      places_width: shard.placesWidth ?? null,
+      worker: shard.worker,
+    })
     .onConflict((oc) => oc.columns(['run_id', 'chunk', 'shard']).doNothing())
     .execute();
 }
@@ -64,15 +68,19 @@ export async function countShards(db: Kysely<Database>, runId: string, chunk: nu
   return Number(row.n);
 }
 
-export async function loadChunkShards(db: Kysely<Database>, runId: string, chunk: number): Promise<Array<{ shard: number; vectors: Float64Array; parameters: Float64Array; worker: string | null }>> {
+export async function loadChunkShards(db: Kysely<Database>, runId: string, chunk: number): Promise<Array<{ shard: number; vectors: Float64Array; parameters: Float64Array; places: Float64Array | null; placesWidth: number | null; worker: string | null }>> {
   const rows = await db
     .selectFrom('scenario_run_shards')
-    .select(['shard', 'vectors', 'parameters', 'worker'])
+    .select(['shard', 'vectors', 'parameters', 'places', 'places_width', 'worker'])
     .where('run_id', '=', runId)
     .where('chunk', '=', chunk)
     .orderBy('shard')
     .execute();
-  return rows.map((row) => ({ shard: row.shard, vectors: toFloats(row.vectors), parameters: toFloats(row.parameters), worker: row.worker }));
+  return rows.map((row) => ({ shard: row.shard, vectors: toFloats(row.vectors), parameters: toFloats(row.parameters),
+    places: row.places ? toFloats(row.places) : null,
+    placesWidth: row.places_width,
+    worker: row.worker,
+  }));
 }
 
 export async function deleteRunData(db: Kysely<Database>, runId: string, chunk?: number): Promise<void> {

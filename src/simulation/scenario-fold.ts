@@ -226,6 +226,11 @@ export class ScenarioFolder {
     if (chunk.runStart !== this.nextRun) throw new Error(`chunk starting at run ${chunk.runStart} arrived before run ${this.nextRun}`);
     const layout = this.layout;
     const size = layout.size;
+    // A shard made by other code (a worker of an older version, before the year outcomes block)
+    // would add up misaligned: refuse it rather than fold wrong figures.
+    if (chunk.vectors.length !== (chunk.runEnd - chunk.runStart) * 2 * size) {
+      throw new Error(`chunk of runs ${chunk.runStart}-${chunk.runEnd} has ${chunk.vectors.length} figures, not ${(chunk.runEnd - chunk.runStart) * 2 * size} (2 variants × ${size}): made by a different engine version`);
+    }
     const nA = this.nA;
     const nS = this.nS;
     const years = this.years;

@@ -246,3 +246,12 @@ t.test('property: a strategy that changes nothing reports the baseline, with and
   );
   t.pass('equal bands, zero differences, null exactly where no one is counted');
 });
+
+t.test('a shard without the year outcomes block (an older engine) is refused, not folded misaligned', async (t) => {
+  const prepared = prepareScenario(scenario(), model, members.slice(0, 4), { baseKey: 'stability', seed: 1, runs: 2 });
+  const models = prepared.variants.map((v) => modelFor(`old:${v.modelKey}`, v.modelSpec));
+  const layout = cohortLayout(models[0], prepared.request);
+  const folder = new ScenarioFolder(prepared, models);
+  const short = new Float64Array(2 * 2 * (layout.size - 4 * YEAR_OUTCOME_COUNT));
+  t.throws(() => folder.add({ runStart: 0, runEnd: 2, vectors: short, parameters: new Float64Array(0) }), /made by a different engine version/);
+});

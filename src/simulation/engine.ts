@@ -946,8 +946,6 @@ export class Simulator {
     const runStamp = this.runStamp;
     const eoyBase = base + layout.endOfYearState;
     const outcomeBase = base + layout.outcomes;
-    // The year outcomes block (layout.yearOutcomes), or -1 when the layout has none.
-    const yearBase = layout.yearOutcomes >= 0 ? base + layout.yearOutcomes : -1;
     const segmentOfAge = model.costSegmentOfAgeMonth;
     const nSeg = model.nCostSegments;
     const cellsPerYear = nSeg * nS;
@@ -1097,7 +1095,9 @@ export class Simulator {
       if (cm === 2) {
         out[eoyBase + fy * nS + s] += 1;
         if (stability !== null && inCare[s] && placementsThisYear >= 3) stability[stabilityBase + fy] += 1;
-        if (yearBase >= 0) this.countYearOutcomes(out, yearBase + fy * YEAR_OUTCOME_COUNT, s, ageYear, placementsThisYear);
+        // The year outcomes block (layout.yearOutcomes), when the layout has one: read here, in
+        // March only, so that the monthly loop carries no more live variables than before.
+        if (layout.yearOutcomes >= 0) this.countYearOutcomes(out, base + layout.yearOutcomes + fy * YEAR_OUTCOME_COUNT, s, ageYear, placementsThisYear);
       }
       if (m + 1 >= months) break;
 
@@ -1163,7 +1163,7 @@ export class Simulator {
               out[eoyBase + fy * nS + s] += 1;
               if (stability !== null && inCare[s] && placementsThisYear >= 3) stability[stabilityBase + fy] += 1;
               // The skipped months never cross a birthday: March is in the same age year.
-              if (yearBase >= 0) this.countYearOutcomes(out, yearBase + fy * YEAR_OUTCOME_COUNT, s, ageYear, placementsThisYear);
+              if (layout.yearOutcomes >= 0) this.countYearOutcomes(out, base + layout.yearOutcomes + fy * YEAR_OUTCOME_COUNT, s, ageYear, placementsThisYear);
             }
             cm = (cm + n) % 12;
             age += n;

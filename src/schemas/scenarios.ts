@@ -290,11 +290,41 @@ export const ScenarioResultSchema = Type.Object({
           { baseline: Type.Union([Band, Type.Null()]), strategy: Type.Union([Band, Type.Null()]), difference: Type.Union([Band, Type.Null()], { description: 'Strategy minus baseline, run by run' }) },
           {
             description:
-              'Share of children looked after on 31 March placed within 20 miles of home: each run’s expectation from its children by state and the model’s distanceOver20Miles shares (no draws of its own), P10-P90 over runs. Null when no run has anyone looked after, and for roles without individual access when fewer than 10 children are counted in either variant',
+              'Share of children looked after on 31 March placed within 20 miles of home: each run’s expectation from its children by state and the model’s distanceOver20Miles shares (no draws of its own), P10-P90 over runs. Null when the model gives no distance shares, when no run has anyone looked after, and for roles without individual access when fewer than 10 children are counted in either variant',
           },
         ),
+        lookedAfterAll: Type.Optional(
+          Type.Object(
+            { baseline: Type.Union([Type.Number(), Type.Null()]), strategy: Type.Union([Type.Number(), Type.Null()]) },
+            { description: 'Mean number looked after on 31 March in any in-care state (the children the stability share is of); null for roles without individual access' },
+          ),
+        ),
+        threeOrMorePlacementsShare: Type.Optional(
+          Type.Object(
+            { baseline: Type.Union([Band, Type.Null()]), strategy: Type.Union([Band, Type.Null()]), difference: Type.Union([Band, Type.Null()], { description: 'Strategy minus baseline, run by run' }) },
+            {
+              description:
+                'Placement stability (DfE): share of children looked after on 31 March who had three or more placements in the financial year (moves between and within placements counted by the model), each run’s share, P10-P90 over runs. Null when no run has anyone looked after, and for roles without individual access when fewer than 10 children are looked after in either variant. Absent from runs made before it',
+            },
+          ),
+        ),
+        careLeavers19to21: Type.Optional(
+          Type.Object(
+            { baseline: Type.Union([Type.Number(), Type.Null()]), strategy: Type.Union([Type.Number(), Type.Null()]) },
+            { description: 'Mean number of care leavers aged 19 to 21 on 31 March (the model’s care-leaver states); null for roles without individual access' },
+          ),
+        ),
+        eetShareOfCareLeavers: Type.Optional(
+          Type.Object(
+            { baseline: Type.Union([Band, Type.Null()]), strategy: Type.Union([Band, Type.Null()]), difference: Type.Union([Band, Type.Null()], { description: 'Strategy minus baseline, run by run' }) },
+            {
+              description:
+                'Share of care leavers aged 19 to 21 on 31 March in education, employment or training (DfE care leaver statistics; a care-leaver state not flagged neet), each run’s share, P10-P90 over runs. Null when no run has a care leaver that age, and for roles without individual access when fewer than 10 are counted in either variant. Absent from runs made before it',
+            },
+          ),
+        ),
       }),
-      { description: 'Projected outcomes by planning year, beside the spend; absent from runs made before them and for models without distance shares' },
+      { description: 'Projected outcomes by planning year, beside the spend; absent from runs made before them' },
     ),
   ),
   planning: Type.Object(

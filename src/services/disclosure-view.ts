@@ -149,12 +149,21 @@ export function protectRunResult<R extends ScenarioResultCore>(result: R, model:
   // Shares within 20 miles are of the children looked after: shown only where at least
   // MIN_COHORT_FOR_AGGREGATE_ROLES are counted in both variants (the house rule for aggregates),
   // and the counts themselves are left to inCare, which hides small numbers its own way.
+  // Placement stability and care leavers in EET follow the same rule on their own counts (all
+  // children looked after; care leavers aged 19-21).
+  const none = { baseline: null, strategy: null, difference: null };
+  const small = (counted: { baseline: number | null; strategy: number | null }) => Math.min(counted.baseline ?? 0, counted.strategy ?? 0) < MIN_COHORT_FOR_AGGREGATE_ROLES;
   for (const y of out.projectedOutcomes ?? []) {
-    const small = Math.min(y.lookedAfter.baseline ?? 0, y.lookedAfter.strategy ?? 0) < MIN_COHORT_FOR_AGGREGATE_ROLES;
     Object.assign(y, {
       lookedAfter: { baseline: null, strategy: null },
-      shareWithin20Miles: small ? { baseline: null, strategy: null, difference: null } : y.shareWithin20Miles,
+      shareWithin20Miles: small(y.lookedAfter) ? none : y.shareWithin20Miles,
     });
+    if (y.lookedAfterAll && y.threeOrMorePlacementsShare) {
+      Object.assign(y, { lookedAfterAll: { baseline: null, strategy: null }, threeOrMorePlacementsShare: small(y.lookedAfterAll) ? none : y.threeOrMorePlacementsShare });
+    }
+    if (y.careLeavers19to21 && y.eetShareOfCareLeavers) {
+      Object.assign(y, { careLeavers19to21: { baseline: null, strategy: null }, eetShareOfCareLeavers: small(y.careLeavers19to21) ? none : y.eetShareOfCareLeavers });
+    }
   }
 
   for (const o of out.outcomes) {

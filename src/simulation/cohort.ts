@@ -38,6 +38,8 @@ export function cohortLayout(model: SimulationModel, request: CohortRequest): Me
     nStates: model.nStates,
     nAgeYears: Math.ceil(model.horizonAgeMonths / 12),
     nInterventions: model.interventions.length,
+    // Placement stability and care leavers in EET by year, for the scenario's projected outcomes.
+    withYearOutcomes: true,
   });
 }
 

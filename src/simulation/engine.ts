@@ -1,5 +1,5 @@
 import { type Distribution, PreparedQuantiles, meanOf, quantileOf, sampleGammaPrepared } from './distributions.ts';
-import { type MetricLayout, Outcome } from './layout.ts';
+import { type MetricLayout, Outcome, YEAR_OUTCOME_COUNT, YearOutcome } from './layout.ts';
 import { weeklyDayCountFactors } from '../finance/day-count.ts';
 import { type SimulationModel, WEEKS_PER_MONTH } from './model.ts';
 import { StreamPurpose, Xoshiro128, mix32, streamPrefix } from './random.ts';
@@ -145,6 +145,8 @@ export class PersonCursor {
   moveIndex = 0;
   plannedState = 0;
   nextEvent = 0;
+  /** Placements held so far in the financial year (placement stability). */
+  placementsThisYear = 0;
   offerDraw = 0;
   readonly ivEnd = new Int32Array(32);
   readonly ivDelivered = new Uint8Array(32);
@@ -1064,6 +1066,7 @@ export class Simulator {
       moveIndex = c.moveIndex;
       plannedState = c.plannedState;
       nextEvent = c.nextEvent;
+      placementsThisYear = c.placementsThisYear;
     }
     let r0 = words[0];
     let r1 = words[1];
@@ -1092,6 +1095,9 @@ export class Simulator {
       if (cm === 2) {
         out[eoyBase + fy * nS + s] += 1;
         if (stability !== null && inCare[s] && placementsThisYear >= 3) stability[stabilityBase + fy] += 1;
+        // The year outcomes block (layout.yearOutcomes), when the layout has one: read here, in
+        // March only, so that the monthly loop carries no more live variables than before.
+        if (layout.yearOutcomes >= 0) this.countYearOutcomes(out, base + layout.yearOutcomes + fy * YEAR_OUTCOME_COUNT, s, ageYear, placementsThisYear);
       }
       if (m + 1 >= months) break;
 
@@ -1156,6 +1162,8 @@ export class Simulator {
             if (toMarch >= 1 && toMarch <= n) {
               out[eoyBase + fy * nS + s] += 1;
               if (stability !== null && inCare[s] && placementsThisYear >= 3) stability[stabilityBase + fy] += 1;
+              // The skipped months never cross a birthday: March is in the same age year.
+              if (layout.yearOutcomes >= 0) this.countYearOutcomes(out, base + layout.yearOutcomes + fy * YEAR_OUTCOME_COUNT, s, ageYear, placementsThisYear);
             }
             cm = (cm + n) % 12;
             age += n;
@@ -1205,6 +1213,7 @@ export class Simulator {
         c.moveIndex = moveIndex;
         c.plannedState = plannedState;
         c.nextEvent = nextEvent;
+        c.placementsThisYear = placementsThisYear;
         words[0] = r0;
         words[1] = r1;
         words[2] = r2;
@@ -1301,6 +1310,23 @@ export class Simulator {
       this.ivDelivered = ownIvDelivered;
       this.virtFy = ownVirtFy;
       this.virtAge = ownVirtAge;
+    }
+  }
+
+  /**
+   * On 31 March (the last month of financial year fy), adds the person to the year outcomes at
+   * `at` (layout.yearOutcomes + fy × YEAR_OUTCOME_COUNT): looked after with three or more
+   * placements in the year (DfE placement stability, children looked after at 31 March), and in
+   * a care-leaver state aged 19 to 21 (`ageYear`, completed years then), in education,
+   * employment or training when the state is not flagged NEET (DfE care leavers aged 19-21, as
+   * projection.ts's eetShareOfCareLeaver). Reads state only: no random numbers.
+   */
+  private countYearOutcomes(out: Float64Array, at: number, s: number, ageYear: number, placementsThisYear: number): void {
+    const flags = this.model.flags;
+    if (flags.inCare[s] && placementsThisYear >= 3) out[at + YearOutcome.threeOrMorePlacements] += 1;
+    if (flags.careLeaver[s] && ageYear >= 19 && ageYear <= 21) {
+      out[at + YearOutcome.careLeavers19to21] += 1;
+      if (!flags.neet[s]) out[at + YearOutcome.careLeaversEet19to21] += 1;
     }
   }
 

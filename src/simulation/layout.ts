@@ -30,7 +30,23 @@ export interface LayoutShape {
   /** Years of age 0 .. nAgeYears-1 reported. */
   nAgeYears: number;
   nInterventions: number;
+  /**
+   * Count the year outcomes block (yearOutcomes below): scenario cohorts do; projections, which
+   * keep their stability figure apart (Simulator.stabilityOut), and the frozen kernel's tests do not.
+   */
+  withYearOutcomes?: boolean;
 }
+
+/** The year outcomes' slots, per financial year (see MetricLayout.yearOutcomes). */
+export const YearOutcome = {
+  /** Looked after on 31 March with three or more placements in the financial year (DfE stability measure). */
+  threeOrMorePlacements: 0,
+  /** In a care-leaver state on 31 March, aged 19, 20 or 21 then (DfE: care leavers aged 19-21). */
+  careLeavers19to21: 1,
+  /** Of those, in a state not flagged NEET: in education, employment or training. */
+  careLeaversEet19to21: 2,
+} as const;
+export const YEAR_OUTCOME_COUNT = 3;
 
 export interface MetricLayout extends LayoutShape {
   /** [fy][agency][cashable: 0 non-cashable, 1 cashable] pence. */
@@ -50,6 +66,11 @@ export interface MetricLayout extends LayoutShape {
   /** [intervention] times delivered. */
   delivered: number;
   outcomes: number;
+  /**
+   * [fy][YearOutcome] people counted on 31 March (read-only counters: no random draws); -1 when
+   * the layout was made without them (LayoutShape.withYearOutcomes not set), and then never written.
+   */
+  yearOutcomes: number;
   size: number;
 }
 
@@ -69,7 +90,9 @@ export function metricLayout(shape: LayoutShape): MetricLayout {
   const monthsState = take(shape.nStates);
   const delivered = take(shape.nInterventions);
   const outcomes = take(OUTCOME_COUNT);
-  return { ...shape, costFyAgency, costAge, costState, costIntervention, interventionFyAgency, endOfYearState, monthsState, delivered, outcomes, size: offset };
+  // Last, so every other figure keeps its place whether or not the block is there.
+  const yearOutcomes = shape.withYearOutcomes ? take(shape.nFinancialYears * YEAR_OUTCOME_COUNT) : -1;
+  return { ...shape, costFyAgency, costAge, costState, costIntervention, interventionFyAgency, endOfYearState, monthsState, delivered, outcomes, yearOutcomes, size: offset };
 }
 
 /** Total cost of one run in pence (every financial year, agency and cashability). */

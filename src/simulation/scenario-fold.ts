@@ -2,7 +2,7 @@ import { discountFactors } from '../finance/discounting.ts';
 import { financialYearLabel } from '../finance/financial-year.ts';
 import { appraise, rankCorrelation, ratiosByRun, ratiosOfTotals } from '../finance/invest-to-save.ts';
 import { keyedStreamUniform, parameterList } from './engine.ts';
-import { type MetricLayout, Outcome } from './layout.ts';
+import { type MetricLayout, Outcome, YEAR_OUTCOME_COUNT, YearOutcome } from './layout.ts';
 import type { SimulationModel } from './model.ts';
 import { cohortLayout } from './cohort.ts';
 import { modelHasDistanceShares, tallyDistance } from './projected-outcomes.ts';
@@ -84,8 +84,16 @@ export interface ScenarioResultCore {
    * the share of children looked after placed within 20 miles of home, each run's expected
    * share from its counts by state (no draws of its own), P10-P90 over runs. `lookedAfter` is
    * the mean number counted (looked after in a state with a distance share): the share is
-   * withheld from roles without individual access below 10. Absent from runs made before it,
-   * and when the model gives no distance shares.
+   * withheld from roles without individual access below 10. Absent from runs made before it;
+   * the share within 20 miles is null when the model gives no distance shares.
+   *
+   * Beside it, counted by the kernel on 31 March (layout.yearOutcomes, read-only counters: no
+   * random numbers): `threeOrMorePlacementsShare`, each run's share of the children looked after
+   * (`lookedAfterAll`, every in-care state) with three or more placements in the financial year
+   * (DfE placement stability); `eetShareOfCareLeavers`, each run's share of the care leavers
+   * aged 19-21 (`careLeavers19to21`, care-leaver states) in education, employment or training
+   * (a state not flagged NEET). P10-P90 over the runs that count anyone; null when none does.
+   * Absent from runs made before them.
    */
   /**
    * Places held in every run (issue 15, src/simulation/places-fold.ts): per capacity limit and
@@ -94,7 +102,22 @@ export interface ScenarioResultCore {
    * runs made before it.
    */
   capacity?: CapacityResult;
-  projectedOutcomes?: Array<{ financialYear: string; lookedAfter: { baseline: number | null; strategy: number | null }; shareWithin20Miles: { baseline: Band | null; strategy: Band | null; difference: Band | null } }>;
+  projectedOutcomes?: Array<{
+    financialYear: string;
+    lookedAfter: { baseline: number | null; strategy: number | null };
+    shareWithin20Miles: PairedBands;
+    lookedAfterAll?: { baseline: number | null; strategy: number | null };
+    threeOrMorePlacementsShare?: PairedBands;
+    careLeavers19to21?: { baseline: number | null; strategy: number | null };
+    eetShareOfCareLeavers?: PairedBands;
+  }>;
+}
+
+/** A share's bands over runs for each variant and their run-by-run difference (strategy − baseline); null where no run counts anyone. */
+export interface PairedBands {
+  baseline: Band | null;
+  strategy: Band | null;
+  difference: Band | null;
 }
 
 const OUTCOMES: Array<{ measure: string; label: string; slot: keyof typeof Outcome }> = [
@@ -147,6 +170,8 @@ export class ScenarioFolder {
   private readonly delivered: Float64Array;
   private readonly interventionCost: Float64Array;
   private readonly parameters: Float64Array;
+  /** [run][variant][planning year][YearOutcome] people counted on 31 March; null when the layout has no such block. */
+  private readonly yearOutcomes: Float64Array | null;
   private readonly parameterNames: Array<{ name: string; label: string; kind: string }>;
   private nextRun = 0;
   /** The funding arrangement's folder, when the scenario has one. */
@@ -178,6 +203,7 @@ export class ScenarioFolder {
     this.netByYear = new Float64Array(runs * this.years);
     this.counts = new Float64Array(runs * 2 * this.planning * this.nS);
     this.outcomes = new Float64Array(runs * 2 * OUTCOMES.length);
+    this.yearOutcomes = this.layout.yearOutcomes >= 0 ? new Float64Array(runs * 2 * this.planning * YEAR_OUTCOME_COUNT) : null;
     const nIv = prepared.variants[1].slot.interventions.length;
     this.delivered = new Float64Array(runs * nIv);
     this.interventionCost = new Float64Array(runs * nIv);
@@ -200,6 +226,11 @@ export class ScenarioFolder {
     if (chunk.runStart !== this.nextRun) throw new Error(`chunk starting at run ${chunk.runStart} arrived before run ${this.nextRun}`);
     const layout = this.layout;
     const size = layout.size;
+    // A shard made by other code (a worker of an older version, before the year outcomes block)
+    // would add up misaligned: refuse it rather than fold wrong figures.
+    if (chunk.vectors.length !== (chunk.runEnd - chunk.runStart) * 2 * size) {
+      throw new Error(`chunk of runs ${chunk.runStart}-${chunk.runEnd} has ${chunk.vectors.length} figures, not ${(chunk.runEnd - chunk.runStart) * 2 * size} (2 variants × ${size}): made by a different engine version`);
+    }
     const nA = this.nA;
     const nS = this.nS;
     const years = this.years;
@@ -260,6 +291,11 @@ export class ScenarioFolder {
         const at = variant === 0 ? b : s;
         for (let y = 0; y < this.planning; y++) {
           for (let st = 0; st < nS; st++) this.counts[((run * 2 + variant) * this.planning + y) * nS + st] = v[at + layout.endOfYearState + y * nS + st];
+          if (this.yearOutcomes !== null) {
+            for (let k = 0; k < YEAR_OUTCOME_COUNT; k++) {
+              this.yearOutcomes[(((run * 2 + variant) * this.planning + y) * YEAR_OUTCOME_COUNT) + k] = v[at + layout.yearOutcomes + y * YEAR_OUTCOME_COUNT + k];
+            }
+          }
         }
         OUTCOMES.forEach((o, k) => {
           this.outcomes[(run * 2 + variant) * OUTCOMES.length + k] = v[at + layout.outcomes + Outcome[o.slot]];
@@ -383,24 +419,57 @@ export class ScenarioFolder {
     });
     yield;
     const distanceModel = this.models[0];
-    const projectedOutcomes = modelHasDistanceShares(distanceModel)
-      ? Array.from({ length: this.planning }, (_, y) => {
-          // Each run's share from its counts at 31 March; a run with nobody counted has no share
-          // and is left out (the band is over the runs that have one; null when none has).
-          const tallies = [0, 1].map((variant) => Array.from({ length: runs }, (_, run) => tallyDistance(distanceModel, this.counts, ((run * 2 + variant) * this.planning + y) * nS)));
-          const shares = tallies.map((list) => list.map((x) => (x.counted > 0 ? x.within / x.counted : Number.NaN)));
-          const banded = (values: number[]) => {
-            const kept = Float64Array.from(values.filter((v) => !Number.isNaN(v)));
-            return kept.length > 0 ? band(kept) : null;
-          };
-          const meanCounted = (list: Array<{ counted: number }>) => list.reduce((n, x) => n + x.counted, 0) / runs;
-          return {
-            financialYear: label(y),
-            lookedAfter: { baseline: meanCounted(tallies[0]), strategy: meanCounted(tallies[1]) },
-            shareWithin20Miles: { baseline: banded(shares[0]), strategy: banded(shares[1]), difference: banded(shares[1].map((x, run) => x - shares[0][run])) },
-          };
-        })
-      : undefined;
+    const hasDistance = modelHasDistanceShares(distanceModel);
+    const yearOutcomes = this.yearOutcomes;
+    // Each run's share from its counts at 31 March; a run with nobody counted has no share and
+    // is left out (the band is over the runs that have one; null when none has). The difference
+    // is run by run, over the runs where both variants count someone.
+    const banded = (values: number[]) => {
+      const kept = Float64Array.from(values.filter((v) => !Number.isNaN(v)));
+      return kept.length > 0 ? band(kept) : null;
+    };
+    const paired = (tallies: Array<Array<{ counted: number; share: number }>>): PairedBands => ({
+      baseline: banded(tallies[0].map((x) => x.share)),
+      strategy: banded(tallies[1].map((x) => x.share)),
+      difference: banded(tallies[1].map((x, run) => x.share - tallies[0][run].share)),
+    });
+    const meanCounted = (list: Array<{ counted: number }>) => list.reduce((n, x) => n + x.counted, 0) / runs;
+    const ratio = (part: number, counted: number) => ({ counted, share: counted > 0 ? part / counted : Number.NaN });
+    const projectedOutcomes =
+      hasDistance || yearOutcomes !== null
+        ? Array.from({ length: this.planning }, (_, y) => {
+            const at = (run: number, variant: number) => ((run * 2 + variant) * this.planning + y) * nS;
+            const distance = [0, 1].map((variant) =>
+              Array.from({ length: runs }, (_, run) => {
+                const x = tallyDistance(distanceModel, this.counts, at(run, variant));
+                return ratio(x.within, x.counted);
+              }),
+            );
+            const row: NonNullable<ScenarioResultCore['projectedOutcomes']>[number] = {
+              financialYear: label(y),
+              lookedAfter: hasDistance ? { baseline: meanCounted(distance[0]), strategy: meanCounted(distance[1]) } : { baseline: null, strategy: null },
+              shareWithin20Miles: hasDistance ? paired(distance) : { baseline: null, strategy: null, difference: null },
+            };
+            if (yearOutcomes !== null) {
+              const cell = (run: number, variant: number, k: number) => yearOutcomes[(((run * 2 + variant) * this.planning + y) * YEAR_OUTCOME_COUNT) + k];
+              const stability = [0, 1].map((variant) =>
+                Array.from({ length: runs }, (_, run) => {
+                  let lookedAfter = 0;
+                  for (let st = 0; st < nS; st++) if (inCareFlags[st]) lookedAfter += this.counts[at(run, variant) + st];
+                  return ratio(cell(run, variant, YearOutcome.threeOrMorePlacements), lookedAfter);
+                }),
+              );
+              const eet = [0, 1].map((variant) =>
+                Array.from({ length: runs }, (_, run) => ratio(cell(run, variant, YearOutcome.careLeaversEet19to21), cell(run, variant, YearOutcome.careLeavers19to21))),
+              );
+              row.lookedAfterAll = { baseline: meanCounted(stability[0]), strategy: meanCounted(stability[1]) };
+              row.threeOrMorePlacementsShare = paired(stability);
+              row.careLeavers19to21 = { baseline: meanCounted(eet[0]), strategy: meanCounted(eet[1]) };
+              row.eetShareOfCareLeavers = paired(eet);
+            }
+            return row;
+          })
+        : undefined;
     yield;
     const outcomes = OUTCOMES.map((o, k) => {
       const base = series((run) => this.outcomes[(run * 2) * OUTCOMES.length + k]);

@@ -194,6 +194,33 @@ export function thresholdOrderError(definition: MeasureDefinition, t: Thresholds
   return undefined;
 }
 
+/**
+ * The most a caseload threshold may be: 100 children per key worker. Caseloads in children's
+ * social care run at about 15-20 (the defaults above); 100 leaves room for any authority's own
+ * figure while refusing a typing slip such as 90000.
+ */
+export const MAX_CASELOAD_PER_KEY_WORKER = 100;
+
+/**
+ * Targets and thresholds outside the measure's sensible range, or a target on the wrong side of
+ * green (meeting the target would not be green): each field to name and why; empty when all fit.
+ * Ranges: a share of children 0-100 per cent; spend against budget 0-1000 per cent (spend can
+ * overrun, up to ten times); a caseload 0-MAX_CASELOAD_PER_KEY_WORKER children per key worker.
+ * Order of green and amber is thresholdOrderError's.
+ */
+export function thresholdRangeErrors(definition: MeasureDefinition, t: Thresholds): Array<{ field: 'target' | 'green' | 'amber'; reason: string }> {
+  const errors: Array<{ field: 'target' | 'green' | 'amber'; reason: string }> = [];
+  const [most, unit] =
+    definition.unit === 'percent' ? [definition.kind === 'money' ? 1000 : 100, 'per cent'] : [MAX_CASELOAD_PER_KEY_WORKER, 'children per key worker'];
+  for (const key of ['target', 'green', 'amber'] as const) {
+    if (!(t[key] >= 0 && t[key] <= most)) errors.push({ field: key, reason: `must be at most ${most} (${unit})` });
+  }
+  if (errors.length > 0) return errors;
+  if (definition.direction === 'lower' && t.target > t.green) errors.push({ field: 'target', reason: `must not be above green (${t.green}): lower is better for ${definition.id}, so meeting the target must be green` });
+  if (definition.direction === 'higher' && t.target < t.green) errors.push({ field: 'target', reason: `must not be below green (${t.green}): higher is better for ${definition.id}, so meeting the target must be green` });
+  return errors;
+}
+
 export type Rag = 'green' | 'amber' | 'red';
 
 export function ragOf(definition: MeasureDefinition, t: Thresholds, value: number | null): Rag | null {

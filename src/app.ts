@@ -104,6 +104,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // there sent CSV answered 400 "body must be object" where the others answer 415: every operation
   // that does not declare CSV (schema.consumes) refuses it the same way.
   app.addHook('preValidation', async (request) => {
+    // Only a body sent is judged: a GET carrying a stray Content-Type is not refused for it.
+    if (request.body === undefined) return;
     const type = (request.headers['content-type'] ?? '').toLowerCase();
     const consumes = (request.routeOptions.schema as { consumes?: string[] } | undefined)?.consumes ?? [];
     const csv = /^(text|application)\/csv\b/.test(type) && !consumes.includes('text/csv');

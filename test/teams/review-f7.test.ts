@@ -103,3 +103,8 @@ t.test('media types: merge-patch+json on PATCH; a JSON operation sent CSV or a m
   // The CSV imports still take CSV.
   t.not((await as('admin', { method: 'POST', url: '/v1/histories/import', headers: { 'content-type': 'text/csv' }, payload: 'reference,start_date,care_state\nX,2020-01-01,residential\n' })).statusCode, 415);
 });
+
+t.test('a GET with a stray Content-Type: text/csv is answered as usual (no body, nothing to refuse)', async (t) => {
+  const { as } = await buildTestApp(t);
+  t.equal((await as('admin', { method: 'GET', url: '/v1/teams', headers: { 'content-type': 'text/csv' } })).statusCode, 200);
+});

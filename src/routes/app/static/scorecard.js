@@ -56,9 +56,18 @@
     td.append(counts);
     return td;
   }
-  function trendText(measure, trend, pick) {
-    if (!trend.length) return 'snapshot (today)';
-    return trend.map((q) => q.quarterEnd.slice(0, 7) + ' ' + formatValue(measure, pick(q).value)).join(' · ');
+  // Each quarter's month and value kept on one line (a line broke inside "2025-06" at the hyphen).
+  function trendCell(measure, trend, pick) {
+    const td = el('td', 'sc-trend');
+    if (!trend.length) {
+      td.textContent = 'snapshot (today)';
+      return td;
+    }
+    trend.forEach((q, i) => {
+      if (i > 0) td.append(' · ');
+      td.append(el('span', 'sc-fig', q.quarterEnd.slice(0, 7) + ' ' + formatValue(measure, pick(q).value)));
+    });
+    return td;
   }
 
   function render(body, teamId) {
@@ -89,7 +98,7 @@
         row.append(el('td', 'num', formatValue(m, m.target) + (m.direction === 'higher' ? ' or more' : ' or less')));
         if (teamId) {
           row.append(ragCell(m, m.teams[0]), ragCell(m, m.organisation));
-          row.append(el('td', 'sc-trend', trendText(m, m.trend, (q) => q.teams[0])));
+          row.append(trendCell(m, m.trend, (q) => q.teams[0]));
         } else {
           row.append(ragCell(m, m.organisation));
           for (const cell of m.teams) row.append(ragCell(m, cell));

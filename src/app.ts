@@ -34,6 +34,7 @@ import youngPersonExportRoutes from './routes/young-people/exports.ts';
 import boroughRoutes from './routes/borough/index.ts';
 import teamRoutes from './routes/teams/index.ts';
 import scorecardRoutes from './routes/scorecard/index.ts';
+import { DomainError } from './services/errors.ts';
 
 export interface AppOptions {
   config: Config;
@@ -96,6 +97,23 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // Fastify reads text/plain as a string by default, so a JSON operation sent text/plain answered
   // 400 "body must be object"; no route takes plain text, so it is an unsupported media type (415).
   app.removeContentTypeParser('text/plain');
+  // PATCH operations are JSON merge patches (RFC 7396), so their media type is read as JSON too;
+  // on any other method it is not what the operation takes (415 below).
+  app.addContentTypeParser('application/merge-patch+json', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
+  // The CSV imports' plugins read text/csv as a string for every route in them, so a JSON operation
+  // there sent CSV answered 400 "body must be object" where the others answer 415: every operation
+  // that does not declare CSV (schema.consumes) refuses it the same way.
+  app.addHook('preValidation', async (request) => {
+    // Only a body sent is judged: a GET carrying a stray Content-Type is not refused for it.
+    if (request.body === undefined) return;
+    const type = (request.headers['content-type'] ?? '').toLowerCase();
+    const consumes = (request.routeOptions.schema as { consumes?: string[] } | undefined)?.consumes ?? [];
+    const csv = /^(text|application)\/csv\b/.test(type) && !consumes.includes('text/csv');
+    const mergePatch = /^application\/merge-patch\+json\b/.test(type) && request.method !== 'PATCH';
+    if (csv || mergePatch) {
+      throw new DomainError(415, 'Unsupported media type', mergePatch ? 'application/merge-patch+json is for PATCH operations; send application/json' : 'This operation takes application/json');
+    }
+  });
   app.addHook('onRoute', (route) => {
     for (const segment of literalSegmentsOf(route.url)) literalSegments.add(segment);
   });

@@ -20,9 +20,12 @@
  *     whether the accommodation is suitable, recorded around the birthday (SSDA903 "care leavers"
  *     module); "not known" and "not in touch" stay in the denominator, as DfE counts them;
  *   - children who ceased to be looked after during the year by reason: adoption (SSDA903 REC
- *     E11/E12) and special guardianship orders (E43/E44);
+ *     E11/E12) and special guardianship orders (E43/E44). DfE counts children, not periods of
+ *     care: a child who ceased more than once in the year counts once, by the last occasion;
  *   - entries to care in the year flagged as unplanned or in an emergency (a local flag on the
- *     episode that starts a period of care; SSDA903 has no such field).
+ *     episode that starts a period of care; SSDA903 has no such field). As DfE's "children who
+ *     started to be looked after during the year", each child counts once, by the first period
+ *     of care that started in the year.
  *
  * Conventions. Dates are ISO strings (YYYY-MM-DD). An episode covers [startDate, endDate): the
  * next episode starts on the day this one ends, as the SSDA903 DEC of one episode is the DECOM of
@@ -318,18 +321,21 @@ function exitReasonOf(history: History, care: Span): ExitReason | undefined {
   return undefined;
 }
 
-/** Periods of care that ended in the period, each with its reason; the unit's episode is the period's last looked-after episode (care ended in it). */
+/**
+ * The child's last ceasing to be looked after in the period, with its reason: at most one unit per
+ * child, as DfE counts "children who ceased to be looked after during the year" (a child who
+ * ceased twice counts once, by the last occasion). The unit's episode is that period of care's
+ * last looked-after episode (care ended in it), so the scorecard attributes the exit to its team.
+ */
 export function exitsToAdoptionOrSgoUnits(history: History, period: Period): Array<Unit & { reason: ExitReason | undefined }> {
-  const units: Array<Unit & { reason: ExitReason | undefined }> = [];
-  for (const care of periodsOfCare(history)) {
-    if (care.end === undefined || care.end < period.start || care.end > period.end) continue;
-    const reason = exitReasonOf(history, care);
-    units.push({ episode: history.episodes[care.last], counted: reason === 'adoption' || reason === 'special_guardianship', reason });
-  }
-  return units;
+  const ended = periodsOfCare(history).filter((care) => care.end !== undefined && care.end >= period.start && care.end <= period.end);
+  const care = ended.at(-1);
+  if (!care) return [];
+  const reason = exitReasonOf(history, care);
+  return [{ episode: history.episodes[care.last], counted: reason === 'adoption' || reason === 'special_guardianship', reason }];
 }
 
-/** Of the children who ceased to be looked after in the period (the day care ended in it), how many left by adoption or a special guardianship order (DfE). */
+/** Of the children who ceased to be looked after in the period (each once, by the last day care ended in it), how many left by adoption or a special guardianship order (DfE). */
 export function exitsToAdoptionOrSgo(histories: History[], period: Period): Count & { adoption: number; specialGuardianship: number } {
   const units = histories.flatMap((h) => exitsToAdoptionOrSgoUnits(h, period));
   return {
@@ -339,18 +345,20 @@ export function exitsToAdoptionOrSgo(histories: History[], period: Period): Coun
   };
 }
 
-/** Periods of care that started in the period; the unit's episode is the first (the entry). */
+/**
+ * The child's first period of care that started in the period: at most one unit per child, as DfE
+ * counts "children who started to be looked after during the year" (a child who started twice
+ * counts once, by the first occasion). The unit's episode is that period's first (the entry), so
+ * the scorecard attributes the entry to its team.
+ */
 export function unplannedEntriesUnits(history: History, period: Period): Unit[] {
-  const units: Unit[] = [];
-  for (const care of periodsOfCare(history)) {
-    if (care.start < period.start || care.start > period.end) continue;
-    const episode = history.episodes[care.first];
-    units.push({ episode, counted: episode.entry === 'unplanned_emergency' });
-  }
-  return units;
+  const care = periodsOfCare(history).find((c) => c.start >= period.start && c.start <= period.end);
+  if (!care) return [];
+  const episode = history.episodes[care.first];
+  return [{ episode, counted: episode.entry === 'unplanned_emergency' }];
 }
 
-/** Of the periods of care that started in the period, how many began unplanned or in an emergency (the entry flag). */
+/** Of the children who started to be looked after in the period (each once, by their first period of care starting in it), how many began unplanned or in an emergency (the entry flag). */
 export function unplannedEntries(histories: History[], period: Period): Count {
   return tally(histories.flatMap((h) => unplannedEntriesUnits(h, period)));
 }

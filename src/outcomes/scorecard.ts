@@ -140,7 +140,7 @@ export const SCORECARD_MEASURES: readonly MeasureDefinition[] = [
     kind: 'count',
     unit: 'percent',
     direction: 'higher',
-    definition: 'Children who ceased to be looked after in the year who left by adoption or a special guardianship order',
+    definition: 'Children who ceased to be looked after in the year (each child once, by the last time care ended) who left by adoption or a special guardianship order',
     source: `${DFE}: children who ceased to be looked after by reason (SSDA903 REC E11, E12, E43, E44)`,
     trend: true,
     defaults: { target: 25, green: 25, amber: 20 },
@@ -153,7 +153,7 @@ export const SCORECARD_MEASURES: readonly MeasureDefinition[] = [
     kind: 'count',
     unit: 'percent',
     direction: 'lower',
-    definition: 'Periods of care starting in the year whose entry was flagged unplanned or emergency',
+    definition: 'Children who started to be looked after in the year (each child once, by their first period of care starting in it) whose entry was flagged unplanned or emergency',
     source: 'Local flag on the entry episode (SSDA903 has no such field); DfE counts of children who started to be looked after',
     trend: true,
     defaults: { target: 30, green: 30, amber: 40 },
@@ -192,6 +192,33 @@ export function thresholdOrderError(definition: MeasureDefinition, t: Thresholds
   if (definition.direction === 'higher' && t.amber > t.green) return { field: 'amber', reason: `must not be above green (${t.green}): higher is better for ${definition.id}` };
   if (definition.direction === 'lower' && t.amber < t.green) return { field: 'amber', reason: `must not be below green (${t.green}): lower is better for ${definition.id}` };
   return undefined;
+}
+
+/**
+ * The most a caseload threshold may be: 100 children per key worker. Caseloads in children's
+ * social care run at about 15-20 (the defaults above); 100 leaves room for any authority's own
+ * figure while refusing a typing slip such as 90000.
+ */
+export const MAX_CASELOAD_PER_KEY_WORKER = 100;
+
+/**
+ * Targets and thresholds outside the measure's sensible range, or a target on the wrong side of
+ * green (meeting the target would not be green): each field to name and why; empty when all fit.
+ * Ranges: a share of children 0-100 per cent; spend against budget 0-1000 per cent (spend can
+ * overrun, up to ten times); a caseload 0-MAX_CASELOAD_PER_KEY_WORKER children per key worker.
+ * Order of green and amber is thresholdOrderError's.
+ */
+export function thresholdRangeErrors(definition: MeasureDefinition, t: Thresholds): Array<{ field: 'target' | 'green' | 'amber'; reason: string }> {
+  const errors: Array<{ field: 'target' | 'green' | 'amber'; reason: string }> = [];
+  const [most, unit] =
+    definition.unit === 'percent' ? [definition.kind === 'money' ? 1000 : 100, 'per cent'] : [MAX_CASELOAD_PER_KEY_WORKER, 'children per key worker'];
+  for (const key of ['target', 'green', 'amber'] as const) {
+    if (!(t[key] >= 0 && t[key] <= most)) errors.push({ field: key, reason: `must be at most ${most} (${unit})` });
+  }
+  if (errors.length > 0) return errors;
+  if (definition.direction === 'lower' && t.target > t.green) errors.push({ field: 'target', reason: `must not be above green (${t.green}): lower is better for ${definition.id}, so meeting the target must be green` });
+  if (definition.direction === 'higher' && t.target < t.green) errors.push({ field: 'target', reason: `must not be below green (${t.green}): higher is better for ${definition.id}, so meeting the target must be green` });
+  return errors;
 }
 
 export type Rag = 'green' | 'amber' | 'red';

@@ -68,7 +68,9 @@ const ScorecardMeasure = Type.Object({
   organisation: ScorecardCell,
   teams: Type.Array(TeamCell),
   noTeam: Type.Optional({ ...ScorecardCell, description: 'Young people with no team' }),
-  trend: Type.Array(Type.Object({ quarterEnd: IsoDate, organisation: ScorecardCell, teams: Type.Array(TeamCell) })),
+  trend: Type.Array(
+    Type.Object({ quarterEnd: IsoDate, organisation: ScorecardCell, teams: Type.Array(TeamCell), noTeam: Type.Optional({ ...ScorecardCell, description: 'Young people with no team, so the teams and no team add up to the organisation (absent in a one-team view)' }) }),
+  ),
 });
 
 export const Scorecard = Type.Object({

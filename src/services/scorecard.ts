@@ -14,6 +14,7 @@ import {
   type ScorecardPerson,
   type Thresholds,
   thresholdOrderError,
+  thresholdRangeErrors,
 } from '../outcomes/scorecard.ts';
 import { BadRequestError, NotFoundError } from './errors.ts';
 
@@ -77,13 +78,8 @@ export async function setTarget(db: Kysely<Database>, actor: Actor, measure: str
   if (!definition) throw new NotFoundError('Outcome measure', measure);
   const error = thresholdOrderError(definition, t);
   if (error) throw new BadRequestError('The red-amber-green thresholds are out of order', [{ field: `body/${error.field}`, reason: error.reason }]);
-  if (definition.unit === 'percent') {
-    // A share of children cannot pass 100%; spend against budget can overrun, up to 10 times.
-    const most = definition.kind === 'count' ? 100 : 1000;
-    for (const key of ['target', 'green', 'amber'] as const) {
-      if (t[key] > most) throw new BadRequestError('A percentage threshold is out of range', [{ field: `body/${key}`, reason: `must be at most ${most} (per cent)` }]);
-    }
-  }
+  const range = thresholdRangeErrors(definition, t);
+  if (range.length > 0) throw new BadRequestError('A target or threshold is out of range', range.map((e) => ({ field: `body/${e.field}`, reason: e.reason })));
   await db.transaction().execute(async (trx) => {
     await upsertTarget(trx, { measure, ...t, updated_by: actor.tokenId });
     await appendAuditEvent(trx, actor, { action: 'scorecard.target', resourceType: 'outcome_measure', resourceId: measure, detail: { ...t } });
@@ -255,7 +251,7 @@ export async function getScorecard(db: Kysely<Database>, options: ScorecardOptio
       ...(options.teamId === undefined ? { noTeam: now[n] } : {}),
       trend: r.trend.map((q, k) => {
         const cells = trend[k];
-        return { quarterEnd: q.quarterEnd, organisation: cells[n + 1], teams: cells.slice(0, n).map((c, i) => ({ teamId: teams[i].id, ...c })).filter((_, i) => keep(i)) };
+        return { quarterEnd: q.quarterEnd, organisation: cells[n + 1], teams: cells.slice(0, n).map((c, i) => ({ teamId: teams[i].id, ...c })).filter((_, i) => keep(i)), ...(options.teamId === undefined ? { noTeam: cells[n] } : {}) };
       }),
     };
   });

@@ -384,8 +384,8 @@ function cell(kind: string, raw: string): { value?: unknown; reason?: string } {
     return { value: uk ? `${uk[3]}-${uk[2].padStart(2, '0')}-${uk[1].padStart(2, '0')}` : raw };
   }
   if (kind === 'number') {
-    const n = Number(raw);
-    return Number.isFinite(n) ? { value: n } : { reason: 'must be a number' };
+    // Decimal digits only: Number() would also take 0x10, 1e3, Infinity and " 16 ".
+    return /^\d+(\.\d+)?$/.test(raw) ? { value: Number(raw) } : { reason: 'must be a decimal number, e.g. 12 or 12.5' };
   }
   if (kind === 'flag') {
     const v = raw.toLowerCase();
@@ -414,8 +414,11 @@ export async function importHistories(db: Kysely<Database>, actor: Actor, text: 
   if (!header) throw new BadRequestError('The file is empty', [{ field: 'body', reason: 'has no header row' }]);
   const known = new Map<string, (typeof HISTORY_CSV_COLUMNS)[number]>(HISTORY_CSV_COLUMNS.map((c) => [c.name, c]));
   const errors: FieldError[] = [];
-  header.forEach((name) => {
-    if (!known.has(name.toLowerCase())) errors.push({ field: name, reason: 'is not a known column' });
+  header.forEach((name, i) => {
+    const control = controlCharacterReason(name, false);
+    // A header holding control characters is named by its position, never echoed (as the young-people import).
+    if (control) errors.push({ field: `(column ${i + 1})`, reason: control });
+    else if (!known.has(name.toLowerCase())) errors.push({ field: name || '(blank)', reason: 'is not a known column' });
   });
   for (const c of HISTORY_CSV_COLUMNS) if ('required' in c && !header.map((h) => h.toLowerCase()).includes(c.name)) errors.push({ field: c.name, reason: 'is a required column' });
   if (errors.length > 0) throw new UnprocessableError('The header is wrong', errors);

@@ -1,5 +1,6 @@
 import path from 'node:path';
-import t from 'tap';
+import type { Page } from 'playwright-core';
+import t, { type Test } from 'tap';
 import { loadDemoCohortIfEmpty } from '../../src/demo/load-demo-cohort.ts';
 import { buildTestApp } from '../helpers/app.ts';
 import { OUTPUT, openPage } from './browser.ts';
@@ -9,6 +10,25 @@ import { OUTPUT, openPage } from './browser.ts';
  * history, issue 17): the organisation's scorecard, a team view, and the board's protected view.
  * Screenshots go to test-output/ for review.
  */
+
+/**
+ * At 1280 px wide, no table cell's content overflows its box (scrollWidth ≤ clientWidth for every
+ * td and th: a figure running into the next cell, or a word broken mid-way, would fail it), and a
+ * table wider than the page scrolls inside its container instead of widening the page. The
+ * viewport is put back afterwards.
+ */
+async function fitsAt1280(t: Test, page: Page, view: string) {
+  const before = page.viewportSize() ?? { width: 1400, height: 900 };
+  await page.setViewportSize({ width: 1280, height: before.height });
+  const overflowing = await page.evaluate<string[]>(
+    "[...document.querySelectorAll('#groups td, #groups th')].filter((c) => c.scrollWidth > c.clientWidth).map((c) => c.tagName + ' \"' + (c.textContent || '').slice(0, 40) + '\" ' + c.scrollWidth + '>' + c.clientWidth)",
+  );
+  t.same(overflowing, [], `${view}: no cell overflows at 1280 px`);
+  const cells = await page.evaluate<number>("document.querySelectorAll('#groups td, #groups th').length");
+  t.ok(cells > 40, `${view}: ${cells} cells checked`);
+  t.ok(await page.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth'), `${view}: the page itself does not scroll sideways`);
+  await page.setViewportSize(before);
+}
 
 t.test('the scorecard page: sign in, the organisation scorecard, a team view, the board’s view', async (t) => {
   const { app, tokens } = await buildTestApp(t);
@@ -28,12 +48,15 @@ t.test('the scorecard page: sign in, the organisation scorecard, a team view, th
     });
   const captions = await page.locator('caption').allTextContents();
   t.same(captions, ['Finance', 'Young people’s outcomes', 'Practice', 'Workforce']);
-  // Organisation and five teams beside each measure; every outcome row has a coloured value.
+  // Organisation, five teams and no team beside each measure; every outcome row has a coloured value.
   const header = await page.locator('table').nth(1).locator('thead th').allTextContents();
   t.same(header.slice(0, 3), ['Measure', 'Target', 'Organisation']);
-  t.equal(header.length, 8);
+  t.equal(header.length, 9);
+  t.equal(header[8], 'No team');
   const stability = page.locator('tr', { hasText: 'Three or more placements in the year' });
-  t.match(await stability.locator('td').nth(1).textContent(), /^\d+\.\d%(Green|Amber|Red) · \d+ of \d+$/);
+  // The value, the colour's word and the figures, each on its own line.
+  t.match(await stability.locator('td').nth(1).textContent(), /^\d+\.\d%(Green|Amber|Red)\d+ of \d+$/);
+  await fitsAt1280(t, page, 'organisation view');
   await page.screenshot({ path: path.join(OUTPUT, 'scorecard-organisation.png'), fullPage: true });
 
   // The team view: one team beside the organisation, with the trend by quarter.
@@ -44,6 +67,7 @@ t.test('the scorecard page: sign in, the organisation scorecard, a team view, th
   t.same(teamHeader, ['Measure', 'Target', 'Children looked after (north)', 'Organisation', 'Trend by quarter (team)']);
   const trend = await page.locator('tr', { hasText: 'Long-term placement stability' }).locator('td.sc-trend').textContent();
   t.equal((trend ?? '').split(' · ').length, 8, 'eight quarters of trend');
+  await fitsAt1280(t, page, 'team view');
   await page.screenshot({ path: path.join(OUTPUT, 'scorecard-team-view.png'), fullPage: true });
 
   // The board: the same page, protected figures.
@@ -53,6 +77,7 @@ t.test('the scorecard page: sign in, the organisation scorecard, a team view, th
   await page.getByText('(small numbers hidden)').waitFor();
   const boardText = (await page.locator('#groups').textContent()) ?? '';
   t.notMatch(boardText, /\b[1-4] of /, 'no count of 1-4 shown to the board');
+  await fitsAt1280(t, page, 'board’s organisation view');
   await page.screenshot({ path: path.join(OUTPUT, 'scorecard-board.png'), fullPage: true });
   t.same(problems, [], 'no script errors, failed requests or content-security-policy violations');
 });

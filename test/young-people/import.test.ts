@@ -222,3 +222,25 @@ t.test('team (id or name) and key_worker columns: read back through formatYoungP
   t.match(bad.json().errors[0].reason, /names no team/);
   t.equal(await storedCount(app), before);
 });
+
+t.test('numbers are decimal only: 0x10, 1e1 and Infinity refused naming row and column (Number() would take them)', async (t) => {
+  const { as } = await buildTestApp(t);
+  const file = [
+    'reference,birth_year,birth_month,legal_status,tier,care_state,placement_type,placement_provider,placement_weekly_price,placement_start_date,placement_distance_miles',
+    `HX-1,${year - 16},3,care_order,0x4,residential,residential,private,6450,${year - 1}-06-15,0x10`,
+    `HX-2,${year - 16},3,care_order,4,residential,residential,private,1e3,${year - 1}-06-15,Infinity`,
+    '',
+  ].join('\n');
+  const response = await as('finance', { method: 'POST', url: '/v1/young-people/import', payload: file, headers: csv });
+  t.equal(response.statusCode, 422);
+  t.same(
+    response.json().errors.map((e: { row: number; field: string; reason: string }) => [e.row, e.field, e.reason]),
+    [
+      [1, 'tier', 'must be a whole number'],
+      [1, 'placement_distance_miles', 'must be a number, e.g. 1234.50'],
+      [2, 'placement_distance_miles', 'must be a number, e.g. 1234.50'],
+      [2, 'placement_weekly_price', 'must be a number, e.g. 1234.50'],
+    ],
+    'by row, then in the import’s column order',
+  );
+});

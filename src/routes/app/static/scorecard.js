@@ -45,17 +45,29 @@
     if (measure.kind === 'money') return '£' + Math.round(x).toLocaleString('en-GB');
     return String(x);
   }
+  // The value, then the colour's word and the figures on lines of their own: a line breaks only
+  // between the numerator and "of …", never inside a figure, so a cell never runs into the next.
   function ragCell(measure, cell) {
     const td = el('td', 'num');
     const word = cell.rag ? cell.rag[0].toUpperCase() + cell.rag.slice(1) : 'No colour';
     td.append(el('span', 'rag ' + (cell.rag ? 'rag-' + cell.rag : 'rag-none'), formatValue(measure, cell.value)));
-    const sr = el('span', 'sc-counts', word + ' · ' + formatCount(measure, cell.numerator) + ' of ' + formatCount(measure, cell.denominator));
-    td.append(sr);
+    const counts = el('span', 'sc-counts');
+    counts.append(el('span', 'sc-word', word), el('span', 'sc-fig', formatCount(measure, cell.numerator)), ' ', el('span', 'sc-fig', 'of ' + formatCount(measure, cell.denominator)));
+    td.append(counts);
     return td;
   }
-  function trendText(measure, trend, pick) {
-    if (!trend.length) return 'snapshot (today)';
-    return trend.map((q) => q.quarterEnd.slice(0, 7) + ' ' + formatValue(measure, pick(q).value)).join(' · ');
+  // Each quarter's month and value kept on one line (a line broke inside "2025-06" at the hyphen).
+  function trendCell(measure, trend, pick) {
+    const td = el('td', 'sc-trend');
+    if (!trend.length) {
+      td.textContent = 'snapshot (today)';
+      return td;
+    }
+    trend.forEach((q, i) => {
+      if (i > 0) td.append(' · ');
+      td.append(el('span', 'sc-fig', q.quarterEnd.slice(0, 7) + ' ' + formatValue(measure, pick(q).value)));
+    });
+    return td;
   }
 
   function render(body, teamId) {
@@ -67,7 +79,7 @@
       const table = el('table', 'sc-table');
       table.append(el('caption', '', group.label));
       const head = el('tr');
-      const headings = ['Measure', 'Target'].concat(teamId ? [teams[0] ? teams[0].name : 'Team', 'Organisation', 'Trend by quarter (team)'] : ['Organisation'].concat(teams.map((t) => t.name)));
+      const headings = ['Measure', 'Target'].concat(teamId ? [teams[0] ? teams[0].name : 'Team', 'Organisation', 'Trend by quarter (team)'] : ['Organisation'].concat(teams.map((t) => t.name), ['No team']));
       for (const h of headings) {
         const th = el('th', '', h);
         th.scope = 'col';
@@ -86,15 +98,20 @@
         row.append(el('td', 'num', formatValue(m, m.target) + (m.direction === 'higher' ? ' or more' : ' or less')));
         if (teamId) {
           row.append(ragCell(m, m.teams[0]), ragCell(m, m.organisation));
-          row.append(el('td', 'sc-trend', trendText(m, m.trend, (q) => q.teams[0])));
+          row.append(trendCell(m, m.trend, (q) => q.teams[0]));
         } else {
           row.append(ragCell(m, m.organisation));
           for (const cell of m.teams) row.append(ragCell(m, cell));
+          // Young people with no team: with it the teams add up to the organisation.
+          row.append(m.noTeam ? ragCell(m, m.noTeam) : el('td', 'num', '—'));
         }
         tbody.append(row);
       }
       table.append(tbody);
-      groups.append(table);
+      // A wide table scrolls sideways inside its box rather than overlapping the page.
+      const scroll = el('div', 'sc-scroll');
+      scroll.append(table);
+      groups.append(scroll);
     }
   }
 

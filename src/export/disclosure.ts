@@ -24,6 +24,14 @@
  *      part, else a zero part, else the total. Finally the whole set of relations is solved as a
  *      linear system over the hidden figures; while any hidden figure is still determined, more
  *      are hidden.
+ *   3. Bounds (issue 17 review): the marks themselves say something. A "<5" is 1-4; a "c" count
+ *      is 0 or at least 5 (a 1-4 would have been "<5"); counts are never negative. A reader who
+ *      propagates those bounds through the relations can narrow a "<5" that the linear system
+ *      leaves free (17 = 5 + 10 + <5 + <5 makes both 1). While any "<5" is narrowed below 1-4
+ *      (smallCountsNarrowed), one more figure of a relation it is in is hidden: the smallest
+ *      shown non-zero part, else a zero part, the total last. So the reader learns nothing
+ *      beyond "fewer than 5", except where a total is itself "<5" (each part is then at most that
+ *      total): nothing shown gives that away and nothing more can be hidden.
  */
 
 export const SMALL_COUNT = '<5';
@@ -91,19 +99,31 @@ export function protectCounts(input: ProtectInput): ShownCount[] {
         if (members.filter(hidden).length === 1 && hideSecond(relation)) changed = true;
       }
     }
+    // Two checks on what a reader could still work out: a hidden figure pinned exactly by the
+    // linear system, or a "<5" narrowed below 1-4 by the bounds every hidden figure must obey
+    // (smallCountsNarrowed). Either way one more figure is hidden and both are run again.
+    const members = (r: Relation) => [...r.parts, r.total];
     const determined = derivableFigures(values, mark.map((m) => m !== null), relations);
-    if (determined.length === 0) break;
-    // Hide one more figure in a relation that pins the first determined figure, and look again.
+    // A "<5" narrowed only by relations whose figures are all hidden already (a total that is
+    // itself "<5" says each part is at most that total) cannot be helped by hiding more: skipped.
+    const narrowed = smallCountsNarrowed(values, mark, relations, input.isCount).filter((i) =>
+      relations.some((r) => members(r).includes(i) && members(r).some((j) => !hidden(j))),
+    );
+    const targets = [...determined, ...narrowed];
+    if (targets.length === 0) break;
+    // Hide one more figure in a relation that pins the first such figure, and look again.
     // (Failing that, in any relation with a figure still shown that touches a hidden one: each
     // pass hides one more figure, so this ends.)
-    const target = determined[0];
-    const members = (r: Relation) => [...r.parts, r.total];
+    const target = targets[0];
     const relation =
       relations.find((r) => members(r).includes(target) && members(r).some((i) => !hidden(i))) ??
       relations.find((r) => members(r).some(hidden) && members(r).some((i) => !hidden(i)));
     if (!relation) break;
-    const visible = members(relation).filter((i) => !hidden(i)).sort((a, b) => Math.abs(values[a]) - Math.abs(values[b]) || a - b);
-    mark[visible.find((i) => values[i] !== 0) ?? visible[0]] = COMPLEMENT;
+    // The smallest shown non-zero part, else a zero part, the total last (as hideSecond).
+    const byValue = (a: number, b: number) => Math.abs(values[a]) - Math.abs(values[b]) || a - b;
+    const parts = relation.parts.filter((i) => !hidden(i)).sort(byValue);
+    const choice = parts.find((i) => values[i] !== 0) ?? parts[0] ?? relation.total;
+    mark[choice] = COMPLEMENT;
   }
   return values.map((v, i) => mark[i] ?? Math.round(v));
 }
@@ -162,4 +182,103 @@ export function derivableFigures(values: number[], hidden: boolean[], relations:
     if (alone) out.push(unknowns[c]);
   });
   return out.sort((a, b) => a - b);
+}
+
+/** A set of whole numbers as sorted, disjoint, non-adjacent closed intervals [lo, hi]; ±Infinity for unbounded ends. */
+export type Domain = Array<[number, number]>;
+
+function normalise(d: Domain): Domain {
+  const sorted = d.filter(([lo, hi]) => lo <= hi).sort((a, b) => a[0] - b[0]);
+  const out: Domain = [];
+  for (const [lo, hi] of sorted) {
+    const last = out[out.length - 1];
+    // Whole numbers: [0,0] and [1,4] join into [0,4].
+    if (last && lo <= last[1] + 1) last[1] = Math.max(last[1], hi);
+    else out.push([lo, hi]);
+  }
+  return out;
+}
+
+/** {a + b : a in x, b in y}, exact for unions of integer intervals. */
+function plus(x: Domain, y: Domain): Domain {
+  const out: Domain = [];
+  for (const [a, b] of x) for (const [c, d] of y) out.push([a + c, b + d]);
+  return normalise(out);
+}
+
+const negate = (x: Domain): Domain => x.map(([lo, hi]) => [-hi, -lo] as [number, number]).reverse();
+
+function intersect(x: Domain, y: Domain): Domain {
+  const out: Domain = [];
+  for (const [a, b] of x) for (const [c, d] of y) if (Math.max(a, c) <= Math.min(b, d)) out.push([Math.max(a, c), Math.min(b, d)]);
+  return normalise(out);
+}
+
+const sameDomain = (x: Domain, y: Domain) => x.length === y.length && x.every(([lo, hi], i) => lo === y[i][0] && hi === y[i][1]);
+
+/**
+ * What a reader can tell of each hidden figure from the shown ones, the relations and what the
+ * marks themselves say. A "<5" count is 1-4; a "c" count is 0 or at least 5 (a count of 1-4
+ * would have been shown "<5"), and counts are never negative; a hidden difference (isCount
+ * false) can be anything. Shown figures are fixed at their rounded value (what the reader sees).
+ * Each relation Σ parts = total narrows every hidden member to what the others allow (member =
+ * total − Σ other parts, or total = Σ parts, by exact sums of interval unions); this runs over
+ * all relations until nothing changes. Exact for one relation; over several it can only leave
+ * a set too wide (a relaxation), never too narrow.
+ * Returns each figure's domain (a single point for a shown figure), or null when the shown
+ * figures contradict the relations (rounded means can), in which case nothing is concluded.
+ */
+export function feasibleDomains(values: number[], mark: Array<SuppressionMark | null>, relations: Relation[], isCount?: boolean[]): Domain[] | null {
+  const domains: Domain[] = values.map((v, i) => {
+    if (mark[i] === null) return [[Math.round(v), Math.round(v)]];
+    if (!(isCount?.[i] ?? true)) return [[-Infinity, Infinity]];
+    if (mark[i] === SMALL_COUNT) return [[1, SMALL_COUNT_THRESHOLD - 1]];
+    return [
+      [0, 0],
+      [SMALL_COUNT_THRESHOLD, Infinity],
+    ];
+  });
+  // Each pass only narrows whole-number sets; the cap stops unbounded hidden differences
+  // creeping down one step at a time when the shown figures contradict the relations.
+  for (let pass = 0; pass < 200; pass++) {
+    let changed = false;
+    for (const relation of relations) {
+      const members = [...relation.parts, relation.total];
+      if (!members.some((i) => mark[i] !== null)) continue;
+      for (const m of members) {
+        if (mark[m] === null) continue;
+        let allowed: Domain;
+        if (m === relation.total) allowed = relation.parts.reduce<Domain>((acc, p) => plus(acc, domains[p]), [[0, 0]]);
+        else {
+          const others = relation.parts.filter((p) => p !== m).reduce<Domain>((acc, p) => plus(acc, domains[p]), [[0, 0]]);
+          allowed = plus(domains[relation.total], negate(others));
+        }
+        const next = intersect(domains[m], allowed);
+        if (next.length === 0) return null;
+        if (!sameDomain(next, domains[m])) {
+          domains[m] = next;
+          changed = true;
+        }
+      }
+    }
+    if (!changed) return domains;
+  }
+  return domains;
+}
+
+/**
+ * The hidden "<5" counts a reader could narrow below "1 to 4" (feasibleDomains): for example
+ * an organisation of 17 with shown teams of 5 and 10 leaves two "<5" teams summing to 2, so both
+ * are 1. The rule's promise is that a reader learns nothing beyond "fewer than 5", so every
+ * value 1-4 of such a count must stay consistent with what is shown.
+ */
+export function smallCountsNarrowed(values: number[], mark: Array<SuppressionMark | null>, relations: Relation[], isCount?: boolean[]): number[] {
+  if (!mark.includes(SMALL_COUNT)) return [];
+  const domains = feasibleDomains(values, mark, relations, isCount);
+  if (!domains) return [];
+  const out: number[] = [];
+  mark.forEach((m, i) => {
+    if (m === SMALL_COUNT && !sameDomain(domains[i], [[1, SMALL_COUNT_THRESHOLD - 1]])) out.push(i);
+  });
+  return out;
 }

@@ -9,7 +9,7 @@ import type { Chart } from '../export/charts.ts';
 import type { FundingView } from '../export/funding.ts';
 import { type ShownCount, showCount } from '../export/disclosure.ts';
 import { can, type Role } from './access-control.ts';
-import { getScorecard } from './scorecard.ts';
+import { getScorecard, latestQuarterEnd } from './scorecard.ts';
 import { isoDay } from './young-people.ts';
 import { checkRunsShowable, runGateFacts } from './disclosure-view.ts';
 import { sha256Hex } from '../export/manifest.ts';
@@ -100,11 +100,14 @@ export async function loadPackInput(deps: PackDeps, request: PackRequest, create
 
 /**
  * The balanced scorecard for the pack: GET /v1/scorecard's answer for the exporting role, as of
- * the export date with its eight quarters; protected (the disclosure rule) unless the role reads
+ * the export date (the latest quarter end on or before it when protected) with its eight quarters; protected (the disclosure rule) unless the role reads
  * individual records, and protected when no role is named.
  */
 export async function packScorecard(db: Kysely<Database>, viewer: Role | undefined, now: Date) {
-  return getScorecard(db, { asOf: isoDay(now), quarters: 8, protect: viewer === undefined || !can(viewer, 'individuals:read') });
+  const protect = viewer === undefined || !can(viewer, 'individuals:read');
+  // Protected, it is read at the latest quarter end as the API's default is: packs exported on
+  // consecutive days must not be differenced into one day's events.
+  return getScorecard(db, { asOf: protect ? latestQuarterEnd(isoDay(now)) : isoDay(now), quarters: 8, protect });
 }
 
 /** exportScenarioPack: builds the zip and audits who exported which runs (ids and hashes only). */

@@ -168,6 +168,25 @@ export function protectWorkforce(without: Cell[], caseload: Cell[]): { withoutNu
 }
 
 /**
+ * A share's numerators and denominators (teams…, no team, organisation), protected as one set
+ * with their differences: 15 of 16 care leavers suitably housed says 1 is not, a count of
+ * children as much as the numerator is (issue 17 review). So each cell's denominator −
+ * numerator is protected as a count beside them (numerator + difference = denominator in each
+ * cell, and the teams' differences add up to the organisation's): a difference of 1-4 hides the
+ * numerator (or, failing that, the denominator) of its cell, and the team relations carry it on.
+ * The differences are never shown; a negative one (not a share) is not a count.
+ */
+export function protectShare(cells: Cell[]): { numerators: ShownCount[]; denominators: ShownCount[] } {
+  const n = cells.length;
+  const values = [...cells.map((c) => c.numerator), ...cells.map((c) => c.denominator), ...cells.map((c) => c.denominator - c.numerator)];
+  const isCount = values.map((v, i) => i < 2 * n || v >= 0);
+  const relations: Relation[] = [teamRelation(0, n), teamRelation(n, n), teamRelation(2 * n, n)];
+  for (let i = 0; i < n; i++) relations.push({ parts: [i, 2 * n + i], total: n + i });
+  const shown = protectCounts({ values, isCount, relations });
+  return { numerators: shown.slice(0, n), denominators: shown.slice(n, 2 * n) };
+}
+
+/**
  * Cells of one set (teams…, no team, organisation), protected when `protect` is set.
  * `shown`: numerators and denominators already protected together with another measure's
  * (protectWorkforce); used instead of protecting this measure alone.
@@ -187,6 +206,10 @@ function cellsOf(result: MeasureResult, cells: Cell[], protect: boolean, shown?:
       const hidden = typeof people[i] === 'string';
       return toCellDto(result, c, hidden ? null : money(c.numerator), c.denominator > 0 ? money(c.denominator) : null, hidden);
     });
+  }
+  if (!shown && kind === 'count') {
+    const { numerators, denominators } = protectShare(cells);
+    return cells.map((c, i) => toCellDto(result, c, numerators[i], denominators[i], typeof numerators[i] === 'string' || typeof denominators[i] === 'string'));
   }
   const numerators = shown?.numerators ?? shield(cells.map((c) => c.numerator));
   // A ratio's denominator counts key workers, not children; a share's counts children.
@@ -214,6 +237,21 @@ export function shownCells(results: MeasureResult[], protect: boolean): Map<stri
       { now: cellsOf(r, setOf(r), protect, joint.get(r.definition.id)), trend: r.trend.map((q) => cellsOf(r, setOf(q), protect)) },
     ]),
   );
+}
+
+/** Quarter ends (MM-DD) the protected scorecard may be read at. */
+const QUARTER_ENDS = ['03-31', '06-30', '09-30', '12-31'];
+
+/** Whether `day` (YYYY-MM-DD) is 31 March, 30 June, 30 September or 31 December. */
+export function isQuarterEnd(day: string): boolean {
+  return QUARTER_ENDS.includes(day.slice(5));
+}
+
+/** The latest quarter end on or before `day` (YYYY-MM-DD). */
+export function latestQuarterEnd(day: string): string {
+  const year = Number(day.slice(0, 4));
+  const ends = QUARTER_ENDS.map((md) => `${year}-${md}`).filter((d) => d <= day);
+  return ends[ends.length - 1] ?? `${year - 1}-12-31`;
 }
 
 export interface ScorecardOptions {

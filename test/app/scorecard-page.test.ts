@@ -78,6 +78,12 @@ t.test('the scorecard page: sign in, the organisation scorecard, a team view, th
   const boardText = (await page.locator('#groups').textContent()) ?? '';
   t.notMatch(boardText, /\b[1-4] of /, 'no count of 1-4 shown to the board');
   await fitsAt1280(t, page, 'board’s organisation view');
+  // The board's date box offers quarter ends only (the API refuses any other day for the board).
+  t.equal(await page.locator('#as-of').evaluate((e) => e.tagName), 'SELECT');
+  const days = await page.locator('#as-of option').allTextContents();
+  t.equal(days.length, 12);
+  t.same(days.filter((d) => !/-(03-31|06-30|09-30|12-31)$/.test(d)), [], 'every offered day is a quarter end');
+  t.equal(await page.locator('#as-of').inputValue(), days[0], 'the latest quarter end is chosen');
   await page.screenshot({ path: path.join(OUTPUT, 'scorecard-board.png'), fullPage: true });
   t.same(problems, [], 'no script errors, failed requests or content-security-policy violations');
 });

@@ -69,7 +69,7 @@ t.test('the Scorecard sheet and CSV equal GET /v1/scorecard for the exporting ro
       continue;
     }
     const header = (sheet.getRow(1).values as unknown[]).slice(1);
-    t.equal(header[5], `Actual as of ${api.asOf}`, `${role}: the sheet states its as-of date, the export date`);
+    t.equal(header[5], `Actual as of ${api.asOf}`, `${role}: the sheet states its as-of date, the export date (the board: the latest quarter end, as the API's default)`);
     const quarters = (api.groups.flatMap((g: { measures: ApiMeasure[] }) => g.measures).find((m: ApiMeasure) => m.trend.length > 0) as ApiMeasure).trend.map((q) => `Quarter to ${q.quarterEnd}`);
     t.same(header.slice(11), quarters, `${role}: a column for each quarter end of the API's trend`);
     t.equal(header.length, 19, `${role}: 11 columns and 8 quarters`);

@@ -111,3 +111,25 @@ t.test('targets and thresholds: stored, editable by admin and finance only, out 
   t.match(listed.find((m: { id: string }) => m.id === 'three_or_more_placements'), { target: 30, isDefault: false });
   t.match(listed.find((m: { id: string }) => m.id === 'long_term_stability'), { isDefault: true, source: /Children looked after in England/ });
 });
+
+t.test('the board reads the scorecard at quarter ends only; roles with individual access at any day', async (t) => {
+  const { as, north } = await borough(t);
+  const get = (role: Role, url: string) => as(role, { method: 'GET', url });
+  // 30 March is one day before a quarter end: two years ending on consecutive days differ by one
+  // day's events, so the board may not choose it.
+  for (const url of ['/v1/scorecard?asOf=2026-03-30&quarters=1', `/v1/teams/${north}/scorecard?asOf=2026-02-01&quarters=1`]) {
+    const refused = await get('board', url);
+    t.equal(refused.statusCode, 400, url);
+    t.match(refused.json().errors[0], { field: 'querystring/asOf', reason: /quarter end/ });
+  }
+  for (const day of ['2025-06-30', '2025-09-30', '2025-12-31', '2026-03-31']) {
+    t.equal((await get('board', `/v1/scorecard?asOf=${day}&quarters=1`)).json().asOf, day);
+  }
+  t.equal((await get('head_of_service', '/v1/scorecard?asOf=2026-03-30&quarters=1')).json().asOf, '2026-03-30');
+  // By default the board reads the latest quarter end on or before today, and asOf says which.
+  const today = new Date().toISOString().slice(0, 10);
+  const year = Number(today.slice(0, 4));
+  const expected = [`${year - 1}-12-31`, `${year}-03-31`, `${year}-06-30`, `${year}-09-30`, `${year}-12-31`].filter((d) => d <= today).pop();
+  t.equal((await get('board', '/v1/scorecard?quarters=1')).json().asOf, expected);
+  t.equal((await get('admin', '/v1/scorecard?quarters=1')).json().asOf, today);
+});

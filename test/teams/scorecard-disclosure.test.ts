@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import t from 'tap';
-import { derivableFigures, type Relation } from '../../src/export/disclosure.ts';
+import { derivableFigures, type Relation, smallCountsNarrowed } from '../../src/export/disclosure.ts';
 import { computeScorecard, type ScorecardPerson, type ScorecardTeam } from '../../src/outcomes/scorecard.ts';
-import { shownCells } from '../../src/services/scorecard.ts';
+import { protectShare, shownCells } from '../../src/services/scorecard.ts';
 
 /**
  * The board's scorecard must not let a hidden count be recovered by subtraction across the
@@ -78,4 +78,35 @@ t.test('property: no hidden workforce count is determined by the shown counts', 
     { numRuns: 300 },
   );
   t.pass('300 random cohorts');
+});
+
+t.test('a share’s difference is a count too: 15 of 16 suitably housed says 1 is not (protectShare)', async (t) => {
+  // Teams north 15/16, south 20/30, no team 0/0, organisation 35/46. Differences 1, 10, 0, 11.
+  const cells = [
+    { numerator: 15, denominator: 16 },
+    { numerator: 20, denominator: 30 },
+    { numerator: 0, denominator: 0 },
+    { numerator: 35, denominator: 46 },
+  ].map((c) => ({ ...c, value: null, people: 0 })) as unknown as Parameters<typeof protectShare>[0];
+  const shown = protectShare(cells);
+  // North's difference (1) is "<5": its numerator goes (the smaller part of 15 + 1 = 16); then
+  // 35 − 20 would give it back, so south's numerator goes too (the smallest shown team numerator).
+  // The differences 1 + d + 0 = 11 leave d in 7-10 and north's 1-4 open; denominators all shown.
+  t.same(shown, { numerators: ['c', 'c', 0, 35], denominators: [16, 30, 0, 46] });
+  // Whatever else goes: north's numerator cannot be worked back as 16 − difference, nor its
+  // difference as 16 − numerator, from what is shown.
+  const values = [...cells.map((c) => c.numerator), ...cells.map((c) => c.denominator), ...cells.map((c) => c.denominator - c.numerator)];
+  const hidden = [...shown.numerators, ...shown.denominators].map((s) => typeof s === 'string');
+  // The differences are never shown: hidden to the reader unless both figures of the cell are shown.
+  for (let i = 0; i < 4; i++) hidden.push(hidden[i] || hidden[4 + i]);
+  const relations: Relation[] = [
+    { parts: [0, 1, 2], total: 3 },
+    { parts: [4, 5, 6], total: 7 },
+    { parts: [8, 9, 10], total: 11 },
+    ...[0, 1, 2, 3].map((i) => ({ parts: [i, 8 + i], total: 4 + i })),
+  ];
+  t.same(derivableFigures(values, hidden, relations), []);
+  t.ok(hidden[8], 'north’s difference of 1 is not shown');
+  const mark = values.map((v, i) => (hidden[i] ? (v > 0 && v < 5 ? '<5' : 'c') : null)) as Array<'<5' | 'c' | null>;
+  t.same(smallCountsNarrowed(values, mark, relations), [], 'every value 1-4 of the difference stays possible');
 });

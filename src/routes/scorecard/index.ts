@@ -5,7 +5,7 @@ import { IdParams, notFound, standardErrors } from '../../schemas/common.ts';
 import { MeasureParams, OutcomeMeasure, Scorecard, ScorecardQuery, TargetInput } from '../../schemas/scorecard.ts';
 import { can } from '../../services/access-control.ts';
 import { BadRequestError } from '../../services/errors.ts';
-import { getScorecard, listOutcomeMeasures, setTarget } from '../../services/scorecard.ts';
+import { getScorecard, isQuarterEnd, latestQuarterEnd, listOutcomeMeasures, setTarget } from '../../services/scorecard.ts';
 import { isoDay } from '../../services/young-people.ts';
 
 /**
@@ -13,17 +13,29 @@ import { isoDay } from '../../services/young-people.ts';
  * without individual access (the board) read them under the disclosure rule.
  */
 
-const DISCLOSURE = 'Roles without individual access (the board) read it under the disclosure rule (README, "Small numbers"): counts of 1-4 children show as "<5", a second count is hidden ("c") where the organisation total would give one away, and shares, colours and money are withheld wherever a count behind them is hidden.';
+const DISCLOSURE = 'Roles without individual access (the board) read it at quarter ends only (31 March, 30 June, 30 September, 31 December: by default the latest on or before today, shown in asOf; any other asOf is a 400 naming querystring/asOf) and under the disclosure rule (README, "Small numbers"): counts of 1-4 children show as "<5", a second count is hidden ("c") where the organisation total would give one away, and shares, colours and money are withheld wherever a count behind them is hidden.';
 
 export default async function scorecardRoutes(instance: FastifyInstance) {
   const fastify = instance.withTypeProvider<TypeBoxTypeProvider>();
 
-  const resolve = (query: { asOf?: string; quarters?: number }) => {
+  /**
+   * The day the scorecard is read at. Roles without individual access (`protect`) read it at
+   * quarter ends only: two years ending on consecutive days differ by one day's events at each
+   * end, so a reader free to pick any day could difference the protected figures and find the
+   * events of single days (issue 17 review). Their default is the latest quarter end on or
+   * before today, and the answer's asOf says so; any other explicit day is a 400.
+   */
+  const resolve = (query: { asOf?: string; quarters?: number }, protect: boolean) => {
     const today = isoDay(new Date());
     if (query.asOf !== undefined && query.asOf > today) throw new BadRequestError('asOf is in the future', [{ field: 'querystring/asOf', reason: 'is in the future' }]);
     // Two years of quarters before it must still be ordinary dates.
     if (query.asOf !== undefined && query.asOf < '1950-01-01') throw new BadRequestError('asOf is too early', [{ field: 'querystring/asOf', reason: 'must be 1950-01-01 or later' }]);
-    return { asOf: query.asOf ?? today, quarters: query.quarters ?? 8 };
+    if (protect && query.asOf !== undefined && !isQuarterEnd(query.asOf)) {
+      throw new BadRequestError('asOf must be a quarter end for roles without individual access', [
+        { field: 'querystring/asOf', reason: 'must be a quarter end (31 March, 30 June, 30 September or 31 December) for roles without access to individual records' },
+      ]);
+    }
+    return { asOf: query.asOf ?? (protect ? latestQuarterEnd(today) : today), quarters: query.quarters ?? 8 };
   };
 
   fastify.get(
@@ -70,7 +82,10 @@ export default async function scorecardRoutes(instance: FastifyInstance) {
         response: { 200: Scorecard, ...standardErrors },
       },
     },
-    async (request) => getScorecard(fastify.db, { ...resolve(request.query), protect: !can(request.actor.role as never, 'individuals:read') }),
+    async (request) => {
+      const protect = !can(request.actor.role as never, 'individuals:read');
+      return getScorecard(fastify.db, { ...resolve(request.query, protect), protect });
+    },
   );
 
   fastify.get(
@@ -87,6 +102,9 @@ export default async function scorecardRoutes(instance: FastifyInstance) {
         response: { 200: Scorecard, ...standardErrors, ...notFound },
       },
     },
-    async (request) => getScorecard(fastify.db, { ...resolve(request.query), protect: !can(request.actor.role as never, 'individuals:read'), teamId: request.params.id }),
+    async (request) => {
+      const protect = !can(request.actor.role as never, 'individuals:read');
+      return getScorecard(fastify.db, { ...resolve(request.query, protect), protect, teamId: request.params.id });
+    },
   );
 }

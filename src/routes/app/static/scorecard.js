@@ -115,6 +115,53 @@
     }
   }
 
+  // Roles without individual access (the board) may read the scorecard at quarter ends only
+  // (the API answers 400 for any other day, so consecutive days cannot be differenced): for a
+  // protected answer the date box becomes a list of the quarter ends up to the answer's asOf
+  // (the latest quarter end when none was chosen); for a full answer it is a date box again.
+  const QUARTER_ENDS = ['03-31', '06-30', '09-30', '12-31'];
+  function quarterEndsTo(day, count) {
+    let year = Number(day.slice(0, 4));
+    let q = QUARTER_ENDS.indexOf(day.slice(5));
+    const out = [];
+    for (let k = 0; k < count && q >= 0; k++) {
+      out.push(year + '-' + QUARTER_ENDS[q]);
+      q -= 1;
+      if (q < 0) {
+        q = 3;
+        year -= 1;
+      }
+    }
+    return out;
+  }
+  function fitDateBox(body) {
+    const box = $('as-of');
+    if (body.disclosure === 'protected') {
+      let select = box;
+      if (box.tagName !== 'SELECT') {
+        select = document.createElement('select');
+        select.id = 'as-of';
+        box.replaceWith(select);
+      }
+      const latest = select.dataset.latest && select.dataset.latest > body.asOf ? select.dataset.latest : body.asOf;
+      select.dataset.latest = latest;
+      select.replaceChildren(
+        ...quarterEndsTo(latest, 12).map((day) => {
+          const option = document.createElement('option');
+          option.value = day;
+          option.textContent = day;
+          return option;
+        }),
+      );
+      select.value = body.asOf;
+    } else if (box.tagName === 'SELECT') {
+      const input = document.createElement('input');
+      input.id = 'as-of';
+      input.type = 'date';
+      box.replaceWith(input);
+    }
+  }
+
   function load() {
     const teamId = $('view').value;
     const asOf = $('as-of').value;
@@ -124,6 +171,7 @@
     return api((teamId ? '/v1/teams/' + encodeURIComponent(teamId) + '/scorecard' : '/v1/scorecard') + query)
       .then((body) => {
         render(body, teamId);
+        fitDateBox(body);
         const label = teamId ? $('view').selectedOptions[0].textContent : 'the organisation';
         status('Scorecard for ' + label + ', year ending ' + body.asOf + (body.disclosure === 'protected' ? ' (small numbers hidden)' : '') + '.');
       })

@@ -1,0 +1,49 @@
+import t from 'tap';
+import { feasibleDomains, type Relation, type SuppressionMark } from '../../src/export/disclosure.ts';
+import { loadDemoCohortIfEmpty } from '../../src/demo/load-demo-cohort.ts';
+import { buildTestApp } from '../helpers/app.ts';
+
+/**
+ * The reviewer's demo case (issue 17, F1): GET /v1/scorecard?asOf=2023-06-30&quarters=1 showed
+ * the board exits denominators organisation 8, north "<5", south "<5", so both were 4. On the
+ * demo borough, for every share measure the board reads, every "<5" must still be any of 1-4
+ * given what the board sees: the teams and no-team group add up to the organisation (numerators,
+ * denominators and their differences) and numerator + difference = denominator in each cell.
+ */
+
+type Cell = { numerator: number | string | null; denominator: number | string | null };
+type Measure = { id: string; kind: string; organisation: Cell; teams: Cell[]; noTeam: Cell };
+
+t.test('demo borough, 30 June 2023: no "<5" on the board\'s scorecard can be narrowed below 1-4', async (t) => {
+  const { app, as } = await buildTestApp(t);
+  t.equal(await loadDemoCohortIfEmpty(app), 400);
+  const get = async (role: 'admin' | 'board') => (await as(role, { method: 'GET', url: '/v1/scorecard?asOf=2023-06-30&quarters=1' })).json() as { groups: Array<{ measures: Measure[] }> };
+  const measures = (body: { groups: Array<{ measures: Measure[] }> }) => body.groups.flatMap((g) => g.measures).filter((m) => m.kind === 'count');
+  const full = measures(await get('admin'));
+  const board = measures(await get('board'));
+  let smalls = 0;
+  for (const [k, m] of board.entries()) {
+    const f = full[k];
+    const cellsOf = (x: Measure) => [...x.teams, x.noTeam, x.organisation];
+    const truth = cellsOf(f).map((c) => ({ n: Number(c.numerator), d: Number(c.denominator) }));
+    const seen = cellsOf(m);
+    const n = truth.length;
+    const values = [...truth.map((c) => c.n), ...truth.map((c) => c.d), ...truth.map((c) => c.d - c.n)];
+    const markOf = (s: unknown): SuppressionMark | null => (typeof s === 'string' ? (s as SuppressionMark) : null);
+    const mark = [...seen.map((c) => markOf(c.numerator)), ...seen.map((c) => markOf(c.denominator))];
+    // The reader knows a difference only where both figures of its cell are shown; otherwise it is
+    // hidden to them, bounded as "<5" (1-4) or "c" (0 or 5+) by its true value, as protectShare marks it.
+    for (let i = 0; i < n; i++) mark.push(mark[i] || mark[n + i] ? (values[2 * n + i] > 0 && values[2 * n + i] < 5 ? '<5' : 'c') : null);
+    const team = (offset: number): Relation => ({ parts: Array.from({ length: n - 1 }, (_, i) => offset + i), total: offset + n - 1 });
+    const relations: Relation[] = [team(0), team(n), team(2 * n), ...truth.map((_, i) => ({ parts: [i, 2 * n + i], total: n + i }))];
+    const domains = feasibleDomains(values, mark, relations);
+    t.ok(domains, `${m.id}: the shown figures fit the relations`);
+    mark.forEach((x, i) => {
+      if (x !== '<5' || i >= 2 * n) return;
+      smalls++;
+      t.same(domains?.[i], [[1, 4]], `${m.id}: figure ${i} ("<5") can be any of 1-4`);
+    });
+  }
+  t.ok(smalls > 0, `the board's scorecard has "<5" figures to check (${smalls})`);
+  t.comment(`${smalls} "<5" figures checked`);
+});

@@ -320,13 +320,15 @@ export function simulateRunWithPlaces(
           // No place: the overflow state instead (someone waiting stays there, waiting).
           if (c.started) c.next = limit.overflow;
           else c.s = limit.overflow;
-          if (wasWaiting) continue;
-          stats[at + LimitStat.refused] += 1;
+          // In the overflow state from now: a waiting child refused again had their overflow
+          // months closed in step 1 (they were moving towards the limited state), so open them again.
           if (redirectedAt[i] < 0) {
             redirectedAt[i] = t;
             redirectedTo[i] = k;
             c.watch = watchOverflow;
           }
+          if (wasWaiting) continue;
+          stats[at + LimitStat.refused] += 1;
           if (limit.waiting) {
             waitingFor[i] = k;
             waitSince[i] = t;

@@ -226,6 +226,11 @@ t.test('a waiting child is placed when a place frees up', async (t) => {
     placedAfterWaiting += chunk.places[counts + LimitStat.placedFromWaiting];
     // The two on record leave by 18 (within 2 years): their places go to those waiting.
     if (chunk.places[counts + LimitStat.waited] > 0) t.ok(chunk.places[counts + LimitStat.monthsWaited] > 0, `run ${r}: months waited counted`);
+    // A child waits in the overflow state, so every month waited is an overflow month (a waiting
+    // child refused again once lost the rest of their overflow months: found in review).
+    if (chunk.places[counts + LimitStat.overflowMonths] < chunk.places[counts + LimitStat.monthsWaited]) {
+      t.fail(`run ${r}: ${chunk.places[counts + LimitStat.overflowMonths]} overflow months, fewer than ${chunk.places[counts + LimitStat.monthsWaited]} months waited`);
+    }
     for (let m = 0; m < months; m++) if (chunk.places[at + m] > 2) t.fail(`run ${r} month ${m}: over capacity`);
   }
   t.ok(placedAfterWaiting > 0, `${placedAfterWaiting} placed after waiting`);

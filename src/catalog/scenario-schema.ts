@@ -21,6 +21,12 @@ const Yearly = (description: string, min = 0) =>
     description: `${description}: one number for every year, or one per planning year (the last carries on)`,
   });
 
+/** Places are whole children: a yearly whole number (the engine cannot hold half a place). */
+const YearlyPlaces = (description: string, min = 0) =>
+  Type.Union([Type.Integer({ minimum: min, maximum: 1_000_000 }), Type.Array(Type.Integer({ minimum: min, maximum: 1_000_000 }), { minItems: 1, maxItems: 40 })], {
+    description: `${description}: one whole number for every year, or one per planning year (the last carries on)`,
+  });
+
 export const CohortFilter = Type.Object(
   {
     careStates: Type.Optional(Type.Array(Type.String({ maxLength: 64 }), { minItems: 1, maxItems: 64 })),
@@ -47,7 +53,7 @@ export const EntrantBand = Type.Object(
 export const StrategyIntervention = Type.Object(
   {
     id: Type.String({ maxLength: 64, description: 'An intervention of the model' }),
-    capacityPerYear: Yearly('Places a year (people who can start it)', 0),
+    capacityPerYear: YearlyPlaces('Places a year (people who can start it)', 0),
     weeklyPrice: Type.Optional(Type.Number({ minimum: 0, description: 'Commissioned weekly price per place, replacing the model’s weekly cost' })),
     oneOffPrice: Type.Optional(Type.Number({ minimum: 0, description: 'Commissioned one-off price per place, replacing the model’s' })),
     startYear: Type.Optional(FinancialYear),
@@ -73,7 +79,7 @@ export const UnitPriceChange = Type.Object(
 export const CapacityLimit = Type.Object(
   {
     state: Type.String({ maxLength: 64 }),
-    places: Yearly('Places available (people at once)', 0),
+    places: YearlyPlaces('Places available (people at once)', 0),
     overflowTo: Type.String({ maxLength: 64, description: 'Where people go when no place is free (agency foster care)' }),
     waiting: Type.Optional(
       Type.Boolean({ default: false, description: 'People who find no place wait in the overflow state and are offered one when it frees up (by the scenario’s priority)' }),
@@ -85,7 +91,7 @@ export const CapacityLimit = Type.Object(
 export const CapacityChange = Type.Object(
   {
     state: Type.String({ maxLength: 64 }),
-    additionalPlaces: Yearly('Places added by the strategy', -100000),
+    additionalPlaces: YearlyPlaces('Places added by the strategy', -1_000_000),
   },
   { additionalProperties: false },
 );

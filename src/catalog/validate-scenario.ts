@@ -132,9 +132,20 @@ export function validateScenario(input: unknown, model: CostModelSpec | undefine
   const capacityStates = new Map<string, number>();
   (scenario.capacity ?? []).forEach((limit, k) => {
     const field = `/capacity/${k}`;
-    state(limit.state, `${field}/state`);
-    state(limit.overflowTo, `${field}/overflowTo`);
+    const limited = state(limit.state, `${field}/state`);
+    const overflow = state(limit.overflowTo, `${field}/overflowTo`);
     if (limit.overflowTo === limit.state) push(`${field}/overflowTo`, 'must differ from the limited state');
+    else if (limited >= 0 && overflow >= 0) {
+      // A child who finds no place is placed elsewhere, not sent home or made an adult: the
+      // overflow must be a placement of the same kind, open to every age the limited state is.
+      const ls = model.states[limited];
+      const os = model.states[overflow];
+      const inCare = (spec: typeof ls) => (spec.flags ?? []).includes('in_care');
+      if (inCare(ls) && !inCare(os)) push(`${field}/overflowTo`, `"${limit.overflowTo}" is not a care placement: a child looked after who finds no place in "${limit.state}" must be placed somewhere`);
+      else if ((os.minAgeYears ?? 0) > (ls.minAgeYears ?? 0) || (os.maxAgeYears ?? 1000) < (ls.maxAgeYears ?? 1000)) {
+        push(`${field}/overflowTo`, `"${limit.overflowTo}" is not open to every age "${limit.state}" is`);
+      }
+    }
     if (capacityStates.has(limit.state)) push(`${field}/state`, `overlaps capacity/${capacityStates.get(limit.state)}: one limit per state`);
     capacityStates.set(limit.state, k);
     yearlyLength(limit.places, `${field}/places`);

@@ -51,6 +51,21 @@ const cases: Array<{ name: string; scenario: Record<string, unknown>; field: str
     field: 'body/capacity/0/overflowTo',
     reason: /unknown state "orbit"/,
   },
+  // Found in review (issue 15): children sent to "adult" or "home" for want of a place, and half places.
+  {
+    name: 'an overflow state that is not a care placement',
+    scenario: smallScenario({ capacity: [{ state: 'inhouse_foster', places: 2, overflowTo: 'home' }] }),
+    field: 'body/capacity/0/overflowTo',
+    reason: /"home" is not a care placement/,
+  },
+  {
+    name: 'an overflow state closed to some ages of the limited state',
+    scenario: smallScenario({ capacity: [{ state: 'inhouse_foster', places: 2, overflowTo: 'supported_accommodation' }] }),
+    field: 'body/capacity/0/overflowTo',
+    reason: /"supported_accommodation" is not open to every age "inhouse_foster" is/,
+  },
+  { name: 'half a place', scenario: smallScenario({ capacity: [{ state: 'inhouse_foster', places: 2.5, overflowTo: 'ifa_foster' }] }), field: 'body/capacity/0/places', reason: /integer/ },
+  { name: 'half a commissioned place', scenario: smallScenario({ strategy: { name: 'Half', interventions: [{ id: 'mst', capacityPerYear: 1.5 }] } }), field: 'body/strategy/interventions/0/capacityPerYear', reason: /integer/ },
   { name: 'a lifetime horizon beyond the model', scenario: smallScenario({ lifetimeYears: 26 }), field: 'body/lifetimeYears', reason: /beyond the model: it follows people only to age 25/ },
   { name: 'a planning horizon beyond the lifetime horizon', scenario: smallScenario({ planningYears: 8, lifetimeYears: 6 }), field: 'body/lifetimeYears', reason: /at least the planning horizon/ },
   { name: 'an investment with a fraction of a penny', scenario: smallScenario({ strategy: { name: 'Sub-penny', investment: [{ year: '2026-27', agency: 'health', amount: 180000.005, label: 'x' }] } }), field: 'body/strategy/investment/0/amount', reason: /fraction of a penny/ },

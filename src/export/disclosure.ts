@@ -73,6 +73,7 @@ export function protectCounts(input: ProtectInput): ShownCount[] {
   const relations = input.relations ?? [];
   const mark: Array<SuppressionMark | null> = values.map((v, i) => ((input.isCount?.[i] ?? true) && isSmallCount(v) ? SMALL_COUNT : null));
   const hidden = (i: number) => mark[i] !== null;
+  const wholeNumbers = values.every((v) => Number.isInteger(v));
 
   const hideSecond = (relation: Relation): boolean => {
     const members = [...relation.parts, relation.total];
@@ -106,9 +107,11 @@ export function protectCounts(input: ProtectInput): ShownCount[] {
     const determined = derivableFigures(values, mark.map((m) => m !== null), relations);
     // A "<5" narrowed only by relations whose figures are all hidden already (a total that is
     // itself "<5" says each part is at most that total) cannot be helped by hiding more: skipped.
-    const narrowed = smallCountsNarrowed(values, mark, relations, input.isCount).filter((i) =>
-      relations.some((r) => members(r).includes(i) && members(r).some((j) => !hidden(j))),
-    );
+    // The bounds hold for counts of children (whole numbers): a simulated mean under 5 may be 0.3,
+    // so tables of means (any figure not whole) keep to the linear check.
+    const narrowed = wholeNumbers
+      ? smallCountsNarrowed(values, mark, relations, input.isCount).filter((i) => relations.some((r) => members(r).includes(i) && members(r).some((j) => !hidden(j))))
+      : [];
     const targets = [...determined, ...narrowed];
     if (targets.length === 0) break;
     // Hide one more figure in a relation that pins the first such figure, and look again.

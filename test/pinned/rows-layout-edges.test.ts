@@ -73,7 +73,12 @@ t.test('metric layout: blocks in order, sizes from the shape', async (t) => {
   const shape = { nFinancialYears: 2, nAgencies: 3, nStates: 4, nAgeYears: 5, nInterventions: 6 };
   const l = metricLayout(shape);
   // 2·3·2 = 12, then 5, 4, 6, 2·3 = 6, 2·4 = 8, 4, 6, 13.
-  t.same(l, { ...shape, costFyAgency: 0, costAge: 12, costState: 17, costIntervention: 21, interventionFyAgency: 27, endOfYearState: 33, monthsState: 41, delivered: 45, outcomes: 51, size: 64 });
+  // No year outcomes block without withYearOutcomes (scenario cohorts ask for one): -1.
+  t.same(l, { ...shape, costFyAgency: 0, costAge: 12, costState: 17, costIntervention: 21, interventionFyAgency: 27, endOfYearState: 33, monthsState: 41, delivered: 45, outcomes: 51, yearOutcomes: -1, size: 64 });
+  // With the year outcomes block (scenario cohorts): 2 years × 3 slots after the outcomes, at 64.
+  const withYears = metricLayout({ ...shape, withYearOutcomes: true });
+  t.equal(withYears.yearOutcomes, 64);
+  t.equal(withYears.size, 70);
   // runTotal sums the cost block [fy][agency][cashable]: v[i] = i gives 0 + … + 11 = 66; from base 64, 66 + 12·64.
   const v = Float64Array.from({ length: 128 }, (_, i) => i);
   t.equal(runTotal(l, v), 66);

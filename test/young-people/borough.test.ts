@@ -90,24 +90,27 @@ t.test('the board reads it under the small-numbers rule', async (t) => {
       '2026-12',
       { type: 'residential', children: '<5', placementSpend: null, servicesSpend: null },
       { type: 'inhouse_foster', children: '<5', placementSpend: null, servicesSpend: null },
-      { type: 'ifa_foster', children: 6, placementSpend: 27_900, servicesSpend: 0 },
-      // Two groups hidden: neither can be found from the total; the money total is withheld, or
-      // total less £27,900 would be the four hidden children's spend.
+      { type: 'ifa_foster', children: 'c', placementSpend: null, servicesSpend: null },
+      // Two groups hidden as "<5" and 6 shown beside a total of 10 would say the two add up to 4,
+      // so neither could be 4: the bounds rule hides the 6 too ("c"), and its money with it; the
+      // money total is withheld, or it would give the hidden children's spend.
       { children: 10, placementSpend: null, servicesSpend: null },
     ],
     [
       '2027-01',
       { type: 'residential', children: '<5', placementSpend: null, servicesSpend: null },
       { type: 'inhouse_foster', children: '<5', placementSpend: null, servicesSpend: null },
-      { type: 'ifa_foster', children: 6, placementSpend: 27_900, servicesSpend: 0 },
-      { children: 9, placementSpend: null, servicesSpend: null },
+      { type: 'ifa_foster', children: 'c', placementSpend: null, servicesSpend: null },
+      // 9 = two "<5" + a hidden "c" (0 or 5 and over) still says neither "<5" is 4: the total goes too.
+      { children: 'c', placementSpend: null, servicesSpend: null },
     ],
     [
       '2027-02',
       { type: 'residential', children: '<5', placementSpend: null, servicesSpend: null },
       { type: 'inhouse_foster', children: '<5', placementSpend: null, servicesSpend: null },
-      { type: 'ifa_foster', children: 6, placementSpend: 25_200, servicesSpend: 0 },
-      { children: 9, placementSpend: null, servicesSpend: null },
+      { type: 'ifa_foster', children: 'c', placementSpend: null, servicesSpend: null },
+      // 9 = two "<5" + a hidden "c" (0 or 5 and over) still says neither "<5" is 4: the total goes too.
+      { children: 'c', placementSpend: null, servicesSpend: null },
     ],
   ]);
   t.notOk(JSON.stringify(body).match(/"children":[1-4][,}]/), 'no count from 1 to 4 anywhere');

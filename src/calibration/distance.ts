@@ -1,6 +1,6 @@
 import type { CostModelSpec, StateSpec } from '../catalog/model-schema.ts';
 import { monthIndex, parseIsoDate, parseMonthLabel, returnYearEndDay } from './dates.ts';
-import type { ImportedEpisode, ImportedSsda903 } from './import.ts';
+import type { ImportedSsda903 } from './import.ts';
 import { PREVIOUS, placementStates, type Ssda903Mapping } from './mapping.ts';
 
 /**
@@ -111,12 +111,7 @@ export function countDistancesAt31March(
 ): DistanceCounts {
   const inCare = new Set(model.states.filter((s) => (s.flags ?? []).includes('in_care')).map((s) => s.id));
   const birthMonths = new Map(imported.children.map((c) => [c.id, parseMonthLabel(c.birthMonth)]));
-  const byChild = new Map<string, ImportedEpisode[]>();
-  for (const e of imported.episodes) {
-    const list = byChild.get(e.child);
-    if (list) list.push(e);
-    else byChild.set(e.child, [e]);
-  }
+  const byChild = Map.groupBy(imported.episodes, (e) => e.child);
   const result: DistanceCounts = { byState: new Map(), byReturnYear: new Map(), stateNotKnown: 0 };
   for (const [child, list] of byChild) {
     const birthMonth = birthMonths.get(child);

@@ -135,12 +135,7 @@ export function buildHistories(imported: ImportedSsda903, mapping: Ssda903Mappin
   const dataEnd = parseIsoDate(imported.dataEnd);
   const lastMonth = monthOfDay(dataEnd);
   const birthMonths = new Map(imported.children.map((c) => [c.id, parseMonthLabel(c.birthMonth)]));
-  const byChild = new Map<string, ImportedEpisode[]>();
-  for (const e of imported.episodes) {
-    const list = byChild.get(e.child);
-    if (list) list.push(e);
-    else byChild.set(e.child, [e]);
-  }
+  const byChild = Map.groupBy(imported.episodes, (e) => e.child);
   const histories: ChildHistory[] = [];
   for (const [child, episodes] of byChild) {
     const birthMonth = birthMonths.get(child);

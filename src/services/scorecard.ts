@@ -177,13 +177,81 @@ export function protectWorkforce(without: Cell[], caseload: Cell[]): { withoutNu
  * The differences are never shown; a negative one (not a share) is not a count.
  */
 export function protectShare(cells: Cell[]): { numerators: ShownCount[]; denominators: ShownCount[] } {
-  const n = cells.length;
-  const values = [...cells.map((c) => c.numerator), ...cells.map((c) => c.denominator), ...cells.map((c) => c.denominator - c.numerator)];
-  const isCount = values.map((v, i) => i < 2 * n || v >= 0);
-  const relations: Relation[] = [teamRelation(0, n), teamRelation(n, n), teamRelation(2 * n, n)];
-  for (let i = 0; i < n; i++) relations.push({ parts: [i, 2 * n + i], total: n + i });
+  return protectLinkedShares([cells], [])[0];
+}
+
+/**
+ * Pairs of the scorecard's shares whose denominators count nested groups of the same children
+ * in the same cell and period (the outer first), so that outer − inner is itself a count of
+ * children: children looked after at the period's end (three or more placements) hold those
+ * whose distance from home is known (placed more than 20 miles) and those under 16 in care 2.5
+ * years or more (long-term stability); the two care-leaver measures count the same birthdays
+ * (a difference of 0, so one hidden denominator hides the other). Each unit of these measures is
+ * counted under the team of the same episode (the one in force at the period's end, or on the
+ * birthday), so the nesting holds in every team's cell, not only the organisation's.
+ */
+export const NESTED_DENOMINATORS: ReadonlyArray<readonly [outer: string, inner: string]> = [
+  ['three_or_more_placements', 'placed_over_20_miles'],
+  ['three_or_more_placements', 'long_term_stability'],
+  ['care_leavers_eet', 'care_leavers_suitable_accommodation'],
+];
+
+/**
+ * Several shares of one view (one period: now, or one quarter end) protected as one set, so a
+ * hidden count cannot be recovered by subtracting figures of two measures (issue 17 review:
+ * 40 children looked after at 31 March beside 37 in care 2.5 years or more says 3 are not).
+ * Each share brings what protectShare protects (numerators, denominators, their differences
+ * and the team totals); each `nested` pair [outer, inner] (indices into `shares`) adds, cell by
+ * cell, the outer denominator − the inner one as a count of children never shown, tied by
+ * inner + difference = outer and by the team totals. A difference of 1-4 is then hidden like
+ * any small count, and complementary suppression (protectCounts) hides a denominator so that it
+ * cannot be worked out by subtraction, across measures as within one: the secondary suppression
+ * of linked tables in the ONS/GSS disclosure control guidance (figures published in more than
+ * one table are protected consistently, so "disclosure by differencing" between tables is
+ * blocked: Hundepool et al., Statistical Disclosure Control, Wiley 2012, doi:10.1002/9781118348239,
+ * on linked tables and secondary suppression; ONS, Statistical disclosure control,
+ * https://webarchive.nationalarchives.gov.uk/20160106205135/http:/www.ons.gov.uk/ons/guide-method/method-quality/general-methodology/statistical-disclosure-control/index.html).
+ * Returns each share's shown numerators and denominators, in the order given.
+ */
+export function protectLinkedShares(shares: Cell[][], nested: ReadonlyArray<readonly [number, number]>): Array<{ numerators: ShownCount[]; denominators: ShownCount[] }> {
+  const values: number[] = [];
+  const isCount: boolean[] = [];
+  const relations: Relation[] = [];
+  const add = (figures: number[], counts: (v: number) => boolean) => {
+    const offset = values.length;
+    values.push(...figures);
+    isCount.push(...figures.map(counts));
+    relations.push(teamRelation(offset, figures.length));
+    return offset;
+  };
+  const offsets = shares.map((cells) => {
+    const n = cells.length;
+    const num = add(
+      cells.map((c) => c.numerator),
+      () => true,
+    );
+    const den = add(
+      cells.map((c) => c.denominator),
+      () => true,
+    );
+    const diff = add(
+      cells.map((c) => c.denominator - c.numerator),
+      (v) => v >= 0,
+    );
+    for (let i = 0; i < n; i++) relations.push({ parts: [num + i, diff + i], total: den + i });
+    return { num, den, n };
+  });
+  for (const [outer, inner] of nested) {
+    const o = offsets[outer];
+    const inn = offsets[inner];
+    const gap = add(
+      shares[outer].map((c, i) => c.denominator - shares[inner][i].denominator),
+      (v) => v >= 0,
+    );
+    for (let i = 0; i < o.n; i++) relations.push({ parts: [inn.den + i, gap + i], total: o.den + i });
+  }
   const shown = protectCounts({ values, isCount, relations });
-  return { numerators: shown.slice(0, n), denominators: shown.slice(n, 2 * n) };
+  return offsets.map(({ num, den, n }) => ({ numerators: shown.slice(num, num + n), denominators: shown.slice(den, den + n) }));
 }
 
 /**
@@ -223,7 +291,8 @@ function cellsOf(result: MeasureResult, cells: Cell[], protect: boolean, shown?:
  */
 export function shownCells(results: MeasureResult[], protect: boolean): Map<string, { now: CellDto[]; trend: CellDto[][] }> {
   const setOf = (r: { teams: Cell[]; unassigned: Cell; organisation: Cell }) => [...r.teams, r.unassigned, r.organisation];
-  const joint = new Map<string, { numerators: ShownCount[]; denominators?: ShownCount[] }>();
+  type Joint = { numerators: ShownCount[]; denominators?: ShownCount[] };
+  const joint = new Map<string, Joint>();
   const without = results.find((r) => r.definition.id === 'without_key_worker');
   const caseload = results.find((r) => r.definition.id === 'caseload_per_key_worker');
   if (protect && without && caseload) {
@@ -231,10 +300,39 @@ export function shownCells(results: MeasureResult[], protect: boolean): Map<stri
     joint.set(without.definition.id, { numerators: w.withoutNumerator, denominators: w.withoutDenominator });
     joint.set(caseload.definition.id, { numerators: w.caseloadNumerator });
   }
+  // The shares with nested denominators, protected together view by view (now, and each quarter
+  // end of the trend): protectLinkedShares.
+  const linked = results.filter((r) => r.definition.kind === 'count' && NESTED_DENOMINATORS.some((pair) => pair.includes(r.definition.id)));
+  const pairs = NESTED_DENOMINATORS.map(([o, i]) => [linked.findIndex((r) => r.definition.id === o), linked.findIndex((r) => r.definition.id === i)] as const).filter(
+    ([o, i]) => o >= 0 && i >= 0,
+  );
+  const trendJoint = new Map<string, Joint[]>();
+  if (protect && linked.length > 0) {
+    protectLinkedShares(
+      linked.map((r) => setOf(r)),
+      pairs,
+    ).forEach((shown, k) => {
+      joint.set(linked[k].definition.id, shown);
+    });
+    const quarters = Math.min(...linked.map((r) => r.trend.length));
+    for (let q = 0; q < quarters; q++) {
+      protectLinkedShares(
+        linked.map((r) => setOf(r.trend[q])),
+        pairs,
+      ).forEach((shown, k) => {
+        const list = trendJoint.get(linked[k].definition.id) ?? [];
+        list.push(shown);
+        trendJoint.set(linked[k].definition.id, list);
+      });
+    }
+  }
   return new Map(
     results.map((r) => [
       r.definition.id,
-      { now: cellsOf(r, setOf(r), protect, joint.get(r.definition.id)), trend: r.trend.map((q) => cellsOf(r, setOf(q), protect)) },
+      {
+        now: cellsOf(r, setOf(r), protect, joint.get(r.definition.id)),
+        trend: r.trend.map((q, k) => cellsOf(r, setOf(q), protect, trendJoint.get(r.definition.id)?.[k])),
+      },
     ]),
   );
 }

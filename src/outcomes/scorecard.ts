@@ -8,6 +8,7 @@
 import {
   careLeaversInEetUnits,
   careLeaversSuitablyAccommodatedUnits,
+  episodeOn,
   exitsToAdoptionOrSgoUnits,
   type History,
   longTermStabilityUnits,
@@ -62,7 +63,7 @@ export const SCORECARD_MEASURES: readonly MeasureDefinition[] = [
     kind: 'money',
     unit: 'percent',
     direction: 'lower',
-    definition: 'Weekly prices of placements and services in force today, × 365.25/7, as a percentage of the team’s annual budget',
+    definition: 'Weekly prices of placements and services in force on the day read (asOf), × 365.25/7, as a percentage of the annual budget of the team each young person was in that day',
     source: 'Local measure; annualised as in the finance module (README, "Money")',
     trend: false,
     defaults: { target: 100, green: 100, amber: 105 },
@@ -232,7 +233,7 @@ export function ragOf(definition: MeasureDefinition, t: Thresholds, value: numbe
 export interface ScorecardPerson {
   teamId: string | null;
   keyWorkerReference: string | null;
-  /** Weekly prices and costs in force today, GBP. */
+  /** Weekly prices and costs in force on the scorecard's asOf, GBP. */
   weeklyCommitment: number;
   history: History;
 }
@@ -314,6 +315,14 @@ function snapshot(definition: MeasureDefinition, people: ScorecardPerson[], budg
 }
 
 /**
+ * A young person's team on `day`: the team of the history episode in force that day, else (no
+ * episode then, or one with no team) today's team, as the history measures attribute units.
+ */
+export function teamOn(person: ScorecardPerson, day: string): string | null {
+  return episodeOn(person.history, day)?.teamId ?? person.teamId;
+}
+
+/**
  * Computes every measure for the organisation, each team and the young people with no team, at
  * `asOf` (the year ending that day) and at each of the last `quarters` quarter ends. The
  * organisation's budget is the sum of the teams' budgets (null when no team has one).
@@ -324,7 +333,8 @@ function snapshot(definition: MeasureDefinition, people: ScorecardPerson[], budg
  * under edge of care. An episode with no team falls back to the young person's current team; a
  * team that is neither (or unknown) counts under no team. Every unit goes to exactly one group,
  * so the teams and the no-team group add up to the organisation (the disclosure rule relies on it).
- * Snapshot measures (spend, key workers) are today's records, by today's team.
+ * Spend is the weekly prices in force on asOf, by each young person's team on asOf (teamOn); the
+ * key-worker measures are today's records, by today's team.
  */
 export function computeScorecard(input: {
   people: ScorecardPerson[];
@@ -340,17 +350,27 @@ export function computeScorecard(input: {
   const budgets = teams.map((t) => t.annualBudget).filter((b): b is number => b !== null);
   const orgBudget = budgets.length > 0 ? budgets.reduce((a, b) => a + b, 0) : null;
   const ends = quarterEnds(asOf, input.quarters);
+  const teamOnAsOf = (p: ScorecardPerson) => teamOn(p, asOf);
+  const byTeamOnAsOf = teams.map((team) => people.filter((p) => teamOnAsOf(p) === team.id));
+  const unassignedOnAsOf = people.filter((p) => {
+    const team = teamOnAsOf(p);
+    return team === null || !index.has(team);
+  });
 
   return SCORECARD_MEASURES.map((definition) => {
     const thresholds = input.thresholds.get(definition.id) ?? definition.defaults;
     const units = definition.units;
     if (!units) {
+      // Spend is priced on asOf, so it is counted under each young person's team on asOf (a
+      // past asOf must not charge a child to the team they joined later); key workers are
+      // today's records, by today's team.
+      const [members, none] = definition.id === 'spend_against_budget' ? [byTeamOnAsOf, unassignedOnAsOf] : [byTeam, unassigned];
       return {
         definition,
         thresholds,
         organisation: snapshot(definition, people, orgBudget),
-        teams: teams.map((team, i) => snapshot(definition, byTeam[i], team.annualBudget)),
-        unassigned: snapshot(definition, unassigned, null),
+        teams: teams.map((team, i) => snapshot(definition, members[i], team.annualBudget)),
+        unassigned: snapshot(definition, none, null),
         trend: [],
       };
     }

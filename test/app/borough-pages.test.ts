@@ -31,7 +31,9 @@ t.test('the borough view and the case summary', async (t) => {
   const { app, as, tokens } = await buildTestApp(t);
   const person = (await as('finance', { method: 'POST', url: '/v1/young-people', payload: residentialAged(14) })).json();
   for (const plan of threePlans) await as('finance', { method: 'POST', url: `/v1/young-people/${person.id}/care-plans`, payload: plan });
-  for (let k = 0; k < 6; k += 1) await as('finance', { method: 'POST', url: '/v1/young-people', payload: residentialAged(10 + k) });
+  // A team with two of the seven children in residential care, for the team filter.
+  const north = (await as('admin', { method: 'POST', url: '/v1/teams', payload: { name: 'North', service: 'children_looked_after' } })).json();
+  for (let k = 0; k < 6; k += 1) await as('finance', { method: 'POST', url: '/v1/young-people', payload: { ...residentialAged(10 + k), ...(k < 2 ? { teamId: north.id } : {}) } });
   const run = await as('head_of_service', { method: 'POST', url: `/v1/young-people/${person.id}/projections`, payload: { runs: 200, seed: 7 } });
   t.equal(run.statusCode, 201);
   const projection = run.json();
@@ -70,6 +72,31 @@ t.test('the borough view and the case summary', async (t) => {
   t.same(await truncated(page), [], 'no text cut with an ellipsis');
   t.same(await page.evaluate<string[]>(`[...document.querySelectorAll('.table-wrap')].filter((w) => w.scrollWidth > w.clientWidth).map((w) => w.querySelector('caption').textContent)`), [], 'twelve months fit a 1280-pixel screen without scrolling sideways');
   await page.screenshot({ path: path.join(OUTPUT, 'borough-at-a-glance.png'), fullPage: true });
+  // The board is refused a team's borough view (403), so it is not offered the team filter.
+  t.equal((await as('board', { method: 'GET', url: `/v1/borough?team=${north.id}` })).statusCode, 403);
+  t.notOk(await page.getByLabel(/^Team/).isVisible(), 'no team filter for the board');
+  t.ok(await page.locator('#team').isDisabled(), 'and it is disabled');
+
+  // A head of service picks a team: the figures become that team's (two of the seven).
+  await page.evaluate((token) => sessionStorage.setItem('pathcast.token', token), tokens.head_of_service);
+  await page.goto(`${base}/app/borough.html`);
+  await page.locator('body[data-ready="true"]').waitFor();
+  const residentialNow = async () => (await page.getByRole('table', { name: /^Children by placement type/ }).getByRole('row', { name: /Residential children’s home/ }).allInnerTexts())[0];
+  t.match(await residentialNow(), /Residential children’s home\s+7\b/, 'all teams: seven');
+  const teamSelect = page.getByLabel(/^Team/);
+  t.ok(await teamSelect.isVisible(), 'the team filter, labelled');
+  t.same(await teamSelect.locator('option').allInnerTexts(), ['All teams', 'North'], 'populated from GET /v1/teams');
+  t.same(await unlabelled(page), [], 'every control is labelled, the team filter too');
+  await page.evaluate(`document.body.removeAttribute('data-ready')`);
+  await teamSelect.selectOption({ label: 'North' });
+  await page.getByRole('button', { name: 'Show' }).click();
+  await page.locator('body[data-ready="true"]').waitFor();
+  const teamApi = (await as('head_of_service', { method: 'GET', url: `/v1/borough?team=${north.id}` })).json();
+  t.equal(teamApi.byMonth[0].byType.find((c: { type: string }) => c.type === 'residential').children, 2, 'hand count: two in North');
+  t.match(await residentialNow(), /Residential children’s home\s+2\b/, 'North: two');
+  t.match((await page.locator('#period-heading').textContent()) ?? '', /, North team, as recorded on /, 'the heading names the team');
+  await page.screenshot({ path: path.join(OUTPUT, 'borough-at-a-glance-team.png'), fullPage: true });
+  await page.evaluate((token) => sessionStorage.setItem('pathcast.token', token), tokens.board);
 
   // The board may not read a young person: the case summary says so.
   await page.goto(`${base}/app/case-summary.html?id=${person.id}`);

@@ -86,19 +86,48 @@
     table.appendChild(body);
   }
 
+  /** Hides and disables the team filter (roles without individual access: GET /v1/borough refuses ?team= with 403). */
+  function withoutTeams() {
+    $('team').value = '';
+    $('team').disabled = true;
+    $('team-control').hidden = true;
+  }
+
+  /**
+   * Offers the team filter (GET /v1/borough?team=) to roles that read individual records, from
+   * GET /v1/teams; the board is refused a team's borough view (403) and is not offered it.
+   */
+  function loadTeams() {
+    return Promise.all([api('/v1/tokens/current'), api('/v1/teams')])
+      .then(([me, teams]) => {
+        const select = $('team');
+        while (select.options.length > 1) select.remove(1);
+        if (me.capabilities.indexOf('individuals:read') < 0 || teams.items.length === 0) return withoutTeams();
+        teams.items.forEach((team) => {
+          select.appendChild(el('option', { value: team.id, text: team.name }));
+        });
+        select.disabled = false;
+        $('team-control').hidden = false;
+      })
+      .catch(() => withoutTeams());
+  }
+
   function load() {
     showError('');
     const params = new URLSearchParams();
     if ($('from').value) params.set('from', $('from').value);
     params.set('months', $('months').value || '12');
+    const team = $('team').disabled ? '' : $('team').value;
+    if (team) params.set('team', team);
     return api('/v1/borough?' + params.toString())
       .then((answer) => {
+        const teamName = team ? $('team').options[$('team').selectedIndex].text : '';
         $('sign-in').hidden = true;
         $('view').hidden = false;
         const first = monthDate(answer.byMonth[0].month);
         const last = monthDate(answer.byMonth[answer.byMonth.length - 1].month);
         if (!$('from').value) $('from').value = answer.from;
-        $('period-heading').textContent = longMonth.format(first) + ' to ' + longMonth.format(last) + ', as recorded on ' + longDate.format(new Date());
+        $('period-heading').textContent = longMonth.format(first) + ' to ' + longMonth.format(last) + (teamName ? ', ' + teamName + ' team' : '') + ', as recorded on ' + longDate.format(new Date());
         $('disclosure').textContent = answer.disclosure.note;
         $('method').textContent = answer.method;
         fill($('children-table'), answer, (c) => c.children, false);
@@ -112,6 +141,8 @@
           $('sign-in').hidden = false;
           $('view').hidden = true;
         }
+        // A team's view refused (403): this role reads the whole borough only.
+        if (error.status === 403 && team) withoutTeams();
         showError(error.message);
       });
   }
@@ -123,13 +154,13 @@
       if (!value) return showError('Enter your API token.');
       sessionStorage.setItem(TOKEN_KEY, value);
       $('token').value = '';
-      load();
+      loadTeams().then(load);
     });
     $('period-form').addEventListener('submit', (event) => {
       event.preventDefault();
       load();
     });
-    if (sessionStorage.getItem(TOKEN_KEY)) load();
+    if (sessionStorage.getItem(TOKEN_KEY)) loadTeams().then(load);
     else $('sign-in').hidden = false;
   });
 })();

@@ -56,6 +56,15 @@ export const CalibrationForm = Type.Object(
       }),
     ),
     populationArea: Type.Optional(Type.String({ minLength: 1, maxLength: 80, description: 'The authority’s ONS code (e.g. E09000001) or name, when the population file holds several areas' })),
+    distancePriorWeight: Type.Optional(
+      Type.Number({
+        exclusiveMinimum: 0,
+        maximum: 10_000,
+        default: 20,
+        description:
+          'Weight of the prior model’s share placed more than 20 miles from home, in children (31 March placements with a known distance): the Beta(w·p0, w·(1 − p0)) prior of src/calibration/distance.ts. 20 by default: a state with 20 children counted keeps half the prior’s say, with 100 a sixth. Above 0, at most 10,000',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -333,6 +342,7 @@ const ModelRef = Type.Object({ id: ModelId, version: Version, hash: Type.String(
 const Parameters = Type.Object({
   referenceWindow: Type.Object({ fromYear: Type.Integer(), toYear: Type.Integer() }),
   priorWeight: Type.Number(),
+  distancePriorWeight: Type.Optional(Type.Number({ description: 'Beta prior weight of the shares placed more than 20 miles from home, in children; absent from calibrations made before it (they used 20)' })),
   backtestYear: Type.Union([Type.Integer(), Type.Null()]),
   authority: Type.Union([Type.String(), Type.Null()]),
   mapping: Type.Object({ id: Type.String(), version: Type.String() }),

@@ -2,6 +2,7 @@ import { roundAnswer } from '../finance/money.ts';
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { type CalibrateOptions, calibratedModelId, defaultWindow } from '../calibration/calibrate.ts';
+import { DEFAULT_DISTANCE_PRIOR_WEIGHT } from '../calibration/distance.ts';
 import type { ImportedSsda903 } from '../calibration/import.ts';
 import { DEFAULT_INPUT_LIMITS, type InputLimits } from '../calibration/input.ts';
 import { DEFAULT_MAPPING, mergeMapping, type Ssda903Mapping, validateMappingForModel } from '../calibration/mapping.ts';
@@ -62,13 +63,19 @@ export interface CalibrationServices {
 }
 
 /** The form fields importSsda903 accepts (see CalibrationForm). */
-export const CALIBRATION_FIELDS = ['priorModel', 'priorModelVersion', 'referenceWindow', 'priorWeight', 'intervalLevel', 'authority', 'modelId', 'backtestYear', 'mapping', 'localAuthority', 'populationArea'] as const;
+export const CALIBRATION_FIELDS = ['priorModel', 'priorModelVersion', 'referenceWindow', 'priorWeight', 'distancePriorWeight', 'intervalLevel', 'authority', 'modelId', 'backtestYear', 'mapping', 'localAuthority', 'populationArea'] as const;
 
 /** The file part holding the population of children (ONS mid-year estimates). */
 export const POPULATION_PART = 'population';
 
 const DEFAULT_PRIOR = 'england-default';
 const DEFAULT_PRIOR_WEIGHT = 60;
+/**
+ * The most the distance prior may weigh, in children: 10,000 is more than any authority's
+ * children looked after on a 31 March (the largest count about 2,000), so the prior can be made
+ * to outweigh any return, while a typing slip (1e9) is refused.
+ */
+const MAX_DISTANCE_PRIOR_WEIGHT = 10_000;
 const MODEL_ID = /^[a-z0-9][a-z0-9-]*$/;
 const VERSION = /^\d+\.\d+\.\d+$/;
 /** Letters, digits and plain punctuation, starting with a letter or digit: it names a model and may reach a spreadsheet. */
@@ -94,6 +101,8 @@ interface CalibrationFields {
   priorModelVersion: string | undefined;
   referenceWindow: { fromYear: number; toYear: number } | undefined;
   priorWeight: number;
+  /** Beta prior weight of the shares placed more than 20 miles from home, in children (distance.ts). */
+  distancePriorWeight: number;
   /** Level of the report's intervals, in (0, 1); undefined: calibrate's default (0.9). */
   intervalLevel: number | undefined;
   authority: string | undefined;
@@ -119,6 +128,7 @@ export function parseCalibrationFields(raw: Record<string, string>): Calibration
     priorModelVersion: text('priorModelVersion'),
     referenceWindow: undefined,
     priorWeight: DEFAULT_PRIOR_WEIGHT,
+    distancePriorWeight: DEFAULT_DISTANCE_PRIOR_WEIGHT,
     intervalLevel: undefined,
     authority: text('authority'),
     modelId: text('modelId'),
@@ -143,6 +153,13 @@ export function parseCalibrationFields(raw: Record<string, string>): Calibration
     const value = Number(weight);
     if (!/^\d+(\.\d+)?$/.test(weight) || !(value > 0) || value > 100_000) errors.push({ field: 'body/priorWeight', reason: 'must be a number of person-months above 0 and at most 100,000' });
     else fields.priorWeight = value;
+  }
+  const distanceWeight = text('distancePriorWeight');
+  if (distanceWeight !== undefined) {
+    const value = Number(distanceWeight);
+    if (!/^\d+(\.\d+)?$/.test(distanceWeight) || !(value > 0) || value > MAX_DISTANCE_PRIOR_WEIGHT) {
+      errors.push({ field: 'body/distancePriorWeight', reason: 'must be a number of children above 0 and at most 10,000' });
+    } else fields.distancePriorWeight = value;
   }
   const level = text('intervalLevel');
   if (level !== undefined) {
@@ -309,6 +326,7 @@ export async function startCalibration(services: CalibrationServices, actor: Act
   const shared: Omit<CalibrateOptions, 'referenceWindow'> = {
     priorModel: prior.model.spec,
     priorWeight: fields.priorWeight,
+    distancePriorWeight: fields.distancePriorWeight,
     ...(fields.intervalLevel !== undefined ? { intervalLevel: fields.intervalLevel } : {}),
     mapping,
     modelId,
@@ -318,6 +336,7 @@ export async function startCalibration(services: CalibrationServices, actor: Act
   const parameters = {
     referenceWindow: window,
     priorWeight: fields.priorWeight,
+    distancePriorWeight: fields.distancePriorWeight,
     backtestYear,
     authority: fields.authority ?? null,
     mapping: { id: mapping.id, version: mapping.version },

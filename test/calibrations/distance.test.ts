@@ -66,3 +66,30 @@ t.test('the board reads a calibrated model without its calibrated distance share
     t.ok(residentialHidden[key] === residentialOpen[key] || residentialHidden[key] === 'c', `residential ${key}: as the open report or hidden (c)`);
   }
 });
+
+t.test('distancePriorWeight: the Beta prior weight of the distance shares, set on the form; out of range is a 400 naming it', async (t) => {
+  const test = await buildTestApp(t);
+  const { as } = test;
+  const files = readdirSync(FIXTURES).map((name) => ({ name, content: readFileSync(path.join(FIXTURES, name)) }));
+  for (const bad of ['0', '-1', '10001', 'lots', '1e3']) {
+    const refused = await as('commissioning', { method: 'POST', url: '/v1/calibrations', ...(await multipartForm(files, { authority: 'Nearshire', distancePriorWeight: bad })) });
+    t.equal(refused.statusCode, 400, `distancePriorWeight ${bad}`);
+    t.match(refused.headers['content-type'], /^application\/problem\+json/);
+    t.match(refused.json().errors, [{ field: 'body/distancePriorWeight', reason: /above 0 and at most 10,000/ }], `${bad}: names the field and the range`);
+  }
+  t.equal((await test.app.db.selectFrom('jobs').select('id').execute()).length, 0, 'nothing queued');
+
+  // w = 5 by hand: in-house (1 + 5 × 0.157)/(14 + 5), agency (7 + 5 × 0.157)/(9 + 5).
+  const response = await as('commissioning', { method: 'POST', url: '/v1/calibrations', ...(await multipartForm(files, { authority: 'Nearshire', distancePriorWeight: '5' })) });
+  t.equal(response.statusCode, 202, response.body.slice(0, 300));
+  await test.app.jobs.settledWithin(response.json().id, 120_000);
+  const job = (await as('commissioning', { method: 'GET', url: `/v1/jobs/${response.json().id}` })).json();
+  t.equal(job.status, 'succeeded', JSON.stringify(job.error));
+  const model = (await as('finance', { method: 'GET', url: '/v1/models/nearshire-calibrated' })).json() as CostModelSpec;
+  const share = (id: string) => model.states.find((s: State) => s.id === id)?.distanceOver20Miles?.share as number;
+  t.ok(Math.abs(share('inhouse_foster') - (1 + 5 * 0.157) / 19) < 1e-12, `in-house ${share('inhouse_foster')} = 1.785/19`);
+  t.ok(Math.abs(share('ifa_foster') - (7 + 5 * 0.157) / 14) < 1e-12, `agency ${share('ifa_foster')} = 7.785/14`);
+  const calibration = (await as('commissioning', { method: 'GET', url: job.result.href as string })).json();
+  t.equal(calibration.report.distances.priorWeight, 5, 'the report states the weight used');
+  t.equal(calibration.parameters.distancePriorWeight, 5, 'and the calibration’s parameters record it');
+});

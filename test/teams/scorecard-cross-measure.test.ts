@@ -1,6 +1,8 @@
+import fc from 'fast-check';
 import t from 'tap';
 import { derivableFigures, type Relation } from '../../src/export/disclosure.ts';
 import type { YoungPersonInputDto } from '../../src/schemas/young-people.ts';
+import { protectLinkedShares } from '../../src/services/scorecard.ts';
 import { buildTestApp, type TestApp } from '../helpers/app.ts';
 import { edgeOfCareRecord } from '../young-people/records.ts';
 
@@ -104,4 +106,76 @@ t.test('a count of 1-4 cannot be recovered by subtracting one measure’s denomi
     views(board(OUTER)).some((v) => [...v.teams, v.organisation].some((c) => typeof c.denominator === 'number')),
     'not everything is hidden',
   );
+});
+
+t.test('property: across nested measures no denominator gap of 1-4 is shown and no hidden figure is determined (protectLinkedShares)', async (t) => {
+  // Teams (1-3) and the no-team group: each draws children looked after (outer), of them those
+  // counted by two nested measures (inner ⊆ outer), and each measure's numerator ⊆ its denominator;
+  // the organisation is their sum.
+  const group = fc.integer({ min: 0, max: 14 }).chain((outer) =>
+    fc.tuple(fc.constant(outer), fc.integer({ min: 0, max: outer }), fc.integer({ min: 0, max: outer })).chain(([o, a, b]) =>
+      fc.tuple(fc.constant([o, a, b]), fc.integer({ min: 0, max: o }), fc.integer({ min: 0, max: a }), fc.integer({ min: 0, max: b })),
+    ),
+  );
+  fc.assert(
+    fc.property(fc.array(group, { minLength: 2, maxLength: 4 }), (groups) => {
+      const cellsOf = (m: number) => {
+        const cells = groups.map(([dens, ...nums]) => ({ numerator: nums[m], denominator: dens[m], value: null, people: dens[m] }));
+        const sum = (k: 'numerator' | 'denominator') => cells.reduce((s, c) => s + c[k], 0);
+        return [...cells, { numerator: sum('numerator'), denominator: sum('denominator'), value: null, people: sum('denominator') }];
+      };
+      const shares = [0, 1, 2].map(cellsOf);
+      const shown = protectLinkedShares(shares, [
+        [0, 1],
+        [0, 2],
+      ]);
+      const n = shares[0].length;
+      // Every figure as the reader has it: numerators, denominators, and the never-shown
+      // differences (hidden unless both figures they join are shown).
+      const values: number[] = [];
+      const hidden: boolean[] = [];
+      const relations: Relation[] = [];
+      const vector = (figures: number[], isHidden: boolean[]) => {
+        const o = values.length;
+        values.push(...figures);
+        hidden.push(...isHidden);
+        relations.push({ parts: Array.from({ length: n - 1 }, (_, i) => o + i), total: o + n - 1 });
+        return o;
+      };
+      const at = shares.map((cells, m) => {
+        const num = vector(
+          cells.map((c) => c.numerator),
+          shown[m].numerators.map((x) => typeof x === 'string'),
+        );
+        const den = vector(
+          cells.map((c) => c.denominator),
+          shown[m].denominators.map((x) => typeof x === 'string'),
+        );
+        cells.forEach((c, i) => {
+          if (typeof shown[m].numerators[i] === 'number' && shown[m].numerators[i] !== c.numerator) throw new Error('a shown numerator differs from the count');
+          if (typeof shown[m].denominators[i] === 'number' && shown[m].denominators[i] !== c.denominator) throw new Error('a shown denominator differs from the count');
+          if (c.numerator > 0 && c.numerator < 5 && !hidden[num + i]) throw new Error(`small numerator ${c.numerator} shown`);
+          if (c.denominator > 0 && c.denominator < 5 && !hidden[den + i]) throw new Error(`small denominator ${c.denominator} shown`);
+        });
+        return { num, den };
+      });
+      for (const inner of [1, 2]) {
+        for (let i = 0; i < n; i++) {
+          const o = at[0].den + i;
+          const j = at[inner].den + i;
+          const gap = values[o] - values[j];
+          if (!hidden[o] && !hidden[j] && gap >= 1 && gap <= 4) throw new Error(`cell ${i}: ${values[o]} − ${values[j]} = ${gap} shown`);
+        }
+        const gaps = vector(
+          Array.from({ length: n }, (_, i) => values[at[0].den + i] - values[at[inner].den + i]),
+          Array.from({ length: n }, (_, i) => hidden[at[0].den + i] || hidden[at[inner].den + i]),
+        );
+        for (let i = 0; i < n; i++) relations.push({ parts: [at[inner].den + i, gaps + i], total: at[0].den + i });
+      }
+      const determined = derivableFigures(values, hidden, relations);
+      if (determined.length > 0) throw new Error(`determined: ${determined.join(', ')}`);
+    }),
+    { numRuns: 150 },
+  );
+  t.pass('150 random boroughs');
 });

@@ -377,6 +377,11 @@ const CLOSURE_FOR_EXIT: Record<ExitReason, ClosureReason> = {
   other: 'other',
 };
 
+/** Whether two closure reasons end a period of care in the same way (the history cannot tell them apart). */
+export function sameExit(a: ClosureReason, b: ClosureReason): boolean {
+  return EXIT_FOR_CLOSURE[a] === EXIT_FOR_CLOSURE[b];
+}
+
 /**
  * The closure a history says, by its last episode: ended with an exit reason, the case closed on
  * that end with that reason; open, the case is open; ended with no reason, it says nothing (the
@@ -427,6 +432,9 @@ export async function applyHistoryClosure(trx: Kysely<Database>, youngPersonId: 
   const person = await trx.selectFrom('young_people').select(['closed_on', 'closed_reason']).where('id', '=', youngPersonId).executeTakeFirstOrThrow();
   const next = closure === 'open' ? { closed_on: null, closed_reason: null } : { closed_on: closure.closedOn, closed_reason: closure.closedReason };
   if (person.closed_on === next.closed_on && person.closed_reason === next.closed_reason) return undefined;
+  // Closed that day for a reason the history cannot tell apart (transferred and other both end
+  // care as "other"): the record's more exact reason stands.
+  if (closure !== 'open' && person.closed_on === closure.closedOn && person.closed_reason !== null && sameExit(person.closed_reason as ClosureReason, closure.closedReason)) return undefined;
   await trx
     .updateTable('young_people')
     .set({ ...next, version: sql`version + 1`, updated_at: sql`now()` })

@@ -71,6 +71,10 @@ export interface YoungPeopleTable {
   erased_at: Timestamp | null;
   team_id: string | null;
   key_worker_reference: string | null;
+  /** The first day the case is no longer open (YYYY-MM-DD); null while open. */
+  closed_on: string | null;
+  /** One of CLOSURE_REASONS (src/schemas/young-people.ts); null exactly when closed_on is. */
+  closed_reason: string | null;
 }
 export type YoungPersonRow = Selectable<YoungPeopleTable>;
 export type NewYoungPersonRow = Insertable<YoungPeopleTable>;

@@ -1,5 +1,5 @@
 import type { EpisodeInputDto } from '../schemas/teams.ts';
-import type { YoungPersonInputDto } from '../schemas/young-people.ts';
+import type { ClosureReason, YoungPersonInputDto } from '../schemas/young-people.ts';
 import { weeklyCommitment } from '../services/scorecard.ts';
 import { addMonthsToIsoDate, DEMO_COHORT_AS_OF, DEMO_COHORT_SEED, generateDemoCohort, mulberry32 } from './generate-demo-cohort.ts';
 
@@ -33,11 +33,16 @@ import { addMonthsToIsoDate, DEMO_COHORT_AS_OF, DEMO_COHORT_SEED, generateDemoCo
  * some are read (moves before the current placement two to five years apart, not four to eighteen
  * months; 40% of older placements, not 3%, preceded by an unsettled spell; a quarter, not half, with
  * earlier moves), so three or more placements is about 10-13% in every quarter of the two years.
- * Known gap: the histories are still today's cohort's only. Children who left care in the two
- * years (home, adopted, special guardianship, at 18) other than today's care leavers and
- * edge-of-care or family-support children are not in the records, so the number looked after rises
- * towards today's, exits to adoption or special guardianship are none in the first three quarters,
- * and long-term stability rises from about 30% to about 75%.
+ *
+ * Former children (issue 17, case closed): today's cohort holds only open cases, so on its own the
+ * number looked after rose towards today's and the early quarters had almost no exits. `former`
+ * adds the children whose cases closed in the two years and ten months before the as-of date
+ * (generateFormerChildren, a fourth stream, seed + 3, so every draw above is as it was): most left
+ * care home, to an adopter or a special guardian, or under a child arrangements order, and a few
+ * were transferred to another authority; and a care leaver now and then whose leaving-care service
+ * ended at 21. Their closures thin out in the last year, where today's edge-of-care children and
+ * care leavers already hold about a third of the looked-after as exits, so the number looked after
+ * stays near today's across the two years and about a third leave in every year.
  */
 
 export const DEMO_HISTORY_SEED = DEMO_COHORT_SEED + 17;
@@ -51,10 +56,20 @@ export interface DemoTeam {
 /** An episode as the generator writes it: `team` is the responsible team's name (the API's teamId once stored). */
 export type DemoEpisode = Omit<EpisodeInputDto, 'teamId'> & { team?: string };
 
+/** A child whose case closed before the as-of date: a record of its own (not in the cohort file), closed on `closedOn`. */
+export interface DemoFormerChild {
+  record: YoungPersonInputDto & { closedOn: string; closedReason: ClosureReason };
+  /** The team that held the case when it closed (a team's name). */
+  team: string;
+  episodes: DemoEpisode[];
+}
+
 export interface DemoHistory {
   teams: DemoTeam[];
   /** By reference: the team's name, the key-worker reference (absent for a few) and the episodes. */
   people: Map<string, { team: string; keyWorkerReference?: string; episodes: DemoEpisode[] }>;
+  /** Children whose cases closed in the window, oldest closure first (references NV-F…). */
+  former: DemoFormerChild[];
 }
 
 const AS_OF = `${DEMO_COHORT_AS_OF.year}-${String(DEMO_COHORT_AS_OF.month).padStart(2, '0')}-01`;
@@ -184,5 +199,118 @@ export function generateDemoHistory(cohort = generateDemoCohort(), seed = DEMO_H
     const weekly = members.reduce((sum, r) => sum + weeklyCommitment((r.placement as Record<string, unknown> | undefined) ?? null, r.services as unknown as Array<Record<string, unknown>>, AS_OF), 0);
     teams.push({ name: TEAM_OF[key].name, service: TEAM_OF[key].service, annualBudget: Math.round((weekly * (365.25 / 7) * BUDGET_FACTOR[key]) / 1000) * 1000 });
   }
-  return { teams, people };
+  return { teams, people, former: generateFormerChildren(mulberry32(seed + 3)) };
+}
+
+/**
+ * Months before the as-of date in which former children's cases closed: 1 to FORMER_MONTHS. In
+ * the last CLOSING_RECENT_MONTHS few close (today's edge-of-care children and care leavers hold
+ * that year's exits); before, four to eight a month, about 70 a year, which with those already
+ * in the records is about a third of some 240 children looked after (DfE CLA 2024).
+ */
+const FORMER_MONTHS = 34;
+const CLOSING_RECENT_MONTHS = 13;
+/** Leaving-care services that ended at 21 in the window (one every three months or so). */
+const AGED_OUT = 12;
+
+/**
+ * Children whose cases closed in the window, each with a record as it stood at closure and a
+ * history ending on the closing day. Exits among them (DfE CLA 2024's exits less those at 18, who
+ * stay open as care leavers): adoption 15%, special guardianship 18%, child arrangements order
+ * 7%, home 48%, transferred to another authority 6%, other 6%; ages fitting each (adopted young).
+ */
+export function generateFormerChildren(random: () => number): DemoFormerChild[] {
+  const chance = (p: number) => random() < p;
+  const integer = (min: number, max: number) => min + Math.floor(random() * (max - min + 1));
+  const pick = <T>(items: readonly T[]) => items[integer(0, items.length - 1)];
+  const miles = (local: boolean) => Math.round((local ? 1 + random() * 18 : 21 + random() * 60) * 10) / 10;
+  const team = () => TEAM_OF[chance(0.5) ? 'north' : 'south'].name;
+  const needs = () => ({ primaryNeed: pick(['abuse_or_neglect', 'abuse_or_neglect', 'family_dysfunction', 'family_in_acute_stress', 'absent_parenting', 'parental_illness_or_disability'] as const) });
+  const former: DemoFormerChild[] = [];
+  let number = 1000;
+  const reference = () => `NV-F${number++}`;
+  const monthStart = (monthsBack: number) => addMonthsToIsoDate(AS_OF, -monthsBack);
+
+  for (let back = FORMER_MONTHS; back >= 1; back--) {
+    const count = back <= CLOSING_RECENT_MONTHS ? integer(0, 2) : integer(4, 8);
+    for (let k = 0; k < count; k++) {
+      const closedOn = `${monthStart(back).slice(0, 8)}${String(integer(1, 28)).padStart(2, '0')}`;
+      const r = random();
+      const reason: ClosureReason = r < 0.15 ? 'adopted' : r < 0.33 ? 'special_guardianship' : r < 0.4 ? 'child_arrangements_order' : r < 0.88 ? 'returned_home' : r < 0.94 ? 'transferred' : 'other';
+      const age = reason === 'adopted' ? integer(1, 5) : reason === 'special_guardianship' ? integer(1, 10) : reason === 'child_arrangements_order' ? integer(2, 12) : reason === 'returned_home' ? integer(4, 16) : integer(6, 16);
+      const birth = addMonthsToIsoDate(`${closedOn.slice(0, 8)}01`, -(age * 12 + integer(0, 11)));
+      const born = `${birth.slice(0, 8)}01`;
+      // Months in care. Some left after years in one placement (foster carers becoming special
+      // guardians; an older child going home or moving away), so the long-term group of the early
+      // quarters holds the children who have since left, as it would have then.
+      const longStay = chance(reason === 'special_guardianship' ? 0.5 : reason === 'adopted' ? 0 : 0.2);
+      const months = longStay
+        ? integer(36, Math.min(108, age * 12 - 6))
+        : reason === 'adopted'
+          ? integer(14, 30)
+          : reason === 'special_guardianship'
+            ? integer(8, 30)
+            : reason === 'child_arrangements_order'
+              ? integer(6, 24)
+              : reason === 'returned_home'
+                ? chance(0.5)
+                  ? integer(2, 9)
+                  : integer(10, 40)
+                : integer(3, 30);
+      const careStart = [addMonthsToIsoDate(closedOn, -months), addMonthsToIsoDate(born, 1)].sort()[1];
+      // Placements: most had one, some two or three; an adopted child's last was with the adopters.
+      const starts = [careStart];
+      const moves = chance(0.65) ? 0 : chance(0.7) ? 1 : 2;
+      for (let m = 0; m < moves; m++) {
+        // A long stay's moves came early on: its last placement is the settled one.
+        const at = addMonthsToIsoDate(starts[starts.length - 1], longStay ? integer(2, 8) : integer(2, 12));
+        if (at < addMonthsToIsoDate(closedOn, -1)) starts.push(at);
+      }
+      const adopters = reason === 'adopted' ? addMonthsToIsoDate(closedOn, -integer(4, 10)) : undefined;
+      if (adopters && adopters > starts[starts.length - 1]) starts.push(adopters);
+      const exitReason = ({ adopted: 'adoption', special_guardianship: 'special_guardianship', child_arrangements_order: 'child_arrangements_order', returned_home: 'returned_home', transferred: 'other', other: 'other', aged_out: 'age_18_or_over' } as const)[reason];
+      const held = team();
+      const episodes: DemoEpisode[] = starts.map((startDate, i) => {
+        const last = i === starts.length - 1;
+        const state = last && adopters ? 'placed_for_adoption' : age >= 12 && chance(0.2) ? 'residential' : pick(FOSTER);
+        return {
+          startDate,
+          endDate: last ? closedOn : starts[i + 1],
+          careState: state,
+          newPlacement: true,
+          distanceFromHomeMiles: miles(chance(0.75)),
+          ...(i === 0 ? { entry: chance(0.35) ? ('unplanned_emergency' as const) : ('planned' as const) } : {}),
+          ...(last ? { exitReason } : {}),
+          team: held,
+        };
+      });
+      const state = reason === 'adopted' ? 'adopted' : reason === 'special_guardianship' ? 'sgo' : reason === 'returned_home' || reason === 'child_arrangements_order' ? 'returned_home' : 'home';
+      const legalStatus = reason === 'adopted' ? 'adoption_order' : reason === 'special_guardianship' ? 'special_guardianship_order' : reason === 'child_arrangements_order' ? 'child_arrangements_order' : 'not_looked_after';
+      former.push({
+        record: { reference: reference(), birthYear: Number(born.slice(0, 4)), birthMonth: Number(born.slice(5, 7)), sex: chance(0.55) ? 'male' : 'female', legalStatus, tier: 2, careState: state, needsProfile: needs(), services: [], closedOn, closedReason: reason },
+        team: held,
+        episodes,
+      });
+    }
+  }
+
+  // Care leavers whose leaving-care service ended at 21 (closed as aged out on the birthday).
+  for (let k = 0; k < AGED_OUT; k++) {
+    const back = 1 + Math.floor((k * FORMER_MONTHS) / AGED_OUT) + integer(0, 1);
+    const twentyOne = monthStart(back);
+    const born = addMonthsToIsoDate(twentyOne, -21 * 12);
+    const eighteen = addMonthsToIsoDate(born, 18 * 12);
+    const careStart = addMonthsToIsoDate(eighteen, -integer(18, 72));
+    const state = pick(['independent_eet', 'independent_eet', 'supported_lodgings', 'independent_neet'] as const);
+    const activity = state === 'independent_neet' ? 'neet' : pick(['other_education', 'training_or_employment', 'higher_education'] as const);
+    former.push({
+      record: { reference: reference(), birthYear: Number(born.slice(0, 4)), birthMonth: Number(born.slice(5, 7)), sex: chance(0.55) ? 'male' : 'female', legalStatus: 'care_leaver', tier: 2, careState: state, needsProfile: needs(), services: [], closedOn: twentyOne, closedReason: 'aged_out' },
+      team: TEAM_OF.leaving.name,
+      episodes: [
+        { startDate: careStart, endDate: eighteen, careState: pick(FOSTER), newPlacement: true, distanceFromHomeMiles: miles(chance(0.75)), entry: chance(0.33) ? 'unplanned_emergency' : 'planned', exitReason: 'age_18_or_over', team: team() },
+        { startDate: eighteen, endDate: twentyOne, careState: state, newPlacement: false, leaverActivity: activity, accommodationSuitable: chance(0.9), team: TEAM_OF.leaving.name },
+      ],
+    });
+  }
+  return former.sort((a, b) => (a.record.closedOn < b.record.closedOn ? -1 : a.record.closedOn > b.record.closedOn ? 1 : 0));
 }

@@ -235,6 +235,8 @@ export interface ScorecardPerson {
   keyWorkerReference: string | null;
   /** Weekly prices and costs in force on the scorecard's asOf, GBP. */
   weeklyCommitment: number;
+  /** The day the case closed (YYYY-MM-DD); null or absent while open. Snapshot measures count only cases open at the as-of date. */
+  closedOn?: string | null | undefined;
   history: History;
 }
 
@@ -343,7 +345,11 @@ export function computeScorecard(input: {
   asOf: string;
   quarters: number;
 }): MeasureResult[] {
-  const { people, teams, asOf } = input;
+  const { teams, asOf } = input;
+  // Snapshot measures are of the cases open at the as-of date (closed after it: still open then);
+  // history measures read every history, a former child's included, each episode on its dates.
+  const everyone = input.people;
+  const people = everyone.filter((p) => p.closedOn === null || p.closedOn === undefined || p.closedOn > asOf);
   const byTeam = teams.map((team) => people.filter((p) => p.teamId === team.id));
   const index = new Map(teams.map((t, i) => [t.id, i]));
   const unassigned = people.filter((p) => p.teamId === null || !index.has(p.teamId));
@@ -379,7 +385,7 @@ export function computeScorecard(input: {
       const counts = Array.from({ length: teams.length + 2 }, () => ({ numerator: 0, denominator: 0 }));
       const none = teams.length;
       const org = teams.length + 1;
-      for (const person of people) {
+      for (const person of everyone) {
         for (const unit of units(person.history, period)) {
           const team = unit.episode?.teamId ?? person.teamId;
           const slot = team === null ? none : (index.get(team) ?? none);

@@ -10,6 +10,18 @@ import { IsoDate, IsoDateTime, PageQuery, Uuid } from './common.ts';
  * src/services/young-people.ts.
  */
 
+/**
+ * Why a case closed (closedReason), after the SSDA903 reason episode ceased (REC) codes grouped
+ * (DfE guide to the SSDA903 collection): E11/E12 adopted; E43-E48 special guardianship; E41
+ * child arrangements (formerly residence) order; E4A, E4B, E13 returned home to parents or
+ * relatives; aged_out when care, or the leaving-care duty at 21 or 25, ended with age; E3
+ * transferred (care taken over by another authority); the rest (E2, E5-E9, E14-E16) other.
+ */
+export const CLOSURE_REASONS = ['adopted', 'special_guardianship', 'child_arrangements_order', 'returned_home', 'aged_out', 'transferred', 'other'] as const;
+export type ClosureReason = (typeof CLOSURE_REASONS)[number];
+/** The young-people list's status filter: open (the default), closed or all. */
+export const CASE_STATUSES = ['open', 'closed', 'all'] as const;
+
 export const REFERENCE_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$';
 
 export const Reference = Type.String({
@@ -165,6 +177,16 @@ const recordFields = {
       description: 'Pseudonymous key-worker reference: 1-4 capital letters, an optional hyphen, 1-8 digits (e.g. "KW-0412"); never a name',
     }),
   ),
+  closedOn: Type.Optional({
+    ...IsoDate,
+    description:
+      'The day the case closed: the first day the young person is no longer open to the authority (as a history episode’s end date). Not in the future, not before the month of birth, after the start of the last history episode. Absent while the case is open. A closed case leaves scenario cohorts, the borough view, caseloads and the open list from that day; views dated before it still count the young person.',
+  }),
+  closedReason: Type.Optional(
+    Type.Enum([...CLOSURE_REASONS], {
+      description: 'Why the case closed, after the SSDA903 reason episode ceased (REC) grouped: adopted, special_guardianship, child_arrangements_order, returned_home, aged_out (turned 18 with no leaving-care service, or 21/25), transferred (to another authority), other. Given exactly when closedOn is.',
+    }),
+  ),
 };
 
 export const YoungPersonInput = Type.Object(recordFields, {
@@ -204,6 +226,8 @@ export const YoungPersonPatch = Type.Object(
     services: Type.Optional({ ...recordFields.services, description: 'Replaces the whole list of services' }),
     teamId: Type.Optional(Type.Union([Uuid, Type.Null()], { description: 'Moves the young person to this team; null: no team' })),
     keyWorkerReference: Type.Optional(Type.Union([Type.String({ pattern: KEY_WORKER_PATTERN }), Type.Null()], { description: 'null removes it' })),
+    closedOn: Type.Optional(Type.Union([recordFields.closedOn, Type.Null()], { description: 'Closes the case on this day (send closedReason too); null reopens it (closedReason goes too)' })),
+    closedReason: Type.Optional(Type.Union([recordFields.closedReason, Type.Null()], { description: 'Why the case closed; null only with closedOn: null' })),
   },
   {
     additionalProperties: false,
@@ -230,6 +254,11 @@ export const YoungPersonQuery = Type.Object(
     hasCarePlans: Type.Optional(Type.Boolean({ description: 'true: only those with at least one care plan; false: only those with none' })),
     hasProjection: Type.Optional(Type.Boolean({ description: 'true: only those with at least one stored pathway projection; false: only those with none' })),
     team: Type.Optional({ ...Uuid, description: 'Only young people in this team' }),
+    status: Type.Optional(
+      Type.Enum([...CASE_STATUSES], {
+        description: 'open (the default): cases open today (no closedOn); closed: closed cases only (former children); all: both',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

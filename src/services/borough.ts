@@ -16,7 +16,8 @@ import { placementPrices, pricePieces, servicePrices } from './pathway-budget.ts
  * placements; a service its weekly cost for each day it runs (start to end date inclusive).
  * Each child's month is rounded to the penny, and a type's month is the sum of its children's.
  *
- * A child counts in a month when their current placement runs on at least one day of it. Only
+ * A child counts in a month when their current placement runs on at least one day of it (a
+ * closed case's placement ran to the day before it closed). Only
  * today's placement is stored (earlier placements are not), so months before a placement began
  * do not count that child anywhere: months in the past undercount, and the page says so.
  */
@@ -34,6 +35,8 @@ export interface BoroughRecord {
   birthMonth: number;
   placement: { type: string; weeklyPrice: number; startDate: string; priceChanges?: Array<{ from: string; weeklyPrice: number }> | undefined };
   services: ServiceInPlaceDto[];
+  /** The day the case closed (YYYY-MM-DD), absent while open: the child counts in no month from that day. */
+  closedOn?: string | undefined;
 }
 
 export interface BoroughCell {
@@ -84,7 +87,9 @@ export function boroughByMonth(records: readonly BoroughRecord[], fromYear: numb
       const cell = cells.get(record.placement.type);
       if (!cell) continue;
       const leavesAt = childPlacementEndsAt.get(record.placement.type);
-      const placementEnd = leavesAt === undefined ? end : Math.min(end, Date.UTC(record.birthYear + leavesAt, record.birthMonth - 1, 1));
+      const ageEnd = leavesAt === undefined ? end : Math.min(end, Date.UTC(record.birthYear + leavesAt, record.birthMonth - 1, 1));
+      // A closed case's placement ended the day before it closed.
+      const placementEnd = record.closedOn === undefined ? ageEnd : Math.min(ageEnd, utcDay(record.closedOn));
       const placementStart = Math.max(start, utcDay(record.placement.startDate));
       if (placementEnd <= placementStart) continue;
       cell.children += 1;
@@ -142,13 +147,19 @@ export const BOROUGH_DISCLOSURE_NOTE =
 
 /** Reads every live record with a placement (of one team when `teamId` is given) and answers the view; `protect` applies the disclosure rule. */
 export async function boroughAtAGlance(db: Kysely<Database>, fromYear: number, fromMonth: number, months: number, protect: boolean, teamId?: string): Promise<BoroughAtAGlance> {
-  let query = db.selectFrom('young_people').select(['birth_year', 'birth_month', 'placement', 'services']).where('erased_at', 'is', null).where('placement', 'is not', null);
+  let query = db.selectFrom('young_people').select(['birth_year', 'birth_month', 'placement', 'services', 'closed_on']).where('erased_at', 'is', null).where('placement', 'is not', null);
   // Today's team: the view is of today's records, priced month by month.
   if (teamId !== undefined) query = query.where('team_id', '=', teamId);
   const rows = await query.execute();
   const records: BoroughRecord[] = rows
     .filter((r) => r.birth_month !== null && r.placement !== null)
-    .map((r) => ({ birthYear: r.birth_year, birthMonth: r.birth_month as number, placement: r.placement as unknown as BoroughRecord['placement'], services: r.services as unknown as ServiceInPlaceDto[] }));
+    .map((r) => ({
+      birthYear: r.birth_year,
+      birthMonth: r.birth_month as number,
+      placement: r.placement as unknown as BoroughRecord['placement'],
+      services: r.services as unknown as ServiceInPlaceDto[],
+      ...(r.closed_on !== null ? { closedOn: r.closed_on } : {}),
+    }));
   const exact = boroughByMonth(records, fromYear, fromMonth, months);
   return {
     from: `${fromYear}-${String(fromMonth).padStart(2, '0')}`,

@@ -115,6 +115,8 @@ export function cohortBounds(spec: ScenarioSpec, horizonAgeYears: number) {
     tiers: spec.cohort.tiers,
     latestBirthMonthIndex: spec.cohort.minAge === undefined ? undefined : start - spec.cohort.minAge * 12,
     earliestBirthMonthIndex: start - oldest * 12 + 1,
+    // The cohort as it stands on the first day of the start month: cases closed by then are not in it.
+    openOn: `${String(Math.floor(start / 12)).padStart(4, '0')}-${String((start % 12) + 1).padStart(2, '0')}-01`,
   };
 }
 

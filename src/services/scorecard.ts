@@ -90,7 +90,7 @@ export async function setTarget(db: Kysely<Database>, actor: Actor, measure: str
 async function loadPeople(db: Kysely<Database>, asOf: string): Promise<ScorecardPerson[]> {
   const rows = await db
     .selectFrom('young_people')
-    .select(['id', 'birth_year', 'birth_month', 'team_id', 'key_worker_reference', 'placement', 'services'])
+    .select(['id', 'birth_year', 'birth_month', 'team_id', 'key_worker_reference', 'placement', 'services', 'closed_on'])
     .where('erased_at', 'is', null)
     .execute();
   const episodes = await listAllEpisodes(db);
@@ -117,6 +117,7 @@ async function loadPeople(db: Kysely<Database>, asOf: string): Promise<Scorecard
       teamId: r.team_id,
       keyWorkerReference: r.key_worker_reference,
       weeklyCommitment: weeklyCommitment(r.placement, r.services, asOf),
+      closedOn: r.closed_on,
       history,
     };
   });

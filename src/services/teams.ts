@@ -2,7 +2,7 @@ import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import { CsvError } from 'csv-parse';
 import { parse } from 'csv-parse/sync';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { DEFAULT_CARE_STATES } from '../catalog/vocabulary.ts';
 import { type Actor, appendAuditEvent } from '../db/repositories/audit.ts';
 import {
@@ -23,7 +23,8 @@ import { findYoungPersonById } from '../db/repositories/young-people.ts';
 import type { CareEpisodeRow, Database, NewCareEpisodeRow, TeamRow } from '../db/schema.ts';
 import { validationErrors } from '../plugins/app/problem-details.ts';
 import { type EpisodeDto, type EpisodeInputDto, EpisodeInput, type TeamDto, type TeamInputDto, type TeamPatchDto } from '../schemas/teams.ts';
-import type { YoungPersonInputDto } from '../schemas/young-people.ts';
+import type { ClosureReason, YoungPersonInputDto } from '../schemas/young-people.ts';
+import { type ExitReason, isLookedAfterState } from '../outcomes/measures.ts';
 import { BadRequestError, ConflictError, type FieldError, GoneError, NotFoundError, UnprocessableError } from './errors.ts';
 import { controlCharacterReason } from './input-rules.ts';
 
@@ -290,7 +291,8 @@ export async function replaceHistory(db: Kysely<Database>, actor: Actor, youngPe
       await deleteEpisodesOf(trx, youngPersonId);
       const sorted = [...episodes].sort((a, b) => (a.startDate < b.startDate ? -1 : 1));
       const rows = await insertEpisodes(trx, sorted.map((e) => toEpisodeRow(youngPersonId, e)));
-      await appendAuditEvent(trx, actor, { action: 'history.replace', resourceType: 'young_person', resourceId: youngPersonId, detail: { episodes: rows.length } });
+      const closure = await applyHistoryClosure(trx, youngPersonId);
+      await appendAuditEvent(trx, actor, { action: 'history.replace', resourceType: 'young_person', resourceId: youngPersonId, detail: { episodes: rows.length, ...(closure ? { case: closure } : {}) } });
       return { items: rows.map(toEpisodeDto) };
     });
   } catch (error) {
@@ -350,6 +352,95 @@ export async function recordChangeInHistory(
       team_id: null,
     },
   ]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Closing and reopening a case (former children)
+
+/** The history's exit reason for a closure that ends a period of care (EXIT_REASONS, src/outcomes/measures.ts). */
+const EXIT_FOR_CLOSURE: Record<ClosureReason, ExitReason> = {
+  adopted: 'adoption',
+  special_guardianship: 'special_guardianship',
+  child_arrangements_order: 'child_arrangements_order',
+  returned_home: 'returned_home',
+  aged_out: 'age_18_or_over',
+  transferred: 'other',
+  other: 'other',
+};
+/** The closure a history's last exit reason means (the inverse of EXIT_FOR_CLOSURE; age_18_or_over: aged out). */
+const CLOSURE_FOR_EXIT: Record<ExitReason, ClosureReason> = {
+  adoption: 'adopted',
+  special_guardianship: 'special_guardianship',
+  child_arrangements_order: 'child_arrangements_order',
+  returned_home: 'returned_home',
+  age_18_or_over: 'aged_out',
+  other: 'other',
+};
+
+/** Whether two closure reasons end a period of care in the same way (the history cannot tell them apart). */
+export function sameExit(a: ClosureReason, b: ClosureReason): boolean {
+  return EXIT_FOR_CLOSURE[a] === EXIT_FOR_CLOSURE[b];
+}
+
+/**
+ * The closure a history says, by its last episode: ended with an exit reason, the case closed on
+ * that end with that reason; open, the case is open; ended with no reason, it says nothing (the
+ * record's closure, if any, stands). Episodes in start order.
+ */
+export function closureFromHistory(episodes: ReadonlyArray<{ end_date: string | null; exit_reason: string | null }>): { closedOn: string; closedReason: ClosureReason } | 'open' | undefined {
+  const last = episodes[episodes.length - 1];
+  if (!last) return undefined;
+  if (last.end_date === null) return 'open';
+  if (last.exit_reason === null) return undefined;
+  return { closedOn: last.end_date, closedReason: CLOSURE_FOR_EXIT[last.exit_reason as ExitReason] ?? 'other' };
+}
+
+/**
+ * Closes the history with the case: the open episode ends on `closedOn`, with the exit reason the
+ * closure means when the episode is a period of care (a care leaver's or a child at home's
+ * episode ends with no exit reason: no period of care ended). With `reasonOnly`, only the
+ * reason of the episode already ending on `closedOn` changes. Run in the caller's transaction,
+ * after checkClosureAgainstHistory.
+ */
+export async function closeCaseInHistory(trx: Kysely<Database>, youngPersonId: string, closedOn: string, reason: ClosureReason, reasonOnly = false): Promise<void> {
+  const episodes = await listEpisodesOf(trx, youngPersonId);
+  const target = reasonOnly ? episodes.find((e) => e.end_date === closedOn) : episodes.find((e) => e.end_date === null);
+  if (!target) return;
+  const exit = isLookedAfterState(target.care_state) ? EXIT_FOR_CLOSURE[reason] : (reasonOnly ? target.exit_reason : null);
+  await trx.updateTable('care_episodes').set({ end_date: closedOn, exit_reason: exit ?? null }).where('id', '=', target.id).execute();
+}
+
+/**
+ * Undoes closeCaseInHistory: the last episode, when it ends on the day the case closed, is open
+ * again with no exit reason. A history that ended earlier (imported so) is left as written.
+ */
+export async function reopenCaseInHistory(trx: Kysely<Database>, youngPersonId: string, closedOn: string): Promise<void> {
+  const episodes = await listEpisodesOf(trx, youngPersonId);
+  const last = episodes[episodes.length - 1];
+  if (!last || last.end_date !== closedOn) return;
+  await trx.updateTable('care_episodes').set({ end_date: null, exit_reason: null }).where('id', '=', last.id).execute();
+}
+
+/**
+ * After a history is replaced or imported: the record's closure follows it (closureFromHistory).
+ * Changes the record (version + 1) only when the closure changes, and answers what changed
+ * ('closed', 'reopened') for the audit event, or undefined.
+ */
+export async function applyHistoryClosure(trx: Kysely<Database>, youngPersonId: string): Promise<'closed' | 'reopened' | undefined> {
+  const closure = closureFromHistory(await listEpisodesOf(trx, youngPersonId));
+  if (closure === undefined) return undefined;
+  const person = await trx.selectFrom('young_people').select(['closed_on', 'closed_reason']).where('id', '=', youngPersonId).executeTakeFirstOrThrow();
+  const next = closure === 'open' ? { closed_on: null, closed_reason: null } : { closed_on: closure.closedOn, closed_reason: closure.closedReason };
+  if (person.closed_on === next.closed_on && person.closed_reason === next.closed_reason) return undefined;
+  // Closed that day for a reason the history cannot tell apart (transferred and other both end
+  // care as "other"): the record's more exact reason stands.
+  if (closure !== 'open' && person.closed_on === closure.closedOn && person.closed_reason !== null && sameExit(person.closed_reason as ClosureReason, closure.closedReason)) return undefined;
+  await trx
+    .updateTable('young_people')
+    .set({ ...next, version: sql`version + 1`, updated_at: sql`now()` })
+    .where('id', '=', youngPersonId)
+    .execute();
+  return next.closed_on === null ? 'reopened' : 'closed';
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -516,13 +607,18 @@ export async function importHistories(db: Kysely<Database>, actor: Actor, text: 
     const still = new Set(named.length > 0 ? (await trx.selectFrom('teams').select('id').where('id', 'in', [...new Set(named.map((l) => l.episode.teamId as string))]).execute()).map((t) => t.id) : []);
     const gone = named.filter((l) => !still.has(l.episode.teamId as string));
     if (gone.length > 0) throw new UnprocessableError('A team named in the file no longer exists; nothing was stored', gone.slice(0, MAX_LISTED_ERRORS).map((l) => ({ row: l.row, field: 'team', reason: 'names no team' })));
+    let closed = 0;
+    let reopened = 0;
     for (const [reference, list] of byReference) {
       const id = people.get(reference) as string;
       await deleteEpisodesOf(trx, id);
       const sorted = list.map((l) => l.episode).sort((a, b) => (a.startDate < b.startDate ? -1 : 1));
       imported += (await insertEpisodes(trx, sorted.map((e) => toEpisodeRow(id, e)))).length;
+      const closure = await applyHistoryClosure(trx, id);
+      if (closure === 'closed') closed++;
+      if (closure === 'reopened') reopened++;
     }
-    await appendAuditEvent(trx, actor, { action: 'history.import', resourceType: 'young_person', resourceId: null, detail: { source: 'csv_import', episodes: imported, youngPeople: byReference.size } });
+    await appendAuditEvent(trx, actor, { action: 'history.import', resourceType: 'young_person', resourceId: null, detail: { source: 'csv_import', episodes: imported, youngPeople: byReference.size, casesClosed: closed, casesReopened: reopened } });
     return { imported, youngPeople: byReference.size };
   });
 }

@@ -15,6 +15,7 @@ import {
 } from '../db/repositories/young-people.ts';
 import type { Database, NewYoungPersonRow, YoungPersonRow } from '../db/schema.ts';
 import type {
+  ClosureReason,
   ErasedYoungPersonDto,
   YoungPersonDto,
   YoungPersonInputDto,
@@ -23,7 +24,8 @@ import type {
   YoungPersonQueryDto,
 } from '../schemas/young-people.ts';
 import { deleteEpisodesOf } from '../db/repositories/teams.ts';
-import { checkTeamExists, recordChangeInHistory } from './teams.ts';
+import { listEpisodesOf } from '../db/repositories/teams.ts';
+import { checkTeamExists, closeCaseInHistory, recordChangeInHistory, reopenCaseInHistory } from './teams.ts';
 import { BadRequestError, ConflictError, type FieldError, GoneError, NotFoundError, UnprocessableError } from './errors.ts';
 
 /** Records are kept from birth to the 26th birthday: the leaving-care duties run to 25. */
@@ -63,20 +65,26 @@ function firstDayOfBirthMonth(record: { birthYear: number; birthMonth: number })
 export function checkYoungPersonRules(record: YoungPersonInputDto, today: Date): FieldError[] {
   const errors: FieldError[] = [];
   const todayIso = isoDay(today);
-  const age = ageInYears(record.birthYear, record.birthMonth, today);
   const birthField = record.birthYear === today.getUTCFullYear() ? '/birthMonth' : '/birthYear';
-  if (age < 0) {
-    errors.push({ field: birthField, reason: 'is in the future' });
-  } else if (age > MAX_AGE_YEARS) {
-    errors.push({ field: '/birthYear', reason: `gives an age of ${age} today; records are kept for ages 0 to ${MAX_AGE_YEARS}` });
+  if (ageInYears(record.birthYear, record.birthMonth, today) < 0) errors.push({ field: birthField, reason: 'is in the future' });
+  // A closed case's record is as it stood when the case closed: its age rules hold on the last
+  // open day (a care leaver whose case closed at 25 is still on record at 26; an adopted child's
+  // state stays "adopted" past 18).
+  const closing = closureErrors(record, todayIso);
+  errors.push(...closing);
+  const on = record.closedOn !== undefined && closing.length === 0 ? new Date(Date.parse(`${record.closedOn}T00:00:00Z`) - 86_400_000) : today;
+  const when = on === today ? 'today' : `on the last day the case was open (${isoDay(on)})`;
+  const age = ageInYears(record.birthYear, record.birthMonth, on);
+  if (age > MAX_AGE_YEARS) {
+    errors.push({ field: '/birthYear', reason: `gives an age of ${age} ${when}; records are kept for ages 0 to ${MAX_AGE_YEARS}` });
   }
 
   const state = careStateInfo.get(record.careState);
   if (state && age >= 0 && age <= MAX_AGE_YEARS) {
     if (state.minAgeYears !== undefined && age < state.minAgeYears) {
-      errors.push({ field: '/careState', reason: `${state.id} is for ages ${state.minAgeYears} and over; this young person is ${age}` });
+      errors.push({ field: '/careState', reason: `${state.id} is for ages ${state.minAgeYears} and over; this young person is ${age}${on === today ? '' : ` ${when}`}` });
     } else if (state.maxAgeYears !== undefined && age >= state.maxAgeYears) {
-      errors.push({ field: '/careState', reason: `${state.id} is for ages under ${state.maxAgeYears}; this young person is ${age}` });
+      errors.push({ field: '/careState', reason: `${state.id} is for ages under ${state.maxAgeYears}; this young person is ${age}${on === today ? '' : ` ${when}`}` });
     }
   }
 
@@ -117,6 +125,33 @@ export function checkYoungPersonRules(record: YoungPersonInputDto, today: Date):
   return errors;
 }
 
+/**
+ * The closure's own rules: closedOn and closedReason both or neither; closedOn not in the future
+ * and after the month of birth began (a case cannot close before the child was born). The rules
+ * against the history (after the last episode's start) are checkClosureAgainstHistory's.
+ */
+function closureErrors(record: YoungPersonInputDto, todayIso: string): FieldError[] {
+  if (record.closedOn === undefined) return record.closedReason === undefined ? [] : [{ field: '/closedReason', reason: 'must be left out while the case is open (no closedOn)' }];
+  const errors: FieldError[] = [];
+  if (record.closedReason === undefined) errors.push({ field: '/closedReason', reason: 'is required when closedOn is given' });
+  if (record.closedOn > todayIso) errors.push({ field: '/closedOn', reason: `is in the future (today is ${todayIso})` });
+  else if (record.closedOn <= firstDayOfBirthMonth(record)) errors.push({ field: '/closedOn', reason: `must be after the month of birth began (${firstDayOfBirthMonth(record)})` });
+  return errors;
+}
+
+/**
+ * closedOn against the stored history (episodes in start order): after the last episode's start
+ * (the day it closes is that episode's end, and an episode ends after it starts), and not before
+ * an end the history already records. Field "/closedOn".
+ */
+export function checkClosureAgainstHistory(closedOn: string | undefined, episodes: ReadonlyArray<{ start_date: string; end_date: string | null }>): FieldError[] {
+  const last = episodes[episodes.length - 1];
+  if (closedOn === undefined || !last) return [];
+  if (closedOn <= last.start_date) return [{ field: '/closedOn', reason: `must be after the start of the last history episode (${last.start_date})` }];
+  if (last.end_date !== null && closedOn < last.end_date) return [{ field: '/closedOn', reason: `is before the end of the last history episode (${last.end_date})` }];
+  return [];
+}
+
 /** Refuses amounts with a fraction of a penny (6999.995): money is stored and costed in whole pence. */
 function checkWholePence(amount: number, field: string, errors: FieldError[]): void {
   const error = wholePenceError(amount, field);
@@ -150,6 +185,8 @@ export function toYoungPersonRow(record: YoungPersonInputDto): NewYoungPersonRow
     services: JSON.stringify(record.services),
     team_id: record.teamId ?? null,
     key_worker_reference: record.keyWorkerReference ?? null,
+    closed_on: record.closedOn ?? null,
+    closed_reason: record.closedReason ?? null,
   };
 }
 
@@ -171,6 +208,7 @@ export function toYoungPersonInput(row: YoungPersonRow): YoungPersonInputDto {
     services: row.services as YoungPersonInputDto['services'],
     ...(row.team_id !== null ? { teamId: row.team_id } : {}),
     ...(row.key_worker_reference !== null ? { keyWorkerReference: row.key_worker_reference } : {}),
+    ...(row.closed_on !== null ? { closedOn: row.closed_on, closedReason: row.closed_reason as ClosureReason } : {}),
   };
 }
 
@@ -223,6 +261,13 @@ export async function createYoungPerson(
       await checkTeamExists(trx, record.teamId, 'body/teamId');
       const [row] = await insertYoungPeople(trx, [toYoungPersonRow(record)]);
       await recordChangeInHistory(trx, row.id, null, record, isoDay(today));
+      // The history just opened starts today (or on the placement's start): a case closed on
+      // creation must close after it, and its episode closes with it.
+      if (record.closedOn !== undefined) {
+        const closing = checkClosureAgainstHistory(record.closedOn, await listEpisodesOf(trx, row.id));
+        if (closing.length > 0) throw new UnprocessableError('The case cannot close on that day', withPrefix('body', closing));
+        await closeCaseInHistory(trx, row.id, record.closedOn, record.closedReason as ClosureReason);
+      }
       await appendAuditEvent(trx, actor, { action: 'young_person.create', resourceType: 'young_person', resourceId: row.id, detail: { source: 'api' } });
       return toYoungPersonDto(row, today);
     });
@@ -239,7 +284,7 @@ export async function getYoungPerson(db: Kysely<Database>, id: string, today: Da
   return toYoungPersonDto(row, today);
 }
 
-const PATCHABLE_FIELDS = ['reference', 'birthYear', 'birthMonth', 'sex', 'legalStatus', 'tier', 'careState', 'needsProfile', 'placement', 'services', 'teamId', 'keyWorkerReference'] as const;
+const PATCHABLE_FIELDS = ['reference', 'birthYear', 'birthMonth', 'sex', 'legalStatus', 'tier', 'careState', 'needsProfile', 'placement', 'services', 'teamId', 'keyWorkerReference', 'closedOn', 'closedReason'] as const;
 
 /** Merge-patch: sent fields replace stored ones, null removes an optional field. */
 export function applyYoungPersonPatch(current: YoungPersonInputDto, patch: YoungPersonPatchDto): YoungPersonInputDto {
@@ -250,6 +295,8 @@ export function applyYoungPersonPatch(current: YoungPersonInputDto, patch: Young
     if (value === null) delete merged[field];
     else if (value !== undefined) merged[field] = value;
   }
+  // Reopening (closedOn: null) takes the reason with it: a reason on an open case means nothing.
+  if (patch.closedOn === null && patch.closedReason === undefined) delete merged.closedReason;
   return merged as YoungPersonInputDto;
 }
 
@@ -280,6 +327,23 @@ export async function updateYoungPerson(
 
       const errors = checkYoungPersonRules(merged, today);
       if (errors.length > 0) throw new UnprocessableError('The updated record would break the rules of a young person’s record', withPrefix('body', errors));
+      const closing = closingChange(current, merged);
+      // A closed case's state and placement are as they were when it closed: change them before
+      // closing or after reopening, so the history's open episode is never reopened by accident.
+      if (merged.closedOn !== undefined && changedFields.some((f) => f === 'careState' || f === 'placement')) {
+        const field = changedFields.includes('careState') ? 'body/careState' : 'body/placement';
+        throw new UnprocessableError('A closed case’s care state and placement stay as they were when it closed', [
+          { field, reason: 'cannot change while the case is closed; reopen it (closedOn: null) first, or change it before closing' },
+        ]);
+      }
+      if (closing === 'reopen') await reopenCaseInHistory(trx, id, current.closedOn as string);
+      if (closing === 'close' || closing === 'move') {
+        // Against the history as it stands once the old closure (if any) is undone.
+        if (closing === 'move') await reopenCaseInHistory(trx, id, current.closedOn as string);
+        const history = await listEpisodesOf(trx, id);
+        const against = checkClosureAgainstHistory(merged.closedOn, history);
+        if (against.length > 0) throw new UnprocessableError('The case cannot close on that day', withPrefix('body', against));
+      }
       if (merged.reference !== current.reference && (await findReferencesInUse(trx, [merged.reference])).size > 0) {
         throw referenceTaken('body/reference');
       }
@@ -287,12 +351,15 @@ export async function updateYoungPerson(
       const updated = await updateYoungPersonAtVersion(trx, id, patch.version, toYoungPersonRow(merged));
       if (!updated) throw new ConflictError('The record changed while it was being updated; read it again and reapply your change.');
       await recordChangeInHistory(trx, id, current, merged, isoDay(today));
+      if (closing === 'close' || closing === 'move') await closeCaseInHistory(trx, id, merged.closedOn as string, merged.closedReason as ClosureReason);
+      if (closing === 'reason') await closeCaseInHistory(trx, id, merged.closedOn as string, merged.closedReason as ClosureReason, true);
       await appendAuditEvent(trx, actor, {
         action: 'young_person.update',
         resourceType: 'young_person',
         resourceId: id,
-        // Field names only, never their values.
-        detail: { changedFields, version: updated.version },
+        // Field names only, never their values; closing and reopening say so (the day and the
+        // reason are not personal details, but the field names are enough to find the change).
+        detail: { changedFields, version: updated.version, ...(closing === 'close' || closing === 'reopen' ? { case: closing === 'close' ? 'closed' : 'reopened' } : {}) },
       });
       return toYoungPersonDto(updated, today);
     });
@@ -300,6 +367,14 @@ export async function updateYoungPerson(
     if (isUniqueViolation(error)) throw referenceTaken('body/reference');
     throw error;
   }
+}
+
+/** What a change does to the case: closes it, reopens it, moves its closing day, changes only the reason, or none of these. */
+function closingChange(before: YoungPersonInputDto, after: YoungPersonInputDto): 'close' | 'reopen' | 'move' | 'reason' | undefined {
+  if (before.closedOn === undefined) return after.closedOn === undefined ? undefined : 'close';
+  if (after.closedOn === undefined) return 'reopen';
+  if (after.closedOn !== before.closedOn) return 'move';
+  return after.closedReason !== before.closedReason ? 'reason' : undefined;
 }
 
 export async function listYoungPeople(
@@ -323,6 +398,7 @@ export async function listYoungPeople(
     hasCarePlans: query.hasCarePlans,
     hasProjection: query.hasProjection,
     teamId: query.team,
+    status: query.status ?? 'open',
     // Aged at least minAge: born at least minAge * 12 months ago.
     latestBirthMonthIndex: query.minAge !== undefined ? now - 12 * query.minAge : undefined,
     // Aged at most maxAge: the (maxAge + 1)th birthday is still to come.

@@ -4,7 +4,9 @@ import { generateDemoHistory } from '../../src/demo/generate-demo-history.ts';
 import type { Episode } from '../../src/outcomes/measures.ts';
 import { computeScorecard } from '../../src/outcomes/scorecard.ts';
 import { weeklyCommitment } from '../../src/services/scorecard.ts';
-import { checkEpisodes } from '../../src/services/teams.ts';
+import { checkEpisodes, closureFromHistory, sameExit } from '../../src/services/teams.ts';
+import { checkClosureAgainstHistory, checkYoungPersonRules } from '../../src/services/young-people.ts';
+import { isLookedAfterState } from '../../src/outcomes/measures.ts';
 
 /** The demo borough's teams and two years of history: reproducible, valid, and a believable scorecard. */
 
@@ -21,19 +23,51 @@ t.test('the same seed gives the same teams and histories; every history is valid
   t.same(problems, [], 'no overlaps, no end before start, nothing after the as-of date');
   const keyWorkers = [...demo.people.values()].filter((p) => p.keyWorkerReference).length;
   t.ok(keyWorkers > 0.9 * cohort.length && keyWorkers < cohort.length, `most have a key worker (${keyWorkers} of ${cohort.length})`);
+  t.same(generateDemoHistory(generateDemoCohort()).former, demo.former, 'former children: the same seed, the same records');
+});
+
+t.test('former children: valid closed records, each history ending on its closing day, as the API would take them', async (t) => {
+  const asOf = new Date('2026-11-01T00:00:00Z');
+  t.ok(demo.former.length > 100 && demo.former.length < 200, `${demo.former.length} cases closed in the window`);
+  const references = new Set(cohort.map((r) => r.reference));
+  const problems: unknown[] = [];
+  for (const f of demo.former) {
+    if (references.has(f.record.reference)) problems.push([f.record.reference, 'reference in the cohort']);
+    const rows = f.episodes.map((e) => ({ start_date: e.startDate, end_date: e.endDate ?? null, exit_reason: e.exitReason ?? null }));
+    problems.push(...checkEpisodes(f.episodes, '2026-11-01', f.record.reference));
+    problems.push(...checkYoungPersonRules(f.record, asOf).map((e) => [f.record.reference, e]));
+    problems.push(...checkClosureAgainstHistory(f.record.closedOn, rows).map((e) => [f.record.reference, e]));
+    if (f.episodes.some((e) => e.startDate < `${f.record.birthYear}-${String(f.record.birthMonth).padStart(2, '0')}-01`)) problems.push([f.record.reference, 'episode before birth']);
+    if (f.episodes.at(-1)?.endDate !== f.record.closedOn) problems.push([f.record.reference, 'history does not end on the closing day']);
+    // A history that ends with an exit reason says the same closure as the record (the API's rule).
+    const said = closureFromHistory(rows);
+    if (said !== undefined && (said === 'open' || said.closedOn !== f.record.closedOn || !sameExit(said.closedReason, f.record.closedReason))) problems.push([f.record.reference, 'history says another closure', said]);
+  }
+  t.same(problems, []);
+  const reasons = Object.groupBy(demo.former, (f) => f.record.closedReason);
+  t.same(Object.keys(reasons).sort(), ['adopted', 'aged_out', 'child_arrangements_order', 'other', 'returned_home', 'special_guardianship', 'transferred']);
 });
 
 t.test('the scorecard on the demo is believable: every measure has a value, in the ranges DfE reports', async (t) => {
   const ids = new Map(demo.teams.map((team, i) => [team.name, `team-${i}`]));
+  const history = (r: { birthYear: number; birthMonth: number }, episodes: Array<Episode & { team?: string }>) => ({
+    birthYear: r.birthYear,
+    birthMonth: r.birthMonth,
+    episodes: episodes.map((e) => ({ ...e, distanceMiles: (e as { distanceFromHomeMiles?: number }).distanceFromHomeMiles, teamId: e.team === undefined ? undefined : ids.get(e.team) })),
+  });
   const people = cohort.map((r) => {
     const p = demo.people.get(r.reference) as { team: string; keyWorkerReference?: string; episodes: Array<Episode & { team?: string }> };
     return {
       teamId: ids.get(p.team) ?? null,
       keyWorkerReference: p.keyWorkerReference ?? null,
       weeklyCommitment: weeklyCommitment((r.placement as Record<string, unknown> | undefined) ?? null, r.services as unknown as Array<Record<string, unknown>>, '2026-11-01'),
-      history: { birthYear: r.birthYear, birthMonth: r.birthMonth, episodes: p.episodes.map((e) => ({ ...e, distanceMiles: (e as { distanceFromHomeMiles?: number }).distanceFromHomeMiles, teamId: e.team === undefined ? undefined : ids.get(e.team) })) },
+      history: history(r, p.episodes),
     };
   });
+  // Former children: closed cases, no key worker and nothing committed; their histories count.
+  for (const f of demo.former) {
+    people.push({ teamId: ids.get(f.team) ?? null, keyWorkerReference: null, weeklyCommitment: 0, closedOn: f.record.closedOn, history: history(f.record, f.episodes as Array<Episode & { team?: string }>) } as (typeof people)[number]);
+  }
   const results = computeScorecard({ people, teams: demo.teams.map((x, i) => ({ id: `team-${i}`, name: x.name, service: x.service, annualBudget: x.annualBudget })), thresholds: new Map(), asOf: '2026-10-31', quarters: 8 });
   const value = (id: string) => results.find((r) => r.definition.id === id)?.organisation;
   // National figures (DfE, Children looked after in England including adoptions, 2024; the
@@ -93,4 +127,16 @@ t.test('the scorecard on the demo is believable: every measure has a value, in t
   // children who have since left care (see the generator's doc comment), and their long-term
   // group is small and less settled.
   t.ok(share('long_term_stability').slice(4).every((v) => v >= 60 && v <= 85), `long-term stability 60-85% in the last four quarters (${quarters('long_term_stability').join(', ')})`);
+  // With the former children (case closed): the number looked after at each quarter end stays
+  // near today's (within 15%), about a third leave care in every year, and adoptions and special
+  // guardianship are a steady share of the exits (DfE CLA 2024: 21-22% of all exits).
+  const all = [...cohort.map((r) => (demo.people.get(r.reference) as { episodes: Episode[] }).episodes), ...demo.former.map((f) => f.episodes as Episode[])];
+  const lookedAfterOn = (day: string) => all.filter((episodes) => episodes.some((e) => e.startDate <= day && (e.endDate === undefined || e.endDate > day) && isLookedAfterState(e.careState))).length;
+  const counts = trend.map((q) => lookedAfterOn(q.quarterEnd));
+  const today = lookedAfterOn('2026-10-31');
+  t.ok(counts.every((n) => Math.abs(n - today) <= 0.15 * today), `looked after at each quarter end near today's ${today} (${counts.join(', ')})`);
+  const exitTrend = results.find((r) => r.definition.id === 'exits_adoption_sgo')?.trend ?? [];
+  const leaving = exitTrend.map((q, k) => q.organisation.denominator / counts[k]);
+  t.ok(leaving.every((x) => x >= 0.25 && x <= 0.45), `a quarter to 45% leave care in every year (${exitTrend.map((q, k) => `${q.quarterEnd} ${q.organisation.denominator}/${counts[k]}`).join(', ')})`);
+  t.ok(share('exits_adoption_sgo').every((v) => v >= 15 && v <= 35), `exits to adoption or special guardianship 15-35% in every quarter (${quarters('exits_adoption_sgo').join(', ')})`);
 });

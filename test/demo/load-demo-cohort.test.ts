@@ -1,6 +1,7 @@
 import t from 'tap';
 import { addMonthsToIsoDate, DEMO_COHORT_AS_OF, generateDemoCohort } from '../../src/demo/generate-demo-cohort.ts';
 import { loadDemoCohortIfEmpty } from '../../src/demo/load-demo-cohort.ts';
+import { generateDemoHistory } from '../../src/demo/generate-demo-history.ts';
 import { buildTestApp } from '../helpers/app.ts';
 
 const asOf = new Date(Date.UTC(DEMO_COHORT_AS_OF.year, DEMO_COHORT_AS_OF.month - 1, 1));
@@ -10,6 +11,19 @@ t.test('an empty database gets the whole cohort through the import, audited as t
   t.equal(await loadDemoCohortIfEmpty(app), 400);
   const listed = (await as('finance', { method: 'GET', url: '/v1/young-people?limit=1' })).json();
   t.equal(listed.total, 400);
+  // The former children (cases closed in the window) are stored too, closed, each with its history.
+  const former = generateDemoHistory().former;
+  const closed = (await as('finance', { method: 'GET', url: '/v1/young-people?status=closed&limit=200' })).json();
+  t.equal(closed.total, former.length);
+  t.ok(closed.items.every((p: { reference: string; closedOn?: string }) => p.reference.startsWith('NV-F') && p.closedOn !== undefined));
+  const oneFormer = former[0];
+  // Dated like the cohort: moved by the months since the as-of date.
+  const now = new Date();
+  const moved = addMonthsToIsoDate(oneFormer.record.closedOn, now.getUTCFullYear() * 12 + now.getUTCMonth() - (DEMO_COHORT_AS_OF.year * 12 + DEMO_COHORT_AS_OF.month - 1));
+  const stored = closed.items.find((p: { reference: string }) => p.reference === oneFormer.record.reference);
+  t.match(stored, { closedOn: moved, closedReason: oneFormer.record.closedReason, careState: oneFormer.record.careState });
+  const history = (await as('admin', { method: 'GET', url: `/v1/young-people/${stored.id}/history` })).json().items;
+  t.equal(history.at(-1).endDate, moved, 'its history ends on the closing day');
 
   const imports = (await as('admin', { method: 'GET', url: '/v1/audit-events?action=young_person.import' })).json();
   t.equal(imports.total, 1);

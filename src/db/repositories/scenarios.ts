@@ -44,6 +44,11 @@ export interface CohortFilterQuery {
   latestBirthMonthIndex?: number | undefined;
   /** Birth month index at least this. */
   earliestBirthMonthIndex?: number | undefined;
+  /**
+   * Only cases open on this day (YYYY-MM-DD): a case closed on or before it is left out, one
+   * closed after it (the cohort as it stood then) is in. Absent: only cases open today.
+   */
+  openOn?: string | undefined;
 }
 
 export interface CohortInputRow {
@@ -56,6 +61,8 @@ export interface CohortInputRow {
 
 export async function listCohortInputs(db: Kysely<Database>, filter: CohortFilterQuery): Promise<CohortInputRow[]> {
   let query = db.selectFrom('young_people').where('erased_at', 'is', null).where('birth_month', 'is not', null);
+  const openOn = filter.openOn;
+  query = openOn === undefined ? query.where('closed_on', 'is', null) : query.where((eb) => eb.or([eb('closed_on', 'is', null), eb('closed_on', '>', openOn)]));
   if (filter.careStates?.length) query = query.where('care_state', 'in', filter.careStates);
   if (filter.tiers?.length) query = query.where('tier', 'in', filter.tiers);
   const birthIndex = sql<number>`birth_year * 12 + birth_month - 1`;

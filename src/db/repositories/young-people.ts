@@ -73,6 +73,8 @@ export interface YoungPeopleFilter {
   hasCarePlans?: boolean | undefined;
   hasProjection?: boolean | undefined;
   teamId?: string | undefined;
+  /** open: no closedOn (a closing day is never in the future); closed: a closedOn; all: both. Default all. */
+  status?: 'open' | 'closed' | 'all' | undefined;
   limit: number;
   offset: number;
 }
@@ -98,6 +100,8 @@ export async function listYoungPeople(
   if (filter.hasCarePlans !== undefined) query = query.where((eb) => (filter.hasCarePlans ? plans(eb) : eb.not(plans(eb))));
   if (filter.hasProjection !== undefined) query = query.where((eb) => (filter.hasProjection ? projections(eb) : eb.not(projections(eb))));
   if (filter.teamId !== undefined) query = query.where('team_id', '=', filter.teamId);
+  if (filter.status === 'open') query = query.where('closed_on', 'is', null);
+  if (filter.status === 'closed') query = query.where('closed_on', 'is not', null);
   const birthIndex = sql<number>`birth_year * 12 + birth_month - 1`;
   if (filter.latestBirthMonthIndex !== undefined) query = query.where(birthIndex, '<=', filter.latestBirthMonthIndex);
   if (filter.earliestBirthMonthIndex !== undefined) query = query.where(birthIndex, '>=', filter.earliestBirthMonthIndex);

@@ -927,7 +927,7 @@
   function searchQuery() {
     const params = new URLSearchParams({ limit: '50' });
     const form = $('search-form');
-    ['referenceContains', 'minAge', 'maxAge', 'careState', 'team', 'hasCarePlans', 'hasProjection'].forEach((name) => {
+    ['referenceContains', 'minAge', 'maxAge', 'careState', 'team', 'hasCarePlans', 'hasProjection', 'status'].forEach((name) => {
       const value = form.elements[name].value.trim();
       if (value) params.set(name, value);
     });
@@ -993,7 +993,7 @@
         el('tr', { 'data-id': person.id }, [
           el('th', { scope: 'row', text: person.reference }),
           el('td', { class: 'number', text: String(person.ageYears) }),
-          el('td', { text: state.careStates[person.careState] || person.careState.replace(/_/g, ' ') }),
+          el('td', { text: (state.careStates[person.careState] || person.careState.replace(/_/g, ' ')) + (person.closedOn ? ' (case closed ' + person.closedOn + ')' : '') }),
           el('td', {}, [el('span', { class: 'badge' + (person.carePlanCount ? ' yes' : ''), text: countText(person.carePlanCount, 'care plan', 'care plans', 'No care plans') })]),
           el('td', {}, [el('span', { class: 'badge' + (person.projectionCount ? ' yes' : ''), text: countText(person.projectionCount, 'projection', 'projections', 'No projection') })]),
           el('td', {}, [

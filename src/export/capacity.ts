@@ -20,12 +20,25 @@ const HEADERS = { mean: 'Mean', p10: 'P10', p50: 'P50', p90: 'P90' } as const;
 /** The house rule for aggregates: figures about fewer children are withheld. */
 const MIN_CHILDREN = 10;
 
-/** The month index of each financial year's last month (31 March), with its year. */
-export function marchMonths(limit: CapacityLimitResult): Array<{ month: number; financialYear: string }> {
+/**
+ * Every 31 March within the projection: the month index of each financial year's last month
+ * (March), with its year, the final month included when it is a March.
+ *
+ * A month is a March when the next month is in another financial year; the projection's last
+ * month has no next month, so it is a March when its financial year is all there (12 months,
+ * April to March). A scenario's projection starts on 1 April and runs whole years
+ * (prepareScenario), so its last month is always a 31 March, and one ending mid-year (months
+ * April to, say, September) adds none. Only a single financial year that starts after April and
+ * ends in March would be missed; no scenario has one.
+ */
+export function marchMonths(limit: Pick<CapacityLimitResult, 'occupancyByMonth'>): Array<{ month: number; financialYear: string }> {
   const out: Array<{ month: number; financialYear: string }> = [];
-  limit.occupancyByMonth.forEach((m, t) => {
-    const next = limit.occupancyByMonth[t + 1];
-    if (next && next.financialYear !== m.financialYear) out.push({ month: t, financialYear: m.financialYear });
+  const months = limit.occupancyByMonth;
+  months.forEach((m, t) => {
+    const next = months[t + 1];
+    if (next ? next.financialYear !== m.financialYear : months.filter((o) => o.financialYear === m.financialYear).length === 12) {
+      out.push({ month: t, financialYear: m.financialYear });
+    }
   });
   return out;
 }

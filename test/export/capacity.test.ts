@@ -1,5 +1,6 @@
 import ExcelJS from 'exceljs';
 import t from 'tap';
+import { occupancyChartSpec } from '../../src/export/charts.ts';
 import { buildScenarioPack } from '../../src/export/pack.ts';
 import { members, packRun, pdfPages, reportSection, scenarioSpec, text, unzip } from './fixtures.ts';
 
@@ -49,4 +50,8 @@ t.test('an occupancy chart against capacity, and the report says how places are 
   t.match(pages, /longest waiting by default/, 'the default priority is named');
   t.match(pages, /Places: /);
   t.match(reportSection(pages.split('\n'), /Places: /), /31 March 2034/, 'the final 31 March in the places table');
+  const flat = (s: string) => s.replace(/\s+/g, ' ');
+  t.ok(flat(pages).includes(flat(occupancyChartSpec(run, 0).description)), 'the chart’s caption under it');
+  t.ok(flat(pages).includes('A commissioned service starts at most its places in each financial year'), 'how a service’s places are allocated');
+  t.notMatch(pages, /No capacity limit was set/, 'a limit was set');
 });

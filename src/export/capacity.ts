@@ -1,5 +1,6 @@
 import type { CapacityLimitResult } from '../simulation/places-fold.ts';
 import { showCount } from './disclosure.ts';
+import { runNames } from './labels.ts';
 import type { PackRun } from './pack-input.ts';
 import { type Cell, type ColumnKind, type PackTable, WITHHELD } from './tables.ts';
 
@@ -20,14 +21,50 @@ const HEADERS = { mean: 'Mean', p10: 'P10', p50: 'P50', p90: 'P90' } as const;
 /** The house rule for aggregates: figures about fewer children are withheld. */
 const MIN_CHILDREN = 10;
 
-/** The month index of each financial year's last month (31 March), with its year. */
-export function marchMonths(limit: CapacityLimitResult): Array<{ month: number; financialYear: string }> {
+/**
+ * How places are allocated (src/simulation/places.ts), as the workbook's Capacity sheet and the
+ * report say it: the rule for a capacity limit, then for a commissioned service.
+ */
+export const PLACES_ALLOCATED =
+  'How places are allocated: children compete for places month by month in every run, so no new child is placed while the places are full; people on record keep the places they are in, even beyond them, until they move; a child who finds none goes to the overflow state and, where the limit says they wait, is offered the next place that frees up, by the scenario’s priority (longest waiting by default, or highest cost, or youngest).';
+export const COMMISSIONED_ALLOCATED =
+  'A commissioned service starts at most its places in each financial year: everyone eligible who has not had it competes for them every month while places are left, children already eligible and waiting as well as new arrivals, by the same priority (longest waiting by default).';
+/** Said of a run without a capacity limit, wherever places are reported. */
+export const NO_CAPACITY_LIMIT = 'No capacity limit was set, so places were unlimited: every child moving into a placement got one.';
+
+/** Whether a run holds places under a capacity limit (not only a commissioned service's). */
+export const hasCapacityLimit = (run: PackRun) => (run.result.capacity?.limits.length ?? 0) > 0;
+
+/**
+ * Every 31 March within the projection: the month index of each financial year's last month
+ * (March), with its year, the final month included when it is a March.
+ *
+ * A month is a March when the next month is in another financial year; the projection's last
+ * month has no next month, so it is a March when its financial year is all there (12 months,
+ * April to March). A scenario's projection starts on 1 April and runs whole years
+ * (prepareScenario), so its last month is always a 31 March, and one ending mid-year (months
+ * April to, say, September) adds none. Only a single financial year that starts after April and
+ * ends in March would be missed; no scenario has one.
+ */
+export function marchMonths(limit: Pick<CapacityLimitResult, 'occupancyByMonth'>): Array<{ month: number; financialYear: string }> {
   const out: Array<{ month: number; financialYear: string }> = [];
-  limit.occupancyByMonth.forEach((m, t) => {
-    const next = limit.occupancyByMonth[t + 1];
-    if (next && next.financialYear !== m.financialYear) out.push({ month: t, financialYear: m.financialYear });
+  const months = limit.occupancyByMonth;
+  months.forEach((m, t) => {
+    const next = months[t + 1];
+    if (next ? next.financialYear !== m.financialYear : months.filter((o) => o.financialYear === m.financialYear).length === 12) {
+      out.push({ month: t, financialYear: m.financialYear });
+    }
   });
   return out;
+}
+
+/** The note for runs of the table without a capacity limit (a commissioned service only), naming them when the table has several runs. */
+function noLimitNote(runs: PackRun[]): string[] {
+  const without = runs.filter((run) => !hasCapacityLimit(run));
+  if (without.length === 0) return [];
+  if (runs.length === 1) return [NO_CAPACITY_LIMIT];
+  const names = runNames(runs).filter((_, k) => !hasCapacityLimit(runs[k]));
+  return [`${names.join('; ')}: ${NO_CAPACITY_LIMIT.charAt(0).toLowerCase()}${NO_CAPACITY_LIMIT.slice(1)}`];
 }
 
 export function capacityTable(runs: PackRun[]): PackTable | null {
@@ -84,7 +121,8 @@ export function capacityTable(runs: PackRun[]): PackTable | null {
     rows,
     rowKinds: kinds,
     notes: [
-      'How places are allocated: children compete for places month by month in every run, so the children in a place never exceed its places; people on record keep the places they are in; a child who finds none goes to the overflow state and, where the limit says they wait, is offered the next place that frees up, by the scenario’s priority (longest waiting by default, or highest cost, or youngest); a commissioned service offers its places for the year to eligible children already waiting as well as new arrivals.',
+      `${PLACES_ALLOCATED} ${COMMISSIONED_ALLOCATED}`,
+      ...noLimitNote(runs),
       'Mean and percentiles over runs; a single figure (places, a mean) is in the Mean column. Pounds in real prices of the model’s price base year.',
       `Counts of children under 5 are shown "<5". ${WITHHELD}: the waiting and overflow figures when fewer than ${MIN_CHILDREN} children were refused a place or waited.`,
     ],

@@ -265,44 +265,81 @@ export async function casesChart(runs: PackRun[], id: string): Promise<Chart> {
   return { id, title: 'Best, expected and worst case', description: `${description}.`, svg };
 }
 
-/** Every chart of a pack: the side-by-side cases, then four charts per run. */
 /**
  * Occupancy against capacity (issue 15), one chart a capacity limit: the children in the limited
  * state each month, mean (line) and P10-P90 (band) over runs, as now and with the strategy,
- * against the places (dashed step). Counts under 5 are not drawn apart: the band shows the runs'
- * spread of a whole number of children, never a single child's path.
+ * against the places (dashed step): one black line when both variants have the same places, else
+ * one a variant in its colour (a strategy's capacity changes add places). Counts under 5 are not
+ * drawn apart: the band shows the runs' spread of a whole number of children, never a single
+ * child's path.
+ *
+ * The caption (description) says how places are held (src/simulation/places.ts): no new child is
+ * placed while the places are full, but children already placed (on record at the start, or
+ * before the places fall) keep their places until they move, so occupancy can start above the
+ * line; when it does (the mean at month 0, or the P90 at some month, above the places) the
+ * caption says so rather than claim occupancy stays within the places.
  */
-export async function occupancyChart(run: PackRun, limitIndex: number, id: string, name = run.scenario.spec.name): Promise<Chart> {
+export function occupancyChartSpec(run: PackRun, limitIndex: number, name = run.scenario.spec.name): { spec: Record<string, unknown>; title: string; description: string } {
   const limits = run.result.capacity?.limits ?? [];
   const state = limits[limitIndex]?.state;
   const mine = limits.filter((l) => l.state === state);
+  const variantName = (variant: string) => (variant === 'baseline' ? 'As now' : 'Strategy');
   const data = mine.flatMap((l) =>
-    l.occupancyByMonth.map((m) => ({ month: m.month + 1, variant: l.variant === 'baseline' ? 'As now' : 'Strategy', mean: m.occupied.mean, p10: m.occupied.p10, p90: m.occupied.p90, capacity: m.capacity })),
+    l.occupancyByMonth.map((m) => ({ month: m.month + 1, variant: variantName(l.variant), mean: m.occupied.mean, p10: m.occupied.p10, p90: m.occupied.p90, capacity: m.capacity })),
   );
-  const places = (mine.find((l) => l.variant === 'strategy') ?? mine[0])?.occupancyByMonth ?? [];
+  const places = (variant: string) => mine.find((l) => l.variant === variant)?.occupancyByMonth.map((m) => m.capacity) ?? [];
+  const asNow = places('baseline');
+  const strategy = places('strategy');
+  const samePlaces = asNow.length === 0 || strategy.length === 0 || asNow.every((c, t) => c === strategy[t]);
   const label = (state ?? '').replaceAll('_', ' ');
   const x = { field: 'month', type: 'quantitative', title: 'Month of the projection', axis: { tickMinStep: 12 } };
   const color = { field: 'variant', type: 'nominal', title: null, scale: variantScale };
-  const svg = await renderSvg({
-    title: { text: `Children in ${label} against its places`, subtitle: subtitle([whichRun(name, run), 'Mean (line), 10th to 90th percentile (band); places (dashed)'], 520) },
+  const placesLayer = samePlaces
+    ? {
+        data: { values: (mine[0]?.occupancyByMonth ?? []).map((m) => ({ month: m.month + 1, capacity: m.capacity })) },
+        mark: { type: 'line', interpolate: 'step-after', strokeDash: [4, 3], color: '#000000' },
+        encoding: { x, y: { field: 'capacity', type: 'quantitative' } },
+      }
+    : {
+        data: { values: mine.flatMap((l) => l.occupancyByMonth.map((m) => ({ month: m.month + 1, variant: variantName(l.variant), capacity: m.capacity }))) },
+        mark: { type: 'line', interpolate: 'step-after', strokeDash: [4, 3], strokeWidth: 1.5 },
+        encoding: { x, y: { field: 'capacity', type: 'quantitative' }, color, detail: { field: 'variant' } },
+      };
+  const placesKey = samePlaces ? 'places (dashed, the same as now and with the strategy)' : 'places as now (grey, dashed) and with the strategy (blue, dashed)';
+  const title = `Occupancy against capacity: ${label}`;
+  const spec = {
+    title: { text: `Children in ${label} against its places`, subtitle: subtitle([whichRun(name, run), `Mean (line), 10th to 90th percentile (band); ${placesKey}`], 520) },
     width: 460,
     height: 220,
     layer: [
       { data: { values: data }, mark: { type: 'area', opacity: 0.25 }, encoding: { x, y: { field: 'p10', type: 'quantitative', title: 'Children' }, y2: { field: 'p90' }, color } },
       { data: { values: data }, mark: { type: 'line', strokeWidth: 2 }, encoding: { x, y: { field: 'mean', type: 'quantitative' }, color } },
-      {
-        data: { values: places.map((m) => ({ month: m.month + 1, capacity: m.capacity })) },
-        mark: { type: 'line', interpolate: 'step-after', strokeDash: [4, 3], color: '#000000' },
-        encoding: { x, y: { field: 'capacity', type: 'quantitative' } },
-      },
+      placesLayer,
     ],
-  });
+  };
   const peak = (variant: string) => Math.max(0, ...data.filter((d) => d.variant === variant).map((d) => d.p90));
-  const most = Math.max(0, ...places.map((m) => m.capacity));
-  const description = `Children in ${label} each month against its places (at most ${most}): in 1 run in 10 or fewer there are more than ${peak('As now')} as now and ${peak('Strategy')} with the strategy at the busiest month; occupancy never exceeds the places in any run.`;
-  return { id, title: `Occupancy against capacity: ${label}`, description, svg };
+  const most = (series: number[]) => Math.max(0, ...series);
+  const placesText = samePlaces ? `at most ${most(asNow.length > 0 ? asNow : strategy)}` : `at most ${most(asNow)} as now and ${most(strategy)} with the strategy`;
+  const atStart = mine.map((l) => l.occupancyByMonth[0]).filter((m) => m !== undefined && m.occupied.mean > m.capacity);
+  const aboveSomeMonth = mine.some((l) => l.occupancyByMonth.some((m) => m.occupied.p90 > m.capacity));
+  const count = (v: number) => v.toLocaleString('en-GB', { maximumFractionDigits: 1 });
+  const rule = 'no new child is placed until occupancy is below the places';
+  const held =
+    atStart.length > 0
+      ? `The children already on record exceed the places: occupancy starts above the line (${count(atStart[0].occupied.mean)} children on average in the first month against ${atStart[0].capacity} places), because children already placed stay until they move; ${rule}.`
+      : aboveSomeMonth
+        ? `In more than 1 run in 10 occupancy is above the places at some month: children already placed (on record at the start, or before the places fell) stay until they move; ${rule}.`
+        : 'No new child is placed while the places are full: occupancy stays within them, except that children already placed beyond them (on record at the start, or before the places fall) would stay until they move.';
+  const description = `Children in ${label} each month against its places (${placesText}): in 1 run in 10 or fewer there are more than ${peak('As now')} as now and ${peak('Strategy')} with the strategy at the busiest month. ${held}`;
+  return { spec, title, description };
 }
 
+export async function occupancyChart(run: PackRun, limitIndex: number, id: string, name = run.scenario.spec.name): Promise<Chart> {
+  const { spec, title, description } = occupancyChartSpec(run, limitIndex, name);
+  return { id, title, description, svg: await renderSvg(spec) };
+}
+
+/** Every chart of a pack: the side-by-side cases, then four charts per run. */
 export async function packCharts(runs: PackRun[]): Promise<{ overview: Chart; byRun: Chart[][] }> {
   const overview = await casesChart(runs, 'cases');
   const names = runNames(runs);

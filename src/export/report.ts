@@ -1,4 +1,4 @@
-import { marchMonths } from './capacity.ts';
+import { COMMISSIONED_ALLOCATED, NO_CAPACITY_LIMIT, PLACES_ALLOCATED, hasCapacityLimit, marchMonths } from './capacity.ts';
 import PDFDocument from 'pdfkit';
 import SVGtoPDF from 'svg-to-pdfkit';
 import { discountFactors } from '../finance/discounting.ts';
@@ -165,7 +165,10 @@ const pounds = (x: number | null | undefined) => (x === null || x === undefined 
  * with the disclosure rule of the workbook's Capacity sheet (src/export/capacity.ts).
  */
 function capacitySection(doc: Doc, label: string, run: PackRun, charts: Chart[]): void {
-  for (const c of charts) chart(doc, c, CONTENT, 260);
+  for (const c of charts) {
+    chart(doc, c, CONTENT, 260);
+    paragraph(doc, c.description, { size: 8, color: MUTED });
+  }
   const capacity = run.result.capacity;
   if (!capacity) return;
   heading(doc, `Places: ${label}`, 12);
@@ -194,11 +197,13 @@ function capacitySection(doc: Doc, label: string, run: PackRun, charts: Chart[])
       { size: 8 },
     );
   }
-  paragraph(
-    doc,
-    'How places are allocated: children compete for places month by month in every run, so the children in a place never exceed its places; people on record keep the places they are in; a child who finds none goes to the overflow state and, where the limit says they wait, is offered the next place that frees up, by the scenario’s priority (longest waiting by default, or highest cost, or youngest); a commissioned service offers its places for the year to eligible children already waiting as well as new arrivals, by the same priority. Waiting and overflow figures are withheld when fewer than 10 children were refused or waited.',
-    { size: 8, color: MUTED },
-  );
+  paragraph(doc, `${PLACES_ALLOCATED} ${COMMISSIONED_ALLOCATED} Waiting and overflow figures are withheld when fewer than 10 children were refused or waited.`, { size: 8, color: MUTED });
+}
+
+/** A run without a capacity limit: one sentence that places were unlimited, and how a commissioned service's places go. */
+function noCapacityLimitNote(doc: Doc, run: PackRun): void {
+  const commissioned = (run.result.capacity?.commissioned.length ?? 0) > 0;
+  paragraph(doc, `Places. ${NO_CAPACITY_LIMIT}${commissioned ? ` ${COMMISSIONED_ALLOCATED} Places used by year are in the workbook’s Capacity sheet.` : ''}`, { size: 8, color: MUTED });
 }
 
 const spread = (r: FundingRange | null) => (r === null ? 'withheld' : `${formatPounds(r.p5)} to ${formatPounds(r.p95)}`);
@@ -477,8 +482,9 @@ export async function buildReport(content: ReportContent): Promise<Uint8Array> {
     chart(doc, charts[1], CONTENT, 230);
     chart(doc, charts[2], CONTENT, 400);
     chart(doc, charts[3], CONTENT, 330);
-    // Capacity limits only: a commissioned service's places used are in the workbook's Capacity sheet.
-    if ((run.result.capacity?.limits.length ?? 0) > 0) capacitySection(doc, names[k], run, charts.slice(4));
+    // A commissioned service's places used are in the workbook's Capacity sheet; without a limit, one sentence says places were unlimited.
+    if (hasCapacityLimit(run)) capacitySection(doc, names[k], run, charts.slice(4));
+    else noCapacityLimitNote(doc, run);
     const counts = shownCounts(run);
     const totalIndex = counts.states.length;
     heading(doc, `Children looked after at each year end: ${names[k]}`, 12);

@@ -1,7 +1,8 @@
 import ExcelJS from 'exceljs';
 import t from 'tap';
+import { occupancyChartSpec } from '../../src/export/charts.ts';
 import { buildScenarioPack } from '../../src/export/pack.ts';
-import { members, packRun, pdfPages, scenarioSpec, text, unzip } from './fixtures.ts';
+import { members, packRun, pdfPages, reportSection, scenarioSpec, text, unzip } from './fixtures.ts';
 
 // 6 in-house foster places (5 of the cohort in them at the start) for a cohort of 40 with entrants wanting them: the capacity sheet,
 // the occupancy chart and the report's places section (issue 15).
@@ -30,6 +31,11 @@ t.test('the workbook has a Capacity sheet with the places and the children in th
   t.equal(march.capacity, 6);
   t.ok(march.occupied.p90 <= 6, 'P90 within the places');
   t.match(csv, /Places,2026-27,places,6,/, 'places row');
+  // lifetimeYears 8 from 2026-27: the projection ends on 31 March 2034, the last 31 March of the table.
+  t.equal(baseline.occupancyByMonth.length, 96);
+  t.equal(baseline.occupancyByMonth[95].financialYear, '2033-34');
+  const years = [...csv.matchAll(/,baseline,Places,(\d{4}-\d{2}),/g)].map((m) => m[1]);
+  t.same(years, ['2026-27', '2027-28', '2028-29', '2029-30', '2030-31', '2031-32', '2032-33', '2033-34'], 'every 31 March, the final one included');
   t.match(csv, /Children who waited/);
   t.match(csv, /How places are allocated|Overflow cost/);
   t.ok(baseline.waited >= 10, `${baseline.waited} waited a run: the waiting figures are shown`);
@@ -43,4 +49,9 @@ t.test('an occupancy chart against capacity, and the report says how places are 
   t.match(pages, /How places are allocated/);
   t.match(pages, /longest waiting by default/, 'the default priority is named');
   t.match(pages, /Places: /);
+  t.match(reportSection(pages.split('\n'), /Places: /), /31 March 2034/, 'the final 31 March in the places table');
+  const flat = (s: string) => s.replace(/\s+/g, ' ');
+  t.ok(flat(pages).includes(flat(occupancyChartSpec(run, 0).description)), 'the chart’s caption under it');
+  t.ok(flat(pages).includes('A commissioned service starts at most its places in each financial year'), 'how a service’s places are allocated');
+  t.notMatch(pages, /No capacity limit was set/, 'a limit was set');
 });

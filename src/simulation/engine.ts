@@ -960,8 +960,12 @@ export class Simulator {
     const ownVirtFy = this.virtFy;
     const ownVirtAge = this.virtAge;
     if (cursor !== null) {
-      this.ivEnd = cursor.ivEnd;
-      this.ivDelivered = cursor.ivDelivered;
+      // A slot without interventions never reads them (and the places engine reads a cursor's
+      // only for a service, which is an intervention): the cursor's cache lines stay cold.
+      if (slot.interventions.length > 0) {
+        this.ivEnd = cursor.ivEnd;
+        this.ivDelivered = cursor.ivDelivered;
+      }
       if (person.currentPlacementWeeklyPrice !== null) {
         cursor.virtFy ??= new Int32Array(ownVirtFy.length);
         cursor.virtAge ??= new Int32Array(ownVirtAge.length);
@@ -1034,9 +1038,9 @@ export class Simulator {
         cursor.started = true;
         cursor.offerDraw = offerDraw;
         cursor.months = months;
-        // The stream's state lives in the cursor from here on (others use this.trajectory).
-        cursor.words.set(words);
-        words = cursor.words;
+        // The stream's state stays in this.trajectory until the person pauses, and is saved in
+        // the cursor only then (below): most people never pause, and copying it into every
+        // person's cursor at the start cost a sixth of the kernel's time (a cache miss each).
         if (cursor.deliverMask !== 0) mask = this.deliverMask(state, out, base, cursor, offset, months, s, age, fy, cm, mask);
       }
     } else {
@@ -1214,10 +1218,11 @@ export class Simulator {
         c.plannedState = plannedState;
         c.nextEvent = nextEvent;
         c.placementsThisYear = placementsThisYear;
-        words[0] = r0;
-        words[1] = r1;
-        words[2] = r2;
-        words[3] = r3;
+        const saved = c.words;
+        saved[0] = r0;
+        saved[1] = r1;
+        saved[2] = r2;
+        saved[3] = r3;
         state.nTouchedFy = nTouchedFy;
         state.nTouchedAge = nTouchedAge;
         this.ivEnd = ownIvEnd;

@@ -180,7 +180,6 @@ export function simulateRunWithPlaces(
   const n = people.length;
   while (cursorPool.length < people.length) cursorPool.push(new PersonCursor(people[cursorPool.length], watch));
   const cursors = cursorPool;
-  for (let i = 0; i < people.length; i++) cursors[i].reset(people[i], watch);
   const [waitingFor, waitSince, redirectedAt, redirectedTo, offerSince, used, occ, waitingNow, releases] = scratch.take(
     [n, n, n, n, n * Math.max(1, nO), Math.max(1, nO) * (nFy + 1), nL, nL, (months + 1) * Math.max(1, nL)],
     months,
@@ -191,8 +190,11 @@ export function simulateRunWithPlaces(
   offerSince.fill(-1);
   const rounds = scratch.rounds;
   const entries = scratch.entries;
+  // One pass over the people (each pass over some 15,000 of them misses the cache throughout).
   for (let i = 0; i < n; i++) {
-    const offset = people[i].offset ?? 0;
+    const person = people[i];
+    cursors[i].reset(person, watch);
+    const offset = person.offset ?? 0;
     if (offset < months) entries[offset].push(i);
   }
   const limitBase = (k: number) => statsBase + k * (2 * months + LIMIT_FIELDS);
@@ -439,9 +441,13 @@ export function simulatePlacesRuns(
   for (let r = 0; r < runs; r++) {
     const list = peopleFor(runStart + r);
     let own = false;
-    for (const person of list) {
+    // The first variant's plans, the person-months and whether anyone has plans of their own, in one pass.
+    plansList.length = list.length;
+    for (let i = 0; i < list.length; i++) {
+      const person = list[i];
       personMonths += Math.max(0, Math.min(request.months - (person.offset ?? 0), horizon - person.ageMonths)) * variants.length;
       for (let v = 0; v < variants.length && !own; v++) own = (person.plans[v]?.moves.length ?? 0) + (person.plans[v]?.interventions.length ?? 0) > 0;
+      plansList[i] = planOf(planPool[0], i, person, 0);
     }
     for (let v = 0; v < variants.length; v++) {
       const { simulator, slot } = simulators[v];
@@ -449,9 +455,8 @@ export function simulatePlacesRuns(
       parameters.set(simulator.parameterValues, (r * variants.length + v) * nParameters);
       const base = r * width + v * layout.size;
       // A scenario's people have no moves or interventions of their own: one list serves every variant.
-      if (v === 0 || own) {
-        const pool = planPool[own ? v : 0];
-        plansList.length = list.length;
+      if (v > 0 && own) {
+        const pool = planPool[v];
         for (let i = 0; i < list.length; i++) plansList[i] = planOf(pool, i, list[i], v);
       }
       simulateRunWithPlaces(simulator, slot, variants[v].places, plansList, request.months, vectors, base, places, (r * variants.length + v) * placesWidth, onRecord, cursorPool, scratch);

@@ -1345,11 +1345,31 @@ export class Simulator {
     return mask;
   }
 
-  /** This run's price of a month in state s at an age under a slot, pence (weekly parts at the standard month): the "highest cost" priority. */
+  /** This run's price of a month in state s at an age under a slot, pence (weekly parts at the standard month, 365/12 days). */
   monthlyPence(slotIndex: number, ageMonths: number, s: number): number {
     const state = this.slots[slotIndex];
     const cell = this.model.costSegmentOfAgeMonth[Math.min(ageMonths, this.model.horizonAgeMonths - 1)] * this.model.nStates + s;
     return state.statePence[cell] + state.weeklyStatePence[cell];
+  }
+
+  /**
+   * What a month in state s costs for this person now, pence at the standard month: the
+   * "highest cost" priority of the shared-places engine. While `atActualPrice` (the person is
+   * still in today's placement, `person.startState`, at the actual weekly price they came with:
+   * PersonCursor.virt), that price (of financial year `fy` when it changes by year) replaces the
+   * state's placement fee, as bookActualPrice charges it; otherwise monthlyPence, the model's
+   * price under the slot (a strategy's agreed state price included). Weekly prices count
+   * WEEKS_PER_MONTH weeks a month.
+   */
+  personMonthlyPence(slotIndex: number, ageMonths: number, s: number, person: PersonPlan, atActualPrice: boolean, fy: number): number {
+    const modelPrice = this.monthlyPence(slotIndex, ageMonths, s);
+    const weekly = person.currentPlacementWeeklyPrice;
+    if (!atActualPrice || weekly === null || s !== person.startState) return modelPrice;
+    const state = this.slots[slotIndex];
+    const cell = this.model.costSegmentOfAgeMonth[Math.min(ageMonths, this.model.horizonAgeMonths - 1)] * this.model.nStates + s;
+    const byYear = person.currentPlacementPriceByYear ?? null;
+    const actual = byYear !== null && fy >= 0 && fy < byYear.length ? byYear[fy] : weekly;
+    return modelPrice - state.feePence[cell] - state.feeWeeklyPence[cell] + actual * WEEKS_PER_MONTH * 100;
   }
 
   /** At a plan event month: scheduled intervention starts, effect ends, offers opening. Returns the new mask. */

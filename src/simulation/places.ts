@@ -27,7 +27,9 @@ import { type PersonPlan, PersonCursor, Simulator } from './engine.ts';
  *    place is offered to someone already waiting, not only to new arrivals.
  *
  * Priority rules: `longest_waiting` (default: months waiting for this limit or service, then
- * list order), `highest_cost` (the monthly price of the state they are in now, highest first),
+ * list order), `highest_cost` (what a month costs for them where they are now, highest first:
+ * their own actual weekly price while still in today's placement at it, else the model's price
+ * of that state under the variant, at the standard month; see Simulator.personMonthlyPence),
  * `youngest`. Ties go to the longer wait, then to the person's place in the list (people on
  * record in their order, then each run's new entrants in key order).
  *
@@ -204,11 +206,23 @@ export function simulateRunWithPlaces(
   const stateAt = (i: number) => (cursors[i].started ? cursors[i].next : cursors[i].s);
   const ageAt = (i: number) => (cursors[i].started ? cursors[i].ageMonths + 1 : people[i].ageMonths);
 
+  /**
+   * What the engine charges a month for person i where they are now (before the pending
+   * transition): their own actual weekly price while they are still in today's placement at it,
+   * else the model's price of the state under this variant (issue 15, F6: ranking by the
+   * model's price put a child in a £9,000-a-week placement behind one the model prices higher).
+   */
+  const ownPence = (i: number) => {
+    const c = cursors[i];
+    const atActual = c.started ? c.virt === 1 : people[i].currentPlacementWeeklyPrice !== null;
+    return simulator.personMonthlyPence(slotIndex, ageAt(i), c.s, people[i], atActual, c.started ? c.fy : fyOf(t));
+  };
+
   const byPriority = (t: number, waitedOf: (i: number) => number) => {
     const rule = places.priority;
     return (a: number, b: number) => {
       if (rule === 'highest_cost') {
-        const d = simulator.monthlyPence(slotIndex, ageAt(b), cursors[b].s) - simulator.monthlyPence(slotIndex, ageAt(a), cursors[a].s);
+        const d = ownPence(b) - ownPence(a);
         if (d !== 0) return d;
       } else if (rule === 'youngest') {
         const d = ageAt(a) - ageAt(b);

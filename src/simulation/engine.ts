@@ -921,7 +921,9 @@ export class Simulator {
     const offers = slot.offers ?? [];
     // Drawn from the trajectory's own stream before the monthly draws, so every variant of
     // the same person uses the same monthly numbers whatever it offers.
-    const offerDraw = resuming ? (cursor as PersonCursor).offerDraw : rng.nextDouble();
+    // (Read only by offers: kept in the cursor only when the slot has some, since a double field
+    // is a boxed number, one more cache miss for every person started.)
+    const offerDraw = resuming ? (offers.length > 0 ? (cursor as PersonCursor).offerDraw : 0) : rng.nextDouble();
     let words = resuming ? (cursor as PersonCursor).words : rng.state;
 
     const occFy = state.occFy;
@@ -1036,7 +1038,7 @@ export class Simulator {
       if (offers.length > 0 && offset > 0) mask = this.offer(state, out, base, offerDraw, offset, months, s, age, fy, cm, mask);
       if (cursor !== null) {
         cursor.started = true;
-        cursor.offerDraw = offerDraw;
+        if (offers.length > 0) cursor.offerDraw = offerDraw;
         cursor.months = months;
         // The stream's state stays in this.trajectory until the person pauses, and is saved in
         // the cursor only then (below): most people never pause, and copying it into every

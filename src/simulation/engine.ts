@@ -191,6 +191,12 @@ const FLAG_CUSTODY = 2;
 const FLAG_HOMELESS = 4;
 
 const TWO_POW_32 = 4294967296;
+/**
+ * A slot without offers: one shared empty list (`?? []` made a new array for every person
+ * simulated). Never written to; not frozen, so it keeps the elements kind of the slots' lists.
+ */
+const NO_OFFERS: OfferedIntervention[] = [];
+
 /** The month of "no further plan event": beyond any projection (months are counted in int32). */
 const NO_EVENT = 0x3fffffff;
 /** A threshold no 32-bit draw reaches (the last entry of a row: cumulative probability 2). */
@@ -879,7 +885,7 @@ export class Simulator {
 
   /** Offers the slot's capacity-limited interventions to someone now in state s, if eligible. */
   private offer(state: SlotState, out: Float64Array, base: number, draw: number, m: number, months: number, s: number, age: number, fy: number, cm: number, mask: number): number {
-    for (const offer of state.slot.offers ?? []) {
+    for (const offer of state.slot.offers ?? NO_OFFERS) {
       if (this.ivDelivered[offer.bit] || m < offer.firstMonth || !offer.eligible[s] || age < offer.minAgeMonths || age >= offer.maxAgeMonths) continue;
       const byYear = offer.probabilityByYear;
       const probability = byYear[Math.min(fy, byYear.length - 1)];
@@ -918,7 +924,7 @@ export class Simulator {
     const resuming = cursor !== null && cursor.started;
     const rng = this.trajectory;
     if (!resuming) rng.reseedFrom(this.trajectoryPrefix, person.key);
-    const offers = slot.offers ?? [];
+    const offers = slot.offers ?? NO_OFFERS;
     // Drawn from the trajectory's own stream before the monthly draws, so every variant of
     // the same person uses the same monthly numbers whatever it offers.
     // (Read only by offers: kept in the cursor only when the slot has some, since a double field
@@ -1388,7 +1394,7 @@ export class Simulator {
         this.ivEnd[bit] = -1;
       }
     }
-    for (const offer of state.slot.offers ?? []) if (offer.firstMonth === m) mask = this.offer(state, out, base, offerDraw, m, months, s, age, fy, cm, mask);
+    for (const offer of state.slot.offers ?? NO_OFFERS) if (offer.firstMonth === m) mask = this.offer(state, out, base, offerDraw, m, months, s, age, fy, cm, mask);
     return mask;
   }
 

@@ -191,6 +191,12 @@ const FLAG_CUSTODY = 2;
 const FLAG_HOMELESS = 4;
 
 const TWO_POW_32 = 4294967296;
+/**
+ * A slot without offers: one shared empty list (`?? []` made a new array for every person
+ * simulated). Never written to; not frozen, so it keeps the elements kind of the slots' lists.
+ */
+const NO_OFFERS: OfferedIntervention[] = [];
+
 /** The month of "no further plan event": beyond any projection (months are counted in int32). */
 const NO_EVENT = 0x3fffffff;
 /** A threshold no 32-bit draw reaches (the last entry of a row: cumulative probability 2). */
@@ -879,7 +885,7 @@ export class Simulator {
 
   /** Offers the slot's capacity-limited interventions to someone now in state s, if eligible. */
   private offer(state: SlotState, out: Float64Array, base: number, draw: number, m: number, months: number, s: number, age: number, fy: number, cm: number, mask: number): number {
-    for (const offer of state.slot.offers ?? []) {
+    for (const offer of state.slot.offers ?? NO_OFFERS) {
       if (this.ivDelivered[offer.bit] || m < offer.firstMonth || !offer.eligible[s] || age < offer.minAgeMonths || age >= offer.maxAgeMonths) continue;
       const byYear = offer.probabilityByYear;
       const probability = byYear[Math.min(fy, byYear.length - 1)];
@@ -918,10 +924,12 @@ export class Simulator {
     const resuming = cursor !== null && cursor.started;
     const rng = this.trajectory;
     if (!resuming) rng.reseedFrom(this.trajectoryPrefix, person.key);
-    const offers = slot.offers ?? [];
+    const offers = slot.offers ?? NO_OFFERS;
     // Drawn from the trajectory's own stream before the monthly draws, so every variant of
     // the same person uses the same monthly numbers whatever it offers.
-    const offerDraw = resuming ? (cursor as PersonCursor).offerDraw : rng.nextDouble();
+    // (Read only by offers: kept in the cursor only when the slot has some, since a double field
+    // is a boxed number, one more cache miss for every person started.)
+    const offerDraw = resuming ? (offers.length > 0 ? (cursor as PersonCursor).offerDraw : 0) : rng.nextDouble();
     let words = resuming ? (cursor as PersonCursor).words : rng.state;
 
     const occFy = state.occFy;
@@ -960,8 +968,12 @@ export class Simulator {
     const ownVirtFy = this.virtFy;
     const ownVirtAge = this.virtAge;
     if (cursor !== null) {
-      this.ivEnd = cursor.ivEnd;
-      this.ivDelivered = cursor.ivDelivered;
+      // A slot without interventions never reads them (and the places engine reads a cursor's
+      // only for a service, which is an intervention): the cursor's cache lines stay cold.
+      if (slot.interventions.length > 0) {
+        this.ivEnd = cursor.ivEnd;
+        this.ivDelivered = cursor.ivDelivered;
+      }
       if (person.currentPlacementWeeklyPrice !== null) {
         cursor.virtFy ??= new Int32Array(ownVirtFy.length);
         cursor.virtAge ??= new Int32Array(ownVirtAge.length);
@@ -1032,11 +1044,11 @@ export class Simulator {
       if (offers.length > 0 && offset > 0) mask = this.offer(state, out, base, offerDraw, offset, months, s, age, fy, cm, mask);
       if (cursor !== null) {
         cursor.started = true;
-        cursor.offerDraw = offerDraw;
+        if (offers.length > 0) cursor.offerDraw = offerDraw;
         cursor.months = months;
-        // The stream's state lives in the cursor from here on (others use this.trajectory).
-        cursor.words.set(words);
-        words = cursor.words;
+        // The stream's state stays in this.trajectory until the person pauses, and is saved in
+        // the cursor only then (below): most people never pause, and copying it into every
+        // person's cursor at the start cost a sixth of the kernel's time (a cache miss each).
         if (cursor.deliverMask !== 0) mask = this.deliverMask(state, out, base, cursor, offset, months, s, age, fy, cm, mask);
       }
     } else {
@@ -1214,10 +1226,11 @@ export class Simulator {
         c.plannedState = plannedState;
         c.nextEvent = nextEvent;
         c.placementsThisYear = placementsThisYear;
-        words[0] = r0;
-        words[1] = r1;
-        words[2] = r2;
-        words[3] = r3;
+        const saved = c.words;
+        saved[0] = r0;
+        saved[1] = r1;
+        saved[2] = r2;
+        saved[3] = r3;
         state.nTouchedFy = nTouchedFy;
         state.nTouchedAge = nTouchedAge;
         this.ivEnd = ownIvEnd;
@@ -1340,11 +1353,31 @@ export class Simulator {
     return mask;
   }
 
-  /** This run's price of a month in state s at an age under a slot, pence (weekly parts at the standard month): the "highest cost" priority. */
+  /** This run's price of a month in state s at an age under a slot, pence (weekly parts at the standard month, 365/12 days). */
   monthlyPence(slotIndex: number, ageMonths: number, s: number): number {
     const state = this.slots[slotIndex];
     const cell = this.model.costSegmentOfAgeMonth[Math.min(ageMonths, this.model.horizonAgeMonths - 1)] * this.model.nStates + s;
     return state.statePence[cell] + state.weeklyStatePence[cell];
+  }
+
+  /**
+   * What a month in state s costs for this person now, pence at the standard month: the
+   * "highest cost" priority of the shared-places engine. While `atActualPrice` (the person is
+   * still in today's placement, `person.startState`, at the actual weekly price they came with:
+   * PersonCursor.virt), that price (of financial year `fy` when it changes by year) replaces the
+   * state's placement fee, as bookActualPrice charges it; otherwise monthlyPence, the model's
+   * price under the slot (a strategy's agreed state price included). Weekly prices count
+   * WEEKS_PER_MONTH weeks a month.
+   */
+  personMonthlyPence(slotIndex: number, ageMonths: number, s: number, person: PersonPlan, atActualPrice: boolean, fy: number): number {
+    const modelPrice = this.monthlyPence(slotIndex, ageMonths, s);
+    const weekly = person.currentPlacementWeeklyPrice;
+    if (!atActualPrice || weekly === null || s !== person.startState) return modelPrice;
+    const state = this.slots[slotIndex];
+    const cell = this.model.costSegmentOfAgeMonth[Math.min(ageMonths, this.model.horizonAgeMonths - 1)] * this.model.nStates + s;
+    const byYear = person.currentPlacementPriceByYear ?? null;
+    const actual = byYear !== null && fy >= 0 && fy < byYear.length ? byYear[fy] : weekly;
+    return modelPrice - state.feePence[cell] - state.feeWeeklyPence[cell] + actual * WEEKS_PER_MONTH * 100;
   }
 
   /** At a plan event month: scheduled intervention starts, effect ends, offers opening. Returns the new mask. */
@@ -1361,7 +1394,7 @@ export class Simulator {
         this.ivEnd[bit] = -1;
       }
     }
-    for (const offer of state.slot.offers ?? []) if (offer.firstMonth === m) mask = this.offer(state, out, base, offerDraw, m, months, s, age, fy, cm, mask);
+    for (const offer of state.slot.offers ?? NO_OFFERS) if (offer.firstMonth === m) mask = this.offer(state, out, base, offerDraw, m, months, s, age, fy, cm, mask);
     return mask;
   }
 

@@ -27,7 +27,9 @@ import { type PersonPlan, PersonCursor, Simulator } from './engine.ts';
  *    place is offered to someone already waiting, not only to new arrivals.
  *
  * Priority rules: `longest_waiting` (default: months waiting for this limit or service, then
- * list order), `highest_cost` (the monthly price of the state they are in now, highest first),
+ * list order), `highest_cost` (what a month costs for them where they are now, highest first:
+ * their own actual weekly price while still in today's placement at it, else the model's price
+ * of that state under the variant, at the standard month; see Simulator.personMonthlyPence),
  * `youngest`. Ties go to the longer wait, then to the person's place in the list (people on
  * record in their order, then each run's new entrants in key order).
  *
@@ -180,7 +182,6 @@ export function simulateRunWithPlaces(
   const n = people.length;
   while (cursorPool.length < people.length) cursorPool.push(new PersonCursor(people[cursorPool.length], watch));
   const cursors = cursorPool;
-  for (let i = 0; i < people.length; i++) cursors[i].reset(people[i], watch);
   const [waitingFor, waitSince, redirectedAt, redirectedTo, offerSince, used, occ, waitingNow, releases] = scratch.take(
     [n, n, n, n, n * Math.max(1, nO), Math.max(1, nO) * (nFy + 1), nL, nL, (months + 1) * Math.max(1, nL)],
     months,
@@ -191,8 +192,11 @@ export function simulateRunWithPlaces(
   offerSince.fill(-1);
   const rounds = scratch.rounds;
   const entries = scratch.entries;
+  // One pass over the people (each pass over some 15,000 of them misses the cache throughout).
   for (let i = 0; i < n; i++) {
-    const offset = people[i].offset ?? 0;
+    const person = people[i];
+    cursors[i].reset(person, watch);
+    const offset = person.offset ?? 0;
     if (offset < months) entries[offset].push(i);
   }
   const limitBase = (k: number) => statsBase + k * (2 * months + LIMIT_FIELDS);
@@ -202,11 +206,23 @@ export function simulateRunWithPlaces(
   const stateAt = (i: number) => (cursors[i].started ? cursors[i].next : cursors[i].s);
   const ageAt = (i: number) => (cursors[i].started ? cursors[i].ageMonths + 1 : people[i].ageMonths);
 
+  /**
+   * What the engine charges a month for person i where they are now (before the pending
+   * transition): their own actual weekly price while they are still in today's placement at it,
+   * else the model's price of the state under this variant (issue 15, F6: ranking by the
+   * model's price put a child in a £9,000-a-week placement behind one the model prices higher).
+   */
+  const ownPence = (i: number) => {
+    const c = cursors[i];
+    const atActual = c.started ? c.virt === 1 : people[i].currentPlacementWeeklyPrice !== null;
+    return simulator.personMonthlyPence(slotIndex, ageAt(i), c.s, people[i], atActual, c.started ? c.fy : fyOf(t));
+  };
+
   const byPriority = (t: number, waitedOf: (i: number) => number) => {
     const rule = places.priority;
     return (a: number, b: number) => {
       if (rule === 'highest_cost') {
-        const d = simulator.monthlyPence(slotIndex, ageAt(b), cursors[b].s) - simulator.monthlyPence(slotIndex, ageAt(a), cursors[a].s);
+        const d = ownPence(b) - ownPence(a);
         if (d !== 0) return d;
       } else if (rule === 'youngest') {
         const d = ageAt(a) - ageAt(b);
@@ -439,9 +455,13 @@ export function simulatePlacesRuns(
   for (let r = 0; r < runs; r++) {
     const list = peopleFor(runStart + r);
     let own = false;
-    for (const person of list) {
+    // The first variant's plans, the person-months and whether anyone has plans of their own, in one pass.
+    plansList.length = list.length;
+    for (let i = 0; i < list.length; i++) {
+      const person = list[i];
       personMonths += Math.max(0, Math.min(request.months - (person.offset ?? 0), horizon - person.ageMonths)) * variants.length;
       for (let v = 0; v < variants.length && !own; v++) own = (person.plans[v]?.moves.length ?? 0) + (person.plans[v]?.interventions.length ?? 0) > 0;
+      plansList[i] = planOf(planPool[0], i, person, 0);
     }
     for (let v = 0; v < variants.length; v++) {
       const { simulator, slot } = simulators[v];
@@ -449,9 +469,8 @@ export function simulatePlacesRuns(
       parameters.set(simulator.parameterValues, (r * variants.length + v) * nParameters);
       const base = r * width + v * layout.size;
       // A scenario's people have no moves or interventions of their own: one list serves every variant.
-      if (v === 0 || own) {
-        const pool = planPool[own ? v : 0];
-        plansList.length = list.length;
+      if (v > 0 && own) {
+        const pool = planPool[v];
         for (let i = 0; i < list.length; i++) plansList[i] = planOf(pool, i, list[i], v);
       }
       simulateRunWithPlaces(simulator, slot, variants[v].places, plansList, request.months, vectors, base, places, (r * variants.length + v) * placesWidth, onRecord, cursorPool, scratch);

@@ -247,3 +247,47 @@ t.test('an overflow state with its own limit is refused', async (t) => {
   const checked = validateScenario(spec, england);
   t.ok(!checked.ok && checked.errors.some((e) => e.field === '/capacity/0/overflowTo'), 'names the field');
 });
+
+t.test('highest_cost ranks children by what the engine charges for them: their own weekly price, not the model price of their state', async (t) => {
+  // One commissioned place in the year, two eligible children on record from month 0:
+  //   A, 10 years old, in residential care at an own price of £1,000 a week;
+  //   B, 14 years old, in IFA foster care at an own price of £9,000 a week.
+  // By the model's prices A ranks first: the residential fee is at least £281,669 a year
+  // (£5,417 a week, the PERT minimum) against an IFA fee of at most £1,368 a week, and the other
+  // lines differ by at most CAMHS (£3,068 a year, £59 a week), whatever the run's draws and
+  // uprating (a factor of at most about 1.3 on either). By their own prices B ranks first:
+  // £9,000 against £1,000 a week, the same non-fee lines as above. So B is served in every run.
+  // Who was served shows in the cost by age year: the service's cost is booked at the child's
+  // age (10 for A, 14 for B throughout the 12 months), and the other child's trajectory draws
+  // the same numbers in both variants, so their age year costs the same in both.
+  const members: ScenarioMember[] = [
+    { ageMonths: 10 * 12, state: 'residential', weeklyPrice: 1000 },
+    { ageMonths: 14 * 12, state: 'ifa_foster', weeklyPrice: 9000 },
+  ];
+  const spec = scenario({
+    planningYears: 1,
+    lifetimeYears: 1,
+    priority: 'highest_cost',
+    strategy: { name: 'Step-down', interventions: [{ id: 'therapeutic_step_down', capacityPerYear: 1, eligibleStates: ['residential', 'ifa_foster'] }] },
+  });
+  t.equal(validateScenario(spec, england).ok, true, 'a valid scenario');
+  const runs = 20;
+  const prepared = prepareScenario(spec, england, members, { baseKey: 'england', seed: 5, runs });
+  const chunk = runAll(prepared);
+  const model = modelFor(prepared.variants[1].modelKey, prepared.variants[1].modelSpec);
+  const layout = cohortLayout(model, prepared.request);
+  const iv = model.interventions.findIndex((x) => x.id === 'therapeutic_step_down');
+  let servedB = 0;
+  for (let r = 0; r < runs; r++) {
+    const baseline = r * 2 * layout.size;
+    const strategy = (r * 2 + 1) * layout.size;
+    t.equal(chunk.places[(r * 2 + 1) * chunk.placesWidth], 1, `run ${r}: the year's one place is given`);
+    t.equal(chunk.vectors[strategy + layout.costAge + 10], chunk.vectors[baseline + layout.costAge + 10], `run ${r}: A (age 10) is not served`);
+    // B is served unless they left the eligible states in the month the service would start.
+    if (chunk.vectors[strategy + layout.delivered + iv] === 1) {
+      servedB++;
+      t.ok(chunk.vectors[strategy + layout.costAge + 14] > chunk.vectors[baseline + layout.costAge + 14], `run ${r}: B (age 14) carries the service's cost`);
+    }
+  }
+  t.ok(servedB >= runs * 0.8, `B served in ${servedB} of ${runs} runs`);
+});

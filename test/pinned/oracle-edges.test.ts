@@ -259,6 +259,32 @@ t.test('two interventions started in month 1: deliveries, costs and effects, and
   closeAll(t, doubled.byMonth, [200, 1777, 801, 143.2, 157.28], 'modelCostScale 2');
 });
 
+t.test('two interventions whose effects end in the same month both end', async (t) => {
+  // iv1 from month 1 (effect to month 3), iv2 from month 2 (effect 1 month: to month 3 too).
+  // Month 1: a 0.9 (iv1: £450 + £328.50), b 0.1                       → 90 + 778.5 = £868.50
+  // Month 2: a (iv1) 0.72, b (iv1) 0.18; a 0.05, b 0.05; iv2 reaches the 0.23 in b: £46
+  //                                                                     → 77 + 328.5 + 46 = £451.50
+  // Month 3: a (iv1) 0.72 → a 0.576, b 0.144; a 0.05 → a 0.045, b 0.005; b (iv1 and iv2, or
+  //          iv2) 0.23 stays (b → a × 0); both end: a = 0.621               → £62.10
+  // Month 4: a = 0.9 × 0.621 + 0.5 × 0.379 = 0.7484 (neither effect left)   → £74.84
+  const model = compileModel(loopWithInterventions());
+  const result = expectedCost(
+    model,
+    request(
+      [
+        plan(0, {
+          interventions: [
+            { intervention: 0, startMonth: 1 },
+            { intervention: 1, startMonth: 2 },
+          ],
+        }),
+      ],
+      { ageMonths: 119, months: 5 },
+    ),
+  );
+  closeAll(t, result.byMonth, [100, 868.5, 451.5, 62.1, 74.84], 'byMonth');
+});
+
 t.test('an intervention outside its ages is not delivered; at the limits it is', async (t) => {
   const model = compileModel(loopWithInterventions());
   const once = (ageMonths: number, startMonth: number) =>

@@ -123,9 +123,36 @@ t.test('a state price alone; an actual price alone; neither', async (t) => {
   closeAll(t, actual.byMonth, [760, 0.4 * 760 + 0.4 * model160 + 2 + 220, 0.16 * 760 + 0.48 * model160 + 3.6 + 176], 'actual price');
   const neither = expectedCost(model, request([plan(0)]));
   closeAll(t, neither.byMonth, [model160, 0.8 * model160 + 2 + 220, 0.64 * model160 + 3.6 + 176], 'model prices');
+  // The model's amounts uprated × 2 (price base "current"): unit and event costs both double.
+  const uprated = expectedCost(model, request([plan(0)], { modelCostScale: 2 }));
+  closeAll(t, uprated.byMonth, [2 * model160, 2 * (0.8 * model160 + 2 + 220), 2 * (0.64 * model160 + 3.6 + 176)], 'model prices × 2');
   // A state price for b (not a placement, no fee to replace): b costs 10 + £365.
   const forB = expectedCost(model, request([plan(0, { statePrices: [{ state: 1, weeklyPrice: 84 }] })]));
   closeAll(t, forB.byMonth, [model160, 0.8 * model160 + 0.2 * 375 + 220, 0.64 * model160 + 0.36 * 375 + 176], 'state price for b');
+});
+
+t.test('moves within a placement at a rate other than a half', async (t) => {
+  // The priced model with a quarter of the months kept in a ending in a move within it (so the
+  // move and the stay are told apart), both prices as in the first test (£760, £395, b £10).
+  // Month 1: today's 0.8 × 0.75 = 0.6, agreed 0.2, b 0.2 → 456 + 79 + 2 = £537; events
+  //          0.2 × £50 + 0.2 × £1,000 = £210                                → £747
+  // Month 2: today's 0.36, agreed 0.12 + 0.16 = 0.28, b 0.36 → 273.6 + 110.6 + 3.6 = £387.80;
+  //          events 0.8 × 0.8 × 0.25 = 0.16 × £50 + 0.16 × £1,000 = £168     → £555.80
+  const spec = pricedModel();
+  spec.states[0].withinStatePlacementMoves = 0.25;
+  const model = compileModel(spec);
+  const result = expectedCost(model, request([plan(0, { statePrices: [{ state: 0, weeklyPrice: 84 }], currentPlacementWeeklyPrice: 168 })]));
+  closeAll(t, result.byMonth, [760, 747, 555.8], 'byMonth');
+  close(t, result.placementMoves, 0.2 + 0.16, 'placement moves', 1e-12);
+});
+
+t.test('state and actual prices follow the financial year’s days', async (t) => {
+  // From February 2026 a month is 29.5 days: £84 a week is 84 × 29.5/7 = £354, £168 is £708.
+  // Month 0 in a: agreed only 30 + 354 = £384; agreed and actual 30 + 708 = £738.
+  const model = compileModel(pricedModel());
+  const feb = { clock: { startYear: 2026, startMonth: 2 }, months: 1 };
+  close(t, expectedCost(model, request([plan(0, { statePrices: [{ state: 0, weeklyPrice: 84 }] })], feb)).byMonth[0], 384, 'agreed price');
+  close(t, expectedCost(model, request([plan(0, { statePrices: [{ state: 0, weeklyPrice: 84 }], currentPlacementWeeklyPrice: 168 })], feb)).byMonth[0], 738, 'both');
 });
 
 t.test('an actual price is ignored when the start state is no placement', async (t) => {
@@ -257,6 +284,13 @@ t.test('two interventions started in month 1: deliveries, costs and effects, and
     request([plan(0, { interventions: [{ intervention: 1, startMonth: 1 }, { intervention: 0, startMonth: 1 }] })], { ageMonths: 119, months: 5, modelCostScale: 2 }),
   );
   closeAll(t, doubled.byMonth, [200, 1777, 801, 143.2, 157.28], 'modelCostScale 2');
+  // The same plan with its interventions listed the other way round (iv1 is then the first bit,
+  // and iv2's end in month 2 must not end it): the same figures.
+  const swapped = expectedCost(
+    model,
+    request([plan(0, { interventions: [{ intervention: 0, startMonth: 1 }, { intervention: 1, startMonth: 1 }] })], { ageMonths: 119, months: 5 }),
+  );
+  closeAll(t, swapped.byMonth, [100, 888.5, 400.5, 71.6, 78.64], 'listed the other way round');
 });
 
 t.test('two interventions whose effects end in the same month both end', async (t) => {

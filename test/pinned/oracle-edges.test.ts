@@ -334,6 +334,19 @@ t.test('an intervention outside its ages is not delivered; at the limits it is',
   closeAll(t, once(119, 1), [100, 90 + 450 + 328.5], 'started in month 1');
 });
 
+t.test('today’s placement at its actual price while an intervention is active', async (t) => {
+  // The loop model, today's placement in a at £84 a week (£365 a month instead of the £100
+  // fee), iv1 from month 0 at 120 months (£500 once, £365 a month for months 0 and 1, a's
+  // exits doubled to month 2).
+  // Month 0: 365 + 500 + 365                                              → £1,230
+  // Month 1: a 0.8, still in today's placement → 0.8 × 365 + 365         → £657
+  // Month 2: today's placement 0.64; back from b 0.2 × 0.5 = 0.1 at the model's £100 (a new
+  //          placement); b 0.16 + 0.1, free                                → 233.6 + 10 = £243.60
+  const model = compileModel(loopWithInterventions());
+  const result = expectedCost(model, request([plan(0, { currentPlacementWeeklyPrice: 84, interventions: [{ intervention: 0, startMonth: 0 }] })]));
+  closeAll(t, result.byMonth, [1230, 657, 243.6], 'byMonth');
+});
+
 t.test('an intervention’s weekly cost follows each financial year’s days', async (t) => {
   // From February 2026, aged 120 months: a February or March month is 29.5 days, so £84 a week
   // is 84 × 29.5/7 = £354 a month.

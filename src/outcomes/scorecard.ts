@@ -348,11 +348,15 @@ export function computeScorecard(input: {
   const { teams, asOf } = input;
   // Snapshot measures are of the cases open at the as-of date (closed after it: still open then);
   // history measures read every history, a former child's included, each episode on its dates.
+  // Spend is priced on asOf, so it is of the cases open then; the key-worker measures are today's
+  // records (cases open today: a closing date is never in the future), the same at every asOf, so
+  // two views at different dates cannot be subtracted to count the cases closed between them.
   const everyone = input.people;
   const people = everyone.filter((p) => p.closedOn === null || p.closedOn === undefined || p.closedOn > asOf);
-  const byTeam = teams.map((team) => people.filter((p) => p.teamId === team.id));
+  const current = everyone.filter((p) => p.closedOn === null || p.closedOn === undefined);
+  const byTeam = teams.map((team) => current.filter((p) => p.teamId === team.id));
   const index = new Map(teams.map((t, i) => [t.id, i]));
-  const unassigned = people.filter((p) => p.teamId === null || !index.has(p.teamId));
+  const unassigned = current.filter((p) => p.teamId === null || !index.has(p.teamId));
   const budgets = teams.map((t) => t.annualBudget).filter((b): b is number => b !== null);
   const orgBudget = budgets.length > 0 ? budgets.reduce((a, b) => a + b, 0) : null;
   const ends = quarterEnds(asOf, input.quarters);
@@ -370,11 +374,12 @@ export function computeScorecard(input: {
       // Spend is priced on asOf, so it is counted under each young person's team on asOf (a
       // past asOf must not charge a child to the team they joined later); key workers are
       // today's records, by today's team.
-      const [members, none] = definition.id === 'spend_against_budget' ? [byTeamOnAsOf, unassignedOnAsOf] : [byTeam, unassigned];
+      const spend = definition.id === 'spend_against_budget';
+      const [members, none] = spend ? [byTeamOnAsOf, unassignedOnAsOf] : [byTeam, unassigned];
       return {
         definition,
         thresholds,
-        organisation: snapshot(definition, people, orgBudget),
+        organisation: snapshot(definition, spend ? people : current, orgBudget),
         teams: teams.map((team, i) => snapshot(definition, members[i], team.annualBudget)),
         unassigned: snapshot(definition, none, null),
         trend: [],

@@ -10,7 +10,7 @@ import type { RunFindings } from './findings.ts';
 import { runNames, ukDate } from './labels.ts';
 import { type PackInput, type PackRun, yearEndDate } from './pack-input.ts';
 import { shownCounts } from './tables.ts';
-import { type PackScorecard, scorecardReportRows } from './scorecard-sheet.ts';
+import { type PackScorecard, scorecardAsOfPhrase, scorecardReportRows } from './scorecard-sheet.ts';
 
 /**
  * The pack's report (PDF, A4). Page 1 answers the programme board's questions for each run:
@@ -318,7 +318,7 @@ function scorecardSection(doc: Doc, s: PackScorecard): void {
   const { headers, rows, teamsShown } = scorecardReportRows(s);
   paragraph(
     doc,
-    `As of ${ukDate(s.asOf)}, the day this pack was exported: actual over the year to that day against the authority’s target, with its red-amber-green status${teamsShown ? '' : ' (the organisation only; each team is on the sheet)'}. The workbook’s Scorecard sheet gives each team, the counts behind each share and the trend by quarter.`,
+    `As of ${ukDate(s.asOf)}, ${scorecardAsOfPhrase(s)}: actual over the year to that day against the authority’s target, with its red-amber-green status${teamsShown ? '' : ' (the organisation only; each team is on the sheet)'}. The workbook’s Scorecard sheet gives each team, the counts behind each share and the trend by quarter.`,
     { size: 9 },
   );
   const fixed = [75, 150, 45];

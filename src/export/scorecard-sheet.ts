@@ -22,6 +22,15 @@ export interface PackScorecardCell {
   rag: 'green' | 'amber' | 'red' | null;
   vsTarget: number | null;
 }
+/**
+ * What the scorecard's as-of date is, in words: the export day for roles that read individual
+ * records; for the board (protected), the last quarter end before it, since the small-numbers rule
+ * is applied to whole quarters only (src/services/packs.ts).
+ */
+export function scorecardAsOfPhrase(s: Pick<PackScorecard, 'disclosure'>): string {
+  return s.disclosure === 'protected' ? 'the last quarter end before this pack was exported (the board reads whole quarters only)' : 'the day this pack was exported';
+}
+
 export interface PackScorecard {
   asOf: string;
   disclosure: string;
@@ -95,7 +104,7 @@ export function scorecardTable(s: PackScorecard): PackTable {
   return {
     id: 'scorecard',
     sheet: SCORECARD_SHEET,
-    title: `Balanced scorecard as of ${s.asOf}, the pack's export date`,
+    title: `Balanced scorecard as of ${s.asOf}, ${scorecardAsOfPhrase(s)}`,
     description:
       'Each measure for the organisation, each team and the young people with no team: actual over the year to the as-of date (snapshot measures from the records in force that day), the authority’s target, actual minus target, the red-amber-green status in words (the sheet colours the cell), numerator and denominator (children, key workers for caseload, £ for spend), and the value at each quarter end',
     columns: [
@@ -114,7 +123,7 @@ export function scorecardTable(s: PackScorecard): PackTable {
     ],
     rows,
     notes: [
-      `As of ${s.asOf}, the day the pack was exported.`,
+      `As of ${s.asOf}, ${scorecardAsOfPhrase(s)}.`,
       s.disclosure === 'protected' ? `Disclosure control: ${s.note}` : 'Every figure as counted (the exporting role reads individual records).',
       'Targets and thresholds are the authority’s (PUT /v1/scorecard/targets/{measure}); a blank actual has no children to count or is withheld.',
     ],

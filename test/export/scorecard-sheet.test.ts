@@ -122,6 +122,10 @@ t.test('the Scorecard sheet and CSV equal GET /v1/scorecard for the exporting ro
       const pages = (await pdfPages(files['report.pdf'])).join('\n');
       t.match(pages, /Balanced scorecard/, 'board: the report has a scorecard section');
       t.notMatch(pages.slice(pages.indexOf('Balanced scorecard')).split('About this pack')[0], /\b[1-4] of \b/, 'board: no count 1-4 in the report section');
+      // The board's scorecard is at the last quarter end, not the export day (review of 1 December, finding 9).
+      const flat = pages.replace(/\s+/g, ' ');
+      t.match(flat, /the last quarter end before this pack was exported/, 'board: the report says its as-of date is the last quarter end');
+      t.notMatch(flat, /the day this pack was exported/, 'board: and never that it is the export day');
     } else if (small.length > 0) fullSawSmall = true;
   }
   t.ok(fullSawSmall, 'the roles that read individuals see counts of 1-4 (so the board check can fail)');

@@ -132,6 +132,24 @@ export function planFlows(model: SimulationModel, input: FlowInput): FlowResult 
     return row;
   };
 
+  // Every state's row of (year, age) in one flat [from][to] block, when no age rule falls in the
+  // month (null: some rule does, so ask rowFor state by state). The same rows as rowFor's, copied
+  // once per (period, band): the step below reads them without a call per group and state.
+  const blockCache: Array<Float64Array | undefined> = new Array(nPeriods * model.nBands);
+  const blockFor = (year: number, age: number): Float64Array | null => {
+    if (age + 1 >= 0 && age + 1 <= lastRuleAge && rulesAt[age + 1] !== undefined) return null;
+    const band = model.bandOfAgeMonth[Math.min(age, model.horizonAgeMonths - 1)];
+    const period = Math.max(0, Math.min(year, (input.periods?.length ?? 1) - 1));
+    const key = period * model.nBands + band;
+    let rows = blockCache[key];
+    if (!rows) {
+      rows = new Float64Array(nS * nS);
+      for (let i = 0; i < nS; i++) rows.set(rowFor(year, age, i), i * nS);
+      blockCache[key] = rows;
+    }
+    return rows;
+  };
+
   const redirectByYear = input.limits.map(() => new Array<number>(years).fill(0));
   const inflowByYear = input.limits.map(() => new Array<number>(years).fill(0));
   const eligibility = input.eligibility ?? [];
@@ -197,9 +215,18 @@ export function planFlows(model: SimulationModel, input: FlowInput): FlowResult 
         continue;
       }
       const pi = group.pi;
+      const rows = blockFor(year, age);
       for (let i = 0; i < nS; i++) {
         const mass = pi[i];
         if (mass === 0) continue;
+        if (rows !== null) {
+          const at = i * nS;
+          for (let j = 0; j < nS; j++) if (rows[at + j] !== 0) out[j] += mass * rows[at + j];
+          for (let k = 0; k < nL; k++) {
+            if (i !== limits[k].state) inflow[k] += mass * rows[at + limits[k].state] * group.weight;
+          }
+          continue;
+        }
         const row = rowFor(year, age, i);
         for (let j = 0; j < nS; j++) if (row[j] !== 0) out[j] += mass * row[j];
         for (let k = 0; k < nL; k++) {

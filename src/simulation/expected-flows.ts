@@ -90,16 +90,27 @@ export function planFlows(model: SimulationModel, input: FlowInput): FlowResult 
     });
   }
 
-  // Mean rows, cached by (year, band, state); age rules at birthdays.
-  const rowCache = new Map<number, Float64Array>();
+  // Mean rows, cached by (year, band, state); age rules at birthdays. Plain loops and arrays, not
+  // find/forEach/Map: rowFor runs for every group, state and month (some 10^8 times at 1,000
+  // people), and its closures were most of the 2 CPU seconds this pass took. The same numbers.
+  const nPeriods = Math.max(1, input.periods?.length ?? 1);
+  const rowCache: Array<Float64Array | undefined> = new Array(nPeriods * model.nBands * nS);
+  // The age rules by birthday (ageMonths), in model order, so the first that applies wins as before.
+  // Dense (filled first), so reading it stays a plain array load rather than a dictionary lookup.
+  const lastRuleAge = model.ageTransitions.reduce((a, rule) => Math.max(a, rule.ageMonths), -1);
+  const rulesAt = new Array<SimulationModel['ageTransitions'] | undefined>(lastRuleAge + 1).fill(undefined);
+  for (const rule of model.ageTransitions) (rulesAt[rule.ageMonths] ??= []).push(rule);
   const factorValues = model.rateFactors.map((f) => Math.max(0, meanOf(f.multiplier)));
   const rowFor = (year: number, age: number, s: number): Float64Array => {
-    const rule = model.ageTransitions.find((r) => r.ageMonths === age + 1 && r.appliesTo[s]);
-    if (rule) return rule.rows.subarray(s * nS, s * nS + nS);
+    const rules = age + 1 >= 0 && age + 1 <= lastRuleAge ? rulesAt[age + 1] : undefined;
+    if (rules !== undefined) {
+      for (let r = 0; r < rules.length; r++) if (rules[r].appliesTo[s]) return rules[r].rows.subarray(s * nS, s * nS + nS);
+    }
     const band = model.bandOfAgeMonth[Math.min(age, model.horizonAgeMonths - 1)];
-    const period = Math.min(year, (input.periods?.length ?? 1) - 1);
+    // An empty list of periods reads no rates, as period 0 of it does.
+    const period = Math.max(0, Math.min(year, (input.periods?.length ?? 1) - 1));
     const key = (period * model.nBands + band) * nS + s;
-    let row = rowCache.get(key);
+    let row = rowCache[key];
     if (!row) {
       row = Float64Array.from(model.baseRows.subarray((band * nS + s) * nS, (band * nS + s + 1) * nS));
       let changed = false;
@@ -116,9 +127,27 @@ export function planFlows(model: SimulationModel, input: FlowInput): FlowResult 
         }
       }
       if (changed) settleStay(row, s);
-      rowCache.set(key, row);
+      rowCache[key] = row;
     }
     return row;
+  };
+
+  // Every state's row of (year, age) in one flat [from][to] block, when no age rule falls in the
+  // month (null: some rule does, so ask rowFor state by state). The same rows as rowFor's, copied
+  // once per (period, band): the step below reads them without a call per group and state.
+  const blockCache: Array<Float64Array | undefined> = new Array(nPeriods * model.nBands);
+  const blockFor = (year: number, age: number): Float64Array | null => {
+    if (age + 1 >= 0 && age + 1 <= lastRuleAge && rulesAt[age + 1] !== undefined) return null;
+    const band = model.bandOfAgeMonth[Math.min(age, model.horizonAgeMonths - 1)];
+    const period = Math.max(0, Math.min(year, (input.periods?.length ?? 1) - 1));
+    const key = period * model.nBands + band;
+    let rows = blockCache[key];
+    if (!rows) {
+      rows = new Float64Array(nS * nS);
+      for (let i = 0; i < nS; i++) rows.set(rowFor(year, age, i), i * nS);
+      blockCache[key] = rows;
+    }
+    return rows;
   };
 
   const redirectByYear = input.limits.map(() => new Array<number>(years).fill(0));
@@ -128,12 +157,14 @@ export function planFlows(model: SimulationModel, input: FlowInput): FlowResult 
   const occupancyByYear = Array.from({ length: years }, () => new Array<number>(nS).fill(0));
   const next = new Float64Array(nS);
   const inflow = new Float64Array(input.limits.length);
+  const occupancy = new Float64Array(input.limits.length);
   const nextByGroup = groups.map(() => new Float64Array(nS));
 
   const countArrivals = (m: number, group: Group, before: Float64Array | null, after: Float64Array) => {
     const age = group.ageMonths + (m - group.offset);
-    eligibility.forEach((rule, k) => {
-      if (m < rule.firstMonth || age < rule.minAgeMonths || age >= rule.maxAgeMonths) return;
+    for (let k = 0; k < eligibility.length; k++) {
+      const rule = eligibility[k];
+      if (m < rule.firstMonth || age < rule.minAgeMonths || age >= rule.maxAgeMonths) continue;
       let arrivals = 0;
       if (before === null || m === rule.firstMonth) {
         // Entering the projection, or present when the service opens: all those in eligible states.
@@ -146,7 +177,7 @@ export function planFlows(model: SimulationModel, input: FlowInput): FlowResult 
         arrivals -= stayed;
       }
       eligibleArrivalsByYear[k][fyOf(m)] += Math.max(0, arrivals) * group.weight;
-    });
+    }
   };
   const stayProbability = (group: Group, m: number, s: number) => {
     const age = group.ageMonths + (m - group.offset);
@@ -170,29 +201,40 @@ export function planFlows(model: SimulationModel, input: FlowInput): FlowResult 
     // One step for every active group, and the expected moves into each limited state.
     inflow.fill(0);
     const nextYear = fyOf(m + 1);
-    const occupancy = new Float64Array(input.limits.length);
-    groups.forEach((group, g) => {
-      if (!group.active) return;
+    occupancy.fill(0);
+    const limits = input.limits;
+    const nL = limits.length;
+    for (let g = 0; g < groups.length; g++) {
+      const group = groups[g];
+      if (!group.active) continue;
       const age = group.ageMonths + (m - group.offset);
       const out = nextByGroup[g];
       out.fill(0);
       if (age + 1 >= model.horizonAgeMonths) {
         group.active = false;
-        return;
+        continue;
       }
+      const pi = group.pi;
+      const rows = blockFor(year, age);
       for (let i = 0; i < nS; i++) {
-        const mass = group.pi[i];
+        const mass = pi[i];
         if (mass === 0) continue;
+        if (rows !== null) {
+          const at = i * nS;
+          for (let j = 0; j < nS; j++) if (rows[at + j] !== 0) out[j] += mass * rows[at + j];
+          for (let k = 0; k < nL; k++) {
+            if (i !== limits[k].state) inflow[k] += mass * rows[at + limits[k].state] * group.weight;
+          }
+          continue;
+        }
         const row = rowFor(year, age, i);
         for (let j = 0; j < nS; j++) if (row[j] !== 0) out[j] += mass * row[j];
-        input.limits.forEach((limit, k) => {
-          if (i !== limit.state) inflow[k] += mass * row[limit.state] * group.weight;
-        });
+        for (let k = 0; k < nL; k++) {
+          if (i !== limits[k].state) inflow[k] += mass * row[limits[k].state] * group.weight;
+        }
       }
-      input.limits.forEach((limit, k) => {
-        occupancy[k] += out[limit.state] * group.weight;
-      });
-    });
+      for (let k = 0; k < nL; k++) occupancy[k] += out[limits[k].state] * group.weight;
+    }
     // Capacity: redirect just enough of this month's moves into each full state.
     input.limits.forEach((limit, k) => {
       const places = limit.places[Math.min(nextYear, limit.places.length - 1)];

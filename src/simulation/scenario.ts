@@ -205,6 +205,8 @@ export function prepareScenario(scenario: ScenarioSpec, baseSpec: CostModelSpec,
     const needsPeriods = limits.length > 0 || inForce.length > 0;
     if (!needsPeriods) return { periods: undefined, flows: undefined };
     const draftPeriods = Array.from({ length: lifetimeYears }, (_, y) => ({ rates: rates(y), redirects: [] as Redirect[] }));
+    // Without limits the plan's only product (its redirects) is empty: rate changes alone need no plan.
+    if (limits.length === 0) return { periods: draftPeriods, flows: undefined };
     const flows = planFlows(model, { request, people, entrants, periods: draftPeriods, limits });
     limits.forEach((limit, k) => {
       planning.capacity.push({

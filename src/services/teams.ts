@@ -225,6 +225,42 @@ export function checkEpisodes(episodes: EpisodeInputDto[], today: string, prefix
       });
     }
   }
+  errors.push(...checkEpisodeFlags(episodes, order, prefix));
+  return errors;
+}
+
+/**
+ * The flags an episode may carry only where the measures read them (src/outcomes/measures.ts),
+ * so a contradictory history is refused rather than counted or silently ignored: `entry` on the
+ * first episode of a period of care (a looked-after episode not continuing a looked-after one
+ * that ends the day it starts); `exitReason` on the last (ended, and not continued by another
+ * looked-after episode); `leaverActivity` and `accommodationSuitable` on a care leaver's episode.
+ * `order` is the episodes' indices by start date. Fields are `${prefix}/${index}/…`.
+ */
+function checkEpisodeFlags(episodes: EpisodeInputDto[], order: number[], prefix: string): FieldError[] {
+  const errors: FieldError[] = [];
+  const lookedAfter = (e: EpisodeInputDto | undefined) => e !== undefined && isLookedAfterState(e.careState);
+  order.forEach((i, k) => {
+    const e = episodes[i];
+    const before = k > 0 ? episodes[order[k - 1]] : undefined;
+    const after = k + 1 < order.length ? episodes[order[k + 1]] : undefined;
+    const continues = lookedAfter(before) && before?.endDate === e.startDate;
+    const continued = e.endDate !== undefined && lookedAfter(after) && after?.startDate === e.endDate;
+    if (e.entry !== undefined) {
+      if (!lookedAfter(e)) errors.push({ field: `${prefix}/${i}/entry`, reason: `is the flag of an entry to care, so only on a looked-after episode (not ${e.careState})` });
+      else if (continues) errors.push({ field: `${prefix}/${i}/entry`, reason: `is the flag of an entry to care, so only on the first episode of a period of care (this one continues episode ${order[k - 1]})` });
+    }
+    if (e.exitReason !== undefined) {
+      if (!lookedAfter(e)) errors.push({ field: `${prefix}/${i}/exitReason`, reason: `is why care ended, so only on a looked-after episode (not ${e.careState})` });
+      else if (e.endDate === undefined) errors.push({ field: `${prefix}/${i}/exitReason`, reason: 'is why care ended, so only on an episode with an endDate' });
+      else if (continued) errors.push({ field: `${prefix}/${i}/exitReason`, reason: `is why care ended, so only on the last episode of a period of care (episode ${order[k + 1]} continues it)` });
+    }
+    for (const field of ['leaverActivity', 'accommodationSuitable'] as const) {
+      if (e[field] !== undefined && careStates.get(e.careState)?.category !== 'care_leaver') {
+        errors.push({ field: `${prefix}/${i}/${field}`, reason: `is a care leaver’s, so only on a care leaver’s episode (not ${e.careState})` });
+      }
+    }
+  });
   return errors;
 }
 

@@ -60,8 +60,8 @@ export const HAND_HISTORIES: Record<string, History> = {
     birthYear: 2010,
     birthMonth: 9,
     episodes: [
-      { startDate: '2025-10-01', endDate: '2026-02-01', careState: 'inhouse_foster', newPlacement: true, entry: 'planned', distanceMiles: 8 },
-      { startDate: '2026-02-01', careState: 'returned_home', newPlacement: false, exitReason: 'returned_home' },
+      { startDate: '2025-10-01', endDate: '2026-02-01', careState: 'inhouse_foster', newPlacement: true, entry: 'planned', distanceMiles: 8, exitReason: 'returned_home' },
+      { startDate: '2026-02-01', careState: 'returned_home', newPlacement: false },
     ],
   },
   // Care leaver, 19 on 1 May 2025: in training or work and suitably housed.

@@ -87,3 +87,27 @@ t.test('a back-dated placement: after the open episode it dates the new one; bef
   const history = (await as('admin', { method: 'GET', url: `/v1/young-people/${person.id}/history` })).json().items;
   t.match(history, [{ startDate: `${year - 1}-06-15`, endDate: later, careState: 'residential' }, { startDate: later, careState: 'inhouse_foster' }]);
 });
+
+t.test('flags where the measures cannot read them are refused naming the field (review of 1 December, finding 7)', async (t) => {
+  const { as } = await buildTestApp(t);
+  const year = new Date().getUTCFullYear();
+  const person = (await as('admin', { method: 'POST', url: '/v1/young-people', payload: residentialRecord() })).json(); // 15, residential
+  const put = (episodes: unknown[]) => as('admin', { method: 'PUT', url: `/v1/young-people/${person.id}/history`, payload: { episodes } });
+  const home = { startDate: `${year - 3}-01-01`, endDate: `${year - 2}-01-01`, careState: 'home' };
+  const foster = { startDate: `${year - 2}-01-01`, endDate: `${year - 1}-01-01`, careState: 'inhouse_foster' };
+  const now = { startDate: `${year - 1}-01-01`, careState: 'residential' };
+  const cases: Array<[string, unknown[], string[]]> = [
+    ['an entry flag, exit reason and care leaver’s activity on an at-home episode', [{ ...home, entry: 'unplanned_emergency', exitReason: 'adoption', leaverActivity: 'neet' }, foster, now], ['body/episodes/0/entry', 'body/episodes/0/exitReason', 'body/episodes/0/leaverActivity']],
+    ['an entry flag in the middle of a period of care', [home, foster, { ...now, entry: 'planned' }], ['body/episodes/2/entry']],
+    ['an exit reason on the open episode', [home, foster, { ...now, exitReason: 'returned_home' }], ['body/episodes/2/exitReason']],
+    ['an exit reason on an episode care continues after', [home, { ...foster, exitReason: 'adoption' }, now], ['body/episodes/1/exitReason']],
+    ['suitable accommodation on a foster episode', [home, { ...foster, accommodationSuitable: true }, now], ['body/episodes/1/accommodationSuitable']],
+  ];
+  for (const [what, episodes, fields] of cases) {
+    const res = await put(episodes);
+    t.equal(res.statusCode, 422, `${what}: 422`);
+    t.same(res.json().errors.map((e: { field: string }) => e.field), fields, `${what}: names ${fields.join(', ')}`);
+  }
+  // The same flags where they belong are taken: an entry on the first looked-after episode.
+  t.equal((await put([home, { ...foster, entry: 'unplanned_emergency' }, now])).statusCode, 200, 'an entry flag on the first episode of the period of care is taken');
+});

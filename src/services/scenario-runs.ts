@@ -115,8 +115,10 @@ export function cohortBounds(spec: ScenarioSpec, horizonAgeYears: number) {
     tiers: spec.cohort.tiers,
     latestBirthMonthIndex: spec.cohort.minAge === undefined ? undefined : start - spec.cohort.minAge * 12,
     earliestBirthMonthIndex: start - oldest * 12 + 1,
-    // The cohort as it stands on the first day of the start month: cases closed by then are not in it.
-    openOn: `${String(Math.floor(start / 12)).padStart(4, '0')}-${String((start % 12) + 1).padStart(2, '0')}-01`,
+    // No openOn: the cohort is the cases open today (listCohortInputs' default), whatever the
+    // first year. Each member is projected from their record's current state, and a closed case
+    // keeps the state it closed in (frozen while closed), so a case closed since 1 April of a year
+    // already under way would be projected as if still in, say, residential care.
   };
 }
 

@@ -1,11 +1,9 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import type { ScenarioSpec } from '../catalog/scenario-schema.ts';
 import { compileModel } from '../simulation/model.ts';
-import { type ScenarioMember, type ScenarioShard, prepareScenario, simulateScenarioShard } from '../simulation/scenario.ts';
+import { type ScenarioShard, prepareScenario, simulateScenarioShard } from '../simulation/scenario.ts';
 import { modelFor } from '../simulation/worker.ts';
-import { defaultModelSpec, syntheticCohort } from './workloads.ts';
+import { defaultModelSpec, scaledScenarioWorkload } from './workloads.ts';
 
 /**
  * `node src/bench/places-runs.ts [SCENARIO.json] [RUNS] [PEOPLE]` (env BLOCK = runs a shard, default
@@ -22,15 +20,7 @@ const people = Number(process.argv[4] ?? 1000);
 const block = Number(process.env.BLOCK ?? 25);
 const spec = defaultModelSpec();
 const model = compileModel(spec);
-const scenario: ScenarioSpec = JSON.parse(readFileSync(file, 'utf8'));
-// The worked scenarios are sized for a borough of 400 (as scenario-bench.ts).
-const scale = people / 400;
-for (const band of scenario.entrants ?? []) band.population = Array.isArray(band.population) ? band.population.map((p) => p * scale) : band.population * scale;
-for (const limit of scenario.capacity ?? []) limit.places = typeof limit.places === 'number' ? Math.round(limit.places * scale) : limit.places;
-for (const change of scenario.strategy.capacityChanges ?? []) {
-  change.additionalPlaces = Array.isArray(change.additionalPlaces) ? change.additionalPlaces.map((p) => Math.round(p * scale)) : change.additionalPlaces;
-}
-const members: ScenarioMember[] = syntheticCohort(model, people).map((p) => ({ ageMonths: p.ageMonths, state: model.stateIds[p.startState], weeklyPrice: p.currentPlacementWeeklyPrice }));
+const { scenario, members } = scaledScenarioWorkload(file, model, people);
 const prepared = prepareScenario(scenario, spec, members, { baseKey: `${spec.id}@${spec.version}`, seed: 1, runs });
 const shards: ScenarioShard[] = [];
 if (process.env.MODE === 'people') {

@@ -1,10 +1,8 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import type { ScenarioSpec } from '../catalog/scenario-schema.ts';
 import { compileModel } from '../simulation/model.ts';
-import { type ScenarioMember, prepareScenario } from '../simulation/scenario.ts';
-import { defaultModelSpec, syntheticCohort } from './workloads.ts';
+import { prepareScenario } from '../simulation/scenario.ts';
+import { defaultModelSpec, scaledScenarioWorkload } from './workloads.ts';
 
 /**
  * `node src/bench/prepare-bench.ts [SCENARIO.json] [PEOPLE]` (env REPEAT, default 1: prepares that many
@@ -18,14 +16,7 @@ const file = process.argv[2] ?? 'scenarios/inhouse-foster-recruitment.json';
 const people = Number(process.argv[3] ?? 1000);
 const spec = defaultModelSpec();
 const model = compileModel(spec);
-const scenario: ScenarioSpec = JSON.parse(readFileSync(file, 'utf8'));
-const scale = people / 400;
-for (const band of scenario.entrants ?? []) band.population = Array.isArray(band.population) ? band.population.map((p) => p * scale) : band.population * scale;
-for (const limit of scenario.capacity ?? []) limit.places = typeof limit.places === 'number' ? Math.round(limit.places * scale) : limit.places;
-for (const change of scenario.strategy.capacityChanges ?? []) {
-  change.additionalPlaces = Array.isArray(change.additionalPlaces) ? change.additionalPlaces.map((p) => Math.round(p * scale)) : change.additionalPlaces;
-}
-const members: ScenarioMember[] = syntheticCohort(model, people).map((p) => ({ ageMonths: p.ageMonths, state: model.stateIds[p.startState], weeklyPrice: p.currentPlacementWeeklyPrice }));
+const { scenario, members } = scaledScenarioWorkload(file, model, people);
 const cpu = () => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1e6;

@@ -1,12 +1,8 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { availableParallelism } from 'node:os';
-import type { ScenarioSpec } from '../catalog/scenario-schema.ts';
-import { projectRoot } from '../config/index.ts';
 import { compileModel } from '../simulation/model.ts';
 import { SimulationPool } from '../simulation/pool.ts';
-import { type ScenarioMember, prepareScenario } from '../simulation/scenario.ts';
-import { defaultModelSpec, syntheticCohort } from './workloads.ts';
+import { prepareScenario } from '../simulation/scenario.ts';
+import { defaultModelSpec, scaledScenarioWorkload } from './workloads.ts';
 
 /**
  * The scenario benchmark: a synthetic borough of `people` young people, 2,000 runs, a five-year
@@ -18,21 +14,8 @@ import { defaultModelSpec, syntheticCohort } from './workloads.ts';
 export async function scenarioBench(people: number, runs = 2000): Promise<{ seconds: number; peakRssMib: number }> {
   const spec = defaultModelSpec();
   const model = compileModel(spec);
-  const scenario: ScenarioSpec = JSON.parse(readFileSync(path.join(projectRoot, 'scenarios/inhouse-foster-recruitment.json'), 'utf8'));
-  // The worked scenario is sized for a borough of 400: scale entrants and places with the cohort.
-  const scale = people / 400;
-  for (const band of scenario.entrants ?? []) {
-    band.population = Array.isArray(band.population) ? band.population.map((p) => p * scale) : band.population * scale;
-  }
-  for (const limit of scenario.capacity ?? []) limit.places = typeof limit.places === 'number' ? Math.round(limit.places * scale) : limit.places;
-  for (const change of scenario.strategy.capacityChanges ?? []) {
-    change.additionalPlaces = Array.isArray(change.additionalPlaces) ? change.additionalPlaces.map((p) => Math.round(p * scale)) : change.additionalPlaces;
-  }
-  const members: ScenarioMember[] = syntheticCohort(model, people).map((p) => ({
-    ageMonths: p.ageMonths,
-    state: model.stateIds[p.startState],
-    weeklyPrice: p.currentPlacementWeeklyPrice,
-  }));
+  // The worked scenario is sized for a borough of 400: entrants and places scale with the cohort.
+  const { scenario, members } = scaledScenarioWorkload('scenarios/inhouse-foster-recruitment.json', model, people);
   let peak = process.memoryUsage().rss;
   const timer = setInterval(() => {
     peak = Math.max(peak, process.memoryUsage().rss);

@@ -4,10 +4,32 @@ import type { CostModelSpec } from '../catalog/model-schema.ts';
 import { projectRoot } from '../config/index.ts';
 import type { CohortPerson } from '../simulation/cohort.ts';
 import type { SimulationModel } from '../simulation/model.ts';
+import type { ScenarioMember } from '../simulation/scenario.ts';
+import type { ScenarioSpec } from '../catalog/scenario-schema.ts';
 import type { EnginePlan, ProjectionRequest } from '../simulation/projection.ts';
 import { keyedStream } from '../simulation/random.ts';
 
 /** Workloads shared by the benchmark figures: fixed, seeded, and close to real use. */
+
+/**
+ * A worked scenario (a JSON file under scenarios/, sized for a borough of 400) scaled to `people`
+ * young people: entrants by people / 400, places and added places the same, rounded to whole
+ * places; and the synthetic cohort of that size as the scenario engine's members. The shared
+ * setup of scenario-bench.ts, places-runs.ts and prepare-bench.ts, so their figures compare.
+ */
+export function scaledScenarioWorkload(file: string, model: SimulationModel, people: number): { scenario: ScenarioSpec; members: ScenarioMember[] } {
+  const scenario: ScenarioSpec = JSON.parse(readFileSync(path.resolve(projectRoot, file), 'utf8'));
+  const scale = people / 400;
+  for (const band of scenario.entrants ?? []) {
+    band.population = Array.isArray(band.population) ? band.population.map((p) => p * scale) : band.population * scale;
+  }
+  for (const limit of scenario.capacity ?? []) limit.places = typeof limit.places === 'number' ? Math.round(limit.places * scale) : limit.places;
+  for (const change of scenario.strategy.capacityChanges ?? []) {
+    change.additionalPlaces = Array.isArray(change.additionalPlaces) ? change.additionalPlaces.map((p) => Math.round(p * scale)) : change.additionalPlaces;
+  }
+  const members = syntheticCohort(model, people).map((p) => ({ ageMonths: p.ageMonths, state: model.stateIds[p.startState], weeklyPrice: p.currentPlacementWeeklyPrice }));
+  return { scenario, members };
+}
 
 export function defaultModelSpec(): CostModelSpec {
   return JSON.parse(readFileSync(path.join(projectRoot, 'models/england-default.json'), 'utf8'));

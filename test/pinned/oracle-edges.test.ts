@@ -4,6 +4,7 @@ import { compileModel } from '../../src/simulation/model.ts';
 import { expectedCost } from '../../src/simulation/oracle.ts';
 import type { EnginePlan, ProjectionRequest } from '../../src/simulation/projection.ts';
 import { twoStateModel } from '../helpers/small-models.ts';
+import { stay } from './helpers.ts';
 
 /**
  * The exact oracle (src/simulation/oracle.ts) on tiny models worked by hand: state price
@@ -27,14 +28,8 @@ const base = {
   ageBands: [{ id: 'all', fromYears: 0, toYears: 25 }],
 };
 
-const plan = (startState: number, extra: Partial<EnginePlan> = {}): EnginePlan => ({
-  startState,
-  moves: [],
-  interventions: [],
-  statePrices: [],
-  currentPlacementWeeklyPrice: null,
-  ...extra,
-});
+/** One plan that stays wherever the chain takes it (helpers.ts `stay`). */
+const plan = stay;
 
 const april = { startYear: 2026, startMonth: 4 };
 const request = (plans: EnginePlan[], extra: Partial<ProjectionRequest> = {}): ProjectionRequest => ({

@@ -94,85 +94,152 @@ export interface PersonPlan {
 }
 
 /**
- * One person's trajectory paused between months, for the shared-places engine (places.ts),
- * which simulates all people of a run together so that they compete for places. The kernel's
- * loop state is saved here when the person pauses and restored when they resume, so a paused
- * and resumed trajectory draws exactly the numbers an unpaused one would.
+ * Where a paused person's kernel loop state sits in PersonCursors.saved: SAVED_STRIDE int32 per
+ * person, the fields of Simulator.simulate's loop that are not kept in a column of their own.
+ */
+const Saved = {
+  word0: 0,
+  word1: 1,
+  word2: 2,
+  word3: 3,
+  cm: 4,
+  fy: 5,
+  fyOff: 6,
+  periodBase: 7,
+  ageYear: 8,
+  ageOff: 9,
+  seg: 10,
+  segOff: 11,
+  virt: 12,
+  usedVirt: 13,
+  firstFy: 14,
+  firstAgeYear: 15,
+  virtLastFy: 16,
+  virtLastAge: 17,
+  ever: 18,
+  mask: 19,
+  ruleIndex: 20,
+  ruleAge: 21,
+  moveIndex: 22,
+  plannedState: 23,
+  nextEvent: 24,
+  placementsThisYear: 25,
+} as const;
+/** 26 fields padded to 32: a person's block is two whole cache lines (128 bytes). */
+const SAVED_STRIDE = 32;
+/** Interventions a slot can hold (bits of the active mask). */
+const IV_SLOTS = 32;
+
+/**
+ * The trajectories of the people of a run, paused between months, for the shared-places engine
+ * (places.ts), which simulates all people of a run together so that they compete for places.
+ * Person i (their index in the run's list) is column entry i of each array. The kernel's loop
+ * state is saved here when a person pauses and restored when they resume, so a paused and
+ * resumed trajectory draws exactly the numbers an unpaused one would.
  *
  * A person pauses at the transition of month m (to m + 1), before it takes effect, when they
- * arrive in or leave a watched state (`watch`), or when m = `pauseAt`. The engine then reads
- * `next`, may change it (no place: the overflow state; a place freed: the limited state), may
- * set `deliverMask` (commissioned places given at month m + 1), and resumes them.
+ * arrive in or leave a watched state (`watch[i]`), or when m = `pauseAt[i]`. The engine then
+ * reads `next[i]`, may change it (no place: the overflow state; a place freed: the limited
+ * state), may set `deliverMask[i]` (commissioned places given at month m + 1), and resumes them.
+ *
+ * Typed arrays rather than an object per person: some 15,000 people a run each had an object
+ * of about 40 fields and three small arrays, and every start, pause and resume missed the cache
+ * on them. The arrays are kept from run to run (`begin` only resets what a start reads), so a
+ * run allocates nothing here.
  */
-export class PersonCursor {
-  person: PersonPlan;
-  /** Per state: 1 when arriving in it or leaving it pauses the person. */
-  watch: Uint8Array;
+export class PersonCursors {
+  /** People the arrays have room for. */
+  capacity = 0;
+  /** Per person: 1 when arriving in a state or leaving it pauses them (the places engine swaps lists). */
+  readonly watch: Uint8Array[] = [];
   /** The transition month at which to pause whatever happens (waiting for a place); NO_EVENT: none. */
-  pauseAt = 0x3fffffff;
-  /** Intervention bits to deliver at the month after the pause, on resuming. */
-  deliverMask = 0;
-  started = false;
-  finished = false;
-  /** Month of the pending transition (m to m + 1), the state now and the state drawn for m + 1. */
-  m = 0;
-  s = 0;
-  next = 0;
-  movedWithin = false;
+  pauseAt = new Int32Array(0);
+  /** Intervention bits to deliver at the month after the pause (or the first month), on resuming. */
+  deliverMask = new Int32Array(0);
+  /** 1 once the kernel has started the person (their stream is then in `saved`). */
+  started = new Uint8Array(0);
+  /** 1 once the person has left the projection (at its end or the horizon age). */
+  finished = new Uint8Array(0);
+  /** Month of the pending transition (m to m + 1). */
+  m = new Int32Array(0);
+  /** State now: the start state before starting (the places engine may change it), the last state when finished. */
+  s = new Int32Array(0);
+  /** State drawn for m + 1 (the places engine may change it). */
+  next = new Int32Array(0);
+  /** 1 when the pending transition is a move within the placement (read only if next stays s). */
+  movedWithin = new Uint8Array(0);
   /** The person's last month + 1 (they leave at the horizon age or the projection's end). */
-  months = 0;
-  ageMonths = 0;
-  // The rest of the kernel's loop state (see Simulator.simulate).
-  readonly words = new Int32Array(4);
-  cm = 0;
-  fy = 0;
-  fyOff = 0;
-  periodBase = 0;
-  ageYear = 0;
-  ageOff = 0;
-  seg = 0;
-  segOff = 0;
-  virt = 0;
-  usedVirt = 0;
-  firstFy = 0;
-  firstAgeYear = 0;
-  virtLastFy = 0;
-  virtLastAge = 0;
-  ever = 0;
-  mask = 0;
-  ruleIndex = -1;
-  ruleAge = -1;
-  moveIndex = 0;
-  plannedState = 0;
-  nextEvent = 0;
-  /** Placements held so far in the financial year (placement stability). */
-  placementsThisYear = 0;
-  offerDraw = 0;
-  readonly ivEnd = new Int32Array(32);
-  readonly ivDelivered = new Uint8Array(32);
-  virtFy: Int32Array | null = null;
-  virtAge: Int32Array | null = null;
+  months = new Int32Array(0);
+  /** Age in months at month m (at the end when finished). */
+  ageMonths = new Int32Array(0);
+  /** The draw deciding a slot's offers (kept only when the slot has offers). */
+  offerDraw = new Float64Array(0);
+  /** The rest of the kernel's loop state, SAVED_STRIDE per person (see Saved). */
+  saved = new Int32Array(0);
+  /** Per person, IV_SLOTS each: effect end month and delivered flag of each slot bit (copied for the slot's bits only). */
+  ivEnd = new Int32Array(0);
+  ivDelivered = new Uint8Array(0);
+  /** Per person still in today's placement at its actual price: months counted there (made once, on first use). */
+  readonly virtFy: Array<Int32Array | undefined> = [];
+  readonly virtAge: Array<Int32Array | undefined> = [];
 
-  constructor(person: PersonPlan, watch: Uint8Array) {
-    this.person = person;
-    this.watch = watch;
-    this.s = person.startState;
+  /** Ready for a run of `n` people, all watching `watch`, none started; grows the arrays if need be. */
+  begin(n: number, watch: Uint8Array): void {
+    if (n > this.capacity) this.grow(n);
+    this.watch.length = n;
+    this.watch.fill(watch, 0, n);
+    this.pauseAt.fill(NO_EVENT, 0, n);
+    this.deliverMask.fill(0, 0, n);
+    this.started.fill(0, 0, n);
+    this.finished.fill(0, 0, n);
+    // ivDelivered is left as it is: the kernel clears a person's when they start, and the
+    // places engine reads it only after that.
   }
 
-  /** Ready for another person (cursors are reused run after run: allocating them cost more than simulating). */
-  reset(person: PersonPlan, watch: Uint8Array): void {
-    this.person = person;
-    this.watch = watch;
-    this.pauseAt = 0x3fffffff;
-    this.deliverMask = 0;
-    this.started = false;
-    this.finished = false;
-    this.m = 0;
-    this.s = person.startState;
-    this.next = 0;
-    this.movedWithin = false;
-    // ivDelivered is left as it is: the kernel clears it when the person starts, and the places
-    // engine reads it only after that (clearing it for every person of every run cost 2%).
+  /** Whether person i is paused in today's placement at its actual price (PersonPlan.currentPlacementWeeklyPrice). */
+  atActualPrice(i: number): boolean {
+    return this.saved[i * SAVED_STRIDE + Saved.virt] === 1;
+  }
+
+  /** Whether paused person i has been given the intervention of slot bit `bit`. */
+  interventionDelivered(i: number, bit: number): boolean {
+    return this.ivDelivered[i * IV_SLOTS + bit] === 1;
+  }
+
+  /** Financial year (index from the first) of a paused person's month m. */
+  financialYear(i: number): number {
+    return this.saved[i * SAVED_STRIDE + Saved.fy];
+  }
+
+  private grow(n: number): void {
+    const capacity = Math.max(n, Math.ceil(this.capacity * 1.25));
+    const int32 = (old: Int32Array, width = 1) => {
+      const a = new Int32Array(capacity * width);
+      a.set(old);
+      return a;
+    };
+    const uint8 = (old: Uint8Array, width = 1) => {
+      const a = new Uint8Array(capacity * width);
+      a.set(old);
+      return a;
+    };
+    this.pauseAt = int32(this.pauseAt);
+    this.deliverMask = int32(this.deliverMask);
+    this.started = uint8(this.started);
+    this.finished = uint8(this.finished);
+    this.m = int32(this.m);
+    this.s = int32(this.s);
+    this.next = int32(this.next);
+    this.movedWithin = uint8(this.movedWithin);
+    this.months = int32(this.months);
+    this.ageMonths = int32(this.ageMonths);
+    const offerDraw = new Float64Array(capacity);
+    offerDraw.set(this.offerDraw);
+    this.offerDraw = offerDraw;
+    this.saved = int32(this.saved, SAVED_STRIDE);
+    this.ivEnd = int32(this.ivEnd, IV_SLOTS);
+    this.ivDelivered = uint8(this.ivDelivered, IV_SLOTS);
+    this.capacity = capacity;
   }
 }
 
@@ -901,10 +968,11 @@ export class Simulator {
    * (a block of layout.size) everything that is not a recurring cost; recurring costs collect
    * in the slot's occupancy counts until flush().
    *
-   * With a cursor (the shared-places engine), the person may pause between months and be
-   * resumed by calling again with the same cursor; the person's numbers are the same either way.
+   * With `cursors` (the shared-places engine), the person is entry `i` of them: they may pause
+   * between months and be resumed by calling again with the same cursors and index; the
+   * person's numbers are the same either way.
    */
-  simulate(slotIndex: number, person: PersonPlan, out: Float64Array, base: number, cursor: PersonCursor | null = null): void {
+  simulate(slotIndex: number, person: PersonPlan, out: Float64Array, base: number, cursors: PersonCursors | null = null, i = 0): void {
     const model = this.model;
     const layout = this.layout;
     const state = this.slots[slotIndex];
@@ -914,23 +982,30 @@ export class Simulator {
     const offset = person.offset ?? 0;
     const months = Math.min(person.months, offset + model.horizonAgeMonths - person.ageMonths);
     if (months <= offset) {
-      if (cursor !== null) cursor.finished = true;
+      if (cursors !== null) cursors.finished[i] = 1;
       return;
     }
     if (!(person.ageMonths >= 0) || !(person.startState >= 0 && person.startState < nS)) {
       throw new Error(`invalid person: age ${person.ageMonths} months, state ${person.startState}`);
     }
 
-    const resuming = cursor !== null && cursor.started;
+    const resuming = cursors !== null && cursors.started[i] === 1;
     const rng = this.trajectory;
     if (!resuming) rng.reseedFrom(this.trajectoryPrefix, person.key);
     const offers = slot.offers ?? NO_OFFERS;
     // Drawn from the trajectory's own stream before the monthly draws, so every variant of
     // the same person uses the same monthly numbers whatever it offers.
-    // (Read only by offers: kept in the cursor only when the slot has some, since a double field
-    // is a boxed number, one more cache miss for every person started.)
-    const offerDraw = resuming ? (offers.length > 0 ? (cursor as PersonCursor).offerDraw : 0) : rng.nextDouble();
-    let words = resuming ? (cursor as PersonCursor).words : rng.state;
+    // (Read only by offers: kept in the cursors only when the slot has some.)
+    const offerDraw = resuming ? (offers.length > 0 ? (cursors as PersonCursors).offerDraw[i] : 0) : rng.nextDouble();
+    // This person's block of cursors.saved (read and written only when they resume or pause).
+    const savedAt = i * SAVED_STRIDE;
+    // Commissioned places given by the places engine, delivered at the first month simulated
+    // now (month m + 1 on resuming, the first month on starting): read once, not every month.
+    let given = 0;
+    if (cursors !== null && cursors.deliverMask[i] !== 0) {
+      given = cursors.deliverMask[i];
+      cursors.deliverMask[i] = 0;
+    }
 
     const occFy = state.occFy;
     const occAge = state.occAge;
@@ -960,26 +1035,15 @@ export class Simulator {
     const masks = state.masks;
     const lastPeriod = state.nPeriods - 1;
     const ruleAt = this.ageRuleAt;
-    const watch = cursor !== null ? cursor.watch : null;
-    let pauseAt = cursor !== null ? cursor.pauseAt : NO_EVENT;
-    // Per-person scratch lives in the cursor while people interleave.
-    const ownIvEnd = this.ivEnd;
-    const ownIvDelivered = this.ivDelivered;
+    const watch = cursors !== null ? cursors.watch[i] : null;
+    const pauseAt = cursors !== null ? cursors.pauseAt[i] : NO_EVENT;
+    // Months at the actual price are counted in the person's own arrays while people interleave
+    // (the kernel's own are for a person simulated in one go).
     const ownVirtFy = this.virtFy;
     const ownVirtAge = this.virtAge;
-    if (cursor !== null) {
-      // A slot without interventions never reads them (and the places engine reads a cursor's
-      // only for a service, which is an intervention): the cursor's cache lines stay cold.
-      if (slot.interventions.length > 0) {
-        this.ivEnd = cursor.ivEnd;
-        this.ivDelivered = cursor.ivDelivered;
-      }
-      if (person.currentPlacementWeeklyPrice !== null) {
-        cursor.virtFy ??= new Int32Array(ownVirtFy.length);
-        cursor.virtAge ??= new Int32Array(ownVirtAge.length);
-        this.virtFy = cursor.virtFy;
-        this.virtAge = cursor.virtAge;
-      }
+    if (cursors !== null && person.currentPlacementWeeklyPrice !== null) {
+      this.virtFy = cursors.virtFy[i] ??= new Int32Array(ownVirtFy.length);
+      this.virtAge = cursors.virtAge[i] ??= new Int32Array(ownVirtAge.length);
     }
 
     // Clocks at the person's first month.
@@ -994,7 +1058,7 @@ export class Simulator {
     let seg = segmentOfAge[age];
     let segOff = seg * nS;
     // The shared-places engine may start someone elsewhere (no place free in their state).
-    let s = cursor !== null && !resuming ? cursor.s : person.startState;
+    let s = cursors !== null && !resuming ? cursors.s[i] : person.startState;
     // Months in today's placement at its actual price come first and run until the first move:
     // counted in virtFy/virtAge, whose used range ends at (virtLastFy, virtLastAge).
     let virt = person.currentPlacementWeeklyPrice !== null ? 1 : 0;
@@ -1042,58 +1106,71 @@ export class Simulator {
         nextEvent = this.nextPlanEvent(offset, moves, starts, offers, bits);
       }
       if (offers.length > 0 && offset > 0) mask = this.offer(state, out, base, offerDraw, offset, months, s, age, fy, cm, mask);
-      if (cursor !== null) {
-        cursor.started = true;
-        if (offers.length > 0) cursor.offerDraw = offerDraw;
-        cursor.months = months;
+      if (cursors !== null) {
+        cursors.started[i] = 1;
+        if (offers.length > 0) cursors.offerDraw[i] = offerDraw;
+        cursors.months[i] = months;
         // The stream's state stays in this.trajectory until the person pauses, and is saved in
-        // the cursor only then (below): most people never pause, and copying it into every
-        // person's cursor at the start cost a sixth of the kernel's time (a cache miss each).
-        if (cursor.deliverMask !== 0) mask = this.deliverMask(state, out, base, cursor, offset, months, s, age, fy, cm, mask);
+        // the cursors only then (below): most people never pause.
+        if (given !== 0) {
+          mask = this.deliverGiven(state, out, base, given, offset, months, s, age, fy, cm, mask);
+          given = 0;
+        }
       }
-    } else {
-      const c = cursor as PersonCursor;
-      loopStart = c.m;
-      resume = true;
-      s = c.s;
-      cm = c.cm;
-      fy = c.fy;
-      fyOff = c.fyOff;
-      periodBase = c.periodBase;
-      age = c.ageMonths;
-      ageYear = c.ageYear;
-      ageOff = c.ageOff;
-      seg = c.seg;
-      segOff = c.segOff;
-      virt = c.virt;
-      usedVirt = c.usedVirt;
-      firstFy = c.firstFy;
-      firstAgeYear = c.firstAgeYear;
-      virtLastFy = c.virtLastFy;
-      virtLastAge = c.virtLastAge;
-      ever = c.ever;
-      mask = c.mask;
-      ruleIndex = c.ruleIndex;
-      ruleAge = c.ruleAge;
-      moveIndex = c.moveIndex;
-      plannedState = c.plannedState;
-      nextEvent = c.nextEvent;
-      placementsThisYear = c.placementsThisYear;
     }
+    const words = rng.state;
     let r0 = words[0];
     let r1 = words[1];
     let r2 = words[2];
     let r3 = words[3];
+    if (resuming) {
+      const c = cursors as PersonCursors;
+      const v = c.saved;
+      loopStart = c.m[i];
+      resume = true;
+      s = c.s[i];
+      age = c.ageMonths[i];
+      r0 = v[savedAt + Saved.word0];
+      r1 = v[savedAt + Saved.word1];
+      r2 = v[savedAt + Saved.word2];
+      r3 = v[savedAt + Saved.word3];
+      cm = v[savedAt + Saved.cm];
+      fy = v[savedAt + Saved.fy];
+      fyOff = v[savedAt + Saved.fyOff];
+      periodBase = v[savedAt + Saved.periodBase];
+      ageYear = v[savedAt + Saved.ageYear];
+      ageOff = v[savedAt + Saved.ageOff];
+      seg = v[savedAt + Saved.seg];
+      segOff = v[savedAt + Saved.segOff];
+      virt = v[savedAt + Saved.virt];
+      usedVirt = v[savedAt + Saved.usedVirt];
+      firstFy = v[savedAt + Saved.firstFy];
+      firstAgeYear = v[savedAt + Saved.firstAgeYear];
+      virtLastFy = v[savedAt + Saved.virtLastFy];
+      virtLastAge = v[savedAt + Saved.virtLastAge];
+      ever = v[savedAt + Saved.ever];
+      mask = v[savedAt + Saved.mask];
+      ruleIndex = v[savedAt + Saved.ruleIndex];
+      ruleAge = v[savedAt + Saved.ruleAge];
+      moveIndex = v[savedAt + Saved.moveIndex];
+      plannedState = v[savedAt + Saved.plannedState];
+      nextEvent = v[savedAt + Saved.nextEvent];
+      placementsThisYear = v[savedAt + Saved.placementsThisYear];
+      for (let bit = 0; bit < bits; bit++) {
+        this.ivEnd[bit] = c.ivEnd[i * IV_SLOTS + bit];
+        this.ivDelivered[bit] = c.ivDelivered[i * IV_SLOTS + bit];
+      }
+    }
 
     for (let m = loopStart; ; m++) {
       let next: number;
       let movedWithin: boolean;
       if (resume) {
         // The pending transition, as the shared-places engine left it.
-        const c = cursor as PersonCursor;
+        const c = cursors as PersonCursors;
         resume = false;
-        next = c.next;
-        movedWithin = c.movedWithin && next === s;
+        next = c.next[i];
+        movedWithin = c.movedWithin[i] === 1 && next === s;
       } else {
       const cell = fyOff + segOff + s;
       if (cm === 3 && m > offset) placementsThisYear = isPlacement[s];
@@ -1198,43 +1275,42 @@ export class Simulator {
       }
       if (watch !== null && (m === pauseAt || (next !== s && (watch[s] | watch[next]) !== 0))) {
         // Pause before the transition takes effect: the shared-places engine decides it.
-        const c = cursor as PersonCursor;
-        c.m = m;
-        c.s = s;
-        c.next = next;
-        c.movedWithin = movedWithin;
-        c.cm = cm;
-        c.fy = fy;
-        c.fyOff = fyOff;
-        c.periodBase = periodBase;
-        c.ageMonths = age;
-        c.ageYear = ageYear;
-        c.ageOff = ageOff;
-        c.seg = seg;
-        c.segOff = segOff;
-        c.virt = virt;
-        c.usedVirt = usedVirt;
-        c.firstFy = firstFy;
-        c.firstAgeYear = firstAgeYear;
-        c.virtLastFy = virtLastFy;
-        c.virtLastAge = virtLastAge;
-        c.ever = ever;
-        c.mask = mask;
-        c.ruleIndex = ruleIndex;
-        c.ruleAge = ruleAge;
-        c.moveIndex = moveIndex;
-        c.plannedState = plannedState;
-        c.nextEvent = nextEvent;
-        c.placementsThisYear = placementsThisYear;
-        const saved = c.words;
-        saved[0] = r0;
-        saved[1] = r1;
-        saved[2] = r2;
-        saved[3] = r3;
+        const c = cursors as PersonCursors;
+        c.m[i] = m;
+        c.s[i] = s;
+        c.next[i] = next;
+        c.movedWithin[i] = movedWithin ? 1 : 0;
+        c.ageMonths[i] = age;
+        const v = c.saved;
+        v[savedAt + Saved.word0] = r0;
+        v[savedAt + Saved.word1] = r1;
+        v[savedAt + Saved.word2] = r2;
+        v[savedAt + Saved.word3] = r3;
+        v[savedAt + Saved.cm] = cm;
+        v[savedAt + Saved.fy] = fy;
+        v[savedAt + Saved.fyOff] = fyOff;
+        v[savedAt + Saved.periodBase] = periodBase;
+        v[savedAt + Saved.ageYear] = ageYear;
+        v[savedAt + Saved.ageOff] = ageOff;
+        v[savedAt + Saved.seg] = seg;
+        v[savedAt + Saved.segOff] = segOff;
+        v[savedAt + Saved.virt] = virt;
+        v[savedAt + Saved.usedVirt] = usedVirt;
+        v[savedAt + Saved.firstFy] = firstFy;
+        v[savedAt + Saved.firstAgeYear] = firstAgeYear;
+        v[savedAt + Saved.virtLastFy] = virtLastFy;
+        v[savedAt + Saved.virtLastAge] = virtLastAge;
+        v[savedAt + Saved.ever] = ever;
+        v[savedAt + Saved.mask] = mask;
+        v[savedAt + Saved.ruleIndex] = ruleIndex;
+        v[savedAt + Saved.ruleAge] = ruleAge;
+        v[savedAt + Saved.moveIndex] = moveIndex;
+        v[savedAt + Saved.plannedState] = plannedState;
+        v[savedAt + Saved.nextEvent] = nextEvent;
+        v[savedAt + Saved.placementsThisYear] = placementsThisYear;
+        if (bits > 0) this.saveInterventions(c, i, bits);
         state.nTouchedFy = nTouchedFy;
         state.nTouchedAge = nTouchedAge;
-        this.ivEnd = ownIvEnd;
-        this.ivDelivered = ownIvDelivered;
         this.virtFy = ownVirtFy;
         this.virtAge = ownVirtAge;
         return;
@@ -1291,16 +1367,21 @@ export class Simulator {
           virt = 0;
         }
       }
-      if (cursor !== null && cursor.deliverMask !== 0) mask = this.deliverMask(state, out, base, cursor, m1, months, s, age, fy, cm, mask);
+      if (given !== 0) {
+        mask = this.deliverGiven(state, out, base, given, m1, months, s, age, fy, cm, mask);
+        given = 0;
+      }
       if (m1 === nextEvent) {
         mask = this.planEvents(state, person, out, base, offerDraw, m1, months, s, age, fy, cm, mask);
         nextEvent = this.nextPlanEvent(m1, moves, starts, offers, bits);
       }
     }
-    words[0] = r0;
-    words[1] = r1;
-    words[2] = r2;
-    words[3] = r3;
+    if (!resuming) {
+      words[0] = r0;
+      words[1] = r1;
+      words[2] = r2;
+      words[3] = r3;
+    }
     state.nTouchedFy = nTouchedFy;
     state.nTouchedAge = nTouchedAge;
 
@@ -1315,12 +1396,11 @@ export class Simulator {
       }
       this.bookActualPrice(state, person, out, base, firstFy, virtLastFy, firstAgeYear, virtLastAge);
     }
-    if (cursor !== null) {
-      cursor.finished = true;
-      cursor.s = s;
-      cursor.ageMonths = age;
-      this.ivEnd = ownIvEnd;
-      this.ivDelivered = ownIvDelivered;
+    if (cursors !== null) {
+      cursors.finished[i] = 1;
+      cursors.s[i] = s;
+      cursors.ageMonths[i] = age;
+      if (bits > 0) this.saveInterventions(cursors, i, bits);
       this.virtFy = ownVirtFy;
       this.virtAge = ownVirtAge;
     }
@@ -1343,10 +1423,19 @@ export class Simulator {
     }
   }
 
-  /** Delivers the commissioned places the shared-places engine gave (cursor.deliverMask) at month m. */
-  private deliverMask(state: SlotState, out: Float64Array, base: number, cursor: PersonCursor, m: number, months: number, s: number, age: number, fy: number, cm: number, mask: number): number {
-    const given = cursor.deliverMask;
-    cursor.deliverMask = 0;
+  /**
+   * Copies the running person's intervention state (the slot's first `bits`) into their entry of
+   * `cursors`, where the places engine reads it and a resume restores it.
+   */
+  private saveInterventions(cursors: PersonCursors, i: number, bits: number): void {
+    for (let bit = 0; bit < bits; bit++) {
+      cursors.ivEnd[i * IV_SLOTS + bit] = this.ivEnd[bit];
+      cursors.ivDelivered[i * IV_SLOTS + bit] = this.ivDelivered[bit];
+    }
+  }
+
+  /** Delivers the commissioned places the shared-places engine gave (PersonCursors.deliverMask, bits `given`) at month m. */
+  private deliverGiven(state: SlotState, out: Float64Array, base: number, given: number, m: number, months: number, s: number, age: number, fy: number, cm: number, mask: number): number {
     for (let bit = 0; bit < state.slot.interventions.length; bit++) {
       if (given & (1 << bit) && !this.ivDelivered[bit]) mask = this.deliver(state, out, base, bit, m, months, s, age, fy, cm, mask);
     }
@@ -1364,7 +1453,7 @@ export class Simulator {
    * What a month in state s costs for this person now, pence at the standard month: the
    * "highest cost" priority of the shared-places engine. While `atActualPrice` (the person is
    * still in today's placement, `person.startState`, at the actual weekly price they came with:
-   * PersonCursor.virt), that price (of financial year `fy` when it changes by year) replaces the
+   * PersonCursors.atActualPrice), that price (of financial year `fy` when it changes by year) replaces the
    * state's placement fee, as bookActualPrice charges it; otherwise monthlyPence, the model's
    * price under the slot (a strategy's agreed state price included). Weekly prices count
    * WEEKS_PER_MONTH weeks a month.

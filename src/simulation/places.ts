@@ -1,5 +1,5 @@
 import { type CohortChunk, type CohortPerson, type CohortRequest, type CohortVariant, cohortLayout } from './cohort.ts';
-import { type PersonPlan, PersonCursor, Simulator } from './engine.ts';
+import { type PersonPlan, PersonCursors, Simulator } from './engine.ts';
 
 /**
  * Places as a shared resource in every run (issue 15): all people of a run are simulated
@@ -10,7 +10,7 @@ import { type PersonPlan, PersonCursor, Simulator } from './engine.ts';
  * keyed by (seed, run, person), so baseline and strategy keep common random numbers. A person
  * runs freely until something touches places: arriving in or leaving a limited state or its
  * overflow, arriving in a state eligible for a commissioned service, or (while waiting) every
- * month. They then pause before that transition takes effect (PersonCursor), and the people
+ * month. They then pause before that transition takes effect (PersonCursors), and the people
  * paused at the same month are settled together in a round:
  *
  * 1. Places freed: people leaving a limited state, or leaving the projection while in one
@@ -156,7 +156,7 @@ export function simulateRunWithPlaces(
   stats: Float64Array,
   statsBase: number,
   onRecord = people.length,
-  cursorPool: PersonCursor[] = [],
+  cursors: PersonCursors = new PersonCursors(),
   scratch: PlacesScratch = new PlacesScratch(),
 ): void {
   const nS = simulator.model.nStates;
@@ -180,8 +180,11 @@ export function simulateRunWithPlaces(
   const watch = watchedStates(nS, places, false);
   const watchOverflow = watchedStates(nS, places, true);
   const n = people.length;
-  while (cursorPool.length < people.length) cursorPool.push(new PersonCursor(people[cursorPool.length], watch));
-  const cursors = cursorPool;
+  cursors.begin(n, watch);
+  const started = cursors.started;
+  const cs = cursors.s;
+  const cnext = cursors.next;
+  const deliverMask = cursors.deliverMask;
   const [waitingFor, waitSince, redirectedAt, redirectedTo, offerSince, used, occ, waitingNow, releases] = scratch.take(
     [n, n, n, n, n * Math.max(1, nO), Math.max(1, nO) * (nFy + 1), nL, nL, (months + 1) * Math.max(1, nL)],
     months,
@@ -195,7 +198,7 @@ export function simulateRunWithPlaces(
   // One pass over the people (each pass over some 15,000 of them misses the cache throughout).
   for (let i = 0; i < n; i++) {
     const person = people[i];
-    cursors[i].reset(person, watch);
+    cs[i] = person.startState;
     const offset = person.offset ?? 0;
     if (offset < months) entries[offset].push(i);
   }
@@ -203,8 +206,8 @@ export function simulateRunWithPlaces(
   const offerBase = (o: number) => statsBase + nL * (2 * months + LIMIT_FIELDS) + o * nFy;
 
   /** The state a person of round t is in at month t (after the pending transition), and their age then. */
-  const stateAt = (i: number) => (cursors[i].started ? cursors[i].next : cursors[i].s);
-  const ageAt = (i: number) => (cursors[i].started ? cursors[i].ageMonths + 1 : people[i].ageMonths);
+  const stateAt = (i: number) => (started[i] === 1 ? cnext[i] : cs[i]);
+  const ageAt = (i: number) => (started[i] === 1 ? cursors.ageMonths[i] + 1 : people[i].ageMonths);
 
   /**
    * What the engine charges a month for person i where they are now (before the pending
@@ -213,9 +216,8 @@ export function simulateRunWithPlaces(
    * model's price put a child in a £9,000-a-week placement behind one the model prices higher).
    */
   const ownPence = (i: number) => {
-    const c = cursors[i];
-    const atActual = c.started ? c.virt === 1 : people[i].currentPlacementWeeklyPrice !== null;
-    return simulator.personMonthlyPence(slotIndex, ageAt(i), c.s, people[i], atActual, c.started ? c.fy : fyOf(t));
+    const atActual = started[i] === 1 ? cursors.atActualPrice(i) : people[i].currentPlacementWeeklyPrice !== null;
+    return simulator.personMonthlyPence(slotIndex, ageAt(i), cs[i], people[i], atActual, started[i] === 1 ? cursors.financialYear(i) : fyOf(t));
   };
 
   const byPriority = (t: number, waitedOf: (i: number) => number) => {
@@ -242,7 +244,7 @@ export function simulateRunWithPlaces(
     stats[at + LimitStat.overflowPence] += spent * simulator.monthlyPence(slotIndex, ageMonths, places.limits[k].overflow);
     redirectedAt[i] = -1;
     redirectedTo[i] = -1;
-    cursors[i].watch = watch;
+    cursors.watch[i] = watch;
   };
   const stopWaiting = (i: number, t: number) => {
     const k = waitingFor[i];
@@ -255,14 +257,13 @@ export function simulateRunWithPlaces(
   let t = 0;
   // When each person of the round next needs settling, whatever they do.
   const settle = (i: number) => {
-    const c = cursors[i];
     let p = NO_PAUSE;
     if (waitingFor[i] >= 0) p = t;
     const s = nO > 0 ? stateAt(i) : 0;
     const age = nO > 0 ? ageAt(i) : 0;
     for (let o = 0; o < nO; o++) {
       const offer = places.offers[o];
-      if ((c.started && c.ivDelivered[offer.bit]) || c.deliverMask & (1 << offer.bit) || !offer.eligible[s] || age >= offer.maxAgeMonths) continue;
+      if ((started[i] === 1 && cursors.interventionDelivered(i, offer.bit)) || deliverMask[i] & (1 << offer.bit) || !offer.eligible[s] || age >= offer.maxAgeMonths) continue;
       let when: number;
       if (t < offer.firstMonth) when = offer.firstMonth - 1;
       else if (age < offer.minAgeMonths) when = t + offer.minAgeMonths - age - 1;
@@ -270,20 +271,19 @@ export function simulateRunWithPlaces(
       else when = nextApril(t) - 1;
       if (when < p) p = Math.max(t, when);
     }
-    c.pauseAt = p;
+    cursors.pauseAt[i] = p;
   };
   const resume = (i: number) => {
-    const c = cursors[i];
     settle(i);
-    simulator.simulate(slotIndex, c.person, out, base, c);
-    if (c.finished) {
-      const end = c.months;
-      const k = limitOf[c.s];
+    simulator.simulate(slotIndex, people[i], out, base, cursors, i);
+    if (cursors.finished[i] === 1) {
+      const end = cursors.months[i];
+      const k = limitOf[cs[i]];
       if (k >= 0 && end < months) releases[end * nL + k]++;
-      if (redirectedAt[i] >= 0) leaveOverflow(i, Math.min(end, months), c.ageMonths);
+      if (redirectedAt[i] >= 0) leaveOverflow(i, Math.min(end, months), cursors.ageMonths[i]);
       if (waitingFor[i] >= 0) stopWaiting(i, Math.min(end, months));
     } else {
-      rounds[c.m + 1].push(i);
+      rounds[cursors.m[i] + 1].push(i);
     }
   };
   for (t = 0; t < months; t++) {
@@ -294,38 +294,35 @@ export function simulateRunWithPlaces(
       round.sort((a, b) => a - b);
       // 1. Places freed, and people leaving the overflow state or the waiting list.
       for (const i of round) {
-        const c = cursors[i];
-        if (c.next === c.s) continue;
-        const k = limitOf[c.s];
+        if (cnext[i] === cs[i]) continue;
+        const k = limitOf[cs[i]];
         if (k >= 0) occ[k]--;
-        if (redirectedAt[i] >= 0 && c.s === places.limits[redirectedTo[i]].overflow) leaveOverflow(i, t, c.ageMonths);
-        if (waitingFor[i] >= 0 && c.next !== places.limits[waitingFor[i]].state) stopWaiting(i, t);
+        if (redirectedAt[i] >= 0 && cs[i] === places.limits[redirectedTo[i]].overflow) leaveOverflow(i, t, cursors.ageMonths[i]);
+        if (waitingFor[i] >= 0 && cnext[i] !== places.limits[waitingFor[i]].state) stopWaiting(i, t);
       }
       if (t === 0) {
         // People on record keep their places, beyond capacity if need be.
-        for (const i of entering) if (i < onRecord && limitOf[cursors[i].s] >= 0) occ[limitOf[cursors[i].s]]++;
+        for (const i of entering) if (i < onRecord && limitOf[cs[i]] >= 0) occ[limitOf[cs[i]]]++;
       }
       // 2. Places taken.
       for (let k = 0; k < nL; k++) {
         const limit = places.limits[k];
         candidates.length = 0;
         for (const i of round) {
-          const c = cursors[i];
-          if ((c.next === limit.state && c.s !== limit.state) || (waitingFor[i] === k && c.next === c.s)) candidates.push(i);
+          if ((cnext[i] === limit.state && cs[i] !== limit.state) || (waitingFor[i] === k && cnext[i] === cs[i])) candidates.push(i);
         }
-        for (const i of entering) if ((t > 0 || i >= onRecord) && cursors[i].s === limit.state) candidates.push(i);
+        for (const i of entering) if ((t > 0 || i >= onRecord) && cs[i] === limit.state) candidates.push(i);
         if (candidates.length === 0) continue;
         const waited = (i: number) => (waitingFor[i] === k ? t - waitSince[i] : 0);
         candidates.sort(byPriority(t, waited));
         let free = Math.max(0, Math.floor(yearly(limit.placesByYear, fyOf(t))) - occ[k]);
         const at = limitBase(k) + 2 * months;
         for (const i of candidates) {
-          const c = cursors[i];
           const wasWaiting = waitingFor[i] === k;
           if (free > 0) {
             free--;
             occ[k]++;
-            if (c.started) c.next = limit.state;
+            if (started[i] === 1) cnext[i] = limit.state;
             if (wasWaiting) {
               stats[at + LimitStat.placedFromWaiting] += 1;
               stopWaiting(i, t);
@@ -334,14 +331,14 @@ export function simulateRunWithPlaces(
             continue;
           }
           // No place: the overflow state instead (someone waiting stays there, waiting).
-          if (c.started) c.next = limit.overflow;
-          else c.s = limit.overflow;
+          if (started[i] === 1) cnext[i] = limit.overflow;
+          else cs[i] = limit.overflow;
           // In the overflow state from now: a waiting child refused again had their overflow
           // months closed in step 1 (they were moving towards the limited state), so open them again.
           if (redirectedAt[i] < 0) {
             redirectedAt[i] = t;
             redirectedTo[i] = k;
-            c.watch = watchOverflow;
+            cursors.watch[i] = watchOverflow;
           }
           if (wasWaiting) continue;
           stats[at + LimitStat.refused] += 1;
@@ -361,10 +358,9 @@ export function simulateRunWithPlaces(
         const bit = 1 << offer.bit;
         candidates.length = 0;
         const consider = (i: number) => {
-          const c = cursors[i];
           const s = stateAt(i);
           const age = ageAt(i);
-          if ((c.started && c.ivDelivered[offer.bit]) || c.deliverMask & bit || !offer.eligible[s] || age < offer.minAgeMonths || age >= offer.maxAgeMonths) {
+          if ((started[i] === 1 && cursors.interventionDelivered(i, offer.bit)) || deliverMask[i] & bit || !offer.eligible[s] || age < offer.minAgeMonths || age >= offer.maxAgeMonths) {
             offerSince[i * nO + o] = -1;
             return;
           }
@@ -382,7 +378,7 @@ export function simulateRunWithPlaces(
           if (free === 0) break;
           free--;
           used[yearAt]++;
-          cursors[i].deliverMask |= bit;
+          deliverMask[i] |= bit;
           offerSince[i * nO + o] = -1;
           if (fy < nFy) stats[offerBase(o) + fy] += 1;
         }
@@ -435,7 +431,7 @@ export function simulatePlacesRuns(
   const places = new Float64Array(runs * variants.length * placesWidth);
   const horizon = variants[0].model.horizonAgeMonths;
   let personMonths = 0;
-  const cursorPool: PersonCursor[] = [];
+  const cursors = new PersonCursors();
   const scratch = new PlacesScratch();
   // Plans are rewritten in place run after run (allocating ~17,000 a run was a tenth of the time).
   const planPool: PersonPlan[][] = variants.map(() => []);
@@ -473,7 +469,7 @@ export function simulatePlacesRuns(
         const pool = planPool[v];
         for (let i = 0; i < list.length; i++) plansList[i] = planOf(pool, i, list[i], v);
       }
-      simulateRunWithPlaces(simulator, slot, variants[v].places, plansList, request.months, vectors, base, places, (r * variants.length + v) * placesWidth, onRecord, cursorPool, scratch);
+      simulateRunWithPlaces(simulator, slot, variants[v].places, plansList, request.months, vectors, base, places, (r * variants.length + v) * placesWidth, onRecord, cursors, scratch);
       simulator.flush(slot, vectors, base);
     }
   }

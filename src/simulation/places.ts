@@ -220,7 +220,7 @@ export function simulateRunWithPlaces(
     return simulator.personMonthlyPence(slotIndex, ageAt(i), cs[i], people[i], atActual, started[i] === 1 ? cursors.financialYear(i) : fyOf(t));
   };
 
-  const byPriority = (t: number, waitedOf: (i: number) => number) => {
+  const byPriority = (waitedOf: (i: number) => number) => {
     const rule = places.priority;
     return (a: number, b: number) => {
       if (rule === 'highest_cost') {
@@ -314,7 +314,7 @@ export function simulateRunWithPlaces(
         for (const i of entering) if ((t > 0 || i >= onRecord) && cs[i] === limit.state) candidates.push(i);
         if (candidates.length === 0) continue;
         const waited = (i: number) => (waitingFor[i] === k ? t - waitSince[i] : 0);
-        candidates.sort(byPriority(t, waited));
+        candidates.sort(byPriority(waited));
         let free = Math.max(0, Math.floor(yearly(limit.placesByYear, fyOf(t))) - occ[k]);
         const at = limitBase(k) + 2 * months;
         for (const i of candidates) {
@@ -371,7 +371,7 @@ export function simulateRunWithPlaces(
         for (const i of entering) consider(i);
         if (candidates.length === 0) continue;
         const waited = (i: number) => t - offerSince[i * nO + o];
-        candidates.sort(byPriority(t, waited));
+        candidates.sort(byPriority(waited));
         const yearAt = o * (nFy + 1) + Math.min(fy, nFy);
         let free = Math.max(0, Math.floor(yearly(offer.placesByYear, fy)) - used[yearAt]);
         for (const i of candidates) {

@@ -24,7 +24,9 @@ t.test('flowsOf reads one run’s flows from its baseline and strategy vectors',
   //   benefits (b − (s − service))         [300 − 110, 50 − 5, 30 − 10, 0] = [190, 45, 20, 0]
   //   cashable (b cash − (s cash − service)) [200 − 70, 50 − 0, 20 − 0, 0] = [130, 50, 20, 0]
   // Year-end census (states 0, 1, 2): baseline y0 (9, 2, 3), y1 (9, 4, 0); strategy y0 (9, 1, 1),
-  // y1 (1, 0, 5): care weeks (states 1 and 2) × 365.25/7: baseline 5W, 4W; strategy 2W, 5W.
+  // y1 (1, 0, 6): care weeks (states 1 and 2) × 365.25/7: baseline 5W, 4W; strategy 2W, 6W.
+  // (6, not 5: the strategy's year-1 census read one year back, `− y × nS`, lands on the
+  // interventions block, whose cells there sum to 5.)
   // Kills: every index and sign mutant of flowsOf, `investmentPence[y]?.[a] ?? 0`, `!inCare[st]`,
   // the loops' bounds (`<` → `<=` would read the next variant's cells into the last figure).
   const layout = metricLayout({ nFinancialYears: 2, nAgencies: 2, nStates: 3, nAgeYears: 1, nInterventions: 1 });
@@ -52,7 +54,7 @@ t.test('flowsOf reads one run’s flows from its baseline and strategy vectors',
   census(b, 0, [9, 2, 3]);
   census(b, 1, [9, 4, 0]);
   census(s, 0, [9, 1, 1]);
-  census(s, 1, [1, 0, 5]);
+  census(s, 1, [1, 0, 6]);
   // Decoys next to the read cells: the strategy's own interventions block is read, not the baseline's.
   v[b + layout.interventionFyAgency + 1] = 777;
   const flows = FundingFolder.flowsOf(layout, v, b, s, 2, [[0, 1000]], Uint8Array.from([0, 1, 1]));
@@ -65,7 +67,7 @@ t.test('flowsOf reads one run’s flows from its baseline and strategy vectors',
   const W = WEEKS_PER_YEAR;
   const weeks = (xs: ArrayLike<number>) => Array.from(xs, (x) => Math.round((x / W) * 1e9) / 1e9);
   t.same(weeks(flows.baselineCareWeeks), [5, 4], 'baseline weeks: 5W, 4W');
-  t.same(weeks(flows.strategyCareWeeks), [2, 5], 'strategy weeks: 2W, 5W');
+  t.same(weeks(flows.strategyCareWeeks), [2, 6], 'strategy weeks: 2W, 6W');
   t.equal(W, 365.25 / 7);
 });
 

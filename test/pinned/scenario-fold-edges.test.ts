@@ -82,10 +82,10 @@ const STRATEGY_PARAMETERS = [
   [1, 3, 4, 0], // = k: rank correlation with the NPV 1
   [-1, -3, -4, 0], // = −k: −1
   [9, 9, 9, 9], // constant: no swing, left out
-  [1, 4, 3, 0], // ρ = 1 − 6·2/(4·15) = 0.8
+  [4, 3, 2, 1], // ρ = 1/5 (listed before the three below, so the sort by |ρ| has work to do)
   [2, 2, 5, 2], // ties at P10: ρ = 3/√15
   [0, 7, 7, 1], // ties at P90: ρ = 3.5/√22.5
-  [4, 3, 2, 1], // ρ = 1/5
+  [1, 4, 3, 0], // ρ = 1 − 6·2/(4·15) = 0.8
   [1, 3, 4, 0], // `other`'s inputs: ρ = 1 but not commissioned
   [1, 3, 4, 0],
   [1, 3, 4, 0],
@@ -399,7 +399,8 @@ t.test('sensitivity: commissioned inputs only, ranked by |ρ|, NPV in the low an
   //     P90 2 + 0.7 × 3 = 4.1 → k = 4. (`x <= low` → `<` would take none: 0.)
   //   keep weekly [0, 7, 7, 1]: P10 0.3 → k = 1 (A − 1,250); P90 = 7 exactly → k = 3, 4,
   //     mean (7A − 2,500)/2. (`x >= high` → `>` would take none: 0.)
-  //   effect [4, 3, 2, 1]: P10 1.3 → k = 0; P90 3.7 → k = 1.
+  //   event:move [4, 3, 2, 1]: P10 1.3 → k = 0; P90 3.7 → k = 1.
+//   effect [1, 4, 3, 0]: P10 0.3 → k = 0; P90 3.7 → k = 3.
 //   event:entry constant: left out. `other`'s inputs (ρ = 1) are not commissioned: left out.
   // Kills: the irrelevant() pattern and Set lookup, `sorted[0] === sorted[runs − 1]`, the
   // parameter offset (strategy variant, `from = (r·2 + 1)·width`), the deciles' comparisons,
@@ -411,10 +412,10 @@ t.test('sensitivity: commissioned inputs only, ranked by |ρ|, NPV in the low an
     [
       ['unit:care_fee', 'unit_cost', 'Placement fee'],
       ['unit:social_work', 'unit_cost', 'Social work time'],
-      ['event:move', 'event_cost', 'Placement move'],
+      ['effect:keep:0', 'effect', 'Keep at home: effect on moves to care'],
       ['intervention:keep:one_off', 'intervention_cost', 'Keep at home: one-off cost'],
       ['intervention:keep:per_week', 'intervention_cost', 'Keep at home: weekly cost'],
-      ['effect:keep:0', 'effect', 'Keep at home: effect on moves to care'],
+      ['event:move', 'event_cost', 'Placement move'],
     ],
   );
   const rho = rows.map((x) => Math.round(x.rankCorrelation * 1e9) / 1e9);
@@ -429,6 +430,9 @@ t.test('sensitivity: commissioned inputs only, ranked by |ρ|, NPV in the low an
   swing(3, (npv(1) + npv(3) + npv(0)) / 3, npv(4));
   swing(4, npv(1), (npv(3) + npv(4)) / 2);
   swing(5, npv(0), npv(1));
+  // Kills the sort's removal, `() => undefined` and `|b| + |a|` (lines 536-538): in parameter
+  // order event:move (ρ 0.2) comes before the three with |ρ| near 0.75-0.8.
+
 });
 
 t.test('the NPV histogram: 30 bins from the least to the greatest NPV', async (t) => {

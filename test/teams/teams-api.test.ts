@@ -22,6 +22,15 @@ t.test('teams CRUD, young people in a team, the team filter, and role refusals',
   const dup = await as('admin', { method: 'POST', url: '/v1/teams', payload: { name: 'North CLA', service: 'leaving_care' } });
   t.equal(dup.statusCode, 409);
   t.same(dup.json().errors, [{ field: 'body/name', reason: 'is already in use' }]);
+  // Names differing only in case are the same name (review finding 11), on create and on rename.
+  const folded = await as('admin', { method: 'POST', url: '/v1/teams', payload: { name: 'north cla', service: 'leaving_care' } });
+  t.equal(folded.statusCode, 409, 'north cla beside North CLA: 409');
+  t.same(folded.json().errors, [{ field: 'body/name', reason: 'is already in use' }]);
+  const renamed = await as('admin', { method: 'PATCH', url: `/v1/teams/${other.id}`, payload: { name: 'NORTH cla' } });
+  t.equal(renamed.statusCode, 409, 'renaming Edge team to NORTH cla: 409');
+  t.same(renamed.json().errors, [{ field: 'body/name', reason: 'is already in use' }]);
+  t.equal((await as('admin', { method: 'PATCH', url: `/v1/teams/${other.id}`, payload: { name: 'EDGE team' } })).statusCode, 200, 'a team may change the case of its own name');
+  t.equal((await as('admin', { method: 'PATCH', url: `/v1/teams/${other.id}`, payload: { name: 'Edge team' } })).statusCode, 200);
   const badService = await as('admin', { method: 'POST', url: '/v1/teams', payload: { name: 'Z', service: 'fostering' } });
   t.equal(badService.statusCode, 400);
   t.match(badService.json().errors[0].field, /service/);

@@ -386,7 +386,7 @@ export async function listYoungPeople(
     throw new BadRequestError('minAge is greater than maxAge', [{ field: 'querystring/minAge', reason: 'must not be greater than maxAge' }]);
   }
   // An unknown team is a mistake, not an empty team: 422 naming the filter (as on create/update).
-  if (query.team !== undefined) await checkTeamExists(db, query.team, 'querystring/team');
+  if (query.team !== undefined && query.team !== 'none') await checkTeamExists(db, query.team, 'querystring/team');
   const limit = query.limit ?? 50;
   const offset = query.offset ?? 0;
   const now = currentMonthIndex(today);
@@ -397,7 +397,8 @@ export async function listYoungPeople(
     referenceContains: query.referenceContains,
     hasCarePlans: query.hasCarePlans,
     hasProjection: query.hasProjection,
-    teamId: query.team,
+    teamId: query.team === 'none' ? null : query.team,
+    keyWorkerReference: query.keyWorker,
     status: query.status ?? 'open',
     // Aged at least minAge: born at least minAge * 12 months ago.
     latestBirthMonthIndex: query.minAge !== undefined ? now - 12 * query.minAge : undefined,

@@ -45,6 +45,18 @@ t.test('teams CRUD, young people in a team, the team filter, and role refusals',
   t.equal(inTeam.total, 1);
   t.equal(inTeam.items[0].id, a.id);
   t.equal((await as('finance', { method: 'GET', url: '/v1/young-people' })).json().total, 3);
+  // No team, and by key worker (review finding 10): team=none and keyWorker=REF; bad values 400 naming the filter.
+  const noTeam = (await as('finance', { method: 'GET', url: '/v1/young-people?team=none' })).json();
+  t.equal(noTeam.total, 1, 'one young person with no team');
+  t.equal(noTeam.items[0].teamId, undefined);
+  const byWorker = (await as('finance', { method: 'GET', url: '/v1/young-people?keyWorker=KW-0412' })).json();
+  t.same(byWorker.items.map((p: { id: string }) => p.id), [a.id]);
+  t.equal((await as('finance', { method: 'GET', url: '/v1/young-people?keyWorker=KW-9999' })).json().total, 0);
+  for (const bad of ['team=nobody', 'keyWorker=Jane%20Smith', 'keyWorker=']) {
+    const refusedFilter = await as('finance', { method: 'GET', url: `/v1/young-people?${bad}` });
+    t.equal(refusedFilter.statusCode, 400, `${bad}: 400`);
+    t.match(refusedFilter.json().errors[0].field, bad.startsWith('team') ? /querystring\/team/ : /querystring\/keyWorker/);
+  }
 
   // Unknown team on create and on update: 422 naming the field; nothing written.
   const unknown = '00000000-0000-4000-8000-000000000000';

@@ -260,7 +260,12 @@ export async function createYoungPerson(
       if ((await findReferencesInUse(trx, [record.reference])).size > 0) throw referenceTaken('body/reference');
       await checkTeamExists(trx, record.teamId, 'body/teamId');
       const [row] = await insertYoungPeople(trx, [toYoungPersonRow(record)]);
-      await recordChangeInHistory(trx, row.id, null, record, isoDay(today));
+      // A record created already closed without a placement (review finding 10: a case recorded
+      // after it ended) opens no episode: nothing says when its state began, and an episode
+      // opened today would start after the closing day. Its history may be recorded with PUT
+      // /v1/young-people/{id}/history. With a placement, the episode runs from the placement's
+      // start to the closing day, as below.
+      if (record.closedOn === undefined || record.placement !== undefined) await recordChangeInHistory(trx, row.id, null, record, isoDay(today));
       // The history just opened starts today (or on the placement's start): a case closed on
       // creation must close after it, and its episode closes with it.
       if (record.closedOn !== undefined) {

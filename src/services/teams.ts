@@ -532,8 +532,11 @@ function cell(kind: string, raw: string): { value?: unknown; reason?: string } {
 export async function importHistories(db: Kysely<Database>, actor: Actor, text: string, today: string): Promise<{ imported: number; youngPeople: number }> {
   // UTF-16 (Excel's "Unicode text"), read as UTF-8, begins with the byte-order mark FF FE or FE
   // FF (each byte not UTF-8, so U+FFFD) and has a NUL beside every ASCII letter: say what to do
-  // rather than "not a known column" (review finding 10).
-  if (text.startsWith('\uFFFD\uFFFD') || text.includes('\u0000')) {
+  // rather than "not a known column" (review finding 10). A stray NUL or two is not UTF-16 and is
+  // named where it is, below.
+  const head = text.slice(0, 200);
+  const nuls = head.split('\u0000').length - 1;
+  if (text.startsWith('\uFFFD\uFFFD') || (head.length > 0 && nuls * 3 >= head.length)) {
     throw new BadRequestError('The file must be UTF-8', [{ field: 'body', reason: 'is not UTF-8 text (it looks like UTF-16); save it from Excel as "CSV UTF-8"' }]);
   }
   let records: string[][];

@@ -43,6 +43,15 @@ import { addMonthsToIsoDate, DEMO_COHORT_AS_OF, DEMO_COHORT_SEED, generateDemoCo
  * ended at 21. Their closures thin out in the last year, where today's edge-of-care children and
  * care leavers already hold about a third of the looked-after as exits, so the number looked after
  * stays near today's across the two years and about a third leave in every year.
+ *
+ * Review finding 5: long-term stability climbed from 41% to 76% over the trend's eight quarters,
+ * as the cohort file's current placements all began in the last four years. A fifth stream
+ * (seed + 4) gives six in ten of the children now under 18 who moved in the last two years after
+ * time in care a settled three to eight years with one carer before (any unsettled spell in the
+ * two years kept as drawn): 55.7-62.4% in every quarter (DfE 2024: 68%). And the file holds 37
+ * care leavers aged 19-21 against 238 looked after; `careLeavers` adds 60 open ones
+ * (generateCareLeavers19To21, seed + 5; their personal advisers seed + 6) for about 0.4 to one,
+ * as nationally (DfE 2020: 31,260 care leavers aged 19-21, 80,000 children looked after).
  */
 
 export const DEMO_HISTORY_SEED = DEMO_COHORT_SEED + 17;
@@ -70,6 +79,15 @@ export interface DemoHistory {
   people: Map<string, { team: string; keyWorkerReference?: string; episodes: DemoEpisode[] }>;
   /** Children whose cases closed in the window, oldest closure first (references NV-F…). */
   former: DemoFormerChild[];
+  /** Care leavers aged 19-21 added to the cohort file's (references NV-L…), open, under leaving care. */
+  careLeavers: DemoCareLeaver[];
+}
+
+/** An open care leaver not in the cohort file: a record of its own, its key worker and its history. */
+export interface DemoCareLeaver {
+  record: YoungPersonInputDto;
+  keyWorkerReference?: string;
+  episodes: DemoEpisode[];
 }
 
 const AS_OF = `${DEMO_COHORT_AS_OF.year}-${String(DEMO_COHORT_AS_OF.month).padStart(2, '0')}-01`;
@@ -88,6 +106,10 @@ const OLDER_UNSETTLED = 0.4;
 const SETTLED = 0.75;
 /** Chance that a move before that came within a few months of the next (an unsettled spell). */
 const UNSETTLED_STEP = 0.15;
+/** A move within this many months before the as-of date may have ended a long placement (see SETTLED_BEFORE_MOVE). */
+const LONG_BEFORE_MOVE_MONTHS = 24;
+/** Chance that a child who moved in that window after time in care had been with one carer three to eight years before. */
+const SETTLED_BEFORE_MOVE = 0.6;
 
 const TEAM_OF = {
   edge: { name: 'Edge of care', service: 'edge_of_care' },
@@ -111,6 +133,8 @@ export function generateDemoHistory(cohort = generateDemoCohort(), seed = DEMO_H
   // How far back today's periods of care began: a third stream (seed + 2), for the same reason.
   const pastRandom = mulberry32(seed + 2);
   const pastInteger = (min: number, max: number) => min + Math.floor(pastRandom() * (max - min + 1));
+  // Whether a child who moved recently had been settled for years before: a fourth stream (seed + 4).
+  const settledRandom = mulberry32(seed + 4);
   const chance = (p: number) => random() < p;
   const integer = (min: number, max: number) => min + Math.floor(random() * (max - min + 1));
   const pick = <T>(items: readonly T[]) => items[integer(0, items.length - 1)];
@@ -149,6 +173,24 @@ export function generateDemoHistory(cohort = generateDemoCohort(), seed = DEMO_H
         earlier.unshift({ startDate: previousStart, endDate: start, careState: FOSTER[pastInteger(0, FOSTER.length - 1)], newPlacement: true, distanceFromHomeMiles: Math.round((pastRandom() < 0.75 ? 1 + pastRandom() * 18 : 21 + pastRandom() * 60) * 10) / 10 });
         start = previousStart;
       }
+      // Settled before a recent move (issue 17 review, finding 5): the cohort's current placements
+      // all began in the last four years, so without this the trend's early quarters see few
+      // children two years with one carer and long-term stability climbs from about 41% to 76%.
+      // Of those now under 18 whose current placement began in the last LONG_BEFORE_MOVE_MONTHS
+      // after time in care, SETTLED_BEFORE_MOVE had been with one carer for three to eight years
+      // before that window's moves (an unsettled spell in it stays as drawn): DfE 2024, 68% of
+      // the long-term group with the same carer two years. A stream of its own (seed + 4), drawn
+      // only for those children, so every draw above is as it was.
+      const window = addMonthsToIsoDate(AS_OF, -LONG_BEFORE_MOVE_MONTHS);
+      if (earlier.length > 0 && r.placement.startDate > window && AS_OF < birthDate(r, 18) && settledRandom() < SETTLED_BEFORE_MOVE) {
+        const recent = earlier.filter((e) => e.startDate > window);
+        const movedIn = recent[0]?.startDate ?? r.placement.startDate;
+        // From three to eight years before the window's first move, or from the start of care if
+        // that was earlier; never before the month after birth.
+        const from = [[addMonthsToIsoDate(movedIn, -(36 + Math.floor(settledRandom() * 61))), earlier[0].startDate].sort()[0], firstMonth].sort()[1];
+        const settled = earlier.filter((e) => e.startDate <= window).at(-1) ?? earlier[0];
+        if (from < movedIn) earlier.splice(0, earlier.length, { ...settled, startDate: from, endDate: movedIn }, ...recent);
+      }
       episodes.push(...earlier, {
         startDate: r.placement.startDate,
         careState: r.careState,
@@ -186,6 +228,8 @@ export function generateDemoHistory(cohort = generateDemoCohort(), seed = DEMO_H
     teamPeople.set(team, [...(teamPeople.get(team) ?? []), r]);
   }
 
+  // Care leavers aged 19-21 beyond the cohort file's (a fifth stream, seed + 5, so every draw above and below is as it was).
+  const careLeavers = generateCareLeavers19To21(mulberry32(seed + 5));
   // Key workers: caseloads of about 12-16, a few young people waiting for one.
   const teams: DemoTeam[] = [];
   let worker = 100;
@@ -196,10 +240,71 @@ export function generateDemoHistory(cohort = generateDemoCohort(), seed = DEMO_H
       if (chance(0.03)) continue;
       (people.get(r.reference) as { keyWorkerReference?: string }).keyWorkerReference = pick(workers);
     }
-    const weekly = members.reduce((sum, r) => sum + weeklyCommitment((r.placement as Record<string, unknown> | undefined) ?? null, r.services as unknown as Array<Record<string, unknown>>, AS_OF), 0);
+    const added = key === 'leaving' ? careLeavers.map((c) => c.record) : [];
+    const weekly = [...members, ...added].reduce((sum, r) => sum + weeklyCommitment((r.placement as Record<string, unknown> | undefined) ?? null, r.services as unknown as Array<Record<string, unknown>>, AS_OF), 0);
     teams.push({ name: TEAM_OF[key].name, service: TEAM_OF[key].service, annualBudget: Math.round((weekly * (365.25 / 7) * BUDGET_FACTOR[key]) / 1000) * 1000 });
   }
-  return { teams, people, former: generateFormerChildren(mulberry32(seed + 3)) };
+  // The added care leavers' personal advisers: workers of their own, drawn from their own stream.
+  const leaverRandom = mulberry32(seed + 6);
+  const leaverWorkers = Array.from({ length: Math.max(1, Math.round(careLeavers.length / 14)) }, () => `KW-${worker++}`);
+  for (const c of careLeavers) if (leaverRandom() >= 0.03) c.keyWorkerReference = leaverWorkers[Math.floor(leaverRandom() * leaverWorkers.length)];
+  return { teams, people, former: generateFormerChildren(mulberry32(seed + 3)), careLeavers };
+}
+
+/**
+ * How many care leavers aged 19-21 the demo adds to the cohort file's 34. DfE counts 31,260 care
+ * leavers aged 19 to 21 in 2020 ("Children looked after in England including adoptions",
+ * National - Accommodation of care leavers, 2018-2020) against 80,000 children looked after at 31
+ * March 2020 (same publication, 2024 edition's time series): 0.39 to one. Northvale's 238 looked
+ * after would have about 93; the file has 34, so 60 more.
+ */
+export const ADDED_CARE_LEAVERS_19_TO_21 = 60;
+
+/**
+ * Open care leavers aged 19, 20 or 21 at the as-of date, each looked after from some time before
+ * 18 (under one of the two CLA teams) and in leaving care since. Activity and accommodation as the
+ * cohort's (DfE 2024: 55-60% of 19-21s in education, employment or training, about 88% suitably
+ * housed). References NV-L2000 up, not in the cohort file.
+ */
+export function generateCareLeavers19To21(random: () => number, count = ADDED_CARE_LEAVERS_19_TO_21): DemoCareLeaver[] {
+  const chance = (p: number) => random() < p;
+  const integer = (min: number, max: number) => min + Math.floor(random() * (max - min + 1));
+  const pick = <T>(items: readonly T[]) => items[integer(0, items.length - 1)];
+  const miles = (local: boolean) => Math.round((local ? 1 + random() * 18 : 21 + random() * 60) * 10) / 10;
+  const out: DemoCareLeaver[] = [];
+  for (let k = 0; k < count; k++) {
+    // Aged 19, 20 or 21 on the as-of date (birth month drawn), so 18 fell one to three years ago.
+    const born = addMonthsToIsoDate(AS_OF, -(integer(19, 21) * 12 + integer(0, 11)));
+    const eighteen = addMonthsToIsoDate(born, 18 * 12);
+    const careStart = addMonthsToIsoDate(eighteen, -integer(18, 72));
+    const age = Number(AS_OF.slice(0, 4)) * 12 + Number(AS_OF.slice(5, 7)) - (Number(born.slice(0, 4)) * 12 + Number(born.slice(5, 7)));
+    // Staying put is for those under 21 (the service's rule).
+    const careState = pick(age < 21 * 12 ? (['supported_lodgings', 'independent_eet', 'independent_eet', 'independent_neet', 'staying_put'] as const) : (['supported_lodgings', 'independent_eet', 'independent_eet', 'independent_neet'] as const));
+    const neet = careState === 'independent_neet' || (careState === 'supported_lodgings' && chance(0.35));
+    const activity = neet ? 'neet' : pick(['higher_education', 'other_education', 'training_or_employment'] as const);
+    const suitable = careState === 'independent_neet' ? chance(0.8) : chance(0.95);
+    const services = [{ name: 'Personal adviser', weeklyCost: Math.round((45 + random() * 25) * 100) / 100, fundingAgency: 'childrens_social_care' as const, startDate: eighteen }];
+    if (careState === 'supported_lodgings') services.push({ name: 'Supported lodgings', weeklyCost: Math.round((250 + random() * 200) * 100) / 100, fundingAgency: 'childrens_social_care', startDate: eighteen });
+    if (careState === 'staying_put') services.push({ name: 'Staying put allowance', weeklyCost: Math.round((250 + random() * 70) * 100) / 100, fundingAgency: 'childrens_social_care', startDate: eighteen });
+    out.push({
+      record: {
+        reference: `NV-L${2000 + k}`,
+        birthYear: Number(born.slice(0, 4)),
+        birthMonth: Number(born.slice(5, 7)),
+        sex: chance(0.55) ? 'male' : 'female',
+        legalStatus: 'care_leaver',
+        tier: neet ? 4 : 3,
+        careState,
+        needsProfile: { primaryNeed: pick(['abuse_or_neglect', 'abuse_or_neglect', 'family_dysfunction', 'absent_parenting'] as const) },
+        services,
+      },
+      episodes: [
+        { startDate: careStart, endDate: eighteen, careState: pick(FOSTER), newPlacement: true, distanceFromHomeMiles: miles(chance(0.75)), entry: chance(0.33) ? 'unplanned_emergency' : 'planned', exitReason: 'age_18_or_over', team: TEAM_OF[chance(0.5) ? 'north' : 'south'].name },
+        { startDate: eighteen, careState, newPlacement: false, leaverActivity: activity, accommodationSuitable: suitable, team: TEAM_OF.leaving.name },
+      ],
+    });
+  }
+  return out;
 }
 
 /**

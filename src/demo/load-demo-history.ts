@@ -10,7 +10,8 @@ import { toYoungPersonRow } from '../services/young-people.ts';
 /**
  * Stores Northvale's teams, key workers and histories beside the demo cohort just imported
  * (issue 17), and the former children whose cases closed in the window (records of their own,
- * closed, with their histories), every date moved forward by `months` like the cohort's. One
+ * closed, with their histories) and the care leavers aged 19-21 added to the file's (open, under
+ * leaving care), every date moved forward by `months` like the cohort's. One
  * transaction: all or nothing. Returns the number of episodes stored.
  */
 export async function loadDemoHistory(db: Kysely<Database>, actor: Actor, months: number): Promise<number> {
@@ -58,8 +59,23 @@ export async function loadDemoHistory(db: Kysely<Database>, actor: Actor, months
     );
     const formerIds = new Map(formerRows.map((r) => [r.reference, r.id]));
     for (const f of demo.former) for (const e of f.episodes) rows.push(episodeRow(formerIds.get(f.record.reference) as string, e));
+    // Care leavers aged 19-21 beyond the cohort file's: open records under leaving care, dated like the rest.
+    const leaverRows = await insertYoungPeople(
+      trx,
+      demo.careLeavers.map((c) => {
+        const born = shift(`${c.record.birthYear}-${String(c.record.birthMonth).padStart(2, '0')}-01`);
+        const services = c.record.services.map((x) => ({ ...x, startDate: shift(x.startDate), ...(x.endDate ? { endDate: shift(x.endDate) } : {}) }));
+        return {
+          ...toYoungPersonRow({ ...c.record, birthYear: Number(born.slice(0, 4)), birthMonth: Number(born.slice(5, 7)), services }),
+          team_id: teamIds.get('Leaving care') ?? null,
+          key_worker_reference: c.keyWorkerReference ?? null,
+        };
+      }),
+    );
+    const leaverIds = new Map(leaverRows.map((r) => [r.reference, r.id]));
+    for (const c of demo.careLeavers) for (const e of c.episodes) rows.push(episodeRow(leaverIds.get(c.record.reference) as string, e));
     await insertEpisodes(trx, rows);
-    await appendAuditEvent(trx, actor, { action: 'history.import', resourceType: 'young_person', resourceId: null, detail: { source: 'demo', episodes: rows.length, teams: demo.teams.length, casesClosed: formerRows.length } });
+    await appendAuditEvent(trx, actor, { action: 'history.import', resourceType: 'young_person', resourceId: null, detail: { source: 'demo', episodes: rows.length, teams: demo.teams.length, casesClosed: formerRows.length, careLeaversAdded: leaverRows.length } });
     return rows.length;
   });
 }

@@ -253,7 +253,8 @@ export const YoungPersonQuery = Type.Object(
     ),
     hasCarePlans: Type.Optional(Type.Boolean({ description: 'true: only those with at least one care plan; false: only those with none' })),
     hasProjection: Type.Optional(Type.Boolean({ description: 'true: only those with at least one stored pathway projection; false: only those with none' })),
-    team: Type.Optional({ ...Uuid, description: 'Only young people in this team' }),
+    team: Type.Optional(Type.Union([Uuid, Type.Literal('none')], { description: "Only young people in this team (a team's id), or none: only those with no team" })),
+    keyWorker: Type.Optional(Type.String({ pattern: KEY_WORKER_PATTERN, description: 'Only young people with this key-worker reference (e.g. KW-104)' })),
     status: Type.Optional(
       Type.Enum([...CASE_STATUSES], {
         description: 'open (the default): cases open today (no closedOn); closed: closed cases only (former children); all: both',

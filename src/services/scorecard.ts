@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { type Actor, appendAuditEvent } from '../db/repositories/audit.ts';
 import { findTeamById, listAllEpisodes, listTargetRows, listTeamRows, upsertTarget } from '../db/repositories/teams.ts';
 import type { Database } from '../db/schema.ts';
-import { COMPLEMENT, DISCLOSURE_NOTE, protectCounts, type Relation, type ShownCount } from '../export/disclosure.ts';
+import { COMPLEMENT, type Domain, DISCLOSURE_NOTE, derivableFigures, feasibleDomains, protectCounts, type Relation, type ShownCount, SMALL_COUNT, type SuppressionMark } from '../export/disclosure.ts';
 import type { Episode, History } from '../outcomes/measures.ts';
 import {
   type Cell,
@@ -225,6 +225,7 @@ export function protectLinkedShares(shares: Cell[][], nested: ReadonlyArray<read
     relations.push(teamRelation(offset, figures.length));
     return offset;
   };
+  const neverShown = new Set<number>();
   const offsets = shares.map((cells) => {
     const n = cells.length;
     const num = add(
@@ -240,6 +241,7 @@ export function protectLinkedShares(shares: Cell[][], nested: ReadonlyArray<read
       (v) => v >= 0,
     );
     for (let i = 0; i < n; i++) relations.push({ parts: [num + i, diff + i], total: den + i });
+    for (let i = 0; i < n; i++) neverShown.add(diff + i);
     return { num, den, n };
   });
   for (const [outer, inner] of nested) {
@@ -250,9 +252,59 @@ export function protectLinkedShares(shares: Cell[][], nested: ReadonlyArray<read
       (v) => v >= 0,
     );
     for (let i = 0; i < o.n; i++) relations.push({ parts: [inn.den + i, gap + i], total: o.den + i });
+    for (let i = 0; i < o.n; i++) neverShown.add(gap + i);
   }
-  const shown = protectCounts({ values, isCount, relations });
+  // Zero parts left out of the relations protectCounts solves: a zero is never hidden for its
+  // own sake and, shown, says nothing a reader needs to subtract; left in, an empty team's 0 was
+  // chosen as a complement, which protects nothing and sets off further hiding.
+  const protectedFigures = protectCounts({ values, isCount, relations: relations.map((r) => ({ parts: r.parts.filter((i) => values[i] !== 0).length > 0 ? r.parts.filter((i) => values[i] !== 0) : r.parts, total: r.total })) });
+  // The organisation's numerators and denominators (each vector's last cell), denominators first.
+  const totals = [...offsets.map(({ den, n }) => den + n - 1), ...offsets.map(({ num, n }) => num + n - 1)];
+  // Zeros hidden as complements first (an empty team's 0 of 0 protects nothing), then the totals.
+  const zeros = values.flatMap((v, i) => (v === 0 ? [i] : []));
+  const shown = showTotalsWhereSafe(values, isCount, relations, protectedFigures, [...zeros, ...totals], neverShown);
   return offsets.map(({ num, den, n }) => ({ numerators: shown.slice(num, num + n), denominators: shown.slice(den, den + n) }));
+}
+
+const sameDomain = (x: Domain, y: Domain) => x.length === y.length && x.every(([lo, hi], i) => lo === y[i][0] && hi === y[i][1]);
+
+/**
+ * Secondary suppression that spares the organisation total (review finding 2). protectCounts
+ * hides complements until no "<5" can be worked out or narrowed; where a "<5" is narrowed in a
+ * way no further hiding can mend (a hidden numerator and a hidden difference, each "<5", say
+ * their denominator is at least 2), it went on to the organisation totals: two looked-after
+ * children moved into the leaving-care team blanked three measures for the board, the
+ * organisation's figures included. Standard secondary suppression hides the least informative
+ * complementary cells, a team cell before the total (Hundepool et al., Statistical Disclosure
+ * Control, Wiley 2012, ch. 4 on secondary cell suppression; ONS disclosure control guidance), so
+ * each hidden total in `candidates` (indices into `values`, in order) is shown again when that
+ * tells the reader nothing more: no hidden numerator or denominator becomes exactly derivable
+ * (derivableFigures; of the figures never shown, `neverShown`, some may),
+ * and what the reader can tell of each (feasibleDomains, with every figure they could now work out
+ * exactly taken as known) is exactly what it was with the total hidden. Returns the figures as
+ * shown.
+ */
+export function showTotalsWhereSafe(values: number[], isCount: boolean[], relations: Relation[], shown: ShownCount[], candidates: number[], neverShown: ReadonlySet<number>): ShownCount[] {
+  const mark: Array<SuppressionMark | null> = shown.map((s) => (s === SMALL_COUNT || s === COMPLEMENT ? s : null));
+  const before = feasibleDomains(values, mark, relations, isCount);
+  if (!before) return shown;
+  const derivableBefore = new Set(derivableFigures(values, mark.map((m) => m !== null), relations));
+  for (const t of candidates) {
+    if (mark[t] !== COMPLEMENT) continue;
+    const trial = mark.slice();
+    trial[t] = null;
+    // Only a figure never shown (a difference or a gap, indices in `neverShown`) may become
+    // exactly derivable, as an organisation's difference does once its numerator and denominator
+    // are both shown; the bounds are then computed with it known. A shown-as-hidden figure (a
+    // "<5" or a "c" numerator or denominator) worked out exactly refuses the total.
+    const derived = derivableFigures(values, trial.map((m) => m !== null), relations).filter((i) => !derivableBefore.has(i));
+    if (derived.some((i) => trial[i] === SMALL_COUNT || !neverShown.has(i))) continue;
+    const known = trial.map((m, i) => (derived.includes(i) ? null : m));
+    const after = feasibleDomains(values, known, relations, isCount);
+    if (!after) continue;
+    if (known.every((m, i) => m !== SMALL_COUNT || sameDomain(after[i], before[i]))) mark[t] = null;
+  }
+  return values.map((v, i) => mark[i] ?? Math.round(v));
 }
 
 /**

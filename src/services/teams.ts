@@ -80,7 +80,7 @@ function pence(amount: number | null | undefined, field: string): number | null 
 }
 
 function nameTaken(): ConflictError {
-  return new ConflictError('Another team already has this name', [{ field: 'body/name', reason: 'is already in use' }]);
+  return new ConflictError('Another team already has this name (names are compared ignoring case)', [{ field: 'body/name', reason: 'is already in use' }]);
 }
 
 export async function createTeam(db: Kysely<Database>, actor: Actor, input: TeamInputDto): Promise<TeamDto> {
@@ -530,6 +530,15 @@ function cell(kind: string, raw: string): { value?: unknown; reason?: string } {
  * as { row, field: <column>, reason }.
  */
 export async function importHistories(db: Kysely<Database>, actor: Actor, text: string, today: string): Promise<{ imported: number; youngPeople: number }> {
+  // UTF-16 (Excel's "Unicode text"), read as UTF-8, begins with the byte-order mark FF FE or FE
+  // FF (each byte not UTF-8, so U+FFFD) and has a NUL beside every ASCII letter: say what to do
+  // rather than "not a known column" (review finding 10). A stray NUL or two is not UTF-16 and is
+  // named where it is, below.
+  const head = text.slice(0, 200);
+  const nuls = head.split('\u0000').length - 1;
+  if (text.startsWith('\uFFFD\uFFFD') || (head.length > 0 && nuls * 3 >= head.length)) {
+    throw new BadRequestError('The file must be UTF-8', [{ field: 'body', reason: 'is not UTF-8 text (it looks like UTF-16); save it from Excel as "CSV UTF-8"' }]);
+  }
   let records: string[][];
   try {
     records = parse(text, { bom: true, relax_column_count: true, trim: true, skip_empty_lines: true });
@@ -548,6 +557,16 @@ export async function importHistories(db: Kysely<Database>, actor: Actor, text: 
     else if (!known.has(name.toLowerCase())) errors.push({ field: name || '(blank)', reason: 'is not a known column' });
   });
   for (const c of HISTORY_CSV_COLUMNS) if ('required' in c && !header.map((h) => h.toLowerCase()).includes(c.name)) errors.push({ field: c.name, reason: 'is a required column' });
+  // A column named twice (ignoring case) would let the later cell silently overwrite the earlier:
+  // refused with 400 naming it (review finding 10).
+  const seen = new Set<string>();
+  const twice = new Set<string>();
+  for (const name of header) {
+    const folded = name.toLowerCase();
+    if (known.has(folded) && seen.has(folded)) twice.add(folded);
+    seen.add(folded);
+  }
+  if (twice.size > 0) throw new BadRequestError('A column is named twice in the header', [...twice].map((name) => ({ field: name, reason: 'is a column named more than once in the header' })));
   if (errors.length > 0) throw new UnprocessableError('The header is wrong', errors);
   if (rows.length === 0) throw new UnprocessableError('The file has no episodes', [{ field: 'body', reason: 'has no data rows' }]);
 

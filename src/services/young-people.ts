@@ -260,7 +260,12 @@ export async function createYoungPerson(
       if ((await findReferencesInUse(trx, [record.reference])).size > 0) throw referenceTaken('body/reference');
       await checkTeamExists(trx, record.teamId, 'body/teamId');
       const [row] = await insertYoungPeople(trx, [toYoungPersonRow(record)]);
-      await recordChangeInHistory(trx, row.id, null, record, isoDay(today));
+      // A record created already closed without a placement (review finding 10: a case recorded
+      // after it ended) opens no episode: nothing says when its state began, and an episode
+      // opened today would start after the closing day. Its history may be recorded with PUT
+      // /v1/young-people/{id}/history. With a placement, the episode runs from the placement's
+      // start to the closing day, as below.
+      if (record.closedOn === undefined || record.placement !== undefined) await recordChangeInHistory(trx, row.id, null, record, isoDay(today));
       // The history just opened starts today (or on the placement's start): a case closed on
       // creation must close after it, and its episode closes with it.
       if (record.closedOn !== undefined) {
@@ -386,7 +391,7 @@ export async function listYoungPeople(
     throw new BadRequestError('minAge is greater than maxAge', [{ field: 'querystring/minAge', reason: 'must not be greater than maxAge' }]);
   }
   // An unknown team is a mistake, not an empty team: 422 naming the filter (as on create/update).
-  if (query.team !== undefined) await checkTeamExists(db, query.team, 'querystring/team');
+  if (query.team !== undefined && query.team !== 'none') await checkTeamExists(db, query.team, 'querystring/team');
   const limit = query.limit ?? 50;
   const offset = query.offset ?? 0;
   const now = currentMonthIndex(today);
@@ -397,7 +402,8 @@ export async function listYoungPeople(
     referenceContains: query.referenceContains,
     hasCarePlans: query.hasCarePlans,
     hasProjection: query.hasProjection,
-    teamId: query.team,
+    teamId: query.team === 'none' ? null : query.team,
+    keyWorkerReference: query.keyWorker,
     status: query.status ?? 'open',
     // Aged at least minAge: born at least minAge * 12 months ago.
     latestBirthMonthIndex: query.minAge !== undefined ? now - 12 * query.minAge : undefined,

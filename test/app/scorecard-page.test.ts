@@ -51,8 +51,17 @@ t.test('the scorecard page: sign in, the organisation scorecard, a team view, th
   // Organisation, five teams and no team beside each measure; every outcome row has a coloured value.
   const header = await page.locator('table').nth(1).locator('thead th').allTextContents();
   t.same(header.slice(0, 3), ['Measure', 'Target', 'Organisation']);
-  t.equal(header.length, 9);
+  t.equal(header.length, 10);
   t.equal(header[8], 'No team');
+  // The organisation's trend by quarter (review finding 8): eight quarters on every measure with
+  // a trend, and the snapshot measures name their day rather than "today".
+  t.equal(header[9], 'Trend by quarter (organisation)');
+  const orgTrend = await page.locator('tr', { hasText: 'Long-term placement stability' }).locator('td.sc-trend').textContent();
+  t.equal((orgTrend ?? '').split(' · ').length, 8, 'eight quarters of the organisation’s trend');
+  const ukToday = new Date().toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+  const snapshot = await page.locator('tr', { hasText: 'Caseload per key worker' }).locator('td.sc-trend').textContent();
+  t.equal(snapshot, `snapshot as at ${ukToday}`, 'the snapshot names its day');
+  t.notMatch((await page.locator('#groups').textContent()) ?? '', /snapshot \(today\)/);
   const stability = page.locator('tr', { hasText: 'Three or more placements in the year' });
   // The value, the colour's word and the figures, each on its own line.
   t.match(await stability.locator('td').nth(1).textContent(), /^\d+\.\d%(Green|Amber|Red)\d+ of \d+$/);

@@ -1,7 +1,7 @@
 import t from 'tap';
 import { addMonthsToIsoDate, DEMO_COHORT_AS_OF, generateDemoCohort } from '../../src/demo/generate-demo-cohort.ts';
 import { loadDemoCohortIfEmpty } from '../../src/demo/load-demo-cohort.ts';
-import { generateDemoHistory } from '../../src/demo/generate-demo-history.ts';
+import { ADDED_CARE_LEAVERS_19_TO_21, generateDemoHistory } from '../../src/demo/generate-demo-history.ts';
 import { buildTestApp } from '../helpers/app.ts';
 
 const asOf = new Date(Date.UTC(DEMO_COHORT_AS_OF.year, DEMO_COHORT_AS_OF.month - 1, 1));
@@ -10,7 +10,10 @@ t.test('an empty database gets the whole cohort through the import, audited as t
   const { app, as } = await buildTestApp(t);
   t.equal(await loadDemoCohortIfEmpty(app), 400);
   const listed = (await as('finance', { method: 'GET', url: '/v1/young-people?limit=1' })).json();
-  t.equal(listed.total, 400);
+  t.equal(listed.total, 400 + ADDED_CARE_LEAVERS_19_TO_21, 'the cohort file and the care leavers aged 19-21 added beside it, open');
+  const leavers = (await as('finance', { method: 'GET', url: '/v1/young-people?referenceContains=NV-L&limit=200' })).json();
+  t.equal(leavers.total, ADDED_CARE_LEAVERS_19_TO_21);
+  t.ok(leavers.items.every((p: { legalStatus: string; closedOn?: string }) => p.legalStatus === 'care_leaver' && p.closedOn === undefined), 'open care leavers');
   // The former children (cases closed in the window) are stored too, closed, each with its history.
   const former = generateDemoHistory().former;
   const closed = (await as('finance', { method: 'GET', url: '/v1/young-people?status=closed&limit=200' })).json();
@@ -43,7 +46,7 @@ t.test('loaded later, every date moves by the months elapsed, so ages and durati
   const { app } = await buildTestApp(t);
   const later = new Date(Date.UTC(DEMO_COHORT_AS_OF.year + 3, DEMO_COHORT_AS_OF.month - 1, 17));
   t.equal(await loadDemoCohortIfEmpty(app, { today: later }), 400);
-  const generated = new Map(generateDemoCohort().map((r) => [r.reference, r]));
+  const generated = new Map([...generateDemoCohort(), ...generateDemoHistory().careLeavers.map((c) => c.record)].map((r) => [r.reference, r]));
   const rows = await app.db.selectFrom('young_people').selectAll().execute();
   let checked = 0;
   for (const row of rows) {
@@ -55,7 +58,7 @@ t.test('loaded later, every date moves by the months elapsed, so ages and durati
     if (original.placement && placement?.startDate !== addMonthsToIsoDate(original.placement.startDate, 36)) t.fail(`${row.reference} placement start`);
     checked += 1;
   }
-  t.equal(checked, 400, 'every record moved 36 months');
+  t.equal(checked, 400 + ADDED_CARE_LEAVERS_19_TO_21, 'every record moved 36 months, the added care leavers too');
 });
 
 t.test('adding months to a date keeps the day where the month allows it', async (t) => {

@@ -48,6 +48,15 @@ t.test('CSV import: the same rules; 500 episodes per child; extra cells; errors 
   const extra = await csv(`reference,start_date,care_state\n${ref},${year - 2}-01-01,residential,surplus\n`);
   t.equal(extra.statusCode, 422);
   t.same(extra.json().errors, [{ row: 1, field: 'body', reason: 'has 4 cells; the header has 3 columns' }]);
+  // A column named twice (review finding 10): 400 naming it, nothing stored.
+  const twice = await csv(`reference,start_date,care_state,Care_State\n${ref},${year - 2}-01-01,residential,ifa_foster\n`);
+  t.equal(twice.statusCode, 400);
+  t.same(twice.json().errors, [{ field: 'care_state', reason: 'is a column named more than once in the header' }]);
+  // UTF-16 (Excel's "Unicode text"): 400 saying the file must be UTF-8.
+  const utf16 = await as('admin', { method: 'POST', url: '/v1/histories/import', headers: { 'content-type': 'text/csv' }, payload: Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`reference,start_date,care_state\n${ref},${year - 2}-01-01,residential\n`, 'utf16le')]) });
+  t.equal(utf16.statusCode, 400);
+  t.match(utf16.json(), { detail: 'The file must be UTF-8', errors: [{ field: 'body', reason: /UTF-16/ }] });
+  t.equal((await as('admin', { method: 'GET', url: `/v1/young-people?reference=${ref}` })).statusCode, 200);
   const flag = await csv(`reference,start_date,care_state,new_placement\n${ref},${year - 2}-01-01,residential,maybe\n`);
   t.match(flag.json().errors[0].reason, /true\/false/);
 

@@ -179,3 +179,67 @@ t.test('property: across nested measures no denominator gap of 1-4 is shown and 
   );
   t.pass('150 random boroughs');
 });
+
+t.test('review finding 2: two looked-after children moved into leaving care hide a team cell as the complement, not the organisation', async (t) => {
+  // Cells: edge of care, family support, CLA north, CLA south, leaving care, no team, then the
+  // organisation (their sums). Children looked after at the period's end (three or more
+  // placements' denominator) with the two moved children now in leaving care's column; of them,
+  // distance known (placed over 20 miles) and under 16 in care 2.5 years (long-term stability).
+  const cells = (rows: Array<[number, number]>) => {
+    const cs = rows.map(([numerator, denominator]) => ({ numerator, denominator, value: null, people: denominator }));
+    const sum = (k: 'numerator' | 'denominator') => cs.reduce((s, c) => s + c[k], 0);
+    return [...cs, { numerator: sum('numerator'), denominator: sum('denominator'), value: null, people: sum('denominator') }];
+  };
+  const three = cells([[0, 0], [0, 0], [13, 118], [17, 118], [0, 2], [0, 0]]);
+  const distance = cells([[0, 0], [0, 0], [27, 112], [26, 111], [1, 2], [0, 0]]);
+  const stability = cells([[0, 0], [0, 0], [33, 44], [36, 45], [1, 1], [0, 0]]);
+  const shown = protectLinkedShares([three, distance, stability], [
+    [0, 1],
+    [0, 2],
+  ]);
+  // Before the fix every figure of the three measures was hidden, the organisation's included
+  // (an empty team's 0 was taken as a complement, and the "<5" that no hiding can widen, a
+  // numerator and a difference of 1-4 saying their denominator is at least 2, sent the hiding on
+  // to the totals).
+  t.same(
+    shown.map((s) => [s.numerators[6], s.denominators[6]]),
+    [
+      [30, 238],
+      [54, 225],
+      [70, 90],
+    ],
+    'the organisation figures are shown',
+  );
+  t.same(
+    shown.map((s) => s.denominators),
+    [
+      [0, 0, 'c', 'c', '<5', 0, 238],
+      [0, 0, 'c', 'c', '<5', 0, 225],
+      [0, 0, 'c', 'c', '<5', 0, 90],
+    ],
+    "leaving care's 2, 2 and 1 are hidden, with the two CLA teams' cells as complements; empty teams show 0",
+  );
+  // As the reader has it (differences hidden unless both figures are shown): nothing hidden is determined.
+  const values: number[] = [];
+  const hidden: boolean[] = [];
+  const relations: Relation[] = [];
+  const vector = (figures: number[], isHidden: boolean[]) => {
+    const o = values.length;
+    values.push(...figures);
+    hidden.push(...isHidden);
+    relations.push({ parts: [0, 1, 2, 3, 4, 5].map((i) => o + i), total: o + 6 });
+    return o;
+  };
+  const at = [three, distance, stability].map((cs, m) => {
+    const num = vector(cs.map((c) => c.numerator), shown[m].numerators.map((x) => typeof x === 'string'));
+    const den = vector(cs.map((c) => c.denominator), shown[m].denominators.map((x) => typeof x === 'string'));
+    const diff = vector(cs.map((c) => c.denominator - c.numerator), cs.map((_, i) => hidden[num + i] || hidden[den + i]));
+    for (let i = 0; i < 7; i++) relations.push({ parts: [num + i, diff + i], total: den + i });
+    return { den };
+  });
+  for (const inner of [1, 2]) {
+    const gaps = vector(Array.from({ length: 7 }, (_, i) => values[at[0].den + i] - values[at[inner].den + i]), Array.from({ length: 7 }, (_, i) => hidden[at[0].den + i] || hidden[at[inner].den + i]));
+    for (let i = 0; i < 7; i++) relations.push({ parts: [at[inner].den + i, gaps + i], total: at[0].den + i });
+  }
+  t.same(derivableFigures(values, hidden, relations), [], 'no hidden figure can be worked out');
+});

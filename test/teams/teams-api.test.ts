@@ -22,6 +22,15 @@ t.test('teams CRUD, young people in a team, the team filter, and role refusals',
   const dup = await as('admin', { method: 'POST', url: '/v1/teams', payload: { name: 'North CLA', service: 'leaving_care' } });
   t.equal(dup.statusCode, 409);
   t.same(dup.json().errors, [{ field: 'body/name', reason: 'is already in use' }]);
+  // Names differing only in case are the same name (review finding 11), on create and on rename.
+  const folded = await as('admin', { method: 'POST', url: '/v1/teams', payload: { name: 'north cla', service: 'leaving_care' } });
+  t.equal(folded.statusCode, 409, 'north cla beside North CLA: 409');
+  t.same(folded.json().errors, [{ field: 'body/name', reason: 'is already in use' }]);
+  const renamed = await as('admin', { method: 'PATCH', url: `/v1/teams/${other.id}`, payload: { name: 'NORTH cla' } });
+  t.equal(renamed.statusCode, 409, 'renaming Edge team to NORTH cla: 409');
+  t.same(renamed.json().errors, [{ field: 'body/name', reason: 'is already in use' }]);
+  t.equal((await as('admin', { method: 'PATCH', url: `/v1/teams/${other.id}`, payload: { name: 'EDGE team' } })).statusCode, 200, 'a team may change the case of its own name');
+  t.equal((await as('admin', { method: 'PATCH', url: `/v1/teams/${other.id}`, payload: { name: 'Edge team' } })).statusCode, 200);
   const badService = await as('admin', { method: 'POST', url: '/v1/teams', payload: { name: 'Z', service: 'fostering' } });
   t.equal(badService.statusCode, 400);
   t.match(badService.json().errors[0].field, /service/);
@@ -36,6 +45,18 @@ t.test('teams CRUD, young people in a team, the team filter, and role refusals',
   t.equal(inTeam.total, 1);
   t.equal(inTeam.items[0].id, a.id);
   t.equal((await as('finance', { method: 'GET', url: '/v1/young-people' })).json().total, 3);
+  // No team, and by key worker (review finding 10): team=none and keyWorker=REF; bad values 400 naming the filter.
+  const noTeam = (await as('finance', { method: 'GET', url: '/v1/young-people?team=none' })).json();
+  t.equal(noTeam.total, 1, 'one young person with no team');
+  t.equal(noTeam.items[0].teamId, undefined);
+  const byWorker = (await as('finance', { method: 'GET', url: '/v1/young-people?keyWorker=KW-0412' })).json();
+  t.same(byWorker.items.map((p: { id: string }) => p.id), [a.id]);
+  t.equal((await as('finance', { method: 'GET', url: '/v1/young-people?keyWorker=KW-9999' })).json().total, 0);
+  for (const bad of ['team=nobody', 'keyWorker=Jane%20Smith', 'keyWorker=']) {
+    const refusedFilter = await as('finance', { method: 'GET', url: `/v1/young-people?${bad}` });
+    t.equal(refusedFilter.statusCode, 400, `${bad}: 400`);
+    t.match(refusedFilter.json().errors[0].field, bad.startsWith('team') ? /querystring\/team/ : /querystring\/keyWorker/);
+  }
 
   // Unknown team on create and on update: 422 naming the field; nothing written.
   const unknown = '00000000-0000-4000-8000-000000000000';

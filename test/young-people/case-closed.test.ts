@@ -174,3 +174,31 @@ t.test('the borough by month: a closed case counts until the day before it close
     { type: 'inhouse_foster', children: 1, placementSpend: 3100, servicesSpend: 310 },
   ]);
 });
+
+t.test('created already closed (review finding 10): without a placement, no episode is opened; the same rules as PATCH', async (t) => {
+  const { as } = await buildTestApp(t);
+  const post = (body: Record<string, unknown>) => as('admin', { method: 'POST', url: '/v1/young-people', payload: edgeOfCareRecord(body) });
+  const created = await post({ closedOn: daysAgo(40), closedReason: 'returned_home' });
+  t.equal(created.statusCode, 201, created.body);
+  t.match(created.json(), { closedOn: daysAgo(40), closedReason: 'returned_home' });
+  t.same((await as('admin', { method: 'GET', url: `/v1/young-people/${created.json().id}/history` })).json().items, [], 'no episode: nothing says when its state began');
+  const closedList = (await as('finance', { method: 'GET', url: '/v1/young-people?status=closed' })).json();
+  t.same(closedList.items.map((p: { id: string }) => p.id), [created.json().id]);
+  t.equal((await as('finance', { method: 'GET', url: '/v1/young-people' })).json().total, 0, 'not among the open cases');
+  // A history may be recorded for it afterwards, ending on the closing day.
+  const put = await as('admin', { method: 'PUT', url: `/v1/young-people/${created.json().id}/history`, payload: { episodes: [{ startDate: daysAgo(200), endDate: daysAgo(40), careState: 'edge_of_care', newPlacement: false }] } });
+  t.equal(put.statusCode, 200, put.body);
+  // Bad closures on create: as PATCH, 4xx naming the field, nothing stored.
+  const cases: Array<[Record<string, unknown>, number, string]> = [
+    [{ closedOn: daysAgo(-2), closedReason: 'returned_home' }, 422, 'body/closedOn'],
+    [{ closedOn: daysAgo(3) }, 422, 'body/closedReason'],
+    [{ closedReason: 'adopted' }, 422, 'body/closedReason'],
+    [{ closedOn: daysAgo(3), closedReason: 'emigrated' }, 400, 'body/closedReason'],
+  ];
+  for (const [body, status, field] of cases) {
+    const answer = await post(body);
+    t.equal(answer.statusCode, status, JSON.stringify(body));
+    t.ok(fields(answer.json()).includes(field), `${JSON.stringify(body)} names ${field}: ${answer.body}`);
+  }
+  t.equal((await as('finance', { method: 'GET', url: '/v1/young-people?status=all' })).json().total, 1, 'nothing else stored');
+});

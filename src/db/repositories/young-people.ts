@@ -72,7 +72,10 @@ export interface YoungPeopleFilter {
   referenceContains?: string | undefined;
   hasCarePlans?: boolean | undefined;
   hasProjection?: boolean | undefined;
-  teamId?: string | undefined;
+  /** A team's id, or null: young people with no team. */
+  teamId?: string | null | undefined;
+  /** Only those with this key-worker reference. */
+  keyWorkerReference?: string | undefined;
   /** open: no closedOn (a closing day is never in the future); closed: a closedOn; all: both. Default all. */
   status?: 'open' | 'closed' | 'all' | undefined;
   limit: number;
@@ -99,7 +102,9 @@ export async function listYoungPeople(
     eb.exists(eb.selectFrom('pathway_projections').select(sql`1`.as('one')).whereRef('pathway_projections.young_person_id', '=', 'young_people.id'));
   if (filter.hasCarePlans !== undefined) query = query.where((eb) => (filter.hasCarePlans ? plans(eb) : eb.not(plans(eb))));
   if (filter.hasProjection !== undefined) query = query.where((eb) => (filter.hasProjection ? projections(eb) : eb.not(projections(eb))));
-  if (filter.teamId !== undefined) query = query.where('team_id', '=', filter.teamId);
+  if (filter.teamId === null) query = query.where('team_id', 'is', null);
+  else if (filter.teamId !== undefined) query = query.where('team_id', '=', filter.teamId);
+  if (filter.keyWorkerReference !== undefined) query = query.where('key_worker_reference', '=', filter.keyWorkerReference);
   if (filter.status === 'open') query = query.where('closed_on', 'is', null);
   if (filter.status === 'closed') query = query.where('closed_on', 'is not', null);
   const birthIndex = sql<number>`birth_year * 12 + birth_month - 1`;

@@ -56,11 +56,16 @@
     td.append(counts);
     return td;
   }
+  // "1 December 2026": the day a snapshot measure counts (today's open cases), named rather than
+  // "today", so a printed or saved page still says which day it was (review finding 8).
+  function ukDate(date) {
+    return date.toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+  }
   // Each quarter's month and value kept on one line (a line broke inside "2025-06" at the hyphen).
   function trendCell(measure, trend, pick) {
     const td = el('td', 'sc-trend');
     if (!trend.length) {
-      td.textContent = 'snapshot (today)';
+      td.textContent = 'snapshot as at ' + ukDate(new Date());
       return td;
     }
     trend.forEach((q, i) => {
@@ -79,7 +84,9 @@
       const table = el('table', 'sc-table');
       table.append(el('caption', '', group.label));
       const head = el('tr');
-      const headings = ['Measure', 'Target'].concat(teamId ? [teams[0] ? teams[0].name : 'Team', 'Organisation', 'Trend by quarter (team)'] : ['Organisation'].concat(teams.map((t) => t.name), ['No team']));
+      const headings = ['Measure', 'Target'].concat(
+        teamId ? [teams[0] ? teams[0].name : 'Team', 'Organisation', 'Trend by quarter (team)'] : ['Organisation'].concat(teams.map((t) => t.name), ['No team', 'Trend by quarter (organisation)']),
+      );
       for (const h of headings) {
         const th = el('th', '', h);
         th.scope = 'col';
@@ -104,6 +111,8 @@
           for (const cell of m.teams) row.append(ragCell(m, cell));
           // Young people with no team: with it the teams add up to the organisation.
           row.append(m.noTeam ? ragCell(m, m.noTeam) : el('td', 'num', '—'));
+          // The organisation's quarters (review finding 8), as the team view shows a team's.
+          row.append(trendCell(m, m.trend, (q) => q.organisation));
         }
         tbody.append(row);
       }

@@ -2,6 +2,7 @@ import { COMMISSIONED_ALLOCATED, NO_CAPACITY_LIMIT, PLACES_ALLOCATED, hasCapacit
 import PDFDocument from 'pdfkit';
 import SVGtoPDF from 'svg-to-pdfkit';
 import { discountFactors } from '../finance/discounting.ts';
+import { scenarioResultView } from '../finance/scenario-view.ts';
 import { formatPercent, formatPounds } from '../services/wording.ts';
 import type { Chart } from './charts.ts';
 import type { FundingRange, FundingView } from './funding.ts';
@@ -9,7 +10,7 @@ import { COMPLEMENT, DISCLOSURE_NOTE, SMALL_COUNT, type ShownCount, showCount } 
 import type { RunFindings } from './findings.ts';
 import { runNames, ukDate } from './labels.ts';
 import { type PackInput, type PackRun, yearEndDate } from './pack-input.ts';
-import { shownCounts } from './tables.ts';
+import { type Cell, MIN_COUNTED_FOR_SHARES, projectedOutcomeRows, shownCounts } from './tables.ts';
 import { type PackScorecard, scorecardAsOfPhrase, scorecardReportRows } from './scorecard-sheet.ts';
 
 /**
@@ -312,6 +313,46 @@ function fundingPage(doc: Doc, label: string, f: FundingView, years: number, run
 }
 
 /** The balanced scorecard in brief (issue 17): the workbook's Scorecard sheet has every count and the trend. */
+/** A share as a percentage to one decimal, "withheld" where the table withholds it. */
+export function sharePercent(value: Cell): string {
+  return typeof value === 'number' ? `${(value * 100).toFixed(1)}%` : 'withheld';
+}
+
+/**
+ * Projected outcomes beside costs (issue 17): the Projected outcomes sheet's rows for this run,
+ * as percentages, mean and P10 to P90; nothing when the run computed none.
+ */
+function projectedOutcomesSection(doc: Doc, label: string, run: PackRun): void {
+  // The figures as answered and as the sheet holds them (rounded at the edge).
+  const rows = projectedOutcomeRows({ ...run, result: scenarioResultView(run.result) });
+  if (rows.length === 0) return;
+  doc.moveDown(0.6);
+  heading(doc, `Projected outcomes: ${label}`, 12);
+  const band = (cells: Cell[]) => `${sharePercent(cells[0])} (${sharePercent(cells[1])} to ${sharePercent(cells[2])})`;
+  const short: Record<string, string> = {
+    within_20_miles: 'Placed within 20 miles',
+    three_or_more_placements: '3 or more placements',
+    care_leavers_eet: 'Care leavers 19-21 in EET',
+  };
+  table(
+    doc,
+    [
+      { header: 'At', width: 80 },
+      { header: 'Measure', width: 115 },
+      { header: 'As now (P10 to P90)', width: 100, align: 'right' },
+      { header: 'Strategy (P10 to P90)', width: 100, align: 'right' },
+      { header: 'Difference (P10 to P90)', width: 100, align: 'right' },
+    ],
+    rows.map((r) => [yearEndDate(r.financialYear), short[r.measure] ?? r.label, band(r.baseline), band(r.strategy), band(r.difference)]),
+    8,
+  );
+  paragraph(
+    doc,
+    `Of children looked after on 31 March: the expected share placed within 20 miles of home (from the model’s shares by placement state) and the share with three or more placements in the year; of care leavers aged 19-21, the share in education, employment or training. Mean of the runs’ shares, P10 to P90 over runs; withheld where fewer than ${MIN_COUNTED_FOR_SHARES} children are counted. The Projected outcomes sheet has the figures.`,
+    { size: 8, color: MUTED },
+  );
+}
+
 function scorecardSection(doc: Doc, s: PackScorecard): void {
   doc.moveDown(0.8);
   heading(doc, 'Balanced scorecard', 13);
@@ -503,6 +544,7 @@ export async function buildReport(content: ReportContent): Promise<Uint8Array> {
       }),
     );
     paragraph(doc, DISCLOSURE_NOTE, { size: 8, color: MUTED });
+    projectedOutcomesSection(doc, names[k], run);
 
     const funding = content.funding?.[k];
     if (funding) fundingPage(doc, names[k], funding, run.result.lifetimeYears, run.runs);

@@ -328,6 +328,64 @@ function outcomesTable(runs: PackRun[]): PackTable {
   };
 }
 
+/**
+ * The projected outcomes by year (issue 17): the measures, in the order shown, with the count each
+ * share is of. A share is withheld where fewer than MIN_COUNTED_FOR_SHARES children are counted
+ * in either variant (the house rule for aggregates, src/services/disclosure-view.ts).
+ */
+export const PROJECTED_OUTCOME_MEASURES = [
+  { measure: 'within_20_miles', label: 'Looked after on 31 March: placed within 20 miles of home', band: 'shareWithin20Miles', counted: 'lookedAfter' },
+  { measure: 'three_or_more_placements', label: 'Looked after on 31 March: three or more placements in the year', band: 'threeOrMorePlacementsShare', counted: 'lookedAfterAll' },
+  { measure: 'care_leavers_eet', label: 'Care leavers aged 19-21: in education, employment or training', band: 'eetShareOfCareLeavers', counted: 'careLeavers19to21' },
+] as const;
+export const MIN_COUNTED_FOR_SHARES = 10;
+const BAND_STATS = ['mean', 'p10', 'p90'] as const;
+
+/** One run's projected outcome rows: year, measure, and each variant's and the difference's mean, P10 and P90 (null where withheld or not computed). */
+export function projectedOutcomeRows(run: PackRun): Array<{ financialYear: string; measure: string; label: string; baseline: Cell[]; strategy: Cell[]; difference: Cell[] }> {
+  const rows: Array<{ financialYear: string; measure: string; label: string; baseline: Cell[]; strategy: Cell[]; difference: Cell[] }> = [];
+  for (const year of run.result.projectedOutcomes ?? []) {
+    for (const m of PROJECTED_OUTCOME_MEASURES) {
+      const bands = year[m.band];
+      if (bands === undefined) continue;
+      const counted = year[m.counted];
+      const small = counted !== undefined && Math.min(counted.baseline ?? Number.POSITIVE_INFINITY, counted.strategy ?? Number.POSITIVE_INFINITY) < MIN_COUNTED_FOR_SHARES;
+      const cells = (band: Band | null): Cell[] => BAND_STATS.map((stat) => (small || band === null ? null : band[stat]));
+      rows.push({ financialYear: year.financialYear, measure: m.measure, label: m.label, baseline: cells(bands.baseline), strategy: cells(bands.strategy), difference: cells(bands.difference) });
+    }
+  }
+  return rows;
+}
+
+function projectedOutcomesTable(runs: PackRun[]): PackTable {
+  const stats = [
+    ['mean', 'mean'],
+    ['p10', 'P10'],
+    ['p90', 'P90'],
+  ] as const;
+  return {
+    id: 'projected-outcomes',
+    sheet: 'Projected outcomes',
+    title: 'Projected outcomes by year',
+    description:
+      'At 31 March of each planning year, as now and with the strategy, and the difference (strategy minus as now, run by run): the expected share of children looked after placed within 20 miles of home (from the model’s shares by placement state), the share looked after with three or more placements in the year (DfE placement stability), and the share of care leavers aged 19-21 in education, employment or training. Each run’s share, mean and P10-P90 over runs.',
+    columns: [
+      RUN_COLUMN,
+      { key: 'financial_year', header: 'Financial year', kind: 'text' },
+      { key: 'at', header: 'At', kind: 'text' },
+      { key: 'measure', header: 'Measure id', kind: 'text' },
+      { key: 'label', header: 'Measure', kind: 'text', maxWidth: 70 },
+      ...statColumns('baseline', 'As now', 'probability', stats),
+      ...statColumns('strategy', 'Strategy', 'probability', stats),
+      ...statColumns('difference', 'Difference', 'probability', stats),
+    ],
+    rows: runs.flatMap((run) => projectedOutcomeRows(run).map((r) => [run.runId, r.financialYear, yearEndDate(r.financialYear), r.measure, r.label, ...r.baseline, ...r.strategy, ...r.difference])),
+    notes: [
+      `Shares from 0 to 1. A share is withheld (empty) where fewer than ${MIN_COUNTED_FOR_SHARES} children are counted in either variant, and is empty where the run did not compute it (runs made before the measure, or a model without distance shares). The share within 20 miles is an expectation from the model’s distanceOver20Miles shares, not a count of children.`,
+    ],
+  };
+}
+
 function interventionsTable(runs: PackRun[]): PackTable {
   return {
     id: 'interventions',
@@ -512,6 +570,7 @@ export function packTables(runs: PackRun[]): PackTable[] {
     spendByAgencyTable(runs),
     countsTable(runs, counts),
     outcomesTable(runs),
+    projectedOutcomesTable(runs),
     interventionsTable(runs),
     investToSaveTable(runs),
     netByYearTable(runs),

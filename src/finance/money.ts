@@ -54,7 +54,7 @@ export function roundPounds(pounds: number): number {
   return roundTo(pounds, ANSWER_DECIMALS.money);
 }
 
-const RATIO_KEY = /^(endOfYearStates|discountRate|probability\w*|\w*Probability\w*|shares?|\w*Share\w*|rate|factor|benefitCostRatio\w*|returnOnInvestment|\w*Correlation|contribution|moneyMultiple|irr)$/;
+const RATIO_KEY = /^(endOfYearStates|discountRate|probability\w*|\w*Probability\w*|shares?|shareWithin20Miles|\w*Share\w*|rate|factor|benefitCostRatio\w*|returnOnInvestment|\w*Correlation|contribution|moneyMultiple|irr)$/;
 const COUNT_KEY = /^(outcomes|counts|inCare|inCareByYear|months|monthsInCare|monthsResidential|monthsCustody|placementMoves|careEntries|delivered|planning|runsWithCosts)$/;
 /** Echoes of what the user asked for (scenario as written, plan inputs): returned as given. */
 const AS_GIVEN_KEY = /^(inputs|scenario|plansAsGiven)$/;

@@ -40,6 +40,11 @@ const ChartSchema = Type.Object({
   svg: Type.String({ description: 'An SVG document' }),
 });
 
+const ShareCellsSchema = Type.Object(
+  { mean: Type.Union([Type.Number(), Type.Null()]), p10: Type.Union([Type.Number(), Type.Null()]), p90: Type.Union([Type.Number(), Type.Null()]) },
+  { description: 'A share from 0 to 1: mean and P10-P90 over runs; null where withheld (fewer than 10 counted) or not computed' },
+);
+
 export const PackPreview = Type.Object({
   runs: Type.Array(
     Type.Object({
@@ -58,6 +63,17 @@ export const PackPreview = Type.Object({
       paybackMedianYear: Type.Union([Type.String(), Type.Null()]),
       findings: Type.Array(Type.String(), { description: 'Plain-language findings, counts of children under disclosure control' }),
       funding: FundingViewSchema,
+      projectedOutcomes: Type.Array(
+        Type.Object({
+          financialYear: Type.String(),
+          measure: Type.String({ description: 'within_20_miles, three_or_more_placements or care_leavers_eet' }),
+          label: Type.String(),
+          baseline: ShareCellsSchema,
+          strategy: ShareCellsSchema,
+          difference: ShareCellsSchema,
+        }),
+        { description: 'Projected outcomes at 31 March of each planning year, as the pack’s Projected outcomes sheet holds them' },
+      ),
     }),
   ),
   differentCohorts: Type.Boolean(),

@@ -15,6 +15,8 @@ import { checkRunsShowable, runGateFacts } from './disclosure-view.ts';
 import { sha256Hex } from '../export/manifest.ts';
 import { buildScenarioPack, MAX_PACK_RUNS, packContent, type ScenarioPack } from '../export/pack.ts';
 import { type PackInput, type PackRun, runLabel } from '../export/pack-input.ts';
+import { type Cell, projectedOutcomeRows } from '../export/tables.ts';
+import { scenarioResultView } from '../finance/scenario-view.ts';
 import type { ScenarioResultCore } from '../simulation/scenario-fold.ts';
 import { BadRequestError, ConflictError, type FieldError, NotFoundError } from './errors.ts';
 
@@ -146,7 +148,15 @@ export interface PackPreviewRun {
   findings: string[];
   /** How the strategy is paid for, as the pack shows it (disclosure rule applied); null without funding. */
   funding: FundingView | null;
+  /** The pack's Projected outcomes rows for this run (shares 0 to 1; null where withheld or not computed). */
+  projectedOutcomes: Array<{ financialYear: string; measure: string; label: string; baseline: ShareCells; strategy: ShareCells; difference: ShareCells }>;
 }
+
+type ShareCells = { mean: number | null; p10: number | null; p90: number | null };
+const shareCells = (cells: Cell[]): ShareCells => {
+  const [mean, p10, p90] = cells.map((c) => (typeof c === 'number' ? c : null));
+  return { mean, p10, p90 };
+};
 
 export interface PackPreview {
   runs: PackPreviewRun[];
@@ -181,6 +191,15 @@ export async function previewScenarioPack(deps: PackDeps, request: PackRequest, 
         paybackMedianYear: run.result.investToSave.payback.medianYear,
         findings: content.findings[k].sentences,
         funding: content.funding[k],
+        // As the sheet holds them: the answer's figures, rounded at the edge.
+        projectedOutcomes: projectedOutcomeRows({ ...run, result: scenarioResultView(run.result) }).map((r) => ({
+          financialYear: r.financialYear,
+          measure: r.measure,
+          label: r.label,
+          baseline: shareCells(r.baseline),
+          strategy: shareCells(r.strategy),
+          difference: shareCells(r.difference),
+        })),
       };
     }),
     differentCohorts: input.differentCohortsAcknowledged ?? false,

@@ -79,6 +79,19 @@ export interface ProjectionInputs {
   priceBase?: PriceBase;
   parameterUncertainty: boolean;
   plans: Array<{ planId: string; name: string; isCurrent: boolean; plan: PlanInputDto }>;
+  /**
+   * The record's distance of today's placement when it was run: plans starting in it report it
+   * while the person stays there (src/services/projections.ts withKnownDistance). Absent when
+   * the record gives no distance, and in projections stored before it existed.
+   */
+  knownDistance?: { state: string; within20Miles: boolean };
+}
+
+/** Today's placement's distance from the record: more than 20 miles is over (DfE), 20 or less within. */
+export function knownDistanceOf(subject: { careState: string; placement: { type: string; distanceFromHomeMiles?: number | undefined } | null }): ProjectionInputs['knownDistance'] {
+  const placement = subject.placement;
+  if (!placement || placement.type !== subject.careState || placement.distanceFromHomeMiles === undefined) return undefined;
+  return { state: placement.type, within20Miles: placement.distanceFromHomeMiles <= 20 };
 }
 
 export type ProjectionOutcome = { status: 'stored'; projection: PathwayProjectionDto } | { status: 'queued'; job: JobRow };
@@ -198,6 +211,7 @@ export async function runPathwayProjection(deps: PathwayDeps, actor: Actor, youn
       priceBase: body.priceBase ?? 'model',
       parameterUncertainty: true,
       plans,
+      ...(knownDistanceOf(subject) ? { knownDistance: knownDistanceOf(subject) } : {}),
     },
     enginePlans,
     runs: body.runs ?? DEFAULT_RUNS,
@@ -272,6 +286,9 @@ async function launch(deps: PathwayDeps, actor: Actor, spec: Launch): Promise<Pr
         discountRate: inputs.discountRate ?? undefined,
         priceBase: inputs.priceBase ?? 'model',
         includeExpectedCost: true,
+        ...(inputs.knownDistance && choice.model.stateIds.includes(inputs.knownDistance.state)
+          ? { knownDistance: { state: choice.model.stateIds.indexOf(inputs.knownDistance.state), within20Miles: inputs.knownDistance.within20Miles } }
+          : {}),
       },
       { signal: context.signal, onProgress: (completed, total) => context.progress(completed / total) },
     );

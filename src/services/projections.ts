@@ -6,7 +6,8 @@ import { type DeflatorTable, deflateDatedPrice, deflatorIndexOf, financialYearSt
 import type { SimulationModel } from '../simulation/model.ts';
 import { expectedCost } from '../simulation/oracle.ts';
 import type { RunOptions, SimulationPool } from '../simulation/pool.ts';
-import type { EnginePlan, ProjectionRequest } from '../simulation/projection.ts';
+import type { EnginePlan, PlanResult, ProjectionRequest } from '../simulation/projection.ts';
+import { modelHasDistanceShares, personShareWithin20MilesKnown } from '../simulation/projected-outcomes.ts';
 import type { ProjectionResultDto } from '../schemas/projections.ts';
 import { comparisonStatements } from './wording.ts';
 
@@ -32,6 +33,39 @@ export interface ProjectionJob {
   includeExpectedCost: boolean;
   /** "model" (default): base-year real prices, actual prices deflated; "current": the model uprated to the first financial year's prices. */
   priceBase?: PriceBase | undefined;
+  /**
+   * The record's distance of today's placement (state index, and whether within 20 miles):
+   * plans starting in that placement report it, not the state's share, while they stay in it.
+   */
+  knownDistance?: { state: number; within20Miles: boolean } | undefined;
+}
+
+/**
+ * The projected share within 20 miles by year with the record's known distance for the spell in
+ * today's placement (personShareWithin20MilesKnown): the chance of still being in that placement
+ * at each 31 March is exact (the oracle's augmented chain, parameter uncertainty off), the state
+ * probabilities the run's. Years are returned unchanged when the plan does not start in that
+ * placement, the state is not in care or the model has no distance shares.
+ */
+export function withKnownDistance(
+  model: SimulationModel,
+  request: ProjectionRequest,
+  planIndex: number,
+  plan: Pick<PlanResult, 'outcomesByYear' | 'endOfYearStates'>,
+  runs: number,
+  known: { state: number; within20Miles: boolean } | undefined,
+): PlanResult['outcomesByYear'] {
+  const years = plan.outcomesByYear;
+  if (!known || request.plans[planIndex].startState !== known.state || !model.flags.inCare[known.state] || !modelHasDistanceShares(model)) return years;
+  const todays = expectedCost(model, { ...request, parameterUncertainty: false }, planIndex, { trackTodaysPlacement: true }).todaysPlacementByMonth;
+  return years.map((year, f) => {
+    // 31 March of financial year f, as the fold reads it (src/simulation/projection.ts).
+    const march = 12 * f + ((14 - (request.clock.startMonth - 1)) % 12);
+    const states = plan.endOfYearStates[f]?.states ?? {};
+    const probabilities = model.stateIds.map((id) => states[id] ?? 0);
+    const share = personShareWithin20MilesKnown(model, probabilities, 0, runs, { ...known, probability: todays[march] ?? 0 });
+    return { ...year, shareWithin20Miles: share };
+  });
 }
 
 type Spec = Pick<CostModelSpec, 'currency' | 'priceBaseYear' | 'deflator'>;
@@ -199,6 +233,7 @@ export async function projectPlans(pool: SimulationPool, job: ProjectionJob, opt
       return {
         name: names[p],
         ...plan,
+        outcomesByYear: withKnownDistance(job.model, request, p, plan, job.runs, job.knownDistance),
         ...(exact ? { expectedCost: { total: exact.total, byFinancialYear: exact.byFinancialYear } } : {}),
       };
     }),

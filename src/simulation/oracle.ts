@@ -29,6 +29,12 @@ export interface ExpectedCost {
   placementMoves: number;
   /** Expected probability of being in each state, month by month. */
   stateProbabilities: number[][];
+  /**
+   * The probability of still being in today's placement (the start state, no move out of it or
+   * within it yet), month by month: tracked when the plan has an actual price or when asked
+   * (options.trackTodaysPlacement); otherwise zeros.
+   */
+  todaysPlacementByMonth: number[];
 }
 
 /** mathjs's test for zero in sparse matrices (absTol 1e-15), kept so the figures stay as they were. */
@@ -42,7 +48,7 @@ interface Augmented {
   mask: number;
 }
 
-export function expectedCost(model: SimulationModel, request: ProjectionRequest, planIndex = 0): ExpectedCost {
+export function expectedCost(model: SimulationModel, request: ProjectionRequest, planIndex = 0, options: { trackTodaysPlacement?: boolean } = {}): ExpectedCost {
   const plan: EnginePlan = request.plans[planIndex];
   const nS = model.nStates;
   const months = projectionMonths(model, request);
@@ -91,7 +97,8 @@ export function expectedCost(model: SimulationModel, request: ProjectionRequest,
         : 0;
     return { statePounds, originalDelta };
   };
-  const hasOriginal = plan.currentPlacementWeeklyPrice !== null && model.isPlacement[plan.startState] === 1;
+  // Tracking today's placement without an actual price changes no cost: originalDelta is 0 then.
+  const hasOriginal = (plan.currentPlacementWeeklyPrice !== null || options.trackTodaysPlacement === true) && model.isPlacement[plan.startState] === 1;
 
   /**
    * The monthly row for a state under a set of active interventions (the engine's rule). Rows
@@ -170,6 +177,7 @@ export function expectedCost(model: SimulationModel, request: ProjectionRequest,
   const byMonth = new Array<number>(months).fill(0);
   const extraByMonth = new Array<number>(months).fill(0);
   const stateProbabilities: number[][] = [];
+  const todaysPlacementByMonth: number[] = [];
   const monthsByState = new Float64Array(nS);
   let placementMoves = 0;
 
@@ -231,15 +239,18 @@ export function expectedCost(model: SimulationModel, request: ProjectionRequest,
   for (let m = 0; m < months; m++) {
     const age = request.ageMonths + m;
     const marginal = new Array<number>(nS).fill(0);
+    let todays = 0;
     const { statePounds, originalDelta } = pricesAt(age, scaleOfMonth(m), financialYearStart(firstAbsolute + m) - firstFy);
     for (let i = 0; i < size; i++) {
       if (pi[i] === 0) continue;
       const x = decode(i);
       marginal[x.state] += pi[i];
+      if (x.original) todays += pi[i];
       byMonth[m] += pi[i] * (statePounds[x.state] + (x.original ? originalDelta : 0));
     }
     byMonth[m] += extraByMonth[m];
     stateProbabilities.push(marginal);
+    todaysPlacementByMonth.push(todays);
     for (let s = 0; s < nS; s++) monthsByState[s] += marginal[s];
     if (m + 1 >= months) break;
 
@@ -331,5 +342,6 @@ export function expectedCost(model: SimulationModel, request: ProjectionRequest,
     monthsResidential,
     placementMoves,
     stateProbabilities,
+    todaysPlacementByMonth,
   };
 }

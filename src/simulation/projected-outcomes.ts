@@ -99,3 +99,61 @@ export function personSubsetShare(probabilityA: number, probabilityB: number, ru
   const spread = probabilityA * (1 - share) ** 2 + (probabilityB - probabilityA) * share ** 2;
   return { mean: share, se: Math.sqrt(spread / runs) / probabilityB };
 }
+
+/**
+ * The distance the record knows: the person's placement today, in state `state`, is within 20
+ * miles of home (`within20Miles`) or more than 20 miles away, and `probability` is the chance of
+ * being still in that same placement (no move, within the state or out of it) at the 31 March
+ * read. That spell's distance is a fact, not the state's share: its weight is 1 (within) or 0.
+ */
+export interface KnownDistanceSpell {
+  state: number;
+  within20Miles: boolean;
+  probability: number;
+}
+
+/**
+ * personShareWithin20Miles with the record's known distance for the months the person stays in
+ * today's placement: the spell's mass π (the probability of still being in it, at most p_s0)
+ * counts with weight k = 1 if within 20 miles, else 0, and the rest of state s0 (p_s0 − π, a
+ * later placement of the same kind) with the model's 1 − q_s0. Share R = (Σ_s p_s w_s − π w_s0 +
+ * π k) / P over in-care states with a share (s0 counted even without one), P their total
+ * probability. Standard error as personShareWithin20Miles, with the spell as its own component:
+ * Σ_c m_c (w_c − R)² / (runs × P²) (delta method, Cochran 6.3). With π = 0 it is
+ * personShareWithin20Miles exactly. Null when the person is never looked after in such a state.
+ */
+export function personShareWithin20MilesKnown(
+  model: SimulationModel,
+  probabilities: ArrayLike<number>,
+  offset: number,
+  runs: number,
+  known: KnownDistanceSpell,
+): { mean: number; se: number } | null {
+  const s0 = known.state;
+  const k = known.within20Miles ? 1 : 0;
+  const p0 = probabilities[offset + s0];
+  // The spell is part of state s0's occupancy: never more (the engine's estimate of p_s0 and the
+  // exact spell probability may disagree by Monte Carlo noise).
+  const spell = Math.max(0, Math.min(known.probability, p0));
+  const s0HasShare = hasDistanceShare(model, s0);
+  const w0 = s0HasShare ? 1 - model.over20MilesShare[s0] : 0;
+  const components: Array<[mass: number, weight: number]> = [];
+  for (let s = 0; s < model.nStates; s++) {
+    if (s === s0) continue;
+    if (hasDistanceShare(model, s)) components.push([probabilities[offset + s], 1 - model.over20MilesShare[s]]);
+  }
+  components.push([spell, k]);
+  // The rest of s0 (a later placement of the same kind) carries the model's share, if it has one.
+  if (s0HasShare) components.push([p0 - spell, w0]);
+  let counted = 0;
+  let within = 0;
+  for (const [m, w] of components) {
+    counted += m;
+    within += m * w;
+  }
+  if (!(counted > 0)) return null;
+  const share = within / counted;
+  let spread = 0;
+  for (const [m, w] of components) spread += m * (w - share) ** 2;
+  return { mean: share, se: Math.sqrt(spread / runs) / counted };
+}

@@ -136,6 +136,32 @@ t.test('the comparison page: sign in, pick two runs, see the charts, download th
   }
   t.match((await page.locator('#findings').textContent()) ?? '', /Benefits exceed costs in \d+% of runs/);
 
+  // Projected outcomes beside the costs (issue 17): each run's table reads back its JSON answer
+  // (GET /v1/scenario-runs/{id} as the board reads it), as percentages to one decimal.
+  const pct = (v: number | null | undefined) => (v === null || v === undefined ? 'withheld' : `${(v * 100).toFixed(1)}%`);
+  let outcomeCells = 0;
+  for (const id of [first, second]) {
+    const answer = (await as('board', { method: 'GET', url: `/v1/scenario-runs/${id}` })).json();
+    const years: Array<{ financialYear: string; shareWithin20Miles: Record<string, { mean: number; p10: number; p90: number } | null>; threeOrMorePlacementsShare?: Record<string, { mean: number; p10: number; p90: number } | null> }> = answer.result?.projectedOutcomes ?? answer.projectedOutcomes ?? [];
+    t.ok(years.length > 0, `run ${id.slice(0, 8)}: the answer has projected outcomes`);
+    for (const year of years) {
+      for (const [measure, bands] of [
+        ['within_20_miles', year.shareWithin20Miles],
+        ['three_or_more_placements', year.threeOrMorePlacementsShare],
+      ] as const) {
+        if (!bands) continue;
+        for (const variant of ['baseline', 'strategy'] as const) {
+          const cell = page.locator(`table.projected-outcomes[data-run="${id}"] tr[data-year="${year.financialYear}"][data-measure="${measure}"] td[data-variant="${variant}"]`);
+          const band = bands[variant];
+          const expected = band === null ? 'withheld (withheld to withheld)' : `${pct(band.mean)} (${pct(band.p10)} to ${pct(band.p90)})`;
+          t.equal((await cell.textContent())?.trim(), expected, `${id.slice(0, 8)} ${year.financialYear} ${measure} ${variant}: ${expected}`);
+          outcomeCells++;
+        }
+      }
+    }
+  }
+  t.ok(outcomeCells > 0, `${outcomeCells} projected outcome cells read back`);
+
   // Funding side by side: the first run has none (a dash), the second its organisations and contract,
   // as the board may see them (the page's view of the pack, the disclosure rule applied).
   await page.getByRole('heading', { name: 'How each strategy is paid for' }).waitFor();

@@ -39,8 +39,8 @@ t.test('PL_DISTANCE in the files: --distance-weight sets the Beta prior weight o
   t.equal(result.status, 0, result.stderr);
   t.match(result.stdout, /Shares placed more than 20 miles from home calibrated for 2 state\(s\) from 23 children’s 31 March placements .* Beta prior weight 100 children/);
   const model = JSON.parse(readFileSync(path.join(out, 'nearshire-calibrated.json'), 'utf8'));
-  // Agency foster care: 7 of 9 over 20 miles (test/calibration/distance.test.ts), toward 0.157 with weight 100.
-  t.equal(model.states.find((s: { id: string }) => s.id === 'ifa_foster').distanceOver20Miles.share, (7 + 100 * 0.157) / (9 + 100));
+  // Agency foster care: 7 of 9 over 20 miles (test/calibration/distance.test.ts), toward 0.321 with weight 100.
+  t.equal(model.states.find((s: { id: string }) => s.id === 'ifa_foster').distanceOver20Miles.share, (7 + 100 * 0.321) / (9 + 100));
   const bad = run(path.join(import.meta.dirname, '../fixtures/ssda903/distance'), '--out', out, '--distance-weight', '0');
   t.equal(bad.status, 2, 'a weight of 0 is refused');
   t.match(bad.stderr, /--distance-weight must be a positive number of children/);

@@ -49,14 +49,14 @@ t.test('calibrated shares are the hand-computed Beta posterior means; a state wi
   const w = DEFAULT_DISTANCE_PRIOR_WEIGHT;
   t.equal(w, 20);
   const p0 = share(england, 'inhouse_foster')?.share as number;
-  t.equal(p0, 0.157, 'the national share, the same for in-house and agency foster care');
-  t.equal(share(england, 'ifa_foster')?.share, 0.157);
+  t.equal(p0, 0.038, 'the national in-house share (derived in the default model’s notes)');
+  t.equal(share(england, 'ifa_foster')?.share, 0.321, 'the national agency share');
 
-  t.equal(share(model, 'inhouse_foster')?.share, (1 + 20 * 0.157) / (14 + 20), 'in-house: (1 + 20 × 0.157)/(14 + 20) = 4.14/34');
-  t.equal(share(model, 'ifa_foster')?.share, (7 + 20 * 0.157) / (9 + 20), 'agency: (7 + 20 × 0.157)/(9 + 20) = 10.14/29');
-  t.ok(Math.abs((share(model, 'inhouse_foster')?.share as number) - 4.14 / 34) < 1e-15 && Math.abs((share(model, 'ifa_foster')?.share as number) - 10.14 / 29) < 1e-15, 'the decimals by hand');
+  t.equal(share(model, 'inhouse_foster')?.share, (1 + 20 * 0.038) / (14 + 20), 'in-house: (1 + 20 × 0.038)/(14 + 20) = 1.76/34');
+  t.equal(share(model, 'ifa_foster')?.share, (7 + 20 * 0.321) / (9 + 20), 'agency: (7 + 20 × 0.321)/(9 + 20) = 13.42/29');
+  t.ok(Math.abs((share(model, 'inhouse_foster')?.share as number) - 1.76 / 34) < 1e-12 && Math.abs((share(model, 'ifa_foster')?.share as number) - 13.42 / 29) < 1e-12, 'the decimals by hand');
   t.equal(share(model, 'inhouse_foster')?.source, 'ssda903_calibration');
-  t.match(share(model, 'inhouse_foster')?.note, /14 children’s 31 March placements .* returns 2024-2025 \(1 more than 20 miles from home\), shrunk toward the prior share 0\.157 \(dfe_placement_location_2024, england-default .*\) with Beta prior weight 20/);
+  t.match(share(model, 'inhouse_foster')?.note, /14 children’s 31 March placements .* returns 2024-2025 \(1 more than 20 miles from home\), shrunk toward the prior share 0\.038 \(dfe_placement_location_2024, england-default .*\) with Beta prior weight 20/);
   t.ok(model.sources.ssda903_calibration, 'the source a calibrated share cites is in the model');
   t.match(model.sources.ssda903_calibration.note, /Shares placed more than 20 miles from home calibrated for 2 state\(s\) from 23 children’s/);
 
@@ -73,14 +73,14 @@ t.test('calibrated shares are the hand-computed Beta posterior means; a state wi
   ]);
   t.match(
     d?.states.find((s) => s.state === 'inhouse_foster'),
-    { children: 14, over20Miles: 1, within20Miles: 13, notKnown: 0, empirical: 1 / 14, prior: 0.157, calibrated: true },
+    { children: 14, over20Miles: 1, within20Miles: 13, notKnown: 0, empirical: 1 / 14, prior: 0.038, calibrated: true },
   );
-  t.match(d?.states.find((s) => s.state === 'ifa_foster'), { children: 9, over20Miles: 7, within20Miles: 2, empirical: 7 / 9, prior: 0.157, calibrated: true });
+  t.match(d?.states.find((s) => s.state === 'ifa_foster'), { children: 9, over20Miles: 7, within20Miles: 2, empirical: 7 / 9, prior: 0.321, calibrated: true });
   t.match(d?.states.find((s) => s.state === 'residential'), { children: 0, notKnown: 2, empirical: null, prior: 0.49, estimate: 0.49, calibrated: false });
 
   // A heavier weight leans further on the prior: the same formula with w = 100.
   const heavy = calibrate(imported, { priorModel: england, distancePriorWeight: 100 });
-  t.equal(share(heavy.model, 'ifa_foster')?.share, (7 + 100 * 0.157) / (9 + 100));
+  t.equal(share(heavy.model, 'ifa_foster')?.share, (7 + 100 * 0.321) / (9 + 100));
   await t.rejects(async () => calibrate(imported, { priorModel: england, distancePriorWeight: 0 }), { status: 400, errors: [{ field: 'distancePriorWeight' }] });
 });
 

@@ -30,8 +30,8 @@ t.test('the board reads a calibrated model without its calibrated distance share
 
   const full = (await as('finance', { method: 'GET', url: '/v1/models/nearshire-calibrated' })).json() as CostModelSpec;
   const byId = (model: CostModelSpec, id: string) => model.states.find((s: State) => s.id === id);
-  t.equal(byId(full, 'inhouse_foster')?.distanceOver20Miles?.share, (1 + 20 * 0.157) / (14 + 20), 'in-house, as calibrated');
-  t.equal(byId(full, 'ifa_foster')?.distanceOver20Miles?.share, (7 + 20 * 0.157) / (9 + 20), 'agency, as calibrated');
+  t.equal(byId(full, 'inhouse_foster')?.distanceOver20Miles?.share, (1 + 20 * 0.038) / (14 + 20), 'in-house, as calibrated');
+  t.equal(byId(full, 'ifa_foster')?.distanceOver20Miles?.share, (7 + 20 * 0.321) / (9 + 20), 'agency, as calibrated');
 
   const board = await as('board', { method: 'GET', url: '/v1/models/nearshire-calibrated' });
   t.equal(board.statusCode, 200);
@@ -79,7 +79,7 @@ t.test('distancePriorWeight: the Beta prior weight of the distance shares, set o
   }
   t.equal((await test.app.db.selectFrom('jobs').select('id').execute()).length, 0, 'nothing queued');
 
-  // w = 5 by hand: in-house (1 + 5 × 0.157)/(14 + 5), agency (7 + 5 × 0.157)/(9 + 5).
+  // w = 5 by hand: in-house (1 + 5 × 0.038)/(14 + 5), agency (7 + 5 × 0.321)/(9 + 5).
   const response = await as('commissioning', { method: 'POST', url: '/v1/calibrations', ...(await multipartForm(files, { authority: 'Nearshire', distancePriorWeight: '5' })) });
   t.equal(response.statusCode, 202, response.body.slice(0, 300));
   await test.app.jobs.settledWithin(response.json().id, 120_000);
@@ -87,8 +87,8 @@ t.test('distancePriorWeight: the Beta prior weight of the distance shares, set o
   t.equal(job.status, 'succeeded', JSON.stringify(job.error));
   const model = (await as('finance', { method: 'GET', url: '/v1/models/nearshire-calibrated' })).json() as CostModelSpec;
   const share = (id: string) => model.states.find((s: State) => s.id === id)?.distanceOver20Miles?.share as number;
-  t.ok(Math.abs(share('inhouse_foster') - (1 + 5 * 0.157) / 19) < 1e-12, `in-house ${share('inhouse_foster')} = 1.785/19`);
-  t.ok(Math.abs(share('ifa_foster') - (7 + 5 * 0.157) / 14) < 1e-12, `agency ${share('ifa_foster')} = 7.785/14`);
+  t.ok(Math.abs(share('inhouse_foster') - (1 + 5 * 0.038) / 19) < 1e-12, `in-house ${share('inhouse_foster')} = 1.19/19`);
+  t.ok(Math.abs(share('ifa_foster') - (7 + 5 * 0.321) / 14) < 1e-12, `agency ${share('ifa_foster')} = 8.605/14`);
   const calibration = (await as('commissioning', { method: 'GET', url: job.result.href as string })).json();
   t.equal(calibration.report.distances.priorWeight, 5, 'the report states the weight used');
   t.equal(calibration.parameters.distancePriorWeight, 5, 'and the calibration’s parameters record it');

@@ -76,6 +76,7 @@ t.test('one run: the zip holds the workbook, report, tables, charts and manifest
     'tables/net-by-year.csv',
     'tables/npv-distribution.csv',
     'tables/outcomes.csv',
+    'tables/projected-outcomes.csv',
     'tables/sensitivity.csv',
     'tables/sources.csv',
     'tables/spend-by-agency.csv',
@@ -123,7 +124,7 @@ t.test('the workbook: sheets, frozen headers, formats, and key cells equal to th
   const workbook = await readWorkbook(files['workbook.xlsx']);
   t.same(
     workbook.worksheets.map((s) => s.name),
-    ['Summary', 'Spend by year', 'Spend by agency', 'Counts', 'Outcomes', 'Interventions', 'Capacity', 'Invest to save', 'Net by year', 'Sensitivity', 'NPV distribution', 'Assumptions', 'Sources', 'Charts', 'Notes'],
+    ['Summary', 'Spend by year', 'Spend by agency', 'Counts', 'Outcomes', 'Projected outcomes', 'Interventions', 'Capacity', 'Invest to save', 'Net by year', 'Sensitivity', 'NPV distribution', 'Assumptions', 'Sources', 'Charts', 'Notes'],
   );
   // The figures as answered: rounded at the edge (money to the penny, probabilities and ratios to
   // 6 decimals), planning totals the sum of their years; the manifest still hashes the stored result.
@@ -206,14 +207,15 @@ t.test('each CSV holds exactly its sheet', async (t) => {
   const workbook = await readWorkbook(files['workbook.xlsx']);
   const manifest = JSON.parse(text(files['manifest.json']));
   const csvFiles = manifest.files.map((f: { path: string }) => f.path).filter((p: string) => p.endsWith('.csv'));
-  // 13: the Capacity sheet is there because the fixture's MST service is commissioned (places held in every run, issue 15).
-  t.equal(csvFiles.length, 13);
+  // 14: the Capacity sheet is there because the fixture's MST service is commissioned (places held in every run, issue 15).
+  t.equal(csvFiles.length, 14);
   const sheetOf: Record<string, string> = {
     summary: 'Summary',
     'spend-by-year': 'Spend by year',
     'spend-by-agency': 'Spend by agency',
     counts: 'Counts',
     outcomes: 'Outcomes',
+    'projected-outcomes': 'Projected outcomes',
     interventions: 'Interventions',
     capacity: 'Capacity',
     'invest-to-save-by-agency': 'Invest to save',
@@ -261,7 +263,9 @@ t.test('the report parses, has the expected pages and says what the results say'
   const b = reportSection(pages, /Edge-of-care MST, larger team: findings/, /About this pack/);
   t.match(b, /Spend by agency over the planning years/);
   // The report ends with About this pack: the last page is part of that section.
-  t.ok(reportSection(pages, /About this pack/).endsWith(pages[pages.length - 1]), 'the last page is in About this pack');
+  const about = reportSection(pages, /About this pack/);
+  const last = pages[pages.length - 1];
+  t.ok(about.length > 0 && about.endsWith(last.slice(Math.max(0, last.search(/About this pack/)))), 'the report ends in About this pack');
   t.ok(reportSection(pages, /Runs in this pack/).includes(RUN_B), 'the last run’s provenance closes the report');
   t.ok(reportSection(pages, /About this pack/).includes(modelContentHash(england)), 'the model hash is printed for reproduction');
   for (const [k, page] of pages.entries()) t.match(page, new RegExp(`page ${k + 1} of ${pages.length}`));
@@ -359,4 +363,54 @@ t.test('disclosure: a run on a calibrated model shows none of the rates estimate
   const plain = await build([runA]);
   const plainRows = sheetRows((await readWorkbook(plain.files['workbook.xlsx'])).getWorksheet('Assumptions') as ExcelJS.Worksheet);
   t.ok(plainRows.some((r) => r[input] === `${band.id}:${from}`), 'a model not calibrated shows its rates');
+});
+
+t.test('the Projected outcomes sheet reads back the run’s answer: share within 20 miles, stability, care leavers in EET by year', async (t) => {
+  const { files } = await build([runA]);
+  const workbook = await readWorkbook(files['workbook.xlsx']);
+  const rows = sheetRows(workbook.getWorksheet('Projected outcomes') as ExcelJS.Worksheet);
+  const result = scenarioResultView(runA.result);
+  const years = result.projectedOutcomes ?? [];
+  t.ok(years.length > 0, 'the run has projected outcomes');
+  const at = (header: string) => column(rows, header);
+  const measures = [
+    ['within_20_miles', 'shareWithin20Miles', 'lookedAfter'],
+    ['three_or_more_placements', 'threeOrMorePlacementsShare', 'lookedAfterAll'],
+    ['care_leavers_eet', 'eetShareOfCareLeavers', 'careLeavers19to21'],
+  ] as const;
+  let compared = 0;
+  for (const year of years) {
+    for (const [measure, key, counted] of measures) {
+      const bands = year[key];
+      if (!bands) continue;
+      const row = rows.find((r) => r[at('Financial year')] === year.financialYear && r[at('Measure id')] === measure);
+      if (!row) throw new Error(`no row for ${year.financialYear} ${measure}`);
+      const n = year[counted];
+      const withheld = n !== undefined && Math.min(n.baseline ?? Infinity, n.strategy ?? Infinity) < 10;
+      for (const [variant, header] of [
+        ['baseline', 'As now'],
+        ['strategy', 'Strategy'],
+        ['difference', 'Difference'],
+      ] as const) {
+        for (const [stat, label] of [
+          ['mean', 'mean'],
+          ['p10', 'P10'],
+          ['p90', 'P90'],
+        ] as const) {
+          const band = bands[variant];
+          const expected = withheld || band === null ? null : band[stat];
+          t.equal(row[at(`${header} ${label}`)], expected, `${year.financialYear} ${measure} ${variant} ${stat}`);
+          if (expected !== null) compared++;
+        }
+      }
+    }
+  }
+  t.ok(compared > 0, `${compared} figures compared with the JSON answer`);
+  // The report says the same figures in a section of its own.
+  const section = reportSection(await pdfPages(files['report.pdf']), /Projected outcomes:/, /About this pack|: who pays/);
+  t.match(section, /Placed within 20 miles/);
+  const first = rows.find((r) => r[at('Measure id')] === 'within_20_miles');
+  const mean = first?.[at('As now mean')];
+  if (typeof mean === 'number') t.ok(section.includes(`${(mean * 100).toFixed(1)}%`), `the report shows the first year's share within 20 miles, ${(mean * 100).toFixed(1)}%`);
+  else t.match(section, /withheld/);
 });

@@ -19,9 +19,9 @@ const CARE_LEAVER = withFlag('care_leaver');
 const NEET = index('independent_neet');
 const sum = (values: Float64Array, states: readonly number[]) => states.reduce((a, s) => a + values[s], 0);
 
-t.test('the default model validates, as england-default 1.3.0 in 2024-25 prices to age 25', async (t) => {
+t.test('the default model validates, as england-default 1.4.0 in 2024-25 prices to age 25', async (t) => {
   t.equal(model.id, 'england-default');
-  t.equal(model.version, '1.3.0');
+  t.equal(model.version, '1.4.0');
   t.equal(model.priceBaseYear, '2024-25');
   t.equal(model.horizonAgeYears, 25);
   t.same(

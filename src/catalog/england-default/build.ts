@@ -13,7 +13,7 @@ import { AGE_BANDS, ageTransitions, monthlyTransitions, WITHIN_STATE_MOVES } fro
  */
 
 export const ENGLAND_DEFAULT_ID = 'england-default';
-export const ENGLAND_DEFAULT_VERSION = '1.3.0';
+export const ENGLAND_DEFAULT_VERSION = '1.4.0';
 
 type EventCostSpec = Static<typeof EventCost>;
 type RateFactorSpec = Static<typeof RateFactor>;
@@ -59,7 +59,32 @@ const OUTCOME_FLAGS_BY_STATE: Record<string, StateSpec['flags']> = {
  * says so.
  */
 const ALL_PLACEMENTS_OVER_20 = Math.round((12_820 / (53_100 + 12_820)) * 1000) / 1000;
-const NON_KINSHIP_FOSTER_OVER_20 = Math.round(((7_520 - 960) / (42_120 - 6_870 + 7_520 - 960)) * 1000) / 1000;
+/**
+ * In-house and agency (IFA) foster care, 31 March 2015, derived: the DfE fostering-providers table
+ * gives non-kinship foster care (42,120 − 6,870 =) 35,250 within 20 miles and (7,520 − 960 =)
+ * 6,560 over, and agency foster care 11,930 within; its agency row over 20 miles was not read. The
+ * agency share of non-kinship foster placements, f = 42% (filled mainstream places held by IFAs,
+ * 31 March 2019, the earliest year read of Ofsted's Fostering in England), gives agency care
+ * f × 41,810 = 17,560 children with a known distance, so 17,560 − 11,930 = 5,630 over 20 miles
+ * (32.1%), and in-house care the rest: 6,560 − 5,630 = 930 over of 41,810 − 17,560 = 24,250
+ * (3.8%). The split is sensitive to f (see the note); weighted by their counts the two always
+ * give the published 15.7%.
+ */
+const NON_KINSHIP_FOSTER_KNOWN = 42_120 - 6_870 + (7_520 - 960);
+const NON_KINSHIP_FOSTER_OVER = 7_520 - 960;
+const IFA_FOSTER_WITHIN = 11_930;
+/** The derivation above for an agency share f of non-kinship foster placements (counts to the nearest 10, as the DfE rounds). */
+function fosterSplit(f: number) {
+  const ifaKnown = Math.round((f * NON_KINSHIP_FOSTER_KNOWN) / 10) * 10;
+  const ifaOver = ifaKnown - IFA_FOSTER_WITHIN;
+  return { ifaKnown, ifaOver, inhouseKnown: NON_KINSHIP_FOSTER_KNOWN - ifaKnown, inhouseOver: NON_KINSHIP_FOSTER_OVER - ifaOver };
+}
+const FOSTER_SPLIT = fosterSplit(0.42);
+const FOSTER_SPLIT_LOW = fosterSplit(0.4);
+const n = (x: number) => x.toLocaleString('en-GB');
+const pct = (over: number, known: number) => `${((100 * over) / known).toFixed(1)}%`;
+const fosterSplitNote = (who: string) =>
+  `${who}, 31 March 2015, derived (the DfE agency row over 20 miles was not read): non-kinship foster care ${n(NON_KINSHIP_FOSTER_KNOWN - NON_KINSHIP_FOSTER_OVER)} within 20 miles and ${n(NON_KINSHIP_FOSTER_OVER)} over; agency ${n(IFA_FOSTER_WITHIN)} within; taking agencies’ share of non-kinship foster placements as 42% (Ofsted, filled mainstream places 2019, the earliest year read: ofsted_fostering_ifa_share_2023) gives agency ${n(FOSTER_SPLIT.ifaKnown)} with a known distance, ${n(FOSTER_SPLIT.ifaOver)} over 20 miles (${pct(FOSTER_SPLIT.ifaOver, FOSTER_SPLIT.ifaKnown)}), and in-house ${n(FOSTER_SPLIT.inhouseOver)} over of ${n(FOSTER_SPLIT.inhouseKnown)} (${pct(FOSTER_SPLIT.inhouseOver, FOSTER_SPLIT.inhouseKnown)}). Sensitive to that share: at 40% the split is ${pct(FOSTER_SPLIT_LOW.ifaOver, FOSTER_SPLIT_LOW.ifaKnown)} agency and ${pct(FOSTER_SPLIT_LOW.inhouseOver, FOSTER_SPLIT_LOW.inhouseKnown)} in-house. Replace with the DfE agency row when transcribed.`;
 const allPlacements = (kind: string) => ({
   share: ALL_PLACEMENTS_OVER_20,
   source: 'dfe_placement_location_2024',
@@ -72,14 +97,14 @@ const DISTANCE_OVER_20_MILES: Record<string, NonNullable<StateSpec['distanceOver
     note: 'Foster placements with a relative or friend, 31 March 2015: 960 over 20 miles (90 inside and 870 outside the boundary) of 7,830 with a known distance.',
   },
   inhouse_foster: {
-    share: NON_KINSHIP_FOSTER_OVER_20,
+    share: round3(FOSTER_SPLIT.inhouseOver / FOSTER_SPLIT.inhouseKnown),
     source: 'dfe_placement_location_2024',
-    note: 'Foster care other than with relatives or friends, 31 March 2015: (7,520 − 960) over 20 miles of (42,120 − 6,870) + (7,520 − 960) with a known distance. The same figure as agency foster care until the split by provider is transcribed: in-house recruitment moves no child nearer home in this model until then.',
+    note: fosterSplitNote('In-house (local authority) foster care'),
   },
   ifa_foster: {
-    share: NON_KINSHIP_FOSTER_OVER_20,
+    share: round3(FOSTER_SPLIT.ifaOver / FOSTER_SPLIT.ifaKnown),
     source: 'dfe_placement_location_2024',
-    note: 'As in-house foster care (foster care other than with relatives or friends, 2015); the independent fostering agency row over 20 miles was not read.',
+    note: fosterSplitNote('Independent fostering agency foster care'),
   },
   residential: {
     share: 0.49,

@@ -392,6 +392,38 @@
     return Math.round(p * 100) + '%';
   }
 
+  // A share (0 to 1) as a percentage to one decimal, as the report prints it; "withheld" where null.
+  function sharePercent(value) {
+    return value === null || value === undefined ? 'withheld' : (value * 100).toFixed(1) + '%';
+  }
+
+  // Projected outcomes beside the costs (issue 17): the pack's Projected outcomes rows for one run.
+  function projectedOutcomesTable(run) {
+    const rows = run.projectedOutcomes || [];
+    if (!rows.length) return null;
+    const band = (cells) => sharePercent(cells.mean) + ' (' + sharePercent(cells.p10) + ' to ' + sharePercent(cells.p90) + ')';
+    const table = el('table', { class: 'projected-outcomes', 'data-run': run.id }, [
+      el('caption', { text: 'Projected outcomes at 31 March: ' + run.label + ' (mean, P10 to P90 over runs)' }),
+      el('thead', {}, [
+        el('tr', {}, ['Year', 'Measure', 'As now', 'Strategy', 'Difference'].map((h) => el('th', { scope: 'col', text: h }))),
+      ]),
+    ]);
+    const body = el('tbody');
+    rows.forEach((r) => {
+      body.appendChild(
+        el('tr', { 'data-year': r.financialYear, 'data-measure': r.measure }, [
+          el('th', { scope: 'row', text: r.financialYear }),
+          el('td', { text: r.label }),
+          el('td', { class: 'number', 'data-variant': 'baseline', text: band(r.baseline) }),
+          el('td', { class: 'number', 'data-variant': 'strategy', text: band(r.strategy) }),
+          el('td', { class: 'number', 'data-variant': 'difference', text: band(r.difference) }),
+        ]),
+      );
+    });
+    table.appendChild(body);
+    return table;
+  }
+
   function showResult(intro) {
     const result = $('result');
     result.hidden = false;
@@ -718,6 +750,8 @@
     runs.forEach((run) => {
       findings.appendChild(el('h2', { text: 'Findings: ' + run.label }));
       findings.appendChild(el('ul', {}, run.findings.map((s) => el('li', { text: s }))));
+      const outcomes = projectedOutcomesTable(run);
+      if (outcomes) findings.appendChild(outcomes);
     });
     renderRunCharts(runs);
     $('download-area').hidden = false;

@@ -3,6 +3,8 @@ import path from 'node:path';
 import t, { type Test } from 'tap';
 import { assertUsable, calibrate, calibratedModelId, defaultWindow, originShares } from '../../src/calibration/calibrate.ts';
 import { importSsda903 } from '../../src/calibration/import.ts';
+import { stepDistribution } from '../../src/calibration/model-structure.ts';
+import { DESTINATION_FLOOR, monthlyFromAnnual, posteriorFromPseudoCounts, priorPseudoCounts, tidyRow } from '../../src/calibration/shrinkage.ts';
 import { syntheticModel } from '../../src/calibration/synthetic-authority.ts';
 
 /**
@@ -197,4 +199,88 @@ t.test('refusals: no usable episode (both reasons), and nothing observed in the 
   });
   const draft = calibrate(brief, { priorModel: prior, forPublication: false });
   t.same(draft.report.headline, { rowsCalibrated: 0, rowsShrunk: 0, personMonths: 0, children: 0, entries: 0 }, 'not for publication: the report, with nothing in it');
+});
+
+/**
+ * Two care leavers over the 2023, 2024 and 2025 returns (OC3 records at 19 and 20):
+ *
+ * L, born 15 May 2004, residential (K2, PR4) from 1 January 2021, left care on the 18th birthday
+ *   (15 May 2022, E5: supported lodgings). OC3 at 19 (return 2024): in touch, F5, E1: supported
+ *   lodgings; at 20 (return 2025): F5, U1: independent, in education or work.
+ * M, born 15 July 2003, never in the episodes: OC3 at 19 (return 2023): G5, U1: independent, NEET;
+ *   at 20 (return 2024): G5, S2: homeless.
+ *
+ * Care-leaver-years, band 18-20: supported lodgings → supported lodgings (L, 18 to 19, the year
+ * after leaving counted from the leaving state, in return 2024) and → independent EET (L, 19 to 20,
+ * return 2025); independent NEET → homeless (M, 19 to 20, return 2024). A year counts in the
+ * window of its end.
+ */
+const careLeavers = () => {
+  const file = (name: string, lines: string[]) => ({ name, buffer: Buffer.from(`${lines.join('\r\n')}\r\n`) });
+  const OC3 = 'CHILD,DOB,IN_TOUCH,ACTIV,ACCOM';
+  return importSsda903([
+    file('2023-episodes.csv', [EPISODES, '400001,01/01/2021,S,C2,N1,K2,PR4,15/05/2022,E5,']),
+    file('2023-header.csv', ['CHILD,SEX,DOB,ETHNIC', '400001,1,15/05/2004,WBRI']),
+    file('2023-oc3.csv', [OC3, '400002,15/07/2003,YES,G5,U1']),
+    file('2024-episodes.csv', [EPISODES]),
+    file('2024-header.csv', ['CHILD,SEX,DOB,ETHNIC']),
+    file('2024-oc3.csv', [OC3, '400001,15/05/2004,YES,F5,E1', '400002,15/07/2003,YES,G5,S2']),
+    file('2025-episodes.csv', [EPISODES]),
+    file('2025-header.csv', ['CHILD,SEX,DOB,ETHNIC']),
+    file('2025-oc3.csv', [OC3, '400001,15/05/2004,YES,F5,U1']),
+  ], { pseudonymKey: 'k' });
+};
+
+t.test('care leavers: years counted by hand, the annual update converted to monthly, weighed in care-leaver-years', async (t) => {
+  // Kills countCareLeavers' pairing (at 18 → 19 from the leaving state, 19 → 20), the window test
+  // (`>=`/`<=` at both ends), `addAnnual`'s accumulation, the annual prior's twelve steps (`m <
+  // 12` → `<=`), the care leaver states (accommodation and activity), the concentration 12(n + A)
+  // and its 1e-3 rounding, the exposures 12n of a zero count, `shrunk: n < threshold / 12`, and
+  // the `n <= 0` skip.
+  const imported = await careLeavers();
+  const w = 2;
+  const { model, report } = calibrate(imported, { priorModel: prior, careLeaverPriorWeight: w });
+  t.same(report.window, { fromYear: 2023, toYear: 2025, months: 36 });
+  t.same(report.careLeavers.map((r) => [r.band, r.state, r.units, r.observations, r.rates.filter((x) => x.count > 0).map((x) => [x.to, x.count])]), [
+    ['18-20', 'independent_neet', 'care-leaver-years', 1, [['homeless', 1]]],
+    ['18-20', 'supported_lodgings', 'care-leaver-years', 2, [['independent_eet', 1], ['supported_lodgings', 1]]],
+  ]);
+  const rows = prior.transitions['18-20'];
+  const check = (state: string, counts: Record<string, number>, learnable: string[]) => {
+    const n = Object.values(counts).reduce((a, b) => a + b, 0);
+    let annual = new Map([[state, 1]]);
+    for (let m = 0; m < 12; m++) annual = stepDistribution(rows, annual);
+    const alpha = priorPseudoCounts(Object.fromEntries(annual), w, learnable, state, DESTINATION_FLOOR);
+    const priorTotal = Object.values(alpha).reduce((a, b) => a + b, 0);
+    const monthly = tidyRow(monthlyFromAnnual(posteriorFromPseudoCounts(alpha, { months: n, counts }, state), state), new Set([...Object.keys(rows[state]), ...learnable]));
+    t.same(model.transitions['18-20'][state], monthly, `${state}: the monthly row of the annual posterior`);
+    const r = report.careLeavers.find((x) => x.state === state)!;
+    close(t, r.priorWeight, priorTotal, 1e-12, `${state}: prior pseudo-count`);
+    close(t, r.concentration, 12 * (n + priorTotal), 1e-9, `${state}: concentration 12(n + A)`);
+    t.equal(model.rateUncertainty?.rowConcentration?.['18-20']?.[state], Math.round(12 * (n + priorTotal) * 1000) / 1000, `${state}: row concentration to 1e-3`);
+    t.equal(r.shrunk, true, `${state}: ${n} < 240/12`);
+    for (const rate of r.rates) {
+      t.equal(rate.empirical, (counts[rate.to] ?? 0) / n, `${state} → ${rate.to}: empirical`);
+      // A destination never seen: at least the exact bound for 0 in 12n months.
+      if (rate.to !== state && rate.count === 0 && learnable.includes(rate.to)) t.ok(rate.lower === 0 && rate.upper >= 1 - 0.1 ** (1 / (12 * n)) - 1e-12, `${state} → ${rate.to}: [0, ${rate.upper}] for 0 in ${12 * n}`);
+      t.equal(rate.revealed, rate.to === state || learnable.includes(rate.to), `${state} → ${rate.to}: revealed`);
+    }
+  };
+  // What OC3 can show (accommodation and activity codes that map to a state of 18-20), but the row's own state.
+  const shown = ['supported_lodgings', 'independent_eet', 'independent_neet', 'homeless', 'adult_custody', 'staying_put'];
+  check('supported_lodgings', { supported_lodgings: 1, independent_eet: 1 }, shown.filter((s) => s !== 'supported_lodgings'));
+  check('independent_neet', { homeless: 1 }, shown.filter((s) => s !== 'independent_neet'));
+  t.equal(report.headline.rowsCalibrated, report.rows.length + report.ageTransitions.length + 2 + report.entrySplits.length, 'the two care leaver rows are counted');
+  t.equal(report.shrunk.filter((s) => s.kind === 'care_leaver').length, 2);
+  t.same(report.shrunk.find((s) => s.kind === 'care_leaver' && s.state === 'supported_lodgings'), { kind: 'care_leaver', band: '18-20', state: 'supported_lodgings', observations: 2, priorShare: report.careLeavers[1].priorShare });
+
+  // Below the threshold in care-leaver-years: 2 < 24/12 is false, 1 < 2 true.
+  const lowThreshold = calibrate(imported, { priorModel: prior, careLeaverPriorWeight: w, shrinkThreshold: 24 }).report;
+  t.same(lowThreshold.careLeavers.map((r) => [r.state, r.shrunk]), [['independent_neet', true], ['supported_lodgings', false]]);
+  // The window of a year's end: 2025 alone has L's 19 → 20; 2024 alone has L's 18 → 19 and M's 19 → 20; 2023 none.
+  const counted = (fromYear: number, toYear: number) =>
+    calibrate(imported, { priorModel: prior, referenceWindow: { fromYear, toYear }, forPublication: false }).report.careLeavers.map((r) => [r.state, r.rates.filter((x) => x.count > 0).map((x) => x.to)]);
+  t.same(counted(2025, 2025), [['supported_lodgings', ['independent_eet']]]);
+  t.same(counted(2024, 2024), [['independent_neet', ['homeless']], ['supported_lodgings', ['supported_lodgings']]]);
+  t.same(counted(2023, 2023), []);
 });

@@ -113,6 +113,7 @@ t.test('the fit window and its rule in words', async (t) => {
     window: { fromYear: 2021, toYear: 2023 },
     rule: "2021-2023: the chosen window's length (3 years) ending at 2023, because the chosen window 2022-2024 includes the year projected",
   }, 'ending at the year: it includes it');
+  t.same(fitWindowFor(years, 2024, { fromYear: 2024, toYear: 2025 }).rule, "2022-2023: the chosen window's length (2 years) ending at 2023, because the chosen window 2024-2025 includes the year projected", 'starting at the year: it includes it');
   t.same(fitWindowFor(years, 2024, { fromYear: 2025, toYear: 2025 }), {
     window: { fromYear: 2023, toYear: 2023 },
     rule: "2023-2023: the chosen window's length (1 year) ending at 2023, because the chosen window 2025-2025 starts after the year projected",
@@ -311,4 +312,43 @@ t.test('five children: counts, benchmarks and verdict by hand; the projection is
     note: 'entry rates are national (no population was given): the calibrated model keeps the prior’s chance of entering care; this backtest projects entrants from the authority’s own entry counts over the fit window, so it tests the model once children are in care, not its entry rates',
   });
   t.equal(result.interval.method, 'simulation: rows drawn from the posterior Dirichlet (rateUncertainty), entrants Poisson with a Gamma rate from the entry counts, and each child’s months drawn');
+});
+
+t.test('the options are checked before any fit, in words', async (t) => {
+  // Kills the year bounds (`year − 1 < first` → `<=`, `year > last` → `>=`, `||` → `&&`), the level's
+  // and the draws' checks (20 and 100,000 allowed, whole numbers), and their messages.
+  const imported = await fiveChildren();
+  const refused = (options: { year: number; intervalLevel?: number; draws?: number }, message: string) => t.throws(() => backtest(imported, { priorModel: model, ...options }), new RangeError(message), message);
+  refused({ year: 2022 }, 'backtest year 2022 needs the returns for 2021 and 2022; 2022 to 2024 were imported');
+  refused({ year: 2025 }, 'backtest year 2025 needs the returns for 2024 and 2025; 2022 to 2024 were imported');
+  for (const level of [0, 1, Number.NaN]) refused({ year: 2024, intervalLevel: level }, `the interval level must be between 0 and 1, not ${level}`);
+  for (const draws of [19, 100_001, 20.5, Number.NaN]) refused({ year: 2024, draws }, `draws must be a whole number from 20 to 100000, not ${draws}`);
+  // The first year that has a year before it: 2023 (fit on 2022 alone; Q and P in care on 1 April 2022).
+  const first = backtest(imported, { priorModel: model, year: 2023, draws: 20, seed: 5 });
+  t.same(first.fitWindow, { fromYear: 2022, toYear: 2022 });
+  t.equal(first.interval.seed, 5);
+  t.equal(first.startPopulation, 2, 'P and Q');
+  t.equal(first.vanished, 0, 'V is in the 2023 return');
+});
+
+t.test('the seeded interval, pinned; type-7 quantiles of 20 draws', async (t) => {
+  // A regression pin, not a hand calculation: the simulation's draws (xoshiro128** streams,
+  // Marsaglia-Tsang gammas, Poisson entrants) for seed 903 and 20 draws, as computed at this
+  // commit. With 20 draws the central 90% interval is s(0) + 0.95·(s(1) − s(0)) and
+  // s(18) + 0.05·(s(19) − s(18)) of the sorted totals (Hyndman-Fan type 7), so an end that is not
+  // a whole number shows two different order statistics (5.1: s(18) = 5, s(19) = 7). Kills the
+  // mutants of the draw (DrawnChain, simulateCounts) and of the quantile and the predictive sd.
+  const result = backtest(await fiveChildren(), { priorModel: model, year: 2024, draws: 20 });
+  const o = result.overall;
+  close(t, o.lower, 1, 1e-12, 'lower');
+  close(t, o.upper, 5.1, 1e-12, 'upper');
+  close(t, o.simulatedMean, 3.15, 1e-12, 'mean of the 20 totals (63/20)');
+  close(t, o.predictiveSd, 1.4244112357114616, 1e-12, 'sd of the totals, n − 1');
+  t.equal(o.inInterval, true, '3 in [1, 5.1]');
+  t.same(result.groups.map((g) => [g.group, Math.round(g.lower * 1e9) / 1e9, Math.round(g.upper * 1e9) / 1e9]), [
+    ['fostering', 1, 5],
+    ['residential', 0, 3.05],
+    ['supported', 0, 0],
+    ['other', 0, 0.05],
+  ]);
 });

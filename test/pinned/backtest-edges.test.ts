@@ -352,3 +352,36 @@ t.test('the seeded interval, pinned; type-7 quantiles of 20 draws', async (t) =>
     ['other', 0, 0.05],
   ]);
 });
+
+t.test('propagate at an 18th birthday: the age transition replaces the row, the first rule for a state wins', async (t) => {
+  // Kills birthdayRows' `?? []` (→ `&&`, or a made-up rule), its loop body, `!byState.has(s)` (→
+  // true: a later rule overwrites the first; → false: no rule), `out.set` removed, and
+  // propagate's `birthday !== undefined ? … : undefined` (→ false, or ===).
+  const born = monthIndex(2007, 6); // mid-June 2007: 18 in June 2025
+  const june = monthIndex(2025, 6);
+  const leaving = model.ageTransitions!.find((r) => r.atAgeYears === 18 && r.from.includes('residential'))!.to;
+  t.same(Object.fromEntries(propagate(model, born, new Map([['residential', 1]]), june, june + 1)), Object.fromEntries(Object.entries(leaving).filter(([, p]) => p !== 0)), 'the age transition at 18');
+  // A rule for residential put first: it wins over the model's own.
+  const twice = structuredClone(model);
+  twice.ageTransitions = [{ atAgeYears: 18, from: ['residential'], to: { supported_lodgings: 1 } }, ...twice.ageTransitions!];
+  t.same(Object.fromEntries(propagate(twice, born, new Map([['residential', 1]]), june, june + 1)), { supported_lodgings: 1 }, 'the first rule for the state');
+  // No age transitions: the monthly row of the band at the start of the month (17: 16-17).
+  const none = structuredClone(model);
+  delete none.ageTransitions;
+  const row = model.transitions['16-17'].residential;
+  t.same(Object.fromEntries(propagate(none, born, new Map([['residential', 1]]), june, june + 1)), Object.fromEntries(Object.entries(row).filter(([, p]) => p !== 0)), 'no rule: the 16-17 row');
+  // The month before the birthday: the row, not the rule.
+  t.same(Object.fromEntries(propagate(model, born, new Map([['residential', 1]]), june - 1, june)), Object.fromEntries(Object.entries(row).filter(([, p]) => p !== 0)), 'May 2025: the 16-17 row');
+});
+
+t.test('the verdict joins two benchmarks on one side in the mixed case; the entry rate over three years', async (t) => {
+  // Kills the `' and '` of the mixed branches (two better, one worse; one better, two worse) and
+  // `/ (k − 1)` → `* (k − 1)` (the same at k = 2).
+  const b = (method: 'carried_forward' | 'last_years_flows', groupError: number) => ({ method, description: '', total: 0, groupError });
+  t.equal(backtestVerdict(2024, 5, [b('carried_forward', 1), b('last_years_flows', 2), b('carried_forward', 9)]), 'In 2024 the stock carried forward and last year’s flows did better than the model (smaller summed group error); the model did better than the stock carried forward.');
+  t.equal(backtestVerdict(2024, 5, [b('carried_forward', 1), b('last_years_flows', 7), b('carried_forward', 9)]), 'In 2024 the stock carried forward did better than the model (smaller summed group error); the model did better than last year’s flows and the stock carried forward.');
+  // [10, 20, 60]: mean 90.5/3; s² = (400 + 100 + 900)/2 = 700; τ² = 700 − 30 = 670.
+  const three = entryRateFor([10, 20, 60]);
+  close(t, three.betweenYearVariance, 670, 1e-12, 'τ² over three years');
+  close(t, three.scale, (90.5 / 9 + 670) / (90.5 / 3), 1e-12, 'scale');
+});

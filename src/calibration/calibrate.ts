@@ -700,7 +700,7 @@ export function calibrate(imported: ImportedSsda903, options: CalibrateOptions):
 
   const authority = options.authorityName;
   const id = calibratedModelId({ priorId: prior.id, modelId: options.modelId, authorityName: authority });
-  const windowText = `${window.fromYear - 1}-${String(window.toYear).slice(2)} to ${window.toYear - 1}-${String(window.toYear).slice(2)}`;
+  const windowText = `${window.fromYear - 1}-${String(window.fromYear).slice(2)} to ${window.toYear - 1}-${String(window.toYear).slice(2)}`;
   const oneReturn = window.fromYear === window.toYear ? `${window.fromYear - 1}-${String(window.toYear).slice(2)} SSDA903 return` : undefined;
   const returnsText = oneReturn ? `the ${oneReturn}` : `SSDA903 returns ${window.fromYear} to ${window.toYear} (years ending 31 March)`;
   const model: CostModelSpec = {

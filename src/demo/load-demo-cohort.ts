@@ -40,7 +40,8 @@ export interface DemoLoadTarget {
 /**
  * Loads the synthetic Northvale cohort through the same import as POST /v1/young-people/import,
  * audited as the system, when the database has never held a young person (tombstones count, so
- * erasing everyone does not bring the demo back). Returns how many were loaded; 0 when skipped.
+ * erasing everyone does not bring the demo back). Returns how many open cases were loaded (the
+ * file's 400 and the care leavers aged 19-21 added with the history: 460); 0 when skipped.
  */
 export async function loadDemoCohortIfEmpty(
   target: DemoLoadTarget,
@@ -53,8 +54,8 @@ export async function loadDemoCohortIfEmpty(
   try {
     const result = await importYoungPeople(target.db, systemActor, rows, today, { source: 'demo', ...(options.progress ? { progress: options.progress } : {}) });
     // Teams, key workers and two years of history, so the scorecard has something to show.
-    await loadDemoHistory(target.db, systemActor, months);
-    return result.imported;
+    const history = await loadDemoHistory(target.db, systemActor, months);
+    return result.imported + history.careLeaversAdded;
   } catch (error) {
     // Another instance loading at the same moment, or a file edited by hand: the service still starts.
     if (error instanceof DomainError) {

@@ -12,9 +12,10 @@ import { toYoungPersonRow } from '../services/young-people.ts';
  * (issue 17), and the former children whose cases closed in the window (records of their own,
  * closed, with their histories) and the care leavers aged 19-21 added to the file's (open, under
  * leaving care), every date moved forward by `months` like the cohort's. One
- * transaction: all or nothing. Returns the number of episodes stored.
+ * transaction: all or nothing. Returns the numbers stored: episodes, open care leavers added beside
+ * the file's people, and closed former children.
  */
-export async function loadDemoHistory(db: Kysely<Database>, actor: Actor, months: number): Promise<number> {
+export async function loadDemoHistory(db: Kysely<Database>, actor: Actor, months: number): Promise<{ episodes: number; careLeaversAdded: number; casesClosed: number }> {
   const demo = generateDemoHistory(generateDemoCohort());
   const shift = (iso: string) => (months === 0 ? iso : addMonthsToIsoDate(iso, months));
   return db.transaction().execute(async (trx) => {
@@ -76,6 +77,6 @@ export async function loadDemoHistory(db: Kysely<Database>, actor: Actor, months
     for (const c of demo.careLeavers) for (const e of c.episodes) rows.push(episodeRow(leaverIds.get(c.record.reference) as string, e));
     await insertEpisodes(trx, rows);
     await appendAuditEvent(trx, actor, { action: 'history.import', resourceType: 'young_person', resourceId: null, detail: { source: 'demo', episodes: rows.length, teams: demo.teams.length, casesClosed: formerRows.length, careLeaversAdded: leaverRows.length } });
-    return rows.length;
+    return { episodes: rows.length, careLeaversAdded: leaverRows.length, casesClosed: formerRows.length };
   });
 }

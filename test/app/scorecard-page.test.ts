@@ -32,7 +32,7 @@ async function fitsAt1280(t: Test, page: Page, view: string) {
 
 t.test('the scorecard page: sign in, the organisation scorecard, a team view, the board’s view', async (t) => {
   const { app, tokens } = await buildTestApp(t);
-  t.equal(await loadDemoCohortIfEmpty(app), 400);
+  t.equal(await loadDemoCohortIfEmpty(app), 460);
   const { page, base, problems } = await openPage(t, app, { width: 1400 });
 
   await page.goto(`${base}/app/scorecard.html`);

@@ -8,7 +8,7 @@ const asOf = new Date(Date.UTC(DEMO_COHORT_AS_OF.year, DEMO_COHORT_AS_OF.month -
 
 t.test('an empty database gets the whole cohort through the import, audited as the system; a second start adds nothing', async (t) => {
   const { app, as } = await buildTestApp(t);
-  t.equal(await loadDemoCohortIfEmpty(app), 400);
+  t.equal(await loadDemoCohortIfEmpty(app), 460);
   const listed = (await as('finance', { method: 'GET', url: '/v1/young-people?limit=1' })).json();
   t.equal(listed.total, 400 + ADDED_CARE_LEAVERS_19_TO_21, 'the cohort file and the care leavers aged 19-21 added beside it, open');
   const leavers = (await as('finance', { method: 'GET', url: '/v1/young-people?referenceContains=NV-L&limit=200' })).json();
@@ -45,7 +45,7 @@ t.test('an empty database gets the whole cohort through the import, audited as t
 t.test('loaded later, every date moves by the months elapsed, so ages and durations are as generated', async (t) => {
   const { app } = await buildTestApp(t);
   const later = new Date(Date.UTC(DEMO_COHORT_AS_OF.year + 3, DEMO_COHORT_AS_OF.month - 1, 17));
-  t.equal(await loadDemoCohortIfEmpty(app, { today: later }), 400);
+  t.equal(await loadDemoCohortIfEmpty(app, { today: later }), 460);
   const generated = new Map([...generateDemoCohort(), ...generateDemoHistory().careLeavers.map((c) => c.record)].map((r) => [r.reference, r]));
   const rows = await app.db.selectFrom('young_people').selectAll().execute();
   let checked = 0;

@@ -39,10 +39,10 @@ t.test('npm start on an empty embedded database loads the Northvale cohort once 
 
   const first = await startServer(dataDir);
   t.teardown(() => stopServer(first.child));
-  t.match(first.output, /demo data: loaded 400 synthetic young people of the fictional borough of Northvale/);
+  t.match(first.output, /demo data: loaded 460 synthetic young people of the fictional borough of Northvale/);
   const response = await fetch(`${first.address}/v1/young-people?limit=1`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
   t.equal(response.status, 200);
-  t.equal(((await response.json()) as { total: number }).total, 400);
+  t.equal(((await response.json()) as { total: number }).total, 460);
   await stopServer(first.child);
 
   const second = await startServer(dataDir);

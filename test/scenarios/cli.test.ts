@@ -92,7 +92,7 @@ t.test('on a database that has never held a young person, the demo cohort is loa
   const file = tempFile('demo.json', smallScenario({ id: 'demo-cohort', planningYears: 1, lifetimeYears: 1, runs: 10 }));
   const result = await scenarioCommand([file, '--threads', '1', '--no-store'], environment(dataDir, { LOAD_DEMO_DATA: 'true' }));
   t.equal(result.code, 0, result.stderr);
-  t.match(result.stderr, /loaded the 400 of the demo borough/);
-  t.match(result.stdout, /Cohort: 400 young people on record/);
+  t.match(result.stderr, /loaded the 460 of the demo borough/);
+  t.match(result.stdout, /Cohort: 460 young people on record/);
   t.match(result.stdout, /Not stored \(--no-store\)/);
 });

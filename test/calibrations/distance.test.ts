@@ -47,7 +47,7 @@ t.test('the board reads a calibrated model without its calibrated distance share
   // The report: a role with individual access reads the counts; the board reads them under the rule.
   const href = job.result.href as string;
   const open = (await as('commissioning', { method: 'GET', url: href })).json().report.distances;
-  t.match(open.states.find((s: { state: string }) => s.state === 'inhouse_foster'), { children: 14, over20Miles: 1, within20Miles: 13, estimate: Math.round(((1 + 3.14) / 34) * 1e6) / 1e6 });
+  t.match(open.states.find((s: { state: string }) => s.state === 'inhouse_foster'), { children: 14, over20Miles: 1, within20Miles: 13, estimate: Math.round(((1 + 20 * 0.038) / 34) * 1e6) / 1e6 });
   const hidden = (await as('board', { method: 'GET', url: href })).json().report.distances;
   const inhouseRow = hidden.states.find((s: { state: string }) => s.state === 'inhouse_foster');
   const agencyRow = hidden.states.find((s: { state: string }) => s.state === 'ifa_foster');

@@ -255,7 +255,10 @@ t.test('the exact oracle without mathjs gives the frozen oracle its figures bit 
             plans: [{ startState: c.startState, moves: c.moves, interventions: c.interventions, statePrices: c.statePrices, currentPlacementWeeklyPrice: c.price }],
             parameterUncertainty: false,
           };
-          return JSON.stringify(expectedCost(model, request)) === JSON.stringify(expectedCostBaseline(model, request));
+          // todaysPlacementByMonth (issue 17, the known distance) is new and not the frozen oracle's:
+          // every figure the frozen oracle gives must be the same bits.
+          const { todaysPlacementByMonth: _new, ...figures } = expectedCost(model, request);
+          return JSON.stringify(figures) === JSON.stringify(expectedCostBaseline(model, request));
         },
       ),
       { numRuns: 25, seed: 1900 + m },

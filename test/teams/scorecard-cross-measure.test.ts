@@ -46,6 +46,25 @@ type CellDto = { numerator: Shown; denominator: Shown; teamId?: string };
 type View = { organisation: CellDto; teams: CellDto[]; noTeam?: CellDto };
 type MeasureDto = View & { id: string; trend: Array<View & { quarterEnd: string }> };
 
+/**
+ * The figures as a reader has them, for derivableFigures: `vector(figures, isHidden)` appends one
+ * row of cells whose last is the total of the others (teams then the organisation) and returns
+ * its offset; callers push further relations (differences between measures) themselves.
+ */
+function readerFigures() {
+  const values: number[] = [];
+  const hidden: boolean[] = [];
+  const relations: Relation[] = [];
+  const vector = (figures: number[], isHidden: boolean[]) => {
+    const o = values.length;
+    values.push(...figures);
+    hidden.push(...isHidden);
+    relations.push({ parts: Array.from({ length: figures.length - 1 }, (_, i) => o + i), total: o + figures.length - 1 });
+    return o;
+  };
+  return { values, hidden, relations, vector };
+}
+
 t.test('a count of 1-4 cannot be recovered by subtracting one measure’s denominator from another’s', async (t) => {
   const { as } = await buildTestApp(t);
   const north = (await as('admin', { method: 'POST', url: '/v1/teams', payload: { name: 'North', service: 'children_looked_after' } })).json().id;
@@ -132,16 +151,7 @@ t.test('property: across nested measures no denominator gap of 1-4 is shown and 
       const n = shares[0].length;
       // Every figure as the reader has it: numerators, denominators, and the never-shown
       // differences (hidden unless both figures they join are shown).
-      const values: number[] = [];
-      const hidden: boolean[] = [];
-      const relations: Relation[] = [];
-      const vector = (figures: number[], isHidden: boolean[]) => {
-        const o = values.length;
-        values.push(...figures);
-        hidden.push(...isHidden);
-        relations.push({ parts: Array.from({ length: n - 1 }, (_, i) => o + i), total: o + n - 1 });
-        return o;
-      };
+      const { values, hidden, relations, vector } = readerFigures();
       const at = shares.map((cells, m) => {
         const num = vector(
           cells.map((c) => c.numerator),
@@ -220,16 +230,7 @@ t.test('review finding 2: two looked-after children moved into leaving care hide
     "leaving care's 2, 2 and 1 are hidden, with the two CLA teams' cells as complements; empty teams show 0",
   );
   // As the reader has it (differences hidden unless both figures are shown): nothing hidden is determined.
-  const values: number[] = [];
-  const hidden: boolean[] = [];
-  const relations: Relation[] = [];
-  const vector = (figures: number[], isHidden: boolean[]) => {
-    const o = values.length;
-    values.push(...figures);
-    hidden.push(...isHidden);
-    relations.push({ parts: [0, 1, 2, 3, 4, 5].map((i) => o + i), total: o + 6 });
-    return o;
-  };
+  const { values, hidden, relations, vector } = readerFigures();
   const at = [three, distance, stability].map((cs, m) => {
     const num = vector(cs.map((c) => c.numerator), shown[m].numerators.map((x) => typeof x === 'string'));
     const den = vector(cs.map((c) => c.denominator), shown[m].denominators.map((x) => typeof x === 'string'));

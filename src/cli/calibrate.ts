@@ -1,7 +1,6 @@
 import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { type BacktestResult, backtest } from '../calibration/backtest.ts';
 import { type CalibrateOptions, calibrate, defaultWindow } from '../calibration/calibrate.ts';
 import { importSsda903 } from '../calibration/import.ts';
@@ -9,6 +8,7 @@ import { midYearsOf, type PopulationEstimate, readPopulation } from '../calibrat
 import { DEFAULT_MAPPING, mergeMapping } from '../calibration/mapping.ts';
 import type { CostModelSpec } from '../catalog/model-schema.ts';
 import { DomainError } from '../services/errors.ts';
+import { commandLine } from './arguments.ts';
 import { progressBar } from './progress-bar.ts';
 
 /**
@@ -41,9 +41,33 @@ import { progressBar } from './progress-bar.ts';
  * Progress goes to stderr, the headline to stdout; nothing personal is printed.
  */
 
-const { values, positionals } = parseArgs({
-  allowPositionals: true,
-  options: {
+const USAGE = `npm run calibrate -- <folder or zip> [options]
+
+  Calibrates the prior model on SSDA903 returns, backtests, and writes the model and its report.
+
+  --out DIR            where to write (default calibration-output)
+  --window 2021-2024   return years to calibrate on (default: the latest four)
+  --prior FILE         prior model (default models/england-default.json)
+  --weight N           prior weight per monthly row, in person-months (default 60)
+  --distance-weight N  Beta prior weight, in children, of the prior's share placed more than 20
+                       miles from home, when the files carry PL_DISTANCE (default 20)
+  --level L            level of the report's intervals, above 0 and below 1: 0.9 (the default) for 90%
+  --mapping FILE       the authority's partial mapping table, merged over the default
+  --authority NAME     the authority's name (names the model: <name>-calibrated)
+  --la NAME            with several authorities in the files (an LA column), the one to use
+  --population FILE    ONS mid-year population estimates by single year of age (MYE2 as CSV,
+                       or long: code, age, population_YYYY): entry rates per 10,000 become local
+  --population-area CODE  the authority's ONS code (or name) when that file holds several areas
+  --id ID --version X.Y.Z
+  --backtest YEAR|all|none   year(s) to project and compare (default: the latest); each fits
+                       on --window when it ends before the year, else on as many years ending
+                       the year before; a 90% interval, errors by placement group and the naive
+                       benchmarks are printed
+  -h, --help           this text
+`;
+
+const { values, positionals } = commandLine(
+  {
     out: { type: 'string', default: 'calibration-output' },
     window: { type: 'string' },
     prior: { type: 'string' },
@@ -59,7 +83,8 @@ const { values, positionals } = parseArgs({
     version: { type: 'string' },
     backtest: { type: 'string', default: 'latest' },
   },
-});
+  USAGE,
+);
 
 const progress = progressBar();
 const bar = (fraction: number, label: string) => progress.update(fraction, label);
@@ -85,7 +110,7 @@ function fail(message: string, details: string[] = [], code = 2): never {
 
 async function main(): Promise<void> {
   const input = positionals[0];
-  if (!input) fail('give a folder of SSDA903 CSV files, or a zip of them: npm run calibrate -- <folder> [--out dir] [--window 2021-2024]');
+  if (!input) fail(`give a folder of SSDA903 CSV files, or a zip of them: ${USAGE.split('\n')[0]}`);
   if (!existsSync(input)) fail(`${input} does not exist`);
   const files = statSync(input).isDirectory()
     ? readdirSync(input)

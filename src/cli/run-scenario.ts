@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { buildApp } from '../app.ts';
 import { modelNamedBy, scenarioContentHash } from '../catalog/scenario-catalog.ts';
 import { validateScenario } from '../catalog/validate-scenario.ts';
@@ -15,6 +14,7 @@ import type { ScenarioVersionEntry } from '../services/scenarios.ts';
 import type { FundingResult } from '../simulation/funding-fold.ts';
 import { CancelledError } from '../simulation/pool.ts';
 import type { Summary } from '../simulation/summary.ts';
+import { commandLine } from './arguments.ts';
 import { progressBar } from './progress-bar.ts';
 
 /**
@@ -27,15 +27,27 @@ import { progressBar } from './progress-bar.ts';
  * service: an embedded database has one user at a time.
  */
 
-const { values, positionals } = parseArgs({
-  allowPositionals: true,
-  options: {
+const USAGE = `npm run scenario -- scenarios/NAME.json [--runs N] [--seed S] [--threads T] [--no-store]
+
+  Runs a scenario file against its baseline on the service's database (DATA_DIR's embedded
+  database, or DATABASE_URL), stores the run and prints the headline.
+
+  --runs N       Monte Carlo runs, 10 to 20,000 (default: the scenario's, else 2,000)
+  --seed S       the random seed, a whole number (default: the scenario's, else a random one)
+  --threads T    worker threads, 0 to 256 (results do not depend on them)
+  --no-store     print the headline without storing the run
+  -h, --help     this text
+`;
+
+const { values, positionals } = commandLine(
+  {
     runs: { type: 'string' },
     seed: { type: 'string' },
     threads: { type: 'string' },
     'no-store': { type: 'boolean', default: false },
   },
-});
+  USAGE,
+);
 
 const progress = progressBar();
 const bar = (fraction: number, label: string) => progress.update(fraction, label);
@@ -156,7 +168,7 @@ function table(header: string[], rows: string[][]): string[] {
 
 async function main(): Promise<void> {
   const file = positionals[0];
-  if (!file) fail('give a scenario file: npm run scenario -- scenarios/NAME.json [--runs N] [--seed S] [--threads T] [--no-store]');
+  if (!file) fail(`give a scenario file: ${USAGE.split('\n')[0]}`);
   const runs = integerOption('runs', values.runs, 10, 20_000);
   const seed = integerOption('seed', values.seed, 0, Number.MAX_SAFE_INTEGER);
   const threads = integerOption('threads', values.threads, 0, 256);

@@ -129,3 +129,18 @@ t.test('--population: entry rates per 10,000 printed and in the report; national
   t.match(several.stderr, /--population: holds 2 areas/);
   t.notOk(existsSync(path.join(dir, 'bad')), 'nothing written');
 });
+
+t.test('--help prints the usage and exits 0; an unknown or incomplete option is told, with the usage, not a stack trace', async (t) => {
+  const help = run('--help');
+  t.equal(help.status, 0, help.stderr);
+  t.match(help.stdout, /^npm run calibrate -- <folder or zip> \[options\]/);
+  t.match(help.stdout, /--window 2021-2024 +return years to calibrate on/);
+  t.equal(run('-h').stdout, help.stdout, '-h is --help');
+  const unknown = run(HAND, '--windw', '2023');
+  t.equal(unknown.status, 2);
+  t.match(unknown.stderr, /^Unknown option '--windw'\n\nnpm run calibrate -- /);
+  t.notMatch(unknown.stderr, /at .*:\d+:\d+|To specify a positional/, 'no stack trace, no advice about positionals');
+  const missing = run(HAND, '--window');
+  t.equal(missing.status, 2);
+  t.match(missing.stderr, /^Option '--window <value>' argument missing/);
+});

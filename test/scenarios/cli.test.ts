@@ -52,6 +52,20 @@ t.test('a bad scenario file is refused with its errors; nothing is stored', asyn
   await database.close();
 });
 
+t.test('--help prints the usage and exits 0; a mistyped option is told with the usage, not a stack trace', async (t) => {
+  const help = await scenarioCommand(['--help'], environment(dataDir));
+  t.equal(help.code, 0, help.stderr);
+  t.match(help.stdout, /^npm run scenario -- scenarios\/NAME\.json \[--runs N\]/);
+  t.match(help.stdout, /--runs N +Monte Carlo runs, 10 to 20,000/);
+  const unknown = await scenarioCommand(['scenarios/edge-of-care-mst.json', '--run', '20'], environment(dataDir));
+  t.equal(unknown.code, 2);
+  t.match(unknown.stderr, /^Unknown option '--run'\n\nnpm run scenario -- /);
+  t.notMatch(unknown.stderr, /at .*:\d+:\d+/, 'no stack trace');
+  const flag = await scenarioCommand(['scenarios/edge-of-care-mst.json', '--no-store=yes'], environment(dataDir));
+  t.equal(flag.code, 2);
+  t.match(flag.stderr, /^Option '--no-store' does not take an argument/);
+});
+
 t.test('runs a scenario file with a progress bar, prints the headline and stores the run', async (t) => {
   // Entrants only: the database holds no young people (no demo data here).
   const file = tempFile('entrants-only.json', {

@@ -315,7 +315,10 @@ function fundingPage(doc: Doc, label: string, f: FundingView, years: number, run
 /** The balanced scorecard in brief (issue 17): the workbook's Scorecard sheet has every count and the trend. */
 /** A share as a percentage to one decimal, "withheld" where the table withholds it. */
 export function sharePercent(value: Cell): string {
-  return typeof value === 'number' ? `${(value * 100).toFixed(1)}%` : 'withheld';
+  if (typeof value !== 'number') return 'withheld';
+  // A difference of −0.0004 rounds to "-0.0%": written 0.0%, as the sheet's figure reads.
+  const text = (value * 100).toFixed(1);
+  return `${text === '-0.0' ? '0.0' : text}%`;
 }
 
 /**
@@ -348,7 +351,7 @@ function projectedOutcomesSection(doc: Doc, label: string, run: PackRun): void {
   );
   paragraph(
     doc,
-    `Of children looked after on 31 March: the expected share placed within 20 miles of home (from the model’s shares by placement state) and the share with three or more placements in the year; of care leavers aged 19-21, the share in education, employment or training. Mean of the runs’ shares, P10 to P90 over runs; withheld where fewer than ${MIN_COUNTED_FOR_SHARES} children are counted. The Projected outcomes sheet has the figures.`,
+    `Of children looked after on 31 March: the expected share placed within 20 miles of home (from the model’s shares by placement state) and the share with three or more placements in the year; of care leavers aged 19-21, the share in education, employment or training. Mean of the runs’ shares, P10 to P90 over runs (where most runs give 0 and a few give more, the mean can lie above P90: 0.1% (0.0% to 0.0%)); withheld where fewer than ${MIN_COUNTED_FOR_SHARES} children are counted. The Projected outcomes sheet has the figures.`,
     { size: 8, color: MUTED },
   );
 }

@@ -56,12 +56,18 @@ export interface PackScorecard {
 
 export const SCORECARD_SHEET = 'Scorecard';
 
-/** The status in words: the colour is never the only sign of it. */
-export function ragWords(cell: PackScorecardCell): string {
+/**
+ * The status in words: the colour is never the only sign of it. `kind` 'money' (spend against
+ * budget): a withheld spend has no numerator (null: the children behind it are few), and a
+ * team without a budget no denominator (review: both read "No data").
+ */
+export function ragWords(cell: PackScorecardCell, kind?: string): string {
   if (cell.rag === 'green') return 'Green (on target)';
   if (cell.rag === 'amber') return 'Amber (near target)';
   if (cell.rag === 'red') return 'Red (off target)';
   if (typeof cell.numerator === 'string' || typeof cell.denominator === 'string') return 'Withheld (small count)';
+  if (kind === 'money' && cell.numerator === null) return 'Withheld (small count)';
+  if (kind === 'money' && cell.denominator === null) return 'No budget set';
   return 'No data';
 }
 
@@ -93,7 +99,7 @@ export function scorecardTable(s: PackScorecard): PackTable {
           cell.value,
           m.target,
           cell.vsTarget,
-          ragWords(cell),
+          ragWords(cell, m.kind),
           cell.numerator,
           cell.denominator,
           ...quarters.map((q) => byQuarter.get(q) ?? null),
@@ -119,13 +125,14 @@ export function scorecardTable(s: PackScorecard): PackTable {
       { key: 'rag', header: 'Status', kind: 'text', maxWidth: 14 },
       { key: 'numerator', header: 'Numerator', kind: 'count', maxWidth: 11 },
       { key: 'denominator', header: 'Denominator', kind: 'count', maxWidth: 11 },
-      ...quarters.map((q) => ({ key: `quarter_${q}`, header: `Quarter to ${q}`, kind: 'number' as const, maxWidth: 10 })),
+      ...quarters.map((q) => ({ key: `quarter_${q}`, header: `As of ${q}`, kind: 'number' as const, maxWidth: 10 })),
     ],
     rows,
     notes: [
       `As of ${s.asOf}, ${scorecardAsOfPhrase(s)}.`,
       s.disclosure === 'protected' ? `Disclosure control: ${s.note}` : 'Every figure as counted (the exporting role reads individual records).',
       'Targets and thresholds are the authority’s (PUT /v1/scorecard/targets/{measure}); a blank actual has no children to count or is withheld.',
+      'Each “As of” column is the measure read on that quarter end, as the actual is on the as-of date: over the 12 months to that day for measures of a year (three or more placements, exits, entries, care leavers around their birthdays), on that day for snapshots (placed over 20 miles, long-term stability, workforce, spend). It is not the quarter’s own three months.',
     ],
   };
 }
@@ -147,10 +154,13 @@ export function styleScorecardSheet(workbook: ExcelJS.Workbook, tables: PackTabl
   sheet.headerFooter = { ...sheet.headerFooter, oddHeader: `&L${table.title.replaceAll('&', '&&')}` };
 }
 
-/** A figure and its status for the report: "33.3% Red", "2.5 Green", "withheld" or "–" (no data). */
-function reportCell(unit: string, cell: PackScorecardCell | undefined): string {
+/** A figure and its status for the report: "33.3% Red", "2.5 Green", "withheld", "no budget" (spend) or "–" (no data). */
+function reportCell(unit: string, cell: PackScorecardCell | undefined, kind?: string): string {
   if (!cell) return '–';
-  if (cell.value === null) return typeof cell.numerator === 'string' || typeof cell.denominator === 'string' ? 'withheld' : '–';
+  if (cell.value === null) {
+    const words = ragWords(cell, kind);
+    return words.startsWith('Withheld') ? 'withheld' : words === 'No budget set' ? 'no budget' : '–';
+  }
   const figure = unit === 'percent' ? `${cell.value.toFixed(1)}%` : cell.value.toFixed(1);
   return cell.rag ? `${figure} ${cell.rag[0].toUpperCase()}${cell.rag.slice(1)}` : figure;
 }
@@ -173,8 +183,8 @@ export function scorecardReportRows(s: PackScorecard): { headers: string[]; rows
         k === 0 ? group.label : '',
         `${m.label} (${m.direction} is better)`,
         unit,
-        reportCell(m.unit, m.organisation),
-        ...teams.map((t) => reportCell(m.unit, m.teams.find((c) => c.teamId === t.id))),
+        reportCell(m.unit, m.organisation, m.kind),
+        ...teams.map((t) => reportCell(m.unit, m.teams.find((c) => c.teamId === t.id), m.kind)),
       ]);
     });
   }

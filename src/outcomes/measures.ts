@@ -20,7 +20,7 @@
  *     whether the accommodation is suitable, recorded around the birthday (SSDA903 "care leavers"
  *     module); "not known" and "not in touch" stay in the denominator, as DfE counts them;
  *   - children who ceased to be looked after during the year by reason: adoption (SSDA903 REC
- *     E11/E12) and special guardianship orders (E43/E44). DfE counts children, not periods of
+ *     E11/E12) and special guardianship orders (E45-E48; E43/E44 in earlier returns). DfE counts children, not periods of
  *     care: a child who ceased more than once in the year counts once, by the last occasion;
  *   - entries to care in the year flagged as unplanned or in an emergency (a local flag on the
  *     episode that starts a period of care; SSDA903 has no such field). As DfE's "children who

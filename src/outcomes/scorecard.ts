@@ -142,7 +142,7 @@ export const SCORECARD_MEASURES: readonly MeasureDefinition[] = [
     unit: 'percent',
     direction: 'higher',
     definition: 'Children who ceased to be looked after in the year (each child once, by the last time care ended) who left by adoption or a special guardianship order',
-    source: `${DFE}: children who ceased to be looked after by reason (SSDA903 REC E11, E12, E43, E44)`,
+    source: `${DFE}: children who ceased to be looked after by reason (SSDA903 REC E11, E12 adoption; E45-E48 special guardianship, E43/E44 in earlier returns)`,
     trend: true,
     defaults: { target: 25, green: 25, amber: 20 },
     units: exitsToAdoptionOrSgoUnits,

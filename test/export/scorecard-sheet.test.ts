@@ -70,7 +70,7 @@ t.test('the Scorecard sheet and CSV equal GET /v1/scorecard for the exporting ro
     }
     const header = (sheet.getRow(1).values as unknown[]).slice(1);
     t.equal(header[5], `Actual as of ${api.asOf}`, `${role}: the sheet states its as-of date, the export date (the board: the latest quarter end, as the API's default)`);
-    const quarters = (api.groups.flatMap((g: { measures: ApiMeasure[] }) => g.measures).find((m: ApiMeasure) => m.trend.length > 0) as ApiMeasure).trend.map((q) => `Quarter to ${q.quarterEnd}`);
+    const quarters = (api.groups.flatMap((g: { measures: ApiMeasure[] }) => g.measures).find((m: ApiMeasure) => m.trend.length > 0) as ApiMeasure).trend.map((q) => `As of ${q.quarterEnd}`);
     t.same(header.slice(11), quarters, `${role}: a column for each quarter end of the API's trend`);
     t.equal(header.length, 19, `${role}: 11 columns and 8 quarters`);
     t.equal(sheet.pageSetup.paperSize, 9, 'A4');
@@ -90,7 +90,15 @@ t.test('the Scorecard sheet and CSV equal GET /v1/scorecard for the exporting ro
       const want = [cell.value, measure.target, cell.vsTarget, cell.numerator, cell.denominator];
       const gotTrend = trend.map((_, q) => blank(row.getCell(12 + q).value));
       const status = String(row.getCell(9).value);
-      const wantStatus = cell.rag ? cell.rag[0].toUpperCase() + cell.rag.slice(1) : typeof cell.numerator === 'string' || typeof cell.denominator === 'string' ? 'Withheld' : 'No data';
+      // Spend: no numerator is a withheld spend, no denominator a team without a budget.
+      const money = measure.kind === 'money';
+      const wantStatus = cell.rag
+        ? cell.rag[0].toUpperCase() + cell.rag.slice(1)
+        : typeof cell.numerator === 'string' || typeof cell.denominator === 'string' || (money && cell.numerator === null)
+          ? 'Withheld'
+          : money && cell.denominator === null
+            ? 'No budget set'
+            : 'No data';
       const fill = (row.getCell(9).fill as { fgColor?: { argb?: string } } | undefined)?.fgColor?.argb;
       const csvRow = csv[k + 1].slice(5, 11).concat(csv[k + 1].slice(11, 11 + trend.length));
       const wantCsv = [cell.value, measure.target, cell.vsTarget, null, cell.numerator, cell.denominator, ...trend].map((v) => (v === null ? '' : String(v)));

@@ -157,10 +157,10 @@ const cases: Array<{ name: string; scenario: Record<string, unknown>; field: str
     field: 'body/funding/outcomesContracts/0/historicalBaseline',
     reason: /has 7 yearly values for a 6-year horizon/,
   },
-  { name: 'an organisation name a spreadsheet would run as a formula', scenario: withFunding({ organisations: [{ id: 'council', name: '=HYPERLINK("x")', holds: [{ agency: 'childrens_social_care', share: 1 }] }] }), field: 'body/funding/organisations/0/name', reason: /must match pattern/ },
-  { name: 'a reinvestment label starting with @', scenario: withFunding({ reinvestment: { share: 0.5, label: '@SUM(A1)' } }), field: 'body/funding/reinvestment/label', reason: /must match pattern/ },
-  { name: 'an income label starting with +', scenario: withFunding({ income: [grant({ label: '+cmd' })] }), field: 'body/funding/income/0/label', reason: /must match pattern/ },
-  { name: 'an income source starting with -', scenario: withFunding({ income: [grant({ source: '-2+3' })] }), field: 'body/funding/income/0/source', reason: /must match pattern/ },
+  { name: 'an organisation name a spreadsheet would run as a formula', scenario: withFunding({ organisations: [{ id: 'council', name: '=HYPERLINK("x")', holds: [{ agency: 'childrens_social_care', share: 1 }] }] }), field: 'body/funding/organisations/0/name', reason: /must not start with =, \+, -, @ or a space/ },
+  { name: 'a reinvestment label starting with @', scenario: withFunding({ reinvestment: { share: 0.5, label: '@SUM(A1)' } }), field: 'body/funding/reinvestment/label', reason: /must not start with =, \+, -, @ or a space/ },
+  { name: 'an income label starting with +', scenario: withFunding({ income: [grant({ label: '+cmd' })] }), field: 'body/funding/income/0/label', reason: /must not start with =, \+, -, @ or a space/ },
+  { name: 'an income source starting with -', scenario: withFunding({ income: [grant({ source: '-2+3' })] }), field: 'body/funding/income/0/source', reason: /must not start with =, \+, -, @ or a space/ },
   { name: 'a grant given a rate per outcome', scenario: withFunding({ income: [grant({ ratePerOutcome: 10 })] }), field: 'body/funding/income/0/ratePerOutcome', reason: /applies only to kind payment_by_results/ },
 ];
 

@@ -34,6 +34,15 @@ t.test('teams CRUD, young people in a team, the team filter, and role refusals',
   const badService = await as('admin', { method: 'POST', url: '/v1/teams', payload: { name: 'Z', service: 'fostering' } });
   t.equal(badService.statusCode, 400);
   t.match(badService.json().errors[0].field, /service/);
+  // A name a spreadsheet would run, or a key worker that is not a pseudonymous reference: the
+  // rule in words, not the schema's regular expression (issue 17 review).
+  const formula = await as('admin', { method: 'POST', url: '/v1/teams', payload: { name: '=cmd', service: 'early_help' } });
+  t.equal(formula.statusCode, 400);
+  t.same(formula.json().errors, [{ field: 'body/name', reason: 'must not start with =, +, -, @ or a space (a spreadsheet would run it as a formula), nor contain control or invisible characters' }]);
+  const worker = await as('admin', { method: 'POST', url: '/v1/young-people', payload: edgeOfCareRecord({ keyWorkerReference: 'Jane Smith' }) });
+  t.equal(worker.statusCode, 400);
+  t.same(worker.json().errors, [{ field: 'body/keyWorkerReference', reason: 'must be a pseudonymous key-worker reference: KW, an optional "-", then 3-8 digits (e.g. KW-1042)' }]);
+  t.notMatch(JSON.stringify([formula.json(), worker.json()]), /pattern|\^|\$/, 'no regular expression shown');
 
   const a = (await as('admin', { method: 'POST', url: '/v1/young-people', payload: residentialRecord({ teamId: team.id, keyWorkerReference: 'KW-0412' }) })).json();
   t.equal(a.teamId, team.id);

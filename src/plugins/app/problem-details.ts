@@ -4,6 +4,7 @@ import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { ProblemBody } from '../../schemas/common.ts';
+import { PATTERN_WORDS } from '../../schemas/pattern-words.ts';
 import { DomainError, type FieldError } from '../../services/errors.ts';
 
 const PROBLEM_TYPE_BASE = 'https://pathcast.example/problems/';
@@ -60,6 +61,7 @@ interface AjvError {
   params: Record<string, unknown>;
 }
 
+
 /**
  * Turns Ajv's messages into "field + reason" pairs a person can act on. A failed anyOf (an
  * enum of literals, a nullable value) yields one entry per branch plus the anyOf itself; those
@@ -83,6 +85,8 @@ export function validationErrors(context: string, errors: AjvError[]): FieldErro
       push(`${path}/${String(e.params.additionalProperty)}`, 'is not a known field');
     } else if (e.keyword === 'required') {
       push(`${path}/${String(e.params.missingProperty)}`, 'is required');
+    } else if (e.keyword === 'pattern' && PATTERN_WORDS.has(String(e.params.pattern))) {
+      push(path, PATTERN_WORDS.get(String(e.params.pattern)) as string);
     } else if (e.keyword === 'enum') {
       push(path, `must be one of: ${(e.params.allowedValues as unknown[]).join(', ')}`);
     } else if (anyOfPaths.has(e.instancePath)) {

@@ -39,7 +39,9 @@
     if (value === null || value === undefined) return '—';
     return measure.unit === 'percent' ? value.toFixed(1) + '%' : value.toFixed(1);
   }
-  function formatCount(measure, x) {
+  // A missing spend denominator is a team with no budget set, not a figure withheld (review).
+  function formatCount(measure, x, isDenominator) {
+    if ((x === null || x === undefined) && isDenominator && measure.kind === 'money') return 'no budget set';
     if (x === null || x === undefined) return 'withheld';
     if (typeof x === 'string') return x;
     if (measure.kind === 'money') return '£' + Math.round(x).toLocaleString('en-GB');
@@ -52,7 +54,7 @@
     const word = cell.rag ? cell.rag[0].toUpperCase() + cell.rag.slice(1) : 'No colour';
     td.append(el('span', 'rag ' + (cell.rag ? 'rag-' + cell.rag : 'rag-none'), formatValue(measure, cell.value)));
     const counts = el('span', 'sc-counts');
-    counts.append(el('span', 'sc-word', word), el('span', 'sc-fig', formatCount(measure, cell.numerator)), ' ', el('span', 'sc-fig', 'of ' + formatCount(measure, cell.denominator)));
+    counts.append(el('span', 'sc-word', word), el('span', 'sc-fig', formatCount(measure, cell.numerator)), ' ', el('span', 'sc-fig', 'of ' + formatCount(measure, cell.denominator, true)));
     td.append(counts);
     return td;
   }

@@ -1,6 +1,9 @@
 import ExcelJS from 'exceljs';
 import { DEFAULT_CARE_STATES } from '../catalog/vocabulary.ts';
+import { ANSWER_DECIMALS, roundTo } from '../finance/money.ts';
 import type { PathwayBudgetDto, PathwayProjectionDto } from '../schemas/care-plans.ts';
+import { yearEndDate } from './pack-input.ts';
+import { PROJECTED_OUTCOME_MEASURES } from './tables.ts';
 
 /**
  * One young person's pathway budget or projection as a spreadsheet (xlsx) or a CSV file, for the
@@ -20,7 +23,8 @@ import type { PathwayBudgetDto, PathwayProjectionDto } from '../schemas/care-pla
  * fitted to one page wide (any number tall), the header row repeated on every printed page.
  */
 
-export type ColumnKind = 'text' | 'money' | 'integer' | 'probability';
+/** probability: a chance shown as a whole percentage; share: a share or its standard error, to 0.1%. */
+export type ColumnKind = 'text' | 'money' | 'integer' | 'probability' | 'share';
 
 export interface ExportColumn {
   header: string;
@@ -128,10 +132,47 @@ export function budgetExport(budget: PathwayBudgetDto, reference: string, today:
   };
 }
 
+type PlanOutcomeYear = NonNullable<PathwayProjectionDto['result']['plans'][number]['outcomesByYear']>[number];
+
+/** A share of the answer as the export writes it: rounded as the answer rounds shares (6 decimals), null kept. */
+function shareCell(value: number | null | undefined): ExportCell {
+  return value === null || value === undefined ? null : roundTo(value, ANSWER_DECIMALS.ratio);
+}
+
+/**
+ * One plan's projected outcomes (outcomesByYear, issue 17) as rows: for each financial year and
+ * each measure of the scenario pack's Projected outcomes sheet (PROJECTED_OUTCOME_MEASURES, same
+ * ids and labels), the chance of being counted that day (looked after for the placement
+ * measures, a care leaver for EET), the share's mean and its Monte Carlo standard error, as the
+ * answer gives them (no interval over runs and no difference against the current course: a
+ * projection gives neither). The EET row is only for ages 19 to 21 on 31 March, the ages the
+ * measure is defined at (the answer's share is null at other ages). A null share (never counted
+ * in any run, or a model without distance shares) is an empty cell. No disclosure control: one
+ * young person's figures, read only by roles with individual access.
+ */
+export function projectedOutcomeRows(plan: string, years: readonly PlanOutcomeYear[]): ExportCell[][] {
+  const rows: ExportCell[][] = [];
+  for (const year of years) {
+    for (const m of PROJECTED_OUTCOME_MEASURES) {
+      const [share, counted] =
+        m.measure === 'within_20_miles'
+          ? [year.shareWithin20Miles, year.probabilityInCare]
+          : m.measure === 'three_or_more_placements'
+            ? [year.threeOrMorePlacementsShare, year.probabilityInCare]
+            : [year.eetShareOfCareLeaver, year.probabilityCareLeaver];
+      if (m.measure === 'care_leavers_eet' && (year.ageOn31March < 19 || year.ageOn31March > 21)) continue;
+      rows.push([plan, year.financialYear, yearEndDate(year.financialYear), year.ageOn31March, m.measure, m.label, shareCell(counted), shareCell(share?.mean), shareCell(share?.se)]);
+    }
+  }
+  return rows;
+}
+
 /**
  * A stored projection of getPathwayProjection as tables: each plan's total (present value and
  * cash: mean, P10 best case, P50, P90 worst case, P5, P95), by financial year (cash mean, P10,
- * P90; present value mean), by agency (means), and each plan against the current course.
+ * P90; present value mean), by agency (means), each plan against the current course, and each
+ * plan's projected outcomes by year (projectedOutcomeRows; absent from projections stored before
+ * them, which then have no such table).
  */
 export function projectionExport(projection: PathwayProjectionDto, reference: string, today: Date): ExportDocument {
   const result = projection.result;
@@ -158,6 +199,7 @@ export function projectionExport(projection: PathwayProjectionDto, reference: st
     c.discounted.probabilityCheaper,
     c.cash.saving.mean,
   ]);
+  const outcomes: ExportCell[][] = result.plans.flatMap((plan) => projectedOutcomeRows(plan.name, plan.outcomesByYear ?? []));
   const [y, m] = projection.startMonth.split('-').map(Number);
   const startLabel = new Intl.DateTimeFormat('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(Date.UTC(y, m - 1, 1)));
   return {
@@ -165,8 +207,14 @@ export function projectionExport(projection: PathwayProjectionDto, reference: st
     heading: [
       `Projection of care plans to the 25th birthday: young person ${reference}`,
       `From ${startLabel}, ${projection.months} months; model ${result.model.id} ${result.model.version}; ${projection.runs.toLocaleString('en-GB')} runs, seed ${projection.seed}. Projected ${ukDate(projection.createdAt)}, exported ${ukDate(today)}.`,
-      `Money in ${result.money.currency}, prices of ${result.money.priceBase}. Present value: ${result.money.bases.discounted} Cash: ${result.money.bases.cash}`,
+      // The bases' statements name themselves ("Present value: …", "Cash: …"): not labelled again.
+      `Money in ${result.money.currency}, prices of ${result.money.priceBase}. ${result.money.bases.discounted} ${result.money.bases.cash}`,
       'Best case is the 10th percentile (P10), worst case the 90th (P90), expected the mean.',
+      ...(outcomes.length > 0
+        ? [
+            'Projected outcomes at 31 March: shares from 0 to 1, each the chance if counted that day (looked after; for EET, a care leaver aged 19 to 21), with its Monte Carlo standard error; empty where never counted in any run or not computed.',
+          ]
+        : []),
     ],
     tables: [
       {
@@ -218,6 +266,25 @@ export function projectionExport(projection: PathwayProjectionDto, reference: st
         ],
         rows: comparisons,
       },
+      ...(outcomes.length > 0
+        ? [
+            {
+              title: 'Projected outcomes',
+              columns: [
+                { header: 'Plan', kind: 'text' },
+                { header: 'Financial year', kind: 'text' },
+                { header: 'At', kind: 'text' },
+                { header: 'Age on 31 March', kind: 'integer' },
+                { header: 'Measure id', kind: 'text' },
+                { header: 'Measure', kind: 'text' },
+                { header: 'Chance of being counted', kind: 'share' },
+                { header: 'Share: mean', kind: 'share' },
+                { header: 'Share: standard error', kind: 'share' },
+              ],
+              rows: outcomes,
+            } satisfies ExportTable,
+          ]
+        : []),
     ],
   };
 }
@@ -265,6 +332,7 @@ const NUMBER_FORMATS: Record<ColumnKind, string | undefined> = {
   money: '£#,##0.00;-£#,##0.00',
   integer: '#,##0',
   probability: '0%',
+  share: '0.0%',
 };
 
 /** The document as an xlsx workbook (bytes): one sheet per table, the heading above each. */

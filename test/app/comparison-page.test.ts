@@ -5,6 +5,7 @@ import t from 'tap';
 import { chartTexts, OUTPUT, openPage, seriousViolations, ukDate } from './browser.ts';
 
 const money = (value: number) => new Intl.NumberFormat('en-GB', { style: 'currency', currency: 'GBP', maximumFractionDigits: 0 }).format(value);
+import { PROJECTED_OUTCOME_MEASURES } from '../../src/export/tables.ts';
 import { buildTestApp, type TestApp } from '../helpers/app.ts';
 import { residentialAged, threePlans } from '../care-plans/fixtures.ts';
 import { text, unzip } from '../export/fixtures.ts';
@@ -40,7 +41,9 @@ t.test('the comparison page: sign in, pick two runs, see the charts, download th
   const second = await storedRun(as, smallScenario({ id: 'larger-mst', name: 'A larger MST team', strategy: { name: 'Larger MST team', interventions: [{ id: 'mst', capacityPerYear: 25, oneOffPrice: 9000 }] }, funding }));
   const person = (await as('finance', { method: 'POST', url: '/v1/young-people', payload: residentialAged(14) })).json();
   for (const plan of threePlans) await as('finance', { method: 'POST', url: `/v1/young-people/${person.id}/care-plans`, payload: plan });
-  t.equal((await as('head_of_service', { method: 'POST', url: `/v1/young-people/${person.id}/projections`, payload: { runs: 300, seed: 7 } })).statusCode, 201);
+  const projected = await as('head_of_service', { method: 'POST', url: `/v1/young-people/${person.id}/projections`, payload: { runs: 300, seed: 7 } });
+  t.equal(projected.statusCode, 201);
+  const projection = projected.json();
 
   const downloads = await mkdtemp(path.join(tmpdir(), 'pathcast-downloads-'));
   t.teardown(() => rm(downloads, { recursive: true, force: true }));
@@ -227,6 +230,50 @@ t.test('the comparison page: sign in, pick two runs, see the charts, download th
   t.equal(planTitles.length, 2);
   for (const title of planTitles) t.match(title, new RegExp(`: ${person.reference}’s plans, projected \\d{1,2} [A-Z][a-z]+ \\d{4} at \\d{2}:\\d{2}$`), `titled with whose plans: ${title}`);
   t.same((await chartTexts(page)).filter((x) => /(…|\.\.\.)$/.test(x)), [], 'no plan chart title cut');
+
+  // The young person's projected outcomes (issue 17): one table, a column per plan, each cell the
+  // share's mean and standard error of the POST answer's outcomesByYear, as percentages to one
+  // decimal; EET only at ages 19 to 21; "–" where the answer's share is null.
+  const outcomesTable = page.locator(`table.projected-outcomes[data-projection="${projection.id}"]`);
+  t.match((await outcomesTable.locator('caption').textContent()) ?? '', new RegExp(`^Projected outcomes at 31 March: ${person.reference}’s plans, projected .* \\(mean, with its Monte Carlo standard error\\)$`));
+  t.same(
+    await outcomesTable.locator('thead th').allInnerTexts(),
+    ['Year', 'Measure', ...threePlans.map((p, k) => (k === 0 ? `${p.name} (current course)` : p.name))],
+    'a column per plan, the current course first',
+  );
+  type PersonShare = { mean: number; se: number } | null;
+  type PersonYear = { financialYear: string; ageOn31March: number } & Record<'shareWithin20Miles' | 'threeOrMorePlacementsShare' | 'eetShareOfCareLeaver', PersonShare>;
+  const personPlans = projection.result.plans as Array<{ outcomesByYear: PersonYear[]; byFinancialYear: unknown[] }>;
+  const fields = { within_20_miles: 'shareWithin20Miles', three_or_more_placements: 'threeOrMorePlacementsShare', care_leavers_eet: 'eetShareOfCareLeaver' } as const;
+  const shareText = (s: PersonShare) => (s === null ? '–' : `${pct(s.mean)} (standard error ${pct(s.se)})`);
+  let personCells = 0;
+  let personRows = 0;
+  const personYears = personPlans[0].outcomesByYear;
+  t.equal(personYears.length, personPlans[0].byFinancialYear.length, 'a year of outcomes for each financial year costed');
+  t.same([personYears[0].ageOn31March, personYears.at(-1)?.ageOn31March], [14, 25], 'aged 14 now: 31 March at 14 to 31 March at 25');
+  for (const [f, year] of personYears.entries()) {
+    for (const m of PROJECTED_OUTCOME_MEASURES) {
+      if (m.measure === 'care_leavers_eet' && (year.ageOn31March < 19 || year.ageOn31March > 21)) continue;
+      const row = outcomesTable.locator(`tbody tr[data-year="${year.financialYear}"][data-measure="${m.measure}"]`);
+      t.same(
+        [await row.locator('th').textContent(), await row.locator('td').first().textContent()],
+        [`${year.financialYear} (age ${year.ageOn31March})`, m.label],
+        `${year.financialYear} ${m.measure}: the pack’s label`,
+      );
+      personRows++;
+      for (const [k, plan] of personPlans.entries()) {
+        const expected = shareText(plan.outcomesByYear[f][fields[m.measure]]);
+        t.equal((await row.locator(`td[data-plan="${projection.plans[k].planId}"]`).textContent())?.trim(), expected, `${year.financialYear} ${m.measure} plan ${k + 1}: ${expected}`);
+        personCells++;
+      }
+    }
+  }
+  t.equal(await outcomesTable.locator('tbody tr').count(), personRows, 'no other rows');
+  t.equal(personRows, 2 * personYears.length + 3, 'two placement measures a year and EET at 19, 20 and 21');
+  t.ok(personCells === 3 * personRows, `${personCells} projected outcome cells read back`);
+  t.ok((await outcomesTable.textContent())?.match(/\d+\.\d% \(standard error \d+\.\d%\)/), 'shares shown, not only dashes');
+  t.match((await page.locator('#findings').textContent()) ?? '', /“–”: never counted that day in any run, or not computed\./, 'the dash explained');
+  await outcomesTable.screenshot({ path: path.join(OUTPUT, 'comparison-page-plan-outcomes.png') });
   t.same(await seriousViolations(page), [], 'axe: no serious or critical violations on the plans’ comparison');
   t.ok(await page.getByText('A young person’s plans are never exported as a pack').isVisible(), 'no pack for one person');
   t.notOk(await page.getByRole('button', { name: 'Download the pack' }).isVisible());

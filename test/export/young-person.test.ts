@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import t from 'tap';
-import { type ExportDocument, formatPounds, parsePounds, toCsv, ukDate } from '../../src/export/young-person.ts';
+import { type ExportDocument, formatPounds, parsePounds, projectedOutcomeRows, toCsv, ukDate } from '../../src/export/young-person.ts';
 import { boroughByMonth, type BoroughRecord, protectBorough } from '../../src/services/borough.ts';
 
 /** The pure parts of the individual exports and the borough view, without the app. */
@@ -29,6 +29,31 @@ t.test('CSV: byte-order mark, CRLF, quoting, and no formula can run', async (t) 
   const csv = toCsv(doc);
   t.equal(csv.charCodeAt(0), 0xfeff, 'starts with the byte-order mark');
   t.same(csv.slice(1).split('\r\n'), ['"A, ""quoted"" heading"', '', 'T', 'Name,Amount,Days', "'=SUM(A1),\"£1,234.50\",7", "'+1,-£2.00,", "'@x,£0.00,0", '']);
+});
+
+t.test('projected outcome rows: the answer’s figures by year and measure, EET only at 19 to 21, null kept empty', async (t) => {
+  const year = (financialYear: string, ageOn31March: number, eet: { mean: number; se: number } | null) => ({
+    financialYear,
+    ageOn31March,
+    probabilityInCare: 0.25,
+    threeOrMorePlacementsShare: null,
+    // More than 6 decimals: written as the answer rounds a share (half away from zero).
+    shareWithin20Miles: { mean: 0.123_456_5, se: 0.01 },
+    probabilityCareLeaver: 0.5,
+    eetShareOfCareLeaver: eet,
+  });
+  const rows = projectedOutcomeRows('Stay', [year('2031-32', 18, null), year('2032-33', 19, { mean: 0.6, se: 0.05 })]);
+  const within = ['within_20_miles', 'Looked after on 31 March: placed within 20 miles of home', 0.25, 0.123457, 0.01];
+  const stability = ['three_or_more_placements', 'Looked after on 31 March: three or more placements in the year', 0.25, null, null];
+  t.same(rows, [
+    ['Stay', '2031-32', '31 March 2032', 18, ...within],
+    ['Stay', '2031-32', '31 March 2032', 18, ...stability],
+    ['Stay', '2032-33', '31 March 2033', 19, ...within],
+    ['Stay', '2032-33', '31 March 2033', 19, ...stability],
+    ['Stay', '2032-33', '31 March 2033', 19, 'care_leavers_eet', 'Care leavers aged 19-21: in education, employment or training', 0.5, 0.6, 0.05],
+  ]);
+  const csv = toCsv({ fileStem: 'x', heading: [], tables: [{ title: 'P', columns: [{ header: 'Share', kind: 'share' }, { header: 'SE', kind: 'share' }], rows: [[0.123457, null]] }] });
+  t.same(csv.slice(1).split('\r\n'), ['', 'P', 'Share,SE', '0.123457,', ''], 'a share as a plain number, a null share empty');
 });
 
 const placed = (type: string, weeklyPrice: number, startDate: string, birthYear = 2012, birthMonth = 6): BoroughRecord => ({ birthYear, birthMonth, placement: { type, weeklyPrice, startDate }, services: [] });

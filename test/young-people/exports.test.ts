@@ -158,10 +158,63 @@ t.test('the projection export: plan totals equal the stored projection’s', asy
     comparisons.map((c) => [c.plan, pennies(c.discounted.saving.mean), pennies(c.discounted.saving.p5), pennies(c.discounted.saving.p95), c.discounted.probabilityCheaper]),
   );
 
+  // The money note: each basis's statement once, not labelled twice ("Present value: Present value:").
+  const note = rows.find((r) => r[0].startsWith('Money in ')) ?? [''];
+  const money = projection.result.money as { bases: { discounted: string; cash: string } };
+  t.ok(money.bases.discounted.startsWith('Present value:') && money.bases.cash.startsWith('Cash:'), 'the statements name their basis themselves');
+  t.notMatch(note[0], /Present value:\s*Present value:/, 'no doubled "Present value:"');
+  t.notMatch(note[0], /Cash:\s*Cash:/, 'no doubled "Cash:"');
+  t.equal(note[0].split('Present value:').length - 1, 1, '"Present value:" once');
+  t.ok(note[0].endsWith(`. ${money.bases.discounted} ${money.bases.cash}`), 'both statements, as the JSON gives them');
+
+  // Projected outcomes (issue 17): every figure of each plan's outcomesByYear, built here from the
+  // JSON answer: per year, the three measures (EET only at ages 19 to 21, where it is defined).
+  type MeanSe = { mean: number; se: number } | null;
+  type OutcomeYear = { financialYear: string; ageOn31March: number; probabilityInCare: number; shareWithin20Miles: MeanSe; threeOrMorePlacementsShare: MeanSe; probabilityCareLeaver: number; eetShareOfCareLeaver: MeanSe };
+  const outcomePlans = projection.result.plans as Array<{ name: string; outcomesByYear: OutcomeYear[] }>;
+  const expectedOutcomes = outcomePlans.flatMap((p) =>
+    p.outcomesByYear.flatMap((y) => [
+      [p.name, y.financialYear, y.ageOn31March, 'within_20_miles', y.probabilityInCare, y.shareWithin20Miles?.mean ?? null, y.shareWithin20Miles?.se ?? null],
+      [p.name, y.financialYear, y.ageOn31March, 'three_or_more_placements', y.probabilityInCare, y.threeOrMorePlacementsShare?.mean ?? null, y.threeOrMorePlacementsShare?.se ?? null],
+      ...(y.ageOn31March >= 19 && y.ageOn31March <= 21 ? [[p.name, y.financialYear, y.ageOn31March, 'care_leavers_eet', y.probabilityCareLeaver, y.eetShareOfCareLeaver?.mean ?? null, y.eetShareOfCareLeaver?.se ?? null]] : []),
+    ]),
+  );
+  // The person is 14: eleven years to 25, three plans, EET at 19, 20 and 21.
+  t.equal(expectedOutcomes.length, 3 * (2 * outcomePlans[0].outcomesByYear.length + 3), 'three plans, two measures a year and EET for three years');
+  t.ok(expectedOutcomes.filter((r) => r[3] === 'care_leavers_eet' && r[5] !== null).length > 0, 'some EET shares to read back');
+  t.ok(expectedOutcomes.filter((r) => r[3] === 'within_20_miles' && r[5] !== null).length > 0, 'some shares within 20 miles to read back');
+  const decimals = (x: number) => (String(x).split('.')[1] ?? '').length;
+  t.ok(expectedOutcomes.every((r) => r.slice(4).every((v) => v === null || decimals(v as number) <= 6)), 'the JSON gives shares to 6 decimals: the export writes them unchanged');
+  const outcomeSection = section(rows, 'Projected outcomes');
+  t.same(outcomeSection[0], ['Plan', 'Financial year', 'At', 'Age on 31 March', 'Measure id', 'Measure', 'Chance of being counted', 'Share: mean', 'Share: standard error']);
+  const cellNumber = (c: string) => (c === '' ? null : Number(c));
+  t.same(
+    outcomeSection.slice(1).map((r) => [r[0], r[1], Number(r[3]), r[4], cellNumber(r[6]), cellNumber(r[7]), cellNumber(r[8])]),
+    expectedOutcomes,
+    'the CSV’s projected outcomes equal the JSON’s, every figure',
+  );
+  t.same(
+    outcomeSection.slice(1, 4).map((r) => [r[2], r[5]]),
+    [
+      [`31 March ${Number(outcomePlans[0].outcomesByYear[0].financialYear.slice(0, 4)) + 1}`, 'Looked after on 31 March: placed within 20 miles of home'],
+      [`31 March ${Number(outcomePlans[0].outcomesByYear[0].financialYear.slice(0, 4)) + 1}`, 'Looked after on 31 March: three or more placements in the year'],
+      [`31 March ${Number(outcomePlans[0].outcomesByYear[1].financialYear.slice(0, 4)) + 1}`, 'Looked after on 31 March: placed within 20 miles of home'],
+    ],
+    'the pack’s measure labels, at 31 March of each year',
+  );
+
   const xlsx = await as('admin', { method: 'GET', url: `/v1/pathway-projections/${projection.id}/export?format=xlsx` });
   t.equal(xlsx.statusCode, 200);
   const workbook = await readXlsx(xlsx.rawPayload);
-  t.same(workbook.worksheets.map((s) => s.name), ['Plan totals', 'By financial year', 'By agency', 'Against the current course']);
+  t.same(workbook.worksheets.map((s) => s.name), ['Plan totals', 'By financial year', 'By agency', 'Against the current course', 'Projected outcomes']);
+  const outcomeSheet = workbook.getWorksheet('Projected outcomes') as ExcelJS.Worksheet;
+  const { header: outcomeHeader, rows: outcomeRows } = sheetRows(outcomeSheet, 'Plan');
+  t.same(
+    outcomeRows.map((r) => [r[0], r[1], r[3], r[4], r[6] ?? null, r[7] ?? null, r[8] ?? null]),
+    expectedOutcomes,
+    'the sheet holds the JSON’s projected outcomes exactly',
+  );
+  t.equal(outcomeSheet.getCell(outcomeHeader + 1, 8).numFmt, '0.0%', 'shares as percentages to one decimal');
   const { rows: totalRows } = sheetRows(workbook.getWorksheet('Plan totals') as ExcelJS.Worksheet, 'Plan');
   t.same(
     totalRows.map((r) => r.slice(2, 6)),

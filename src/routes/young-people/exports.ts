@@ -73,7 +73,7 @@ export default async function youngPersonExportRoutes(instance: FastifyInstance)
         operationId: 'exportPathwayProjection',
         tags: ['projections'],
         summary: 'Download a stored pathway projection as a spreadsheet or CSV file',
-        description: `The figures of getPathwayProjection: each plan’s total (present value and cash: expected, P10, P50, P90, P5, P95), by financial year, by agency, and each plan against the current course. ${CONTENTS}`,
+        description: `The figures of getPathwayProjection: each plan’s total (present value and cash: expected, P10, P50, P90, P5, P95), by financial year, by agency, each plan against the current course, and each plan’s projected outcomes by year (outcomesByYear: share within 20 miles, three or more placements, care leavers 19-21 in EET, mean and standard error). ${CONTENTS}`,
         params: IdParams,
         querystring: ProjectionExportQuery,
         response: { 200: fileResponse, ...standardErrors, ...notFound, ...gone },

@@ -397,31 +397,83 @@
     return value === null || value === undefined ? 'withheld' : (value * 100).toFixed(1) + '%';
   }
 
+  // A table of projected outcomes at 31 March (issue 17): a row per year and measure, a column per
+  // variant (a run's as now, strategy and difference; or each plan of a young person's projection).
+  function outcomesTable(attributes, caption, columns, rows) {
+    const table = el('table', Object.assign({ class: 'projected-outcomes' }, attributes), [
+      el('caption', { text: caption }),
+      el('thead', {}, [el('tr', {}, ['Year', 'Measure'].concat(columns.map((c) => c.label)).map((h) => el('th', { scope: 'col', text: h })))]),
+    ]);
+    const body = el('tbody');
+    rows.forEach((r) => {
+      body.appendChild(
+        el(
+          'tr',
+          { 'data-year': r.financialYear, 'data-measure': r.measure },
+          [el('th', { scope: 'row', text: r.year || r.financialYear }), el('td', { text: r.label })].concat(
+            columns.map((c) => el('td', Object.assign({ class: 'number' }, c.attributes), [r.text(c)])),
+          ),
+        ),
+      );
+    });
+    table.appendChild(body);
+    return table;
+  }
+
   // Projected outcomes beside the costs (issue 17): the pack's Projected outcomes rows for one run.
   function projectedOutcomesTable(run) {
     const rows = run.projectedOutcomes || [];
     if (!rows.length) return null;
     const band = (cells) => sharePercent(cells.mean) + ' (' + sharePercent(cells.p10) + ' to ' + sharePercent(cells.p90) + ')';
-    const table = el('table', { class: 'projected-outcomes', 'data-run': run.id }, [
-      el('caption', { text: 'Projected outcomes at 31 March: ' + run.label + ' (mean, P10 to P90 over runs)' }),
-      el('thead', {}, [
-        el('tr', {}, ['Year', 'Measure', 'As now', 'Strategy', 'Difference'].map((h) => el('th', { scope: 'col', text: h }))),
-      ]),
-    ]);
-    const body = el('tbody');
-    rows.forEach((r) => {
-      body.appendChild(
-        el('tr', { 'data-year': r.financialYear, 'data-measure': r.measure }, [
-          el('th', { scope: 'row', text: r.financialYear }),
-          el('td', { text: r.label }),
-          el('td', { class: 'number', 'data-variant': 'baseline', text: band(r.baseline) }),
-          el('td', { class: 'number', 'data-variant': 'strategy', text: band(r.strategy) }),
-          el('td', { class: 'number', 'data-variant': 'difference', text: band(r.difference) }),
-        ]),
-      );
+    const columns = [
+      ['baseline', 'As now'],
+      ['strategy', 'Strategy'],
+      ['difference', 'Difference'],
+    ].map((v) => ({ key: v[0], label: v[1], attributes: { 'data-variant': v[0] } }));
+    return outcomesTable(
+      { 'data-run': run.id },
+      'Projected outcomes at 31 March: ' + run.label + ' (mean, P10 to P90 over runs)',
+      columns,
+      rows.map((r) => ({ financialYear: r.financialYear, measure: r.measure, label: r.label, text: (c) => band(r[c.key]) })),
+    );
+  }
+
+  // The measures of a young person's projected outcomes, with the pack's ids and labels
+  // (src/export/tables.ts PROJECTED_OUTCOME_MEASURES), the field of outcomesByYear each reads and
+  // the ages it is defined at (EET: care leavers aged 19 to 21 on 31 March).
+  const PERSON_OUTCOMES = [
+    { measure: 'within_20_miles', label: 'Looked after on 31 March: placed within 20 miles of home', field: 'shareWithin20Miles' },
+    { measure: 'three_or_more_placements', label: 'Looked after on 31 March: three or more placements in the year', field: 'threeOrMorePlacementsShare' },
+    { measure: 'care_leavers_eet', label: 'Care leavers aged 19-21: in education, employment or training', field: 'eetShareOfCareLeaver', ages: [19, 21] },
+  ];
+
+  // One young person's projected outcomes by year, a column per plan: each share's mean with its
+  // Monte Carlo standard error, as the projection gives them (it gives no interval over runs and
+  // no difference against the current course). "–" where the share is null: never looked after
+  // (or a care leaver) that day in any run, or a model without distance shares. No withholding:
+  // only roles with individual access read a young person's projection.
+  function planOutcomesTable(projection, plans, whose) {
+    const results = projection.result.plans;
+    const first = results[0]?.outcomesByYear;
+    if (!first?.length) return null;
+    const columns = plans.map((p, k) => ({ label: p.label, years: results[k].outcomesByYear || [], attributes: { 'data-plan': p.planId } }));
+    const rows = [];
+    first.forEach((year, f) => {
+      PERSON_OUTCOMES.forEach((m) => {
+        if (m.ages && (year.ageOn31March < m.ages[0] || year.ageOn31March > m.ages[1])) return;
+        rows.push({
+          financialYear: year.financialYear,
+          year: year.financialYear + ' (age ' + year.ageOn31March + ')',
+          measure: m.measure,
+          label: m.label,
+          text: (c) => {
+            const share = c.years[f]?.[m.field];
+            return share ? sharePercent(share.mean) + ' (standard error ' + sharePercent(share.se) + ')' : '–';
+          },
+        });
+      });
     });
-    table.appendChild(body);
-    return table;
+    return outcomesTable({ 'data-projection': projection.id }, 'Projected outcomes at 31 March: ' + whose + ' (mean, with its Monte Carlo standard error)', columns, rows);
   }
 
   function showResult(intro) {
@@ -1123,9 +1175,10 @@
     if (!id) return showError('Choose a stored projection.');
     status('Comparing the plans…');
     const when = dateTimeOf($('projection').selectedOptions[0].getAttribute('data-created'));
-    Promise.all([api('/v1/pathway-projections/' + encodeURIComponent(id) + '/comparison'), api('/v1/pathway-projections/' + encodeURIComponent(id) + '/charts')])
+    const path = '/v1/pathway-projections/' + encodeURIComponent(id);
+    Promise.all([api(path + '/comparison'), api(path + '/charts'), api(path)])
       .then((answers) => {
-        renderPlans(answers[0], answers[1], state.person.reference + '’s plans, projected ' + when);
+        renderPlans(answers[0], answers[1], state.person.reference + '’s plans, projected ' + when, answers[2]);
         status('Comparison ready.');
       })
       .catch((error) => {
@@ -1134,7 +1187,7 @@
       });
   }
 
-  function renderPlans(comparison, charts, whose) {
+  function renderPlans(comparison, charts, whose, projection) {
     const plans = comparison.plans.map((plan) => Object.assign({ label: plan.name + (plan.isCurrent ? ' (current course)' : '') }, plan));
     const cases = $('cases');
     clear(cases);
@@ -1153,6 +1206,16 @@
     findings.className = 'findings';
     findings.appendChild(el('h2', { text: 'In words' }));
     findings.appendChild(el('ul', {}, comparison.summary.map((s) => el('li', { text: s }))));
+    // The comparison's plans are the projection's, in its order (the current course first).
+    const outcomes = planOutcomesTable(projection, plans, whose);
+    if (outcomes) {
+      findings.appendChild(outcomes);
+      findings.appendChild(
+        el('p', {
+          text: 'Shares are of the young person’s chance of being counted that day (looked after; for education, employment or training, a care leaver aged 19 to 21). “–”: never counted that day in any run, or not computed.',
+        }),
+      );
+    }
     // Each chart holds every plan, so the plans share one scale. The cases are drawn here (labels
     // wrapped, never cut); the cost by financial year is the server's chart.
     const area = $('charts');

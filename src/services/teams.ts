@@ -405,11 +405,9 @@ export async function recordChangeInHistory(
   if (open) {
     if (open.start_date >= day) await deleteEpisode(trx, open.id);
     else {
-      await closeEpisode(trx, open.id, day);
       const old = before?.placement;
-      if (open.weekly_price_pence === null && old && old.startDate <= open.start_date) {
-        await trx.updateTable('care_episodes').set({ weekly_price_pence: Math.round(placementPriceOn(old, open.start_date) * 100) }).where('id', '=', open.id).execute();
-      }
+      const fill = open.weekly_price_pence === null && old && old.startDate <= open.start_date ? Math.round(placementPriceOn(old, open.start_date) * 100) : undefined;
+      await closeEpisode(trx, open.id, day, fill);
     }
   }
   const start = open && open.start_date > day ? open.start_date : day;

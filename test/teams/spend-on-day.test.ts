@@ -53,3 +53,10 @@ t.test('property: wherever today’s placement had begun, the same as weeklyComm
   );
   t.pass('500 cases');
 });
+
+t.test('the pack says an incomplete spend is incomplete, never "No data" or a colour', async (t) => {
+  const { ragWords } = await import('../../src/export/scorecard-sheet.ts');
+  t.equal(ragWords({ numerator: 286982.14, denominator: 500000, value: 57.4, rag: null, vsTarget: null, unpricedChildren: 1, spendComplete: false }), 'Incomplete (1 unpriced)');
+  t.equal(ragWords({ numerator: 286982.14, denominator: 500000, value: 57.4, rag: null, vsTarget: null, unpricedChildren: '<5', spendComplete: false }), 'Incomplete (<5 unpriced)');
+  t.equal(ragWords({ numerator: 286982.14, denominator: 500000, value: 57.4, rag: 'green', vsTarget: -42.6, unpricedChildren: 0, spendComplete: true }), 'Green (on target)');
+});

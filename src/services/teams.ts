@@ -17,6 +17,7 @@ import {
   insertTeam,
   listEpisodesOf,
   listTeamRows,
+  setEpisodeWeeklyPrice,
   updateTeamRow,
 } from '../db/repositories/teams.ts';
 import { findYoungPersonById } from '../db/repositories/young-people.ts';
@@ -375,7 +376,8 @@ export async function replaceHistory(db: Kysely<Database>, actor: Actor, youngPe
  * state has no placement. The episode closed keeps the price it carries; one written before
  * episodes had prices (null) takes the old placement's price in force on its first day, when that
  * placement had begun by then (so it ran the whole episode). A price change within a placement
- * opens no episode: an episode carries one price, the one in force when it began, and the
+ * opens no episode: an episode carries one price, the one in force when it began (a corrected
+ * price of the same placement updates the open episode's), and the
  * scorecard reads a past day from it only once the young person has moved on (while the
  * placement is today's, its dated changes are read from the record).
  */
@@ -387,7 +389,17 @@ export async function recordChangeInHistory(
   today: string,
 ): Promise<void> {
   const placementKey = (r: YoungPersonInputDto | null) => JSON.stringify([r?.careState, r?.placement?.startDate, r?.placement?.provider, r?.placement?.distanceFromHomeMiles]);
-  if (before !== null && placementKey(before) === placementKey(after)) return;
+  if (before !== null && placementKey(before) === placementKey(after)) {
+    // The same placement with its price corrected (or its dated changes): the open episode, when
+    // the placement ran all of it, takes the price in force on its first day, so the history
+    // keeps the corrected figure once the young person moves on.
+    const priceKey = (r: YoungPersonInputDto) => JSON.stringify([r.placement?.weeklyPrice, r.placement?.priceChanges ?? []]);
+    if (after.placement && priceKey(before) !== priceKey(after)) {
+      const open = (await listEpisodesOf(trx, youngPersonId)).find((e) => e.end_date === null);
+      if (open && after.placement.startDate <= open.start_date) await setEpisodeWeeklyPrice(trx, open.id, Math.round(placementPriceOn(after.placement, open.start_date) * 100));
+    }
+    return;
+  }
   const episodes = await listEpisodesOf(trx, youngPersonId);
   const open = episodes.find((e) => e.end_date === null);
   const last = episodes[episodes.length - 1];

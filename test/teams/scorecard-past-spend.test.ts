@@ -137,11 +137,14 @@ t.test('an episode written before prices (none recorded) takes the old placement
   t.equal((await app.as('admin', { method: 'PUT', url: `/v1/young-people/${s.id}/history`, payload: { episodes: [{ startDate: '2024-01-01', careState: 'inhouse_foster' }] } })).statusCode, 200);
   const version = (await app.as('admin', { method: 'GET', url: `/v1/young-people/${s.id}` })).json().version;
   await patched(app, s.id, version, { careState: 'residential', placement: { type: 'residential', provider: 'private', weeklyPrice: 6000, startDate: '2025-11-01' } });
+  // The new placement's price corrected (the same placement): the open episode follows, £6,250.
+  const corrected = (await app.as('admin', { method: 'GET', url: `/v1/young-people/${s.id}` })).json();
+  await patched(app, s.id, corrected.version, { placement: { ...corrected.placement, weeklyPrice: 6250 } });
   const history = (await app.as('admin', { method: 'GET', url: `/v1/young-people/${s.id}/history` })).json().items;
   // The price on the episode's first day (£600; the £640 from July is within the episode, which carries one price).
   t.match(history, [
     { startDate: '2024-01-01', endDate: '2025-11-01', careState: 'inhouse_foster', weeklyPrice: 600 },
-    { startDate: '2025-11-01', careState: 'residential', weeklyPrice: 6000 },
+    { startDate: '2025-11-01', careState: 'residential', weeklyPrice: 6250 },
   ]);
 });
 

@@ -84,6 +84,11 @@ export async function closeEpisode(db: Kysely<Database>, id: string, endDate: st
     .execute();
 }
 
+/** Records the placement's weekly price during an episode (whole pence). */
+export async function setEpisodeWeeklyPrice(db: Kysely<Database>, id: string, weeklyPricePence: number): Promise<void> {
+  await db.updateTable('care_episodes').set({ weekly_price_pence: weeklyPricePence }).where('id', '=', id).execute();
+}
+
 export async function deleteEpisode(db: Kysely<Database>, id: string): Promise<void> {
   await db.deleteFrom('care_episodes').where('id', '=', id).execute();
 }

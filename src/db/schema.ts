@@ -250,6 +250,8 @@ export interface CareEpisodesTable {
   accommodation_suitable: boolean | null;
   /** The team responsible during the episode; null: not recorded (the current team is used). */
   team_id: string | null;
+  /** The placement's weekly price during the episode, whole pence; null: not recorded, or no placement in the episode's state. */
+  weekly_price_pence: number | null;
   created_at: Generated<Date>;
 }
 export type CareEpisodeRow = Selectable<CareEpisodesTable>;

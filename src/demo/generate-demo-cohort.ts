@@ -47,8 +47,9 @@ export function mulberry32(seed: number): () => number {
 
 class Draw {
   readonly random: () => number;
-  constructor(seed: number) {
-    this.random = mulberry32(seed);
+  /** A seed, or a generator already running (demoPlacementPrice draws from the caller's stream). */
+  constructor(seed: number | (() => number)) {
+    this.random = typeof seed === 'function' ? seed : mulberry32(seed);
   }
   chance(p: number): boolean {
     return this.random() < p;
@@ -216,6 +217,20 @@ const PLACEMENT_MARKET: Record<PlacementKind, { providers: ReadonlyArray<readonl
     miles: (d) => d.miles(0.5, 25),
   },
 };
+
+/**
+ * A weekly price for a placement in `careState`, drawn from `random` by the same market as the
+ * cohort's placements (PLACEMENT_MARKET: the ranges and sources above), GBP, whole pence. Placed
+ * for adoption and placed with parents: 0, no carer's fee or allowance (the model's unit cost
+ * placed_at_home_or_for_adoption_social_work counts only social work time, which the scorecard
+ * does not price). Undefined for a state with no market here (other placements, custody). The
+ * demo's history episodes are priced with it (issue 17, review finding 4).
+ */
+export function demoPlacementPrice(careState: string, random: () => number): number | undefined {
+  if (careState === 'placed_for_adoption' || careState === 'placed_with_parents') return 0;
+  const market = (PLACEMENT_MARKET as Record<string, (typeof PLACEMENT_MARKET)[PlacementKind] | undefined>)[careState];
+  return market ? market.price(new Draw(random)) : undefined;
+}
 
 /** Children looked after by age band and placement, before foster care is split by kind. */
 const LOOKED_AFTER_CELLS: ReadonlyArray<{ ages: [number, number]; foster: number; residential: number; secure: number; supported: number; custody: number }> = [

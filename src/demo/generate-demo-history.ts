@@ -1,7 +1,7 @@
 import type { EpisodeInputDto } from '../schemas/teams.ts';
 import type { ClosureReason, YoungPersonInputDto } from '../schemas/young-people.ts';
-import { weeklyCommitment } from '../services/scorecard.ts';
-import { addMonthsToIsoDate, DEMO_COHORT_AS_OF, DEMO_COHORT_SEED, generateDemoCohort, mulberry32 } from './generate-demo-cohort.ts';
+import { placementPriceOn, weeklyCommitment } from '../services/scorecard.ts';
+import { addMonthsToIsoDate, DEMO_COHORT_AS_OF, DEMO_COHORT_SEED, demoPlacementPrice, generateDemoCohort, mulberry32 } from './generate-demo-cohort.ts';
 
 /**
  * Northvale's teams, key workers and histories (issue 17), derived from the demo cohort with a
@@ -52,6 +52,11 @@ import { addMonthsToIsoDate, DEMO_COHORT_AS_OF, DEMO_COHORT_SEED, generateDemoCo
  * care leavers aged 19-21 against 238 looked after; `careLeavers` adds 60 open ones
  * (generateCareLeavers19To21, seed + 5; their personal advisers seed + 6) for about 0.4 to one,
  * as nationally (DfE 2020: 31,260 care leavers aged 19-21, 80,000 children looked after).
+ *
+ * Review finding 4: the scorecard prices a past day from the history episode in force then once
+ * the child has moved on, so every placement episode carries a weekly price (priceDemoEpisodes,
+ * a stream of its own, seed + 7, drawn after everything above), and the demo's spend at a past
+ * quarter end counts no child as unpriced.
  */
 
 export const DEMO_HISTORY_SEED = DEMO_COHORT_SEED + 17;
@@ -248,7 +253,39 @@ export function generateDemoHistory(cohort = generateDemoCohort(), seed = DEMO_H
   const leaverRandom = mulberry32(seed + 6);
   const leaverWorkers = Array.from({ length: Math.max(1, Math.round(careLeavers.length / 14)) }, () => `KW-${worker++}`);
   for (const c of careLeavers) if (leaverRandom() >= 0.03) c.keyWorkerReference = leaverWorkers[Math.floor(leaverRandom() * leaverWorkers.length)];
-  return { teams, people, former: generateFormerChildren(mulberry32(seed + 3)), careLeavers };
+  const former = generateFormerChildren(mulberry32(seed + 3));
+  // Prices last, from a stream of their own (seed + 7), so every draw above is as it was.
+  priceDemoEpisodes(cohort, people, former, careLeavers, mulberry32(seed + 7));
+  return { teams, people, former, careLeavers };
+}
+
+/**
+ * Gives every placement episode of the demo's histories its weekly price (issue 17, review
+ * finding 4), so the scorecard's spend at a past day is complete: a cohort child's current
+ * placement episode the record's price on its first day; every other placement episode a price
+ * drawn from the cohort's market for its state (demoPlacementPrice: today's ranges, not deflated,
+ * as the demo's dates are moved forward to today when loaded). In a fixed order (the cohort
+ * file's, then former children, then the added care leavers), from `random` alone.
+ */
+export function priceDemoEpisodes(
+  cohort: readonly YoungPersonInputDto[],
+  people: DemoHistory['people'],
+  former: readonly DemoFormerChild[],
+  careLeavers: readonly DemoCareLeaver[],
+  random: () => number,
+): void {
+  const price = (e: DemoEpisode) => {
+    const weekly = demoPlacementPrice(e.careState, random);
+    if (weekly !== undefined) e.weeklyPrice = weekly;
+  };
+  for (const r of cohort) {
+    for (const e of people.get(r.reference)?.episodes ?? []) {
+      if (e.endDate === undefined && r.placement && e.careState === r.placement.type && e.startDate >= r.placement.startDate) e.weeklyPrice = placementPriceOn(r.placement, e.startDate);
+      else price(e);
+    }
+  }
+  for (const f of former) for (const e of f.episodes) price(e);
+  for (const c of careLeavers) for (const e of c.episodes) price(e);
 }
 
 /**

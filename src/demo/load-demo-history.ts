@@ -33,6 +33,7 @@ export async function loadDemoHistory(db: Kysely<Database>, actor: Actor, months
       leaver_activity: e.leaverActivity ?? null,
       accommodation_suitable: e.accommodationSuitable ?? null,
       team_id: e.team !== undefined ? (teamIds.get(e.team) ?? null) : null,
+      weekly_price_pence: e.weeklyPrice === undefined ? null : Math.round(e.weeklyPrice * 100),
     });
     for (const team of demo.teams) teamIds.set(team.name, (await insertTeam(trx, { name: team.name, service: team.service, annual_budget_pence: Math.round(team.annualBudget * 100) })).id);
     const stored = await trx.selectFrom('young_people').select(['id', 'reference']).where('erased_at', 'is', null).execute();

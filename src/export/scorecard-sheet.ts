@@ -21,6 +21,9 @@ export interface PackScorecardCell {
   value: number | null;
   rag: 'green' | 'amber' | 'red' | null;
   vsTarget: number | null;
+  /** Money only (review finding 4): children with no known placement price on the day; the spend is then a floor. */
+  unpricedChildren?: Shown;
+  spendComplete?: boolean;
 }
 /**
  * What the scorecard's as-of date is, in words: the export day for roles that read individual
@@ -65,6 +68,7 @@ export function ragWords(cell: PackScorecardCell, kind?: string): string {
   if (cell.rag === 'green') return 'Green (on target)';
   if (cell.rag === 'amber') return 'Amber (near target)';
   if (cell.rag === 'red') return 'Red (off target)';
+  if (cell.spendComplete === false) return `Incomplete (${cell.unpricedChildren} unpriced)`;
   if (typeof cell.numerator === 'string' || typeof cell.denominator === 'string') return 'Withheld (small count)';
   if (kind === 'money' && cell.numerator === null) return 'Withheld (small count)';
   if (kind === 'money' && cell.denominator === null) return 'No budget set';
@@ -162,6 +166,7 @@ function reportCell(unit: string, cell: PackScorecardCell | undefined, kind?: st
     return words.startsWith('Withheld') ? 'withheld' : words === 'No budget set' ? 'no budget' : '–';
   }
   const figure = unit === 'percent' ? `${cell.value.toFixed(1)}%` : cell.value.toFixed(1);
+  if (cell.spendComplete === false) return `at least ${figure}`;
   return cell.rag ? `${figure} ${cell.rag[0].toUpperCase()}${cell.rag.slice(1)}` : figure;
 }
 

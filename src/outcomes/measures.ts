@@ -63,6 +63,8 @@ export interface Episode {
   accommodationSuitable?: boolean | undefined;
   /** The team responsible during the episode (a team id); absent: not recorded, and the scorecard falls back to the young person's current team. */
   teamId?: string | undefined;
+  /** The placement's weekly price during the episode, GBP; absent: not recorded (or no placement). The scorecard's spend on a past day reads it (src/services/scorecard.ts, weeklyCommitmentOn). */
+  weeklyPrice?: number | undefined;
 }
 
 export interface History {

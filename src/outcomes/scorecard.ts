@@ -63,7 +63,8 @@ export const SCORECARD_MEASURES: readonly MeasureDefinition[] = [
     kind: 'money',
     unit: 'percent',
     direction: 'lower',
-    definition: 'Weekly prices of placements and services in force on the day read (asOf), × 365.25/7, as a percentage of the annual budget of the team each young person was in that day',
+    definition:
+      'Weekly prices of placements and services in force on the day read (asOf), × 365.25/7, as a percentage of the annual budget of the team each young person was in that day. A past day prices a placement since left from the history episode in force then; a child whose price then is not known is counted as unpriced and the spend is a floor',
     source: 'Local measure; annualised as in the finance module (README, "Money")',
     trend: false,
     defaults: { target: 100, green: 100, amber: 105 },
@@ -233,8 +234,14 @@ export function ragOf(definition: MeasureDefinition, t: Thresholds, value: numbe
 export interface ScorecardPerson {
   teamId: string | null;
   keyWorkerReference: string | null;
-  /** Weekly prices and costs in force on the scorecard's asOf, GBP. */
+  /** Weekly prices and costs in force on the scorecard's asOf, GBP; without the placement when `unpriced`. */
   weeklyCommitment: number;
+  /**
+   * The placement's price on asOf is not known (review finding 4): today's placement had not
+   * begun, and the history episode in force then is a placement with no weeklyPrice. The spend
+   * counts the child as unpriced (Cell.unpriced), never at £0 for the placement.
+   */
+  unpriced?: boolean | undefined;
   /** The day the case closed (YYYY-MM-DD); null or absent while open. Snapshot measures count only cases open at the as-of date. */
   closedOn?: string | null | undefined;
   history: History;
@@ -255,6 +262,8 @@ export interface Cell {
   value: number | null;
   /** How many young people the figure is about (money and ratios are protected by it). */
   people: number;
+  /** Money only: of those, how many have no known placement price on the day (ScorecardPerson.unpriced); the numerator is then a floor. */
+  unpriced?: number;
 }
 
 export interface MeasureResult {
@@ -307,7 +316,7 @@ function snapshot(definition: MeasureDefinition, people: ScorecardPerson[], budg
       people.map((p) => p.weeklyCommitment),
       budget,
     );
-    return { numerator: s.committed, denominator: budget ?? 0, value: s.percent, people: people.length };
+    return { numerator: s.committed, denominator: budget ?? 0, value: s.percent, people: people.length, unpriced: people.filter((p) => p.unpriced).length };
   }
   if (definition.id === 'without_key_worker') return cell(people.filter((p) => !p.keyWorkerReference).length, people.length, people.length);
   // caseload_per_key_worker
@@ -335,8 +344,9 @@ export function teamOn(person: ScorecardPerson, day: string): string | null {
  * under edge of care. An episode with no team falls back to the young person's current team; a
  * team that is neither (or unknown) counts under no team. Every unit goes to exactly one group,
  * so the teams and the no-team group add up to the organisation (the disclosure rule relies on it).
- * Spend is the weekly prices in force on asOf, by each young person's team on asOf (teamOn); the
- * key-worker measures are today's records, by today's team.
+ * Spend is the weekly prices in force on asOf, by each young person's team on asOf (teamOn); a
+ * young person whose placement price that day is not known is counted in the cell's `unpriced`;
+ * the key-worker measures are today's records, by today's team.
  */
 export function computeScorecard(input: {
   people: ScorecardPerson[];

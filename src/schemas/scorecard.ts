@@ -12,6 +12,12 @@ export const ScorecardCell = Type.Object({
   value: Type.Union([Type.Number(), Type.Null()], { description: 'Per cent (or children per key worker), one decimal; null when there is nothing to count or a count behind it is hidden' }),
   rag: Type.Union([Type.Literal('green'), Type.Literal('amber'), Type.Literal('red'), Type.Null()]),
   vsTarget: Type.Union([Type.Number(), Type.Null()], { description: 'value − target' }),
+  unpricedChildren: Type.Optional({
+    ...Shown,
+    description:
+      'Money only: young people in the cell whose placement price on the day read is not known (a past day whose history episode, a placement, records no weeklyPrice, and today’s placement had not begun); "<5" or "c" when hidden. Above 0 or hidden: the spend is incomplete, numerator and value are the known spend (a floor), rag and vsTarget null',
+  }),
+  spendComplete: Type.Optional(Type.Boolean({ description: 'Money only: every young person in the cell is priced (unpricedChildren is 0)' })),
 });
 
 const TeamCell = Type.Object({ teamId: Uuid, ...ScorecardCell.properties });

@@ -62,6 +62,14 @@ export const EpisodeInput = Type.Object(
     exitReason: Type.Optional(Type.Enum([...EXIT_REASONS], { description: 'On the last episode of a period of care: why care ended (adoption, special guardianship, …)' })),
     leaverActivity: Type.Optional(Type.Enum([...LEAVER_ACTIVITIES], { description: 'A care leaver’s main activity during the episode (education, employment or training, or not)' })),
     accommodationSuitable: Type.Optional(Type.Boolean({ description: 'A care leaver’s accommodation is suitable' })),
+    weeklyPrice: Type.Optional(
+      Type.Number({
+        minimum: 0,
+        maximum: 1_000_000,
+        description:
+          'The weekly price of the placement during the episode, GBP, whole pence (at most two decimal places), as the record’s placement weeklyPrice; only on an episode in a placement state. The scorecard prices a past day from it when today’s placement had not started then (the young person moved since) or the case has closed; absent on such an episode: the child is counted as unpriced, not at £0',
+      }),
+    ),
     teamId: Type.Optional({
       ...Uuid,
       description:

@@ -3,7 +3,8 @@ import { type Actor, appendAuditEvent } from '../db/repositories/audit.ts';
 import { findTeamById, listAllEpisodes, listTargetRows, listTeamRows, upsertTarget } from '../db/repositories/teams.ts';
 import type { Database } from '../db/schema.ts';
 import { COMPLEMENT, type Domain, DISCLOSURE_NOTE, derivableFigures, feasibleDomains, protectCounts, type Relation, type ShownCount, SMALL_COUNT, type SuppressionMark } from '../export/disclosure.ts';
-import type { Episode, History } from '../outcomes/measures.ts';
+import { DEFAULT_CARE_STATES } from '../catalog/vocabulary.ts';
+import { type Episode, episodeOn, type History } from '../outcomes/measures.ts';
 import {
   type Cell,
   computeScorecard,
@@ -42,6 +43,43 @@ function inForce(start: number, changes: Array<{ from: string; amount: number }>
   let price = start;
   for (const c of changes) if (c.from <= day) price = c.amount;
   return price;
+}
+
+/** The placement's weekly price in force on `day`, GBP: its price from startDate, then each dated change from its day on. */
+export function placementPriceOn(placement: { weeklyPrice: number; priceChanges?: Array<{ from: string; weeklyPrice: number }> | undefined }, day: string): number {
+  return inForce(
+    placement.weeklyPrice,
+    (placement.priceChanges ?? []).map((c) => ({ from: c.from, amount: c.weeklyPrice })),
+    day,
+  );
+}
+
+const placementStates: ReadonlySet<string> = new Set(DEFAULT_CARE_STATES.filter((s) => s.placement).map((s) => s.id));
+
+/**
+ * What a young person cost a week on `day`, GBP, and whether the placement's price then is known
+ * (issue 17, review finding 4). Services as weeklyCommitment (they carry their dates). The
+ * placement: today's (the record's, with its dated price changes) where it had begun by `day`;
+ * else the history episode in force that day: its weeklyPrice when recorded; nothing when its
+ * state has no placement (at home, a care leaver: their services are the cost) or when no
+ * episode covers the day (not in the recorded history then); and, for a placement with no
+ * recorded price, `unpriced`: the placement adds nothing to `weekly`, and the caller counts the
+ * child as unpriced rather than at £0. A closed case's record keeps the placement it had when it
+ * closed (the service refuses changing it while closed), so that placement is read the same way.
+ * `placement` and `services` as stored on the record (JSON; GBP); `episodes` in start order.
+ */
+export function weeklyCommitmentOn(
+  placement: Record<string, unknown> | null,
+  services: Array<Record<string, unknown>>,
+  episodes: readonly Episode[],
+  day: string,
+): { weekly: number; unpriced: boolean } {
+  if (placement && typeof placement.weeklyPrice === 'number' && String(placement.startDate) <= day) return { weekly: weeklyCommitment(placement, services, day), unpriced: false };
+  const servicesOnly = weeklyCommitment(null, services, day);
+  const episode = episodeOn({ birthYear: 0, birthMonth: 1, episodes: [...episodes] }, day);
+  if (!episode || !placementStates.has(episode.careState)) return { weekly: servicesOnly, unpriced: false };
+  if (episode.weeklyPrice === undefined) return { weekly: servicesOnly, unpriced: true };
+  return { weekly: servicesOnly + episode.weeklyPrice, unpriced: false };
 }
 
 /** Weekly prices of the placement and services in force on `day`, GBP. */
@@ -108,15 +146,18 @@ async function loadPeople(db: Kysely<Database>, asOf: string): Promise<Scorecard
       leaverActivity: (e.leaver_activity ?? undefined) as Episode['leaverActivity'],
       accommodationSuitable: e.accommodation_suitable ?? undefined,
       teamId: e.team_id ?? undefined,
+      weeklyPrice: e.weekly_price_pence === null ? undefined : Number(e.weekly_price_pence) / 100,
     });
     byPerson.set(e.young_person_id, list);
   }
   return rows.map((r) => {
     const history: History = { birthYear: r.birth_year, birthMonth: r.birth_month ?? 1, episodes: byPerson.get(r.id) ?? [] };
+    const priced = weeklyCommitmentOn(r.placement, r.services, history.episodes, asOf);
     return {
       teamId: r.team_id,
       keyWorkerReference: r.key_worker_reference,
-      weeklyCommitment: weeklyCommitment(r.placement, r.services, asOf),
+      weeklyCommitment: priced.weekly,
+      unpriced: priced.unpriced,
       closedOn: r.closed_on,
       history,
     };
@@ -131,18 +172,36 @@ export interface CellDto {
   rag: 'green' | 'amber' | 'red' | null;
   /** value − target (percentage points, or children per worker); null when the value is. */
   vsTarget: number | null;
+  /**
+   * Money only (review finding 4): young people in the cell whose placement price on the day is
+   * not known ("<5" or "c" when the disclosure rule hides it). Above 0 (or hidden), the spend is
+   * incomplete: numerator and value are the known spend (a floor), and rag and vsTarget are null.
+   */
+  unpricedChildren?: Shown;
+  /** Money only: false when unpricedChildren is above 0 or hidden. */
+  spendComplete?: boolean;
 }
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
 
-function toCellDto(result: MeasureResult, c: Cell, numerator: Shown, denominator: Shown, hidden: boolean): CellDto {
-  if (hidden || c.value === null) return { numerator, denominator, value: null, rag: null, vsTarget: null };
+/**
+ * One cell as shown. `unpriced`: a money cell's count of unpriced children as shown (protected
+ * with the rest of its vector); absent, the count as computed. An incomplete spend keeps its
+ * floor (numerator, value) but has no colour or distance from target: the whole is not known.
+ */
+function toCellDto(result: MeasureResult, c: Cell, numerator: Shown, denominator: Shown, hidden: boolean, unpriced?: Shown): CellDto {
+  const money = result.definition.kind === 'money';
+  const unpricedChildren = money ? (unpriced ?? c.unpriced ?? 0) : undefined;
+  const complete = unpricedChildren === undefined || unpricedChildren === 0;
+  const extra = money ? { unpricedChildren: unpricedChildren as Shown, spendComplete: complete } : {};
+  if (hidden || c.value === null) return { numerator, denominator, value: null, rag: null, vsTarget: null, ...extra };
   return {
     numerator,
     denominator,
     value: round1(c.value),
-    rag: ragOf(result.definition, result.thresholds, c.value),
-    vsTarget: round1(c.value - result.thresholds.target),
+    rag: complete ? ragOf(result.definition, result.thresholds, c.value) : null,
+    vsTarget: complete ? round1(c.value - result.thresholds.target) : null,
+    ...extra,
   };
 }
 
@@ -323,9 +382,11 @@ function cellsOf(result: MeasureResult, cells: Cell[], protect: boolean, shown?:
   const shield = (values: number[]): ShownCount[] => protectCounts({ values, relations: [teamRelation(0, cells.length)] });
   if (kind === 'money') {
     const people = shield(cells.map((c) => c.people));
+    // Unpriced children are a count of children like any other (review finding 4).
+    const unpriced = shield(cells.map((c) => c.unpriced ?? 0));
     return cells.map((c, i) => {
       const hidden = typeof people[i] === 'string';
-      return toCellDto(result, c, hidden ? null : money(c.numerator), c.denominator > 0 ? money(c.denominator) : null, hidden);
+      return toCellDto(result, c, hidden ? null : money(c.numerator), c.denominator > 0 ? money(c.denominator) : null, hidden, unpriced[i]);
     });
   }
   if (!shown && kind === 'count') {

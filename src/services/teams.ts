@@ -17,6 +17,7 @@ import {
   insertTeam,
   listEpisodesOf,
   listTeamRows,
+  setEpisodeWeeklyPrice,
   updateTeamRow,
 } from '../db/repositories/teams.ts';
 import { findYoungPersonById } from '../db/repositories/young-people.ts';
@@ -25,8 +26,10 @@ import { validationErrors } from '../plugins/app/problem-details.ts';
 import { type EpisodeDto, type EpisodeInputDto, EpisodeInput, type TeamDto, type TeamInputDto, type TeamPatchDto } from '../schemas/teams.ts';
 import type { ClosureReason, YoungPersonInputDto } from '../schemas/young-people.ts';
 import { type ExitReason, isLookedAfterState } from '../outcomes/measures.ts';
+import { placementPriceOn } from './scorecard.ts';
 import { BadRequestError, ConflictError, type FieldError, GoneError, NotFoundError, UnprocessableError } from './errors.ts';
 import { controlCharacterReason } from './input-rules.ts';
+import { wholePenceError } from '../finance/money.ts';
 
 /**
  * Teams and young people's histories (issue 17). A history is a list of dated care episodes,
@@ -182,6 +185,7 @@ export function toEpisodeDto(row: CareEpisodeRow): EpisodeDto {
     ...(row.exit_reason !== null ? { exitReason: row.exit_reason as EpisodeDto['exitReason'] } : {}),
     ...(row.leaver_activity !== null ? { leaverActivity: row.leaver_activity as EpisodeDto['leaverActivity'] } : {}),
     ...(row.accommodation_suitable !== null ? { accommodationSuitable: row.accommodation_suitable } : {}),
+    ...(row.weekly_price_pence !== null ? { weeklyPrice: Number(row.weekly_price_pence) / 100 } : {}),
     ...(row.team_id !== null ? { teamId: row.team_id } : {}),
   };
 }
@@ -200,12 +204,34 @@ function toEpisodeRow(youngPersonId: string, e: EpisodeInputDto): NewCareEpisode
     leaver_activity: e.leaverActivity ?? null,
     accommodation_suitable: e.accommodationSuitable ?? null,
     team_id: e.teamId ?? null,
+    // Whole pence (checkEpisodes refused a fraction of a penny), as the other money columns.
+    weekly_price_pence: e.weeklyPrice === undefined ? null : Math.round(e.weeklyPrice * 100),
   };
+}
+
+/** The most an episode's weekly price may be, GBP: as the record's placement weeklyPrice (src/schemas/young-people.ts). */
+export const MAX_EPISODE_WEEKLY_PRICE = 1_000_000;
+
+/**
+ * An episode's weeklyPrice, beyond its JSON Schema (which lets NaN through, as a comparison with
+ * NaN is false): finite, 0 to MAX_EPISODE_WEEKLY_PRICE, whole pence, and only on an episode in a
+ * placement state (the price of the placement; a child at home or a care leaver has none, their
+ * services are priced on the record). Null when it is fine.
+ */
+function weeklyPriceError(e: EpisodeInputDto, field: string): FieldError | null {
+  const price = e.weeklyPrice;
+  if (price === undefined) return null;
+  if (!Number.isFinite(price) || price < 0 || price > MAX_EPISODE_WEEKLY_PRICE) return { field, reason: `must be a number of pounds from 0 to ${MAX_EPISODE_WEEKLY_PRICE}` };
+  const pence = wholePenceError(price, field);
+  if (pence) return pence;
+  if (!placementStates.has(e.careState)) return { field, reason: `is the price of a placement, so only on an episode in a placement state (not ${e.careState})` };
+  return null;
 }
 
 /**
  * The rules of a history a JSON Schema cannot say: each end after its start, no start in the
- * future, and no two episodes overlapping (at most one open, and it is the last). Fields are
+ * future, no two episodes overlapping (at most one open, and it is the last), and a weeklyPrice
+ * finite, in whole pence and only on a placement (weeklyPriceError). Fields are
  * `${prefix}/${index}/…` in the order given.
  */
 export function checkEpisodes(episodes: EpisodeInputDto[], today: string, prefix: string): FieldError[] {
@@ -213,6 +239,8 @@ export function checkEpisodes(episodes: EpisodeInputDto[], today: string, prefix
   episodes.forEach((e, i) => {
     if (e.endDate !== undefined && e.endDate <= e.startDate) errors.push({ field: `${prefix}/${i}/endDate`, reason: `must be after startDate (${e.startDate})` });
     if (e.startDate > today) errors.push({ field: `${prefix}/${i}/startDate`, reason: 'is in the future' });
+    const price = weeklyPriceError(e, `${prefix}/${i}/weeklyPrice`);
+    if (price) errors.push(price);
   });
   const order = episodes.map((_, i) => i).sort((a, b) => (episodes[a].startDate < episodes[b].startDate ? -1 : episodes[a].startDate > episodes[b].startDate ? 1 : a - b));
   for (let k = 1; k < order.length; k++) {
@@ -342,6 +370,16 @@ export async function replaceHistory(db: Kysely<Database>, actor: Actor, youngPe
  * When the care state or the placement changes, the open episode is closed on the day of the
  * change (the new placement's start date when it is given and later, else today) and the next
  * one opened. A change on the open episode's first day replaces that episode.
+ *
+ * Prices (review finding 4): the episode opened carries the new placement's weekly price in
+ * force on its first day (its dated priceChanges read as the scorecard does); none when the new
+ * state has no placement. The episode closed keeps the price it carries; one written before
+ * episodes had prices (null) takes the old placement's price in force on its first day, when that
+ * placement had begun by then (so it ran the whole episode). A price change within a placement
+ * opens no episode: an episode carries one price, the one in force when it began (a corrected
+ * price of the same placement updates the open episode's), and the
+ * scorecard reads a past day from it only once the young person has moved on (while the
+ * placement is today's, its dated changes are read from the record).
  */
 export async function recordChangeInHistory(
   trx: Kysely<Database>,
@@ -351,7 +389,17 @@ export async function recordChangeInHistory(
   today: string,
 ): Promise<void> {
   const placementKey = (r: YoungPersonInputDto | null) => JSON.stringify([r?.careState, r?.placement?.startDate, r?.placement?.provider, r?.placement?.distanceFromHomeMiles]);
-  if (before !== null && placementKey(before) === placementKey(after)) return;
+  if (before !== null && placementKey(before) === placementKey(after)) {
+    // The same placement with its price corrected (or its dated changes): the open episode, when
+    // the placement ran all of it, takes the price in force on its first day, so the history
+    // keeps the corrected figure once the young person moves on.
+    const priceKey = (r: YoungPersonInputDto) => JSON.stringify([r.placement?.weeklyPrice, r.placement?.priceChanges ?? []]);
+    if (after.placement && priceKey(before) !== priceKey(after)) {
+      const open = (await listEpisodesOf(trx, youngPersonId)).find((e) => e.end_date === null);
+      if (open && after.placement.startDate <= open.start_date) await setEpisodeWeeklyPrice(trx, open.id, Math.round(placementPriceOn(after.placement, open.start_date) * 100));
+    }
+    return;
+  }
   const episodes = await listEpisodesOf(trx, youngPersonId);
   const open = episodes.find((e) => e.end_date === null);
   const last = episodes[episodes.length - 1];
@@ -368,12 +416,17 @@ export async function recordChangeInHistory(
   const newPlacement = after.placement !== undefined && (before === null || before.careState !== after.careState || before.placement?.startDate !== after.placement.startDate);
   if (open) {
     if (open.start_date >= day) await deleteEpisode(trx, open.id);
-    else await closeEpisode(trx, open.id, day);
+    else {
+      const old = before?.placement;
+      const fill = open.weekly_price_pence === null && old && old.startDate <= open.start_date ? Math.round(placementPriceOn(old, open.start_date) * 100) : undefined;
+      await closeEpisode(trx, open.id, day, fill);
+    }
   }
+  const start = open && open.start_date > day ? open.start_date : day;
   await insertEpisodes(trx, [
     {
       young_person_id: youngPersonId,
-      start_date: open && open.start_date > day ? open.start_date : day,
+      start_date: start,
       end_date: null,
       care_state: after.careState,
       new_placement: newPlacement,
@@ -386,6 +439,8 @@ export async function recordChangeInHistory(
       // Not recorded: the scorecard reads the record's team at the time it counts, so a team
       // change alone (which opens no episode) is not contradicted by a stale episode team.
       team_id: null,
+      // The placement's price in force on the episode's first day (its start is never in the future, and is on or before that day here).
+      weekly_price_pence: after.placement && after.placement.startDate <= start ? Math.round(placementPriceOn(after.placement, start) * 100) : null,
     },
   ]);
 }
@@ -499,6 +554,7 @@ export const HISTORY_CSV_COLUMNS = [
   { name: 'exit_reason', field: 'exitReason', kind: 'enum', description: 'Why care ended' },
   { name: 'leaver_activity', field: 'leaverActivity', kind: 'enum', description: 'A care leaver’s activity' },
   { name: 'accommodation_suitable', field: 'accommodationSuitable', kind: 'flag', description: 'yes or no' },
+  { name: 'weekly_price', field: 'weeklyPrice', kind: 'number', description: 'The placement’s weekly price during the episode, GBP (whole pence, e.g. 950 or 950.50); only on a placement; empty: not known' },
   { name: 'team', field: 'teamId', kind: 'team', description: 'The team responsible during the episode: its id or its name (exact, else ignoring case); empty: the young person’s current team' },
 ] as const;
 

@@ -75,8 +75,18 @@ export async function insertEpisodes(db: Kysely<Database>, rows: NewCareEpisodeR
   return out;
 }
 
-export async function closeEpisode(db: Kysely<Database>, id: string, endDate: string): Promise<void> {
-  await db.updateTable('care_episodes').set({ end_date: endDate }).where('id', '=', id).execute();
+/** Ends an episode on `endDate`; with `weeklyPricePence`, records the placement's price during it too. */
+export async function closeEpisode(db: Kysely<Database>, id: string, endDate: string, weeklyPricePence?: number): Promise<void> {
+  await db
+    .updateTable('care_episodes')
+    .set({ end_date: endDate, ...(weeklyPricePence !== undefined ? { weekly_price_pence: weeklyPricePence } : {}) })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** Records the placement's weekly price during an episode (whole pence). */
+export async function setEpisodeWeeklyPrice(db: Kysely<Database>, id: string, weeklyPricePence: number): Promise<void> {
+  await db.updateTable('care_episodes').set({ weekly_price_pence: weeklyPricePence }).where('id', '=', id).execute();
 }
 
 export async function deleteEpisode(db: Kysely<Database>, id: string): Promise<void> {

@@ -49,10 +49,14 @@
   }
   // The value, then the colour's word and the figures on lines of their own: a line breaks only
   // between the numerator and "of …", never inside a figure, so a cell never runs into the next.
+  // A spend with children whose price on the day is not known (review finding 4) is a floor:
+  // "at least", no colour, and how many are unpriced ("<5" for the board).
   function ragCell(measure, cell) {
     const td = el('td', 'num');
-    const word = cell.rag ? cell.rag[0].toUpperCase() + cell.rag.slice(1) : 'No colour';
-    td.append(el('span', 'rag ' + (cell.rag ? 'rag-' + cell.rag : 'rag-none'), formatValue(measure, cell.value)));
+    const incomplete = measure.kind === 'money' && cell.spendComplete === false;
+    const word = incomplete ? 'Incomplete: ' + cell.unpricedChildren + ' unpriced' : cell.rag ? cell.rag[0].toUpperCase() + cell.rag.slice(1) : 'No colour';
+    const value = formatValue(measure, cell.value);
+    td.append(el('span', 'rag ' + (cell.rag ? 'rag-' + cell.rag : 'rag-none'), incomplete && cell.value !== null ? 'at least ' + value : value));
     const counts = el('span', 'sc-counts');
     counts.append(el('span', 'sc-word', word), el('span', 'sc-fig', formatCount(measure, cell.numerator)), ' ', el('span', 'sc-fig', 'of ' + formatCount(measure, cell.denominator, true)));
     td.append(counts);

@@ -7,7 +7,9 @@ import { type Actor, appendAuditEvent } from '../db/repositories/audit.ts';
 import { listCarePlansOf } from '../db/repositories/care-plans.ts';
 import { findJob } from '../db/repositories/jobs.ts';
 import { findPathwayProjection, insertPathwayProjection, listPathwayProjectionsOf, type PathwayProjectionHeader } from '../db/repositories/pathway-projections.ts';
+import { listEpisodesOf } from '../db/repositories/teams.ts';
 import { findYoungPersonByIdForUpdate } from '../db/repositories/young-people.ts';
+import { placementsEarlierThisYear } from '../outcomes/placements-this-year.ts';
 import type { Database, JobRow, PathwayProjectionRow } from '../db/schema.ts';
 import type {
   CarePlanComparisonDto,
@@ -85,6 +87,22 @@ export interface ProjectionInputs {
    * the record gives no distance, and in projections stored before it existed.
    */
   knownDistance?: { state: string; within20Miles: boolean };
+  /**
+   * Placements the history showed earlier in the first financial year, before today's, when it
+   * was run (src/outcomes/placements-this-year.ts): they count towards that year's placement
+   * stability. Absent when none, and in projections stored before it existed (then 0).
+   */
+  placementsEarlierThisYear?: number;
+}
+
+/**
+ * The young person's placements earlier in the financial year of `start` (YYYY-MM-DD), before
+ * the one in force that day, from their care episodes (table care_episodes); 0 without history.
+ */
+export async function placementsEarlierThisYearOf(db: Kysely<Database>, youngPersonId: string, birth: { birthYear: number; birthMonth: number }, start: string): Promise<number> {
+  const rows = await listEpisodesOf(db, youngPersonId);
+  const episodes = rows.map((e) => ({ startDate: e.start_date, endDate: e.end_date ?? undefined, careState: e.care_state, newPlacement: e.new_placement }));
+  return placementsEarlierThisYear({ birthYear: birth.birthYear, birthMonth: birth.birthMonth, episodes }, start);
 }
 
 /** Today's placement's distance from the record: more than 20 miles is over (DfE), 20 or less within. */
@@ -197,14 +215,17 @@ export async function runPathwayProjection(deps: PathwayDeps, actor: Actor, youn
   const plans = chosen.map((row) => ({ planId: row.id, name: row.name, isCurrent: row.is_current, plan: projectedPlanInput(storedPlanOf(row), subject) }));
   const enginePlans = resolveAll(choice, plans, ageMonths, months, subject.careState, errors);
   if (errors.length > 0) throw invalid('A plan no longer fits the young person or the model', errors);
+  // Today's projection starts today, like the 12-month budget: the current month pro rata.
+  const startDay = body.startMonth === undefined && now.getUTCDate() > 1 ? now.getUTCDate() : undefined;
+  const startIso = `${start.year}-${String(start.month).padStart(2, '0')}-${String(startDay ?? 1).padStart(2, '0')}`;
+  const earlier = await placementsEarlierThisYearOf(deps.db, youngPersonId, subject, startIso);
 
   return launch(deps, actor, {
     youngPersonId,
     choice,
     inputs: {
       startMonth: `${start.year}-${String(start.month).padStart(2, '0')}`,
-      // Today's projection starts today, like the 12-month budget: the current month pro rata.
-      ...(body.startMonth === undefined && now.getUTCDate() > 1 ? { startDay: now.getUTCDate() } : {}),
+      ...(startDay !== undefined ? { startDay } : {}),
       ageMonths,
       months,
       discountRate: body.discountRate ?? null,
@@ -212,6 +233,7 @@ export async function runPathwayProjection(deps: PathwayDeps, actor: Actor, youn
       parameterUncertainty: true,
       plans,
       ...(knownDistanceOf(subject) ? { knownDistance: knownDistanceOf(subject) } : {}),
+      ...(earlier > 0 ? { placementsEarlierThisYear: earlier } : {}),
     },
     enginePlans,
     runs: body.runs ?? DEFAULT_RUNS,
@@ -286,6 +308,7 @@ async function launch(deps: PathwayDeps, actor: Actor, spec: Launch): Promise<Pr
         discountRate: inputs.discountRate ?? undefined,
         priceBase: inputs.priceBase ?? 'model',
         includeExpectedCost: true,
+        ...(inputs.placementsEarlierThisYear ? { placementsEarlierThisYear: inputs.placementsEarlierThisYear } : {}),
         ...(inputs.knownDistance && choice.model.stateIds.includes(inputs.knownDistance.state)
           ? { knownDistance: { state: choice.model.stateIds.indexOf(inputs.knownDistance.state), within20Miles: inputs.knownDistance.within20Miles } }
           : {}),

@@ -38,6 +38,8 @@ export interface ProjectionJob {
    * plans starting in that placement report it, not the state's share, while they stay in it.
    */
   knownDistance?: { state: number; within20Miles: boolean } | undefined;
+  /** Placements the history shows earlier in the first financial year, before today's (ProjectionRequest.placementsEarlierThisYear). */
+  placementsEarlierThisYear?: number | undefined;
 }
 
 /**
@@ -213,6 +215,7 @@ export async function projectPlans(pool: SimulationPool, job: ProjectionJob, opt
     parameterUncertainty: job.parameterUncertainty,
     discountPeriods,
     thresholds: job.thresholds,
+    ...(job.placementsEarlierThisYear ? { placementsEarlierThisYear: job.placementsEarlierThisYear } : {}),
   };
   const result = await pool.projection(job.modelKey, job.spec, request, job.runs, job.seed, options);
   const names = job.plans.map((p) => p.name);

@@ -38,6 +38,7 @@ import { type PreparedScenario, prepareScenario, type ScenarioMember } from '../
 import type { Band, ScenarioResultCore } from '../simulation/scenario-fold.ts';
 import type { Summary } from '../simulation/summary.ts';
 import { showCount } from '../export/disclosure.ts';
+import { placementsEarlierThisYear } from '../outcomes/placements-this-year.ts';
 import type { Role } from './access-control.ts';
 import { checkCohortShowable, checkRunsShowable, cohortShowable, protectRunResult, runGateFacts, seesIndividuals } from './disclosure-view.ts';
 import { fundingDisclosure, fundingView } from '../export/funding.ts';
@@ -127,22 +128,48 @@ export function cohortBounds(spec: ScenarioSpec, horizonAgeYears: number) {
  * and the cohort hash — depend only on who is in the cohort, never on record ids or the order
  * the database returns them in.
  */
-export function cohortMembers(rows: readonly CohortInputRow[], spec: ScenarioSpec): ScenarioMember[] {
+export function cohortMembers(rows: readonly CohortInputRow[], spec: ScenarioSpec, today?: string): ScenarioMember[] {
   const start = startMonthOf(spec);
-  const members = rows.map((row) => ({
-    ageMonths: start - absoluteMonth(row.birthYear, row.birthMonth),
-    state: row.careState,
-    weeklyPrice: row.placementType === row.careState ? row.weeklyPrice : null,
-  }));
+  const members = rows.map((row) => {
+    const earlier = today === undefined ? 0 : earlierPlacementsOf(row, spec, today);
+    return {
+      ageMonths: start - absoluteMonth(row.birthYear, row.birthMonth),
+      state: row.careState,
+      weeklyPrice: row.placementType === row.careState ? row.weeklyPrice : null,
+      ...(earlier > 0 ? { placementsEarlierThisYear: earlier } : {}),
+    };
+  });
   return members.sort(
-    (a, b) => a.ageMonths - b.ageMonths || (a.state < b.state ? -1 : a.state > b.state ? 1 : 0) || (a.weeklyPrice ?? -1) - (b.weeklyPrice ?? -1),
+    (a, b) =>
+      a.ageMonths - b.ageMonths ||
+      (a.state < b.state ? -1 : a.state > b.state ? 1 : 0) ||
+      (a.weeklyPrice ?? -1) - (b.weeklyPrice ?? -1) ||
+      (a.placementsEarlierThisYear ?? 0) - (b.placementsEarlierThisYear ?? 0),
   );
 }
 
-/** sha256 over the members' numeric inputs in run order: the same hash, the same people. */
+/**
+ * A member's placements earlier in the first planning year, before today's (the record's state is
+ * today's, and the scenario projects it from 1 April): the history's placements overlapping
+ * [1 April, today) other than the one in force today (src/outcomes/placements-this-year.ts).
+ * Only while today (YYYY-MM-DD) falls in the first planning year: before it begins there is no
+ * history in it yet, and once it is over the record's state is no longer the year's. 0 without history.
+ */
+export function earlierPlacementsOf(row: Pick<CohortInputRow, 'birthYear' | 'birthMonth' | 'episodes'>, spec: Pick<ScenarioSpec, 'firstYear'>, today: string): number {
+  const firstYear = parseFinancialYear(spec.firstYear) as number;
+  if (!(today > `${firstYear}-04-01` && today < `${firstYear + 1}-04-01`) || !row.episodes?.length) return 0;
+  const episodes = row.episodes.map((e) => ({ startDate: e.startDate, endDate: e.endDate ?? undefined, careState: e.careState, newPlacement: e.newPlacement }));
+  return placementsEarlierThisYear({ birthYear: row.birthYear, birthMonth: row.birthMonth, episodes }, today);
+}
+
+/**
+ * sha256 over the members' numeric inputs in run order: the same hash, the same people. A
+ * member's earlier placements this year enter only when there are some, so a cohort without any
+ * hashes as it did before they were counted.
+ */
 export function cohortHash(members: readonly ScenarioMember[]): string {
   return createHash('sha256')
-    .update(canonicalJson(members.map((m) => [m.ageMonths, m.state, m.weeklyPrice])), 'utf8')
+    .update(canonicalJson(members.map((m) => (m.placementsEarlierThisYear ? [m.ageMonths, m.state, m.weeklyPrice, m.placementsEarlierThisYear] : [m.ageMonths, m.state, m.weeklyPrice]))), 'utf8')
     .digest('hex');
 }
 
@@ -158,11 +185,12 @@ export function actualPriceFactor(model: Pick<CostModelSpec, 'priceBaseYear' | '
   return toBaseFactor(model.deflator, model.priceBaseYear, parseFinancialYear(spec.firstYear) as number);
 }
 
-export async function buildCohort(db: Kysely<Database>, plan: RunPlan): Promise<{ members: ScenarioMember[]; hash: string; priceFactor: number }> {
+/** `now`: the day the records describe (today), for the placements earlier in the first year. */
+export async function buildCohort(db: Kysely<Database>, plan: RunPlan, now: Date = new Date()): Promise<{ members: ScenarioMember[]; hash: string; priceFactor: number }> {
   const spec = plan.scenario.spec;
-  const rows = await listCohortInputs(db, cohortBounds(spec, plan.model.model.spec.horizonAgeYears));
+  const rows = await listCohortInputs(db, cohortBounds(spec, plan.model.model.spec.horizonAgeYears), { withEpisodes: true });
   const priceFactor = actualPriceFactor(plan.model.model.spec, spec);
-  const recorded = cohortMembers(rows, spec);
+  const recorded = cohortMembers(rows, spec, now.toISOString().slice(0, 10));
   const known = new Set(plan.model.model.spec.states.map((s) => s.id));
   const unknown = [...new Set(recorded.map((m) => m.state).filter((state) => !known.has(state)))].sort();
   if (unknown.length > 0) {
@@ -203,9 +231,9 @@ export async function executeScenarioRun(
   executor: ScenarioExecutor,
   plan: RunPlan,
   runId: string,
-  options: RunOptions & { jobId?: string | null; createdBy?: string | null; offload?: Pick<Offload, 'prepareScenario'> | undefined } = {},
+  options: RunOptions & { jobId?: string | null; createdBy?: string | null; offload?: Pick<Offload, 'prepareScenario'> | undefined; now?: Date | undefined } = {},
 ): Promise<{ row: NewScenarioRunRow; result: ScenarioRunResult; cohortSize: number }> {
-  const cohort = await buildCohort(db, plan);
+  const cohort = await buildCohort(db, plan, options.now);
   const spec = plan.scenario.spec;
   const baseKey = `${plan.model.id}@${plan.model.version}#${plan.model.hash}`;
   const prepareOptions = { baseKey, seed: plan.seed, runs: plan.runs };

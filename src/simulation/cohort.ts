@@ -16,6 +16,8 @@ export interface CohortPerson {
   /** Projection month at which the person enters (new entrants); 0 when omitted. */
   offset?: number;
   currentPlacementWeeklyPrice: number | null;
+  /** Placements held earlier in the first financial year, before today's (PersonPlan.placementsEarlierThisYear); 0 when omitted. */
+  placementsEarlierThisYear?: number;
   /** Moves and interventions under each variant, in variant order (empty for "as now"). */
   plans: Array<Pick<PersonPlan, 'moves' | 'interventions'>>;
 }
@@ -86,6 +88,7 @@ export function simulateCohortRuns(
         moves: p.plans[v]?.moves ?? [],
         interventions: p.plans[v]?.interventions ?? [],
         currentPlacementWeeklyPrice: p.currentPlacementWeeklyPrice,
+        placementsEarlierThisYear: p.placementsEarlierThisYear ?? 0,
       })),
     );
   const fixed = Array.isArray(people) ? plansFor(people) : null;

@@ -91,6 +91,15 @@ export interface PersonPlan {
   currentPlacementWeeklyPrice: number | null;
   /** That price for each financial year when it changes on dated days (day-weighted); absent: the same every year. */
   currentPlacementPriceByYear?: Float64Array | null;
+  /**
+   * Placements already held earlier in the projection's first financial year, before today's
+   * placement (from the recorded history: src/outcomes/placements-this-year.ts); 0 when absent.
+   * Added to the first year's placement count for placement stability (DfE: looked after at 31
+   * March with three or more placements during the year). Read only at offset 0 (people on
+   * record): a new entrant has no history. It draws no random numbers, so every draw and every
+   * other figure is the same with or without it.
+   */
+  placementsEarlierThisYear?: number;
 }
 
 /**
@@ -1067,9 +1076,11 @@ export class Simulator {
     let ever = 0;
     // Placements held in the current financial year: the one held in April (or at the start),
     // plus one for each move into a placement; read in March for placement stability (below).
+    // In the first year a person on record also brings the placements their history shows
+    // earlier in that year, before today's (the DfE measure counts the whole year).
     const stability = this.stabilityOut;
     const stabilityBase = this.stabilityBase;
-    let placementsThisYear = isPlacement[s];
+    let placementsThisYear = isPlacement[s] + (offset === 0 ? (person.placementsEarlierThisYear ?? 0) : 0);
     let mask = 0;
 
     // The next birthday with an age rule.

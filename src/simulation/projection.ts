@@ -39,6 +39,11 @@ export interface ProjectionRequest {
   thresholds?: number[];
   /** Multiplies the model's own costs (price base "current"); actual and agreed prices are not scaled. Default 1. */
   modelCostScale?: number;
+  /**
+   * Placements the young person held earlier in the first financial year, before today's (from
+   * the recorded history; PersonPlan.placementsEarlierThisYear): the same under every plan. Default 0.
+   */
+  placementsEarlierThisYear?: number;
 }
 
 export function projectionMonths(model: SimulationModel, request: ProjectionRequest): number {
@@ -100,7 +105,8 @@ function projectionSimulator(model: SimulationModel, request: ProjectionRequest)
   const months = projectionMonths(model, request);
   const plans = request.plans.map((plan) => {
     const { slot, person } = toSlot(plan, model, request.clock, layout.nFinancialYears);
-    return { slotIndex: simulator.addSlot(slot), person: { ...person, ageMonths: request.ageMonths, months } };
+    const earlier = request.placementsEarlierThisYear ?? 0;
+    return { slotIndex: simulator.addSlot(slot), person: { ...person, ageMonths: request.ageMonths, months, ...(earlier > 0 ? { placementsEarlierThisYear: earlier } : {}) } };
   });
   return { layout, simulator, plans };
 }

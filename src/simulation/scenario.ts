@@ -27,6 +27,11 @@ export interface ScenarioMember {
   state: string;
   /** Actual weekly price of the current placement, if in one. */
   weeklyPrice: number | null;
+  /**
+   * Placements the record's history shows earlier in the first planning year, before today's
+   * (src/outcomes/placements-this-year.ts); 0 when absent. Counts towards that year's placement stability.
+   */
+  placementsEarlierThisYear?: number;
 }
 
 export interface EntrantGroup {
@@ -160,6 +165,8 @@ export function prepareScenario(scenario: ScenarioSpec, baseSpec: CostModelSpec,
       startState,
       key,
       currentPlacementWeeklyPrice: base.isPlacement[startState] && member.weeklyPrice !== null ? member.weeklyPrice : null,
+      // Only someone on record from the start has a history in the first year (the engine reads it at offset 0 only).
+      ...(offset === 0 && (member.placementsEarlierThisYear ?? 0) > 0 ? { placementsEarlierThisYear: member.placementsEarlierThisYear } : {}),
       plans: [
         { moves: [], interventions: [] },
         { moves: [], interventions: [] },

@@ -57,9 +57,14 @@ export interface CohortInputRow {
   careState: string;
   placementType: string | null;
   weeklyPrice: number | null;
+  /**
+   * The record's care episodes (the outcome measures' fields the placement count needs), in start
+   * order: only when asked for (`withEpisodes`), loaded in the same query; no episode ids.
+   */
+  episodes?: Array<{ startDate: string; endDate: string | null; careState: string; newPlacement: boolean }>;
 }
 
-export async function listCohortInputs(db: Kysely<Database>, filter: CohortFilterQuery): Promise<CohortInputRow[]> {
+export async function listCohortInputs(db: Kysely<Database>, filter: CohortFilterQuery, options: { withEpisodes?: boolean } = {}): Promise<CohortInputRow[]> {
   let query = db.selectFrom('young_people').where('erased_at', 'is', null).where('birth_month', 'is not', null);
   const openOn = filter.openOn;
   query = openOn === undefined ? query.where('closed_on', 'is', null) : query.where((eb) => eb.or([eb('closed_on', 'is', null), eb('closed_on', '>', openOn)]));
@@ -75,6 +80,12 @@ export async function listCohortInputs(db: Kysely<Database>, filter: CohortFilte
       'care_state',
       sql<string | null>`placement->>'type'`.as('placement_type'),
       sql<string | null>`placement->>'weeklyPrice'`.as('weekly_price'),
+      // One query for the whole cohort, not one per person (null when not asked for).
+      sql<CohortInputRow['episodes'] | string | null>`${
+        options.withEpisodes
+          ? sql`(select coalesce(json_agg(json_build_object('startDate', e.start_date, 'endDate', e.end_date, 'careState', e.care_state, 'newPlacement', e.new_placement) order by e.start_date), '[]'::json) from care_episodes e where e.young_person_id = young_people.id)`
+          : sql`null`
+      }`.as('episodes'),
     ])
     .execute();
   return rows.map((row) => ({
@@ -83,6 +94,7 @@ export async function listCohortInputs(db: Kysely<Database>, filter: CohortFilte
     careState: row.care_state,
     placementType: row.placement_type,
     weeklyPrice: row.weekly_price === null ? null : Number(row.weekly_price),
+    ...(row.episodes == null ? {} : { episodes: typeof row.episodes === 'string' ? JSON.parse(row.episodes) : row.episodes }),
   }));
 }
 

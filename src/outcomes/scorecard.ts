@@ -64,7 +64,7 @@ export const SCORECARD_MEASURES: readonly MeasureDefinition[] = [
     unit: 'percent',
     direction: 'lower',
     definition:
-      'Weekly prices of placements and services in force on the day read (asOf), × 365.25/7, as a percentage of the annual budget of the team each young person was in that day. A past day prices a placement since left from the history episode in force then; a child whose price then is not known is counted as unpriced and the spend is a floor',
+      'Weekly prices of placements and of the services children’s social care pays for (not those paid by health, education, youth justice or housing), in force on the day read (asOf), × 365.25/7, as a percentage of the annual budget of the team each young person was in that day. A past day prices a placement since left from the history episode in force then; a child whose price then is not known is counted as unpriced and the spend is a floor',
     source: 'Local measure; annualised as in the finance module (README, "Money")',
     trend: false,
     defaults: { target: 100, green: 100, amber: 105 },

@@ -82,7 +82,16 @@ export function weeklyCommitmentOn(
   return { weekly: servicesOnly + episode.weeklyPrice, unpriced: false };
 }
 
-/** Weekly prices of the placement and services in force on `day`, GBP. */
+/** The agency whose budget the scorecard's teams hold: a children's services team's budget is children's social care's. */
+export const TEAM_BUDGET_AGENCY = 'childrens_social_care';
+
+/**
+ * Weekly prices of the placement and services in force on `day`, GBP, that fall to the team's
+ * budget: the placement (placements are commissioned by children's social care) and the services
+ * children's social care pays for. A service paid by health, education, youth justice or housing
+ * is on the record but not on the team's budget (issue 17 review: 150 of the demo's 441 services
+ * were charged to the teams).
+ */
 export function weeklyCommitment(placement: Record<string, unknown> | null, services: Array<Record<string, unknown>>, day: string): number {
   let total = 0;
   if (placement && typeof placement.weeklyPrice === 'number' && String(placement.startDate) <= day) {
@@ -90,6 +99,7 @@ export function weeklyCommitment(placement: Record<string, unknown> | null, serv
     total += inForce(placement.weeklyPrice, changes, day);
   }
   for (const s of services) {
+    if (s.fundingAgency !== undefined && s.fundingAgency !== TEAM_BUDGET_AGENCY) continue;
     if (String(s.startDate) > day || (typeof s.endDate === 'string' && s.endDate < day)) continue;
     const changes = ((s.costChanges as Array<{ from: string; weeklyCost: number }> | undefined) ?? []).map((c) => ({ from: c.from, amount: c.weeklyCost }));
     total += inForce(Number(s.weeklyCost), changes, day);

@@ -319,13 +319,22 @@ export function protectLinkedViews(
       const end = cellsAt(f.endView, f.stock)[i].denominator;
       const outflow = cellsAt(f.endView, f.outflow)[i].denominator;
       if (start + inflow !== end + outflow) continue;
-      const sum = values.length;
-      values.push(start + inflow);
-      isCount.push(false);
-      neverShown.add(sum);
-      auxiliary.add(sum);
-      relations.push({ parts: [den(f.startView, f.stock, i), den(f.endView, f.inflow, i)], total: sum });
-      relations.push({ parts: [den(f.endView, f.stock, i), den(f.endView, f.outflow, i)], total: sum });
+      const aux = (value: number) => {
+        const k = values.length;
+        values.push(value);
+        isCount.push(false);
+        neverShown.add(k);
+        auxiliary.add(k);
+        return k;
+      };
+      // Through the net flow (entries − exits, of either sign): exits + net = entries, and stock
+      // at the start + net = stock at the end (the same identity as stock at the start + entries
+      // = S = stock at the end + exits). Written so, a count the identity would give away is
+      // protected by hiding another figure of the year's flows (entries or exits, one measure's
+      // cells) before a stock, whose hiding spreads to the measures nested in it.
+      const net = aux(inflow - outflow);
+      relations.push({ parts: [den(f.endView, f.outflow, i), net], total: den(f.endView, f.inflow, i) });
+      relations.push({ parts: [den(f.startView, f.stock, i), net], total: den(f.endView, f.stock, i) });
     }
   }
   // Zeros hidden as complements first (an empty team's 0 of 0 protects nothing), then the
@@ -457,9 +466,11 @@ function cellsOf(result: MeasureResult, cells: Cell[], protect: boolean, shown?:
 
 /**
  * Every measure's cells now (teams…, no team, organisation) and at each quarter end, as shown:
- * protected (board) or in full. Pure, so the disclosure property can be tested without a database.
+ * protected (board) or in full. `asOf`: the day the results were computed at (the now view's
+ * year's end), so a now view on a quarter end is protected as that quarter. Pure, so the
+ * disclosure property can be tested without a database.
  */
-export function shownCells(results: MeasureResult[], protect: boolean): Map<string, { now: CellDto[]; trend: CellDto[][] }> {
+export function shownCells(results: MeasureResult[], protect: boolean, asOf?: string): Map<string, { now: CellDto[]; trend: CellDto[][] }> {
   const setOf = (r: { teams: Cell[]; unassigned: Cell; organisation: Cell }) => [...r.teams, r.unassigned, r.organisation];
   type Joint = { numerators: ShownCount[]; denominators?: ShownCount[] };
   const joint = new Map<string, Joint>();
@@ -484,10 +495,13 @@ export function shownCells(results: MeasureResult[], protect: boolean): Map<stri
     const views = Array.from({ length: quarters }, (_, q) => linked.map((r) => setOf(r.trend[q])));
     // The now view read on a quarter end is that quarter's view (the same year, the same
     // figures): it is protected once, as that quarter, so the two cannot disagree. Otherwise its
-    // year starts the day after a date no view shows, and it is a view of its own.
+    // year starts the day after a date no view shows, and it is a view of its own (protected
+    // alone: a quarter's marks, set with the quarters a year away, are not the now view's).
+    // Without `asOf`, the now view is taken for the last quarter when their figures agree.
     const nowView = linked.map((r) => setOf(r));
     const sameFigures = (a: Cell[][], b: Cell[][]) => a.every((cells, k) => cells.every((c, i) => c.numerator === b[k][i].numerator && c.denominator === b[k][i].denominator));
-    const nowIndex = quarters > 0 && sameFigures(nowView, views[quarters - 1]) ? quarters - 1 : views.push(nowView) - 1;
+    const isLastQuarter = quarters > 0 && (asOf !== undefined ? linked[0].trend[quarters - 1].quarterEnd === asOf : sameFigures(nowView, views[quarters - 1]));
+    const nowIndex = isLastQuarter ? quarters - 1 : views.push(nowView) - 1;
     const share = (id: string) => linked.findIndex((r) => r.definition.id === id);
     const [stock, inflow, outflow] = [share(FLOW_MEASURES.stock), share(FLOW_MEASURES.inflow), share(FLOW_MEASURES.outflow)];
     const flows: FlowLink[] = [];
@@ -551,7 +565,7 @@ export async function getScorecard(db: Kysely<Database>, options: ScorecardOptio
   const people = await loadPeople(db, options.asOf);
   const results = computeScorecard({ people, teams, thresholds: await storedThresholds(db), asOf: options.asOf, quarters: options.quarters });
   const keep = (i: number) => options.teamId === undefined || teams[i].id === options.teamId;
-  const shown = shownCells(results, options.protect);
+  const shown = shownCells(results, options.protect, options.asOf);
   const measures = results.map((r) => {
     const { now, trend } = shown.get(r.definition.id) as { now: CellDto[]; trend: CellDto[][] };
     const n = r.teams.length;

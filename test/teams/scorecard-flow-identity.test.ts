@@ -161,6 +161,13 @@ function readerSystem(results: MeasureResult[], shown: Map<string, { now: CellDt
         isCount.push(false);
         target.push(false);
         relations.push({ parts: [l0, e], total: s }, { parts: [l1, x], total: s });
+        // The same identity through the net flow entries − exits (any sign): the reader may use either.
+        const d = values.length;
+        values.push(values[e] - values[x]);
+        mark.push('c');
+        isCount.push(false);
+        target.push(false);
+        relations.push({ parts: [x, d], total: e }, { parts: [l0, d], total: l1 });
       }
     }
     // The now view read on a quarter end is that quarter: the same figures.
@@ -209,7 +216,7 @@ t.test('review finding 3: the trend cannot rebuild a hidden count of entries thr
   const results = scorecard(reviewBorough());
   t.same(identityGap(results, '2026-03-31'), [0, 0, 0, 0], 'the identity holds in every cell of the year ending 31 March 2026');
   t.same(denominators(results, FLOW_MEASURES.inflow, '2026-03-31'), [3, 0, 0, 3], 'three entries, all in team A');
-  const shown = shownCells(results, true);
+  const shown = shownCells(results, true, '2026-03-31');
   const entries = shown.get(FLOW_MEASURES.inflow)?.trend.at(-1) as CellDto[];
   t.equal(entries[3].denominator, '<5', 'the organisation’s 3 entries show as "<5"');
   const reader = whatTheReaderLearns(results, shown, '2026-03-31', { flows: true });
@@ -284,7 +291,7 @@ t.test('property: over every view and the flow identity, no hidden count of the 
   fc.assert(
     fc.property(fc.array(personArb, { minLength: 3, maxLength: 16 }), asOfArb, fc.integer({ min: 5, max: 8 }), (raw, asOf, quarters) => {
       const results = scorecard(raw.map(toPerson), asOf, quarters);
-      const shown = shownCells(results, true);
+      const shown = shownCells(results, true, asOf);
       const reader = whatTheReaderLearns(results, shown, asOf, { flows: true });
       if (reader.derivable.length > 0 || !reader.domains) {
         return false;
@@ -308,7 +315,7 @@ t.test('property: over every view and the flow identity, no hidden count of the 
       }
       return true;
     }),
-    { numRuns: Number(process.env.FLOW_PROPERTY_RUNS ?? 150), seed: Number(process.env.FLOW_PROPERTY_SEED ?? 17) },
+    { numRuns: Number(process.env.FLOW_PROPERTY_RUNS ?? 100), seed: Number(process.env.FLOW_PROPERTY_SEED ?? 17) },
   );
   t.ok(checked > 0, `"<5" figures checked: ${checked}, of which narrowed by the marks and zeros alone: ${narrowedByMarks} (figures in the reader's systems: ${withFlow})`);
 });

@@ -54,6 +54,13 @@ export interface ProtectInput {
   /** Which figures are counts of children (primary suppression applies); the others (differences) are only ever hidden to protect a count. Default: all. */
   isCount?: boolean[];
   relations?: Relation[];
+  /**
+   * Figures never shown (auxiliary sums that carry a relation between shown figures, such as
+   * the children looked after at a year's start plus those who entered in it): hidden from the
+   * start and never protected for themselves (a reader may work one out; what matters is the
+   * shown figures it would give away). Default: none.
+   */
+  neverShown?: boolean[];
 }
 
 export const DISCLOSURE_NOTE = `${SMALL_COUNT}: fewer than 5 children (or events), hidden. ${COMPLEMENT}: hidden so that a figure shown as ${SMALL_COUNT} cannot be worked out from a total. Counts are means and percentiles of simulated numbers of children, rounded to whole children.`;
@@ -71,7 +78,8 @@ export function showCount(value: number): ShownCount {
 export function protectCounts(input: ProtectInput): ShownCount[] {
   const { values } = input;
   const relations = input.relations ?? [];
-  const mark: Array<SuppressionMark | null> = values.map((v, i) => ((input.isCount?.[i] ?? true) && isSmallCount(v) ? SMALL_COUNT : null));
+  const auxiliary = (i: number) => input.neverShown?.[i] ?? false;
+  const mark: Array<SuppressionMark | null> = values.map((v, i) => (auxiliary(i) ? COMPLEMENT : (input.isCount?.[i] ?? true) && isSmallCount(v) ? SMALL_COUNT : null));
   const hidden = (i: number) => mark[i] !== null;
   const wholeNumbers = values.every((v) => Number.isInteger(v));
 
@@ -96,15 +104,16 @@ export function protectCounts(input: ProtectInput): ShownCount[] {
     while (changed) {
       changed = false;
       for (const relation of relations) {
-        const members = [...relation.parts, relation.total];
-        if (members.filter(hidden).length === 1 && hideSecond(relation)) changed = true;
+        const lone = [...relation.parts, relation.total].filter(hidden);
+        // A never-shown figure alone hidden in a relation gives nothing away by being worked out.
+        if (lone.length === 1 && !auxiliary(lone[0]) && hideSecond(relation)) changed = true;
       }
     }
     // Two checks on what a reader could still work out: a hidden figure pinned exactly by the
     // linear system, or a "<5" narrowed below 1-4 by the bounds every hidden figure must obey
     // (smallCountsNarrowed). Either way one more figure is hidden and both are run again.
     const members = (r: Relation) => [...r.parts, r.total];
-    const determined = derivableFigures(values, mark.map((m) => m !== null), relations);
+    const determined = derivableFigures(values, mark.map((m) => m !== null), relations).filter((i) => !auxiliary(i));
     // A "<5" narrowed only by relations whose figures are all hidden already (a total that is
     // itself "<5" says each part is at most that total) cannot be helped by hiding more: skipped.
     // The bounds hold for counts of children (whole numbers): a simulated mean under 5 may be 0.3,

@@ -4,7 +4,7 @@ import { findTeamById, listAllEpisodes, listTargetRows, listTeamRows, upsertTarg
 import type { Database } from '../db/schema.ts';
 import { COMPLEMENT, type Domain, DISCLOSURE_NOTE, derivableFigures, feasibleDomains, protectCounts, type Relation, type ShownCount, SMALL_COUNT, type SuppressionMark } from '../export/disclosure.ts';
 import { DEFAULT_CARE_STATES } from '../catalog/vocabulary.ts';
-import { type Episode, episodeOn, type History } from '../outcomes/measures.ts';
+import { type Episode, episodeOn, type History, monthsBefore } from '../outcomes/measures.ts';
 import {
   type Cell,
   computeScorecard,
@@ -284,6 +284,57 @@ export const NESTED_DENOMINATORS: ReadonlyArray<readonly [outer: string, inner: 
  * Returns each share's shown numerators and denominators, in the order given.
  */
 export function protectLinkedShares(shares: Cell[][], nested: ReadonlyArray<readonly [number, number]>): Array<{ numerators: ShownCount[]; denominators: ShownCount[] }> {
+  return protectLinkedViews([shares], nested, [])[0];
+}
+
+/**
+ * The measures tied across views by the flow of children through care: the children looked
+ * after at a year's end (three or more placements' denominator, DfE's "looked after at 31
+ * March") are those looked after at its start (the same measure's denominator at the quarter end
+ * a year before), plus the children who started to be looked after in the year (unplanned
+ * entries' denominator), less those who ceased to be (the adoption and special guardianship
+ * exits' denominator). Each child counts once in each (src/outcomes/measures.ts), so the identity
+ * is exact for a child with at most one entry or at most one exit in the year, and under a team
+ * when the child's entry, exit and the episodes in force at the year's start and end are the
+ * team's; a child who left and came back (or came and left again) breaks it by one.
+ */
+export const FLOW_MEASURES = { stock: 'three_or_more_placements', inflow: 'unplanned_entries', outflow: 'exits_adoption_sgo' } as const;
+
+/**
+ * One flow identity between two views (indices into protectLinkedViews' `views`) and three
+ * shares (indices into each view's shares): in each cell, stock at `startView` + inflow at
+ * `endView` = stock at `endView` + outflow at `endView` (denominators), where the year of
+ * `endView` begins the day after `startView`'s day.
+ */
+export interface FlowLink {
+  startView: number;
+  endView: number;
+  stock: number;
+  inflow: number;
+  outflow: number;
+}
+
+/**
+ * Linked shares of several views (now, and each quarter end of the trend) protected as one set
+ * (issue 17 review, finding 3): protectLinkedShares' figures and relations for every view, and
+ * each flow identity of `flows` where it holds exactly in the data, cell by cell, as two
+ * relations through a sum never shown: stock at the start + inflow = S = stock at the end +
+ * outflow. A reader of the trend who sees three of the four counts could otherwise rebuild the
+ * fourth (Hundepool et al., Statistical Disclosure Control, Wiley 2012, on linked tables: a
+ * figure published in several tables is protected in all of them together). Where the identity
+ * does not hold (a child re-entered, or changed team) no relation is added: a reader who assumed
+ * it would be wrong there. Zero parts are left out of the relations solved, zeros hidden as
+ * complements and the organisation's totals are shown again where safe (showTotalsWhereSafe), as
+ * protectLinkedShares always did. The set is solved one connected part at a time (figures that
+ * share no relation, directly or through others, cannot tell a reader anything about each other),
+ * so the views a year apart are solved together and the rest stay as small as before.
+ * Returns, view by view, each share's shown numerators and denominators, in the order given.
+ */
+export function protectLinkedViews(
+  views: Cell[][][],
+  nested: ReadonlyArray<readonly [number, number]>,
+  flows: ReadonlyArray<FlowLink>,
+): Array<Array<{ numerators: ShownCount[]; denominators: ShownCount[] }>> {
   const values: number[] = [];
   const isCount: boolean[] = [];
   const relations: Relation[] = [];
@@ -295,44 +346,119 @@ export function protectLinkedShares(shares: Cell[][], nested: ReadonlyArray<read
     return offset;
   };
   const neverShown = new Set<number>();
-  const offsets = shares.map((cells) => {
-    const n = cells.length;
-    const num = add(
-      cells.map((c) => c.numerator),
-      () => true,
-    );
-    const den = add(
-      cells.map((c) => c.denominator),
-      () => true,
-    );
-    const diff = add(
-      cells.map((c) => c.denominator - c.numerator),
-      (v) => v >= 0,
-    );
-    for (let i = 0; i < n; i++) relations.push({ parts: [num + i, diff + i], total: den + i });
-    for (let i = 0; i < n; i++) neverShown.add(diff + i);
-    return { num, den, n };
+  // Sums of the flow identity: hidden from the start (protectCounts' neverShown).
+  const auxiliary = new Set<number>();
+  const viewOffsets = views.map((shares) => {
+    const offsets = shares.map((cells) => {
+      const n = cells.length;
+      const num = add(
+        cells.map((c) => c.numerator),
+        () => true,
+      );
+      const den = add(
+        cells.map((c) => c.denominator),
+        () => true,
+      );
+      const diff = add(
+        cells.map((c) => c.denominator - c.numerator),
+        (v) => v >= 0,
+      );
+      for (let i = 0; i < n; i++) relations.push({ parts: [num + i, diff + i], total: den + i });
+      for (let i = 0; i < n; i++) neverShown.add(diff + i);
+      return { num, den, n };
+    });
+    for (const [outer, inner] of nested) {
+      const o = offsets[outer];
+      const inn = offsets[inner];
+      const gap = add(
+        shares[outer].map((c, i) => c.denominator - shares[inner][i].denominator),
+        (v) => v >= 0,
+      );
+      for (let i = 0; i < o.n; i++) relations.push({ parts: [inn.den + i, gap + i], total: o.den + i });
+      for (let i = 0; i < o.n; i++) neverShown.add(gap + i);
+    }
+    return offsets;
   });
-  for (const [outer, inner] of nested) {
-    const o = offsets[outer];
-    const inn = offsets[inner];
-    const gap = add(
-      shares[outer].map((c, i) => c.denominator - shares[inner][i].denominator),
-      (v) => v >= 0,
-    );
-    for (let i = 0; i < o.n; i++) relations.push({ parts: [inn.den + i, gap + i], total: o.den + i });
-    for (let i = 0; i < o.n; i++) neverShown.add(gap + i);
+  for (const f of flows) {
+    const den = (view: number, share: number, i: number) => viewOffsets[view][share].den + i;
+    const cellsAt = (view: number, share: number) => views[view][share];
+    for (let i = 0; i < cellsAt(f.endView, f.stock).length; i++) {
+      const start = cellsAt(f.startView, f.stock)[i].denominator;
+      const inflow = cellsAt(f.endView, f.inflow)[i].denominator;
+      const end = cellsAt(f.endView, f.stock)[i].denominator;
+      const outflow = cellsAt(f.endView, f.outflow)[i].denominator;
+      if (start + inflow !== end + outflow) continue;
+      const aux = (value: number) => {
+        const k = values.length;
+        values.push(value);
+        isCount.push(false);
+        neverShown.add(k);
+        auxiliary.add(k);
+        return k;
+      };
+      // Through the net flow (entries − exits, of either sign): exits + net = entries, and stock
+      // at the start + net = stock at the end (the same identity as stock at the start + entries
+      // = S = stock at the end + exits). Written so, a count the identity would give away is
+      // protected by hiding another figure of the year's flows (entries or exits, one measure's
+      // cells) before a stock, whose hiding spreads to the measures nested in it.
+      const net = aux(inflow - outflow);
+      relations.push({ parts: [den(f.endView, f.outflow, i), net], total: den(f.endView, f.inflow, i) });
+      relations.push({ parts: [den(f.startView, f.stock, i), net], total: den(f.endView, f.stock, i) });
+    }
   }
-  // Zero parts left out of the relations protectCounts solves: a zero is never hidden for its
-  // own sake and, shown, says nothing a reader needs to subtract; left in, an empty team's 0 was
-  // chosen as a complement, which protects nothing and sets off further hiding.
-  const protectedFigures = protectCounts({ values, isCount, relations: relations.map((r) => ({ parts: r.parts.filter((i) => values[i] !== 0).length > 0 ? r.parts.filter((i) => values[i] !== 0) : r.parts, total: r.total })) });
-  // The organisation's numerators and denominators (each vector's last cell), denominators first.
-  const totals = [...offsets.map(({ den, n }) => den + n - 1), ...offsets.map(({ num, n }) => num + n - 1)];
-  // Zeros hidden as complements first (an empty team's 0 of 0 protects nothing), then the totals.
-  const zeros = values.flatMap((v, i) => (v === 0 ? [i] : []));
-  const shown = showTotalsWhereSafe(values, isCount, relations, protectedFigures, [...zeros, ...totals], neverShown);
-  return offsets.map(({ num, den, n }) => ({ numerators: shown.slice(num, num + n), denominators: shown.slice(den, den + n) }));
+  // Zeros hidden as complements first (an empty team's 0 of 0 protects nothing), then the
+  // organisation's denominators and numerators (each vector's last cell), view by view.
+  const zeros = values.flatMap((v, i) => (v === 0 && !auxiliary.has(i) ? [i] : []));
+  const totals = viewOffsets.flatMap((offsets) => [...offsets.map(({ den, n }) => den + n - 1), ...offsets.map(({ num, n }) => num + n - 1)]);
+  const shown = new Array<ShownCount>(values.length);
+  for (const part of connectedParts(values.length, relations)) {
+    const local = new Map(part.map((g, l) => [g, l]));
+    const at = (g: number) => local.get(g) as number;
+    const partRelations = relations.filter((r) => local.has(r.total)).map((r) => ({ parts: r.parts.map(at), total: at(r.total) }));
+    const partValues = part.map((g) => values[g]);
+    const partIsCount = part.map((g) => isCount[g]);
+    // Zero parts left out of the relations protectCounts solves: a zero is never hidden for its
+    // own sake and, shown, says nothing a reader needs to subtract; left in, an empty team's 0 was
+    // chosen as a complement, which protects nothing and sets off further hiding.
+    const solved = partRelations.map((r) => {
+      const nonZero = r.parts.filter((l) => partValues[l] !== 0);
+      return { parts: nonZero.length > 0 ? nonZero : r.parts, total: r.total };
+    });
+    const protectedFigures = protectCounts({ values: partValues, isCount: partIsCount, relations: solved, neverShown: part.map((g) => auxiliary.has(g)) });
+    const candidates = [...zeros, ...totals].filter((g) => local.has(g)).map(at);
+    const never = new Set(part.flatMap((g, l) => (neverShown.has(g) ? [l] : [])));
+    showTotalsWhereSafe(partValues, partIsCount, partRelations, protectedFigures, candidates, never).forEach((s, l) => {
+      shown[part[l]] = s;
+    });
+  }
+  return viewOffsets.map((offsets) => offsets.map(({ num, den, n }) => ({ numerators: shown.slice(num, num + n), denominators: shown.slice(den, den + n) })));
+}
+
+/** The figures 0…count−1 grouped into the sets the relations connect (union-find), each in index order, the sets by their first figure. */
+function connectedParts(count: number, relations: Relation[]): number[][] {
+  const parent = Array.from({ length: count }, (_, i) => i);
+  const root = (i: number): number => {
+    while (parent[i] !== i) {
+      parent[i] = parent[parent[i]];
+      i = parent[i];
+    }
+    return i;
+  };
+  for (const r of relations) {
+    const a = root(r.total);
+    for (const p of r.parts) {
+      const b = root(p);
+      if (a !== b) parent[b] = a;
+    }
+  }
+  const parts = new Map<number, number[]>();
+  for (let i = 0; i < count; i++) {
+    const k = root(i);
+    const list = parts.get(k) ?? [];
+    list.push(i);
+    parts.set(k, list);
+  }
+  return [...parts.values()];
 }
 
 const sameDomain = (x: Domain, y: Domain) => x.length === y.length && x.every(([lo, hi], i) => lo === y[i][0] && hi === y[i][1]);
@@ -411,9 +537,11 @@ function cellsOf(result: MeasureResult, cells: Cell[], protect: boolean, shown?:
 
 /**
  * Every measure's cells now (teams…, no team, organisation) and at each quarter end, as shown:
- * protected (board) or in full. Pure, so the disclosure property can be tested without a database.
+ * protected (board) or in full. `asOf`: the day the results were computed at (the now view's
+ * year's end), so a now view on a quarter end is protected as that quarter. Pure, so the
+ * disclosure property can be tested without a database.
  */
-export function shownCells(results: MeasureResult[], protect: boolean): Map<string, { now: CellDto[]; trend: CellDto[][] }> {
+export function shownCells(results: MeasureResult[], protect: boolean, asOf?: string): Map<string, { now: CellDto[]; trend: CellDto[][] }> {
   const setOf = (r: { teams: Cell[]; unassigned: Cell; organisation: Cell }) => [...r.teams, r.unassigned, r.organisation];
   type Joint = { numerators: ShownCount[]; denominators?: ShownCount[] };
   const joint = new Map<string, Joint>();
@@ -424,28 +552,44 @@ export function shownCells(results: MeasureResult[], protect: boolean): Map<stri
     joint.set(without.definition.id, { numerators: w.withoutNumerator, denominators: w.withoutDenominator });
     joint.set(caseload.definition.id, { numerators: w.caseloadNumerator });
   }
-  // The shares with nested denominators, protected together view by view (now, and each quarter
-  // end of the trend): protectLinkedShares.
-  const linked = results.filter((r) => r.definition.kind === 'count' && NESTED_DENOMINATORS.some((pair) => pair.includes(r.definition.id)));
+  // The shares with nested denominators and the three measures of the flow identity, protected
+  // together over every view at once: protectLinkedViews, the views a year apart tied by the
+  // flow identity (FLOW_MEASURES).
+  const flowIds: readonly string[] = [FLOW_MEASURES.stock, FLOW_MEASURES.inflow, FLOW_MEASURES.outflow];
+  const linked = results.filter((r) => r.definition.kind === 'count' && (NESTED_DENOMINATORS.some((pair) => pair.includes(r.definition.id)) || flowIds.includes(r.definition.id)));
   const pairs = NESTED_DENOMINATORS.map(([o, i]) => [linked.findIndex((r) => r.definition.id === o), linked.findIndex((r) => r.definition.id === i)] as const).filter(
     ([o, i]) => o >= 0 && i >= 0,
   );
   const trendJoint = new Map<string, Joint[]>();
   if (protect && linked.length > 0) {
-    protectLinkedShares(
-      linked.map((r) => setOf(r)),
-      pairs,
-    ).forEach((shown, k) => {
-      joint.set(linked[k].definition.id, shown);
-    });
     const quarters = Math.min(...linked.map((r) => r.trend.length));
+    const views = Array.from({ length: quarters }, (_, q) => linked.map((r) => setOf(r.trend[q])));
+    // The now view read on a quarter end is that quarter's view (the same year, the same
+    // figures): it is protected once, as that quarter, so the two cannot disagree. Otherwise its
+    // year starts the day after a date no view shows, and it is a view of its own (protected
+    // alone: a quarter's marks, set with the quarters a year away, are not the now view's).
+    // Without `asOf`, the now view is taken for the last quarter when their figures agree.
+    const nowView = linked.map((r) => setOf(r));
+    const sameFigures = (a: Cell[][], b: Cell[][]) => a.every((cells, k) => cells.every((c, i) => c.numerator === b[k][i].numerator && c.denominator === b[k][i].denominator));
+    const isLastQuarter = quarters > 0 && (asOf !== undefined ? linked[0].trend[quarters - 1].quarterEnd === asOf : sameFigures(nowView, views[quarters - 1]));
+    const nowIndex = isLastQuarter ? quarters - 1 : views.push(nowView) - 1;
+    const share = (id: string) => linked.findIndex((r) => r.definition.id === id);
+    const [stock, inflow, outflow] = [share(FLOW_MEASURES.stock), share(FLOW_MEASURES.inflow), share(FLOW_MEASURES.outflow)];
+    const flows: FlowLink[] = [];
+    if (stock >= 0 && inflow >= 0 && outflow >= 0) {
+      const day = (q: number) => linked[stock].trend[q].quarterEnd;
+      for (let end = 0; end < quarters; end++) {
+        for (let start = 0; start < end; start++) if (day(start) === monthsBefore(day(end), 12)) flows.push({ startView: start, endView: end, stock, inflow, outflow });
+      }
+    }
+    const shown = protectLinkedViews(views, pairs, flows);
+    shown[nowIndex].forEach((s, k) => {
+      joint.set(linked[k].definition.id, s);
+    });
     for (let q = 0; q < quarters; q++) {
-      protectLinkedShares(
-        linked.map((r) => setOf(r.trend[q])),
-        pairs,
-      ).forEach((shown, k) => {
+      shown[q].forEach((s, k) => {
         const list = trendJoint.get(linked[k].definition.id) ?? [];
-        list.push(shown);
+        list.push(s);
         trendJoint.set(linked[k].definition.id, list);
       });
     }
@@ -492,7 +636,7 @@ export async function getScorecard(db: Kysely<Database>, options: ScorecardOptio
   const people = await loadPeople(db, options.asOf);
   const results = computeScorecard({ people, teams, thresholds: await storedThresholds(db), asOf: options.asOf, quarters: options.quarters });
   const keep = (i: number) => options.teamId === undefined || teams[i].id === options.teamId;
-  const shown = shownCells(results, options.protect);
+  const shown = shownCells(results, options.protect, options.asOf);
   const measures = results.map((r) => {
     const { now, trend } = shown.get(r.definition.id) as { now: CellDto[]; trend: CellDto[][] };
     const n = r.teams.length;

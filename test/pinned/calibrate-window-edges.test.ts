@@ -1,0 +1,252 @@
+import t, { type Test } from 'tap';
+import { countWindow, originShares, type WindowCounts } from '../../src/calibration/calibrate.ts';
+import { dayNumber, isoDate, returnYearEndDay, returnYearStartDay } from '../../src/calibration/dates.ts';
+import { buildHistories } from '../../src/calibration/history.ts';
+import { importSsda903 } from '../../src/calibration/import.ts';
+import { DEFAULT_MAPPING } from '../../src/calibration/mapping.ts';
+import { syntheticModel } from '../../src/calibration/synthetic-authority.ts';
+
+/**
+ * countWindow (src/calibration/calibrate.ts) worked by hand on nine made-up children over the
+ * 2023, 2024 and 2025 returns, counted over the 2024 return year (1 April 2023 to 31 March 2024:
+ * month starts April 2023 to March 2024 are origins, April 2024 only a destination, and an entry
+ * counts in the window when the month start after it lies in May 2023 ... April 2024). Every cell,
+ * entry, exposure and move is asserted exactly (fractions from the shares of a foster placement
+ * with no provider, to 1e-12). Aimed at the mutants MUTATION-SURVIVORS.md lists for lines
+ * 257-328: the entry test (cameFromOutside, `month > startMonth`), the shares of a placement of
+ * unknown kind, the followed months, `counted`/`children`, exposures and moves by date.
+ */
+
+const prior = syntheticModel();
+const EPISODES = 'CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE';
+
+interface Ep {
+  start: string;
+  end: string | null;
+  rec?: string;
+  place: string;
+  provider: string;
+  rne?: string;
+}
+interface Kid {
+  id: string;
+  dob: string;
+  episodes: Ep[];
+}
+
+const day = (text: string) => {
+  const [y, m, d] = text.split('-').map(Number);
+  return dayNumber(y, m, d);
+};
+const uk = (text: string) => {
+  const [y, m, d] = text.split('-');
+  return `${d}/${m}/${y}`;
+};
+
+/** The returns a local authority would send for these children: each episode in every year it spans, open (no DEC) where it ends later. */
+function files(kids: Kid[], years: number[]) {
+  const out: { name: string; buffer: Buffer }[] = [];
+  for (const year of years) {
+    const from = returnYearStartDay(year);
+    const to = returnYearEndDay(year);
+    const episodes = [EPISODES];
+    const header = ['CHILD,SEX,DOB,ETHNIC'];
+    for (const k of kids) {
+      let present = false;
+      for (const e of k.episodes) {
+        if (day(e.start) > to || (e.end !== null && day(e.end) < from)) continue;
+        present = true;
+        const closed = e.end !== null && day(e.end) <= to;
+        episodes.push(`${k.id},${uk(e.start)},${e.rne ?? 'S'},C2,N1,${e.place},${e.provider},${closed ? uk(e.end!) : ''},${closed ? e.rec : ''},${closed && e.rec === 'X1' ? 'CARPL' : ''}`);
+      }
+      if (present) header.push(`${k.id},1,${uk(k.dob)},WBRI`);
+    }
+    out.push({ name: `${year}-episodes.csv`, buffer: Buffer.from(`${episodes.join('\r\n')}\r\n`) });
+    out.push({ name: `${year}-header.csv`, buffer: Buffer.from(`${header.join('\r\n')}\r\n`) });
+  }
+  return out;
+}
+
+const kin = { place: 'U3', provider: 'PR1' };
+const res = { place: 'K2', provider: 'PR4' };
+const ifa = { place: 'U6', provider: 'PR4' };
+/** A foster placement with no provider: in-house or agency, in unknown shares. */
+const foster = { place: 'U6', provider: '' };
+
+/**
+ * A (born June 2010, 12-13): kinship from 1 Feb 2023, open, with a change of carer (X1, RNE P) on
+ *   10 Mar 2023, 10 Apr 2023 and 15 Apr 2024: only the April 2023 move is in the window.
+ * B (born Jan 2012, 11): foster of unknown kind from 15 Mar 2023, home (E4A) on 20 May 2023,
+ *   followed as returned home June-September, back into care (residential) 10 Sep 2023, open.
+ * C (born June 2009, 13-14): residential from 1 Feb 2023, home (E3) 10 Jun 2023 (July: the exit's
+ *   destination only), kinship 20 Jul-10 Oct 2023, home (E3) again (November: destination only,
+ *   December unobserved), kinship from 20 Dec 2023, open.
+ * E (born Jan 2012, 11): foster of unknown kind from 10 Jun 2023, agency foster (X1, RNE P) from
+ *   20 Aug 2023, open.
+ * F (born June 2008, 14-15): residential from 1 Mar 2023, youth custody (E9) 15 May 2023,
+ *   followed there to the end.
+ * G (born Sep 2005): residential from 1 Jan 2023, left for supported lodgings (E5) on the 18th
+ *   birthday, 15 Sep 2023: the September month is an age transition.
+ * H (born Oct 2005): residential from 1 Mar 2023, home (E4A) 5 Oct 2023, before the 18th birthday
+ *   in the same month: a monthly row's move, not an age transition.
+ * I (born 2012): in care (residential) 1 Jan 2022-10 Feb 2023: nothing in the window.
+ * J (born June 2016, 7): kinship from 10 Mar 2024, open: an entry in the window (its first month
+ *   start is 1 April 2024), but no month counted.
+ */
+const KIDS: Kid[] = [
+  {
+    id: '500001',
+    dob: '2010-06-15',
+    episodes: [
+      { start: '2023-02-01', end: '2023-03-10', rec: 'X1', ...kin },
+      { start: '2023-03-10', end: '2023-04-10', rec: 'X1', ...kin, rne: 'P' },
+      { start: '2023-04-10', end: '2024-04-15', rec: 'X1', ...kin, rne: 'P' },
+      { start: '2024-04-15', end: null, ...kin, rne: 'P' },
+    ],
+  },
+  {
+    id: '500002',
+    dob: '2012-01-15',
+    episodes: [
+      { start: '2023-03-15', end: '2023-05-20', rec: 'E4A', ...foster },
+      { start: '2023-09-10', end: null, ...res },
+    ],
+  },
+  {
+    id: '500003',
+    dob: '2009-06-15',
+    episodes: [
+      { start: '2023-02-01', end: '2023-06-10', rec: 'E3', ...res },
+      { start: '2023-07-20', end: '2023-10-10', rec: 'E3', ...kin },
+      { start: '2023-12-20', end: null, ...kin },
+    ],
+  },
+  {
+    id: '500005',
+    dob: '2012-01-15',
+    episodes: [
+      { start: '2023-06-10', end: '2023-08-20', rec: 'X1', ...foster },
+      { start: '2023-08-20', end: null, ...ifa, rne: 'P' },
+    ],
+  },
+  { id: '500006', dob: '2008-06-15', episodes: [{ start: '2023-03-01', end: '2023-05-15', rec: 'E9', ...res }] },
+  { id: '500007', dob: '2005-09-15', episodes: [{ start: '2023-01-01', end: '2023-09-15', rec: 'E5', ...res }] },
+  { id: '500008', dob: '2005-10-15', episodes: [{ start: '2023-03-01', end: '2023-10-05', rec: 'E4A', ...res }] },
+  { id: '500009', dob: '2012-03-15', episodes: [{ start: '2022-01-01', end: '2023-02-10', rec: 'E3', ...res }] },
+  { id: '500010', dob: '2016-06-15', episodes: [{ start: '2024-03-10', end: null, ...kin }] },
+];
+
+const plain = (m: Map<unknown, unknown>): unknown =>
+  Object.fromEntries([...m].map(([k, v]) => [String(k), v instanceof Map ? plain(v) : v]));
+/** Numbers to 1e-12 (shares of a placement of unknown kind are fractions), for t.same. */
+const round = (x: unknown): unknown =>
+  typeof x === 'number' ? Math.round(x * 1e12) / 1e12 : x && typeof x === 'object' ? Object.fromEntries(Object.entries(x).map(([k, v]) => [k, round(v)])) : x;
+const view = (c: WindowCounts) =>
+  round({
+    cells: plain(c.cells),
+    ageCells: plain(c.ageCells),
+    entries: plain(c.entries),
+    entriesByAge: plain(c.entriesByAge),
+    entriesByYear: plain(c.entriesByYear),
+    moves: plain(c.moves),
+    exposure: plain(c.exposure),
+    children: c.children,
+    months: c.months,
+  });
+const cell = (months: number, counts: Record<string, number>, partialMonths = 0, partialCounts: Record<string, number> = {}) => ({ months, counts, partialMonths, partialCounts });
+
+const imported = () => importSsda903(files(KIDS, [2023, 2024, 2025]), { pseudonymKey: 'k' });
+
+t.test('the 2024 window counted by hand: cells, age cells, entries, exposure, moves, children', async (t: Test) => {
+  const data = await imported();
+  t.equal(data.episodes.length, 16, 'every episode imported (A 4, B 2, C 3, E 2, the others 1)');
+  const histories = buildHistories(data, DEFAULT_MAPPING, prior);
+  // Shares of a foster placement of unknown kind at 11 (band 10-15): the prior's entries into each.
+  const [sIfa, sIn] = originShares(prior, '10-15', ['ifa_foster', 'inhouse_foster']);
+  t.ok(sIfa > 0 && sIn > 0 && Math.abs(sIfa - sIn) > 0.05, `unequal shares ${sIfa}, ${sIn}`);
+  const counts = countWindow(histories, prior, { fromYear: 2024, toYear: 2024 });
+  t.same(
+    view(counts),
+    round({
+      cells: {
+        '10-15': {
+          // A: 12 months, kinship to kinship. C: Aug-Oct (Oct → home) and Jan-Mar (Mar → Apr in care).
+          kinship_foster: cell(18, { kinship_foster: 17, home: 1 }),
+          // B: April and May of unknown kind (April stays, May → returned home), in the prior's shares.
+          // E: July (stays) and August (→ agency foster) of unknown kind, then September-March agency.
+          ifa_foster: cell(4 * sIfa + 7, { ifa_foster: 3 * sIfa + 7, returned_home: sIfa }),
+          inhouse_foster: cell(4 * sIn, { inhouse_foster: 2 * sIn, returned_home: sIn, ifa_foster: sIn }),
+          // B: June-September followed at home (partly observed): the return in October is seen.
+          returned_home: cell(0, {}, 4, { residential: 1 }),
+          // C: April-June (June → home). B: October-March. F: April, May (May → custody).
+          residential: cell(11, { residential: 9, home: 1, youth_custody: 1 }),
+          // F: June-March followed in custody; staying in custody is a care state's staying.
+          youth_custody: cell(0, {}, 10, { youth_custody: 10 }),
+        },
+        // G: April-August; H: April-October (October → home before the 18th birthday).
+        '16-17': { residential: cell(12, { residential: 11, returned_home: 1 }) },
+      },
+      // G's September: the 18th birthday in care, leaving for supported lodgings (age transition 1: residential...).
+      ageCells: { 1: cell(1, { supported_lodgings: 1 }) },
+      // C twice from outside (after a month of an exit's destination, and after an unobserved month),
+      // E at 11 in the prior's shares; J at 7. Not: A, B, C's first (before the window or in its first month),
+      // B's return from a followed month.
+      entries: { '10-15': { kinship_foster: 2, ifa_foster: sIfa, inhouse_foster: sIn }, '5-9': { kinship_foster: 1 } },
+      entriesByAge: { 14: { kinship_foster: 2 }, 11: { ifa_foster: sIfa, inhouse_foster: sIn }, 7: { kinship_foster: 1 } },
+      // J's entry (10 March 2024, first month April 2024) is of the 2024 return.
+      entriesByYear: { 2024: 4 },
+      moves: { kinship_foster: 1 },
+      // Months in care at a month start, April to March: kinship A 12 + C 6; residential C 3 + B 6 + F 2 + G 6 + H 7.
+      exposure: { kinship_foster: 18, ifa_foster: 4 * sIfa + 7, inhouse_foster: 4 * sIn, residential: 24 },
+      // A, B, C, E, F, G, H: not I (nothing in the window) nor J (only April 2024, a destination).
+      children: 7,
+      months: 12,
+    }),
+  );
+});
+
+t.test('the last window (2025): the data end is the window end; an entry in the first month start is the year before’s', async (t) => {
+  // Kills `h.firstMonth + h.targets.length - 1` → `+ 1` or without `- 1` (past the data end) and
+  // `month > startMonth` → `>=` (J's entry, first month April 2024, belongs to 2024).
+  const histories = buildHistories(await imported(), DEFAULT_MAPPING, prior);
+  const counts = countWindow(histories, prior, { fromYear: 2025, toYear: 2025 });
+  // April 2024 to March 2025 in care: A kinship 12 (the April 2024 move), B residential 12, C
+  // kinship 12, E agency 12, J kinship 12; F followed in custody (no exposure). G, H, I: none.
+  t.same(view(counts), {
+    ...(view(counts) as object),
+    entries: {},
+    entriesByAge: {},
+    entriesByYear: {},
+    moves: { kinship_foster: 1 },
+    exposure: { kinship_foster: 36, residential: 12, ifa_foster: 12 },
+    children: 6,
+    months: 12,
+  });
+  // F turns 16 in June 2024: April-June followed at 15 (10-15), July-March at 16 (16-17).
+  t.same((view(counts) as { cells: unknown }).cells, {
+    '10-15': {
+      kinship_foster: cell(24, { kinship_foster: 24 }),
+      residential: cell(12, { residential: 12 }),
+      ifa_foster: cell(12, { ifa_foster: 12 }),
+      youth_custody: cell(0, {}, 3, { youth_custody: 3 }),
+    },
+    '5-9': { kinship_foster: cell(12, { kinship_foster: 12 }) },
+    '16-17': { youth_custody: cell(0, {}, 9, { youth_custody: 9 }) },
+  });
+});
+
+t.test('a placement of unknown kind whose prior share is 0 leaves no trace of that state', async (t) => {
+  // Kills `share === 0` → false (a cell and an exposure of 0 would be made for in-house foster care)
+  // and `share === undefined || …` → `&&`.
+  const noInhouse = structuredClone(prior);
+  for (const s of noInhouse.states) if (s.category !== 'looked_after') delete noInhouse.transitions['10-15'][s.id]?.inhouse_foster;
+  t.same(originShares(noInhouse, '10-15', ['ifa_foster', 'inhouse_foster']), [1, 0]);
+  const counts = countWindow(buildHistories(await imported(), DEFAULT_MAPPING, noInhouse), noInhouse, { fromYear: 2024, toYear: 2024 });
+  const v = view(counts) as { cells: Record<string, Record<string, unknown>>; exposure: unknown; entries: unknown };
+  // B: April, May agency (May → returned home); E: July, August agency of unknown kind, then seven months.
+  t.same(v.cells['10-15'].ifa_foster, cell(11, { ifa_foster: 10, returned_home: 1 }));
+  t.notOk('inhouse_foster' in v.cells['10-15'], 'no in-house cell');
+  t.same(v.exposure, { kinship_foster: 18, ifa_foster: 11, residential: 24 });
+  // Entries are split as they are (a share of 0 is an entry count of 0).
+  t.same(v.entries, { '10-15': { kinship_foster: 2, ifa_foster: 1, inhouse_foster: 0 }, '5-9': { kinship_foster: 1 } });
+});

@@ -1,9 +1,10 @@
 import t, { type Test } from 'tap';
-import { countWindow, originShares, type WindowCounts } from '../../src/calibration/calibrate.ts';
+import { calibrate, countWindow, originShares, type WindowCounts } from '../../src/calibration/calibrate.ts';
 import { dayNumber, isoDate, returnYearEndDay, returnYearStartDay } from '../../src/calibration/dates.ts';
 import { buildHistories } from '../../src/calibration/history.ts';
 import { importSsda903 } from '../../src/calibration/import.ts';
 import { DEFAULT_MAPPING } from '../../src/calibration/mapping.ts';
+import { DESTINATION_FLOOR, posteriorFromPseudoCounts, priorPseudoCounts, rateInterval, tidyRow } from '../../src/calibration/shrinkage.ts';
 import { syntheticModel } from '../../src/calibration/synthetic-authority.ts';
 
 /**
@@ -18,6 +19,8 @@ import { syntheticModel } from '../../src/calibration/synthetic-authority.ts';
  */
 
 const prior = syntheticModel();
+const close = (t: Test, actual: number | undefined, expected: number, tol: number, msg: string) =>
+  t.ok(actual !== undefined && Math.abs(actual - expected) <= tol, `${msg}: ${actual} vs ${expected} (±${tol})`);
 const EPISODES = 'CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE';
 
 interface Ep {
@@ -249,4 +252,179 @@ t.test('a placement of unknown kind whose prior share is 0 leaves no trace of th
   t.same(v.exposure, { kinship_foster: 18, ifa_foster: 11, residential: 24 });
   // Entries are split as they are (a share of 0 is an entry count of 0).
   t.same(v.entries, { '10-15': { kinship_foster: 2, ifa_foster: 1, inhouse_foster: 0 }, '5-9': { kinship_foster: 1 } });
+});
+
+/** Every state an exit before 18 maps to, from the mapping (what a fully observed month can show). */
+const exitStatesUnder18 = new Set(Object.values(DEFAULT_MAPPING.exits).flatMap((r) => (r.under18 === null ? [] : Array.isArray(r.under18) ? r.under18 : [r.under18])));
+const exitStatesFrom18 = new Set(Object.values(DEFAULT_MAPPING.exits).flatMap((r) => (r.from18 === null ? [] : Array.isArray(r.from18) ? r.from18 : [r.from18])));
+
+t.test('monthly rows of the 2024 window: observations, prior weight and share, concentration, rates, intervals, revealed', async (t: Test) => {
+  // Kills the report's fields (lines 448-467), rowReport (474-505), the monthly rows' learnable set,
+  // exposures n (care states) or fully observed months (other revealable states), concentration n + A
+  // and its rounding, the shrunk list, and the headline's person-months.
+  const data = await imported();
+  const histories = buildHistories(data, DEFAULT_MAPPING, prior);
+  const careStates = ['kinship_foster', 'inhouse_foster', 'ifa_foster', 'residential', 'secure_home', 'supported_accommodation', 'placed_for_adoption', 'placed_with_parents', 'other_placement', 'youth_custody'];
+  t.same([...histories.careStates].sort(), [...careStates].sort(), 'the states a placement maps to');
+  t.same([...exitStatesUnder18].sort(), ['adopted', 'home', 'independent_eet', 'independent_neet', 'returned_home', 'sgo', 'supported_lodgings', 'youth_custody'].filter((s) => exitStatesUnder18.has(s)).sort());
+  const [sIfa, sIn] = originShares(prior, '10-15', ['ifa_foster', 'inhouse_foster']);
+  const { model, report } = calibrate(data, { priorModel: prior, referenceWindow: { fromYear: 2024, toYear: 2024 }, shrinkThreshold: 12 });
+  t.same(
+    { ...report, rows: undefined, ageTransitions: undefined, careLeavers: undefined, entrySplits: undefined, entries: undefined, entryRates: undefined, withinStateMoves: undefined, distances: undefined, shrunk: undefined, notCalibrated: undefined, cleaning: undefined, headline: undefined },
+    {
+      window: { fromYear: 2024, toYear: 2024, months: 12 },
+      prior: { id: 'synthetic-truth', version: '1.0.0' },
+      mapping: { id: DEFAULT_MAPPING.id, version: DEFAULT_MAPPING.version },
+      priorWeight: 60,
+      ageTransitionPriorWeight: 4,
+      careLeaverPriorWeight: 10,
+      intervalLevel: 0.9,
+      shrinkThreshold: 12,
+    },
+  );
+  // By hand (the first test): [band, state, fully observed months, partly observed months, counts].
+  const expected: [string, string, number, number, Record<string, number>][] = [
+    ['10-15', 'kinship_foster', 18, 0, { kinship_foster: 17, home: 1 }],
+    ['10-15', 'inhouse_foster', 4 * sIn, 0, { inhouse_foster: 2 * sIn, returned_home: sIn, ifa_foster: sIn }],
+    ['10-15', 'ifa_foster', 4 * sIfa + 7, 0, { ifa_foster: 3 * sIfa + 7, returned_home: sIfa }],
+    ['10-15', 'returned_home', 0, 4, { residential: 1 }],
+    ['10-15', 'residential', 11, 0, { residential: 9, home: 1, youth_custody: 1 }],
+    ['10-15', 'youth_custody', 0, 10, { youth_custody: 10 }],
+    ['16-17', 'residential', 12, 0, { residential: 11, returned_home: 1 }],
+  ];
+  const key = (band: string, state: string) => `${band} ${state}`;
+  t.same(report.rows.map((r) => key(r.band, r.state)).sort(), expected.map(([b, s]) => key(b, s)).sort(), 'one row per cell');
+  let personMonths = 0;
+  for (const [band, state, months, partial, counts] of expected) {
+    const r = report.rows.find((x) => x.band === band && x.state === state)!;
+    const n = months + partial;
+    personMonths += n;
+    const ages = prior.ageBands.find((b) => b.id === band)!;
+    const present = (s: string) => {
+      const spec = prior.states.find((x) => x.id === s)!;
+      return Math.max(spec.minAgeYears ?? 0, ages.fromYears) < Math.min(spec.maxAgeYears ?? Infinity, ages.toYears);
+    };
+    const learnable = new Set([...careStates, ...(months > 0 ? exitStatesUnder18 : [])].filter((s) => s !== state && present(s)));
+    const priorRow = prior.transitions[band][state];
+    const alpha = priorPseudoCounts(priorRow, 60, learnable, state, DESTINATION_FLOOR);
+    const A = Object.values(alpha).reduce((a, b) => a + b, 0);
+    const full = partial === 0 ? counts : {};
+    const part = partial === 0 ? {} : counts;
+    const row = tidyRow(posteriorFromPseudoCounts(alpha, { months, counts: full, partialMonths: partial, partialCounts: part, observable: histories.careStates }, state), new Set([...Object.keys(priorRow), ...learnable]));
+    const label = key(band, state);
+    t.same(model.transitions[band][state], row, `${label}: the posterior row`);
+    close(t, r.observations, n, 1e-12, `${label}: observations`);
+    t.equal(r.partialObservations, partial, `${label}: partly observed`);
+    t.equal(r.units, 'person-months');
+    close(t, r.priorWeight, A, 1e-12, `${label}: prior pseudo-count`);
+    close(t, r.priorShare, A / (n + A), 1e-12, `${label}: prior share`);
+    close(t, r.concentration, n + A, 1e-9, `${label}: concentration`);
+    t.equal(model.rateUncertainty?.rowConcentration?.[band]?.[state], Math.round((n + A) * 1000) / 1000, `${label}: row concentration to 1e-3`);
+    t.equal(r.shrunk, n < 12, `${label}: shrunk below 12`);
+    t.same(r.rates.map((x) => x.to).sort(), Object.keys(row).sort(), `${label}: a rate per destination`);
+    for (const rate of r.rates) {
+      const count = counts[rate.to] ?? 0;
+      close(t, rate.count, count, 1e-12, `${label} → ${rate.to}: count`);
+      t.equal(rate.estimate, row[rate.to]);
+      if (n > 0) close(t, rate.empirical ?? Number.NaN, count / n, 1e-12, `${label} → ${rate.to}: empirical`);
+      const seen = rate.to === state ? undefined : histories.careStates.has(rate.to) ? n : learnable.has(rate.to) ? months : undefined;
+      t.equal(rate.revealed, seen !== undefined || rate.to === state, `${label} → ${rate.to}: revealed`);
+      const { lower, upper } = rateInterval(row[rate.to], n + A, 0.9, seen === undefined ? undefined : { count: rate.count, exposures: seen });
+      close(t, rate.lower, lower, 1e-9, `${label} → ${rate.to}: lower`);
+      close(t, rate.upper, upper, 1e-9, `${label} → ${rate.to}: upper`);
+    }
+  }
+  // Returned home, 4 months followed: never into agency foster care, a care state, so seen in all 4 (not 0 fully observed).
+  const rh = report.rows.find((x) => x.state === 'returned_home')!.rates.find((x) => x.to === 'ifa_foster')!;
+  close(t, rh.upper, 1 - 0.1 ** (1 / 4), 1e-12, 'the exact bound for 0 in 4');
+  // Kinship, 18 months fully observed: never adopted (an exit the return shows): the bound for 0 in 18.
+  const adopted = report.rows.find((x) => x.state === 'kinship_foster')!.rates.find((x) => x.to === 'adopted')!;
+  t.same([adopted.count, adopted.revealed, adopted.lower], [0, true, 0]);
+  t.ok(adopted.upper >= 1 - 0.1 ** (1 / 18) - 1e-12, 'at least the exact bound for 0 in 18');
+  t.equal(report.headline.personMonths, Math.round(personMonths * 1e9) / 1e9);
+  t.equal(report.headline.personMonths, 66, '62 + 4 months of unknown kind');
+  // Shrunk below 12 person-months: in-house (1.6), agency (8.6), returned home (4), residential 10-15 (11), custody (10).
+  t.same(
+    report.shrunk.filter((s) => s.kind === 'monthly').map((s) => [s.band, s.state, Math.round(s.observations * 1e9) / 1e9]),
+    [
+      ['10-15', 'inhouse_foster', Math.round(4 * sIn * 1e9) / 1e9],
+      ['10-15', 'ifa_foster', Math.round((4 * sIfa + 7) * 1e9) / 1e9],
+      ['10-15', 'returned_home', 4],
+      ['10-15', 'residential', 11],
+      ['10-15', 'youth_custody', 10],
+    ].sort((a, b) => report.rows.findIndex((r) => r.band === a[0] && r.state === a[1]) - report.rows.findIndex((r) => r.band === b[0] && r.state === b[1])),
+  );
+  for (const s of report.shrunk.filter((x) => x.kind === 'monthly')) t.equal(s.priorShare, report.rows.find((r) => r.band === s.band && r.state === s.state)!.priorShare);
+});
+
+t.test('the age transition at 18: one birthday in care, weighed in birthdays; the rows not seen are reported', async (t: Test) => {
+  // Kills the age transitions' loop (lines 568-602): the `cell.months === 0` skip and its
+  // `atAgeYears <= 18` report, the learnable exits at 18, the shortest interval, `shrunk` and its list.
+  const data = await imported();
+  const run = (options: Record<string, unknown> = {}) => calibrate(data, { priorModel: prior, referenceWindow: { fromYear: 2024, toYear: 2024 }, ...options });
+  const { model, report } = run();
+  const spec = prior.ageTransitions![1];
+  const from = ['residential', 'supported_accommodation', 'secure_home'];
+  t.same(spec.from, from);
+  const learnable = new Set([...exitStatesFrom18].filter((s) => !from.includes(s) && (prior.states.find((x) => x.id === s)!.minAgeYears ?? 0) <= 18 && (prior.states.find((x) => x.id === s)!.maxAgeYears ?? 99) > 18));
+  const alpha = priorPseudoCounts(spec.to, 4, learnable, 'residential', DESTINATION_FLOOR);
+  const A = Object.values(alpha).reduce((a, b) => a + b, 0);
+  const row = tidyRow(posteriorFromPseudoCounts(alpha, { months: 1, counts: { supported_lodgings: 1 } }, 'residential'), new Set([...Object.keys(spec.to), ...learnable]));
+  t.same(model.ageTransitions![1].to, row, 'G’s birthday: the posterior row');
+  t.same(model.ageTransitions![0], prior.ageTransitions![0], 'no foster child had the birthday: the prior’s');
+  t.equal(report.ageTransitions.length, 1);
+  const r = report.ageTransitions[0];
+  t.same([r.band, r.state, r.units, r.observations, r.atAgeYears, r.from, r.shrunk], ['age 18', from.join(','), 'birthdays', 1, 18, from, true]);
+  close(t, r.priorWeight, A, 1e-12, 'prior pseudo-count');
+  close(t, r.priorShare, A / (1 + A), 1e-12, 'prior share');
+  close(t, r.concentration, 1 + A, 1e-12, 'concentration 1 + A');
+  for (const rate of r.rates) {
+    const count = rate.to === 'supported_lodgings' ? 1 : 0;
+    t.equal(rate.count, count, `→ ${rate.to}: count`);
+    t.equal(rate.empirical, count, `→ ${rate.to}: empirical`);
+    t.equal(rate.revealed, learnable.has(rate.to), `→ ${rate.to}: revealed`);
+    const seen = learnable.has(rate.to) ? 1 : undefined;
+    const { lower, upper } = rateInterval(row[rate.to], 1 + A, 0.9, seen === undefined ? undefined : { count, exposures: seen }, 'shortest');
+    close(t, rate.lower, lower, 1e-9, `→ ${rate.to}: lower (shortest)`);
+    close(t, rate.upper, upper, 1e-9, `→ ${rate.to}: upper (shortest)`);
+  }
+  t.same(report.shrunk.filter((s) => s.kind === 'age_transition'), [{ kind: 'age_transition', band: 'age 18', state: from.join(','), observations: 1, priorShare: r.priorShare }]);
+  // The transitions at 18 no child had, reported; the one at 21 (staying put) is not a birthday in care.
+  t.same(report.notCalibrated.filter((x) => x.band.startsWith('age')), [0, 2, 3, 5].map((i) => ({ band: 'age 18', state: prior.ageTransitions![i].from.join(','), reason: 'no child in these states had this birthday in the window' })));
+  // One birthday is not shrunk below a threshold of 1: not listed.
+  const one = run({ shrinkThreshold: 1 }).report;
+  t.equal(one.ageTransitions[0].shrunk, false);
+  t.same(one.shrunk.filter((s) => s.kind === 'age_transition'), []);
+  // Supported lodgings not allowed at 18 nor in the row: G's move is left out, and nothing is left (no row).
+  const late = structuredClone(prior);
+  late.states.find((s) => s.id === 'supported_lodgings')!.minAgeYears = 19;
+  delete late.ageTransitions![1].to.supported_lodgings;
+  late.ageTransitions![1].to.independent_eet += 0.7;
+  const l = calibrate(data, { priorModel: late, referenceWindow: { fromYear: 2024, toYear: 2024 }, forPublication: false }).report;
+  t.same(l.ageTransitions, []);
+  t.same(l.notCalibrated.filter((x) => x.band === 'age 18' && x.state === from.join(',')), [{ band: 'age 18', state: from.join(','), reason: '1 move(s) to supported_lodgings, a state not allowed at 18, were left out' }]);
+});
+
+t.test('monthly rows: a state with no prior row, and a move into a state not allowed in the band, are reported', async (t: Test) => {
+  // Kills the `!priorRow` guard and its message (months + partly observed months), and the left-out
+  // moves (`allowed`, the subtraction from the months, the delete, the message).
+  const data = await imported();
+  const noRow = structuredClone(prior);
+  delete noRow.transitions['10-15'].youth_custody;
+  const a = calibrate(data, { priorModel: noRow, referenceWindow: { fromYear: 2024, toYear: 2024 }, forPublication: false }).report;
+  t.notOk(a.rows.some((r) => r.band === '10-15' && r.state === 'youth_custody'));
+  t.same(a.notCalibrated.filter((x) => x.band === '10-15'), [{ band: '10-15', state: 'youth_custody', reason: '10 person-months observed, but the prior model has no row for this state in this band' }]);
+  // Returned home only to 16 (not in 16-17), and not in the 16-17 residential row: H's October move is left out.
+  const young = structuredClone(prior);
+  young.states.find((s) => s.id === 'returned_home')!.maxAgeYears = 16;
+  for (const [from, row] of Object.entries(young.transitions['16-17'])) {
+    row[from] += row.returned_home ?? 0;
+    delete row.returned_home;
+  }
+  delete young.transitions['16-17'].returned_home;
+  const b = calibrate(data, { priorModel: young, referenceWindow: { fromYear: 2024, toYear: 2024 }, forPublication: false });
+  t.same(b.report.notCalibrated.filter((x) => x.band === '16-17'), [{ band: '16-17', state: 'residential', reason: '1 move(s) to returned_home, a state not allowed in this band, were left out' }]);
+  const r = b.report.rows.find((x) => x.band === '16-17' && x.state === 'residential')!;
+  t.same([r.observations, r.rates.filter((x) => x.count > 0).map((x) => [x.to, x.count])], [11, [['residential', 11]]]);
+  t.notOk('returned_home' in b.model.transitions['16-17'].residential, 'never written');
 });

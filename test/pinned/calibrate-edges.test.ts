@@ -344,36 +344,44 @@ t.test('care leavers: a state with no prior row, and a year ending in a state no
  *   independent NEET (G5, U1), at 21 independent EET (F5, U1).
  * R, born 15 August 2004, residential (K2, PR4) from 1 January 2021, left on the 18th birthday for
  *   an adult life (E3: adult, terminal). OC3 at 19: independent EET.
+ * S, born 15 September 2004, residential from 1 January 2021, left on the 18th birthday for
+ *   independent living (E6: EET or NEET, in unknown shares). OC3 at 19: homeless (G5, S2). The
+ *   year from 18 is split between the two in the proportions of the prior's first age transition
+ *   at 18 (foster care: EET 0.12, NEET 0.08, so 0.6 and 0.4).
  *
  * Years, band 18-20: staying put → staying put (P 18 → 19, P 19 → 20); P's 20 → 21 ends in the
  * age transition at 21 of staying put, not a year of monthly rows; Q's 19 → 20 has no state at 19;
  * Q's 20 → 21: independent NEET → independent EET; R's year is from adult, a terminal state that
- * keeps the prior's row.
+ * keeps the prior's row; S's: 0.6 EET → homeless, 0.4 NEET → homeless.
  */
 t.test('care leavers: staying put to 21, a birthday not observed, a terminal state', async (t) => {
   // Kills `!ageTransitionFor(...)` (P's 20 → 21 would count), `a?.state && b?.state` → `||`, and the
-  // terminal state's skip (an adult row would be calibrated).
+  // terminal state's skip (an adult row would be calibrated), and the reference row of a leaving
+  // state of unknown shares (`atAgeYears === 18`: the transition at 21 would split 0.75 and 0.25).
   const file = (name: string, lines: string[]) => ({ name, buffer: Buffer.from(`${lines.join('\r\n')}\r\n`) });
   const OC3 = 'CHILD,DOB,IN_TOUCH,ACTIV,ACCOM';
   const years = [2023, 2024, 2025, 2026];
   const oc3: Record<number, string[]> = {
     2023: ['400012,15/07/2003,NREQ,0,0'],
-    2024: ['400011,15/06/2004,YES,F5,Z1', '400012,15/07/2003,YES,G5,U1', '400013,15/08/2004,YES,F5,U1'],
+    2024: ['400011,15/06/2004,YES,F5,Z1', '400012,15/07/2003,YES,G5,U1', '400013,15/08/2004,YES,F5,U1', '400014,15/09/2004,YES,G5,S2'],
     2025: ['400011,15/06/2004,YES,F5,Z1', '400012,15/07/2003,YES,F5,U1'],
     2026: ['400011,15/06/2004,YES,F5,Z1'],
   };
   const imported = await importSsda903(
     years.flatMap((y) => [
-      file(`${y}-episodes.csv`, y === 2023 ? [EPISODES, '400011,01/01/2021,S,C2,N1,U6,PR4,15/06/2022,E17,', '400013,01/01/2021,S,C2,N1,K2,PR4,15/08/2022,E3,'] : [EPISODES]),
-      file(`${y}-header.csv`, y === 2023 ? ['CHILD,SEX,DOB,ETHNIC', '400011,1,15/06/2004,WBRI', '400013,1,15/08/2004,WBRI'] : ['CHILD,SEX,DOB,ETHNIC']),
+      file(`${y}-episodes.csv`, y === 2023 ? [EPISODES, '400011,01/01/2021,S,C2,N1,U6,PR4,15/06/2022,E17,', '400013,01/01/2021,S,C2,N1,K2,PR4,15/08/2022,E3,', '400014,01/01/2021,S,C2,N1,K2,PR4,15/09/2022,E6,'] : [EPISODES]),
+      file(`${y}-header.csv`, y === 2023 ? ['CHILD,SEX,DOB,ETHNIC', '400011,1,15/06/2004,WBRI', '400013,1,15/08/2004,WBRI', '400014,1,15/09/2004,WBRI'] : ['CHILD,SEX,DOB,ETHNIC']),
       file(`${y}-oc3.csv`, [OC3, ...oc3[y]]),
     ]),
     { pseudonymKey: 'k' },
   );
   const { report } = calibrate(imported, { priorModel: prior, careLeaverPriorWeight: 2 });
   t.same(report.window, { fromYear: 2023, toYear: 2026, months: 48 });
-  t.same(report.careLeavers.map((r) => [r.band, r.state, r.observations, r.rates.filter((x) => x.count > 0).map((x) => [x.to, x.count])]), [
-    ['18-20', 'independent_neet', 1, [['independent_eet', 1]]],
+  const r12 = (x: number) => Math.round(x * 1e12) / 1e12;
+  const rows = report.careLeavers.map((r) => [r.band, r.state, r12(r.observations), r.rates.filter((x) => x.count > 0).map((x) => [x.to, r12(x.count)])]);
+  t.same(rows.sort((a, b) => String(a[1]).localeCompare(String(b[1]))), [
+    ['18-20', 'independent_eet', 0.6, [['homeless', 0.6]]],
+    ['18-20', 'independent_neet', 1.4, [['independent_eet', 1], ['homeless', 0.4]]],
     ['18-20', 'staying_put', 2, [['staying_put', 2]]],
   ]);
 });

@@ -348,6 +348,8 @@ t.test('care leavers: a state with no prior row, and a year ending in a state no
  *   independent living (E6: EET or NEET, in unknown shares). OC3 at 19: homeless (G5, S2). The
  *   year from 18 is split between the two in the proportions of the prior's first age transition
  *   at 18 (foster care: EET 0.12, NEET 0.08, so 0.6 and 0.4).
+ * X, born 15 October 2004, residential, left on the 18th birthday (E5); OC3 only at 20: no year
+ *   (kills `at19?.state` → `at19.state`).
  *
  * Years, band 18-20: staying put → staying put (P 18 → 19, P 19 → 20); P's 20 → 21 ends in the
  * age transition at 21 of staying put, not a year of monthly rows; Q's 19 → 20 has no state at 19;
@@ -364,13 +366,13 @@ t.test('care leavers: staying put to 21, a birthday not observed, a terminal sta
   const oc3: Record<number, string[]> = {
     2023: ['400012,15/07/2003,NREQ,0,0'],
     2024: ['400011,15/06/2004,YES,F5,Z1', '400012,15/07/2003,YES,G5,U1', '400013,15/08/2004,YES,F5,U1', '400014,15/09/2004,YES,G5,S2'],
-    2025: ['400011,15/06/2004,YES,F5,Z1', '400012,15/07/2003,YES,F5,U1'],
+    2025: ['400011,15/06/2004,YES,F5,Z1', '400012,15/07/2003,YES,F5,U1', '400015,15/10/2004,YES,F5,U1'],
     2026: ['400011,15/06/2004,YES,F5,Z1'],
   };
   const imported = await importSsda903(
     years.flatMap((y) => [
-      file(`${y}-episodes.csv`, y === 2023 ? [EPISODES, '400011,01/01/2021,S,C2,N1,U6,PR4,15/06/2022,E17,', '400013,01/01/2021,S,C2,N1,K2,PR4,15/08/2022,E3,', '400014,01/01/2021,S,C2,N1,K2,PR4,15/09/2022,E6,'] : [EPISODES]),
-      file(`${y}-header.csv`, y === 2023 ? ['CHILD,SEX,DOB,ETHNIC', '400011,1,15/06/2004,WBRI', '400013,1,15/08/2004,WBRI', '400014,1,15/09/2004,WBRI'] : ['CHILD,SEX,DOB,ETHNIC']),
+      file(`${y}-episodes.csv`, y === 2023 ? [EPISODES, '400011,01/01/2021,S,C2,N1,U6,PR4,15/06/2022,E17,', '400013,01/01/2021,S,C2,N1,K2,PR4,15/08/2022,E3,', '400014,01/01/2021,S,C2,N1,K2,PR4,15/09/2022,E6,', '400015,01/01/2021,S,C2,N1,K2,PR4,15/10/2022,E5,'] : [EPISODES]),
+      file(`${y}-header.csv`, y === 2023 ? ['CHILD,SEX,DOB,ETHNIC', '400011,1,15/06/2004,WBRI', '400013,1,15/08/2004,WBRI', '400014,1,15/09/2004,WBRI', '400015,1,15/10/2004,WBRI'] : ['CHILD,SEX,DOB,ETHNIC']),
       file(`${y}-oc3.csv`, [OC3, ...oc3[y]]),
     ]),
     { pseudonymKey: 'k' },

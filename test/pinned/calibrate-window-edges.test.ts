@@ -503,3 +503,66 @@ t.test('distances: the description and the source’s note say how the shares we
     `Calibrated by pathcast (mapping ${DEFAULT_MAPPING.id} ${DEFAULT_MAPPING.version}; prior weight 60 person-months per row; ${report.shrunk.length} of ${report.headline.rowsCalibrated} rows have fewer than 240 person-months and lean on the prior). ${report.distances!.note}`,
   );
 });
+
+/**
+ * Four more children, each aimed at a survivor of the first Stryker run of lines 1-404:
+ * T (born Jan 2012): a temporary absence (T0) from 10 Jun 2023 with no placement before it (no
+ *   state: July unobserved), then kinship (X1) from 20 Jul 2023: the same period of care, so August
+ *   is no entry though July was unobserved (`h.entered[k] && here >= 0` is not `||`).
+ * U (born Nov 2005): residential from 1 Mar 2023 to 10 Jan 2024 (E5), in care past the 18th
+ *   birthday: November (the birthday) is followed by an unobserved month (in care at 18), so it is
+ *   no observation; April-October are (`next < 0`).
+ * V (born Mar 2007): residential from 1 Mar 2023, independent living (E6) 10 Jun 2023 at 16: the
+ *   exit's destination is EET or NEET in unknown shares, split equally (the 16-17 residential row
+ *   has neither): 0.5 each (`share * weights[i]`).
+ * W (born Jan 2012): kinship from 1 Mar 2023, home (E4A) 20 May 2023, followed June-August, back in
+ *   foster care of unknown kind 10 Aug 2023: August's return is split by the returned-home row's
+ *   chances of agency and in-house foster care (the partly observed `share * weights[i]`).
+ */
+t.test('unobserved months, a birthday in care past 18, exits to states in unknown shares', async (t: Test) => {
+  const more: Kid[] = [
+    {
+      id: '700001',
+      dob: '2012-01-15',
+      episodes: [
+        { start: '2023-06-10', end: '2023-07-20', rec: 'X1', place: 'T0', provider: 'PR1' },
+        { start: '2023-07-20', end: null, ...kin, rne: 'P' },
+      ],
+    },
+    { id: '700002', dob: '2005-11-15', episodes: [{ start: '2023-03-01', end: '2024-01-10', rec: 'E5', ...res }] },
+    { id: '700003', dob: '2007-03-15', episodes: [{ start: '2023-03-01', end: '2023-06-10', rec: 'E6', ...res }] },
+    {
+      id: '700004',
+      dob: '2012-01-15',
+      episodes: [
+        { start: '2023-03-01', end: '2023-05-20', rec: 'E4A', ...kin },
+        { start: '2023-08-10', end: null, ...foster },
+      ],
+    },
+  ];
+  const data = await importSsda903(files(more, [2023, 2024, 2025]), { pseudonymKey: 'k' });
+  t.equal(data.episodes.length, 6);
+  const histories = buildHistories(data, DEFAULT_MAPPING, prior);
+  const counts = countWindow(histories, prior, { fromYear: 2024, toYear: 2024 });
+  const v = view(counts) as { cells: Record<string, Record<string, unknown>>; entries: unknown; exposure: Record<string, number> };
+  t.same(v.entries, {}, 'no entry: T, U, V and W entered care before the window, or (T) in an unobserved placement');
+  // T: August-March kinship. W: April, May kinship (May → returned home).
+  t.same(v.cells['10-15'].kinship_foster, cell(10, { kinship_foster: 9, returned_home: 1 }));
+  // W followed June-August: August → foster care of unknown kind, split by the prior's returned-home row.
+  const rh = prior.transitions['10-15'].returned_home;
+  const wIfa = rh.ifa_foster / (rh.ifa_foster + rh.inhouse_foster);
+  t.ok(Math.abs(wIfa - 0.5) > 0.1, `unequal weights ${wIfa}`);
+  t.same(v.cells['10-15'].returned_home, round(cell(0, {}, 3, { ifa_foster: wIfa, inhouse_foster: 1 - wIfa })));
+  // U: April-October (October → November in care); November not counted. V: April, May, June (June → EET or NEET).
+  t.same(v.cells['16-17'].residential, cell(10, { residential: 9, independent_eet: 0.5, independent_neet: 0.5 }));
+  t.same(v.cells['16-17'].residential && Object.keys(v.cells['16-17']), ['residential']);
+  t.same(counts.ageCells.size, 0, 'U’s birthday is followed by no observed month');
+  // Exposure: U April-November 8, V 3 (residential); T 8 + W 2 (kinship); W September-March of unknown kind.
+  t.equal(v.exposure.residential, 11);
+  t.equal(v.exposure.kinship_foster, 10);
+  // A prior with no 16-17 rows at all is read with `?.` (no reference row: equal weights).
+  const noRows = structuredClone(prior);
+  delete (noRows.transitions as Record<string, unknown>)['16-17'];
+  const bare = view(countWindow(buildHistories(data, DEFAULT_MAPPING, noRows), noRows, { fromYear: 2024, toYear: 2024 })) as typeof v;
+  t.same(bare.cells['16-17'].residential, cell(10, { residential: 9, independent_eet: 0.5, independent_neet: 0.5 }));
+});

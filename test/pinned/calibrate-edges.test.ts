@@ -4,7 +4,7 @@ import t, { type Test } from 'tap';
 import { assertUsable, calibrate, calibratedModelId, defaultWindow, originShares } from '../../src/calibration/calibrate.ts';
 import { importSsda903 } from '../../src/calibration/import.ts';
 import { stepDistribution } from '../../src/calibration/model-structure.ts';
-import { DESTINATION_FLOOR, monthlyFromAnnual, posteriorFromPseudoCounts, priorPseudoCounts, tidyRow } from '../../src/calibration/shrinkage.ts';
+import { DESTINATION_FLOOR, monthlyFromAnnual, posteriorFromPseudoCounts, priorPseudoCounts, rateInterval, tidyRow } from '../../src/calibration/shrinkage.ts';
 import { syntheticModel } from '../../src/calibration/synthetic-authority.ts';
 
 /**
@@ -277,10 +277,113 @@ t.test('care leavers: years counted by hand, the annual update converted to mont
   // Below the threshold in care-leaver-years: 2 < 24/12 is false, 1 < 2 true.
   const lowThreshold = calibrate(imported, { priorModel: prior, careLeaverPriorWeight: w, shrinkThreshold: 24 }).report;
   t.same(lowThreshold.careLeavers.map((r) => [r.state, r.shrunk]), [['independent_neet', true], ['supported_lodgings', false]]);
+  // Kills `if (r.shrunk)` → true: a row not shrunk is not listed as shrunk.
+  t.same(lowThreshold.shrunk.filter((s) => s.kind === 'care_leaver').map((s) => [s.state, s.observations]), [['independent_neet', 1]]);
   // The window of a year's end: 2025 alone has L's 19 → 20; 2024 alone has L's 18 → 19 and M's 19 → 20; 2023 none.
   const counted = (fromYear: number, toYear: number) =>
     calibrate(imported, { priorModel: prior, referenceWindow: { fromYear, toYear }, forPublication: false }).report.careLeavers.map((r) => [r.state, r.rates.filter((x) => x.count > 0).map((x) => x.to)]);
   t.same(counted(2025, 2025), [['supported_lodgings', ['independent_eet']]]);
   t.same(counted(2024, 2024), [['independent_neet', ['homeless']], ['supported_lodgings', ['supported_lodgings']]]);
   t.same(counted(2023, 2023), []);
+});
+
+t.test('care leavers: a zero count’s bound is the exact one for 0 in 12n months', async (t) => {
+  // Kills `12 * n` → `12 / n` (the `≥` check above holds for both when n = 2: 24 and 6 months).
+  // supported_lodgings: n = 2 care-leaver-years, never homeless: U = max(exact bound for 0 in 24, posterior).
+  const imported = await careLeavers();
+  const { report } = calibrate(imported, { priorModel: prior, careLeaverPriorWeight: 2 });
+  const r = report.careLeavers.find((x) => x.state === 'supported_lodgings')!;
+  const homeless = r.rates.find((x) => x.to === 'homeless')!;
+  t.equal(homeless.count, 0);
+  const at = (months: number) => rateInterval(homeless.estimate, r.concentration, 0.9, { count: 0, exposures: months });
+  t.not(at(24).upper, at(6).upper, 'the two exposures give different bounds');
+  t.same([homeless.lower, homeless.upper], [0, at(24).upper]);
+  close(t, homeless.upper, 1 - 0.1 ** (1 / 24), 1e-12, 'the exact bound 1 − 0.1^(1/24) is the larger');
+});
+
+t.test('care leavers: a state with no prior row, and a year ending in a state not allowed in the band, are reported, not written', async (t) => {
+  const imported = await careLeavers();
+  // No 18-20 row for independent NEET in the prior: M's year is reported (kills the `!priorRow` guard and its message).
+  const noRow = structuredClone(prior);
+  delete noRow.transitions['18-20'].independent_neet;
+  const a = calibrate(imported, { priorModel: noRow, careLeaverPriorWeight: 2, forPublication: false });
+  t.same(a.report.careLeavers.map((r) => r.state), ['supported_lodgings']);
+  t.same(a.report.notCalibrated.filter((x) => x.band === '18-20'), [
+    { band: '18-20', state: 'independent_neet', reason: '1 care-leaver-year(s) observed, but the prior model has no row for this state in this band' },
+  ]);
+  t.notOk('independent_neet' in a.model.transitions['18-20'], 'no row written');
+  // Independent EET not allowed before 21 and not in the supported lodgings row: L's year ending in it
+  // (19 → 20, return 2025) is left out and reported; kills the `to in priorRow || presentInBand` test,
+  // the delete, and the message. Over 2025 alone nothing is left: no row (`n <= 0`).
+  const late = structuredClone(prior);
+  // (A valid prior then has no 18-20 row into it: each such chance is moved to staying in the row's state.)
+  late.states.find((s) => s.id === 'independent_eet')!.minAgeYears = 21;
+  delete late.transitions['18-20'].independent_eet;
+  for (const [from, row] of Object.entries(late.transitions['18-20'])) {
+    row[from] += row.independent_eet ?? 0;
+    delete row.independent_eet;
+  }
+  const b = calibrate(imported, { priorModel: late, careLeaverPriorWeight: 2, forPublication: false });
+  const sl = b.report.careLeavers.find((r) => r.state === 'supported_lodgings')!;
+  t.same([sl.observations, sl.rates.filter((x) => x.count > 0).map((x) => [x.to, x.count])], [1, [['supported_lodgings', 1]]]);
+  t.notOk('independent_eet' in b.model.transitions['18-20'].supported_lodgings, 'never written');
+  const left = { band: '18-20', state: 'supported_lodgings', reason: '1 care-leaver-year(s) ending in independent_eet, a state not allowed in this band, were left out' };
+  t.same(b.report.notCalibrated.filter((x) => x.band === '18-20'), [left]);
+  const c = calibrate(imported, { priorModel: late, careLeaverPriorWeight: 2, referenceWindow: { fromYear: 2025, toYear: 2025 }, forPublication: false });
+  t.same(c.report.careLeavers, [], 'the only year left out: no row');
+  t.same(c.report.notCalibrated.filter((x) => x.band === '18-20'), [left]);
+  t.same(c.model.transitions['18-20'].supported_lodgings, late.transitions['18-20'].supported_lodgings, 'the prior’s row kept');
+});
+
+/**
+ * Three more care leavers over the 2023-2026 returns:
+ * P, born 15 June 2004, agency foster care (U6, PR4) from 1 January 2021, left on the 18th birthday
+ *   (E17: staying put). OC3 with former foster carers (Z1, F5) at 19, 20 and 21; at 21 staying put
+ *   has ended (the state is not allowed), so the activity decides: independent EET.
+ * Q, born 15 July 2003, never in the episodes: OC3 at 19 not required (NREQ: not observed), at 20
+ *   independent NEET (G5, U1), at 21 independent EET (F5, U1).
+ * R, born 15 August 2004, residential (K2, PR4) from 1 January 2021, left on the 18th birthday for
+ *   an adult life (E3: adult, terminal). OC3 at 19: independent EET.
+ * S, born 15 September 2004, residential from 1 January 2021, left on the 18th birthday for
+ *   independent living (E6: EET or NEET, in unknown shares). OC3 at 19: homeless (G5, S2). The
+ *   year from 18 is split between the two in the proportions of the prior's first age transition
+ *   at 18 (foster care: EET 0.12, NEET 0.08, so 0.6 and 0.4).
+ * X, born 15 October 2004, residential, left on the 18th birthday (E5); OC3 only at 20: no year
+ *   (kills `at19?.state` → `at19.state`).
+ *
+ * Years, band 18-20: staying put → staying put (P 18 → 19, P 19 → 20); P's 20 → 21 ends in the
+ * age transition at 21 of staying put, not a year of monthly rows; Q's 19 → 20 has no state at 19;
+ * Q's 20 → 21: independent NEET → independent EET; R's year is from adult, a terminal state that
+ * keeps the prior's row; S's: 0.6 EET → homeless, 0.4 NEET → homeless.
+ */
+t.test('care leavers: staying put to 21, a birthday not observed, a terminal state', async (t) => {
+  // Kills `!ageTransitionFor(...)` (P's 20 → 21 would count), `a?.state && b?.state` → `||`, and the
+  // terminal state's skip (an adult row would be calibrated), and the reference row of a leaving
+  // state of unknown shares (`atAgeYears === 18`: the transition at 21 would split 0.75 and 0.25).
+  const file = (name: string, lines: string[]) => ({ name, buffer: Buffer.from(`${lines.join('\r\n')}\r\n`) });
+  const OC3 = 'CHILD,DOB,IN_TOUCH,ACTIV,ACCOM';
+  const years = [2023, 2024, 2025, 2026];
+  const oc3: Record<number, string[]> = {
+    2023: ['400012,15/07/2003,NREQ,0,0'],
+    2024: ['400011,15/06/2004,YES,F5,Z1', '400012,15/07/2003,YES,G5,U1', '400013,15/08/2004,YES,F5,U1', '400014,15/09/2004,YES,G5,S2'],
+    2025: ['400011,15/06/2004,YES,F5,Z1', '400012,15/07/2003,YES,F5,U1', '400015,15/10/2004,YES,F5,U1'],
+    2026: ['400011,15/06/2004,YES,F5,Z1'],
+  };
+  const imported = await importSsda903(
+    years.flatMap((y) => [
+      file(`${y}-episodes.csv`, y === 2023 ? [EPISODES, '400011,01/01/2021,S,C2,N1,U6,PR4,15/06/2022,E17,', '400013,01/01/2021,S,C2,N1,K2,PR4,15/08/2022,E3,', '400014,01/01/2021,S,C2,N1,K2,PR4,15/09/2022,E6,', '400015,01/01/2021,S,C2,N1,K2,PR4,15/10/2022,E5,'] : [EPISODES]),
+      file(`${y}-header.csv`, y === 2023 ? ['CHILD,SEX,DOB,ETHNIC', '400011,1,15/06/2004,WBRI', '400013,1,15/08/2004,WBRI', '400014,1,15/09/2004,WBRI', '400015,1,15/10/2004,WBRI'] : ['CHILD,SEX,DOB,ETHNIC']),
+      file(`${y}-oc3.csv`, [OC3, ...oc3[y]]),
+    ]),
+    { pseudonymKey: 'k' },
+  );
+  const { report } = calibrate(imported, { priorModel: prior, careLeaverPriorWeight: 2 });
+  t.same(report.window, { fromYear: 2023, toYear: 2026, months: 48 });
+  const r12 = (x: number) => Math.round(x * 1e12) / 1e12;
+  const rows = report.careLeavers.map((r) => [r.band, r.state, r12(r.observations), r.rates.filter((x) => x.count > 0).map((x) => [x.to, r12(x.count)])]);
+  t.same(rows.sort((a, b) => String(a[1]).localeCompare(String(b[1]))), [
+    ['18-20', 'independent_eet', 0.6, [['homeless', 0.6]]],
+    ['18-20', 'independent_neet', 1.4, [['independent_eet', 1], ['homeless', 0.4]]],
+    ['18-20', 'staying_put', 2, [['staying_put', 2]]],
+  ]);
 });

@@ -290,7 +290,25 @@ function careLeaverBirthdays(history: History, period: Period, counted: (episode
   return units;
 }
 
-const inEet = (e: Episode | undefined) => e?.leaverActivity !== undefined && IN_EET.has(e.leaverActivity);
+/**
+ * Whether a care leaver's recorded activity contradicts the state they are recorded in: in
+ * education, employment or training (DfE's EET: higher education, other education, training or
+ * employment) while "independent, not in EET", or NEET / not in touch while "independent, in EET".
+ * The service refuses such an episode, so the EET measure never has to choose between the two.
+ */
+export function leaverActivityContradicts(careState: string, activity: LeaverActivity | undefined): boolean {
+  if (activity === undefined) return false;
+  if (careState === 'independent_neet') return IN_EET.has(activity);
+  if (careState === 'independent_eet') return !IN_EET.has(activity);
+  return false;
+}
+
+/**
+ * In EET on the birthday: by the recorded activity (SSDA903 ACTIV), else by the state when the
+ * state says it (independent_eet: in EET; any other state with no activity recorded: not known,
+ * which DfE keeps in the denominator only).
+ */
+const inEet = (e: Episode | undefined) => (e?.leaverActivity !== undefined ? IN_EET.has(e.leaverActivity) : e?.careState === 'independent_eet');
 const suitablyHoused = (e: Episode | undefined) => e?.accommodationSuitable === true;
 
 export function careLeaversInEetUnits(history: History, period: Period): Unit[] {

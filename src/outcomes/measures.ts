@@ -18,7 +18,10 @@
  *     reports "distance not known" on its own line: those children are left out of both counts);
  *   - care leavers now aged 19, 20 and 21: activity (in education, employment or training) and
  *     whether the accommodation is suitable, recorded around the birthday (SSDA903 "care leavers"
- *     module); "not known" and "not in touch" stay in the denominator, as DfE counts them;
+ *     module); "not known" and "not in touch" stay in the denominator, as DfE counts them. With no
+ *     activity recorded on the birthday's episode, the state says it where it can (the care state
+ *     independent_eet is in EET; any other is not known); the service refuses an activity that
+ *     contradicts the state, so the two never disagree;
  *   - children who ceased to be looked after during the year by reason: adoption (SSDA903 REC
  *     E11/E12) and special guardianship orders (E45-E48; E43/E44 in earlier returns). DfE counts children, not periods of
  *     care: a child who ceased more than once in the year counts once, by the last occasion;

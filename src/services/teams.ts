@@ -431,19 +431,24 @@ export async function recordChangeInHistory(
   const teamBefore = before?.teamId ?? null;
   const teamAfter = after.teamId ?? null;
   const priceOn = (day: string) => (after.placement && after.placement.startDate <= day ? Math.round(placementPriceOn(after.placement, day) * 100) : null);
-  if (before !== null && placementKey(before) === placementKey(after)) {
+  const episodes = await listEpisodesOf(trx, youngPersonId);
+  // An open case has an episode in force: one whose history has none (a case reopened after a
+  // history that ended before its closing day, or created closed with no placement) opens one
+  // below, from today (or where its history ends), in the record's state and team.
+  const noneInForce = after.closedOn === undefined && !episodes.some((e) => e.end_date === null);
+  if (before !== null && placementKey(before) === placementKey(after) && !noneInForce) {
     // The same placement with its price corrected (or its dated changes): the open episode, when
     // the placement ran all of it, takes the price in force on its first day, so the history
     // keeps the corrected figure once the young person moves on.
     const priceKey = (r: YoungPersonInputDto) => JSON.stringify([r.placement?.weeklyPrice, r.placement?.priceChanges ?? []]);
     if (after.placement && priceKey(before) !== priceKey(after)) {
-      const open = (await listEpisodesOf(trx, youngPersonId)).find((e) => e.end_date === null);
+      const open = episodes.find((e) => e.end_date === null);
       if (open && after.placement.startDate <= open.start_date) await setEpisodeWeeklyPrice(trx, open.id, Math.round(placementPriceOn(after.placement, open.start_date) * 100));
     }
     // A closed case (or one closing in this change) has no episode in force to split: its episodes
     // keep the team they were counted under.
     if (teamBefore === teamAfter || after.closedOn !== undefined) return;
-    const open = (await listEpisodesOf(trx, youngPersonId)).find((e) => e.end_date === null);
+    const open = episodes.find((e) => e.end_date === null);
     if (!open) return;
     if (open.start_date >= today) {
       await trx.updateTable('care_episodes').set({ team_id: teamAfter }).where('id', '=', open.id).execute();
@@ -471,7 +476,6 @@ export async function recordChangeInHistory(
     ]);
     return;
   }
-  const episodes = await listEpisodesOf(trx, youngPersonId);
   const open = episodes.find((e) => e.end_date === null);
   const last = episodes[episodes.length - 1];
   let day = today;
@@ -483,7 +487,10 @@ export async function recordChangeInHistory(
     ]);
   }
   if (after.placement && after.placement.startDate <= today && (!open || after.placement.startDate >= open.start_date)) day = after.placement.startDate;
-  if (!open && last?.end_date && last.end_date > day) return; // a recorded history already runs past today: leave it as written
+  if (!open && last?.end_date && last.end_date > day) {
+    if (last.end_date > today) return; // a history recorded before ends were refused after today: leave it as written
+    day = last.end_date; // never overlapping the history's end
+  }
   const newPlacement = after.placement !== undefined && (before === null || before.careState !== after.careState || before.placement?.startDate !== after.placement.startDate);
   if (open) {
     if (open.start_date >= day) await deleteEpisode(trx, open.id);

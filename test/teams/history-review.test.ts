@@ -238,6 +238,15 @@ t.test('finding 4: an open case’s history may not end with no exit reason', as
   t.match(leaverEnded.json().errors, [{ field: 'body/episodes/0/endDate', reason: /leave the last episode open .*PATCH closedOn/ }]);
   // CSV: the row and column.
   const ref = (await as('admin', { method: 'GET', url: `/v1/young-people/${l.id}` })).json().reference;
+  // The same kind by another road: a case created closed with no placement has no history; reopened, it has an episode in force from today (main: none).
+  const team = (await as('admin', { method: 'POST', url: '/v1/teams', payload: { name: 'Edge', service: 'edge_of_care' } })).json().id;
+  const closed = await create(as, edgeOfCareRecord({ closedOn: daysFromToday(-30), closedReason: 'other', teamId: team }));
+  t.same((await as('admin', { method: 'GET', url: `/v1/young-people/${closed.id}/history` })).json().items, []);
+  t.equal((await as('admin', { method: 'PATCH', url: `/v1/young-people/${closed.id}`, payload: { version: closed.version, closedOn: null } })).statusCode, 200);
+  const reopened = (await as('admin', { method: 'GET', url: `/v1/young-people/${closed.id}/history` })).json().items;
+  t.equal(reopened.length, 1);
+  t.match(reopened[0], { startDate: today, careState: 'edge_of_care', teamId: team });
+  t.equal(reopened[0].endDate, undefined);
   const csv = await as('admin', { method: 'POST', url: '/v1/histories/import', headers: { 'content-type': 'text/csv' }, payload: `reference,start_date,end_date,care_state\n${ref},${monthStart(1)},${daysFromToday(-3)},independent_eet\n` });
   t.equal(csv.statusCode, 422);
   t.match(csv.json().errors, [{ row: 1, field: 'end_date', reason: /no exitReason while the case is open/ }]);

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { careLeaversInEet } from '../../src/outcomes/measures.ts';
-import { type YoungPersonInputDto } from '../../src/schemas/young-people.ts';
+import type { YoungPersonInputDto } from '../../src/schemas/young-people.ts';
 import { buildTestApp, type TestApp } from '../helpers/app.ts';
 import { edgeOfCareRecord } from '../young-people/records.ts';
 

@@ -18,7 +18,10 @@
  *     reports "distance not known" on its own line: those children are left out of both counts);
  *   - care leavers now aged 19, 20 and 21: activity (in education, employment or training) and
  *     whether the accommodation is suitable, recorded around the birthday (SSDA903 "care leavers"
- *     module); "not known" and "not in touch" stay in the denominator, as DfE counts them;
+ *     module); "not known" and "not in touch" stay in the denominator, as DfE counts them. With no
+ *     activity recorded on the birthday's episode, the state says it where it can (the care state
+ *     independent_eet is in EET; any other is not known); the service refuses an activity that
+ *     contradicts the state, so the two never disagree;
  *   - children who ceased to be looked after during the year by reason: adoption (SSDA903 REC
  *     E11/E12) and special guardianship orders (E45-E48; E43/E44 in earlier returns). DfE counts children, not periods of
  *     care: a child who ceased more than once in the year counts once, by the last occasion;
@@ -290,7 +293,25 @@ function careLeaverBirthdays(history: History, period: Period, counted: (episode
   return units;
 }
 
-const inEet = (e: Episode | undefined) => e?.leaverActivity !== undefined && IN_EET.has(e.leaverActivity);
+/**
+ * Whether a care leaver's recorded activity contradicts the state they are recorded in: in
+ * education, employment or training (DfE's EET: higher education, other education, training or
+ * employment) while "independent, not in EET", or NEET / not in touch while "independent, in EET".
+ * The service refuses such an episode, so the EET measure never has to choose between the two.
+ */
+export function leaverActivityContradicts(careState: string, activity: LeaverActivity | undefined): boolean {
+  if (activity === undefined) return false;
+  if (careState === 'independent_neet') return IN_EET.has(activity);
+  if (careState === 'independent_eet') return !IN_EET.has(activity);
+  return false;
+}
+
+/**
+ * In EET on the birthday: by the recorded activity (SSDA903 ACTIV), else by the state when the
+ * state says it (independent_eet: in EET; any other state with no activity recorded: not known,
+ * which DfE keeps in the denominator only).
+ */
+const inEet = (e: Episode | undefined) => (e?.leaverActivity !== undefined ? IN_EET.has(e.leaverActivity) : e?.careState === 'independent_eet');
 const suitablyHoused = (e: Episode | undefined) => e?.accommodationSuitable === true;
 
 export function careLeaversInEetUnits(history: History, period: Period): Unit[] {

@@ -51,7 +51,7 @@ export const DISTRICT_PATTERN = '^[A-Z]{1,2}[0-9][0-9A-Z]?$';
 export const EpisodeInput = Type.Object(
   {
     startDate: { ...IsoDate, description: 'The first day of the episode (YYYY-MM-DD)' },
-    endDate: Type.Optional({ ...IsoDate, description: 'The day the next episode starts (exclusive, after startDate); absent while open' }),
+    endDate: Type.Optional({ ...IsoDate, description: 'The day the next episode starts (exclusive, after startDate; not after today, as closedOn); absent while open. While the case is open, the last episode ends only with an exitReason (which closes the case)' }),
     careState: Type.Enum([...DEFAULT_CARE_STATE_IDS], { description: 'The care state throughout the episode' }),
     newPlacement: Type.Optional(
       Type.Boolean({ description: 'Whether the episode began a new placement; false when only the legal status or a care leaver’s activity changed. Default: true for a placement state, else false' }),
@@ -60,7 +60,7 @@ export const EpisodeInput = Type.Object(
     distanceFromHomeMiles: Type.Optional(Type.Number({ minimum: 0, maximum: 1000, description: 'Distance of the placement from home, miles' })),
     entry: Type.Optional(Type.Enum([...ENTRY_KINDS], { description: 'On the episode that starts a period of care: planned, or unplanned/emergency' })),
     exitReason: Type.Optional(Type.Enum([...EXIT_REASONS], { description: 'On the last episode of a period of care: why care ended (adoption, special guardianship, …)' })),
-    leaverActivity: Type.Optional(Type.Enum([...LEAVER_ACTIVITIES], { description: 'A care leaver’s main activity during the episode (education, employment or training, or not)' })),
+    leaverActivity: Type.Optional(Type.Enum([...LEAVER_ACTIVITIES], { description: 'A care leaver’s main activity during the episode (education, employment or training, or not); not contradicting the state (no EET activity while independent_neet, no neet or not_in_touch while independent_eet)' })),
     accommodationSuitable: Type.Optional(Type.Boolean({ description: 'A care leaver’s accommodation is suitable' })),
     weeklyPrice: Type.Optional(
       Type.Number({

@@ -25,7 +25,7 @@ import type { CareEpisodeRow, Database, NewCareEpisodeRow, TeamRow } from '../db
 import { validationErrors } from '../plugins/app/problem-details.ts';
 import { type EpisodeDto, type EpisodeInputDto, EpisodeInput, type TeamDto, type TeamInputDto, type TeamPatchDto } from '../schemas/teams.ts';
 import type { ClosureReason, YoungPersonInputDto } from '../schemas/young-people.ts';
-import { type ExitReason, isLookedAfterState } from '../outcomes/measures.ts';
+import { type ExitReason, isLookedAfterState, type LeaverActivity, leaverActivityContradicts } from '../outcomes/measures.ts';
 import { placementPriceOn } from './scorecard.ts';
 import { BadRequestError, ConflictError, type FieldError, GoneError, NotFoundError, UnprocessableError } from './errors.ts';
 import { controlCharacterReason } from './input-rules.ts';
@@ -229,8 +229,8 @@ function weeklyPriceError(e: EpisodeInputDto, field: string): FieldError | null 
 }
 
 /**
- * The rules of a history a JSON Schema cannot say: each end after its start, no start in the
- * future, no two episodes overlapping (at most one open, and it is the last), and a weeklyPrice
+ * The rules of a history a JSON Schema cannot say: each end after its start, no start and no
+ * end in the future, no two episodes overlapping (at most one open, and it is the last), and a weeklyPrice
  * finite, in whole pence and only on a placement (weeklyPriceError). Fields are
  * `${prefix}/${index}/…` in the order given.
  */
@@ -239,6 +239,9 @@ export function checkEpisodes(episodes: EpisodeInputDto[], today: string, prefix
   episodes.forEach((e, i) => {
     if (e.endDate !== undefined && e.endDate <= e.startDate) errors.push({ field: `${prefix}/${i}/endDate`, reason: `must be after startDate (${e.startDate})` });
     if (e.startDate > today) errors.push({ field: `${prefix}/${i}/startDate`, reason: 'is in the future' });
+    // An end is the first day not in the episode, as a case's closedOn: not after today, with
+    // closedOn's wording (a history ending in the future would close a case on a future day).
+    else if (e.endDate !== undefined && e.endDate > today) errors.push({ field: `${prefix}/${i}/endDate`, reason: `is in the future (today is ${today})` });
     const price = weeklyPriceError(e, `${prefix}/${i}/weeklyPrice`);
     if (price) errors.push(price);
   });
@@ -262,7 +265,9 @@ export function checkEpisodes(episodes: EpisodeInputDto[], today: string, prefix
  * so a contradictory history is refused rather than counted or silently ignored: `entry` on the
  * first episode of a period of care (a looked-after episode not continuing a looked-after one
  * that ends the day it starts); `exitReason` on the last (ended, and not continued by another
- * looked-after episode); `leaverActivity` and `accommodationSuitable` on a care leaver's episode.
+ * looked-after episode); `leaverActivity` and `accommodationSuitable` on a care leaver's episode, the activity
+ * not contradicting the state (leaverActivityContradicts: EET while independent_neet, NEET or
+ * not in touch while independent_eet).
  * `order` is the episodes' indices by start date. Fields are `${prefix}/${index}/…`.
  */
 function checkEpisodeFlags(episodes: EpisodeInputDto[], order: number[], prefix: string): FieldError[] {
@@ -286,6 +291,8 @@ function checkEpisodeFlags(episodes: EpisodeInputDto[], order: number[], prefix:
     for (const field of ['leaverActivity', 'accommodationSuitable'] as const) {
       if (e[field] !== undefined && careStates.get(e.careState)?.category !== 'care_leaver') {
         errors.push({ field: `${prefix}/${i}/${field}`, reason: `is a care leaver’s, so only on a care leaver’s episode (not ${e.careState})` });
+      } else if (field === 'leaverActivity' && leaverActivityContradicts(e.careState, e.leaverActivity)) {
+        errors.push({ field: `${prefix}/${i}/leaverActivity`, reason: `contradicts the care state (${e.leaverActivity} while ${e.careState}); correct one or the other` });
       }
     }
   });
@@ -300,13 +307,17 @@ export interface HistorySubject {
   /** 1-12; null taken as January, as elsewhere. */
   birthMonth: number | null;
   careState: string;
+  /** The case is open (no closedOn): its history may not end without an exit reason. Absent: not checked. */
+  open?: boolean;
 }
 
 /**
  * The rules that tie a history to its record (the record is the current truth): at least one
  * episode; none starting before the month of birth; and the open episode, if any, in the
  * record's care state and in a state the age rules allow today (DEFAULT_CARE_STATES' min and
- * max ages, as for the record). Fields are `${prefix}/${index}/…`, or `${prefix}` for an empty list.
+ * max ages, as for the record); and, for an open case (subject.open), a last episode that ends
+ * does so with an exitReason (closing the case). Fields are `${prefix}/${index}/…`, or `${prefix}`
+ * for an empty list.
  */
 export function checkEpisodesAgainstRecord(episodes: EpisodeInputDto[], subject: HistorySubject, today: string, prefix: string): FieldError[] {
   if (episodes.length === 0) return [{ field: prefix, reason: 'must hold at least one episode (the record’s current state)' }];
@@ -315,6 +326,21 @@ export function checkEpisodesAgainstRecord(episodes: EpisodeInputDto[], subject:
   const born = `${String(subject.birthYear).padStart(4, '0')}-${String(month).padStart(2, '0')}-01`;
   const [ty, tm] = today.split('-').map(Number);
   const age = Math.floor((ty * 12 + tm - (subject.birthYear * 12 + month)) / 12);
+  // An open case's history ends open, or with an exitReason (which closes the case on that end):
+  // a last episode ended with no reason would leave the record open, its state and placement
+  // counted in spend, with no episode in force (so not counted as looked after).
+  if (subject.open === true) {
+    const last = episodes.reduce((k, e, i) => (e.startDate > episodes[k].startDate ? i : k), 0);
+    const e = episodes[last];
+    if (e.endDate !== undefined && e.exitReason === undefined) {
+      errors.push({
+        field: `${prefix}/${last}/endDate`,
+        reason: isLookedAfterState(e.careState)
+          ? 'ends the history with no exitReason while the case is open: give an exitReason (which closes the case on this endDate) or leave the last episode open (no endDate)'
+          : `ends the history with no exitReason while the case is open: leave the last episode open (no endDate), or close the case (PATCH closedOn) first (an exitReason is only for a looked-after episode, not ${e.careState})`,
+      });
+    }
+  }
   episodes.forEach((e, i) => {
     if (e.startDate < born) errors.push({ field: `${prefix}/${i}/startDate`, reason: `is before the month of birth (${born.slice(0, 7)})` });
     if (e.endDate !== undefined) return;
@@ -348,7 +374,7 @@ export async function replaceHistory(db: Kysely<Database>, actor: Actor, youngPe
   try {
     return await db.transaction().execute(async (trx) => {
       const person = await liveYoungPerson(trx, youngPersonId);
-      const contradictions = checkEpisodesAgainstRecord(episodes, { birthYear: person.birth_year, birthMonth: person.birth_month, careState: person.care_state }, today, 'body/episodes');
+      const contradictions = checkEpisodesAgainstRecord(episodes, { birthYear: person.birth_year, birthMonth: person.birth_month, careState: person.care_state, open: person.closed_on === null }, today, 'body/episodes');
       if (contradictions.length > 0) throw new UnprocessableError('The history contradicts the record', contradictions);
       const unknown = await unknownEpisodeTeams(trx, episodes, 'body/episodes');
       if (unknown.length > 0) throw new UnprocessableError('The history names a team that does not exist', unknown);
@@ -367,9 +393,22 @@ export async function replaceHistory(db: Kysely<Database>, actor: Actor, youngPe
 
 /**
  * Keeps the record's past: called in the transaction that creates or changes a young person.
- * When the care state or the placement changes, the open episode is closed on the day of the
- * change (the new placement's start date when it is given and later, else today) and the next
- * one opened. A change on the open episode's first day replaces that episode.
+ * When the care state, the placement or the team changes, the open episode is closed on the day
+ * of the change (the new placement's start date when it is given and later, else today) and the
+ * next one opened. A change on the open episode's first day replaces that episode (a team change
+ * alone only sets its team). Legal status is not on episodes (the SSDA903 LS is not among the
+ * fields the measures read), so a change of legal status alone opens none.
+ *
+ * Every episode written here carries the record's team at the time (null: no team); one closed
+ * here that was written before episodes had teams takes the record's team before the change, so a
+ * later team change never moves past counts (the scorecard reads today's team only when an
+ * episode has none). A team change alone continues the placement (newPlacement false, the same
+ * state, distance and district, no entry flag), so no stability or entry measure moves.
+ *
+ * A care leaver's activity and accommodation (leaverActivity, accommodationSuitable) carry forward
+ * from the episode closed to the one opened when the new state is a care leaver's and the
+ * activity does not contradict it (leaverActivityContradicts): a record change says nothing
+ * about them, and dropping them would drop the young person from the birthday measures.
  *
  * Prices (review finding 4): the episode opened carries the new placement's weekly price in
  * force on its first day (its dated priceChanges read as the scorecard does); none when the new
@@ -389,18 +428,54 @@ export async function recordChangeInHistory(
   today: string,
 ): Promise<void> {
   const placementKey = (r: YoungPersonInputDto | null) => JSON.stringify([r?.careState, r?.placement?.startDate, r?.placement?.provider, r?.placement?.distanceFromHomeMiles]);
-  if (before !== null && placementKey(before) === placementKey(after)) {
+  const teamBefore = before?.teamId ?? null;
+  const teamAfter = after.teamId ?? null;
+  const priceOn = (day: string) => (after.placement && after.placement.startDate <= day ? Math.round(placementPriceOn(after.placement, day) * 100) : null);
+  const episodes = await listEpisodesOf(trx, youngPersonId);
+  // An open case has an episode in force: one whose history has none (a case reopened after a
+  // history that ended before its closing day, or created closed with no placement) opens one
+  // below, from today (or where its history ends), in the record's state and team.
+  const noneInForce = after.closedOn === undefined && !episodes.some((e) => e.end_date === null);
+  if (before !== null && placementKey(before) === placementKey(after) && !noneInForce) {
     // The same placement with its price corrected (or its dated changes): the open episode, when
     // the placement ran all of it, takes the price in force on its first day, so the history
     // keeps the corrected figure once the young person moves on.
     const priceKey = (r: YoungPersonInputDto) => JSON.stringify([r.placement?.weeklyPrice, r.placement?.priceChanges ?? []]);
     if (after.placement && priceKey(before) !== priceKey(after)) {
-      const open = (await listEpisodesOf(trx, youngPersonId)).find((e) => e.end_date === null);
+      const open = episodes.find((e) => e.end_date === null);
       if (open && after.placement.startDate <= open.start_date) await setEpisodeWeeklyPrice(trx, open.id, Math.round(placementPriceOn(after.placement, open.start_date) * 100));
     }
+    // A closed case (or one closing in this change) has no episode in force to split: its episodes
+    // keep the team they were counted under.
+    if (teamBefore === teamAfter || after.closedOn !== undefined) return;
+    const open = episodes.find((e) => e.end_date === null);
+    if (!open) return;
+    if (open.start_date >= today) {
+      await trx.updateTable('care_episodes').set({ team_id: teamAfter }).where('id', '=', open.id).execute();
+      return;
+    }
+    await closeEpisode(trx, open.id, today);
+    if (open.team_id === null) await trx.updateTable('care_episodes').set({ team_id: teamBefore }).where('id', '=', open.id).execute();
+    await insertEpisodes(trx, [
+      {
+        young_person_id: youngPersonId,
+        start_date: today,
+        end_date: null,
+        care_state: open.care_state,
+        // The same placement under another team: not a new placement (stability measures unmoved).
+        new_placement: false,
+        placement_district: open.placement_district,
+        distance_miles: open.distance_miles,
+        entry: null,
+        exit_reason: null,
+        leaver_activity: open.leaver_activity,
+        accommodation_suitable: open.accommodation_suitable,
+        team_id: teamAfter,
+        weekly_price_pence: after.placement ? priceOn(today) : open.weekly_price_pence,
+      },
+    ]);
     return;
   }
-  const episodes = await listEpisodesOf(trx, youngPersonId);
   const open = episodes.find((e) => e.end_date === null);
   const last = episodes[episodes.length - 1];
   let day = today;
@@ -412,7 +487,10 @@ export async function recordChangeInHistory(
     ]);
   }
   if (after.placement && after.placement.startDate <= today && (!open || after.placement.startDate >= open.start_date)) day = after.placement.startDate;
-  if (!open && last?.end_date && last.end_date > day) return; // a recorded history already runs past today: leave it as written
+  if (!open && last?.end_date && last.end_date > day) {
+    if (last.end_date > today) return; // a history recorded before ends were refused after today: leave it as written
+    day = last.end_date; // never overlapping the history's end
+  }
   const newPlacement = after.placement !== undefined && (before === null || before.careState !== after.careState || before.placement?.startDate !== after.placement.startDate);
   if (open) {
     if (open.start_date >= day) await deleteEpisode(trx, open.id);
@@ -420,9 +498,15 @@ export async function recordChangeInHistory(
       const old = before?.placement;
       const fill = open.weekly_price_pence === null && old && old.startDate <= open.start_date ? Math.round(placementPriceOn(old, open.start_date) * 100) : undefined;
       await closeEpisode(trx, open.id, day, fill);
+      // Written before episodes had teams: the team it ran under is the record's before the change.
+      if (open.team_id === null && teamBefore !== null) await trx.updateTable('care_episodes').set({ team_id: teamBefore }).where('id', '=', open.id).execute();
     }
   }
   const start = open && open.start_date > day ? open.start_date : day;
+  // A care leaver's activity and accommodation, carried from the episode this one follows while
+  // still a care leaver's and not contradicted by the new state (checkEpisodeFlags' rules).
+  const leaver = open !== undefined && careStates.get(after.careState)?.category === 'care_leaver';
+  const activity = leaver && open.leaver_activity !== null && !leaverActivityContradicts(after.careState, open.leaver_activity as LeaverActivity) ? open.leaver_activity : null;
   await insertEpisodes(trx, [
     {
       young_person_id: youngPersonId,
@@ -434,13 +518,12 @@ export async function recordChangeInHistory(
       distance_miles: after.placement?.distanceFromHomeMiles ?? null,
       entry: null,
       exit_reason: null,
-      leaver_activity: null,
-      accommodation_suitable: null,
-      // Not recorded: the scorecard reads the record's team at the time it counts, so a team
-      // change alone (which opens no episode) is not contradicted by a stale episode team.
-      team_id: null,
+      leaver_activity: activity,
+      accommodation_suitable: leaver ? open.accommodation_suitable : null,
+      // The record's team at the time, so a later team change leaves the past counted where it was.
+      team_id: teamAfter,
       // The placement's price in force on the episode's first day (its start is never in the future, and is on or before that day here).
-      weekly_price_pence: after.placement && after.placement.startDate <= start ? Math.round(placementPriceOn(after.placement, start) * 100) : null,
+      weekly_price_pence: priceOn(start),
     },
   ]);
 }
@@ -678,14 +761,14 @@ export async function importHistories(db: Kysely<Database>, actor: Actor, text: 
   if (byReference.size > 0) {
     const found = await db
       .selectFrom('young_people')
-      .select(['id', 'reference', 'birth_year', 'birth_month', 'care_state'])
+      .select(['id', 'reference', 'birth_year', 'birth_month', 'care_state', 'closed_on'])
       .where('reference', 'in', [...byReference.keys()])
       .where('erased_at', 'is', null)
       .execute();
     for (const p of found) {
       if (!p.reference) continue;
       people.set(p.reference, p.id);
-      subjects.set(p.reference, { birthYear: p.birth_year, birthMonth: p.birth_month, careState: p.care_state });
+      subjects.set(p.reference, { birthYear: p.birth_year, birthMonth: p.birth_month, careState: p.care_state, open: p.closed_on === null });
     }
   }
   for (const [reference, list] of byReference) {

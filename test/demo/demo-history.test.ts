@@ -4,7 +4,7 @@ import { generateDemoHistory } from '../../src/demo/generate-demo-history.ts';
 import type { Episode } from '../../src/outcomes/measures.ts';
 import { computeScorecard } from '../../src/outcomes/scorecard.ts';
 import { weeklyCommitment } from '../../src/services/scorecard.ts';
-import { checkEpisodes, closureFromHistory, sameExit } from '../../src/services/teams.ts';
+import { checkEpisodes, checkEpisodesAgainstRecord, closureFromHistory, sameExit } from '../../src/services/teams.ts';
 import { checkClosureAgainstHistory, checkYoungPersonRules } from '../../src/services/young-people.ts';
 import { isLookedAfterState } from '../../src/outcomes/measures.ts';
 
@@ -28,6 +28,12 @@ t.test('the same seed gives the same teams and histories; every history is valid
   const asOf = new Date('2026-11-01T00:00:00Z');
   const leaverProblems = demo.careLeavers.flatMap((c) => [...checkEpisodes(c.episodes, '2026-11-01', c.record.reference), ...checkYoungPersonRules(c.record, asOf).map((e) => [c.record.reference, e])]);
   t.same(leaverProblems, [], 'the added care leavers are valid records with valid histories');
+  // Against their open records (the API's PUT rules: the open episode in the record's state, and
+  // an open case's history not ending with no exit reason), no end after the as-of date.
+  const against = [...cohort.map((r) => ({ record: r, episodes: demo.people.get(r.reference)?.episodes ?? [] })), ...demo.careLeavers].flatMap(({ record, episodes }) =>
+    checkEpisodesAgainstRecord(episodes, { birthYear: record.birthYear, birthMonth: record.birthMonth ?? null, careState: record.careState, open: true }, '2026-11-01', record.reference),
+  );
+  t.same(against, [], 'every open record’s history agrees with it');
 });
 
 t.test('former children: valid closed records, each history ending on its closing day, as the API would take them', async (t) => {

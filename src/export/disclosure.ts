@@ -61,6 +61,14 @@ export interface ProtectInput {
    * shown figures it would give away). Default: none.
    */
   neverShown?: boolean[];
+  /**
+   * Figures shown as "<5" whatever they are, 0 included: a share's numerator whose denominator is
+   * 1-4. Shown, its 0 would tell the reader that none of those few children has the attribute
+   * (all within 20 miles, none with three placements): group disclosure, which the small-numbers
+   * rule exists to prevent (issue 17 review: "0 of <5"). A reader can take such a "<5" to be 0-4,
+   * so its bounds are 0-4, not 1-4. Default: none.
+   */
+  smallOrZero?: boolean[];
 }
 
 export const DISCLOSURE_NOTE = `${SMALL_COUNT}: fewer than 5 children (or events), hidden. ${COMPLEMENT}: hidden so that a figure shown as ${SMALL_COUNT} cannot be worked out from a total. Counts are means and percentiles of simulated numbers of children, rounded to whole children.`;
@@ -79,7 +87,9 @@ export function protectCounts(input: ProtectInput): ShownCount[] {
   const { values } = input;
   const relations = input.relations ?? [];
   const auxiliary = (i: number) => input.neverShown?.[i] ?? false;
-  const mark: Array<SuppressionMark | null> = values.map((v, i) => (auxiliary(i) ? COMPLEMENT : (input.isCount?.[i] ?? true) && isSmallCount(v) ? SMALL_COUNT : null));
+  const mark: Array<SuppressionMark | null> = values.map((v, i) =>
+    auxiliary(i) ? COMPLEMENT : input.smallOrZero?.[i] || ((input.isCount?.[i] ?? true) && isSmallCount(v)) ? SMALL_COUNT : null,
+  );
   const hidden = (i: number) => mark[i] !== null;
   const wholeNumbers = values.every((v) => Number.isInteger(v));
 
@@ -119,7 +129,7 @@ export function protectCounts(input: ProtectInput): ShownCount[] {
     // The bounds hold for counts of children (whole numbers): a simulated mean under 5 may be 0.3,
     // so tables of means (any figure not whole) keep to the linear check.
     const narrowed = wholeNumbers
-      ? smallCountsNarrowed(values, mark, relations, input.isCount).filter((i) => relations.some((r) => members(r).includes(i) && members(r).some((j) => !hidden(j))))
+      ? smallCountsNarrowed(values, mark, relations, input.isCount, input.smallOrZero).filter((i) => relations.some((r) => members(r).includes(i) && members(r).some((j) => !hidden(j))))
       : [];
     const targets = [...determined, ...narrowed];
     if (targets.length === 0) break;
@@ -240,11 +250,11 @@ const sameDomain = (x: Domain, y: Domain) => x.length === y.length && x.every(([
  * Returns each figure's domain (a single point for a shown figure), or null when the shown
  * figures contradict the relations (rounded means can), in which case nothing is concluded.
  */
-export function feasibleDomains(values: number[], mark: Array<SuppressionMark | null>, relations: Relation[], isCount?: boolean[]): Domain[] | null {
+export function feasibleDomains(values: number[], mark: Array<SuppressionMark | null>, relations: Relation[], isCount?: boolean[], smallOrZero?: boolean[]): Domain[] | null {
   const domains: Domain[] = values.map((v, i) => {
     if (mark[i] === null) return [[Math.round(v), Math.round(v)]];
     if (!(isCount?.[i] ?? true)) return [[-Infinity, Infinity]];
-    if (mark[i] === SMALL_COUNT) return [[1, SMALL_COUNT_THRESHOLD - 1]];
+    if (mark[i] === SMALL_COUNT) return [[smallOrZero?.[i] ? 0 : 1, SMALL_COUNT_THRESHOLD - 1]];
     return [
       [0, 0],
       [SMALL_COUNT_THRESHOLD, Infinity],
@@ -284,13 +294,13 @@ export function feasibleDomains(values: number[], mark: Array<SuppressionMark | 
  * are 1. The rule's promise is that a reader learns nothing beyond "fewer than 5", so every
  * value 1-4 of such a count must stay consistent with what is shown.
  */
-export function smallCountsNarrowed(values: number[], mark: Array<SuppressionMark | null>, relations: Relation[], isCount?: boolean[]): number[] {
+export function smallCountsNarrowed(values: number[], mark: Array<SuppressionMark | null>, relations: Relation[], isCount?: boolean[], smallOrZero?: boolean[]): number[] {
   if (!mark.includes(SMALL_COUNT)) return [];
-  const domains = feasibleDomains(values, mark, relations, isCount);
+  const domains = feasibleDomains(values, mark, relations, isCount, smallOrZero);
   if (!domains) return [];
   const out: number[] = [];
   mark.forEach((m, i) => {
-    if (m === SMALL_COUNT && !sameDomain(domains[i], [[1, SMALL_COUNT_THRESHOLD - 1]])) out.push(i);
+    if (m === SMALL_COUNT && !sameDomain(domains[i], [[smallOrZero?.[i] ? 0 : 1, SMALL_COUNT_THRESHOLD - 1]])) out.push(i);
   });
   return out;
 }

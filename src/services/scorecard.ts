@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { type Actor, appendAuditEvent } from '../db/repositories/audit.ts';
 import { findTeamById, listAllEpisodes, listTargetRows, listTeamRows, upsertTarget } from '../db/repositories/teams.ts';
 import type { Database } from '../db/schema.ts';
-import { COMPLEMENT, type Domain, DISCLOSURE_NOTE, derivableFigures, feasibleDomains, protectCounts, type Relation, type ShownCount, SMALL_COUNT, type SuppressionMark } from '../export/disclosure.ts';
+import { COMPLEMENT, type Domain, DISCLOSURE_NOTE, derivableFigures, feasibleDomains, isSmallCount, protectCounts, type Relation, type ShownCount, SMALL_COUNT, type SuppressionMark } from '../export/disclosure.ts';
 import { DEFAULT_CARE_STATES } from '../catalog/vocabulary.ts';
 import { type Episode, episodeOn, type History, monthsBefore } from '../outcomes/measures.ts';
 import {
@@ -233,7 +233,10 @@ export function protectWorkforce(without: Cell[], caseload: Cell[]): { withoutNu
   const values = [...without.map((c) => c.numerator), ...without.map((c) => c.denominator), ...caseload.map((c) => c.numerator)];
   const relations: Relation[] = [teamRelation(0, n), teamRelation(n, n), teamRelation(2 * n, n)];
   for (let i = 0; i < n; i++) relations.push({ parts: [i, 2 * n + i], total: n + i });
-  const shown = protectCounts({ values, relations });
+  // "0 of <5 without a key worker" said every one of those few children has one: a numerator
+  // over a denominator of 1-4 is "<5" whatever it is, 0 included (protectCounts' smallOrZero).
+  const smallOrZero = values.map((_, i) => i < n && isSmallCount(without[i].denominator));
+  const shown = protectCounts({ values, relations, smallOrZero });
   return { withoutNumerator: shown.slice(0, n), withoutDenominator: shown.slice(n, 2 * n), caseloadNumerator: shown.slice(2 * n) };
 }
 
@@ -346,6 +349,8 @@ export function protectLinkedViews(
     return offset;
   };
   const neverShown = new Set<number>();
+  // Numerators whose denominator is 1-4: shown "<5", 0 included (protectCounts' smallOrZero).
+  const zeroOfFew = new Set<number>();
   // Sums of the flow identity: hidden from the start (protectCounts' neverShown).
   const auxiliary = new Set<number>();
   const viewOffsets = views.map((shares) => {
@@ -365,6 +370,9 @@ export function protectLinkedViews(
       );
       for (let i = 0; i < n; i++) relations.push({ parts: [num + i, diff + i], total: den + i });
       for (let i = 0; i < n; i++) neverShown.add(diff + i);
+      // A numerator over a denominator of 1-4 is "<5" whatever it is: "0 of <5" said none of
+      // those few children has the attribute (issue 17 review). Its bounds are then 0-4.
+      for (let i = 0; i < n; i++) if (isSmallCount(cells[i].denominator)) zeroOfFew.add(num + i);
       return { num, den, n };
     });
     for (const [outer, inner] of nested) {
@@ -408,7 +416,7 @@ export function protectLinkedViews(
   }
   // Zeros hidden as complements first (an empty team's 0 of 0 protects nothing), then the
   // organisation's denominators and numerators (each vector's last cell), view by view.
-  const zeros = values.flatMap((v, i) => (v === 0 && !auxiliary.has(i) ? [i] : []));
+  const zeros = values.flatMap((v, i) => (v === 0 && !auxiliary.has(i) && !zeroOfFew.has(i) ? [i] : []));
   const totals = viewOffsets.flatMap((offsets) => [...offsets.map(({ den, n }) => den + n - 1), ...offsets.map(({ num, n }) => num + n - 1)]);
   const shown = new Array<ShownCount>(values.length);
   for (const part of connectedParts(values.length, relations)) {
@@ -420,14 +428,19 @@ export function protectLinkedViews(
     // Zero parts left out of the relations protectCounts solves: a zero is never hidden for its
     // own sake and, shown, says nothing a reader needs to subtract; left in, an empty team's 0 was
     // chosen as a complement, which protects nothing and sets off further hiding.
+    // Not for a relation with a numerator shown "<5" over "<5" (zeroOfFew): it may be 0, so the
+    // reader can pin it at 0 through zeros ("<5" + 0 + 0 = a "c" total, which is then 0), and a
+    // zero part may have to be hidden to stop that.
+    const partSmallOrZero = part.map((g) => zeroOfFew.has(g));
     const solved = partRelations.map((r) => {
+      if (r.parts.some((l) => partSmallOrZero[l])) return r;
       const nonZero = r.parts.filter((l) => partValues[l] !== 0);
       return { parts: nonZero.length > 0 ? nonZero : r.parts, total: r.total };
     });
-    const protectedFigures = protectCounts({ values: partValues, isCount: partIsCount, relations: solved, neverShown: part.map((g) => auxiliary.has(g)) });
+    const protectedFigures = protectCounts({ values: partValues, isCount: partIsCount, relations: solved, neverShown: part.map((g) => auxiliary.has(g)), smallOrZero: partSmallOrZero });
     const candidates = [...zeros, ...totals].filter((g) => local.has(g)).map(at);
     const never = new Set(part.flatMap((g, l) => (neverShown.has(g) ? [l] : [])));
-    showTotalsWhereSafe(partValues, partIsCount, partRelations, protectedFigures, candidates, never).forEach((s, l) => {
+    showTotalsWhereSafe(partValues, partIsCount, partRelations, protectedFigures, candidates, never, partSmallOrZero).forEach((s, l) => {
       shown[part[l]] = s;
     });
   }
@@ -479,9 +492,17 @@ const sameDomain = (x: Domain, y: Domain) => x.length === y.length && x.every(([
  * exactly taken as known) is exactly what it was with the total hidden. Returns the figures as
  * shown.
  */
-export function showTotalsWhereSafe(values: number[], isCount: boolean[], relations: Relation[], shown: ShownCount[], candidates: number[], neverShown: ReadonlySet<number>): ShownCount[] {
+export function showTotalsWhereSafe(
+  values: number[],
+  isCount: boolean[],
+  relations: Relation[],
+  shown: ShownCount[],
+  candidates: number[],
+  neverShown: ReadonlySet<number>,
+  smallOrZero?: boolean[],
+): ShownCount[] {
   const mark: Array<SuppressionMark | null> = shown.map((s) => (s === SMALL_COUNT || s === COMPLEMENT ? s : null));
-  const before = feasibleDomains(values, mark, relations, isCount);
+  const before = feasibleDomains(values, mark, relations, isCount, smallOrZero);
   if (!before) return shown;
   const derivableBefore = new Set(derivableFigures(values, mark.map((m) => m !== null), relations));
   for (const t of candidates) {
@@ -495,7 +516,7 @@ export function showTotalsWhereSafe(values: number[], isCount: boolean[], relati
     const derived = derivableFigures(values, trial.map((m) => m !== null), relations).filter((i) => !derivableBefore.has(i));
     if (derived.some((i) => trial[i] === SMALL_COUNT || !neverShown.has(i))) continue;
     const known = trial.map((m, i) => (derived.includes(i) ? null : m));
-    const after = feasibleDomains(values, known, relations, isCount);
+    const after = feasibleDomains(values, known, relations, isCount, smallOrZero);
     if (!after) continue;
     if (known.every((m, i) => m !== SMALL_COUNT || sameDomain(after[i], before[i]))) mark[t] = null;
   }

@@ -103,6 +103,8 @@ function readerSystem(results: MeasureResult[], shown: Map<string, { now: CellDt
   const isCount: boolean[] = [];
   const relations: Relation[] = [];
   const target: boolean[] = []; // a numerator or denominator the board is shown or not
+  // A numerator over a "<5" denominator is "<5" even when 0 (smallOrZero): the reader reads it as 0-4.
+  const smallOrZero: boolean[] = [];
   const markOf = (s: unknown): SuppressionMark | null => (typeof s === 'string' ? (s as SuppressionMark) : null);
   const smallOrC = (v: number): SuppressionMark => (v > 0 && v < 5 ? '<5' : 'c');
   const vector = (figures: number[], marks: Array<SuppressionMark | null>, isTarget: boolean) => {
@@ -111,6 +113,7 @@ function readerSystem(results: MeasureResult[], shown: Map<string, { now: CellDt
     mark.push(...marks);
     isCount.push(...figures.map(() => true));
     target.push(...figures.map(() => isTarget));
+    smallOrZero.push(...figures.map(() => false));
     relations.push({ parts: Array.from({ length: figures.length - 1 }, (_, i) => o + i), total: o + figures.length - 1 });
     return o;
   };
@@ -129,6 +132,7 @@ function readerSystem(results: MeasureResult[], shown: Map<string, { now: CellDt
       const dm = seen.map((c) => markOf(c.denominator));
       const no = vector(truth.map((c) => c.numerator), nm, true);
       const dOff = vector(truth.map((c) => c.denominator), dm, true);
+      for (let i = 0; i < n; i++) smallOrZero[no + i] = dm[i] === '<5';
       const diffs = truth.map((c) => c.denominator - c.numerator);
       const fo = vector(diffs, diffs.map((d, i) => (nm[i] || dm[i] ? smallOrC(d) : null)), false);
       for (let i = 0; i < n; i++) relations.push({ parts: [no + i, fo + i], total: dOff + i });
@@ -160,6 +164,7 @@ function readerSystem(results: MeasureResult[], shown: Map<string, { now: CellDt
         mark.push('c');
         isCount.push(false);
         target.push(false);
+        smallOrZero.push(false);
         relations.push({ parts: [l0, e], total: s }, { parts: [l1, x], total: s });
         // The same identity through the net flow entries − exits (any sign): the reader may use either.
         const d = values.length;
@@ -167,6 +172,7 @@ function readerSystem(results: MeasureResult[], shown: Map<string, { now: CellDt
         mark.push('c');
         isCount.push(false);
         target.push(false);
+        smallOrZero.push(false);
         relations.push({ parts: [x, d], total: e }, { parts: [l0, d], total: l1 });
       }
     }
@@ -181,7 +187,7 @@ function readerSystem(results: MeasureResult[], shown: Map<string, { now: CellDt
       }
     }
   }
-  return { values, mark, isCount, relations, target };
+  return { values, mark, isCount, relations, target, smallOrZero };
 }
 
 /** The shown numerators and denominators a reader could work out exactly (indices), and each "<5"'s domain. */
@@ -192,7 +198,7 @@ function whatTheReaderLearns(results: MeasureResult[], shown: Map<string, { now:
     s.mark.map((m) => m !== null),
     s.relations,
   ).filter((i) => s.target[i]);
-  const domains = feasibleDomains(s.values, s.mark, s.relations, s.isCount);
+  const domains = feasibleDomains(s.values, s.mark, s.relations, s.isCount, s.smallOrZero);
   return { ...s, derivable, domains };
 }
 
@@ -303,7 +309,7 @@ t.test('property: over every view and the flow identity, no hidden count of the 
       // "<5" saying the denominator is at least 2, or, with no entries, stock "<5" + exits "<5"
       // saying the stock a year before is at least 2. Nothing shown narrows it.
       const everyHidden = reader.mark.map((m, i) => m ?? (reader.values[i] === 0 ? null : reader.values[i] > 0 && reader.values[i] < 5 ? '<5' : 'c'));
-      const best = feasibleDomains(reader.values, everyHidden, reader.relations, reader.isCount);
+      const best = feasibleDomains(reader.values, everyHidden, reader.relations, reader.isCount, reader.smallOrZero);
       if (!best) return false;
       for (const [i, m] of reader.mark.entries()) {
         if (m !== '<5' || !reader.target[i]) continue;
@@ -311,7 +317,7 @@ t.test('property: over every view and the flow identity, no hidden count of the 
         if (JSON.stringify(reader.domains[i]) !== JSON.stringify(best[i])) {
           return false;
         }
-        if (JSON.stringify(best[i]) !== '[[1,4]]') narrowedByMarks++;
+        if (JSON.stringify(best[i]) !== (reader.smallOrZero[i] ? '[[0,4]]' : '[[1,4]]')) narrowedByMarks++;
       }
       return true;
     }),

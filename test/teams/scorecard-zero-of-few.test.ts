@@ -1,0 +1,62 @@
+import fc from 'fast-check';
+import t from 'tap';
+import { feasibleDomains, type Relation, SMALL_COUNT } from '../../src/export/disclosure.ts';
+import type { Cell } from '../../src/outcomes/scorecard.ts';
+import { protectShare, protectWorkforce } from '../../src/services/scorecard.ts';
+
+/**
+ * Issue 17 review, finding 1: one looked-after child in a team showed the board "0 of <5" for
+ * placed over 20 miles, three or more placements and without a key worker: that every one of
+ * those 1-4 children is placed within 20 miles, had fewer than three placements, has a key
+ * worker. A numerator over a denominator of 1-4 is now "<5" whatever it is, 0 included.
+ */
+const cell = (numerator: number, denominator: number): Cell => ({ numerator, denominator, value: denominator > 0 ? (100 * numerator) / denominator : null, people: denominator });
+
+t.test('the review case: a team of one child shows "<5 of <5", never "0 of <5"', async (t) => {
+  // Review team (1 child, within 20 miles), North (40, 9 over 20 miles), no team (0), organisation.
+  const shown = protectShare([cell(0, 1), cell(9, 40), cell(0, 0), cell(9, 41)]);
+  t.equal(shown.denominators[0], SMALL_COUNT);
+  t.equal(shown.numerators[0], SMALL_COUNT, 'the 0 over "<5" is shown "<5"');
+  t.equal(shown.numerators[2], 0, 'an empty group’s 0 of 0 is still shown');
+  // The 0 is not given away by the organisation: 9 = North + Review; North's 9 or the total is hidden.
+  t.ok(typeof shown.numerators[1] === 'string' || typeof shown.numerators[3] === 'string', `the team sum does not pin the 0: ${JSON.stringify(shown)}`);
+  const workforce = protectWorkforce([cell(0, 1), cell(3, 40), cell(0, 0), cell(3, 41)], [cell(1, 1), cell(37, 3), cell(0, 0), cell(38, 4)]);
+  t.equal(workforce.withoutDenominator[0], SMALL_COUNT);
+  t.equal(workforce.withoutNumerator[0], SMALL_COUNT, 'without a key worker: "<5 of <5", not "0 of <5"');
+});
+
+t.test('property: no shown numerator over a "<5" denominator, and the reader cannot pin a hidden 0', async (t) => {
+  fc.assert(
+    fc.property(
+      fc.array(
+        fc.integer({ min: 0, max: 12 }).chain((d) => fc.tuple(fc.integer({ min: 0, max: d }), fc.constant(d))),
+        { minLength: 1, maxLength: 5 },
+      ),
+      (teams) => {
+        const cells = [...teams.map(([n, d]) => cell(n, d))];
+        const total = cell(
+          teams.reduce((a, [n]) => a + n, 0),
+          teams.reduce((a, [, d]) => a + d, 0),
+        );
+        cells.push(total);
+        const shown = protectShare(cells);
+        const k = cells.length;
+        for (let i = 0; i < k; i++) if (shown.denominators[i] === SMALL_COUNT && typeof shown.numerators[i] === 'number') return false;
+        // The reader's system: numerators, denominators, differences; team sums and n + diff = d.
+        const values = [...cells.map((c) => c.numerator), ...cells.map((c) => c.denominator), ...cells.map((c) => c.denominator - c.numerator)];
+        const marks = [...shown.numerators, ...shown.denominators].map((s) => (typeof s === 'string' ? s : null));
+        for (let i = 0; i < k; i++) marks.push(marks[i] || marks[k + i] ? (values[2 * k + i] > 0 && values[2 * k + i] < 5 ? '<5' : 'c') : null);
+        const sum = (o: number): Relation => ({ parts: Array.from({ length: k - 1 }, (_, i) => o + i), total: o + k - 1 });
+        const relations: Relation[] = [sum(0), sum(k), sum(2 * k), ...cells.map((_, i) => ({ parts: [i, 2 * k + i], total: k + i }))];
+        const smallOrZero = values.map((_, i) => i < k && marks[k + i] === SMALL_COUNT);
+        const domains = feasibleDomains(values, marks as Array<'<5' | 'c' | null>, relations, undefined, smallOrZero);
+        if (!domains) return false;
+        // A numerator of 0 shown "<5" must keep at least one other value possible.
+        for (let i = 0; i < k; i++) if (smallOrZero[i] && values[i] === 0 && JSON.stringify(domains[i]) === '[[0,0]]') return false;
+        return true;
+      },
+    ),
+    { numRuns: 300, seed: 17 },
+  );
+  t.pass('300 random team sets');
+});

@@ -442,9 +442,16 @@ function calibrateRates(args: {
   }
   const factors = new Map<string, number>([...targets.keys()].map((b) => [b, targets.get(b)! / (start.get(b) ?? 1)]));
   const applied = new Map<string, number>();
+  // The factor asked of scaleEntries last: a band is capped when it applied less than that (a
+  // community row cannot give more than its chance of staying). Comparing with the factor the
+  // next step would ask instead called a band capped whenever 30 steps ended short of 1e-7.
+  const requested = new Map<string, number>();
   // Rows are rounded to 1e-10 (tidyRow), so a chance of 1e-5 matches to about 1e-5 relative.
   for (let iteration = 0; iteration < 30; iteration++) {
-    for (const [band, f] of factors) applied.set(band, scaleEntries(transitions[band], sources, care, base.get(band)!, f));
+    for (const [band, f] of factors) {
+      requested.set(band, f);
+      applied.set(band, scaleEntries(transitions[band], sources, care, base.get(band)!, f));
+    }
     const rates = modelEntryRates(prior, transitions);
     let worst = 0;
     for (const [band, target] of targets) {
@@ -457,7 +464,7 @@ function calibrateRates(args: {
   }
   for (const [band, f] of factors) {
     const got = applied.get(band) ?? f;
-    if (got < f * (1 - 1e-6)) {
+    if (got < (requested.get(band) ?? f) * (1 - 1e-9)) {
       args.notCalibrated.push({ band, state: 'entries', reason: `the local entry rate needs the prior's chances of entering care × ${f.toPrecision(4)}, more than a community row can take: × ${got.toPrecision(4)} was applied` });
     }
   }

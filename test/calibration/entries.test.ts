@@ -268,3 +268,23 @@ t.test('a population of other years than the window is used as given, and said',
   const { report } = calibrate(imported, { priorModel: syntheticModel(), population: old });
   t.match(report.entryRates.note, /Note: the population is of mid-2010, 9 years before/);
 });
+
+t.test('a band is noted as capped only when a community row cannot give the rise asked of it', async (t) => {
+  const prior = syntheticModel();
+  const authority = generateSyntheticAuthority({ seed: 3, firstYear: 2022, lastYear: 2024, entriesPerMonth: 4, burnInYears: 2 });
+  const imported = await importSsda903(authority.files, { pseudonymKey: 'k' });
+  // Enough children that the local rates are within reach: no band noted (entries.ts once noted
+  // a band whenever its 30 scaling steps ended short of 1e-7, with words saying it was capped).
+  const reachable = calibrate(imported, { priorModel: prior, population: { byAge: syntheticPopulation(1500) }, forPublication: false });
+  t.same(reachable.report.notCalibrated.filter((x) => x.state === 'entries'), []);
+  // One child of each age against dozens of entries: far more than any community row can give.
+  const tiny = calibrate(imported, { priorModel: prior, population: { byAge: Array.from({ length: 18 }, () => 1) }, forPublication: false });
+  const notes = tiny.report.notCalibrated.filter((x) => x.state === 'entries');
+  t.ok(notes.length > 0, `${notes.length} band(s) capped`);
+  for (const x of notes) {
+    const [, needed, applied] = /× ([\d.e+]+), more than a community row can take: × ([\d.e+]+) was applied$/.exec(x.reason) ?? [];
+    t.ok(Number(applied) < Number(needed), `${x.band}: applied × ${applied} below the × ${needed} needed`);
+    const band = tiny.report.entryRates.byBand.find((b) => b.band === x.band);
+    t.ok(band && band.model < band.per10000PerYear, `${x.band}: the model's rate stays below the local one`);
+  }
+});

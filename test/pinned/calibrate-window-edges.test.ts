@@ -467,12 +467,11 @@ t.test('the model’s words and rate factors: a local entry rate, a prior’s en
   t.same(withFactors.rateFactors, [other, old], 'the prior untouched');
   const appended = calibrate(data, { priorModel: { ...structuredClone(prior), rateFactors: [other] } as typeof prior, referenceWindow: window, population, forPublication: false }).model.rateFactors!;
   t.same(appended, [other, factor[0]], 'added at the end');
-  // The entry step's notes reach the report (kills the spread of entryStep.notCalibrated). Here the
-  // scaling stops short of its target after 30 iterations in some band (entries.ts notes it; which
-  // bands, and the figures, are entries.ts's to pin, not this file's).
-  const notes = local.report.notCalibrated.filter((x) => x.state === 'entries');
-  t.ok(notes.length > 0 && notes.every((x) => x.band in population), `${notes.length} note(s) of the entry step`);
-  for (const x of notes) t.match(x.reason, /^the local entry rate needs the prior's chances of entering care × [\d.]+/);
+  // Lowering every band's chances of entering (× 0.03 here) is always possible: no entry-step
+  // note (entries.ts once noted a band whenever its 30 scaling steps ended short of 1e-7, saying
+  // it was capped; found by the mutation work). A band really capped, and its note reaching the
+  // report: test/calibration/entries.test.ts.
+  t.same(local.report.notCalibrated.filter((x) => x.state === 'entries'), [], 'no band capped when rates only fall');
   // No distance in these files: neither clause.
   t.notMatch(national.model.description, /20 miles/);
   t.notMatch(national.model.sources.ssda903_calibration.note ?? '', /20 miles/);

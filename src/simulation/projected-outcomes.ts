@@ -62,7 +62,18 @@ export function personShareWithin20Miles(model: SimulationModel, probabilities: 
     const d = 1 - model.over20MilesShare[s] - share;
     spread += probabilities[offset + s] * d * d;
   }
-  return { mean: share, se: Math.sqrt(spread / runs) / counted };
+  return ratioEstimate(share, spread, runs, counted);
+}
+
+/**
+ * A share and its standard error as answered: the share kept within [0, 1] and the spread at 0
+ * or more. Both are so mathematically, but the probabilities are sums of run means in floating
+ * point: P(A) can exceed P(B) by an ulp when every run in care has A, and the spread then came out
+ * a hair below 0, its square root NaN, and the projection's answer failed its schema (a 500; the
+ * issue 17 re-review). `spread` is Σ mass × (x − share)², `total` the denominator's probability.
+ */
+function ratioEstimate(share: number, spread: number, runs: number, total: number): { mean: number; se: number } {
+  return { mean: Math.min(1, Math.max(0, share)), se: Math.sqrt(Math.max(0, spread) / runs) / total };
 }
 
 /**
@@ -84,7 +95,7 @@ export function personEetShare(model: SimulationModel, probabilities: ArrayLike<
   const share = eet / leavers;
   // Σ p_s (x_s − R)² over care-leaver states, x_s = 1 for EET: eet (1 − R)² + (leavers − eet) R².
   const spread = eet * (1 - share) ** 2 + (leavers - eet) * share ** 2;
-  return { mean: share, se: Math.sqrt(spread / runs) / leavers };
+  return ratioEstimate(share, spread, runs, leavers);
 }
 
 /**
@@ -97,7 +108,7 @@ export function personSubsetShare(probabilityA: number, probabilityB: number, ru
   if (!(probabilityB > 0)) return null;
   const share = probabilityA / probabilityB;
   const spread = probabilityA * (1 - share) ** 2 + (probabilityB - probabilityA) * share ** 2;
-  return { mean: share, se: Math.sqrt(spread / runs) / probabilityB };
+  return ratioEstimate(share, spread, runs, probabilityB);
 }
 
 /**
@@ -155,5 +166,5 @@ export function personShareWithin20MilesKnown(
   const share = within / counted;
   let spread = 0;
   for (const [m, w] of components) spread += m * (w - share) ** 2;
-  return { mean: share, se: Math.sqrt(spread / runs) / counted };
+  return ratioEstimate(share, spread, runs, counted);
 }

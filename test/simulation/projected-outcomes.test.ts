@@ -5,7 +5,7 @@ import type { CostModelSpec } from '../../src/catalog/model-schema.ts';
 import { validateModel } from '../../src/catalog/validate-model.ts';
 import { compileModel } from '../../src/simulation/model.ts';
 import { type EnginePlan, type ProjectionRequest, runProjectionInline } from '../../src/simulation/projection.ts';
-import { personEetShare, personShareWithin20Miles, tallyDistance } from '../../src/simulation/projected-outcomes.ts';
+import { personEetShare, personShareWithin20Miles, personSubsetShare, tallyDistance } from '../../src/simulation/projected-outcomes.ts';
 import { fourStateModel } from '../helpers/small-models.ts';
 
 /**
@@ -229,4 +229,18 @@ t.test('placement stability (3+ placements in the year, of those looked after on
     t.ok(exact[f] > 0.01, `${year.financialYear}: exact ${exact[f].toFixed(4)} is not trivially 0`);
     t.ok(Math.abs(share.mean - exact[f]) < 4 * share.se, `${year.financialYear}: ${share.mean.toFixed(4)} vs exact ${exact[f].toFixed(4)} (4 se = ${(4 * share.se).toFixed(4)})`);
   }
+});
+
+t.test('a share of 1 whose probabilities differ by an ulp is 1 with a finite standard error (was NaN: a 500 on the projection)', async (t) => {
+  // P(A) a hair above P(B): every run in care had three placements, summed in floating point.
+  const probabilityA = 0.1 + 0.2; // 0.30000000000000004
+  const probabilityB = 0.3;
+  t.ok(probabilityA > probabilityB, 'the sums as floating point gives them');
+  const got = personSubsetShare(probabilityA, probabilityB, 1000);
+  t.equal(got?.mean, 1);
+  t.ok(Number.isFinite(got?.se) && (got?.se as number) >= 0 && (got?.se as number) < 1e-9, `se ${got?.se}`);
+  // The ordinary case is unchanged: P(A) = 0.12, P(B) = 0.3, R = 0.4, Var = 0.12 × 0.36 + 0.18 × 0.16 = 0.072.
+  const plain = personSubsetShare(0.12, 0.3, 1000);
+  t.equal(plain?.mean, 0.4);
+  t.ok(Math.abs((plain?.se as number) - Math.sqrt(0.072 / 1000) / 0.3) < 1e-15);
 });

@@ -149,7 +149,7 @@ function covers(episode: Episode, day: string): boolean {
 }
 
 /** The episode in force on `day`, if any. */
-export function episodeOn(history: History, day: string): Episode | undefined {
+export function episodeOn(history: { readonly episodes: readonly Episode[] }, day: string): Episode | undefined {
   return history.episodes.find((e) => covers(e, day));
 }
 

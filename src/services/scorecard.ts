@@ -76,7 +76,7 @@ export function weeklyCommitmentOn(
 ): { weekly: number; unpriced: boolean } {
   if (placement && typeof placement.weeklyPrice === 'number' && String(placement.startDate) <= day) return { weekly: weeklyCommitment(placement, services, day), unpriced: false };
   const servicesOnly = weeklyCommitment(null, services, day);
-  const episode = episodeOn({ birthYear: 0, birthMonth: 1, episodes: [...episodes] }, day);
+  const episode = episodeOn({ episodes }, day);
   if (!episode || !placementStates.has(episode.careState)) return { weekly: servicesOnly, unpriced: false };
   if (episode.weeklyPrice === undefined) return { weekly: servicesOnly, unpriced: true };
   return { weekly: servicesOnly + episode.weeklyPrice, unpriced: false };

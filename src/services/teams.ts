@@ -17,6 +17,7 @@ import {
   insertTeam,
   listEpisodesOf,
   listTeamRows,
+  setEpisodeTeam,
   setEpisodeWeeklyPrice,
   updateTeamRow,
 } from '../db/repositories/teams.ts';
@@ -451,11 +452,11 @@ export async function recordChangeInHistory(
     const open = episodes.find((e) => e.end_date === null);
     if (!open) return;
     if (open.start_date >= today) {
-      await trx.updateTable('care_episodes').set({ team_id: teamAfter }).where('id', '=', open.id).execute();
+      await setEpisodeTeam(trx, open.id, teamAfter);
       return;
     }
-    await closeEpisode(trx, open.id, today);
-    if (open.team_id === null) await trx.updateTable('care_episodes').set({ team_id: teamBefore }).where('id', '=', open.id).execute();
+    // Written before episodes had teams: closed under the team it ran under, the record's before.
+    await closeEpisode(trx, open.id, today, open.team_id === null && teamBefore !== null ? { teamId: teamBefore } : {});
     await insertEpisodes(trx, [
       {
         young_person_id: youngPersonId,
@@ -497,9 +498,8 @@ export async function recordChangeInHistory(
     else {
       const old = before?.placement;
       const fill = open.weekly_price_pence === null && old && old.startDate <= open.start_date ? Math.round(placementPriceOn(old, open.start_date) * 100) : undefined;
-      await closeEpisode(trx, open.id, day, fill);
       // Written before episodes had teams: the team it ran under is the record's before the change.
-      if (open.team_id === null && teamBefore !== null) await trx.updateTable('care_episodes').set({ team_id: teamBefore }).where('id', '=', open.id).execute();
+      await closeEpisode(trx, open.id, day, { weeklyPricePence: fill, ...(open.team_id === null && teamBefore !== null ? { teamId: teamBefore } : {}) });
     }
   }
   const start = open && open.start_date > day ? open.start_date : day;

@@ -7,6 +7,7 @@ import { compileModel } from '../../src/simulation/model.ts';
 import { type EnginePlan, type ProjectionRequest, runProjectionInline } from '../../src/simulation/projection.ts';
 import { personEetShare, personShareWithin20Miles, personSubsetShare, tallyDistance } from '../../src/simulation/projected-outcomes.ts';
 import { fourStateModel } from '../helpers/small-models.ts';
+import { exactThreeOrMoreShares } from '../helpers/stability-chain.ts';
 
 /**
  * Projected share placed within 20 miles: read off simulated states, checked against the exact
@@ -168,57 +169,16 @@ t.test('care leavers in education, employment or training at 19-21: by hand, and
 
 t.test('placement stability (3+ placements in the year, of those looked after on 31 March) meets an exact count-augmented propagation', async (t) => {
   // Exact reference, independent of the kernel: the chain on (state, placements this year capped
-  // at 3). A move to another state adds a placement if the new state is one; staying in a
-  // placement is a move within it with probability P(stay) × its within-state rate (the
-  // kernel's convention, engine.ts cumulate); in April the count restarts at the placement held.
+  // at 3), test/helpers/stability-chain.ts.
   const spec = fourStateModel();
   t.equal((spec.ageTransitions ?? []).length, 0, 'no birthday rules to mirror');
   const model = compileModel(spec);
-  const nS = model.nStates;
   const resi = model.stateIds.indexOf('resi');
   const start = 13 * 12;
   const months = 36;
   const runs = 20000;
-  let dist = new Float64Array(nS * 4);
-  dist[resi * 4 + 1] = 1;
-  const exact: number[] = [];
-  for (let m = 0; m < months; m++) {
-    const calendar = (3 + m) % 12; // April start: month m is calendar index 3 + m
-    if (calendar === 3 && m > 0) {
-      const reset = new Float64Array(nS * 4);
-      for (let s = 0; s < nS; s++) for (let c = 0; c < 4; c++) reset[s * 4 + model.isPlacement[s]] += dist[s * 4 + c];
-      dist = reset;
-    }
-    if (calendar === 2) {
-      let inCare = 0;
-      let three = 0;
-      for (let s = 0; s < nS; s++) {
-        if (!model.flags.inCare[s]) continue;
-        for (let c = 0; c < 4; c++) inCare += dist[s * 4 + c];
-        three += dist[s * 4 + 3];
-      }
-      exact.push(three / inCare);
-    }
-    const band = model.bandOfAgeMonth[start + m];
-    const next = new Float64Array(nS * 4);
-    for (let s = 0; s < nS; s++) {
-      for (let c = 0; c < 4; c++) {
-        const p = dist[s * 4 + c];
-        if (p === 0) continue;
-        for (let j = 0; j < nS; j++) {
-          const q = model.baseRows[(band * nS + s) * nS + j];
-          if (q === 0) continue;
-          if (j !== s) next[j * 4 + Math.min(3, c + model.isPlacement[j])] += p * q;
-          else {
-            const within = model.isPlacement[s] ? model.withinStateMove[s] : 0;
-            next[s * 4 + Math.min(3, c + 1)] += p * q * within;
-            next[s * 4 + c] += p * q * (1 - within);
-          }
-        }
-      }
-    }
-    dist = next;
-  }
+  // April start (calendar index 3), in a placement: a count of 1.
+  const exact = exactThreeOrMoreShares(model, { state: resi, ageMonths: start, calendarStart: 3, countAtStart: 1 }, months);
   const request: ProjectionRequest = { clock: { startYear: 2026, startMonth: 4 }, ageMonths: start, months, plans: [stay(resi)], parameterUncertainty: false };
   const result = runProjectionInline(model, request, runs, 31);
   const years = result.plans[0].outcomesByYear;

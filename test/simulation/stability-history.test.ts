@@ -20,6 +20,7 @@ import { buildTestApp, type TestApp } from '../helpers/app.ts';
 import { fourStateModel } from '../helpers/small-models.ts';
 import { residentialAged } from '../care-plans/fixtures.ts';
 import { record, smallScenario } from '../scenarios/fixtures.ts';
+import { exactThreeOrMoreShares } from '../helpers/stability-chain.ts';
 
 /**
  * Issue 17 review, finding 7: placement stability in a projection's first financial year counts
@@ -114,53 +115,10 @@ t.test('(1) with chance moves: the engine meets an exact count-augmented propaga
   // but from 1 December with a count of 1 + earlier at the start: the first year's share moves,
   // the second (restarting in April) does not.
   const model = compileModel(fourStateModel());
-  const nS = model.nStates;
   const resi = model.stateIds.indexOf('resi');
   const ageMonths = 13 * 12;
   const months = 16; // December 2026 to March 2028: two 31 Marches
-  const exactShares = (earlier: number) => {
-    let dist = new Float64Array(nS * 4);
-    dist[resi * 4 + Math.min(3, 1 + earlier)] = 1;
-    const out: number[] = [];
-    for (let m = 0; m < months; m++) {
-      const calendar = (11 + m) % 12;
-      if (calendar === 3 && m > 0) {
-        const reset = new Float64Array(nS * 4);
-        for (let s = 0; s < nS; s++) for (let c = 0; c < 4; c++) reset[s * 4 + model.isPlacement[s]] += dist[s * 4 + c];
-        dist = reset;
-      }
-      if (calendar === 2) {
-        let inCare = 0;
-        let three = 0;
-        for (let s = 0; s < nS; s++) {
-          if (!model.flags.inCare[s]) continue;
-          for (let c = 0; c < 4; c++) inCare += dist[s * 4 + c];
-          three += dist[s * 4 + 3];
-        }
-        out.push(three / inCare);
-      }
-      const band = model.bandOfAgeMonth[ageMonths + m];
-      const next = new Float64Array(nS * 4);
-      for (let s = 0; s < nS; s++) {
-        for (let c = 0; c < 4; c++) {
-          const p = dist[s * 4 + c];
-          if (p === 0) continue;
-          for (let j = 0; j < nS; j++) {
-            const q = model.baseRows[(band * nS + s) * nS + j];
-            if (q === 0) continue;
-            if (j !== s) next[j * 4 + Math.min(3, c + model.isPlacement[j])] += p * q;
-            else {
-              const within = model.isPlacement[s] ? model.withinStateMove[s] : 0;
-              next[s * 4 + Math.min(3, c + 1)] += p * q * within;
-              next[s * 4 + c] += p * q * (1 - within);
-            }
-          }
-        }
-      }
-      dist = next;
-    }
-    return out;
-  };
+  const exactShares = (earlier: number) => exactThreeOrMoreShares(model, { state: resi, ageMonths, calendarStart: 11, countAtStart: 1 + earlier }, months);
   const stayInResi: EnginePlan = { startState: resi, moves: [], interventions: [], statePrices: [], currentPlacementWeeklyPrice: null };
   const request: ProjectionRequest = { clock: { startYear: 2026, startMonth: 12 }, ageMonths, months, plans: [stayInResi], parameterUncertainty: false };
   const runs = 20000;

@@ -75,13 +75,22 @@ export async function insertEpisodes(db: Kysely<Database>, rows: NewCareEpisodeR
   return out;
 }
 
-/** Ends an episode on `endDate`; with `weeklyPricePence`, records the placement's price during it too. */
-export async function closeEpisode(db: Kysely<Database>, id: string, endDate: string, weeklyPricePence?: number): Promise<void> {
+/** Ends an episode on `endDate`, in one statement filling what it lacked: `weeklyPricePence`, the placement's price during it; `teamId`, the team it ran under. */
+export async function closeEpisode(db: Kysely<Database>, id: string, endDate: string, fill: { weeklyPricePence?: number | undefined; teamId?: string | undefined } = {}): Promise<void> {
   await db
     .updateTable('care_episodes')
-    .set({ end_date: endDate, ...(weeklyPricePence !== undefined ? { weekly_price_pence: weeklyPricePence } : {}) })
+    .set({
+      end_date: endDate,
+      ...(fill.weeklyPricePence !== undefined ? { weekly_price_pence: fill.weeklyPricePence } : {}),
+      ...(fill.teamId !== undefined ? { team_id: fill.teamId } : {}),
+    })
     .where('id', '=', id)
     .execute();
+}
+
+/** Sets the team an episode is counted under. */
+export async function setEpisodeTeam(db: Kysely<Database>, id: string, teamId: string | null): Promise<void> {
+  await db.updateTable('care_episodes').set({ team_id: teamId }).where('id', '=', id).execute();
 }
 
 /** Records the placement's weekly price during an episode (whole pence). */

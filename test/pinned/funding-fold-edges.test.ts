@@ -167,7 +167,7 @@ t.test('finish(): every figure is the summary of its field over the runs, in ord
 
   // Income lines.
   const [grant, pbr] = result.income;
-  t.same(
+  t.strictSame(
     [grant.id, grant.kind, grant.organisation, grant.name, grant.conditionMet, grant.outcome, grant.basis, grant.ratePerOutcome, grant.outcomes],
     ['grant', 'grant', 'council', 'Council', true, null, null, null, null],
   );
@@ -178,7 +178,9 @@ t.test('finish(): every figure is the summary of its field over the runs, in ord
     grant.byYear,
     [0, 1].map((y) => ({ financialYear: ['2026-27', '2027-28'][y], received: money((r) => r.income[0].byYear[y]) })),
   );
-  t.same(
+  // strictSame: a payment-by-results line's conditionMet is null, not undefined (kills
+  // `line.kind === 'grant' ? line.conditionMet : null` → `true ? …`, which reads the absent field).
+  t.strictSame(
     [pbr.id, pbr.kind, pbr.organisation, pbr.name, pbr.conditionMet, pbr.outcome, pbr.basis, pbr.ratePerOutcome],
     ['pbr', 'payment_by_results', 'icb', 'Integrated care board', null, 'care_weeks_avoided', 'modelled_counterfactual', 200],
   );
@@ -244,6 +246,38 @@ t.test('finish(): every figure is the summary of its field over the runs, in ord
     [
       ['2026-27', 25_000, 25_000, 0, 20_000, 1 / 3],
       ['2027-28', 15_000, 100, -14_900, -14_900, 0],
+    ],
+  );
+});
+
+t.test('finish(): the pool’s outside row, an organisation that is not a partner', async (t) => {
+  // A third organisation, the district, holds half of children’s social care and is in no
+  // partnership; the council holds the other half and half of health, the ICB half of health.
+  // Outside row = the district’s half of children’s social care’s benefits − costs (no pooled
+  // service there): year 0 2,500,000k pence, year 1 2,000,000k; runs k = 1, 2, 0:
+  //   year 0 £25,000, £50,000, £0 (mean £25,000); year 1 £20,000, £40,000, £0 (mean £20,000)
+  //   PV, k = 1: 2,500,000 + 2,000,000/1.035 = 4,432,367.1497… pence; mean over k (1 + 2 + 0)/3 = 1
+  //   of it: £44,323.67; max (k = 2) 8,864,734.2995… pence = £88,647.34.
+  // Kills: `r.pool?.presentNet[pool.partners.length] ?? 0` → `&& 0` and the same in netByYear
+  // (the other test's outside row is 0 in every run, so `x && 0` gave the same 0).
+  const base = arrangement();
+  const withDistrict: FundingArrangement = {
+    ...base,
+    organisations: [
+      { id: 'council', name: 'Council', shares: [[0.5, 0.5], [0.5, 0.5]] },
+      { id: 'icb', name: 'Integrated care board', shares: [[0, 0.5], [0, 0.5]] },
+      { id: 'district', name: 'District', shares: [[0.5, 0], [0.5, 0]] },
+    ],
+  };
+  const folder = new FundingFolder(withDistrict, factors, 2, 2026);
+  for (const k of K) folder.addRun(flowsFor(k));
+  const outside = folder.finish().pooledBudget?.outside;
+  t.same([outside?.presentNet.mean, outside?.presentNet.min, outside?.presentNet.max], [44_323.67, 0, 88_647.34]);
+  t.same(
+    outside?.byYear.map((y) => [y.financialYear, y.net.mean, y.net.max]),
+    [
+      ['2026-27', 25_000, 50_000],
+      ['2027-28', 20_000, 40_000],
     ],
   );
 });

@@ -1,8 +1,11 @@
 import t from 'tap';
 import type { CostModelSpec } from '../../src/catalog/model-schema.ts';
 import type { ScenarioSpec } from '../../src/catalog/scenario-schema.ts';
+import { rankCorrelation } from '../../src/finance/invest-to-save.ts';
 import { cohortLayout } from '../../src/simulation/cohort.ts';
+import { keyedStreamUniform } from '../../src/simulation/engine.ts';
 import { Outcome, YEAR_OUTCOME_COUNT, YearOutcome } from '../../src/simulation/layout.ts';
+import { type SharedPlaces, placeStatsWidth } from '../../src/simulation/places.ts';
 import { APPRAISAL_CONVENTIONS, type PreparedScenario, prepareScenario } from '../../src/simulation/scenario.ts';
 import { type ScenarioResultCore, ScenarioFolder } from '../../src/simulation/scenario-fold.ts';
 import { modelFor } from '../../src/simulation/worker.ts';
@@ -43,9 +46,12 @@ const K = [1, 3, 4, 0];
 const PENNY = 0.005;
 const RUNS = 4;
 
-function model(): CostModelSpec {
+function model(options: Options = {}): CostModelSpec {
   const spec = eventModel(0);
   spec.id = 'fold-edges';
+  // A quarter of those in care placed more than 20 miles from home (the share within: ¾); its
+  // own model key (fixture), as modelFor caches models by key.
+  if (options.distance) spec.states[1].distanceOver20Miles = { share: 0.25, source: 'test' };
   const iv = (id: string, multiplier: number) => ({
     id,
     label: id === 'keep' ? 'Keep at home' : 'Other service',
@@ -59,7 +65,28 @@ function model(): CostModelSpec {
   return spec;
 }
 
-function scenario(): ScenarioSpec {
+/**
+ * Options for the tests of single mutants beside the main fixture: the services commissioned
+ * (default `keep`), a further £1,035 investment (health) in 2027-28, rate changes (one the
+ * scenario assumes for both variants, two of the strategy's own).
+ */
+interface Options {
+  commission?: Array<'keep' | 'other'>;
+  laterInvestment?: boolean;
+  rateChanges?: boolean;
+  distance?: boolean;
+  /** Eleven strategy rate changes, unlabelled (the last is strategy-rate-10). */
+  elevenRates?: boolean;
+  /** No service cost and no investment: PV costs 0 in every run. */
+  free?: boolean;
+  /** A funding arrangement: half of each year's net cashable saving reinvested. */
+  funded?: boolean;
+}
+
+function scenario(options: Options = {}): ScenarioSpec {
+  const investment = options.free ? [] : [{ year: '2026-27', agency: 'health', amount: 1000, label: 'Set-up' }];
+  if (options.laterInvestment) investment.push({ year: '2027-28', agency: 'health', amount: 1035, label: 'Second year' });
+  const rate = (min: number, max: number, label?: string) => ({ from: ['edge'], to: ['care'], multiplier: { type: 'uniform', min, max }, ...(label ? { label } : {}) });
   return {
     id: 'fold-edges',
     version: '1.0.0',
@@ -69,7 +96,15 @@ function scenario(): ScenarioSpec {
     firstYear: '2026-27',
     planningYears: 2,
     lifetimeYears: 3,
-    strategy: { name: 'Keep', interventions: [{ id: 'keep', capacityPerYear: 100 }], investment: [{ year: '2026-27', agency: 'health', amount: 1000, label: 'Set-up' }] },
+    ...(options.rateChanges ? { rateChanges: [rate(0.9, 1.1, 'local')] } : {}),
+    ...(options.funded ? { funding: { reinvestment: { share: 0.5 } } } : {}),
+    strategy: {
+      name: 'Keep',
+      interventions: (options.commission ?? ['keep']).map((id) => ({ id, capacityPerYear: 100 })),
+      investment,
+      ...(options.rateChanges ? { rateChanges: [rate(0.5, 1.5, 'intervention:other:fewer entries'), rate(2, 3)] } : {}),
+      ...(options.elevenRates ? { rateChanges: Array.from({ length: 11 }, (_, j) => rate(1 + j, 2 + j)) } : {}),
+    },
   } as ScenarioSpec;
 }
 
@@ -91,9 +126,9 @@ const STRATEGY_PARAMETERS = [
   [1, 3, 4, 0],
 ];
 
-function fixture(seed = 13) {
-  const spec = model();
-  const prepared = prepareScenario(scenario(), spec, [{ ageMonths: 144, state: 'edge', weeklyPrice: null }], { baseKey: 'fold-edges@test', seed, runs: RUNS, parameterUncertainty: false });
+function fixture(seed = 13, options: Options = {}, ks = K) {
+  const spec = model(options);
+  const prepared = prepareScenario(scenario(options), spec, [{ ageMonths: 144, state: 'edge', weeklyPrice: null }], { baseKey: options.distance ? 'fold-edges-distance@test' : 'fold-edges@test', seed, runs: RUNS, parameterUncertainty: false });
   const models = prepared.variants.map((v) => modelFor(`fold-edges:${v.modelKey}`, v.modelSpec));
   const layout = cohortLayout(models[0], prepared.request);
   const nA = layout.nAgencies;
@@ -107,7 +142,7 @@ function fixture(seed = 13) {
   const EDGE = 0;
   const CARE = 1;
   for (let r = 0; r < RUNS; r++) {
-    const k = K[r];
+    const k = ks[r];
     const b = r * 2 * layout.size;
     const s = (r * 2 + 1) * layout.size;
     const cost = (at: number, y: number, a: number, cashable: 0 | 1, pence: number) => {
@@ -121,9 +156,11 @@ function fixture(seed = 13) {
     cost(b, 2, CSC, 1, 50_000 * k);
     cost(s, 0, CSC, 0, 10_000 * k);
     cost(s, 0, CSC, 1, 20_000 * k);
-    cost(s, 0, HEALTH, 1, 25_000);
     cost(s, 1, CSC, 1, 10_000 * k);
-    vectors[s + layout.interventionFyAgency + 0 * nA + HEALTH] = 25_000;
+    if (!options.free) {
+      cost(s, 0, HEALTH, 1, 25_000);
+      vectors[s + layout.interventionFyAgency + 0 * nA + HEALTH] = 25_000;
+    }
     // People on 31 March by state (three years written; the fold reads the two planning years).
     for (let y = 0; y < 3; y++) {
       vectors[b + layout.endOfYearState + y * nS + EDGE] = 5 + y;
@@ -150,6 +187,9 @@ function fixture(seed = 13) {
     // `keep` (intervention 0) delivered k times at £250 in all.
     vectors[s + layout.delivered + 0] = k;
     vectors[s + layout.costIntervention + 0] = 25_000;
+    // `other` (intervention 1), read only when commissioned: delivered 10 + k, £75 in all.
+    vectors[s + layout.delivered + 1] = 10 + k;
+    vectors[s + layout.costIntervention + 1] = 7_500;
     // A decoy in the baseline's delivered and intervention cost cells: the fold reads the strategy's.
     vectors[b + layout.delivered + 0] = 99;
     vectors[b + layout.costIntervention + 0] = 99;
@@ -162,8 +202,8 @@ function fixture(seed = 13) {
 }
 
 /** Folds the fixture in two chunks (run 0, then runs 1-3), as shards arriving in order would. */
-function folded(seed = 13, appraisal?: 'unset') {
-  const f = fixture(seed);
+function folded(seed = 13, appraisal?: 'unset', options: Options = {}, ks = K) {
+  const f = fixture(seed, options, ks);
   // 'unset': a prepared scenario stored before the appraisal convention existed (no field).
   const prepared = appraisal === 'unset' ? ({ ...f.prepared, appraisal: undefined } as unknown as PreparedScenario) : f.prepared;
   const folder = new ScenarioFolder(prepared, f.models);
@@ -193,13 +233,20 @@ function summaryNear(t: { ok: (pass: boolean, message: string) => unknown }, got
   }
 }
 
-let result: ScenarioResultCore;
-
-t.before(() => {
-  result = folded().folder.finish();
-});
+/**
+ * The main fixture's result, folded inside the first test that asks. Not in t.before: a throw
+ * there ends the process before any test fails, and Stryker's tap runner records a mutant that
+ * throws so as a runtime error, left out of the score (8 of lines 263-400 on 1 December), where
+ * a throw inside a test is a failed test: killed.
+ */
+let folding: ScenarioResultCore | undefined;
+const resultOf = () => {
+  folding ??= folded().folder.finish();
+  return folding;
+};
 
 t.test('spend by year and by agency, planning years only, strategy with its investment', async (t) => {
+  const result = resultOf();
   // Kills: spendBase/spendStrategy index and `y < this.planning` mutants; baseSpend/stratSpend
   // `+` → `−`; `stratSpend + invest` → `−`; sumAgencies `<` → `<=`, `+=` → `−=`; byYear saving
   // `x − strategy[run]` → `+`; totals' reduce `a + b` → `a − b`; label(y) arithmetic.
@@ -241,6 +288,7 @@ t.test('spend by year and by agency, planning years only, strategy with its inve
 });
 
 t.test('invest-to-save: PVs, NPV, ratios, cashable split, by agency, net by year', async (t) => {
+  const result = resultOf();
   // Kills: agencyCosts/agencyBenefits arithmetic (`ivSpend + invest`, `baseSpend − (stratSpend −
   // ivSpend)`, `* f`), cashable/non-cashable cells (`cell + 1`, `−` → `+`), the appraisal's
   // inputs (interventions, investment), netByYear indexing, ratios and their guards.
@@ -284,6 +332,7 @@ t.test('invest-to-save: PVs, NPV, ratios, cashable split, by agency, net by year
 });
 
 t.test('payback by year, never, and the median year', async (t) => {
+  const result = resultOf();
   // Cumulative discounted net: k = 0 never pays back (−1,250 every year); k = 1 is −450 after
   // 2026-27 and +33.09 after 2027-28 (year 1); k = 3, 4 pay back in 2026-27 (year 0).
   // Kills: `year < 0` → `<=`/`>`; paybackCounts index; `never / runs`; the median's index
@@ -302,6 +351,7 @@ t.test('payback by year, never, and the median year', async (t) => {
 });
 
 t.test('counts by state and in care, planning years, both variants', async (t) => {
+  const result = resultOf();
   // Kills: counts write/read index mutants (variant, year, state), `inCareFlags[st]` → true,
   // `st < nS` → `<=` in the in-care sum, band()'s mean and quantiles.
   t.same(
@@ -333,11 +383,13 @@ t.test('counts by state and in care, planning years, both variants', async (t) =
 });
 
 t.test('projected outcomes: placement stability and care leavers in EET, over the runs that count anyone', async (t) => {
+  const result = resultOf();
   // 2026-27. Stability: baseline k of 2k looked after (½; run k = 0 counts nobody and is left
   // out), strategy 1 of 3. EET: baseline 1 of 2 (½), strategy 1 of k (1, ⅓, ¼; k = 0 left out).
-  // Kills: the yearOutcomes copy's index mutants, `counted > 0` → `>=` (0/0 would be kept as
-  // NaN), banded's NaN filter, the difference's order (strategy − baseline), meanCounted's
-  // division by all runs (4, not the 3 counted).
+  // Kills: the yearOutcomes copy's index mutants, banded's NaN filter, the difference's order
+  // (strategy − baseline), meanCounted's division by all runs (4, not the 3 counted).
+  // (`counted > 0` → `>=` or `true` is not killed: with nobody counted the part is 0 too, and
+  // 0/0 is the same NaN; see MUTATION-SURVIVORS.md.)
   const row = result.projectedOutcomes?.[0];
   t.ok(row);
   if (!row) return;
@@ -365,6 +417,7 @@ t.test('projected outcomes: placement stability and care leavers in EET, over th
 });
 
 t.test('outcomes, interventions: the report list, slots and the strategy variant', async (t) => {
+  const result = resultOf();
   // Kills: OUTCOMES' measure/label strings and slot names, the outcome index mutants, the
   // difference's order, delivered/cost read from the strategy (not the baseline decoys).
   t.same(
@@ -392,6 +445,7 @@ t.test('outcomes, interventions: the report list, slots and the strategy variant
 });
 
 t.test('sensitivity: commissioned inputs only, ranked by |ρ|, NPV in the low and high deciles', async (t) => {
+  const result = resultOf();
   // NPV(k) = kA − 1,250. Each input's P10 and P90 over its four values (h = 0.3, 2.7):
   //   care_fee = k: P10 0.3 → run k = 0 (−1,250); P90 3.7 → k = 4 (4A − 1,250).
   //   social_work = −k: P10 −3.7 → k = 4; P90 −0.3 → k = 0.
@@ -436,6 +490,7 @@ t.test('sensitivity: commissioned inputs only, ranked by |ρ|, NPV in the low an
 });
 
 t.test('the NPV histogram: 30 bins from the least to the greatest NPV', async (t) => {
+  const result = resultOf();
   // NPVs −1,250, A − 1,250, 3A − 1,250, 4A − 1,250; bin width 4A/30; (kA)/(4A/30) = 7.5k:
   // bins 0, 7 (7.5), 22 (22.5) and the last (30 → 29, Math.min).
   // Kills: histogram's min/max scan, width, `Math.min(bins − 1, …)`, `(i + 1) * width`.
@@ -455,6 +510,7 @@ t.test('the NPV histogram: 30 bins from the least to the greatest NPV', async (t
 });
 
 t.test('the header: runs, seed, years, the appraisal convention and its default', async (t) => {
+  const result = resultOf();
   // Kills: the header fields, `?? 'closed_cohort'` (a prepared scenario from before the
   // convention existed reads as a closed cohort) and its description lookup.
   t.equal(result.runs, 4);
@@ -476,6 +532,7 @@ t.test('the header: runs, seed, years, the appraisal convention and its default'
 });
 
 t.test('finishYielding gives finish()’s result, taking turns; missing runs and out-of-order chunks throw', async (t) => {
+  const result = resultOf();
   // Kills: finishYielding's loop (`step.done` → false, the turn removed), the nextRun checks
   // (`!==` → `===`, the message), and completedRuns.
   let turns = 0;
@@ -483,7 +540,12 @@ t.test('finishYielding gives finish()’s result, taking turns; missing runs and
     turns++;
   });
   t.same(yielded, result, 'the same result');
-  t.ok(turns >= 8, `${turns} turns`);
+  // A turn after each step: spend by year; by year and agency, one a planning year (2); the
+  // ratios and payback; counts by state, one a planning year (2); in care; projected outcomes;
+  // outcomes; interventions; one within the inputs every 8 (10 inputs: at k = 8); the tornado;
+  // the NPVs in pounds, before the answer: 13.
+  // Kills line 501's `k > 0 && k % 8 === 0` mutants that change how often a turn is taken.
+  t.equal(turns, 13);
   const f = fixture();
   const folder = new ScenarioFolder(f.prepared, f.models);
   t.throws(() => folder.finish(), /only 0 of 4 runs were folded/);
@@ -493,4 +555,197 @@ t.test('finishYielding gives finish()’s result, taking turns; missing runs and
   folder.add({ runStart: 0, runEnd: 1, vectors: f.vectors.subarray(0, 2 * size), parameters: f.parameters.subarray(0, 2 * f.width) });
   t.equal(folder.completedRuns, 1);
   t.throws(() => folder.finish(), /only 1 of 4 runs were folded/);
+  // Runs 1-3 are 3 × 2 × 115 = 690 figures (`runEnd + runStart` would say 920).
+  t.throws(() => folder.add({ runStart: 1, runEnd: 4, vectors: f.vectors.subarray(2 * size, 4 * size), parameters: f.parameters.subarray(2 * f.width) }), /chunk of runs 1-4 has 230 figures, not 690 \(2 variants × 115\)/);
+});
+
+t.test('place figures: the strategy’s block of each run, read at (2r + 1) × width within its chunk', async (t) => {
+  // `keep` is commissioned with places, so both variants hold places: the baseline none (width
+  // 0), the strategy one service × 3 financial years: width 3. Run r's strategy block says
+  // places used r + 1, 10(r + 1), 0 by year: means 2.5, 25, 0. The baseline's blocks are 999
+  // (never read: it offers nothing). Run 0 comes in a chunk of its own, runs 1-3 in another.
+  // Kills (lines 276-277): the guard (`if (false)`, `true && …`, `||`), `variant < 2` (→ `<=`
+  // throws on a third variant; → `>=`, `false`: nothing read), `(r × 2 + variant) × width` (→
+  // `−`, `/`: the baseline's decoys or no cell); a chunk without placesWidth is not read.
+  const f = fixture();
+  const width = Math.max(...f.prepared.variants.map((v) => placeStatsWidth(v.places as SharedPlaces, f.prepared.request.months, f.layout.nFinancialYears)));
+  t.equal(width, 3);
+  const places = new Float64Array(RUNS * 2 * width).fill(999);
+  for (let r = 0; r < RUNS; r++) places.set([r + 1, 10 * (r + 1), 0], (r * 2 + 1) * width);
+  const size = f.layout.size;
+  const fold = (withWidth: boolean, withPlaces = true) => {
+    const folder = new ScenarioFolder(f.prepared, f.models);
+    const w = withWidth ? { placesWidth: width } : {};
+    const p = (from: number, to?: number) => (withPlaces ? { places: places.subarray(from, to) } : {});
+    folder.add({ runStart: 0, runEnd: 1, vectors: f.vectors.subarray(0, 2 * size), parameters: f.parameters.subarray(0, 2 * f.width), ...p(0, 2 * width), ...w });
+    folder.add({ runStart: 1, runEnd: RUNS, vectors: f.vectors.subarray(2 * size), parameters: f.parameters.subarray(2 * f.width), ...p(2 * width), ...w });
+    return folder.finish().capacity?.commissioned.map((c) => [c.intervention, c.byYear.map((y) => y.used)]);
+  };
+  t.same(fold(true), [['keep', [2.5, 25, 0]]]);
+  t.same(fold(false), [['keep', [0, 0, 0]]], 'no placesWidth: the figures are not read');
+  // A width without figures: nothing to read (kills `this.places && chunk.places` → `true` or
+  // `||` in `(this.places && chunk.places) && chunk.placesWidth !== undefined`, which read none).
+  t.same(fold(true, false), [['keep', [0, 0, 0]]], 'no figures: nothing read');
+});
+
+t.test('agency costs are discounted year by year: a second investment in 2027-28', async (t) => {
+  // £1,035 more to health in 2027-28, PV 1,035/1.035 = £1,000: health's PV costs 1,250 + 1,000
+  // = £2,250 in every run (`× f` → `/ f` gave 1,250 + 1,071.23; the other tests book every cost
+  // in 2026-27, where f = 1). Kills line 265's `(ivSpend + invest) × f` → `/ f`.
+  const its = folded(13, undefined, { laterInvestment: true }).folder.finish().investToSave;
+  const health = its.byAgency.find((a) => a.agency === 'health');
+  t.same(health?.presentCosts, { mean: 2250, p10: 2250, p50: 2250, p90: 2250 });
+  summaryNear(t, its.presentCosts, over(2250, 0), 'PV costs');
+});
+
+t.test('two commissioned services: each read at its own index', async (t) => {
+  // Commissioning `keep` (intervention 0) and `other` (1): delivered k and 10 + k, costs £250
+  // and £75 in every run. Kills lines 305-306: `run × n + k` → `run × n − k`, `run / n + k`
+  // (a cell another run's or none), `layout.delivered + iv` → `− iv` (with one service, at
+  // index 0, all these read the same cell).
+  const result = folded(13, undefined, { commission: ['keep', 'other'] }).folder.finish();
+  const r9 = (b: { mean: number; p10: number; p50: number; p90: number }) => [b.mean, b.p10, b.p50, b.p90].map((v) => Math.round(v * 1e9) / 1e9);
+  t.same(
+    result.interventions.map((iv) => [iv.intervention, r9(iv.delivered), iv.cost.mean, iv.cost.min, iv.cost.max]),
+    [
+      ['keep', [2, 0.3, 2, 3.7], 250, 250, 250],
+      ['other', [12, 10.3, 12, 13.7], 75, 75, 75],
+    ],
+  );
+});
+
+t.test('payback’s median year: the runs sorted, a run that never pays back last', async (t) => {
+  // Run factors k = 0, 0, 1, 3: payback never, never, 2027-28 (year 1), 2026-27 (year 0).
+  // Sorted with never as ∞: 0, 1, ∞, ∞; the median's index ⌊(4 − 1)/2⌋ = 1: 2027-28.
+  // Kills line 394: the sort removed (run order ∞, ∞, 1, 0: index 1 is never, null) and `y < 0
+  // ? ∞ : y` → `false ? …` (−1, −1, 0, 1: index 1 is −1, 2025-26). With k = 1, 3, 4, 0 both
+  // gave 2026-27.
+  const result = folded(13, undefined, {}, [0, 0, 1, 3]).folder.finish();
+  const payback = result.investToSave.payback;
+  // The histogram's least NPV is −£1,250 (k = 0), not the last run's (k = 3): kills line 601's
+  // `v < min` → `true` (the main fixture's last run, k = 0, is also its least).
+  t.ok(near(result.npvHistogram[0].from, -1250, 1e-9), `from ${result.npvHistogram[0].from}`);
+  t.ok(near(result.npvHistogram[29].to, 3 * A - 1250, 1e-9), `to ${result.npvHistogram[29].to}`);
+  t.equal(payback.medianYear, '2027-28');
+  t.equal(payback.probabilityNever, 0.5);
+  t.same(
+    payback.byYear.map((y) => y.probability),
+    [0.25, 0.25, 0],
+  );
+});
+
+t.test('rate changes reach the tornado: one assumed for both variants, two of the strategy’s', async (t) => {
+  // Each rate change's multiplier is drawn per run from its own keyed stream (keyedStreamUniform:
+  // seed 13, the run, `rate:` + its name), so its values are read from that function; the fold
+  // places them after the model's inputs, names and labels them, and ranks them against the NPV.
+  // With four distinct values, only the least lies at or below P10 (h = 0.3) and only the
+  // greatest at or above P90: npvWhenLow and npvWhenHigh are the NPVs of those two runs.
+  // The strategy's first change is labelled like an input of the uncommissioned `other`
+  // ("intervention:other:…"): it is still a rate change and stays (kills line 494's pattern
+  // without its `^`, which would take it for `other`'s input and leave it out).
+  // Kills: line 213's periods lookup and the labels (`common-` → 'Assumed', else 'Strategy',
+  // the prefix removed by the pattern), lines 310-311 (the block, `+ modelParameters + k` → `−`,
+  // `run × width` → `/`, the stream name `rate:…` → ``), line 240's `periods.length − 1`.
+  const f = fixture(13, { rateChanges: true });
+  const periods = f.prepared.variants[1].slot.periods ?? [];
+  const rates = periods[periods.length - 1].rates;
+  t.same(
+    rates.map((r) => r.name),
+    ['common-rate-0:local', 'strategy-rate-0:intervention:other:fewer entries', 'strategy-rate-1:edge>care'],
+  );
+  const result = folded(13, undefined, { rateChanges: true }).folder.finish();
+  const npv = K.map((k) => k * A - 1250);
+  const labels = ['Assumed rate change: local', 'Strategy rate change: intervention:other:fewer entries', 'Strategy rate change: edge>care'];
+  rates.forEach((rate, j) => {
+    const name = ['rate:common-rate-0:local', 'rate:strategy-rate-0:intervention:other:fewer entries', 'rate:strategy-rate-1:edge>care'][j];
+    const values = Float64Array.from({ length: RUNS }, (_, run) => keyedStreamUniform(13, run, name, rate.multiplier));
+    t.equal(new Set(values).size, 4, `${name}: four distinct draws`);
+    const row = result.sensitivity.find((x) => x.parameter === name);
+    t.ok(row, name);
+    if (!row) return;
+    t.same([row.label, row.kind], [labels[j], 'rate_change']);
+    t.ok(near(row.rankCorrelation, rankCorrelation(values, Float64Array.from(npv)), 1e-12), `${name} ρ ${row.rankCorrelation}`);
+    const lowest = values.indexOf(Math.min(...values));
+    const highest = values.indexOf(Math.max(...values));
+    t.ok(near(row.npvWhenLow, npv[lowest], PENNY), `${name} low: want ${npv[lowest]}, got ${row.npvWhenLow}`);
+    t.ok(near(row.npvWhenHigh, npv[highest], PENNY), `${name} high: want ${npv[highest]}, got ${row.npvWhenHigh}`);
+  });
+});
+
+t.test('distance from home: the share within 20 miles, over the runs that count anyone', async (t) => {
+  // The care state places a quarter more than 20 miles away. 2026-27: looked after in care,
+  // baseline 2k (mean 4; the run k = 0 counts nobody and is left out), strategy 3: the share
+  // within 20 miles ¾ in every run that counts anyone, difference 0.
+  // Kills lines 442-450: the distance tallies (`[]`, `() => undefined`, `{}`, the block) and the
+  // mean looked after (`{}`), read only when the model gives distance shares.
+  const result = folded(13, undefined, { distance: true }).folder.finish();
+  const row = result.projectedOutcomes?.[0];
+  t.same(row?.lookedAfter, { baseline: 4, strategy: 3 });
+  const flat = (x: number) => ({ mean: x, p10: x, p50: x, p90: x });
+  t.same(row?.shareWithin20Miles, { baseline: flat(0.75), strategy: flat(0.75), difference: flat(0) });
+  const next = result.projectedOutcomes?.[1];
+  t.same(next?.lookedAfter, { baseline: 5, strategy: 4 }, '2027-28: 2k + 1 and 4');
+});
+
+t.test('projected outcomes when no run counts anyone: null bands, not bands of nothing', async (t) => {
+  // Run factor 0 in every run: in 2026-27 the baseline looks after 2k = 0 in every run and the
+  // strategy has k = 0 care leavers aged 19-21, so those shares (and their differences) have no
+  // run and are null; the others are as in the main fixture (⅓ and ½).
+  // Kills line 429's `kept.length > 0 ? band(kept) : null` → `true`, `>= 0` (a band of no runs).
+  const zero = folded(13, undefined, {}, [0, 0, 0, 0]).folder.finish();
+  // Every run's NPV is −£1,250: the histogram is one bin of all four (kills line 604's guard:
+  // `!(max > min)` → false, `max > min` → true or `>=`, which divide by a width of 0).
+  t.same(zero.npvHistogram, [{ from: -1250, to: -1250, count: 4 }]);
+  const row = zero.projectedOutcomes?.[0];
+  t.same(row?.lookedAfterAll, { baseline: 0, strategy: 3 });
+  t.equal(row?.threeOrMorePlacementsShare?.baseline, null);
+  t.equal(row?.threeOrMorePlacementsShare?.difference, null);
+  t.same(row?.threeOrMorePlacementsShare?.strategy, { mean: 1 / 3, p10: 1 / 3, p50: 1 / 3, p90: 1 / 3 });
+  t.same(row?.careLeavers19to21, { baseline: 2, strategy: 0 });
+  t.same(row?.eetShareOfCareLeavers?.baseline, { mean: 0.5, p10: 0.5, p50: 0.5, p90: 0.5 });
+  t.equal(row?.eetShareOfCareLeavers?.strategy, null);
+  t.equal(row?.eetShareOfCareLeavers?.difference, null);
+});
+
+t.test('no costs in any run: no ratio spread, and an NPV of exactly 0 is not above zero', async (t) => {
+  // Without the service and the investment, PV costs are 0 in every run: no run has a ratio
+  // (null spreads, not summaries of nothing), the ratio of totals is null, and the run k = 0 has
+  // NPV and cash net exactly 0, which is not "benefits exceed costs": 3 runs of 4.
+  // Kills lines 563-564 (`length > 0 ? summarize : null` → `true`, `>= 0`) and 566-567
+  // (`x > 0 ? 1 : 0` → `>=`).
+  const its = folded(13, undefined, { free: true }).folder.finish().investToSave;
+  t.same(its.ratioSpreadOverRuns, { runsWithCosts: 0, benefitCostRatio: null, returnOnInvestment: null });
+  t.equal(its.benefitCostRatio, null);
+  t.equal(its.presentCosts.max, 0);
+  t.equal(its.netPresentValue.min, 0);
+  t.equal(its.probabilityBenefitsExceedCosts, 0.75);
+  t.equal(its.cash.probabilityBenefitsExceedCosts, 0.75);
+});
+
+t.test('a strategy without services holds no places; a rate change numbered 10 loses its prefix', async (t) => {
+  // No services and no capacity limits: neither variant holds places, so there is no capacity
+  // block (kills line 221's `shared.every(…)` → `true`, which folds places that do not exist).
+  // Eleven rate changes: the last is strategy-rate-10, and its label drops the whole prefix
+  // (kills line 215's `\d+` → `\d`, which leaves "strategy-rate-10:" in the label).
+  const result = folded(13, undefined, { commission: [], elevenRates: true }).folder.finish();
+  t.notOk('capacity' in result, 'no places, no capacity block');
+  t.same(result.interventions, []);
+  const last = result.sensitivity.find((x) => x.parameter === 'rate:strategy-rate-10:edge>care');
+  t.equal(last?.label, 'Strategy rate change: edge>care');
+  t.equal(last?.kind, 'rate_change');
+});
+
+t.test('a funding arrangement is folded run by run beside the appraisal', async (t) => {
+  // With no income lines, the net after income is the invest-to-save NPV, run by run, to the
+  // penny (the arrangement books whole pence a year: the summaries differ by at most 1p;
+  // funding-fold-edges.test.ts pins the arrangement's own figures).
+  // Kills line 588's `{ funding: … }` → `{}` and the per-run addRun (line 279).
+  const result = folded(13, undefined, { funded: true }).folder.finish();
+  t.ok(result.funding, 'the funding figures are there');
+  const net = result.funding?.netAfterIncome;
+  const npv = result.investToSave.netPresentValue;
+  for (const key of ['mean', 'p10', 'p50', 'p90', 'min', 'max'] as const) t.ok(near(net?.[key] as number, npv[key], 0.0101), `${key}: ${net?.[key]} and ${npv[key]}`);
+  t.ok(near(npv.mean, 2 * A - 1250, PENNY), 'the NPV as in the main fixture');
+  t.equal(result.funding?.reinvestment?.share, 0.5);
+  t.same(result.funding?.income, []);
 });

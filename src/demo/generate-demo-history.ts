@@ -240,7 +240,7 @@ export function generateDemoHistory(cohort = generateDemoCohort(), seed = DEMO_H
   let worker = 100;
   for (const key of Object.keys(TEAM_OF) as Array<keyof typeof TEAM_OF>) {
     const members = teamPeople.get(key) ?? [];
-    const workers = Array.from({ length: Math.max(1, Math.round(members.length / integer(12, 16))) }, () => `KW-${worker++}`);
+    const workers = Array.from({ length: Math.max(1, Math.round(members.length / integer(12, 16))) }, () => `KW${worker++}`);
     for (const r of members) {
       if (chance(0.03)) continue;
       (people.get(r.reference) as { keyWorkerReference?: string }).keyWorkerReference = pick(workers);
@@ -251,7 +251,7 @@ export function generateDemoHistory(cohort = generateDemoCohort(), seed = DEMO_H
   }
   // The added care leavers' personal advisers: workers of their own, drawn from their own stream.
   const leaverRandom = mulberry32(seed + 6);
-  const leaverWorkers = Array.from({ length: Math.max(1, Math.round(careLeavers.length / 14)) }, () => `KW-${worker++}`);
+  const leaverWorkers = Array.from({ length: Math.max(1, Math.round(careLeavers.length / 14)) }, () => `KW${worker++}`);
   for (const c of careLeavers) if (leaverRandom() >= 0.03) c.keyWorkerReference = leaverWorkers[Math.floor(leaverRandom() * leaverWorkers.length)];
   const former = generateFormerChildren(mulberry32(seed + 3));
   // Prices last, from a stream of their own (seed + 7), so every draw above is as it was.

@@ -52,7 +52,7 @@ export async function loadDemoCohortIfEmpty(
   const months = currentMonthIndex(today) - (DEMO_COHORT_AS_OF.year * 12 + DEMO_COHORT_AS_OF.month - 1);
   const rows = parseYoungPeopleCsv(await readFile(options.file ?? DEMO_COHORT_FILE, 'utf8')).map((row) => rebaseDemoRow(row, months));
   try {
-    const result = await importYoungPeople(target.db, systemActor, rows, today, { source: 'demo', ...(options.progress ? { progress: options.progress } : {}) });
+    const result = await importYoungPeople(target.db, systemActor, rows, today, { source: 'demo', withoutHistory: true, ...(options.progress ? { progress: options.progress } : {}) });
     // Teams, key workers and two years of history, so the scorecard has something to show.
     const history = await loadDemoHistory(target.db, systemActor, months);
     return result.imported + history.careLeaversAdded;

@@ -3,7 +3,7 @@ import PDFDocument from 'pdfkit';
 import SVGtoPDF from 'svg-to-pdfkit';
 import { discountFactors } from '../finance/discounting.ts';
 import { scenarioResultView } from '../finance/scenario-view.ts';
-import { formatPercent, formatPounds } from '../services/wording.ts';
+import { formatPercent, formatPounds, signedPercent1 } from '../services/wording.ts';
 import type { Chart } from './charts.ts';
 import type { FundingRange, FundingView } from './funding.ts';
 import { COMPLEMENT, DISCLOSURE_NOTE, SMALL_COUNT, type ShownCount, showCount } from './disclosure.ts';
@@ -288,7 +288,7 @@ function fundingPage(doc: Doc, label: string, f: FundingView, years: number, run
         pounds(c.payments?.mean),
         pounds(c.investor.presentNet?.mean),
         c.withheld ? 'withheld' : c.investor.moneyMultiple === null ? 'n/a' : c.investor.moneyMultiple.toFixed(2),
-        c.withheld ? 'withheld' : c.investor.irr === null ? 'n/a' : `${(c.investor.irr.p50 * 100).toFixed(1)}% over ${c.investor.runsWithIrr} of ${runs} runs`,
+        c.withheld ? 'withheld' : investorIrrWords(c.investor.irr, c.investor.runsWithIrr, runs),
         c.investor.probabilityLoses === null ? 'withheld' : formatPercent(c.investor.probabilityLoses),
         `${formatPounds(c.pricePerOutcome)} (${pounds(c.priceBounds.deliveryCostPerOutcome)} to ${pounds(c.priceBounds.valuePerOutcomeToPayer)})`,
       ]),
@@ -314,6 +314,15 @@ function fundingPage(doc: Doc, label: string, f: FundingView, years: number, run
 
 /** The balanced scorecard in brief (issue 17): the workbook's Scorecard sheet has every count and the trend. */
 /** A share as a percentage to one decimal, "withheld" where the table withholds it. */
+/**
+ * The investor's IRR cell: the median annual rate, signed ("+3.2%", "-3.2%"), and how many runs
+ * it covers (the IRR is defined only where the investor's cash flows change sign); "n/a" with no
+ * run defining one. `irr`: the rate (a fraction a year) over those runs, as funding.ts shows it.
+ */
+export function investorIrrWords(irr: { p50: number } | null, runsWithIrr: number | string | null, runs: number): string {
+  return irr === null ? 'n/a' : `${signedPercent1(irr.p50)} over ${runsWithIrr} of ${runs} runs`;
+}
+
 export function sharePercent(value: Cell): string {
   if (typeof value !== 'number') return 'withheld';
   // A difference of −0.0004 rounds to "-0.0%": written 0.0%, as the sheet's figure reads.

@@ -40,11 +40,23 @@ export const Reference = Type.String({
 export const SAFE_TEXT_PATTERN = '^[^\\s=+@\\-\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2064\\u2066-\\u2069\\ufeff][^\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2064\\u2066-\\u2069\\ufeff]*$';
 
 /**
- * A key worker's pseudonymous reference: the fixed prefix KW, an optional hyphen and 3-8 digits
- * (KW-0412). A free letter prefix let a name through (JOHN-1, ANNA-1990); a fixed prefix cannot
- * carry one.
+ * A key worker's pseudonymous reference as written: the fixed prefix KW (any case), then 3-8
+ * digits, with spaces, hyphens or underscores between them and spaces around ("KW-0412",
+ * "kw 0412", " KW_0412 "). A free letter prefix let a name through (JOHN-1, ANNA-1990); a fixed
+ * prefix cannot carry one. Stored canonical (canonicalKeyWorkerReference: "KW0412"), so the
+ * scorecard's caseload per key worker counts one worker once however it was typed.
  */
-export const KEY_WORKER_PATTERN = '^KW-?[0-9]{3,8}$';
+export const KEY_WORKER_PATTERN = '^\\s*[Kk][Ww]([\\s_-]*[0-9]){3,8}\\s*$';
+
+/**
+ * The stored form of a key-worker reference matching KEY_WORKER_PATTERN: trimmed, upper-case,
+ * with the spaces, hyphens and underscores inside dropped: " kw-0412 " → "KW0412".
+ */
+export function canonicalKeyWorkerReference(reference: string): string {
+  return reference.trim().toUpperCase().replace(/[\s_-]/g, '');
+}
+
+const KEY_WORKER_WORDS = 'Pseudonymous key-worker reference: KW then 3-8 digits (e.g. "KW0412"); never a name. Case, spaces around it and spaces, hyphens or underscores inside do not matter ("kw-0412" is the same worker): it is stored and answered as KW and the digits';
 
 export const PLACEMENT_STATE_IDS = DEFAULT_CARE_STATES.filter((s) => s.placement).map((s) => s.id);
 
@@ -174,7 +186,7 @@ const recordFields = {
   keyWorkerReference: Type.Optional(
     Type.String({
       pattern: KEY_WORKER_PATTERN,
-      description: 'Pseudonymous key-worker reference: 1-4 capital letters, an optional hyphen, 1-8 digits (e.g. "KW-0412"); never a name',
+      description: KEY_WORKER_WORDS,
     }),
   ),
   closedOn: Type.Optional({
@@ -225,7 +237,7 @@ export const YoungPersonPatch = Type.Object(
     placement: Type.Optional(Type.Union([Placement, Type.Null()], { description: 'Replaces the whole placement; null removes it' })),
     services: Type.Optional({ ...recordFields.services, description: 'Replaces the whole list of services' }),
     teamId: Type.Optional(Type.Union([Uuid, Type.Null()], { description: 'Moves the young person to this team; null: no team' })),
-    keyWorkerReference: Type.Optional(Type.Union([Type.String({ pattern: KEY_WORKER_PATTERN }), Type.Null()], { description: 'null removes it' })),
+    keyWorkerReference: Type.Optional(Type.Union([Type.String({ pattern: KEY_WORKER_PATTERN, description: KEY_WORKER_WORDS }), Type.Null()], { description: 'null removes it' })),
     closedOn: Type.Optional(Type.Union([recordFields.closedOn, Type.Null()], { description: 'Closes the case on this day (send closedReason too); null reopens it (closedReason goes too)' })),
     closedReason: Type.Optional(Type.Union([recordFields.closedReason, Type.Null()], { description: 'Why the case closed; null only with closedOn: null' })),
   },
@@ -254,7 +266,7 @@ export const YoungPersonQuery = Type.Object(
     hasCarePlans: Type.Optional(Type.Boolean({ description: 'true: only those with at least one care plan; false: only those with none' })),
     hasProjection: Type.Optional(Type.Boolean({ description: 'true: only those with at least one stored pathway projection; false: only those with none' })),
     team: Type.Optional(Type.Union([Uuid, Type.Literal('none')], { description: "Only young people in this team (a team's id), or none: only those with no team" })),
-    keyWorker: Type.Optional(Type.String({ pattern: KEY_WORKER_PATTERN, description: 'Only young people with this key-worker reference (e.g. KW-104)' })),
+    keyWorker: Type.Optional(Type.String({ pattern: KEY_WORKER_PATTERN, description: 'Only young people with this key-worker reference (e.g. KW0104; read as stored, so kw-0104 finds the same)' })),
     status: Type.Optional(
       Type.Enum([...CASE_STATUSES], {
         description: 'open (the default): cases open today (no closedOn); closed: closed cases only (former children); all: both',

@@ -393,6 +393,33 @@ export async function replaceHistory(db: Kysely<Database>, actor: Actor, youngPe
 }
 
 /**
+ * The first history episode of a record just created (one at a time, or by the CSV import): open,
+ * in the record's care state and team (null: none), from the placement's start when it has begun
+ * by `today` (YYYY-MM-DD), else from today; a new placement when the record has one; the
+ * placement's weekly price in force on its first day in whole pence (null without a placement).
+ * No care leaver's activity or accommodation (nothing recorded yet), no entry or exit. Pure: the
+ * caller inserts it (insertEpisodes) and closes it when the record is created closed.
+ */
+export function firstEpisodeRow(youngPersonId: string, record: YoungPersonInputDto, today: string): NewCareEpisodeRow {
+  const start = record.placement && record.placement.startDate <= today ? record.placement.startDate : today;
+  return {
+    young_person_id: youngPersonId,
+    start_date: start,
+    end_date: null,
+    care_state: record.careState,
+    new_placement: record.placement !== undefined,
+    placement_district: null,
+    distance_miles: record.placement?.distanceFromHomeMiles ?? null,
+    entry: null,
+    exit_reason: null,
+    leaver_activity: null,
+    accommodation_suitable: null,
+    team_id: record.teamId ?? null,
+    weekly_price_pence: record.placement && record.placement.startDate <= start ? Math.round(placementPriceOn(record.placement, start) * 100) : null,
+  };
+}
+
+/**
  * Keeps the record's past: called in the transaction that creates or changes a young person.
  * When the care state, the placement or the team changes, the open episode is closed on the day
  * of the change (the new placement's start date when it is given and later, else today) and the
@@ -433,6 +460,11 @@ export async function recordChangeInHistory(
   const teamAfter = after.teamId ?? null;
   const priceOn = (day: string) => (after.placement && after.placement.startDate <= day ? Math.round(placementPriceOn(after.placement, day) * 100) : null);
   const episodes = await listEpisodesOf(trx, youngPersonId);
+  // A new record's first episode: the CSV import writes the same row (firstEpisodeRow), in batches.
+  if (before === null && episodes.length === 0) {
+    await insertEpisodes(trx, [firstEpisodeRow(youngPersonId, after, today)]);
+    return;
+  }
   // An open case has an episode in force: one whose history has none (a case reopened after a
   // history that ended before its closing day, or created closed with no placement) opens one
   // below, from today (or where its history ends), in the record's state and team.

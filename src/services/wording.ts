@@ -6,7 +6,20 @@ export function formatPounds(amount: number): string {
   const step = abs >= 10_000 ? 1000 : abs >= 1000 ? 100 : 1;
   const rounded = Math.round(abs / step) * step;
   const text = `£${rounded.toLocaleString('en-GB')}`;
-  return amount < 0 ? `-${text}` : text;
+  // A loss that rounds to nothing is £0, never "-£0".
+  return amount < 0 && rounded > 0 ? `-${text}` : text;
+}
+
+/**
+ * A signed rate to one decimal place, as a percentage: 0.032 → "+3.2%", -0.032 → "-3.2%", and
+ * "0.0%" (no sign) when it rounds to zero either side. A fraction in, not a percentage. The
+ * minus is the hyphen-minus the other figures in the exports use (formatPounds, the report's
+ * sharePercent); the PDF's Helvetica spells a "−" that way anyway (report.ts).
+ */
+export function signedPercent1(fraction: number): string {
+  const text = Math.abs(fraction * 100).toFixed(1);
+  if (text === '0.0') return '0.0%';
+  return `${fraction < 0 ? '-' : '+'}${text}%`;
 }
 
 export function formatPercent(probability: number): string {

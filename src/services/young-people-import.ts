@@ -5,14 +5,15 @@ import { parse } from 'csv-parse/sync';
 import type { Kysely } from 'kysely';
 import { type Actor, appendAuditEvent, appendAuditEvents } from '../db/repositories/audit.ts';
 import { findReferencesInUse, insertYoungPeople } from '../db/repositories/young-people.ts';
+import { insertEpisodes } from '../db/repositories/teams.ts';
 import type { Database } from '../db/schema.ts';
 import { yieldToEventLoop } from '../db/yield.ts';
 import { validationErrors } from '../plugins/app/problem-details.ts';
 import { type ImportResultDto, REFERENCE_PATTERN, type YoungPersonInputDto, YoungPersonInput } from '../schemas/young-people.ts';
 import { BadRequestError, ConflictError, type FieldError, UnprocessableError } from './errors.ts';
 import { controlCharacterReason } from './input-rules.ts';
-import { teamResolver } from './teams.ts';
-import { checkYoungPersonRules, isUniqueViolation, toYoungPersonRow } from './young-people.ts';
+import { firstEpisodeRow, teamResolver } from './teams.ts';
+import { checkYoungPersonRules, isoDay, isUniqueViolation, toYoungPersonRow } from './young-people.ts';
 
 /**
  * Bulk import of young people from a CSV a finance officer can fill in with Excel: one row per
@@ -315,6 +316,12 @@ export interface ImportOptions {
   progress?: (stored: number, total: number) => void;
   /** checkRows(rows, today), when already worked out (off the request thread, src/services/offload.ts). */
   rowErrors?: FieldError[];
+  /**
+   * Writes no history episodes: the demo loader writes its own two years of history
+   * (loadDemoHistory). Otherwise each record gets the first episode a one-at-a-time create gives
+   * (firstEpisodeRow), so its outcomes history is not empty.
+   */
+  withoutHistory?: boolean;
 }
 
 /**
@@ -343,11 +350,14 @@ export async function importYoungPeople(
       const taken = await referencesStored(trx);
       if (taken.length > 0) rejectRows(taken);
       const inserted = await insertYoungPeople(trx, records.map(toYoungPersonRow));
-      // One audit event per record, written in batches: a statement per record made a 20,000-row
-      // import hold the (embedded, single-connection) database for many seconds.
+      // One audit event and first history episode per record, written in batches: a statement per
+      // record made a 20,000-row import hold the (embedded, single-connection) database for many seconds.
+      const day = isoDay(today);
       for (let start = 0; start < inserted.length; start += 200) {
         await yieldToEventLoop();
         const batch = inserted.slice(start, start + 200);
+        // A CSV row is never closed (the file has no closure columns), so every first episode stays open.
+        if (!options.withoutHistory) await insertEpisodes(trx, batch.map((row, i) => firstEpisodeRow(row.id, records[start + i], day)));
         await appendAuditEvents(trx, actor, batch.map((row) => ({ action: 'young_person.create', resourceType: 'young_person', resourceId: row.id, detail: { source: options.source } })));
         options.progress?.(start + batch.length, inserted.length);
       }

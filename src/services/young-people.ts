@@ -23,6 +23,7 @@ import type {
   YoungPersonListItemDto,
   YoungPersonQueryDto,
 } from '../schemas/young-people.ts';
+import { canonicalKeyWorkerReference } from '../schemas/young-people.ts';
 import { deleteEpisodesOf } from '../db/repositories/teams.ts';
 import { listEpisodesOf } from '../db/repositories/teams.ts';
 import { checkTeamExists, closeCaseInHistory, recordChangeInHistory, reopenCaseInHistory } from './teams.ts';
@@ -184,7 +185,8 @@ export function toYoungPersonRow(record: YoungPersonInputDto): NewYoungPersonRow
     placement: record.placement ? JSON.stringify(record.placement) : null,
     services: JSON.stringify(record.services),
     team_id: record.teamId ?? null,
-    key_worker_reference: record.keyWorkerReference ?? null,
+    // Stored canonical (API create and patch, CSV import), so one worker is one reference.
+    key_worker_reference: record.keyWorkerReference !== undefined ? canonicalKeyWorkerReference(record.keyWorkerReference) : null,
     closed_on: record.closedOn ?? null,
     closed_reason: record.closedReason ?? null,
   };
@@ -403,7 +405,7 @@ export async function listYoungPeople(
     hasCarePlans: query.hasCarePlans,
     hasProjection: query.hasProjection,
     teamId: query.team === 'none' ? null : query.team,
-    keyWorkerReference: query.keyWorker,
+    keyWorkerReference: query.keyWorker !== undefined ? canonicalKeyWorkerReference(query.keyWorker) : undefined,
     status: query.status ?? 'open',
     // Aged at least minAge: born at least minAge * 12 months ago.
     latestBirthMonthIndex: query.minAge !== undefined ? now - 12 * query.minAge : undefined,

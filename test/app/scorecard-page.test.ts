@@ -62,6 +62,7 @@ t.test('the scorecard page: sign in, the organisation scorecard, a team view, th
   const snapshot = await page.locator('tr', { hasText: 'Caseload per key worker' }).locator('td.sc-trend').textContent();
   t.equal(snapshot, `snapshot as at ${ukToday}`, 'the snapshot names its day');
   t.notMatch((await page.locator('#groups').textContent()) ?? '', /snapshot \(today\)/);
+  t.equal(await page.locator('tr', { hasText: 'Spend committed against budget' }).locator('td.sc-trend').textContent(), `snapshot as at ${ukToday}`, 'asOf is today here');
   const stability = page.locator('tr', { hasText: 'Three or more placements in the year' });
   // The value, the colour's word and the figures, each on its own line.
   t.match(await stability.locator('td').nth(1).textContent(), /^\d+\.\d%(Green|Amber|Red)\d+ of \d+$/);
@@ -93,6 +94,17 @@ t.test('the scorecard page: sign in, the organisation scorecard, a team view, th
   t.equal(days.length, 12);
   t.same(days.filter((d) => !/-(03-31|06-30|09-30|12-31)$/.test(d)), [], 'every offered day is a quarter end');
   t.equal(await page.locator('#as-of').inputValue(), days[0], 'the latest quarter end is chosen');
+  // The board's spend is priced on the answer's asOf, the latest quarter end, and says so; the
+  // key-worker measures count today's records at every asOf, so they still name today.
+  const ukDay = (iso: string) => new Date(`${iso}T00:00:00Z`).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+  const spendDay = () => page.locator('tr', { hasText: 'Spend committed against budget' }).locator('td.sc-trend').textContent();
+  t.equal(await spendDay(), `snapshot as at ${ukDay(days[0])}`);
+  t.equal(await page.locator('tr', { hasText: 'Caseload per key worker' }).locator('td.sc-trend').textContent(), `snapshot as at ${ukToday}`);
+  // An earlier quarter end (never today): the label follows the day chosen.
+  await page.locator('#as-of').selectOption(days[1]);
+  await page.getByRole('button', { name: 'Show' }).click();
+  await page.getByText(`year ending ${days[1]}`).waitFor();
+  t.equal(await spendDay(), `snapshot as at ${ukDay(days[1])}`);
   await page.screenshot({ path: path.join(OUTPUT, 'scorecard-board.png'), fullPage: true });
   t.same(problems, [], 'no script errors, failed requests or content-security-policy violations');
 });

@@ -1,5 +1,6 @@
 import t from 'tap';
-import { sharePercent } from '../../src/export/report.ts';
+import { investorIrrWords, sharePercent } from '../../src/export/report.ts';
+import { formatPounds, signedPercent1 } from '../../src/services/wording.ts';
 import { ragWords, scorecardTable } from '../../src/export/scorecard-sheet.ts';
 
 // Words the board reads in the pack (issue 17 review, finding 11).
@@ -41,4 +42,30 @@ t.test('the trend columns are headed by the day they are read on, and a note say
   );
   t.match(table.notes.join(' '), /over the 12 months to that day for measures of a year/);
   t.match(table.notes.join(' '), /It is not the quarter’s own three months/);
+});
+
+t.test('money words: a loss that rounds to nothing is £0, never -£0', async (t) => {
+  t.equal(formatPounds(-0.4), '£0');
+  t.equal(formatPounds(-0), '£0');
+  t.equal(formatPounds(0.4), '£0');
+  t.equal(formatPounds(-0.5), '-£1', 'half a pound rounds away from zero, a loss still');
+  t.equal(formatPounds(-1234), '-£1,200');
+  t.equal(formatPounds(-9_499), '-£9,500');
+  t.equal(formatPounds(142_400), '£142,000');
+});
+
+t.test('a signed rate: + for a gain, - for a loss, no sign when it rounds to 0.0%', async (t) => {
+  t.equal(signedPercent1(0.032), '+3.2%');
+  t.equal(signedPercent1(-0.032), '-3.2%');
+  t.equal(signedPercent1(-5 / 6), '-83.3%');
+  t.equal(signedPercent1(1.5), '+150.0%');
+  t.equal(signedPercent1(-0.0004), '0.0%');
+  t.equal(signedPercent1(0.00049), '0.0%');
+  t.equal(signedPercent1(0), '0.0%');
+});
+
+t.test('the investor IRR cell is signed both ways and says how many runs it covers', async (t) => {
+  t.equal(investorIrrWords({ p50: -0.032 }, 37, 200), '-3.2% over 37 of 200 runs');
+  t.equal(investorIrrWords({ p50: 0.032 }, 200, 200), '+3.2% over 200 of 200 runs');
+  t.equal(investorIrrWords(null, 0, 200), 'n/a');
 });

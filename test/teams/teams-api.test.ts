@@ -1,4 +1,5 @@
 import t from 'tap';
+import { up as canonicalKeyWorkers } from '../../migrations/2026-12-01-60-key-worker-canonical.ts';
 import { buildTestApp } from '../helpers/app.ts';
 import { edgeOfCareRecord, residentialRecord } from '../young-people/records.ts';
 
@@ -41,12 +42,12 @@ t.test('teams CRUD, young people in a team, the team filter, and role refusals',
   t.same(formula.json().errors, [{ field: 'body/name', reason: 'must not start with =, +, -, @ or a space (a spreadsheet would run it as a formula), nor contain control or invisible characters' }]);
   const worker = await as('admin', { method: 'POST', url: '/v1/young-people', payload: edgeOfCareRecord({ keyWorkerReference: 'Jane Smith' }) });
   t.equal(worker.statusCode, 400);
-  t.same(worker.json().errors, [{ field: 'body/keyWorkerReference', reason: 'must be a pseudonymous key-worker reference: KW, an optional "-", then 3-8 digits (e.g. KW-1042)' }]);
+  t.same(worker.json().errors, [{ field: 'body/keyWorkerReference', reason: 'must be a pseudonymous key-worker reference: KW then 3-8 digits (e.g. KW1042; case, spaces, "-" and "_" do not matter)' }]);
   t.notMatch(JSON.stringify([formula.json(), worker.json()]), /pattern|\^|\$/, 'no regular expression shown');
 
   const a = (await as('admin', { method: 'POST', url: '/v1/young-people', payload: residentialRecord({ teamId: team.id, keyWorkerReference: 'KW-0412' }) })).json();
   t.equal(a.teamId, team.id);
-  t.equal(a.keyWorkerReference, 'KW-0412');
+  t.equal(a.keyWorkerReference, 'KW0412', 'stored and answered canonical: KW and the digits');
   await as('admin', { method: 'POST', url: '/v1/young-people', payload: edgeOfCareRecord({ teamId: other.id }) });
   await as('admin', { method: 'POST', url: '/v1/young-people', payload: edgeOfCareRecord() });
 
@@ -79,7 +80,7 @@ t.test('teams CRUD, young people in a team, the team filter, and role refusals',
   t.equal(patch.statusCode, 422);
   t.equal(patch.json().errors[0].field, 'body/teamId');
   // A key-worker reference that is a name is refused by its pattern.
-  for (const name of ['Jane Smith', 'JOHN-1', 'ANNA-1990', 'KW-12']) {
+  for (const name of ['Jane Smith', 'JOHN-1', 'ANNA-1990', 'KW-12', 'KW-123456789', 'K W123', '-KW123', 'KW123X', 'KW\u200b123']) {
     const named = await as('admin', { method: 'POST', url: '/v1/young-people', payload: edgeOfCareRecord({ keyWorkerReference: name }) });
     t.equal(named.statusCode, 400, `${name} refused`);
     t.match(named.json().errors[0].field, /keyWorkerReference/);
@@ -168,4 +169,46 @@ t.test('history: changes are kept as dated episodes; replace and CSV import refu
   // Erasure takes the history with it.
   t.equal((await as('admin', { method: 'DELETE', url: `/v1/young-people/${person.id}` })).statusCode, 200);
   t.equal((await as('admin', { method: 'GET', url: `/v1/young-people/${person.id}/history` })).statusCode, 410);
+});
+
+t.test('one key worker however the reference is typed: stored canonical, counted once by the scorecard', async (t) => {
+  const { as } = await buildTestApp(t);
+  const team = (await as('admin', { method: 'POST', url: '/v1/teams', payload: { name: 'North', service: 'edge_of_care' } })).json().id as string;
+  const ids: string[] = [];
+  for (const spelling of ['KW120', 'kw120', ' KW-120 ']) {
+    const created = await as('admin', { method: 'POST', url: '/v1/young-people', payload: edgeOfCareRecord({ teamId: team, keyWorkerReference: spelling }) });
+    t.equal(created.statusCode, 201, JSON.stringify(spelling));
+    t.equal(created.json().keyWorkerReference, 'KW120', JSON.stringify(spelling));
+    ids.push(created.json().id);
+  }
+  // A patch is read the same way.
+  const third = (await as('admin', { method: 'GET', url: `/v1/young-people/${ids[2]}` })).json();
+  const patched = await as('admin', { method: 'PATCH', url: `/v1/young-people/${ids[2]}`, payload: { version: third.version, keyWorkerReference: 'KW 1_20' } });
+  t.equal(patched.statusCode, 200, patched.body);
+  t.equal(patched.json().keyWorkerReference, 'KW120');
+  // The filter too: any spelling finds the three.
+  t.equal((await as('finance', { method: 'GET', url: '/v1/young-people?keyWorker=kw-120' })).json().total, 3);
+
+  const card = await as('head_of_service', { method: 'GET', url: '/v1/scorecard?quarters=1' });
+  t.equal(card.statusCode, 200);
+  const body = card.json();
+  t.equal(body.disclosure, 'full');
+  const caseload = body.groups.flatMap((g: { measures: Array<{ id: string }> }) => g.measures).find((m: { id: string }) => m.id === 'caseload_per_key_worker');
+  // 3 children over 1 key worker (each spelling counted as its own worker gave 3 over 3).
+  t.match(caseload.teams[0], { numerator: 3, denominator: 1, value: 3 });
+  t.match(caseload.organisation, { numerator: 3, denominator: 1, value: 3 });
+});
+
+t.test('the migration rewrites key-worker references stored before as the API now stores them', async (t) => {
+  const { app, as } = await buildTestApp(t);
+  const ids: string[] = [];
+  for (let i = 0; i < 3; i++) ids.push((await as('admin', { method: 'POST', url: '/v1/young-people', payload: edgeOfCareRecord() })).json().id);
+  // As written before: hyphenated, and (by hand in the database) lower case with spaces.
+  await app.db.updateTable('young_people').set({ key_worker_reference: 'KW-0412' }).where('id', '=', ids[0]).execute();
+  await app.db.updateTable('young_people').set({ key_worker_reference: ' kw_0412 ' }).where('id', '=', ids[1]).execute();
+  await canonicalKeyWorkers(app.db);
+  const stored = await app.db.selectFrom('young_people').select(['id', 'key_worker_reference', 'version']).where('id', 'in', ids).execute();
+  const byId = new Map(stored.map((r) => [r.id, r]));
+  t.same(ids.map((id) => byId.get(id)?.key_worker_reference), ['KW0412', 'KW0412', null]);
+  t.same(ids.map((id) => byId.get(id)?.version), [1, 1, 1], 'the version is kept');
 });

@@ -176,7 +176,7 @@ t.test('team (id or name) and key_worker columns: read back through formatYoungP
   const north = (await as('admin', { method: 'POST', url: '/v1/teams', payload: { name: 'North CLA', service: 'children_looked_after' } })).json().id as string;
   const edge = (await as('admin', { method: 'POST', url: '/v1/teams', payload: { name: 'Edge of care', service: 'edge_of_care' } })).json().id as string;
   // The round trip: format writes the team's id and the key worker; the import stores both.
-  const records = [residentialRecord({ teamId: north, keyWorkerReference: 'KW-0412' }), edgeOfCareRecord({ teamId: edge }), edgeOfCareRecord({ keyWorkerReference: 'KW-0007' })];
+  const records = [residentialRecord({ teamId: north, keyWorkerReference: 'KW0412' }), edgeOfCareRecord({ teamId: edge }), edgeOfCareRecord({ keyWorkerReference: 'KW0007' })];
   const text = formatYoungPeopleCsv(records);
   t.match(text.split('\n')[0], /,team,key_worker$/);
   const response = await as('finance', { method: 'POST', url: '/v1/young-people/import', payload: text, headers: csv });
@@ -193,11 +193,11 @@ t.test('team (id or name) and key_worker columns: read back through formatYoungP
     method: 'POST',
     url: '/v1/young-people/import',
     headers: csv,
-    payload: `reference,birth_year,birth_month,legal_status,tier,care_state,team,keyWorker\n${a.reference},${a.birthYear},1,not_looked_after,3,edge_of_care,Edge of care,KW-123\n${b.reference},${b.birthYear},1,not_looked_after,3,edge_of_care,north cla,\n`,
+    payload: `reference,birth_year,birth_month,legal_status,tier,care_state,team,keyWorker\n${a.reference},${a.birthYear},1,not_looked_after,3,edge_of_care,Edge of care, kw-123 \n${b.reference},${b.birthYear},1,not_looked_after,3,edge_of_care,north cla,\n`,
   });
   t.equal(named.statusCode, 201, named.body);
   const stored = (await as('finance', { method: 'GET', url: `/v1/young-people?reference=${a.reference}` })).json().items[0];
-  t.match(stored, { teamId: edge, keyWorkerReference: 'KW-123' });
+  t.match(stored, { teamId: edge, keyWorkerReference: 'KW123' }, 'the key worker stored canonical');
   t.equal((await as('finance', { method: 'GET', url: `/v1/young-people?reference=${b.reference}` })).json().items[0].teamId, north);
 
   // An unknown team, and a key worker that is a name: 422 naming row and column; nothing stored.
@@ -243,4 +243,35 @@ t.test('numbers are decimal only: 0x10, 1e1 and Infinity refused naming row and 
     ],
     'by row, then in the import’s column order',
   );
+});
+
+t.test('each imported young person gets the first history episode a one-at-a-time create gives', async (t) => {
+  const { as } = await buildTestApp(t);
+  const team = (await as('admin', { method: 'POST', url: '/v1/teams', payload: { name: 'North CLA', service: 'children_looked_after' } })).json().id as string;
+  const today = new Date().toISOString().slice(0, 10);
+  const header = 'reference,birth_year,birth_month,legal_status,tier,care_state,placement_type,placement_provider,placement_weekly_price,placement_start_date,placement_distance_miles,team';
+  const file = [header, `IMP-1,${year - 15},1,care_order,4,residential,residential,private,6123.45,${year - 1}-06-15,42.5,North CLA`, `IMP-2,${year - 12},1,not_looked_after,3,edge_of_care,,,,,,`, ''].join('\n');
+  const imported = await as('finance', { method: 'POST', url: '/v1/young-people/import', payload: file, headers: csv });
+  t.equal(imported.statusCode, 201);
+  const [a, b] = imported.json().items.map((i: { id: string }) => i.id);
+
+  // The same two records, created one at a time.
+  const placement = { type: 'residential', provider: 'private', weeklyPrice: 6123.45, startDate: `${year - 1}-06-15`, distanceFromHomeMiles: 42.5 } as const;
+  const one = { reference: 'ONE-1', birthYear: year - 15, birthMonth: 1, legalStatus: 'care_order', tier: 4, careState: 'residential', needsProfile: {}, placement, services: [], teamId: team } as const;
+  const two = { reference: 'ONE-2', birthYear: year - 12, birthMonth: 1, legalStatus: 'not_looked_after', tier: 3, careState: 'edge_of_care', needsProfile: {}, services: [] } as const;
+  const c = (await as('finance', { method: 'POST', url: '/v1/young-people', payload: one })).json().id as string;
+  const d = (await as('finance', { method: 'POST', url: '/v1/young-people', payload: two })).json().id as string;
+
+  const history = async (id: string) => {
+    const res = await as('finance', { method: 'GET', url: `/v1/young-people/${id}/history` });
+    t.equal(res.statusCode, 200);
+    return res.json().items.map(({ id: _id, ...episode }: { id: string }) => episode);
+  };
+  // Hand-worked: the placement's start (it has begun), its price and distance, the team named in the file; today for no placement.
+  const placed = [{ startDate: `${year - 1}-06-15`, careState: 'residential', newPlacement: true, distanceFromHomeMiles: 42.5, weeklyPrice: 6123.45, teamId: team }];
+  const atHome = [{ startDate: today, careState: 'edge_of_care', newPlacement: false }];
+  t.same(await history(a), placed);
+  t.same(await history(c), placed, 'the one-at-a-time create gives the same episode');
+  t.same(await history(b), atHome);
+  t.same(await history(d), atHome);
 });

@@ -114,3 +114,24 @@ t.test('SQL-looking text is stored literally and harms nothing', async (t) => {
   const filter = await as('finance', { method: 'GET', url: `/v1/young-people?reference=${encodeURIComponent("x' OR '1'='1")}` });
   t.equal(filter.statusCode, 400, 'a reference filter must look like a reference');
 });
+
+t.test('a bad value of a nullable field is refused with its own reason only, not "must be null" beside it', async (t) => {
+  const { as } = await buildTestApp(t);
+  const created = (await as('finance', { method: 'POST', url: '/v1/young-people', payload: residentialRecord() })).json();
+  const patch = async (body: Record<string, unknown>) => {
+    const res = await as('finance', { method: 'PATCH', url: `/v1/young-people/${created.id}`, payload: { version: created.version, ...body } });
+    t.equal(res.statusCode, 400, JSON.stringify(body));
+    return res.json().errors;
+  };
+  t.same(await patch({ keyWorkerReference: 'KW#120' }), [{ field: 'body/keyWorkerReference', reason: 'must be a pseudonymous key-worker reference: KW then 3-8 digits (e.g. KW1042; case, spaces, "-" and "_" do not matter)' }]);
+  t.same(await patch({ closedOn: '31/12/2026', closedReason: 'adopted' }), [{ field: 'body/closedOn', reason: 'must match format "date"' }]);
+  t.same(await patch({ closedReason: 'moved_away' }), [
+    { field: 'body/closedReason', reason: 'must be one of: adopted, special_guardianship, child_arrangements_order, returned_home, aged_out, transferred, other' },
+  ]);
+  // A bad field inside a nullable object: named where it is, and no "must be null" on the object.
+  t.same(await patch({ placement: { ...created.placement, weeklyPrice: -1 } }), [{ field: 'body/placement/weeklyPrice', reason: 'must be >= 0' }]);
+  // A field of the wrong type inside a nullable object: the field is named, nothing on the object.
+  t.same(await patch({ placement: { ...created.placement, distanceFromHomeMiles: 'far' } }), [{ field: 'body/placement/distanceFromHomeMiles', reason: 'must be number' }]);
+  // A value of the wrong type altogether: both branches are the answer.
+  t.same(await patch({ keyWorkerReference: 120 }), [{ field: 'body/keyWorkerReference', reason: 'must be string or be null' }]);
+});

@@ -65,10 +65,19 @@ interface AjvError {
 /**
  * Turns Ajv's messages into "field + reason" pairs a person can act on. A failed anyOf (an
  * enum of literals, a nullable value) yields one entry per branch plus the anyOf itself; those
- * are folded into one reason for the field.
+ * are folded into one reason for the field. A branch failed only for its type ("must be null",
+ * "must be string") is left out when the value had another branch's type and failed that
+ * branch's own rule (a pattern, a format, an enum, a bound: at the field or inside it): a
+ * "KW#1" for a nullable key worker is answered with the pattern's words alone, not "or be null".
+ * Only when every branch failed for its type is the field told each one ("must be string or be
+ * null").
  */
 export function validationErrors(context: string, errors: AjvError[]): FieldError[] {
   const anyOfPaths = new Set(errors.filter((e) => e.keyword === 'anyOf').map((e) => e.instancePath));
+  // A value failing a rule other than its type, or with an error inside it (so an object or an
+  // array), had the type of the branch it failed: the other branches' type errors are noise.
+  const ruleFailed = new Set(errors.filter((e) => e.keyword !== 'type' && e.keyword !== 'anyOf').map((e) => e.instancePath));
+  const onlyNoise = (e: AjvError) => e.keyword === 'type' && (ruleFailed.has(e.instancePath) || errors.some((o) => o.instancePath.startsWith(`${e.instancePath}/`)));
   const branchReasons = new Map<string, string[]>();
   const out: FieldError[] = [];
   const seen = new Set<string>();
@@ -90,7 +99,7 @@ export function validationErrors(context: string, errors: AjvError[]): FieldErro
     } else if (e.keyword === 'enum') {
       push(path, `must be one of: ${(e.params.allowedValues as unknown[]).join(', ')}`);
     } else if (anyOfPaths.has(e.instancePath)) {
-      if (e.keyword === 'anyOf') continue;
+      if (e.keyword === 'anyOf' || onlyNoise(e)) continue;
       const reasons = branchReasons.get(path) ?? [];
       const reason = e.keyword === 'const' ? `be ${JSON.stringify(e.params.allowedValue)}` : (e.message ?? e.keyword).replace(/^must /, '');
       if (!reasons.includes(reason)) reasons.push(reason);

@@ -392,6 +392,13 @@
     return Math.round(p * 100) + '%';
   }
 
+  // A signed rate (a fraction) to one decimal, as the pack prints the investor's IRR (signedPercent1
+  // in src/services/wording.ts): "+3.2%", "-3.2%", "0.0%" when it rounds to zero.
+  function signedPercent1(fraction) {
+    const text = Math.abs(fraction * 100).toFixed(1);
+    return text === '0.0' ? '0.0%' : (fraction < 0 ? '-' : '+') + text + '%';
+  }
+
   // A share (0 to 1) as a percentage to one decimal, as the report prints it; "withheld" where null.
   function sharePercent(value) {
     return value === null || value === undefined ? 'withheld' : (value * 100).toFixed(1) + '%';
@@ -894,7 +901,7 @@
             [c.id + ': investor’s net', (mine) => pounds(mine.investor.presentNet?.mean)],
             [c.id + ': investor’s money multiple', (mine) => (mine.withheld ? 'withheld' : mine.investor.moneyMultiple === null ? 'not defined' : mine.investor.moneyMultiple.toFixed(2))],
             // The median covers only the runs where the IRR is defined: say how many, as the pack does.
-            [c.id + ': investor’s IRR (median)', (mine, _funding, run) => (mine.withheld ? 'withheld' : mine.investor.irr ? (mine.investor.irr.p50 * 100).toFixed(1) + '% over ' + mine.investor.runsWithIrr + ' of ' + run.runs + ' runs' : 'not defined')],
+            [c.id + ': investor’s IRR (median)', (mine, _funding, run) => (mine.withheld ? 'withheld' : mine.investor.irr ? signedPercent1(mine.investor.irr.p50) + ' over ' + mine.investor.runsWithIrr + ' of ' + run.runs + ' runs' : 'not defined')],
             [c.id + ': chance the investor loses money', (mine) => (mine.investor.probabilityLoses === null ? 'withheld' : percent(mine.investor.probabilityLoses))],
             [c.id + ': price per outcome (floor to ceiling)', (mine) => money.format(mine.pricePerOutcome) + ' (' + pounds(mine.priceBounds.deliveryCostPerOutcome) + ' to ' + pounds(mine.priceBounds.valuePerOutcomeToPayer) + ')'],
           ]),

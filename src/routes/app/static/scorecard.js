@@ -67,11 +67,17 @@
   function ukDate(date) {
     return date.toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
   }
+  // The day a snapshot measure's cells are of. Spend (the money measure) is priced on the answer's
+  // asOf, which for the board is the latest quarter end, not today; the key-worker measures count
+  // today's records at every asOf (src/outcomes/scorecard.ts), so they name today.
+  function snapshotDay(measure, asOf) {
+    return measure.kind === 'money' ? new Date(asOf + 'T00:00:00Z') : new Date();
+  }
   // Each quarter's month and value kept on one line (a line broke inside "2025-06" at the hyphen).
-  function trendCell(measure, trend, pick) {
+  function trendCell(measure, trend, pick, asOf) {
     const td = el('td', 'sc-trend');
     if (!trend.length) {
-      td.textContent = 'snapshot as at ' + ukDate(new Date());
+      td.textContent = 'snapshot as at ' + ukDate(snapshotDay(measure, asOf));
       return td;
     }
     trend.forEach((q, i) => {
@@ -111,14 +117,14 @@
         row.append(el('td', 'num', formatValue(m, m.target) + (m.direction === 'higher' ? ' or more' : ' or less')));
         if (teamId) {
           row.append(ragCell(m, m.teams[0]), ragCell(m, m.organisation));
-          row.append(trendCell(m, m.trend, (q) => q.teams[0]));
+          row.append(trendCell(m, m.trend, (q) => q.teams[0], body.asOf));
         } else {
           row.append(ragCell(m, m.organisation));
           for (const cell of m.teams) row.append(ragCell(m, cell));
           // Young people with no team: with it the teams add up to the organisation.
           row.append(m.noTeam ? ragCell(m, m.noTeam) : el('td', 'num', '—'));
           // The organisation's quarters (review finding 8), as the team view shows a team's.
-          row.append(trendCell(m, m.trend, (q) => q.organisation));
+          row.append(trendCell(m, m.trend, (q) => q.organisation, body.asOf));
         }
         tbody.append(row);
       }

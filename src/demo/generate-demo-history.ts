@@ -13,8 +13,20 @@ import { addMonthsToIsoDate, DEMO_COHORT_AS_OF, DEMO_COHORT_SEED, demoPlacementP
  * years; a little over a third of the children looked after leave care in a year, about 9% of them
  * by adoption and 12-13% by special guardianship; 55-60% of 19-21-year-old care leavers are in
  * education, employment or training and about 88% suitably housed; about a third of entries
- * unplanned. Distances from home are the cohort's own (about a third over 20 miles, against
- * about 19% nationally in "Children looked after: a focus on placement location", 2024).
+ * unplanned. Current placements' distances from home are the cohort file's (5% not known; 24% of
+ * the known over 20 miles); every earlier placement in the histories has one drawn for its type
+ * (demoDistance: the default model's shares over 20 miles, 3.8% for in-house foster care to 49%
+ * for children's homes, and 5% not known), so the share over 20 miles is 18-24% in every quarter
+ * of the trend (DfE 2015: 19.4% of those with a distance known; it was 24-30% with the history's
+ * flat 25% whatever the placement, issue 17 review) and a distance is known for 93-96% of the
+ * children looked after at each quarter end, as in SSDA903 returns (DfE 2015: 94.9%).
+ *
+ * Birthdays fall on the 1st of the birth month: a young person's record holds the month and year
+ * of birth only (pseudonymous data, DOMAIN.md), and the measures (src/outcomes/measures.ts,
+ * birthday) take the 1st of that month as the birthday. So every 18th birthday, and the care
+ * leavers' 19th-21st birthdays that DfE's measures count, fall on a 1st; which quarter a birthday
+ * falls in is still right, since a quarter starts on a 1st. Spreading the demo's days would
+ * change nothing the model can store.
  *
  * Each episode names the team responsible then (`team`, a team's name; the loader stores its id),
  * and the scorecard counts what happened in an episode under that team: periods of care under one
@@ -52,6 +64,10 @@ import { addMonthsToIsoDate, DEMO_COHORT_AS_OF, DEMO_COHORT_SEED, demoPlacementP
  * care leavers aged 19-21 against 238 looked after; `careLeavers` adds 60 open ones
  * (generateCareLeavers19To21, seed + 5; their personal advisers seed + 6) for about 0.4 to one,
  * as nationally (DfE 2020: 31,260 care leavers aged 19-21, 80,000 children looked after).
+ * Those are all aged 19-21 today, so the count of care leavers whose 19th, 20th or 21st birthday
+ * fell in the year climbed from 58 to 95 over the trend (issue 17 review): the former children
+ * include care leavers now 22 or 23 whose service ended in the year after 21 (LEFT_AFTER_21),
+ * about as many a year of age as the open ones, so it is 96-107 in every quarter.
  *
  * Review finding 4: the scorecard prices a past day from the history episode in force then once
  * the child has moved on, so every placement episode carries a weekly price (priceDemoEpisodes,
@@ -98,6 +114,55 @@ export interface DemoCareLeaver {
 const AS_OF = `${DEMO_COHORT_AS_OF.year}-${String(DEMO_COHORT_AS_OF.month).padStart(2, '0')}-01`;
 const LOOKED_AFTER = new Set(['kinship_foster', 'inhouse_foster', 'ifa_foster', 'residential', 'secure_home', 'supported_accommodation', 'youth_custody']);
 const FOSTER = ['kinship_foster', 'inhouse_foster', 'ifa_foster'] as const;
+
+/**
+ * Share of placements more than 20 miles from home, of those whose distance is known, by
+ * placement type: the default model's `distanceOver20Miles` (models/england-default.json, each
+ * with its source there: DfE, Children looked after in England, placement location, 31 March
+ * 2015 rows, and March 2024 for children's homes; test/demo/demo-history.test.ts checks they
+ * agree). In-house foster carers live locally (3.8%), agencies place further (32.1%), half of
+ * children's homes are more than 20 miles away (49%). A type without a figure takes the share
+ * of all placements (19.4%).
+ */
+export const DEMO_OVER_20_MILES: Readonly<Record<string, number>> = {
+  kinship_foster: 0.123,
+  inhouse_foster: 0.038,
+  ifa_foster: 0.321,
+  residential: 0.49,
+  secure_home: 0.49,
+  supported_accommodation: 0.194,
+  placed_for_adoption: 0.194,
+};
+const OVER_20_MILES_ALL = 0.194;
+/**
+ * Share of the history's placements with no distance recorded. SSDA903 records one for nearly
+ * every placement: DfE 2015, 3,550 not known of 69,470 looked after (5.1%), mostly unaccompanied
+ * asylum-seeking children; the cohort file's current placements leave 5% out, and so does the
+ * history. Fewer would not be more realistic, and on the board's view it hides more: the children
+ * looked after whose distance is not known are a count of their own there (looked after less
+ * distance known, src/services/scorecard.ts NESTED_DENOMINATORS), and at 1-4 a team it is
+ * hidden with the team's denominators: measured on the loaded demo read by the board at 30
+ * September 2026, the two CLA teams' rows were hidden in six of the trend's eight quarters when
+ * only today's placements had distances not known, three with 3% of the history's, one with 5%.
+ */
+export const DEMO_DISTANCE_NOT_KNOWN = 0.05;
+
+/**
+ * A history placement's distance from home, miles (one decimal), or none (not known), drawn for
+ * its `careState` from DEMO_OVER_20_MILES with exactly two draws of `random`, as the uniform
+ * 25% over 20 miles it replaced (issue 17 review), so every later draw of the stream is as it
+ * was: the first says not known (DEMO_DISTANCE_NOT_KNOWN) or, rescaled, over 20 miles or not; the
+ * second where in the band (1-19 miles within; 21-81 over, 21-160 for children's homes and secure
+ * homes, some of them hundreds of miles away).
+ */
+export function demoDistance(careState: string, random: () => number): { distanceFromHomeMiles?: number } {
+  const which = random();
+  const where = random();
+  if (which < DEMO_DISTANCE_NOT_KNOWN) return {};
+  const over = (which - DEMO_DISTANCE_NOT_KNOWN) / (1 - DEMO_DISTANCE_NOT_KNOWN) < (DEMO_OVER_20_MILES[careState] ?? OVER_20_MILES_ALL);
+  const far = careState === 'residential' || careState === 'secure_home' ? 139 : 60;
+  return { distanceFromHomeMiles: Math.round((over ? 21 + where * far : 1 + where * 18) * 10) / 10 };
+}
 /**
  * Share of today's children whose period of care began with the earliest placement drawn for
  * them: most of those whose placements all began in the last four years came into care then;
@@ -143,7 +208,6 @@ export function generateDemoHistory(cohort = generateDemoCohort(), seed = DEMO_H
   const chance = (p: number) => random() < p;
   const integer = (min: number, max: number) => min + Math.floor(random() * (max - min + 1));
   const pick = <T>(items: readonly T[]) => items[integer(0, items.length - 1)];
-  const miles = (local: boolean) => Math.round((local ? 1 + random() * 18 : 21 + random() * 60) * 10) / 10;
 
   const people = new Map<string, { team: string; keyWorkerReference?: string; episodes: DemoEpisode[] }>();
   const teamPeople = new Map<keyof typeof TEAM_OF, YoungPersonInputDto[]>();
@@ -164,7 +228,8 @@ export function generateDemoHistory(cohort = generateDemoCohort(), seed = DEMO_H
       for (let k = 0; k < moves; k++) {
         const previousStart = addMonthsToIsoDate(start, -(unsettled ? integer(1, 4) : integer(24, 60)));
         if (previousStart <= born) break;
-        earlier.unshift({ startDate: previousStart, endDate: start, careState: pick(FOSTER), newPlacement: true, distanceFromHomeMiles: miles(chance(0.75)) });
+        const state = pick(FOSTER);
+        earlier.unshift({ startDate: previousStart, endDate: start, careState: state, newPlacement: true, ...demoDistance(state, random) });
         start = previousStart;
       }
       // The period of care from its real start (issue 17's trend), so the earlier quarters see
@@ -175,7 +240,8 @@ export function generateDemoHistory(cohort = generateDemoCohort(), seed = DEMO_H
       while (start > careStart) {
         const previousStart = [addMonthsToIsoDate(start, -(pastRandom() < UNSETTLED_STEP ? pastInteger(1, 4) : pastInteger(48, 120))), careStart, firstMonth].sort()[2];
         if (previousStart >= start) break;
-        earlier.unshift({ startDate: previousStart, endDate: start, careState: FOSTER[pastInteger(0, FOSTER.length - 1)], newPlacement: true, distanceFromHomeMiles: Math.round((pastRandom() < 0.75 ? 1 + pastRandom() * 18 : 21 + pastRandom() * 60) * 10) / 10 });
+        const state = FOSTER[pastInteger(0, FOSTER.length - 1)];
+        earlier.unshift({ startDate: previousStart, endDate: start, careState: state, newPlacement: true, ...demoDistance(state, pastRandom) });
         start = previousStart;
       }
       // Settled before a recent move (issue 17 review, finding 5): the cohort's current placements
@@ -208,7 +274,8 @@ export function generateDemoHistory(cohort = generateDemoCohort(), seed = DEMO_H
       team = 'leaving';
       const eighteen = birthDate(r, 18);
       const careStart = [addMonthsToIsoDate(eighteen, -integer(18, 72)), birthDate(r, 1)].sort()[1];
-      episodes.push({ startDate: careStart, endDate: eighteen, careState: pick(FOSTER), newPlacement: true, distanceFromHomeMiles: miles(chance(0.75)), entry: chance(0.33) ? 'unplanned_emergency' : 'planned', exitReason: 'age_18_or_over', team: pastCareTeam() });
+      const placed = pick(FOSTER);
+      episodes.push({ startDate: careStart, endDate: eighteen, careState: placed, newPlacement: true, ...demoDistance(placed, random), entry: chance(0.33) ? 'unplanned_emergency' : 'planned', exitReason: 'age_18_or_over', team: pastCareTeam() });
       const neet = r.careState === 'independent_neet' || r.careState === 'homeless' || r.careState === 'adult_custody' || (r.careState === 'supported_lodgings' && chance(0.35));
       const activity = neet ? 'neet' : r.careState === 'independent_eet' ? pick(['higher_education', 'other_education', 'training_or_employment'] as const) : chance(0.8) ? pick(['other_education', 'training_or_employment'] as const) : 'neet';
       const suitable = r.careState === 'homeless' || r.careState === 'adult_custody' ? false : r.careState === 'independent_neet' ? chance(0.9) : chance(0.98);
@@ -225,7 +292,8 @@ export function generateDemoHistory(cohort = generateDemoCohort(), seed = DEMO_H
       if (wasInCare && careStart > born) {
         const young = Number(since.slice(0, 4)) - r.birthYear < 12;
         const exitReason = young && chance(0.5) ? (chance(0.55) ? 'special_guardianship' : 'adoption') : !young && chance(0.15) ? 'special_guardianship' : chance(0.85) ? 'returned_home' : 'child_arrangements_order';
-        episodes.push({ startDate: careStart, endDate: since, careState: pick(FOSTER), newPlacement: true, distanceFromHomeMiles: miles(chance(0.8)), entry: chance(0.5) ? 'unplanned_emergency' : 'planned', exitReason, team: pastCareTeam() });
+        const placed = pick(FOSTER);
+        episodes.push({ startDate: careStart, endDate: since, careState: placed, newPlacement: true, ...demoDistance(placed, random), entry: chance(0.5) ? 'unplanned_emergency' : 'planned', exitReason, team: pastCareTeam() });
       }
       episodes.push({ startDate: since, careState: r.careState, newPlacement: false, team: TEAM_OF[team].name });
     }
@@ -307,7 +375,10 @@ export function generateCareLeavers19To21(random: () => number, count = ADDED_CA
   const chance = (p: number) => random() < p;
   const integer = (min: number, max: number) => min + Math.floor(random() * (max - min + 1));
   const pick = <T>(items: readonly T[]) => items[integer(0, items.length - 1)];
-  const miles = (local: boolean) => Math.round((local ? 1 + random() * 18 : 21 + random() * 60) * 10) / 10;
+  const fosterPlacement = () => {
+    const careState = pick(FOSTER);
+    return { careState, newPlacement: true, ...demoDistance(careState, random) };
+  };
   const out: DemoCareLeaver[] = [];
   for (let k = 0; k < count; k++) {
     // Aged 19, 20 or 21 on the as-of date (birth month drawn), so 18 fell one to three years ago.
@@ -336,7 +407,7 @@ export function generateCareLeavers19To21(random: () => number, count = ADDED_CA
         services,
       },
       episodes: [
-        { startDate: careStart, endDate: eighteen, careState: pick(FOSTER), newPlacement: true, distanceFromHomeMiles: miles(chance(0.75)), entry: chance(0.33) ? 'unplanned_emergency' : 'planned', exitReason: 'age_18_or_over', team: TEAM_OF[chance(0.5) ? 'north' : 'south'].name },
+        { startDate: careStart, endDate: eighteen, ...fosterPlacement(), entry: chance(0.33) ? 'unplanned_emergency' : 'planned', exitReason: 'age_18_or_over', team: TEAM_OF[chance(0.5) ? 'north' : 'south'].name },
         { startDate: eighteen, careState, newPlacement: false, leaverActivity: activity, accommodationSuitable: suitable, team: TEAM_OF.leaving.name },
       ],
     });
@@ -352,8 +423,21 @@ export function generateCareLeavers19To21(random: () => number, count = ADDED_CA
  */
 const FORMER_MONTHS = 34;
 const CLOSING_RECENT_MONTHS = 13;
-/** Leaving-care services that ended at 21 in the window (one every three months or so). */
+/** Leaving-care services that ended at 21 in the window (one every three months or so), closed on the birthday. */
 const AGED_OUT = 12;
+/**
+ * Care leavers now aged 22 or 23 whose leaving-care service ended in the year after their 21st
+ * birthday (issue 17 review: the 19-21 count climbed over the trend's eight quarters, 54 to 90 on
+ * the loaded demo read at 30 November 2026). The open care leavers are about 32 a year of age at 19, 20 and 21 (the file's 37
+ * and the 60 added), but only 10 open ones and 7 of AGED_OUT are now 22 or 23, so the early
+ * quarters' years, whose 19th-21st birthdays fell to those now 20 to 23, held too few. About 32 a
+ * year for the two years of birth months (21st birthday 12 to 35 months before the as-of date) is
+ * about 64, less those 17: 48, two a month, so the count of care leavers whose 19th, 20th
+ * or 21st birthday fell in the year stays near today's in every quarter. Most leave the service
+ * within a year of 21 (a personal adviser to 21, and to 25 only for those who ask: Children and
+ * Social Work Act 2017); measured on the demo, 96-107 in every quarter, against 58-95 before.
+ */
+const LEFT_AFTER_21 = 48;
 
 /**
  * Children whose cases closed in the window, each with a record as it stood at closure and a
@@ -365,8 +449,11 @@ export function generateFormerChildren(random: () => number): DemoFormerChild[] 
   const chance = (p: number) => random() < p;
   const integer = (min: number, max: number) => min + Math.floor(random() * (max - min + 1));
   const pick = <T>(items: readonly T[]) => items[integer(0, items.length - 1)];
-  const miles = (local: boolean) => Math.round((local ? 1 + random() * 18 : 21 + random() * 60) * 10) / 10;
   const team = () => TEAM_OF[chance(0.5) ? 'north' : 'south'].name;
+  const fosterPlacement = () => {
+    const careState = pick(FOSTER);
+    return { careState, newPlacement: true, ...demoDistance(careState, random) };
+  };
   const needs = () => ({ primaryNeed: pick(['abuse_or_neglect', 'abuse_or_neglect', 'family_dysfunction', 'family_in_acute_stress', 'absent_parenting', 'parental_illness_or_disability'] as const) });
   const former: DemoFormerChild[] = [];
   let number = 1000;
@@ -420,7 +507,7 @@ export function generateFormerChildren(random: () => number): DemoFormerChild[] 
           endDate: last ? closedOn : starts[i + 1],
           careState: state,
           newPlacement: true,
-          distanceFromHomeMiles: miles(chance(0.75)),
+          ...demoDistance(state, random),
           ...(i === 0 ? { entry: chance(0.35) ? ('unplanned_emergency' as const) : ('planned' as const) } : {}),
           ...(last ? { exitReason } : {}),
           team: held,
@@ -449,8 +536,32 @@ export function generateFormerChildren(random: () => number): DemoFormerChild[] 
       record: { reference: reference(), birthYear: Number(born.slice(0, 4)), birthMonth: Number(born.slice(5, 7)), sex: chance(0.55) ? 'male' : 'female', legalStatus: 'care_leaver', tier: 2, careState: state, needsProfile: needs(), services: [], closedOn: twentyOne, closedReason: 'aged_out' },
       team: TEAM_OF.leaving.name,
       episodes: [
-        { startDate: careStart, endDate: eighteen, careState: pick(FOSTER), newPlacement: true, distanceFromHomeMiles: miles(chance(0.75)), entry: chance(0.33) ? 'unplanned_emergency' : 'planned', exitReason: 'age_18_or_over', team: team() },
+        { startDate: careStart, endDate: eighteen, ...fosterPlacement(), entry: chance(0.33) ? 'unplanned_emergency' : 'planned', exitReason: 'age_18_or_over', team: team() },
         { startDate: eighteen, endDate: twentyOne, careState: state, newPlacement: false, leaverActivity: activity, accommodationSuitable: chance(0.9), team: TEAM_OF.leaving.name },
+      ],
+    });
+  }
+  // Care leavers whose service ended in the year after 21 (LEFT_AFTER_21), their 21st birthdays
+  // spread evenly over the two years of birth months before the last year's, so those now 22 and
+  // 23 are about as many a year as the open ones now 19-21. Drawn last, so every draw above is as
+  // it was.
+  for (let k = 0; k < LEFT_AFTER_21; k++) {
+    const sinceTwentyOne = 12 + Math.floor((k * 24) / LEFT_AFTER_21);
+    const twentyOne = monthStart(sinceTwentyOne);
+    const born = addMonthsToIsoDate(twentyOne, -21 * 12);
+    const eighteen = addMonthsToIsoDate(born, 18 * 12);
+    const careStart = addMonthsToIsoDate(eighteen, -integer(18, 72));
+    // Closed one to eleven months after the birthday, so before the as-of date and with the
+    // 21st birthday inside the leaving-care episode (its activity and accommodation recorded).
+    const closedOn = `${addMonthsToIsoDate(twentyOne, integer(1, 11)).slice(0, 8)}${String(integer(1, 28)).padStart(2, '0')}`;
+    const state = pick(['independent_eet', 'independent_eet', 'supported_lodgings', 'independent_neet'] as const);
+    const activity = state === 'independent_neet' ? 'neet' : pick(['other_education', 'training_or_employment', 'higher_education'] as const);
+    former.push({
+      record: { reference: reference(), birthYear: Number(born.slice(0, 4)), birthMonth: Number(born.slice(5, 7)), sex: chance(0.55) ? 'male' : 'female', legalStatus: 'care_leaver', tier: 2, careState: state, needsProfile: needs(), services: [], closedOn, closedReason: 'aged_out' },
+      team: TEAM_OF.leaving.name,
+      episodes: [
+        { startDate: careStart, endDate: eighteen, ...fosterPlacement(), entry: chance(0.33) ? 'unplanned_emergency' : 'planned', exitReason: 'age_18_or_over', team: team() },
+        { startDate: eighteen, endDate: closedOn, careState: state, newPlacement: false, leaverActivity: activity, accommodationSuitable: chance(0.9), team: TEAM_OF.leaving.name },
       ],
     });
   }

@@ -64,7 +64,7 @@ export const SCORECARD_MEASURES: readonly MeasureDefinition[] = [
     unit: 'percent',
     direction: 'lower',
     definition:
-      'Weekly prices of placements and of the services children’s social care pays for (not those paid by health, education, youth justice or housing), in force on the day read (asOf), × 365.25/7, as a percentage of the annual budget of the team each young person was in that day. A past day prices a placement since left from the history episode in force then; a child whose price then is not known is counted as unpriced and the spend is a floor',
+      'Weekly prices of placements and of the services children’s social care pays for (not those paid by health, education, youth justice or housing), in force on the day read (asOf), × 365.25/7, as a percentage of the annual budget of the team each young person was in that day. The organisation: the spend of the young people in teams with a budget, as a percentage of the sum of those budgets; young people in a team with no budget or in no team are left out of it (their spend is shown in their own cells, and apart as commitments outside any budget). A past day prices a placement since left from the history episode in force then; a child whose price then is not known is counted as unpriced and the spend is a floor',
     source: 'Local measure; annualised as in the finance module (README, "Money")',
     trend: false,
     defaults: { target: 100, green: 100, amber: 105 },
@@ -264,6 +264,18 @@ export interface Cell {
   people: number;
   /** Money only: of those, how many have no known placement price on the day (ScorecardPerson.unpriced); the numerator is then a floor. */
   unpriced?: number;
+  /**
+   * Money, the organisation's cell only: what its numerator leaves out, so that it compares like
+   * with like (the spend of the teams with a budget over the sum of those budgets; issue 17
+   * review). The young people on asOf in a team with no budget or in no team: `committed`, their
+   * spend, GBP a year (weekly × 365.25/7, as the numerator); `people`, how many; `unpriced`, how
+   * many of them have no known placement price that day. The cell's `people` and `unpriced` still
+   * count everyone (the teams' and the no-team group's add up to them, which the disclosure rule
+   * relies on), so the numerator is of `people − outsideBudget.people` young people, and it is
+   * complete when `unpriced − outsideBudget.unpriced` is 0. The numerator + `committed` is
+   * everything committed on asOf.
+   */
+  outsideBudget?: { committed: number; people: number; unpriced: number };
 }
 
 export interface MeasureResult {
@@ -310,6 +322,10 @@ function cell(numerator: number, denominator: number, people: number, scale = 10
   return { numerator, denominator, people, value: denominator > 0 ? (scale * numerator) / denominator : null };
 }
 
+/**
+ * One snapshot measure's cell over `people`. Spend: their commitments over `budget` (GBP a year;
+ * null: none, so no value).
+ */
 function snapshot(definition: MeasureDefinition, people: ScorecardPerson[], budget: number | null): Cell {
   if (definition.id === 'spend_against_budget') {
     const s = spendAgainstBudget(
@@ -326,6 +342,26 @@ function snapshot(definition: MeasureDefinition, people: ScorecardPerson[], budg
 }
 
 /**
+ * The organisation's spend against budget (issue 17 review): the commitments of the young people
+ * in a team with a budget on asOf (`budgeted`) over the sum of those teams' budgets (`budget`,
+ * null when no team has one), so numerator and denominator are of the same teams. `everyone`:
+ * all the young people the spend reads on asOf (the cell's `people` and `unpriced` count them, as
+ * the teams and the no-team group add up to them); those not in `budgeted` are `outsideBudget`.
+ */
+function organisationSpend(definition: MeasureDefinition, everyone: ScorecardPerson[], budgeted: ScorecardPerson[], budget: number | null): Cell {
+  const inBudget = new Set(budgeted);
+  const outside = everyone.filter((p) => !inBudget.has(p));
+  const s = snapshot(definition, budgeted, budget);
+  const left = snapshot(definition, outside, null);
+  return {
+    ...s,
+    people: everyone.length,
+    unpriced: everyone.filter((p) => p.unpriced).length,
+    outsideBudget: { committed: left.numerator, people: outside.length, unpriced: left.unpriced ?? 0 },
+  };
+}
+
+/**
  * A young person's team on `day`: the team of the history episode in force that day, else (no
  * episode then, or one with no team) today's team, as the history measures attribute units.
  */
@@ -336,7 +372,9 @@ export function teamOn(person: ScorecardPerson, day: string): string | null {
 /**
  * Computes every measure for the organisation, each team and the young people with no team, at
  * `asOf` (the year ending that day) and at each of the last `quarters` quarter ends. The
- * organisation's budget is the sum of the teams' budgets (null when no team has one).
+ * organisation's spend against budget is of the teams with a budget: their young people's spend
+ * over the sum of their budgets (null when no team has one); the spend of young people in a team
+ * with no budget or in no team is left out of it and reported as its `outsideBudget`.
  *
  * Attribution: each thing a history measure counts (a child at the period's end, an entry, an
  * exit, a care leaver's birthday) is counted under the team of the episode it happened in, so a
@@ -369,9 +407,14 @@ export function computeScorecard(input: {
   const unassigned = current.filter((p) => p.teamId === null || !index.has(p.teamId));
   const budgets = teams.map((t) => t.annualBudget).filter((b): b is number => b !== null);
   const orgBudget = budgets.length > 0 ? budgets.reduce((a, b) => a + b, 0) : null;
+  const budgeted = new Set(teams.filter((t) => t.annualBudget !== null).map((t) => t.id));
   const ends = quarterEnds(asOf, input.quarters);
   const teamOnAsOf = (p: ScorecardPerson) => teamOn(p, asOf);
   const byTeamOnAsOf = teams.map((team) => people.filter((p) => teamOnAsOf(p) === team.id));
+  const inBudgetedTeam = people.filter((p) => {
+    const team = teamOnAsOf(p);
+    return team !== null && budgeted.has(team);
+  });
   const unassignedOnAsOf = people.filter((p) => {
     const team = teamOnAsOf(p);
     return team === null || !index.has(team);
@@ -389,7 +432,7 @@ export function computeScorecard(input: {
       return {
         definition,
         thresholds,
-        organisation: snapshot(definition, spend ? people : current, orgBudget),
+        organisation: spend ? organisationSpend(definition, people, inBudgetedTeam, orgBudget) : snapshot(definition, current, null),
         teams: teams.map((team, i) => snapshot(definition, members[i], team.annualBudget)),
         unassigned: snapshot(definition, none, null),
         trend: [],

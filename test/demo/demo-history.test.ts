@@ -1,6 +1,7 @@
+import { readFileSync } from 'node:fs';
 import t from 'tap';
 import { generateDemoCohort } from '../../src/demo/generate-demo-cohort.ts';
-import { generateDemoHistory } from '../../src/demo/generate-demo-history.ts';
+import { DEMO_OVER_20_MILES, demoDistance, generateDemoHistory } from '../../src/demo/generate-demo-history.ts';
 import type { Episode } from '../../src/outcomes/measures.ts';
 import { computeScorecard } from '../../src/outcomes/scorecard.ts';
 import { weeklyCommitment } from '../../src/services/scorecard.ts';
@@ -38,7 +39,9 @@ t.test('the same seed gives the same teams and histories; every history is valid
 
 t.test('former children: valid closed records, each history ending on its closing day, as the API would take them', async (t) => {
   const asOf = new Date('2026-11-01T00:00:00Z');
-  t.ok(demo.former.length > 100 && demo.former.length < 200, `${demo.former.length} cases closed in the window`);
+  // About 140 children and 12 care leavers closed at 21, and 48 care leavers closed in the year
+  // after 21 (LEFT_AFTER_21, issue 17 review): 194 on this seed.
+  t.ok(demo.former.length > 150 && demo.former.length < 240, `${demo.former.length} cases closed in the window`);
   const references = new Set(cohort.map((r) => r.reference));
   const problems: unknown[] = [];
   for (const f of demo.former) {
@@ -170,4 +173,64 @@ t.test('the scorecard on the demo is believable: every measure has a value, in t
   const leavers19To21 = [...cohort.filter((r) => r.legalStatus === 'care_leaver'), ...demo.careLeavers.map((c) => c.record)].filter((r) => ageOn(r, '2026-11-01') >= 19 && ageOn(r, '2026-11-01') <= 21).length;
   t.ok(leavers19To21 / today >= 0.35, `care leavers aged 19-21 at least 0.35 of those looked after (${leavers19To21} of ${today})`);
   t.ok(demo.careLeavers.every((c) => c.episodes.some((e) => e.exitReason === 'age_18_or_over') && c.episodes.at(-1)?.endDate === undefined), 'the added care leavers left care at 18 and are open');
+  // Care leavers 19-21 (issue 17 review): the denominator of the EET and accommodation measures
+  // climbed from 58 to 95 across the eight quarters, as every added care leaver is 19-21 today.
+  // With care leavers now 22-23 whose service ended after 21, it stays within 15% of today's in
+  // every quarter (about 100: a Poisson wobble of ±10 is one standard deviation).
+  const leaverTrend = results.find((r) => r.definition.id === 'care_leavers_eet')?.trend ?? [];
+  const leaversNow = value('care_leavers_eet')?.denominator ?? 0;
+  t.ok(leaversNow >= 85, `care leavers whose 19th-21st birthday fell in the year: ${leaversNow}`);
+  t.ok(
+    leaverTrend.every((q) => Math.abs(q.organisation.denominator - leaversNow) <= 0.15 * leaversNow),
+    `care leavers 19-21 level across the trend, within 15% of today's ${leaversNow} (${quarters('care_leavers_eet').join(', ')})`,
+  );
+  t.ok(share('care_leavers_eet').every((v) => v >= 45 && v <= 72), `care leavers 19-21 in EET 45-72% in every quarter (${quarters('care_leavers_eet').join(', ')})`);
+  // Placed more than 20 miles (issue 17 review): a distance is known for nearly every child looked
+  // after at each quarter end (SSDA903: DfE 2015, 5.1% not known), and the share over 20 miles
+  // is near the national 19.4% of those known in every quarter.
+  const distanceTrend = results.find((r) => r.definition.id === 'placed_over_20_miles')?.trend ?? [];
+  const known = distanceTrend.map((q, k) => q.organisation.denominator / trend[k].organisation.denominator);
+  t.ok(
+    known.every((x) => x >= 0.9 && x < 1),
+    `distance known for 90-99% of those looked after in every quarter (${distanceTrend.map((q, k) => `${q.quarterEnd} ${q.organisation.denominator}/${trend[k].organisation.denominator}`).join(', ')})`,
+  );
+  t.ok(share('placed_over_20_miles').every((v) => v >= 14 && v <= 30), `placed over 20 miles 14-30% in every quarter (${quarters('placed_over_20_miles').join(', ')})`);
+});
+
+t.test('history placements: a distance for nearly all, over 20 miles by placement type as the default model says', async (t) => {
+  // The shares are the default model's (each with its source there).
+  const model = JSON.parse(readFileSync(new URL('../../models/england-default.json', import.meta.url), 'utf8')) as { states: Array<{ id: string; distanceOver20Miles?: { share: number } }> };
+  const modelShares = Object.fromEntries(model.states.flatMap((s) => (s.distanceOver20Miles && s.id in DEMO_OVER_20_MILES ? [[s.id, s.distanceOver20Miles.share]] : [])));
+  t.same(modelShares, DEMO_OVER_20_MILES, 'the generator’s shares are the model’s');
+  // Every placement episode before today's (today's are the cohort file's): earlier placements,
+  // former children's, the care leavers' before 18.
+  const current = new Set(cohort.flatMap((r) => (r.placement ? [`${r.reference} ${r.placement.startDate}`] : [])));
+  const history = [
+    ...cohort.flatMap((r) => (demo.people.get(r.reference)?.episodes ?? []).filter((e) => !current.has(`${r.reference} ${e.startDate}`)).map((e) => e)),
+    ...demo.former.flatMap((f) => f.episodes),
+    ...demo.careLeavers.flatMap((c) => c.episodes),
+  ].filter((e) => e.newPlacement && isLookedAfterState(e.careState));
+  const unknown = history.filter((e) => e.distanceFromHomeMiles === undefined).length;
+  t.ok(unknown > 0 && unknown / history.length <= 0.08, `a few distances not known: ${unknown} of ${history.length}`);
+  const over = (state: string) => {
+    const placed = history.filter((e) => e.careState === state && e.distanceFromHomeMiles !== undefined);
+    return { share: placed.filter((e) => (e.distanceFromHomeMiles as number) > 20).length / placed.length, n: placed.length };
+  };
+  const [inhouse, kinship, ifa] = [over('inhouse_foster'), over('kinship_foster'), over('ifa_foster')];
+  t.ok(inhouse.share < kinship.share && kinship.share < ifa.share, `in-house ${(100 * inhouse.share).toFixed(1)}% (${inhouse.n}) < kinship ${(100 * kinship.share).toFixed(1)}% (${kinship.n}) < agency ${(100 * ifa.share).toFixed(1)}% (${ifa.n})`);
+  for (const [state, o] of [['inhouse_foster', inhouse], ['kinship_foster', kinship], ['ifa_foster', ifa]] as const) {
+    // Within three standard errors of the model's share.
+    const p = DEMO_OVER_20_MILES[state];
+    t.ok(Math.abs(o.share - p) <= 3 * Math.sqrt((p * (1 - p)) / o.n), `${state}: ${(100 * o.share).toFixed(1)}% over 20 miles of ${o.n}, model ${100 * p}%`);
+  }
+  // Two draws whatever the answer, so the streams' later draws are as they were.
+  for (const first of [0.01, 0.02, 0.5]) {
+    let draws = 0;
+    const answer = demoDistance('residential', () => (draws++ === 0 ? first : 0.5));
+    t.equal(draws, 2, `two draws (first ${first}: ${JSON.stringify(answer)})`);
+  }
+  t.same(demoDistance('inhouse_foster', () => 0.01), {}, 'the first draw under 5%: not known');
+  // Hand-worked: (0.5 − 0.05) / 0.95 = 0.4737… < 0.49, so a children's home 21 + 0.5 × 139 = 90.5 miles; in-house foster care 1 + 0.5 × 18 = 10 miles.
+  t.same(demoDistance('residential', () => 0.5), { distanceFromHomeMiles: 90.5 });
+  t.same(demoDistance('inhouse_foster', () => 0.5), { distanceFromHomeMiles: 10 });
 });

@@ -565,3 +565,143 @@ t.test('unobserved months, a birthday in care past 18, exits to states in unknow
   const bare = view(countWindow(buildHistories(data, DEFAULT_MAPPING, noRows), noRows, { fromYear: 2024, toYear: 2024 })) as typeof v;
   t.same(bare.cells['16-17'].residential, cell(10, { residential: 9, independent_eet: 0.5, independent_neet: 0.5 }));
 });
+
+/**
+ * The survivors of the first Stryker run of lines 405-600 (MUTATION-SURVIVORS.md), each on a
+ * child or two made for it; fixtures are built inside the tests (a throw at the top level would
+ * be a runtime error, not a kill).
+ */
+t.test('the mapping is checked against the model, and a draft is made even from no usable episode', async (t: Test) => {
+  // Kills validateMappingForModel removed (line 408) and `forPublication` → true (line 410).
+  const data = await importSsda903(files(KIDS.slice(0, 1), [2024]), { pseudonymKey: 'k' });
+  const mapping = structuredClone(DEFAULT_MAPPING);
+  mapping.placements.U3 = { ...mapping.placements.U3, state: 'no_such_state' };
+  t.throws(() => calibrate(data, { priorModel: prior, mapping, forPublication: false }), {
+    status: 422,
+    message: 'The SSDA903 mapping does not fit model synthetic-truth',
+    errors: [{ field: '/placements/U3/state', reason: 'names state no_such_state, which model synthetic-truth does not have' }],
+  });
+  const noRows = await importSsda903([
+    { name: '2024-episodes.csv', buffer: Buffer.from(`${EPISODES}\r\n`) },
+    { name: '2024-header.csv', buffer: Buffer.from('CHILD,DOB\r\n') },
+  ], { pseudonymKey: 'k' });
+  const draft = calibrate(noRows, { priorModel: prior, forPublication: false });
+  t.same(draft.report.headline, { rowsCalibrated: 0, rowsShrunk: 0, personMonths: 0, children: 0, entries: 0 }, 'not for publication: no refusal');
+  t.same(draft.model.transitions, prior.transitions, 'the prior’s rows');
+});
+
+/**
+ * P (born Jan 2012, 11): kinship from 20 Apr 2023 (an entry), agency foster care from 10 May 2023
+ *   (X1, RNE P), open: the 10-15 kinship row has one month (May), a move out, and no stay.
+ * Q (born 15 Apr 2007): residential from 1 Mar 2023, home (E4A) 10 May 2023: April at 15 (a stay,
+ *   10-15), May at 16 (→ returned home, 16-17), then followed at home from June at 16.
+ * R (born Jan 2009, 14): in-house foster care from 1 Mar 2023, home (E4A) 20 May 2023, followed
+ *   at home June and July, into a secure home 10 Jul 2023: July's return is partly observed.
+ */
+const ROWS_KIDS: Kid[] = [
+  {
+    id: '800001',
+    dob: '2012-01-15',
+    episodes: [
+      { start: '2023-04-20', end: '2023-05-10', rec: 'X1', ...kin },
+      { start: '2023-05-10', end: null, ...ifa, rne: 'P' },
+    ],
+  },
+  { id: '800002', dob: '2007-04-15', episodes: [{ start: '2023-03-01', end: '2023-05-10', rec: 'E4A', ...res }] },
+  {
+    id: '800003',
+    dob: '2009-01-15',
+    episodes: [
+      { start: '2023-03-01', end: '2023-05-20', rec: 'E4A', place: 'U6', provider: 'PR1' },
+      { start: '2023-07-10', end: null, place: 'K1', provider: 'PR4' },
+    ],
+  },
+];
+
+t.test('a care row with no stay has the central interval for its own state; moves left out leave full or partial months', async (t: Test) => {
+  // Kills `to === state ? undefined` → false (line 500: the own state would get the one-sided
+  // interval of a count of 0 in 1 month), `n > 0 ?` → true or `>=` (line 502: 0 / 0 is NaN, not
+  // null), and `row === cell.counts` → true, false or `!==` (lines 544-545: a left-out move is taken
+  // from the fully or the partly observed months it was counted in).
+  const data = await importSsda903(files(ROWS_KIDS, [2023, 2024]), { pseudonymKey: 'k' });
+  // Returned home only to 16 (as above): Q's May move out of 16-17 residential is left out, and
+  // the row has no month left. Secure homes only from 16, in no 10-15 row: R's partly observed
+  // July return into one is left out of the 10-15 returned-home row.
+  const odd = structuredClone(prior);
+  odd.states.find((s) => s.id === 'returned_home')!.maxAgeYears = 16;
+  for (const [from, row] of Object.entries(odd.transitions['16-17'])) {
+    row[from] += row.returned_home ?? 0;
+    delete row.returned_home;
+  }
+  delete odd.transitions['16-17'].returned_home;
+  odd.states.find((s) => s.id === 'secure_home')!.minAgeYears = 16;
+  for (const [from, row] of Object.entries(odd.transitions['10-15'])) {
+    row[from] += row.secure_home ?? 0;
+    delete row.secure_home;
+  }
+  delete odd.transitions['10-15'].secure_home;
+  const { model, report } = calibrate(data, { priorModel: odd, referenceWindow: { fromYear: 2024, toYear: 2024 }, forPublication: false });
+
+  // P's May in kinship care, then agency foster care: no stay.
+  const kinship = report.rows.find((r) => r.band === '10-15' && r.state === 'kinship_foster')!;
+  t.same([kinship.observations, kinship.partialObservations], [1, 0]);
+  const stay = kinship.rates.find((x) => x.to === 'kinship_foster')!;
+  t.same([stay.count, stay.empirical, stay.revealed], [0, 0, true]);
+  const central = rateInterval(stay.estimate, kinship.concentration, 0.9);
+  t.ok(central.lower > 0.5, `a central interval, away from 0: ${central.lower}`);
+  t.same([stay.lower, stay.upper], [central.lower, central.upper], 'the own state: no evidence of a zero count');
+
+  const emptied = report.rows.find((r) => r.band === '16-17' && r.state === 'residential')!;
+  t.same([emptied.observations, emptied.partialObservations], [0, 0], 'Q’s one month left out of the full months');
+  t.same(emptied.rates.map((x) => x.empirical), emptied.rates.map(() => null), 'no empirical rate from 0 months');
+  t.same(report.notCalibrated.filter((x) => x.state === 'residential' || x.state === 'returned_home'), [
+    { band: '10-15', state: 'returned_home', reason: '1 move(s) to secure_home, a state not allowed in this band, were left out' },
+    { band: '16-17', state: 'residential', reason: '1 move(s) to returned_home, a state not allowed in this band, were left out' },
+    // Q followed at home June to March at 16.
+    { band: '16-17', state: 'returned_home', reason: '10 person-months observed, but the prior model has no row for this state in this band' },
+  ]);
+  t.equal(model.transitions['16-17'].residential.returned_home, undefined, 'never written');
+  // R followed at home June and July; July's return left out of the partly observed months.
+  const home = report.rows.find((r) => r.band === '10-15' && r.state === 'returned_home')!;
+  t.same([home.observations, home.partialObservations], [1, 1]);
+  t.same(home.rates.filter((x) => x.count > 0), []);
+  t.equal(model.transitions['10-15'].returned_home.secure_home, undefined, 'never written');
+});
+
+t.test('zeros of the prior kept, a birthday move allowed at 18 but not in the row, a band with no rows', async (t: Test) => {
+  // Kills the keepZeros sets of the monthly rows and the age transitions → `[]` (lines 554, 593:
+  // a destination of the prior's row at 0 that nobody took is 0 and kept), `to in spec.to ||
+  // stateAllowedAt(…)` → `&&` (line 580), and `prior.transitions[band.id]?.[state]` without `?.` (line 532).
+  // G again (born 15 Sep 2005): residential from 1 Jan 2023, supported lodgings (E5) on the 18th
+  // birthday: 16-17 residential April-August (5 stays), the September birthday an age transition.
+  const data = await importSsda903(files([{ id: '900001', dob: '2005-09-15', episodes: [{ start: '2023-01-01', end: '2023-09-15', rec: 'E5', ...res }] }], [2023, 2024]), { pseudonymKey: 'k' });
+  const window = { fromYear: 2024, toYear: 2024 };
+  // Explicit zeros in the prior's rows: kinship care from 16-17 residential (a care state, so
+  // learnable, but with no floor its pseudo-count is 0), staying put at 18 (an exit at 18 or over).
+  const zeros = structuredClone(prior);
+  zeros.transitions['16-17'].residential.kinship_foster = 0;
+  zeros.ageTransitions![1].to.staying_put = 0;
+  const { model } = calibrate(data, { priorModel: zeros, referenceWindow: window, destinationFloor: 0 });
+  const row = model.transitions['16-17'].residential;
+  t.equal(row.kinship_foster, 0, 'a destination nobody took with a prior of 0, kept at 0');
+  t.same(Object.keys(row).sort(), [...Object.keys(zeros.transitions['16-17'].residential)].sort(), 'no other destination (no floor)');
+  const at18 = model.ageTransitions![1].to;
+  t.equal(at18.staying_put, 0, 'an exit at 18 nobody took with a prior of 0, kept at 0');
+  t.same(Object.keys(at18).sort(), ['adult_custody', 'independent_eet', 'independent_neet', 'staying_put', 'supported_lodgings']);
+
+  // Supported lodgings (allowed from 18) taken out of the prior's row at 18: G's move is still counted.
+  const noLodgings = structuredClone(prior);
+  noLodgings.ageTransitions![1].to.independent_eet += noLodgings.ageTransitions![1].to.supported_lodgings;
+  delete noLodgings.ageTransitions![1].to.supported_lodgings;
+  const moved = calibrate(data, { priorModel: noLodgings, referenceWindow: window });
+  t.same(moved.report.ageTransitions.map((r) => [r.observations, r.rates.filter((x) => x.count > 0).map((x) => [x.to, x.count])]), [[1, [['supported_lodgings', 1]]]]);
+  t.same(moved.report.notCalibrated.filter((x) => x.band === 'age 18' && x.state === 'residential,supported_accommodation,secure_home'), []);
+  t.ok(moved.model.ageTransitions![1].to.supported_lodgings > 0, 'written into the row');
+
+  // A prior with no 16-17 rows at all: the observed months are reported, not a throw.
+  const noBand = structuredClone(prior);
+  delete (noBand.transitions as Record<string, unknown>)['16-17'];
+  const bare = calibrate(data, { priorModel: noBand, referenceWindow: window, forPublication: false }).report;
+  t.same(bare.notCalibrated.filter((x) => x.band === '16-17'), [{ band: '16-17', state: 'residential', reason: '5 person-months observed, but the prior model has no row for this state in this band' }]);
+  t.same(bare.rows, []);
+});

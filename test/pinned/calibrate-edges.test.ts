@@ -387,3 +387,27 @@ t.test('care leavers: staying put to 21, a birthday not observed, a terminal sta
     ['18-20', 'staying_put', 2, [['staying_put', 2]]],
   ]);
 });
+
+t.test('care leavers: a prior with no 18-20 rows at all, and a zero of the prior’s row kept', async (t) => {
+  // Kills `bandRows?.[state]` without `?.` (line 614: the years are reported, not a throw) and the
+  // care leaver row's keepZeros → `[]` (line 637: a destination of the prior's row whose monthly
+  // rate rounds to 0, with no floor, stays in the calibrated row at 0).
+  const imported = await careLeavers();
+  const noBand = structuredClone(prior);
+  delete (noBand.transitions as Record<string, unknown>)['18-20'];
+  const a = calibrate(imported, { priorModel: noBand, careLeaverPriorWeight: 2, forPublication: false }).report;
+  t.same(a.careLeavers, []);
+  t.same(a.notCalibrated.filter((x) => x.band === '18-20'), [
+    { band: '18-20', state: 'independent_neet', reason: '1 care-leaver-year(s) observed, but the prior model has no row for this state in this band' },
+    { band: '18-20', state: 'supported_lodgings', reason: '2 care-leaver-year(s) observed, but the prior model has no row for this state in this band' },
+  ]);
+  const zeros = structuredClone(prior);
+  const row = zeros.transitions['18-20'].supported_lodgings;
+  const absent = ['homeless', 'adult_custody', 'staying_put', 'independent_neet'].find((s) => !(s in row))!;
+  t.ok(absent, `a care leaver state not in the prior's row: ${absent}`);
+  // 1e-12 a month: the annual posterior's share, converted back to monthly, rounds to 0 at 1e-10.
+  row[absent] = 1e-12;
+  row.supported_lodgings -= 1e-12;
+  const b = calibrate(imported, { priorModel: zeros, careLeaverPriorWeight: 2, destinationFloor: 0 });
+  t.equal(b.model.transitions['18-20'].supported_lodgings[absent], 0, `${absent} kept at 0`);
+});

@@ -493,6 +493,7 @@ t.test('distances: the description and the source’s note say how the shares we
   const { model, report } = calibrate(withDistance, { priorModel: withShare, distancePriorWeight: 7, forPublication: false });
   t.equal(model.states.find((s) => s.id === 'residential')?.distanceOver20Miles?.share, (2 + 7 * 0.2) / (2 + 7), '(k + w·p0)/(n + w), 2 of 2 over');
   t.equal(report.distances?.children, 2);
+  t.equal(model.states.find((s) => s.id === 'residential')?.distanceOver20Miles?.source, 'ssda903_calibration', 'the calibration is the source (line 676)');
   t.match(
     model.description,
     / per care leaver row\)\. Shares placed more than 20 miles from home calibrated from the children’s 31 March placements with a known distance \(Beta prior weight 7 children toward the prior’s shares\)\. Costs, states and interventions are the prior's\.$/,
@@ -704,4 +705,44 @@ t.test('zeros of the prior kept, a birthday move allowed at 18 but not in the ro
   const bare = calibrate(data, { priorModel: noBand, referenceWindow: window, forPublication: false }).report;
   t.same(bare.notCalibrated.filter((x) => x.band === '16-17'), [{ band: '16-17', state: 'residential', reason: '5 person-months observed, but the prior model has no row for this state in this band' }]);
   t.same(bare.rows, []);
+});
+
+t.test('entry splits are weighed in entries, revealed for every care state; the entry step’s notes and the distances’ source reach the model', async (t: Test) => {
+  // Kills the entry rows' units 'entries' → "" and their exposures → `() => undefined` (line 666:
+  // every care state was revealable at every entry), `report.notCalibrated.push(...entryStep.notCalibrated)`
+  // removed (line 671) and the distances' source key → "" (line 676).
+  const data = await imported();
+  const careStates = buildHistories(data, DEFAULT_MAPPING, prior).careStates;
+  const window = { fromYear: 2024, toYear: 2024 };
+  const { report } = calibrate(data, { priorModel: prior, referenceWindow: window });
+  t.ok(report.entrySplits.length > 0, 'entries split');
+  let zeros = 0;
+  for (const r of report.entrySplits) {
+    t.equal(r.units, 'entries');
+    for (const rate of r.rates) {
+      const seen = rate.to !== r.state && careStates.has(rate.to) ? r.observations : undefined;
+      t.equal(rate.revealed, rate.to === r.state || seen !== undefined, `${r.band} ${r.state} → ${rate.to}: revealed`);
+      const { lower, upper } = rateInterval(rate.estimate, r.concentration, 0.9, seen === undefined ? undefined : { count: rate.count, exposures: seen });
+      t.same([rate.lower, rate.upper], [lower, upper], `${r.band} ${r.state} → ${rate.to}: interval`);
+      if (seen !== undefined && rate.count === 0) zeros++;
+    }
+  }
+  t.ok(zeros > 0, `care states no entry went to: ${zeros}, each with the bound for 0`);
+  // A prior with no entry into care at 0-4 (each chance of entering moved to staying put): the
+  // entry step cannot scale that band and says so.
+  const noEntry = structuredClone(prior);
+  const inCare = new Set(noEntry.states.filter((s) => s.category === 'looked_after').map((s) => s.id));
+  for (const [from, row] of Object.entries(noEntry.transitions['0-4'])) {
+    if (inCare.has(from)) continue;
+    for (const to of Object.keys(row)) {
+      if (!inCare.has(to)) continue;
+      row[from] += row[to];
+      delete row[to];
+    }
+  }
+  const population = { '0-4': 30_000, '5-9': 30_000, '10-15': 36_000, '16-17': 12_000 };
+  const local = calibrate(data, { priorModel: noEntry, referenceWindow: window, population, forPublication: false }).report;
+  t.same(local.notCalibrated.filter((x) => x.state === 'entries'), [
+    { band: '0-4', state: 'entries', reason: '0 entr(ies) among 30000 children, but the prior model has no entry into care in this band to scale: the rate is reported, not modelled' },
+  ]);
 });

@@ -3,6 +3,7 @@ import path from 'node:path';
 import t, { type Test } from 'tap';
 import { assertUsable, calibrate, calibratedModelId, defaultWindow, originShares } from '../../src/calibration/calibrate.ts';
 import { importSsda903 } from '../../src/calibration/import.ts';
+import { DEFAULT_MAPPING } from '../../src/calibration/mapping.ts';
 import { stepDistribution } from '../../src/calibration/model-structure.ts';
 import { DESTINATION_FLOOR, monthlyFromAnnual, posteriorFromPseudoCounts, priorPseudoCounts, rateInterval, tidyRow } from '../../src/calibration/shrinkage.ts';
 import { syntheticModel } from '../../src/calibration/synthetic-authority.ts';
@@ -410,4 +411,26 @@ t.test('care leavers: a prior with no 18-20 rows at all, and a zero of the prior
   row.supported_lodgings -= 1e-12;
   const b = calibrate(imported, { priorModel: zeros, careLeaverPriorWeight: 2, destinationFloor: 0 });
   t.equal(b.model.transitions['18-20'].supported_lodgings[absent], 0, `${absent} kept at 0`);
+});
+
+t.test('published from care leavers alone; nothing observed names the episodes whose placements map to no state', async (t) => {
+  // Kills the nothing-observed test's `report.careLeavers.length === 0` → true (line 741: care
+  // leaver years alone are something observed) and `unobserved.episodes > 0 ?` → false and its
+  // clause → `` (line 744).
+  // 2024-2025: L's 18 → 19 and 19 → 20 and M's 19 → 20, no month in care, no birthday, no entry.
+  const leavers = calibrate(await careLeavers(), { priorModel: prior, referenceWindow: { fromYear: 2024, toYear: 2025 } }).report;
+  t.same([leavers.headline.personMonths, leavers.headline.entries, leavers.ageTransitions.length, leavers.careLeavers.length], [0, 0, 0, 2]);
+  // One child in kinship care (U3) from 1 Jan 2023, open, under a mapping that gives U3 no state.
+  const mapping = structuredClone(DEFAULT_MAPPING);
+  mapping.placements.U3 = { ...mapping.placements.U3, state: null };
+  const brief = await importSsda903([
+    { name: '2023-episodes.csv', buffer: Buffer.from(`${EPISODES}\r\n300002,01/01/2023,S,V2,N1,U3,PR1,,,\r\n`) },
+    { name: '2023-header.csv', buffer: Buffer.from('CHILD,DOB\r\n300002,15/06/2015\r\n') },
+  ], { pseudonymKey: 'k', mapping });
+  // Month starts in care 1 January, 1 February, 1 March 2023 (1 April is the data end): 3.
+  t.same(brief.report.totals.unobserved, { episodes: 1, personMonths: 3, entries: 1 });
+  t.throws(() => calibrate(brief, { priorModel: prior, mapping }), {
+    status: 422,
+    message: 'Nothing was observed in 2023-2023: no month in a placement that maps to a state, no entry, no care leaver (1 episode(s) have placements that map to no state: 3 person-month(s) not observed; an authority may map their codes by override). No model is published.',
+  });
 });

@@ -746,3 +746,38 @@ t.test('entry splits are weighed in entries, revealed for every care state; the 
     { band: '0-4', state: 'entries', reason: '0 entr(ies) among 30000 children, but the prior model has no entry into care in this band to scale: the rate is reported, not modelled' },
   ]);
 });
+
+t.test('published from entries alone, or from a birthday alone; a prior’s entry factor first in its list; a prior’s row concentrations kept', async (t: Test) => {
+  // Kills the nothing-observed test's `report.entries.total === 0` and `report.ageTransitions.length
+  // === 0` → true (line 741: either alone is something observed), `at >= 0` → `> 0` in
+  // withRateFactor (line 773: the factor replaced at index 0) and `out[band] ?? {}` → `&& {}` in
+  // mergeConcentrations (line 783: the prior's row concentrations of a band kept beside the new).
+  // J alone (kinship from 10 Mar 2024): an entry of the 2024 return, no month counted in it.
+  const j = await importSsda903(files(KIDS.filter((k) => k.id === '500010'), [2024, 2025]), { pseudonymKey: 'k' });
+  const entryOnly = calibrate(j, { priorModel: prior, referenceWindow: { fromYear: 2024, toYear: 2024 } });
+  t.same([entryOnly.report.headline.personMonths, entryOnly.report.headline.entries, entryOnly.report.ageTransitions.length, entryOnly.report.careLeavers.length], [0, 1, 0, 0]);
+  // Born 15 Apr 2005, residential from 1 Mar 2023, supported lodgings (E5) on the 18th birthday:
+  // April 2023, the first month of the 2024 return, is the birthday; no other month, no entry in it.
+  const birthday = await importSsda903(files([{ id: '900002', dob: '2005-04-15', episodes: [{ start: '2023-03-01', end: '2023-04-15', rec: 'E5', ...res }] }], [2023, 2024]), { pseudonymKey: 'k' });
+  const birthdayOnly = calibrate(birthday, { priorModel: prior, referenceWindow: { fromYear: 2024, toYear: 2024 } });
+  t.same([birthdayOnly.report.headline.personMonths, birthdayOnly.report.headline.entries, birthdayOnly.report.ageTransitions.length, birthdayOnly.report.careLeavers.length], [0, 0, 1, 0]);
+
+  // The national entry factor first in the prior's list: replaced there.
+  const data = await imported();
+  const population = { '0-4': 30_000, '5-9': 30_000, '10-15': 36_000, '16-17': 12_000 };
+  const window = { fromYear: 2024, toYear: 2024 };
+  const factor = calibrate(data, { priorModel: prior, referenceWindow: window, population }).model.rateFactors![0];
+  const other = { ...structuredClone(factor), id: 'other_factor', label: 'Another factor' };
+  const old = { ...structuredClone(factor), label: 'National entry factor', multiplier: { type: 'lognormal' as const, mean: 1, sd: 0.5 } };
+  const first = calibrate(data, { priorModel: { ...structuredClone(prior), rateFactors: [old, other] } as typeof prior, referenceWindow: window, population, forPublication: false });
+  t.same(first.model.rateFactors, [factor, other], 'in place at index 0');
+
+  // A prior with row concentrations of its own for 10-15: the ones not calibrated are kept.
+  const concentrated = structuredClone(prior);
+  concentrated.rateUncertainty = { ...(concentrated.rateUncertainty ?? { concentration: 10_000 }), rowConcentration: { '10-15': { sgo: 123, kinship_foster: 7 } } };
+  const merged = calibrate(data, { priorModel: concentrated, referenceWindow: window }).model.rateUncertainty!.rowConcentration!['10-15'];
+  t.equal(merged.sgo, 123, 'the prior’s, not calibrated');
+  const { model } = calibrate(data, { priorModel: prior, referenceWindow: window });
+  t.equal(merged.kinship_foster, model.rateUncertainty!.rowConcentration!['10-15'].kinship_foster, 'the calibrated one replaces the prior’s');
+  t.same(Object.keys(merged).sort(), ['sgo', ...Object.keys(model.rateUncertainty!.rowConcentration!['10-15'])].sort());
+});

@@ -1,6 +1,6 @@
 import t from 'tap';
-import { PersonCursors, type PersonPlan, Simulator, keyedStreamUniform, parameterList } from '../../src/simulation/engine.ts';
-import { metricLayout } from '../../src/simulation/layout.ts';
+import { PersonCursors, type PersonPlan, type PlanSlot, Simulator, keyedStreamUniform, parameterList } from '../../src/simulation/engine.ts';
+import { metricLayout, runTotal } from '../../src/simulation/layout.ts';
 import { type SimulationModel, compileModel } from '../../src/simulation/model.ts';
 import { StreamPurpose, Xoshiro128, mix32 } from '../../src/simulation/random.ts';
 import { twoStateModel } from '../helpers/small-models.ts';
@@ -166,4 +166,93 @@ t.test('a weekly price is held in 64ths of a penny a month', async (t) => {
   t.equal(out[layout.costAge + 10], 5214.375);
   t.equal(out[layout.costAge + 9] + out[layout.costAge + 11], 0);
   t.equal(out[layout.monthsState + 0], 12);
+});
+
+/** One run of `people` under `slot`: the run's vector and its total in pence (layout.ts runTotal). */
+function runOnce(spec: ReturnType<typeof twoStateModel>, slot: PlanSlot, people: PersonPlan[], uncertain: boolean) {
+  const model = compileModel(spec);
+  const layout = metricLayout({ nFinancialYears: 3, nAgencies: 6, nStates: model.nStates, nAgeYears: 25, nInterventions: model.interventions.length });
+  const simulator = new Simulator(model, layout, { startYear: 2026, startMonth: 4 }, { parameterUncertainty: uncertain });
+  const index = simulator.addSlot(slot);
+  const out = new Float64Array(layout.size);
+  simulator.beginRun(1, 0);
+  for (const person of people) simulator.simulate(index, person, out, 0);
+  simulator.flush(index, out, 0);
+  return runTotal(layout, out);
+}
+
+const plainPerson = (extra: Partial<PersonPlan> = {}): PersonPlan => ({ ageMonths: 120, startState: 0, key: 0, months: 12, moves: [], interventions: [], currentPlacementWeeklyPrice: null, ...extra });
+
+t.test('each parameter takes its own distribution (unit, event, intervention, effect, rate factor)', async (t) => {
+  // Kills parameterDistributions' pushes removed (lines 351-357, and the interventions' block
+  // `{}`): each shortens or shifts the list, so a unit or event cost takes another's value, or
+  // the rate factor (last) falls off the end and is 0. Two states, q = 1, at the means: the
+  // factor A → B is 1, so the person is in A for month 0 only (£100) and leaves for B at once
+  // (the event, £7): 10,700 pence. Shifted, A costs £7 or the event £1,000, or a factor of 0
+  // keeps them in A for all 12 months.
+  const spec = twoStateModel(1, {
+    eventCosts: [{ id: 'leave', label: 'Leaving', from: ['a'], to: ['b'], amount: 7, agency: 'childrens_social_care', source: 'test' }],
+    interventions: [
+      {
+        id: 'iv',
+        label: 'Support',
+        eligibility: { states: ['a'] },
+        cost: { oneOff: 1000, durationMonths: 1, agency: 'health' },
+        effects: [{ from: ['a'], to: ['b'], multiplier: 0.5 }],
+        source: 'test',
+      },
+    ],
+    rateFactors: [{ id: 'f', label: 'Leaving care', from: ['a'], to: ['b'], multiplier: 1 }],
+  });
+  t.equal(runOnce(spec, { interventions: [], statePrices: [] }, [plainPerson()], false), 10_700);
+});
+
+t.test('period rate adjustments land in their own period and place, at their means', async (t) => {
+  // Kills slotRates' period and index lists (`() => undefined`: every adjustment read as period
+  // 0 or place 0, lines 337-338) and the means (`() => undefined`, `Math.max(0, …)` → `Math.min`,
+  // line 344). Two states, q = 1, no uncertainty; the person enters in April 2027 (month 12).
+  // 2026-27: nothing. 2027-28: A → B × 0 ("hold") and B → A × 1 (B is terminal: no effect).
+  // 2028-29: A → B × 1 ("go"). Held in A from month 12 through month 24, whose transition (in
+  // 2028-29) leaves at once: 13 months at £100 = 130,000 pence. Read as period 0 (which has
+  // room for none), or with a mean of 0, nobody leaves: months 12-35, £2,400; with "hold" in
+  // place 0 overwritten by the later 1, they leave at month 12: £100.
+  const a = Uint8Array.of(1, 0);
+  const b = Uint8Array.of(0, 1);
+  const slot: PlanSlot = {
+    interventions: [],
+    statePrices: [],
+    periods: [
+      { rates: [], redirects: [] },
+      {
+        rates: [
+          { name: 'hold', from: a, to: b, multiplier: { type: 'fixed', value: 0 } },
+          { name: 'other', from: b, to: a, multiplier: { type: 'fixed', value: 1 } },
+        ],
+        redirects: [],
+      },
+      { rates: [{ name: 'go', from: a, to: b, multiplier: { type: 'fixed', value: 1 } }], redirects: [] },
+    ],
+  };
+  t.equal(runOnce(twoStateModel(1), slot, [plainPerson({ offset: 12, months: 36 })], false), 130_000);
+});
+
+t.test('with uncertainty, a period rate adjustment is drawn from the stream keyed by "rate:" and its name', async (t) => {
+  // Kills slotRates' hashes (`() => undefined`, the template → ``, line 339): the key changes, so
+  // the draw. The drawn values are read from the slot's private rateValues (the kernel only
+  // uses them inside transitions, where a draw cannot be told apart exactly); the expectation
+  // is keyedStreamUniform, itself checked against FNV-1a above.
+  const a = Uint8Array.of(1, 0);
+  const b = Uint8Array.of(0, 1);
+  const d = { type: 'uniform' as const, min: 0, max: 2 };
+  const model = compileModel(twoStateModel(0.5));
+  const layout = metricLayout({ nFinancialYears: 2, nAgencies: 6, nStates: model.nStates, nAgeYears: 25, nInterventions: 0 });
+  const simulator = new Simulator(model, layout, { startYear: 2026, startMonth: 4 }, { parameterUncertainty: true });
+  simulator.addSlot({ interventions: [], statePrices: [], periods: [{ rates: [{ name: 'hold', from: a, to: b, multiplier: d }], redirects: [] }, { rates: [{ name: 'go', from: a, to: b, multiplier: d }], redirects: [] }] });
+  simulator.beginRun(42, 3);
+  const values = (simulator as unknown as { slots: Array<{ rateValues: Float64Array[] }> }).slots[0].rateValues;
+  t.same(
+    values.map((v) => [...v]),
+    [[keyedStreamUniform(42, 3, 'rate:hold', d)], [keyedStreamUniform(42, 3, 'rate:go', d)]],
+  );
+  t.not(values[0][0], values[1][0], 'two names, two draws');
 });

@@ -256,3 +256,48 @@ t.test('with uncertainty, a period rate adjustment is drawn from the stream keye
   );
   t.not(values[0][0], values[1][0], 'two names, two draws');
 });
+
+t.test('monthlyPence and personMonthlyPence: the model’s month, or today’s placement at its actual price', async (t) => {
+  // Kills personMonthlyPence's guards (`!atActualPrice || weekly === null || s !== startState`,
+  // each part → false/true, `||` → `&&`), the by-year price's choice (`byYear !== null`, `fy >= 0`,
+  // `fy < length`, each flipped or loosened), the fee's subtraction (`-` → `+`), the price's
+  // scale (`actual × WEEKS_PER_MONTH × 100` with `/`), and both methods' age clamp
+  // (`Math.min(age, horizon − 1)` → `Math.max`, `horizon + 1`: age 400 months is past the
+  // horizon of 25 years, 300 months).
+  // A costs a placement fee of £100 a month and £2 a week, and £1 a week not part of the fee;
+  // B costs nothing. A standard month is 365/84 weeks: w = 100 × 365/84 pence a month for £1 a week.
+  const w = (100 * 365) / 84;
+  const spec = twoStateModel(0, {
+    unitCosts: [
+      { id: 'fee', label: 'Fee', states: ['a'], amount: 100, per: 'month', agency: 'childrens_social_care', source: 'test', placementFee: true },
+      { id: 'fee_week', label: 'Fee (weekly)', states: ['a'], amount: 2, per: 'week', agency: 'childrens_social_care', source: 'test', placementFee: true },
+      { id: 'extra', label: 'Extra', states: ['a'], amount: 1, per: 'week', agency: 'health', source: 'test' },
+    ],
+  });
+  const model = compileModel(spec);
+  const layout = metricLayout({ nFinancialYears: 2, nAgencies: 6, nStates: model.nStates, nAgeYears: 25, nInterventions: 0 });
+  const simulator = new Simulator(model, layout, { startYear: 2026, startMonth: 4 }, { parameterUncertainty: false });
+  const slot = simulator.addSlot({ interventions: [], statePrices: [] });
+  simulator.beginRun(1, 0);
+  const close = (actual: number, expected: number, message: string) => t.ok(Math.abs(actual - expected) < 1e-6, `${message}: ${actual} vs ${expected}`);
+  const modelA = 10_000 + 3 * w;
+  close(simulator.monthlyPence(slot, 120, 0), modelA, 'A at 10');
+  close(simulator.monthlyPence(slot, 400, 0), modelA, 'A past the horizon: priced at its last month');
+  t.equal(simulator.monthlyPence(slot, 120, 1), 0, 'B');
+
+  const person = plainPerson({ currentPlacementWeeklyPrice: 700 });
+  // At the actual price: the fee (10,000 + 2w) is replaced by £700 a week, 700w; the £1 a week stays.
+  close(simulator.personMonthlyPence(slot, 120, 0, person, true, 0), w + 700 * w, 'at the actual price');
+  close(simulator.personMonthlyPence(slot, 400, 0, person, true, 0), w + 700 * w, 'at the actual price, past the horizon');
+  close(simulator.personMonthlyPence(slot, 120, 0, person, false, 0), modelA, 'no longer at the actual price');
+  close(simulator.personMonthlyPence(slot, 120, 0, plainPerson(), true, 0), modelA, 'no actual price');
+  t.equal(simulator.personMonthlyPence(slot, 120, 1, person, true, 0), 0, 'another state than today’s placement: B');
+  close(simulator.personMonthlyPence(slot, 120, 0, plainPerson({ startState: 1, currentPlacementWeeklyPrice: 700 }), true, 0), modelA, 'A when today’s placement is B');
+  // By financial year: £500 in year 0, £900 in year 1; outside the list, the weekly price.
+  const byYear = plainPerson({ currentPlacementWeeklyPrice: 700, currentPlacementPriceByYear: Float64Array.of(500, 900) });
+  close(simulator.personMonthlyPence(slot, 120, 0, byYear, true, 0), w + 500 * w, 'year 0');
+  close(simulator.personMonthlyPence(slot, 120, 0, byYear, true, 1), w + 900 * w, 'year 1');
+  close(simulator.personMonthlyPence(slot, 120, 0, byYear, true, 2), w + 700 * w, 'year 2: past the list');
+  close(simulator.personMonthlyPence(slot, 120, 0, byYear, true, -1), w + 700 * w, 'year −1');
+  close(simulator.personMonthlyPence(slot, 120, 0, plainPerson({ currentPlacementWeeklyPrice: 700, currentPlacementPriceByYear: null }), true, 1), w + 700 * w, 'by year null');
+});

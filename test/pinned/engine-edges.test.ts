@@ -1,5 +1,5 @@
 import t from 'tap';
-import { PersonCursors, type PersonPlan, type PlanSlot, Simulator, keyedStreamUniform, parameterList } from '../../src/simulation/engine.ts';
+import { PersonCursors, type PersonPlan, type PlanSlot, Simulator, cumulate, gammaShapes, keyedStreamUniform, parameterList, samePrices, sameRows } from '../../src/simulation/engine.ts';
 import { metricLayout, runTotal } from '../../src/simulation/layout.ts';
 import { type SimulationModel, compileModel } from '../../src/simulation/model.ts';
 import { StreamPurpose, Xoshiro128, mix32 } from '../../src/simulation/random.ts';
@@ -300,4 +300,97 @@ t.test('monthlyPence and personMonthlyPence: the model’s month, or today’s p
   close(simulator.personMonthlyPence(slot, 120, 0, byYear, true, 2), w + 700 * w, 'year 2: past the list');
   close(simulator.personMonthlyPence(slot, 120, 0, byYear, true, -1), w + 700 * w, 'year −1');
   close(simulator.personMonthlyPence(slot, 120, 0, plainPerson({ currentPlacementWeeklyPrice: 700, currentPlacementPriceByYear: null }), true, 1), w + 700 * w, 'by year null');
+});
+
+t.test('cumulate writes a row as integer thresholds on 32 random bits, staying first', async (t) => {
+  // Kills cumulate's branches and arithmetic (`p[self] > 0`, `j === self || !(p[j] > 0)`,
+  // `count === 0`, `at + count`, `count − 1`, `total += p[j]`, `ceil(total × 2^32)`, the stay
+  // and within thresholds): rows written at an offset (at = 2, index = 1) among decoys.
+  const targets = new Int32Array(6).fill(-9);
+  const thresholds = new Float64Array(6).fill(-9);
+  const stay = new Float64Array(3).fill(-9);
+  const within = new Float64Array(3).fill(-9);
+  // Row (0.5, 0.25, 0.25) from state 1, a within-placement move rate of 0.1: stay (1) to
+  // 0.25 × 2^32 = 1,073,741,824; then 0 to 0.75 × 2^32 = 3,221,225,472; then 2, the last, at
+  // NEVER = 2^33. Within: ceil(0.25 × 0.1 × 2^32) = ceil(107,374,182.4) = 107,374,183.
+  t.equal(cumulate([0.5, 0.25, 0.25], 1, targets, thresholds, 2, stay, within, 1, 0.1), 3);
+  t.same([...targets], [-9, -9, 1, 0, 2, -9]);
+  t.same([...thresholds], [-9, -9, 1_073_741_824, 3_221_225_472, 2 ** 33, -9]);
+  t.same([...stay, ...within], [-9, 1_073_741_824, -9, -9, 107_374_183, -9]);
+
+  // Row (0, 0.3, 0.7) from state 0 (nobody stays), within rate 0.5: 1 to ceil(0.3 × 2^32) =
+  // ceil(1,288,490,188.8) = 1,288,490,189, then 2 at NEVER; stay 0 (the first target is not
+  // state 0); within ceil(0 × …) = 0. A NaN and a negative entry count as 0.
+  t.equal(cumulate([0, 0.3, 0.7], 0, targets, thresholds, 0, stay, within, 0, 0.5), 2);
+  t.same([...targets.slice(0, 2)], [1, 2]);
+  t.same([...thresholds.slice(0, 2)], [1_288_490_189, 2 ** 33]);
+  t.same([stay[0], within[0]], [0, 0]);
+  t.equal(cumulate([Number.NaN, -0.2, 0.6, 0.4], 3, targets, thresholds, 0, stay, within, 2, 0), 2);
+  t.same([...targets.slice(0, 2)], [3, 2]);
+  // From state 3 (0.4): stay to ceil(0.4 × 2^32) = ceil(1,717,986,918.4) = 1,717,986,919, then 2 at NEVER.
+  t.same([...thresholds.slice(0, 2)], [1_717_986_919, 2 ** 33]);
+  t.same([stay[2], within[2]], [1_717_986_919, 0]);
+
+  // An empty row: the person stays (one entry, state 1, at NEVER), staying up to NEVER.
+  t.equal(cumulate([0, 0], 1, targets, thresholds, 4, stay, within, 2, 0.3), 1);
+  t.same([targets[4], thresholds[4], stay[2], within[2]], [1, 2 ** 33, 2 ** 33, 0]);
+});
+
+t.test('gammaShapes: the constants of each Dirichlet row entry’s gamma draw', async (t) => {
+  // Kills gammaShapes' guards (`!uncertain`, `!(concentration > 0)`, `!(shape > 0)`, `shape < 1`)
+  // and its arithmetic (`shape + 1`, `− 1/3`, `1 / sqrt(9d)`, `1 / shape`, the index
+  // `(key × nS + j) × 3` and its `+ 1`, `+ 2`). A model written by hand: two states, one band,
+  // row 0 with concentration 10 over (0.95, 0.05), row 1 with concentration 4 over (0, 1), a
+  // second band with no concentration.
+  const model = { nStates: 2, nBands: 2, rowConcentration: Float64Array.of(10, 4, 0, Number.NaN), baseRows: Float64Array.of(0.95, 0.05, 0, 1, 0.5, 0.5, 0.5, 0.5) } as unknown as SimulationModel;
+  t.same([...gammaShapes(model, false)], Array(24).fill(0), 'no uncertainty: nothing drawn');
+  const out = gammaShapes(model, true);
+  const shape1 = 10 * 0.95; // 9.5 ≥ 1: d = 9.5 − 1/3, no boost
+  const shape2 = 10 * 0.05; // 0.5 < 1: drawn as Gamma(1.5) × U^(1/0.5), d = 1.5 − 1/3, boost 2
+  const d1 = shape1 - 1 / 3;
+  const d2 = shape2 + 1 - 1 / 3;
+  const d4 = 4 - 1 / 3;
+  t.same(
+    [...out],
+    [d1, 1 / Math.sqrt(9 * d1), 0, d2, 1 / Math.sqrt(9 * d2), 1 / shape2, 0, 0, -1, d4, 1 / Math.sqrt(9 * d4), 0, ...Array(12).fill(0)],
+  );
+  t.equal(out[5], 2);
+});
+
+t.test('samePrices and sameRows: when a slot may share another’s prices or rows', async (t) => {
+  // Kills samePrices' length check, state and price comparisons (`Object.is`, so −0 ≠ 0) and
+  // sameRows' intervention checks, `none` (rates or redirects in a period), `a.periods ===
+  // b.periods`, and the `≤ 1` period counts.
+  const slot = (extra: Partial<PlanSlot> = {}): PlanSlot => ({ interventions: [], statePrices: [], ...extra });
+  const p = (state: number, weeklyPrice: number) => ({ state, weeklyPrice });
+  t.equal(samePrices(slot({ statePrices: [p(1, 500)] }), slot({ statePrices: [p(1, 500)] })), true);
+  t.equal(samePrices(slot(), slot()), true);
+  t.equal(samePrices(slot({ statePrices: [p(1, 500)] }), slot({ statePrices: [p(1, 500), p(2, 600)] })), false, 'lengths differ');
+  t.equal(samePrices(slot({ statePrices: [p(1, 500), p(2, 600)] }), slot({ statePrices: [p(1, 500)] })), false, 'lengths differ, the other way');
+  t.equal(samePrices(slot({ statePrices: [p(1, 500)] }), slot({ statePrices: [p(2, 500)] })), false, 'states differ');
+  t.equal(samePrices(slot({ statePrices: [p(1, 500)] }), slot({ statePrices: [p(1, 501)] })), false, 'prices differ');
+  t.equal(samePrices(slot({ statePrices: [p(1, 0)] }), slot({ statePrices: [p(1, -0)] })), false, 'Object.is tells −0 from 0');
+  t.equal(samePrices(slot({ statePrices: [p(1, 500), p(2, 600)] }), slot({ statePrices: [p(1, 500), p(2, 601)] })), false, 'the second differs');
+
+  const a = Uint8Array.of(1, 0);
+  const rate = { name: 'r', from: a, to: a, multiplier: { type: 'fixed' as const, value: 1 } };
+  const periods = [{ rates: [rate], redirects: [] }];
+  t.equal(sameRows(slot({ interventions: [1, 2] }), slot({ interventions: [1, 2] })), true);
+  t.equal(sameRows(slot({ interventions: [1, 2] }), slot({ interventions: [2, 1] })), false, 'order matters');
+  t.equal(sameRows(slot({ interventions: [1] }), slot({ interventions: [1, 2] })), false, 'lengths differ');
+  t.equal(sameRows(slot({ interventions: [1, 2] }), slot({ interventions: [1] })), false, 'lengths differ, the other way');
+  t.equal(sameRows(slot({ periods }), slot({ periods })), true, 'the very same periods');
+  t.equal(sameRows(slot({ periods }), slot({ periods: [{ rates: [rate], redirects: [] }] })), false, 'equal but not the same list');
+  t.equal(sameRows(slot({ periods }), slot()), false, 'rates against none');
+  t.equal(sameRows(slot(), slot({ periods })), false, 'none against rates');
+  const redirect = [{ rates: [], redirects: [{ state: 1, overflow: 0, fraction: 1 }] }];
+  t.equal(sameRows(slot({ periods: redirect }), slot()), false, 'a redirect');
+  t.equal(sameRows(slot({ periods: [{ rates: [], redirects: [] }] }), slot()), true, 'one empty period is none');
+  t.equal(sameRows(slot(), slot({ periods: [{ rates: [], redirects: [] }] })), true, 'none against one empty period');
+  const twoEmpty = () => [
+    { rates: [], redirects: [] },
+    { rates: [], redirects: [] },
+  ];
+  t.equal(sameRows(slot({ periods: twoEmpty() }), slot()), false, 'two empty periods are not taken as none');
+  t.equal(sameRows(slot(), slot({ periods: twoEmpty() })), false, 'the other way');
 });

@@ -394,3 +394,81 @@ t.test('samePrices and sameRows: when a slot may share another’s prices or row
   t.equal(sameRows(slot({ periods: twoEmpty() }), slot()), false, 'two empty periods are not taken as none');
   t.equal(sameRows(slot(), slot({ periods: twoEmpty() })), false, 'the other way');
 });
+
+t.test('flush turns a year of occupancy into costs by year, agency, state and age, and the outcome months', async (t) => {
+  // Kills flush's sums and indices (every `+=` → `-=`, `base + … ± …`, `n × …` → `/`, the
+  // weekly line's `weekly !== 0` and `× scale`, `statePence + subPenny(weekly …)` → `−`), the
+  // flag guards for months in care, residential and custody (→ true/false), the age loop and
+  // its `index / nS`, `index − y × nS`, the age band's segment (`min(y × 12, horizon − 1)` →
+  // `max`, `y / 12`: a cost from 22 only), and the 19-21 window (`y >= 19 && y <= 21`, each
+  // side loosened or tightened, with NEET and care leaver months inside it).
+  // Five absorbing states, everyone for the 12 months from April 2026 (all in 2026-27):
+  //   a  in care: £100 a month (children's social care, cashable) and £1 a week (health)
+  //   r  in care, residential: £200 a month (children's social care, not cashable)
+  //   c  custody; n  care leaver, NEET; x  no flags, £50 a month from age 22
+  // People: a, r and c at age 10; n at 19; x from 21½ (6 months at 21, 6 at 22); x from 18½
+  // (6 at 18, 6 at 19).
+  const spec = {
+    ...twoStateModel(0),
+    states: [
+      { id: 'a', label: 'A', category: 'looked_after', flags: ['in_care'], placement: true, terminal: true },
+      { id: 'r', label: 'R', category: 'looked_after', flags: ['in_care', 'residential'], placement: true, terminal: true },
+      { id: 'c', label: 'C', category: 'community', flags: ['custody'], terminal: true },
+      { id: 'n', label: 'N', category: 'care_leaver', flags: ['neet', 'care_leaver'], terminal: true },
+      { id: 'x', label: 'X', category: 'community', terminal: true },
+    ],
+    transitions: { all: { a: { a: 1 }, r: { r: 1 }, c: { c: 1 }, n: { n: 1 }, x: { x: 1 } } },
+    unitCosts: [
+      { id: 'a_month', label: 'A', states: ['a'], amount: 100, per: 'month', agency: 'childrens_social_care', source: 'test' },
+      { id: 'a_week', label: 'A weekly', states: ['a'], amount: 1, per: 'week', agency: 'health', source: 'test' },
+      { id: 'r_month', label: 'R', states: ['r'], amount: 200, per: 'month', agency: 'childrens_social_care', cashable: false, source: 'test' },
+      { id: 'x_older', label: 'X from 22', states: ['x'], amount: 50, per: 'month', agency: 'childrens_social_care', minAgeYears: 22, source: 'test' },
+    ],
+  } as ReturnType<typeof twoStateModel>;
+  const model = compileModel(spec);
+  const layout = metricLayout({ nFinancialYears: 2, nAgencies: 6, nStates: model.nStates, nAgeYears: 25, nInterventions: 0 });
+  const simulator = new Simulator(model, layout, { startYear: 2026, startMonth: 4 }, { parameterUncertainty: false });
+  const slot = simulator.addSlot({ interventions: [], statePrices: [] });
+  const people = [
+    plainPerson({ startState: 0 }),
+    plainPerson({ startState: 1, key: 1 }),
+    plainPerson({ startState: 2, key: 2 }),
+    plainPerson({ startState: 3, key: 3, ageMonths: 19 * 12 }),
+    plainPerson({ startState: 4, key: 4, ageMonths: 21 * 12 + 6 }),
+    plainPerson({ startState: 4, key: 5, ageMonths: 18 * 12 + 6 }),
+  ];
+  // Written at base 7 of a longer vector, to catch `base − …`.
+  const out = new Float64Array(layout.size + 10);
+  simulator.beginRun(1, 0);
+  for (const person of people) simulator.simulate(slot, person, out, 7);
+  simulator.flush(slot, out, 7);
+  const at = (offset: number, n: number) => [...out.slice(7 + offset, 7 + offset + n)];
+  // £1 a week is 434.53125 pence a standard month (64ths of a penny); 2026-27 has 365 days in
+  // 12 months, a standard year: 12 × 434.53125 = 5,214.375.
+  const year0 = Array(12).fill(0);
+  year0[0 * 2 + 0] = 12 * 20_000; // children's social care, not cashable: r
+  year0[0 * 2 + 1] = 12 * 10_000 + 6 * 5_000; // children's social care, cashable: a, x from 22
+  year0[2 * 2 + 1] = 5_214.375; // health, cashable: a weekly
+  t.same(at(layout.costFyAgency, 24), [...year0, ...Array(12).fill(0)], 'costs by financial year, agency, cashable');
+  t.same(at(layout.costState, 5), [125_214.375, 240_000, 0, 0, 30_000], 'costs by state');
+  t.same(at(layout.monthsState, 5), [12, 12, 12, 12, 24], 'months by state');
+  const byAge = Array(25).fill(0);
+  byAge[10] = 125_214.375 + 240_000;
+  byAge[22] = 30_000;
+  t.same(at(layout.costAge, 25), byAge, 'costs by year of age');
+  const outcomes = at(layout.outcomes, 13);
+  t.same(
+    {
+      projected: outcomes[12],
+      inCare: outcomes[1],
+      residential: outcomes[2],
+      custody: outcomes[8],
+      aged19to21: outcomes[11],
+      neet: outcomes[9],
+      careLeaver: outcomes[10],
+    },
+    // 19-21: n's 12 months at 19, x's 6 at 21 and the other x's 6 at 19 (not those at 18 or 22).
+    { projected: 72, inCare: 24, residential: 12, custody: 12, aged19to21: 24, neet: 12, careLeaver: 12 },
+  );
+  t.same([out[6], out[layout.size + 7]], [0, 0], 'nothing written outside the run’s block');
+});

@@ -472,3 +472,61 @@ t.test('flush turns a year of occupancy into costs by year, agency, state and ag
   );
   t.same([out[6], out[layout.size + 7]], [0, 0], 'nothing written outside the run’s block');
 });
+
+t.test('event costs: which moves they price, and where they are booked', async (t) => {
+  // Kills bookEvents' guards (`!rule.from[from] || !rule.to[to]` → `&&`, either side dropped,
+  // → true/false; `withinState ? !rule.onWithinStateMove : from === to`, each part flipped;
+  // `pence === 0` → true; `fy < nFinancialYears`, `ageYear < nAgeYears`, each → `<=`, true or
+  // false) and its sums and indices (`+=` → `-=`, `(fy × nA + agency) × 2 + cashable` with each
+  // operator swapped, `base ± …`).
+  // Three states, from January 2027, 24 months, layout of 2 financial years and 11 years of age:
+  //   a  a placement whose within-placement move rate is 1 a month: every month's stay is a
+  //      move within the placement (P(stay) × 1), so months 1-23 each bring one;
+  //   b  moves to c (absorbing) at once.
+  // Events: b → c £7 (children's social care, cashable); within a, £20 (housing, not cashable);
+  // a → a without within-placement moves £3, b → b £5, c → c £5 and a free b → c (none priced).
+  // A move is booked in the month it arrives: within-a moves arrive in months 1-23, i.e. 2 in
+  // 2026-27 (February, March), 12 in 2027-28 and 9 after the layout's years; b → c arrives in
+  // February 2027. Ages: a's person is 10½ (126 months), so 5 moves (months 127-131) fall at 10
+  // and the rest at 11 or more, outside the layout; b's person is also 10½.
+  const ev = (id: string, from: string[], to: string[], amount: number, agency: string, extra = {}) => ({ id, label: id, from, to, amount, agency, source: 'test', ...extra });
+  const spec = {
+    ...twoStateModel(0),
+    states: [
+      { id: 'a', label: 'A', category: 'looked_after', flags: ['in_care'], placement: true, withinStatePlacementMoves: 1 },
+      { id: 'b', label: 'B', category: 'community' },
+      { id: 'c', label: 'C', category: 'community', terminal: true },
+    ],
+    transitions: { all: { a: { a: 1 }, b: { c: 1 }, c: { c: 1 } } },
+    unitCosts: [],
+    eventCosts: [
+      ev('bc', ['b'], ['c'], 7, 'childrens_social_care'),
+      ev('within', ['a'], ['a'], 20, 'housing', { includeWithinStateMoves: true, cashable: false }),
+      ev('plain', ['a'], ['a'], 3, 'health'),
+      ev('bb', ['b'], ['b'], 5, 'health'),
+      ev('cc', ['c'], ['c'], 5, 'health'),
+      ev('free', ['b'], ['c'], 0, 'health'),
+    ],
+  } as unknown as ReturnType<typeof twoStateModel>;
+  const model = compileModel(spec);
+  const layout = metricLayout({ nFinancialYears: 2, nAgencies: 6, nStates: model.nStates, nAgeYears: 11, nInterventions: 0 });
+  const simulator = new Simulator(model, layout, { startYear: 2027, startMonth: 1 }, { parameterUncertainty: false });
+  const slot = simulator.addSlot({ interventions: [], statePrices: [] });
+  const out = new Float64Array(layout.size + 10);
+  simulator.beginRun(1, 0);
+  simulator.simulate(slot, plainPerson({ startState: 0, ageMonths: 126, months: 24 }), out, 7);
+  simulator.simulate(slot, plainPerson({ startState: 1, ageMonths: 126, months: 24, key: 1 }), out, 7);
+  simulator.flush(slot, out, 7);
+  const at = (offset: number, n: number) => [...out.slice(7 + offset, 7 + offset + n)];
+  const byYear = Array(24).fill(0);
+  byYear[0 * 12 + 0 * 2 + 1] = 700; // 2026-27, children's social care, cashable: b → c
+  byYear[0 * 12 + 4 * 2 + 0] = 2 * 2_000; // 2026-27, housing, not cashable: 2 moves within a
+  byYear[1 * 12 + 4 * 2 + 0] = 12 * 2_000; // 2027-28: 12 moves
+  t.same(at(layout.costFyAgency, 24), byYear, 'by financial year, agency, cashable');
+  t.same(at(layout.costState, 3), [23 * 2_000, 0, 700], 'by state moved to: all 23 moves within a');
+  const byAge = Array(11).fill(0);
+  byAge[10] = 5 * 2_000 + 700;
+  t.same(at(layout.costAge, 11), byAge, 'by year of age: 5 moves within a at 10, and b → c');
+  t.equal(at(layout.outcomes, 13)[3], 23, 'placement moves');
+  t.same([out[6], out[layout.size + 7]], [0, 0], 'nothing written outside the run’s block');
+});

@@ -530,3 +530,38 @@ t.test('event costs: which moves they price, and where they are booked', async (
   t.equal(at(layout.outcomes, 13)[3], 23, 'placement moves');
   t.same([out[6], out[layout.size + 7]], [0, 0], 'nothing written outside the run’s block');
 });
+
+t.test('the kernel’s inline xoshiro128** draws the person’s own stream, one 32-bit draw a month', async (t) => {
+  // Kills rotl's `32 − k` → `32 + k` (line 1629) and any change to the inline generator: the
+  // months in A are recomputed from random.ts's Xoshiro128 keyed (seed, trajectory, run, key).
+  // Two states, q = 0.5: the row is A below 2^31 (ceil(0.5 × 2^32)), else B. The stream's
+  // first double is the offers' draw (taken whether or not the slot offers anything); then the
+  // transition out of month m stays in A while its 32 bits are below 2^31.
+  const model = compileModel(twoStateModel(0.5));
+  const layout = metricLayout({ nFinancialYears: 3, nAgencies: 6, nStates: model.nStates, nAgeYears: 25, nInterventions: 0 });
+  const simulator = new Simulator(model, layout, { startYear: 2026, startMonth: 4 }, { parameterUncertainty: false });
+  const slot = simulator.addSlot({ interventions: [], statePrices: [] });
+  const expectedMonths = (seed: number, run: number, key: number, months: number) => {
+    const rng = new Xoshiro128().reseed(seed, StreamPurpose.trajectory, run, key);
+    rng.nextDouble();
+    let inA = 1;
+    while (inA < months && rng.nextUint32() < 2 ** 31) inA++;
+    return inA;
+  };
+  const seen = new Set<number>();
+  for (const [seed, run] of [
+    [1, 0],
+    [99, 4],
+  ]) {
+    simulator.beginRun(seed, run);
+    for (let key = 0; key < 12; key++) {
+      const out = new Float64Array(layout.size);
+      simulator.simulate(slot, plainPerson({ key, months: 30 }), out, 0);
+      simulator.flush(slot, out, 0);
+      const expected = expectedMonths(seed, run, key, 30);
+      seen.add(expected);
+      t.same([out[layout.monthsState], out[layout.monthsState + 1]], [expected, 30 - expected], `seed ${seed}, run ${run}, person ${key}`);
+    }
+  }
+  t.ok(seen.size >= 3, 'the people’s stays differ (the check is not trivial)');
+});

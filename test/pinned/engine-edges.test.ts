@@ -565,3 +565,37 @@ t.test('the kernel’s inline xoshiro128** draws the person’s own stream, one 
   }
   t.ok(seen.size >= 3, 'the people’s stays differ (the check is not trivial)');
 });
+
+t.test('today’s placement at its actual weekly price replaces the model’s fee, year by year', async (t) => {
+  // Kills bookActualPrice's loops and guards (`f <= lastFy && f < nFinancialYears`, `g < nSeg`,
+  // `n === 0`, `y <= lastAgeYear && y < nAgeYears`, the by-year choice `byYear !== null && f <
+  // length`), its arithmetic (`× WEEKS_PER_MONTH × 100`, `actual − feeWeekly`, `× weekScale`,
+  // `n × fee`, the cell `g × nS + start`, `f × nSeg + g`) and its bookings (`+=` → `-=`, the
+  // cost line's index), and personMonthlyPence is checked above.
+  // Two states, q = 0: a person aged 10 stays in A (fee £100 a month, children's social care,
+  // cashable) for 24 months from April 2026, at £700 a week in 2026-27 and £1,400 in 2027-28.
+  // 2026-27 (365 days, 12 months, a standard year): 700 × 100 × 365/84 = 304,166.66… pence a
+  // month, held as 19,466,667/64 = 304,166.671875; 12 months: 3,650,000.0625 (the fee's 120,000
+  // booked, then replaced). 2027-28 (366 days: February 2028): 1,400 × 100 × 366/84 = 610,000 a
+  // month; 12 months: 7,320,000. By year of age the breakdown is at the standard month and the
+  // plain weekly price (£700): 3,650,000.0625 at 10 and at 11.
+  const model = compileModel(twoStateModel(0));
+  const layout = metricLayout({ nFinancialYears: 2, nAgencies: 6, nStates: model.nStates, nAgeYears: 25, nInterventions: 0 });
+  const simulator = new Simulator(model, layout, { startYear: 2026, startMonth: 4 }, { parameterUncertainty: false });
+  const slot = simulator.addSlot({ interventions: [], statePrices: [] });
+  const out = new Float64Array(layout.size + 10);
+  simulator.beginRun(1, 0);
+  simulator.simulate(slot, plainPerson({ months: 24, currentPlacementWeeklyPrice: 700, currentPlacementPriceByYear: Float64Array.of(700, 1400) }), out, 7);
+  simulator.flush(slot, out, 7);
+  const at = (offset: number, n: number) => [...out.slice(7 + offset, 7 + offset + n)];
+  const byYear = Array(24).fill(0);
+  byYear[1] = 3_650_000.0625;
+  byYear[12 + 1] = 7_320_000;
+  t.same(at(layout.costFyAgency, 24), byYear);
+  t.same(at(layout.costState, 2), [3_650_000.0625 + 7_320_000, 0]);
+  const byAge = Array(25).fill(0);
+  byAge[10] = 3_650_000.0625;
+  byAge[11] = 3_650_000.0625;
+  t.same(at(layout.costAge, 25), byAge);
+  t.same([out[6], out[layout.size + 7]], [0, 0]);
+});

@@ -599,3 +599,73 @@ t.test('today’s placement at its actual weekly price replaces the model’s fe
   t.same(at(layout.costAge, 25), byAge);
   t.same([out[6], out[layout.size + 7]], [0, 0]);
 });
+
+t.test('a planned intervention: its costs are booked where they fall, and its effect ends on time', async (t) => {
+  // Kills bookCost's guards and bookings (`pence === 0`, `fy < nFinancialYears`, `ageYear <
+  // nAgeYears`, `+=` → `-=`, the indices of the cost, intervention and age lines), planEvents'
+  // start (`startMonth === m && !delivered`) and effect end (`ivEnd[bit] === m`, `mask &=
+  // ~(1 << bit)`, `ivEnd = −1`, the loop over the slot's bits) and nextPlanEvent's starts and
+  // effect ends (`> after`, `< next`).
+  // Two states, q = 0.5 (A £100 a month). "Hold" (one-off £1,000, £10 a week for 3 months,
+  // health) multiplies A → B by 0 for 4 months. Planned at month 2: while it acts (the
+  // transitions out of months 2-5) the person stays; otherwise the months follow the stream as
+  // in the test above (a draw every month, leaving when it is at least 2^31).
+  // Its costs, all in 2026-27 at age 10: £1,000 at month 2 and round(10 × 100 × 365/84) = 4,345
+  // pence a month for months 2-4 (the year has 365 days: scale 1): 100,000 + 3 × 4,345 = 113,035.
+  const spec = twoStateModel(0.5, {
+    interventions: [
+      {
+        id: 'hold',
+        label: 'Hold',
+        eligibility: { states: ['a'] },
+        cost: { oneOff: 1000, perWeek: 10, durationMonths: 3, agency: 'health' },
+        effectDurationMonths: 4,
+        effects: [{ from: ['a'], to: ['b'], multiplier: 0 }],
+        source: 'test',
+      },
+    ],
+  });
+  const model = compileModel(spec);
+  const layout = metricLayout({ nFinancialYears: 3, nAgencies: 6, nStates: model.nStates, nAgeYears: 25, nInterventions: 1 });
+  const simulator = new Simulator(model, layout, { startYear: 2026, startMonth: 4 }, { parameterUncertainty: false });
+  const slot = simulator.addSlot({ interventions: [0], statePrices: [] });
+  const expectedMonths = (key: number, months: number) => {
+    const rng = new Xoshiro128().reseed(5, StreamPurpose.trajectory, 0, key);
+    rng.nextDouble();
+    let inA = 1;
+    for (let m = 0; inA < months; m++) {
+      const r = rng.nextUint32();
+      if (r >= 2 ** 31 && !(m >= 2 && m <= 5)) break;
+      inA++;
+    }
+    return inA;
+  };
+  simulator.beginRun(5, 0);
+  const seen = new Set<number>();
+  for (let key = 0; key < 40; key++) {
+    const out = new Float64Array(layout.size + 10);
+    simulator.simulate(slot, plainPerson({ key, months: 30, interventions: [{ slotIndex: 0, startMonth: 2 }] }), out, 7);
+    simulator.flush(slot, out, 7);
+    const inA = expectedMonths(key, 30);
+    const at = (offset: number, n: number) => [...out.slice(7 + offset, 7 + offset + n)];
+    if (inA <= 2) {
+      // Gone before month 2: never given the intervention.
+      t.equal(out[7 + layout.costIntervention], 0, `person ${key}: left at ${inA}`);
+      continue;
+    }
+    seen.add(inA);
+    t.same([out[7 + layout.monthsState], out[7 + layout.monthsState + 1]], [inA, 30 - inA], `person ${key}: months in A`);
+    t.equal(out[7 + layout.costIntervention], 113_035, `person ${key}: the intervention's cost`);
+    const interventionByYear = Array(18).fill(0);
+    interventionByYear[2] = 113_035;
+    t.same(at(layout.interventionFyAgency, 18), interventionByYear, `person ${key}: by year and agency`);
+    // A's months by financial year: 12 in 2026-27 at most, then 2027-28, then 2028-29.
+    const aByYear = [Math.min(inA, 12), Math.max(0, Math.min(inA, 24) - 12), Math.max(0, inA - 24)];
+    const costs = Array(36).fill(0);
+    for (let f = 0; f < 3; f++) costs[f * 12 + 1] = aByYear[f] * 10_000;
+    costs[2 * 2 + 1] = 113_035;
+    t.same(at(layout.costFyAgency, 36), costs, `person ${key}: costs by year and agency`);
+    t.equal(out[7 + layout.costAge + 10], Math.min(inA, 12) * 10_000 + 113_035, `person ${key}: at age 10`);
+  }
+  t.ok(seen.size >= 3, `several different stays after the effect ends: ${[...seen]}`);
+});

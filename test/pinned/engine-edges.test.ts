@@ -669,3 +669,31 @@ t.test('a planned intervention: its costs are booked where they fall, and its ef
   }
   t.ok(seen.size >= 3, `several different stays after the effect ends: ${[...seen]}`);
 });
+
+t.test('planned moves happen at their month, and only from the states they name', async (t) => {
+  // Kills nextPlanEvent's moves (`move.month > after && move.month < next`, each side → true,
+  // `>=`, `<=`, `&&` → `||`): the kernel wakes for the earliest move still to come. Two
+  // states, q = 0 (A £100 a month, B free), 30 months from April 2026. Moves (sorted by month,
+  // as PersonPlan requires): to B at month 5; to A at month 12 from B only (taken: the person is
+  // in B); to B at month 16 from B only (not taken: in A; the planned state is now B all the
+  // same); to B at month 20 (null: only while still in the last planned state, B: not taken).
+  const model = compileModel(twoStateModel(0));
+  const layout = metricLayout({ nFinancialYears: 3, nAgencies: 6, nStates: model.nStates, nAgeYears: 25, nInterventions: 0 });
+  const simulator = new Simulator(model, layout, { startYear: 2026, startMonth: 4 }, { parameterUncertainty: false });
+  const slot = simulator.addSlot({ interventions: [], statePrices: [] });
+  const fromB = Uint8Array.of(0, 1);
+  const out = new Float64Array(layout.size);
+  simulator.beginRun(1, 0);
+  const moves = [
+    { month: 5, to: 1, fromStates: null },
+    { month: 12, to: 0, fromStates: fromB },
+    { month: 16, to: 1, fromStates: fromB },
+    { month: 20, to: 1, fromStates: null },
+  ];
+  simulator.simulate(slot, plainPerson({ months: 30, moves }), out, 0);
+  simulator.flush(slot, out, 0);
+  // A: months 0-4 and 12-29 (23 months); B: 5-11 (7 months).
+  t.same([out[layout.monthsState], out[layout.monthsState + 1]], [23, 7]);
+  // By financial year: 2026-27 months 0-11 (A 5), 2027-28 months 12-23 (A 12), 2028-29 months 24-29 (A 6).
+  t.same([out[layout.costFyAgency + 1], out[layout.costFyAgency + 12 + 1], out[layout.costFyAgency + 24 + 1]], [50_000, 120_000, 60_000]);
+});

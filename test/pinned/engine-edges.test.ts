@@ -38,7 +38,8 @@ t.test('PersonCursors: begin makes room, resets what a start reads, and keeps th
   t.equal(cursors.ivEnd.length, 10 * 32, 'IV_SLOTS a person');
   t.equal(cursors.ivDelivered.length, 10 * 32);
   t.equal(cursors.watch.length, 10);
-  t.ok(cursors.watch.every((w) => w === watch), 'everyone watches the list given');
+  // Array.from, not every(): every() skips the holes an unfilled array would have.
+  t.ok(Array.from(cursors.watch, (w) => w === watch).every(Boolean), 'everyone watches the list given');
   t.same([...cursors.pauseAt], Array(10).fill(0x3fffffff), 'NO_EVENT: no pause planned');
   t.same([...cursors.deliverMask, ...cursors.started, ...cursors.finished], Array(30).fill(0));
 
@@ -48,13 +49,14 @@ t.test('PersonCursors: begin makes room, resets what a start reads, and keeps th
   cursors.started[2] = 1;
   cursors.finished[2] = 1;
   cursors.m[2] = 9;
+  cursors.offerDraw[2] = 0.25;
   cursors.saved[2 * 32 + 5] = 4;
   cursors.ivDelivered[2 * 32 + 7] = 1;
   const other = new Uint8Array([1]);
   cursors.begin(3, other);
   t.equal(cursors.capacity, 10, 'a run of 3 fits in 10: no growth');
   t.equal(cursors.watch.length, 3);
-  t.ok(cursors.watch.every((w) => w === other));
+  t.ok(Array.from(cursors.watch, (w) => w === other).every(Boolean));
   t.same([cursors.pauseAt[2], cursors.deliverMask[2], cursors.started[2], cursors.finished[2]], [0x3fffffff, 0, 0, 0]);
 
   cursors.begin(10, other);
@@ -68,6 +70,7 @@ t.test('PersonCursors: begin makes room, resets what a start reads, and keeps th
   t.equal(cursors.saved.length, 13 * 32);
   t.equal(cursors.ivDelivered.length, 13 * 32);
   t.equal(cursors.m[2], 9, 'int32 columns keep their values on growing');
+  t.equal(cursors.offerDraw[2], 0.25, 'the offers’ draws are kept too');
   t.equal(cursors.saved[2 * 32 + 5], 4, 'the saved block keeps its values');
   t.equal(cursors.ivDelivered[2 * 32 + 7], 1, 'uint8 columns keep their values (ivDelivered is not reset by begin)');
 
@@ -89,9 +92,9 @@ t.test('PersonCursors: the readers look in the person’s own block', async (t) 
   cursors.saved[2 * 32 + 5] = 3;
   cursors.saved[1 * 32 + 5] = 1;
   cursors.ivDelivered[2 * 32 + 6] = 1;
-  cursors.saved[2 * 32 - 12] = 1; // i × 32 − virt
+  cursors.saved[1 * 32 - 12] = 1; // person 1's i × 32 − virt
   cursors.saved[2 * 32 - 5] = 8; // i × 32 − fy
-  cursors.ivDelivered[2 * 32 - 6] = 1; // i × 32 − bit
+  cursors.ivDelivered[1 * 32 - 6] = 1; // person 1's i × 32 − bit
   t.same([0, 1, 2, 3].map((i) => cursors.atActualPrice(i)), [false, false, true, false]);
   t.same([0, 1, 2, 3].map((i) => cursors.financialYear(i)), [0, 1, 3, 0]);
   t.same([5, 6, 7].map((bit) => cursors.interventionDelivered(2, bit)), [false, true, false]);
@@ -150,7 +153,10 @@ t.test('a weekly price is held in 64ths of a penny a month', async (t) => {
   // Two states with q = 0 and A at £1 a week: a person aged 10 in A for the 12 months from
   // April 2026. A standard month is 365/84 weeks: 100 × 365/84 = 434.5238… pence, held as
   // round(434.5238… × 64) / 64 = 27,810/64 = 434.53125 pence. Costs by year of age are at the
-  // standard month: age 10 holds 12 × 434.53125 = 5,214.375 pence.
+  // standard month: age 10 holds 12 × 434.53125 = 5,214.375 pence. By financial year the weekly
+  // price is scaled to the year's days: 2026-27 has 365 (12 × 434.53125 = 5,214.375 again);
+  // 2027-28 has 366 (February 2028): 100 × 366/84 = 435.714… a month, held as 27,886/64 =
+  // 435.71875; 12 months: 5,228.625 (`× scale` → `/ scale` gives 433.34…).
   const spec = twoStateModel(0, {
     unitCosts: [{ id: 'a_cost', label: 'A', states: ['a'], amount: 1, per: 'week', agency: 'childrens_social_care', source: 'test' }],
   });
@@ -158,14 +164,17 @@ t.test('a weekly price is held in 64ths of a penny a month', async (t) => {
   const layout = metricLayout({ nFinancialYears: 2, nAgencies: 6, nStates: model.nStates, nAgeYears: 25, nInterventions: 0 });
   const simulator = new Simulator(model, layout, { startYear: 2026, startMonth: 4 }, { parameterUncertainty: false });
   const slot = simulator.addSlot({ interventions: [], statePrices: [] });
-  const person: PersonPlan = { ageMonths: 120, startState: 0, key: 0, months: 12, moves: [], interventions: [], currentPlacementWeeklyPrice: null };
+  const person: PersonPlan = { ageMonths: 120, startState: 0, key: 0, months: 24, moves: [], interventions: [], currentPlacementWeeklyPrice: null };
   const out = new Float64Array(layout.size);
   simulator.beginRun(1, 0);
   simulator.simulate(slot, person, out, 0);
   simulator.flush(slot, out, 0);
   t.equal(out[layout.costAge + 10], 5214.375);
-  t.equal(out[layout.costAge + 9] + out[layout.costAge + 11], 0);
-  t.equal(out[layout.monthsState + 0], 12);
+  t.equal(out[layout.costAge + 11], 5214.375);
+  t.equal(out[layout.costAge + 9] + out[layout.costAge + 12], 0);
+  t.equal(out[layout.monthsState + 0], 24);
+  t.same([out[layout.costFyAgency + 1], out[layout.costFyAgency + 12 + 1]], [5214.375, 5228.625], 'children’s social care, cashable, by financial year');
+  t.equal(out[layout.costState], 5214.375 + 5228.625);
 });
 
 /** One run of `people` under `slot`: the run's vector and its total in pence (layout.ts runTotal). */
@@ -265,13 +274,14 @@ t.test('monthlyPence and personMonthlyPence: the model’s month, or today’s p
   // (`Math.min(age, horizon − 1)` → `Math.max`, `horizon + 1`: age 400 months is past the
   // horizon of 25 years, 300 months).
   // A costs a placement fee of £100 a month and £2 a week, and £1 a week not part of the fee;
-  // B costs nothing. A standard month is 365/84 weeks: w = 100 × 365/84 pence a month for £1 a week.
+  // B has a placement fee of £30 a month. A standard month is 365/84 weeks: w = 100 × 365/84 pence a month for £1 a week.
   const w = (100 * 365) / 84;
   const spec = twoStateModel(0, {
     unitCosts: [
       { id: 'fee', label: 'Fee', states: ['a'], amount: 100, per: 'month', agency: 'childrens_social_care', source: 'test', placementFee: true },
       { id: 'fee_week', label: 'Fee (weekly)', states: ['a'], amount: 2, per: 'week', agency: 'childrens_social_care', source: 'test', placementFee: true },
       { id: 'extra', label: 'Extra', states: ['a'], amount: 1, per: 'week', agency: 'health', source: 'test' },
+      { id: 'b_fee', label: 'B fee', states: ['b'], amount: 30, per: 'month', agency: 'childrens_social_care', source: 'test', placementFee: true },
     ],
   });
   const model = compileModel(spec);
@@ -283,7 +293,7 @@ t.test('monthlyPence and personMonthlyPence: the model’s month, or today’s p
   const modelA = 10_000 + 3 * w;
   close(simulator.monthlyPence(slot, 120, 0), modelA, 'A at 10');
   close(simulator.monthlyPence(slot, 400, 0), modelA, 'A past the horizon: priced at its last month');
-  t.equal(simulator.monthlyPence(slot, 120, 1), 0, 'B');
+  t.equal(simulator.monthlyPence(slot, 120, 1), 3_000, 'B (a fee of £30 a month: its own cell, state 1)');
 
   const person = plainPerson({ currentPlacementWeeklyPrice: 700 });
   // At the actual price: the fee (10,000 + 2w) is replaced by £700 a week, 700w; the £1 a week stays.
@@ -291,7 +301,8 @@ t.test('monthlyPence and personMonthlyPence: the model’s month, or today’s p
   close(simulator.personMonthlyPence(slot, 400, 0, person, true, 0), w + 700 * w, 'at the actual price, past the horizon');
   close(simulator.personMonthlyPence(slot, 120, 0, person, false, 0), modelA, 'no longer at the actual price');
   close(simulator.personMonthlyPence(slot, 120, 0, plainPerson(), true, 0), modelA, 'no actual price');
-  t.equal(simulator.personMonthlyPence(slot, 120, 1, person, true, 0), 0, 'another state than today’s placement: B');
+  t.equal(simulator.personMonthlyPence(slot, 120, 1, person, true, 0), 3_000, 'another state than today’s placement: B');
+  close(simulator.personMonthlyPence(slot, 120, 1, plainPerson({ startState: 1, currentPlacementWeeklyPrice: 700 }), true, 0), 700 * w, 'B at the actual price: its £30 fee replaced');
   close(simulator.personMonthlyPence(slot, 120, 0, plainPerson({ startState: 1, currentPlacementWeeklyPrice: 700 }), true, 0), modelA, 'A when today’s placement is B');
   // By financial year: £500 in year 0, £900 in year 1; outside the list, the weekly price.
   const byYear = plainPerson({ currentPlacementWeeklyPrice: 700, currentPlacementPriceByYear: Float64Array.of(500, 900) });
@@ -341,8 +352,9 @@ t.test('gammaShapes: the constants of each Dirichlet row entry’s gamma draw', 
   // and its arithmetic (`shape + 1`, `− 1/3`, `1 / sqrt(9d)`, `1 / shape`, the index
   // `(key × nS + j) × 3` and its `+ 1`, `+ 2`). A model written by hand: two states, one band,
   // row 0 with concentration 10 over (0.95, 0.05), row 1 with concentration 4 over (0, 1), a
-  // second band with no concentration.
-  const model = { nStates: 2, nBands: 2, rowConcentration: Float64Array.of(10, 4, 0, Number.NaN), baseRows: Float64Array.of(0.95, 0.05, 0, 1, 0.5, 0.5, 0.5, 0.5) } as unknown as SimulationModel;
+  // a second band whose first row has concentration 4 over (0.25, 0.75): shapes exactly 1 (not
+  // boosted: `shape < 1` → `<=` would) and 3; its second row has none (NaN).
+  const model = { nStates: 2, nBands: 2, rowConcentration: Float64Array.of(10, 4, 4, Number.NaN), baseRows: Float64Array.of(0.95, 0.05, 0, 1, 0.25, 0.75, 0.5, 0.5) } as unknown as SimulationModel;
   t.same([...gammaShapes(model, false)], Array(24).fill(0), 'no uncertainty: nothing drawn');
   const out = gammaShapes(model, true);
   const shape1 = 10 * 0.95; // 9.5 ≥ 1: d = 9.5 − 1/3, no boost
@@ -350,9 +362,11 @@ t.test('gammaShapes: the constants of each Dirichlet row entry’s gamma draw', 
   const d1 = shape1 - 1 / 3;
   const d2 = shape2 + 1 - 1 / 3;
   const d4 = 4 - 1 / 3;
+  const d5 = 1 - 1 / 3;
+  const d6 = 3 - 1 / 3;
   t.same(
     [...out],
-    [d1, 1 / Math.sqrt(9 * d1), 0, d2, 1 / Math.sqrt(9 * d2), 1 / shape2, 0, 0, -1, d4, 1 / Math.sqrt(9 * d4), 0, ...Array(12).fill(0)],
+    [d1, 1 / Math.sqrt(9 * d1), 0, d2, 1 / Math.sqrt(9 * d2), 1 / shape2, 0, 0, -1, d4, 1 / Math.sqrt(9 * d4), 0, d5, 1 / Math.sqrt(9 * d5), 0, d6, 1 / Math.sqrt(9 * d6), 0, ...Array(6).fill(0)],
   );
   t.equal(out[5], 2);
 });
@@ -404,8 +418,9 @@ t.test('flush turns a year of occupancy into costs by year, agency, state and ag
   // side loosened or tightened, with NEET and care leaver months inside it).
   // Five absorbing states, everyone for the 12 months from April 2026 (all in 2026-27):
   //   a  in care: £100 a month (children's social care, cashable) and £1 a week (health)
-  //   r  in care, residential: £200 a month (children's social care, not cashable)
-  //   c  custody; n  care leaver, NEET; x  no flags, £50 a month from age 22
+  //   r  in care, residential: £200 a month (children's social care, cashable: the line a's
+  //      cell also has, so reading one line past a's would count a's price twice)
+  //   c  custody: £30 a month (children's social care, not cashable); n  care leaver, NEET; x  no flags, £50 a month from age 22
   // People: a, r and c at age 10; n at 19; x from 21½ (6 months at 21, 6 at 22); x from 18½
   // (6 at 18, 6 at 19).
   const spec = {
@@ -421,7 +436,8 @@ t.test('flush turns a year of occupancy into costs by year, agency, state and ag
     unitCosts: [
       { id: 'a_month', label: 'A', states: ['a'], amount: 100, per: 'month', agency: 'childrens_social_care', source: 'test' },
       { id: 'a_week', label: 'A weekly', states: ['a'], amount: 1, per: 'week', agency: 'health', source: 'test' },
-      { id: 'r_month', label: 'R', states: ['r'], amount: 200, per: 'month', agency: 'childrens_social_care', cashable: false, source: 'test' },
+      { id: 'r_month', label: 'R', states: ['r'], amount: 200, per: 'month', agency: 'childrens_social_care', source: 'test' },
+      { id: 'c_month', label: 'C', states: ['c'], amount: 30, per: 'month', agency: 'childrens_social_care', cashable: false, source: 'test' },
       { id: 'x_older', label: 'X from 22', states: ['x'], amount: 50, per: 'month', agency: 'childrens_social_care', minAgeYears: 22, source: 'test' },
     ],
   } as ReturnType<typeof twoStateModel>;
@@ -446,14 +462,14 @@ t.test('flush turns a year of occupancy into costs by year, agency, state and ag
   // £1 a week is 434.53125 pence a standard month (64ths of a penny); 2026-27 has 365 days in
   // 12 months, a standard year: 12 × 434.53125 = 5,214.375.
   const year0 = Array(12).fill(0);
-  year0[0 * 2 + 0] = 12 * 20_000; // children's social care, not cashable: r
-  year0[0 * 2 + 1] = 12 * 10_000 + 6 * 5_000; // children's social care, cashable: a, x from 22
+  year0[0 * 2 + 0] = 12 * 3_000; // children's social care, not cashable: c
+  year0[0 * 2 + 1] = 12 * 10_000 + 12 * 20_000 + 6 * 5_000; // children's social care, cashable: a, r, x from 22
   year0[2 * 2 + 1] = 5_214.375; // health, cashable: a weekly
   t.same(at(layout.costFyAgency, 24), [...year0, ...Array(12).fill(0)], 'costs by financial year, agency, cashable');
-  t.same(at(layout.costState, 5), [125_214.375, 240_000, 0, 0, 30_000], 'costs by state');
+  t.same(at(layout.costState, 5), [125_214.375, 240_000, 36_000, 0, 30_000], 'costs by state');
   t.same(at(layout.monthsState, 5), [12, 12, 12, 12, 24], 'months by state');
   const byAge = Array(25).fill(0);
-  byAge[10] = 125_214.375 + 240_000;
+  byAge[10] = 125_214.375 + 240_000 + 36_000;
   byAge[22] = 30_000;
   t.same(at(layout.costAge, 25), byAge, 'costs by year of age');
   const outcomes = at(layout.outcomes, 13);

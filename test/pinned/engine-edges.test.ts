@@ -588,27 +588,35 @@ t.test('today’s placement at its actual weekly price replaces the model’s fe
   // length`), its arithmetic (`× WEEKS_PER_MONTH × 100`, `actual − feeWeekly`, `× weekScale`,
   // `n × fee`, the cell `g × nS + start`, `f × nSeg + g`) and its bookings (`+=` → `-=`, the
   // cost line's index), and personMonthlyPence is checked above.
-  // Two states, q = 0: a person aged 10 stays in A (fee £100 a month, children's social care,
-  // cashable) for 24 months from April 2026, at £700 a week in 2026-27 and £1,400 in 2027-28.
+  // Two states, B (free) then A (state 1: the placement), q = 0: a person aged 10 stays in A (fee
+  // £100 a month, health, cashable: not state 0 nor agency 0, so a wrong cell or line shows) for 24 months from April 2026, at £700 a week in 2026-27 and £1,400 in 2027-28.
   // 2026-27 (365 days, 12 months, a standard year): 700 × 100 × 365/84 = 304,166.66… pence a
   // month, held as 19,466,667/64 = 304,166.671875; 12 months: 3,650,000.0625 (the fee's 120,000
   // booked, then replaced). 2027-28 (366 days: February 2028): 1,400 × 100 × 366/84 = 610,000 a
   // month; 12 months: 7,320,000. By year of age the breakdown is at the standard month and the
   // plain weekly price (£700): 3,650,000.0625 at 10 and at 11.
-  const model = compileModel(twoStateModel(0));
+  const model = compileModel({
+    ...twoStateModel(0),
+    states: [
+      { id: 'b', label: 'B', category: 'community', terminal: true },
+      { id: 'a', label: 'A', category: 'looked_after', flags: ['in_care'], placement: true },
+    ],
+    transitions: { all: { b: { b: 1 }, a: { a: 1 } } },
+    unitCosts: [{ id: 'a_cost', label: 'A', states: ['a'], amount: 100, per: 'month', agency: 'health', source: 'test', placementFee: true }],
+  } as ReturnType<typeof twoStateModel>);
   const layout = metricLayout({ nFinancialYears: 2, nAgencies: 6, nStates: model.nStates, nAgeYears: 25, nInterventions: 0 });
   const simulator = new Simulator(model, layout, { startYear: 2026, startMonth: 4 }, { parameterUncertainty: false });
   const slot = simulator.addSlot({ interventions: [], statePrices: [] });
   const out = new Float64Array(layout.size + 10);
   simulator.beginRun(1, 0);
-  simulator.simulate(slot, plainPerson({ months: 24, currentPlacementWeeklyPrice: 700, currentPlacementPriceByYear: Float64Array.of(700, 1400) }), out, 7);
+  simulator.simulate(slot, plainPerson({ startState: 1, months: 24, currentPlacementWeeklyPrice: 700, currentPlacementPriceByYear: Float64Array.of(700, 1400) }), out, 7);
   simulator.flush(slot, out, 7);
   const at = (offset: number, n: number) => [...out.slice(7 + offset, 7 + offset + n)];
   const byYear = Array(24).fill(0);
-  byYear[1] = 3_650_000.0625;
-  byYear[12 + 1] = 7_320_000;
+  byYear[2 * 2 + 1] = 3_650_000.0625;
+  byYear[12 + 2 * 2 + 1] = 7_320_000;
   t.same(at(layout.costFyAgency, 24), byYear);
-  t.same(at(layout.costState, 2), [3_650_000.0625 + 7_320_000, 0]);
+  t.same(at(layout.costState, 2), [0, 3_650_000.0625 + 7_320_000]);
   const byAge = Array(25).fill(0);
   byAge[10] = 3_650_000.0625;
   byAge[11] = 3_650_000.0625;

@@ -1636,7 +1636,7 @@ function rotl(x: number, k: number): number {
  * of shape + 1 and boost 1/shape; for a shape that is not positive, boost -1 (drawn as 0). The
  * same expressions as sampleGamma's, so the same bits.
  */
-function gammaShapes(model: SimulationModel, uncertain: boolean): Float64Array {
+export function gammaShapes(model: SimulationModel, uncertain: boolean): Float64Array {
   const nS = model.nStates;
   const out = new Float64Array(model.nBands * nS * nS * 3);
   if (!uncertain) return out;
@@ -1661,7 +1661,7 @@ function gammaShapes(model: SimulationModel, uncertain: boolean): Float64Array {
 }
 
 /** Whether two slots agree the same weekly prices for the same states, in the same order (so priceSlot makes the same prices). */
-function samePrices(a: PlanSlot, b: PlanSlot): boolean {
+export function samePrices(a: PlanSlot, b: PlanSlot): boolean {
   return a.statePrices.length === b.statePrices.length && a.statePrices.every((p, j) => p.state === b.statePrices[j].state && Object.is(p.weeklyPrice, b.statePrices[j].weeklyPrice));
 }
 
@@ -1670,7 +1670,7 @@ function samePrices(a: PlanSlot, b: PlanSlot): boolean {
  * (bit j of a mask is the j-th), and the same periods (none, or the very same list: its rate
  * changes are drawn by name, so the same list gets the same values).
  */
-function sameRows(a: PlanSlot, b: PlanSlot): boolean {
+export function sameRows(a: PlanSlot, b: PlanSlot): boolean {
   if (a.interventions.length !== b.interventions.length || a.interventions.some((iv, j) => iv !== b.interventions[j])) return false;
   const none = (slot: PlanSlot) => (slot.periods ?? []).every((period) => period.rates.length === 0 && period.redirects.length === 0);
   return a.periods === b.periods || (none(a) && none(b) && (a.periods?.length ?? 0) <= 1 && (b.periods?.length ?? 0) <= 1);
@@ -1688,9 +1688,10 @@ function sameRows(a: PlanSlot, b: PlanSlot): boolean {
  * r is an integer), so the draws and their outcomes are those of the comparison on doubles.
  * `stay[index]`: r below it stays in the state; `within[index]`: r below it is also a move within
  * the same kind of placement (u < P(stay) × the monthly within-state move rate). Returns the
- * number of entries.
+ * number of entries. Exported for its exact tests (test/pinned/engine-edges.test.ts), as are
+ * gammaShapes, samePrices and sameRows.
  */
-function cumulate(
+export function cumulate(
   p: ArrayLike<number>,
   self: number,
   targets: Int32Array,

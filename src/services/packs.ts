@@ -109,7 +109,7 @@ export async function packScorecard(db: Kysely<Database>, viewer: Role | undefin
   const protect = viewer === undefined || !can(viewer, 'individuals:read');
   // Protected, it is read at the latest quarter end as the API's default is: packs exported on
   // consecutive days must not be differenced into one day's events.
-  return getScorecard(db, { asOf: protect ? latestQuarterEnd(isoDay(now)) : isoDay(now), quarters: 8, protect });
+  return getScorecard(db, { asOf: protect ? latestQuarterEnd(isoDay(now)) : isoDay(now), quarters: 8, protect, today: isoDay(now) });
 }
 
 /** exportScenarioPack: builds the zip and audits who exported which runs (ids and hashes only). */

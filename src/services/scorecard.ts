@@ -1,3 +1,4 @@
+
 import type { Kysely } from 'kysely';
 import { type Actor, appendAuditEvent } from '../db/repositories/audit.ts';
 import { findTeamById, listAllEpisodes, listTargetRows, listTeamRows, upsertTarget } from '../db/repositories/teams.ts';
@@ -8,6 +9,7 @@ import { type Episode, episodeOn, type History, monthsBefore } from '../outcomes
 import {
   type Cell,
   computeScorecard,
+  quarterEnds,
   type MeasureResult,
   ragOf,
   SCORECARD_GROUPS,
@@ -489,8 +491,9 @@ const sameDomain = (x: Domain, y: Domain) => x.length === y.length && x.every(([
  * tells the reader nothing more: no hidden numerator or denominator becomes exactly derivable
  * (derivableFigures; of the figures never shown, `neverShown`, some may),
  * and what the reader can tell of each (feasibleDomains, with every figure they could now work out
- * exactly taken as known) is exactly what it was with the total hidden. Returns the figures as
- * shown.
+ * exactly taken as known) is exactly what it was with the total hidden. A hidden 0 that showing
+ * the total makes derivable is shown too, where `revealable` (default: every figure) allows;
+ * elsewhere it refuses the total. Returns the figures as shown.
  */
 export function showTotalsWhereSafe(
   values: number[],
@@ -500,6 +503,7 @@ export function showTotalsWhereSafe(
   candidates: number[],
   neverShown: ReadonlySet<number>,
   smallOrZero?: boolean[],
+  revealable?: (i: number) => boolean,
 ): ShownCount[] {
   const mark: Array<SuppressionMark | null> = shown.map((s) => (s === SMALL_COUNT || s === COMPLEMENT ? s : null));
   const before = feasibleDomains(values, mark, relations, isCount, smallOrZero);
@@ -513,12 +517,19 @@ export function showTotalsWhereSafe(
     // exactly derivable, as an organisation's difference does once its numerator and denominator
     // are both shown; the bounds are then computed with it known. A shown-as-hidden figure (a
     // "<5" or a "c" numerator or denominator) worked out exactly refuses the total.
+    // A hidden 0 (a "c") that becomes derivable is shown as 0 with the total, when it may be
+    // (`revealable`): the reader works it out anyway, and "c" beside a shown 0 it must be says
+    // nothing (issue 17 review: an organisation's exits shown "c of 0").
     const derived = derivableFigures(values, trial.map((m) => m !== null), relations).filter((i) => !derivableBefore.has(i));
-    if (derived.some((i) => trial[i] === SMALL_COUNT || !neverShown.has(i))) continue;
+    const revealed = derived.filter((i) => !neverShown.has(i));
+    if (derived.some((i) => trial[i] === SMALL_COUNT) || revealed.some((i) => values[i] !== 0 || !(revealable?.(i) ?? true))) continue;
     const known = trial.map((m, i) => (derived.includes(i) ? null : m));
     const after = feasibleDomains(values, known, relations, isCount, smallOrZero);
     if (!after) continue;
-    if (known.every((m, i) => m !== SMALL_COUNT || sameDomain(after[i], before[i]))) mark[t] = null;
+    if (known.every((m, i) => m !== SMALL_COUNT || sameDomain(after[i], before[i]))) {
+      mark[t] = null;
+      for (const i of revealed) mark[i] = null;
+    }
   }
   return values.map((v, i) => mark[i] ?? Math.round(v));
 }
@@ -538,7 +549,15 @@ function cellsOf(result: MeasureResult, cells: Cell[], protect: boolean, shown?:
   }
   const shield = (values: number[]): ShownCount[] => protectCounts({ values, relations: [teamRelation(0, cells.length)] });
   if (kind === 'money') {
-    const people = shield(cells.map((c) => c.people));
+    // The organisation's spend is of the teams with a budget alone (its outsideBudget says what
+    // it leaves out), so those teams' young people add up to a second total, shown with it: a
+    // budgeted team's hidden spend must not be the organisation's less the other budgeted teams'.
+    const org = cells[cells.length - 1];
+    const budgeted = cells.slice(0, -2).flatMap((c, i) => (c.denominator > 0 ? [i] : []));
+    const values = [...cells.map((c) => c.people), ...(org.outsideBudget ? [org.people - org.outsideBudget.people] : [])];
+    const relations = [teamRelation(0, cells.length), ...(org.outsideBudget ? [{ parts: budgeted, total: cells.length }] : [])];
+    const guarded = protectCounts({ values, relations });
+    const people = guarded.slice(0, cells.length).map((s, i) => (i === cells.length - 1 && typeof guarded[cells.length] === 'string' ? guarded[cells.length] : s));
     // Unpriced children are a count of children like any other (review finding 4).
     const unpriced = shield(cells.map((c) => c.unpriced ?? 0));
     return cells.map((c, i) => {
@@ -629,6 +648,19 @@ export function shownCells(results: MeasureResult[], protect: boolean, asOf?: st
 /** Quarter ends (MM-DD) the protected scorecard may be read at. */
 const QUARTER_ENDS = ['03-31', '06-30', '09-30', '12-31'];
 
+/**
+ * The quarter ends a role without individual access can read: the last 12 on or before today
+ * (three years, as many as the scorecard's longest trend). They are protected as one set and
+ * every answer is a slice of it (scorecardCells); an asOf before them is refused (400), and a
+ * trend reaching back before them starts at the first of them.
+ */
+export const BOARD_QUARTERS = 12;
+
+/** The quarter ends the board can read on `today` (YYYY-MM-DD), oldest first (BOARD_QUARTERS of them). */
+export function boardQuarterEnds(today: string): string[] {
+  return quarterEnds(latestQuarterEnd(today), BOARD_QUARTERS);
+}
+
 /** Whether `day` (YYYY-MM-DD) is 31 March, 30 June, 30 September or 31 December. */
 export function isQuarterEnd(day: string): boolean {
   return QUARTER_ENDS.includes(day.slice(5));
@@ -641,6 +673,63 @@ export function latestQuarterEnd(day: string): string {
   return ends[ends.length - 1] ?? `${year - 1}-12-31`;
 }
 
+/**
+ * Every measure as the answer shows it: the computed result (its trend the last `quarters`
+ * quarter ends on or before asOf, oldest first) and its cells now and at each of those quarter
+ * ends (teams…, no team, organisation), protected when `protect` is set.
+ *
+ * Protected and read on a quarter end (the board's only way in), the quarterly measures are
+ * protected once for every answer the board can read that day: the last BOARD_QUARTERS quarter
+ * ends on or before `today` (boardQuarterEnds), as one set (shownCells, the flow identity across
+ * years included), and the answer is a slice of it: the quarters on or before asOf, the last
+ * `quarters` of them, none before the set (so the trend can be shorter than asked); the now view
+ * is asOf's quarter. So a quarter's figures are the same in every answer read on a day, whatever
+ * asOf and quarters are asked for (issue 17 review: a team's "<5" was worked out from figures of
+ * answers for different quarters, each protected on its own). When a new quarter end passes, the
+ * set moves on a quarter and is protected again: an earlier quarter's marks can then change (the
+ * README, "Small numbers", says so). The snapshot measures (spend, key workers) are of asOf, each
+ * protected alone as before. In full, or protected on a day outside the set (callers refuse it),
+ * only the quarters asked for are computed. `today` (YYYY-MM-DD) defaults to asOf.
+ * Pure (no database), for the API and the tests.
+ */
+export function scorecardCells(input: {
+  people: ScorecardPerson[];
+  teams: Parameters<typeof computeScorecard>[0]['teams'];
+  thresholds: Map<string, Thresholds>;
+  asOf: string;
+  quarters: number;
+  protect: boolean;
+  today?: string;
+}): Array<{ result: MeasureResult; now: CellDto[]; trend: CellDto[][] }> {
+  const args = { people: input.people, teams: input.teams, thresholds: input.thresholds };
+  const window = boardQuarterEnds(input.today ?? input.asOf);
+  if (!input.protect || !window.includes(input.asOf)) {
+    const results = computeScorecard({ ...args, asOf: input.asOf, quarters: input.quarters });
+    const shown = shownCells(results, input.protect, input.asOf);
+    return results.map((result) => ({ result, ...(shown.get(result.definition.id) as { now: CellDto[]; trend: CellDto[][] }) }));
+  }
+  const end = window[window.length - 1];
+  const all = computeScorecard({ ...args, asOf: end, quarters: window.length });
+  const shownAll = shownCells(all, true, end);
+  // The answer's own quarters: those of the set on or before asOf, the last `quarters`.
+  const upTo = window.indexOf(input.asOf);
+  const from = Math.max(0, upTo + 1 - input.quarters);
+  const atAsOf = computeScorecard({ ...args, asOf: input.asOf, quarters: upTo + 1 - from });
+  const snapshots = shownCells(
+    atAsOf.filter((r) => r.trend.length === 0),
+    true,
+    input.asOf,
+  );
+  return atAsOf.map((result, k) => {
+    const id = result.definition.id;
+    if (result.trend.length === 0) return { result, ...(snapshots.get(id) as { now: CellDto[]; trend: CellDto[][] }) };
+    const cells = shownAll.get(id) as { now: CellDto[]; trend: CellDto[][] };
+    // all[k] is the same measure (computeScorecard answers every measure in one order).
+    const ends = all[k].trend.map((q) => q.quarterEnd);
+    return { result, now: cells.trend[ends.indexOf(input.asOf)], trend: result.trend.map((q) => cells.trend[ends.indexOf(q.quarterEnd)]) };
+  });
+}
+
 export interface ScorecardOptions {
   asOf: string;
   quarters: number;
@@ -648,6 +737,8 @@ export interface ScorecardOptions {
   protect: boolean;
   /** Only this team's cells (the team view). */
   teamId?: string;
+  /** The day the answer is read (YYYY-MM-DD; default: today): protected, the quarters are protected as one set up to its latest quarter end (scorecardCells). */
+  today?: string;
 }
 
 export async function getScorecard(db: Kysely<Database>, options: ScorecardOptions) {
@@ -655,11 +746,9 @@ export async function getScorecard(db: Kysely<Database>, options: ScorecardOptio
   if (options.teamId !== undefined && !(await findTeamById(db, options.teamId))) throw new NotFoundError('Team', options.teamId);
   const teams = teamRows.map((t) => ({ id: t.id, name: t.name, service: t.service, annualBudget: t.annual_budget_pence === null ? null : Number(t.annual_budget_pence) / 100 }));
   const people = await loadPeople(db, options.asOf);
-  const results = computeScorecard({ people, teams, thresholds: await storedThresholds(db), asOf: options.asOf, quarters: options.quarters });
   const keep = (i: number) => options.teamId === undefined || teams[i].id === options.teamId;
-  const shown = shownCells(results, options.protect, options.asOf);
-  const measures = results.map((r) => {
-    const { now, trend } = shown.get(r.definition.id) as { now: CellDto[]; trend: CellDto[][] };
+  const shownMeasures = scorecardCells({ people, teams, thresholds: await storedThresholds(db), asOf: options.asOf, quarters: options.quarters, protect: options.protect, today: options.today ?? new Date().toISOString().slice(0, 10) });
+  const measures = shownMeasures.map(({ result: r, now, trend }) => {
     const n = r.teams.length;
     return {
       id: r.definition.id,

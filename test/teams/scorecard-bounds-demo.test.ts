@@ -1,6 +1,7 @@
 import t from 'tap';
 import { feasibleDomains, type Relation, type SuppressionMark } from '../../src/export/disclosure.ts';
 import { loadDemoCohortIfEmpty } from '../../src/demo/load-demo-cohort.ts';
+import { boardQuarterEnds } from '../../src/services/scorecard.ts';
 import { buildTestApp } from '../helpers/app.ts';
 
 /**
@@ -14,8 +15,11 @@ import { buildTestApp } from '../helpers/app.ts';
 type Cell = { numerator: number | string | null; denominator: number | string | null };
 type Measure = { id: string; kind: string; organisation: Cell; teams: Cell[]; noTeam: Cell };
 
-// The reviewer's day, and earlier quarter ends where the demo is thinner and has more counts of 1-4.
-const DAYS = ['2023-06-30', '2022-06-30', '2021-06-30', '2021-09-30'];
+// The earliest quarter ends the board can read (the last 12 on or before today), where the demo
+// is thinnest and has most counts of 1-4; the reviewer's day (30 June 2023) is now before them and
+// refused to the board (test/teams/scorecard-across-answers.test.ts), and its case is kept by the
+// oldest of these. Figures are protected with all 12 as one set, so each day is checked as read.
+const DAYS = boardQuarterEnds(new Date().toISOString().slice(0, 10)).slice(0, 4);
 
 /** How many whole numbers a domain (a union of closed intervals) holds. */
 const size = (d: Array<[number, number]> | undefined) => (d ?? []).reduce((a, [lo, hi]) => a + hi - lo + 1, 0);
@@ -61,8 +65,13 @@ t.test('demo borough, 30 June 2023 and earlier: no "<5" on the board\'s scorecar
       // numerator is a shown 0 (say "0 of 5 exits were to adoption": publishable, its
       // denominator being 5 or more, and it already says no team had one).
       const organisationZero = seen[n - 1].numerator === 0;
+      // The rule's one stated exception (README, "Small numbers"): where a total is itself "<5",
+      // its parts are at most what it can be (teams 3 and 1 of an organisation's 4 exits: each
+      // team at most 3, the organisation at least 2). No hiding can change what marks alone say;
+      // such a figure must still be one of at least three values.
+      const smallTotal = relations.some((r) => [...r.parts, r.total].includes(i) && mark[r.total] === '<5' && [...r.parts, r.total].every((j) => mark[j] !== null || values[j] === 0));
       if (smallOrZero[i] && organisationZero && JSON.stringify(domains?.[i]) === '[[0,0]]') t.pass(`${day} ${m.id}: figure ${i} is 0, as the organisation's shown 0 says`);
-      else if (wholeCellSmall) t.ok(size(domains?.[i] as Array<[number, number]>) >= 3, `${day} ${m.id}: figure ${i} ("<5", its whole cell small) is one of at least 3 values ${JSON.stringify(domains?.[i])}`);
+      else if (wholeCellSmall || smallTotal) t.ok(size(domains?.[i] as Array<[number, number]>) >= 3, `${day} ${m.id}: figure ${i} ("<5", ${smallTotal ? "in a relation whose total is <5" : "its whole cell small"}) is one of at least 3 values ${JSON.stringify(domains?.[i])}`);
       else if (smallOrZero[i]) t.ok(['[[0,4]]', '[[1,4]]'].includes(JSON.stringify(domains?.[i])), `${day} ${m.id}: figure ${i} ("<5" over "<5") can be any of 1-4 ${JSON.stringify(domains?.[i])}`);
       else t.same(domains?.[i], [[1, 4]], `${day} ${m.id}: figure ${i} ("<5") can be any of 1-4`);
     });

@@ -5,7 +5,7 @@ import { IdParams, notFound, standardErrors } from '../../schemas/common.ts';
 import { MeasureParams, OutcomeMeasure, Scorecard, ScorecardQuery, TargetInput } from '../../schemas/scorecard.ts';
 import { can } from '../../services/access-control.ts';
 import { BadRequestError } from '../../services/errors.ts';
-import { getScorecard, isQuarterEnd, latestQuarterEnd, listOutcomeMeasures, setTarget } from '../../services/scorecard.ts';
+import { BOARD_QUARTERS, boardQuarterEnds, getScorecard, isQuarterEnd, latestQuarterEnd, listOutcomeMeasures, setTarget } from '../../services/scorecard.ts';
 import { isoDay } from '../../services/young-people.ts';
 
 /**
@@ -13,7 +13,7 @@ import { isoDay } from '../../services/young-people.ts';
  * without individual access (the board) read them under the disclosure rule.
  */
 
-const DISCLOSURE = 'Roles without individual access (the board) read it at quarter ends only (31 March, 30 June, 30 September, 31 December: by default the latest on or before today, shown in asOf; any other asOf is a 400 naming querystring/asOf) and under the disclosure rule (README, "Small numbers"): counts of 1-4 children show as "<5", a second count is hidden ("c") where the organisation total would give one away, and shares, colours and money are withheld wherever a count behind them is hidden.';
+const DISCLOSURE = 'Roles without individual access (the board) read it at quarter ends only, the last 12 (31 March, 30 June, 30 September, 31 December: by default the latest on or before today, shown in asOf; any other asOf is a 400 naming querystring/asOf; the trend starts no earlier than the first of the 12, and those 12 quarters are protected together, so every answer of the day shows a quarter alike) and under the disclosure rule (README, "Small numbers"): counts of 1-4 children show as "<5", a second count is hidden ("c") where the organisation total would give one away, and shares, colours and money are withheld wherever a count behind them is hidden.';
 
 export default async function scorecardRoutes(instance: FastifyInstance) {
   const fastify = instance.withTypeProvider<TypeBoxTypeProvider>();
@@ -35,7 +35,14 @@ export default async function scorecardRoutes(instance: FastifyInstance) {
         { field: 'querystring/asOf', reason: 'must be a quarter end (31 March, 30 June, 30 September or 31 December) for roles without access to individual records' },
       ]);
     }
-    return { asOf: query.asOf ?? (protect ? latestQuarterEnd(today) : today), quarters: query.quarters ?? 8 };
+    // The board's quarter ends are protected as one set, the last BOARD_QUARTERS (scorecardCells).
+    const readable = boardQuarterEnds(today);
+    if (protect && query.asOf !== undefined && query.asOf < readable[0]) {
+      throw new BadRequestError('asOf is before the quarter ends roles without individual access can read', [
+        { field: 'querystring/asOf', reason: `must be one of the last ${BOARD_QUARTERS} quarter ends (${readable[0]} to ${readable[readable.length - 1]}) for roles without access to individual records` },
+      ]);
+    }
+    return { asOf: query.asOf ?? (protect ? latestQuarterEnd(today) : today), quarters: query.quarters ?? 8, today };
   };
 
   fastify.get(

@@ -1,4 +1,3 @@
-
 import type { Kysely } from 'kysely';
 import { type Actor, appendAuditEvent } from '../db/repositories/audit.ts';
 import { findTeamById, listAllEpisodes, listTargetRows, listTeamRows, upsertTarget } from '../db/repositories/teams.ts';

@@ -713,19 +713,28 @@ export function scorecardCells(input: {
   // The answer's own quarters: those of the set on or before asOf, the last `quarters`.
   const upTo = window.indexOf(input.asOf);
   const from = Math.max(0, upTo + 1 - input.quarters);
-  const atAsOf = computeScorecard({ ...args, asOf: input.asOf, quarters: upTo + 1 - from });
+  // The snapshot measures (spend, key workers) are of asOf itself; no quarter is computed for
+  // them (quarters: 0), and the quarterly measures come from the set's one computation, so the
+  // figures and the marks of an answer are of the same run.
+  const atAsOf = computeScorecard({ ...args, asOf: input.asOf, quarters: 0 });
   const snapshots = shownCells(
-    atAsOf.filter((r) => r.trend.length === 0),
+    atAsOf.filter((_, k) => all[k].trend.length === 0),
     true,
     input.asOf,
   );
-  return atAsOf.map((result, k) => {
-    const id = result.definition.id;
-    if (result.trend.length === 0) return { result, ...(snapshots.get(id) as { now: CellDto[]; trend: CellDto[][] }) };
+  return all.map((whole, k) => {
+    const id = whole.definition.id;
+    if (whole.trend.length === 0) {
+      const result = atAsOf[k];
+      return { result, ...(snapshots.get(id) as { now: CellDto[]; trend: CellDto[][] }) };
+    }
     const cells = shownAll.get(id) as { now: CellDto[]; trend: CellDto[][] };
-    // all[k] is the same measure (computeScorecard answers every measure in one order).
-    const ends = all[k].trend.map((q) => q.quarterEnd);
-    return { result, now: cells.trend[ends.indexOf(input.asOf)], trend: result.trend.map((q) => cells.trend[ends.indexOf(q.quarterEnd)]) };
+    // The now view read on a quarter end is that quarter's view (computeScorecard computes both
+    // with yearEnding of the same day), so it is the window's entry at asOf: all's trend is the
+    // window, oldest first, so that is entry upTo.
+    const quarter = whole.trend[upTo];
+    const result: MeasureResult = { ...whole, organisation: quarter.organisation, teams: quarter.teams, unassigned: quarter.unassigned, trend: whole.trend.slice(from, upTo + 1) };
+    return { result, now: cells.trend[upTo], trend: cells.trend.slice(from, upTo + 1) };
   });
 }
 

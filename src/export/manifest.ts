@@ -80,7 +80,7 @@ export function buildManifest(input: PackInput, files: Record<string, Uint8Array
             asOf: input.scorecard.asOf,
             disclosure: input.scorecard.disclosure,
             files: ['workbook.xlsx (Scorecard sheet)', 'tables/scorecard.csv', 'report.pdf (Balanced scorecard)'],
-            note: 'The balanced scorecard is the records as of asOf as the exporting role reads them (GET /v1/scorecard?asOf=…), not a result of the runs: re-running the runs does not reproduce it.',
+            note: 'The balanced scorecard is the records as of asOf as the programme board reads them (GET /v1/scorecard?asOf=…, protected by the small-numbers rule whoever exports), not a result of the runs: re-running the runs does not reproduce it.',
           },
         }
       : {}),

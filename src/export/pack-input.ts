@@ -31,7 +31,7 @@ export interface PackInput {
   software: { name: string; version: string };
   /** The caller said the runs simulated different cohorts and asked for them side by side anyway. */
   differentCohortsAcknowledged?: boolean;
-  /** The balanced scorecard as the exporting role reads it (GET /v1/scorecard), as of the export date: a Scorecard sheet. */
+  /** The balanced scorecard as the board reads it (GET /v1/scorecard, protected), at the latest quarter end on or before the export date: a Scorecard sheet. */
   scorecard?: PackScorecard;
 }
 

@@ -8,10 +8,10 @@ import type { Cell, PackTable } from './tables.ts';
  * the gap, the red-amber-green status in words (and, on the sheet, as the cell's fill), the
  * numerator and denominator, then the value at each quarter end (the trend).
  *
- * Built from GET /v1/scorecard's answer for the exporting role, as of the pack's export date
- * (src/services/scorecard.ts getScorecard), so a role without individual access gets the
- * disclosure-protected view the API gives it: counts of 1-4 children shown as "<5" (or "c"), and
- * the share and colour behind them withheld. Nothing here recomputes or unprotects a figure.
+ * Built from GET /v1/scorecard's answer as the board reads it, whoever exports (src/services/packs.ts
+ * packScorecard): the disclosure-protected view, counts of 1-4 children shown as "<5" (or "c"),
+ * and the share and colour behind them withheld. Nothing here recomputes or unprotects a figure.
+ * A full view (disclosure "full") renders too, for a caller that passes one.
  */
 
 type Shown = number | string | null;
@@ -26,9 +26,9 @@ export interface PackScorecardCell {
   spendComplete?: boolean;
 }
 /**
- * What the scorecard's as-of date is, in words: the export day for roles that read individual
- * records; for the board (protected), the last quarter end before it, since the small-numbers rule
- * is applied to whole quarters only (src/services/packs.ts).
+ * What the scorecard's as-of date is, in words: protected (every pack), the last quarter end on
+ * or before the export day, since the small-numbers rule is applied to whole quarters only
+ * (src/services/packs.ts); a full view, the export day.
  */
 export function scorecardAsOfPhrase(s: Pick<PackScorecard, 'disclosure'>): string {
   return s.disclosure === 'protected' ? 'the last quarter end before this pack was exported (the board reads whole quarters only)' : 'the day this pack was exported';

@@ -8,7 +8,7 @@ import type { Database, ScenarioRunRow } from '../db/schema.ts';
 import type { Chart } from '../export/charts.ts';
 import type { FundingView } from '../export/funding.ts';
 import { type ShownCount, showCount } from '../export/disclosure.ts';
-import { can, type Role } from './access-control.ts';
+import type { Role } from './access-control.ts';
 import { getScorecard, latestQuarterEnd } from './scorecard.ts';
 import { isoDay } from './young-people.ts';
 import { checkRunsShowable, runGateFacts } from './disclosure-view.ts';
@@ -101,20 +101,20 @@ export async function loadPackInput(deps: PackDeps, request: PackRequest, create
 }
 
 /**
- * The balanced scorecard for the pack: GET /v1/scorecard's answer for the exporting role, as of
- * the export date (the latest quarter end on or before it when protected) with its eight quarters; protected (the disclosure rule) unless the role reads
- * individual records, and protected when no role is named.
+ * The balanced scorecard for the pack: GET /v1/scorecard's answer as the board reads it, whoever
+ * exports. A pack is the same for every role and is made to be passed on (to the programme
+ * board), so its scorecard follows the small-numbers rule like every other count in it: read at
+ * the latest quarter end on or before the export day (whole quarters only: packs exported on
+ * consecutive days must not be differenced into one day's events), eight quarters, protected as
+ * one set with the board's other answers of that day (`today`).
  */
-export async function packScorecard(db: Kysely<Database>, viewer: Role | undefined, now: Date) {
-  const protect = viewer === undefined || !can(viewer, 'individuals:read');
-  // Protected, it is read at the latest quarter end as the API's default is: packs exported on
-  // consecutive days must not be differenced into one day's events.
-  return getScorecard(db, { asOf: protect ? latestQuarterEnd(isoDay(now)) : isoDay(now), quarters: 8, protect, today: isoDay(now) });
+export async function packScorecard(db: Kysely<Database>, now: Date) {
+  return getScorecard(db, { asOf: latestQuarterEnd(isoDay(now)), quarters: 8, protect: true, today: isoDay(now) });
 }
 
 /** exportScenarioPack: builds the zip and audits who exported which runs (ids and hashes only). */
 export async function exportScenarioPack(deps: PackDeps, actor: Actor, request: PackRequest, now: Date): Promise<ScenarioPack> {
-  const input = { ...(await loadPackInput(deps, request, now)), scorecard: await packScorecard(deps.db, request.viewer, now) };
+  const input = { ...(await loadPackInput(deps, request, now)), scorecard: await packScorecard(deps.db, now) };
   const pack = await (deps.render ?? buildScenarioPack)(input);
   await appendAuditEvent(deps.db, actor, {
     action: 'pack.export',

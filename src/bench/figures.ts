@@ -96,6 +96,12 @@ export const figures: Figure[] = [
     measure: () => import('./pathway-projection-http.ts').then((m) => m.pathwayProjectionHttpMilliseconds()),
   },
   {
+    name: 'scorecard_board_cpu_ms',
+    unit: 'ms of CPU',
+    description: 'getScorecard as the board reads it (protected: the last 12 quarter ends as one set), demo borough, in-process on the embedded database (median of 9; wall beside)',
+    measure: () => import('./scorecard-board.ts').then((m) => m.boardScorecardMilliseconds()),
+  },
+  {
     name: 'ssda903_calibrate_seconds',
     unit: 's',
     description: 'Import and calibrate ten years of SSDA903 returns of a synthetic authority with about 1,000 children in care (generating the files is not timed)',

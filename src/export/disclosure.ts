@@ -189,11 +189,17 @@ export function derivableFigures(values: number[], hidden: boolean[], relations:
     if (best < 0) continue;
     [rows[r], rows[best]] = [rows[best], rows[r]];
     const p = rows[r][c];
-    for (let j = 0; j < unknowns.length; j++) rows[r][j] /= p;
+    // The rows are sparse (a relation has a few members): only the pivot row's non-zero
+    // columns change another row, so only those are visited (subtracting f × 0 changes nothing).
+    const nonZero: number[] = [];
+    for (let j = 0; j < unknowns.length; j++) {
+      rows[r][j] /= p;
+      if (rows[r][j] !== 0) nonZero.push(j);
+    }
     for (let i = 0; i < rows.length; i++) {
       if (i === r || Math.abs(rows[i][c]) <= eps) continue;
       const f = rows[i][c];
-      for (let j = 0; j < unknowns.length; j++) rows[i][j] -= f * rows[r][j];
+      for (const j of nonZero) rows[i][j] -= f * rows[r][j];
     }
     pivots.push(c);
     r++;
@@ -221,8 +227,16 @@ function normalise(d: Domain): Domain {
   return out;
 }
 
-/** {a + b : a in x, b in y}, exact for unions of integer intervals. */
+/**
+ * {a + b : a in x, b in y}, exact for unions of integer intervals. Domains are never changed in
+ * place (every result is a new array of new pairs, or an argument itself), so one may be shared.
+ */
 function plus(x: Domain, y: Domain): Domain {
+  // Most sums are of single intervals, or with a fixed 0: no sort needed (the protection's
+  // propagation spends most of its time here).
+  if (x.length === 1 && x[0][0] === 0 && x[0][1] === 0) return y;
+  if (y.length === 1 && y[0][0] === 0 && y[0][1] === 0) return x;
+  if (x.length === 1 && y.length === 1) return x[0][0] + y[0][0] <= x[0][1] + y[0][1] ? [[x[0][0] + y[0][0], x[0][1] + y[0][1]]] : [];
   const out: Domain = [];
   for (const [a, b] of x) for (const [c, d] of y) out.push([a + c, b + d]);
   return normalise(out);
@@ -231,6 +245,11 @@ function plus(x: Domain, y: Domain): Domain {
 const negate = (x: Domain): Domain => x.map(([lo, hi]) => [-hi, -lo] as [number, number]).reverse();
 
 function intersect(x: Domain, y: Domain): Domain {
+  if (x.length === 1 && y.length === 1) {
+    const lo = Math.max(x[0][0], y[0][0]);
+    const hi = Math.min(x[0][1], y[0][1]);
+    return lo <= hi ? [[lo, hi]] : [];
+  }
   const out: Domain = [];
   for (const [a, b] of x) for (const [c, d] of y) if (Math.max(a, c) <= Math.min(b, d)) out.push([Math.max(a, c), Math.min(b, d)]);
   return normalise(out);
@@ -244,9 +263,11 @@ const sameDomain = (x: Domain, y: Domain) => x.length === y.length && x.every(([
  * would have been shown "<5"), and counts are never negative; a hidden difference (isCount
  * false) can be anything. Shown figures are fixed at their rounded value (what the reader sees).
  * Each relation Σ parts = total narrows every hidden member to what the others allow (member =
- * total − Σ other parts, or total = Σ parts, by exact sums of interval unions); this runs over
- * all relations until nothing changes. Exact for one relation; over several it can only leave
- * a set too wide (a relaxation), never too narrow.
+ * total − Σ other parts, or total = Σ parts, by exact sums of interval unions); this runs until
+ * no relation narrows anything (a relation is looked at again only when one of its members was
+ * narrowed; test/export/disclosure-bounds.test.ts checks it against passes over every relation).
+ * Exact for one relation; over several it can only leave a set too wide (a relaxation), never
+ * too narrow.
  * Returns each figure's domain (a single point for a shown figure), or null when the shown
  * figures contradict the relations (rounded means can), in which case nothing is concluded.
  */
@@ -260,30 +281,56 @@ export function feasibleDomains(values: number[], mark: Array<SuppressionMark | 
       [SMALL_COUNT_THRESHOLD, Infinity],
     ];
   });
-  // Each pass only narrows whole-number sets; the cap stops unbounded hidden differences
-  // creeping down one step at a time when the shown figures contradict the relations.
-  for (let pass = 0; pass < 200; pass++) {
-    let changed = false;
-    for (const relation of relations) {
-      const members = [...relation.parts, relation.total];
-      if (!members.some((i) => mark[i] !== null)) continue;
-      for (const m of members) {
-        if (mark[m] === null) continue;
-        let allowed: Domain;
-        if (m === relation.total) allowed = relation.parts.reduce<Domain>((acc, p) => plus(acc, domains[p]), [[0, 0]]);
-        else {
-          const others = relation.parts.filter((p) => p !== m).reduce<Domain>((acc, p) => plus(acc, domains[p]), [[0, 0]]);
-          allowed = plus(domains[relation.total], negate(others));
-        }
-        const next = intersect(domains[m], allowed);
-        if (next.length === 0) return null;
-        if (!sameDomain(next, domains[m])) {
-          domains[m] = next;
-          changed = true;
+  // A worklist of relations: a relation is looked at again only when a member it has was
+  // narrowed (by another relation, or by itself: its members are narrowed from the domains they
+  // had when it was taken up). Narrowing is monotone, so the sets reached do not depend on the
+  // order; only relations with a hidden member can narrow anything. The cap (as many steps as
+  // 200 passes over them) stops unbounded hidden differences creeping down one step at a time
+  // when the shown figures contradict the relations.
+  const active = relations.filter((relation) => relation.parts.some((i) => mark[i] !== null) || mark[relation.total] !== null);
+  const touching: number[][] = values.map(() => []);
+  active.forEach((relation, r) => {
+    for (const m of new Set([...relation.parts, relation.total])) if (mark[m] !== null) touching[m].push(r);
+  });
+  // A ring of relation indices: each is queued at most once at a time.
+  const queue = active.map((_, r) => r);
+  const queued = active.map(() => true);
+  let head = 0;
+  let waiting = active.length;
+  const cap = 200 * active.length;
+  for (let step = 0; waiting > 0 && step < cap; step++) {
+    const r = queue[head];
+    head = (head + 1) % active.length;
+    waiting--;
+    queued[r] = false;
+    const relation = active[r];
+    const k = relation.parts.length;
+    // before[j] = Σ domains of parts 0..j-1; after[j] = Σ of parts j..k-1 (as they are now).
+    const before: Domain[] = [[[0, 0]]];
+    for (let j = 0; j < k; j++) before.push(plus(before[j], domains[relation.parts[j]]));
+    const after: Domain[] = new Array(k + 1);
+    after[k] = [[0, 0]];
+    for (let j = k - 1; j >= 0; j--) after[j] = plus(domains[relation.parts[j]], after[j + 1]);
+    const total = domains[relation.total];
+    const narrow = (m: number, allowed: Domain): boolean => {
+      const next = intersect(domains[m], allowed);
+      if (next.length === 0) return false;
+      if (!sameDomain(next, domains[m])) {
+        domains[m] = next;
+        for (const other of touching[m]) {
+          if (queued[other]) continue;
+          queued[other] = true;
+          queue[(head + waiting) % active.length] = other;
+          waiting++;
         }
       }
+      return true;
+    };
+    for (let j = 0; j < k; j++) {
+      const m = relation.parts[j];
+      if (mark[m] !== null && !narrow(m, plus(total, negate(plus(before[j], after[j + 1]))))) return null;
     }
-    if (!changed) return domains;
+    if (mark[relation.total] !== null && !narrow(relation.total, before[k])) return null;
   }
   return domains;
 }

@@ -226,10 +226,22 @@ function teamRelation(offset: number, length: number): Relation {
  * key worker" shows w of n, and the caseload shows k children with a key worker, where w + k = n
  * in every cell. Protected one measure at a time, a "<5" w could be read off as n − k; so their
  * counts are protected as one set, with that relation and each vector's team totals.
+ *
+ * The caseload's denominator counts key workers, not children, but every key worker counted has
+ * at least one of the cell's children, so it bounds them: k children with a key worker is at
+ * least the number of key workers (4 key workers beside "<5" children says 4; 0 key workers says
+ * 0 children; issue 17 review of 1 December). So a cell's key-worker count is withheld ("c")
+ * wherever its k is hidden. Key workers are not additive (one may work in two teams, so the
+ * organisation's count is at most the teams' sum), and a shown organisation count less the shown
+ * teams' would still bound a hidden team's from below: so when any team's (or no team's) count
+ * is withheld, the organisation's is withheld too.
  * Returns the shown numerator and denominator of "without a key worker" and the shown caseload
- * numerator, cell by cell.
+ * numerator and key-worker count, cell by cell (the organisation last).
  */
-export function protectWorkforce(without: Cell[], caseload: Cell[]): { withoutNumerator: ShownCount[]; withoutDenominator: ShownCount[]; caseloadNumerator: ShownCount[] } {
+export function protectWorkforce(
+  without: Cell[],
+  caseload: Cell[],
+): { withoutNumerator: ShownCount[]; withoutDenominator: ShownCount[]; caseloadNumerator: ShownCount[]; caseloadDenominator: ShownCount[] } {
   const n = without.length;
   const values = [...without.map((c) => c.numerator), ...without.map((c) => c.denominator), ...caseload.map((c) => c.numerator)];
   const relations: Relation[] = [teamRelation(0, n), teamRelation(n, n), teamRelation(2 * n, n)];
@@ -238,7 +250,10 @@ export function protectWorkforce(without: Cell[], caseload: Cell[]): { withoutNu
   // over a denominator of 1-4 is "<5" whatever it is, 0 included (protectCounts' smallOrZero).
   const smallOrZero = values.map((_, i) => i < n && isSmallCount(without[i].denominator));
   const shown = protectCounts({ values, relations, smallOrZero });
-  return { withoutNumerator: shown.slice(0, n), withoutDenominator: shown.slice(n, 2 * n), caseloadNumerator: shown.slice(2 * n) };
+  const caseloadNumerator = shown.slice(2 * n);
+  const caseloadDenominator: ShownCount[] = caseload.map((c, i) => (typeof caseloadNumerator[i] === 'string' ? COMPLEMENT : c.denominator));
+  if (caseloadDenominator.slice(0, n - 1).some((d) => typeof d === 'string')) caseloadDenominator[n - 1] = COMPLEMENT;
+  return { withoutNumerator: shown.slice(0, n), withoutDenominator: shown.slice(n, 2 * n), caseloadNumerator, caseloadDenominator };
 }
 
 /**
@@ -589,7 +604,7 @@ export function shownCells(results: MeasureResult[], protect: boolean, asOf?: st
   if (protect && without && caseload) {
     const w = protectWorkforce(setOf(without), setOf(caseload));
     joint.set(without.definition.id, { numerators: w.withoutNumerator, denominators: w.withoutDenominator });
-    joint.set(caseload.definition.id, { numerators: w.caseloadNumerator });
+    joint.set(caseload.definition.id, { numerators: w.caseloadNumerator, denominators: w.caseloadDenominator });
   }
   // The shares with nested denominators and the three measures of the flow identity, protected
   // together over every view at once: protectLinkedViews, the views a year apart tied by the
@@ -754,7 +769,9 @@ export async function getScorecard(db: Kysely<Database>, options: ScorecardOptio
   if (options.teamId !== undefined && !(await findTeamById(db, options.teamId))) throw new NotFoundError('Team', options.teamId);
   const teams = teamRows.map((t) => ({ id: t.id, name: t.name, service: t.service, annualBudget: t.annual_budget_pence === null ? null : Number(t.annual_budget_pence) / 100 }));
   const people = await loadPeople(db, options.asOf);
-  const keep = (i: number) => options.teamId === undefined || teams[i].id === options.teamId;
+  // A UUID in any case names the same team (the database answers ids in lower case).
+  const teamId = options.teamId?.toLowerCase();
+  const keep = (i: number) => teamId === undefined || teams[i].id === teamId;
   const shownMeasures = scorecardCells({ people, teams, thresholds: await storedThresholds(db), asOf: options.asOf, quarters: options.quarters, protect: options.protect, today: options.today ?? new Date().toISOString().slice(0, 10) });
   const measures = shownMeasures.map(({ result: r, now, trend }) => {
     const n = r.teams.length;

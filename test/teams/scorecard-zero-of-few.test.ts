@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import t from 'tap';
-import { feasibleDomains, type Relation, SMALL_COUNT } from '../../src/export/disclosure.ts';
+import { COMPLEMENT, feasibleDomains, type Relation, SMALL_COUNT } from '../../src/export/disclosure.ts';
 import type { Cell } from '../../src/outcomes/scorecard.ts';
 import { protectShare, protectWorkforce } from '../../src/services/scorecard.ts';
 
@@ -59,4 +59,19 @@ t.test('property: no shown numerator over a "<5" denominator, and the reader can
     { numRuns: 300, seed: 17 },
   );
   t.pass('300 random team sets');
+});
+
+t.test('review of 1 December: a key-worker count beside "<5" children is withheld (4 key workers say 4 children), and then the organisation’s too', async (t) => {
+  // Team G: 4 children, each with a key worker of their own (KW90001-KW90004); North: 37 children
+  // with a key worker over 5 key workers, 3 without; no team: none; organisation last.
+  const workforce = protectWorkforce([cell(0, 4), cell(3, 40), cell(0, 0), cell(3, 44)], [cell(4, 4), cell(37, 5), cell(0, 0), cell(41, 9)]);
+  t.equal(workforce.caseloadNumerator[0], SMALL_COUNT, 'team G’s children with a key worker: "<5"');
+  t.equal(workforce.caseloadDenominator[0], COMPLEMENT, 'its 4 key workers are withheld: every key worker has a child, so 4 would say 4 children');
+  t.equal(workforce.caseloadDenominator[3], COMPLEMENT, 'the organisation’s 9 is withheld: 9 − North’s 5 would say team G has 4 or more key workers');
+  workforce.caseloadNumerator.forEach((k, i) => {
+    if (typeof k === 'string') t.equal(typeof workforce.caseloadDenominator[i], 'string', `cell ${i}: a hidden count of children has its key workers withheld`);
+  });
+  // Nothing small: every figure shown, key workers included.
+  const all = protectWorkforce([cell(6, 40), cell(7, 40), cell(0, 0), cell(13, 80)], [cell(34, 5), cell(33, 6), cell(0, 0), cell(67, 11)]);
+  t.same(all.caseloadDenominator, [5, 6, 0, 11], 'with no hidden children every key-worker count is shown');
 });

@@ -16,8 +16,9 @@ const teamFields = {
     description: 'The team’s name, unique (e.g. "North CLA team"); not a person’s name. May not start with =, +, -, @ or a space.',
   }),
   service: Type.Enum([...TEAM_SERVICES], { description: 'Which service the team belongs to' }),
-  annualBudget: Type.Union([Type.Number({ minimum: 0, maximum: 1_000_000_000 }), Type.Null()], {
-    description: 'The team’s annual budget for placements and services, GBP, whole pence; null when it has none of its own',
+  annualBudget: Type.Union([Type.Number({ exclusiveMinimum: 0, maximum: 1_000_000_000 }), Type.Null()], {
+    description:
+      'The team’s annual budget for placements and services, GBP, whole pence, more than 0; null when it has none of its own (a budget of £0 is refused: spend against it has no meaning)',
   }),
 };
 

@@ -60,7 +60,8 @@ async function unknownEpisodeTeams(db: Kysely<Database>, episodes: EpisodeInputD
   const found = new Set((await db.selectFrom('teams').select('id').where('id', 'in', ids).execute()).map((r) => r.id));
   const errors: FieldError[] = [];
   episodes.forEach((e, i) => {
-    if (e.teamId !== undefined && !found.has(e.teamId)) errors.push({ field: `${prefix}/${i}/teamId`, reason: `names no team (${e.teamId})` });
+    // A UUID is the same whatever its case (PostgreSQL's uuid type answers in lower case).
+    if (e.teamId !== undefined && !found.has(e.teamId.toLowerCase())) errors.push({ field: `${prefix}/${i}/teamId`, reason: `names no team (${e.teamId})` });
   });
   return errors;
 }

@@ -1,5 +1,6 @@
 import t from 'tap';
 import { up as canonicalKeyWorkers } from '../../migrations/2026-12-01-60-key-worker-canonical.ts';
+import { up as budgetNotZero } from '../../migrations/2026-12-01-70-team-budget-not-zero.ts';
 import { buildTestApp } from '../helpers/app.ts';
 import { edgeOfCareRecord, residentialRecord } from '../young-people/records.ts';
 
@@ -211,4 +212,48 @@ t.test('the migration rewrites key-worker references stored before as the API no
   const byId = new Map(stored.map((r) => [r.id, r]));
   t.same(ids.map((id) => byId.get(id)?.key_worker_reference), ['KW0412', 'KW0412', null]);
   t.same(ids.map((id) => byId.get(id)?.version), [1, 1, 1], 'the version is kept');
+});
+
+t.test('review of 1 December: a budget of £0 is refused naming the field; one stored before reads as no budget', async (t) => {
+  const { app, as } = await buildTestApp(t);
+  for (const [method, url, payload] of [
+    ['POST', '/v1/teams', { name: 'Zero team', service: 'edge_of_care', annualBudget: 0 }],
+    ['POST', '/v1/teams', { name: 'Below zero', service: 'edge_of_care', annualBudget: -1 }],
+  ] as const) {
+    const refused = await as('admin', { method, url, payload });
+    t.equal(refused.statusCode, 400, `${JSON.stringify(payload)}: 400`);
+    t.match(refused.headers['content-type'], /application\/problem\+json/);
+    t.ok(
+      refused.json().errors.some((e: { field: string }) => e.field === 'body/annualBudget'),
+      `names body/annualBudget: ${JSON.stringify(refused.json().errors)}`,
+    );
+  }
+  const team = (await as('admin', { method: 'POST', url: '/v1/teams', payload: { name: 'Budgeted', service: 'edge_of_care', annualBudget: 0.01 } })).json();
+  t.equal(team.annualBudget, 0.01, 'a penny is a budget');
+  const patched = await as('admin', { method: 'PATCH', url: `/v1/teams/${team.id}`, payload: { annualBudget: 0 } });
+  t.equal(patched.statusCode, 400, 'nor may a budget be changed to £0');
+  // Stored as 0 before the rule (by hand here): the migration makes it no budget.
+  await app.db.updateTable('teams').set({ annual_budget_pence: 0 }).where('id', '=', team.id).execute();
+  await budgetNotZero(app.db);
+  t.equal((await as('admin', { method: 'GET', url: `/v1/teams/${team.id}` })).json().annualBudget, null);
+});
+
+t.test('review of 1 December: a team id in upper case names the same team (team view, history)', async (t) => {
+  const { as } = await buildTestApp(t);
+  const team = (await as('admin', { method: 'POST', url: '/v1/teams', payload: { name: 'Upper', service: 'edge_of_care' } })).json();
+  const upper = team.id.toUpperCase();
+  const view = await as('admin', { method: 'GET', url: `/v1/teams/${upper}/scorecard` });
+  t.equal(view.statusCode, 200);
+  const measures = view.json().groups.flatMap((g: { measures: Array<{ teams: Array<{ teamId: string }> }> }) => g.measures);
+  t.ok(
+    measures.length > 0 && measures.every((m: { teams: Array<{ teamId: string }> }) => m.teams.length === 1 && m.teams[0].teamId === team.id),
+    'every measure has the team’s cell (it was none)',
+  );
+  const person = (await as('admin', { method: 'POST', url: '/v1/young-people', payload: edgeOfCareRecord() })).json();
+  const history = await as('admin', {
+    method: 'PUT',
+    url: `/v1/young-people/${person.id}/history`,
+    payload: { episodes: [{ startDate: '2025-01-01', careState: 'edge_of_care', teamId: upper }] },
+  });
+  t.equal(history.statusCode, 200, `history naming the team in upper case: ${history.body.slice(0, 200)}`);
 });

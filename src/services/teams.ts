@@ -311,6 +311,14 @@ export interface HistorySubject {
   careState: string;
   /** The case is open (no closedOn): its history may not end without an exit reason. Absent: not checked. */
   open?: boolean;
+  /** The record's placement's distance from home, miles; absent when it has none (or not checked). */
+  distanceFromHomeMiles?: number;
+}
+
+/** The distance from home of a stored record's placement (jsonb), when it has one. */
+function placementDistance(placement: unknown): { distanceFromHomeMiles?: number } {
+  const miles = (placement as { distanceFromHomeMiles?: unknown } | null)?.distanceFromHomeMiles;
+  return typeof miles === 'number' ? { distanceFromHomeMiles: miles } : {};
 }
 
 /**
@@ -350,6 +358,14 @@ export function checkEpisodesAgainstRecord(episodes: EpisodeInputDto[], subject:
       errors.push({ field: `${prefix}/${i}/careState`, reason: `is the open episode, so must equal the record’s careState (${subject.careState})` });
       return;
     }
+    // The open episode is the record's placement today: two distances would count the child
+    // within 20 miles on one and beyond on the other (review of 1 December).
+    if (e.distanceFromHomeMiles !== undefined && subject.distanceFromHomeMiles !== undefined && e.distanceFromHomeMiles !== subject.distanceFromHomeMiles) {
+      errors.push({
+        field: `${prefix}/${i}/distanceFromHomeMiles`,
+        reason: `is the open episode, so must equal the record’s placement distanceFromHomeMiles (${subject.distanceFromHomeMiles}); leave it out to take the record’s`,
+      });
+    }
     const state = careStates.get(e.careState);
     if (state?.minAgeYears !== undefined && age < state.minAgeYears) errors.push({ field: `${prefix}/${i}/careState`, reason: `${state.id} is for ages ${state.minAgeYears} and over; this young person is ${age}` });
     else if (state?.maxAgeYears !== undefined && age >= state.maxAgeYears) errors.push({ field: `${prefix}/${i}/careState`, reason: `${state.id} is for ages under ${state.maxAgeYears}; this young person is ${age}` });
@@ -376,7 +392,12 @@ export async function replaceHistory(db: Kysely<Database>, actor: Actor, youngPe
   try {
     return await db.transaction().execute(async (trx) => {
       const person = await liveYoungPerson(trx, youngPersonId);
-      const contradictions = checkEpisodesAgainstRecord(episodes, { birthYear: person.birth_year, birthMonth: person.birth_month, careState: person.care_state, open: person.closed_on === null }, today, 'body/episodes');
+      const contradictions = checkEpisodesAgainstRecord(
+        episodes,
+        { birthYear: person.birth_year, birthMonth: person.birth_month, careState: person.care_state, open: person.closed_on === null, ...placementDistance(person.placement) },
+        today,
+        'body/episodes',
+      );
       if (contradictions.length > 0) throw new UnprocessableError('The history contradicts the record', contradictions);
       const unknown = await unknownEpisodeTeams(trx, episodes, 'body/episodes');
       if (unknown.length > 0) throw new UnprocessableError('The history names a team that does not exist', unknown);
@@ -794,14 +815,14 @@ export async function importHistories(db: Kysely<Database>, actor: Actor, text: 
   if (byReference.size > 0) {
     const found = await db
       .selectFrom('young_people')
-      .select(['id', 'reference', 'birth_year', 'birth_month', 'care_state', 'closed_on'])
+      .select(['id', 'reference', 'birth_year', 'birth_month', 'care_state', 'closed_on', 'placement'])
       .where('reference', 'in', [...byReference.keys()])
       .where('erased_at', 'is', null)
       .execute();
     for (const p of found) {
       if (!p.reference) continue;
       people.set(p.reference, p.id);
-      subjects.set(p.reference, { birthYear: p.birth_year, birthMonth: p.birth_month, careState: p.care_state, open: p.closed_on === null });
+      subjects.set(p.reference, { birthYear: p.birth_year, birthMonth: p.birth_month, careState: p.care_state, open: p.closed_on === null, ...placementDistance(p.placement) });
     }
   }
   for (const [reference, list] of byReference) {

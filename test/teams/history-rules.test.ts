@@ -120,3 +120,17 @@ t.test('flags where the measures cannot read them are refused naming the field (
   // The same flags where they belong are taken: an entry on the first looked-after episode.
   t.equal((await put([home, { ...foster, entry: 'unplanned_emergency' }, now])).statusCode, 200, 'an entry flag on the first episode of the period of care is taken');
 });
+
+t.test('review of 1 December: the open episode’s distance must be the record’s placement’s (422 naming the field)', async (t) => {
+  const { as } = await buildTestApp(t);
+  const year = new Date().getUTCFullYear();
+  const person = (await as('admin', { method: 'POST', url: '/v1/young-people', payload: residentialRecord() })).json(); // residential, 42.5 miles
+  const put = (episodes: unknown[]) => as('admin', { method: 'PUT', url: `/v1/young-people/${person.id}/history`, payload: { episodes } });
+  const other = await put([{ startDate: `${year - 1}-06-15`, careState: 'residential', distanceFromHomeMiles: 45 }]);
+  t.equal(other.statusCode, 422);
+  t.equal(other.json().errors[0].field, 'body/episodes/0/distanceFromHomeMiles');
+  t.match(other.json().errors[0].reason, /42\.5/);
+  // A closed episode may have been anywhere; the open one may leave the distance out or give the record's.
+  t.equal((await put([{ startDate: `${year - 2}-01-01`, endDate: `${year - 1}-06-15`, careState: 'residential', distanceFromHomeMiles: 5 }, { startDate: `${year - 1}-06-15`, careState: 'residential', distanceFromHomeMiles: 42.5 }])).statusCode, 200);
+  t.equal((await put([{ startDate: `${year - 1}-06-15`, careState: 'residential' }])).statusCode, 200);
+});

@@ -153,6 +153,7 @@ t.test('header problems, malformed CSV, empty files, other content types and ove
   const oversized = await post(big);
   t.equal(oversized.statusCode, 413);
   t.match(oversized.headers['content-type'], /application\/problem\+json/);
+  t.match(oversized.json().detail, /at most 2048 bytes/, 'the detail gives the upload limit, not the general one (review of 1 December)');
   t.equal(await storedCount(app), 0);
 });
 

@@ -138,7 +138,7 @@ async function problemDetails(fastify: FastifyInstance) {
     }
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) {
-      return sendProblem(reply, request, { status, title: titles[status] ?? 'Client error', detail: clientErrorDetail(error, status, fastify.initialConfig.bodyLimit) });
+      return sendProblem(reply, request, { status, title: titles[status] ?? 'Client error', detail: clientErrorDetail(error, status, request.routeOptions?.bodyLimit ?? fastify.initialConfig.bodyLimit) });
     }
     request.log.error({ err: error }, 'unhandled error');
     return sendProblem(reply, request, {
@@ -161,7 +161,7 @@ export function clientErrorDetail(error: FastifyError, status: number, bodyLimit
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return 'The body is empty but its Content-Type says JSON';
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return `The body is larger than this operation accepts${bodyLimit ? ` (the general limit is ${bodyLimit} bytes)` : ''}`;
+      return `The body is larger than this operation accepts${bodyLimit ? ` (at most ${bodyLimit} bytes)` : ''}`;
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? 'This operation does not accept a body of that Content-Type; see /docs' : 'Content-Length does not match the body';

@@ -507,7 +507,8 @@ t.test('a drawn chain’s rows: Dirichlet draws from the row’s own stream, p w
 });
 
 t.test('observed stock on a month: who counts, in which state, with what share', async (t) => {
-  // Kills `excluded.has` (→ false), `h.targets[k] < 0` → false (an unobserved month reads target
+  // Kills `excluded.has` (→ false), `k < 0` → `k <= 0` (a history starting in the month),
+  // `h.targets[k] < 0` → false (an unobserved month reads target
   // −1), `mode !== IN_CARE` → false (a child followed at home counted), `states.length === 1` →
   // true/false (an unknown kind split by the prior's shares; a single state with no band), `band ?
   // originShares : []` (no band: nothing), `counted.has(s) && shares[i]` (→ `||`, → true: an
@@ -535,13 +536,14 @@ t.test('observed stock on a month: who counts, in which state, with what share',
       child('share-zero', 1, 4), // d has no chance from out: shares 1, 0
       { ...child('later', 1, 0), firstMonth: month + 1 },
       { ...child('earlier', 1, 0), firstMonth: month - 3 },
+      { ...child('first-month', 1, 0), firstMonth: month, targets: Int32Array.from([3]), mode: Uint8Array.from([IN_CARE]) },
     ],
     targets,
   } as unknown as Histories;
   const stock = observedStock(histories, m, month, new Set(['a', 'b', 'd']), new Set(['excluded']));
   t.same([...stock.keys()], ['a', 'b']);
   close(t, stock.get('a'), 1 + 0.2 + 1, 1e-15, 'a: in-a, 0.2 of unknown-kind, no-band-single');
-  close(t, stock.get('b'), 0.8 + 1, 1e-15, 'b: 0.8 of unknown-kind, share-zero');
+  close(t, stock.get('b'), 0.8 + 1 + 1, 1e-15, 'b: 0.8 of unknown-kind, share-zero, first-month (its history starts in the month)');
 });
 
 t.test('group sums and type-7 quantiles', async (t) => {
@@ -638,4 +640,61 @@ t.test('nobody in care at the end: no percentage errors', async (t) => {
   t.equal(result.overall.wape, null);
   t.equal(result.startPopulation, 1);
   t.equal(result.overall.inInterval, result.overall.lower <= 0, 'in the interval only when its lower end is 0');
+});
+
+t.test('who starts and who enters: an exit seen once, a gap before a return, custody followed, a vanished child’s new episode', async (t) => {
+  // Backtest of 2024 (start 1 April 2023), all born March 2010 and in residential care (K2, PR4)
+  // from 1 June 2021 unless said:
+  //   P: open throughout (the one child who starts).
+  //   W1: care taken over by another authority (E3) on 15 March 2023: on 1 April 2023 'home' is
+  //       an exit's destination, seen once (DESTINATION_ONLY): not in the start. Back on 15 April
+  //       2023 (in care on 1 May, straight after that month): an entrant.
+  //   W2: E3 on 15 February 2023 (destination seen on 1 March, unobserved on 1 April), back on
+  //       10 May 2023 (after an unobserved month): an entrant.
+  //   C: sentenced (E9) on 10 October 2022, aged 12: followed in youth custody, a state a
+  //      placement (R5) maps to, so not counted as in care: not in the start.
+  //   V2: open on 31 March 2023, absent from the 2024 return (vanished), with a new episode from
+  //       1 December 2023: left out, so not an entrant.
+  // Kills, in `backtest`: `mode === DESTINATION_ONLY` → false (W1 would start), the followed
+  // child in a care state (C would start), and in the actual entrants the vanished guard (V2), `h.targets[i −
+  // 1] < 0` → false (W2) and `mode[i − 1] === DESTINATION_ONLY` → false (W1).
+  const born = { '500001': '15/03/2010', '500002': '15/03/2010', '500003': '15/03/2010', '500004': '15/03/2010', '500005': '15/03/2010' };
+  const open = (child: string) => `${child},01/06/2021,S,C2,N1,K2,PR4,,,`;
+  const imported = await importReturns(
+    {
+      2022: [open('500001'), open('500002'), open('500003'), open('500004'), open('500005')],
+      2023: [open('500001'), '500002,01/06/2021,S,C2,N1,K2,PR4,15/03/2023,E3,', '500003,01/06/2021,S,C2,N1,K2,PR4,15/02/2023,E3,', '500004,01/06/2021,S,C2,N1,K2,PR4,10/10/2022,E9,', open('500005')],
+      2024: [open('500001'), '500002,15/04/2023,S,C2,N1,K2,PR4,,,', '500003,10/05/2023,S,C2,N1,K2,PR4,,,', '500005,01/12/2023,S,C2,N1,K2,PR4,,,'],
+    },
+    born,
+  );
+  const result = backtest(imported, { priorModel: model, year: 2024, draws: 20 });
+  t.equal(result.vanished, 1, 'V2');
+  t.equal(result.startPopulation, 1, 'P alone');
+  t.equal(result.actualEntrants, 2, 'W1 and W2');
+  t.equal(result.overall.actual, 3, 'P, W1 and W2 in residential care on 1 April 2024 (V2 left out)');
+});
+
+t.test('last year’s stock leaves out the children who vanished that year; a child first in care on the start day starts', async (t) => {
+  // All born March 2010, in residential care (K2, PR4). P1, P2 from 1 June 2021, open
+  // throughout; V3 from 1 June 2021, in the 2022 return only (vanished in 2023); E1 from 15 March
+  // 2023, open (its history starts on 1 April 2023, the start day). Backtest of 2024: start P1,
+  // P2, E1; residential carried forward 3, the year before 2 (V3 left out): last year's flows
+  // 2 × 3 − 2 = 4. Kills `vanishedChildren(asOf, year − 1)` for the year before (V3 counted: 3)
+  // and `k < 0` → `k <= 0` in the start (E1 left out).
+  const born = { '600001': '15/03/2010', '600002': '15/03/2010', '600003': '15/03/2010', '600004': '15/03/2010' };
+  const open = (child: string, from = '01/06/2021') => `${child},${from},S,C2,N1,K2,PR4,,,`;
+  const imported = await importReturns(
+    {
+      2022: [open('600001'), open('600002'), open('600003')],
+      2023: [open('600001'), open('600002'), open('600004', '15/03/2023')],
+      2024: [open('600001'), open('600002'), open('600004', '15/03/2023')],
+    },
+    born,
+  );
+  const result = backtest(imported, { priorModel: model, year: 2024, draws: 20 });
+  t.equal(result.startPopulation, 3, 'P1, P2 and E1');
+  t.equal(result.vanished, 0);
+  const residential = result.groups.find((g) => g.group === 'residential')!;
+  t.same([residential.carriedForward, residential.lastYearsFlows, residential.actual], [3, 4, 3]);
 });

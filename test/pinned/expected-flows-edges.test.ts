@@ -219,22 +219,23 @@ t.test('entrants’ ages within their band and the months of their year, seen by
 
 t.test('age rules in the month before a birthday: the first rule for a state wins; the redirect reads them', async (t) => {
   // Two rules at 144 months (a 12th birthday): the first for care only (care → res), the second
-  // for edge and care (edge → res, care → care: not used for care, the first wins). P1 (edge,
-  // aged 142) and P2 (res, aged 142); places in res 1.25.
+  // for edge and care (edge → edge ½, res ½; care → care: not used for care, the first wins). P1
+  // (edge, aged 142) and P2 (res, aged 142); places in res 1.25.
   //   m 0 (aged 142, no rule at 143): P1 (½, ½, 0), P2 (0, 0, 1); res occupancy 1, no moves in.
-  //   m 1 (aged 143, the rules): P1 → (0, 0, 1), moves into res 1 (½ from edge, ½ from care; P2's
-  //        own res not counted); occupancy 2, excess 0.75: fraction 0.75 of P1's moved 1, to
-  //        care: P1 (0, 0.75, 0.25).
-  //   m 2: census (0, 0.75, 1.25); aged 144, past the last rule: the block rows; res 1.25, full.
+  //   m 1 (aged 143, the rules): P1 → (¼, 0, ¾), moves into res ¼ + ½ = ¾ (P2's own res not
+  //        counted); occupancy 1.75, excess 0.5: fraction ⅔ of P1's moved ¾, to care:
+  //        P1 (¼, ½, ¼).
+  //   m 2: census (¼, ½, 1.25); aged 144, past the last rule: the block rows; res 1.25, full.
   // Kills the rules' lookup (`lastRuleAge` and its reduce, `age + 1 <= lastRuleAge` → `<`, `age +
   // 1` → `age − 1`, `rules !== undefined`), `appliesTo[s]` → true/false, the rule row's offsets, the
   // block skipped in a rule month (`rows !== null` → true, `rulesAt[age + 1] !== undefined`), and
-  // the rule month's step and inflow (`row[j] × mass`, `i !== limits[k].state`, `× weight`).
+  // the rule month's step and inflow (`mass × row[j]` → `÷`, `i !== limits[k].state` → `===`,
+  // `mass × row[state]` → `÷`).
   const ruled = {
     ...model,
     ageTransitions: [
       { ageMonths: 144, appliesTo: Uint8Array.from([0, 1, 0]), rows: Float64Array.from([0, 0, 0, 0, 0, 1, 0, 0, 0]) },
-      { ageMonths: 144, appliesTo: Uint8Array.from([1, 1, 0]), rows: Float64Array.from([0, 0, 1, 0, 1, 0, 0, 0, 0]) },
+      { ageMonths: 144, appliesTo: Uint8Array.from([1, 1, 0]), rows: Float64Array.from([0.5, 0, 0.5, 0, 1, 0, 0, 0, 0]) },
     ],
   };
   const flows = planFlows(ruled, {
@@ -244,8 +245,15 @@ t.test('age rules in the month before a birthday: the first rule for a state win
     periods: undefined,
     limits: [{ state: RES, overflow: CARE, places: [1.25] }],
   });
-  t.same(round(flows.occupancyByYear[0]), [0, 0.75, 1.25]);
-  t.same(round(flows.redirectByYear[0]), [0.75, 0]);
+  t.same(round(flows.occupancyByYear[0]), [0.25, 0.5, 1.25]);
+  t.same(round(flows.redirectByYear[0]), round([2 / 3, 0]));
+  // A rule at 1 month (the first birthday in months) for a newborn on the edge: edge → res; a
+  // child aged 5 months on the edge beside it takes the band's rows: (¼, ¾, 0) in March. Kills
+  // `age + 1 >= 0` → `age − 1 >= 0` in rowFor (the newborn's rule skipped) and in blockFor (the
+  // newborn's month cached as the band's block, the rule row in it, read by the other child).
+  const newborn = { ...model, ageTransitions: [{ ageMonths: 1, appliesTo: Uint8Array.from([1, 0, 0]), rows: Float64Array.from([0, 0, 1, 0, 0, 0, 0, 0, 0]) }] };
+  const pair = planFlows(newborn, { request: { ...request, months: 3 }, people: [{ ...person, ageMonths: 0 }, { ...person, ageMonths: 5 }], entrants: [], periods: undefined, limits: [] });
+  t.same(pair.occupancyByYear[0], [0.25, 0.75, 1]);
 });
 
 /** edge → care ½, care → res ½, res absorbing: every row has a move out. */
@@ -328,4 +336,49 @@ t.test('arrivals: before the service opens nothing counts; entering later counts
   // age `m − offset` → `m + offset` (aged 145: ½).
   const entering = planFlows(bands, { request: { ...request, months: 3 }, people: [{ ...person, ageMonths: 143, offset: 1 }], entrants: [], periods: undefined, limits: [], eligibility: both });
   t.same(entering.eligibleArrivalsByYear, [[1.25, 0]]);
+});
+
+t.test('caches by period and band do not mix: an old person in year 0, a young one in year 2', async (t) => {
+  // Two bands, three periods with no rates. A, aged 150 months (old: the edge keeps ½) from
+  // January 2026; B, aged 100 months (young: the edge keeps ¾), entering in month 20 (August
+  // 2027, year 2). Census of March 2028 (month 26, year 2): A's edge after 26 old steps, B's after
+  // 6 young steps. Kills the cache keys' `period × nBands` → `period ÷ nBands` (rows and blocks:
+  // period 2 band 0 would read period 0 band 1, the old rows).
+  const bands = modelFor('flows-edges-bands', twoBands());
+  const YOUNG = [[0.75, 0.25, 0], [0, 1, 0], [0, 0, 1]];
+  const OLD = [[0.5, 0.5, 0], [0, 1, 0], [0, 0, 1]];
+  const flows = planFlows(bands, {
+    request: { ...request, months: 27 },
+    people: [{ ...person, ageMonths: 150 }, { ...person, ageMonths: 100, offset: 20 }],
+    entrants: [],
+    periods: [{ rates: [] }, { rates: [] }, { rates: [] }],
+    limits: [],
+  });
+  const a = steps([1, 0, 0], OLD, 26);
+  const b = steps([1, 0, 0], YOUNG, 6);
+  t.same(round(flows.occupancyByYear[2]), round([a[0] + b[0], a[1] + b[1], 0]));
+});
+
+t.test('the minimum age of an eligibility; a year past the periods reads the last one for the stay', async (t) => {
+  // Starting in care aged 144 months, eligible from 145: not counted on entry, and staying is no
+  // arrival. Kills `age < minAgeMonths` → false.
+  const care = Uint8Array.from([0, 1, 0]);
+  const young = planFlows(model, { request, people: [{ ...person, startState: CARE }], entrants: [], periods: undefined, limits: [], eligibility: [{ eligible: care, minAgeMonths: 145, maxAgeMonths: 1000, firstMonth: 0 }] });
+  t.same(young.eligibleArrivalsByYear, [[0, 0]]);
+  // The leaky chain with one period halving the edge's exits, the edge eligible: staying on the
+  // edge is no arrival in year 1 either (its stay read from the period, ¾). With rowFor's period
+  // `n − 1` → `n + 1`, year 1 reads no period: a stay of ½ and ¼ of the mass "arrives" each month.
+  const m = modelFor('flows-edges-leaky', leaky());
+  const half = { name: 'p', from: Uint8Array.from([1, 0, 0]), to: Uint8Array.from([0, 1, 1]), multiplier: toDistribution(0.5) };
+  const edge = planFlows(m, { request: { ...request, months: 6 }, people: [person], entrants: [], periods: [{ rates: [half] }], limits: [], eligibility: [{ eligible: Uint8Array.from([1, 0, 0]), minAgeMonths: 0, maxAgeMonths: 1000, firstMonth: 0 }] });
+  t.same(edge.eligibleArrivalsByYear, [[1, 0]], 'the edge on entry only');
+});
+
+t.test('a fourth period reads its own rows, not another state’s', async (t) => {
+  // One band, four periods with no rates, 39 months from January 2026: year 3 (April 2028 to
+  // March 2029) reads period 3. The edge halves every month: 2^−38 on the edge in March 2029.
+  // Kills the row cache's key `(period × nBands + band) × nS` → `÷ nS` (period 3's edge would
+  // read period 0's care row, key 1: all of the edge to care).
+  const flows = planFlows(model, { request: { ...request, months: 39 }, people: [person], entrants: [], periods: [{ rates: [] }, { rates: [] }, { rates: [] }, { rates: [] }], limits: [] });
+  t.equal(flows.occupancyByYear[3][0], 2 ** -38);
 });

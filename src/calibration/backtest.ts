@@ -297,7 +297,7 @@ export function vanishedChildren(imported: ImportedSsda903, year: number): Set<s
 }
 
 /** Children in care (in a placement that maps to a counted state) on the first day of `month`, by state. */
-function observedStock(histories: Histories, model: CostModelSpec, month: number, counted: ReadonlySet<string>, excluded: ReadonlySet<string>): Map<string, number> {
+export function observedStock(histories: Histories, model: CostModelSpec, month: number, counted: ReadonlySet<string>, excluded: ReadonlySet<string>): Map<string, number> {
   const out = new Map<string, number>();
   for (const h of histories.histories) {
     if (excluded.has(h.child)) continue;
@@ -314,7 +314,7 @@ function observedStock(histories: Histories, model: CostModelSpec, month: number
   return out;
 }
 
-function byGroup(byState: ReadonlyMap<string, number>): Record<PlacementGroup, number> {
+export function byGroup(byState: ReadonlyMap<string, number>): Record<PlacementGroup, number> {
   const out: Record<PlacementGroup, number> = { fostering: 0, residential: 0, supported: 0, other: 0 };
   for (const [state, n] of byState) out[placementGroup(state)] += n;
   return out;
@@ -327,7 +327,7 @@ const sumOf = (values: Iterable<number>) => {
 };
 
 /** The q-quantile of sorted values, linear between order statistics (Hyndman and Fan type 7). */
-function quantileSorted(sorted: Float64Array, q: number): number {
+export function quantileSorted(sorted: Float64Array, q: number): number {
   const h = (sorted.length - 1) * q;
   const lo = Math.floor(h);
   const hi = Math.min(sorted.length - 1, lo + 1);
@@ -341,7 +341,7 @@ interface ChainRow {
 }
 
 /** The fitted model in index form for the simulation: band rows with their Dirichlet concentrations, age transitions. */
-class Chain {
+export class Chain {
   readonly ids: string[];
   readonly index: Map<string, number>;
   readonly bands: CostModelSpec['ageBands'];
@@ -382,7 +382,7 @@ class Chain {
 }
 
 /** One draw of the chain: each band row drawn once, when first visited, from its posterior Dirichlet. */
-class DrawnChain {
+export class DrawnChain {
   private readonly drawn = new Map<number, { to: Int32Array; cumulative: Float64Array }>();
   private readonly fixed = new Map<ChainRow, { to: Int32Array; cumulative: Float64Array }>();
   private readonly rowStream = new Xoshiro128();

@@ -1,9 +1,13 @@
 import t, { type Test } from 'tap';
-import { backtest, backtestVerdict, entryRateFor, fitWindowFor, propagate, truncateToReturnYear, vanishedChildren } from '../../src/calibration/backtest.ts';
-import { calibrate } from '../../src/calibration/calibrate.ts';
-import { monthIndex, returnYearFirstMonth } from '../../src/calibration/dates.ts';
+import type { CostModelSpec } from '../../src/catalog/model-schema.ts';
+import { backtest, backtestVerdict, byGroup, Chain, DrawnChain, entryRateFor, fitWindowFor, observedStock, propagate, quantileSorted, truncateToReturnYear, vanishedChildren } from '../../src/calibration/backtest.ts';
+import { calibrate, originShares } from '../../src/calibration/calibrate.ts';
+import { ageYearsAtMonthStart, monthIndex, returnYearFirstMonth } from '../../src/calibration/dates.ts';
+import { FOLLOWED, type Histories, IN_CARE } from '../../src/calibration/history.ts';
 import { type ImportedSsda903, importSsda903 } from '../../src/calibration/import.ts';
 import { syntheticModel } from '../../src/calibration/synthetic-authority.ts';
+import { sampleGamma } from '../../src/simulation/distributions.ts';
+import { StreamPurpose, Xoshiro128 } from '../../src/simulation/random.ts';
 
 /**
  * src/calibration/backtest.ts worked by hand on tiny inputs, pure and fast (about 2 s in all), so
@@ -384,4 +388,313 @@ t.test('the verdict joins two benchmarks on one side in the mixed case; the entr
   const three = entryRateFor([10, 20, 60]);
   close(t, three.betweenYearVariance, 670, 1e-12, 'τ² over three years');
   close(t, three.scale, (90.5 / 9 + 670) / (90.5 / 3), 1e-12, 'scale');
+});
+
+/**
+ * A four-state model small enough to read every row of the chain by hand: out (edge of care,
+ * outside), a, b, c (looked after); bands young 0-9, old 10-17 (no rows: `transitions.old` is
+ * absent), adult 18-20. Rows of young: a → a ¾, b ¼ (ghost, no state, ½ and c at 0 are dropped);
+ * b → b; c → c at 0 and ghost only (nothing left); out → out ½, a 0.1, b 0.4; a row from ghost
+ * (no state) is skipped. adult: a → c. Age rules at the 10th birthday: a and ghost → b first,
+ * then a → c (the first rule for a state wins; ghost has no index).
+ */
+function mini(rateUncertainty?: CostModelSpec['rateUncertainty']): CostModelSpec {
+  const spec = structuredClone(model);
+  spec.states = [
+    { id: 'out', label: 'Out', category: 'edge_of_care' },
+    { id: 'a', label: 'A', category: 'looked_after' },
+    { id: 'b', label: 'B', category: 'looked_after' },
+    { id: 'c', label: 'C', category: 'looked_after' },
+  ] as CostModelSpec['states'];
+  spec.ageBands = [
+    { id: 'young', fromYears: 0, toYears: 10 },
+    { id: 'old', fromYears: 10, toYears: 18 },
+    { id: 'adult', fromYears: 18, toYears: 21 },
+  ] as CostModelSpec['ageBands'];
+  spec.transitions = {
+    young: { a: { a: 0.75, b: 0.25, ghost: 0.5, c: 0 }, b: { b: 1 }, c: { c: 0, ghost: 1 }, out: { out: 0.5, a: 0.1, b: 0.4 }, ghost: { a: 1 } },
+    adult: { a: { c: 1 } },
+  };
+  spec.ageTransitions = [
+    { atAgeYears: 10, from: ['a', 'ghost'], to: { b: 1 } },
+    { atAgeYears: 10, from: ['a'], to: { c: 1 } },
+  ] as CostModelSpec['ageTransitions'];
+  if (rateUncertainty) spec.rateUncertainty = rateUncertainty;
+  else delete spec.rateUncertainty;
+  return spec;
+}
+const OUT = 0;
+const A = 1;
+const B = 2;
+const C = 3;
+const rowOf = (r: { to: Int32Array; p: Float64Array; concentration: number } | undefined) => r && { to: [...r.to], p: [...r.p], concentration: r.concentration };
+
+t.test('the chain in index form: rows kept, zero and unknown destinations dropped, concentrations, age rules, bands', async (t) => {
+  // Kills compile's filter (`p > 0` → `>= 0`, `&&` → `||`, the filter removed), `transitions[band]
+  // ?? {}` (a band with no rows), `i === undefined` (a row from no state, an age rule for no
+  // state: set at index NaN/undefined as an own key), the three concentrations of line 366 (a
+  // row's own, the model's, 0 without rateUncertainty; each `?.`), the age rows (concentration 0,
+  // the first rule for a state), and bandIndex at each band's edges (`>=` → `>`, `<` → `<=`).
+  const chain = new Chain(mini({ concentration: 4, rowConcentration: { young: { a: 20 } } }));
+  t.same(chain.ids, ['out', 'a', 'b', 'c']);
+  t.same([...chain.index], [['out', 0], ['a', 1], ['b', 2], ['c', 3]]);
+  t.same(Object.keys(chain.rows), ['0', '1', '2', '3', '9'], 'young out, a, b, c; adult a (band 2 × 4 + 1); nothing for old or ghost');
+  t.equal(chain.rows.length, 12, '3 bands × 4 states');
+  t.same(rowOf(chain.rows[A]), { to: [A, B], p: [0.75, 0.25], concentration: 20 }, 'young a: its own concentration; ghost and c at 0 dropped');
+  t.same(rowOf(chain.rows[B]), { to: [B], p: [1], concentration: 4 }, 'young b: the model’s concentration');
+  t.same(rowOf(chain.rows[C]), { to: [], p: [], concentration: 4 }, 'young c: nothing left');
+  t.same(rowOf(chain.rows[OUT]), { to: [OUT, A, B], p: [0.5, 0.1, 0.4], concentration: 4 });
+  t.same(rowOf(chain.rows[2 * 4 + A]), { to: [C], p: [1], concentration: 4 }, 'adult a: no rowConcentration for the band');
+  t.same([...chain.ageRows.keys()], [10]);
+  const at10 = chain.ageRows.get(10)!;
+  t.same(Object.keys(at10), ['1'], 'only a: ghost has no index');
+  t.equal(at10.length, 4);
+  t.same(rowOf(at10[A]), { to: [B], p: [1], concentration: 0 }, 'the first rule for a; taken as given');
+  t.equal(new Chain(mini()).rows[A]?.concentration, 0, 'no rateUncertainty: 0');
+  t.equal(new Chain(mini({ concentration: 7 })).rows[A]?.concentration, 7, 'no rowConcentration: the model’s');
+  t.equal(new Chain(mini({ concentration: 7, rowConcentration: { adult: { a: 3 } } })).rows[A]?.concentration, 7, 'rowConcentration without the band: the model’s');
+  t.same([-1, 0, 9, 10, 17, 18, 20, 21].map((y) => chain.bandIndex(y)), [-1, 0, 0, 1, 1, 2, 2, -1]);
+  t.same(new Chain({ ...mini(), ageTransitions: undefined }).ageRows.size, 0, 'no age transitions, no age rows');
+});
+
+t.test('a drawn chain’s step: by the cumulative chances, the age rule at a birthday, the same state with no row or band', async (t) => {
+  // Without rateUncertainty every row is taken as given (concentration 0). Kills `u <
+  // cumulative[j]` (→ `<=`: u on a boundary), the fallback `to[to.length − 1] ?? state` (u = 1,
+  // an empty row), `if (ageRow)` (→ true/false), the birthday's `?.[state]` (a birthday with no
+  // rules), `band < 0` → `<= 0`, `if (!row)` → false (old has no rows), and the cumulative sums
+  // (`acc += w / sum`).
+  const drawn = new DrawnChain(new Chain(mini()), 903, 0);
+  const born = monthIndex(2020, 6);
+  const young = born + 2; // aged 0 on the first of the month
+  t.equal(drawn.step(A, born, young, 0.7499999), A);
+  t.equal(drawn.step(A, born, young, 0.75), B, 'a’s row: a below ¾, b from ¾');
+  t.equal(drawn.step(A, born, young, 1), B, 'u = 1: the last destination');
+  t.same([0, 0.4999, 0.5, 0.5999, 0.6, 0.9999].map((u) => drawn.step(OUT, born, young, u)), [OUT, OUT, A, A, B, B], 'out: ½, then 0.1, then 0.4');
+  t.equal(drawn.step(C, born, young, 0.5), C, 'an empty row: the same state');
+  t.equal(drawn.step(A, born, born + 60, 0.9), B, 'the 5th birthday has no rule: a’s row');
+  t.equal(drawn.step(A, born, born + 120, 0.1), B, 'the 10th birthday: the rule (b), not the young row (a below ¾)');
+  t.equal(drawn.step(OUT, born, born + 120, 0.55), A, 'no rule for out at 10: out’s row of young (aged 9 on the first)');
+  t.equal(drawn.step(A, born, born + 122, 0.1), A, 'old has no rows: the same state');
+  t.equal(drawn.step(A, born, born + 12 * 18 + 2, 0.1), C, 'adult a → c');
+  t.equal(drawn.step(A, born, born + 12 * 25 + 2, 0.1), A, 'aged 25: no band, the same state');
+});
+
+t.test('a drawn chain’s rows: Dirichlet draws from the row’s own stream, p when the draws are all 0', async (t) => {
+  // Kills the Dirichlet branch (`key !== undefined && concentration > 0` → false), its stream
+  // (seed, purpose, draw, `key + 1`), the gamma shapes (`concentration × p`), the zero-total
+  // fallback (`!(total > 0)` → false/`>= 0`, and the sum's `total > 0 ? total : Σp`).
+  const chain = new Chain(mini({ concentration: 4, rowConcentration: { young: { a: 20, out: 1e-300 } } }));
+  const born = monthIndex(2020, 6);
+  const young = born + 2;
+  const cumulativeOf = (seed: number, draw: number, key: number, shapes: number[]) => {
+    const rng = new Xoshiro128().reseed(seed, StreamPurpose.dirichletRow, draw, key + 1);
+    const g = shapes.map((shape) => sampleGamma(shape, rng));
+    const sum = g.reduce((x, y) => x + y, 0);
+    let acc = 0;
+    return g.map((x) => (acc += x / sum));
+  };
+  for (const [seed, draw] of [[903, 0], [903, 3], [11, 0]]) {
+    // Row a of young (key 1): Dirichlet(15, 5).
+    const [a] = cumulativeOf(seed, draw, A, [15, 5]);
+    const drawn = new DrawnChain(chain, seed, draw);
+    t.equal(drawn.step(A, born, young, a), B, `seed ${seed} draw ${draw}: u at the drawn chance of a (${a}) moves to b`);
+    t.equal(drawn.step(A, born, young, a - 1e-12), A, 'just below it stays');
+    t.ok(Math.abs(a - 0.75) > 1e-6, 'the drawn chance is not the mean');
+  }
+  // Row out of young: shapes 1e-300 × p, whose draws are all 0: p (½, 0.1, 0.4) is used.
+  const drawn = new DrawnChain(chain, 903, 0);
+  t.same([0.1, 0.5, 0.55, 0.6].map((u) => drawn.step(OUT, born, young, u)), [OUT, A, A, B], 'all-zero draws: the row’s own chances');
+});
+
+t.test('observed stock on a month: who counts, in which state, with what share', async (t) => {
+  // Kills `excluded.has` (→ false), `k < 0` → `k <= 0` (a history starting in the month),
+  // `h.targets[k] < 0` → false (an unobserved month reads target
+  // −1), `mode !== IN_CARE` → false (a child followed at home counted), `states.length === 1` →
+  // true/false (an unknown kind split by the prior's shares; a single state with no band), `band ?
+  // originShares : []` (no band: nothing), `counted.has(s) && shares[i]` (→ `||`, → true: an
+  // uncounted state, a share of 0 written).
+  const m = mini();
+  const month = monthIndex(2024, 4);
+  const targets = [{ states: ['a'] }, { states: ['a', 'b'] }, { states: ['c'] }, { states: ['b'] }, { states: ['b', 'd'] }];
+  const child = (id: string, age: number, target: number, mode = IN_CARE) => ({
+    child: id,
+    birthMonth: month - 1 - 12 * age,
+    firstMonth: month - 1,
+    targets: Int32Array.from([0, target, 0]),
+    mode: Uint8Array.from([IN_CARE, mode, IN_CARE]),
+  });
+  const histories = {
+    histories: [
+      child('in-a', 1, 0),
+      child('unknown-kind', 1, 1), // young: out's row gives a 0.1, b 0.4: shares 0.2, 0.8
+      child('followed', 1, 3, FOLLOWED),
+      child('unobserved', 1, -1),
+      child('excluded', 1, 0),
+      child('uncounted', 1, 2),
+      child('no-band-single', 25, 0),
+      child('no-band-unknown', 25, 1),
+      child('share-zero', 1, 4), // d has no chance from out: shares 1, 0
+      { ...child('later', 1, 0), firstMonth: month + 1 },
+      { ...child('earlier', 1, 0), firstMonth: month - 3 },
+      { ...child('first-month', 1, 0), firstMonth: month, targets: Int32Array.from([3]), mode: Uint8Array.from([IN_CARE]) },
+    ],
+    targets,
+  } as unknown as Histories;
+  const stock = observedStock(histories, m, month, new Set(['a', 'b', 'd']), new Set(['excluded']));
+  t.same([...stock.keys()], ['a', 'b']);
+  close(t, stock.get('a'), 1 + 0.2 + 1, 1e-15, 'a: in-a, 0.2 of unknown-kind, no-band-single');
+  close(t, stock.get('b'), 0.8 + 1 + 1, 1e-15, 'b: 0.8 of unknown-kind, share-zero, first-month (its history starts in the month)');
+});
+
+t.test('group sums and type-7 quantiles', async (t) => {
+  // Kills byGroup's `+= n` (→ `-=`) and its starting zeros, and quantileSorted's `(n − 1) × q`,
+  // `Math.floor`, `Math.min(n − 1, lo + 1)` (→ `n + 1`: q = 1 reads past the end) and the
+  // interpolation.
+  t.same(byGroup(new Map([['kinship_foster', 1], ['residential', 2], ['youth_custody', 0.5], ['inhouse_foster', 0.25], ['made_up', 1]])), { fostering: 1.25, residential: 2, supported: 0, other: 1.5 });
+  const sorted = Float64Array.from([1, 2, 4, 8]);
+  t.same([0, 0.25, 0.5, 0.75, 1].map((q) => quantileSorted(sorted, q)), [1, 1.75, 3, 5, 8]);
+  t.equal(quantileSorted(Float64Array.from([5]), 0.9), 5);
+});
+
+/** Episodes, headers and (empty) OC3 files of hand-written returns, imported. */
+const importReturns = (returns: Record<number, string[]>, born: Record<string, string>) =>
+  importSsda903(
+    Object.entries(returns).flatMap(([year, lines]) => [
+      { name: `${year}-episodes.csv`, buffer: csv([EPISODES, ...lines]) },
+      { name: `${year}-header.csv`, buffer: csv(['CHILD,SEX,DOB,ETHNIC', ...[...new Set(lines.map((l) => l.split(',')[0]))].map((c) => `${c},1,${born[c]},WBRI`)]) },
+      { name: `${year}-oc3.csv`, buffer: csv(['CHILD,DOB,IN_TOUCH,ACTIV,ACCOM']) },
+    ]),
+    { pseudonymKey: 'k' },
+  );
+
+t.test('twins share one propagation counted twice; a foster placement of unknown kind starts in both kinds by the prior’s shares', async (t) => {
+  // A1 and A2, born June 2012, in in-house foster care (U6, PR1) from 1 January 2021; U, born
+  // September 2014, in foster care of unknown kind (U6, no provider) from 5 May 2022; all open to
+  // 2024. Backtest of 2024: three in care on 1 April 2023 and on 1 April 2024; U counts in each
+  // kind by the fitted model's shares of moves into care at age 8 (band 5-9). Kills the grouping of
+  // alike children (`group.count += 1` → `-=`, the key, a group per child), the unknown kind's start
+  // weights (`states.length === 1`, `originShares`), and the Bernoulli variance `weight × p(1 − p)`.
+  const born = { '300001': '15/06/2012', '300002': '15/06/2012', '300003': '15/09/2014' };
+  const open = ['300001,01/01/2021,S,C2,N1,U6,PR1,,,', '300002,01/01/2021,S,C2,N1,U6,PR1,,,'];
+  const imported = await importReturns({ 2022: open, 2023: [...open, '300003,05/05/2022,S,C2,N1,U6,,,,'], 2024: [...open, '300003,05/05/2022,S,C2,N1,U6,,,,'] }, born);
+  const result = backtest(imported, { priorModel: model, year: 2024, draws: 20 });
+  t.equal(result.startPopulation, 3);
+  const fit = calibrate(truncateToReturnYear(imported, 2023), { priorModel: model, intervalLevel: 0.9, referenceWindow: { fromYear: 2022, toYear: 2023 }, forPublication: false });
+  const start = returnYearFirstMonth(2024);
+  const uBorn = monthIndex(2014, 9);
+  t.equal(ageYearsAtMonthStart(uBorn, start), 8);
+  const [inhouse, ifa] = originShares(fit.model, '5-9', ['inhouse_foster', 'ifa_foster']);
+  t.ok(inhouse > 0 && ifa > 0 && Math.abs(inhouse - ifa) > 1e-6, `two different shares (${inhouse}, ${ifa})`);
+  // The actual on 1 April 2024 counts U by the same shares (aged 9, the same band).
+  const actual = result.states.find((s) => s.state === 'inhouse_foster')!.actual;
+  close(t, actual, 2 + originShares(fit.model, '5-9', ['inhouse_foster', 'ifa_foster'])[0], 1e-12, 'A1, A2 and U’s in-house share');
+  const twins = propagate(fit.model, monthIndex(2012, 6), new Map([['inhouse_foster', 1]]), start, start + 12);
+  const u = propagate(fit.model, uBorn, new Map([['inhouse_foster', inhouse], ['ifa_foster', ifa]]), start, start + 12);
+  // The one entry in the fit window is U's (May 2022, aged 7, return 2023), split between the
+  // two kinds: the entrants are those of U alone.
+  t.same(fit.report.entries.byAge.map((c) => [c.ageYears, c.state]), [[7, 'ifa_foster'], [7, 'inhouse_foster']]);
+  // The calibration counts the entry by the prior's shares (its rows, not the fitted ones).
+  const [priorInhouse, priorIfa] = originShares(model, '5-9', ['inhouse_foster', 'ifa_foster']);
+  close(t, fit.report.entries.byAge[0].count, priorIfa, 1e-12, 'U’s entry in agency foster care: the prior’s share');
+  close(t, fit.report.entries.byAge[1].count, priorInhouse, 1e-12, 'in in-house: the prior’s share');
+  const entrants = new Map<string, number>();
+  for (const { ageYears, state, count } of fit.report.entries.byAge) {
+    for (let j = 1; j <= 12; j++) {
+      for (let r = 0; r < 12; r++) {
+        for (const [s, p] of propagate(fit.model, start + j - 1 - (12 * ageYears + r), new Map([[state, count / 24 / 12]]), start + j, start + 12)) entrants.set(s, (entrants.get(s) ?? 0) + p);
+      }
+    }
+  }
+  let inCareVariance = 0;
+  for (const s of result.states) {
+    const pt = twins.get(s.state) ?? 0;
+    const pu = u.get(s.state) ?? 0;
+    const pe = entrants.get(s.state) ?? 0;
+    close(t, s.projected, 2 * pt + pu + pe, 1e-12, `${s.state} projected: twice the twins’ chance, U’s, the entrants’`);
+    close(t, s.sd, Math.sqrt(2 * pt * (1 - pt) + pu * (1 - pu) + pe), 1e-12, `${s.state} sd`);
+  }
+  const inCare = (dist: Map<string, number>) => [...dist].filter(([s]) => COUNTED.has(s)).reduce((a, [, p]) => a + p, 0);
+  inCareVariance = 2 * inCare(twins) * (1 - inCare(twins)) + inCare(u) * (1 - inCare(u)) + inCare(entrants);
+  close(t, result.overall.sd, Math.sqrt(inCareVariance), 1e-12, 'overall sd: the twins as a binomial of 2');
+  close(t, result.overall.projected, 2 * inCare(twins) + inCare(u) + inCare(entrants), 1e-12, 'overall projected');
+  // A regression pin of the seeded interval (seed 903, 20 draws), as computed at this commit: U's
+  // starting kind is drawn by its shares in each draw.
+  t.same([result.overall.lower, result.overall.upper, result.overall.simulatedMean, result.overall.predictiveSd].map((x) => Math.round(x * 1e9) / 1e9), [1.95, 6.05, 3.25, 1.29269201]);
+  t.same(result.groups.map((g) => [g.group, Math.round(g.lower * 1e9) / 1e9, Math.round(g.upper * 1e9) / 1e9]), [
+    ['fostering', 1.95, 6.05],
+    ['residential', 0, 0],
+    ['supported', 0, 0],
+    ['other', 0, 0.05],
+  ]);
+});
+
+t.test('nobody in care at the end: no percentage errors', async (t) => {
+  // Z, born March 2010, in residential care (K2, PR4) from 1 June 2021, home on 10 October 2023.
+  // Backtest of 2024: actual 0, so the overall % error and the WAPE are null. Kills `actualTotal >
+  // 0` → `>= 0` (twice) and the interval check's bounds at 0.
+  const born = { '400001': '15/03/2010' };
+  const imported = await importReturns({ 2022: ['400001,01/06/2021,S,C2,N1,K2,PR4,,,'], 2023: ['400001,01/06/2021,S,C2,N1,K2,PR4,,,'], 2024: ['400001,01/06/2021,S,C2,N1,K2,PR4,10/10/2023,E4A,'] }, born);
+  const result = backtest(imported, { priorModel: model, year: 2024, draws: 20 });
+  t.equal(result.overall.actual, 0);
+  t.equal(result.overall.percentError, null);
+  t.equal(result.overall.wape, null);
+  t.equal(result.startPopulation, 1);
+  t.equal(result.overall.inInterval, result.overall.lower <= 0, 'in the interval only when its lower end is 0');
+});
+
+t.test('who starts and who enters: an exit seen once, a gap before a return, custody followed, a vanished child’s new episode', async (t) => {
+  // Backtest of 2024 (start 1 April 2023), all born March 2010 and in residential care (K2, PR4)
+  // from 1 June 2021 unless said:
+  //   P: open throughout (the one child who starts).
+  //   W1: care taken over by another authority (E3) on 15 March 2023: on 1 April 2023 'home' is
+  //       an exit's destination, seen once (DESTINATION_ONLY): not in the start. Back on 15 April
+  //       2023 (in care on 1 May, straight after that month): an entrant.
+  //   W2: E3 on 15 February 2023 (destination seen on 1 March, unobserved on 1 April), back on
+  //       10 May 2023 (after an unobserved month): an entrant.
+  //   C: sentenced (E9) on 10 October 2022, aged 12: followed in youth custody, a state a
+  //      placement (R5) maps to, so not counted as in care: not in the start.
+  //   V2: open on 31 March 2023, absent from the 2024 return (vanished), with a new episode from
+  //       1 December 2023: left out, so not an entrant.
+  // Kills, in `backtest`: `mode === DESTINATION_ONLY` → false (W1 would start), the followed
+  // child in a care state (C would start), and in the actual entrants the vanished guard (V2), `h.targets[i −
+  // 1] < 0` → false (W2) and `mode[i − 1] === DESTINATION_ONLY` → false (W1).
+  const born = { '500001': '15/03/2010', '500002': '15/03/2010', '500003': '15/03/2010', '500004': '15/03/2010', '500005': '15/03/2010' };
+  const open = (child: string) => `${child},01/06/2021,S,C2,N1,K2,PR4,,,`;
+  const imported = await importReturns(
+    {
+      2022: [open('500001'), open('500002'), open('500003'), open('500004'), open('500005')],
+      2023: [open('500001'), '500002,01/06/2021,S,C2,N1,K2,PR4,15/03/2023,E3,', '500003,01/06/2021,S,C2,N1,K2,PR4,15/02/2023,E3,', '500004,01/06/2021,S,C2,N1,K2,PR4,10/10/2022,E9,', open('500005')],
+      2024: [open('500001'), '500002,15/04/2023,S,C2,N1,K2,PR4,,,', '500003,10/05/2023,S,C2,N1,K2,PR4,,,', '500005,01/12/2023,S,C2,N1,K2,PR4,,,'],
+    },
+    born,
+  );
+  const result = backtest(imported, { priorModel: model, year: 2024, draws: 20 });
+  t.equal(result.vanished, 1, 'V2');
+  t.equal(result.startPopulation, 1, 'P alone');
+  t.equal(result.actualEntrants, 2, 'W1 and W2');
+  t.equal(result.overall.actual, 3, 'P, W1 and W2 in residential care on 1 April 2024 (V2 left out)');
+});
+
+t.test('last year’s stock leaves out the children who vanished that year; a child first in care on the start day starts', async (t) => {
+  // All born March 2010, in residential care (K2, PR4). P1, P2 from 1 June 2021, open
+  // throughout; V3 from 1 June 2021, in the 2022 return only (vanished in 2023); E1 from 15 March
+  // 2023, open (its history starts on 1 April 2023, the start day). Backtest of 2024: start P1,
+  // P2, E1; residential carried forward 3, the year before 2 (V3 left out): last year's flows
+  // 2 × 3 − 2 = 4. Kills `vanishedChildren(asOf, year − 1)` for the year before (V3 counted: 3)
+  // and `k < 0` → `k <= 0` in the start (E1 left out).
+  const born = { '600001': '15/03/2010', '600002': '15/03/2010', '600003': '15/03/2010', '600004': '15/03/2010' };
+  const open = (child: string, from = '01/06/2021') => `${child},${from},S,C2,N1,K2,PR4,,,`;
+  const imported = await importReturns(
+    {
+      2022: [open('600001'), open('600002'), open('600003')],
+      2023: [open('600001'), open('600002'), open('600004', '15/03/2023')],
+      2024: [open('600001'), open('600002'), open('600004', '15/03/2023')],
+    },
+    born,
+  );
+  const result = backtest(imported, { priorModel: model, year: 2024, draws: 20 });
+  t.equal(result.startPopulation, 3, 'P1, P2 and E1');
+  t.equal(result.vanished, 0);
+  const residential = result.groups.find((g) => g.group === 'residential')!;
+  t.same([residential.carriedForward, residential.lastYearsFlows, residential.actual], [3, 4, 3]);
 });

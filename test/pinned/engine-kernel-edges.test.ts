@@ -538,3 +538,26 @@ t.test('places given by the shared-places engine are delivered at the month afte
     t.same([out[layout.costIntervention], out[layout.costIntervention + 1]], [500, 100_000]);
   }
 });
+
+t.test('an offer is made on entering a state or as it opens, not at other plan events', async (t) => {
+  // Kills planEvents' `offer.firstMonth === m` → true (line 1497): every plan event would offer
+  // again. Two states, q = 1 (A → B at once). "Hold" (bit 0, planned at month 0) keeps A for 4
+  // months; "hold 8" (bit 1) for 8, offered in A from month 0 at 120 months of age. The person
+  // is 118 months old at the opening: too young. The hold's end (month 4, a plan event) finds
+  // them 122 months old in A, but no offer is made then: they leave out of month 4 (A 0-4).
+  const spec = twoStateModel(1, {
+    interventions: [
+      { id: 'hold', label: 'Hold', eligibility: { states: ['a'] }, cost: { oneOff: 1000, durationMonths: 1, agency: 'health' }, effectDurationMonths: 4, effects: [{ from: ['a'], to: ['b'], multiplier: 0 }], source: 'test' },
+      { id: 'hold8', label: 'Hold 8', eligibility: { states: ['a'] }, cost: { oneOff: 10, durationMonths: 1, agency: 'health' }, effectDurationMonths: 8, effects: [{ from: ['a'], to: ['b'], multiplier: 0 }], source: 'test' },
+    ],
+  });
+  const model = compileModel(spec);
+  const layout = metricLayout({ nFinancialYears: 3, nAgencies: 6, nStates: 2, nAgeYears: 25, nInterventions: 2 });
+  const simulator = new Simulator(model, layout, { startYear: 2026, startMonth: 4 }, { parameterUncertainty: false });
+  const slot = simulator.addSlot({ interventions: [0, 1], statePrices: [], offers: [{ bit: 1, probabilityByYear: Float64Array.of(1), firstMonth: 0, eligible: Uint8Array.of(1, 0), minAgeMonths: 120, maxAgeMonths: 1000 }] });
+  simulator.beginRun(1, 0);
+  const out = new Float64Array(layout.size);
+  simulator.simulate(slot, person({ ageMonths: 118, months: 30, interventions: [{ slotIndex: 0, startMonth: 0 }] }), out, 0);
+  simulator.flush(slot, out, 0);
+  t.same([out[layout.monthsState], out[layout.delivered], out[layout.delivered + 1]], [5, 1, 0]);
+});

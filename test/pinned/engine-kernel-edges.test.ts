@@ -452,12 +452,21 @@ t.test('with PersonCursors, people paused and resumed in turn get the numbers of
     const turns = new Simulator(model, layout, { startYear: 2026, startMonth: 6 }, { parameterUncertainty: uncertain });
     const a = one.addSlot(slotSpec);
     const b = turns.addSlot(slotSpec);
+    // Between the turns, someone simulated in one go (no cursors) at an actual price: they count
+    // in the kernel's own arrays, not in a paused person's (simulate restores them on pausing).
+    const control = person({ key: 40, startState: 1, ageMonths: 150, months: 30, currentPlacementWeeklyPrice: 2500 });
+    const controlOne = one.addSlot({ interventions: [], statePrices: [] });
+    const controlTurns = turns.addSlot({ interventions: [], statePrices: [] });
     for (const run of [0, 1]) {
       one.beginRun(21, run);
       turns.beginRun(21, run);
       const x = new Float64Array(layout.size);
       for (const p of people) one.simulate(a, p, x, 0);
       one.flush(a, x, 0);
+      const reference = new Float64Array(layout.size);
+      one.simulate(controlOne, control, reference, 0);
+      one.flush(controlOne, reference, 0);
+      let controlsAgree = 0;
       const y = new Float64Array(layout.size);
       const cursors = new PersonCursors();
       cursors.begin(people.length, Uint8Array.of(0, 1, 0, 0, 0));
@@ -471,10 +480,16 @@ t.test('with PersonCursors, people paused and resumed in turn get the numbers of
           if (cursors.finished[i] === 1) return;
           turns.simulate(b, p, y, 0, cursors, i);
           if (cursors.finished[i] === 0) pauses++;
+          const z = new Float64Array(layout.size);
+          turns.simulate(controlTurns, control, z, 0);
+          turns.flush(controlTurns, z, 0);
+          if (sameBits(z, reference)) controlsAgree++;
+          else t.fail(`the control after person ${i}'s turn`);
         });
       }
       turns.flush(b, y, 0);
       t.ok(pauses > 10, `${pauses} pauses`);
+      t.ok(controlsAgree > 10 && reference.some((v) => v !== 0), `${controlsAgree} controls`);
       t.ok(sameBits(x, y), `${uncertain ? 'uncertain' : 'means'}, run ${run}`);
     }
   }

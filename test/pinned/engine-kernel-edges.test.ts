@@ -384,7 +384,7 @@ t.test('placement stability and care leavers on 31 March: stabilityOut and the y
   const to = (month: number, state: number) => ({ month, to: state, fromStates: null });
   const people: Array<[string, PersonPlan, boolean]> = [
     // [what, person, counted in 2026-27 for three or more placements]
-    ['F1, F2 at 2, F1 at 5: three (March in a skipped quiet month)', person({ moves: [to(2, 1), to(5, 0)] }), true],
+    ['F1, F2 at 2, F1 at 5: three (March in a skipped quiet month); one in 2027-28', person({ months: 24, moves: [to(2, 1), to(5, 0)] }), true],
     ['F1 with one earlier this year, F2 at 4: three', person({ key: 1, moves: [to(4, 1)], placementsEarlierThisYear: 1 }), true],
     ['a new entrant (month 2) brings no history: two', person({ key: 2, offset: 2, moves: [to(4, 1)], placementsEarlierThisYear: 1 }), false],
     ['three placements but home by March', person({ key: 3, moves: [to(2, 1), to(5, 0), to(8, 2)] }), false],
@@ -396,12 +396,13 @@ t.test('placement stability and care leavers on 31 March: stabilityOut and the y
   const out = new Float64Array(layout.size);
   simulator.beginRun(1, 0);
   for (const [, p] of people) simulator.simulate(slot, p, out, 0);
-  // Care leavers: L at 18½ (19y5m in March 2027, 20y5m in March 2028), N at 21 (21y11m, then
-  // 22y11m), L at 22 (never), L at 17y11m (18y10m, then 19y10m).
-  simulator.simulate(slot, person({ key: 10, startState: 4, ageMonths: 222, months: 24 }), out, 0);
-  simulator.simulate(slot, person({ key: 11, startState: 5, ageMonths: 252, months: 24 }), out, 0);
-  simulator.simulate(slot, person({ key: 12, startState: 4, ageMonths: 264, months: 24 }), out, 0);
-  simulator.simulate(slot, person({ key: 13, startState: 4, ageMonths: 215, months: 24 }), out, 0);
+  // Care leavers, 30 months (so that March 2028 falls in a run of quiet months skipped at once):
+  // L at 18½ (19y5m in March 2027, 20y5m in March 2028), N at 21 (21y11m, then 22y11m), L at 22
+  // (never), L at 17y11m (18y10m, then 19y10m).
+  simulator.simulate(slot, person({ key: 10, startState: 4, ageMonths: 222, months: 30 }), out, 0);
+  simulator.simulate(slot, person({ key: 11, startState: 5, ageMonths: 252, months: 30 }), out, 0);
+  simulator.simulate(slot, person({ key: 12, startState: 4, ageMonths: 264, months: 30 }), out, 0);
+  simulator.simulate(slot, person({ key: 13, startState: 4, ageMonths: 215, months: 30 }), out, 0);
   simulator.flush(slot, out, 0);
   const three2026 = people.filter(([, , counted]) => counted).length;
   t.equal(three2026, 4);
@@ -432,7 +433,12 @@ t.test('with PersonCursors, people paused and resumed in turn get the numbers of
   const slotSpec: PlanSlot = {
     interventions: [1, 0],
     statePrices: [{ state: 2, weeklyPrice: 5000 }],
-    periods: [{ rates: [{ name: 'r', from: Uint8Array.of(1, 0, 0, 0, 0), to: Uint8Array.of(0, 1, 1, 0, 0), multiplier: { type: 'fixed', value: 2 } }], redirects: [] }],
+    // Three periods: a paused person's row block (periodBase) differs by year.
+    periods: [
+      { rates: [{ name: 'r', from: Uint8Array.of(1, 0, 0, 0, 0), to: Uint8Array.of(0, 1, 1, 0, 0), multiplier: { type: 'fixed', value: 2 } }], redirects: [] },
+      { rates: [{ name: 's', from: Uint8Array.of(1, 1, 0, 0, 0), to: Uint8Array.of(0, 0, 1, 1, 0), multiplier: { type: 'fixed', value: 3 } }], redirects: [] },
+      { rates: [{ name: 't', from: Uint8Array.of(0, 1, 1, 0, 0), to: Uint8Array.of(1, 0, 0, 0, 0), multiplier: { type: 'fixed', value: 0.2 } }], redirects: [{ state: 2, overflow: 1, fraction: 1 }] },
+    ],
     offers: [{ bit: 1, probabilityByYear: Float64Array.of(0.5), firstMonth: 3, eligible: Uint8Array.of(1, 0, 0, 0, 0), minAgeMonths: 11 * 12, maxAgeMonths: 18 * 12 }],
   };
   const people = Array.from({ length: 12 }, (_, k) =>
@@ -442,7 +448,8 @@ t.test('with PersonCursors, people paused and resumed in turn get the numbers of
       ageMonths: 130 + 9 * k,
       months: 60,
       offset: k % 4 === 1 ? 5 : 0,
-      moves: k % 3 === 0 ? [{ month: 7, to: 1, fromStates: null }] : [],
+      // Two moves: a resumed person must carry on from the second.
+      moves: k % 3 === 0 ? [{ month: 7, to: 1, fromStates: null }, { month: 20 + k, to: 2, fromStates: null }] : [],
       interventions: [{ slotIndex: k % 2, startMonth: 2 + (k % 3) }],
       currentPlacementWeeklyPrice: model.isPlacement[k % nS] ? 900 + k : null,
     }),
@@ -523,6 +530,8 @@ t.test('places given by the shared-places engine are delivered at the month afte
     simulator.simulate(slot, person({ months: 30, currentPlacementWeeklyPrice: 500 }), out, 0, cursors, 1);
     simulator.flush(slot, out, 0);
     t.same([cursors.finished[1], cursors.deliverMask[1]], [1, 0], 'finished, the mask read and cleared');
+    // Never paused: what was given is written back to the cursors as they finish (saveInterventions).
+    t.same([cursors.interventionDelivered(1, 1), cursors.interventionDelivered(1, 0)], [true, false]);
     t.same([out[layout.delivered], out[layout.delivered + 1], out[layout.costIntervention + 1]], [0, 1, 100_000]);
   }
   // Paused at month 2 by pauseAt, in A (the model's q = 1 drew B for month 3): the engine keeps
@@ -575,4 +584,55 @@ t.test('an offer is made on entering a state or as it opens, not at other plan e
   simulator.simulate(slot, person({ ageMonths: 118, months: 30, interventions: [{ slotIndex: 0, startMonth: 0 }] }), out, 0);
   simulator.flush(slot, out, 0);
   t.same([out[layout.monthsState], out[layout.delivered], out[layout.delivered + 1]], [5, 1, 0]);
+});
+
+t.test('birthday rules in turn: each found after the last, with its own row and within-placement moves', async (t) => {
+  // Kills simulate's search for the next rule after one applies (`age === ruleAge`, the reset
+  // to −1, the loop and `ruleAt[r] > age && (ruleAge < 0 || ruleAt[r] < ruleAge)`, lines
+  // 1348-1352) and the rule row's cell (`(ruleIndex × nS + s) × nS`, `ageRuleWithin[ruleIndex ×
+  // nS + s]`, lines 1217-1220). Identity rows; A and B placements, B with a within-placement
+  // move rate of 1 (every month in B is a move within it). Rules: at 11 A → B; at 12 B → B (a
+  // row of its own: the month is still a move within B); at 13 B → C. Someone in A at 10½ for 48
+  // months: A months 0-5, B 6-29, C 30-47. Placement moves: A → B, and B's 23 months with a
+  // transition to B (6-28), each a move within it: 24.
+  const model = compileModel({
+    ...twoStateModel(0),
+    states: [
+      { id: 'a', label: 'A', category: 'looked_after', flags: ['in_care'], placement: true },
+      { id: 'b', label: 'B', category: 'looked_after', flags: ['in_care'], placement: true, withinStatePlacementMoves: 1 },
+      { id: 'c', label: 'C', category: 'community' },
+    ],
+    transitions: { all: { a: { a: 1 }, b: { b: 1 }, c: { c: 1 } } },
+    ageTransitions: [
+      { atAgeYears: 12, from: ['b'], to: { b: 1 } },
+      { atAgeYears: 11, from: ['a'], to: { b: 1 } },
+      { atAgeYears: 13, from: ['b'], to: { c: 1 } },
+    ],
+    unitCosts: [],
+  } as unknown as CostModelSpec);
+  const layout = metricLayout({ nFinancialYears: 4, nAgencies: 6, nStates: 3, nAgeYears: 25, nInterventions: 0 });
+  const simulator = new Simulator(model, layout, { startYear: 2026, startMonth: 4 }, { parameterUncertainty: false });
+  const slot = simulator.addSlot({ interventions: [], statePrices: [] });
+  simulator.beginRun(1, 0);
+  const out = new Float64Array(layout.size);
+  simulator.simulate(slot, person({ ageMonths: 126, months: 48 }), out, 0);
+  simulator.flush(slot, out, 0);
+  t.same([...out.slice(layout.monthsState, layout.monthsState + 3)], [6, 24, 18], 'months in A, B, C');
+  t.equal(out[layout.outcomes + 3], 24, 'placement moves');
+  // Paused at months 10 and 17 (a move within B pending, then the rule's) and resumed: the
+  // pending move within the placement is still counted (PersonCursors.movedWithin).
+  const cursors = new PersonCursors();
+  cursors.begin(1, Uint8Array.of(0, 0, 0));
+  cursors.s[0] = 0;
+  cursors.pauseAt[0] = 10;
+  const paused = new Float64Array(layout.size);
+  const p = person({ ageMonths: 126, months: 48 });
+  simulator.simulate(slot, p, paused, 0, cursors, 0);
+  t.same([cursors.m[0], cursors.s[0], cursors.next[0], cursors.movedWithin[0]], [10, 1, 1, 1], 'paused at 10 in B, a move within B pending');
+  cursors.pauseAt[0] = 17;
+  simulator.simulate(slot, p, paused, 0, cursors, 0);
+  t.same([cursors.m[0], cursors.movedWithin[0]], [17, 1], 'paused at 17');
+  simulator.simulate(slot, p, paused, 0, cursors, 0);
+  simulator.flush(slot, paused, 0);
+  t.ok(sameBits(paused, out), 'the same vector');
 });

@@ -635,4 +635,31 @@ t.test('birthday rules in turn: each found after the last, with its own row and 
   simulator.simulate(slot, p, paused, 0, cursors, 0);
   simulator.flush(slot, paused, 0);
   t.ok(sameBits(paused, out), 'the same vector');
+
+  // Three rules that each move: at 11 A → B (and C → B, a row the person never uses), at 12 B
+  // → C, at 13 C → A. Someone in A at 10½ for 48 months: A 0-5, B 6-17, C 18-29, A 30-47. Taking
+  // a later rule than the next (the last, or any after it), or reading another rule's row (C's
+  // row of the rule at 11 gives B), changes the months.
+  const cycle = compileModel({
+    ...twoStateModel(0),
+    states: [
+      { id: 'a', label: 'A', category: 'looked_after', flags: ['in_care'], placement: true },
+      { id: 'b', label: 'B', category: 'looked_after', flags: ['in_care'], placement: true },
+      { id: 'c', label: 'C', category: 'community' },
+    ],
+    transitions: { all: { a: { a: 1 }, b: { b: 1 }, c: { c: 1 } } },
+    ageTransitions: [
+      { atAgeYears: 11, from: ['a', 'c'], to: { b: 1 } },
+      { atAgeYears: 12, from: ['b'], to: { c: 1 } },
+      { atAgeYears: 13, from: ['c'], to: { a: 1 } },
+    ],
+    unitCosts: [],
+  } as unknown as CostModelSpec);
+  const cycleSimulator = new Simulator(cycle, layout, { startYear: 2026, startMonth: 4 }, { parameterUncertainty: false });
+  const cycleSlot = cycleSimulator.addSlot({ interventions: [], statePrices: [] });
+  cycleSimulator.beginRun(1, 0);
+  const cycled = new Float64Array(layout.size);
+  cycleSimulator.simulate(cycleSlot, person({ ageMonths: 126, months: 48 }), cycled, 0);
+  cycleSimulator.flush(cycleSlot, cycled, 0);
+  t.same([...cycled.slice(layout.monthsState, layout.monthsState + 3)], [24, 12, 12], 'three rules in turn');
 });

@@ -384,7 +384,8 @@ t.test('placement stability and care leavers on 31 March: stabilityOut and the y
   const to = (month: number, state: number) => ({ month, to: state, fromStates: null });
   const people: Array<[string, PersonPlan, boolean]> = [
     // [what, person, counted in 2026-27 for three or more placements]
-    ['F1, F2 at 2, F1 at 5: three (March in a skipped quiet month); one in 2027-28', person({ months: 24, moves: [to(2, 1), to(5, 0)] }), true],
+    ['F1, F2 at 2, F1 at 5: three (March in a skipped quiet month); one in 2027-28 (March skipped too)', person({ months: 30, moves: [to(2, 1), to(5, 0)] }), true],
+    ['one in 2026-27; F2 at 14, F1 at 16: three in 2027-28 (March skipped)', person({ key: 8, months: 30, moves: [to(14, 1), to(16, 0)] }), false],
     ['F1 with one earlier this year, F2 at 4: three', person({ key: 1, moves: [to(4, 1)], placementsEarlierThisYear: 1 }), true],
     ['a new entrant (month 2) brings no history: two', person({ key: 2, offset: 2, moves: [to(4, 1)], placementsEarlierThisYear: 1 }), false],
     ['three placements but home by March', person({ key: 3, moves: [to(2, 1), to(5, 0), to(8, 2)] }), false],
@@ -406,9 +407,10 @@ t.test('placement stability and care leavers on 31 March: stabilityOut and the y
   simulator.flush(slot, out, 0);
   const three2026 = people.filter(([, , counted]) => counted).length;
   t.equal(three2026, 4);
-  // 2027-28: everyone's count restarts in April at 1 (W's within-placement moves make 13 again).
-  t.same([...stability], [0, 0, three2026, 1, 0], 'stabilityOut at its base, by financial year');
-  t.same([...out.slice(layout.yearOutcomes, layout.yearOutcomes + 6)], [three2026, 2, 1, 1, 2, 2], 'year outcomes: three or more; care leavers 19-21; of them in EET');
+  // 2027-28: everyone's count restarts in April at 1 (W's within-placement moves make 13 again;
+  // key 8 moves twice).
+  t.same([...stability], [0, 0, three2026, 2, 0], 'stabilityOut at its base, by financial year');
+  t.same([...out.slice(layout.yearOutcomes, layout.yearOutcomes + 6)], [three2026, 2, 1, 2, 2, 2], 'year outcomes: three or more; care leavers 19-21; of them in EET');
   for (const [what, p, counted] of people) {
     const alone = new Simulator(model, layout, { startYear: 2026, startMonth: 4 }, { parameterUncertainty: false });
     const s = alone.addSlot({ interventions: [], statePrices: [] });
@@ -449,7 +451,7 @@ t.test('with PersonCursors, people paused and resumed in turn get the numbers of
       months: 60,
       offset: k % 4 === 1 ? 5 : 0,
       // Two moves: a resumed person must carry on from the second.
-      moves: k % 3 === 0 ? [{ month: 7, to: 1, fromStates: null }, { month: 20 + k, to: 2, fromStates: null }] : [],
+      moves: k % 3 === 0 ? [{ month: 7, to: 1, fromStates: null }, { month: 20 + k, to: 2, fromStates: Uint8Array.of(1, 1, 1, 1, 1) }] : [],
       interventions: [{ slotIndex: k % 2, startMonth: 2 + (k % 3) }],
       currentPlacementWeeklyPrice: model.isPlacement[k % nS] ? 900 + k : null,
     }),

@@ -390,7 +390,7 @@ t.test('placement stability and care leavers on 31 March: stabilityOut and the y
     ['a new entrant (month 2) brings no history: two', person({ key: 2, offset: 2, moves: [to(4, 1)], placementsEarlierThisYear: 1 }), false],
     ['three placements but home by March', person({ key: 3, moves: [to(2, 1), to(5, 0), to(8, 2)] }), false],
     ['four, the last in March itself (a month not skipped)', person({ key: 4, moves: [to(2, 1), to(5, 0), to(11, 1)] }), true],
-    ['two: F1, F2 at 2', person({ key: 5, moves: [to(2, 1)] }), false],
+    ['two: F1, F2 at 2 (in care in both skipped Marches, with fewer than three)', person({ key: 5, months: 30, moves: [to(2, 1)] }), false],
     ['home, then F1 at 3 and F2 at 6: two', person({ key: 6, startState: 2, moves: [to(3, 0), to(6, 1)] }), false],
     ["W: a move within the placement every month", person({ key: 7, startState: 3, months: 24 }), true],
   ];

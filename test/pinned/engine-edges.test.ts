@@ -721,3 +721,145 @@ t.test('planned moves happen at their month, and only from the states they name'
   // By financial year: 2026-27 months 0-11 (A 5), 2027-28 months 12-23 (A 12), 2028-29 months 24-29 (A 6).
   t.same([out[layout.costFyAgency + 1], out[layout.costFyAgency + 12 + 1], out[layout.costFyAgency + 24 + 1]], [50_000, 120_000, 60_000]);
 });
+
+/** A price in pence held in 64ths of a penny (engine.ts subPenny), as the kernel holds weekly lines. */
+const in64ths = (pence: number) => Math.round(pence * 64) / 64;
+
+t.test('today’s placement at its actual price across two cost segments, past the layout’s years and ages', async (t) => {
+  // Kills bookActualPrice's `f < nFinancialYears` and `y < nAgeYears` (→ true: the months past
+  // the layout are read as undefined counts, NaN written into the next block), `f < byYear.length`
+  // (a by-year list shorter than the years), the cells `f × nSeg + g` (read and reset, lines
+  // 1525 and 1532) and `g × nS + start` (1527), the age's `segment × nS` (1538), the weekly
+  // fee's subtraction `actual − feeWeekly` (1529, 1540), and monthlyPence's and
+  // personMonthlyPence's `segment × nStates` (1459, 1477).
+  // Two states, B (0, free) and A (1, a placement, absorbing). A's placement fee: £100 a month
+  // under 11 and £300 a month from 11 (two cost segments, cut at 132 months), plus £2 a week at
+  // any age, all health, cashable (line 2 × 2 + 1 = 5). The person is 10½ (126 months), in A
+  // for 35 months from April 2026 at £1,400 a week, £700 in 2026-27 (a by-year list of one).
+  // The layout has 2 financial years and 12 years of age (0-10 and 11), so months 24-34
+  // (2028-29) and ages 12 and 13 fall outside it.
+  //   segment 0 (age 10): months 0-5, 2026-27;  segment 1 (age 11+): months 6-11 in 2026-27,
+  //   12-23 in 2027-28 (and 24-34 outside).
+  // A standard month holds W = 365/84 weeks; F2 = 2 × W × 100 pence (the weekly fee, unrounded
+  // per standard month). 2026-27 has 365 days in 12 months (scale 1); 2027-28 has 366 (scale
+  // 366/365). A financial year f, segment g with n months books the model's price n × (fee_g +
+  // [F2 × scale]) and the actual price n × [(actual_f − F2) × scale] − n × fee_g ([x] in 64ths
+  // of a penny): n × ([F2 × s] + [(actual_f − F2) × s]) in all.
+  const W = 365 / 84;
+  const F2 = 2 * W * 100;
+  const P700 = 700 * W * 100;
+  const P1400 = 1400 * W * 100;
+  const s1 = 366 / 365;
+  const model = compileModel({
+    ...twoStateModel(0),
+    states: [
+      { id: 'b', label: 'B', category: 'community', terminal: true },
+      { id: 'a', label: 'A', category: 'looked_after', flags: ['in_care'], placement: true },
+    ],
+    transitions: { all: { b: { b: 1 }, a: { a: 1 } } },
+    unitCosts: [
+      { id: 'young', label: 'A under 11', states: ['a'], amount: 100, per: 'month', agency: 'health', source: 'test', placementFee: true, maxAgeYears: 11 },
+      { id: 'old', label: 'A from 11', states: ['a'], amount: 300, per: 'month', agency: 'health', source: 'test', placementFee: true, minAgeYears: 11 },
+      { id: 'week', label: 'A weekly', states: ['a'], amount: 2, per: 'week', agency: 'health', source: 'test', placementFee: true },
+    ],
+  } as ReturnType<typeof twoStateModel>);
+  t.equal(model.nCostSegments, 2);
+  const layout = metricLayout({ nFinancialYears: 2, nAgencies: 6, nStates: 2, nAgeYears: 12, nInterventions: 0 });
+  const simulator = new Simulator(model, layout, { startYear: 2026, startMonth: 4 }, { parameterUncertainty: false });
+  const slot = simulator.addSlot({ interventions: [], statePrices: [] });
+  const person = plainPerson({ startState: 1, ageMonths: 126, months: 35, currentPlacementWeeklyPrice: 1400, currentPlacementPriceByYear: Float64Array.of(700) });
+  simulator.beginRun(1, 0);
+
+  const expected = new Float64Array(layout.size);
+  expected[layout.costFyAgency + 5] = 12 * (in64ths(F2) + in64ths(P700 - F2));
+  expected[layout.costFyAgency + 12 + 5] = 12 * (in64ths(F2 * s1) + in64ths((P1400 - F2) * s1));
+  expected[layout.costState + 1] = expected[layout.costFyAgency + 5] + expected[layout.costFyAgency + 12 + 5];
+  // By year of age, at the standard month and the plain weekly price (£1,400): 6 months at 10, 12 at 11.
+  expected[layout.costAge + 10] = 6 * (in64ths(F2) + in64ths(P1400 - F2));
+  expected[layout.costAge + 11] = 12 * (in64ths(F2) + in64ths(P1400 - F2));
+  expected[layout.monthsState + 1] = 24;
+  expected[layout.endOfYearState + 0 * 2 + 1] = 1; // March 2027 in A
+  expected[layout.endOfYearState + 1 * 2 + 1] = 1; // March 2028 in A
+  expected[layout.outcomes + 0] = 1; // persons
+  expected[layout.outcomes + 1] = 24; // months in care (in the layout's years)
+  expected[layout.outcomes + 5] = 1; // ever in care
+  expected[layout.outcomes + 12] = 24; // months projected
+  // Twice over: the second person finds the month counts reset by the first's booking.
+  for (const key of [0, 1]) {
+    const out = new Float64Array(layout.size);
+    simulator.simulate(slot, { ...person, key }, out, 0);
+    simulator.flush(slot, out, 0);
+    t.same([...out], [...expected], `person ${key}`);
+  }
+  const close = (actual: number, wanted: number, message: string) => t.ok(Math.abs(actual - wanted) < 1e-6, `${message}: ${actual} vs ${wanted}`);
+  close(simulator.monthlyPence(slot, 140, 1), 30_000 + F2, 'A at 11 y 8 m: segment 1');
+  close(simulator.monthlyPence(slot, 120, 1), 10_000 + F2, 'A at 10: segment 0');
+  close(simulator.personMonthlyPence(slot, 140, 1, person, true, 1), P1400, 'at the actual price at 11 y 8 m: both fees replaced');
+  close(simulator.personMonthlyPence(slot, 140, 1, person, true, 0), P700, 'in 2026-27');
+});
+
+t.test('two interventions, one planned twice: costs past the layout’s years and ages, each effect ends on time', async (t) => {
+  // Kills planEvents' `startMonth === m && !delivered` (`||`, → true: the same intervention
+  // planned again is not given twice), nextPlanEvent's `start < next` and `ivEnd < next` → true
+  // (two starts, two effect ends: the earliest wakes the kernel), and bookCost's `fy <
+  // nFinancialYears`, `ageYear < nAgeYears` (→ true: booked into the next block), `fy ×
+  // nAgencies` (→ `/`: a later year's cost written to a fractional index, lost), the
+  // intervention-by-year cell (`+ fy × nA + agency`) and the intervention's line (`+
+  // intervention`).
+  // Two states, q = 1 (A £100 a month, children's social care, leaves for B at once). Both
+  // interventions hold A → B at × 0:
+  //   0 "short": £1,000 once (health), its effect 3 months;
+  //   1 "long": £500 once and £10 a week for 30 months (housing), its effect 5 months.
+  // Planned: 0 at month 0, 1 at month 2, 0 again at month 4 (already given: nothing). The
+  // person (10½, 126 months) is held in A through the transition out of month 6 (1's effect
+  // ends at 2 + 5 = 7), leaves at month 7's: A months 0-7, B months 8-34. Layout: 2 financial
+  // years, 12 years of age (2028-29 and ages 12-13 fall outside: 35 months end before March 2029).
+  // £10 a week: round(10 × W × 100) = 4,345 pence a month, scaled by year: 2026-27 × 1, 2027-28
+  // × 366/365 held in 64ths of a penny, 2028-29 (past the layout's day counts) unscaled.
+  // Months 2-31 of "long": 2-11 in 2026-27 (ages 10 for 2-5, 11 for 6-11), 12-23 in 2027-28 (11
+  // for 12-17, 12 after), 24-31 in 2028-29.
+  const weekly1 = in64ths(4_345 * (366 / 365));
+  const spec = twoStateModel(1, {
+    interventions: [
+      { id: 'short', label: 'Short', eligibility: { states: ['a'] }, cost: { oneOff: 1000, durationMonths: 1, agency: 'health' }, effectDurationMonths: 3, effects: [{ from: ['a'], to: ['b'], multiplier: 0 }], source: 'test' },
+      { id: 'long', label: 'Long', eligibility: { states: ['a'] }, cost: { oneOff: 500, perWeek: 10, durationMonths: 30, agency: 'housing' }, effectDurationMonths: 5, effects: [{ from: ['a'], to: ['b'], multiplier: 0 }], source: 'test' },
+    ],
+  });
+  const model = compileModel(spec);
+  const layout = metricLayout({ nFinancialYears: 2, nAgencies: 6, nStates: 2, nAgeYears: 12, nInterventions: 2 });
+  const simulator = new Simulator(model, layout, { startYear: 2026, startMonth: 4 }, { parameterUncertainty: false });
+  const slot = simulator.addSlot({ interventions: [0, 1], statePrices: [] });
+  const out = new Float64Array(layout.size);
+  simulator.beginRun(1, 0);
+  const planned = [
+    { slotIndex: 0, startMonth: 0 },
+    { slotIndex: 1, startMonth: 2 },
+    { slotIndex: 0, startMonth: 4 },
+  ];
+  simulator.simulate(slot, plainPerson({ ageMonths: 126, months: 35, interventions: planned }), out, 0);
+  simulator.flush(slot, out, 0);
+  const expected = new Float64Array(layout.size);
+  expected[layout.costFyAgency + 0 * 2 + 1] = 8 * 10_000; // A's months, 2026-27, children's social care
+  expected[layout.costFyAgency + 2 * 2 + 1] = 100_000; // "short", health
+  expected[layout.costFyAgency + 4 * 2 + 1] = 50_000 + 10 * 4_345; // "long", housing, 2026-27
+  expected[layout.costFyAgency + 12 + 4 * 2 + 1] = 12 * weekly1; // 2027-28
+  expected[layout.costAge + 10] = 6 * 10_000 + 100_000 + 50_000 + 4 * 4_345;
+  expected[layout.costAge + 11] = 2 * 10_000 + 6 * 4_345 + 6 * weekly1;
+  expected[layout.costState + 0] = 8 * 10_000;
+  expected[layout.costIntervention + 0] = 100_000;
+  expected[layout.costIntervention + 1] = 50_000 + 10 * 4_345 + 12 * weekly1 + 8 * 4_345;
+  expected[layout.interventionFyAgency + 2] = 100_000;
+  expected[layout.interventionFyAgency + 4] = 50_000 + 10 * 4_345;
+  expected[layout.interventionFyAgency + 6 + 4] = 12 * weekly1;
+  expected[layout.endOfYearState + 0 * 2 + 1] = 1; // March 2027 in B
+  expected[layout.endOfYearState + 1 * 2 + 1] = 1; // March 2028 in B
+  expected[layout.monthsState + 0] = 8;
+  expected[layout.monthsState + 1] = 16; // months 8-23 (the layout's years)
+  expected[layout.delivered + 0] = 1;
+  expected[layout.delivered + 1] = 1;
+  expected[layout.outcomes + 0] = 1; // persons
+  expected[layout.outcomes + 1] = 8; // months in care
+  expected[layout.outcomes + 5] = 1; // ever in care
+  expected[layout.outcomes + 12] = 24; // months projected (the layout's years)
+  t.same([...out], [...expected]);
+});

@@ -1116,7 +1116,11 @@ export class Simulator {
         mask = this.planEvents(state, person, out, base, offerDraw, offset, months, s, age, fy, cm, mask);
         nextEvent = this.nextPlanEvent(offset, moves, starts, offers, bits);
       }
-      if (offers.length > 0 && offset > 0) mask = this.offer(state, out, base, offerDraw, offset, months, s, age, fy, cm, mask);
+      if (offers.length > 0 && offset > 0) {
+        mask = this.offer(state, out, base, offerDraw, offset, months, s, age, fy, cm, mask);
+        // An intervention given now ends its effect at a plan event still to be scheduled.
+        nextEvent = Math.min(nextEvent, this.nextPlanEvent(offset, moves, starts, offers, bits));
+      }
       if (cursors !== null) {
         cursors.started[i] = 1;
         if (offers.length > 0) cursors.offerDraw[i] = offerDraw;
@@ -1126,6 +1130,7 @@ export class Simulator {
         if (given !== 0) {
           mask = this.deliverGiven(state, out, base, given, offset, months, s, age, fy, cm, mask);
           given = 0;
+          nextEvent = Math.min(nextEvent, this.nextPlanEvent(offset, moves, starts, offers, bits));
         }
       }
     }
@@ -1367,7 +1372,12 @@ export class Simulator {
           virt = 0;
         }
         s = next;
-        if (offers.length > 0) mask = this.offer(state, out, base, offerDraw, m1, months, s, age, fy, cm, mask);
+        if (offers.length > 0) {
+          mask = this.offer(state, out, base, offerDraw, m1, months, s, age, fy, cm, mask);
+          // A place given on arrival ends its effect at a plan event not yet scheduled (unless a
+          // plan event this month reschedules below): the earlier of the two.
+          nextEvent = Math.min(nextEvent, this.nextPlanEvent(m1, moves, starts, offers, bits));
+        }
       } else if (movedWithin) {
         placementsThisYear++;
         out[outcomeBase + Outcome.placementMoves] += 1;
@@ -1381,6 +1391,7 @@ export class Simulator {
       if (given !== 0) {
         mask = this.deliverGiven(state, out, base, given, m1, months, s, age, fy, cm, mask);
         given = 0;
+        nextEvent = Math.min(nextEvent, this.nextPlanEvent(m1, moves, starts, offers, bits));
       }
       if (m1 === nextEvent) {
         mask = this.planEvents(state, person, out, base, offerDraw, m1, months, s, age, fy, cm, mask);

@@ -2,6 +2,8 @@
 // the baseline the bench measures today's kernel against (engine_throughput_baseline_kernel).
 // Issue 12 changed what a projection charges (weekly prices by calendar days ÷ 7, a first month pro
 // rata); the same change was applied to this copy, so the baseline still does the kernel's work.
+// So was the fix of 1 December 2026: an intervention given by an offer (on entry or on arrival in a
+// state) has its effect end scheduled (it was never ended when no plan event came first).
 // Otherwise never edit it; never import it from the service.
 import { weeklyDayCountFactors } from '../../finance/day-count.ts';
 import { type Distribution, meanOf, quantileOf, sampleGamma } from './distributions.ts';
@@ -678,7 +680,10 @@ export class Simulator {
       mask = this.planEvents(state, person, out, base, offerDraw, offset, months, s, age, fy, cm, mask);
       nextEvent = this.nextPlanEvent(offset, moves, starts, offers, bits);
     }
-    if (offers.length > 0 && offset > 0) mask = this.offer(state, out, base, offerDraw, offset, months, s, age, fy, cm, mask);
+    if (offers.length > 0 && offset > 0) {
+      mask = this.offer(state, out, base, offerDraw, offset, months, s, age, fy, cm, mask);
+      nextEvent = Math.min(nextEvent, this.nextPlanEvent(offset, moves, starts, offers, bits));
+    }
 
     for (let m = offset; ; m++) {
       const cell = fyOff + segOff + s;
@@ -764,7 +769,10 @@ export class Simulator {
         this.bookEvents(out, base, fy, ageYear, s, next, false);
         virt = 0;
         s = next;
-        if (offers.length > 0) mask = this.offer(state, out, base, offerDraw, m1, months, s, age, fy, cm, mask);
+        if (offers.length > 0) {
+          mask = this.offer(state, out, base, offerDraw, m1, months, s, age, fy, cm, mask);
+          nextEvent = Math.min(nextEvent, this.nextPlanEvent(m1, moves, starts, offers, bits));
+        }
       } else if (movedWithin) {
         out[outcomeBase + Outcome.placementMoves] += 1;
         this.bookEvents(out, base, fy, ageYear, s, s, true);

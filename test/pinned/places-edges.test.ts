@@ -1,0 +1,169 @@
+import t from 'tap';
+import type { CostModelSpec } from '../../src/catalog/model-schema.ts';
+import { type CohortPerson, cohortLayout } from '../../src/simulation/cohort.ts';
+import type { PlanSlot } from '../../src/simulation/engine.ts';
+import { runTotal } from '../../src/simulation/layout.ts';
+import { compileModel } from '../../src/simulation/model.ts';
+import { LIMIT_FIELDS, LimitStat, PlacesScratch, type SharedPlaces, placeStatsWidth, simulatePlacesRuns } from '../../src/simulation/places.ts';
+import { eventModel } from './helpers.ts';
+
+/**
+ * src/simulation/places.ts (issue 13, mutation testing): places held in every run, on a small
+ * deterministic model worked by hand (parameter uncertainty off). Each test names what it pins;
+ * the survivors no input can tell apart are in test/pinned/MUTATION-SURVIVORS.md. Fixtures are
+ * built inside the tests (a throw outside a test is a Stryker runtime error, not a kill).
+ *
+ * The model: edge (free) → home at the first month's end; home and agency absorbing; resi →
+ * home. Home £1,000 a month, agency £3,000 (300,000 pence), resi £5,000; horizon 25 years (300
+ * months): a person aged 299 months is in the projection for month 0 only. An intervention
+ * `keep` (£2,000 one-off, health) stops edge → home. A limit of home places sends the refused to
+ * agency. People are keyed 0, 1, 2… in list order.
+ */
+
+const EDGE = 0;
+const HOME = 1;
+const AGENCY = 2;
+const RESI = 3;
+
+function placesSpec(): CostModelSpec {
+  const spec = eventModel(0);
+  spec.id = 'places-edges';
+  spec.states = [
+    { id: 'edge', label: 'Edge of care', category: 'edge_of_care' },
+    { id: 'home', label: 'In-house foster', category: 'looked_after', flags: ['in_care'], placement: true, terminal: true },
+    { id: 'agency', label: 'Agency foster', category: 'looked_after', flags: ['in_care'], placement: true, terminal: true },
+    { id: 'resi', label: 'Residential', category: 'looked_after', flags: ['in_care'], placement: true, terminal: true },
+  ] as CostModelSpec['states'];
+  spec.transitions = { all: { edge: { home: 1 }, home: { home: 1 }, agency: { agency: 1 }, resi: { home: 1 } } };
+  spec.unitCosts = [
+    { id: 'home_fee', label: 'Home', states: ['home'], amount: 1000, per: 'month', agency: 'childrens_social_care', source: 'test', placementFee: true },
+    { id: 'agency_fee', label: 'Agency', states: ['agency'], amount: 3000, per: 'month', agency: 'childrens_social_care', source: 'test', placementFee: true },
+    { id: 'resi_fee', label: 'Resi', states: ['resi'], amount: 5000, per: 'month', agency: 'childrens_social_care', source: 'test', placementFee: true },
+  ];
+  spec.eventCosts = [];
+  spec.interventions = [
+    { id: 'keep', label: 'Keep', eligibility: { states: ['edge'] }, cost: { oneOff: 2000, durationMonths: 0, agency: 'health' }, effectDurationMonths: 360, effects: [{ from: ['edge'], to: ['home'], multiplier: 0 }], source: 'test' },
+  ] as CostModelSpec['interventions'];
+  return spec;
+}
+
+const person = (key: number, ageMonths: number, startState: number, extra: Partial<CohortPerson> = {}): CohortPerson => ({ ageMonths, startState, key, currentPlacementWeeklyPrice: null, plans: [], ...extra });
+const homeLimit = (placesByYear: number[], waiting = true) => ({ state: HOME, overflow: AGENCY, placesByYear, waiting });
+const keepSlot = (): PlanSlot => ({ interventions: [0], statePrices: [] });
+
+/** One run of one variant: the place figures as [occupancy by month, waiting by month, the LIMIT_FIELDS] per limit, then offers; and the run's total cost in pence. */
+function run(places: SharedPlaces, people: CohortPerson[], onRecord: number, months = 4, startMonth = 4, slot: PlanSlot = { interventions: [], statePrices: [] }) {
+  const model = compileModel(placesSpec());
+  const request = { clock: { startYear: 2026, startMonth }, months, parameterUncertainty: false };
+  const chunk = simulatePlacesRuns([{ model, slot, places }], request, () => people, 1, 0, 1, onRecord);
+  const layout = cohortLayout(model, request);
+  return { stats: Array.from(chunk.places), cost: runTotal(layout, chunk.vectors), chunk };
+}
+
+t.test('placeStatsWidth and the LimitStat fields', async (t) => {
+  const places: SharedPlaces = { priority: 'longest_waiting', limits: [homeLimit([1]), homeLimit([2])], offers: [{ bit: 0, placesByYear: [1], firstMonth: 0, eligible: new Uint8Array(4), minAgeMonths: 0, maxAgeMonths: 1 }] };
+  t.equal(placeStatsWidth(places, 4, 3), 2 * (2 * 4 + 6) + 1 * 3, 'per limit 2 × months + 6, per service a year each');
+  t.equal(LIMIT_FIELDS, 6);
+  t.same([LimitStat.refused, LimitStat.waited, LimitStat.monthsWaited, LimitStat.placedFromWaiting, LimitStat.overflowMonths, LimitStat.overflowPence], [0, 1, 2, 3, 4, 5]);
+});
+
+t.test('PlacesScratch.take: views of one zeroed buffer, rounds and entries emptied', async (t) => {
+  const scratch = new PlacesScratch();
+  const [a, b] = scratch.take([2, 3], 2);
+  t.same([a.length, b.length], [2, 3]);
+  a.fill(7);
+  b.fill(9);
+  t.equal(a[1], 7, 'the views do not overlap');
+  t.equal(b[0], 9);
+  t.same([scratch.rounds.length, scratch.entries.length], [3, 3], 'months + 1 of each');
+  scratch.rounds[1].push(4);
+  scratch.entries[2].push(5);
+  const [c, d] = scratch.take([3, 2], 1);
+  t.same([Array.from(c), Array.from(d)], [[0, 0, 0], [0, 0]], 'the reused buffer is zeroed');
+  t.same([scratch.rounds[1], scratch.entries[1]], [[], []], 'emptied');
+  t.same(scratch.entries[2], [5], 'beyond months + 1: left alone');
+  // A larger request grows the buffer: still zeroed views of the right lengths.
+  const [e] = scratch.take([40], 0);
+  t.equal(e.length, 40);
+  t.ok(e.every((x) => x === 0));
+});
+
+t.test('a full limit with waiting: one placed, one waits in agency to the end', async (t) => {
+  // P0 (on record, home, aged 299) leaves after month 0: a place is free at month 1. P1 and P2
+  // move edge → home at month 1; list order puts P1 in it, P2 goes to agency and waits there
+  // months 1-3 (3 months waited, 3 overflow months at 300,000 pence). P2 leaves the projection
+  // at the end (month 4), settled in month 3's round, so month 3 shows nobody waiting.
+  // Cost: P0 £1,000 + P1 3 × £1,000 + P2 3 × £3,000 = £13,000.
+  const { stats, cost } = run({ priority: 'longest_waiting', limits: [homeLimit([1])], offers: [] }, [person(0, 299, HOME), person(1, 144, EDGE), person(2, 150, EDGE)], 3);
+  t.same(stats, [1, 1, 1, 1, 0, 1, 1, 0, 1, 1, 3, 0, 3, 900_000]);
+  t.equal(cost, 1_300_000);
+});
+
+t.test('a place freed later goes to the one waiting longest, then list order', async (t) => {
+  // P0 aged 298 holds the place for months 0 and 1. P1 and P2 are both refused at month 1 and
+  // wait; at month 2 P1 (tie on months waited, first in the list) is placed from waiting after
+  // 1 month; P2 waits to the end (3 months). Overflow months 1 + 3 = 4 (1,200,000 pence).
+  // Cost: P0 2 × £1,000, P1 £3,000 + 2 × £1,000, P2 3 × £3,000 = £16,000.
+  const { stats, cost } = run({ priority: 'longest_waiting', limits: [homeLimit([1])], offers: [] }, [person(0, 298, HOME), person(1, 144, EDGE), person(2, 150, EDGE)], 3);
+  t.same(stats, [1, 1, 1, 1, 0, 2, 1, 0, 2, 2, 4, 1, 4, 1_200_000]);
+  t.equal(cost, 1_600_000);
+});
+
+t.test('without waiting: the refused stay in agency and are not counted as waiting', async (t) => {
+  // As before, but nobody waits: both stay in agency for months 1-3 (6 overflow months) though
+  // the place is free from month 2. Cost: £2,000 + 2 × 3 × £3,000 = £20,000.
+  const { stats, cost } = run({ priority: 'longest_waiting', limits: [homeLimit([1], false)], offers: [] }, [person(0, 298, HOME), person(1, 144, EDGE), person(2, 150, EDGE)], 3);
+  t.same(stats, [1, 1, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 6, 1_800_000]);
+  t.equal(cost, 2_000_000);
+});
+
+t.test('priority youngest: the younger takes the place', async (t) => {
+  // P1 aged 297 (leaves after month 2) and P2 aged 144 both move to home at month 1.
+  // longest_waiting: P1 (list order) is placed; P1 leaves at month 3 and P2, waiting since 1,
+  // is placed then (2 months waited). youngest: P2 is placed; P1 waits in agency to the end of
+  // its projection (months 1-2), and month 2's round already sees it leave.
+  const people = [person(0, 299, HOME), person(1, 297, EDGE), person(2, 144, EDGE)];
+  const byList = run({ priority: 'longest_waiting', limits: [homeLimit([1])], offers: [] }, people, 3);
+  t.same(byList.stats, [1, 1, 1, 1, 0, 1, 1, 0, 1, 1, 2, 1, 2, 600_000]);
+  t.equal(byList.cost, 1_000_000, 'P0 £1,000, P1 2 × £1,000, P2 2 × £3,000 + £1,000');
+  const youngest = run({ priority: 'youngest', limits: [homeLimit([1])], offers: [] }, people, 3);
+  t.same(youngest.stats, [1, 1, 1, 1, 0, 1, 0, 0, 1, 1, 2, 0, 2, 600_000]);
+  t.equal(youngest.cost, 1_000_000, 'P0 £1,000, P2 3 × £1,000, P1 2 × £3,000');
+});
+
+t.test('priority highest_cost: the model price where they are now, or their own actual price', async (t) => {
+  // P1 on the edge (free), P2 in resi (£5,000): highest_cost places P2 although P1 is first.
+  const dear = run({ priority: 'highest_cost', limits: [homeLimit([1])], offers: [] }, [person(0, 299, HOME), person(1, 297, EDGE), person(2, 144, RESI)], 3);
+  t.same(dear.stats, [1, 1, 1, 1, 0, 1, 0, 0, 1, 1, 2, 0, 2, 600_000]);
+  t.equal(dear.cost, 1_500_000, 'P0 £1,000, P2 £5,000 + 3 × £1,000, P1 2 × £3,000');
+  // Both in resi: P1 at its own £100 a week is cheaper than P2 at the model's £5,000 a month,
+  // so P2 is placed first; at £9,000 a week P1 is dearer and is placed first.
+  const cheapOwn = run({ priority: 'highest_cost', limits: [homeLimit([1])], offers: [] }, [person(0, 299, HOME), person(1, 144, RESI, { currentPlacementWeeklyPrice: 100 }), person(2, 297, RESI)], 3);
+  t.same(cheapOwn.stats, [1, 1, 1, 1, 0, 1, 1, 0, 1, 1, 2, 1, 2, 600_000], 'P1 waits from month 1 until P2 leaves at month 3');
+  const dearOwn = run({ priority: 'highest_cost', limits: [homeLimit([1])], offers: [] }, [person(0, 299, HOME), person(1, 144, RESI, { currentPlacementWeeklyPrice: 9000 }), person(2, 297, RESI)], 3);
+  t.same(dearOwn.stats, [1, 1, 1, 1, 0, 1, 0, 0, 1, 1, 2, 0, 2, 600_000], 'P2 waits until it leaves the projection');
+});
+
+t.test('new entrants compete from their first month, month 0 included; people on record keep their places', async (t) => {
+  // One place, held by P0 (on record). P1 enters at month 0 into home and P2 at month 2: both
+  // refused, both wait to the end (4 + 2 months).
+  const { stats, cost } = run({ priority: 'longest_waiting', limits: [homeLimit([1])], offers: [] }, [person(0, 144, HOME), person(1, 144, HOME, { offset: 0 }), person(2, 150, HOME, { offset: 2 })], 1);
+  t.same(stats, [1, 1, 1, 1, 1, 1, 2, 0, 2, 2, 6, 0, 6, 1_800_000]);
+  t.equal(cost, 2_200_000, 'P0 4 × £1,000, P1 4 × £3,000, P2 2 × £3,000');
+});
+
+t.test('commissioned places: eligible state and ages, first month, places by financial year', async (t) => {
+  // From January 2026, 6 months: 2025-26 is months 0-2, 2026-27 months 3-5. `keep` offered from
+  // month 1, 1 place in 2025-26 and 2 in 2026-27, for ages 150 to 215 months, on the edge.
+  // P0 (144) is in home by month 1. P1 (149, entering at 1) is too young. P2 (150, entering at
+  // 1) is served at month 1 and stays on the edge. P3 (170, entering at 2) finds 2025-26 full.
+  // P4 (216, entering at 3) is too old; P5 (200, entering at 3) is served in 2026-27.
+  // Cost: P0 5 × £1,000, P1 4 × £1,000 (months 2-5), P3 3 × £1,000, P4 2 × £1,000 (months
+  // 4-5), 2 × £2,000 one-off = £18,000.
+  const eligible = new Uint8Array([1, 0, 0, 0]);
+  const offer = { bit: 0, placesByYear: [1, 2], firstMonth: 1, eligible, minAgeMonths: 150, maxAgeMonths: 216 };
+  const people = [person(0, 144, EDGE), person(1, 149, EDGE, { offset: 1 }), person(2, 150, EDGE, { offset: 1 }), person(3, 170, EDGE, { offset: 2 }), person(4, 216, EDGE, { offset: 3 }), person(5, 200, EDGE, { offset: 3 })];
+  const { stats, cost } = run({ priority: 'longest_waiting', limits: [], offers: [offer] }, people, 1, 6, 1, keepSlot());
+  t.same(stats, [1, 1]);
+  t.equal(cost, 1_800_000);
+});

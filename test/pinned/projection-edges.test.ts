@@ -1,0 +1,221 @@
+import t from 'tap';
+import { Outcome } from '../../src/simulation/layout.ts';
+import { compileModel } from '../../src/simulation/model.ts';
+import {
+  PROJECTION_CHUNK_RUNS,
+  ProjectionFolder,
+  type ProjectionRequest,
+  keptWidth,
+  projectionChunk,
+  projectionLayout,
+  projectionMonths,
+  runChunks,
+  runProjectionInline,
+  simulateProjectionRuns,
+  summariseChunk,
+} from '../../src/simulation/projection.ts';
+import { meanAndSd } from '../../src/simulation/summary.ts';
+import { twoStateModel } from '../helpers/small-models.ts';
+import { eventModel, stay } from './helpers.ts';
+
+/**
+ * src/simulation/projection.ts (issue 13, mutation testing): a pathway projection's plumbing,
+ * figures worked by hand on the deterministic event model (edge → care at the first month's
+ * end; care £1,000 a month cashable + £300 non-cashable, all children's social care; entering
+ * care £5,000 non-cashable; parameter uncertainty off), and the spread figures checked against
+ * the raw run vectors on a two-state model with chance in it. Each test names what it pins; the
+ * survivors no input can tell apart are in test/pinned/MUTATION-SURVIVORS.md.
+ */
+
+const EDGE = 0;
+const CARE = 1;
+const PENNY = 0.01;
+/** January 2026, 14 months, aged 10: 2025-26 is months 0-2, 2026-27 months 3-13; a 3.5% rate. */
+const clock = { startYear: 2026, startMonth: 1 };
+
+function fourPlans(): ProjectionRequest {
+  return {
+    clock,
+    ageMonths: 120,
+    months: 14,
+    plans: [
+      stay(EDGE),
+      stay(CARE),
+      // Given out of order: sorted, back to the edge at month 5 and again at 7 (two more entries).
+      stay(EDGE, { moves: [{ month: 7, to: EDGE, fromStates: [CARE] }, { month: 5, to: EDGE, fromStates: [CARE] }] }),
+      // A move only from the edge, at month 5 when in care: never applies (plan 0's figures).
+      stay(EDGE, { moves: [{ month: 5, to: EDGE, fromStates: [EDGE] }] }),
+    ],
+    parameterUncertainty: false,
+    thresholds: [20_000, 25_000],
+  };
+}
+
+t.test('projectionMonths, projectionLayout, keptWidth and runChunks', async (t) => {
+  const model = compileModel(eventModel(0));
+  const request = fourPlans();
+  t.equal(projectionMonths(model, request), 14);
+  t.equal(projectionMonths(model, { ...request, months: undefined }), 300 - 120, 'to the horizon when not given');
+  t.equal(projectionMonths(model, { ...request, months: 400 }), 180, 'never past the horizon');
+  t.equal(projectionMonths(model, { ...request, ageMonths: 310 }), 0, 'past the horizon: none');
+  const layout = projectionLayout(model, request);
+  t.same([layout.nFinancialYears, layout.nAgencies, layout.nStates, layout.nAgeYears, layout.nInterventions], [2, 6, 2, 25, 0]);
+  t.equal(projectionLayout(model, { ...request, ageMonths: 310 }).nFinancialYears, 1, 'no months: still one year');
+  t.equal(keptWidth(layout), 3 + 2 + 2 * 6);
+  t.same(runChunks(10, 4), [[0, 4], [4, 8], [8, 10]]);
+  t.same(runChunks(8, 4), [[0, 4], [4, 8]]);
+  t.same(runChunks(0, 4), []);
+  t.equal(PROJECTION_CHUNK_RUNS, 250);
+});
+
+t.test('four plans worked by hand: totals, years, agencies, ages, states, outcomes, exceedance', async (t) => {
+  const model = compileModel(eventModel(0));
+  const result = runProjectionInline(model, fourPlans(), 3, 1);
+  t.same([result.runs, result.seed, result.months, result.firstFinancialYear], [3, 1, 14, '2025-26']);
+  const [p0, p1, p2, p3] = result.plans;
+  // Plan 0: edge in month 0, care months 1-13: 13 × £1,300 + £5,000 = £21,900 (cashable 13 ×
+  // £1,000). 2025-26: months 1-2 and the entry = £7,600; 2026-27: 11 × £1,300 = £14,300,
+  // discounted £14,300 / 1.035 = £13,816.43.
+  t.same([p0.total.cash.mean, p0.total.discounted.mean, p0.cashable.mean, p0.nonCashable.mean], [21_900, 21_416.43, 13_000, 8_900]);
+  t.same(p0.byFinancialYear.map((y) => [y.financialYear, y.cash.mean, y.discounted.mean, y.discounted.se]), [['2025-26', 7_600, 7_600, 0], ['2026-27', 14_300, 13_816.43, 0]]);
+  t.same(p0.byAgency.map((a) => [a.agency, a.cash.mean, a.discounted.mean]), [
+    ['childrens_social_care', 21_900, 21_416.43],
+    ['education', 0, 0],
+    ['health', 0, 0],
+    ['youth_justice', 0, 0],
+    ['housing', 0, 0],
+    ['welfare', 0, 0],
+  ]);
+  // Ages: 10 in months 0-11 (11 months of care and the entry), 11 in months 12-13; no others.
+  t.same(p0.byAgeYear.map((y) => [y.age, y.cash.mean, y.cash.se]), [[10, 19_300, 0], [11, 2_600, 0]]);
+  t.same(p0.byState.map((s) => [s.state, s.cash.mean, s.months.mean]), [['edge', 0, 1], ['care', 21_900, 13]]);
+  t.same(p0.byIntervention, []);
+  // 31 March 2026 is month 2 (in care); 31 March 2027 would be month 14, after the projection.
+  t.same(p0.endOfYearStates, [{ financialYear: '2025-26', states: { edge: 0, care: 1 } }, { financialYear: '2026-27', states: { edge: 0, care: 0 } }]);
+  t.same(
+    p0.outcomesByYear.map((y) => [y.financialYear, y.ageOn31March, y.probabilityInCare, y.probabilityCareLeaver, y.shareWithin20Miles, y.eetShareOfCareLeaver]),
+    [['2025-26', 10, 1, 0, null, null], ['2026-27', 11, 0, 0, null, null]],
+  );
+  t.same(p0.outcomesByYear[0].threeOrMorePlacementsShare, { mean: 0, se: 0 }, 'in care, one placement');
+  t.equal(p0.outcomesByYear[1].threeOrMorePlacementsShare, null, 'never in care then');
+  t.same(
+    [p0.outcomes.monthsInCare.mean, p0.outcomes.careEntries.mean, p0.outcomes.placementMoves.mean, p0.outcomes.probabilityEverInCare, p0.outcomes.monthsResidential.mean, p0.outcomes.monthsCustody.mean, p0.outcomes.probabilityCustody, p0.outcomes.probabilityHomeless],
+    [13, 1, 0, 1, 0, 0, 0, 0],
+  );
+  t.same([p0.outcomes.neetShareAged19to21, p0.outcomes.neetShareOfCareLeavers19to21], [null, null], 'no months aged 19-21');
+  t.same(p0.exceedance, [{ threshold: 20_000, probability: 1 }, { threshold: 25_000, probability: 0 }], 'on present value £21,416.43');
+  // Plan 1: in care all 14 months, £18,200; 2025-26 £3,900, no entry.
+  t.same([p1.total.cash.mean, p1.total.discounted.mean, p1.outcomes.careEntries.mean], [18_200, 17_716.43, 0]);
+  t.same(p1.exceedance.map((e) => e.probability), [0, 0]);
+  // Plan 2: the edge in months 0, 5 and 7; three entries. 2026-27: 9 months of care + 2 × £5,000
+  // = £21,700, discounted £20,966.18; total £29,300.
+  t.same([p2.total.cash.mean, p2.total.discounted.mean, p2.outcomes.careEntries.mean], [29_300, 28_566.18, 3]);
+  t.same(p2.byFinancialYear.map((y) => y.cash.mean), [7_600, 21_700]);
+  t.same(p2.exceedance.map((e) => e.probability), [1, 1]);
+  t.same([p3.total.cash.mean, p3.outcomes.careEntries.mean], [21_900, 1], 'the move from the edge never applies');
+  // Comparisons, each plan against plan 0: plan 1 saves £3,700 in 2025-26 (undiscounted year);
+  // plan 2 costs £7,400 more, all in 2026-27: £7,149.76 discounted (from unrounded pence).
+  t.same(result.comparisons.map((c) => [c.plan, c.against, c.cash.saving.mean, c.discounted.saving.mean]), [[1, 0, 3_700, 3_700], [2, 0, -7_400, -7_149.76], [3, 0, 0, 0]]);
+  t.same(result.comparisons[1].byAgency[0], { agency: 'childrens_social_care', discountedSaving: -7_149.76, cashSaving: -7_400 });
+  t.same(result.comparisons[1].byAgency[1], { agency: 'education', discountedSaving: 0, cashSaving: 0 });
+  t.same(result.comparisons[1].byState, [{ state: 'edge', cashSaving: 0 }, { state: 'care', cashSaving: -7_400 }]);
+  t.same(result.comparisons[0].byState, [{ state: 'edge', cashSaving: 0 }, { state: 'care', cashSaving: 3_700 }]);
+  t.same([result.comparisons[0].cash.probabilityCheaper, result.comparisons[1].cash.probabilityCheaper], [1, 0]);
+  t.same(result.parameters.map((p) => [p.name, p.mean]), [['unit:care_fee', 1000], ['unit:social_work', 300], ['event:entry', 5000], ['event:move', 500]]);
+});
+
+t.test('spread: standard errors and by-year present values from the run vectors, on a chain with chance', async (t) => {
+  // Two states, a (£100 a month) → b (free, absorbing) at 0.3 a month; 30 runs of 18 months
+  // from April 2026 (two financial years) with parameter uncertainty on.
+  const model = compileModel(twoStateModel(0.3));
+  const request: ProjectionRequest = { clock: { startYear: 2026, startMonth: 4 }, ageMonths: 60, months: 18, plans: [stay(0), stay(0, { statePrices: [{ state: 0, weeklyPrice: 50 }] })], parameterUncertainty: true };
+  const runs = 30;
+  const layout = projectionLayout(model, request);
+  const raw = simulateProjectionRuns(model, request, 5, 0, runs);
+  t.equal(raw.vectors.length, runs * 2 * layout.size);
+  const result = runProjectionInline(model, request, runs, 5);
+  for (let p = 0; p < 2; p++) {
+    const cell = (r: number, at: number) => raw.vectors[(r * 2 + p) * layout.size + at];
+    const year = (r: number, f: number) => {
+      let sum = 0;
+      for (let a = 0; a < layout.nAgencies; a++) sum += cell(r, layout.costFyAgency + (f * layout.nAgencies + a) * 2) + cell(r, layout.costFyAgency + (f * layout.nAgencies + a) * 2 + 1);
+      return sum;
+    };
+    const factor1 = 1 / 1.035;
+    for (let f = 0; f < 2; f++) {
+      const { mean, sd } = meanAndSd(Array.from({ length: runs }, (_, r) => year(r, f)));
+      const factor = f === 0 ? 1 : factor1;
+      t.equal(result.plans[p].byFinancialYear[f].discounted.mean, Math.round(mean * factor) / 100, `plan ${p} year ${f} present value`);
+      t.equal(result.plans[p].byFinancialYear[f].discounted.se, Math.round((sd / Math.sqrt(runs)) * factor) / 100, `plan ${p} year ${f} its standard error`);
+      t.ok(sd > 0, 'runs differ');
+    }
+    const monthsA = meanAndSd(Array.from({ length: runs }, (_, r) => cell(r, layout.monthsState)));
+    t.ok(Math.abs(result.plans[p].byState[0].months.mean - monthsA.mean) < 1e-9);
+    t.ok(Math.abs(result.plans[p].byState[0].months.se - monthsA.sd / Math.sqrt(runs)) < 1e-9, 'months in a: standard error');
+    const costA = meanAndSd(Array.from({ length: runs }, (_, r) => cell(r, layout.costState)));
+    t.equal(result.plans[p].byState[0].cash.se, Math.round(costA.sd / Math.sqrt(runs)) / 100, 'cost in a: standard error in pounds');
+    const inCare = meanAndSd(Array.from({ length: runs }, (_, r) => cell(r, layout.outcomes + Outcome.monthsInCare)));
+    t.ok(Math.abs(result.plans[p].outcomes.monthsInCare.se - inCare.sd / Math.sqrt(runs)) < 1e-9);
+  }
+  // The parameters' means: the drawn values of each run, averaged.
+  const nParameters = raw.parameters.length / runs;
+  const mean0 = Array.from({ length: runs }, (_, r) => raw.parameters[r * nParameters]).reduce((a, b) => a + b, 0) / runs;
+  t.ok(Math.abs(result.parameters[0].mean - mean0) < 1e-9, 'unit cost a: the mean of its draws');
+});
+
+t.test('summariseChunk and projectionChunk give the same figures; a folder of two chunks the same as one', async (t) => {
+  const model = compileModel(twoStateModel(0.3));
+  const request: ProjectionRequest = { clock: { startYear: 2026, startMonth: 4 }, ageMonths: 60, months: 18, plans: [stay(0), stay(0, { statePrices: [{ state: 0, weeklyPrice: 50 }] })], parameterUncertainty: true };
+  const a = summariseChunk(model, request, simulateProjectionRuns(model, request, 9, 2, 7));
+  const b = projectionChunk(model, request, 9, 2, 7);
+  t.same([a.runStart, a.runEnd], [2, 7]);
+  t.same(Array.from(a.kept), Array.from(b.kept), 'kept headlines');
+  t.same(Array.from(a.moments), Array.from(b.moments), 'moments');
+  t.same(Array.from(a.parameterSums), Array.from(b.parameterSums), 'parameter sums');
+  t.equal(a.stabilityMoments, undefined, 'summariseChunk carries no stability');
+  t.ok(b.stabilityMoments instanceof Float64Array);
+  // kept, run 0 plan 0: cash = the years' sum = the agencies' sum; cashable ≤ cash.
+  const layout = projectionLayout(model, request);
+  const w = keptWidth(layout);
+  const nFy = layout.nFinancialYears;
+  const nA = layout.nAgencies;
+  for (let r = 0; r < 5; r++) {
+    for (let p = 0; p < 2; p++) {
+      const k = Array.from(b.kept.subarray((r * 2 + p) * w, (r * 2 + p + 1) * w));
+      const years = k.slice(3, 3 + nFy);
+      t.equal(k[0], years[0] + years[1], 'cash = the years');
+      t.ok(Math.abs(k[1] - (years[0] + years[1] / 1.035)) < 1e-6, 'discounted = year 0 + year 1 / 1.035');
+      t.equal(k[2], k[0], 'all cashable (the placement fee)');
+      t.equal(k[3 + nFy], k[0], 'all children’s social care');
+      t.ok(Math.abs(k[3 + nFy + nA] - k[1]) < 1e-6, 'discounted by agency');
+      t.equal(k[3 + nFy + 1], 0);
+    }
+  }
+  // A folder fed runs 0-2 and 2-7 in order gives what runProjectionInline gives for 7 runs.
+  const folder = new ProjectionFolder(model, request, 7, 9);
+  t.equal(folder.completedRuns, 0);
+  folder.add(projectionChunk(model, request, 9, 0, 2));
+  t.equal(folder.completedRuns, 2);
+  t.throws(() => folder.add(projectionChunk(model, request, 9, 3, 7)), { message: 'chunk starting at run 3 arrived before run 2' });
+  t.throws(() => folder.finish(), { message: 'only 2 of 7 runs were folded' });
+  folder.add(b);
+  const folded = folder.finish();
+  const inline = runProjectionInline(model, request, 7, 9);
+  t.same(
+    folded.plans.map((p) => [p.total, p.cashable, p.byFinancialYear, p.byAgency, p.exceedance]),
+    inline.plans.map((p) => [p.total, p.cashable, p.byFinancialYear, p.byAgency, p.exceedance]),
+    'the same headline figures (kept run by run)',
+  );
+  t.same(folded.comparisons, inline.comparisons);
+  t.same(folded.parameters, inline.parameters);
+  // A chunk without stability (summariseChunk's): no three-or-more-placements share, where the
+  // deterministic event model in care on 31 March 2026 has one (0 of them unstable).
+  const event = compileModel(eventModel(0));
+  const careRequest = fourPlans();
+  const plain = new ProjectionFolder(event, careRequest, 2, 1);
+  plain.add(summariseChunk(event, careRequest, simulateProjectionRuns(event, careRequest, 1, 0, 2)));
+  t.equal(plain.finish().plans[0].outcomesByYear[0].threeOrMorePlacementsShare, null);
+  const stable = new ProjectionFolder(event, careRequest, 2, 1);
+  stable.add(projectionChunk(event, careRequest, 1, 0, 2));
+  t.same(stable.finish().plans[0].outcomesByYear[0].threeOrMorePlacementsShare, { mean: 0, se: 0 });
+});

@@ -167,3 +167,57 @@ t.test('commissioned places: eligible state and ages, first month, places by fin
   t.same(stats, [1, 1]);
   t.equal(cost, 1_800_000);
 });
+
+t.test('two limits, two variants, two runs: each block at its own offset, own plans by variant', async (t) => {
+  // Variant 0: limit 0 on resi with no places listed (none: `yearly` of [] is 0), limit 1 on
+  // home with 1 place, waiting. Variant 1: home only, 2 places, no waiting; there P1's own plan
+  // moves it from home to agency at month 2, freeing a place.
+  // People: P0-P2 as in the first case; P3 enters resi at month 2 (a new entrant) and is refused.
+  const model = compileModel(placesSpec());
+  const request = { clock: { startYear: 2026, startMonth: 4 }, months: 4, parameterUncertainty: false };
+  const resiLimit = { state: RESI, overflow: AGENCY, placesByYear: [], waiting: false };
+  const own = { moves: [{ month: 2, to: AGENCY, fromStates: Uint8Array.from([0, 1, 0, 0]) }], interventions: [] };
+  const people = [person(0, 299, HOME), person(1, 144, EDGE, { plans: [{ moves: [], interventions: [] }, own] }), person(2, 150, EDGE), person(3, 150, RESI, { offset: 2 })];
+  const variants = [
+    { model, slot: { interventions: [], statePrices: [] }, places: { priority: 'longest_waiting' as const, limits: [resiLimit, homeLimit([1])], offers: [] } },
+    { model, slot: { interventions: [], statePrices: [] }, places: { priority: 'longest_waiting' as const, limits: [homeLimit([2], false)], offers: [] } },
+  ];
+  const asked: number[] = [];
+  const chunk = simulatePlacesRuns(variants, request, (r) => {
+    asked.push(r);
+    return people;
+  }, 1, 3, 5, 3);
+  t.same(asked, [3, 4]);
+  t.equal(chunk.placesWidth, 2 * 14, 'the wider variant: two limits of 2 × 4 + 6');
+  t.equal(chunk.places.length, 2 * 2 * 28);
+  t.equal(chunk.personMonths, (1 + 4 + 4 + 2) * 2 * 2, 'P0 1, P1 4, P2 4, P3 2; × 2 variants × 2 runs');
+  const layout = cohortLayout(model, request);
+  t.equal(chunk.vectors.length, 2 * 2 * layout.size);
+  for (let r = 0; r < 2; r++) {
+    const block = (v: number) => Array.from(chunk.places.subarray((r * 2 + v) * 28, (r * 2 + v + 1) * 28));
+    // Variant 0, limit 0: P3 refused at month 2, in agency months 2-3 (no waiting).
+    // Limit 1: the first case's figures.
+    t.same(block(0), [0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 2, 600_000, 1, 1, 1, 1, 0, 1, 1, 0, 1, 1, 3, 0, 3, 900_000], `run ${r} variant 0`);
+    // Variant 1: P1 and P2 both placed at month 1; P1 leaves for agency at month 2 (its own
+    // plan), and P3, unlimited in resi here, moves resi → home at month 3 into the freed place.
+    // The rest of the block is unused (zero).
+    t.same(block(1), [1, 2, 1, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, ...new Array(14).fill(0)], `run ${r} variant 1`);
+    // Costs, variant 0: P0 £1,000, P1 3 × £1,000, P2 3 × £3,000, P3 2 × £3,000 = £19,000.
+    // Variant 1: P0 £1,000, P1 £1,000 + 2 × £3,000, P2 3 × £1,000, P3 £5,000 + £1,000 = £17,000.
+    t.equal(runTotal(layout, chunk.vectors, (r * 2) * layout.size), 1_900_000, `run ${r} variant 0 cost`);
+    t.equal(runTotal(layout, chunk.vectors, (r * 2 + 1) * layout.size), 1_700_000, `run ${r} variant 1 cost`);
+  }
+});
+
+t.test('entrants ranked by cost: their own weekly price in the placement they enter, else the model price', async (t) => {
+  // Six months, two places, P0 (on record) holds one. P1 (aged 298, so in the projection for
+  // months 2-3) and P2 enter home at month 2; P2 at its own £500 a week is dearer than the
+  // model's £1,000 a month, so highest_cost places P2, and P1 waits in agency until it leaves
+  // (2 months, nobody placed from waiting). longest_waiting places P1 (list order); P2 waits and
+  // takes P1's place at month 4 (2 months waited, placed from waiting).
+  const people = [person(0, 144, HOME), person(1, 298, HOME, { offset: 2 }), person(2, 150, HOME, { offset: 2, currentPlacementWeeklyPrice: 500 })];
+  const dear = run({ priority: 'highest_cost', limits: [homeLimit([2])], offers: [] }, people, 1, 6);
+  t.same(dear.stats, [1, 1, 2, 2, 2, 2, 0, 0, 1, 0, 0, 0, 1, 1, 2, 0, 2, 600_000], "P1 is seen waiting at month 2 only: month 3’s round settles its leaving");
+  const byList = run({ priority: 'longest_waiting', limits: [homeLimit([2])], offers: [] }, people, 1, 6);
+  t.same(byList.stats, [1, 1, 2, 2, 2, 2, 0, 0, 1, 1, 0, 0, 1, 1, 2, 1, 2, 600_000]);
+});

@@ -52,12 +52,14 @@ const homeLimit = (placesByYear: number[], waiting = true) => ({ state: HOME, ov
 const keepSlot = (): PlanSlot => ({ interventions: [0], statePrices: [] });
 
 /** One run of one variant: the place figures as [occupancy by month, waiting by month, the LIMIT_FIELDS] per limit, then offers; and the run's total cost in pence. */
-function run(places: SharedPlaces, people: CohortPerson[], onRecord: number, months = 4, startMonth = 4, slot: PlanSlot = { interventions: [], statePrices: [] }) {
-  const model = compileModel(placesSpec());
+function run(places: SharedPlaces, people: CohortPerson[], onRecord: number, months = 4, startMonth = 4, slot: PlanSlot = { interventions: [], statePrices: [] }, edit?: (spec: CostModelSpec) => void) {
+  const spec = placesSpec();
+  edit?.(spec);
+  const model = compileModel(spec);
   const request = { clock: { startYear: 2026, startMonth }, months, parameterUncertainty: false };
   const chunk = simulatePlacesRuns([{ model, slot, places }], request, () => people, 1, 0, 1, onRecord);
   const layout = cohortLayout(model, request);
-  return { stats: Array.from(chunk.places), cost: runTotal(layout, chunk.vectors), chunk };
+  return { stats: Array.from(chunk.places), cost: runTotal(layout, chunk.vectors), chunk, byAge: Array.from(chunk.vectors.subarray(layout.costAge, layout.costAge + layout.nAgeYears)) };
 }
 
 t.test('placeStatsWidth and the LimitStat fields', async (t) => {
@@ -220,4 +222,70 @@ t.test('entrants ranked by cost: their own weekly price in the placement they en
   t.same(dear.stats, [1, 1, 2, 2, 2, 2, 0, 0, 1, 0, 0, 0, 1, 1, 2, 0, 2, 600_000], "P1 is seen waiting at month 2 only: month 3’s round settles its leaving");
   const byList = run({ priority: 'longest_waiting', limits: [homeLimit([2])], offers: [] }, people, 1, 6);
   t.same(byList.stats, [1, 1, 2, 2, 2, 2, 0, 0, 1, 1, 0, 0, 1, 1, 2, 1, 2, 600_000]);
+});
+
+t.test('the longest waiting goes before a fresh arrival listed first; a waiting child moved out of agency stops waiting', async (t) => {
+  // P0 holds the place to month 2. P2 moves to home at month 1, is refused and waits. P1 enters
+  // the edge at month 1 and moves to home at month 2, when P0's place frees: P2 (waited 1) is
+  // placed, P1 (fresh, first in the list) refused and waits. Six months.
+  const people = [person(0, 298, HOME), person(1, 144, EDGE, { offset: 1 }), person(2, 144, EDGE)];
+  const { stats } = run({ priority: 'longest_waiting', limits: [homeLimit([1])], offers: [] }, people, 3, 6);
+  // Occupancy 1 throughout; waiting: P2 at month 1, P1 from month 2 (to the end, settled in
+  // month 5's round). Refused 2, waited 2, months waited 1 + 4, 1 placed from waiting.
+  t.same(stats, [1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 0, 2, 2, 5, 1, 5, 1_500_000]);
+  // P2's own plan moves it from agency back to the edge at month 2 (it then moves to home at 3):
+  // its overflow months and its wait both end at month 2 (1 each); at 3 it is refused again
+  // (P0 left at 2 and P1… is not there: P1 is absent here).
+  const leaving = [person(0, 298, HOME), person(1, 144, EDGE, { plans: [{ moves: [{ month: 2, to: EDGE, fromStates: Uint8Array.from([0, 0, 1, 0]) }], interventions: [] }] })];
+  const moved = run({ priority: 'longest_waiting', limits: [homeLimit([1])], offers: [] }, leaving, 2, 6);
+  t.same(moved.stats, [1, 1, 0, 1, 1, 1, 0, 1, 0, 0, 0, 0, 1, 1, 1, 0, 1, 300_000]);
+});
+
+t.test('places by financial year: none in the first, five in the next', async (t) => {
+  // From February 2026: 2025-26 is months 0-1, 2026-27 from month 2. No places in 2025-26,
+  // five from 2026-27, waiting: P1 and P2 (moving to home at month 1) wait one month and are
+  // both placed at month 2.
+  const { stats } = run({ priority: 'longest_waiting', limits: [homeLimit([0, 5])], offers: [] }, [person(0, 299, HOME), person(1, 144, EDGE), person(2, 150, EDGE)], 3, 4, 2);
+  t.same(stats, [1, 0, 2, 2, 0, 2, 0, 0, 2, 2, 2, 2, 2, 600_000]);
+});
+
+t.test('commissioned places for people staying eligible: the next year’s places, the longest waiting first, arrivals', async (t) => {
+  // No fees, keep open to home too: the only cost is keep's £2,000 one-off, booked at the served person's age, so the
+  // cost by age year tells who was served. Eligible in home (absorbing), one place a year, from
+  // May 2026: 2026-27 is months 0-10, 2027-28 month 11 (12 months).
+  const noFees = (spec: CostModelSpec) => {
+    spec.unitCosts = [];
+    (spec.interventions ?? [])[0].eligibility.states = ['edge', 'home'];
+  };
+  const eligible = new Uint8Array([0, 1, 0, 0]);
+  const offer = { bit: 0, placesByYear: [1], firstMonth: 0, eligible, minAgeMonths: 0, maxAgeMonths: 1000 };
+  const served = (byAge: number[]) => byAge.flatMap((pence, age) => (pence > 0 ? [[age, pence / 200_000]] : []));
+  // P0 (12, on record in home) is served at month 0. P1 (11, on the edge, in home from month 1)
+  // and P2 (10, entering home at month 3) wait for 2027-28: P1, waiting longer, is served at
+  // month 11 (its pause ends at the month before April, nextApril − 1).
+  const a = run({ priority: 'longest_waiting', limits: [], offers: [offer] }, [person(0, 144, HOME), person(1, 132, EDGE), person(2, 120, HOME, { offset: 3 })], 2, 12, 5, keepSlot(), noFees);
+  t.same(a.stats, [1, 1]);
+  t.same(served(a.byAge), [[11, 1], [12, 1]]);
+  // youngest: P2 (10) before P1 (11) although P1 waited longer.
+  const b = run({ priority: 'youngest', limits: [], offers: [offer] }, [person(0, 144, HOME), person(1, 132, EDGE), person(2, 120, HOME, { offset: 3 })], 2, 12, 5, keepSlot(), noFees);
+  t.same(served(b.byAge), [[10, 1], [12, 1]]);
+  // From February: 2025-26 is months 0-1, 2026-27 month 2 (3 months): P1 waits to month 2.
+  const d = run({ priority: 'longest_waiting', limits: [], offers: [offer] }, [person(0, 144, HOME), person(1, 132, HOME)], 2, 3, 2, keepSlot(), noFees);
+  t.same(d.stats, [1, 1]);
+  t.same(served(d.byAge), [[11, 1], [12, 1]]);
+  // Offered from month 9 only: served at month 9 (2026-27), not later.
+  const c1 = run({ priority: 'longest_waiting', limits: [], offers: [{ ...offer, firstMonth: 9 }] }, [person(0, 144, HOME)], 1, 12, 5, keepSlot(), noFees);
+  t.same(c1.stats, [1, 0]);
+  // For ages from 146 months: P0, aged 137, reaches it at month 9 and is served then (2026-27).
+  const c2 = run({ priority: 'longest_waiting', limits: [], offers: [{ ...offer, minAgeMonths: 146 }] }, [person(0, 137, HOME)], 1, 12, 5, keepSlot(), noFees);
+  t.same(c2.stats, [1, 0]);
+  // Up to 140 months: P0 aged 140 is never served; P1 aged 139 is.
+  const c3 = run({ priority: 'longest_waiting', limits: [], offers: [{ ...offer, maxAgeMonths: 140 }] }, [person(0, 140, HOME), person(1, 139, HOME)], 2, 12, 5, keepSlot(), noFees);
+  t.same(served(c3.byAge), [[11, 1]]);
+  // Not eligible in agency: nobody served.
+  const e = run({ priority: 'longest_waiting', limits: [], offers: [offer] }, [person(0, 144, AGENCY)], 1, 12, 5, keepSlot(), noFees);
+  t.same(e.stats, [0, 0]);
+  // Two places in a year, 1.5 listed: one (whole places only).
+  const f = run({ priority: 'longest_waiting', limits: [], offers: [{ ...offer, placesByYear: [1.5, 0] }] }, [person(0, 144, HOME), person(1, 132, HOME)], 2, 12, 5, keepSlot(), noFees);
+  t.same(f.stats, [1, 0]);
 });

@@ -1,6 +1,9 @@
 import t from 'tap';
 import type { CostModelSpec } from '../../src/catalog/model-schema.ts';
 import type { ScenarioSpec } from '../../src/catalog/scenario-schema.ts';
+import { simulateCohortRuns } from '../../src/simulation/cohort.ts';
+import { simulatePlacesRuns } from '../../src/simulation/places.ts';
+import { modelFor } from '../../src/simulation/worker.ts';
 import { StreamPurpose, Xoshiro128, streamPrefix } from '../../src/simulation/random.ts';
 import {
   APPRAISAL_CONVENTIONS,
@@ -12,6 +15,7 @@ import {
   prepareScenario,
   samplePoisson,
   scenarioShards,
+  simulateScenarioShard,
   strategyModelSpec,
 } from '../../src/simulation/scenario.ts';
 import { eventModel } from './helpers.ts';
@@ -87,11 +91,12 @@ t.test('prepareScenario: request, people, entrants, investment', async (t) => {
   t.same(p.investmentPence, [[0, 0, 0, 0, 0, 0], [0, 0, 1335, 0, 0, 0], [0, 0, 0, 0, 0, 0]]);
   t.equal(p.funding, undefined);
   // Defaults: 5 planning years, 20 lifetime, continuing demand, parameter uncertainty on.
-  const bare = { ...fullScenario(), planningYears: undefined, lifetimeYears: undefined } as unknown as ScenarioSpec;
+  // (No limits or services here: planning them over 20 years is slow and beside the point.)
+  const bare = { ...fullScenario(), planningYears: undefined, lifetimeYears: undefined, capacity: undefined, strategy: { name: 'B' } } as unknown as ScenarioSpec;
   const d = prepareScenario(bare, investModel(), [], { baseKey: 'b', seed: 1, runs: 1 });
   t.same([d.planningYears, d.lifetimeYears, d.request.months, d.request.parameterUncertainty, d.entrants[0].expectedByYear.length], [5, 20, 240, true, 20]);
   // A closed cohort: entrants in the planning years only.
-  const closed = prepareScenario({ ...fullScenario(), appraisal: 'closed_cohort' }, investModel(), [], { baseKey: 'b', seed: 1, runs: 1 });
+  const closed = prepareScenario({ ...fullScenario(), appraisal: 'closed_cohort', capacity: undefined, strategy: { name: 'B' } } as unknown as ScenarioSpec, investModel(), [], { baseKey: 'b', seed: 1, runs: 1 });
   t.same([closed.appraisal, closed.entrants[0].expectedByYear], ['closed_cohort', [5, 10]]);
   t.match(APPRAISAL_CONVENTIONS.closed_cohort, /^Closed cohort/);
   t.throws(() => prepareScenario(fullScenario(), investModel(), [{ ageMonths: 1, state: 'nowhere', weeklyPrice: null }], { baseKey: 'b', seed: 1, runs: 1 }), { message: 'unknown state nowhere' });
@@ -289,4 +294,28 @@ t.test('samplePoisson and the entrant draw, against a reference written out here
     }
   }
   t.same([...states].sort(), [EDGE, CARE], 'both states drawn');
+});
+
+t.test('simulateScenarioShard: people, entrants and whole runs, as the cohort and places engines give them', async (t) => {
+  const spec = { ...fullScenario(), capacity: undefined, strategy: { name: 'Y', rateChanges: [{ from: ['care'], to: ['edge'], multiplier: 2 }] } } as unknown as ScenarioSpec;
+  const p = prepareScenario(spec, investModel(), members, { baseKey: 'shard-b', seed: 3, runs: 2, parameterUncertainty: false });
+  const variants = p.variants.map((v) => ({ model: modelFor(v.modelKey, v.modelSpec), slot: v.slot }));
+  const people = simulateScenarioShard(p, { kind: 'people', start: 1, end: 3 }, 0, 2, modelFor);
+  t.same(Array.from(people.vectors), Array.from(simulateCohortRuns(variants, p.request, p.people.slice(1, 3), 3, 0, 2).vectors), 'people 1 and 2');
+  const entrants = simulateScenarioShard(p, { kind: 'entrants', group: 0 }, 1, 2, modelFor);
+  t.same(Array.from(entrants.vectors), Array.from(simulateCohortRuns(variants, p.request, (run) => drawEntrants(p, 0, run), 3, 1, 2).vectors), 'run 1 entrants');
+  t.ok(entrants.vectors.some((x) => x > 0));
+  // Whole runs with shared places: everyone on record, then each run's entrants.
+  const full = prepareScenario(fullScenario(), investModel(), members, { baseKey: 'shard-f', seed: 3, runs: 2, parameterUncertainty: false });
+  const fv = full.variants.map((v) => ({ model: modelFor(v.modelKey, v.modelSpec), slot: v.slot, places: v.places ?? { limits: [], offers: [], priority: 'longest_waiting' as const } }));
+  const runs = simulateScenarioShard(full, { kind: 'runs' }, 0, 2, modelFor);
+  const expected = simulatePlacesRuns(fv, full.request, (run) => [...full.people, ...drawEntrants(full, 0, run)], 3, 0, 2, full.people.length);
+  t.same(Array.from(runs.vectors), Array.from(expected.vectors), 'vectors');
+  t.same(Array.from((runs as typeof expected).places), Array.from(expected.places), 'place figures');
+  t.equal(runs.personMonths, expected.personMonths);
+  // A baseline without places under a strategy with them: the baseline gets none.
+  const half = { ...full, variants: [{ ...full.variants[0], places: undefined }, full.variants[1]] };
+  const h = simulateScenarioShard(half, { kind: 'runs' }, 0, 1, modelFor) as typeof expected;
+  const hv = [{ ...fv[0], places: { limits: [], offers: [], priority: 'longest_waiting' as const } }, fv[1]];
+  t.same(Array.from(h.places), Array.from(simulatePlacesRuns(hv, full.request, (run) => [...full.people, ...drawEntrants(full, 0, run)], 3, 0, 1, full.people.length).places));
 });

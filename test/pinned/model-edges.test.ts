@@ -29,7 +29,7 @@ function spec(): CostModelSpec {
     { id: 'b', label: 'Youth custody', category: 'community', flags: ['neet', 'custody'] },
     { id: 'c', label: 'IFA care leaver', category: 'looked_after', flags: ['care_leaver', 'homeless'], terminal: true },
   ] as CostModelSpec['states'];
-  s.transitions = { young: { a: { a: 0.5, b: 0.5 }, b: { b: 1 } }, old: { a: { c: 1 } } };
+  s.transitions = { young: { a: { a: 0.5, b: 0.5 }, b: { a: 0.25, b: 0.75 } }, old: { a: { c: 1 } } };
   s.rateUncertainty = { concentration: 50, rowConcentration: { old: { a: 7 } } };
   s.ageTransitions = [
     { atAgeYears: 2, from: ['a'], to: { c: 1 } },
@@ -65,8 +65,9 @@ t.test('states, bands, rows and concentrations', async (t) => {
   const m = compileModel(spec());
   t.same([m.id, m.version, m.stateIds, m.nStates, m.bandIds, m.nBands, m.horizonAgeMonths], ['model-edges', '2.0.0', ['a', 'b', 'c'], 3, ['young', 'old'], 2, 36]);
   t.same(Array.from(m.bandOfAgeMonth), [...new Array(12).fill(0), ...new Array(12).fill(1), ...new Array(12).fill(1)], 'young 0-11, old 12-23, no band after: the last');
-  // young: a → a 0.5, b 0.5; b → b; c has no row: stays. old: a → c; b, c no row: stay.
-  t.same(Array.from(m.baseRows), [0.5, 0.5, 0, 0, 1, 0, 0, 0, 1, 0, 0, 1, 0, 1, 0, 0, 0, 1]);
+  // young: a → a 0.5, b 0.5; b → a 0.25, b 0.75; c has no row: stays. old: a → c; b, c no
+  // row: stay.
+  t.same(Array.from(m.baseRows), [0.5, 0.5, 0, 0.25, 0.75, 0, 0, 0, 1, 0, 0, 1, 0, 1, 0, 0, 0, 1]);
   t.same(Array.from(m.rowConcentration), [50, 50, 50, 7, 50, 50], 'old a overridden');
   t.same(Array.from(m.withinStateMove), [0.1, 0, 0]);
   t.same([m.over20MilesShare[0], Number.isNaN(m.over20MilesShare[1]), Number.isNaN(m.over20MilesShare[2])], [0.3, true, true]);
@@ -136,6 +137,15 @@ t.test('unit costs and their age segments', async (t) => {
   const w = compileModel(twice);
   t.equal(w.nCostSegments, 3);
   t.same(Array.from(w.unitCostInSegment), [0, 0, 1, 1, 0, 0, 0, 1, 0]);
+  // Cuts met in the order 24, 12: sorted before the segments' first ages are read.
+  const backwards = spec();
+  backwards.unitCosts = [
+    { id: 'late', label: 'Late', states: ['a'], amount: 1, per: 'month', agency: 'health', source: 'test', minAgeYears: 2 },
+    { id: 'early', label: 'Early', states: ['a'], amount: 1, per: 'month', agency: 'health', source: 'test', minAgeYears: 1 },
+  ] as CostModelSpec['unitCosts'];
+  const bw = compileModel(backwards);
+  t.equal(bw.nCostSegments, 3);
+  t.same(Array.from(bw.unitCostInSegment), [0, 0, 0, 1, 1, 1], 'segment 0 (from 0): neither; 1 (from 12): early; 2 (from 24): both');
 });
 
 t.test('event costs, interventions and rate factors', async (t) => {
@@ -194,4 +204,15 @@ t.test('selectorMask, effectLabel and the refusals', async (t) => {
   const badAgency = spec();
   badAgency.unitCosts[0].agency = 'police' as never;
   t.throws(() => compileModel(badAgency), { message: 'unknown agency "police"' });
+  // The first agency (index 0) is known; a state without flags has none.
+  const first = spec();
+  first.unitCosts[0].agency = 'childrens_social_care';
+  delete first.states[1].flags;
+  const f = compileModel(first);
+  t.equal(f.unitCosts[0].agency, 0);
+  t.same([f.flags.neet[1], f.flags.custody[1]], [0, 0]);
+  // A label with capitals inside but not at its start is kept as it is.
+  const caps = spec();
+  caps.states[0].label = 'IFA Foster';
+  t.equal(effectLabel(caps, [{ from: ['a'], to: ['a'] }], 0), 'effect on moves to IFA Foster');
 });

@@ -1,4 +1,5 @@
 import t from 'tap';
+import type { CostModelSpec } from '../../src/catalog/model-schema.ts';
 import { Outcome } from '../../src/simulation/layout.ts';
 import { compileModel } from '../../src/simulation/model.ts';
 import {
@@ -218,4 +219,69 @@ t.test('summariseChunk and projectionChunk give the same figures; a folder of tw
   const stable = new ProjectionFolder(event, careRequest, 2, 1);
   stable.add(projectionChunk(event, careRequest, 1, 0, 2));
   t.same(stable.finish().plans[0].outcomesByYear[0].threeOrMorePlacementsShare, { mean: 0, se: 0 });
+});
+
+t.test('care leavers aged 19-21, NEET shares, interventions, earlier placements, agencies other than the first', async (t) => {
+  // Care is flagged in care, care leaver and NEET here; placement moves within care every month
+  // (£500 to education, agency 1). Aged 17½ (210 months) in care from April 2026 for 60 months:
+  // on 31 March aged 18, 19, 20, 21, 22.
+  const spec = eventModel(1);
+  spec.id = 'projection-edges-leavers';
+  spec.states[1].flags = ['in_care', 'care_leaver', 'neet'];
+  spec.interventions = [
+    { id: 'one', label: 'One', eligibility: { states: ['care'] }, cost: { oneOff: 100, durationMonths: 0, agency: 'health' }, effects: [], source: 'test' },
+    { id: 'two', label: 'Two', eligibility: { states: ['care'] }, cost: { oneOff: 250, durationMonths: 0, agency: 'health' }, effects: [], source: 'test' },
+  ] as CostModelSpec['interventions'];
+  const model = compileModel(spec);
+  const request: ProjectionRequest = {
+    clock: { startYear: 2026, startMonth: 4 },
+    ageMonths: 210,
+    months: 60,
+    plans: [stay(CARE), stay(CARE, { interventions: [{ intervention: 1, startMonth: 0 }] })],
+    parameterUncertainty: false,
+    placementsEarlierThisYear: 2,
+  };
+  const result = runProjectionInline(model, request, 2, 1);
+  const [p0, p1] = result.plans;
+  t.same(p0.outcomesByYear.map((y) => [y.ageOn31March, y.probabilityInCare, y.probabilityCareLeaver, y.eetShareOfCareLeaver]), [
+    [18, 1, 1, null],
+    [19, 1, 1, { mean: 0, se: 0 }],
+    [20, 1, 1, { mean: 0, se: 0 }],
+    [21, 1, 1, { mean: 0, se: 0 }],
+    [22, 1, 1, null],
+  ]);
+  // Two earlier placements and today's: three in 2026-27, none moved-in later years' counts
+  // aside (a move within care every month makes every year unstable).
+  t.same(p0.outcomesByYear[0].threeOrMorePlacementsShare, { mean: 1, se: 0 });
+  // Aged 19-21 for months 18-53: all NEET, all care leavers.
+  t.same([p0.outcomes.neetShareAged19to21, p0.outcomes.neetShareOfCareLeavers19to21], [1, 1]);
+  t.same(p0.byIntervention, [{ intervention: 'one', cash: { mean: 0, se: 0 }, probabilityDelivered: 0 }, { intervention: 'two', cash: { mean: 0, se: 0 }, probabilityDelivered: 0 }]);
+  t.same(p1.byIntervention, [{ intervention: 'one', cash: { mean: 0, se: 0 }, probabilityDelivered: 0 }, { intervention: 'two', cash: { mean: 250, se: 0 }, probabilityDelivered: 1 }]);
+  // Education: 59 moves × £500 = £29,500 cash; its present value below it.
+  const education = p0.byAgency[1];
+  t.equal(education.cash.mean, 29_500);
+  t.ok(education.discounted.mean < 29_500 && education.discounted.mean > 25_000, `${education.discounted.mean}`);
+  t.equal(p0.byAgency[2].discounted.mean, 0, 'health: nothing under plan 0');
+  t.same(result.comparisons[0].byAgency.map((a) => [a.agency, a.cashSaving, a.discountedSaving]).slice(0, 3), [['childrens_social_care', 0, 0], ['education', 0, 0], ['health', -250, -250]]);
+  // The same model asked a second request: its own figures, not the first request's (the cache).
+  const shorter = { ...request, months: 12 };
+  const again = runProjectionInline(model, shorter, 2, 1);
+  t.equal(again.months, 12);
+  t.equal(again.plans[0].byAgency[1].cash.mean, 5_500, '11 moves in 12 months');
+  t.same(Array.from(projectionChunk(model, shorter, 1, 0, 2).kept), Array.from(summariseChunk(model, shorter, simulateProjectionRuns(model, shorter, 1, 0, 2)).kept));
+});
+
+t.test('today’s price with dated changes, only for a placement', async (t) => {
+  // In care at £700 a week, rising to £1,400 on 1 October 2026: dearer than with no change; a
+  // change to the same price changes nothing; on the edge (no placement) changes are ignored.
+  const model = compileModel(eventModel(0));
+  const base: ProjectionRequest = { clock: { startYear: 2026, startMonth: 4 }, ageMonths: 120, months: 12, plans: [], parameterUncertainty: false };
+  const cash = (plan: ReturnType<typeof stay>) => runProjectionInline(model, { ...base, plans: [plan] }, 1, 1).plans[0].total.cash.mean;
+  const flat = cash(stay(CARE, { currentPlacementWeeklyPrice: 700 }));
+  const rising = cash(stay(CARE, { currentPlacementWeeklyPrice: 700, currentPlacementPriceChanges: [{ from: '2026-10-01', weeklyPrice: 1400 }] }));
+  const same = cash(stay(CARE, { currentPlacementWeeklyPrice: 700, currentPlacementPriceChanges: [{ from: '2026-10-01', weeklyPrice: 700 }] }));
+  t.ok(rising > flat + 10_000, `${rising} against ${flat}`);
+  t.equal(same, flat);
+  t.equal(cash(stay(EDGE, { currentPlacementWeeklyPrice: 700, currentPlacementPriceChanges: [{ from: '2026-10-01', weeklyPrice: 1400 }] })), cash(stay(EDGE)));
+  t.equal(cash(stay(EDGE, { currentPlacementPriceChanges: [{ from: '2026-10-01', weeklyPrice: 1400 }] })), cash(stay(EDGE)), 'no price of its own');
 });

@@ -285,3 +285,38 @@ t.test('today’s price with dated changes, only for a placement', async (t) => 
   t.equal(cash(stay(EDGE, { currentPlacementWeeklyPrice: 700, currentPlacementPriceChanges: [{ from: '2026-10-01', weeklyPrice: 1400 }] })), cash(stay(EDGE)));
   t.equal(cash(stay(EDGE, { currentPlacementPriceChanges: [{ from: '2026-10-01', weeklyPrice: 1400 }] })), cash(stay(EDGE)), 'no price of its own');
 });
+
+t.test('options reach the simulator; run ranges; age rows at the end; no thresholds; a move from the planned state', async (t) => {
+  const model = compileModel(eventModel(0));
+  const base: ProjectionRequest = { clock: { startYear: 2026, startMonth: 4 }, ageMonths: 120, months: 12, plans: [stay(EDGE)], parameterUncertainty: false };
+  // Edge month 0, then 11 months of care: 11 × £1,300 + £5,000 = £19,300; the model's costs × 2.
+  const one = runProjectionInline(model, base, 1, 1).plans[0];
+  t.equal(one.total.cash.mean, 19_300);
+  t.equal(runProjectionInline(model, { ...base, modelCostScale: 2 }, 1, 1).plans[0].total.cash.mean, 38_600);
+  // Aged 10 to 10 + 12 months: the age-11 row, starting as the projection ends, is not shown.
+  t.same(one.byAgeYear.map((y) => y.age), [10]);
+  t.same(one.exceedance, [], 'no thresholds asked');
+  // Aged 205 months on 1 April 2026: 31 March 2027 is month 11, aged 216 months: 18.
+  t.equal(runProjectionInline(model, { ...base, ageMonths: 205 }, 1, 1).plans[0].outcomesByYear[0].ageOn31March, 18);
+  // A move with fromStates null applies while still in the planned state (the edge): at month 1
+  // the chain has taken the person into care, so it never applies.
+  const nullFrom = runProjectionInline(model, { ...base, plans: [stay(EDGE, { moves: [{ month: 1, to: EDGE, fromStates: null }] })] }, 1, 1).plans[0];
+  t.equal(nullFrom.total.cash.mean, 19_300);
+  // Parameter uncertainty on, on a PERT fee: the runs draw different fees; their sums and means.
+  const spec = eventModel(0);
+  spec.id = 'projection-edges-pert';
+  spec.unitCosts[0].amount = { type: 'pert', min: 500, mode: 1000, max: 2000 };
+  const pert = compileModel(spec);
+  const request = { ...base, parameterUncertainty: true };
+  const raw = simulateProjectionRuns(pert, request, 4, 2, 6);
+  t.equal(raw.vectors.length, 4 * projectionLayout(pert, request).size, 'runs 2-5: four');
+  const n = raw.parameters.length / 4;
+  t.equal(n, 4);
+  const fees = [0, 1, 2, 3].map((r) => raw.parameters[r * n]);
+  t.equal(new Set(fees).size, 4, 'four different fees');
+  t.same([0, 1, 2, 3].map((r) => raw.parameters[r * n + 1]), [300, 300, 300, 300], 'the fixed social work cost');
+  const chunk = projectionChunk(pert, request, 4, 2, 6);
+  t.same(Array.from(summariseChunk(pert, request, raw).parameterSums), Array.from(chunk.parameterSums));
+  t.ok(Math.abs(chunk.parameterSums[0] - fees.reduce((a, b) => a + b, 0)) < 1e-6);
+  t.equal(chunk.parameterSums[1], 1200);
+});

@@ -178,7 +178,7 @@ t.test('strategyModelSpec: unit prices scaled by multiplier or to a weekly price
       ],
       interventions: [
         { id: 'keep', capacityPerYear: 1, weeklyPrice: 75, eligibleStates: ['care'], minAge: 2, maxAge: 9 },
-        { id: 'missing', capacityPerYear: 1 },
+        { id: 'missing', capacityPerYear: 1, weeklyPrice: 999 },
       ],
     },
   } as unknown as ScenarioSpec;

@@ -30,7 +30,6 @@ import { eventModel, stay } from './helpers.ts';
 
 const EDGE = 0;
 const CARE = 1;
-const PENNY = 0.01;
 /** January 2026, 14 months, aged 10: 2025-26 is months 0-2, 2026-27 months 3-13; a 3.5% rate. */
 const clock = { startYear: 2026, startMonth: 1 };
 

@@ -214,7 +214,7 @@ t.test('samplePoisson and the entrant draw, against a reference written out here
     let total = 0;
     let left = mean;
     while (left > 0) {
-      const piece = left > 30 ? 30 : left;
+      const piece = Math.min(30, left);
       left -= piece;
       let k = 0;
       let product = rng.nextOpenDouble();

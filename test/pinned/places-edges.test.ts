@@ -279,6 +279,7 @@ t.test('commissioned places for people staying eligible: the next year’s place
   // For ages from 146 months: P0, aged 137, reaches it at month 9 and is served then (2026-27).
   const c2 = run({ priority: 'longest_waiting', limits: [], offers: [{ ...offer, minAgeMonths: 146 }] }, [person(0, 137, HOME)], 1, 12, 5, keepSlot(), noFees);
   t.same(c2.stats, [1, 0]);
+  t.same(served(c2.byAge), [[12, 1]], 'at month 9 (12 years 2 months), not at month 0, when it entered too young');
   // Up to 140 months: P0 aged 140 is never served; P1 aged 139 is.
   const c3 = run({ priority: 'longest_waiting', limits: [], offers: [{ ...offer, maxAgeMonths: 140 }] }, [person(0, 140, HOME), person(1, 139, HOME)], 2, 12, 5, keepSlot(), noFees);
   t.same(served(c3.byAge), [[11, 1]]);
@@ -288,4 +289,151 @@ t.test('commissioned places for people staying eligible: the next year’s place
   // Two places in a year, 1.5 listed: one (whole places only).
   const f = run({ priority: 'longest_waiting', limits: [], offers: [{ ...offer, placesByYear: [1.5, 0] }] }, [person(0, 144, HOME), person(1, 132, HOME)], 2, 12, 5, keepSlot(), noFees);
   t.same(f.stats, [1, 0]);
+});
+
+t.test('waits for a service: counted from the first eligible month, restarted after leaving eligibility', async (t) => {
+  // As the case above (home eligible, one place a year, from May 2026: 2026-27 is months 0-10,
+  // 2027-28 month 11; 12 months, no fees). P0 (12) is served at month 0. Whoever waited longest
+  // for the service is served at month 11; the two others listed first lose on the wait.
+  const noFees = (spec: CostModelSpec) => {
+    spec.unitCosts = [];
+    (spec.interventions ?? [])[0].eligibility.states = ['edge', 'home'];
+  };
+  const offer = { bit: 0, placesByYear: [1], firstMonth: 0, eligible: new Uint8Array([0, 1, 0, 0]), minAgeMonths: 0, maxAgeMonths: 1000 };
+  const served = (byAge: number[]) => byAge.flatMap((pence, age) => (pence > 0 ? [[age, pence / 200_000]] : []));
+  // P1 (10 years 4 months) enters home at month 3; P2 (9), on record in home, waits from month
+  // 0: P2 is served at month 11 (aged 9 years 11 months), though P1 is listed first. A wait
+  // begun at month 0 is kept (not restarted every month), and one begun at 3 is counted from 3.
+  const a = run({ priority: 'longest_waiting', limits: [], offers: [offer] }, [person(0, 144, HOME), person(1, 124, HOME, { offset: 3 }), person(2, 108, HOME)], 3, 12, 5, keepSlot(), noFees);
+  t.same(a.stats, [1, 1]);
+  t.same(served(a.byAge), [[9, 1], [12, 1]]);
+  // P2's own plan takes it to agency (not eligible) at month 2 and back to home at month 5:
+  // its wait restarts at 5, after P1's (from 3), so P1 is served at month 11 (aged 10 years 12
+  // months = 11 years).
+  const away = { moves: [{ month: 2, to: AGENCY, fromStates: Uint8Array.from([0, 1, 0, 0]) }, { month: 5, to: HOME, fromStates: Uint8Array.from([0, 0, 1, 0]) }], interventions: [] };
+  const b = run({ priority: 'longest_waiting', limits: [], offers: [offer] }, [person(0, 144, HOME), person(1, 124, HOME, { offset: 3 }), person(2, 108, HOME, { plans: [away] })], 3, 12, 5, keepSlot(), noFees);
+  t.same(b.stats, [1, 1]);
+  t.same(served(b.byAge), [[11, 1], [12, 1]]);
+});
+
+t.test('priority ties: equal age or equal price goes to the longer wait; equal waits to list order, not arrival order', async (t) => {
+  // The case 'the longest waiting goes before a fresh arrival' under youngest and highest_cost,
+  // with a tie on the rule at month 2. P2 (on the edge, aged 144 at month 0) is 146 months at
+  // month 2; P1, entering the edge at month 1 aged 145, is 146 months then too. P2 (waited 1) is
+  // placed, P1 waits: the same figures as under longest_waiting.
+  const expected = [1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 0, 2, 2, 5, 1, 5, 1_500_000];
+  const people = [person(0, 298, HOME), person(1, 145, EDGE, { offset: 1 }), person(2, 144, EDGE)];
+  t.same(run({ priority: 'youngest', limits: [homeLimit([1])], offers: [] }, people, 3, 6).stats, expected, 'youngest, equal ages');
+  // highest_cost with the edge priced as agency (£3,000): P1 on the edge and P2 waiting in
+  // agency cost the same.
+  const edgeFee = (spec: CostModelSpec) => {
+    spec.unitCosts.push({ id: 'edge_fee', label: 'Edge', states: ['edge'], amount: 3000, per: 'month', agency: 'childrens_social_care', source: 'test' });
+  };
+  t.same(run({ priority: 'highest_cost', limits: [homeLimit([1])], offers: [] }, people, 3, 6, 4, undefined, edgeFee).stats, expected, 'highest_cost, equal prices');
+  // Equal waits (none): P2 moves edge → home at month 1 (a round), P1 (aged 298 at month 1, so in
+  // the projection for months 1-2) enters home at month 1 (an entrant, considered after the round).
+  // P1, first in the list, is placed; it leaves after month 2 and P2, waiting from 1, is placed
+  // at 3 (2 months waited). Had arrival order ruled, P2 would be placed and P1 wait to its end.
+  const tie = run({ priority: 'longest_waiting', limits: [homeLimit([1])], offers: [] }, [person(0, 299, HOME), person(1, 298, HOME, { offset: 1 }), person(2, 144, EDGE)], 1);
+  t.same(tie.stats, [1, 1, 1, 1, 0, 1, 1, 0, 1, 1, 2, 1, 2, 600_000]);
+});
+
+t.test('a limit and a service at once: the service block follows the limit block, and sees who was refused', async (t) => {
+  // The first case (one home place, waiting) with `keep` offered in home from month 1, one
+  // place: P1, placed in home at month 1, is served; P2, sent to agency, is not eligible.
+  // From April 2026, 4 months: one financial year. Cost: £13,000 + keep's £2,000.
+  const inHome = (spec: CostModelSpec) => {
+    (spec.interventions ?? [])[0].eligibility.states = ['edge', 'home'];
+  };
+  const offer = { bit: 0, placesByYear: [1], firstMonth: 1, eligible: new Uint8Array([0, 1, 0, 0]), minAgeMonths: 0, maxAgeMonths: 1000 };
+  const { stats, cost, byAge } = run({ priority: 'longest_waiting', limits: [homeLimit([1])], offers: [offer] }, [person(0, 299, HOME), person(1, 144, EDGE), person(2, 150, EDGE)], 3, 4, 4, keepSlot(), inHome);
+  t.same(stats, [1, 1, 1, 1, 0, 1, 1, 0, 1, 1, 3, 0, 3, 900_000, 1]);
+  t.equal(cost, 1_500_000);
+  t.equal(byAge[12], 3 * 100_000 + 200_000 + 3 * 300_000, 'age 12: P1 3 months at home and keep, P2 3 months in agency');
+});
+
+t.test('two waiting for a limit: the one waiting since earlier goes first, though listed later', async (t) => {
+  // P0 (297) holds the one place for months 0-2. P2 moves edge → home at month 1, P1 (entering
+  // the edge at month 1 aged 296, so in the projection for months 1-4) at month 2: both refused,
+  // both wait. At month 3 P2 (waited 2) is placed before P1 (waited 1); P1 waits until it
+  // leaves (months 2-4; month 4's round settles its leaving). Months waited 2 + 3, overflow
+  // months the same (5 × 300,000 pence). Had P1 been placed, P2 would have waited 5 months.
+  const people = [person(0, 297, HOME), person(1, 296, EDGE, { offset: 1 }), person(2, 150, EDGE)];
+  const { stats } = run({ priority: 'longest_waiting', limits: [homeLimit([1])], offers: [] }, people, 3, 6);
+  t.same(stats, [1, 1, 1, 1, 1, 1, 0, 1, 2, 1, 0, 0, 2, 2, 5, 1, 5, 1_500_000]);
+});
+
+t.test('two services at once: each its own waits, places and block of the figures', async (t) => {
+  // `keep` (bit 0) and a copy `keep2` (bit 1), both offered in home: keep 2 places in 2026-27
+  // and 1 in 2027-28, keep2 1 a year. From May 2026, 12 months (2026-27 is months 0-10, 2027-28
+  // month 11), no fees. At month 0 P1 (12) and P2 (9), in home, take keep's two places, and P1
+  // keep2's (a tie on waits: list order). P0 (10 years 4 months) enters at month 3. At month
+  // 11 keep's place goes to P0 (P2 has it), and keep2's to P2 (waited 11, not 8) though P0 is
+  // first: P0 (11 years by then) is given one, P1 and P2 two each.
+  const two = (spec: CostModelSpec) => {
+    spec.unitCosts = [];
+    const keep = (spec.interventions ?? [])[0];
+    keep.eligibility.states = ['edge', 'home'];
+    spec.interventions?.push({ ...keep, id: 'keep2', label: 'Keep 2' });
+  };
+  const eligible = new Uint8Array([0, 1, 0, 0]);
+  const offers = [
+    { bit: 0, placesByYear: [2, 1], firstMonth: 0, eligible, minAgeMonths: 0, maxAgeMonths: 1000 },
+    { bit: 1, placesByYear: [1], firstMonth: 0, eligible, minAgeMonths: 0, maxAgeMonths: 1000 },
+  ];
+  const served = (byAge: number[]) => byAge.flatMap((pence, age) => (pence > 0 ? [[age, pence / 200_000]] : []));
+  const slot: PlanSlot = { interventions: [0, 1], statePrices: [] };
+  const a = run({ priority: 'longest_waiting', limits: [], offers }, [person(0, 124, HOME, { offset: 3 }), person(1, 144, HOME), person(2, 108, HOME)], 3, 12, 5, slot, two);
+  t.same(a.stats, [2, 1, 1, 1], 'keep 2026-27, 2027-28, then keep2');
+  t.same(served(a.byAge), [[9, 2], [11, 1], [12, 2]]);
+});
+
+t.test('a service given in one run: the next run offers it afresh to the same person entering at month 0', async (t) => {
+  // P0 (12, in home) is given keep at month 0 of each of two runs. From March 2026, 2 months:
+  // month 0 is 2025-26, month 1 2026-27; a place a year. Nothing carried from run 0 makes run 1
+  // wait for month 1.
+  const spec = placesSpec();
+  spec.unitCosts = [];
+  (spec.interventions ?? [])[0].eligibility.states = ['edge', 'home'];
+  const model = compileModel(spec);
+  const request = { clock: { startYear: 2026, startMonth: 3 }, months: 2, parameterUncertainty: false };
+  const offer = { bit: 0, placesByYear: [1], firstMonth: 0, eligible: new Uint8Array([0, 1, 0, 0]), minAgeMonths: 0, maxAgeMonths: 1000 };
+  const chunk = simulatePlacesRuns([{ model, slot: keepSlot(), places: { priority: 'longest_waiting', limits: [], offers: [offer] } }], request, () => [person(0, 144, HOME)], 1, 0, 2, 1);
+  t.same(Array.from(chunk.places), [1, 0, 1, 0]);
+});
+
+t.test('a service given is not given again when the person moves to another eligible state', async (t) => {
+  // keep offered in home and agency, two places; P0 (12, in home) is given it at month 0 and its
+  // own plan moves it to agency at month 2 (a round): one place used, not two. From April 2026,
+  // 4 months (one financial year), no fees.
+  const wide = (spec: CostModelSpec) => {
+    spec.unitCosts = [];
+    (spec.interventions ?? [])[0].eligibility.states = ['edge', 'home', 'agency'];
+  };
+  const offer = { bit: 0, placesByYear: [2], firstMonth: 0, eligible: new Uint8Array([0, 1, 1, 0]), minAgeMonths: 0, maxAgeMonths: 1000 };
+  const move = { moves: [{ month: 2, to: AGENCY, fromStates: Uint8Array.from([0, 1, 0, 0]) }], interventions: [] };
+  const { stats, cost } = run({ priority: 'longest_waiting', limits: [], offers: [offer] }, [person(0, 144, HOME, { plans: [move] })], 1, 4, 4, keepSlot(), wide);
+  t.same(stats, [1]);
+  t.equal(cost, 200_000, "keep's £2,000 once");
+});
+
+t.test('someone staying in a limited state, paused for a service, does not take a second place', async (t) => {
+  // One limit (home, 2 places, no waiting) and keep offered in home, none in 2025-26 and one in
+  // 2026-27. From January 2026, 4 months: months 0-2 are 2025-26, month 3 2026-27. P0 (12, on
+  // record in home) holds one place; waiting for the service it pauses at month 2 (the month
+  // before April), staying in home: still one place held. It is given keep at month 3.
+  const inHome = (spec: CostModelSpec) => {
+    spec.unitCosts = [];
+    (spec.interventions ?? [])[0].eligibility.states = ['edge', 'home'];
+  };
+  const offer = { bit: 0, placesByYear: [0, 1], firstMonth: 0, eligible: new Uint8Array([0, 1, 0, 0]), minAgeMonths: 0, maxAgeMonths: 1000 };
+  const { stats } = run({ priority: 'longest_waiting', limits: [homeLimit([2], false)], offers: [offer] }, [person(0, 144, HOME)], 1, 4, 1, keepSlot(), inHome);
+  t.same(stats, [1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
+});
+
+t.test('an entrant starting after the projection is not simulated', async (t) => {
+  // Four months; P1 would enter at month 5: only P0 (on record in home, 12) counts (4 × £1,000).
+  const { stats, cost } = run({ priority: 'longest_waiting', limits: [homeLimit([1])], offers: [] }, [person(0, 144, HOME), person(1, 144, HOME, { offset: 5 })], 1);
+  t.same(stats, [1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+  t.equal(cost, 400_000);
 });

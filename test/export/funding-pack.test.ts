@@ -76,9 +76,14 @@ t.test('a run with funding: the Funding sheet holds the run answer’s figures e
     t.same(figures(rows, o.name, 'Present costs'), six(o.presentCosts), `${o.name}: costs`);
     t.same(figures(rows, o.name, 'Net in the year', o.netByYear[1].financialYear), six(o.netByYear[1].net), `${o.name}: a year's net`);
   }
-  // Hand check: the organisations' means sum to the scenario's NPV mean, to the penny.
+  // Hand check: the organisations' means sum to the scenario's NPV mean, within a penny. Each
+  // run's organisation figures are whole pence summing to that run's rounded total, and the NPV
+  // mean is folded separately from the same run's unrounded flows: a run whose total sits on a
+  // half penny (floating-point noise) can put the two means a penny apart, never more (a wrong
+  // split between organisations is pounds out).
   const npv = scenarioResultView(run.result).investToSave.netPresentValue.mean;
-  t.equal(Math.round(f.organisations.reduce((sum, o) => sum + o.presentNet.mean * 100, 0)), Math.round(npv * 100), 'organisations sum to the NPV');
+  const organisations = Math.round(f.organisations.reduce((sum, o) => sum + o.presentNet.mean * 100, 0));
+  t.ok(Math.abs(organisations - Math.round(npv * 100)) <= 1, `organisations sum to the NPV within a penny (${organisations} and ${Math.round(npv * 100)} pence)`);
 
   const pool = f.pooledBudget as NonNullable<typeof f.pooledBudget>;
   for (const p of pool.partners) {

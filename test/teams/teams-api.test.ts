@@ -162,7 +162,7 @@ t.test('history: changes are kept as dated episodes; replace and CSV import refu
   const state = await csv(`reference,start_date,care_state\n${ref},2024-01-01,orbit\n`);
   t.equal(state.statusCode, 422);
   t.equal(state.json().errors[0].field, 'care_state');
-  const ok = await csv(`reference,start_date,end_date,care_state,new_placement,distance_miles,exit_reason\n${ref},2024-01-01,2024-07-01,ifa_foster,yes,12,\n${ref},2024-07-01,,inhouse_foster,yes,3,\n`);
+  const ok = await csv(`reference,start_date,end_date,care_state,new_placement,distance_miles,exit_reason\n${ref},2024-01-01,2024-07-01,ifa_foster,yes,12,\n${ref},2024-07-01,,inhouse_foster,yes,4,\n`);
   t.equal(ok.statusCode, 201);
   t.same(ok.json(), { imported: 2, youngPeople: 1 });
   t.equal((await as('board', { method: 'POST', url: '/v1/histories/import', headers: { 'content-type': 'text/csv' }, payload: 'reference\n' })).statusCode, 403);

@@ -5,11 +5,11 @@ import {
   type OutcomeTerms,
   type ResolvedContract,
   type ResolvedIncome,
-  type RunFlows,
   contractPosition,
   fundingPositions,
   incomePosition,
 } from '../../src/finance/funding.ts';
+import { runFlows } from '../helpers/funding-flows.ts';
 
 /**
  * Income lines (issue 16: grants and payment-by-results income) against hand-worked cash-flow
@@ -18,20 +18,7 @@ import {
 
 const f1 = 1 / 1.035;
 
-function flows(years: number, agencies: number, parts: Partial<RunFlows>): RunFlows {
-  const zeros = () => new Array<number>(years * agencies).fill(0);
-  return {
-    years,
-    agencies,
-    costs: zeros(),
-    benefits: zeros(),
-    cashableBenefits: zeros(),
-    serviceCosts: zeros(),
-    baselineCareWeeks: new Array<number>(years).fill(0),
-    strategyCareWeeks: new Array<number>(years).fill(0),
-    ...parts,
-  };
-}
+const flows = runFlows;
 
 const terms = (over: Partial<OutcomeTerms> = {}): OutcomeTerms => ({
   outcome: 'care_weeks_avoided',

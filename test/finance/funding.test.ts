@@ -3,7 +3,6 @@ import t from 'tap';
 import {
   type FundingArrangement,
   type ResolvedContract,
-  type RunFlows,
   contractPosition,
   fundingPositions,
   internalRateOfReturn,
@@ -13,6 +12,7 @@ import {
   reinvestment,
   roundPreservingTotal,
 } from '../../src/finance/funding.ts';
+import { runFlows } from '../helpers/funding-flows.ts';
 
 /**
  * Funding arrangements (issue 16) against hand-worked cash-flow tables. Money in pence. The
@@ -21,20 +21,7 @@ import {
 
 const f1 = 1 / 1.035;
 
-function flows(years: number, agencies: number, parts: Partial<RunFlows>): RunFlows {
-  const zeros = () => new Array<number>(years * agencies).fill(0);
-  return {
-    years,
-    agencies,
-    costs: zeros(),
-    benefits: zeros(),
-    cashableBenefits: zeros(),
-    serviceCosts: zeros(),
-    baselineCareWeeks: new Array<number>(years).fill(0),
-    strategyCareWeeks: new Array<number>(years).fill(0),
-    ...parts,
-  };
-}
+const flows = runFlows;
 
 t.test('roundPreservingTotal: largest remainders, summing to the rounded total', async (t) => {
   t.same(roundPreservingTotal([1.4, 1.4, 1.2]), [2, 1, 1], '4.0: floors 1,1,1 and the spare penny to the first 0.4');

@@ -8,10 +8,10 @@ import {
   outcomePayments,
   poolPositions,
   type ResolvedContract,
-  type RunFlows,
   reinvestment,
   roundPreservingTotal,
 } from '../../src/finance/funding.ts';
+import { runFlows } from '../helpers/funding-flows.ts';
 
 /**
  * src/finance/funding.ts (issue 16, mutation testing): the survivors of its first Stryker run
@@ -20,21 +20,7 @@ import {
  * can tell apart are explained in MUTATION-SURVIVORS.md.
  */
 
-/** Flows of `years` × `agencies`, all zero unless given (pence, [y × agencies + a]). */
-function flowsOf(years: number, agencies: number, given: Partial<RunFlows> = {}): RunFlows {
-  const zeros = () => new Array<number>(years * agencies).fill(0);
-  return {
-    years,
-    agencies,
-    costs: zeros(),
-    benefits: zeros(),
-    cashableBenefits: zeros(),
-    serviceCosts: zeros(),
-    baselineCareWeeks: new Array<number>(years).fill(0),
-    strategyCareWeeks: new Array<number>(years).fill(0),
-    ...given,
-  };
-}
+const flowsOf = runFlows;
 
 /** Two organisations: A holds agency 0, B holds agency 1, in every year. */
 function twoOrganisations(years: number): FundingArrangement {

@@ -1,5 +1,6 @@
 import { type Static, Type } from 'typebox';
 import { AGENCIES, DEFAULT_CARE_STATES, DEFAULT_CARE_STATE_IDS, LEGAL_STATUSES, PLACEMENT_PROVIDERS } from '../catalog/vocabulary.ts';
+import { ENTRY_KINDS } from '../outcomes/measures.ts';
 import { IsoDate, IsoDateTime, PageQuery, Uuid } from './common.ts';
 
 /**
@@ -201,7 +202,18 @@ const recordFields = {
   ),
 };
 
-export const YoungPersonInput = Type.Object(recordFields, {
+/**
+ * How the period of care a change starts began (review finding 4 of issue 17): kept on the
+ * history's episode that starts the period (its `entry`), never on the record, so the scorecard's
+ * unplanned entries count what the worker recorded. Only on a change that starts a period of care:
+ * a new record, or a change from a state outside care, into a looked-after state.
+ */
+const EntryToCare = Type.Enum([...ENTRY_KINDS], {
+  description:
+    'How the period of care this change starts began: planned, or unplanned_emergency (counted by the scorecard’s unplanned entries). Only when the change starts a period of care (a new record in a looked-after state, or a change into one from a state outside care); 422 naming the field otherwise. Kept on the history’s episode, not on the record; absent: not recorded (the measure counts an unflagged entry as not unplanned).',
+});
+
+export const YoungPersonInput = Type.Object({ ...recordFields, entryToCare: Type.Optional(EntryToCare) }, {
   additionalProperties: false,
   description: 'A new record. Optional fields are left out when not recorded (never null).',
 });
@@ -240,6 +252,7 @@ export const YoungPersonPatch = Type.Object(
     keyWorkerReference: Type.Optional(Type.Union([Type.String({ pattern: KEY_WORKER_PATTERN, description: KEY_WORKER_WORDS }), Type.Null()], { description: 'null removes it' })),
     closedOn: Type.Optional(Type.Union([recordFields.closedOn, Type.Null()], { description: 'Closes the case on this day (send closedReason too); null reopens it (closedReason goes too)' })),
     closedReason: Type.Optional(Type.Union([recordFields.closedReason, Type.Null()], { description: 'Why the case closed; null only with closedOn: null' })),
+    entryToCare: Type.Optional(EntryToCare),
   },
   {
     additionalProperties: false,

@@ -26,7 +26,7 @@ import type { CareEpisodeRow, Database, NewCareEpisodeRow, TeamRow } from '../db
 import { validationErrors } from '../plugins/app/problem-details.ts';
 import { type EpisodeDto, type EpisodeInputDto, EpisodeInput, type TeamDto, type TeamInputDto, type TeamPatchDto } from '../schemas/teams.ts';
 import type { ClosureReason, YoungPersonInputDto } from '../schemas/young-people.ts';
-import { type ExitReason, isLookedAfterState, type LeaverActivity, leaverActivityContradicts } from '../outcomes/measures.ts';
+import { type EntryKind, type ExitReason, isLookedAfterState, type LeaverActivity, leaverActivityContradicts } from '../outcomes/measures.ts';
 import { placementPriceOn } from './scorecard.ts';
 import { BadRequestError, ConflictError, type FieldError, GoneError, NotFoundError, UnprocessableError } from './errors.ts';
 import { controlCharacterReason } from './input-rules.ts';
@@ -419,7 +419,8 @@ export async function replaceHistory(db: Kysely<Database>, actor: Actor, youngPe
  * in the record's care state and team (null: none), from the placement's start when it has begun
  * by `today` (YYYY-MM-DD), else from today; a new placement when the record has one; the
  * placement's weekly price in force on its first day in whole pence (null without a placement).
- * No care leaver's activity or accommodation (nothing recorded yet), no entry or exit. Pure: the
+ * No care leaver's activity or accommodation (nothing recorded yet), no exit; the entry flag given
+ * with the record (entryToCare), if any. Pure: the
  * caller inserts it (insertEpisodes) and closes it when the record is created closed.
  */
 export function firstEpisodeRow(youngPersonId: string, record: YoungPersonInputDto, today: string): NewCareEpisodeRow {
@@ -432,7 +433,8 @@ export function firstEpisodeRow(youngPersonId: string, record: YoungPersonInputD
     new_placement: record.placement !== undefined,
     placement_district: null,
     distance_miles: record.placement?.distanceFromHomeMiles ?? null,
-    entry: null,
+    // The entry-to-care flag given with the record (checkYoungPersonRules: looked-after states only).
+    entry: record.entryToCare !== undefined && isLookedAfterState(record.careState) ? record.entryToCare : null,
     exit_reason: null,
     leaver_activity: null,
     accommodation_suitable: null,
@@ -476,6 +478,7 @@ export async function recordChangeInHistory(
   before: YoungPersonInputDto | null,
   after: YoungPersonInputDto,
   today: string,
+  entryToCare?: EntryKind,
 ): Promise<void> {
   const placementKey = (r: YoungPersonInputDto | null) => JSON.stringify([r?.careState, r?.placement?.startDate, r?.placement?.provider, r?.placement?.distanceFromHomeMiles]);
   const teamBefore = before?.teamId ?? null;
@@ -557,6 +560,16 @@ export async function recordChangeInHistory(
     }
   }
   const start = open && open.start_date > day ? open.start_date : day;
+  // The flag starts a period of care (entryToCareErrors checked the record's states); refused when
+  // the history runs on in care up to this episode, as PUT .../history refuses it (checkEpisodeFlags).
+  if (entryToCare !== undefined) {
+    const continues = episodes.find((e) => e !== open && e.end_date === start && isLookedAfterState(e.care_state));
+    if (continues || (open && open.start_date < day && isLookedAfterState(open.care_state))) {
+      throw new UnprocessableError('The entry-to-care flag does not fit the history', [
+        { field: 'body/entryToCare', reason: `flags an entry to care, but the history has the young person looked after up to ${start}: this change continues that period of care` },
+      ]);
+    }
+  }
   // A care leaver's activity and accommodation, carried from the episode this one follows while
   // still a care leaver's and not contradicted by the new state (checkEpisodeFlags' rules).
   const leaver = open !== undefined && careStates.get(after.careState)?.category === 'care_leaver';
@@ -570,7 +583,7 @@ export async function recordChangeInHistory(
       new_placement: newPlacement,
       placement_district: null,
       distance_miles: after.placement?.distanceFromHomeMiles ?? null,
-      entry: null,
+      entry: entryToCare ?? null,
       exit_reason: null,
       leaver_activity: activity,
       accommodation_suitable: leaver ? open.accommodation_suitable : null,

@@ -73,10 +73,16 @@ export const YOUNG_PEOPLE_CSV_COLUMNS: readonly CsvColumn[] = [
   ...Array.from({ length: SERVICE_SLOTS }, (_, i) => serviceColumns(i + 1)).flat(),
   { name: 'team', path: '/teamId', kind: 'team', description: 'The young person’s team: its id, or its name (exact, else ignoring case); empty for none' },
   { name: 'key_worker', path: '/keyWorkerReference', kind: 'text', description: 'Pseudonymous key-worker reference (KW, an optional hyphen and 3-8 digits); empty for none' },
+  {
+    name: 'entry_to_care',
+    path: '/entryToCare',
+    kind: 'enum',
+    description: 'planned or unplanned_emergency: how the period of care began, for a child in a looked-after state (kept on the first history episode, which the scorecard’s unplanned entries count); empty: not recorded',
+  },
 ];
 
 /** Other spellings of a header (after normalising): `keyWorker` as the JSON field is named. */
-const HEADER_ALIASES: Record<string, string> = { keyworker: 'key_worker', key_worker_reference: 'key_worker', keyworkerreference: 'key_worker', teamid: 'team', team_id: 'team' };
+const HEADER_ALIASES: Record<string, string> = { keyworker: 'key_worker', key_worker_reference: 'key_worker', keyworkerreference: 'key_worker', teamid: 'team', team_id: 'team', entry: 'entry_to_care', entrytocare: 'entry_to_care' };
 
 const columnsByName = new Map(YOUNG_PEOPLE_CSV_COLUMNS.map((c) => [c.name, c]));
 const columnsByPath = new Map(YOUNG_PEOPLE_CSV_COLUMNS.map((c) => [c.path, c]));

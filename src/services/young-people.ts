@@ -24,6 +24,7 @@ import type {
   YoungPersonQueryDto,
 } from '../schemas/young-people.ts';
 import { canonicalKeyWorkerReference } from '../schemas/young-people.ts';
+import { type EntryKind, isLookedAfterState } from '../outcomes/measures.ts';
 import { deleteEpisodesOf } from '../db/repositories/teams.ts';
 import { listEpisodesOf } from '../db/repositories/teams.ts';
 import { checkTeamExists, closeCaseInHistory, recordChangeInHistory, reopenCaseInHistory } from './teams.ts';
@@ -73,6 +74,8 @@ export function checkYoungPersonRules(record: YoungPersonInputDto, today: Date):
   // state stays "adopted" past 18).
   const closing = closureErrors(record, todayIso);
   errors.push(...closing);
+  // A new record (POST, a CSV row) starts its history: entryToCare fits a looked-after state only.
+  errors.push(...entryToCareErrors(null, record, record.entryToCare));
   const on = record.closedOn !== undefined && closing.length === 0 ? new Date(Date.parse(`${record.closedOn}T00:00:00Z`) - 86_400_000) : today;
   const when = on === today ? 'today' : `on the last day the case was open (${isoDay(on)})`;
   const age = ageInYears(record.birthYear, record.birthMonth, on);
@@ -124,6 +127,23 @@ export function checkYoungPersonRules(record: YoungPersonInputDto, today: Date):
     );
   });
   return errors;
+}
+
+/**
+ * entryToCare against the change it comes with (issue 17, review finding 4): it flags the start of
+ * a period of care, so it fits only a change into a looked-after state (isLookedAfterState) from a
+ * state outside care, or a new record (`before` null) in a looked-after state. Pure; field
+ * "/entryToCare"; no error when `entry` is undefined.
+ */
+export function entryToCareErrors(before: YoungPersonInputDto | null, after: YoungPersonInputDto, entry: EntryKind | undefined): FieldError[] {
+  if (entry === undefined) return [];
+  if (!isLookedAfterState(after.careState)) {
+    return [{ field: '/entryToCare', reason: `flags an entry to care, so it needs a looked-after care state (the record's is ${after.careState})` }];
+  }
+  if (before !== null && isLookedAfterState(before.careState)) {
+    return [{ field: '/entryToCare', reason: `flags an entry to care, but the young person is already looked after (${before.careState}): this change continues the period of care` }];
+  }
+  return [];
 }
 
 /**
@@ -327,6 +347,9 @@ export async function updateYoungPerson(
       }
       const current = toYoungPersonInput(row);
       const merged = applyYoungPersonPatch(current, patch);
+      // Before the no-change answer below: a flag with no entry to care is refused, not dropped.
+      const entryErrors = entryToCareErrors(current, merged, patch.entryToCare);
+      if (entryErrors.length > 0) throw new UnprocessableError('The entry-to-care flag does not fit this change', withPrefix('body', entryErrors));
       const changedFields = PATCHABLE_FIELDS.filter(
         (field) => JSON.stringify(current[field] ?? null) !== JSON.stringify(merged[field] ?? null),
       );
@@ -357,7 +380,7 @@ export async function updateYoungPerson(
       if (merged.teamId !== current.teamId) await checkTeamExists(trx, merged.teamId, 'body/teamId');
       const updated = await updateYoungPersonAtVersion(trx, id, patch.version, toYoungPersonRow(merged));
       if (!updated) throw new ConflictError('The record changed while it was being updated; read it again and reapply your change.');
-      await recordChangeInHistory(trx, id, current, merged, isoDay(today));
+      await recordChangeInHistory(trx, id, current, merged, isoDay(today), patch.entryToCare);
       if (closing === 'close' || closing === 'move') await closeCaseInHistory(trx, id, merged.closedOn as string, merged.closedReason as ClosureReason);
       if (closing === 'reason') await closeCaseInHistory(trx, id, merged.closedOn as string, merged.closedReason as ClosureReason, true);
       await appendAuditEvent(trx, actor, {

@@ -179,7 +179,7 @@ t.test('team (id or name) and key_worker columns: read back through formatYoungP
   // The round trip: format writes the team's id and the key worker; the import stores both.
   const records = [residentialRecord({ teamId: north, keyWorkerReference: 'KW0412' }), edgeOfCareRecord({ teamId: edge }), edgeOfCareRecord({ keyWorkerReference: 'KW0007' })];
   const text = formatYoungPeopleCsv(records);
-  t.match(text.split('\n')[0], /,team,key_worker$/);
+  t.match(text.split('\n')[0], /,team,key_worker,entry_to_care$/);
   const response = await as('finance', { method: 'POST', url: '/v1/young-people/import', payload: text, headers: csv });
   t.equal(response.statusCode, 201, response.body);
   const listed = (await as('finance', { method: 'GET', url: '/v1/young-people?limit=10' })).json();

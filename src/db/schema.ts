@@ -252,6 +252,11 @@ export interface CareEpisodesTable {
   team_id: string | null;
   /** The placement's weekly price during the episode, whole pence; null: not recorded, or no placement in the episode's state. */
   weekly_price_pence: number | null;
+  /**
+   * The key worker during the episode (migration 2026-12-01-80): null, not recorded (the record's
+   * key worker is read); '' recorded as none; else the canonical reference (KW and the digits).
+   */
+  key_worker_reference: string | null;
   created_at: Generated<Date>;
 }
 export type CareEpisodeRow = Selectable<CareEpisodesTable>;

@@ -2,7 +2,7 @@ import { type Static, Type } from 'typebox';
 import { DEFAULT_CARE_STATE_IDS } from '../catalog/vocabulary.ts';
 import { ENTRY_KINDS, EXIT_REASONS, LEAVER_ACTIVITIES } from '../outcomes/measures.ts';
 import { IsoDate, IsoDateTime, Uuid } from './common.ts';
-import { SAFE_TEXT_PATTERN } from './young-people.ts';
+import { KEY_WORKER_PATTERN, SAFE_TEXT_PATTERN } from './young-people.ts';
 
 /** Teams, young people's histories (care episodes) and the balanced scorecard, as the API speaks them (issue 17). */
 
@@ -76,6 +76,12 @@ export const EpisodeInput = Type.Object(
       description:
         'The team responsible during the episode (a stored team; 422 naming the field otherwise). The scorecard counts what happened in the episode (an entry, an exit, a placement at the year’s end, a care leaver’s birthday) under this team; absent: under the young person’s current team',
     }),
+    keyWorkerReference: Type.Optional(
+      Type.Union([Type.String({ pattern: KEY_WORKER_PATTERN, description: 'Pseudonymous key-worker reference, as the record’s (KW then 3-8 digits; stored and answered as KW and the digits)' }), Type.Null()], {
+        description:
+          'The key worker during the episode; null: none then. The scorecard’s key-worker measures on a day read the episode in force that day. Absent: not recorded, and the scorecard reads the record’s key worker. Changes to the record’s key worker are kept as dated episodes',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -158,6 +158,8 @@ async function loadPeople(db: Kysely<Database>, asOf: string): Promise<Scorecard
       accommodationSuitable: e.accommodation_suitable ?? undefined,
       teamId: e.team_id ?? undefined,
       weeklyPrice: e.weekly_price_pence === null ? undefined : Number(e.weekly_price_pence) / 100,
+      // The column: NULL not recorded, '' none (migration 2026-12-01-80).
+      keyWorkerReference: e.key_worker_reference === null ? undefined : e.key_worker_reference === '' ? null : e.key_worker_reference,
     });
     byPerson.set(e.young_person_id, list);
   }

@@ -25,7 +25,7 @@ import { findYoungPersonById } from '../db/repositories/young-people.ts';
 import type { CareEpisodeRow, Database, NewCareEpisodeRow, TeamRow } from '../db/schema.ts';
 import { validationErrors } from '../plugins/app/problem-details.ts';
 import { type EpisodeDto, type EpisodeInputDto, EpisodeInput, type TeamDto, type TeamInputDto, type TeamPatchDto } from '../schemas/teams.ts';
-import type { ClosureReason, YoungPersonInputDto } from '../schemas/young-people.ts';
+import { type ClosureReason, canonicalKeyWorkerReference, type YoungPersonInputDto } from '../schemas/young-people.ts';
 import { type EntryKind, type ExitReason, isLookedAfterState, type LeaverActivity, leaverActivityContradicts } from '../outcomes/measures.ts';
 import { placementPriceOn } from './scorecard.ts';
 import { BadRequestError, ConflictError, type FieldError, GoneError, NotFoundError, UnprocessableError } from './errors.ts';
@@ -189,7 +189,17 @@ export function toEpisodeDto(row: CareEpisodeRow): EpisodeDto {
     ...(row.accommodation_suitable !== null ? { accommodationSuitable: row.accommodation_suitable } : {}),
     ...(row.weekly_price_pence !== null ? { weeklyPrice: Number(row.weekly_price_pence) / 100 } : {}),
     ...(row.team_id !== null ? { teamId: row.team_id } : {}),
+    ...(row.key_worker_reference !== null ? { keyWorkerReference: row.key_worker_reference === '' ? null : row.key_worker_reference } : {}),
   };
+}
+
+/**
+ * An episode's key_worker_reference column from the API's keyWorkerReference (migration
+ * 2026-12-01-80): undefined (not recorded) → NULL; null (none) → ''; a reference → canonical.
+ */
+export function keyWorkerColumn(reference: string | null | undefined): string | null {
+  if (reference === undefined) return null;
+  return reference === null ? '' : canonicalKeyWorkerReference(reference);
 }
 
 function toEpisodeRow(youngPersonId: string, e: EpisodeInputDto): NewCareEpisodeRow {
@@ -206,6 +216,7 @@ function toEpisodeRow(youngPersonId: string, e: EpisodeInputDto): NewCareEpisode
     leaver_activity: e.leaverActivity ?? null,
     accommodation_suitable: e.accommodationSuitable ?? null,
     team_id: e.teamId ?? null,
+    key_worker_reference: keyWorkerColumn(e.keyWorkerReference),
     // Whole pence (checkEpisodes refused a fraction of a penny), as the other money columns.
     weekly_price_pence: e.weeklyPrice === undefined ? null : Math.round(e.weeklyPrice * 100),
   };
@@ -439,6 +450,7 @@ export function firstEpisodeRow(youngPersonId: string, record: YoungPersonInputD
     leaver_activity: null,
     accommodation_suitable: null,
     team_id: record.teamId ?? null,
+    key_worker_reference: keyWorkerColumn(record.keyWorkerReference ?? null),
     weekly_price_pence: record.placement && record.placement.startDate <= start ? Math.round(placementPriceOn(record.placement, start) * 100) : null,
   };
 }
@@ -455,7 +467,11 @@ export function firstEpisodeRow(youngPersonId: string, record: YoungPersonInputD
  * here that was written before episodes had teams takes the record's team before the change, so a
  * later team change never moves past counts (the scorecard reads today's team only when an
  * episode has none). A team change alone continues the placement (newPlacement false, the same
- * state, distance and district, no entry flag), so no stability or entry measure moves.
+ * state, distance and district, no entry flag), so no stability or entry measure moves. A key
+ * worker given, changed or removed is the same (review finding 2): every episode written here
+ * carries the record's key worker at the time ('' for none), one closed here that was written
+ * before episodes had key workers takes the record's before the change, and the scorecard's
+ * key-worker measures on a day read the episode in force then.
  *
  * A care leaver's activity and accommodation (leaverActivity, accommodationSuitable) carry forward
  * from the episode closed to the one opened when the new state is a care leaver's and the
@@ -483,6 +499,13 @@ export async function recordChangeInHistory(
   const placementKey = (r: YoungPersonInputDto | null) => JSON.stringify([r?.careState, r?.placement?.startDate, r?.placement?.provider, r?.placement?.distanceFromHomeMiles]);
   const teamBefore = before?.teamId ?? null;
   const teamAfter = after.teamId ?? null;
+  const workerBefore = keyWorkerColumn(before?.keyWorkerReference ?? null);
+  const workerAfter = keyWorkerColumn(after.keyWorkerReference ?? null);
+  // What an episode closed here lacked, from the record before the change (written before episodes had teams or key workers).
+  const closingFill = (open: CareEpisodeRow) => ({
+    ...(open.team_id === null && teamBefore !== null ? { teamId: teamBefore } : {}),
+    ...(open.key_worker_reference === null && before !== null ? { keyWorkerReference: workerBefore as string } : {}),
+  });
   const priceOn = (day: string) => (after.placement && after.placement.startDate <= day ? Math.round(placementPriceOn(after.placement, day) * 100) : null);
   const episodes = await listEpisodesOf(trx, youngPersonId);
   // A new record's first episode: the CSV import writes the same row (firstEpisodeRow), in batches.
@@ -505,22 +528,22 @@ export async function recordChangeInHistory(
     }
     // A closed case (or one closing in this change) has no episode in force to split: its episodes
     // keep the team they were counted under.
-    if (teamBefore === teamAfter || after.closedOn !== undefined) return;
+    if ((teamBefore === teamAfter && workerBefore === workerAfter) || after.closedOn !== undefined) return;
     const open = episodes.find((e) => e.end_date === null);
     if (!open) return;
     if (open.start_date >= today) {
-      await setEpisodeTeam(trx, open.id, teamAfter);
+      await setEpisodeTeam(trx, open.id, teamAfter, workerAfter);
       return;
     }
-    // Written before episodes had teams: closed under the team it ran under, the record's before.
-    await closeEpisode(trx, open.id, today, open.team_id === null && teamBefore !== null ? { teamId: teamBefore } : {});
+    // Written before episodes had teams or key workers: closed with the record's before the change.
+    await closeEpisode(trx, open.id, today, closingFill(open));
     await insertEpisodes(trx, [
       {
         young_person_id: youngPersonId,
         start_date: today,
         end_date: null,
         care_state: open.care_state,
-        // The same placement under another team: not a new placement (stability measures unmoved).
+        // The same placement under another team or key worker: not a new placement (stability measures unmoved).
         new_placement: false,
         placement_district: open.placement_district,
         distance_miles: open.distance_miles,
@@ -529,6 +552,7 @@ export async function recordChangeInHistory(
         leaver_activity: open.leaver_activity,
         accommodation_suitable: open.accommodation_suitable,
         team_id: teamAfter,
+        key_worker_reference: workerAfter,
         weekly_price_pence: after.placement ? priceOn(today) : open.weekly_price_pence,
       },
     ]);
@@ -555,8 +579,8 @@ export async function recordChangeInHistory(
     else {
       const old = before?.placement;
       const fill = open.weekly_price_pence === null && old && old.startDate <= open.start_date ? Math.round(placementPriceOn(old, open.start_date) * 100) : undefined;
-      // Written before episodes had teams: the team it ran under is the record's before the change.
-      await closeEpisode(trx, open.id, day, { weeklyPricePence: fill, ...(open.team_id === null && teamBefore !== null ? { teamId: teamBefore } : {}) });
+      // Written before episodes had teams or key workers: those of the record before the change.
+      await closeEpisode(trx, open.id, day, { weeklyPricePence: fill, ...closingFill(open) });
     }
   }
   const start = open && open.start_date > day ? open.start_date : day;
@@ -589,6 +613,7 @@ export async function recordChangeInHistory(
       accommodation_suitable: leaver ? open.accommodation_suitable : null,
       // The record's team at the time, so a later team change leaves the past counted where it was.
       team_id: teamAfter,
+      key_worker_reference: workerAfter,
       // The placement's price in force on the episode's first day (its start is never in the future, and is on or before that day here).
       weekly_price_pence: priceOn(start),
     },
@@ -706,6 +731,12 @@ export const HISTORY_CSV_COLUMNS = [
   { name: 'accommodation_suitable', field: 'accommodationSuitable', kind: 'flag', description: 'yes or no' },
   { name: 'weekly_price', field: 'weeklyPrice', kind: 'number', description: 'The placement’s weekly price during the episode, GBP (whole pence, e.g. 950 or 950.50); only on a placement; empty: not known' },
   { name: 'team', field: 'teamId', kind: 'team', description: 'The team responsible during the episode: its id or its name (exact, else ignoring case); empty: the young person’s current team' },
+  {
+    name: 'key_worker',
+    field: 'keyWorkerReference',
+    kind: 'key_worker',
+    description: 'The key worker during the episode (KW then 3-8 digits, as the record’s); none: no key worker then; empty: not recorded (the record’s is read)',
+  },
 ] as const;
 
 const ajv = addFormats.default(new Ajv.default({ allErrors: true, removeAdditional: false, useDefaults: false, strict: false, coerceTypes: false }));
@@ -727,6 +758,8 @@ function cell(kind: string, raw: string): { value?: unknown; reason?: string } {
     return { reason: 'must be yes or no (also accepted: y/n, true/false, 1/0)' };
   }
   if (kind === 'enum') return { value: raw.toLowerCase().replace(/[\s-]+/g, '_') };
+  // "none" records that there was no key worker; an empty cell records nothing (the record's is read).
+  if (kind === 'key_worker') return { value: raw.toLowerCase() === 'none' ? null : raw };
   return { value: raw };
 }
 

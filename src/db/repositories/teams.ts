@@ -75,22 +75,32 @@ export async function insertEpisodes(db: Kysely<Database>, rows: NewCareEpisodeR
   return out;
 }
 
-/** Ends an episode on `endDate`, in one statement filling what it lacked: `weeklyPricePence`, the placement's price during it; `teamId`, the team it ran under. */
-export async function closeEpisode(db: Kysely<Database>, id: string, endDate: string, fill: { weeklyPricePence?: number | undefined; teamId?: string | undefined } = {}): Promise<void> {
+/**
+ * Ends an episode on `endDate`, in one statement filling what it lacked: `weeklyPricePence`, the
+ * placement's price during it; `teamId`, the team it ran under; `keyWorkerReference`, the key
+ * worker then (the column's form: '' for none).
+ */
+export async function closeEpisode(
+  db: Kysely<Database>,
+  id: string,
+  endDate: string,
+  fill: { weeklyPricePence?: number | undefined; teamId?: string | undefined; keyWorkerReference?: string | undefined } = {},
+): Promise<void> {
   await db
     .updateTable('care_episodes')
     .set({
       end_date: endDate,
       ...(fill.weeklyPricePence !== undefined ? { weekly_price_pence: fill.weeklyPricePence } : {}),
       ...(fill.teamId !== undefined ? { team_id: fill.teamId } : {}),
+      ...(fill.keyWorkerReference !== undefined ? { key_worker_reference: fill.keyWorkerReference } : {}),
     })
     .where('id', '=', id)
     .execute();
 }
 
-/** Sets the team an episode is counted under. */
-export async function setEpisodeTeam(db: Kysely<Database>, id: string, teamId: string | null): Promise<void> {
-  await db.updateTable('care_episodes').set({ team_id: teamId }).where('id', '=', id).execute();
+/** Sets the team an episode is counted under, and its key worker (the column's form: '' for none; null: not recorded). */
+export async function setEpisodeTeam(db: Kysely<Database>, id: string, teamId: string | null, keyWorkerReference: string | null): Promise<void> {
+  await db.updateTable('care_episodes').set({ team_id: teamId, key_worker_reference: keyWorkerReference }).where('id', '=', id).execute();
 }
 
 /** Records the placement's weekly price during an episode (whole pence). */

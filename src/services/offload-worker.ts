@@ -9,7 +9,7 @@ import type { PackInput } from '../export/pack-input.ts';
 import { DomainError, type FieldError } from './errors.ts';
 import type { ScenarioSpec } from '../catalog/scenario-schema.ts';
 import { type PrepareOptions, type PreparedScenario, prepareScenario, type ScenarioMember } from '../simulation/scenario.ts';
-import { checkRows, type ParsedCsvRow, parseYoungPeopleCsv } from './young-people-import.ts';
+import { checkRows, parseYoungPeopleCsv } from './young-people-import.ts';
 
 /**
  * Work that needs no database and would hold the service thread for seconds: reading and checking

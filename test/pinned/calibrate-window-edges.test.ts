@@ -1,6 +1,6 @@
 import t, { type Test } from 'tap';
 import { calibrate, countWindow, originShares, type WindowCounts } from '../../src/calibration/calibrate.ts';
-import { dayNumber, isoDate, returnYearEndDay, returnYearStartDay } from '../../src/calibration/dates.ts';
+import { dayNumber, returnYearEndDay, returnYearStartDay } from '../../src/calibration/dates.ts';
 import { buildHistories } from '../../src/calibration/history.ts';
 import { importSsda903 } from '../../src/calibration/import.ts';
 import { DEFAULT_MAPPING } from '../../src/calibration/mapping.ts';

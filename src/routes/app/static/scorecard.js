@@ -70,14 +70,14 @@
   // The day a snapshot measure's cells are of: the answer's asOf, which for the board is the
   // latest quarter end, not today. Spend is priced on it and the key-worker measures read the
   // history episode in force on it (src/outcomes/scorecard.ts).
-  function snapshotDay(measure, asOf) {
+  function snapshotDay(asOf) {
     return new Date(asOf + 'T00:00:00Z');
   }
   // Each quarter's month and value kept on one line (a line broke inside "2025-06" at the hyphen).
   function trendCell(measure, trend, pick, asOf) {
     const td = el('td', 'sc-trend');
     if (!trend.length) {
-      td.textContent = 'snapshot as at ' + ukDate(snapshotDay(measure, asOf));
+      td.textContent = 'snapshot as at ' + ukDate(snapshotDay(asOf));
       return td;
     }
     trend.forEach((q, i) => {

@@ -34,7 +34,7 @@ import youngPersonExportRoutes from './routes/young-people/exports.ts';
 import boroughRoutes from './routes/borough/index.ts';
 import teamRoutes from './routes/teams/index.ts';
 import scorecardRoutes from './routes/scorecard/index.ts';
-import { DomainError } from './services/errors.ts';
+import { UnsupportedMediaTypeError } from './services/errors.ts';
 
 export interface AppOptions {
   config: Config;
@@ -111,7 +111,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     const csv = /^(text|application)\/csv\b/.test(type) && !consumes.includes('text/csv');
     const mergePatch = /^application\/merge-patch\+json\b/.test(type) && request.method !== 'PATCH';
     if (csv || mergePatch) {
-      throw new DomainError(415, 'Unsupported media type', mergePatch ? 'application/merge-patch+json is for PATCH operations; send application/json' : 'This operation takes application/json');
+      throw new UnsupportedMediaTypeError(mergePatch ? 'application/merge-patch+json is for PATCH operations; send application/json' : 'This operation takes application/json', 'application/json');
     }
   });
   app.addHook('onRoute', (route) => {

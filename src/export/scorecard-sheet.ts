@@ -116,7 +116,7 @@ export function scorecardTable(s: PackScorecard): PackTable {
     sheet: SCORECARD_SHEET,
     title: `Balanced scorecard as of ${s.asOf}, ${scorecardAsOfPhrase(s)}`,
     description:
-      'Each measure for the organisation, each team and the young people with no team: actual over the year to the as-of date (snapshot measures from the records in force that day, the key workers included), the authority’s target, actual minus target, the red-amber-green status in words (the sheet colours the cell), numerator and denominator (children, key workers for caseload, £ for spend), and the value at each quarter end',
+      'Each measure for the organisation, each team and the young people with no team: actual over the year to the as-of date (snapshot measures from the records in force that day; the two workforce measures from today’s records, as key-worker references are not yet kept by date), the authority’s target, actual minus target, the red-amber-green status in words (the sheet colours the cell), numerator and denominator (children, key workers for caseload, £ for spend), and the value at each quarter end',
     columns: [
       { key: 'group', header: 'Group', kind: 'text', maxWidth: 14 },
       { key: 'measure', header: 'Measure', kind: 'text', maxWidth: 30 },
@@ -136,7 +136,7 @@ export function scorecardTable(s: PackScorecard): PackTable {
       `As of ${s.asOf}, ${scorecardAsOfPhrase(s)}.`,
       s.disclosure === 'protected' ? `Disclosure control: ${s.note}` : 'Every figure as counted (the exporting role reads individual records).',
       'Targets and thresholds are the authority’s (PUT /v1/scorecard/targets/{measure}); a blank actual has no children to count or is withheld.',
-      'Each “As of” column is the measure read on that quarter end, as the actual is on the as-of date: over the 12 months to that day for measures of a year (three or more placements, exits, entries, care leavers around their birthdays), on that day for snapshots (placed over 20 miles, long-term stability, spend, key workers). It is not the quarter’s own three months.',
+      'Each “As of” column is the measure read on that quarter end, as the actual is on the as-of date: over the 12 months to that day for measures of a year (three or more placements, exits, entries, care leavers around their birthdays), on that day for snapshots (placed over 20 miles, long-term stability, spend); the workforce measures are today’s records whatever the column, as key-worker references are not yet kept by date. It is not the quarter’s own three months.',
     ],
   };
 }

@@ -168,7 +168,7 @@ export const SCORECARD_MEASURES: readonly MeasureDefinition[] = [
     kind: 'count',
     unit: 'percent',
     direction: 'lower',
-    definition: 'Open cases in the team on the as-of day with no key worker that day (the history episode in force; the record’s where the episode records none)',
+    definition: 'Stored young people in the team with no key-worker reference today',
     source: 'Local measure',
     trend: false,
     defaults: { target: 0, green: 2, amber: 5 },
@@ -180,7 +180,7 @@ export const SCORECARD_MEASURES: readonly MeasureDefinition[] = [
     kind: 'ratio',
     unit: 'children per key worker',
     direction: 'lower',
-    definition: 'Open cases in the team with a key worker on the as-of day divided by the number of distinct key-worker references among them',
+    definition: 'Young people with a key worker today divided by the number of distinct key-worker references',
     source: 'Local measure',
     trend: false,
     defaults: { target: 15, green: 15, amber: 18 },
@@ -370,16 +370,6 @@ export function teamOn(person: ScorecardPerson, day: string): string | null {
 }
 
 /**
- * The young person's key worker on `day` (issue 17, review finding 2): the history episode in
- * force that day when it records one (null: none then); otherwise, no episode then or one written
- * before episodes had key workers, the record's.
- */
-export function keyWorkerOn(person: ScorecardPerson, day: string): string | null {
-  const worker = episodeOn(person.history, day)?.keyWorkerReference;
-  return worker === undefined ? person.keyWorkerReference : worker;
-}
-
-/**
  * Computes every measure for the organisation, each team and the young people with no team, at
  * `asOf` (the year ending that day) and at each of the last `quarters` quarter ends. The
  * organisation's spend against budget is of the teams with a budget: their young people's spend
@@ -394,8 +384,7 @@ export function keyWorkerOn(person: ScorecardPerson, day: string): string | null
  * so the teams and the no-team group add up to the organisation (the disclosure rule relies on it).
  * Spend is the weekly prices in force on asOf, by each young person's team on asOf (teamOn); a
  * young person whose placement price that day is not known is counted in the cell's `unpriced`;
- * the key-worker measures are of the cases open on asOf, by each one's team and key worker on
- * asOf (teamOn, keyWorkerOn).
+ * the key-worker measures are today's records, by today's team.
  */
 export function computeScorecard(input: {
   people: ScorecardPerson[];
@@ -407,14 +396,15 @@ export function computeScorecard(input: {
   const { teams, asOf } = input;
   // Snapshot measures are of the cases open at the as-of date (closed after it: still open then);
   // history measures read every history, a former child's included, each episode on its dates.
-  // Spend and the key-worker measures are of the cases open then, by their team (and key worker)
-  // on asOf from the history (review finding 2: they were today's records, so two answers about
-  // one day read on different days differed by a child who moved team or got a key worker since).
-  // Like spend, each answer's snapshot is protected alone: its denominators differ between as-of
-  // days by the net movement of cases, never by a cell of the rule.
+  // Spend is priced on asOf, so it is of the cases open then; the key-worker measures are today's
+  // records (cases open today: a closing date is never in the future), the same at every asOf, so
+  // two views at different dates cannot be subtracted to count the cases closed between them.
   const everyone = input.people;
   const people = everyone.filter((p) => p.closedOn === null || p.closedOn === undefined || p.closedOn > asOf);
+  const current = everyone.filter((p) => p.closedOn === null || p.closedOn === undefined);
+  const byTeam = teams.map((team) => current.filter((p) => p.teamId === team.id));
   const index = new Map(teams.map((t, i) => [t.id, i]));
+  const unassigned = current.filter((p) => p.teamId === null || !index.has(p.teamId));
   const budgets = teams.map((t) => t.annualBudget).filter((b): b is number => b !== null);
   const orgBudget = budgets.length > 0 ? budgets.reduce((a, b) => a + b, 0) : null;
   const budgeted = new Set(teams.filter((t) => t.annualBudget !== null).map((t) => t.id));
@@ -429,22 +419,20 @@ export function computeScorecard(input: {
     const team = teamOnAsOf(p);
     return team === null || !index.has(team);
   });
-  const workersOnAsOf = (list: ScorecardPerson[]) => list.map((p) => ({ ...p, keyWorkerReference: keyWorkerOn(p, asOf) }));
 
   return SCORECARD_MEASURES.map((definition) => {
     const thresholds = input.thresholds.get(definition.id) ?? definition.defaults;
     const units = definition.units;
     if (!units) {
       // Spend is priced on asOf, so it is counted under each young person's team on asOf (a
-      // past asOf must not charge a child to the team they joined later); the key-worker
-      // measures likewise read each young person's team and key worker on asOf from the
-      // history (review finding 2: two answers about one day read on different days agree).
+      // past asOf must not charge a child to the team they joined later); key workers are
+      // today's records, by today's team.
       const spend = definition.id === 'spend_against_budget';
-      const [members, none] = spend ? [byTeamOnAsOf, unassignedOnAsOf] : [byTeamOnAsOf.map(workersOnAsOf), workersOnAsOf(unassignedOnAsOf)];
+      const [members, none] = spend ? [byTeamOnAsOf, unassignedOnAsOf] : [byTeam, unassigned];
       return {
         definition,
         thresholds,
-        organisation: spend ? organisationSpend(definition, people, inBudgetedTeam, orgBudget) : snapshot(definition, workersOnAsOf(people), null),
+        organisation: spend ? organisationSpend(definition, people, inBudgetedTeam, orgBudget) : snapshot(definition, current, null),
         teams: teams.map((team, i) => snapshot(definition, members[i], team.annualBudget)),
         unassigned: snapshot(definition, none, null),
         trend: [],

@@ -79,7 +79,7 @@ export const EpisodeInput = Type.Object(
     keyWorkerReference: Type.Optional(
       Type.Union([Type.String({ pattern: KEY_WORKER_PATTERN, description: 'Pseudonymous key-worker reference, as the record’s (KW then 3-8 digits; stored and answered as KW and the digits)' }), Type.Null()], {
         description:
-          'The key worker during the episode; null: none then. The scorecard’s key-worker measures on a day read the episode in force that day. Absent: not recorded, and the scorecard reads the record’s key worker. Changes to the record’s key worker are kept as dated episodes',
+          'The key worker during the episode; null: none then; absent: not recorded. Changes to the record’s key worker are kept as dated episodes (the scorecard’s key-worker measures still count today’s records)',
       }),
     ),
   },

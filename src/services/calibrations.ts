@@ -563,7 +563,7 @@ export async function listCalibrations(
       protectedOne = true;
       const full = await findCalibration(db, summary.id);
       // Calibrations are not deleted; should one vanish between the two reads, nothing unprotected is shown.
-      if (!full) throw new NotFoundError('calibration', summary.id);
+      if (!full) throw new NotFoundError('calibration', summary.id, 'calibrations');
       summaries[i] = protectedSummary(summary, protectCalibration(calibrationDto(full)));
       const { headline, cleaningCounts, backtest, disclosure } = summaries[i];
       if (cache.size >= PROTECTED_SUMMARY_CACHE) cache.delete(cache.keys().next().value as string);

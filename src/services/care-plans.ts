@@ -191,7 +191,7 @@ export async function createCarePlan(deps: CarePlanDeps, actor: Actor, youngPers
       checkWrittenPlan(deps, stored, subject, today);
       const existing = await countCarePlansOf(trx, youngPersonId);
       if (existing >= MAX_PLANS) {
-        throw new ConflictError(`A young person may have at most ${MAX_PLANS} care plans (the most one projection compares); delete one first`);
+        throw new ConflictError(`A young person may have at most ${MAX_PLANS} care plans (the most one projection compares); delete one first`, [{ field: 'params/id', reason: `names a young person who has ${MAX_PLANS} care plans already` }]);
       }
       if (await isPlanNameTaken(trx, youngPersonId, input.name)) throw nameTaken('body/name');
       const isCurrent = existing === 0 || input.isCurrent === true;
@@ -217,7 +217,7 @@ export async function listCarePlans(db: Kysely<Database>, youngPersonId: string)
 export async function getCarePlan(db: Kysely<Database>, youngPersonId: string, planId: string): Promise<CarePlanDto> {
   await findPlanSubject(db, youngPersonId);
   const row = await findCarePlan(db, youngPersonId, planId);
-  if (!row) throw new NotFoundError('Care plan', planId);
+  if (!row) throw new NotFoundError('Care plan', planId, 'params/planId');
   return toCarePlanDto(row);
 }
 
@@ -228,7 +228,7 @@ export async function updateCarePlan(deps: CarePlanDeps, actor: Actor, youngPers
     deps.db.transaction().execute(async (trx) => {
       const subject = toPlanSubject(await findYoungPersonByIdForUpdate(trx, youngPersonId), youngPersonId);
       const row = await findCarePlan(trx, youngPersonId, planId);
-      if (!row) throw new NotFoundError('Care plan', planId);
+      if (!row) throw new NotFoundError('Care plan', planId, 'params/planId');
       if (patch.isCurrent === false && row.is_current) {
         throw new ConflictError('This is the current course: mark another plan current instead', [{ field: 'body/isCurrent', reason: 'a young person with plans always has a current course' }]);
       }
@@ -267,9 +267,9 @@ export async function deleteCarePlan(db: Kysely<Database>, actor: Actor, youngPe
   await db.transaction().execute(async (trx) => {
     toPlanSubject(await findYoungPersonByIdForUpdate(trx, youngPersonId), youngPersonId);
     const row = await findCarePlan(trx, youngPersonId, planId);
-    if (!row) throw new NotFoundError('Care plan', planId);
+    if (!row) throw new NotFoundError('Care plan', planId, 'params/planId');
     if (row.is_current && (await countCarePlansOf(trx, youngPersonId)) > 1) {
-      throw new ConflictError('This is the current course: mark another plan current before deleting it');
+      throw new ConflictError('This is the current course: mark another plan current before deleting it', [{ field: 'params/planId', reason: 'names the current course' }]);
     }
     await deleteCarePlanRow(trx, planId);
     await appendAuditEvent(trx, actor, { action: 'care_plan.delete', resourceType: 'care_plan', resourceId: planId, detail: { youngPersonId } });

@@ -30,9 +30,20 @@ export class BadRequestError extends DomainError {
   }
 }
 
+/**
+ * A named thing that is not stored. `field` is where the request named it (review finding 11 of
+ * issue 17: a 404 named no field): by default the path's `params/id`.
+ */
 export class NotFoundError extends DomainError {
-  constructor(what: string, id: string) {
-    super(404, 'Not found', `${what} ${id} does not exist`);
+  constructor(what: string, id: string, field = 'params/id') {
+    super(404, 'Not found', `${what} ${id} does not exist`, [{ field, reason: `names no stored ${what.toLowerCase()} (${id})` }]);
+  }
+}
+
+/** The request's Content-Type is not what the operation takes (415), naming the header. */
+export class UnsupportedMediaTypeError extends DomainError {
+  constructor(detail: string, takes: string) {
+    super(415, 'Unsupported media type', detail, [{ field: 'headers/content-type', reason: `must be ${takes}` }]);
   }
 }
 

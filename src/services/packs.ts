@@ -82,7 +82,7 @@ export async function loadPackInput(deps: PackDeps, request: PackRequest, create
   const rows = await findScenarioRuns(deps.db, request.runIds);
   const byId = new Map(rows.map((row) => [row.id, row]));
   const missing = request.runIds.filter((id) => !byId.has(id));
-  if (missing.length > 0) throw new NotFoundError(missing.length === 1 ? 'Scenario run' : 'Scenario runs', missing.join(', '));
+  if (missing.length > 0) throw new NotFoundError(missing.length === 1 ? 'Scenario run' : 'Scenario runs', missing.join(', '), 'body/runIds');
   const ordered = request.runIds.map((id) => byId.get(id) as ScenarioRunRow);
   if (request.viewer) checkRunsShowable(request.viewer, ordered.map(runGateFacts));
   const differentCohorts = ordered.some((row) => row.cohort_hash !== ordered[0].cohort_hash);

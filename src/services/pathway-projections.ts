@@ -351,7 +351,7 @@ async function launch(deps: PathwayDeps, actor: Actor, spec: Launch): Promise<Pr
   const finished = (await findJob(deps.db, job.id)) as JobRow;
   if (!settled || finished.status === 'queued' || finished.status === 'running') return { status: 'queued', job: finished };
   if (finished.status === 'succeeded') return { status: 'stored', projection: await getPathwayProjection(deps.db, projectionId) };
-  if (finished.status === 'cancelled') throw new ConflictError('The projection was cancelled before it finished; nothing was stored');
+  if (finished.status === 'cancelled') throw new ConflictError('The projection was cancelled before it finished; nothing was stored', [{ field: 'params/id', reason: 'names a projection cancelled before it finished' }]);
   const error = (finished.error ?? {}) as { status?: number; title?: string; detail?: string; errors?: FieldError[] };
   throw new DomainError(error.status ?? 500, error.title ?? 'Internal error', error.detail ?? finished.message ?? 'the projection failed', error.errors);
 }

@@ -523,7 +523,7 @@ export async function compareScenarioRuns(deps: Pick<ScenarioDeps, 'db' | 'catal
   const rows = await findScenarioRuns(deps.db, ids);
   const byId = new Map(rows.map((row) => [row.id, row]));
   const missing = ids.filter((id) => !byId.has(id));
-  if (missing.length > 0) throw new NotFoundError(missing.length === 1 ? 'Scenario run' : 'Scenario runs', missing.join(', '));
+  if (missing.length > 0) throw new NotFoundError(missing.length === 1 ? 'Scenario run' : 'Scenario runs', missing.join(', '), 'querystring/ids');
   const ordered = ids.map((id) => byId.get(id) as ScenarioRunRow);
   checkRunsShowable(viewer, ordered.map(runGateFacts));
   const open = seesIndividuals(viewer);

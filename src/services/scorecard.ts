@@ -124,7 +124,7 @@ export async function listOutcomeMeasures(db: Kysely<Database>) {
 
 export async function setTarget(db: Kysely<Database>, actor: Actor, measure: string, t: Thresholds) {
   const definition = SCORECARD_MEASURES.find((m) => m.id === measure);
-  if (!definition) throw new NotFoundError('Outcome measure', measure);
+  if (!definition) throw new NotFoundError('Outcome measure', measure, 'params/measure');
   const error = thresholdOrderError(definition, t);
   if (error) throw new BadRequestError('The red-amber-green thresholds are out of order', [{ field: `body/${error.field}`, reason: error.reason }]);
   const range = thresholdRangeErrors(definition, t);

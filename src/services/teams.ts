@@ -135,10 +135,10 @@ export async function deleteTeam(db: Kysely<Database>, actor: Actor, id: string)
   await db.transaction().execute(async (trx) => {
     if (!(await findTeamById(trx, id))) throw new NotFoundError('Team', id);
     const members = await countTeamMembers(trx, id);
-    if (members > 0) throw new ConflictError(`The team still has young people (${members} records); move them to another team first`);
+    if (members > 0) throw new ConflictError(`The team still has young people (${members} records); move them to another team first`, [{ field: 'params/id', reason: `names a team with ${members} young people` }]);
     // Its history episodes keep the past counted under it; deleting it would rewrite the scorecard's past.
     const episodes = await countTeamEpisodes(trx, id);
-    if (episodes > 0) throw new ConflictError(`The team is named on ${episodes} history episodes, which count the past under it; rename it instead, or move those episodes to another team first`);
+    if (episodes > 0) throw new ConflictError(`The team is named on ${episodes} history episodes, which count the past under it; rename it instead, or move those episodes to another team first`, [{ field: 'params/id', reason: `names a team on ${episodes} history episodes` }]);
     await deleteTeamRow(trx, id);
     await appendAuditEvent(trx, actor, { action: 'team.delete', resourceType: 'team', resourceId: id, detail: {} });
   });

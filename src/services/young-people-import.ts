@@ -375,7 +375,7 @@ export async function importYoungPeople(
       };
     });
   } catch (error) {
-    if (isUniqueViolation(error)) throw new ConflictError('Another import or edit took one of these references at the same moment; nothing was stored. Try again.');
+    if (isUniqueViolation(error)) throw new ConflictError('Another import or edit took one of these references at the same moment; nothing was stored. Try again.', [{ field: 'reference', reason: 'was taken by another import or edit at the same moment' }]);
     // A team deleted between the check and the insert: the foreign key refuses it.
     if (typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '23503') {
       throw new UnprocessableError('A team named in the file was deleted meanwhile; nothing was stored', [{ field: 'team', reason: 'names a team that no longer exists' }]);

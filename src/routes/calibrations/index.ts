@@ -5,7 +5,7 @@ import { Type } from 'typebox';
 import { Calibration, CalibrationAccepted, CalibrationForm, CalibrationPage } from '../../schemas/calibrations.ts';
 import { conflict, IdParams, notFound, PageQuery, payloadTooLarge, Problem, standardErrors, unprocessable } from '../../schemas/common.ts';
 import { CALIBRATION_FIELDS, type CalibrationUpload, POPULATION_PART, getCalibration, listCalibrations, startCalibration, type UploadedFile } from '../../services/calibrations.ts';
-import { BadRequestError, DomainError, PayloadTooLargeError } from '../../services/errors.ts';
+import { BadRequestError, DomainError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../../services/errors.ts';
 import { jobDto } from '../jobs/index.ts';
 
 /** File parts one upload may have: ten years of the four files is 40. */
@@ -110,7 +110,7 @@ export default async function calibrationRoutes(instance: FastifyInstance) {
     },
     async (request, reply) => {
       if (!request.isMultipart()) {
-        throw new DomainError(415, 'Unsupported media type', 'Send the files and options as multipart/form-data (one file part per CSV, or one zip)');
+        throw new UnsupportedMediaTypeError('Send the files and options as multipart/form-data (one file part per CSV, or one zip)', 'multipart/form-data');
       }
       const upload = await readUpload(request, limitBytes);
       const { job, summary } = await startCalibration({ db: fastify.db, catalog: fastify.catalog, jobs: fastify.jobs, uploadLimitBytes: limitBytes, offload: fastify.offload }, request.actor, upload);

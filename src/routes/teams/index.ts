@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { conflict, gone, IdParams, notFound, payloadTooLarge, Problem, standardErrors, unprocessable } from '../../schemas/common.ts';
 import { EpisodeImportResult, EpisodeList, EpisodesReplace, Team, TeamInput, TeamPatch, TeamQuery } from '../../schemas/teams.ts';
-import { DomainError } from '../../services/errors.ts';
+import { UnsupportedMediaTypeError } from '../../services/errors.ts';
 import { isoDay } from '../../services/young-people.ts';
 import { createTeam, deleteTeam, getTeam, HISTORY_CSV_COLUMNS, importHistories, listHistory, listTeams, replaceHistory, updateTeam } from '../../services/teams.ts';
 
@@ -131,7 +131,7 @@ export default async function teamRoutes(instance: FastifyInstance) {
       bodyLimit: uploadLimit,
       preValidation: async (request) => {
         if (!/^(text|application)\/csv\b/i.test(request.headers['content-type'] ?? '')) {
-          throw new DomainError(415, 'Unsupported media type', 'Send the file as the body with Content-Type: text/csv');
+          throw new UnsupportedMediaTypeError('Send the file as the body with Content-Type: text/csv', 'text/csv');
         }
       },
       schema: {

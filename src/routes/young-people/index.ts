@@ -14,7 +14,7 @@ import {
   unprocessable,
 } from '../../schemas/common.ts';
 import { ErasedYoungPerson, ImportResult, YoungPerson, YoungPersonInput, YoungPersonListItem, YoungPersonPatch, YoungPersonQuery } from '../../schemas/young-people.ts';
-import { DomainError } from '../../services/errors.ts';
+import { UnsupportedMediaTypeError } from '../../services/errors.ts';
 import {
   createYoungPerson,
   eraseYoungPerson,
@@ -153,7 +153,7 @@ export default async function youngPeopleRoutes(instance: FastifyInstance) {
       // Only a CSV body: a JSON one would otherwise be parsed and fail as "must be string".
       preValidation: async (request) => {
         if (!isCsv(request.headers['content-type'])) {
-          throw new DomainError(415, 'Unsupported media type', 'Send the file as the body with Content-Type: text/csv');
+          throw new UnsupportedMediaTypeError('Send the file as the body with Content-Type: text/csv', 'text/csv');
         }
       },
       schema: {

@@ -62,22 +62,22 @@
     td.append(counts);
     return td;
   }
-  // "1 December 2026": the day a snapshot measure counts, named rather than
+  // "1 December 2026": the day a snapshot measure counts (today's open cases), named rather than
   // "today", so a printed or saved page still says which day it was (review finding 8).
   function ukDate(date) {
     return date.toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
   }
-  // The day a snapshot measure's cells are of: the answer's asOf, which for the board is the
-  // latest quarter end, not today. Spend is priced on it and the key-worker measures read the
-  // history episode in force on it (src/outcomes/scorecard.ts).
-  function snapshotDay(asOf) {
-    return new Date(asOf + 'T00:00:00Z');
+  // The day a snapshot measure's cells are of. Spend (the money measure) is priced on the answer's
+  // asOf, which for the board is the latest quarter end, not today; the key-worker measures count
+  // today's records at every asOf (src/outcomes/scorecard.ts), so they name today.
+  function snapshotDay(measure, asOf) {
+    return measure.kind === 'money' ? new Date(asOf + 'T00:00:00Z') : new Date();
   }
   // Each quarter's month and value kept on one line (a line broke inside "2025-06" at the hyphen).
   function trendCell(measure, trend, pick, asOf) {
     const td = el('td', 'sc-trend');
     if (!trend.length) {
-      td.textContent = 'snapshot as at ' + ukDate(snapshotDay(asOf));
+      td.textContent = 'snapshot as at ' + ukDate(snapshotDay(measure, asOf));
       return td;
     }
     trend.forEach((q, i) => {

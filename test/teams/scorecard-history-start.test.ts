@@ -135,6 +135,16 @@ t.test('a borough whose history starts mid-trend: quarters before it are flagged
     t.match(over20?.organisation, { value: 50, rag: 'red' });
   }
 
+  // The team view: the same cells, the same start.
+  const teamView = (await as('board', { method: 'GET', url: `/v1/teams/${north}/scorecard?asOf=2026-03-31&quarters=8` })).json() as { historyStart: string; groups: Array<{ measures: Measure[] }> };
+  t.equal(teamView.historyStart, '2025-01-01');
+  const teamExits = teamView.groups.flatMap((g) => g.measures).find((m) => m.id === 'exits_adoption_sgo');
+  t.same(
+    teamExits?.trend.map((q) => q.teams[0].status ?? null),
+    ['history_incomplete', 'history_incomplete', 'history_incomplete', 'history_incomplete', 'history_incomplete', 'history_incomplete', null, null],
+    'the team view flags the same quarters',
+  );
+
   // The pack's Scorecard sheet, as exported on 15 April 2026 (the board's view at 31 March 2026,
   // eight quarters): the quarters before the history say so in words, the rest are figures or
   // blank where the disclosure rule withholds the share (every count here is under 5).

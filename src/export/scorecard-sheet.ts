@@ -24,6 +24,14 @@ export interface PackScorecardCell {
   /** Money only (review finding 4): children with no known placement price on the day; the spend is then a floor. */
   unpricedChildren?: Shown;
   spendComplete?: boolean;
+  /** 'history_incomplete': the figure's window begins before the borough's recorded history, which starts on `historyStart`; no figure. */
+  status?: 'history_incomplete';
+  historyStart?: string;
+}
+
+/** What an unavailable figure shows instead of a number: "history starts 2024-01-09" (ISO, as the sheet's dates are). */
+export function historyStartsWords(cell: PackScorecardCell): string | null {
+  return cell.status === 'history_incomplete' ? `history starts ${cell.historyStart}` : null;
 }
 /**
  * What the scorecard's as-of date is, in words: protected (every pack), the last quarter end on
@@ -65,6 +73,7 @@ export const SCORECARD_SHEET = 'Scorecard';
  * team without a budget no denominator (review: both read "No data").
  */
 export function ragWords(cell: PackScorecardCell, kind?: string): string {
+  if (cell.status === 'history_incomplete') return `Not available (history starts ${cell.historyStart})`;
   if (cell.rag === 'green') return 'Green (on target)';
   if (cell.rag === 'amber') return 'Amber (near target)';
   if (cell.rag === 'red') return 'Red (off target)';
@@ -93,14 +102,16 @@ export function scorecardTable(s: PackScorecard): PackTable {
         ...(m.noTeam ? [{ scope: 'No team', cell: m.noTeam, trend: () => undefined }] : []),
       ];
       for (const { scope, cell, trend } of scopes) {
-        const byQuarter = new Map(m.trend.map((q) => [q.quarterEnd, trend(q)?.value ?? null]));
+        // A quarter before the recorded history says so in words rather than as a blank or a number.
+        const quarterCell = (c: PackScorecardCell | undefined): Cell => (c ? (historyStartsWords(c) ?? c.value) : null);
+        const byQuarter = new Map(m.trend.map((q) => [q.quarterEnd, quarterCell(trend(q))]));
         rows.push([
           group.label,
           m.label,
           UNITS[m.unit] ?? m.unit,
           m.direction === 'higher' ? 'higher' : 'lower',
           scope,
-          cell.value,
+          historyStartsWords(cell) ?? cell.value,
           m.target,
           cell.vsTarget,
           ragWords(cell, m.kind),
@@ -136,6 +147,7 @@ export function scorecardTable(s: PackScorecard): PackTable {
       `As of ${s.asOf}, ${scorecardAsOfPhrase(s)}.`,
       s.disclosure === 'protected' ? `Disclosure control: ${s.note}` : 'Every figure as counted (the exporting role reads individual records).',
       'Targets and thresholds are the authority’s (PUT /v1/scorecard/targets/{measure}); a blank actual has no children to count or is withheld.',
+      '“history starts <date>”: the figure’s window (the 12 months to that day, or the day itself for snapshots) begins before the borough’s recorded history, so it would count missing records as nothing; no figure or colour is given. The history starts at the later of the earliest care episode and the earliest case on record that closed.',
       'Each “As of” column is the measure read on that quarter end, as the actual is on the as-of date: over the 12 months to that day for measures of a year (three or more placements, exits, entries, care leavers around their birthdays), on that day for snapshots (placed over 20 miles, long-term stability, spend); the workforce measures are today’s records whatever the column, as key-worker references are not yet kept by date. It is not the quarter’s own three months.',
     ],
   };
@@ -162,6 +174,8 @@ export function styleScorecardSheet(workbook: ExcelJS.Workbook, tables: PackTabl
 function reportCell(unit: string, cell: PackScorecardCell | undefined, kind?: string): string {
   if (!cell) return '–';
   if (cell.value === null) {
+    const missing = historyStartsWords(cell);
+    if (missing) return missing;
     const words = ragWords(cell, kind);
     return words.startsWith('Withheld') ? 'withheld' : words === 'No budget set' ? 'no budget' : '–';
   }

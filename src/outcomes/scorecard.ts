@@ -47,6 +47,14 @@ export interface MeasureDefinition {
   source: string;
   /** Counted over a year of history, so it has a quarterly trend; false: a snapshot of today's records. */
   trend: boolean;
+  /**
+   * Trend measures only: what a figure at a period end reads. 'year': what happened in the 12
+   * months ending that day (three or more placements, care leavers' birthdays, exits, entries);
+   * 'day': the children looked after on that day (distance, long-term stability, whose 2.5 years
+   * are read from each child's own episodes, which run back to the start of care). A figure whose
+   * window begins before the borough's history does is not available (historyStart).
+   */
+  window?: 'year' | 'day';
   defaults: Thresholds;
   /** What the measure counts in one history over a period, each unit with the episode it happened in (src/outcomes/measures.ts). */
   units?: (history: History, period: Period) => Unit[];
@@ -79,6 +87,7 @@ export const SCORECARD_MEASURES: readonly MeasureDefinition[] = [
     definition: 'Children looked after at the period end placed more than 20 miles from home, of those whose distance is known',
     source: `${DFE}: distance between home and placement`,
     trend: true,
+    window: 'day',
     defaults: { target: 15, green: 15, amber: 20 },
     units: placedOver20MilesUnits,
   },
@@ -92,6 +101,7 @@ export const SCORECARD_MEASURES: readonly MeasureDefinition[] = [
     definition: 'Children looked after at the period end with three or more placements during the year',
     source: `${DFE}: placement stability`,
     trend: true,
+    window: 'year',
     defaults: { target: 10, green: 10, amber: 12 },
     units: threeOrMorePlacementsUnits,
   },
@@ -106,6 +116,7 @@ export const SCORECARD_MEASURES: readonly MeasureDefinition[] = [
       'Children under 16 looked after continuously for 2.5 years or more at the period end who have been living with the same carer for 2 years or more (DfE’s current wording; NI 63 said “same placement”), or placed for adoption (that placement and the one before lasting 2 years)',
     source: `${DFE}: long-term stability`,
     trend: true,
+    window: 'day',
     defaults: { target: 70, green: 70, amber: 65 },
     units: longTermStabilityUnits,
   },
@@ -119,6 +130,7 @@ export const SCORECARD_MEASURES: readonly MeasureDefinition[] = [
     definition: 'Care leavers whose 19th, 20th or 21st birthday fell in the year, in education, employment or training on it ("not known" counted in the total)',
     source: `${DFE}: care leavers now aged 19 to 21; SSDA903 care leaver activity`,
     trend: true,
+    window: 'year',
     defaults: { target: 60, green: 60, amber: 50 },
     units: careLeaversInEetUnits,
   },
@@ -132,6 +144,7 @@ export const SCORECARD_MEASURES: readonly MeasureDefinition[] = [
     definition: 'Care leavers whose 19th, 20th or 21st birthday fell in the year, in suitable accommodation on it ("not known" counted in the total)',
     source: `${DFE}: care leavers now aged 19 to 21; SSDA903 care leaver accommodation suitability`,
     trend: true,
+    window: 'year',
     defaults: { target: 90, green: 90, amber: 85 },
     units: careLeaversSuitablyAccommodatedUnits,
   },
@@ -145,6 +158,7 @@ export const SCORECARD_MEASURES: readonly MeasureDefinition[] = [
     definition: 'Children who ceased to be looked after in the year (each child once, by the last time care ended) who left by adoption or a special guardianship order',
     source: `${DFE}: children who ceased to be looked after by reason (SSDA903 REC E11, E12 adoption; E45-E48 special guardianship, E43/E44 in earlier returns)`,
     trend: true,
+    window: 'year',
     defaults: { target: 25, green: 25, amber: 20 },
     units: exitsToAdoptionOrSgoUnits,
   },
@@ -158,6 +172,7 @@ export const SCORECARD_MEASURES: readonly MeasureDefinition[] = [
     definition: 'Children who started to be looked after in the year (each child once, by their first period of care starting in it) whose entry was flagged unplanned or emergency',
     source: 'Local flag on the entry episode (SSDA903 has no such field); DfE counts of children who started to be looked after',
     trend: true,
+    window: 'year',
     defaults: { target: 30, green: 30, amber: 40 },
     units: unplannedEntriesUnits,
   },
@@ -276,6 +291,14 @@ export interface Cell {
    * everything committed on asOf.
    */
   outsideBudget?: { committed: number; people: number; unpriced: number };
+  /**
+   * Set when the cell's counting window (windowStart) begins before the borough's recorded
+   * history (historyStart): its counts are artefacts of missing records (a year of exits read
+   * as "0 of 36"), so `value` is null and the answer shows no figure and no colour, only why
+   * (`status` 'history_incomplete') and the day the history starts (YYYY-MM-DD). The numerator
+   * and denominator are still the counts computed, for the disclosure rule's relations only.
+   */
+  unavailable?: { status: 'history_incomplete'; historyStart: string };
 }
 
 export interface MeasureResult {
@@ -311,6 +334,38 @@ export function quarterEnds(asOf: string, count: number): string[] {
     }
   }
   return ends;
+}
+
+/**
+ * Where the borough's recorded history starts (YYYY-MM-DD), or null when no young person has an
+ * episode. The later of:
+ *   - the earliest episode start across every history: nothing before it is recorded at all;
+ *   - the earliest day a case on record closed (closedOn): the records of children whose cases
+ *     closed are what a year's exits, entries and moves are counted from, and a borough holds
+ *     them from when it began keeping them. A case that closed before that day is not on record,
+ *     so a year beginning before it undercounts (the demo borough holds the cases closed in the
+ *     two years and ten months before its as-of date, while today's children's episodes run back
+ *     to 2014: by episodes alone it would look complete for twelve years).
+ * A conservative start: if the first case on record closed some while after the records began,
+ * figures between the two are withheld though complete; never the other way round. Pure.
+ */
+export function historyStart(people: readonly ScorecardPerson[]): string | null {
+  let episodes: string | null = null;
+  let closures: string | null = null;
+  for (const p of people) {
+    for (const e of p.history.episodes) if (episodes === null || e.startDate < episodes) episodes = e.startDate;
+    if (p.closedOn && (closures === null || p.closedOn < closures)) closures = p.closedOn;
+  }
+  if (episodes === null) return null;
+  return closures !== null && closures > episodes ? closures : episodes;
+}
+
+/**
+ * The first day a trend measure's figure at `end` (YYYY-MM-DD) reads: the start of the year ending
+ * on `end` for a 'year' measure, `end` itself for a 'day' measure (MeasureDefinition.window).
+ */
+export function windowStart(definition: MeasureDefinition, end: string): string {
+  return definition.window === 'day' ? end : yearEnding(end).start;
 }
 
 /** The year ending on `end`: from the day after the same date a year before. */
@@ -392,8 +447,11 @@ export function computeScorecard(input: {
   thresholds: Map<string, Thresholds>;
   asOf: string;
   quarters: number;
+  /** Where the recorded history starts (YYYY-MM-DD); absent: historyStart(people); null: take every window as complete. */
+  historyStart?: string | null;
 }): MeasureResult[] {
   const { teams, asOf } = input;
+  const start = input.historyStart === undefined ? historyStart(input.people) : input.historyStart;
   // Snapshot measures are of the cases open at the as-of date (closed after it: still open then);
   // history measures read every history, a former child's included, each episode on its dates.
   // Spend is priced on asOf, so it is of the cases open then; the key-worker measures are today's
@@ -438,8 +496,13 @@ export function computeScorecard(input: {
         trend: [],
       };
     }
-    /** Organisation, each team and no team over one period, each unit under its episode's team. */
+    /**
+     * Organisation, each team and no team over one period, each unit under its episode's team;
+     * every cell unavailable when the measure's window at the period's end begins before the
+     * history does (Cell.unavailable).
+     */
     const at = (period: Period) => {
+      const missing = start !== null && windowStart(definition, period.end) < start;
       const counts = Array.from({ length: teams.length + 2 }, () => ({ numerator: 0, denominator: 0 }));
       const none = teams.length;
       const org = teams.length + 1;
@@ -453,7 +516,9 @@ export function computeScorecard(input: {
           }
         }
       }
-      const cells = counts.map((c) => cell(c.numerator, c.denominator, c.denominator));
+      const cells = counts.map((c) =>
+        missing ? { ...cell(c.numerator, c.denominator, c.denominator), value: null, unavailable: { status: 'history_incomplete' as const, historyStart: start } } : cell(c.numerator, c.denominator, c.denominator),
+      );
       return { organisation: cells[org], teams: cells.slice(0, none), unassigned: cells[none] };
     };
     return {

@@ -18,6 +18,13 @@ export const ScorecardCell = Type.Object({
       'Money only: young people in the cell whose placement price on the day read is not known (a past day whose history episode, a placement, records no weeklyPrice, and today’s placement had not begun); "<5" or "c" when hidden. Above 0 or hidden: the spend is incomplete, numerator and value are the known spend (a floor), rag and vsTarget null',
   }),
   spendComplete: Type.Optional(Type.Boolean({ description: 'Money only: every young person in the cell is priced (unpricedChildren is 0)' })),
+  status: Type.Optional(
+    Type.Literal('history_incomplete', {
+      description:
+        'The figure is not available: its counting window (the year ending on the day for measures of a year, the day itself for the others) begins before the borough’s recorded history (historyStart), so numerator, denominator, value, rag and vsTarget are null. Absent when the figure is available',
+    }),
+  ),
+  historyStart: Type.Optional({ ...IsoDate, description: 'With status: the day the borough’s recorded history starts' }),
 });
 
 const TeamCell = Type.Object({ teamId: Uuid, ...ScorecardCell.properties });
@@ -81,6 +88,10 @@ const ScorecardMeasure = Type.Object({
 
 export const Scorecard = Type.Object({
   asOf: IsoDate,
+  historyStart: Type.Union([IsoDate, Type.Null()], {
+    description:
+      'Where the borough’s recorded history starts: the later of the earliest care-episode start and the earliest day a case on record closed (cases closed before it are not held); null with no episodes. A trend or now figure whose window begins before it has status history_incomplete and no figure',
+  }),
   disclosure: Type.String({ description: 'full, or protected (the disclosure rule applied: roles without individual access)' }),
   note: Type.String(),
   teams: Type.Array(Type.Object({ id: Uuid, name: Type.String(), service: Type.String(), annualBudget: Type.Union([Type.Number(), Type.Null()]) })),

@@ -8,6 +8,7 @@ import { type Episode, episodeOn, type History, monthsBefore } from '../outcomes
 import {
   type Cell,
   computeScorecard,
+  historyStart,
   quarterEnds,
   type MeasureResult,
   ragOf,
@@ -193,6 +194,14 @@ export interface CellDto {
   unpricedChildren?: Shown;
   /** Money only: false when unpricedChildren is above 0 or hidden. */
   spendComplete?: boolean;
+  /**
+   * 'history_incomplete' when the cell's counting window begins before the borough's recorded
+   * history (Cell.unavailable): numerator, denominator, value, rag and vsTarget are then null, as
+   * whatever was counted is an artefact of the missing years; absent on every other cell.
+   */
+  status?: 'history_incomplete';
+  /** With `status`: the day the recorded history starts (YYYY-MM-DD; historyStart in src/outcomes/scorecard.ts). */
+  historyStart?: string;
 }
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
@@ -207,6 +216,9 @@ function toCellDto(result: MeasureResult, c: Cell, numerator: Shown, denominator
   const unpricedChildren = money ? (unpriced ?? c.unpriced ?? 0) : undefined;
   const complete = unpricedChildren === undefined || unpricedChildren === 0;
   const extra = money ? { unpricedChildren: unpricedChildren as Shown, spendComplete: complete } : {};
+  // No figure at all, whether or not the disclosure rule would have shown one: showing less than
+  // the protected set cannot give a hidden count away, and the count itself is not a real one.
+  if (c.unavailable) return { numerator: null, denominator: null, value: null, rag: null, vsTarget: null, ...extra, status: c.unavailable.status, historyStart: c.unavailable.historyStart };
   if (hidden || c.value === null) return { numerator, denominator, value: null, rag: null, vsTarget: null, ...extra };
   return {
     numerator,
@@ -798,6 +810,8 @@ export async function getScorecard(db: Kysely<Database>, options: ScorecardOptio
   });
   return {
     asOf: options.asOf,
+    // Where the recorded history starts: trend cells whose window begins before it carry no figure (CellDto.status).
+    historyStart: historyStart(people),
     disclosure: options.protect ? 'protected' : 'full',
     note: options.protect ? `${DISCLOSURE_NOTE.replace(/ Counts are means.*$/, '')} Shares, colours and money are withheld where a count behind them is hidden (${COMPLEMENT} or <5).` : 'Every figure as counted.',
     teams: teams.filter((_, i) => keep(i)).map((t) => ({ id: t.id, name: t.name, service: t.service, annualBudget: t.annualBudget })),

@@ -66,6 +66,21 @@ t.test('the scorecard page: sign in, the organisation scorecard, a team view, th
   const stability = page.locator('tr', { hasText: 'Three or more placements in the year' });
   // The value, the colour's word and the figures, each on its own line.
   t.match(await stability.locator('td').nth(1).textContent(), /^\d+\.\d%(Green|Amber|Red)\d+ of \d+$/);
+  // Quarters whose year begins before the demo's recorded history (its first closed case, 34 months
+  // before its as-of date) say so instead of a figure: the yearly measures' run of such quarters
+  // first, then figures; the daily measures (distance, long-term stability) have all eight.
+  const ukDay = (iso: string) => new Date(`${iso}T00:00:00Z`).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+  const answer = (await app.inject({ method: 'GET', url: '/v1/scorecard?quarters=8', headers: { authorization: `Bearer ${tokens.head_of_service}` } })).json() as {
+    historyStart: string;
+    groups: Array<{ measures: Array<{ id: string; trend: Array<{ quarterEnd: string; organisation: { status?: string } }> }> }>;
+  };
+  const exits = answer.groups.flatMap((g) => g.measures).find((m) => m.id === 'exits_adoption_sgo');
+  const missing = (exits?.trend ?? []).filter((q) => q.organisation.status === 'history_incomplete').map((q) => q.quarterEnd.slice(0, 7));
+  t.ok(missing.length >= 1, `${missing.length} of the eight quarters begin before the history (${answer.historyStart})`);
+  const exitsTrend = (await page.locator('tr', { hasText: 'Left care by adoption or special guardianship' }).locator('td.sc-trend').textContent()) ?? '';
+  const run = missing.length > 1 ? `${missing[0]} to ${missing[missing.length - 1]}` : missing[0];
+  t.ok(exitsTrend.startsWith(`${run}: history starts ${ukDay(answer.historyStart)} · `), `the exits' trend opens with the run: ${exitsTrend.slice(0, 80)}`);
+  t.equal(exitsTrend.split(' · ').length, 8 - missing.length + 1, 'then one figure per quarter');
   await fitsAt1280(t, page, 'organisation view');
   await page.screenshot({ path: path.join(OUTPUT, 'scorecard-organisation.png'), fullPage: true });
 
@@ -96,7 +111,6 @@ t.test('the scorecard page: sign in, the organisation scorecard, a team view, th
   t.equal(await page.locator('#as-of').inputValue(), days[0], 'the latest quarter end is chosen');
   // The board's spend is priced on the answer's asOf, the latest quarter end, and says so; the
   // key-worker measures count today's records at every asOf, so they still name today.
-  const ukDay = (iso: string) => new Date(`${iso}T00:00:00Z`).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
   const spendDay = () => page.locator('tr', { hasText: 'Spend committed against budget' }).locator('td.sc-trend').textContent();
   t.equal(await spendDay(), `snapshot as at ${ukDay(days[0])}`);
   t.equal(await page.locator('tr', { hasText: 'Caseload per key worker' }).locator('td.sc-trend').textContent(), `snapshot as at ${ukToday}`);
@@ -105,6 +119,16 @@ t.test('the scorecard page: sign in, the organisation scorecard, a team view, th
   await page.getByRole('button', { name: 'Show' }).click();
   await page.getByText(`year ending ${days[1]}`).waitFor();
   t.equal(await spendDay(), `snapshot as at ${ukDay(days[1])}`);
+  // The oldest quarter end the board reads: its year begins before the history, so the yearly
+  // measures' cells say "Not available" and when the history starts, with no figure or colour.
+  await page.locator('#as-of').selectOption(days[days.length - 1]);
+  await page.getByRole('button', { name: 'Show' }).click();
+  await page.getByText(`year ending ${days[days.length - 1]}`).waitFor();
+  const oldest = page.locator('tr', { hasText: 'Left care by adoption or special guardianship' });
+  t.equal(await oldest.locator('td').nth(1).textContent(), `Not availablehistory starts ${ukDay(answer.historyStart)}`);
+  t.equal(await oldest.locator('td .rag-none').count(), await oldest.locator('td .rag').count(), 'no colour in any of its cells');
+  await fitsAt1280(t, page, 'board’s oldest quarter');
+  await page.screenshot({ path: path.join(OUTPUT, 'scorecard-board-oldest.png'), fullPage: true });
   await page.screenshot({ path: path.join(OUTPUT, 'scorecard-board.png'), fullPage: true });
   t.same(problems, [], 'no script errors, failed requests or content-security-policy violations');
 });

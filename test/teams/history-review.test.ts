@@ -87,6 +87,14 @@ t.test('finding 2: a team change is a dated episode; record-made episodes carry 
   const a = await team('Team A');
   const b = await team('Team B');
 
+  // A family at the edge of care, in no team, since two years ago: the borough's recorded history
+  // starts then, so the year to today is complete (src/outcomes/scorecard.ts historyStart; with
+  // the histories below alone it would start 60 days ago and the year's figures be unavailable).
+  // Not looked after, so it is in none of the counts below.
+  const family = await create(as, edgeOfCareRecord({ birthYear: year - 10 }));
+  const since = await as('admin', { method: 'PUT', url: `/v1/young-people/${family.id}/history`, payload: { episodes: [{ startDate: monthStart(2), careState: 'edge_of_care', newPlacement: false }] } });
+  t.equal(since.statusCode, 200, since.body.slice(0, 300));
+
   // Record-made episodes carry the record's team (main: none).
   const made = await create(as, fosterRecord(40, a));
   t.same((await as('admin', { method: 'GET', url: `/v1/young-people/${made.id}/history` })).json().items.map((e: { teamId?: string }) => e.teamId), [a]);

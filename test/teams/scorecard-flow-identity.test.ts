@@ -48,7 +48,11 @@ function identityGap(results: MeasureResult[], end: string): number[] {
   const l1 = denominators(results, FLOW_MEASURES.stock, end);
   return l1.map((v, i) => l0[i] + e[i] - x[i] - v);
 }
-const scorecard = (people: ScorecardPerson[], asOf = '2026-03-31', quarters = 8) => computeScorecard({ people, teams: TEAMS, thresholds: new Map(), asOf, quarters });
+// historyStart null: every window read as complete, so every cell carries its figure and the
+// protection is tested on all of them. Cells whose window begins before the history are blanked
+// after it (src/services/scorecard.ts toCellDto), which only removes figures the protection
+// allowed (test/teams/scorecard-history-start.test.ts checks the board's view is that subset).
+const scorecard = (people: ScorecardPerson[], asOf = '2026-03-31', quarters = 8) => computeScorecard({ people, teams: TEAMS, thresholds: new Map(), asOf, quarters, historyStart: null });
 
 t.test('the flow identity as our measures count: where it holds exactly and where it breaks', async (t) => {
   // The year ending 31 March 2026 (1 April 2025 - 31 March 2026); its start is read at 31 March 2025.

@@ -84,7 +84,7 @@ export default async function scorecardRoutes(instance: FastifyInstance) {
         operationId: 'getScorecard',
         tags: ['scorecard'],
         summary: 'The balanced scorecard: each measure for the organisation and every team, against target, with the trend by quarter',
-        description: `Measures over the year ending asOf (default today); spend from the prices in force on asOf, by each young person's team that day (the team of the history episode in force); key-worker measures from today's records. ${DISCLOSURE}`,
+        description: `Measures over the year ending asOf (default today); spend from the prices in force on asOf, by each young person's team that day (the team of the history episode in force); key-worker measures from today's records. A history measure's figure whose window (the year to the day, or the day itself) begins before the borough's recorded history (historyStart) has status history_incomplete and no figure. ${DISCLOSURE}`,
         querystring: ScorecardQuery,
         response: { 200: Scorecard, ...standardErrors },
       },

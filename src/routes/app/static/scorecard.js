@@ -53,6 +53,15 @@
   // "at least", no colour, and how many are unpriced ("<5" for the board).
   function ragCell(measure, cell) {
     const td = el('td', 'num');
+    // A figure whose window begins before the borough's recorded history: no number, no colour,
+    // only why (its counts would be artefacts of the missing years).
+    if (cell.status === 'history_incomplete') {
+      td.append(el('span', 'rag rag-none', 'Not available'));
+      const why = el('span', 'sc-counts');
+      why.append(el('span', 'sc-word', 'history starts ' + ukDate(new Date(cell.historyStart + 'T00:00:00Z'))));
+      td.append(why);
+      return td;
+    }
     const incomplete = measure.kind === 'money' && cell.spendComplete === false;
     const word = incomplete ? 'Incomplete: ' + cell.unpricedChildren + ' unpriced' : cell.rag ? cell.rag[0].toUpperCase() + cell.rag.slice(1) : 'No colour';
     const value = formatValue(measure, cell.value);
@@ -80,10 +89,23 @@
       td.textContent = 'snapshot as at ' + ukDate(snapshotDay(measure, asOf));
       return td;
     }
-    trend.forEach((q, i) => {
+    // Quarters before the recorded history are run together ("2023-12 to 2024-12: history
+    // starts 9 January 2024") rather than shown as figures.
+    let i = 0;
+    while (i < trend.length) {
       if (i > 0) td.append(' · ');
-      td.append(el('span', 'sc-fig', q.quarterEnd.slice(0, 7) + ' ' + formatValue(measure, pick(q).value)));
-    });
+      const cell = pick(trend[i]);
+      if (cell && cell.status === 'history_incomplete') {
+        let j = i;
+        while (j + 1 < trend.length && pick(trend[j + 1]) && pick(trend[j + 1]).status === 'history_incomplete') j++;
+        const span = trend[i].quarterEnd.slice(0, 7) + (j > i ? ' to ' + trend[j].quarterEnd.slice(0, 7) : '');
+        td.append(el('span', 'sc-fig', span + ': history starts ' + ukDate(new Date(cell.historyStart + 'T00:00:00Z'))));
+        i = j + 1;
+        continue;
+      }
+      td.append(el('span', 'sc-fig', trend[i].quarterEnd.slice(0, 7) + ' ' + formatValue(measure, cell.value)));
+      i++;
+    }
     return td;
   }
 

@@ -73,7 +73,8 @@ export const SCORECARD_SHEET = 'Scorecard';
  * team without a budget no denominator (review: both read "No data").
  */
 export function ragWords(cell: PackScorecardCell, kind?: string): string {
-  if (cell.status === 'history_incomplete') return `Not available (history starts ${cell.historyStart})`;
+  const missing = historyStartsWords(cell);
+  if (missing) return `Not available (${missing})`;
   if (cell.rag === 'green') return 'Green (on target)';
   if (cell.rag === 'amber') return 'Amber (near target)';
   if (cell.rag === 'red') return 'Red (off target)';

@@ -68,8 +68,6 @@ export interface Episode {
   teamId?: string | undefined;
   /** The placement's weekly price during the episode, GBP; absent: not recorded (or no placement). The scorecard's spend on a past day reads it (src/services/scorecard.ts, weeklyCommitmentOn). */
   weeklyPrice?: number | undefined;
-  /** The key worker during the episode; null: none then; absent: not recorded. Kept for a dated reading; the scorecard's key-worker measures still count today's records. */
-  keyWorkerReference?: string | null | undefined;
 }
 
 export interface History {

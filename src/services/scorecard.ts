@@ -159,8 +159,6 @@ async function loadPeople(db: Kysely<Database>, asOf: string): Promise<Scorecard
       accommodationSuitable: e.accommodation_suitable ?? undefined,
       teamId: e.team_id ?? undefined,
       weeklyPrice: e.weekly_price_pence === null ? undefined : Number(e.weekly_price_pence) / 100,
-      // The column: NULL not recorded, '' none (migration 2026-12-01-80).
-      keyWorkerReference: e.key_worker_reference === null ? undefined : e.key_worker_reference === '' ? null : e.key_worker_reference,
     });
     byPerson.set(e.young_person_id, list);
   }
@@ -728,8 +726,11 @@ export function scorecardCells(input: {
   quarters: number;
   protect: boolean;
   today?: string;
+  /** Where the recorded history starts (computeScorecard's); absent: historyStart(people), found once for the answer's computations. */
+  historyStart?: string | null;
 }): Array<{ result: MeasureResult; now: CellDto[]; trend: CellDto[][] }> {
-  const args = { people: input.people, teams: input.teams, thresholds: input.thresholds };
+  const start = input.historyStart === undefined ? historyStart(input.people) : input.historyStart;
+  const args = { people: input.people, teams: input.teams, thresholds: input.thresholds, historyStart: start };
   const window = boardQuarterEnds(input.today ?? input.asOf);
   if (!input.protect || !window.includes(input.asOf)) {
     const results = computeScorecard({ ...args, asOf: input.asOf, quarters: input.quarters });
@@ -786,7 +787,17 @@ export async function getScorecard(db: Kysely<Database>, options: ScorecardOptio
   // A UUID in any case names the same team (the database answers ids in lower case).
   const teamId = options.teamId?.toLowerCase();
   const keep = (i: number) => teamId === undefined || teams[i].id === teamId;
-  const shownMeasures = scorecardCells({ people, teams, thresholds: await storedThresholds(db), asOf: options.asOf, quarters: options.quarters, protect: options.protect, today: options.today ?? new Date().toISOString().slice(0, 10) });
+  const start = historyStart(people);
+  const shownMeasures = scorecardCells({
+    people,
+    teams,
+    thresholds: await storedThresholds(db),
+    asOf: options.asOf,
+    quarters: options.quarters,
+    protect: options.protect,
+    today: options.today ?? new Date().toISOString().slice(0, 10),
+    historyStart: start,
+  });
   const measures = shownMeasures.map(({ result: r, now, trend }) => {
     const n = r.teams.length;
     return {
@@ -811,7 +822,7 @@ export async function getScorecard(db: Kysely<Database>, options: ScorecardOptio
   return {
     asOf: options.asOf,
     // Where the recorded history starts: trend cells whose window begins before it carry no figure (CellDto.status).
-    historyStart: historyStart(people),
+    historyStart: start,
     disclosure: options.protect ? 'protected' : 'full',
     note: options.protect ? `${DISCLOSURE_NOTE.replace(/ Counts are means.*$/, '')} Shares, colours and money are withheld where a count behind them is hidden (${COMPLEMENT} or <5).` : 'Every figure as counted.',
     teams: teams.filter((_, i) => keep(i)).map((t) => ({ id: t.id, name: t.name, service: t.service, annualBudget: t.annualBudget })),

@@ -17,7 +17,7 @@ import {
   insertTeam,
   listEpisodesOf,
   listTeamRows,
-  setEpisodeTeam,
+  setEpisodeTeamAndKeyWorker,
   setEpisodeWeeklyPrice,
   updateTeamRow,
 } from '../db/repositories/teams.ts';
@@ -532,7 +532,7 @@ export async function recordChangeInHistory(
     const open = episodes.find((e) => e.end_date === null);
     if (!open) return;
     if (open.start_date >= today) {
-      await setEpisodeTeam(trx, open.id, teamAfter, workerAfter);
+      await setEpisodeTeamAndKeyWorker(trx, open.id, teamAfter, workerAfter);
       return;
     }
     // Written before episodes had teams or key workers: closed with the record's before the change.

@@ -1,8 +1,7 @@
 import t from 'tap';
-import type { YoungPersonInputDto } from '../../src/schemas/young-people.ts';
 import { YOUNG_PEOPLE_CSV_COLUMNS } from '../../src/services/young-people-import.ts';
 import { buildTestApp, type TestApp } from '../helpers/app.ts';
-import { edgeOfCareRecord } from '../young-people/records.ts';
+import { daysFromToday, edgeOfCareRecord, fosterRecord } from '../young-people/records.ts';
 
 /**
  * Issue 17, review finding 4: an entry to care made through the record (POST, PATCH into a
@@ -15,7 +14,6 @@ const iso = (d: Date) => d.toISOString().slice(0, 10);
 const now = new Date();
 const today = iso(now);
 const year = now.getUTCFullYear();
-const daysFromToday = (n: number) => iso(new Date(Date.UTC(year, now.getUTCMonth(), now.getUTCDate() + n)));
 
 type Cell = { numerator: unknown; denominator: unknown };
 async function unplanned(as: TestApp['as']): Promise<[unknown, unknown]> {
@@ -24,16 +22,6 @@ async function unplanned(as: TestApp['as']): Promise<[unknown, unknown]> {
   return [m.organisation.numerator, m.organisation.denominator];
 }
 
-/** An IFA foster child aged 10, placed `days` ago. */
-function fosterRecord(days: number, extra: Partial<YoungPersonInputDto> = {}): YoungPersonInputDto {
-  return edgeOfCareRecord({
-    birthYear: year - 10,
-    legalStatus: 'care_order',
-    careState: 'ifa_foster',
-    placement: { type: 'ifa_foster', provider: 'private', distanceFromHomeMiles: 8, weeklyPrice: 900, startDate: daysFromToday(-days) } as YoungPersonInputDto['placement'],
-    ...extra,
-  });
-}
 
 /**
  * A family at the edge of care since two years ago: the borough's recorded history starts then,

@@ -1,8 +1,7 @@
 import t from 'tap';
 import { down as dropEpisodeKeyWorkers, up as episodeKeyWorkers } from '../../migrations/2026-12-01-80-episode-key-worker.ts';
-import type { YoungPersonInputDto } from '../../src/schemas/young-people.ts';
 import { buildTestApp, type TestApp } from '../helpers/app.ts';
-import { edgeOfCareRecord } from '../young-people/records.ts';
+import { daysFromToday, fosterRecord } from '../young-people/records.ts';
 
 /**
  * Issue 17, review finding 2: a key worker given, changed or removed is kept as a dated history
@@ -13,8 +12,6 @@ import { edgeOfCareRecord } from '../young-people/records.ts';
 const iso = (d: Date) => d.toISOString().slice(0, 10);
 const now = new Date();
 const today = iso(now);
-const year = now.getUTCFullYear();
-const daysFromToday = (n: number) => iso(new Date(Date.UTC(year, now.getUTCMonth(), now.getUTCDate() + n)));
 
 type Cell = { numerator: unknown; denominator: unknown; teamId?: string };
 async function workforce(as: TestApp['as'], asOf: string, team: string): Promise<{ without: [unknown, unknown]; caseload: [unknown, unknown] }> {
@@ -27,15 +24,6 @@ async function workforce(as: TestApp['as'], asOf: string, team: string): Promise
   return { without: cellOf('without_key_worker'), caseload: cellOf('caseload_per_key_worker') };
 }
 
-function fosterRecord(days: number, extra: Partial<YoungPersonInputDto>): YoungPersonInputDto {
-  return edgeOfCareRecord({
-    birthYear: year - 10,
-    legalStatus: 'care_order',
-    careState: 'ifa_foster',
-    placement: { type: 'ifa_foster', provider: 'private', distanceFromHomeMiles: 8, weeklyPrice: 900, startDate: daysFromToday(-days) } as YoungPersonInputDto['placement'],
-    ...extra,
-  });
-}
 
 const historyOf = async (as: TestApp['as'], id: string) => (await as('admin', { method: 'GET', url: `/v1/young-people/${id}/history` })).json().items as Array<Record<string, unknown>>;
 const versionOf = async (as: TestApp['as'], id: string) => (await as('admin', { method: 'GET', url: `/v1/young-people/${id}` })).json().version as number;

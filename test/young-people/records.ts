@@ -8,6 +8,25 @@ export function nextReference(prefix = 'T'): string {
   return `${prefix}-${process.pid}-${counter}`;
 }
 
+/** YYYY-MM-DD `days` from today (negative: before), in UTC. */
+export function daysFromToday(days: number, today = new Date()): string {
+  return new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate() + days)).toISOString().slice(0, 10);
+}
+
+/** A 10-year-old on a care order in an IFA foster placement since `days` ago (8 miles, £900 a week), with `overrides`. */
+export function fosterRecord(days: number, overrides: Partial<YoungPersonInputDto> = {}, today = new Date()): YoungPersonInputDto {
+  return edgeOfCareRecord(
+    {
+      birthYear: today.getUTCFullYear() - 10,
+      legalStatus: 'care_order',
+      careState: 'ifa_foster',
+      placement: { type: 'ifa_foster', provider: 'private', distanceFromHomeMiles: 8, weeklyPrice: 900, startDate: daysFromToday(-days, today) },
+      ...overrides,
+    },
+    today,
+  );
+}
+
 /**
  * A valid 15-year-old in a residential children's home on today's date: born in January, so the
  * age is exactly the difference of years whatever today's month.

@@ -99,7 +99,7 @@ export async function closeEpisode(
 }
 
 /** Sets the team an episode is counted under, and its key worker (the column's form: '' for none; null: not recorded). */
-export async function setEpisodeTeam(db: Kysely<Database>, id: string, teamId: string | null, keyWorkerReference: string | null): Promise<void> {
+export async function setEpisodeTeamAndKeyWorker(db: Kysely<Database>, id: string, teamId: string | null, keyWorkerReference: string | null): Promise<void> {
   await db.updateTable('care_episodes').set({ team_id: teamId, key_worker_reference: keyWorkerReference }).where('id', '=', id).execute();
 }
 

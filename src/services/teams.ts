@@ -301,6 +301,8 @@ function checkEpisodeFlags(episodes: EpisodeInputDto[], order: number[], prefix:
       else if (e.endDate === undefined) errors.push({ field: `${prefix}/${i}/exitReason`, reason: 'is why care ended, so only on an episode with an endDate' });
       else if (continued) errors.push({ field: `${prefix}/${i}/exitReason`, reason: `is why care ended, so only on the last episode of a period of care (episode ${order[k + 1]} continues it)` });
     }
+    const placementError = newPlacementError(e, continues ? before : undefined);
+    if (placementError) errors.push({ field: `${prefix}/${i}/newPlacement`, reason: placementError });
     for (const field of ['leaverActivity', 'accommodationSuitable'] as const) {
       if (e[field] !== undefined && careStates.get(e.careState)?.category !== 'care_leaver') {
         errors.push({ field: `${prefix}/${i}/${field}`, reason: `is a care leaver’s, so only on a care leaver’s episode (not ${e.careState})` });
@@ -313,6 +315,38 @@ function checkEpisodeFlags(episodes: EpisodeInputDto[], order: number[], prefix:
 }
 
 const careStates = new Map(DEFAULT_CARE_STATES.map((st) => [st.id, st]));
+
+/**
+ * Placement states between which the carer can stay the same: family foster care and a
+ * placement for adoption. SSDA903 records such a change as a new episode whose reason (RNE) is
+ * T, "change of placement type only" (U with a change of legal status), the carer unchanged:
+ * for example a foster carer approved as the child's adopter (PLACE A3/A5 "placed for adoption
+ * with current foster carer", which DfE validation rule 217 allows only with RNE S, T or U), or
+ * a carer moving between the authority and an agency. Any other change of placement type (to a
+ * children's home, secure home, supported accommodation, parents or another placement) is a
+ * change of carer, so a new placement (RNE P or B).
+ */
+const SAME_CARER_PLACEMENTS: ReadonlySet<string> = new Set(['kinship_foster', 'inhouse_foster', 'ifa_foster', 'placed_for_adoption']);
+
+/**
+ * Why an episode's `newPlacement: false` contradicts the history, or null when it does not.
+ * `continued` is the looked-after episode this one continues (ending the day it starts), if any.
+ * The measures count placements from this flag (src/outcomes/measures.ts: a placement per
+ * episode flagged new, and the first of each period of care whatever its flag), so a flag they
+ * would overrule, or one that hides a change of carer, is refused rather than miscounted:
+ *   - the first placement of a period of care is always a new one;
+ *   - a change between placement states keeps the placement only where the carer can stay the
+ *     same (SAME_CARER_PLACEMENTS).
+ * A change of state with the same placement state (a change of legal status only, SSDA903 RNE
+ * L) and a move out of a placement state are not placements' business, so not checked here.
+ */
+function newPlacementError(e: EpisodeInputDto, continued: EpisodeInputDto | undefined): string | null {
+  if (e.newPlacement !== false || !placementStates.has(e.careState)) return null;
+  if (continued === undefined) return 'must be true (or absent) on the first placement of a period of care: it begins a new placement, as the measures count it';
+  if (continued.careState === e.careState || !placementStates.has(continued.careState)) return null;
+  if (SAME_CARER_PLACEMENTS.has(continued.careState) && SAME_CARER_PLACEMENTS.has(e.careState)) return null;
+  return `must be true (or absent): a change from ${continued.careState} to ${e.careState} is a change of carer, so a new placement (the same carer can stay only between foster care and a placement for adoption, SSDA903 reason for new episode T or U)`;
+}
 
 /** Whom a history belongs to: what it must agree with. */
 export interface HistorySubject {

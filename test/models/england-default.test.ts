@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import fc from 'fast-check';
 import t from 'tap';
 import { expectedMonthsIn, occupancyAt, probabilityMarkedAt, propagateExact } from '../../src/catalog/exact-propagation.ts';
 import type { ResolvedModel } from '../../src/catalog/resolved-model.ts';
@@ -19,9 +20,9 @@ const CARE_LEAVER = withFlag('care_leaver');
 const NEET = index('independent_neet');
 const sum = (values: Float64Array, states: readonly number[]) => states.reduce((a, s) => a + values[s], 0);
 
-t.test('the default model validates, as england-default 1.4.0 in 2024-25 prices to age 25', async (t) => {
+t.test('the default model validates, as england-default 1.5.0 in 2024-25 prices to age 25', async (t) => {
   t.equal(model.id, 'england-default');
-  t.equal(model.version, '1.4.0');
+  t.equal(model.version, '1.5.0');
   t.equal(model.priceBaseYear, '2024-25');
   t.equal(model.horizonAgeYears, 25);
   t.same(
@@ -215,4 +216,27 @@ t.test('the stock from birth reproduces the DfE 2024 shares by age band and plac
   t.ok(other >= 0.5 && other <= 4, `other placements: ${other.toFixed(1)}% (0.5-4%)`);
   // The pinned figures of 2026-11-30, so that a change of rate is seen.
   t.ok(Math.abs(pct(byBand.under1) - 4.7) < 0.1 && Math.abs(group('kinship_foster', 'inhouse_foster', 'ifa_foster') - 68.4) < 0.1, 'pinned');
+});
+
+t.test('a share over 20 miles from a median distance: the log-logistic fitted to foster care, by hand', async (t) => {
+  const { overTwentyMilesFromMedian } = await import('../../src/catalog/england-default/build.ts');
+  // β = ln(42,120 / 7,520) / ln(20 / 5.5) = 1.72293 / 1.29098 = 1.33461 (hand, to 5 places).
+  // Foster care's own median gives back its published share: 7,520 / 49,640 = 0.1515 → 0.151.
+  t.equal(overTwentyMilesFromMedian(5.5), 0.151);
+  // At a median of 20 miles, half are over 20.
+  t.equal(overTwentyMilesFromMedian(20), 0.5);
+  // Children's homes (17.8 miles): 1 / (1 + 1.12360^1.33461) = 1 / (1 + 1.16827) = 0.461, beside the 49% published for 2024.
+  t.equal(overTwentyMilesFromMedian(17.8), 0.461);
+  // Placed with parents (0.6 miles): 1 / (1 + 33.333^1.33461) = 1 / (1 + 107.76) = 0.0092 → 0.009.
+  t.equal(overTwentyMilesFromMedian(0.6), 0.009);
+  t.equal(spec.states.find((s: { id: string }) => s.id === 'placed_with_parents')?.distanceOver20Miles?.share, 0.009, 'the shipped model carries it');
+  // Property: a longer median never gives a smaller share, and every share is in [0, 1].
+  fc.assert(
+    fc.property(fc.double({ min: 0.01, max: 500, noNaN: true }), fc.double({ min: 0.01, max: 500, noNaN: true }), (a, b) => {
+      const [lo, hi] = a <= b ? [a, b] : [b, a];
+      const x = overTwentyMilesFromMedian(lo);
+      const y = overTwentyMilesFromMedian(hi);
+      return x >= 0 && y <= 1 && x <= y;
+    }),
+  );
 });

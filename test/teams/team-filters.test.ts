@@ -166,6 +166,9 @@ t.test('GET /v1/audit-events?team=: the team’s events and its young people’s
   t.equal(planC.statusCode, 201);
   const planA2 = (await as('finance', { method: 'POST', url: `/v1/young-people/${a}/care-plans`, payload: { name: 'Foster care', moves: [{ month: 3, to: 'inhouse_foster' }] } })).json();
   t.equal((await as('finance', { method: 'DELETE', url: `/v1/young-people/${a}/care-plans/${planA2.id}` })).statusCode, 204);
+  // A projection of a's plans: its event names the projection, its detail the person.
+  const projection = await as('finance', { method: 'POST', url: `/v1/young-people/${a}/projections`, payload: { runs: 200, seed: 3 } });
+  t.equal(projection.statusCode, 201, 'a small projection answers at once');
   t.equal((await as('admin', { method: 'PATCH', url: `/v1/teams/${north}`, payload: { name: 'North CLA' } })).statusCode, 200);
   t.equal((await as('admin', { method: 'DELETE', url: `/v1/teams/${gone}` })).statusCode, 204);
 
@@ -180,7 +183,7 @@ t.test('GET /v1/audit-events?team=: the team’s events and its young people’s
   t.same(
     await events(`team=${north}`),
     {
-      total: 8,
+      total: 9,
       items: sorted(
         `team.create team ${north}`,
         `team.update team ${north}`,
@@ -190,14 +193,15 @@ t.test('GET /v1/audit-events?team=: the team’s events and its young people’s
         `care_plan.create care_plan ${planA.json().id}`,
         `care_plan.create care_plan ${planA2.id}`,
         `care_plan.delete care_plan ${planA2.id}`,
+        `pathway_projection.run pathway_projection ${projection.json().id}`,
       ),
     },
-    'North: its two events, a’s and b’s records (b moved in with their past), a’s three plan events; not c’s plan, not South’s',
+    'North: its two events, a’s and b’s records (b moved in with their past), a’s three plan events and projection; not c’s plan, not South’s',
   );
   t.same(await events(`team=${south}`), { total: 1, items: [`team.create team ${south}`] }, 'South: its creation only (b has left)');
   t.same(await events(`team=${gone}`), { total: 2, items: sorted(`team.create team ${gone}`, `team.delete team ${gone}`) }, 'a deleted team: its own events');
   t.same(await events(`team=${north.toUpperCase()}&resourceType=care_plan`), { total: 3, items: sorted(`care_plan.create care_plan ${planA.json().id}`, `care_plan.create care_plan ${planA2.id}`, `care_plan.delete care_plan ${planA2.id}`) }, 'with another filter, the id in capitals');
-  t.equal((await events(`team=${north}&limit=2`)).total, 8, 'the total counts every match');
+  t.equal((await events(`team=${north}&limit=2`)).total, 9, 'the total counts every match');
 
   const notUuid = await as('admin', { method: 'GET', url: '/v1/audit-events?team=none' });
   t.equal(notUuid.statusCode, 400, 'none is not a team here: every event about nobody’s team is not a question the log answers');

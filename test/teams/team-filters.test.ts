@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import t from 'tap';
+import { buildCohort, planScenarioRun } from '../../src/services/scenario-runs.ts';
+import { findScenario } from '../../src/services/scenarios.ts';
 import { buildTestApp, type TestApp } from '../helpers/app.ts';
 import { record, runAndWait, smallScenario } from '../scenarios/fixtures.ts';
 
@@ -30,7 +32,7 @@ const hashOf = (members: unknown[]) => createHash('sha256').update(JSON.stringif
 const months = (birthYear: number) => 2026 * 12 + 3 - birthYear * 12;
 
 t.test('a scenario cohort by team: only those teams’ young people (and none: those with no team); runs listed by team', async (t) => {
-  const { as } = await buildTestApp(t);
+  const { app, as } = await buildTestApp(t);
   const north = await team(as, 'North');
   const south = await team(as, 'South');
   const gone = await team(as, 'Gone');
@@ -89,6 +91,9 @@ t.test('a scenario cohort by team: only those teams’ young people (and none: t
   t.equal(refused.statusCode, 422, 'a run naming a deleted team: 422 at once');
   t.match(refused.headers['content-type'], /application\/problem\+json/);
   t.same(refused.json().errors, [{ field: 'scenario/cohort/teams/0', reason: `names no team (${gone})` }]);
+  // Where the job (or the CLI) reads the cohort, the same check: a team deleted after the run was asked for.
+  const entry = await findScenario({ db: app.db, catalog: app.catalog, files: app.scenarios }, 'gone-or-none', '1.0.0');
+  await t.rejects(buildCohort(app.db, planScenarioRun(app.catalog, entry, { runs: 10, seed: 1 })), { status: 422, errors: [{ field: 'scenario/cohort/teams/0', reason: `names no team (${gone})` }] });
 
   // GET /v1/scenario-runs?team=: the runs whose cohort names the team, exactly.
   const listed = async (query: string, role: 'finance' | 'board' = 'finance') => {

@@ -27,12 +27,26 @@ const YearlyPlaces = (description: string, min = 0) =>
     description: `${description}: one whole number for every year, or one per planning year (the last carries on)`,
   });
 
+/**
+ * A cohort's team: a team's id (a UUID, in either case: PostgreSQL reads it the same) or the word
+ * none. A pattern, not format: uuid, so the exported JSON Schema checks it in any editor.
+ */
+export const COHORT_TEAM_PATTERN = '^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|none)$';
+
 export const CohortFilter = Type.Object(
   {
     careStates: Type.Optional(Type.Array(Type.String({ maxLength: 64 }), { minItems: 1, maxItems: 64 })),
     minAge: Type.Optional(Type.Integer({ minimum: 0, maximum: 25, description: 'Years, at the start of the first planning year' })),
     maxAge: Type.Optional(Type.Integer({ minimum: 0, maximum: 25 })),
     tiers: Type.Optional(Type.Array(Type.Integer({ minimum: 1, maximum: 4 }), { minItems: 1, maxItems: 4 })),
+    teams: Type.Optional(
+      Type.Array(Type.String({ pattern: COHORT_TEAM_PATTERN, maxLength: 36 }), {
+        minItems: 1,
+        maxItems: 64,
+        description:
+          "Only young people in one of these teams today: a team's id (GET /v1/teams; any case), or none for those with no team. Each at most once; an id that names no team is refused when the scenario is stored and when it is run",
+      }),
+    ),
   },
   { additionalProperties: false, description: 'Young people on record matching every condition given; all of them when empty' },
 );

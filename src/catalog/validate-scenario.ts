@@ -97,6 +97,14 @@ export function validateScenario(input: unknown, model: CostModelSpec | undefine
   (scenario.cohort.careStates ?? []).forEach((id, k) => {
     state(id, `/cohort/careStates/${k}`);
   });
+  // A team named twice is a slip (the second adds nobody); ids compare ignoring case, as a UUID does.
+  const teamsSeen = new Map<string, number>();
+  (scenario.cohort.teams ?? []).forEach((team, k) => {
+    const key = team.toLowerCase();
+    const earlier = teamsSeen.get(key);
+    if (earlier !== undefined) push(`/cohort/teams/${k}`, `repeats cohort/teams/${earlier} (${team}): name each team once`);
+    else teamsSeen.set(key, k);
+  });
   if (scenario.cohort.minAge !== undefined && scenario.cohort.maxAge !== undefined && scenario.cohort.minAge > scenario.cohort.maxAge) {
     push('/cohort/minAge', 'must not exceed maxAge');
   }

@@ -56,6 +56,11 @@ export const AuditQuery = Type.Object(
     resourceId: Type.Optional(Type.String({ maxLength: 100 })),
     actorTokenId: Type.Optional(Uuid),
     since: Type.Optional(IsoDateTime),
+    team: Type.Optional({
+      ...Uuid,
+      description:
+        "Only events about this team (a team's id) or its young people: the team's own events (resourceType team), and events about a young person whose team is this one today, that is resourceType young_person with the person's id (created, updated, history replaced, budget exported) and resourceType care_plan or pathway_projection whose detail.youngPersonId is the person (every care-plan and projection event carries it). Read through today's records: a young person moved to another team takes their past events with them, and an erased one's events (the tombstone keeps no team) are under no team. Not included: events that name no single record (bulk imports), scenario runs and packs (aggregates), jobs. An id that names no team now and no team in the log: 422 naming querystring/team (a team deleted since keeps its own events findable).",
+    }),
   },
   { additionalProperties: false },
 );

@@ -1,3 +1,4 @@
+import { COHORT_TEAM_PATTERN } from '../catalog/scenario-schema.ts';
 import { DISTRICT_PATTERN } from './teams.ts';
 import { KEY_WORKER_PATTERN, REFERENCE_PATTERN, SAFE_TEXT_PATTERN } from './young-people.ts';
 
@@ -13,5 +14,6 @@ export const PATTERN_WORDS = new Map<string, string>([
   [DISTRICT_PATTERN, 'must be a postcode district, the outward code only (e.g. NV3), never a full postcode'],
   ['^[a-z0-9][a-z0-9-]*$', 'must be lower-case letters, digits and "-", starting with a letter or digit'],
   ['^\\d+\\.\\d+\\.\\d+$', 'must be a version of three numbers, e.g. 1.2.0'],
+  [COHORT_TEAM_PATTERN, 'must be a team’s id (a UUID, e.g. from GET /v1/teams) or none (young people with no team)'],
   ['^\\d{4}-(0[1-9]|1[0-2])$', 'must be a calendar month, YYYY-MM'],
 ]);

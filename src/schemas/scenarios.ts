@@ -391,7 +391,17 @@ export const ScenarioRun = Type.Object({
 export type ScenarioRunDto = Static<typeof ScenarioRun>;
 
 export const ListScenarioRunsQuery = Type.Object(
-  { scenario: Type.Optional(ScenarioId), version: Type.Optional(ScenarioVersion), ...PageQuery },
+  {
+    scenario: Type.Optional(ScenarioId),
+    version: Type.Optional(ScenarioVersion),
+    team: Type.Optional(
+      Type.Union([Uuid, Type.Literal('none')], {
+        description:
+          "Only runs whose scenario's cohort filter names this team (a team's id, any case) among its cohort.teams, or with none: those whose cohort.teams names none (young people with no team). A run restricted to several teams is listed under each. Runs whose cohort has no teams filter (everyone, whatever their team) are never listed under a team. It reads the scenario as run, not who was in the cohort: the team is the one the records held when the run was made. An id that names no team now and no stored run: 422 naming querystring/team (a team deleted since keeps its runs findable).",
+      }),
+    ),
+    ...PageQuery,
+  },
   { additionalProperties: false },
 );
 export const ScenarioRunList = pageOf(ScenarioRunSummary);

@@ -12,6 +12,7 @@ import { roundAnswer } from '../finance/money.ts';
 import { toBaseFactor } from '../finance/price-base.ts';
 import { scenarioResultView } from '../finance/scenario-view.ts';
 import { type Actor, appendAuditEvent } from '../db/repositories/audit.ts';
+import { findTeamById } from '../db/repositories/teams.ts';
 import {
   type CohortInputRow,
   ensureScenarioVersion,
@@ -19,6 +20,7 @@ import {
   findScenarioRuns,
   findScenarioVersion,
   insertScenarioRun,
+  countRunsNamingTeam,
   listCohortInputs,
   listScenarioRuns,
   type ScenarioRunHeader,
@@ -46,7 +48,7 @@ import { BadRequestError, ConflictError, type FieldError, NotFoundError, Unproce
 import type { JobRunner } from './jobs.ts';
 import type { Offload } from './offload.ts';
 import { moneyBasis } from './projections.ts';
-import { findScenario, type ScenarioDeps, type ScenarioVersionEntry } from './scenarios.ts';
+import { checkCohortTeams, cohortTeams, findScenario, type ScenarioDeps, type ScenarioVersionEntry } from './scenarios.ts';
 
 /**
  * Running a scenario: the cohort read from the records (numbers only), the scenario prepared
@@ -114,6 +116,9 @@ export function cohortBounds(spec: ScenarioSpec, horizonAgeYears: number) {
   return {
     careStates: spec.cohort.careStates,
     tiers: spec.cohort.tiers,
+    // Teams as the records hold them today, like the care state: a young person moved to another
+    // team since a run is in the other team's cohort when the scenario is run again.
+    teams: spec.cohort.teams === undefined ? undefined : cohortTeams(spec.cohort.teams),
     latestBirthMonthIndex: spec.cohort.minAge === undefined ? undefined : start - spec.cohort.minAge * 12,
     earliestBirthMonthIndex: start - oldest * 12 + 1,
     // No openOn: the cohort is the cases open today (listCohortInputs' default), whatever the
@@ -188,6 +193,8 @@ export function actualPriceFactor(model: Pick<CostModelSpec, 'priceBaseYear' | '
 /** `now`: the day the records describe (today), for the placements earlier in the first year. */
 export async function buildCohort(db: Kysely<Database>, plan: RunPlan, now: Date = new Date()): Promise<{ members: ScenarioMember[]; hash: string; priceFactor: number }> {
   const spec = plan.scenario.spec;
+  // Checked again here, where the cohort is read: the job (or the CLI) may run after a team went.
+  await checkCohortTeams(db, spec, 'scenario');
   const rows = await listCohortInputs(db, cohortBounds(spec, plan.model.model.spec.horizonAgeYears), { withEpisodes: true });
   const priceFactor = actualPriceFactor(plan.model.model.spec, spec);
   const recorded = cohortMembers(rows, spec, now.toISOString().slice(0, 10));
@@ -310,6 +317,7 @@ export async function startScenarioRun(deps: ScenarioRunDeps, actor: Actor, id: 
   const plan = planScenarioRun(deps.catalog, entry, request);
   await checkStoredVersion(deps.db, entry);
   const spec = entry.spec;
+  await checkCohortTeams(deps.db, spec, 'scenario');
   if ((spec.entrants ?? []).length === 0) {
     // Answer at once rather than through a failed job when there is nobody to project.
     const rows = await listCohortInputs(deps.db, cohortBounds(spec, plan.model.model.spec.horizonAgeYears));
@@ -462,10 +470,17 @@ export async function getScenarioRun(deps: Pick<ScenarioDeps, 'db' | 'catalog'>,
 
 export async function listScenarioRunsPage(
   deps: Pick<ScenarioDeps, 'db' | 'catalog'>,
-  query: { scenario?: string | undefined; version?: string | undefined; limit: number; offset: number },
+  query: { scenario?: string | undefined; version?: string | undefined; team?: string | undefined; limit: number; offset: number },
   viewer: Role,
 ) {
-  const page = await listScenarioRuns(deps.db, { scenarioId: query.scenario, scenarioVersion: query.version, limit: query.limit, offset: query.offset });
+  const team = query.team?.toLowerCase();
+  // An unknown team is a mistake, not a team without runs: 422 naming the filter, as GET
+  // /v1/young-people?team= answers. Known means a team today or one a stored run names (a team
+  // deleted since keeps its runs findable; deleting a team does not look at scenarios).
+  if (team !== undefined && team !== 'none' && !(await findTeamById(deps.db, team)) && (await countRunsNamingTeam(deps.db, team)) === 0) {
+    throw new UnprocessableError(`Team ${query.team} does not exist`, [{ field: 'querystring/team', reason: 'names no team' }]);
+  }
+  const page = await listScenarioRuns(deps.db, { scenarioId: query.scenario, scenarioVersion: query.version, team, limit: query.limit, offset: query.offset });
   return roundAnswer({ items: page.items.map((row) => summaryOf(deps.catalog, row, viewer)), total: page.total, limit: query.limit, offset: query.offset });
 }
 

@@ -116,6 +116,26 @@ export async function listScenarios(deps: ScenarioDeps, query: ScenarioListQuery
   };
 }
 
+/** A cohort's teams as the records' query takes them: the ids in lower case (as PostgreSQL answers a UUID), and whether none is among them. */
+export function cohortTeams(teams: readonly string[]): { ids: string[]; none: boolean } {
+  return { ids: teams.filter((t) => t !== 'none').map((t) => t.toLowerCase()), none: teams.includes('none') };
+}
+
+/**
+ * Refuses a cohort naming a team that does not exist (422, each such team named as
+ * `${prefix}/cohort/teams/${k}`): a mistake, not an empty team, as GET /v1/young-people?team=
+ * treats it. `prefix`: 'body' when the scenario is stored, 'scenario' when it is run (a file
+ * scenario is only checked then, and a team may be deleted after a scenario naming it is stored).
+ */
+export async function checkCohortTeams(db: Kysely<Database>, spec: Pick<ScenarioSpec, 'cohort'>, prefix: 'body' | 'scenario'): Promise<void> {
+  const named = spec.cohort.teams ?? [];
+  const { ids } = cohortTeams(named);
+  if (ids.length === 0) return;
+  const found = new Set((await db.selectFrom('teams').select('id').where('id', 'in', ids).execute()).map((row) => row.id.toLowerCase()));
+  const errors: FieldError[] = named.flatMap((team, k) => (team !== 'none' && !found.has(team.toLowerCase()) ? [{ field: `${prefix}/cohort/teams/${k}`, reason: `names no team (${team})` }] : []));
+  if (errors.length > 0) throw new UnprocessableError(`The cohort names ${errors.length === 1 ? 'a team that does' : `${errors.length} teams that do`} not exist`, errors);
+}
+
 /** Checks a scenario body against its schema and the model it names; errors point into `body`. */
 export function checkScenarioBody(catalog: ModelCatalog, input: unknown): ScenarioSpec {
   const checked = validateScenario(input, modelNamedBy(input, (id, version) => catalog.get(id, version)?.model.spec));
@@ -156,6 +176,7 @@ async function store(deps: ScenarioDeps, actor: Actor, spec: ScenarioSpec, actio
 /** Stores a new scenario: its id must be new (a file's id, or one already stored, is a conflict). */
 export async function createScenario(deps: ScenarioDeps, actor: Actor, input: unknown): Promise<ScenarioDocumentDto> {
   const spec = checkScenarioBody(deps.catalog, input);
+  await checkCohortTeams(deps.db, spec, 'body');
   const file = deps.files.get(spec.id);
   if (file) throw readOnlyFile(spec.id, file.file);
   return store(deps, actor, spec, 'scenario.create', (stored) => {
@@ -177,6 +198,7 @@ export async function updateScenario(deps: ScenarioDeps, actor: Actor, id: strin
   if (file) throw readOnlyFile(id, file.file);
   const spec = checkScenarioBody(deps.catalog, input);
   if (spec.id !== id) throw new UnprocessableError(`The body is scenario ${spec.id}, not ${id}`, [{ field: 'body/id', reason: `must be "${id}", the scenario being updated` }]);
+  await checkCohortTeams(deps.db, spec, 'body');
   return store(deps, actor, spec, 'scenario.update', (stored) => {
     if (stored.length === 0) throw new NotFoundError('Scenario', id);
     if (stored.some((row) => row.origin === 'file')) throw readOnlyFile(id, null);

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { AuditEventRow, Database } from '../schema.ts';
 
 /** Who did it: the token behind the request (or the system, for start-up work). */
@@ -48,8 +48,32 @@ export interface AuditFilter {
   resourceId?: string | undefined;
   actorTokenId?: string | undefined;
   since?: string | undefined;
+  /** A team id, lower case: the team's events and those about its young people today (see teamEvents). */
+  team?: string | undefined;
   limit: number;
   offset: number;
+}
+
+/**
+ * Events about a team (`team`: its id, lower case) or about a young person in it today: the
+ * team's own (resource team), the person's (resource young_person, their id), and their care
+ * plans' and projections' (resource care_plan or pathway_projection, whose detail.youngPersonId
+ * every such event carries: the plan or projection row may be gone, the event stays). Ids are
+ * compared in lower case: a resource id is written as the request gave it.
+ */
+const teamEvents = (team: string) => {
+  const members = sql`(select young_people.id::text from young_people where young_people.team_id = ${team}::uuid)`;
+  return sql<boolean>`(
+    (audit_events.resource_type = 'team' and lower(audit_events.resource_id) = ${team})
+    or (audit_events.resource_type = 'young_person' and lower(audit_events.resource_id) in ${members})
+    or (audit_events.resource_type in ('care_plan', 'pathway_projection') and lower(audit_events.detail->>'youngPersonId') in ${members})
+  )`;
+};
+
+/** Does any event name `team` (a team id, lower case) as its resource (the team.create of a team deleted since, say)? */
+export async function teamInAuditLog(db: Kysely<Database>, team: string): Promise<boolean> {
+  const row = await db.selectFrom('audit_events').select('id').where('resource_type', '=', 'team').where(sql<string>`lower(resource_id)`, '=', team).limit(1).executeTakeFirst();
+  return row !== undefined;
 }
 
 export async function listAuditEvents(
@@ -62,6 +86,7 @@ export async function listAuditEvents(
   if (filter.resourceId) query = query.where('resource_id', '=', filter.resourceId);
   if (filter.actorTokenId) query = query.where('actor_token_id', '=', filter.actorTokenId);
   if (filter.since) query = query.where('at', '>=', new Date(filter.since));
+  if (filter.team) query = query.where(teamEvents(filter.team));
   const items = await query.selectAll().orderBy('id', 'desc').limit(filter.limit).offset(filter.offset).execute();
   const count = await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   return { items: items.map((row) => ({ ...row, id: Number(row.id) })), total: Number(count.n) };

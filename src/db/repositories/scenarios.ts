@@ -45,6 +45,11 @@ export interface CohortFilterQuery {
   /** Birth month index at least this. */
   earliestBirthMonthIndex?: number | undefined;
   /**
+   * Only young people in one of these teams today (`ids`: team ids, lower case) or, with
+   * `none`, in no team; absent: whatever their team.
+   */
+  teams?: { ids: string[]; none: boolean } | undefined;
+  /**
    * Only cases open on this day (YYYY-MM-DD): a case closed on or before it is left out, one
    * closed after it (the cohort as it stood then) is in. Absent: only cases open today.
    */
@@ -70,6 +75,10 @@ export async function listCohortInputs(db: Kysely<Database>, filter: CohortFilte
   query = openOn === undefined ? query.where('closed_on', 'is', null) : query.where((eb) => eb.or([eb('closed_on', 'is', null), eb('closed_on', '>', openOn)]));
   if (filter.careStates?.length) query = query.where('care_state', 'in', filter.careStates);
   if (filter.tiers?.length) query = query.where('tier', 'in', filter.tiers);
+  const teams = filter.teams;
+  if (teams) {
+    query = query.where((eb) => eb.or([...(teams.ids.length ? [eb('team_id', 'in', teams.ids)] : []), ...(teams.none ? [eb('team_id', 'is', null)] : [])]));
+  }
   const birthIndex = sql<number>`birth_year * 12 + birth_month - 1`;
   if (filter.latestBirthMonthIndex !== undefined) query = query.where(birthIndex, '<=', filter.latestBirthMonthIndex);
   if (filter.earliestBirthMonthIndex !== undefined) query = query.where(birthIndex, '>=', filter.earliestBirthMonthIndex);
@@ -123,8 +132,23 @@ export type ScenarioRunHeader = Omit<ScenarioRunRow, 'result' | 'inputs'> & {
 export interface ScenarioRunFilter {
   scenarioId?: string | undefined;
   scenarioVersion?: string | undefined;
+  /** Only runs whose scenario as run names this in cohort.teams: a team id in lower case, or 'none'. */
+  team?: string | undefined;
   limit: number;
   offset: number;
+}
+
+/**
+ * Does the run's scenario as run (inputs.scenario, stored whole) name `team` (lower case: a team
+ * id or 'none') in its cohort.teams? Ids are compared in lower case, as written in any case.
+ */
+const namesTeam = (team: string) =>
+  sql<boolean>`exists (select 1 from json_array_elements_text(coalesce(scenario_runs.inputs->'scenario'->'cohort'->'teams', '[]'::json)) as named(team) where lower(named.team) = ${team})`;
+
+/** How many stored runs name `team` (a team id in lower case) in their cohort's teams. */
+export async function countRunsNamingTeam(db: Kysely<Database>, team: string): Promise<number> {
+  const row = await db.selectFrom('scenario_runs').select((eb) => eb.fn.countAll<number>().as('n')).where(namesTeam(team)).executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 
 /** Stored runs, newest first. */
@@ -132,6 +156,7 @@ export async function listScenarioRuns(db: Kysely<Database>, filter: ScenarioRun
   let query = db.selectFrom('scenario_runs');
   if (filter.scenarioId !== undefined) query = query.where('scenario_id', '=', filter.scenarioId);
   if (filter.scenarioVersion !== undefined) query = query.where('scenario_version', '=', filter.scenarioVersion);
+  if (filter.team !== undefined) query = query.where(namesTeam(filter.team));
   const rows = await query
     .select([
       'id',

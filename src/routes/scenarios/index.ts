@@ -168,7 +168,7 @@ export default async function scenarioRoutes(instance: FastifyInstance) {
         response: { 200: ScenarioRunList, ...standardErrors },
       },
     },
-    async (request) => listScenarioRunsPage(deps(), { scenario: request.query.scenario, version: request.query.version, limit: request.query.limit ?? 50, offset: request.query.offset ?? 0 }, request.actor.role),
+    async (request) => listScenarioRunsPage(deps(), { scenario: request.query.scenario, version: request.query.version, team: request.query.team, limit: request.query.limit ?? 50, offset: request.query.offset ?? 0 }, request.actor.role),
   );
 
   fastify.get(

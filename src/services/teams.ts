@@ -17,6 +17,7 @@ import {
   insertTeam,
   listEpisodesOf,
   listTeamRows,
+  setEpisodesDistance,
   setEpisodeTeamAndKeyWorker,
   setEpisodeWeeklyPrice,
   updateTeamRow,
@@ -530,7 +531,10 @@ export async function recordChangeInHistory(
   today: string,
   entryToCare?: EntryKind,
 ): Promise<void> {
-  const placementKey = (r: YoungPersonInputDto | null) => JSON.stringify([r?.careState, r?.placement?.startDate, r?.placement?.provider, r?.placement?.distanceFromHomeMiles]);
+  // The placement as the history sees it: its state and start. A change of provider or distance
+  // alone is a correction of the same placement (issue 17 review), not a new episode: it used to
+  // replace the open episode with one that lost its entry flag, its newPlacement and district.
+  const placementKey = (r: YoungPersonInputDto | null) => JSON.stringify([r?.careState, r?.placement?.startDate]);
   const teamBefore = before?.teamId ?? null;
   const teamAfter = after.teamId ?? null;
   const workerBefore = keyWorkerColumn(before?.keyWorkerReference ?? null);
@@ -542,6 +546,19 @@ export async function recordChangeInHistory(
   });
   const priceOn = (day: string) => (after.placement && after.placement.startDate <= day ? Math.round(placementPriceOn(after.placement, day) * 100) : null);
   const episodes = await listEpisodesOf(trx, youngPersonId);
+  // A corrected distance is the placement's, so every episode of that placement takes it: those
+  // in its state from its start on (a team or key-worker change splits a placement into several).
+  const distanceAfter = after.placement?.distanceFromHomeMiles ?? null;
+  if (before?.placement && after.placement && placementKey(before) === placementKey(after) && (before.placement.distanceFromHomeMiles ?? null) !== distanceAfter) {
+    const start = after.placement.startDate;
+    const same = episodes.filter((e) => e.care_state === after.careState && e.start_date >= start && (e.end_date === null || e.end_date > start));
+    await setEpisodesDistance(
+      trx,
+      same.map((e) => e.id),
+      distanceAfter,
+    );
+    for (const e of same) e.distance_miles = distanceAfter;
+  }
   // A new record's first episode: the CSV import writes the same row (firstEpisodeRow), in batches.
   if (before === null && episodes.length === 0) {
     await insertEpisodes(trx, [firstEpisodeRow(youngPersonId, after, today)]);
@@ -607,7 +624,12 @@ export async function recordChangeInHistory(
     if (last.end_date > today) return; // a history recorded before ends were refused after today: leave it as written
     day = last.end_date; // never overlapping the history's end
   }
-  const newPlacement = after.placement !== undefined && (before === null || before.careState !== after.careState || before.placement?.startDate !== after.placement.startDate);
+  let newPlacement = after.placement !== undefined && (before === null || before.careState !== after.careState || before.placement?.startDate !== after.placement.startDate);
+  // The open episode replaced whole (it starts on or after the change's day): what it said of its
+  // first day still holds for the episode that replaces it from the same day, when that is a
+  // placement (a new one then, as it was) or in care (the period of care still starts that day).
+  const replaced = open && open.start_date >= day ? open : undefined;
+  if (replaced && replaced.new_placement && after.placement !== undefined) newPlacement = true;
   if (open) {
     if (open.start_date >= day) await deleteEpisode(trx, open.id);
     else {
@@ -639,9 +661,10 @@ export async function recordChangeInHistory(
       end_date: null,
       care_state: after.careState,
       new_placement: newPlacement,
-      placement_district: null,
+      // The district is the placement's: kept when the same placement (state and start) goes on.
+      placement_district: replaced && before?.placement && after.placement && placementKey(before) === placementKey(after) ? replaced.placement_district : null,
       distance_miles: after.placement?.distanceFromHomeMiles ?? null,
-      entry: entryToCare ?? null,
+      entry: entryToCare ?? (replaced && isLookedAfterState(after.careState) && isLookedAfterState(replaced.care_state) ? replaced.entry : null),
       exit_reason: null,
       leaver_activity: activity,
       accommodation_suitable: leaver ? open.accommodation_suitable : null,

@@ -108,6 +108,12 @@ export async function setEpisodeWeeklyPrice(db: Kysely<Database>, id: string, we
   await db.updateTable('care_episodes').set({ weekly_price_pence: weeklyPricePence }).where('id', '=', id).execute();
 }
 
+/** Sets the distance from home (miles; null: not known) of the given episodes: a correction of one placement's distance. */
+export async function setEpisodesDistance(db: Kysely<Database>, ids: readonly string[], miles: number | null): Promise<void> {
+  if (ids.length === 0) return;
+  await db.updateTable('care_episodes').set({ distance_miles: miles }).where('id', 'in', ids).execute();
+}
+
 export async function deleteEpisode(db: Kysely<Database>, id: string): Promise<void> {
   await db.deleteFrom('care_episodes').where('id', '=', id).execute();
 }

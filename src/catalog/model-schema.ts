@@ -79,7 +79,16 @@ export const AgeBand = Type.Object(
   { additionalProperties: false },
 );
 
-export const OUTCOME_FLAGS = ['in_care', 'residential', 'neet', 'custody', 'care_leaver', 'homeless'] as const;
+/**
+ * Outcome flags a state can carry. `eet`: a care-leaver state whose main activity is education,
+ * employment or training (DfE care leavers aged 19-21: higher education, other education,
+ * training or employment). Only a state flagged `eet` counts as in EET in the projected share;
+ * a care-leaver state that does not say the activity (staying put, supported lodgings, homeless)
+ * is "activity not known", in the denominator only, as the DfE and the measured scorecard count
+ * it. A model that flags no state `eet` (written before the flag) keeps the older reading: a
+ * care-leaver state not flagged `neet` (src/simulation/model.ts).
+ */
+export const OUTCOME_FLAGS = ['in_care', 'residential', 'neet', 'eet', 'custody', 'care_leaver', 'homeless'] as const;
 
 export const State = Type.Object(
   {

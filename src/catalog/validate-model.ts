@@ -245,6 +245,12 @@ class ModelChecker {
       if (s.distanceOver20Miles !== undefined && !(s.flags ?? []).includes('in_care')) {
         this.add(pointer('states', i, 'distanceOver20Miles'), `only states flagged in_care have a placement distance, and ${s.id} is not`);
       }
+      // The EET share is of care leavers (DfE care leavers aged 19-21), and a state cannot be in
+      // EET and not: either would leave the flag unread or contradicted.
+      const flags = s.flags ?? [];
+      if (flags.includes('eet') && (!flags.includes('care_leaver') || flags.includes('neet'))) {
+        this.add(pointer('states', i, 'flags'), `eet needs care_leaver and excludes neet, and ${s.id} has ${flags.join(', ')}`);
+      }
     });
   }
 

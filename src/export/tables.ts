@@ -368,7 +368,7 @@ function projectedOutcomesTable(runs: PackRun[]): PackTable {
     sheet: 'Projected outcomes',
     title: 'Projected outcomes by year',
     description:
-      'At 31 March of each planning year, as now and with the strategy, and the difference (strategy minus as now, run by run): the expected share of children looked after placed within 20 miles of home (from the model’s shares by placement state), the share looked after with three or more placements in the year (DfE placement stability), and the share of care leavers aged 19-21 in education, employment or training. Each run’s share, mean and P10-P90 over runs.',
+      'At 31 March of each planning year, as now and with the strategy, and the difference (strategy minus as now, run by run): the expected share of children looked after placed within 20 miles of home (from the model’s shares by placement state), the share looked after with three or more placements in the year (DfE placement stability), and the share of care leavers aged 19-21 in education, employment or training (as DfE and the scorecard count it: in EET only where the model’s state says so; staying put, supported lodgings, homeless and custody count as not known, in the total). Each run’s share, mean and P10-P90 over runs.',
     columns: [
       RUN_COLUMN,
       { key: 'financial_year', header: 'Financial year', kind: 'text' },

@@ -311,7 +311,7 @@ export const ScenarioResultSchema = Type.Object({
         careLeavers19to21: Type.Optional(
           Type.Object(
             { baseline: Type.Union([Type.Number(), Type.Null()]), strategy: Type.Union([Type.Number(), Type.Null()]) },
-            { description: 'Mean number of care leavers aged 19 to 21 on 31 March (the model’s care-leaver states); null for roles without individual access' },
+            { description: 'Mean number of care leavers aged 19 to 21 on 31 March (DfE: in a care-leaver state, or in custody after being looked after or a care leaver in the run); null for roles without individual access' },
           ),
         ),
         eetShareOfCareLeavers: Type.Optional(
@@ -319,7 +319,7 @@ export const ScenarioResultSchema = Type.Object({
             { baseline: Type.Union([Band, Type.Null()]), strategy: Type.Union([Band, Type.Null()]), difference: Type.Union([Band, Type.Null()], { description: 'Strategy minus baseline, run by run' }) },
             {
               description:
-                'Share of care leavers aged 19 to 21 on 31 March in education, employment or training (DfE care leaver statistics; a care-leaver state not flagged neet), each run’s share, P10-P90 over runs. Null when no run has a care leaver that age, and for roles without individual access when fewer than 10 are counted in either variant. Absent from runs made before it',
+                'Share of care leavers aged 19 to 21 on 31 March in education, employment or training (DfE care leaver statistics: in a state flagged eet, the default model’s independent_eet; staying put, supported lodgings, homeless and custody are activity not known, counted but not in EET), each run’s share, P10-P90 over runs. Null when no run has a care leaver that age, and for roles without individual access when fewer than 10 are counted in either variant. Absent from runs made before it',
             },
           ),
         ),

@@ -265,6 +265,8 @@ export interface SimulatorOptions {
 const FLAG_IN_CARE = 1;
 const FLAG_CUSTODY = 2;
 const FLAG_HOMELESS = 4;
+/** Ever in a care-leaver state: read for care leavers aged 19-21 in custody (countYearOutcomes). */
+const FLAG_CARE_LEAVER = 8;
 
 const TWO_POW_32 = 4294967296;
 /**
@@ -550,7 +552,8 @@ export class Simulator {
     this.flagBits = new Uint8Array(nS);
     for (let s = 0; s < nS; s++) {
       this.flagBits[s] =
-        (model.flags.inCare[s] ? FLAG_IN_CARE : 0) | (model.flags.custody[s] ? FLAG_CUSTODY : 0) | (model.flags.homeless[s] ? FLAG_HOMELESS : 0);
+        (model.flags.inCare[s] ? FLAG_IN_CARE : 0) | (model.flags.custody[s] ? FLAG_CUSTODY : 0) | (model.flags.homeless[s] ? FLAG_HOMELESS : 0) |
+        (model.flags.careLeaver[s] ? FLAG_CARE_LEAVER : 0);
     }
     this.virtFy = new Int32Array(layout.nFinancialYears * model.nCostSegments);
     this.weekScale = weeklyDayCountFactors(clock, layout.nFinancialYears);
@@ -1202,7 +1205,7 @@ export class Simulator {
         if (stability !== null && inCare[s] && placementsThisYear >= 3) stability[stabilityBase + fy] += 1;
         // The year outcomes block (layout.yearOutcomes), when the layout has one: read here, in
         // March only, so that the monthly loop carries no more live variables than before.
-        if (layout.yearOutcomes >= 0) this.countYearOutcomes(out, base + layout.yearOutcomes + fy * YEAR_OUTCOME_COUNT, s, ageYear, placementsThisYear);
+        if (layout.yearOutcomes >= 0) this.countYearOutcomes(out, base + layout.yearOutcomes + fy * YEAR_OUTCOME_COUNT, s, ageYear, placementsThisYear, ever);
       }
       if (m + 1 >= months) break;
 
@@ -1268,7 +1271,7 @@ export class Simulator {
               out[eoyBase + fy * nS + s] += 1;
               if (stability !== null && inCare[s] && placementsThisYear >= 3) stability[stabilityBase + fy] += 1;
               // The skipped months never cross a birthday: March is in the same age year.
-              if (layout.yearOutcomes >= 0) this.countYearOutcomes(out, base + layout.yearOutcomes + fy * YEAR_OUTCOME_COUNT, s, ageYear, placementsThisYear);
+              if (layout.yearOutcomes >= 0) this.countYearOutcomes(out, base + layout.yearOutcomes + fy * YEAR_OUTCOME_COUNT, s, ageYear, placementsThisYear, ever);
             }
             cm = (cm + n) % 12;
             age += n;
@@ -1431,17 +1434,28 @@ export class Simulator {
   /**
    * On 31 March (the last month of financial year fy), adds the person to the year outcomes at
    * `at` (layout.yearOutcomes + fy × YEAR_OUTCOME_COUNT): looked after with three or more
-   * placements in the year (DfE placement stability, children looked after at 31 March), and in
-   * a care-leaver state aged 19 to 21 (`ageYear`, completed years then), in education,
-   * employment or training when the state is not flagged NEET (DfE care leavers aged 19-21, as
-   * projection.ts's eetShareOfCareLeaver). Reads state only: no random numbers.
+   * placements in the year (DfE placement stability, children looked after at 31 March), and a
+   * care leaver aged 19 to 21 (`ageYear`, completed years then) and whether in education,
+   * employment or training, after the DfE's care leavers aged 19-21 as the measured scorecard
+   * counts them (src/outcomes/measures.ts):
+   *   - counted: in a care-leaver state, or in a custody state having been looked after or a care
+   *     leaver earlier in the simulation (`ever`, the flag bits held so far: FLAG_IN_CARE,
+   *     FLAG_CARE_LEAVER). The DfE counts a care leaver in custody (an accommodation type); the
+   *     engine knows only the simulated history, so someone who starts in custody (a person on
+   *     record, an entrant) is not counted, and a child looked after at any age counts, not only
+   *     one looked after 13 weeks from 14 (the DfE's eligibility);
+   *   - in EET: in a state flagged `eet` (model flags.eet: the default model's independent_eet).
+   *     Any other state (staying put, supported lodgings, homeless, custody, NEET) is not in EET:
+   *     its activity is NEET or not known, and "not known" stays in the denominator, as the DfE
+   *     counts it.
+   * Reads state only: no random numbers.
    */
-  private countYearOutcomes(out: Float64Array, at: number, s: number, ageYear: number, placementsThisYear: number): void {
+  private countYearOutcomes(out: Float64Array, at: number, s: number, ageYear: number, placementsThisYear: number, ever: number): void {
     const flags = this.model.flags;
     if (flags.inCare[s] && placementsThisYear >= 3) out[at + YearOutcome.threeOrMorePlacements] += 1;
-    if (flags.careLeaver[s] && ageYear >= 19 && ageYear <= 21) {
+    if (ageYear >= 19 && ageYear <= 21 && (flags.careLeaver[s] || (flags.custody[s] && (ever & (FLAG_IN_CARE | FLAG_CARE_LEAVER)) !== 0))) {
       out[at + YearOutcome.careLeavers19to21] += 1;
-      if (!flags.neet[s]) out[at + YearOutcome.careLeaversEet19to21] += 1;
+      if (flags.eet[s]) out[at + YearOutcome.careLeaversEet19to21] += 1;
     }
   }
 

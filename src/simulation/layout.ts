@@ -41,9 +41,12 @@ export interface LayoutShape {
 export const YearOutcome = {
   /** Looked after on 31 March with three or more placements in the financial year (DfE stability measure). */
   threeOrMorePlacements: 0,
-  /** In a care-leaver state on 31 March, aged 19, 20 or 21 then (DfE: care leavers aged 19-21). */
+  /**
+   * Care leavers aged 19, 20 or 21 on 31 March (DfE: care leavers aged 19-21): in a care-leaver
+   * state, or in a custody state after being looked after or a care leaver in the run.
+   */
   careLeavers19to21: 1,
-  /** Of those, in a state not flagged NEET: in education, employment or training. */
+  /** Of those, in a state flagged `eet` (education, employment or training); any other is NEET or not known. */
   careLeaversEet19to21: 2,
 } as const;
 export const YEAR_OUTCOME_COUNT = 3;

@@ -55,6 +55,12 @@ export interface OutcomeFlags {
   inCare: Uint8Array;
   residential: Uint8Array;
   neet: Uint8Array;
+  /**
+   * In education, employment or training (DfE care leavers aged 19-21): the states flagged `eet`;
+   * in a model that flags none (written before the flag), the care-leaver states not flagged
+   * `neet`, the older reading.
+   */
+  eet: Uint8Array;
   custody: Uint8Array;
   careLeaver: Uint8Array;
   homeless: Uint8Array;
@@ -291,6 +297,7 @@ export function compileModel(spec: CostModelSpec): SimulationModel {
       inCare: flag('in_care'),
       residential: flag('residential'),
       neet: flag('neet'),
+      eet: eetFlags(spec),
       custody: flag('custody'),
       careLeaver: flag('care_leaver'),
       homeless: flag('homeless'),
@@ -349,4 +356,14 @@ export function compileModel(spec: CostModelSpec): SimulationModel {
     discountPeriods: [...spec.discounting.periods].sort((a, b) => a.fromYear - b.fromYear),
     agencies: AGENCIES,
   };
+}
+
+/**
+ * OutcomeFlags.eet: the states flagged `eet`; when the model flags none (a model written before
+ * the flag), the care-leaver states not flagged `neet`, as the projected EET share read them then.
+ */
+function eetFlags(spec: CostModelSpec): Uint8Array {
+  const has = (s: CostModelSpec['states'][number], name: string) => s.flags?.includes(name as never) === true;
+  if (spec.states.some((s) => has(s, 'eet'))) return Uint8Array.from(spec.states, (s) => (has(s, 'eet') ? 1 : 0));
+  return Uint8Array.from(spec.states, (s) => (has(s, 'care_leaver') && !has(s, 'neet') ? 1 : 0));
 }

@@ -77,23 +77,41 @@ function ratioEstimate(share: number, spread: number, runs: number, total: numbe
 }
 
 /**
- * For one young person aged 19 to 21 on 31 March: the chance of being in education, employment
- * or training if a care leaver (DfE: care leavers aged 19-21 in EET), from the probabilities p_s
- * of each state: Σ p_s over care-leaver states not flagged neet / Σ p_s over care-leaver states,
- * with the ratio estimator's standard error (one state per run, as personShareWithin20Miles).
- * Null when the person is never a care leaver then.
+ * Care leavers and those of them in education, employment or training, from occupancy by state
+ * (`occupancy[offset + s]`, counts or probabilities): `leavers` Σ over care-leaver states (and
+ * over custody states when `custodyCounts`: the occupants are known to have been looked after or
+ * care leavers), `eet` Σ over states flagged `eet` (model flags.eet) among them. The DfE reading
+ * (care leavers aged 19-21, as the measured scorecard, src/outcomes/measures.ts): only a state
+ * that says the activity is EET counts as EET; staying put, supported lodgings, homeless and
+ * custody say nothing of it and count as "not known", in the denominator only.
  */
-export function personEetShare(model: SimulationModel, probabilities: ArrayLike<number>, offset: number, runs: number): { mean: number; se: number } | null {
+export function tallyEet(model: SimulationModel, occupancy: ArrayLike<number>, offset = 0, custodyCounts = false): { leavers: number; eet: number } {
   let leavers = 0;
   let eet = 0;
   for (let s = 0; s < model.nStates; s++) {
-    if (!model.flags.careLeaver[s]) continue;
-    leavers += probabilities[offset + s];
-    if (!model.flags.neet[s]) eet += probabilities[offset + s];
+    if (!model.flags.careLeaver[s] && !(custodyCounts && model.flags.custody[s])) continue;
+    leavers += occupancy[offset + s];
+    if (model.flags.eet[s]) eet += occupancy[offset + s];
   }
+  return { leavers, eet };
+}
+
+/**
+ * For one young person aged 19 to 21 on 31 March: the chance of being in education, employment
+ * or training if a care leaver (DfE: care leavers aged 19-21 in EET), from the probabilities p_s
+ * of each state: Σ p_s over states flagged `eet` / Σ p_s over care-leaver states (tallyEet),
+ * with the ratio estimator's standard error (one state per run, as personShareWithin20Miles).
+ * `custodyCounts`: the person starts looked after or a care leaver, so custody at 19-21 is a
+ * care leaver in custody and stays in the denominator, as the scenario's count has it
+ * (engine.ts countYearOutcomes); otherwise custody is left out, since occupancy cannot tell
+ * whether the person was looked after before (the scenario's count follows each run's history).
+ * Null when the person is never counted then.
+ */
+export function personEetShare(model: SimulationModel, probabilities: ArrayLike<number>, offset: number, runs: number, custodyCounts = false): { mean: number; se: number } | null {
+  const { leavers, eet } = tallyEet(model, probabilities, offset, custodyCounts);
   if (!(leavers > 0)) return null;
   const share = eet / leavers;
-  // Σ p_s (x_s − R)² over care-leaver states, x_s = 1 for EET: eet (1 − R)² + (leavers − eet) R².
+  // Σ p_s (x_s − R)² over the states counted, x_s = 1 for EET: eet (1 − R)² + (leavers − eet) R².
   const spread = eet * (1 - share) ** 2 + (leavers - eet) * share ** 2;
   return ratioEstimate(share, spread, runs, leavers);
 }

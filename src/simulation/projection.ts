@@ -435,6 +435,8 @@ export class ProjectionFolder {
           neetShareOfCareLeavers19to21: ratio(outcome('monthsNeet19to21'), outcome('monthsCareLeaver19to21')),
         },
         outcomesByYear: Array.from({ length: nFy }, (_, f) => {
+          const start = this.request.plans[p].startState;
+          const custodyCounts = model.flags.inCare[start] === 1 || model.flags.careLeaver[start] === 1;
           const probabilities = Float64Array.from({ length: nS }, (_, s) => m.meanAt(layout.endOfYearState + f * nS + s));
           let probabilityInCare = 0;
           for (let s = 0; s < nS; s++) if (model.flags.inCare[s]) probabilityInCare += probabilities[s];
@@ -451,7 +453,8 @@ export class ProjectionFolder {
             threeOrMorePlacementsShare: unstable === null ? null : personSubsetShare(unstable, probabilityInCare, this.runs),
             shareWithin20Miles: modelHasDistanceShares(model) ? personShareWithin20Miles(model, probabilities, 0, this.runs) : null,
             probabilityCareLeaver,
-            eetShareOfCareLeaver: ageOn31March >= 19 && ageOn31March <= 21 ? personEetShare(model, probabilities, 0, this.runs) : null,
+            // Custody counts (a care leaver in custody) when the person starts looked after or a care leaver.
+            eetShareOfCareLeaver: ageOn31March >= 19 && ageOn31March <= 21 ? personEetShare(model, probabilities, 0, this.runs, custodyCounts) : null,
           };
         }),
         exceedance: (this.request.thresholds ?? []).map((threshold) => ({

@@ -91,8 +91,8 @@ export interface ScenarioResultCore {
    * random numbers): `threeOrMorePlacementsShare`, each run's share of the children looked after
    * (`lookedAfterAll`, every in-care state) with three or more placements in the financial year
    * (DfE placement stability); `eetShareOfCareLeavers`, each run's share of the care leavers
-   * aged 19-21 (`careLeavers19to21`, care-leaver states) in education, employment or training
-   * (a state not flagged NEET). P10-P90 over the runs that count anyone; null when none does.
+   * aged 19-21 (`careLeavers19to21`: care-leaver states, and custody after care) in education,
+   * employment or training (a state flagged `eet`; engine.ts countYearOutcomes, as the DfE). P10-P90 over the runs that count anyone; null when none does.
    * Absent from runs made before them.
    */
   /**

@@ -397,3 +397,28 @@ t.test('distanceOver20Miles: a share outside [0, 1], an unknown source, a state 
   ok.states[care(ok)].distanceOver20Miles = { share: 0.25, source: Object.keys(ok.sources)[0] };
   t.ok(validateModel(ok).ok, 'a share in [0, 1] citing a known source validates');
 });
+
+t.test('eet: only on a care-leaver state, never with neet (the projected EET share reads it among care leavers)', async (t) => {
+  const at = (m: LooseModel, id: string) => m.states.findIndex((s: { id: string }) => s.id === id);
+  const care = at(tinyModel(), 'care');
+  const leaver = at(tinyModel(), 'leaver');
+  hasError(
+    t,
+    errorsOf(t, (m) => {
+      m.states[at(m, 'care')].flags = ['in_care', 'eet'];
+    }),
+    `/states/${care}/flags`,
+    /eet needs care_leaver and excludes neet, and care has in_care, eet/,
+  );
+  hasError(
+    t,
+    errorsOf(t, (m) => {
+      m.states[at(m, 'leaver')].flags = ['care_leaver', 'neet', 'eet'];
+    }),
+    `/states/${leaver}/flags`,
+    /eet needs care_leaver and excludes neet/,
+  );
+  const ok = tinyModel();
+  ok.states[leaver].flags = ['care_leaver', 'eet'];
+  t.ok(validateModel(ok).ok, 'a care leaver in EET validates');
+});

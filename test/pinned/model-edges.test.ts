@@ -76,10 +76,16 @@ t.test('states, bands, rows and concentrations', async (t) => {
     inCare: [1, 0, 0],
     residential: [1, 0, 0],
     neet: [0, 1, 0],
+    // No state flagged eet: the older reading, a care leaver not flagged neet (c).
+    eet: [0, 0, 1],
     custody: [0, 1, 0],
     careLeaver: [0, 0, 1],
     homeless: [0, 0, 1],
   });
+  // With a state flagged eet, only the flagged states: c (care leaver, not NEET) is then not in EET.
+  const flagged = spec();
+  flagged.states[0].flags = ['in_care', 'residential', 'eet'];
+  t.same(Array.from(compileModel(flagged).flags.eet), [1, 0, 0], 'eet as flagged');
   t.same([Array.from(m.minAgeMonths), Array.from(m.maxAgeMonths)], [[12, 0, 0], [24, 12_000, 12_000]]);
   t.same(m.discountPeriods, [{ fromYear: 0, rate: 0.035 }, { fromYear: 31, rate: 0.03 }], 'sorted by year');
   t.equal(m.agencies.length, 6);

@@ -28,6 +28,7 @@ function model(share0 = 0.25): SimulationModel {
       inCare: Uint8Array.from([1, 1, 0, 1]),
       careLeaver: Uint8Array.from([0, 1, 1, 0]),
       neet: Uint8Array.from([0, 0, 1, 0]),
+      eet: Uint8Array.from([0, 1, 0, 0]),
       residential: new Uint8Array(4),
       custody: new Uint8Array(4),
       homeless: new Uint8Array(4),
@@ -73,6 +74,13 @@ t.test('the EET share of care leavers and a subset share', async (t) => {
   t.ok(eet && close(eet.mean, 3 / 7), `mean ${eet?.mean}`);
   t.ok(eet && close(eet.se, Math.sqrt(8.4 / 49 / 5) / 0.7), `se ${eet?.se}`);
   t.equal(personEetShare(m, [0.5, 0, 0, 0.5], 0, 5), null, 'no care leavers');
+  // State 3 as custody: counted only with custodyCounts (a care leaver in custody), never in EET.
+  // Leavers 0.3 + 0.4 + 0.1 = 0.8, EET 0.3: share 3/8; spread 0.3 (5/8)² + 0.5 (3/8)² = 0.1875.
+  const custody = { ...m, flags: { ...m.flags, custody: Uint8Array.from([0, 0, 0, 1]) } } as SimulationModel;
+  const withCustody = personEetShare(custody, probabilities, 1, 5, true);
+  t.ok(withCustody && close(withCustody.mean, 3 / 8) && close(withCustody.se, Math.sqrt(0.1875 / 5) / 0.8), JSON.stringify(withCustody));
+  t.ok(close(personEetShare(custody, probabilities, 1, 5)?.mean ?? Number.NaN, 3 / 7), 'custody left out without custodyCounts');
+  t.same(personEetShare(custody, [0.5, 0, 0, 0.5], 0, 5, true), { mean: 0, se: 0 }, 'only a care leaver in custody (0.5): counted, not in EET');
   // 0.2 of 0.5: share 0.4; spread 0.2 × 0.36 + 0.3 × 0.16 = 0.12; se √(0.12 / 4) / 0.5.
   const subset = personSubsetShare(0.2, 0.5, 4);
   t.ok(subset && close(subset.mean, 0.4) && close(subset.se, Math.sqrt(0.03) / 0.5), JSON.stringify(subset));

@@ -5,7 +5,7 @@ import type { CostModelSpec } from '../../src/catalog/model-schema.ts';
 import { validateModel } from '../../src/catalog/validate-model.ts';
 import { compileModel } from '../../src/simulation/model.ts';
 import { type EnginePlan, type ProjectionRequest, runProjectionInline } from '../../src/simulation/projection.ts';
-import { personEetShare, personShareWithin20Miles, personSubsetShare, tallyDistance } from '../../src/simulation/projected-outcomes.ts';
+import { personEetShare, personShareWithin20Miles, personSubsetShare, tallyDistance, tallyEet } from '../../src/simulation/projected-outcomes.ts';
 import { fourStateModel } from '../helpers/small-models.ts';
 import { exactThreeOrMoreShares } from '../helpers/stability-chain.ts';
 
@@ -128,15 +128,28 @@ t.test('care leavers in education, employment or training at 19-21: by hand, and
   const validated = validateModel(england);
   if (!validated.ok) throw new Error('the default model must validate');
   const model = compileModel(england);
-  // By hand: P(independent_eet) 0.3, P(independent_neet) 0.2 (care leavers), P(staying_put) 0.1:
-  // EET share = (0.3 + 0.1) / 0.6 = 2/3; variance over 100 runs = (0.4 × (1/3)² + 0.2 × (2/3)²) / (100 × 0.36).
+  // By hand, DfE care leavers aged 19-21 (only independent_eet says EET; staying put, homeless and
+  // custody say nothing of the activity: not known, in the denominator only): P(independent_eet)
+  // 0.3, P(independent_neet) 0.2, P(staying_put) 0.1, P(homeless) 0.05, P(adult_custody) 0.05.
+  // A person who starts looked after or a care leaver: custody counts, share = 0.3 / 0.7 = 3/7;
+  // variance over 100 runs = (0.3 × (4/7)² + 0.4 × (3/7)²) / (100 × 0.7²). Otherwise custody is
+  // left out: 0.3 / 0.65. (The old reading, a care leaver not flagged neet: (0.3 + 0.1 + 0.05) / 0.65.)
   const p = new Float64Array(model.nStates);
   p[model.stateIds.indexOf('independent_eet')] = 0.3;
   p[model.stateIds.indexOf('independent_neet')] = 0.2;
   p[model.stateIds.indexOf('staying_put')] = 0.1;
-  const hand = personEetShare(model, p, 0, 100);
-  t.ok(hand !== null && Math.abs(hand.mean - 2 / 3) < 1e-12, `share ${hand?.mean}`);
-  t.ok(hand !== null && Math.abs(hand.se - Math.sqrt((0.4 / 9 + 0.2 * (4 / 9)) / 36)) < 1e-12, `se ${hand?.se}`);
+  p[model.stateIds.indexOf('homeless')] = 0.05;
+  p[model.stateIds.indexOf('adult_custody')] = 0.05;
+  t.same(
+    model.stateIds.filter((_, s) => model.flags.eet[s]),
+    ['independent_eet'],
+    'the default model flags only independent_eet as EET',
+  );
+  const hand = personEetShare(model, p, 0, 100, true);
+  t.ok(hand !== null && Math.abs(hand.mean - 3 / 7) < 1e-12, `share ${hand?.mean}`);
+  t.ok(hand !== null && Math.abs(hand.se - Math.sqrt((0.3 * (16 / 49) + 0.4 * (9 / 49)) / 100) / 0.7) < 1e-12, `se ${hand?.se}`);
+  const noCustody = personEetShare(model, p, 0, 100);
+  t.ok(noCustody !== null && Math.abs(noCustody.mean - 0.3 / 0.65) < 1e-12, `without custody ${noCustody?.mean}`);
 
   // A care leaver in staying put at 18 years 1 month in April 2026: 31 March of each year at
   // month 12f + 11, aged 19, 20, 21, 22 (the last outside 19-21, so null).
@@ -149,20 +162,16 @@ t.test('care leavers in education, employment or training at 19-21: by hand, and
   t.same(years.map((y) => y.ageOn31March), [19, 20, 21, 22]);
   for (const [f, year] of years.entries()) {
     const occ = occupancyAt(path, 12 * f + 11);
-    let leavers = 0;
-    let eet = 0;
-    for (let s = 0; s < model.nStates; s++) {
-      if (!model.flags.careLeaver[s]) continue;
-      leavers += occ[s];
-      if (!model.flags.neet[s]) eet += occ[s];
-    }
+    // Starting in staying put (a care leaver), custody at 19-21 is a care leaver in custody.
+    const { leavers: counted, eet } = tallyEet(model, occ, 0, true);
+    const { leavers } = tallyEet(model, occ);
     const share = year.eetShareOfCareLeaver;
     if (year.ageOn31March > 21) {
       t.equal(share, null, 'aged 22: outside the DfE measure');
       continue;
     }
     if (share === null) throw new Error('no share');
-    t.ok(Math.abs(share.mean - eet / leavers) < 4 * share.se, `aged ${year.ageOn31March}: ${share.mean.toFixed(4)} vs exact ${(eet / leavers).toFixed(4)} (4 se = ${(4 * share.se).toFixed(4)})`);
+    t.ok(Math.abs(share.mean - eet / counted) < 4 * share.se, `aged ${year.ageOn31March}: ${share.mean.toFixed(4)} vs exact ${(eet / counted).toFixed(4)} (4 se = ${(4 * share.se).toFixed(4)})`);
     t.ok(Math.abs(year.probabilityCareLeaver - leavers) < 4 * Math.sqrt((leavers * (1 - leavers)) / runs) + 1e-12, `P(care leaver) ${year.probabilityCareLeaver.toFixed(4)} vs ${leavers.toFixed(4)}`);
   }
 });

@@ -255,3 +255,65 @@ t.test('a shard without the year outcomes block (an older engine) is refused, no
   const short = new Float64Array(2 * 2 * (layout.size - 4 * YEAR_OUTCOME_COUNT));
   t.throws(() => folder.add({ runStart: 0, runEnd: 2, vectors: short, parameters: new Float64Array(0) }), /made by a different engine version/);
 });
+
+/**
+ * Care leavers aged 19-21 in education, employment or training as the DfE counts them (and the
+ * measured scorecard, src/outcomes/measures.ts): in EET only in a state flagged `eet`; staying
+ * put and homeless say nothing of the activity ("not known": in the denominator, not in EET); a
+ * care leaver in custody is counted; a young adult in custody never looked after nor a care
+ * leaver is not. Every state here is absorbing except `leaving` (a care leaver who goes to
+ * custody in the first month), so each run's counts are fixed by hand.
+ */
+function dfeEetModel(): CostModelSpec {
+  const leaver = (id: string, flags: Array<'eet' | 'neet' | 'homeless'> = []) => ({ id, label: id, category: 'care_leaver' as const, flags: ['care_leaver' as const, ...flags], terminal: true });
+  return {
+    id: 'dfe-eet-test',
+    version: '1.0.0',
+    name: 'DfE EET test',
+    currency: 'GBP',
+    priceBaseYear: '2025-26',
+    discounting: { periods: [{ fromYear: 0, rate: 0.035 }], source: 'test' },
+    transitionSources: [{ describes: 'hand-made for tests', source: 'test' }],
+    sources: { test: { title: 'Test fixture', publisher: 'pathcast tests' } },
+    horizonAgeYears: 25,
+    ageBands: [{ id: 'all', fromYears: 0, toYears: 25 }],
+    states: [
+      leaver('eet', ['eet']),
+      leaver('neet', ['neet']),
+      leaver('homeless', ['homeless']),
+      leaver('staying'),
+      { id: 'leaving', label: 'leaving', category: 'care_leaver', flags: ['care_leaver'] },
+      { id: 'custody', label: 'custody', category: 'custody', flags: ['custody'], terminal: true },
+    ],
+    transitions: {
+      all: {
+        eet: { eet: 1 },
+        neet: { neet: 1 },
+        homeless: { homeless: 1 },
+        staying: { staying: 1 },
+        leaving: { custody: 1 },
+        custody: { custody: 1 },
+      },
+    },
+    unitCosts: [{ id: 'fee', label: 'Fee', states: ['staying'], amount: 100, per: 'week', agency: 'childrens_social_care', source: 'test' }],
+  };
+}
+
+t.test('care leavers 19-21 in EET, DfE definition, by hand: only eet is EET, staying put and homeless are not known, a care leaver in custody is counted (was 70/90)', async (t) => {
+  const spec = dfeEetModel();
+  // Aged 19 on 1 April 2026: 40 in EET, 20 NEET, 10 homeless, 20 staying put, 10 care leavers
+  // going into custody in the first month, and 10 in custody from the start with no care history.
+  const group = (state: string, n: number): ScenarioMember[] => Array.from({ length: n }, () => ({ ageMonths: 19 * 12, state, weeklyPrice: null }));
+  const people = [...group('eet', 40), ...group('neet', 20), ...group('homeless', 10), ...group('staying', 20), ...group('leaving', 10), ...group('custody', 10)];
+  const checked = validateScenario({ id: 'dfe-eet', version: '1.0.0', name: 'DfE EET', model: { id: 'dfe-eet-test' }, cohort: {}, firstYear: '2026-27', planningYears: 4, lifetimeYears: 4, strategy: { name: 'Nothing' } }, spec);
+  if (!checked.ok) throw new Error(JSON.stringify(checked.errors));
+  const { result } = fold(prepareScenario(checked.scenario, spec, people, { baseKey: 'dfe-eet', seed: 3, runs: 5 }), 'dfe-eet');
+  const years = result.projectedOutcomes ?? [];
+  t.same(
+    years.map((y) => y.careLeavers19to21?.baseline),
+    [100, 100, 100, 0],
+    '31 March aged 19, 20, 21: the 90 in care-leaver states and the 10 care leavers in custody; not the 10 never looked after; none at 22',
+  );
+  // 40 of 100 in every run, so every band is 0.4 (the old reading: (40 + 10 + 20) / 90 = 0.778).
+  for (const year of years.slice(0, 3)) t.same(year.eetShareOfCareLeavers?.baseline, { mean: 0.4, p10: 0.4, p50: 0.4, p90: 0.4 }, `${year.financialYear}: 40 / 100`);
+});

@@ -33,6 +33,20 @@ function multiplier(min: number, mode: number, max: number): DistributionSpec {
   return { type: 'pert', min: round3(min), mode: round3(mode), max: round3(max) };
 }
 
+/**
+ * Outcome flags by state. For care leavers aged 19-21 the DfE (Children looked after in England,
+ * care leavers' activity and accommodation; SSDA903 care leavers module) records activity (ACTIV:
+ * higher education, other education, training or employment = EET; NEET for illness or
+ * disability, pregnancy or parenting, other reasons; not in touch; no information) apart from
+ * accommodation (ACCOM: with former foster carers, i.e. staying put; supported lodgings; no fixed
+ * abode/homeless; in custody; ...). A state here is mostly accommodation, so only independent_eet
+ * says the activity is EET and independent_neet that it is not; staying put, supported
+ * lodgings, homeless and custody imply no activity: in the EET share they are "not known", in
+ * the denominator, not in EET (as the measured scorecard reads a state with no recorded activity:
+ * src/outcomes/measures.ts). Custody is an accommodation type in the DfE tables, and a care
+ * leaver in custody is still a care leaver aged 19-21, so the projected count includes one
+ * (engine.ts countYearOutcomes: a custody state after a looked-after or care-leaver state).
+ */
 const OUTCOME_FLAGS_BY_STATE: Record<string, StateSpec['flags']> = {
   kinship_foster: ['in_care'],
   inhouse_foster: ['in_care'],
@@ -47,7 +61,10 @@ const OUTCOME_FLAGS_BY_STATE: Record<string, StateSpec['flags']> = {
   adult_custody: ['custody'],
   staying_put: ['care_leaver'],
   supported_lodgings: ['care_leaver'],
-  independent_eet: ['care_leaver'],
+  // The only state whose activity is education, employment or training (DfE care leavers aged
+  // 19-21). Staying put, supported lodgings and homeless are accommodation, not activity: EET is
+  // not known there (DfE keeps "activity not known" in the denominator only).
+  independent_eet: ['care_leaver', 'eet'],
   independent_neet: ['care_leaver', 'neet'],
   homeless: ['care_leaver', 'homeless'],
 };

@@ -128,12 +128,13 @@ t.test('care leavers in education, employment or training at 19-21: by hand, and
   const validated = validateModel(england);
   if (!validated.ok) throw new Error('the default model must validate');
   const model = compileModel(england);
-  // By hand, DfE care leavers aged 19-21 (only independent_eet says EET; staying put, homeless and
-  // custody say nothing of the activity: not known, in the denominator only): P(independent_eet)
-  // 0.3, P(independent_neet) 0.2, P(staying_put) 0.1, P(homeless) 0.05, P(adult_custody) 0.05.
-  // A person who starts looked after or a care leaver: custody counts, share = 0.3 / 0.7 = 3/7;
-  // variance over 100 runs = (0.3 × (4/7)² + 0.4 × (3/7)²) / (100 × 0.7²). Otherwise custody is
-  // left out: 0.3 / 0.65. (The old reading, a care leaver not flagged neet: (0.3 + 0.1 + 0.05) / 0.65.)
+  // By hand, DfE care leavers aged 19-21 (the states flagged eet count as EET: in the default
+  // model the care leavers housed other than homeless, its NEET being independent_neet; homeless
+  // and custody are in the denominator only): P(independent_eet) 0.3, P(independent_neet) 0.2,
+  // P(staying_put) 0.1, P(homeless) 0.05, P(adult_custody) 0.05.
+  // A person who starts looked after or a care leaver: custody counts, share = 0.4 / 0.7 = 4/7;
+  // variance over 100 runs = (0.4 × (3/7)² + 0.3 × (4/7)²) / (100 × 0.7²). Otherwise custody is
+  // left out: 0.4 / 0.65. (The old reading, a care leaver not flagged neet: (0.3 + 0.1 + 0.05) / 0.65.)
   const p = new Float64Array(model.nStates);
   p[model.stateIds.indexOf('independent_eet')] = 0.3;
   p[model.stateIds.indexOf('independent_neet')] = 0.2;
@@ -142,14 +143,14 @@ t.test('care leavers in education, employment or training at 19-21: by hand, and
   p[model.stateIds.indexOf('adult_custody')] = 0.05;
   t.same(
     model.stateIds.filter((_, s) => model.flags.eet[s]),
-    ['independent_eet'],
-    'the default model flags only independent_eet as EET',
+    ['staying_put', 'supported_lodgings', 'independent_eet'],
+    'the default model flags the care leavers housed other than homeless as EET',
   );
   const hand = personEetShare(model, p, 0, 100, true);
-  t.ok(hand !== null && Math.abs(hand.mean - 3 / 7) < 1e-12, `share ${hand?.mean}`);
-  t.ok(hand !== null && Math.abs(hand.se - Math.sqrt((0.3 * (16 / 49) + 0.4 * (9 / 49)) / 100) / 0.7) < 1e-12, `se ${hand?.se}`);
+  t.ok(hand !== null && Math.abs(hand.mean - 4 / 7) < 1e-12, `share ${hand?.mean}`);
+  t.ok(hand !== null && Math.abs(hand.se - Math.sqrt((0.4 * (9 / 49) + 0.3 * (16 / 49)) / 100) / 0.7) < 1e-12, `se ${hand?.se}`);
   const noCustody = personEetShare(model, p, 0, 100);
-  t.ok(noCustody !== null && Math.abs(noCustody.mean - 0.3 / 0.65) < 1e-12, `without custody ${noCustody?.mean}`);
+  t.ok(noCustody !== null && Math.abs(noCustody.mean - 0.4 / 0.65) < 1e-12, `without custody ${noCustody?.mean}`);
 
   // A care leaver in staying put at 18 years 1 month in April 2026: 31 March of each year at
   // month 12f + 11, aged 19, 20, 21, 22 (the last outside 19-21, so null).

@@ -39,13 +39,15 @@ function multiplier(min: number, mode: number, max: number): DistributionSpec {
  * higher education, other education, training or employment = EET; NEET for illness or
  * disability, pregnancy or parenting, other reasons; not in touch; no information) apart from
  * accommodation (ACCOM: with former foster carers, i.e. staying put; supported lodgings; no fixed
- * abode/homeless; in custody; ...). A state here is mostly accommodation, so only independent_eet
- * says the activity is EET and independent_neet that it is not; staying put, supported
- * lodgings, homeless and custody imply no activity: in the EET share they are "not known", in
- * the denominator, not in EET (as the measured scorecard reads a state with no recorded activity:
- * src/outcomes/measures.ts). Custody is an accommodation type in the DfE tables, and a care
- * leaver in custody is still a care leaver aged 19-21, so the projected count includes one
- * (engine.ts countYearOutcomes: a custody state after a looked-after or care-leaver state).
+ * abode/homeless; in custody; ...), and keeps "not known" and "not in touch" in the denominator.
+ * This model has no activity apart from its states: NEET is the state independent_neet, whose
+ * share of care leavers aged 19-21 is set to the DfE's (about 40%; test/models/england-default
+ * .test.ts, 37%), so the care leavers housed in staying put, supported lodgings or independently
+ * in EET are the model's EET (flag `eet`). Homeless care leavers and those in custody are not
+ * (flag none: in the denominator, not in EET): the DfE counts a care leaver in custody as a care
+ * leaver (the projected count takes custody after a looked-after or care-leaver state: engine.ts
+ * countYearOutcomes), and one of no fixed abode is rarely in work or education. A calibrated
+ * model whose returns record activity could split the accommodation states; this one cannot.
  */
 const OUTCOME_FLAGS_BY_STATE: Record<string, StateSpec['flags']> = {
   kinship_foster: ['in_care'],
@@ -59,11 +61,8 @@ const OUTCOME_FLAGS_BY_STATE: Record<string, StateSpec['flags']> = {
   other_placement: ['in_care'],
   youth_custody: ['custody'],
   adult_custody: ['custody'],
-  staying_put: ['care_leaver'],
-  supported_lodgings: ['care_leaver'],
-  // The only state whose activity is education, employment or training (DfE care leavers aged
-  // 19-21). Staying put, supported lodgings and homeless are accommodation, not activity: EET is
-  // not known there (DfE keeps "activity not known" in the denominator only).
+  staying_put: ['care_leaver', 'eet'],
+  supported_lodgings: ['care_leaver', 'eet'],
   independent_eet: ['care_leaver', 'eet'],
   independent_neet: ['care_leaver', 'neet'],
   homeless: ['care_leaver', 'homeless'],

@@ -578,12 +578,15 @@ export function showTotalsWhereSafe(
  * cell suppression: minimum information loss, redundant suppressions). So each "c" of
  * `candidates` (indices into `values`, tried in order: the caller's totals first, then the
  * largest figures) is shown again when that tells the reader nothing more, the test
- * showTotalsWhereSafe applies to a total: no hidden figure becomes exactly derivable
- * (derivableFigures) but those in `neverShown`, and what the reader can tell of each "<5"
- * (feasibleDomains, every figure they can work out exactly taken as known) is exactly what it
- * was. A candidate in `neverShown`, or one whose showing would give away a hidden 0, stays
- * hidden. So every guarantee of the protection holds as it did, figure by figure; only figures
- * that protected nothing are shown. Returns the figures as shown.
+ * showTotalsWhereSafe applies to a total: no "<5" becomes exactly derivable (derivableFigures),
+ * never-shown or not, and what the reader can tell of each "<5" (feasibleDomains, every figure
+ * they can work out exactly taken as known) is exactly what it was. A "c" that showing it lets
+ * the reader work out is shown with it (the organisation's children looked after shown at one
+ * quarter end give them at the quarter ends a year apart, through the flow identity): the reader
+ * has it either way, and it is taken as known in the bounds. A candidate in `neverShown` (a
+ * difference, a gap, a sum of the flow identity) stays hidden. So every guarantee of the
+ * protection holds as it did, figure by figure; only figures that protected nothing are shown.
+ * Returns the figures as shown.
  */
 export function dropRedundantComplements(
   values: number[],
@@ -614,17 +617,21 @@ export function dropRedundantComplements(
     if (mark[t] !== COMPLEMENT || neverShown.has(t)) continue;
     const trial = mark.slice();
     trial[t] = null;
-    // A relation left with one hidden figure gives it away: no need to solve the system to refuse.
+    // A relation left with one hidden "<5" gives it away: no need to solve the system to refuse.
     const lone = byFigure[t].some((r) => {
       const left = members[r].filter((i) => trial[i] !== null);
-      return left.length === 1 && !neverShown.has(left[0]);
+      return left.length === 1 && trial[left[0]] === SMALL_COUNT;
     });
     if (lone) continue;
     const derived = derivableFigures(values, hiddenOf(trial), relations);
     const before = new Set(derivable);
+    const fresh = derived.filter((i) => !before.has(i));
     // A "<5" worked out exactly refuses it, never-shown or not (a gap of 1-4 between two shown
-    // denominators), as in showTotalsWhereSafe.
-    if (derived.some((i) => !before.has(i) && (!neverShown.has(i) || trial[i] === SMALL_COUNT))) continue;
+    // denominators), as in showTotalsWhereSafe. A "c" the reader can now work out is shown with
+    // it (figures of the flow identity tied a year apart: the organisation's children looked
+    // after, shown at one quarter end, give it at the others): the reader has it either way.
+    if (fresh.some((i) => trial[i] === SMALL_COUNT)) continue;
+    for (const i of fresh) if (!neverShown.has(i)) trial[i] = null;
     const next = feasibleDomains(values, knownOf(trial, derived), relations, isCount, smallOrZero);
     const was = domains;
     if (!next || !trial.every((m, i) => m !== SMALL_COUNT || sameDomain(next[i], was[i]))) continue;

@@ -468,7 +468,11 @@ export function protectLinkedViews(
     const protectedFigures = protectCounts({ values: partValues, isCount: partIsCount, relations: solved, neverShown: part.map((g) => auxiliary.has(g)), smallOrZero: partSmallOrZero });
     const candidates = [...zeros, ...totals].filter((g) => local.has(g)).map(at);
     const never = new Set(part.flatMap((g, l) => (neverShown.has(g) ? [l] : [])));
-    showTotalsWhereSafe(partValues, partIsCount, partRelations, protectedFigures, candidates, never, partSmallOrZero).forEach((s, l) => {
+    const withTotals = showTotalsWhereSafe(partValues, partIsCount, partRelations, protectedFigures, candidates, never, partSmallOrZero);
+    // Then every other complement a reader is shown, largest first (review finding 8).
+    const published = partValues.map((_, l) => l).filter((l) => !never.has(l) && !candidates.includes(l));
+    published.sort((a, b) => partValues[b] - partValues[a] || a - b);
+    dropRedundantComplements(partValues, partIsCount, partRelations, withTotals, [...candidates, ...published], never, partSmallOrZero).forEach((s, l) => {
       shown[part[l]] = s;
     });
   }
@@ -556,6 +560,84 @@ export function showTotalsWhereSafe(
       mark[t] = null;
       for (const i of revealed) mark[i] = null;
     }
+  }
+  return values.map((v, i) => mark[i] ?? Math.round(v));
+}
+
+/**
+ * The last step of secondary suppression (review finding 8): complements that protect nothing
+ * once the others are chosen are shown again. protectCounts chooses complements one relation at
+ * a time (the smallest shown part of a relation that needs one, and more while a "<5" can still
+ * be narrowed), which is cheap but short-sighted: across linked measures and quarters a figure
+ * hidden for one relation can make an earlier choice for another redundant. On the demo, three
+ * looked-after children moved into the leaving-care team had both looked-after teams' cells of
+ * the three linked measures hidden in every quarter. Standard practice is to lose as little
+ * information as the protection allows (the loss of a hidden cell taken as its value) and to
+ * drop secondary suppressions a heuristic left that are not needed (Hundepool et al.,
+ * Statistical Disclosure Control, Wiley 2012, doi:10.1002/9781118348239, ch. 5 on secondary
+ * cell suppression: minimum information loss, redundant suppressions). So each "c" of
+ * `candidates` (indices into `values`, tried in order: the caller's totals first, then the
+ * largest figures) is shown again when that tells the reader nothing more, the test
+ * showTotalsWhereSafe applies to a total: no "<5" becomes exactly derivable (derivableFigures),
+ * never-shown or not, and what the reader can tell of each "<5" (feasibleDomains, every figure
+ * they can work out exactly taken as known) is exactly what it was. A "c" that showing it lets
+ * the reader work out is shown with it (the organisation's children looked after shown at one
+ * quarter end give them at the quarter ends a year apart, through the flow identity): the reader
+ * has it either way, and it is taken as known in the bounds. A candidate in `neverShown` (a
+ * difference, a gap, a sum of the flow identity) stays hidden. So every guarantee of the
+ * protection holds as it did, figure by figure; only figures that protected nothing are shown.
+ * Returns the figures as shown.
+ */
+export function dropRedundantComplements(
+  values: number[],
+  isCount: boolean[],
+  relations: Relation[],
+  shown: ShownCount[],
+  candidates: number[],
+  neverShown: ReadonlySet<number>,
+  smallOrZero?: boolean[],
+): ShownCount[] {
+  const mark: Array<SuppressionMark | null> = shown.map((s) => (s === SMALL_COUNT || s === COMPLEMENT ? s : null));
+  const hiddenOf = (m: Array<SuppressionMark | null>) => m.map((x) => x !== null);
+  // What the reader knows: the marks, with every figure they can work out exactly shown.
+  const knownOf = (m: Array<SuppressionMark | null>, derived: number[]) => {
+    const known = m.slice();
+    for (const i of derived) known[i] = null;
+    return known;
+  };
+  let derivable = derivableFigures(values, hiddenOf(mark), relations);
+  let domains = feasibleDomains(values, knownOf(mark, derivable), relations, isCount, smallOrZero);
+  if (!domains) return shown;
+  const members = relations.map((r) => [...r.parts, r.total]);
+  const byFigure: number[][] = values.map(() => []);
+  members.forEach((ms, r) => {
+    for (const i of ms) byFigure[i].push(r);
+  });
+  for (const t of candidates) {
+    if (mark[t] !== COMPLEMENT || neverShown.has(t)) continue;
+    const trial = mark.slice();
+    trial[t] = null;
+    // A relation left with one hidden "<5" gives it away: no need to solve the system to refuse.
+    const lone = byFigure[t].some((r) => {
+      const left = members[r].filter((i) => trial[i] !== null);
+      return left.length === 1 && trial[left[0]] === SMALL_COUNT;
+    });
+    if (lone) continue;
+    const derived = derivableFigures(values, hiddenOf(trial), relations);
+    const before = new Set(derivable);
+    const fresh = derived.filter((i) => !before.has(i));
+    // A "<5" worked out exactly refuses it, never-shown or not (a gap of 1-4 between two shown
+    // denominators), as in showTotalsWhereSafe. A "c" the reader can now work out is shown with
+    // it (figures of the flow identity tied a year apart: the organisation's children looked
+    // after, shown at one quarter end, give it at the others): the reader has it either way.
+    if (fresh.some((i) => trial[i] === SMALL_COUNT)) continue;
+    for (const i of fresh) if (!neverShown.has(i)) trial[i] = null;
+    const next = feasibleDomains(values, knownOf(trial, derived), relations, isCount, smallOrZero);
+    const was = domains;
+    if (!next || !trial.every((m, i) => m !== SMALL_COUNT || sameDomain(next[i], was[i]))) continue;
+    mark[t] = null;
+    derivable = derived;
+    domains = next;
   }
   return values.map((v, i) => mark[i] ?? Math.round(v));
 }

@@ -45,13 +45,14 @@ export interface MeasureDefinition {
   direction: 'higher' | 'lower';
   definition: string;
   source: string;
-  /** Counted over a year of history, so it has a quarterly trend; false: a snapshot of today's records. */
+  /** Has a quarterly trend (counted over a year of history, or spend read at each quarter end); false: a snapshot of today's records. */
   trend: boolean;
   /**
    * Trend measures only: what a figure at a period end reads. 'year': what happened in the 12
    * months ending that day (three or more placements, care leavers' birthdays, exits, entries);
    * 'day': the children looked after on that day (distance, long-term stability, whose 2.5 years
-   * are read from each child's own episodes, which run back to the start of care). A figure whose
+   * are read from each child's own episodes, which run back to the start of care; spend, priced
+   * on that day). A figure whose
    * window begins before the borough's history does is not available (historyStart).
    */
   window?: 'year' | 'day';
@@ -72,9 +73,10 @@ export const SCORECARD_MEASURES: readonly MeasureDefinition[] = [
     unit: 'percent',
     direction: 'lower',
     definition:
-      'Weekly prices of placements and of the services children’s social care pays for (not those paid by health, education, youth justice or housing), in force on the day read (asOf), × 365.25/7, as a percentage of the annual budget of the team each young person was in that day. The organisation: the spend of the young people in teams with a budget, as a percentage of the sum of those budgets; young people in a team with no budget or in no team are left out of it (their spend is shown in their own cells, and apart as commitments outside any budget). A past day prices a placement since left from the history episode in force then; a child whose price then is not known is counted as unpriced and the spend is a floor',
+      'Weekly prices of placements and of the services children’s social care pays for (not those paid by health, education, youth justice or housing), in force on the day read (asOf), × 365.25/7, as a percentage of the annual budget of the team each young person was in that day (today’s budget: budgets are not dated, so a past quarter is read against the budget set now). The organisation: the spend of the young people in teams with a budget, as a percentage of the sum of those budgets; young people in a team with no budget or in no team are left out of it (their spend is shown in their own cells, and apart as commitments outside any budget). A past day prices a placement since left from the history episode in force then; a child whose price then is not known is counted as unpriced and the spend is a floor. The trend: the same figure read at each quarter end (the cases open then, each young person’s team then, the prices in force then); a day before the recorded history starts has no figure',
     source: 'Local measure; annualised as in the finance module (README, "Money")',
-    trend: false,
+    trend: true,
+    window: 'day',
     defaults: { target: 100, green: 100, amber: 105 },
   },
   {
@@ -257,6 +259,13 @@ export interface ScorecardPerson {
    * counts the child as unpriced (Cell.unpriced), never at £0 for the placement.
    */
   unpriced?: boolean | undefined;
+  /**
+   * Spend's trend: the weekly commitment in force on `day` (YYYY-MM-DD), GBP, and whether the
+   * placement's price then is unknown, as weeklyCommitment and unpriced are for asOf (the caller
+   * prices each day from the record and the history; src/services/scorecard.ts
+   * weeklyCommitmentOn). Absent: weeklyCommitment and unpriced hold on every day.
+   */
+  commitmentOn?: ((day: string) => { weekly: number; unpriced: boolean }) | undefined;
   /** The day the case closed (YYYY-MM-DD); null or absent while open. Snapshot measures count only cases open at the as-of date. */
   closedOn?: string | null | undefined;
   history: History;
@@ -439,7 +448,9 @@ export function teamOn(person: ScorecardPerson, day: string): string | null {
  * so the teams and the no-team group add up to the organisation (the disclosure rule relies on it).
  * Spend is the weekly prices in force on asOf, by each young person's team on asOf (teamOn); a
  * young person whose placement price that day is not known is counted in the cell's `unpriced`;
- * the key-worker measures are today's records, by today's team.
+ * its trend is the same read at each quarter end (ScorecardPerson.commitmentOn), against today's
+ * budgets, with no figure for a day before the history starts. The key-worker measures are
+ * today's records, by today's team.
  */
 export function computeScorecard(input: {
   people: ScorecardPerson[];
@@ -454,11 +465,10 @@ export function computeScorecard(input: {
   const start = input.historyStart === undefined ? historyStart(input.people) : input.historyStart;
   // Snapshot measures are of the cases open at the as-of date (closed after it: still open then);
   // history measures read every history, a former child's included, each episode on its dates.
-  // Spend is priced on asOf, so it is of the cases open then; the key-worker measures are today's
+  // Spend is priced on the day read, so it is of the cases open then (spendAt); the key-worker measures are today's
   // records (cases open today: a closing date is never in the future), the same at every asOf, so
   // two views at different dates cannot be subtracted to count the cases closed between them.
   const everyone = input.people;
-  const people = everyone.filter((p) => p.closedOn === null || p.closedOn === undefined || p.closedOn > asOf);
   const current = everyone.filter((p) => p.closedOn === null || p.closedOn === undefined);
   const byTeam = teams.map((team) => current.filter((p) => p.teamId === team.id));
   const index = new Map(teams.map((t, i) => [t.id, i]));
@@ -467,32 +477,65 @@ export function computeScorecard(input: {
   const orgBudget = budgets.length > 0 ? budgets.reduce((a, b) => a + b, 0) : null;
   const budgeted = new Set(teams.filter((t) => t.annualBudget !== null).map((t) => t.id));
   const ends = quarterEnds(asOf, input.quarters);
-  const teamOnAsOf = (p: ScorecardPerson) => teamOn(p, asOf);
-  const byTeamOnAsOf = teams.map((team) => people.filter((p) => teamOnAsOf(p) === team.id));
-  const inBudgetedTeam = people.filter((p) => {
-    const team = teamOnAsOf(p);
-    return team !== null && budgeted.has(team);
-  });
-  const unassignedOnAsOf = people.filter((p) => {
-    const team = teamOnAsOf(p);
-    return team === null || !index.has(team);
-  });
+
+  /**
+   * Spend read on `day` (asOf, or a quarter end of its trend), organisation, each team and no
+   * team: the cases open that day, each young person under their team that day (teamOn), priced
+   * as on that day (commitmentOn), against today's budgets (budgets are not dated). A day before
+   * the recorded history starts cannot be priced from history (the placements of children whose
+   * cases closed before it are not held, nor anyone's episodes then): every cell is unavailable,
+   * as a 'day' window beginning before the history is (Cell.unavailable).
+   */
+  const spendAt = (definition: MeasureDefinition, day: string) => {
+    const open = everyone
+      .filter((p) => p.closedOn === null || p.closedOn === undefined || p.closedOn > day)
+      .map((p) => {
+        const priced = p.commitmentOn?.(day);
+        return priced ? { ...p, weeklyCommitment: priced.weekly, unpriced: priced.unpriced } : p;
+      });
+    const on = open.map((p) => teamOn(p, day));
+    const cells = {
+      organisation: organisationSpend(
+        definition,
+        open,
+        open.filter((_, k) => on[k] !== null && budgeted.has(on[k] as string)),
+        orgBudget,
+      ),
+      teams: teams.map((team) =>
+        snapshot(
+          definition,
+          open.filter((_, k) => on[k] === team.id),
+          team.annualBudget,
+        ),
+      ),
+      unassigned: snapshot(
+        definition,
+        open.filter((_, k) => on[k] === null || !index.has(on[k] as string)),
+        null,
+      ),
+    };
+    if (start === null || windowStart(definition, day) >= start) return cells;
+    const unavailable = (c: Cell): Cell => ({ ...c, value: null, unavailable: { status: 'history_incomplete', historyStart: start } });
+    return { organisation: unavailable(cells.organisation), teams: cells.teams.map(unavailable), unassigned: unavailable(cells.unassigned) };
+  };
 
   return SCORECARD_MEASURES.map((definition) => {
     const thresholds = input.thresholds.get(definition.id) ?? definition.defaults;
     const units = definition.units;
+    // Spend is priced on the day read, so it is counted under each young person's team that day
+    // (a past asOf must not charge a child to the team they joined later), now and at each
+    // quarter end of its trend.
+    if (definition.id === 'spend_against_budget') {
+      return { definition, thresholds, ...spendAt(definition, asOf), trend: ends.map((quarterEnd) => ({ quarterEnd, ...spendAt(definition, quarterEnd) })) };
+    }
     if (!units) {
-      // Spend is priced on asOf, so it is counted under each young person's team on asOf (a
-      // past asOf must not charge a child to the team they joined later); key workers are
-      // today's records, by today's team.
-      const spend = definition.id === 'spend_against_budget';
-      const [members, none] = spend ? [byTeamOnAsOf, unassignedOnAsOf] : [byTeam, unassigned];
+      // Key workers are today's records, by today's team.
       return {
         definition,
         thresholds,
-        organisation: spend ? organisationSpend(definition, people, inBudgetedTeam, orgBudget) : snapshot(definition, current, null),
-        teams: teams.map((team, i) => snapshot(definition, members[i], team.annualBudget)),
-        unassigned: snapshot(definition, none, null),
+        organisation: snapshot(definition, current, null),
+        teams: teams.map((team, i) => snapshot(definition, byTeam[i], team.annualBudget)),
+        unassigned: snapshot(definition, unassigned, null),
         trend: [],
       };
     }

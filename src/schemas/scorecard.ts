@@ -44,7 +44,7 @@ export const OutcomeMeasure = Type.Object({
   direction: Type.String({ description: 'higher or lower is better' }),
   definition: Type.String(),
   source: Type.String({ description: 'Where the definition comes from' }),
-  trend: Type.Boolean({ description: 'Counted over a year of history, with a trend by quarter' }),
+  trend: Type.Boolean({ description: 'Has a trend by quarter: counted over a year of history, or (spend) read on each quarter end' }),
   ...thresholds,
   isDefault: Type.Boolean({ description: 'The target and thresholds are the built-in placeholders (the authority has not set its own)' }),
 });

@@ -170,6 +170,9 @@ async function loadPeople(db: Kysely<Database>, asOf: string): Promise<Scorecard
       keyWorkerReference: r.key_worker_reference,
       weeklyCommitment: priced.weekly,
       unpriced: priced.unpriced,
+      // Spend's trend prices each quarter end the same way (the record's dated prices, else the
+      // history episode in force that day).
+      commitmentOn: (day: string) => weeklyCommitmentOn(r.placement, r.services, history.episodes, day),
       closedOn: r.closed_on,
       history,
     };
@@ -215,8 +218,9 @@ function toCellDto(result: MeasureResult, c: Cell, numerator: Shown, denominator
   const complete = unpricedChildren === undefined || unpricedChildren === 0;
   const extra = money ? { unpricedChildren: unpricedChildren as Shown, spendComplete: complete } : {};
   // No figure at all, whether or not the disclosure rule would have shown one: showing less than
-  // the protected set cannot give a hidden count away, and the count itself is not a real one.
-  if (c.unavailable) return { numerator: null, denominator: null, value: null, rag: null, vsTarget: null, ...extra, status: c.unavailable.status, historyStart: c.unavailable.historyStart };
+  // the protected set cannot give a hidden count away, and the count itself is not a real one (a
+  // spend's unpriced children included: a day before the history cannot be priced from it).
+  if (c.unavailable) return { numerator: null, denominator: null, value: null, rag: null, vsTarget: null, status: c.unavailable.status, historyStart: c.unavailable.historyStart };
   if (hidden || c.value === null) return { numerator, denominator, value: null, rag: null, vsTarget: null, ...extra };
   return {
     numerator,
@@ -795,8 +799,10 @@ export function latestQuarterEnd(day: string): string {
  * asOf and quarters are asked for (issue 17 review: a team's "<5" was worked out from figures of
  * answers for different quarters, each protected on its own). When a new quarter end passes, the
  * set moves on a quarter and is protected again: an earlier quarter's marks can then change (the
- * README, "Small numbers", says so). The snapshot measures (spend, key workers) are of asOf, each
- * protected alone as before. In full, or protected on a day outside the set (callers refuse it),
+ * README, "Small numbers", says so). Spend's quarters are in the set too (each quarter's cells read
+ * and protected as the now cell is, vector by vector, so a quarter's spend is the same in every
+ * answer); the snapshot measures (key workers) are of asOf, each protected alone as before. In
+ * full, or protected on a day outside the set (callers refuse it),
  * only the quarters asked for are computed. `today` (YYYY-MM-DD) defaults to asOf.
  * Pure (no database), for the API and the tests.
  */
@@ -825,7 +831,7 @@ export function scorecardCells(input: {
   // The answer's own quarters: those of the set on or before asOf, the last `quarters`.
   const upTo = window.indexOf(input.asOf);
   const from = Math.max(0, upTo + 1 - input.quarters);
-  // The snapshot measures (spend, key workers) are of asOf itself; no quarter is computed for
+  // The snapshot measures (key workers) are of asOf itself; no quarter is computed for
   // them (quarters: 0), and the quarterly measures come from the set's one computation, so the
   // figures and the marks of an answer are of the same run.
   const atAsOf = computeScorecard({ ...args, asOf: input.asOf, quarters: 0 });

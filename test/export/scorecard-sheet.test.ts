@@ -84,6 +84,9 @@ t.test('the Scorecard sheet and CSV equal the board’s GET /v1/scorecard whoeve
     t.ok(width <= MAX_SHEET_WIDTH && sheet.pageSetup.orientation === 'landscape', `${role}: ${width} characters wide, landscape (prints at ${Math.round((145 / width) * 100)}% or more)`);
 
     const expected = apiRows(api);
+    // Spend has a quarterly trend like the rest (its rows checked against the API's with them below).
+    const spendRows = expected.filter((r) => r.measure.id === 'spend_against_budget');
+    t.ok(spendRows.length > 0 && spendRows.every((r) => r.trend.length === 8), `${role}: spend's rows carry eight quarters`);
     t.equal(sheet.rowCount, expected.length + 1, `${role}: a row per measure and organisation, team or no team`);
     const csv = parse(text(files['tables/scorecard.csv']), { relax_column_count: false }) as string[][];
     t.same([...files['tables/scorecard.csv'].slice(0, 3)], [0xef, 0xbb, 0xbf], 'CSV starts with the UTF-8 byte-order mark');

@@ -59,6 +59,11 @@ async function movedAndClosed(t: Test) {
     placement: { type: 'ifa_foster', provider: 'private', weeklyPrice: 1000, startDate: '2025-08-01', priceChanges: [{ from: '2025-09-15', weeklyPrice: 1100 }] },
   });
   await patched(app, q.id, moved.version, { closedOn: '2025-10-01', closedReason: 'returned_home' });
+  // O, whose case closed on 31 December 2024, in no team: the borough holds its closed cases from
+  // then (historyStart), so the days read here can be priced from the history. Without O the
+  // first closure on record would be Q's, and a day before 1 October 2025 would have no figure.
+  const o = await created(app, lookedAfter({ placement: { type: 'inhouse_foster', provider: 'own_authority', weeklyPrice: 450, startDate: '2024-01-01' } }));
+  await patched(app, o.id, o.version, { closedOn: '2024-12-31', closedReason: 'returned_home' });
   return { app, north, south, p: p.id, q: q.id };
 }
 

@@ -76,17 +76,13 @@
   function ukDate(date) {
     return date.toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
   }
-  // The day a snapshot measure's cells are of. Spend (the money measure) is priced on the answer's
-  // asOf, which for the board is the latest quarter end, not today; the key-worker measures count
-  // today's records at every asOf (src/outcomes/scorecard.ts), so they name today.
-  function snapshotDay(measure, asOf) {
-    return measure.kind === 'money' ? new Date(asOf + 'T00:00:00Z') : new Date();
-  }
   // Each quarter's month and value kept on one line (a line broke inside "2025-06" at the hyphen).
-  function trendCell(measure, trend, pick, asOf) {
+  // The snapshot measures (the key-worker ones) count today's records at every asOf
+  // (src/outcomes/scorecard.ts), so they name today; spend has a trend (priced at each quarter end).
+  function trendCell(measure, trend, pick) {
     const td = el('td', 'sc-trend');
     if (!trend.length) {
-      td.textContent = 'snapshot as at ' + ukDate(snapshotDay(measure, asOf));
+      td.textContent = 'snapshot as at ' + ukDate(new Date());
       return td;
     }
     // Quarters before the recorded history are run together ("2023-12 to 2024-12: history
@@ -103,7 +99,9 @@
         i = j + 1;
         continue;
       }
-      td.append(el('span', 'sc-fig', trend[i].quarterEnd.slice(0, 7) + ' ' + formatValue(measure, cell.value)));
+      // A quarter's spend with unpriced children is a floor, as the now cell says.
+      const floor = measure.kind === 'money' && cell.spendComplete === false && cell.value !== null ? 'at least ' : '';
+      td.append(el('span', 'sc-fig', trend[i].quarterEnd.slice(0, 7) + ' ' + floor + formatValue(measure, cell.value)));
       i++;
     }
     return td;
@@ -139,14 +137,14 @@
         row.append(el('td', 'num', formatValue(m, m.target) + (m.direction === 'higher' ? ' or more' : ' or less')));
         if (teamId) {
           row.append(ragCell(m, m.teams[0]), ragCell(m, m.organisation));
-          row.append(trendCell(m, m.trend, (q) => q.teams[0], body.asOf));
+          row.append(trendCell(m, m.trend, (q) => q.teams[0]));
         } else {
           row.append(ragCell(m, m.organisation));
           for (const cell of m.teams) row.append(ragCell(m, cell));
           // Young people with no team: with it the teams add up to the organisation.
           row.append(m.noTeam ? ragCell(m, m.noTeam) : el('td', 'num', '—'));
           // The organisation's quarters (review finding 8), as the team view shows a team's.
-          row.append(trendCell(m, m.trend, (q) => q.organisation, body.asOf));
+          row.append(trendCell(m, m.trend, (q) => q.organisation));
         }
         tbody.append(row);
       }

@@ -629,7 +629,7 @@ export async function recordChangeInHistory(
   // first day still holds for the episode that replaces it from the same day, when that is a
   // placement (a new one then, as it was) or in care (the period of care still starts that day).
   const replaced = open && open.start_date >= day ? open : undefined;
-  if (replaced && replaced.new_placement && after.placement !== undefined) newPlacement = true;
+  if (replaced?.new_placement && after.placement !== undefined) newPlacement = true;
   if (open) {
     if (open.start_date >= day) await deleteEpisode(trx, open.id);
     else {

@@ -299,7 +299,19 @@ export interface Cell {
    * complete when `unpriced − outsideBudget.unpriced` is 0. The numerator + `committed` is
    * everything committed on asOf.
    */
-  outsideBudget?: { committed: number; people: number; unpriced: number };
+  outsideBudget?: { committed: number; people: number; unpriced: number; contributors?: number };
+  /**
+   * Money only: how many of `people` have a commitment above £0 on the day, the children the
+   * figure is made of (a child with no spend adds nothing to it, so does not protect it: issue
+   * 17 second review, finding 1, where one child's £4,321.09 a week stood as a team's spend
+   * beside four children with none). The disclosure rule protects money by this count.
+   */
+  contributors?: number;
+  /**
+   * Money only: the figure is dominated by one child (pPercentSensitive): shown, it would give
+   * that child's cost within 10%, however many children make it up.
+   */
+  dominated?: boolean;
   /**
    * Set when the cell's counting window (windowStart) begins before the borough's recorded
    * history (historyStart): its counts are artefacts of missing records (a year of exits read
@@ -396,7 +408,16 @@ function snapshot(definition: MeasureDefinition, people: ScorecardPerson[], budg
       people.map((p) => p.weeklyCommitment),
       budget,
     );
-    return { numerator: s.committed, denominator: budget ?? 0, value: s.percent, people: people.length, unpriced: people.filter((p) => p.unpriced).length };
+    const weekly = people.map((p) => p.weeklyCommitment);
+    return {
+      numerator: s.committed,
+      denominator: budget ?? 0,
+      value: s.percent,
+      people: people.length,
+      unpriced: people.filter((p) => p.unpriced).length,
+      contributors: weekly.filter((w) => w > 0).length,
+      dominated: pPercentSensitive(weekly),
+    };
   }
   if (definition.id === 'without_key_worker') return cell(people.filter((p) => !p.keyWorkerReference).length, people.length, people.length);
   // caseload_per_key_worker
@@ -421,8 +442,36 @@ function organisationSpend(definition: MeasureDefinition, everyone: ScorecardPer
     ...s,
     people: everyone.length,
     unpriced: everyone.filter((p) => p.unpriced).length,
-    outsideBudget: { committed: left.numerator, people: outside.length, unpriced: left.unpriced ?? 0 },
+    contributors: (s.contributors ?? 0) + (left.contributors ?? 0),
+    outsideBudget: { committed: left.numerator, people: outside.length, unpriced: left.unpriced ?? 0, contributors: left.contributors ?? 0 },
   };
+}
+
+/** The p of the p% rule (PERCENT_RULE_P): a figure may not give one contributor's value within 10%. */
+export const PERCENT_RULE_P = 0.1;
+
+/**
+ * The p% rule for a total of amounts (Hundepool et al., Statistical Disclosure Control, 2012,
+ * section 4.2.2; the rule national statistics offices apply to magnitude tables): the total is
+ * sensitive when the others besides the two largest add up to less than p × the largest, since
+ * the second largest (a reader who knows one child's cost) could then estimate the largest
+ * within p%. `amounts` in any one unit (here weekly £ per child); zeros add nothing. A total of
+ * one or two contributors is always sensitive (the frequency rule also catches it).
+ */
+export function pPercentSensitive(amounts: readonly number[], p = PERCENT_RULE_P): boolean {
+  let first = 0;
+  let second = 0;
+  let total = 0;
+  for (const a of amounts) {
+    if (!(a > 0)) continue;
+    total += a;
+    if (a > first) {
+      second = first;
+      first = a;
+    } else if (a > second) second = a;
+  }
+  if (first === 0) return false;
+  return total - first - second < p * first;
 }
 
 /**

@@ -666,9 +666,15 @@ function cellsOf(result: MeasureResult, cells: Cell[], protect: boolean, shown?:
     // budgeted team's hidden spend must not be the organisation's less the other budgeted teams'.
     const org = cells[cells.length - 1];
     const budgeted = cells.slice(0, -2).flatMap((c, i) => (c.denominator > 0 ? [i] : []));
-    const values = [...cells.map((c) => c.people), ...(org.outsideBudget ? [org.people - org.outsideBudget.people] : [])];
+    // Protected by the children the money is made of (Cell.contributors: spend above £0, issue 17
+    // second review, finding 1), and a figure one child dominates (Cell.dominated, the p% rule)
+    // is withheld as a small count is, with its complements.
+    const made = (c: Cell) => c.contributors ?? c.people;
+    const values = [...cells.map(made), ...(org.outsideBudget ? [made(org) - (org.outsideBudget.contributors ?? org.outsideBudget.people)] : [])];
     const relations = [teamRelation(0, cells.length), ...(org.outsideBudget ? [{ parts: budgeted, total: cells.length }] : [])];
-    const guarded = protectCounts({ values, relations });
+    // The organisation's figure is the budgeted teams' (the last value when outsideBudget is set).
+    const smallOrZero = [...cells.map((c, i) => (i === cells.length - 1 && org.outsideBudget ? false : c.dominated === true)), ...(org.outsideBudget ? [org.dominated === true] : [])];
+    const guarded = protectCounts({ values, relations, smallOrZero });
     const people = guarded.slice(0, cells.length).map((s, i) => (i === cells.length - 1 && typeof guarded[cells.length] === 'string' ? guarded[cells.length] : s));
     // Unpriced children are a count of children like any other (review finding 4).
     const unpriced = shield(cells.map((c) => c.unpriced ?? 0));

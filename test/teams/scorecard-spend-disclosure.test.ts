@@ -88,3 +88,52 @@ t.test('a budgeted team’s hidden spend cannot be worked out from the organisat
   // The now cell read on a quarter end is that quarter's, marks and all.
   t.same(spend.now, spend.trend[3]);
 });
+
+/**
+ * Second review, finding 1 (high): a team's spend was protected by how many young people it had,
+ * so one child's £4,321.09 a week beside four children with no spend stood as the team's
+ * £225,468.30 (4,321.09 × 365.25 / 7), that child's annual cost to the penny. Money is now
+ * protected by the children it is made of (spend above £0), and a figure one child dominates
+ * (the p% rule, p = 10%) is withheld as a small count is. Both fail on the old code.
+ */
+t.test('one child’s cost is never shown as a team’s spend: contributors and the p% rule (board)', async (t) => {
+  const many = Array.from({ length: 12 }, () => person('B', 222));
+  // X: one child at £4,321.09 and four at £0. Y: one at £4,321.09 and four at £20 (5 contributors,
+  // but the others add £80 < 10% of £4,321.09). Z: five at £300 (shown).
+  const teamsXyz = [
+    { id: 'X', name: 'X', service: 'edge_of_care', annualBudget: 60_000 },
+    { id: 'Y', name: 'Y', service: 'edge_of_care', annualBudget: 60_000 },
+    { id: 'Z', name: 'Z', service: 'edge_of_care', annualBudget: 60_000 },
+    { id: 'B', name: 'B', service: 'children_looked_after', annualBudget: 900_000 },
+  ];
+  const people = [person('X', 4321.09), ...Array.from({ length: 4 }, () => person('X', 0)), person('Y', 4321.09), ...Array.from({ length: 4 }, () => person('Y', 20)), ...Array.from({ length: 5 }, () => person('Z', 300)), ...many];
+  const results = computeScorecard({ people, teams: teamsXyz, thresholds: new Map(), asOf: '2026-03-31', quarters: 0 });
+  const open = shownCells(results, false, '2026-03-31').get('spend_against_budget')?.now;
+  const shown = shownCells(results, true, '2026-03-31').get('spend_against_budget')?.now;
+  if (!shown || !open) throw new Error('no spend measure');
+  t.equal(open[0].numerator, 225_468.3, 'X’s spend, by hand: 4,321.09 × 365.25 / 7');
+  t.equal(shown[0].numerator, null, 'X (1 child with spend): withheld from the board');
+  t.equal(shown[1].numerator, null, 'Y (dominated by one child): withheld from the board');
+  t.equal(open[2].numerator, Math.round(((5 * 300 * 365.25) / 7) * 100) / 100, 'Z (5 children at £300), unprotected: £78,267.86');
+  // Nothing hidden can be worked out: every budgeted team is in the organisation's figure, so
+  // where it is shown at least two budgeted teams are withheld (the organisation less the shown
+  // teams is then at most X + Y together, never one child's cost).
+  const org = shown[shown.length - 1];
+  const hiddenTeams = shown.slice(0, 4).filter((c) => c.numerator === null).length;
+  t.ok(org.numerator === null || hiddenTeams >= 2, `organisation ${org.numerator}, ${hiddenTeams} budgeted teams withheld`);
+  // Unprotected roles still see every figure.
+  t.same(
+    open.slice(0, 4).map((c) => c.numerator),
+    [225_468.3, Math.round((((4321.09 + 80) * 365.25) / 7) * 100) / 100, 78_267.86, Math.round(((12 * 222 * 365.25) / 7) * 100) / 100],
+  );
+});
+
+t.test('the p% rule by hand', async (t) => {
+  const { pPercentSensitive } = await import('../../src/outcomes/scorecard.ts');
+  t.equal(pPercentSensitive([4321.09, 20, 20, 20, 20]), true, '80 − 20 = 60 < 432.11');
+  t.equal(pPercentSensitive([1000, 500, 60, 41]), false, 'the rest 60 + 41 = 101 ≥ 10% of 1,000');
+  t.equal(pPercentSensitive([1000, 500, 60, 39]), true, 'the rest 60 + 39 = 99 < 100');
+  t.equal(pPercentSensitive([300, 300, 300, 300, 300]), false, '900 ≥ 30');
+  t.equal(pPercentSensitive([0, 0]), false, 'nothing to protect');
+  t.equal(pPercentSensitive([500]), true, 'one child');
+});

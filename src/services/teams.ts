@@ -908,7 +908,11 @@ export async function importHistories(db: Kysely<Database>, actor: Actor, text: 
     seen.add(folded);
   }
   if (twice.size > 0) throw new BadRequestError('A column is named twice in the header', [...twice].map((name) => ({ field: name, reason: 'is a column named more than once in the header' })));
-  if (errors.length > 0) throw new UnprocessableError('The header is wrong', errors);
+  if (errors.length > 0) {
+    // The first MAX_LISTED_ERRORS only, as the rows' problems below: a header of 200,000 unknown columns would answer megabytes.
+    const shown = errors.length > MAX_LISTED_ERRORS ? ` (${errors.length} problems, the first ${MAX_LISTED_ERRORS} listed)` : '';
+    throw new UnprocessableError(`The header is wrong${shown}`, errors.slice(0, MAX_LISTED_ERRORS));
+  }
   if (rows.length === 0) throw new UnprocessableError('The file has no episodes', [{ field: 'body', reason: 'has no data rows' }]);
 
   const teamOf = header.some((h) => h.toLowerCase() === 'team') ? await teamResolver(db) : undefined;

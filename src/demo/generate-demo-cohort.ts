@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Agency, LegalStatus, PlacementProvider } from '../catalog/vocabulary.ts';
+import { type Agency, DEFAULT_CARE_STATES, type LegalStatus, type PlacementProvider } from '../catalog/vocabulary.ts';
 import { projectRoot } from '../config/index.ts';
 import type { NeedsProfileDto, PrimaryNeed, ServiceInPlaceDto, YoungPersonInputDto } from '../schemas/young-people.ts';
 import { formatYoungPeopleCsv } from '../services/young-people-import.ts';
@@ -110,6 +110,19 @@ function personAged(draw: Draw, ageYears: number, minMonths = 0): Person {
 function pastDate(draw: Draw, person: Person, withinMonths: number): string {
   const earliest = Math.max(person.birthIndex, AS_OF_INDEX - withinMonths);
   return isoFromMonthIndex(draw.integer(earliest, AS_OF_INDEX - 1), draw.integer(1, 28));
+}
+
+/**
+ * A placement's start moved to the birthday on which its state's minimum age is reached
+ * (DEFAULT_CARE_STATES minAgeYears: supported accommodation from 16), when drawn before it: the
+ * history's episode starts there, and a history may not start a state below its age (the PUT's
+ * rule). A clamp after the draw, so no other record's draws move.
+ */
+function notBeforeMinimumAge(kind: string, person: Person, startDate: string): string {
+  const minimum = DEFAULT_CARE_STATES.find((s) => s.id === kind)?.minAgeYears;
+  if (minimum === undefined) return startDate;
+  const birthday = isoFromMonthIndex(person.birthIndex + minimum * 12, 1);
+  return startDate < birthday ? birthday : startDate;
 }
 
 /** Moves an ISO date by whole months, keeping the day where the month allows it. */
@@ -259,8 +272,10 @@ function fosterKinds(draw: Draw, count: number, firstAge: number): PlacementKind
 }
 
 function lookedAfterChild(draw: Draw, kind: PlacementKind | 'youth_custody', age: number): Omit<YoungPersonInputDto, 'reference'> {
-  // A child in care is at least a month old, so the placement began in a month already past.
-  const person = personAged(draw, age, 1);
+  // A child in care is at least a month old, so the placement began in a month already past; and
+  // a month past the state's minimum age, so it began at that age or over (notBeforeMinimumAge).
+  const minimumAge = DEFAULT_CARE_STATES.find((s) => s.id === kind)?.minAgeYears ?? 0;
+  const person = personAged(draw, age, minimumAge * 12 + 1);
   const uasc = age >= 14 && draw.chance(kind === 'supported_accommodation' ? 0.5 : age >= 16 ? 0.2 : 0.05) && kind !== 'youth_custody';
   const legalStatus: LegalStatus =
     kind === 'youth_custody'
@@ -299,7 +314,7 @@ function lookedAfterChild(draw: Draw, kind: PlacementKind | 'youth_custody', age
       provider: draw.weighted(market.providers),
       ...(draw.chance(0.05) ? {} : { distanceFromHomeMiles: market.miles(draw) }),
       weeklyPrice: market.price(draw),
-      startDate: pastDate(draw, person, kind === 'supported_accommodation' ? 18 : 48),
+      startDate: notBeforeMinimumAge(kind, person, pastDate(draw, person, kind === 'supported_accommodation' ? 18 : 48)),
     },
     services: services.slice(0, 3),
   };

@@ -371,9 +371,12 @@ function placementDistance(placement: unknown): { distanceFromHomeMiles?: number
  * The rules that tie a history to its record (the record is the current truth): at least one
  * episode; none starting before the month of birth; and the open episode, if any, in the
  * record's care state and in a state the age rules allow today (DEFAULT_CARE_STATES' min and
- * max ages, as for the record); and, for an open case (subject.open), a last episode that ends
- * does so with an exitReason (closing the case). Fields are `${prefix}/${index}/…`, or `${prefix}`
- * for an empty list.
+ * max ages, as for the record); every episode within its state's ages (episodeAgeError: not
+ * starting before the minimum age's birthday, an ended one not running past the maximum's), named
+ * `…/careState`; and, for an open case (subject.open), a last episode that ends does so with an
+ * exitReason (closing the case), and so does an ended looked-after episode followed by a gap
+ * (the next starting after its end), named `…/exitReason`. Fields are `${prefix}/${index}/…`, or
+ * `${prefix}` for an empty list.
  */
 export function checkEpisodesAgainstRecord(episodes: EpisodeInputDto[], subject: HistorySubject, today: string, prefix: string): FieldError[] {
   if (episodes.length === 0) return [{ field: prefix, reason: 'must hold at least one episode (the record’s current state)' }];
@@ -396,10 +399,27 @@ export function checkEpisodesAgainstRecord(episodes: EpisodeInputDto[], subject:
           : `ends the history with no exitReason while the case is open: leave the last episode open (no endDate), or close the case (PATCH closedOn) first (an exitReason is only for a looked-after episode, not ${e.careState})`,
       });
     }
+    // A looked-after episode ended with no reason, the next episode starting later (a gap): the
+    // measures read its end as an exit with no reason and the next looked-after day as a new
+    // entry, so it needs an exitReason as the last episode does (review of 1 December).
+    const order = episodes.map((_, i) => i).sort((a, b) => (episodes[a].startDate < episodes[b].startDate ? -1 : episodes[a].startDate > episodes[b].startDate ? 1 : a - b));
+    for (let k = 0; k + 1 < order.length; k++) {
+      const e = episodes[order[k]];
+      const next = episodes[order[k + 1]];
+      if (e.endDate === undefined || e.exitReason !== undefined || !isLookedAfterState(e.careState) || next.startDate <= e.endDate) continue;
+      errors.push({
+        field: `${prefix}/${order[k]}/exitReason`,
+        reason: `is missing: care ends on ${e.endDate} and the next episode (episode ${order[k + 1]}) starts only on ${next.startDate}, so this ends a period of care; give an exitReason, or end this episode on the day the next starts`,
+      });
+    }
   }
   episodes.forEach((e, i) => {
     if (e.startDate < born) errors.push({ field: `${prefix}/${i}/startDate`, reason: `is before the month of birth (${born.slice(0, 7)})` });
-    if (e.endDate !== undefined) return;
+    if (e.endDate !== undefined) {
+      const ageError = episodeAgeError(e, subject.birthYear, month);
+      if (ageError) errors.push({ field: `${prefix}/${i}/careState`, reason: ageError });
+      return;
+    }
     if (e.careState !== subject.careState) {
       errors.push({ field: `${prefix}/${i}/careState`, reason: `is the open episode, so must equal the record’s careState (${subject.careState})` });
       return;
@@ -415,8 +435,56 @@ export function checkEpisodesAgainstRecord(episodes: EpisodeInputDto[], subject:
     const state = careStates.get(e.careState);
     if (state?.minAgeYears !== undefined && age < state.minAgeYears) errors.push({ field: `${prefix}/${i}/careState`, reason: `${state.id} is for ages ${state.minAgeYears} and over; this young person is ${age}` });
     else if (state?.maxAgeYears !== undefined && age >= state.maxAgeYears) errors.push({ field: `${prefix}/${i}/careState`, reason: `${state.id} is for ages under ${state.maxAgeYears}; this young person is ${age}` });
+    else {
+      // Open and allowed today, but begun before the state's minimum age (supported accommodation from 15).
+      const early = episodeAgeError(e, subject.birthYear, month);
+      if (early) errors.push({ field: `${prefix}/${i}/careState`, reason: early });
+    }
   });
   return errors;
+}
+
+/** The first day of the birth month `years` after birth (the birthday, as src/outcomes/measures.ts counts it), YYYY-MM-DD. */
+function birthdayAt(birthYear: number, birthMonth: number, years: number): string {
+  return `${String(birthYear + years).padStart(4, '0')}-${String(birthMonth).padStart(2, '0')}-01`;
+}
+
+/** Completed years on `iso` (YYYY-MM-DD), the birthday being the first of the birth month. */
+function ageOnDay(birthYear: number, birthMonth: number, iso: string): number {
+  const [y, m] = iso.split('-').map(Number);
+  return Math.floor((y * 12 + m - (birthYear * 12 + birthMonth)) / 12);
+}
+
+/**
+ * Why an episode breaks its care state's age rules (DEFAULT_CARE_STATES minAgeYears and
+ * maxAgeYears), or null: it may not start before the birthday of the minimum age, nor, when
+ * ended, run past the birthday of the maximum age (endDate is the first day not in the episode,
+ * so an end on that birthday is allowed). An open episode's maximum is checked on today's age by
+ * the caller. Ages count the birthday as the first of the birth month (src/outcomes/measures.ts).
+ */
+function episodeAgeError(e: EpisodeInputDto, birthYear: number, birthMonth: number): string | null {
+  const state = careStates.get(e.careState);
+  if (!state) return null;
+  if (state.minAgeYears !== undefined) {
+    const from = birthdayAt(birthYear, birthMonth, state.minAgeYears);
+    if (e.startDate < from) return `${state.id} is for ages ${state.minAgeYears} and over; this episode starts on ${e.startDate}, at age ${ageOnDay(birthYear, birthMonth, e.startDate)} (the ${ordinal(state.minAgeYears)} birthday is ${from})`;
+  }
+  if (state.maxAgeYears !== undefined && e.endDate !== undefined) {
+    const until = birthdayAt(birthYear, birthMonth, state.maxAgeYears);
+    if (e.endDate > until) {
+      // The age on the episode's last day (the day before its endDate).
+      const [y, m, d] = e.endDate.split('-').map(Number);
+      const lastDay = new Date(Date.UTC(y, m - 1, d - 1)).toISOString().slice(0, 10);
+      return `${state.id} is for ages under ${state.maxAgeYears}; this episode runs to ${e.endDate}, reaching age ${ageOnDay(birthYear, birthMonth, lastDay)} (it may end on the ${ordinal(state.maxAgeYears)} birthday, ${until}, at the latest)`;
+    }
+  }
+  return null;
+}
+
+function ordinal(n: number): string {
+  const tens = n % 100;
+  const suffix = tens >= 11 && tens <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th');
+  return `${n}${suffix}`;
 }
 
 async function liveYoungPerson(db: Kysely<Database>, id: string) {
@@ -863,7 +931,11 @@ export async function importHistories(db: Kysely<Database>, actor: Actor, text: 
     seen.add(folded);
   }
   if (twice.size > 0) throw new BadRequestError('A column is named twice in the header', [...twice].map((name) => ({ field: name, reason: 'is a column named more than once in the header' })));
-  if (errors.length > 0) throw new UnprocessableError('The header is wrong', errors);
+  if (errors.length > 0) {
+    // The first MAX_LISTED_ERRORS only, as the rows' problems below: a header of 200,000 unknown columns would answer megabytes.
+    const shown = errors.length > MAX_LISTED_ERRORS ? ` (${errors.length} problems, the first ${MAX_LISTED_ERRORS} listed)` : '';
+    throw new UnprocessableError(`The header is wrong${shown}`, errors.slice(0, MAX_LISTED_ERRORS));
+  }
   if (rows.length === 0) throw new UnprocessableError('The file has no episodes', [{ field: 'body', reason: 'has no data rows' }]);
 
   const teamOf = header.some((h) => h.toLowerCase() === 'team') ? await teamResolver(db) : undefined;

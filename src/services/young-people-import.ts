@@ -186,7 +186,14 @@ export function parseYoungPeopleCsv(text: string): ParsedCsvRow[] {
   for (const column of YOUNG_PEOPLE_CSV_COLUMNS) {
     if (column.required && !seen.has(column.name)) headerErrors.push({ field: column.name, reason: 'is a required column' });
   }
-  if (headerErrors.length > 0) throw new UnprocessableError('The header row is not right; no row was read', headerErrors);
+  if (headerErrors.length > 0) {
+    // Capped as the rows' problems are (rejectRows), so a header of 200,000 unknown columns does not answer megabytes.
+    const shown = headerErrors.slice(0, MAX_REPORTED_ERRORS);
+    throw new UnprocessableError(
+      'The header row is not right; no row was read' + (headerErrors.length > shown.length ? ` (the first ${shown.length} of ${headerErrors.length} problems are listed)` : ''),
+      shown,
+    );
+  }
   if (records.length === 1) {
     throw new UnprocessableError('The file has a header but no data rows', [{ field: '(rows)', reason: 'there are none' }]);
   }

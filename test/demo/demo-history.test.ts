@@ -50,6 +50,8 @@ t.test('former children: valid closed records, each history ending on its closin
     problems.push(...checkEpisodes(f.episodes, '2026-11-01', f.record.reference));
     problems.push(...checkYoungPersonRules(f.record, asOf).map((e) => [f.record.reference, e]));
     problems.push(...checkClosureAgainstHistory(f.record.closedOn, rows).map((e) => [f.record.reference, e]));
+    // The PUT's rules against a closed record: each episode within its state's ages among them.
+    problems.push(...checkEpisodesAgainstRecord(f.episodes, { birthYear: f.record.birthYear, birthMonth: f.record.birthMonth ?? null, careState: f.record.careState, open: false }, '2026-11-01', f.record.reference));
     if (f.episodes.some((e) => e.startDate < `${f.record.birthYear}-${String(f.record.birthMonth).padStart(2, '0')}-01`)) problems.push([f.record.reference, 'episode before birth']);
     if (f.episodes.at(-1)?.endDate !== f.record.closedOn) problems.push([f.record.reference, 'history does not end on the closing day']);
     // A history that ends with an exit reason says the same closure as the record (the API's rule).

@@ -82,13 +82,14 @@ export const HAND_HISTORIES: Record<string, History> = {
       { startDate: '2023-11-01', careState: 'independent_neet', newPlacement: false, leaverActivity: 'neet', accommodationSuitable: false },
     ],
   },
-  // 20 on 1 August 2025 but looked after only 30 days after 14: not a care leaver.
+  // 20 on 1 August 2025 but looked after only 61 days after 14: not a care leaver. Looked after to
+  // the 18th birthday and an adult from it (adult is for 18 and over: from 17 the PUT refuses it).
   I: {
     birthYear: 2005,
     birthMonth: 8,
     episodes: [
-      { startDate: '2023-06-01', endDate: '2023-07-01', careState: 'residential', newPlacement: true },
-      { startDate: '2023-07-01', careState: 'adult', newPlacement: false },
+      { startDate: '2023-06-01', endDate: '2023-08-01', careState: 'residential', newPlacement: true },
+      { startDate: '2023-08-01', careState: 'adult', newPlacement: false },
     ],
   },
   // Care leaver, 21 on 1 December 2025, nothing recorded: counted, as DfE counts "not known".

@@ -15,11 +15,14 @@ export async function addHandBorough(as: TestApp['as']): Promise<{ north: string
   const south = (await as('admin', { method: 'POST', url: '/v1/teams', payload: { name: 'South', service: 'leaving_care' } })).json().id;
   const workers: Record<string, string> = { A: 'KW-001', B: 'KW-001', C: 'KW-001', D: 'KW-002', E: 'KW-002' };
   for (const [letter, hand] of Object.entries(HAND_HISTORIES)) {
-    // J (born December 2004) is 21 today, past staying put's age: after the counted year
-    // (asOf 31 March 2026) J moves on to adult, so the open episode agrees with today's record.
+    // J (born December 2004) is 21 today, past staying put's age (under 21): J moves on to adult
+    // on the 21st birthday, 1 December 2025, as the age rules have it for every episode (a PUT
+    // refuses staying put running past it), so the open episode agrees with today's record. The
+    // birthday is read as before: an adult with nothing recorded is "not known" as a staying-put
+    // young person with nothing recorded was.
     const history =
       letter === 'J'
-        ? { ...hand, episodes: [...hand.episodes.slice(0, -1), { ...hand.episodes[hand.episodes.length - 1], endDate: '2026-06-01' }, { startDate: '2026-06-01', careState: 'adult', newPlacement: false }] }
+        ? { ...hand, episodes: [...hand.episodes.slice(0, -1), { ...hand.episodes[hand.episodes.length - 1], endDate: '2025-12-01' }, { startDate: '2025-12-01', careState: 'adult', newPlacement: false }] }
         : hand;
     // The record's care state is the open episode's (a history may not contradict its record);
     // a placement at no weekly price, so spend is the services' alone.

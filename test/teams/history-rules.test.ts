@@ -75,6 +75,25 @@ t.test('CSV import: the same rules; 500 episodes per child; extra cells; errors 
   t.match(capped.json().detail, /^150 problem\(s\) in the file \(the first 100 listed\)/);
 });
 
+t.test('CSV import: header problems are capped at 100 with the total too (200,000 unknown columns: main answered all 200,002)', async (t) => {
+  const { as } = await buildTestApp(t);
+  const record = residentialRecord();
+  await as('admin', { method: 'POST', url: '/v1/young-people', payload: record });
+  const csv = (body: string) => as('admin', { method: 'POST', url: '/v1/histories/import', headers: { 'content-type': 'text/csv' }, payload: body });
+  const wide = await csv(`${Array.from({ length: 200_000 }, () => 'x').join(',')}\n${record.reference}\n`);
+  t.equal(wide.statusCode, 422);
+  // 200,000 unknown, and reference, start_date and care_state missing.
+  t.equal(wide.json().detail, 'The header is wrong (200003 problems, the first 100 listed)');
+  t.equal(wide.json().errors.length, 100);
+  t.same(wide.json().errors[0], { field: 'x', reason: 'is not a known column' });
+  t.ok(wide.body.length < 20_000, `a small answer (${wide.body.length} bytes)`);
+  // Under the cap: all listed, the detail as before.
+  const few = await csv(`reference,start_date,care_state,colour\n${record.reference},${new Date().getUTCFullYear() - 2}-01-01,residential,red\n`);
+  t.equal(few.json().detail, 'The header is wrong');
+  t.same(few.json().errors, [{ field: 'colour', reason: 'is not a known column' }]);
+  t.equal((await as('admin', { method: 'GET', url: `/v1/young-people?reference=${record.reference}` })).json().items.length, 1);
+});
+
 t.test('a back-dated placement: after the open episode it dates the new one; before it, 422 naming body/placement/startDate', async (t) => {
   const { as } = await buildTestApp(t);
   const year = new Date().getUTCFullYear();

@@ -157,6 +157,18 @@ t.test('header problems, malformed CSV, empty files, other content types and ove
   t.equal(await storedCount(app), 0);
 });
 
+t.test('header problems are capped as the rows’ are, with the total (200,000 unknown columns: main answered all 200,005, 11 MB)', async (t) => {
+  const { app, as } = await buildTestApp(t);
+  const wide = await as('finance', { method: 'POST', url: '/v1/young-people/import', headers: csv, payload: `${Array.from({ length: 200_000 }, () => 'x').join(',')}\nA\n` });
+  t.equal(wide.statusCode, 422);
+  // 200,000 unknown, and the six required columns missing.
+  t.equal(wide.json().detail, 'The header row is not right; no row was read (the first 1000 of 200006 problems are listed)');
+  t.equal(wide.json().errors.length, 1000);
+  t.same(wide.json().errors[0], { field: 'x', reason: 'is not a known column' });
+  t.ok(wide.body.length < 100_000, `a small answer (${wide.body.length} bytes)`);
+  t.equal(await storedCount(app), 0);
+});
+
 t.test('what formatYoungPeopleCsv writes, the import reads back unchanged', async (t) => {
   const { as } = await buildTestApp(t);
   const records = [

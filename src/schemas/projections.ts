@@ -116,7 +116,7 @@ export const PlanResultSchema = Type.Object({
       }),
       probabilityCareLeaver: Type.Number({ description: 'Chance of being a care leaver (a state flagged care_leaver) on 31 March' }),
       eetShareOfCareLeaver: Type.Union([MeanSe, Type.Null()], {
-        description: 'Aged 19 to 21 on 31 March: if a care leaver, the chance of being in education, employment or training (DfE care leavers 19-21: in a state flagged eet, the default model’s independent_eet, of those in a care_leaver state, and in custody when the young person starts looked after or a care leaver; other states are activity not known, counted but not in EET), with its standard error; null at other ages or when never counted then',
+        description: 'Aged 19 to 21 on 31 March: if a care leaver, the chance of being in education, employment or training (DfE care leavers 19-21: in a state flagged eet, in the default model staying put, supported lodgings and independent in EET (its NEET being independent_neet), of those in a care_leaver state, and in custody when the young person starts looked after or a care leaver; homeless and custody are counted but not in EET), with its standard error; null at other ages or when never counted then',
       }),
     }),
     { description: 'Projected outcomes by financial year, beside the costs (no extra random draws: read off the simulated states); absent from results stored before them' },

@@ -319,7 +319,7 @@ export const ScenarioResultSchema = Type.Object({
             { baseline: Type.Union([Band, Type.Null()]), strategy: Type.Union([Band, Type.Null()]), difference: Type.Union([Band, Type.Null()], { description: 'Strategy minus baseline, run by run' }) },
             {
               description:
-                'Share of care leavers aged 19 to 21 on 31 March in education, employment or training (DfE care leaver statistics: in a state flagged eet, the default model’s independent_eet; staying put, supported lodgings, homeless and custody are activity not known, counted but not in EET), each run’s share, P10-P90 over runs. Null when no run has a care leaver that age, and for roles without individual access when fewer than 10 are counted in either variant. Absent from runs made before it',
+                'Share of care leavers aged 19 to 21 on 31 March in education, employment or training (DfE care leaver statistics: in a state flagged eet, in the default model staying put, supported lodgings and independent in EET, its NEET being independent_neet; homeless and custody are counted but not in EET), each run’s share, P10-P90 over runs. Null when no run has a care leaver that age, and for roles without individual access when fewer than 10 are counted in either variant. Absent from runs made before it',
             },
           ),
         ),

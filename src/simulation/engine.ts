@@ -1444,10 +1444,10 @@ export class Simulator {
    *     engine knows only the simulated history, so someone who starts in custody (a person on
    *     record, an entrant) is not counted, and a child looked after at any age counts, not only
    *     one looked after 13 weeks from 14 (the DfE's eligibility);
-   *   - in EET: in a state flagged `eet` (model flags.eet: the default model's independent_eet).
-   *     Any other state (staying put, supported lodgings, homeless, custody, NEET) is not in EET:
-   *     its activity is NEET or not known, and "not known" stays in the denominator, as the DfE
-   *     counts it.
+   *   - in EET: in a state flagged `eet` (model flags.eet; in the default model staying put,
+   *     supported lodgings and independent in EET, its NEET being the state independent_neet).
+   *     Any other state (homeless, custody, NEET) is not in EET: its activity is NEET or not
+   *     known, and "not known" stays in the denominator, as the DfE counts it.
    * Reads state only: no random numbers.
    */
   private countYearOutcomes(out: Float64Array, at: number, s: number, ageYear: number, placementsThisYear: number, ever: number): void {

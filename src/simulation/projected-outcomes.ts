@@ -81,9 +81,10 @@ function ratioEstimate(share: number, spread: number, runs: number, total: numbe
  * (`occupancy[offset + s]`, counts or probabilities): `leavers` Σ over care-leaver states (and
  * over custody states when `custodyCounts`: the occupants are known to have been looked after or
  * care leavers), `eet` Σ over states flagged `eet` (model flags.eet) among them. The DfE reading
- * (care leavers aged 19-21, as the measured scorecard, src/outcomes/measures.ts): only a state
- * that says the activity is EET counts as EET; staying put, supported lodgings, homeless and
- * custody say nothing of it and count as "not known", in the denominator only.
+ * (care leavers aged 19-21, as the measured scorecard, src/outcomes/measures.ts): a state the
+ * model flags `eet` counts as EET (the default model: staying put, supported lodgings and
+ * independent in EET, its NEET being independent_neet); homeless and custody count as NEET or
+ * "not known", in the denominator only.
  */
 export function tallyEet(model: SimulationModel, occupancy: ArrayLike<number>, offset = 0, custodyCounts = false): { leavers: number; eet: number } {
   let leavers = 0;

@@ -360,7 +360,7 @@ function projectedOutcomesSection(doc: Doc, label: string, run: PackRun): void {
   );
   paragraph(
     doc,
-    `Of children looked after on 31 March: the expected share placed within 20 miles of home (from the model’s shares by placement state) and the share with three or more placements in the year; of care leavers aged 19-21, the share in education, employment or training (as DfE and the scorecard count it: in the default model the care leavers staying put, in supported lodgings or independent in EET, its NEET being a state of its own; homeless care leavers and those in custody are in the total but not in EET). Mean of the runs’ shares, P10 to P90 over runs (where most runs give 0 and a few give more, the mean can lie above P90: 0.1% (0.0% to 0.0%)); withheld where fewer than ${MIN_COUNTED_FOR_SHARES} children are counted. The Projected outcomes sheet has the figures.`,
+    `Of children looked after on 31 March: the expected share placed within 20 miles of home (from the model’s shares by placement state) and the share with three or more placements in the year; of care leavers aged 19-21, the share in education, employment or training (as DfE and the scorecard count it: homeless care leavers and those in custody are in the total, not in EET). Mean of the runs’ shares, P10 to P90 over runs (where most runs give 0 and a few give more, the mean can lie above P90: 0.1% (0.0% to 0.0%)); withheld where fewer than ${MIN_COUNTED_FOR_SHARES} children are counted. The Projected outcomes sheet has the figures.`,
     { size: 8, color: MUTED },
   );
 }

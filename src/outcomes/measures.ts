@@ -30,6 +30,10 @@
  *     started to be looked after during the year", each child counts once, by the first period
  *     of care that started in the year.
  *
+ * Looked after: an episode in a looked-after state, or custody on remand within a period of care
+ * (lookedAfterEpisodes: LASPO 2012 s104; SSDA903 PLACE R5), so a remand neither ends the period
+ * of care nor starts a new one.
+ *
  * Conventions. Dates are ISO strings (YYYY-MM-DD). An episode covers [startDate, endDate): the
  * next episode starts on the day this one ends, as the SSDA903 DEC of one episode is the DECOM of
  * the next. A period is [start, end] inclusive, DfE's year being 1 April to 31 March ("at 31
@@ -153,9 +157,53 @@ export function episodeOn(history: { readonly episodes: readonly Episode[] }, da
   return history.episodes.find((e) => covers(e, day));
 }
 
+/**
+ * States in which a child can be remanded while looked after: a child remanded to youth detention
+ * accommodation is looked after (Legal Aid, Sentencing and Punishment of Offenders Act 2012,
+ * s104), which SSDA903 records as a placement, PLACE R5 (young offender institution or prison),
+ * within the period of care; a child sentenced to custody ceases to be looked after (REC E9).
+ * The default vocabulary has one state for both (the SSDA903 mapping sends R5 and E9 under 18 to
+ * youth_custody), so which it is comes from the history (lookedAfterEpisodes).
+ */
+const REMAND_STATES: ReadonlySet<string> = new Set(['youth_custody']);
+
+/**
+ * Which episodes are looked after, index for index (`episodes` in start order, as History holds
+ * them): an episode in a looked-after state, and a remand: an episode in a custody state
+ * (REMAND_STATES) that continues a looked-after episode (which ends the day it starts) carrying no
+ * exitReason, so care did not end: the child is looked after on remand (LASPO 2012 s104; SSDA903
+ * PLACE R5), and a return from it to a placement is in the same period of care. Custody after an
+ * episode that ended care (an exitReason, as a sentence does: REC E9), after a gap, or from
+ * outside care is not looked after.
+ */
+export function lookedAfterEpisodes(episodes: readonly Pick<Episode, 'careState' | 'startDate' | 'endDate' | 'exitReason'>[]): boolean[] {
+  const flags: boolean[] = [];
+  episodes.forEach((episode, i) => {
+    if (isLookedAfterState(episode.careState)) flags.push(true);
+    else {
+      const previous = episodes[i - 1];
+      flags.push(
+        REMAND_STATES.has(episode.careState) && previous !== undefined && flags[i - 1] && previous.exitReason === undefined && previous.endDate !== undefined && previous.endDate === episode.startDate,
+      );
+    }
+  });
+  return flags;
+}
+
+/** A change between custody and a placement is a change of carer, whatever the episode's newPlacement says. */
+function custodyChange(a: Episode, b: Episode): boolean {
+  return REMAND_STATES.has(a.careState) !== REMAND_STATES.has(b.careState);
+}
+
+/** The episode in force on `day` and whether it is looked after (lookedAfterEpisodes). */
+function lookedAfterEpisodeOn(history: History, day: string): Episode | undefined {
+  const i = history.episodes.findIndex((e) => covers(e, day));
+  if (i < 0) return undefined;
+  return lookedAfterEpisodes(history.episodes)[i] ? history.episodes[i] : undefined;
+}
+
 export function lookedAfterOn(history: History, day: string): boolean {
-  const episode = episodeOn(history, day);
-  return episode !== undefined && isLookedAfterState(episode.careState);
+  return lookedAfterEpisodeOn(history, day) !== undefined;
 }
 
 /** A span of time, end exclusive (absent: still going). */
@@ -174,8 +222,9 @@ function contiguous(a: Episode, b: Episode): boolean {
 /** Periods of care: runs of contiguous looked-after episodes. */
 export function periodsOfCare(history: History): Span[] {
   const spans: Span[] = [];
+  const lookedAfter = lookedAfterEpisodes(history.episodes);
   history.episodes.forEach((episode, i) => {
-    if (!isLookedAfterState(episode.careState)) return;
+    if (!lookedAfter[i]) return;
     const previous = history.episodes[i - 1];
     const current = spans[spans.length - 1];
     if (current && previous && current.last === i - 1 && contiguous(previous, episode)) {
@@ -195,7 +244,7 @@ export function placements(history: History): Span[] {
     for (let i = period.first; i <= period.last; i++) {
       const episode = history.episodes[i];
       const current = spans[spans.length - 1];
-      if (i === period.first || episode.newPlacement || !current) spans.push({ start: episode.startDate, end: episode.endDate, first: i, last: i });
+      if (i === period.first || episode.newPlacement || !current || custodyChange(history.episodes[i - 1], episode)) spans.push({ start: episode.startDate, end: episode.endDate, first: i, last: i });
       else {
         current.last = i;
         current.end = episode.endDate;
@@ -215,8 +264,8 @@ function overlaps(span: Span, period: Period): boolean {
  * progress at its start included).
  */
 export function threeOrMorePlacementsUnits(history: History, period: Period): Unit[] {
-  const episode = episodeOn(history, period.end);
-  if (!episode || !isLookedAfterState(episode.careState)) return [];
+  const episode = lookedAfterEpisodeOn(history, period.end);
+  if (!episode) return [];
   return [{ episode, counted: placements(history).filter((p) => overlaps(p, period)).length >= 3 }];
 }
 
@@ -253,8 +302,8 @@ export function longTermStability(histories: History[], period: Period): Count {
 
 /** Children looked after at the period's end placed more than 20 miles from home, of those whose distance is known (DfE). */
 export function placedOver20MilesUnits(history: History, period: Period): Unit[] {
-  const episode = episodeOn(history, period.end);
-  if (!episode || !isLookedAfterState(episode.careState) || episode.distanceMiles === undefined) return [];
+  const episode = lookedAfterEpisodeOn(history, period.end);
+  if (!episode || episode.distanceMiles === undefined) return [];
   return [{ episode, counted: episode.distanceMiles > 20 }];
 }
 
@@ -272,8 +321,9 @@ export function isCareLeaver(history: History, asOf: string): boolean {
   const sixteen = birthday(history, 16);
   let days = 0;
   let after16 = false;
-  for (const episode of history.episodes) {
-    if (!isLookedAfterState(episode.careState)) continue;
+  const lookedAfter = lookedAfterEpisodes(history.episodes);
+  for (const [i, episode] of history.episodes.entries()) {
+    if (!lookedAfter[i]) continue;
     const from = [episode.startDate, fourteen].sort()[1]; // the later of two ISO dates
     const to = episode.endDate ?? asOf;
     if (to > from) days += (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000;

@@ -27,7 +27,7 @@ import type { CareEpisodeRow, Database, NewCareEpisodeRow, TeamRow } from '../db
 import { validationErrors } from '../plugins/app/problem-details.ts';
 import { type EpisodeDto, type EpisodeInputDto, EpisodeInput, type TeamDto, type TeamInputDto, type TeamPatchDto } from '../schemas/teams.ts';
 import { type ClosureReason, canonicalKeyWorkerReference, type YoungPersonInputDto } from '../schemas/young-people.ts';
-import { type EntryKind, type ExitReason, isLookedAfterState, type LeaverActivity, leaverActivityContradicts } from '../outcomes/measures.ts';
+import { type EntryKind, type ExitReason, isLookedAfterState, type LeaverActivity, leaverActivityContradicts, lookedAfterEpisodes } from '../outcomes/measures.ts';
 import { placementPriceOn } from './scorecard.ts';
 import { BadRequestError, ConflictError, type FieldError, GoneError, NotFoundError, UnprocessableError } from './errors.ts';
 import { controlCharacterReason } from './input-rules.ts';
@@ -286,7 +286,11 @@ export function checkEpisodes(episodes: EpisodeInputDto[], today: string, prefix
  */
 function checkEpisodeFlags(episodes: EpisodeInputDto[], order: number[], prefix: string): FieldError[] {
   const errors: FieldError[] = [];
-  const lookedAfter = (e: EpisodeInputDto | undefined) => e !== undefined && isLookedAfterState(e.careState);
+  // Looked after as the measures read it: a looked-after state, or custody on remand within a
+  // period of care (lookedAfterEpisodes).
+  const flags = lookedAfterEpisodes(order.map((i) => episodes[i]));
+  const byIndex = new Map(order.map((i, k) => [episodes[i], flags[k]]));
+  const lookedAfter = (e: EpisodeInputDto | undefined) => e !== undefined && byIndex.get(e) === true;
   order.forEach((i, k) => {
     const e = episodes[i];
     const before = k > 0 ? episodes[order[k - 1]] : undefined;
@@ -298,7 +302,7 @@ function checkEpisodeFlags(episodes: EpisodeInputDto[], order: number[], prefix:
       else if (continues) errors.push({ field: `${prefix}/${i}/entry`, reason: `is the flag of an entry to care, so only on the first episode of a period of care (this one continues episode ${order[k - 1]})` });
     }
     if (e.exitReason !== undefined) {
-      if (!lookedAfter(e)) errors.push({ field: `${prefix}/${i}/exitReason`, reason: `is why care ended, so only on a looked-after episode (not ${e.careState})` });
+      if (!lookedAfter(e)) errors.push({ field: `${prefix}/${i}/exitReason`, reason: `is why care ended, so only on a looked-after episode (not ${e.careState} outside care)` });
       else if (e.endDate === undefined) errors.push({ field: `${prefix}/${i}/exitReason`, reason: 'is why care ended, so only on an episode with an endDate' });
       else if (continued) errors.push({ field: `${prefix}/${i}/exitReason`, reason: `is why care ended, so only on the last episode of a period of care (episode ${order[k + 1]} continues it)` });
     }
@@ -344,9 +348,22 @@ const SAME_CARER_PLACEMENTS: ReadonlySet<string> = new Set(['kinship_foster', 'i
 function newPlacementError(e: EpisodeInputDto, continued: EpisodeInputDto | undefined): string | null {
   if (e.newPlacement !== false || !placementStates.has(e.careState)) return null;
   if (continued === undefined) return 'must be true (or absent) on the first placement of a period of care: it begins a new placement, as the measures count it';
-  if (continued.careState === e.careState || !placementStates.has(continued.careState)) return null;
+  if (!placementStates.has(continued.careState)) return `must be true (or absent): a return from ${continued.careState} (on remand, still looked after) to ${e.careState} is a new placement`;
+  if (continued.careState === e.careState) return null;
   if (SAME_CARER_PLACEMENTS.has(continued.careState) && SAME_CARER_PLACEMENTS.has(e.careState)) return null;
   return `must be true (or absent): a change from ${continued.careState} to ${e.careState} is a change of carer, so a new placement (the same carer can stay only between foster care and a placement for adoption, SSDA903 reason for new episode T or U)`;
+}
+
+/**
+ * The stored episodes (in start order, as listEpisodesOf gives them) that are looked after as the
+ * measures read them: a looked-after state, or custody on remand within a period of care
+ * (lookedAfterEpisodes, src/outcomes/measures.ts).
+ */
+function storedLookedAfter<T extends { care_state: string; start_date: string; end_date: string | null; exit_reason: string | null }>(episodes: readonly T[]): Set<T> {
+  const flags = lookedAfterEpisodes(
+    episodes.map((e) => ({ careState: e.care_state, startDate: e.start_date, endDate: e.end_date ?? undefined, exitReason: (e.exit_reason ?? undefined) as ExitReason | undefined })),
+  );
+  return new Set(episodes.filter((_, i) => flags[i]));
 }
 
 /** Whom a history belongs to: what it must agree with. */
@@ -389,12 +406,14 @@ export function checkEpisodesAgainstRecord(episodes: EpisodeInputDto[], subject:
   // a last episode ended with no reason would leave the record open, its state and placement
   // counted in spend, with no episode in force (so not counted as looked after).
   if (subject.open === true) {
-    const last = episodes.reduce((k, e, i) => (e.startDate > episodes[k].startDate ? i : k), 0);
+    const order = episodes.map((_, i) => i).sort((a, b) => (episodes[a].startDate < episodes[b].startDate ? -1 : episodes[a].startDate > episodes[b].startDate ? 1 : a - b));
+    const flags = lookedAfterEpisodes(order.map((i) => episodes[i]));
+    const last = order[order.length - 1];
     const e = episodes[last];
     if (e.endDate !== undefined && e.exitReason === undefined) {
       errors.push({
         field: `${prefix}/${last}/endDate`,
-        reason: isLookedAfterState(e.careState)
+        reason: flags[order.length - 1]
           ? 'ends the history with no exitReason while the case is open: give an exitReason (which closes the case on this endDate) or leave the last episode open (no endDate)'
           : `ends the history with no exitReason while the case is open: leave the last episode open (no endDate), or close the case (PATCH closedOn) first (an exitReason is only for a looked-after episode, not ${e.careState})`,
       });
@@ -402,11 +421,10 @@ export function checkEpisodesAgainstRecord(episodes: EpisodeInputDto[], subject:
     // A looked-after episode ended with no reason, the next episode starting later (a gap): the
     // measures read its end as an exit with no reason and the next looked-after day as a new
     // entry, so it needs an exitReason as the last episode does (review of 1 December).
-    const order = episodes.map((_, i) => i).sort((a, b) => (episodes[a].startDate < episodes[b].startDate ? -1 : episodes[a].startDate > episodes[b].startDate ? 1 : a - b));
     for (let k = 0; k + 1 < order.length; k++) {
       const e = episodes[order[k]];
       const next = episodes[order[k + 1]];
-      if (e.endDate === undefined || e.exitReason !== undefined || !isLookedAfterState(e.careState) || next.startDate <= e.endDate) continue;
+      if (e.endDate === undefined || e.exitReason !== undefined || !flags[k] || next.startDate <= e.endDate) continue;
       errors.push({
         field: `${prefix}/${order[k]}/exitReason`,
         reason: `is missing: care ends on ${e.endDate} and the next episode (episode ${order[k + 1]}) starts only on ${next.startDate}, so this ends a period of care; give an exitReason, or end this episode on the day the next starts`,
@@ -711,8 +729,9 @@ export async function recordChangeInHistory(
   // The flag starts a period of care (entryToCareErrors checked the record's states); refused when
   // the history runs on in care up to this episode, as PUT .../history refuses it (checkEpisodeFlags).
   if (entryToCare !== undefined) {
-    const continues = episodes.find((e) => e !== open && e.end_date === start && isLookedAfterState(e.care_state));
-    if (continues || (open && open.start_date < day && isLookedAfterState(open.care_state))) {
+    const inCare = storedLookedAfter(episodes);
+    const continues = episodes.find((e) => e !== open && e.end_date === start && inCare.has(e));
+    if (continues || (open && open.start_date < day && inCare.has(open))) {
       throw new UnprocessableError('The entry-to-care flag does not fit the history', [
         { field: 'body/entryToCare', reason: `flags an entry to care, but the history has the young person looked after up to ${start}: this change continues that period of care` },
       ]);
@@ -797,7 +816,7 @@ export async function closeCaseInHistory(trx: Kysely<Database>, youngPersonId: s
   const episodes = await listEpisodesOf(trx, youngPersonId);
   const target = reasonOnly ? episodes.find((e) => e.end_date === closedOn) : episodes.find((e) => e.end_date === null);
   if (!target) return;
-  const exit = isLookedAfterState(target.care_state) ? EXIT_FOR_CLOSURE[reason] : (reasonOnly ? target.exit_reason : null);
+  const exit = storedLookedAfter(episodes).has(target) ? EXIT_FOR_CLOSURE[reason] : (reasonOnly ? target.exit_reason : null);
   await trx.updateTable('care_episodes').set({ end_date: closedOn, exit_reason: exit ?? null }).where('id', '=', target.id).execute();
 }
 

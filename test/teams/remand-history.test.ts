@@ -1,0 +1,71 @@
+import t from 'tap';
+import { buildTestApp } from '../helpers/app.ts';
+import { residentialRecord } from '../young-people/records.ts';
+
+/**
+ * Custody on remand within a period of care (issue 17, second review, finding 8): the history
+ * rules read it as the measures do (lookedAfterEpisodes): an exitReason may close care from a
+ * remand, a return from remand to a placement is a new placement, and it continues the period of
+ * care, so it carries no entry flag. Each refusal is a 422 naming the episode's field, and
+ * nothing is written.
+ */
+t.test('PUT history: a remand continues the period of care', async (t) => {
+  const { as } = await buildTestApp(t);
+  const year = new Date().getUTCFullYear();
+  const person = (await as('admin', { method: 'POST', url: '/v1/young-people', payload: residentialRecord() })).json();
+  const put = (episodes: unknown[]) => as('admin', { method: 'PUT', url: `/v1/young-people/${person.id}/history`, payload: { episodes } });
+  const remand = (back: Record<string, unknown>) => [
+    { startDate: `${year - 3}-01-01`, endDate: `${year - 2}-01-01`, careState: 'residential', entry: 'planned' },
+    { startDate: `${year - 2}-01-01`, endDate: `${year - 2}-06-01`, careState: 'youth_custody' },
+    { startDate: `${year - 2}-06-01`, careState: 'residential', ...back },
+  ];
+
+  // The return marked as the same placement: refused (custody and a children's home are different carers).
+  const samePlacement = await put(remand({ newPlacement: false }));
+  t.equal(samePlacement.statusCode, 422);
+  t.equal(samePlacement.headers['content-type'], 'application/problem+json; charset=utf-8');
+  t.same(samePlacement.json().errors.map((e: { field: string }) => e.field), ['body/episodes/2/newPlacement']);
+  t.match(samePlacement.json().errors[0].reason, /return from youth_custody \(on remand, still looked after\)/);
+
+  // The return flagged as an entry to care: refused, the period of care goes on through the remand.
+  const entry = await put(remand({ entry: 'unplanned_emergency' }));
+  t.equal(entry.statusCode, 422);
+  t.same(entry.json().errors.map((e: { field: string }) => e.field), ['body/episodes/2/entry']);
+
+  // Nothing written by the refusals.
+  const before = (await as('admin', { method: 'GET', url: `/v1/young-people/${person.id}/history` })).json().items;
+  t.equal(before.length, 1);
+
+  t.equal((await put(remand({}))).statusCode, 200);
+  const after = (await as('admin', { method: 'GET', url: `/v1/young-people/${person.id}/history` })).json().items;
+  t.same(
+    after.map((e: { careState: string }) => e.careState),
+    ['residential', 'youth_custody', 'residential'],
+  );
+});
+
+t.test('PUT history: care may end from a remand (exitReason on the custody episode); custody after a sentence may not carry one', async (t) => {
+  const { as } = await buildTestApp(t);
+  const year = new Date().getUTCFullYear();
+  const person = (await as('admin', { method: 'POST', url: '/v1/young-people', payload: residentialRecord() })).json();
+  const put = (episodes: unknown[]) => as('admin', { method: 'PUT', url: `/v1/young-people/${person.id}/history`, payload: { episodes } });
+
+  // Remanded, then released home from custody: care ends from the remand, with its reason.
+  const endsOnRemand = await put([
+    { startDate: `${year - 4}-01-01`, endDate: `${year - 3}-01-01`, careState: 'residential' },
+    { startDate: `${year - 3}-01-01`, endDate: `${year - 3}-03-01`, careState: 'youth_custody', exitReason: 'returned_home' },
+    { startDate: `${year - 3}-03-01`, endDate: `${year - 2}-01-01`, careState: 'returned_home' },
+    { startDate: `${year - 2}-01-01`, careState: 'residential' },
+  ]);
+  t.equal(endsOnRemand.statusCode, 200, JSON.stringify(endsOnRemand.json()));
+
+  // Sentenced: care ended on the way in (exitReason on the home), so the custody is outside care and cannot end it again.
+  const sentenced = await put([
+    { startDate: `${year - 4}-01-01`, endDate: `${year - 3}-01-01`, careState: 'residential', exitReason: 'other' },
+    { startDate: `${year - 3}-01-01`, endDate: `${year - 2}-01-01`, careState: 'youth_custody', exitReason: 'returned_home' },
+    { startDate: `${year - 2}-01-01`, careState: 'residential' },
+  ]);
+  t.equal(sentenced.statusCode, 422);
+  t.same(sentenced.json().errors.map((e: { field: string }) => e.field), ['body/episodes/1/exitReason']);
+  t.match(sentenced.json().errors[0].reason, /only on a looked-after episode \(not youth_custody outside care\)/);
+});

@@ -14,7 +14,7 @@ import offload from './plugins/app/offload.ts';
 import scenarioExecutor from './plugins/app/scenario-executor.ts';
 import scenarios from './plugins/app/scenarios.ts';
 import simulation from './plugins/app/simulation.ts';
-import { literalSegmentsOf, requestSerializer } from './plugins/app/log-redaction.ts';
+import { errorSerializer, literalSegmentsOf, requestSerializer } from './plugins/app/log-redaction.ts';
 import problemDetails, { clientErrorHandler, frameworkErrors } from './plugins/app/problem-details.ts';
 import security from './plugins/external/security.ts';
 import swagger from './plugins/external/swagger.ts';
@@ -74,7 +74,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     logger: options.logger ?? {
       level: options.config.logLevel,
       redact: redactedPaths,
-      serializers: { req: requestSerializer(literalSegments) as (request: unknown) => Record<string, unknown> },
+      serializers: { req: requestSerializer(literalSegments) as (request: unknown) => Record<string, unknown>, err: (error: unknown) => errorSerializer(error) },
       ...(options.logStream ? { stream: options.logStream } : {}),
     },
     bodyLimit: options.config.bodyLimitBytes,

@@ -32,6 +32,7 @@ import { placementPriceOn } from './scorecard.ts';
 import { BadRequestError, ConflictError, type FieldError, GoneError, NotFoundError, UnprocessableError } from './errors.ts';
 import { controlCharacterReason } from './input-rules.ts';
 import { wholePenceError } from '../finance/money.ts';
+import { yieldToEventLoop } from '../db/yield.ts';
 
 /**
  * Teams and young people's histories (issue 17). A history is a list of dated care episodes,
@@ -1006,11 +1007,15 @@ export async function importHistories(db: Kysely<Database>, actor: Actor, text: 
 
   const people = new Map<string, string>();
   const subjects = new Map<string, HistorySubject>();
-  if (byReference.size > 0) {
+  // In batches: one `in` list of every reference in a large file passed PostgreSQL's 65,535
+  // bind parameters and failed the import with a 500 (review of 2 December, 65,601 references).
+  const references = [...byReference.keys()];
+  for (let start = 0; start < references.length; start += 1000) {
+    if (start > 0) await yieldToEventLoop();
     const found = await db
       .selectFrom('young_people')
       .select(['id', 'reference', 'birth_year', 'birth_month', 'care_state', 'closed_on', 'placement'])
-      .where('reference', 'in', [...byReference.keys()])
+      .where('reference', 'in', references.slice(start, start + 1000))
       .where('erased_at', 'is', null)
       .execute();
     for (const p of found) {

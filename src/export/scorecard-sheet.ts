@@ -85,6 +85,16 @@ export function ragWords(cell: PackScorecardCell, kind?: string): string {
   return 'No data';
 }
 
+/**
+ * A spend figure of a day with children whose placement price that day is not known
+ * (spendComplete false, review finding 4) is a floor: "at least 52.2" (the actual or a quarter,
+ * in the measure's unit) or "at least 52178.57" (the numerator, GBP a year), as the report and
+ * the page say "at least". Any other figure, and a missing one, as it is.
+ */
+export function floorWords(cell: PackScorecardCell, figure: Cell): Cell {
+  return cell.spendComplete === false && typeof figure === 'number' ? `at least ${figure}` : figure;
+}
+
 /** Light fills with black text: contrast 14:1 or more (WCAG 2.2 1.4.3 asks 4.5:1). */
 export const RAG_FILLS: Record<'green' | 'amber' | 'red', string> = { green: 'FFC6EFCE', amber: 'FFFFEB9C', red: 'FFFFC7CE' };
 
@@ -104,7 +114,8 @@ export function scorecardTable(s: PackScorecard): PackTable {
       ];
       for (const { scope, cell, trend } of scopes) {
         // A quarter before the recorded history says so in words rather than as a blank or a number.
-        const quarterCell = (c: PackScorecardCell | undefined): Cell => (c ? (historyStartsWords(c) ?? c.value) : null);
+        // A quarter's spend with unpriced children is a floor, as the actual is (no status column says so for a quarter).
+        const quarterCell = (c: PackScorecardCell | undefined): Cell => (c ? (historyStartsWords(c) ?? floorWords(c, c.value)) : null);
         const byQuarter = new Map(m.trend.map((q) => [q.quarterEnd, quarterCell(trend(q))]));
         rows.push([
           group.label,
@@ -112,11 +123,11 @@ export function scorecardTable(s: PackScorecard): PackTable {
           UNITS[m.unit] ?? m.unit,
           m.direction === 'higher' ? 'higher' : 'lower',
           scope,
-          historyStartsWords(cell) ?? cell.value,
+          historyStartsWords(cell) ?? floorWords(cell, cell.value),
           m.target,
           cell.vsTarget,
           ragWords(cell, m.kind),
-          cell.numerator,
+          floorWords(cell, cell.numerator),
           cell.denominator,
           ...quarters.map((q) => byQuarter.get(q) ?? null),
         ]);
@@ -148,6 +159,7 @@ export function scorecardTable(s: PackScorecard): PackTable {
       `As of ${s.asOf}, ${scorecardAsOfPhrase(s)}.`,
       s.disclosure === 'protected' ? `Disclosure control: ${s.note}` : 'Every figure as counted (the exporting role reads individual records).',
       'Targets and thresholds are the authority’s (PUT /v1/scorecard/targets/{measure}); a blank actual has no children to count or is withheld.',
+      '“at least”: a spend on a day some children’s placement price is not recorded (the status says how many); the figure is the spend known, a floor, with no colour.',
       '“history starts <date>”: the figure’s window (the 12 months to that day, or the day itself for snapshots) begins before the borough’s recorded history, so it would count missing records as nothing; no figure or colour is given. The history starts at the later of the earliest care episode and the earliest case on record that closed.',
       'Each “As of” column is the measure read on that quarter end, as the actual is on the as-of date: over the 12 months to that day for measures of a year (three or more placements, exits, entries, care leavers around their birthdays), on that day for snapshots (placed over 20 miles, long-term stability, spend); the workforce measures are today’s records whatever the column, as key-worker references are not yet kept by date. It is not the quarter’s own three months.',
     ],
@@ -177,7 +189,8 @@ function reportCell(unit: string, cell: PackScorecardCell | undefined, kind?: st
   if (cell.value === null) {
     const missing = historyStartsWords(cell);
     if (missing) return missing;
-    const words = ragWords(cell, kind);
+    // No figure, so nothing to call a floor: why there is none (withheld, no budget), unpriced children or not.
+    const words = ragWords({ ...cell, spendComplete: undefined }, kind);
     return words.startsWith('Withheld') ? 'withheld' : words === 'No budget set' ? 'no budget' : '–';
   }
   const figure = unit === 'percent' ? `${cell.value.toFixed(1)}%` : cell.value.toFixed(1);

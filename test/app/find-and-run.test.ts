@@ -51,14 +51,14 @@ t.test('find a young person, project their plans, run and cancel a scenario', as
   await page.locator('#people-table caption', { hasText: '1 young person found' }).waitFor();
   t.same((await rows()).map((r) => r.split('\t')[0]), ['FIND-ME-1'], 'and narrows again by care plans');
   await page.getByLabel('With care plans?').selectOption('');
-  await page.getByLabel('Team').selectOption({ label: 'Children looked after south' });
+  await page.getByLabel('Team', { exact: true }).selectOption({ label: 'Children looked after south' });
   await page.getByRole('button', { name: 'Search', exact: true }).click();
   // The caption read '1 young person found' before this search too, so wait for the new answer's row
   // (a filter that fails leaves FIND-ME-1 and the wait times out).
   await page.locator('#people-table tbody tr', { hasText: 'FIND-ME-2' }).waitFor();
   await page.locator('#people-table caption', { hasText: '1 young person found' }).waitFor();
   t.same((await rows()).map((r) => r.split('\t')[0]), ['FIND-ME-2'], 'and by team');
-  await page.getByLabel('Team').selectOption('');
+  await page.getByLabel('Team', { exact: true }).selectOption('');
   await page.getByLabel('With care plans?').selectOption('true');
   await page.getByLabel('Aged from').fill('26');
   await page.getByRole('button', { name: 'Search', exact: true }).click();

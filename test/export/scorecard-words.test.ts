@@ -1,7 +1,7 @@
 import t from 'tap';
 import { investorIrrWords, sharePercent } from '../../src/export/report.ts';
 import { formatPounds, signedPercent1 } from '../../src/services/wording.ts';
-import { ragWords, scorecardTable } from '../../src/export/scorecard-sheet.ts';
+import { ragWords, scorecardReportRows, scorecardTable } from '../../src/export/scorecard-sheet.ts';
 
 // Words the board reads in the pack (issue 17 review, finding 11).
 
@@ -68,4 +68,65 @@ t.test('the investor IRR cell is signed both ways and says how many runs it cove
   t.equal(investorIrrWords({ p50: -0.032 }, 37, 200), '-3.2% over 37 of 200 runs');
   t.equal(investorIrrWords({ p50: 0.032 }, 200, 200), '+3.2% over 200 of 200 runs');
   t.equal(investorIrrWords(null, 0, 200), 'n/a');
+});
+
+t.test('an incomplete spend (spendComplete false) reads “at least” on the sheet, now and in each quarter, and in the report', async (t) => {
+  // One child priced at £1,000 a week, one unpriced: £52,178.57 a year known of a £100,000 budget, 52.2%.
+  const incomplete = { numerator: 52178.57, denominator: 100000, value: 52.2, rag: null, vsTarget: null, unpricedChildren: 1, spendComplete: false };
+  // A quarter later the second child is priced at £350: £70,441.07, 70.4%, red against a 60% target.
+  const complete = { numerator: 70441.07, denominator: 100000, value: 70.4, rag: 'red' as const, vsTarget: 10.4, unpricedChildren: 0, spendComplete: true };
+  // Withheld (the board's small numbers) and incomplete: no figure to call a floor.
+  const withheld = { numerator: null, denominator: 100000, value: null, rag: null, vsTarget: null, unpricedChildren: '<5', spendComplete: false };
+  const scorecard = {
+    asOf: '2025-12-31',
+    disclosure: 'full',
+    note: 'Every figure as counted.',
+    teams: [
+      { id: 'n', name: 'North', service: 'children_looked_after' },
+      { id: 's', name: 'South', service: 'children_looked_after' },
+    ],
+    groups: [
+      {
+        id: 'finance',
+        label: 'Finance',
+        measures: [
+          {
+            id: 'spend_against_budget',
+            label: 'Spend committed against budget',
+            kind: 'money',
+            unit: 'percent',
+            direction: 'lower',
+            target: 60,
+            organisation: incomplete,
+            teams: [
+              { ...complete, teamId: 'n' },
+              { ...withheld, teamId: 's' },
+            ],
+            trend: [
+              { quarterEnd: '2025-09-30', organisation: incomplete, teams: [{ ...incomplete, teamId: 'n' }, { ...withheld, teamId: 's' }] },
+              { quarterEnd: '2025-12-31', organisation: complete, teams: [{ ...complete, teamId: 'n' }, { ...withheld, teamId: 's' }] },
+            ],
+          },
+        ],
+      },
+    ],
+  };
+  const table = scorecardTable(scorecard);
+  const at = (key: string) => table.columns.findIndex((c) => c.key === key);
+  const pick = (row: unknown[]) => ['scope', 'actual', 'vs_target', 'rag', 'numerator', 'denominator', 'quarter_2025-09-30', 'quarter_2025-12-31'].map((k) => row[at(k)]);
+  t.same(
+    table.rows.map(pick),
+    [
+      ['Organisation', 'at least 52.2', null, 'Incomplete (1 unpriced)', 'at least 52178.57', 100000, 'at least 52.2', 70.4],
+      ['North', 70.4, 10.4, 'Red (off target)', 70441.07, 100000, 'at least 52.2', 70.4],
+      ['South', null, null, 'Incomplete (<5 unpriced)', null, 100000, null, null],
+    ],
+    'the actual, the spend and each incomplete quarter are floors; complete figures and missing ones as they are',
+  );
+  t.match(table.notes.join(' '), /“at least”: a spend on a day some children’s placement price is not recorded/);
+  t.same(
+    scorecardReportRows(scorecard).rows,
+    [['Finance', 'Spend committed against budget (lower is better)', '60%', 'at least 52.2%', '70.4% Red', 'withheld']],
+    'the report: at least for the incomplete figure, withheld where there is none',
+  );
 });

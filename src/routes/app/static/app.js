@@ -10,7 +10,7 @@
 (() => {
   const TOKEN_KEY = 'pathcast.token';
   const money = new Intl.NumberFormat('en-GB', { style: 'currency', currency: 'GBP', maximumFractionDigits: 0 });
-  const state = { runIds: null, allowDifferentCohorts: false, me: null, person: null, job: null, careStates: {} };
+  const state = { runIds: null, allowDifferentCohorts: false, me: null, person: null, job: null, careStates: {}, teams: null };
   const ROLE_NAMES = { admin: 'Administrator', finance: 'Finance', commissioning: 'Commissioning', head_of_service: 'Head of service', board: 'Programme board' };
   const ukDate = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/London' });
   const ukTime = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', timeZone: 'Europe/London' });
@@ -121,6 +121,18 @@
     state.person = null;
     $('session-text').textContent = 'Signed in';
     $('session-text').setAttribute('data-role', '');
+    // The teams and the audit log were the last user's to see: the next one's role decides again.
+    state.teams = null;
+    $('runs-team-field').hidden = true;
+    $('audit').hidden = true;
+    $('audit-team-field').hidden = true;
+    clear($('audit-events'));
+    [$('runs-team'), $('audit-team')].forEach((select) => {
+      select.querySelectorAll('option[data-team]').forEach((option) => {
+        option.remove();
+      });
+      select.value = '';
+    });
     showError('');
   }
 
@@ -164,7 +176,7 @@
       .then((me) => {
         applyRole(me);
         status('Loading scenario runs…');
-        return Promise.all([loadRuns(), can('scenarios:write') ? loadScenarios() : null]);
+        return Promise.all([loadRuns(), can('scenarios:write') ? loadScenarios() : null, teamFilters()]);
       })
       .then(() => {
         showSignedIn(true);
@@ -315,10 +327,17 @@
         status('Scenario run started.');
         trackJob(job, 'Running ' + name + ', ' + whole.format(runs) + ' runs.', (done) => {
           const runId = done.result.id;
-          loadRuns().then(() => {
-            $('run-b').value = runId;
-            status('The scenario run has finished: it is chosen as the second run.');
-          });
+          loadRuns()
+            .then(() => {
+              // Not among the chosen team's runs: show them all, so the new run can be chosen.
+              if ([...$('run-b').options].some((option) => option.value === runId)) return null;
+              $('runs-team').value = '';
+              return loadRuns();
+            })
+            .then(() => {
+              $('run-b').value = runId;
+              status('The scenario run has finished: it is chosen as the second run.');
+            });
         });
         $('job-cancel').focus();
       })
@@ -334,8 +353,10 @@
     return el('option', { value: run.id, text: run.scenario.name + ' (version ' + run.scenario.version + '), ' + whole.format(run.runs) + ' runs, ' + dateTimeOf(run.createdAt) });
   }
 
+  /** The runs (listScenarioRuns, newest first), of the team chosen in "Runs for team" when one is: ?team={id} or ?team=none. */
   function loadRuns() {
-    return api('/v1/scenario-runs?limit=200').then((page) => {
+    const team = $('runs-team').value;
+    return api('/v1/scenario-runs?limit=200' + (team ? '&team=' + encodeURIComponent(team) : '')).then((page) => {
       const a = $('run-a');
       const b = $('run-b');
       clear(a);
@@ -346,8 +367,104 @@
       });
       if (page.items.length > 1) b.selectedIndex = 1;
       $('compare-runs').disabled = page.items.length === 0;
-      if (page.items.length < 2) status('Fewer than two scenario runs are stored: run a scenario first.');
+      if (team) status(countText(page.total, 'scenario run', 'scenario runs', 'No scenario run') + ' for ' + $('runs-team').selectedOptions[0].textContent + (page.items.length < page.total ? ' (the newest ' + page.items.length + ' listed)' : '') + '.');
+      else if (page.items.length < 2) status('Fewer than two scenario runs are stored: run a scenario first.');
     });
+  }
+
+  /** Another team chosen for the runs: the lists show its runs only. */
+  function filterRuns() {
+    showError('');
+    status('Loading scenario runs…');
+    loadRuns().catch((error) => {
+      status('');
+      showError(explain(error));
+    });
+  }
+
+  // ---- Teams: the filters of the runs and of the audit log ------------------------------
+
+  /**
+   * The teams (listTeams, by name) once per sign-in, or null when this role may not list them or
+   * the list failed: then no team control is shown, rather than one that can only fail.
+   */
+  function teams() {
+    if (!state.teams) {
+      state.teams = can('aggregates:read')
+        ? api('/v1/teams')
+            .then((answer) => answer.items)
+            .catch(() => null)
+        : Promise.resolve(null);
+    }
+    return state.teams;
+  }
+
+  /**
+   * Fills and shows "Runs for team" (all, no team, then each team) and, for a role that reads the
+   * audit log, the log with "Events for team" (all, then each team: the log has no "no team", as
+   * GET /v1/audit-events?team= takes a team's id only). Never fails the sign-in.
+   */
+  function teamFilters() {
+    return teams().then((items) => {
+      const fill = (select) => {
+        (items || []).forEach((team) => {
+          select.appendChild(el('option', { value: team.id, 'data-team': '', text: team.name }));
+        });
+      };
+      if (items) {
+        fill($('runs-team'));
+        $('runs-team-field').hidden = false;
+      }
+      if (can('audit:read')) {
+        if (items) {
+          fill($('audit-team'));
+          $('audit-team-field').hidden = false;
+        }
+        $('audit').hidden = false;
+        return loadAudit();
+      }
+      return null;
+    });
+  }
+
+  // ---- The audit log (administrators) ------------------------------------------------------
+
+  /** The 50 newest audit events (listAuditEvents), of the team chosen in "Events for team" when one is. */
+  function loadAudit() {
+    const select = $('audit-team');
+    const team = select.value;
+    const area = $('audit-events');
+    return api('/v1/audit-events?limit=50' + (team ? '&team=' + encodeURIComponent(team) : ''))
+      .then((page) => {
+        clear(area);
+        const whose = team ? ' for ' + select.selectedOptions[0].textContent : '';
+        if (!page.items.length) {
+          area.appendChild(el('p', { class: 'hint', text: 'No audit event' + whose + '.' }));
+          return;
+        }
+        const shown = page.items.length < page.total ? ' (the newest ' + page.items.length + ')' : '';
+        const table = el('table', { id: 'audit-table' }, [
+          el('caption', { text: countText(page.total, 'audit event', 'audit events', 'No audit event') + whose + shown }),
+          el('thead', {}, [el('tr', {}, ['When', 'Who', 'Action', 'Record'].map((h) => el('th', { scope: 'col', text: h })))]),
+        ]);
+        const body = el('tbody');
+        page.items.forEach((event) => {
+          body.appendChild(
+            el('tr', {}, [
+              el('td', { text: dateTimeOf(event.at) }),
+              el('td', { text: event.actorName + ' (' + (ROLE_NAMES[event.actorRole] || event.actorRole) + ')' }),
+              el('td', { text: event.action }),
+              el('td', { text: event.resourceType.replace(/_/g, ' ') + (event.resourceId ? ' ' + event.resourceId : '') }),
+            ]),
+          );
+        });
+        table.appendChild(body);
+        area.appendChild(table);
+      })
+      .catch((error) => {
+        clear(area);
+        showError(explain(error));
+      });
   }
 
   function compareRuns(event) {
@@ -1256,6 +1373,11 @@
     $('mode-runs').addEventListener('change', setMode);
     $('mode-plans').addEventListener('change', setMode);
     $('download').addEventListener('click', download);
+    $('runs-team').addEventListener('change', filterRuns);
+    $('audit-team').addEventListener('change', () => {
+      showError('');
+      loadAudit();
+    });
     if (token()) start();
     else showSignedIn(false);
   });

@@ -67,7 +67,9 @@
     const value = formatValue(measure, cell.value);
     td.append(el('span', 'rag ' + (cell.rag ? 'rag-' + cell.rag : 'rag-none'), incomplete && cell.value !== null ? 'at least ' + value : value));
     const counts = el('span', 'sc-counts');
-    counts.append(el('span', 'sc-word', word), el('span', 'sc-fig', formatCount(measure, cell.numerator)), ' ', el('span', 'sc-fig', 'of ' + formatCount(measure, cell.denominator, true)));
+    // The spend known is the floor too: "at least £52,179 of £100,000", as the sheet's numerator says.
+    const floor = incomplete && typeof cell.numerator === 'number' ? 'at least ' : '';
+    counts.append(el('span', 'sc-word', word), el('span', 'sc-fig', floor + formatCount(measure, cell.numerator)), ' ', el('span', 'sc-fig', 'of ' + formatCount(measure, cell.denominator, true)));
     td.append(counts);
     return td;
   }

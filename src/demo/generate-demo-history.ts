@@ -119,10 +119,11 @@ const FOSTER = ['kinship_foster', 'inhouse_foster', 'ifa_foster'] as const;
  * Share of placements more than 20 miles from home, of those whose distance is known, by
  * placement type: the default model's `distanceOver20Miles` (models/england-default.json, each
  * with its source there: DfE, Children looked after in England, placement location, 31 March
- * 2015 rows, and March 2024 for children's homes; test/demo/demo-history.test.ts checks they
- * agree). In-house foster carers live locally (3.8%), agencies place further (32.1%), half of
- * children's homes are more than 20 miles away (49%). A type without a figure takes the share
- * of all placements (19.4%).
+ * 2015 rows, and March 2024 for children's homes; supported accommodation and placed for
+ * adoption from their 2015 median distances, model 1.6.0; test/demo/demo-history.test.ts checks
+ * they agree). In-house foster carers live locally (3.8%), agencies place further (32.1%), half
+ * of children's homes are more than 20 miles away (49%), supported accommodation 10.5%, placed
+ * for adoption 43.6%. A type without a figure takes the share of all placements (19.4%).
  */
 export const DEMO_OVER_20_MILES: Readonly<Record<string, number>> = {
   kinship_foster: 0.123,
@@ -130,8 +131,8 @@ export const DEMO_OVER_20_MILES: Readonly<Record<string, number>> = {
   ifa_foster: 0.321,
   residential: 0.49,
   secure_home: 0.49,
-  supported_accommodation: 0.194,
-  placed_for_adoption: 0.194,
+  supported_accommodation: 0.105,
+  placed_for_adoption: 0.436,
 };
 const OVER_20_MILES_ALL = 0.194;
 /**

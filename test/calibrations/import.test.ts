@@ -71,7 +71,7 @@ t.test('CSV files as multipart: the job calibrates, the report is stored, the mo
   const calibration = read.json();
   t.equal(calibration.jobId, queued.id);
   t.match(calibration.model, { id: 'northvale-calibrated', version: '1.0.0', href: '/v1/models/northvale-calibrated?version=1.0.0' });
-  t.same(calibration.prior, { id: 'england-default', version: '1.5.0' });
+  t.same(calibration.prior, { id: 'england-default', version: '1.6.0' });
   t.same(calibration.parameters, { referenceWindow: { fromYear: 2022, toYear: 2025 }, priorWeight: 60, distancePriorWeight: 20, backtestYear: 2025, authority: 'Northvale', mapping: { id: 'ssda903-default', version: '1.1.0' } });
   t.equal(calibration.sources.length, 32, 'every uploaded file, by name and size');
   t.same(calibration.sources[0], { name: '2018-episodes.csv', bytes: readFileSync(path.join(NORTHVALE, '2018-episodes.csv')).length });
@@ -120,7 +120,7 @@ t.test('CSV files as multipart: the job calibrates, the report is stored, the mo
   const models = (await as('board', { method: 'GET', url: '/v1/models' })).json().items;
   t.match(
     models.map((m: { id: string; version: string }) => `${m.id} ${m.version}`),
-    ['england-default 1.5.0', 'northvale-calibrated 1.0.0'],
+    ['england-default 1.6.0', 'northvale-calibrated 1.0.0'],
   );
   const model = await as('finance', { method: 'GET', url: '/v1/models/northvale-calibrated' });
   t.equal(model.statusCode, 200);

@@ -20,9 +20,9 @@ const CARE_LEAVER = withFlag('care_leaver');
 const NEET = index('independent_neet');
 const sum = (values: Float64Array, states: readonly number[]) => states.reduce((a, s) => a + values[s], 0);
 
-t.test('the default model validates, as england-default 1.5.0 in 2024-25 prices to age 25', async (t) => {
+t.test('the default model validates, as england-default 1.6.0 in 2024-25 prices to age 25', async (t) => {
   t.equal(model.id, 'england-default');
-  t.equal(model.version, '1.5.0');
+  t.equal(model.version, '1.6.0');
   t.equal(model.priceBaseYear, '2024-25');
   t.equal(model.horizonAgeYears, 25);
   t.same(
@@ -252,7 +252,20 @@ t.test('a share over 20 miles from a median distance: the log-logistic fitted to
   t.equal(overTwentyMilesFromMedian(17.8), 0.461);
   // Placed with parents (0.6 miles): 1 / (1 + 33.333^1.33461) = 1 / (1 + 107.76) = 0.0092 → 0.009.
   t.equal(overTwentyMilesFromMedian(0.6), 0.009);
-  t.equal(spec.states.find((s: { id: string }) => s.id === 'placed_with_parents')?.distanceOver20Miles?.share, 0.009, 'the shipped model carries it');
+  // Supported accommodation (4.0 miles): 5^1.33461 = e^(1.60944 × 1.33461) = e^2.14798 = 8.5667; 1 / 9.5667 = 0.1045 → 0.105.
+  t.equal(overTwentyMilesFromMedian(4), 0.105);
+  // Placed for adoption (16.5 miles): 1.21212^1.33461 = e^(0.19237 × 1.33461) = e^0.25674 = 1.2927; 1 / 2.2927 = 0.4362 → 0.436.
+  t.equal(overTwentyMilesFromMedian(16.5), 0.436);
+  const shipped = (id: string) => spec.states.find((s: { id: string }) => s.id === id)?.distanceOver20Miles;
+  t.equal(shipped('placed_with_parents')?.share, 0.009, 'the shipped model carries it');
+  // Model 1.6.0: these two from their medians, not the all-placements 0.194 of 1.5.0.
+  t.equal(shipped('supported_accommodation')?.share, 0.105, 'supported accommodation, from its median');
+  t.equal(shipped('placed_for_adoption')?.share, 0.436, 'placed for adoption, from its median');
+  t.match(shipped('supported_accommodation')?.note, /only the median distance, 4\.0 miles .*10\.5%/);
+  t.match(shipped('placed_for_adoption')?.note, /only the median distance, 16\.5 miles .*43\.6%/);
+  // Only other placements, with neither a share nor a median read, keep the all-placements share.
+  const allPlacements = spec.states.filter((s: { distanceOver20Miles?: { share: number } }) => s.distanceOver20Miles?.share === 0.194).map((s: { id: string }) => s.id);
+  t.same(allPlacements, ['other_placement']);
   // Property: a longer median never gives a smaller share, and every share is in [0, 1].
   fc.assert(
     fc.property(fc.double({ min: 0.01, max: 500, noNaN: true }), fc.double({ min: 0.01, max: 500, noNaN: true }), (a, b) => {
@@ -262,6 +275,45 @@ t.test('a share over 20 miles from a median distance: the log-logistic fitted to
       return x >= 0 && y <= 1 && x <= y;
     }),
   );
+});
+
+/*
+ * The share of children looked after placed more than 20 miles from home, of the stationary stock
+ * from birth computed exactly (as the test of shares by placement type above), each state's
+ * occupancy weighted by its distanceOver20Miles share: the measure the projections report, as a
+ * whole. Published: DfE, Children looked after: a focus on placement location, data set
+ * "Placement distance for CLA", 31 March 2015: 12,820 over 20 miles of 65,920 with a known
+ * distance, 19.4% (the model's own all-placements figure, dfe_placement_location_2024), ±2 points.
+ * By hand from the stock's shares of children looked after (per cent, to 4 places, from this
+ * chain) and the shares over 20 miles: kinship 13.7857 × 0.123 = 1.6956, in-house 26.7254 ×
+ * 0.038 = 1.0156, agency 27.9058 × 0.321 = 8.9578, children's homes 9.9249 × 0.49 = 4.8632,
+ * secure 0.1154 × 0.49 = 0.0565, supported accommodation 10.7611 × 0.105 = 1.1299, placed for
+ * adoption 2.6340 × 0.436 = 1.1484, placed with parents 6.6704 × 0.009 = 0.0600, other 1.4774 ×
+ * 0.194 = 0.2866: 19.2137%. Model 1.5.0 (0.194 for supported accommodation and adoption) gave
+ * 19.5340%: 2.0877 and 0.5110 in place of 1.1299 and 1.1484.
+ */
+t.test('the stock from birth: the share placed more than 20 miles from home against the DfE all-placements figure', async (t) => {
+  const birth = propagateExact(model, { start: 'home', startAgeMonths: 0, endAgeMonths: 18 * 12 });
+  const byState = new Float64Array(model.nStates);
+  for (let m = 0; m < 18 * 12; m++) {
+    const occupancy = occupancyAt(birth, m);
+    for (const s of IN_CARE) byState[s] += occupancy[s];
+  }
+  const shares = new Map(spec.states.map((s: { id: string; distanceOver20Miles?: { share: number } }) => [s.id, s.distanceOver20Miles?.share]));
+  let total = 0;
+  let over = 0;
+  for (const s of IN_CARE) {
+    const q = shares.get(model.states[s].id);
+    t.ok(typeof q === 'number', `${model.states[s].id} has a share`);
+    total += byState[s];
+    over += byState[s] * (q as number);
+  }
+  const pct = (100 * over) / total;
+  t.ok(Math.abs(pct - 19.4) <= 2, `over 20 miles: model ${pct.toFixed(2)}%, DfE 2015 19.4% ± 2`);
+  t.ok(Math.abs(pct - 19.2137) < 5e-4, `pinned by hand: ${pct}`);
+  // The stock's shares the hand sum above uses.
+  const stock = (id: string) => (100 * byState[index(id)]) / total;
+  t.ok(Math.abs(stock('supported_accommodation') - 10.7611) < 5e-5 && Math.abs(stock('placed_for_adoption') - 2.634) < 5e-5 && Math.abs(stock('ifa_foster') - 27.9058) < 5e-5, 'stock shares as in the hand sum');
 });
 
 /*

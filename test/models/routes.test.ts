@@ -16,7 +16,7 @@ t.test('every role with aggregates:read lists the models; no token, no list', as
     const item = response.json().items.find((m: { id: string }) => m.id === 'england-default');
     t.same(item, {
       id: 'england-default',
-      version: '1.5.0',
+      version: '1.6.0',
       name: 'England default',
       priceBaseYear: '2024-25',
       hash: app.catalog.get('england-default')?.hash,
@@ -33,7 +33,7 @@ t.test('getModel returns the model in full; unknown ids and versions are 404, ma
   t.same(response.json(), shipped, 'the file as shipped');
   const listed = (await as('board', { method: 'GET', url: '/v1/models' })).json().items.find((m: { id: string }) => m.id === 'england-default');
   t.equal(modelContentHash(response.json()), listed.hash, 'the content the listed hash vouches for');
-  t.equal((await as('board', { method: 'GET', url: '/v1/models/england-default?version=1.5.0' })).statusCode, 200);
+  t.equal((await as('board', { method: 'GET', url: '/v1/models/england-default?version=1.6.0' })).statusCode, 200);
   const missingVersion = await as('board', { method: 'GET', url: '/v1/models/england-default?version=9.9.9' });
   t.equal(missingVersion.statusCode, 404);
   t.match(missingVersion.json().detail, /england-default 9\.9\.9/);
@@ -57,7 +57,7 @@ t.test('validateModel: 200 with a summary for a valid model', async (t) => {
   t.equal(response.statusCode, 200);
   const { valid, summary } = response.json();
   t.equal(valid, true);
-  t.match(summary, { id: 'england-default', version: '1.5.0', states: 24, ageBands: 7, interventions: 6, priceBaseYear: '2024-25' });
+  t.match(summary, { id: 'england-default', version: '1.6.0', states: 24, ageBands: 7, interventions: 6, priceBaseYear: '2024-25' });
   t.match(summary.hash, /^[0-9a-f]{64}$/);
 });
 

@@ -39,7 +39,7 @@ t.test('runScenario: a job that stores the run; getScenarioRun has the documente
   const run = response.json();
   t.match(run, {
     scenario: { id: 'small-mst', version: '1.0.0', name: 'A small MST team' },
-    model: { id: 'england-default', version: '1.5.0', name: 'England default' },
+    model: { id: 'england-default', version: '1.6.0', name: 'England default' },
     seed: 11,
     runs: 30,
     cohort: { size: 6 },

@@ -13,7 +13,7 @@ import { AGE_BANDS, ageTransitions, monthlyTransitions, WITHIN_STATE_MOVES } fro
  */
 
 export const ENGLAND_DEFAULT_ID = 'england-default';
-export const ENGLAND_DEFAULT_VERSION = '1.5.0';
+export const ENGLAND_DEFAULT_VERSION = '1.6.0';
 
 type EventCostSpec = Static<typeof EventCost>;
 type RateFactorSpec = Static<typeof RateFactor>;
@@ -71,8 +71,9 @@ const OUTCOME_FLAGS_BY_STATE: Record<string, StateSpec['flags']> = {
 /**
  * The chance of being placed more than 20 miles from home, by placement state, of children whose
  * distance is known (DfE placement location tables; see the sources' notes for the counts).
- * Where no figure by placement type was read, the all-placements share stands in, and the note
- * says so.
+ * Where a share by placement type was read it is used; where only the type's median distance was
+ * read, the share comes from overTwentyMilesFromMedian; where neither, the all-placements share
+ * stands in. Each note says which.
  */
 const ALL_PLACEMENTS_OVER_20 = Math.round((12_820 / (53_100 + 12_820)) * 1000) / 1000;
 /**
@@ -116,11 +117,29 @@ const allPlacements = (kind: string) => ({
  * children's homes in 2024. A log-logistic rather than a log-normal because its tail is heavier:
  * far from the median (placed with parents: 0.6 miles) the log-normal with the same fit gives a
  * third of it (0.3% against 0.9%), and a child placed with a parent who lives elsewhere can be
- * far from the home they were taken into care from. Dimensionless share in [0, 1], to 3 places.
+ * far from the home they were taken into care from. Near the median the two agree (supported
+ * accommodation, 4.0 miles: 10.5% and 10.0%; placed for adoption, 16.5 miles: 43.6% and 43.9%).
+ * The fit is of one placement type's spread: on all placements together (median 5.8 miles, a
+ * mixture of types) it gives 16.1% against the 19.4% published, so it is not a check of the whole.
+ * Dimensionless share in [0, 1], to 3 places.
  */
 export function overTwentyMilesFromMedian(medianMiles: number): number {
   const beta = Math.log(42_120 / 7_520) / Math.log(20 / 5.5);
   return round3(1 / (1 + (20 / medianMiles) ** beta));
+}
+/**
+ * A state's distance share from the DfE median distance of its placement type (31 March 2015, the
+ * data set "Median distance for CLA placement types"; no share over 20 miles by these types was
+ * read), by overTwentyMilesFromMedian; `check` says how the fit compares where both are known, and
+ * `lognormal` is the share a log-normal with the same fit gives (to one decimal, per cent).
+ */
+function fromMedian(what: string, medianMiles: number, lognormal: string, check: string) {
+  const share = overTwentyMilesFromMedian(medianMiles);
+  return {
+    share,
+    source: 'dfe_placement_location_2024',
+    note: `${what}, 31 March 2015: no share over 20 miles was read, only the median distance, ${medianMiles.toFixed(1)} miles (DfE, Children looked after: a focus on placement location, data set “Median distance for CLA placement types”); ${(100 * share).toFixed(1)}% from a log-logistic distribution of distance whose shape is fitted to all foster care (median 5.5 miles, 15.1% over 20 miles), which gives 46% for children’s homes against the 49% published. ${check} A log-normal with the same fit gives ${lognormal}. Replace with the DfE row by placement type (data set “Types of placement for CLA by distance locality”) when transcribed.`,
+  };
 }
 
 const DISTANCE_OVER_20_MILES: Record<string, NonNullable<StateSpec['distanceOver20Miles']>> = {
@@ -149,13 +168,20 @@ const DISTANCE_OVER_20_MILES: Record<string, NonNullable<StateSpec['distanceOver
     source: 'nao_residential_distance_2025',
     note: 'Children’s homes’ figure (the DfE groups secure and children’s homes together): with 13 secure units in England the share is probably higher.',
   },
-  supported_accommodation: allPlacements('supported accommodation (median distance 4.0 miles in 2015, so probably lower)'),
-  placed_for_adoption: allPlacements('placements for adoption (median distance 16.5 miles in 2015, so probably higher)'),
-  placed_with_parents: {
-    share: overTwentyMilesFromMedian(0.6),
-    source: 'dfe_placement_location_2024',
-    note: `Placed with parents, 31 March 2015: no share over 20 miles was read, only the median distance, 0.6 miles; ${(100 * overTwentyMilesFromMedian(0.6)).toFixed(1)}% from a log-logistic distribution of distance whose shape is fitted to all foster care (median 5.5 miles, 15.1% over 20 miles), which gives 46% for children’s homes against the 49% published. The tail is uncertain: a log-normal with the same fit gives 0.3%. Replace with the DfE row by placement type when transcribed.`,
-  },
+  // Model 1.6.0: from the medians (1.5.0 had the all-placements 19.4% for both).
+  supported_accommodation: fromMedian(
+    'Independent and semi-independent living arrangements / supported accommodation',
+    4.0,
+    '10.0%',
+    'The median is near foster care’s, so the fit’s tail matters little here.',
+  ),
+  placed_for_adoption: fromMedian(
+    'Placed for adoption',
+    16.5,
+    '43.9%',
+    'The median is near the children’s homes’ (17.8 miles), where the fit is 3 points under the published share, so this may be low too.',
+  ),
+  placed_with_parents: fromMedian('Placed with parents or other person with parental responsibility', 0.6, '0.3%, so the tail is uncertain', 'Far below the median the fit rests on its tail.'),
   other_placement: allPlacements('other placements'),
 };
 

@@ -212,8 +212,12 @@ const round1 = (x: number) => Math.round(x * 10) / 10;
  * with the rest of its vector); absent, the count as computed. An incomplete spend keeps its
  * floor (numerator, value) but has no colour or distance from target: the whole is not known.
  */
-function toCellDto(result: MeasureResult, c: Cell, numerator: Shown, denominator: Shown, hidden: boolean, unpriced?: Shown): CellDto {
+function toCellDto(result: MeasureResult, c: Cell, shownNumerator: Shown, denominator: Shown, hidden: boolean, unpriced?: Shown): CellDto {
   const money = result.definition.kind === 'money';
+  // A count of none, or children over no key workers, can only be 0: a mark beside a shown 0
+  // ("c of 0") withheld nothing and read as a hidden figure (review of 2 December, finding 4).
+  // Not money: a spend beside no budget is a figure of its own.
+  const numerator = !money && denominator === 0 && typeof shownNumerator === 'string' ? 0 : shownNumerator;
   const unpricedChildren = money ? (unpriced ?? c.unpriced ?? 0) : undefined;
   const complete = unpricedChildren === undefined || unpricedChildren === 0;
   const extra = money ? { unpricedChildren: unpricedChildren as Shown, spendComplete: complete } : {};

@@ -90,7 +90,21 @@ function nameTaken(): ConflictError {
   return new ConflictError('Another team already has this name (names are compared ignoring case)', [{ field: 'body/name', reason: 'is already in use' }]);
 }
 
+const UUID_SHAPE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * A name shaped as a team id is refused: where a team is given by id or name (the history CSV's
+ * team column, the filters), an id is read first, so a team so named could never be named
+ * (review of 2 December, finding 4).
+ */
+function checkTeamName(name: string | undefined): void {
+  if (name !== undefined && UUID_SHAPE.test(name.trim())) {
+    throw new UnprocessableError('A team’s name may not look like a team id', [{ field: 'body/name', reason: 'is shaped as a team id (a UUID); ids are read before names, so the team could not be named by it' }]);
+  }
+}
+
 export async function createTeam(db: Kysely<Database>, actor: Actor, input: TeamInputDto): Promise<TeamDto> {
+  checkTeamName(input.name);
   const budget = pence(input.annualBudget, 'body/annualBudget');
   try {
     return await db.transaction().execute(async (trx) => {
@@ -115,6 +129,7 @@ export async function getTeam(db: Kysely<Database>, id: string): Promise<TeamDto
 }
 
 export async function updateTeam(db: Kysely<Database>, actor: Actor, id: string, patch: TeamPatchDto): Promise<TeamDto> {
+  checkTeamName(patch.name);
   const changes: { name?: string; service?: string; annual_budget_pence?: number | null } = {};
   if (patch.name !== undefined) changes.name = patch.name;
   if (patch.service !== undefined) changes.service = patch.service;

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import t from 'tap';
 import { COMPLEMENT, feasibleDomains, type Relation, SMALL_COUNT } from '../../src/export/disclosure.ts';
-import type { Cell } from '../../src/outcomes/scorecard.ts';
-import { protectShare, protectWorkforce } from '../../src/services/scorecard.ts';
+import { type Cell, type MeasureDefinition, type MeasureResult, SCORECARD_MEASURES } from '../../src/outcomes/scorecard.ts';
+import { protectShare, protectWorkforce, shownCells } from '../../src/services/scorecard.ts';
 
 /**
  * Issue 17 review, finding 1: one looked-after child in a team showed the board "0 of <5" for
@@ -74,4 +74,25 @@ t.test('review of 1 December: a key-worker count beside "<5" children is withhel
   // Nothing small: every figure shown, key workers included.
   const all = protectWorkforce([cell(6, 40), cell(7, 40), cell(0, 0), cell(13, 80)], [cell(34, 5), cell(33, 6), cell(0, 0), cell(67, 11)]);
   t.same(all.caseloadDenominator, [5, 6, 0, 11], 'with no hidden children every key-worker count is shown');
+});
+
+t.test('no "c of 0": a withheld count beside a shown 0 is shown 0 (review of 2 December, finding 4)', async (t) => {
+  // Teams A (2 of 40 without a key worker) and B (1 of 3), nobody with no team, the organisation.
+  // protectWorkforce withholds the empty group's 0 as a complement ("c"), beside its denominator 0.
+  const without = [cell(2, 40), cell(1, 3), cell(0, 0), cell(3, 43)];
+  const caseload = [cell(38, 4), cell(2, 1), cell(0, 0), cell(40, 5)];
+  const marks = protectWorkforce(without, caseload);
+  t.equal(marks.withoutNumerator[2], COMPLEMENT, 'the protection itself marks it');
+  t.equal(marks.withoutDenominator[2], 0);
+  const definitions = new Map(SCORECARD_MEASURES.map((d) => [d.id, d]));
+  const result = (id: string, cells: Cell[]): MeasureResult => {
+    const definition = definitions.get(id) as MeasureDefinition;
+    return { definition, thresholds: definition.defaults, teams: cells.slice(0, 2), unassigned: cells[2], organisation: cells[3], trend: [] };
+  };
+  const shown = shownCells([result('without_key_worker', without), result('caseload_per_key_worker', caseload)], true);
+  const noTeam = shown.get('without_key_worker')?.now[2];
+  t.same([noTeam?.numerator, noTeam?.denominator, noTeam?.value], [0, 0, null], 'shown 0 of 0, no figure');
+  // Elsewhere the marks stand: team B's 1 of 3 is "<5 of <5".
+  const b = shown.get('without_key_worker')?.now[1];
+  t.same([b?.numerator, b?.denominator], [SMALL_COUNT, SMALL_COUNT]);
 });

@@ -257,3 +257,15 @@ t.test('review of 1 December: a team id in upper case names the same team (team 
   });
   t.equal(history.statusCode, 200, `history naming the team in upper case: ${history.body.slice(0, 200)}`);
 });
+
+t.test('review of 2 December: a team may not be named as a team id (ids are read before names)', async (t) => {
+  const { as } = await buildTestApp(t);
+  const other = (await as('admin', { method: 'POST', url: '/v1/teams', payload: { name: 'North', service: 'edge_of_care', annualBudget: null } })).json();
+  const made = await as('admin', { method: 'POST', url: '/v1/teams', payload: { name: other.id.toUpperCase(), service: 'edge_of_care', annualBudget: null } });
+  t.equal(made.statusCode, 422);
+  t.same(made.json().errors.map((e: { field: string }) => e.field), ['body/name']);
+  const renamed = await as('admin', { method: 'PATCH', url: `/v1/teams/${other.id}`, payload: { name: '0f0e0d0c-0b0a-4909-8807-060504030201' } });
+  t.equal(renamed.statusCode, 422);
+  t.equal((await as('admin', { method: 'GET', url: '/v1/teams' })).json().items.length, 1, 'nothing stored');
+  t.equal((await as('admin', { method: 'GET', url: `/v1/teams/${other.id}` })).json().name, 'North');
+});

@@ -711,6 +711,15 @@ export function shownCells(results: MeasureResult[], protect: boolean, asOf?: st
   const caseload = results.find((r) => r.definition.id === 'caseload_per_key_worker');
   if (protect && without && caseload) {
     const w = protectWorkforce(setOf(without), setOf(caseload));
+    // A group of no young people shown as such (n = 0): its other three counts can only be 0
+    // (w ≤ n; children with a key worker k = n − w; key workers ≤ k), so marks there withhold
+    // nothing and read as hidden figures ("c of 0", review of 2 December, finding 4).
+    w.withoutDenominator.forEach((n, i) => {
+      if (n !== 0) return;
+      w.withoutNumerator[i] = 0;
+      w.caseloadNumerator[i] = 0;
+      w.caseloadDenominator[i] = 0;
+    });
     joint.set(without.definition.id, { numerators: w.withoutNumerator, denominators: w.withoutDenominator });
     joint.set(caseload.definition.id, { numerators: w.caseloadNumerator, denominators: w.caseloadDenominator });
   }

@@ -20,7 +20,8 @@ export interface RandomHistoryOptions {
   lengths: [number, number];
 }
 
-const STATES = ['inhouse_foster', 'residential', 'ifa_foster', 'placed_for_adoption', 'home', 'edge_of_care', 'sgo', 'staying_put'] as const;
+// youth_custody: on remand within a period of care when it follows a looked-after episode with no exit reason, outside care otherwise (lookedAfterEpisodes).
+const STATES = ['inhouse_foster', 'residential', 'ifa_foster', 'placed_for_adoption', 'home', 'edge_of_care', 'sgo', 'staying_put', 'youth_custody'] as const;
 const DAY0 = Date.UTC(2022, 0, 1);
 const iso = (days: number) => new Date(DAY0 + days * 86_400_000).toISOString().slice(0, 10);
 

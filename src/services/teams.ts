@@ -485,7 +485,7 @@ function ageOnDay(birthYear: number, birthMonth: number, iso: string): number {
  * so an end on that birthday is allowed). An open episode's maximum is checked on today's age by
  * the caller. Ages count the birthday as the first of the birth month (src/outcomes/measures.ts).
  */
-function episodeAgeError(e: EpisodeInputDto, birthYear: number, birthMonth: number): string | null {
+function episodeAgeError(e: { startDate: string; endDate?: string | undefined; careState: string }, birthYear: number, birthMonth: number): string | null {
   const state = careStates.get(e.careState);
   if (!state) return null;
   if (state.minAgeYears !== undefined) {
@@ -504,7 +504,23 @@ function episodeAgeError(e: EpisodeInputDto, birthYear: number, birthMonth: numb
   return null;
 }
 
-function ordinal(n: number): string {
+/**
+ * Each episode of a history read against a date of birth: why it breaks the rules that tie
+ * episodes to age (starting before the month of birth; episodeAgeError: starting before its
+ * state's minimum age, or, ended, running past its maximum), or null. Dates YYYY-MM-DD, the
+ * birthday the first of the birth month. The open episode's maximum age is the record's rule
+ * (checkYoungPersonRules, on today). Pure; answers in the episodes' order.
+ */
+export function historyAgeProblems(episodes: ReadonlyArray<{ startDate: string; endDate?: string | undefined; careState: string }>, birthYear: number, birthMonth: number): Array<string | null> {
+  const born = birthdayAt(birthYear, birthMonth, 0);
+  return episodes.map((e) => {
+    if (e.startDate < born) return `this episode starts on ${e.startDate}, before the month of birth (${born.slice(0, 7)})`;
+    return episodeAgeError(e, birthYear, birthMonth);
+  });
+}
+
+/** 1st, 2nd, 3rd, 4th … 11th, 12th, 13th … 21st. */
+export function ordinal(n: number): string {
   const tens = n % 100;
   const suffix = tens >= 11 && tens <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th');
   return `${n}${suffix}`;

@@ -2,8 +2,11 @@ import t from 'tap';
 import type { ScenarioFileEntry } from '../../src/catalog/scenario-catalog.ts';
 import type { ScenarioSpec } from '../../src/catalog/scenario-schema.ts';
 import { systemActor } from '../../src/db/repositories/audit.ts';
+import { insertScenario } from '../../src/db/repositories/scenarios.ts';
+import { checkCohortTeams } from '../../src/services/scenarios.ts';
 import { deleteTeam } from '../../src/services/teams.ts';
 import { buildTestApp, type TestApp } from '../helpers/app.ts';
+import { usingPostgres } from '../helpers/database.ts';
 import { smallScenario } from '../scenarios/fixtures.ts';
 
 /**
@@ -89,3 +92,61 @@ t.test('deleteTeam: a file scenario in scenarios/ naming the team refuses the de
   await deleteTeam(app.db, systemActor, west, { list: () => [other] });
   t.equal((await as('finance', { method: 'GET', url: `/v1/teams/${west}` })).statusCode, 404);
 });
+
+t.test(
+  'a scenario stored while its team is deleted: one of the two is refused, never neither',
+  { skip: usingPostgres ? false : 'needs PostgreSQL: two connections at once (PGlite has one)' },
+  async (t) => {
+    const { app, as } = await buildTestApp(t);
+    const pause = () => {
+      let open!: () => void;
+      const opened = new Promise<void>((resolve) => (open = resolve));
+      return { open, opened };
+    };
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+    // 1. The delete holds the team's row (deleteTeam's first step) when the scenario is stored: the
+    // store waits for it, then finds no team (422). Main read the team without waiting: 201, a
+    // stored scenario naming a deleted team.
+    const north = await team(as, 'North');
+    const locked = pause();
+    const release = pause();
+    const deleting = app.db.transaction().execute(async (trx) => {
+      await trx.selectFrom('teams').select('id').where('id', '=', north).forUpdate().execute();
+      locked.open();
+      await release.opened;
+      await trx.deleteFrom('teams').where('id', '=', north).execute();
+    });
+    await locked.opened;
+    const storing = as('commissioning', { method: 'POST', url: '/v1/scenarios', payload: smallScenario({ id: 'north', cohort: { teams: [north] } }) });
+    await sleep(300);
+    release.open();
+    await deleting;
+    const stored = await storing;
+    t.equal(stored.statusCode, 422, stored.body);
+    t.same(stored.json().errors, [{ field: 'body/cohort/teams/0', reason: `names no team (${north})` }]);
+
+    // 2. The scenario is being stored (its teams share-locked, its row written, not yet committed)
+    // when the delete comes: the delete waits, then finds the scenario (409). Without the lock
+    // taken first the delete counted no scenario, then deleted the team once the store committed.
+    const south = await team(as, 'South');
+    const written = pause();
+    const commit = pause();
+    const spec = smallScenario({ id: 'south', cohort: { teams: [south] } }) as unknown as ScenarioSpec;
+    const storingSouth = app.db.transaction().execute(async (trx) => {
+      await checkCohortTeams(trx, spec, 'body', true);
+      await insertScenario(trx, { id: 'south', version: '1.0.0', spec: JSON.stringify(spec), hash: 'h', origin: 'api', created_by: null });
+      written.open();
+      await commit.opened;
+    });
+    await written.opened;
+    const deletingSouth = as('admin', { method: 'DELETE', url: `/v1/teams/${south}` });
+    await sleep(300);
+    commit.open();
+    await storingSouth;
+    const refused = await deletingSouth;
+    t.equal(refused.statusCode, 409, refused.body);
+    t.same(refused.json().errors, [{ field: 'params/id', reason: 'is named in cohort.teams of scenario south version 1.0.0' }]);
+    t.equal((await as('finance', { method: 'GET', url: `/v1/teams/${south}` })).statusCode, 200);
+  },
+);

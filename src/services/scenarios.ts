@@ -4,7 +4,7 @@ import { modelNamedBy, RESERVED_SCENARIO_IDS, scenarioContentHash, type Scenario
 import type { ScenarioSpec } from '../catalog/scenario-schema.ts';
 import { validateScenario } from '../catalog/validate-scenario.ts';
 import { type Actor, appendAuditEvent } from '../db/repositories/audit.ts';
-import { findScenarioVersions, insertScenario, listStoredScenarios, lockScenarioId } from '../db/repositories/scenarios.ts';
+import { findScenarioVersions, insertScenario, listScenarioVersionsNamingTeam, listStoredScenarios, lockScenarioId } from '../db/repositories/scenarios.ts';
 import type { Database, ScenarioRow } from '../db/schema.ts';
 import type { ScenarioDocumentDto, ScenarioSummaryDto } from '../schemas/scenarios.ts';
 import { ConflictError, type FieldError, NotFoundError, UnprocessableError } from './errors.ts';
@@ -125,15 +125,50 @@ export function cohortTeams(teams: readonly string[]): { ids: string[]; none: bo
  * Refuses a cohort naming a team that does not exist (422, each such team named as
  * `${prefix}/cohort/teams/${k}`): a mistake, not an empty team, as GET /v1/young-people?team=
  * treats it. `prefix`: 'body' when the scenario is stored, 'scenario' when it is run (a file
- * scenario is only checked then, and a team may be deleted after a scenario naming it is stored).
+ * scenario is only checked then; and a team deleted before deleteTeam refused teams named by
+ * stored scenarios, or named by a file edited since, is gone when its scenario runs).
+ * `lock`: when storing, the teams found stay share-locked until the transaction ends, so a
+ * deleteTeam at the same moment (which locks the team's row) either waits and then finds this
+ * scenario naming the team (409), or runs first and this check finds no team (422).
  */
-export async function checkCohortTeams(db: Kysely<Database>, spec: Pick<ScenarioSpec, 'cohort'>, prefix: 'body' | 'scenario'): Promise<void> {
+export async function checkCohortTeams(db: Kysely<Database>, spec: Pick<ScenarioSpec, 'cohort'>, prefix: 'body' | 'scenario', lock = false): Promise<void> {
   const named = spec.cohort.teams ?? [];
   const { ids } = cohortTeams(named);
   if (ids.length === 0) return;
-  const found = new Set((await db.selectFrom('teams').select('id').where('id', 'in', ids).execute()).map((row) => row.id.toLowerCase()));
+  const query = db.selectFrom('teams').select('id').where('id', 'in', ids);
+  const found = new Set((await (lock ? query.forShare() : query).execute()).map((row) => row.id.toLowerCase()));
   const errors: FieldError[] = named.flatMap((team, k) => (team !== 'none' && !found.has(team.toLowerCase()) ? [{ field: `${prefix}/cohort/teams/${k}`, reason: `names no team (${team})` }] : []));
   if (errors.length > 0) throw new UnprocessableError(`The cohort names ${errors.length === 1 ? 'a team that does' : `${errors.length} teams that do`} not exist`, errors);
+}
+
+/** A scenario version that names a team in its cohort (scenariosNamingTeam). */
+export interface ScenarioNamingTeam {
+  id: string;
+  version: string;
+  origin: 'file' | 'api';
+  /** The file in scenarios/ when the version is a file's as it is now; null otherwise. */
+  file: string | null;
+}
+
+/**
+ * Every scenario version whose cohort.teams names the team `teamId` (any case): those stored in
+ * the database (through the API, and file versions that were run) and the files in scenarios/ as
+ * they are now; by id, then version (lowest first). Each of them would answer 422 when run if the
+ * team went (checkCohortTeams), and a stored version never changes, so deleteTeam refuses while
+ * any names it.
+ */
+export async function scenariosNamingTeam(db: Kysely<Database>, files: Pick<ScenarioFiles, 'list'>, teamId: string): Promise<ScenarioNamingTeam[]> {
+  const team = teamId.toLowerCase();
+  const found = new Map<string, ScenarioNamingTeam>();
+  for (const row of await listScenarioVersionsNamingTeam(db, team)) {
+    found.set(`${row.id}@${row.version}`, { id: row.id, version: row.version, origin: row.origin as 'file' | 'api', file: null });
+  }
+  for (const file of files.list()) {
+    if ((file.spec.cohort.teams ?? []).some((t) => t.toLowerCase() === team)) {
+      found.set(`${file.id}@${file.version}`, { id: file.id, version: file.version, origin: 'file', file: file.file });
+    }
+  }
+  return [...found.values()].sort((a, b) => (a.id === b.id ? compareVersions(a.version, b.version) : a.id < b.id ? -1 : 1));
 }
 
 /** Checks a scenario body against its schema and the model it names; errors point into `body`. */
@@ -160,6 +195,9 @@ async function store(deps: ScenarioDeps, actor: Actor, spec: ScenarioSpec, actio
   const hash = scenarioContentHash(spec);
   const row = await deps.db.transaction().execute(async (trx) => {
     await lockScenarioId(trx, spec.id);
+    // In the transaction, holding the teams named: a team deleted at the same moment is either
+    // refused (this scenario names it) or found gone here.
+    await checkCohortTeams(trx, spec, 'body', true);
     check(await findScenarioVersions(trx, spec.id));
     const inserted = await insertScenario(trx, { id: spec.id, version: spec.version, spec: JSON.stringify(spec), hash, origin: 'api', created_by: actor.tokenId });
     await appendAuditEvent(trx, actor, {
@@ -176,7 +214,6 @@ async function store(deps: ScenarioDeps, actor: Actor, spec: ScenarioSpec, actio
 /** Stores a new scenario: its id must be new (a file's id, or one already stored, is a conflict). */
 export async function createScenario(deps: ScenarioDeps, actor: Actor, input: unknown): Promise<ScenarioDocumentDto> {
   const spec = checkScenarioBody(deps.catalog, input);
-  await checkCohortTeams(deps.db, spec, 'body');
   const file = deps.files.get(spec.id);
   if (file) throw readOnlyFile(spec.id, file.file);
   return store(deps, actor, spec, 'scenario.create', (stored) => {
@@ -198,7 +235,6 @@ export async function updateScenario(deps: ScenarioDeps, actor: Actor, id: strin
   if (file) throw readOnlyFile(id, file.file);
   const spec = checkScenarioBody(deps.catalog, input);
   if (spec.id !== id) throw new UnprocessableError(`The body is scenario ${spec.id}, not ${id}`, [{ field: 'body/id', reason: `must be "${id}", the scenario being updated` }]);
-  await checkCohortTeams(deps.db, spec, 'body');
   return store(deps, actor, spec, 'scenario.update', (stored) => {
     if (stored.length === 0) throw new NotFoundError('Scenario', id);
     if (stored.some((row) => row.origin === 'file')) throw readOnlyFile(id, null);

@@ -13,6 +13,7 @@ import {
   deleteEpisodesOf,
   deleteTeamRow,
   findTeamById,
+  findTeamByIdForUpdate,
   insertEpisodes,
   insertTeam,
   listEpisodesOf,
@@ -31,6 +32,8 @@ import { type EntryKind, type ExitReason, isLookedAfterState, type LeaverActivit
 import { placementPriceOn } from './scorecard.ts';
 import { BadRequestError, ConflictError, type FieldError, GoneError, NotFoundError, UnprocessableError } from './errors.ts';
 import { controlCharacterReason } from './input-rules.ts';
+import { scenariosNamingTeam } from './scenarios.ts';
+import type { ScenarioFiles } from '../catalog/scenario-catalog.ts';
 import { wholePenceError } from '../finance/money.ts';
 import { yieldToEventLoop } from '../db/yield.ts';
 
@@ -147,15 +150,35 @@ export async function updateTeam(db: Kysely<Database>, actor: Actor, id: string,
   }
 }
 
-/** A team with young people in it is not deleted (409): move them first, so no record points nowhere. */
-export async function deleteTeam(db: Kysely<Database>, actor: Actor, id: string): Promise<void> {
+/**
+ * Deletes a team no one refers to; otherwise 409 naming `params/id`, nothing deleted:
+ * - young people in it (stored, not erased): move them first, so no record points nowhere;
+ * - history episodes under it: they count the past under it;
+ * - a scenario version whose cohort.teams names it (stored, or a file in scenarios/, as `files`
+ *   holds them): a stored version never changes and may be run again, and would then answer 422
+ *   (its team gone); the 409 names each version (`{field: 'params/id', reason}` one a version).
+ * A team that cannot go can be renamed. 404 when there is no such team.
+ */
+export async function deleteTeam(db: Kysely<Database>, actor: Actor, id: string, files: Pick<ScenarioFiles, 'list'>): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    if (!(await findTeamById(trx, id))) throw new NotFoundError('Team', id);
+    // Locked: a scenario stored at the same moment share-locks the teams it names (checkCohortTeams).
+    if (!(await findTeamByIdForUpdate(trx, id))) throw new NotFoundError('Team', id);
     const members = await countTeamMembers(trx, id);
     if (members > 0) throw new ConflictError(`The team still has young people (${members} records); move them to another team first`, [{ field: 'params/id', reason: `names a team with ${members} young people` }]);
     // Its history episodes keep the past counted under it; deleting it would rewrite the scorecard's past.
     const episodes = await countTeamEpisodes(trx, id);
     if (episodes > 0) throw new ConflictError(`The team is named on ${episodes} history episodes, which count the past under it; rename it instead, or move those episodes to another team first`, [{ field: 'params/id', reason: `names a team on ${episodes} history episodes` }]);
+    const scenarios = await scenariosNamingTeam(trx, files, id);
+    if (scenarios.length > 0) {
+      const named = scenarios.map((s) => `${s.id} ${s.version}`);
+      throw new ConflictError(
+        `The team is named in the cohort of ${scenarios.length === 1 ? 'a scenario' : `${scenarios.length} scenario versions`} (${named.length > 5 ? `${named.slice(0, 5).join(', ')} …` : named.join(', ')}), which would no longer run without it; a stored scenario version never changes, so rename the team instead`,
+        scenarios.map((s) => ({
+          field: 'params/id',
+          reason: `is named in cohort.teams of scenario ${s.id} version ${s.version}${s.file === null ? '' : ` (scenarios/${s.file})`}`,
+        })),
+      );
+    }
     await deleteTeamRow(trx, id);
     await appendAuditEvent(trx, actor, { action: 'team.delete', resourceType: 'team', resourceId: id, detail: {} });
   });
@@ -496,7 +519,7 @@ function ageOnDay(birthYear: number, birthMonth: number, iso: string): number {
  * so an end on that birthday is allowed). An open episode's maximum is checked on today's age by
  * the caller. Ages count the birthday as the first of the birth month (src/outcomes/measures.ts).
  */
-function episodeAgeError(e: EpisodeInputDto, birthYear: number, birthMonth: number): string | null {
+function episodeAgeError(e: { startDate: string; endDate?: string | undefined; careState: string }, birthYear: number, birthMonth: number): string | null {
   const state = careStates.get(e.careState);
   if (!state) return null;
   if (state.minAgeYears !== undefined) {
@@ -515,7 +538,23 @@ function episodeAgeError(e: EpisodeInputDto, birthYear: number, birthMonth: numb
   return null;
 }
 
-function ordinal(n: number): string {
+/**
+ * Each episode of a history read against a date of birth: why it breaks the rules that tie
+ * episodes to age (starting before the month of birth; episodeAgeError: starting before its
+ * state's minimum age, or, ended, running past its maximum), or null. Dates YYYY-MM-DD, the
+ * birthday the first of the birth month. The open episode's maximum age is the record's rule
+ * (checkYoungPersonRules, on today). Pure; answers in the episodes' order.
+ */
+export function historyAgeProblems(episodes: ReadonlyArray<{ startDate: string; endDate?: string | undefined; careState: string }>, birthYear: number, birthMonth: number): Array<string | null> {
+  const born = birthdayAt(birthYear, birthMonth, 0);
+  return episodes.map((e) => {
+    if (e.startDate < born) return `this episode starts on ${e.startDate}, before the month of birth (${born.slice(0, 7)})`;
+    return episodeAgeError(e, birthYear, birthMonth);
+  });
+}
+
+/** 1st, 2nd, 3rd, 4th … 11th, 12th, 13th … 21st. */
+export function ordinal(n: number): string {
   const tens = n % 100;
   const suffix = tens >= 11 && tens <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th');
   return `${n}${suffix}`;

@@ -13,7 +13,7 @@ import {
   listYoungPeople as listYoungPeopleRows,
   updateYoungPersonAtVersion,
 } from '../db/repositories/young-people.ts';
-import type { Database, NewYoungPersonRow, YoungPersonRow } from '../db/schema.ts';
+import type { CareEpisodeRow, Database, NewYoungPersonRow, YoungPersonRow } from '../db/schema.ts';
 import type {
   ClosureReason,
   ErasedYoungPersonDto,
@@ -27,7 +27,7 @@ import { canonicalKeyWorkerReference } from '../schemas/young-people.ts';
 import { type EntryKind, isLookedAfterState } from '../outcomes/measures.ts';
 import { deleteEpisodesOf } from '../db/repositories/teams.ts';
 import { listEpisodesOf } from '../db/repositories/teams.ts';
-import { checkTeamExists, closeCaseInHistory, recordChangeInHistory, reopenCaseInHistory } from './teams.ts';
+import { checkTeamExists, closeCaseInHistory, historyAgeProblems, ordinal, recordChangeInHistory, reopenCaseInHistory } from './teams.ts';
 import { BadRequestError, ConflictError, type FieldError, GoneError, NotFoundError, UnprocessableError } from './errors.ts';
 
 /** Records are kept from birth to the 26th birthday: the leaving-care duties run to 25. */
@@ -103,6 +103,16 @@ export function checkYoungPersonRules(record: YoungPersonInputDto, today: Date):
   if (placement) {
     if (placement.startDate > todayIso) errors.push({ field: '/placement/startDate', reason: 'is in the future' });
     else if (placement.startDate < firstDayOfBirthMonth(record)) errors.push({ field: '/placement/startDate', reason: 'is before the month of birth' });
+    else if (state?.minAgeYears !== undefined && placement.type === record.careState) {
+      // The history's episode of this placement starts on its startDate (recordChangeInHistory,
+      // firstEpisodeRow): begun before the state's minimum age it breaks the rule a PUT or CSV
+      // history is held to (supported accommodation is for 16- and 17-year-olds only).
+      const from = firstDayOfBirthMonth({ birthYear: record.birthYear + state.minAgeYears, birthMonth: record.birthMonth });
+      if (placement.startDate < from) {
+        const at = ageInYears(record.birthYear, record.birthMonth, new Date(`${placement.startDate}T00:00:00Z`));
+        errors.push({ field: '/placement/startDate', reason: `is before the ${ordinal(state.minAgeYears)} birthday (${from}): ${state.id} is for ages ${state.minAgeYears} and over, and this placement would start at age ${at}` });
+      }
+    }
     checkWholePence(placement.weeklyPrice, '/placement/weeklyPrice', errors);
     checkChanges(
       (placement.priceChanges ?? []).map((c) => ({ from: c.from, amount: c.weeklyPrice })),
@@ -358,6 +368,10 @@ export async function updateYoungPerson(
       const errors = checkYoungPersonRules(merged, today);
       if (errors.length > 0) throw new UnprocessableError('The updated record would break the rules of a young person’s record', withPrefix('body', errors));
       const closing = closingChange(current, merged);
+      // A new date of birth is read against the history as well (below): the history as it stood, to
+      // refuse only what this change breaks (a history written before a rule is not held against it).
+      const birthChanged = merged.birthYear !== current.birthYear || merged.birthMonth !== current.birthMonth;
+      const historyBefore = birthChanged ? await listEpisodesOf(trx, id) : [];
       // A closed case's state and placement are as they were when it closed: change them before
       // closing or after reopening, so the history's open episode is never reopened by accident.
       if (merged.closedOn !== undefined && changedFields.some((f) => f === 'careState' || f === 'placement')) {
@@ -383,6 +397,11 @@ export async function updateYoungPerson(
       await recordChangeInHistory(trx, id, current, merged, isoDay(today), patch.entryToCare);
       if (closing === 'close' || closing === 'move') await closeCaseInHistory(trx, id, merged.closedOn as string, merged.closedReason as ClosureReason);
       if (closing === 'reason') await closeCaseInHistory(trx, id, merged.closedOn as string, merged.closedReason as ClosureReason, true);
+      if (birthChanged) {
+        const field = merged.birthYear !== current.birthYear ? 'body/birthYear' : 'body/birthMonth';
+        const against = birthAgainstHistory(id, historyBefore, await listEpisodesOf(trx, id), current, merged, field);
+        if (against.length > 0) throw new UnprocessableError('The new date of birth puts the history outside the age rules of its care states', against);
+      }
       await appendAuditEvent(trx, actor, {
         action: 'young_person.update',
         resourceType: 'young_person',
@@ -397,6 +416,35 @@ export async function updateYoungPerson(
     if (isUniqueViolation(error)) throw referenceTaken('body/reference');
     throw error;
   }
+}
+
+/**
+ * Why a new date of birth (`after`; `before` the stored one) breaks the history of young person
+ * `id` (`episodesAfter`, oldest first, as written by the change): each episode that starts before
+ * the month of birth, or outside its care state's ages (historyAgeProblems, the rules PUT
+ * /v1/young-people/{id}/history and the CSV history import hold), and did not already (the same
+ * episode, unchanged, breaking a rule under the old date of birth, in `episodesBefore`), as one
+ * `{field, reason}` an episode, `field` the date-of-birth field changed. Pure.
+ */
+export function birthAgainstHistory(
+  id: string,
+  episodesBefore: readonly CareEpisodeRow[],
+  episodesAfter: readonly CareEpisodeRow[],
+  before: Pick<YoungPersonInputDto, 'birthYear' | 'birthMonth'>,
+  after: Pick<YoungPersonInputDto, 'birthYear' | 'birthMonth'>,
+  field: string,
+): FieldError[] {
+  const asEpisode = (e: CareEpisodeRow) => ({ startDate: e.start_date, endDate: e.end_date ?? undefined, careState: e.care_state });
+  const key = (e: CareEpisodeRow) => JSON.stringify([e.id, e.start_date, e.end_date, e.care_state]);
+  const oldProblems = historyAgeProblems(episodesBefore.map(asEpisode), before.birthYear, before.birthMonth);
+  const brokenBefore = new Set(episodesBefore.filter((_, i) => oldProblems[i] !== null).map(key));
+  const problems = historyAgeProblems(episodesAfter.map(asEpisode), after.birthYear, after.birthMonth);
+  return episodesAfter.flatMap((e, i) => {
+    const problem = problems[i];
+    if (problem === null || brokenBefore.has(key(e))) return [];
+    const span = `${e.care_state} from ${e.start_date}${e.end_date === null ? '' : ` to ${e.end_date}`}`;
+    return [{ field, reason: `puts history episode ${i} (${span}) outside its rules: ${problem}; correct the history first (PUT /v1/young-people/${id}/history) so that it holds for both dates of birth` }];
+  });
 }
 
 /** What a change does to the case: closes it, reopens it, moves its closing day, changes only the reason, or none of these. */

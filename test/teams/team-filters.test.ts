@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import t from 'tap';
+import { deleteTeamRow } from '../../src/db/repositories/teams.ts';
 import { buildCohort, planScenarioRun } from '../../src/services/scenario-runs.ts';
 import { findScenario } from '../../src/services/scenarios.ts';
 import { buildTestApp, type TestApp } from '../helpers/app.ts';
@@ -84,9 +85,13 @@ t.test('a scenario cohort by team: only those teams’ young people (and none: t
   const everyoneRun = await run('everyone');
   t.equal(everyoneRun.cohort.size, 5);
 
-  // The team may go (nobody is in it, no history names it); its stored scenario then fails to run,
-  // naming the field, and its run stays findable by the team's id.
-  t.equal((await as('admin', { method: 'DELETE', url: `/v1/teams/${gone}` })).statusCode, 204);
+  // The team is not deleted while a stored scenario names it (test/teams/team-delete-scenarios.test.ts).
+  // One deleted before that rule (or named by a file edited since) is gone when its scenario runs:
+  // the run fails, naming the field, and the team's run stays findable by its id.
+  const kept = await as('admin', { method: 'DELETE', url: `/v1/teams/${gone}` });
+  t.equal(kept.statusCode, 409, 'named by gone-or-none: not deleted');
+  t.same(kept.json().errors, [{ field: 'params/id', reason: 'is named in cohort.teams of scenario gone-or-none version 1.0.0' }]);
+  await deleteTeamRow(app.db, gone);
   const refused = await as('commissioning', { method: 'POST', url: '/v1/scenarios/gone-or-none/runs', payload: { runs: 10 } });
   t.equal(refused.statusCode, 422, 'a run naming a deleted team: 422 at once');
   t.match(refused.headers['content-type'], /application\/problem\+json/);

@@ -16,6 +16,18 @@ export async function listStoredScenarios(db: Kysely<Database>): Promise<Scenari
 }
 
 /**
+ * The stored scenario versions (through the API, or files that were run) whose cohort.teams names
+ * `team` (a team id in lower case; ids are compared in lower case, as written in any case).
+ */
+export async function listScenarioVersionsNamingTeam(db: Kysely<Database>, team: string): Promise<Array<Pick<ScenarioRow, 'id' | 'version' | 'origin'>>> {
+  return db
+    .selectFrom('scenarios')
+    .select(['id', 'version', 'origin'])
+    .where(sql<boolean>`exists (select 1 from json_array_elements_text(coalesce(scenarios.spec->'cohort'->'teams', '[]'::json)) as named(team) where lower(named.team) = ${team})`)
+    .execute();
+}
+
+/**
  * Serialises writers of one scenario id until the transaction ends, so "the new version is
  * above the latest" holds when two updates arrive at once.
  */

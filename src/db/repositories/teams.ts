@@ -12,6 +12,15 @@ export async function findTeamById(db: Kysely<Database>, id: string): Promise<Te
   return db.selectFrom('teams').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+/**
+ * The team, its row locked until the transaction ends (deleteTeam): a scenario stored at the same
+ * moment takes a share lock on the teams it names (checkCohortTeams), so one of the two waits and
+ * then sees the other's outcome.
+ */
+export async function findTeamByIdForUpdate(db: Kysely<Database>, id: string): Promise<TeamRow | undefined> {
+  return db.selectFrom('teams').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
 export async function listTeamRows(db: Kysely<Database>, filter: { service?: string | undefined } = {}): Promise<TeamRow[]> {
   let query = db.selectFrom('teams').selectAll();
   if (filter.service !== undefined) query = query.where('service', '=', filter.service);

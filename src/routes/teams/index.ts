@@ -82,13 +82,15 @@ export default async function teamRoutes(instance: FastifyInstance) {
       schema: {
         operationId: 'deleteTeam',
         tags: ['teams'],
-        summary: 'Delete a team with no young people and named on no history episode (409 otherwise)',
+        summary: 'Delete a team with no young people, named on no history episode and in no scenario’s cohort (409 otherwise)',
+        description:
+          'A team is not deleted (409 naming `params/id`, nothing deleted) while young people are in it, history episodes name it (they count the past under it), or a scenario version names it in `cohort.teams` (stored through the API, a file in scenarios/, or a file version that was run): a stored version never changes and would no longer run. The 409 names each such scenario version. Rename the team instead.',
         params: IdParams,
         response: { 204: Type.Null(), ...standardErrors, ...notFound, ...conflict },
       },
     },
     async (request, reply) => {
-      await deleteTeam(fastify.db, request.actor, request.params.id);
+      await deleteTeam(fastify.db, request.actor, request.params.id, fastify.scenarios);
       return reply.code(204).send(null);
     },
   );

@@ -91,6 +91,10 @@ t.test('runs and audit events by team on the page, as each role may see them', a
   await page.getByRole('button', { name: 'Sign out' }).click();
   await signIn('admin');
   await page.locator('#audit-table').waitFor();
+  // The young people's search offers "No team" beside the teams (GET /v1/young-people?team=none).
+  // (The teams follow when the plans' search is opened.)
+  t.same((await page.locator('#search-team option').allTextContents()).slice(0, 2), ['Any', 'No team']);
+  t.equal(await page.locator('#search-team option').nth(1).getAttribute('value'), 'none');
   const auditTeam = page.getByLabel('Events for team');
   t.same(await auditTeam.locator('option').allTextContents(), ['All events', 'North', 'South'], 'all, then the teams (the log answers no “no team”)');
   const everything = (await as('admin', { method: 'GET', url: '/v1/audit-events?limit=50' })).json();

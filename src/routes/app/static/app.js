@@ -1119,7 +1119,8 @@
   /** The teams for the search form (listTeams); the list is filtered by team id. */
   function loadTeams() {
     const select = $('search-team');
-    if (select.options.length > 1) return;
+    // "Any" and "No team" (?team=none) are in the page; the teams follow once.
+    if (select.options.length > 2) return;
     api('/v1/teams')
       .then((answer) => {
         answer.items.forEach((team) => {

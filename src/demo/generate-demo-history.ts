@@ -282,7 +282,12 @@ export function generateDemoHistory(cohort = generateDemoCohort(), seed = DEMO_H
       const suitable = r.careState === 'homeless' || r.careState === 'adult_custody' ? false : r.careState === 'independent_neet' ? chance(0.9) : chance(0.98);
       episodes.push({ startDate: eighteen, careState: r.careState, newPlacement: false, leaverActivity: activity, accommodationSuitable: suitable, team: TEAM_OF.leaving.name });
     } else {
-      team = r.careState === 'edge_of_care' ? 'edge' : 'family';
+      // Remanded to youth detention accommodation (legal status youth_justice_remand): looked
+      // after on remand (LASPO 2012 s104), so under a looked-after team, and either continuing the
+      // period of care before it (no exit from it) or, from home, an unplanned entry to care, as
+      // the service records a remand entered through the record (src/services/teams.ts, onRemand).
+      const remand = r.careState === 'youth_custody' && r.legalStatus === 'youth_justice_remand';
+      team = r.careState === 'edge_of_care' ? 'edge' : remand ? 'north' : 'family';
       const since = [addMonthsToIsoDate(AS_OF, -integer(1, 14)), born].sort()[1];
       // Many came out of a period of care in the last two years (DfE CLA 2024: about a third of
       // the children looked after leave care in a year; of those who leave, about 9% by adoption
@@ -294,9 +299,19 @@ export function generateDemoHistory(cohort = generateDemoCohort(), seed = DEMO_H
         const young = Number(since.slice(0, 4)) - r.birthYear < 12;
         const exitReason = young && chance(0.5) ? (chance(0.55) ? 'special_guardianship' : 'adoption') : !young && chance(0.15) ? 'special_guardianship' : chance(0.85) ? 'returned_home' : 'child_arrangements_order';
         const placed = pick(FOSTER);
-        episodes.push({ startDate: careStart, endDate: since, careState: placed, newPlacement: true, ...demoDistance(placed, random), entry: chance(0.5) ? 'unplanned_emergency' : 'planned', exitReason, team: pastCareTeam() });
+        episodes.push({
+          startDate: careStart,
+          endDate: since,
+          careState: placed,
+          newPlacement: true,
+          ...demoDistance(placed, random),
+          entry: chance(0.5) ? 'unplanned_emergency' : 'planned',
+          ...(remand ? {} : { exitReason }),
+          team: pastCareTeam(),
+        });
       }
-      episodes.push({ startDate: since, careState: r.careState, newPlacement: false, team: TEAM_OF[team].name });
+      const inCareBefore = remand && episodes.length > 0;
+      episodes.push({ startDate: since, careState: r.careState, newPlacement: remand, ...(remand && !inCareBefore ? { entry: 'unplanned_emergency' as const } : {}), team: TEAM_OF[team].name });
     }
     people.set(r.reference, { team: TEAM_OF[team].name, episodes });
     teamPeople.set(team, [...(teamPeople.get(team) ?? []), r]);

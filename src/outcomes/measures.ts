@@ -167,24 +167,33 @@ export function episodeOn(history: { readonly episodes: readonly Episode[] }, da
  */
 const REMAND_STATES: ReadonlySet<string> = new Set(['youth_custody']);
 
+/** A state a child can be remanded in while looked after (REMAND_STATES). */
+export function isRemandState(state: string): boolean {
+  return REMAND_STATES.has(state);
+}
+
 /**
  * Which episodes are looked after, index for index (`episodes` in start order, as History holds
  * them): an episode in a looked-after state, and a remand: an episode in a custody state
  * (REMAND_STATES) that continues a looked-after episode (which ends the day it starts) carrying no
  * exitReason, so care did not end: the child is looked after on remand (LASPO 2012 s104; SSDA903
- * PLACE R5), and a return from it to a placement is in the same period of care. Custody after an
- * episode that ended care (an exitReason, as a sentence does: REC E9), after a gap, or from
- * outside care is not looked after.
+ * PLACE R5), and a return from it to a placement is in the same period of care; or one carrying
+ * an entry flag: remanded from outside care, which starts a period of care. Custody after an
+ * episode that ended care (an exitReason, as a sentence does: REC E9), or after a gap or from
+ * outside care with no entry flag, is not looked after.
  */
-export function lookedAfterEpisodes(episodes: readonly Pick<Episode, 'careState' | 'startDate' | 'endDate' | 'exitReason'>[]): boolean[] {
+export function lookedAfterEpisodes(episodes: readonly Pick<Episode, 'careState' | 'startDate' | 'endDate' | 'exitReason' | 'entry'>[]): boolean[] {
   const flags: boolean[] = [];
   episodes.forEach((episode, i) => {
     if (isLookedAfterState(episode.careState)) flags.push(true);
+    else if (!REMAND_STATES.has(episode.careState)) flags.push(false);
     else {
       const previous = episodes[i - 1];
-      flags.push(
-        REMAND_STATES.has(episode.careState) && previous !== undefined && flags[i - 1] && previous.exitReason === undefined && previous.endDate !== undefined && previous.endDate === episode.startDate,
-      );
+      const continues = previous !== undefined && flags[i - 1] && previous.exitReason === undefined && previous.endDate !== undefined && previous.endDate === episode.startDate;
+      // Remanded from outside care: the remand starts a period of care (SSDA903 counts a child
+      // remanded, legal status J1, among those who started to be looked after), which the
+      // episode's entry flag records.
+      flags.push(continues || episode.entry !== undefined);
     }
   });
   return flags;
@@ -337,7 +346,10 @@ function careLeaverBirthdays(history: History, period: Period, counted: (episode
   for (const age of [19, 20, 21]) {
     const day = birthday(history, age);
     if (day < period.start || day > period.end || !isCareLeaver(history, day)) continue;
-    const episode = episodeOn(history, day);
+    // In force on the birthday, else the one that ended on it: a case closed on the 21st
+    // birthday (the end of leaving-care support) recorded the activity and accommodation up to
+    // that day, which the care leavers' module reads around the birthday (review of 2 December).
+    const episode = episodeOn(history, day) ?? history.episodes.find((e) => e.endDate === day);
     units.push({ episode, counted: counted(episode) });
   }
   return units;

@@ -28,7 +28,7 @@ import type { CareEpisodeRow, Database, NewCareEpisodeRow, TeamRow } from '../db
 import { validationErrors } from '../plugins/app/problem-details.ts';
 import { type EpisodeDto, type EpisodeInputDto, EpisodeInput, type TeamDto, type TeamInputDto, type TeamPatchDto } from '../schemas/teams.ts';
 import { type ClosureReason, canonicalKeyWorkerReference, type YoungPersonInputDto } from '../schemas/young-people.ts';
-import { type EntryKind, type ExitReason, isLookedAfterState, type LeaverActivity, leaverActivityContradicts, lookedAfterEpisodes } from '../outcomes/measures.ts';
+import { type EntryKind, type ExitReason, isLookedAfterState, type LeaverActivity, leaverActivityContradicts, isRemandState, lookedAfterEpisodes } from '../outcomes/measures.ts';
 import { placementPriceOn } from './scorecard.ts';
 import { BadRequestError, ConflictError, type FieldError, GoneError, NotFoundError, UnprocessableError } from './errors.ts';
 import { controlCharacterReason } from './input-rules.ts';
@@ -385,6 +385,9 @@ const SAME_CARER_PLACEMENTS: ReadonlySet<string> = new Set(['kinship_foster', 'i
  * L) and a move out of a placement state are not placements' business, so not checked here.
  */
 function newPlacementError(e: EpisodeInputDto, continued: EpisodeInputDto | undefined): string | null {
+  if (e.newPlacement === false && isRemandState(e.careState) && continued !== undefined && placementStates.has(continued.careState)) {
+    return `must be true (or absent): a move from ${continued.careState} into ${e.careState} (on remand, still looked after) is a new placement`;
+  }
   if (e.newPlacement !== false || !placementStates.has(e.careState)) return null;
   if (continued === undefined) return 'must be true (or absent) on the first placement of a period of care: it begins a new placement, as the measures count it';
   if (!placementStates.has(continued.careState)) return `must be true (or absent): a return from ${continued.careState} (on remand, still looked after) to ${e.careState} is a new placement`;
@@ -398,9 +401,15 @@ function newPlacementError(e: EpisodeInputDto, continued: EpisodeInputDto | unde
  * measures read them: a looked-after state, or custody on remand within a period of care
  * (lookedAfterEpisodes, src/outcomes/measures.ts).
  */
-function storedLookedAfter<T extends { care_state: string; start_date: string; end_date: string | null; exit_reason: string | null }>(episodes: readonly T[]): Set<T> {
+function storedLookedAfter<T extends { care_state: string; start_date: string; end_date: string | null; exit_reason: string | null; entry: string | null }>(episodes: readonly T[]): Set<T> {
   const flags = lookedAfterEpisodes(
-    episodes.map((e) => ({ careState: e.care_state, startDate: e.start_date, endDate: e.end_date ?? undefined, exitReason: (e.exit_reason ?? undefined) as ExitReason | undefined })),
+    episodes.map((e) => ({
+      careState: e.care_state,
+      startDate: e.start_date,
+      endDate: e.end_date ?? undefined,
+      exitReason: (e.exit_reason ?? undefined) as ExitReason | undefined,
+      entry: (e.entry ?? undefined) as EntryKind | undefined,
+    })),
   );
   return new Set(episodes.filter((_, i) => flags[i]));
 }
@@ -602,6 +611,22 @@ export async function replaceHistory(db: Kysely<Database>, actor: Actor, youngPe
 }
 
 /**
+ * The record is in custody on remand: a custody state (isRemandState) with legal status
+ * youth_justice_remand. Such a child is looked after (LASPO 2012 s104), so the record's episode
+ * is in care: continuing a period of care, or starting one (an entry flag) from outside care.
+ * Custody under any other legal status is a sentence, outside care (SSDA903 REC E9).
+ */
+export function onRemand(record: Pick<YoungPersonInputDto, 'careState' | 'legalStatus'>): boolean {
+  return isRemandState(record.careState) && record.legalStatus === 'youth_justice_remand';
+}
+
+/**
+ * The entry flag of a remand from outside care: the one given (entryToCare), else unplanned: a
+ * remand is the court's decision, not a plan of the authority's.
+ */
+const REMAND_ENTRY: EntryKind = 'unplanned_emergency';
+
+/**
  * The first history episode of a record just created (one at a time, or by the CSV import): open,
  * in the record's care state and team (null: none), from the placement's start when it has begun
  * by `today` (YYYY-MM-DD), else from today; a new placement when the record has one; the
@@ -621,7 +646,7 @@ export function firstEpisodeRow(youngPersonId: string, record: YoungPersonInputD
     placement_district: null,
     distance_miles: record.placement?.distanceFromHomeMiles ?? null,
     // The entry-to-care flag given with the record (checkYoungPersonRules: looked-after states only).
-    entry: record.entryToCare !== undefined && isLookedAfterState(record.careState) ? record.entryToCare : null,
+    entry: isLookedAfterState(record.careState) ? (record.entryToCare ?? null) : onRemand(record) ? (record.entryToCare ?? REMAND_ENTRY) : null,
     exit_reason: null,
     leaver_activity: null,
     accommodation_suitable: null,
@@ -766,6 +791,14 @@ export async function recordChangeInHistory(
     day = last.end_date; // never overlapping the history's end
   }
   let newPlacement = after.placement !== undefined && (before === null || before.careState !== after.careState || before.placement?.startDate !== after.placement.startDate);
+  // Into custody from a placement (or back): a change of carer, as the measures count it
+  // (custodyChange, src/outcomes/measures.ts), so the stored flag says so too.
+  if (before !== null && before.careState !== after.careState && isRemandState(after.careState)) newPlacement = true;
+  // Into custody from care: on remand the period of care goes on; under any other legal status
+  // it is a sentence, which ends care (SSDA903 REC E9: exit reason other), so the history does
+  // not read every custody entered through the record as a remand (review of 2 December).
+  const inCareBefore = storedLookedAfter(episodes);
+  const sentencedFromCare = open !== undefined && open.start_date < day && inCareBefore.has(open) && isRemandState(after.careState) && !onRemand(after);
   // The open episode replaced whole (it starts on or after the change's day): what it said of its
   // first day still holds for the episode that replaces it from the same day, when that is a
   // placement (a new one then, as it was) or in care (the period of care still starts that day).
@@ -778,15 +811,18 @@ export async function recordChangeInHistory(
       const fill = open.weekly_price_pence === null && old && old.startDate <= open.start_date ? Math.round(placementPriceOn(old, open.start_date) * 100) : undefined;
       // Written before episodes had teams or key workers: those of the record before the change.
       await closeEpisode(trx, open.id, day, { weeklyPricePence: fill, ...closingFill(open) });
+      if (sentencedFromCare) await trx.updateTable('care_episodes').set({ exit_reason: 'other' }).where('id', '=', open.id).execute();
     }
   }
   const start = open && open.start_date > day ? open.start_date : day;
+  // The new episode continues a period of care: the episode before it (the open one, closed on
+  // this day, or one ending the day it starts) is in care and did not end it.
+  const continuesCare = episodes.some((e) => e !== replaced && inCareBefore.has(e) && (e === open ? open.start_date < day : e.end_date === start) && !sentencedFromCare);
   // The flag starts a period of care (entryToCareErrors checked the record's states); refused when
   // the history runs on in care up to this episode, as PUT .../history refuses it (checkEpisodeFlags).
   if (entryToCare !== undefined) {
-    const inCare = storedLookedAfter(episodes);
-    const continues = episodes.find((e) => e !== open && e.end_date === start && inCare.has(e));
-    if (continues || (open && open.start_date < day && inCare.has(open))) {
+    const continues = episodes.find((e) => e !== open && e.end_date === start && inCareBefore.has(e));
+    if (continues || (open && open.start_date < day && inCareBefore.has(open))) {
       throw new UnprocessableError('The entry-to-care flag does not fit the history', [
         { field: 'body/entryToCare', reason: `flags an entry to care, but the history has the young person looked after up to ${start}: this change continues that period of care` },
       ]);
@@ -806,7 +842,13 @@ export async function recordChangeInHistory(
       // The district is the placement's: kept when the same placement (state and start) goes on.
       placement_district: replaced && before?.placement && after.placement && placementKey(before) === placementKey(after) ? replaced.placement_district : null,
       distance_miles: after.placement?.distanceFromHomeMiles ?? null,
-      entry: entryToCare ?? (replaced && isLookedAfterState(after.careState) && isLookedAfterState(replaced.care_state) ? replaced.entry : null),
+      entry:
+        entryToCare ??
+        (replaced && (isLookedAfterState(after.careState) || onRemand(after)) && inCareBefore.has(replaced)
+          ? replaced.entry
+          : onRemand(after) && !continuesCare
+            ? REMAND_ENTRY
+            : null),
       exit_reason: null,
       leaver_activity: activity,
       accommodation_suitable: leaver ? open.accommodation_suitable : null,

@@ -27,7 +27,7 @@ import { canonicalKeyWorkerReference } from '../schemas/young-people.ts';
 import { type EntryKind, isLookedAfterState } from '../outcomes/measures.ts';
 import { deleteEpisodesOf } from '../db/repositories/teams.ts';
 import { listEpisodesOf } from '../db/repositories/teams.ts';
-import { checkTeamExists, closeCaseInHistory, historyAgeProblems, ordinal, recordChangeInHistory, reopenCaseInHistory } from './teams.ts';
+import { checkTeamExists, closeCaseInHistory, historyAgeProblems, onRemand, ordinal, recordChangeInHistory, reopenCaseInHistory } from './teams.ts';
 import { BadRequestError, ConflictError, type FieldError, GoneError, NotFoundError, UnprocessableError } from './errors.ts';
 
 /** Records are kept from birth to the 26th birthday: the leaving-care duties run to 25. */
@@ -147,10 +147,12 @@ export function checkYoungPersonRules(record: YoungPersonInputDto, today: Date):
  */
 export function entryToCareErrors(before: YoungPersonInputDto | null, after: YoungPersonInputDto, entry: EntryKind | undefined): FieldError[] {
   if (entry === undefined) return [];
-  if (!isLookedAfterState(after.careState)) {
-    return [{ field: '/entryToCare', reason: `flags an entry to care, so it needs a looked-after care state (the record's is ${after.careState})` }];
+  // Custody on remand is looked after (onRemand): a remand from outside care is an entry to care.
+  const inCare = (r: YoungPersonInputDto) => isLookedAfterState(r.careState) || onRemand(r);
+  if (!inCare(after)) {
+    return [{ field: '/entryToCare', reason: `flags an entry to care, so it needs a looked-after care state, or custody on remand (the record's is ${after.careState}, legal status ${after.legalStatus})` }];
   }
-  if (before !== null && isLookedAfterState(before.careState)) {
+  if (before !== null && inCare(before)) {
     return [{ field: '/entryToCare', reason: `flags an entry to care, but the young person is already looked after (${before.careState}): this change continues the period of care` }];
   }
   return [];

@@ -1,6 +1,7 @@
 import t from 'tap';
 import {
   careLeaversInEet,
+  careLeaversSuitablyAccommodated,
   exitsToAdoptionOrSgo,
   type History,
   isCareLeaver,
@@ -138,4 +139,38 @@ t.test('time on remand counts towards being a care leaver (looked after 13 weeks
   // The old reading: care ended 1 May 2023, before 16, so not a care leaver (and no unit at 19).
   t.equal(isCareLeaver(h, '2026-06-01'), true);
   t.same(careLeaversInEet([h], { start: '2026-04-01', end: '2027-03-31' }), { numerator: 1, denominator: 1 });
+});
+
+t.test('remanded from outside care: the custody episode with an entry flag starts a period of care', async (t) => {
+  // Born June 2010; at home, then remanded 1 May 2025 (unplanned entry), still on remand at 31 March 2026.
+  const h: History = {
+    birthYear: 2010,
+    birthMonth: 6,
+    episodes: [
+      { startDate: '2024-01-01', endDate: '2025-05-01', careState: 'home', newPlacement: true },
+      { startDate: '2025-05-01', careState: 'youth_custody', newPlacement: true, entry: 'unplanned_emergency' },
+    ],
+  };
+  t.same(lookedAfterEpisodes(h.episodes), [false, true]);
+  t.same(unplannedEntries([h], YEAR), { numerator: 1, denominator: 1 });
+  t.same(threeOrMorePlacements([h], YEAR), { numerator: 0, denominator: 1 });
+  // Distance not recorded: left out of that measure only.
+  t.same(placedOver20Miles([h], YEAR), { numerator: 0, denominator: 0 });
+});
+
+t.test('a care leaver whose case closed on the 21st birthday is read from the episode that ended on it', async (t) => {
+  // Born May 2005: 21 on 1 May 2026. Foster care to 18, then independent in training, suitably
+  // housed, until the case closed on 1 May 2026 (the end date is exclusive: no episode covers the birthday).
+  const h: History = {
+    birthYear: 2005,
+    birthMonth: 5,
+    episodes: [
+      { startDate: '2019-06-01', endDate: '2023-05-01', careState: 'inhouse_foster', newPlacement: true, exitReason: 'age_18_or_over' },
+      { startDate: '2023-05-01', endDate: '2026-05-01', careState: 'independent_eet', newPlacement: true, leaverActivity: 'training_or_employment', accommodationSuitable: true },
+    ],
+  };
+  const year = { start: '2025-10-01', end: '2026-09-30' };
+  // Before: 0 of 1 on both (the birthday read as not known).
+  t.same(careLeaversInEet([h], year), { numerator: 1, denominator: 1 });
+  t.same(careLeaversSuitablyAccommodated([h], year), { numerator: 1, denominator: 1 });
 });

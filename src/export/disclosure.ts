@@ -128,7 +128,10 @@ export function protectCounts(input: ProtectInput): ShownCount[] {
     // itself "<5" says each part is at most that total) cannot be helped by hiding more: skipped.
     // The bounds hold for counts of children (whole numbers): a simulated mean under 5 may be 0.3,
     // so tables of means (any figure not whole) keep to the linear check.
-    const narrowed = wholeNumbers
+    // Only the first target is acted on, the linear ones first: when the linear check found one,
+    // the bounds (the costly check) cannot change what is hidden next, so they wait for a pass
+    // in which it finds none.
+    const narrowed = wholeNumbers && determined.length === 0
       ? smallCountsNarrowed(values, mark, relations, input.isCount, input.smallOrZero).filter((i) => relations.some((r) => members(r).includes(i) && members(r).some((j) => !hidden(j))))
       : [];
     const targets = [...determined, ...narrowed];
@@ -271,9 +274,34 @@ const sameDomain = (x: Domain, y: Domain) => x.length === y.length && x.every(([
  * Returns each figure's domain (a single point for a shown figure), or null when the shown
  * figures contradict the relations (rounded means can), in which case nothing is concluded.
  */
-export function feasibleDomains(values: number[], mark: Array<SuppressionMark | null>, relations: Relation[], isCount?: boolean[], smallOrZero?: boolean[]): Domain[] | null {
+export function feasibleDomains(
+  values: number[],
+  mark: Array<SuppressionMark | null>,
+  relations: Relation[],
+  isCount?: boolean[],
+  smallOrZero?: boolean[],
+  from?: { mark: ReadonlyArray<SuppressionMark | null>; domains: Domain[] },
+): Domain[] | null {
+  // Warm start (`from`: the domains this function gave for `from.mark`, the same figures and
+  // relations): when `mark` only shows figures `from.mark` hid, and hides nothing else, the
+  // reader knows at least as much, so the sets reached are within `from.domains` (narrowing is
+  // monotone and the sets are the greatest fixed point under the starting ones). Starting from
+  // them, with only the relations of a newly shown figure queued (the others narrow nothing from
+  // a fixed point), reaches the same sets as starting afresh, in a handful of steps: the trials of
+  // showTotalsWhereSafe and dropRedundantComplements show one figure at a time (most of the
+  // board's protection time with a team of a few children). Not when `from` stopped at the cap.
+  // A newly shown figure must lie in its domain there (it does whenever the figures are
+  // consistent); otherwise, or when `from` stopped at the cap, it starts afresh.
+  const within = (d: Domain, x: number) => d.some(([lo, hi]) => lo <= x && x <= hi);
+  const warm =
+    from !== undefined &&
+    !capped.has(from.domains) &&
+    mark.every((m, i) => (m === null ? from.mark[i] === null || within(from.domains[i], Math.round(values[i])) : m === from.mark[i]))
+      ? from
+      : undefined;
   const domains: Domain[] = values.map((v, i) => {
     if (mark[i] === null) return [[Math.round(v), Math.round(v)]];
+    if (warm) return warm.domains[i];
     if (!(isCount?.[i] ?? true)) return [[-Infinity, Infinity]];
     if (mark[i] === SMALL_COUNT) return [[smallOrZero?.[i] ? 0 : 1, SMALL_COUNT_THRESHOLD - 1]];
     return [
@@ -292,13 +320,21 @@ export function feasibleDomains(values: number[], mark: Array<SuppressionMark | 
   active.forEach((relation, r) => {
     for (const m of new Set([...relation.parts, relation.total])) if (mark[m] !== null) touching[m].push(r);
   });
-  // A ring of relation indices: each is queued at most once at a time.
-  const queue = active.map((_, r) => r);
-  const queued = active.map(() => true);
+  // A ring of relation indices: each is queued at most once at a time. Warm, only the relations
+  // with a figure shown now and hidden in `from.mark` start queued.
+  const starts = (relation: Relation) => !warm || [...relation.parts, relation.total].some((m) => mark[m] === null && warm.mark[m] !== null);
+  const queue = new Array<number>(active.length);
+  const queued = active.map(() => false);
+  let waiting = 0;
+  active.forEach((relation, r) => {
+    if (!starts(relation)) return;
+    queue[waiting++] = r;
+    queued[r] = true;
+  });
   let head = 0;
-  let waiting = active.length;
   const cap = 200 * active.length;
-  for (let step = 0; waiting > 0 && step < cap; step++) {
+  let step = 0;
+  for (; waiting > 0 && step < cap; step++) {
     const r = queue[head];
     head = (head + 1) % active.length;
     waiting--;
@@ -332,8 +368,12 @@ export function feasibleDomains(values: number[], mark: Array<SuppressionMark | 
     }
     if (mark[relation.total] !== null && !narrow(relation.total, before[k])) return null;
   }
+  if (waiting > 0) capped.add(domains);
   return domains;
 }
+
+/** Domains feasibleDomains left at its cap (not a fixed point): never a warm start. */
+const capped = new WeakSet<Domain[]>();
 
 /**
  * The hidden "<5" counts a reader could narrow below "1 to 4" (feasibleDomains): for example

@@ -542,6 +542,8 @@ export function showTotalsWhereSafe(
   const mark: Array<SuppressionMark | null> = shown.map((s) => (s === SMALL_COUNT || s === COMPLEMENT ? s : null));
   const before = feasibleDomains(values, mark, relations, isCount, smallOrZero);
   if (!before) return shown;
+  // Each trial shows figures this mark hides and hides nothing more: worked out from `before`.
+  const from = { mark: mark.slice(), domains: before };
   const derivableBefore = new Set(derivableFigures(values, mark.map((m) => m !== null), relations));
   for (const t of candidates) {
     if (mark[t] !== COMPLEMENT) continue;
@@ -558,7 +560,7 @@ export function showTotalsWhereSafe(
     const revealed = derived.filter((i) => !neverShown.has(i));
     if (derived.some((i) => trial[i] === SMALL_COUNT) || revealed.some((i) => values[i] !== 0 || !(revealable?.(i) ?? true))) continue;
     const known = trial.map((m, i) => (derived.includes(i) ? null : m));
-    const after = feasibleDomains(values, known, relations, isCount, smallOrZero);
+    const after = feasibleDomains(values, known, relations, isCount, smallOrZero, from);
     if (!after) continue;
     if (known.every((m, i) => m !== SMALL_COUNT || sameDomain(after[i], before[i]))) {
       mark[t] = null;
@@ -610,7 +612,8 @@ export function dropRedundantComplements(
     return known;
   };
   let derivable = derivableFigures(values, hiddenOf(mark), relations);
-  let domains = feasibleDomains(values, knownOf(mark, derivable), relations, isCount, smallOrZero);
+  let domainsMark = knownOf(mark, derivable);
+  let domains = feasibleDomains(values, domainsMark, relations, isCount, smallOrZero);
   if (!domains) return shown;
   const members = relations.map((r) => [...r.parts, r.total]);
   const byFigure: number[][] = values.map(() => []);
@@ -636,12 +639,16 @@ export function dropRedundantComplements(
     // after, shown at one quarter end, give it at the others): the reader has it either way.
     if (fresh.some((i) => trial[i] === SMALL_COUNT)) continue;
     for (const i of fresh) if (!neverShown.has(i)) trial[i] = null;
-    const next = feasibleDomains(values, knownOf(trial, derived), relations, isCount, smallOrZero);
+    // A trial shows what the reader has now and more (its derivable figures include these):
+    // worked out from the current domains (feasibleDomains' warm start).
+    const nextMark = knownOf(trial, derived);
+    const next = feasibleDomains(values, nextMark, relations, isCount, smallOrZero, { mark: domainsMark, domains });
     const was = domains;
     if (!next || !trial.every((m, i) => m !== SMALL_COUNT || sameDomain(next[i], was[i]))) continue;
     mark[t] = null;
     derivable = derived;
     domains = next;
+    domainsMark = nextMark;
   }
   return values.map((v, i) => mark[i] ?? Math.round(v));
 }

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import { type Actor, appendAuditEvent } from '../db/repositories/audit.ts';
 import { findTeamById, listAllEpisodes, listTargetRows, listTeamRows, upsertTarget } from '../db/repositories/teams.ts';
 import type { Database } from '../db/schema.ts';
-import { COMPLEMENT, type Domain, DISCLOSURE_NOTE, derivableFigures, feasibleDomains, isSmallCount, protectCounts, type Relation, type ShownCount, SMALL_COUNT, type SuppressionMark } from '../export/disclosure.ts';
+import { COMPLEMENT, type Domain, DISCLOSURE_NOTE, derivableFigures, feasibleDomains, HiddenSystem, isSmallCount, protectCounts, type Relation, type ShownCount, SMALL_COUNT, type SuppressionMark } from '../export/disclosure.ts';
 import { DEFAULT_CARE_STATES } from '../catalog/vocabulary.ts';
 import { type Episode, episodeOn, type History, monthsBefore } from '../outcomes/measures.ts';
 import {
@@ -581,6 +581,9 @@ export function showTotalsWhereSafe(
   // Each trial shows figures this mark hides and hides nothing more: worked out from `before`.
   const from = { mark: mark.slice(), domains: before };
   const derivableBefore = new Set(derivableFigures(values, mark.map((m) => m !== null), relations));
+  // The hidden figures' system, eliminated once for the mark: each trial shows one figure of it
+  // (HiddenSystem.showing), and a total shown (with what it reveals) carries on from the trial's.
+  let system = new HiddenSystem(values, mark.map((m) => m !== null), relations);
   for (const t of candidates) {
     if (mark[t] !== COMPLEMENT) continue;
     const trial = mark.slice();
@@ -592,7 +595,8 @@ export function showTotalsWhereSafe(
     // A hidden 0 (a "c") that becomes derivable is shown as 0 with the total, when it may be
     // (`revealable`): the reader works it out anyway, and "c" beside a shown 0 it must be says
     // nothing (issue 17 review: an organisation's exits shown "c of 0").
-    const derived = derivableFigures(values, trial.map((m) => m !== null), relations).filter((i) => !derivableBefore.has(i));
+    const shownSystem = system.showing(t);
+    const derived = shownSystem.derivable().filter((i) => !derivableBefore.has(i));
     const revealed = derived.filter((i) => !neverShown.has(i));
     if (derived.some((i) => trial[i] === SMALL_COUNT) || revealed.some((i) => values[i] !== 0 || !(revealable?.(i) ?? true))) continue;
     const known = trial.map((m, i) => (derived.includes(i) ? null : m));
@@ -601,6 +605,7 @@ export function showTotalsWhereSafe(
     if (known.every((m, i) => m !== SMALL_COUNT || sameDomain(after[i], before[i]))) {
       mark[t] = null;
       for (const i of revealed) mark[i] = null;
+      system = revealed.reduce((next, i) => next.showing(i), shownSystem);
     }
   }
   return values.map((v, i) => mark[i] ?? Math.round(v));
@@ -647,7 +652,8 @@ export function dropRedundantComplements(
     for (const i of derived) known[i] = null;
     return known;
   };
-  let derivable = derivableFigures(values, hiddenOf(mark), relations);
+  let system = new HiddenSystem(values, hiddenOf(mark), relations);
+  let derivable = system.derivable();
   let domainsMark = knownOf(mark, derivable);
   let domains = feasibleDomains(values, domainsMark, relations, isCount, smallOrZero);
   if (!domains) return shown;
@@ -666,7 +672,9 @@ export function dropRedundantComplements(
       return left.length === 1 && trial[left[0]] === SMALL_COUNT;
     });
     if (lone) continue;
-    const derived = derivableFigures(values, hiddenOf(trial), relations);
+    // The system of `mark` with t shown (HiddenSystem.showing: no elimination again).
+    const shownSystem = system.showing(t);
+    const derived = shownSystem.derivable();
     const before = new Set(derivable);
     const fresh = derived.filter((i) => !before.has(i));
     // A "<5" worked out exactly refuses it, never-shown or not (a gap of 1-4 between two shown
@@ -685,6 +693,7 @@ export function dropRedundantComplements(
     derivable = derived;
     domains = next;
     domainsMark = nextMark;
+    system = shownSystem;
   }
   return values.map((v, i) => mark[i] ?? Math.round(v));
 }
@@ -990,6 +999,11 @@ export function scorecardAnswer(data: ScorecardData, options: ScorecardAnswerOpt
  */
 const boardCache = new WeakMap<Kysely<Database>, Map<string, Promise<ScorecardAnswer>>>();
 const BOARD_CACHE_SIZE = 16;
+
+/** Drops the board's cached answers for `db`: the bench (src/bench/scorecard-board.ts) times the computation itself. */
+export function forgetBoardAnswers(db: Kysely<Database>): void {
+  boardCache.delete(db);
+}
 
 function boardCacheKey(data: ScorecardData, options: ScorecardAnswerOptions): string {
   const key = { asOf: options.asOf, quarters: options.quarters, today: options.today, teamId: options.teamId?.toLowerCase() ?? null, data };

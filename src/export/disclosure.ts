@@ -128,7 +128,10 @@ export function protectCounts(input: ProtectInput): ShownCount[] {
     // itself "<5" says each part is at most that total) cannot be helped by hiding more: skipped.
     // The bounds hold for counts of children (whole numbers): a simulated mean under 5 may be 0.3,
     // so tables of means (any figure not whole) keep to the linear check.
-    const narrowed = wholeNumbers
+    // Only the first target is acted on, the linear ones first: when the linear check found one,
+    // the bounds (the costly check) cannot change what is hidden next, so they wait for a pass
+    // in which it finds none.
+    const narrowed = wholeNumbers && determined.length === 0
       ? smallCountsNarrowed(values, mark, relations, input.isCount, input.smallOrZero).filter((i) => relations.some((r) => members(r).includes(i) && members(r).some((j) => !hidden(j))))
       : [];
     const targets = [...determined, ...narrowed];
@@ -157,60 +160,160 @@ export function protectCounts(input: ProtectInput): ShownCount[] {
  * form it is a pivot whose row has no entry in a free column.
  */
 export function derivableFigures(values: number[], hidden: boolean[], relations: Relation[]): number[] {
-  const unknowns = values.map((_, i) => i).filter((i) => hidden[i]);
-  if (unknowns.length === 0) return [];
-  const column = new Map(unknowns.map((i, k) => [i, k]));
-  const rows: number[][] = [];
-  for (const relation of relations) {
-    const row = new Array<number>(unknowns.length).fill(0);
-    let any = false;
-    for (const part of relation.parts) {
-      const k = column.get(part);
+  return new HiddenSystem(values, hidden, relations).derivable();
+}
+
+/**
+ * The linear system of derivableFigures in reduced row echelon form, kept so that the figures a
+ * reader could work out once one more figure is shown can be found without eliminating again
+ * (derivableShowing): the trials of secondary suppression (showTotalsWhereSafe,
+ * dropRedundantComplements in src/services/scorecard.ts) show one hidden figure at a time, and
+ * eliminating the whole system for each was a quarter of the board's protection time.
+ */
+export class HiddenSystem {
+  private readonly column: Map<number, number>;
+  private readonly unknowns: number[];
+  /**
+   * The non-zero rows, reduced: rows[r] has 1 in column pivots[r] and 0 in every other pivot
+   * column. Rows are never changed in place once built (showing copies those it changes), so
+   * systems derived by showing share the rest.
+   */
+  private readonly rows: number[][];
+  private readonly pivots: number[];
+
+  constructor(values: number[], hidden: boolean[], relations: Relation[]);
+  constructor(values: null, hidden: null, relations: null, from: { column: Map<number, number>; unknowns: number[]; rows: number[][]; pivots: number[] });
+  constructor(
+    values: number[] | null,
+    hidden: boolean[] | null,
+    relations: Relation[] | null,
+    from?: { column: Map<number, number>; unknowns: number[]; rows: number[][]; pivots: number[] },
+  ) {
+    if (from) {
+      this.column = from.column;
+      this.unknowns = from.unknowns;
+      this.rows = from.rows;
+      this.pivots = from.pivots;
+      return;
+    }
+    const unknowns = (values as number[]).map((_, i) => i).filter((i) => (hidden as boolean[])[i]);
+    this.unknowns = unknowns;
+    const column = new Map(unknowns.map((i, k) => [i, k]));
+    this.column = column;
+    const rows: number[][] = [];
+    for (const relation of relations as Relation[]) {
+      const row = new Array<number>(unknowns.length).fill(0);
+      let any = false;
+      for (const part of relation.parts) {
+        const k = column.get(part);
+        if (k !== undefined) {
+          row[k] += 1;
+          any = true;
+        }
+      }
+      const k = column.get(relation.total);
       if (k !== undefined) {
-        row[k] += 1;
+        row[k] -= 1;
         any = true;
       }
+      if (any) rows.push(row);
     }
-    const k = column.get(relation.total);
-    if (k !== undefined) {
-      row[k] -= 1;
-      any = true;
+    // Gaussian elimination to reduced row echelon form; coefficients stay small integers, so a
+    // tolerance well below 1 separates zero from non-zero.
+    const pivots: number[] = [];
+    let r = 0;
+    for (let c = 0; c < unknowns.length && r < rows.length; c++) {
+      let best = -1;
+      for (let i = r; i < rows.length; i++) if (Math.abs(rows[i][c]) > EPS && (best < 0 || Math.abs(rows[i][c]) > Math.abs(rows[best][c]))) best = i;
+      if (best < 0) continue;
+      [rows[r], rows[best]] = [rows[best], rows[r]];
+      const p = rows[r][c];
+      // The rows are sparse (a relation has a few members): only the pivot row's non-zero
+      // columns change another row, so only those are visited (subtracting f × 0 changes nothing).
+      const nonZero: number[] = [];
+      for (let j = 0; j < unknowns.length; j++) {
+        rows[r][j] /= p;
+        if (rows[r][j] !== 0) nonZero.push(j);
+      }
+      for (let i = 0; i < rows.length; i++) {
+        if (i === r || Math.abs(rows[i][c]) <= EPS) continue;
+        const f = rows[i][c];
+        for (const j of nonZero) rows[i][j] -= f * rows[r][j];
+      }
+      pivots.push(c);
+      r++;
     }
-    if (any) rows.push(row);
+    this.rows = rows.slice(0, pivots.length);
+    this.pivots = pivots;
   }
-  // Gaussian elimination to reduced row echelon form; coefficients stay small integers, so a
-  // tolerance well below 1 separates zero from non-zero.
-  const eps = 1e-9;
-  const pivots: number[] = [];
-  let r = 0;
-  for (let c = 0; c < unknowns.length && r < rows.length; c++) {
-    let best = -1;
-    for (let i = r; i < rows.length; i++) if (Math.abs(rows[i][c]) > eps && (best < 0 || Math.abs(rows[i][c]) > Math.abs(rows[best][c]))) best = i;
-    if (best < 0) continue;
-    [rows[r], rows[best]] = [rows[best], rows[r]];
-    const p = rows[r][c];
-    // The rows are sparse (a relation has a few members): only the pivot row's non-zero
-    // columns change another row, so only those are visited (subtracting f × 0 changes nothing).
-    const nonZero: number[] = [];
-    for (let j = 0; j < unknowns.length; j++) {
-      rows[r][j] /= p;
-      if (rows[r][j] !== 0) nonZero.push(j);
+
+  /** The hidden figures a reader could work out (derivableFigures), in index order. */
+  derivable(): number[] {
+    const out: number[] = [];
+    for (let r = 0; r < this.pivots.length; r++) {
+      const c = this.pivots[r];
+      const row = this.rows[r];
+      let alone = true;
+      for (let j = 0; j < row.length && alone; j++) if (j !== c && Math.abs(row[j]) > EPS) alone = false;
+      if (alone) out.push(this.unknowns[c]);
     }
-    for (let i = 0; i < rows.length; i++) {
-      if (i === r || Math.abs(rows[i][c]) <= eps) continue;
-      const f = rows[i][c];
-      for (const j of nonZero) rows[i][j] -= f * rows[r][j];
-    }
-    pivots.push(c);
-    r++;
+    return out.sort((a, b) => a - b);
   }
-  const out: number[] = [];
-  pivots.forEach((c, row) => {
-    const alone = rows[row].every((x, j) => j === c || Math.abs(x) <= eps);
-    if (alone) out.push(unknowns[c]);
-  });
-  return out.sort((a, b) => a - b);
+
+  /** derivableFigures with figure `shown` shown as well: showing(shown).derivable(). */
+  derivableShowing(shown: number): number[] {
+    return this.showing(shown).derivable();
+  }
+
+  /**
+   * The system with figure `shown` shown as well (this one unchanged): the same as eliminating
+   * again without it. A figure is determined when its unit vector lies in the row space; showing
+   * a figure moves its column to the known side, so the column is cleared. If it is free, the
+   * rows are still reduced. If it is a pivot's, that row without it holds free columns only: when
+   * any is left non-zero, one of them (the largest) becomes its pivot and is cleared from the
+   * other rows, so the rows are reduced again; else the row is dropped. Either way a figure is
+   * determined exactly when it is a pivot whose row has no other non-zero entry, whatever the basis.
+   */
+  showing(shown: number): HiddenSystem {
+    const k = this.column.get(shown);
+    if (k === undefined) return this;
+    let rows = this.rows.map((row) => {
+      if (row[k] === 0) return row;
+      const copy = row.slice();
+      copy[k] = 0;
+      return copy;
+    });
+    let pivots = this.pivots;
+    const p = pivots.indexOf(k);
+    if (p >= 0) {
+      const row = rows[p];
+      let c = -1;
+      for (let j = 0; j < row.length; j++) if (Math.abs(row[j]) > EPS && (c < 0 || Math.abs(row[j]) > Math.abs(row[c]))) c = j;
+      rows = rows.filter((_, r) => r !== p);
+      pivots = pivots.filter((_, r) => r !== p);
+      if (c >= 0) {
+        const f0 = row[c];
+        const nonZero: number[] = [];
+        for (let j = 0; j < row.length; j++) {
+          row[j] /= f0;
+          if (row[j] !== 0) nonZero.push(j);
+        }
+        rows = rows.map((other) => {
+          if (Math.abs(other[c]) <= EPS) return other;
+          const f = other[c];
+          const changed = other.slice();
+          for (const j of nonZero) changed[j] -= f * row[j];
+          return changed;
+        });
+        rows.push(row);
+        pivots = [...pivots, c];
+      }
+    }
+    return new HiddenSystem(null, null, null, { column: this.column, unknowns: this.unknowns, rows, pivots });
+  }
 }
+
+const EPS = 1e-9;
 
 /** A set of whole numbers as sorted, disjoint, non-adjacent closed intervals [lo, hi]; ±Infinity for unbounded ends. */
 export type Domain = Array<[number, number]>;
@@ -271,9 +374,34 @@ const sameDomain = (x: Domain, y: Domain) => x.length === y.length && x.every(([
  * Returns each figure's domain (a single point for a shown figure), or null when the shown
  * figures contradict the relations (rounded means can), in which case nothing is concluded.
  */
-export function feasibleDomains(values: number[], mark: Array<SuppressionMark | null>, relations: Relation[], isCount?: boolean[], smallOrZero?: boolean[]): Domain[] | null {
+export function feasibleDomains(
+  values: number[],
+  mark: Array<SuppressionMark | null>,
+  relations: Relation[],
+  isCount?: boolean[],
+  smallOrZero?: boolean[],
+  from?: { mark: ReadonlyArray<SuppressionMark | null>; domains: Domain[] },
+): Domain[] | null {
+  // Warm start (`from`: the domains this function gave for `from.mark`, the same figures and
+  // relations): when `mark` only shows figures `from.mark` hid, and hides nothing else, the
+  // reader knows at least as much, so the sets reached are within `from.domains` (narrowing is
+  // monotone and the sets are the greatest fixed point under the starting ones). Starting from
+  // them, with only the relations of a newly shown figure queued (the others narrow nothing from
+  // a fixed point), reaches the same sets as starting afresh, in a handful of steps: the trials of
+  // showTotalsWhereSafe and dropRedundantComplements show one figure at a time (most of the
+  // board's protection time with a team of a few children). Not when `from` stopped at the cap.
+  // A newly shown figure must lie in its domain there (it does whenever the figures are
+  // consistent); otherwise, or when `from` stopped at the cap, it starts afresh.
+  const within = (d: Domain, x: number) => d.some(([lo, hi]) => lo <= x && x <= hi);
+  const warm =
+    from !== undefined &&
+    !capped.has(from.domains) &&
+    mark.every((m, i) => (m === null ? from.mark[i] === null || within(from.domains[i], Math.round(values[i])) : m === from.mark[i]))
+      ? from
+      : undefined;
   const domains: Domain[] = values.map((v, i) => {
     if (mark[i] === null) return [[Math.round(v), Math.round(v)]];
+    if (warm) return warm.domains[i];
     if (!(isCount?.[i] ?? true)) return [[-Infinity, Infinity]];
     if (mark[i] === SMALL_COUNT) return [[smallOrZero?.[i] ? 0 : 1, SMALL_COUNT_THRESHOLD - 1]];
     return [
@@ -292,13 +420,21 @@ export function feasibleDomains(values: number[], mark: Array<SuppressionMark | 
   active.forEach((relation, r) => {
     for (const m of new Set([...relation.parts, relation.total])) if (mark[m] !== null) touching[m].push(r);
   });
-  // A ring of relation indices: each is queued at most once at a time.
-  const queue = active.map((_, r) => r);
-  const queued = active.map(() => true);
+  // A ring of relation indices: each is queued at most once at a time. Warm, only the relations
+  // with a figure shown now and hidden in `from.mark` start queued.
+  const starts = (relation: Relation) => !warm || [...relation.parts, relation.total].some((m) => mark[m] === null && warm.mark[m] !== null);
+  const queue = new Array<number>(active.length);
+  const queued = active.map(() => false);
+  let waiting = 0;
+  active.forEach((relation, r) => {
+    if (!starts(relation)) return;
+    queue[waiting++] = r;
+    queued[r] = true;
+  });
   let head = 0;
-  let waiting = active.length;
   const cap = 200 * active.length;
-  for (let step = 0; waiting > 0 && step < cap; step++) {
+  let step = 0;
+  for (; waiting > 0 && step < cap; step++) {
     const r = queue[head];
     head = (head + 1) % active.length;
     waiting--;
@@ -332,8 +468,12 @@ export function feasibleDomains(values: number[], mark: Array<SuppressionMark | 
     }
     if (mark[relation.total] !== null && !narrow(relation.total, before[k])) return null;
   }
+  if (waiting > 0) capped.add(domains);
   return domains;
 }
+
+/** Domains feasibleDomains left at its cap (not a fixed point): never a warm start. */
+const capped = new WeakSet<Domain[]>();
 
 /**
  * The hidden "<5" counts a reader could narrow below "1 to 4" (feasibleDomains): for example

@@ -10,12 +10,14 @@ import { DomainError, type FieldError } from './errors.ts';
 import type { ScenarioSpec } from '../catalog/scenario-schema.ts';
 import { type PrepareOptions, type PreparedScenario, prepareScenario, type ScenarioMember } from '../simulation/scenario.ts';
 import { checkRows, parseYoungPeopleCsv } from './young-people-import.ts';
+import { type ScorecardAnswer, type ScorecardAnswerOptions, type ScorecardData, scorecardAnswer } from './scorecard.ts';
 
 /**
  * Work that needs no database and would hold the service thread for seconds: reading and checking
  * a young-people CSV, rendering a scenario pack, reading SSDA903 returns and calibrating a model
- * from them (with its backtest), and preparing a scenario run (its planning flows: most of a
- * second of CPU before the runs start). Run on a worker thread by src/services/offload.ts
+ * from them (with its backtest), preparing a scenario run (its planning flows: most of a
+ * second of CPU before the runs start), and the scorecard's answer from the data read (the
+ * board's disclosure protection: seconds of CPU once a team holds a few children). Run on a worker thread by src/services/offload.ts
  * (or inline when there are no worker threads). Expected failures come back as values, since an
  * error's class does not survive the trip between threads.
  */
@@ -25,7 +27,8 @@ export type OffloadTask =
   | { kind: 'render-pack'; input: PackInput }
   | { kind: 'import-ssda903'; files: Array<{ name: string; buffer: Uint8Array }>; options: Omit<ImportOptions, 'onProgress'> }
   | { kind: 'calibrate'; imported: string; options: CalibrateOptions; backtest: BacktestOptions | null }
-  | { kind: 'prepare-scenario'; scenario: ScenarioSpec; model: CostModelSpec; members: ScenarioMember[]; options: PrepareOptions };
+  | { kind: 'prepare-scenario'; scenario: ScenarioSpec; model: CostModelSpec; members: ScenarioMember[]; options: PrepareOptions }
+  | { kind: 'scorecard'; data: ScorecardData; options: ScorecardAnswerOptions };
 
 export type FailedTask = { ok: false; error: { status: number; title: string; detail: string; errors?: FieldError[] } };
 /**
@@ -62,11 +65,13 @@ function failed(error: unknown): FailedTask {
   throw error;
 }
 
-export async function runOffloadTask(task: OffloadTask): Promise<PreparedImport | ScenarioPack | ImportedReturns | Calibrated | PreparedScenario> {
+export async function runOffloadTask(task: OffloadTask): Promise<PreparedImport | ScenarioPack | ImportedReturns | Calibrated | PreparedScenario | ScorecardAnswer> {
   try {
     switch (task.kind) {
       case 'render-pack':
         return await buildScenarioPack(task.input);
+      case 'scorecard':
+        return scorecardAnswer(task.data, task.options);
       case 'prepare-scenario':
         return prepareScenario(task.scenario, task.model, task.members, task.options);
       case 'import-ssda903': {

@@ -9,6 +9,7 @@ import { yieldToEventLoop } from '../db/yield.ts';
 import { CancelledError } from '../simulation/pool.ts';
 import { type Calibrated, type FailedTask, type ImportedHandle, type ImportedReturns, type OffloadTask, type PreparedImport, runOffloadTask } from './offload-worker.ts';
 import type { ParsedCsvRow } from './young-people-import.ts';
+import type { ScorecardAnswer, ScorecardAnswerOptions, ScorecardCompute, ScorecardData } from './scorecard.ts';
 import type { CostModelSpec } from '../catalog/model-schema.ts';
 import type { ScenarioSpec } from '../catalog/scenario-schema.ts';
 import type { PrepareOptions, PreparedScenario, ScenarioMember } from '../simulation/scenario.ts';
@@ -25,7 +26,7 @@ function unwrap<T extends { ok: true }>(answer: T | FailedTask): T {
  * of work, so one thread keeps the service thread free without taking a core from the engine.
  * With no worker threads configured (WORKER_THREADS=0, the tests) the work runs in this thread.
  */
-export class Offload {
+export class Offload implements ScorecardCompute {
   private readonly piscina: Piscina | undefined;
 
   constructor(threads: number) {
@@ -74,6 +75,14 @@ export class Offload {
   /** prepareScenario on the worker thread (its planning flows take most of a second of CPU). */
   prepareScenario(scenario: ScenarioSpec, model: CostModelSpec, members: ScenarioMember[], options: PrepareOptions): Promise<PreparedScenario> {
     return this.run({ kind: 'prepare-scenario', scenario, model, members, options }) as Promise<PreparedScenario>;
+  }
+
+  /**
+   * scorecardAnswer on the worker thread: the board's disclosure protection took 7-9 s of the
+   * service thread with a team of three children, and /health waited behind it.
+   */
+  scorecard(data: ScorecardData, options: ScorecardAnswerOptions): Promise<ScorecardAnswer> {
+    return this.run({ kind: 'scorecard', data, options }) as Promise<ScorecardAnswer>;
   }
 
   renderPack(input: PackInput): Promise<ScenarioPack> {

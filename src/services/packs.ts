@@ -9,7 +9,7 @@ import type { Chart } from '../export/charts.ts';
 import type { FundingView } from '../export/funding.ts';
 import { type ShownCount, showCount } from '../export/disclosure.ts';
 import type { Role } from './access-control.ts';
-import { getScorecard, latestQuarterEnd } from './scorecard.ts';
+import { getScorecard, latestQuarterEnd, type ScorecardCompute } from './scorecard.ts';
 import { isoDay } from './young-people.ts';
 import { checkRunsShowable, runGateFacts } from './disclosure-view.ts';
 import { sha256Hex } from '../export/manifest.ts';
@@ -31,6 +31,8 @@ export interface PackDeps {
   catalog: ModelCatalog;
   /** Renders the pack; off the request thread in the service (src/services/offload.ts). */
   render?: (input: PackInput) => Promise<ScenarioPack>;
+  /** Works out the pack's scorecard (its disclosure protection); off the request thread in the service. */
+  scorecard?: ScorecardCompute;
 }
 
 export interface PackRequest {
@@ -108,13 +110,13 @@ export async function loadPackInput(deps: PackDeps, request: PackRequest, create
  * consecutive days must not be differenced into one day's events), eight quarters, protected as
  * one set with the board's other answers of that day (`today`).
  */
-export async function packScorecard(db: Kysely<Database>, now: Date) {
-  return getScorecard(db, { asOf: latestQuarterEnd(isoDay(now)), quarters: 8, protect: true, today: isoDay(now) });
+export async function packScorecard(db: Kysely<Database>, now: Date, compute?: ScorecardCompute) {
+  return getScorecard(db, { asOf: latestQuarterEnd(isoDay(now)), quarters: 8, protect: true, today: isoDay(now) }, compute);
 }
 
 /** exportScenarioPack: builds the zip and audits who exported which runs (ids and hashes only). */
 export async function exportScenarioPack(deps: PackDeps, actor: Actor, request: PackRequest, now: Date): Promise<ScenarioPack> {
-  const input = { ...(await loadPackInput(deps, request, now)), scorecard: await packScorecard(deps.db, now) };
+  const input = { ...(await loadPackInput(deps, request, now)), scorecard: await packScorecard(deps.db, now, deps.scorecard) };
   const pack = await (deps.render ?? buildScenarioPack)(input);
   await appendAuditEvent(deps.db, actor, {
     action: 'pack.export',

@@ -1,8 +1,9 @@
+import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { type Actor, appendAuditEvent } from '../db/repositories/audit.ts';
 import { findTeamById, listAllEpisodes, listTargetRows, listTeamRows, upsertTarget } from '../db/repositories/teams.ts';
 import type { Database } from '../db/schema.ts';
-import { COMPLEMENT, type Domain, DISCLOSURE_NOTE, derivableFigures, feasibleDomains, isSmallCount, protectCounts, type Relation, type ShownCount, SMALL_COUNT, type SuppressionMark } from '../export/disclosure.ts';
+import { COMPLEMENT, type Domain, DISCLOSURE_NOTE, derivableFigures, feasibleDomains, HiddenSystem, isSmallCount, protectCounts, type Relation, type ShownCount, SMALL_COUNT, type SuppressionMark } from '../export/disclosure.ts';
 import { DEFAULT_CARE_STATES } from '../catalog/vocabulary.ts';
 import { type Episode, episodeOn, type History, monthsBefore } from '../outcomes/measures.ts';
 import {
@@ -137,8 +138,32 @@ export async function setTarget(db: Kysely<Database>, actor: Actor, measure: str
   return (await listOutcomeMeasures(db)).items.find((m) => m.id === measure);
 }
 
-async function loadPeople(db: Kysely<Database>, asOf: string): Promise<ScorecardPerson[]> {
-  const rows = await db
+/**
+ * What getScorecard reads from the database, as plain data: it is hashed for the board's cache
+ * and crosses to the worker thread (structured clone), where scorecardAnswer builds the answer.
+ * `people`: the records not erased, as stored (placement and services JSON, GBP; in the order the
+ * database answers); `episodes`: each of their care histories (in start order) by record id;
+ * `teams` in name order, budgets in GBP; `thresholds`: the stored targets by measure.
+ */
+export interface ScorecardData {
+  teams: Array<{ id: string; name: string; service: string; annualBudget: number | null }>;
+  people: Array<{
+    id: string;
+    birth_year: number;
+    birth_month: number | null;
+    team_id: string | null;
+    key_worker_reference: string | null;
+    placement: Record<string, unknown> | null;
+    services: Array<Record<string, unknown>>;
+    closed_on: string | null;
+  }>;
+  episodes: Array<[youngPersonId: string, episodes: Episode[]]>;
+  thresholds: Array<[measure: string, thresholds: Thresholds]>;
+}
+
+export async function loadScorecardData(db: Kysely<Database>): Promise<ScorecardData> {
+  const teamRows = await listTeamRows(db);
+  const people = await db
     .selectFrom('young_people')
     .select(['id', 'birth_year', 'birth_month', 'team_id', 'key_worker_reference', 'placement', 'services', 'closed_on'])
     .where('erased_at', 'is', null)
@@ -162,7 +187,18 @@ async function loadPeople(db: Kysely<Database>, asOf: string): Promise<Scorecard
     });
     byPerson.set(e.young_person_id, list);
   }
-  return rows.map((r) => {
+  return {
+    teams: teamRows.map((t) => ({ id: t.id, name: t.name, service: t.service, annualBudget: t.annual_budget_pence === null ? null : Number(t.annual_budget_pence) / 100 })),
+    people,
+    episodes: [...byPerson],
+    thresholds: [...(await storedThresholds(db))],
+  };
+}
+
+/** The records as the scorecard counts them, priced on `asOf` (YYYY-MM-DD). */
+function peopleOf(data: ScorecardData, asOf: string): ScorecardPerson[] {
+  const byPerson = new Map(data.episodes);
+  return data.people.map((r) => {
     const history: History = { birthYear: r.birth_year, birthMonth: r.birth_month ?? 1, episodes: byPerson.get(r.id) ?? [] };
     const priced = weeklyCommitmentOn(r.placement, r.services, history.episodes, asOf);
     return {
@@ -546,7 +582,12 @@ export function showTotalsWhereSafe(
   const mark: Array<SuppressionMark | null> = shown.map((s) => (s === SMALL_COUNT || s === COMPLEMENT ? s : null));
   const before = feasibleDomains(values, mark, relations, isCount, smallOrZero);
   if (!before) return shown;
+  // Each trial shows figures this mark hides and hides nothing more: worked out from `before`.
+  const from = { mark: mark.slice(), domains: before };
   const derivableBefore = new Set(derivableFigures(values, mark.map((m) => m !== null), relations));
+  // The hidden figures' system, eliminated once for the mark: each trial shows one figure of it
+  // (HiddenSystem.showing), and a total shown (with what it reveals) carries on from the trial's.
+  let system = new HiddenSystem(values, mark.map((m) => m !== null), relations);
   for (const t of candidates) {
     if (mark[t] !== COMPLEMENT) continue;
     const trial = mark.slice();
@@ -558,15 +599,17 @@ export function showTotalsWhereSafe(
     // A hidden 0 (a "c") that becomes derivable is shown as 0 with the total, when it may be
     // (`revealable`): the reader works it out anyway, and "c" beside a shown 0 it must be says
     // nothing (issue 17 review: an organisation's exits shown "c of 0").
-    const derived = derivableFigures(values, trial.map((m) => m !== null), relations).filter((i) => !derivableBefore.has(i));
+    const shownSystem = system.showing(t);
+    const derived = shownSystem.derivable().filter((i) => !derivableBefore.has(i));
     const revealed = derived.filter((i) => !neverShown.has(i));
     if (derived.some((i) => trial[i] === SMALL_COUNT) || revealed.some((i) => values[i] !== 0 || !(revealable?.(i) ?? true))) continue;
     const known = trial.map((m, i) => (derived.includes(i) ? null : m));
-    const after = feasibleDomains(values, known, relations, isCount, smallOrZero);
+    const after = feasibleDomains(values, known, relations, isCount, smallOrZero, from);
     if (!after) continue;
     if (known.every((m, i) => m !== SMALL_COUNT || sameDomain(after[i], before[i]))) {
       mark[t] = null;
       for (const i of revealed) mark[i] = null;
+      system = revealed.reduce((next, i) => next.showing(i), shownSystem);
     }
   }
   return values.map((v, i) => mark[i] ?? Math.round(v));
@@ -613,8 +656,10 @@ export function dropRedundantComplements(
     for (const i of derived) known[i] = null;
     return known;
   };
-  let derivable = derivableFigures(values, hiddenOf(mark), relations);
-  let domains = feasibleDomains(values, knownOf(mark, derivable), relations, isCount, smallOrZero);
+  let system = new HiddenSystem(values, hiddenOf(mark), relations);
+  let derivable = system.derivable();
+  let domainsMark = knownOf(mark, derivable);
+  let domains = feasibleDomains(values, domainsMark, relations, isCount, smallOrZero);
   if (!domains) return shown;
   const members = relations.map((r) => [...r.parts, r.total]);
   const byFigure: number[][] = values.map(() => []);
@@ -631,7 +676,9 @@ export function dropRedundantComplements(
       return left.length === 1 && trial[left[0]] === SMALL_COUNT;
     });
     if (lone) continue;
-    const derived = derivableFigures(values, hiddenOf(trial), relations);
+    // The system of `mark` with t shown (HiddenSystem.showing: no elimination again).
+    const shownSystem = system.showing(t);
+    const derived = shownSystem.derivable();
     const before = new Set(derivable);
     const fresh = derived.filter((i) => !before.has(i));
     // A "<5" worked out exactly refuses it, never-shown or not (a gap of 1-4 between two shown
@@ -640,12 +687,17 @@ export function dropRedundantComplements(
     // after, shown at one quarter end, give it at the others): the reader has it either way.
     if (fresh.some((i) => trial[i] === SMALL_COUNT)) continue;
     for (const i of fresh) if (!neverShown.has(i)) trial[i] = null;
-    const next = feasibleDomains(values, knownOf(trial, derived), relations, isCount, smallOrZero);
+    // A trial shows what the reader has now and more (its derivable figures include these):
+    // worked out from the current domains (feasibleDomains' warm start).
+    const nextMark = knownOf(trial, derived);
+    const next = feasibleDomains(values, nextMark, relations, isCount, smallOrZero, { mark: domainsMark, domains });
     const was = domains;
     if (!next || !trial.every((m, i) => m !== SMALL_COUNT || sameDomain(next[i], was[i]))) continue;
     mark[t] = null;
     derivable = derived;
     domains = next;
+    domainsMark = nextMark;
+    system = shownSystem;
   }
   return values.map((v, i) => mark[i] ?? Math.round(v));
 }
@@ -886,11 +938,23 @@ export interface ScorecardOptions {
   today?: string;
 }
 
-export async function getScorecard(db: Kysely<Database>, options: ScorecardOptions) {
-  const teamRows = await listTeamRows(db);
-  if (options.teamId !== undefined && !(await findTeamById(db, options.teamId))) throw new NotFoundError('Team', options.teamId);
-  const teams = teamRows.map((t) => ({ id: t.id, name: t.name, service: t.service, annualBudget: t.annual_budget_pence === null ? null : Number(t.annual_budget_pence) / 100 }));
-  const people = await loadPeople(db, options.asOf);
+/** Options of one answer: `today` resolved (YYYY-MM-DD), as the cache keys it and the worker reads it. */
+export type ScorecardAnswerOptions = Omit<ScorecardOptions, 'today'> & { today: string };
+
+/** Where the board's protection runs: src/services/offload.ts (a worker thread, or this one). */
+export interface ScorecardCompute {
+  scorecard(data: ScorecardData, options: ScorecardAnswerOptions): Promise<ScorecardAnswer>;
+}
+
+export type ScorecardAnswer = ReturnType<typeof scorecardAnswer>;
+
+/**
+ * The scorecard's answer from the data read (loadScorecardData): pure, no database, so it runs
+ * on the worker thread (the board's protection is seconds of CPU with a team of a few children).
+ */
+export function scorecardAnswer(data: ScorecardData, options: ScorecardAnswerOptions) {
+  const teams = data.teams;
+  const people = peopleOf(data, options.asOf);
   // A UUID in any case names the same team (the database answers ids in lower case).
   const teamId = options.teamId?.toLowerCase();
   const keep = (i: number) => teamId === undefined || teams[i].id === teamId;
@@ -898,11 +962,11 @@ export async function getScorecard(db: Kysely<Database>, options: ScorecardOptio
   const shownMeasures = scorecardCells({
     people,
     teams,
-    thresholds: await storedThresholds(db),
+    thresholds: new Map(data.thresholds),
     asOf: options.asOf,
     quarters: options.quarters,
     protect: options.protect,
-    today: options.today ?? new Date().toISOString().slice(0, 10),
+    today: options.today,
     historyStart: start,
   });
   const measures = shownMeasures.map(({ result: r, now, trend }) => {
@@ -935,4 +999,60 @@ export async function getScorecard(db: Kysely<Database>, options: ScorecardOptio
     teams: teams.filter((_, i) => keep(i)).map((t) => ({ id: t.id, name: t.name, service: t.service, annualBudget: t.annualBudget })),
     groups: SCORECARD_GROUPS.map((g) => ({ id: g, label: GROUP_LABELS[g], measures: measures.filter((m) => m.group === g) })),
   };
+}
+
+/**
+ * The board's answers already worked out, by database (a test's or the service's) and by key:
+ * a SHA-256 digest of everything the answer is computed from (the data read, as read, and the
+ * options, `today` included), so an answer is served again only for exactly the data it was
+ * computed from: any change to a record, an episode, a team or a target changes the key, and an
+ * erased record drops out of what is read. Reading the data is a few tens of milliseconds; the
+ * protection it saves is seconds. At most BOARD_CACHE_SIZE answers per database, the least
+ * recently read dropped first; a read waiting on the same key shares the computation.
+ */
+const boardCache = new WeakMap<Kysely<Database>, Map<string, Promise<ScorecardAnswer>>>();
+const BOARD_CACHE_SIZE = 16;
+
+/** Drops the board's cached answers for `db`: the bench (src/bench/scorecard-board.ts) times the computation itself. */
+export function forgetBoardAnswers(db: Kysely<Database>): void {
+  boardCache.delete(db);
+}
+
+function boardCacheKey(data: ScorecardData, options: ScorecardAnswerOptions): string {
+  const key = { asOf: options.asOf, quarters: options.quarters, today: options.today, teamId: options.teamId?.toLowerCase() ?? null, data };
+  return createHash('sha256').update(JSON.stringify(key)).digest('hex');
+}
+
+/**
+ * The scorecard as the API answers it. `compute`: where scorecardAnswer runs (the service's
+ * worker thread); absent, on this thread. Protected answers (the board's, the pack's) are cached
+ * by the data they are computed from (boardCache); each caller gets its own copy.
+ * Throws NotFoundError (404) for an unknown teamId.
+ */
+export async function getScorecard(db: Kysely<Database>, options: ScorecardOptions, compute?: ScorecardCompute): Promise<ScorecardAnswer> {
+  if (options.teamId !== undefined && !(await findTeamById(db, options.teamId))) throw new NotFoundError('Team', options.teamId);
+  const data = await loadScorecardData(db);
+  const resolved: ScorecardAnswerOptions = { ...options, today: options.today ?? new Date().toISOString().slice(0, 10) };
+  const run = () => (compute ? compute.scorecard(data, resolved) : Promise.resolve().then(() => scorecardAnswer(data, resolved)));
+  if (!options.protect) return run();
+  let cache = boardCache.get(db);
+  if (!cache) {
+    cache = new Map();
+    boardCache.set(db, cache);
+  }
+  const key = boardCacheKey(data, resolved);
+  let answer = cache.get(key);
+  if (answer) {
+    cache.delete(key);
+  } else {
+    answer = run();
+    const own = answer;
+    // A failed computation is not kept.
+    own.catch(() => {
+      if (cache.get(key) === own) cache.delete(key);
+    });
+  }
+  cache.set(key, answer);
+  while (cache.size > BOARD_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+  return structuredClone(await answer);
 }

@@ -91,7 +91,7 @@ export default async function scorecardRoutes(instance: FastifyInstance) {
     },
     async (request) => {
       const protect = !can(request.actor.role as never, 'individuals:read');
-      return getScorecard(fastify.db, { ...resolve(request.query, protect), protect });
+      return getScorecard(fastify.db, { ...resolve(request.query, protect), protect }, fastify.offload);
     },
   );
 
@@ -111,7 +111,7 @@ export default async function scorecardRoutes(instance: FastifyInstance) {
     },
     async (request) => {
       const protect = !can(request.actor.role as never, 'individuals:read');
-      return getScorecard(fastify.db, { ...resolve(request.query, protect), protect, teamId: request.params.id });
+      return getScorecard(fastify.db, { ...resolve(request.query, protect), protect, teamId: request.params.id }, fastify.offload);
     },
   );
 }

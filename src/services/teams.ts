@@ -877,9 +877,18 @@ export async function recordChangeInHistory(
   let day = today;
   const placementStartChanged = after.placement !== undefined && before?.placement?.startDate !== after.placement.startDate;
   // A back-dated placement starting before the open episode would rewrite closed history: refused.
-  if (open && after.placement && placementStartChanged && after.placement.startDate < open.start_date) {
+  // So is a change of placement type that keeps an earlier start (the open episode began later, at
+  // a team or key-worker change): the new episode would begin a placement on another day than the
+  // record's, which a history may not say (checkEpisodesAgainstRecord, review of 2 December).
+  const typeChanged = before?.placement !== undefined && after.placement !== undefined && before.careState !== after.careState;
+  if (open && after.placement && (placementStartChanged || typeChanged) && after.placement.startDate < open.start_date) {
     throw new UnprocessableError('The placement starts before the current episode of the history', [
-      { field: 'body/placement/startDate', reason: `is before the current episode’s start (${open.start_date}); correct the history (PUT /v1/young-people/{id}/history) instead` },
+      {
+        field: 'body/placement/startDate',
+        reason: placementStartChanged
+          ? `is before the current episode’s start (${open.start_date}); correct the history (PUT /v1/young-people/{id}/history) instead`
+          : `is before the current episode’s start (${open.start_date}), and a change of placement type (${before?.careState} to ${after.careState}) begins a new placement episode: give the day it began, on or after ${open.start_date}, or correct the history (PUT /v1/young-people/{id}/history)`,
+      },
     ]);
   }
   if (after.placement && after.placement.startDate <= today && (!open || after.placement.startDate >= open.start_date)) day = after.placement.startDate;

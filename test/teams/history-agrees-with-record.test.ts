@@ -209,3 +209,28 @@ t.test('the record’s own changes keep the open episode in step: the history re
   await roundTrip('after a move');
   t.match((await historyOf(app.as, child.id)).at(-1), { startDate: daysFromToday(0), careState: 'inhouse_foster', newPlacement: true, teamId: south, keyWorkerReference: 'KW0412', weeklyPrice: 500 });
 });
+
+t.test('a change of placement type keeping a start before the open episode is refused (it wrote a new placement on another day than the record’s)', async (t) => {
+  const { app, south, child } = await setUp(t);
+  const recordOf = async () => (await app.as('admin', { method: 'GET', url: `/v1/young-people/${child.id}` })).json();
+  // A team change today splits the placement: the open episode begins today, newPlacement false.
+  t.equal((await app.as('admin', { method: 'PATCH', url: `/v1/young-people/${child.id}`, payload: { version: (await recordOf()).version, teamId: south } })).statusCode, 200);
+  const before = await historyOf(app.as, child.id);
+  const retype = (startDate: string) =>
+    app.as('admin', {
+      method: 'PATCH',
+      url: `/v1/young-people/${child.id}`,
+      payload: { version: child.version + 1, careState: 'inhouse_foster', placement: { type: 'inhouse_foster', provider: 'own_authority', weeklyPrice: 500, startDate } },
+    });
+  // Main: 200, the history's new in-house episode beginning a placement today while the record said 2020-01-01.
+  const kept = await retype('2020-01-01');
+  t.equal(kept.statusCode, 422);
+  t.match(kept.json().errors, [{ field: 'body/placement/startDate', reason: /change of placement type \(ifa_foster to inhouse_foster\) begins a new placement episode/ }]);
+  t.same(await historyOf(app.as, child.id), before, 'nothing written');
+  const today = daysFromToday(0);
+  t.equal((await retype(today)).statusCode, 200);
+  const history = await historyOf(app.as, child.id);
+  t.match(history.at(-1), { startDate: today, careState: 'inhouse_foster', newPlacement: true, teamId: south, weeklyPrice: 500 });
+  const back = await app.as('admin', { method: 'PUT', url: `/v1/young-people/${child.id}/history`, payload: { episodes: stripIds(history) } });
+  t.equal(back.statusCode, 200, back.body);
+});

@@ -1060,12 +1060,12 @@ export const HISTORY_CSV_COLUMNS = [
   { name: 'leaver_activity', field: 'leaverActivity', kind: 'enum', description: 'A care leaver’s activity' },
   { name: 'accommodation_suitable', field: 'accommodationSuitable', kind: 'flag', description: 'yes or no' },
   { name: 'weekly_price', field: 'weeklyPrice', kind: 'number', description: 'The placement’s weekly price during the episode, GBP (whole pence, e.g. 950 or 950.50); only on a placement; empty: not known' },
-  { name: 'team', field: 'teamId', kind: 'team', description: 'The team responsible during the episode: its id or its name (exact, else ignoring case); empty: the young person’s current team' },
+  { name: 'team', field: 'teamId', kind: 'team', description: 'The team responsible during the episode: its id or its name (exact, else ignoring case); empty: the young person’s current team (on the open episode it must be the record’s team, and empty is stored as it)' },
   {
     name: 'key_worker',
     field: 'keyWorkerReference',
     kind: 'key_worker',
-    description: 'The key worker during the episode (KW then 3-8 digits, as the record’s); none: no key worker then; empty: not recorded (the record’s is read)',
+    description: 'The key worker during the episode (KW then 3-8 digits, as the record’s); none: no key worker then; empty: not recorded (the record’s is read; on the open episode it must be the record’s, and empty is stored as it)',
   },
 ] as const;
 

@@ -68,18 +68,18 @@ export const EpisodeInput = Type.Object(
         minimum: 0,
         maximum: 1_000_000,
         description:
-          'The weekly price of the placement during the episode, GBP, whole pence (at most two decimal places), as the record’s placement weeklyPrice; only on an episode in a placement state. The scorecard prices a past day from it when today’s placement had not started then (the young person moved since) or the case has closed; absent on such an episode: the child is counted as unpriced, not at £0',
+          'The weekly price of the placement during the episode, GBP, whole pence (at most two decimal places), as the record’s placement weeklyPrice; only on an episode in a placement state. The scorecard prices a past day from it when today’s placement had not started then (the young person moved since) or the case has closed; absent on such an episode: the child is counted as unpriced, not at £0. On the open episode it must be the record’s placement price in force on its startDate (422 naming the field otherwise), and absent it is stored as that',
       }),
     ),
     teamId: Type.Optional({
       ...Uuid,
       description:
-        'The team responsible during the episode (a stored team; 422 naming the field otherwise). The scorecard counts what happened in the episode (an entry, an exit, a placement at the year’s end, a care leaver’s birthday) under this team; absent: under the young person’s current team',
+        'The team responsible during the episode (a stored team; 422 naming the field otherwise). The scorecard counts what happened in the episode (an entry, an exit, a placement at the year’s end, a care leaver’s birthday) under this team; absent: under the young person’s current team. On the open episode (no endDate) it must be the record’s teamId (422 naming the field otherwise), and absent it is stored as the record’s',
     }),
     keyWorkerReference: Type.Optional(
       Type.Union([Type.String({ pattern: KEY_WORKER_PATTERN, description: 'Pseudonymous key-worker reference, as the record’s (KW then 3-8 digits; stored and answered as KW and the digits)' }), Type.Null()], {
         description:
-          'The key worker during the episode; null: none then; absent: not recorded. Changes to the record’s key worker are kept as dated episodes (the scorecard’s key-worker measures still count today’s records)',
+          'The key worker during the episode; null: none then; absent: not recorded. On the open episode it must be the record’s (null when the record has none; 422 naming the field otherwise), and absent it is stored as the record’s. Changes to the record’s key worker are kept as dated episodes (the scorecard’s key-worker measures still count today’s records)',
       }),
     ),
   },

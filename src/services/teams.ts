@@ -424,12 +424,196 @@ export interface HistorySubject {
   open?: boolean;
   /** The record's placement's distance from home, miles; absent when it has none (or not checked). */
   distanceFromHomeMiles?: number;
+  /** The record's team id (null: none). Absent: not checked. */
+  teamId?: string | null;
+  /** The record's key worker, canonical (KW and the digits; null: none). Absent: not checked. */
+  keyWorkerReference?: string | null;
+  /**
+   * The record's placement (GBP, YYYY-MM-DD, its dated priceChanges as stored; null: none).
+   * Absent: not checked.
+   */
+  placement?: RecordPlacement | null;
+}
+
+/** The fields of a record's placement a history must agree with. */
+export interface RecordPlacement {
+  type: string;
+  startDate: string;
+  weeklyPrice: number;
+  priceChanges?: Array<{ from: string; weeklyPrice: number }>;
 }
 
 /** The distance from home of a stored record's placement (jsonb), when it has one. */
 function placementDistance(placement: unknown): { distanceFromHomeMiles?: number } {
   const miles = (placement as { distanceFromHomeMiles?: unknown } | null)?.distanceFromHomeMiles;
   return typeof miles === 'number' ? { distanceFromHomeMiles: miles } : {};
+}
+
+/**
+ * What a stored young person's history must agree with (checkEpisodesAgainstRecord), from its
+ * row: birth, care state, whether the case is open, the team, the key worker and the placement
+ * (jsonb; a malformed one is taken as none).
+ */
+export function historySubjectOf(row: {
+  birth_year: number;
+  birth_month: number | null;
+  care_state: string;
+  closed_on: string | null;
+  placement: unknown;
+  team_id: string | null;
+  key_worker_reference: string | null;
+}): HistorySubject {
+  const p = row.placement as Partial<RecordPlacement> | null;
+  const placement: RecordPlacement | null =
+    p && typeof p.type === 'string' && typeof p.startDate === 'string' && typeof p.weeklyPrice === 'number'
+      ? { type: p.type, startDate: p.startDate, weeklyPrice: p.weeklyPrice, ...(Array.isArray(p.priceChanges) ? { priceChanges: p.priceChanges } : {}) }
+      : null;
+  return {
+    birthYear: row.birth_year,
+    birthMonth: row.birth_month,
+    careState: row.care_state,
+    open: row.closed_on === null,
+    ...placementDistance(row.placement),
+    teamId: row.team_id,
+    keyWorkerReference: row.key_worker_reference,
+    placement,
+  };
+}
+
+/**
+ * The indices of the episodes of the record's current placement: in its state (the placement's
+ * type) and starting on or after its startDate (as a corrected distance reaches them in
+ * recordChangeInHistory). A team or key-worker change splits one placement into several episodes;
+ * episodes of earlier placements are history and may differ from today's record.
+ */
+function currentPlacementEpisodes(episodes: readonly EpisodeInputDto[], placement: RecordPlacement): number[] {
+  return episodes.flatMap((e, i) => (e.careState === placement.type && e.startDate >= placement.startDate ? [i] : []));
+}
+
+/** Pounds as the API answers them: 800 → "800", 812.5 → "812.50". */
+function pounds(amount: number): string {
+  return Number.isInteger(amount) ? String(amount) : amount.toFixed(2);
+}
+
+/**
+ * The history with what it leaves out taken from the record (the record is the current truth):
+ * the open episode in the record's care state takes the record's teamId (none when the record has
+ * none), keyWorkerReference (null: none), distanceFromHomeMiles, from another episode of the
+ * current placement (currentPlacementEpisodes) its placementDistrict, and, when the placement had
+ * begun by its startDate, the placement's weekly price in force that day (placementPriceOn, its
+ * dated priceChanges read as the scorecard reads them). Run after
+ * checkEpisodesAgainstRecord has found no contradiction; a field given is never changed. Pure: a
+ * new list, in the order given; an absent subject field fills nothing.
+ */
+export function episodesFromRecord(episodes: readonly EpisodeInputDto[], subject: HistorySubject): EpisodeInputDto[] {
+  const out = episodes.map((e) => ({ ...e }));
+  const placement = subject.placement ?? undefined;
+  const ofPlacement = placement ? currentPlacementEpisodes(out, placement) : [];
+  const district = ofPlacement.map((i) => out[i].placementDistrict).find((d) => d !== undefined);
+  for (const e of out) {
+    if (e.endDate !== undefined || e.careState !== subject.careState) continue;
+    if (e.teamId === undefined && subject.teamId) e.teamId = subject.teamId;
+    if (e.keyWorkerReference === undefined && subject.keyWorkerReference !== undefined) e.keyWorkerReference = subject.keyWorkerReference;
+    if (e.distanceFromHomeMiles === undefined && subject.distanceFromHomeMiles !== undefined) e.distanceFromHomeMiles = subject.distanceFromHomeMiles;
+    if (e.placementDistrict === undefined && district !== undefined && ofPlacement.includes(out.indexOf(e))) e.placementDistrict = district;
+    if (e.weeklyPrice === undefined && placement && e.careState === placement.type && e.startDate >= placement.startDate) e.weeklyPrice = placementPriceOn(placement, e.startDate);
+  }
+  return out;
+}
+
+/**
+ * Where the open episode (index `open`) contradicts the record's team, key worker, distance and
+ * placement (review of 2 December): each field given must be the record's (absent, it is taken
+ * from the record: episodesFromRecord). The placement's start: the episode that begins the
+ * placement the open episode is in (walking back through the same-state episodes it continues
+ * with newPlacement false) starts on the record's placement startDate when it begins a new
+ * placement, and never before it; its weekly price is the record's placement price in force on
+ * its startDate; the current placement's episodes name one district.
+ * `order` is the episodes' indices by start date. Fields are `${prefix}/${index}/…`.
+ */
+function openEpisodeContradictions(episodes: EpisodeInputDto[], order: number[], open: number, subject: HistorySubject, prefix: string): FieldError[] {
+  const errors: FieldError[] = [];
+  const e = episodes[open];
+  const field = (i: number, name: string) => `${prefix}/${i}/${name}`;
+  // The open episode is the record's placement today: two distances would count the child
+  // within 20 miles on one and beyond on the other (review of 1 December).
+  if (e.distanceFromHomeMiles !== undefined && subject.distanceFromHomeMiles !== undefined && e.distanceFromHomeMiles !== subject.distanceFromHomeMiles) {
+    errors.push({
+      field: field(open, 'distanceFromHomeMiles'),
+      reason: `is the open episode, so must equal the record’s placement distanceFromHomeMiles (${subject.distanceFromHomeMiles}); leave it out to take the record’s`,
+    });
+  }
+  // The team and key worker in force today are the record's: the scorecard counts the open
+  // episode under its team while the team list and workforce measures read the record's.
+  if (subject.teamId !== undefined && e.teamId !== undefined && e.teamId.toLowerCase() !== subject.teamId?.toLowerCase()) {
+    errors.push({
+      field: field(open, 'teamId'),
+      reason:
+        subject.teamId === null
+          ? 'is the open episode, so must be the record’s team, and the record has none; leave it out (or move the young person with PATCH teamId first)'
+          : `is the open episode, so must equal the record’s teamId (${subject.teamId}); leave it out to take the record’s (or move the young person with PATCH teamId first)`,
+    });
+  }
+  if (subject.keyWorkerReference !== undefined && e.keyWorkerReference !== undefined) {
+    const given = e.keyWorkerReference === null ? null : canonicalKeyWorkerReference(e.keyWorkerReference);
+    if (given !== subject.keyWorkerReference) {
+      errors.push({
+        field: field(open, 'keyWorkerReference'),
+        reason:
+          subject.keyWorkerReference === null
+            ? 'is the open episode, so must be the record’s key worker, and the record has none; give null or leave it out (or set it with PATCH keyWorkerReference first)'
+            : `is the open episode, so must equal the record’s keyWorkerReference (${subject.keyWorkerReference}); leave it out to take the record’s (or change it with PATCH keyWorkerReference first)`,
+      });
+    }
+  }
+  const placement = subject.placement ?? undefined;
+  if (!placement || e.careState !== placement.type) return errors;
+  // The episode that begins the open episode's placement: back through the same-state episodes it
+  // continues (each ending the day the next starts) while the later one says newPlacement false.
+  const position = order.indexOf(open);
+  let k = position;
+  while (k > 0) {
+    const here = episodes[order[k]];
+    const before = episodes[order[k - 1]];
+    if (here.newPlacement !== false || before.careState !== here.careState || before.endDate !== here.startDate) break;
+    k--;
+  }
+  const head = order[k];
+  const first = episodes[head];
+  if (first.newPlacement !== false && first.startDate !== placement.startDate) {
+    errors.push({
+      field: field(head, 'startDate'),
+      reason:
+        head === open
+          ? `is the open episode, which begins a new placement, so must be the record’s placement startDate (${placement.startDate}); if it continues that placement (a team or key-worker change), give newPlacement false`
+          : `begins the placement the open episode continues, so must be the record’s placement startDate (${placement.startDate})`,
+    });
+  } else if (first.newPlacement === false && first.startDate < placement.startDate) {
+    errors.push({ field: field(head, 'startDate'), reason: `is before the record’s placement startDate (${placement.startDate}), yet the open episode continues this placement` });
+  }
+  // The price in force today is read from the record while its placement lasts, and from this
+  // episode once the young person moves on (weeklyCommitmentOn): a different figure here would
+  // rewrite past spend on the move. Episodes closed before are history (a price corrected through
+  // PATCH updates only the open episode, so a closed episode of the same placement may differ).
+  const expected = e.startDate >= placement.startDate ? placementPriceOn(placement, e.startDate) : undefined;
+  if (e.weeklyPrice !== undefined && expected !== undefined && Math.round(e.weeklyPrice * 100) !== Math.round(expected * 100)) {
+    errors.push({
+      field: field(open, 'weeklyPrice'),
+      reason: `is the open episode, so must be the record’s placement weekly price in force on its startDate ${e.startDate} (${pounds(expected)}); leave it out to take the record’s (or correct the record’s placement price first)`,
+    });
+  }
+  const ofPlacement = currentPlacementEpisodes(episodes, placement);
+  // One placement, one district: the record keeps none, so the history's is the placement's.
+  const districts = ofPlacement.filter((i) => episodes[i].placementDistrict !== undefined).sort((a, b) => order.indexOf(a) - order.indexOf(b));
+  for (const i of districts.slice(1)) {
+    if (episodes[i].placementDistrict !== episodes[districts[0]].placementDistrict) {
+      errors.push({
+        field: field(i, 'placementDistrict'),
+        reason: `is an episode of the record’s current placement (${placement.type} from ${placement.startDate}), whose district is ${episodes[districts[0]].placementDistrict} (episode ${districts[0]}); one placement has one district`,
+      });
+    }
+  }
+  return errors;
 }
 
 /**
@@ -440,8 +624,10 @@ function placementDistance(placement: unknown): { distanceFromHomeMiles?: number
  * starting before the minimum age's birthday, an ended one not running past the maximum's), named
  * `…/careState`; and, for an open case (subject.open), a last episode that ends does so with an
  * exitReason (closing the case), and so does an ended looked-after episode followed by a gap
- * (the next starting after its end), named `…/exitReason`. Fields are `${prefix}/${index}/…`, or
- * `${prefix}` for an empty list.
+ * (the next starting after its end), named `…/exitReason`; and the open episode in the record's
+ * team, key worker, distance and placement (start, weekly price, one district), when the subject
+ * gives them (openEpisodeContradictions; what it leaves out is taken from the record by
+ * episodesFromRecord). Fields are `${prefix}/${index}/…`, or `${prefix}` for an empty list.
  */
 export function checkEpisodesAgainstRecord(episodes: EpisodeInputDto[], subject: HistorySubject, today: string, prefix: string): FieldError[] {
   if (episodes.length === 0) return [{ field: prefix, reason: 'must hold at least one episode (the record’s current state)' }];
@@ -453,8 +639,8 @@ export function checkEpisodesAgainstRecord(episodes: EpisodeInputDto[], subject:
   // An open case's history ends open, or with an exitReason (which closes the case on that end):
   // a last episode ended with no reason would leave the record open, its state and placement
   // counted in spend, with no episode in force (so not counted as looked after).
+  const order = episodes.map((_, i) => i).sort((a, b) => (episodes[a].startDate < episodes[b].startDate ? -1 : episodes[a].startDate > episodes[b].startDate ? 1 : a - b));
   if (subject.open === true) {
-    const order = episodes.map((_, i) => i).sort((a, b) => (episodes[a].startDate < episodes[b].startDate ? -1 : episodes[a].startDate > episodes[b].startDate ? 1 : a - b));
     const flags = lookedAfterEpisodes(order.map((i) => episodes[i]));
     const last = order[order.length - 1];
     const e = episodes[last];
@@ -490,14 +676,7 @@ export function checkEpisodesAgainstRecord(episodes: EpisodeInputDto[], subject:
       errors.push({ field: `${prefix}/${i}/careState`, reason: `is the open episode, so must equal the record’s careState (${subject.careState})` });
       return;
     }
-    // The open episode is the record's placement today: two distances would count the child
-    // within 20 miles on one and beyond on the other (review of 1 December).
-    if (e.distanceFromHomeMiles !== undefined && subject.distanceFromHomeMiles !== undefined && e.distanceFromHomeMiles !== subject.distanceFromHomeMiles) {
-      errors.push({
-        field: `${prefix}/${i}/distanceFromHomeMiles`,
-        reason: `is the open episode, so must equal the record’s placement distanceFromHomeMiles (${subject.distanceFromHomeMiles}); leave it out to take the record’s`,
-      });
-    }
+    errors.push(...openEpisodeContradictions(episodes, order, i, subject, prefix));
     const state = careStates.get(e.careState);
     if (state?.minAgeYears !== undefined && age < state.minAgeYears) errors.push({ field: `${prefix}/${i}/careState`, reason: `${state.id} is for ages ${state.minAgeYears} and over; this young person is ${age}` });
     else if (state?.maxAgeYears !== undefined && age >= state.maxAgeYears) errors.push({ field: `${prefix}/${i}/careState`, reason: `${state.id} is for ages under ${state.maxAgeYears}; this young person is ${age}` });
@@ -588,17 +767,15 @@ export async function replaceHistory(db: Kysely<Database>, actor: Actor, youngPe
   try {
     return await db.transaction().execute(async (trx) => {
       const person = await liveYoungPerson(trx, youngPersonId);
-      const contradictions = checkEpisodesAgainstRecord(
-        episodes,
-        { birthYear: person.birth_year, birthMonth: person.birth_month, careState: person.care_state, open: person.closed_on === null, ...placementDistance(person.placement) },
-        today,
-        'body/episodes',
-      );
-      if (contradictions.length > 0) throw new UnprocessableError('The history contradicts the record', contradictions);
+      // A team that does not exist is named as such before any contradiction of the record's team.
       const unknown = await unknownEpisodeTeams(trx, episodes, 'body/episodes');
       if (unknown.length > 0) throw new UnprocessableError('The history names a team that does not exist', unknown);
+      const subject = historySubjectOf(person);
+      const contradictions = checkEpisodesAgainstRecord(episodes, subject, today, 'body/episodes');
+      if (contradictions.length > 0) throw new UnprocessableError('The history contradicts the record', contradictions);
       await deleteEpisodesOf(trx, youngPersonId);
-      const sorted = [...episodes].sort((a, b) => (a.startDate < b.startDate ? -1 : 1));
+      // What the open episode leaves out is the record's (its team, key worker, distance, price).
+      const sorted = episodesFromRecord(episodes, subject).sort((a, b) => (a.startDate < b.startDate ? -1 : 1));
       const rows = await insertEpisodes(trx, sorted.map((e) => toEpisodeRow(youngPersonId, e)));
       const closure = await applyHistoryClosure(trx, youngPersonId);
       await appendAuditEvent(trx, actor, { action: 'history.replace', resourceType: 'young_person', resourceId: youngPersonId, detail: { episodes: rows.length, ...(closure ? { case: closure } : {}) } });
@@ -780,9 +957,18 @@ export async function recordChangeInHistory(
   let day = today;
   const placementStartChanged = after.placement !== undefined && before?.placement?.startDate !== after.placement.startDate;
   // A back-dated placement starting before the open episode would rewrite closed history: refused.
-  if (open && after.placement && placementStartChanged && after.placement.startDate < open.start_date) {
+  // So is a change of placement type that keeps an earlier start (the open episode began later, at
+  // a team or key-worker change): the new episode would begin a placement on another day than the
+  // record's, which a history may not say (checkEpisodesAgainstRecord, review of 2 December).
+  const typeChanged = before?.placement !== undefined && after.placement !== undefined && before.careState !== after.careState;
+  if (open && after.placement && (placementStartChanged || typeChanged) && after.placement.startDate < open.start_date) {
     throw new UnprocessableError('The placement starts before the current episode of the history', [
-      { field: 'body/placement/startDate', reason: `is before the current episode’s start (${open.start_date}); correct the history (PUT /v1/young-people/{id}/history) instead` },
+      {
+        field: 'body/placement/startDate',
+        reason: placementStartChanged
+          ? `is before the current episode’s start (${open.start_date}); correct the history (PUT /v1/young-people/{id}/history) instead`
+          : `is before the current episode’s start (${open.start_date}), and a change of placement type (${before?.careState} to ${after.careState}) begins a new placement episode: give the day it began, on or after ${open.start_date}, or correct the history (PUT /v1/young-people/{id}/history)`,
+      },
     ]);
   }
   if (after.placement && after.placement.startDate <= today && (!open || after.placement.startDate >= open.start_date)) day = after.placement.startDate;
@@ -971,12 +1157,12 @@ export const HISTORY_CSV_COLUMNS = [
   { name: 'leaver_activity', field: 'leaverActivity', kind: 'enum', description: 'A care leaver’s activity' },
   { name: 'accommodation_suitable', field: 'accommodationSuitable', kind: 'flag', description: 'yes or no' },
   { name: 'weekly_price', field: 'weeklyPrice', kind: 'number', description: 'The placement’s weekly price during the episode, GBP (whole pence, e.g. 950 or 950.50); only on a placement; empty: not known' },
-  { name: 'team', field: 'teamId', kind: 'team', description: 'The team responsible during the episode: its id or its name (exact, else ignoring case); empty: the young person’s current team' },
+  { name: 'team', field: 'teamId', kind: 'team', description: 'The team responsible during the episode: its id or its name (exact, else ignoring case); empty: the young person’s current team (on the open episode it must be the record’s team, and empty is stored as it)' },
   {
     name: 'key_worker',
     field: 'keyWorkerReference',
     kind: 'key_worker',
-    description: 'The key worker during the episode (KW then 3-8 digits, as the record’s); none: no key worker then; empty: not recorded (the record’s is read)',
+    description: 'The key worker during the episode (KW then 3-8 digits, as the record’s); none: no key worker then; empty: not recorded (the record’s is read; on the open episode it must be the record’s, and empty is stored as it)',
   },
 ] as const;
 
@@ -1110,14 +1296,14 @@ export async function importHistories(db: Kysely<Database>, actor: Actor, text: 
     if (start > 0) await yieldToEventLoop();
     const found = await db
       .selectFrom('young_people')
-      .select(['id', 'reference', 'birth_year', 'birth_month', 'care_state', 'closed_on', 'placement'])
+      .select(['id', 'reference', 'birth_year', 'birth_month', 'care_state', 'closed_on', 'placement', 'team_id', 'key_worker_reference'])
       .where('reference', 'in', references.slice(start, start + 1000))
       .where('erased_at', 'is', null)
       .execute();
     for (const p of found) {
       if (!p.reference) continue;
       people.set(p.reference, p.id);
-      subjects.set(p.reference, { birthYear: p.birth_year, birthMonth: p.birth_month, careState: p.care_state, open: p.closed_on === null, ...placementDistance(p.placement) });
+      subjects.set(p.reference, historySubjectOf(p));
     }
   }
   for (const [reference, list] of byReference) {
@@ -1155,7 +1341,11 @@ export async function importHistories(db: Kysely<Database>, actor: Actor, text: 
     for (const [reference, list] of byReference) {
       const id = people.get(reference) as string;
       await deleteEpisodesOf(trx, id);
-      const sorted = list.map((l) => l.episode).sort((a, b) => (a.startDate < b.startDate ? -1 : 1));
+      // What the open episode leaves out is the record's (its team, key worker, distance, price).
+      const sorted = episodesFromRecord(
+        list.map((l) => l.episode),
+        subjects.get(reference) as HistorySubject,
+      ).sort((a, b) => (a.startDate < b.startDate ? -1 : 1));
       imported += (await insertEpisodes(trx, sorted.map((e) => toEpisodeRow(id, e)))).length;
       const closure = await applyHistoryClosure(trx, id);
       if (closure === 'closed') closed++;

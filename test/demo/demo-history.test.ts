@@ -35,6 +35,17 @@ t.test('the same seed gives the same teams and histories; every history is valid
     checkEpisodesAgainstRecord(episodes, { birthYear: record.birthYear, birthMonth: record.birthMonth ?? null, careState: record.careState, open: true }, '2026-11-01', record.reference),
   );
   t.same(against, [], 'every open record’s history agrees with it');
+  // And with its team, key worker and placement (review of 2 December): the generator names teams
+  // by name on the episodes and the person alike, so names stand for ids here.
+  const placementOf = (r: (typeof cohort)[number]) => (r.placement ? { type: r.placement.type, startDate: r.placement.startDate, weeklyPrice: r.placement.weeklyPrice, ...(r.placement.priceChanges ? { priceChanges: r.placement.priceChanges } : {}) } : null);
+  const agrees = cohort.flatMap((r): unknown[] => {
+    const p = demo.people.get(r.reference);
+    if (!p) return [[r.reference, 'no history']];
+    const episodes = p.episodes.map(({ team, ...e }) => ({ ...e, ...(team !== undefined ? { teamId: team } : {}) }));
+    const subject = { birthYear: r.birthYear, birthMonth: r.birthMonth ?? null, careState: r.careState, open: true, teamId: p.team, keyWorkerReference: p.keyWorkerReference ?? null, placement: placementOf(r), ...(r.placement?.distanceFromHomeMiles !== undefined ? { distanceFromHomeMiles: r.placement.distanceFromHomeMiles } : {}) };
+    return checkEpisodesAgainstRecord(episodes, subject, '2026-11-01', r.reference);
+  });
+  t.same(agrees, [], 'every open history agrees with its record’s team, key worker and placement');
 });
 
 t.test('former children: valid closed records, each history ending on its closing day, as the API would take them', async (t) => {

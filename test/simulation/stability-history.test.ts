@@ -269,7 +269,9 @@ t.test('(3) a scenario cohort on record: histories loaded in one query, counted 
     }
   };
   // In residential from 20 November 2026 after two agency foster placements this year (April, August).
-  await add(record(2012, 'residential'), [
+  // The record's placement begins with the open episode (a history may not contradict it).
+  const residential = record(2012, 'residential');
+  await add({ ...residential, placement: { ...(residential.placement as Record<string, unknown>), startDate: '2026-11-20' } }, [
     { startDate: '2026-04-01', endDate: '2026-08-01', careState: 'ifa_foster' },
     { startDate: '2026-08-01', endDate: '2026-11-20', careState: 'ifa_foster' },
     { startDate: '2026-11-20', careState: 'residential' },

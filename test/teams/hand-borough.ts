@@ -27,12 +27,18 @@ export async function addHandBorough(as: TestApp['as']): Promise<{ north: string
     // The record's care state is the open episode's (a history may not contradict its record);
     // a placement at no weekly price, so spend is the services' alone.
     const open = history.episodes[history.episodes.length - 1];
+    // The placement began where the history begins it: back through the same-state episodes the
+    // open one continues with newPlacement false (a history may not contradict its record's
+    // placement start, review of 2 December).
+    let k = history.episodes.length - 1;
+    while (k > 0 && history.episodes[k].newPlacement === false && history.episodes[k - 1].careState === history.episodes[k].careState && history.episodes[k - 1].endDate === history.episodes[k].startDate) k--;
+    const placementStart = history.episodes[k].startDate;
     const placed = PLACEMENT_STATE_IDS.includes(open.careState as (typeof PLACEMENT_STATE_IDS)[number]);
     const record = edgeOfCareRecord({
       birthYear: history.birthYear,
       birthMonth: history.birthMonth,
       careState: open.careState as YoungPersonInputDto['careState'],
-      ...(placed ? { legalStatus: 'care_order', placement: { type: open.careState, provider: 'own_authority', weeklyPrice: 0, startDate: open.startDate } as YoungPersonInputDto['placement'] } : {}),
+      ...(placed ? { legalStatus: 'care_order', placement: { type: open.careState, provider: 'own_authority', weeklyPrice: 0, startDate: placementStart } as YoungPersonInputDto['placement'] } : {}),
       teamId: 'ABCDE'.includes(letter) ? north : south,
       ...(workers[letter] ? { keyWorkerReference: workers[letter] } : {}),
     });

@@ -73,7 +73,8 @@ t.test('PUT history: a past episode past its state’s maximum age, or begun bef
 
 t.test('PUT history: a looked-after episode of an open case ending in a gap with no exitReason is 422 naming exitReason', async (t) => {
   const { as } = await buildTestApp(t);
-  const id = await create(as, residentialRecord()); // 15, residential, open
+  // 15, residential, open; placed on the open episode's start (a history may not contradict it).
+  const id = await create(as, residentialRecord({ placement: { ...(residentialRecord().placement as NonNullable<ReturnType<typeof residentialRecord>['placement']>), startDate: `${year - 2}-03-01` } }));
   const put = (episodes: unknown[]) => as('admin', { method: 'PUT', url: `/v1/young-people/${id}/history`, payload: { episodes } });
   const before = (await as('admin', { method: 'GET', url: `/v1/young-people/${id}/history` })).json().items;
   const now = { startDate: `${year - 2}-03-01`, careState: 'residential' };
@@ -99,6 +100,7 @@ t.test('CSV import: the same two rules, naming the row and the care_state or exi
   const person = leaver();
   const id = await create(as, person);
   const child = residentialRecord();
+  child.placement = { ...(child.placement as NonNullable<typeof child.placement>), startDate: `${year - 2}-03-01` };
   await create(as, child);
   const csv = (body: string) => as('admin', { method: 'POST', url: '/v1/histories/import', headers: { 'content-type': 'text/csv' }, payload: body });
   const ref = person.reference;

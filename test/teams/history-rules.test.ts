@@ -11,7 +11,12 @@ t.test('PUT history: before birth, open state ≠ record, open state the age rul
   const put = (episodes: unknown[]) => as('admin', { method: 'PUT', url: `/v1/young-people/${person.id}/history`, payload: { episodes } });
   const beforeBirth = await put([{ startDate: `${year - 16}-06-01`, careState: 'residential' }]);
   t.equal(beforeBirth.statusCode, 422);
-  t.same(beforeBirth.json().errors, [{ field: 'body/episodes/0/startDate', reason: `is before the month of birth (${year - 15}-01)` }]);
+  t.match(beforeBirth.json().errors, [
+    { field: 'body/episodes/0/startDate', reason: `is before the month of birth (${year - 15}-01)` },
+    // And it is not the record's placement start (review of 2 December).
+    { field: 'body/episodes/0/startDate', reason: `is the open episode, which begins a new placement, so must be the record’s placement startDate (${year - 1}-06-15)` },
+  ]);
+  t.equal(beforeBirth.json().errors.length, 2);
   const otherState = await put([{ startDate: `${year - 2}-01-01`, careState: 'ifa_foster' }]);
   t.equal(otherState.statusCode, 422);
   t.equal(otherState.json().errors[0].field, 'body/episodes/0/careState');
@@ -26,7 +31,7 @@ t.test('PUT history: before birth, open state ≠ record, open state the age rul
   t.equal(adult.json().errors[0].field, 'body/episodes/0/careState');
   // Nothing was written by any refusal.
   t.equal((await as('admin', { method: 'GET', url: `/v1/young-people/${person.id}/history` })).json().items.length, 1);
-  t.equal((await put([{ startDate: `${year - 2}-01-01`, careState: 'residential' }])).statusCode, 200);
+  t.equal((await put([{ startDate: `${year - 1}-06-15`, careState: 'residential' }])).statusCode, 200);
 });
 
 t.test('CSV import: the same rules; 500 episodes per child; extra cells; errors capped at 100 with the total', async (t) => {
@@ -45,7 +50,7 @@ t.test('CSV import: the same rules; 500 episodes per child; extra cells; errors 
       [1, 'care_state'],
     ],
   );
-  const extra = await csv(`reference,start_date,care_state\n${ref},${year - 2}-01-01,residential,surplus\n`);
+  const extra = await csv(`reference,start_date,care_state\n${ref},${year - 1}-06-15,residential,surplus\n`);
   t.equal(extra.statusCode, 422);
   t.same(extra.json().errors, [{ row: 1, field: 'body', reason: 'has 4 cells; the header has 3 columns' }]);
   // A column named twice (review finding 10): 400 naming it, nothing stored.
@@ -57,7 +62,7 @@ t.test('CSV import: the same rules; 500 episodes per child; extra cells; errors 
   t.equal(utf16.statusCode, 400);
   t.match(utf16.json(), { detail: 'The file must be UTF-8', errors: [{ field: 'body', reason: /UTF-16/ }] });
   t.equal((await as('admin', { method: 'GET', url: `/v1/young-people?reference=${ref}` })).statusCode, 200);
-  const flag = await csv(`reference,start_date,care_state,new_placement\n${ref},${year - 2}-01-01,residential,maybe\n`);
+  const flag = await csv(`reference,start_date,care_state,new_placement\n${ref},${year - 1}-06-15,residential,maybe\n`);
   t.match(flag.json().errors[0].reason, /true\/false/);
 
   // 501 one-day episodes for one child: refused naming the 501st row, as the JSON PUT's maxItems.
@@ -122,8 +127,9 @@ t.test('flags where the measures cannot read them are refused naming the field (
   const person = (await as('admin', { method: 'POST', url: '/v1/young-people', payload: residentialRecord() })).json(); // 15, residential
   const put = (episodes: unknown[]) => as('admin', { method: 'PUT', url: `/v1/young-people/${person.id}/history`, payload: { episodes } });
   const home = { startDate: `${year - 3}-01-01`, endDate: `${year - 2}-01-01`, careState: 'home' };
-  const foster = { startDate: `${year - 2}-01-01`, endDate: `${year - 1}-01-01`, careState: 'inhouse_foster' };
-  const now = { startDate: `${year - 1}-01-01`, careState: 'residential' };
+  // The open episode on the record's placement start (year-1-06-15).
+  const foster = { startDate: `${year - 2}-01-01`, endDate: `${year - 1}-06-15`, careState: 'inhouse_foster' };
+  const now = { startDate: `${year - 1}-06-15`, careState: 'residential' };
   const cases: Array<[string, unknown[], string[]]> = [
     ['an entry flag, exit reason and care leaver’s activity on an at-home episode', [{ ...home, entry: 'unplanned_emergency', exitReason: 'adoption', leaverActivity: 'neet' }, foster, now], ['body/episodes/0/entry', 'body/episodes/0/exitReason', 'body/episodes/0/leaverActivity']],
     ['an entry flag in the middle of a period of care', [home, foster, { ...now, entry: 'planned' }], ['body/episodes/2/entry']],

@@ -59,7 +59,7 @@ t.test('a key worker removed and given is a dated episode', async (t) => {
 t.test('history PUT and CSV take the key worker: a reference, none, or not recorded; bad values name the field', async (t) => {
   const { as } = await buildTestApp(t);
   const team = (await as('admin', { method: 'POST', url: '/v1/teams', payload: { name: 'CLA', service: 'children_looked_after' } })).json().id as string;
-  const child = (await as('finance', { method: 'POST', url: '/v1/young-people', payload: fosterRecord(30, { teamId: team, keyWorkerReference: 'KW0001' }) })).json();
+  const child = (await as('finance', { method: 'POST', url: '/v1/young-people', payload: fosterRecord(400, { teamId: team, keyWorkerReference: 'KW0077' }) })).json(); // placed 400 days ago, as the history below (review of 2 December)
   const put = await as('admin', {
     method: 'PUT',
     url: `/v1/young-people/${child.id}/history`,
@@ -83,14 +83,14 @@ t.test('history PUT and CSV take the key worker: a reference, none, or not recor
 
   const csv = { 'content-type': 'text/csv; charset=utf-8' };
   const ref = child.reference;
-  const file = `reference,start_date,end_date,care_state,new_placement,distance_miles,key_worker\n${ref},${daysFromToday(-300)},${daysFromToday(-100)},ifa_foster,yes,8,None\n${ref},${daysFromToday(-100)},,ifa_foster,no,8,KW-0055\n`;
+  const file = `reference,start_date,end_date,care_state,new_placement,distance_miles,key_worker\n${ref},${daysFromToday(-400)},${daysFromToday(-100)},ifa_foster,yes,8,None\n${ref},${daysFromToday(-100)},,ifa_foster,no,8,KW-0077\n`;
   const imported = await as('admin', { method: 'POST', url: '/v1/histories/import', payload: file, headers: csv });
   t.equal(imported.statusCode, 201, imported.body);
   t.same(
     (await historyOf(as, child.id)).map((e) => e.keyWorkerReference),
-    [null, 'KW0055'],
+    [null, 'KW0077'],
   );
-  const wrong = await as('admin', { method: 'POST', url: '/v1/histories/import', payload: file.replace('KW-0055', 'Bob'), headers: csv });
+  const wrong = await as('admin', { method: 'POST', url: '/v1/histories/import', payload: file.replace('KW-0077', 'Bob'), headers: csv });
   t.equal(wrong.statusCode, 422);
   t.ok(
     (wrong.json().errors as Array<{ row: number; field: string; reason: string }>).some((e) => e.row === 2 && e.field === 'key_worker' && /pseudonymous key-worker reference/.test(e.reason)),
@@ -100,7 +100,7 @@ t.test('history PUT and CSV take the key worker: a reference, none, or not recor
 
 t.test('migration 2026-12-01-80: each open episode takes its record’s key worker; closed ones stay not recorded', async (t) => {
   const { app, as } = await buildTestApp(t);
-  const a = (await as('finance', { method: 'POST', url: '/v1/young-people', payload: fosterRecord(30, { keyWorkerReference: 'KW0412' }) })).json();
+  const a = (await as('finance', { method: 'POST', url: '/v1/young-people', payload: fosterRecord(90, { keyWorkerReference: 'KW0412' }) })).json();
   const b = (await as('finance', { method: 'POST', url: '/v1/young-people', payload: fosterRecord(30, {}) })).json();
   await as('admin', {
     method: 'PUT',

@@ -1,6 +1,12 @@
 import t from 'tap';
 import { buildTestApp } from '../helpers/app.ts';
 import { fosterRecord, residentialRecord } from '../young-people/records.ts';
+import type { YoungPersonInputDto } from '../../src/schemas/young-people.ts';
+
+/** The record with its placement begun on `startDate`. */
+function placedOn(record: YoungPersonInputDto, startDate: string): YoungPersonInputDto {
+  return { ...record, placement: { ...(record.placement as NonNullable<YoungPersonInputDto['placement']>), startDate } };
+}
 
 /**
  * Review finding 5: `newPlacement: false` where the carer cannot have stayed the same. The
@@ -13,7 +19,8 @@ import { fosterRecord, residentialRecord } from '../young-people/records.ts';
 t.test('PUT history: a change of carer marked as the same placement is refused, naming the field', async (t) => {
   const { as } = await buildTestApp(t);
   const year = new Date().getUTCFullYear();
-  const person = (await as('admin', { method: 'POST', url: '/v1/young-people', payload: residentialRecord() })).json();
+  // In the home since year-3 as the record says (a history may not contradict its placement's start).
+  const person = (await as('admin', { method: 'POST', url: '/v1/young-people', payload: placedOn(residentialRecord(), `${year - 3}-01-01`) })).json();
   const put = (episodes: unknown[]) => as('admin', { method: 'PUT', url: `/v1/young-people/${person.id}/history`, payload: { episodes } });
 
   // Foster care, then a children's home "without a new placement": a children's home is another carer.
@@ -60,7 +67,7 @@ t.test('PUT history: a change of carer marked as the same placement is refused, 
 t.test('PUT history: foster care to a placement for adoption (or agency to in-house) with the same carer is accepted and counted as one placement', async (t) => {
   const { as } = await buildTestApp(t);
   const year = new Date().getUTCFullYear();
-  const person = (await as('admin', { method: 'POST', url: '/v1/young-people', payload: fosterRecord(400) })).json();
+  const person = (await as('admin', { method: 'POST', url: '/v1/young-people', payload: placedOn(fosterRecord(400), `${year - 2}-01-01`) })).json();
   const put = (episodes: unknown[]) => as('admin', { method: 'PUT', url: `/v1/young-people/${person.id}/history`, payload: { episodes } });
   // In-house foster care, then the same carers as an agency's (RNE T): one placement.
   const sameCarer = await put([
@@ -81,7 +88,7 @@ t.test('PUT history: foster care to a placement for adoption (or agency to in-ho
 t.test('CSV history import: the same rule, naming the row and the new_placement column', async (t) => {
   const { as } = await buildTestApp(t);
   const year = new Date().getUTCFullYear();
-  const record = residentialRecord();
+  const record = placedOn(residentialRecord(), `${year - 2}-01-01`);
   await as('admin', { method: 'POST', url: '/v1/young-people', payload: record });
   const csv = (body: string) => as('admin', { method: 'POST', url: '/v1/histories/import', headers: { 'content-type': 'text/csv' }, payload: body });
   const refused = await csv(`reference,start_date,end_date,care_state,new_placement\n${record.reference},${year - 3}-01-01,${year - 2}-01-01,inhouse_foster,yes\n${record.reference},${year - 2}-01-01,,residential,no\n`);

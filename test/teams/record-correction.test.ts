@@ -61,7 +61,8 @@ t.test('a move then a corrected distance: the new placement stays new, and its d
 t.test('a placement split by a team change: the corrected distance reaches every episode of it', async (t) => {
   const { as } = await buildTestApp(t);
   const team = (await as('admin', { method: 'POST', url: '/v1/teams', payload: { name: 'Looked after east', service: 'children_looked_after' } })).json();
-  const person = (await as('finance', { method: 'POST', url: '/v1/young-people', payload: fosterRecord(60) })).json();
+  // In the team today, as the open episode below says (a history may not contradict its record's team).
+  const person = (await as('finance', { method: 'POST', url: '/v1/young-people', payload: fosterRecord(60, { teamId: team.id }) })).json();
   const put = await as('admin', {
     method: 'PUT',
     url: `/v1/young-people/${person.id}/history`,

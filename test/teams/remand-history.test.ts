@@ -1,6 +1,12 @@
 import t from 'tap';
 import { buildTestApp } from '../helpers/app.ts';
+import type { YoungPersonInputDto } from '../../src/schemas/young-people.ts';
 import { edgeOfCareRecord, residentialRecord } from '../young-people/records.ts';
+
+/** The record with its placement begun on `startDate` (a history may not contradict it, review of 2 December). */
+function placedOn(record: YoungPersonInputDto, startDate: string): YoungPersonInputDto {
+  return { ...record, placement: { ...(record.placement as NonNullable<YoungPersonInputDto['placement']>), startDate } };
+}
 
 /**
  * Custody on remand within a period of care (issue 17, second review, finding 8): the history
@@ -12,7 +18,7 @@ import { edgeOfCareRecord, residentialRecord } from '../young-people/records.ts'
 t.test('PUT history: a remand continues the period of care', async (t) => {
   const { as } = await buildTestApp(t);
   const year = new Date().getUTCFullYear();
-  const person = (await as('admin', { method: 'POST', url: '/v1/young-people', payload: residentialRecord() })).json();
+  const person = (await as('admin', { method: 'POST', url: '/v1/young-people', payload: placedOn(residentialRecord(), `${year - 2}-06-01`) })).json(); // the return from remand is the record's placement
   const put = (episodes: unknown[]) => as('admin', { method: 'PUT', url: `/v1/young-people/${person.id}/history`, payload: { episodes } });
   const remand = (back: Record<string, unknown>) => [
     { startDate: `${year - 3}-01-01`, endDate: `${year - 2}-01-01`, careState: 'residential', entry: 'planned' },
@@ -47,7 +53,7 @@ t.test('PUT history: a remand continues the period of care', async (t) => {
 t.test('PUT history: care may end from a remand (exitReason on the custody episode); custody after a sentence may not carry one', async (t) => {
   const { as } = await buildTestApp(t);
   const year = new Date().getUTCFullYear();
-  const person = (await as('admin', { method: 'POST', url: '/v1/young-people', payload: residentialRecord() })).json();
+  const person = (await as('admin', { method: 'POST', url: '/v1/young-people', payload: placedOn(residentialRecord(), `${year - 2}-01-01`) })).json(); // the open episode is the record's placement
   const put = (episodes: unknown[]) => as('admin', { method: 'PUT', url: `/v1/young-people/${person.id}/history`, payload: { episodes } });
 
   // Remanded, then released home from custody: care ends from the remand, with its reason.

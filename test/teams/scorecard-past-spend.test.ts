@@ -177,8 +177,8 @@ t.test('a bad weeklyPrice is refused naming the field, in JSON and in the CSV im
   const home = await put([{ startDate: '2024-01-01', endDate: '2025-01-01', careState: 'edge_of_care', weeklyPrice: 100 }, open]);
   t.equal(home.statusCode, 422);
   t.match(home.json().errors, [{ field: 'body/episodes/0/weeklyPrice', reason: /placement/ }]);
-  // Whole pence and the maximum are fine.
-  const good = await put([{ ...open, weeklyPrice: 1_000_000 }]);
+  // Whole pence and the maximum are fine (on an earlier placement: the open episode's is the record's, review of 2 December).
+  const good = await put([{ startDate: '2024-01-01', endDate: '2025-01-01', careState: 'residential', weeklyPrice: 1_000_000 }, open]);
   t.equal(good.statusCode, 200);
   t.equal(good.json().items[0].weeklyPrice, 1_000_000);
 

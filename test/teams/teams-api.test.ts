@@ -142,9 +142,10 @@ t.test('history: changes are kept as dated episodes; replace and CSV import refu
   // Nothing was written by the refusals.
   t.equal((await as('finance', { method: 'GET', url: `/v1/young-people/${person.id}/history` })).json().items.length, 2);
 
+  // The open episode is the record's placement, begun today (a history may not contradict it).
   const good = await put([
-    { startDate: '2023-02-01', endDate: '2024-03-01', careState: 'ifa_foster', entry: 'unplanned_emergency', placementDistrict: 'NV3', distanceFromHomeMiles: 22 },
-    { startDate: '2024-03-01', careState: 'inhouse_foster', distanceFromHomeMiles: 4 },
+    { startDate: '2023-02-01', endDate: today, careState: 'ifa_foster', entry: 'unplanned_emergency', placementDistrict: 'NV3', distanceFromHomeMiles: 22 },
+    { startDate: today, careState: 'inhouse_foster', distanceFromHomeMiles: 4 },
   ]);
   t.equal(good.statusCode, 200);
   t.match(good.json().items, [{ entry: 'unplanned_emergency', placementDistrict: 'NV3' }, { careState: 'inhouse_foster', newPlacement: true }]);
@@ -162,7 +163,7 @@ t.test('history: changes are kept as dated episodes; replace and CSV import refu
   const state = await csv(`reference,start_date,care_state\n${ref},2024-01-01,orbit\n`);
   t.equal(state.statusCode, 422);
   t.equal(state.json().errors[0].field, 'care_state');
-  const ok = await csv(`reference,start_date,end_date,care_state,new_placement,distance_miles,exit_reason\n${ref},2024-01-01,2024-07-01,ifa_foster,yes,12,\n${ref},2024-07-01,,inhouse_foster,yes,4,\n`);
+  const ok = await csv(`reference,start_date,end_date,care_state,new_placement,distance_miles,exit_reason\n${ref},2024-01-01,${today},ifa_foster,yes,12,\n${ref},${today},,inhouse_foster,yes,4,\n`);
   t.equal(ok.statusCode, 201);
   t.same(ok.json(), { imported: 2, youngPeople: 1 });
   t.equal((await as('board', { method: 'POST', url: '/v1/histories/import', headers: { 'content-type': 'text/csv' }, payload: 'reference\n' })).statusCode, 403);
@@ -249,7 +250,7 @@ t.test('review of 1 December: a team id in upper case names the same team (team 
     measures.length > 0 && measures.every((m: { teams: Array<{ teamId: string }> }) => m.teams.length === 1 && m.teams[0].teamId === team.id),
     'every measure has the team’s cell (it was none)',
   );
-  const person = (await as('admin', { method: 'POST', url: '/v1/young-people', payload: edgeOfCareRecord() })).json();
+  const person = (await as('admin', { method: 'POST', url: '/v1/young-people', payload: edgeOfCareRecord({ teamId: team.id }) })).json();
   const history = await as('admin', {
     method: 'PUT',
     url: `/v1/young-people/${person.id}/history`,

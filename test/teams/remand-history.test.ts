@@ -135,7 +135,7 @@ t.test('record changes: custody on remand continues care or starts it; custody u
 t.test('PUT history: a move into custody from a placement marked as the same placement is refused; custody from home with an entry flag is a remand', async (t) => {
   const { as } = await buildTestApp(t);
   const year = new Date().getUTCFullYear();
-  const person = (await as('admin', { method: 'POST', url: '/v1/young-people', payload: residentialRecord() })).json();
+  const person = (await as('admin', { method: 'POST', url: '/v1/young-people', payload: placedOn(residentialRecord(), `${year - 2}-06-01`) })).json(); // the last episode is the record's placement
   const put = (episodes: unknown[]) => as('admin', { method: 'PUT', url: `/v1/young-people/${person.id}/history`, payload: { episodes } });
   const into = await put([
     { startDate: `${year - 3}-01-01`, endDate: `${year - 2}-01-01`, careState: 'residential' },

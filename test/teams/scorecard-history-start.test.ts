@@ -1,6 +1,6 @@
 import t from 'tap';
 import { ragWords, scorecardTable } from '../../src/export/scorecard-sheet.ts';
-import { computeScorecard, historyStart, type ScorecardPerson } from '../../src/outcomes/scorecard.ts';
+import { closedRecordsStart, computeScorecard, historyStart, type ScorecardPerson } from '../../src/outcomes/scorecard.ts';
 import { packScorecard } from '../../src/services/packs.ts';
 import { shownCells } from '../../src/services/scorecard.ts';
 import type { YoungPersonInputDto } from '../../src/schemas/young-people.ts';
@@ -282,4 +282,46 @@ t.test('the board’s view with the history rule is its view without it, less th
   // from 2024-07-01) is available.
   t.equal(blanked, (6 * 5 + 2 * 3) * 3, `${blanked} cells blanked`);
   t.ok(kept > 0, `${kept} cells kept exactly as the protection showed them`);
+});
+
+t.test('historyStart: one case closed long ago, with or without episodes, does not move it earlier (issue 17 review)', async (t) => {
+  const person = (episodes: ScorecardPerson['history']['episodes'], closedOn: string | null = null): ScorecardPerson => ({
+    teamId: null,
+    keyWorkerReference: null,
+    weeklyCommitment: 0,
+    closedOn,
+    history: { birthYear: 2008, birthMonth: 2, episodes },
+  });
+  const north = person([{ startDate: '2025-01-01', careState: 'inhouse_foster', newPlacement: true, entry: 'unplanned_emergency', distanceMiles: 25 }]);
+  // In care from 2019, home and closed on 2021-06-01 (the reviewer's record, with a history).
+  const old = person([{ startDate: '2019-03-01', endDate: '2021-06-01', careState: 'inhouse_foster', newPlacement: true, entry: 'planned', exitReason: 'returned_home', distanceMiles: 4 }], '2021-06-01');
+  const oldBare = person([], '2021-06-01');
+  // Before: the earliest episode (2019-03-01, the old child's) against the earliest closure (2021-06-01): 2021-06-01.
+  t.equal(historyStart([north, old]), '2025-01-01', 'the open children’s histories start in 2025: the old child’s episodes do not carry it back');
+  t.equal(historyStart([north, oldBare]), '2025-01-01', 'nor its closure alone');
+  // Three closures in 2024-25, gaps of 156 and 189 days: a run (median 172.5 days, limit a year).
+  const run = ['2024-02-10', '2024-07-15', '2025-01-20'].map((closed) =>
+    person([{ startDate: '2023-01-01', endDate: closed, careState: 'placed_for_adoption', newPlacement: true, entry: 'planned', exitReason: 'adoption' }], closed),
+  );
+  const longAgo = person([{ startDate: '2014-05-01', careState: 'ifa_foster', newPlacement: true }]);
+  t.equal(historyStart([longAgo, ...run]), '2024-02-10');
+  // 2021-06-01 is 984 days before the run's first closure, beyond a year: before, 2021-06-01.
+  t.equal(historyStart([longAgo, ...run, oldBare]), '2024-02-10', 'a closure years before the run, no episodes');
+  t.equal(historyStart([longAgo, ...run, old]), '2024-02-10', 'the same with episodes');
+  // Only closed cases: the earliest episode of every history, against the closed records.
+  t.equal(historyStart(run), '2024-02-10', 'no case open: every history’s episodes (2023-01-01), then the closures');
+
+  t.equal(closedRecordsStart([]), null, 'no closure: no closed records');
+  t.equal(closedRecordsStart(['2021-06-01']), '2021-06-01', 'one closure: the records start there');
+  t.equal(closedRecordsStart(['2021-06-01', '2024-02-10']), '2024-02-10', 'two, 984 days apart (limit a year): the later');
+  t.equal(closedRecordsStart(['2024-07-15', '2021-06-01', '2025-01-20', '2024-02-10', '2024-02-10']), '2024-02-10', 'any order, repeats');
+  // Weekly closures from 2024-01-01 (20 of them, the last 2024-05-13): median gap 7 days, limit the quarter's 92.
+  const weekly = Array.from({ length: 20 }, (_, k) => new Date(Date.UTC(2024, 0, 1 + 7 * k)).toISOString().slice(0, 10));
+  t.equal(weekly[19], '2024-05-13');
+  t.equal(closedRecordsStart(weekly), '2024-01-01');
+  t.equal(closedRecordsStart(['2023-09-01', ...weekly]), '2024-01-01', '122 days before a weekly run: not its start');
+  t.equal(closedRecordsStart(['2023-11-01', ...weekly]), '2023-11-01', '61 days before: within the gap allowed, it is (documented)');
+  // A break inside the run: the records start after the last break (a second weekly run 100 days after the first).
+  const later = Array.from({ length: 10 }, (_, k) => new Date(Date.UTC(2024, 4, 13 + 100 + 7 * k)).toISOString().slice(0, 10));
+  t.equal(closedRecordsStart([...weekly, ...later]), '2024-08-21', 'a 100-day gap after 2024-05-13: from 2024-08-21');
 });

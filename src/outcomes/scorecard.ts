@@ -366,7 +366,9 @@ export function quarterEnds(asOf: string, count: number): string[] {
  *     cases whole, and this is how far back their histories reach. A former child's episodes do
  *     not carry it further back: one case closed long ago is one record, not the records of the
  *     other children looked after then;
- *   - the start of the borough's closed records (closedRecordsStart): the records of children
+ *   - the start of the borough's closed records: `recordsCompleteFrom` when the borough has
+ *     said from when its records are complete (RECORDS_COMPLETE_FROM), else worked out from the
+ *     closures on record (closedRecordsStart). The records of children
  *     whose cases closed are what a year's exits, entries and moves are counted from, and a
  *     borough holds them from when it began keeping them. A case that closed before that day is
  *     not on record, so a year beginning before it undercounts (the demo borough holds the cases
@@ -378,7 +380,7 @@ export function quarterEnds(asOf: string, count: number): string[] {
  * record moves it earlier than the others' reach (issue 17 review: one case closed in 2021
  * brought back the demo's "exits 0 of 36"). Pure.
  */
-export function historyStart(people: readonly ScorecardPerson[]): string | null {
+export function historyStart(people: readonly ScorecardPerson[], recordsCompleteFrom: string | null = null): string | null {
   let open: string | null = null;
   let all: string | null = null;
   const closures: string[] = [];
@@ -392,7 +394,7 @@ export function historyStart(people: readonly ScorecardPerson[]): string | null 
   }
   const episodes = open ?? all;
   if (episodes === null) return null;
-  const closed = closedRecordsStart(closures);
+  const closed = recordsCompleteFrom ?? closedRecordsStart(closures);
   return closed !== null && closed > episodes ? closed : episodes;
 }
 

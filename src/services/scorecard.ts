@@ -884,6 +884,8 @@ export interface ScorecardOptions {
   teamId?: string;
   /** The day the answer is read (YYYY-MM-DD; default: today): protected, the quarters are protected as one set up to its latest quarter end (scorecardCells). */
   today?: string;
+  /** The borough's "records complete from" day (YYYY-MM-DD; config RECORDS_COMPLETE_FROM), or null: worked out from the closures (historyStart). */
+  recordsCompleteFrom?: string | null;
 }
 
 export async function getScorecard(db: Kysely<Database>, options: ScorecardOptions) {
@@ -894,7 +896,7 @@ export async function getScorecard(db: Kysely<Database>, options: ScorecardOptio
   // A UUID in any case names the same team (the database answers ids in lower case).
   const teamId = options.teamId?.toLowerCase();
   const keep = (i: number) => teamId === undefined || teams[i].id === teamId;
-  const start = historyStart(people);
+  const start = historyStart(people, options.recordsCompleteFrom ?? null);
   const shownMeasures = scorecardCells({
     people,
     teams,

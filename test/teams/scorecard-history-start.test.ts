@@ -1,4 +1,5 @@
 import t from 'tap';
+import { recordsCompleteFromSetting } from '../../src/config/index.ts';
 import { ragWords, scorecardTable } from '../../src/export/scorecard-sheet.ts';
 import { closedRecordsStart, computeScorecard, historyStart, type ScorecardPerson } from '../../src/outcomes/scorecard.ts';
 import { packScorecard } from '../../src/services/packs.ts';
@@ -324,4 +325,57 @@ t.test('historyStart: one case closed long ago, with or without episodes, does n
   // A break inside the run: the records start after the last break (a second weekly run 100 days after the first).
   const later = Array.from({ length: 10 }, (_, k) => new Date(Date.UTC(2024, 4, 13 + 100 + 7 * k)).toISOString().slice(0, 10));
   t.equal(closedRecordsStart([...weekly, ...later]), '2024-08-21', 'a 100-day gap after 2024-05-13: from 2024-08-21');
+});
+
+t.test('RECORDS_COMPLETE_FROM: the borough’s own day stands for the closed records’ start, on the scorecard, team view and pack', async (t) => {
+  const person = (episodes: ScorecardPerson['history']['episodes'], closedOn: string | null = null): ScorecardPerson => ({
+    teamId: null,
+    keyWorkerReference: null,
+    weeklyCommitment: 0,
+    closedOn,
+    history: { birthYear: 2012, birthMonth: 1, episodes },
+  });
+  const open = person([{ startDate: '2018-04-01', careState: 'inhouse_foster', newPlacement: true }]);
+  const former = person([{ startDate: '2023-01-01', endDate: '2024-02-10', careState: 'ifa_foster', newPlacement: true, exitReason: 'special_guardianship' }], '2024-02-10');
+  t.equal(historyStart([open, former]), '2024-02-10', 'worked out: the closure');
+  t.equal(historyStart([open, former], '2023-01-01'), '2023-01-01', 'said: earlier than the closures');
+  t.equal(historyStart([open, former], '2025-01-01'), '2025-01-01', 'said: later than the closures');
+  t.equal(historyStart([open, former], '2010-01-01'), '2018-04-01', 'never before the open cases’ earliest episode');
+  t.equal(historyStart([], '2020-01-01'), null, 'no episodes: no history, whatever is said');
+
+  t.equal(recordsCompleteFromSetting(undefined), null);
+  t.equal(recordsCompleteFromSetting(' '), null);
+  t.equal(recordsCompleteFromSetting('2023-01-01'), '2023-01-01');
+  for (const bad of ['2023-02-30', '2023-1-01', '01/01/2023', '0023-01-01', 'yesterday']) t.throws(() => recordsCompleteFromSetting(bad), /RECORDS_COMPLETE_FROM must be a day/, bad);
+
+  // Through the API: one child looked after from 2018-04-01 (open), one closed on 2024-02-10.
+  const { app, as } = await buildTestApp(t, { recordsCompleteFrom: '2023-01-01' });
+  const north = (await as('admin', { method: 'POST', url: '/v1/teams', payload: { name: 'North', service: 'children_looked_after' } })).json().id;
+  const stored = async (record: YoungPersonInputDto, episodes: Array<Record<string, unknown>>) => {
+    const created = await as('admin', { method: 'POST', url: '/v1/young-people', payload: record });
+    t.equal(created.statusCode, 201, created.body.slice(0, 200));
+    const put = await as('admin', { method: 'PUT', url: `/v1/young-people/${created.json().id}/history`, payload: { episodes } });
+    t.equal(put.statusCode, 200, put.body.slice(0, 300));
+  };
+  await stored(
+    edgeOfCareRecord({ birthYear: 2012, birthMonth: 1, careState: 'inhouse_foster', legalStatus: 'care_order', placement: { type: 'inhouse_foster', provider: 'own_authority', weeklyPrice: 0, startDate: '2018-04-01' } as YoungPersonInputDto['placement'], teamId: north }),
+    [{ startDate: '2018-04-01', careState: 'inhouse_foster', newPlacement: true, entry: 'planned', distanceFromHomeMiles: 3 }],
+  );
+  await stored(edgeOfCareRecord({ birthYear: 2012, birthMonth: 1, teamId: north }), [
+    { startDate: '2023-01-01', endDate: '2024-02-10', careState: 'ifa_foster', newPlacement: true, entry: 'planned', exitReason: 'special_guardianship', distanceFromHomeMiles: 40 },
+  ]);
+  for (const url of ['/v1/scorecard?asOf=2025-03-31&quarters=6', `/v1/teams/${north}/scorecard?asOf=2025-03-31&quarters=6`]) {
+    const body = (await as('admin', { method: 'GET', url })).json() as { historyStart: string; groups: Array<{ measures: Measure[] }> };
+    t.equal(body.historyStart, '2023-01-01', `${url}: the day said, not the closure (2024-02-10)`);
+    const exits = body.groups.flatMap((g) => g.measures).find((m) => m.id === 'exits_adoption_sgo');
+    // Years to 2023-12-31 (from 2023-01-01) on are complete by the borough's word: only none before.
+    t.same(
+      exits?.trend.map((q) => q.organisation.status ?? null),
+      [null, null, null, null, null, null],
+      `${url}: every quarter from 2023-12-31 available`,
+    );
+  }
+  const pack = await packScorecard(app.db, new Date('2025-04-15T12:00:00Z'), '2023-01-01');
+  t.equal(pack.historyStart, '2023-01-01', 'the pack reads the same day');
+  t.equal((await packScorecard(app.db, new Date('2025-04-15T12:00:00Z'))).historyStart, '2024-02-10', 'without it, the closure');
 });

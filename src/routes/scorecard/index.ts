@@ -94,7 +94,7 @@ export default async function scorecardRoutes(instance: FastifyInstance) {
     },
     async (request) => {
       const protect = !can(request.actor.role as never, 'individuals:read');
-      return getScorecard(fastify.db, { ...resolve(request.query, protect), protect });
+      return getScorecard(fastify.db, { ...resolve(request.query, protect), protect, recordsCompleteFrom: fastify.config.recordsCompleteFrom });
     },
   );
 
@@ -114,7 +114,7 @@ export default async function scorecardRoutes(instance: FastifyInstance) {
     },
     async (request) => {
       const protect = !can(request.actor.role as never, 'individuals:read');
-      return getScorecard(fastify.db, { ...resolve(request.query, protect), protect, teamId: request.params.id });
+      return getScorecard(fastify.db, { ...resolve(request.query, protect), protect, teamId: request.params.id, recordsCompleteFrom: fastify.config.recordsCompleteFrom });
     },
   );
 }

@@ -36,6 +36,13 @@ export interface Config {
   workerThreads: number;
   /** Load the synthetic demo borough when the database holds no young people. */
   loadDemoData: boolean;
+  /**
+   * RECORDS_COMPLETE_FROM (YYYY-MM-DD): the day from which the borough's records are complete
+   * (every child looked after from then on, their case closed since included, is on record).
+   * Set, it stands for the closed records' start the scorecard otherwise works out from the
+   * closures on record (historyStart in src/outcomes/scorecard.ts); null: worked out.
+   */
+  recordsCompleteFrom: string | null;
   modelsDir: string;
   scenariosDir: string;
   /**
@@ -72,6 +79,15 @@ function flag(name: string, fallback: boolean): boolean {
   if (['1', 'true', 'yes', 'on'].includes(raw.toLowerCase())) return true;
   if (['0', 'false', 'no', 'off'].includes(raw.toLowerCase())) return false;
   throw new Error(`${name} must be true or false, got "${raw}"`);
+}
+
+/** RECORDS_COMPLETE_FROM: unset or empty, null; else a real calendar day, YYYY-MM-DD, from 1900 on. */
+export function recordsCompleteFromSetting(raw: string | undefined): string | null {
+  if (raw === undefined || raw.trim() === '') return null;
+  const value = raw.trim();
+  const real = /^(19|20|21)\d{2}-\d{2}-\d{2}$/.test(value) && new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) === value;
+  if (!real) throw new Error(`RECORDS_COMPLETE_FROM must be a day, YYYY-MM-DD, got "${raw}"`);
+  return value;
 }
 
 function queueSetting(raw: string | undefined): 'auto' | 'off' {
@@ -123,6 +139,7 @@ export function loadConfig(overrides: Partial<Config> = {}): Config {
     uploadLimitBytes: integer('UPLOAD_LIMIT_BYTES', 20 * 1_048_576, 1024, 1024 * 1_048_576),
     workerThreads: integer('WORKER_THREADS', Math.max(1, availableParallelism()), 0, 256),
     loadDemoData: flag('LOAD_DEMO_DATA', true),
+    recordsCompleteFrom: recordsCompleteFromSetting(process.env.RECORDS_COMPLETE_FROM),
     modelsDir: path.resolve(process.env.MODELS_DIR || path.join(projectRoot, 'models')),
     scenariosDir: path.resolve(process.env.SCENARIOS_DIR || path.join(projectRoot, 'scenarios')),
     scenarioQueue: queueSetting(process.env.SCENARIO_QUEUE),

@@ -359,26 +359,81 @@ export function quarterEnds(asOf: string, count: number): string[] {
 
 /**
  * Where the borough's recorded history starts (YYYY-MM-DD), or null when no young person has an
- * episode. The later of:
- *   - the earliest episode start across every history: nothing before it is recorded at all;
- *   - the earliest day a case on record closed (closedOn): the records of children whose cases
- *     closed are what a year's exits, entries and moves are counted from, and a borough holds
- *     them from when it began keeping them. A case that closed before that day is not on record,
- *     so a year beginning before it undercounts (the demo borough holds the cases closed in the
- *     two years and ten months before its as-of date, while today's children's episodes run back
- *     to 2014: by episodes alone it would look complete for twelve years).
- * A conservative start: if the first case on record closed some while after the records began,
- * figures between the two are withheld though complete; never the other way round. Pure.
+ * episode. Windows before it are incomplete: a child looked after then may be on no record. The
+ * later of:
+ *   - the earliest episode start in the histories of the young people whose cases are open (every
+ *     history when none is open or none of theirs has an episode): the borough holds its open
+ *     cases whole, and this is how far back their histories reach. A former child's episodes do
+ *     not carry it further back: one case closed long ago is one record, not the records of the
+ *     other children looked after then;
+ *   - the start of the borough's closed records: `recordsCompleteFrom` when the borough has
+ *     said from when its records are complete (RECORDS_COMPLETE_FROM), else worked out from the
+ *     closures on record (closedRecordsStart). The records of children
+ *     whose cases closed are what a year's exits, entries and moves are counted from, and a
+ *     borough holds them from when it began keeping them. A case that closed before that day is
+ *     not on record, so a year beginning before it undercounts (the demo borough holds the cases
+ *     closed in the two years and ten months before its as-of date, while today's children's
+ *     episodes run back to 2014: by episodes alone it would look complete for twelve years).
+ * A conservative start: a figure whose window begins before it is withheld though it may be
+ * complete (the closed records may begin before their run on record, the open children's
+ * histories may start after the former children's); never the other way round, and no one
+ * record moves it earlier than the others' reach (issue 17 review: one case closed in 2021
+ * brought back the demo's "exits 0 of 36"). Pure.
  */
-export function historyStart(people: readonly ScorecardPerson[]): string | null {
-  let episodes: string | null = null;
-  let closures: string | null = null;
+export function historyStart(people: readonly ScorecardPerson[], recordsCompleteFrom: string | null = null): string | null {
+  let open: string | null = null;
+  let all: string | null = null;
+  const closures: string[] = [];
   for (const p of people) {
-    for (const e of p.history.episodes) if (episodes === null || e.startDate < episodes) episodes = e.startDate;
-    if (p.closedOn && (closures === null || p.closedOn < closures)) closures = p.closedOn;
+    const isOpen = p.closedOn === null || p.closedOn === undefined;
+    if (!isOpen) closures.push(p.closedOn as string);
+    for (const e of p.history.episodes) {
+      if (all === null || e.startDate < all) all = e.startDate;
+      if (isOpen && (open === null || e.startDate < open)) open = e.startDate;
+    }
   }
+  const episodes = open ?? all;
   if (episodes === null) return null;
-  return closures !== null && closures > episodes ? closures : episodes;
+  const closed = recordsCompleteFrom ?? closedRecordsStart(closures);
+  return closed !== null && closed > episodes ? closed : episodes;
+}
+
+/**
+ * How long a gap between closures on record breaks the run of the borough's closed records:
+ * ten times the median gap between its closures (days), at least a quarter and at most a year.
+ * Closures at the borough's own median pace (a Poisson stream) leave a gap of ten medians about
+ * once in a thousand (e^(−10 ln 2)); the floor keeps a borough that closes cases weekly from
+ * breaking its run on a quiet month or two (the demo's longest gap is 62 days), the ceiling
+ * keeps a borough with a few closures a year (gaps of months) whole.
+ */
+export const CLOSED_RECORDS_GAP = { medians: 10, minDays: 92, maxDays: 365 } as const;
+
+/**
+ * The day the borough's closed records start (YYYY-MM-DD), or null when no case on record is
+ * closed: the earliest closing day (`closures`, YYYY-MM-DD, any order, repeats allowed) from which
+ * to the latest no gap between one closure and the next is longer than CLOSED_RECORDS_GAP. A
+ * closure before such a gap is a record kept apart from the run (a case closed long ago and
+ * recorded since, say), not the start of the records: the cases closed in the gap are not on
+ * record, so a window over it would undercount (issue 17 review: the demo's closures run from
+ * February 2024, and one case recorded as closed on 1 June 2021 moved the start back to 2021,
+ * showing "exits 0 of 36" again). A closure within the gap's length before the run does move
+ * the start, by less than that length (a quarter for a borough closing cases weekly). Pure.
+ */
+export function closedRecordsStart(closures: readonly string[]): string | null {
+  const sorted = [...closures].sort();
+  if (sorted.length === 0) return null;
+  const day = (iso: string) => Date.parse(`${iso}T00:00:00Z`) / 86_400_000;
+  const gaps = sorted.slice(1).map((d, i) => day(d) - day(sorted[i]));
+  if (gaps.length === 0) return sorted[0];
+  const ordered = [...gaps].sort((a, b) => a - b);
+  const mid = Math.floor(ordered.length / 2);
+  const median = ordered.length % 2 === 1 ? ordered[mid] : (ordered[mid - 1] + ordered[mid]) / 2;
+  const limit = Math.min(CLOSED_RECORDS_GAP.maxDays, Math.max(CLOSED_RECORDS_GAP.minDays, CLOSED_RECORDS_GAP.medians * median));
+  let first = 0;
+  gaps.forEach((gap, i) => {
+    if (gap > limit) first = i + 1;
+  });
+  return sorted[first];
 }
 
 /**

@@ -4,6 +4,14 @@ export const Uuid = Type.String({ format: 'uuid', description: 'A UUID' });
 
 export const IdParams = Type.Object({ id: Uuid }, { additionalProperties: false });
 
+/**
+ * For a route that takes no query parameters: any given is refused (400 naming
+ * querystring/<name>, "is not a known field") rather than ignored, as the routes with parameters
+ * refuse an unknown one, so a mistyped or unsupported filter (GET /v1/outcome-measures?team=x)
+ * is never answered as if it had applied (issue 17 review).
+ */
+export const NoQuery = Type.Object({}, { additionalProperties: false, description: 'No query parameters: any given is a 400 naming it' });
+
 /** RFC 9457 problem details, with the list of offending fields this API adds. */
 export const Problem = Type.Object(
   {

@@ -33,6 +33,8 @@ export interface PackDeps {
   render?: (input: PackInput) => Promise<ScenarioPack>;
   /** Works out the pack's scorecard (its disclosure protection); off the request thread in the service. */
   scorecard?: ScorecardCompute;
+  /** The borough's "records complete from" day for the scorecard's history (config RECORDS_COMPLETE_FROM); null or absent: worked out. */
+  recordsCompleteFrom?: string | null;
 }
 
 export interface PackRequest {
@@ -110,13 +112,13 @@ export async function loadPackInput(deps: PackDeps, request: PackRequest, create
  * consecutive days must not be differenced into one day's events), eight quarters, protected as
  * one set with the board's other answers of that day (`today`).
  */
-export async function packScorecard(db: Kysely<Database>, now: Date, compute?: ScorecardCompute) {
-  return getScorecard(db, { asOf: latestQuarterEnd(isoDay(now)), quarters: 8, protect: true, today: isoDay(now) }, compute);
+export async function packScorecard(db: Kysely<Database>, now: Date, compute?: ScorecardCompute, recordsCompleteFrom: string | null = null) {
+  return getScorecard(db, { asOf: latestQuarterEnd(isoDay(now)), quarters: 8, protect: true, today: isoDay(now), recordsCompleteFrom }, compute);
 }
 
 /** exportScenarioPack: builds the zip and audits who exported which runs (ids and hashes only). */
 export async function exportScenarioPack(deps: PackDeps, actor: Actor, request: PackRequest, now: Date): Promise<ScenarioPack> {
-  const input = { ...(await loadPackInput(deps, request, now)), scorecard: await packScorecard(deps.db, now, deps.scorecard) };
+  const input = { ...(await loadPackInput(deps, request, now)), scorecard: await packScorecard(deps.db, now, deps.scorecard, deps.recordsCompleteFrom ?? null) };
   const pack = await (deps.render ?? buildScenarioPack)(input);
   await appendAuditEvent(deps.db, actor, {
     action: 'pack.export',

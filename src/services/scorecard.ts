@@ -936,6 +936,8 @@ export interface ScorecardOptions {
   teamId?: string;
   /** The day the answer is read (YYYY-MM-DD; default: today): protected, the quarters are protected as one set up to its latest quarter end (scorecardCells). */
   today?: string;
+  /** The borough's "records complete from" day (YYYY-MM-DD; config RECORDS_COMPLETE_FROM), or null: worked out from the closures (historyStart). */
+  recordsCompleteFrom?: string | null;
 }
 
 /** Options of one answer: `today` resolved (YYYY-MM-DD), as the cache keys it and the worker reads it. */
@@ -958,7 +960,7 @@ export function scorecardAnswer(data: ScorecardData, options: ScorecardAnswerOpt
   // A UUID in any case names the same team (the database answers ids in lower case).
   const teamId = options.teamId?.toLowerCase();
   const keep = (i: number) => teamId === undefined || teams[i].id === teamId;
-  const start = historyStart(people);
+  const start = historyStart(people, options.recordsCompleteFrom ?? null);
   const shownMeasures = scorecardCells({
     people,
     teams,
@@ -1019,7 +1021,8 @@ export function forgetBoardAnswers(db: Kysely<Database>): void {
 }
 
 function boardCacheKey(data: ScorecardData, options: ScorecardAnswerOptions): string {
-  const key = { asOf: options.asOf, quarters: options.quarters, today: options.today, teamId: options.teamId?.toLowerCase() ?? null, data };
+  // Every option the answer reads: recordsCompleteFrom moves the history's start.
+  const key = { asOf: options.asOf, quarters: options.quarters, today: options.today, teamId: options.teamId?.toLowerCase() ?? null, recordsCompleteFrom: options.recordsCompleteFrom ?? null, data };
   return createHash('sha256').update(JSON.stringify(key)).digest('hex');
 }
 

@@ -76,6 +76,40 @@ t.test('runs and audit events by team on the page, as each role may see them', a
   await page.locator('#status', { hasText: 'No scenario run for South.' }).waitFor();
   t.same(await runIds(), [], 'South: no run');
   t.ok(await page.getByRole('button', { name: 'Compare runs' }).isDisabled(), 'nothing to compare');
+  // A quick double switch (issue 17 review): North's reply held back until South's is shown. On
+  // the old page North's reply, arriving last, replaced South's list and was captioned from the
+  // select ("1 scenario run for South."); now it is dropped.
+  const held = async (pathname: string, switchTo: () => Promise<void>, shown: () => Promise<void>) => {
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const isNorth = (url: URL) => url.pathname === pathname && url.searchParams.get('team') === north;
+    await page.route(isNorth, async (route) => {
+      await gate;
+      await route.continue();
+    });
+    await switchTo();
+    await shown();
+    const northReply = page.waitForResponse((response) => isNorth(new URL(response.url())));
+    release();
+    await northReply;
+    // The page's handler of the late reply runs within a few tasks; give it ample time.
+    await page.waitForTimeout(500);
+    await page.unroute(isNorth);
+  };
+  await runsTeam.selectOption('');
+  await page.locator('#run-a option').nth(2).waitFor({ state: 'attached' });
+  await held(
+    '/v1/scenario-runs',
+    async () => {
+      await runsTeam.selectOption({ label: 'North' });
+      await runsTeam.selectOption({ label: 'South' });
+    },
+    () => page.locator('#status', { hasText: 'No scenario run for South.' }).waitFor(),
+  );
+  t.equal(await page.locator('#status').textContent(), 'No scenario run for South.', 'the late North reply does not caption South');
+  t.same(await runIds(), [], 'nor replace South’s (empty) list with North’s run');
   await runsTeam.selectOption('');
   await page.locator('#run-a option').nth(2).waitFor({ state: 'attached' });
   t.equal((await runIds()).length, 3, 'all runs again');
@@ -112,6 +146,19 @@ t.test('runs and audit events by team on the page, as each role may see them', a
     'test finance (Finance)',
     'who: the token’s name and role',
   );
+  // The same quick double switch on the audit log: North's late reply is dropped.
+  await auditTeam.selectOption('');
+  await page.locator('#audit-table caption', { hasText: `${everything.total} audit events` }).waitFor();
+  await held(
+    '/v1/audit-events',
+    async () => {
+      await auditTeam.selectOption({ label: 'North' });
+      await auditTeam.selectOption({ label: 'South' });
+    },
+    () => page.locator('#audit-table caption', { hasText: '2 audit events for South' }).waitFor(),
+  );
+  t.equal(await page.locator('#audit-table caption').textContent(), '2 audit events for South', 'the late North reply does not caption South');
+  t.same((await rows()).sort(), [`team.create team ${south}`, `young_person.create young person ${c}`].sort(), 'South’s events stay');
   t.same(await seriousViolations(page), [], 'axe: no serious or critical violations on the audit log');
   await page.screenshot({ path: path.join(OUTPUT, 'page-team-filters.png'), fullPage: true });
 

@@ -73,3 +73,70 @@ t.test('demo borough: no yearly figure for a year beginning before its history, 
     t.equal(flagged, 5 * yearly + 2 * daily, `${role}: ${flagged} measure-quarters flagged`);
   }
 });
+
+/**
+ * Issue 17 review (second pass): one case recorded as closed long ago moved the history's start
+ * back. On the demo an admin stored a child born February 2008, returned home, closed on 1 June
+ * 2021; the start moved from the first closure of the demo's run (February 2024) to 2021-06-01,
+ * and the board's quarter ending 31 December 2023 showed "exits 0 of 36" again. The closed
+ * records run from the demo's first closure: a closure more than a quarter before the run (the
+ * demo closes cases every few days) is not its start, with or without episodes; nor do the old
+ * child's episodes (2019 to 2021) move it, nor a second such case.
+ */
+t.test('demo borough: a case closed long ago does not move the history’s start', async (t) => {
+  const { app, as } = await buildTestApp(t);
+  t.equal(await loadDemoCohortIfEmpty(app), 460);
+  const today = new Date().toISOString().slice(0, 10);
+  const ends = boardQuarterEnds(today);
+  const closed = await app.db.selectFrom('young_people').select((eb) => eb.fn.min('closed_on').as('first')).executeTakeFirstOrThrow();
+  const firstClosure = String(closed.first);
+  const read = async (role: 'admin' | 'board') => {
+    const response = await as(role, { method: 'GET', url: `/v1/scorecard?asOf=${ends[ends.length - 1]}&quarters=12` });
+    t.equal(response.statusCode, 200, response.body.slice(0, 200));
+    const body = response.json() as { historyStart: string; groups: Array<{ measures: Measure[] }> };
+    const exits = body.groups.flatMap((g) => g.measures).find((m) => m.id === 'exits_adoption_sgo');
+    return { start: body.historyStart, first: exits?.trend[0].organisation };
+  };
+  const before = await read('admin');
+  t.equal(before.start, firstClosure, 'before: the first closure of the demo');
+
+  // The reviewer's record: no placement, so no episode (README, "A record may be created closed").
+  const record = {
+    reference: 'OLD-2021',
+    birthYear: 2008,
+    birthMonth: 2,
+    legalStatus: 'not_looked_after',
+    tier: 2,
+    careState: 'returned_home',
+    needsProfile: { primaryNeed: 'family_dysfunction' },
+    services: [],
+    closedOn: '2021-06-01',
+    closedReason: 'returned_home',
+  };
+  const created = await as('admin', { method: 'POST', url: '/v1/young-people', payload: record });
+  t.equal(created.statusCode, 201, created.body.slice(0, 300));
+  for (const role of ['admin', 'board'] as const) {
+    const after = await read(role);
+    t.equal(after.start, firstClosure, `${role}: the start stays on the demo's first closure (was 2021-06-01)`);
+    t.match(after.first, { numerator: null, denominator: null, status: 'history_incomplete', historyStart: firstClosure }, `${role}: ${ends[0]} stays unavailable`);
+  }
+
+  // With a history in care from 2019 to the closing day, and a second case closed in 2021.
+  const history = await as('admin', {
+    method: 'PUT',
+    url: `/v1/young-people/${created.json().id}/history`,
+    payload: {
+      episodes: [
+        { startDate: '2019-03-01', endDate: '2021-06-01', careState: 'inhouse_foster', newPlacement: true, entry: 'planned', exitReason: 'returned_home', distanceFromHomeMiles: 4 },
+      ],
+    },
+  });
+  t.equal(history.statusCode, 200, history.body.slice(0, 300));
+  const second = await as('admin', { method: 'POST', url: '/v1/young-people', payload: { ...record, reference: 'OLD-2021-B', closedOn: '2021-09-15' } });
+  t.equal(second.statusCode, 201, second.body.slice(0, 300));
+  for (const role of ['admin', 'board'] as const) {
+    const after = await read(role);
+    t.equal(after.start, firstClosure, `${role}: two old cases, one with episodes, do not move it either`);
+    t.match(after.first, { status: 'history_incomplete', historyStart: firstClosure });
+  }
+});

@@ -1,6 +1,7 @@
 import t from 'tap';
+import { recordsCompleteFromSetting } from '../../src/config/index.ts';
 import { ragWords, scorecardTable } from '../../src/export/scorecard-sheet.ts';
-import { computeScorecard, historyStart, type ScorecardPerson } from '../../src/outcomes/scorecard.ts';
+import { closedRecordsStart, computeScorecard, historyStart, type ScorecardPerson } from '../../src/outcomes/scorecard.ts';
 import { packScorecard } from '../../src/services/packs.ts';
 import { shownCells } from '../../src/services/scorecard.ts';
 import type { YoungPersonInputDto } from '../../src/schemas/young-people.ts';
@@ -282,4 +283,99 @@ t.test('the board’s view with the history rule is its view without it, less th
   // from 2024-07-01) is available.
   t.equal(blanked, (6 * 5 + 2 * 3) * 3, `${blanked} cells blanked`);
   t.ok(kept > 0, `${kept} cells kept exactly as the protection showed them`);
+});
+
+t.test('historyStart: one case closed long ago, with or without episodes, does not move it earlier (issue 17 review)', async (t) => {
+  const person = (episodes: ScorecardPerson['history']['episodes'], closedOn: string | null = null): ScorecardPerson => ({
+    teamId: null,
+    keyWorkerReference: null,
+    weeklyCommitment: 0,
+    closedOn,
+    history: { birthYear: 2008, birthMonth: 2, episodes },
+  });
+  const north = person([{ startDate: '2025-01-01', careState: 'inhouse_foster', newPlacement: true, entry: 'unplanned_emergency', distanceMiles: 25 }]);
+  // In care from 2019, home and closed on 2021-06-01 (the reviewer's record, with a history).
+  const old = person([{ startDate: '2019-03-01', endDate: '2021-06-01', careState: 'inhouse_foster', newPlacement: true, entry: 'planned', exitReason: 'returned_home', distanceMiles: 4 }], '2021-06-01');
+  const oldBare = person([], '2021-06-01');
+  // Before: the earliest episode (2019-03-01, the old child's) against the earliest closure (2021-06-01): 2021-06-01.
+  t.equal(historyStart([north, old]), '2025-01-01', 'the open children’s histories start in 2025: the old child’s episodes do not carry it back');
+  t.equal(historyStart([north, oldBare]), '2025-01-01', 'nor its closure alone');
+  // Three closures in 2024-25, gaps of 156 and 189 days: a run (median 172.5 days, limit a year).
+  const run = ['2024-02-10', '2024-07-15', '2025-01-20'].map((closed) =>
+    person([{ startDate: '2023-01-01', endDate: closed, careState: 'placed_for_adoption', newPlacement: true, entry: 'planned', exitReason: 'adoption' }], closed),
+  );
+  const longAgo = person([{ startDate: '2014-05-01', careState: 'ifa_foster', newPlacement: true }]);
+  t.equal(historyStart([longAgo, ...run]), '2024-02-10');
+  // 2021-06-01 is 984 days before the run's first closure, beyond a year: before, 2021-06-01.
+  t.equal(historyStart([longAgo, ...run, oldBare]), '2024-02-10', 'a closure years before the run, no episodes');
+  t.equal(historyStart([longAgo, ...run, old]), '2024-02-10', 'the same with episodes');
+  // Only closed cases: the earliest episode of every history, against the closed records.
+  t.equal(historyStart(run), '2024-02-10', 'no case open: every history’s episodes (2023-01-01), then the closures');
+
+  t.equal(closedRecordsStart([]), null, 'no closure: no closed records');
+  t.equal(closedRecordsStart(['2021-06-01']), '2021-06-01', 'one closure: the records start there');
+  t.equal(closedRecordsStart(['2021-06-01', '2024-02-10']), '2024-02-10', 'two, 984 days apart (limit a year): the later');
+  t.equal(closedRecordsStart(['2024-07-15', '2021-06-01', '2025-01-20', '2024-02-10', '2024-02-10']), '2024-02-10', 'any order, repeats');
+  // Weekly closures from 2024-01-01 (20 of them, the last 2024-05-13): median gap 7 days, limit the quarter's 92.
+  const weekly = Array.from({ length: 20 }, (_, k) => new Date(Date.UTC(2024, 0, 1 + 7 * k)).toISOString().slice(0, 10));
+  t.equal(weekly[19], '2024-05-13');
+  t.equal(closedRecordsStart(weekly), '2024-01-01');
+  t.equal(closedRecordsStart(['2023-09-01', ...weekly]), '2024-01-01', '122 days before a weekly run: not its start');
+  t.equal(closedRecordsStart(['2023-11-01', ...weekly]), '2023-11-01', '61 days before: within the gap allowed, it is (documented)');
+  // A break inside the run: the records start after the last break (a second weekly run 100 days after the first).
+  const later = Array.from({ length: 10 }, (_, k) => new Date(Date.UTC(2024, 4, 13 + 100 + 7 * k)).toISOString().slice(0, 10));
+  t.equal(closedRecordsStart([...weekly, ...later]), '2024-08-21', 'a 100-day gap after 2024-05-13: from 2024-08-21');
+});
+
+t.test('RECORDS_COMPLETE_FROM: the borough’s own day stands for the closed records’ start, on the scorecard, team view and pack', async (t) => {
+  const person = (episodes: ScorecardPerson['history']['episodes'], closedOn: string | null = null): ScorecardPerson => ({
+    teamId: null,
+    keyWorkerReference: null,
+    weeklyCommitment: 0,
+    closedOn,
+    history: { birthYear: 2012, birthMonth: 1, episodes },
+  });
+  const open = person([{ startDate: '2018-04-01', careState: 'inhouse_foster', newPlacement: true }]);
+  const former = person([{ startDate: '2023-01-01', endDate: '2024-02-10', careState: 'ifa_foster', newPlacement: true, exitReason: 'special_guardianship' }], '2024-02-10');
+  t.equal(historyStart([open, former]), '2024-02-10', 'worked out: the closure');
+  t.equal(historyStart([open, former], '2023-01-01'), '2023-01-01', 'said: earlier than the closures');
+  t.equal(historyStart([open, former], '2025-01-01'), '2025-01-01', 'said: later than the closures');
+  t.equal(historyStart([open, former], '2010-01-01'), '2018-04-01', 'never before the open cases’ earliest episode');
+  t.equal(historyStart([], '2020-01-01'), null, 'no episodes: no history, whatever is said');
+
+  t.equal(recordsCompleteFromSetting(undefined), null);
+  t.equal(recordsCompleteFromSetting(' '), null);
+  t.equal(recordsCompleteFromSetting('2023-01-01'), '2023-01-01');
+  for (const bad of ['2023-02-30', '2023-1-01', '01/01/2023', '0023-01-01', 'yesterday']) t.throws(() => recordsCompleteFromSetting(bad), /RECORDS_COMPLETE_FROM must be a day/, bad);
+
+  // Through the API: one child looked after from 2018-04-01 (open), one closed on 2024-02-10.
+  const { app, as } = await buildTestApp(t, { recordsCompleteFrom: '2023-01-01' });
+  const north = (await as('admin', { method: 'POST', url: '/v1/teams', payload: { name: 'North', service: 'children_looked_after' } })).json().id;
+  const stored = async (record: YoungPersonInputDto, episodes: Array<Record<string, unknown>>) => {
+    const created = await as('admin', { method: 'POST', url: '/v1/young-people', payload: record });
+    t.equal(created.statusCode, 201, created.body.slice(0, 200));
+    const put = await as('admin', { method: 'PUT', url: `/v1/young-people/${created.json().id}/history`, payload: { episodes } });
+    t.equal(put.statusCode, 200, put.body.slice(0, 300));
+  };
+  await stored(
+    edgeOfCareRecord({ birthYear: 2012, birthMonth: 1, careState: 'inhouse_foster', legalStatus: 'care_order', placement: { type: 'inhouse_foster', provider: 'own_authority', weeklyPrice: 0, startDate: '2018-04-01' } as YoungPersonInputDto['placement'], teamId: north }),
+    [{ startDate: '2018-04-01', careState: 'inhouse_foster', newPlacement: true, entry: 'planned', distanceFromHomeMiles: 3 }],
+  );
+  await stored(edgeOfCareRecord({ birthYear: 2012, birthMonth: 1, teamId: north }), [
+    { startDate: '2023-01-01', endDate: '2024-02-10', careState: 'ifa_foster', newPlacement: true, entry: 'planned', exitReason: 'special_guardianship', distanceFromHomeMiles: 40 },
+  ]);
+  for (const url of ['/v1/scorecard?asOf=2025-03-31&quarters=6', `/v1/teams/${north}/scorecard?asOf=2025-03-31&quarters=6`]) {
+    const body = (await as('admin', { method: 'GET', url })).json() as { historyStart: string; groups: Array<{ measures: Measure[] }> };
+    t.equal(body.historyStart, '2023-01-01', `${url}: the day said, not the closure (2024-02-10)`);
+    const exits = body.groups.flatMap((g) => g.measures).find((m) => m.id === 'exits_adoption_sgo');
+    // Years to 2023-12-31 (from 2023-01-01) on are complete by the borough's word: only none before.
+    t.same(
+      exits?.trend.map((q) => q.organisation.status ?? null),
+      [null, null, null, null, null, null],
+      `${url}: every quarter from 2023-12-31 available`,
+    );
+  }
+  const pack = await packScorecard(app.db, new Date('2025-04-15T12:00:00Z'), undefined, '2023-01-01');
+  t.equal(pack.historyStart, '2023-01-01', 'the pack reads the same day');
+  t.equal((await packScorecard(app.db, new Date('2025-04-15T12:00:00Z'))).historyStart, '2024-02-10', 'without it, the closure');
 });

@@ -31,7 +31,7 @@ function sendPack(reply: FastifyReply, pack: ScenarioPack) {
 
 export default async function packRoutes(instance: FastifyInstance) {
   const fastify = instance.withTypeProvider<TypeBoxTypeProvider>();
-  const deps = (): PackDeps => ({ db: fastify.db, catalog: fastify.catalog, render: (input) => fastify.offload.renderPack(input), scorecard: fastify.offload });
+  const deps = (): PackDeps => ({ db: fastify.db, catalog: fastify.catalog, render: (input) => fastify.offload.renderPack(input), scorecard: fastify.offload, recordsCompleteFrom: fastify.config.recordsCompleteFrom });
 
   fastify.post(
     '/v1/packs',

@@ -1,7 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import { IdParams, notFound, standardErrors } from '../../schemas/common.ts';
+import { IdParams, NoQuery, notFound, standardErrors } from '../../schemas/common.ts';
 import { MeasureParams, OutcomeMeasure, Scorecard, ScorecardQuery, TargetInput } from '../../schemas/scorecard.ts';
 import { can } from '../../services/access-control.ts';
 import { BadRequestError } from '../../services/errors.ts';
@@ -53,6 +53,8 @@ export default async function scorecardRoutes(instance: FastifyInstance) {
         operationId: 'listOutcomeMeasures',
         tags: ['scorecard'],
         summary: 'The outcome measures: definitions (DfE where there is one), sources, targets and red-amber-green thresholds',
+        description: 'The same for every team (targets are the authority’s), so it takes no query parameters: any given (team, say) is a 400 naming it, not ignored.',
+        querystring: NoQuery,
         response: { 200: Type.Object({ items: Type.Array(OutcomeMeasure) }), ...standardErrors },
       },
     },
@@ -69,6 +71,7 @@ export default async function scorecardRoutes(instance: FastifyInstance) {
         summary: 'Set a measure’s target and red-amber-green thresholds',
         description: 'Higher-is-better measures need amber ≤ green, lower-is-better ones green ≤ amber; out of order answers 400 naming the field. Audited.',
         params: MeasureParams,
+        querystring: NoQuery,
         body: TargetInput,
         response: { 200: OutcomeMeasure, ...standardErrors, ...notFound },
       },
@@ -91,7 +94,7 @@ export default async function scorecardRoutes(instance: FastifyInstance) {
     },
     async (request) => {
       const protect = !can(request.actor.role as never, 'individuals:read');
-      return getScorecard(fastify.db, { ...resolve(request.query, protect), protect }, fastify.offload);
+      return getScorecard(fastify.db, { ...resolve(request.query, protect), protect, recordsCompleteFrom: fastify.config.recordsCompleteFrom }, fastify.offload);
     },
   );
 
@@ -111,7 +114,7 @@ export default async function scorecardRoutes(instance: FastifyInstance) {
     },
     async (request) => {
       const protect = !can(request.actor.role as never, 'individuals:read');
-      return getScorecard(fastify.db, { ...resolve(request.query, protect), protect, teamId: request.params.id }, fastify.offload);
+      return getScorecard(fastify.db, { ...resolve(request.query, protect), protect, teamId: request.params.id, recordsCompleteFrom: fastify.config.recordsCompleteFrom }, fastify.offload);
     },
   );
 }

@@ -1,7 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import { conflict, gone, IdParams, notFound, payloadTooLarge, Problem, standardErrors, unprocessable } from '../../schemas/common.ts';
+import { conflict, gone, IdParams, NoQuery, notFound, payloadTooLarge, Problem, standardErrors, unprocessable } from '../../schemas/common.ts';
 import { EpisodeImportResult, EpisodeList, EpisodesReplace, Team, TeamInput, TeamPatch, TeamQuery } from '../../schemas/teams.ts';
 import { UnsupportedMediaTypeError } from '../../services/errors.ts';
 import { isoDay } from '../../services/young-people.ts';
@@ -31,6 +31,7 @@ export default async function teamRoutes(instance: FastifyInstance) {
         operationId: 'createTeam',
         tags: ['teams'],
         summary: 'Create a team',
+        querystring: NoQuery,
         body: TeamInput,
         response: { 201: Team, ...standardErrors, ...conflict, ...unprocessable },
       },
@@ -54,7 +55,7 @@ export default async function teamRoutes(instance: FastifyInstance) {
     '/v1/teams/:id',
     {
       config: { capability: 'aggregates:read' },
-      schema: { operationId: 'getTeam', tags: ['teams'], summary: 'Read a team', params: IdParams, response: { 200: Team, ...standardErrors, ...notFound } },
+      schema: { operationId: 'getTeam', tags: ['teams'], summary: 'Read a team', params: IdParams, querystring: NoQuery, response: { 200: Team, ...standardErrors, ...notFound } },
     },
     async (request) => getTeam(fastify.db, request.params.id),
   );
@@ -68,6 +69,7 @@ export default async function teamRoutes(instance: FastifyInstance) {
         tags: ['teams'],
         summary: 'Rename a team, change its service or budget',
         params: IdParams,
+        querystring: NoQuery,
         body: TeamPatch,
         response: { 200: Team, ...standardErrors, ...notFound, ...conflict, ...unprocessable },
       },
@@ -86,6 +88,7 @@ export default async function teamRoutes(instance: FastifyInstance) {
         description:
           'A team is not deleted (409 naming `params/id`, nothing deleted) while young people are in it, history episodes name it (they count the past under it), or a scenario version names it in `cohort.teams` (stored through the API, a file in scenarios/, or a file version that was run): a stored version never changes and would no longer run. The 409 names each such scenario version. Rename the team instead.',
         params: IdParams,
+        querystring: NoQuery,
         response: { 204: Type.Null(), ...standardErrors, ...notFound, ...conflict },
       },
     },
@@ -104,6 +107,7 @@ export default async function teamRoutes(instance: FastifyInstance) {
         tags: ['young-people'],
         summary: 'A young person’s history: dated episodes of care state and placement, oldest first',
         params: IdParams,
+        querystring: NoQuery,
         response: { 200: EpisodeList, ...standardErrors, ...notFound, ...gone },
       },
     },
@@ -119,6 +123,7 @@ export default async function teamRoutes(instance: FastifyInstance) {
         tags: ['young-people'],
         summary: 'Replace a young person’s whole history (episodes may not overlap; each end after its start; a teamId must name a stored team)',
         params: IdParams,
+        querystring: NoQuery,
         body: EpisodesReplace,
         response: { 200: EpisodeList, ...standardErrors, ...notFound, ...gone, ...unprocessable },
       },
@@ -142,6 +147,7 @@ export default async function teamRoutes(instance: FastifyInstance) {
         summary: 'Import histories from a CSV file, all or nothing',
         description: HISTORY_CSV_DESCRIPTION,
         consumes: ['text/csv'],
+        querystring: NoQuery,
         body: Type.String({ description: 'The CSV file, header first' }),
         response: {
           201: EpisodeImportResult,

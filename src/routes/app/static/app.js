@@ -353,10 +353,41 @@
     return el('option', { value: run.id, text: run.scenario.name + ' (version ' + run.scenario.version + '), ' + whole.format(run.runs) + ' runs, ' + dateTimeOf(run.createdAt) });
   }
 
+  /**
+   * The latest request of each team-filtered list: its number (each list counts its own) and its
+   * promise. A reply is shown only if it answers the latest request, and labelled by the team it
+   * was asked for: switching "Runs for team" or "Events for team" quickly could otherwise show
+   * team A's list, arriving last, under team B's name (issue 17 review).
+   */
+  const latest = { runs: { asked: 0, loading: null }, audit: { asked: 0, loading: null } };
+
+  /**
+   * Asks `url` for the list `which` ('runs' or 'audit') and hands the reply to `show`, unless a
+   * later request of the same list was made meanwhile: then the reply (or its failure) is
+   * dropped and the promise follows the later request's, so a caller waiting on it (a finished
+   * job choosing its run) reads the list on show.
+   */
+  function latestOnly(which, url, show) {
+    const mine = ++latest[which].asked;
+    const stale = () => mine !== latest[which].asked;
+    const loading = api(url).then(
+      (page) => (stale() ? latest[which].loading : show(page)),
+      (error) => {
+        if (stale()) return latest[which].loading;
+        throw error;
+      },
+    );
+    latest[which].loading = loading;
+    return loading;
+  }
+
   /** The runs (listScenarioRuns, newest first), of the team chosen in "Runs for team" when one is: ?team={id} or ?team=none. */
   function loadRuns() {
-    const team = $('runs-team').value;
-    return api('/v1/scenario-runs?limit=200' + (team ? '&team=' + encodeURIComponent(team) : '')).then((page) => {
+    const select = $('runs-team');
+    const team = select.value;
+    // The team's name as asked, not as the select says when the reply arrives.
+    const name = team ? select.selectedOptions[0].textContent : '';
+    return latestOnly('runs', '/v1/scenario-runs?limit=200' + (team ? '&team=' + encodeURIComponent(team) : ''), (page) => {
       const a = $('run-a');
       const b = $('run-b');
       clear(a);
@@ -367,7 +398,7 @@
       });
       if (page.items.length > 1) b.selectedIndex = 1;
       $('compare-runs').disabled = page.items.length === 0;
-      if (team) status(countText(page.total, 'scenario run', 'scenario runs', 'No scenario run') + ' for ' + $('runs-team').selectedOptions[0].textContent + (page.items.length < page.total ? ' (the newest ' + page.items.length + ' listed)' : '') + '.');
+      if (team) status(countText(page.total, 'scenario run', 'scenario runs', 'No scenario run') + ' for ' + name + (page.items.length < page.total ? ' (the newest ' + page.items.length + ' listed)' : '') + '.');
       else if (page.items.length < 2) status('Fewer than two scenario runs are stored: run a scenario first.');
     });
   }
@@ -434,37 +465,36 @@
     const select = $('audit-team');
     const team = select.value;
     const area = $('audit-events');
-    return api('/v1/audit-events?limit=50' + (team ? '&team=' + encodeURIComponent(team) : ''))
-      .then((page) => {
-        clear(area);
-        const whose = team ? ' for ' + select.selectedOptions[0].textContent : '';
-        if (!page.items.length) {
-          area.appendChild(el('p', { class: 'hint', text: 'No audit event' + whose + '.' }));
-          return;
-        }
-        const shown = page.items.length < page.total ? ' (the newest ' + page.items.length + ')' : '';
-        const table = el('table', { id: 'audit-table' }, [
-          el('caption', { text: countText(page.total, 'audit event', 'audit events', 'No audit event') + whose + shown }),
-          el('thead', {}, [el('tr', {}, ['When', 'Who', 'Action', 'Record'].map((h) => el('th', { scope: 'col', text: h })))]),
-        ]);
-        const body = el('tbody');
-        page.items.forEach((event) => {
-          body.appendChild(
-            el('tr', {}, [
-              el('td', { text: dateTimeOf(event.at) }),
-              el('td', { text: event.actorName + ' (' + (ROLE_NAMES[event.actorRole] || event.actorRole) + ')' }),
-              el('td', { text: event.action }),
-              el('td', { text: event.resourceType.replace(/_/g, ' ') + (event.resourceId ? ' ' + event.resourceId : '') }),
-            ]),
-          );
-        });
-        table.appendChild(body);
-        area.appendChild(table);
-      })
-      .catch((error) => {
-        clear(area);
-        showError(explain(error));
+    // The team's name as asked, not as the select says when the reply arrives.
+    const whose = team ? ' for ' + select.selectedOptions[0].textContent : '';
+    return latestOnly('audit', '/v1/audit-events?limit=50' + (team ? '&team=' + encodeURIComponent(team) : ''), (page) => {
+      clear(area);
+      if (!page.items.length) {
+        area.appendChild(el('p', { class: 'hint', text: 'No audit event' + whose + '.' }));
+        return;
+      }
+      const shown = page.items.length < page.total ? ' (the newest ' + page.items.length + ')' : '';
+      const table = el('table', { id: 'audit-table' }, [
+        el('caption', { text: countText(page.total, 'audit event', 'audit events', 'No audit event') + whose + shown }),
+        el('thead', {}, [el('tr', {}, ['When', 'Who', 'Action', 'Record'].map((h) => el('th', { scope: 'col', text: h })))]),
+      ]);
+      const body = el('tbody');
+      page.items.forEach((event) => {
+        body.appendChild(
+          el('tr', {}, [
+            el('td', { text: dateTimeOf(event.at) }),
+            el('td', { text: event.actorName + ' (' + (ROLE_NAMES[event.actorRole] || event.actorRole) + ')' }),
+            el('td', { text: event.action }),
+            el('td', { text: event.resourceType.replace(/_/g, ' ') + (event.resourceId ? ' ' + event.resourceId : '') }),
+          ]),
+        );
       });
+      table.appendChild(body);
+      area.appendChild(table);
+    }).catch((error) => {
+      clear(area);
+      showError(explain(error));
+    });
   }
 
   function compareRuns(event) {

@@ -62,7 +62,6 @@ const validRecord: fc.Arbitrary<YoungPersonInputDto> = fc
     const birthMonth = (birthIndex % 12) + 1;
     const age = Math.floor(ageMonths / 12);
     const fitting = DEFAULT_CARE_STATES.filter((s) => (s.minAgeYears ?? 0) <= age && age < (s.maxAgeYears ?? 99));
-    const birthMs = Date.UTC(birthYear, birthMonth - 1, 1);
     return fc.constantFrom(...fitting).chain((state) =>
       fc.record(
         {
@@ -82,7 +81,8 @@ const validRecord: fc.Arbitrary<YoungPersonInputDto> = fc
                     provider: fc.constantFrom(...PLACEMENT_PROVIDERS),
                     distanceFromHomeMiles: fc.integer({ min: 0, max: 10_000 }).map((tenths) => tenths / 10),
                     weeklyPrice: money(60_000),
-                    startDate: dateBetween(birthMs, Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate())),
+                    // From the birthday of the state's minimum age (a placement may not start younger).
+                    startDate: dateBetween(Date.UTC(birthYear + (state.minAgeYears ?? 0), birthMonth - 1, 1), Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate())),
                   },
                   { requiredKeys: ['type', 'provider', 'weeklyPrice', 'startDate'], noNullPrototype: true },
                 ),

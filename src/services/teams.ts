@@ -298,7 +298,7 @@ export function checkEpisodes(episodes: EpisodeInputDto[], today: string, prefix
     const price = weeklyPriceError(e, `${prefix}/${i}/weeklyPrice`);
     if (price) errors.push(price);
   });
-  const order = episodes.map((_, i) => i).sort((a, b) => (episodes[a].startDate < episodes[b].startDate ? -1 : episodes[a].startDate > episodes[b].startDate ? 1 : a - b));
+  const order = startOrder(episodes);
   for (let k = 1; k < order.length; k++) {
     const before = episodes[order[k - 1]];
     const after = episodes[order[k]];
@@ -412,6 +412,11 @@ function storedLookedAfter<T extends { care_state: string; start_date: string; e
     })),
   );
   return new Set(episodes.filter((_, i) => flags[i]));
+}
+
+/** The episodes' indices by start date (ties in input order): the order the history rules read them in. */
+function startOrder(episodes: readonly { startDate: string }[]): number[] {
+  return episodes.map((_, i) => i).sort((a, b) => (episodes[a].startDate < episodes[b].startDate ? -1 : episodes[a].startDate > episodes[b].startDate ? 1 : a - b));
 }
 
 /** Whom a history belongs to: what it must agree with. */
@@ -639,7 +644,7 @@ export function checkEpisodesAgainstRecord(episodes: EpisodeInputDto[], subject:
   // An open case's history ends open, or with an exitReason (which closes the case on that end):
   // a last episode ended with no reason would leave the record open, its state and placement
   // counted in spend, with no episode in force (so not counted as looked after).
-  const order = episodes.map((_, i) => i).sort((a, b) => (episodes[a].startDate < episodes[b].startDate ? -1 : episodes[a].startDate > episodes[b].startDate ? 1 : a - b));
+  const order = startOrder(episodes);
   if (subject.open === true) {
     const flags = lookedAfterEpisodes(order.map((i) => episodes[i]));
     const last = order[order.length - 1];

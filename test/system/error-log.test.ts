@@ -1,13 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import t from 'tap';
-import { buildApp } from '../../src/app.ts';
-import { loadConfig } from '../../src/config/index.ts';
 import { errorSerializer } from '../../src/plugins/app/log-redaction.ts';
 import { residentialRecord } from '../young-people/records.ts';
-import { ADMIN_TOKEN } from '../helpers/app.ts';
-import { freshDatabase } from '../helpers/database.ts';
+import { appWritingLog } from '../helpers/logged-app.ts';
 
 /**
  * Review of 2 December, finding 1: a history CSV naming 65,601 references was one `in` list past
@@ -33,17 +27,7 @@ t.test('errorSerializer keeps type, message, code, stack and cause; never the pa
 });
 
 t.test('a history CSV of 70,000 references: 422 with the first 100 problems, nothing stored, no reference in the log', async (t) => {
-  const lines: string[] = [];
-  const database = await freshDatabase();
-  const dataDir = await mkdtemp(path.join(tmpdir(), 'pathcast-error-log-'));
-  const config = loadConfig({ adminToken: ADMIN_TOKEN, logLevel: 'info', loadDemoData: false, workerThreads: 0, scenarioQueue: 'off', dataDir, rateLimitPerMinute: 100_000 });
-  const app = await buildApp({ config, database, logStream: { write: (line) => lines.push(line) } });
-  t.teardown(async () => {
-    await app.close();
-    await database.close();
-    await rm(dataDir, { recursive: true, force: true });
-  });
-  const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
+  const { app, lines, auth } = await appWritingLog(t, 'pathcast-error-log-');
   const person = (await app.inject({ method: 'POST', url: '/v1/young-people', headers: auth, payload: residentialRecord() })).json();
   // The stored person's row agrees with the record (its placement's start), so only the unknown references are problems.
   const rows = [`${person.reference},${person.placement.startDate},,residential`];

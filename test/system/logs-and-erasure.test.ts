@@ -13,6 +13,7 @@ import { redactUrl } from '../../src/plugins/app/log-redaction.ts';
 import { residentialAged } from '../care-plans/fixtures.ts';
 import { ADMIN_TOKEN } from '../helpers/app.ts';
 import { freshDatabase, usingPostgres } from '../helpers/database.ts';
+import { appWritingLog } from '../helpers/logged-app.ts';
 
 /**
  * Personal data in logs and in raw database files (issue 14): full URLs were logged, references
@@ -28,17 +29,7 @@ t.test('redactUrl keeps route words, ids and query names; never values or other 
 });
 
 t.test('request log lines hold no reference, token or query value', async (t) => {
-  const lines: string[] = [];
-  const database = await freshDatabase();
-  const dataDir = await mkdtemp(path.join(tmpdir(), 'pathcast-logs-'));
-  const config = loadConfig({ adminToken: ADMIN_TOKEN, logLevel: 'info', loadDemoData: false, workerThreads: 0, scenarioQueue: 'off', dataDir, rateLimitPerMinute: 100_000 });
-  const app = await buildApp({ config, database, logStream: { write: (line) => lines.push(line) } });
-  t.teardown(async () => {
-    await app.close();
-    await database.close();
-    await rm(dataDir, { recursive: true, force: true });
-  });
-  const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
+  const { app, lines, auth } = await appWritingLog(t, 'pathcast-logs-');
   const person = (await app.inject({ method: 'POST', url: '/v1/young-people', headers: auth, payload: residentialAged(14, { reference: 'LOGSECRET-1' }) })).json();
   await app.inject({ method: 'GET', url: '/v1/young-people?reference=LOGSECRET-1', headers: auth });
   await app.inject({ method: 'GET', url: '/v1/young-people/LOGSECRET-2', headers: auth });

@@ -457,7 +457,7 @@ export function entryRateFor(yearCounts: readonly number[]): { shape: number; sc
   return { shape: (mean * mean) / variance, scale: variance / mean, mean, betweenYearVariance };
 }
 
-interface StartPerson {
+export interface StartPerson {
   birthMonth: number;
   states: number[];
   weights: number[];
@@ -465,9 +465,14 @@ interface StartPerson {
 
 /**
  * The simulated totals in care and by group on the first day of endMonth, one per draw (see the
- * module comment for what each draw takes). Deterministic for a seed.
+ * module comment for what each draw takes). Deterministic for a seed. Per draw d: each start
+ * person's state is chosen by one uniform of the trajectory stream against its weights (the last
+ * state when the weights leave it over), then stepped month by month; the year's entrants are
+ * drawn from the entrants stream (rate, Dirichlet split over cells, a Poisson count per cell, then
+ * per entrant its entry month and month of birth within the cell's year of age). Exported for
+ * the hand-worked tests of test/pinned/backtest-counts-edges.test.ts.
  */
-function simulateCounts(
+export function simulateCounts(
   chain: Chain,
   start: StartPerson[],
   entryCells: { ageYears: number; state: number; count: number }[],

@@ -18,7 +18,7 @@ import { samplePoisson } from '../../src/simulation/scenario.ts';
 
 const F = 0; // inhouse_foster: fostering
 const R = 1; // residential: residential
-const L = 2; // care_leaver: not counted
+// care_leaver (index 2) is not counted.
 
 function stillChain(): Chain {
   const spec = structuredClone(syntheticModel());

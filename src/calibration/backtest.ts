@@ -465,12 +465,7 @@ export interface StartPerson {
 
 /**
  * The simulated totals in care and by group on the first day of endMonth, one per draw (see the
- * module comment for what each draw takes). Deterministic for a seed. Per draw d: each start
- * person's state is chosen by one uniform of the trajectory stream against its weights (the last
- * state when the weights leave it over), then stepped month by month; the year's entrants are
- * drawn from the entrants stream (rate, Dirichlet split over cells, a Poisson count per cell, then
- * per entrant its entry month and month of birth within the cell's year of age). Exported for
- * the hand-worked tests of test/pinned/backtest-counts-edges.test.ts.
+ * module comment for what each draw takes). Deterministic for a seed; worked by hand in backtest-counts-edges.
  */
 export function simulateCounts(
   chain: Chain,

@@ -73,6 +73,9 @@ function uniformSpec(): CostModelSpec {
 }
 
 t.test('beginRun draws each parameter from its own keyed stream (seed, run, name)', async (t) => {
+  // Pins beginRun’s own draws (lines 716-719; their mutants are also killed by the frozen-kernel
+  // comparison in engine-kernel-edges.test.ts) against an independent recomputation: the stream
+  // (seed, parameters, run, key(name)), its first open double u, and min + u × (max − min).
   const model = compileModel(uniformSpec());
   const layout = metricLayout({ nFinancialYears: 2, nAgencies: 6, nStates: 2, nAgeYears: 25, nInterventions: 2 });
   const simulator = new Simulator(model, layout, { startYear: 2026, startMonth: 4 }, { parameterUncertainty: true });
@@ -109,6 +112,8 @@ t.test('beginRun draws each parameter from its own keyed stream (seed, run, name
 });
 
 t.test('prepareRuns draws ahead the same values; without uncertainty the means, whatever was prepared', async (t) => {
+  // Pins the prepared branch (lines 710-713) and the means (line 723): runs inside and outside
+  // the chunk, absent costs at 0, and nothing prepared read without uncertainty.
   const model = compileModel(uniformSpec());
   const layout = metricLayout({ nFinancialYears: 2, nAgencies: 6, nStates: 2, nAgeYears: 25, nInterventions: 2 });
   const clock = { startYear: 2026, startMonth: 4 };
@@ -261,6 +266,8 @@ t.test('moves within a placement happen only in placements, at their stated rate
 });
 
 t.test('a cost stated per month or per year is rounded to the penny a month; a weekly one is not', async (t) => {
+  // Pins priceBase's rounding (line 776: `perWeek ? monthly : round(monthly)`) and its fills
+  // (lines 778-783) over two runs.
   // Two states, q = 0: a person aged 10 in A for the 12 months from April 2026. A costs £1 a
   // year (children's social care: 100/12 = 8.33… pence a month, rounded to 8; 96 pence a year),
   // £0.015 a month (health: 0.015 × 100 is 1.5 as a double, rounded half up to 2; 24 pence) and

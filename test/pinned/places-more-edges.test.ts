@@ -381,3 +381,26 @@ t.test('highest_cost with an actual price that changes by financial year: the ye
   ]);
   t.same(b, [0, 0, 0, 1, 1, 1, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 2, 600_000]);
 });
+
+t.test('own plans under every variant, different in each: each variant runs its own', async (t) => {
+  // Kills `own`'s test `> 0` → `<= 0` (460:63): with everyone holding a plan under every
+  // variant, the mutant finds no one "without" and runs the baseline's plans under the
+  // strategy too. One person (12, in home, four months from April 2026, no limits): its own
+  // plan moves it to agency at month 2 under the baseline and to resi at month 1 under the
+  // strategy. Baseline: 2 × £1,000 + 2 × £3,000 = £8,000; strategy: £1,000 + £5,000 (resi →
+  // home at the month's end) + 2 × £1,000 = £8,000 too, so the cost is read by state: the
+  // strategy has no month in agency and one in resi.
+  const model = compileModel(placesSpec());
+  const request = { clock: { startYear: 2026, startMonth: 4 }, months: 4, parameterUncertainty: false };
+  const plans = [
+    { moves: [{ month: 2, to: AGENCY, fromStates: mask(HOME) }], interventions: [] },
+    { moves: [{ month: 1, to: RESI, fromStates: mask(HOME) }], interventions: [] },
+  ];
+  const none: SharedPlaces = { priority: 'longest_waiting', limits: [], offers: [] };
+  const slot: PlanSlot = { interventions: [], statePrices: [] };
+  const chunk = simulatePlacesRuns([{ model, slot, places: none }, { model, slot, places: none }], request, () => [person(0, 144, HOME, { plans })], 1, 0, 1, 1);
+  const layout = cohortLayout(model, request);
+  const byState = (v: number) => Array.from(chunk.vectors.subarray(v * layout.size + layout.costState, v * layout.size + layout.costState + 4));
+  t.same(byState(0), [0, 200_000, 600_000, 0], 'baseline: home months 0-1, agency 2-3');
+  t.same(byState(1), [0, 300_000, 0, 500_000], 'strategy: home months 0, 2, 3; resi month 1');
+});

@@ -1,7 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
-import { readFile, rename, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
@@ -14,7 +13,8 @@ import { migrateToLatest, migrationsFolder } from '../../src/db/migrator.ts';
  * PGlite (default) or the PostgreSQL server at DATABASE_URL.
  *
  * Booting PGlite and migrating takes seconds, so it is done once per migration set: the data
- * directory is dumped to a file in the temp folder and each test loads a private in-memory copy.
+ * directory is dumped to a file under node_modules/.cache/pathcast (inside the checkout, so no test
+ * reads anything outside the repository) and each test loads a private in-memory copy.
  * On PostgreSQL the same idea is a template database that each test copies with CREATE DATABASE.
  */
 export const usingPostgres = Boolean(process.env.DATABASE_URL);
@@ -29,7 +29,8 @@ function migrationsFingerprint(): string {
 }
 
 async function pgliteDump(): Promise<Blob> {
-  const file = path.join(tmpdir(), `pathcast-test-db-${migrationsFingerprint()}.tar.gz`);
+  const folder = path.resolve(import.meta.dirname, '../../node_modules/.cache/pathcast');
+  const file = path.join(folder, `test-db-${migrationsFingerprint()}.tar.gz`);
   try {
     return new Blob([await readFile(file)]);
   } catch {
@@ -39,6 +40,7 @@ async function pgliteDump(): Promise<Blob> {
     const dump = await pglite.dumpDataDir('gzip');
     await db.destroy();
     // Written under a unique name then renamed, so parallel test processes never read half a file.
+    await mkdir(folder, { recursive: true });
     const partial = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
     await writeFile(partial, Buffer.from(await dump.arrayBuffer()));
     await rename(partial, file);

@@ -369,3 +369,20 @@ t.test('who starts, who enters, and an actual above the interval', async (t) => 
   t.same([result.overall.lower, result.overall.upper].map((x) => Math.round(x * 1e9) / 1e9), [0.95, 6.05]);
   t.equal(result.overall.inInterval, false, '10 above the interval');
 });
+
+t.test('everyone goes home: an actual below the interval', async (t) => {
+  // Six children, born March 2010, in residential care (K2, PR4) from 1 June 2020, all home (E4A)
+  // on 10 October 2022. Backtest of 2023: six start in care, none is in care on 1 April 2023, and
+  // the interval's lower end (a regression pin, seed 903, 20 draws) is above 0. Kills 749:19
+  // (`actualTotal >= lower` → true).
+  const children = ['910001', '910002', '910003', '910004', '910005', '910006'];
+  const returns = {
+    2021: children.map((c) => `${c},01/06/2020,S,C2,N1,K2,PR4,,,`),
+    2022: children.map((c) => `${c},01/06/2020,S,C2,N1,K2,PR4,,,`),
+    2023: children.map((c) => `${c},01/06/2020,S,C2,N1,K2,PR4,10/10/2022,E4A,`),
+  };
+  const result = backtest(await importReturns(returns, Object.fromEntries(children.map((c) => [c, '15/03/2010']))), { priorModel: model, year: 2023, draws: 20 });
+  t.same([result.startPopulation, result.overall.actual], [6, 0]);
+  t.ok(result.overall.lower > 0, `lower end ${result.overall.lower}`);
+  t.equal(result.overall.inInterval, false, '0 below the interval');
+});

@@ -386,3 +386,28 @@ t.test('everyone goes home: an actual below the interval', async (t) => {
   t.ok(result.overall.lower > 0, `lower end ${result.overall.lower}`);
   t.equal(result.overall.inInterval, false, '0 below the interval');
 });
+
+t.test('an actual on both ends of a narrow interval is in it', async (t) => {
+  // The one child in care throughout, a central 10% interval of 20 draws with seed 2: [1, 1] (a
+  // regression pin), and the actual is 1. Kills 749:43 (`actualTotal <= upper` → `<`).
+  const result = backtest(await oneChild(), { priorModel: model, year: 2023, draws: 20, seed: 2, intervalLevel: 0.1 });
+  t.same([result.overall.lower, result.overall.upper, result.overall.actual], [1, 1, 1]);
+  t.equal(result.overall.inInterval, true);
+});
+
+t.test('the entry rate from each fit year’s own count', async (t) => {
+  // Entries of 1, 2 and 3 children in the returns for 2021, 2022 and 2023 (residential, born
+  // March 2010, all open). Backtest of 2024, fitted on 2021-2023: the Gamma rate of entrants
+  // comes from the counts [1, 2, 3] (entryRateFor); the seeded mean of the 20 simulated totals is
+  // a regression pin. Kills 625:138 (`y.returnYear === fromYear + i` → `!==`: the counts read
+  // [2, 1, 1], another mean and variance).
+  const children = ['920001', '920002', '920003', '920004', '920005', '920006'];
+  const episode = (c: string, from: string) => `${c},${from},S,C2,N1,K2,PR4,,,`;
+  const in2021 = [episode('920001', '01/06/2020')];
+  const in2022 = [...in2021, episode('920002', '01/06/2021'), episode('920003', '01/07/2021')];
+  const in2023 = [...in2022, episode('920004', '01/06/2022'), episode('920005', '01/07/2022'), episode('920006', '01/08/2022')];
+  const imported = await importReturns({ 2021: in2021, 2022: in2022, 2023: in2023, 2024: in2023 }, Object.fromEntries(children.map((c) => [c, '15/03/2010'])));
+  const result = backtest(imported, { priorModel: model, year: 2024, draws: 20 });
+  t.same([result.startPopulation, result.expectedEntrants, result.overall.actual], [6, 2, 6], '6 entries in 36 months');
+  t.same([result.overall.simulatedMean, result.overall.lower, result.overall.upper].map((x) => Math.round(x * 1e9) / 1e9), [7.8, 6, 10]);
+});

@@ -3,6 +3,7 @@ import { backtest, propagate, truncateToReturnYear } from '../../src/calibration
 import { calibrate, originShares } from '../../src/calibration/calibrate.ts';
 import { ageYearsAtMonthStart, monthIndex, returnYearFirstMonth } from '../../src/calibration/dates.ts';
 import { type ImportedSsda903, importSsda903 } from '../../src/calibration/import.ts';
+import { DEFAULT_MAPPING, type Ssda903Mapping } from '../../src/calibration/mapping.ts';
 import { syntheticModel } from '../../src/calibration/synthetic-authority.ts';
 
 /**
@@ -410,4 +411,20 @@ t.test('the entry rate from each fit year’s own count', async (t) => {
   const result = backtest(imported, { priorModel: model, year: 2024, draws: 20 });
   t.same([result.startPopulation, result.expectedEntrants, result.overall.actual], [6, 2, 6], '6 entries in 36 months');
   t.same([result.overall.simulatedMean, result.overall.lower, result.overall.upper].map((x) => Math.round(x * 1e9) / 1e9), [7.8, 6, 10]);
+});
+
+t.test('a looked-after state no placement code maps to is still counted as in care', async (t) => {
+  // A mapping without the adoption placements (A3-A6): placed_for_adoption is then no state a
+  // placement maps to, but it is looked after, so counted: listed with its projected chance,
+  // and the overall projection is the sum over the states listed. Kills 554 (the looked-after
+  // states left out of `counted`: placed_for_adoption would not be listed) and the filter's
+  // variants at 648 that drop a counted state outside the placement states when it has a
+  // projected chance (`… && careStates.has(state)`, `false`, `expected ≤ 0`).
+  const placements = Object.fromEntries(Object.entries(DEFAULT_MAPPING.placements).filter(([, rule]) => rule.state !== 'placed_for_adoption'));
+  t.ok(Object.keys(placements).length < Object.keys(DEFAULT_MAPPING.placements).length, 'some codes removed');
+  const mapping = { ...DEFAULT_MAPPING, placements } as Ssda903Mapping;
+  const result = backtest(await oneChild(), { priorModel: model, year: 2023, draws: 20, mapping });
+  const adoption = result.states.find((s) => s.state === 'placed_for_adoption');
+  t.ok(adoption !== undefined && adoption.projected > 0 && adoption.actual === 0, `placed for adoption listed (${adoption?.projected})`);
+  close(t, result.overall.projected, result.states.reduce((a, s) => a + s.projected, 0), 1e-12, 'the overall projection sums the states listed');
 });

@@ -338,37 +338,41 @@ t.test('who starts, who enters, and an actual above the interval', async (t) => 
   //     once (DESTINATION_ONLY): not in the start.
   //   900002: from 1 April 2022, the start day: absent from the data the fit knows (to 31 March
   //     2022), and no entrant of the year: in the actual only.
+  //   900015: from 1 June 2020, home (E4A) on 10 October 2021: followed at home, so in the start
+  //     population; back in care on 10 June 2022: a return the model projects from the start
+  //     (the month before is a followed month), not an entrant.
   //   900007-900014: entering on the 10th of June, July, August, September, October, November,
   //     December 2022 and March 2023 (in care on 1 April 2023, the end month): the 8 entrants.
-  // Entries in the fit window: four (900001, 900003, 900005, 900006, June 2020) in 24 months: 2 a
-  // year. The actual on 1 April 2023: 900001, 900002 and the 8 entrants, all residential (10),
-  // far above the interval. Stocks: residential 1 on 1 April 2022, 3 on 1 April 2021 (900001,
-  // 900005, 900006): last year's flows max(0, 2 − 3) = 0.
+  // Entries in the fit window: five (900001, 900003, 900005, 900006, 900015, June 2020) in 24
+  // months: 2.5 a year. The actual on 1 April 2023: 900001, 900002, 900015 and the 8 entrants, all residential
+  // (11), far above the interval. Stocks: residential 1 on 1 April 2022, 4 on 1 April 2021 (900001,
+  // 900005, 900006, 900015): last year's flows max(0, 2 − 4) = 0.
   // Kills 542:47 (`truncateToReturnYear(imported, year + 1)`: 900002 would start), 580 (`target <
   // 0` → false: throws on 900005), 583 (`=== DESTINATION_ONLY` → false: 900006 would start), 634
-  // (`month <= endMonth` → `<`: 900010 missed), 637's `||` variants (900005's unobserved months
-  // counted as entries) and 749's (`actualTotal >= lower || …`, `… <= upper` → true).
+  // (`month <= endMonth` → `<`: 900010 missed), 636:27 (`i === 0` → true: 900015's return
+  // counted), 637's `||` variants (900005's unobserved months counted as entries) and 749's
+  // (`actualTotal >= lower || …`, `… <= upper` → true).
   const res = (child: string, from = '01/06/2020') => `${child},${from},S,C2,N1,K2,PR4,,,`;
   const entrants = ['900007,10/06/2022', '900011,10/07/2022', '900012,10/08/2022', '900008,10/09/2022', '900013,10/10/2022', '900014,10/11/2022', '900009,10/12/2022', '900010,10/03/2023'].map((s) => res(...(s.split(',') as [string, string])));
   const returns = {
-    2021: [res('900001'), '900003,01/06/2020,S,C2,N1,U6,PR1,10/10/2020,E11,', res('900005'), res('900006')],
-    2022: [res('900001'), '900005,01/06/2020,S,C2,N1,K2,PR4,15/02/2022,E3,', '900006,01/06/2020,S,C2,N1,K2,PR4,15/03/2022,E3,'],
-    2023: [res('900001'), res('900002', '01/04/2022'), ...entrants],
+    2021: [res('900001'), '900003,01/06/2020,S,C2,N1,U6,PR1,10/10/2020,E11,', res('900005'), res('900006'), res('900015')],
+    2022: [res('900001'), '900005,01/06/2020,S,C2,N1,K2,PR4,15/02/2022,E3,', '900006,01/06/2020,S,C2,N1,K2,PR4,15/03/2022,E3,', '900015,01/06/2020,S,C2,N1,K2,PR4,10/10/2021,E4A,'],
+    2023: [res('900001'), res('900002', '01/04/2022'), ...entrants, res('900015', '10/06/2022')],
   };
   const born = Object.fromEntries(Object.values(returns).flat().map((l) => [l.split(',')[0], l.startsWith('900003') ? '15/05/2018' : '15/03/2010']));
   const result = backtest(await importReturns(returns, born), { priorModel: model, year: 2023, draws: 20 });
   t.same(result.fitWindow, { fromYear: 2021, toYear: 2022 });
-  t.same([result.startPopulation, result.actualEntrants, result.vanished, result.expectedEntrants], [2, 8, 0, 2]);
-  t.equal(result.overall.actual, 10);
+  t.same([result.startPopulation, result.actualEntrants, result.vanished, result.expectedEntrants], [3, 8, 0, 2.5], '900001, 900003, 900015; 5 entries in 24 months');
+  t.equal(result.overall.actual, 11);
   t.same(result.groups.map((g) => [g.group, g.actual, g.carriedForward, g.lastYearsFlows]), [
     ['fostering', 0, 0, 0],
-    ['residential', 10, 1, 0],
+    ['residential', 11, 1, 0],
     ['supported', 0, 0, 0],
     ['other', 0, 0, 0],
   ]);
-  // The seeded interval (seed 903, 20 draws), a regression pin: [0.95, 6.05], so 10 is outside.
-  t.same([result.overall.lower, result.overall.upper].map((x) => Math.round(x * 1e9) / 1e9), [0.95, 6.05]);
-  t.equal(result.overall.inInterval, false, '10 above the interval');
+  // The seeded interval (seed 903, 20 draws), a regression pin: [0, 7], so 11 is outside.
+  t.same([result.overall.lower, result.overall.upper].map((x) => Math.round(x * 1e9) / 1e9), [0, 7]);
+  t.equal(result.overall.inInterval, false, '11 above the interval');
 });
 
 t.test('everyone goes home: an actual below the interval', async (t) => {

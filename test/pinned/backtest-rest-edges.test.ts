@@ -341,6 +341,8 @@ t.test('who starts, who enters, and an actual above the interval', async (t) => 
   //   900015: from 1 June 2020, home (E4A) on 10 October 2021: followed at home, so in the start
   //     population; back in care on 10 June 2022: a return the model projects from the start
   //     (the month before is a followed month), not an entrant.
+  //   900016: in care from 5 to 20 June 2022, then home: never in care on the first of a month,
+  //     so no entrant (its history's first month is July 2022, at home, followed).
   //   900007-900014: entering on the 10th of June, July, August, September, October, November,
   //     December 2022 and March 2023 (in care on 1 April 2023, the end month): the 8 entrants.
   // Entries in the fit window: five (900001, 900003, 900005, 900006, 900015, June 2020) in 24
@@ -350,14 +352,15 @@ t.test('who starts, who enters, and an actual above the interval', async (t) => 
   // Kills 542:47 (`truncateToReturnYear(imported, year + 1)`: 900002 would start), 580 (`target <
   // 0` → false: throws on 900005), 583 (`=== DESTINATION_ONLY` → false: 900006 would start), 634
   // (`month <= endMonth` → `<`: 900010 missed), 636:27 (`i === 0` → true: 900015's return
-  // counted), 637's `||` variants (900005's unobserved months counted as entries) and 749's
+  // counted), 637's `||` variants (900005's unobserved months counted as entries), 637's
+  // `h.entered[i]` → true and its `||` variants (900016's first month, at home, counted) and 749's
   // (`actualTotal >= lower || …`, `… <= upper` → true).
   const res = (child: string, from = '01/06/2020') => `${child},${from},S,C2,N1,K2,PR4,,,`;
   const entrants = ['900007,10/06/2022', '900011,10/07/2022', '900012,10/08/2022', '900008,10/09/2022', '900013,10/10/2022', '900014,10/11/2022', '900009,10/12/2022', '900010,10/03/2023'].map((s) => res(...(s.split(',') as [string, string])));
   const returns = {
     2021: [res('900001'), '900003,01/06/2020,S,C2,N1,U6,PR1,10/10/2020,E11,', res('900005'), res('900006'), res('900015')],
     2022: [res('900001'), '900005,01/06/2020,S,C2,N1,K2,PR4,15/02/2022,E3,', '900006,01/06/2020,S,C2,N1,K2,PR4,15/03/2022,E3,', '900015,01/06/2020,S,C2,N1,K2,PR4,10/10/2021,E4A,'],
-    2023: [res('900001'), res('900002', '01/04/2022'), ...entrants, res('900015', '10/06/2022')],
+    2023: [res('900001'), res('900002', '01/04/2022'), ...entrants, res('900015', '10/06/2022'), '900016,05/06/2022,S,C2,N1,K2,PR4,20/06/2022,E4A,'],
   };
   const born = Object.fromEntries(Object.values(returns).flat().map((l) => [l.split(',')[0], l.startsWith('900003') ? '15/05/2018' : '15/03/2010']));
   const result = backtest(await importReturns(returns, born), { priorModel: model, year: 2023, draws: 20 });

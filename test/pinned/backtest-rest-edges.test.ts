@@ -114,7 +114,7 @@ t.test('nine children: counts, stocks, benchmarks and the verdict by hand; the p
   t.equal(result.startPopulation, 6, 'A1, A2, B, S, G in care and D followed at home');
   t.equal(result.vanished, 1, 'V');
   // Kills the actual entrants' month loop from `startMonth + 1` (from `startMonth`, G on the start
-  // day would count: 2) and the vanished guard (V's months are left out).
+  // day would count: 2).
   t.equal(result.actualEntrants, 1, 'E alone');
   close(t, result.expectedEntrants, 2, 1e-12, '6 entries in 36 months: 2 a year');
   t.same(result.interval, {

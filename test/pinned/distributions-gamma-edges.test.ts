@@ -1,5 +1,5 @@
 import t from 'tap';
-import { lnGamma, normalQuantile, sampleGamma } from '../../src/simulation/distributions.ts';
+import { betaQuantile, lnGamma, normalQuantile, sampleGamma } from '../../src/simulation/distributions.ts';
 import { Xoshiro128 } from '../../src/simulation/random.ts';
 
 /**
@@ -128,4 +128,24 @@ t.test('lnGamma below 1/2 needs the reflection', async (t) => {
   rel(lnGamma(1e-8), 18.420680738180208884, 'ln Γ(1e-8)');
   rel(lnGamma(1e-20), 46.051701859880913735, 'ln Γ(1e-20)');
   rel(lnGamma(1e-300), 690.77552789821370518, 'ln Γ(1e-300)');
+});
+
+t.test('beta quantile: the density of the Newton step, and the bracket test', async (t) => {
+  const rel = (actual: number, expected: number, tol: number, msg: string) =>
+    t.ok(Math.abs(actual - expected) <= tol * expected, `${msg}: ${actual} vs ${expected} (relative ±${tol})`);
+  // Kills the density's `(a − 1)` → `(a + 1)` (line 233): the earlier tests' shapes happen to let
+  // the bracket repair the wrong steps; at Beta(2, 1) the wrong density stops the solve early at
+  // 0.70435. Closed form: F(x) = x^a at b = 1, so qbeta(p; a, 1) = p^(1/a) = √0.5.
+  rel(betaQuantile(0.5, 2, 1), Math.SQRT1_2, 1e-13, 'qbeta(0.5; 2, 1) = √½');
+  // Kills `(b − 1)` → `(b + 1)` (line 233), the mirror: F(x) = 1 − (1 − x)^b at a = 1, so
+  // qbeta(0.5; 1, 2) = 1 − √½ (the mutant gives 0.29565).
+  rel(betaQuantile(0.5, 1, 2), 1 - Math.SQRT1_2, 1e-13, 'qbeta(0.5; 1, 2) = 1 − √½');
+  // Kills the bracket stop `hi − lo <= 1e-15 × hi` → `1e-15 / hi` (line 236): with hi below 1
+  // the mutant's bound exceeds the bracket and it stops at once, 1.1e-11 off. qbeta(1e-10; 1, ½)
+  // = 1 − (1 − 1e-10)² = 2e-10 − 1e-20, by expm1/log1p here.
+  rel(betaQuantile(1e-10, 1, 0.5), -Math.expm1(2 * Math.log1p(-1e-10)), 1e-13, 'qbeta(1e-10; 1, ½)');
+  // Kills `next > lo && next < hi` → `||` (line 235): a Newton step that leaves the bracket is
+  // then taken, and the solve ends at 5.9e-163. mpmath 1.3 (200 bisections of
+  // mp.betainc(regularized=True) at 40 digits): qbeta(0.1; 1.5, 50) = 0.0057979310910692926622.
+  rel(betaQuantile(0.1, 1.5, 50), 0.0057979310910692926622, 1e-13, 'qbeta(0.1; 1.5, 50)');
 });

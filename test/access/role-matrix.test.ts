@@ -112,7 +112,7 @@ function assertAllowed(t: Test, status: number, what: string) {
   t.ok(status !== 401 && status !== 403, `${what}: allowed (got ${status})`);
 }
 
-t.test('the README table parses into the ten documented capabilities and five roles', async (t) => {
+t.test('the README table parses into the eleven documented capabilities and five roles', async (t) => {
   const table = readmeRoleTable(README);
   t.same([...table.keys()], [READ_INDIVIDUALS, WRITE_INDIVIDUALS, ERASE, RUN_PROJECTIONS, READ_AGGREGATES, RUN_SCENARIOS, CALIBRATE, EXPORT, EXPORT_INDIVIDUALS, SET_TARGETS, ADMINISTER]);
   // A sample of cells read by eye, so a parsing slip cannot make the whole matrix vacuous.

@@ -49,6 +49,35 @@ export function eventModel(withinStateMoves: number): CostModelSpec {
   };
 }
 
+/**
+ * The places model of places-edges and places-more-edges (`id` is the spec's id, the test
+ * file's name): edge (free) → home at the first month's end; home and agency absorbing; resi →
+ * home. Home £1,000 a month, agency £3,000, resi £5,000, each a placement fee to children's
+ * social care; no event costs. An intervention `keep` (£2,000 one-off, health, effect for 360
+ * months) stops edge → home. States in order edge, home, agency, resi (0-3).
+ */
+export function placesSpec(id: string): CostModelSpec {
+  const spec = eventModel(0);
+  spec.id = id;
+  spec.states = [
+    { id: 'edge', label: 'Edge of care', category: 'edge_of_care' },
+    { id: 'home', label: 'In-house foster', category: 'looked_after', flags: ['in_care'], placement: true, terminal: true },
+    { id: 'agency', label: 'Agency foster', category: 'looked_after', flags: ['in_care'], placement: true, terminal: true },
+    { id: 'resi', label: 'Residential', category: 'looked_after', flags: ['in_care'], placement: true, terminal: true },
+  ] as CostModelSpec['states'];
+  spec.transitions = { all: { edge: { home: 1 }, home: { home: 1 }, agency: { agency: 1 }, resi: { home: 1 } } };
+  spec.unitCosts = [
+    { id: 'home_fee', label: 'Home', states: ['home'], amount: 1000, per: 'month', agency: 'childrens_social_care', source: 'test', placementFee: true },
+    { id: 'agency_fee', label: 'Agency', states: ['agency'], amount: 3000, per: 'month', agency: 'childrens_social_care', source: 'test', placementFee: true },
+    { id: 'resi_fee', label: 'Resi', states: ['resi'], amount: 5000, per: 'month', agency: 'childrens_social_care', source: 'test', placementFee: true },
+  ];
+  spec.eventCosts = [];
+  spec.interventions = [
+    { id: 'keep', label: 'Keep', eligibility: { states: ['edge'] }, cost: { oneOff: 2000, durationMonths: 0, agency: 'health' }, effectDurationMonths: 360, effects: [{ from: ['edge'], to: ['home'], multiplier: 0 }], source: 'test' },
+  ] as CostModelSpec['interventions'];
+  return spec;
+}
+
 /** One plan that stays wherever the chain takes it. */
 export const stay = (startState: number, extra: Partial<EnginePlan> = {}): EnginePlan => ({
   startState,

@@ -5,7 +5,7 @@ import type { PlanSlot } from '../../src/simulation/engine.ts';
 import { runTotal } from '../../src/simulation/layout.ts';
 import { compileModel } from '../../src/simulation/model.ts';
 import { LIMIT_FIELDS, LimitStat, PlacesScratch, type SharedPlaces, placeStatsWidth, simulatePlacesRuns } from '../../src/simulation/places.ts';
-import { eventModel } from './helpers.ts';
+import { placesSpec } from './helpers.ts';
 
 /**
  * src/simulation/places.ts (issue 13, mutation testing): places held in every run, on a small
@@ -13,11 +13,11 @@ import { eventModel } from './helpers.ts';
  * the survivors no input can tell apart are in test/pinned/MUTATION-SURVIVORS.md. Fixtures are
  * built inside the tests (a throw outside a test is a Stryker runtime error, not a kill).
  *
- * The model: edge (free) → home at the first month's end; home and agency absorbing; resi →
- * home. Home £1,000 a month, agency £3,000 (300,000 pence), resi £5,000; horizon 25 years (300
- * months): a person aged 299 months is in the projection for month 0 only. An intervention
- * `keep` (£2,000 one-off, health) stops edge → home. A limit of home places sends the refused to
- * agency. People are keyed 0, 1, 2… in list order.
+ * The model (placesSpec, helpers.ts): edge (free) → home at the first month's end; home and agency
+ * absorbing; resi → home. Home £1,000 a month, agency £3,000 (300,000 pence), resi £5,000; horizon
+ * 25 years (300 months): a person aged 299 months is in the projection for month 0 only. An
+ * intervention `keep` (£2,000 one-off, health) stops edge → home. A limit of home places sends the
+ * refused to agency. People are keyed 0, 1, 2… in list order.
  */
 
 const EDGE = 0;
@@ -25,35 +25,13 @@ const HOME = 1;
 const AGENCY = 2;
 const RESI = 3;
 
-function placesSpec(): CostModelSpec {
-  const spec = eventModel(0);
-  spec.id = 'places-edges';
-  spec.states = [
-    { id: 'edge', label: 'Edge of care', category: 'edge_of_care' },
-    { id: 'home', label: 'In-house foster', category: 'looked_after', flags: ['in_care'], placement: true, terminal: true },
-    { id: 'agency', label: 'Agency foster', category: 'looked_after', flags: ['in_care'], placement: true, terminal: true },
-    { id: 'resi', label: 'Residential', category: 'looked_after', flags: ['in_care'], placement: true, terminal: true },
-  ] as CostModelSpec['states'];
-  spec.transitions = { all: { edge: { home: 1 }, home: { home: 1 }, agency: { agency: 1 }, resi: { home: 1 } } };
-  spec.unitCosts = [
-    { id: 'home_fee', label: 'Home', states: ['home'], amount: 1000, per: 'month', agency: 'childrens_social_care', source: 'test', placementFee: true },
-    { id: 'agency_fee', label: 'Agency', states: ['agency'], amount: 3000, per: 'month', agency: 'childrens_social_care', source: 'test', placementFee: true },
-    { id: 'resi_fee', label: 'Resi', states: ['resi'], amount: 5000, per: 'month', agency: 'childrens_social_care', source: 'test', placementFee: true },
-  ];
-  spec.eventCosts = [];
-  spec.interventions = [
-    { id: 'keep', label: 'Keep', eligibility: { states: ['edge'] }, cost: { oneOff: 2000, durationMonths: 0, agency: 'health' }, effectDurationMonths: 360, effects: [{ from: ['edge'], to: ['home'], multiplier: 0 }], source: 'test' },
-  ] as CostModelSpec['interventions'];
-  return spec;
-}
-
 const person = (key: number, ageMonths: number, startState: number, extra: Partial<CohortPerson> = {}): CohortPerson => ({ ageMonths, startState, key, currentPlacementWeeklyPrice: null, plans: [], ...extra });
 const homeLimit = (placesByYear: number[], waiting = true) => ({ state: HOME, overflow: AGENCY, placesByYear, waiting });
 const keepSlot = (): PlanSlot => ({ interventions: [0], statePrices: [] });
 
 /** One run of one variant: the place figures as [occupancy by month, waiting by month, the LIMIT_FIELDS] per limit, then offers; and the run's total cost in pence. */
 function run(places: SharedPlaces, people: CohortPerson[], onRecord: number, months = 4, startMonth = 4, slot: PlanSlot = { interventions: [], statePrices: [] }, edit?: (spec: CostModelSpec) => void) {
-  const spec = placesSpec();
+  const spec = placesSpec('places-edges');
   edit?.(spec);
   const model = compileModel(spec);
   const request = { clock: { startYear: 2026, startMonth }, months, parameterUncertainty: false };
@@ -175,7 +153,7 @@ t.test('two limits, two variants, two runs: each block at its own offset, own pl
   // home with 1 place, waiting. Variant 1: home only, 2 places, no waiting; there P1's own plan
   // moves it from home to agency at month 2, freeing a place.
   // People: P0-P2 as in the first case; P3 enters resi at month 2 (a new entrant) and is refused.
-  const model = compileModel(placesSpec());
+  const model = compileModel(placesSpec('places-edges'));
   const request = { clock: { startYear: 2026, startMonth: 4 }, months: 4, parameterUncertainty: false };
   const resiLimit = { state: RESI, overflow: AGENCY, placesByYear: [], waiting: false };
   const own = { moves: [{ month: 2, to: AGENCY, fromStates: Uint8Array.from([0, 1, 0, 0]) }], interventions: [] };
@@ -392,7 +370,7 @@ t.test('a service given in one run: the next run offers it afresh to the same pe
   // P0 (12, in home) is given keep at month 0 of each of two runs. From March 2026, 2 months:
   // month 0 is 2025-26, month 1 2026-27; a place a year. Nothing carried from run 0 makes run 1
   // wait for month 1.
-  const spec = placesSpec();
+  const spec = placesSpec('places-edges');
   spec.unitCosts = [];
   (spec.interventions ?? [])[0].eligibility.states = ['edge', 'home'];
   const model = compileModel(spec);

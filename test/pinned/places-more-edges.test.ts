@@ -5,7 +5,7 @@ import { type PersonPlan, type PlanSlot, Simulator } from '../../src/simulation/
 import { runTotal } from '../../src/simulation/layout.ts';
 import { compileModel } from '../../src/simulation/model.ts';
 import { type SharedPlaces, placeStatsWidth, simulatePlacesRuns, simulateRunWithPlaces } from '../../src/simulation/places.ts';
-import { eventModel } from './helpers.ts';
+import { placesSpec } from './helpers.ts';
 
 /**
  * src/simulation/places.ts (issue 13, mutation testing), a second file beside
@@ -14,38 +14,16 @@ import { eventModel } from './helpers.ts';
  * a test says otherwise; each test names the mutants it kills (line:column and the change).
  * Fixtures are built inside the tests (a throw outside a test is a Stryker runtime error).
  *
- * The model: edge (free) → home at the first month's end; home and agency absorbing; resi →
- * home. Home £1,000 a month, agency £3,000 (300,000 pence), resi £5,000; horizon 25 years (300
- * months). An intervention `keep` (£2,000 one-off, health) stops edge → home. People are keyed
- * 0, 1, 2… in list order.
+ * The model (placesSpec, helpers.ts): edge (free) → home at the first month's end; home and agency
+ * absorbing; resi → home. Home £1,000 a month, agency £3,000 (300,000 pence), resi £5,000; horizon
+ * 25 years (300 months). An intervention `keep` (£2,000 one-off, health) stops edge → home. People
+ * are keyed 0, 1, 2… in list order.
  */
 
 const EDGE = 0;
 const HOME = 1;
 const AGENCY = 2;
 const RESI = 3;
-
-function placesSpec(): CostModelSpec {
-  const spec = eventModel(0);
-  spec.id = 'places-more-edges';
-  spec.states = [
-    { id: 'edge', label: 'Edge of care', category: 'edge_of_care' },
-    { id: 'home', label: 'In-house foster', category: 'looked_after', flags: ['in_care'], placement: true, terminal: true },
-    { id: 'agency', label: 'Agency foster', category: 'looked_after', flags: ['in_care'], placement: true, terminal: true },
-    { id: 'resi', label: 'Residential', category: 'looked_after', flags: ['in_care'], placement: true, terminal: true },
-  ] as CostModelSpec['states'];
-  spec.transitions = { all: { edge: { home: 1 }, home: { home: 1 }, agency: { agency: 1 }, resi: { home: 1 } } };
-  spec.unitCosts = [
-    { id: 'home_fee', label: 'Home', states: ['home'], amount: 1000, per: 'month', agency: 'childrens_social_care', source: 'test', placementFee: true },
-    { id: 'agency_fee', label: 'Agency', states: ['agency'], amount: 3000, per: 'month', agency: 'childrens_social_care', source: 'test', placementFee: true },
-    { id: 'resi_fee', label: 'Resi', states: ['resi'], amount: 5000, per: 'month', agency: 'childrens_social_care', source: 'test', placementFee: true },
-  ];
-  spec.eventCosts = [];
-  spec.interventions = [
-    { id: 'keep', label: 'Keep', eligibility: { states: ['edge'] }, cost: { oneOff: 2000, durationMonths: 0, agency: 'health' }, effectDurationMonths: 360, effects: [{ from: ['edge'], to: ['home'], multiplier: 0 }], source: 'test' },
-  ] as CostModelSpec['interventions'];
-  return spec;
-}
 
 const person = (key: number, ageMonths: number, startState: number, extra: Partial<CohortPerson> = {}): CohortPerson => ({ ageMonths, startState, key, currentPlacementWeeklyPrice: null, plans: [], ...extra });
 const mask = (...states: number[]) => Uint8Array.from({ length: 4 }, (_, s) => (states.includes(s) ? 1 : 0));
@@ -61,7 +39,7 @@ t.test('with nothing shared, a places run is the cohort run: vectors, parameters
   // here), given the strategy's slot as the places engine must use it: no redirects, no offers.
   // With no limits and no services nobody pauses, and people are simulated in the same order
   // (on record by index, then the one entrant), so the vectors agree bit for bit.
-  const spec = placesSpec();
+  const spec = placesSpec('places-more-edges');
   spec.transitions = { all: { edge: { edge: 0.6, home: 0.25, resi: 0.15 }, home: { home: 0.9, agency: 0.1 }, agency: { agency: 0.85, home: 0.15 }, resi: { resi: 0.8, home: 0.2 } } };
   spec.rateUncertainty = { concentration: 30 };
   spec.unitCosts[0].amount = { type: 'uniform', min: 800, max: 1200 };
@@ -130,7 +108,7 @@ t.test('with nothing shared, a places run is the cohort run: vectors, parameters
 
 /** One run of one variant (parameter uncertainty off): the place figures as [occupancy by month, waiting by month, the LIMIT_FIELDS] per limit, then each service's places by year; the run's total cost in pence; cost by age year. */
 function run(places: SharedPlaces, people: CohortPerson[], onRecord: number, months = 4, startMonth = 4, slot: PlanSlot = { interventions: [], statePrices: [] }, edit?: (spec: CostModelSpec) => void) {
-  const spec = placesSpec();
+  const spec = placesSpec('places-more-edges');
   edit?.(spec);
   const model = compileModel(spec);
   const request = { clock: { startYear: 2026, startMonth }, months, parameterUncertainty: false };
@@ -209,7 +187,7 @@ t.test('a service given in one run does not stop a person of the next run waitin
   // P1 (10): P1 is given it at month 0, and P0 waits for 2027-28 and is given it at month 11
   // (under the mutants P0, unstarted when settled at month 0, reads run 0's flag and never
   // pauses again).
-  const spec = placesSpec();
+  const spec = placesSpec('places-more-edges');
   servicesOnly(spec);
   const model = compileModel(spec);
   const request = { clock: { startYear: 2026, startMonth: 5 }, months: 12, parameterUncertainty: false };
@@ -345,7 +323,7 @@ t.test('highest_cost with an actual price that changes by financial year: the ye
   // months 0-2, 2026-27 months 3-5. Resi is made absorbing. One home place (nobody in it), no
   // waiting, priority highest_cost; who is refused shows in the overflow months (the refused
   // stay in agency to their end).
-  const spec = placesSpec();
+  const spec = placesSpec('places-more-edges');
   spec.transitions = { all: { edge: { home: 1 }, home: { home: 1 }, agency: { agency: 1 }, resi: { resi: 1 } } };
   const model = compileModel(spec);
   const clock = { startYear: 2026, startMonth: 1 };
@@ -390,7 +368,7 @@ t.test('own plans under every variant, different in each: each variant runs its 
   // strategy. Baseline: 2 × £1,000 + 2 × £3,000 = £8,000; strategy: £1,000 + £5,000 (resi →
   // home at the month's end) + 2 × £1,000 = £8,000 too, so the cost is read by state: the
   // strategy has no month in agency and one in resi.
-  const model = compileModel(placesSpec());
+  const model = compileModel(placesSpec('places-more-edges'));
   const request = { clock: { startYear: 2026, startMonth: 4 }, months: 4, parameterUncertainty: false };
   const plans = [
     { moves: [{ month: 2, to: AGENCY, fromStates: mask(HOME) }], interventions: [] },

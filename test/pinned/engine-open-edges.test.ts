@@ -5,6 +5,7 @@ import { Outcome, metricLayout } from '../../src/simulation/layout.ts';
 import { compileModel } from '../../src/simulation/model.ts';
 import { StreamPurpose, Xoshiro128 } from '../../src/simulation/random.ts';
 import { twoStateModel } from '../helpers/small-models.ts';
+import { oneSlotSimulator, twoPlacementsModel } from './helpers.ts';
 
 /**
  * src/simulation/engine.ts, lines 930-1456 (deliver, offer, simulate and its helpers): the
@@ -43,6 +44,18 @@ function runOne(spec: CostModelSpec, p: PersonPlan, nFinancialYears = 3, slot: P
   simulator.simulate(index, p, out, 0);
   simulator.flush(index, out, 0);
   return { out, layout };
+}
+
+/**
+ * A fresh simulator over `spec` (two states, two financial years, one slot without plans) with
+ * run (1, 0) begun, cursors begun for `n` people with no state watched, and an empty vector.
+ */
+function cursorRun(spec: CostModelSpec, n: number) {
+  const { layout, simulator, slot } = oneSlotSimulator(spec, { nFinancialYears: 2, nStates: 2, nInterventions: 0 });
+  simulator.beginRun(1, 0);
+  const cursors = new PersonCursors();
+  cursors.begin(n, Uint8Array.of(0, 0));
+  return { layout, simulator, slot, cursors, out: new Float64Array(layout.size) };
 }
 
 t.test('an intervention is given at exactly its minimum age, not at exactly its maximum', async (t) => {
@@ -112,14 +125,7 @@ t.test('with cursors: a person past the horizon is finished; a person is started
   // finished, or the places engine waits on them for ever) and 1070:13, 1070:33 [1073] `cursors
   // !== null && !resuming` → false, `!resuming` → false or `resuming` (the start state the
   // places engine set, cursors.s, replaced by the planned one). Two states, q = 0.
-  const model = compileModel(twoStateModel(0));
-  const layout = metricLayout({ nFinancialYears: 2, nAgencies: 6, nStates: 2, nAgeYears: 25, nInterventions: 0 });
-  const simulator = new Simulator(model, layout, clock, { parameterUncertainty: false });
-  const slot = simulator.addSlot({ interventions: [], statePrices: [] });
-  simulator.beginRun(1, 0);
-  const cursors = new PersonCursors();
-  cursors.begin(2, Uint8Array.of(0, 0));
-  const out = new Float64Array(layout.size);
+  const { layout, simulator, slot, cursors, out } = cursorRun(twoStateModel(0), 2);
   // 300 months (25 years, the horizon) entering at month 5: nothing to simulate.
   simulator.simulate(slot, person({ ageMonths: 300, offset: 5 }), out, 0, cursors, 0);
   t.equal(cursors.finished[0], 1, 'past the horizon: finished');
@@ -152,30 +158,17 @@ t.test('a paused person is resumed with their cost segment, first age year, plan
   // penny 304,166.671875 (2026-27 has 365 days: factor 1); less the fee (£300): 274,166.671875 a
   // month at the actual price, 8 months: 2,193,333.375. By age: 11 in months 0-5 (A, actual
   // price), 12 in 6-17 (A at the actual price 6-7, B 8-9, A 10-17), 13 in 18-23.
-  const spec = twoStateModel(0, {
-    states: [
-      { id: 'a', label: 'A', category: 'looked_after', flags: ['in_care'], placement: true },
-      { id: 'b', label: 'B', category: 'looked_after', flags: ['in_care'], placement: true },
-    ],
-    transitions: { all: { a: { a: 1 }, b: { b: 1 } } },
-    unitCosts: [
-      { id: 'young', label: 'A under 11', states: ['a'], amount: 100, per: 'month', agency: 'childrens_social_care', source: 'test', placementFee: true, maxAgeYears: 11 },
-      { id: 'old', label: 'A from 11', states: ['a'], amount: 300, per: 'month', agency: 'childrens_social_care', source: 'test', placementFee: true, minAgeYears: 11 },
-    ],
-  } as Partial<CostModelSpec>);
-  const model = compileModel(spec);
-  const layout = metricLayout({ nFinancialYears: 2, nAgencies: 6, nStates: 2, nAgeYears: 25, nInterventions: 0 });
-  const simulator = new Simulator(model, layout, clock, { parameterUncertainty: false });
-  const slot = simulator.addSlot({ interventions: [], statePrices: [] });
+  const spec = twoPlacementsModel([
+    { id: 'young', label: 'A under 11', states: ['a'], amount: 100, per: 'month', agency: 'childrens_social_care', source: 'test', placementFee: true, maxAgeYears: 11 },
+    { id: 'old', label: 'A from 11', states: ['a'], amount: 300, per: 'month', agency: 'childrens_social_care', source: 'test', placementFee: true, minAgeYears: 11 },
+  ]);
+  const { layout, simulator, slot, cursors, out } = cursorRun(spec, 1);
+  // Read by simulate only (placement counts on 31 March), so set after the run has begun.
   const stability = new Float64Array(2);
   simulator.stabilityOut = stability;
-  simulator.beginRun(1, 0);
   const p = person({ ageMonths: 138, months: 24, currentPlacementWeeklyPrice: 700, moves: [{ month: 8, to: 1, fromStates: null }, { month: 10, to: 0, fromStates: null }] });
-  const cursors = new PersonCursors();
-  cursors.begin(1, Uint8Array.of(0, 0));
   cursors.s[0] = 0;
   cursors.pauseAt[0] = 3;
-  const out = new Float64Array(layout.size);
   simulator.simulate(slot, p, out, 0, cursors, 0);
   t.same([cursors.finished[0], cursors.m[0], cursors.atActualPrice(0)], [0, 3, true], 'paused at month 3 at the actual price');
   simulator.simulate(slot, p, out, 0, cursors, 0);
@@ -195,16 +188,9 @@ t.test('the quiet months skipped at once stop before a pause month that another 
   // mutant runs it to month 6, across the birthday, so the age year never moves on at 11.
   // Two states, q = 0; A £100 a month. Someone 10 y 6 m (126 months) in A for 24 months from
   // April 2026, paused at month 6 and resumed: age 10 in months 0-5, 11 in 6-17, 12 in 18-23.
-  const model = compileModel(twoStateModel(0));
-  const layout = metricLayout({ nFinancialYears: 2, nAgencies: 6, nStates: 2, nAgeYears: 25, nInterventions: 0 });
-  const simulator = new Simulator(model, layout, clock, { parameterUncertainty: false });
-  const slot = simulator.addSlot({ interventions: [], statePrices: [] });
-  simulator.beginRun(1, 0);
-  const cursors = new PersonCursors();
-  cursors.begin(1, Uint8Array.of(0, 0));
+  const { layout, simulator, slot, cursors, out } = cursorRun(twoStateModel(0), 1);
   cursors.s[0] = 0;
   cursors.pauseAt[0] = 6;
-  const out = new Float64Array(layout.size);
   const p = person({ ageMonths: 126, months: 24 });
   simulator.simulate(slot, p, out, 0, cursors, 0);
   t.same([cursors.finished[0], cursors.m[0], cursors.ageMonths[0]], [0, 6, 132], 'paused at month 6, aged 11');

@@ -6,6 +6,7 @@ import { metricLayout } from '../../src/simulation/layout.ts';
 import { compileModel } from '../../src/simulation/model.ts';
 import { StreamPurpose, Xoshiro128, mix32 } from '../../src/simulation/random.ts';
 import { twoStateModel } from '../helpers/small-models.ts';
+import { oneSlotSimulator, twoPlacementsModel } from './helpers.ts';
 
 /**
  * src/simulation/engine.ts, lines 651-929 (issue 13, mutation testing): what a run starts with.
@@ -280,10 +281,7 @@ t.test('a cost stated per month or per year is rounded to the penny a month; a w
       { id: 'weekly', label: 'Weekly', states: ['a'], amount: 1, per: 'week', agency: 'education', source: 'test' },
     ],
   });
-  const model = compileModel(spec);
-  const layout = metricLayout({ nFinancialYears: 1, nAgencies: 6, nStates: 2, nAgeYears: 25, nInterventions: 0 });
-  const simulator = new Simulator(model, layout, { startYear: 2026, startMonth: 4 }, { parameterUncertainty: false });
-  const slot = simulator.addSlot({ interventions: [], statePrices: [] });
+  const { layout, simulator, slot } = oneSlotSimulator(spec, { nFinancialYears: 1, nStates: 2, nInterventions: 0 });
   // Two runs on one simulator: the second's prices are not added to the first's.
   for (const run of [0, 1]) {
     const out = new Float64Array(layout.size);
@@ -306,21 +304,11 @@ t.test('an agreed weekly price replaces the placement fee on its own agency’s 
   // fee of £300 a month to health (agency 2, cashable: line 2 × 2 + 1 = 5), replaced by an
   // agreed £7 a week: 7 × 365/84 × 100 = 3,041.66… pence a standard month, held in 64ths of a
   // penny as round(194,666.6…)/64 = 3,041.671875; 12 months: 36,500.0625.
-  const spec = twoStateModel(0, {
-    states: [
-      { id: 'a', label: 'A', category: 'looked_after', flags: ['in_care'], placement: true },
-      { id: 'b', label: 'B', category: 'looked_after', flags: ['in_care'], placement: true },
-    ],
-    transitions: { all: { a: { a: 1 }, b: { b: 1 } } },
-    unitCosts: [
-      { id: 'a_fee', label: 'A fee', states: ['a'], amount: 100, per: 'month', agency: 'childrens_social_care', source: 'test', placementFee: true, cashable: false },
-      { id: 'b_fee', label: 'B fee', states: ['b'], amount: 300, per: 'month', agency: 'health', source: 'test', placementFee: true },
-    ],
-  } as Partial<CostModelSpec>);
-  const model = compileModel(spec);
-  const layout = metricLayout({ nFinancialYears: 1, nAgencies: 6, nStates: 2, nAgeYears: 25, nInterventions: 0 });
-  const simulator = new Simulator(model, layout, { startYear: 2026, startMonth: 4 }, { parameterUncertainty: false });
-  const slot = simulator.addSlot({ interventions: [], statePrices: [{ state: 1, weeklyPrice: 7 }] });
+  const spec = twoPlacementsModel([
+    { id: 'a_fee', label: 'A fee', states: ['a'], amount: 100, per: 'month', agency: 'childrens_social_care', source: 'test', placementFee: true, cashable: false },
+    { id: 'b_fee', label: 'B fee', states: ['b'], amount: 300, per: 'month', agency: 'health', source: 'test', placementFee: true },
+  ]);
+  const { layout, simulator, slot } = oneSlotSimulator(spec, { nFinancialYears: 1, nStates: 2, nInterventions: 0 }, { interventions: [], statePrices: [{ state: 1, weeklyPrice: 7 }] });
   const lines = Array(12).fill(0);
   lines[0] = 120_000;
   lines[5] = 36_500.0625;
@@ -346,10 +334,7 @@ t.test('an intervention’s weekly cost is priced when it has one, whatever the 
       { id: 'second', label: 'Second', eligibility: { states: ['a'] }, cost: { perWeek: 10, durationMonths: 2, agency: 'education' }, effects: [], source: 'test' },
     ],
   });
-  const model = compileModel(spec);
-  const layout = metricLayout({ nFinancialYears: 1, nAgencies: 6, nStates: 2, nAgeYears: 25, nInterventions: 2 });
-  const simulator = new Simulator(model, layout, { startYear: 2026, startMonth: 4 }, { parameterUncertainty: false });
-  const slot = simulator.addSlot({ interventions: [0, 1], statePrices: [] });
+  const { layout, simulator, slot } = oneSlotSimulator(spec, { nFinancialYears: 1, nStates: 2, nInterventions: 2 }, { interventions: [0, 1], statePrices: [] });
   const out = new Float64Array(layout.size);
   simulator.beginRun(1, 0);
   simulator.simulate(slot, person({ interventions: [{ slotIndex: 0, startMonth: 0 }, { slotIndex: 1, startMonth: 0 }] }), out, 0);
@@ -367,10 +352,7 @@ t.test('each rate factor takes its own value', async (t) => {
       { id: 'stop', label: 'Stop', from: ['a'], to: ['b'], multiplier: 0 },
     ],
   } as Partial<CostModelSpec>);
-  const model = compileModel(spec);
-  const layout = metricLayout({ nFinancialYears: 1, nAgencies: 6, nStates: 2, nAgeYears: 25, nInterventions: 0 });
-  const simulator = new Simulator(model, layout, { startYear: 2026, startMonth: 4 }, { parameterUncertainty: false });
-  const slot = simulator.addSlot({ interventions: [], statePrices: [] });
+  const { layout, simulator, slot } = oneSlotSimulator(spec, { nFinancialYears: 1, nStates: 2, nInterventions: 0 });
   const out = new Float64Array(layout.size);
   simulator.beginRun(1, 0);
   simulator.simulate(slot, person(), out, 0);

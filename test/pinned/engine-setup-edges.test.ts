@@ -5,6 +5,7 @@ import { type MetricLayout, metricLayout } from '../../src/simulation/layout.ts'
 import { compileModel } from '../../src/simulation/model.ts';
 import { StreamPurpose, Xoshiro128 } from '../../src/simulation/random.ts';
 import { twoStateModel } from '../helpers/small-models.ts';
+import { oneSlotSimulator } from './helpers.ts';
 
 /**
  * src/simulation/engine.ts, lines 409-650 (issue 13, mutation testing): the Simulator's
@@ -141,7 +142,7 @@ t.test('a birthday rule’s row for a state after the first is read whole (the r
   // transition out of month 0 is the rule's (age 132); its 32 bits are the third of the
   // person's trajectory stream (the first two make the offer draw, a double): below 2^31 → A,
   // else C, for the 11 months after.
-  const model = compileModel({
+  const spec = {
     ...twoStateModel(0),
     states: [
       { id: 'a', label: 'A', category: 'community' },
@@ -151,10 +152,8 @@ t.test('a birthday rule’s row for a state after the first is read whole (the r
     transitions: { all: { a: { a: 1 }, b: { b: 1 }, c: { c: 1 } } },
     ageTransitions: [{ atAgeYears: 11, from: ['b'], to: { a: 0.5, c: 0.5 } }],
     unitCosts: [],
-  } as unknown as CostModelSpec);
-  const layout = metricLayout({ nFinancialYears: 2, nAgencies: 6, nStates: 3, nAgeYears: 25, nInterventions: 0 });
-  const simulator = new Simulator(model, layout, { startYear: 2026, startMonth: 4 }, { parameterUncertainty: false });
-  const slot = simulator.addSlot({ interventions: [], statePrices: [] });
+  } as unknown as CostModelSpec;
+  const { layout, simulator, slot } = oneSlotSimulator(spec, { nFinancialYears: 2, nStates: 3, nInterventions: 0 });
   const seed = 5;
   const run = 3;
   const expected = [0, 0, 0];
@@ -194,10 +193,7 @@ t.test('a placement fee is booked where the state’s first fee line is, with it
       { id: 'fee_health', label: 'Health fee', states: ['a'], amount: 50, per: 'month', agency: 'health', source: 'test', placementFee: true },
     ],
   });
-  const model = compileModel(spec);
-  const layout = metricLayout({ nFinancialYears: 1, nAgencies: 6, nStates: 2, nAgeYears: 25, nInterventions: 0 });
-  const simulator = new Simulator(model, layout, { startYear: 2026, startMonth: 4 }, { parameterUncertainty: false });
-  const slot = simulator.addSlot({ interventions: [], statePrices: [] });
+  const { layout, simulator, slot } = oneSlotSimulator(spec, { nFinancialYears: 1, nStates: 2, nInterventions: 0 });
   const out = new Float64Array(layout.size);
   simulator.beginRun(1, 0);
   simulator.simulate(slot, person({ currentPlacementWeeklyPrice: 200 }), out, 0);

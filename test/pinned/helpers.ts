@@ -1,5 +1,9 @@
 import type { CostModelSpec } from '../../src/catalog/model-schema.ts';
+import { type PlanSlot, Simulator } from '../../src/simulation/engine.ts';
+import { metricLayout } from '../../src/simulation/layout.ts';
+import { compileModel } from '../../src/simulation/model.ts';
 import type { EnginePlan } from '../../src/simulation/projection.ts';
+import { twoStateModel } from '../helpers/small-models.ts';
 
 /**
  * Small deterministic models for the pinned-figure tests: every transition has probability 0 or
@@ -76,6 +80,35 @@ export function placesSpec(id: string): CostModelSpec {
     { id: 'keep', label: 'Keep', eligibility: { states: ['edge'] }, cost: { oneOff: 2000, durationMonths: 0, agency: 'health' }, effectDurationMonths: 360, effects: [{ from: ['edge'], to: ['home'], multiplier: 0 }], source: 'test' },
   ] as CostModelSpec['interventions'];
   return spec;
+}
+
+/**
+ * Two placements, A and B (0 and 1), both looked after and in care, each absorbing (identity
+ * rows): test/helpers/small-models.ts's twoStateModel with B made a placement and the given unit
+ * costs (amounts in pounds).
+ */
+export function twoPlacementsModel(unitCosts: CostModelSpec['unitCosts']): CostModelSpec {
+  return twoStateModel(0, {
+    states: [
+      { id: 'a', label: 'A', category: 'looked_after', flags: ['in_care'], placement: true },
+      { id: 'b', label: 'B', category: 'looked_after', flags: ['in_care'], placement: true },
+    ],
+    transitions: { all: { a: { a: 1 }, b: { b: 1 } } },
+    unitCosts,
+  } as Partial<CostModelSpec>);
+}
+
+/**
+ * A simulator over `spec` without parameter uncertainty, from April 2026, with `slot` added
+ * (index `slot` returned); no run begun. The layout has 6 agencies and 25 years of age, and the
+ * financial years, states and interventions given: stated by the test, not read from the
+ * compiled model, so that a fault in compileModel cannot resize the layout to match itself.
+ */
+export function oneSlotSimulator(spec: CostModelSpec, shape: { nFinancialYears: number; nStates: number; nInterventions: number }, slot: PlanSlot = { interventions: [], statePrices: [] }) {
+  const model = compileModel(spec);
+  const layout = metricLayout({ nFinancialYears: shape.nFinancialYears, nAgencies: 6, nStates: shape.nStates, nAgeYears: 25, nInterventions: shape.nInterventions });
+  const simulator = new Simulator(model, layout, { startYear: 2026, startMonth: 4 }, { parameterUncertainty: false });
+  return { model, layout, simulator, slot: simulator.addSlot(slot) };
 }
 
 /** One plan that stays wherever the chain takes it. */

@@ -1,7 +1,9 @@
 import type { CostModelSpec } from '../../src/catalog/model-schema.ts';
+import { type CohortPerson, cohortLayout } from '../../src/simulation/cohort.ts';
 import { type PlanSlot, Simulator } from '../../src/simulation/engine.ts';
-import { metricLayout } from '../../src/simulation/layout.ts';
+import { metricLayout, runTotal } from '../../src/simulation/layout.ts';
 import { compileModel } from '../../src/simulation/model.ts';
+import { type SharedPlaces, simulatePlacesRuns } from '../../src/simulation/places.ts';
 import type { EnginePlan } from '../../src/simulation/projection.ts';
 import { twoStateModel } from '../helpers/small-models.ts';
 
@@ -80,6 +82,26 @@ export function placesSpec(id: string): CostModelSpec {
     { id: 'keep', label: 'Keep', eligibility: { states: ['edge'] }, cost: { oneOff: 2000, durationMonths: 0, agency: 'health' }, effectDurationMonths: 360, effects: [{ from: ['edge'], to: ['home'], multiplier: 0 }], source: 'test' },
   ] as CostModelSpec['interventions'];
   return spec;
+}
+
+/**
+ * The `run` of places-edges and places-more-edges over placesSpec(id): one run of one variant
+ * (seed 1, run 0, parameter uncertainty off) of `people`, the first `onRecord` of them on record,
+ * for `months` from `startMonth` of 2026, under `slot`, the spec first changed by `edit` if given.
+ * Returns the place figures as [occupancy by month, waiting by month, the LIMIT_FIELDS] per limit,
+ * then each service's places by year (`stats`); the run's total cost in pence (`cost`); the chunk
+ * itself; and cost by age year (`byAge`, pence).
+ */
+export function placesRunner(id: string) {
+  return (places: SharedPlaces, people: CohortPerson[], onRecord: number, months = 4, startMonth = 4, slot: PlanSlot = { interventions: [], statePrices: [] }, edit?: (spec: CostModelSpec) => void) => {
+    const spec = placesSpec(id);
+    edit?.(spec);
+    const model = compileModel(spec);
+    const request = { clock: { startYear: 2026, startMonth }, months, parameterUncertainty: false };
+    const chunk = simulatePlacesRuns([{ model, slot, places }], request, () => people, 1, 0, 1, onRecord);
+    const layout = cohortLayout(model, request);
+    return { stats: Array.from(chunk.places), cost: runTotal(layout, chunk.vectors), chunk, byAge: Array.from(chunk.vectors.subarray(layout.costAge, layout.costAge + layout.nAgeYears)) };
+  };
 }
 
 /**

@@ -5,7 +5,7 @@ import type { PlanSlot } from '../../src/simulation/engine.ts';
 import { runTotal } from '../../src/simulation/layout.ts';
 import { compileModel } from '../../src/simulation/model.ts';
 import { LIMIT_FIELDS, LimitStat, PlacesScratch, type SharedPlaces, placeStatsWidth, simulatePlacesRuns } from '../../src/simulation/places.ts';
-import { placesSpec } from './helpers.ts';
+import { placesRunner, placesSpec } from './helpers.ts';
 
 /**
  * src/simulation/places.ts (issue 13, mutation testing): places held in every run, on a small
@@ -29,16 +29,8 @@ const person = (key: number, ageMonths: number, startState: number, extra: Parti
 const homeLimit = (placesByYear: number[], waiting = true) => ({ state: HOME, overflow: AGENCY, placesByYear, waiting });
 const keepSlot = (): PlanSlot => ({ interventions: [0], statePrices: [] });
 
-/** One run of one variant: the place figures as [occupancy by month, waiting by month, the LIMIT_FIELDS] per limit, then offers; and the run's total cost in pence. */
-function run(places: SharedPlaces, people: CohortPerson[], onRecord: number, months = 4, startMonth = 4, slot: PlanSlot = { interventions: [], statePrices: [] }, edit?: (spec: CostModelSpec) => void) {
-  const spec = placesSpec('places-edges');
-  edit?.(spec);
-  const model = compileModel(spec);
-  const request = { clock: { startYear: 2026, startMonth }, months, parameterUncertainty: false };
-  const chunk = simulatePlacesRuns([{ model, slot, places }], request, () => people, 1, 0, 1, onRecord);
-  const layout = cohortLayout(model, request);
-  return { stats: Array.from(chunk.places), cost: runTotal(layout, chunk.vectors), chunk, byAge: Array.from(chunk.vectors.subarray(layout.costAge, layout.costAge + layout.nAgeYears)) };
-}
+/** One run of one variant: placesRunner (helpers.ts) over this file's model. */
+const run = placesRunner('places-edges');
 
 t.test('placeStatsWidth and the LimitStat fields', async (t) => {
   const places: SharedPlaces = { priority: 'longest_waiting', limits: [homeLimit([1]), homeLimit([2])], offers: [{ bit: 0, placesByYear: [1], firstMonth: 0, eligible: new Uint8Array(4), minAgeMonths: 0, maxAgeMonths: 1 }] };

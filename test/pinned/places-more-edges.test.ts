@@ -2,10 +2,9 @@ import t from 'tap';
 import type { CostModelSpec } from '../../src/catalog/model-schema.ts';
 import { type CohortPerson, cohortLayout, simulateCohortRuns } from '../../src/simulation/cohort.ts';
 import { type PersonPlan, type PlanSlot, Simulator } from '../../src/simulation/engine.ts';
-import { runTotal } from '../../src/simulation/layout.ts';
 import { compileModel } from '../../src/simulation/model.ts';
 import { type SharedPlaces, placeStatsWidth, simulatePlacesRuns, simulateRunWithPlaces } from '../../src/simulation/places.ts';
-import { placesSpec } from './helpers.ts';
+import { placesRunner, placesSpec } from './helpers.ts';
 
 /**
  * src/simulation/places.ts (issue 13, mutation testing), a second file beside
@@ -106,16 +105,8 @@ t.test('with nothing shared, a places run is the cohort run: vectors, parameters
   t.not(reference.parameters[0], reference.parameters[2 * p], 'run 2 and run 3 draw different home fees');
 });
 
-/** One run of one variant (parameter uncertainty off): the place figures as [occupancy by month, waiting by month, the LIMIT_FIELDS] per limit, then each service's places by year; the run's total cost in pence; cost by age year. */
-function run(places: SharedPlaces, people: CohortPerson[], onRecord: number, months = 4, startMonth = 4, slot: PlanSlot = { interventions: [], statePrices: [] }, edit?: (spec: CostModelSpec) => void) {
-  const spec = placesSpec('places-more-edges');
-  edit?.(spec);
-  const model = compileModel(spec);
-  const request = { clock: { startYear: 2026, startMonth }, months, parameterUncertainty: false };
-  const chunk = simulatePlacesRuns([{ model, slot, places }], request, () => people, 1, 0, 1, onRecord);
-  const layout = cohortLayout(model, request);
-  return { stats: Array.from(chunk.places), cost: runTotal(layout, chunk.vectors), byAge: Array.from(chunk.vectors.subarray(layout.costAge, layout.costAge + layout.nAgeYears)) };
-}
+/** One run of one variant: placesRunner (helpers.ts) over this file's model. */
+const run = placesRunner('places-more-edges');
 const homeLimit = (placesByYear: number[], waiting = true) => ({ state: HOME, overflow: AGENCY, placesByYear, waiting });
 
 t.test('someone outside every limit leaving the projection early frees no place', async (t) => {

@@ -46,13 +46,14 @@ function fixedResidentialModel() {
     states: [
       { id: 'home', label: 'Home', category: 'community' },
       { id: 'residential', label: 'Residential', category: 'looked_after', flags: ['in_care'], placement: true },
+      { id: 'ifa_foster', label: 'Agency foster care', category: 'looked_after', flags: ['in_care'], placement: true },
     ],
     transitions: {
-      infant: { home: { home: 0.5, residential: 0.5 }, residential: { residential: 0.5, home: 0.5 } },
-      all: { home: { home: 1 }, residential: { residential: 1 } },
+      infant: { home: { home: 0.5, residential: 0.25, ifa_foster: 0.25 }, residential: { residential: 0.5, home: 0.5 }, ifa_foster: { ifa_foster: 0.5, home: 0.5 } },
+      all: { home: { home: 1 }, residential: { residential: 1 }, ifa_foster: { ifa_foster: 1 } },
     },
     transitionSources: [{ describes: 'made up for the test', source: 's' }],
-    unitCosts: [{ id: 'fee', label: 'Fee', states: ['residential'], amount: 100, per: 'week', agency: 'childrens_social_care', placementFee: true, source: 's' }],
+    unitCosts: [{ id: 'fee', label: 'Fee', states: ['residential', 'ifa_foster'], amount: 100, per: 'week', agency: 'childrens_social_care', placementFee: true, source: 's' }],
     sources: { s: { title: 'Made up for the test', publisher: 'pathcast tests' } },
   };
 }
@@ -72,7 +73,7 @@ function child(priceChanges: Array<{ from: string; weeklyPrice: number }>) {
   };
 }
 
-const scenario = (id: string) => ({
+const scenario = (id: string, extra: Record<string, unknown> = {}) => ({
   id,
   version: '1.0.0',
   name: 'As now',
@@ -84,6 +85,7 @@ const scenario = (id: string) => ({
   strategy: { name: 'Nothing new' },
   runs: 10,
   seed: 5,
+  ...extra,
 });
 
 const withinPenny = (t: { ok(value: boolean, message: string): unknown }, actual: number, expected: number, label: string) => t.ok(Math.abs(actual - expected) <= 0.01 + 1e-9, `${label}: ${actual} within 1p of ${expected}`);
@@ -127,6 +129,19 @@ t.test('a scenario charges each year the day-weighted price the record holds, de
   withinPenny(t, years[2].baseline.mean, 215089.29, '2028-29');
   t.equal(years[0].baseline.min, years[0].baseline.max, 'every run costs the same: the model has no uncertainty');
   t.same(run.money.deflator.appliedTo, 'actual prices');
+  // The hash is of the members as recorded: the price in force on 1 April 2026 (£6,000), no
+  // earlier placements (0), and the changes after that day. Born January 2012: 171 months.
+  t.equal(run.cohort.hash, createHash('sha256').update('[[171,"residential",6000,0,[["2026-10-01",6300],["2027-07-01",6600]]]]').digest('hex'));
+
+  // The shared-places engine (a capacity limit, places given to the highest cost) charges the same.
+  const places = scenario('price-changes-places', { capacity: [{ state: 'residential', places: 5, overflowTo: 'ifa_foster' }], priority: 'highest_cost' });
+  const storedPlaces = await as('commissioning', { method: 'POST', url: '/v1/scenarios', payload: places });
+  t.equal(storedPlaces.statusCode, 201, storedPlaces.body.slice(0, 600));
+  const placesJob = await runAndWait(as, 'price-changes-places');
+  t.equal(placesJob.status, 'succeeded', JSON.stringify(placesJob));
+  const placesYears = (await as('finance', { method: 'GET', url: placesJob.result.href })).json().result.spend.byYear;
+  t.ok(placesYears.length === 3, 'three planning years under capacity limits');
+  for (let f = 0; f < 3; f++) withinPenny(t, placesYears[f].baseline.mean, years[f].baseline.mean, `with a capacity limit, ${years[f].financialYear}`);
 
   // The pathway projection of the same child from the same day, in the same price base, costs the first year the same.
   t.equal((await as('finance', { method: 'POST', url: `/v1/young-people/${id}/care-plans`, payload: { name: 'As now' } })).statusCode, 201);

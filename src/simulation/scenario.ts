@@ -35,7 +35,8 @@ export interface ScenarioMember {
    * The record's dated changes to that price after 1 April of the first planning year (YYYY-MM-DD,
    * in date order; agreed uplifts, and changes since that day when the year is under way); absent
    * when there are none. Each financial year is then charged its day-weighted price, as a pathway
-   * projection charges it (src/simulation/projection.ts toSlot).
+   * projection charges it (src/simulation/projection.ts toSlot). Cash as recorded in the cohort
+   * hash; the engine gets both prices in base-year terms (scenario-runs.ts deflatedMember).
    */
   priceChanges?: Array<{ from: string; weeklyPrice: number }>;
   /**

@@ -9,7 +9,7 @@ import { softwareVersion } from '../config/version.ts';
 import { absoluteMonth, parseFinancialYear } from '../finance/financial-year.ts';
 import { type ConventionWarning, conventionDifferences } from '../finance/conventions.ts';
 import { roundAnswer } from '../finance/money.ts';
-import { toBaseFactor } from '../finance/price-base.ts';
+import { deflateDatedPrice, toBaseFactor } from '../finance/price-base.ts';
 import { scenarioResultView } from '../finance/scenario-view.ts';
 import { type Actor, appendAuditEvent } from '../db/repositories/audit.ts';
 import { findTeamById } from '../db/repositories/teams.ts';
@@ -129,19 +129,27 @@ export function cohortBounds(spec: ScenarioSpec, horizonAgeYears: number) {
 }
 
 /**
- * The members as the engine needs them, in a canonical order (age, state, price) so the run —
- * and the cohort hash — depend only on who is in the cohort, never on record ids or the order
- * the database returns them in.
+ * The members as the engine needs them, in a canonical order (age, state, price, earlier
+ * placements, then the dated price changes) so the run — and the cohort hash — depend only on who
+ * is in the cohort, never on record ids or the order the database returns them in.
+ *
+ * A member in their recorded placement carries its price as the record holds it on 1 April of the
+ * first planning year (the start price, or the latest dated change by then: a price that rose
+ * last year is charged at the new price) and the record's changes after that day (memberPrice),
+ * so every year is charged the price in force, as the pathway projection and the budget charge it.
  */
 export function cohortMembers(rows: readonly CohortInputRow[], spec: ScenarioSpec, today?: string): ScenarioMember[] {
   const start = startMonthOf(spec);
+  const startDay = `${parseFinancialYear(spec.firstYear) as number}-04-01`;
   const members = rows.map((row) => {
     const earlier = today === undefined ? 0 : earlierPlacementsOf(row, spec, today);
+    const price = row.placementType === row.careState && row.weeklyPrice !== null ? memberPrice(row.weeklyPrice, row.priceChanges ?? [], startDay) : null;
     return {
       ageMonths: start - absoluteMonth(row.birthYear, row.birthMonth),
       state: row.careState,
-      weeklyPrice: row.placementType === row.careState ? row.weeklyPrice : null,
+      weeklyPrice: price === null ? null : price.weeklyPrice,
       ...(earlier > 0 ? { placementsEarlierThisYear: earlier } : {}),
+      ...(price !== null && price.changes.length > 0 ? { priceChanges: price.changes } : {}),
     };
   });
   return members.sort(
@@ -149,8 +157,35 @@ export function cohortMembers(rows: readonly CohortInputRow[], spec: ScenarioSpe
       a.ageMonths - b.ageMonths ||
       (a.state < b.state ? -1 : a.state > b.state ? 1 : 0) ||
       (a.weeklyPrice ?? -1) - (b.weeklyPrice ?? -1) ||
-      (a.placementsEarlierThisYear ?? 0) - (b.placementsEarlierThisYear ?? 0),
+      (a.placementsEarlierThisYear ?? 0) - (b.placementsEarlierThisYear ?? 0) ||
+      compareChanges(a.priceChanges ?? [], b.priceChanges ?? []),
   );
+}
+
+/**
+ * A placement's dated price as a scenario starting on `startDay` (YYYY-MM-DD, 1 April) takes it:
+ * the weekly price in force that day (`weeklyPrice` from the placement's start, each change from
+ * its date on) and the changes after it, in date order. GBP cash as recorded.
+ */
+export function memberPrice(
+  weeklyPrice: number,
+  changes: ReadonlyArray<{ from: string; weeklyPrice: number }>,
+  startDay: string,
+): { weeklyPrice: number; changes: Array<{ from: string; weeklyPrice: number }> } {
+  const sorted = [...changes].sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : 0));
+  let inForce = weeklyPrice;
+  for (const change of sorted) if (change.from <= startDay) inForce = change.weeklyPrice;
+  return { weeklyPrice: inForce, changes: sorted.filter((c) => c.from > startDay).map((c) => ({ from: c.from, weeklyPrice: c.weeklyPrice })) };
+}
+
+/** Orders two change lists: the shorter first, then by the first differing date, then price. */
+function compareChanges(a: ReadonlyArray<{ from: string; weeklyPrice: number }>, b: ReadonlyArray<{ from: string; weeklyPrice: number }>): number {
+  if (a.length !== b.length) return a.length - b.length;
+  for (let k = 0; k < a.length; k++) {
+    if (a[k].from !== b[k].from) return a[k].from < b[k].from ? -1 : 1;
+    if (a[k].weeklyPrice !== b[k].weeklyPrice) return a[k].weeklyPrice - b[k].weeklyPrice;
+  }
+  return 0;
 }
 
 /**
@@ -169,13 +204,16 @@ export function earlierPlacementsOf(row: Pick<CohortInputRow, 'birthYear' | 'bir
 
 /**
  * sha256 over the members' numeric inputs in run order: the same hash, the same people. A
- * member's earlier placements this year enter only when there are some, so a cohort without any
- * hashes as it did before they were counted.
+ * member's earlier placements this year enter only when there are some, and their dated price
+ * changes (as [from, weeklyPrice] pairs, after the earlier placements, 0 when none) only when
+ * there are some, so a cohort without either hashes as it did before they were counted.
  */
 export function cohortHash(members: readonly ScenarioMember[]): string {
-  return createHash('sha256')
-    .update(canonicalJson(members.map((m) => (m.placementsEarlierThisYear ? [m.ageMonths, m.state, m.weeklyPrice, m.placementsEarlierThisYear] : [m.ageMonths, m.state, m.weeklyPrice]))), 'utf8')
-    .digest('hex');
+  const inputs = members.map((m) => {
+    if (m.priceChanges?.length) return [m.ageMonths, m.state, m.weeklyPrice, m.placementsEarlierThisYear ?? 0, m.priceChanges.map((c) => [c.from, c.weeklyPrice])];
+    return m.placementsEarlierThisYear ? [m.ageMonths, m.state, m.weeklyPrice, m.placementsEarlierThisYear] : [m.ageMonths, m.state, m.weeklyPrice];
+  });
+  return createHash('sha256').update(canonicalJson(inputs), 'utf8').digest('hex');
 }
 
 /**
@@ -188,6 +226,28 @@ export function cohortHash(members: readonly ScenarioMember[]): string {
 export function actualPriceFactor(model: Pick<CostModelSpec, 'priceBaseYear' | 'deflator'>, spec: Pick<ScenarioSpec, 'firstYear'>): number {
   if (!model.deflator) return 1;
   return toBaseFactor(model.deflator, model.priceBaseYear, parseFinancialYear(spec.firstYear) as number);
+}
+
+/**
+ * A member's prices (cash as recorded) in the model's base-year prices. Without dated changes:
+ * the price × `factor` (actualPriceFactor), held constant in real terms. With them: as a pathway
+ * projection deflates them (deflatePlan, deflateDatedPrice), each year's cash at that year's
+ * factor index(base) / index(year), up to the financial year of the last change; after it the
+ * price is held constant in real terms at that year's factor, as a price without changes is
+ * from the first year (the record knows no later price, and the model's costs are real). The
+ * converted changes carry a change on each 1 April where the factor changes.
+ */
+export function deflatedMember(member: ScenarioMember, model: Pick<CostModelSpec, 'priceBaseYear' | 'deflator'>, spec: Pick<ScenarioSpec, 'firstYear'>, factor: number): ScenarioMember {
+  if (member.weeklyPrice === null) return member;
+  const deflator = model.deflator;
+  if (!member.priceChanges?.length || !deflator) return factor === 1 ? member : { ...member, weeklyPrice: member.weeklyPrice * factor };
+  const firstYear = parseFinancialYear(spec.firstYear) as number;
+  const last = member.priceChanges[member.priceChanges.length - 1].from;
+  const [y, m] = last.split('-').map(Number);
+  const lastYear = m >= 4 ? y : y - 1;
+  const dated = deflateDatedPrice(member.weeklyPrice, member.priceChanges, `${firstYear}-04-01`, lastYear, (year) => toBaseFactor(deflator, model.priceBaseYear, year));
+  const { priceChanges: _, ...rest } = member;
+  return { ...rest, weeklyPrice: dated.weeklyPrice, ...(dated.changes.length > 0 ? { priceChanges: dated.changes } : {}) };
 }
 
 /** `now`: the day the records describe (today), for the placements earlier in the first year. */
@@ -207,7 +267,7 @@ export async function buildCohort(db: Kysely<Database>, plan: RunPlan, now: Date
   }
   if (recorded.length === 0 && (spec.entrants ?? []).length === 0) throw emptyCohort();
   // The hash is of the records as held (who, and the prices paid); the engine gets the prices in base-year terms.
-  const members = priceFactor === 1 ? recorded : recorded.map((m) => ({ ...m, weeklyPrice: m.weeklyPrice === null ? null : m.weeklyPrice * priceFactor }));
+  const members = recorded.map((m) => deflatedMember(m, plan.model.model.spec, spec, priceFactor));
   return { members, hash: cohortHash(recorded), priceFactor };
 }
 
@@ -404,7 +464,7 @@ export function scenarioMoney(
         appliedTo: 'actual prices',
         factors: [{ financialYear: conversion.firstYear, factor: Math.round(conversion.factor * 1e6) / 1e6 }],
         statement: spec.deflator
-          ? `Young people's actual weekly prices, cash of ${conversion.firstYear} (the first planning year), are converted to ${spec.priceBaseYear} prices with the model's GDP deflator and then held constant in real terms, as the model's own costs are; the strategy's prices are written in ${spec.priceBaseYear} prices and used as given.`
+          ? `Young people's actual weekly prices, cash of ${conversion.firstYear} (the first planning year), are converted to ${spec.priceBaseYear} prices with the model's GDP deflator and then held constant in real terms, as the model's own costs are; a record's dated price changes after 1 April of that year are cash of the year they apply in, converted at that year's index, and held constant in real terms after the last; the strategy's prices are written in ${spec.priceBaseYear} prices and used as given.`
           : `The model has no deflator: actual weekly prices are used as given, as if paid in ${spec.priceBaseYear} prices.`,
       },
     };

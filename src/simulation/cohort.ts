@@ -16,6 +16,11 @@ export interface CohortPerson {
   /** Projection month at which the person enters (new entrants); 0 when omitted. */
   offset?: number;
   currentPlacementWeeklyPrice: number | null;
+  /**
+   * That price for each financial year of the projection when it changes on dated days
+   * (day-weighted; PersonPlan.currentPlacementPriceByYear); absent or null: the same every year.
+   */
+  currentPlacementPriceByYear?: Float64Array | null;
   /** Placements held earlier in the first financial year, before today's (PersonPlan.placementsEarlierThisYear); 0 when omitted. */
   placementsEarlierThisYear?: number;
   /** Moves and interventions under each variant, in variant order (empty for "as now"). */
@@ -88,6 +93,7 @@ export function simulateCohortRuns(
         moves: p.plans[v]?.moves ?? [],
         interventions: p.plans[v]?.interventions ?? [],
         currentPlacementWeeklyPrice: p.currentPlacementWeeklyPrice,
+        currentPlacementPriceByYear: p.currentPlacementPriceByYear ?? null,
         placementsEarlierThisYear: p.placementsEarlierThisYear ?? 0,
       })),
     );

@@ -436,7 +436,7 @@ export function simulatePlacesRuns(
   // Plans are rewritten in place run after run (allocating ~17,000 a run was a tenth of the time).
   const planPool: PersonPlan[][] = variants.map(() => []);
   const planOf = (pool: PersonPlan[], i: number, p: CohortPerson, v: number): PersonPlan => {
-    const plan = pool[i] ?? (pool[i] = { ageMonths: 0, startState: 0, key: 0, offset: 0, months: 0, moves: [], interventions: [], currentPlacementWeeklyPrice: null, placementsEarlierThisYear: 0 });
+    const plan = pool[i] ?? (pool[i] = { ageMonths: 0, startState: 0, key: 0, offset: 0, months: 0, moves: [], interventions: [], currentPlacementWeeklyPrice: null, currentPlacementPriceByYear: null, placementsEarlierThisYear: 0 });
     plan.ageMonths = p.ageMonths;
     plan.startState = p.startState;
     plan.key = p.key;
@@ -445,6 +445,8 @@ export function simulatePlacesRuns(
     plan.moves = p.plans[v]?.moves ?? [];
     plan.interventions = p.plans[v]?.interventions ?? [];
     plan.currentPlacementWeeklyPrice = p.currentPlacementWeeklyPrice;
+    // Reset each time: pooled plans are reused for other people (entrants have none).
+    plan.currentPlacementPriceByYear = p.currentPlacementPriceByYear ?? null;
     plan.placementsEarlierThisYear = p.placementsEarlierThisYear ?? 0;
     return plan;
   };

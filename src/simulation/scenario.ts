@@ -3,7 +3,8 @@ import type { ScenarioSpec } from '../catalog/scenario-schema.ts';
 import { yearly } from '../catalog/validate-scenario.ts';
 import { resolveFunding } from '../catalog/validate-funding.ts';
 import type { FundingArrangement } from '../finance/funding.ts';
-import { parseFinancialYear } from '../finance/financial-year.ts';
+import { weeklyPriceByFinancialYear } from '../finance/day-count.ts';
+import { financialYearCount, parseFinancialYear } from '../finance/financial-year.ts';
 import { meanOf, toDistribution } from './distributions.ts';
 import { type CohortChunk, type CohortPerson, type CohortRequest, simulateCohortRuns } from './cohort.ts';
 import type { OfferedIntervention, PlanSlot, RateAdjustment, Redirect } from './engine.ts';
@@ -25,8 +26,19 @@ export interface ScenarioMember {
   /** Age in months on 1 April of the first planning year. */
   ageMonths: number;
   state: string;
-  /** Actual weekly price of the current placement, if in one. */
+  /**
+   * Actual weekly price of the current placement, if in one: the price in force on 1 April of the
+   * first planning year (the record's start price or its latest dated change by then).
+   */
   weeklyPrice: number | null;
+  /**
+   * The record's dated changes to that price after 1 April of the first planning year (YYYY-MM-DD,
+   * in date order; agreed uplifts, and changes since that day when the year is under way); absent
+   * when there are none. Each financial year is then charged its day-weighted price, as a pathway
+   * projection charges it (src/simulation/projection.ts toSlot). Cash as recorded in the cohort
+   * hash; the engine gets both prices in base-year terms (scenario-runs.ts deflatedMember).
+   */
+  priceChanges?: Array<{ from: string; weeklyPrice: number }>;
   /**
    * Placements the record's history shows earlier in the first planning year, before today's
    * (src/outcomes/placements-this-year.ts); 0 when absent. Counts towards that year's placement stability.
@@ -154,17 +166,24 @@ export function prepareScenario(scenario: ScenarioSpec, baseSpec: CostModelSpec,
   const strategySpec = strategyModelSpec(baseSpec, scenario);
   const strategyModel = compileModel(strategySpec);
   const yearIndex = (label: string | undefined) => (label === undefined ? 0 : (parseFinancialYear(label) as number) - firstYear);
+  // One price per financial year of the projection (the cohort layout's years), as the engine reads it.
+  const financialYears = Math.max(1, financialYearCount(firstYear, 4, months));
 
   const people: CohortPerson[] = members.map((member, key) => {
     const startState = stateIndex(base, member.state);
     // Someone born after the first planning year began joins the projection at birth.
     const offset = Math.max(0, -member.ageMonths);
+    const actual = base.isPlacement[startState] && member.weeklyPrice !== null ? member.weeklyPrice : null;
     return {
       ageMonths: Math.max(0, member.ageMonths),
       offset,
       startState,
       key,
-      currentPlacementWeeklyPrice: base.isPlacement[startState] && member.weeklyPrice !== null ? member.weeklyPrice : null,
+      currentPlacementWeeklyPrice: actual,
+      // Dated changes: each year's day-weighted price (none: the one price every year, as before).
+      ...(actual !== null && (member.priceChanges?.length ?? 0) > 0
+        ? { currentPlacementPriceByYear: weeklyPriceByFinancialYear(request.clock, financialYears, actual, member.priceChanges ?? []) }
+        : {}),
       // Only someone on record from the start has a history in the first year (the engine reads it at offset 0 only).
       ...(offset === 0 && (member.placementsEarlierThisYear ?? 0) > 0 ? { placementsEarlierThisYear: member.placementsEarlierThisYear } : {}),
       plans: [

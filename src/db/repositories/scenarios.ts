@@ -73,7 +73,14 @@ export interface CohortInputRow {
   birthMonth: number;
   careState: string;
   placementType: string | null;
+  /** The placement's weekly price from its start date (placement.weeklyPrice: GBP, cash). */
   weeklyPrice: number | null;
+  /**
+   * The placement's dated changes to that price (placement.priceChanges: history and agreed
+   * uplifts, YYYY-MM-DD, in date order; GBP cash from each date on). Absent when it has none, so
+   * a scenario can cost each year at the price in force then, as projections and the budget do.
+   */
+  priceChanges?: Array<{ from: string; weeklyPrice: number }>;
   /**
    * The record's care episodes (the outcome measures' fields the placement count needs), in start
    * order: only when asked for (`withEpisodes`), loaded in the same query; no episode ids.
@@ -101,6 +108,7 @@ export async function listCohortInputs(db: Kysely<Database>, filter: CohortFilte
       'care_state',
       sql<string | null>`placement->>'type'`.as('placement_type'),
       sql<string | null>`placement->>'weeklyPrice'`.as('weekly_price'),
+      sql<Array<{ from: string; weeklyPrice: number }> | string | null>`placement->'priceChanges'`.as('price_changes'),
       // One query for the whole cohort, not one per person (null when not asked for).
       sql<CohortInputRow['episodes'] | string | null>`${
         options.withEpisodes
@@ -115,8 +123,17 @@ export async function listCohortInputs(db: Kysely<Database>, filter: CohortFilte
     careState: row.care_state,
     placementType: row.placement_type,
     weeklyPrice: row.weekly_price === null ? null : Number(row.weekly_price),
+    ...priceChangesOf(row.price_changes),
     ...(row.episodes == null ? {} : { episodes: typeof row.episodes === 'string' ? JSON.parse(row.episodes) : row.episodes }),
   }));
+}
+
+/** The stored priceChanges as numbers in date order; nothing when there are none (json may arrive as text). */
+function priceChangesOf(stored: Array<{ from: string; weeklyPrice: number }> | string | null): { priceChanges?: Array<{ from: string; weeklyPrice: number }> } {
+  const list = typeof stored === 'string' ? (JSON.parse(stored) as unknown) : stored;
+  if (!Array.isArray(list) || list.length === 0) return {};
+  const changes = list.map((c: { from: string; weeklyPrice: number | string }) => ({ from: String(c.from), weeklyPrice: Number(c.weeklyPrice) }));
+  return { priceChanges: changes.sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : 0)) };
 }
 
 export async function insertScenarioRun(db: Kysely<Database>, row: NewScenarioRunRow): Promise<void> {

@@ -6,7 +6,9 @@ import type { CostModelSpec } from '../../src/catalog/model-schema.ts';
 import type { ScenarioSpec } from '../../src/catalog/scenario-schema.ts';
 import type { CohortInputRow } from '../../src/db/repositories/scenarios.ts';
 import { cohortHash, cohortMembers, deflatedMember, memberPrice } from '../../src/services/scenario-runs.ts';
+import { loadRunInputs, saveRunInputs } from '../../src/db/repositories/scenario-shards.ts';
 import { prepareScenario } from '../../src/simulation/scenario.ts';
+import { freshDatabase } from '../helpers/database.ts';
 
 /**
  * A cohort member's placement price as a scenario takes it from the record: the price in force on
@@ -133,4 +135,25 @@ t.test('prepareScenario: a member with changes has each year’s day-weighted pr
   t.equal(flat.currentPlacementPriceByYear, undefined, 'no changes: no price by year (the one price every year)');
   t.equal(notPlaced.currentPlacementWeeklyPrice, null);
   t.equal(notPlaced.currentPlacementPriceByYear, undefined, 'not in a placement: no price by year');
+});
+
+t.test('stored run inputs (the multi-worker queue) keep each year\'s price as typed numbers', async (t) => {
+  // A queued run's workers read the prepared scenario back from the database: a price by year
+  // that came back as a plain object would have no length, and the engine would charge the one
+  // weekly price every year without a word.
+  const england: CostModelSpec = JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../../models/england-default.json'), 'utf8'));
+  const scenario = { id: 'p', version: '1.0.0', name: 'p', model: { id: 'england-default' }, cohort: {}, firstYear: '2026-27', planningYears: 3, lifetimeYears: 3, strategy: { name: 'Nothing new' } } as ScenarioSpec;
+  const prepared = prepareScenario(scenario, england, [{ ageMonths: 171, state: 'residential', weeklyPrice: 6000, priceChanges: [{ from: '2026-10-01', weeklyPrice: 6300 }] }], {
+    baseKey: 'england-default@test',
+    seed: 1,
+    runs: 10,
+  });
+  const database = await freshDatabase();
+  t.teardown(() => database.close());
+  await saveRunInputs(database.db, 'run-prices', prepared);
+  const loaded = await loadRunInputs(database.db, 'run-prices');
+  const byYear = loaded?.people[0].currentPlacementPriceByYear;
+  t.ok(byYear instanceof Float64Array, 'a Float64Array again');
+  t.same(Array.from(byYear ?? []), Array.from(prepared.people[0].currentPlacementPriceByYear ?? []), 'the same prices, bit for bit');
+  t.equal(loaded?.people[0].currentPlacementWeeklyPrice, 6000);
 });

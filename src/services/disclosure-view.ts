@@ -38,12 +38,14 @@ export function seesIndividuals(role: Role): boolean {
 export interface RunGateFacts {
   cohortSize: number;
   deliveredMeans: readonly number[];
+  /** The run's cohort hash (who, and the prices paid), when known: runs read side by side are compared on it. */
+  cohortHash?: string;
 }
 
-/** The gate's facts of a stored run row (`result` as stored, `cohort_size` as recorded). */
-export function runGateFacts(row: { cohort_size: number; result?: unknown }): RunGateFacts {
+/** The gate's facts of a stored run row (`result` as stored, `cohort_size` and `cohort_hash` as recorded). */
+export function runGateFacts(row: { cohort_size: number; cohort_hash?: string; result?: unknown }): RunGateFacts {
   const interventions = (row.result as { interventions?: Array<{ delivered?: { mean?: number } }> } | null | undefined)?.interventions ?? [];
-  return { cohortSize: row.cohort_size, deliveredMeans: interventions.map((iv) => iv.delivered?.mean ?? 0) };
+  return { cohortSize: row.cohort_size, deliveredMeans: interventions.map((iv) => iv.delivered?.mean ?? 0), ...(row.cohort_hash !== undefined ? { cohortHash: row.cohort_hash } : {}) };
 }
 
 /**
@@ -55,7 +57,7 @@ export function interventionCostWithheld(deliveredMean: number): boolean {
   return isSmallCount(deliveredMean);
 }
 
-export type SmallRunReason = 'cohort' | 'intervention' | 'difference';
+export type SmallRunReason = 'cohort' | 'intervention' | 'difference' | 'sameSize';
 
 const SMALL_RUN_DETAIL: Record<SmallRunReason, string> = {
   cohort: `This run's cohort has fewer than ${MIN_COHORT_FOR_AGGREGATE_ROLES} young people on record, so its figures would describe identifiable children`,
@@ -63,6 +65,10 @@ const SMALL_RUN_DETAIL: Record<SmallRunReason, string> = {
   // scenario's investment is published, so cost = total - investment: the whole run is refused.
   intervention: `This run has an intervention used by fewer than ${SMALL_COUNT_THRESHOLD} young people (its delivered places read "<${SMALL_COUNT_THRESHOLD}"), so its cost, money for fewer than ${SMALL_COUNT_THRESHOLD} children, could be worked out from the run's totals and the scenario's investment`,
   difference: `These runs' cohorts differ by fewer than ${MIN_COHORT_FOR_AGGREGATE_ROLES} young people, so the difference of their figures would describe the few children in one cohort and not the other`,
+  // Same size, different hash: one child's record changed (a price uplift, a move) or one child
+  // swapped for another, so the difference can be one child's figures (a review read one child's
+  // recorded uplift this way as a £19,497.52 difference in one year).
+  sameSize: `These runs' cohorts are the same size but not the same young people or records (their cohort hashes differ), so they may differ in one or two children and the difference of their figures would describe them`,
 };
 
 export class SmallCohortError extends DomainError {
@@ -70,7 +76,7 @@ export class SmallCohortError extends DomainError {
     super(
       403,
       'Forbidden',
-      `${SMALL_RUN_DETAIL[reason]}; role ${role} sees runs over cohorts of ${MIN_COHORT_FOR_AGGREGATE_ROLES} or more in which every intervention is used by none or by ${SMALL_COUNT_THRESHOLD} or more, and compares runs whose cohorts are the same size or differ by ${MIN_COHORT_FOR_AGGREGATE_ROLES} or more. Ask for a run over a wider cohort.`,
+      `${SMALL_RUN_DETAIL[reason]}; role ${role} sees runs over cohorts of ${MIN_COHORT_FOR_AGGREGATE_ROLES} or more in which every intervention is used by none or by ${SMALL_COUNT_THRESHOLD} or more, and compares runs over the same cohort (the same cohort hash) or whose cohorts differ in size by ${MIN_COHORT_FOR_AGGREGATE_ROLES} or more. Ask for a run over a wider cohort, or for runs over the same cohort.`,
     );
   }
 }
@@ -99,8 +105,10 @@ export function cohortShowable(role: Role, run: RunGateFacts): boolean {
 /**
  * checkCohortShowable for runs read side by side (compare, pack, preview), and differencing: two
  * runs whose cohorts differ by 1 to MIN_COHORT_FOR_AGGREGATE_ROLES - 1 young people are refused,
- * since subtracting their figures describes those few children. Every pair is checked, since
- * every run's figures are shown.
+ * since subtracting their figures describes those few children; so are two runs over cohorts of
+ * the same size whose hashes differ (the same people but one record changed, or one child
+ * swapped), since how many children differ is then unknown and may be one. Every pair is
+ * checked, since every run's figures are shown.
  */
 export function checkRunsShowable(role: Role, runs: readonly RunGateFacts[]): void {
   for (const run of runs) checkCohortShowable(role, run);
@@ -109,6 +117,7 @@ export function checkRunsShowable(role: Role, runs: readonly RunGateFacts[]): vo
     for (const b of runs.slice(i + 1)) {
       const gap = Math.abs(a.cohortSize - b.cohortSize);
       if (gap > 0 && gap < MIN_COHORT_FOR_AGGREGATE_ROLES) throw new SmallCohortError(role, 'difference');
+      if (gap === 0 && a.cohortHash !== undefined && b.cohortHash !== undefined && a.cohortHash !== b.cohortHash) throw new SmallCohortError(role, 'sameSize');
     }
   }
 }

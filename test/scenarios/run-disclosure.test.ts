@@ -100,3 +100,42 @@ t.test('the board may not compare runs whose cohorts differ by 1 to 9 young peop
     t.equal((await as('finance', { method: 'GET', url })).statusCode, 200, `${url}: finance reads it`);
   }
 });
+
+t.test('the board may not compare runs over cohorts of the same size whose hashes differ (one record changed)', async (t) => {
+  // A review's case: one child's recorded uplift, read by the board as the difference of two runs
+  // over the same twelve people. The sizes are equal, so the 1-9 rule above did not see it.
+  const { as } = await buildTestApp(t);
+  await add(as, twelve());
+  t.equal((await as('commissioning', { method: 'POST', url: '/v1/scenarios', payload: smallScenario({ id: 'whole' }) })).statusCode, 201);
+  const before = await run(as, 'whole', 1);
+  const again = await run(as, 'whole', 2);
+  const list = await as('finance', { method: 'GET', url: '/v1/young-people?careState=residential' });
+  t.equal(list.statusCode, 200, list.body.slice(0, 300));
+  const resident = list.json().items[0];
+  const uplift = await as('finance', {
+    method: 'PATCH',
+    url: `/v1/young-people/${resident.id}`,
+    payload: { version: resident.version, placement: { ...resident.placement, priceChanges: [{ from: '2027-04-01', weeklyPrice: 9100 }] } },
+  });
+  t.equal(uplift.statusCode, 200, uplift.body.slice(0, 400));
+  const after = await run(as, 'whole', 1);
+  const cohorts = await Promise.all([before, again, after].map(async (id) => (await as('finance', { method: 'GET', url: `/v1/scenario-runs/${id}` })).json().cohort));
+  t.same(cohorts.map((c) => c.size), [12, 12, 12], 'three runs over twelve young people');
+  t.equal(cohorts[0].hash, cohorts[1].hash, 'the first two over the same records');
+  t.not(cohorts[2].hash, cohorts[0].hash, 'the third after one record changed');
+
+  for (const [ids, status] of [
+    [`${before},${after}`, 403],
+    [`${before},${again}`, 200],
+  ] as const) {
+    for (const url of [`/v1/scenario-runs/compare?ids=${ids}&allowDifferentCohorts=true`, `/v1/packs/preview?runs=${ids}&allowDifferentCohorts=true`]) {
+      const response = await as('board', { method: 'GET', url });
+      t.equal(response.statusCode, status, `${url}: ${status === 403 ? 'refused to the board' : 'the same cohort: the board reads it'}`);
+      if (status === 403) {
+        t.equal(response.headers['content-type'], 'application/problem+json; charset=utf-8');
+        t.match(response.json().detail, /same size but not the same young people or records/);
+        t.equal((await as('finance', { method: 'GET', url })).statusCode, 200, `${url}: finance reads it`);
+      }
+    }
+  }
+});

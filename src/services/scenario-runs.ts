@@ -6,7 +6,7 @@ import type { CostModelSpec } from '../catalog/model-schema.ts';
 import type { ScenarioSpec } from '../catalog/scenario-schema.ts';
 import { validateScenario } from '../catalog/validate-scenario.ts';
 import { softwareVersion } from '../config/version.ts';
-import { absoluteMonth, parseFinancialYear } from '../finance/financial-year.ts';
+import { absoluteMonth, financialYearLabel, parseFinancialYear } from '../finance/financial-year.ts';
 import { type ConventionWarning, conventionDifferences } from '../finance/conventions.ts';
 import { roundAnswer } from '../finance/money.ts';
 import { deflateDatedPrice, toBaseFactor } from '../finance/price-base.ts';
@@ -287,6 +287,13 @@ interface StoredInputs {
   parameterUncertainty: boolean;
   /** The factor applied to actual weekly prices (actualPriceFactor); absent in runs stored before prices were converted. */
   actualPriceFactor?: number;
+  /**
+   * True in runs that read the records' dated price changes (placement.priceChanges: each year
+   * at the price in force, converted at that year's index); absent in runs stored before, which
+   * charged the placement's start price every year. The money statement, written when the run is
+   * read, says which rule the run used.
+   */
+  datedPrices?: true;
 }
 
 /**
@@ -309,7 +316,7 @@ export async function executeScenarioRun(
     : prepareScenario(spec, plan.model.model.spec, cohort.members, prepareOptions);
   const core = await executor.run(prepared, runId, { signal: options.signal, onProgress: options.onProgress });
   const result: ScenarioRunResult = { ...core, planning: prepared.planning };
-  const inputs: StoredInputs = { scenario: spec, origin: plan.scenario.origin, file: plan.scenario.file, runs: plan.runs, seed: plan.seed, parameterUncertainty: true, actualPriceFactor: cohort.priceFactor };
+  const inputs: StoredInputs = { scenario: spec, origin: plan.scenario.origin, file: plan.scenario.file, runs: plan.runs, seed: plan.seed, parameterUncertainty: true, actualPriceFactor: cohort.priceFactor, datedPrices: true };
   return {
     result,
     cohortSize: cohort.members.length,
@@ -449,23 +456,39 @@ function summaryOf(catalog: ModelCatalog, row: ScenarioRunHeader, viewer: Role):
  * the first planning year), the two bases, and the conversion of the cohort's actual weekly prices
  * to the model's base-year prices (`conversion`: the first planning year and its factor, see
  * actualPriceFactor). Runs stored before prices were converted have none: the deflator then says
- * nothing was converted.
+ * nothing was converted. `datedPrices` (with the run's `years` of lifetime): the run read the
+ * records' dated price changes, which are converted at the index of the year they apply in, so
+ * every year's factor is listed; without it (runs stored before 2 December 2026) the start price
+ * was charged every year at the first year's factor, and the statement says so.
  */
 export function scenarioMoney(
   spec: Pick<CostModelSpec, 'currency' | 'priceBaseYear' | 'deflator' | 'discounting'>,
-  conversion?: { firstYear: string; factor: number },
+  conversion?: { firstYear: string; factor: number; datedPrices?: boolean; years?: number },
 ): ScenarioRunDto['money'] {
   const basis = moneyBasis(spec, [...spec.discounting.periods].sort((a, b) => a.fromYear - b.fromYear));
   if (conversion) {
+    const deflator = spec.deflator;
+    const first = parseFinancialYear(conversion.firstYear) as number;
+    const factors =
+      conversion.datedPrices && deflator
+        ? Array.from({ length: Math.max(1, conversion.years ?? 1) }, (_, k) => ({
+            financialYear: financialYearLabel(first + k),
+            factor: Math.round((k === 0 ? conversion.factor : toBaseFactor(deflator, spec.priceBaseYear, first + k)) * 1e6) / 1e6,
+          }))
+        : [{ financialYear: conversion.firstYear, factor: Math.round(conversion.factor * 1e6) / 1e6 }];
+    const held = `Young people's actual weekly prices, cash of ${conversion.firstYear} (the first planning year), are converted to ${spec.priceBaseYear} prices with the model's GDP deflator and then held constant in real terms, as the model's own costs are;`;
+    const dated = conversion.datedPrices
+      ? ` a record's dated price changes after 1 April of that year are cash of the year they apply in, converted at that year's index (factors by year as listed), and held constant in real terms after the last;`
+      : ' this run was stored before scenario runs read dated price changes: each placement was charged its price as first recorded, every year;';
     return {
       ...basis,
       deflator: {
         ...basis.deflator,
         appliedTo: 'actual prices',
-        factors: [{ financialYear: conversion.firstYear, factor: Math.round(conversion.factor * 1e6) / 1e6 }],
-        statement: spec.deflator
-          ? `Young people's actual weekly prices, cash of ${conversion.firstYear} (the first planning year), are converted to ${spec.priceBaseYear} prices with the model's GDP deflator and then held constant in real terms, as the model's own costs are; a record's dated price changes after 1 April of that year are cash of the year they apply in, converted at that year's index, and held constant in real terms after the last; the strategy's prices are written in ${spec.priceBaseYear} prices and used as given.`
-          : `The model has no deflator: actual weekly prices are used as given, as if paid in ${spec.priceBaseYear} prices.`,
+        factors,
+        statement: deflator
+          ? `${held}${dated} the strategy's prices are written in ${spec.priceBaseYear} prices and used as given.`
+          : `The model has no deflator: actual weekly prices are used as given, as if paid in ${spec.priceBaseYear} prices.${conversion.datedPrices ? '' : ' This run was stored before scenario runs read dated price changes: each placement was charged its price as first recorded, every year.'}`,
       },
     };
   }
@@ -511,7 +534,14 @@ function runDto(catalog: ModelCatalog, row: ScenarioRunRow, viewer: Role): Scena
       parameterUncertainty: inputs.parameterUncertainty,
       scenario: spec as unknown as Record<string, unknown>,
     },
-    money: model ? scenarioMoney(model, inputs.actualPriceFactor === undefined ? undefined : { firstYear: spec.firstYear, factor: inputs.actualPriceFactor }) : null,
+    money: model
+      ? scenarioMoney(
+          model,
+          inputs.actualPriceFactor === undefined
+            ? undefined
+            : { firstYear: spec.firstYear, factor: inputs.actualPriceFactor, ...(inputs.datedPrices ? { datedPrices: true, years: spec.lifetimeYears ?? 20 } : {}) },
+        )
+      : null,
     result,
   });
 }

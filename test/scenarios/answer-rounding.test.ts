@@ -74,12 +74,16 @@ t.test('scenario run, comparison, list and pack: money to the penny, no float no
   t.match(stated, { currency: 'GBP', priceBase: '2024-25', priceBaseKind: 'model', modelPriceBase: '2024-25', deflator: { appliedTo: 'actual prices' } });
   // Actual weekly prices, cash of the first planning year (2026-27), in 2024-25 prices: the
   // model's deflator index 112.375 (2024-25) over 116.915 (2026-27), as README works it.
-  t.same(stated.deflator.factors.map((f: Json) => f.financialYear), ['2026-27']);
-  t.ok(Math.abs(Number(stated.deflator.factors[0].factor) - 112.375 / 116.915) < 1e-6, `factor ${stated.deflator.factors[0].factor}`);
+  // A record's dated price changes are converted at the index of the year they apply in, so every
+  // year of the run's six-year lifetime has its factor: 112.375 over the year's index (README, "Money").
+  t.same(stated.deflator.factors.map((f: Json) => f.financialYear), ['2026-27', '2027-28', '2028-29', '2029-30', '2030-31', '2031-32']);
+  const indices = [116.915, 119.253, 121.638, 124.071, 126.552, 126.552];
+  stated.deflator.factors.forEach((f: Json, k: number) => t.ok(Math.abs(Number(f.factor) - 112.375 / indices[k]) < 1e-6, `${f.financialYear}: factor ${f.factor}`));
   t.same(stated.discountRates, projected.discountRates, 'the model’s Green Book schedule, as the projection states it');
   t.same(stated.bases, projected.bases, 'the two bases in the same words');
   t.equal(stated.rounding, projected.rounding);
   t.match(stated.deflator.statement, /actual weekly prices, cash of 2026-27 \(the first planning year\), are converted to 2024-25 prices/);
+  t.match(stated.deflator.statement, /dated price changes after 1 April of that year are cash of the year they apply in/);
 
   // Comparing runs of the same convention: no warning; of different conventions: a warning naming the field.
   const compared = answers['scenario comparison'] as { warnings: unknown[]; runs: Array<{ appraisal: string; money: unknown }> };

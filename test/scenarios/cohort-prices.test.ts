@@ -5,7 +5,7 @@ import t from 'tap';
 import type { CostModelSpec } from '../../src/catalog/model-schema.ts';
 import type { ScenarioSpec } from '../../src/catalog/scenario-schema.ts';
 import type { CohortInputRow } from '../../src/db/repositories/scenarios.ts';
-import { cohortHash, cohortMembers, deflatedMember, memberPrice } from '../../src/services/scenario-runs.ts';
+import { cohortHash, cohortMembers, deflatedMember, memberPrice, scenarioMoney } from '../../src/services/scenario-runs.ts';
 import { loadRunInputs, saveRunInputs } from '../../src/db/repositories/scenario-shards.ts';
 import { prepareScenario } from '../../src/simulation/scenario.ts';
 import { freshDatabase } from '../helpers/database.ts';
@@ -156,4 +156,27 @@ t.test('stored run inputs (the multi-worker queue) keep each year\'s price as ty
   t.ok(byYear instanceof Float64Array, 'a Float64Array again');
   t.same(Array.from(byYear ?? []), Array.from(prepared.people[0].currentPlacementPriceByYear ?? []), 'the same prices, bit for bit');
   t.equal(loaded?.people[0].currentPlacementWeeklyPrice, 6000);
+});
+
+t.test('the money statement says which price rule a stored run used', async (t) => {
+  // A review found runs stored before dated prices were read describing them: the statement is
+  // written when a run is read, so it must follow what the stored run did.
+  const england: CostModelSpec = JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../../models/england-default.json'), 'utf8'));
+  const factor = 112.375 / 116.915;
+  const statementOf = (money: ReturnType<typeof scenarioMoney>) => ({ factors: money?.deflator?.factors, statement: money?.deflator?.statement ?? '' });
+  const old = statementOf(scenarioMoney(england, { firstYear: '2026-27', factor }));
+  t.same(old.factors, [{ financialYear: '2026-27', factor: Math.round(factor * 1e6) / 1e6 }], 'an older run: the one factor it used');
+  t.match(old.statement, /stored before scenario runs read dated price changes: each placement was charged its price as first recorded, every year/);
+  t.notMatch(old.statement, /converted at that year's index/);
+  const dated = statementOf(scenarioMoney(england, { firstYear: '2026-27', factor, datedPrices: true, years: 3 }));
+  t.same(
+    dated.factors,
+    [
+      { financialYear: '2026-27', factor: Math.round(factor * 1e6) / 1e6 },
+      { financialYear: '2027-28', factor: Math.round((112.375 / 119.253) * 1e6) / 1e6 },
+      { financialYear: '2028-29', factor: Math.round((112.375 / 121.638) * 1e6) / 1e6 },
+    ],
+    'a run that read dated changes: each year of its lifetime with its factor (112.375 over the year’s index)',
+  );
+  t.match(dated.statement, /dated price changes after 1 April of that year are cash of the year they apply in, converted at that year's index \(factors by year as listed\)/);
 });

@@ -78,7 +78,7 @@ t.test('scenario run, comparison, list and pack: money to the penny, no float no
   // year of the run's six-year lifetime has its factor: 112.375 over the year's index (README, "Money").
   t.same(stated.deflator.factors.map((f: Json) => f.financialYear), ['2026-27', '2027-28', '2028-29', '2029-30', '2030-31', '2031-32']);
   const indices = [116.915, 119.253, 121.638, 124.071, 126.552, 126.552];
-  stated.deflator.factors.forEach((f: Json, k: number) => t.ok(Math.abs(Number(f.factor) - 112.375 / indices[k]) < 1e-6, `${f.financialYear}: factor ${f.factor}`));
+  for (const [k, f] of (stated.deflator.factors as Json[]).entries()) t.ok(Math.abs(Number(f.factor) - 112.375 / indices[k]) < 1e-6, `${f.financialYear}: factor ${f.factor}`);
   t.same(stated.discountRates, projected.discountRates, 'the model’s Green Book schedule, as the projection states it');
   t.same(stated.bases, projected.bases, 'the two bases in the same words');
   t.equal(stated.rounding, projected.rounding);

@@ -1533,6 +1533,12 @@ export class Simulator {
     return next;
   }
 
+  /** The financial year (0: the projection's first) of projection month m, as simulate() counts it. */
+  private financialYearOfMonth(m: number): number {
+    const first = this.clock.startMonth - 1;
+    return Math.floor((first + m + 9) / 12) - Math.floor((first + 9) / 12);
+  }
+
   /** Months in today's placement at its actual price: book the difference from the model's fee. */
   private bookActualPrice(state: SlotState, person: PersonPlan, out: Float64Array, base: number, firstFy: number, lastFy: number, firstAgeYear: number, lastAgeYear: number): void {
     const model = this.model;
@@ -1562,7 +1568,29 @@ export class Simulator {
       if (n === 0) continue;
       const priced = model.costSegmentOfAgeMonth[Math.min(y * 12, model.horizonAgeMonths - 1)] * nS + start;
       // By year of age, a breakdown only: weekly prices at the standard month (365/12 days).
-      out[base + layout.costAge + y] += n * (subPenny(actual - state.feeWeeklyPence[priced]) - state.feePence[priced]);
+      if (byYear === null) out[base + layout.costAge + y] += n * (subPenny(actual - state.feeWeeklyPence[priced]) - state.feePence[priced]);
+      else {
+        // Each month at the price of its own financial year, as the years above are charged (the
+        // first year's price for every age was a review finding: years of age then summed to far
+        // more than the financial years under a deflator). The months at the actual price run
+        // from the person's first month until the first move, so those of age year y are the n
+        // consecutive months from the later of its first month and the person's first.
+        // Taken a financial year at a time (at most two in an age year): each month's amount is
+        // in 64ths of a penny, so k × amount is what adding it k times gives, exactly.
+        let m = (person.offset ?? 0) + Math.max(0, y * 12 - person.ageMonths);
+        let left = n;
+        let pence = 0;
+        while (left > 0) {
+          const f = this.financialYearOfMonth(m);
+          const calendar = (this.clock.startMonth - 1 + m) % 12;
+          const k = Math.min(left, (15 - calendar) % 12 || 12);
+          const weekly = f < byYear.length ? byYear[f] * WEEKS_PER_MONTH * 100 : actual;
+          pence += k * (subPenny(weekly - state.feeWeeklyPence[priced]) - state.feePence[priced]);
+          m += k;
+          left -= k;
+        }
+        out[base + layout.costAge + y] += pence;
+      }
       this.virtAge[y] = 0;
     }
   }

@@ -593,8 +593,9 @@ t.test('today’s placement at its actual weekly price replaces the model’s fe
   // 2026-27 (365 days, 12 months, a standard year): 700 × 100 × 365/84 = 304,166.66… pence a
   // month, held as 19,466,667/64 = 304,166.671875; 12 months: 3,650,000.0625 (the fee's 120,000
   // booked, then replaced). 2027-28 (366 days: February 2028): 1,400 × 100 × 366/84 = 610,000 a
-  // month; 12 months: 7,320,000. By year of age the breakdown is at the standard month and the
-  // plain weekly price (£700): 3,650,000.0625 at 10 and at 11.
+  // month; 12 months: 7,320,000. By year of age the breakdown is at the standard month, each
+  // month at its financial year's price: at 10 (2026-27) 3,650,000.0625; at 11 (2027-28)
+  // 1,400 × 100 × 365/84 = 608,333.33… held as 38,933,333/64 = 608,333.328125, × 12 = 7,299,999.9375.
   const model = compileModel({
     ...twoStateModel(0),
     states: [
@@ -619,7 +620,7 @@ t.test('today’s placement at its actual weekly price replaces the model’s fe
   t.same(at(layout.costState, 2), [0, 3_650_000.0625 + 7_320_000]);
   const byAge = Array(25).fill(0);
   byAge[10] = 3_650_000.0625;
-  byAge[11] = 3_650_000.0625;
+  byAge[11] = 7_299_999.9375;
   t.same(at(layout.costAge, 25), byAge);
   t.same([out[6], out[layout.size + 7]], [0, 0]);
 });
@@ -774,9 +775,11 @@ t.test('today’s placement at its actual price across two cost segments, past t
   expected[layout.costFyAgency + 5] = 12 * (in64ths(F2) + in64ths(P700 - F2));
   expected[layout.costFyAgency + 12 + 5] = 12 * (in64ths(F2 * s1) + in64ths((P1400 - F2) * s1));
   expected[layout.costState + 1] = expected[layout.costFyAgency + 5] + expected[layout.costFyAgency + 12 + 5];
-  // By year of age, at the standard month and the plain weekly price (£1,400): 6 months at 10, 12 at 11.
-  expected[layout.costAge + 10] = 6 * (in64ths(F2) + in64ths(P1400 - F2));
-  expected[layout.costAge + 11] = 12 * (in64ths(F2) + in64ths(P1400 - F2));
+  // By year of age, at the standard month, each month at its financial year's price: 6 months at
+  // 10 (2026-27: £700), then at 11 six more in 2026-27 and six in 2027-28, past the one price
+  // by year given, so at the plain weekly price (£1,400).
+  expected[layout.costAge + 10] = 6 * (in64ths(F2) + in64ths(P700 - F2));
+  expected[layout.costAge + 11] = 6 * (in64ths(F2) + in64ths(P700 - F2)) + 6 * (in64ths(F2) + in64ths(P1400 - F2));
   expected[layout.monthsState + 1] = 24;
   expected[layout.endOfYearState + 0 * 2 + 1] = 1; // March 2027 in A
   expected[layout.endOfYearState + 1 * 2 + 1] = 1; // March 2028 in A

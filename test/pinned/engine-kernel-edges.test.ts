@@ -160,7 +160,13 @@ t.test('the kernel gives the frozen kernel’s vectors and parameters bit for bi
           now.flush(nowSlots[j], x, 0);
           before.flush(beforeSlots[j], y, 0);
           if (x.some((v) => v !== 0)) nonZero++;
-          t.ok(sameBits(x, y), `case ${c}, ${uncertain ? 'uncertain' : 'means'}, run ${run}, slot ${j}`);
+          // Cost by year of age with a price by year (person 4, when in a placement) was corrected
+          // after the kernel was frozen: each month is now at its financial year's price (the frozen
+          // kernel charges the first price at every age; test/pinned/engine-edges.test.ts works the
+          // new figures by hand). Everything else, that block included for every other case, bit for bit.
+          const datedAge = people[4].currentPlacementWeeklyPrice !== null;
+          const outsideAge = (v: Float64Array) => Float64Array.from(v.filter((_, i) => !datedAge || i < layout.costAge || i >= layout.costAge + layout.nAgeYears));
+          t.ok(sameBits(outsideAge(x), outsideAge(y)), `case ${c}, ${uncertain ? 'uncertain' : 'means'}, run ${run}, slot ${j}${datedAge ? ' (cost by age aside)' : ''}`);
         }
       }
     }

@@ -167,6 +167,20 @@ t.test('the kernel gives the frozen kernel’s vectors and parameters bit for bi
           const datedAge = people[4].currentPlacementWeeklyPrice !== null;
           const outsideAge = (v: Float64Array) => Float64Array.from(v.filter((_, i) => !datedAge || i < layout.costAge || i >= layout.costAge + layout.nAgeYears));
           t.ok(sameBits(outsideAge(x), outsideAge(y)), `case ${c}, ${uncertain ? 'uncertain' : 'means'}, run ${run}, slot ${j}${datedAge ? ' (cost by age aside)' : ''}`);
+          if (datedAge) {
+            // And the whole vector, cost by age included, for the same people without the price by year.
+            const xs = new Float64Array(layout.size);
+            const ys = new Float64Array(layout.size);
+            for (const p of people) {
+              const { currentPlacementPriceByYear: _, ...undated } = p;
+              const q = { ...undated, interventions: p.interventions.filter((s) => s.slotIndex < slots[j].interventions.length) };
+              now.simulate(nowSlots[j], q, xs, 0);
+              before.simulate(beforeSlots[j], q, ys, 0);
+            }
+            now.flush(nowSlots[j], xs, 0);
+            before.flush(beforeSlots[j], ys, 0);
+            t.ok(sameBits(xs, ys), `case ${c}, ${uncertain ? 'uncertain' : 'means'}, run ${run}, slot ${j}, no price by year: cost by age too`);
+          }
         }
       }
     }

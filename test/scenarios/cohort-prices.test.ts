@@ -17,6 +17,10 @@ import { freshDatabase } from '../helpers/database.ts';
  */
 
 const spec = { firstYear: '2026-27' } as ScenarioSpec;
+/** The default model, and a three-year scenario over it with nothing new (prepareScenario's inputs). */
+const england = (): CostModelSpec => JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../../models/england-default.json'), 'utf8'));
+const threeYears = { id: 'p', version: '1.0.0', name: 'p', model: { id: 'england-default' }, cohort: {}, firstYear: '2026-27', planningYears: 3, lifetimeYears: 3, strategy: { name: 'Nothing new' } } as ScenarioSpec;
+const preparing = { baseKey: 'england-default@test', seed: 1, runs: 10 };
 const row = (extra: Partial<CohortInputRow> = {}): CohortInputRow => ({ birthYear: 2012, birthMonth: 1, careState: 'residential', placementType: 'residential', weeklyPrice: 5000, ...extra });
 
 t.test('memberPrice: the price in force on the start day, and the changes after it', async (t) => {
@@ -103,27 +107,15 @@ t.test('deflatedMember: each year at its index up to the last change, then held 
 });
 
 t.test('prepareScenario: a member with changes has each year’s day-weighted price; one without has none', async (t) => {
-  const england: CostModelSpec = JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../../models/england-default.json'), 'utf8'));
-  const scenario = {
-    id: 'p',
-    version: '1.0.0',
-    name: 'p',
-    model: { id: 'england-default' },
-    cohort: {},
-    firstYear: '2026-27',
-    planningYears: 3,
-    lifetimeYears: 3,
-    strategy: { name: 'Nothing new' },
-  } as ScenarioSpec;
   const prepared = prepareScenario(
-    scenario,
-    england,
+    threeYears,
+    england(),
     [
       { ageMonths: 171, state: 'residential', weeklyPrice: 6000, priceChanges: [{ from: '2026-10-01', weeklyPrice: 6300 }] },
       { ageMonths: 171, state: 'residential', weeklyPrice: 6000 },
       { ageMonths: 171, state: 'edge_of_care', weeklyPrice: null, priceChanges: [{ from: '2026-10-01', weeklyPrice: 6300 }] },
     ],
-    { baseKey: 'england-default@test', seed: 1, runs: 10 },
+    preparing,
   );
   const [changed, flat, notPlaced] = prepared.people;
   t.equal(changed.currentPlacementWeeklyPrice, 6000);
@@ -141,13 +133,7 @@ t.test('stored run inputs (the multi-worker queue) keep each year\'s price as ty
   // A queued run's workers read the prepared scenario back from the database: a price by year
   // that came back as a plain object would have no length, and the engine would charge the one
   // weekly price every year without a word.
-  const england: CostModelSpec = JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../../models/england-default.json'), 'utf8'));
-  const scenario = { id: 'p', version: '1.0.0', name: 'p', model: { id: 'england-default' }, cohort: {}, firstYear: '2026-27', planningYears: 3, lifetimeYears: 3, strategy: { name: 'Nothing new' } } as ScenarioSpec;
-  const prepared = prepareScenario(scenario, england, [{ ageMonths: 171, state: 'residential', weeklyPrice: 6000, priceChanges: [{ from: '2026-10-01', weeklyPrice: 6300 }] }], {
-    baseKey: 'england-default@test',
-    seed: 1,
-    runs: 10,
-  });
+  const prepared = prepareScenario(threeYears, england(), [{ ageMonths: 171, state: 'residential', weeklyPrice: 6000, priceChanges: [{ from: '2026-10-01', weeklyPrice: 6300 }] }], preparing);
   const database = await freshDatabase();
   t.teardown(() => database.close());
   await saveRunInputs(database.db, 'run-prices', prepared);
@@ -161,14 +147,14 @@ t.test('stored run inputs (the multi-worker queue) keep each year\'s price as ty
 t.test('the money statement says which price rule a stored run used', async (t) => {
   // A review found runs stored before dated prices were read describing them: the statement is
   // written when a run is read, so it must follow what the stored run did.
-  const england: CostModelSpec = JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../../models/england-default.json'), 'utf8'));
+  const model = england();
   const factor = 112.375 / 116.915;
   const statementOf = (money: ReturnType<typeof scenarioMoney>) => ({ factors: money?.deflator?.factors, statement: money?.deflator?.statement ?? '' });
-  const old = statementOf(scenarioMoney(england, { firstYear: '2026-27', factor }));
+  const old = statementOf(scenarioMoney(model, { firstYear: '2026-27', factor }));
   t.same(old.factors, [{ financialYear: '2026-27', factor: Math.round(factor * 1e6) / 1e6 }], 'an older run: the one factor it used');
   t.match(old.statement, /stored before scenario runs read dated price changes: each placement was charged its price as first recorded, every year/);
   t.notMatch(old.statement, /converted at that year's index/);
-  const dated = statementOf(scenarioMoney(england, { firstYear: '2026-27', factor, datedPrices: true, years: 3 }));
+  const dated = statementOf(scenarioMoney(model, { firstYear: '2026-27', factor, datedPrices: true, years: 3 }));
   t.same(
     dated.factors,
     [

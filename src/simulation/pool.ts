@@ -23,15 +23,20 @@ export class CancelledError extends Error {
   }
 }
 
-/** Each spec's JSON text, made once per spec object (specs are not changed once loaded). */
-const specTexts = new WeakMap<CostModelSpec, string>();
-function specJson(spec: CostModelSpec): string {
-  let text = specTexts.get(spec);
-  if (text === undefined) {
-    text = JSON.stringify(spec);
-    specTexts.set(spec, text);
+/**
+ * Each spec's UTF-8 JSON in shared memory, made once per spec object (specs are not changed once
+ * loaded) and only read after: every chunk of a projection passes the same buffer by reference.
+ */
+const specBuffers = new WeakMap<CostModelSpec, SharedArrayBuffer>();
+export function specBytes(spec: CostModelSpec): SharedArrayBuffer {
+  let shared = specBuffers.get(spec);
+  if (shared === undefined) {
+    const bytes = Buffer.from(JSON.stringify(spec), 'utf8');
+    shared = new SharedArrayBuffer(bytes.length);
+    new Uint8Array(shared).set(bytes);
+    specBuffers.set(spec, shared);
   }
-  return text;
+  return shared;
 }
 
 /**
@@ -77,9 +82,9 @@ export class SimulationPool {
     const model = modelFor(modelKey, modelSpec);
     const folder = new ProjectionFolder(model, request, runs, seed);
     const chunks = runChunks(runs, PROJECTION_CHUNK_RUNS);
-    const modelSpecJson = specJson(modelSpec);
+    const modelSpecBytes = specBytes(modelSpec);
     await this.inOrder(
-      chunks.map(([runStart, runEnd]) => () => this.execute({ kind: 'projection', modelKey, modelSpecJson, request, seed, runStart, runEnd })),
+      chunks.map(([runStart, runEnd]) => () => this.execute({ kind: 'projection', modelKey, modelSpecBytes, request, seed, runStart, runEnd })),
       (chunk) => {
         folder.add(chunk);
         options.onProgress?.(folder.completedRuns, runs);

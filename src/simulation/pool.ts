@@ -1,7 +1,7 @@
 import type { PlacesChunk } from './places.ts';
 import { Piscina } from 'piscina';
 import type { CostModelSpec } from '../catalog/model-schema.ts';
-import { PROJECTION_CHUNK_RUNS, type ProjectionChunk, ProjectionFolder, type ProjectionRequest, type ProjectionResult, runChunks } from './projection.ts';
+import { PROJECTION_CHUNK_RUNS, type ProjectionChunk, ProjectionFolder, type ProjectionRequest, type ProjectionResult, runChunks, sharedHeadlineBytes } from './projection.ts';
 import type { CohortChunk } from './cohort.ts';
 import { type CohortTask, type ProjectionTask, type ScenarioTask, type SimulationTask, modelFor, runTask } from './worker.ts';
 import { type PreparedScenario, type ScenarioShard, scenarioShards } from './scenario.ts';
@@ -37,6 +37,28 @@ export function specBytes(spec: CostModelSpec): SharedArrayBuffer {
     specBuffers.set(spec, shared);
   }
   return shared;
+}
+
+/**
+ * A few shared buffers kept for reuse, so that projections one after another do not each
+ * allocate (and leave for the collector) megabytes of shared memory. A buffer is not cleared
+ * between uses: every chunk writes every cell of its own runs, and the folder reads none before
+ * all runs have arrived. At most `keep` buffers wait; one up to twice the size asked for serves.
+ */
+class BufferShelf {
+  private readonly shelf: SharedArrayBuffer[] = [];
+  private readonly keep = 4;
+
+  take(bytes: number): SharedArrayBuffer {
+    const at = this.shelf.findIndex((b) => b.byteLength >= bytes && b.byteLength <= 2 * bytes);
+    if (at >= 0) return this.shelf.splice(at, 1)[0];
+    return new SharedArrayBuffer(bytes);
+  }
+
+  give(buffer: SharedArrayBuffer): void {
+    if (this.shelf.length >= this.keep) this.shelf.shift();
+    this.shelf.push(buffer);
+  }
 }
 
 /**
@@ -80,19 +102,29 @@ export class SimulationPool {
   /** A person's plans over `runs` runs. */
   async projection(modelKey: string, modelSpec: CostModelSpec, request: ProjectionRequest, runs: number, seed: number, options: RunOptions = {}): Promise<ProjectionResult> {
     const model = modelFor(modelKey, modelSpec);
-    const folder = new ProjectionFolder(model, request, runs, seed);
-    const chunks = runChunks(runs, PROJECTION_CHUNK_RUNS);
-    const modelSpecBytes = specBytes(modelSpec);
-    await this.inOrder(
-      chunks.map(([runStart, runEnd]) => () => this.execute({ kind: 'projection', modelKey, modelSpecBytes, request, seed, runStart, runEnd })),
-      (chunk) => {
-        folder.add(chunk);
-        options.onProgress?.(folder.completedRuns, runs);
-      },
-      options.signal,
-    );
-    return folder.finish();
+    const headlines = { buffer: this.headlineBuffers.take(sharedHeadlineBytes(model, request, runs)), runs };
+    try {
+      const folder = new ProjectionFolder(model, request, runs, seed, headlines.buffer);
+      const chunks = runChunks(runs, PROJECTION_CHUNK_RUNS);
+      const modelSpecBytes = specBytes(modelSpec);
+      await this.inOrder(
+        chunks.map(([runStart, runEnd]) => () => this.execute({ kind: 'projection', modelKey, modelSpecBytes, request, seed, runStart, runEnd, headlines })),
+        (chunk) => {
+          folder.add(chunk);
+          options.onProgress?.(folder.completedRuns, runs);
+        },
+        options.signal,
+      );
+      return folder.finish();
+    } finally {
+      // inOrder settles only when no chunk is still running, so no thread writes here any more;
+      // finish() keeps nothing of the buffer (the exceedance copies its series).
+      this.headlineBuffers.give(headlines.buffer);
+    }
   }
+
+  /** Shared headline buffers of finished projections, for the next ones (see SharedHeadlines). */
+  private readonly headlineBuffers = new BufferShelf();
 
   /**
    * A scenario: every shard (blocks of people, entrant bands) for each chunk of runs; a chunk's

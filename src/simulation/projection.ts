@@ -215,8 +215,14 @@ export const PROJECTION_CHUNK_RUNS = 250;
 export interface ProjectionChunk {
   runStart: number;
   runEnd: number;
-  /** [run][plan][keptWidth]: cash, discounted, cashable, by financial year, by agency, by agency discounted. */
+  /**
+   * [run][plan][keptWidth]: cash, discounted, cashable, by financial year, by agency, by agency
+   * discounted. Empty when the chunk wrote them straight into the projection's shared headline
+   * buffer instead (keptShared).
+   */
   kept: Float64Array;
+  /** True when `kept` went to the shared headline buffer given to projectionChunk (see SharedHeadlines). */
+  keptShared?: boolean;
   /** [plan][MomentAccumulator packed] over the chunk's runs. */
   moments: Float64Array;
   /** Sums over the chunk's runs of each parameter's value. */
@@ -312,7 +318,12 @@ export class ProjectionFolder {
   private stability: MomentAccumulator[] | null;
   private nextRun = 0;
 
-  constructor(model: SimulationModel, request: ProjectionRequest, runs: number, seed: number) {
+  /**
+   * With `shared` (a buffer of sharedHeadlineBytes), the kept series live in it, in this
+   * folder's own layout, and worker threads write their chunks there directly (projectionChunk's
+   * `shared`); chunks that say keptShared are then not copied.
+   */
+  constructor(model: SimulationModel, request: ProjectionRequest, runs: number, seed: number, shared?: SharedArrayBuffer) {
     this.model = model;
     this.request = request;
     this.layout = projectionLayout(model, request);
@@ -322,7 +333,9 @@ export class ProjectionFolder {
     this.nPlans = request.plans.length;
     this.width = keptWidth(this.layout);
     this.moments = Array.from({ length: this.nPlans }, () => new MomentAccumulator(this.layout.size));
-    this.kept = Array.from({ length: this.nPlans }, () => new Float64Array(runs * this.width));
+    const perPlan = runs * this.width;
+    if (shared !== undefined && shared.byteLength < this.nPlans * perPlan * 8) throw new Error('the shared headline buffer is too small for this projection');
+    this.kept = Array.from({ length: this.nPlans }, (_, p) => (shared ? new Float64Array(shared, p * perPlan * 8, perPlan) : new Float64Array(perPlan)));
     this.parameterSums = new Float64Array(parameterList(model).length);
     this.stability = Array.from({ length: this.nPlans }, () => new MomentAccumulator(this.layout.nFinancialYears));
   }
@@ -335,6 +348,7 @@ export class ProjectionFolder {
     const stride = this.nPlans * this.width;
     for (let p = 0; p < this.nPlans; p++) {
       this.moments[p].merge(chunk.moments, p * packed);
+      if (chunk.keptShared) continue;
       const series = this.kept[p];
       // Series by series: each write runs along one series (written run by run, every write
       // landed in a different series, 80 KB apart, and missed the cache).
@@ -526,12 +540,14 @@ function preparedProjection(model: SimulationModel, request: ProjectionRequest):
  * simulated into one reusable vector and folded at once, so the chunk never holds (or first
  * touches) runs × plans × layout.size numbers.
  */
-export function projectionChunk(model: SimulationModel, request: ProjectionRequest, seed: number, runStart: number, runEnd: number): ProjectionChunk {
+export function projectionChunk(model: SimulationModel, request: ProjectionRequest, seed: number, runStart: number, runEnd: number, shared?: SharedHeadlines): ProjectionChunk {
   const { layout, simulator, plans, factors } = preparedProjection(model, request);
   const nPlans = plans.length;
   const width = keptWidth(layout);
   const runs = runEnd - runStart;
-  const kept = new Float64Array(runs * nPlans * width);
+  if (shared !== undefined && keptScratch.length < runs * nPlans * width) keptScratch = new Float64Array(runs * nPlans * width);
+  const kept = shared === undefined ? new Float64Array(runs * nPlans * width) : keptScratch.subarray(0, runs * nPlans * width);
+  if (shared !== undefined) kept.fill(0);
   const packed = MomentAccumulator.packedSize(layout.size);
   const moments = new Float64Array(nPlans * packed);
   const accumulators = plans.map(() => new MomentAccumulator(layout.size));
@@ -563,8 +579,43 @@ export function projectionChunk(model: SimulationModel, request: ProjectionReque
   for (let p = 0; p < nPlans; p++) stabilityAccumulators[p].packInto(stabilityMoments, p * stabilityPacked);
   // The cached simulator may serve summariseChunk's path next: leave it not counting.
   simulator.stabilityOut = null;
-  return { runStart, runEnd, kept, moments, parameterSums, stabilityMoments };
+  if (shared === undefined) return { runStart, runEnd, kept, moments, parameterSums, stabilityMoments };
+  // Into the folder's layout, [plan][series][run]: each series' runs of this chunk are one
+  // contiguous stretch, which no other chunk writes.
+  const target = new Float64Array(shared.buffer);
+  const stride = nPlans * width;
+  for (let p = 0; p < nPlans; p++) {
+    for (let i = 0; i < width; i++) {
+      const to = (p * width + i) * shared.runs + runStart;
+      let from = p * width + i;
+      for (let r = 0; r < runs; r++, from += stride) target[to + r] = kept[from];
+    }
+  }
+  return { runStart, runEnd, kept: new Float64Array(0), keptShared: true, moments, parameterSums, stabilityMoments };
 }
+
+/**
+ * A projection's headline series in shared memory: worker threads write each chunk's runs
+ * straight into the folder's arrays (ProjectionFolder with `shared`). Posting a chunk's 160 KB
+ * back and copying it into the folder made some 15 MB of short-lived buffers per projection of
+ * 10,000 runs, and that churn set off a full (mark-compact) collection of the service thread
+ * every second or third projection, 15-30 ms of pause and more of marking (issue 19: V8's
+ * trace gave "external memory pressure" as the cause). Each chunk writes only its own runs,
+ * and the folder reads them only once the chunk's answer has arrived.
+ */
+export interface SharedHeadlines {
+  buffer: SharedArrayBuffer;
+  /** The projection's runs: the length of each series in the buffer. */
+  runs: number;
+}
+
+/** Bytes of a SharedHeadlines buffer for a projection of `runs` runs: plans × keptWidth × runs doubles. */
+export function sharedHeadlineBytes(model: SimulationModel, request: ProjectionRequest, runs: number): number {
+  return request.plans.length * keptWidth(projectionLayout(model, request)) * runs * 8;
+}
+
+/** This thread's chunk headlines before they go to shared memory (never returned, so reused). */
+let keptScratch = new Float64Array(0);
 
 /** Runs a whole projection in the calling thread (tests and small requests). */
 export function runProjectionInline(model: SimulationModel, request: ProjectionRequest, runs: number, seed: number): ProjectionResult {

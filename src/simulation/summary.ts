@@ -254,15 +254,27 @@ export function probabilityExceeding(values: ArrayLike<number>, threshold: numbe
 
 /** Streaming mean and variance of many cells at once (for figures reported as mean ± SE only). */
 export class MomentAccumulator {
-  readonly size: number;
-  private readonly mean: Float64Array;
-  private readonly m2: Float64Array;
-  private n = 0;
+  // `declare`: no class-field definitions (each would first hold undefined), so every instance
+  // gets its fields, with their final kinds, in the constructor's order: one stable shape for
+  // the optimised chunk loop (issue 19: a "wrong map" deoptimisation here left some worker
+  // threads running the chunk loop about half as fast again).
+  declare readonly size: number;
+  declare private readonly mean: Float64Array;
+  declare private readonly m2: Float64Array;
+  declare private n: number;
 
   constructor(size: number) {
     this.size = size;
     this.mean = new Float64Array(size);
     this.m2 = new Float64Array(size);
+    this.n = 0;
+  }
+
+  /** Back to no runs, keeping the arrays. */
+  reset(): void {
+    this.mean.fill(0);
+    this.m2.fill(0);
+    this.n = 0;
   }
 
   add(values: Float64Array, offset: number): void {

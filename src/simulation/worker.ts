@@ -4,7 +4,7 @@ import { type CohortChunk, type CohortPerson, type CohortRequest, simulateCohort
 import type { PlanSlot } from './engine.ts';
 import { type SimulationModel, compileModel } from './model.ts';
 import { type PreparedScenario, type ScenarioShard, simulateScenarioShard } from './scenario.ts';
-import { type ProjectionChunk, type ProjectionRequest, projectionChunk } from './projection.ts';
+import { type ProjectionChunk, type ProjectionRequest, type SharedHeadlines, projectionChunk } from './projection.ts';
 
 /**
  * Worker-thread entry (piscina). A task names each model by key (id, version and content hash)
@@ -23,6 +23,8 @@ export interface ProjectionTask {
    */
   modelSpecBytes: SharedArrayBuffer;
   request: ProjectionRequest;
+  /** Where to write the chunk's headline series (the folder's shared buffer); absent: returned in the chunk. */
+  headlines?: SharedHeadlines;
   seed: number;
   runStart: number;
   runEnd: number;
@@ -68,7 +70,7 @@ export function modelForBytes(key: string, specBytes: SharedArrayBuffer): Simula
 
 export function runTask(task: SimulationTask): ProjectionChunk | CohortChunk {
   if (task.kind === 'projection') {
-    return projectionChunk(modelForBytes(task.modelKey, task.modelSpecBytes), task.request, task.seed, task.runStart, task.runEnd);
+    return projectionChunk(modelForBytes(task.modelKey, task.modelSpecBytes), task.request, task.seed, task.runStart, task.runEnd, task.headlines);
   }
   if (task.kind === 'scenario') return simulateScenarioShard(task.prepared, task.shard, task.runStart, task.runEnd, modelFor);
   const variants = task.variants.map((v) => ({ model: modelFor(v.modelKey, v.modelSpec), slot: v.slot }));

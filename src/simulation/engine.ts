@@ -668,9 +668,8 @@ export class Simulator {
       }
       // The uniforms first, then the look-ups: table reads that do not wait on hashing can be
       // in flight together.
-      const hash = this.parameterHashes[p];
-      for (let r = 0; r < runs; r++) uniforms[r] = this.stream.reseedFrom(prefixes[r], hash).nextOpenDouble();
-      for (let r = 0; r < runs; r++) values[r * nParameters + p] = quantiles.at(p, uniforms[r]);
+      this.stream.keyedOpenDoubles(prefixes, this.parameterHashes[p], uniforms, runs);
+      quantiles.column(p, uniforms, runs, values, p, nParameters);
     }
     prepared.seed = seed;
     prepared.runStart = runStart;

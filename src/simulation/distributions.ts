@@ -141,7 +141,7 @@ export function sampleGamma(shape: number, rng: Xoshiro128): number {
  * c = 1 / sqrt(9d) computed by the caller (once per shape, not once per draw): sampleGamma's
  * draws exactly, the same uniforms consumed.
  */
-export function sampleGammaPrepared(d: number, c: number, rng: Xoshiro128): number {
+export function sampleGammaPrepared(d: number, c: number, rng: { nextOpenDouble(): number }): number {
   for (;;) {
     let x: number;
     let v: number;
@@ -291,9 +291,11 @@ export function quantileOf(d: Distribution, u: number, floor = Number.NEGATIVE_I
  * distribution's own spread); the outer 1/4,096 of each tail is solved exactly.
  */
 class QuantileTable {
-  private static readonly steps = 4096;
-  private readonly values: Float64Array;
-  private readonly exact: (u: number) => number;
+  static readonly steps = 4096;
+  /** The quantile at i / steps for i = 0..steps (PreparedQuantiles.column reads them directly). */
+  readonly values: Float64Array;
+  /** The exact quantile, for the outer 1/steps of each tail. */
+  readonly exact: (u: number) => number;
 
   constructor(exact: (u: number) => number) {
     this.exact = exact;
@@ -437,8 +439,21 @@ export class PreparedQuantiles {
         for (let r = 0; r < n; r++) values[offset + r * stride] = this.at(i, uniforms[r]);
         return;
       default: {
+        // QuantileTable.at written out, the same operations: called, it returned its double boxed.
         const table = this.tables[i] as QuantileTable;
-        for (let r = 0; r < n; r++) values[offset + r * stride] = Math.max(floor, a + table.at(uniforms[r]) * (b - a));
+        const steps = QuantileTable.steps;
+        const grid = table.values;
+        for (let r = 0; r < n; r++) {
+          const u = uniforms[r];
+          const x = u * steps;
+          let q: number;
+          if (x < 1 || x > steps - 1) q = table.exact(u);
+          else {
+            const k = Math.floor(x);
+            q = grid[k] + (x - k) * (grid[k + 1] - grid[k]);
+          }
+          values[offset + r * stride] = Math.max(floor, a + q * (b - a));
+        }
       }
     }
   }

@@ -2,7 +2,7 @@ import { type Distribution, PreparedQuantiles, meanOf, quantileOf, sampleGammaPr
 import { type MetricLayout, Outcome, YEAR_OUTCOME_COUNT, YearOutcome } from './layout.ts';
 import { weeklyDayCountFactors } from '../finance/day-count.ts';
 import { type SimulationModel, WEEKS_PER_MONTH } from './model.ts';
-import { StreamPurpose, Xoshiro128, mix32, streamPrefix } from './random.ts';
+import { StreamPurpose, UniformBlock, Xoshiro128, mix32, streamPrefix } from './random.ts';
 import { redirectMoves, scaleExits, settleStay } from './rows.ts';
 
 /**
@@ -843,7 +843,7 @@ export class Simulator {
     if (this.drawnStamp[key] !== this.runStamp) {
       // Dirichlet(concentration × p) by normalised gamma draws, from the row's own stream:
       // sampleGamma(concentration × q) with its shape's constants prepared (gammaShapes).
-      const rng = this.stream.reseedFrom(this.rowPrefix, this.rowKeys[key]);
+      const rng = this.rowUniforms.reseedFrom(this.rowPrefix, this.rowKeys[key]);
       const shapes = this.gammaShapes;
       let sum = 0;
       for (let j = 0; j < nS; j++) {
@@ -867,6 +867,9 @@ export class Simulator {
     }
     for (let j = 0; j < nS; j++) p[j] = drawn[at + j];
   }
+
+  /** The Dirichlet rows' uniforms: each row's keyed stream, drawn ahead (see UniformBlock). */
+  private readonly rowUniforms = new UniformBlock();
 
   /** The monthly rate of moves within the same kind of placement in state s (0 outside placements). */
   private withinRate(s: number): number {

@@ -18,13 +18,104 @@ export function mix32(x: number): number {
   return x >>> 0;
 }
 
-/** mix32 for a caller's own loop (the same operations): small enough that V8 inlines it everywhere. */
-function mixInline(x: number): number {
+/** mix32 as a signed 32-bit word (mix32(x) = mixSigned(x) >>> 0): a small integer for V8 more often. */
+function mixSigned(x: number): number {
   x ^= x >>> 16;
   x = Math.imul(x, 0x7feb352d);
   x ^= x >>> 15;
   x = Math.imul(x, 0x846ca68b);
   return x ^ (x >>> 16);
+}
+
+/**
+ * Writes into `state` the xoshiro128** state keyed by (prefix, k3, k4): what
+ * Xoshiro128.reseedFrom sets (it calls this). Returns nothing, so nothing is boxed.
+ */
+function seedState(state: Int32Array, prefix: number, k3: number, k4: number): void {
+  let h = mixSigned(prefix ^ Math.imul(k3 + 0x5bd1e995, 0x7feb352d)) >>> 0;
+  h = mixSigned(h ^ Math.imul(k4 + 0x68e31da4, 0x846ca68b)) >>> 0;
+  state[0] = mixSigned(h + 0x9e3779b9);
+  state[1] = mixSigned(h + 0x3c6ef372);
+  state[2] = mixSigned(h + 0xdaa66d2b);
+  state[3] = mixSigned(h + 0x78dde6e4);
+  if ((state[0] | state[1] | state[2] | state[3]) === 0) state[0] = 1;
+}
+
+/**
+ * out[from..to) = the stream's next open uniforms, nextOpenDouble's values in order, stepping
+ * `state` in place: Xoshiro128.nextUint32 and nextDouble written out with locals (the same
+ * operations), so no word or double leaves through a return.
+ */
+function drawOpenDoubles(state: Int32Array, out: Float64Array, from: number, to: number): void {
+  let s0 = state[0];
+  let s1 = state[1];
+  let s2 = state[2];
+  let s3 = state[3];
+  for (let r = from; r < to; r++) {
+    let u = 0;
+    do {
+      // nextDouble: a = first word >>> 5, b = second word >>> 6.
+      let m = Math.imul(s1, 5);
+      const a = Math.imul((m << 7) | (m >>> 25), 9) >>> 5;
+      let t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = (s3 << 11) | (s3 >>> 21);
+      m = Math.imul(s1, 5);
+      const b = Math.imul((m << 7) | (m >>> 25), 9) >>> 6;
+      t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = (s3 << 11) | (s3 >>> 21);
+      u = (a * 67108864 + b) / 9007199254740992;
+    } while (u === 0);
+    out[r] = u;
+  }
+  state[0] = s0;
+  state[1] = s1;
+  state[2] = s2;
+  state[3] = s3;
+}
+
+/**
+ * The open uniforms of one keyed stream, drawn ahead into a typed array 32 at a time:
+ * nextOpenDouble gives exactly Xoshiro128.nextOpenDouble's values in order (the stream is
+ * sequential, so drawing ahead changes none), in a method small enough to inline where the
+ * generator's chain of calls was not (issue 19: the Dirichlet rows' gamma draws boxed tens of
+ * megabytes of doubles per projection). Draws ahead that are never used are discarded: each
+ * user reseeds before it draws.
+ */
+export class UniformBlock {
+  declare private readonly values: Float64Array;
+  declare private readonly state: Int32Array;
+  declare private at: number;
+
+  constructor() {
+    this.values = new Float64Array(32);
+    this.state = new Int32Array(4);
+    this.at = 32;
+  }
+
+  /** The stream Xoshiro128.reseedFrom(prefix, k3, k4) starts, nothing yet drawn. */
+  reseedFrom(prefix: number, k3 = 0, k4 = 0): this {
+    seedState(this.state, prefix, k3, k4);
+    this.at = 32;
+    return this;
+  }
+
+  nextOpenDouble(): number {
+    if (this.at === 32) {
+      drawOpenDoubles(this.state, this.values, 0, 32);
+      this.at = 0;
+    }
+    return this.values[this.at++];
+  }
 }
 
 /** Stream purposes, so that streams for different uses never share a key. */
@@ -83,79 +174,22 @@ export class Xoshiro128 {
    * reseed(seed, k1, k2, k3, k4), for callers that key many streams under one (seed, purpose, run).
    */
   reseedFrom(prefix: number, k3 = 0, k4 = 0): this {
-    let h = mix32(prefix ^ Math.imul(k3 + 0x5bd1e995, 0x7feb352d));
-    h = mix32(h ^ Math.imul(k4 + 0x68e31da4, 0x846ca68b));
-    const state = this.state;
-    state[0] = mix32(h + 0x9e3779b9);
-    state[1] = mix32(h + 0x3c6ef372);
-    state[2] = mix32(h + 0xdaa66d2b);
-    state[3] = mix32(h + 0x78dde6e4);
-    if ((state[0] | state[1] | state[2] | state[3]) === 0) state[0] = 1;
+    seedState(this.state, prefix, k3, k4);
     return this;
   }
 
   /**
-   * out[r] = reseedFrom(prefixes[r], k3).nextOpenDouble() for r < n: one keyed uniform per
-   * prefix, with the loop here so that the doubles are stored, not returned boxed one by one.
+   * out[r] = reseedFrom(prefixes[r], k3).nextOpenDouble() for r < n, leaving the generator as
+   * the last of those would: one keyed uniform per prefix, stored rather than returned. A call
+   * that V8 does not inline returns its double (or a 32-bit word above 2^30) boxed, a heap
+   * allocation, and whether it inlined varied from process to process (issue 19: prepareRuns
+   * took 20 ms in some processes and 60 in others).
    */
   keyedOpenDoubles(prefixes: Int32Array, k3: number, out: Float64Array, n: number): void {
-    // reseedFrom, nextUint32 and nextDouble written out with locals, the same operations in the
-    // same order: called, each returns a 32-bit value or a double that V8 must box (a heap
-    // number) whenever the call is not inlined, and whether it is varied from process to
-    // process (issue 19: prepareRuns took 20 ms in some processes and 60 in others).
-    const key3 = Math.imul(k3 + 0x5bd1e995, 0x7feb352d);
-    const key4 = Math.imul(0 + 0x68e31da4, 0x846ca68b);
-    let s0 = this.state[0];
-    let s1 = this.state[1];
-    let s2 = this.state[2];
-    let s3 = this.state[3];
     for (let r = 0; r < n; r++) {
-      let h = prefixes[r] ^ key3;
-      h ^= h >>> 16;
-      h = Math.imul(h, 0x7feb352d);
-      h ^= h >>> 15;
-      h = Math.imul(h, 0x846ca68b);
-      h ^= h >>> 16;
-      h = (h >>> 0) ^ key4;
-      h ^= h >>> 16;
-      h = Math.imul(h, 0x7feb352d);
-      h ^= h >>> 15;
-      h = Math.imul(h, 0x846ca68b);
-      h ^= h >>> 16;
-      h >>>= 0;
-      s0 = mixInline(h + 0x9e3779b9) | 0;
-      s1 = mixInline(h + 0x3c6ef372) | 0;
-      s2 = mixInline(h + 0xdaa66d2b) | 0;
-      s3 = mixInline(h + 0x78dde6e4) | 0;
-      if ((s0 | s1 | s2 | s3) === 0) s0 = 1;
-      let u = 0;
-      do {
-        // nextDouble: two steps, a = first >>> 5, b = second >>> 6.
-        const a = Math.imul(((Math.imul(s1, 5) << 7) | (Math.imul(s1, 5) >>> 25)), 9) >>> 5;
-        let t = s1 << 9;
-        s2 ^= s0;
-        s3 ^= s1;
-        s1 ^= s2;
-        s0 ^= s3;
-        s2 ^= t;
-        s3 = (s3 << 11) | (s3 >>> 21);
-        const b = Math.imul(((Math.imul(s1, 5) << 7) | (Math.imul(s1, 5) >>> 25)), 9) >>> 6;
-        t = s1 << 9;
-        s2 ^= s0;
-        s3 ^= s1;
-        s1 ^= s2;
-        s0 ^= s3;
-        s2 ^= t;
-        s3 = (s3 << 11) | (s3 >>> 21);
-        u = (a * 67108864 + b) / 9007199254740992;
-      } while (u === 0);
-      out[r] = u;
+      seedState(this.state, prefixes[r], k3, 0);
+      drawOpenDoubles(this.state, out, r, r + 1);
     }
-    // Left where the last reseedFrom and its draws would have left it.
-    this.state[0] = s0;
-    this.state[1] = s1;
-    this.state[2] = s2;
-    this.state[3] = s3;
   }
 
   /** The next 32 random bits as an unsigned integer. */

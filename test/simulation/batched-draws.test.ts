@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import t from 'tap';
-import { type Distribution, PreparedQuantiles, normalQuantile } from '../../src/simulation/distributions.ts';
+import { type Distribution, PreparedQuantiles, normalQuantile, sampleGammaPrepared } from '../../src/simulation/distributions.ts';
 import { compileModel } from '../../src/simulation/model.ts';
 import { SimulationPool } from '../../src/simulation/pool.ts';
 import { type ProjectionRequest, runProjectionInline } from '../../src/simulation/projection.ts';
-import { Xoshiro128, streamPrefix } from '../../src/simulation/random.ts';
+import { UniformBlock, Xoshiro128, streamPrefix } from '../../src/simulation/random.ts';
 import { fourStateModel } from '../helpers/small-models.ts';
 
 // Issue 19 rewrote three hot paths so that no double is returned boxed from a call: the keyed
@@ -45,6 +45,39 @@ t.test('keyedOpenDoubles: reseedFrom(prefix, k3).nextOpenDouble() for every pref
     out.every((u) => u > 0 && u < 1),
     'every value is in (0, 1)',
   );
+});
+
+t.test('UniformBlock: the keyed stream\'s open uniforms in order, across refills, and the gamma draws made from them', async (t) => {
+  fc.assert(
+    fc.property(
+      fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }),
+      fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }),
+      fc.integer({ min: 1, max: 150 }),
+      (prefix, k3, draws) => {
+        const block = new UniformBlock().reseedFrom(prefix, k3);
+        const one = new Xoshiro128().reseedFrom(prefix, k3);
+        for (let i = 0; i < draws; i++) if (!Object.is(block.nextOpenDouble(), one.nextOpenDouble())) return false;
+        return true;
+      },
+    ),
+    { numRuns: 300 },
+  );
+  // Reseeding mid-block starts the new stream at its first value, not the old block's rest.
+  const block = new UniformBlock().reseedFrom(7, 1);
+  block.nextOpenDouble();
+  block.reseedFrom(8, 2);
+  t.equal(block.nextOpenDouble(), new Xoshiro128().reseedFrom(8, 2).nextOpenDouble(), 'a reseed discards what was drawn ahead');
+  // Gamma draws (Marsaglia and Tsang) through either source: the same values, rejections included.
+  const shapes = [1.0001, 1.7, 3, 12.5, 400];
+  let differing = 0;
+  for (const shape of shapes) {
+    const d = shape - 1 / 3;
+    const c = 1 / Math.sqrt(9 * d);
+    const fromBlock = new UniformBlock().reseedFrom(11, shape * 1000);
+    const fromStream = new Xoshiro128().reseedFrom(11, shape * 1000);
+    for (let k = 0; k < 500; k++) if (!Object.is(sampleGammaPrepared(d, c, fromBlock), sampleGammaPrepared(d, c, fromStream))) differing++;
+  }
+  t.equal(differing, 0, '2,500 gamma draws at five shapes: none differs');
 });
 
 t.test('PreparedQuantiles.column: at(i, u) for every kind of distribution, strided into place', async (t) => {

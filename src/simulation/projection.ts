@@ -377,8 +377,24 @@ export class ProjectionFolder {
     return this.nextRun;
   }
 
-  finish(): ProjectionResult {
+  /** How many kept series there are (plans × keptWidth): the indices summaryOf and finish take. */
+  get keptSeriesCount(): number {
+    return this.nPlans * this.width;
+  }
+
+  /** summarize() of kept series `index` (plan × keptWidth + series), in pence, unrounded. */
+  summaryOf(index: number): Summary {
+    return summarize(this.series(Math.floor(index / this.width), index % this.width));
+  }
+
+  /**
+   * The result. `summaries` (optional) holds summaryOf(index) for some kept series, computed
+   * elsewhere, e.g. on idle worker threads from the shared headline buffer (summariseHeadlines):
+   * the same function of the same numbers, so the same figures as computing them here.
+   */
+  finish(summaries?: ReadonlyMap<number, Summary>): ProjectionResult {
     if (this.nextRun !== this.runs) throw new Error(`only ${this.nextRun} of ${this.runs} runs were folded`);
+    const kept = (p: number, i: number): Summary => summaries?.get(p * this.width + i) ?? this.summaryOf(p * this.width + i);
     const pounds = 0.01;
     const layout = this.layout;
     const model = this.model;
@@ -405,12 +421,12 @@ export class ProjectionFolder {
       const cashable = this.series(p, CASHABLE);
       const nonCashable = cash.map((c, r) => c - cashable[r]);
       plans.push({
-        total: { discounted: summarizeMoney(discounted), cash: summarizeMoney(cash) },
-        cashable: summarizeMoney(cashable),
+        total: { discounted: moneySummary(kept(p, DISCOUNTED)), cash: moneySummary(kept(p, CASH)) },
+        cashable: moneySummary(kept(p, CASHABLE)),
         nonCashable: summarizeMoney(nonCashable),
         byFinancialYear: Array.from({ length: nFy }, (_, f) => {
           // In pence, unrounded: its mean and sd are meanAndSd's of the series (scaled by 1).
-          const pence = summarize(this.series(p, FY + f));
+          const pence = kept(p, FY + f);
           return {
             financialYear: financialYearLabel(firstFy + f),
             cash: moneySummary(pence),
@@ -420,8 +436,8 @@ export class ProjectionFolder {
         }),
         byAgency: model.agencies.map((agency, a) => ({
           agency,
-          cash: summarizeMoney(this.series(p, AGENCY + a)),
-          discounted: summarizeMoney(this.series(p, AGENCY_DISCOUNTED + a)),
+          cash: moneySummary(kept(p, AGENCY + a)),
+          discounted: moneySummary(kept(p, AGENCY_DISCOUNTED + a)),
         })),
         byAgeYear: Array.from({ length: layout.nAgeYears }, (_, y) => ({ age: y, cash: moneyMeanSe(layout.costAge + y) })).filter(
           (row) => row.age * 12 + 12 > this.request.ageMonths && row.age * 12 < this.request.ageMonths + months,
@@ -612,6 +628,17 @@ export interface SharedHeadlines {
 /** Bytes of a SharedHeadlines buffer for a projection of `runs` runs: plans × keptWidth × runs doubles. */
 export function sharedHeadlineBytes(model: SimulationModel, request: ProjectionRequest, runs: number): number {
   return request.plans.length * keptWidth(projectionLayout(model, request)) * runs * 8;
+}
+
+/**
+ * summarize() of kept series in a shared headline buffer: for each `indices[k]` (plan ×
+ * keptWidth + series), the series of `headlines.runs` runs the folder keeps there. What
+ * ProjectionFolder.summaryOf gives for the same index, for a worker thread to compute while the
+ * folding thread computes others (issue 19: the summaries were 20-odd ms after the last chunk
+ * with both worker threads idle).
+ */
+export function summariseHeadlines(headlines: SharedHeadlines, indices: readonly number[]): Summary[] {
+  return indices.map((index) => summarize(new Float64Array(headlines.buffer, index * headlines.runs * 8, headlines.runs)));
 }
 
 /** This thread's chunk headlines before they go to shared memory (never returned, so reused). */

@@ -4,7 +4,8 @@ import { type CohortChunk, type CohortPerson, type CohortRequest, simulateCohort
 import type { PlanSlot } from './engine.ts';
 import { type SimulationModel, compileModel } from './model.ts';
 import { type PreparedScenario, type ScenarioShard, simulateScenarioShard } from './scenario.ts';
-import { type ProjectionChunk, type ProjectionRequest, type SharedHeadlines, projectionChunk } from './projection.ts';
+import { type ProjectionChunk, type ProjectionRequest, type SharedHeadlines, projectionChunk, summariseHeadlines } from './projection.ts';
+import type { Summary } from './summary.ts';
 
 /**
  * Worker-thread entry (piscina). A task names each model by key (id, version and content hash)
@@ -48,7 +49,14 @@ export interface ScenarioTask {
   runEnd: number;
 }
 
-export type SimulationTask = ProjectionTask | CohortTask | ScenarioTask;
+/** Summaries of some of a finished projection's kept series, read from its shared headline buffer. */
+export interface SummariesTask {
+  kind: 'summaries';
+  headlines: SharedHeadlines;
+  indices: number[];
+}
+
+export type SimulationTask = ProjectionTask | CohortTask | ScenarioTask | SummariesTask;
 
 const compiled = new Map<string, SimulationModel>();
 
@@ -68,7 +76,8 @@ export function modelForBytes(key: string, specBytes: SharedArrayBuffer): Simula
   return compiled.get(key) ?? modelFor(key, JSON.parse(Buffer.from(specBytes).toString('utf8')) as CostModelSpec);
 }
 
-export function runTask(task: SimulationTask): ProjectionChunk | CohortChunk {
+export function runTask(task: SimulationTask): ProjectionChunk | CohortChunk | Summary[] {
+  if (task.kind === 'summaries') return summariseHeadlines(task.headlines, task.indices);
   if (task.kind === 'projection') {
     return projectionChunk(modelForBytes(task.modelKey, task.modelSpecBytes), task.request, task.seed, task.runStart, task.runEnd, task.headlines);
   }
@@ -84,7 +93,7 @@ export function runTask(task: SimulationTask): ProjectionChunk | CohortChunk {
  * a projection. Safe because projectionChunk makes every array fresh for its chunk and keeps
  * none of them.
  */
-export default function threadTask(task: SimulationTask): ProjectionChunk | CohortChunk | ReturnType<typeof move> {
+export default function threadTask(task: SimulationTask): ProjectionChunk | CohortChunk | Summary[] | ReturnType<typeof move> {
   const result = runTask(task);
   if (task.kind !== 'projection') return result;
   const chunk = result as ProjectionChunk;

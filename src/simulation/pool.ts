@@ -46,9 +46,14 @@ export function specBytes(spec: CostModelSpec): SharedArrayBuffer {
  * between uses: every chunk writes every cell of its own runs, and the folder reads none before
  * all runs have arrived. At most `keep` buffers wait; one up to twice the size asked for serves.
  */
-class BufferShelf {
+export class BufferShelf {
   private readonly shelf: SharedArrayBuffer[] = [];
   private readonly keep = 4;
+  /**
+   * What the shelf may hold in all: a projection of three plans × 10,000 runs needs 6.5 MB, one
+   * of 100,000 runs 65 MB, and memory held for a rare large request is memory the service lacks.
+   */
+  private readonly keepBytes = 32 * 1024 * 1024;
 
   take(bytes: number): SharedArrayBuffer {
     const at = this.shelf.findIndex((b) => b.byteLength >= bytes && b.byteLength <= 2 * bytes);
@@ -57,8 +62,15 @@ class BufferShelf {
   }
 
   give(buffer: SharedArrayBuffer): void {
-    if (this.shelf.length >= this.keep) this.shelf.shift();
+    if (buffer.byteLength > this.keepBytes) return;
     this.shelf.push(buffer);
+    let held = this.shelf.reduce((sum, b) => sum + b.byteLength, 0);
+    while (this.shelf.length > this.keep || held > this.keepBytes) held -= (this.shelf.shift() as SharedArrayBuffer).byteLength;
+  }
+
+  /** Bytes held for reuse (tests). */
+  get heldBytes(): number {
+    return this.shelf.reduce((sum, b) => sum + b.byteLength, 0);
   }
 }
 
@@ -138,7 +150,12 @@ export class SimulationPool {
     for (let index = 0; index < folder.keptSeriesCount; index++) groups[index % parts].push(index);
     const elsewhere = groups.slice(1).map((indices) => this.piscina?.run({ kind: 'summaries', headlines, indices } satisfies SummariesTask) as Promise<Summary[]>);
     const summaries = new Map<number, Summary>();
-    for (const index of groups[0]) summaries.set(index, folder.summaryOf(index));
+    try {
+      for (const index of groups[0]) summaries.set(index, folder.summaryOf(index));
+    } finally {
+      // Settled, every one, before the buffer can go back to the shelf for another projection.
+      await Promise.allSettled(elsewhere);
+    }
     const results = await Promise.all(elsewhere);
     for (let g = 0; g < results.length; g++) {
       for (let k = 0; k < results[g].length; k++) summaries.set(groups[g + 1][k], results[g][k]);
@@ -147,7 +164,7 @@ export class SimulationPool {
   }
 
   /** Shared headline buffers of finished projections, for the next ones (see SharedHeadlines). */
-  private readonly headlineBuffers = new BufferShelf();
+  readonly headlineBuffers = new BufferShelf();
 
   /**
    * A scenario: every shard (blocks of people, entrant bands) for each chunk of runs; a chunk's

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import t from 'tap';
 import { type Distribution, PreparedQuantiles, normalQuantile, sampleGammaPrepared } from '../../src/simulation/distributions.ts';
 import { compileModel } from '../../src/simulation/model.ts';
-import { SimulationPool } from '../../src/simulation/pool.ts';
+import { BufferShelf, SimulationPool } from '../../src/simulation/pool.ts';
 import { type ProjectionRequest, runProjectionInline } from '../../src/simulation/projection.ts';
 import { UniformBlock, Xoshiro128, streamPrefix } from '../../src/simulation/random.ts';
 import { fourStateModel } from '../helpers/small-models.ts';
@@ -162,4 +162,23 @@ t.test('the shared headline buffer: reused across projections of other sizes and
   await t.rejects(cancelled, { name: 'CancelledError' }, 'a cancelled projection rejects');
   const after = await pool.projection('four-state', fourStateModel(), request(120), 900, 9);
   t.equal(JSON.stringify(after), JSON.stringify(runProjectionInline(model, request(120), 900, 9)), 'the next projection after a cancellation: as on one thread');
+});
+
+t.test('the headline buffer shelf: reuses a buffer that fits, holds at most four and 32 MiB, never a larger one', async (t) => {
+  const shelf = new BufferShelf();
+  const mib = 1024 * 1024;
+  const a = shelf.take(10 * mib);
+  t.equal(a.byteLength, 10 * mib, 'a new buffer of the size asked for');
+  shelf.give(a);
+  t.equal(shelf.take(6 * mib), a, 'a kept buffer up to twice the size asked for serves');
+  shelf.give(a);
+  t.not(shelf.take(4 * mib), a, 'not one more than twice the size');
+  for (let k = 0; k < 5; k++) shelf.give(new SharedArrayBuffer(10 * mib));
+  t.ok(shelf.heldBytes <= 32 * mib, `holds ${shelf.heldBytes / mib} MiB, at most 32`);
+  const before = shelf.heldBytes;
+  shelf.give(new SharedArrayBuffer(40 * mib));
+  t.equal(shelf.heldBytes, before, 'a buffer over 32 MiB is not kept');
+  const small = new BufferShelf();
+  for (let k = 0; k < 6; k++) small.give(new SharedArrayBuffer(1024));
+  t.equal(small.heldBytes, 4 * 1024, 'at most four buffers');
 });

@@ -140,10 +140,11 @@ export class SimulationPool {
    * The kept series' summaries of a folded projection, a third on this thread and a third on
    * each of two worker threads, which read the shared headline buffer and would otherwise sit
    * idle while this thread sorts every series (about 20 ms for three plans of 10,000 runs).
-   * Without worker threads: none here, and finish() computes them all.
+   * Without worker threads, or with other work queued for them (another projection's chunks,
+   * which the summaries would wait behind): none here, and finish() computes them all.
    */
   private async headlineSummaries(folder: ProjectionFolder, headlines: SharedHeadlines): Promise<Map<number, Summary> | undefined> {
-    if (!this.piscina) return undefined;
+    if (!this.piscina || this.piscina.queueSize > 0) return undefined;
     const parts = Math.min(3, this.threads + 1);
     const groups: number[][] = Array.from({ length: parts }, () => []);
     // Dealt in turn: series are all the same length, so the parts are the same work.

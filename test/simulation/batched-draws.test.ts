@@ -11,7 +11,10 @@ import { fourStateModel } from '../helpers/small-models.ts';
 // uniforms of the parameter draws, the parameter quantiles by column, and the normal quantile's
 // tails apart from its centre. Each must give the very values of the code it replaced, bit for
 // bit (seeded figures and the frozen kernel depend on them): the references here are the
-// one-at-a-time methods, which the engine still uses elsewhere.
+// one-at-a-time methods, which the engine still uses elsewhere. Those share the seeding function
+// (seedState) with the batched paths, so a change there passes here: the streams themselves are
+// pinned to published and frozen values in test/pinned/random-edges.test.ts and the frozen-kernel
+// test (test/simulation/kernel-baseline.test.ts).
 
 t.test('keyedOpenDoubles: reseedFrom(prefix, k3).nextOpenDouble() for every prefix, and the same final state', async (t) => {
   fc.assert(

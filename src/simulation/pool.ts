@@ -137,7 +137,7 @@ export class SimulationPool {
   }
 
   /**
-   * The kept series' summaries of a folded projection, a third on this thread and a third on
+   * The kept series' summaries of a folded projection, a fifth on this thread and two fifths on
    * each of two worker threads, which read the shared headline buffer and would otherwise sit
    * idle while this thread sorts every series (about 20 ms for three plans of 10,000 runs).
    * Without worker threads, or with other work queued for them (another projection's chunks,
@@ -145,10 +145,17 @@ export class SimulationPool {
    */
   private async headlineSummaries(folder: ProjectionFolder, headlines: SharedHeadlines): Promise<Map<number, Summary> | undefined> {
     if (!this.piscina || this.piscina.queueSize > 0) return undefined;
-    const parts = Math.min(3, this.threads + 1);
-    const groups: number[][] = Array.from({ length: parts }, () => []);
-    // Dealt in turn: series are all the same length, so the parts are the same work.
-    for (let index = 0; index < folder.keptSeriesCount; index++) groups[index % parts].push(index);
+    const workers = Math.min(2, this.threads);
+    const groups: number[][] = Array.from({ length: workers + 1 }, () => []);
+    // Series are all the same length, so a share of series is a share of the work. This thread
+    // takes 1 in 2w + 1 of them (w worker threads) and each worker an equal part of the rest:
+    // after its own share this thread still builds the result (the comparisons and the rest,
+    // about a quarter of the summaries' time; measured in-process: 18.5 ms of summaries, 4.2 of
+    // the rest, for three plans of 10,000 runs).
+    for (let index = 0; index < folder.keptSeriesCount; index++) {
+      const turn = index % (2 * workers + 1);
+      groups[turn === 0 ? 0 : 1 + ((turn - 1) % workers)].push(index);
+    }
     const elsewhere = groups.slice(1).map((indices) => this.piscina?.run({ kind: 'summaries', headlines, indices } satisfies SummariesTask) as Promise<Summary[]>);
     const summaries = new Map<number, Summary>();
     try {

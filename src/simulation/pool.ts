@@ -64,7 +64,7 @@ export class BufferShelf {
   give(buffer: SharedArrayBuffer): void {
     if (buffer.byteLength > this.keepBytes) return;
     this.shelf.push(buffer);
-    let held = this.shelf.reduce((sum, b) => sum + b.byteLength, 0);
+    let held = this.heldBytes;
     while (this.shelf.length > this.keep || held > this.keepBytes) held -= (this.shelf.shift() as SharedArrayBuffer).byteLength;
   }
 

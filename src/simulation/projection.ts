@@ -294,6 +294,32 @@ export function summariseChunk(model: SimulationModel, request: ProjectionReques
 }
 
 /**
+ * Copies one plan's headline series of a chunk from the chunk's order, kept[run][plan][width],
+ * into the folder's order, series by series: series i of `plan` goes to
+ * target[base + i × totalRuns + runStart ..], one contiguous stretch per series. Written series
+ * by series because run by run every write landed in a different series, 80 KB apart, and
+ * missed the cache.
+ */
+function copyPlanSeries(
+  kept: Float64Array,
+  nPlans: number,
+  width: number,
+  plan: number,
+  runs: number,
+  target: Float64Array,
+  base: number,
+  totalRuns: number,
+  runStart: number,
+): void {
+  const stride = nPlans * width;
+  for (let i = 0; i < width; i++) {
+    const to = base + i * totalRuns + runStart;
+    let from = plan * width + i;
+    for (let r = 0; r < runs; r++, from += stride) target[to + r] = kept[from];
+  }
+}
+
+/**
  * Folds chunks, in run order, into the result. Headline figures keep every run's value (exact
  * percentiles, paired differences); the detail keeps means and standard errors only, so memory
  * grows with runs × (3 + financial years + 12) numbers per plan, never with months or people.
@@ -345,18 +371,10 @@ export class ProjectionFolder {
     if (chunk.runStart !== this.nextRun) throw new Error(`chunk starting at run ${chunk.runStart} arrived before run ${this.nextRun}`);
     const packed = MomentAccumulator.packedSize(this.layout.size);
     const runs = chunk.runEnd - chunk.runStart;
-    const stride = this.nPlans * this.width;
     for (let p = 0; p < this.nPlans; p++) {
       this.moments[p].merge(chunk.moments, p * packed);
       if (chunk.keptShared) continue;
-      const series = this.kept[p];
-      // Series by series: each write runs along one series (written run by run, every write
-      // landed in a different series, 80 KB apart, and missed the cache).
-      for (let i = 0; i < this.width; i++) {
-        const to = i * this.runs + chunk.runStart;
-        let from = p * this.width + i;
-        for (let r = 0; r < runs; r++, from += stride) series[to + r] = chunk.kept[from];
-      }
+      copyPlanSeries(chunk.kept, this.nPlans, this.width, p, runs, this.kept[p], 0, this.runs, chunk.runStart);
     }
     for (let k = 0; k < this.parameterSums.length; k++) this.parameterSums[k] += chunk.parameterSums[k];
     if (chunk.stabilityMoments === undefined) this.stability = null;
@@ -599,14 +617,7 @@ export function projectionChunk(model: SimulationModel, request: ProjectionReque
   // Into the folder's layout, [plan][series][run]: each series' runs of this chunk are one
   // contiguous stretch, which no other chunk writes.
   const target = new Float64Array(shared.buffer);
-  const stride = nPlans * width;
-  for (let p = 0; p < nPlans; p++) {
-    for (let i = 0; i < width; i++) {
-      const to = (p * width + i) * shared.runs + runStart;
-      let from = p * width + i;
-      for (let r = 0; r < runs; r++, from += stride) target[to + r] = kept[from];
-    }
-  }
+  for (let p = 0; p < nPlans; p++) copyPlanSeries(kept, nPlans, width, p, runs, target, p * width * shared.runs, shared.runs, runStart);
   return { runStart, runEnd, kept: new Float64Array(0), keptShared: true, moments, parameterSums, stabilityMoments };
 }
 

@@ -270,13 +270,6 @@ export class MomentAccumulator {
     this.n = 0;
   }
 
-  /** Back to no runs, keeping the arrays. */
-  reset(): void {
-    this.mean.fill(0);
-    this.m2.fill(0);
-    this.n = 0;
-  }
-
   add(values: Float64Array, offset: number): void {
     this.n++;
     const n = this.n;

@@ -76,6 +76,24 @@ export async function baselineThroughput(): Promise<Record<string, unknown>> {
 }
 
 /**
+ * A yardstick of the host's speed: one repetition of the frozen pre-issue-19 kernel (code that
+ * never changes) on 500 people × 2 runs, about 300,000 person-months, on this thread. Returns
+ * its person-months per CPU second. Figures timed beside it (pathway_projection_http_p50_ms)
+ * print it, so a reader can tell a slow host from slow code: the same machine ran it at about
+ * 52 million when quiet and 27 million when its host was busy, and the projection's CPU time
+ * moved with it.
+ */
+export function frozenKernelYardstick(): () => number {
+  const { model, people, request, slot } = cohortWorkload();
+  const some = people.slice(0, 500);
+  let seed = 1;
+  return () => {
+    const rep = onThisThread(() => simulateCohortRunsBaseline([{ model, slot }], request, some, seed++, 0, 2).personMonths);
+    return (rep.work / rep.cpuMs) * 1000;
+  };
+}
+
+/**
  * A pool of worker threads running the service's cohort task. A repetition gives each thread six
  * tasks of 20 runs; its CPU time is the mean over threads of each thread's CPU clock from the
  * start of its first task to the end of its last (so passing results back is counted), and its

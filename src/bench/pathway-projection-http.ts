@@ -4,6 +4,7 @@ import path from 'node:path';
 import { buildApp } from '../app.ts';
 import { loadConfig } from '../config/index.ts';
 import { connectDatabase } from '../db/connect.ts';
+import { frozenKernelYardstick } from './engine-figures.ts';
 import { processCpuMs, spread, threadCpuMs } from './measure.ts';
 
 const ADMIN_TOKEN = 'bench-admin-token-0123456789';
@@ -16,7 +17,9 @@ const ADMIN_TOKEN = 'bench-admin-token-0123456789';
  * accommodation at 16), 10,000 runs each, to 25. Each call validates the plans, runs the job,
  * stores the projection and answers 201 with it. Median of 15 calls after 3 to warm up, with the
  * CPU time of each call beside: the main thread's (HTTP, validation, storage, the fold) and the
- * whole process's (the worker threads' simulation included).
+ * whole process's (the worker threads' simulation included). Before each call, the frozen
+ * kernel's yardstick (frozenKernelYardstick) times the host on this thread: its median says
+ * how fast the machine was while the calls ran, which wall and CPU time alone cannot.
  */
 export async function pathwayProjectionHttpMilliseconds(): Promise<{ value: number } & Record<string, unknown>> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'pathcast-bench-'));
@@ -63,9 +66,17 @@ export async function pathwayProjectionHttpMilliseconds(): Promise<{ value: numb
       if (response.statusCode !== 201) throw new Error(`the projection answered ${response.statusCode}: ${response.body.slice(0, 300)}`);
       return { wallMs, mainCpuMs: threadCpuMs() - main0, processCpuMs: processCpuMs() - process0 };
     };
-    for (let k = 0; k < 3; k++) await project(k + 1);
+    const yardstick = frozenKernelYardstick();
+    for (let k = 0; k < 3; k++) {
+      yardstick();
+      await project(k + 1);
+    }
     const calls: Array<Awaited<ReturnType<typeof project>>> = [];
-    for (let k = 0; k < 15; k++) calls.push(await project(100 + k));
+    const hostRates: number[] = [];
+    for (let k = 0; k < 15; k++) {
+      hostRates.push(yardstick());
+      calls.push(await project(100 + k));
+    }
     const wall = spread(calls.map((c) => c.wallMs));
     return {
       value: wall.median,
@@ -74,6 +85,7 @@ export async function pathwayProjectionHttpMilliseconds(): Promise<{ value: numb
       process_cpu_ms: spread(calls.map((c) => c.processCpuMs)),
       worker_threads: config.workerThreads,
       calls: calls.length,
+      host_frozen_kernel_person_months_per_cpu_s: spread(hostRates),
     };
   } finally {
     await app.close();

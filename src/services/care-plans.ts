@@ -102,13 +102,23 @@ export interface ModelChoice {
   model: SimulationModel;
 }
 
+/**
+ * The 422 for a model the catalog does not hold: naming `field` (the model's id), or
+ * `${field}Version` when the model is known and only its version is not, with the catalog's
+ * models and versions in the reason.
+ */
+export function unknownModel(catalog: ModelCatalog, id: string, version: string | undefined, field: string): UnprocessableError {
+  const known = catalog.list().map((e) => `${e.id} ${e.version}`).join(', ');
+  if (version !== undefined && catalog.get(id) !== undefined) {
+    return new UnprocessableError(`unknown model ${id} ${version}`, [{ field: `${field}Version`, reason: `no such version of ${id}; known: ${known}` }]);
+  }
+  return new UnprocessableError(`unknown model ${id}${version ? ` ${version}` : ''}`, [{ field, reason: `no such model; known: ${known}` }]);
+}
+
 /** A catalogued model compiled for the engine; 422 naming `field` when there is no such model. */
 export function chooseModel(catalog: ModelCatalog, id: string, version: string | undefined, field: string): ModelChoice {
   const entry = catalog.get(id, version);
-  if (!entry) {
-    const known = catalog.list().map((e) => `${e.id} ${e.version}`).join(', ');
-    throw new UnprocessableError(`unknown model ${id}${version ? ` ${version}` : ''}`, [{ field, reason: `no such model; known: ${known}` }]);
-  }
+  if (!entry) throw unknownModel(catalog, id, version, field);
   const key = `${entry.id}@${entry.version}#${entry.hash}`;
   return { entry, key, model: modelFor(key, entry.model.spec) };
 }

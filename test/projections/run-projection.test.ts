@@ -57,6 +57,7 @@ t.test('bad requests name the field', async (t) => {
   const base = { model: 'england-default', ageMonths: 168, state: 'residential', runs: 100 };
   const cases: Array<[string, Record<string, unknown>, number, string]> = [
     ['unknown model', { ...base, model: 'nowhere' }, 422, 'body/model'],
+    ['unknown version of a known model', { ...base, modelVersion: '9.9.9' }, 422, 'body/modelVersion'],
     ['unknown state', { ...base, state: 'moon' }, 422, 'body/plans/0/startState'],
     ['state not for this age', { ...base, state: 'staying_put' }, 422, 'body/plans/0/startState'],
     ['move beyond the horizon', { ...base, plans: [{ moves: [{ month: 200, to: 'inhouse_foster' }] }] }, 422, 'body/plans/0/moves/0/month'],

@@ -81,7 +81,14 @@ t.test('malformed JSON, wrong content types and oversized bodies are refused', a
   const { app, as } = await buildTestApp(t, { bodyLimitBytes: 4096 });
   const malformed = await as('finance', { method: 'POST', url: '/v1/young-people', payload: '{"reference": "A1",', headers: { 'content-type': 'application/json' } });
   t.equal(malformed.statusCode, 400);
-  t.equal(malformed.json().detail, 'The body is not valid JSON');
+  t.equal(malformed.json().detail, 'The body is not valid JSON, or holds a "__proto__" or "constructor" key, which is refused');
+  t.same(malformed.json().errors?.map((e: { field: string }) => e.field), ['body'], 'names the body');
+  for (const poisoned of ['{"__proto__": {"admin": true}}', '{"constructor": {"prototype": {"admin": true}}}']) {
+    const response = await as('finance', { method: 'POST', url: '/v1/young-people', payload: poisoned, headers: { 'content-type': 'application/json' } });
+    t.equal(response.statusCode, 400, `${poisoned}: refused`);
+    t.match(response.json(), { detail: /__proto__/, errors: [{ field: 'body' }] }, `${poisoned}: says why and names the body`);
+  }
+  t.equal(({} as Record<string, unknown>).admin, undefined, 'no object gained a property');
 
   const notAnObject = await as('finance', { method: 'POST', url: '/v1/young-people', payload: '[1,2,3]', headers: { 'content-type': 'application/json' } });
   t.equal(notAnObject.statusCode, 400);

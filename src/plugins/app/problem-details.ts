@@ -138,7 +138,9 @@ async function problemDetails(fastify: FastifyInstance) {
     }
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) {
-      return sendProblem(reply, request, { status, title: titles[status] ?? 'Client error', detail: clientErrorDetail(error, status, request.routeOptions?.bodyLimit ?? fastify.initialConfig.bodyLimit) });
+      const detail = clientErrorDetail(error, status, request.routeOptions?.bodyLimit ?? fastify.initialConfig.bodyLimit);
+      const field = clientErrorField(error);
+      return sendProblem(reply, request, { status, title: titles[status] ?? 'Client error', detail, ...(field ? { errors: [{ field, reason: detail }] } : {}) });
     }
     request.log.error({ err: error }, 'unhandled error');
     return sendProblem(reply, request, {
@@ -153,12 +155,34 @@ async function problemDetails(fastify: FastifyInstance) {
   );
 }
 
+/** The part of the request a Fastify client error is about, for problem+json's `errors`. */
+export function clientErrorField(error: FastifyError): string | undefined {
+  if (error.name === 'SyntaxError') return 'body';
+  switch (error.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return 'body';
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+    case 'FST_ERR_CTP_INVALID_TYPE':
+      return 'headers/content-type';
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return 'headers/content-length';
+    case 'FST_ERR_BAD_URL':
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return 'url';
+  }
+  return undefined;
+}
+
 /**
  * Our own words for Fastify's client errors: some of its messages quote the request (a path, a
  * content type), and problem answers never echo input.
  */
 export function clientErrorDetail(error: FastifyError, status: number, bodyLimit?: number): string {
-  if (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error.name === 'SyntaxError') return 'The body is not valid JSON';
+  // Fastify answers a "__proto__" or "constructor.prototype" key (prototype poisoning) with
+  // the same error as broken JSON, without a cause to tell the two apart: say both.
+  if (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error.name === 'SyntaxError') return 'The body is not valid JSON, or holds a "__proto__" or "constructor" key, which is refused';
   switch (error.code) {
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return 'The body is empty but its Content-Type says JSON';

@@ -9,6 +9,7 @@ import { payloadTooLarge, standardErrors, unprocessable } from '../../schemas/co
 import { DEFAULT_RUNS, ProjectionResultSchema, RunProjectionBody } from '../../schemas/projections.ts';
 import { type FieldError, UnprocessableError } from '../../services/errors.ts';
 import { resolvePlan } from '../../services/plans.ts';
+import { unknownModel } from '../../services/care-plans.ts';
 import { parseStartMonth, projectPlans } from '../../services/projections.ts';
 
 /** Work one synchronous call may ask for: runs × plans × months. */
@@ -42,12 +43,7 @@ export default async function projectionRoutes(instance: FastifyInstance) {
       let hash: string;
       if (typeof body.model === 'string') {
         const entry = fastify.catalog.get(body.model, body.modelVersion);
-        if (!entry) {
-          const known = fastify.catalog.list().map((e) => `${e.id} ${e.version}`).join(', ');
-          throw new UnprocessableError(`unknown model ${body.model}${body.modelVersion ? ` ${body.modelVersion}` : ''}`, [
-            { field: 'body/model', reason: `no such model; known: ${known}` },
-          ]);
-        }
+        if (!entry) throw unknownModel(fastify.catalog, body.model, body.modelVersion, 'body/model');
         spec = entry.model.spec;
         hash = entry.hash;
       } else {

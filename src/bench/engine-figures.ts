@@ -76,20 +76,27 @@ export async function baselineThroughput(): Promise<Record<string, unknown>> {
 }
 
 /**
- * A yardstick of the host's speed: one repetition of the frozen pre-issue-19 kernel (code that
- * never changes) on 500 people × 2 runs, about 300,000 person-months, on this thread. Returns
- * its person-months per CPU second. Figures timed beside it (pathway_projection_http_p50_ms)
- * print it, so a reader can tell a slow host from slow code: the same machine ran it at about
- * 52 million when quiet and 27 million when its host was busy, and the projection's CPU time
- * moved with it.
+ * A yardstick of the host's speed: the frozen pre-issue-19 kernel (code that never changes) on
+ * 500 people × 2 runs (about 145,000 person-months, some 5-10 ms), repeated on this thread until
+ * it has used at least 100 ms of CPU. Returns person-months per CPU second over all repetitions:
+ * the thread's CPU clock moves in steps of about 4 ms on this machine, so one short repetition
+ * would read as one of a few rates (the fresh review saw only 12, 18 or 36 million). Figures
+ * timed beside it (pathway_projection_http_p50_ms) print it, so a reader can tell a slow host
+ * from slow code; `engine_throughput_baseline_kernel` times the same kernel in its own process.
  */
 export function frozenKernelYardstick(): () => number {
   const { model, people, request, slot } = cohortWorkload();
   const some = people.slice(0, 500);
   let seed = 1;
   return () => {
-    const rep = onThisThread(() => simulateCohortRunsBaseline([{ model, slot }], request, some, seed++, 0, 2).personMonths);
-    return (rep.work / rep.cpuMs) * 1000;
+    let work = 0;
+    let cpuMs = 0;
+    while (cpuMs < 100) {
+      const rep = onThisThread(() => simulateCohortRunsBaseline([{ model, slot }], request, some, seed++, 0, 2).personMonths);
+      work += rep.work;
+      cpuMs += rep.cpuMs;
+    }
+    return (work / cpuMs) * 1000;
   };
 }
 

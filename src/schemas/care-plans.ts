@@ -140,7 +140,7 @@ export const RunPathwayProjectionBody = Type.Object(
     runs: Type.Optional(RunsField),
     seed: Type.Optional(SeedField),
     model: Type.Optional(Type.String({ maxLength: 64, description: 'A model id from listModels; england-default when left out' })),
-    modelVersion: Type.Optional(Type.String({ maxLength: 32, description: 'The newest version when left out' })),
+    modelVersion: Type.Optional(Type.String({ minLength: 1, maxLength: 32, description: 'The newest version when left out' })),
     discountRate: Type.Optional(DiscountRateField),
     priceBase: Type.Optional(PriceBaseField),
     startMonth: Type.Optional(StartMonthField),

@@ -222,7 +222,7 @@ export const RunProjectionBody = Type.Object(
     model: Type.Union([Type.String({ maxLength: 64, description: 'The id of a model in the catalog' }), CostModel], {
       description: 'A model id from listModels, or a whole model inline (validated first)',
     }),
-    modelVersion: Type.Optional(Type.String({ maxLength: 32 })),
+    modelVersion: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),
     ageMonths: Type.Integer({ minimum: 0, maximum: 360, description: 'Age in months at the start' }),
     state: Type.String({ maxLength: 64, description: 'State at the start' }),
     startMonth: Type.Optional(StartMonthField),

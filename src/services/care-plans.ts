@@ -110,9 +110,10 @@ export interface ModelChoice {
 export function unknownModel(catalog: ModelCatalog, id: string, version: string | undefined, field: string): UnprocessableError {
   const known = catalog.list().map((e) => `${e.id} ${e.version}`).join(', ');
   if (version !== undefined && catalog.get(id) !== undefined) {
-    return new UnprocessableError(`unknown model ${id} ${version}`, [{ field: `${field}Version`, reason: `no such version of ${id}; known: ${known}` }]);
+    // Problem answers never quote the caller's input back; the catalogued names are ours to list.
+    return new UnprocessableError('No catalogued model has that version', [{ field: `${field}Version`, reason: `no such version of this model; known: ${known}` }]);
   }
-  return new UnprocessableError(`unknown model ${id}${version ? ` ${version}` : ''}`, [{ field, reason: `no such model; known: ${known}` }]);
+  return new UnprocessableError('No catalogued model has that id', [{ field, reason: `no such model; known: ${known}` }]);
 }
 
 /** A catalogued model compiled for the engine; 422 naming `field` when there is no such model. */

@@ -150,6 +150,7 @@ t.test('bad requests answer problem+json, and nothing is stored', async (t) => {
     ['unknown model', url, { model: 'nowhere' }, 422, 'body/model'],
     ['unknown version of a known model', url, { modelVersion: '9.9.9' }, 422, 'body/modelVersion'],
     ['unknown model at some version', url, { model: 'nowhere', modelVersion: '9.9.9' }, 422, 'body/model'],
+    ['empty model version', url, { modelVersion: '' }, 400, 'body/modelVersion'],
     ['start before birth', url, { startMonth: '2000-01' }, 422, 'body/startMonth'],
     ['start after the 25th birthday', url, { startMonth: '2045-01' }, 422, 'body/startMonth'],
     ['discount rate out of range', url, { discountRate: 0.5 }, 400, 'body/discountRate'],
@@ -166,6 +167,7 @@ t.test('bad requests answer problem+json, and nothing is stored', async (t) => {
       const fields = (response.json().errors ?? []).map((e: { field: string }) => e.field);
       t.ok(fields.includes(field), `${label}: names ${field} (got ${fields.join(', ')})`);
     }
+    t.notMatch(response.body, /nowhere|9\.9\.9/, `${label}: the answer does not quote the request`);
   }
   t.equal((await app.db.selectFrom('pathway_projections').select('id').execute()).length, 0, 'no projection stored');
   t.equal((await app.db.selectFrom('jobs').select('id').execute()).length, 0, 'no job started');

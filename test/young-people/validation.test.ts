@@ -81,7 +81,7 @@ t.test('malformed JSON, wrong content types and oversized bodies are refused', a
   const { app, as } = await buildTestApp(t, { bodyLimitBytes: 4096 });
   const malformed = await as('finance', { method: 'POST', url: '/v1/young-people', payload: '{"reference": "A1",', headers: { 'content-type': 'application/json' } });
   t.equal(malformed.statusCode, 400);
-  t.equal(malformed.json().detail, 'The body is not valid JSON, or holds a "__proto__" or "constructor" key, which is refused');
+  t.equal(malformed.json().detail, 'The body is not valid JSON, or holds a "__proto__" key or a "constructor" key holding "prototype", which is refused');
   t.same(malformed.json().errors?.map((e: { field: string }) => e.field), ['body'], 'names the body');
   for (const poisoned of ['{"__proto__": {"admin": true}}', '{"constructor": {"prototype": {"admin": true}}}']) {
     const response = await as('finance', { method: 'POST', url: '/v1/young-people', payload: poisoned, headers: { 'content-type': 'application/json' } });

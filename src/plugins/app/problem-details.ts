@@ -182,7 +182,7 @@ export function clientErrorField(error: FastifyError): string | undefined {
 export function clientErrorDetail(error: FastifyError, status: number, bodyLimit?: number): string {
   // Fastify answers a "__proto__" or "constructor.prototype" key (prototype poisoning) with
   // the same error as broken JSON, without a cause to tell the two apart: say both.
-  if (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error.name === 'SyntaxError') return 'The body is not valid JSON, or holds a "__proto__" or "constructor" key, which is refused';
+  if (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error.name === 'SyntaxError') return 'The body is not valid JSON, or holds a "__proto__" key or a "constructor" key holding "prototype", which is refused';
   switch (error.code) {
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return 'The body is empty but its Content-Type says JSON';
@@ -206,10 +206,12 @@ export function clientErrorDetail(error: FastifyError, status: number, bodyLimit
 /** Fastify's router errors (a bad percent-encoding, an over-long path segment) as problem+json. */
 export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   const status = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 414 : 400;
+  const detail = clientErrorDetail(error, status);
+  const field = clientErrorField(error);
   void reply
     .code(status)
     .type('application/problem+json; charset=utf-8')
-    .send(problemBody(status, { title: titles[status] ?? 'Bad request', detail: clientErrorDetail(error, status) }, instanceOf(request)));
+    .send(problemBody(status, { title: titles[status] ?? 'Bad request', detail, ...(field ? { errors: [{ field, reason: detail }] } : {}) }, instanceOf(request)));
 }
 
 /**

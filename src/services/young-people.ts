@@ -93,6 +93,7 @@ export function checkYoungPersonRules(record: YoungPersonInputDto, today: Date):
   }
 
   const placement = record.placement;
+  const recordsEnd = firstDayOfBirthMonth({ birthYear: record.birthYear + MAX_AGE_YEARS + 1, birthMonth: record.birthMonth });
   if (state?.placement && !placement) {
     errors.push({ field: '/placement', reason: `is required when careState is a placement (${state.id})` });
   } else if (state && !state.placement && placement) {
@@ -117,6 +118,7 @@ export function checkYoungPersonRules(record: YoungPersonInputDto, today: Date):
     checkChanges(
       (placement.priceChanges ?? []).map((c) => ({ from: c.from, amount: c.weeklyPrice })),
       placement.startDate,
+      recordsEnd,
       '/placement/priceChanges',
       'weeklyPrice',
       errors,
@@ -131,6 +133,7 @@ export function checkYoungPersonRules(record: YoungPersonInputDto, today: Date):
     checkChanges(
       (service.costChanges ?? []).map((c) => ({ from: c.from, amount: c.weeklyCost })),
       service.startDate,
+      recordsEnd,
       `/services/${index}/costChanges`,
       'weeklyCost',
       errors,
@@ -192,10 +195,18 @@ function checkWholePence(amount: number, field: string, errors: FieldError[]): v
 }
 
 /** Dated changes: after the start, strictly in date order, whole pence. */
-function checkChanges(changes: Array<{ from: string; amount: number }>, startDate: string, field: string, amountName: string, errors: FieldError[]): void {
+/**
+ * Dated changes after `startDate`, in date order, each before `recordsEnd` (the month the young
+ * person turns MAX_AGE_YEARS + 1): a later date is never charged, and is most likely a mistyped
+ * year (2206 for 2026), which would otherwise sit unnoticed in the record.
+ */
+function checkChanges(changes: Array<{ from: string; amount: number }>, startDate: string, recordsEnd: string, field: string, amountName: string, errors: FieldError[]): void {
   changes.forEach((change, k) => {
     if (change.from <= startDate) errors.push({ field: `${field}/${k}/from`, reason: `must be after startDate (${startDate})` });
     else if (k > 0 && change.from <= changes[k - 1].from) errors.push({ field: `${field}/${k}/from`, reason: 'must be after the previous change' });
+    else if (change.from >= recordsEnd) {
+      errors.push({ field: `${field}/${k}/from`, reason: `must be before ${recordsEnd}, the month the young person turns ${MAX_AGE_YEARS + 1}: records are kept to age ${MAX_AGE_YEARS} and no budget or projection reaches a later date` });
+    }
     checkWholePence(change.amount, `${field}/${k}/${amountName}`, errors);
   });
 }

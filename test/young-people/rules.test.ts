@@ -54,3 +54,17 @@ t.test('a patch replaces what it names, removes what it nulls and keeps the rest
   t.notOk('version' in patched, 'the version is not part of the record');
   t.notOk('placement' in applyYoungPersonPatch(current, { version: 1, placement: null }));
 });
+
+t.test('a dated price or cost change must fall before the month the young person turns 26', async (t) => {
+  // Born March 2012: records are kept to 25, so the last day a change can take effect is
+  // 29 February 2038; 2206 for 2026 is the mistyped year this catches.
+  const today = day('2026-11-24');
+  const placement = { type: 'residential' as const, provider: 'private' as const, weeklyPrice: 6000, startDate: '2026-06-01' };
+  const record = (changes: Array<{ from: string; weeklyPrice: number }>) => residentialRecord({ birthYear: 2012, birthMonth: 3, placement: { ...placement, priceChanges: changes } }, today);
+  const reason = 'must be before 2038-03-01, the month the young person turns 26: records are kept to age 25 and no budget or projection reaches a later date';
+  t.same(checkYoungPersonRules(record([{ from: '2027-04-01', weeklyPrice: 6200 }, { from: '2038-02-28', weeklyPrice: 6400 }]), today), [], 'an agreed uplift, and one on the last day');
+  t.same(checkYoungPersonRules(record([{ from: '2038-03-01', weeklyPrice: 6200 }]), today), [{ field: '/placement/priceChanges/0/from', reason }], 'on the bound');
+  t.same(checkYoungPersonRules(record([{ from: '2027-04-01', weeklyPrice: 6200 }, { from: '2206-04-01', weeklyPrice: 6400 }]), today), [{ field: '/placement/priceChanges/1/from', reason }], 'a mistyped year');
+  const services = [{ name: 'Mentor', weeklyCost: 100, fundingAgency: 'health' as const, startDate: '2026-01-01', costChanges: [{ from: '9999-12-31', weeklyCost: 120 }] }];
+  t.same(checkYoungPersonRules(residentialRecord({ birthYear: 2012, birthMonth: 3, services }, today), today), [{ field: '/services/0/costChanges/0/from', reason }], 'a service’s cost change too');
+});

@@ -194,11 +194,11 @@ function checkWholePence(amount: number, field: string, errors: FieldError[]): v
   if (error) errors.push(error);
 }
 
-/** Dated changes: after the start, strictly in date order, whole pence. */
 /**
- * Dated changes after `startDate`, in date order, each before `recordsEnd` (the month the young
- * person turns MAX_AGE_YEARS + 1): a later date is never charged, and is most likely a mistyped
- * year (2206 for 2026), which would otherwise sit unnoticed in the record.
+ * Dated changes after `startDate`, strictly in date order, in whole pence, each before
+ * `recordsEnd` (the month the young person turns MAX_AGE_YEARS + 1): a later date is never
+ * charged, and is most likely a mistyped year (2206 for 2026), which would otherwise sit
+ * unnoticed in the record.
  */
 function checkChanges(changes: Array<{ from: string; amount: number }>, startDate: string, recordsEnd: string, field: string, amountName: string, errors: FieldError[]): void {
   changes.forEach((change, k) => {

@@ -104,14 +104,14 @@ export interface ModelChoice {
 
 /**
  * The 422 for a model the catalog does not hold: naming `field` (the model's id), or
- * `${field}Version` when the model is known and only its version is not, with the catalog's
- * models and versions in the reason.
+ * `versionField` (by default `${field}Version`) when the model is known and only its version is
+ * not, with the catalog's models and versions in the reason.
  */
-export function unknownModel(catalog: ModelCatalog, id: string, version: string | undefined, field: string): UnprocessableError {
+export function unknownModel(catalog: ModelCatalog, id: string, version: string | undefined, field: string, versionField = `${field}Version`): UnprocessableError {
   const known = catalog.list().map((e) => `${e.id} ${e.version}`).join(', ');
   if (version !== undefined && catalog.get(id) !== undefined) {
     // Problem answers never quote the caller's input back; the catalogued names are ours to list.
-    return new UnprocessableError('No catalogued model has that version', [{ field: `${field}Version`, reason: `no such version of this model; known: ${known}` }]);
+    return new UnprocessableError('No catalogued model has that version', [{ field: versionField, reason: `no such version of this model; known: ${known}` }]);
   }
   return new UnprocessableError('No catalogued model has that id', [{ field, reason: `no such model; known: ${known}` }]);
 }

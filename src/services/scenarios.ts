@@ -7,6 +7,7 @@ import { type Actor, appendAuditEvent } from '../db/repositories/audit.ts';
 import { findScenarioVersions, insertScenario, listScenarioVersionsNamingTeam, listStoredScenarios, lockScenarioId } from '../db/repositories/scenarios.ts';
 import type { Database, ScenarioRow } from '../db/schema.ts';
 import type { ScenarioDocumentDto, ScenarioSummaryDto } from '../schemas/scenarios.ts';
+import { unknownModel } from './care-plans.ts';
 import { ConflictError, type FieldError, NotFoundError, UnprocessableError } from './errors.ts';
 
 /**
@@ -173,8 +174,14 @@ export async function scenariosNamingTeam(db: Kysely<Database>, files: Pick<Scen
 
 /** Checks a scenario body against its schema and the model it names; errors point into `body`. */
 export function checkScenarioBody(catalog: ModelCatalog, input: unknown): ScenarioSpec {
-  const checked = validateScenario(input, modelNamedBy(input, (id, version) => catalog.get(id, version)?.model.spec));
+  const model = modelNamedBy(input, (id, version) => catalog.get(id, version)?.model.spec);
+  const checked = validateScenario(input, model);
   if (!checked.ok) {
+    if (model === undefined && checked.errors.length === 1 && checked.errors[0].field === '/model/id') {
+      // The same answer as the projection routes give: the caller's id is not quoted back.
+      const named = (input as ScenarioSpec).model;
+      throw unknownModel(catalog, named.id, named.version, 'body/model/id', 'body/model/version');
+    }
     const errors = checked.errors.map((e) => ({ field: `body${e.field}`, reason: e.reason }));
     throw new UnprocessableError(`The scenario has ${errors.length} error${errors.length === 1 ? '' : 's'}: ${errors[0].field} ${errors[0].reason}${errors.length > 1 ? ' …' : ''}`, errors);
   }

@@ -84,3 +84,58 @@ t.test('bad requests name the field', async (t) => {
   const board = await as('board', { method: 'POST', url: '/v1/projections', payload: base });
   t.equal(board.statusCode, 403, 'the board does not run projections');
 });
+
+t.test('a dated price change the projection never charges is refused naming its from; the last month it can charge is charged', async (t) => {
+  const { as } = await buildTestApp(t);
+  // Today's placement is charged until the first move, and at the latest until its age limit:
+  // residential ends at 18 in the default model. 14 years (168 months) on in November 2026, so
+  // the young person turns 18 in November 2030 (48 months on): a price from 1 November 2030 is
+  // never charged, one from 1 October 2030 is charged to those still there at 17 years 11 months.
+  const uplift = { from: '2027-04-01', weeklyPrice: 7000 };
+  const priced = (from: string) => ({
+    model: 'england-default',
+    ageMonths: 168,
+    state: 'residential',
+    startMonth: '2026-11',
+    runs: 200,
+    seed: 7,
+    parameterUncertainty: false,
+    plans: [
+      { name: 'Uplifted once', currentPlacementWeeklyPrice: 6800, currentPlacementPriceChanges: [uplift] },
+      { name: 'Uplifted twice', currentPlacementWeeklyPrice: 6800, currentPlacementPriceChanges: [uplift, { from, weeklyPrice: 9000 }] },
+    ],
+  });
+  for (const from of ['2030-11-01', '2037-11-01', '9999-12-31']) {
+    const response = await as('finance', { method: 'POST', url: '/v1/projections', payload: priced(from) });
+    t.equal(response.statusCode, 422, `from ${from}: 422`);
+    t.match(response.headers['content-type'], /application\/problem\+json/);
+    const error = response.json().errors?.find((e: { field: string }) => e.field === 'body/plans/1/currentPlacementPriceChanges/1/from');
+    t.match(error?.reason, /^must be before 2030-11-01, the month the young person turns 18 and leaves residential/, `from ${from}: names the field and the age limit`);
+  }
+  const lastMonth = await as('finance', { method: 'POST', url: '/v1/projections', payload: priced('2030-10-01') });
+  t.equal(lastMonth.statusCode, 200, lastMonth.body.slice(0, 300));
+  const [once, twice] = lastMonth.json().plans;
+  // Common random numbers: the same trajectories, so every year before 2030-31 costs the same
+  // under both plans, and 2030-31 costs more where the second change is charged.
+  const year = (plan: { byFinancialYear: Array<{ financialYear: string; cash: { mean: number } }> }, fy: string) => plan.byFinancialYear.find((y) => y.financialYear === fy)?.cash.mean;
+  const earlier = once.byFinancialYear.map((y: { financialYear: string }) => y.financialYear).filter((fy: string) => fy < '2030-31');
+  t.equal(earlier.length, 4, 'four financial years before 2030-31 (2026-27 to 2029-30)');
+  for (const fy of earlier) t.equal(year(twice, fy), year(once, fy), `${fy}: the same`);
+  t.ok((year(twice, '2030-31') ?? 0) > (year(once, '2030-31') ?? 0), '2030-31: the change from October 2030 is charged');
+
+  // A placement with no age limit is charged to the horizon: 200 months old in November 2026
+  // reaches 25 (300 months) after February 2035, so March 2035 is the first month not projected.
+  const inline = (from: string) => ({
+    model: { ...twoStateModel(0.05), transitions: { all: { a: { a: 0.95, b: 0.05 }, b: { b: 0.99, a: 0.01 } } } },
+    ageMonths: 200,
+    state: 'a',
+    startMonth: '2026-11',
+    runs: 20,
+    seed: 3,
+    plans: [{ currentPlacementWeeklyPrice: 500, currentPlacementPriceChanges: [{ from, weeklyPrice: 600 }] }],
+  });
+  const late = await as('finance', { method: 'POST', url: '/v1/projections', payload: inline('2035-03-01') });
+  t.equal(late.statusCode, 422, 'March 2035: 422');
+  t.match(late.json().errors?.[0], { field: 'body/plans/0/currentPlacementPriceChanges/0/from', reason: /^must be before 2035-03-01, the first month after the projection/ });
+  t.equal((await as('finance', { method: 'POST', url: '/v1/projections', payload: inline('2035-02-01') })).statusCode, 200, 'February 2035: accepted');
+});

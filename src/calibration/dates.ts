@@ -137,9 +137,9 @@ export function monthIndex(year: number, month: number): number {
   return year * 12 + month - 1;
 }
 
-/** 'YYYY-MM' for a month index. */
+/** 'YYYY-MM' for a month index (the year to four digits, so labels compare as strings). */
 export function monthLabel(month: number): string {
-  return `${Math.floor(month / 12)}-${String((month % 12) + 1).padStart(2, '0')}`;
+  return `${String(Math.floor(month / 12)).padStart(4, '0')}-${String((month % 12) + 1).padStart(2, '0')}`;
 }
 
 export function parseMonthLabel(text: string): number {

@@ -1,3 +1,4 @@
+import { monthLabel } from '../calibration/dates.ts';
 import { wholePenceError } from '../finance/money.ts';
 import type { SimulationModel } from '../simulation/model.ts';
 import type { EnginePlan } from '../simulation/projection.ts';
@@ -30,6 +31,12 @@ export interface PlanContext {
   currentState?: string | undefined;
   /** JSON pointer prefix for error fields, e.g. "body/plans/1". */
   field: string;
+  /**
+   * Month 0 as year × 12 + month − 1, where the plan's currentPlacementPriceChanges are the caller's own
+   * (runProjection): each must then be dated before the first month the placement's price is
+   * never charged. Absent where the changes come from the record, checked there.
+   */
+  startMonthIndex?: number | undefined;
 }
 
 const years = (months: number) => `${Math.floor(months / 12)} years ${months % 12} months`;
@@ -135,9 +142,23 @@ export function resolvePlan(model: SimulationModel, input: PlanInput, context: P
     errors.push({ field: `${context.field}/currentPlacementWeeklyPrice`, reason: `"${model.stateIds[startState]}" is not a placement, so it has no weekly price` });
   }
   const changes = input.currentPlacementPriceChanges ?? [];
+  // Today's placement is charged until the first move, and at the latest until the young person
+  // reaches the placement's age limit (an age transition moves everyone out then) or the
+  // horizon: a change dated on or after that month is never charged. Refused, as on the
+  // records, since it is most likely a mistyped year, not an intended no-op.
+  const chargedMonths = startState >= 0 ? Math.min(context.months, model.maxAgeMonths[startState] - context.ageMonths) : context.months;
+  const firstUncharged = context.startMonthIndex === undefined ? null : `${monthLabel(context.startMonthIndex + chargedMonths)}-01`;
+  const unchargedWhy =
+    chargedMonths < context.months
+      ? `the month the young person turns ${model.maxAgeMonths[startState] / 12} and leaves ${model.stateIds[startState]} (the model's age limit)`
+      : `the first month after the projection (it ends at the model's horizon age of ${model.horizonAgeMonths / 12})`;
   changes.forEach((change, k) => {
-    if (k > 0 && change.from <= changes[k - 1].from) errors.push({ field: `${context.field}/currentPlacementPriceChanges/${k}/from`, reason: 'must be after the previous change' });
-    wholePence(change.weeklyPrice, `${context.field}/currentPlacementPriceChanges/${k}/weeklyPrice`);
+    const field = `${context.field}/currentPlacementPriceChanges/${k}`;
+    if (k > 0 && change.from <= changes[k - 1].from) errors.push({ field: `${field}/from`, reason: 'must be after the previous change' });
+    else if (current !== null && firstUncharged !== null && change.from >= firstUncharged) {
+      errors.push({ field: `${field}/from`, reason: `must be before ${firstUncharged}, ${unchargedWhy}; a later price is never charged` });
+    }
+    wholePence(change.weeklyPrice, `${field}/weeklyPrice`);
   });
   if (errors.length > 0) return { plan: null, errors };
   return {

@@ -62,34 +62,14 @@ export default async function projectionRoutes(instance: FastifyInstance) {
         errors.push({ field: 'body/ageMonths', reason: `must be below the model's horizon age of ${model.horizonAgeMonths / 12} years (${model.horizonAgeMonths} months)` });
       }
       const months = Math.max(0, model.horizonAgeMonths - body.ageMonths);
+      const { year, month } = parseStartMonth(body.startMonth);
       const inputs = body.plans ?? [{ name: 'As now' }];
       const plans = inputs.map((input, k) => {
-        const resolved = resolvePlan(model, input, { ageMonths: body.ageMonths, months, currentState: body.state, field: `body/plans/${k}` });
+        const resolved = resolvePlan(model, input, { ageMonths: body.ageMonths, months, currentState: body.state, field: `body/plans/${k}`, startMonthIndex: year * 12 + month - 1 });
         errors.push(...resolved.errors);
         return { name: input.name ?? (k === 0 ? 'As now' : `Plan ${k + 1}`), plan: resolved.plan };
       });
       if (new Set(plans.map((p) => p.name)).size !== plans.length) errors.push({ field: 'body/plans', reason: 'plan names must differ' });
-      const { year, month } = parseStartMonth(body.startMonth);
-      // Today's placement price is charged until the first move, and at the latest until the
-      // young person reaches the placement's age limit or the horizon: a change dated on or
-      // after that month is never charged. Refused, as on the records, since it is most likely
-      // a mistyped year, not an intended no-op.
-      inputs.forEach((input, k) => {
-        const plan = plans[k].plan;
-        if (plan === null || plan.currentPlacementWeeklyPrice === null) return;
-        const limit = Math.min(months, model.maxAgeMonths[plan.startState] - body.ageMonths);
-        const end = year * 12 + month - 1 + limit;
-        const firstUncharged = `${String(Math.floor(end / 12)).padStart(4, '0')}-${String((end % 12) + 1).padStart(2, '0')}-01`;
-        const why =
-          limit < months
-            ? `the month the young person turns ${model.maxAgeMonths[plan.startState] / 12} and leaves ${model.stateIds[plan.startState]} (the model's age limit)`
-            : `the first month after the projection (it ends at the model's horizon age of ${model.horizonAgeMonths / 12})`;
-        (input.currentPlacementPriceChanges ?? []).forEach((change, j) => {
-          if (change.from >= firstUncharged) {
-            errors.push({ field: `body/plans/${k}/currentPlacementPriceChanges/${j}/from`, reason: `must be before ${firstUncharged}, ${why}; a later price is never charged` });
-          }
-        });
-      });
       const runs = body.runs ?? DEFAULT_RUNS;
       if (runs * plans.length * months > MAX_PERSON_MONTHS) {
         errors.push({ field: 'body/runs', reason: `runs × plans × months = ${runs * plans.length * months} is over the limit of ${MAX_PERSON_MONTHS}; use fewer runs` });

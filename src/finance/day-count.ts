@@ -15,8 +15,15 @@ import { absoluteMonth, financialYearStart } from './financial-year.ts';
 
 export const STANDARD_MONTH_DAYS = 365 / 12;
 
+/** Date.UTC(year, month, day) for every year: Date.UTC itself reads years 0-99 as 1900-1999. */
+function utcTime(year: number, month: number, day: number): number {
+  const date = new Date(0);
+  date.setUTCFullYear(year, month, day);
+  return date.getTime();
+}
+
 function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return new Date(utcTime(year, month, 0)).getUTCDate();
 }
 
 /**
@@ -60,16 +67,16 @@ export function weeklyPriceByFinancialYear(
   changes: ReadonlyArray<{ from: string; weeklyPrice: number }>,
 ): Float64Array {
   const dayMs = 86_400_000;
-  const start = Date.UTC(clock.startYear, clock.startMonth - 1, Math.max(1, clock.startDay ?? 1));
+  const start = utcTime(clock.startYear, clock.startMonth - 1, Math.max(1, clock.startDay ?? 1));
   const firstFy = clock.startMonth >= 4 ? clock.startYear : clock.startYear - 1;
   const dated = changes.map((c) => {
     const [y, m, d] = c.from.split('-').map(Number);
-    return { from: Date.UTC(y, m - 1, d), price: c.weeklyPrice };
+    return { from: utcTime(y, m - 1, d), price: c.weeklyPrice };
   });
   const out = new Float64Array(financialYears);
   for (let f = 0; f < financialYears; f++) {
-    const from = f === 0 ? start : Date.UTC(firstFy + f, 3, 1);
-    const to = Date.UTC(firstFy + f + 1, 3, 1);
+    const from = f === 0 ? start : utcTime(firstFy + f, 3, 1);
+    const to = utcTime(firstFy + f + 1, 3, 1);
     let weighted = 0;
     let price = basePrice;
     let cursor = from;

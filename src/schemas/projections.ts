@@ -215,7 +215,10 @@ export const MAX_SEED = Number.MAX_SAFE_INTEGER;
 export const RunsField = Type.Integer({ minimum: 1, maximum: MAX_RUNS, default: DEFAULT_RUNS, description: `Monte Carlo runs (1 to ${MAX_RUNS})` });
 export const SeedField = Type.Integer({ minimum: 0, maximum: MAX_SEED, description: 'Reproduces a run exactly; one is chosen and returned when omitted' });
 export const DiscountRateField = Type.Number({ minimum: 0, maximum: 0.2, description: 'A single real discount rate for every year, instead of the model’s Green Book schedule' });
-export const StartMonthField = Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])$', description: 'Calendar month of month 0, YYYY-MM; defaults to the current month' });
+export const StartMonthField = Type.String({
+  pattern: '^(19|2[0-9])[0-9]{2}-(0[1-9]|1[0-2])$',
+  description: 'Calendar month of month 0, YYYY-MM, a year from 1900 to 2999; defaults to the current month',
+});
 
 export const RunProjectionBody = Type.Object(
   {

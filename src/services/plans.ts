@@ -142,21 +142,21 @@ export function resolvePlan(model: SimulationModel, input: PlanInput, context: P
     errors.push({ field: `${context.field}/currentPlacementWeeklyPrice`, reason: `"${model.stateIds[startState]}" is not a placement, so it has no weekly price` });
   }
   const changes = input.currentPlacementPriceChanges ?? [];
-  // Today's placement is charged until the first move, and at the latest until the young person
-  // reaches the placement's age limit (an age transition moves everyone out then) or the
-  // horizon: a change dated on or after that month is never charged. Refused, as on the
-  // records, since it is most likely a mistyped year, not an intended no-op.
-  const chargedMonths = startState >= 0 ? Math.min(context.months, model.maxAgeMonths[startState] - context.ageMonths) : context.months;
-  const firstUncharged = context.startMonthIndex === undefined ? null : `${monthLabel(context.startMonthIndex + chargedMonths)}-01`;
-  const unchargedWhy =
-    chargedMonths < context.months
-      ? `the month the young person turns ${model.maxAgeMonths[startState] / 12} and leaves ${model.stateIds[startState]} (the model's age limit)`
-      : `the first month after the projection (it ends at the model's horizon age of ${model.horizonAgeMonths / 12})`;
+  if (changes.length > 0 && current === null) {
+    errors.push({ field: `${context.field}/currentPlacementPriceChanges`, reason: 'changes the price of today’s placement, so needs currentPlacementWeeklyPrice (the price before the first change)' });
+  }
+  // Checked only where the start is a priced placement the young person's age allows (otherwise
+  // its own error says what is wrong).
+  const startPriced =
+    current !== null && startState >= 0 && model.isPlacement[startState] === 1 && context.ageMonths >= model.minAgeMonths[startState] && context.ageMonths < model.maxAgeMonths[startState];
+  const ended = startPriced && context.startMonthIndex !== undefined ? placementEnd(model, startState, moves, context) : null;
+  const endLabel = ended === null ? null : `${monthLabel(context.startMonthIndex as number + ended.months)}-01`;
   changes.forEach((change, k) => {
     const field = `${context.field}/currentPlacementPriceChanges/${k}`;
     if (k > 0 && change.from <= changes[k - 1].from) errors.push({ field: `${field}/from`, reason: 'must be after the previous change' });
-    else if (current !== null && firstUncharged !== null && change.from >= firstUncharged) {
-      errors.push({ field: `${field}/from`, reason: `must be before ${firstUncharged}, ${unchargedWhy}; a later price is never charged` });
+    // (A label past year 9999 is later than any date the schema takes.)
+    else if (ended !== null && endLabel !== null && endLabel.length === 10 && change.from >= endLabel) {
+      errors.push({ field: `${field}/from`, reason: `must be before ${endLabel}: ${ended.why}` });
     }
     wholePence(change.weeklyPrice, `${field}/weeklyPrice`);
   });
@@ -165,4 +165,35 @@ export function resolvePlan(model: SimulationModel, input: PlanInput, context: P
     plan: { startState, moves, interventions, statePrices, currentPlacementWeeklyPrice: current, ...(current !== null && changes.length > 0 ? { currentPlacementPriceChanges: changes } : {}) },
     errors: [],
   };
+}
+
+/**
+ * How many months from month 0 today's placement (the plan's start state, a placement the
+ * young person's age allows) can last, and why no longer: until the plan's first move that
+ * takes them out of it whatever has happened (the engine ends the actual price at any change of
+ * placement), the age limit of its state (an age transition moves everyone out then), or the
+ * horizon. A dated price change from that month on is for a placement that has ended: the
+ * caller's own changes (runProjection) are refused then, as the records refuse a change from
+ * the month the young person turns 26, since it is most likely a mistyped year. (Within a
+ * financial year the engine charges the year's day-weighted price, so such a change, were it
+ * taken, would still move the months before it in its year: one more reason to refuse it.)
+ */
+function placementEnd(model: SimulationModel, startState: number, moves: EnginePlan['moves'], context: PlanContext): { months: number; why: string } {
+  const state = model.stateIds[startState];
+  let planned = startState;
+  for (let k = 0; k < moves.length; k++) {
+    const move = moves[k];
+    // Applies to someone still in today's placement: a move "from the planned state" while the
+    // plan has them there, or one listing today's state among its fromStates.
+    const applies = move.fromStates === null ? planned === startState : move.fromStates.includes(startState);
+    if (applies && move.to !== startState && move.month < context.months) {
+      return { months: move.month, why: `the plan's moves/${k} takes the young person out of ${state} that month, so today's placement has ended` };
+    }
+    planned = move.to;
+  }
+  const ageLimit = model.maxAgeMonths[startState] - context.ageMonths;
+  if (ageLimit < context.months) {
+    return { months: ageLimit, why: `the young person turns ${model.maxAgeMonths[startState] / 12} that month and leaves ${state} (the model's age limit), so today's placement has ended` };
+  }
+  return { months: context.months, why: `the first month after the projection (it ends at the model's horizon age of ${model.horizonAgeMonths / 12})` };
 }

@@ -157,3 +157,15 @@ t.test('price bases: the deflator held before and after its years, factors, date
   // Starting in March 2026 (2025-26) to 2026-27: one change on 1 April 2026.
   t.same(deflateDatedPrice(700, [], '2026-03-20', 2026, factor), { weeklyPrice: 350, changes: [{ from: '2026-04-01', weeklyPrice: 175 }] });
 });
+
+t.test('dated prices in years 0-99 are those years, not 1900-1999 (Date.UTC reads them so)', async (t) => {
+  // From April 1920, £100 a week, changed to £200 from 1 January of year 50: that change was
+  // in force long before 1920, so every year is charged £200. Read as 1950 (the fault), the
+  // years to 1949-50 would have been charged £100.
+  const years = weeklyPriceByFinancialYear({ startYear: 1920, startMonth: 4 }, 3, 100, [{ from: '0050-01-01', weeklyPrice: 200 }]);
+  t.same([...years], [200, 200, 200]);
+  // And a year below 100 counts its own days: from January of year 0 (a leap year in the
+  // proleptic Gregorian calendar, divisible by 400) to March is 31 + 29 + 31 = 91 days in 3
+  // months; read as 1900 (not a leap year) it would be 90.
+  close(t, weeklyDayCountFactors({ startYear: 0, startMonth: 1 }, 1)[0], 91 / 91.25, 1e-15, 'January to March of year 0');
+});

@@ -110,7 +110,7 @@ t.test('a dated price change the projection never charges is refused naming its 
     t.equal(response.statusCode, 422, `from ${from}: 422`);
     t.match(response.headers['content-type'], /application\/problem\+json/);
     const error = response.json().errors?.find((e: { field: string }) => e.field === 'body/plans/1/currentPlacementPriceChanges/1/from');
-    t.match(error?.reason, /^must be before 2030-11-01, the month the young person turns 18 and leaves residential/, `from ${from}: names the field and the age limit`);
+    t.match(error?.reason, /^must be before 2030-11-01: the young person turns 18 that month and leaves residential \(the model's age limit\)/, `from ${from}: names the field and the age limit`);
   }
   const lastMonth = await as('finance', { method: 'POST', url: '/v1/projections', payload: priced('2030-10-01') });
   t.equal(lastMonth.statusCode, 200, lastMonth.body.slice(0, 300));
@@ -136,6 +136,40 @@ t.test('a dated price change the projection never charges is refused naming its 
   });
   const late = await as('finance', { method: 'POST', url: '/v1/projections', payload: inline('2035-03-01') });
   t.equal(late.statusCode, 422, 'March 2035: 422');
-  t.match(late.json().errors?.[0], { field: 'body/plans/0/currentPlacementPriceChanges/0/from', reason: /^must be before 2035-03-01, the first month after the projection/ });
+  t.match(late.json().errors?.[0], { field: 'body/plans/0/currentPlacementPriceChanges/0/from', reason: /^must be before 2035-03-01: the first month after the projection/ });
   t.equal((await as('finance', { method: 'POST', url: '/v1/projections', payload: inline('2035-02-01') })).statusCode, 200, 'February 2035: accepted');
+
+  // A plan's move out of today's placement ends it first: month 3 from November 2026 is February 2027.
+  const moved = priced('2027-02-01');
+  moved.plans[1] = { ...moved.plans[1], moves: [{ month: 3, to: 'inhouse_foster' }], currentPlacementPriceChanges: [{ from: '2027-01-31', weeklyPrice: 7000 }, { from: '2027-02-01', weeklyPrice: 9000 }] } as (typeof moved.plans)[1];
+  const afterMove = await as('finance', { method: 'POST', url: '/v1/projections', payload: moved });
+  t.equal(afterMove.statusCode, 422, 'a change from the month of the move: 422');
+  t.match(afterMove.json().errors, [{ field: 'body/plans/1/currentPlacementPriceChanges/1/from', reason: /^must be before 2027-02-01: the plan's moves\/0 takes the young person out of residential that month/ }]);
+  t.equal(afterMove.json().errors.length, 1, 'the change the day before is not refused');
+  // A move only from other states does not end today's placement.
+  const conditional = priced('2030-10-01');
+  conditional.plans[1] = { ...conditional.plans[1], moves: [{ month: 3, to: 'inhouse_foster', fromStates: ['ifa_foster'] }] } as (typeof conditional.plans)[1];
+  t.equal((await as('finance', { method: 'POST', url: '/v1/projections', payload: conditional })).statusCode, 200, 'a move from other states only: the placement may last to 18');
+});
+
+t.test('price changes need the price they change; a start that is not a priced placement gets its own error only', async (t) => {
+  const { as } = await buildTestApp(t);
+  const base = { model: 'england-default', ageMonths: 168, state: 'residential', startMonth: '2026-11', runs: 20, seed: 1 };
+  const unpriced = await as('finance', { method: 'POST', url: '/v1/projections', payload: { ...base, plans: [{ currentPlacementPriceChanges: [{ from: '2027-04-01', weeklyPrice: 7000 }] }] } });
+  t.equal(unpriced.statusCode, 422, 'changes without currentPlacementWeeklyPrice: 422');
+  t.match(unpriced.json().errors, [{ field: 'body/plans/0/currentPlacementPriceChanges', reason: /needs currentPlacementWeeklyPrice/ }]);
+  const community = await as('finance', {
+    method: 'POST',
+    url: '/v1/projections',
+    payload: { ...base, state: 'edge_of_care', plans: [{ currentPlacementWeeklyPrice: 5000, currentPlacementPriceChanges: [{ from: '2099-01-01', weeklyPrice: 6000 }] }] },
+  });
+  t.equal(community.statusCode, 422);
+  t.same(
+    community.json().errors.map((e: { field: string }) => e.field),
+    ['body/plans/0/currentPlacementWeeklyPrice'],
+    'edge of care has no weekly price: that error alone, no age limit of a placement it is not',
+  );
+  const early = await as('finance', { method: 'POST', url: '/v1/projections', payload: { ...base, startMonth: '0098-01' } });
+  t.equal(early.statusCode, 400, 'a start month before 1900: 400');
+  t.ok(early.json().errors?.some((e: { field: string }) => e.field === 'body/startMonth'), 'names body/startMonth');
 });

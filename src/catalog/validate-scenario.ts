@@ -50,7 +50,15 @@ function distributionErrors(d: DistributionSpec, field: string): ScenarioError[]
   }
 }
 
-export function validateScenario(input: unknown, model: CostModelSpec | undefined): { ok: true; scenario: ScenarioSpec } | { ok: false; errors: ScenarioError[] } {
+/**
+ * Checks a scenario against its schema and the model it names (undefined: the catalog has no
+ * such model, answered as the only error, with `unknownModel` set so that callers may word it
+ * their own way).
+ */
+export function validateScenario(
+  input: unknown,
+  model: CostModelSpec | undefined,
+): { ok: true; scenario: ScenarioSpec } | { ok: false; errors: ScenarioError[]; unknownModel?: true } {
   const schemaErrors = schemaErrorsOf(input);
   if (schemaErrors.length) return { ok: false, errors: schemaErrors };
   const scenario = input as ScenarioSpec;
@@ -58,7 +66,7 @@ export function validateScenario(input: unknown, model: CostModelSpec | undefine
   const push = (field: string, reason: string) => errors.push({ field, reason });
   if (!model) {
     push('/model/id', `unknown model ${scenario.model.id}${scenario.model.version ? ` ${scenario.model.version}` : ''}`);
-    return { ok: false, errors };
+    return { ok: false, errors, unknownModel: true };
   }
   const stateIds = model.states.map((s) => s.id);
   const state = (id: string, field: string) => {

@@ -22,6 +22,7 @@ import { CancelledError } from '../simulation/pool.ts';
 import type { Role } from './access-control.ts';
 import { protectCalibration, protectedSummary } from './calibration-disclosure.ts';
 import { seesIndividuals } from './disclosure-view.ts';
+import { unknownModel } from './care-plans.ts';
 import { BadRequestError, ConflictError, DomainError, type FieldError, NotFoundError, UnprocessableError } from './errors.ts';
 import type { JobRunner } from './jobs.ts';
 import type { Offload } from './offload.ts';
@@ -221,12 +222,7 @@ function underMapping(error: unknown): never {
 
 function resolvePrior(catalog: ModelCatalog, fields: CalibrationFields): CatalogEntry {
   const entry = catalog.get(fields.priorModel, fields.priorModelVersion);
-  if (!entry) {
-    const known = catalog.list().map((e) => `${e.id} ${e.version}`).join(', ');
-    throw new UnprocessableError(`unknown prior model ${fields.priorModel}${fields.priorModelVersion ? ` ${fields.priorModelVersion}` : ''}`, [
-      { field: fields.priorModelVersion ? 'body/priorModelVersion' : 'body/priorModel', reason: `no such model; known: ${known}` },
-    ]);
-  }
+  if (!entry) throw unknownModel(catalog, fields.priorModel, fields.priorModelVersion, 'body/priorModel');
   return entry;
 }
 

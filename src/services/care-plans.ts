@@ -103,17 +103,23 @@ export interface ModelChoice {
 }
 
 /**
- * The 422 for a model the catalog does not hold: naming `field` (the model's id), or
- * `versionField` (by default `${field}Version`) when the model is known and only its version is
- * not, with the catalog's models and versions in the reason.
+ * The 422 for a model the catalog does not hold: naming `field` (the model's id) with the
+ * catalogued ids in the reason, or `versionField` (by default `${field}Version`) with the
+ * model's catalogued versions when the model is known and only its version is not. Problem
+ * answers never quote the caller's input back; the catalogued names are ours to list (at most
+ * 20: a busy catalog has a version per calibration; listModels has them all).
  */
 export function unknownModel(catalog: ModelCatalog, id: string, version: string | undefined, field: string, versionField = `${field}Version`): UnprocessableError {
-  const known = catalog.list().map((e) => `${e.id} ${e.version}`).join(', ');
-  if (version !== undefined && catalog.get(id) !== undefined) {
-    // Problem answers never quote the caller's input back; the catalogued names are ours to list.
-    return new UnprocessableError('No catalogued model has that version', [{ field: versionField, reason: `no such version of this model; known: ${known}` }]);
+  const entries = catalog.list();
+  const versions = entries.filter((e) => e.id === id).map((e) => e.version);
+  if (version !== undefined && versions.length > 0) {
+    return new UnprocessableError('No catalogued model has that version', [{ field: versionField, reason: `no such version of this model; known: ${listed(versions)}` }]);
   }
-  return new UnprocessableError('No catalogued model has that id', [{ field, reason: `no such model; known: ${known}` }]);
+  return new UnprocessableError('No catalogued model has that id', [{ field, reason: `no such model; known: ${listed([...new Set(entries.map((e) => e.id))])}` }]);
+}
+
+function listed(names: string[]): string {
+  return names.length <= 20 ? names.join(', ') : `${names.slice(0, 20).join(', ')} and ${names.length - 20} more (listModels)`;
 }
 
 /** A catalogued model compiled for the engine; 422 naming `field` when there is no such model. */

@@ -177,7 +177,7 @@ export function checkScenarioBody(catalog: ModelCatalog, input: unknown): Scenar
   const model = modelNamedBy(input, (id, version) => catalog.get(id, version)?.model.spec);
   const checked = validateScenario(input, model);
   if (!checked.ok) {
-    if (model === undefined && checked.errors.length === 1 && checked.errors[0].field === '/model/id') {
+    if (checked.unknownModel) {
       // The same answer as the projection routes give: the caller's id is not quoted back.
       const named = (input as ScenarioSpec).model;
       throw unknownModel(catalog, named.id, named.version, 'body/model/id', 'body/model/version');

@@ -77,6 +77,11 @@ t.test('options that do not fit: 400, 409 or 422 before anything is queued', asy
   await fields({ mapping: JSON.stringify({ placements: { ZZ: { state: 'residential' } } }) }, 400, 'body/mapping/placements/ZZ');
   await fields({ mapping: JSON.stringify({ placements: { R1: { state: 'moon_base' } } }) }, 422, 'body/mapping/placements/R1/state');
   await fields({ priorModel: 'no-such-model' }, 422, 'body/priorModel');
+  await fields({ priorModel: 'england-default', priorModelVersion: '9.9.9' }, 422, 'body/priorModelVersion');
+  // As on the projection and scenario routes, the caller's model is not quoted back.
+  for (const values of [{ priorModel: 'no-such-model' }, { priorModel: 'england-default', priorModelVersion: '9.9.9' }]) {
+    t.notMatch((await post(test, files, values)).body, /no-such-model|9\.9\.9/, `${JSON.stringify(values)}: not quoted back`);
+  }
   await fields({ modelId: 'england-default' }, 409, 'body/modelId');
 
   const twice = await test.as('commissioning', {

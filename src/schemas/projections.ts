@@ -69,7 +69,7 @@ export const PlanInputSchema = Type.Object(
           },
           { additionalProperties: false },
         ),
-        { maxItems: 50, description: 'Dated changes to today’s placement price (history and scheduled uplifts), in date order, each before the month the placement’s age limit or the horizon is reached (a later one is never charged: 422); each financial year is charged the day-weighted price' },
+        { maxItems: 50, description: 'Dated changes to today’s placement price (history and scheduled uplifts), in date order, each before the month the placement ends (the plan’s first move out of it, its age limit or the horizon; a later one: 422); needs currentPlacementWeeklyPrice; each financial year is charged the day-weighted price' },
       ),
     ),
   },

@@ -32,9 +32,9 @@ export interface PlanContext {
   /** JSON pointer prefix for error fields, e.g. "body/plans/1". */
   field: string;
   /**
-   * Month 0 as year × 12 + month − 1, where the plan's currentPlacementPriceChanges are the caller's own
-   * (runProjection): each must then be dated before the first month the placement's price is
-   * never charged. Absent where the changes come from the record, checked there.
+   * Month 0 as year × 12 + month − 1, where the plan's currentPlacementPriceChanges are the
+   * caller's own (runProjection): each must then be dated before the month today's placement
+   * ends (placementEnd). Absent where the changes come from the record, checked there.
    */
   startMonthIndex?: number | undefined;
 }
@@ -154,8 +154,7 @@ export function resolvePlan(model: SimulationModel, input: PlanInput, context: P
   changes.forEach((change, k) => {
     const field = `${context.field}/currentPlacementPriceChanges/${k}`;
     if (k > 0 && change.from <= changes[k - 1].from) errors.push({ field: `${field}/from`, reason: 'must be after the previous change' });
-    // (A label past year 9999 is later than any date the schema takes.)
-    else if (ended !== null && endLabel !== null && endLabel.length === 10 && change.from >= endLabel) {
+    else if (ended !== null && endLabel !== null && change.from >= endLabel) {
       errors.push({ field: `${field}/from`, reason: `must be before ${endLabel}: ${ended.why}` });
     }
     wholePence(change.weeklyPrice, `${field}/weeklyPrice`);

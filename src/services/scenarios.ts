@@ -174,8 +174,7 @@ export async function scenariosNamingTeam(db: Kysely<Database>, files: Pick<Scen
 
 /** Checks a scenario body against its schema and the model it names; errors point into `body`. */
 export function checkScenarioBody(catalog: ModelCatalog, input: unknown): ScenarioSpec {
-  const model = modelNamedBy(input, (id, version) => catalog.get(id, version)?.model.spec);
-  const checked = validateScenario(input, model);
+  const checked = validateScenario(input, modelNamedBy(input, (id, version) => catalog.get(id, version)?.model.spec));
   if (!checked.ok) {
     if (checked.unknownModel) {
       // The same answer as the projection routes give: the caller's id is not quoted back.

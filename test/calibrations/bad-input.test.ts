@@ -79,7 +79,7 @@ t.test('options that do not fit: 400, 409 or 422 before anything is queued', asy
   await fields({ priorModel: 'no-such-model' }, 422, 'body/priorModel');
   await fields({ priorModel: 'england-default', priorModelVersion: '9.9.9' }, 422, 'body/priorModelVersion');
   // As on the projection and scenario routes, the caller's model is not quoted back.
-  for (const values of [{ priorModel: 'no-such-model' }, { priorModel: 'england-default', priorModelVersion: '9.9.9' }]) {
+  for (const values of [{ priorModel: 'no-such-model' }, { priorModel: 'england-default', priorModelVersion: '9.9.9' }] as Array<Record<string, string>>) {
     t.notMatch((await post(test, files, values)).body, /no-such-model|9\.9\.9/, `${JSON.stringify(values)}: not quoted back`);
   }
   await fields({ modelId: 'england-default' }, 409, 'body/modelId');

@@ -272,7 +272,7 @@ export function withoutControlCharacters<T>(value: T): T {
 export async function startCalibration(services: CalibrationServices, actor: Actor, upload: CalibrationUpload): Promise<{ job: JobRow; summary: ImportSummary }> {
   const { catalog } = services;
   const fields = parseCalibrationFields(upload.fields);
-  if (upload.files.length === 0) throw new BadRequestError('No files: upload the SSDA903 CSV files (YEAR-episodes.csv and the rest), or one zip of them, as multipart/form-data file parts');
+  if (upload.files.length === 0) throw new BadRequestError('No files: upload the SSDA903 CSV files (YEAR-episodes.csv and the rest), or one zip of them, as multipart/form-data file parts', [{ field: 'body/files', reason: 'no file part: at least one SSDA903 file (CSV, XLSX or zip) is required' }]);
   const prior = resolvePrior(catalog, fields);
   let mapping: Ssda903Mapping = DEFAULT_MAPPING;
   try {
@@ -302,6 +302,11 @@ export async function startCalibration(services: CalibrationServices, actor: Act
           error.message,
           error.errors.map((e) => (e.field === 'localAuthority' ? { ...e, field: 'body/localAuthority' } : e)),
         );
+      }
+      // A fault the import finds in the files themselves (an unreadable zip, no episodes file, a
+      // year missing) names no field of its own: over HTTP it is the form's file parts.
+      if (error instanceof DomainError && error.status < 500 && (error.errors ?? []).length === 0) {
+        throw new DomainError(error.status, error.title, error.message, [{ field: 'body/files', reason: error.message }]);
       }
       throw error;
     });

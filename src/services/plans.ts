@@ -149,11 +149,16 @@ export function resolvePlan(model: SimulationModel, input: PlanInput, context: P
   // its own error says what is wrong).
   const startPriced =
     current !== null && startState >= 0 && model.isPlacement[startState] === 1 && context.ageMonths >= model.minAgeMonths[startState] && context.ageMonths < model.maxAgeMonths[startState];
-  const ended = startPriced && context.startMonthIndex !== undefined ? placementEnd(model, startState, moves, context) : null;
+  // And only on moves that are themselves valid: an end worked out from a refused move would be a second, misleading error.
+  const movesValid = !errors.some((e) => e.field.startsWith(`${context.field}/moves/`));
+  const ended = startPriced && movesValid && context.startMonthIndex !== undefined ? placementEnd(model, startState, moves, context) : null;
   const endLabel = ended === null ? null : `${monthLabel(context.startMonthIndex as number + ended.months)}-01`;
   changes.forEach((change, k) => {
     const field = `${context.field}/currentPlacementPriceChanges/${k}`;
     if (k > 0 && change.from <= changes[k - 1].from) errors.push({ field: `${field}/from`, reason: 'must be after the previous change' });
+    // The mirror of a date after the placement: a year like 0027 for 2027 would charge the new
+    // price from month 0. Start months are 1900 or later, and so are changes.
+    else if (context.startMonthIndex !== undefined && change.from < '1900-01-01') errors.push({ field: `${field}/from`, reason: 'must be 1900-01-01 or later' });
     else if (ended !== null && endLabel !== null && change.from >= endLabel) {
       errors.push({ field: `${field}/from`, reason: `must be before ${endLabel}: ${ended.why}` });
     }
@@ -179,18 +184,19 @@ export function resolvePlan(model: SimulationModel, input: PlanInput, context: P
  */
 function placementEnd(model: SimulationModel, startState: number, moves: EnginePlan['moves'], context: PlanContext): { months: number; why: string } {
   const state = model.stateIds[startState];
+  const ageLimit = model.maxAgeMonths[startState] - context.ageMonths;
   let planned = startState;
   for (let k = 0; k < moves.length; k++) {
     const move = moves[k];
     // Applies to someone still in today's placement: a move "from the planned state" while the
-    // plan has them there, or one listing today's state among its fromStates.
+    // plan has them there, or one listing today's state among its fromStates. (Only before the
+    // age limit: nobody is still there after it.)
     const applies = move.fromStates === null ? planned === startState : move.fromStates.includes(startState);
-    if (applies && move.to !== startState && move.month < context.months) {
+    if (applies && move.to !== startState && move.month < context.months && move.month < ageLimit) {
       return { months: move.month, why: `the plan's moves/${k} takes the young person out of ${state} that month, so today's placement has ended` };
     }
     planned = move.to;
   }
-  const ageLimit = model.maxAgeMonths[startState] - context.ageMonths;
   if (ageLimit < context.months) {
     return { months: ageLimit, why: `the young person turns ${model.maxAgeMonths[startState] / 12} that month and leaves ${state} (the model's age limit), so today's placement has ended` };
   }

@@ -47,9 +47,18 @@ t.test('files the import cannot read: 400 naming file and column', async (t) => 
 
   problem(t, await post(test, [{ name: 'episodes-latest.csv', content: `${EPISODES_HEADER}\r\n` }]), 400, 'a file name without its year');
   problem(t, await post(test, [{ name: '2025-episodes.csv', content: `${EPISODES_HEADER}\r\n"1,01/05/2024\r\n` }]), 400, 'an unclosed quote');
-  problem(t, await post(test, [{ name: 'returns.zip', content: 'PK\u0003\u0004 this is not a zip' }]), 400, 'a broken zip');
-  problem(t, await post(test, [{ name: 'nested.zip', content: zipOf([{ name: 'inner.zip', content: zipOf(northvaleFiles([2025])) }]) }]), 400, 'a zip in a zip');
-  problem(t, await post(test, [{ name: '2025-header.csv', content: 'CHILD,DOB\r\n1,01/01/2010\r\n' }]), 400, 'no episodes file');
+  // Faults of the files as a whole name the form's file parts (they have no column of their own).
+  const whole: Array<[string, FormFile[]]> = [
+    ['a broken zip', [{ name: 'returns.zip', content: 'PK\u0003\u0004 this is not a zip' }]],
+    ['a zip in a zip', [{ name: 'nested.zip', content: zipOf([{ name: 'inner.zip', content: zipOf(northvaleFiles([2025])) }]) }]],
+    ['no episodes file', [{ name: '2025-header.csv', content: 'CHILD,DOB\r\n1,01/01/2010\r\n' }]],
+    ['no file part at all', []],
+  ];
+  for (const [label, files] of whole) {
+    const response = await post(test, files, { priorWeight: '10' });
+    problem(t, response, 400, label);
+    t.match(response.json().errors, [{ field: 'body/files', reason: /./ }], `${label}: names body/files`);
+  }
   await nothingStored(t, test, 'unreadable files');
 });
 

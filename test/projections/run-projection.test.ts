@@ -169,6 +169,34 @@ t.test('price changes need the price they change; a start that is not a priced p
     ['body/plans/0/currentPlacementWeeklyPrice'],
     'edge of care has no weekly price: that error alone, no age limit of a placement it is not',
   );
+  // A move planned after the age limit does not make the placement outlast it: in-house foster
+  // care at 10 from January 2026 ends at 18, month 96, January 2034.
+  const lateMove = (from: string) => ({
+    ...base,
+    ageMonths: 120,
+    state: 'inhouse_foster',
+    startMonth: '2026-01',
+    plans: [{ moves: [{ month: 100, to: 'supported_lodgings' }], currentPlacementWeeklyPrice: 1000, currentPlacementPriceChanges: [{ from, weeklyPrice: 1100 }] }],
+  });
+  const pastEighteen = await as('finance', { method: 'POST', url: '/v1/projections', payload: lateMove('2034-01-01') });
+  t.equal(pastEighteen.statusCode, 422, 'a change at 18 with a move planned later: 422');
+  t.match(pastEighteen.json().errors, [{ field: 'body/plans/0/currentPlacementPriceChanges/0/from', reason: /^must be before 2034-01-01: the young person turns 18/ }]);
+  t.equal((await as('finance', { method: 'POST', url: '/v1/projections', payload: lateMove('2033-12-31') })).statusCode, 200, 'the day before: taken');
+  // A refused move gives its own error, not a second one worked out from it.
+  const badMove = await as('finance', {
+    method: 'POST',
+    url: '/v1/projections',
+    payload: { ...base, plans: [{ moves: [{ month: 0, to: 'inhouse_foster' }], currentPlacementWeeklyPrice: 5000, currentPlacementPriceChanges: [{ from: '2027-04-01', weeklyPrice: 6000 }] }] },
+  });
+  t.same(
+    badMove.json().errors.map((e: { field: string }) => e.field),
+    ['body/plans/0/moves/0/month'],
+    'a move at month 0: its own error alone',
+  );
+  // The mirror of a mistyped late year: 0027 for 2027 would charge the new price from month 0.
+  const earlyYear = await as('finance', { method: 'POST', url: '/v1/projections', payload: { ...base, plans: [{ currentPlacementWeeklyPrice: 5000, currentPlacementPriceChanges: [{ from: '0027-04-01', weeklyPrice: 6000 }] }] } });
+  t.equal(earlyYear.statusCode, 422);
+  t.match(earlyYear.json().errors, [{ field: 'body/plans/0/currentPlacementPriceChanges/0/from', reason: 'must be 1900-01-01 or later' }]);
   const early = await as('finance', { method: 'POST', url: '/v1/projections', payload: { ...base, startMonth: '0098-01' } });
   t.equal(early.statusCode, 400, 'a start month before 1900: 400');
   t.ok(early.json().errors?.some((e: { field: string }) => e.field === 'body/startMonth'), 'names body/startMonth');

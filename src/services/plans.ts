@@ -145,22 +145,22 @@ export function resolvePlan(model: SimulationModel, input: PlanInput, context: P
   if (changes.length > 0 && current === null) {
     errors.push({ field: `${context.field}/currentPlacementPriceChanges`, reason: 'changes the price of today’s placement, so needs currentPlacementWeeklyPrice (the price before the first change)' });
   }
-  // Checked only where the start is a priced placement the young person's age allows (otherwise
-  // its own error says what is wrong).
-  const startPriced =
-    current !== null && startState >= 0 && model.isPlacement[startState] === 1 && context.ageMonths >= model.minAgeMonths[startState] && context.ageMonths < model.maxAgeMonths[startState];
-  // And only on moves that are themselves valid: an end worked out from a refused move would be a second, misleading error.
-  const movesValid = !errors.some((e) => e.field.startsWith(`${context.field}/moves/`));
-  const ended = startPriced && movesValid && context.startMonthIndex !== undefined ? placementEnd(model, startState, moves, context) : null;
-  const endLabel = ended === null ? null : `${monthLabel(context.startMonthIndex as number + ended.months)}-01`;
+  // Checked only where the start is a priced placement and it and the moves passed their own
+  // checks (an end worked out from a refused start or move would be a second, misleading error).
+  const refused = (prefix: string) => errors.some((e) => e.field.startsWith(prefix));
+  const ended =
+    context.startMonthIndex !== undefined && current !== null && startState >= 0 && model.isPlacement[startState] === 1 && !refused(`${context.field}/startState`) && !refused(`${context.field}/moves/`)
+      ? placementEnd(model, startState, moves, context)
+      : null;
+  const endLabel = ended === null ? null : `${monthLabel((context.startMonthIndex as number) + ended.months)}-01`;
   changes.forEach((change, k) => {
     const field = `${context.field}/currentPlacementPriceChanges/${k}`;
     if (k > 0 && change.from <= changes[k - 1].from) errors.push({ field: `${field}/from`, reason: 'must be after the previous change' });
     // The mirror of a date after the placement: a year like 0027 for 2027 would charge the new
     // price from month 0. Start months are 1900 or later, and so are changes.
     else if (context.startMonthIndex !== undefined && change.from < '1900-01-01') errors.push({ field: `${field}/from`, reason: 'must be 1900-01-01 or later' });
-    else if (ended !== null && endLabel !== null && change.from >= endLabel) {
-      errors.push({ field: `${field}/from`, reason: `must be before ${endLabel}: ${ended.why}` });
+    else if (endLabel !== null && change.from >= endLabel) {
+      errors.push({ field: `${field}/from`, reason: `must be before ${endLabel}: ${(ended as { why: string }).why}` });
     }
     wholePence(change.weeklyPrice, `${field}/weeklyPrice`);
   });

@@ -11,6 +11,7 @@ import { type FieldError, UnprocessableError } from '../../services/errors.ts';
 import { resolvePlan } from '../../services/plans.ts';
 import { unknownModel } from '../../services/care-plans.ts';
 import { parseStartMonth, projectPlans } from '../../services/projections.ts';
+import { monthIndex } from '../../services/young-people.ts';
 
 /** Work one synchronous call may ask for: runs × plans × months. */
 export const MAX_PERSON_MONTHS = 60_000_000;
@@ -65,7 +66,7 @@ export default async function projectionRoutes(instance: FastifyInstance) {
       const { year, month } = parseStartMonth(body.startMonth);
       const inputs = body.plans ?? [{ name: 'As now' }];
       const plans = inputs.map((input, k) => {
-        const resolved = resolvePlan(model, input, { ageMonths: body.ageMonths, months, currentState: body.state, field: `body/plans/${k}`, startMonthIndex: year * 12 + month - 1 });
+        const resolved = resolvePlan(model, input, { ageMonths: body.ageMonths, months, currentState: body.state, field: `body/plans/${k}`, startMonthIndex: monthIndex(year, month) });
         errors.push(...resolved.errors);
         return { name: input.name ?? (k === 0 ? 'As now' : `Plan ${k + 1}`), plan: resolved.plan };
       });

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import t from 'tap';
-import { quantileSorted, summarize } from '../../src/simulation/summary.ts';
+import { MomentAccumulator, quantileSorted, summarize } from '../../src/simulation/summary.ts';
 
 t.test('percentiles against R (type 7) on 1..10 and a skewed sample', async (t) => {
   // R: quantile(1:10, c(.05,.1,.5,.9,.95)) = 1.45 1.90 5.50 9.10 9.55; sd(1:10) = 3.02765.
@@ -64,4 +64,79 @@ t.test('a long series spanning a range too narrow for buckets is still summarise
   const s = summarize(values);
   t.equal(s.p50, 0, 'two thirds are 0: the median is 0');
   t.equal(s.p95, 5e-324, 'the top third is the least positive double');
+});
+
+t.test('MomentAccumulator: the mean and M2 of a two-pass computation, however the runs are chunked', async (t) => {
+  // Cells like a projection's detail: mostly zero with occasional large costs, constant, or a
+  // large level with small spread (where a naive Σx² − (Σx)²/n loses every digit). The
+  // reference is the textbook two-pass: mean = Σx/n, then M2 = Σ(x − mean)², both in doubles
+  // (accurate to a few ulps of the spread here). Tolerance: 1e-9 of each cell's scale for the
+  // mean (max(|mean|, √(M2/n))), 1e-7 of M2 plus 1e-20 of n·mean² for M2.
+  const cell = fc.oneof(
+    fc.constant('sparse' as const),
+    fc.constant('constant' as const),
+    fc.constant('level' as const),
+    fc.constant('wide' as const),
+  );
+  fc.assert(
+    fc.property(
+      fc.array(cell, { minLength: 1, maxLength: 6 }),
+      fc.integer({ min: 1, max: 120 }),
+      fc.array(fc.integer({ min: 1, max: 119 }), { maxLength: 4 }),
+      fc.integer({ min: 1, max: 2 ** 31 - 1 }),
+      (kinds, runs, cuts, seed) => {
+        let state = seed;
+        const uniform = () => {
+          state = (Math.imul(state, 48271) >>> 0) % 2147483647;
+          return state / 2147483647;
+        };
+        const size = kinds.length;
+        const rows = Array.from({ length: runs }, () =>
+          kinds.map((kind) => {
+            if (kind === 'sparse') return uniform() < 0.1 ? Math.round(uniform() * 5e8) : 0;
+            if (kind === 'constant') return 123_456_789.25;
+            if (kind === 'level') return 4e10 + uniform() * 100;
+            return (uniform() - 0.3) * 1e7;
+          }),
+        );
+        // Chunks at the cut points, each accumulated alone and merged in order (the fold's way).
+        const bounds = [...new Set([0, ...cuts.filter((c) => c < runs), runs])].sort((a, b) => a - b);
+        const whole = new MomentAccumulator(size);
+        const packed = new Float64Array(MomentAccumulator.packedSize(size));
+        const buffer = new Float64Array(size + 2);
+        for (let k = 0; k + 1 < bounds.length; k++) {
+          const chunk = new MomentAccumulator(size);
+          for (let r = bounds[k]; r < bounds[k + 1]; r++) {
+            buffer.set(rows[r], 2);
+            chunk.add(buffer, 2);
+          }
+          chunk.packInto(packed, 0);
+          whole.merge(packed, 0);
+        }
+        // And one more run added after the merges (an accumulator may be added to after a merge).
+        const extra = kinds.map((kind) => (kind === 'constant' ? 123_456_789.25 : kind === 'level' ? 4e10 + 50 : 7));
+        buffer.set(extra, 2);
+        whole.add(buffer, 2);
+        const all = [...rows, extra];
+        const n = all.length;
+        if (whole.runs !== n) return false;
+        for (let i = 0; i < size; i++) {
+          let sum = 0;
+          for (const row of all) sum += row[i];
+          const mean = sum / n;
+          let m2 = 0;
+          for (const row of all) m2 += (row[i] - mean) ** 2;
+          const scale = Math.max(Math.abs(mean), Math.sqrt(m2 / n));
+          if (Math.abs(whole.meanAt(i) - mean) > 1e-9 * scale) return false;
+          const se = n > 1 ? Math.sqrt(m2 / (n - 1) / n) : 0;
+          const seTolerance = n > 1 ? Math.sqrt((1e-7 * m2 + 1e-20 * n * mean * mean) / (n - 1) / n) : 0;
+          if (Math.abs(whole.seAt(i) - se) > seTolerance + 1e-12 * se) return false;
+          if (kinds[i] === 'constant' && (whole.meanAt(i) !== 123_456_789.25 || whole.seAt(i) !== 0)) return false;
+        }
+        return true;
+      },
+    ),
+    { numRuns: 300, seed: 3122026 },
+  );
+  t.pass('300 random sets of cells and chunkings');
 });

@@ -150,7 +150,15 @@ export const Scenario = Type.Object(
     version: Type.String({ pattern: '^\\d+\\.\\d+\\.\\d+$' }),
     name: Type.String({ minLength: 1, maxLength: 200 }),
     description: Type.Optional(Type.String({ maxLength: 5000 })),
-    model: Type.Object({ id: Type.String({ maxLength: 64 }), version: Type.Optional(Type.String({ maxLength: 32 })) }, { additionalProperties: false }),
+    // Shaped as the catalog's own ids and versions (CostModel), so an empty or malformed id is a
+    // schema error naming body/model/id rather than "no such model".
+    model: Type.Object(
+      {
+        id: Type.String({ pattern: '^[a-z0-9][a-z0-9-]*$', maxLength: 64, description: 'A cost model id in the catalog, e.g. england-default' }),
+        version: Type.Optional(Type.String({ pattern: '^\\d+\\.\\d+\\.\\d+$', maxLength: 32, description: 'One of its versions; the newest when left out' })),
+      },
+      { additionalProperties: false },
+    ),
     cohort: CohortFilter,
     entrants: Type.Optional(Type.Array(EntrantBand, { maxItems: 10 })),
     firstYear: FinancialYear,

@@ -89,6 +89,10 @@ const cases: Array<{ name: string; scenario: Record<string, unknown>; field: str
   // An unknown model is not quoted back (as on the projection routes): the catalogued ones are listed.
   { name: 'an unknown model', scenario: smallScenario({ model: { id: 'atlantis' } }), field: 'body/model/id', reason: /^no such model; known: england-default(,|$)/ },
   { name: 'a model id that is not text', scenario: smallScenario({ model: { id: 12345 } }), field: 'body/model/id', reason: /string/ },
+  // An empty or malformed id is a schema error on the field, not a catalog lookup.
+  { name: 'an empty model id', scenario: smallScenario({ model: { id: '' } }), field: 'body/model/id', reason: /^must be lower-case letters, digits and "-"/ },
+  { name: 'a model id with spaces and capitals', scenario: smallScenario({ model: { id: 'Bad Id' } }), field: 'body/model/id', reason: /^must be lower-case letters, digits and "-"/ },
+  { name: 'a model version that is not x.y.z', scenario: smallScenario({ model: { id: 'england-default', version: 'latest' } }), field: 'body/model/version', reason: /^must be a version of three numbers/ },
   {
     name: 'a known model at an unknown version',
     scenario: smallScenario({ model: { id: 'england-default', version: '9.9.9' } }),

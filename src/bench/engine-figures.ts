@@ -89,23 +89,23 @@ export function frozenKernelYardstick(): () => number {
   const some = people.slice(0, 500);
   let seed = 1;
   return () => {
-    let work = 0;
-    let cpuMs = 0;
-    while (cpuMs < 100) {
-      const rep = onThisThread(() => simulateCohortRunsBaseline([{ model, slot }], request, some, seed++, 0, 2).personMonths);
-      work += rep.work;
-      cpuMs += rep.cpuMs;
-    }
-    return (work / cpuMs) * 1000;
+    const rep = onThisThread(() => simulateCohortRunsBaseline([{ model, slot }], request, some, seed++, 0, 2).personMonths, 100);
+    return (rep.work / rep.cpuMs) * 1000;
   };
 }
 
 /**
- * A pool of worker threads running the service's cohort task. A repetition gives each thread six
- * tasks of 20 runs; its CPU time is the mean over threads of each thread's CPU clock from the
+ * A pool of worker threads running the service's cohort task. A repetition gives each thread
+ * TASKS_PER_THREAD tasks of 20 runs; its CPU time is the mean over threads of each thread's CPU clock from the
  * start of its first task to the end of its last (so passing results back is counted), and its
  * rate is therefore what the threads would do each with a core of its own.
  */
+/**
+ * Tasks of COHORT_RUNS runs per thread in one repetition: about 12 × 30 ms, so the thread CPU
+ * clock's 4 ms step (see MIN_REPETITION_CPU_MS) is about 1% of a thread's span.
+ */
+const TASKS_PER_THREAD = 12;
+
 class CohortThreads {
   readonly threads: number;
   private readonly piscina: Piscina;
@@ -123,7 +123,7 @@ class CohortThreads {
     const seed = this.seed++;
     const t0 = performance.now();
     const results: TimedCohortChunk[] = await Promise.all(
-      Array.from({ length: this.threads * 6 }, (_, k) => this.piscina.run({ ...this.task, seed, runStart: k * COHORT_RUNS, runEnd: (k + 1) * COHORT_RUNS })),
+      Array.from({ length: this.threads * TASKS_PER_THREAD }, (_, k) => this.piscina.run({ ...this.task, seed, runStart: k * COHORT_RUNS, runEnd: (k + 1) * COHORT_RUNS })),
     );
     const wallMs = performance.now() - t0;
     const spans = new Map<number, { start: number; end: number }>();

@@ -161,7 +161,8 @@ export async function threadedThroughput(threads: number): Promise<Record<string
 
 /**
  * Throughput on two worker threads over throughput on one, both CPU-time rates: the two pools
- * are warmed up, then timed in alternation so both see the same load on the machine.
+ * are warmed up, then timed in alternation so both see the same load on the machine; the value
+ * is the median of the paired ratios (the ratio of the two medians printed beside it).
  */
 export async function scalingTwoThreads(): Promise<Record<string, unknown>> {
   const one = new CohortThreads(1);
@@ -178,8 +179,13 @@ export async function scalingTwoThreads(): Promise<Record<string, unknown>> {
     const wallRate = (list: Repetition[]) => spread(list.map((r) => (r.work / r.wallMs) * 1000));
     const one1 = cpuRate(reps.one);
     const two2 = cpuRate(reps.two);
+    // Paired: each two-thread repetition over the one-thread repetition timed just before it,
+    // so a host that slows part-way through moves both sides of a ratio, not one median.
+    const paired = spread(reps.two.map((r, k) => r.work / r.cpuMs / (reps.one[k].work / reps.one[k].cpuMs)));
     return {
-      value: two2.median / one1.median,
+      value: paired.median,
+      paired,
+      median_of_medians: two2.median / one1.median,
       one_thread: { cpu_rate: one1, wall_rate: wallRate(reps.one) },
       two_threads: { cpu_rate: two2, wall_rate: wallRate(reps.two) },
       wall_clock_ratio: wallRate(reps.two).median / wallRate(reps.one).median,
@@ -221,14 +227,16 @@ export async function projectionPerRun(): Promise<Record<string, unknown>> {
     b.push(baseline());
   }
   const microsPerRun = (list: Repetition[]) => spread(list.map((r) => (r.cpuMs * 1000) / r.work));
+  const wallMicrosPerRun = (list: Repetition[]) => spread(list.map((r) => (r.wallMs * 1000) / r.work));
   const now = microsPerRun(a);
   const before = microsPerRun(b);
   return {
     value: now.median,
     cpu_us_per_run: now,
-    wall_us_per_run: spread(a.map((r) => (r.wallMs * 1000) / r.work)),
-    baseline: { cpu_us_per_run: before },
-    speedup_vs_baseline: before.median / now.median,
+    wall_us_per_run: wallMicrosPerRun(a),
+    baseline: { cpu_us_per_run: before, wall_us_per_run: wallMicrosPerRun(b) },
+    // Paired as engine_throughput_single_core: each repetition against the frozen one beside it.
+    speedup_vs_baseline: { median_of_medians: before.median / now.median, paired: spread(a.map((r, k) => (b[k].cpuMs / b[k].work) / (r.cpuMs / r.work))) },
     reps: a.length,
     warmup: { current: warmCurrent.warmupReps, baseline: warmBaseline.warmupReps, stable: warmCurrent.stable && warmBaseline.stable },
   };
@@ -254,7 +262,7 @@ export async function projectionThroughPool(threads: number): Promise<Record<str
       },
       { minReps: 9, minCpuSeconds: 0, tolerance: 0.1 },
     );
-    return { value: result.wallMs.median, wall_ms: result.wallMs, process_cpu_ms: result.cpuMs, threads, reps: result.reps, warmup: result.warmupReps, stable: result.stable };
+    return { value: result.wallMs.median, wall_ms: result.wallMs, process_cpu_ms: result.cpuMs, threads, reps: result.reps, warmup: { reps: result.warmupReps, stable: result.stable } };
   } finally {
     await pool.close();
   }

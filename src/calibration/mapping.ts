@@ -2,6 +2,7 @@ import { Type } from 'typebox';
 import { Compile } from 'typebox/compile';
 import type { CostModelSpec } from '../catalog/model-schema.ts';
 import { BadRequestError, type FieldError, UnprocessableError } from '../services/errors.ts';
+import { plainReason } from '../schemas/validation-words.ts';
 import { codeStatus, normaliseCode } from './code-lists.ts';
 import defaultMappingJson from './ssda903-mapping.json' with { type: 'json' };
 
@@ -143,7 +144,7 @@ export function mergeMapping(base: Ssda903Mapping, override: unknown): Ssda903Ma
   if (!overrideChecker.Check(override)) {
     const errors: FieldError[] = [...overrideChecker.Errors(override)].map((e) => ({
       field: e.instancePath || '/',
-      reason: e.message ?? 'is not valid',
+      reason: plainReason(e),
     }));
     throw new BadRequestError('The SSDA903 mapping override is not a valid partial table', errors);
   }

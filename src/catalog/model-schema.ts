@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { SlugString, VersionString } from './identifiers.ts';
 import { AGENCIES, STATE_CATEGORIES } from './vocabulary.ts';
 
 /**
@@ -234,8 +235,8 @@ export const DiscountPeriod = Type.Object(
 export const CostModel = Type.Object(
   {
     $schema: Type.Optional(Type.String()),
-    id: Type.String({ pattern: '^[a-z0-9][a-z0-9-]*$', maxLength: 64 }),
-    version: Type.String({ pattern: '^\\d+\\.\\d+\\.\\d+$', description: 'Semantic version: any change to a figure is a new version' }),
+    id: SlugString(),
+    version: VersionString('Semantic version, without leading zeros: any change to a figure is a new version'),
     name: Type.String(),
     description: Type.Optional(Type.String()),
     currency: Type.Literal('GBP'),

@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { SlugString, VersionString } from './identifiers.ts';
 import { Funding } from './funding-schema.ts';
 import { Distribution } from './model-schema.ts';
 import { AGENCIES } from './vocabulary.ts';
@@ -13,7 +14,7 @@ import { AGENCIES } from './vocabulary.ts';
  * scenario's first planning year and its last value carries on.
  */
 
-const Id = Type.String({ pattern: '^[a-z0-9][a-z0-9-]*$', maxLength: 64 });
+const Id = SlugString();
 const FinancialYear = Type.String({ pattern: '^\\d{4}-\\d{2}$', description: 'A financial year, e.g. 2026-27' });
 const StateSelector = Type.Array(Type.String({ maxLength: 64 }), { minItems: 1, description: 'State ids, or @category' });
 const Yearly = (description: string, min = 0) =>
@@ -147,15 +148,15 @@ export const Scenario = Type.Object(
   {
     $schema: Type.Optional(Type.String()),
     id: Id,
-    version: Type.String({ pattern: '^\\d+\\.\\d+\\.\\d+$' }),
+    version: VersionString('A version, e.g. 1.2.0: three whole numbers without leading zeros'),
     name: Type.String({ minLength: 1, maxLength: 200 }),
     description: Type.Optional(Type.String({ maxLength: 5000 })),
     // Shaped as the catalog's own ids and versions (CostModel), so an empty or malformed id is a
     // schema error naming body/model/id rather than "no such model".
     model: Type.Object(
       {
-        id: Type.String({ pattern: '^[a-z0-9][a-z0-9-]*$', maxLength: 64, description: 'A cost model id in the catalog, e.g. england-default' }),
-        version: Type.Optional(Type.String({ pattern: '^\\d+\\.\\d+\\.\\d+$', maxLength: 32, description: 'One of its versions; the newest when left out' })),
+        id: SlugString('A cost model id in the catalog, e.g. england-default'),
+        version: Type.Optional(VersionString('One of its versions; the newest when left out')),
       },
       { additionalProperties: false },
     ),

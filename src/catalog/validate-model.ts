@@ -12,6 +12,7 @@ import {
 } from './resolved-model.ts';
 import { STATE_CATEGORIES, type StateCategory } from './vocabulary.ts';
 import { toDistribution } from '../simulation/distributions.ts';
+import { plainReason } from '../schemas/validation-words.ts';
 
 /** The largest amount a cost line may state, in pounds (per week, month, year or event). */
 export const MAX_COST_POUNDS = 10_000_000;
@@ -136,14 +137,8 @@ function schemaErrors(input: unknown, errors: ErrorObject[]): ModelError[] {
       case 'additionalProperties':
         push({ field: `${field}/${String(e.params.additionalProperty)}`, reason: 'is not a known field' });
         break;
-      case 'enum':
-        push({ field, reason: `must be one of: ${(e.params.allowedValues as unknown[]).join(', ')}` });
-        break;
-      case 'const':
-        push({ field, reason: `must be ${JSON.stringify(e.params.allowedValue)}` });
-        break;
       default:
-        push({ field, reason: e.message ?? e.keyword });
+        push({ field, reason: plainReason(e) });
     }
   }
   return out;

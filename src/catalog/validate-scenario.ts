@@ -5,7 +5,7 @@ import { Scenario, type ScenarioSpec } from './scenario-schema.ts';
 import { fundingErrors } from './validate-funding.ts';
 import { parseFinancialYear } from '../finance/financial-year.ts';
 import { selectorMask } from '../simulation/model.ts';
-import { PATTERN_WORDS } from '../schemas/pattern-words.ts';
+import { plainReason } from '../schemas/validation-words.ts';
 
 /**
  * Checks a scenario against its schema and against the model it names: known states,
@@ -28,8 +28,7 @@ export function schemaErrorsOf(input: unknown): ScenarioError[] {
     .map((e) => {
       if (e.keyword === 'additionalProperties') return { field: `${e.instancePath}/${String(e.params.additionalProperty)}`, reason: 'is not a known field' };
       if (e.keyword === 'required') return { field: `${e.instancePath}/${String(e.params.missingProperty)}`, reason: 'is required' };
-      if (e.keyword === 'pattern') return { field: e.instancePath, reason: PATTERN_WORDS.get(String(e.params.pattern)) ?? e.message ?? e.keyword };
-      return { field: e.instancePath, reason: e.message ?? e.keyword };
+      return { field: e.instancePath, reason: plainReason(e) };
     });
 }
 

@@ -1,4 +1,5 @@
 import { type Static, Type } from 'typebox';
+import { SlugString, VersionString } from '../catalog/identifiers.ts';
 import { IsoDateTime, pageOf, Uuid } from './common.ts';
 import { Job } from './jobs.ts';
 
@@ -8,8 +9,8 @@ import { Job } from './jobs.ts';
  * Aggregates only: no child's identifier or date of birth appears anywhere in it.
  */
 
-const ModelId = Type.String({ pattern: '^[a-z0-9][a-z0-9-]*$', maxLength: 64 });
-const Version = Type.String({ pattern: '^\\d+\\.\\d+\\.\\d+$' });
+const ModelId = SlugString();
+const Version = VersionString();
 const NullableNumber = Type.Union([Type.Number(), Type.Null()]);
 
 /*

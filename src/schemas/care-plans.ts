@@ -1,4 +1,5 @@
 import { type Static, Type } from 'typebox';
+import { SlugString, VersionString } from '../catalog/identifiers.ts';
 import { AGENCIES } from '../catalog/vocabulary.ts';
 import { IsoDate, IsoDateTime, PageQuery, Uuid } from './common.ts';
 import { SAFE_TEXT_PATTERN } from './young-people.ts';
@@ -139,8 +140,8 @@ export const RunPathwayProjectionBody = Type.Object(
     ),
     runs: Type.Optional(RunsField),
     seed: Type.Optional(SeedField),
-    model: Type.Optional(Type.String({ maxLength: 64, description: 'A model id from listModels; england-default when left out' })),
-    modelVersion: Type.Optional(Type.String({ minLength: 1, maxLength: 32, description: 'The newest version when left out' })),
+    model: Type.Optional(SlugString('A model id from listModels; england-default when left out')),
+    modelVersion: Type.Optional(VersionString('The newest version when left out')),
     discountRate: Type.Optional(DiscountRateField),
     priceBase: Type.Optional(PriceBaseField),
     startMonth: Type.Optional(StartMonthField),

@@ -1,7 +1,8 @@
 import { type Static, Type } from 'typebox';
+import { SlugString, VersionString } from '../catalog/identifiers.ts';
 
-const ModelId = Type.String({ pattern: '^[a-z0-9][a-z0-9-]*$', maxLength: 64, description: 'A cost model id, e.g. england-default' });
-const Version = Type.String({ pattern: '^\\d+\\.\\d+\\.\\d+$', description: 'Semantic version' });
+const ModelId = SlugString('A cost model id, e.g. england-default');
+const Version = VersionString('Semantic version');
 
 export const ModelIdParams = Type.Object({ id: ModelId }, { additionalProperties: false });
 export const ModelVersionQuery = Type.Object(

@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { SlugString, VersionString } from '../catalog/identifiers.ts';
 import { CostModel } from '../catalog/model-schema.ts';
 
 /** Shapes of projection requests and results, shared by runProjection and pathway projections. */
@@ -222,10 +223,10 @@ export const StartMonthField = Type.String({
 
 export const RunProjectionBody = Type.Object(
   {
-    model: Type.Union([Type.String({ maxLength: 64, description: 'The id of a model in the catalog' }), CostModel], {
+    model: Type.Union([SlugString('The id of a model in the catalog'), CostModel], {
       description: 'A model id from listModels, or a whole model inline (validated first)',
     }),
-    modelVersion: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),
+    modelVersion: Type.Optional(VersionString('A version of that model; the newest when left out')),
     ageMonths: Type.Integer({ minimum: 0, maximum: 360, description: 'Age in months at the start' }),
     state: Type.String({ maxLength: 64, description: 'State at the start' }),
     startMonth: Type.Optional(StartMonthField),

@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { SlugString, VersionString } from '../catalog/identifiers.ts';
 import { FundingViewSchema, withholdableFunding } from './funding-view.ts';
 import { IsoDateTime, PageQuery, pageOf, Uuid } from './common.ts';
 import { MoneyBasisSchema, SummarySchema } from './projections.ts';
@@ -9,8 +10,8 @@ export const MAX_SCENARIO_RUNS = 20_000;
 export const MIN_SCENARIO_RUNS = 10;
 export const DEFAULT_SCENARIO_RUNS = 2000;
 
-const ScenarioId = Type.String({ pattern: '^[a-z0-9][a-z0-9-]*$', maxLength: 64, description: 'A scenario id' });
-const ScenarioVersion = Type.String({ pattern: '^\\d+\\.\\d+\\.\\d+$', maxLength: 32, description: 'A version, e.g. 1.2.0' });
+const ScenarioId = SlugString('A scenario id');
+const ScenarioVersion = VersionString('A version, e.g. 1.2.0');
 const Origin = Type.Enum(['file', 'api'], { description: 'file: committed in scenarios/ (read-only); api: stored through this API' });
 
 export const ScenarioIdParams = Type.Object({ id: ScenarioId }, { additionalProperties: false });

@@ -23,6 +23,7 @@ import type { Role } from './access-control.ts';
 import { protectCalibration, protectedSummary } from './calibration-disclosure.ts';
 import { seesIndividuals } from './disclosure-view.ts';
 import { unknownModel } from './care-plans.ts';
+import { SLUG_MAX_LENGTH, SLUG_PATTERN, VERSION_MAX_LENGTH, VERSION_PATTERN } from '../catalog/identifiers.ts';
 import { BadRequestError, ConflictError, DomainError, type FieldError, NotFoundError, UnprocessableError } from './errors.ts';
 import type { JobRunner } from './jobs.ts';
 import type { Offload } from './offload.ts';
@@ -77,8 +78,8 @@ const DEFAULT_PRIOR_WEIGHT = 60;
  * to outweigh any return, while a typing slip (1e9) is refused.
  */
 const MAX_DISTANCE_PRIOR_WEIGHT = 10_000;
-const MODEL_ID = /^[a-z0-9][a-z0-9-]*$/;
-const VERSION = /^\d+\.\d+\.\d+$/;
+const MODEL_ID = new RegExp(SLUG_PATTERN);
+const VERSION = new RegExp(VERSION_PATTERN);
 /** Letters, digits and plain punctuation, starting with a letter or digit: it names a model and may reach a spreadsheet. */
 const AUTHORITY = /^[\p{L}\p{N}][\p{L}\p{N} '’,.&()/-]*$/u;
 const RESERVED_MODEL_IDS = new Set(['schema', 'validate']);
@@ -138,8 +139,8 @@ export function parseCalibrationFields(raw: Record<string, string>): Calibration
     localAuthority: text('localAuthority'),
     populationArea: text('populationArea'),
   };
-  if (!MODEL_ID.test(fields.priorModel) || fields.priorModel.length > 64) errors.push({ field: 'body/priorModel', reason: 'must be a model id (lower-case letters, digits and hyphens)' });
-  if (fields.priorModelVersion !== undefined && !VERSION.test(fields.priorModelVersion)) errors.push({ field: 'body/priorModelVersion', reason: 'must be a version such as 1.0.0' });
+  if (!MODEL_ID.test(fields.priorModel) || fields.priorModel.length > SLUG_MAX_LENGTH) errors.push({ field: 'body/priorModel', reason: 'must be a model id (lower-case letters, digits and hyphens)' });
+  if (fields.priorModelVersion !== undefined && (!VERSION.test(fields.priorModelVersion) || fields.priorModelVersion.length > VERSION_MAX_LENGTH)) errors.push({ field: 'body/priorModelVersion', reason: 'must be a version of three whole numbers without leading zeros, e.g. 1.0.0' });
   const window = text('referenceWindow');
   if (window !== undefined) {
     const match = /^(\d{4})(?:-(\d{4}))?$/.exec(window);
@@ -172,7 +173,7 @@ export function parseCalibrationFields(raw: Record<string, string>): Calibration
     errors.push({ field: 'body/authority', reason: 'must be up to 80 letters, digits, spaces and plain punctuation, starting with a letter or digit' });
   }
   if (fields.modelId !== undefined) {
-    if (!MODEL_ID.test(fields.modelId) || fields.modelId.length > 64) errors.push({ field: 'body/modelId', reason: 'must be up to 64 lower-case letters, digits and hyphens, starting with a letter or digit' });
+    if (!MODEL_ID.test(fields.modelId) || fields.modelId.length > SLUG_MAX_LENGTH) errors.push({ field: 'body/modelId', reason: 'must be up to 64 lower-case letters, digits and hyphens, starting with a letter or digit' });
     else if (RESERVED_MODEL_IDS.has(fields.modelId)) errors.push({ field: 'body/modelId', reason: `"${fields.modelId}" is reserved` });
   }
   const year = text('backtestYear');

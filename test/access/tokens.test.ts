@@ -26,7 +26,14 @@ t.test('admin issues a token; it works at once, is listed without its secret, an
   t.type(revoked.json().revokedAt, 'string');
   const after = await app.inject({ method: 'GET', url: '/v1/tokens', headers: { authorization: `Bearer ${token}` } });
   t.equal(after.statusCode, 401);
-  t.match(after.json().detail, /revoked/);
+  // A revoked token is answered exactly as one never issued: the answer must not confirm that a
+  // leaked token was once real.
+  const unknown = await app.inject({ method: 'GET', url: '/v1/tokens', headers: { authorization: `Bearer pc_${'x'.repeat(43)}` } });
+  const { instance: _a, ...revokedAnswer } = after.json();
+  const { instance: _b, ...unknownAnswer } = unknown.json();
+  t.same(revokedAnswer, unknownAnswer, 'the same problem for a revoked token and an unknown one');
+  t.equal(after.headers['www-authenticate'], unknown.headers['www-authenticate']);
+  t.notMatch(after.body, /revoked/);
 
   const again = await as('admin', { method: 'DELETE', url: `/v1/tokens/${id}` });
   t.equal(again.statusCode, 409, 'revoking twice is a conflict');

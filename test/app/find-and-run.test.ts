@@ -63,7 +63,7 @@ t.test('find a young person, project their plans, run and cancel a scenario', as
   await page.getByLabel('Aged from').fill('26');
   await page.getByRole('button', { name: 'Search', exact: true }).click();
   await page.locator('#error', { hasText: 'Check the search' }).waitFor();
-  t.equal(await page.locator('#error').textContent(), 'Check the search. Aged from: must be <= 25', 'a bad age is refused by the API, which names the field; the page says it with the field’s label');
+  t.equal(await page.locator('#error').textContent(), 'Check the search. Aged from: must be at most 25', 'a bad age is refused by the API, which names the field; the page says it with the field’s label');
   t.equal(await page.evaluate(`document.activeElement.id`), 'search-min-age', 'and goes to the field');
   t.equal(await page.getByLabel('Aged from').getAttribute('aria-invalid'), 'true');
   await page.getByLabel('Aged from').fill('14');

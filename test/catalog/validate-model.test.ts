@@ -34,7 +34,7 @@ t.test('JSON Schema: missing, unknown and mistyped fields are named', async (t) 
   });
   hasError(t, errors, '/name', 'is required');
   hasError(t, errors, '/colour', 'is not a known field');
-  hasError(t, errors, '/horizonAgeYears', /must be integer/);
+  hasError(t, errors, '/horizonAgeYears', /must be a whole number/);
   hasError(t, errors, '/states/0/category', /must be one of: community, edge_of_care/);
 });
 
@@ -55,8 +55,8 @@ t.test('JSON Schema: lognormal mean <= 0 and negative sd are refused', async (t)
   const errors = errorsOf(t, (m) => {
     m.rateFactors[0].multiplier = { type: 'lognormal', mean: 0, sd: -1 };
   });
-  hasError(t, errors, '/rateFactors/0/multiplier/mean', /must be > 0/);
-  hasError(t, errors, '/rateFactors/0/multiplier/sd', /must be >= 0/);
+  hasError(t, errors, '/rateFactors/0/multiplier/mean', /must be more than 0/);
+  hasError(t, errors, '/rateFactors/0/multiplier/sd', /must be at least 0/);
 });
 
 t.test('rows that do not sum to 1 name the band, the state and the sum', async (t) => {
@@ -366,7 +366,7 @@ t.test('distanceOver20Miles: a share outside [0, 1], an unknown source, a state 
   const errors = errorsOf(t, (m) => {
     m.states[care(m)].distanceOver20Miles = { share: 1.2, source: 'test' };
   });
-  hasError(t, errors, `/states/${care(tinyModel())}/distanceOver20Miles/share`, 'must be <= 1');
+  hasError(t, errors, `/states/${care(tinyModel())}/distanceOver20Miles/share`, 'must be at most 1');
   t.equal(errors.length, 1, 'only the share is named');
   hasError(
     t,
@@ -374,7 +374,7 @@ t.test('distanceOver20Miles: a share outside [0, 1], an unknown source, a state 
       m.states[care(m)].distanceOver20Miles = { share: -0.1, source: 'test' };
     }),
     `/states/${care(tinyModel())}/distanceOver20Miles/share`,
-    'must be >= 0',
+    'must be at least 0',
   );
   hasError(
     t,

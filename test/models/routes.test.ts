@@ -82,7 +82,7 @@ t.test('validateModel: 422 problem+json listing every error under body/', async 
   far.states[1].distanceOver20Miles = { share: 1.5, source: 'made_up' };
   const farResponse = await as('board', { method: 'POST', url: '/v1/models/validate', payload: far });
   t.equal(farResponse.statusCode, 422);
-  t.same(farResponse.json().errors, [{ field: 'body/states/1/distanceOver20Miles/share', reason: 'must be <= 1' }]);
+  t.same(farResponse.json().errors, [{ field: 'body/states/1/distanceOver20Miles/share', reason: 'must be at most 1' }]);
 });
 
 t.test('validateModel accepts bodies up to 5 MB, beyond the default limit', async (t) => {

@@ -110,7 +110,7 @@ t.test('a file with bad rows stores nothing and reports every bad row by row and
   t.equal(reasons['7:placement_weekly_price'], 'is required');
   t.equal(reasons['8:disability'], 'must be yes or no');
   t.match(reasons['8:service2_start'], /format "date"/);
-  t.equal(reasons['8:placement_weekly_price'], 'must be >= 0');
+  t.equal(reasons['8:placement_weekly_price'], 'must be at least 0');
   t.match(reasons['9:birth_year'], /age of 30/);
   t.match(reasons['12:reference'], /formula/);
   t.equal(await storedCount(app), 1, 'nothing from the file was stored');

@@ -131,14 +131,14 @@ t.test('a bad value of a nullable field is refused with its own reason only, not
     return res.json().errors;
   };
   t.same(await patch({ keyWorkerReference: 'KW#120' }), [{ field: 'body/keyWorkerReference', reason: 'must be a pseudonymous key-worker reference: KW then 3-8 digits (e.g. KW1042; case, spaces, "-" and "_" do not matter)' }]);
-  t.same(await patch({ closedOn: '31/12/2026', closedReason: 'adopted' }), [{ field: 'body/closedOn', reason: 'must match format "date"' }]);
+  t.same(await patch({ closedOn: '31/12/2026', closedReason: 'adopted' }), [{ field: 'body/closedOn', reason: 'must be a date, YYYY-MM-DD (e.g. 2026-04-01)' }]);
   t.same(await patch({ closedReason: 'moved_away' }), [
     { field: 'body/closedReason', reason: 'must be one of: adopted, special_guardianship, child_arrangements_order, returned_home, aged_out, transferred, other' },
   ]);
   // A bad field inside a nullable object: named where it is, and no "must be null" on the object.
-  t.same(await patch({ placement: { ...created.placement, weeklyPrice: -1 } }), [{ field: 'body/placement/weeklyPrice', reason: 'must be >= 0' }]);
+  t.same(await patch({ placement: { ...created.placement, weeklyPrice: -1 } }), [{ field: 'body/placement/weeklyPrice', reason: 'must be at least 0' }]);
   // A field of the wrong type inside a nullable object: the field is named, nothing on the object.
-  t.same(await patch({ placement: { ...created.placement, distanceFromHomeMiles: 'far' } }), [{ field: 'body/placement/distanceFromHomeMiles', reason: 'must be number' }]);
+  t.same(await patch({ placement: { ...created.placement, distanceFromHomeMiles: 'far' } }), [{ field: 'body/placement/distanceFromHomeMiles', reason: 'must be a number' }]);
   // A value of the wrong type altogether: both branches are the answer.
-  t.same(await patch({ keyWorkerReference: 120 }), [{ field: 'body/keyWorkerReference', reason: 'must be string or be null' }]);
+  t.same(await patch({ keyWorkerReference: 120 }), [{ field: 'body/keyWorkerReference', reason: 'must be text or be null' }]);
 });

@@ -83,12 +83,11 @@ async function auth(fastify: FastifyInstance) {
     const row = await findTokenByHash(fastify.db, hashToken(token));
     if (!row || row.revoked_at !== null) {
       failures.record(address);
+      // One answer for a revoked token and an unknown one: telling them apart would confirm to
+      // whoever holds a leaked token that it was once real. The operator's log says which.
+      if (row) request.log.warn({ tokenId: row.id }, 'a revoked token was refused');
       reply.header('www-authenticate', 'Bearer realm="pathcast", error="invalid_token"');
-      return sendProblem(reply, request, {
-        status: 401,
-        title: 'Unauthorized',
-        detail: row ? 'This token has been revoked' : 'This token is not recognised',
-      });
+      return sendProblem(reply, request, { status: 401, title: 'Unauthorized', detail: 'This token is not recognised' });
     }
     request.actor = { tokenId: row.id, name: row.name, role: row.role as Role };
     const capability = config?.capability;

@@ -4,7 +4,7 @@ import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { ProblemBody } from '../../schemas/common.ts';
-import { PATTERN_WORDS } from '../../schemas/pattern-words.ts';
+import { plainReason, type SchemaError } from '../../schemas/validation-words.ts';
 import { DomainError, type FieldError } from '../../services/errors.ts';
 
 const PROBLEM_TYPE_BASE = 'https://pathcast.example/problems/';
@@ -54,11 +54,8 @@ export function sendProblem(reply: FastifyReply, request: FastifyRequest, proble
   return reply.code(problem.status).type('application/problem+json; charset=utf-8').send(body);
 }
 
-interface AjvError {
+interface AjvError extends SchemaError {
   instancePath: string;
-  keyword: string;
-  message?: string;
-  params: Record<string, unknown>;
 }
 
 
@@ -94,18 +91,16 @@ export function validationErrors(context: string, errors: AjvError[]): FieldErro
       push(`${path}/${String(e.params.additionalProperty)}`, 'is not a known field');
     } else if (e.keyword === 'required') {
       push(`${path}/${String(e.params.missingProperty)}`, 'is required');
-    } else if (e.keyword === 'pattern' && PATTERN_WORDS.has(String(e.params.pattern))) {
-      push(path, PATTERN_WORDS.get(String(e.params.pattern)) as string);
-    } else if (e.keyword === 'enum') {
-      push(path, `must be one of: ${(e.params.allowedValues as unknown[]).join(', ')}`);
+    } else if (e.keyword === 'pattern' || e.keyword === 'enum') {
+      push(path, plainReason(e));
     } else if (anyOfPaths.has(e.instancePath)) {
       if (e.keyword === 'anyOf' || onlyNoise(e)) continue;
       const reasons = branchReasons.get(path) ?? [];
-      const reason = e.keyword === 'const' ? `be ${JSON.stringify(e.params.allowedValue)}` : (e.message ?? e.keyword).replace(/^must /, '');
+      const reason = plainReason(e).replace(/^must /, '');
       if (!reasons.includes(reason)) reasons.push(reason);
       branchReasons.set(path, reasons);
     } else {
-      push(path, e.message ?? e.keyword);
+      push(path, plainReason(e));
     }
   }
   for (const [field, reasons] of branchReasons) push(field, `must ${reasons.join(' or ')}`);

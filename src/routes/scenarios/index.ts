@@ -2,6 +2,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { scenarioJsonSchema } from '../../catalog/scenario-json-schema.ts';
+import { Scenario } from '../../catalog/scenario-schema.ts';
+import { documentBodyAs } from '../../plugins/external/swagger.ts';
 import { conflict, notFound, payloadTooLarge, standardErrors, unprocessable } from '../../schemas/common.ts';
 import { Job } from '../../schemas/jobs.ts';
 import {
@@ -88,7 +90,7 @@ export default async function scenarioRoutes(instance: FastifyInstance) {
     '/v1/scenarios',
     {
       bodyLimit: SCENARIO_BODY_LIMIT,
-      config: { capability: 'scenarios:write' },
+      config: { capability: 'scenarios:write', swaggerTransform: documentBodyAs(Scenario) },
       schema: {
         operationId: 'createScenario',
         tags: ['scenarios'],
@@ -108,7 +110,7 @@ export default async function scenarioRoutes(instance: FastifyInstance) {
     '/v1/scenarios/:id',
     {
       bodyLimit: SCENARIO_BODY_LIMIT,
-      config: { capability: 'scenarios:write' },
+      config: { capability: 'scenarios:write', swaggerTransform: documentBodyAs(Scenario) },
       schema: {
         operationId: 'updateScenario',
         tags: ['scenarios'],

@@ -1,0 +1,163 @@
+import fc from 'fast-check';
+import t from 'tap';
+import { SLUG_PATTERN, VERSION_PATTERN } from '../../src/catalog/identifiers.ts';
+import { CostModel } from '../../src/catalog/model-schema.ts';
+import { scenarioJsonSchema } from '../../src/catalog/scenario-json-schema.ts';
+import { schemaErrorsOf } from '../../src/catalog/validate-scenario.ts';
+import { PATTERN_WORDS } from '../../src/schemas/pattern-words.ts';
+import { MAX_RUNS } from '../../src/schemas/projections.ts';
+import { buildTestApp } from '../helpers/app.ts';
+import { smallScenario } from '../scenarios/fixtures.ts';
+
+/**
+ * Review of 4 December (helper-124): reasons in Ajv's own words ("must be string", "must NOT have
+ * more than 64 characters", a regular expression printed for body/firstYear), versions with
+ * leading zeros accepted, POST /v1/projections not checking the shape of a model id or version,
+ * and the scenario format missing from the OpenAPI document.
+ */
+
+/** Ajv's wording, which no answer should carry: each a phrase Ajv writes and pathcast does not. */
+const AJV_WORDING = /must NOT|must be (string|number|integer|object|array|boolean)\b|must be [<>]=?|must match (pattern|format)|must have required|must be equal to/;
+
+const reasonsOf = (body: { errors?: Array<{ field: string; reason: string }> }) => body.errors ?? [];
+
+t.test('versions with leading zeros are refused wherever a version is taken, with the rule in words; nothing stored', async (t) => {
+  const { app, as } = await buildTestApp(t);
+  const versionWords = 'must be a version of three whole numbers without leading zeros, e.g. 1.2.0';
+  for (const version of ['01.0.0', '1.00.0', '1.0.01', '00.1.0']) {
+    const created = await as('commissioning', { method: 'POST', url: '/v1/scenarios', payload: smallScenario({ version }) });
+    t.equal(created.statusCode, 422, `scenario version ${version}`);
+    t.same(reasonsOf(created.json()), [{ field: 'body/version', reason: versionWords }], `scenario version ${version}: named, in words`);
+    const model = await as('commissioning', { method: 'POST', url: '/v1/scenarios', payload: smallScenario({ model: { id: 'england-default', version } }) });
+    t.equal(model.statusCode, 422, `model version ${version}`);
+    t.same(reasonsOf(model.json()), [{ field: 'body/model/version', reason: versionWords }]);
+    const query = await as('board', { method: 'GET', url: `/v1/models/england-default?version=${version}` });
+    t.equal(query.statusCode, 400, `GET a model at ${version}`);
+    t.same(reasonsOf(query.json()), [{ field: 'querystring/version', reason: versionWords }]);
+    const projection = await as('finance', { method: 'POST', url: '/v1/projections', payload: { model: 'england-default', modelVersion: version, ageMonths: 120, state: 'edge_of_care', runs: 10 } });
+    t.equal(projection.statusCode, 400, `projection at model version ${version}`);
+    t.same(reasonsOf(projection.json()), [{ field: 'body/modelVersion', reason: versionWords }]);
+  }
+  // Zero itself is a whole number without a leading zero.
+  const zero = await as('commissioning', { method: 'POST', url: '/v1/scenarios', payload: smallScenario({ version: '0.10.0' }) });
+  t.equal(zero.statusCode, 201, '0.10.0 is a version');
+  t.same(await app.db.selectFrom('scenarios').select('version').execute(), [{ version: '0.10.0' }], 'only the well-formed version is stored');
+
+  // The pattern itself: leading zeros refused, every other shape of three whole numbers taken.
+  const version = new RegExp(VERSION_PATTERN);
+  fc.assert(
+    fc.property(fc.nat(10_000), fc.nat(10_000), fc.nat(10_000), (a, b, c) => version.test(`${a}.${b}.${c}`) && !version.test(`0${a}.${b}.${c}`) && !version.test(`${a}.0${b}.${c}`) && !version.test(`${a}.${b}.0${c}`)),
+  );
+});
+
+t.test('POST /v1/projections checks the shape of the model id and version before looking them up', async (t) => {
+  const { app, as } = await buildTestApp(t);
+  const base = { ageMonths: 120, state: 'edge_of_care', runs: 10 };
+  const cases: Array<[string, Record<string, unknown>, string, string]> = [
+    ['an id with capitals and spaces', { model: 'England Default' }, 'body/model', 'must be lower-case letters, digits and "-", starting with a letter or digit'],
+    ['an id too long', { model: 'a'.repeat(65) }, 'body/model', 'must be at most 64 characters long'],
+    ['a version of one number', { model: 'england-default', modelVersion: '1' }, 'body/modelVersion', 'must be a version of three whole numbers without leading zeros, e.g. 1.2.0'],
+    ['an empty version', { model: 'england-default', modelVersion: '' }, 'body/modelVersion', 'must be a version of three whole numbers without leading zeros, e.g. 1.2.0'],
+  ];
+  for (const [name, payload, field, reason] of cases) {
+    const response = await as('finance', { method: 'POST', url: '/v1/projections', payload: { ...base, ...payload } });
+    t.equal(response.statusCode, 400, name);
+    t.match(response.headers['content-type'], /^application\/problem\+json/);
+    t.ok(reasonsOf(response.json()).some((e) => e.field === field && e.reason === reason), `${name}: ${field} ${reason} (got ${JSON.stringify(response.json().errors)})`);
+    t.notMatch(response.body, /no such model|unknown model/i, `${name}: a format error, not "no such model"`);
+  }
+  // A well-formed id of no model is still "unknown" (the format is not the problem).
+  const unknown = await as('finance', { method: 'POST', url: '/v1/projections', payload: { ...base, model: 'atlantis' } });
+  t.equal(unknown.statusCode, 422);
+  t.same(await app.db.selectFrom('jobs').select('id').execute(), [], 'nothing ran');
+});
+
+t.test('reasons are in words, not Ajv’s: types, lengths, bounds, list sizes and patterns', async (t) => {
+  const { as } = await buildTestApp(t);
+  const scenarioCases: Array<[string, Record<string, unknown>, string, string]> = [
+    ['a number for the name', { name: 12 }, 'body/name', 'must be text'],
+    ['a list for the cohort', { cohort: [] }, 'body/cohort', 'must be an object ({…})'],
+    ['a model id of 65 characters', { model: { id: 'a'.repeat(65) } }, 'body/model/id', 'must be at most 64 characters long'],
+    ['a financial year written 2026/27', { firstYear: '2026/27' }, 'body/firstYear', 'must be a financial year, e.g. 2026-27'],
+    ['half a planning year', { planningYears: 2.5 }, 'body/planningYears', 'must be a whole number'],
+    ['no planning years', { planningYears: 0 }, 'body/planningYears', 'must be at least 1'],
+    ['an empty name', { name: '' }, 'body/name', 'must not be empty'],
+  ];
+  for (const [name, change, field, reason] of scenarioCases) {
+    const response = await as('commissioning', { method: 'POST', url: '/v1/scenarios', payload: smallScenario(change) });
+    t.equal(response.statusCode, 422, name);
+    const errors = reasonsOf(response.json());
+    t.ok(errors.some((e) => e.field === field && e.reason === reason), `${name}: ${field} ${reason} (got ${JSON.stringify(errors)})`);
+    t.notMatch(response.body, AJV_WORDING, `${name}: no Ajv wording`);
+  }
+  // The route-level checks (Fastify's Ajv) speak the same words.
+  const routeCases: Array<[string, string, Record<string, unknown>, string, string]> = [
+    ['a seed as text', '/v1/projections', { model: 'england-default', ageMonths: 120, state: 'edge_of_care', seed: 'abc' }, 'body/seed', 'must be a whole number'],
+    ['too many runs', '/v1/projections', { model: 'england-default', ageMonths: 120, state: 'edge_of_care', runs: MAX_RUNS + 1 }, 'body/runs', `must be at most ${MAX_RUNS}`],
+    ['a start month written 04/2026', '/v1/projections', { model: 'england-default', ageMonths: 120, state: 'edge_of_care', startMonth: '04/2026' }, 'body/startMonth', 'must be a calendar month, YYYY-MM, in the years 1900 to 2999'],
+  ];
+  for (const [name, url, payload, field, reason] of routeCases) {
+    const response = await as('finance', { method: 'POST', url, payload });
+    t.equal(response.statusCode, 400, name);
+    const errors = reasonsOf(response.json());
+    t.ok(errors.some((e) => e.field === field && e.reason === reason), `${name}: ${field} ${reason} (got ${JSON.stringify(errors)})`);
+    t.notMatch(response.body, AJV_WORDING, `${name}: no Ajv wording`);
+  }
+});
+
+t.test('any malformed scenario is answered in words: no Ajv phrase, no regular expression (fast-check)', async (t) => {
+  const good = smallScenario();
+  const keys = [...Object.keys(good), 'model', 'cohort', 'strategy'];
+  fc.assert(
+    fc.property(fc.constantFrom(...keys), fc.jsonValue({ maxDepth: 2 }), (key, value) => {
+      const errors = schemaErrorsOf({ ...good, [key]: value });
+      return errors.every((e) => !AJV_WORDING.test(e.reason) && !/\^|\$'/.test(e.reason));
+    }),
+    { numRuns: 300 },
+  );
+  t.pass('300 malformed scenarios answered in words');
+});
+
+/** Every `pattern` keyword in a JSON Schema document, with where it sits. */
+function patternsIn(node: unknown, where: string, out: Array<[string, string]> = []): Array<[string, string]> {
+  if (Array.isArray(node)) node.forEach((child, k) => patternsIn(child, `${where}/${k}`, out));
+  else if (node && typeof node === 'object') {
+    for (const [key, child] of Object.entries(node)) {
+      if (key === 'pattern' && typeof child === 'string') out.push([where, child]);
+      else patternsIn(child, `${where}/${key}`, out);
+    }
+  }
+  return out;
+}
+
+t.test('every pattern in the OpenAPI document and the model and scenario formats has its rule in words', async (t) => {
+  const { app } = await buildTestApp(t);
+  const openApi = (await app.inject({ method: 'GET', url: '/docs/json' })).json();
+  const patterns = [...patternsIn(openApi, 'openapi'), ...patternsIn(scenarioJsonSchema(), 'scenario'), ...patternsIn(JSON.parse(JSON.stringify(CostModel)), 'model')];
+  t.ok(patterns.length >= 20, `${patterns.length} patterns found`);
+  const without = patterns.filter(([, pattern]) => !PATTERN_WORDS.has(pattern));
+  t.same(without, [], 'patterns without words (add them to src/schemas/pattern-words.ts)');
+});
+
+t.test('the OpenAPI document shows the scenario format as the body of createScenario and updateScenario', async (t) => {
+  const { app } = await buildTestApp(t);
+  const openApi = (await app.inject({ method: 'GET', url: '/docs/json' })).json();
+  for (const [path, method] of [
+    ['/v1/scenarios', 'post'],
+    ['/v1/scenarios/{id}', 'put'],
+  ]) {
+    const body = openApi.paths[path][method].requestBody.content['application/json'].schema;
+    t.equal(body.additionalProperties, false, `${method} ${path}: a closed object`);
+    t.same(body.required?.slice().sort(), (scenarioJsonSchema().required as string[]).slice().sort(), `${method} ${path}: the format's required fields`);
+    t.equal(body.properties.version.pattern, VERSION_PATTERN, `${method} ${path}: the version's shape`);
+    t.equal(body.properties.model.properties.id.pattern, SLUG_PATTERN, `${method} ${path}: the model id's shape`);
+  }
+});
+
+t.test('a control character in model.id is refused 400 at the edge, like every field, naming body/model/id; nothing stored', async (t) => {
+  const { app, as } = await buildTestApp(t);
+  const response = await as('commissioning', { method: 'POST', url: '/v1/scenarios', payload: smallScenario({ model: { id: 'england\u0000default' } }) });
+  t.equal(response.statusCode, 400);
+  t.same(reasonsOf(response.json()), [{ field: 'body/model/id', reason: 'must not contain control characters (U+0000 at character 8)' }]);
+  t.same(await app.db.selectFrom('scenarios').select('id').execute(), []);
+});

@@ -120,8 +120,11 @@ t.test('any malformed scenario is answered in words: no Ajv phrase, no regular e
 
 /** Every `pattern` keyword in a JSON Schema document, with where it sits. */
 function patternsIn(node: unknown, where: string, out: Array<[string, string]> = []): Array<[string, string]> {
-  if (Array.isArray(node)) node.forEach((child, k) => patternsIn(child, `${where}/${k}`, out));
-  else if (node && typeof node === 'object') {
+  if (Array.isArray(node)) {
+    node.forEach((child, k) => {
+      patternsIn(child, `${where}/${k}`, out);
+    });
+  } else if (node && typeof node === 'object') {
     for (const [key, child] of Object.entries(node)) {
       if (key === 'pattern' && typeof child === 'string') out.push([where, child]);
       else patternsIn(child, `${where}/${key}`, out);

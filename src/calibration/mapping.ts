@@ -1,8 +1,8 @@
 import { Type } from 'typebox';
-import { Compile } from 'typebox/compile';
+import Ajv from 'ajv';
 import type { CostModelSpec } from '../catalog/model-schema.ts';
 import { BadRequestError, type FieldError, UnprocessableError } from '../services/errors.ts';
-import { plainReason } from '../schemas/validation-words.ts';
+import { validationErrors } from '../schemas/validation-words.ts';
 import { codeStatus, normaliseCode } from './code-lists.ts';
 import defaultMappingJson from './ssda903-mapping.json' with { type: 'json' };
 
@@ -111,7 +111,7 @@ export interface MappingOverrideSpec {
 
 export const DEFAULT_MAPPING: Ssda903Mapping = defaultMappingJson as unknown as Ssda903Mapping;
 
-const overrideChecker = Compile(MappingOverride);
+const checkOverride = new Ajv.default({ allErrors: true, strict: false }).compile(MappingOverride);
 
 /** Whether a code is in the column's list (in any year) or a legacy list; compared trimmed and in upper case. */
 export function isKnownCode(mapping: Ssda903Mapping, column: string, code: string): 'current' | 'legacy' | false {
@@ -141,11 +141,10 @@ function upperCaseCodes(o: MappingOverrideSpec): MappingOverrideSpec {
 
 /** The default table with an authority's partial table merged over it; throws on a bad override. */
 export function mergeMapping(base: Ssda903Mapping, override: unknown): Ssda903Mapping {
-  if (!overrideChecker.Check(override)) {
-    const errors: FieldError[] = [...overrideChecker.Errors(override)].map((e) => ({
-      field: e.instancePath || '/',
-      reason: plainReason(e),
-    }));
+  if (!checkOverride(override)) {
+    // Ajv's errors, folded as the API folds them: one reason a field, an unknown field named
+    // itself (TypeBox's checker reports "schema is false" there and names the parent).
+    const errors: FieldError[] = validationErrors('', checkOverride.errors ?? []).map((e) => ({ ...e, field: e.field || '/' }));
     throw new BadRequestError('The SSDA903 mapping override is not a valid partial table', errors);
   }
   const o = upperCaseCodes(override as MappingOverrideSpec);

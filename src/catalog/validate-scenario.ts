@@ -5,7 +5,7 @@ import { Scenario, type ScenarioSpec } from './scenario-schema.ts';
 import { fundingErrors } from './validate-funding.ts';
 import { parseFinancialYear } from '../finance/financial-year.ts';
 import { selectorMask } from '../simulation/model.ts';
-import { plainReason } from '../schemas/validation-words.ts';
+import { validationErrors } from '../schemas/validation-words.ts';
 
 /**
  * Checks a scenario against its schema and against the model it names: known states,
@@ -21,15 +21,10 @@ export interface ScenarioError {
 const ajv = new Ajv.default({ allErrors: true, strict: false });
 const checkSchema = ajv.compile(Scenario);
 
+/** The scenario's schema errors, each a field (a JSON pointer) and a reason in words. */
 export function schemaErrorsOf(input: unknown): ScenarioError[] {
   if (checkSchema(input)) return [];
-  return (checkSchema.errors ?? [])
-    .filter((e) => e.keyword !== 'anyOf')
-    .map((e) => {
-      if (e.keyword === 'additionalProperties') return { field: `${e.instancePath}/${String(e.params.additionalProperty)}`, reason: 'is not a known field' };
-      if (e.keyword === 'required') return { field: `${e.instancePath}/${String(e.params.missingProperty)}`, reason: 'is required' };
-      return { field: e.instancePath, reason: plainReason(e) };
-    });
+  return validationErrors('', checkSchema.errors ?? []);
 }
 
 function distributionErrors(d: DistributionSpec, field: string): ScenarioError[] {

@@ -83,3 +83,57 @@ export function plainReason(e: SchemaError): string {
       return e.message ?? e.keyword;
   }
 }
+
+/** A schema error with the JSON pointer of the value it is about. */
+export interface SchemaErrorAt extends SchemaError {
+  instancePath: string;
+}
+
+
+/**
+ * Turns Ajv's messages into "field + reason" pairs a person can act on. A failed anyOf (an
+ * enum of literals, a nullable value) yields one entry per branch plus the anyOf itself; those
+ * are folded into one reason for the field. A branch failed only for its type ("must be null",
+ * "must be string") is left out when the value had another branch's type and failed that
+ * branch's own rule (a pattern, a format, an enum, a bound: at the field or inside it): a
+ * "KW#1" for a nullable key worker is answered with the pattern's words alone, not "or be null".
+ * Only when every branch failed for its type is the field told each one ("must be string or be
+ * null").
+ */
+export function validationErrors(context: string, errors: SchemaErrorAt[]): Array<{ field: string; reason: string }> {
+  const anyOfPaths = new Set(errors.filter((e) => e.keyword === 'anyOf').map((e) => e.instancePath));
+  // A value failing a rule other than its type, or with an error inside it (so an object or an
+  // array), had the type of the branch it failed: the other branches' type errors are noise.
+  const ruleFailed = new Set(errors.filter((e) => e.keyword !== 'type' && e.keyword !== 'anyOf').map((e) => e.instancePath));
+  const onlyNoise = (e: SchemaErrorAt) => e.keyword === 'type' && (ruleFailed.has(e.instancePath) || errors.some((o) => o.instancePath.startsWith(`${e.instancePath}/`)));
+  const branchReasons = new Map<string, string[]>();
+  const out: Array<{ field: string; reason: string }> = [];
+  const seen = new Set<string>();
+  const push = (field: string, reason: string) => {
+    const key = `${field}\u0000${reason}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      out.push({ field, reason });
+    }
+  };
+  for (const e of errors) {
+    const path = `${context}${e.instancePath}`;
+    if (e.keyword === 'additionalProperties') {
+      push(`${path}/${String(e.params.additionalProperty)}`, 'is not a known field');
+    } else if (e.keyword === 'required') {
+      push(`${path}/${String(e.params.missingProperty)}`, 'is required');
+    } else if (e.keyword === 'pattern' || e.keyword === 'enum') {
+      push(path, plainReason(e));
+    } else if (anyOfPaths.has(e.instancePath)) {
+      if (e.keyword === 'anyOf' || onlyNoise(e)) continue;
+      const reasons = branchReasons.get(path) ?? [];
+      const reason = plainReason(e).replace(/^must /, '');
+      if (!reasons.includes(reason)) reasons.push(reason);
+      branchReasons.set(path, reasons);
+    } else {
+      push(path, plainReason(e));
+    }
+  }
+  for (const [field, reasons] of branchReasons) push(field, `must ${reasons.join(' or ')}`);
+  return out;
+}

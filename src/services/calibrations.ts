@@ -24,6 +24,8 @@ import { protectCalibration, protectedSummary } from './calibration-disclosure.t
 import { seesIndividuals } from './disclosure-view.ts';
 import { unknownModel } from './care-plans.ts';
 import { SLUG_MAX_LENGTH, SLUG_PATTERN, VERSION_MAX_LENGTH, VERSION_PATTERN } from '../catalog/identifiers.ts';
+import { PATTERN_WORDS } from '../schemas/pattern-words.ts';
+import { findControlCharacters } from './input-rules.ts';
 import { BadRequestError, ConflictError, DomainError, type FieldError, NotFoundError, UnprocessableError } from './errors.ts';
 import type { JobRunner } from './jobs.ts';
 import type { Offload } from './offload.ts';
@@ -139,8 +141,8 @@ export function parseCalibrationFields(raw: Record<string, string>): Calibration
     localAuthority: text('localAuthority'),
     populationArea: text('populationArea'),
   };
-  if (!MODEL_ID.test(fields.priorModel) || fields.priorModel.length > SLUG_MAX_LENGTH) errors.push({ field: 'body/priorModel', reason: 'must be a model id (lower-case letters, digits and hyphens)' });
-  if (fields.priorModelVersion !== undefined && (!VERSION.test(fields.priorModelVersion) || fields.priorModelVersion.length > VERSION_MAX_LENGTH)) errors.push({ field: 'body/priorModelVersion', reason: 'must be a version of three whole numbers without leading zeros, e.g. 1.0.0' });
+  if (!MODEL_ID.test(fields.priorModel) || fields.priorModel.length > SLUG_MAX_LENGTH) errors.push({ field: 'body/priorModel', reason: `${PATTERN_WORDS.get(SLUG_PATTERN)}, at most ${SLUG_MAX_LENGTH} characters` });
+  if (fields.priorModelVersion !== undefined && (!VERSION.test(fields.priorModelVersion) || fields.priorModelVersion.length > VERSION_MAX_LENGTH)) errors.push({ field: 'body/priorModelVersion', reason: PATTERN_WORDS.get(VERSION_PATTERN) as string });
   const window = text('referenceWindow');
   if (window !== undefined) {
     const match = /^(\d{4})(?:-(\d{4}))?$/.exec(window);
@@ -173,7 +175,7 @@ export function parseCalibrationFields(raw: Record<string, string>): Calibration
     errors.push({ field: 'body/authority', reason: 'must be up to 80 letters, digits, spaces and plain punctuation, starting with a letter or digit' });
   }
   if (fields.modelId !== undefined) {
-    if (!MODEL_ID.test(fields.modelId) || fields.modelId.length > SLUG_MAX_LENGTH) errors.push({ field: 'body/modelId', reason: 'must be up to 64 lower-case letters, digits and hyphens, starting with a letter or digit' });
+    if (!MODEL_ID.test(fields.modelId) || fields.modelId.length > SLUG_MAX_LENGTH) errors.push({ field: 'body/modelId', reason: `${PATTERN_WORDS.get(SLUG_PATTERN)}, at most ${SLUG_MAX_LENGTH} characters` });
     else if (RESERVED_MODEL_IDS.has(fields.modelId)) errors.push({ field: 'body/modelId', reason: `"${fields.modelId}" is reserved` });
   }
   const year = text('backtestYear');
@@ -192,6 +194,8 @@ export function parseCalibrationFields(raw: Record<string, string>): Calibration
   if (mapping !== undefined) {
     try {
       fields.mapping = JSON.parse(mapping);
+      // JSON inside a form field escapes the edge's rule for JSON bodies: the same rule here.
+      errors.push(...findControlCharacters(fields.mapping, 'body/mapping', false));
     } catch {
       errors.push({ field: 'body/mapping', reason: 'must be JSON: a partial SSDA903 mapping table' });
     }

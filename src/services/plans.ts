@@ -29,6 +29,11 @@ export interface PlanContext {
   months: number;
   /** The young person's state today, used when the plan gives none. */
   currentState?: string | undefined;
+  /**
+   * Where currentState came from, when the caller sent it (runProjection's body/state): a fault
+   * in it is named there, not at the startState of a plan that never gave one.
+   */
+  currentStateField?: string | undefined;
   /** JSON pointer prefix for error fields, e.g. "body/plans/1". */
   field: string;
   /**
@@ -64,8 +69,9 @@ export function resolvePlan(model: SimulationModel, input: PlanInput, context: P
     errors.push({ field: `${context.field}/startState`, reason: 'is required (the young person has no current state)' });
     return { plan: null, errors };
   }
-  const startState = stateIndex(startId, `${context.field}/startState`);
-  fitsAge(startState, context.ageMonths, `${context.field}/startState`, 'state');
+  const startField = input.startState === undefined && context.currentStateField !== undefined ? context.currentStateField : `${context.field}/startState`;
+  const startState = stateIndex(startId, startField);
+  fitsAge(startState, context.ageMonths, startField, 'state');
 
   const moves = (input.moves ?? []).map((move, k) => {
     const field = `${context.field}/moves/${k}`;

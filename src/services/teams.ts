@@ -25,7 +25,7 @@ import {
 } from '../db/repositories/teams.ts';
 import { findYoungPersonById } from '../db/repositories/young-people.ts';
 import type { CareEpisodeRow, Database, NewCareEpisodeRow, TeamRow } from '../db/schema.ts';
-import { validationErrors } from '../plugins/app/problem-details.ts';
+import { validationErrors } from '../schemas/validation-words.ts';
 import { type EpisodeDto, type EpisodeInputDto, EpisodeInput, type TeamDto, type TeamInputDto, type TeamPatchDto } from '../schemas/teams.ts';
 import { type ClosureReason, canonicalKeyWorkerReference, type YoungPersonInputDto } from '../schemas/young-people.ts';
 import { type EntryKind, type ExitReason, isLookedAfterState, type LeaverActivity, leaverActivityContradicts, isRemandState, lookedAfterEpisodes } from '../outcomes/measures.ts';

@@ -8,7 +8,7 @@ import { findReferencesInUse, insertYoungPeople } from '../db/repositories/young
 import { insertEpisodes } from '../db/repositories/teams.ts';
 import type { Database } from '../db/schema.ts';
 import { yieldToEventLoop } from '../db/yield.ts';
-import { validationErrors } from '../plugins/app/problem-details.ts';
+import { validationErrors } from '../schemas/validation-words.ts';
 import { type ImportResultDto, REFERENCE_PATTERN, type YoungPersonInputDto, YoungPersonInput } from '../schemas/young-people.ts';
 import { BadRequestError, ConflictError, type FieldError, UnprocessableError } from './errors.ts';
 import { controlCharacterReason } from './input-rules.ts';

@@ -112,7 +112,21 @@ t.test('an authority overrides part of the table; bad overrides are refused', as
   refused({ placements: { Q9: { state: 'residential' } } }, '/placements/Q9', 'unknown PLACE code');
   refused({ exits: { X1: { under18: 'home' } } }, '/exits/X1', 'X1 is not an exit');
   refused({ placements: { K2: { byProvider: { PR9: 'residential' } } } }, '/placements/K2/byProvider/PR9', 'unknown provider');
-  refused({ colour: 'blue' }, '/', 'unknown field');
+  refused({ colour: 'blue' }, '/colour', 'an unknown field is named itself, not its parent');
+  // One reason a field, in words (review of 4 December: "must be string", "must be null" and "must
+  // match a schema in anyOf" side by side; "schema is false" for an unknown field).
+  const reasons = (override: unknown) => {
+    try {
+      mergeMapping(DEFAULT_MAPPING, override);
+      return [];
+    } catch (error) {
+      return (error as BadRequestError).errors;
+    }
+  };
+  t.same(reasons({ placements: { R1: { state: 5 } } }), [{ field: '/placements/R1/state', reason: 'must be text or be null' }]);
+  t.same(reasons({ placements: { R1: { zz: 1 } } }), [{ field: '/placements/R1/zz', reason: 'is not a known field' }]);
+  t.same(reasons({ exits: { E11: { under18: 1 } } }), [{ field: '/exits/E11/under18', reason: 'must be text or be a list ([…]) or be null' }]);
+  t.same(reasons([]), [{ field: '/', reason: 'must be an object ({…})' }]);
   try {
     validateMappingForModel(mergeMapping(DEFAULT_MAPPING, { placements: { K2: { byProvider: { PR1: 'residential_inhouse', PR4: 'residential_external' } } } }), syntheticModel());
     t.fail('a state the model lacks must be refused');

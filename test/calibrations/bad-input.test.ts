@@ -85,6 +85,17 @@ t.test('options that do not fit: 400, 409 or 422 before anything is queued', asy
   await fields({ mapping: '{not json' }, 400, 'body/mapping');
   await fields({ mapping: JSON.stringify({ placements: { ZZ: { state: 'residential' } } }) }, 400, 'body/mapping/placements/ZZ');
   await fields({ mapping: JSON.stringify({ placements: { R1: { state: 'moon_base' } } }) }, 422, 'body/mapping/placements/R1/state');
+  // JSON inside a form field is held to the rule for JSON bodies: a control character is refused
+  // 400 naming where it is, not carried to a 422 that quotes it back (review of 4 December).
+  const control = await post(test, files, { mapping: JSON.stringify({ placements: { R1: { state: 'resid\u0000ential' } } }) });
+  problem(t, control, 400, 'a NUL inside the mapping');
+  t.same(control.json().errors, [{ field: 'body/mapping/placements/R1/state', reason: 'must not contain control characters (U+0000 at character 6)' }]);
+  const typed = await post(test, files, { mapping: JSON.stringify({ placements: { R1: { state: 5 } } }) });
+  problem(t, typed, 400, 'a number for a state in the mapping');
+  t.same(typed.json().errors, [{ field: 'body/mapping/placements/R1/state', reason: 'must be text or be null' }]);
+  const leading = await post(test, files, { priorModelVersion: '01.0.0' });
+  problem(t, leading, 400, 'a prior version with a leading zero');
+  t.same(leading.json().errors, [{ field: 'body/priorModelVersion', reason: 'must be a version of three whole numbers without leading zeros, e.g. 1.2.0' }]);
   await fields({ priorModel: 'no-such-model' }, 422, 'body/priorModel');
   await fields({ priorModel: 'england-default', priorModelVersion: '9.9.9' }, 422, 'body/priorModelVersion');
   // As on the projection and scenario routes, the caller's model is not quoted back.

@@ -64,8 +64,8 @@ const cases: Array<{ name: string; scenario: Record<string, unknown>; field: str
     field: 'body/capacity/0/overflowTo',
     reason: /"supported_accommodation" is not open to every age "inhouse_foster" is/,
   },
-  { name: 'half a place', scenario: smallScenario({ capacity: [{ state: 'inhouse_foster', places: 2.5, overflowTo: 'ifa_foster' }] }), field: 'body/capacity/0/places', reason: /integer/ },
-  { name: 'half a commissioned place', scenario: smallScenario({ strategy: { name: 'Half', interventions: [{ id: 'mst', capacityPerYear: 1.5 }] } }), field: 'body/strategy/interventions/0/capacityPerYear', reason: /integer/ },
+  { name: 'half a place', scenario: smallScenario({ capacity: [{ state: 'inhouse_foster', places: 2.5, overflowTo: 'ifa_foster' }] }), field: 'body/capacity/0/places', reason: /^must be a whole number/ },
+  { name: 'half a commissioned place', scenario: smallScenario({ strategy: { name: 'Half', interventions: [{ id: 'mst', capacityPerYear: 1.5 }] } }), field: 'body/strategy/interventions/0/capacityPerYear', reason: /^must be a whole number/ },
   { name: 'a lifetime horizon beyond the model', scenario: smallScenario({ lifetimeYears: 26 }), field: 'body/lifetimeYears', reason: /beyond the model: it follows people only to age 25/ },
   { name: 'a planning horizon beyond the lifetime horizon', scenario: smallScenario({ planningYears: 8, lifetimeYears: 6 }), field: 'body/lifetimeYears', reason: /at least the planning horizon/ },
   { name: 'an investment with a fraction of a penny', scenario: smallScenario({ strategy: { name: 'Sub-penny', investment: [{ year: '2026-27', agency: 'health', amount: 180000.005, label: 'x' }] } }), field: 'body/strategy/investment/0/amount', reason: /fraction of a penny/ },
@@ -88,11 +88,11 @@ const cases: Array<{ name: string; scenario: Record<string, unknown>; field: str
   },
   // An unknown model is not quoted back (as on the projection routes): the catalogued ones are listed.
   { name: 'an unknown model', scenario: smallScenario({ model: { id: 'atlantis' } }), field: 'body/model/id', reason: /^no such model; known: england-default(,|$)/ },
-  { name: 'a model id that is not text', scenario: smallScenario({ model: { id: 12345 } }), field: 'body/model/id', reason: /string/ },
+  { name: 'a model id that is not text', scenario: smallScenario({ model: { id: 12345 } }), field: 'body/model/id', reason: /^must be text$/ },
   // An empty or malformed id is a schema error on the field, not a catalog lookup.
   { name: 'an empty model id', scenario: smallScenario({ model: { id: '' } }), field: 'body/model/id', reason: /^must be lower-case letters, digits and "-"/ },
   { name: 'a model id with spaces and capitals', scenario: smallScenario({ model: { id: 'Bad Id' } }), field: 'body/model/id', reason: /^must be lower-case letters, digits and "-"/ },
-  { name: 'a model version that is not x.y.z', scenario: smallScenario({ model: { id: 'england-default', version: 'latest' } }), field: 'body/model/version', reason: /^must be a version of three numbers/ },
+  { name: 'a model version that is not x.y.z', scenario: smallScenario({ model: { id: 'england-default', version: 'latest' } }), field: 'body/model/version', reason: /^must be a version of three whole numbers without leading zeros/ },
   {
     name: 'a known model at an unknown version',
     scenario: smallScenario({ model: { id: 'england-default', version: '9.9.9' } }),

@@ -109,7 +109,7 @@ t.test('a file with bad rows stores nothing and reports every bad row by row and
   t.match(reasons['6:care_state'], /independent_eet is for ages 16 and over; this young person is 15/);
   t.equal(reasons['7:placement_weekly_price'], 'is required');
   t.equal(reasons['8:disability'], 'must be yes or no');
-  t.match(reasons['8:service2_start'], /format "date"/);
+  t.equal(reasons['8:service2_start'], 'must be a date, YYYY-MM-DD (e.g. 2026-04-01)');
   t.equal(reasons['8:placement_weekly_price'], 'must be at least 0');
   t.match(reasons['9:birth_year'], /age of 30/);
   t.match(reasons['12:reference'], /formula/);

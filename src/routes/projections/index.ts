@@ -66,8 +66,9 @@ export default async function projectionRoutes(instance: FastifyInstance) {
       const { year, month } = parseStartMonth(body.startMonth);
       const inputs = body.plans ?? [{ name: 'As now' }];
       const plans = inputs.map((input, k) => {
-        const resolved = resolvePlan(model, input, { ageMonths: body.ageMonths, months, currentState: body.state, field: `body/plans/${k}`, startMonthIndex: monthIndex(year, month) });
-        errors.push(...resolved.errors);
+        const resolved = resolvePlan(model, input, { ageMonths: body.ageMonths, months, currentState: body.state, currentStateField: 'body/state', field: `body/plans/${k}`, startMonthIndex: monthIndex(year, month) });
+        // Plans starting from body/state each find the same fault in it: name it once.
+        for (const e of resolved.errors) if (!errors.some((o) => o.field === e.field && o.reason === e.reason)) errors.push(e);
         return { name: input.name ?? (k === 0 ? 'As now' : `Plan ${k + 1}`), plan: resolved.plan };
       });
       if (new Set(plans.map((p) => p.name)).size !== plans.length) errors.push({ field: 'body/plans', reason: 'plan names must differ' });

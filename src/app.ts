@@ -34,7 +34,7 @@ import youngPersonExportRoutes from './routes/young-people/exports.ts';
 import boroughRoutes from './routes/borough/index.ts';
 import teamRoutes from './routes/teams/index.ts';
 import scorecardRoutes from './routes/scorecard/index.ts';
-import { UnsupportedMediaTypeError } from './services/errors.ts';
+import { DomainError, UnsupportedMediaTypeError } from './services/errors.ts';
 
 export interface AppOptions {
   config: Config;
@@ -112,6 +112,19 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     const mergePatch = /^application\/merge-patch\+json\b/.test(type) && request.method !== 'PATCH';
     if (csv || mergePatch) {
       throw new UnsupportedMediaTypeError(mergePatch ? 'application/merge-patch+json is for PATCH operations; send application/json' : 'This operation takes application/json', 'application/json');
+    }
+  });
+  // Every body is read as UTF-8 (JSON must be, RFC 8259 section 8.1; the CSV imports are): a body
+  // labelled in another charset was read as UTF-8 regardless, so it is refused instead.
+  app.addHook('preParsing', async (request) => {
+    // Only a body sent is judged, as below.
+    const length = request.headers['content-length'];
+    if ((length === undefined || length === '0') && request.headers['transfer-encoding'] === undefined) return;
+    const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(request.headers['content-type'] ?? '')?.[1]?.toLowerCase();
+    if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8' && charset !== 'us-ascii') {
+      throw new DomainError(415, 'Unsupported media type', 'Bodies are read as UTF-8: send charset=utf-8, or no charset', [
+        { field: 'headers/content-type', reason: 'must name charset=utf-8, or no charset: bodies are read as UTF-8' },
+      ]);
     }
   });
   app.addHook('onRoute', (route) => {

@@ -130,6 +130,9 @@ export function validationErrors(context: string, errors: SchemaErrorAt[]): Arra
       const reason = plainReason(e).replace(/^must /, '');
       if (!reasons.includes(reason)) reasons.push(reason);
       branchReasons.set(path, reasons);
+    } else if (context === 'querystring' && e.keyword === 'type' && e.params.type === 'string') {
+      // A query value arrives as text; only a parameter given twice (read as a list) is not.
+      push(path, 'must be given once, not repeated');
     } else {
       push(path, plainReason(e));
     }

@@ -164,3 +164,25 @@ t.test('a control character in model.id is refused 400 at the edge, like every f
   t.same(reasonsOf(response.json()), [{ field: 'body/model/id', reason: 'must not contain control characters (U+0000 at character 8)' }]);
   t.same(await app.db.selectFrom('scenarios').select('id').execute(), []);
 });
+
+t.test('a query parameter given twice is told so; a body labelled in a charset other than UTF-8 is refused 415', async (t) => {
+  const { app, as } = await buildTestApp(t);
+  const twice = await as('board', { method: 'GET', url: '/v1/models/england-default?version=1.6.0&version=1.7.0' });
+  t.equal(twice.statusCode, 400);
+  t.same(reasonsOf(twice.json()), [{ field: 'querystring/version', reason: 'must be given once, not repeated' }]);
+
+  const payload = JSON.stringify(smallScenario());
+  for (const charset of ['utf-16', 'latin1', '"iso-8859-1"']) {
+    const response = await as('commissioning', { method: 'POST', url: '/v1/scenarios', payload, headers: { 'content-type': `application/json; charset=${charset}` } });
+    t.equal(response.statusCode, 415, `charset=${charset}`);
+    t.same(reasonsOf(response.json()), [{ field: 'headers/content-type', reason: 'must name charset=utf-8, or no charset: bodies are read as UTF-8' }], `charset=${charset}: named`);
+  }
+  t.same(await app.db.selectFrom('scenarios').select('id').execute(), [], 'nothing stored');
+  for (const charset of ['utf-8', 'UTF-8', '"utf-8"']) {
+    const response = await as('commissioning', { method: 'POST', url: '/v1/scenarios', payload: JSON.stringify(smallScenario({ id: `utf8-${charset.length}${charset.startsWith('U') ? 'u' : 'l'}` })), headers: { 'content-type': `application/json; charset=${charset}` } });
+    t.equal(response.statusCode, 201, `charset=${charset} is taken`);
+  }
+  // A GET carrying a stray label and no body is not refused for it.
+  const get = await as('board', { method: 'GET', url: '/v1/models', headers: { 'content-type': 'application/json; charset=latin1' } });
+  t.equal(get.statusCode, 200);
+});

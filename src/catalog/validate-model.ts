@@ -1,4 +1,4 @@
-import Ajv, { type ErrorObject } from 'ajv';
+import Ajv from 'ajv';
 import { modelContentHash } from './canonical-json.ts';
 import { modelJsonSchema } from './model-json-schema.ts';
 import type { CostModelSpec, DistributionSpec } from './model-schema.ts';
@@ -12,7 +12,7 @@ import {
 } from './resolved-model.ts';
 import { STATE_CATEGORIES, type StateCategory } from './vocabulary.ts';
 import { toDistribution } from '../simulation/distributions.ts';
-import { plainReason } from '../schemas/validation-words.ts';
+import { validationErrors } from '../schemas/validation-words.ts';
 
 /** The largest amount a cost line may state, in pounds (per week, month, year or event). */
 export const MAX_COST_POUNDS = 10_000_000;
@@ -43,7 +43,7 @@ const checkSchema = new Ajv.default({ allErrors: true, strict: false }).compile(
  */
 export function validateModel(input: unknown): ModelValidation {
   if (!checkSchema(input)) {
-    return { ok: false, errors: schemaErrors(input, checkSchema.errors ?? []) };
+    return { ok: false, errors: validationErrors('', checkSchema.errors ?? [], { input, schema: schemaDocument }) };
   }
   const spec = input as unknown as CostModelSpec;
   const checker = new ModelChecker(spec);
@@ -52,96 +52,9 @@ export function validateModel(input: unknown): ModelValidation {
   return { ok: true, model: checker.resolve() };
 }
 
-// ---------------------------------------------------------------------------------------------
-// JSON Schema errors
-
 /** RFC 6901 JSON pointer from path segments. */
 export function pointer(...segments: Array<string | number>): string {
   return segments.map((s) => `/${String(s).replaceAll('~', '~0').replaceAll('/', '~1')}`).join('');
-}
-
-function valueAt(root: unknown, instancePath: string): unknown {
-  if (instancePath === '') return root;
-  let node: unknown = root;
-  for (const raw of instancePath.slice(1).split('/')) {
-    const key = raw.replaceAll('~1', '/').replaceAll('~0', '~');
-    if (node === null || typeof node !== 'object') return undefined;
-    node = (node as Record<string, unknown>)[key];
-  }
-  return node;
-}
-
-function schemaAt(schemaPath: string): unknown {
-  let node: unknown = schemaDocument;
-  for (const raw of schemaPath.replace(/^#\/?/, '').split('/').filter(Boolean)) {
-    const key = decodeURIComponent(raw).replaceAll('~1', '/').replaceAll('~0', '~');
-    if (node === null || typeof node !== 'object') return undefined;
-    node = (node as Record<string, unknown>)[key];
-  }
-  return node;
-}
-
-/**
- * Ajv's errors as field + reason. A union that fails (a distribution) reports every branch; the
- * branch the author meant is the one whose `type` matches, so only its errors are kept, and a
- * value that names no branch gets one error listing what is allowed.
- */
-function schemaErrors(input: unknown, errors: ErrorObject[]): ModelError[] {
-  // Each failed union: where it is in the model and in the schema, and the branch meant (-1: none).
-  const unions: Array<{ instancePath: string; schemaPath: string; chosen: number }> = [];
-  const replacements = new Map<ErrorObject, ModelError | null>();
-  for (const e of errors) {
-    if (e.keyword !== 'anyOf') continue;
-    const branches = (schemaAt(e.schemaPath) as Array<{ properties?: { type?: { const?: string } } }>) ?? [];
-    const value = valueAt(input, e.instancePath);
-    const names = branches.map((b) => b.properties?.type?.const).filter((n): n is string => typeof n === 'string');
-    const wanted = value !== null && typeof value === 'object' ? (value as { type?: unknown }).type : undefined;
-    const chosen = branches.findIndex((b) => typeof wanted === 'string' && b.properties?.type?.const === wanted);
-    unions.push({ instancePath: e.instancePath, schemaPath: e.schemaPath, chosen });
-    if (chosen >= 0) {
-      replacements.set(e, null);
-    } else if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-      replacements.set(e, { field: `${e.instancePath}/type`, reason: `must be one of: ${names.join(', ')}` });
-    } else {
-      replacements.set(e, { field: e.instancePath, reason: `must be a number or a distribution object (type one of: ${names.join(', ')})` });
-    }
-  }
-  const fromOtherBranch = (e: ErrorObject) =>
-    unions.some((u) => {
-      if (!(e.instancePath === u.instancePath || e.instancePath.startsWith(`${u.instancePath}/`))) return false;
-      if (!e.schemaPath.startsWith(`${u.schemaPath}/`)) return false;
-      const branch = Number(e.schemaPath.slice(u.schemaPath.length + 1).split('/')[0]);
-      return branch !== u.chosen;
-    });
-  const out: ModelError[] = [];
-  const seen = new Set<string>();
-  const push = (error: ModelError) => {
-    const key = `${error.field}\u0000${error.reason}`;
-    if (!seen.has(key)) {
-      seen.add(key);
-      out.push(error);
-    }
-  };
-  for (const e of errors) {
-    if (replacements.has(e)) {
-      const replacement = replacements.get(e);
-      if (replacement) push(replacement);
-      continue;
-    }
-    if (fromOtherBranch(e)) continue;
-    const field = e.instancePath;
-    switch (e.keyword) {
-      case 'required':
-        push({ field: `${field}/${String(e.params.missingProperty)}`, reason: 'is required' });
-        break;
-      case 'additionalProperties':
-        push({ field: `${field}/${String(e.params.additionalProperty)}`, reason: 'is not a known field' });
-        break;
-      default:
-        push({ field, reason: plainReason(e) });
-    }
-  }
-  return out;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ const checkSchema = ajv.compile(Scenario);
 /** The scenario's schema errors, each a field (a JSON pointer) and a reason in words. */
 export function schemaErrorsOf(input: unknown): ScenarioError[] {
   if (checkSchema(input)) return [];
-  return validationErrors('', checkSchema.errors ?? []);
+  return validationErrors('', checkSchema.errors ?? [], { input, schema: Scenario });
 }
 
 function distributionErrors(d: DistributionSpec, field: string): ScenarioError[] {

@@ -84,38 +84,98 @@ export function plainReason(e: SchemaError): string {
   }
 }
 
-/** A schema error with the JSON pointer of the value it is about. */
+/** A schema error with the JSON pointer of the value it is about (and, from Ajv, of the rule). */
 export interface SchemaErrorAt extends SchemaError {
   instancePath: string;
+  schemaPath?: string;
 }
 
+/** The value checked and the schema it was checked against: lets a union's intended branch be found. */
+export interface CheckedValue {
+  input: unknown;
+  schema: unknown;
+}
+
+/** The node at a JSON pointer (RFC 6901) in a document; undefined where there is none. */
+function nodeAt(root: unknown, pointer: string, decode: (raw: string) => string = (raw) => raw): unknown {
+  let node: unknown = root;
+  for (const raw of pointer.split('/').slice(1)) {
+    const key = decode(raw).replaceAll('~1', '/').replaceAll('~0', '~');
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<string, unknown>)[key];
+  }
+  return node;
+}
 
 /**
- * Turns Ajv's messages into "field + reason" pairs a person can act on. A failed anyOf (an
- * enum of literals, a nullable value) yields one entry per branch plus the anyOf itself; those
- * are folded into one reason for the field. A branch failed only for its type ("must be null",
- * "must be string") is left out when the value had another branch's type and failed that
- * branch's own rule (a pattern, a format, an enum, a bound: at the field or inside it): a
- * "KW#1" for a nullable key worker is answered with the pattern's words alone, not "or be null".
- * Only when every branch failed for its type is the field told each one ("must be string or be
- * null").
+ * A union of objects told apart by `type` (a distribution: fixed, normal, pert…) reports the
+ * errors of every branch; the branch the author meant is the one whose `type` const matches the
+ * value's, so only its errors are kept, and a value that names no branch gets one error listing
+ * what is allowed. Returns the errors left and those that replace a failed union.
  */
-export function validationErrors(context: string, errors: SchemaErrorAt[]): Array<{ field: string; reason: string }> {
+function chooseUnionBranches(errors: SchemaErrorAt[], checked: CheckedValue): { kept: SchemaErrorAt[]; replacements: Array<{ instancePath: string; reason: string }> } {
+  const unions: Array<{ instancePath: string; schemaPath: string; chosen: number }> = [];
+  const replacements: Array<{ instancePath: string; reason: string }> = [];
+  const replaced = new Set<SchemaErrorAt>();
+  for (const e of errors) {
+    if (e.keyword !== 'anyOf' || e.schemaPath === undefined) continue;
+    const branches = nodeAt(checked.schema, e.schemaPath.replace(/^#/, ''), decodeURIComponent);
+    if (!Array.isArray(branches)) continue;
+    const names = branches.map((b) => (b as { properties?: { type?: { const?: unknown } } }).properties?.type?.const).filter((n): n is string => typeof n === 'string');
+    if (names.length < 2) continue; // not a union told apart by type
+    const value = nodeAt(checked.input, e.instancePath);
+    const wanted = value !== null && typeof value === 'object' ? (value as { type?: unknown }).type : undefined;
+    const chosen = branches.findIndex((b) => typeof wanted === 'string' && (b as { properties?: { type?: { const?: unknown } } }).properties?.type?.const === wanted);
+    unions.push({ instancePath: e.instancePath, schemaPath: e.schemaPath, chosen });
+    replaced.add(e);
+    if (chosen >= 0) continue;
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) replacements.push({ instancePath: `${e.instancePath}/type`, reason: `must be one of: ${names.join(', ')}` });
+    else {
+      const plain = branches.some((b) => (b as { type?: unknown }).type === 'number');
+      replacements.push({ instancePath: e.instancePath, reason: `must be ${plain ? 'a number or ' : ''}a distribution object (type one of: ${names.join(', ')})` });
+    }
+  }
+  const fromOtherBranch = (e: SchemaErrorAt) =>
+    unions.some((u) => {
+      if (!(e.instancePath === u.instancePath || e.instancePath.startsWith(`${u.instancePath}/`))) return false;
+      if (e.schemaPath === undefined || !e.schemaPath.startsWith(`${u.schemaPath}/`)) return false;
+      return Number(e.schemaPath.slice(u.schemaPath.length + 1).split('/')[0]) !== u.chosen;
+    });
+  return { kept: errors.filter((e) => !replaced.has(e) && !fromOtherBranch(e)), replacements };
+}
+
+/**
+ * Turns schema errors into "field + reason" pairs a person can act on, one reason a field.
+ *
+ * - A union told apart by `type` (a distribution) keeps only the errors of the branch the value
+ *   names (needs `checked`, the value and its schema; see chooseUnionBranches).
+ * - Any other failed anyOf (a nullable value, a number or a list) yields one entry per branch
+ *   plus the anyOf itself; those are folded into one reason for the field. A branch failed only
+ *   for its type ("must be null") is left out when the value had another branch's type and failed
+ *   that branch's own rule (a pattern, a format, an enum, a bound: at the field or inside it): a
+ *   "KW#1" for a nullable key worker is answered with the pattern's words alone, not "or be
+ *   null". Only when every branch failed for its type is the field told each one ("must be text
+ *   or be null"); a choice of constants reads "must be one of: xlsx, csv".
+ * - Two rules failed at one field are one reason: an empty value is told "must not be empty"
+ *   alone (its pattern fails only for being empty); otherwise the reasons are joined.
+ */
+export function validationErrors(context: string, errors: SchemaErrorAt[], checked?: CheckedValue): Array<{ field: string; reason: string }> {
+  const chosen = checked ? chooseUnionBranches(errors, checked) : { kept: errors, replacements: [] };
+  errors = chosen.kept;
   const anyOfPaths = new Set(errors.filter((e) => e.keyword === 'anyOf').map((e) => e.instancePath));
   // A value failing a rule other than its type, or with an error inside it (so an object or an
   // array), had the type of the branch it failed: the other branches' type errors are noise.
   const ruleFailed = new Set(errors.filter((e) => e.keyword !== 'type' && e.keyword !== 'anyOf').map((e) => e.instancePath));
-  const onlyNoise = (e: SchemaErrorAt) => e.keyword === 'type' && (ruleFailed.has(e.instancePath) || errors.some((o) => o.instancePath.startsWith(`${e.instancePath}/`)));
-  const branchReasons = new Map<string, string[]>();
-  const out: Array<{ field: string; reason: string }> = [];
-  const seen = new Set<string>();
+  const failedPaths = [...errors.map((o) => o.instancePath), ...chosen.replacements.map((r) => r.instancePath)];
+  const onlyNoise = (e: SchemaErrorAt) => e.keyword === 'type' && (ruleFailed.has(e.instancePath) || failedPaths.some((p) => p.startsWith(`${e.instancePath}/`)));
+  const branchReasons = new Map<string, { reasons: string[]; constants: unknown[] }>();
+  const byField = new Map<string, string[]>();
   const push = (field: string, reason: string) => {
-    const key = `${field}\u0000${reason}`;
-    if (!seen.has(key)) {
-      seen.add(key);
-      out.push({ field, reason });
-    }
+    const reasons = byField.get(field) ?? [];
+    if (!reasons.includes(reason)) reasons.push(reason);
+    byField.set(field, reasons);
   };
+  for (const r of chosen.replacements) push(`${context}${r.instancePath}`, r.reason);
   for (const e of errors) {
     const path = `${context}${e.instancePath}`;
     if (e.keyword === 'additionalProperties') {
@@ -126,17 +186,23 @@ export function validationErrors(context: string, errors: SchemaErrorAt[]): Arra
       push(path, plainReason(e));
     } else if (anyOfPaths.has(e.instancePath)) {
       if (e.keyword === 'anyOf' || onlyNoise(e)) continue;
-      const reasons = branchReasons.get(path) ?? [];
+      const branch = branchReasons.get(path) ?? { reasons: [], constants: [] };
       const reason = plainReason(e).replace(/^must /, '');
-      if (!reasons.includes(reason)) reasons.push(reason);
-      branchReasons.set(path, reasons);
-    } else if (context === 'querystring' && e.keyword === 'type' && e.params.type === 'string') {
-      // A query value arrives as text; only a parameter given twice (read as a list) is not.
-      push(path, 'must be given once, not repeated');
+      if (!branch.reasons.includes(reason)) branch.reasons.push(reason);
+      if (e.keyword === 'const') branch.constants.push(e.params.allowedValue);
+      branchReasons.set(path, branch);
     } else {
       push(path, plainReason(e));
     }
   }
-  for (const [field, reasons] of branchReasons) push(field, `must ${reasons.join(' or ')}`);
+  for (const [field, branch] of branchReasons) {
+    const allConstants = branch.constants.length === branch.reasons.length && branch.constants.length > 1;
+    push(field, allConstants ? `must be one of: ${branch.constants.map(String).join(', ')}` : `must ${branch.reasons.join(' or ')}`);
+  }
+  const out: Array<{ field: string; reason: string }> = [];
+  for (const [field, reasons] of byField) {
+    const kept = reasons.includes('must not be empty') ? ['must not be empty'] : reasons;
+    out.push({ field, reason: kept.join(', and ') });
+  }
   return out;
 }

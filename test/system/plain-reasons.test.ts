@@ -1,4 +1,8 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import Ajv from 'ajv';
 import fc from 'fast-check';
+import { Type } from 'typebox';
 import t from 'tap';
 import { SLUG_PATTERN, VERSION_PATTERN } from '../../src/catalog/identifiers.ts';
 import { CostModel } from '../../src/catalog/model-schema.ts';
@@ -6,6 +10,7 @@ import { scenarioJsonSchema } from '../../src/catalog/scenario-json-schema.ts';
 import { schemaErrorsOf } from '../../src/catalog/validate-scenario.ts';
 import { PATTERN_WORDS } from '../../src/schemas/pattern-words.ts';
 import { MAX_RUNS } from '../../src/schemas/projections.ts';
+import { validationErrors } from '../../src/schemas/validation-words.ts';
 import { buildTestApp } from '../helpers/app.ts';
 import { smallScenario } from '../scenarios/fixtures.ts';
 
@@ -185,4 +190,48 @@ t.test('a query parameter given twice is told so; a body labelled in a charset o
   // A GET carrying a stray label and no body is not refused for it.
   const get = await as('board', { method: 'GET', url: '/v1/models', headers: { 'content-type': 'application/json; charset=latin1' } });
   t.equal(get.statusCode, 200);
+});
+
+t.test('one reason a field: a distribution answered for the type it names, two rules at one field joined, a repeated query parameter told so', async (t) => {
+  const { as } = await buildTestApp(t);
+  const rateChange = (multiplier: unknown) => smallScenario({ strategy: { name: 'Rates', rateChanges: [{ from: ['edge_of_care'], to: ['@looked_after'], multiplier }] } });
+  const only = async (payload: Record<string, unknown>, expected: Array<{ field: string; reason: string | RegExp }>, name: string, url = '/v1/scenarios', role: 'commissioning' | 'finance' = 'commissioning') => {
+    const response = await as(role, { method: 'POST', url, payload });
+    t.ok(response.statusCode === 400 || response.statusCode === 422, `${name}: refused (${response.statusCode})`);
+    t.match(reasonsOf(response.json()), expected, name);
+    t.equal(reasonsOf(response.json()).length, expected.length, `${name}: ${expected.length} error(s), got ${JSON.stringify(response.json().errors)}`);
+  };
+  // Review of 4 December (helper-126): 14 errors, "type" told five different constants.
+  await only(rateChange({ type: 'normal', mean: 'x', sd: 1 }), [{ field: 'body/strategy/rateChanges/0/multiplier/mean', reason: 'must be a number' }], 'a normal multiplier whose mean is text');
+  await only(rateChange({ type: 'gamma', mean: 1 }), [{ field: 'body/strategy/rateChanges/0/multiplier/type', reason: /^must be one of: .*fixed.*normal.*pert/ }], 'a multiplier of no known type');
+  const model = JSON.parse(readFileSync(path.join(import.meta.dirname, '../../models/england-default.json'), 'utf8'));
+  model.rateFactors[0].multiplier = { type: 'gamma' };
+  await only({ model, ageMonths: 120, state: 'edge_of_care', runs: 10 }, [{ field: 'body/model/rateFactors/0/multiplier/type', reason: /^must be one of: / }], 'an inline model with a multiplier of no known type', '/v1/projections', 'finance');
+
+  // A length and a pattern broken at once: one reason, both rules in it; an empty value is told so alone.
+  await only(smallScenario({ id: `ABC${'x'.repeat(70)}` }), [{ field: 'body/id', reason: /^must be at most 64 characters long, and must be lower-case letters/ }], 'an id too long and in capitals');
+  const team = await as('admin', { method: 'POST', url: '/v1/teams', payload: { name: '', service: 'edge_of_care' } });
+  t.same(reasonsOf(team.json()), [{ field: 'body/name', reason: 'must not be empty' }], 'an empty team name');
+
+  // Repeated query parameters, whatever their type; a list parameter may be repeated.
+  for (const query of ['limit=1&limit=2', 'origin=file&origin=api']) {
+    const response = await as('board', { method: 'GET', url: `/v1/scenarios?${query}` });
+    t.equal(response.statusCode, 400, query);
+    t.same(reasonsOf(response.json()), [{ field: `querystring/${query.split('=')[0]}`, reason: 'must be given once, not repeated' }], query);
+  }
+  t.equal((await as('finance', { method: 'GET', url: '/v1/young-people?careState=residential&careState=ifa_foster' })).statusCode, 200, 'a list parameter given twice is a list');
+});
+
+t.test('validationErrors: constants read as a choice; a nullable field keeps its own rule (unit, on Ajv directly)', async (t) => {
+  const ajv = new Ajv.default({ allErrors: true, strict: false });
+  const errorsOf = (schema: object, value: unknown) => {
+    const check = ajv.compile(schema);
+    check(value);
+    return validationErrors('body', check.errors ?? [], { input: value, schema });
+  };
+  const format = Type.Object({ format: Type.Union([Type.Literal('xlsx'), Type.Literal('csv')]) });
+  t.same(errorsOf(format, { format: 'pdf' }), [{ field: 'body/format', reason: 'must be one of: xlsx, csv' }]);
+  const nullable = Type.Object({ name: Type.Union([Type.String({ minLength: 1, maxLength: 5 }), Type.Null()]) });
+  t.same(errorsOf(nullable, { name: 'abcdefgh' }), [{ field: 'body/name', reason: 'must be at most 5 characters long' }]);
+  t.same(errorsOf(nullable, { name: 3 }), [{ field: 'body/name', reason: 'must be text or be null' }]);
 });

@@ -70,7 +70,11 @@ async function problemDetails(fastify: FastifyInstance) {
       });
     }
     if (error.validation) {
-      const errors = validationErrors(error.validationContext ?? 'body', error.validation as SchemaErrorAt[]);
+      const context = error.validationContext ?? 'body';
+      // The value and the route's schema for it, so that a union's intended branch is found.
+      const schema = (request.routeOptions.schema as Record<string, unknown> | undefined)?.[context];
+      const input = context === 'body' ? request.body : context === 'querystring' ? request.query : context === 'params' ? request.params : request.headers;
+      const errors = validationErrors(context, error.validation as SchemaErrorAt[], schema ? { input, schema } : undefined);
       return sendProblem(reply, request, {
         status: 400,
         title: 'Validation failed',

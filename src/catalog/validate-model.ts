@@ -12,7 +12,7 @@ import {
 } from './resolved-model.ts';
 import { STATE_CATEGORIES, type StateCategory } from './vocabulary.ts';
 import { toDistribution } from '../simulation/distributions.ts';
-import { validationErrors } from '../schemas/validation-words.ts';
+import { oneReasonAField, validationErrors } from '../schemas/validation-words.ts';
 
 /** The largest amount a cost line may state, in pounds (per week, month, year or event). */
 export const MAX_COST_POUNDS = 10_000_000;
@@ -116,7 +116,7 @@ class ModelChecker {
     this.checkRateFactors();
     this.checkReachability();
     this.checkDeadEnds();
-    return this.errors;
+    return oneReasonAField(this.errors);
   }
 
   private presentIn(state: number, fromYears: number, toYears: number): boolean {

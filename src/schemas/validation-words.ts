@@ -182,6 +182,9 @@ export function validationErrors(context: string, errors: SchemaErrorAt[], check
       push(`${path}/${String(e.params.additionalProperty)}`, 'is not a known field');
     } else if (e.keyword === 'required') {
       push(`${path}/${String(e.params.missingProperty)}`, 'is required');
+    } else if (e.keyword === 'pattern' && checked !== undefined && nodeAt(checked.input, e.instancePath) === '') {
+      // An empty value fails its pattern only for being empty: say that.
+      push(path, 'must not be empty');
     } else if (e.keyword === 'pattern' || e.keyword === 'enum') {
       push(path, plainReason(e));
     } else if (anyOfPaths.has(e.instancePath)) {
@@ -202,7 +205,22 @@ export function validationErrors(context: string, errors: SchemaErrorAt[], check
   const out: Array<{ field: string; reason: string }> = [];
   for (const [field, reasons] of byField) {
     const kept = reasons.includes('must not be empty') ? ['must not be empty'] : reasons;
-    out.push({ field, reason: kept.join(', and ') });
+    for (const reason of kept) out.push({ field, reason });
   }
-  return out;
+  return oneReasonAField(out);
+}
+
+/**
+ * Field errors with one entry a field, in the order fields were first named: several reasons for
+ * one field are joined into one ("mode 2 is below min 3, and mode 2 is above max 1"), repeats
+ * dropped, so a client showing one message beside each field loses none.
+ */
+export function oneReasonAField<E extends { field: string; reason: string }>(errors: readonly E[]): E[] {
+  const byField = new Map<string, { first: E; reasons: string[] }>();
+  for (const e of errors) {
+    const entry = byField.get(e.field);
+    if (!entry) byField.set(e.field, { first: e, reasons: [e.reason] });
+    else if (!entry.reasons.includes(e.reason)) entry.reasons.push(e.reason);
+  }
+  return [...byField.values()].map(({ first, reasons }) => ({ ...first, reason: reasons.join(', and ') }));
 }

@@ -16,7 +16,8 @@ function errorsOf(tt: Test, breakIt: (m: LooseModel) => void): ModelError[] {
 
 /** Asserts an error exists at `field` whose reason matches. */
 function hasError(tt: Test, errors: ModelError[], field: string, reason: RegExp | string) {
-  const found = errors.find((e) => e.field === field && (typeof reason === 'string' ? e.reason === reason : reason.test(e.reason)));
+  // One reason a field: several broken rules at one field are joined with ", and ".
+  const found = errors.find((e) => e.field === field && (typeof reason === 'string' ? e.reason === reason || e.reason.split(', and ').includes(reason) : reason.test(e.reason)));
   tt.ok(found, `error at ${field} matching ${reason}; got ${JSON.stringify(errors)}`);
 }
 

@@ -90,7 +90,7 @@ const cases: Array<{ name: string; scenario: Record<string, unknown>; field: str
   { name: 'an unknown model', scenario: smallScenario({ model: { id: 'atlantis' } }), field: 'body/model/id', reason: /^no such model; known: england-default(,|$)/ },
   { name: 'a model id that is not text', scenario: smallScenario({ model: { id: 12345 } }), field: 'body/model/id', reason: /^must be text$/ },
   // An empty or malformed id is a schema error on the field, not a catalog lookup.
-  { name: 'an empty model id', scenario: smallScenario({ model: { id: '' } }), field: 'body/model/id', reason: /^must be lower-case letters, digits and "-"/ },
+  { name: 'an empty model id', scenario: smallScenario({ model: { id: '' } }), field: 'body/model/id', reason: /^must not be empty$/ },
   { name: 'a model id with spaces and capitals', scenario: smallScenario({ model: { id: 'Bad Id' } }), field: 'body/model/id', reason: /^must be lower-case letters, digits and "-"/ },
   { name: 'a model version that is not x.y.z', scenario: smallScenario({ model: { id: 'england-default', version: 'latest' } }), field: 'body/model/version', reason: /^must be a version of three whole numbers without leading zeros/ },
   {

@@ -62,7 +62,7 @@ t.test('POST /v1/projections checks the shape of the model id and version before
     ['an id with capitals and spaces', { model: 'England Default' }, 'body/model', 'must be lower-case letters, digits and "-", starting with a letter or digit'],
     ['an id too long', { model: 'a'.repeat(65) }, 'body/model', 'must be at most 64 characters long'],
     ['a version of one number', { model: 'england-default', modelVersion: '1' }, 'body/modelVersion', 'must be a version of three whole numbers without leading zeros, e.g. 1.2.0'],
-    ['an empty version', { model: 'england-default', modelVersion: '' }, 'body/modelVersion', 'must be a version of three whole numbers without leading zeros, e.g. 1.2.0'],
+    ['an empty version', { model: 'england-default', modelVersion: '' }, 'body/modelVersion', 'must not be empty'],
   ];
   for (const [name, payload, field, reason] of cases) {
     const response = await as('finance', { method: 'POST', url: '/v1/projections', payload: { ...base, ...payload } });
@@ -234,4 +234,28 @@ t.test('validationErrors: constants read as a choice; a nullable field keeps its
   const nullable = Type.Object({ name: Type.Union([Type.String({ minLength: 1, maxLength: 5 }), Type.Null()]) });
   t.same(errorsOf(nullable, { name: 'abcdefgh' }), [{ field: 'body/name', reason: 'must be at most 5 characters long' }]);
   t.same(errorsOf(nullable, { name: 3 }), [{ field: 'body/name', reason: 'must be text or be null' }]);
+});
+
+t.test('one reason a field from the model’s own rules too, and an empty value told it is empty', async (t) => {
+  const { as } = await buildTestApp(t);
+  // Review of 4 December (helper-127): "mode 2 is below min 3" and "mode 2 is above max 1" as two errors.
+  const model = JSON.parse(readFileSync(path.join(import.meta.dirname, '../../models/england-default.json'), 'utf8'));
+  model.unitCosts[0].amount = { type: 'pert', min: 3, mode: 2, max: 1 };
+  const response = await as('commissioning', { method: 'POST', url: '/v1/models/validate', payload: model });
+  t.equal(response.statusCode, 422);
+  const errors = reasonsOf(response.json());
+  const atMode = errors.filter((e) => e.field === '/unitCosts/0/amount/mode' || e.field === 'body/unitCosts/0/amount/mode');
+  t.equal(atMode.length, 1, `one entry for the mode (got ${JSON.stringify(errors)})`);
+  t.match(atMode[0]?.reason, /below min 3, and .*above max 1/, 'both rules in it');
+  t.equal(new Set(errors.map((e) => e.field)).size, errors.length, 'no field named twice');
+
+  for (const [field, change] of [
+    ['body/id', { id: '' }],
+    ['body/version', { version: '' }],
+  ] as const) {
+    const empty = await as('commissioning', { method: 'POST', url: '/v1/scenarios', payload: smallScenario(change) });
+    t.same(reasonsOf(empty.json()), [{ field, reason: 'must not be empty' }], `${field} empty`);
+  }
+  const model0 = await as('finance', { method: 'POST', url: '/v1/projections', payload: { model: '', ageMonths: 120, state: 'edge_of_care', runs: 10 } });
+  t.same(reasonsOf(model0.json()), [{ field: 'body/model', reason: 'must not be empty' }], 'an empty model id');
 });

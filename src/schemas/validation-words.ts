@@ -107,6 +107,9 @@ function nodeAt(root: unknown, pointer: string, decode: (raw: string) => string 
   return node;
 }
 
+/** The `type` constant a union branch is told apart by (a distribution's "pert"), if any. */
+const typeConstOf = (branch: unknown): unknown => (branch as { properties?: { type?: { const?: unknown } } } | null)?.properties?.type?.const;
+
 /**
  * A union of objects told apart by `type` (a distribution: fixed, normal, pert…) reports the
  * errors of every branch; the branch the author meant is the one whose `type` const matches the
@@ -121,11 +124,11 @@ function chooseUnionBranches(errors: SchemaErrorAt[], checked: CheckedValue): { 
     if (e.keyword !== 'anyOf' || e.schemaPath === undefined) continue;
     const branches = nodeAt(checked.schema, e.schemaPath.replace(/^#/, ''), decodeURIComponent);
     if (!Array.isArray(branches)) continue;
-    const names = branches.map((b) => (b as { properties?: { type?: { const?: unknown } } }).properties?.type?.const).filter((n): n is string => typeof n === 'string');
+    const names = branches.map(typeConstOf).filter((n): n is string => typeof n === 'string');
     if (names.length < 2) continue; // not a union told apart by type
     const value = nodeAt(checked.input, e.instancePath);
     const wanted = value !== null && typeof value === 'object' ? (value as { type?: unknown }).type : undefined;
-    const chosen = branches.findIndex((b) => typeof wanted === 'string' && (b as { properties?: { type?: { const?: unknown } } }).properties?.type?.const === wanted);
+    const chosen = typeof wanted === 'string' ? branches.findIndex((b) => typeConstOf(b) === wanted) : -1;
     unions.push({ instancePath: e.instancePath, schemaPath: e.schemaPath, chosen });
     replaced.add(e);
     if (chosen >= 0) continue;
@@ -169,12 +172,8 @@ export function validationErrors(context: string, errors: SchemaErrorAt[], check
   const failedPaths = [...errors.map((o) => o.instancePath), ...chosen.replacements.map((r) => r.instancePath)];
   const onlyNoise = (e: SchemaErrorAt) => e.keyword === 'type' && (ruleFailed.has(e.instancePath) || failedPaths.some((p) => p.startsWith(`${e.instancePath}/`)));
   const branchReasons = new Map<string, { reasons: string[]; constants: unknown[] }>();
-  const byField = new Map<string, string[]>();
-  const push = (field: string, reason: string) => {
-    const reasons = byField.get(field) ?? [];
-    if (!reasons.includes(reason)) reasons.push(reason);
-    byField.set(field, reasons);
-  };
+  const out: Array<{ field: string; reason: string }> = [];
+  const push = (field: string, reason: string) => out.push({ field, reason });
   for (const r of chosen.replacements) push(`${context}${r.instancePath}`, r.reason);
   for (const e of errors) {
     const path = `${context}${e.instancePath}`;
@@ -202,12 +201,9 @@ export function validationErrors(context: string, errors: SchemaErrorAt[], check
     const allConstants = branch.constants.length === branch.reasons.length && branch.constants.length > 1;
     push(field, allConstants ? `must be one of: ${branch.constants.map(String).join(', ')}` : `must ${branch.reasons.join(' or ')}`);
   }
-  const out: Array<{ field: string; reason: string }> = [];
-  for (const [field, reasons] of byField) {
-    const kept = reasons.includes('must not be empty') ? ['must not be empty'] : reasons;
-    for (const reason of kept) out.push({ field, reason });
-  }
-  return oneReasonAField(out);
+  // An empty value's other reasons (its pattern) only restate that it is empty.
+  const empty = new Set(out.filter((e) => e.reason === 'must not be empty').map((e) => e.field));
+  return oneReasonAField(out.filter((e) => !empty.has(e.field) || e.reason === 'must not be empty'));
 }
 
 /**

@@ -82,6 +82,7 @@ const DEFAULT_PRIOR_WEIGHT = 60;
 const MAX_DISTANCE_PRIOR_WEIGHT = 10_000;
 const MODEL_ID = new RegExp(SLUG_PATTERN);
 const VERSION = new RegExp(VERSION_PATTERN);
+const MODEL_ID_WORDS = `${PATTERN_WORDS.get(SLUG_PATTERN)}, at most ${SLUG_MAX_LENGTH} characters`;
 /** Letters, digits and plain punctuation, starting with a letter or digit: it names a model and may reach a spreadsheet. */
 const AUTHORITY = /^[\p{L}\p{N}][\p{L}\p{N} '’,.&()/-]*$/u;
 const RESERVED_MODEL_IDS = new Set(['schema', 'validate']);
@@ -141,7 +142,7 @@ export function parseCalibrationFields(raw: Record<string, string>): Calibration
     localAuthority: text('localAuthority'),
     populationArea: text('populationArea'),
   };
-  if (!MODEL_ID.test(fields.priorModel) || fields.priorModel.length > SLUG_MAX_LENGTH) errors.push({ field: 'body/priorModel', reason: `${PATTERN_WORDS.get(SLUG_PATTERN)}, at most ${SLUG_MAX_LENGTH} characters` });
+  if (!MODEL_ID.test(fields.priorModel) || fields.priorModel.length > SLUG_MAX_LENGTH) errors.push({ field: 'body/priorModel', reason: MODEL_ID_WORDS });
   if (fields.priorModelVersion !== undefined && (!VERSION.test(fields.priorModelVersion) || fields.priorModelVersion.length > VERSION_MAX_LENGTH)) errors.push({ field: 'body/priorModelVersion', reason: PATTERN_WORDS.get(VERSION_PATTERN) as string });
   const window = text('referenceWindow');
   if (window !== undefined) {
@@ -175,7 +176,7 @@ export function parseCalibrationFields(raw: Record<string, string>): Calibration
     errors.push({ field: 'body/authority', reason: 'must be up to 80 letters, digits, spaces and plain punctuation, starting with a letter or digit' });
   }
   if (fields.modelId !== undefined) {
-    if (!MODEL_ID.test(fields.modelId) || fields.modelId.length > SLUG_MAX_LENGTH) errors.push({ field: 'body/modelId', reason: `${PATTERN_WORDS.get(SLUG_PATTERN)}, at most ${SLUG_MAX_LENGTH} characters` });
+    if (!MODEL_ID.test(fields.modelId) || fields.modelId.length > SLUG_MAX_LENGTH) errors.push({ field: 'body/modelId', reason: MODEL_ID_WORDS });
     else if (RESERVED_MODEL_IDS.has(fields.modelId)) errors.push({ field: 'body/modelId', reason: `"${fields.modelId}" is reserved` });
   }
   const year = text('backtestYear');

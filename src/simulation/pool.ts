@@ -159,7 +159,8 @@ export class SimulationPool {
     const elsewhere = groups.slice(1).map((indices) => this.piscina?.run({ kind: 'summaries', headlines, indices } satisfies SummariesTask) as Promise<Summary[]>);
     const summaries = new Map<number, Summary>();
     try {
-      for (const index of groups[0]) summaries.set(index, folder.summaryOf(index));
+      const own = folder.summariesOf(groups[0]);
+      for (let k = 0; k < own.length; k++) summaries.set(groups[0][k], own[k]);
     } finally {
       // Settled, every one, before the buffer can go back to the shelf for another projection.
       await Promise.allSettled(elsewhere);

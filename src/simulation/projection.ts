@@ -5,7 +5,7 @@ import { type PersonPlan, type PlanSlot, type ProjectionClock, Simulator, parame
 import { type MetricLayout, Outcome, metricLayout } from './layout.ts';
 import type { SimulationModel } from './model.ts';
 import { modelHasDistanceShares, personEetShare, personShareWithin20Miles, personSubsetShare } from './projected-outcomes.ts';
-import { MomentAccumulator, type PairedSaving, type Summary, meanOfDifferences, moneySummary, pairedSaving, penceToPounds, probabilityExceeding, summarize, summarizeMoney } from './summary.ts';
+import { MomentAccumulator, type PairedSaving, type Summary, meanOfDifferences, moneySummary, pairedSaving, penceToPounds, probabilityExceeding, summarize, summarizeAll, summarizeMoney } from './summary.ts';
 
 /**
  * Projecting one young person under several plans: the unit of work, its split into chunks of
@@ -405,6 +405,11 @@ export class ProjectionFolder {
     return summarize(this.series(Math.floor(index / this.width), index % this.width));
   }
 
+  /** summaryOf of each index, in order (the same figures, several series a pass: summarizeAll). */
+  summariesOf(indices: readonly number[]): Summary[] {
+    return summarizeAll(indices.map((index) => this.series(Math.floor(index / this.width), index % this.width)));
+  }
+
   /**
    * The result. `summaries` (optional) holds summaryOf(index) for some kept series, computed
    * elsewhere, e.g. on idle worker threads from the shared headline buffer (summariseHeadlines):
@@ -412,7 +417,12 @@ export class ProjectionFolder {
    */
   finish(summaries?: ReadonlyMap<number, Summary>): ProjectionResult {
     if (this.nextRun !== this.runs) throw new Error(`only ${this.nextRun} of ${this.runs} runs were folded`);
-    const kept = (p: number, i: number): Summary => summaries?.get(p * this.width + i) ?? this.summaryOf(p * this.width + i);
+    const missing: number[] = [];
+    for (let index = 0; index < this.keptSeriesCount; index++) if (!summaries?.has(index)) missing.push(index);
+    const computed = new Map(summaries);
+    const fresh = this.summariesOf(missing);
+    for (let k = 0; k < missing.length; k++) computed.set(missing[k], fresh[k]);
+    const kept = (p: number, i: number): Summary => computed.get(p * this.width + i) as Summary;
     const pounds = 0.01;
     const layout = this.layout;
     const model = this.model;
@@ -649,7 +659,7 @@ export function sharedHeadlineBytes(model: SimulationModel, request: ProjectionR
  * with both worker threads idle).
  */
 export function summariseHeadlines(headlines: SharedHeadlines, indices: readonly number[]): Summary[] {
-  return indices.map((index) => summarize(new Float64Array(headlines.buffer, index * headlines.runs * 8, headlines.runs)));
+  return summarizeAll(indices.map((index) => new Float64Array(headlines.buffer, index * headlines.runs * 8, headlines.runs)));
 }
 
 /** This thread's chunk headlines before they go to shared memory (never returned, so reused). */

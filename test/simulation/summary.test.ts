@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import t from 'tap';
-import { MomentAccumulator, quantileSorted, summarize } from '../../src/simulation/summary.ts';
+import { MomentAccumulator, meanAndSd, quantileSorted, summarize, summarizeAll } from '../../src/simulation/summary.ts';
 
 t.test('percentiles against R (type 7) on 1..10 and a skewed sample', async (t) => {
   // R: quantile(1:10, c(.05,.1,.5,.9,.95)) = 1.45 1.90 5.50 9.10 9.55; sd(1:10) = 3.02765.
@@ -64,6 +64,41 @@ t.test('a long series spanning a range too narrow for buckets is still summarise
   const s = summarize(values);
   t.equal(s.p50, 0, 'two thirds are 0: the median is 0');
   t.equal(s.p95, 5e-324, 'the top third is the least positive double');
+});
+
+t.test('summarizeAll gives summarize of each series, bit for bit', async (t) => {
+  // Four series at a time share one moments pass (summarizeAll): each must still see summarize's
+  // operations in summarize's order. Series of unequal length, counts not a multiple of four,
+  // constants, NaN, infinities (whose mean can be NaN with no NaN value) and short series
+  // (selection rather than buckets) all take part.
+  const value = fc.oneof(
+    fc.constantFrom(0, 0, 1250.5, -3, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY),
+    fc.integer({ min: -2_000_000, max: 2_000_000 }).map((x) => x / 64),
+    fc.double({ min: -1e12, max: 1e12, noNaN: true }),
+  );
+  const series = fc.oneof(
+    fc.array(value, { minLength: 0, maxLength: 600 }),
+    fc.tuple(value, fc.integer({ min: 1, max: 600 })).map(([v, n]) => new Array<number>(n).fill(v)),
+  );
+  const sameLength = fc.integer({ min: 0, max: 700 }).chain((n) => fc.array(fc.array(value, { minLength: n, maxLength: n }), { minLength: 1, maxLength: 9 }));
+  fc.assert(
+    fc.property(fc.oneof(sameLength, fc.array(series, { minLength: 1, maxLength: 9 })), (lists) => {
+      const arrays = lists.map((values) => Float64Array.from(values));
+      const one = arrays.map((a) => summarize(a));
+      const all = summarizeAll(arrays);
+      return all.length === one.length && all.every((s, k) => (Object.keys(one[k]) as Array<keyof typeof s>).every((key) => Object.is(s[key], one[k][key])));
+    }),
+    { numRuns: 300 },
+  );
+  // And against independent figures: meanAndSd's mean and sd, and a full sort's percentiles.
+  const runs = Array.from({ length: 5 }, (_, k) => Float64Array.from({ length: 1000 }, (_, i) => ((i * 7919 + k * 104729) % 1009) * 1.5 - k));
+  summarizeAll(runs).forEach((s, k) => {
+    const { mean, sd } = meanAndSd(runs[k]);
+    const sorted = Float64Array.from(runs[k]).sort();
+    t.equal(s.mean, mean);
+    t.equal(s.sd, sd);
+    t.same([s.p5, s.p10, s.p50, s.p90, s.p95], [0.05, 0.1, 0.5, 0.9, 0.95].map((q) => quantileSorted(sorted, q)));
+  });
 });
 
 t.test('MomentAccumulator: the mean and M2 of a two-pass computation, however the runs are chunked', async (t) => {

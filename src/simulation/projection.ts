@@ -235,6 +235,19 @@ export interface ProjectionChunk {
   stabilityMoments?: Float64Array;
 }
 
+/**
+ * The cells of a projection's run vector whose mean ± SE the result reports (ProjectionFolder.finish),
+ * as MomentAccumulator spans: costs by age, by state and by intervention; end-of-year states,
+ * months by state, deliveries and outcomes (the layout's order, src/simulation/layout.ts). Not
+ * the costs by financial year and agency, which the result reports from the kept series
+ * (summaries and paired differences), nor the interventions' costs by year and agency, which it
+ * does not report: together over a third of the vector and most of its non-zero cells, whose
+ * moments took about a tenth of a worker's time (issue 19).
+ */
+export function reportedMomentSpans(layout: MetricLayout): number[] {
+  return [layout.costAge, layout.interventionFyAgency, layout.endOfYearState, layout.size];
+}
+
 export function keptWidth(layout: MetricLayout): number {
   return 3 + layout.nFinancialYears + 2 * layout.nAgencies;
 }
@@ -281,7 +294,7 @@ export function summariseChunk(model: SimulationModel, request: ProjectionReques
   const nParameters = parameterList(model).length;
   const parameterSums = new Float64Array(nParameters);
   for (let p = 0; p < nPlans; p++) {
-    const accumulator = new MomentAccumulator(layout.size);
+    const accumulator = new MomentAccumulator(layout.size, reportedMomentSpans(layout));
     for (let r = 0; r < runs; r++) {
       const base = (r * nPlans + p) * layout.size;
       accumulator.add(raw.vectors, base);
@@ -358,7 +371,7 @@ export class ProjectionFolder {
     this.factors = discountFactors(request.discountPeriods ?? model.discountPeriods, this.layout.nFinancialYears);
     this.nPlans = request.plans.length;
     this.width = keptWidth(this.layout);
-    this.moments = Array.from({ length: this.nPlans }, () => new MomentAccumulator(this.layout.size));
+    this.moments = Array.from({ length: this.nPlans }, () => new MomentAccumulator(this.layout.size, reportedMomentSpans(this.layout)));
     const perPlan = runs * this.width;
     if (shared !== undefined && shared.byteLength < this.nPlans * perPlan * 8) throw new Error('the shared headline buffer is too small for this projection');
     this.kept = Array.from({ length: this.nPlans }, (_, p) => (shared ? new Float64Array(shared, p * perPlan * 8, perPlan) : new Float64Array(perPlan)));
@@ -594,7 +607,7 @@ export function projectionChunk(model: SimulationModel, request: ProjectionReque
   if (shared !== undefined) kept.fill(0);
   const packed = MomentAccumulator.packedSize(layout.size);
   const moments = new Float64Array(nPlans * packed);
-  const accumulators = plans.map(() => new MomentAccumulator(layout.size));
+  const accumulators = plans.map(() => new MomentAccumulator(layout.size, reportedMomentSpans(layout)));
   const nParameters = simulator.parameters.length;
   const parameterSums = new Float64Array(nParameters);
   const vector = new Float64Array(layout.size);

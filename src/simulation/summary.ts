@@ -371,7 +371,13 @@ export function probabilityExceeding(values: ArrayLike<number>, threshold: numbe
   return count / values.length;
 }
 
-/** Streaming mean and variance of many cells at once (for figures reported as mean ± SE only). */
+/**
+ * Streaming mean and variance of many cells at once (for figures reported as mean ± SE only).
+ * `spans` ([start, end) pairs, ascending) limits the cells that add() updates: a cell outside
+ * them keeps mean 0 and M2 0 and must not be read (the projection passes the blocks it reports;
+ * the rest of its run vector, costs by year and agency, is summarised from kept series). Each
+ * cell's figures are independent of the others', so a span changes none inside it.
+ */
 export class MomentAccumulator {
   // `declare`: no class-field definitions (each would first hold undefined), so every instance
   // gets its fields, with their final kinds, in the constructor's order: one stable shape for
@@ -381,23 +387,31 @@ export class MomentAccumulator {
   declare private readonly mean: Float64Array;
   declare private readonly m2: Float64Array;
   declare private n: number;
+  declare private readonly spans: Int32Array;
 
-  constructor(size: number) {
+  constructor(size: number, spans: readonly number[] = [0, size]) {
     this.size = size;
     this.mean = new Float64Array(size);
     this.m2 = new Float64Array(size);
     this.n = 0;
+    for (let k = 0; k < spans.length; k++) {
+      if (!(spans[k] >= (k > 0 ? spans[k - 1] : 0) && spans[k] <= size) || spans.length % 2 !== 0) throw new RangeError(`MomentAccumulator: spans ${spans.join(',')} are not ascending pairs within 0..${size}`);
+    }
+    this.spans = Int32Array.from(spans);
   }
 
   add(values: Float64Array, offset: number): void {
     this.n++;
     const n = this.n;
-    for (let i = 0; i < this.size; i++) {
-      const x = values[offset + i];
-      const delta = x - this.mean[i];
-      if (delta === 0) continue;
-      this.mean[i] += delta / n;
-      this.m2[i] += delta * (x - this.mean[i]);
+    const spans = this.spans;
+    for (let k = 0; k < spans.length; k += 2) {
+      for (let i = spans[k]; i < spans[k + 1]; i++) {
+        const x = values[offset + i];
+        const delta = x - this.mean[i];
+        if (delta === 0) continue;
+        this.mean[i] += delta / n;
+        this.m2[i] += delta * (x - this.mean[i]);
+      }
     }
   }
 

@@ -13,7 +13,7 @@ import { metricLayout } from '../../src/simulation/layout.ts';
 import { type SimulationModel, compileModel } from '../../src/simulation/model.ts';
 import { expectedCost } from '../../src/simulation/oracle.ts';
 import { summarize } from '../../src/simulation/summary.ts';
-import { type ProjectionRequest, projectionChunk, simulateProjectionRuns, summariseChunk } from '../../src/simulation/projection.ts';
+import { type ProjectionRequest, projectionChunk, projectionLayout, reportedMomentSpans, simulateProjectionRuns, summariseChunk } from '../../src/simulation/projection.ts';
 import { fourStateModel, threeStateModel } from '../helpers/small-models.ts';
 
 /**
@@ -219,14 +219,37 @@ t.test('a projection chunk, folded run by run, equals the frozen kernel and summ
   const now = projectionChunk(model, request, 42, 100, 160);
   const unfused = summariseChunk(model, request, simulateProjectionRuns(model, request, 42, 100, 160));
   const before = summariseChunkBaseline(model, request, simulateProjectionRunsBaseline(model, request, 42, 100, 160));
-  for (const [name, other] of [
-    ['unfused', unfused],
-    ['frozen', before],
-  ] as const) {
-    t.ok(sameBits(now.kept, other.kept), `${name}: the same headline series`);
-    t.ok(sameBits(now.moments, other.moments), `${name}: the same means and variances`);
-    t.ok(sameBits(now.parameterSums, other.parameterSums), `${name}: the same parameter sums`);
+  t.ok(sameBits(now.kept, unfused.kept), 'unfused: the same headline series');
+  t.ok(sameBits(now.moments, unfused.moments), 'unfused: the same means and variances');
+  t.ok(sameBits(now.parameterSums, unfused.parameterSums), 'unfused: the same parameter sums');
+  t.ok(sameBits(now.kept, before.kept), 'frozen: the same headline series');
+  t.ok(sameBits(now.parameterSums, before.parameterSums), 'frozen: the same parameter sums');
+  // The frozen summaries kept the moments of every cell; now only the cells the result reports
+  // are accumulated (reportedMomentSpans), and those must be the frozen figures bit for bit.
+  const layout = projectionLayout(model, request);
+  const spans = reportedMomentSpans(layout);
+  const packed = 1 + 2 * layout.size;
+  const inSpans = (i: number) => (i >= spans[0] && i < spans[1]) || (i >= spans[2] && i < spans[3]);
+  let compared = 0;
+  let outside = 0;
+  for (let p = 0; p < request.plans.length; p++) {
+    const at = p * packed;
+    t.equal(now.moments[at], before.moments[at], `plan ${p}: the same number of runs`);
+    for (let i = 0; i < layout.size; i++) {
+      for (const part of [1, 1 + layout.size]) {
+        const cell = at + part + i;
+        if (inSpans(i)) {
+          if (!Object.is(now.moments[cell], before.moments[cell])) t.fail(`plan ${p}, cell ${i}: ${now.moments[cell]} against the frozen ${before.moments[cell]}`);
+          compared++;
+        } else if (now.moments[cell] !== 0) outside++;
+      }
+    }
   }
+  t.equal(compared, request.plans.length * 2 * (spans[1] - spans[0] + spans[3] - spans[2]), 'every reported cell compared with the frozen summaries');
+  t.equal(outside, 0, 'cells outside the reported spans are left at zero');
+  // (Position 0 of each plan's block is its count of runs; then size means, then size M2s.)
+  const cellOf = (k: number) => ((k % packed) - 1) % layout.size;
+  t.ok(before.moments.some((x, k) => k % packed !== 0 && x !== 0 && !inSpans(cellOf(k))), 'the frozen summaries had figures outside the spans (so the spans left some out)');
   t.ok(now.kept.some((x) => x > 0), 'costs were simulated');
 });
 

@@ -175,3 +175,35 @@ t.test('MomentAccumulator: the mean and M2 of a two-pass computation, however th
   );
   t.pass('300 random sets of cells and chunkings');
 });
+
+t.test('MomentAccumulator spans: the cells inside are the full accumulator\'s bit for bit, the rest stay 0', async (t) => {
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 1, max: 12 }).chain((size) =>
+        fc.record({
+          size: fc.constant(size),
+          cuts: fc.uniqueArray(fc.integer({ min: 0, max: size }), { minLength: 2, maxLength: 4 }).map((c) => c.sort((a, b) => a - b)).filter((c) => c.length % 2 === 0),
+          rows: fc.array(fc.array(fc.oneof(fc.constant(0), fc.double({ min: -1e6, max: 1e6, noNaN: true })), { minLength: size, maxLength: size }), { minLength: 1, maxLength: 20 }),
+        }),
+      ),
+      ({ size, cuts, rows }) => {
+        const full = new MomentAccumulator(size);
+        const part = new MomentAccumulator(size, cuts);
+        for (const row of rows) {
+          full.add(Float64Array.from(row), 0);
+          part.add(Float64Array.from(row), 0);
+        }
+        const inside = (i: number) => cuts.some((start, k) => k % 2 === 0 && i >= start && i < cuts[k + 1]);
+        for (let i = 0; i < size; i++) {
+          const want = inside(i) ? [full.meanAt(i), full.seAt(i)] : [0, 0];
+          if (!Object.is(part.meanAt(i), want[0]) || !Object.is(part.seAt(i), want[1])) return false;
+        }
+        return true;
+      },
+    ),
+    { numRuns: 300 },
+  );
+  t.throws(() => new MomentAccumulator(4, [2, 1]), RangeError, 'spans must ascend');
+  t.throws(() => new MomentAccumulator(4, [0, 5]), RangeError, 'spans must lie within the cells');
+  t.throws(() => new MomentAccumulator(4, [0]), RangeError, 'spans come in pairs');
+});

@@ -1236,10 +1236,13 @@ export class Simulator {
         within = rowWithin[rowSlot];
         if (result < stay && result >= within) {
           // A quiet month: staying put, no move within the placement. The months after it that
-          // share its counters and its row, with no plan event, need nothing but a draw; they
-          // are counted at once. Bounds: the next April (financial year), birthday (age year,
-          // band, cost segment), age-rule month, plan event, and the last month.
-          let limit = m + (cm < 3 ? 3 - cm : 15 - cm);
+          // share its row, with no plan event, need nothing but a draw; they are counted at
+          // once. Bounds: the birthday (age year, band, cost segment), age-rule month, plan
+          // event, the last month, and the next April where the rows change with the financial
+          // year (a period still to come); otherwise the run may cross April (its months are
+          // split between the two years below).
+          const april = m + (cm < 3 ? 3 - cm : 15 - cm);
+          let limit = fy < lastPeriod ? april : months;
           const birthday = m + 12 - (age % 12);
           if (birthday < limit) limit = birthday;
           if (ruleAge >= 0 && m + ruleAge - 1 - age < limit) limit = m + ruleAge - 1 - age;
@@ -1261,11 +1264,13 @@ export class Simulator {
           }
           const n = j - m;
           if (n > 0) {
-            // Months m+1..j: the same cells as month m (same financial year, age year, state).
-            occFy[fyOff + segOff + s] += n;
+            // Months m+1..j: the same age year and state as month m; those before April in its
+            // financial year (n1), those from April (if the run crossed it) in the next.
+            const n1 = j < april ? n : april - 1 - m;
+            occFy[fyOff + segOff + s] += n1;
             occAge[ageOff + s] += n;
             if (virt) {
-              this.virtFy[fy * nSeg + seg] += n;
+              this.virtFy[fy * nSeg + seg] += n1;
               this.virtAge[ageYear] += n;
             }
             const toMarch = cm <= 2 ? 2 - cm : 14 - cm;
@@ -1274,6 +1279,18 @@ export class Simulator {
               if (stability !== null && inCare[s] && placementsThisYear >= 3) stability[stabilityBase + fy] += 1;
               // The skipped months never cross a birthday: March is in the same age year.
               if (layout.yearOutcomes >= 0) this.countYearOutcomes(out, base + layout.yearOutcomes + fy * YEAR_OUTCOME_COUNT, s, ageYear, placementsThisYear, ever);
+            }
+            if (n1 < n) {
+              // April came within the run: what the month loop does in April (a new financial
+              // year; the year's placements start with the one held), then months april..j.
+              placementsThisYear = isPlacement[s];
+              fy++;
+              fyOff += cellsPerYear;
+              periodBase = Math.min(fy, lastPeriod) * masks;
+              const cell = fyOff + segOff + s;
+              if (occFy[cell] === 0) touchedFy[nTouchedFy++] = cell;
+              occFy[cell] += n - n1;
+              if (virt) this.virtFy[fy * nSeg + seg] += n - n1;
             }
             cm = (cm + n) % 12;
             age += n;

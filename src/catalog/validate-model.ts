@@ -1,5 +1,6 @@
 import Ajv from 'ajv';
 import { modelContentHash } from './canonical-json.ts';
+import { distributionFaults, formatNumber, type QuantityKind } from './distribution-rules.ts';
 import { modelJsonSchema } from './model-json-schema.ts';
 import type { CostModelSpec, DistributionSpec } from './model-schema.ts';
 import {
@@ -13,9 +14,6 @@ import {
 import { STATE_CATEGORIES, type StateCategory } from './vocabulary.ts';
 import { toDistribution } from '../simulation/distributions.ts';
 import { oneReasonAField, validationErrors } from '../schemas/validation-words.ts';
-
-/** The largest amount a cost line may state, in pounds (per week, month, year or event). */
-export const MAX_COST_POUNDS = 10_000_000;
 
 /** One thing wrong with a model: where (a JSON pointer into the model) and why, in plain words. */
 export interface ModelError {
@@ -60,15 +58,9 @@ export function pointer(...segments: Array<string | number>): string {
 // ---------------------------------------------------------------------------------------------
 // Domain rules
 
-function formatNumber(x: number): string {
-  return String(Number(x.toPrecision(12)));
-}
-
 function ageRange(min: number, max: number): string {
   return Number.isFinite(max) ? `ages ${min}-${max - 1}` : `ages ${min} and over`;
 }
-
-type CostKind = 'cost' | 'multiplier';
 
 class ModelChecker {
   private readonly errors: ModelError[] = [];
@@ -422,50 +414,9 @@ class ModelChecker {
     });
   }
 
-  /**
-   * Parameters that describe no distribution (min above mode, a zero-width range) and, for costs
-   * and multipliers, any distribution that can yield a negative value.
-   */
-  private distribution(d: DistributionSpec, field: string, kind: CostKind) {
-    const negative = (where: string, what: string) =>
-      this.add(where, `${what} can yield negative values: a ${kind} must be 0 or more`);
-    if (kind === 'cost') {
-      // A ceiling keeps every total exact in whole pence (sums of integers below 2^53) and catches
-      // a misplaced unit: no week, month, year or event of care costs £10m.
-      const params = typeof d === 'number' ? { value: d } : (Object.fromEntries(Object.entries(d).filter(([, v]) => typeof v === 'number')) as Record<string, number>);
-      for (const [name, value] of Object.entries(params)) {
-        if (value > MAX_COST_POUNDS) this.add(typeof d === 'number' ? field : `${field}/${name}`, `${formatNumber(value)} is above £${MAX_COST_POUNDS.toLocaleString('en-GB')}: no unit of care costs that much; check the amount and its unit`);
-      }
-    }
-    if (typeof d === 'number') {
-      if (d < 0) this.add(field, `${formatNumber(d)} is negative: a ${kind} must be 0 or more`);
-      return;
-    }
-    switch (d.type) {
-      case 'fixed':
-        if (d.value < 0) this.add(`${field}/value`, `${formatNumber(d.value)} is negative: a ${kind} must be 0 or more`);
-        break;
-      case 'normal':
-        if (d.sd < 0) this.add(`${field}/sd`, `standard deviation ${formatNumber(d.sd)} is negative`);
-        if (d.mean < 0) negative(`${field}/mean`, `a normal with mean ${formatNumber(d.mean)}`);
-        break;
-      case 'lognormal':
-        if (d.sd < 0) this.add(`${field}/sd`, `standard deviation ${formatNumber(d.sd)} is negative`);
-        if (d.mean <= 0) this.add(`${field}/mean`, `a lognormal needs a mean above 0, not ${formatNumber(d.mean)}`);
-        break;
-      case 'triangular':
-      case 'pert':
-        if (d.min > d.mode) this.add(`${field}/mode`, `mode ${formatNumber(d.mode)} is below min ${formatNumber(d.min)}`);
-        if (d.mode > d.max) this.add(`${field}/mode`, `mode ${formatNumber(d.mode)} is above max ${formatNumber(d.max)}`);
-        if (d.min === d.max) this.add(`${field}/max`, `min and max are both ${formatNumber(d.min)}: that is a single value, write it as fixed`);
-        if (d.min < 0) negative(`${field}/min`, `a ${d.type} with min ${formatNumber(d.min)}`);
-        break;
-      case 'uniform':
-        if (d.min > d.max) this.add(`${field}/max`, `max ${formatNumber(d.max)} is below min ${formatNumber(d.min)}`);
-        if (d.min === d.max) this.add(`${field}/max`, `min and max are both ${formatNumber(d.min)}: that is a single value, write it as fixed`);
-        if (d.min < 0) negative(`${field}/min`, `a uniform with min ${formatNumber(d.min)}`);
-        break;
-    }
+  /** A distribution's faults (src/catalog/distribution-rules.ts, shared with scenarios). */
+  private distribution(d: DistributionSpec, field: string, kind: QuantityKind) {
+    for (const fault of distributionFaults(d, field, kind)) this.add(fault.field, fault.reason);
   }
 
   private ageLimits(min: number | undefined, max: number | undefined, base: string) {

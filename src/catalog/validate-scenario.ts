@@ -1,7 +1,8 @@
 import { wholePenceError } from '../finance/money.ts';
 import Ajv from 'ajv';
-import type { CostModelSpec, DistributionSpec } from './model-schema.ts';
+import type { CostModelSpec } from './model-schema.ts';
 import { Scenario, type ScenarioSpec } from './scenario-schema.ts';
+import { distributionFaults } from './distribution-rules.ts';
 import { fundingErrors } from './validate-funding.ts';
 import { parseFinancialYear } from '../finance/financial-year.ts';
 import { selectorMask } from '../simulation/model.ts';
@@ -25,23 +26,6 @@ const checkSchema = ajv.compile(Scenario);
 export function schemaErrorsOf(input: unknown): ScenarioError[] {
   if (checkSchema(input)) return [];
   return validationErrors('', checkSchema.errors ?? [], { input, schema: Scenario });
-}
-
-function distributionErrors(d: DistributionSpec, field: string): ScenarioError[] {
-  if (typeof d === 'number') return d < 0 ? [{ field, reason: 'must not be negative' }] : [];
-  switch (d.type) {
-    case 'fixed':
-      return d.value < 0 ? [{ field, reason: 'must not be negative' }] : [];
-    case 'normal':
-      return d.mean < 0 ? [{ field: `${field}/mean`, reason: 'must not be negative' }] : [];
-    case 'lognormal':
-      return [];
-    case 'uniform':
-      return d.min < 0 || d.min > d.max ? [{ field, reason: 'needs 0 <= min <= max' }] : [];
-    case 'triangular':
-    case 'pert':
-      return d.min < 0 || d.min > d.mode || d.mode > d.max || d.min === d.max ? [{ field, reason: 'needs 0 <= min <= mode <= max with min < max' }] : [];
-  }
 }
 
 /**
@@ -223,7 +207,7 @@ export function validateScenario(
   rateChangeEntries.forEach(({ change, field }) => {
     selector(change.from, `${field}/from`);
     selector(change.to, `${field}/to`);
-    errors.push(...distributionErrors(change.multiplier, `${field}/multiplier`));
+    errors.push(...distributionFaults(change.multiplier, `${field}/multiplier`, 'multiplier'));
     yearIndex(change.startYear, `${field}/startYear`, lifetimeYears);
   });
   (strategy.investment ?? []).forEach((item, k) => {

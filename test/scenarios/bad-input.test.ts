@@ -99,6 +99,27 @@ const cases: Array<{ name: string; scenario: Record<string, unknown>; field: str
     field: 'body/model/version',
     reason: /^no such version of this model; known: \d+\.\d+\.\d+/,
   },
+  // A rate change's multiplier obeys the model's own rules for distributions: the schema's bounds, then
+  // src/catalog/distribution-rules.ts. A zero-width uniform was accepted here though a model refuses it.
+  ...(
+    [
+      [{ type: 'lognormal', mean: 0, sd: 0.2 }, 'mean', /^must be more than 0$/],
+      [{ type: 'lognormal', mean: 1, sd: -0.2 }, 'sd', /^must be at least 0$/],
+      [{ type: 'normal', mean: 1, sd: -0.1 }, 'sd', /^must be at least 0$/],
+      [{ type: 'normal', mean: -1, sd: 0.1 }, 'mean', /^a normal with mean -1 can yield negative values: a multiplier must be 0 or more$/],
+      [{ type: 'uniform', min: 0.8, max: 0.8 }, 'max', /^min and max are both 0.8: that is a single value, write it as fixed$/],
+      [{ type: 'uniform', min: 0.9, max: 0.8 }, 'max', /^max 0.8 is below min 0.9$/],
+      [{ type: 'triangular', min: 0.5, mode: 0.4, max: 1 }, 'mode', /^mode 0.4 is below min 0.5$/],
+      [{ type: 'pert', min: -0.5, mode: 0.4, max: 1 }, 'min', /^a pert with min -0.5 can yield negative values/],
+      [{ type: 'fixed', value: -2 }, 'value', /^-2 is negative: a multiplier must be 0 or more$/],
+    ] as const
+  ).map(([multiplier, parameter, reason]) => ({
+    name: `a rate change's multiplier ${JSON.stringify(multiplier)}`,
+    scenario: smallScenario({ rateChanges: [{ from: ['@edge_of_care'], to: ['@looked_after'], multiplier }] }),
+    field: `body/rateChanges/0/multiplier/${parameter}`,
+    reason,
+  })),
+  { name: "a strategy's rate change multiplier below 0", scenario: smallScenario({ strategy: { name: 'Negative', rateChanges: [{ from: ['@edge_of_care'], to: ['@looked_after'], multiplier: -0.5 }] } }), field: 'body/strategy/rateChanges/0/multiplier', reason: /^-0.5 is negative: a multiplier must be 0 or more$/ },
   { name: 'an unknown field', scenario: smallScenario({ colour: 'blue' }), field: 'body/colour', reason: /is not a known field/ },
   { name: 'a missing strategy', scenario: (({ strategy: _s, ...rest }) => rest)(smallScenario()), field: 'body/strategy', reason: /is required/ },
   { name: 'a malformed financial year', scenario: smallScenario({ firstYear: '2026-28' }), field: 'body/firstYear', reason: /not a financial year/ },

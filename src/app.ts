@@ -120,8 +120,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // Only a body sent is judged, as below.
     const length = request.headers['content-length'];
     if ((length === undefined || length === '0') && request.headers['transfer-encoding'] === undefined) return;
-    const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(request.headers['content-type'] ?? '')?.[1]?.toLowerCase();
-    if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8' && charset !== 'us-ascii') {
+    // Every charset parameter, not only the first: "charset=utf-8; charset=utf-16" is not UTF-8.
+    const charsets = [...(request.headers['content-type'] ?? '').matchAll(/;\s*charset\s*=\s*"?([^";\s]+)/gi)].map((m) => m[1].toLowerCase());
+    if (charsets.some((charset) => charset !== 'utf-8' && charset !== 'utf8' && charset !== 'us-ascii')) {
       throw new DomainError(415, 'Unsupported media type', 'Bodies are read as UTF-8: send charset=utf-8, or no charset', [
         { field: 'headers/content-type', reason: 'must name charset=utf-8, or no charset: bodies are read as UTF-8' },
       ]);

@@ -177,7 +177,8 @@ t.test('a query parameter given twice is told so; a body labelled in a charset o
   t.same(reasonsOf(twice.json()), [{ field: 'querystring/version', reason: 'must be given once, not repeated' }]);
 
   const payload = JSON.stringify(smallScenario());
-  for (const charset of ['utf-16', 'latin1', '"iso-8859-1"']) {
+  // Every charset parameter is read: a second one that is not UTF-8 is refused too (helper-126).
+  for (const charset of ['utf-16', 'latin1', '"iso-8859-1"', 'utf-8; charset=utf-16', 'UTF-8;charset="latin1"']) {
     const response = await as('commissioning', { method: 'POST', url: '/v1/scenarios', payload, headers: { 'content-type': `application/json; charset=${charset}` } });
     t.equal(response.statusCode, 415, `charset=${charset}`);
     t.same(reasonsOf(response.json()), [{ field: 'headers/content-type', reason: 'must name charset=utf-8, or no charset: bodies are read as UTF-8' }], `charset=${charset}: named`);
@@ -220,6 +221,25 @@ t.test('one reason a field: a distribution answered for the type it names, two r
     t.same(reasonsOf(response.json()), [{ field: `querystring/${query.split('=')[0]}`, reason: 'must be given once, not repeated' }], query);
   }
   t.equal((await as('finance', { method: 'GET', url: '/v1/young-people?careState=residential&careState=ifa_foster' })).statusCode, 200, 'a list parameter given twice is a list');
+
+  // Review of 4 December (helper-127). A repeated parameter holding a control character is named
+  // once, both reasons joined; a fault the edge finds no longer hides the schema's faults elsewhere
+  // in the same request.
+  const all = async (request: { method: 'GET' | 'POST'; url: string; payload?: Record<string, unknown> }, expected: Array<{ field: string; reason: string | RegExp }>, name: string, role: 'commissioning' | 'admin' = 'commissioning') => {
+    const response = await as(role, request);
+    t.equal(response.statusCode, 400, `${name}: 400`);
+    t.match(reasonsOf(response.json()), expected, name);
+    t.equal(reasonsOf(response.json()).length, expected.length, `${name}: ${expected.length} error(s), got ${JSON.stringify(response.json().errors)}`);
+  };
+  await all({ method: 'GET', url: '/v1/scenarios?limit=1&limit=%00' }, [{ field: 'querystring/limit', reason: 'must not contain control characters (U+0000 at character 1), and must be given once, not repeated' }], 'repeated, one value a NUL');
+  await all({ method: 'GET', url: '/v1/scenarios?limit=1&limit=2&origin=nowhere' }, [{ field: 'querystring/limit', reason: 'must be given once, not repeated' }, { field: 'querystring/origin', reason: /^must be one of: / }], 'repeated, and another parameter bad');
+  await all({ method: 'GET', url: '/v1/scenarios?origin=%07file&limit=zero' }, [{ field: 'querystring/origin', reason: /^must not contain control characters \(U\+0007/ }, { field: 'querystring/limit', reason: 'must be a whole number' }], 'a control character, and another parameter bad');
+  await all(
+    { method: 'POST', url: '/v1/teams', payload: { name: 'Bell\u0007', service: 'orbit' } },
+    [{ field: 'body/name', reason: /^must not contain control characters \(U\+0007/ }, { field: 'body/service', reason: /^must be one of: / }],
+    'a body with a control character and another field bad',
+    'admin',
+  );
 });
 
 t.test('validationErrors: constants read as a choice; a nullable field keeps its own rule (unit, on Ajv directly)', async (t) => {

@@ -1,7 +1,8 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { DomainError, type FieldError } from '../../services/errors.ts';
 import { findControlCharacters } from '../../services/input-rules.ts';
+import { oneReasonAField, type SchemaErrorAt, validationErrors } from '../../schemas/validation-words.ts';
 
 /**
  * The input rule at the edge (src/services/input-rules.ts), for every route before its schema is
@@ -10,18 +11,43 @@ import { findControlCharacters } from '../../services/input-rules.ts';
  */
 async function inputRules(fastify: FastifyInstance) {
   fastify.addHook('preValidation', async (request) => {
-    const errors = [
+    const schema = request.routeOptions.schema as Partial<Record<RequestPart, unknown>> | undefined;
+    const repeated = repeatedParameters(request.query, schema?.querystring);
+    const body = request.body !== null && typeof request.body === 'object' && !Buffer.isBuffer(request.body) && !isStream(request.body) ? request.body : undefined;
+    const edge = [
       ...findControlCharacters(request.params, 'params', false),
-      ...findControlCharacters(request.query, 'querystring', false),
-      ...repeatedParameters(request.query, (request.routeOptions.schema as { querystring?: unknown } | undefined)?.querystring),
-      ...(request.body !== null && typeof request.body === 'object' && !Buffer.isBuffer(request.body) && !isStream(request.body)
-        ? findControlCharacters(request.body, 'body', true)
-        : []),
+      // A repeated parameter is named once, at the parameter: its values' own faults join that reason.
+      ...findControlCharacters(request.query, 'querystring', false).map((e) => ({ ...e, field: repeated.find((r) => e.field.startsWith(`${r.field}/`))?.field ?? e.field })),
+      ...repeated,
+      ...(body !== undefined ? findControlCharacters(body, 'body', true) : []),
     ];
-    if (errors.length > 0) {
-      throw new DomainError(400, 'Validation failed', errors.map((e) => `${e.field} ${e.reason}`).join('; '), errors);
-    }
+    if (edge.length === 0) return;
+    // The route's own schema still judges the rest of the request, so one answer names every fault
+    // rather than one now and the next on the next try.
+    const errors = oneReasonAField([...edge, ...schemaFaultsBeside(request, { params: request.params, querystring: request.query, body }, edge)]);
+    throw new DomainError(400, 'Validation failed', errors.map((e) => `${e.field} ${e.reason}`).join('; '), errors);
   });
+}
+
+type RequestPart = 'params' | 'querystring' | 'body';
+
+/**
+ * The route's schema faults in each part given, in the words every schema answer uses
+ * (validationErrors), leaving out any at, above or below a field the edge already named: a
+ * repeated parameter is not also "must be a whole number", a string holding a NUL not also
+ * "must match the pattern".
+ */
+function schemaFaultsBeside(request: FastifyRequest, parts: Record<RequestPart, unknown>, named: readonly FieldError[]): FieldError[] {
+  const related = (field: string) => named.some((n) => field === n.field || field.startsWith(`${n.field}/`) || n.field.startsWith(`${field}/`));
+  const schema = request.routeOptions.schema as Partial<Record<RequestPart, unknown>> | undefined;
+  const faults: FieldError[] = [];
+  for (const part of ['params', 'querystring', 'body'] as const) {
+    const input = parts[part];
+    const validate = schema?.[part] === undefined || input === undefined ? undefined : request.getValidationFunction(part);
+    if (validate === undefined || validate(input)) continue;
+    faults.push(...validationErrors(part, (validate.errors ?? []) as SchemaErrorAt[], { input, schema: schema?.[part] }).filter((e) => !related(e.field)));
+  }
+  return faults;
 }
 
 /** Whether a schema (or a branch of its union) takes a list. */

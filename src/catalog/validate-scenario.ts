@@ -6,7 +6,7 @@ import { distributionFaults } from './distribution-rules.ts';
 import { fundingErrors } from './validate-funding.ts';
 import { parseFinancialYear } from '../finance/financial-year.ts';
 import { selectorMask } from '../simulation/model.ts';
-import { validationErrors } from '../schemas/validation-words.ts';
+import { oneReasonAField, validationErrors } from '../schemas/validation-words.ts';
 
 /**
  * Checks a scenario against its schema and against the model it names: known states,
@@ -215,7 +215,8 @@ export function validateScenario(
     wholePence(item.amount, `/strategy/investment/${k}/amount`);
   });
   errors.push(...fundingErrors(scenario, model));
-  if (errors.length) return { ok: false, errors };
+  // One entry a field, as a model's check answers ("mode 0.5 is below min 1, and ... above max 0.2").
+  if (errors.length) return { ok: false, errors: oneReasonAField(errors) };
   return { ok: true, scenario };
 }
 

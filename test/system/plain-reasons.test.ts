@@ -10,7 +10,7 @@ import { scenarioJsonSchema } from '../../src/catalog/scenario-json-schema.ts';
 import { schemaErrorsOf } from '../../src/catalog/validate-scenario.ts';
 import { PATTERN_WORDS } from '../../src/schemas/pattern-words.ts';
 import { MAX_RUNS } from '../../src/schemas/projections.ts';
-import { validationErrors } from '../../src/schemas/validation-words.ts';
+import { oneReasonAField, validationErrors } from '../../src/schemas/validation-words.ts';
 import { buildTestApp } from '../helpers/app.ts';
 import { smallScenario } from '../scenarios/fixtures.ts';
 
@@ -204,6 +204,9 @@ t.test('one reason a field: a distribution answered for the type it names, two r
   };
   // Review of 4 December (helper-126): 14 errors, "type" told five different constants.
   await only(rateChange({ type: 'normal', mean: 'x', sd: 1 }), [{ field: 'body/strategy/rateChanges/0/multiplier/mean', reason: 'must be a number' }], 'a normal multiplier whose mean is text');
+  // Two rules broken at one field by the scenario's domain checks (not the schema) are one reason
+  // too, as a model's are.
+  await only(rateChange({ type: 'triangular', min: 1, mode: 0.5, max: 0.2 }), [{ field: 'body/strategy/rateChanges/0/multiplier/mode', reason: 'mode 0.5 is below min 1, and mode 0.5 is above max 0.2' }], 'a triangular multiplier whose mode is below min and above max');
   await only(rateChange({ type: 'gamma', mean: 1 }), [{ field: 'body/strategy/rateChanges/0/multiplier/type', reason: /^must be one of: .*fixed.*normal.*pert/ }], 'a multiplier of no known type');
   const model = JSON.parse(readFileSync(path.join(import.meta.dirname, '../../models/england-default.json'), 'utf8'));
   model.rateFactors[0].multiplier = { type: 'gamma' };
@@ -239,6 +242,24 @@ t.test('one reason a field: a distribution answered for the type it names, two r
     [{ field: 'body/name', reason: /^must not contain control characters \(U\+0007/ }, { field: 'body/service', reason: /^must be one of: / }],
     'a body with a control character and another field bad',
     'admin',
+  );
+});
+
+t.test('oneReasonAField: one entry a field, every reason kept once, in first-named order (fast-check)', async (t) => {
+  const fault = fc.record({ field: fc.constantFrom('body/a', 'body/b', 'body/a/b', 'x'), reason: fc.constantFrom('r1', 'r2', 'must be text') });
+  const key = (e: { field: string }) => e.field;
+  fc.assert(
+    fc.property(fc.array(fault, { maxLength: 12 }), (faults) => {
+      const named = oneReasonAField(faults);
+      // Independent reference: first appearance of each key, with its distinct reasons in order.
+      const keys = [...new Set(faults.map(key))];
+      t.same(named.map(key), keys);
+      for (const [i, k] of keys.entries()) {
+        const reasons = [...new Set(faults.filter((f) => key(f) === k).map((f) => f.reason))];
+        if (named[i].reason !== reasons.join(', and ')) throw new Error(`${k}: ${named[i].reason} != ${reasons.join(', and ')}`);
+      }
+    }),
+    { numRuns: 300 },
   );
 });
 

@@ -121,7 +121,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     const length = request.headers['content-length'];
     if ((length === undefined || length === '0') && request.headers['transfer-encoding'] === undefined) return;
     // Every charset parameter, not only the first: "charset=utf-8; charset=utf-16" is not UTF-8.
-    const charsets = [...(request.headers['content-type'] ?? '').matchAll(/;\s*charset\s*=\s*"?([^";\s]+)/gi)].map((m) => m[1].toLowerCase());
+    // Parameters as RFC 9110 section 5.6.6 writes them: a quoted value is one value, so a ";charset="
+    // inside another parameter's quotes is not a charset.
+    const charsets = [...(request.headers['content-type'] ?? '').matchAll(/;\s*([!#$%&'*+.^_`|~0-9a-z-]+)\s*=\s*("(?:[^"\\]|\\.)*"|[^;]*)/gi)]
+      .filter((m) => m[1].toLowerCase() === 'charset')
+      .map((m) => m[2].trim().replace(/^"(.*)"$/, '$1').toLowerCase());
     if (charsets.some((charset) => charset !== 'utf-8' && charset !== 'utf8' && charset !== 'us-ascii')) {
       throw new DomainError(415, 'Unsupported media type', 'Bodies are read as UTF-8: send charset=utf-8, or no charset', [
         { field: 'headers/content-type', reason: 'must name charset=utf-8, or no charset: bodies are read as UTF-8' },

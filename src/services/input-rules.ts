@@ -40,6 +40,9 @@ function escapePointer(key: string): string {
   return key.replaceAll('~', '~0').replaceAll('/', '~1');
 }
 
+/** How a fault in a field name (an object's key) begins: the object holding it is named. */
+export const FIELD_NAME_FAULT = 'has a field name that';
+
 /**
  * Every string (and object key) in a parsed value holding a control character, as field errors
  * whose field is a JSON pointer under `context` ("body/name", "querystring/reference"). Stops
@@ -59,7 +62,7 @@ export function findControlCharacters(value: unknown, context: string, allowLine
         const keyReason = controlCharacterReason(key, false);
         if (keyReason) {
           // The key itself cannot be named safely: name the object holding it.
-          found.push({ field: `${context}${pointer}`, reason: `has a field name that ${keyReason}` });
+          found.push({ field: `${context}${pointer}`, reason: `${FIELD_NAME_FAULT} ${keyReason}` });
           continue;
         }
         visit(item, `${pointer}/${escapePointer(key)}`, depth + 1);

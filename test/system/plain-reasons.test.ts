@@ -184,7 +184,8 @@ t.test('a query parameter given twice is told so; a body labelled in a charset o
     t.same(reasonsOf(response.json()), [{ field: 'headers/content-type', reason: 'must name charset=utf-8, or no charset: bodies are read as UTF-8' }], `charset=${charset}: named`);
   }
   t.same(await app.db.selectFrom('scenarios').select('id').execute(), [], 'nothing stored');
-  for (const charset of ['utf-8', 'UTF-8', '"utf-8"']) {
+  // A quoted value is one value (helper-129): a ";charset=" inside another parameter's quotes is not read.
+  for (const charset of ['utf-8', 'UTF-8', '"utf-8"', 'utf-8; note="x;charset=utf-16"']) {
     const response = await as('commissioning', { method: 'POST', url: '/v1/scenarios', payload: JSON.stringify(smallScenario({ id: `utf8-${charset.length}${charset.startsWith('U') ? 'u' : 'l'}` })), headers: { 'content-type': `application/json; charset=${charset}` } });
     t.equal(response.statusCode, 201, `charset=${charset} is taken`);
   }
@@ -241,6 +242,14 @@ t.test('one reason a field: a distribution answered for the type it names, two r
     { method: 'POST', url: '/v1/teams', payload: { name: 'Bell\u0007', service: 'orbit' } },
     [{ field: 'body/name', reason: /^must not contain control characters \(U\+0007/ }, { field: 'body/service', reason: /^must be one of: / }],
     'a body with a control character and another field bad',
+    'admin',
+  );
+  // A field name holding a control character covers only its own key (helper-129): the body's other
+  // faults still come, and the bad key is never quoted back.
+  await all(
+    { method: 'POST', url: '/v1/teams', payload: { name: '', 'x\u0001': 1 } },
+    [{ field: 'body', reason: /^has a field name that must not contain control characters/ }, { field: 'body/service', reason: 'is required' }, { field: 'body/name', reason: 'must not be empty' }],
+    'a bad field name at the top, an empty name and a missing service',
     'admin',
   );
 });

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { DomainError, type FieldError } from '../../services/errors.ts';
-import { findControlCharacters } from '../../services/input-rules.ts';
+import { controlCharacterReason, FIELD_NAME_FAULT, findControlCharacters } from '../../services/input-rules.ts';
 import { oneReasonAField, type SchemaErrorAt, validationErrors } from '../../schemas/validation-words.ts';
 
 /**
@@ -38,7 +38,12 @@ type RequestPart = 'params' | 'querystring' | 'body';
  * "must match the pattern".
  */
 function schemaFaultsBeside(request: FastifyRequest, parts: Record<RequestPart, unknown>, named: readonly FieldError[]): FieldError[] {
-  const related = (field: string) => named.some((n) => field === n.field || field.startsWith(`${n.field}/`) || n.field.startsWith(`${field}/`));
+  // A field name holding a control character is named at the object holding it: that fault
+  // covers only its own key (which no schema fault may quote back raw), not the object's other fields.
+  const keyFault = (n: FieldError) => n.reason.startsWith(FIELD_NAME_FAULT);
+  const related = (field: string) =>
+    controlCharacterReason(field, false) !== undefined ||
+    named.some((n) => field === n.field || (!keyFault(n) && (field.startsWith(`${n.field}/`) || n.field.startsWith(`${field}/`))));
   const schema = request.routeOptions.schema as Partial<Record<RequestPart, unknown>> | undefined;
   const faults: FieldError[] = [];
   for (const part of ['params', 'querystring', 'body'] as const) {

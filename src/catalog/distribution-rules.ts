@@ -7,6 +7,13 @@ import type { DistributionSpec } from './model-schema.ts';
  */
 export const MAX_COST_POUNDS = 10_000_000;
 
+/**
+ * The most a multiplier (of a cost, a rate or an effect) may be, or reach. A rate multiplied a
+ * thousandfold already makes every move certain; far beyond it a row's exits overflow to Infinity
+ * (a JSON 1e309 is Infinity) and 0 x Infinity turns a row NaN.
+ */
+export const MAX_MULTIPLIER = 1000;
+
 /** What a distribution gives: a cost in pounds, or a multiplier (of a cost, a rate or an effect). */
 export type QuantityKind = 'cost' | 'multiplier';
 
@@ -24,18 +31,19 @@ export function formatNumber(x: number): string {
  * Refused: parameters that describe no distribution (a negative standard deviation, min above mode
  * or max, a zero-width range, which is a single value and is written `fixed`), a lognormal whose
  * mean is not above 0 (its log-scale parameters, mu = ln(mean) - sigma^2/2, do not exist), any
- * distribution that can yield a value below 0 (a cost or a multiplier is 0 or more), and for costs
- * any parameter above MAX_COST_POUNDS.
+ * distribution that can yield a value below 0 (a cost or a multiplier is 0 or more), and any
+ * parameter above MAX_COST_POUNDS (a cost) or MAX_MULTIPLIER (a multiplier).
  */
 export function distributionFaults(d: DistributionSpec, field: string, kind: QuantityKind): Array<{ field: string; reason: string }> {
   const faults: Array<{ field: string; reason: string }> = [];
   const add = (where: string, reason: string) => faults.push({ field: where, reason });
   const negative = (where: string, what: string) => add(where, `${what} can yield negative values: a ${kind} must be 0 or more`);
-  if (kind === 'cost') {
-    const params = typeof d === 'number' ? { value: d } : (Object.fromEntries(Object.entries(d).filter(([, v]) => typeof v === 'number')) as Record<string, number>);
-    for (const [name, value] of Object.entries(params)) {
-      if (value > MAX_COST_POUNDS) add(typeof d === 'number' ? field : `${field}/${name}`, `${formatNumber(value)} is above £${MAX_COST_POUNDS.toLocaleString('en-GB')}: no unit of care costs that much; check the amount and its unit`);
-    }
+  const ceiling = kind === 'cost' ? MAX_COST_POUNDS : MAX_MULTIPLIER;
+  const params = typeof d === 'number' ? { value: d } : (Object.fromEntries(Object.entries(d).filter(([, v]) => typeof v === 'number')) as Record<string, number>);
+  for (const [name, value] of Object.entries(params)) {
+    if (!(value > ceiling)) continue;
+    const why = kind === 'cost' ? `£${ceiling.toLocaleString('en-GB')}: no unit of care costs that much; check the amount and its unit` : `${ceiling.toLocaleString('en-GB')}: no cost, rate or effect is multiplied that much; check the figure`;
+    add(typeof d === 'number' ? field : `${field}/${name}`, `${formatNumber(value)} is above ${why}`);
   }
   if (typeof d === 'number') {
     if (d < 0) add(field, `${formatNumber(d)} is negative: a ${kind} must be 0 or more`);

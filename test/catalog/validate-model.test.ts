@@ -60,6 +60,20 @@ t.test('JSON Schema: lognormal mean <= 0 and negative sd are refused', async (t)
   hasError(t, errors, '/rateFactors/0/multiplier/sd', /must be at least 0/);
 });
 
+t.test('a multiplier above 1,000 (or Infinity, as JSON reads 1e309) is refused, naming the parameter', async (t) => {
+  const errors = errorsOf(t, (m) => {
+    m.rateFactors[0].multiplier = JSON.parse('{"type":"uniform","min":0.5,"max":1e309}');
+  });
+  hasError(t, errors, '/rateFactors/0/multiplier/max', 'Infinity is above 1,000: no cost, rate or effect is multiplied that much; check the figure');
+  const big = errorsOf(t, (m) => {
+    m.rateFactors[0].multiplier = 1000.5;
+  });
+  hasError(t, big, '/rateFactors/0/multiplier', /^1000.5 is above 1,000/);
+  const atCeiling = tinyModel();
+  atCeiling.rateFactors[0].multiplier = 1000;
+  t.ok(validateModel(atCeiling).ok, 'exactly 1,000 is taken');
+});
+
 t.test('rows that do not sum to 1 name the band, the state and the sum', async (t) => {
   const errors = errorsOf(t, (m) => {
     m.transitions.young.care = { care: 0.77, home: 0.2 };

@@ -112,6 +112,7 @@ const cases: Array<{ name: string; scenario: Record<string, unknown>; field: str
       [{ type: 'triangular', min: 0.5, mode: 0.4, max: 1 }, 'mode', /^mode 0.4 is below min 0.5$/],
       [{ type: 'pert', min: -0.5, mode: 0.4, max: 1 }, 'min', /^a pert with min -0.5 can yield negative values/],
       [{ type: 'fixed', value: -2 }, 'value', /^-2 is negative: a multiplier must be 0 or more$/],
+      [{ type: 'uniform', min: 1, max: 5000 }, 'max', /^5000 is above 1,000: no cost, rate or effect is multiplied that much/],
     ] as const
   ).map(([multiplier, parameter, reason]) => ({
     name: `a rate change's multiplier ${JSON.stringify(multiplier)}`,
